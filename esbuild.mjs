@@ -1,0 +1,62 @@
+// Bundles every entry point that exists and copies the runtime .wasm files next to the bundles.
+import * as esbuild from 'esbuild';
+import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const nodeEntries = [
+  { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/bench/main.ts', out: 'bench' },
+  { in: 'src/kernel/process.ts', out: 'kernel' },
+  { in: 'src/extension/extension.ts', out: 'extension' },
+  { in: 'test/integration/index.ts', out: 'test/integration' },
+];
+const browserEntries = [
+  { in: 'webviews/dashboard.ts', out: 'webviews/dashboard' },
+  { in: 'webviews/viewer.ts', out: 'webviews/viewer' },
+];
+const rendererEntries = [{ in: 'webviews/renderer.ts', out: 'webviews/renderer' }];
+
+const present = (entries) => entries.filter((e) => existsSync(e.in));
+
+const common = {
+  bundle: true,
+  outdir: 'dist',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const builds = [
+  {
+    ...common,
+    entryPoints: present(nodeEntries),
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    // vscode is provided by the host; tfjs-node is optional and loaded at run time if installed.
+    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'playwright-core', 'mocha'],
+  },
+  { ...common, entryPoints: present(browserEntries), platform: 'browser', target: 'es2022', format: 'iife' },
+  { ...common, entryPoints: present(rendererEntries), platform: 'browser', target: 'es2022', format: 'esm' },
+].filter((b) => b.entryPoints.length > 0);
+
+function copyRuntimeFiles() {
+  mkdirSync('dist', { recursive: true });
+  const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
+  for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+    copyFileSync(join(wasmDir, f), join('dist', f));
+  }
+  copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/zstd.wasm');
+  mkdirSync('dist/webviews', { recursive: true });
+  copyFileSync('node_modules/plotly.js-dist-min/plotly.min.js', 'dist/webviews/plotly.min.js');
+}
+
+copyRuntimeFiles();
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

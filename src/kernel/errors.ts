@@ -1,0 +1,27 @@
+/**
+ * An error the user caused or can fix: bad input, a corrupted file, an output that exists.
+ * The CLI prints `baler: <file>: <message>` on one line and exits non-zero; no stack trace.
+ */
+export class BalerError extends Error {
+  constructor(message: string, readonly file?: string, readonly code: string = 'EBALER') {
+    super(message);
+    this.name = 'BalerError';
+  }
+
+  /** One line: "<file>: <message>" or just the message. */
+  toLine(): string {
+    return this.file ? `${this.file}: ${this.message}` : this.message;
+  }
+}
+
+/** Raised when an AbortSignal cancels long work. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new CancelledError();
+}
