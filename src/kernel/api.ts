@@ -1,0 +1,119 @@
+// The engine's public API. The CLI, the kernel process behind the VS Code extension and notebook cells are
+// thin shells over these functions. (Contract first; implementations land in src/kernel/pipeline.ts.)
+import type { Architecture, TrainHistory, TrainHooks, TrainProgress } from './types';
+
+export type BackendName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
+export type ModelType = 'dense' | 'conv';
+export type LatentPrecision = 'float32' | 'float16';
+export type EntropyCoding = 'zstd' | 'deflate' | 'none';
+
+/** Settings of a training run; also the `train` part of a project config. */
+export interface TrainSettings {
+  modelType: ModelType;
+  /** Latent size per sample; when absent, computed from compressionRatio. */
+  latent?: number;
+  compressionRatio: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  validationSplit: number;
+  earlyStoppingPatience: number;
+  lrPlateauPatience: number;
+  targetPsnr?: number;
+  timeLimitSeconds?: number;
+  backend: BackendName;
+}
+
+export interface CompressOptions extends Partial<TrainSettings> {
+  /** Output path; default: the input with its extension replaced by `.baler`. */
+  output?: string;
+  /** Replace an existing output file (never the input). */
+  force?: boolean;
+  latentPrecision?: LatentPrecision;
+  entropy?: EntropyCoding;
+  /** Embed the decoder (default) or reference a shared model file by content hash. */
+  modelFile?: string;
+  /** Use this already-trained project model instead of training. */
+  trainedModelPath?: string;
+  /** Error-bounded mode, e.g. "abs:1e-3", "rel:1e-3", "pw-rel:1e-2". */
+  errorBound?: string;
+  /** Quality target for the search, e.g. "psnr:40". */
+  target?: string;
+  objective?: 'total' | 'latent';
+}
+
+export interface DecompressOptions {
+  output?: string;
+  force?: boolean;
+  /** Folder to look for shared model files in (default: beside the .baler file). */
+  modelDir?: string;
+}
+
+export interface SizeBreakdown {
+  /** Bytes of the input file on disk. */
+  originalFile: number;
+  /** Bytes of the values as float32 (the usual reference for ratios of scientific data). */
+  originalFloat32: number;
+  latents: number;
+  decoder: number;
+  residuals: number;
+  header: number;
+  /** Everything needed to decompress: the .baler file plus a referenced model file, if any. */
+  total: number;
+  /** Bytes of the .baler file itself. */
+  file: number;
+  decoderShared: boolean;
+}
+
+export interface ErrorFigures {
+  rmse: number;
+  nrmse: number;
+  psnr: number;
+  maxAbsError: number;
+  maxRelError: number;
+  range: number;
+}
+
+export interface FileInfo {
+  file: string;
+  formatVersion: number;
+  kind: 'table' | 'frames';
+  shape: number[];
+  dtype: string;
+  names: string[];
+  mode: 'autoencoder' | 'error-bounded';
+  errorBound?: string;
+  architecture?: Architecture;
+  latentPrecision?: LatentPrecision;
+  entropy?: EntropyCoding;
+  sizes: SizeBreakdown;
+  /** original / total and original / latents, against the file and against the float32 content. */
+  ratios: { total: number; latentOnly: number; totalVsFloat32: number; latentOnlyVsFloat32: number };
+  /** Measured at compression time on the bytes written and read back. */
+  errors: ErrorFigures;
+  history?: TrainHistory;
+  createdBy: string;
+}
+
+export interface CompressResult {
+  output: string;
+  info: FileInfo;
+}
+
+export interface DecompressResult {
+  output: string;
+  info: FileInfo;
+}
+
+export type Progress =
+  | ({ phase: 'train' } & TrainProgress)
+  | { phase: 'encode' | 'write' | 'verify' | 'decode' | 'search'; message: string; fraction?: number };
+
+export interface Hooks {
+  onProgress?: (p: Progress) => void;
+  onLog?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export type { TrainHooks };
