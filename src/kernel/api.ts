@@ -31,6 +31,8 @@ export interface CompressOptions extends Partial<TrainSettings> {
   /** Replace an existing output file (never the input). */
   force?: boolean;
   latentPrecision?: LatentPrecision;
+  /** Precision of the stored decoder weights (int8: per-channel scales). */
+  decoderPrecision?: 'float32' | 'float16' | 'int8';
   entropy?: EntropyCoding;
   /** Embed the decoder (default) or reference a shared model file by content hash. */
   modelFile?: string;

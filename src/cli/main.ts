@@ -1,0 +1,250 @@
+// The `baler` command line: a thin shell over the engine (src/kernel/pipeline.ts).
+import { Command, Option } from 'commander';
+import * as path from 'node:path';
+import { BalerError, CancelledError } from '../kernel/errors';
+import * as engine from '../kernel/pipeline';
+import { describeBackends } from '../kernel/model/backend';
+import type { CompressOptions } from '../kernel/api';
+import { formatInfo } from './format';
+import { terminalHooks } from './progress';
+import { runDemo } from './demo';
+
+const abort = new AbortController();
+process.on('SIGINT', () => {
+  if (abort.signal.aborted) process.exit(130);
+  process.stderr.write('\ncancelling… (Ctrl-C again to quit at once)\n');
+  abort.abort();
+});
+
+function hooks(quiet = false) {
+  return terminalHooks(abort.signal, quiet);
+}
+
+function num(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new BalerError(`${name} must be a number (got '${value}')`);
+  return n;
+}
+
+function projectArgs(opts: { project?: string[] }): [string, string] | undefined {
+  if (!opts.project) return undefined;
+  if (opts.project.length !== 2) throw new BalerError('--project takes two names: WORKSPACE PROJECT');
+  return [opts.project[0], opts.project[1]];
+}
+
+const projectOption = () => new Option('--project <names...>', 'use the project workspaces/WORKSPACE/PROJECT');
+
+function trainingOptions(cmd: Command): Command {
+  return cmd
+    .option('--ratio <n>', 'compression ratio that sets the latent size (values per sample / latent)')
+    .option('--latent <n>', 'latent size per sample (overrides --ratio)')
+    .addOption(new Option('--model <type>', 'autoencoder type').choices(['dense', 'conv']))
+    .option('--epochs <n>', 'training epochs')
+    .option('--batch-size <n>', 'training batch size')
+    .option('--lr <x>', 'Adam learning rate')
+    .option('--seed <n>', 'random seed (runs are repeatable)')
+    .option('--target-psnr <db>', 'stop training once this PSNR (dB) is reached')
+    .option('--time-limit <s>', 'stop training after this many seconds')
+    .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']));
+}
+
+function collectTraining(o: Record<string, string | undefined>): Partial<CompressOptions> {
+  const out: Partial<CompressOptions> = {};
+  if (o.ratio) out.compressionRatio = num(o.ratio, '--ratio');
+  if (o.latent) out.latent = num(o.latent, '--latent');
+  if (o.model) out.modelType = o.model as 'dense' | 'conv';
+  if (o.epochs) out.epochs = num(o.epochs, '--epochs');
+  if (o.batchSize) out.batchSize = num(o.batchSize, '--batch-size');
+  if (o.lr) out.learningRate = num(o.lr, '--lr');
+  if (o.seed) out.seed = num(o.seed, '--seed');
+  if (o.targetPsnr) out.targetPsnr = num(o.targetPsnr, '--target-psnr');
+  if (o.timeLimit) out.timeLimitSeconds = num(o.timeLimit, '--time-limit');
+  if (o.backend) out.backend = o.backend as CompressOptions['backend'];
+  return out;
+}
+
+function printResult(info: Awaited<ReturnType<typeof engine.inspect>>, json: boolean): void {
+  process.stdout.write(json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info) + '\n');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('baler')
+    .description('Machine-learning compression tailored to your data (decoder always counted)')
+    .version(engine.VERSION)
+    .addOption(projectOption())
+    .addOption(new Option('--mode <mode>', "the reference tool's syntax: baler --project WS P --mode MODE")
+      .choices(['newProject', 'train', 'compress', 'decompress', 'plot', 'info']))
+    .action(async (opts) => {
+      const p = projectArgs(opts);
+      if (!p || !opts.mode) return program.help();
+      await runProjectMode(p, opts.mode);
+    });
+
+  program.command('demo')
+    .description('generate a fluid flow and a jet table, then train, compress, decompress and report on both')
+    .option('--out <dir>', 'folder for the demo files', 'demo-output')
+    .option('--quick', 'a fast, rough run (few epochs, smaller data)')
+    .action(async (o) => runDemo({ outDir: o.out, quick: !!o.quick, hooks: hooks() }));
+
+  program.command('new').alias('newProject')
+    .description('create workspaces/WORKSPACE/PROJECT with a JSON config and example data')
+    .argument('<workspace>').argument('<project>')
+    .action(async (ws, proj) => {
+      const config = await engine.newProject(ws, proj);
+      console.log(`created ${path.relative(process.cwd(), config)}\nedit it, put your data in ${path.relative(process.cwd(), path.dirname(path.dirname(path.dirname(config))))}/data/, then: baler train --project ${ws} ${proj}`);
+    });
+
+  trainingOptions(program.command('train')
+    .description('train an autoencoder on a project (or a data file, saving a .balermodel)')
+    .argument('[file]', 'data file (.npz, .npy, .csv)')
+    .addOption(projectOption())
+    .option('-o, --output <file>', 'model file to write (with a data file)')
+    .option('--force', 'replace an existing output'))
+    .action(async (file, o) => {
+      const p = projectArgs(o);
+      if (p) return runProjectMode(p, 'train');
+      if (!file) throw new BalerError('give a data file or --project WORKSPACE PROJECT');
+      const out = o.output ?? file.replace(/\.[^.]+$/, '') + '.balermodel';
+      const h = hooks();
+      const modelFile = await engine.trainFile(file, out, { ...collectTraining(o), force: o.force }, h);
+      h.stop();
+      console.log(`model written to ${modelFile}`);
+    });
+
+  trainingOptions(program.command('compress')
+    .description('compress a data file (training a model unless --trained-model is given) into one .baler')
+    .argument('[file]', 'data file (.npz, .npy, .csv)')
+    .addOption(projectOption())
+    .option('-o, --output <file>', 'output .baler (default: beside the input)')
+    .option('--force', 'replace an existing output (never the input)')
+    .option('--error-bound <bound>', 'guarantee every value within abs:X, rel:X (fraction of range) or pw-rel:X')
+    .addOption(new Option('--latent-precision <p>', 'precision of stored latents').choices(['float32', 'float16']))
+    .addOption(new Option('--decoder-precision <p>', 'precision of stored decoder weights').choices(['float32', 'float16', 'int8']))
+    .addOption(new Option('--entropy <coder>', 'entropy coder for sections').choices(['zstd', 'deflate', 'none']))
+    .option('--model-file <file>', 'keep the decoder in this shared model file (referenced by hash) instead of embedding it')
+    .option('--trained-model <file>', 'use a trained .balermodel instead of training')
+    .option('--json', 'print the result as JSON'))
+    .action(async (file, o) => {
+      const p = projectArgs(o);
+      if (p) return runProjectMode(p, 'compress');
+      if (!file) throw new BalerError('give a data file or --project WORKSPACE PROJECT');
+      const h = hooks(o.json);
+      const result = await engine.compress(file, {
+        ...collectTraining(o),
+        output: o.output, force: o.force, errorBound: o.errorBound, latentPrecision: o.latentPrecision,
+        decoderPrecision: o.decoderPrecision, entropy: o.entropy, modelFile: o.modelFile, trainedModelPath: o.trainedModel,
+      }, h);
+      h.stop();
+      printResult(result.info, !!o.json);
+    });
+
+  program.command('decompress')
+    .description('restore a .baler to .npz/.npy/.csv (chosen by the output extension)')
+    .argument('[file]', '.baler file')
+    .addOption(projectOption())
+    .option('-o, --output <file>', 'output data file (default: NAME.decompressed.npz)')
+    .option('--model-dir <dir>', 'where to find a shared model file')
+    .option('--force', 'replace an existing output')
+    .action(async (file, o) => {
+      const p = projectArgs(o);
+      if (p) return runProjectMode(p, 'decompress');
+      if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
+      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir }, hooks());
+      console.log(`wrote ${r.output}`);
+    });
+
+  program.command('info')
+    .description('sizes, ratios (latent-only and total) and error figures of a .baler')
+    .argument('[file]', '.baler file')
+    .addOption(projectOption())
+    .option('--json', 'machine-readable output')
+    .action(async (file, o) => {
+      const p = projectArgs(o);
+      const target = p ? engine.projectCompressedFile(p[0], p[1]) : file;
+      if (!target) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
+      printResult(await engine.inspect(target), !!o.json);
+    });
+
+  program.command('plot')
+    .description('write a self-contained HTML report (plotly inlined)')
+    .argument('[file]', '.baler file')
+    .addOption(projectOption())
+    .option('--original <file>', 'the original data (default: the source file beside the .baler)')
+    .option('-o, --output <file>', 'HTML file to write (default: NAME.report.html)')
+    .action(async (file, o) => {
+      const p = projectArgs(o);
+      if (p) return runProjectMode(p, 'plot');
+      if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
+      const out = o.output ?? file.replace(/\.baler$/, '') + '.report.html';
+      console.log(`wrote ${await engine.writeReport(file, out, { original: o.original })}`);
+    });
+
+  program.command('doctor')
+    .description('which compute backend is in use, and why the faster ones are not')
+    .action(async () => console.log(await describeBackends()));
+
+  return program;
+}
+
+async function runProjectMode([ws, proj]: [string, string], mode: string): Promise<void> {
+  switch (mode) {
+    case 'newProject':
+      await engine.newProject(ws, proj);
+      console.log(`created workspaces/${ws}/${proj}`);
+      return;
+    case 'train': {
+      const h = hooks();
+      const r = await engine.trainProject(ws, proj, h);
+      h.stop();
+      console.log(`model written to ${path.relative(process.cwd(), r.modelFile)} (${r.model.history.epochs} epochs, ${r.model.history.seconds.toFixed(1)} s, ${r.model.history.stoppedBecause})`);
+      return;
+    }
+    case 'compress': {
+      const h = hooks();
+      const r = await engine.compressProject(ws, proj, h);
+      h.stop();
+      console.log(formatInfo(r.info));
+      return;
+    }
+    case 'decompress':
+      console.log(`wrote ${path.relative(process.cwd(), (await engine.decompressProject(ws, proj, hooks())).output)}`);
+      return;
+    case 'plot':
+      console.log(`wrote ${path.relative(process.cwd(), await engine.plotProject(ws, proj))}`);
+      return;
+    case 'info':
+      console.log(formatInfo(await engine.inspect(engine.projectCompressedFile(ws, proj))));
+      return;
+    default:
+      throw new BalerError(`unknown mode '${mode}'`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().exitOverride((err) => { throw err; }).parseAsync(argv);
+    return 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): number {
+  const e = err as { code?: string; exitCode?: number; message?: string };
+  if (e?.code?.startsWith?.('commander.')) return e.exitCode ?? 1; // commander printed it already
+  if (err instanceof BalerError) {
+    process.stderr.write(`baler: ${err.toLine()}\n`);
+    return 1;
+  }
+  if (err instanceof CancelledError) {
+    process.stderr.write('baler: cancelled; nothing was written\n');
+    return 130;
+  }
+  process.stderr.write(`baler: internal error: ${(err as Error)?.message ?? err}\n`);
+  if (process.env.BALER_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+  return 70;
+}
+
+if (require.main === module) {
+  main(process.argv).then((code) => process.exit(code));
+}

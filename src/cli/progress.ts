@@ -1,0 +1,43 @@
+import * as cliProgress from 'cli-progress';
+import type { Hooks, Progress } from '../kernel/api';
+
+/** Progress hooks for the terminal: a bar on a TTY, a line every few seconds otherwise. */
+export function terminalHooks(signal: AbortSignal, quiet = false): Hooks & { stop(): void } {
+  const tty = process.stderr.isTTY === true;
+  let bar: cliProgress.SingleBar | undefined;
+  let lastLine = 0;
+
+  const onTrain = (p: Extract<Progress, { phase: 'train' }>) => {
+    const eta = `${Math.round(p.etaSeconds)}s`;
+    if (tty) {
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          { format: 'training |{bar}| epoch {value}/{total}  loss {loss}  lr {lr}  ETA {etaText}', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic);
+        bar.start(p.epochs, 0, { loss: '-', lr: '-', etaText: '-' });
+      }
+      bar.setTotal(p.epochs);
+      bar.update(p.epoch, { loss: p.loss.toExponential(3), lr: p.learningRate.toExponential(1), etaText: eta });
+    } else if (Date.now() - lastLine > 3000 || p.epoch === p.epochs) {
+      lastLine = Date.now();
+      process.stderr.write(`training: epoch ${p.epoch}/${p.epochs} loss ${p.loss.toExponential(3)} ETA ${eta}\n`);
+    }
+  };
+  const stop = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  return {
+    signal,
+    onProgress: (p) => {
+      if (quiet) return;
+      if (p.phase === 'train') return onTrain(p);
+      stop();
+      process.stderr.write(`${p.phase}: ${p.message}\n`);
+    },
+    onLog: (line) => {
+      if (!quiet) process.stderr.write(`${line}\n`);
+    },
+    stop,
+  };
+}

@@ -1,0 +1,108 @@
+// Byte-level codecs of the container: entropy coding (zstd, deflate) and the byte-shuffle filter.
+import * as zlib from 'node:zlib';
+import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
+
+/** How a section's bytes are stored. 'none' is accepted as another name for 'raw'. */
+export type Coding = 'raw' | 'zstd' | 'deflate';
+export type CodingName = Coding | 'none';
+
+export const DEFAULT_LEVEL: Record<Coding, number> = { raw: 0, zstd: 9, deflate: 6 };
+const LEVEL_RANGE: Record<Coding, [number, number]> = { raw: [0, 0], zstd: [-7, 22], deflate: [0, 9] };
+
+export function normaliseCoding(coding: CodingName | undefined): Coding {
+  if (coding === undefined || coding === 'none') return 'raw';
+  if (coding === 'raw' || coding === 'zstd' || coding === 'deflate') return coding;
+  throw new Error(`unknown coding '${String(coding)}' (expected raw, zstd or deflate)`);
+}
+
+let zstdReady: Promise<void> | undefined;
+
+/**
+ * Loads zstd's WebAssembly once. The package reads `zstd.wasm` beside its own JS file: inside
+ * node_modules when run from source, and beside the bundle (dist/, where esbuild.mjs copies it) when bundled.
+ */
+export function ensureZstd(): Promise<void> {
+  zstdReady ??= zstdInit().catch((err: unknown) => {
+    zstdReady = undefined;
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new Error(`cannot load zstd.wasm (it must sit beside the bundled JS file): ${reason}`);
+  });
+  return zstdReady;
+}
+
+function checkedLevel(coding: Coding, level: number | undefined): number {
+  if (level === undefined) return DEFAULT_LEVEL[coding];
+  const [lo, hi] = LEVEL_RANGE[coding];
+  if (!Number.isInteger(level) || level < lo || level > hi) {
+    throw new Error(`${coding} level must be an integer from ${lo} to ${hi}, got ${level}`);
+  }
+  return level;
+}
+
+export async function compressBytes(data: Uint8Array, coding: CodingName, level?: number): Promise<Uint8Array> {
+  const c = normaliseCoding(coding);
+  const lvl = checkedLevel(c, level);
+  switch (c) {
+    case 'raw':
+      return data;
+    case 'deflate':
+      return new Uint8Array(zlib.deflateRawSync(data, { level: lvl }));
+    case 'zstd':
+      await ensureZstd();
+      return zstdCompress(data, lvl);
+  }
+}
+
+/**
+ * Inverse of compressBytes. Throws (a plain Error) when the data does not decode to exactly
+ * `rawLength` bytes; the container turns that into a BalerError naming the file and the chunk.
+ */
+export async function decompressBytes(data: Uint8Array, coding: CodingName, rawLength: number): Promise<Uint8Array> {
+  const c = normaliseCoding(coding);
+  let out: Uint8Array;
+  switch (c) {
+    case 'raw':
+      out = data;
+      break;
+    case 'deflate':
+      out = new Uint8Array(zlib.inflateRawSync(data, { maxOutputLength: Math.max(rawLength, 1) }));
+      break;
+    case 'zstd':
+      await ensureZstd();
+      out = zstdDecompress(data, { defaultHeapSize: Math.max(rawLength, 1) });
+      break;
+  }
+  if (out.length !== rawLength) {
+    throw new Error(`${c} data decoded to ${out.length} bytes, expected ${rawLength}`);
+  }
+  return out;
+}
+
+/**
+ * Byte-plane transposition (the blosc/HDF5 shuffle filter): byte k of every element is gathered
+ * into plane k. Smooth numeric data then has long runs in its high-order planes that compress well.
+ * Trailing bytes that do not fill a whole element are kept as they are at the end.
+ */
+export function shuffleBytes(data: Uint8Array, elementSize: number): Uint8Array {
+  if (elementSize <= 1 || data.length < elementSize) return data.slice();
+  const count = Math.floor(data.length / elementSize);
+  const out = new Uint8Array(data.length);
+  for (let b = 0; b < elementSize; b++) {
+    const plane = b * count;
+    for (let i = 0, src = b; i < count; i++, src += elementSize) out[plane + i] = data[src];
+  }
+  out.set(data.subarray(count * elementSize), count * elementSize);
+  return out;
+}
+
+export function unshuffleBytes(data: Uint8Array, elementSize: number): Uint8Array {
+  if (elementSize <= 1 || data.length < elementSize) return data.slice();
+  const count = Math.floor(data.length / elementSize);
+  const out = new Uint8Array(data.length);
+  for (let b = 0; b < elementSize; b++) {
+    const plane = b * count;
+    for (let i = 0, dst = b; i < count; i++, dst += elementSize) out[dst] = data[plane + i];
+  }
+  out.set(data.subarray(count * elementSize), count * elementSize);
+  return out;
+}

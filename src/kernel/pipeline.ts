@@ -1,0 +1,495 @@
+// The engine's public operations: train, compress, decompress, inspect, report, projects.
+// Every figure reported is computed from the bytes actually written and read back.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type {
+  CompressOptions, CompressResult, DecompressOptions, DecompressResult, ErrorFigures, FileInfo, Hooks,
+  SizeBreakdown, TrainSettings,
+} from './api';
+import type { Dataset, Normalisation, TrainedModel, TrainOptions } from './types';
+import { sampleLayout } from './types';
+import { BalerError, throwIfAborted } from './errors';
+import { assertNotSameFile, readFileChecked, writeFileAtomic } from './fsutil';
+import { readDataset, writeDataset, findNonFinite } from './data/dataset';
+import { fitMinMax, normalise, denormalise } from './normalise';
+import { initBackend } from './model/backend';
+import { defaultArchitecture } from './model/architectures';
+import { trainAutoencoder } from './model/train';
+import { encodeSamples, decodeLatents } from './model/infer';
+import { encodeContainer, decodeContainer, readContainerHeader } from './codec/container';
+import { packFloats, unpackFloats } from './codec/numbers';
+import { encodeWeights, decodeWeights } from './codec/weights';
+import { readModelFile, writeModelFile, modelContentHash } from './codec/model-file';
+import { computeErrors } from './metrics';
+import { parseErrorBound } from './eb/bound';
+import { encodeErrorBounded, decodeErrorBounded, verifyBound } from './eb/codec';
+import { defaultProjectConfig, projectPaths, readProjectConfig, resolveInputPath, type ProjectConfig } from './project';
+import { simulateFlowPastObstacle } from './demo/flow';
+import { buildReportData, type ReportData } from './report/data';
+import { renderReportHtml } from './report/html';
+
+export const VERSION = '0.1.0';
+const CREATED_BY = `baler-vscode ${VERSION}`;
+
+/** Defaults for one-shot `compress FILE`: quick enough to run interactively, good enough to be useful. */
+export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
+  modelType: 'dense',
+  compressionRatio: 100,
+  epochs: 1000,
+  batchSize: 512,
+  learningRate: 0.001,
+  seed: 42,
+  validationSplit: 0,
+  earlyStoppingPatience: 100,
+  lrPlateauPatience: 40,
+  backend: 'auto',
+};
+
+function log(hooks: Hooks | undefined, line: string): void {
+  hooks?.onLog?.(line);
+}
+
+// ---------------------------------------------------------------- training
+
+/** Trains an autoencoder on a dataset; the result carries its normalisation and loss history. */
+export async function trainModel(ds: Dataset, settings: TrainSettings, hooks?: Hooks): Promise<TrainedModel> {
+  assertTrainable(ds);
+  const backend = await initBackend(settings.backend);
+  log(hooks, `backend: ${backend.active}${backend.warning ? ` (${backend.warning})` : ''}`);
+  const { count, width } = sampleLayout(ds);
+  const normalisation = fitMinMax(ds);
+  const samples = normalise(ds.values, width, normalisation);
+  const architecture = defaultArchitecture(ds.kind, ds.shape, {
+    modelType: settings.modelType,
+    latent: settings.latent,
+    compressionRatio: settings.compressionRatio,
+  });
+  log(hooks, `model: ${describeArchitecture(architecture)}`);
+  const trained = await trainAutoencoder(samples, count, architecture, trainOptions(settings, count), {
+    signal: hooks?.signal,
+    onProgress: (p) => hooks?.onProgress?.({ phase: 'train', ...p }),
+  });
+  return { architecture, normalisation, ...trained };
+}
+
+function trainOptions(s: TrainSettings, count: number): TrainOptions {
+  return {
+    epochs: s.epochs,
+    batchSize: Math.min(s.batchSize, count),
+    learningRate: s.learningRate,
+    seed: s.seed,
+    validationSplit: s.validationSplit,
+    earlyStopping: { patience: s.earlyStoppingPatience, minDelta: 0 },
+    reduceLrOnPlateau: { factor: 0.5, patience: s.lrPlateauPatience, minLr: s.learningRate / 100 },
+    targetPsnr: s.targetPsnr,
+    timeLimitSeconds: s.timeLimitSeconds,
+  };
+}
+
+export function describeArchitecture(a: TrainedModel['architecture']): string {
+  if (a.type === 'dense') return `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')}`;
+  return `conv ${a.height}x${a.width} channels ${a.channels.join('-')} latent ${a.latent}`;
+}
+
+function assertTrainable(ds: Dataset, file?: string): void {
+  const bad = findNonFinite(ds);
+  const total = bad.nan + bad.posInf + bad.negInf;
+  if (total > 0) {
+    throw new BalerError(
+      `contains ${total} non-finite values (${bad.nan} NaN, ${bad.posInf + bad.negInf} ±Inf, first at index ${bad.firstIndex}); ` +
+        'an autoencoder cannot learn them: use --error-bound, which stores them exactly', file);
+  }
+  if (sampleLayout(ds).count < 2) {
+    throw new BalerError('has a single row/frame: an autoencoder needs at least 2 samples to train; use --error-bound', file);
+  }
+}
+
+// ---------------------------------------------------------------- compress
+
+function defaultOutput(input: string, ext: string): string {
+  const parsed = path.parse(input);
+  return path.join(parsed.dir, parsed.name + ext);
+}
+
+function checkOutput(input: string, output: string, force?: boolean): void {
+  assertNotSameFile(input, output);
+  if (!force && fs.existsSync(output)) {
+    throw new BalerError('output file exists (choose another path with -o, or pass --force)', output, 'EEXIST');
+  }
+}
+
+/** Trains (unless a model is given) and compresses one data file into a self-contained .baler. */
+export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
+  const output = opts.output ?? defaultOutput(input, '.baler');
+  checkOutput(input, output, opts.force);
+  const ds = readDataset(input);
+  const originalFile = fs.statSync(input).size;
+  const payload = opts.errorBound
+    ? await errorBoundedPayload(ds, opts, hooks, input)
+    : await autoencoderPayload(ds, opts, hooks, input);
+  throwIfAborted(hooks?.signal);
+
+  hooks?.onProgress?.({ phase: 'write', message: `writing ${output}` });
+  const header = {
+    ...payload.header,
+    createdBy: CREATED_BY,
+    source: { name: path.basename(input), bytes: originalFile },
+    dataset: { kind: ds.kind, shape: ds.shape, dtype: ds.dtype, names: ds.names },
+    errors: computeErrors(ds.values, payload.reconstruction),
+  };
+  const bytes = await encodeContainer(header, payload.sections);
+  writeFileAtomic(output, bytes, { overwrite: opts.force });
+
+  hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back' });
+  try {
+    const readBack = await reconstruct(output, { modelDir: payload.modelDir });
+    if (!sameValues(readBack.values, payload.reconstruction)) {
+      throw new BalerError('verification failed: the file written does not decode to the values measured', output);
+    }
+    if (payload.verify) payload.verify(readBack.values);
+  } catch (err) {
+    fs.rmSync(output, { force: true });
+    throw err;
+  }
+  return { output, info: await inspect(output) };
+}
+
+interface Payload {
+  header: Record<string, unknown>;
+  sections: { name: string; data: Uint8Array; coding?: 'raw' | 'zstd' | 'deflate'; shuffle?: number }[];
+  reconstruction: Float64Array;
+  modelDir?: string;
+  verify?: (decoded: Float64Array) => void;
+}
+
+async function autoencoderPayload(ds: Dataset, opts: CompressOptions, hooks: Hooks | undefined, input: string): Promise<Payload> {
+  assertTrainable(ds, input);
+  const model = opts.trainedModelPath
+    ? await loadTrainedModel(opts.trainedModelPath, ds)
+    : await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(opts) }, hooks);
+  throwIfAborted(hooks?.signal);
+  hooks?.onProgress?.({ phase: 'encode', message: 'encoding' });
+
+  const { count, width } = sampleLayout(ds);
+  const latentPrecision = opts.latentPrecision ?? 'float32';
+  const coding = entropyCoding(opts.entropy);
+  const latents = encodeSamples(model.architecture, model.encoder, normalise(ds.values, width, model.normalisation), count);
+  const latentBytes = packFloats(latents, latentPrecision);
+  const decoderPrecision = opts.decoderPrecision ?? 'float32';
+  const decoderBytes = encodeWeights(model.decoder, decoderPrecision);
+  // Decode exactly as decompression will: from the packed (rounded) latents and weights.
+  const reconstruction = decodeToOriginalScale(
+    model.architecture, decodeWeights(decoderBytes), unpackFloats(latentBytes, latentPrecision, latents.length), count, width,
+    model.normalisation);
+
+  const sections: Payload['sections'] = [{ name: 'latents', data: latentBytes, coding, shuffle: latentPrecision === 'float16' ? 2 : 4 }];
+  const decoder: Record<string, unknown> = { precision: decoderPrecision };
+  let modelDir: string | undefined;
+  if (opts.modelFile) {
+    const modelBytes = await sharedDecoderFile(opts.modelFile, model, decoderBytes, opts.force);
+    decoder.shared = { hash: modelContentHash(modelBytes), fileName: path.basename(opts.modelFile), bytes: modelBytes.length };
+    modelDir = path.dirname(path.resolve(opts.modelFile));
+  } else {
+    sections.push({ name: 'decoder', data: decoderBytes, coding });
+  }
+  return {
+    header: {
+      mode: 'autoencoder',
+      model: { architecture: model.architecture, normalisation: model.normalisation, decoder },
+      latents: { count, size: latents.length / count, precision: latentPrecision },
+      history: summariseHistory(model),
+    },
+    sections,
+    reconstruction,
+    modelDir,
+  };
+}
+
+function definedOnly<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function entropyCoding(e: CompressOptions['entropy']): 'raw' | 'zstd' | 'deflate' {
+  return e === 'none' ? 'raw' : e ?? 'zstd';
+}
+
+function summariseHistory(model: TrainedModel): Record<string, unknown> {
+  const h = model.history;
+  return { epochs: h.epochs, seconds: h.seconds, finalLoss: h.loss[h.loss.length - 1], stoppedBecause: h.stoppedBecause, backend: h.backend };
+}
+
+/** Writes (or reuses) the shared decoder file; returns its bytes, whose hash the .baler records. */
+async function sharedDecoderFile(file: string, model: TrainedModel, decoderBytes: Uint8Array, force?: boolean): Promise<Uint8Array> {
+  if (fs.existsSync(file)) {
+    const existing = readFileChecked(file);
+    const shared = await readModelFile(file);
+    if (JSON.stringify(shared.architecture) !== JSON.stringify(model.architecture) || !sameBytes(shared.decoderBytes, decoderBytes)) {
+      if (!force) throw new BalerError('a different model file exists here (pass --force to replace it, or choose another --model-file path)', file);
+    } else {
+      return existing;
+    }
+  }
+  return writeModelFile(file, { architecture: model.architecture, normalisation: model.normalisation, decoderBytes, overwrite: force });
+}
+
+async function errorBoundedPayload(ds: Dataset, opts: CompressOptions, hooks: Hooks | undefined, input: string): Promise<Payload> {
+  const bound = parseErrorBound(opts.errorBound!);
+  hooks?.onProgress?.({ phase: 'encode', message: `error-bounded coding (${opts.errorBound})` });
+  const encoded = await encodeErrorBounded(ds.values, ds.shape, bound);
+  const sections = encoded.sections.map((s) => ({ name: `eb.${s.name}`, data: s.data, coding: 'raw' as const }));
+  const reconstruction = await decodeErrorBounded(encoded.header, new Map(encoded.sections.map((s) => [s.name, s.data])));
+  const check = (decoded: Float64Array) => {
+    const v = verifyBound(ds.values, decoded, bound);
+    if (!v.ok) throw new BalerError(`error bound violated at index ${v.firstViolation} (max error ${v.maxAbsError})`, input);
+  };
+  check(reconstruction);
+  return {
+    header: { mode: 'error-bounded', errorBound: opts.errorBound, eb: encoded.header },
+    sections,
+    reconstruction,
+    verify: check,
+  };
+}
+
+// ---------------------------------------------------------------- decompress
+
+interface Reconstruction {
+  values: Float64Array;
+  header: Record<string, unknown>;
+}
+
+function decodeToOriginalScale(
+  arch: TrainedModel['architecture'], decoder: TrainedModel['decoder'], latents: Float32Array, count: number, width: number,
+  norm: Normalisation,
+): Float64Array {
+  return denormalise(decodeLatents(arch, decoder, latents, count), width, norm);
+}
+
+/** Decodes a .baler into float64 values on the original scale. */
+export async function reconstruct(file: string, opts: { modelDir?: string } = {}): Promise<Reconstruction> {
+  const container = await decodeContainer(readFileChecked(file), file);
+  const header = container.header as Record<string, any>;
+  const { count, width } = sampleLayout({ kind: header.dataset.kind, shape: header.dataset.shape });
+  if (header.mode === 'error-bounded') {
+    const sections = new Map<string, Uint8Array>();
+    for (const [name, data] of container.sections) if (name.startsWith('eb.')) sections.set(name.slice(3), data);
+    return { values: await decodeErrorBounded(header.eb, sections), header };
+  }
+  if (header.mode !== 'autoencoder') throw new BalerError(`unknown compression mode '${header.mode}'`, file);
+  const latentBytes = requireSection(container.sections, 'latents', file);
+  const latents = unpackFloats(latentBytes, header.latents.precision, header.latents.count * header.latents.size);
+  const decoderBytes = header.model.decoder.shared
+    ? await findSharedDecoder(file, header.model.decoder.shared, opts.modelDir)
+    : requireSection(container.sections, 'decoder', file);
+  const values = decodeToOriginalScale(header.model.architecture, decodeWeights(decoderBytes), latents, count, width, header.model.normalisation);
+  return { values, header };
+}
+
+function requireSection(sections: Map<string, Uint8Array>, name: string, file: string): Uint8Array {
+  const s = sections.get(name);
+  if (!s) throw new BalerError(`corrupted: section '${name}' is missing`, file);
+  return s;
+}
+
+async function findSharedDecoder(file: string, shared: { hash: string; fileName: string }, modelDir?: string): Promise<Uint8Array> {
+  const dirs = [modelDir, path.dirname(path.resolve(file))].filter((d): d is string => !!d);
+  for (const dir of dirs) {
+    const candidate = path.join(dir, shared.fileName);
+    if (fs.existsSync(candidate)) return (await readModelFile(candidate, shared.hash)).decoderBytes;
+  }
+  throw new BalerError(
+    `needs the shared model file '${shared.fileName}' (sha256 ${shared.hash.slice(0, 16)}…); looked in ${dirs.join(', ')}`, file);
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Decompresses a .baler into .npz/.npy/.csv (by the output's extension) with the original dtype. */
+export async function decompress(input: string, opts: DecompressOptions = {}, hooks?: Hooks): Promise<DecompressResult> {
+  if (path.extname(input) !== '.baler') throw new BalerError('not a .baler file (expected the .baler extension)', input);
+  const output = opts.output ?? defaultOutput(input, '.decompressed.npz');
+  checkOutput(input, output, opts.force);
+  hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}` });
+  const { values, header } = await reconstruct(input, opts);
+  const d = (header as any).dataset;
+  writeDataset(output, { kind: d.kind, shape: d.shape, dtype: d.dtype, names: d.names, values }, { overwrite: opts.force });
+  return { output, info: await inspect(input) };
+}
+
+// ---------------------------------------------------------------- inspect
+
+/** Sizes, ratios and error figures of a .baler, from its header alone (no decoding). */
+export async function inspect(file: string): Promise<FileInfo> {
+  const bytes = readFileChecked(file);
+  const { header, layout, headerBytes, version } = await readContainerHeader(bytes, file);
+  const h = header as Record<string, any>;
+  const sizeOf = (pred: (name: string) => boolean) => layout.filter((s) => pred(s.name)).reduce((a, s) => a + s.storedBytes, 0);
+  const sharedDecoder = h.model?.decoder?.shared?.bytes ?? 0;
+  const count = h.dataset.shape.reduce((a: number, b: number) => a * b, 1);
+  const sizes: SizeBreakdown = {
+    originalFile: h.source.bytes,
+    originalFloat32: count * 4,
+    latents: sizeOf((n) => n === 'latents'),
+    decoder: sizeOf((n) => n === 'decoder') + sharedDecoder,
+    residuals: sizeOf((n) => n.startsWith('eb.')),
+    header: headerBytes,
+    total: bytes.length + sharedDecoder,
+    file: bytes.length,
+    decoderShared: sharedDecoder > 0,
+  };
+  const latentOnlyBytes = Math.max(1, sizes.latents + sizes.residuals);
+  return {
+    file,
+    formatVersion: version,
+    kind: h.dataset.kind,
+    shape: h.dataset.shape,
+    dtype: h.dataset.dtype,
+    names: h.dataset.names,
+    mode: h.mode,
+    errorBound: h.errorBound,
+    architecture: h.model?.architecture,
+    latentPrecision: h.latents?.precision,
+    entropy: layout[0]?.coding === 'raw' ? 'none' : (layout[0]?.coding as FileInfo['entropy']),
+    sizes,
+    ratios: {
+      total: sizes.originalFile / sizes.total,
+      latentOnly: sizes.originalFile / latentOnlyBytes,
+      totalVsFloat32: sizes.originalFloat32 / sizes.total,
+      latentOnlyVsFloat32: sizes.originalFloat32 / latentOnlyBytes,
+    },
+    errors: h.errors as ErrorFigures,
+    history: undefined,
+    createdBy: h.createdBy,
+  };
+}
+
+// ---------------------------------------------------------------- models on disk
+
+async function loadTrainedModel(file: string, ds: Dataset): Promise<TrainedModel> {
+  const m = await readModelFile(file);
+  if (!m.encoderBytes) throw new BalerError('this model file holds only a decoder; compressing needs the encoder too', file);
+  const { width } = sampleLayout(ds);
+  if (m.architecture.type === 'dense' ? m.architecture.inputSize !== width : m.architecture.height * m.architecture.width !== width) {
+    throw new BalerError(`model expects ${describeArchitecture(m.architecture)} but the data has ${width} values per sample`, file);
+  }
+  return {
+    architecture: m.architecture,
+    normalisation: m.normalisation,
+    encoder: decodeWeights(m.encoderBytes),
+    decoder: decodeWeights(m.decoderBytes),
+    history: m.history ?? { loss: [], valLoss: [], learningRate: [], epochs: 0, seconds: 0, stoppedBecause: 'epochs', backend: '' },
+  };
+}
+
+async function saveTrainedModel(file: string, model: TrainedModel): Promise<void> {
+  await writeModelFile(file, {
+    architecture: model.architecture,
+    normalisation: model.normalisation,
+    decoderBytes: encodeWeights(model.decoder, 'float32'),
+    encoderBytes: encodeWeights(model.encoder, 'float32'),
+    history: model.history,
+    overwrite: true,
+  });
+}
+
+// ---------------------------------------------------------------- report
+
+/** Everything the HTML report and the dashboard show, from a .baler and its original data file. */
+export async function buildReport(balerFile: string, originalFile?: string, historyFile?: string): Promise<ReportData> {
+  const { values, header } = await reconstruct(balerFile);
+  const h = header as Record<string, any>;
+  const originalPath = originalFile ?? path.join(path.dirname(path.resolve(balerFile)), h.source.name);
+  if (!fs.existsSync(originalPath)) {
+    throw new BalerError(`the original data '${h.source.name}' is needed for residual plots; pass it with --original`, balerFile);
+  }
+  const original = readDataset(originalPath);
+  const history = historyFile && fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')) : undefined;
+  return buildReportData({ title: path.basename(balerFile), original, reconstructed: values, info: await inspect(balerFile), history });
+}
+
+export async function writeReport(balerFile: string, output: string, opts: { original?: string; history?: string; force?: boolean } = {}): Promise<string> {
+  const data = await buildReport(balerFile, opts.original, opts.history);
+  writeFileAtomic(output, renderReportHtml(data), { overwrite: opts.force ?? true });
+  return output;
+}
+
+// ---------------------------------------------------------------- projects
+
+/** Creates workspaces/WS/{data,PROJECT/{config,output/...}} with a default config and example data. */
+export async function newProject(workspace: string, project: string, root = process.cwd()): Promise<string> {
+  const p = projectPaths(workspace, project, root);
+  if (fs.existsSync(p.config)) throw new BalerError('project already exists', p.config, 'EEXIST');
+  for (const dir of [path.dirname(p.config), p.dataDir, p.training, path.dirname(p.compressed), path.dirname(p.decompressed), path.dirname(p.plotting)]) {
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const config = defaultProjectConfig(project);
+  const dataFile = path.resolve(p.projectDir, config.inputPath);
+  if (!fs.existsSync(dataFile)) writeDataset(dataFile, simulateFlowPastObstacle({ seed: 1 }), {});
+  writeFileAtomic(p.config, JSON.stringify(config, null, 2) + '\n');
+  return p.config;
+}
+
+function loadProject(workspace: string, project: string, root?: string): { paths: ReturnType<typeof projectPaths>; config: ProjectConfig; input: string } {
+  const paths = projectPaths(workspace, project, root);
+  const config = readProjectConfig(paths.config);
+  return { paths, config, input: resolveInputPath(paths, config) };
+}
+
+export async function trainProject(workspace: string, project: string, hooks?: Hooks, root?: string): Promise<{ modelFile: string; model: TrainedModel }> {
+  const { paths, config, input } = loadProject(workspace, project, root);
+  const ds = readDataset(input);
+  assertTrainable(ds, input);
+  const model = await trainModel(ds, config, hooks);
+  fs.mkdirSync(paths.training, { recursive: true });
+  await saveTrainedModel(paths.model, model);
+  writeFileAtomic(paths.history, JSON.stringify(model.history) + '\n', { overwrite: true });
+  return { modelFile: paths.model, model };
+}
+
+export async function compressProject(workspace: string, project: string, hooks?: Hooks, root?: string): Promise<CompressResult> {
+  const { paths, config, input } = loadProject(workspace, project, root);
+  if (!config.errorBound && !fs.existsSync(paths.model)) {
+    throw new BalerError('no trained model yet: run `baler train --project WORKSPACE PROJECT` first', paths.model);
+  }
+  fs.mkdirSync(path.dirname(paths.compressed), { recursive: true });
+  return compress(input, {
+    ...config,
+    output: paths.compressed,
+    force: true,
+    trainedModelPath: config.errorBound ? undefined : paths.model,
+    modelFile: config.decoder === 'shared' ? path.join(path.dirname(paths.compressed), 'decoder.balermodel') : undefined,
+  }, hooks);
+}
+
+export async function decompressProject(workspace: string, project: string, hooks?: Hooks, root?: string): Promise<DecompressResult> {
+  const { paths } = loadProject(workspace, project, root);
+  fs.mkdirSync(path.dirname(paths.decompressed), { recursive: true });
+  return decompress(paths.compressed, { output: paths.decompressed, force: true }, hooks);
+}
+
+export async function plotProject(workspace: string, project: string, root?: string): Promise<string> {
+  const { paths, input } = loadProject(workspace, project, root);
+  fs.mkdirSync(path.dirname(paths.plotting), { recursive: true });
+  return writeReport(paths.compressed, paths.plotting, { original: input, history: paths.history, force: true });
+}
+
+export function projectCompressedFile(workspace: string, project: string, root?: string): string {
+  return projectPaths(workspace, project, root).compressed;
+}
+
+/** Trains on a data file and saves the model (encoder + decoder) for `compress --trained-model`. */
+export async function trainFile(input: string, output: string, settings: Partial<TrainSettings> & { force?: boolean }, hooks?: Hooks): Promise<string> {
+  checkOutput(input, output, settings.force);
+  const ds = readDataset(input);
+  assertTrainable(ds, input);
+  const model = await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(settings) }, hooks);
+  await saveTrainedModel(output, model);
+  return output;
+}
