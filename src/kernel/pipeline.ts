@@ -6,7 +6,7 @@ import type {
   CompressOptions, CompressResult, DecompressOptions, DecompressResult, ErrorFigures, FileInfo, Hooks,
   SizeBreakdown, TrainSettings,
 } from './api';
-import type { Dataset, Normalisation, TrainedModel, TrainOptions } from './types';
+import type { Architecture, Dataset, Normalisation, TrainedModel, TrainHistory, TrainOptions, WeightTensor } from './types';
 import { sampleLayout } from './types';
 import { BalerError, throwIfAborted } from './errors';
 import { assertNotSameFile, readFileChecked, writeFileAtomic } from './fsutil';
@@ -18,8 +18,8 @@ import { trainAutoencoder } from './model/train';
 import { encodeSamples, decodeLatents } from './model/infer';
 import { encodeContainer, decodeContainer, readContainerHeader } from './codec/container';
 import { packFloats, unpackFloats } from './codec/numbers';
-import { encodeWeights, decodeWeights } from './codec/weights';
-import { readModelFile, writeModelFile, modelContentHash } from './codec/model-file';
+import { encodeWeights, decodeWeights, type WeightPrecision } from './codec/weights';
+import { locateModelFile, readModelFile, writeModelFile } from './codec/model-file';
 import { computeErrors } from './metrics';
 import { parseErrorBound } from './eb/bound';
 import { encodeErrorBounded, decodeErrorBounded, verifyBound } from './eb/codec';
@@ -186,8 +186,8 @@ async function autoencoderPayload(ds: Dataset, opts: CompressOptions, hooks: Hoo
   const decoder: Record<string, unknown> = { precision: decoderPrecision };
   let modelDir: string | undefined;
   if (opts.modelFile) {
-    const modelBytes = await sharedDecoderFile(opts.modelFile, model, decoderBytes, opts.force);
-    decoder.shared = { hash: modelContentHash(modelBytes), fileName: path.basename(opts.modelFile), bytes: modelBytes.length };
+    const shared = await sharedDecoderFile(opts.modelFile, model, decoderPrecision, decoderBytes, opts.force);
+    decoder.shared = { ...shared, fileName: path.basename(opts.modelFile) };
     modelDir = path.dirname(path.resolve(opts.modelFile));
   } else {
     sections.push({ name: 'decoder', data: decoderBytes, coding });
@@ -218,28 +218,30 @@ function summariseHistory(model: TrainedModel): Record<string, unknown> {
   return { epochs: h.epochs, seconds: h.seconds, finalLoss: h.loss[h.loss.length - 1], stoppedBecause: h.stoppedBecause, backend: h.backend };
 }
 
-/** Writes (or reuses) the shared decoder file; returns its bytes, whose hash the .baler records. */
-async function sharedDecoderFile(file: string, model: TrainedModel, decoderBytes: Uint8Array, force?: boolean): Promise<Uint8Array> {
+/** Writes (or reuses, when identical) the shared decoder-only model file; the .baler records its hash. */
+async function sharedDecoderFile(
+  file: string, model: TrainedModel, precision: WeightPrecision, decoderBytes: Uint8Array, force?: boolean,
+): Promise<{ hash: string; bytes: number }> {
+  const header = { architecture: model.architecture, normalisation: model.normalisation };
   if (fs.existsSync(file)) {
-    const existing = readFileChecked(file);
-    const shared = await readModelFile(file);
-    if (JSON.stringify(shared.architecture) !== JSON.stringify(model.architecture) || !sameBytes(shared.decoderBytes, decoderBytes)) {
-      if (!force) throw new BalerError('a different model file exists here (pass --force to replace it, or choose another --model-file path)', file);
-    } else {
-      return existing;
-    }
+    const existing = await readModelFile(file);
+    const same = JSON.stringify(existing.header.architecture) === JSON.stringify(model.architecture) &&
+      sameBytes(encodeWeights(existing.decoder, precision), decoderBytes);
+    if (same) return { hash: existing.hash, bytes: existing.bytes };
+    if (!force) throw new BalerError('a different model file exists here (pass --force to replace it, or choose another --model-file path)', file, 'EEXIST');
   }
-  return writeModelFile(file, { architecture: model.architecture, normalisation: model.normalisation, decoderBytes, overwrite: force });
+  return writeModelFile(file, { header, decoder: model.decoder, decoderPrecision: precision }, { overwrite: force });
 }
 
 async function errorBoundedPayload(ds: Dataset, opts: CompressOptions, hooks: Hooks | undefined, input: string): Promise<Payload> {
   const bound = parseErrorBound(opts.errorBound!);
   hooks?.onProgress?.({ phase: 'encode', message: `error-bounded coding (${opts.errorBound})` });
-  const encoded = await encodeErrorBounded(ds.values, ds.shape, bound);
-  const sections = encoded.sections.map((s) => ({ name: `eb.${s.name}`, data: s.data, coding: 'raw' as const }));
+  const encoded = await encodeErrorBounded(ds.values, ds.shape, bound, { kind: ds.kind });
+  // The coder's sections ('eb.*') are range-coded already: stored raw, with the container's checksums.
+  const sections = encoded.sections.map((s) => ({ name: s.name, data: s.data, coding: 'raw' as const }));
   const reconstruction = await decodeErrorBounded(encoded.header, new Map(encoded.sections.map((s) => [s.name, s.data])));
   const check = (decoded: Float64Array) => {
-    const v = verifyBound(ds.values, decoded, bound);
+    const v = verifyBound(ds.values, decoded, bound, ds.shape, ds.kind === 'table');
     if (!v.ok) throw new BalerError(`error bound violated at index ${v.firstViolation} (max error ${v.maxAbsError})`, input);
   };
   check(reconstruction);
@@ -272,16 +274,16 @@ export async function reconstruct(file: string, opts: { modelDir?: string } = {}
   const { count, width } = sampleLayout({ kind: header.dataset.kind, shape: header.dataset.shape });
   if (header.mode === 'error-bounded') {
     const sections = new Map<string, Uint8Array>();
-    for (const [name, data] of container.sections) if (name.startsWith('eb.')) sections.set(name.slice(3), data);
+    for (const [name, data] of container.sections) if (name.startsWith('eb.')) sections.set(name, data);
     return { values: await decodeErrorBounded(header.eb, sections), header };
   }
   if (header.mode !== 'autoencoder') throw new BalerError(`unknown compression mode '${header.mode}'`, file);
   const latentBytes = requireSection(container.sections, 'latents', file);
   const latents = unpackFloats(latentBytes, header.latents.precision, header.latents.count * header.latents.size);
-  const decoderBytes = header.model.decoder.shared
+  const decoder = header.model.decoder.shared
     ? await findSharedDecoder(file, header.model.decoder.shared, opts.modelDir)
-    : requireSection(container.sections, 'decoder', file);
-  const values = decodeToOriginalScale(header.model.architecture, decodeWeights(decoderBytes), latents, count, width, header.model.normalisation);
+    : decodeWeights(requireSection(container.sections, 'decoder', file), file);
+  const values = decodeToOriginalScale(header.model.architecture, decoder, latents, count, width, header.model.normalisation);
   return { values, header };
 }
 
@@ -291,14 +293,10 @@ function requireSection(sections: Map<string, Uint8Array>, name: string, file: s
   return s;
 }
 
-async function findSharedDecoder(file: string, shared: { hash: string; fileName: string }, modelDir?: string): Promise<Uint8Array> {
+async function findSharedDecoder(file: string, shared: { hash: string; fileName: string }, modelDir?: string): Promise<WeightTensor[]> {
   const dirs = [modelDir, path.dirname(path.resolve(file))].filter((d): d is string => !!d);
-  for (const dir of dirs) {
-    const candidate = path.join(dir, shared.fileName);
-    if (fs.existsSync(candidate)) return (await readModelFile(candidate, shared.hash)).decoderBytes;
-  }
-  throw new BalerError(
-    `needs the shared model file '${shared.fileName}' (sha256 ${shared.hash.slice(0, 16)}…); looked in ${dirs.join(', ')}`, file);
+  const modelFile = locateModelFile(shared, dirs, file);
+  return (await readModelFile(modelFile, shared.hash)).decoder;
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {
@@ -374,29 +372,24 @@ export async function inspect(file: string): Promise<FileInfo> {
 
 async function loadTrainedModel(file: string, ds: Dataset): Promise<TrainedModel> {
   const m = await readModelFile(file);
-  if (!m.encoderBytes) throw new BalerError('this model file holds only a decoder; compressing needs the encoder too', file);
+  if (!m.encoder) throw new BalerError('this model file holds only a decoder; compressing needs the encoder too', file);
+  const architecture = m.header.architecture as Architecture;
   const { width } = sampleLayout(ds);
-  if (m.architecture.type === 'dense' ? m.architecture.inputSize !== width : m.architecture.height * m.architecture.width !== width) {
-    throw new BalerError(`model expects ${describeArchitecture(m.architecture)} but the data has ${width} values per sample`, file);
+  if (architecture.type === 'dense' ? architecture.inputSize !== width : architecture.height * architecture.width !== width) {
+    throw new BalerError(`model expects ${describeArchitecture(architecture)} but the data has ${width} values per sample`, file);
   }
   return {
-    architecture: m.architecture,
-    normalisation: m.normalisation,
-    encoder: decodeWeights(m.encoderBytes),
-    decoder: decodeWeights(m.decoderBytes),
-    history: m.history ?? { loss: [], valLoss: [], learningRate: [], epochs: 0, seconds: 0, stoppedBecause: 'epochs', backend: '' },
+    architecture,
+    normalisation: m.header.normalisation as Normalisation,
+    encoder: m.encoder,
+    decoder: m.decoder,
+    history: (m.header.history as TrainHistory) ?? { loss: [], valLoss: [], learningRate: [], epochs: 0, seconds: 0, stoppedBecause: 'epochs', backend: '' },
   };
 }
 
 async function saveTrainedModel(file: string, model: TrainedModel): Promise<void> {
-  await writeModelFile(file, {
-    architecture: model.architecture,
-    normalisation: model.normalisation,
-    decoderBytes: encodeWeights(model.decoder, 'float32'),
-    encoderBytes: encodeWeights(model.encoder, 'float32'),
-    history: model.history,
-    overwrite: true,
-  });
+  const header = { architecture: model.architecture, normalisation: model.normalisation, history: model.history };
+  await writeModelFile(file, { header, decoder: model.decoder, encoder: model.encoder }, { overwrite: true });
 }
 
 // ---------------------------------------------------------------- report

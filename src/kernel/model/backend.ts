@@ -176,8 +176,8 @@ async function trySetBackend(name: string, tfName: string, okReason: string): Pr
   }
 }
 
-/** Lines for `baler doctor`: the backend in use and why each faster one is not. */
-export async function describeBackends(): Promise<string[]> {
+/** Text for `baler doctor`: the backend in use and why each faster one is not (one line each). */
+export async function describeBackends(): Promise<string> {
   const report = current?.report ?? (await initBackend('auto'));
   const lines = [`backend in use: ${report.active}${report.simd === undefined ? '' : report.simd ? ' (SIMD)' : ' (no SIMD)'}`];
   for (const t of report.tried) lines.push(`  ${t.ok ? 'ok  ' : 'no  '} ${t.name}: ${t.reason}`);
@@ -185,5 +185,5 @@ export async function describeBackends(): Promise<string[]> {
   if (!report.tried.some((t) => t.ok && t.name.startsWith('tfjs-node'))) {
     lines.push(`for faster training ${TFJS_NODE_HINT}`);
   }
-  return lines;
+  return lines.join('\n');
 }

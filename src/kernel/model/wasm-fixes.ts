@@ -123,7 +123,7 @@ function leakyReluViaPrelu(args: KernelArgs): TensorInfo {
 function sumAxis0ViaMatMul(args: KernelArgs): TensorInfo {
   const { inputs, backend, attrs = {} } = args;
   const x = inputs.x;
-  const axes = backend_util.parseAxisParam(attrs.axis as number | number[], x.shape);
+  const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
   if (x.shape.length !== 2 || axes.length !== 1 || axes[0] !== 0 || x.dtype !== 'float32') {
     return original('Sum')(args);
   }

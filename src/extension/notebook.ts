@@ -1,0 +1,181 @@
+// The "Baler" notebook controller for .ipynb: cells are JavaScript with `baler` in scope, or `%baler …`
+// lines that mirror the CLI. Cells run in the kernel process; progress, tables and the dashboard's charts
+// come back as outputs (charts through this extension's renderer, with a text fallback). Interrupt cancels.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Progress } from '../kernel/api';
+import type { CellOutput } from '../kernel/protocol';
+import { progressMessage } from './format';
+import { KernelClient, KernelError } from './kernelClient';
+import { REPORT_MIME } from './messages';
+import { withTradeoff } from './tradeoff';
+import type { ReportData } from '../kernel/report/data';
+
+export const CONTROLLER_ID = 'baler-notebook-kernel';
+export const NOTEBOOK_TYPES = ['jupyter-notebook'];
+
+export class BalerNotebookController implements vscode.Disposable {
+  readonly controllers: vscode.NotebookController[];
+  private executionOrder = 0;
+  private readonly running = new Map<string, AbortController>();
+
+  constructor(private readonly kernel: () => KernelClient, private readonly log: (line: string) => void) {
+    this.controllers = NOTEBOOK_TYPES.map((type) => {
+      const c = vscode.notebooks.createNotebookController(CONTROLLER_ID, type, 'Baler');
+      c.description = 'ML compression: JavaScript with `baler` in scope, or %baler CLI lines';
+      c.supportedLanguages = ['javascript', 'plaintext'];
+      c.supportsExecutionOrder = true;
+      c.executeHandler = (cells, notebook, controller) => this.executeAll(cells, notebook, controller);
+      c.interruptHandler = (notebook) => this.interrupt(notebook);
+      return c;
+    });
+  }
+
+  private async executeAll(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, controller: vscode.NotebookController): Promise<void> {
+    for (const cell of cells) {
+      const ok = await this.execute(cell, notebook, controller);
+      if (!ok) break;
+    }
+  }
+
+  private interrupt(notebook: vscode.NotebookDocument): void {
+    this.running.get(notebook.uri.toString())?.abort();
+  }
+
+  private async execute(cell: vscode.NotebookCell, notebook: vscode.NotebookDocument, controller: vscode.NotebookController): Promise<boolean> {
+    const execution = controller.createNotebookCellExecution(cell);
+    execution.executionOrder = ++this.executionOrder;
+    execution.start(Date.now());
+    await execution.clearOutput();
+    if (!vscode.workspace.isTrusted) {
+      await execution.appendOutput(errorOutput('Untrusted workspace', 'Baler cells run code: trust this workspace to run them (Workspaces: Manage Workspace Trust).'));
+      execution.end(false, Date.now());
+      return false;
+    }
+    const abort = new AbortController();
+    const key = notebook.uri.toString();
+    this.running.set(key, abort);
+    execution.token.onCancellationRequested(() => abort.abort());
+    const writer = new OutputWriter(execution);
+    try {
+      const result = await this.kernel().call('runCell', { code: cell.document.getText(), cwd: notebookFolder(notebook) }, {
+        signal: abort.signal,
+        onOutput: (o) => writer.add(o),
+        onProgress: (p) => writer.progress(p),
+        onLog: (line) => this.log(line),
+      });
+      await writer.flush();
+      if (result.value) await writer.add(result.value);
+      await writer.flush();
+      execution.end(true, Date.now());
+      return true;
+    } catch (err) {
+      await writer.flush();
+      const e = err as KernelError;
+      await execution.appendOutput(e.cancelled
+        ? errorOutput('Cancelled', 'the cell was interrupted; training stopped')
+        : errorOutput(e.name === 'BalerError' ? 'Baler error' : e.name, e.message, e.name === 'BalerError' ? undefined : e.stack));
+      execution.end(false, Date.now());
+      return false;
+    } finally {
+      if (this.running.get(key) === abort) this.running.delete(key);
+    }
+  }
+
+  dispose(): void {
+    for (const c of this.controllers) c.dispose();
+  }
+}
+
+function notebookFolder(notebook: vscode.NotebookDocument): string {
+  if (notebook.uri.scheme === 'file') return path.dirname(notebook.uri.fsPath);
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+}
+
+function errorOutput(name: string, message: string, stack?: string): vscode.NotebookCellOutput {
+  return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name, message, stack: stack ?? `${name}: ${message}` })]);
+}
+
+/** Turns the kernel's cell outputs into notebook outputs, in order; progress is one output updated in place. */
+class OutputWriter {
+  private chain: Promise<unknown> = Promise.resolve();
+  private progressOutput: vscode.NotebookCellOutput | undefined;
+
+  constructor(private readonly execution: vscode.NotebookCellExecution) {}
+
+  add(output: CellOutput): Promise<unknown> {
+    return this.enqueue(() => this.execution.appendOutput(toNotebookOutput(output)));
+  }
+
+  progress(p: Progress): void {
+    const item = vscode.NotebookCellOutputItem.text(progressMessage(p));
+    void this.enqueue(async () => {
+      if (this.progressOutput) {
+        await this.execution.replaceOutputItems(item, this.progressOutput);
+      } else {
+        this.progressOutput = new vscode.NotebookCellOutput([item], { baler: 'progress' });
+        await this.execution.appendOutput(this.progressOutput);
+      }
+    });
+  }
+
+  flush(): Promise<unknown> {
+    return this.chain;
+  }
+
+  private enqueue(step: () => Thenable<unknown>): Promise<unknown> {
+    this.chain = this.chain.then(step, step);
+    return this.chain;
+  }
+}
+
+export function toNotebookOutput(output: CellOutput): vscode.NotebookCellOutput {
+  switch (output.kind) {
+    case 'text':
+      return new vscode.NotebookCellOutput([
+        output.stream === 'stderr' ? vscode.NotebookCellOutputItem.stderr(output.text + '\n') : vscode.NotebookCellOutputItem.stdout(output.text + '\n'),
+      ]);
+    case 'table':
+      return new vscode.NotebookCellOutput([
+        vscode.NotebookCellOutputItem.text(markdownTable(output.columns, output.rows, output.title), 'text/markdown'),
+        vscode.NotebookCellOutputItem.text(plainTable(output.columns, output.rows, output.title), 'text/plain'),
+      ]);
+    case 'report': {
+      const data = withTradeoff(output.data as ReportData);
+      return new vscode.NotebookCellOutput([
+        vscode.NotebookCellOutputItem.json({ title: output.title, data }, REPORT_MIME),
+        vscode.NotebookCellOutputItem.text(reportText(output.title, data), 'text/plain'),
+      ]);
+    }
+    case 'json':
+      return new vscode.NotebookCellOutput([
+        vscode.NotebookCellOutputItem.json(output.value),
+        vscode.NotebookCellOutputItem.text(JSON.stringify(output.value, null, 2) ?? String(output.value), 'text/plain'),
+      ]);
+  }
+}
+
+function cellText(v: string | number): string {
+  return String(v).replace(/\|/g, '\\|');
+}
+
+export function markdownTable(columns: string[], rows: (string | number)[][], title?: string): string {
+  const head = `| ${columns.map(cellText).join(' | ')} |\n| ${columns.map(() => '---').join(' | ')} |`;
+  const body = rows.map((r) => `| ${r.map(cellText).join(' | ')} |`).join('\n');
+  return `${title ? `**${title}**\n\n` : ''}${head}\n${body}`;
+}
+
+function plainTable(columns: string[], rows: (string | number)[][], title?: string): string {
+  const width = Math.max(...[columns, ...rows].map((r) => String(r[0]).length));
+  const lines = rows.map((r) => `${String(r[0]).padEnd(width)}  ${r.slice(1).join('  ')}`);
+  return [title, ...lines].filter(Boolean).join('\n');
+}
+
+function reportText(title: string, data: ReportData): string {
+  const s = data.summary;
+  return [
+    `Baler report: ${title}`,
+    `total ${s.sizes.total} B of ${s.sizes.originalFile} B: ratio ${s.ratios.total}× (decoder counted), ${s.ratios.latentOnly}× latents only`,
+    `PSNR ${data.errors.psnr} dB, max abs error ${data.errors.maxAbsError}`,
+  ].join('\n');
+}

@@ -1,0 +1,135 @@
+// Shared model files (.balermodel): the same container, header kind 'model', a 'decoder' section and an
+// optional 'encoder' section of weight blobs. A .baler that does not embed its decoder names the model
+// file by the SHA-256 of its bytes, so a different or retrained model can never be used by mistake.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BalerError } from '../errors';
+import { readFileChecked, writeFileAtomic } from '../fsutil';
+import type { WeightTensor } from '../types';
+import { decodeContainer, encodeContainer, hasContainerMagic } from './container';
+import type { SectionInput } from './container';
+import type { CodingName } from './entropy';
+import { decodeWeights, encodeWeights } from './weights';
+import type { WeightPrecision } from './weights';
+
+export const MODEL_FILE_EXTENSION = '.balermodel';
+
+export interface ModelFileInput {
+  /** Architecture, normalisation and anything else the caller needs back; `kind` is set to 'model'. */
+  header: Record<string, unknown>;
+  decoder: WeightTensor[];
+  encoder?: WeightTensor[];
+  decoderPrecision?: WeightPrecision;
+  encoderPrecision?: WeightPrecision;
+  coding?: CodingName;
+}
+
+export interface ModelFileContents {
+  header: Record<string, unknown>;
+  decoder: WeightTensor[];
+  encoder?: WeightTensor[];
+  /** sha256 hex of the file's bytes: what a .baler records to reference this model. */
+  hash: string;
+  bytes: number;
+}
+
+/** How a .baler refers to a shared model file. */
+export interface ModelReference {
+  hash: string;
+  /** File name the model had when the .baler was written; looked for first. */
+  fileName?: string;
+}
+
+export function modelContentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export async function encodeModelFile(model: ModelFileInput): Promise<Uint8Array> {
+  const decoderPrecision = model.decoderPrecision ?? 'float32';
+  const encoderPrecision = model.encoderPrecision ?? 'float32';
+  const coding = model.coding ?? 'zstd';
+  const header = { ...model.header, kind: 'model', decoderPrecision, ...(model.encoder ? { encoderPrecision } : {}) };
+  const sections: SectionInput[] = [{ name: 'decoder', data: encodeWeights(model.decoder, decoderPrecision), coding }];
+  if (model.encoder) sections.push({ name: 'encoder', data: encodeWeights(model.encoder, encoderPrecision), coding });
+  return encodeContainer(header, sections);
+}
+
+/** Writes the model file atomically and returns its content hash and size. */
+export async function writeModelFile(
+  target: string, model: ModelFileInput, opts: { overwrite?: boolean } = {},
+): Promise<{ hash: string; bytes: number }> {
+  const bytes = await encodeModelFile(model);
+  writeFileAtomic(target, bytes, opts);
+  return { hash: modelContentHash(bytes), bytes: bytes.length };
+}
+
+export async function decodeModelFile(bytes: Uint8Array, file?: string, expectedHash?: string): Promise<ModelFileContents> {
+  const hash = modelContentHash(bytes);
+  if (expectedHash !== undefined && hash !== expectedHash.toLowerCase()) {
+    throw new BalerError(
+      `model file does not match the one this .baler was compressed with (hash ${shortHash(hash)}…, needs ${shortHash(expectedHash)}…)`,
+      file, 'EMODELHASH');
+  }
+  if (!hasContainerMagic(bytes)) throw new BalerError('not a Baler model file', file, 'EFORMAT');
+  const container = await decodeContainer(bytes, file);
+  if (container.header.kind !== 'model') {
+    throw new BalerError('not a Baler model file (it is a compressed data file)', file, 'EFORMAT');
+  }
+  const decoderBytes = container.sections.get('decoder');
+  if (!decoderBytes) throw new BalerError('model file has no decoder section', file, 'EFORMAT');
+  const encoderBytes = container.sections.get('encoder');
+  return {
+    header: container.header,
+    decoder: decodeWeights(decoderBytes, file),
+    ...(encoderBytes ? { encoder: decodeWeights(encoderBytes, file) } : {}),
+    hash,
+    bytes: bytes.length,
+  };
+}
+
+export async function readModelFile(file: string, expectedHash?: string): Promise<ModelFileContents> {
+  if (!fs.existsSync(file)) {
+    const needs = expectedHash ? `; the .baler needs the model with hash ${shortHash(expectedHash)}…` : '';
+    throw new BalerError(`model file not found${needs}`, file, 'ENOENT');
+  }
+  return decodeModelFile(readFileChecked(file), file, expectedHash);
+}
+
+/**
+ * Finds the model file a .baler refers to: first by its recorded file name in each folder, then any
+ * .balermodel file in those folders with the right hash. `referencingFile` is the .baler (for messages).
+ */
+export function locateModelFile(ref: ModelReference, folders: string[], referencingFile?: string): string {
+  const want = ref.hash.toLowerCase();
+  const byName = ref.fileName ? folders.map((d) => path.join(d, path.basename(ref.fileName!))) : [];
+  const others = folders.flatMap((d) => listModelFiles(d)).filter((f) => !byName.includes(f));
+  for (const candidate of [...byName, ...others]) {
+    if (fs.existsSync(candidate) && hashOfFile(candidate) === want) return candidate;
+  }
+  const named = ref.fileName ? `${path.basename(ref.fileName)} ` : '';
+  const where = folders.map((d) => path.resolve(d)).join(', ');
+  throw new BalerError(
+    `needs the shared model file ${named}(hash ${shortHash(want)}…); none with that hash in ${where} (pass its folder with --model-dir)`,
+    referencingFile, 'EMODELMISSING');
+}
+
+function listModelFiles(folder: string): string[] {
+  try {
+    return fs.readdirSync(folder).filter((n) => n.endsWith(MODEL_FILE_EXTENSION)).map((n) => path.join(folder, n));
+  } catch {
+    return [];
+  }
+}
+
+function hashOfFile(file: string): string | undefined {
+  try {
+    return modelContentHash(fs.readFileSync(file));
+  } catch {
+    return undefined;
+  }
+}
+
+function shortHash(hash: string): string {
+  return hash.slice(0, 12);
+}

@@ -1,0 +1,175 @@
+// CSV tables of numbers: a header row of column names, then one row of numbers per line.
+import { BalerError } from '../errors';
+import type { DType, NdArray, TypedArray } from '../types';
+import { roundToFloat16 } from './float16';
+
+export interface CsvTable {
+  /** Column names from the header row; empty when the file has no header (its first row is numeric). */
+  names: string[];
+  /** float64, rows × columns, C order. */
+  array: NdArray;
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const SPECIAL: Record<string, number> = {
+  nan: NaN, '+nan': NaN, '-nan': NaN,
+  inf: Infinity, '+inf': Infinity, infinity: Infinity, '+infinity': Infinity,
+  '-inf': -Infinity, '-infinity': -Infinity,
+};
+
+/** Parses one numeric field: decimal numbers, and nan / inf / infinity in any case (as numpy and pandas write). */
+export function parseCsvNumber(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (NUMBER.test(trimmed)) return Number(trimmed);
+  return SPECIAL[trimmed.toLowerCase()];
+}
+
+interface Record_ {
+  fields: string[];
+  line: number;
+}
+
+/**
+ * Splits CSV text into records (RFC 4180: comma separated, double quotes, "" inside quotes, CRLF or LF).
+ * Unquoted fields are trimmed; blank lines are skipped; `line` is the 1-based line where a record starts.
+ */
+function* records(text: string, file?: string): Generator<Record_> {
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte order mark
+  let line = 1;
+  while (pos < text.length) {
+    const startLine = line;
+    const fields: string[] = [];
+    for (;;) {
+      let field: string;
+      if (text[pos] === '"') {
+        ({ field, pos, line } = quotedField(text, pos, line, file));
+      } else {
+        let end = pos;
+        while (end < text.length && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++;
+        field = text.slice(pos, end).trim(); // spaces around unquoted fields are not content
+        pos = end;
+      }
+      fields.push(field);
+      if (text[pos] === ',') { pos++; continue; }
+      if (text[pos] === '\r') pos++;
+      if (text[pos] === '\n') pos++;
+      line++;
+      break;
+    }
+    if (fields.length === 1 && fields[0] === '') continue;
+    yield { fields, line: startLine };
+  }
+}
+
+function quotedField(text: string, start: number, line: number, file?: string): { field: string; pos: number; line: number } {
+  let field = '';
+  let pos = start + 1;
+  for (;;) {
+    const close = text.indexOf('"', pos);
+    if (close < 0) throw new BalerError(`line ${line}: a quoted field is never closed`, file);
+    const chunk = text.slice(pos, close);
+    field += chunk;
+    line += countNewlines(chunk);
+    if (text[close + 1] === '"') {
+      field += '"';
+      pos = close + 2;
+      continue;
+    }
+    pos = close + 1;
+    // Tolerate spaces after the closing quote; anything else is malformed.
+    while (text[pos] === ' ' || text[pos] === '\t') pos++;
+    if (pos < text.length && text[pos] !== ',' && text[pos] !== '\n' && text[pos] !== '\r') {
+      throw new BalerError(`line ${line}: unexpected text after a closing quote`, file);
+    }
+    return { field, pos, line };
+  }
+}
+
+function countNewlines(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Parses a CSV table of numbers. The first row is the header unless every field in it is a number. */
+export function parseCsv(text: string, file?: string): CsvTable {
+  const iterator = records(text, file);
+  const first = iterator.next();
+  if (first.done) throw new BalerError('the CSV file has no rows', file);
+  const hasHeader = first.value.fields.some((f) => parseCsvNumber(f) === undefined);
+  const names = hasHeader ? first.value.fields : [];
+  const columns = first.value.fields.length;
+  let values = new Float64Array(1024);
+  let count = 0;
+  const append = (record: Record_): void => {
+    if (record.fields.length !== columns) {
+      throw new BalerError(`line ${record.line}: ${record.fields.length} values, expected ${columns} (as in line ${first.value.line})`, file);
+    }
+    if (count + columns > values.length) values = grow(values, count + columns);
+    record.fields.forEach((field, column) => {
+      const value = parseCsvNumber(field);
+      if (value === undefined) {
+        const label = names[column] ? `column '${names[column]}'` : `column ${column + 1}`;
+        const shown = field.trim() === '' ? 'an empty value' : `'${field.trim()}'`;
+        throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number`, file);
+      }
+      values[count++] = value;
+    });
+  };
+  if (!hasHeader) append(first.value);
+  for (const record of iterator) append(record);
+  const rows = count / columns;
+  return { names, array: { dtype: 'float64', shape: [rows, columns], data: values.slice(0, count) } };
+}
+
+function grow(values: Float64Array, needed: number): Float64Array {
+  const bigger = new Float64Array(Math.max(needed, values.length * 2));
+  bigger.set(values);
+  return bigger;
+}
+
+/**
+ * Writes a table as CSV: a header row (left out when `names` is empty), then rows of numbers in the shortest
+ * text that reads back to the same value of the array's dtype. A 1-D array is written as one column.
+ */
+export function encodeCsv(names: string[], arr: NdArray): string {
+  if (arr.shape.length > 2) throw new Error(`encodeCsv: a table is 1-D or 2-D, not shape (${arr.shape})`);
+  const rows = arr.shape[0] ?? 1;
+  const columns = arr.shape.length === 2 ? arr.shape[1] : 1;
+  if (names.length > 0 && names.length !== columns) throw new Error(`encodeCsv: ${names.length} names for ${columns} columns`);
+  const lines: string[] = [];
+  if (names.length > 0) lines.push(names.map(quoteIfNeeded).join(','));
+  const format = formatterFor(arr.dtype);
+  for (let r = 0; r < rows; r++) {
+    const cells = new Array<string>(columns);
+    for (let c = 0; c < columns; c++) cells[c] = format(arr.data[r * columns + c]);
+    lines.push(cells.join(','));
+  }
+  return lines.join('\n') + '\n';
+}
+
+function quoteIfNeeded(name: string): string {
+  return /[",\r\n]|^\s|\s$/.test(name) || name === '' ? `"${name.replace(/"/g, '""')}"` : name;
+}
+
+type Formatter = (value: TypedArray[number]) => string;
+
+function formatterFor(dtype: DType): Formatter {
+  if (dtype === 'float32') return (v) => shortestText(v as number, 9, Math.fround);
+  if (dtype === 'float16') return (v) => shortestText(v as number, 5, roundToFloat16);
+  // float64: JS number formatting is already the shortest round trip; integers and bigints print exactly.
+  return (v) => (Object.is(v, -0) ? '-0' : String(v));
+}
+
+/** The shortest decimal text that reads back (through `round`) to `value`; at most `maxDigits` digits. */
+function shortestText(value: number, maxDigits: number, round: (v: number) => number): string {
+  if (!Number.isFinite(value) || value === 0) return Object.is(value, -0) ? '-0' : String(value);
+  let low = 1;
+  let high = maxDigits;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (round(Number(value.toPrecision(mid))) === value) high = mid;
+    else low = mid + 1;
+  }
+  return String(Number(value.toPrecision(low)));
+}

@@ -1,0 +1,425 @@
+// Error-bounded compression of a float64 array: predict each value from what the decoder will have
+// reconstructed (multilevel interpolation or Lorenzo, or an autoencoder's reconstruction, chosen per
+// block), quantise the residual with step 2ε, range-code the indices with context modelling, and
+// store exactly every value that cannot be kept within the bound that way.
+
+import { BalerError } from '../errors';
+import { absoluteTolerances, ErrorBound, formatErrorBound, parseErrorBound, verifyBound } from './bound';
+import { detExp2, detLog2 } from './detmath';
+import { PointCoder, ValueDomain } from './pointcoder';
+import {
+  ChoiceCounts,
+  codeByInterpolation,
+  codeByLorenzo,
+  GridView,
+  InterpolationPlan,
+  InterpolationPredictor,
+  LorenzoPredictor,
+} from './traversal';
+
+export { verifyBound } from './bound';
+
+const FORMAT = 'baler-eb/1';
+export const STREAM_SECTION = 'eb.stream';
+export const EXACT_SECTION = 'eb.exact';
+
+export interface EncodeOptions {
+  /** A reconstruction the decoder will also have (e.g. an autoencoder's output), same length. */
+  prediction?: Float64Array;
+  /** Restrict the predictors tried: 'interpolation', 'lorenzo', 'ae' (default: all that apply). */
+  predictors?: string[];
+  /** 'table' (2-D rows × cols: each column predicted down its rows; rel uses each column's range)
+   *  or 'frames'. Default: 'table' for 2-D shapes, 'frames' otherwise. */
+  kind?: 'table' | 'frames';
+  /** 'fast' tries one configuration; 'best' (default) searches a few and keeps the smallest. */
+  effort?: 'fast' | 'best';
+}
+
+export interface EncodeStats {
+  sectionBytes: Record<string, number>;
+  totalBytes: number;
+  bitsPerValue: number;
+  mode: 'interpolation' | 'lorenzo';
+  configuration: string;
+  /** How many blocks chose each predictor. */
+  predictorChoices: ChoiceCounts;
+  exactValues: number;
+  /** Every configuration tried with its size in bytes. */
+  trials: { configuration: string; bytes: number }[];
+}
+
+export interface EncodedArray {
+  header: Record<string, unknown>;
+  sections: { name: string; data: Uint8Array }[];
+  stats: EncodeStats;
+}
+
+interface Configuration {
+  mode: 'interpolation' | 'lorenzo';
+  order: [number, number, number];
+  alpha: number;
+  beta: number;
+  predictors: string[];
+  blockSize: number;
+}
+
+interface Layout {
+  kind: 'table' | 'frames';
+  views: GridView[];
+  /** Absolute tolerance per view (abs/rel); for pw-rel, the tolerance in the log2 domain. */
+  tolerances: number[];
+}
+
+// ------------------------------------------------------------------------------ layout
+
+function threeDimensional(shape: number[]): [number, number, number] {
+  if (shape.length === 0) return [1, 1, 1];
+  if (shape.length === 1) return [1, 1, shape[0]];
+  if (shape.length === 2) return [1, shape[0], shape[1]];
+  const leading = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return [leading, shape[shape.length - 2], shape[shape.length - 1]];
+}
+
+function layoutOf(values: Float64Array, shape: number[], bound: ErrorBound, kind: 'table' | 'frames'): Layout {
+  const tableColumns = kind === 'table' && shape.length === 2;
+  const perColumnTolerances = bound.kind === 'rel' && tableColumns;
+  const tolerances =
+    bound.kind === 'pw-rel' ? [pwRelLogTolerance(bound.value)] : absoluteTolerances(values, shape, bound, perColumnTolerances);
+  if (tableColumns) {
+    const [rows, cols] = shape;
+    const views: GridView[] = [];
+    for (let c = 0; c < cols; c++) views.push({ offset: c, dims: [1, 1, rows], strides: [0, 0, cols] });
+    return { kind, views, tolerances: views.map((_, c) => tolerances[perColumnTolerances ? c : 0]) };
+  }
+  const dims = threeDimensional(shape);
+  return { kind, views: [{ offset: 0, dims, strides: [dims[1] * dims[2], dims[2], 1] }], tolerances };
+}
+
+/** |2^(y'−y) − 1| ≤ X needs |y' − y| ≤ log2(1 + X); a hair less leaves room for rounding. */
+function pwRelLogTolerance(x: number): number {
+  return x === 0 ? 0 : (detLog2(1 + x) * (1 - 1e-9));
+}
+
+function isIntegerValued(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (Number.isFinite(v) && !Number.isInteger(v)) return false;
+  }
+  return true;
+}
+
+function stepFunction(tolerance: number, integer: boolean, configuration: Configuration): (level: number) => number {
+  if (integer) {
+    const step = 2 * Math.floor(tolerance) + 1;
+    return () => (Number.isFinite(step) ? step : Number.MAX_VALUE);
+  }
+  return (level) => {
+    let divisor = 1;
+    for (let l = 0; l < level && divisor < configuration.beta; l++) divisor *= configuration.alpha;
+    if (divisor > configuration.beta) divisor = configuration.beta;
+    const step = (tolerance / divisor) * 2;
+    return Number.isFinite(step) ? step : Number.MAX_VALUE;
+  };
+}
+
+// ------------------------------------------------------------------------------ domains
+
+const CLASS_POSITIVE = 0;
+const CLASS_NEGATIVE = 1;
+const CLASS_ZERO = 2;
+const CLASS_SPECIAL = 3;
+
+function absoluteDomain(original: Float64Array | undefined, toleranceOf: () => number): ValueDomain {
+  return {
+    output: (_i, r) => r,
+    domainOfExact: (v, pred) => (Number.isFinite(v) ? v : Number.isFinite(pred) ? pred : 0),
+    accepts: original ? (i, y) => Math.abs(y - original[i]) <= toleranceOf() : undefined,
+  };
+}
+
+function pointwiseDomain(classes: Uint8Array, original: Float64Array | undefined, x: number): ValueDomain {
+  return {
+    output: (i, r) => {
+      const c = classes[i];
+      const magnitude = detExp2(r);
+      return c === CLASS_NEGATIVE ? -magnitude : magnitude;
+    },
+    domainOfExact: (v, pred) => (Number.isFinite(v) && v !== 0 ? detLog2(Math.abs(v)) : Number.isFinite(pred) ? pred : 0),
+    accepts: original ? (i, y) => Math.abs(y - original[i]) <= x * Math.abs(original[i]) : undefined,
+  };
+}
+
+function classOf(v: number): number {
+  if (!Number.isFinite(v)) return CLASS_SPECIAL;
+  return v > 0 ? CLASS_POSITIVE : v < 0 ? CLASS_NEGATIVE : CLASS_ZERO;
+}
+
+/** Codes the pw-rel sign/zero/special class of every value; zeros and specials become known points. */
+function codeClasses(coder: PointCoder, classes: Uint8Array, known: Uint8Array, original?: Float64Array): void {
+  let previous = 0;
+  for (let i = 0; i < classes.length; i++) {
+    const c = coder.codeSymbol(classes[i], 2, previous);
+    classes[i] = c;
+    previous = c;
+    if (c === CLASS_ZERO) {
+      known[i] = 1;
+      coder.output[i] = 0;
+    } else if (c === CLASS_SPECIAL) {
+      known[i] = 1;
+      coder.output[i] = coder.takeExact(original?.[i]);
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------ configurations
+
+function interpolationPredictors(hasPrediction: boolean, allowed: string[] | undefined): InterpolationPredictor[] {
+  const list: InterpolationPredictor[] = ['cubic', 'linear'];
+  if (hasPrediction && (!allowed || allowed.includes('ae'))) list.push('ae', 'cubic-ae');
+  return list;
+}
+
+function lorenzoPredictors(hasPrediction: boolean, allowed: string[] | undefined): LorenzoPredictor[] {
+  return hasPrediction && (!allowed || allowed.includes('ae')) ? ['lorenzo', 'ae', 'lorenzo-ae'] : ['lorenzo'];
+}
+
+function candidateConfigurations(layout: Layout, hasPrediction: boolean, options: EncodeOptions): Configuration[] {
+  const allowed = options.predictors;
+  const useInterpolation = !allowed || allowed.includes('interpolation') || allowed.includes('ae');
+  const useLorenzo = !allowed || allowed.includes('lorenzo');
+  const dims = layout.views[0].dims;
+  const configurations: Configuration[] = [];
+  if (process.env.EB_EXPLORE) {
+    for (const [order, alpha, beta] of JSON.parse(process.env.EB_EXPLORE) as [[number, number, number], number, number][]) {
+      configurations.push({ mode: 'interpolation', order, alpha, beta, predictors: interpolationPredictors(hasPrediction, allowed), blockSize: 16 });
+    }
+    return configurations;
+  }
+  const interp = (order: [number, number, number], alpha: number, beta: number): Configuration => ({
+    mode: 'interpolation',
+    order,
+    alpha,
+    beta,
+    predictors: interpolationPredictors(hasPrediction, allowed),
+    blockSize: 16,
+  });
+  if (useInterpolation) {
+    configurations.push(interp([0, 1, 2], 1.5, 4));
+    if (options.effort !== 'fast') {
+      configurations.push(interp([0, 1, 2], 1, 1), interp([0, 1, 2], 2, 8));
+      if (dims[0] > 1 && dims[2] > 1) configurations.push(interp([2, 1, 0], 1.5, 4));
+    }
+  }
+  if (useLorenzo && (options.effort !== 'fast' || !useInterpolation)) {
+    configurations.push({
+      mode: 'lorenzo',
+      order: [0, 1, 2],
+      alpha: 1,
+      beta: 1,
+      predictors: lorenzoPredictors(hasPrediction, allowed),
+      blockSize: 8,
+    });
+  }
+  return configurations;
+}
+
+function describe(c: Configuration): string {
+  return c.mode === 'lorenzo'
+    ? `lorenzo[${c.predictors.join(',')}]`
+    : `interpolation order=${c.order.join('')} alpha=${c.alpha} beta=${c.beta} [${c.predictors.join(',')}]`;
+}
+
+// ------------------------------------------------------------------------------ the pass
+
+interface PassInput {
+  size: number;
+  layout: Layout;
+  bound: ErrorBound;
+  configuration: Configuration;
+  integer: boolean;
+  prediction?: Float64Array;
+}
+
+/** One full pass: the encoder when `original` is given, else the decoder reading `stream`. */
+function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array, exact?: number[]): { coder: PointCoder; counts: ChoiceCounts } {
+  const { size, layout, bound, configuration, integer, prediction } = input;
+  const pointwise = bound.kind === 'pw-rel';
+  const classes = new Uint8Array(size);
+  let target = original;
+  if (pointwise && original) {
+    target = new Float64Array(size);
+    for (let i = 0; i < size; i++) {
+      classes[i] = classOf(original[i]);
+      target[i] = classes[i] <= CLASS_NEGATIVE ? detLog2(Math.abs(original[i])) : 0;
+    }
+  }
+  let tolerance = layout.tolerances[0];
+  const domain = pointwise ? pointwiseDomain(classes, original, bound.value) : absoluteDomain(original, () => tolerance);
+  const coder = original
+    ? PointCoder.forEncoding(target!, original, domain, integer)
+    : PointCoder.forDecoding(size, stream!, exact!, domain, integer);
+  if (pointwise) codeClasses(coder, classes, coder.known, original);
+  const counts: ChoiceCounts = {};
+  const ae = pointwise ? undefined : prediction;
+  layout.views.forEach((view, v) => {
+    if (view.dims.some((d) => d === 0)) return;
+    tolerance = layout.tolerances[v];
+    const stepAt = stepFunction(tolerance, integer, configuration);
+    if (configuration.mode === 'lorenzo') {
+      codeByLorenzo(coder, view, configuration.predictors as LorenzoPredictor[], configuration.blockSize, stepAt(0), ae, counts, target);
+    } else {
+      const plan: InterpolationPlan = { ...configuration, predictors: configuration.predictors as InterpolationPredictor[] };
+      codeByInterpolation(coder, view, plan, stepAt, ae, counts);
+    }
+  });
+  return { coder, counts };
+}
+
+function exactBytes(values: number[]): Uint8Array {
+  const bytes = new Uint8Array(values.length * 8);
+  const view = new DataView(bytes.buffer);
+  values.forEach((v, k) => view.setFloat64(k * 8, v, true));
+  return bytes;
+}
+
+// ------------------------------------------------------------------------------ public API
+
+export async function encodeErrorBounded(
+  values: Float64Array,
+  shape: number[],
+  bound: ErrorBound,
+  opts: EncodeOptions = {},
+): Promise<EncodedArray> {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size !== values.length) throw new BalerError(`shape [${shape.join(', ')}] does not match ${values.length} values`);
+  if (opts.prediction && opts.prediction.length !== size) throw new BalerError('the prediction has a different length than the data');
+  const kind = opts.kind ?? (shape.length === 2 ? 'table' : 'frames');
+  const layout = layoutOf(values, shape, bound, kind);
+  const integer = bound.kind !== 'pw-rel' && isIntegerValued(values);
+  const hasPrediction = opts.prediction !== undefined && bound.kind !== 'pw-rel';
+  const configurations = candidateConfigurations(layout, hasPrediction, opts);
+  if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
+
+  let best: { configuration: Configuration; coder: PointCoder; stream: Uint8Array; counts: ChoiceCounts } | undefined;
+  const trials: EncodeStats['trials'] = [];
+  for (const configuration of configurations) {
+    const { coder, counts } = runPass({ size, layout, bound, configuration, integer, prediction: opts.prediction }, values);
+    const stream = coder.finish();
+    const bytes = stream.length + coder.exact.length * 8;
+    trials.push({ configuration: describe(configuration), bytes });
+    if (!best || bytes < best.stream.length + best.coder.exact.length * 8) best = { configuration, coder, stream, counts };
+    if (size === 0) break;
+  }
+  const { configuration, coder, stream, counts } = best!;
+  const header: Record<string, unknown> = {
+    format: FORMAT,
+    shape: [...shape],
+    kind,
+    bound: formatErrorBound(bound),
+    tolerances: layout.tolerances,
+    integer,
+    mode: configuration.mode,
+    order: configuration.order,
+    alpha: configuration.alpha,
+    beta: configuration.beta,
+    predictors: configuration.predictors,
+    blockSize: configuration.blockSize,
+    usesPrediction: hasPrediction,
+    exactCount: coder.exact.length,
+    hash: coder.hash,
+  };
+  const exact = exactBytes(coder.exact);
+  const check = verifyBound(values, coder.output, bound, shape, kind === 'table');
+  if (!check.ok) throw new Error(`error-bounded encoder broke its bound at value ${check.firstViolation} (internal error)`);
+  const total = stream.length + exact.length;
+  return {
+    header,
+    sections: [
+      { name: STREAM_SECTION, data: stream },
+      { name: EXACT_SECTION, data: exact },
+    ],
+    stats: {
+      sectionBytes: { [STREAM_SECTION]: stream.length, [EXACT_SECTION]: exact.length },
+      totalBytes: total,
+      bitsPerValue: size ? (total * 8) / size : 0,
+      mode: configuration.mode,
+      configuration: describe(configuration),
+      predictorChoices: counts,
+      exactValues: coder.exact.length,
+      trials,
+    },
+  };
+}
+
+function corrupt(detail: string): BalerError {
+  return new BalerError(`corrupted error-bounded data: ${detail}`);
+}
+
+function readHeader(header: Record<string, unknown>): { shape: number[]; bound: ErrorBound; input: Omit<PassInput, 'prediction'>; exactCount: number; hash: number; usesPrediction: boolean } {
+  if (header.format !== FORMAT) throw corrupt(`unknown format ${JSON.stringify(header.format)}`);
+  const shape = header.shape;
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw corrupt('bad shape');
+  const size = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (!Number.isSafeInteger(size) || size > 2 ** 31) throw corrupt('shape too large');
+  if (typeof header.bound !== 'string') throw corrupt('bad bound');
+  const bound = parseErrorBound(header.bound);
+  const kind = header.kind;
+  if (kind !== 'table' && kind !== 'frames') throw corrupt('bad kind');
+  const mode = header.mode;
+  if (mode !== 'interpolation' && mode !== 'lorenzo') throw corrupt('bad mode');
+  const order = header.order;
+  if (!Array.isArray(order) || order.length !== 3 || [...order].sort().join() !== '0,1,2') throw corrupt('bad order');
+  const numbers = ['alpha', 'beta', 'blockSize', 'exactCount', 'hash'].map((k) => header[k]);
+  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)) throw corrupt('bad parameters');
+  const [alpha, beta, blockSize, exactCount, hash] = numbers as number[];
+  if (alpha < 1 || beta < 1 || !Number.isInteger(blockSize) || blockSize < 1 || !Number.isInteger(exactCount)) throw corrupt('bad parameters');
+  const predictors = header.predictors;
+  const known = mode === 'lorenzo' ? ['lorenzo', 'ae', 'lorenzo-ae'] : ['cubic', 'linear', 'ae', 'cubic-ae'];
+  if (!Array.isArray(predictors) || predictors.length < 1 || predictors.length > 4 || !predictors.every((p) => known.includes(p))) {
+    throw corrupt('bad predictors');
+  }
+  if (typeof header.integer !== 'boolean') throw corrupt('bad integer flag');
+  const layout = layoutOf(new Float64Array(0), shape as number[], { kind: 'abs', value: 0 }, kind);
+  const tolerances = header.tolerances;
+  if (!Array.isArray(tolerances) || tolerances.length !== layout.views.length && tolerances.length !== 1) throw corrupt('bad tolerances');
+  if (!tolerances.every((t) => typeof t === 'number' && t >= 0)) throw corrupt('bad tolerances');
+  layout.tolerances = layout.views.map((_, v) => tolerances[tolerances.length === 1 ? 0 : v] as number);
+  const configuration: Configuration = { mode, order: order as [number, number, number], alpha, beta, predictors: predictors as string[], blockSize };
+  return {
+    shape: shape as number[],
+    bound,
+    input: { size, layout, bound, configuration, integer: header.integer },
+    exactCount,
+    hash,
+    usesPrediction: header.usesPrediction === true,
+  };
+}
+
+export async function decodeErrorBounded(
+  header: Record<string, unknown>,
+  sections: Map<string, Uint8Array>,
+  prediction?: Float64Array,
+): Promise<Float64Array> {
+  const { input, exactCount, hash, usesPrediction } = readHeader(header);
+  const stream = sections.get(STREAM_SECTION);
+  const exactSection = sections.get(EXACT_SECTION);
+  if (!stream || !exactSection) throw corrupt('a section is missing');
+  if (exactSection.length !== exactCount * 8) throw corrupt('exact-value section has the wrong length');
+  if (usesPrediction && (!prediction || prediction.length !== input.size)) {
+    throw new BalerError('this data was compressed against a model reconstruction, which is missing or has the wrong size');
+  }
+  const view = new DataView(exactSection.buffer, exactSection.byteOffset, exactSection.byteLength);
+  const exact: number[] = [];
+  for (let k = 0; k < exactCount; k++) exact.push(view.getFloat64(k * 8, true));
+  let coder: PointCoder;
+  try {
+    ({ coder } = runPass({ ...input, prediction: usesPrediction ? prediction : undefined }, undefined, stream, exact));
+  } catch (error) {
+    if (error instanceof RangeError) throw corrupt(error.message);
+    throw error;
+  }
+  if (!coder.decoderConsumedExactly()) throw corrupt('the coded stream has the wrong length');
+  if (coder.exactRemaining() !== 0) throw corrupt('unused exact values');
+  if (coder.hash !== hash) throw corrupt('the decoded indices do not match their checksum');
+  return coder.output;
+}

@@ -1,0 +1,215 @@
+// Error figures and per-column statistics of a reconstruction, computed from the values actually read back.
+import type { ErrorFigures, SizeBreakdown } from './api';
+import { BalerError } from './errors';
+import type { DataKind } from './types';
+
+export interface ErrorFiguresDetailed extends ErrorFigures {
+  /** Values compared (finite in the original). */
+  compared: number;
+  /** Non-finite values of the original (NaN, ±Infinity) the reconstruction does not reproduce exactly. */
+  nonFiniteMismatches: number;
+}
+
+/**
+ * RMSE, range-normalised RMSE, PSNR = 20·log10(range / RMSE) (Infinity when exact), max absolute error and
+ * max relative error |diff|/|x| over x ≠ 0. Only values finite in the original are compared; a non-finite
+ * reconstruction of a finite value is an infinite error.
+ */
+export function computeErrors(original: Float64Array, reconstructed: Float64Array): ErrorFiguresDetailed {
+  assertSameLength(original, reconstructed);
+  let min = Infinity, max = -Infinity;
+  let sumSquares = 0, maxAbs = 0, maxRel = 0, compared = 0, nonFiniteMismatches = 0;
+  for (let i = 0; i < original.length; i++) {
+    const x = original[i];
+    const y = reconstructed[i];
+    if (!Number.isFinite(x)) {
+      if (!Object.is(x, y)) nonFiniteMismatches++;
+      continue;
+    }
+    compared++;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    const diff = Number.isFinite(y) ? Math.abs(y - x) : Infinity;
+    sumSquares += diff * diff;
+    if (diff > maxAbs) maxAbs = diff;
+    if (x !== 0 && diff / Math.abs(x) > maxRel) maxRel = diff / Math.abs(x);
+  }
+  const range = compared > 0 ? max - min : 0;
+  const rmse = compared > 0 ? Math.sqrt(sumSquares / compared) : 0;
+  return {
+    rmse,
+    nrmse: rmse === 0 ? 0 : rmse / range,
+    psnr: rmse === 0 ? Infinity : 20 * Math.log10(range / rmse),
+    maxAbsError: maxAbs,
+    maxRelError: maxRel,
+    range,
+    compared,
+    nonFiniteMismatches,
+  };
+}
+
+export interface Histogram {
+  /** Left edge of the first bin and right edge of the last. */
+  lo: number;
+  hi: number;
+  counts: number[];
+  /** Values below lo / at or above hi. */
+  underflow: number;
+  overflow: number;
+  /** Values not counted: non-finite, or (relative differences) an original value of zero. */
+  skipped: number;
+}
+
+export interface ColumnStatistics {
+  name: string;
+  /** Range of the finite original values. */
+  min: number;
+  max: number;
+  rmse: number;
+  maxAbs: number;
+  /** reconstructed − original */
+  residuals: Histogram;
+  /** (reconstructed − original) / original, over original ≠ 0 */
+  relativeDifferences: Histogram;
+}
+
+export const HISTOGRAM_BINS = 100;
+/** At most this many values per column are sorted to find robust histogram limits. */
+const QUANTILE_SAMPLE = 20_000;
+
+/**
+ * Statistics per table column, or one entry for frame data (all values together). Histograms use
+ * HISTOGRAM_BINS bins over robust limits (0.1 %–99.9 % quantiles, widened), with under/overflow counts, so that
+ * counts + underflow + overflow + skipped = number of values.
+ */
+export function columnStatistics(
+  original: Float64Array,
+  reconstructed: Float64Array,
+  shape: number[],
+  kind: DataKind,
+  names: string[],
+): ColumnStatistics[] {
+  assertSameLength(original, reconstructed);
+  const width = kind === 'table' ? shape[1] ?? 1 : 1;
+  if (original.length % width !== 0) {
+    throw new BalerError(`column statistics: ${original.length} values do not fill columns of width ${width}`);
+  }
+  const rows = original.length / width;
+  const stats: ColumnStatistics[] = [];
+  for (let c = 0; c < width; c++) {
+    const x = new Float64Array(rows);
+    const y = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      x[r] = original[r * width + c];
+      y[r] = reconstructed[r * width + c];
+    }
+    const name = names[c] ?? (kind === 'table' ? `column ${c}` : 'all values');
+    stats.push(statisticsOfColumn(name, x, y));
+  }
+  return stats;
+}
+
+function statisticsOfColumn(name: string, x: Float64Array, y: Float64Array): ColumnStatistics {
+  const errors = computeErrors(x, y);
+  let min = Infinity, max = -Infinity;
+  for (const v of x) {
+    if (!Number.isFinite(v)) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const residuals = new Float64Array(x.length);
+  const relative = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    residuals[i] = y[i] - x[i];
+    relative[i] = x[i] === 0 ? NaN : (y[i] - x[i]) / x[i];
+  }
+  return {
+    name,
+    min: Number.isFinite(min) ? min : 0,
+    max: Number.isFinite(max) ? max : 0,
+    rmse: errors.rmse,
+    maxAbs: errors.maxAbsError,
+    residuals: histogram(residuals),
+    relativeDifferences: histogram(relative),
+  };
+}
+
+/** Histogram of the finite values over robust limits; non-finite values are counted as skipped. */
+export function histogram(values: Float64Array, bins = HISTOGRAM_BINS): Histogram {
+  const [lo, hi] = robustLimits(values);
+  const counts = new Array<number>(bins).fill(0);
+  let underflow = 0, overflow = 0, skipped = 0;
+  const scale = bins / (hi - lo);
+  for (const v of values) {
+    if (!Number.isFinite(v)) { skipped++; continue; }
+    if (v < lo) { underflow++; continue; }
+    if (v >= hi) {
+      // The largest value sits on the right edge when the limits are its exact range.
+      if (v === hi) counts[bins - 1]++;
+      else overflow++;
+      continue;
+    }
+    counts[Math.min(bins - 1, Math.floor((v - lo) * scale))]++;
+  }
+  return { lo, hi, counts, underflow, overflow, skipped };
+}
+
+/** The 0.1 %–99.9 % quantiles widened by half their span, never beyond the data; never an empty interval. */
+function robustLimits(values: Float64Array): [number, number] {
+  const sample = finiteSample(values);
+  if (sample.length === 0) return [-1, 1];
+  sample.sort();
+  const quantile = (q: number) => sample[Math.min(sample.length - 1, Math.floor(q * (sample.length - 1)))];
+  const qLo = quantile(0.001), qHi = quantile(0.999);
+  const span = qHi - qLo;
+  let lo = Math.max(sample[0], qLo - 0.5 * span);
+  let hi = Math.min(sample[sample.length - 1], qHi + 0.5 * span);
+  if (sample.length < values.length) {
+    // The extremes of a subsample are not the extremes of the data: keep the widened quantiles.
+    lo = qLo - 0.5 * span;
+    hi = qHi + 0.5 * span;
+  }
+  if (!(hi > lo)) {
+    const pad = Math.abs(lo) * 0.01 || 1e-12;
+    return [lo - pad, hi + pad];
+  }
+  return [lo, hi];
+}
+
+function finiteSample(values: Float64Array): Float64Array {
+  const stride = Math.max(1, Math.floor(values.length / QUANTILE_SAMPLE));
+  const out = new Float64Array(Math.ceil(values.length / stride));
+  let n = 0;
+  for (let i = 0; i < values.length; i += stride) if (Number.isFinite(values[i])) out[n++] = values[i];
+  return out.subarray(0, n);
+}
+
+export interface SizeRatios {
+  /** original / (latents only): the figure the reference tool advertises. */
+  latentOnly: number;
+  /** original / (everything needed to decompress). */
+  total: number;
+  /** Same two against the float32 content instead of the file. */
+  latentOnlyVsFloat32: number;
+  totalVsFloat32: number;
+  /** total as a percentage of the original file. */
+  totalPercentOfFile: number;
+}
+
+/** Compression ratios with the decoder left out and counted, side by side. */
+export function sizeRatios(sizes: SizeBreakdown): SizeRatios {
+  const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
+  return {
+    latentOnly: ratio(sizes.originalFile, sizes.latents),
+    total: ratio(sizes.originalFile, sizes.total),
+    latentOnlyVsFloat32: ratio(sizes.originalFloat32, sizes.latents),
+    totalVsFloat32: ratio(sizes.originalFloat32, sizes.total),
+    totalPercentOfFile: sizes.originalFile > 0 ? (100 * sizes.total) / sizes.originalFile : Infinity,
+  };
+}
+
+function assertSameLength(a: Float64Array, b: Float64Array): void {
+  if (a.length !== b.length) {
+    throw new BalerError(`cannot compare: the original has ${a.length} values, the reconstruction ${b.length}`);
+  }
+}

@@ -1,0 +1,434 @@
+// Trains an autoencoder with tfjs-core ops: seeded init and shuffling, Adam, MSE, validation split,
+// early stopping, reduce-LR-on-plateau, PSNR target, time limit, progress and cancellation.
+// The dataset stays in a typed array; each batch becomes a fresh tensor (slicing a big tensor is slow on wasm).
+import * as tf from '@tensorflow/tfjs-core';
+import seedrandom from 'seedrandom';
+import { CancelledError } from '../errors';
+import type { Architecture, TrainHistory, TrainHooks, TrainOptions, TrainProgress, WeightTensor } from '../types';
+import { fanIn, layerPlan, weightShapes, type LayerPlan, type LayerSpec } from './architectures';
+import { encoderInput, flattenOutput, runLayers, type ForwardOptions } from './tf-layers';
+
+export interface TrainResult {
+  encoder: WeightTensor[];
+  decoder: WeightTensor[];
+  history: TrainHistory;
+}
+
+/** Knobs for benchmarks and tests; the defaults are the fast paths. */
+export interface TrainInternals extends ForwardOptions {
+  /** Initial weights instead of the seeded initialisation. */
+  initial?: { encoder: WeightTensor[]; decoder: WeightTensor[] };
+}
+
+const PROGRESS_INTERVAL_MS = 100;
+const YIELD_INTERVAL_MS = 50;
+const EVAL_CHUNK = 4096;
+
+export async function trainAutoencoder(
+  samples: Float32Array,
+  count: number,
+  arch: Architecture,
+  opts: TrainOptions,
+  hooks: TrainHooks = {},
+  internals: TrainInternals = {},
+): Promise<TrainResult> {
+  const plan = layerPlan(arch);
+  validateInput(samples, count, plan, opts);
+  const rng = seedrandom(String(opts.seed));
+  const initial = internals.initial ?? initialWeights(plan, rng);
+  const model = new ParamSet(plan, initial);
+  try {
+    return await new TrainingRun(plan, model, samples, count, opts, hooks, internals, rng).run();
+  } finally {
+    model.dispose();
+  }
+}
+
+function validateInput(samples: Float32Array, count: number, plan: LayerPlan, opts: TrainOptions): void {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`training needs at least one sample, got ${count}`);
+  if (samples.length < count * plan.sampleSize) {
+    throw new Error(`training data holds ${samples.length} values, ${count} samples of ${plan.sampleSize} need ${count * plan.sampleSize}`);
+  }
+  if (!(opts.batchSize >= 1)) throw new Error(`batch size must be at least 1, got ${opts.batchSize}`);
+  if (!(opts.learningRate > 0)) throw new Error(`learning rate must be positive, got ${opts.learningRate}`);
+  if (!(opts.epochs >= 1)) throw new Error(`epochs must be at least 1, got ${opts.epochs}`);
+  if (!(opts.validationSplit >= 0 && opts.validationSplit < 1)) throw new Error(`validation split must be in [0, 1), got ${opts.validationSplit}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Initialisation: PyTorch's default for Linear/Conv (kaiming_uniform with a=√5): U(±1/√fan_in) for kernel and bias.
+
+export function initialWeights(plan: LayerPlan, rng: () => number): { encoder: WeightTensor[]; decoder: WeightTensor[] } {
+  return { encoder: initLayers(plan.encoder, rng), decoder: initLayers(plan.decoder, rng) };
+}
+
+function initLayers(layers: LayerSpec[], rng: () => number): WeightTensor[] {
+  const out: WeightTensor[] = [];
+  for (const layer of layers) {
+    const bound = 1 / Math.sqrt(fanIn(layer));
+    const shapes = weightShapes(layer);
+    for (const [suffix, shape] of [['kernel', shapes.kernel], ['bias', shapes.bias]] as const) {
+      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < values.length; i++) values[i] = (rng() * 2 - 1) * bound;
+      out.push({ name: `${layer.name}.${suffix}`, shape: [...shape], values });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parameters as tensors; Adam replaces them after every step.
+
+class ParamSet {
+  readonly names: string[];
+  readonly shapes: number[][];
+  tensors: tf.Tensor[];
+  readonly encoderCount: number;
+
+  constructor(readonly plan: LayerPlan, weights: { encoder: WeightTensor[]; decoder: WeightTensor[] }) {
+    const all = [...weights.encoder, ...weights.decoder];
+    this.names = all.map((w) => w.name);
+    this.shapes = all.map((w) => w.shape);
+    this.encoderCount = weights.encoder.length;
+    this.tensors = all.map((w) => tf.keep(tf.tensor(Float32Array.from(w.values), w.shape, 'float32')));
+  }
+
+  get encoder(): tf.Tensor[] {
+    return this.tensors.slice(0, this.encoderCount);
+  }
+
+  get decoder(): tf.Tensor[] {
+    return this.tensors.slice(this.encoderCount);
+  }
+
+  toWeights(): { encoder: WeightTensor[]; decoder: WeightTensor[] } {
+    const all = this.tensors.map((t, i) => ({ name: this.names[i], shape: [...this.shapes[i]], values: Float32Array.from(t.dataSync() as Float32Array) }));
+    return { encoder: all.slice(0, this.encoderCount), decoder: all.slice(this.encoderCount) };
+  }
+
+  dispose(): void {
+    for (const t of this.tensors) t.dispose();
+  }
+}
+
+/** Host-memory view of a tensor's data on backends that keep it in JS-visible memory (wasm heap, cpu arrays). */
+function hostView(t: tf.Tensor): Float32Array | undefined {
+  const name = tf.getBackend();
+  const backend = tf.backend() as unknown as {
+    typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array;
+    data?: { get(id: tf.DataId): { values?: Float32Array } | undefined };
+  };
+  if (name === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap(t);
+  if (name === 'cpu') {
+    const values = backend.data?.get(t.dataId)?.values;
+    return values instanceof Float32Array ? values : undefined;
+  }
+  return undefined;
+}
+
+const BETA1 = 0.9;
+const BETA2 = 0.999;
+const EPSILON = 1e-8;
+
+/**
+ * Adam as in PyTorch (bias-corrected, eps added to the corrected sqrt(v)), run in JS on master copies of the
+ * parameters. Each step uploads fresh tensors: updating wasm tensors in place would be wrong because XNNPACK
+ * caches packed weights by tensor id.
+ */
+class Adam {
+  private step = 0;
+  private readonly m: Float32Array[];
+  private readonly v: Float32Array[];
+  private readonly master: Float32Array[];
+
+  constructor(params: ParamSet) {
+    this.m = params.tensors.map((t) => new Float32Array(t.size));
+    this.v = params.tensors.map((t) => new Float32Array(t.size));
+    this.master = params.tensors.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+  }
+
+  apply(params: ParamSet, grads: tf.Tensor[], lr: number): void {
+    this.step += 1;
+    const stepSize = lr / (1 - BETA1 ** this.step);
+    const sqrtBc2 = Math.sqrt(1 - BETA2 ** this.step);
+    // The cpu backend keeps the array it is given; every other backend copies it.
+    const copyOnUpload = tf.getBackend() === 'cpu';
+    params.tensors = params.tensors.map((p, i) => {
+      const g = hostView(grads[i]) ?? (grads[i].dataSync() as Float32Array);
+      this.update(this.master[i], g, this.m[i], this.v[i], stepSize, sqrtBc2);
+      const values = copyOnUpload ? Float32Array.from(this.master[i]) : this.master[i];
+      const next = tf.keep(tf.tensor(values, p.shape, 'float32'));
+      p.dispose();
+      return next;
+    });
+  }
+
+  private update(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, sqrtBc2: number): void {
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i];
+      const mi = BETA1 * m[i] + (1 - BETA1) * gi;
+      const vi = BETA2 * v[i] + (1 - BETA2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + EPSILON);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+class TrainingRun {
+  private readonly width: number;
+  private readonly trainIdx: Uint32Array;
+  private readonly valIdx: Uint32Array;
+  private readonly batchBuf: Float32Array;
+  private readonly adam: Adam;
+  private readonly history: TrainHistory;
+  private readonly start = performance.now();
+  private lr: number;
+  private lastProgress = -Infinity;
+  private lastYield = performance.now();
+
+  constructor(
+    private readonly plan: LayerPlan,
+    private readonly params: ParamSet,
+    private readonly samples: Float32Array,
+    count: number,
+    private readonly opts: TrainOptions,
+    private readonly hooks: TrainHooks,
+    private readonly internals: TrainInternals,
+    private readonly rng: () => number,
+  ) {
+    this.width = plan.sampleSize;
+    const order = shuffled(identity(count), rng);
+    const nVal = opts.validationSplit > 0 && count > 1 ? Math.min(count - 1, Math.max(1, Math.round(count * opts.validationSplit))) : 0;
+    this.trainIdx = order.slice(0, count - nVal).sort();
+    this.valIdx = order.slice(count - nVal).sort();
+    this.batchBuf = new Float32Array(Math.min(opts.batchSize, this.trainIdx.length) * this.width);
+    this.adam = new Adam(params);
+    this.lr = opts.learningRate;
+    this.history = { loss: [], valLoss: [], learningRate: [], epochs: 0, seconds: 0, stoppedBecause: 'epochs', backend: tf.getBackend() };
+  }
+
+  async run(): Promise<TrainResult> {
+    const monitor = new PlateauMonitor(this.opts);
+    for (let epoch = 1; epoch <= this.opts.epochs; epoch++) {
+      const lrUsed = this.lr;
+      const outcome = await this.trainEpoch();
+      if (outcome.stopped) {
+        if (outcome.loss !== undefined) this.record(outcome.loss, undefined, lrUsed);
+        this.history.stoppedBecause = outcome.stopped;
+        break;
+      }
+      const loss = outcome.loss!;
+      const valLoss = this.valIdx.length > 0 ? this.meanSquaredError(this.valIdx) : undefined;
+      this.record(loss, valLoss, lrUsed);
+      this.emitProgress(epoch, epoch === this.opts.epochs);
+
+      if (this.reachedTarget(loss)) {
+        this.history.stoppedBecause = 'target-reached';
+        break;
+      }
+      const decision = monitor.observe(valLoss ?? loss, this.lr);
+      this.lr = decision.lr;
+      if (decision.stop) {
+        this.history.stoppedBecause = 'early-stopping';
+        break;
+      }
+    }
+    this.emitProgress(this.history.epochs, true);
+    this.history.seconds = this.elapsed();
+    return { ...this.params.toWeights(), history: this.history };
+  }
+
+  private record(loss: number, valLoss: number | undefined, lr: number): void {
+    this.history.loss.push(loss);
+    if (valLoss !== undefined) this.history.valLoss.push(valLoss);
+    this.history.learningRate.push(lr);
+    this.history.epochs = this.history.loss.length;
+  }
+
+  /** One pass over the shuffled training samples; returns the mean batch loss (before each update). */
+  private async trainEpoch(): Promise<{ loss?: number; stopped?: 'time-limit' | 'cancelled' }> {
+    const order = shuffled(this.trainIdx, this.rng);
+    const batchSize = Math.min(this.opts.batchSize, order.length);
+    let lossSum = 0;
+    let seen = 0;
+    for (let startRow = 0; startRow < order.length; startRow += batchSize) {
+      const n = Math.min(batchSize, order.length - startRow);
+      lossSum += this.trainBatch(order, startRow, n) * n;
+      seen += n;
+      const stopped = await this.checkInterrupts();
+      if (stopped) return { loss: seen > 0 && startRow + n >= order.length ? lossSum / seen : undefined, stopped };
+    }
+    return { loss: lossSum / seen };
+  }
+
+  private trainBatch(order: Uint32Array, startRow: number, n: number): number {
+    const batch = this.gather(order, startRow, n);
+    const lr = this.lr;
+    const { value, grads } = tf.tidy(() => {
+      const x = encoderInput(this.plan, batch, n);
+      const target = tf.tensor2d(batch, [n, this.width]);
+      const lossFn = (...params: tf.Tensor[]) => this.reconstructionLoss(x, target, params);
+      const result = tf.valueAndGrads(lossFn)(this.params.tensors);
+      return { value: result.value, grads: result.grads };
+    });
+    const loss = value.dataSync()[0];
+    this.adam.apply(this.params, grads, lr);
+    value.dispose();
+    for (const g of grads) g.dispose();
+    return loss;
+  }
+
+  private reconstructionLoss(x: tf.Tensor, target: tf.Tensor2D, params: tf.Tensor[]): tf.Scalar {
+    const y = this.forward(x, params);
+    return tf.mean(tf.squaredDifference(y, target));
+  }
+
+  private forward(x: tf.Tensor, params: tf.Tensor[]): tf.Tensor2D {
+    const nEnc = this.params.encoderCount;
+    const latent = runLayers(this.plan.encoder, params.slice(0, nEnc), x, this.plan.leakyAlpha, this.internals);
+    const y = runLayers(this.plan.decoder, params.slice(nEnc), latent, this.plan.leakyAlpha, this.internals);
+    return flattenOutput(this.plan, y);
+  }
+
+  private gather(order: Uint32Array, startRow: number, n: number): Float32Array {
+    const w = this.width;
+    const buf = n * w === this.batchBuf.length ? this.batchBuf : new Float32Array(n * w);
+    for (let r = 0; r < n; r++) {
+      const src = order[startRow + r] * w;
+      buf.set(this.samples.subarray(src, src + w), r * w);
+    }
+    return buf;
+  }
+
+  /** Mean squared reconstruction error over the given samples (forward only, in chunks). */
+  private meanSquaredError(indices: Uint32Array): number {
+    let sum = 0;
+    for (let start = 0; start < indices.length; start += EVAL_CHUNK) {
+      const n = Math.min(EVAL_CHUNK, indices.length - start);
+      const batch = this.gather(indices, start, n);
+      const chunkSum = tf.tidy(() => {
+        const y = this.forward(encoderInput(this.plan, batch, n), this.params.tensors);
+        return tf.sum(tf.squaredDifference(y, tf.tensor2d(batch, [n, this.width])));
+      });
+      sum += chunkSum.dataSync()[0];
+      chunkSum.dispose();
+    }
+    return sum / (indices.length * this.width);
+  }
+
+  /**
+   * PSNR on the normalised scale (range 1): −10·log10(MSE). The epoch's mean batch loss is only an estimate
+   * (weights move during the epoch), so once it is within 1 dB the exact training-set error decides.
+   */
+  private reachedTarget(epochLoss: number): boolean {
+    const target = this.opts.targetPsnr;
+    if (target === undefined) return false;
+    if (psnrFromMse(epochLoss) < target - 1) return false;
+    return psnrFromMse(this.meanSquaredError(this.trainIdx)) >= target;
+  }
+
+  private async checkInterrupts(): Promise<'time-limit' | 'cancelled' | undefined> {
+    const now = performance.now();
+    if (now - this.lastYield >= YIELD_INTERVAL_MS) {
+      // Let messages (such as a cancel request) reach the AbortSignal.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      this.lastYield = performance.now();
+    }
+    if (this.hooks.signal?.aborted) throw new CancelledError();
+    const limit = this.opts.timeLimitSeconds;
+    if (limit !== undefined && this.elapsed() >= limit) return 'time-limit';
+    return undefined;
+  }
+
+  private emitProgress(epoch: number, force: boolean): void {
+    const onProgress = this.hooks.onProgress;
+    if (!onProgress) return;
+    const now = performance.now();
+    if (!force && now - this.lastProgress < PROGRESS_INTERVAL_MS) return;
+    if (force && this.lastProgress >= 0 && epoch === this.lastEmittedEpoch) return;
+    this.lastProgress = now;
+    this.lastEmittedEpoch = epoch;
+    const elapsed = this.elapsed();
+    const perEpoch = epoch > 0 ? elapsed / epoch : 0;
+    let eta = perEpoch * (this.opts.epochs - epoch);
+    if (this.opts.timeLimitSeconds !== undefined) eta = Math.min(eta, Math.max(0, this.opts.timeLimitSeconds - elapsed));
+    const last = this.history.loss.length - 1;
+    const progress: TrainProgress = {
+      epoch,
+      epochs: this.opts.epochs,
+      loss: this.history.loss[last] ?? NaN,
+      learningRate: this.history.learningRate[last] ?? this.lr,
+      elapsedSeconds: elapsed,
+      etaSeconds: eta,
+    };
+    if (this.history.valLoss.length > 0) progress.valLoss = this.history.valLoss[this.history.valLoss.length - 1];
+    onProgress(progress);
+  }
+
+  private lastEmittedEpoch = -1;
+
+  private elapsed(): number {
+    return (performance.now() - this.start) / 1000;
+  }
+}
+
+export function psnrFromMse(mse: number): number {
+  return mse > 0 ? -10 * Math.log10(mse) : Infinity;
+}
+
+/** Early stopping (absolute minDelta) and reduce-LR-on-plateau (relative threshold 1e-4, as PyTorch). */
+class PlateauMonitor {
+  private bestForStop = Infinity;
+  private waitStop = 0;
+  private bestForLr = Infinity;
+  private waitLr = 0;
+
+  constructor(private readonly opts: TrainOptions) {}
+
+  observe(metric: number, lr: number): { lr: number; stop: boolean } {
+    let nextLr = lr;
+    const plateau = this.opts.reduceLrOnPlateau;
+    if (plateau) {
+      if (metric < this.bestForLr * (1 - 1e-4)) {
+        this.bestForLr = metric;
+        this.waitLr = 0;
+      } else if (++this.waitLr > plateau.patience) {
+        nextLr = Math.max(plateau.minLr, lr * plateau.factor);
+        this.waitLr = 0;
+      }
+    }
+    let stop = false;
+    const early = this.opts.earlyStopping;
+    if (early) {
+      if (metric < this.bestForStop - early.minDelta) {
+        this.bestForStop = metric;
+        this.waitStop = 0;
+      } else if (++this.waitStop > early.patience) {
+        stop = true;
+      }
+    }
+    if (!Number.isFinite(metric)) stop = true;
+    return { lr: nextLr, stop };
+  }
+}
+
+function identity(n: number): Uint32Array {
+  const a = new Uint32Array(n);
+  for (let i = 0; i < n; i++) a[i] = i;
+  return a;
+}
+
+/** Fisher–Yates shuffle of a copy, driven by the seeded generator. */
+function shuffled(values: Uint32Array, rng: () => number): Uint32Array {
+  const a = Uint32Array.from(values);
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+  return a;
+}

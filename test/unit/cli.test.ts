@@ -1,0 +1,156 @@
+// End-to-end: the built `baler` CLI on real data (../shared/data/CFD_animation.npz) and on bad input.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
+import { computeErrors } from '../../src/kernel/metrics';
+import { SHARED_DATA, requireSharedFile } from './shared-data';
+
+const repo = path.resolve(__dirname, '..', '..');
+const cli = path.join(repo, 'bin', 'baler.js');
+
+function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BALER_DEBUG: '' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function expectError(r: ReturnType<typeof baler>, file: string, pattern: RegExp): void {
+  assert.notEqual(r.code, 0, `expected failure, got exit 0: ${r.stdout}`);
+  const lines = r.stderr.trim().split('\n');
+  const last = lines[lines.length - 1];
+  assert.match(last, /^baler: /, `one-line error expected, got: ${r.stderr}`);
+  assert.ok(last.includes(file), `error should name ${file}: ${last}`);
+  assert.match(last, pattern);
+}
+
+describe('baler CLI end to end', function () {
+  this.timeout(300_000);
+  let dir: string;
+  let cfd: string;
+
+  before(() => {
+    const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, encoding: 'utf8' });
+    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-cli-'));
+    cfd = path.join(dir, 'CFD_animation.npz');
+    fs.copyFileSync(requireSharedFile('CFD_animation.npz'), cfd);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('compresses CFD_animation.npz, reports both ratios, and decompresses to the measured values', () => {
+    const c = baler(['compress', 'CFD_animation.npz', '-o', 'cfd.baler', '--latent', '25', '--epochs', '40', '--json'], dir);
+    assert.equal(c.code, 0, c.stderr);
+    const info = JSON.parse(c.stdout);
+    const balerBytes = fs.statSync(path.join(dir, 'cfd.baler')).size;
+    assert.equal(info.sizes.file, balerBytes);
+    assert.equal(info.sizes.total, balerBytes, 'decoder embedded: the file is everything');
+    assert.ok(info.sizes.decoder > 100_000, 'the 25-50-100-200-2500 decoder is counted');
+    assert.ok(info.ratios.latentOnly > info.ratios.total, 'latent-only ratio beats the total one');
+    assert.equal(info.shape.join(','), '60,50,50');
+
+    const d = baler(['decompress', 'cfd.baler', '-o', 'cfd.out.npz'], dir);
+    assert.equal(d.code, 0, d.stderr);
+    const restored = readDataset(path.join(dir, 'cfd.out.npz'));
+    const original = readDataset(cfd);
+    assert.deepEqual(restored.shape, [60, 50, 50]);
+    assert.equal(restored.dtype, 'float64');
+    const errors = computeErrors(original.values, restored.values);
+    assert.ok(Math.abs(errors.psnr - info.errors.psnr) < 1e-6, `reported PSNR ${info.errors.psnr} vs measured ${errors.psnr}`);
+    assert.ok(errors.psnr > 15, `PSNR after 40 epochs should be > 15 dB, got ${errors.psnr}`);
+
+    const i = baler(['info', 'cfd.baler'], dir);
+    assert.equal(i.code, 0, i.stderr);
+    assert.match(i.stdout, /total \(decoder counted\)/);
+    assert.match(i.stdout, /latent-only/);
+
+    const p = baler(['plot', 'cfd.baler', '-o', 'cfd.html'], dir);
+    assert.equal(p.code, 0, p.stderr);
+    const html = fs.readFileSync(path.join(dir, 'cfd.html'), 'utf8');
+    assert.ok(html.length > 1_000_000, 'plotly is inlined');
+    assert.ok(!/<script[^>]+src=["']https?:/.test(html), 'no external scripts');
+  });
+
+  it('keeps every value within an error bound after a file round trip', () => {
+    const c = baler(['compress', 'CFD_animation.npz', '-o', 'cfd.eb.baler', '--error-bound', 'rel:1e-3', '--json'], dir);
+    assert.equal(c.code, 0, c.stderr);
+    const info = JSON.parse(c.stdout);
+    assert.ok(info.ratios.totalVsFloat32 > 8, `rel 1e-3 ratio ${info.ratios.totalVsFloat32}`);
+    assert.equal(baler(['decompress', 'cfd.eb.baler', '-o', 'cfd.eb.npz'], dir).code, 0);
+    const original = readDataset(cfd).values;
+    const restored = readDataset(path.join(dir, 'cfd.eb.npz')).values;
+    let min = Infinity, max = -Infinity, worst = 0;
+    for (const v of original) { min = Math.min(min, v); max = Math.max(max, v); }
+    for (let k = 0; k < original.length; k++) worst = Math.max(worst, Math.abs(original[k] - restored[k]));
+    assert.ok(worst <= 1e-3 * (max - min), `max error ${worst} exceeds ${1e-3 * (max - min)}`);
+  });
+
+  it('shares a decoder through a model file referenced by hash', () => {
+    const c = baler(['compress', 'CFD_animation.npz', '-o', 'shared.baler', '--epochs', '5', '--model-file', 'flow.balermodel', '--json'], dir);
+    assert.equal(c.code, 0, c.stderr);
+    const info = JSON.parse(c.stdout);
+    assert.ok(info.sizes.decoderShared);
+    assert.equal(info.sizes.total, info.sizes.file + fs.statSync(path.join(dir, 'flow.balermodel')).size);
+    fs.renameSync(path.join(dir, 'flow.balermodel'), path.join(dir, 'moved.balermodel'));
+    expectError(baler(['decompress', 'shared.baler', '-o', 'shared.npz'], dir), 'shared.baler', /flow\.balermodel/);
+    assert.ok(!fs.existsSync(path.join(dir, 'shared.npz')), 'no partial output');
+  });
+
+  it('runs a project with the reference syntax and the new one', () => {
+    assert.equal(baler(['new', 'ws', 'proj'], dir).code, 0);
+    const configFile = path.join(dir, 'workspaces/ws/proj/config/proj_config.json');
+    const config = JSON.parse(fs.readFileSync(configFile, 'utf8'));
+    fs.writeFileSync(configFile, JSON.stringify({ ...config, epochs: 10 }));
+    for (const mode of ['train', 'compress', 'decompress', 'plot']) {
+      const r = baler(['--project', 'ws', 'proj', '--mode', mode], dir);
+      assert.equal(r.code, 0, `${mode}: ${r.stderr}`);
+    }
+    const out = path.join(dir, 'workspaces/ws/proj/output');
+    for (const f of ['training/model.balermodel', 'training/history.json', 'compressed_output/compressed.baler', 'decompressed_output/decompressed.npz', 'plotting/report.html']) {
+      assert.ok(fs.existsSync(path.join(out, f)), `${f} written`);
+    }
+    const info = baler(['info', '--project', 'ws', 'proj', '--json'], dir);
+    assert.equal(info.code, 0, info.stderr);
+    assert.ok(JSON.parse(info.stdout).ratios.total > 0);
+  });
+
+  describe('bad input: one-line error naming the file, non-zero exit, no output left', () => {
+    const cases: [string, (d: string) => void, string[], RegExp][] = [
+      ['missing file', () => undefined, ['compress', 'nope.npz', '-o', 'x.baler'], /not found/],
+      ['wrong extension', (d) => fs.writeFileSync(path.join(d, 'data.txt'), '1,2\n'), ['compress', 'data.txt', '-o', 'x.baler'], /\.npz|\.npy|\.csv/],
+      ['text renamed .npy', (d) => fs.writeFileSync(path.join(d, 'text.npy'), 'hello world\n'), ['compress', 'text.npy', '-o', 'x.baler'], /npy/],
+      ['truncated .npz', (d) => fs.writeFileSync(path.join(d, 'cut.npz'), fs.readFileSync(path.join(d, 'CFD_animation.npz')).subarray(0, 5000)), ['compress', 'cut.npz', '-o', 'x.baler'], /.+/],
+      ['non-numeric CSV', (d) => fs.writeFileSync(path.join(d, 'bad.csv'), 'a,b\n1,2\n3,abc\n'), ['compress', 'bad.csv', '-o', 'x.baler'], /abc/],
+      ['NaN values without a bound', (d) => writeDataset(path.join(d, 'nan.npy'), { kind: 'table', shape: [3, 2], dtype: 'float64', names: [], values: Float64Array.from([1, 2, NaN, 4, 5, 6]) }, {}), ['compress', 'nan.npy', '-o', 'x.baler'], /NaN|non-finite/],
+      ['one row', (d) => writeDataset(path.join(d, 'one.npy'), { kind: 'table', shape: [1, 3], dtype: 'float32', names: [], values: Float64Array.from([1, 2, 3]) }, {}), ['compress', 'one.npy', '-o', 'x.baler'], /single|one/],
+      ['empty array', (d) => fs.writeFileSync(path.join(d, 'empty.csv'), 'a,b\n'), ['compress', 'empty.csv', '-o', 'x.baler'], /empty/],
+    ];
+    for (const [name, make, args, pattern] of cases) {
+      it(name, () => {
+        make(dir);
+        expectError(baler(args, dir), args[1], pattern);
+        assert.ok(!fs.existsSync(path.join(dir, 'x.baler')), 'no output left behind');
+        assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');
+      });
+    }
+
+    it('corrupted .baler', () => {
+      assert.equal(baler(['compress', 'CFD_animation.npz', '-o', 'ok.baler', '--error-bound', 'rel:1e-2'], dir).code, 0);
+      const bytes = fs.readFileSync(path.join(dir, 'ok.baler'));
+      bytes[Math.floor(bytes.length * 0.6)] ^= 0x10;
+      fs.writeFileSync(path.join(dir, 'flipped.baler'), bytes);
+      expectError(baler(['decompress', 'flipped.baler', '-o', 'flipped.npz'], dir), 'flipped.baler', /corrupt|checksum/);
+      assert.ok(!fs.existsSync(path.join(dir, 'flipped.npz')));
+      fs.writeFileSync(path.join(dir, 'short.baler'), bytes.subarray(0, 100));
+      expectError(baler(['decompress', 'short.baler', '-o', 'short.npz'], dir), 'short.baler', /truncat|corrupt/);
+    });
+
+    it('an existing output is never overwritten', () => {
+      fs.writeFileSync(path.join(dir, 'taken.baler'), 'mine');
+      expectError(baler(['compress', 'CFD_animation.npz', '-o', 'taken.baler', '--epochs', '1'], dir), 'taken.baler', /exists/);
+      assert.equal(fs.readFileSync(path.join(dir, 'taken.baler'), 'utf8'), 'mine');
+      expectError(baler(['decompress', 'ok.baler', '-o', 'CFD_animation.npz'], dir), 'CFD_animation.npz', /exists/);
+    });
+  });
+});

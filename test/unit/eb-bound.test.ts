@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { BalerError } from '../../src/kernel/errors';
+import { absoluteTolerances, parseErrorBound, verifyBound } from '../../src/kernel/eb/bound';
+import { detExp2, detLog2 } from '../../src/kernel/eb/detmath';
+import { BitModel, RangeDecoder, RangeEncoder } from '../../src/kernel/eb/rangecoder';
+
+describe('eb: error bound syntax', () => {
+  it('parses abs, rel and pw-rel', () => {
+    assert.deepEqual(parseErrorBound('abs:0.5'), { kind: 'abs', value: 0.5 });
+    assert.deepEqual(parseErrorBound('rel:1e-3'), { kind: 'rel', value: 1e-3 });
+    assert.deepEqual(parseErrorBound(' pw-rel:0.01 '), { kind: 'pw-rel', value: 0.01 });
+  });
+
+  it('rejects bad syntax with a BalerError', () => {
+    for (const bad of ['', 'rel', 'rel:', 'rel:abc', 'foo:1', 'abs:-1', 'abs:Infinity', 'pw-rel:1', 'rel:1e-3x']) {
+      assert.throws(() => parseErrorBound(bad, 'x.npz'), (e: unknown) => e instanceof BalerError && e.file === 'x.npz', bad);
+    }
+  });
+
+  it('rel on a table uses each column range', () => {
+    const values = Float64Array.from([0, 100, 1, 300, 2, 200]); // 3 rows × 2 cols
+    assert.deepEqual(absoluteTolerances(values, [3, 2], { kind: 'rel', value: 0.1 }, true), [0.2, 20]);
+    assert.deepEqual(absoluteTolerances(values, [3, 2], { kind: 'rel', value: 0.1 }, false), [30]);
+  });
+
+  it('verifyBound finds the first violation and treats NaN as equal to NaN', () => {
+    const a = Float64Array.from([1, NaN, 3, Infinity]);
+    assert.equal(verifyBound(a, Float64Array.from([1.05, NaN, 3, Infinity]), { kind: 'abs', value: 0.1 }).ok, true);
+    const bad = verifyBound(a, Float64Array.from([1, NaN, 3.2, Infinity]), { kind: 'abs', value: 0.1 });
+    assert.equal(bad.ok, false);
+    assert.equal(bad.firstViolation, 2);
+    assert.equal(verifyBound(a, Float64Array.from([1, 0, 3, Infinity]), { kind: 'abs', value: 1 }).firstViolation, 1);
+  });
+});
+
+describe('eb: deterministic math and range coder', () => {
+  it('detLog2 and detExp2 match Math to ~1e-15 and invert each other', () => {
+    for (const v of [1, 2, 3, 0.1, 1e-300, 5e-324, 1e300, 1.7976931348623157e308, 123456.789]) {
+      assert.ok(Math.abs(detLog2(v) - Math.log2(v)) <= 1e-12 * Math.max(1, Math.abs(Math.log2(v))), `log2 ${v}`);
+      const back = detExp2(detLog2(v));
+      if (v > 1e-307 && v < 1e308) assert.ok(Math.abs(back - v) <= 1e-13 * v, `exp2(log2(${v})) = ${back}`);
+    }
+  });
+
+  it('round-trips adaptive and direct bits, and reports truncation', () => {
+    const enc = new RangeEncoder();
+    const models = [new BitModel(), new BitModel()];
+    const bits: number[] = [];
+    let seed = 7;
+    for (let k = 0; k < 5000; k++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      const bit = (seed >>> 16) % 10 === 0 ? 1 : 0;
+      bits.push(bit);
+      enc.encodeBit(models[k & 1], bit);
+      if (k % 100 === 0) enc.encodeDirect(k, 13);
+    }
+    const bytes = enc.finish();
+    assert.ok(bytes.length < 5000 / 8, `skewed bits compress (${bytes.length} bytes)`);
+    const dec = new RangeDecoder(bytes);
+    const dmodels = [new BitModel(), new BitModel()];
+    for (let k = 0; k < 5000; k++) {
+      assert.equal(dec.decodeBit(dmodels[k & 1]), bits[k]);
+      if (k % 100 === 0) assert.equal(dec.decodeDirect(13), k);
+    }
+    assert.equal(dec.consumedExactly(), true);
+    const truncated = new RangeDecoder(bytes.subarray(0, bytes.length - 3));
+    for (let k = 0; k < 5000; k++) {
+      truncated.decodeBit(dmodels[k & 1]);
+      if (k % 100 === 0) truncated.decodeDirect(13);
+    }
+    assert.equal(truncated.consumedExactly(), false);
+  });
+});

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { BalerError } from '../../src/kernel/errors';
+import { ErrorBound, verifyBound } from '../../src/kernel/eb/bound';
+import { decodeErrorBounded, encodeErrorBounded, EncodeOptions, EXACT_SECTION, STREAM_SECTION } from '../../src/kernel/eb/codec';
+
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function build(n: number, fn: (i: number) => number): Float64Array {
+  return Float64Array.from({ length: n }, (_, i) => fn(i));
+}
+
+interface Case {
+  name: string;
+  shape: number[];
+  values: Float64Array;
+}
+
+function cases(): Case[] {
+  const r = random(42);
+  const smooth3 = build(6 * 9 * 11, (i) => Math.sin(i / 37) * 3 + Math.cos(i / 5));
+  const noisy = build(500, () => r() * 2 - 1);
+  const adversarial = build(300, (i) => [NaN, Infinity, -Infinity, 1e300, -1e300, 1e-300, 0, -0, 5e-324, 7][i % 10] * (i % 13 === 0 ? 1 : 1 + r()));
+  const spikes = build(400, (i) => (i % 97 === 0 ? 1e6 : Math.sin(i / 10)));
+  const table = build(40 * 3, (i) => (i % 3 === 0 ? i : i % 3 === 1 ? r() * 1e-6 : 1e9 + r() * 1e6));
+  return [
+    { name: 'smooth 3-D', shape: [6, 9, 11], values: smooth3 },
+    { name: 'noisy 1-D', shape: [500], values: noisy },
+    { name: 'adversarial 1-D', shape: [300], values: adversarial },
+    { name: 'adversarial 3-D', shape: [3, 10, 10], values: adversarial },
+    { name: 'spikes 2-D frames', shape: [1, 20, 20], values: spikes },
+    { name: 'table 40×3', shape: [40, 3], values: table },
+    { name: 'constant', shape: [5, 7, 3], values: new Float64Array(105).fill(0.1234567891234) },
+    { name: 'integers', shape: [200], values: build(200, (i) => Math.round(1000 * Math.sin(i / 7) + r() * 20)) },
+    { name: 'length 1', shape: [1], values: Float64Array.of(3.5) },
+    { name: 'length 1 NaN', shape: [1, 1, 1], values: Float64Array.of(NaN) },
+    { name: 'empty', shape: [0], values: new Float64Array(0) },
+    { name: 'huge', shape: [64], values: build(64, () => (r() - 0.5) * 1e300) },
+    { name: 'tiny', shape: [64], values: build(64, () => (r() - 0.5) * 1e-300) },
+  ];
+}
+
+const BOUNDS: ErrorBound[] = [
+  { kind: 'abs', value: 0.1 },
+  { kind: 'abs', value: 1e-7 },
+  { kind: 'abs', value: 0 },
+  { kind: 'rel', value: 1e-2 },
+  { kind: 'rel', value: 1e-5 },
+  { kind: 'pw-rel', value: 1e-2 },
+  { kind: 'pw-rel', value: 1e-6 },
+];
+
+async function roundTrip(c: Case, bound: ErrorBound, opts: EncodeOptions = {}): Promise<{ decoded: Float64Array; bytes: number }> {
+  const encoded = await encodeErrorBounded(c.values, c.shape, bound, opts);
+  const header = JSON.parse(JSON.stringify(encoded.header)) as Record<string, unknown>;
+  const sections = new Map(encoded.sections.map((s) => [s.name, s.data.slice()]));
+  const decoded = await decodeErrorBounded(header, sections, opts.prediction);
+  return { decoded, bytes: encoded.stats.totalBytes };
+}
+
+describe('eb: every value within the bound after encode → decode', () => {
+  for (const c of cases()) {
+    it(c.name, async () => {
+      for (const bound of BOUNDS) {
+        for (const effort of ['fast', 'best'] as const) {
+          const { decoded } = await roundTrip(c, bound, { effort });
+          assert.equal(decoded.length, c.values.length);
+          const check = verifyBound(c.values, decoded, bound, c.shape, c.shape.length === 2);
+          assert.ok(check.ok, `${c.name} ${bound.kind}:${bound.value} ${effort}: value ${check.firstViolation} off by ${check.maxAbsError}`);
+        }
+      }
+    });
+  }
+
+  it('integers with an abs bound below 0.5 come back exactly', async () => {
+    const c = cases().find((k) => k.name === 'integers')!;
+    const { decoded } = await roundTrip(c, { kind: 'abs', value: 0.49 });
+    assert.deepEqual(decoded, c.values);
+  });
+
+  it('compresses smooth data and uses the autoencoder prediction when it helps', async () => {
+    const n = 20 * 16 * 16;
+    const values = build(n, (i) => Math.sin(i / 50) + Math.sin(i * 1.7) * 0.3);
+    const c = { name: 'with prediction', shape: [20, 16, 16], values };
+    const prediction = build(n, (i) => values[i] + 1e-4 * Math.sin(i));
+    const bound: ErrorBound = { kind: 'abs', value: 1e-3 };
+    const plain = await encodeErrorBounded(values, c.shape, bound);
+    const withAe = await encodeErrorBounded(values, c.shape, bound, { prediction });
+    assert.ok(withAe.stats.totalBytes < plain.stats.totalBytes / 2, `${withAe.stats.totalBytes} vs ${plain.stats.totalBytes}`);
+    assert.ok((withAe.stats.predictorChoices.ae ?? 0) + (withAe.stats.predictorChoices['cubic-ae'] ?? 0) + (withAe.stats.predictorChoices['lorenzo-ae'] ?? 0) > 0);
+    const { decoded } = await roundTrip(c, bound, { prediction });
+    assert.ok(verifyBound(values, decoded, bound).ok);
+    await assert.rejects(decodeErrorBounded(withAe.header, new Map(withAe.sections.map((s) => [s.name, s.data]))), BalerError);
+  });
+});
+
+describe('eb: corrupted input', () => {
+  const values = build(8 * 12 * 12, (i) => Math.sin(i / 9) + 0.01 * Math.cos(i * 3.1));
+  values[17] = NaN;
+  const shape = [8, 12, 12];
+  const bound: ErrorBound = { kind: 'rel', value: 1e-3 };
+
+  it('rejects truncated, altered or missing sections and bad headers with a BalerError', async () => {
+    const encoded = await encodeErrorBounded(values, shape, bound);
+    const stream = encoded.sections.find((s) => s.name === STREAM_SECTION)!.data;
+    const exact = encoded.sections.find((s) => s.name === EXACT_SECTION)!.data;
+    const attempts: [string, Record<string, unknown>, Map<string, Uint8Array>][] = [
+      ['truncated stream', encoded.header, new Map([[STREAM_SECTION, stream.subarray(0, stream.length - 5)], [EXACT_SECTION, exact]])],
+      ['extended stream', encoded.header, new Map([[STREAM_SECTION, Uint8Array.from([...stream, 1, 2, 3])], [EXACT_SECTION, exact]])],
+      ['missing exact', encoded.header, new Map([[STREAM_SECTION, stream]])],
+      ['short exact', encoded.header, new Map([[STREAM_SECTION, stream], [EXACT_SECTION, exact.subarray(0, exact.length - 8)]])],
+      ['bad shape', { ...encoded.header, shape: [3, -1] }, new Map([[STREAM_SECTION, stream], [EXACT_SECTION, exact]])],
+      ['bad format', { ...encoded.header, format: 'x' }, new Map([[STREAM_SECTION, stream], [EXACT_SECTION, exact]])],
+      ['bad predictors', { ...encoded.header, predictors: ['magic'] }, new Map([[STREAM_SECTION, stream], [EXACT_SECTION, exact]])],
+    ];
+    for (const [name, header, sections] of attempts) {
+      await assert.rejects(decodeErrorBounded(header, sections), BalerError, name);
+    }
+  });
+
+  it('never silently returns values outside the bound when one stream byte flips', async () => {
+    const encoded = await encodeErrorBounded(values, shape, bound);
+    const stream = encoded.sections.find((s) => s.name === STREAM_SECTION)!.data;
+    const exact = encoded.sections.find((s) => s.name === EXACT_SECTION)!.data;
+    let rejected = 0;
+    for (let k = 0; k < stream.length; k += Math.max(1, Math.floor(stream.length / 40))) {
+      const bad = stream.slice();
+      bad[k] ^= 0x10;
+      try {
+        const decoded = await decodeErrorBounded(encoded.header, new Map([[STREAM_SECTION, bad], [EXACT_SECTION, exact]]));
+        assert.ok(verifyBound(values, decoded, bound).ok, `byte ${k} flipped: decoded outside the bound without an error`);
+      } catch (error) {
+        assert.ok(error instanceof BalerError, `byte ${k}: ${String(error)}`);
+        rejected++;
+      }
+    }
+    assert.ok(rejected > 0);
+  });
+});
