@@ -224,6 +224,8 @@ describe('npy', () => {
       throwsBaler(() => parseNpy(handBuiltNpy("{'descr': '<f8', 'shape': (1,), }", new Uint8Array(8)), 'h.npy'), /fortran_order/, 'h.npy');
       throwsBaler(() => parseNpy(handBuiltNpy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,", new Uint8Array(8)), 'h.npy'), /bad .npy header/, 'h.npy');
       throwsBaler(() => parseNpy(handBuiltNpy(header('<f8', '(-1,)'), new Uint8Array(8)), 'h.npy'), /shape/, 'h.npy');
+      const badCodePoint = new Uint8Array(new Uint32Array([0x110000]).buffer);
+      throwsBaler(() => parseNpyStrings(handBuiltNpy(header('<U1', '(1,)'), badCodePoint), 'u.npy'), /bad unicode/, 'u.npy');
     });
   });
 });

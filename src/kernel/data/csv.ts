@@ -99,11 +99,12 @@ export function parseCsv(text: string, file?: string): CsvTable {
   const hasHeader = first.value.fields.some((f) => parseCsvNumber(f) === undefined);
   const names = hasHeader ? first.value.fields : [];
   const columns = first.value.fields.length;
-  let values = new Float64Array(1024);
+  let values: Float64Array<ArrayBuffer> = new Float64Array(1024);
   let count = 0;
   const append = (record: Record_): void => {
     if (record.fields.length !== columns) {
-      throw new BalerError(`line ${record.line}: ${record.fields.length} values, expected ${columns} (as in line ${first.value.line})`, file);
+      const found = record.fields.length === 1 ? '1 value' : `${record.fields.length} values`;
+      throw new BalerError(`line ${record.line}: ${found}, expected ${columns} (as in line ${first.value.line})`, file);
     }
     if (count + columns > values.length) values = grow(values, count + columns);
     record.fields.forEach((field, column) => {
@@ -122,7 +123,7 @@ export function parseCsv(text: string, file?: string): CsvTable {
   return { names, array: { dtype: 'float64', shape: [rows, columns], data: values.slice(0, count) } };
 }
 
-function grow(values: Float64Array, needed: number): Float64Array {
+function grow(values: Float64Array<ArrayBuffer>, needed: number): Float64Array<ArrayBuffer> {
   const bigger = new Float64Array(Math.max(needed, values.length * 2));
   bigger.set(values);
   return bigger;

@@ -85,7 +85,7 @@ export function parseNpyContent(bytes: Uint8Array, file?: string): NpyContent {
   const raw = Uint8Array.prototype.slice.call(bytes, header.dataOffset, header.dataOffset + byteLength);
   const { descr, shape, fortranOrder } = header;
   if (descr.kind !== 'numeric') {
-    const strings = decodeStrings(raw, descr, count);
+    const strings = decodeStrings(raw, descr, count, file);
     return { dtype: descr.kind, shape, strings: fortranOrder ? reverseAxes(strings, [...shape].reverse()) : strings };
   }
   if (descr.bigEndian) swapBytes(raw, descr.itemSize);
@@ -176,7 +176,7 @@ function decodeValues(raw: Uint8Array, dtype: DType): TypedArray {
   }
 }
 
-function decodeStrings(raw: Uint8Array, descr: StringDescr, count: number): string[] {
+function decodeStrings(raw: Uint8Array, descr: StringDescr, count: number, file?: string): string[] {
   const strings: string[] = [];
   const utf8 = new TextDecoder('utf-8');
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -191,6 +191,7 @@ function decodeStrings(raw: Uint8Array, descr: StringDescr, count: number): stri
     const codePoints: number[] = [];
     for (let c = 0; c < descr.length; c++) codePoints.push(view.getUint32(start + 4 * c, !descr.bigEndian));
     while (codePoints.length > 0 && codePoints[codePoints.length - 1] === 0) codePoints.pop();
+    if (codePoints.some((p) => p > 0x10ffff)) throw new BalerError('bad unicode string data (not a code point)', file);
     strings.push(String.fromCodePoint(...codePoints));
   }
   return strings;
@@ -213,7 +214,7 @@ function swapBytes(raw: Uint8Array, itemSize: number): void {
  */
 export function reverseAxes<T extends TypedArray | string[]>(values: T, shape: number[]): T {
   const n = shape.length;
-  const out = (Array.isArray(values) ? new Array(values.length) : new (values.constructor as new (n: number) => TypedArray)(values.length)) as T;
+  const out = emptyLike(values);
   if (n < 2 || values.length === 0) {
     for (let i = 0; i < values.length; i++) out[i] = values[i];
     return out;
@@ -236,6 +237,11 @@ export function reverseAxes<T extends TypedArray | string[]>(values: T, shape: n
     }
   }
   return out;
+}
+
+function emptyLike<T extends TypedArray | string[]>(values: T): T {
+  if (Array.isArray(values)) return new Array<string>(values.length) as T;
+  return new (values.constructor as new (length: number) => TypedArray)(values.length) as T;
 }
 
 function cStrides(shape: number[]): number[] {
