@@ -19,7 +19,10 @@ const browserEntries = [
 ];
 const rendererEntries = [{ in: 'webviews/renderer.ts', out: 'webviews/renderer' }];
 
-const present = (entries) => entries.filter((e) => existsSync(e.in));
+// `node esbuild.mjs --only cli,kernel` builds just those outputs (the tests use it for speed).
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const only = onlyArg ? onlyArg.split(',') : undefined;
+const present = (entries) => entries.filter((e) => existsSync(e.in) && (!only || only.includes(e.out)));
 
 const common = {
   bundle: true,
@@ -50,6 +53,9 @@ function copyRuntimeFiles() {
     copyFileSync(join(wasmDir, f), join('dist', f));
   }
   copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/zstd.wasm');
+  // The integration-test bundle lives in dist/test/ and zstd looks for its .wasm beside the bundle.
+  mkdirSync('dist/test', { recursive: true });
+  copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/test/zstd.wasm');
   mkdirSync('dist/webviews', { recursive: true });
   copyFileSync('node_modules/plotly.js-dist-min/plotly.min.js', 'dist/webviews/plotly.min.js');
 }

@@ -71,6 +71,7 @@ export function buildProgram(): Command {
   const program = new Command('baler')
     .description('Machine-learning compression tailored to your data (decoder always counted)')
     .version(engine.VERSION)
+    .enablePositionalOptions() // --project after a subcommand belongs to the subcommand
     .addOption(projectOption())
     .addOption(new Option('--mode <mode>', "the reference tool's syntax: baler --project WS P --mode MODE")
       .choices(['newProject', 'train', 'compress', 'decompress', 'plot', 'info']))

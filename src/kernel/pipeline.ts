@@ -169,6 +169,7 @@ async function autoencoderPayload(ds: Dataset, opts: CompressOptions, hooks: Hoo
     : await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(opts) }, hooks);
   throwIfAborted(hooks?.signal);
   hooks?.onProgress?.({ phase: 'encode', message: 'encoding' });
+  await initBackend(opts.backend ?? 'auto'); // the encoder runs on tfjs (a loaded model skips training's init)
 
   const { count, width } = sampleLayout(ds);
   const latentPrecision = opts.latentPrecision ?? 'float32';

@@ -31,7 +31,7 @@ describe('baler CLI end to end', function () {
   let cfd: string;
 
   before(() => {
-    const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
     assert.equal(build.status, 0, `build failed: ${build.stderr}`);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-cli-'));
     cfd = path.join(dir, 'CFD_animation.npz');
@@ -92,9 +92,12 @@ describe('baler CLI end to end', function () {
     const info = JSON.parse(c.stdout);
     assert.ok(info.sizes.decoderShared);
     assert.equal(info.sizes.total, info.sizes.file + fs.statSync(path.join(dir, 'flow.balermodel')).size);
-    fs.renameSync(path.join(dir, 'flow.balermodel'), path.join(dir, 'moved.balermodel'));
+    fs.mkdirSync(path.join(dir, 'models'));
+    fs.renameSync(path.join(dir, 'flow.balermodel'), path.join(dir, 'models', 'renamed.balermodel'));
     expectError(baler(['decompress', 'shared.baler', '-o', 'shared.npz'], dir), 'shared.baler', /flow\.balermodel/);
     assert.ok(!fs.existsSync(path.join(dir, 'shared.npz')), 'no partial output');
+    const found = baler(['decompress', 'shared.baler', '-o', 'shared.npz', '--model-dir', 'models'], dir);
+    assert.equal(found.code, 0, `found by hash under another name: ${found.stderr}`);
   });
 
   it('runs a project with the reference syntax and the new one', () => {
