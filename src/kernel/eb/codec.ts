@@ -39,7 +39,7 @@ export interface EncodeStats {
   sectionBytes: Record<string, number>;
   totalBytes: number;
   bitsPerValue: number;
-  mode: 'interpolation' | 'lorenzo';
+  mode: Mode;
   configuration: string;
   /** How many blocks chose each predictor. */
   predictorChoices: ChoiceCounts;
@@ -54,8 +54,16 @@ export interface EncodedArray {
   stats: EncodeStats;
 }
 
+/**
+ * interpolation: multilevel cubic/linear interpolation over all dimensions (SZ3-like);
+ * temporal: frame by frame, each frame predicted from the previous reconstructed frame plus a
+ *   multilevel spatial interpolation of the frame-to-frame difference (or spatial interpolation alone);
+ * lorenzo: raster-order Lorenzo differences.
+ */
+type Mode = 'interpolation' | 'temporal' | 'lorenzo';
+
 interface Configuration {
-  mode: 'interpolation' | 'lorenzo';
+  mode: Mode;
   order: [number, number, number];
   alpha: number;
   beta: number;
@@ -189,12 +197,6 @@ function candidateConfigurations(layout: Layout, hasPrediction: boolean, options
   const useLorenzo = !allowed || allowed.includes('lorenzo');
   const dims = layout.views[0].dims;
   const configurations: Configuration[] = [];
-  if (process.env.EB_EXPLORE) {
-    for (const [order, alpha, beta] of JSON.parse(process.env.EB_EXPLORE) as [[number, number, number], number, number][]) {
-      configurations.push({ mode: 'interpolation', order, alpha, beta, predictors: interpolationPredictors(hasPrediction, allowed), blockSize: 16 });
-    }
-    return configurations;
-  }
   const interp = (order: [number, number, number], alpha: number, beta: number): Configuration => ({
     mode: 'interpolation',
     order,
@@ -203,12 +205,25 @@ function candidateConfigurations(layout: Layout, hasPrediction: boolean, options
     predictors: interpolationPredictors(hasPrediction, allowed),
     blockSize: 16,
   });
-  if (useInterpolation) {
-    configurations.push(interp([0, 1, 2], 1.5, 4));
-    if (options.effort !== 'fast') {
-      configurations.push(interp([0, 1, 2], 1, 1), interp([0, 1, 2], 2, 8));
-      if (dims[0] > 1 && dims[2] > 1) configurations.push(interp([2, 1, 0], 1.5, 4));
-    }
+  const temporal = (alpha: number, beta: number): Configuration => ({
+    mode: 'temporal',
+    order: [1, 2, 0],
+    alpha,
+    beta,
+    predictors: ['cubic', 'linear', 'ae', 'cubic-ae'],
+    blockSize: 16,
+  });
+  const fast = options.effort === 'fast';
+  // Frames (a time axis first): spatial interpolation per frame on top of the previous frame wins on
+  // CFD-like data; the other modes stay in the search for data where they do better.
+  const frames = useInterpolation && !hasPrediction && dims[0] > 1;
+  if (frames) {
+    configurations.push(temporal(1.25, 4));
+    if (!fast) configurations.push(temporal(1, 1));
+  }
+  if (useInterpolation && (!fast || !frames)) {
+    configurations.push(interp([1, 2, 0], 1, 1));
+    if (!fast && !frames) configurations.push(interp([1, 2, 0], 1.25, 4));
   }
   if (useLorenzo && (options.effort !== 'fast' || !useInterpolation)) {
     configurations.push({
@@ -226,7 +241,7 @@ function candidateConfigurations(layout: Layout, hasPrediction: boolean, options
 function describe(c: Configuration): string {
   return c.mode === 'lorenzo'
     ? `lorenzo[${c.predictors.join(',')}]`
-    : `interpolation order=${c.order.join('')} alpha=${c.alpha} beta=${c.beta} [${c.predictors.join(',')}]`;
+    : `${c.mode} order=${c.order.join('')} alpha=${c.alpha} beta=${c.beta} [${c.predictors.join(',')}]`;
 }
 
 // ------------------------------------------------------------------------------ the pass
@@ -265,7 +280,9 @@ function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array,
     if (view.dims.some((d) => d === 0)) return;
     tolerance = layout.tolerances[v];
     const stepAt = stepFunction(tolerance, integer, configuration);
-    if (configuration.mode === 'lorenzo') {
+    if (configuration.mode === 'temporal') {
+      codeFrameByFrame(coder, view, configuration, stepAt, counts);
+    } else if (configuration.mode === 'lorenzo') {
       codeByLorenzo(coder, view, configuration.predictors as LorenzoPredictor[], configuration.blockSize, stepAt(0), ae, counts, target);
     } else {
       const plan: InterpolationPlan = { ...configuration, predictors: configuration.predictors as InterpolationPredictor[] };
@@ -273,6 +290,25 @@ function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array,
     }
   });
   return { coder, counts };
+}
+
+/** Temporal mode: the previous reconstructed frame is the 'ae' prediction of each frame. */
+function codeFrameByFrame(coder: PointCoder, view: GridView, configuration: Configuration, stepAt: (level: number) => number, counts: ChoiceCounts): void {
+  const [frames, height, width] = view.dims;
+  const frameStride = view.strides[0];
+  const previous = new Float64Array(coder.recon.length);
+  const plan: InterpolationPlan = { ...configuration, predictors: ['cubic', 'linear', 'ae', 'cubic-ae'] };
+  for (let t = 0; t < frames; t++) {
+    const frame: GridView = { offset: view.offset + t * frameStride, dims: [1, height, width], strides: view.strides };
+    if (t > 0) {
+      for (let r = 0; r < height; r++)
+        for (let c = 0; c < width; c++) {
+          const i = frame.offset + r * view.strides[1] + c * view.strides[2];
+          previous[i] = coder.recon[i - frameStride];
+        }
+    }
+    codeByInterpolation(coder, frame, plan, stepAt, previous, counts);
+  }
 }
 
 function exactBytes(values: number[]): Uint8Array {
@@ -366,7 +402,7 @@ function readHeader(header: Record<string, unknown>): { shape: number[]; bound: 
   const kind = header.kind;
   if (kind !== 'table' && kind !== 'frames') throw corrupt('bad kind');
   const mode = header.mode;
-  if (mode !== 'interpolation' && mode !== 'lorenzo') throw corrupt('bad mode');
+  if (mode !== 'interpolation' && mode !== 'lorenzo' && mode !== 'temporal') throw corrupt('bad mode');
   const order = header.order;
   if (!Array.isArray(order) || order.length !== 3 || [...order].sort().join() !== '0,1,2') throw corrupt('bad order');
   const numbers = ['alpha', 'beta', 'blockSize', 'exactCount', 'hash'].map((k) => header[k]);
@@ -384,7 +420,14 @@ function readHeader(header: Record<string, unknown>): { shape: number[]; bound: 
   if (!Array.isArray(tolerances) || tolerances.length !== layout.views.length && tolerances.length !== 1) throw corrupt('bad tolerances');
   if (!tolerances.every((t) => typeof t === 'number' && t >= 0)) throw corrupt('bad tolerances');
   layout.tolerances = layout.views.map((_, v) => tolerances[tolerances.length === 1 ? 0 : v] as number);
-  const configuration: Configuration = { mode, order: order as [number, number, number], alpha, beta, predictors: predictors as string[], blockSize };
+  const configuration: Configuration = {
+    mode,
+    order: order as [number, number, number],
+    alpha,
+    beta,
+    predictors: predictors as string[],
+    blockSize,
+  };
   return {
     shape: shape as number[],
     bound,

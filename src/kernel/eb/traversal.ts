@@ -68,8 +68,9 @@ function interpolate(
   hasAfter3: boolean,
 ): number {
   if (kind === 'ae') return ae![i];
-  const shifted = kind === 'cubic-ae';
-  const at = (j: number): number => (shifted ? recon[j] - ae![j] : recon[j]);
+  // 'cubic-ae' interpolates the field recon − ae and adds ae back.
+  const base = kind === 'cubic-ae' ? ae! : undefined;
+  const at = (j: number): number => (base ? recon[j] - base[j] : recon[j]);
   const b = at(i - step);
   let p: number;
   if (!hasAfter1) p = b;
@@ -81,7 +82,7 @@ function interpolate(
     else if (hasAfter3) p = (3 * b + 6 * c - at(i + 3 * step)) / 8;
     else p = (b + c) / 2;
   }
-  return shifted ? p + ae![i] : p;
+  return base ? p + base[i] : p;
 }
 
 function topStride(dims: number[]): number {
