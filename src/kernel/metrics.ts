@@ -79,8 +79,8 @@ const QUANTILE_SAMPLE = 20_000;
 
 /**
  * Statistics per table column, or one entry for frame data (all values together). Histograms use
- * HISTOGRAM_BINS bins over robust limits (0.1 %–99.9 % quantiles, widened), with under/overflow counts, so that
- * counts + underflow + overflow + skipped = number of values.
+ * HISTOGRAM_BINS bins over robust limits (residuals: 0.1 %–99.9 % quantiles, relative differences: 1 %–99 %,
+ * widened), with under/overflow counts, so that counts + underflow + overflow + skipped = number of values.
  */
 export function columnStatistics(
   original: Float64Array,
@@ -130,13 +130,17 @@ function statisticsOfColumn(name: string, x: Float64Array, y: Float64Array): Col
     rmse: errors.rmse,
     maxAbs: errors.maxAbsError,
     residuals: histogram(residuals),
-    relativeDifferences: histogram(relative),
+    // Relative differences have heavy tails (originals near zero): cut wider tails off into under/overflow.
+    relativeDifferences: histogram(relative, HISTOGRAM_BINS, 0.01),
   };
 }
 
-/** Histogram of the finite values over robust limits; non-finite values are counted as skipped. */
-export function histogram(values: Float64Array, bins = HISTOGRAM_BINS): Histogram {
-  const [lo, hi] = robustLimits(values);
+/**
+ * Histogram of the finite values over robust limits (the tail and 1 − tail quantiles, widened by half their
+ * span, never beyond the data); non-finite values are counted as skipped.
+ */
+export function histogram(values: Float64Array, bins = HISTOGRAM_BINS, tail = 0.001): Histogram {
+  const [lo, hi] = robustLimits(values, tail, bins);
   const counts = new Array<number>(bins).fill(0);
   let underflow = 0, overflow = 0, skipped = 0;
   const scale = bins / (hi - lo);
@@ -154,13 +158,12 @@ export function histogram(values: Float64Array, bins = HISTOGRAM_BINS): Histogra
   return { lo, hi, counts, underflow, overflow, skipped };
 }
 
-/** The 0.1 %–99.9 % quantiles widened by half their span, never beyond the data; never an empty interval. */
-function robustLimits(values: Float64Array): [number, number] {
+function robustLimits(values: Float64Array, tail: number, bins: number): [number, number] {
   const sample = finiteSample(values);
   if (sample.length === 0) return [-1, 1];
   sample.sort();
   const quantile = (q: number) => sample[Math.min(sample.length - 1, Math.floor(q * (sample.length - 1)))];
-  const qLo = quantile(0.001), qHi = quantile(0.999);
+  const qLo = quantile(tail), qHi = quantile(1 - tail);
   const span = qHi - qLo;
   let lo = Math.max(sample[0], qLo - 0.5 * span);
   let hi = Math.min(sample[sample.length - 1], qHi + 0.5 * span);
@@ -169,9 +172,14 @@ function robustLimits(values: Float64Array): [number, number] {
     lo = qLo - 0.5 * span;
     hi = qHi + 0.5 * span;
   }
-  if (!(hi > lo)) {
-    const pad = Math.abs(lo) * 0.01 || 1e-12;
-    return [lo - pad, hi + pad];
+  // A (nearly) single-valued distribution gets a visible width instead of bins split by rounding noise.
+  const magnitude = Math.max(Math.abs(lo), Math.abs(hi));
+  if (!(hi - lo > 1e-6 * magnitude)) {
+    const centre = (lo + hi) / 2;
+    const binWidth = (2 * (magnitude * 0.01 || 1e-12)) / bins;
+    // The centre in the middle of a bin, not on an edge where rounding noise would split it.
+    const first = centre - (Math.floor(bins / 2) + 0.5) * binWidth;
+    return [first, first + bins * binWidth];
   }
   return [lo, hi];
 }

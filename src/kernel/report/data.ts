@@ -146,7 +146,7 @@ export function buildReportData(args: BuildReportArgs): ReportData {
     );
   }
   const history = args.history ?? info.history;
-  return {
+  return withoutUndefined({
     version: 1,
     title: args.title,
     generatedAt: new Date().toISOString(),
@@ -157,7 +157,16 @@ export function buildReportData(args: BuildReportArgs): ReportData {
     loss: history && history.loss.length > 0 ? reportLoss(history) : undefined,
     frames: original.kind === 'frames' ? chooseFrames(original, reconstructed) : undefined,
     tradeoff: args.tradeoff?.map((p) => ({ ...p, psnr: jsonNumber(p.psnr) })),
-  };
+  });
+}
+
+/** Drops undefined properties so that the data equals its own JSON round trip. */
+function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutUndefined) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
+  return out as T;
 }
 
 function summarise(info: FileInfo): ReportSummary {
@@ -231,8 +240,12 @@ function reportLoss(h: TrainHistory): ReportLoss {
 
 /** First, middle, last and worst (largest RMSE) frames; the worst is left out when it is one of the others. */
 function chooseFrames(original: Dataset, reconstructed: Float64Array): ReportFrame[] {
-  const [count, height, width] = original.shape;
-  const size = height * width;
+  const count = original.shape[0] ?? 0;
+  const size = original.shape.slice(1).reduce((a, b) => a * b, 1);
+  // Frames are H × W; any further axes are folded into the width.
+  const height = original.shape[1] ?? 1;
+  const width = size / height;
+  if (count === 0 || size === 0) return [];
   const frameRmse = (t: number) => {
     const e = computeErrors(original.values.subarray(t * size, (t + 1) * size), reconstructed.subarray(t * size, (t + 1) * size));
     return e.rmse;
@@ -254,15 +267,15 @@ function chooseFrames(original: Dataset, reconstructed: Float64Array): ReportFra
       index: t,
       worst: t === worst,
       rmse: jsonNumber(frameRmse(t)),
-      original: downsample(x, height, width),
-      reconstructed: downsample(y, height, width),
-      residual: downsample(residual, height, width),
+      original: downsample(x, height, width, 5),
+      reconstructed: downsample(y, height, width, 5),
+      residual: downsample(residual, height, width, 3),
     };
   });
 }
 
-/** Block-averages a frame to at most MAX_FRAME_SIDE per side, rounded to 5 significant digits. */
-function downsample(frame: Float64Array, height: number, width: number): number[][] {
+/** Block-averages a frame to at most MAX_FRAME_SIDE per side, rounded to `digits` significant digits. */
+function downsample(frame: Float64Array, height: number, width: number, digits: number): number[][] {
   const factor = Math.max(1, Math.ceil(Math.max(height, width) / MAX_FRAME_SIDE));
   const rows: number[][] = [];
   for (let r0 = 0; r0 < height; r0 += factor) {
@@ -275,7 +288,7 @@ function downsample(frame: Float64Array, height: number, width: number): number[
           if (Number.isFinite(v)) { sum += v; n++; }
         }
       }
-      row.push(n > 0 ? Number((sum / n).toPrecision(5)) : 0);
+      row.push(n > 0 ? Number((sum / n).toPrecision(digits)) : 0);
     }
     rows.push(row);
   }

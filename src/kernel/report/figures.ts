@@ -46,7 +46,7 @@ export function buildFigures(data: ReportData, theme: Theme): FigureSpec[] {
 
 function baseLayout(title: string, palette: Palette, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    title: { text: title, font: { size: 14 }, x: 0, xanchor: 'left' },
+    title: { text: plotlyText(title), font: { size: 14 }, x: 0, xanchor: 'left' },
     paper_bgcolor: 'rgba(0,0,0,0)',
     plot_bgcolor: 'rgba(0,0,0,0)',
     font: { color: palette.text, family: 'system-ui, -apple-system, "Segoe UI", sans-serif', size: 12 },
@@ -58,7 +58,7 @@ function baseLayout(title: string, palette: Palette, extra: Record<string, unkno
 }
 
 function axis(title: string, palette: Palette, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { title: { text: title }, gridcolor: palette.grid, zerolinecolor: palette.grid, automargin: true, ...extra };
+  return { ...(title ? { title: { text: title } } : {}), gridcolor: palette.grid, zerolinecolor: palette.grid, automargin: true, ...extra };
 }
 
 function sizeFigure(data: ReportData, palette: Palette): FigureSpec {
@@ -80,17 +80,15 @@ function sizeFigure(data: ReportData, palette: Palette): FigureSpec {
     marker: { color: palette.series.slice(0, 4) },
     hovertemplate: '%{x}: %{y:,} bytes<extra></extra>',
   };
-  const top = Math.max(s.originalFile, ...parts.map(([, b]) => b)) * 1.15;
-  const title = `Size breakdown: total ${formatBytes(s.total)} = ${formatPercent((100 * s.total) / Math.max(1, s.originalFile))} of the original file`;
+  const title = `Size breakdown: total ${formatBytes(s.total)} = ${formatPercent((100 * s.total) / Math.max(1, s.originalFile))} of the original file (${formatBytes(s.originalFile)})`;
   return {
     id: 'sizes',
     title,
     data: [bars],
     layout: baseLayout(title, palette, {
       xaxis: axis('', palette),
-      yaxis: axis('bytes', palette, { range: [0, top] }),
-      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: s.originalFile, y1: s.originalFile, line: { color: palette.muted, dash: 'dash', width: 1.5 } }],
-      annotations: [{ xref: 'paper', x: 1, xanchor: 'right', y: s.originalFile, yanchor: 'bottom', showarrow: false, text: `original file ${formatBytes(s.originalFile)}`, font: { color: palette.muted } }],
+      yaxis: axis('bytes', palette, { rangemode: 'tozero' }),
+      margin: { l: 60, r: 20, t: 50, b: 40 },
     }),
   };
 }
@@ -103,8 +101,9 @@ function tradeoffFigure(data: ReportData, points: ReportTradeoffPoint[], palette
     mode: 'markers+text',
     x: points.map((p) => Math.max(1, p.decoderBytes)),
     y: points.map((p) => p.totalBytes),
-    text: points.map((p) => p.label),
-    textposition: 'top center',
+    text: points.map((p) => plotlyText(p.label)),
+    textposition: points.map((p) => labelPosition(p.decoderBytes, points)),
+    cliponaxis: false,
     customdata: points.map((p, i) => [p.latentBytes, formatDb(psnr[i]), p.filesSharingDecoder ?? 1]),
     hovertemplate: '%{text}<br>decoder %{x:,} B<br>latents %{customdata[0]:,} B<br>total %{y:,} B<br>PSNR %{customdata[1]}<br>files sharing the decoder: %{customdata[2]}<extra></extra>',
     marker: {
@@ -112,24 +111,35 @@ function tradeoffFigure(data: ReportData, points: ReportTradeoffPoint[], palette
       color: finitePsnr,
       colorscale: 'Viridis',
       showscale: true,
-      colorbar: { title: { text: 'PSNR dB' }, thickness: 12 },
+      colorbar: { title: { text: 'PSNR dB', side: 'right' }, thickness: 12, x: 1.02 },
       line: { color: palette.text, width: 1 },
     },
   };
   const original = data.summary.sizes.originalFile;
   const title = 'File size versus decoder size';
+  const xs = scatter.x, ys = [...scatter.y, original];
+  const logRange = (v: number[], below: number, above: number) =>
+    [Math.log10(Math.max(1, Math.min(...v))) - below, Math.log10(Math.max(1, Math.max(...v))) + above];
   return {
     id: 'tradeoff',
     title,
     data: [scatter],
     layout: baseLayout(title, palette, {
       height: 380,
-      xaxis: axis('decoder bytes (log)', palette, { type: 'log' }),
-      yaxis: axis('total bytes: latents + decoder + residuals + header (log)', palette, { type: 'log' }),
+      xaxis: axis('decoder bytes', palette, { type: 'log', dtick: 1, exponentformat: 'SI', range: logRange(xs, 0.3, 0.3) }),
+      yaxis: axis('total bytes', palette, { type: 'log', dtick: 1, exponentformat: 'SI', range: logRange(ys, 0.3, 0.4) }),
       shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: original, y1: original, line: { color: palette.muted, dash: 'dash', width: 1.5 } }],
       annotations: [{ xref: 'paper', x: 0, xanchor: 'left', y: Math.log10(Math.max(1, original)), yanchor: 'bottom', showarrow: false, text: 'original file', font: { color: palette.muted } }],
     }),
   };
+}
+
+/** Labels lean away from the plot's left and right edges so they stay readable. */
+function labelPosition(decoderBytes: number, points: ReportTradeoffPoint[]): string {
+  const logs = points.map((p) => Math.log10(Math.max(1, p.decoderBytes)));
+  const lo = Math.min(...logs), hi = Math.max(...logs);
+  const at = hi > lo ? (Math.log10(Math.max(1, decoderBytes)) - lo) / (hi - lo) : 0.5;
+  return at > 0.7 ? 'top left' : at < 0.3 ? 'top right' : 'top center';
 }
 
 function lossFigure(loss: ReportLoss, palette: Palette): FigureSpec {
@@ -156,8 +166,8 @@ function lossFigure(loss: ReportLoss, palette: Palette): FigureSpec {
       legend: { orientation: 'h', x: 0, y: -0.25 },
       margin: { l: 60, r: 70, t: 40, b: 70 },
       xaxis: axis('epoch', palette),
-      yaxis: axis('loss (MSE, log)', palette, { type: 'log', exponentformat: 'power' }),
-      yaxis2: axis('learning rate', palette, { type: 'log', overlaying: 'y', side: 'right', showgrid: false, exponentformat: 'power' }),
+      yaxis: axis('loss (MSE, log)', palette, { type: 'log', dtick: 1, exponentformat: 'power' }),
+      yaxis2: axis('learning rate', palette, { type: 'log', nticks: 4, overlaying: 'y', side: 'right', showgrid: false, exponentformat: 'e' }),
     }),
   };
 }
@@ -178,9 +188,11 @@ function frameFigure(frame: ReportFrame, palette: Palette): FigureSpec {
   const domains = [[0, 0.29], [0.345, 0.635], [0.71, 1]];
   const layoutAxes: Record<string, unknown> = {};
   const names = ['original', 'reconstructed', 'residual (reconstructed − original)'];
-  const annotations = domains.map(([a, b], i) => ({
-    xref: 'paper', yref: 'paper', x: (a + b) / 2, y: 1.0, yanchor: 'bottom', showarrow: false, text: names[i], font: { size: 12 },
-  }));
+  const annotations = names.map((text, i) => {
+    const suffix = i === 0 ? '' : String(i + 1);
+    // Relative to the subplot's own (square-constrained) domain, so the caption sits centred above it.
+    return { xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0.5, y: 1, yanchor: 'bottom', showarrow: false, text, font: { size: 12 } };
+  });
   domains.forEach(([a, b], i) => {
     const suffix = i === 0 ? '' : String(i + 1);
     layoutAxes[`xaxis${suffix}`] = { domain: [a, b], anchor: `y${suffix}`, showgrid: false, zeroline: false, ticks: '', showticklabels: false, constrain: 'domain' };
@@ -248,6 +260,11 @@ function extent(rows: number[][]): [number, number] {
     if (v > hi) hi = v;
   }
   return Number.isFinite(lo) ? [lo, hi] : [0, 1];
+}
+
+/** Plotly renders a subset of HTML in text: names from the data are shown literally. */
+function plotlyText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function formatBytes(bytes: number): string {

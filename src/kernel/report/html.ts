@@ -118,7 +118,8 @@ ${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td class="num">${escapeHtm
 }
 
 function figureSections(data: ReportData, figures: FigureSpec[]): string {
-  const div = (f: FigureSpec) => `<div class="figure" id="${escapeHtml(f.id)}"></div>`;
+  const div = (f: FigureSpec) =>
+    `<figure><figcaption>${escapeHtml(f.title)}</figcaption><div class="figure" id="${escapeHtml(f.id)}"></div></figure>`;
   const group = (prefix: string) => figures.filter((f) => f.id.startsWith(prefix));
   const sections: string[] = [];
   const overview = figures.filter((f) => ['sizes', 'tradeoff', 'loss'].includes(f.id));
@@ -139,7 +140,7 @@ function columnTable(data: ReportData): string {
   const rows = data.columns.map((c) => `<tr><td>${c.index}</td><td>${escapeHtml(c.name)}</td>` +
     [c.min, c.max, c.rmse, c.maxAbs].map((v) => `<td class="num">${escapeHtml(formatNumber(reportNumber(v)))}</td>`).join('') +
     `<td class="num">${escapeHtml(formatPercent(100 * ratioOf(c.rmse, subtract(c.max, c.min))))}</td></tr>`).join('\n');
-  return `<section><h2>Per column</h2><table class="columns" id="columns"><thead><tr><th>#</th><th>column</th><th>min</th><th>max</th><th>RMSE</th><th>max abs error</th><th>RMSE / range</th></tr></thead><tbody>
+  return `<section><h2>Per column</h2><table class="columns" id="columns"><thead><tr><th>#</th><th>column</th>${['min', 'max', 'RMSE', 'max abs error', 'RMSE / range'].map((h) => `<th class="num">${h}</th>`).join('')}</tr></thead><tbody>
 ${rows}
 </tbody></table></section>`;
 }
@@ -180,10 +181,14 @@ function jsonForScript(value: unknown): string {
 const BOOTSTRAP = `
 (function () {
   var figures = JSON.parse(document.getElementById('baler-figures').textContent);
-  var config = { displaylogo: false, responsive: true, toImageButtonOptions: { format: 'svg' } };
+  var config = { displaylogo: false, displayModeBar: 'hover', responsive: true, toImageButtonOptions: { format: 'svg' } };
   figures.forEach(function (f) {
     var el = document.getElementById(f.id);
-    if (el) Plotly.newPlot(el, f.data, f.layout, config);
+    if (!el) return;
+    // The page shows each title as a caption above the plot, clear of plotly's mode bar.
+    var layout = Object.assign({}, f.layout, { title: undefined });
+    layout.margin = Object.assign({}, layout.margin, { t: Math.max(10, ((layout.margin || {}).t || 40) - 30) });
+    Plotly.newPlot(el, f.data, layout, config);
   });
   document.body.setAttribute('data-figures-drawn', String(figures.length));
 })();
@@ -207,10 +212,12 @@ table { border-collapse: collapse; width: 100%; }
 caption { text-align: left; font-weight: 600; padding: 4px 0 8px; }
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 500; color: var(--muted); white-space: nowrap; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .columns th { color: var(--fg); font-weight: 600; background: var(--card); }
 .pair { display: inline-block; margin-right: 24px; }
 .pair b { font-size: 16px; }
 .grid.two { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 8px 24px; }
+figure { margin: 0; min-width: 0; }
+figcaption { font-weight: 600; font-size: 13px; padding: 8px 0 0; overflow-wrap: anywhere; }
 .figure { min-height: 200px; }
 `;

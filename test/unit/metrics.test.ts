@@ -1,0 +1,112 @@
+import { strict as assert } from 'node:assert';
+import { BalerError } from '../../src/kernel/errors';
+import { columnStatistics, computeErrors, histogram, sizeRatios, HISTOGRAM_BINS } from '../../src/kernel/metrics';
+
+const total = (h: { counts: number[]; underflow: number; overflow: number; skipped: number }) =>
+  h.counts.reduce((a, b) => a + b, 0) + h.underflow + h.overflow + h.skipped;
+
+describe('metrics', () => {
+  it('an exact reconstruction has PSNR Infinity and zero errors', () => {
+    const x = Float64Array.from([1, 2, 3, 4, -5]);
+    const e = computeErrors(x, x.slice());
+    assert.equal(e.psnr, Infinity);
+    assert.equal(e.rmse, 0);
+    assert.equal(e.nrmse, 0);
+    assert.equal(e.maxAbsError, 0);
+    assert.equal(e.maxRelError, 0);
+    assert.equal(e.range, 9);
+    assert.equal(e.compared, 5);
+  });
+
+  it('a constant offset gives rmse = maxAbs = offset and PSNR from the range', () => {
+    const x = Float64Array.from({ length: 1000 }, (_, i) => i / 10); // range 99.9
+    const y = x.map((v) => v + 0.5);
+    const e = computeErrors(x, y);
+    assert.ok(Math.abs(e.rmse - 0.5) < 1e-12);
+    assert.ok(Math.abs(e.maxAbsError - 0.5) < 1e-12);
+    assert.ok(Math.abs(e.range - 99.9) < 1e-12);
+    assert.ok(Math.abs(e.nrmse - 0.5 / 99.9) < 1e-12);
+    assert.ok(Math.abs(e.psnr - 20 * Math.log10(99.9 / 0.5)) < 1e-9);
+    // |diff| / |x| is largest at the smallest non-zero value, 0.1 (x = 0 is left out).
+    assert.ok(Math.abs(e.maxRelError - 5) < 1e-9);
+  });
+
+  it('compares only finite originals and counts non-finite mismatches separately', () => {
+    const x = Float64Array.from([NaN, Infinity, -Infinity, 1, 3]);
+    const y = Float64Array.from([NaN, 7, -Infinity, 1.5, 3]);
+    const e = computeErrors(x, y);
+    assert.equal(e.compared, 2);
+    assert.equal(e.nonFiniteMismatches, 1);
+    assert.equal(e.range, 2);
+    assert.ok(Math.abs(e.maxAbsError - 0.5) < 1e-12);
+    assert.ok(Math.abs(e.rmse - Math.sqrt(0.125)) < 1e-12);
+    const broken = computeErrors(Float64Array.from([1, 2]), Float64Array.from([1, NaN]));
+    assert.equal(broken.maxAbsError, Infinity, 'a lost finite value is an infinite error, not a silent one');
+  });
+
+  it('refuses arrays of different lengths', () => {
+    assert.throws(() => computeErrors(new Float64Array(3), new Float64Array(4)), BalerError);
+  });
+
+  it('histograms count every value: bins + underflow + overflow + skipped', () => {
+    const values = Float64Array.from({ length: 10_000 }, (_, i) => Math.sin(i) * (i % 2003 === 0 ? 1000 : 1));
+    values[5] = NaN;
+    values[6] = Infinity;
+    const h = histogram(values);
+    assert.equal(h.counts.length, HISTOGRAM_BINS);
+    assert.equal(total(h), values.length);
+    assert.equal(h.skipped, 2);
+    assert.ok(h.underflow + h.overflow > 0, 'outliers fall outside the robust limits');
+    assert.ok(h.lo >= -2.01 && h.hi <= 2.01, `robust limits ${h.lo} … ${h.hi}`);
+    const edges = histogram(Float64Array.from([0, 1, 2, 3]));
+    assert.equal(total(edges), 4);
+    assert.equal(edges.underflow + edges.overflow, 0, 'the extremes land in the first and last bins');
+    const constant = histogram(new Float64Array(10));
+    assert.ok(constant.hi > constant.lo);
+    assert.equal(constant.counts.reduce((a, b) => a + b, 0), 10);
+  });
+
+  it('column statistics: one entry per table column, residuals and relative differences per column', () => {
+    const rows = 2000;
+    const x = new Float64Array(rows * 3);
+    for (let r = 0; r < rows; r++) {
+      x[r * 3] = r;          // a ramp
+      x[r * 3 + 1] = 0;      // all zeros: no relative differences
+      x[r * 3 + 2] = 10;     // constant
+    }
+    const y = x.map((v, i) => (i % 3 === 0 ? v * 1.01 : i % 3 === 1 ? v + 0.25 : v));
+    const stats = columnStatistics(x, y, [rows, 3], 'table', ['ramp', 'zeros']);
+    assert.deepEqual(stats.map((s) => s.name), ['ramp', 'zeros', 'column 2']);
+    assert.equal(stats[0].min, 0);
+    assert.equal(stats[0].max, rows - 1);
+    assert.ok(Math.abs(stats[1].rmse - 0.25) < 1e-12);
+    assert.equal(stats[2].rmse, 0);
+    for (const s of stats) {
+      assert.equal(total(s.residuals), rows);
+      assert.equal(total(s.relativeDifferences), rows);
+    }
+    assert.equal(stats[1].relativeDifferences.skipped, rows, 'relative differences ignore zero originals');
+    assert.equal(stats[0].relativeDifferences.skipped, 1);
+    // Every relative difference of the ramp is 1 %: all counted in one bin.
+    assert.equal(Math.max(...stats[0].relativeDifferences.counts), rows - 1);
+    const lo = stats[0].relativeDifferences.lo, hi = stats[0].relativeDifferences.hi;
+    assert.ok(lo < 0.01 && hi > 0.01);
+  });
+
+  it('column statistics of frames: one entry over all values', () => {
+    const x = Float64Array.from({ length: 4 * 5 * 6 }, (_, i) => i);
+    const stats = columnStatistics(x, x.map((v) => v + 1), [4, 5, 6], 'frames', []);
+    assert.equal(stats.length, 1);
+    assert.equal(stats[0].rmse, 1);
+    assert.equal(total(stats[0].residuals), 120);
+  });
+
+  it('size ratios: latent-only and total side by side', () => {
+    const r = sizeRatios({ originalFile: 1000, originalFloat32: 500, latents: 10, decoder: 240, residuals: 0, header: 0, total: 250, file: 250, decoderShared: false });
+    assert.equal(r.latentOnly, 100);
+    assert.equal(r.total, 4);
+    assert.equal(r.latentOnlyVsFloat32, 50);
+    assert.equal(r.totalVsFloat32, 2);
+    assert.equal(r.totalPercentOfFile, 25);
+  });
+});
