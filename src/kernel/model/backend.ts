@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// A named import: bundlers drop a bare import of this package (its package.json declares no side effects).
+import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../api';
 import { installWasmFixes } from './wasm-fixes';
@@ -52,6 +53,9 @@ export function lastBackendReport(): BackendReport | undefined {
 }
 
 async function selectBackend(preference: BackendName): Promise<BackendReport> {
+  // Production mode silences tfjs's own console banners (e.g. the cpu backend's "install tfjs-node" notice);
+  // the report carries our version of that advice.
+  tf.enableProdMode();
   const chain: Exclude<BackendName, 'auto'>[] =
     preference === 'auto' ? ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'] : [preference];
   const tried: BackendAttempt[] = [];
@@ -91,19 +95,21 @@ async function tryBackend(name: Exclude<BackendName, 'auto'>): Promise<Attempt> 
     case 'tfjs-node':
       return tryTfjsNode(name, () => require('@tensorflow/tfjs-node'));
     case 'webgpu':
-      return {
-        tfName: 'webgpu',
-        result: {
-          name,
-          ok: false,
-          reason: 'the @tensorflow/tfjs-backend-webgpu package and a Node WebGPU binding are not installed (and WebGPU only pays with a real GPU adapter)',
-        },
-      };
+      return { tfName: 'webgpu', result: { name, ok: false, reason: webgpuUnavailableReason() } };
     case 'wasm':
       return tryWasm();
     case 'cpu':
-      return trySetBackend('cpu', 'cpu', 'pure JavaScript, always available');
+      return trySetBackend('cpu', 'cpu', `pure JavaScript (tfjs-backend-cpu ${version_cpu}), always available`);
   }
+}
+
+function webgpuUnavailableReason(): string {
+  try {
+    require.resolve('@tensorflow/tfjs-backend-webgpu');
+  } catch {
+    return 'not installed (@tensorflow/tfjs-backend-webgpu plus a Node WebGPU binding; it only pays with a real GPU adapter)';
+  }
+  return '@tensorflow/tfjs-backend-webgpu is installed, but this build does not load it: Node has no WebGPU adapter without an extra binding';
 }
 
 async function tryTfjsNode(name: string, load: () => unknown): Promise<Attempt> {

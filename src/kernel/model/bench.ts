@@ -40,7 +40,7 @@ const THROUGHPUT_SECONDS = 4;
 export async function benchTrainingThroughput(backends: string[]): Promise<ThroughputRow[]> {
   const rows: ThroughputRow[] = [];
   const samples = randomSamples(THROUGHPUT_SAMPLES, 24, 1);
-  const arch = defaultArchitecture('table', [THROUGHPUT_SAMPLES, 24], { latent: 15 });
+  const arch = defaultArchitecture('table', [THROUGHPUT_SAMPLES, 24], { latent: 15 }) as DenseArchitecture;
   for (const backend of backends) {
     const report = await initBackend(backend as 'wasm' | 'cpu');
     if (report.active !== backend) continue;
@@ -81,7 +81,7 @@ function randomSamples(count: number, width: number, seed: number): Float32Array
 }
 
 /** The schedule found fastest to PSNR ≥ 38 dB on CFD_animation (see benchCfdTimeToPsnr). */
-export const CFD_SCHEDULE = { learningRate: 3e-3, epochs: 3000, plateauPatience: 50, factor: 0.5 };
+export const CFD_SCHEDULE = { learningRate: 1.5e-3, epochs: 3000, plateauPatience: 50, factor: 0.5 };
 
 /**
  * Time to PSNR ≥ 38 dB (range / RMSE on the original scale) on CFD_animation.npz with the frame dense AE

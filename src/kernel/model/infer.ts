@@ -90,7 +90,14 @@ function transposedKernel(kernel: Float32Array, inputs: number, outputs: number)
   let t = transposedKernels.get(kernel);
   if (!t || t.length !== kernel.length) {
     t = new Float64Array(kernel.length);
-    for (let i = 0; i < inputs; i++) for (let o = 0; o < outputs; o++) t[o * inputs + i] = kernel[i * outputs + o];
+    const block = 32;
+    for (let i0 = 0; i0 < inputs; i0 += block) {
+      const i1 = Math.min(i0 + block, inputs);
+      for (let o0 = 0; o0 < outputs; o0 += block) {
+        const o1 = Math.min(o0 + block, outputs);
+        for (let i = i0; i < i1; i++) for (let o = o0; o < o1; o++) t[o * inputs + i] = kernel[i * outputs + o];
+      }
+    }
     transposedKernels.set(kernel, t);
   }
   return t;

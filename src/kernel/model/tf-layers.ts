@@ -8,35 +8,39 @@ import type { ConvLayer, LayerPlan, LayerSpec } from './architectures';
 export interface ForwardOptions {
   /** Use tf.customGrad for dense layers and LeakyReLU (default true); false gives plain autodiff. */
   handWrittenGradients?: boolean;
+  /** x is training data, not a differentiated tensor: the first layer may skip its input gradient. */
+  inputIsData?: boolean;
 }
 
+type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
 type DenseFn = (x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor1D) => tf.Tensor2D;
 
 const denseCache = new Map<string, DenseFn>();
 
-/** y = act(x·W + b) with the backward pass written out: dz = dy·act'(y), dx = dz·Wᵀ, dW = xᵀ·dz, db = Σ dz. */
-function customDense(leakyAlpha: number | null): DenseFn {
-  const key = String(leakyAlpha);
+/**
+ * y = act(x·W + b) with the backward pass written out: dz = dy·act'(y), dx = dz·Wᵀ, dW = xᵀ·dz, db = Σ dz.
+ * For the model's input layer dx is never used, so it is returned as zeros instead of a costly MatMul.
+ */
+function customDense(leakyAlpha: number | null, inputGradient: boolean): DenseFn {
+  const key = `${leakyAlpha}/${inputGradient}`;
   let fn = denseCache.get(key);
   if (!fn) {
-    fn = tf.customGrad((x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, save: tf.GradSaveFunc) => {
-      const y = tf.fused.matMul({
-        a: x as tf.Tensor2D,
-        b: kernel as tf.Tensor2D,
-        bias,
-        activation: leakyAlpha === null ? 'linear' : 'leakyrelu',
-        leakyreluAlpha: leakyAlpha ?? undefined,
-      });
+    const f = (x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor, save: tf.GradSaveFunc) => {
+      // Fused linear + separate LeakyRelu: wasm's fused 'leakyrelu' activation is 5x slower than this pair.
+      const z = tf.fused.matMul({ a: x as tf.Tensor2D, b: kernel as tf.Tensor2D, bias });
+      const y = leakyAlpha === null ? z : tf.leakyRelu(z, leakyAlpha);
       save([x, kernel, y]);
       return {
         value: y,
         gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
           const [xs, ks, ys] = saved;
           const dz = leakyAlpha === null ? dy : tf.mul(dy, tf.step(ys, leakyAlpha));
-          return [tf.matMul(dz, ks, false, true), tf.matMul(xs, dz, true, false), tf.sum(dz, 0)];
+          const dx = inputGradient ? tf.matMul(dz, ks, false, true) : tf.zerosLike(xs);
+          return [dx, tf.matMul(xs, dz, true, false), tf.sum(dz, 0)];
         },
       };
-    }) as unknown as DenseFn;
+    };
+    fn = tf.customGrad(f as unknown as CustomGradientFunc) as unknown as DenseFn;
     denseCache.set(key, fn);
   }
   return fn;
@@ -48,22 +52,23 @@ const leakyCache = new Map<number, (x: tf.Tensor) => tf.Tensor>();
 function customLeaky(alpha: number): (x: tf.Tensor) => tf.Tensor {
   let fn = leakyCache.get(alpha);
   if (!fn) {
-    fn = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const f = (x: tf.Tensor, save: tf.GradSaveFunc) => {
       const y = tf.leakyRelu(x, alpha);
       save([y]);
       return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.step(saved[0], alpha)) };
-    }) as unknown as (x: tf.Tensor) => tf.Tensor;
+    };
+    fn = tf.customGrad(f as unknown as CustomGradientFunc) as unknown as (x: tf.Tensor) => tf.Tensor;
     leakyCache.set(alpha, fn);
   }
   return fn;
 }
 
-function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, alpha: number | null, opts: ForwardOptions): tf.Tensor2D {
+function dense(x: tf.Tensor2D, kernel: tf.Tensor, bias: tf.Tensor, alpha: number | null, opts: ForwardOptions, isModelInput: boolean): tf.Tensor2D {
   if (opts.handWrittenGradients === false) {
     const z = tf.add(tf.matMul(x, kernel as tf.Tensor2D), bias) as tf.Tensor2D;
     return alpha === null ? z : tf.leakyRelu(z, alpha);
   }
-  return customDense(alpha)(x, kernel as tf.Tensor2D, bias as tf.Tensor1D);
+  return customDense(alpha, !isModelInput)(x, kernel as tf.Tensor2D, bias as tf.Tensor1D);
 }
 
 function addChannelBias(x: tf.Tensor4D, bias: tf.Tensor): tf.Tensor4D {
@@ -90,7 +95,7 @@ export function runLayers(layers: LayerSpec[], params: tf.Tensor[], x: tf.Tensor
     const bias = params[2 * i + 1];
     if (layer.op === 'dense') {
       if (h.rank !== 2) h = tf.reshape(h, [h.shape[0], -1]);
-      h = dense(h as tf.Tensor2D, kernel, bias, layer.leaky ? alpha : null, opts);
+      h = dense(h as tf.Tensor2D, kernel, bias, layer.leaky ? alpha : null, opts, h === x && opts.inputIsData === true);
     } else {
       if (h.rank !== 4) h = tf.reshape(h, [h.shape[0], layer.inHeight, layer.inWidth, layer.inChannels]);
       h = convLayer(h as tf.Tensor4D, layer, kernel, bias, alpha, opts);

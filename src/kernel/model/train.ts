@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import { CancelledError } from '../errors';
 import type { Architecture, TrainHistory, TrainHooks, TrainOptions, TrainProgress, WeightTensor } from '../types';
+import { initBackend, lastBackendReport } from './backend';
 import { fanIn, layerPlan, weightShapes, type LayerPlan, type LayerSpec } from './architectures';
 import { encoderInput, flattenOutput, runLayers, type ForwardOptions } from './tf-layers';
 
@@ -18,9 +19,12 @@ export interface TrainResult {
 export interface TrainInternals extends ForwardOptions {
   /** Initial weights instead of the seeded initialisation. */
   initial?: { encoder: WeightTensor[]; decoder: WeightTensor[] };
+  /** Start the output layer's bias at the mean sample (default true): the first thing an AE must learn. */
+  meanOutputBias?: boolean;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
+const INTRA_EPOCH_PROGRESS_MS = 1000;
 const YIELD_INTERVAL_MS = 50;
 const EVAL_CHUNK = 4096;
 
@@ -34,8 +38,10 @@ export async function trainAutoencoder(
 ): Promise<TrainResult> {
   const plan = layerPlan(arch);
   validateInput(samples, count, plan, opts);
+  if (!lastBackendReport()) await initBackend('auto');
   const rng = seedrandom(String(opts.seed));
   const initial = internals.initial ?? initialWeights(plan, rng);
+  if (!internals.initial && internals.meanOutputBias !== false) setOutputBiasToMean(plan, initial.decoder, samples, count);
   const model = new ParamSet(plan, initial);
   try {
     return await new TrainingRun(plan, model, samples, count, opts, hooks, internals, rng).run();
@@ -60,6 +66,20 @@ function validateInput(samples: Float32Array, count: number, plan: LayerPlan, op
 
 export function initialWeights(plan: LayerPlan, rng: () => number): { encoder: WeightTensor[]; decoder: WeightTensor[] } {
   return { encoder: initLayers(plan.encoder, rng), decoder: initLayers(plan.decoder, rng) };
+}
+
+/** Output bias = mean of each output value over the samples (conv: one channel, so the overall mean). */
+function setOutputBiasToMean(plan: LayerPlan, decoder: WeightTensor[], samples: Float32Array, count: number): void {
+  const bias = decoder[decoder.length - 1].values;
+  const width = plan.sampleSize;
+  const sums = new Float64Array(width);
+  for (let s = 0; s < count; s++) for (let j = 0; j < width; j++) sums[j] += samples[s * width + j];
+  if (bias.length === width) {
+    for (let j = 0; j < width; j++) bias[j] = sums[j] / count;
+  } else {
+    const total = sums.reduce((a, b) => a + b, 0);
+    bias.fill(total / (count * width));
+  }
 }
 
 function initLayers(layers: LayerSpec[], rng: () => number): WeightTensor[] {
@@ -249,7 +269,7 @@ class TrainingRun {
   }
 
   /** One pass over the shuffled training samples; returns the mean batch loss (before each update). */
-  private async trainEpoch(): Promise<{ loss?: number; stopped?: 'time-limit' | 'cancelled' }> {
+  private async trainEpoch(): Promise<{ loss?: number; stopped?: 'time-limit' }> {
     const order = shuffled(this.trainIdx, this.rng);
     const batchSize = Math.min(this.opts.batchSize, order.length);
     let lossSum = 0;
@@ -258,6 +278,7 @@ class TrainingRun {
       const n = Math.min(batchSize, order.length - startRow);
       lossSum += this.trainBatch(order, startRow, n) * n;
       seen += n;
+      this.emitBatchProgress(seen / order.length, lossSum / seen);
       const stopped = await this.checkInterrupts();
       if (stopped) return { loss: seen > 0 && startRow + n >= order.length ? lossSum / seen : undefined, stopped };
     }
@@ -288,7 +309,7 @@ class TrainingRun {
 
   private forward(x: tf.Tensor, params: tf.Tensor[]): tf.Tensor2D {
     const nEnc = this.params.encoderCount;
-    const latent = runLayers(this.plan.encoder, params.slice(0, nEnc), x, this.plan.leakyAlpha, this.internals);
+    const latent = runLayers(this.plan.encoder, params.slice(0, nEnc), x, this.plan.leakyAlpha, { ...this.internals, inputIsData: true });
     const y = runLayers(this.plan.decoder, params.slice(nEnc), latent, this.plan.leakyAlpha, this.internals);
     return flattenOutput(this.plan, y);
   }
@@ -330,7 +351,8 @@ class TrainingRun {
     return psnrFromMse(this.meanSquaredError(this.trainIdx)) >= target;
   }
 
-  private async checkInterrupts(): Promise<'time-limit' | 'cancelled' | undefined> {
+  /** Throws CancelledError on abort; returns 'time-limit' once the time budget is spent. */
+  private async checkInterrupts(): Promise<'time-limit' | undefined> {
     const now = performance.now();
     if (now - this.lastYield >= YIELD_INTERVAL_MS) {
       // Let messages (such as a cancel request) reach the AbortSignal.
@@ -352,9 +374,7 @@ class TrainingRun {
     this.lastProgress = now;
     this.lastEmittedEpoch = epoch;
     const elapsed = this.elapsed();
-    const perEpoch = epoch > 0 ? elapsed / epoch : 0;
-    let eta = perEpoch * (this.opts.epochs - epoch);
-    if (this.opts.timeLimitSeconds !== undefined) eta = Math.min(eta, Math.max(0, this.opts.timeLimitSeconds - elapsed));
+    const eta = this.eta(epoch, elapsed);
     const last = this.history.loss.length - 1;
     const progress: TrainProgress = {
       epoch,
@@ -369,6 +389,30 @@ class TrainingRun {
   }
 
   private lastEmittedEpoch = -1;
+
+  /** Long epochs also report within the epoch (fractional epoch, running loss), at most once a second. */
+  private emitBatchProgress(fraction: number, runningLoss: number): void {
+    const onProgress = this.hooks.onProgress;
+    const now = performance.now();
+    if (!onProgress || fraction >= 1 || now - this.lastProgress < INTRA_EPOCH_PROGRESS_MS) return;
+    this.lastProgress = now;
+    const epoch = this.history.epochs + Math.round(fraction * 100) / 100;
+    const elapsed = this.elapsed();
+    onProgress({
+      epoch,
+      epochs: this.opts.epochs,
+      loss: runningLoss,
+      learningRate: this.lr,
+      elapsedSeconds: elapsed,
+      etaSeconds: this.eta(epoch, elapsed),
+    });
+  }
+
+  private eta(epoch: number, elapsed: number): number {
+    let eta = epoch > 0 ? (elapsed / epoch) * (this.opts.epochs - epoch) : 0;
+    if (this.opts.timeLimitSeconds !== undefined) eta = Math.min(eta, Math.max(0, this.opts.timeLimitSeconds - elapsed));
+    return eta;
+  }
 
   private elapsed(): number {
     return (performance.now() - this.start) / 1000;
