@@ -144,3 +144,57 @@ describe('eb: corrupted input', () => {
     assert.ok(rejected > 0);
   });
 });
+
+describe('eb: format compatibility and configuration search', () => {
+  // Written by the first implementation of baler-eb/1 (before the speed-up): it must keep decoding
+  // to exactly the same values.
+  const goldenHeader = {
+    format: 'baler-eb/1', shape: [4, 6, 5], kind: 'frames', bound: 'rel:0.001', tolerances: [0.002355303654448597], integer: false,
+    mode: 'temporal', order: [1, 2, 0], alpha: 1, beta: 1, predictors: ['cubic', 'linear', 'ae', 'cubic-ae'], blockSize: 16,
+    usesPrediction: false, exactCount: 1, hash: 2128622503,
+  };
+  const goldenStream =
+    'X1PfcaYyNnDqj76ZliFHdKW6VQ4HRrcZG23aqJHpeQcCLFnfVcp3GtkAyCbYEPHwwXN7lw2m4H8iJh5tQYWfsp3HdJr6ERSNZQ9wFIYXFDANe2NnC1XX8Rggsif+FFjUom4tcxZFI0b2j4p4pNGsu3kwJyCOQQ3lCQ==';
+
+  it('decodes a stream written by the first baler-eb/1 encoder to the same values', async () => {
+    const values = build(4 * 6 * 5, (i) => Math.sin(i / 7) + 0.25 * Math.cos(i / 3) + (i === 17 ? NaN : 0));
+    const sections = new Map([
+      [STREAM_SECTION, new Uint8Array(Buffer.from(goldenStream, 'base64'))],
+      [EXACT_SECTION, new Uint8Array(Buffer.from('AAAAAAAA+H8=', 'base64'))],
+    ]);
+    const decoded = await decodeErrorBounded({ ...goldenHeader }, sections);
+    assert.ok(verifyBound(values, decoded, { kind: 'rel', value: 1e-3 }).ok);
+    let checksum = 0;
+    for (const v of decoded) checksum = (checksum * 31 + (Number.isNaN(v) ? 7 : Math.round(v * 1e9))) % 1000000007;
+    assert.equal(checksum, 903530770);
+    assert.equal(decoded[0], 0.24966218737155127);
+    assert.equal(decoded[119], -1.0598866445018689);
+  });
+
+  it('chooses the configuration on a sample for large arrays and keeps the bound', async () => {
+    const shape = [40, 64, 64];
+    const values = build(40 * 64 * 64, (i) => {
+      const t = Math.floor(i / 4096), y = Math.floor(i / 64) % 64, x = i % 64;
+      return Math.sin(x / 9 + t / 5) * Math.cos(y / 7 - t / 11) + 0.001 * Math.sin(i * 1.3);
+    });
+    const bound: ErrorBound = { kind: 'rel', value: 1e-3 };
+    const encoded = await encodeErrorBounded(values, shape, bound, { effort: 'best' });
+    const sampled = encoded.stats.trials.filter((t) => t.configuration.includes('(sample'));
+    assert.ok(sampled.length >= 2, 'every configuration is tried on the sample');
+    assert.ok(encoded.stats.trials.length - sampled.length < sampled.length, 'fewer configurations are coded in full');
+    const decoded = await decodeErrorBounded(encoded.header, new Map(encoded.sections.map((s) => [s.name, s.data])));
+    assert.ok(verifyBound(values, decoded, bound).ok);
+  });
+
+  it('integer columns in a real-valued table need no exact values when the residual is half a step', async () => {
+    // Column 0: integers 0..4 (tolerance 0.04 at rel 1e-2, so a difference of 1 is exactly 12.5 steps).
+    const r = random(3);
+    const rows = 3000;
+    const values = build(rows * 2, (i) => (i % 2 === 0 ? (i === 0 ? 4 : Math.floor(r() * 5)) : r() * 10));
+    const bound: ErrorBound = { kind: 'rel', value: 1e-2 };
+    const encoded = await encodeErrorBounded(values, [rows, 2], bound, { kind: 'table' });
+    assert.equal(encoded.stats.exactValues, 0);
+    const decoded = await decodeErrorBounded(encoded.header, new Map(encoded.sections.map((s) => [s.name, s.data])));
+    assert.ok(verifyBound(values, decoded, bound, [rows, 2], true).ok);
+  });
+});

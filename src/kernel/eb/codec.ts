@@ -5,8 +5,8 @@
 
 import { BalerError } from '../errors';
 import { absoluteTolerances, ErrorBound, formatErrorBound, parseErrorBound, verifyBound } from './bound';
-import { detExp2, detLog2 } from './detmath';
-import { PointCoder, ValueDomain } from './pointcoder';
+import { detLog2 } from './detmath';
+import { CLASS_NEGATIVE, CLASS_POSITIVE, CLASS_SPECIAL, CLASS_ZERO, PointCoder, ValueDomain } from './pointcoder';
 import {
   ChoiceCounts,
   codeByInterpolation,
@@ -76,6 +76,12 @@ interface Layout {
   views: GridView[];
   /** Absolute tolerance per view (abs/rel); for pw-rel, the tolerance in the log2 domain. */
   tolerances: number[];
+  /**
+   * What the quantisation steps derive from (the header's `tolerances`): a hair below `tolerances`
+   * for real-valued abs/rel data, so that a residual of exactly half a step (common on integer
+   * data, e.g. 1 / 0.08) still rounds to an index whose reconstruction keeps the bound.
+   */
+  stepTolerances: number[];
 }
 
 // ------------------------------------------------------------------------------ layout
@@ -97,16 +103,20 @@ function layoutOf(values: Float64Array, shape: number[], bound: ErrorBound, kind
     const [rows, cols] = shape;
     const views: GridView[] = [];
     for (let c = 0; c < cols; c++) views.push({ offset: c, dims: [1, 1, rows], strides: [0, 0, cols] });
-    return { kind, views, tolerances: views.map((_, c) => tolerances[perColumnTolerances ? c : 0]) };
+    const perView = views.map((_, c) => tolerances[perColumnTolerances ? c : 0]);
+    return { kind, views, tolerances: perView, stepTolerances: perView };
   }
   const dims = threeDimensional(shape);
-  return { kind, views: [{ offset: 0, dims, strides: [dims[1] * dims[2], dims[2], 1] }], tolerances };
+  return { kind, views: [{ offset: 0, dims, strides: [dims[1] * dims[2], dims[2], 1] }], tolerances, stepTolerances: tolerances };
 }
 
 /** |2^(y'−y) − 1| ≤ X needs |y' − y| ≤ log2(1 + X); a hair less leaves room for rounding. */
 function pwRelLogTolerance(x: number): number {
   return x === 0 ? 0 : (detLog2(1 + x) * (1 - 1e-9));
 }
+
+/** Relative shrink of the step tolerances against the bound (see Layout.stepTolerances). */
+const STEP_MARGIN = 1e-6;
 
 function isIntegerValued(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) {
@@ -131,31 +141,6 @@ function stepFunction(tolerance: number, integer: boolean, configuration: Config
 }
 
 // ------------------------------------------------------------------------------ domains
-
-const CLASS_POSITIVE = 0;
-const CLASS_NEGATIVE = 1;
-const CLASS_ZERO = 2;
-const CLASS_SPECIAL = 3;
-
-function absoluteDomain(original: Float64Array | undefined, toleranceOf: () => number): ValueDomain {
-  return {
-    output: (_i, r) => r,
-    domainOfExact: (v, pred) => (Number.isFinite(v) ? v : Number.isFinite(pred) ? pred : 0),
-    accepts: original ? (i, y) => Math.abs(y - original[i]) <= toleranceOf() : undefined,
-  };
-}
-
-function pointwiseDomain(classes: Uint8Array, original: Float64Array | undefined, x: number): ValueDomain {
-  return {
-    output: (i, r) => {
-      const c = classes[i];
-      const magnitude = detExp2(r);
-      return c === CLASS_NEGATIVE ? -magnitude : magnitude;
-    },
-    domainOfExact: (v, pred) => (Number.isFinite(v) && v !== 0 ? detLog2(Math.abs(v)) : Number.isFinite(pred) ? pred : 0),
-    accepts: original ? (i, y) => Math.abs(y - original[i]) <= x * Math.abs(original[i]) : undefined,
-  };
-}
 
 function classOf(v: number): number {
   if (!Number.isFinite(v)) return CLASS_SPECIAL;
@@ -268,8 +253,7 @@ function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array,
       target[i] = classes[i] <= CLASS_NEGATIVE ? detLog2(Math.abs(original[i])) : 0;
     }
   }
-  let tolerance = layout.tolerances[0];
-  const domain = pointwise ? pointwiseDomain(classes, original, bound.value) : absoluteDomain(original, () => tolerance);
+  const domain: ValueDomain = pointwise ? { kind: 'pointwise', classes, bound: bound.value } : { kind: 'absolute' };
   const coder = original
     ? PointCoder.forEncoding(target!, original, domain, integer)
     : PointCoder.forDecoding(size, stream!, exact!, domain, integer);
@@ -278,8 +262,8 @@ function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array,
   const ae = pointwise ? undefined : prediction;
   layout.views.forEach((view, v) => {
     if (view.dims.some((d) => d === 0)) return;
-    tolerance = layout.tolerances[v];
-    const stepAt = stepFunction(tolerance, integer, configuration);
+    coder.tolerance = layout.tolerances[v];
+    const stepAt = stepFunction(layout.stepTolerances[v], integer, configuration);
     if (configuration.mode === 'temporal') {
       codeFrameByFrame(coder, view, configuration, stepAt, counts);
     } else if (configuration.mode === 'lorenzo') {
@@ -300,7 +284,11 @@ function codeFrameByFrame(coder: PointCoder, view: GridView, configuration: Conf
   const plan: InterpolationPlan = { ...configuration, predictors: ['cubic', 'linear', 'ae', 'cubic-ae'] };
   for (let t = 0; t < frames; t++) {
     const frame: GridView = { offset: view.offset + t * frameStride, dims: [1, height, width], strides: view.strides };
-    if (t > 0) {
+    const contiguous = view.strides[1] === width && view.strides[2] === 1;
+    if (t > 0 && contiguous) {
+      const start = frame.offset - frameStride;
+      previous.set(coder.recon.subarray(start, start + height * width), frame.offset);
+    } else if (t > 0) {
       for (let r = 0; r < height; r++)
         for (let c = 0; c < width; c++) {
           const i = frame.offset + r * view.strides[1] + c * view.strides[2];
@@ -309,6 +297,70 @@ function codeFrameByFrame(coder: PointCoder, view: GridView, configuration: Conf
     }
     codeByInterpolation(coder, frame, plan, stepAt, previous, counts);
   }
+}
+
+// ------------------------------------------------------------------------------ configuration search
+
+/** Arrays at least this large choose their configuration on a sample before coding everything once. */
+const SAMPLING_THRESHOLD = 131_072;
+/** Values in the sample: at least this many, and at least 1/SAMPLE_FRACTION of the array. */
+const SAMPLE_VALUES = 32_768;
+const SAMPLE_FRACTION = 8;
+/** Configurations whose sample costs at most this much more than the best one are also coded in full. */
+const CLOSE_CALL = 0.03;
+
+/**
+ * The configurations worth coding in full: on large arrays, every configuration codes a contiguous
+ * middle slab (whole frames, or whole table rows) under the full array's tolerances, and only those
+ * within CLOSE_CALL of the smallest go on. Small arrays keep every configuration.
+ */
+function shortlistOnSample(
+  input: PassInput,
+  values: Float64Array,
+  shape: number[],
+  configurations: Configuration[],
+  trials: EncodeStats['trials'],
+): Configuration[] {
+  const sample = sampleSlab(input, values, shape);
+  if (!sample) return configurations;
+  const sizes = configurations.map((configuration) => {
+    const { coder } = runPass({ ...sample.input, configuration }, sample.values);
+    const bytes = coder.finish().length + coder.exact.length * 8;
+    trials.push({ configuration: `${describe(configuration)} (sample of ${sample.values.length})`, bytes });
+    return bytes;
+  });
+  const smallest = Math.min(...sizes);
+  return configurations.filter((_, k) => sizes[k] <= smallest * (1 + CLOSE_CALL));
+}
+
+function sampleSlab(input: PassInput, values: Float64Array, shape: number[]): { input: PassInput; values: Float64Array } | undefined {
+  const { size, layout } = input;
+  if (size < SAMPLING_THRESHOLD) return undefined;
+  // Slab along the first axis longer than 1: rows of a table, frames (or rows) of a field.
+  const dims = layout.kind === 'table' && shape.length === 2 ? [shape[0], 1, shape[1]] : threeDimensional(shape);
+  const axis = dims.findIndex((n) => n > 1);
+  if (axis < 0) return undefined;
+  const slice = size / dims[axis];
+  const wanted = Math.max(SAMPLE_VALUES, size / SAMPLE_FRACTION);
+  const count = Math.min(dims[axis], Math.max(1, Math.ceil(wanted / slice)));
+  if (count * 2 > dims[axis]) return undefined;
+  const first = Math.floor((dims[axis] - count) / 2);
+  const range = [first * slice, (first + count) * slice];
+  const sampleDims = dims.map((n, e) => (e === axis ? count : n));
+  const sampleShape = layout.kind === 'table' && shape.length === 2 ? [count, shape[1]] : sampleDims;
+  const sampleValues = values.subarray(range[0], range[1]);
+  const sampleLayout = layoutOf(new Float64Array(0), sampleShape, { kind: 'abs', value: 0 }, layout.kind);
+  sampleLayout.tolerances = layout.tolerances;
+  sampleLayout.stepTolerances = layout.stepTolerances;
+  return {
+    values: sampleValues,
+    input: {
+      ...input,
+      size: sampleValues.length,
+      layout: sampleLayout,
+      prediction: input.prediction?.subarray(range[0], range[1]),
+    },
+  };
 }
 
 function exactBytes(values: number[]): Uint8Array {
@@ -332,14 +384,17 @@ export async function encodeErrorBounded(
   const kind = opts.kind ?? (shape.length === 2 ? 'table' : 'frames');
   const layout = layoutOf(values, shape, bound, kind);
   const integer = bound.kind !== 'pw-rel' && isIntegerValued(values);
+  if (!integer && bound.kind !== 'pw-rel') layout.stepTolerances = layout.tolerances.map((t) => t * (1 - STEP_MARGIN));
   const hasPrediction = opts.prediction !== undefined && bound.kind !== 'pw-rel';
   const configurations = candidateConfigurations(layout, hasPrediction, opts);
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
 
-  let best: { configuration: Configuration; coder: PointCoder; stream: Uint8Array; counts: ChoiceCounts } | undefined;
   const trials: EncodeStats['trials'] = [];
-  for (const configuration of configurations) {
-    const { coder, counts } = runPass({ size, layout, bound, configuration, integer, prediction: opts.prediction }, values);
+  const input: PassInput = { size, layout, bound, configuration: configurations[0], integer, prediction: opts.prediction };
+  const finalists = configurations.length > 1 ? shortlistOnSample(input, values, shape, configurations, trials) : configurations;
+  let best: { configuration: Configuration; coder: PointCoder; stream: Uint8Array; counts: ChoiceCounts } | undefined;
+  for (const configuration of finalists) {
+    const { coder, counts } = runPass({ ...input, configuration }, values);
     const stream = coder.finish();
     const bytes = stream.length + coder.exact.length * 8;
     trials.push({ configuration: describe(configuration), bytes });
@@ -352,7 +407,7 @@ export async function encodeErrorBounded(
     shape: [...shape],
     kind,
     bound: formatErrorBound(bound),
-    tolerances: layout.tolerances,
+    tolerances: layout.stepTolerances,
     integer,
     mode: configuration.mode,
     order: configuration.order,
@@ -420,6 +475,7 @@ function readHeader(header: Record<string, unknown>): { shape: number[]; bound: 
   if (!Array.isArray(tolerances) || tolerances.length !== layout.views.length && tolerances.length !== 1) throw corrupt('bad tolerances');
   if (!tolerances.every((t) => typeof t === 'number' && t >= 0)) throw corrupt('bad tolerances');
   layout.tolerances = layout.views.map((_, v) => tolerances[tolerances.length === 1 ? 0 : v] as number);
+  layout.stepTolerances = layout.tolerances;
   const configuration: Configuration = {
     mode,
     order: order as [number, number, number],

@@ -2,7 +2,8 @@
 // entropy-codes the quantisation index with context modelling. The same object runs the encoder and
 // the decoder, so both make identical predictions, contexts and model updates.
 
-import { BitModel, RangeDecoder, RangeEncoder } from './rangecoder';
+import { detExp2, detLog2 } from './detmath';
+import { BitModels, RangeDecoder, RangeEncoder } from './rangecoder';
 
 /** Indices beyond this are not quantised: the value is stored exactly. */
 const MAX_INDEX = 2 ** 30;
@@ -13,21 +14,17 @@ const MAGNITUDE_BINS = 32;
 /** |q| recorded for an exactly stored value, for the contexts of its neighbours. */
 const ESCAPE_ACTIVITY = 8;
 
-/** How values map to the quantised domain and back (identity for abs/rel; log2 for pw-rel). */
-export interface ValueDomain {
-  /** Output value for reconstructed domain value r at index i (the decoder's exact arithmetic). */
-  output(i: number, r: number): number;
-  /** Domain value the predictors see for an exactly stored original value v (finite or not). */
-  domainOfExact(v: number, prediction: number): number;
-  /** Encoder only: whether output value y keeps the bound for original value at index i. */
-  accepts?(i: number, y: number): boolean;
-}
+export const CLASS_POSITIVE = 0;
+export const CLASS_NEGATIVE = 1;
+export const CLASS_ZERO = 2;
+export const CLASS_SPECIAL = 3;
 
-export interface PointCoderState {
-  recon: Float64Array;
-  output: Float64Array;
-  absIndex: Int32Array;
-}
+/**
+ * How values map to the quantised domain and back. 'absolute' (abs/rel bounds): the identity, every
+ * value within `tolerance`. 'pointwise' (pw-rel): the domain is log2|x| with the sign kept in
+ * `classes`, every value within `bound`·|x|.
+ */
+export type ValueDomain = { kind: 'absolute' } | { kind: 'pointwise'; classes: Uint8Array; bound: number };
 
 /** Activity (weighted sum of neighbouring |q|) → bucket 0..15, by integer arithmetic only. */
 export function activityBucket(activity: number): number {
@@ -37,15 +34,17 @@ export function activityBucket(activity: number): number {
   return b > ACTIVITY_BUCKETS - 1 ? ACTIVITY_BUCKETS - 1 : b;
 }
 
-class Models {
-  readonly escape = Array.from({ length: LEVEL_BUCKETS }, () => new BitModel(16, 256));
-  readonly zero = Array.from({ length: CONTEXTS }, () => new BitModel());
-  readonly sign = Array.from({ length: LEVEL_BUCKETS * 3 }, () => new BitModel());
-  readonly magnitude = Array.from({ length: CONTEXTS * MAGNITUDE_BINS }, () => new BitModel());
-  readonly mantissaTop = Array.from({ length: LEVEL_BUCKETS * MAGNITUDE_BINS }, () => new BitModel());
-  readonly mantissaSecond = Array.from({ length: MAGNITUDE_BINS * 2 }, () => new BitModel());
-  readonly choice = Array.from({ length: 64 }, () => new BitModel(8, 32));
-  readonly symbol = Array.from({ length: 64 }, () => new BitModel());
+/** Indices of each group of adaptive models in one BitModels bank. */
+class ModelLayout {
+  readonly bank = new BitModels(CONTEXTS * MAGNITUDE_BINS + 512);
+  readonly escape = this.bank.add(LEVEL_BUCKETS, 16, 256);
+  readonly zero = this.bank.add(CONTEXTS);
+  readonly sign = this.bank.add(LEVEL_BUCKETS * 3);
+  readonly magnitude = this.bank.add(CONTEXTS * MAGNITUDE_BINS);
+  readonly mantissaTop = this.bank.add(LEVEL_BUCKETS * MAGNITUDE_BINS);
+  readonly mantissaSecond = this.bank.add(MAGNITUDE_BINS * 2);
+  readonly choice = this.bank.add(64, 8, 32);
+  readonly symbol = this.bank.add(64);
 }
 
 export class PointCoder {
@@ -56,15 +55,20 @@ export class PointCoder {
   readonly known: Uint8Array;
   /** Exactly stored originals, in coding order. */
   readonly exact: number[] = [];
+  /** Absolute tolerance of the values being coded ('absolute' domain; the encoder's check). */
+  tolerance = 0;
   escapes = 0;
   hash = 0x811c9dc5;
   private exactCursor = 0;
-  private readonly models = new Models();
-  private readonly signOf: Int8Array;
+  private readonly models = new ModelLayout();
+  private readonly bank: BitModels;
+  private readonly pointwise: boolean;
+  private readonly classes: Uint8Array;
+  private readonly pointwiseBound: number;
 
   private constructor(
     size: number,
-    readonly domain: ValueDomain,
+    domain: ValueDomain,
     readonly integerValued: boolean,
     private readonly encoder?: RangeEncoder,
     private readonly decoder?: RangeDecoder,
@@ -77,8 +81,11 @@ export class PointCoder {
     this.recon = new Float64Array(size);
     this.output = new Float64Array(size);
     this.absIndex = new Int32Array(size);
-    this.signOf = new Int8Array(size);
     this.known = new Uint8Array(size);
+    this.bank = this.models.bank;
+    this.pointwise = domain.kind === 'pointwise';
+    this.classes = domain.kind === 'pointwise' ? domain.classes : new Uint8Array(0);
+    this.pointwiseBound = domain.kind === 'pointwise' ? domain.bound : 0;
     if (exactIn) this.exact = exactIn;
   }
 
@@ -107,13 +114,14 @@ export class PointCoder {
     return this.exact.length - this.exactCursor;
   }
 
-  /** Original value at i (encoder only). */
-  originalAt(i: number): number {
-    return this.original![i];
-  }
-
+  /** The value at i in the quantised domain (encoder only). */
   targetAt(i: number): number {
     return this.target![i];
+  }
+
+  /** Encoder only: the values in the quantised domain. */
+  get targets(): Float64Array {
+    return this.target!;
   }
 
   /** Codes a value stored exactly outside the prediction (pw-rel zeros/specials use this path). */
@@ -130,18 +138,17 @@ export class PointCoder {
   codeSymbol(value: number, bits: number, group: number): number {
     let node = 1;
     for (let b = bits - 1; b >= 0; b--) {
-      const model = this.models.symbol[(group * 16 + node) & 63];
       const bit = this.encoder ? (value >> b) & 1 : 0;
-      node = node * 2 + this.bit(model, bit);
+      node = node * 2 + this.bit(this.models.symbol + ((group * 16 + node) & 63), bit);
     }
     return node - (1 << bits);
   }
 
   /** A predictor choice 0..3 with context `previous` (the last choice). */
   codeChoice(choice: number, previous: number): number {
-    const base = (previous & 3) * 4;
-    const high = this.bit(this.models.choice[base + 1], (choice >> 1) & 1);
-    const low = this.bit(this.models.choice[base + 2 + high], choice & 1);
+    const base = this.models.choice + (previous & 3) * 4;
+    const high = this.bit(base + 1, (choice >> 1) & 1);
+    const low = this.bit(base + 2 + high, choice & 1);
     return high * 2 + low;
   }
 
@@ -150,98 +157,114 @@ export class PointCoder {
    * `step` (0: only exact predictions), then sets recon/output/absIndex at i.
    */
   code(i: number, prediction: number, step: number, level: number, activity: number): void {
-    if (this.known[i]) {
+    if (this.known[i] !== 0) {
       this.recon[i] = Number.isFinite(prediction) ? prediction : 0;
       this.absIndex[i] = 0;
       return;
     }
     const levelBucket = level < LEVEL_BUCKETS ? level : LEVEL_BUCKETS - 1;
     const pred = this.integerValued ? Math.round(prediction) : prediction;
-    let q = 0;
-    let escape: number;
+    const context = levelBucket * ACTIVITY_BUCKETS + activityBucket(activity);
+    let q: number;
     if (this.encoder) {
       const found = this.findIndex(i, pred, step);
-      escape = found === undefined ? 1 : 0;
-      if (found !== undefined) q = found;
+      this.encoder.encodeBit(this.bank, this.models.escape + levelBucket, found === ESCAPED ? 1 : 0);
+      if (found === ESCAPED) return this.storeExact(i, pred);
+      q = found;
+      this.encodeIndex(this.encoder, q, context, levelBucket);
     } else {
-      escape = 0;
+      if (this.decoder!.decodeBit(this.bank, this.models.escape + levelBucket)) return this.storeExact(i, pred);
+      q = this.decodeIndex(this.decoder!, context, levelBucket);
     }
-    escape = this.bit(this.models.escape[levelBucket], escape);
-    if (escape) {
-      const v = this.takeExact(this.original?.[i]);
-      this.recon[i] = this.domain.domainOfExact(v, pred);
-      this.output[i] = v;
-      this.absIndex[i] = ESCAPE_ACTIVITY;
-      this.escapes++;
-      this.hash = Math.imul(this.hash ^ 0x5bd1e995, 16777619) >>> 0;
-      return;
-    }
-    q = this.codeIndex(q, levelBucket * ACTIVITY_BUCKETS + activityBucket(activity), levelBucket);
     const r = step > 0 ? pred + q * step : pred;
     this.recon[i] = r;
-    this.output[i] = this.domain.output(i, r);
+    this.output[i] = this.pointwise ? this.pointwiseOutput(i, r) : r;
     const m = q < 0 ? -q : q;
     this.absIndex[i] = m > 65535 ? 65535 : m;
-    this.signOf[i] = q < 0 ? -1 : q > 0 ? 1 : 0;
     this.hash = Math.imul(this.hash ^ (q | 0), 16777619) >>> 0;
   }
 
-  /** Sign of the last index coded at i (−1, 0, 1), for sign contexts of neighbours. */
-  signAt(i: number): number {
-    return this.signOf[i];
+  private storeExact(i: number, pred: number): void {
+    const v = this.takeExact(this.original?.[i]);
+    this.recon[i] = this.pointwise
+      ? Number.isFinite(v) && v !== 0 ? detLog2(Math.abs(v)) : Number.isFinite(pred) ? pred : 0
+      : Number.isFinite(v) ? v : Number.isFinite(pred) ? pred : 0;
+    this.output[i] = v;
+    this.absIndex[i] = ESCAPE_ACTIVITY;
+    this.escapes++;
+    this.hash = Math.imul(this.hash ^ 0x5bd1e995, 16777619) >>> 0;
   }
 
-  private findIndex(i: number, pred: number, step: number): number | undefined {
+  private pointwiseOutput(i: number, r: number): number {
+    const magnitude = detExp2(r);
+    return this.classes[i] === CLASS_NEGATIVE ? -magnitude : magnitude;
+  }
+
+  private findIndex(i: number, pred: number, step: number): number {
     const x = this.target![i];
-    if (!Number.isFinite(x) || !Number.isFinite(pred)) return undefined;
-    if (step === 0) return this.acceptable(i, pred) ? 0 : undefined;
+    if (!Number.isFinite(x) || !Number.isFinite(pred)) return ESCAPED;
+    if (step === 0) return this.acceptable(i, pred) ? 0 : ESCAPED;
     const t = (x - pred) / step;
-    if (!(Math.abs(t) < MAX_INDEX)) return undefined;
+    if (!(Math.abs(t) < MAX_INDEX)) return ESCAPED;
     const q = Math.round(t);
     if (this.acceptable(i, pred + q * step)) return q;
     // Float rounding can push the nearest index just outside the bound; a neighbour may fit.
     const other = t > q ? q + 1 : q - 1;
     if (this.acceptable(i, pred + other * step)) return other;
-    return undefined;
+    return ESCAPED;
   }
 
   private acceptable(i: number, r: number): boolean {
-    const y = this.domain.output(i, r);
-    if (!Number.isFinite(y)) return false;
-    return this.domain.accepts!(i, y);
+    const original = this.original![i];
+    if (!this.pointwise) return Number.isFinite(r) && Math.abs(r - original) <= this.tolerance;
+    const y = this.pointwiseOutput(i, r);
+    return Number.isFinite(y) && Math.abs(y - original) <= this.pointwiseBound * Math.abs(original);
   }
 
-  /** −1, 0 or 1: the traversal's guess of the sign (e.g. a neighbour's), a context for the sign bit. */
-  signHint = 0;
+  // Index q: zero flag; sign; magnitude m ≥ 1 as bucket b = floor(log2 m) (unary, adaptive), then
+  // the two bits below the top bit (adaptive) and the rest raw.
 
-  private codeIndex(q: number, context: number, levelBucket: number): number {
-    const models = this.models;
-    const isZero = this.bit(models.zero[context], q === 0 ? 0 : 1) === 0;
-    if (isZero) return 0;
-    const negative = this.bit(models.sign[levelBucket * 3 + 1 + this.signHint], q < 0 ? 1 : 0);
+  private encodeIndex(encoder: RangeEncoder, q: number, context: number, levelBucket: number): void {
+    const { bank, models } = this;
+    encoder.encodeBit(bank, models.zero + context, q === 0 ? 0 : 1);
+    if (q === 0) return;
+    encoder.encodeBit(bank, models.sign + levelBucket * 3 + 1, q < 0 ? 1 : 0);
     const m = q < 0 ? -q : q;
-    // Magnitude m ≥ 1 as bucket b = floor(log2 m) (unary, adaptive) then the b bits below the top bit.
-    const bucket = this.encoder ? 31 - Math.clz32(m) : 0;
+    const bucket = 31 - Math.clz32(m);
+    const magnitudeBase = models.magnitude + context * MAGNITUDE_BINS;
     let b = 0;
-    const magnitudeBase = context * MAGNITUDE_BINS;
-    while (b < 30 && this.bit(models.magnitude[magnitudeBase + b], bucket > b ? 1 : 0)) b++;
-    let value = 1;
-    if (b >= 1) value = value * 2 + this.bit(models.mantissaTop[levelBucket * MAGNITUDE_BINS + b], (m >> (b - 1)) & 1);
-    if (b >= 2) value = value * 2 + this.bit(models.mantissaSecond[b * 2 + (value & 1)], (m >> (b - 2)) & 1);
-    if (b >= 3) {
-      const rest = b - 2;
-      const low = this.encoder ? m & ((1 << rest) - 1) : 0;
-      if (this.encoder) this.encoder.encodeDirect(low, rest);
-      value = value * (1 << rest) + (this.encoder ? low : this.decoder!.decodeDirect(rest));
+    for (; b < 30; b++) {
+      const more = bucket > b ? 1 : 0;
+      encoder.encodeBit(bank, magnitudeBase + b, more);
+      if (!more) break;
     }
+    if (b >= 1) encoder.encodeBit(bank, models.mantissaTop + levelBucket * MAGNITUDE_BINS + b, (m >> (b - 1)) & 1);
+    if (b >= 2) encoder.encodeBit(bank, models.mantissaSecond + b * 2 + ((m >> (b - 1)) & 1), (m >> (b - 2)) & 1);
+    if (b >= 3) encoder.encodeDirect(m & ((1 << (b - 2)) - 1), b - 2);
+  }
+
+  private decodeIndex(decoder: RangeDecoder, context: number, levelBucket: number): number {
+    const { bank, models } = this;
+    if (decoder.decodeBit(bank, models.zero + context) === 0) return 0;
+    const negative = decoder.decodeBit(bank, models.sign + levelBucket * 3 + 1);
+    const magnitudeBase = models.magnitude + context * MAGNITUDE_BINS;
+    let b = 0;
+    while (b < 30 && decoder.decodeBit(bank, magnitudeBase + b)) b++;
+    let value = 1;
+    if (b >= 1) value = value * 2 + decoder.decodeBit(bank, models.mantissaTop + levelBucket * MAGNITUDE_BINS + b);
+    if (b >= 2) value = value * 2 + decoder.decodeBit(bank, models.mantissaSecond + b * 2 + (value & 1));
+    if (b >= 3) value = value * (1 << (b - 2)) + decoder.decodeDirect(b - 2);
     return negative ? -value : value;
   }
 
-  private bit(model: BitModel, bit: number): number {
+  private bit(model: number, bit: number): number {
     if (this.encoder) {
-      this.encoder.encodeBit(model, bit);
+      this.encoder.encodeBit(this.bank, model, bit);
       return bit;
     }
-    return this.decoder!.decodeBit(model);
+    return this.decoder!.decodeBit(this.bank, model);
   }
 }
+
+/** findIndex's answer when the value must be stored exactly. */
+const ESCAPED = 0x7fffffff;

@@ -5,31 +5,73 @@ const TOP = 2 ** 24;
 const TWO32 = 2 ** 32;
 /** Probabilities are 16-bit: P(bit = 0) = p / 65536, kept within [PROB_MIN, 65536 - PROB_MIN]. */
 const PROB_ONE = 65536;
+const PROB_HALF = PROB_ONE / 2;
 const PROB_MIN = 31;
 
 /**
- * An adaptive estimate of P(bit = 0). Two estimators adapting at different speeds are averaged:
- * the fast one tracks local changes, the slow one is precise in stationary stretches. Both start
- * with a count-based rate (1 / (n + 2)) so that rarely used contexts learn quickly.
+ * A bank of adaptive estimates of P(bit = 0), one per model index, held in typed arrays. Each
+ * model averages two estimators adapting at different speeds: the fast one tracks local changes,
+ * the slow one is precise in stationary stretches. Both start with a count-based rate
+ * (1 / (n + 2)) so that rarely used contexts learn quickly.
  */
-export class BitModel {
-  private fast = PROB_ONE / 2;
-  private slow = PROB_ONE / 2;
-  private count = 0;
+export class BitModels {
+  private fast: Int32Array;
+  private slow: Int32Array;
+  private count: Int32Array;
+  private fastLimit: Int32Array;
+  private slowLimit: Int32Array;
+  private used = 0;
 
-  constructor(private readonly fastLimit = 16, private readonly slowLimit = 128) {}
+  constructor(capacity = 64) {
+    this.fast = new Int32Array(capacity);
+    this.slow = new Int32Array(capacity);
+    this.count = new Int32Array(capacity);
+    this.fastLimit = new Int32Array(capacity);
+    this.slowLimit = new Int32Array(capacity);
+  }
 
-  probabilityOfZero(): number {
-    const p = (this.fast + this.slow) >>> 1;
+  /** Adds `n` fresh models and returns the index of the first. */
+  add(n: number, fastLimit = 16, slowLimit = 128): number {
+    if (this.used + n > this.fast.length) this.grow(Math.max(this.used + n, this.fast.length * 2));
+    const first = this.used;
+    this.fast.fill(PROB_HALF, first, first + n);
+    this.slow.fill(PROB_HALF, first, first + n);
+    this.fastLimit.fill(fastLimit, first, first + n);
+    this.slowLimit.fill(slowLimit, first, first + n);
+    this.used += n;
+    return first;
+  }
+
+  probabilityOfZero(m: number): number {
+    const p = (this.fast[m] + this.slow[m]) >>> 1;
     return p < PROB_MIN ? PROB_MIN : p > PROB_ONE - PROB_MIN ? PROB_ONE - PROB_MIN : p;
   }
 
-  update(bit: number): void {
+  update(m: number, bit: number): void {
     const target = bit ? 0 : PROB_ONE;
-    const n = this.count + 2;
-    this.fast += Math.trunc((target - this.fast) / (n < this.fastLimit ? n : this.fastLimit));
-    this.slow += Math.trunc((target - this.slow) / (n < this.slowLimit ? n : this.slowLimit));
-    if (this.count < this.slowLimit) this.count++;
+    const count = this.count[m];
+    const n = count + 2;
+    const fastLimit = this.fastLimit[m];
+    const slowLimit = this.slowLimit[m];
+    const fast = this.fast[m];
+    const slow = this.slow[m];
+    // `| 0` truncates toward zero like Math.trunc: the operands stay within ±2^17.
+    this.fast[m] = fast + (((target - fast) / (n < fastLimit ? n : fastLimit)) | 0);
+    this.slow[m] = slow + (((target - slow) / (n < slowLimit ? n : slowLimit)) | 0);
+    if (count < slowLimit) this.count[m] = count + 1;
+  }
+
+  private grow(capacity: number): void {
+    const grown = (a: Int32Array): Int32Array => {
+      const b = new Int32Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.fast = grown(this.fast);
+    this.slow = grown(this.slow);
+    this.count = grown(this.count);
+    this.fastLimit = grown(this.fastLimit);
+    this.slowLimit = grown(this.slowLimit);
   }
 }
 
@@ -42,14 +84,14 @@ export class RangeEncoder {
   private length = 0;
   private skipFirst = true;
 
-  encodeBit(model: BitModel, bit: number): void {
-    this.encodeWithProbability(model.probabilityOfZero(), bit);
-    model.update(bit);
+  encodeBit(models: BitModels, m: number, bit: number): void {
+    this.encodeWithProbability(models.probabilityOfZero(m), bit);
+    models.update(m, bit);
   }
 
-  /** Bits with probability 1/2 each (no model), most significant first. */
+  /** Bits with probability 1/2 each (no model), most significant first; bitCount ≤ 30. */
   encodeDirect(value: number, bitCount: number): void {
-    for (let b = bitCount - 1; b >= 0; b--) this.encodeWithProbability(PROB_ONE / 2, Math.floor(value / 2 ** b) % 2);
+    for (let b = bitCount - 1; b >= 0; b--) this.encodeWithProbability(PROB_HALF, (value >> b) & 1);
   }
 
   finish(): Uint8Array {
@@ -111,15 +153,15 @@ export class RangeDecoder {
     for (let i = 0; i < 4; i++) this.code = (this.code * 256 + this.nextByte()) >>> 0;
   }
 
-  decodeBit(model: BitModel): number {
-    const bit = this.decodeWithProbability(model.probabilityOfZero());
-    model.update(bit);
+  decodeBit(models: BitModels, m: number): number {
+    const bit = this.decodeWithProbability(models.probabilityOfZero(m));
+    models.update(m, bit);
     return bit;
   }
 
   decodeDirect(bitCount: number): number {
     let value = 0;
-    for (let b = 0; b < bitCount; b++) value = value * 2 + this.decodeWithProbability(PROB_ONE / 2);
+    for (let b = 0; b < bitCount; b++) value = value * 2 + this.decodeWithProbability(PROB_HALF);
     return value;
   }
 

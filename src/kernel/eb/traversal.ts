@@ -1,6 +1,7 @@
 // Prediction orders. Both visit every point of a 3-D view once, predict it from values the decoder
 // already has, and hand it to the PointCoder. Per block, the encoder picks the cheapest predictor
-// and records the choice in the stream.
+// and records the choice in the stream. The loops are written out (no per-point closures): they
+// run once per value in both the encoder and the decoder.
 
 import { PointCoder } from './pointcoder';
 
@@ -31,58 +32,67 @@ export interface ChoiceCounts {
 /** Step of quantisation at a level: 2ε_l, or an odd integer step for integer data. */
 export type StepAt = (level: number) => number;
 
-interface Candidates {
-  names: string[];
-  counts: ChoiceCounts;
-  previous: number;
-}
+const CUBIC = 0;
+const LINEAR = 1;
+const AE = 2;
+const CUBIC_AE = 3;
+const INTERPOLATION_CODES: Record<InterpolationPredictor, number> = { cubic: CUBIC, linear: LINEAR, ae: AE, 'cubic-ae': CUBIC_AE };
+const LORENZO = 0;
+const LORENZO_AE = 3;
+const LORENZO_CODES: Record<LorenzoPredictor, number> = { lorenzo: LORENZO, ae: AE, 'lorenzo-ae': LORENZO_AE };
 
+const LOG2_TABLE_SIZE = 4096;
+const LOG2_TABLE = Float64Array.from({ length: LOG2_TABLE_SIZE }, (_, m) => (m === 0 ? 0 : 1.5 + 2 * Math.log2(m)));
+
+/** Estimated bits of the index of `residual` at quantisation step `step` (the encoder's block choice). */
 function costOfIndex(residual: number, step: number): number {
   if (!Number.isFinite(residual)) return 64;
   if (step === 0) return residual === 0 ? 0 : 64;
   const m = Math.abs(Math.round(residual / step));
-  return m === 0 ? 0 : 1.5 + 2 * Math.log2(m);
+  return m < LOG2_TABLE_SIZE ? LOG2_TABLE[m] : 1.5 + 2 * Math.log2(m);
 }
 
-function chooseAndRecord(coder: PointCoder, candidates: Candidates, costs: number[]): number {
+/** Codes the block's predictor (the cheapest by `costs` when encoding) and returns its position. */
+function chooseAndRecord(coder: PointCoder, names: string[], counts: ChoiceCounts, costs: Float64Array, previous: number): number {
   let best = 0;
-  if (coder.encoding) for (let k = 1; k < costs.length; k++) if (costs[k] < costs[best]) best = k;
-  const choice = candidates.names.length > 1 ? coder.codeChoice(best, candidates.previous) : 0;
-  if (choice >= candidates.names.length) throw new RangeError('predictor choice out of range');
-  candidates.previous = choice;
-  const name = candidates.names[choice];
-  candidates.counts[name] = (candidates.counts[name] ?? 0) + 1;
+  if (coder.encoding) for (let k = 1; k < names.length; k++) if (costs[k] < costs[best]) best = k;
+  const choice = names.length > 1 ? coder.codeChoice(best, previous) : 0;
+  if (choice >= names.length) throw new RangeError('predictor choice out of range');
+  counts[names[choice]] = (counts[names[choice]] ?? 0) + 1;
   return choice;
 }
 
 // ---------------------------------------------------------------- multilevel interpolation
 
-function interpolate(
-  kind: InterpolationPredictor,
-  recon: Float64Array,
-  ae: Float64Array | undefined,
-  i: number,
-  step: number,
-  hasBefore3: boolean,
-  hasAfter1: boolean,
-  hasAfter3: boolean,
-): number {
-  if (kind === 'ae') return ae![i];
-  // 'cubic-ae' interpolates the field recon − ae and adds ae back.
-  const base = kind === 'cubic-ae' ? ae! : undefined;
-  const at = (j: number): number => (base ? recon[j] - base[j] : recon[j]);
-  const b = at(i - step);
-  let p: number;
-  if (!hasAfter1) p = b;
-  else {
-    const c = at(i + step);
-    if (kind === 'linear') p = (b + c) / 2;
-    else if (hasBefore3 && hasAfter3) p = (-at(i - 3 * step) + 9 * b + 9 * c - at(i + 3 * step)) / 16;
-    else if (hasBefore3) p = (-at(i - 3 * step) + 6 * b + 3 * c) / 8;
-    else if (hasAfter3) p = (3 * b + 6 * c - at(i + 3 * step)) / 8;
-    else p = (b + c) / 2;
-  }
-  return base ? p + base[i] : p;
+/**
+ * Interpolation along one axis at index i from the points ±along and ±3·along (which exist as
+ * the flags say). 'cubic-ae' interpolates the field recon − ae and adds ae back.
+ */
+function interpolate(kind: number, recon: Float64Array, ae: Float64Array | undefined, i: number, along: number, before3: boolean, after1: boolean, after3: boolean): number {
+  if (kind === AE) return ae![i];
+  if (kind === CUBIC_AE) return interpolateResidual(recon, ae!, i, along, before3, after1, after3) + ae![i];
+  const b = recon[i - along];
+  if (!after1) return b;
+  const c = recon[i + along];
+  if (kind === LINEAR) return (b + c) / 2;
+  if (before3 && after3) return (-recon[i - 3 * along] + 9 * b + 9 * c - recon[i + 3 * along]) / 16;
+  if (before3) return (-recon[i - 3 * along] + 6 * b + 3 * c) / 8;
+  if (after3) return (3 * b + 6 * c - recon[i + 3 * along]) / 8;
+  return (b + c) / 2;
+}
+
+function interpolateResidual(recon: Float64Array, ae: Float64Array, i: number, along: number, before3: boolean, after1: boolean, after3: boolean): number {
+  const j = i - along;
+  const b = recon[j] - ae[j];
+  if (!after1) return b;
+  const k = i + along;
+  const c = recon[k] - ae[k];
+  const jj = i - 3 * along;
+  const kk = i + 3 * along;
+  if (before3 && after3) return (-(recon[jj] - ae[jj]) + 9 * b + 9 * c - (recon[kk] - ae[kk])) / 16;
+  if (before3) return (-(recon[jj] - ae[jj]) + 6 * b + 3 * c) / 8;
+  if (after3) return (3 * b + 6 * c - (recon[kk] - ae[kk])) / 8;
+  return (b + c) / 2;
 }
 
 function topStride(dims: number[]): number {
@@ -97,6 +107,24 @@ export function interpolationLevels(dims: number[]): number {
   return s === 0 ? 0 : 31 - Math.clz32(s) + 1;
 }
 
+/** One sweep of a level: the points with coordinate start[e] + k·spacing[e], interpolated along axis d. */
+interface Sweep {
+  d: number;
+  s: number;
+  level: number;
+  step: number;
+  start: [number, number, number];
+  spacing: [number, number, number];
+  /** Index distance between neighbours along d. */
+  along: number;
+  /** For each axis e ≠ d: the index distance to the previous point of the sweep along e. */
+  back: [number, number, number];
+}
+
+function firstAtOrAfter(lo: number, start: number, spacing: number): number {
+  return start + Math.max(0, Math.ceil((lo - start) / spacing)) * spacing;
+}
+
 export function codeByInterpolation(
   coder: PointCoder,
   view: GridView,
@@ -106,16 +134,12 @@ export function codeByInterpolation(
   counts: ChoiceCounts,
 ): void {
   const { dims, strides, offset } = view;
-  const recon = coder.recon;
-  const absIndex = coder.absIndex;
-  const candidates: Candidates = { names: plan.predictors, counts, previous: 0 };
   const levels = interpolationLevels(dims);
   // The origin anchors everything: predicted by the autoencoder's value, or 0.
   coder.code(offset, ae && plan.predictors.includes('ae') ? ae[offset] : 0, stepAt(levels), levels, 0);
-
-  const costs = new Array<number>(plan.predictors.length).fill(0);
-  const start = [0, 0, 0];
-  const spacing = [0, 0, 0];
+  const kinds = Int32Array.from(plan.predictors, (p) => INTERPOLATION_CODES[p]);
+  const costs = new Float64Array(kinds.length);
+  let previous = 0;
   for (let level = levels - 1; level >= 0; level--) {
     const s = 2 ** level;
     const step = stepAt(level);
@@ -123,90 +147,119 @@ export function codeByInterpolation(
     for (let pass = 0; pass < 3; pass++) {
       const d = plan.order[pass];
       if (dims[d] <= s) continue;
+      const sweep: Sweep = { d, s, level, step, start: [0, 0, 0], spacing: [0, 0, 0], along: strides[d] * s, back: [0, 0, 0] };
       for (let e = 0; e < 3; e++) {
         const done = plan.order.indexOf(e) < pass;
-        start[e] = e === d ? s : 0;
-        spacing[e] = e === d ? 2 * s : done ? s : 2 * s;
+        sweep.start[e] = e === d ? s : 0;
+        sweep.spacing[e] = e === d || !done ? 2 * s : s;
+        sweep.back[e] = e === d ? 0 : sweep.spacing[e] * strides[e];
       }
-      const along = strides[d] * s;
-      const nd = dims[d];
-      const visitBlock = (lo: number[], hi: number[], fn: (i: number, c: number[]) => void): void => {
-        const c = [0, 0, 0];
-        const first = (e: number): number => start[e] + Math.max(0, Math.ceil((lo[e] - start[e]) / spacing[e])) * spacing[e];
-        for (c[0] = first(0); c[0] < hi[0]; c[0] += spacing[0])
-          for (c[1] = first(1); c[1] < hi[1]; c[1] += spacing[1])
-            for (c[2] = first(2); c[2] < hi[2]; c[2] += spacing[2])
-              fn(offset + c[0] * strides[0] + c[1] * strides[1] + c[2] * strides[2], c);
-      };
-      const predictAt = (kind: InterpolationPredictor, i: number, c: number[]): number => {
-        const cd = c[d];
-        return interpolate(kind, recon, ae, i, along, cd >= 3 * s, cd + s < nd, cd + 3 * s < nd);
-      };
-      const lo = [0, 0, 0];
-      const hi = [0, 0, 0];
-      for (lo[0] = 0; lo[0] < dims[0]; lo[0] += edge)
-        for (lo[1] = 0; lo[1] < dims[1]; lo[1] += edge)
-          for (lo[2] = 0; lo[2] < dims[2]; lo[2] += edge) {
-            for (let e = 0; e < 3; e++) hi[e] = Math.min(dims[e], lo[e] + edge);
-            let any = false;
+      const { start, spacing } = sweep;
+      for (let lo0 = 0; lo0 < dims[0]; lo0 += edge) {
+        const f0 = firstAtOrAfter(lo0, start[0], spacing[0]);
+        const h0 = Math.min(dims[0], lo0 + edge);
+        if (f0 >= h0) continue;
+        for (let lo1 = 0; lo1 < dims[1]; lo1 += edge) {
+          const f1 = firstAtOrAfter(lo1, start[1], spacing[1]);
+          const h1 = Math.min(dims[1], lo1 + edge);
+          if (f1 >= h1) continue;
+          for (let lo2 = 0; lo2 < dims[2]; lo2 += edge) {
+            const f2 = firstAtOrAfter(lo2, start[2], spacing[2]);
+            const h2 = Math.min(dims[2], lo2 + edge);
+            if (f2 >= h2) continue;
+            const block = [f0, h0, f1, h1, f2, h2];
             costs.fill(0);
-            visitBlock(lo, hi, (i, c) => {
-              any = true;
-              if (!coder.encoding || plan.predictors.length === 1) return;
-              const x = coder.targetAt(i);
-              for (let k = 0; k < plan.predictors.length; k++) costs[k] += costOfIndex(x - predictAt(plan.predictors[k], i, c), step);
-            });
-            if (!any) continue;
-            const kind = plan.predictors[chooseAndRecord(coder, candidates, costs)];
-            visitBlock(lo, hi, (i, c) => {
-              const cd = c[d];
-              let activity = absIndex[i - along] + (cd + s < nd ? absIndex[i + along] : 0);
-              if (cd >= 3 * s) activity += 2 * absIndex[i - 2 * along];
-              for (let e = 0; e < 3; e++) {
-                if (e === d || c[e] < spacing[e]) continue;
-                activity += absIndex[i - spacing[e] * strides[e]];
-              }
-              coder.code(i, predictAt(kind, i, c), step, level, activity);
-            });
+            if (coder.encoding && kinds.length > 1) blockCosts(coder, view, sweep, block, kinds, ae, costs);
+            previous = chooseAndRecord(coder, plan.predictors, counts, costs, previous);
+            codeBlock(coder, view, sweep, block, kinds[previous], ae);
           }
+        }
+      }
     }
   }
 }
 
+/** Adds to costs[k] the estimated bits of every point of the block under predictor kinds[k]. */
+function blockCosts(coder: PointCoder, view: GridView, sweep: Sweep, block: number[], kinds: Int32Array, ae: Float64Array | undefined, costs: Float64Array): void {
+  const { offset, strides, dims } = view;
+  const { d, s, along, step, spacing } = sweep;
+  const [f0, h0, f1, h1, f2, h2] = block;
+  const nd = dims[d];
+  const recon = coder.recon;
+  const targets = coder.targets;
+  for (let c0 = f0; c0 < h0; c0 += spacing[0])
+    for (let c1 = f1; c1 < h1; c1 += spacing[1]) {
+      const rowBase = offset + c0 * strides[0] + c1 * strides[1];
+      for (let c2 = f2; c2 < h2; c2 += spacing[2]) {
+        const i = rowBase + c2 * strides[2];
+        const cd = d === 0 ? c0 : d === 1 ? c1 : c2;
+        const before3 = cd >= 3 * s;
+        const after1 = cd + s < nd;
+        const after3 = cd + 3 * s < nd;
+        const x = targets[i];
+        for (let k = 0; k < kinds.length; k++) costs[k] += costOfIndex(x - interpolate(kinds[k], recon, ae, i, along, before3, after1, after3), step);
+      }
+    }
+}
+
+function codeBlock(coder: PointCoder, view: GridView, sweep: Sweep, block: number[], kind: number, ae: Float64Array | undefined): void {
+  const { offset, strides, dims } = view;
+  const { d, s, along, step, spacing, back, level } = sweep;
+  const [f0, h0, f1, h1, f2, h2] = block;
+  const nd = dims[d];
+  const recon = coder.recon;
+  const absIndex = coder.absIndex;
+  const [sp0, sp1, sp2] = spacing;
+  const [back0, back1, back2] = back;
+  for (let c0 = f0; c0 < h0; c0 += sp0)
+    for (let c1 = f1; c1 < h1; c1 += sp1) {
+      const rowBase = offset + c0 * strides[0] + c1 * strides[1];
+      for (let c2 = f2; c2 < h2; c2 += sp2) {
+        const i = rowBase + c2 * strides[2];
+        const cd = d === 0 ? c0 : d === 1 ? c1 : c2;
+        const before3 = cd >= 3 * s;
+        const after1 = cd + s < nd;
+        let activity = absIndex[i - along] + (after1 ? absIndex[i + along] : 0);
+        if (before3) activity += 2 * absIndex[i - 2 * along];
+        // Neighbours across the other axes feed the context too.
+        if (d !== 0 && c0 >= sp0) activity += absIndex[i - back0];
+        if (d !== 1 && c1 >= sp1) activity += absIndex[i - back1];
+        if (d !== 2 && c2 >= sp2) activity += absIndex[i - back2];
+        coder.code(i, interpolate(kind, recon, ae, i, along, before3, after1, cd + 3 * s < nd), step, level, activity);
+      }
+    }
+}
+
 // ---------------------------------------------------------------- Lorenzo
 
-function lorenzo(recon: Float64Array, i: number, c: number[], st: number[]): number {
-  const a0 = c[0] > 0;
-  const a1 = c[1] > 0;
-  const a2 = c[2] > 0;
-  let p = 0;
-  if (a2) p += recon[i - st[2]];
-  if (a1) p += recon[i - st[1]];
-  if (a0) p += recon[i - st[0]];
-  if (a1 && a2) p -= recon[i - st[1] - st[2]];
-  if (a0 && a2) p -= recon[i - st[0] - st[2]];
-  if (a0 && a1) p -= recon[i - st[0] - st[1]];
-  if (a0 && a1 && a2) p += recon[i - st[0] - st[1] - st[2]];
+/** 3-D Lorenzo prediction at i from `values` minus `base` (when given), plus base[i]. */
+function lorenzo(values: Float64Array, base: Float64Array | undefined, i: number, a0: boolean, a1: boolean, a2: boolean, st0: number, st1: number, st2: number): number {
+  if (base === undefined) {
+    let p = 0;
+    if (a2) p += values[i - st2];
+    if (a1) p += values[i - st1];
+    if (a0) p += values[i - st0];
+    if (a1 && a2) p -= values[i - st1 - st2];
+    if (a0 && a2) p -= values[i - st0 - st2];
+    if (a0 && a1) p -= values[i - st0 - st1];
+    if (a0 && a1 && a2) p += values[i - st0 - st1 - st2];
+    return p;
+  }
+  let p = base[i];
+  let j: number;
+  if (a2) p += values[(j = i - st2)] - base[j];
+  if (a1) p += values[(j = i - st1)] - base[j];
+  if (a0) p += values[(j = i - st0)] - base[j];
+  if (a1 && a2) p -= values[(j = i - st1 - st2)] - base[j];
+  if (a0 && a2) p -= values[(j = i - st0 - st2)] - base[j];
+  if (a0 && a1) p -= values[(j = i - st0 - st1)] - base[j];
+  if (a0 && a1 && a2) p += values[(j = i - st0 - st1 - st2)] - base[j];
   return p;
 }
 
-function lorenzoPrediction(kind: LorenzoPredictor, values: Float64Array, ae: Float64Array | undefined, i: number, c: number[], st: number[]): number {
-  if (kind === 'lorenzo') return lorenzo(values, i, c, st);
-  if (kind === 'ae') return ae![i];
-  // Lorenzo on the autoencoder's residual field.
-  const residual = (j: number): number => values[j] - ae![j];
-  const a0 = c[0] > 0;
-  const a1 = c[1] > 0;
-  const a2 = c[2] > 0;
-  let p = ae![i];
-  if (a2) p += residual(i - st[2]);
-  if (a1) p += residual(i - st[1]);
-  if (a0) p += residual(i - st[0]);
-  if (a1 && a2) p -= residual(i - st[1] - st[2]);
-  if (a0 && a2) p -= residual(i - st[0] - st[2]);
-  if (a0 && a1) p -= residual(i - st[0] - st[1]);
-  if (a0 && a1 && a2) p += residual(i - st[0] - st[1] - st[2]);
-  return p;
+function lorenzoPrediction(kind: number, values: Float64Array, ae: Float64Array | undefined, i: number, a0: boolean, a1: boolean, a2: boolean, st0: number, st1: number, st2: number): number {
+  if (kind === AE) return ae![i];
+  return lorenzo(values, kind === LORENZO_AE ? ae : undefined, i, a0, a1, a2, st0, st1, st2);
 }
 
 export function codeByLorenzo(
@@ -219,38 +272,42 @@ export function codeByLorenzo(
   counts: ChoiceCounts,
   originalForCosts?: Float64Array,
 ): void {
-  const { dims, strides: st, offset } = view;
-  const candidates: Candidates = { names: predictors, counts, previous: 0 };
-  const costs = new Array<number>(predictors.length).fill(0);
-  const c = [0, 0, 0];
-  const lo = [0, 0, 0];
-  const hi = [0, 0, 0];
+  const { dims, strides, offset } = view;
+  const [st0, st1, st2] = strides;
+  const kinds = Int32Array.from(predictors, (p) => LORENZO_CODES[p]);
+  const costs = new Float64Array(kinds.length);
+  const recon = coder.recon;
   const absIndex = coder.absIndex;
-  for (lo[0] = 0; lo[0] < dims[0]; lo[0] += blockSize)
-    for (lo[1] = 0; lo[1] < dims[1]; lo[1] += blockSize)
-      for (lo[2] = 0; lo[2] < dims[2]; lo[2] += blockSize) {
-        for (let e = 0; e < 3; e++) hi[e] = Math.min(dims[e], lo[e] + blockSize);
+  let previous = 0;
+  for (let lo0 = 0; lo0 < dims[0]; lo0 += blockSize)
+    for (let lo1 = 0; lo1 < dims[1]; lo1 += blockSize)
+      for (let lo2 = 0; lo2 < dims[2]; lo2 += blockSize) {
+        const h0 = Math.min(dims[0], lo0 + blockSize);
+        const h1 = Math.min(dims[1], lo1 + blockSize);
+        const h2 = Math.min(dims[2], lo2 + blockSize);
         costs.fill(0);
-        if (coder.encoding && predictors.length > 1) {
+        if (coder.encoding && kinds.length > 1) {
           // Estimated on the originals (the block's reconstruction does not exist yet).
-          for (c[0] = lo[0]; c[0] < hi[0]; c[0]++)
-            for (c[1] = lo[1]; c[1] < hi[1]; c[1]++)
-              for (c[2] = lo[2]; c[2] < hi[2]; c[2]++) {
-                const i = offset + c[0] * st[0] + c[1] * st[1] + c[2] * st[2];
-                for (let k = 0; k < predictors.length; k++)
-                  costs[k] += costOfIndex(originalForCosts![i] - lorenzoPrediction(predictors[k], originalForCosts!, ae, i, c, st), step);
+          const x = originalForCosts!;
+          for (let c0 = lo0; c0 < h0; c0++)
+            for (let c1 = lo1; c1 < h1; c1++)
+              for (let c2 = lo2; c2 < h2; c2++) {
+                const i = offset + c0 * st0 + c1 * st1 + c2 * st2;
+                for (let k = 0; k < kinds.length; k++)
+                  costs[k] += costOfIndex(x[i] - lorenzoPrediction(kinds[k], x, ae, i, c0 > 0, c1 > 0, c2 > 0, st0, st1, st2), step);
               }
         }
-        const kind = predictors[chooseAndRecord(coder, candidates, costs)];
-        for (c[0] = lo[0]; c[0] < hi[0]; c[0]++)
-          for (c[1] = lo[1]; c[1] < hi[1]; c[1]++)
-            for (c[2] = lo[2]; c[2] < hi[2]; c[2]++) {
-              const i = offset + c[0] * st[0] + c[1] * st[1] + c[2] * st[2];
+        previous = chooseAndRecord(coder, predictors, counts, costs, previous);
+        const kind = kinds[previous];
+        for (let c0 = lo0; c0 < h0; c0++)
+          for (let c1 = lo1; c1 < h1; c1++)
+            for (let c2 = lo2; c2 < h2; c2++) {
+              const i = offset + c0 * st0 + c1 * st1 + c2 * st2;
               let activity = 0;
-              if (c[2] > 0) activity += 2 * absIndex[i - st[2]];
-              if (c[1] > 0) activity += absIndex[i - st[1]];
-              if (c[0] > 0) activity += absIndex[i - st[0]];
-              coder.code(i, lorenzoPrediction(kind, coder.recon, ae, i, c, st), step, 0, activity);
+              if (c2 > 0) activity += 2 * absIndex[i - st2];
+              if (c1 > 0) activity += absIndex[i - st1];
+              if (c0 > 0) activity += absIndex[i - st0];
+              coder.code(i, lorenzoPrediction(kind, recon, ae, i, c0 > 0, c1 > 0, c2 > 0, st0, st1, st2), step, 0, activity);
             }
       }
 }
