@@ -1,13 +1,14 @@
-// `npm run bench [-- --suite train|cfd|rd|all]`: prints tables and writes JSON to bench-results/.
+// `npm run bench [-- --suite train|cfd|rd|search|all]`: prints tables and writes JSON to bench-results/.
 // Benchmarks, not tests: figures are measured side by side in one run on a shared, noisy machine.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { benchTrainingThroughput, benchCfdTimeToPsnr } from '../kernel/model/bench';
 import { runRdSuite, formatTable as formatRdTable } from './rd';
 import { table } from '../cli/format';
+import { runSearchSuite } from './search';
 
-type Suite = 'train' | 'cfd' | 'rd';
-const ALL: Suite[] = ['train', 'cfd', 'rd'];
+type Suite = 'train' | 'cfd' | 'rd' | 'search';
+const ALL: Suite[] = ['train', 'cfd', 'rd', 'search'];
 
 function parseArgs(argv: string[]): { suites: Suite[]; dataDir: string; out: string; quick: boolean } {
   const get = (flag: string) => {
@@ -16,7 +17,7 @@ function parseArgs(argv: string[]): { suites: Suite[]; dataDir: string; out: str
   };
   const suiteArg = get('--suite') ?? 'all';
   const suites = suiteArg === 'all' ? ALL : (suiteArg.split(',') as Suite[]);
-  for (const s of suites) if (!ALL.includes(s)) throw new Error(`unknown suite '${s}' (train, cfd, rd, all)`);
+  for (const s of suites) if (!ALL.includes(s)) throw new Error(`unknown suite '${s}' (train, cfd, rd, search, all)`);
   return {
     suites,
     dataDir: path.resolve(get('--data') ?? path.join(__dirname, '..', '..', 'shared', 'data')),
@@ -60,6 +61,18 @@ async function main(): Promise<void> {
     console.log(formatRdTable(rows));
     results.rd = rows;
   }
+  // ---- search suite (src/bench/search.ts): the smallest total meeting a target, and the light decoders
+  if (args.suites.includes('search')) {
+    console.log('\n## Search for the smallest total, decoder counted (ratio vs float32 content)');
+    requireData(args.dataDir);
+    const { search, lightDecoders } = await runSearchSuite({ dataDir: args.dataDir, quick: args.quick, log: (l) => console.error(l) });
+    console.log(rowsTable(search as unknown as Record<string, unknown>[]));
+    console.log('\n## Light decoders on CFD_animation: linear autoencoder (principal components), latents float16');
+    console.log(rowsTable(lightDecoders as unknown as Record<string, unknown>[]));
+    results.search = { search, lightDecoders };
+  }
+  // ---- end of the search suite
+
   fs.mkdirSync(args.out, { recursive: true });
   const file = path.join(args.out, `bench-${args.suites.join('-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2) + '\n');

@@ -26,6 +26,18 @@ function num(value: string, name: string): number {
   return n;
 }
 
+const PREDICTORS = ['interpolation', 'lorenzo'];
+
+function predictorList(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const unknown = names.find((n) => !PREDICTORS.includes(n));
+  if (names.length === 0 || unknown !== undefined) {
+    throw new BalerError(`--predictor takes a comma-separated list of ${PREDICTORS.join(', ')} (got '${text}')`);
+  }
+  return names;
+}
+
 function projectArgs(opts: { project?: string[] }): [string, string] | undefined {
   if (!opts.project) return undefined;
   if (opts.project.length !== 2) throw new BalerError('--project takes two names: WORKSPACE PROJECT');
@@ -44,7 +56,7 @@ function trainingOptions(cmd: Command): Command {
     .option('--lr <x>', 'Adam learning rate')
     .option('--seed <n>', 'random seed (runs are repeatable)')
     .option('--target-psnr <db>', 'stop training once this PSNR (dB) is reached')
-    .option('--time-limit <s>', 'stop training after this many seconds')
+    .option('--time-limit <s>', 'stop training after this many seconds (with --target/--objective: the whole search; default 60)')
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']));
 }
 
@@ -119,6 +131,11 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'output .baler (default: beside the input)')
     .option('--force', 'replace an existing output (never the input)')
     .option('--error-bound <bound>', 'guarantee every value within abs:X, rel:X (fraction of range) or pw-rel:X')
+    .option('--target <quality>', 'search for the smallest total (decoder counted) reaching this quality, e.g. psnr:40')
+    .addOption(new Option('--objective <what>', 'with --error-bound: search for the smallest total (decoder counted) or latent-only size')
+      .choices(['total', 'latent']))
+    .option('--predictor <names>', 'classical predictors the error-bounded coder may use, comma-separated: interpolation, lorenzo')
+    .option('--no-search-autoencoders', 'with --target/--objective: try the error-bounded coder alone')
     .addOption(new Option('--latent-precision <p>', 'precision of stored latents').choices(['float32', 'float16']))
     .addOption(new Option('--decoder-precision <p>', 'precision of stored decoder weights').choices(['float32', 'float16', 'int8']))
     .addOption(new Option('--entropy <coder>', 'entropy coder for sections').choices(['zstd', 'deflate', 'none']))
@@ -134,6 +151,8 @@ export function buildProgram(): Command {
         ...collectTraining(o),
         output: o.output, force: o.force, errorBound: o.errorBound, latentPrecision: o.latentPrecision,
         decoderPrecision: o.decoderPrecision, entropy: o.entropy, modelFile: o.modelFile, trainedModelPath: o.trainedModel,
+        target: o.target, objective: o.objective, predictors: predictorList(o.predictor),
+        searchAutoencoders: o.searchAutoencoders === false ? false : undefined,
       }, h);
       h.stop();
       printResult(result.info, !!o.json);

@@ -42,7 +42,13 @@ export interface CompressOptions extends Partial<TrainSettings> {
   errorBound?: string;
   /** Quality target for the search, e.g. "psnr:40". */
   target?: string;
+  /** Search for the smallest file meeting `target` or `errorBound`: 'total' counts the decoder, 'latent' does not.
+   *  With `target` or `objective`, `timeLimitSeconds` bounds the whole search (default 60 s). */
   objective?: 'total' | 'latent';
+  /** Classical predictors the error-bounded coder may choose from: 'interpolation', 'lorenzo' (default: all). */
+  predictors?: string[];
+  /** false: the search tries the error-bounded coder alone, no autoencoder candidates (default true). */
+  searchAutoencoders?: boolean;
 }
 
 export interface DecompressOptions {
@@ -96,6 +102,8 @@ export interface FileInfo {
   errors: ErrorFigures;
   history?: TrainHistory;
   createdBy: string;
+  /** Present when the file was chosen by a search (`--target` / `--objective`). */
+  search?: { target: string; objective: 'total' | 'latent'; seconds: number; pointsTried: number };
 }
 
 export interface CompressResult {

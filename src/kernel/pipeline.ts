@@ -26,6 +26,7 @@ import { encodeErrorBounded, decodeErrorBounded, verifyBound } from './eb/codec'
 import { defaultProjectConfig, projectPaths, readProjectConfig, resolveInputPath, type ProjectConfig } from './project';
 import { simulateFlowPastObstacle } from './demo/flow';
 import { buildReportData, type ReportData } from './report/data';
+import { POINTS_SECTION, parseQualityTarget, searchSmallestTotal, tradeoffFromFile, verifySearchBound, type CandidatePayload } from './search';
 import { renderReportHtml } from './report/html';
 
 export const VERSION = '0.1.0';
@@ -124,20 +125,15 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   checkOutput(input, output, opts.force);
   const ds = readDataset(input);
   const originalFile = fs.statSync(input).size;
-  const payload = opts.errorBound
-    ? await errorBoundedPayload(ds, opts, hooks, input)
-    : await autoencoderPayload(ds, opts, hooks, input);
+  const payload = isSearch(opts)
+    ? await searchPayload(ds, opts, hooks, input, originalFile)
+    : opts.errorBound
+      ? await errorBoundedPayload(ds, opts, hooks, input)
+      : await autoencoderPayload(ds, opts, hooks, input);
   throwIfAborted(hooks?.signal);
 
   hooks?.onProgress?.({ phase: 'write', message: `writing ${output}` });
-  const header = {
-    ...payload.header,
-    createdBy: CREATED_BY,
-    source: { name: path.basename(input), bytes: originalFile },
-    dataset: { kind: ds.kind, shape: ds.shape, dtype: ds.dtype, names: ds.names },
-    errors: computeErrors(ds.values, payload.reconstruction),
-  };
-  const bytes = await encodeContainer(header, payload.sections);
+  const bytes = await encodeContainer(completeHeader(payload, ds, input, originalFile), payload.sections);
   writeFileAtomic(output, bytes, { overwrite: opts.force });
 
   hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back' });
@@ -154,12 +150,78 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   return { output, info: await inspect(output) };
 }
 
-interface Payload {
-  header: Record<string, unknown>;
-  sections: { name: string; data: Uint8Array; coding?: 'raw' | 'zstd' | 'deflate'; shuffle?: number }[];
-  reconstruction: Float64Array;
+interface Payload extends CandidatePayload {
   modelDir?: string;
   verify?: (decoded: Float64Array) => void;
+}
+
+/** The header a .baler gets: the mode's fields, then where it came from and the errors measured. */
+function completeHeader(payload: CandidatePayload, ds: Dataset, input: string, originalFile: number): Record<string, unknown> {
+  return {
+    ...payload.header,
+    createdBy: CREATED_BY,
+    source: { name: path.basename(input), bytes: originalFile },
+    dataset: { kind: ds.kind, shape: ds.shape, dtype: ds.dtype, names: ds.names },
+    errors: computeErrors(ds.values, payload.reconstruction),
+  };
+}
+
+function isSearch(opts: CompressOptions): boolean {
+  return opts.target !== undefined || opts.objective !== undefined;
+}
+
+/** `--target psnr:DB`, or `--error-bound B --objective total|latent`: the smallest file that meets it. */
+async function searchPayload(ds: Dataset, opts: CompressOptions, hooks: Hooks | undefined, input: string, originalFile: number): Promise<Payload> {
+  if (opts.target !== undefined && opts.errorBound !== undefined) {
+    throw new BalerError('give either --target or --error-bound, not both', input);
+  }
+  if (opts.target === undefined && opts.errorBound === undefined) {
+    throw new BalerError('--objective needs a quality to meet: --target psnr:DB or --error-bound B', input);
+  }
+  if (opts.trainedModelPath || opts.modelFile) {
+    throw new BalerError('the search trains its own light decoders: --trained-model and --model-file do not apply with --target/--objective', input);
+  }
+  const outcome = await searchSmallestTotal(ds, {
+    target: opts.target,
+    errorBound: opts.errorBound,
+    objective: opts.objective,
+    timeLimitSeconds: opts.timeLimitSeconds,
+    noAutoencoder: opts.searchAutoencoders === false,
+    predictors: opts.predictors,
+    seed: opts.seed,
+    backend: opts.backend,
+  }, {
+    measureTotal: async (p) => (await encodeContainer(completeHeader(p, ds, input, originalFile), p.sections)).length,
+    hooks,
+    file: input,
+  });
+  const errorBound = outcome.payload.header.errorBound as string | undefined;
+  const checkBound = errorBound ? boundChecker(ds, errorBound, input) : undefined;
+  const target = opts.target;
+  return {
+    ...outcome.payload,
+    header: { ...outcome.payload.header, search: outcome.record },
+    sections: [...outcome.payload.sections, outcome.pointsSection],
+    verify: (decoded) => {
+      checkBound?.(decoded);
+      if (target) psnrChecker(ds, target, input)(decoded);
+    },
+  };
+}
+
+function psnrChecker(ds: Dataset, target: string, input: string): (decoded: Float64Array) => void {
+  const wanted = parseQualityTarget(target, input).value;
+  return (decoded) => {
+    const psnr = computeErrors(ds.values, decoded).psnr;
+    if (!(psnr >= wanted)) throw new BalerError(`verification failed: PSNR ${psnr.toFixed(2)} dB is below the target ${wanted} dB`, input);
+  };
+}
+
+function boundChecker(ds: Dataset, errorBound: string, input: string): (decoded: Float64Array) => void {
+  return (decoded) => {
+    const v = verifySearchBound(ds.values, decoded, errorBound, ds.shape, ds.kind);
+    if (!v.ok) throw new BalerError(`error bound violated at index ${v.firstViolation} (max error ${v.maxAbsError})`, input);
+  };
 }
 
 async function autoencoderPayload(ds: Dataset, opts: CompressOptions, hooks: Hooks | undefined, input: string): Promise<Payload> {
@@ -237,7 +299,7 @@ async function sharedDecoderFile(
 async function errorBoundedPayload(ds: Dataset, opts: CompressOptions, hooks: Hooks | undefined, input: string): Promise<Payload> {
   const bound = parseErrorBound(opts.errorBound!);
   hooks?.onProgress?.({ phase: 'encode', message: `error-bounded coding (${opts.errorBound})` });
-  const encoded = await encodeErrorBounded(ds.values, ds.shape, bound, { kind: ds.kind });
+  const encoded = await encodeErrorBounded(ds.values, ds.shape, bound, { kind: ds.kind, predictors: opts.predictors });
   // The coder's sections ('eb.*') are range-coded already: stored raw, with the container's checksums.
   const sections = encoded.sections.map((s) => ({ name: s.name, data: s.data, coding: 'raw' as const }));
   const reconstruction = await decodeErrorBounded(encoded.header, new Map(encoded.sections.map((s) => [s.name, s.data])));
@@ -259,6 +321,7 @@ async function errorBoundedPayload(ds: Dataset, opts: CompressOptions, hooks: Ho
 interface Reconstruction {
   values: Float64Array;
   header: Record<string, unknown>;
+  sections: Map<string, Uint8Array>;
 }
 
 function decodeToOriginalScale(
@@ -276,16 +339,31 @@ export async function reconstruct(file: string, opts: { modelDir?: string } = {}
   if (header.mode === 'error-bounded') {
     const sections = new Map<string, Uint8Array>();
     for (const [name, data] of container.sections) if (name.startsWith('eb.')) sections.set(name, data);
-    return { values: await decodeErrorBounded(header.eb, sections), header };
+    // Residuals coded against an autoencoder's reconstruction: rebuild that prediction first.
+    const prediction = header.model
+      ? await modelReconstruction(header, container.sections, count, width, file, opts.modelDir)
+      : undefined;
+    try {
+      return { values: await decodeErrorBounded(header.eb, sections, prediction), header, sections: container.sections };
+    } catch (err) {
+      if (err instanceof BalerError && !err.file) throw new BalerError(err.message, file, err.code);
+      throw err;
+    }
   }
   if (header.mode !== 'autoencoder') throw new BalerError(`unknown compression mode '${header.mode}'`, file);
-  const latentBytes = requireSection(container.sections, 'latents', file);
-  const latents = unpackFloats(latentBytes, header.latents.precision, header.latents.count * header.latents.size);
-  const decoder = header.model.decoder.shared
-    ? await findSharedDecoder(file, header.model.decoder.shared, opts.modelDir)
-    : decodeWeights(requireSection(container.sections, 'decoder', file), file);
-  const values = decodeToOriginalScale(header.model.architecture, decoder, latents, count, width, header.model.normalisation);
-  return { values, header };
+  return { values: await modelReconstruction(header, container.sections, count, width, file, opts.modelDir), header, sections: container.sections };
+}
+
+async function modelReconstruction(
+  header: Record<string, any>, sections: Map<string, Uint8Array>, count: number, width: number, file: string, modelDir?: string,
+): Promise<Float64Array> {
+  if (!header.model?.architecture || !header.latents) throw new BalerError('corrupted: the model description is missing', file);
+  const latentBytes = requireSection(sections, 'latents', file);
+  const latents = unpackFloats(latentBytes, header.latents.precision, header.latents.count * header.latents.size, file);
+  const decoder = header.model.decoder?.shared
+    ? await findSharedDecoder(file, header.model.decoder.shared, modelDir)
+    : decodeWeights(requireSection(sections, 'decoder', file), file);
+  return decodeToOriginalScale(header.model.architecture, decoder, latents, count, width, header.model.normalisation);
 }
 
 function requireSection(sections: Map<string, Uint8Array>, name: string, file: string): Uint8Array {
@@ -338,7 +416,8 @@ export async function inspect(file: string): Promise<FileInfo> {
     latents: sizeOf((n) => n === 'latents'),
     decoder: sizeOf((n) => n === 'decoder') + sharedDecoder,
     residuals: sizeOf((n) => n.startsWith('eb.')),
-    header: headerBytes,
+    // The search's record of the points it tried is metadata, like the header.
+    header: headerBytes + sizeOf((n) => n === POINTS_SECTION),
     total: bytes.length + sharedDecoder,
     file: bytes.length,
     decoderShared: sharedDecoder > 0,
@@ -366,6 +445,9 @@ export async function inspect(file: string): Promise<FileInfo> {
     errors: h.errors as ErrorFigures,
     history: undefined,
     createdBy: h.createdBy,
+    ...(h.search && typeof h.search.points === 'number'
+      ? { search: { target: h.search.target, objective: h.search.objective, seconds: h.search.seconds, pointsTried: h.search.points } }
+      : {}),
   };
 }
 
@@ -397,7 +479,7 @@ async function saveTrainedModel(file: string, model: TrainedModel): Promise<void
 
 /** Everything the HTML report and the dashboard show, from a .baler and its original data file. */
 export async function buildReport(balerFile: string, originalFile?: string, historyFile?: string): Promise<ReportData> {
-  const { values, header } = await reconstruct(balerFile);
+  const { values, header, sections } = await reconstruct(balerFile);
   const h = header as Record<string, any>;
   const originalPath = originalFile ?? path.join(path.dirname(path.resolve(balerFile)), h.source.name);
   if (!fs.existsSync(originalPath)) {
@@ -405,7 +487,9 @@ export async function buildReport(balerFile: string, originalFile?: string, hist
   }
   const original = readDataset(originalPath);
   const history = historyFile && fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')) : undefined;
-  return buildReportData({ title: path.basename(balerFile), original, reconstructed: values, info: await inspect(balerFile), history });
+  return buildReportData({
+    title: path.basename(balerFile), original, reconstructed: values, info: await inspect(balerFile), history, tradeoff: tradeoffFromFile(sections),
+  });
 }
 
 export async function writeReport(balerFile: string, output: string, opts: { original?: string; history?: string; force?: boolean } = {}): Promise<string> {

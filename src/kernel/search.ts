@@ -1,0 +1,695 @@
+// Search for the smallest total (everything needed to decompress, decoder included) that meets a quality
+// target: a PSNR (`--target psnr:40`) or an error bound with `--objective total`. Candidates:
+//   - the error-bounded coder alone, its bound found by bisection for a PSNR target;
+//   - a light autoencoder (small latent, linear or one small hidden layer, decoder at int8/float16, latents
+//     refined against the quantised decoder) whose reconstruction is the prediction the error-bounded coder
+//     codes residuals against;
+//   - the plain autoencoder, when its own reconstruction meets a PSNR target.
+// A candidate whose decoder alone cannot beat the best total found so far is never trained. Every point tried
+// is kept; the chosen file records them for the trade-off chart: a summary in the header (`search`) and
+// the points as a zstd-coded JSON section (`search.points`, a third of the bytes of plain JSON).
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName, Hooks } from './api';
+import { BalerError, throwIfAborted } from './errors';
+import type { DenseArchitecture, Dataset, Normalisation, WeightTensor } from './types';
+import { sampleLayout } from './types';
+import { fitMinMax, normalise, denormalise } from './normalise';
+import { computeErrors } from './metrics';
+import { parseErrorBound, formatErrorBound, finiteRange, verifyBound, type ErrorBound } from './eb/bound';
+import { encodeErrorBounded, decodeErrorBounded } from './eb/codec';
+import { initBackend } from './model/backend';
+import { trainAutoencoder } from './model/train';
+import { encodeSamples, decodeLatents } from './model/infer';
+import { LEAKY_ALPHA, layerPlan } from './model/architectures';
+import { runLayers, flattenOutput } from './model/tf-layers';
+import { encodeWeights, decodeWeights, weightsByteSize, type WeightPrecision } from './codec/weights';
+import { packFloats, unpackFloats } from './codec/numbers';
+import { DEFAULT_CHUNK_BYTES } from './codec/container';
+import type { TradeoffPoint } from './report/data';
+import { linearAutoencoderWeights, principalComponents, refitLinearLatents } from './linear-ae';
+
+// ---------------------------------------------------------------------------------------------------------
+// Targets and options
+
+export interface PsnrTarget {
+  kind: 'psnr';
+  /** dB, PSNR = 20·log10(range / RMSE) over the finite values. */
+  value: number;
+}
+
+/** Parses `psnr:40` (dB). */
+export function parseQualityTarget(text: string, file?: string): PsnrTarget {
+  const match = /^\s*psnr\s*:\s*([^\s]+)\s*$/i.exec(text);
+  const value = match ? Number(match[1]) : NaN;
+  if (!match || !Number.isFinite(value) || value <= 0 || value > 400) {
+    throw new BalerError(`bad target "${text}": expected psnr:DB with DB a positive number of decibels (e.g. psnr:40)`, file);
+  }
+  return { kind: 'psnr', value };
+}
+
+export type SearchObjective = 'total' | 'latent';
+
+export interface SearchOptions {
+  /** Quality target (`psnr:40`); or give errorBound. */
+  target?: string;
+  /** A fixed error bound every candidate must keep (`rel:1e-3`). */
+  errorBound?: string;
+  /** 'total' (default): smallest total bytes; 'latent': smallest bytes without the decoder. */
+  objective?: SearchObjective;
+  /** Budget for the whole search in seconds (default 60). Candidates are not started past it. */
+  timeLimitSeconds?: number;
+  /** Leave out the autoencoder candidates (error-bounded coder only). */
+  noAutoencoder?: boolean;
+  /** Classical predictors the error-bounded coder may use ('interpolation', 'lorenzo'); default all. */
+  predictors?: string[];
+  seed?: number;
+  backend?: BackendName;
+}
+
+export const DEFAULT_SEARCH_SECONDS = 60;
+
+/** One point the search tried. Sizes are those of the complete .baler it would have written. */
+export interface SearchPoint {
+  label: string;
+  family: 'error-bounded' | 'ae+residuals' | 'autoencoder';
+  latentBytes: number;
+  decoderBytes: number;
+  residualBytes: number;
+  totalBytes: number;
+  psnr: number;
+  maxError: number;
+  meetsTarget: boolean;
+}
+
+/** What a candidate would write: pipeline-ready header fields, sections and the exact reconstruction. */
+export interface CandidatePayload {
+  header: Record<string, unknown>;
+  sections: { name: string; data: Uint8Array; coding?: 'raw' | 'zstd' | 'deflate'; shuffle?: number }[];
+  reconstruction: Float64Array;
+}
+
+export interface SearchContext {
+  /** Total bytes of the complete .baler this payload would become (header, sections, container). */
+  measureTotal(payload: CandidatePayload): Promise<number>;
+  hooks?: Hooks;
+  /** The input file, for error messages. */
+  file?: string;
+}
+
+export interface SearchOutcome {
+  payload: CandidatePayload;
+  chosen: SearchPoint;
+  points: SearchPoint[];
+  /** The header's `search` field. */
+  record: SearchRecord;
+  /** The section holding the points (JSON array of RecordedPoint), to be zstd-coded. */
+  pointsSection: { name: string; data: Uint8Array; coding: 'zstd' };
+  seconds: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The record in the file
+
+/** Point fields in order: label, latentBytes, decoderBytes, residualBytes, totalBytes, psnr, maxError, meets (0/1). */
+export type RecordedPoint = [string, number, number, number, number, number | string, number | string, number];
+
+export const POINTS_SECTION = 'search.points';
+
+export interface SearchRecord {
+  target: string;
+  objective: SearchObjective;
+  seconds: number;
+  /** Number of points in the POINTS_SECTION section. */
+  points: number;
+  /** Index of the chosen point. Its totalBytes leaves out the search record itself. */
+  chosen: number;
+}
+
+function recordPoint(p: SearchPoint): RecordedPoint {
+  // PSNR rounded down so a recorded point never looks better than it was; non-finite as strings for JSON.
+  const psnr = Number.isFinite(p.psnr) ? Math.floor(p.psnr * 100) / 100 : String(p.psnr);
+  const maxError = Number.isFinite(p.maxError) ? Number(p.maxError.toPrecision(3)) : String(p.maxError);
+  return [p.label, p.latentBytes, p.decoderBytes, p.residualBytes, p.totalBytes, psnr, maxError, p.meetsTarget ? 1 : 0];
+}
+
+/** The points a search recorded in a .baler's POINTS_SECTION (undefined when there is none or it is unreadable). */
+export function readSearchPoints(sections: Map<string, Uint8Array>): SearchPoint[] | undefined {
+  const bytes = sections.get(POINTS_SECTION);
+  if (!bytes) return undefined;
+  let recorded: unknown;
+  try {
+    recorded = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    return undefined; // the chart is optional; the data itself was verified by its checksums
+  }
+  if (!Array.isArray(recorded)) return undefined;
+  const points: SearchPoint[] = [];
+  for (const p of recorded) {
+    if (!Array.isArray(p) || p.length < 8 || typeof p[0] !== 'string') continue;
+    const [label, latentBytes, decoderBytes, residualBytes, totalBytes, psnr, maxError, meets] = p;
+    if (![latentBytes, decoderBytes, residualBytes, totalBytes].every((n) => typeof n === 'number' && n >= 0)) continue;
+    const family = decoderBytes === 0 ? 'error-bounded' : residualBytes === 0 ? 'autoencoder' : 'ae+residuals';
+    points.push({
+      label, family, latentBytes, decoderBytes, residualBytes, totalBytes,
+      psnr: Number(psnr), maxError: Number(maxError), meetsTarget: meets === 1,
+    });
+  }
+  return points;
+}
+
+/** The trade-off chart's points from a searched .baler: latents and residuals are both bytes stored per file. */
+export function tradeoffFromFile(sections: Map<string, Uint8Array>): TradeoffPoint[] | undefined {
+  const points = readSearchPoints(sections);
+  if (!points || points.length === 0) return undefined;
+  return points.map((p) => ({
+    label: p.label, latentBytes: p.latentBytes + p.residualBytes, decoderBytes: p.decoderBytes, totalBytes: p.totalBytes, psnr: p.psnr,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The search
+
+const MAX_BISECTION_STEPS = 7;
+/** Stop bisecting once the bracket's bounds are within this factor of each other. */
+const BISECTION_RESOLUTION = 1.03;
+/** Aim this far above a PSNR target so the bisection lands on the meeting side. */
+const PSNR_MARGIN_DB = 0.03;
+const MAX_REL_BOUND = 0.5;
+
+interface Evaluated {
+  point: SearchPoint;
+  payload: CandidatePayload;
+}
+
+class Search {
+  readonly points: SearchPoint[] = [];
+  /** The best candidate so far; the others' payloads are dropped (each holds a full reconstruction). */
+  private leader: Evaluated | undefined;
+  private readonly start = performance.now();
+  readonly range: number;
+
+  constructor(
+    readonly ds: Dataset,
+    readonly opts: SearchOptions,
+    readonly ctx: SearchContext,
+    readonly target: PsnrTarget | undefined,
+    readonly bound: ErrorBound | undefined,
+  ) {
+    this.range = finiteRange(ds.values);
+  }
+
+  get objective(): SearchObjective {
+    return this.opts.objective ?? 'total';
+  }
+
+  elapsed(): number {
+    return (performance.now() - this.start) / 1000;
+  }
+
+  remaining(): number {
+    return (this.opts.timeLimitSeconds ?? DEFAULT_SEARCH_SECONDS) - this.elapsed();
+  }
+
+  score(p: Pick<SearchPoint, 'totalBytes' | 'decoderBytes'>): number {
+    return this.objective === 'latent' ? p.totalBytes - p.decoderBytes : p.totalBytes;
+  }
+
+  best(): Evaluated | undefined {
+    return this.leader;
+  }
+
+  /** What the search is doing now (a transient status line). */
+  progress(message: string): void {
+    throwIfAborted(this.ctx.hooks?.signal);
+    this.ctx.hooks?.onProgress?.({ phase: 'search', message });
+  }
+
+  /** A result worth keeping in the log. */
+  log(message: string): void {
+    this.ctx.hooks?.onLog?.(message);
+  }
+
+  /** Measures a candidate, records its point and keeps it for the final choice. */
+  async add(label: string, family: SearchPoint['family'], payload: CandidatePayload, meetsBound = true): Promise<SearchPoint> {
+    const errors = computeErrors(this.ds.values, payload.reconstruction);
+    const total = await this.ctx.measureTotal(payload);
+    const stored = await storedSizes(this.ctx, payload);
+    const psnrOk = this.target ? errors.psnr >= this.target.value : true;
+    const point: SearchPoint = {
+      label,
+      family,
+      latentBytes: stored.latents,
+      decoderBytes: stored.decoder,
+      residualBytes: stored.residuals,
+      totalBytes: total,
+      psnr: errors.psnr,
+      maxError: errors.maxAbsError,
+      meetsTarget: psnrOk && meetsBound,
+    };
+    this.points.push(point);
+    if (point.meetsTarget && (!this.leader || this.score(point) < this.score(this.leader.point))) this.leader = { point, payload };
+    this.log(`search: ${label}: ${total} bytes, PSNR ${errors.psnr.toFixed(2)} dB${point.meetsTarget ? '' : ' (misses the target)'}`);
+    return point;
+  }
+}
+
+/** Stored bytes of the latents, decoder and residual sections, each measured as the container stores it. */
+async function storedSizes(ctx: SearchContext, payload: CandidatePayload): Promise<{ latents: number; decoder: number; residuals: number }> {
+  const empty = await ctx.measureTotal({ ...payload, sections: [] });
+  const part = async (pred: (name: string) => boolean) => {
+    const sections = payload.sections.filter((s) => pred(s.name));
+    if (sections.length === 0) return 0;
+    // The container's per-section table costs a few bytes; attribute only the payload to the part.
+    const withPart = await ctx.measureTotal({ ...payload, sections });
+    return Math.max(0, withPart - empty - sections.reduce((n, s) => n + sectionTableBytes(s.name, s.data.length), 0));
+  };
+  return {
+    latents: await part((n) => n === 'latents'),
+    decoder: await part((n) => n === 'decoder'),
+    residuals: await part((n) => n.startsWith('eb.')),
+  };
+}
+
+/** A section's entry in the container's table: name, coding, shuffle, chunk count, 12 bytes per chunk. */
+function sectionTableBytes(name: string, rawBytes: number): number {
+  const chunks = Math.max(1, Math.ceil(rawBytes / DEFAULT_CHUNK_BYTES));
+  return 1 + new TextEncoder().encode(name).length + 1 + 1 + 4 + 12 * chunks;
+}
+
+/**
+ * Finds the smallest total meeting the target. Throws a BalerError naming the file when nothing tried
+ * meets it (cannot happen for a bound: the error-bounded coder always meets its bound).
+ */
+export async function searchSmallestTotal(ds: Dataset, opts: SearchOptions, ctx: SearchContext): Promise<SearchOutcome> {
+  if ((opts.target === undefined) === (opts.errorBound === undefined)) {
+    throw new BalerError('the search needs exactly one of a target (psnr:DB) or an error bound', ctx.file);
+  }
+  const target = opts.target !== undefined ? parseQualityTarget(opts.target, ctx.file) : undefined;
+  const bound = opts.errorBound !== undefined ? parseErrorBound(opts.errorBound, ctx.file) : undefined;
+  const search = new Search(ds, opts, ctx, target, bound);
+
+  await errorBoundedCandidates(search, undefined, 'eb');
+  // A pw-rel bound codes in the log domain, where the coder takes no prediction: a decoder cannot help.
+  if (!opts.noAutoencoder && trainable(ds) && bound?.kind !== 'pw-rel') await autoencoderCandidates(search);
+
+  const best = search.best();
+  if (!best) {
+    throw new BalerError(`no candidate reached ${opts.target ?? opts.errorBound} within the search budget (try a longer --time-limit)`, ctx.file);
+  }
+  const seconds = Math.round(search.elapsed() * 10) / 10;
+  const record: SearchRecord = {
+    target: target ? `psnr:${target.value}` : formatErrorBound(bound!),
+    objective: search.objective,
+    seconds,
+    points: search.points.length,
+    chosen: search.points.indexOf(best.point),
+  };
+  const pointsJson = new TextEncoder().encode(JSON.stringify(search.points.map(recordPoint)));
+  return {
+    payload: best.payload, chosen: best.point, points: search.points, record, seconds,
+    pointsSection: { name: POINTS_SECTION, data: pointsJson, coding: 'zstd' },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Error-bounded candidates
+
+interface Prediction {
+  values: Float64Array;
+  /** Header fields and sections that let the decoder rebuild the prediction. */
+  header: Record<string, unknown>;
+  sections: CandidatePayload['sections'];
+  label: string;
+}
+
+async function errorBoundedPayload(
+  search: Search, bound: ErrorBound, prediction: Prediction | undefined, effort: 'fast' | 'best' = 'fast',
+): Promise<CandidatePayload> {
+  const { ds } = search;
+  const encoded = await encodeErrorBounded(ds.values, ds.shape, bound, {
+    kind: ds.kind,
+    prediction: prediction?.values,
+    predictors: search.opts.predictors && prediction ? [...search.opts.predictors, 'ae'] : search.opts.predictors,
+    effort,
+  });
+  const sections = new Map(encoded.sections.map((s) => [s.name, s.data]));
+  const reconstruction = await decodeErrorBounded(encoded.header, sections, prediction?.values);
+  const text = formatErrorBound(bound);
+  return {
+    header: { mode: 'error-bounded', errorBound: text, eb: encoded.header, ...(prediction?.header ?? {}) },
+    sections: [...(prediction?.sections ?? []), ...encoded.sections.map((s) => ({ name: s.name, data: s.data, coding: 'raw' as const }))],
+    reconstruction,
+  };
+}
+
+/** For a bound: one candidate. For a PSNR target: bisection on a rel bound, smallest meeting kept. */
+async function errorBoundedCandidates(search: Search, prediction: Prediction | undefined, label: string): Promise<void> {
+  const family = prediction ? 'ae+residuals' : 'error-bounded';
+  const name = (b: ErrorBound) => `${label} ${b.kind}:${Number(b.value.toPrecision(3))}`;
+  if (search.bound) {
+    // One candidate: the coder alone searches all its configurations; with a prediction, the quick one.
+    search.progress(`${name(search.bound)}`);
+    await search.add(name(search.bound), family, await errorBoundedPayload(search, search.bound, prediction, prediction ? 'fast' : 'best'));
+    return;
+  }
+  const target = search.target!.value;
+  const tried = new Map<number, { point: SearchPoint; bytes: number }>();
+  const evaluate = async (rel: number): Promise<Trial> => {
+    const b: ErrorBound = { kind: 'rel', value: rel };
+    search.progress(`${name(b)}`);
+    const payload = await errorBoundedPayload(search, b, prediction);
+    const best = search.best();
+    const point = await search.add(name(b), family, payload);
+    tried.set(rel, { point, bytes: sectionBytes(payload) });
+    return { psnr: point.psnr, hopeless: best !== undefined && search.objective === 'total' && hopeless(point, best.point) };
+  };
+  await bisectRelBound(search, evaluate, target, initialRelBound(target, search.range), tried);
+  if (!prediction) await polishBest(search, tried, name);
+}
+
+/** The coder's thorough effort at the bound that won the bisection: kept when smaller and still on target. */
+async function polishBest(
+  search: Search, tried: Map<number, { point: SearchPoint; bytes: number }>, name: (b: ErrorBound) => string,
+): Promise<void> {
+  let best: [number, { point: SearchPoint; bytes: number }] | undefined;
+  for (const entry of tried) if (entry[1].point.meetsTarget && (!best || entry[1].point.totalBytes < best[1].point.totalBytes)) best = entry;
+  if (!best || search.remaining() <= 0) return;
+  const b: ErrorBound = { kind: 'rel', value: best[0] };
+  const payload = await errorBoundedPayload(search, b, undefined, 'best');
+  if (sectionBytes(payload) >= best[1].bytes) return; // the quick configuration won again
+  await search.add(`${name(b)} best`, 'error-bounded', payload);
+}
+
+function sectionBytes(payload: CandidatePayload): number {
+  return payload.sections.reduce((n, s) => n + s.data.length, 0);
+}
+
+/**
+ * A rel bound ε gives an RMSE of at most ε·range, usually about ε·range/2 (most residuals land well inside
+ * the bound), so PSNR ≈ 20·log10(1/ε) + 6 dB: start there. With a prediction the same holds.
+ */
+function initialRelBound(targetPsnr: number, range: number): number {
+  if (!(range > 0)) return 1e-3;
+  return roundBound(Math.min(MAX_REL_BOUND, 2 * 10 ** (-targetPsnr / 20)));
+}
+
+/** Four significant digits: the bound is written into the header. */
+function roundBound(rel: number): number {
+  return Number(rel.toPrecision(4));
+}
+
+interface Trial {
+  psnr: number;
+  /** No bound for this candidate family can beat the best total found already. */
+  hopeless: boolean;
+}
+
+/** How far above the best total a candidate meeting the target may be and still be worth refining. */
+const REFINE_SLACK = 1.1;
+
+/**
+ * Missing the target means a tighter bound, hence more bytes: hopeless once at or above the best total.
+ * Meeting it, a looser bound saves some bytes, but not 10% within the bracket's last few steps.
+ */
+function hopeless(point: SearchPoint, best: SearchPoint): boolean {
+  return point.meetsTarget ? point.totalBytes > best.totalBytes * REFINE_SLACK : point.totalBytes >= best.totalBytes;
+}
+
+/**
+ * Secant steps on log(ε) against PSNR (slope about −20 dB per decade), bracketed: the largest bound that
+ * meets the target and the smallest that misses it close in until they are within 3% of each other.
+ */
+async function bisectRelBound(
+  search: Search, evaluate: (rel: number) => Promise<Trial>, target: number, start: number, tried: Map<number, unknown>,
+): Promise<void> {
+  let meets: { rel: number; psnr: number } | undefined;
+  let misses: { rel: number; psnr: number } | undefined;
+  let rel = start;
+  const aim = target + PSNR_MARGIN_DB;
+  for (let step = 0; step < MAX_BISECTION_STEPS; step++) {
+    const trial = await evaluate(rel);
+    if (trial.hopeless) return;
+    const psnr = trial.psnr;
+    if (psnr >= target) {
+      if (!meets || rel > meets.rel) meets = { rel, psnr };
+    } else if (!misses || rel < misses.rel) {
+      misses = { rel, psnr };
+    }
+    if (!Number.isFinite(psnr) && rel >= MAX_REL_BOUND) return; // exact at any bound (e.g. constant data)
+    if (meets && misses && misses.rel / meets.rel < BISECTION_RESOLUTION) return;
+    if (search.remaining() <= 0) return;
+    rel = nextRelBound(rel, psnr, aim, meets, misses);
+    if (tried.has(rel)) return; // converged to the bound's written precision
+    if (rel >= MAX_REL_BOUND && meets && meets.rel >= MAX_REL_BOUND) return;
+  }
+}
+
+function nextRelBound(
+  rel: number, psnr: number, aim: number,
+  meets: { rel: number; psnr: number } | undefined, misses: { rel: number; psnr: number } | undefined,
+): number {
+  let next: number;
+  if (meets && misses && Number.isFinite(meets.psnr)) {
+    // Interpolate log(ε) linearly in PSNR between the bracket's ends.
+    const t = (meets.psnr - aim) / (meets.psnr - misses.psnr);
+    next = Math.exp(Math.log(meets.rel) + Math.min(0.9, Math.max(0.1, t)) * (Math.log(misses.rel) - Math.log(meets.rel)));
+  } else {
+    const excess = Number.isFinite(psnr) ? psnr - aim : 40;
+    next = rel * 10 ** Math.max(-1, Math.min(1, excess / 20));
+  }
+  if (meets && next <= meets.rel) next = meets.rel * BISECTION_RESOLUTION ** 2;
+  if (misses && next >= misses.rel) next = misses.rel / BISECTION_RESOLUTION ** 2;
+  return roundBound(Math.min(MAX_REL_BOUND, next));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Autoencoder candidates
+
+/** A light dense autoencoder: latent size, hidden widths (empty: a linear decoder) and decoder precision. */
+export interface LightModelSpec {
+  latent: number;
+  hidden: number[];
+  precision: WeightPrecision;
+}
+
+export interface LightModel {
+  architecture: DenseArchitecture;
+  normalisation: Normalisation;
+  decoderBytes: Uint8Array;
+  latentBytes: Uint8Array;
+  /** The reconstruction the decoder computes from the stored (rounded) latents and weights. */
+  reconstruction: Float64Array;
+  trainSeconds: number;
+}
+
+const LATENT_CHOICES = [2, 4, 8, 16, 32];
+/** zstd shrinks quantised weights a little (measured 0.73–0.90): a lower bound of the stored decoder for pruning. */
+const DECODER_SHRINK_BOUND = 0.7;
+/** Likewise for float16 latents (measured 0.9–1.0). */
+const LATENT_SHRINK_BOUND = 0.5;
+
+/**
+ * Light architectures for this data: linear decoders (fitted, no training) cheapest first, then decoders with
+ * one hidden layer (trained; slower and, on smooth fields, rarely better per byte), cheapest first.
+ */
+export function lightModelSpecs(width: number): LightModelSpec[] {
+  const linear: LightModelSpec[] = [];
+  const hidden: LightModelSpec[] = [];
+  for (const latent of LATENT_CHOICES.filter((k) => k < width)) {
+    for (const precision of ['int8', 'float16'] as const) {
+      linear.push({ latent, hidden: [], precision });
+      if (2 * latent < width) hidden.push({ latent, hidden: [2 * latent], precision });
+    }
+  }
+  const bySize = (a: LightModelSpec, b: LightModelSpec) => decoderSizeOf(width, a) - decoderSizeOf(width, b);
+  return [...linear.sort(bySize), ...hidden.sort(bySize)];
+}
+
+export function denseArchitecture(width: number, spec: Pick<LightModelSpec, 'latent' | 'hidden'>): DenseArchitecture {
+  return { type: 'dense', inputSize: width, hidden: [...spec.hidden], latent: spec.latent, activation: 'leaky_relu', leakyAlpha: LEAKY_ALPHA };
+}
+
+/** Exact raw bytes of the decoder blob for a spec (before entropy coding). */
+export function decoderSizeOf(width: number, spec: LightModelSpec): number {
+  const plan = layerPlan(denseArchitecture(width, spec));
+  const shapes: WeightTensor[] = [];
+  for (const layer of plan.decoder) {
+    if (layer.op !== 'dense') continue;
+    // Values do not matter for the size except that they are finite (zeros are).
+    shapes.push({ name: `${layer.name}.kernel`, shape: [layer.inputs, layer.outputs], values: new Float32Array(layer.inputs * layer.outputs) });
+    shapes.push({ name: `${layer.name}.bias`, shape: [layer.outputs], values: new Float32Array(layer.outputs) });
+  }
+  return weightsByteSize(shapes, spec.precision);
+}
+
+function trainable(ds: Dataset): boolean {
+  const { count, width } = sampleLayout(ds);
+  if (count < 2 || width < 3) return false;
+  for (const v of ds.values) if (!Number.isFinite(v)) return false;
+  return true;
+}
+
+async function autoencoderCandidates(search: Search): Promise<void> {
+  const { ds } = search;
+  const { width, count } = sampleLayout(ds);
+  await initBackend(search.opts.backend ?? 'auto'); // the encoders run on tfjs
+  const trained = new Map<string, { encoder: WeightTensor[]; decoder: WeightTensor[]; normalisation: Normalisation; seconds: number }>();
+  for (const spec of lightModelSpecs(width)) {
+    const best = search.best();
+    const lowerBound = Math.floor(decoderSizeOf(width, spec) * DECODER_SHRINK_BOUND + count * spec.latent * 2 * LATENT_SHRINK_BOUND);
+    if (best && search.objective === 'total' && lowerBound >= best.point.totalBytes) {
+      search.log(`search: skipping ${describeSpec(width, spec)}: its decoder and latents (≥ ${lowerBound} bytes) exceed the best total, ${best.point.totalBytes} bytes`);
+      continue;
+    }
+    if (search.remaining() < 3) {
+      search.log('search: time budget spent; no more autoencoder candidates');
+      return;
+    }
+    const key = `${spec.latent}/${spec.hidden.join(',')}`;
+    let weights = trained.get(key);
+    if (!weights) {
+      search.progress(`${spec.hidden.length === 0 ? 'fitting' : 'training'} ${describeSpec(width, spec)}`);
+      weights = spec.hidden.length === 0
+        ? fitLinear(ds, spec, search.opts.seed)
+        : await trainLight(ds, spec, search.opts, Math.min(20, Math.max(2, search.remaining() / 3)), search.ctx.hooks);
+      trained.set(key, weights);
+    }
+    const model = await quantiseAndRefine(ds, spec, weights, Math.max(1, Math.min(10, search.remaining() / 6)));
+    await modelCandidates(search, spec, model);
+  }
+}
+
+function describeSpec(width: number, spec: LightModelSpec): string {
+  return `ae ${[width, ...spec.hidden, spec.latent].join('-')} ${spec.precision}`;
+}
+
+async function modelCandidates(search: Search, spec: LightModelSpec, model: LightModel): Promise<void> {
+  const { count } = sampleLayout(search.ds);
+  const label = `ae ${[...spec.hidden, spec.latent].join('-')} ${spec.precision}`;
+  const header = {
+    model: { architecture: model.architecture, normalisation: model.normalisation, decoder: { precision: spec.precision } },
+    latents: { count, size: model.architecture.latent, precision: 'float16' },
+  };
+  const sections: CandidatePayload['sections'] = [
+    { name: 'latents', data: model.latentBytes, coding: 'zstd', shuffle: 2 },
+    { name: 'decoder', data: model.decoderBytes, coding: 'zstd' },
+  ];
+  // The plain autoencoder: no bound, so it can only serve a PSNR target.
+  const plain = await search.add(label, 'autoencoder', { header: { mode: 'autoencoder', ...header }, sections, reconstruction: model.reconstruction }, !search.bound);
+  const best = search.best();
+  if (search.remaining() <= 0) return;
+  if (best && search.objective === 'total' && search.score(plain) >= search.score(best.point)) {
+    search.log(`search: ${label} +eb skipped: latents and decoder alone exceed the best total, ${best.point.totalBytes} bytes`);
+    return;
+  }
+  await errorBoundedCandidates(search, { values: model.reconstruction, header, sections, label }, `${label} +eb`);
+}
+
+const TRAIN_EPOCHS = 3000;
+
+type LightWeights = { encoder: WeightTensor[]; decoder: WeightTensor[]; normalisation: Normalisation; seconds: number };
+
+/** The linear autoencoder straight from the principal components: optimal for MSE, no training. */
+export function fitLinear(ds: Dataset, spec: Pick<LightModelSpec, 'latent'>, seed = 42): LightWeights {
+  const started = performance.now();
+  const { count, width } = sampleLayout(ds);
+  const normalisation = fitMinMax(ds);
+  const samples = normalise(ds.values, width, normalisation);
+  const weights = linearAutoencoderWeights(principalComponents(samples, count, width, spec.latent, seed));
+  return { ...weights, normalisation, seconds: (performance.now() - started) / 1000 };
+}
+
+export async function trainLight(ds: Dataset, spec: LightModelSpec, opts: SearchOptions, seconds: number, hooks?: Hooks): Promise<LightWeights> {
+  await initBackend(opts.backend ?? 'auto');
+  const { count, width } = sampleLayout(ds);
+  const normalisation = fitMinMax(ds);
+  const samples = normalise(ds.values, width, normalisation);
+  const architecture = denseArchitecture(width, spec);
+  const result = await trainAutoencoder(samples, count, architecture, {
+    epochs: TRAIN_EPOCHS,
+    batchSize: Math.min(count, 256),
+    learningRate: 3e-3,
+    seed: opts.seed ?? 42,
+    validationSplit: 0,
+    earlyStopping: { patience: 200, minDelta: 0 },
+    reduceLrOnPlateau: { factor: 0.5, patience: 50, minLr: 1e-5 },
+    timeLimitSeconds: seconds,
+  }, { signal: hooks?.signal });
+  return { encoder: result.encoder, decoder: result.decoder, normalisation, seconds: result.history.seconds };
+}
+
+/**
+ * Quantises the decoder, then fine-tunes for it: the latents are stored, not computed at decode time, so
+ * they are refitted to the quantised decoder (least squares for a linear decoder; otherwise Adam on the
+ * latents with the decoder frozen). `refineSteps` 0 keeps the encoder's latents.
+ */
+export async function quantiseAndRefine(
+  ds: Dataset, spec: LightModelSpec, weights: LightWeights, refineSeconds: number, refineSteps = 300,
+): Promise<LightModel> {
+  const { count, width } = sampleLayout(ds);
+  const architecture = denseArchitecture(width, spec);
+  const samples = normalise(ds.values, width, weights.normalisation);
+  const decoderBytes = encodeWeights(weights.decoder, spec.precision);
+  const decoder = decodeWeights(decoderBytes);
+  let latents = encodeSamples(architecture, weights.encoder, samples, count);
+  if (refineSteps > 0) {
+    latents = spec.hidden.length === 0
+      ? refitLinearLatents(decoder, samples, count)
+      : refineLatents(architecture, decoder, samples, latents, count, refineSteps, refineSeconds);
+  }
+  const latentBytes = packFloats(latents, 'float16');
+  const stored = unpackFloats(latentBytes, 'float16', latents.length);
+  const reconstruction = denormalise(decodeLatents(architecture, decoder, stored, count), width, weights.normalisation);
+  return { architecture, normalisation: weights.normalisation, decoderBytes, latentBytes, reconstruction, trainSeconds: weights.seconds };
+}
+
+/** Minimises the reconstruction MSE over the latents with the decoder fixed. Keeps the best latents seen. */
+export function refineLatents(
+  architecture: DenseArchitecture, decoder: WeightTensor[], samples: Float32Array, latents: Float32Array,
+  count: number, steps: number, seconds: number,
+): Float32Array {
+  const plan = layerPlan(architecture);
+  const started = performance.now();
+  const params = decoder.map((w) => tf.tensor(w.values, w.shape, 'float32'));
+  const target = tf.tensor2d(samples, [count, plan.sampleSize]);
+  const z = tf.variable(tf.tensor2d(latents, [count, plan.latent]));
+  const optimizer = tf.train.adam(latentStepSize(latents));
+  const lossOf = (codes: tf.Tensor) =>
+    tf.mean(tf.squaredDifference(flattenOutput(plan, runLayers(plan.decoder, params, codes, plan.leakyAlpha)), target)) as tf.Scalar;
+  const lossValue = (codes: tf.Tensor) => {
+    const loss = tf.tidy(() => lossOf(codes));
+    const value = loss.dataSync()[0];
+    loss.dispose();
+    return value;
+  };
+  try {
+    const initialLoss = lossValue(z);
+    for (let step = 0; step < steps && (performance.now() - started) / 1000 < seconds; step++) {
+      optimizer.minimize(() => lossOf(z), false, [z]);
+    }
+    return lossValue(z) < initialLoss ? Float32Array.from(z.dataSync() as Float32Array) : latents;
+  } finally {
+    z.dispose();
+    target.dispose();
+    optimizer.dispose();
+    for (const p of params) p.dispose();
+  }
+}
+
+/** Adam moves each latent by about its step size per step: a small fraction of the latents' spread. */
+function latentStepSize(latents: Float32Array): number {
+  let sum = 0;
+  let sumSquares = 0;
+  for (const v of latents) {
+    sum += v;
+    sumSquares += v * v;
+  }
+  const n = Math.max(1, latents.length);
+  const spread = Math.sqrt(Math.max(0, sumSquares / n - (sum / n) ** 2));
+  return Math.max(1e-4, 0.01 * spread);
+}
+
+/** Checks a decoded array against the search's bound (used to verify the written file). */
+export function verifySearchBound(original: Float64Array, decoded: Float64Array, errorBound: string, shape: number[], kind: 'table' | 'frames'): ReturnType<typeof verifyBound> {
+  return verifyBound(original, decoded, parseErrorBound(errorBound), shape, kind === 'table' && shape.length === 2);
+}

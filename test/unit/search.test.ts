@@ -1,0 +1,177 @@
+// The search for the smallest total (decoder counted) meeting a PSNR target or an error bound.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import seedrandom from 'seedrandom';
+import { compress, decompress, buildReport } from '../../src/kernel/pipeline';
+import { decodeContainer } from '../../src/kernel/codec/container';
+import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
+import { simulateFlowPastObstacle } from '../../src/kernel/demo/flow';
+import { verifyBound } from '../../src/kernel/eb/bound';
+import { computeErrors } from '../../src/kernel/metrics';
+import { BalerError } from '../../src/kernel/errors';
+import { parseQualityTarget, readSearchPoints, lightModelSpecs, decoderSizeOf, type SearchPoint } from '../../src/kernel/search';
+import { principalComponents, linearAutoencoderWeights, refitLinearLatents } from '../../src/kernel/linear-ae';
+import { encodeWeights, decodeWeights } from '../../src/kernel/codec/weights';
+import type { Dataset } from '../../src/kernel/types';
+
+const repo = path.resolve(__dirname, '..', '..');
+
+async function recordedPoints(file: string): Promise<SearchPoint[]> {
+  const container = await decodeContainer(fs.readFileSync(file), file);
+  const points = readSearchPoints(container.sections);
+  assert.ok(points && points.length > 0, 'the file records the points the search tried');
+  return points;
+}
+
+function smallestMeeting(points: SearchPoint[]): SearchPoint {
+  const meeting = points.filter((p) => p.meetsTarget);
+  assert.ok(meeting.length > 0, 'some point meets the target');
+  return meeting.reduce((a, b) => (b.totalBytes < a.totalBytes ? b : a));
+}
+
+/** rows × cols: every row a random mix of two smooth column profiles plus a little noise (rank 2 + noise). */
+function lowRankTable(rows: number, cols: number): Dataset {
+  const random = seedrandom('baler-search-table');
+  const values = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const a = random() * 2 - 1;
+    const b = random() * 2 - 1;
+    for (let c = 0; c < cols; c++) {
+      const x = c / cols;
+      values[r * cols + c] = a * Math.sin(2 * Math.PI * x) + b * Math.cos(3 * Math.PI * x) + 1e-3 * (random() - 0.5);
+    }
+  }
+  return { kind: 'table', shape: [rows, cols], dtype: 'float64', names: [], values };
+}
+
+describe('search: smallest total meeting a target', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let flowFile: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-search-'));
+    flowFile = path.join(dir, 'flow.npy');
+    writeDataset(flowFile, simulateFlowPastObstacle({ frames: 12 }), {});
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('parses psnr targets and rejects anything else with a clear error', () => {
+    assert.deepEqual(parseQualityTarget('psnr:40'), { kind: 'psnr', value: 40 });
+    assert.deepEqual(parseQualityTarget(' PSNR : 38.5 '), { kind: 'psnr', value: 38.5 });
+    for (const bad of ['psnr:', 'psnr:-3', 'psnr:abc', 'ssim:0.9', '40']) {
+      assert.throws(() => parseQualityTarget(bad, 'x.npy'), (e: unknown) => e instanceof BalerError && /psnr:DB/.test(e.message) && e.file === 'x.npy');
+    }
+  });
+
+  it('meets a PSNR target with the smallest total it tried, records the points, and the file round-trips', async () => {
+    const output = path.join(dir, 'flow.baler');
+    const { info } = await compress(flowFile, { output, target: 'psnr:40', timeLimitSeconds: 20 });
+    const original = readDataset(flowFile);
+    assert.ok(info.errors.psnr >= 40, `PSNR ${info.errors.psnr} misses the target`);
+    assert.equal(info.search?.target, 'psnr:40');
+    assert.equal(info.sizes.total, fs.statSync(output).size);
+
+    const points = await recordedPoints(output);
+    assert.equal(info.search?.pointsTried, points.length);
+    const chosen = smallestMeeting(points);
+    // The file adds only the search record to the chosen point's total.
+    assert.ok(info.sizes.total >= chosen.totalBytes && info.sizes.total - chosen.totalBytes < 400, `file ${info.sizes.total} vs point ${chosen.totalBytes}`);
+    assert.ok(points.some((p) => !p.meetsTarget || p.totalBytes > chosen.totalBytes), 'the search compared several points');
+
+    const restoredFile = path.join(dir, 'flow.out.npy');
+    await decompress(output, { output: restoredFile });
+    const measured = computeErrors(original.values, readDataset(restoredFile).values);
+    assert.ok(Math.abs(measured.psnr - info.errors.psnr) < 1e-6, `reported ${info.errors.psnr}, measured ${measured.psnr}`);
+    assert.ok(measured.psnr >= 40 - 1e-6, "float32 output: rounding moves PSNR by less than 1e-6 dB");
+
+    const report = await buildReport(output, flowFile);
+    assert.equal(report.tradeoff?.length, points.length, 'the report gets the trade-off points');
+  });
+
+  it('with a bound and --objective total, an autoencoder prediction wins where it earns its keep; the bound holds', async () => {
+    const table = lowRankTable(1500, 48);
+    const input = path.join(dir, 'table.npy');
+    writeDataset(input, table, {});
+    const output = path.join(dir, 'table.baler');
+    const { info } = await compress(input, { output, errorBound: 'rel:1e-3', objective: 'total', timeLimitSeconds: 6 });
+    const points = await recordedPoints(output);
+    const chosen = smallestMeeting(points);
+    assert.equal(chosen.family, 'ae+residuals', `a rank-2 table should favour the autoencoder: ${JSON.stringify(points.map((p) => [p.label, p.totalBytes]))}`);
+    const plain = points.find((p) => p.family === 'error-bounded');
+    assert.ok(plain && plain.totalBytes > chosen.totalBytes, 'the error-bounded coder alone was tried and lost');
+    assert.ok(info.sizes.decoder > 0 && info.sizes.latents > 0, 'the decoder and latents are in the file and counted');
+
+    const restoredFile = path.join(dir, 'table.out.npy');
+    await decompress(output, { output: restoredFile });
+    const check = verifyBound(table.values, readDataset(restoredFile).values, { kind: 'rel', value: 1e-3 }, table.shape, true);
+    assert.ok(check.ok, `bound broken at ${check.firstViolation}`);
+  });
+
+  it('rejects a target together with a bound, and --objective without either', async () => {
+    await assert.rejects(compress(flowFile, { output: path.join(dir, 'x.baler'), target: 'psnr:40', errorBound: 'rel:1e-3' }), /either --target or --error-bound/);
+    await assert.rejects(compress(flowFile, { output: path.join(dir, 'x.baler'), objective: 'total' }), /--objective needs/);
+    assert.ok(!fs.existsSync(path.join(dir, 'x.baler')));
+  });
+
+  it('the CLI takes --target and the decompressed data keeps the PSNR it reported', () => {
+    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    const run = (args: string[]) => spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), ...args], { cwd: dir, encoding: 'utf8' });
+    const c = run(['compress', 'flow.npy', '-o', 'cli.baler', '--target', 'psnr:35', '--no-search-autoencoders', '--json']);
+    assert.equal(c.status, 0, c.stderr);
+    const info = JSON.parse(c.stdout);
+    assert.ok(info.errors.psnr >= 35);
+    assert.equal(run(['decompress', 'cli.baler', '-o', 'cli.npy']).status, 0);
+    const measured = computeErrors(readDataset(flowFile).values, readDataset(path.join(dir, 'cli.npy')).values);
+    assert.ok(Math.abs(measured.psnr - info.errors.psnr) < 1e-6, `reported ${info.errors.psnr}, measured ${measured.psnr}`);
+    const bad = run(['compress', 'flow.npy', '-o', 'bad.baler', '--target', 'psnr:loud']);
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr.trim(), /^baler: .*flow\.npy.*psnr:DB/);
+  });
+});
+
+describe('search: light decoders', () => {
+  it('lists linear decoders first, each group cheapest first, with exact raw sizes', () => {
+    const specs = lightModelSpecs(2500);
+    const linear = specs.filter((s) => s.hidden.length === 0);
+    assert.deepEqual(specs.slice(0, linear.length), linear);
+    const sizes = linear.map((s) => decoderSizeOf(2500, s));
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => a - b));
+    const weights = linearAutoencoderWeights(principalComponents(new Float32Array(10 * 2500), 10, 2500, 2));
+    assert.equal(encodeWeights(weights.decoder, 'int8').length, decoderSizeOf(2500, { latent: 2, hidden: [], precision: 'int8' }));
+  });
+
+  it('the linear autoencoder reproduces rank-2 data, and refitted latents absorb the decoder quantisation', () => {
+    const { values, shape } = lowRankTable(200, 48);
+    const [count, width] = shape;
+    const samples = Float32Array.from(values);
+    const weights = linearAutoencoderWeights(principalComponents(samples, count, width, 2));
+    const quantised = decodeWeights(encodeWeights(weights.decoder, 'int8'));
+    const mse = (latents: Float32Array) => {
+      const [kernel, bias] = quantised;
+      let sum = 0;
+      for (let s = 0; s < count; s++)
+        for (let j = 0; j < width; j++) {
+          let y = bias.values[j];
+          for (let a = 0; a < 2; a++) y += latents[s * 2 + a] * kernel.values[a * width + j];
+          sum += (y - samples[s * width + j]) ** 2;
+        }
+      return sum / (count * width);
+    };
+    const encoderLatents = new Float32Array(count * 2);
+    const [ek, eb] = weights.encoder;
+    for (let s = 0; s < count; s++)
+      for (let a = 0; a < 2; a++) {
+        let z = eb.values[a];
+        for (let j = 0; j < width; j++) z += samples[s * width + j] * ek.values[j * 2 + a];
+        encoderLatents[s * 2 + a] = z;
+      }
+    const refitted = refitLinearLatents(quantised, samples, count);
+    assert.ok(mse(refitted) <= mse(encoderLatents), `refit ${mse(refitted)} vs encoder ${mse(encoderLatents)}`);
+    assert.ok(Math.sqrt(mse(refitted)) < 2e-3, `rank-2 data + 1e-3 noise: RMSE ${Math.sqrt(mse(refitted))}`);
+  });
+});
