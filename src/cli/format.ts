@@ -33,6 +33,9 @@ export function formatInfo(info: FileInfo): string {
     `  data        ${info.kind} ${info.shape.join(' × ')} ${info.dtype}${info.names.length ? ` (${info.names.length} named columns)` : ''}`,
     `  mode        ${info.mode}${info.errorBound ? ` (bound ${info.errorBound})` : ''}${info.architecture ? `, ${describe(info)}` : ''}`,
     `  format      .baler v${info.formatVersion}, ${info.createdBy}`,
+    ...(info.search
+      ? [`  search      smallest ${info.search.objective} meeting ${info.search.target}: ${info.search.pointsTried} points tried in ${info.search.seconds.toFixed(1)} s`]
+      : []),
     '',
     table([
       ['size', 'bytes', ''],
