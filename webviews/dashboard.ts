@@ -9,6 +9,7 @@ declare function acquireVsCodeApi(): { postMessage(m: DashboardOutbound): void; 
 const vscode = acquireVsCodeApi();
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 let report: ReportData | undefined;
+let livePoints = 0;
 
 function cssVar(name: string, fallback: string): string {
   return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
@@ -64,6 +65,7 @@ function lossLayout(title: string, epochs: number): object {
 async function trainStart(title: string, epochs: number): Promise<void> {
   const live = $('live');
   live.replaceChildren();
+  livePoints = 0;
   const div = document.createElement('div');
   div.id = 'live-loss';
   div.className = 'plot';
@@ -81,6 +83,8 @@ function trainProgress(points: LossPoint[], epochs: number, eta: number): void {
   if (!div || points.length === 0) return;
   const val = points.filter((p) => p.valLoss !== undefined);
   plotly().extendTraces(div, { x: [points.map((p) => p.epoch), val.map((p) => p.epoch)], y: [points.map((p) => p.loss), val.map((p) => p.valLoss)] }, [0, 1]);
+  livePoints += points.length;
+  vscode.postMessage({ type: 'liveLoss', points: livePoints });
   const last = points[points.length - 1];
   if (epochs > 0) $('status').textContent = `epoch ${last.epoch}/${epochs} · loss ${fmt(last.loss)} · ETA ${Math.round(eta)} s`;
 }

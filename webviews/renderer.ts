@@ -12,6 +12,12 @@ interface RendererContext {
   postMessage?(message: unknown): void;
 }
 
+function fmt(v: number | string): string {
+  const n = Number(v);
+  if (!Number.isFinite(n)) return String(v);
+  return Math.abs(n) >= 1e5 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential(2) : String(Number(n.toPrecision(4)));
+}
+
 let plotlyLoading: Promise<void> | undefined;
 
 function loadPlotly(): Promise<void> {
@@ -46,7 +52,7 @@ export function activate(_ctx: RendererContext) {
       heading.textContent = `Baler report: ${title}`;
       const summary = document.createElement('div');
       summary.className = 'baler-summary';
-      summary.textContent = `total ratio ${data.summary.ratios.total}× (decoder counted) · latents only ${data.summary.ratios.latentOnly}× · PSNR ${data.errors.psnr} dB`;
+      summary.textContent = `total ratio ${fmt(data.summary.ratios.total)}× (decoder counted) · latents only ${fmt(data.summary.ratios.latentOnly)}× · PSNR ${fmt(data.errors.psnr)} dB`;
       const plots = document.createElement('div');
       root.append(style, heading, summary, plots);
       element.appendChild(root);

@@ -25,6 +25,8 @@ export class DashboardPanel implements vscode.Disposable {
   readonly onDidRender = this.renderedEmitter.event;
   lastRendered: RenderedState | undefined;
   lastError: string | undefined;
+  /** Loss points the live curve has drawn in the current training run. */
+  livePoints = 0;
   private pendingPoints: LossPoint[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
 
@@ -66,6 +68,7 @@ export class DashboardPanel implements vscode.Disposable {
 
   trainStart(title: string, epochs: number): void {
     this.pendingPoints = [];
+    this.livePoints = 0;
     this.post({ type: 'trainStart', title, epochs });
   }
 
@@ -114,6 +117,9 @@ export class DashboardPanel implements vscode.Disposable {
       case 'rendered':
         this.lastRendered = { plots: message.plots, titles: message.titles };
         this.renderedEmitter.fire(this.lastRendered);
+        break;
+      case 'liveLoss':
+        this.livePoints = message.points;
         break;
       case 'renderError':
         this.lastError = message.message;

@@ -18,6 +18,7 @@ export type DashboardInbound =
 export type DashboardOutbound =
   | { type: 'ready' }
   | { type: 'rendered'; plots: number; titles: string[] }
+  | { type: 'liveLoss'; points: number }
   | { type: 'renderError'; message: string };
 
 export interface ViewerSection {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Progress } from '../kernel/api';
 import type { CellOutput } from '../kernel/protocol';
-import { progressMessage } from './format';
+import { fmtNumber, progressMessage } from './format';
 import { KernelClient, KernelError } from './kernelClient';
 import { REPORT_MIME } from './messages';
 import { withTradeoff } from './tradeoff';
@@ -19,6 +19,8 @@ export class BalerNotebookController implements vscode.Disposable {
   private executionOrder = 0;
   private readonly running = new Map<string, AbortController>();
 
+  private readonly subscriptions: vscode.Disposable[] = [];
+
   constructor(private readonly kernel: () => KernelClient, private readonly log: (line: string) => void) {
     this.controllers = NOTEBOOK_TYPES.map((type) => {
       const c = vscode.notebooks.createNotebookController(CONTROLLER_ID, type, 'Baler');
@@ -29,6 +31,16 @@ export class BalerNotebookController implements vscode.Disposable {
       c.interruptHandler = (notebook) => this.interrupt(notebook);
       return c;
     });
+    // Notebooks saved with the Baler kernelspec open with this controller preferred.
+    for (const nb of vscode.workspace.notebookDocuments) this.preferIfBaler(nb);
+    this.subscriptions.push(vscode.workspace.onDidOpenNotebookDocument((nb) => this.preferIfBaler(nb)));
+  }
+
+  private preferIfBaler(notebook: vscode.NotebookDocument): void {
+    if (!isBalerNotebook(notebook)) return;
+    for (const c of this.controllers) {
+      if (c.notebookType === notebook.notebookType) c.updateNotebookAffinity(notebook, vscode.NotebookControllerAffinity.Preferred);
+    }
   }
 
   private async executeAll(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, controller: vscode.NotebookController): Promise<void> {
@@ -83,9 +95,19 @@ export class BalerNotebookController implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const d of this.subscriptions.splice(0)) d.dispose();
     for (const c of this.controllers) c.dispose();
   }
 }
+
+/** The ipynb serializer keeps the file's metadata under `metadata` (older versions: `custom.metadata`). */
+export function isBalerNotebook(notebook: vscode.NotebookDocument): boolean {
+  const m = notebook.metadata as { metadata?: NbMeta; custom?: { metadata?: NbMeta } } & NbMeta;
+  const spec = m.metadata?.kernelspec ?? m.custom?.metadata?.kernelspec ?? m.kernelspec;
+  return spec?.name === 'baler';
+}
+
+interface NbMeta { kernelspec?: { name?: string } }
 
 function notebookFolder(notebook: vscode.NotebookDocument): string {
   if (notebook.uri.scheme === 'file') return path.dirname(notebook.uri.fsPath);
@@ -175,7 +197,7 @@ function reportText(title: string, data: ReportData): string {
   const s = data.summary;
   return [
     `Baler report: ${title}`,
-    `total ${s.sizes.total} B of ${s.sizes.originalFile} B: ratio ${s.ratios.total}× (decoder counted), ${s.ratios.latentOnly}× latents only`,
-    `PSNR ${data.errors.psnr} dB, max abs error ${data.errors.maxAbsError}`,
+    `total ${s.sizes.total} B of ${s.sizes.originalFile} B: ratio ${fmtNumber(Number(s.ratios.total))}× (decoder counted), ${fmtNumber(Number(s.ratios.latentOnly))}× latents only`,
+    `PSNR ${fmtNumber(Number(data.errors.psnr))} dB, max abs error ${fmtNumber(Number(data.errors.maxAbsError))}`,
   ].join('\n');
 }

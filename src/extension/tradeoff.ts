@@ -3,8 +3,8 @@
 // several files share one decoder (its bytes divided among them). The measured point is the file itself.
 import type { ReportData, ReportTradeoffPoint } from '../kernel/report/data';
 
-const SHARING = [2, 4, 8, 16, 64];
-const PRECISIONS: [string, number][] = [['float16 decoder (estimate)', 0.5], ['int8 decoder (estimate)', 0.25]];
+const SHARING = [8, 32, 128];
+const PRECISIONS: [string, number][] = [['float16 decoder (est.)', 0.5], ['int8 decoder (est.)', 0.25]];
 
 export function withTradeoff(data: ReportData): ReportData {
   if (data.tradeoff && data.tradeoff.length > 0) return data;

@@ -148,6 +148,14 @@ export function infoTable(info: FileInfo, title = path.basename(info.file)): Cel
   return { kind: 'table', title, columns: ['figure', 'value'], rows };
 }
 
+/** A value built as a CellOutput on purpose, e.g. display({ kind: 'table', columns, rows }). */
+function isCellOutput(v: object): v is CellOutput {
+  const o = v as Record<string, unknown>;
+  return (o.kind === 'text' && typeof o.text === 'string')
+    || (o.kind === 'table' && Array.isArray(o.columns) && Array.isArray(o.rows))
+    || (o.kind === 'json' && 'value' in o);
+}
+
 export function toCellOutput(value: unknown): CellOutput {
   if (typeof value === 'string') return { kind: 'text', text: value };
   if (typeof value === 'object' && value !== null) {
@@ -155,10 +163,10 @@ export function toCellOutput(value: unknown): CellOutput {
       const r = value as ReportOutput;
       return { kind: 'report', title: r.title, data: r.data };
     }
-    if ('kind' in value && ['text', 'table', 'report', 'json'].includes((value as CellOutput).kind)) return value as CellOutput;
     if (isFileInfo(value)) return infoTable(value);
     const withInfo = value as { output?: string; info?: unknown };
     if (typeof withInfo.output === 'string' && isFileInfo(withInfo.info)) return infoTable(withInfo.info, path.basename(withInfo.output));
+    if (isCellOutput(value)) return value;
   }
   return { kind: 'json', value };
 }

@@ -12,6 +12,9 @@ function log(line: string): void {
 function loadTestFiles(): void {
   require('./activation.test');
   require('./kernel.test');
+  require('./commands.test');
+  require('./editor.test');
+  require('./notebook.test');
 }
 
 export function run(): Promise<void> {

@@ -1,5 +1,4 @@
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import { activateExtension } from './helpers';
 
 describe('kernel process', () => {
@@ -20,15 +19,16 @@ describe('kernel process', () => {
     assert.ok(Date.now() - started < 5_000, 'cancel is prompt');
   });
 
-  it('Baler: Cancel command cancels running commands', async () => {
+  it('reports engine errors as one line naming the file, without crashing the process', async () => {
     const api = await activateExtension();
-    const busy = api.kernel().call('sleep', { ms: 30_000 }, { signal: (() => { const a = new AbortController(); setTimeout(() => a.abort(), 10_000); return a.signal; })() });
-    // A command-level operation is what Cancel targets: start one through the commands object.
-    const abortAll = api.kernel().cancelAll();
-    assert.ok(abortAll >= 1);
-    await assert.rejects(busy, (err: Error & { cancelled?: boolean }) => err.cancelled === true);
-    const cancelled = await vscode.commands.executeCommand<number>('baler.cancel');
-    assert.equal(typeof cancelled, 'number');
+    const pid = api.kernel().pid;
+    await assert.rejects(api.kernel().call('inspect', { file: '/nonexistent/x.baler' }), (err: Error & { crashed?: boolean }) => {
+      assert.match(err.message, /x\.baler/);
+      assert.equal(err.message.includes('\n'), false);
+      assert.equal(err.crashed, false);
+      return true;
+    });
+    assert.equal(api.kernel().pid, pid);
   });
 
   it('after a crash, fails pending calls with the reason and starts a new process next time', async () => {
