@@ -5,6 +5,7 @@ import { BalerError, CancelledError } from '../kernel/errors';
 import * as engine from '../kernel/pipeline';
 import { describeBackends } from '../kernel/model/backend';
 import type { CompressOptions } from '../kernel/api';
+import { trainingOptionsFrom } from '../kernel/cli-options';
 import { formatInfo } from './format';
 import { terminalHooks } from './progress';
 import { runDemo } from './demo';
@@ -18,12 +19,6 @@ process.on('SIGINT', () => {
 
 function hooks(quiet = false) {
   return terminalHooks(abort.signal, quiet);
-}
-
-function num(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new BalerError(`${name} must be a number (got '${value}')`);
-  return n;
 }
 
 const PREDICTORS = ['interpolation', 'lorenzo'];
@@ -46,7 +41,7 @@ function projectArgs(opts: { project?: string[] }): [string, string] | undefined
 
 const projectOption = () => new Option('--project <names...>', 'use the project workspaces/WORKSPACE/PROJECT');
 
-function trainingOptions(cmd: Command): Command {
+function withTrainingOptions(cmd: Command): Command {
   return cmd
     .option('--ratio <n>', 'compression ratio that sets the latent size (values per sample / latent)')
     .option('--latent <n>', 'latent size per sample (overrides --ratio)')
@@ -58,21 +53,6 @@ function trainingOptions(cmd: Command): Command {
     .option('--target-psnr <db>', 'stop training once this PSNR (dB) is reached')
     .option('--time-limit <s>', 'stop training after this many seconds (with --target/--objective: the whole search; default 60)')
     .addOption(new Option('--backend <name>', 'compute backend').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']));
-}
-
-function collectTraining(o: Record<string, string | undefined>): Partial<CompressOptions> {
-  const out: Partial<CompressOptions> = {};
-  if (o.ratio) out.compressionRatio = num(o.ratio, '--ratio');
-  if (o.latent) out.latent = num(o.latent, '--latent');
-  if (o.model) out.modelType = o.model as 'dense' | 'conv';
-  if (o.epochs) out.epochs = num(o.epochs, '--epochs');
-  if (o.batchSize) out.batchSize = num(o.batchSize, '--batch-size');
-  if (o.lr) out.learningRate = num(o.lr, '--lr');
-  if (o.seed) out.seed = num(o.seed, '--seed');
-  if (o.targetPsnr) out.targetPsnr = num(o.targetPsnr, '--target-psnr');
-  if (o.timeLimit) out.timeLimitSeconds = num(o.timeLimit, '--time-limit');
-  if (o.backend) out.backend = o.backend as CompressOptions['backend'];
-  return out;
 }
 
 function printResult(info: Awaited<ReturnType<typeof engine.inspect>>, json: boolean): void {
@@ -107,7 +87,7 @@ export function buildProgram(): Command {
       console.log(`created ${path.relative(process.cwd(), config)}\nedit it, put your data in ${path.relative(process.cwd(), path.dirname(path.dirname(path.dirname(config))))}/data/, then: baler train --project ${ws} ${proj}`);
     });
 
-  trainingOptions(program.command('train')
+  withTrainingOptions(program.command('train')
     .description('train an autoencoder on a project (or a data file, saving a .balermodel)')
     .argument('[file]', 'data file (.npz, .npy, .csv)')
     .addOption(projectOption())
@@ -119,12 +99,12 @@ export function buildProgram(): Command {
       if (!file) throw new BalerError('give a data file or --project WORKSPACE PROJECT');
       const out = o.output ?? file.replace(/\.[^.]+$/, '') + '.balermodel';
       const h = hooks();
-      const modelFile = await engine.trainFile(file, out, { ...collectTraining(o), force: o.force }, h);
+      const modelFile = await engine.trainFile(file, out, { ...trainingOptionsFrom(o), force: o.force }, h);
       h.stop();
       console.log(`model written to ${modelFile}`);
     });
 
-  trainingOptions(program.command('compress')
+  withTrainingOptions(program.command('compress')
     .description('compress a data file (training a model unless --trained-model is given) into one .baler')
     .argument('[file]', 'data file (.npz, .npy, .csv)')
     .addOption(projectOption())
@@ -148,7 +128,7 @@ export function buildProgram(): Command {
       if (!file) throw new BalerError('give a data file or --project WORKSPACE PROJECT');
       const h = hooks(o.json);
       const result = await engine.compress(file, {
-        ...collectTraining(o),
+        ...trainingOptionsFrom(o),
         output: o.output, force: o.force, errorBound: o.errorBound, latentPrecision: o.latentPrecision,
         decoderPrecision: o.decoderPrecision, entropy: o.entropy, modelFile: o.modelFile, trainedModelPath: o.trainedModel,
         target: o.target, objective: o.objective, predictors: predictorList(o.predictor),

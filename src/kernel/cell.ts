@@ -3,6 +3,7 @@
 // that follows, e.g. `%baler compress flow.npz --ratio 50 --epochs 300`. The value of the last expression,
 // and anything passed to display(), becomes a rich output (tables for results, charts for reports).
 import * as path from 'node:path';
+import { trainingOptionsFrom } from './cli-options';
 import { Command, CommanderError, Option } from 'commander';
 import type { CompressOptions, CompressResult, DecompressOptions, DecompressResult, FileInfo, Hooks } from './api';
 import { BalerError } from './errors';
@@ -181,27 +182,6 @@ export function splitArgs(line: string): string[] {
   return args;
 }
 
-function num(value: string, name: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new BalerError(`${name} must be a number (got '${value}')`);
-  return n;
-}
-
-function trainingOptions(o: Record<string, string | undefined>): Partial<CompressOptions> {
-  const out: Partial<CompressOptions> = {};
-  if (o.ratio) out.compressionRatio = num(o.ratio, '--ratio');
-  if (o.latent) out.latent = num(o.latent, '--latent');
-  if (o.model) out.modelType = o.model as CompressOptions['modelType'];
-  if (o.epochs) out.epochs = num(o.epochs, '--epochs');
-  if (o.batchSize) out.batchSize = num(o.batchSize, '--batch-size');
-  if (o.lr) out.learningRate = num(o.lr, '--lr');
-  if (o.seed) out.seed = num(o.seed, '--seed');
-  if (o.targetPsnr) out.targetPsnr = num(o.targetPsnr, '--target-psnr');
-  if (o.timeLimit) out.timeLimitSeconds = num(o.timeLimit, '--time-limit');
-  if (o.backend) out.backend = o.backend as CompressOptions['backend'];
-  return out;
-}
-
 /** The subset of the CLI that makes sense in a cell, with the CLI's names and options. */
 function cellProgram(api: CellApi, setResult: (v: unknown) => void): Command {
   const program = new Command('%baler').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
@@ -212,7 +192,7 @@ function cellProgram(api: CellApi, setResult: (v: unknown) => void): Command {
     .option('-o, --output <file>').option('--force').option('--error-bound <bound>')
     .option('--latent-precision <p>').option('--entropy <coder>')
     .action(async (file: string, o) => setResult(await api.compress(file, {
-      ...trainingOptions(o), output: o.output, force: o.force, errorBound: o.errorBound,
+      ...trainingOptionsFrom(o), output: o.output, force: o.force, errorBound: o.errorBound,
       latentPrecision: o.latentPrecision, entropy: o.entropy,
     })));
   program.command('decompress').argument('<file>').option('-o, --output <file>').option('--force')

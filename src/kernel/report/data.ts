@@ -1,7 +1,7 @@
 // ReportData: everything the HTML report and the VS Code dashboard show about one compressed file, as plain
 // JSON (compact: histograms and downsampled frames, never the full data). Non-finite numbers are stored as
 // the strings 'Infinity', '-Infinity' and 'NaN' so the object survives JSON.stringify/parse unchanged.
-import type { FileInfo } from '../api';
+import type { FileInfo, SizeBreakdown } from '../api';
 import { BalerError } from '../errors';
 import { columnStatistics, computeErrors, sizeRatios, type Histogram } from '../metrics';
 import type { Architecture, Dataset, TrainHistory } from '../types';
@@ -33,17 +33,7 @@ export interface ReportSummary {
   latentPrecision?: string;
   entropy?: string;
   createdBy: string;
-  sizes: {
-    originalFile: number;
-    originalFloat32: number;
-    latents: number;
-    decoder: number;
-    residuals: number;
-    header: number;
-    total: number;
-    file: number;
-    decoderShared: boolean;
-  };
+  sizes: SizeBreakdown;
   /** Always both: the ratio the reference tool advertises (latents only) and the honest one (total). */
   ratios: {
     latentOnly: ReportNumber;
