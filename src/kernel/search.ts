@@ -16,7 +16,7 @@ import { sampleLayout } from './types';
 import { fitMinMax, normalise, denormalise } from './normalise';
 import { computeErrors } from './metrics';
 import { parseErrorBound, formatErrorBound, finiteRange, verifyBound, type ErrorBound } from './eb/bound';
-import { encodeErrorBounded, decodeErrorBounded } from './eb/codec';
+import { encodeErrorBounded } from './eb/codec';
 import { initBackend } from './model/backend';
 import { trainAutoencoder } from './model/train';
 import { encodeSamples, decodeLatents } from './model/infer';
@@ -332,13 +332,11 @@ async function errorBoundedPayload(
     predictors: search.opts.predictors && prediction ? [...search.opts.predictors, 'ae'] : search.opts.predictors,
     effort,
   });
-  const sections = new Map(encoded.sections.map((s) => [s.name, s.data]));
-  const reconstruction = await decodeErrorBounded(encoded.header, sections, prediction?.values);
   const text = formatErrorBound(bound);
   return {
     header: { mode: 'error-bounded', errorBound: text, eb: encoded.header, ...(prediction?.header ?? {}) },
     sections: [...(prediction?.sections ?? []), ...encoded.sections.map((s) => ({ name: s.name, data: s.data, coding: 'raw' as const }))],
-    reconstruction,
+    reconstruction: encoded.reconstruction, // what decodeErrorBounded returns for these sections
   };
 }
 
@@ -483,8 +481,11 @@ export interface LightModel {
 }
 
 const LATENT_CHOICES = [2, 4, 8, 16, 32];
-/** zstd shrinks quantised weights a little (measured 0.73–0.90): a lower bound of the stored decoder for pruning. */
-const DECODER_SHRINK_BOUND = 0.7;
+/**
+ * Lower bounds of stored / raw decoder bytes for pruning: zstd shrinks float16 weights a little (measured
+ * 0.73–0.90); integer weights of smooth fields are delta-coded and shrink far more (int8 0.30–0.33 on CFD).
+ */
+const DECODER_SHRINK_BOUND: Record<WeightPrecision, number> = { float32: 0.7, float16: 0.7, int8: 0.2, int16: 0.4 };
 /** Likewise for float16 latents (measured 0.9–1.0). */
 const LATENT_SHRINK_BOUND = 0.5;
 
@@ -536,7 +537,7 @@ async function autoencoderCandidates(search: Search): Promise<void> {
   const trained = new Map<string, { encoder: WeightTensor[]; decoder: WeightTensor[]; normalisation: Normalisation; seconds: number }>();
   for (const spec of lightModelSpecs(width)) {
     const best = search.best();
-    const lowerBound = Math.floor(decoderSizeOf(width, spec) * DECODER_SHRINK_BOUND + count * spec.latent * 2 * LATENT_SHRINK_BOUND);
+    const lowerBound = Math.floor(decoderSizeOf(width, spec) * DECODER_SHRINK_BOUND[spec.precision] + count * spec.latent * 2 * LATENT_SHRINK_BOUND);
     if (best && search.objective === 'total' && lowerBound >= best.point.totalBytes) {
       search.log(`search: skipping ${describeSpec(width, spec)}: its decoder and latents (≥ ${lowerBound} bytes) exceed the best total, ${best.point.totalBytes} bytes`);
       continue;

@@ -3,7 +3,7 @@ import seedrandom from 'seedrandom';
 import { BalerError } from '../../src/kernel/errors';
 import type { WeightTensor } from '../../src/kernel/types';
 import { fitsFloat16, packFloats, unpackFloats } from '../../src/kernel/codec/numbers';
-import { decodeWeights, encodeWeights, tensorEncoding, weightsByteSize } from '../../src/kernel/codec/weights';
+import { decodeWeights, encodeWeights, INT8_MIN_VECTOR, tensorEncoding, weightsByteSize } from '../../src/kernel/codec/weights';
 
 function randomTensor(name: string, shape: number[], spread: number, seed: string): WeightTensor {
   const rng = seedrandom(seed);
@@ -68,7 +68,7 @@ describe('codec: latent values and weights', () => {
     }));
   });
 
-  it('int8 weights stay within half a step of their channel (per-channel symmetric scale)', () => {
+  it('int8 weights of small layers stay within half a step of their channel (per-channel symmetric scale)', () => {
     const tensors = decoder();
     const back = decodeWeights(encodeWeights(tensors, 'int8'));
     for (const [k, t] of tensors.entries()) {
@@ -77,7 +77,8 @@ describe('codec: latent values and weights', () => {
       t.values.forEach((v, i) => (maxAbs[i % channels] = Math.max(maxAbs[i % channels], Math.abs(v))));
       t.values.forEach((v, i) => {
         const err = Math.abs(back[k].values[i] - v);
-        const step = t.shape.length >= 2 ? maxAbs[i % channels] / 127 : Math.abs(v) * 2 ** -10;
+        // The scale is max/127 rounded up to a float16 (at most one float16 ulp, 2^-10, above).
+        const step = t.shape.length >= 2 ? (maxAbs[i % channels] / 127) * (1 + 2 ** -10) : Math.abs(v) * 2 ** -10;
         assert.ok(err <= step / 2 + 1e-7 * maxAbs[i % channels], `${t.name}[${i}]: error ${err} > ${step / 2}`);
       });
     }
@@ -104,5 +105,115 @@ describe('codec: latent values and weights', () => {
     longer.set(bytes);
     assert.throws(() => decodeWeights(longer), /unexpected bytes/);
     assert.throws(() => encodeWeights([{ name: 'x', shape: [2, 2], values: new Float32Array(3) }], 'float32'), /3 values/);
+  });
+
+  it('a wide decoder (latent × field) keeps one float16 scale per row, delta-coded when smooth', () => {
+    const latent = 3;
+    const width = 2500;
+    const rowScale = [1, 0.02, 300];
+    const kernel = Float32Array.from({ length: latent * width }, (_, i) => rowScale[Math.floor(i / width)] * Math.sin((i % width) / 40 + Math.floor(i / width)));
+    const bias = Float32Array.from({ length: width }, (_, j) => 0.5 + 0.3 * Math.cos(j / 60));
+    const tensors: WeightTensor[] = [
+      { name: 'kernel', shape: [latent, width], values: kernel },
+      { name: 'bias', shape: [width], values: bias },
+    ];
+    const bytes = encodeWeights(tensors, 'int8');
+    const headers = 3 + (1 + 6 + 1 + 8 + 1) + (1 + 4 + 1 + 4 + 1);
+    const kernelFlags = bytes[headers];
+    // One byte a value, one flags byte (and a u16 grid width with GRID) and 2 bytes a scale per tensor:
+    // 3 row scales, 1 for the bias.
+    const gridBytes = (kernelFlags & 16 ? 2 : 0) + (bytes[headers + 1 + (kernelFlags & 16 ? 2 : 0) + 6 + latent * width] & 16 ? 2 : 0);
+    assert.equal(bytes.length, headers + (1 + 3 * 2 + latent * width) + (1 + 2 + width) + gridBytes);
+    assert.equal(bytes.length, weightsByteSize(tensors, 'int8'));
+    assert.equal(tensorEncoding(tensors[1], 'int8'), 'int8', `a bias of ${INT8_MIN_VECTOR}+ values is quantised`);
+    const back = decodeWeights(bytes);
+    for (let r = 0; r < latent; r++) {
+      const step = (rowScale[r] / 127) * (1 + 2 ** -10);
+      for (let j = 0; j < width; j++) {
+        const i = r * width + j;
+        assert.ok(Math.abs(back[0].values[i] - kernel[i]) <= step / 2 + 1e-7 * rowScale[r], `kernel[${i}]`);
+      }
+    }
+    bias.forEach((v, j) => assert.ok(Math.abs(back[1].values[j] - v) <= (0.8 / 127) * (1 + 2 ** -10) / 2 + 1e-7, `bias[${j}]`));
+    // Smooth rows are delta-coded (flags bit 3): the stored bytes are mostly small numbers.
+    assert.equal(kernelFlags & 8, 8);
+    assert.deepEqual(encodeWeights(tensors, 'int8'), bytes, 'encoding is deterministic');
+  });
+
+  it('noise is not delta-coded; tiny weights keep float32 scales', () => {
+    const rng = seedrandom('noise');
+    const noise: WeightTensor = { name: 'n', shape: [2, 1000], values: Float32Array.from({ length: 2000 }, () => rng() * 2 - 1) };
+    const tiny: WeightTensor = { name: 't', shape: [2, 1000], values: Float32Array.from({ length: 2000 }, () => (rng() * 2 - 1) * 1e-9) };
+    const bytes = encodeWeights([noise, tiny], 'int8');
+    const heads = 3 + 2 * (1 + 1 + 1 + 8 + 1);
+    assert.equal(bytes[heads] & 8, 0, 'noise: no delta');
+    const tinyAt = heads + 1 + 2 * 2 + 2000;
+    assert.equal(bytes[tinyAt] & 4, 4, 'tiny: float32 scales');
+    const back = decodeWeights(bytes);
+    for (const [k, t] of [noise, tiny].entries()) {
+      const maxAbs = Math.max(...t.values.map(Math.abs));
+      t.values.forEach((v, i) => assert.ok(Math.abs(back[k].values[i] - v) <= ((maxAbs / 127) * (1 + 2 ** -10)) / 2 + 1e-7 * maxAbs, `${t.name}[${i}]`));
+    }
+  });
+
+  it('still decodes the older int8 encoding (float32 scale per last-axis channel)', () => {
+    // u8 version 1, u16 count 1; name 'k', rank 2, dims 2 × 3, encoding 2; scales 0.5, 1, 2; q = [1, -2, 3, 127, 0, -127].
+    const older = new Uint8Array(3 + 1 + 1 + 1 + 8 + 1 + 12 + 6);
+    const view = new DataView(older.buffer);
+    let at = 0;
+    view.setUint8(at++, 1);
+    view.setUint16(at, 1, true);
+    at += 2;
+    view.setUint8(at++, 1);
+    older[at++] = 'k'.charCodeAt(0);
+    view.setUint8(at++, 2);
+    view.setUint32(at, 2, true);
+    view.setUint32(at + 4, 3, true);
+    at += 8;
+    view.setUint8(at++, 2);
+    [0.5, 1, 2].forEach((scale, c) => view.setFloat32(at + 4 * c, scale, true));
+    at += 12;
+    [1, -2, 3, 127, 0, -127].forEach((q, i) => view.setInt8(at + i, q));
+    const [k] = decodeWeights(older);
+    assert.deepEqual(k.shape, [2, 3]);
+    assert.deepEqual([...k.values], [0.5, -2, 6, 63.5, 0, -254]);
+  });
+
+  it('refuses unknown int8 flags with a BalerError', () => {
+    const bytes = encodeWeights([{ name: 'w', shape: [2, 300], values: new Float32Array(600).fill(0.25) }], 'int8');
+    const flagsAt = 3 + 1 + 1 + 1 + 8 + 1;
+    for (const flags of [3, 16, 255]) {
+      const bad = bytes.slice();
+      bad[flagsAt] = flags;
+      assert.throws(() => decodeWeights(bad, 'm.baler'), (e: unknown) => e instanceof BalerError && /flags|end too early|unexpected/.test(e.message), `flags ${flags}`);
+    }
+  });
+
+  it('codes smooth images by 2-D prediction on rows of the right width, and decodes them exactly', () => {
+    // Two 40 × 60 images flattened (as a decoder's basis over a 40 × 60 field is), plus a bias image.
+    const image = (k: number) => Float32Array.from({ length: 2400 }, (_, p) => Math.sin(Math.floor(p / 60) / 6 + k) * Math.cos((p % 60) / 9 - k));
+    const kernel = new Float32Array(4800);
+    kernel.set(image(0), 0);
+    kernel.set(image(1), 2400);
+    const tensors: WeightTensor[] = [
+      { name: 'kernel', shape: [2, 2400], values: kernel },
+      { name: 'bias', shape: [2400], values: image(2) },
+    ];
+    for (const precision of ['int8', 'int16'] as const) {
+      const bytes = encodeWeights(tensors, precision);
+      assert.equal(bytes.length, weightsByteSize(tensors, precision));
+      const headers = 3 + (1 + 6 + 1 + 8 + 1) + (1 + 4 + 1 + 4 + 1);
+      const view = new DataView(bytes.buffer, bytes.byteOffset);
+      assert.equal(bytes[headers] & (8 | 16), 8 | 16, `${precision}: 2-D prediction`);
+      assert.equal(view.getUint16(headers + 1, true), 60, `${precision}: the image width is found`);
+      const back = decodeWeights(bytes);
+      const levels = precision === 'int8' ? 127 : 32767;
+      tensors.forEach((t, k) => t.values.forEach((v, i) => {
+        assert.ok(Math.abs(back[k].values[i] - v) <= (1 / levels) * (1 + 2 ** -10) / 2 + 1e-7, `${precision} ${t.name}[${i}]`);
+      }));
+      const bad = bytes.slice();
+      new DataView(bad.buffer).setUint16(headers + 1, 7, true);
+      assert.throws(() => decodeWeights(bad), /grid width/);
+    }
   });
 });

@@ -62,7 +62,28 @@ async function roundTrip(c: Case, bound: ErrorBound, opts: EncodeOptions = {}): 
   const header = JSON.parse(JSON.stringify(encoded.header)) as Record<string, unknown>;
   const sections = new Map(encoded.sections.map((s) => [s.name, s.data.slice()]));
   const decoded = await decodeErrorBounded(header, sections, opts.prediction);
+  assertSameValues(encoded.reconstruction, decoded, 'the encoder\'s reconstruction is what the decoder returns');
   return { decoded, bytes: encoded.stats.totalBytes };
+}
+
+function assertSameValues(a: Float64Array, b: Float64Array, what: string): void {
+  assert.equal(a.length, b.length, what);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what}: value ${i} is ${a[i]} and ${b[i]}`);
+}
+
+/** Frames of a travelling wave over fixed fine detail, and a smooth model of the wave alone (as a small autoencoder gives). */
+function wavesWithModel(frames: number, height: number, width: number): { values: Float64Array; prediction: Float64Array; shape: number[] } {
+  const r = random(11);
+  const at = (t: number, y: number, x: number) => Math.sin(x / 5 - t / 3) * Math.cos(y / 7 + t / 11);
+  const values = new Float64Array(frames * height * width);
+  const prediction = new Float64Array(values.length);
+  for (let t = 0, i = 0; t < frames; t++)
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++, i++) {
+        values[i] = at(t, y, x) + 0.05 * Math.sin(x * 1.3 + y * 0.7) + 1e-4 * (r() - 0.5); // detail fixed in time
+        prediction[i] = at(t, y, x) + 0.01 * Math.sin(x / 3) * Math.cos(t); // smooth but not exact
+      }
+  return { values, prediction, shape: [frames, height, width] };
 }
 
 describe('eb: every value within the bound after encode → decode', () => {
@@ -196,5 +217,52 @@ describe('eb: format compatibility and configuration search', () => {
     assert.equal(encoded.stats.exactValues, 0);
     const decoded = await decodeErrorBounded(encoded.header, new Map(encoded.sections.map((s) => [s.name, s.data])));
     assert.ok(verifyBound(values, decoded, bound, [rows, 2], true).ok);
+  });
+});
+
+describe('eb: the temporal mode with a model prediction', () => {
+  const { values, prediction, shape } = wavesWithModel(24, 20, 24);
+
+  it('offers the model among the frame-by-frame predictors, keeps the bound and decodes to the encoder\'s values', async () => {
+    for (const bound of [{ kind: 'rel', value: 1e-2 }, { kind: 'rel', value: 1e-4 }, { kind: 'abs', value: 0 }] as ErrorBound[]) {
+      for (const effort of ['fast', 'best'] as const) {
+        const encoded = await encodeErrorBounded(values, shape, bound, { prediction, effort });
+        const sections = new Map(encoded.sections.map((s) => [s.name, s.data.slice()]));
+        const decoded = await decodeErrorBounded(JSON.parse(JSON.stringify(encoded.header)), sections, prediction);
+        assertSameValues(encoded.reconstruction, decoded, `${bound.kind}:${bound.value} ${effort}`);
+        assert.ok(verifyBound(values, decoded, bound).ok, `${bound.kind}:${bound.value} ${effort}`);
+      }
+    }
+  });
+
+  it('writes baler-eb/2 when the model predictors are used, and the model earns bytes over the coder alone', async () => {
+    const bound: ErrorBound = { kind: 'rel', value: 1e-3 };
+    const alone = await encodeErrorBounded(values, shape, bound, { effort: 'fast' });
+    const withModel = await encodeErrorBounded(values, shape, bound, { prediction, effort: 'fast' });
+    assert.equal(alone.header.format, 'baler-eb/1');
+    assert.equal(withModel.header.mode, 'temporal');
+    assert.equal(withModel.header.format, 'baler-eb/2');
+    const choices = withModel.stats.predictorChoices;
+    const modelBlocks = ['model', 'cubic-model', 'model-delta', 'cubic-model-delta'].reduce((n, p) => n + (choices[p] ?? 0), 0);
+    assert.ok(modelBlocks > 0, JSON.stringify(choices));
+    assert.ok(withModel.stats.totalBytes < alone.stats.totalBytes * 0.9, `${withModel.stats.totalBytes} vs ${alone.stats.totalBytes}`);
+  });
+
+  it('rejects a missing prediction and headers that misdeclare the model predictors', async () => {
+    const encoded = await encodeErrorBounded(values, shape, { kind: 'rel', value: 1e-3 }, { prediction, effort: 'fast' });
+    const sections = new Map(encoded.sections.map((s) => [s.name, s.data]));
+    await assert.rejects(decodeErrorBounded(encoded.header, sections), BalerError);
+    await assert.rejects(decodeErrorBounded(encoded.header, sections, prediction.subarray(1)), BalerError);
+    await assert.rejects(decodeErrorBounded({ ...encoded.header, format: 'baler-eb/1' }, sections, prediction), /bad predictors/);
+    await assert.rejects(decodeErrorBounded({ ...encoded.header, usesPrediction: false }, sections, prediction), /model reconstruction/);
+  });
+
+  it('a model prediction of pure noise costs little: the previous frame stays available', async () => {
+    const r = random(5);
+    const noise = build(values.length, () => r() * 4 - 2);
+    const bound: ErrorBound = { kind: 'rel', value: 1e-3 };
+    const alone = await encodeErrorBounded(values, shape, bound, { effort: 'fast' });
+    const withNoise = await encodeErrorBounded(values, shape, bound, { prediction: noise, effort: 'fast' });
+    assert.ok(withNoise.stats.totalBytes < alone.stats.totalBytes * 1.05, `${withNoise.stats.totalBytes} vs ${alone.stats.totalBytes}`);
   });
 });

@@ -12,14 +12,19 @@ import {
   codeByInterpolation,
   codeByLorenzo,
   GridView,
+  InterpolationBases,
   InterpolationPlan,
   InterpolationPredictor,
   LorenzoPredictor,
+  MODEL_PREDICTORS,
 } from './traversal';
 
 export { verifyBound } from './bound';
 
-const FORMAT = 'baler-eb/1';
+/** Streams that use none of the temporal mode's model predictors keep the first format, readable by older versions. */
+const FORMAT_V1 = 'baler-eb/1';
+/** Adds the temporal mode's model predictors (MODEL_PREDICTORS) and choices among up to 8 predictors. */
+const FORMAT_V2 = 'baler-eb/2';
 export const STREAM_SECTION = 'eb.stream';
 export const EXACT_SECTION = 'eb.exact';
 
@@ -52,12 +57,16 @@ export interface EncodedArray {
   header: Record<string, unknown>;
   sections: { name: string; data: Uint8Array }[];
   stats: EncodeStats;
+  /** Exactly what decodeErrorBounded returns for these sections (the encoder runs the decoder's arithmetic). */
+  reconstruction: Float64Array;
 }
 
 /**
  * interpolation: multilevel cubic/linear interpolation over all dimensions (SZ3-like);
  * temporal: frame by frame, each frame predicted from the previous reconstructed frame plus a
  *   multilevel spatial interpolation of the frame-to-frame difference (or spatial interpolation alone);
+ *   with a model's prediction also from it: the prediction alone, the previous frame plus the
+ *   prediction's frame-to-frame change, or either plus an interpolation of what they miss;
  * lorenzo: raster-order Lorenzo differences.
  */
 type Mode = 'interpolation' | 'temporal' | 'lorenzo';
@@ -172,6 +181,13 @@ function interpolationPredictors(hasPrediction: boolean, allowed: string[] | und
   return list;
 }
 
+/** In the temporal mode 'ae' is the previous frame; a model's prediction adds MODEL_PREDICTORS. */
+function temporalPredictors(hasPrediction: boolean, allowed: string[] | undefined): InterpolationPredictor[] {
+  const list: InterpolationPredictor[] = ['cubic', 'linear', 'ae', 'cubic-ae'];
+  if (hasPrediction && (!allowed || allowed.includes('ae'))) list.push(...MODEL_PREDICTORS);
+  return list;
+}
+
 function lorenzoPredictors(hasPrediction: boolean, allowed: string[] | undefined): LorenzoPredictor[] {
   return hasPrediction && (!allowed || allowed.includes('ae')) ? ['lorenzo', 'ae', 'lorenzo-ae'] : ['lorenzo'];
 }
@@ -195,18 +211,19 @@ function candidateConfigurations(layout: Layout, hasPrediction: boolean, options
     order: [1, 2, 0],
     alpha,
     beta,
-    predictors: ['cubic', 'linear', 'ae', 'cubic-ae'],
+    predictors: temporalPredictors(hasPrediction, allowed),
     blockSize: 16,
   });
   const fast = options.effort === 'fast';
   // Frames (a time axis first): spatial interpolation per frame on top of the previous frame wins on
   // CFD-like data; the other modes stay in the search for data where they do better.
-  const frames = useInterpolation && !hasPrediction && dims[0] > 1;
+  const frames = useInterpolation && dims[0] > 1;
   if (frames) {
     configurations.push(temporal(1.25, 4));
     if (!fast) configurations.push(temporal(1, 1));
   }
-  if (useInterpolation && (!fast || !frames)) {
+  // With a prediction, the whole-array interpolation on top of it stays a candidate even when fast.
+  if (useInterpolation && (!fast || !frames || hasPrediction)) {
     configurations.push(interp([1, 2, 0], 1, 1));
     if (!fast && !frames) configurations.push(interp([1, 2, 0], 1.25, 4));
   }
@@ -265,37 +282,42 @@ function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array,
     coder.tolerance = layout.tolerances[v];
     const stepAt = stepFunction(layout.stepTolerances[v], integer, configuration);
     if (configuration.mode === 'temporal') {
-      codeFrameByFrame(coder, view, configuration, stepAt, counts);
+      codeFrameByFrame(coder, view, configuration, stepAt, counts, ae);
     } else if (configuration.mode === 'lorenzo') {
       codeByLorenzo(coder, view, configuration.predictors as LorenzoPredictor[], configuration.blockSize, stepAt(0), ae, counts, target);
     } else {
       const plan: InterpolationPlan = { ...configuration, predictors: configuration.predictors as InterpolationPredictor[] };
-      codeByInterpolation(coder, view, plan, stepAt, ae, counts);
+      codeByInterpolation(coder, view, plan, stepAt, { ae }, counts);
     }
   });
   return { coder, counts };
 }
 
-/** Temporal mode: the previous reconstructed frame is the 'ae' prediction of each frame. */
-function codeFrameByFrame(coder: PointCoder, view: GridView, configuration: Configuration, stepAt: (level: number) => number, counts: ChoiceCounts): void {
+/**
+ * Temporal mode: the previous reconstructed frame is the 'ae' base of each frame; with a model's
+ * prediction P, 'model' is P and 'model-delta' the previous frame plus P's change since that frame.
+ */
+function codeFrameByFrame(
+  coder: PointCoder, view: GridView, configuration: Configuration, stepAt: (level: number) => number, counts: ChoiceCounts,
+  prediction: Float64Array | undefined,
+): void {
   const [frames, height, width] = view.dims;
   const frameStride = view.strides[0];
   const previous = new Float64Array(coder.recon.length);
-  const plan: InterpolationPlan = { ...configuration, predictors: ['cubic', 'linear', 'ae', 'cubic-ae'] };
+  const usesModel = configuration.predictors.some((p) => (MODEL_PREDICTORS as string[]).includes(p));
+  if (usesModel && !prediction) throw new RangeError('the model predictors have no prediction to use');
+  const modelDelta = usesModel ? new Float64Array(coder.recon.length) : undefined;
+  const bases: InterpolationBases = { ae: previous, model: usesModel ? prediction : undefined, modelDelta };
+  const plan: InterpolationPlan = { ...configuration, predictors: configuration.predictors as InterpolationPredictor[] };
   for (let t = 0; t < frames; t++) {
     const frame: GridView = { offset: view.offset + t * frameStride, dims: [1, height, width], strides: view.strides };
-    const contiguous = view.strides[1] === width && view.strides[2] === 1;
-    if (t > 0 && contiguous) {
-      const start = frame.offset - frameStride;
-      previous.set(coder.recon.subarray(start, start + height * width), frame.offset);
-    } else if (t > 0) {
-      for (let r = 0; r < height; r++)
-        for (let c = 0; c < width; c++) {
-          const i = frame.offset + r * view.strides[1] + c * view.strides[2];
-          previous[i] = coder.recon[i - frameStride];
-        }
-    }
-    codeByInterpolation(coder, frame, plan, stepAt, previous, counts);
+    for (let r = 0; r < height; r++)
+      for (let c = 0; c < width; c++) {
+        const i = frame.offset + r * view.strides[1] + c * view.strides[2];
+        if (t > 0) previous[i] = coder.recon[i - frameStride];
+        if (modelDelta) modelDelta[i] = t > 0 ? previous[i] + (prediction![i] - prediction![i - frameStride]) : prediction![i];
+      }
+    codeByInterpolation(coder, frame, plan, stepAt, bases, counts);
   }
 }
 
@@ -402,8 +424,9 @@ export async function encodeErrorBounded(
     if (size === 0) break;
   }
   const { configuration, coder, stream, counts } = best!;
+  const usesModelPredictors = configuration.predictors.some((p) => (MODEL_PREDICTORS as string[]).includes(p));
   const header: Record<string, unknown> = {
-    format: FORMAT,
+    format: usesModelPredictors ? FORMAT_V2 : FORMAT_V1,
     shape: [...shape],
     kind,
     bound: formatErrorBound(bound),
@@ -425,6 +448,7 @@ export async function encodeErrorBounded(
   const total = stream.length + exact.length;
   return {
     header,
+    reconstruction: coder.output,
     sections: [
       { name: STREAM_SECTION, data: stream },
       { name: EXACT_SECTION, data: exact },
@@ -447,7 +471,7 @@ function corrupt(detail: string): BalerError {
 }
 
 function readHeader(header: Record<string, unknown>): { shape: number[]; bound: ErrorBound; input: Omit<PassInput, 'prediction'>; exactCount: number; hash: number; usesPrediction: boolean } {
-  if (header.format !== FORMAT) throw corrupt(`unknown format ${JSON.stringify(header.format)}`);
+  if (header.format !== FORMAT_V1 && header.format !== FORMAT_V2) throw corrupt(`unknown format ${JSON.stringify(header.format)}`);
   const shape = header.shape;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw corrupt('bad shape');
   const size = (shape as number[]).reduce((a, b) => a * b, 1);
@@ -465,10 +489,13 @@ function readHeader(header: Record<string, unknown>): { shape: number[]; bound: 
   const [alpha, beta, blockSize, exactCount, hash] = numbers as number[];
   if (alpha < 1 || beta < 1 || !Number.isInteger(blockSize) || blockSize < 1 || !Number.isInteger(exactCount)) throw corrupt('bad parameters');
   const predictors = header.predictors;
-  const known = mode === 'lorenzo' ? ['lorenzo', 'ae', 'lorenzo-ae'] : ['cubic', 'linear', 'ae', 'cubic-ae'];
-  if (!Array.isArray(predictors) || predictors.length < 1 || predictors.length > 4 || !predictors.every((p) => known.includes(p))) {
+  const known: string[] = mode === 'lorenzo' ? ['lorenzo', 'ae', 'lorenzo-ae'] : ['cubic', 'linear', 'ae', 'cubic-ae'];
+  if (mode === 'temporal' && header.format === FORMAT_V2) known.push(...MODEL_PREDICTORS);
+  if (!Array.isArray(predictors) || predictors.length < 1 || predictors.length > known.length || !predictors.every((p) => known.includes(p))) {
     throw corrupt('bad predictors');
   }
+  const needsPrediction = predictors.some((p) => (mode === 'temporal' ? (MODEL_PREDICTORS as string[]).includes(p) : p !== 'cubic' && p !== 'linear' && p !== 'lorenzo'));
+  if (needsPrediction && header.usesPrediction !== true) throw corrupt('the predictors need a model reconstruction the header does not declare');
   if (typeof header.integer !== 'boolean') throw corrupt('bad integer flag');
   const layout = layoutOf(new Float64Array(0), shape as number[], { kind: 'abs', value: 0 }, kind);
   const tolerances = header.tolerances;

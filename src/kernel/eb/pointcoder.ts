@@ -45,6 +45,8 @@ class ModelLayout {
   readonly mantissaSecond = this.bank.add(MAGNITUDE_BINS * 2);
   readonly choice = this.bank.add(64, 8, 32);
   readonly symbol = this.bank.add(64);
+  /** Added after every older group, so older streams keep their model indices. */
+  readonly wideChoice = this.bank.add(64, 8, 32);
 }
 
 export class PointCoder {
@@ -150,6 +152,14 @@ export class PointCoder {
     const high = this.bit(base + 1, (choice >> 1) & 1);
     const low = this.bit(base + 2 + high, choice & 1);
     return high * 2 + low;
+  }
+
+  /** A predictor choice 0..7 (three bits down a binary tree) with context `previous` (the last choice). */
+  codeWideChoice(choice: number, previous: number): number {
+    const base = this.models.wideChoice + (previous & 7) * 8;
+    let node = 1;
+    for (let b = 2; b >= 0; b--) node = node * 2 + this.bit(base + node, (choice >> b) & 1);
+    return node - 8;
   }
 
   /**

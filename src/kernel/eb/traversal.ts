@@ -12,7 +12,26 @@ export interface GridView {
   strides: [number, number, number];
 }
 
-export type InterpolationPredictor = 'cubic' | 'linear' | 'ae' | 'cubic-ae';
+/**
+ * 'ae' is the base prediction handed to the traversal (an autoencoder's reconstruction, or in the
+ * temporal mode the previous frame); 'cubic-ae' interpolates recon − base and adds the base back.
+ * 'model' and 'model-delta' are the temporal mode's further bases (see InterpolationBases), alone
+ * or under 'cubic-…' interpolation of the residual likewise.
+ */
+export type InterpolationPredictor = 'cubic' | 'linear' | 'ae' | 'cubic-ae' | 'model' | 'cubic-model' | 'model-delta' | 'cubic-model-delta';
+
+/** Predictors that need the temporal mode's model bases. */
+export const MODEL_PREDICTORS: InterpolationPredictor[] = ['model', 'cubic-model', 'model-delta', 'cubic-model-delta'];
+
+/** The arrays the predictors add to (or predict with alone). */
+export interface InterpolationBases {
+  /** 'ae' / 'cubic-ae': the autoencoder's reconstruction, or in the temporal mode the previous frame. */
+  ae?: Float64Array;
+  /** Temporal mode with a model: the model's prediction of the frame. */
+  model?: Float64Array;
+  /** Temporal mode with a model: the previous frame plus the model's frame-to-frame change. */
+  modelDelta?: Float64Array;
+}
 export type LorenzoPredictor = 'lorenzo' | 'ae' | 'lorenzo-ae';
 
 export interface InterpolationPlan {
@@ -36,7 +55,17 @@ const CUBIC = 0;
 const LINEAR = 1;
 const AE = 2;
 const CUBIC_AE = 3;
-const INTERPOLATION_CODES: Record<InterpolationPredictor, number> = { cubic: CUBIC, linear: LINEAR, ae: AE, 'cubic-ae': CUBIC_AE };
+/** Each predictor: how it interpolates, and which base it uses. */
+const INTERPOLATION_METHODS: Record<InterpolationPredictor, [number, keyof InterpolationBases | undefined]> = {
+  cubic: [CUBIC, undefined],
+  linear: [LINEAR, undefined],
+  ae: [AE, 'ae'],
+  'cubic-ae': [CUBIC_AE, 'ae'],
+  model: [AE, 'model'],
+  'cubic-model': [CUBIC_AE, 'model'],
+  'model-delta': [AE, 'modelDelta'],
+  'cubic-model-delta': [CUBIC_AE, 'modelDelta'],
+};
 const LORENZO = 0;
 const LORENZO_AE = 3;
 const LORENZO_CODES: Record<LorenzoPredictor, number> = { lorenzo: LORENZO, ae: AE, 'lorenzo-ae': LORENZO_AE };
@@ -56,7 +85,8 @@ function costOfIndex(residual: number, step: number): number {
 function chooseAndRecord(coder: PointCoder, names: string[], counts: ChoiceCounts, costs: Float64Array, previous: number): number {
   let best = 0;
   if (coder.encoding) for (let k = 1; k < names.length; k++) if (costs[k] < costs[best]) best = k;
-  const choice = names.length > 1 ? coder.codeChoice(best, previous) : 0;
+  // Up to four predictors: the original 2-bit choice code (old streams depend on it); more: 3 bits.
+  const choice = names.length > 4 ? coder.codeWideChoice(best, previous) : names.length > 1 ? coder.codeChoice(best, previous) : 0;
   if (choice >= names.length) throw new RangeError('predictor choice out of range');
   counts[names[choice]] = (counts[names[choice]] ?? 0) + 1;
   return choice;
@@ -66,11 +96,11 @@ function chooseAndRecord(coder: PointCoder, names: string[], counts: ChoiceCount
 
 /**
  * Interpolation along one axis at index i from the points ±along and ±3·along (which exist as
- * the flags say). 'cubic-ae' interpolates the field recon − ae and adds ae back.
+ * the flags say). CUBIC_AE interpolates the field recon − base and adds the base back.
  */
-function interpolate(kind: number, recon: Float64Array, ae: Float64Array | undefined, i: number, along: number, before3: boolean, after1: boolean, after3: boolean): number {
-  if (kind === AE) return ae![i];
-  if (kind === CUBIC_AE) return interpolateResidual(recon, ae!, i, along, before3, after1, after3) + ae![i];
+function interpolate(kind: number, recon: Float64Array, base: Float64Array | undefined, i: number, along: number, before3: boolean, after1: boolean, after3: boolean): number {
+  if (kind === AE) return base![i];
+  if (kind === CUBIC_AE) return interpolateResidual(recon, base!, i, along, before3, after1, after3) + base![i];
   const b = recon[i - along];
   if (!after1) return b;
   const c = recon[i + along];
@@ -130,14 +160,21 @@ export function codeByInterpolation(
   view: GridView,
   plan: InterpolationPlan,
   stepAt: StepAt,
-  ae: Float64Array | undefined,
+  bases: InterpolationBases,
   counts: ChoiceCounts,
 ): void {
   const { dims, strides, offset } = view;
   const levels = interpolationLevels(dims);
-  // The origin anchors everything: predicted by the autoencoder's value, or 0.
+  const ae = bases.ae;
+  // The origin anchors everything: predicted by the autoencoder's value (the previous frame), or 0.
   coder.code(offset, ae && plan.predictors.includes('ae') ? ae[offset] : 0, stepAt(levels), levels, 0);
-  const kinds = Int32Array.from(plan.predictors, (p) => INTERPOLATION_CODES[p]);
+  const kinds = Int32Array.from(plan.predictors, (p) => INTERPOLATION_METHODS[p][0]);
+  const baseOf = plan.predictors.map((p) => {
+    const name = INTERPOLATION_METHODS[p][1];
+    const base = name && bases[name];
+    if (name && !base) throw new RangeError(`predictor '${p}' has no prediction to use`);
+    return base || undefined;
+  });
   const costs = new Float64Array(kinds.length);
   let previous = 0;
   for (let level = levels - 1; level >= 0; level--) {
@@ -169,9 +206,9 @@ export function codeByInterpolation(
             if (f2 >= h2) continue;
             const block = [f0, h0, f1, h1, f2, h2];
             costs.fill(0);
-            if (coder.encoding && kinds.length > 1) blockCosts(coder, view, sweep, block, kinds, ae, costs);
+            if (coder.encoding && kinds.length > 1) blockCosts(coder, view, sweep, block, kinds, baseOf, costs);
             previous = chooseAndRecord(coder, plan.predictors, counts, costs, previous);
-            codeBlock(coder, view, sweep, block, kinds[previous], ae);
+            codeBlock(coder, view, sweep, block, kinds[previous], baseOf[previous]);
           }
         }
       }
@@ -179,8 +216,8 @@ export function codeByInterpolation(
   }
 }
 
-/** Adds to costs[k] the estimated bits of every point of the block under predictor kinds[k]. */
-function blockCosts(coder: PointCoder, view: GridView, sweep: Sweep, block: number[], kinds: Int32Array, ae: Float64Array | undefined, costs: Float64Array): void {
+/** Adds to costs[k] the estimated bits of every point of the block under predictor kinds[k] on base baseOf[k]. */
+function blockCosts(coder: PointCoder, view: GridView, sweep: Sweep, block: number[], kinds: Int32Array, baseOf: (Float64Array | undefined)[], costs: Float64Array): void {
   const { offset, strides, dims } = view;
   const { d, s, along, step, spacing } = sweep;
   const [f0, h0, f1, h1, f2, h2] = block;
@@ -197,12 +234,12 @@ function blockCosts(coder: PointCoder, view: GridView, sweep: Sweep, block: numb
         const after1 = cd + s < nd;
         const after3 = cd + 3 * s < nd;
         const x = targets[i];
-        for (let k = 0; k < kinds.length; k++) costs[k] += costOfIndex(x - interpolate(kinds[k], recon, ae, i, along, before3, after1, after3), step);
+        for (let k = 0; k < kinds.length; k++) costs[k] += costOfIndex(x - interpolate(kinds[k], recon, baseOf[k], i, along, before3, after1, after3), step);
       }
     }
 }
 
-function codeBlock(coder: PointCoder, view: GridView, sweep: Sweep, block: number[], kind: number, ae: Float64Array | undefined): void {
+function codeBlock(coder: PointCoder, view: GridView, sweep: Sweep, block: number[], kind: number, base: Float64Array | undefined): void {
   const { offset, strides, dims } = view;
   const { d, s, along, step, spacing, back, level } = sweep;
   const [f0, h0, f1, h1, f2, h2] = block;
@@ -225,7 +262,7 @@ function codeBlock(coder: PointCoder, view: GridView, sweep: Sweep, block: numbe
         if (d !== 0 && c0 >= sp0) activity += absIndex[i - back0];
         if (d !== 1 && c1 >= sp1) activity += absIndex[i - back1];
         if (d !== 2 && c2 >= sp2) activity += absIndex[i - back2];
-        coder.code(i, interpolate(kind, recon, ae, i, along, before3, after1, cd + 3 * s < nd), step, level, activity);
+        coder.code(i, interpolate(kind, recon, base, i, along, before3, after1, cd + 3 * s < nd), step, level, activity);
       }
     }
 }
@@ -275,6 +312,7 @@ export function codeByLorenzo(
   const { dims, strides, offset } = view;
   const [st0, st1, st2] = strides;
   const kinds = Int32Array.from(predictors, (p) => LORENZO_CODES[p]);
+  if (!ae && predictors.some((p) => p !== 'lorenzo')) throw new RangeError('an autoencoder predictor has no prediction to use');
   const costs = new Float64Array(kinds.length);
   const recon = coder.recon;
   const absIndex = coder.absIndex;
