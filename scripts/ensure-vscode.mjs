@@ -27,11 +27,16 @@ function dpkgInstalled(pkg) {
   return res.status === 0 && res.stdout.includes('install ok installed');
 }
 
+/** No install step should take this long: a hung download fails instead of blocking the test run. */
+const STEP_TIMEOUT_MS = 20 * 60 * 1000;
+
 function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  const res = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', timeout: STEP_TIMEOUT_MS, killSignal: 'SIGKILL', ...opts });
   if (res.status !== 0) {
+    const why = res.error?.code === 'ETIMEDOUT' ? `timed out after ${STEP_TIMEOUT_MS / 60_000} min`
+      : res.error ? res.error.message : `exit ${res.status ?? res.signal}`;
     const tail = `${res.stdout ?? ''}\n${res.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
-    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${res.status ?? res.signal}):\n${tail}`);
+    throw new Error(`${cmd} ${args.join(' ')} failed (${why})${tail ? `:\n${tail}` : ''}`);
   }
   return res.stdout;
 }
@@ -60,7 +65,9 @@ function npmEnv(nodeDir) {
 }
 
 function npmCliPath() {
-  const npmBin = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
+  const found = spawnSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' });
+  const npmBin = found.status === 0 ? found.stdout.trim() : '';
+  if (!npmBin) throw new Error('npm is not on PATH: it is needed once to install code-server into the test cache');
   return realpathSync(npmBin);
 }
 

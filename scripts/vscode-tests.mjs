@@ -5,7 +5,7 @@
 //     save a screenshot under test-output/vscode/.
 // Writes {passed, failed} to $BALER_TEST_COUNTS, ends with "N passed, N failed", exits 1 on any failure.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -76,9 +76,11 @@ function startServer(tools, sandbox, port, env) {
     '--extensions-dir', sandbox.dirs.extensions,
   ];
   const server = spawn(tools.node, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  serverToStop = server;
   const lines = [];
   return new Promise((resolveReady, rejectReady) => {
     const timer = setTimeout(() => rejectReady(new Error(`server did not start in 60 s:\n${lines.join('\n')}`)), 60_000);
+    server.on('error', (err) => rejectReady(new Error(`could not start ${tools.node} ${tools.serverMain}: ${err.message}`)));
     const onData = (chunk) => {
       for (const line of chunk.toString().split('\n')) {
         if (!line.trim()) continue;
@@ -96,13 +98,35 @@ function startServer(tools, sandbox, port, env) {
   });
 }
 
-function stopProcessTree(child) {
-  if (!child || child.exitCode !== null) return;
+/** The VS Code server once spawned: stopped on the way out, whatever happened (it runs in its own process group). */
+let serverToStop;
+
+function killGroup(pid, signal) {
   try {
-    process.kill(-child.pid, 'SIGTERM');
+    process.kill(-pid, signal);
   } catch {
     /* already gone */
   }
+}
+
+/** SIGTERM to the server's process group (extension hosts, kernel processes), SIGKILL to what is left after 5 s. */
+async function stopProcessTree(child) {
+  if (!child?.pid) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    killGroup(child.pid, 'SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+  }
+  killGroup(child.pid, 'SIGKILL');
+}
+
+// Ctrl+C or a killed parent: the detached server would outlive this script, so stop it first.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`[vscode-tests] ${signal}: stopping the VS Code server`);
+    if (serverToStop?.pid) killGroup(serverToStop.pid, 'SIGKILL');
+    process.exit(1);
+  });
 }
 
 export function workbenchUrl(port, folder, payload) {
@@ -146,7 +170,7 @@ async function runIntegrationTests(browser, port, sandbox, countsFile) {
   await page.screenshot({ path: join(outputDir, 'integration-end.png') }).catch(() => undefined);
   await page.close().catch(() => undefined);
   if (code === 'timeout') return { passed: 0, failed: 1, note: `timed out after ${INTEGRATION_TIMEOUT_MS / 1000} s` };
-  const counts = existsSync(countsFile) ? JSON.parse((await import('node:fs')).readFileSync(countsFile, 'utf8')) : null;
+  const counts = existsSync(countsFile) ? JSON.parse(readFileSync(countsFile, 'utf8')) : null;
   if (!counts) return { passed: 0, failed: 1, note: `no results (exit code ${code})` };
   if (code !== 0 && counts.failed === 0) counts.failed = 1;
   return counts;
@@ -154,7 +178,6 @@ async function runIntegrationTests(browser, port, sandbox, countsFile) {
 
 async function main() {
   const totals = { passed: 0, failed: 0 };
-  let server;
   let browser;
   const sandbox = makeSandbox();
   try {
@@ -173,7 +196,7 @@ async function main() {
     };
     delete env.BALER_TEST_COUNTS;
     log(`starting the VS Code server on port ${port}`);
-    ({ server } = await startServer(tools, sandbox, port, env));
+    await startServer(tools, sandbox, port, env);
     log('server ready; launching headless Chromium');
     browser = await launchBrowser(tools);
 
@@ -195,8 +218,12 @@ async function main() {
     totals.failed += 1;
   } finally {
     await browser?.close().catch(() => undefined);
-    stopProcessTree(server);
-    rmSync(sandbox.root, { recursive: true, force: true, maxRetries: 3 });
+    await stopProcessTree(serverToStop);
+    try {
+      rmSync(sandbox.root, { recursive: true, force: true, maxRetries: 3 });
+    } catch (err) {
+      console.error(`[vscode-tests] could not remove ${sandbox.root}: ${err.message}`);
+    }
   }
   if (process.env.BALER_TEST_COUNTS) writeFileSync(process.env.BALER_TEST_COUNTS, JSON.stringify(totals));
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);

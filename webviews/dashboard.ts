@@ -2,7 +2,7 @@
 // curve while training. Messages are typed in src/extension/messages.ts.
 import type { ReportData } from '../src/kernel/report/data';
 import type { DashboardInbound, DashboardOutbound, LossPoint } from '../src/extension/messages';
-import { currentTheme, drawReport, onThemeChange, plotly, PLOT_CONFIG } from './plotting';
+import { currentTheme, drawReport, formatReportNumber, onThemeChange, plotly, PLOT_CONFIG } from './plotting';
 
 declare function acquireVsCodeApi(): { postMessage(m: DashboardOutbound): void; setState(s: unknown): void; getState(): unknown };
 
@@ -19,7 +19,7 @@ async function showReport(title: string, data: ReportData): Promise<void> {
   report = data;
   $('title').textContent = `Baler Dashboard: ${title}`;
   const r = data.summary.ratios;
-  $('status').textContent = `total ratio ${fmt(r.total)}× (decoder counted) · latents only ${fmt(r.latentOnly)}× · PSNR ${fmt(data.errors.psnr)} dB · max abs error ${fmt(data.errors.maxAbsError)}`;
+  $('status').textContent = `total ratio ${formatReportNumber(r.total)}× (decoder counted) · latents only ${formatReportNumber(r.latentOnly)}× · PSNR ${formatReportNumber(data.errors.psnr)} dB · max abs error ${formatReportNumber(data.errors.maxAbsError)}`;
   await redraw();
 }
 
@@ -33,12 +33,6 @@ async function redraw(): Promise<void> {
     $('status').appendChild(errorText(`could not draw the report: ${(err as Error).message}`));
     vscode.postMessage({ type: 'renderError', message: (err as Error).message });
   }
-}
-
-function fmt(v: number | string): string {
-  const n = typeof v === 'number' ? v : Number(v);
-  if (!Number.isFinite(n)) return String(v);
-  return Math.abs(n) >= 1e5 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential(2) : String(Number(n.toPrecision(4)));
 }
 
 function errorText(message: string): HTMLElement {
@@ -86,7 +80,7 @@ function trainProgress(points: LossPoint[], epochs: number, eta: number): void {
   livePoints += points.length;
   vscode.postMessage({ type: 'liveLoss', points: livePoints });
   const last = points[points.length - 1];
-  if (epochs > 0) $('status').textContent = `epoch ${last.epoch}/${epochs} · loss ${fmt(last.loss)} · ETA ${Math.round(eta)} s`;
+  if (epochs > 0) $('status').textContent = `epoch ${last.epoch}/${epochs} · loss ${formatReportNumber(last.loss)} · ETA ${Math.round(eta)} s`;
 }
 
 window.addEventListener('message', (event: MessageEvent<DashboardInbound>) => {

@@ -1,7 +1,7 @@
 // Shared by the dashboard webview and the notebook renderer: draws the report's figures with plotly
 // (loaded as a global from dist/webviews/plotly.min.js) for the light or dark theme.
-import { buildFigures, type Theme } from '../src/kernel/report/figures';
-import type { ReportData } from '../src/kernel/report/data';
+import { buildFigures, formatNumber, type Theme } from '../src/kernel/report/figures';
+import { reportNumber, type ReportData, type ReportNumber } from '../src/kernel/report/data';
 
 export interface PlotlyLike {
   newPlot(el: HTMLElement, data: object[], layout: object, config?: object): Promise<unknown>;
@@ -21,6 +21,11 @@ export function currentTheme(doc: Document = document): Theme {
   const cls = doc.body.classList;
   if (cls.contains('vscode-light') || cls.contains('vscode-high-contrast-light')) return 'light';
   return 'dark';
+}
+
+/** A report figure for summary lines, written as the charts write it. */
+export function formatReportNumber(v: ReportNumber): string {
+  return formatNumber(reportNumber(v));
 }
 
 export const PLOT_CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['select2d', 'lasso2d'] };

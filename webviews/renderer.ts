@@ -1,7 +1,7 @@
 // Notebook renderer for application/vnd.baler.report+json: draws the dashboard's figures inline in a
 // notebook output (VS Code renders no plotly output by itself). plotly.js is loaded once from beside this file.
 import type { ReportData } from '../src/kernel/report/data';
-import { currentTheme, drawReport, onThemeChange } from './plotting';
+import { currentTheme, drawReport, formatReportNumber, onThemeChange } from './plotting';
 
 interface OutputItem {
   id: string;
@@ -10,12 +10,6 @@ interface OutputItem {
 
 interface RendererContext {
   postMessage?(message: unknown): void;
-}
-
-function fmt(v: number | string): string {
-  const n = Number(v);
-  if (!Number.isFinite(n)) return String(v);
-  return Math.abs(n) >= 1e5 || (n !== 0 && Math.abs(n) < 1e-3) ? n.toExponential(2) : String(Number(n.toPrecision(4)));
 }
 
 let plotlyLoading: Promise<void> | undefined;
@@ -52,7 +46,7 @@ export function activate(_ctx: RendererContext) {
       heading.textContent = `Baler report: ${title}`;
       const summary = document.createElement('div');
       summary.className = 'baler-summary';
-      summary.textContent = `total ratio ${fmt(data.summary.ratios.total)}× (decoder counted) · latents only ${fmt(data.summary.ratios.latentOnly)}× · PSNR ${fmt(data.errors.psnr)} dB`;
+      summary.textContent = `total ratio ${formatReportNumber(data.summary.ratios.total)}× (decoder counted) · latents only ${formatReportNumber(data.summary.ratios.latentOnly)}× · PSNR ${formatReportNumber(data.errors.psnr)} dB`;
       const plots = document.createElement('div');
       root.append(style, heading, summary, plots);
       element.appendChild(root);

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { FileInfo } from '../kernel/api';
 import { infoSections } from './format';
 import type { ViewerInbound, ViewerOutbound } from './messages';
-import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { escapeHtml, renderWebviewHtml, webviewOptions } from './webviewHtml';
 
 export interface BalerEditorHost {
   inspect(file: string): Promise<FileInfo>;
@@ -27,20 +27,29 @@ export class BalerEditorProvider implements vscode.CustomReadonlyEditorProvider 
 
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
+    const name = path.basename(document.uri.fsPath);
     webview.options = webviewOptions(this.extensionUri);
     webview.html = renderWebviewHtml(webview, this.extensionUri, {
-      title: path.basename(document.uri.fsPath),
+      title: name,
       scripts: ['viewer.js'],
-      body: `<h1 id="title">${path.basename(document.uri.fsPath)}</h1>
+      body: `<h1 id="title">${escapeHtml(name)}</h1>
 <div><button id="decompress">Decompress</button><button id="dashboard">Open Dashboard</button></div>
 <div id="content" class="status">reading…</div>`,
     });
     const post = (m: ViewerInbound) => webview.postMessage(m);
-    webview.onDidReceiveMessage(async (m: ViewerOutbound) => {
-      if (m.type === 'ready') await this.fill(document.uri, post);
-      else if (m.type === 'decompress') await this.host.decompress(document.uri);
-      else if (m.type === 'openDashboard') await this.host.openDashboard(document.uri);
-    });
+    const listener = webview.onDidReceiveMessage((m: ViewerOutbound) => this.onMessage(m, document.uri, post));
+    panel.onDidDispose(() => listener.dispose());
+  }
+
+  /** The commands behind the buttons report their own errors (a notification): nothing to add here. */
+  private async onMessage(m: ViewerOutbound, uri: vscode.Uri, post: (m: ViewerInbound) => Thenable<boolean>): Promise<void> {
+    try {
+      if (m.type === 'ready') await this.fill(uri, post);
+      else if (m.type === 'decompress') await this.host.decompress(uri);
+      else if (m.type === 'openDashboard') await this.host.openDashboard(uri);
+    } catch {
+      // shown to the user by the command that failed
+    }
   }
 
   private async fill(uri: vscode.Uri, post: (m: ViewerInbound) => Thenable<boolean>): Promise<void> {

@@ -126,9 +126,16 @@ export class BalerCommands {
     const file = uri ?? activeBalerUri() ?? (this.lastCompressed ? vscode.Uri.file(this.lastCompressed) : undefined) ?? (await this.pickFile(undefined, [BALER_EXTENSION], 'Show Dashboard of'));
     if (!file) return undefined;
     const panel = DashboardPanel.show(this.s.extensionUri);
-    const data = await this.withProgress(`Building the report of ${path.basename(file.fsPath)}`, () =>
-      this.s.kernel().call('report', { balerFile: file.fsPath, originalFile: this.originals.get(file.fsPath) }));
-    panel.showReport(file.fsPath, data as Parameters<DashboardPanel['showReport']>[1]);
+    const name = path.basename(file.fsPath);
+    try {
+      const data = await this.withProgress(`Building the report of ${name}`, () =>
+        this.s.kernel().call('report', { balerFile: file.fsPath, originalFile: this.originals.get(file.fsPath) }));
+      panel.showReport(file.fsPath, data as Parameters<DashboardPanel['showReport']>[1]);
+    } catch (err) {
+      // Otherwise the panel would keep saying "waiting for a report…".
+      if (!(err as KernelError).cancelled) panel.showError(`could not build the report of ${name}: ${(err as Error).message}`);
+      throw err;
+    }
     return panel.waitForRender();
   }
 
@@ -189,7 +196,7 @@ export class BalerCommands {
     const current = readSettings().backend;
     const choice = name ?? (await vscode.window.showQuickPick(
       BACKENDS.map((b) => ({ label: b.name, description: b.name === current ? '(current)' : undefined, detail: b.detail })),
-      { placeHolder: 'Compute backend for training and compression' }))?.label;
+      { placeHolder: 'Compute backend for Compress File (Train uses the backend in the project config)' }))?.label;
     if (!choice) return undefined;
     if (!BACKENDS.some((b) => b.name === choice)) throw new Error(`unknown backend '${choice}' (one of ${BACKENDS.map((b) => b.name).join(', ')})`);
     await vscode.workspace.getConfiguration('baler').update('backend', choice, vscode.ConfigurationTarget.Global);

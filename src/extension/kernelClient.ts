@@ -3,8 +3,9 @@
 // with the reason and the next call starts a new process.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Progress } from '../kernel/api';
-import type {
-  CellOutput, KernelErrorPayload, KernelEvent, KernelMethod, KernelRequest, ParamsOf, ResultOf,
+import {
+  isKernelEvent, type CellOutput, type KernelErrorPayload, type KernelEvent, type KernelMethod, type KernelRequest,
+  type ParamsOf, type ResultOf,
 } from '../kernel/protocol';
 
 export interface CallHandlers {
@@ -108,7 +109,10 @@ export class KernelClient {
     this.options.log(`kernel process started (pid ${child.pid})`);
     child.stdout?.on('data', (d: Buffer) => this.options.log(d.toString().trimEnd()));
     child.stderr?.on('data', (d: Buffer) => this.collectStderr(d.toString()));
-    child.on('message', (m: KernelEvent) => this.onEvent(m));
+    child.on('message', (m: unknown) => {
+      if (isKernelEvent(m)) this.onEvent(m);
+      else this.options.log(`kernel process sent an unexpected message: ${JSON.stringify(m)?.slice(0, 200)}`);
+    });
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
     child.on('error', (err) => this.options.log(`kernel process error: ${err.message}`));
     return child;

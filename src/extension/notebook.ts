@@ -67,7 +67,7 @@ export class BalerNotebookController implements vscode.Disposable {
     const abort = new AbortController();
     const key = notebook.uri.toString();
     this.running.set(key, abort);
-    execution.token.onCancellationRequested(() => abort.abort());
+    const onCancel = execution.token.onCancellationRequested(() => abort.abort());
     const writer = new OutputWriter(execution);
     try {
       const result = await this.kernel().call('runCell', { code: cell.document.getText(), cwd: notebookFolder(notebook) }, {
@@ -90,6 +90,7 @@ export class BalerNotebookController implements vscode.Disposable {
       execution.end(false, Date.now());
       return false;
     } finally {
+      onCancel.dispose();
       if (this.running.get(key) === abort) this.running.delete(key);
     }
   }

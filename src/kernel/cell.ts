@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CompressOptions, CompressResult, DecompressOptions, DecompressResult, FileInfo, Hooks } from './api';
 import { BalerError } from './errors';
 import * as engine from './pipeline';
+import { formatNumber } from './report/figures';
 import type { CellOutput, CellResult } from './protocol';
 
 export interface CellContext {
@@ -122,12 +123,6 @@ export async function runCell(code: string, cwd: string, ctx: CellContext): Prom
 
 // ---------------------------------------------------------------- rich outputs
 
-function fmt(n: number, digits = 4): string {
-  if (!Number.isFinite(n)) return String(n);
-  if (n !== 0 && (Math.abs(n) < 1e-3 || Math.abs(n) >= 1e6)) return n.toExponential(digits - 1);
-  return Number(n.toPrecision(digits)).toString();
-}
-
 function isFileInfo(v: unknown): v is FileInfo {
   return typeof v === 'object' && v !== null && 'sizes' in v && 'ratios' in v && 'errors' in v;
 }
@@ -140,11 +135,11 @@ export function infoTable(info: FileInfo, title = path.basename(info.file)): Cel
     ['original file', `${s.originalFile} B`],
     ['total (decoder counted)', `${s.total} B`],
     ['latents / decoder / residuals / header', `${s.latents} / ${s.decoder} / ${s.residuals} / ${s.header} B`],
-    ['ratio, total', `${fmt(info.ratios.total)}×`],
-    ['ratio, latents only', `${fmt(info.ratios.latentOnly)}×`],
-    ['PSNR', `${fmt(info.errors.psnr)} dB`],
-    ['max abs error', fmt(info.errors.maxAbsError)],
-    ['RMSE', fmt(info.errors.rmse)],
+    ['ratio, total', `${formatNumber(info.ratios.total)}×`],
+    ['ratio, latents only', `${formatNumber(info.ratios.latentOnly)}×`],
+    ['PSNR', `${formatNumber(info.errors.psnr)} dB`],
+    ['max abs error', formatNumber(info.errors.maxAbsError)],
+    ['RMSE', formatNumber(info.errors.rmse)],
   ];
   return { kind: 'table', title, columns: ['figure', 'value'], rows };
 }

@@ -6,7 +6,7 @@ import { BalerError, CancelledError } from './errors';
 import * as engine from './pipeline';
 import { runCell } from './cell';
 import type {
-  CellOutput, KernelErrorPayload, KernelEvent, KernelMethod, KernelMethods, KernelRequest, ParamsOf, ResultOf,
+  CellOutput, KernelErrorPayload, KernelEvent, KernelMethod, KernelRequest, ParamsOf, ResultOf,
 } from './protocol';
 
 /** What a handler gets besides its parameters: engine hooks wired to the IPC channel. */
@@ -108,5 +108,3 @@ process.on('message', (message: KernelRequest) => {
 process.on('disconnect', () => process.exit(0));
 
 send({ type: 'ready', pid: process.pid, version: engine.VERSION });
-
-export type { KernelMethods };
