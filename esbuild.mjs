@@ -53,9 +53,6 @@ function copyRuntimeFiles() {
     copyFileSync(join(wasmDir, f), join('dist', f));
   }
   copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/zstd.wasm');
-  // The integration-test bundle lives in dist/test/ and zstd looks for its .wasm beside the bundle.
-  mkdirSync('dist/test', { recursive: true });
-  copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/test/zstd.wasm');
   mkdirSync('dist/webviews', { recursive: true });
   copyFileSync('node_modules/plotly.js-dist-min/plotly.min.js', 'dist/webviews/plotly.min.js');
 }

@@ -1,7 +1,7 @@
 // The project's test command: unit tests (plain Node, mocha), then the extension's tests in a real
 // VS Code (scripts/vscode-tests.mjs). Ends with the line "N passed, N failed"; exits 1 on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,5 +43,6 @@ if (!unitOnly && existsSync('scripts/vscode-tests.mjs')) {
   runStage('vscode', ['scripts/vscode-tests.mjs']);
 }
 
+rmSync(countsDir, { recursive: true, force: true });
 console.log(`\n${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed > 0 || totals.passed === 0 ? 1 : 0);
