@@ -1,4 +1,6 @@
 import type { FileInfo } from '../kernel/api';
+import { describeArchitecture } from '../kernel/model/architectures';
+import { formatNumber as formatReportNumber } from '../kernel/report/figures';
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -12,10 +14,7 @@ export function formatRatio(r: number): string {
 }
 
 export function formatNumber(x: number | undefined): string {
-  if (x === undefined || x === null) return '—';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : String(x);
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e5)) return x.toExponential(3);
-  return Number(x.toPrecision(4)).toString();
+  return x === undefined || x === null ? '—' : formatReportNumber(x);
 }
 
 /** A plain text table: first row is the heading. */
@@ -31,7 +30,7 @@ export function formatInfo(info: FileInfo): string {
   const lines = [
     `${info.file}`,
     `  data        ${info.kind} ${info.shape.join(' × ')} ${info.dtype}${info.names.length ? ` (${info.names.length} named columns)` : ''}`,
-    `  mode        ${info.mode}${info.errorBound ? ` (bound ${info.errorBound})` : ''}${info.architecture ? `, ${describe(info)}` : ''}`,
+    `  mode        ${info.mode}${info.errorBound ? ` (bound ${info.errorBound})` : ''}${info.architecture ? `, ${describeArchitecture(info.architecture)}` : ''}`,
     `  format      .baler v${info.formatVersion}, ${info.createdBy}`,
     ...(info.search
       ? [`  search      smallest ${info.search.objective} meeting ${info.search.target}: ${info.search.pointsTried} points tried in ${info.search.seconds.toFixed(1)} s`]
@@ -65,9 +64,4 @@ export function formatInfo(info: FileInfo): string {
     ]),
   ];
   return lines.join('\n');
-}
-
-function describe(info: FileInfo): string {
-  const a = info.architecture!;
-  return a.type === 'dense' ? `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')}` : `conv ${a.channels.join('-')} → ${a.latent}`;
 }

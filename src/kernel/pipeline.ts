@@ -13,16 +13,16 @@ import { assertNotSameFile, readFileChecked, writeFileAtomic } from './fsutil';
 import { readDataset, writeDataset, findNonFinite } from './data/dataset';
 import { fitMinMax, normalise, denormalise } from './normalise';
 import { initBackend } from './model/backend';
-import { defaultArchitecture } from './model/architectures';
+import { defaultArchitecture, describeArchitecture } from './model/architectures';
 import { trainAutoencoder } from './model/train';
 import { encodeSamples, decodeLatents } from './model/infer';
-import { encodeContainer, decodeContainer, readContainerHeader } from './codec/container';
+import { encodeContainer, decodeContainer, readContainerHeaderFile } from './codec/container';
 import { packFloats, unpackFloats } from './codec/numbers';
 import { encodeWeights, decodeWeights, type WeightPrecision } from './codec/weights';
 import { locateModelFile, readModelFile, writeModelFile } from './codec/model-file';
 import { computeErrors } from './metrics';
 import { parseErrorBound } from './eb/bound';
-import { encodeErrorBounded, decodeErrorBounded, verifyBound } from './eb/codec';
+import { encodeErrorBounded, decodeErrorBounded } from './eb/codec';
 import { defaultProjectConfig, projectPaths, readProjectConfig, resolveInputPath, type ProjectConfig } from './project';
 import { simulateFlowPastObstacle } from './demo/flow';
 import { buildReportData, type ReportData } from './report/data';
@@ -52,9 +52,12 @@ function log(hooks: Hooks | undefined, line: string): void {
 
 // ---------------------------------------------------------------- training
 
-/** Trains an autoencoder on a dataset; the result carries its normalisation and loss history. */
-export async function trainModel(ds: Dataset, settings: TrainSettings, hooks?: Hooks): Promise<TrainedModel> {
-  assertTrainable(ds);
+/**
+ * Trains an autoencoder on a dataset; the result carries its normalisation and loss history.
+ * `file` names the data in the error when the dataset cannot be learned.
+ */
+export async function trainModel(ds: Dataset, settings: TrainSettings, hooks?: Hooks, file?: string): Promise<TrainedModel> {
+  assertTrainable(ds, file);
   const backend = await initBackend(settings.backend);
   log(hooks, `backend: ${backend.active}${backend.warning ? ` (${backend.warning})` : ''}`);
   const { count, width } = sampleLayout(ds);
@@ -85,11 +88,6 @@ function trainOptions(s: TrainSettings, count: number): TrainOptions {
     targetPsnr: s.targetPsnr,
     timeLimitSeconds: s.timeLimitSeconds,
   };
-}
-
-export function describeArchitecture(a: TrainedModel['architecture']): string {
-  if (a.type === 'dense') return `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')}`;
-  return `conv ${a.height}x${a.width} channels ${a.channels.join('-')} latent ${a.latent}`;
 }
 
 function assertTrainable(ds: Dataset, file?: string): void {
@@ -217,6 +215,7 @@ function psnrChecker(ds: Dataset, target: string, input: string): (decoded: Floa
   };
 }
 
+/** Checks decoded values against the bound with the column layout the error-bounded coder used. */
 function boundChecker(ds: Dataset, errorBound: string, input: string): (decoded: Float64Array) => void {
   return (decoded) => {
     const v = verifySearchBound(ds.values, decoded, errorBound, ds.shape, ds.kind);
@@ -225,10 +224,10 @@ function boundChecker(ds: Dataset, errorBound: string, input: string): (decoded:
 }
 
 async function autoencoderPayload(ds: Dataset, opts: CompressOptions, hooks: Hooks | undefined, input: string): Promise<Payload> {
-  assertTrainable(ds, input);
+  if (opts.trainedModelPath) assertTrainable(ds, input);
   const model = opts.trainedModelPath
     ? await loadTrainedModel(opts.trainedModelPath, ds)
-    : await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(opts) }, hooks);
+    : await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(opts) }, hooks, input);
   throwIfAborted(hooks?.signal);
   hooks?.onProgress?.({ phase: 'encode', message: 'encoding' });
   await initBackend(opts.backend ?? 'auto'); // the encoder runs on tfjs (a loaded model skips training's init)
@@ -299,15 +298,12 @@ async function sharedDecoderFile(
 async function errorBoundedPayload(ds: Dataset, opts: CompressOptions, hooks: Hooks | undefined, input: string): Promise<Payload> {
   const bound = parseErrorBound(opts.errorBound!);
   hooks?.onProgress?.({ phase: 'encode', message: `error-bounded coding (${opts.errorBound})` });
-  const encoded = await encodeErrorBounded(ds.values, ds.shape, bound, { kind: ds.kind, predictors: opts.predictors });
+  const encoded = await namingFile(input, () => encodeErrorBounded(ds.values, ds.shape, bound, { kind: ds.kind, predictors: opts.predictors }));
   // The coder's sections ('eb.*') are range-coded already: stored raw, with the container's checksums.
   const sections = encoded.sections.map((s) => ({ name: s.name, data: s.data, coding: 'raw' as const }));
   // The values the decoder will produce; compress() checks them again against the file read back.
   const reconstruction = encoded.reconstruction;
-  const check = (decoded: Float64Array) => {
-    const v = verifyBound(ds.values, decoded, bound, ds.shape, ds.kind === 'table');
-    if (!v.ok) throw new BalerError(`error bound violated at index ${v.firstViolation} (max error ${v.maxAbsError})`, input);
-  };
+  const check = boundChecker(ds, opts.errorBound!, input);
   check(reconstruction);
   return {
     header: { mode: 'error-bounded', errorBound: opts.errorBound, eb: encoded.header },
@@ -344,12 +340,8 @@ export async function reconstruct(file: string, opts: { modelDir?: string } = {}
     const prediction = header.model
       ? await modelReconstruction(header, container.sections, count, width, file, opts.modelDir)
       : undefined;
-    try {
-      return { values: await decodeErrorBounded(header.eb, sections, prediction), header, sections: container.sections };
-    } catch (err) {
-      if (err instanceof BalerError && !err.file) throw new BalerError(err.message, file, err.code);
-      throw err;
-    }
+    const values = await namingFile(file, () => decodeErrorBounded(header.eb, sections, prediction));
+    return { values, header, sections: container.sections };
   }
   if (header.mode !== 'autoencoder') throw new BalerError(`unknown compression mode '${header.mode}'`, file);
   return { values: await modelReconstruction(header, container.sections, count, width, file, opts.modelDir), header, sections: container.sections };
@@ -365,6 +357,16 @@ async function modelReconstruction(
     ? await findSharedDecoder(file, header.model.decoder.shared, modelDir)
     : decodeWeights(requireSection(sections, 'decoder', file), file);
   return decodeToOriginalScale(header.model.architecture, decoder, latents, count, width, header.model.normalisation);
+}
+
+/** Runs engine work that reports bad data without knowing its file, naming the file in its errors. */
+async function namingFile<T>(file: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof BalerError && !err.file) throw new BalerError(err.message, file, err.code);
+    throw err;
+  }
 }
 
 function requireSection(sections: Map<string, Uint8Array>, name: string, file: string): Uint8Array {
@@ -405,8 +407,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
 
 /** Sizes, ratios and error figures of a .baler, from its header alone (no decoding). */
 export async function inspect(file: string): Promise<FileInfo> {
-  const bytes = readFileChecked(file);
-  const { header, layout, headerBytes, version } = await readContainerHeader(bytes, file);
+  const { header, layout, headerBytes, totalBytes, version } = readContainerHeaderFile(file);
   const h = header as Record<string, any>;
   const sizeOf = (pred: (name: string) => boolean) => layout.filter((s) => pred(s.name)).reduce((a, s) => a + s.storedBytes, 0);
   const sharedDecoder = h.model?.decoder?.shared?.bytes ?? 0;
@@ -419,8 +420,8 @@ export async function inspect(file: string): Promise<FileInfo> {
     residuals: sizeOf((n) => n.startsWith('eb.')),
     // The search's record of the points it tried is metadata, like the header.
     header: headerBytes + sizeOf((n) => n === POINTS_SECTION),
-    total: bytes.length + sharedDecoder,
-    file: bytes.length,
+    total: totalBytes + sharedDecoder,
+    file: totalBytes,
     decoderShared: sharedDecoder > 0,
   };
   const latentOnlyBytes = Math.max(1, sizes.latents + sizes.residuals);
@@ -523,9 +524,7 @@ function loadProject(workspace: string, project: string, root?: string): { paths
 
 export async function trainProject(workspace: string, project: string, hooks?: Hooks, root?: string): Promise<{ modelFile: string; model: TrainedModel }> {
   const { paths, config, input } = loadProject(workspace, project, root);
-  const ds = readDataset(input);
-  assertTrainable(ds, input);
-  const model = await trainModel(ds, config, hooks);
+  const model = await trainModel(readDataset(input), config, hooks, input);
   fs.mkdirSync(paths.training, { recursive: true });
   await saveTrainedModel(paths.model, model);
   writeFileAtomic(paths.history, JSON.stringify(model.history) + '\n', { overwrite: true });
@@ -566,9 +565,7 @@ export function projectCompressedFile(workspace: string, project: string, root?:
 /** Trains on a data file and saves the model (encoder + decoder) for `compress --trained-model`. */
 export async function trainFile(input: string, output: string, settings: Partial<TrainSettings> & { force?: boolean }, hooks?: Hooks): Promise<string> {
   checkOutput(input, output, settings.force);
-  const ds = readDataset(input);
-  assertTrainable(ds, input);
-  const model = await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(settings) }, hooks);
+  const model = await trainModel(readDataset(input), { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(settings) }, hooks, input);
   await saveTrainedModel(output, model);
   return output;
 }

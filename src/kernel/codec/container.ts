@@ -255,7 +255,9 @@ export function readContainerHeaderFile(path: string): ContainerHeader {
     throw new BalerError('file not found or not readable', path, 'ENOENT');
   }
   try {
-    const fileSize = fs.fstatSync(fd).size;
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new BalerError('is a folder, not a file', path, 'EISDIR');
+    const fileSize = stat.size;
     for (let want = 64 * 1024; ; want *= 4) {
       const prefix = new Uint8Array(Math.min(want, fileSize));
       fs.readSync(fd, prefix, 0, prefix.length, 0);

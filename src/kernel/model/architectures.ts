@@ -9,6 +9,13 @@ export const REFERENCE_HIDDEN = [200, 100, 50];
 /** Reference compression ratios when none is given: CMS tables 24 → 15 columns; CFD frames 2500 → 25. */
 export const DEFAULT_COMPRESSION_RATIO: Record<DataKind, number> = { table: 1.6, frames: 100 };
 
+/** One line naming the layers, e.g. "dense 24-200-100-50-15" or "conv 50×50, channels 8-16, kernel 3, latent 40". */
+export function describeArchitecture(a: Architecture): string {
+  if (a.type === 'dense') return `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')}`;
+  return `conv ${a.height}×${a.width}, channels ${a.channels.join('-')}, kernel ${a.kernelSize}` +
+    `${a.denseHidden > 0 ? `, dense ${a.denseHidden}` : ''}, latent ${a.latent}`;
+}
+
 export interface ArchitectureOptions {
   modelType?: 'dense' | 'conv';
   latent?: number;

@@ -3,6 +3,7 @@
 // the strings 'Infinity', '-Infinity' and 'NaN' so the object survives JSON.stringify/parse unchanged.
 import type { FileInfo, SizeBreakdown } from '../api';
 import { BalerError } from '../errors';
+import { describeArchitecture } from '../model/architectures';
 import { columnStatistics, computeErrors, sizeRatios, type Histogram } from '../metrics';
 import type { Architecture, Dataset, TrainHistory } from '../types';
 
@@ -167,7 +168,7 @@ function summarise(info: FileInfo): ReportSummary {
     dtype: info.dtype,
     mode: info.mode,
     errorBound: info.errorBound,
-    model: info.architecture ? describeArchitecture(info.architecture) : undefined,
+    model: info.architecture ? describeModel(info.architecture) : undefined,
     latentPrecision: info.latentPrecision,
     entropy: info.entropy,
     createdBy: info.createdBy,
@@ -176,10 +177,8 @@ function summarise(info: FileInfo): ReportSummary {
   };
 }
 
-export function describeArchitecture(a: Architecture): string {
-  if (a.type === 'dense') return `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')} (mirrored decoder)`;
-  return `conv ${a.height}×${a.width}, channels ${a.channels.join('-')}, kernel ${a.kernelSize}` +
-    `${a.denseHidden > 0 ? `, dense ${a.denseHidden}` : ''}, latent ${a.latent}`;
+function describeModel(a: Architecture): string {
+  return a.type === 'dense' ? `${describeArchitecture(a)} (mirrored decoder)` : describeArchitecture(a);
 }
 
 function reportColumns(original: Dataset, reconstructed: Float64Array): ReportColumn[] {
