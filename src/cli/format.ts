@@ -1,12 +1,9 @@
 import type { FileInfo } from '../kernel/api';
 import { describeArchitecture } from '../kernel/model/architectures';
-import { formatNumber as formatReportNumber } from '../kernel/report/figures';
+import { formatBytes, formatNumber as formatReportNumber } from '../kernel/report/figures';
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
-}
+/** The same units as the report and the dashboard (kB, MB). */
+export { formatBytes };
 
 export function formatRatio(r: number): string {
   if (!Number.isFinite(r)) return '—';

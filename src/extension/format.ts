@@ -1,6 +1,8 @@
 // Human-readable figures for notifications, the output channel and the .baler viewer.
 import * as path from 'node:path';
 import type { FileInfo, Progress } from '../kernel/api';
+import { describeArchitecture } from '../kernel/model/architectures';
+import { formatBytes } from '../kernel/report/figures';
 import type { ViewerSection } from './messages';
 
 export function fmtNumber(n: number, digits = 3): string {
@@ -9,11 +11,8 @@ export function fmtNumber(n: number, digits = 3): string {
   return Number(n.toPrecision(digits)).toString();
 }
 
-export function fmtBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MiB`;
-}
+/** The same units as the charts and the CLI (kB, MB). */
+export const fmtBytes = formatBytes;
 
 export function fmtSeconds(s: number): string {
   if (!Number.isFinite(s) || s < 0) return '?';
@@ -89,11 +88,6 @@ export function infoSections(info: FileInfo): ViewerSection[] {
       ],
     },
   ];
-}
-
-function describeArchitecture(a: NonNullable<FileInfo['architecture']>): string {
-  if (a.type === 'dense') return `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')}`;
-  return `conv ${a.height}×${a.width}, channels ${a.channels.join('-')}, latent ${a.latent}`;
 }
 
 export function infoText(info: FileInfo): string {
