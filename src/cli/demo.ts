@@ -34,6 +34,7 @@ export async function runDemo(opts: { outDir: string; quick: boolean; hooks: Hoo
   const plan: [string, string, string, CompressOptions][] = [
     ['flow 60×50×50', 'autoencoder', flowFile, flowAe],
     ['flow 60×50×50', 'error bound rel 1e-3', flowFile, { errorBound: 'rel:1e-3' }],
+    ['flow 60×50×50', 'smallest total, PSNR ≥ 40', flowFile, { target: 'psnr:40', timeLimitSeconds: opts.quick ? 10 : 30 }],
     ['jets ' + (opts.quick ? '20k' : '100k') + '×24', 'autoencoder', jetsFile, jetsAe],
     ['jets ' + (opts.quick ? '20k' : '100k') + '×24', 'error bound rel 1e-3', jetsFile, { errorBound: 'rel:1e-3' }],
   ];
@@ -41,7 +42,7 @@ export async function runDemo(opts: { outDir: string; quick: boolean; hooks: Hoo
   const runs: DemoRun[] = [];
   for (const [dataset, mode, input, settings] of plan) {
     say(`${dataset}: ${mode}`);
-    const stem = path.basename(input, '.npz') + (settings.errorBound ? '.bounded' : '');
+    const stem = path.basename(input, '.npz') + (settings.errorBound ? '.bounded' : settings.target ? '.searched' : '');
     const balerFile = path.join(out, `${stem}.baler`);
     const started = Date.now();
     const result = await engine.compress(input, { ...settings, output: balerFile, force: true }, opts.hooks);

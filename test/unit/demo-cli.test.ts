@@ -1,0 +1,29 @@
+// The README's first command: `baler demo` runs end to end on generated data (here in its quick form).
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const repo = path.resolve(__dirname, '..', '..');
+
+describe('baler demo --quick', function () {
+  this.timeout(300_000);
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-demo-'));
+  after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+  it('generates data, compresses it every way, and prints the table of sizes, ratios and errors', () => {
+    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
+    assert.equal(build.status, 0, build.stderr);
+    const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), 'demo', '--quick', '--out', out], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /ratio latent-only\s+ratio total/);
+    const rows = r.stdout.split('\n').filter((l) => /^(flow|jets) /.test(l));
+    assert.equal(rows.length, 5, `five result rows expected:\n${r.stdout}`);
+    for (const stem of ['flow', 'flow.bounded', 'flow.searched', 'jets', 'jets.bounded']) {
+      for (const ext of ['.baler', '.decompressed.npz', '.report.html']) {
+        assert.ok(fs.existsSync(path.join(out, stem + ext)), `${stem}${ext} written`);
+      }
+    }
+  });
+});
