@@ -8,6 +8,7 @@ import type { CellOutput } from '../kernel/protocol';
 import { fmtNumber, progressMessage } from './format';
 import { KernelClient, KernelError } from './kernelClient';
 import { REPORT_MIME } from './messages';
+import { readSettings, trainingDefaults } from './settings';
 import { withTradeoff } from './tradeoff';
 import type { ReportData } from '../kernel/report/data';
 
@@ -70,7 +71,7 @@ export class BalerNotebookController implements vscode.Disposable {
     const onCancel = execution.token.onCancellationRequested(() => abort.abort());
     const writer = new OutputWriter(execution);
     try {
-      const result = await this.kernel().call('runCell', { code: cell.document.getText(), cwd: notebookFolder(notebook) }, {
+      const result = await this.kernel().call('runCell', { code: cell.document.getText(), cwd: notebookFolder(notebook), defaults: cellDefaults(notebook.uri) }, {
         signal: abort.signal,
         onOutput: (o) => writer.add(o),
         onProgress: (p) => writer.progress(p),
@@ -201,4 +202,9 @@ function reportText(title: string, data: ReportData): string {
     `total ${s.sizes.total} B of ${s.sizes.originalFile} B: ratio ${fmtNumber(Number(s.ratios.total))}× (decoder counted), ${fmtNumber(Number(s.ratios.latentOnly))}× latents only`,
     `PSNR ${fmtNumber(Number(data.errors.psnr))} dB, max abs error ${fmtNumber(Number(data.errors.maxAbsError))}`,
   ].join('\n');
+}
+
+/** Cells compress with the user's baler.* training settings unless a cell says otherwise. */
+function cellDefaults(scope: vscode.Uri) {
+  return trainingDefaults(readSettings(scope));
 }

@@ -60,14 +60,13 @@ export function defaultTargetText(s: BalerSettings): string {
   return s.errorBound || String(s.defaultCompressionRatio);
 }
 
+/** The training settings every compression starts from (commands and notebook cells alike). */
+export function trainingDefaults(s: BalerSettings): CompressOptions {
+  return { backend: s.backend, epochs: s.epochs, modelType: s.modelType, latentPrecision: s.latentPrecision };
+}
+
 export function compressOptionsFrom(s: BalerSettings, target: Target): CompressOptions {
-  return {
-    backend: s.backend,
-    epochs: s.epochs,
-    modelType: s.modelType,
-    latentPrecision: s.latentPrecision,
-    ...target,
-  };
+  return { ...trainingDefaults(s), ...target };
 }
 
 /** Where NAME.baler goes: beside the input, or in the configured folder of the input's workspace folder. */

@@ -15,6 +15,8 @@ export interface CellContext {
   hooks: Hooks;
   signal: AbortSignal;
   emitOutput(output: CellOutput): void;
+  /** Settings-derived options that a cell's own options override. */
+  defaults?: Partial<CompressOptions>;
 }
 
 /** A report for display: the notebook renderer draws it with the dashboard's charts. */
@@ -43,7 +45,7 @@ export function createCellApi(cwd: string, ctx: CellContext): CellApi {
   const abs = (file: string) => path.resolve(cwd, file);
   const api: CellApi = {
     version: engine.VERSION,
-    compress: (file, options = {}) => engine.compress(abs(file), resolveOutput(options, abs), ctx.hooks),
+    compress: (file, options = {}) => engine.compress(abs(file), resolveOutput({ ...ctx.defaults, ...options }, abs), ctx.hooks),
     decompress: (file, options = {}) => engine.decompress(abs(file), resolveOutput(options, abs), ctx.hooks),
     info: (file) => engine.inspect(abs(file)),
     report: async (balerFile, originalFile) => ({

@@ -28,7 +28,7 @@ const handlers: Handlers = {
     const { modelFile, model } = await engine.trainProject(workspace, project, hooks, root);
     return { modelFile, epochs: model.history.epochs, finalLoss: model.history.loss.at(-1) };
   },
-  runCell: ({ code, cwd }, ctx) => runCell(code, cwd, ctx),
+  runCell: ({ code, cwd, defaults }, ctx) => runCell(code, cwd, { ...ctx, defaults }),
   sleep: ({ ms }, { signal }) => sleep(ms, signal),
   crash: async ({ exitCode }) => process.exit(exitCode),
 };

@@ -27,7 +27,8 @@ export interface KernelMethods {
   newProject: { params: { root: string; workspace: string; project: string }; result: { config: string } };
   trainProject: { params: { root: string; workspace: string; project: string }; result: { modelFile: string; epochs: number; finalLoss?: number } };
   /** Runs one notebook cell (JavaScript with `baler` in scope, or `%baler …` lines) with `cwd` as base folder. */
-  runCell: { params: { code: string; cwd: string }; result: CellResult };
+  /** `defaults`: the user's training settings (backend, epochs, …), under each cell's own options. */
+  runCell: { params: { code: string; cwd: string; defaults?: Partial<CompressOptions> }; result: CellResult };
   /** For tests: answers after `ms` milliseconds unless cancelled (checks the cancel path without training). */
   sleep: { params: { ms: number }; result: { slept: number } };
   /** For tests: the kernel process exits at once with this code (checks crash recovery). */

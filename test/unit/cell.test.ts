@@ -34,6 +34,15 @@ describe('notebook cells', () => {
     assert.match(transformCell('%baler info a.baler'), /await baler\.cli\("info a\.baler"\)/);
   });
 
+  it('compresses with the settings-derived defaults, which a cell option overrides', async () => {
+    const { ctx } = context();
+    const withDefaults = { ...ctx, defaults: { epochs: 2, latent: 1 } };
+    const first = await runCell("(await baler.compress('t.csv', { output: 'd1.baler' })).info.architecture.latent", dir, withDefaults);
+    const second = await runCell("(await baler.compress('t.csv', { output: 'd2.baler', latent: 3 })).info.architecture.latent", dir, withDefaults);
+    assert.deepEqual(first.value, { kind: 'json', value: 1 }, 'the default latent applies');
+    assert.deepEqual(second.value, { kind: 'json', value: 3 });
+  });
+
   it('runs JavaScript with display() and console output', async () => {
     const { outputs, ctx } = context();
     const result = await runCell("display('shown');\nconsole.log('n', 2);\n[1, 2].length", dir, ctx);
