@@ -55,7 +55,12 @@ function ensureAptPackages() {
 
 /** npm settings that override ~/.npmrc (yes=false, nodedir=/usr) for the installs below. */
 function npmEnv(nodeDir) {
-  const env = { ...process.env, npm_config_yes: 'true', npm_config_fund: 'false', npm_config_audit: 'false',
+  // `npm test` exports its own npm_* variables (npm_config_user_agent says "node/v20", npm_node_execpath
+  // points at Node 20); a child npm run under Node 24 must not inherit them, or code-server's postinstall
+  // sees Node 20 and refuses. Keep only the registry and network settings.
+  const keep = (k) => !/^npm_/i.test(k) || /^npm_config_(registry|.*proxy|cafile|strict_ssl)$/i.test(k);
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => keep(k)));
+  const env = { ...inherited, npm_config_yes: 'true', npm_config_fund: 'false', npm_config_audit: 'false',
     npm_config_update_notifier: 'false', npm_config_loglevel: 'warn' };
   if (nodeDir) {
     env.npm_config_nodedir = nodeDir;

@@ -11,7 +11,7 @@ import { computeErrors } from '../kernel/metrics';
 import { compress } from '../kernel/pipeline';
 import { compressBytes, shuffleBytes } from '../kernel/codec/entropy';
 import { initBackend } from '../kernel/model/backend';
-import { fitLinear, quantiseAndRefine } from '../kernel/search';
+import { fitLinear, quantiseAndRefine } from '../kernel/model/light';
 
 export interface SearchBenchRow {
   dataset: string;

@@ -1,5 +1,5 @@
 // The engine's public API. The CLI, the kernel process behind the VS Code extension and notebook cells are
-// thin shells over these functions. (Contract first; implementations land in src/kernel/pipeline.ts.)
+// thin shells over these functions. (Implementations: one module per verb, re-exported by src/kernel/pipeline.ts.)
 import type { Architecture, TrainHistory, TrainHooks, TrainProgress } from './types';
 
 export type BackendName = 'auto' | 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';

@@ -25,3 +25,13 @@ export class CancelledError extends Error {
 export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
 }
+
+/** Runs engine work that reports bad data without knowing its file, naming the file in its errors. */
+export async function namingFile<T>(file: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof BalerError && !err.file) throw new BalerError(err.message, file, err.code);
+    throw err;
+  }
+}

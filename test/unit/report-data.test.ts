@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { generateJets } from '../../src/kernel/demo/jets';
 import { buildReportData, MAX_HISTOGRAM_COLUMNS, reportNumber, type ReportData } from '../../src/kernel/report/data';
 import { buildFigures } from '../../src/kernel/report/figures';
-import { fakeInfo, previewReportData } from '../../src/kernel/report/sample';
+import { fakeInfo, previewReportData } from '../fixtures/report-sample';
 import type { Dataset, TrainHistory } from '../../src/kernel/types';
 
 const history = (epochs: number): TrainHistory => ({

@@ -5,7 +5,7 @@ import { generateJets } from '../../src/kernel/demo/jets';
 import { buildReportData, type ReportData } from '../../src/kernel/report/data';
 import { buildFigures } from '../../src/kernel/report/figures';
 import { inlineScript, locatePlotly, renderReportHtml } from '../../src/kernel/report/html';
-import { fakeInfo, previewReportData } from '../../src/kernel/report/sample';
+import { fakeInfo, previewReportData } from '../fixtures/report-sample';
 
 interface Script { attributes: string; body: string }
 

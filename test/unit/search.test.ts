@@ -12,8 +12,9 @@ import { simulateFlowPastObstacle } from '../../src/kernel/demo/flow';
 import { verifyBound } from '../../src/kernel/eb/bound';
 import { computeErrors } from '../../src/kernel/metrics';
 import { BalerError } from '../../src/kernel/errors';
-import { parseQualityTarget, readSearchPoints, lightModelSpecs, decoderSizeOf, type SearchPoint } from '../../src/kernel/search';
-import { principalComponents, linearAutoencoderWeights, refitLinearLatents } from '../../src/kernel/linear-ae';
+import { parseQualityTarget, readSearchPoints, type SearchPoint } from '../../src/kernel/search';
+import { lightModelSpecs, decoderSizeOf } from '../../src/kernel/model/light';
+import { principalComponents, linearAutoencoderWeights, refitLinearLatents } from '../../src/kernel/model/linear-ae';
 import { encodeWeights, decodeWeights } from '../../src/kernel/codec/weights';
 import type { Dataset } from '../../src/kernel/types';
 

@@ -2,8 +2,8 @@
 // The config is JSON (the reference uses a Python file) and validated here and by a JSON schema in VS Code.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BalerError } from './errors';
-import type { BackendName, EntropyCoding, LatentPrecision, ModelType, TrainSettings } from './api';
+import { BalerError } from '../errors';
+import type { BackendName, EntropyCoding, LatentPrecision, ModelType, TrainSettings } from '../api';
 
 export interface ProjectConfig extends TrainSettings {
   /** The data to train on and compress, relative to the project folder. */

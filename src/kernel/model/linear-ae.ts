@@ -3,7 +3,7 @@
 // eigenproblem), and after the decoder is quantised the latents are refitted to the quantised weights by
 // least squares. Gradient training of a linear autoencoder converges slowly towards this same answer.
 import seedrandom from 'seedrandom';
-import type { WeightTensor } from './types';
+import type { WeightTensor } from '../types';
 
 export interface PrincipalComponents {
   mean: Float64Array;

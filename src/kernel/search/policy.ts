@@ -1,5 +1,5 @@
-// Search for the smallest total (everything needed to decompress, decoder included) that meets a quality
-// target: a PSNR (`--target psnr:40`) or an error bound with `--objective total`. Candidates:
+// The search policy: find the smallest total (everything needed to decompress, decoder included) that meets
+// a quality target: a PSNR (`--target psnr:40`) or an error bound with `--objective total`. Candidates:
 //   - the error-bounded coder alone, its bound found by bisection for a PSNR target;
 //   - a light autoencoder (small latent, linear or one small hidden layer, decoder at int8/float16, latents
 //     refined against the quantised decoder) whose reconstruction is the prediction the error-bounded coder
@@ -8,163 +8,25 @@
 // A candidate whose decoder alone cannot beat the best total found so far is never trained. Every point tried
 // is kept; the chosen file records them for the trade-off chart: a summary in the header (`search`) and
 // the points as a zstd-coded JSON section (`search.points`, a third of the bytes of plain JSON).
-import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, Hooks } from './api';
-import { BalerError, throwIfAborted } from './errors';
-import type { DenseArchitecture, Dataset, Normalisation, WeightTensor } from './types';
-import { sampleLayout } from './types';
-import { fitMinMax, normalise, denormalise } from './normalise';
-import { computeErrors } from './metrics';
-import { parseErrorBound, formatErrorBound, finiteRange, verifyBound, type ErrorBound } from './eb/bound';
-import { encodeErrorBounded } from './eb/codec';
-import { initBackend } from './model/backend';
-import { trainAutoencoder } from './model/train';
-import { encodeSamples, decodeLatents } from './model/infer';
-import { LEAKY_ALPHA, layerPlan } from './model/architectures';
-import { runLayers, flattenOutput } from './model/tf-layers';
-import { encodeWeights, decodeWeights, weightsByteSize, type WeightPrecision } from './codec/weights';
-import { packFloats, unpackFloats } from './codec/numbers';
-import { DEFAULT_CHUNK_BYTES } from './codec/container';
-import type { TradeoffPoint } from './report/data';
-import { linearAutoencoderWeights, principalComponents, refitLinearLatents } from './linear-ae';
-
-// ---------------------------------------------------------------------------------------------------------
-// Targets and options
-
-export interface PsnrTarget {
-  kind: 'psnr';
-  /** dB, PSNR = 20·log10(range / RMSE) over the finite values. */
-  value: number;
-}
-
-/** Parses `psnr:40` (dB). */
-export function parseQualityTarget(text: string, file?: string): PsnrTarget {
-  const match = /^\s*psnr\s*:\s*([^\s]+)\s*$/i.exec(text);
-  const value = match ? Number(match[1]) : NaN;
-  if (!match || !Number.isFinite(value) || value <= 0 || value > 400) {
-    throw new BalerError(`bad target "${text}": expected psnr:DB with DB a positive number of decibels (e.g. psnr:40)`, file);
-  }
-  return { kind: 'psnr', value };
-}
-
-export type SearchObjective = 'total' | 'latent';
-
-export interface SearchOptions {
-  /** Quality target (`psnr:40`); or give errorBound. */
-  target?: string;
-  /** A fixed error bound every candidate must keep (`rel:1e-3`). */
-  errorBound?: string;
-  /** 'total' (default): smallest total bytes; 'latent': smallest bytes without the decoder. */
-  objective?: SearchObjective;
-  /** Budget for the whole search in seconds (default 60). Candidates are not started past it. */
-  timeLimitSeconds?: number;
-  /** Leave out the autoencoder candidates (error-bounded coder only). */
-  noAutoencoder?: boolean;
-  /** Classical predictors the error-bounded coder may use ('interpolation', 'lorenzo'); default all. */
-  predictors?: string[];
-  seed?: number;
-  backend?: BackendName;
-}
-
-export const DEFAULT_SEARCH_SECONDS = 60;
-
-/** One point the search tried. Sizes are those of the complete .baler it would have written. */
-export interface SearchPoint {
-  label: string;
-  family: 'error-bounded' | 'ae+residuals' | 'autoencoder';
-  latentBytes: number;
-  decoderBytes: number;
-  residualBytes: number;
-  totalBytes: number;
-  psnr: number;
-  maxError: number;
-  meetsTarget: boolean;
-}
-
-/** What a candidate would write: pipeline-ready header fields, sections and the exact reconstruction. */
-export interface CandidatePayload {
-  header: Record<string, unknown>;
-  sections: { name: string; data: Uint8Array; coding?: 'raw' | 'zstd' | 'deflate'; shuffle?: number }[];
-  reconstruction: Float64Array;
-}
-
-export interface SearchContext {
-  /** Total bytes of the complete .baler this payload would become (header, sections, container). */
-  measureTotal(payload: CandidatePayload): Promise<number>;
-  hooks?: Hooks;
-  /** The input file, for error messages. */
-  file?: string;
-}
-
-export interface SearchOutcome {
-  payload: CandidatePayload;
-  chosen: SearchPoint;
-  points: SearchPoint[];
-  /** The header's `search` field. */
-  record: SearchRecord;
-  /** The section holding the points (JSON array of RecordedPoint), to be zstd-coded. */
-  pointsSection: { name: string; data: Uint8Array; coding: 'zstd' };
-  seconds: number;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// The record in the file
-
-/** Point fields in order: label, latentBytes, decoderBytes, residualBytes, totalBytes, psnr, maxError, meets (0/1). */
-export type RecordedPoint = [string, number, number, number, number, number | string, number | string, number];
-
-export const POINTS_SECTION = 'search.points';
-
-export interface SearchRecord {
-  target: string;
-  objective: SearchObjective;
-  seconds: number;
-  /** Number of points in the POINTS_SECTION section. */
-  points: number;
-  /** Index of the chosen point. Its totalBytes leaves out the search record itself. */
-  chosen: number;
-}
-
-function recordPoint(p: SearchPoint): RecordedPoint {
-  // PSNR rounded down so a recorded point never looks better than it was; non-finite as strings for JSON.
-  const psnr = Number.isFinite(p.psnr) ? Math.floor(p.psnr * 100) / 100 : String(p.psnr);
-  const maxError = Number.isFinite(p.maxError) ? Number(p.maxError.toPrecision(3)) : String(p.maxError);
-  return [p.label, p.latentBytes, p.decoderBytes, p.residualBytes, p.totalBytes, psnr, maxError, p.meetsTarget ? 1 : 0];
-}
-
-/** The points a search recorded in a .baler's POINTS_SECTION (undefined when there is none or it is unreadable). */
-export function readSearchPoints(sections: Map<string, Uint8Array>): SearchPoint[] | undefined {
-  const bytes = sections.get(POINTS_SECTION);
-  if (!bytes) return undefined;
-  let recorded: unknown;
-  try {
-    recorded = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    return undefined; // the chart is optional; the data itself was verified by its checksums
-  }
-  if (!Array.isArray(recorded)) return undefined;
-  const points: SearchPoint[] = [];
-  for (const p of recorded) {
-    if (!Array.isArray(p) || p.length < 8 || typeof p[0] !== 'string') continue;
-    const [label, latentBytes, decoderBytes, residualBytes, totalBytes, psnr, maxError, meets] = p;
-    if (![latentBytes, decoderBytes, residualBytes, totalBytes].every((n) => typeof n === 'number' && n >= 0)) continue;
-    const family = decoderBytes === 0 ? 'error-bounded' : residualBytes === 0 ? 'autoencoder' : 'ae+residuals';
-    points.push({
-      label, family, latentBytes, decoderBytes, residualBytes, totalBytes,
-      psnr: Number(psnr), maxError: Number(maxError), meetsTarget: meets === 1,
-    });
-  }
-  return points;
-}
-
-/** The trade-off chart's points from a searched .baler: latents and residuals are both bytes stored per file. */
-export function tradeoffFromFile(sections: Map<string, Uint8Array>): TradeoffPoint[] | undefined {
-  const points = readSearchPoints(sections);
-  if (!points || points.length === 0) return undefined;
-  return points.map((p) => ({
-    label: p.label, latentBytes: p.latentBytes + p.residualBytes, decoderBytes: p.decoderBytes, totalBytes: p.totalBytes, psnr: p.psnr,
-  }));
-}
+import type { Hooks } from '../api';
+import { BalerError, throwIfAborted } from '../errors';
+import type { Dataset, Normalisation, WeightTensor } from '../types';
+import { sampleLayout } from '../types';
+import { computeErrors } from '../metrics';
+import { parseErrorBound, formatErrorBound, finiteRange, type ErrorBound } from '../eb/bound';
+import { encodeErrorBounded } from '../eb/codec';
+import { initBackend } from '../model/backend';
+import { DEFAULT_CHUNK_BYTES } from '../codec/container';
+import {
+  decoderSizeOf, fitLinear, lightModelSpecs, quantiseAndRefine, trainLight, DECODER_SHRINK_BOUND, LATENT_SHRINK_BOUND,
+  type LightModel, type LightModelSpec,
+} from '../model/light';
+import { parseQualityTarget, type PsnrTarget } from './target';
+import { POINTS_SECTION, recordPoint, type SearchRecord } from './record';
+import {
+  DEFAULT_SEARCH_SECONDS, type CandidatePayload, type SearchContext, type SearchObjective, type SearchOptions, type SearchOutcome,
+  type SearchPoint,
+} from './types';
 
 // ---------------------------------------------------------------------------------------------------------
 // The search
@@ -460,69 +322,6 @@ function nextRelBound(
   return roundBound(Math.min(MAX_REL_BOUND, next));
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Autoencoder candidates
-
-/** A light dense autoencoder: latent size, hidden widths (empty: a linear decoder) and decoder precision. */
-export interface LightModelSpec {
-  latent: number;
-  hidden: number[];
-  precision: WeightPrecision;
-}
-
-export interface LightModel {
-  architecture: DenseArchitecture;
-  normalisation: Normalisation;
-  decoderBytes: Uint8Array;
-  latentBytes: Uint8Array;
-  /** The reconstruction the decoder computes from the stored (rounded) latents and weights. */
-  reconstruction: Float64Array;
-  trainSeconds: number;
-}
-
-const LATENT_CHOICES = [2, 4, 8, 16, 32];
-/**
- * Lower bounds of stored / raw decoder bytes for pruning: zstd shrinks float16 weights a little (measured
- * 0.73–0.90); integer weights of smooth fields are delta-coded and shrink far more (int8 0.30–0.33 on CFD).
- */
-const DECODER_SHRINK_BOUND: Record<WeightPrecision, number> = { float32: 0.7, float16: 0.7, int8: 0.2, int16: 0.4 };
-/** Likewise for float16 latents (measured 0.9–1.0). */
-const LATENT_SHRINK_BOUND = 0.5;
-
-/**
- * Light architectures for this data: linear decoders (fitted, no training) cheapest first, then decoders with
- * one hidden layer (trained; slower and, on smooth fields, rarely better per byte), cheapest first.
- */
-export function lightModelSpecs(width: number): LightModelSpec[] {
-  const linear: LightModelSpec[] = [];
-  const hidden: LightModelSpec[] = [];
-  for (const latent of LATENT_CHOICES.filter((k) => k < width)) {
-    for (const precision of ['int8', 'float16'] as const) {
-      linear.push({ latent, hidden: [], precision });
-      if (2 * latent < width) hidden.push({ latent, hidden: [2 * latent], precision });
-    }
-  }
-  const bySize = (a: LightModelSpec, b: LightModelSpec) => decoderSizeOf(width, a) - decoderSizeOf(width, b);
-  return [...linear.sort(bySize), ...hidden.sort(bySize)];
-}
-
-export function denseArchitecture(width: number, spec: Pick<LightModelSpec, 'latent' | 'hidden'>): DenseArchitecture {
-  return { type: 'dense', inputSize: width, hidden: [...spec.hidden], latent: spec.latent, activation: 'leaky_relu', leakyAlpha: LEAKY_ALPHA };
-}
-
-/** Exact raw bytes of the decoder blob for a spec (before entropy coding). */
-export function decoderSizeOf(width: number, spec: LightModelSpec): number {
-  const plan = layerPlan(denseArchitecture(width, spec));
-  const shapes: WeightTensor[] = [];
-  for (const layer of plan.decoder) {
-    if (layer.op !== 'dense') continue;
-    // Values do not matter for the size except that they are finite (zeros are).
-    shapes.push({ name: `${layer.name}.kernel`, shape: [layer.inputs, layer.outputs], values: new Float32Array(layer.inputs * layer.outputs) });
-    shapes.push({ name: `${layer.name}.bias`, shape: [layer.outputs], values: new Float32Array(layer.outputs) });
-  }
-  return weightsByteSize(shapes, spec.precision);
-}
-
 function trainable(ds: Dataset): boolean {
   const { count, width } = sampleLayout(ds);
   if (count < 2 || width < 3) return false;
@@ -586,111 +385,3 @@ async function modelCandidates(search: Search, spec: LightModelSpec, model: Ligh
   await errorBoundedCandidates(search, { values: model.reconstruction, header, sections, label }, `${label} +eb`);
 }
 
-const TRAIN_EPOCHS = 3000;
-
-type LightWeights = { encoder: WeightTensor[]; decoder: WeightTensor[]; normalisation: Normalisation; seconds: number };
-
-/** The linear autoencoder straight from the principal components: optimal for MSE, no training. */
-export function fitLinear(ds: Dataset, spec: Pick<LightModelSpec, 'latent'>, seed = 42): LightWeights {
-  const started = performance.now();
-  const { count, width } = sampleLayout(ds);
-  const normalisation = fitMinMax(ds);
-  const samples = normalise(ds.values, width, normalisation);
-  const weights = linearAutoencoderWeights(principalComponents(samples, count, width, spec.latent, seed));
-  return { ...weights, normalisation, seconds: (performance.now() - started) / 1000 };
-}
-
-export async function trainLight(ds: Dataset, spec: LightModelSpec, opts: SearchOptions, seconds: number, hooks?: Hooks): Promise<LightWeights> {
-  await initBackend(opts.backend ?? 'auto');
-  const { count, width } = sampleLayout(ds);
-  const normalisation = fitMinMax(ds);
-  const samples = normalise(ds.values, width, normalisation);
-  const architecture = denseArchitecture(width, spec);
-  const result = await trainAutoencoder(samples, count, architecture, {
-    epochs: TRAIN_EPOCHS,
-    batchSize: Math.min(count, 256),
-    learningRate: 3e-3,
-    seed: opts.seed ?? 42,
-    validationSplit: 0,
-    earlyStopping: { patience: 200, minDelta: 0 },
-    reduceLrOnPlateau: { factor: 0.5, patience: 50, minLr: 1e-5 },
-    timeLimitSeconds: seconds,
-  }, { signal: hooks?.signal });
-  return { encoder: result.encoder, decoder: result.decoder, normalisation, seconds: result.history.seconds };
-}
-
-/**
- * Quantises the decoder, then fine-tunes for it: the latents are stored, not computed at decode time, so
- * they are refitted to the quantised decoder (least squares for a linear decoder; otherwise Adam on the
- * latents with the decoder frozen). `refineSteps` 0 keeps the encoder's latents.
- */
-export async function quantiseAndRefine(
-  ds: Dataset, spec: LightModelSpec, weights: LightWeights, refineSeconds: number, refineSteps = 300,
-): Promise<LightModel> {
-  const { count, width } = sampleLayout(ds);
-  const architecture = denseArchitecture(width, spec);
-  const samples = normalise(ds.values, width, weights.normalisation);
-  const decoderBytes = encodeWeights(weights.decoder, spec.precision);
-  const decoder = decodeWeights(decoderBytes);
-  let latents = encodeSamples(architecture, weights.encoder, samples, count);
-  if (refineSteps > 0) {
-    latents = spec.hidden.length === 0
-      ? refitLinearLatents(decoder, samples, count)
-      : refineLatents(architecture, decoder, samples, latents, count, refineSteps, refineSeconds);
-  }
-  const latentBytes = packFloats(latents, 'float16');
-  const stored = unpackFloats(latentBytes, 'float16', latents.length);
-  const reconstruction = denormalise(decodeLatents(architecture, decoder, stored, count), width, weights.normalisation);
-  return { architecture, normalisation: weights.normalisation, decoderBytes, latentBytes, reconstruction, trainSeconds: weights.seconds };
-}
-
-/** Minimises the reconstruction MSE over the latents with the decoder fixed. Keeps the best latents seen. */
-export function refineLatents(
-  architecture: DenseArchitecture, decoder: WeightTensor[], samples: Float32Array, latents: Float32Array,
-  count: number, steps: number, seconds: number,
-): Float32Array {
-  const plan = layerPlan(architecture);
-  const started = performance.now();
-  const params = decoder.map((w) => tf.tensor(w.values, w.shape, 'float32'));
-  const target = tf.tensor2d(samples, [count, plan.sampleSize]);
-  const z = tf.variable(tf.tensor2d(latents, [count, plan.latent]));
-  const optimizer = tf.train.adam(latentStepSize(latents));
-  const lossOf = (codes: tf.Tensor) =>
-    tf.mean(tf.squaredDifference(flattenOutput(plan, runLayers(plan.decoder, params, codes, plan.leakyAlpha)), target)) as tf.Scalar;
-  const lossValue = (codes: tf.Tensor) => {
-    const loss = tf.tidy(() => lossOf(codes));
-    const value = loss.dataSync()[0];
-    loss.dispose();
-    return value;
-  };
-  try {
-    const initialLoss = lossValue(z);
-    for (let step = 0; step < steps && (performance.now() - started) / 1000 < seconds; step++) {
-      optimizer.minimize(() => lossOf(z), false, [z]);
-    }
-    return lossValue(z) < initialLoss ? Float32Array.from(z.dataSync() as Float32Array) : latents;
-  } finally {
-    z.dispose();
-    target.dispose();
-    optimizer.dispose();
-    for (const p of params) p.dispose();
-  }
-}
-
-/** Adam moves each latent by about its step size per step: a small fraction of the latents' spread. */
-function latentStepSize(latents: Float32Array): number {
-  let sum = 0;
-  let sumSquares = 0;
-  for (const v of latents) {
-    sum += v;
-    sumSquares += v * v;
-  }
-  const n = Math.max(1, latents.length);
-  const spread = Math.sqrt(Math.max(0, sumSquares / n - (sum / n) ** 2));
-  return Math.max(1e-4, 0.01 * spread);
-}
-
-/** Checks a decoded array against the search's bound (used to verify the written file). */
-export function verifySearchBound(original: Float64Array, decoded: Float64Array, errorBound: string, shape: number[], kind: 'table' | 'frames'): ReturnType<typeof verifyBound> {
-  return verifyBound(original, decoded, parseErrorBound(errorBound), shape, kind === 'table' && shape.length === 2);
-}

@@ -2,13 +2,13 @@
 // Figures come from a shared machine: compare rows of one run, not runs with each other.
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
-import { readDataset } from '../data/dataset';
-import type { DenseArchitecture, TrainOptions } from '../types';
-import { defaultArchitecture } from './architectures';
-import { initBackend } from './backend';
-import { countParameters, decodeLatents, encodeSamples } from './infer';
-import { trainAutoencoder, type TrainInternals } from './train';
-import { installWasmFixes, uninstallWasmFixes } from './wasm-fixes';
+import { readDataset } from '../kernel/data/dataset';
+import type { DenseArchitecture, TrainOptions } from '../kernel/types';
+import { defaultArchitecture } from '../kernel/model/architectures';
+import { initBackend } from '../kernel/model/backend';
+import { countParameters, decodeLatents, encodeSamples } from '../kernel/model/infer';
+import { trainAutoencoder, type TrainInternals } from '../kernel/model/train';
+import { installWasmFixes, uninstallWasmFixes } from '../kernel/model/wasm-fixes';
 
 export interface ThroughputRow {
   backend: string;
