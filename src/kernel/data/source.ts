@@ -1,0 +1,60 @@
+// The one interface every data format is read and written through: a file holds one or more arrays, each
+// read in slabs along its first axis (rows of a table, frames of a field), so that files larger than memory
+// stream at constant memory. Readers check every size a file declares against a memory budget before
+// allocating. (readDataset in dataset.ts is the whole-array convenience over this.)
+import type { DataKind, DType, NdArray } from '../types';
+
+/** One array of a data file. */
+export interface ArraySource {
+  /**
+   * Where the array lives in its file: '' for single-array formats (.npy, .csv), the .npz key, the HDF5/netCDF
+   * dataset path ('/group/x'), the Zarr array path, the ROOT tree and branch group ('events', 'events/Jet').
+   */
+  path: string;
+  dtype: DType;
+  /** Full shape; shape[0] is the slab axis. */
+  shape: number[];
+  kind: DataKind;
+  /** Column names (tables); empty when the source has none. */
+  names: string[];
+  /** Must round-trip exactly whatever the error bound (event offsets/counts, ids). */
+  exact?: boolean;
+  /** Format-specific metadata needed to write the array back in kind (attributes, branch types, schema); JSON. */
+  attributes?: Record<string, unknown>;
+  /** Rows [start, start + count) along axis 0, C order, in the array's dtype (as NdArray holds it). */
+  readSlab(start: number, count: number): Promise<NdArray>;
+}
+
+/** An opened data file. */
+export interface DataSource {
+  file: string;
+  /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr'). */
+  format: string;
+  arrays: ArraySource[];
+  /** File-level metadata needed to write the file back in kind; JSON. */
+  attributes?: Record<string, unknown>;
+  close(): Promise<void>;
+}
+
+/** What to read of a file with several arrays; all numeric arrays when nothing is selected. */
+export interface SourceSelection {
+  /** HDF5/netCDF/Zarr dataset path, or .npz key. */
+  dataset?: string;
+  /** ROOT tree (or RNTuple) name. */
+  tree?: string;
+  /** Columns (ROOT branches, Parquet columns, CSV columns) to keep. */
+  columns?: string[];
+}
+
+/** The description of one array to write (everything but its values). */
+export type ArrayDescription = Omit<ArraySource, 'readSlab'>;
+
+/**
+ * A file being written: slabs of each array in order, then finish() (which makes the file appear atomically)
+ * or abort() (which leaves nothing behind).
+ */
+export interface DataSink {
+  writeSlab(array: number, slab: NdArray): Promise<void>;
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
