@@ -30,7 +30,7 @@ export function formatInfo(info: FileInfo): string {
     `  mode        ${info.mode}${info.errorBound ? ` (bound ${info.errorBound})` : ''}${info.architecture ? `, ${describeArchitecture(info.architecture)}` : ''}`,
     `  format      .baler v${info.formatVersion}, ${info.createdBy}`,
     ...(info.search
-      ? [`  search      smallest ${info.search.objective} meeting ${info.search.target}: ${info.search.pointsTried} points tried in ${info.search.seconds.toFixed(1)} s`]
+      ? [`  search      smallest ${info.search.objective} meeting ${info.search.target}: ${info.search.pointsTried} points tried`]
       : []),
     '',
     table([

@@ -83,27 +83,47 @@ export interface ErrorFigures {
   range: number;
 }
 
-export interface FileInfo {
-  file: string;
-  formatVersion: number;
+/** One array of a .baler (a file holds one, or several from a multi-dataset source). */
+export interface ArrayInfo {
+  /** Where the array lived in its source file ('' for single-array formats). */
+  path: string;
   kind: 'table' | 'frames';
   shape: number[];
   dtype: string;
   names: string[];
-  mode: 'autoencoder' | 'error-bounded';
+  mode: CompressionMode;
+  errorBound?: string;
+  errors: ErrorFigures;
+}
+
+export type CompressionMode = 'autoencoder' | 'error-bounded' | 'lossless';
+
+export interface FileInfo {
+  file: string;
+  formatVersion: number;
+  /** The first array's layout (every file has at least one; `arrays` lists them all). */
+  kind: 'table' | 'frames';
+  shape: number[];
+  dtype: string;
+  names: string[];
+  mode: CompressionMode;
   errorBound?: string;
   architecture?: Architecture;
   latentPrecision?: LatentPrecision;
   entropy?: EntropyCoding;
+  /** Sizes of the whole file (all arrays). */
   sizes: SizeBreakdown;
   /** original / total and original / latents, against the file and against the float32 content. */
   ratios: { total: number; latentOnly: number; totalVsFloat32: number; latentOnlyVsFloat32: number };
-  /** Measured at compression time on the bytes written and read back. */
+  /** The first array's errors, measured at compression time on the values as written and read back. */
   errors: ErrorFigures;
   history?: TrainHistory;
   createdBy: string;
+  /** The source file's name and format. */
+  source?: { name: string; format: string };
+  arrays?: ArrayInfo[];
   /** Present when the file was chosen by a search (`--target` / `--objective`). */
-  search?: { target: string; objective: 'total' | 'latent'; seconds: number; pointsTried: number };
+  search?: { target: string; objective: 'total' | 'latent'; pointsTried: number; seconds?: number };
 }
 
 export interface CompressResult {

@@ -1,26 +1,118 @@
-// Decoding a .baler: the values on the original scale (reconstruct), and decompress() to a data file in the
-// original dtype.
+// Decoding a .baler: each array slab by slab (decodeArray, used by decompress, the compressor's own
+// verification and the report), and decompress() to a data file in the original dtype.
 import * as path from 'node:path';
 import type { DecompressOptions, DecompressResult, Hooks } from './api';
-import type { Architecture, Normalisation, WeightTensor } from './types';
-import { sampleLayout } from './types';
+import type { Architecture, NdArray, Normalisation, WeightTensor } from './types';
 import { BalerError, namingFile } from './errors';
-import { readFileChecked } from './fsutil';
-import { writeDataset } from './data/dataset';
+import { joinSlabs, writeArrayFile } from './data/write-array';
+import { castFloat64, castToDtype, DTYPE_BYTES, toFloat64 } from './data/dtype';
 import { denormalise } from './normalise';
 import { decodeLatents } from './model/infer';
-import { decodeContainer } from './codec/container';
+import { readChunk, readContainerIndex, readSection, type ContainerIndex } from './codec/container';
+import type { ArrayEntry, DataHeader, ModelPart } from './codec/header';
+import { checkLayout, rowSize, sectionName, slabCount, slabRowsAt } from './codec/header-check';
+import { openFileAccess, type FileAccess, type RandomAccess } from './codec/io';
 import { unpackFloats } from './codec/numbers';
 import { decodeWeights } from './codec/weights';
 import { locateModelFile, readModelFile } from './codec/model-file';
-import { decodeErrorBounded } from './eb/codec';
+import { decodeLosslessSlab, slabTag, TAG_EB } from './codec/slab';
+import { decodeEbSlab } from './compress/eb-slab';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
+import { DEFAULT_MEMORY_BUDGET } from './memory';
 
-export interface Reconstruction {
+/** A .baler opened for reading: its checked index and typed header. */
+export interface OpenedBaler {
+  file: string;
+  access: RandomAccess;
+  index: ContainerIndex;
+  header: DataHeader;
+}
+
+export function openBaler(file: string, access?: RandomAccess): OpenedBaler & { close(): void } {
+  const own: FileAccess | undefined = access ? undefined : openFileAccess(file);
+  const source = access ?? own!;
+  try {
+    const index = readContainerIndex(source, file);
+    if (index.header.kind !== 'data') throw new BalerError('this is a model file (.balermodel), not compressed data', file, 'EFORMAT');
+    checkLayout(index.header, index, file);
+    return { file, access: source, index, header: index.header, close: () => own?.close() };
+  } catch (err) {
+    own?.close();
+    throw err;
+  }
+}
+
+export interface DecodedSlab {
+  firstRow: number;
+  /** The values as written, in the array's dtype. */
+  array: NdArray;
+  /** The same values as float64 (exact within ±2^53). */
   values: Float64Array;
-  header: Record<string, unknown>;
-  sections: Map<string, Uint8Array>;
+}
+
+export interface DecodeOptions {
+  modelDir?: string;
+  /** Refuse slabs that need more memory than this (bytes; default DEFAULT_MEMORY_BUDGET). */
+  memoryBudget?: number;
+}
+
+/** The slabs of array k in order. */
+export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOptions = {}): AsyncGenerator<DecodedSlab> {
+  const a = f.header.arrays[k];
+  checkSlabMemory(a, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, f.file);
+  const section = (role: string) => f.index.sections.find((s) => s.name === sectionName(k, role))!;
+  const c = a.codec;
+  const model = c.mode === 'autoencoder' ? c.model : c.mode === 'error-bounded' ? c.prediction : undefined;
+  const decoder = model ? await loadDecoder(f, k, model, opts.modelDir) : undefined;
+  for (let j = 0; j < slabCount(a); j++) {
+    const rows = slabRowsAt(a, j);
+    const shape = [rows, ...a.shape.slice(1)];
+    const prediction = model ? await predictSlab(f, section('latents'), j, rows, a, model, decoder!) : undefined;
+    let values: Float64Array;
+    let array: NdArray | undefined;
+    if (c.mode === 'autoencoder') {
+      values = castFloat64(prediction!, a.dtype);
+    } else {
+      const chunk = await readChunk(f.access, section('data'), j, f.file);
+      if (slabTag(chunk, f.file) === TAG_EB) {
+        const globals = c.mode === 'lossless'
+          ? { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: a.dtype, kind: a.kind }
+          : { bound: c.bound, tolerances: c.tolerances, dtype: a.dtype, kind: a.kind };
+        values = await namingFile(f.file, () => decodeEbSlab(chunk.subarray(1), shape, globals, prediction, f.file));
+      } else {
+        array = await decodeLosslessSlab(chunk, a.dtype, shape, f.file);
+        values = toFloat64(array.data).values;
+      }
+    }
+    yield { firstRow: j * a.slabRows, array: array ?? { dtype: a.dtype, shape, data: castToDtype(values, a.dtype) }, values };
+  }
+}
+
+function checkSlabMemory(a: ArrayEntry, budget: number, file: string): void {
+  // A slab is held as float64 values, in its dtype, and once more while it is decoded.
+  const need = a.slabRows * rowSize(a) * (16 + DTYPE_BYTES[a.dtype]);
+  if (need > budget) {
+    throw new BalerError(`a slab of this file needs ${formatMiB(need)} of memory, more than the budget of ${formatMiB(budget)} (raise it with --memory)`, file, 'ETOOLARGE');
+  }
+}
+
+function formatMiB(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 24 ? 1 : 0)} MiB`;
+}
+
+async function loadDecoder(f: OpenedBaler, k: number, model: ModelPart, modelDir?: string): Promise<WeightTensor[]> {
+  if (model.shared) return findSharedDecoder(f.file, model.shared, modelDir);
+  const section = f.index.sections.find((s) => s.name === sectionName(k, 'decoder'))!;
+  return decodeWeights(await readSection(f.access, section, f.file), f.file);
+}
+
+async function predictSlab(
+  f: OpenedBaler, latentsSection: ContainerIndex['sections'][number], j: number, rows: number, a: ArrayEntry, model: ModelPart, decoder: WeightTensor[],
+): Promise<Float64Array> {
+  const bytes = await readChunk(f.access, latentsSection, j, f.file);
+  const latents = unpackFloats(bytes, model.latentPrecision, rows * model.latentSize, f.file);
+  return namingFile(f.file, async () => decodeToOriginalScale(model.architecture, decoder, latents, rows, rowSize(a), model.normalisation));
 }
 
 export function decodeToOriginalScale(
@@ -29,47 +121,33 @@ export function decodeToOriginalScale(
   return denormalise(decodeLatents(arch, decoder, latents, count), width, norm);
 }
 
-/** Decodes a .baler into float64 values on the original scale. */
-export async function reconstruct(file: string, opts: { modelDir?: string } = {}): Promise<Reconstruction> {
-  const container = await decodeContainer(readFileChecked(file), file);
-  const header = container.header as Record<string, any>;
-  const { count, width } = sampleLayout({ kind: header.dataset.kind, shape: header.dataset.shape });
-  if (header.mode === 'error-bounded') {
-    const sections = new Map<string, Uint8Array>();
-    for (const [name, data] of container.sections) if (name.startsWith('eb.')) sections.set(name, data);
-    // Residuals coded against an autoencoder's reconstruction: rebuild that prediction first.
-    const prediction = header.model
-      ? await modelReconstruction(header, container.sections, count, width, file, opts.modelDir)
-      : undefined;
-    const values = await namingFile(file, () => decodeErrorBounded(header.eb, sections, prediction));
-    return { values, header, sections: container.sections };
-  }
-  if (header.mode !== 'autoencoder') throw new BalerError(`unknown compression mode '${header.mode}'`, file);
-  return { values: await modelReconstruction(header, container.sections, count, width, file, opts.modelDir), header, sections: container.sections };
-}
-
-async function modelReconstruction(
-  header: Record<string, any>, sections: Map<string, Uint8Array>, count: number, width: number, file: string, modelDir?: string,
-): Promise<Float64Array> {
-  if (!header.model?.architecture || !header.latents) throw new BalerError('corrupted: the model description is missing', file);
-  const latentBytes = requireSection(sections, 'latents', file);
-  const latents = unpackFloats(latentBytes, header.latents.precision, header.latents.count * header.latents.size, file);
-  const decoder = header.model.decoder?.shared
-    ? await findSharedDecoder(file, header.model.decoder.shared, modelDir)
-    : decodeWeights(requireSection(sections, 'decoder', file), file);
-  return decodeToOriginalScale(header.model.architecture, decoder, latents, count, width, header.model.normalisation);
-}
-
-function requireSection(sections: Map<string, Uint8Array>, name: string, file: string): Uint8Array {
-  const s = sections.get(name);
-  if (!s) throw new BalerError(`corrupted: section '${name}' is missing`, file);
-  return s;
-}
-
 async function findSharedDecoder(file: string, shared: { hash: string; fileName: string }, modelDir?: string): Promise<WeightTensor[]> {
   const dirs = [modelDir, path.dirname(path.resolve(file))].filter((d): d is string => !!d);
   const modelFile = locateModelFile(shared, dirs, file);
   return (await readModelFile(modelFile, shared.hash)).decoder;
+}
+
+export interface Reconstruction {
+  /** The first array's values as written, float64. */
+  values: Float64Array;
+  header: DataHeader;
+  /** The search's record of points, when the file has one. */
+  points?: Uint8Array;
+}
+
+/** Decodes the first array of a .baler whole (report, benchmarks). */
+export async function reconstruct(file: string, opts: DecodeOptions = {}): Promise<Reconstruction> {
+  const f = openBaler(file);
+  try {
+    const a = f.header.arrays[0];
+    const values = new Float64Array(a.shape.reduce((x, y) => x * y, 1));
+    for await (const slab of decodeArray(f, 0, opts)) values.set(slab.values, slab.firstRow * rowSize(a));
+    const pointsSection = f.index.sections.find((s) => s.name === 'search.points');
+    const points = pointsSection ? await readSection(f.access, pointsSection, file) : undefined;
+    return { values, header: f.header, ...(points ? { points } : {}) };
+  } finally {
+    f.close();
+  }
 }
 
 /** Decompresses a .baler into .npz/.npy/.csv (by the output's extension) with the original dtype. */
@@ -78,8 +156,15 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   const output = opts.output ?? defaultOutput(input, '.decompressed.npz');
   checkOutput(input, output, opts.force);
   hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}` });
-  const { values, header } = await reconstruct(input, opts);
-  const d = (header as any).dataset;
-  writeDataset(output, { kind: d.kind, shape: d.shape, dtype: d.dtype, names: d.names, values }, { overwrite: opts.force });
+  const f = openBaler(input);
+  try {
+    if (f.header.arrays.length > 1) throw new BalerError('this file holds several arrays; writing them back needs the formats reader (not in this version)', input);
+    const a = f.header.arrays[0];
+    const slabs: NdArray[] = [];
+    for await (const slab of decodeArray(f, 0, opts)) slabs.push(slab.array);
+    writeArrayFile(output, joinSlabs(slabs, a.shape), a.names, { overwrite: opts.force, protect: input });
+  } finally {
+    f.close();
+  }
   return { output, info: await inspect(input) };
 }

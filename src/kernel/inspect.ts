@@ -1,52 +1,80 @@
-// inspect(): sizes, ratios and error figures of a .baler from its header alone (no decoding).
-import type { ErrorFigures, FileInfo, SizeBreakdown } from './api';
-import { readContainerHeaderFile } from './codec/container';
-import { POINTS_SECTION } from './search';
+// inspect(): sizes, ratios and error figures of a .baler from its index alone (no decoding). The one place the
+// ratios are defined: original bytes over everything needed to decompress (total), and over the coded data
+// alone (latents and residuals, no decoder, no header: latent-only).
+import type { ArrayInfo, ErrorFigures, FileInfo, SizeBreakdown } from './api';
+import type { ArrayEntry, ModelPart } from './codec/header';
+import { formatErrorBound } from './eb/bound';
+import { POINTS_SECTION } from './codec/header-check';
+import { openBaler } from './decompress';
 
-/** Sizes, ratios and error figures of a .baler, from its header alone (no decoding). */
 export async function inspect(file: string): Promise<FileInfo> {
-  const { header, layout, headerBytes, totalBytes, version } = readContainerHeaderFile(file);
-  const h = header as Record<string, any>;
-  const sizeOf = (pred: (name: string) => boolean) => layout.filter((s) => pred(s.name)).reduce((a, s) => a + s.storedBytes, 0);
-  const sharedDecoder = h.model?.decoder?.shared?.bytes ?? 0;
-  const count = h.dataset.shape.reduce((a: number, b: number) => a * b, 1);
+  const f = openBaler(file);
+  f.close();
+  const { header, index } = f;
+  const stored = (pred: (role: string) => boolean) =>
+    index.sections.filter((s) => s.name !== POINTS_SECTION && pred(s.name.slice(s.name.indexOf('.') + 1))).reduce((n, s) => n + s.storedBytes, 0);
+  const sharedModels = new Map<string, number>();
+  for (const a of header.arrays) {
+    const m = modelOf(a);
+    if (m?.shared) sharedModels.set(m.shared.hash, m.shared.bytes);
+  }
+  const shared = [...sharedModels.values()].reduce((x, y) => x + y, 0);
+  const elements = header.arrays.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1), 0);
+  const points = index.sections.find((s) => s.name === POINTS_SECTION)?.storedBytes ?? 0;
   const sizes: SizeBreakdown = {
-    originalFile: h.source.bytes,
-    originalFloat32: count * 4,
-    latents: sizeOf((n) => n === 'latents'),
-    decoder: sizeOf((n) => n === 'decoder') + sharedDecoder,
-    residuals: sizeOf((n) => n.startsWith('eb.')),
+    originalFile: header.source.bytes,
+    originalFloat32: elements * 4,
+    latents: stored((r) => r === 'latents'),
+    decoder: stored((r) => r === 'decoder') + shared,
+    residuals: stored((r) => r === 'data'),
     // The search's record of the points it tried is metadata, like the header.
-    header: headerBytes + sizeOf((n) => n === POINTS_SECTION),
-    total: totalBytes + sharedDecoder,
-    file: totalBytes,
-    decoderShared: sharedDecoder > 0,
+    header: index.overheadBytes + points,
+    total: index.totalBytes + shared,
+    file: index.totalBytes,
+    decoderShared: shared > 0,
   };
-  const latentOnlyBytes = Math.max(1, sizes.latents + sizes.residuals);
+  const coded = Math.max(1, sizes.latents + sizes.residuals);
+  const first = header.arrays[0];
+  const model = modelOf(first);
   return {
     file,
-    formatVersion: version,
-    kind: h.dataset.kind,
-    shape: h.dataset.shape,
-    dtype: h.dataset.dtype,
-    names: h.dataset.names,
-    mode: h.mode,
-    errorBound: h.errorBound,
-    architecture: h.model?.architecture,
-    latentPrecision: h.latents?.precision,
-    entropy: layout[0]?.coding === 'raw' ? 'none' : (layout[0]?.coding as FileInfo['entropy']),
+    formatVersion: index.version,
+    kind: first.kind,
+    shape: first.shape,
+    dtype: first.dtype,
+    names: first.names,
+    mode: first.codec.mode,
+    ...(first.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(first.codec.bound) } : {}),
+    ...(model ? { architecture: model.architecture, latentPrecision: model.latentPrecision } : {}),
+    entropy: 'zstd',
     sizes,
     ratios: {
       total: sizes.originalFile / sizes.total,
-      latentOnly: sizes.originalFile / latentOnlyBytes,
+      latentOnly: sizes.originalFile / coded,
       totalVsFloat32: sizes.originalFloat32 / sizes.total,
-      latentOnlyVsFloat32: sizes.originalFloat32 / latentOnlyBytes,
+      latentOnlyVsFloat32: sizes.originalFloat32 / coded,
     },
-    errors: h.errors as ErrorFigures,
-    history: undefined,
-    createdBy: h.createdBy,
-    ...(h.search && typeof h.search.points === 'number'
-      ? { search: { target: h.search.target, objective: h.search.objective, seconds: h.search.seconds, pointsTried: h.search.points } }
-      : {}),
+    errors: first.errors as ErrorFigures,
+    createdBy: header.createdBy,
+    source: { name: header.source.name, format: header.source.format },
+    arrays: header.arrays.map(arrayInfo),
+    ...(header.search ? { search: { target: header.search.target, objective: header.search.objective, pointsTried: header.search.points } } : {}),
+  };
+}
+
+function modelOf(a: ArrayEntry): ModelPart | undefined {
+  return a.codec.mode === 'autoencoder' ? a.codec.model : a.codec.mode === 'error-bounded' ? a.codec.prediction : undefined;
+}
+
+function arrayInfo(a: ArrayEntry): ArrayInfo {
+  return {
+    path: a.path,
+    kind: a.kind,
+    shape: a.shape,
+    dtype: a.dtype,
+    names: a.names,
+    mode: a.codec.mode,
+    ...(a.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(a.codec.bound) } : {}),
+    errors: a.errors as ErrorFigures,
   };
 }

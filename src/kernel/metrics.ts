@@ -13,39 +13,57 @@ export interface ErrorFiguresDetailed extends ErrorFigures {
 /**
  * RMSE, range-normalised RMSE, PSNR = 20·log10(range / RMSE) (Infinity when exact), max absolute error and
  * max relative error |diff|/|x| over x ≠ 0. Only values finite in the original are compared; a non-finite
- * reconstruction of a finite value is an infinite error.
+ * reconstruction of a finite value is an infinite error. Slabs are added one by one (streaming).
  */
-export function computeErrors(original: Float64Array, reconstructed: Float64Array): ErrorFiguresDetailed {
-  assertSameLength(original, reconstructed);
-  let min = Infinity, max = -Infinity;
-  let sumSquares = 0, maxAbs = 0, maxRel = 0, compared = 0, nonFiniteMismatches = 0;
-  for (let i = 0; i < original.length; i++) {
-    const x = original[i];
-    const y = reconstructed[i];
-    if (!Number.isFinite(x)) {
-      if (!Object.is(x, y)) nonFiniteMismatches++;
-      continue;
+export class ErrorAccumulator {
+  private min = Infinity;
+  private max = -Infinity;
+  private sumSquares = 0;
+  private maxAbs = 0;
+  private maxRel = 0;
+  private compared = 0;
+  private nonFiniteMismatches = 0;
+
+  add(original: Float64Array, reconstructed: Float64Array): void {
+    assertSameLength(original, reconstructed);
+    for (let i = 0; i < original.length; i++) {
+      const x = original[i];
+      const y = reconstructed[i];
+      if (!Number.isFinite(x)) {
+        if (!Object.is(x, y) && !(Number.isNaN(x) && Number.isNaN(y))) this.nonFiniteMismatches++;
+        continue;
+      }
+      this.compared++;
+      if (x < this.min) this.min = x;
+      if (x > this.max) this.max = x;
+      const diff = Number.isFinite(y) ? Math.abs(y - x) : Infinity;
+      this.sumSquares += diff * diff;
+      if (diff > this.maxAbs) this.maxAbs = diff;
+      if (x !== 0 && diff / Math.abs(x) > this.maxRel) this.maxRel = diff / Math.abs(x);
     }
-    compared++;
-    if (x < min) min = x;
-    if (x > max) max = x;
-    const diff = Number.isFinite(y) ? Math.abs(y - x) : Infinity;
-    sumSquares += diff * diff;
-    if (diff > maxAbs) maxAbs = diff;
-    if (x !== 0 && diff / Math.abs(x) > maxRel) maxRel = diff / Math.abs(x);
   }
-  const range = compared > 0 ? max - min : 0;
-  const rmse = compared > 0 ? Math.sqrt(sumSquares / compared) : 0;
-  return {
-    rmse,
-    nrmse: rmse === 0 ? 0 : rmse / range,
-    psnr: rmse === 0 ? Infinity : 20 * Math.log10(range / rmse),
-    maxAbsError: maxAbs,
-    maxRelError: maxRel,
-    range,
-    compared,
-    nonFiniteMismatches,
-  };
+
+  result(): ErrorFiguresDetailed {
+    const { compared } = this;
+    const range = compared > 0 ? this.max - this.min : 0;
+    const rmse = compared > 0 ? Math.sqrt(this.sumSquares / compared) : 0;
+    return {
+      rmse,
+      nrmse: rmse === 0 ? 0 : rmse / range,
+      psnr: rmse === 0 ? Infinity : 20 * Math.log10(range / rmse),
+      maxAbsError: this.maxAbs,
+      maxRelError: this.maxRel,
+      range,
+      compared,
+      nonFiniteMismatches: this.nonFiniteMismatches,
+    };
+  }
+}
+
+export function computeErrors(original: Float64Array, reconstructed: Float64Array): ErrorFiguresDetailed {
+  const acc = new ErrorAccumulator();
+  acc.add(original, reconstructed);
+  return acc.result();
 }
 
 export interface Histogram {

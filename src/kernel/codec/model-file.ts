@@ -1,14 +1,17 @@
-// Shared model files (.balermodel): the same container, header kind 'model', a 'decoder' section and an
-// optional 'encoder' section of weight blobs. A .baler that does not embed its decoder names the model
+// Shared model files (.balermodel): the same container, a typed model header (architecture, normalisation,
+// precisions, training history), a 'decoder' section and an optional 'encoder' section of weight blobs. A .baler that does not embed its decoder names the model
 // file by the SHA-256 of its bytes, so a different or retrained model can never be used by mistake.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
 import { readFileChecked, writeFileAtomic } from '../fsutil';
-import type { WeightTensor } from '../types';
-import { decodeContainer, encodeContainer, hasContainerMagic } from './container';
+import type { Architecture, Normalisation, TrainHistory, WeightTensor } from '../types';
+import { encodeContainer, hasContainerMagic, readContainerIndex, readSection } from './container';
 import type { SectionInput } from './container';
+import { bytesAccess } from './io';
+import type { ModelHeader } from './header';
+import { CREATED_BY } from '../version';
 import type { CodingName } from './entropy';
 import { decodeWeights, encodeWeights } from './weights';
 import type { WeightPrecision } from './weights';
@@ -16,8 +19,9 @@ import type { WeightPrecision } from './weights';
 export const MODEL_FILE_EXTENSION = '.balermodel';
 
 export interface ModelFileInput {
-  /** Architecture, normalisation and anything else the caller needs back; `kind` is set to 'model'. */
-  header: Record<string, unknown>;
+  architecture: Architecture;
+  normalisation: Normalisation;
+  history?: TrainHistory;
   decoder: WeightTensor[];
   encoder?: WeightTensor[];
   decoderPrecision?: WeightPrecision;
@@ -26,7 +30,7 @@ export interface ModelFileInput {
 }
 
 export interface ModelFileContents {
-  header: Record<string, unknown>;
+  header: ModelHeader;
   decoder: WeightTensor[];
   encoder?: WeightTensor[];
   /** sha256 hex of the file's bytes: what a .baler records to reference this model. */
@@ -49,10 +53,15 @@ export async function encodeModelFile(model: ModelFileInput): Promise<Uint8Array
   const decoderPrecision = model.decoderPrecision ?? 'float32';
   const encoderPrecision = model.encoderPrecision ?? 'float32';
   const coding = model.coding ?? 'zstd';
-  const header = { ...model.header, kind: 'model', decoderPrecision, ...(model.encoder ? { encoderPrecision } : {}) };
+  // No timings in the bytes: the same model gives the same file, hence the same hash.
+  const history = model.history ? (({ seconds: _seconds, ...rest }) => rest)(model.history) : undefined;
+  const header: ModelHeader = {
+    kind: 'model', createdBy: CREATED_BY, architecture: model.architecture, normalisation: model.normalisation, decoderPrecision,
+    ...(model.encoder ? { encoderPrecision } : {}), ...(history ? { history } : {}),
+  };
   const sections: SectionInput[] = [{ name: 'decoder', data: encodeWeights(model.decoder, decoderPrecision), coding }];
   if (model.encoder) sections.push({ name: 'encoder', data: encodeWeights(model.encoder, encoderPrecision), coding });
-  return encodeContainer(header, sections);
+  return (await encodeContainer(header, sections)).bytes;
 }
 
 /** Writes the model file atomically and returns its content hash and size. */
@@ -72,20 +81,17 @@ export async function decodeModelFile(bytes: Uint8Array, file?: string, expected
       file, 'EMODELHASH');
   }
   if (!hasContainerMagic(bytes)) throw new BalerError('not a Baler model file', file, 'EFORMAT');
-  const container = await decodeContainer(bytes, file);
-  if (container.header.kind !== 'model') {
-    throw new BalerError('not a Baler model file (it is a compressed data file)', file, 'EFORMAT');
+  const access = bytesAccess(bytes);
+  const index = readContainerIndex(access, file);
+  const header = index.header;
+  if (header.kind !== 'model') throw new BalerError('not a Baler model file (it is a compressed data file)', file, 'EFORMAT');
+  const names = index.sections.map((s) => s.name);
+  if (names.some((n) => n !== 'decoder' && n !== 'encoder') || !names.includes('decoder') || names.includes('encoder') !== (header.encoderPrecision !== undefined)) {
+    throw new BalerError('corrupted: the model file\'s sections do not match its header', file, 'ECORRUPT');
   }
-  const decoderBytes = container.sections.get('decoder');
-  if (!decoderBytes) throw new BalerError('model file has no decoder section', file, 'EFORMAT');
-  const encoderBytes = container.sections.get('encoder');
-  return {
-    header: container.header,
-    decoder: decodeWeights(decoderBytes, file),
-    ...(encoderBytes ? { encoder: decodeWeights(encoderBytes, file) } : {}),
-    hash,
-    bytes: bytes.length,
-  };
+  const section = (name: string) => readSection(access, index.sections.find((s) => s.name === name)!, file);
+  const encoder = header.encoderPrecision ? decodeWeights(await section('encoder'), file) : undefined;
+  return { header, decoder: decodeWeights(await section('decoder'), file), ...(encoder ? { encoder } : {}), hash, bytes: bytes.length };
 }
 
 export async function readModelFile(file: string, expectedHash?: string): Promise<ModelFileContents> {

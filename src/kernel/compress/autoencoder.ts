@@ -1,5 +1,5 @@
-// The autoencoder mode (the reference tool's): train (or load) a model, store the latents and the decoder
-// (embedded, or in a model file shared by hash).
+// The autoencoder mode (the reference tool's): train (or load) a model, store the latents per slab and the
+// decoder (embedded, or in a model file shared by hash).
 import * as path from 'node:path';
 import type { CompressOptions, TrainSettings } from '../api';
 import type { TrainedModel } from '../types';
@@ -11,17 +11,20 @@ import { encodeSamples } from '../model/infer';
 import { loadTrainedModel, sharedDecoderFile } from '../model/store';
 import { packFloats, unpackFloats } from '../codec/numbers';
 import { decodeWeights, encodeWeights } from '../codec/weights';
+import type { ModelPart, TrainingSummary } from '../codec/header';
+import { castFloat64 } from '../data/dtype';
 import { assertTrainable, definedOnly, DEFAULT_TRAIN_SETTINGS, trainModel } from '../training';
 import { decodeToOriginalScale } from '../decompress';
-import type { CompressStrategy, Payload } from './strategy';
+import { writePayload, type ArrayStrategy, type PayloadSection } from './strategy';
 
-export const autoencoderStrategy: CompressStrategy = {
+export const autoencoderStrategy: ArrayStrategy = {
   handles: () => true,
-  async payload({ ds, opts, hooks, input }) {
-    if (opts.trainedModelPath) assertTrainable(ds, input);
+  async code(input, out, { opts, hooks, input: file }) {
+    const ds = input.dataset;
+    if (opts.trainedModelPath) assertTrainable(ds, file);
     const model = opts.trainedModelPath
       ? await loadTrainedModel(opts.trainedModelPath, ds)
-      : await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...(definedOnly(opts) as Partial<TrainSettings>) }, hooks, input);
+      : await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...(definedOnly(opts) as Partial<TrainSettings>) }, hooks, file);
     throwIfAborted(hooks?.signal);
     hooks?.onProgress?.({ phase: 'encode', message: 'encoding' });
     await initBackend(opts.backend ?? 'auto'); // the encoder runs on tfjs (a loaded model skips training's init)
@@ -33,32 +36,26 @@ export const autoencoderStrategy: CompressStrategy = {
     const latentBytes = packFloats(latents, latentPrecision);
     const decoderPrecision = opts.decoderPrecision ?? 'float32';
     const decoderBytes = encodeWeights(model.decoder, decoderPrecision);
-    // Decode exactly as decompression will: from the packed (rounded) latents and weights.
-    const reconstruction = decodeToOriginalScale(
+    // Decode exactly as decompression will: from the packed (rounded) latents and weights, cast to the dtype.
+    const reconstruction = castFloat64(decodeToOriginalScale(
       model.architecture, decodeWeights(decoderBytes), unpackFloats(latentBytes, latentPrecision, latents.length), count, width,
-      model.normalisation);
+      model.normalisation), ds.dtype);
 
-    const sections: Payload['sections'] = [{ name: 'latents', data: latentBytes, coding, shuffle: latentPrecision === 'float16' ? 2 : 4 }];
-    const decoder: Record<string, unknown> = { precision: decoderPrecision };
+    const sections: PayloadSection[] = [{ role: 'latents', data: latentBytes, coding, shuffle: latentPrecision === 'float16' ? 2 : 4 }];
+    const part: ModelPart = {
+      architecture: model.architecture, normalisation: model.normalisation, decoderPrecision,
+      latentSize: model.architecture.latent, latentPrecision, training: trainingSummary(model),
+    };
     let modelDir: string | undefined;
     if (opts.modelFile) {
       const shared = await sharedDecoderFile(opts.modelFile, model, decoderPrecision, decoderBytes, opts.force);
-      decoder.shared = { ...shared, fileName: path.basename(opts.modelFile) };
+      part.shared = { ...shared, fileName: path.basename(opts.modelFile) };
       modelDir = path.dirname(path.resolve(opts.modelFile));
     } else {
-      sections.push({ name: 'decoder', data: decoderBytes, coding });
+      sections.push({ role: 'decoder', data: decoderBytes, coding });
     }
-    return {
-      header: {
-        mode: 'autoencoder',
-        model: { architecture: model.architecture, normalisation: model.normalisation, decoder },
-        latents: { count, size: latents.length / count, precision: latentPrecision },
-        history: summariseHistory(model),
-      },
-      sections,
-      reconstruction,
-      modelDir,
-    };
+    await writePayload(out, input, { codec: { mode: 'autoencoder', model: part }, sections, reconstruction });
+    return { codec: { mode: 'autoencoder', model: part }, slabRows: count, modelDir };
   },
 };
 
@@ -66,7 +63,8 @@ function entropyCoding(e: CompressOptions['entropy']): 'raw' | 'zstd' | 'deflate
   return e === 'none' ? 'raw' : e ?? 'zstd';
 }
 
-function summariseHistory(model: TrainedModel): Record<string, unknown> {
+/** What the file keeps of the training (no timings: the same input and seed give the same bytes). */
+export function trainingSummary(model: TrainedModel): TrainingSummary {
   const h = model.history;
-  return { epochs: h.epochs, seconds: h.seconds, finalLoss: h.loss[h.loss.length - 1], stoppedBecause: h.stoppedBecause, backend: h.backend };
+  return { epochs: h.epochs, finalLoss: h.loss[h.loss.length - 1] ?? 0, stoppedBecause: h.stoppedBecause, backend: h.backend };
 }

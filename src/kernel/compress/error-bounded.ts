@@ -1,25 +1,52 @@
-// The error-bounded mode (`--error-bound abs:X|rel:X|pw-rel:X`): every value within the bound, guaranteed.
+// The error-bounded mode (`--error-bound abs:X|rel:X|pw-rel:X`): every value within the bound on the values as
+// written, guaranteed and checked. Each slab is stored as the smaller of the error-bounded coding and the
+// lossless one (the lossless floor), so a bound never costs more than zstd of the raw bytes.
 import { parseErrorBound } from '../eb/bound';
-import { encodeErrorBounded } from '../eb/codec';
 import { namingFile } from '../errors';
-import type { CompressStrategy } from './strategy';
-import { boundChecker } from './verify';
+import { encodeLosslessSlab, tagged, TAG_EB } from '../codec/slab';
+import { arrayBytes } from '../data/dtype';
+import { compressBytes } from '../codec/entropy';
+import type { NdArray } from '../types';
+import { encodeEbSlab } from './eb-slab';
+import { roundedTolerances } from './tolerances';
+import type { ArrayStrategy, CodedArray } from './strategy';
+import { slabBoundChecker } from './verify';
 
-export const errorBoundedStrategy: CompressStrategy = {
+/** Slabs up to this size always get the lossless candidate; larger ones only when a quick zstd comes close. */
+const ALWAYS_TRY_LOSSLESS_BYTES = 4 * 1024 * 1024;
+
+export const errorBoundedStrategy: ArrayStrategy = {
   handles: (opts) => opts.errorBound !== undefined,
-  async payload({ ds, opts, hooks, input }) {
-    const bound = parseErrorBound(opts.errorBound!, input);
-    hooks?.onProgress?.({ phase: 'encode', message: `error-bounded coding (${opts.errorBound})` });
-    const encoded = await namingFile(input, () => encodeErrorBounded(ds.values, ds.shape, bound, { kind: ds.kind, predictors: opts.predictors }));
-    // The coder's sections ('eb.*') are range-coded already: stored raw, with the container's checksums.
-    const sections = encoded.sections.map((s) => ({ name: s.name, data: s.data, coding: 'raw' as const }));
-    const check = boundChecker(ds, opts.errorBound!, input);
-    check(encoded.reconstruction);
+  async code(input, out, ctx): Promise<CodedArray> {
+    const { dataset, array, stats } = input;
+    const bound = parseErrorBound(ctx.opts.errorBound!, ctx.input);
+    const tolerances = roundedTolerances(bound, stats);
+    ctx.hooks?.onProgress?.({ phase: 'encode', message: `error-bounded coding (${ctx.opts.errorBound})` });
+    const globals = { bound, tolerances, dtype: dataset.dtype, kind: dataset.kind };
+    const eb = await namingFile(ctx.input, () => encodeEbSlab(dataset.values, dataset.shape, globals, { predictors: ctx.opts.predictors }));
+    const check = slabBoundChecker(bound, stats, dataset.dtype, ctx.input);
+    check(dataset.values, eb.reconstruction, 0);
+    const lossless = await losslessCandidate(array, eb.bytes.length + 1);
+    if (lossless) {
+      await out.addSlabChunk('data', lossless);
+      out.slabDone(dataset.values, dataset.values);
+    } else {
+      await out.addSlabChunk('data', tagged(TAG_EB, eb.bytes));
+      out.slabDone(dataset.values, eb.reconstruction);
+    }
     return {
-      header: { mode: 'error-bounded', errorBound: opts.errorBound, eb: encoded.header },
-      sections,
-      reconstruction: encoded.reconstruction,
-      verify: check,
+      codec: { mode: 'error-bounded', bound, tolerances },
+      slabRows: dataset.shape[0],
+      checkSlab: check,
+      ...(lossless ? { note: 'stored losslessly: smaller than the error-bounded coding at this bound' } : {}),
     };
   },
 };
+
+/** The lossless coding of a slab when it is smaller than `bytesToBeat`, else undefined. */
+async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<Uint8Array | undefined> {
+  const raw = arrayBytes(slab);
+  if (raw.length > ALWAYS_TRY_LOSSLESS_BYTES && (await compressBytes(raw, 'zstd', 1)).length > bytesToBeat * 1.5) return undefined;
+  const lossless = await encodeLosslessSlab(slab);
+  return lossless.length < bytesToBeat ? lossless : undefined;
+}

@@ -1,68 +1,149 @@
-// compress(): one data file into a self-contained .baler. The mode is a strategy (search, error-bounded,
-// autoencoder: the first that handles the options); this file writes the container and verifies it.
-// Every figure reported is computed from the bytes actually written and read back.
+// compress(): a data file into a self-contained .baler. Each array is coded by the first strategy that handles
+// it (search, lossless, error-bounded, autoencoder) into a container written to a temporary file beside the
+// output; the container is then decoded and checked (the bound on every value as written, the values the
+// encoder measured, a PSNR target) before it is renamed into place. A file whose check fails never appears.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
 import type { Dataset } from '../types';
-import { BalerError, throwIfAborted } from '../errors';
-import { writeFileAtomic } from '../fsutil';
-import { readDataset } from '../data/dataset';
-import { encodeContainer } from '../codec/container';
-import { computeErrors } from '../metrics';
-import type { CandidatePayload } from '../search';
+import { throwIfAborted } from '../errors';
+import { AtomicOutput } from '../fsutil';
+import { toFloat64 } from '../data/dtype';
+import type { ArraySource, DataSource } from '../data/source';
+import { ContainerWriter, encodeContainer, type SectionCoding, type SectionInput } from '../codec/container';
+import { POINTS_SECTION, sectionName } from '../codec/header-check';
+import type { ArrayEntry, DataHeader, ErrorSummary, SearchSummary } from '../codec/header';
+import { fdSink } from '../codec/io';
+import { ErrorAccumulator } from '../metrics';
 import { CREATED_BY } from '../version';
-import { reconstruct } from '../decompress';
 import { inspect } from '../inspect';
+import { openInput, sourceName } from './input';
 import { checkOutput, defaultOutput } from './output';
-import { sameValues } from './verify';
-import type { CompressContext, CompressStrategy } from './strategy';
+import { StatsAccumulator } from './stats';
+import { hashValues } from './verify';
+import { verifyContainer, type WrittenArray } from './read-back';
+import type { ArrayInput, ArrayOutput, ArrayStrategy, CompressContext, MeasuredSizes, PayloadSection } from './strategy';
+import { PER_SLAB_ROLES } from './strategy';
 import { searchStrategy } from './search';
+import { losslessStrategy } from './lossless';
 import { errorBoundedStrategy } from './error-bounded';
 import { autoencoderStrategy } from './autoencoder';
+import { checkCompressOptions } from './options';
 
-/** In order: the first strategy that handles the options is used. */
-const STRATEGIES: CompressStrategy[] = [searchStrategy, errorBoundedStrategy, autoencoderStrategy];
+/** In order: the first strategy that handles an array codes it. */
+const STRATEGIES: ArrayStrategy[] = [searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
 
-/** Trains (unless a model is given) and compresses one data file into a self-contained .baler. */
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
   const output = opts.output ?? defaultOutput(input, '.baler');
+  checkCompressOptions(opts, input);
   checkOutput(input, output, opts.force);
-  const ds = readDataset(input);
-  const originalFile = fs.statSync(input).size;
-  const ctx: CompressContext = {
-    ds, opts, hooks, input, originalFile,
-    completeHeader: (p) => completeHeader(p, ds, input, originalFile),
-  };
-  const strategy = STRATEGIES.find((s) => s.handles(opts))!;
-  const payload = await strategy.payload(ctx);
-  throwIfAborted(hooks?.signal);
-
-  hooks?.onProgress?.({ phase: 'write', message: `writing ${output}` });
-  const bytes = await encodeContainer(ctx.completeHeader(payload), payload.sections);
-  writeFileAtomic(output, bytes, { overwrite: opts.force });
-
-  hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back' });
+  const source = await openInput(input);
   try {
-    const readBack = await reconstruct(output, { modelDir: payload.modelDir });
-    if (!sameValues(readBack.values, payload.reconstruction)) {
-      throw new BalerError('verification failed: the file written does not decode to the values measured', output);
+    const inputs = await loadArrays(source);
+    const ctx: CompressContext = { opts, hooks, input, measure: (a, codec, sections) => measure(source, a, codec, sections) };
+    const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
+    try {
+      const writer = new ContainerWriter(fdSink(out.fd, output));
+      const written: WrittenArray[] = [];
+      let search: { summary: SearchSummary; points: Uint8Array } | undefined;
+      for (const a of inputs) {
+        const recorder = new SlabRecorder();
+        const strategy = STRATEGIES.find((s) => s.handles(opts, a))!;
+        const coded = await strategy.code(a, arrayOutput(writer, a.index, recorder), ctx);
+        throwIfAborted(hooks?.signal);
+        if (coded.note) hooks?.onLog?.(`${a.source.path || source.file}: ${coded.note}`);
+        search ??= coded.search;
+        written.push({ input: a, coded, errors: recorder.errors(), hashes: recorder.hashes });
+      }
+      if (search) await writer.addSection({ name: POINTS_SECTION, data: search.points, coding: 'zstd' });
+      hooks?.onProgress?.({ phase: 'write', message: `writing ${output}` });
+      writer.finish(dataHeader(source, written, search?.summary));
+      hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back' });
+      await verifyContainer(out.tmp, written, output);
+      out.commit();
+    } catch (err) {
+      out.abort();
+      throw err;
     }
-    payload.verify?.(readBack.values);
-  } catch (err) {
-    fs.rmSync(output, { force: true });
-    throw err;
+  } finally {
+    await source.close();
   }
   return { output, info: await inspect(output) };
 }
 
-/** The header a .baler gets: the mode's fields, then where it came from and the errors measured. */
-function completeHeader(payload: CandidatePayload, ds: Dataset, input: string, originalFile: number): Record<string, unknown> {
+/** Reads each array whole with its statistics (the streamed, slab-by-slab path comes with the chunked engine). */
+async function loadArrays(source: DataSource): Promise<ArrayInput[]> {
+  const inputs: ArrayInput[] = [];
+  for (const [index, s] of source.arrays.entries()) {
+    const array = await s.readSlab(0, s.shape[0]);
+    const { values, exact } = toFloat64(array.data);
+    const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
+    stats.add(values, exact);
+    const dataset: Dataset = { kind: s.kind, shape: s.shape, dtype: s.dtype, names: s.names, values };
+    inputs.push({ index, source: s, array, dataset, stats: stats.result() });
+  }
+  return inputs;
+}
+
+/** Errors and value hashes of each slab as the encoder says the decoder will produce them. */
+class SlabRecorder {
+  readonly hashes: number[] = [];
+  private readonly acc = new ErrorAccumulator();
+
+  done(original: Float64Array, reconstruction: Float64Array): void {
+    this.acc.add(original, reconstruction);
+    this.hashes.push(hashValues(reconstruction));
+  }
+
+  errors(): ErrorSummary {
+    const { rmse, nrmse, psnr, maxAbsError, maxRelError, range } = this.acc.result();
+    return { rmse, nrmse, psnr, maxAbsError, maxRelError, range };
+  }
+}
+
+function arrayOutput(writer: ContainerWriter, k: number, recorder: SlabRecorder): ArrayOutput {
   return {
-    ...payload.header,
-    createdBy: CREATED_BY,
-    source: { name: path.basename(input), bytes: originalFile },
-    dataset: { kind: ds.kind, shape: ds.shape, dtype: ds.dtype, names: ds.names },
-    errors: computeErrors(ds.values, payload.reconstruction),
+    addSection: (role, data, coding) => writer.addSection({ name: sectionName(k, role), data, ...coding }),
+    addSlabChunk: (role, data, coding) => writer.addChunk(sectionName(k, role), data, coding),
+    slabDone: (original, reconstruction) => recorder.done(original, reconstruction),
   };
 }
+
+function dataHeader(source: DataSource, written: WrittenArray[], search?: SearchSummary): DataHeader {
+  return {
+    kind: 'data',
+    createdBy: CREATED_BY,
+    source: { name: sourceName(source.file), bytes: fs.statSync(source.file).size, format: source.format, ...attributesOf(source) },
+    arrays: written.map(({ input, coded, errors }) => arrayEntry(input.source, coded.codec, coded.slabRows, errors)),
+    ...(search ? { search } : {}),
+  };
+}
+
+function arrayEntry(s: ArraySource, codec: ArrayEntry['codec'], slabRows: number, errors: ErrorSummary): ArrayEntry {
+  return {
+    path: s.path, kind: s.kind, shape: s.shape, dtype: s.dtype, names: s.names,
+    attributes: s.attributes ? JSON.stringify(s.attributes) : '', slabRows, codec, errors,
+  };
+}
+
+function attributesOf(source: DataSource): { attributes?: string } {
+  return source.attributes ? { attributes: JSON.stringify(source.attributes) } : {};
+}
+
+/** The exact size of the .baler a single-array candidate would make, with its stored bytes per role. */
+async function measure(source: DataSource, a: ArrayInput, codec: ArrayEntry['codec'], sections: PayloadSection[]): Promise<MeasuredSizes> {
+  const errors: ErrorSummary = { rmse: 0, nrmse: 0, psnr: 0, maxAbsError: 0, maxRelError: 0, range: 0 };
+  const header: DataHeader = {
+    kind: 'data', createdBy: CREATED_BY,
+    source: { name: sourceName(source.file), bytes: fs.statSync(source.file).size, format: source.format },
+    arrays: [arrayEntry(a.source, codec, a.dataset.shape[0], errors)],
+  };
+  const inputs: SectionInput[] = sections.map((s) => ({
+    name: sectionName(0, s.role), data: s.data, coding: s.coding, level: s.level, shuffle: s.shuffle,
+    ...((PER_SLAB_ROLES as readonly string[]).includes(s.role) ? { chunkBytes: Math.max(1, s.data.length) } : {}),
+  } satisfies SectionInput & SectionCoding));
+  const { index } = await encodeContainer(header, inputs);
+  const byRole: Record<string, number> = {};
+  for (const s of index.sections) byRole[s.name.slice(s.name.indexOf('.') + 1)] = s.storedBytes;
+  return { total: index.totalBytes, byRole };
+}
+

@@ -1,23 +1,25 @@
 // The search mode (`--target psnr:DB`, or `--error-bound B --objective total|latent`): the smallest file that
 // meets the quality, decoder counted (the policy lives in ../search).
 import { BalerError } from '../errors';
-import { encodeContainer } from '../codec/container';
+import { parseErrorBound } from '../eb/bound';
 import { searchSmallestTotal } from '../search';
-import type { CompressStrategy } from './strategy';
-import { boundChecker, psnrChecker } from './verify';
+import { writePayload, type ArrayStrategy, type CodedArray } from './strategy';
+import { psnrChecker, slabBoundChecker } from './verify';
 
-export const searchStrategy: CompressStrategy = {
+export const searchStrategy: ArrayStrategy = {
   handles: (opts) => opts.target !== undefined || opts.objective !== undefined,
-  async payload({ ds, opts, hooks, input, completeHeader }) {
+  async code(input, out, ctx): Promise<CodedArray> {
+    const { opts, input: file } = ctx;
     if (opts.target !== undefined && opts.errorBound !== undefined) {
-      throw new BalerError('give either --target or --error-bound, not both', input);
+      throw new BalerError('give either --target or --error-bound, not both', file);
     }
     if (opts.target === undefined && opts.errorBound === undefined) {
-      throw new BalerError('--objective needs a quality to meet: --target psnr:DB or --error-bound B', input);
+      throw new BalerError('--objective needs a quality to meet: --target psnr:DB or --error-bound B', file);
     }
     if (opts.trainedModelPath || opts.modelFile) {
-      throw new BalerError('the search trains its own light decoders: --trained-model and --model-file do not apply with --target/--objective', input);
+      throw new BalerError('the search trains its own light decoders: --trained-model and --model-file do not apply with --target/--objective', file);
     }
+    const ds = input.dataset;
     const outcome = await searchSmallestTotal(ds, {
       target: opts.target,
       errorBound: opts.errorBound,
@@ -28,21 +30,19 @@ export const searchStrategy: CompressStrategy = {
       seed: opts.seed,
       backend: opts.backend,
     }, {
-      measureTotal: async (p) => (await encodeContainer(completeHeader(p), p.sections)).length,
-      hooks,
-      file: input,
+      measure: (p) => ctx.measure(input, p.codec, p.sections),
+      hooks: ctx.hooks,
+      file,
     });
-    const errorBound = outcome.payload.header.errorBound as string | undefined;
-    const checkBound = errorBound ? boundChecker(ds, errorBound, input) : undefined;
-    const checkPsnr = opts.target ? psnrChecker(ds, opts.target, input) : undefined;
+    await writePayload(out, input, outcome.payload);
+    const bound = opts.errorBound !== undefined ? parseErrorBound(opts.errorBound, file) : undefined;
+    const { target, objective, points, chosen } = outcome.record;
     return {
-      ...outcome.payload,
-      header: { ...outcome.payload.header, search: outcome.record },
-      sections: [...outcome.payload.sections, outcome.pointsSection],
-      verify: (decoded) => {
-        checkBound?.(decoded);
-        checkPsnr?.(decoded);
-      },
+      codec: outcome.payload.codec,
+      slabRows: ds.shape[0],
+      ...(bound ? { checkSlab: slabBoundChecker(bound, input.stats, ds.dtype, file) } : {}),
+      ...(opts.target ? { checkErrors: psnrChecker(opts.target, file) } : {}),
+      search: { summary: { target, objective, points, chosen }, points: outcome.pointsSection.data },
     };
   },
 };

@@ -1,31 +1,93 @@
-// What a compression mode is: a strategy that turns a dataset into what the container will hold (header
-// fields, sections) and the exact values the decoder will produce. compress() chooses the strategy from the
-// options (see index.ts), writes the container and verifies it; a new mode is a new file here.
+// What a compression mode is: a strategy that codes one array of the input into the container (its sections,
+// slab by slab) and says how (the header's ArrayCodec). compress() (index.ts) picks the first strategy that
+// handles the options, writes the container, then decodes it and checks it before the file appears.
+// A new mode is a new file here and one line in index.ts.
 import type { CompressOptions, Hooks } from '../api';
-import type { Dataset } from '../types';
-import type { CandidatePayload } from '../search';
+import type { Dataset, NdArray } from '../types';
+import type { ArrayCodec, ErrorSummary } from '../codec/header';
+import type { SectionCoding } from '../codec/container';
+import type { ArraySource } from '../data/source';
+import type { ArrayStats } from './stats';
 
-export interface Payload extends CandidatePayload {
+/** One array of the input, whole in memory (streamed slabs come with the chunked path). */
+export interface ArrayInput {
+  /** Position in the file's array list; its sections are named `${index}.${role}`. */
+  index: number;
+  source: ArraySource;
+  /** The values as stored, in their dtype. */
+  array: NdArray;
+  /** The same as float64 (what the coders work on), with shape, kind and names. */
+  dataset: Dataset;
+  stats: ArrayStats;
+}
+
+export interface ArrayOutput {
+  /** A section of this array that is not per slab (a decoder). */
+  addSection(role: string, data: Uint8Array, coding?: SectionCoding): Promise<void>;
+  /** The next chunk of a per-slab section (PER_SLAB_ROLES): chunk j holds slab j. */
+  addSlabChunk(role: string, data: Uint8Array, coding?: SectionCoding): Promise<void>;
+  /** What the decoder will produce for the next slab (float64, already cast to the dtype's values). */
+  slabDone(original: Float64Array, reconstruction: Float64Array): void;
+}
+
+/** Roles whose chunks are slabs (chunk j = rows [j·slabRows, (j+1)·slabRows)). */
+export const PER_SLAB_ROLES = ['data', 'latents'] as const;
+
+export interface CodedArray {
+  codec: ArrayCodec;
+  slabRows: number;
+  /** Checks a decoded slab against its original (the bound); throws a BalerError. */
+  checkSlab?: (original: Float64Array, decoded: Float64Array, firstRow: number) => void;
+  /** Checks the figures of the whole decoded array (a PSNR target); throws a BalerError. */
+  checkErrors?: (errors: ErrorSummary) => void;
   /** Where a shared model file was written, so the read-back finds it. */
   modelDir?: string;
-  /** Checks the values decoded from the written file (a bound, a PSNR target); throws a BalerError. */
-  verify?: (decoded: Float64Array) => void;
+  /** A search's record: the header summary and the points section. */
+  search?: { summary: { target: string; objective: 'total' | 'latent'; points: number; chosen: number }; points: Uint8Array };
+  /** A line for the log saying what was chosen and why (e.g. "stored losslessly: …"). */
+  note?: string;
 }
 
 export interface CompressContext {
-  ds: Dataset;
   opts: CompressOptions;
   hooks?: Hooks;
   /** The input file, for error messages. */
   input: string;
-  /** Bytes of the input file on disk. */
-  originalFile: number;
-  /** The complete header a payload would get (what measuring a candidate's total needs). */
-  completeHeader(payload: CandidatePayload): Record<string, unknown>;
+  /** Bytes of the complete .baler a single-array payload would make, per role and in total (one encoding). */
+  measure(array: ArrayInput, codec: ArrayCodec, sections: PayloadSection[]): Promise<MeasuredSizes>;
 }
 
-export interface CompressStrategy {
-  /** Whether this strategy handles these options (the first that does is used). */
-  handles(opts: CompressOptions): boolean;
-  payload(ctx: CompressContext): Promise<Payload>;
+export interface MeasuredSizes {
+  total: number;
+  /** Stored bytes per role ('data', 'latents', 'decoder'). */
+  byRole: Record<string, number>;
+}
+
+export interface ArrayStrategy {
+  /** Whether this strategy handles these options. */
+  handles(opts: CompressOptions, input: ArrayInput): boolean;
+  code(input: ArrayInput, out: ArrayOutput, ctx: CompressContext): Promise<CodedArray>;
+}
+
+/** A section of a whole-array payload (the autoencoder and search modes build these in memory). */
+export interface PayloadSection extends SectionCoding {
+  role: string;
+  data: Uint8Array;
+}
+
+/** A whole array coded in memory as one slab. */
+export interface Payload {
+  codec: ArrayCodec;
+  sections: PayloadSection[];
+  /** Exactly what the decoder will produce (cast to the dtype's values). */
+  reconstruction: Float64Array;
+}
+
+/** Writes a one-slab payload through an ArrayOutput. */
+export async function writePayload(out: ArrayOutput, input: ArrayInput, payload: Payload): Promise<void> {
+  for (const s of payload.sections) {
+    if ((PER_SLAB_ROLES as readonly string[]).includes(s.role)) await out.addSlabChunk(s.role, s.data, s);
+    else await out.addSection(s.role, s.data, s);
+  }
+  out.slabDone(input.dataset.values, payload.reconstruction);
 }

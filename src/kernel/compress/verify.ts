@@ -1,32 +1,58 @@
-// Checks of decoded values against what the compressor promised: the error bound, a PSNR target, and
-// identity with the values measured before writing.
-import type { Dataset } from '../types';
+// Checks of decoded values against what the compressor promised: the error bound on every value as written
+// in the output dtype, a PSNR target, and identity with the values the encoder measured.
+import type { DType } from '../types';
 import { BalerError } from '../errors';
-import { computeErrors } from '../metrics';
-import { parseErrorBound, verifyBound } from '../eb/bound';
+import type { ErrorBound } from '../eb/bound';
+import { castOne } from '../data/dtype';
 import { parseQualityTarget } from '../search';
+import type { ErrorSummary } from '../codec/header';
+import { columnRange, type ArrayStats } from './stats';
 
-/** Checks decoded values against the bound with the column layout the error-bounded coder used. */
-export function boundChecker(ds: Dataset, errorBound: string, input: string): (decoded: Float64Array) => void {
-  const bound = parseErrorBound(errorBound, input);
-  const perColumn = ds.kind === 'table' && ds.shape.length === 2;
-  return (decoded) => {
-    const v = verifyBound(ds.values, decoded, bound, ds.shape, perColumn);
-    if (!v.ok) throw new BalerError(`error bound violated at index ${v.firstViolation} (max error ${v.maxAbsError})`, input);
+/**
+ * A checker of decoded slabs against the bound the user asked for: abs → |x' − x| ≤ X; rel → ≤ X · the column's
+ * finite range over the whole array; pw-rel → ≤ X · |x|. Non-finite originals must come back identical, and
+ * every decoded value must already be what the output dtype holds (so writing it changes nothing).
+ */
+export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DType, file: string) {
+  const columns = stats.min.length;
+  const allowed = bound.kind === 'pw-rel' ? [] : stats.min.map((_, c) => (bound.kind === 'abs' ? bound.value : bound.value * columnRange(stats, c)));
+  return (original: Float64Array, decoded: Float64Array, firstRow: number): void => {
+    const rowSize = columns === 1 ? 1 : columns;
+    for (let i = 0; i < original.length; i++) {
+      const x = original[i];
+      const y = decoded[i];
+      let ok: boolean;
+      if (!Number.isFinite(x)) ok = Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y));
+      else {
+        const limit = bound.kind === 'pw-rel' ? bound.value * Math.abs(x) : allowed[columns === 1 ? 0 : i % columns];
+        ok = Math.abs(y - x) <= limit && Object.is(castOne(y, dtype), y);
+      }
+      if (!ok) {
+        const row = firstRow + Math.floor(i / rowSize);
+        throw new BalerError(`verification failed: the value at row ${row} (flat index ${i} of its slab) breaks the bound ${bound.kind}:${bound.value} (original ${x}, decoded ${y}); nothing was written`, file, 'EBOUND');
+      }
+    }
   };
 }
 
-export function psnrChecker(ds: Dataset, target: string, input: string): (decoded: Float64Array) => void {
-  const wanted = parseQualityTarget(target, input).value;
-  return (decoded) => {
-    const psnr = computeErrors(ds.values, decoded).psnr;
-    if (!(psnr >= wanted)) throw new BalerError(`verification failed: PSNR ${psnr.toFixed(2)} dB is below the target ${wanted} dB`, input);
+/** A checker of the whole array's PSNR against a `psnr:DB` target. */
+export function psnrChecker(target: string, file: string): (errors: ErrorSummary) => void {
+  const wanted = parseQualityTarget(target, file).value;
+  return (errors) => {
+    if (!(errors.psnr >= wanted)) throw new BalerError(`verification failed: PSNR ${errors.psnr.toFixed(2)} dB is below the target ${wanted} dB; nothing was written`, file, 'EBOUND');
   };
 }
 
-/** Same values element by element (NaN equals NaN; +0 and −0 differ). */
-export function sameValues(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
-  return true;
+/** A 32-bit hash of float64 values (their bits; every NaN hashes alike), to compare what was decoded with what was measured. */
+export function hashValues(values: Float64Array, seed = 0x811c9dc5): number {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
+  let h = seed >>> 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const lo = v !== v ? 0x7ff80000 : words[2 * i];
+    const hi = v !== v ? 0 : words[2 * i + 1];
+    h = Math.imul(h ^ lo, 16777619);
+    h = Math.imul(h ^ hi, 16777619);
+  }
+  return h >>> 0;
 }

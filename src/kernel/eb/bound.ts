@@ -38,6 +38,7 @@ export function finiteRange(values: Float64Array, start = 0, count = values.leng
   let max = -Infinity;
   for (let k = 0, i = start; k < count; k++, i += stride) {
     const v = values[i];
+    if (v - v !== 0) continue; // NaN and ±Infinity are not part of the range
     if (v < min) min = v;
     if (v > max) max = v;
   }

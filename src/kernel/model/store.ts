@@ -1,7 +1,7 @@
 // Trained models on disk: the encoder + decoder file of `train`/projects, and the decoder-only file shared by
 // many .baler files (`--model-file`), reused when identical.
 import * as fs from 'node:fs';
-import type { Architecture, Dataset, Normalisation, TrainedModel, TrainHistory } from '../types';
+import type { Dataset, TrainedModel } from '../types';
 import { sampleLayout } from '../types';
 import { BalerError } from '../errors';
 import { describeArchitecture } from './architectures';
@@ -11,30 +11,28 @@ import { readModelFile, writeModelFile } from '../codec/model-file';
 export async function loadTrainedModel(file: string, ds: Dataset): Promise<TrainedModel> {
   const m = await readModelFile(file);
   if (!m.encoder) throw new BalerError('this model file holds only a decoder; compressing needs the encoder too', file);
-  const architecture = m.header.architecture as Architecture;
+  const architecture = m.header.architecture;
   const { width } = sampleLayout(ds);
   if (architecture.type === 'dense' ? architecture.inputSize !== width : architecture.height * architecture.width !== width) {
     throw new BalerError(`model expects ${describeArchitecture(architecture)} but the data has ${width} values per sample`, file);
   }
   return {
     architecture,
-    normalisation: m.header.normalisation as Normalisation,
+    normalisation: m.header.normalisation,
     encoder: m.encoder,
     decoder: m.decoder,
-    history: (m.header.history as TrainHistory) ?? { loss: [], valLoss: [], learningRate: [], epochs: 0, seconds: 0, stoppedBecause: 'epochs', backend: '' },
+    history: m.header.history ? { ...m.header.history, seconds: 0 } : { loss: [], valLoss: [], learningRate: [], epochs: 0, seconds: 0, stoppedBecause: 'epochs', backend: '' },
   };
 }
 
 export async function saveTrainedModel(file: string, model: TrainedModel): Promise<void> {
-  const header = { architecture: model.architecture, normalisation: model.normalisation, history: model.history };
-  await writeModelFile(file, { header, decoder: model.decoder, encoder: model.encoder }, { overwrite: true });
+  await writeModelFile(file, { architecture: model.architecture, normalisation: model.normalisation, history: model.history, decoder: model.decoder, encoder: model.encoder }, { overwrite: true });
 }
 
 /** Writes (or reuses, when identical) the shared decoder-only model file; the .baler records its hash. */
 export async function sharedDecoderFile(
   file: string, model: TrainedModel, precision: WeightPrecision, decoderBytes: Uint8Array, force?: boolean,
 ): Promise<{ hash: string; bytes: number }> {
-  const header = { architecture: model.architecture, normalisation: model.normalisation };
   if (fs.existsSync(file)) {
     const existing = await readModelFile(file);
     const same = JSON.stringify(existing.header.architecture) === JSON.stringify(model.architecture) &&
@@ -42,7 +40,7 @@ export async function sharedDecoderFile(
     if (same) return { hash: existing.hash, bytes: existing.bytes };
     if (!force) throw new BalerError('a different model file exists here (pass --force to replace it, or choose another --model-file path)', file, 'EEXIST');
   }
-  return writeModelFile(file, { header, decoder: model.decoder, decoderPrecision: precision }, { overwrite: force });
+  return writeModelFile(file, { architecture: model.architecture, normalisation: model.normalisation, decoder: model.decoder, decoderPrecision: precision }, { overwrite: force });
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -2,4 +2,4 @@
 export { searchSmallestTotal } from './policy';
 export { parseQualityTarget, type PsnrTarget } from './target';
 export { POINTS_SECTION, readSearchPoints, tradeoffFromFile, type RecordedPoint, type SearchRecord } from './record';
-export { DEFAULT_SEARCH_SECONDS, type CandidatePayload, type SearchContext, type SearchObjective, type SearchOptions, type SearchOutcome, type SearchPoint } from './types';
+export { DEFAULT_SEARCH_SECONDS, type SearchContext, type SearchObjective, type SearchOptions, type SearchOutcome, type SearchPoint } from './types';

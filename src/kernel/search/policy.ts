@@ -14,9 +14,14 @@ import type { Dataset, Normalisation, WeightTensor } from '../types';
 import { sampleLayout } from '../types';
 import { computeErrors } from '../metrics';
 import { parseErrorBound, formatErrorBound, finiteRange, type ErrorBound } from '../eb/bound';
-import { encodeErrorBounded } from '../eb/codec';
+import { encodeEbSlab } from '../compress/eb-slab';
+import { tagged, TAG_EB } from '../codec/slab';
+import type { ModelPart } from '../codec/header';
+import { castFloat64 } from '../data/dtype';
+import { StatsAccumulator, type ArrayStats } from '../compress/stats';
+import { roundedTolerances } from '../compress/tolerances';
+import type { Payload, PayloadSection } from '../compress/strategy';
 import { initBackend } from '../model/backend';
-import { DEFAULT_CHUNK_BYTES } from '../codec/container';
 import {
   decoderSizeOf, fitLinear, lightModelSpecs, quantiseAndRefine, trainLight, DECODER_SHRINK_BOUND, LATENT_SHRINK_BOUND,
   type LightModel, type LightModelSpec,
@@ -24,7 +29,7 @@ import {
 import { parseQualityTarget, type PsnrTarget } from './target';
 import { POINTS_SECTION, recordPoint, type SearchRecord } from './record';
 import {
-  DEFAULT_SEARCH_SECONDS, type CandidatePayload, type SearchContext, type SearchObjective, type SearchOptions, type SearchOutcome,
+  DEFAULT_SEARCH_SECONDS, type SearchContext, type SearchObjective, type SearchOptions, type SearchOutcome,
   type SearchPoint,
 } from './types';
 
@@ -40,7 +45,7 @@ const MAX_REL_BOUND = 0.5;
 
 interface Evaluated {
   point: SearchPoint;
-  payload: CandidatePayload;
+  payload: Payload;
 }
 
 class Search {
@@ -49,6 +54,8 @@ class Search {
   private leader: Evaluated | undefined;
   private readonly start = performance.now();
   readonly range: number;
+  /** Finite ranges per column, for the tolerances of rel bounds. */
+  readonly stats: ArrayStats;
 
   constructor(
     readonly ds: Dataset,
@@ -58,6 +65,10 @@ class Search {
     readonly bound: ErrorBound | undefined,
   ) {
     this.range = finiteRange(ds.values);
+    const columns = ds.kind === 'table' && ds.shape.length === 2 ? ds.shape[1] : 1;
+    const acc = new StatsAccumulator(columns);
+    acc.add(ds.values);
+    this.stats = acc.result();
   }
 
   get objective(): SearchObjective {
@@ -92,10 +103,11 @@ class Search {
   }
 
   /** Measures a candidate, records its point and keeps it for the final choice. */
-  async add(label: string, family: SearchPoint['family'], payload: CandidatePayload, meetsBound = true): Promise<SearchPoint> {
+  async add(label: string, family: SearchPoint['family'], payload: Payload, meetsBound = true): Promise<SearchPoint> {
     const errors = computeErrors(this.ds.values, payload.reconstruction);
-    const total = await this.ctx.measureTotal(payload);
-    const stored = await storedSizes(this.ctx, payload);
+    const sizes = await this.ctx.measure(payload);
+    const total = sizes.total;
+    const stored = { latents: sizes.byRole.latents ?? 0, decoder: sizes.byRole.decoder ?? 0, residuals: sizes.byRole.data ?? 0 };
     const psnrOk = this.target ? errors.psnr >= this.target.value : true;
     const point: SearchPoint = {
       label,
@@ -113,29 +125,6 @@ class Search {
     this.log(`search: ${label}: ${total} bytes, PSNR ${errors.psnr.toFixed(2)} dB${point.meetsTarget ? '' : ' (misses the target)'}`);
     return point;
   }
-}
-
-/** Stored bytes of the latents, decoder and residual sections, each measured as the container stores it. */
-async function storedSizes(ctx: SearchContext, payload: CandidatePayload): Promise<{ latents: number; decoder: number; residuals: number }> {
-  const empty = await ctx.measureTotal({ ...payload, sections: [] });
-  const part = async (pred: (name: string) => boolean) => {
-    const sections = payload.sections.filter((s) => pred(s.name));
-    if (sections.length === 0) return 0;
-    // The container's per-section table costs a few bytes; attribute only the payload to the part.
-    const withPart = await ctx.measureTotal({ ...payload, sections });
-    return Math.max(0, withPart - empty - sections.reduce((n, s) => n + sectionTableBytes(s.name, s.data.length), 0));
-  };
-  return {
-    latents: await part((n) => n === 'latents'),
-    decoder: await part((n) => n === 'decoder'),
-    residuals: await part((n) => n.startsWith('eb.')),
-  };
-}
-
-/** A section's entry in the container's table: name, coding, shuffle, chunk count, 12 bytes per chunk. */
-function sectionTableBytes(name: string, rawBytes: number): number {
-  const chunks = Math.max(1, Math.ceil(rawBytes / DEFAULT_CHUNK_BYTES));
-  return 1 + new TextEncoder().encode(name).length + 1 + 1 + 4 + 12 * chunks;
 }
 
 /**
@@ -178,27 +167,26 @@ export async function searchSmallestTotal(ds: Dataset, opts: SearchOptions, ctx:
 
 interface Prediction {
   values: Float64Array;
-  /** Header fields and sections that let the decoder rebuild the prediction. */
-  header: Record<string, unknown>;
-  sections: CandidatePayload['sections'];
+  /** The model part of the header and the sections that let the decoder rebuild the prediction. */
+  part: ModelPart;
+  sections: PayloadSection[];
   label: string;
 }
 
 async function errorBoundedPayload(
   search: Search, bound: ErrorBound, prediction: Prediction | undefined, effort: 'fast' | 'best' = 'fast',
-): Promise<CandidatePayload> {
+): Promise<Payload> {
   const { ds } = search;
-  const encoded = await encodeErrorBounded(ds.values, ds.shape, bound, {
-    kind: ds.kind,
+  const tolerances = roundedTolerances(bound, search.stats);
+  const encoded = await encodeEbSlab(ds.values, ds.shape, { bound, tolerances, dtype: ds.dtype, kind: ds.kind }, {
     prediction: prediction?.values,
     predictors: search.opts.predictors && prediction ? [...search.opts.predictors, 'ae'] : search.opts.predictors,
     effort,
   });
-  const text = formatErrorBound(bound);
   return {
-    header: { mode: 'error-bounded', errorBound: text, eb: encoded.header, ...(prediction?.header ?? {}) },
-    sections: [...(prediction?.sections ?? []), ...encoded.sections.map((s) => ({ name: s.name, data: s.data, coding: 'raw' as const }))],
-    reconstruction: encoded.reconstruction, // what decodeErrorBounded returns for these sections
+    codec: { mode: 'error-bounded', bound, tolerances, ...(prediction ? { prediction: prediction.part } : {}) },
+    sections: [...(prediction?.sections ?? []), { role: 'data', data: tagged(TAG_EB, encoded.bytes) }],
+    reconstruction: encoded.reconstruction, // what the decoder returns for these sections
   };
 }
 
@@ -240,7 +228,7 @@ async function polishBest(
   await search.add(`${name(b)} best`, 'error-bounded', payload);
 }
 
-function sectionBytes(payload: CandidatePayload): number {
+function sectionBytes(payload: Payload): number {
   return payload.sections.reduce((n, s) => n + s.data.length, 0);
 }
 
@@ -364,24 +352,24 @@ function describeSpec(width: number, spec: LightModelSpec): string {
 }
 
 async function modelCandidates(search: Search, spec: LightModelSpec, model: LightModel): Promise<void> {
-  const { count } = sampleLayout(search.ds);
   const label = `ae ${[...spec.hidden, spec.latent].join('-')} ${spec.precision}`;
-  const header = {
-    model: { architecture: model.architecture, normalisation: model.normalisation, decoder: { precision: spec.precision } },
-    latents: { count, size: model.architecture.latent, precision: 'float16' },
+  const part: ModelPart = {
+    architecture: model.architecture, normalisation: model.normalisation, decoderPrecision: spec.precision,
+    latentSize: model.architecture.latent, latentPrecision: 'float16',
   };
-  const sections: CandidatePayload['sections'] = [
-    { name: 'latents', data: model.latentBytes, coding: 'zstd', shuffle: 2 },
-    { name: 'decoder', data: model.decoderBytes, coding: 'zstd' },
+  const sections: PayloadSection[] = [
+    { role: 'latents', data: model.latentBytes, coding: 'zstd', shuffle: 2 },
+    { role: 'decoder', data: model.decoderBytes, coding: 'zstd' },
   ];
   // The plain autoencoder: no bound, so it can only serve a PSNR target.
-  const plain = await search.add(label, 'autoencoder', { header: { mode: 'autoencoder', ...header }, sections, reconstruction: model.reconstruction }, !search.bound);
+  const reconstruction = castFloat64(model.reconstruction, search.ds.dtype);
+  const plain = await search.add(label, 'autoencoder', { codec: { mode: 'autoencoder', model: part }, sections, reconstruction }, !search.bound);
   const best = search.best();
   if (search.remaining() <= 0) return;
   if (best && search.objective === 'total' && search.score(plain) >= search.score(best.point)) {
     search.log(`search: ${label} +eb skipped: latents and decoder alone exceed the best total, ${best.point.totalBytes} bytes`);
     return;
   }
-  await errorBoundedCandidates(search, { values: model.reconstruction, header, sections, label }, `${label} +eb`);
+  await errorBoundedCandidates(search, { values: model.reconstruction, part, sections, label }, `${label} +eb`);
 }
 

@@ -1,6 +1,7 @@
 // The search's contracts: its options, the points it records, what a candidate would write, and its outcome.
 import type { BackendName, Hooks } from '../api';
 import type { SearchRecord } from './record';
+import type { MeasuredSizes, Payload } from '../compress/strategy';
 
 export type SearchObjective = 'total' | 'latent';
 
@@ -36,23 +37,16 @@ export interface SearchPoint {
   meetsTarget: boolean;
 }
 
-/** What a candidate would write: pipeline-ready header fields, sections and the exact reconstruction. */
-export interface CandidatePayload {
-  header: Record<string, unknown>;
-  sections: { name: string; data: Uint8Array; coding?: 'raw' | 'zstd' | 'deflate'; shuffle?: number }[];
-  reconstruction: Float64Array;
-}
-
 export interface SearchContext {
-  /** Total bytes of the complete .baler this payload would become (header, sections, container). */
-  measureTotal(payload: CandidatePayload): Promise<number>;
+  /** Bytes of the complete .baler this payload would become (header, sections, container), in one encoding. */
+  measure(payload: Payload): Promise<MeasuredSizes>;
   hooks?: Hooks;
   /** The input file, for error messages. */
   file?: string;
 }
 
 export interface SearchOutcome {
-  payload: CandidatePayload;
+  payload: Payload;
   chosen: SearchPoint;
   points: SearchPoint[];
   /** The header's `search` field. */

@@ -1,0 +1,28 @@
+// Checks of compress options that come from users (CLI, cells, the API): a one-line error naming the option,
+// never an internal error deep inside training or coding.
+import type { CompressOptions } from '../api';
+import { BalerError } from '../errors';
+import { parseErrorBound } from '../eb/bound';
+
+const POSITIVE_INTEGERS = ['epochs', 'batchSize', 'latent', 'seed'] as const;
+const OPTION_NAMES: Record<string, string> = {
+  epochs: '--epochs', batchSize: '--batch-size', latent: '--latent', seed: '--seed', learningRate: '--lr',
+  compressionRatio: '--ratio', timeLimitSeconds: '--time-limit', validationSplit: '--validation-split',
+};
+
+export function checkCompressOptions(opts: CompressOptions, file: string): void {
+  const bad = (key: string, why: string): never => {
+    throw new BalerError(`${OPTION_NAMES[key] ?? key} ${why}`, file, 'EOPTION');
+  };
+  for (const key of POSITIVE_INTEGERS) {
+    const v = opts[key];
+    if (v === undefined) continue;
+    const min = key === 'seed' ? 0 : 1;
+    if (!Number.isSafeInteger(v) || v < min) bad(key, `must be a whole number ≥ ${min}, got ${v}`);
+  }
+  if (opts.learningRate !== undefined && !(opts.learningRate > 0 && Number.isFinite(opts.learningRate))) bad('learningRate', `must be a positive number, got ${opts.learningRate}`);
+  if (opts.compressionRatio !== undefined && !(opts.compressionRatio > 0 && Number.isFinite(opts.compressionRatio))) bad('compressionRatio', `must be a positive number, got ${opts.compressionRatio}`);
+  if (opts.timeLimitSeconds !== undefined && !(opts.timeLimitSeconds > 0)) bad('timeLimitSeconds', `must be a positive number of seconds, got ${opts.timeLimitSeconds}`);
+  if (opts.validationSplit !== undefined && !(opts.validationSplit >= 0 && opts.validationSplit < 1)) bad('validationSplit', `must be in [0, 1), got ${opts.validationSplit}`);
+  if (opts.errorBound !== undefined) parseErrorBound(opts.errorBound, file);
+}

@@ -1,0 +1,53 @@
+// The compressor's own check of what it wrote, before the file appears: decode the temporary container slab
+// by slab exactly as decompress will, and require the values the encoder measured (by hash), exact bytes where
+// the coding is lossless, the bound on every value as written, and the PSNR target.
+import { BalerError } from '../errors';
+import { arrayBytes, sliceRows } from '../data/dtype';
+import { ErrorAccumulator } from '../metrics';
+import type { ErrorSummary } from '../codec/header';
+import { rowSize } from '../codec/header-check';
+import { decodeArray, openBaler } from '../decompress';
+import type { ArrayInput, CodedArray } from './strategy';
+import { hashValues } from './verify';
+
+export interface WrittenArray {
+  input: ArrayInput;
+  coded: CodedArray;
+  errors: ErrorSummary;
+  hashes: number[];
+}
+
+export async function verifyContainer(tmp: string, written: WrittenArray[], output: string): Promise<void> {
+  const f = openBaler(tmp);
+  const fail = (detail: string): never => {
+    throw new BalerError(`verification failed: ${detail}; nothing was written`, output, 'EVERIFY');
+  };
+  try {
+    for (const [k, w] of written.entries()) {
+      const { dataset, array } = w.input;
+      const width = rowSize({ shape: dataset.shape });
+      const exact = w.coded.codec.mode === 'lossless';
+      const acc = new ErrorAccumulator();
+      let j = 0;
+      for await (const slab of decodeArray(f, k, { modelDir: w.coded.modelDir })) {
+        const rows = slab.array.shape[0];
+        const original = dataset.values.subarray(slab.firstRow * width, (slab.firstRow + rows) * width);
+        if (hashValues(slab.values) !== w.hashes[j]) fail(`array ${k} slab ${j + 1} does not decode to the values measured`);
+        if (exact && !sameBytes(arrayBytes(slab.array), arrayBytes(sliceRows(array, slab.firstRow, rows)))) fail(`array ${k} slab ${j + 1} is not exact`);
+        w.coded.checkSlab?.(original, slab.values, slab.firstRow);
+        acc.add(original, slab.values);
+        j++;
+      }
+      if (j !== w.hashes.length) fail(`array ${k} has ${j} slabs, ${w.hashes.length} were written`);
+      w.coded.checkErrors?.(acc.result());
+    }
+  } finally {
+    f.close();
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,72 @@
+// A first pass over an array: what must be known before coding any slab (the range of each column over its
+// finite values for rel bounds, whether every value is an integer, whether float64 holds it exactly).
+import type { ErrorBound } from '../eb/bound';
+
+export interface ArrayStats {
+  /** Per column (tables) or one entry (frames): min and max over finite values; NaN when a column has none. */
+  min: number[];
+  max: number[];
+  nonFinite: number;
+  /** Every finite value is an integer. */
+  integerValued: boolean;
+  /** float64 holds every value exactly (false for 64-bit integers beyond ±2^53). */
+  exactInFloat64: boolean;
+}
+
+export class StatsAccumulator {
+  private readonly min: number[];
+  private readonly max: number[];
+  private nonFinite = 0;
+  private integerValued = true;
+  private exactInFloat64 = true;
+
+  constructor(private readonly columns: number) {
+    this.min = new Array<number>(columns).fill(Infinity);
+    this.max = new Array<number>(columns).fill(-Infinity);
+  }
+
+  add(values: Float64Array, exact = true): void {
+    if (!exact) this.exactInFloat64 = false;
+    const cols = this.columns;
+    const { min, max } = this;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v - v !== 0) {
+        this.nonFinite++;
+        continue;
+      }
+      const c = cols === 1 ? 0 : i % cols;
+      if (v < min[c]) min[c] = v;
+      if (v > max[c]) max[c] = v;
+      if (this.integerValued && Math.floor(v) !== v) this.integerValued = false;
+    }
+  }
+
+  result(): ArrayStats {
+    const none = (c: number) => this.min[c] > this.max[c];
+    return {
+      min: this.min.map((v, c) => (none(c) ? NaN : v)),
+      max: this.max.map((v, c) => (none(c) ? NaN : v)),
+      nonFinite: this.nonFinite,
+      integerValued: this.integerValued,
+      exactInFloat64: this.exactInFloat64,
+    };
+  }
+}
+
+/** max − min of a column over its finite values (0 when it has none; MAX_VALUE when the span overflows). */
+export function columnRange(stats: ArrayStats, column: number): number {
+  const range = stats.max[column] - stats.min[column];
+  if (!(range >= 0)) return 0;
+  return Number.isFinite(range) ? range : Number.MAX_VALUE;
+}
+
+/**
+ * The absolute tolerance each column may use, exactly as stored in the header: abs → the bound; rel → the
+ * bound × the column's finite range (one entry for frames, one per column for tables); pw-rel → none.
+ */
+export function tolerancesFor(bound: ErrorBound, stats: ArrayStats): number[] {
+  if (bound.kind === 'pw-rel') return [];
+  if (bound.kind === 'abs') return [bound.value];
+  return stats.min.map((_, c) => bound.value * columnRange(stats, c));
+}
