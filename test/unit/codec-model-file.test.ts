@@ -9,9 +9,11 @@ import {
   locateModelFile, modelContentHash, readModelFile, writeModelFile,
 } from '../../src/kernel/codec/model-file';
 import type { ModelFileInput } from '../../src/kernel/codec/model-file';
+import type { DataHeader } from '../../src/kernel/codec/header';
 
 const model = (scale = 1): ModelFileInput => ({
-  header: { architecture: { type: 'dense', inputSize: 4, hidden: [3], latent: 2 }, normalisation: { kind: 'none', min: [], max: [] } },
+  architecture: { type: 'dense', inputSize: 4, hidden: [3], latent: 2, activation: 'leaky_relu', leakyAlpha: 0.01 },
+  normalisation: { kind: 'none', min: [], max: [] },
   decoder: [
     { name: 'd/kernel', shape: [2, 4], values: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8], (v) => v * scale) },
     { name: 'd/bias', shape: [4], values: Float32Array.of(0.5, 0, -0.5, 1) },
@@ -32,7 +34,7 @@ describe('codec: shared model files', () => {
     assert.equal(written.bytes, bytes.length);
     const back = await readModelFile(file, written.hash);
     assert.equal(back.header.kind, 'model');
-    assert.deepEqual(back.header.architecture, model().header.architecture);
+    assert.deepEqual(back.header.architecture, model().architecture);
     assert.deepEqual(back.decoder, model().decoder);
     assert.deepEqual(back.encoder, model().encoder);
     assert.equal(back.hash, written.hash);
@@ -65,7 +67,12 @@ describe('codec: shared model files', () => {
 
   it('refuses a compressed data file given as a model file', async () => {
     const file = path.join(dir, 'data.baler');
-    fs.writeFileSync(file, await encodeContainer({ kind: 'table' }, [{ name: 'latents', data: new Uint8Array(4) }]));
+    const errors = { rmse: 0, nrmse: 0, psnr: 0, maxAbsError: 0, maxRelError: 0, range: 0 };
+    const header: DataHeader = {
+      kind: 'data', createdBy: 'test', source: { name: 'x.npy', bytes: 8, format: 'npy' },
+      arrays: [{ path: '', kind: 'table', shape: [2], dtype: 'float32', names: [], attributes: '', slabRows: 2, codec: { mode: 'lossless' }, errors }],
+    };
+    fs.writeFileSync(file, (await encodeContainer(header, [{ name: '0.data', data: new Uint8Array(4) }])).bytes);
     await assert.rejects(readModelFile(file), /not a Baler model file/);
   });
 });

@@ -56,7 +56,10 @@ export function checkLayout(header: DataHeader, index: ContainerIndex, file?: st
       if (!perSlab && s.chunks.length === 0) fail(`section '${name}' is empty`);
     }
   });
-  if (header.search) expected.add(POINTS_SECTION);
+  if (header.search) {
+    expected.add(POINTS_SECTION);
+    if (!byName.has(POINTS_SECTION)) fail(`section '${POINTS_SECTION}' is missing`);
+  }
   for (const s of index.sections) if (!expected.has(s.name)) fail(`unexpected section '${s.name}'`);
 }
 

@@ -9,6 +9,7 @@ import type { Architecture, DataKind, DType, Normalisation, TrainHistory } from 
 import type { ErrorBound } from '../eb/bound';
 import type { WeightPrecision } from './weights';
 import { ByteReader, ByteWriter } from './bytes';
+import { roundDownToFloat32, roundUpToFloat32 } from './numbers';
 
 /** Version of the header layout inside a container of format 2. */
 export const HEADER_LAYOUT = 1;
@@ -153,7 +154,12 @@ function writeArray(w: ByteWriter, a: ArrayEntry): void {
   } else if (c.mode === 'autoencoder') {
     writeModelPart(w, c.model);
   }
-  for (const v of [a.errors.rmse, a.errors.nrmse, a.errors.psnr, a.errors.maxAbsError, a.errors.maxRelError, a.errors.range]) w.f32(v);
+  // Shown, never computed with: float32, rounded so that no figure looks better than measured.
+  const e = a.errors;
+  for (const v of [e.rmse, e.nrmse]) w.f32(roundUpToFloat32(v));
+  w.f32(roundDownToFloat32(e.psnr));
+  for (const v of [e.maxAbsError, e.maxRelError]) w.f32(roundUpToFloat32(v));
+  w.f32(e.range);
 }
 
 function writeModelPart(w: ByteWriter, m: ModelPart): void {
@@ -251,12 +257,11 @@ export function readHeader(bytes: Uint8Array, file?: string): Header {
 }
 
 function readData(r: ByteReader, createdBy: string): DataHeader {
-  const source = {
-    name: r.str('source name', 4096),
-    bytes: r.varuint('source size'),
-    format: r.str('source format', 64),
-    attributes: r.str('source attributes'),
-  };
+  const name = r.str('source name', 4096);
+  const bytes = r.varuint('source size');
+  const format = r.str('source format', 64);
+  const attributes = r.str('source attributes');
+  const source = { name, bytes, format, ...(attributes ? { attributes } : {}) };
   const count = r.count('array count', 8);
   const arrays: ArrayEntry[] = [];
   for (let k = 0; k < count; k++) arrays.push(readArray(r));
@@ -273,7 +278,7 @@ function readData(r: ByteReader, createdBy: string): DataHeader {
     };
     search.chosen = r.varuint('chosen point', Math.max(0, search.points - 1));
   }
-  return { kind: 'data', createdBy, source: { ...source, ...(source.attributes ? {} : { attributes: undefined }) }, arrays, ...(search ? { search } : {}) };
+  return { kind: 'data', createdBy, source, arrays, ...(search ? { search } : {}) };
 }
 
 function readArray(r: ByteReader): ArrayEntry {

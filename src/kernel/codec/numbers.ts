@@ -35,3 +35,29 @@ export function fitsFloat16(values: Float32Array): boolean {
   for (const v of values) if (!(Math.abs(v) <= FLOAT16_MAX)) return false;
   return true;
 }
+
+const F32_MAX = 3.4028234663852886e38;
+
+/** The largest float32 value not above v (NaN stays NaN, ±Infinity stays). */
+export function roundDownToFloat32(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  if (v > F32_MAX) return F32_MAX;
+  const f = Math.fround(v);
+  return f <= v ? f : nextFloat32(f, -1);
+}
+
+/** The smallest float32 value not below v (NaN stays NaN, ±Infinity stays). */
+export function roundUpToFloat32(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  if (v < -F32_MAX) return -F32_MAX;
+  const f = Math.fround(v);
+  return f >= v ? f : nextFloat32(f, 1);
+}
+
+function nextFloat32(f: number, direction: 1 | -1): number {
+  if (f === 0) return direction * 1.401298464324817e-45;
+  const buf = new Float32Array([f]);
+  const bits = new Int32Array(buf.buffer);
+  bits[0] += (f > 0) === (direction > 0) ? 1 : -1;
+  return buf[0];
+}

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
 import { computeErrors } from '../../src/kernel/metrics';
-import { SHARED_DATA, requireSharedFile } from './shared-data';
+import { SHARED_DATA, requireSharedFile } from '../unit/shared-data';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'bin', 'baler.js');
@@ -57,7 +57,8 @@ describe('baler CLI end to end', function () {
     assert.deepEqual(restored.shape, [60, 50, 50]);
     assert.equal(restored.dtype, 'float64');
     const errors = computeErrors(original.values, restored.values);
-    assert.ok(Math.abs(errors.psnr - info.errors.psnr) < 1e-6, `reported PSNR ${info.errors.psnr} vs measured ${errors.psnr}`);
+    // The header keeps figures as float32, PSNR rounded down: never better than measured, within float32 precision.
+    assert.ok(info.errors.psnr <= errors.psnr && errors.psnr - info.errors.psnr < 1e-5, `reported PSNR ${info.errors.psnr} vs measured ${errors.psnr}`);
     assert.ok(errors.psnr > 15, `PSNR after 40 epochs should be > 15 dB, got ${errors.psnr}`);
 
     const i = baler(['info', 'cfd.baler'], dir);
