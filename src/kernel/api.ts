@@ -49,6 +49,8 @@ export interface CompressOptions extends Partial<TrainSettings> {
   predictors?: string[];
   /** false: the search tries the error-bounded coder alone, no autoencoder candidates (default true). */
   searchAutoencoders?: boolean;
+  /** Memory the operation may use, in bytes (default 512 MiB); larger inputs are streamed slab by slab. */
+  memoryBudget?: number;
 }
 
 export interface DecompressOptions {
@@ -56,6 +58,8 @@ export interface DecompressOptions {
   force?: boolean;
   /** Folder to look for shared model files in (default: beside the .baler file). */
   modelDir?: string;
+  /** Memory the operation may use, in bytes (default 512 MiB). */
+  memoryBudget?: number;
 }
 
 export interface SizeBreakdown {

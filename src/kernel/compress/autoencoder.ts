@@ -20,7 +20,7 @@ import { writePayload, type ArrayStrategy, type PayloadSection } from './strateg
 export const autoencoderStrategy: ArrayStrategy = {
   handles: () => true,
   async code(input, out, { opts, hooks, input: file }) {
-    const ds = input.dataset;
+    const { dataset: ds } = await input.whole();
     if (opts.trainedModelPath) assertTrainable(ds, file);
     const model = opts.trainedModelPath
       ? await loadTrainedModel(opts.trainedModelPath, ds)
@@ -54,7 +54,7 @@ export const autoencoderStrategy: ArrayStrategy = {
     } else {
       sections.push({ role: 'decoder', data: decoderBytes, coding });
     }
-    await writePayload(out, input, { codec: { mode: 'autoencoder', model: part }, sections, reconstruction });
+    await writePayload(out, ds.values, { codec: { mode: 'autoencoder', model: part }, sections, reconstruction });
     return { codec: { mode: 'autoencoder', model: part }, slabRows: count, modelDir };
   },
 };

@@ -2,7 +2,7 @@
 // written, guaranteed and checked. Each slab is stored as the smaller of the error-bounded coding and the
 // lossless one (the lossless floor), so a bound never costs more than zstd of the raw bytes.
 import { parseErrorBound } from '../eb/bound';
-import { namingFile } from '../errors';
+import { namingFile, throwIfAborted } from '../errors';
 import { encodeLosslessSlab, tagged, TAG_EB } from '../codec/slab';
 import { arrayBytes } from '../data/dtype';
 import { compressBytes } from '../codec/entropy';
@@ -18,27 +18,30 @@ const ALWAYS_TRY_LOSSLESS_BYTES = 4 * 1024 * 1024;
 export const errorBoundedStrategy: ArrayStrategy = {
   handles: (opts) => opts.errorBound !== undefined,
   async code(input, out, ctx): Promise<CodedArray> {
-    const { dataset, array, stats } = input;
+    const { source, stats } = input;
     const bound = parseErrorBound(ctx.opts.errorBound!, ctx.input);
     const tolerances = roundedTolerances(bound, stats);
     ctx.hooks?.onProgress?.({ phase: 'encode', message: `error-bounded coding (${ctx.opts.errorBound})` });
-    const globals = { bound, tolerances, dtype: dataset.dtype, kind: dataset.kind };
-    const eb = await namingFile(ctx.input, () => encodeEbSlab(dataset.values, dataset.shape, globals, { predictors: ctx.opts.predictors }));
-    const check = slabBoundChecker(bound, stats, dataset.dtype, ctx.input);
-    check(dataset.values, eb.reconstruction, 0);
-    const lossless = await losslessCandidate(array, eb.bytes.length + 1);
-    if (lossless) {
-      await out.addSlabChunk('data', lossless);
-      out.slabDone(dataset.values, dataset.values);
-    } else {
-      await out.addSlabChunk('data', tagged(TAG_EB, eb.bytes));
-      out.slabDone(dataset.values, eb.reconstruction);
+    const globals = { bound, tolerances, dtype: source.dtype, kind: source.kind };
+    const check = slabBoundChecker(bound, stats, source.dtype, ctx.input);
+    let losslessSlabs = 0;
+    let slabs = 0;
+    for await (const slab of input.slabs()) {
+      throwIfAborted(ctx.hooks?.signal);
+      const eb = await namingFile(ctx.input, () => encodeEbSlab(slab.values, slab.array.shape, globals, { predictors: ctx.opts.predictors }));
+      check(slab.values, eb.reconstruction, slab.firstRow);
+      const lossless = await losslessCandidate(slab.array, eb.bytes.length + 1);
+      await out.addSlabChunk('data', lossless ?? tagged(TAG_EB, eb.bytes));
+      out.slabDone(slab.values, lossless ? slab.values : eb.reconstruction);
+      slabs++;
+      if (lossless) losslessSlabs++;
+      ctx.hooks?.onProgress?.({ phase: 'encode', message: `error-bounded coding (${ctx.opts.errorBound})`, fraction: (slab.firstRow + slab.array.shape[0]) / source.shape[0] });
     }
     return {
       codec: { mode: 'error-bounded', bound, tolerances },
-      slabRows: dataset.shape[0],
+      slabRows: input.slabRows,
       checkSlab: check,
-      ...(lossless ? { note: 'stored losslessly: smaller than the error-bounded coding at this bound' } : {}),
+      ...(losslessSlabs ? { note: `${losslessSlabs} of ${slabs} slabs stored losslessly: smaller than the error-bounded coding at this bound` } : {}),
     };
   },
 };

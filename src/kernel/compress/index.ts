@@ -4,10 +4,8 @@
 // encoder measured, a PSNR target) before it is renamed into place. A file whose check fails never appears.
 import * as fs from 'node:fs';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
-import type { Dataset } from '../types';
 import { throwIfAborted } from '../errors';
 import { AtomicOutput } from '../fsutil';
-import { toFloat64 } from '../data/dtype';
 import type { ArraySource, DataSource } from '../data/source';
 import { ContainerWriter, encodeContainer, type SectionCoding, type SectionInput } from '../codec/container';
 import { POINTS_SECTION, sectionName } from '../codec/header-check';
@@ -18,7 +16,8 @@ import { CREATED_BY } from '../version';
 import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
 import { checkOutput, defaultOutput } from './output';
-import { StatsAccumulator } from './stats';
+import { arrayInputs } from './arrays';
+import { DEFAULT_MEMORY_BUDGET } from '../memory';
 import { hashValues } from './verify';
 import { verifyContainer, type WrittenArray } from './read-back';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CompressContext, MeasuredSizes, PayloadSection } from './strategy';
@@ -38,7 +37,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   checkOutput(input, output, opts.force);
   const source = await openInput(input);
   try {
-    const inputs = await loadArrays(source);
+    const inputs = await arrayInputs(source, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
     const ctx: CompressContext = { opts, hooks, input, measure: (a, codec, sections) => measure(source, a, codec, sections) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
     try {
@@ -68,20 +67,6 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     await source.close();
   }
   return { output, info: await inspect(output) };
-}
-
-/** Reads each array whole with its statistics (the streamed, slab-by-slab path comes with the chunked engine). */
-async function loadArrays(source: DataSource): Promise<ArrayInput[]> {
-  const inputs: ArrayInput[] = [];
-  for (const [index, s] of source.arrays.entries()) {
-    const array = await s.readSlab(0, s.shape[0]);
-    const { values, exact } = toFloat64(array.data);
-    const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
-    stats.add(values, exact);
-    const dataset: Dataset = { kind: s.kind, shape: s.shape, dtype: s.dtype, names: s.names, values };
-    inputs.push({ index, source: s, array, dataset, stats: stats.result() });
-  }
-  return inputs;
 }
 
 /** Errors and value hashes of each slab as the encoder says the decoder will produce them. */
@@ -135,7 +120,7 @@ async function measure(source: DataSource, a: ArrayInput, codec: ArrayEntry['cod
   const header: DataHeader = {
     kind: 'data', createdBy: CREATED_BY,
     source: { name: sourceName(source.file), bytes: fs.statSync(source.file).size, format: source.format },
-    arrays: [arrayEntry(a.source, codec, a.dataset.shape[0], errors)],
+    arrays: [arrayEntry(a.source, codec, a.source.shape[0], errors)],
   };
   const inputs: SectionInput[] = sections.map((s) => ({
     name: sectionName(0, s.role), data: s.data, coding: s.coding, level: s.level, shuffle: s.shuffle,

@@ -19,7 +19,7 @@ export const searchStrategy: ArrayStrategy = {
     if (opts.trainedModelPath || opts.modelFile) {
       throw new BalerError('the search trains its own light decoders: --trained-model and --model-file do not apply with --target/--objective', file);
     }
-    const ds = input.dataset;
+    const { dataset: ds } = await input.whole();
     const outcome = await searchSmallestTotal(ds, {
       target: opts.target,
       errorBound: opts.errorBound,
@@ -34,7 +34,7 @@ export const searchStrategy: ArrayStrategy = {
       hooks: ctx.hooks,
       file,
     });
-    await writePayload(out, input, outcome.payload);
+    await writePayload(out, ds.values, outcome.payload);
     const bound = opts.errorBound !== undefined ? parseErrorBound(opts.errorBound, file) : undefined;
     const { target, objective, points, chosen } = outcome.record;
     return {

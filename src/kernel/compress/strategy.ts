@@ -9,16 +9,25 @@ import type { SectionCoding } from '../codec/container';
 import type { ArraySource } from '../data/source';
 import type { ArrayStats } from './stats';
 
-/** One array of the input, whole in memory (streamed slabs come with the chunked path). */
+/** One slab of an array: rows [firstRow, firstRow + rows) as stored and as float64. */
+export interface Slab {
+  firstRow: number;
+  array: NdArray;
+  values: Float64Array;
+}
+
+/** One array of the input, read slab by slab (or whole, within the memory budget). */
 export interface ArrayInput {
   /** Position in the file's array list; its sections are named `${index}.${role}`. */
   index: number;
   source: ArraySource;
-  /** The values as stored, in their dtype. */
-  array: NdArray;
-  /** The same as float64 (what the coders work on), with shape, kind and names. */
-  dataset: Dataset;
   stats: ArrayStats;
+  /** Rows per slab, chosen from the memory budget. */
+  slabRows: number;
+  /** The slabs in order (of `rows` rows, default slabRows), read from the source each time (constant memory). */
+  slabs(rows?: number): AsyncGenerator<Slab>;
+  /** The whole array in memory, for modes that need it (training, search); refused beyond the memory budget. */
+  whole(): Promise<{ array: NdArray; dataset: Dataset }>;
 }
 
 export interface ArrayOutput {
@@ -84,10 +93,10 @@ export interface Payload {
 }
 
 /** Writes a one-slab payload through an ArrayOutput. */
-export async function writePayload(out: ArrayOutput, input: ArrayInput, payload: Payload): Promise<void> {
+export async function writePayload(out: ArrayOutput, original: Float64Array, payload: Payload): Promise<void> {
   for (const s of payload.sections) {
     if ((PER_SLAB_ROLES as readonly string[]).includes(s.role)) await out.addSlabChunk(s.role, s.data, s);
     else await out.addSection(s.role, s.data, s);
   }
-  out.slabDone(input.dataset.values, payload.reconstruction);
+  out.slabDone(original, payload.reconstruction);
 }

@@ -1,0 +1,54 @@
+// Arrays coded slab by slab under a memory budget: every slab a chunk of its own, the bound on every value,
+// rel tolerances from the whole array's range, and the same values whatever the slab size.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compress, decompress } from '../../src/kernel/pipeline';
+import { BalerError } from '../../src/kernel/errors';
+import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+import { openBaler } from '../../src/kernel/decompress';
+
+describe('compress: slabs under a memory budget', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-slabs-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const frames = 40;
+  const data = Float32Array.from({ length: frames * 24 * 24 }, (_, i) => {
+    const t = Math.floor(i / 576);
+    const x = i % 24;
+    const y = Math.floor(i / 24) % 24;
+    return Math.sin(x / 4 + t / 7) * Math.cos(y / 5) * (1 + t / 10) + (i % 7) * 1e-3;
+  });
+  const input = path.join(dir, 'frames.npy');
+  fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [frames, 24, 24], data }));
+  const range = (() => {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    return hi - lo;
+  })();
+
+  for (const errorBound of ['rel:1e-3', 'abs:0']) {
+    it(`${errorBound}: one chunk per slab, every value within the bound of the whole array's range`, async () => {
+      const output = path.join(dir, `${errorBound.replace(':', '')}.baler`);
+      const budget = 576 * 80 * 6; // about six frames per slab
+      await compress(input, { output, errorBound, memoryBudget: budget });
+      const f = openBaler(output);
+      const slabRows = f.header.arrays[0].slabRows;
+      const chunks = f.index.sections.find((s) => s.name === '0.data')!.chunks.length;
+      f.close();
+      assert.ok(slabRows > 1 && slabRows < frames, `slab rows ${slabRows}`);
+      assert.equal(chunks, Math.ceil(frames / slabRows));
+      const back = path.join(dir, `${errorBound.replace(':', '')}.npy`);
+      await decompress(output, { output: back });
+      const got = parseNpy(fs.readFileSync(back)).data as Float32Array;
+      const tolerance = errorBound === 'abs:0' ? 0 : 1e-3 * range;
+      for (let i = 0; i < data.length; i++) assert.ok(Math.abs(got[i] - data[i]) <= tolerance, `value ${i}`);
+    });
+  }
+
+  it('refuses a row larger than the budget with a message that says how to raise it', async () => {
+    await assert.rejects(compress(input, { output: path.join(dir, 'tiny.baler'), errorBound: 'rel:1e-3', memoryBudget: 1000 }),
+      (e: unknown) => e instanceof BalerError && /--memory/.test(e.message));
+    assert.equal(fs.existsSync(path.join(dir, 'tiny.baler')), false);
+  });
+});
