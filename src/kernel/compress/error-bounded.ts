@@ -2,7 +2,7 @@
 // written, guaranteed and checked. Each slab is stored as the smaller of the error-bounded coding and the
 // lossless one (the lossless floor), so a bound never costs more than zstd of the raw bytes.
 import { parseErrorBound } from '../eb/bound';
-import { namingFile, throwIfAborted } from '../errors';
+import { BalerError, namingFile, throwIfAborted } from '../errors';
 import { encodeLosslessSlab, tagged, TAG_EB } from '../codec/slab';
 import { arrayBytes } from '../data/dtype';
 import { compressBytes } from '../codec/entropy';
@@ -25,12 +25,15 @@ export const errorBoundedStrategy: ArrayStrategy = {
     const globals = { bound, tolerances, dtype: source.dtype, kind: source.kind };
     const check = slabBoundChecker(bound, stats, source.dtype, ctx.input);
     let losslessSlabs = 0;
+    let brokenSlabs = 0;
     let slabs = 0;
     for await (const slab of input.slabs()) {
       throwIfAborted(ctx.hooks?.signal);
       const eb = await namingFile(ctx.input, () => encodeEbSlab(slab.values, slab.array.shape, globals, { predictors: ctx.opts.predictors }));
-      check(slab.values, eb.reconstruction, slab.firstRow);
-      const lossless = await losslessCandidate(slab.array, eb.bytes.length + 1);
+      // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
+      const kept = keepsBound(() => check(slab.values, eb.reconstruction, slab.firstRow));
+      if (!kept) brokenSlabs++;
+      const lossless = kept ? await losslessCandidate(slab.array, eb.bytes.length + 1) : await encodeLosslessSlab(slab.array);
       await out.addSlabChunk('data', lossless ?? tagged(TAG_EB, eb.bytes));
       out.slabDone(slab.values, lossless ? slab.values : eb.reconstruction);
       slabs++;
@@ -41,10 +44,28 @@ export const errorBoundedStrategy: ArrayStrategy = {
       codec: { mode: 'error-bounded', bound, tolerances },
       slabRows: input.slabRows,
       checkSlab: check,
-      ...(losslessSlabs ? { note: `${losslessSlabs} of ${slabs} slabs stored losslessly: smaller than the error-bounded coding at this bound` } : {}),
+      ...(losslessSlabs ? { note: losslessNote(losslessSlabs, brokenSlabs, slabs) } : {}),
     };
   },
 };
+
+function keepsBound(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    if (err instanceof BalerError && err.code === 'EBOUND') return false;
+    throw err;
+  }
+}
+
+function losslessNote(lossless: number, broken: number, slabs: number): string {
+  const smaller = lossless - broken;
+  const parts = [];
+  if (smaller) parts.push(`${smaller} of ${slabs} slabs stored losslessly: smaller than the error-bounded coding at this bound`);
+  if (broken) parts.push(`${broken} of ${slabs} slabs stored losslessly: the error-bounded coder could not keep the bound on them as written in this dtype`);
+  return parts.join('; ');
+}
 
 /** The lossless coding of a slab when it is smaller than `bytesToBeat`, else undefined. */
 async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<Uint8Array | undefined> {
