@@ -8,6 +8,7 @@ import { joinSlabs, writeArrayFile } from './data/write-array';
 import { castFloat64, castToDtype, DTYPE_BYTES, toFloat64 } from './data/dtype';
 import { denormalise } from './normalise';
 import { decodeLatents } from './model/infer';
+import { layerPlan, matchWeights } from './model/architectures';
 import { readChunk, readContainerIndex, readSection, type ContainerIndex } from './codec/container';
 import type { ArrayEntry, DataHeader, ModelPart } from './codec/header';
 import { checkLayout, rowSize, sectionName, slabCount, slabRowsAt } from './codec/header-check';
@@ -102,9 +103,16 @@ function formatMiB(bytes: number): string {
 }
 
 async function loadDecoder(f: OpenedBaler, k: number, model: ModelPart, modelDir?: string): Promise<WeightTensor[]> {
-  if (model.shared) return findSharedDecoder(f.file, model.shared, modelDir);
-  const section = f.index.sections.find((s) => s.name === sectionName(k, 'decoder'))!;
-  return decodeWeights(await readSection(f.access, section, f.file), f.file);
+  const section = f.index.sections.find((s) => s.name === sectionName(k, 'decoder'));
+  const weights = model.shared
+    ? await findSharedDecoder(f.file, model.shared, modelDir)
+    : decodeWeights(await readSection(f.access, section!, f.file), f.file);
+  try {
+    matchWeights(layerPlan(model.architecture).decoder, weights);
+  } catch (err) {
+    throw new BalerError(`corrupted: the decoder does not fit the architecture in the header (${(err as Error).message})`, f.file, 'ECORRUPT');
+  }
+  return weights;
 }
 
 async function predictSlab(
