@@ -10,6 +10,7 @@ const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/bench/main.ts', out: 'bench' },
   { in: 'src/kernel/process.ts', out: 'kernel' },
+  { in: 'src/kernel/parallel/worker.ts', out: 'slab-worker' },
   { in: 'src/extension/extension.ts', out: 'extension' },
   { in: 'test/integration/index.ts', out: 'test/integration' },
 ];
@@ -21,7 +22,8 @@ const rendererEntries = [{ in: 'webviews/renderer.ts', out: 'webviews/renderer' 
 
 // `node esbuild.mjs --only cli,kernel` builds just those outputs (the tests use it for speed).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
-const only = onlyArg ? onlyArg.split(',') : undefined;
+// The slab worker goes with every Node entry that compresses (it runs beside them in dist/).
+const only = onlyArg ? [...onlyArg.split(','), 'slab-worker'] : undefined;
 const present = (entries) => entries.filter((e) => existsSync(e.in) && (!only || only.includes(e.out)));
 
 const common = {

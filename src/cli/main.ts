@@ -5,7 +5,7 @@ import { BalerError, CancelledError } from '../kernel/errors';
 import * as engine from '../kernel/pipeline';
 import { describeBackends } from '../kernel/model/backend';
 import type { CompressOptions } from '../kernel/api';
-import { trainingOptionsFrom } from '../kernel/cli-options';
+import { resourceOptions, trainingOptionsFrom } from '../kernel/cli-options';
 import { formatInfo } from './format';
 import { terminalHooks } from './progress';
 import { runDemo } from './demo';
@@ -121,6 +121,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--entropy <coder>', 'entropy coder for sections').choices(['zstd', 'deflate', 'none']))
     .option('--model-file <file>', 'keep the decoder in this shared model file (referenced by hash) instead of embedding it')
     .option('--trained-model <file>', 'use a trained .balermodel instead of training')
+    .option('--threads <n>', 'threads that code slabs (default: every core); the file is the same for any number')
+    .option('--memory <size>', 'memory budget, e.g. 512M or 2G (default 512M); larger inputs are streamed')
     .option('--json', 'print the result as JSON'))
     .action(async (file, o) => {
       const p = projectArgs(o);
@@ -133,6 +135,7 @@ export function buildProgram(): Command {
         decoderPrecision: o.decoderPrecision, entropy: o.entropy, modelFile: o.modelFile, trainedModelPath: o.trainedModel,
         target: o.target, objective: o.objective, predictors: predictorList(o.predictor),
         searchAutoencoders: o.searchAutoencoders === false ? false : undefined,
+        ...resourceOptions(o),
       }, h);
       h.stop();
       printResult(result.info, !!o.json);
@@ -145,11 +148,12 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'output data file (default: NAME.decompressed.npz)')
     .option('--model-dir <dir>', 'where to find a shared model file')
     .option('--force', 'replace an existing output')
+    .option('--memory <size>', 'memory budget, e.g. 512M or 2G (default 512M)')
     .action(async (file, o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'decompress');
       if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
-      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir }, hooks());
+      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, ...resourceOptions(o) }, hooks());
       console.log(`wrote ${r.output}`);
     });
 

@@ -51,6 +51,8 @@ export interface CompressOptions extends Partial<TrainSettings> {
   searchAutoencoders?: boolean;
   /** Memory the operation may use, in bytes (default 512 MiB); larger inputs are streamed slab by slab. */
   memoryBudget?: number;
+  /** Threads that code slabs (default: every core); the file written is the same for any number. */
+  threads?: number;
 }
 
 export interface DecompressOptions {

@@ -24,3 +24,21 @@ export function trainingOptionsFrom(o: Record<string, string | undefined>): Part
   if (o.backend) out.backend = o.backend as CompressOptions['backend'];
   return out;
 }
+
+/** `--threads N` and `--memory SIZE` (a number of MiB, or with a K, M or G suffix). */
+export function resourceOptions(o: Record<string, string | undefined>): { threads?: number; memoryBudget?: number } {
+  const out: { threads?: number; memoryBudget?: number } = {};
+  if (o.threads !== undefined) {
+    const n = Number(o.threads);
+    if (!Number.isInteger(n) || n < 1) throw new BalerError(`--threads must be a whole number ≥ 1, got "${o.threads}"`);
+    out.threads = n;
+  }
+  if (o.memory !== undefined) {
+    const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)i?b?\s*$/i.exec(o.memory);
+    const scale: Record<string, number> = { '': 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+    const bytes = m ? Number(m[1]) * scale[m[2].toLowerCase()] : NaN;
+    if (!(bytes >= 2 ** 20)) throw new BalerError(`--memory must be a size of at least 1M (e.g. 512M, 2G), got "${o.memory}"`);
+    out.memoryBudget = Math.floor(bytes);
+  }
+  return out;
+}

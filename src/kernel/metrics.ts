@@ -15,6 +15,17 @@ export interface ErrorFiguresDetailed extends ErrorFigures {
  * max relative error |diff|/|x| over x ≠ 0. Only values finite in the original are compared; a non-finite
  * reconstruction of a finite value is an infinite error. Slabs are added one by one (streaming).
  */
+/** The running sums of an ErrorAccumulator, so that slabs measured apart (in workers) can be merged. */
+export interface ErrorState {
+  min: number;
+  max: number;
+  sumSquares: number;
+  maxAbs: number;
+  maxRel: number;
+  compared: number;
+  nonFiniteMismatches: number;
+}
+
 export class ErrorAccumulator {
   private min = Infinity;
   private max = -Infinity;
@@ -23,6 +34,21 @@ export class ErrorAccumulator {
   private maxRel = 0;
   private compared = 0;
   private nonFiniteMismatches = 0;
+
+  state(): ErrorState {
+    const { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches } = this;
+    return { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches };
+  }
+
+  merge(s: ErrorState): void {
+    this.min = Math.min(this.min, s.min);
+    this.max = Math.max(this.max, s.max);
+    this.sumSquares += s.sumSquares;
+    this.maxAbs = Math.max(this.maxAbs, s.maxAbs);
+    this.maxRel = Math.max(this.maxRel, s.maxRel);
+    this.compared += s.compared;
+    this.nonFiniteMismatches += s.nonFiniteMismatches;
+  }
 
   add(original: Float64Array, reconstructed: Float64Array): void {
     assertSameLength(original, reconstructed);

@@ -32,7 +32,7 @@ export async function buildCorpus(dir: string): Promise<CorpusFile[]> {
   const ints = write('ints.npy', { dtype: 'int16', shape: [40, 6], data: Int16Array.from(smooth(240, 3).map((v) => Math.round(v * 1000))) });
   const made: [string, string, Parameters<typeof compress>[1]][] = [
     ['lossless.baler', ints, { errorBound: 'abs:0' }],
-    ['rel-slabs.baler', frames, { errorBound: 'rel:1e-3', memoryBudget: 48 * 80 * 3 }],
+    ['rel-slabs.baler', frames, { errorBound: 'rel:1e-3', memoryBudget: 48 * 68 * 3 * 4, threads: 1 }],
     ['pwrel.baler', table, { errorBound: 'pw-rel:1e-2' }],
     ['abs.baler', table, { errorBound: 'abs:1e-4' }],
     ['ae.baler', clean, { epochs: 3, latent: 2, seed: 1 }],

@@ -13,10 +13,18 @@ const BYTES_PER_VALUE_CODED = 64;
 /** Slabs no larger than this many values, whatever the budget: larger ones gain no ratio and delay streaming. */
 const MAX_SLAB_VALUES = 1 << 23;
 
+/** Slabs take at most this share of the budget, so that a few are in work at once (see slabsInFlight). */
+const SLAB_SHARE_OF_BUDGET = 4;
+
+/**
+ * The arrays of a source with their statistics. Slab sizes depend on the budget only, never on the number of
+ * threads, so that the file written is the same for any number of threads.
+ */
 export async function arrayInputs(source: DataSource, memoryBudget: number): Promise<ArrayInput[]> {
+  const slabBudget = Math.floor(memoryBudget / SLAB_SHARE_OF_BUDGET);
   const inputs: ArrayInput[] = [];
   for (const [index, s] of source.arrays.entries()) {
-    const slabRows = chooseSlabRows(s, memoryBudget, source.file);
+    const slabRows = chooseSlabRows(s, slabBudget, source.file);
     const slabs = (rows = slabRows) => readSlabs(s, rows);
     const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
     for await (const slab of slabs()) stats.add(slab.values, exactIn(slab.array));
@@ -65,4 +73,11 @@ async function wholeArray(s: ArraySource, memoryBudget: number, file: string): P
 
 function mib(bytes: number): string {
   return `${Math.ceil(bytes / 2 ** 20)} MiB`;
+}
+
+/** How many slabs of these arrays may be in work at once (one per thread, one read ahead) within the budget. */
+export function slabsInFlight(inputs: ArrayInput[], memoryBudget: number, threads: number): number {
+  const largest = Math.max(0, ...inputs.map((a) => a.slabRows * rowValues(a.source) * (BYTES_PER_VALUE_CODED + DTYPE_BYTES[a.source.dtype])));
+  const fit = largest > 0 ? Math.floor(memoryBudget / largest) - 1 : threads;
+  return Math.max(1, Math.min(threads, fit));
 }

@@ -16,9 +16,10 @@ import { CREATED_BY } from '../version';
 import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
 import { checkOutput, defaultOutput } from './output';
-import { arrayInputs } from './arrays';
+import { arrayInputs, slabsInFlight } from './arrays';
 import { DEFAULT_MEMORY_BUDGET } from '../memory';
-import { hashValues } from './verify';
+import { createSlabRunner, defaultThreads } from '../parallel/pool';
+import type { SlabSummary } from './slab-summary';
 import { verifyContainer, type WrittenArray } from './read-back';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CompressContext, MeasuredSizes, PayloadSection } from './strategy';
 import { PER_SLAB_ROLES } from './strategy';
@@ -37,8 +38,11 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   checkOutput(input, output, opts.force);
   const source = await openInput(input);
   try {
-    const inputs = await arrayInputs(source, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
-    const ctx: CompressContext = { opts, hooks, input, measure: (a, codec, sections) => measure(source, a, codec, sections) };
+    const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+    const inputs = await arrayInputs(source, budget);
+    const slabs = inputs.reduce((n, a) => n + Math.ceil(a.source.shape[0] / a.slabRows), 0);
+    const runner = createSlabRunner(Math.min(slabsInFlight(inputs, budget, opts.threads ?? defaultThreads()), slabs));
+    const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
     try {
       const writer = new ContainerWriter(fdSink(out.fd, output));
@@ -62,6 +66,8 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     } catch (err) {
       out.abort();
       throw err;
+    } finally {
+      await runner.close();
     }
   } finally {
     await source.close();
@@ -74,9 +80,9 @@ class SlabRecorder {
   readonly hashes: number[] = [];
   private readonly acc = new ErrorAccumulator();
 
-  done(original: Float64Array, reconstruction: Float64Array): void {
-    this.acc.add(original, reconstruction);
-    this.hashes.push(hashValues(reconstruction));
+  done(summary: SlabSummary): void {
+    this.acc.merge(summary.errors);
+    this.hashes.push(summary.hash);
   }
 
   errors(): ErrorSummary {
@@ -89,7 +95,7 @@ function arrayOutput(writer: ContainerWriter, k: number, recorder: SlabRecorder)
   return {
     addSection: (role, data, coding) => writer.addSection({ name: sectionName(k, role), data, ...coding }),
     addSlabChunk: (role, data, coding) => writer.addChunk(sectionName(k, role), data, coding),
-    slabDone: (original, reconstruction) => recorder.done(original, reconstruction),
+    slabDone: (summary) => recorder.done(summary),
   };
 }
 

@@ -4,8 +4,8 @@
 // tolerance 0, which the context model often makes smaller than zstd.
 import type { CompressOptions } from '../api';
 import { parseErrorBound } from '../eb/bound';
-import { encodeLosslessSlab, tagged, TAG_EB } from '../codec/slab';
-import { encodeEbSlab } from './eb-slab';
+import { throwIfAborted } from '../errors';
+import { forEachOrdered } from '../parallel/ordered';
 import type { ArrayInput, ArrayStrategy, CodedArray } from './strategy';
 
 export const losslessStrategy: ArrayStrategy = {
@@ -17,16 +17,14 @@ export const losslessStrategy: ArrayStrategy = {
   async code(input, out, ctx): Promise<CodedArray> {
     const { source, stats } = input;
     ctx.hooks?.onProgress?.({ phase: 'encode', message: 'lossless coding' });
-    const globals = { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: source.dtype, kind: source.kind };
-    for await (const slab of input.slabs()) {
-      let chunk = await encodeLosslessSlab(slab.array);
-      if (stats.integerValued && stats.exactInFloat64) {
-        const eb = await encodeEbSlab(slab.values, slab.array.shape, globals);
-        if (eb.bytes.length + 1 < chunk.length && sameValues(eb.reconstruction, slab.values)) chunk = tagged(TAG_EB, eb.bytes);
-      }
-      await out.addSlabChunk('data', chunk);
-      out.slabDone(slab.values, slab.values);
-    }
+    const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
+    await forEachOrdered(input.slabs(), ctx.runner.threads,
+      (slab) => ctx.runner.run({ task: 'lossless', array: slab.array, kind: source.kind, tryIntegerCoder }),
+      async (coded) => {
+        throwIfAborted(ctx.hooks?.signal);
+        await out.addSlabChunk('data', coded.chunk);
+        out.slabDone(coded.summary);
+      });
     return { codec: { mode: 'lossless' }, slabRows: input.slabRows, note: `stored losslessly (${why(input, ctx.opts)})` };
   },
 };
@@ -35,9 +33,4 @@ function why(input: ArrayInput, opts: CompressOptions): string {
   if (input.source.exact) return 'this array must be exact';
   if (!input.stats.exactInFloat64) return '64-bit integers beyond ±2^53 cannot be coded approximately';
   return `the bound ${opts.errorBound} is 0`;
-}
-
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(a[i] !== a[i] && b[i] !== b[i])) return false;
-  return true;
 }

@@ -8,6 +8,8 @@ import type { ArrayCodec, ErrorSummary } from '../codec/header';
 import type { SectionCoding } from '../codec/container';
 import type { ArraySource } from '../data/source';
 import type { ArrayStats } from './stats';
+import { summariseSlab, type SlabSummary } from './slab-summary';
+import type { SlabRunner } from '../parallel/pool';
 
 /** One slab of an array: rows [firstRow, firstRow + rows) as stored and as float64. */
 export interface Slab {
@@ -35,8 +37,8 @@ export interface ArrayOutput {
   addSection(role: string, data: Uint8Array, coding?: SectionCoding): Promise<void>;
   /** The next chunk of a per-slab section (PER_SLAB_ROLES): chunk j holds slab j. */
   addSlabChunk(role: string, data: Uint8Array, coding?: SectionCoding): Promise<void>;
-  /** What the decoder will produce for the next slab (float64, already cast to the dtype's values). */
-  slabDone(original: Float64Array, reconstruction: Float64Array): void;
+  /** What the decoder will produce for the next slab (see summariseSlab). */
+  slabDone(summary: SlabSummary): void;
 }
 
 /** Roles whose chunks are slabs (chunk j = rows [j·slabRows, (j+1)·slabRows)). */
@@ -59,6 +61,8 @@ export interface CodedArray {
 
 export interface CompressContext {
   opts: CompressOptions;
+  /** Codes slabs in the main thread or on a pool of worker threads. */
+  runner: SlabRunner;
   hooks?: Hooks;
   /** The input file, for error messages. */
   input: string;
@@ -98,5 +102,5 @@ export async function writePayload(out: ArrayOutput, original: Float64Array, pay
     if ((PER_SLAB_ROLES as readonly string[]).includes(s.role)) await out.addSlabChunk(s.role, s.data, s);
     else await out.addSection(s.role, s.data, s);
   }
-  out.slabDone(original, payload.reconstruction);
+  out.slabDone(summariseSlab(original, payload.reconstruction));
 }

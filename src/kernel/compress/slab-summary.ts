@@ -1,0 +1,16 @@
+// What the driver keeps of each coded slab: a hash of the values the decoder will produce (to check the file
+// written) and the running error sums (for the header's figures). Computed where the slab was coded (the main
+// thread or a worker) and merged in slab order.
+import { ErrorAccumulator, type ErrorState } from '../metrics';
+import { hashValues } from './verify';
+
+export interface SlabSummary {
+  hash: number;
+  errors: ErrorState;
+}
+
+export function summariseSlab(original: Float64Array, reconstruction: Float64Array): SlabSummary {
+  const acc = new ErrorAccumulator();
+  acc.add(original, reconstruction);
+  return { hash: hashValues(reconstruction), errors: acc.state() };
+}

@@ -1,0 +1,97 @@
+// The work of coding one slab, as a plain function of plain data: run in the main thread or in a worker (the
+// same code either way, so the bytes do not depend on the number of threads).
+import type { NdArray } from '../types';
+import type { ErrorBound } from '../eb/bound';
+import { toFloat64 } from '../data/dtype';
+import { BalerError } from '../errors';
+import { encodeLosslessSlab, tagged, TAG_EB } from '../codec/slab';
+import { compressBytes } from '../codec/entropy';
+import { arrayBytes } from '../data/dtype';
+import { encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
+import { slabBoundChecker } from '../compress/verify';
+import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
+import type { ArrayStats } from '../compress/stats';
+
+export interface EbSlabTask {
+  task: 'eb';
+  array: NdArray;
+  firstRow: number;
+  globals: EbGlobals;
+  predictors?: string[];
+  /** What the bound check needs: the bound the user asked for and the whole array's ranges. */
+  bound: ErrorBound;
+  stats: ArrayStats;
+  file: string;
+}
+
+export interface LosslessSlabTask {
+  task: 'lossless';
+  array: NdArray;
+  kind: 'table' | 'frames';
+  /** Also try the error-bounded coder's integer path at tolerance 0 (integer-valued data within ±2^53). */
+  tryIntegerCoder: boolean;
+}
+
+export type SlabTask = EbSlabTask | LosslessSlabTask;
+
+export interface CodedSlab {
+  /** The tagged chunk of the `data` section. */
+  chunk: Uint8Array;
+  summary: SlabSummary;
+  /** 'coded': the error-bounded coding; 'lossless': smaller than it; 'kept-exact': the coder could not keep the bound. */
+  outcome: 'coded' | 'lossless' | 'kept-exact';
+}
+
+/** Slabs up to this size always get the lossless candidate; larger ones only when a quick zstd comes close. */
+const ALWAYS_TRY_LOSSLESS_BYTES = 4 * 1024 * 1024;
+
+export async function runSlabTask(task: SlabTask): Promise<CodedSlab> {
+  return task.task === 'eb' ? codeErrorBounded(task) : codeLossless(task);
+}
+
+async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
+  const { values } = toFloat64(task.array.data);
+  const eb = await encodeEbSlab(values, task.array.shape, task.globals, { predictors: task.predictors });
+  const check = slabBoundChecker(task.bound, task.stats, task.array.dtype, task.file);
+  // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
+  if (!keepsBound(() => check(values, eb.reconstruction, task.firstRow))) {
+    return { chunk: await encodeLosslessSlab(task.array), summary: summariseSlab(values, values), outcome: 'kept-exact' };
+  }
+  const lossless = await losslessCandidate(task.array, eb.bytes.length + 1);
+  if (lossless) return { chunk: lossless, summary: summariseSlab(values, values), outcome: 'lossless' };
+  return { chunk: tagged(TAG_EB, eb.bytes), summary: summariseSlab(values, eb.reconstruction), outcome: 'coded' };
+}
+
+async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
+  const { values } = toFloat64(task.array.data);
+  let chunk = await encodeLosslessSlab(task.array);
+  if (task.tryIntegerCoder) {
+    const globals = { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: task.array.dtype, kind: task.kind };
+    const eb = await encodeEbSlab(values, task.array.shape, globals);
+    if (eb.bytes.length + 1 < chunk.length && sameValues(eb.reconstruction, values)) chunk = tagged(TAG_EB, eb.bytes);
+  }
+  return { chunk, summary: summariseSlab(values, values), outcome: 'lossless' };
+}
+
+function keepsBound(check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch (err) {
+    if (err instanceof BalerError && err.code === 'EBOUND') return false;
+    throw err;
+  }
+}
+
+/** The lossless coding of a slab when it is smaller than `bytesToBeat`, else undefined. */
+async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<Uint8Array | undefined> {
+  const raw = arrayBytes(slab);
+  if (raw.length > ALWAYS_TRY_LOSSLESS_BYTES && (await compressBytes(raw, 'zstd', 1)).length > bytesToBeat * 1.5) return undefined;
+  const lossless = await encodeLosslessSlab(slab);
+  return lossless.length < bytesToBeat ? lossless : undefined;
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+  return true;
+}
