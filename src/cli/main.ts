@@ -121,22 +121,47 @@ export function buildProgram(): Command {
     .addOption(new Option('--entropy <coder>', 'entropy coder for sections').choices(['zstd', 'deflate', 'none']))
     .option('--model-file <file>', 'keep the decoder in this shared model file (referenced by hash) instead of embedding it')
     .option('--trained-model <file>', 'use a trained .balermodel instead of training')
+    .option('--part <i/n>', 'code only part I of N (0-based) of the file, for `baler merge` (cluster job arrays); -o may name a folder')
+    .option('--files-from <list>', 'compress every file listed (one per line) into the folder given by -o; with --part, only files I, I+N, …')
     .option('--threads <n>', 'threads that code slabs (default: every core); the file is the same for any number')
     .option('--memory <size>', 'memory budget, e.g. 512M or 2G (default 512M); larger inputs are streamed')
     .option('--json', 'print the result as JSON'))
     .action(async (file, o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'compress');
-      if (!file) throw new BalerError('give a data file or --project WORKSPACE PROJECT');
-      const h = hooks(o.json);
-      const result = await engine.compress(file, {
+      const part = o.part !== undefined ? engine.parsePart(o.part) : undefined;
+      const options = {
         ...trainingOptionsFrom(o),
-        output: o.output, force: o.force, errorBound: o.errorBound, latentPrecision: o.latentPrecision,
+        force: o.force, errorBound: o.errorBound, latentPrecision: o.latentPrecision,
         decoderPrecision: o.decoderPrecision, entropy: o.entropy, modelFile: o.modelFile, trainedModelPath: o.trainedModel,
         target: o.target, objective: o.objective, predictors: predictorList(o.predictor),
         searchAutoencoders: o.searchAutoencoders === false ? false : undefined,
         ...resourceOptions(o),
-      }, h);
+      };
+      const h = hooks(o.json);
+      if (o.filesFrom !== undefined) {
+        if (file) throw new BalerError('give either a data file or --files-from LIST, not both');
+        if (!o.output) throw new BalerError('--files-from needs -o FOLDER for the .baler files');
+        const results = await engine.compressFiles(engine.readFileList(o.filesFrom), o.output, options, part, h);
+        h.stop();
+        for (const r of results) console.log(o.json ? JSON.stringify(r.info) : `wrote ${r.output} (${r.info.ratios.total.toFixed(2)}× total)`);
+        return;
+      }
+      if (!file) throw new BalerError('give a data file or --project WORKSPACE PROJECT');
+      const result = await engine.compress(file, { ...options, output: o.output, part }, h);
+      h.stop();
+      printResult(result.info, !!o.json);
+    });
+
+  program.command('merge')
+    .description('join the parts of a file compressed in parts (compress --part I/N) into one .baler, without recoding')
+    .argument('<parts...>', 'the part files, or a folder holding them')
+    .requiredOption('-o, --output <file>', 'the .baler to write')
+    .option('--force', 'replace an existing output')
+    .option('--json', 'print the result as JSON')
+    .action(async (parts: string[], o) => {
+      const h = hooks(o.json);
+      const result = await engine.merge(parts, o.output, { force: o.force }, h);
       h.stop();
       printResult(result.info, !!o.json);
     });

@@ -53,6 +53,8 @@ export interface CompressOptions extends Partial<TrainSettings> {
   memoryBudget?: number;
   /** Threads that code slabs (default: every core); the file written is the same for any number. */
   threads?: number;
+  /** Code only part `index` of `count` (0-based) of every array, for `merge` to join (cluster batch jobs). */
+  part?: { index: number; count: number };
 }
 
 export interface DecompressOptions {

@@ -3,6 +3,9 @@
 export { VERSION } from './version';
 export { DEFAULT_TRAIN_SETTINGS, trainModel, trainFile } from './training';
 export { compress } from './compress';
+export { compressFiles, readFileList } from './compress/many';
+export { parsePart } from './compress/parts';
+export { merge } from './merge';
 export { decompress, reconstruct } from './decompress';
 export { inspect } from './inspect';
 export { buildReport, writeReport } from './report/build';

@@ -109,6 +109,17 @@ export class ContainerWriter {
     this.written += stored.length;
   }
 
+  /** Appends a chunk exactly as another container stored it (merging parts): its checksum is checked first. */
+  addStoredChunk(name: string, stored: Uint8Array, rawBytes: number, crc: number, coding: Coding, shuffle: number, file?: string): void {
+    if (crc32(stored) !== crc) throw new BalerError(`corrupted: checksum mismatch in a chunk of section '${name}'`, file, 'ECORRUPT');
+    const section = this.section(name, { coding, shuffle });
+    const s = this.sections[section];
+    if (s.coding !== coding || s.shuffle !== shuffle) throw new BalerError(`section '${name}' is coded differently in the parts`, file, 'EMERGE');
+    this.sink.write(stored);
+    this.chunks.push({ section, storedBytes: stored.length, rawBytes, crc32: crc });
+    this.written += stored.length;
+  }
+
   /** Appends a whole section, split into chunks of `chunkBytes`. */
   async addSection(s: SectionInput): Promise<void> {
     const element = Math.max(s.shuffle ?? 0, 1);

@@ -8,6 +8,7 @@
 import type { Architecture, DataKind, DType, Normalisation, TrainHistory } from '../types';
 import type { ErrorBound } from '../eb/bound';
 import type { WeightPrecision } from './weights';
+import type { ErrorState } from '../metrics';
 import { ByteReader, ByteWriter } from './bytes';
 import { roundDownToFloat32, roundUpToFloat32 } from './numbers';
 
@@ -31,6 +32,18 @@ export interface DataHeader {
   source: { name: string; bytes: number; format: string; attributes?: string };
   arrays: ArrayEntry[];
   search?: SearchSummary;
+  /** Present in a part of a file compressed in parts (`--part I/N`), which `merge` joins without recoding. */
+  part?: PartInfo;
+}
+
+/** A part of a file compressed in parts: which one, of what, and what merge needs to join the parts exactly. */
+export interface PartInfo {
+  index: number;
+  count: number;
+  /** SHA-256 (hex) of the input's identity and the settings that shape the coding; equal in every part. */
+  inputId: string;
+  /** Per array: the part's first row in the whole array, the whole array's rows, and the exact error sums. */
+  arrays: { firstRow: number; totalRows: number; errors: ErrorState }[];
 }
 
 /** One array of the source file and how it is coded; its sections are named `${index}.${role}`. */
@@ -129,6 +142,20 @@ function writeData(w: ByteWriter, h: DataHeader): void {
     w.u8(OBJECTIVES.indexOf(h.search.objective));
     w.varuint(h.search.points);
     w.varuint(h.search.chosen);
+  }
+  w.bool(h.part !== undefined);
+  if (h.part) {
+    w.varuint(h.part.index);
+    w.varuint(h.part.count);
+    w.bytes(hexToBytes(h.part.inputId));
+    for (const a of h.part.arrays) {
+      w.varuint(a.firstRow);
+      w.varuint(a.totalRows);
+      const e = a.errors;
+      for (const v of [e.min, e.max, e.sumSquares, e.maxAbs, e.maxRel]) w.f64(v);
+      w.varuint(e.compared);
+      w.varuint(e.nonFiniteMismatches);
+    }
   }
 }
 
@@ -278,7 +305,24 @@ function readData(r: ByteReader, createdBy: string): DataHeader {
     };
     search.chosen = r.varuint('chosen point', Math.max(0, search.points - 1));
   }
-  return { kind: 'data', createdBy, source, arrays, ...(search ? { search } : {}) };
+  const part = r.bool('part flag') ? readPart(r, arrays) : undefined;
+  return { kind: 'data', createdBy, source, arrays, ...(search ? { search } : {}), ...(part ? { part } : {}) };
+}
+
+function readPart(r: ByteReader, arrays: ArrayEntry[]): PartInfo {
+  const index = r.varuint('part index', 1 << 20);
+  const count = r.varuint('part count', 1 << 20);
+  if (index >= count) r.fail(`part ${index} of ${count}`);
+  const inputId = Array.from(r.take(32, 'input id'), (b) => b.toString(16).padStart(2, '0')).join('');
+  const parts = arrays.map((a) => {
+    const firstRow = r.varuint('part first row');
+    const totalRows = r.varuint('part total rows');
+    if (firstRow + a.shape[0] > totalRows) r.fail(`part rows ${firstRow}..${firstRow + a.shape[0]} beyond the array's ${totalRows}`);
+    const [min, max, sumSquares, maxAbs, maxRel] = ['minimum', 'maximum', 'sum of squares', 'max error', 'max rel error'].map((f) => r.f64(f));
+    const errors: ErrorState = { min, max, sumSquares, maxAbs, maxRel, compared: r.varuint('values compared'), nonFiniteMismatches: r.varuint('non-finite mismatches') };
+    return { firstRow, totalRows, errors };
+  });
+  return { index, count, inputId, arrays: parts };
 }
 
 function readArray(r: ByteReader): ArrayEntry {

@@ -14,20 +14,22 @@ const BYTES_PER_VALUE_CODED = 64;
 const MAX_SLAB_VALUES = 1 << 23;
 
 /** Slabs take at most this share of the budget, so that a few are in work at once (see slabsInFlight). */
-const SLAB_SHARE_OF_BUDGET = 4;
+export const SLAB_SHARE_OF_BUDGET = 4;
 
 /**
  * The arrays of a source with their statistics. Slab sizes depend on the budget only, never on the number of
  * threads, so that the file written is the same for any number of threads.
  */
-export async function arrayInputs(source: DataSource, memoryBudget: number): Promise<ArrayInput[]> {
+export async function arrayInputs(source: DataSource, memoryBudget: number, statsFrom?: DataSource): Promise<ArrayInput[]> {
   const slabBudget = Math.floor(memoryBudget / SLAB_SHARE_OF_BUDGET);
   const inputs: ArrayInput[] = [];
   for (const [index, s] of source.arrays.entries()) {
     const slabRows = chooseSlabRows(s, slabBudget, source.file);
     const slabs = (rows = slabRows) => readSlabs(s, rows);
+    // A part of a file takes its statistics from the whole file when given (a rel bound needs the whole range).
+    const whole = statsFrom?.arrays[index] ?? s;
     const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
-    for await (const slab of slabs()) stats.add(slab.values, exactIn(slab.array));
+    for await (const slab of readSlabs(whole, slabRows)) stats.add(slab.values, exactIn(slab.array));
     inputs.push({ index, source: s, stats: stats.result(), slabRows, slabs, whole: () => wholeArray(s, memoryBudget, source.file) });
   }
   return inputs;

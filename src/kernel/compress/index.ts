@@ -4,14 +4,15 @@
 // encoder measured, a PSNR target) before it is renamed into place. A file whose check fails never appears.
 import * as fs from 'node:fs';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
-import { throwIfAborted } from '../errors';
+import { BalerError, throwIfAborted } from '../errors';
+import { parseErrorBound } from '../eb/bound';
 import { AtomicOutput } from '../fsutil';
 import type { ArraySource, DataSource } from '../data/source';
 import { ContainerWriter, encodeContainer, type SectionCoding, type SectionInput } from '../codec/container';
 import { POINTS_SECTION, sectionName } from '../codec/header-check';
 import type { ArrayEntry, DataHeader, ErrorSummary, SearchSummary } from '../codec/header';
 import { fdSink } from '../codec/io';
-import { ErrorAccumulator } from '../metrics';
+import { ErrorAccumulator, type ErrorState } from '../metrics';
 import { CREATED_BY } from '../version';
 import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
@@ -28,18 +29,22 @@ import { losslessStrategy } from './lossless';
 import { errorBoundedStrategy } from './error-bounded';
 import { autoencoderStrategy } from './autoencoder';
 import { checkCompressOptions } from './options';
+import { partOutput, planPart } from './parts';
 
 /** In order: the first strategy that handles an array codes it. */
 const STRATEGIES: ArrayStrategy[] = [searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
 
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
-  const output = opts.output ?? defaultOutput(input, '.baler');
+  const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
   checkCompressOptions(opts, input);
   checkOutput(input, output, opts.force);
-  const source = await openInput(input);
+  const whole = await openInput(input);
   try {
     const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
-    const inputs = await arrayInputs(source, budget);
+    const part = opts.part ? planPart(whole, opts.part, budget, opts) : undefined;
+    const source = part?.source ?? whole;
+    const relBound = opts.errorBound !== undefined && parseErrorBound(opts.errorBound, input).kind === 'rel';
+    const inputs = await arrayInputs(source, budget, part && relBound ? whole : undefined);
     const slabs = inputs.reduce((n, a) => n + Math.ceil(a.source.shape[0] / a.slabRows), 0);
     const runner = createSlabRunner(Math.min(slabsInFlight(inputs, budget, opts.threads ?? defaultThreads()), slabs));
     const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections) };
@@ -48,9 +53,14 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
       const writer = new ContainerWriter(fdSink(out.fd, output));
       const written: WrittenArray[] = [];
       let search: { summary: SearchSummary; points: Uint8Array } | undefined;
+      const recorders: SlabRecorder[] = [];
       for (const a of inputs) {
         const recorder = new SlabRecorder();
+        recorders.push(recorder);
         const strategy = STRATEGIES.find((s) => s.handles(opts, a))!;
+        if (part && strategy !== errorBoundedStrategy && strategy !== losslessStrategy) {
+          throw new BalerError('--part codes slab by slab: it needs --error-bound (or a lossless array); models and searches need the whole file', input);
+        }
         const coded = await strategy.code(a, arrayOutput(writer, a.index, recorder), ctx);
         throwIfAborted(hooks?.signal);
         if (coded.note) hooks?.onLog?.(`${a.source.path || source.file}: ${coded.note}`);
@@ -59,7 +69,9 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
       }
       if (search) await writer.addSection({ name: POINTS_SECTION, data: search.points, coding: 'zstd' });
       hooks?.onProgress?.({ phase: 'write', message: `writing ${output}` });
-      writer.finish(dataHeader(source, written, search?.summary));
+      const header = dataHeader(source, written, search?.summary);
+      if (part) header.part = { ...opts.part!, inputId: part.inputId, arrays: part.arrays.map((a, k) => ({ ...a, errors: recorders[k].state() })) };
+      writer.finish(header);
       hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back' });
       await verifyContainer(out.tmp, written, output);
       out.commit();
@@ -70,7 +82,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
       await runner.close();
     }
   } finally {
-    await source.close();
+    await whole.close();
   }
   return { output, info: await inspect(output) };
 }
@@ -88,6 +100,10 @@ class SlabRecorder {
   errors(): ErrorSummary {
     const { rmse, nrmse, psnr, maxAbsError, maxRelError, range } = this.acc.result();
     return { rmse, nrmse, psnr, maxAbsError, maxRelError, range };
+  }
+
+  state(): ErrorState {
+    return this.acc.state();
   }
 }
 

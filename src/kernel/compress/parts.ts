@@ -1,0 +1,82 @@
+// Compressing a file in parts, for the batch engines sites already run (a Slurm job array, a Kubernetes
+// Indexed Job): part I of N codes its share of every array's slabs, aligned to slab boundaries so that
+// `merge` can join the parts by copying their chunks (merge.ts). Every part carries the same input id.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CompressOptions } from '../api';
+import { BalerError } from '../errors';
+import type { ArraySource, DataSource } from '../data/source';
+import { chooseSlabRows, SLAB_SHARE_OF_BUDGET } from './arrays';
+
+export interface PartSpec {
+  index: number;
+  count: number;
+}
+
+/** `I/N` (0-based I, as SLURM_ARRAY_TASK_ID and JOB_COMPLETION_INDEX count) → a PartSpec. */
+export function parsePart(text: string): PartSpec {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !(count >= 1) || !(index < count)) throw new BalerError(`bad --part "${text}": expected I/N with 0 ≤ I < N (e.g. 3/8)`);
+  return { index, count };
+}
+
+/** Where a part is written: inside DIR when -o names a folder (or ends with '/'), else the path given. */
+export function partOutput(input: string, output: string | undefined, part: PartSpec): string {
+  const width = String(part.count - 1).length;
+  const name = `${path.parse(input).name}.part-${String(part.index).padStart(width, '0')}-of-${part.count}.baler`;
+  if (output === undefined) return path.join(path.dirname(input), name);
+  const isDir = output.endsWith('/') || output.endsWith(path.sep) || (fs.existsSync(output) && fs.statSync(output).isDirectory());
+  return isDir ? path.join(output, name) : output;
+}
+
+export interface PartPlan {
+  /** The source restricted to this part's rows of every array. */
+  source: DataSource;
+  arrays: { firstRow: number; totalRows: number }[];
+  inputId: string;
+}
+
+/** This part's rows of every array: slabs [⌊I·S/N⌋, ⌊(I+1)·S/N⌋) of the S slabs the whole array has. */
+export function planPart(source: DataSource, part: PartSpec, memoryBudget: number, opts: CompressOptions): PartPlan {
+  const slabBudget = Math.floor(memoryBudget / SLAB_SHARE_OF_BUDGET);
+  const arrays = source.arrays.map((s) => {
+    const slabRows = chooseSlabRows(s, slabBudget, source.file);
+    const slabs = Math.ceil(s.shape[0] / slabRows);
+    if (part.count > slabs) {
+      throw new BalerError(`--part ${part.index}/${part.count}: ${s.path || 'the array'} has only ${slabs} slabs of ${slabRows} rows; use at most ${slabs} parts (or a smaller --memory)`, source.file);
+    }
+    const first = Math.floor((part.index * slabs) / part.count) * slabRows;
+    const end = Math.min(s.shape[0], Math.floor(((part.index + 1) * slabs) / part.count) * slabRows);
+    return { firstRow: first, rows: end - first, totalRows: s.shape[0], slabRows };
+  });
+  return {
+    source: { ...source, arrays: source.arrays.map((s, k) => rowsOf(s, arrays[k].firstRow, arrays[k].rows)) },
+    arrays: arrays.map(({ firstRow, totalRows }) => ({ firstRow, totalRows })),
+    inputId: inputId(source, opts, arrays.map((a) => a.slabRows)),
+  };
+}
+
+function rowsOf(s: ArraySource, firstRow: number, rows: number): ArraySource {
+  return { ...s, shape: [rows, ...s.shape.slice(1)], readSlab: (start, count) => s.readSlab(firstRow + start, count) };
+}
+
+/** The identity of the input (name, size, its first and last 64 KiB) and of the settings that shape the coding. */
+function inputId(source: DataSource, opts: CompressOptions, slabRows: number[]): string {
+  const hash = createHash('sha256');
+  const stat = fs.statSync(source.file);
+  hash.update(JSON.stringify({ name: path.basename(source.file), size: stat.size, errorBound: opts.errorBound, predictors: opts.predictors, slabRows }));
+  const fd = fs.openSync(source.file, 'r');
+  try {
+    const sample = Buffer.alloc(Math.min(65536, stat.size));
+    fs.readSync(fd, sample, 0, sample.length, 0);
+    hash.update(sample);
+    fs.readSync(fd, sample, 0, sample.length, Math.max(0, stat.size - sample.length));
+    hash.update(sample);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest('hex');
+}

@@ -1,0 +1,120 @@
+// merge(): the parts of a file compressed in parts (`compress --part I/N`) joined into one .baler without
+// recoding: their chunks are copied in order (each checksum checked on the way) under one header whose error
+// figures are merged from the parts' exact sums. Parts missing, repeated, from another input or made with other
+// settings are refused; nothing is written then.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CompressResult, Hooks } from './api';
+import { BalerError } from './errors';
+import { AtomicOutput } from './fsutil';
+import { ContainerWriter } from './codec/container';
+import type { ArrayEntry, DataHeader, PartInfo } from './codec/header';
+import { checkLayout } from './codec/header-check';
+import { fdSink, openFileAccess } from './codec/io';
+import { ErrorAccumulator } from './metrics';
+import { openBaler, type OpenedBaler } from './decompress';
+import { inspect } from './inspect';
+
+const PART_FILE = /\.part-\d+-of-\d+\.baler$/;
+
+/** The part files named by the arguments: files as given, folders by their `*.part-I-of-N.baler` files. */
+export function partFiles(args: string[]): string[] {
+  const files: string[] = [];
+  for (const a of args) {
+    if (fs.existsSync(a) && fs.statSync(a).isDirectory()) {
+      files.push(...fs.readdirSync(a).filter((n) => PART_FILE.test(n)).sort().map((n) => path.join(a, n)));
+    } else {
+      files.push(a);
+    }
+  }
+  if (files.length === 0) throw new BalerError(`no part files (*.part-I-of-N.baler) in ${args.join(', ')}`);
+  return files;
+}
+
+export async function merge(args: string[], output: string, opts: { force?: boolean } = {}, hooks?: Hooks): Promise<CompressResult> {
+  const files = partFiles(args);
+  const opened = files.map((f) => openBaler(f));
+  try {
+    const parts = orderedParts(opened);
+    const out = new AtomicOutput(output, { overwrite: opts.force });
+    try {
+      const writer = new ContainerWriter(fdSink(out.fd, output));
+      const first = parts[0].header;
+      for (let k = 0; k < first.arrays.length; k++) {
+        for (const p of parts) {
+          hooks?.onProgress?.({ phase: 'write', message: `merging ${path.basename(p.file)}` });
+          for (const s of p.index.sections.filter((x) => x.name.startsWith(`${k}.`))) {
+            for (const c of s.chunks) writer.addStoredChunk(s.name, p.access.read(c.offset, c.storedBytes), c.rawBytes, c.crc32, s.coding, s.shuffle, p.file);
+          }
+        }
+      }
+      const header: DataHeader = { kind: 'data', createdBy: first.createdBy, source: first.source, arrays: first.arrays.map((a, k) => mergedArray(a, parts, k)) };
+      const index = writer.finish(header);
+      const check = openFileAccess(out.tmp);
+      try {
+        checkLayout(header, { ...index, totalBytes: check.size }, output);
+      } finally {
+        check.close();
+      }
+      out.commit();
+    } catch (err) {
+      out.abort();
+      throw err;
+    }
+  } finally {
+    for (const o of opened) o.close();
+  }
+  return { output, info: await inspect(output) };
+}
+
+type PartFile = OpenedBaler & { header: DataHeader & { part: PartInfo } };
+
+/** The parts in order, after checking that they are exactly parts 0..N-1 of one input coded with one setting. */
+function orderedParts(opened: OpenedBaler[]): PartFile[] {
+  for (const o of opened) if (!o.header.part) throw new BalerError('not a part of a file compressed in parts (--part I/N)', o.file, 'EMERGE');
+  const parts = opened as PartFile[];
+  const [ref] = parts;
+  const byIndex = new Map<number, PartFile>();
+  for (const p of parts) {
+    const { part } = p.header;
+    if (part.inputId !== ref.header.part.inputId) {
+      throw new BalerError(`comes from another input or other settings than ${path.basename(ref.file)}`, p.file, 'EMERGE');
+    }
+    if (part.count !== ref.header.part.count) throw new BalerError(`is part of ${part.count}, ${path.basename(ref.file)} of ${ref.header.part.count}`, p.file, 'EMERGE');
+    const twin = byIndex.get(part.index);
+    if (twin) throw new BalerError(`part ${part.index} appears twice (also ${path.basename(twin.file)})`, p.file, 'EMERGE');
+    byIndex.set(part.index, p);
+  }
+  const missing = Array.from({ length: ref.header.part.count }, (_, i) => i).filter((i) => !byIndex.has(i));
+  if (missing.length) {
+    throw new BalerError(`part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${ref.header.part.count} missing`, ref.file, 'EMERGE');
+  }
+  const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
+  ref.header.arrays.forEach((a, k) => {
+    let next = 0;
+    for (const p of ordered) {
+      const b = p.header.arrays[k];
+      const info = p.header.part.arrays[k];
+      if (!b || !sameCoding(a, b)) throw new BalerError(`array ${k} is coded differently than in ${path.basename(ref.file)}`, p.file, 'EMERGE');
+      if (info.firstRow !== next) throw new BalerError(`starts at row ${info.firstRow} of ${a.path || 'the array'}, ${next} expected`, p.file, 'EMERGE');
+      next += b.shape[0];
+    }
+    const total = ref.header.part.arrays[k].totalRows;
+    if (next !== total) throw new BalerError(`the parts hold ${next} rows of ${a.path || 'the array'}, ${total} expected`, ref.file, 'EMERGE');
+  });
+  return ordered;
+}
+
+function sameCoding(a: ArrayEntry, b: ArrayEntry): boolean {
+  const shape = (e: ArrayEntry) => e.shape.slice(1).join();
+  return a.path === b.path && a.kind === b.kind && a.dtype === b.dtype && a.names.join('\0') === b.names.join('\0') && shape(a) === shape(b)
+    && a.slabRows === b.slabRows && JSON.stringify(a.codec) === JSON.stringify(b.codec);
+}
+
+function mergedArray(a: ArrayEntry, parts: PartFile[], k: number): ArrayEntry {
+  const acc = new ErrorAccumulator();
+  for (const p of parts) acc.merge(p.header.part.arrays[k].errors);
+  const { rmse, nrmse, psnr, maxAbsError, maxRelError, range } = acc.result();
+  const rows = parts.reduce((n, p) => n + p.header.arrays[k].shape[0], 0);
+  return { ...a, shape: [rows, ...a.shape.slice(1)], errors: { rmse, nrmse, psnr, maxAbsError, maxRelError, range } };
+}

@@ -1,0 +1,71 @@
+// Compressing in parts and merging them: the same file as one process writes; every way parts can be wrong
+// (missing, repeated, from another input or setting, damaged) refused with nothing written.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compress, decompress, merge, parsePart } from '../../src/kernel/pipeline';
+import { BalerError } from '../../src/kernel/errors';
+import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+
+describe('parts and merge', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-merge-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const input = path.join(dir, 'field.npy');
+  const other = path.join(dir, 'other.npy');
+  const data = Float32Array.from({ length: 30 * 16 * 16 }, (_, i) => Math.sin(i / 37) + Math.cos(i / 251) * 2);
+  fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [30, 16, 16], data }));
+  fs.writeFileSync(other, encodeNpy({ dtype: 'float32', shape: [30, 16, 16], data: data.map((v) => v * 2) }));
+  const settings = { errorBound: 'rel:1e-3', memoryBudget: 256 * 68 * 3 * 4, threads: 1 };
+  const partsDir = path.join(dir, 'parts');
+  fs.mkdirSync(partsDir);
+  const rejected = (what: RegExp) => (e: unknown) => e instanceof BalerError && what.test(e.message);
+
+  it('parses I/N and refuses anything else', () => {
+    assert.deepEqual(parsePart('3/8'), { index: 3, count: 8 });
+    for (const bad of ['8/8', '-1/2', '1', 'a/b', '0/0']) assert.throws(() => parsePart(bad), BalerError);
+  });
+
+  it('four parts merged give exactly the file one process writes', async () => {
+    for (let index = 0; index < 4; index++) await compress(input, { ...settings, output: partsDir + '/', part: { index, count: 4 } });
+    assert.deepEqual(fs.readdirSync(partsDir).sort(), [0, 1, 2, 3].map((i) => `field.part-${i}-of-4.baler`));
+    const merged = await merge([partsDir], path.join(dir, 'merged.baler'));
+    const single = await compress(input, { ...settings, output: path.join(dir, 'single.baler') });
+    assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)));
+    assert.equal(merged.info.errors.psnr, single.info.errors.psnr);
+  });
+
+  it('a part alone decompresses to its own rows', async () => {
+    const back = path.join(dir, 'part1.npy');
+    await decompress(path.join(partsDir, 'field.part-1-of-4.baler'), { output: back });
+    const got = parseNpy(fs.readFileSync(back));
+    assert.ok(got.shape[0] > 0 && got.shape[0] < 30);
+  });
+
+  it('refuses missing, repeated, foreign and damaged parts, and writes nothing', async () => {
+    const part = (i: number) => path.join(partsDir, `field.part-${i}-of-4.baler`);
+    const out = path.join(dir, 'bad.baler');
+    await assert.rejects(merge([part(0), part(1), part(3)], out), rejected(/part 2 of 4 missing/));
+    await assert.rejects(merge([part(0), part(1), part(1), part(2), part(3)], out), rejected(/part 1 appears twice/));
+    const foreign = path.join(dir, 'foreign');
+    fs.mkdirSync(foreign);
+    await compress(other, { ...settings, output: foreign + '/', part: { index: 2, count: 4 } });
+    await assert.rejects(merge([part(0), part(1), path.join(foreign, 'other.part-2-of-4.baler'), part(3)], out), rejected(/another input or other settings/));
+    const loose = path.join(dir, 'loose');
+    fs.mkdirSync(loose);
+    await compress(input, { ...settings, errorBound: 'rel:1e-2', output: loose + '/', part: { index: 2, count: 4 } });
+    await assert.rejects(merge([part(0), part(1), path.join(loose, 'field.part-2-of-4.baler'), part(3)], out), rejected(/another input or other settings/));
+    const cut = path.join(dir, 'cut.part-3-of-4.baler');
+    const bytes = fs.readFileSync(part(3));
+    fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 20));
+    await assert.rejects(merge([part(0), part(1), part(2), cut], out), rejected(/truncated|corrupted/));
+    await assert.rejects(merge([path.join(dir, 'single.baler')], out), rejected(/not a part/));
+    assert.equal(fs.existsSync(out), false);
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('refuses parts of modes that need the whole file, and more parts than slabs', async () => {
+    await assert.rejects(compress(input, { epochs: 1, memoryBudget: settings.memoryBudget, output: partsDir + '/', part: { index: 0, count: 2 }, threads: 1 }), rejected(/--part codes slab by slab/));
+    await assert.rejects(compress(input, { ...settings, output: partsDir + '/', part: { index: 0, count: 400 } }), rejected(/use at most \d+ parts/));
+  });
+});
