@@ -5,7 +5,7 @@ import { BalerError, CancelledError } from '../kernel/errors';
 import * as engine from '../kernel/pipeline';
 import { describeBackends } from '../kernel/model/backend';
 import type { CompressOptions } from '../kernel/api';
-import { resourceOptions, trainingOptionsFrom } from '../kernel/cli-options';
+import { resourceOptions, rowRange, trainingOptionsFrom } from '../kernel/cli-options';
 import { formatInfo } from './format';
 import { terminalHooks } from './progress';
 import { runDemo } from './demo';
@@ -174,11 +174,13 @@ export function buildProgram(): Command {
     .option('--model-dir <dir>', 'where to find a shared model file')
     .option('--force', 'replace an existing output')
     .option('--memory <size>', 'memory budget, e.g. 512M or 2G (default 512M)')
+    .option('--threads <n>', 'threads that decode slabs (default: every core)')
+    .option('--rows <a:b>', 'only rows (frames) A to B−1, reading only the slabs that hold them')
     .action(async (file, o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'decompress');
       if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
-      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, ...resourceOptions(o) }, hooks());
+      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, rows: rowRange(o.rows), ...resourceOptions(o) }, hooks());
       console.log(`wrote ${r.output}`);
     });
 

@@ -64,6 +64,10 @@ export interface DecompressOptions {
   modelDir?: string;
   /** Memory the operation may use, in bytes (default 512 MiB). */
   memoryBudget?: number;
+  /** Threads that decode slabs (default: every core). */
+  threads?: number;
+  /** Only rows [start, end) of the (first) array: only the slabs holding them are read. */
+  rows?: [number, number];
 }
 
 export interface SizeBreakdown {

@@ -42,3 +42,11 @@ export function resourceOptions(o: Record<string, string | undefined>): { thread
   }
   return out;
 }
+
+/** `--rows A:B` → [A, B) (A may be omitted for 0). */
+export function rowRange(text: string | undefined): [number, number] | undefined {
+  if (text === undefined) return undefined;
+  const m = /^\s*(\d*)\s*:\s*(\d+)\s*$/.exec(text);
+  if (!m || Number(m[1] || 0) >= Number(m[2])) throw new BalerError(`--rows must be A:B with A < B (rows A to B−1), got "${text}"`);
+  return [Number(m[1] || 0), Number(m[2])];
+}

@@ -5,7 +5,7 @@ import type { DecompressOptions, DecompressResult, Hooks } from './api';
 import type { Architecture, NdArray, Normalisation, WeightTensor } from './types';
 import { BalerError, namingFile } from './errors';
 import { joinSlabs, writeArrayFile } from './data/write-array';
-import { castFloat64, castToDtype, DTYPE_BYTES, toFloat64 } from './data/dtype';
+import { castFloat64, castToDtype, DTYPE_BYTES } from './data/dtype';
 import { denormalise } from './normalise';
 import { decodeLatents } from './model/infer';
 import { layerPlan, matchWeights } from './model/architectures';
@@ -16,8 +16,8 @@ import { openFileAccess, type FileAccess, type RandomAccess } from './codec/io';
 import { unpackFloats } from './codec/numbers';
 import { decodeWeights } from './codec/weights';
 import { locateModelFile, readModelFile } from './codec/model-file';
-import { decodeLosslessSlab, slabTag, TAG_EB } from './codec/slab';
-import { decodeEbSlab } from './compress/eb-slab';
+import { decodeSlabChunk } from './parallel/slab-tasks';
+import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
 import { DEFAULT_MEMORY_BUDGET } from './memory';
@@ -56,38 +56,74 @@ export interface DecodeOptions {
   modelDir?: string;
   /** Refuse slabs that need more memory than this (bytes; default DEFAULT_MEMORY_BUDGET). */
   memoryBudget?: number;
+  /** Only rows [start, end) of the array (only the slabs that hold them are read). */
+  rows?: [number, number];
+  /** Decodes slabs on worker threads (default: in this thread). */
+  runner?: SlabRunner;
 }
 
-/** The slabs of array k in order. */
+/** The slabs of array k in order (those holding `opts.rows`, trimmed to them). */
 export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOptions = {}): AsyncGenerator<DecodedSlab> {
   const a = f.header.arrays[k];
   checkSlabMemory(a, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, f.file);
+  const [start, end] = checkedRows(opts.rows, a.shape[0], f.file);
   const section = (role: string) => f.index.sections.find((s) => s.name === sectionName(k, role))!;
   const c = a.codec;
   const model = c.mode === 'autoencoder' ? c.model : c.mode === 'error-bounded' ? c.prediction : undefined;
   const decoder = model ? await loadDecoder(f, k, model, opts.modelDir) : undefined;
-  for (let j = 0; j < slabCount(a); j++) {
+  const globals = c.mode === 'error-bounded'
+    ? { bound: c.bound, tolerances: c.tolerances, dtype: a.dtype, kind: a.kind }
+    : { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: a.dtype, kind: a.kind };
+  const runner = opts.runner;
+  const decodeSlab = async (j: number): Promise<DecodedSlab> => {
     const rows = slabRowsAt(a, j);
     const shape = [rows, ...a.shape.slice(1)];
+    const firstRow = j * a.slabRows;
     const prediction = model ? await predictSlab(f, section('latents'), j, rows, a, model, decoder!) : undefined;
-    let values: Float64Array;
-    let array: NdArray | undefined;
     if (c.mode === 'autoencoder') {
-      values = castFloat64(prediction!, a.dtype);
-    } else {
-      const chunk = await readChunk(f.access, section('data'), j, f.file);
-      if (slabTag(chunk, f.file) === TAG_EB) {
-        const globals = c.mode === 'lossless'
-          ? { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: a.dtype, kind: a.kind }
-          : { bound: c.bound, tolerances: c.tolerances, dtype: a.dtype, kind: a.kind };
-        values = await namingFile(f.file, () => decodeEbSlab(chunk.subarray(1), shape, globals, prediction, f.file));
-      } else {
-        array = await decodeLosslessSlab(chunk, a.dtype, shape, f.file);
-        values = toFloat64(array.data).values;
-      }
+      const values = castFloat64(prediction!, a.dtype);
+      return { firstRow, values, array: { dtype: a.dtype, shape, data: castToDtype(values, a.dtype) } };
     }
-    yield { firstRow: j * a.slabRows, array: array ?? { dtype: a.dtype, shape, data: castToDtype(values, a.dtype) }, values };
+    const chunk = await readChunk(f.access, section('data'), j, f.file);
+    const decoded = runner && !prediction
+      ? await runner.decode({ task: 'decode', chunk, shape, dtype: a.dtype, globals, file: f.file })
+      : await decodeSlabChunk(chunk, shape, a.dtype, globals, prediction, f.file);
+    return { firstRow, ...decoded };
+  };
+  const first = Math.floor(start / a.slabRows);
+  const last = Math.ceil(end / a.slabRows);
+  const ahead: Promise<DecodedSlab>[] = [];
+  const concurrency = runner && !model ? runner.threads : 1;
+  for (let j = first; j < last || ahead.length > 0; j++) {
+    if (j < last) {
+      const next = decodeSlab(j);
+      next.catch(() => {}); // awaited in order below
+      ahead.push(next);
+      if (ahead.length < concurrency && j + 1 < last) continue;
+    }
+    yield trimRows(await ahead.shift()!, start, end, rowSize(a));
   }
+}
+
+function checkedRows(rows: [number, number] | undefined, total: number, file: string): [number, number] {
+  if (!rows) return [0, total];
+  const [start, end] = rows;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= total)) {
+    throw new BalerError(`rows ${start}:${end} are not within the array's ${total} rows`, file, 'EROWS');
+  }
+  return [start, end];
+}
+
+/** The slab cut to rows [start, end) of the array. */
+function trimRows(slab: DecodedSlab, start: number, end: number, width: number): DecodedSlab {
+  const rows = slab.array.shape[0];
+  const from = Math.max(start, slab.firstRow);
+  const to = Math.min(end, slab.firstRow + rows);
+  if (from === slab.firstRow && to === slab.firstRow + rows) return slab;
+  const a = (from - slab.firstRow) * width;
+  const b = (to - slab.firstRow) * width;
+  const shape = [to - from, ...slab.array.shape.slice(1)];
+  return { firstRow: from, values: slab.values.slice(a, b), array: { ...slab.array, shape, data: slab.array.data.slice(a, b) as NdArray['data'] } };
 }
 
 function checkSlabMemory(a: ArrayEntry, budget: number, file: string): void {
@@ -165,13 +201,18 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   checkOutput(input, output, opts.force);
   hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}` });
   const f = openBaler(input);
+  // Workers only pay when there are several slabs to decode.
+  const runner = createSlabRunner(Math.min(opts.threads ?? defaultThreads(), slabCount(f.header.arrays[0])));
   try {
     if (f.header.arrays.length > 1) throw new BalerError('this file holds several arrays; writing them back needs the formats reader (not in this version)', input);
     const a = f.header.arrays[0];
+    const rows = opts.rows ? checkedRows(opts.rows, a.shape[0], input) : undefined;
     const slabs: NdArray[] = [];
-    for await (const slab of decodeArray(f, 0, opts)) slabs.push(slab.array);
-    writeArrayFile(output, joinSlabs(slabs, a.shape), a.names, { overwrite: opts.force, protect: input });
+    for await (const slab of decodeArray(f, 0, { ...opts, rows, runner })) slabs.push(slab.array);
+    const shape = [rows ? rows[1] - rows[0] : a.shape[0], ...a.shape.slice(1)];
+    writeArrayFile(output, joinSlabs(slabs, shape), a.names, { overwrite: opts.force, protect: input });
   } finally {
+    await runner.close();
     f.close();
   }
   return { output, info: await inspect(input) };

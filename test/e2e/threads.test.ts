@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compress } from '../../src/kernel/pipeline';
+import { compress, decompress } from '../../src/kernel/pipeline';
 import { encodeNpy } from '../../src/kernel/data/npy';
 
 const repo = path.resolve(__dirname, '..', '..');
@@ -29,6 +29,13 @@ describe('threads', function () {
       bytes.push(fs.readFileSync(output));
     }
     assert.ok(bytes[0].equals(bytes[1]) && bytes[0].equals(bytes[2]));
+    const decoded = [];
+    for (const threads of [1, 2]) {
+      const back = path.join(dir, `back${threads}.npy`);
+      await decompress(path.join(dir, 't1.baler'), { output: back, threads });
+      decoded.push(fs.readFileSync(back));
+    }
+    assert.ok(decoded[0].equals(decoded[1]), 'decoding on worker threads gives the same values');
   });
 
   it('the bundled CLI codes with worker threads and writes the same file', () => {

@@ -46,6 +46,20 @@ describe('compress: slabs under a memory budget', () => {
     });
   }
 
+  it('decompresses a range of rows, reading only the slabs that hold them', async () => {
+    const output = path.join(dir, 'rows.baler');
+    await compress(input, { output, errorBound: 'rel:1e-3', memoryBudget: 576 * 68 * 6 * 4, threads: 1 });
+    const whole = path.join(dir, 'rows-all.npy');
+    const part = path.join(dir, 'rows-7-23.npy');
+    await decompress(output, { output: whole, threads: 1 });
+    await decompress(output, { output: part, rows: [7, 23], threads: 1 });
+    const all = parseNpy(fs.readFileSync(whole));
+    const some = parseNpy(fs.readFileSync(part));
+    assert.deepEqual(some.shape, [16, 24, 24]);
+    assert.deepEqual(Array.from(some.data as Float32Array), Array.from((all.data as Float32Array).subarray(7 * 576, 23 * 576)));
+    await assert.rejects(decompress(output, { output: path.join(dir, 'bad.npy'), rows: [30, 41] }), (e: unknown) => e instanceof BalerError && /rows 30:41/.test(e.message));
+  });
+
   it('refuses a row larger than the budget with a message that says how to raise it', async () => {
     await assert.rejects(compress(input, { output: path.join(dir, 'tiny.baler'), errorBound: 'rel:1e-3', memoryBudget: 1000 }),
       (e: unknown) => e instanceof BalerError && /--memory/.test(e.message));

@@ -8,6 +8,7 @@ import type { ErrorSummary } from '../codec/header';
 import { decodeArray, openBaler } from '../decompress';
 import type { ArrayInput, CodedArray } from './strategy';
 import { hashValues } from './verify';
+import type { SlabRunner } from '../parallel/pool';
 
 export interface WrittenArray {
   input: ArrayInput;
@@ -16,7 +17,7 @@ export interface WrittenArray {
   hashes: number[];
 }
 
-export async function verifyContainer(tmp: string, written: WrittenArray[], output: string): Promise<void> {
+export async function verifyContainer(tmp: string, written: WrittenArray[], output: string, runner?: SlabRunner): Promise<void> {
   const f = openBaler(tmp);
   const fail = (detail: string): never => {
     throw new BalerError(`verification failed: ${detail}; nothing was written`, output, 'EVERIFY');
@@ -27,7 +28,7 @@ export async function verifyContainer(tmp: string, written: WrittenArray[], outp
       const acc = new ErrorAccumulator();
       const originals = w.input.slabs(w.coded.slabRows);
       let j = 0;
-      for await (const slab of decodeArray(f, k, { modelDir: w.coded.modelDir })) {
+      for await (const slab of decodeArray(f, k, { modelDir: w.coded.modelDir, runner })) {
         const original = (await originals.next()).value;
         if (!original || original.firstRow !== slab.firstRow || original.values.length !== slab.values.length) fail(`array ${k} slab ${j + 1} does not line up with the input`);
         if (hashValues(slab.values) !== w.hashes[j]) fail(`array ${k} slab ${j + 1} does not decode to the values measured`);

@@ -4,11 +4,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BalerError } from '../errors';
-import { runSlabTask, type CodedSlab, type SlabTask } from './slab-tasks';
+import { runSlabTask, runWorkerTask, type CodedSlab, type DecodedChunk, type DecodeSlabTask, type SlabTask, type WorkerTask } from './slab-tasks';
 
 export interface SlabRunner {
   readonly threads: number;
   run(task: SlabTask): Promise<CodedSlab>;
+  decode(task: DecodeSlabTask): Promise<DecodedChunk>;
   close(): Promise<void>;
 }
 
@@ -18,7 +19,9 @@ export function defaultThreads(): number {
 }
 
 export function createSlabRunner(threads: number): SlabRunner {
-  if (threads <= 1) return { threads: 1, run: runSlabTask, close: async () => {} };
+  if (threads <= 1) {
+    return { threads: 1, run: runSlabTask, decode: (t) => runWorkerTask(t) as Promise<DecodedChunk>, close: async () => {} };
+  }
   return new WorkerPool(threads);
 }
 
@@ -28,14 +31,14 @@ function workerScript(): string {
 }
 
 interface Pending {
-  resolve(result: CodedSlab): void;
+  resolve(result: CodedSlab | DecodedChunk): void;
   reject(error: Error): void;
 }
 
 class WorkerPool implements SlabRunner {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
-  private readonly queue: { id: number; task: SlabTask }[] = [];
+  private readonly queue: { id: number; task: WorkerTask }[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly busy = new Map<Worker, number>();
   private nextId = 0;
@@ -45,7 +48,7 @@ class WorkerPool implements SlabRunner {
   constructor(readonly threads: number) {
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(workerScript());
-      worker.on('message', (m: { id: number; result?: CodedSlab; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
+      worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
         const p = this.pending.get(m.id);
         this.pending.delete(m.id);
         this.busy.delete(worker);
@@ -66,6 +69,14 @@ class WorkerPool implements SlabRunner {
   }
 
   run(task: SlabTask): Promise<CodedSlab> {
+    return this.submit(task) as Promise<CodedSlab>;
+  }
+
+  decode(task: DecodeSlabTask): Promise<DecodedChunk> {
+    return this.submit(task) as Promise<DecodedChunk>;
+  }
+
+  private submit(task: WorkerTask): Promise<CodedSlab | DecodedChunk> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -80,7 +91,7 @@ class WorkerPool implements SlabRunner {
       const worker = this.idle.pop()!;
       const job = this.queue.shift()!;
       this.busy.set(worker, job.id);
-      worker.postMessage(job, [job.task.array.data.buffer as ArrayBuffer]);
+      worker.postMessage(job, [(job.task.task === 'decode' ? job.task.chunk : job.task.array.data).buffer as ArrayBuffer]);
     }
   }
 
@@ -96,7 +107,8 @@ class WorkerPool implements SlabRunner {
   }
 }
 
-/** The task with its array in a buffer of its own (a slab may be a view into a larger buffer; that one stays). */
-function ownedCopy(task: SlabTask): SlabTask {
+/** The task with its data in a buffer of its own (a slab may be a view into a larger buffer; that one stays). */
+function ownedCopy(task: WorkerTask): WorkerTask {
+  if (task.task === 'decode') return { ...task, chunk: task.chunk.slice() };
   return { ...task, array: { ...task.array, data: task.array.data.slice() as typeof task.array.data } };
 }

@@ -2,12 +2,12 @@
 // same code either way, so the bytes do not depend on the number of threads).
 import type { NdArray } from '../types';
 import type { ErrorBound } from '../eb/bound';
-import { toFloat64 } from '../data/dtype';
-import { BalerError } from '../errors';
-import { encodeLosslessSlab, tagged, TAG_EB } from '../codec/slab';
+import { castToDtype, toFloat64 } from '../data/dtype';
+import { BalerError, namingFile } from '../errors';
+import { decodeLosslessSlab, encodeLosslessSlab, slabTag, tagged, TAG_EB } from '../codec/slab';
 import { compressBytes } from '../codec/entropy';
 import { arrayBytes } from '../data/dtype';
-import { encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
+import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
 import { slabBoundChecker } from '../compress/verify';
 import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
 import type { ArrayStats } from '../compress/stats';
@@ -32,7 +32,24 @@ export interface LosslessSlabTask {
   tryIntegerCoder: boolean;
 }
 
+/** Decoding one slab's `data` chunk (no model prediction: those decode in the main thread). */
+export interface DecodeSlabTask {
+  task: 'decode';
+  chunk: Uint8Array;
+  shape: number[];
+  dtype: NdArray['dtype'];
+  /** The array's error-bounded settings (lossless arrays: abs 0). */
+  globals: EbGlobals;
+  file: string;
+}
+
 export type SlabTask = EbSlabTask | LosslessSlabTask;
+export type WorkerTask = SlabTask | DecodeSlabTask;
+
+export interface DecodedChunk {
+  values: Float64Array;
+  array: NdArray;
+}
 
 export interface CodedSlab {
   /** The tagged chunk of the `data` section. */
@@ -47,6 +64,23 @@ const ALWAYS_TRY_LOSSLESS_BYTES = 4 * 1024 * 1024;
 
 export async function runSlabTask(task: SlabTask): Promise<CodedSlab> {
   return task.task === 'eb' ? codeErrorBounded(task) : codeLossless(task);
+}
+
+/** Any task a worker runs. */
+export async function runWorkerTask(task: WorkerTask): Promise<CodedSlab | DecodedChunk> {
+  return task.task === 'decode' ? decodeSlabChunk(task.chunk, task.shape, task.dtype, task.globals, undefined, task.file) : runSlabTask(task);
+}
+
+/** A slab's `data` chunk (tagged, see codec/slab.ts) decoded to the values as written, float64 and in the dtype. */
+export async function decodeSlabChunk(
+  chunk: Uint8Array, shape: number[], dtype: NdArray['dtype'], globals: EbGlobals, prediction: Float64Array | undefined, file: string,
+): Promise<DecodedChunk> {
+  if (slabTag(chunk, file) === TAG_EB) {
+    const values = await namingFile(file, () => decodeEbSlab(chunk.subarray(1), shape, globals, prediction, file));
+    return { values, array: { dtype, shape, data: castToDtype(values, dtype) } };
+  }
+  const array = await decodeLosslessSlab(chunk, dtype, shape, file);
+  return { values: toFloat64(array.data).values, array };
 }
 
 async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {

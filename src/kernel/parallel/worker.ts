@@ -1,12 +1,13 @@
 // A worker thread that codes slabs (see slab-tasks.ts) for the pool in pool.ts.
 import { parentPort } from 'node:worker_threads';
 import { BalerError } from '../errors';
-import { runSlabTask, type SlabTask } from './slab-tasks';
+import { runWorkerTask, type WorkerTask } from './slab-tasks';
 
-parentPort!.on('message', async ({ id, task }: { id: number; task: SlabTask }) => {
+parentPort!.on('message', async ({ id, task }: { id: number; task: WorkerTask }) => {
   try {
-    const result = await runSlabTask(task);
-    parentPort!.postMessage({ id, result }, [result.chunk.buffer as ArrayBuffer]);
+    const result = await runWorkerTask(task);
+    const transfer = 'chunk' in result ? [result.chunk.buffer] : [result.values.buffer, result.array.data.buffer];
+    parentPort!.postMessage({ id, result }, [...new Set(transfer)] as ArrayBuffer[]);
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({ id, error: { message: e.message, name: e.name, stack: e.stack, balerError: err instanceof BalerError, file: (err as BalerError).file, code: (err as BalerError).code } });
