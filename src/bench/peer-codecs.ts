@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fromRawBytes, type BenchDataset, type StoredArray } from './datasets';
-import { runMeasured, type PeerTools } from './peer-tools';
+import { runMeasuredBatch, type PeerTools } from './peer-tools';
 
 /** A raw little-endian array file a peer reads. */
 export interface ArrayFile {
@@ -57,28 +57,25 @@ function readBack(file: string, dtype: ArrayFile['dtype']): StoredArray {
   return fromRawBytes(fs.readFileSync(file), dtype);
 }
 
-/** A peer that runs a command to compress and one to decompress, each input on its own. */
+/** A peer that runs a command to compress and one to decompress each input (a batch of them measured together). */
 function cliCodec(name: string, lossless: boolean, commands: (input: ArrayFile, tolerance: number, stream: string, back: string) => { compress: string[]; decompress: string[] }): PeerCodec {
   return {
     name,
     lossless,
     runAll(inputs, tolerances, work) {
-      return inputs.map((input, k) => {
-        const stream = path.join(work, `${name}-${k}.stream`);
-        const back = path.join(work, `${name}-${k}.back`);
-        try {
-          const { compress, decompress } = commands(input, tolerances[k], stream, back);
-          const c = runMeasured(compress[0], compress.slice(1));
-          const bytes = fs.statSync(stream).size;
-          const d = runMeasured(decompress[0], decompress.slice(1));
-          return {
-            bytes, decoded: readBack(back, input.dtype), compress: c, decompress: d, peakRssMB: Math.max(c.peakRssMB, d.peakRssMB),
-          };
-        } finally {
-          fs.rmSync(stream, { force: true });
-          fs.rmSync(back, { force: true });
-        }
-      });
+      const files = inputs.map((_, k) => ({ stream: path.join(work, `${name}-${k}.stream`), back: path.join(work, `${name}-${k}.back`) }));
+      try {
+        const lines = inputs.map((input, k) => commands(input, tolerances[k], files[k].stream, files[k].back));
+        const c = runMeasuredBatch(lines.map((l) => l.compress));
+        const bytes = files.map((f) => fs.statSync(f.stream).size);
+        const d = runMeasuredBatch(lines.map((l) => l.decompress));
+        return inputs.map((input, k) => ({
+          bytes: bytes[k], decoded: readBack(files[k].back, input.dtype), compress: c[k], decompress: d[k],
+          peakRssMB: Math.max(c[k].peakRssMB, d[k].peakRssMB),
+        }));
+      } finally {
+        for (const f of files) for (const p of [f.stream, f.back]) fs.rmSync(p, { force: true });
+      }
     },
   };
 }
@@ -142,7 +139,7 @@ function zfpCodec(python: string | undefined, missing: string | undefined): Peer
       const runJobs = (jobs: object[]): Timing[] => {
         const jobFile = path.join(work, 'zfp-jobs.json');
         fs.writeFileSync(jobFile, JSON.stringify(jobs));
-        const res = spawnSync(python!, ['-c', ZFP_SCRIPT, jobFile], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 15 * 60_000 });
+        const res = spawnSync(python!, ['-c', ZFP_SCRIPT, jobFile], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: 15 * 60_000, killSignal: 'SIGKILL' });
         if (res.status !== 0) throw new Error(`ZFP (python3-zfpy) failed: ${(res.stderr || res.error?.message || '').trim().split('\n').pop()}`);
         return (JSON.parse(res.stdout) as [number, number][]).map(([wallSeconds, cpuSeconds]) => ({ wallSeconds, cpuSeconds }));
       };

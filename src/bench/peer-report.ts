@@ -25,6 +25,8 @@ export interface PeerRow {
   decompressWallSeconds?: number;
   decompressCpuSeconds?: number;
   peakRssMB?: number;
+  /** Where the bound first broke, when it did. */
+  firstViolation?: { index: number; original: number; decoded: number; tolerance: number };
   /** "failed: …" or why the compressor is not here ("not installed …"). */
   error?: string;
 }
@@ -34,8 +36,10 @@ export interface SummaryRow {
   dataset: string;
   bound: number;
   mode: PeerRow['mode'];
-  /** Ratio per compressor; undefined where it failed, broke its bound or is missing (see `notes`). */
+  /** Ratio per compressor that kept the bound; undefined where it failed, broke its bound or is missing (see `notes`). */
   ratios: Record<string, number | undefined>;
+  /** Ratio of a compressor whose output broke the bound (shown with '!', never compared). */
+  brokenRatios: Record<string, number>;
   notes: Record<string, string>;
   bestPeer?: string;
   bestPeerRatio?: number;
@@ -64,10 +68,12 @@ export function summaryRows(rows: PeerRow[], peerNames: string[]): SummaryRow[] 
     const here = rows.filter((r) => r.dataset === dataset && ((r.bound === bound && r.mode === mode) || r.mode === 'lossless'));
     const ratios: SummaryRow['ratios'] = {};
     const notes: SummaryRow['notes'] = {};
+    const brokenRatios: SummaryRow['brokenRatios'] = {};
     for (const name of ['baler', ...peerNames]) {
       const r = here.find((x) => x.compressor === name);
       if (r && kept(r)) ratios[name] = r.ratio;
       else notes[name] = note(r);
+      if (r && !r.error && r.ratio !== undefined && (r.violations ?? 0) > 0) brokenRatios[name] = r.ratio;
     }
     let bestPeer: string | undefined;
     for (const name of peerNames) {
@@ -77,7 +83,7 @@ export function summaryRows(rows: PeerRow[], peerNames: string[]): SummaryRow[] 
     const bestPeerRatio = bestPeer ? ratios[bestPeer] : undefined;
     const baler = ratios.baler;
     out.push({
-      dataset, bound, mode: mode as PeerRow['mode'], ratios, notes, bestPeer, bestPeerRatio,
+      dataset, bound, mode: mode as PeerRow['mode'], ratios, brokenRatios, notes, bestPeer, bestPeerRatio,
       balerOverBest: baler !== undefined && bestPeerRatio !== undefined ? baler / bestPeerRatio : undefined,
     });
   }
@@ -100,13 +106,13 @@ export function formatDatasetTable(rows: PeerRow[]): string {
   return table([head, ...body]);
 }
 
-/** The summary table: ratios side by side, best peer, baler / best peer. */
+/** The summary table: ratios side by side ('!': broke its bound, never the best), best peer, baler / best peer. */
 export function formatSummary(summary: SummaryRow[], peerNames: string[]): string {
   const names = ['baler', ...peerNames];
   const head = ['dataset', 'bound', 'mode', ...names, 'best peer', 'baler/best'];
   const body = summary.map((s) => [
     s.dataset, String(s.bound), s.mode,
-    ...names.map((n) => (s.ratios[n] !== undefined ? sig(s.ratios[n]) : shortNote(s.notes[n]))),
+    ...names.map((n) => (s.ratios[n] !== undefined ? sig(s.ratios[n]) : n in s.brokenRatios ? `${sig(s.brokenRatios[n])}!` : shortNote(s.notes[n]))),
     s.bestPeer ? `${s.bestPeer} ${sig(s.bestPeerRatio)}` : '—', s.balerOverBest === undefined ? '—' : sig(s.balerOverBest),
   ]);
   return table([head, ...body]);
@@ -114,7 +120,6 @@ export function formatSummary(summary: SummaryRow[], peerNames: string[]): strin
 
 function shortNote(n: string | undefined): string {
   if (!n) return '';
-  if (n.startsWith('broke')) return 'BROKE';
   if (n.startsWith('not installed')) return 'not installed';
   return n === 'failed' ? 'FAILED' : n;
 }

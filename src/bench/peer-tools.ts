@@ -1,7 +1,7 @@
 // The classical compressors the peers suite runs beside baler, found or made ready once: SZ3, its QoZ branch and
 // SPERR built from ../shared/peers into a cache; Debian's zstd CLI and ZFP's Python binding (python3-zfpy).
 // Missing Debian packages are installed with apt-get when running as root; otherwise the error says what to install.
-// Also: running a child process with its own CPU time measured (GNU time reports the child's rusage).
+// Also: running a child process with its own CPU time measured (the child's rusage).
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,12 +19,11 @@ export interface PeerTools {
 
 /** Debian packages needed to build the peers from source. */
 const BUILD_PACKAGES = ['g++', 'cmake', 'make', 'pkg-config', 'libzstd-dev'];
-/** Debian packages the suite runs: the zstd CLI (lossless baseline) and GNU time (a child's CPU time). */
-const RUN_PACKAGES = ['zstd', 'time'];
+/** Debian packages the suite runs: the zstd CLI (lossless baseline) and Python (measures each child's CPU time). */
+const RUN_PACKAGES = ['zstd', 'python3'];
 const ZFP_PACKAGE = 'python3-zfpy';
 /** Debian's own interpreter: python3-zfpy installs into its dist-packages, not into a pyenv or venv Python. */
 const SYSTEM_PYTHON = '/usr/bin/python3';
-export const GNU_TIME = '/usr/bin/time';
 const PEER_BINARIES = ['sz3', 'sz3-qoz', 'sperr2d', 'sperr3d'];
 
 /** A folder of ../shared (sharedRoot: ../shared beside the repository, or --shared DIR); an error when absent. */
@@ -117,7 +116,7 @@ function findZfp(log: (line: string) => void): { zfpPython?: string; zfpMissing?
 
 /** Everything the peers suite runs, built or installed where needed. */
 export function ensurePeerTools(sharedRoot: string, log: (line: string) => void): PeerTools {
-  ensureAptPackages(RUN_PACKAGES, 'the peers benchmark (zstd CLI, GNU time)', log);
+  ensureAptPackages(RUN_PACKAGES, 'the peers benchmark (zstd CLI, Python to time the peers)', log);
   const prefix = ensurePeersBuilt(sharedRoot, log);
   const versionsFile = path.join(prefix, 'VERSIONS');
   const versions = fs.existsSync(versionsFile) ? fs.readFileSync(versionsFile, 'utf8').trim() : '(no VERSIONS file)';
@@ -125,33 +124,65 @@ export function ensurePeerTools(sharedRoot: string, log: (line: string) => void)
 }
 
 export interface ChildRun {
-  /** Wall-clock seconds of the child, process start included. */
+  /** Wall-clock seconds of the child, from its start to its exit. */
   wallSeconds: number;
-  /** User + system CPU seconds of the child (GNU time, 10 ms resolution). */
+  /** User + system CPU seconds of the child (its rusage, microseconds). */
   cpuSeconds: number;
   /** Peak resident memory of the child, MB. */
   peakRssMB: number;
-  stdout: string;
 }
 
-/** Runs a command under GNU time; throws with its output when it fails or runs past `timeoutMs`. */
-export function runMeasured(cmd: string, args: string[], timeoutMs = 15 * 60_000): ChildRun {
-  if (!fs.existsSync(GNU_TIME)) throw new Error(`${GNU_TIME} not found: the peers benchmark needs GNU time (apt-get install -y time)`);
-  const timeFile = path.join(os.tmpdir(), `baler-bench-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+// Node cannot read a child's rusage, and GNU time prints CPU seconds to 10 ms only (0.00 on small arrays), so a
+// few lines of Debian's Python start each child and read its own rusage (wait4); the interpreter's start is
+// outside the figures and is paid once per batch (a table's columns). argv: job file, result file.
+const MEASURE_SCRIPT = `
+import json, os, signal, sys, threading, time
+job = json.load(open(sys.argv[1]))
+results = []
+for cmd in job['commands']:
+    start = time.perf_counter()
+    pid = os.posix_spawnp(cmd[0], cmd, os.environ)
+    timer = threading.Timer(job['timeout'], lambda: os.kill(pid, signal.SIGKILL))
+    timer.start()
+    _, status, ru = os.wait4(pid, 0)
+    timer.cancel()
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    results.append({'code': code, 'wall': wall, 'cpu': ru.ru_utime + ru.ru_stime, 'rssKB': ru.ru_maxrss})
+    if code != 0: break
+json.dump(results, open(sys.argv[2], 'w'))
+`;
+
+/**
+ * Runs commands one after the other, each measured on its own; throws with the end of the output when one fails
+ * (or is killed after `timeoutSeconds`), naming it.
+ */
+export function runMeasuredBatch(commands: string[][], timeoutSeconds = 15 * 60): ChildRun[] {
+  if (!fs.existsSync(SYSTEM_PYTHON)) throw new Error(`${SYSTEM_PYTHON} not found: the peers benchmark times its children with Debian's python3 (apt-get install -y python3)`);
+  const base = path.join(os.tmpdir(), `baler-bench-run-${process.pid}-${Math.random().toString(36).slice(2)}`);
   try {
-    const started = performance.now();
-    const res = spawnSync(GNU_TIME, ['-f', '%U %S %M', '-o', timeFile, cmd, ...args], {
-      encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 << 20,
+    fs.writeFileSync(`${base}.job.json`, JSON.stringify({ commands, timeout: timeoutSeconds }));
+    const res = spawnSync(SYSTEM_PYTHON, ['-c', MEASURE_SCRIPT, `${base}.job.json`, `${base}.out.json`], {
+      encoding: 'utf8', timeout: (commands.length * timeoutSeconds + 60) * 1000, killSignal: 'SIGKILL', maxBuffer: 64 << 20,
     });
-    const wallSeconds = (performance.now() - started) / 1000;
-    if (res.status !== 0) {
-      const why = res.error ? res.error.message : `exit ${res.status ?? res.signal}`;
-      const tail = `${res.stdout ?? ''}\n${res.stderr ?? ''}`.trim().split('\n').slice(-5).join(' | ');
-      throw new Error(`${path.basename(cmd)} failed (${why})${tail ? `: ${tail}` : ''}`);
+    const tail = () => {
+      const t = `${res.stdout ?? ''}\n${res.stderr ?? ''}`.trim().split('\n').slice(-5).join(' | ');
+      return t ? `: ${t}` : '';
+    };
+    if (res.status !== 0) throw new Error(`running ${path.basename(commands[0][0])} failed (${res.error?.message ?? `exit ${res.status ?? res.signal}`})${tail()}`);
+    const results = JSON.parse(fs.readFileSync(`${base}.out.json`, 'utf8')) as { code: number; wall: number; cpu: number; rssKB: number }[];
+    const bad = results.findIndex((r) => r.code !== 0);
+    if (bad >= 0) {
+      const why = results[bad].code === -9 ? `killed after ${timeoutSeconds} s` : `exit ${results[bad].code}`;
+      throw new Error(`${path.basename(commands[bad][0])} failed (${why})${tail()}`);
     }
-    const fields = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
-    return { wallSeconds, cpuSeconds: fields[0] + fields[1], peakRssMB: fields[2] / 1024, stdout: res.stdout };
+    return results.map((r) => ({ wallSeconds: r.wall, cpuSeconds: r.cpu, peakRssMB: r.rssKB / 1024 }));
   } finally {
-    fs.rmSync(timeFile, { force: true });
+    for (const f of [`${base}.job.json`, `${base}.out.json`]) fs.rmSync(f, { force: true });
   }
+}
+
+/** One command, measured (see runMeasuredBatch). */
+export function runMeasured(cmd: string, args: string[], timeoutSeconds?: number): ChildRun {
+  return runMeasuredBatch([[cmd, ...args]], timeoutSeconds)[0];
 }

@@ -173,8 +173,11 @@ function toRow(ds: BenchDataset, compressor: string, bound: number, mode: Mode |
     peakRssMB: run.peakRssMB,
   };
   if (check.violations > 0) {
+    const i = check.firstViolation;
+    const tolerance = tolerances.length === 1 ? tolerances[0] : tolerances[i % tolerances.length];
+    row.firstViolation = { index: i, original: ds.values[i], decoded: run.decoded[i], tolerance };
     console.log(`!! BOUND BROKEN: ${compressor} on ${ds.name} (${mode}, bound ${bound}): ${check.violations} of ${check.elements} elements, `
-      + `max error/bound ${check.maxErrorOverBound.toPrecision(4)}, first at flat index ${check.firstViolation}`);
+      + `max error/bound ${check.maxErrorOverBound.toPrecision(7)}; first at flat index ${i}: ${ds.values[i]} came back as ${run.decoded[i]}, tolerance ${tolerance}`);
   }
   return row;
 }

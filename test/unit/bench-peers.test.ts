@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { BenchDataset } from '../../src/bench/datasets';
 import { squeezeShape, sumRuns, type CodecRun, type PeerCodec } from '../../src/bench/peer-codecs';
 import { summaryRows, type PeerRow } from '../../src/bench/peer-report';
-import { peersCacheDir, runMeasured, sharedFolder } from '../../src/bench/peer-tools';
+import { peersCacheDir, runMeasured, runMeasuredBatch, sharedFolder } from '../../src/bench/peer-tools';
 import { peerRun, prepareFiles } from '../../src/bench/peers';
 import { columnOf, joinColumns } from '../../src/bench/verify';
 
@@ -117,6 +117,7 @@ describe('bench: peers suite bookkeeping', () => {
     assert.equal(s.ratios['zstd -19'], 1.5);
     assert.equal(s.ratios.SZ3, undefined);
     assert.match(s.notes.SZ3, /broke bound \(4 values\)/);
+    assert.equal(s.brokenRatios.SZ3, 30, 'shown, marked, never compared');
     assert.equal(s.notes.SPERR, 'failed');
     assert.match(s.notes.ZFP, /not installed/);
 
@@ -124,12 +125,15 @@ describe('bench: peers suite bookkeeping', () => {
     assert.equal(balerBroke[0].balerOverBest, undefined, 'a ratio that broke its bound is never compared');
   });
 
-  it('times a child process with the child\'s own CPU time', () => {
-    const busy = runMeasured('sh', ['-c', 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done']);
+  it('times each child process of a batch with its own CPU time, and names the one that fails', () => {
+    const loop = 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done';
+    const [busy, idle] = runMeasuredBatch([['sh', '-c', loop], ['true']]);
     assert.ok(busy.cpuSeconds >= 0.05, `child CPU ${busy.cpuSeconds} s`);
+    assert.ok(idle.cpuSeconds < busy.cpuSeconds / 5, `second child ${idle.cpuSeconds} s, not the first's added`);
     assert.ok(busy.wallSeconds >= busy.cpuSeconds * 0.5);
     assert.ok(busy.peakRssMB > 0);
-    assert.throws(() => runMeasured('sh', ['-c', 'echo oops >&2; exit 3']), /sh failed \(exit 3\): oops/);
+    assert.throws(() => runMeasuredBatch([['true'], ['sh', '-c', 'echo oops >&2; exit 3']]), /sh failed \(exit 3\): oops/);
+    assert.throws(() => runMeasured('sleep', ['5'], 0.3), /sleep failed \(killed after 0.3 s\)/);
   });
 
   it('says where ../shared is expected, and where the peers are cached', () => {
