@@ -119,7 +119,7 @@ export function benchDatasets(opts: DatasetOptions): DatasetSpec[] {
     specs.push({
       name: 'large field',
       load: () => ({
-        name: 'large field', description: '400 × 256 × 256 float32 (100 MB): sum of sines + N(0, 1e-3)',
+        name: 'large field', description: 'a sum of travelling sines + N(0, 1e-3), generated frame by frame',
         shape: [400, 256, 256], dtype: 'float32', values: largeField({ frames: 400, height: 256, width: 256 }), table: false,
       }),
     });

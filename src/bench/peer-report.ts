@@ -100,7 +100,7 @@ export function formatDatasetTable(rows: PeerRow[]): string {
   const body = rows.map((r) => [
     r.mode === 'lossless' ? '—' : String(r.bound), r.mode, r.compressor,
     r.bytes === undefined ? '' : String(r.bytes), sig(r.ratio), r.psnr === undefined ? '' : r.psnr === Infinity ? 'lossless' : r.psnr.toFixed(1),
-    sig(r.maxErrorOverBound), r.violations === undefined ? '' : r.violations > 0 ? `${r.violations} !!` : '0',
+    sig(r.maxErrorOverBound, (r.maxErrorOverBound ?? 0) > 1 ? 7 : 3), r.violations === undefined ? '' : r.violations > 0 ? `${r.violations} !!` : '0',
     sig(r.compressMBps), sig(r.compressCpuSeconds), sig(r.decompressMBps), sig(r.decompressCpuSeconds), r.error ?? '',
   ]);
   return table([head, ...body]);

@@ -9,7 +9,7 @@ import { encodeNpy, parseNpy } from '../kernel/data/npy';
 import { compress, decompress } from '../kernel/pipeline';
 import { benchDatasets, rawBytes, type BenchDataset, type StoredArray } from './datasets';
 import { peerCodecs, squeezeShape, sumRuns, type ArrayFile, type CodecRun, type PeerCodec } from './peer-codecs';
-import { ensurePeerTools } from './peer-tools';
+import { ensurePeerTools, sharedFolder } from './peer-tools';
 import { flagValue, type BenchArgs, type BenchSuite } from './suite';
 import { checkElements, columnOf, columnTolerances, joinColumns, wholeRangeTolerance } from './verify';
 import { formatDatasetTable, formatSummary, summaryRows, type PeerRow, type SummaryRow } from './peer-report';
@@ -38,7 +38,7 @@ const REPO_ROOT = path.resolve(__dirname, '..', fs.existsSync(path.join(__dirnam
 
 export async function runPeerSuite(args: BenchArgs): Promise<PeerSuiteResult> {
   const sharedRoot = path.resolve(flagValue(args.argv, '--shared') ?? path.join(REPO_ROOT, '..', 'shared'));
-  const dataDir = flagValue(args.argv, '--data') ? args.dataDir : path.join(sharedRoot, 'data');
+  const dataDir = flagValue(args.argv, '--data') ? args.dataDir : sharedFolder(sharedRoot, 'data');
   const tools = ensurePeerTools(sharedRoot, args.log);
   const peers = peerCodecs(tools);
   const only = flagValue(args.argv, '--datasets')?.split(',');
