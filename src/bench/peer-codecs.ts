@@ -29,6 +29,8 @@ export interface CodecRun {
   decompress: Timing;
   /** Peak resident memory of the child, MB (child processes only). */
   peakRssMB?: number;
+  /** Bytes of baler's container header (part of `bytes`). */
+  headerBytes?: number;
 }
 
 export interface PeerCodec {

@@ -25,6 +25,8 @@ export interface PeerRow {
   decompressWallSeconds?: number;
   decompressCpuSeconds?: number;
   peakRssMB?: number;
+  /** baler: bytes of its container header (included in `bytes`). */
+  headerBytes?: number;
   /** Where the bound first broke, when it did. */
   firstViolation?: { index: number; original: number; decoded: number; tolerance: number };
   /** "failed: …" or why the compressor is not here ("not installed …"). */
@@ -101,7 +103,8 @@ export function formatDatasetTable(rows: PeerRow[]): string {
     r.mode === 'lossless' ? '—' : String(r.bound), r.mode, r.compressor,
     r.bytes === undefined ? '' : String(r.bytes), sig(r.ratio), r.psnr === undefined ? '' : r.psnr === Infinity ? 'lossless' : r.psnr.toFixed(1),
     sig(r.maxErrorOverBound, (r.maxErrorOverBound ?? 0) > 1 ? 7 : 3), r.violations === undefined ? '' : r.violations > 0 ? `${r.violations} !!` : '0',
-    sig(r.compressMBps), sig(r.compressCpuSeconds), sig(r.decompressMBps), sig(r.decompressCpuSeconds), r.error ?? '',
+    sig(r.compressMBps), sig(r.compressCpuSeconds), sig(r.decompressMBps), sig(r.decompressCpuSeconds),
+    r.error ?? (r.headerBytes ? `header ${r.headerBytes} B` : ''),
   ]);
   return table([head, ...body]);
 }

@@ -135,14 +135,17 @@ async function balerRun(ds: BenchDataset, prepared: Prepared, errorBound: string
   const output = path.join(prepared.work, 'data.baler');
   const back = path.join(prepared.work, 'back.npy');
   try {
-    const compressTiming = await timedInProcess(() => compress(prepared.npy, { errorBound, output, force: true }));
+    let headerBytes = 0;
+    const compressTiming = await timedInProcess(async () => {
+      headerBytes = (await compress(prepared.npy, { errorBound, output, force: true })).info.sizes.header;
+    });
     const bytes = fs.statSync(output).size;
     const decompressTiming = await timedInProcess(() => decompress(output, { output: back, force: true }));
     const decoded = parseNpy(fs.readFileSync(back), back).data;
     if (!(decoded instanceof Float32Array || decoded instanceof Float64Array) || decoded.constructor !== ds.values.constructor) {
       throw new Error(`decompressed to ${parseNpy(fs.readFileSync(back)).dtype}, expected ${ds.dtype}`);
     }
-    return { bytes, decoded: decoded as StoredArray, compress: compressTiming, decompress: decompressTiming };
+    return { bytes, decoded: decoded as StoredArray, compress: compressTiming, decompress: decompressTiming, headerBytes };
   } finally {
     fs.rmSync(output, { force: true });
     fs.rmSync(back, { force: true });
@@ -170,7 +173,7 @@ function toRow(ds: BenchDataset, compressor: string, bound: number, mode: Mode |
     maxAbsError: check.maxAbsError, maxErrorOverBound: check.maxErrorOverBound, violations: check.violations, elements: check.elements,
     compressMBps: mb / run.compress.wallSeconds, compressCpuSeconds: run.compress.cpuSeconds, compressWallSeconds: run.compress.wallSeconds,
     decompressMBps: mb / run.decompress.wallSeconds, decompressCpuSeconds: run.decompress.cpuSeconds, decompressWallSeconds: run.decompress.wallSeconds,
-    peakRssMB: run.peakRssMB,
+    peakRssMB: run.peakRssMB, headerBytes: run.headerBytes,
   };
   if (check.violations > 0) {
     const i = check.firstViolation;
