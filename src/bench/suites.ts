@@ -4,6 +4,7 @@ import { requireSharedFile, rowsTable } from './suite';
 import { benchCfdTimeToPsnr, benchTrainingThroughput } from './training';
 import { formatTable as formatRdTable, runRdSuite } from './rd';
 import { runSearchSuite } from './search';
+import { peersSuite } from './peers';
 
 const train: BenchSuite = {
   name: 'train',
@@ -49,4 +50,4 @@ const search: BenchSuite = {
   },
 };
 
-export const SUITES: BenchSuite[] = [train, cfd, rd, search];
+export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite];
