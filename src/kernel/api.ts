@@ -110,16 +110,11 @@ export interface ArrayInfo {
 
 export type CompressionMode = 'autoencoder' | 'error-bounded' | 'lossless';
 
-export interface FileInfo {
+/** What `info` shows of a .baler: the first array's layout, mode and errors (every file has at least one array;
+ *  `arrays` lists them all), and the sizes and ratios of the whole file. */
+export interface FileInfo extends Omit<ArrayInfo, 'path'> {
   file: string;
   formatVersion: number;
-  /** The first array's layout (every file has at least one; `arrays` lists them all). */
-  kind: 'table' | 'frames';
-  shape: number[];
-  dtype: string;
-  names: string[];
-  mode: CompressionMode;
-  errorBound?: string;
   architecture?: Architecture;
   latentPrecision?: LatentPrecision;
   entropy?: EntropyCoding;
@@ -127,8 +122,6 @@ export interface FileInfo {
   sizes: SizeBreakdown;
   /** original / total and original / latents, against the file and against the float32 content. */
   ratios: { total: number; latentOnly: number; totalVsFloat32: number; latentOnlyVsFloat32: number };
-  /** The first array's errors, measured at compression time on the values as written and read back. */
-  errors: ErrorFigures;
   history?: TrainHistory;
   createdBy: string;
   /** The source file's name and format. */

@@ -1,7 +1,7 @@
 // inspect(): sizes, ratios and error figures of a .baler from its index alone (no decoding). The one place the
 // ratios are defined: original bytes over everything needed to decompress (total), and over the coded data
 // alone (latents and residuals, no decoder, no header: latent-only).
-import type { ArrayInfo, ErrorFigures, FileInfo, SizeBreakdown } from './api';
+import type { ArrayInfo, FileInfo, SizeBreakdown } from './api';
 import type { ArrayEntry, ModelPart } from './codec/header';
 import { formatErrorBound } from './eb/bound';
 import { POINTS_SECTION } from './codec/header-check';
@@ -54,7 +54,7 @@ export async function inspect(file: string): Promise<FileInfo> {
       totalVsFloat32: sizes.originalFloat32 / sizes.total,
       latentOnlyVsFloat32: sizes.originalFloat32 / coded,
     },
-    errors: first.errors as ErrorFigures,
+    errors: first.errors,
     createdBy: header.createdBy,
     source: { name: header.source.name, format: header.source.format },
     arrays: header.arrays.map(arrayInfo),
@@ -75,6 +75,6 @@ function arrayInfo(a: ArrayEntry): ArrayInfo {
     names: a.names,
     mode: a.codec.mode,
     ...(a.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(a.codec.bound) } : {}),
-    errors: a.errors as ErrorFigures,
+    errors: a.errors,
   };
 }

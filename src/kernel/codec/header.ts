@@ -9,6 +9,7 @@ import type { Architecture, DataKind, DType, Normalisation, TrainHistory } from 
 import type { ErrorBound } from '../eb/bound';
 import type { WeightPrecision } from './weights';
 import type { ErrorState } from '../metrics';
+import type { ErrorFigures } from '../api';
 import { ByteReader, ByteWriter } from './bytes';
 import { roundDownToFloat32, roundUpToFloat32 } from './numbers';
 
@@ -87,14 +88,7 @@ export interface TrainingSummary {
 }
 
 /** Figures measured at compression on the values as written (shown, never computed with). */
-export interface ErrorSummary {
-  rmse: number;
-  nrmse: number;
-  psnr: number;
-  maxAbsError: number;
-  maxRelError: number;
-  range: number;
-}
+export type ErrorSummary = ErrorFigures;
 
 export interface SearchSummary {
   target: string;
