@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONTROLLER_ID } from '../../src/extension/notebook';
-import { REPORT_MIME } from '../../src/extension/messages';
+import { CONTROLLER_ID, REPORT_MIME } from '../../src/extension/notebook';
 import { activateExtension, EXTENSION_ID, waitFor, workspaceDir, writeCsv } from './helpers';
 
 function ipynb(cells: string[]): string {
