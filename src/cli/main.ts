@@ -38,6 +38,8 @@ export function buildProgram(): Command {
     .description('Machine-learning compression tailored to your data (decoder always counted)')
     .version(engine.VERSION)
     .enablePositionalOptions() // --project after a subcommand belongs to the subcommand
+    // Set before the subcommands so they inherit it: errors come back to main() as exceptions (exit code 1).
+    .exitOverride((err) => { throw err; })
     .configureOutput({ outputError: (text, write) => write(`baler: ${sanitizeText(text.trim().replace(/^error: /, ''), 1000)}\n`) })
     .addOption(optionFor('project'))
     .addOption(new Option('--mode <mode>', "the reference tool's syntax: baler --project WS P --mode MODE")

@@ -9,14 +9,12 @@ import { BACKENDS } from '../kernel/backends';
 import { sanitizeText } from '../kernel/report/text';
 import { DashboardPanel, type RenderedState } from './dashboard';
 import { infoText, resultSummary } from './format';
+import { BALER_EXTENSION, DATA_EXTENSIONS } from './fileTypes';
 import { KernelClient, KernelError } from './kernelClient';
 import { outputPathFor, readSettings, trainingDefaults } from './settings';
 import { KernelTasks } from './tasks';
 import { CUSTOM_LABEL, describeTarget, parseTarget, targetOptions, targetPresets, type Target, type TargetPreset } from './targets';
 
-/** Data files Compress File offers to compress (the engine's SUPPORTED_EXTENSIONS; a test keeps them equal). */
-export const DATA_EXTENSIONS = ['.npz', '.npy', '.csv'];
-export const BALER_EXTENSION = '.baler';
 
 export interface CompressArgs { target?: string; output?: string; force?: boolean }
 export interface DecompressArgs { output?: string; force?: boolean }

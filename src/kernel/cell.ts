@@ -128,7 +128,8 @@ function withCellStack(err: unknown, filename: string): unknown {
   const frames = err.stack.split('\n').slice(1)
     .map((line) => new RegExp(`${filename}:(\\d+):(\\d+)`).exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => `    at cell line ${Number(m[1]) - 1}, column ${m[2]}`);
+    // Columns are left out: the rewritten line (a `return (…)`, an assignment) shifts them.
+    .map((m) => `    at cell line ${Number(m[1]) - 1}`);
   if (frames.length > 0) err.stack = `${err.name}: ${err.message}\n${frames.join('\n')}`;
   return err;
 }

@@ -53,7 +53,7 @@ describe('notebook cells', () => {
     const { ctx } = context();
     await assert.rejects(runCell('const a = 1;\nmissing.output', dir, ctx), (err: Error) => {
       assert.equal(err.name, 'ReferenceError');
-      assert.equal(err.stack, 'ReferenceError: missing is not defined\n    at cell line 2, column 1');
+      assert.equal(err.stack, 'ReferenceError: missing is not defined\n    at cell line 2');
       return true;
     });
     await assert.rejects(runCell('const a = 1;\nconst = ;', dir, ctx), /syntax error in cell \(line 2, column 7\)/);

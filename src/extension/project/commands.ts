@@ -12,7 +12,8 @@ import { formatDb, formatNumber, formatRatio } from '../../kernel/report/format'
 import { resultSummary } from '../format';
 import type { KernelClient } from '../kernelClient';
 import type { KernelTasks } from '../tasks';
-import { CONFIG_GLOB, configOf, projectOfConfig, type ProjectStore } from './store';
+import { CONFIG_GLOB, configOf, projectOfConfig } from './refs';
+import type { ProjectStore } from './store';
 import { ProjectPanel } from './view';
 
 export interface ProjectArgs { workspace: string; project: string; root?: string }

@@ -14,7 +14,8 @@ import {
 import { renderWebviewHtml, webviewOptions } from '../webviewHtml';
 import { WebviewHost } from '../webviewHost';
 import { changedKeys, effectiveSettings, measuredPoint, readConfigText } from './configText';
-import { configOf, type ProjectStore } from './store';
+import { configOf } from './refs';
+import type { ProjectStore } from './store';
 
 /** The command each button runs (with the config's URI). */
 export const ACTION_COMMANDS: Record<ProjectAction, string> = {
