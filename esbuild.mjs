@@ -44,6 +44,8 @@ const builds = [
     format: 'cjs',
     // vscode is provided by the host; tfjs-node is optional and loaded at run time if installed.
     external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'playwright-core', 'mocha'],
+    // jsonc-parser's default (UMD) build requires its parts at run time, which a bundle cannot: use its ES build.
+    alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   },
   { ...common, entryPoints: present(browserEntries), platform: 'browser', target: 'es2022', format: 'iife' },
   { ...common, entryPoints: present(rendererEntries), platform: 'browser', target: 'es2022', format: 'esm' },

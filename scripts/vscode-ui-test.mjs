@@ -195,8 +195,10 @@ async function projectPass(page, workspace, outputDir, log) {
   }
   await (await explorerRow(page, 'sensors_config.json')).dblclick();
   const view = await frameWith(page, '#app button[data-action="train"]', 'the project view beside the config', 60_000);
-  const title = await view.locator('#title').innerText();
-  if (!/lab\/sensors/.test(title)) throw new Error(`project view title: ${title}`);
+  await retry('the project view to show lab/sensors', async () => {
+    const title = await view.locator('#title').innerText();
+    if (!/lab\/sensors/.test(title)) throw new Error(`project view title: ${title}`);
+  });
   log('UI test: project: Train (button in the view)');
   await view.locator('button[data-action="train"]').click();
   const livePoints = await retry('the live loss curve to have points', async () => {
@@ -213,8 +215,8 @@ async function projectPass(page, workspace, outputDir, log) {
   await page.screenshot({ path: join(outputDir, 'project-training.png') });
   log(`UI test: project: live loss curve with ${livePoints} points in view`);
   await retry('training to end', async () => {
-    const busy = await view.locator('#busy').innerText();
-    if (!/trained/.test(busy)) throw new Error(`status: ${busy}`);
+    const message = await view.locator('#message').innerText();
+    if (!/trained/.test(message)) throw new Error(`status: ${message}`);
   }, 240_000);
   log('UI test: project: Compress (button in the view)');
   await retry('the Compress button to be enabled', async () => {

@@ -5,7 +5,7 @@
 import { liveLossFigure, lossFigure, paletteFor, tradeoffFigure } from '../src/kernel/report/figures';
 import { formatBytes, formatDb, formatNumber, formatRatio } from '../src/kernel/report/format';
 import { buildFigures } from '../src/kernel/report/figures';
-import type { ProjectPoint, ProjectResults } from '../src/kernel/project/results-types';
+import { POINT_SETTING_KEYS, type ProjectPoint, type ProjectResults } from '../src/kernel/project/results-types';
 import { jsonNumber, type ReportTradeoffPoint } from '../src/kernel/report/types';
 import {
   BusyNotification, EditorStateNotification, LiveLossCommand, ProjectActionCommand, ProjectErrorNotification,
@@ -48,6 +48,7 @@ function layout(): void {
     el('h1', { id: 'title', textContent: 'Baler project' }),
     el('div', { className: 'buttons' }, ...buttons),
     el('div', { id: 'busy', className: 'status' }),
+    el('div', { id: 'message', className: 'status' }),
     el('div', { className: 'two' }, el('section', { id: 'settings' }), el('section', { id: 'quality' })),
     el('section', { id: 'tradeoff-section' }, el('h2', { textContent: 'File size versus decoder size (measured)' }), el('div', { id: 'tradeoff' }), el('div', { id: 'points' })),
     el('section', {}, el('h2', { id: 'loss-title', textContent: 'Training' }), el('div', { id: 'loss' })),
@@ -93,10 +94,11 @@ function qualityCard(): void {
   section.replaceChildren(el('h2', { textContent: 'Quality against the target' }), card);
 }
 
+/** The point measured with exactly the settings now in the editor. */
 function isCurrent(p: ProjectPoint): boolean {
-  const s = editor?.settings;
-  return !!s && Object.entries(p.settings).every(([k, v]) => (s as Record<string, unknown>)[k] === v)
-    && Object.keys(s).every((k) => (s as Record<string, unknown>)[k] === (p.settings as unknown as Record<string, unknown>)[k]);
+  const s = editor?.settings as Record<string, unknown> | undefined;
+  const settings = p.settings as unknown as Record<string, unknown>;
+  return !!s && POINT_SETTING_KEYS.every((k) => (s[k] ?? null) === (settings[k] ?? null));
 }
 
 async function drawTradeoff(): Promise<number> {
@@ -194,7 +196,7 @@ function trainProgress(points: LossPoint[], epochs: number, eta: number): void {
   const last = points[points.length - 1];
   const range = ((div as unknown as { _fullLayout?: { xaxis?: { range?: [number, number] } } })._fullLayout?.xaxis?.range ?? [0, 0]) as [number, number];
   send(LiveLossCommand, { points: livePoints, xRange: [Number(range[0]), Number(range[1])], lastEpoch: last.epoch });
-  if (epochs > 0) byId('busy').textContent = `training: epoch ${last.epoch}/${epochs} · loss ${formatNumber(last.loss)} · ETA ${Math.round(eta)} s`;
+  if (epochs > 0) byId('message').textContent = `training: epoch ${last.epoch}/${epochs} · loss ${formatNumber(last.loss)} · ETA ${Math.round(eta)} s`;
 }
 
 onNotification(ProjectResultsNotification, async (params) => {
@@ -215,7 +217,7 @@ onNotification(TrainStartNotification, ({ title }) => trainStart(title));
 onNotification(TrainProgressNotification, ({ points, epochs, etaSeconds }) => trainProgress(points, epochs, etaSeconds));
 onNotification(TrainEndNotification, ({ message }) => {
   training = false;
-  byId('busy').textContent = message;
+  byId('message').textContent = message;
 });
 onNotification(ProjectErrorNotification, ({ message }) => {
   byId('notes').replaceChildren(el('div', { className: 'error', textContent: message }));

@@ -14,10 +14,14 @@ describe('projects and the project view', () => {
   let view: ProjectPanel;
   const project = { workspace: 'ws1', project: 'sensors' };
 
-  /** A small table project that trains in seconds. */
-  function configure(changes: Record<string, unknown>): void {
-    const current = JSON.parse(fs.readFileSync(config, 'utf8'));
-    fs.writeFileSync(config, JSON.stringify({ ...current, ...changes }, null, 2) + '\n');
+  /** Changes the config through its editor (as a user would) and saves it, so the editor and the disk agree. */
+  async function configure(changes: Record<string, unknown>): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(config);
+    const text = JSON.stringify({ ...JSON.parse(doc.getText()), ...changes }, null, 2) + '\n';
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), text);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await doc.save());
   }
 
   before(async () => {
@@ -31,7 +35,7 @@ describe('projects and the project view', () => {
     assert.equal(config, path.join(workspaceDir(), 'workspaces', 'ws1', 'sensors', 'config', 'sensors_config.json'));
     const data = path.join(workspaceDir(), 'workspaces', 'ws1', 'data', 'sensors.csv');
     writeCsv(data, 400, 8);
-    configure({ inputPath: '../data/sensors.csv', epochs: 25, earlyStoppingPatience: 25, latent: 3, batchSize: 64 });
+    await configure({ inputPath: '../data/sensors.csv', epochs: 25, earlyStoppingPatience: 25, latent: 3, batchSize: 64 });
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, config);
     view = await waitFor('the project view beside the config', () => api.projectView(config));
     assert.equal(view.panel.title, 'Baler: ws1/sensors');
@@ -100,7 +104,8 @@ describe('projects and the project view', () => {
     const editor = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
     const titles = async () => ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri)) ?? [])
       .map((l) => l.command?.title ?? '');
-    const measured = await waitFor('a lens with the measured figures', async () => (await titles()).find((t) => /^latent 3 → [\d.]+× total, [\d.]+ dB$/.test(t)));
+    const measured = await waitFor('a lens with the measured figures', async () => (await titles()).find((t) => /^latent 3 → [\d.]+× total, [\d.]+ dB$/.test(t)))
+      .catch(async (err: Error) => { throw new Error(`${err.message}; lenses: ${JSON.stringify(await titles())}; points: ${JSON.stringify(api.projectStore.get(config)?.points.map((p) => p.settings))}; language ${doc.languageId}`); });
     assert.ok(measured);
     const start = doc.getText().indexOf('"latent": 3');
     await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(start), doc.positionAt(start + '"latent": 3'.length)), '"latent": 5'));

@@ -112,8 +112,9 @@ export function tradeoffFigure(points: ReportTradeoffPoint[], originalFile: numb
   const without = points.filter((p) => p.decoderBytes <= 0);
   const psnr = withDecoder.map((p) => reportNumber(p.psnr));
   const finite = psnr.filter(Number.isFinite);
-  // An exact point (∞ dB) takes the top of the colour scale; with no finite PSNR at all, one plain colour.
-  const colour = finite.length > 0 ? psnr.map((v) => (Number.isFinite(v) ? v : Math.max(...finite))) : palette.series[0];
+  // A colour scale only when the points differ in quality; an exact point (∞ dB) takes its top.
+  const scaled = new Set(finite).size > 1;
+  const colour = scaled ? psnr.map((v) => (Number.isFinite(v) ? v : Math.max(...finite))) : palette.series[0];
   const scatter = {
     type: 'scatter',
     mode: 'markers+text',
@@ -129,7 +130,7 @@ export function tradeoffFigure(points: ReportTradeoffPoint[], originalFile: numb
       symbol: withDecoder.map((p) => (p.current ? 'star' : 'circle')),
       color: colour,
       colorscale: 'Viridis',
-      showscale: finite.length > 0,
+      showscale: scaled,
       colorbar: { title: { text: 'PSNR dB', side: 'right' }, thickness: 12, x: 1.02, tickformat: PLOT_NUMBER_FORMAT },
       line: { color: palette.text, width: 1 },
     },
@@ -227,7 +228,8 @@ function frameFigure(frame: ReportFrame, palette: Palette): FigureSpec {
   });
   const domains = [[0, 0.26], [0.29, 0.55], [0.71, 0.97]];
   const layoutAxes: Record<string, unknown> = {};
-  const names = ['original', 'reconstructed', 'residual (reconstructed − original)'];
+  // Short captions: a long one overhangs its (square, narrow) panel into the colour bar beside it.
+  const names = ['original', 'reconstructed', 'residual'];
   const annotations = names.map((text, i) => {
     const suffix = i === 0 ? '' : String(i + 1);
     // Relative to the subplot's own (square-constrained) domain, so the caption sits centred above it.
@@ -240,7 +242,7 @@ function frameFigure(frame: ReportFrame, palette: Palette): FigureSpec {
   });
   const colorbar = (x: number) => ({ x, xanchor: 'left', y: 0.45, yanchor: 'middle', len: 0.75, thickness: 10, tickformat: PLOT_NUMBER_FORMAT, exponentformat: 'e' });
   const which = frame.worst && frame.label !== 'worst' ? `${frame.label} (worst)` : frame.label;
-  const title = `Frame ${frame.index} (${which}): RMSE ${formatNumber(reportNumber(frame.rmse))}`;
+  const title = `Frame ${frame.index} (${which}): RMSE ${formatNumber(reportNumber(frame.rmse))}; residual = reconstructed − original`;
   return {
     id: `frame-${frame.label}`,
     title,
