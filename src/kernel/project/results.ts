@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompressResult, FileInfo, Hooks } from '../api';
 import { BalerError } from '../errors';
+import { parseErrorBound } from '../eb/bound';
 import { writeFileAtomic } from '../fsutil';
 import * as engine from '../pipeline';
 import { formatDb } from '../report/format';
@@ -205,12 +206,23 @@ export async function projectResults(root: string, workspace: string, project: s
   };
 }
 
+/** Whether two bound texts mean the same bound ("rel:1e-2" and "rel:0.01" do). */
+function sameBound(a: string | undefined, b: string): boolean {
+  if (!a) return false;
+  try {
+    const x = parseErrorBound(a), y = parseErrorBound(b);
+    return x.kind === y.kind && x.value === y.value;
+  } catch {
+    return false;
+  }
+}
+
 /** The quality the compressed file reached, against the config's target (error bound, else targetPsnr). */
 export function qualityVsTarget(config: Pick<ProjectConfig, 'errorBound' | 'targetPsnr'>, file: FileInfo, info: InfoSection[]): QualityVsTarget {
   const psnr = findRow(info, 'errors.psnr')?.value ?? formatDb(file.errors.psnr);
   if (config.errorBound) {
     const met = findRow(info, 'bound.met')?.value;
-    if (!met || file.errorBound !== config.errorBound) {
+    if (!met || !sameBound(file.errorBound, config.errorBound)) {
       const has = file.errorBound ? `bound ${file.errorBound}` : 'no bound';
       return { kind: 'bound', target: config.errorBound, reached: `the compressed file has ${has}: compress again`, met: false };
     }
