@@ -118,7 +118,7 @@ export function buildProgram(): Command {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'decompress');
       if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
-      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, memoryBudget: o.memory }, hooks());
+      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, memoryBudget: o.memory, threads: o.threads, rows: o.rows }, hooks());
       console.log(`wrote ${r.output}`);
     });
 

@@ -185,7 +185,7 @@ function cellProgram(api: CellApi, setResult: (v: unknown) => void): Command {
   addOptions(program.command('compress').argument('<file>'), options(COMMAND_OPTIONS.compress))
     .action(async (file: string, o) => setResult(await api.compress(file, engineOptions(o, COMMAND_OPTIONS.compress))));
   addOptions(program.command('decompress').argument('<file>'), options(COMMAND_OPTIONS.decompress))
-    .action(async (file: string, o) => setResult(await api.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir })));
+    .action(async (file: string, o) => setResult(await api.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, memoryBudget: o.memory, threads: o.threads, rows: o.rows })));
   program.command('info').argument('<file>').action(async (file: string) => setResult(await api.info(file)));
   program.command('report').alias('plot').argument('<file>').option('--original <file>', 'the original data')
     .action(async (file: string, o) => setResult(await api.report(file, o.original)));

@@ -62,6 +62,13 @@ function part(text: string): { index: number; count: number } {
   }
 }
 
+/** `A:B` → rows A to B−1 (A may be left out for 0). */
+function rowRange(text: string): [number, number] {
+  const m = /^\s*(\d*)\s*:\s*(\d+)\s*$/.exec(text);
+  if (!m || Number(m[1] || 0) >= Number(m[2])) throw new OptionValueError('must be A:B with A < B (rows A to B−1)');
+  return [Number(m[1] || 0), Number(m[2])];
+}
+
 function predictorList(text: string): string[] {
   const names = text.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
   const unknown = names.find((n) => !(PREDICTORS as readonly string[]).includes(n));
@@ -94,8 +101,9 @@ export const OPTIONS = {
   trainedModel: { flags: '--trained-model <file>', help: 'use a trained .balermodel instead of training', engine: 'trainedModelPath' },
   part: { flags: '--part <i/n>', help: 'code only part I of N (0-based) of the file, for `baler merge` (cluster job arrays); -o may name a folder', parse: part, engine: 'part' },
   filesFrom: { flags: '--files-from <list>', help: 'compress every file listed (one per line) into the folder given by -o; with --part, only files I, I+N, …' },
-  threads: { flags: '--threads <n>', help: 'threads that code slabs (default: every core); the file is the same for any number', parse: wholeNumber(1), engine: 'threads' },
+  threads: { flags: '--threads <n>', help: 'threads that code or decode slabs (default: every core); the file is the same for any number', parse: wholeNumber(1), engine: 'threads' },
   memory: { flags: '--memory <size>', help: 'memory budget, e.g. 512M or 2G (default 512M); larger inputs are streamed', parse: memorySize, engine: 'memoryBudget' },
+  rows: { flags: '--rows <a:b>', help: 'only rows (frames) A to B−1, reading only the slabs that hold them', parse: rowRange },
   json: { flags: '--json', help: 'print the result as JSON' },
   modelDir: { flags: '--model-dir <dir>', help: 'where to find a shared model file' },
   original: { flags: '--original <file>', help: 'the original data (default: the source file beside the .baler)' },
@@ -111,7 +119,7 @@ export const COMMAND_OPTIONS = {
   train: [...TRAINING_OPTIONS, 'project', 'output', 'force'],
   compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'searchAutoencoders',
     'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'json'],
-  decompress: ['project', 'output', 'modelDir', 'force', 'memory'],
+  decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows'],
   merge: ['output', 'force', 'json'],
   info: ['project', 'json'],
   plot: ['project', 'original', 'output'],
