@@ -1,6 +1,6 @@
 // Bundles every entry point that exists and copies the runtime .wasm files next to the bundles.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -17,6 +17,7 @@ const nodeEntries = [
 const browserEntries = [
   { in: 'webviews/dashboard.ts', out: 'webviews/dashboard' },
   { in: 'webviews/viewer.ts', out: 'webviews/viewer' },
+  { in: 'webviews/project.ts', out: 'webviews/project' },
 ];
 const rendererEntries = [{ in: 'webviews/renderer.ts', out: 'webviews/renderer' }];
 
@@ -43,6 +44,8 @@ const builds = [
     format: 'cjs',
     // vscode is provided by the host; tfjs-node is optional and loaded at run time if installed.
     external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'playwright-core', 'mocha'],
+    // jsonc-parser's default (UMD) build requires its parts at run time, which a bundle cannot: use its ES build.
+    alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   },
   { ...common, entryPoints: present(browserEntries), platform: 'browser', target: 'es2022', format: 'iife' },
   { ...common, entryPoints: present(rendererEntries), platform: 'browser', target: 'es2022', format: 'esm' },
@@ -51,9 +54,11 @@ const builds = [
 function copyRuntimeFiles() {
   mkdirSync('dist', { recursive: true });
   const wasmDir = 'node_modules/@tensorflow/tfjs-backend-wasm/dist';
-  for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
+  for (const f of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) {
     copyFileSync(join(wasmDir, f), join('dist', f));
   }
+  // Node never loads the threaded build (no worker script for it here); measured with strace: only -simd is read.
+  rmSync(join('dist', 'tfjs-backend-wasm-threaded-simd.wasm'), { force: true });
   copyFileSync('node_modules/@bokuweb/zstd-wasm/dist/common/zstd.wasm', 'dist/zstd.wasm');
   mkdirSync('dist/webviews', { recursive: true });
   copyFileSync('node_modules/plotly.js-dist-min/plotly.min.js', 'dist/webviews/plotly.min.js');

@@ -48,7 +48,22 @@ function mocha(name, defaultGlob, timeout) {
   ]);
 }
 
+// The layers (engine, webviews, extension, tests), each with only its platform's types: a type error is a
+// failure of the run, like a failing test.
+function typecheck() {
+  console.log('\n=== typecheck ===');
+  for (const project of ['src/kernel', 'webviews', 'src/extension', 'test/unit']) {
+    const res = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', project], { stdio: 'inherit' });
+    if (res.status === 0) totals.passed += 1;
+    else {
+      console.error(`typecheck of ${project} failed`);
+      totals.failed += 1;
+    }
+  }
+}
+
 const all = chosen.length === 0;
+if ((all || chosen.includes('unit')) && files.length === 0) typecheck();
 if (all || chosen.includes('unit')) mocha('unit', 'test/unit/**/*.test.ts', 60_000);
 if (all || chosen.includes('e2e')) mocha('e2e', 'test/e2e/**/*.test.ts', 300_000);
 if (all && existsSync('scripts/vscode-tests.mjs')) runStage('vscode', ['scripts/vscode-tests.mjs']);

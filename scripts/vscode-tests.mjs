@@ -1,8 +1,9 @@
 // The extension's tests in a real VS Code: the VS Code server inside the npm package code-server (installed
 // and cached by ensure-vscode.mjs), its workbench opened in headless Chromium through playwright-core.
 //  1. integration tests: mocha inside the real extension host (dist/test/integration.js, run() per test file);
-//  2. one UI test: right-click a data file in the explorer, Compress File, open the dashboard, check its plots,
-//     save a screenshot under test-output/vscode/.
+//  2. the UI test (scripts/vscode-ui-test.mjs) through Chromium, as a person uses it: right-click a data file,
+//     compress it, the dashboard, a notebook, a project config with its project view beside it (train, live loss
+//     curve, compress, trade-off chart); screenshots under test-output/vscode/.
 // Writes {passed, failed} to $BALER_TEST_COUNTS, ends with "N passed, N failed", exits 1 on any failure.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ const HARMLESS = [/ENOTFOUND/, /open-vsx\.org/, /vsda/, /github.*auth/i, /Failed
   /Aborted onWillSave(Text|Notebook)Document/, /Long running operations during shutdown/, /handleSaveError/];
 
 function ensureBuilt() {
-  const needed = ['dist/extension.js', 'dist/kernel.js', 'dist/test/integration.js'];
+  const needed = ['dist/extension.js', 'dist/kernel.js', 'dist/test/integration.js', 'dist/webviews/project.js'];
   if (needed.every((f) => existsSync(join(repo, f)))) return;
   log('building (node esbuild.mjs)');
   const res = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: repo, stdio: 'inherit' });
@@ -186,12 +187,18 @@ async function main() {
     mkdirSync(outputDir, { recursive: true });
     const port = freePort();
     const countsFile = join(sandbox.root, 'integration-counts.json');
+    // The .vsix a user would install, from the bundles just built; the packaging test reads it.
+    const vsix = join(sandbox.root, 'baler.vsix');
+    log('packaging the .vsix (scripts/vscode-package.mjs)');
+    const packaged = spawnSync(process.execPath, [join(repo, 'scripts', 'vscode-package.mjs'), '--skip-build', '--out', vsix], { cwd: repo, encoding: 'utf8' });
+    if (packaged.status !== 0) log(`packaging failed:\n${packaged.stdout}${packaged.stderr}`);
     const env = {
       ...process.env,
       XDG_CONFIG_HOME: sandbox.dirs['xdg-config'], XDG_DATA_HOME: sandbox.dirs['xdg-data'], XDG_CACHE_HOME: sandbox.dirs['xdg-cache'],
       BALER_INTEGRATION_COUNTS: countsFile,
       BALER_TEST_WORKSPACE: sandbox.dirs.workspace,
       BALER_TEST_OUTPUT: outputDir,
+      BALER_TEST_VSIX: vsix,
       BALER_SHARED_DATA: resolve(repo, '..', 'shared', 'data'),
     };
     delete env.BALER_TEST_COUNTS;

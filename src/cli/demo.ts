@@ -7,7 +7,8 @@ import * as engine from '../kernel/pipeline';
 import { writeDataset } from '../kernel/data/dataset';
 import { simulateFlowPastObstacle } from '../kernel/demo/flow';
 import { generateJets } from '../kernel/demo/jets';
-import { formatBytes, formatNumber, formatRatio, table } from './format';
+import { formatBytes, formatNumber, formatRatio } from '../kernel/report/format';
+import { table } from './format';
 
 interface DemoRun {
   dataset: string;

@@ -1,10 +1,14 @@
-// The custom read-only editor for *.baler: shows what `baler info` shows, with Decompress and Dashboard buttons.
+// The custom read-only editor for *.baler: the rows `baler info` prints, with Decompress and Dashboard buttons.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FileInfo } from '../kernel/api';
-import { infoSections } from './format';
-import type { ViewerInbound, ViewerOutbound } from './messages';
-import { escapeHtml, renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { infoSections } from '../kernel/report/info-rows';
+import { escapeHtml, sanitizeText } from '../kernel/report/text';
+import {
+  DecompressCommand, OpenDashboardCommand, ShowInfoNotification, ShowViewerErrorNotification,
+} from '../webview-protocol/viewer';
+import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { WebviewHost } from './webviewHost';
 
 export interface BalerEditorHost {
   inspect(file: string): Promise<FileInfo>;
@@ -27,7 +31,7 @@ export class BalerEditorProvider implements vscode.CustomReadonlyEditorProvider 
 
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     const webview = panel.webview;
-    const name = path.basename(document.uri.fsPath);
+    const name = sanitizeText(path.basename(document.uri.fsPath));
     webview.options = webviewOptions(this.extensionUri);
     webview.html = renderWebviewHtml(webview, this.extensionUri, {
       title: name,
@@ -36,30 +40,22 @@ export class BalerEditorProvider implements vscode.CustomReadonlyEditorProvider 
 <div><button id="decompress">Decompress</button><button id="dashboard">Open Dashboard</button></div>
 <div id="content" class="status">reading…</div>`,
     });
-    const post = (m: ViewerInbound) => webview.postMessage(m);
-    const listener = webview.onDidReceiveMessage((m: ViewerOutbound) => this.onMessage(m, document.uri, post));
-    panel.onDidDispose(() => listener.dispose());
+    const ipc = new WebviewHost(webview);
+    // The commands behind the buttons report their own errors (a notification): nothing to add here.
+    ipc.onCommand(DecompressCommand, () => void Promise.resolve(this.host.decompress(document.uri)).catch(() => undefined));
+    ipc.onCommand(OpenDashboardCommand, () => void Promise.resolve(this.host.openDashboard(document.uri)).catch(() => undefined));
+    panel.onDidDispose(() => ipc.dispose());
+    await this.fill(document.uri, ipc, name);
   }
 
-  /** The commands behind the buttons report their own errors (a notification): nothing to add here. */
-  private async onMessage(m: ViewerOutbound, uri: vscode.Uri, post: (m: ViewerInbound) => Thenable<boolean>): Promise<void> {
-    try {
-      if (m.type === 'ready') await this.fill(uri, post);
-      else if (m.type === 'decompress') await this.host.decompress(uri);
-      else if (m.type === 'openDashboard') await this.host.openDashboard(uri);
-    } catch {
-      // shown to the user by the command that failed
-    }
-  }
-
-  private async fill(uri: vscode.Uri, post: (m: ViewerInbound) => Thenable<boolean>): Promise<void> {
+  private async fill(uri: vscode.Uri, ipc: WebviewHost, name: string): Promise<void> {
     try {
       const info = await this.host.inspect(uri.fsPath);
-      await post({ type: 'info', file: path.basename(uri.fsPath), sections: infoSections(info) });
+      ipc.notify(ShowInfoNotification, { file: name, sections: infoSections(info) });
       this.shown.set(uri.fsPath, info);
       this.shownEmitter.fire(uri.fsPath);
     } catch (err) {
-      await post({ type: 'error', message: (err as Error).message });
+      ipc.notify(ShowViewerErrorNotification, { message: (err as Error).message });
     }
   }
 }

@@ -1,97 +1,76 @@
 // The dashboard webview panel: the report of one .baler file drawn with plotly (figures from
-// src/kernel/report/figures.ts, built in the webview for its current theme), and the loss curve of a
-// training run updating live.
+// src/kernel/report/figures.ts, built in the webview for its current theme). One panel per file; training a
+// project shows in that project's view, never here.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ReportData } from '../kernel/report/data';
-import type { DashboardInbound, DashboardOutbound, LossPoint } from './messages';
+import type { ReportData } from '../kernel/report/types';
+import { sanitizeText } from '../kernel/report/text';
+import { RenderedCommand, ShowErrorNotification, ShowReportNotification, type RenderedState } from '../webview-protocol/dashboard';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
-import { withTradeoff } from './tradeoff';
+import { WebviewHost } from './webviewHost';
 
-export interface RenderedState {
-  plots: number;
-  titles: string[];
-}
+export type { RenderedState };
 
 export class DashboardPanel implements vscode.Disposable {
-  static current: DashboardPanel | undefined;
+  /** Open dashboards by .baler path. */
+  static readonly panels = new Map<string, DashboardPanel>();
   static readonly viewType = 'baler.dashboard';
 
-  private ready = false;
-  private readonly queue: DashboardInbound[] = [];
+  private readonly host: WebviewHost;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedState>();
   /** Fires when the webview has drawn a report (tests wait on it). */
   readonly onDidRender = this.renderedEmitter.event;
   lastRendered: RenderedState | undefined;
-  lastError: string | undefined;
-  /** Loss points the live curve has drawn in the current training run. */
-  livePoints = 0;
-  private pendingPoints: LossPoint[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
 
-  static show(extensionUri: vscode.Uri, column = vscode.ViewColumn.Beside): DashboardPanel {
-    if (DashboardPanel.current) {
-      DashboardPanel.current.panel.reveal(column, true);
-      return DashboardPanel.current;
+  /** The dashboard of `balerFile`: the open one, or a new one beside the editor. */
+  static show(extensionUri: vscode.Uri, balerFile: string, column = vscode.ViewColumn.Beside): DashboardPanel {
+    const open = DashboardPanel.panels.get(balerFile);
+    if (open) {
+      open.panel.reveal(column, true);
+      return open;
     }
-    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, 'Baler Dashboard', { viewColumn: column, preserveFocus: true }, {
+    const name = sanitizeText(path.basename(balerFile));
+    const panel = vscode.window.createWebviewPanel(DashboardPanel.viewType, `Baler: ${name}`, { viewColumn: column, preserveFocus: true }, {
       ...webviewOptions(extensionUri),
       retainContextWhenHidden: true,
     });
-    DashboardPanel.current = new DashboardPanel(panel, extensionUri);
-    return DashboardPanel.current;
+    const dashboard = new DashboardPanel(panel, extensionUri, balerFile);
+    DashboardPanel.panels.set(balerFile, dashboard);
+    return dashboard;
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri) {
+  /** The most recently shown dashboard (tests). */
+  static get current(): DashboardPanel | undefined {
+    return [...DashboardPanel.panels.values()].at(-1);
+  }
+
+  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, readonly balerFile: string) {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, {
       title: 'Baler Dashboard',
       scripts: ['plotly.min.js', 'dashboard.js'],
-      body: '<h1 id="title">Baler Dashboard</h1><div id="status" class="status">waiting for a report…</div><div id="summary"></div><div id="live"></div><div id="plots" class="grid"></div>',
+      body: '<h1 id="title">Baler Dashboard</h1><div id="status" class="status">waiting for a report…</div><div id="summary" class="sections"></div><div id="plots"></div>',
     });
-    this.disposables.push(
-      panel.webview.onDidReceiveMessage((m: DashboardOutbound) => this.onMessage(m)),
-      panel.onDidDispose(() => this.dispose()),
-    );
+    this.host = new WebviewHost(panel.webview);
+    this.host.onCommand(RenderedCommand, (state) => {
+      this.lastRendered = state;
+      this.renderedEmitter.fire(state);
+    });
+    this.disposables.push(this.host, panel.onDidDispose(() => this.dispose()));
   }
 
-  showReport(balerFile: string, data: ReportData): void {
-    this.panel.title = `Baler: ${path.basename(balerFile)}`;
+  showReport(data: ReportData): void {
     this.lastRendered = undefined;
-    this.post({ type: 'report', title: path.basename(balerFile), data: withTradeoff(data) });
+    this.host.notify(ShowReportNotification, { title: sanitizeText(path.basename(this.balerFile)), data });
   }
 
   showError(message: string): void {
-    this.post({ type: 'error', message });
+    this.host.notify(ShowErrorNotification, { message });
   }
 
-  trainStart(title: string, epochs: number): void {
-    this.pendingPoints = [];
-    this.livePoints = 0;
-    this.post({ type: 'trainStart', title, epochs });
-  }
-
-  /** Batches loss points so the webview redraws a few times a second at most. */
-  trainProgress(point: LossPoint, epochs: number, etaSeconds: number): void {
-    this.pendingPoints.push(point);
-    if (this.flushTimer) return;
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = undefined;
-      const points = this.pendingPoints;
-      this.pendingPoints = [];
-      this.post({ type: 'trainProgress', points, epochs, etaSeconds });
-    }, 250);
-  }
-
-  trainEnd(message: string): void {
-    if (this.flushTimer) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = undefined;
-      this.post({ type: 'trainProgress', points: this.pendingPoints, epochs: 0, etaSeconds: 0 });
-      this.pendingPoints = [];
-    }
-    this.post({ type: 'trainEnd', message });
+  get lastError(): string | undefined {
+    return this.host.lastRenderError;
   }
 
   /** Resolves once the webview has drawn the report posted last. */
@@ -103,33 +82,8 @@ export class DashboardPanel implements vscode.Disposable {
     });
   }
 
-  private post(message: DashboardInbound): void {
-    if (this.ready) void this.panel.webview.postMessage(message);
-    else this.queue.push(message);
-  }
-
-  private onMessage(message: DashboardOutbound): void {
-    switch (message.type) {
-      case 'ready':
-        this.ready = true;
-        for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
-        break;
-      case 'rendered':
-        this.lastRendered = { plots: message.plots, titles: message.titles };
-        this.renderedEmitter.fire(this.lastRendered);
-        break;
-      case 'liveLoss':
-        this.livePoints = message.points;
-        break;
-      case 'renderError':
-        this.lastError = message.message;
-        break;
-    }
-  }
-
   dispose(): void {
-    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (DashboardPanel.panels.get(this.balerFile) === this) DashboardPanel.panels.delete(this.balerFile);
     this.renderedEmitter.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();

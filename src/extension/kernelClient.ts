@@ -19,6 +19,8 @@ export interface CallHandlers {
 export class KernelError extends Error {
   readonly cancelled: boolean;
   readonly file?: string;
+  /** The BalerError code, e.g. 'EEXIST' for an output that exists. */
+  readonly code?: string;
   readonly crashed: boolean;
 
   constructor(payload: KernelErrorPayload, crashed = false) {
@@ -26,6 +28,7 @@ export class KernelError extends Error {
     this.name = payload.name;
     this.cancelled = payload.cancelled;
     this.file = payload.file;
+    this.code = payload.code;
     this.crashed = crashed;
     if (payload.stack) this.stack = payload.stack;
   }
@@ -104,6 +107,8 @@ export class KernelClient {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
       execArgv: ['--max-old-space-size=4096'],
+      // Structured clone: Infinity and NaN (an exact PSNR, for one) arrive as numbers, not null.
+      serialization: 'advanced',
     });
     this.child = child;
     this.options.log(`kernel process started (pid ${child.pid})`);

@@ -1,16 +1,20 @@
 // The "Baler" notebook controller for .ipynb: cells are JavaScript with `baler` in scope, or `%baler …`
-// lines that mirror the CLI. Cells run in the kernel process; progress, tables and the dashboard's charts
-// come back as outputs (charts through this extension's renderer, with a text fallback). Interrupt cancels.
+// lines that mirror the CLI. Cells run in the kernel process and share the notebook's variables (a session
+// per notebook, reset by "Baler: Restart Notebook Kernel"); progress shows while a cell runs and is removed
+// when it ends; tables, the rows of a file and the dashboard's charts come back as outputs (charts through
+// this extension's renderer, with a text fallback). Interrupt cancels.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Progress } from '../kernel/api';
 import type { CellOutput } from '../kernel/protocol';
-import { fmtNumber, progressMessage } from './format';
+import { headline, sectionsMarkdown, sectionsText } from '../kernel/report/info-rows';
+import type { ReportData } from '../kernel/report/types';
+import { progressMessage } from './format';
 import { KernelClient, KernelError } from './kernelClient';
-import { REPORT_MIME } from './messages';
 import { readSettings, trainingDefaults } from './settings';
-import { withTradeoff } from './tradeoff';
-import type { ReportData } from '../kernel/report/data';
+
+/** Output item mime type of reports, drawn by webviews/renderer.ts. */
+export const REPORT_MIME = 'application/vnd.baler.report+json';
 
 export const CONTROLLER_ID = 'baler-notebook-kernel';
 export const NOTEBOOK_TYPES = ['jupyter-notebook'];
@@ -55,6 +59,16 @@ export class BalerNotebookController implements vscode.Disposable {
     this.running.get(notebook.uri.toString())?.abort();
   }
 
+  /** Forgets the notebook's variables; the next cell starts from a clean session. */
+  async restart(notebook: vscode.NotebookDocument | undefined = vscode.window.activeNotebookEditor?.notebook): Promise<boolean> {
+    if (!notebook) throw new Error('open a notebook that uses the Baler kernel first');
+    this.interrupt(notebook);
+    const { reset } = await this.kernel().call('resetSession', { session: notebook.uri.toString() });
+    this.executionOrder = 0;
+    this.log(`notebook kernel restarted for ${notebook.uri.fsPath}`);
+    return reset;
+  }
+
   private async execute(cell: vscode.NotebookCell, notebook: vscode.NotebookDocument, controller: vscode.NotebookController): Promise<boolean> {
     const execution = controller.createNotebookCellExecution(cell);
     execution.executionOrder = ++this.executionOrder;
@@ -71,23 +85,24 @@ export class BalerNotebookController implements vscode.Disposable {
     const onCancel = execution.token.onCancellationRequested(() => abort.abort());
     const writer = new OutputWriter(execution);
     try {
-      const result = await this.kernel().call('runCell', { code: cell.document.getText(), cwd: notebookFolder(notebook), defaults: cellDefaults(notebook.uri) }, {
+      const result = await this.kernel().call('runCell', {
+        code: cell.document.getText(), cwd: notebookFolder(notebook), session: key, defaults: cellDefaults(notebook.uri),
+      }, {
         signal: abort.signal,
         onOutput: (o) => writer.add(o),
         onProgress: (p) => writer.progress(p),
         onLog: (line) => this.log(line),
       });
-      await writer.flush();
       if (result.value) await writer.add(result.value);
-      await writer.flush();
+      await writer.finish();
       execution.end(true, Date.now());
       return true;
     } catch (err) {
-      await writer.flush();
       const e = err as KernelError;
-      await execution.appendOutput(e.cancelled
+      await writer.add(e.cancelled
         ? errorOutput('Cancelled', 'the cell was interrupted; training stopped')
         : errorOutput(e.name === 'BalerError' ? 'Baler error' : e.name, e.message, e.name === 'BalerError' ? undefined : e.stack));
+      await writer.finish();
       execution.end(false, Date.now());
       return false;
     } finally {
@@ -120,15 +135,21 @@ function errorOutput(name: string, message: string, stack?: string): vscode.Note
   return new vscode.NotebookCellOutput([vscode.NotebookCellOutputItem.error({ name, message, stack: stack ?? `${name}: ${message}` })]);
 }
 
-/** Turns the kernel's cell outputs into notebook outputs, in order; progress is one output updated in place. */
+/**
+ * Turns the kernel's cell outputs into notebook outputs, in order. Progress is one output updated in place
+ * while the cell runs, and removed when it ends (after success, an error or an interrupt).
+ */
 class OutputWriter {
   private chain: Promise<unknown> = Promise.resolve();
   private progressOutput: vscode.NotebookCellOutput | undefined;
+  private readonly outputs: vscode.NotebookCellOutput[] = [];
 
   constructor(private readonly execution: vscode.NotebookCellExecution) {}
 
-  add(output: CellOutput): Promise<unknown> {
-    return this.enqueue(() => this.execution.appendOutput(toNotebookOutput(output)));
+  add(output: CellOutput | vscode.NotebookCellOutput): Promise<unknown> {
+    const notebookOutput = output instanceof vscode.NotebookCellOutput ? output : toNotebookOutput(output);
+    this.outputs.push(notebookOutput);
+    return this.enqueue(() => this.execution.appendOutput(notebookOutput));
   }
 
   progress(p: Progress): void {
@@ -143,8 +164,13 @@ class OutputWriter {
     });
   }
 
-  flush(): Promise<unknown> {
-    return this.chain;
+  /** Waits for every output, then drops the progress line. */
+  finish(): Promise<unknown> {
+    return this.enqueue(async () => {
+      if (!this.progressOutput) return;
+      this.progressOutput = undefined;
+      await this.execution.replaceOutput(this.outputs);
+    });
   }
 
   private enqueue(step: () => Thenable<unknown>): Promise<unknown> {
@@ -164,13 +190,16 @@ export function toNotebookOutput(output: CellOutput): vscode.NotebookCellOutput 
         vscode.NotebookCellOutputItem.text(markdownTable(output.columns, output.rows, output.title), 'text/markdown'),
         vscode.NotebookCellOutputItem.text(plainTable(output.columns, output.rows, output.title), 'text/plain'),
       ]);
-    case 'report': {
-      const data = withTradeoff(output.data as ReportData);
+    case 'info':
       return new vscode.NotebookCellOutput([
-        vscode.NotebookCellOutputItem.json({ title: output.title, data }, REPORT_MIME),
-        vscode.NotebookCellOutputItem.text(reportText(output.title, data), 'text/plain'),
+        vscode.NotebookCellOutputItem.text(`**${output.title}**: ${headline(output.sections)}\n\n${sectionsMarkdown(output.sections)}`, 'text/markdown'),
+        vscode.NotebookCellOutputItem.text(`${output.title}\n${sectionsText(output.sections)}`, 'text/plain'),
+      ], { baler: 'info' });
+    case 'report':
+      return new vscode.NotebookCellOutput([
+        vscode.NotebookCellOutputItem.json({ title: output.title, data: output.data }, REPORT_MIME),
+        vscode.NotebookCellOutputItem.text(reportText(output.title, output.data), 'text/plain'),
       ]);
-    }
     case 'json':
       return new vscode.NotebookCellOutput([
         vscode.NotebookCellOutputItem.json(output.value),
@@ -196,12 +225,7 @@ function plainTable(columns: string[], rows: (string | number)[][], title?: stri
 }
 
 function reportText(title: string, data: ReportData): string {
-  const s = data.summary;
-  return [
-    `Baler report: ${title}`,
-    `total ${s.sizes.total} B of ${s.sizes.originalFile} B: ratio ${fmtNumber(Number(s.ratios.total))}× (decoder counted), ${fmtNumber(Number(s.ratios.latentOnly))}× latents only`,
-    `PSNR ${fmtNumber(Number(data.errors.psnr))} dB, max abs error ${fmtNumber(Number(data.errors.maxAbsError))}`,
-  ].join('\n');
+  return `Baler report: ${title}\n${headline(data.info)}`;
 }
 
 /** Cells compress with the user's baler.* training settings unless a cell says otherwise. */

@@ -2,6 +2,7 @@
 // from the extension's dist/webviews folder, styles from VS Code's theme variables.
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
+import { escapeHtml } from '../kernel/report/text';
 
 export function makeNonce(): string {
   return crypto.randomBytes(16).toString('base64');
@@ -51,7 +52,12 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   .status { color: var(--vscode-descriptionForeground); margin: 6px 0; }
   .error { color: var(--vscode-errorForeground); white-space: pre-wrap; }
   .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 12px; }
-  .plot { min-height: 320px; }
+  .plot { min-height: 260px; }
+  .sections { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 0 24px; }
+  table.info th { font-weight: normal; color: var(--vscode-descriptionForeground); padding-right: 16px; text-align: left; }
+  section.info h3 { font-size: 1em; margin: 12px 0 4px; }
+  .column-picker { display: block; margin: 12px 0 4px; }
+  select { background: var(--vscode-dropdown-background); color: var(--vscode-dropdown-foreground); border: 1px solid var(--vscode-dropdown-border); padding: 2px 4px; }
 </style>
 </head>
 <body>
@@ -59,8 +65,4 @@ ${page.body}
 ${scriptTags}
 </body>
 </html>`;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }

@@ -1,14 +1,21 @@
 // Notebook cells of the "Baler" kernel, run inside the kernel process. A cell is JavaScript (top-level
 // await allowed) with `baler` and `display` in scope; a line starting with `%baler` runs the CLI command
-// that follows, e.g. `%baler compress flow.npz --ratio 50 --epochs 300`. The value of the last expression,
-// and anything passed to display(), becomes a rich output (tables for results, charts for reports).
+// that follows, e.g. `%baler compress flow.npz --ratio 50 --epochs 300` (options from the CLI's one option
+// table). Variables declared at a cell's top level live on in its notebook's session (./cell-transform.ts)
+// until the session is reset. The value of the last expression, and anything passed to display(), becomes a
+// rich output: the info table for results, the dashboard's charts for reports.
 import * as path from 'node:path';
-import { trainingOptionsFrom } from './cli-options';
-import { Command, CommanderError, Option } from 'commander';
+import * as vm from 'node:vm';
+import { Command, CommanderError } from 'commander';
 import type { CompressOptions, CompressResult, DecompressOptions, DecompressResult, FileInfo, Hooks } from './api';
 import { BalerError } from './errors';
 import * as engine from './pipeline';
-import { formatNumber } from './report/figures';
+import { addOptions } from './options/commander';
+import { COMMAND_OPTIONS, engineOptions } from './options/table';
+import { infoSections } from './report/info-rows';
+import type { ReportData } from './report/types';
+import { sanitizeText } from './report/text';
+import { transformCell } from './cell-transform';
 import type { CellOutput, CellResult } from './protocol';
 
 export interface CellContext {
@@ -23,7 +30,7 @@ export interface CellContext {
 export interface ReportOutput {
   readonly balerReport: true;
   title: string;
-  data: unknown;
+  data: ReportData;
 }
 
 /** The `baler` object in a cell's scope. Relative paths are taken from the notebook's folder. */
@@ -50,7 +57,7 @@ export function createCellApi(cwd: string, ctx: CellContext): CellApi {
     info: (file) => engine.inspect(abs(file)),
     report: async (balerFile, originalFile) => ({
       balerReport: true,
-      title: path.basename(balerFile),
+      title: sanitizeText(path.basename(balerFile)),
       data: await engine.buildReport(abs(balerFile), originalFile ? abs(originalFile) : undefined),
     }),
     newProject: (workspace, project) => engine.newProject(workspace, project, cwd),
@@ -70,37 +77,24 @@ function resolveOutput<T extends { output?: string }>(options: T, abs: (f: strin
 
 // ---------------------------------------------------------------- running a cell
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
-
-/** Rewrites `%baler …` lines into calls and makes the last expression the cell's value. */
-export function transformCell(code: string): string {
-  const lines = code.replace(/\r\n/g, '\n').split('\n').map((line) => {
-    const m = /^\s*%baler\b(.*)$/.exec(line);
-    return m ? `await baler.display(await baler.cli(${JSON.stringify(m[1].trim())}));` : line;
-  });
-  return withLastExpressionReturned(lines);
+/** A notebook's variables: what its cells declared at top level, until reset or the kernel process ends. */
+export class CellSession {
+  readonly scope: Record<string, unknown> = Object.create(null);
+  /** Counts the cells run, for the file names in stack traces ("cell 3"). */
+  cells = 0;
 }
 
-function compiles(body: string): boolean {
-  try {
-    new AsyncFunction(body);
-    return true;
-  } catch {
-    return false;
-  }
+const sessions = new Map<string, CellSession>();
+
+/** The session of one notebook (by its URI); a new one after resetSession. */
+export function sessionFor(id: string): CellSession {
+  let session = sessions.get(id);
+  if (!session) sessions.set(id, (session = new CellSession()));
+  return session;
 }
 
-/** If the last non-empty statement is an expression, return its value (tried by compiling, not parsing). */
-function withLastExpressionReturned(lines: string[]): string {
-  let last = lines.length - 1;
-  while (last >= 0 && lines[last].trim() === '') last--;
-  if (last < 0) return '';
-  const candidate = lines[last].trim().replace(/;$/, '');
-  if (/^(const|let|var|if|for|while|return|throw|function|class|try|switch|await baler\.display|\}|\/\/)/.test(candidate)) {
-    return lines.join('\n');
-  }
-  const rewritten = [...lines.slice(0, last), `return (${candidate});`].join('\n');
-  return compiles(rewritten) ? rewritten : lines.join('\n');
+export function resetSession(id: string): boolean {
+  return sessions.delete(id);
 }
 
 function captureConsole(ctx: CellContext): Pick<Console, 'log' | 'info' | 'warn' | 'error'> {
@@ -110,17 +104,34 @@ function captureConsole(ctx: CellContext): Pick<Console, 'log' | 'info' | 'warn'
   return { log: out, info: out, warn: err, error: err };
 }
 
-export async function runCell(code: string, cwd: string, ctx: CellContext): Promise<CellResult> {
+const PARAMETERS = ['__scope', 'baler', 'display', 'console', 'require', '__dirname'];
+
+export async function runCell(code: string, cwd: string, ctx: CellContext, session = new CellSession()): Promise<CellResult> {
   const api = createCellApi(cwd, ctx);
-  const body = transformCell(code);
-  let fn: (...a: unknown[]) => Promise<unknown>;
+  const { body, declared } = transformCell(code);
+  const filename = `cell-${++session.cells}`;
+  // Line 1 of the script is the wrapper; the cell's line N is the script's line N + 1.
+  const script = new vm.Script(`(async function (${PARAMETERS.join(', ')}) { with (__scope) {\n${body}\n} })`, { filename });
+  const fn = script.runInThisContext() as (...a: unknown[]) => Promise<unknown>;
+  for (const name of declared) if (!(name in session.scope)) session.scope[name] = undefined;
   try {
-    fn = new AsyncFunction('baler', 'display', 'console', 'require', '__dirname', body);
+    const value = await fn(session.scope, api, api.display, captureConsole(ctx), require, cwd);
+    return value === undefined ? {} : { value: toCellOutput(value) };
   } catch (err) {
-    throw new BalerError(`syntax error in cell: ${(err as Error).message}`);
+    throw withCellStack(err, filename);
   }
-  const value = await fn(api, api.display, captureConsole(ctx), require, cwd);
-  return value === undefined ? {} : { value: toCellOutput(value) };
+}
+
+/** Errors of the cell's own code keep only the cell's frames ("at cell line 2"), not the bundle's. */
+function withCellStack(err: unknown, filename: string): unknown {
+  if (!(err instanceof Error) || err instanceof BalerError || !err.stack) return err;
+  const frames = err.stack.split('\n').slice(1)
+    .map((line) => new RegExp(`${filename}:(\\d+):(\\d+)`).exec(line))
+    .filter((m): m is RegExpExecArray => m !== null)
+    // Columns are left out: the rewritten line (a `return (…)`, an assignment) shifts them.
+    .map((m) => `    at cell line ${Number(m[1]) - 1}`);
+  if (frames.length > 0) err.stack = `${err.name}: ${err.message}\n${frames.join('\n')}`;
+  return err;
 }
 
 // ---------------------------------------------------------------- rich outputs
@@ -129,21 +140,9 @@ function isFileInfo(v: unknown): v is FileInfo {
   return typeof v === 'object' && v !== null && 'sizes' in v && 'ratios' in v && 'errors' in v;
 }
 
-export function infoTable(info: FileInfo, title = path.basename(info.file)): CellOutput {
-  const s = info.sizes;
-  const rows: (string | number)[][] = [
-    ['mode', info.mode + (info.errorBound ? ` (${info.errorBound})` : '')],
-    ['data', `${info.kind} ${info.shape.join('×')} ${info.dtype}`],
-    ['original file', `${s.originalFile} B`],
-    ['total (decoder counted)', `${s.total} B`],
-    ['latents / decoder / residuals / header', `${s.latents} / ${s.decoder} / ${s.residuals} / ${s.header} B`],
-    ['ratio, total', `${formatNumber(info.ratios.total)}×`],
-    ['ratio, latents only', `${formatNumber(info.ratios.latentOnly)}×`],
-    ['PSNR', `${formatNumber(info.errors.psnr)} dB`],
-    ['max abs error', formatNumber(info.errors.maxAbsError)],
-    ['RMSE', formatNumber(info.errors.rmse)],
-  ];
-  return { kind: 'table', title, columns: ['figure', 'value'], rows };
+/** A FileInfo as a cell shows it: the one table of rows every view renders. */
+export function infoOutput(info: FileInfo, title = path.basename(info.file)): CellOutput {
+  return { kind: 'info', title: sanitizeText(title), sections: infoSections(info) };
 }
 
 /** A value built as a CellOutput on purpose, e.g. display({ kind: 'table', columns, rows }). */
@@ -161,9 +160,9 @@ export function toCellOutput(value: unknown): CellOutput {
       const r = value as ReportOutput;
       return { kind: 'report', title: r.title, data: r.data };
     }
-    if (isFileInfo(value)) return infoTable(value);
+    if (isFileInfo(value)) return infoOutput(value);
     const withInfo = value as { output?: string; info?: unknown };
-    if (typeof withInfo.output === 'string' && isFileInfo(withInfo.info)) return infoTable(withInfo.info, path.basename(withInfo.output));
+    if (typeof withInfo.output === 'string' && isFileInfo(withInfo.info)) return infoOutput(withInfo.info, path.basename(withInfo.output));
     if (isCellOutput(value)) return value;
   }
   return { kind: 'json', value };
@@ -179,23 +178,16 @@ export function splitArgs(line: string): string[] {
   return args;
 }
 
-/** The subset of the CLI that makes sense in a cell, with the CLI's names and options. */
+/** The subset of the CLI that makes sense in a cell, built from the CLI's option table. */
 function cellProgram(api: CellApi, setResult: (v: unknown) => void): Command {
   const program = new Command('%baler').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
-  program.command('compress').argument('<file>')
-    .option('--ratio <n>').option('--latent <n>').addOption(new Option('--model <type>').choices(['dense', 'conv']))
-    .option('--epochs <n>').option('--batch-size <n>').option('--lr <x>').option('--seed <n>')
-    .option('--target-psnr <db>').option('--time-limit <s>').option('--backend <name>')
-    .option('-o, --output <file>').option('--force').option('--error-bound <bound>')
-    .option('--latent-precision <p>').option('--entropy <coder>')
-    .action(async (file: string, o) => setResult(await api.compress(file, {
-      ...trainingOptionsFrom(o), output: o.output, force: o.force, errorBound: o.errorBound,
-      latentPrecision: o.latentPrecision, entropy: o.entropy,
-    })));
-  program.command('decompress').argument('<file>').option('-o, --output <file>').option('--force')
-    .action(async (file: string, o) => setResult(await api.decompress(file, { output: o.output, force: o.force })));
+  const options = (names: readonly string[]) => names.filter((n) => !['project', 'json', 'part', 'filesFrom'].includes(n)) as typeof COMMAND_OPTIONS.compress[number][];
+  addOptions(program.command('compress').argument('<file>'), options(COMMAND_OPTIONS.compress))
+    .action(async (file: string, o) => setResult(await api.compress(file, engineOptions(o, COMMAND_OPTIONS.compress))));
+  addOptions(program.command('decompress').argument('<file>'), options(COMMAND_OPTIONS.decompress))
+    .action(async (file: string, o) => setResult(await api.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, memoryBudget: o.memory, threads: o.threads, rows: o.rows })));
   program.command('info').argument('<file>').action(async (file: string) => setResult(await api.info(file)));
-  program.command('report').alias('plot').argument('<file>').option('--original <file>')
+  program.command('report').alias('plot').argument('<file>').option('--original <file>', 'the original data')
     .action(async (file: string, o) => setResult(await api.report(file, o.original)));
   program.command('new').alias('newProject').argument('<workspace>').argument('<project>')
     .action(async (ws: string, p: string) => setResult(`created ${await api.newProject(ws, p)}`));

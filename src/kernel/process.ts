@@ -4,7 +4,10 @@
 import type { Hooks, Progress } from './api';
 import { BalerError, CancelledError } from './errors';
 import * as engine from './pipeline';
-import { runCell } from './cell';
+import { backendStatus } from './backend-status';
+import { resetSession, runCell, sessionFor } from './cell';
+import { reportLoss } from './report/data';
+import { compressProjectRecorded, projectResults, runProjectSettings } from './project/results';
 import type {
   CellOutput, KernelErrorPayload, KernelEvent, KernelMethod, KernelRequest, ParamsOf, ResultOf,
 } from './protocol';
@@ -26,9 +29,16 @@ const handlers: Handlers = {
   newProject: async ({ root, workspace, project }) => ({ config: await engine.newProject(workspace, project, root) }),
   trainProject: async ({ root, workspace, project }, { hooks }) => {
     const { modelFile, model } = await engine.trainProject(workspace, project, hooks, root);
-    return { modelFile, epochs: model.history.epochs, finalLoss: model.history.loss.at(-1) };
+    return { modelFile, epochs: model.history.epochs, finalLoss: model.history.loss.at(-1), loss: reportLoss(model.history) };
   },
-  runCell: ({ code, cwd, defaults }, ctx) => runCell(code, cwd, { ...ctx, defaults }),
+  compressProject: ({ root, workspace, project }, { hooks }) => compressProjectRecorded(root, workspace, project, hooks),
+  decompressProject: ({ root, workspace, project }, { hooks }) => engine.decompressProject(workspace, project, hooks, root),
+  plotProject: async ({ root, workspace, project }) => ({ file: await engine.plotProject(workspace, project, root) }),
+  runProjectSettings: ({ root, workspace, project }, { hooks }) => runProjectSettings(root, workspace, project, hooks),
+  projectResults: ({ root, workspace, project }) => projectResults(root, workspace, project),
+  backends: ({ preference }) => backendStatus(preference),
+  runCell: ({ code, cwd, session, defaults }, ctx) => runCell(code, cwd, { ...ctx, defaults }, sessionFor(session)),
+  resetSession: async ({ session }) => ({ reset: resetSession(session) }),
   sleep: ({ ms }, { signal }) => sleep(ms, signal),
   crash: async ({ exitCode }) => process.exit(exitCode),
 };

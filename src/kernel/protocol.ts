@@ -2,14 +2,19 @@
 // channel). The extension sends requests and cancels; the kernel answers each request with any number of
 // progress/log/output events and exactly one result or error. No vscode import here: both sides use it.
 import type {
-  CompressOptions, CompressResult, DecompressOptions, DecompressResult, FileInfo, Progress,
+  BackendName, CompressOptions, CompressResult, DecompressOptions, DecompressResult, FileInfo, Progress,
 } from './api';
+import type { BackendStatusReport } from './backend-status';
+import type { ProjectPoint, ProjectResults } from './project/results-types';
+import type { InfoSection } from './report/info-rows';
+import type { ReportData, ReportLoss } from './report/types';
 
 /** A rich value a notebook cell produced: the extension turns it into a notebook output item. */
 export type CellOutput =
   | { kind: 'text'; text: string; stream?: 'stdout' | 'stderr' }
   | { kind: 'table'; title?: string; columns: string[]; rows: (string | number)[][] }
-  | { kind: 'report'; title: string; data: unknown }
+  | { kind: 'info'; title: string; sections: InfoSection[] }
+  | { kind: 'report'; title: string; data: ReportData }
   | { kind: 'json'; value: unknown };
 
 export interface CellResult {
@@ -17,18 +22,45 @@ export interface CellResult {
   value?: CellOutput;
 }
 
+/** A project by its names and the folder holding workspaces/. */
+export interface ProjectRef {
+  root: string;
+  workspace: string;
+  project: string;
+}
+
+export interface TrainProjectResult {
+  modelFile: string;
+  epochs: number;
+  finalLoss?: number;
+  loss: ReportLoss;
+}
+
 /** Every operation the kernel offers: its parameters and its result. */
 export interface KernelMethods {
   compress: { params: { input: string; options: CompressOptions }; result: CompressResult };
   decompress: { params: { input: string; options: DecompressOptions }; result: DecompressResult };
   inspect: { params: { file: string }; result: FileInfo };
-  /** Report data (src/kernel/report/data.ts), passed through as JSON. */
-  report: { params: { balerFile: string; originalFile?: string; historyFile?: string }; result: unknown };
-  newProject: { params: { root: string; workspace: string; project: string }; result: { config: string } };
-  trainProject: { params: { root: string; workspace: string; project: string }; result: { modelFile: string; epochs: number; finalLoss?: number } };
-  /** Runs one notebook cell (JavaScript with `baler` in scope, or `%baler …` lines) with `cwd` as base folder. */
-  /** `defaults`: the user's training settings (backend, epochs, …), under each cell's own options. */
-  runCell: { params: { code: string; cwd: string; defaults?: Partial<CompressOptions> }; result: CellResult };
+  report: { params: { balerFile: string; originalFile?: string; historyFile?: string }; result: ReportData };
+  newProject: { params: ProjectRef; result: { config: string } };
+  trainProject: { params: ProjectRef; result: TrainProjectResult };
+  /** Compresses the project's data into output/compressed_output, records its trade-off point, caches its report. */
+  compressProject: { params: ProjectRef; result: { result: CompressResult; point: ProjectPoint } };
+  decompressProject: { params: ProjectRef; result: DecompressResult };
+  plotProject: { params: ProjectRef; result: { file: string } };
+  /** Compresses with the config's current settings into output/runs/ and adds the point to the trade-off. */
+  runProjectSettings: { params: ProjectRef; result: ProjectPoint };
+  projectResults: { params: ProjectRef; result: ProjectResults };
+  /** Which backends are installed and what `preference` resolves to. */
+  backends: { params: { preference: BackendName }; result: BackendStatusReport };
+  /**
+   * Runs one notebook cell (JavaScript with `baler` in scope, or `%baler …` lines) with `cwd` as base folder.
+   * `session` (the notebook) keeps the cell's top-level variables for the next cells; `defaults`: the user's
+   * training settings (backend, epochs, …), under each cell's own options.
+   */
+  runCell: { params: { code: string; cwd: string; session: string; defaults?: Partial<CompressOptions> }; result: CellResult };
+  /** Forgets a notebook's variables (the kernel restarted for that notebook). */
+  resetSession: { params: { session: string }; result: { reset: boolean } };
   /** For tests: answers after `ms` milliseconds unless cancelled (checks the cancel path without training). */
   sleep: { params: { ms: number }; result: { slept: number } };
   /** For tests: the kernel process exits at once with this code (checks crash recovery). */
@@ -54,7 +86,7 @@ export interface KernelErrorPayload {
   stack?: string;
 }
 
-/** Kernel → extension. */
+/** Kernel → extension. The channel uses structured clone ('advanced' serialization): Infinity and NaN survive. */
 export type KernelEvent =
   | { type: 'ready'; pid: number; version: string }
   | { type: 'progress'; id: number; progress: Progress }

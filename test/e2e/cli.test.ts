@@ -64,7 +64,7 @@ describe('baler CLI end to end', function () {
     const i = baler(['info', 'cfd.baler'], dir);
     assert.equal(i.code, 0, i.stderr);
     assert.match(i.stdout, /total \(decoder counted\)/);
-    assert.match(i.stdout, /latent-only/);
+    assert.match(i.stdout, /latents only \(decoder and header not counted\)/);
 
     const p = baler(['plot', 'cfd.baler', '-o', 'cfd.html'], dir);
     assert.equal(p.code, 0, p.stderr);

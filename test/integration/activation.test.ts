@@ -3,8 +3,9 @@ import * as vscode from 'vscode';
 import { activateExtension, EXTENSION_ID } from './helpers';
 
 const COMMANDS = [
-  'baler.newProject', 'baler.train', 'baler.compressFile', 'baler.decompressFile',
-  'baler.showDashboard', 'baler.showFileInfo', 'baler.selectBackend', 'baler.cancel',
+  'baler.newProject', 'baler.showProject', 'baler.train', 'baler.compressProject', 'baler.decompressProject', 'baler.plotProject',
+  'baler.openProjectResults', 'baler.runProjectSettings', 'baler.compressFile', 'baler.decompressFile',
+  'baler.showDashboard', 'baler.showFileInfo', 'baler.selectBackend', 'baler.restartNotebookKernel', 'baler.cancel',
 ];
 
 describe('activation', () => {

@@ -3,8 +3,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompressResult, DecompressResult, FileInfo } from '../../src/kernel/api';
+import { unzipSync } from 'fflate';
+import { dialogPrompts } from '../../src/extension/commands';
 import type { RenderedState } from '../../src/extension/dashboard';
-import { activateExtension, fixturePath, setSetting, waitFor, workspaceDir, writeCsv, writeNpz } from './helpers';
+import type { TargetPreset } from '../../src/extension/targets';
+import { formatRatio } from '../../src/kernel/report/format';
+import { activateExtension, EXTENSION_ID, fixturePath, setSetting, workspaceDir, writeCsv, writeNpz } from './helpers';
 
 describe('commands on fixture files', function () {
   let csv: string;
@@ -109,45 +113,110 @@ describe('commands on fixture files', function () {
   });
 });
 
-describe('projects', () => {
-  let config: string;
+describe('what a first-time user hit (issue 12 §3)', () => {
+  let csv: string;
+  let npz: string;
+  let ebFile: string;
 
-  it('New Project creates the workspace layout and opens its config', async () => {
-    config = (await vscode.commands.executeCommand<string>('baler.newProject', { workspace: 'ws1', project: 'flow' }))!;
-    assert.equal(config, path.join(workspaceDir(), 'workspaces', 'ws1', 'flow', 'config', 'flow_config.json'));
-    assert.ok(fs.existsSync(config));
-    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, config);
+  before(async () => {
+    await activateExtension();
+    await setSetting('epochs', 30);
+    csv = writeCsv(fixturePath('defects.csv'), 300, 6);
+    npz = writeNpz(fixturePath('defect-frames.npz'), 16, 24, 24);
+    const eb = await vscode.commands.executeCommand<CompressResult>('baler.compressFile', vscode.Uri.file(csv), { target: 'abs:1e-2', force: true, output: fixturePath('defects.eb.baler') });
+    ebFile = eb!.output;
   });
 
-  it('the JSON schema validates the project config in the editor', async () => {
-    const doc = await vscode.workspace.openTextDocument(config);
-    const editor = await vscode.window.showTextDocument(doc);
-    const original = doc.getText();
-    const whole = () => new vscode.Range(0, 0, doc.lineCount, 0);
-    try {
-      await editor.edit((e) => e.replace(whole(), original.replace(/"modelType": "dense"/, '"modelType": "banana"')));
-      const diagnostics = await waitFor('schema diagnostics', () => {
-        const d = vscode.languages.getDiagnostics(doc.uri);
-        return d.some((x) => /dense|conv|banana|allowed|enum/i.test(x.message)) ? d : undefined;
-      }, 60_000);
-      assert.ok(diagnostics.length >= 1);
-    } finally {
-      await editor.edit((e) => e.replace(whole(), original));
-      await doc.save();
-    }
-  });
-
-  it('Train trains the project with live progress on the dashboard', async () => {
-    const cfg = JSON.parse(fs.readFileSync(config, 'utf8'));
-    fs.writeFileSync(config, JSON.stringify({ ...cfg, epochs: 5, earlyStoppingPatience: 5 }, null, 2));
+  after(async () => {
     const api = await activateExtension();
-    const result = await vscode.commands.executeCommand<{ modelFile: string; epochs: number }>('baler.train', { workspace: 'ws1', project: 'flow', root: workspaceDir() });
-    assert.ok(result);
-    assert.ok(fs.existsSync(result.modelFile));
-    assert.ok(result.epochs >= 1 && result.epochs <= 5, `${result.epochs} epochs`);
-    const dashboard = api.dashboard();
-    assert.ok(dashboard, 'dashboard opened for the live loss curve');
-    const points = await waitFor('the live loss curve', () => dashboard.livePoints || undefined);
-    assert.ok(points >= 1 && points <= result.epochs, `${points} points drawn live`);
+    api.commands.prompts = dialogPrompts;
+    await setSetting('epochs', undefined);
+  });
+
+  it('4: Decompress a second time asks Replace? (as Compress does) instead of failing with CLI advice', async () => {
+    const api = await activateExtension();
+    const asked: string[] = [];
+    let answer = true;
+    api.commands.prompts = { ...dialogPrompts, confirmReplace: async (file) => { asked.push(file); return answer; } };
+    const first = await vscode.commands.executeCommand<DecompressResult>('baler.decompressFile', vscode.Uri.file(ebFile));
+    assert.ok(first && fs.existsSync(first.output));
+    const before = fs.statSync(first.output).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    const second = await vscode.commands.executeCommand<DecompressResult>('baler.decompressFile', vscode.Uri.file(ebFile));
+    assert.deepEqual(asked, [first.output], 'asked once, naming the file');
+    assert.equal(second?.output, first.output);
+    assert.ok(fs.statSync(first.output).mtimeMs > before, 'replaced');
+    answer = false;
+    const declined = await vscode.commands.executeCommand('baler.decompressFile', vscode.Uri.file(ebFile));
+    assert.equal(declined, undefined, 'declining writes nothing and is no error');
+  });
+
+  it('5 and 6: an error-bounded file shows the same ratios everywhere, no decoder, no 1-byte trade-off point, the bound met', async () => {
+    const api = await activateExtension();
+    const info = await api.kernel().call('inspect', { file: ebFile });
+    const report = await api.kernel().call('report', { balerFile: ebFile, originalFile: csv });
+    const row = (key: string) => report.info.flatMap((s) => s.rows).find((r) => r.key === key)?.value;
+    assert.equal(row('ratio.latentOnly'), formatRatio(info.ratios.latentOnly));
+    assert.doesNotMatch(row('ratio.latentOnly') ?? '', /∞/);
+    assert.equal(row('sizes.decoder'), 'none (this mode needs no decoder)');
+    assert.match(row('bound.met') ?? '', /^yes: max error = [01]\.\d{3} × bound$/);
+    assert.equal(report.tradeoff, undefined, 'no trade-off chart without a decoder');
+    const state = await vscode.commands.executeCommand<RenderedState>('baler.showDashboard', vscode.Uri.file(ebFile));
+    assert.ok(state);
+    assert.ok(!state.titles.some((t) => /decoder size/i.test(t)), state.titles.join(' | '));
+    assert.ok(state.titles.some((t) => /±bound [\d.e-]+ dashed|bound ±[\d.e-]+ is far outside/.test(t)), 'residual histograms mark ±bound');
+    assert.ok(state.titles.every((t) => !/\d[μ]/.test(t)));
+  });
+
+  it('7: frame panels: colour bars clear of the captions and panels, no SI-suffixed ticks (checked in the drawn webview)', async () => {
+    const result = await vscode.commands.executeCommand<CompressResult>('baler.compressFile', vscode.Uri.file(npz), { target: '8', force: true });
+    const state = await vscode.commands.executeCommand<RenderedState>('baler.showDashboard', vscode.Uri.file(result!.output));
+    assert.ok(state && state.titles.some((t) => /^Frame/.test(t)), state?.titles.join(' | '));
+    assert.deepEqual(state.layoutIssues, []);
+  });
+
+  it('10: Compress File offers presets, the recommended first, each with a one-line explanation', async () => {
+    const api = await activateExtension();
+    let offered: TargetPreset[] = [];
+    api.commands.prompts = { ...dialogPrompts, pickTarget: async (presets) => { offered = presets; return undefined; } };
+    const result = await vscode.commands.executeCommand('baler.compressFile', vscode.Uri.file(csv));
+    assert.equal(result, undefined, 'dismissing the picker compresses nothing');
+    assert.equal(offered[0]?.recommended, true);
+    assert.match(offered[0].label, /^Error bound/);
+    assert.ok(offered.every((p) => p.detail.length > 20));
+    assert.ok(['Lossless', 'PSNR target', 'shared decoder', 'Custom'].every((w) => offered.some((p) => p.label.includes(w))));
+  });
+
+  it('11: menus say "Baler", .baler files have an icon, the backend picker says what is installed', async () => {
+    const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
+    const titles = new Map<string, string>(pkg.contributes.commands.map((c: { command: string; title: string }) => [c.command, c.title]));
+    for (const m of pkg.contributes.menus['explorer/context']) assert.match(titles.get(m.command) ?? '', /^Baler: /, m.command);
+    const language = pkg.contributes.languages.find((l: { extensions: string[] }) => l.extensions.includes('.baler'));
+    assert.ok(language?.icon && fs.existsSync(path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, language.icon.dark)));
+    const api = await activateExtension();
+    const status = await api.kernel().call('backends', { preference: 'auto' });
+    const byName = new Map(status.backends.map((b) => [b.name, b]));
+    assert.equal(byName.get('wasm')?.installed, true);
+    assert.equal(byName.get('cpu')?.installed, true);
+    assert.equal(byName.get('tfjs-node-gpu')?.installed, false, 'not installed on these machines');
+    assert.ok(['wasm', 'tensorflow', 'cpu', 'webgpu'].includes(status.active));
+  });
+
+  it('12: the package: user README, CHANGELOG, keywords, no bin or engines.node, no unused threaded wasm', async () => {
+    const vsix = process.env.BALER_TEST_VSIX;
+    assert.ok(vsix && fs.existsSync(vsix), `the harness packages the extension first (BALER_TEST_VSIX=${vsix})`);
+    const files = unzipSync(fs.readFileSync(vsix));
+    const text = (name: string) => new TextDecoder().decode(files[name]);
+    const manifest = JSON.parse(text('extension/package.json'));
+    assert.equal(manifest.bin, undefined);
+    assert.deepEqual(Object.keys(manifest.engines), ['vscode']);
+    assert.ok(manifest.keywords.length >= 5);
+    assert.match(text('extension/readme.md'), /^# Baler: machine-learning compression/);
+    assert.doesNotMatch(text('extension/readme.md'), /npm ci|npm test/);
+    assert.ok(files['extension/changelog.md']);
+    assert.ok(!Object.keys(files).some((f) => f.includes('threaded')), 'tfjs-backend-wasm-threaded-simd.wasm is never loaded: not shipped');
+    const ext = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+    assert.ok(!fs.existsSync(path.join(ext, 'dist', 'tfjs-backend-wasm-threaded-simd.wasm')), 'and the extension trains without it (the tests above)');
+    for (const f of ['extension/dist/kernel.js', 'extension/dist/webviews/project.js', 'extension/dist/webviews/renderer.js', 'extension/media/baler-file.svg']) assert.ok(files[f], f);
   });
 });

@@ -2,8 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { CONTROLLER_ID } from '../../src/extension/notebook';
-import { REPORT_MIME } from '../../src/extension/messages';
+import { CONTROLLER_ID, REPORT_MIME } from '../../src/extension/notebook';
 import { activateExtension, EXTENSION_ID, waitFor, workspaceDir, writeCsv } from './helpers';
 
 function ipynb(cells: string[]): string {
@@ -66,7 +65,8 @@ describe('notebook controller "Baler"', () => {
     const compress = await runCell(doc, 0);
     assert.equal(compress.executionSummary?.success, true, text(compress));
     assert.ok(mimes(compress).includes('text/markdown'), `table output: ${mimes(compress)}`);
-    assert.match(text(compress, 'text/markdown'), /ratio, total/);
+    assert.match(text(compress, 'text/markdown'), /total \\\(decoder counted\\\)/);
+    assert.ok(!compress.outputs.some((o) => o.metadata?.baler === 'progress'), 'the progress line is gone after success (defect 8)');
     assert.ok(fs.existsSync(path.join(workspaceDir(), 'notebooks', 'cells.baler')));
 
     const js = await runCell(doc, 1);
@@ -102,5 +102,29 @@ describe('notebook controller "Baler"', () => {
     assert.ok(Date.now() - started < 30_000);
     assert.match(text(cell), /Cancelled|interrupted/);
     assert.equal(fs.existsSync(path.join(workspaceDir(), 'notebooks', 'long.baler')), false);
+    await waitFor('the progress line to go', () => (!cell.outputs.some((o) => o.metadata?.baler === 'progress') ? true : undefined), 10_000);
+    assert.doesNotMatch(text(cell), /epoch \d+\//, 'no progress line left after an interrupt (defect 8)');
+  });
+
+  it('keeps variables between cells, with cell-only stack traces, until the kernel restarts (defect 3)', async () => {
+    const editor = await openNotebook('state.ipynb', [
+      "const r = await baler.info('cells.baler');\nlet count = 1;",
+      'count += 1;\n`${r.sizes.total > 0} ${count}`',
+      'r.output.length',
+    ]);
+    const doc = editor.notebook;
+    assert.equal((await runCell(doc, 0)).executionSummary?.success, true, text(doc.cellAt(0)));
+    const second = await runCell(doc, 1);
+    assert.equal(second.executionSummary?.success, true, text(second));
+    assert.match(text(second), /true 2/);
+    const failing = await runCell(doc, 2);
+    assert.equal(failing.executionSummary?.success, false);
+    const error = JSON.parse(text(failing, 'application/vnd.code.notebook.error'));
+    assert.equal(error.name, 'TypeError');
+    assert.equal(error.stack.split('\n').slice(1).join('\n'), '    at cell line 1', 'no frames of the bundled kernel');
+    await vscode.commands.executeCommand('baler.restartNotebookKernel');
+    const afterRestart = await runCell(doc, 1);
+    assert.equal(afterRestart.executionSummary?.success, false);
+    assert.match(text(afterRestart), /count is not defined|r is not defined/);
   });
 });

@@ -3,7 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCell, splitArgs, transformCell, toCellOutput } from '../../src/kernel/cell';
+import { CellSession, runCell, splitArgs, toCellOutput } from '../../src/kernel/cell';
+import { transformCell } from '../../src/kernel/cell-transform';
 import type { CellOutput } from '../../src/kernel/protocol';
 
 function context() {
@@ -28,10 +29,46 @@ describe('notebook cells', () => {
     assert.deepEqual(splitArgs(`compress "my file.npz" --ratio 20 -o 'out dir/x.baler'`), ['compress', 'my file.npz', '--ratio', '20', '-o', 'out dir/x.baler']);
   });
 
-  it('returns the last expression, but not a declaration', () => {
-    assert.match(transformCell('const x = 1;\nx + 1'), /return \(x \+ 1\);$/);
-    assert.doesNotMatch(transformCell('const x = 1;'), /return/);
-    assert.match(transformCell('%baler info a.baler'), /await baler\.cli\("info a\.baler"\)/);
+  it('returns the last expression, but not a declaration, and lists what the cell declares', () => {
+    assert.match(transformCell('const x = 1;\nx + 1').body, /return \(x \+ 1\);$/);
+    assert.doesNotMatch(transformCell('const x = 1;').body, /return/);
+    assert.match(transformCell('%baler info a.baler').body, /await baler\.cli\("info a\.baler"\)/);
+    assert.deepEqual(transformCell('const { a, b: [c, ...d] } = o, e = 1;\nfunction f() {}\nclass K {}\nlet g;').declared.sort(), ['a', 'c', 'd', 'e', 'f', 'g', 'K'].sort());
+    assert.doesNotMatch(transformCell("const s = 'const y = 2';\n// const z = 3").body, /\by = 2;/, 'strings and comments are not code');
+  });
+
+  it('keeps top-level variables from one cell to the next, as a kernel does, until the session is reset', async () => {
+    const { ctx } = context();
+    const session = new CellSession();
+    await runCell('const r = { output: "x.baler" };\nlet n = 1;\nfunction twice(v) { return 2 * v; }\nclass Box { constructor(v) { this.v = v; } }', dir, ctx, session);
+    assert.deepEqual((await runCell('r.output', dir, ctx, session)).value, { kind: 'text', text: 'x.baler' });
+    assert.deepEqual((await runCell('n = n + 1;\ntwice(n)', dir, ctx, session)).value, { kind: 'json', value: 4 });
+    assert.deepEqual((await runCell('const b = new Box(early()).v;\nfunction early() { return 7; }\nb', dir, ctx, session)).value, { kind: 'json', value: 7 }, 'functions are hoisted within a cell');
+    assert.deepEqual((await runCell('const r = 5;\nr', dir, ctx, session)).value, { kind: 'json', value: 5 }, 'running a cell again may declare the same const');
+    assert.deepEqual((await runCell('typeof Box', dir, ctx, session)).value, { kind: 'text', text: 'function' });
+    await assert.rejects(runCell('r', dir, ctx, new CellSession()), /r is not defined/, 'a new session starts empty');
+  });
+
+  it('shows where a cell failed, in the cell, without the bundle\'s stack frames', async () => {
+    const { ctx } = context();
+    await assert.rejects(runCell('const a = 1;\nmissing.output', dir, ctx), (err: Error) => {
+      assert.equal(err.name, 'ReferenceError');
+      assert.equal(err.stack, 'ReferenceError: missing is not defined\n    at cell line 2');
+      return true;
+    });
+    await assert.rejects(runCell('const a = 1;\nconst = ;', dir, ctx), /syntax error in cell \(line 2, column 7\)/);
+  });
+
+  it('refuses bad option values in %baler lines with one line naming the option (the CLI\'s option table)', async () => {
+    const { ctx } = context();
+    for (const [line, option] of [['--epochs -5', '--epochs'], ['--latent 0', '--latent'], ['--batch-size 0', '--batch-size'], ['--error-bound rel:-1', '--error-bound']]) {
+      await assert.rejects(runCell(`%baler compress t.csv ${line}`, dir, ctx), (err: Error) => {
+        assert.equal(err.name, 'BalerError');
+        assert.ok(err.message.includes(option), err.message);
+        assert.equal(err.message.includes('\n'), false);
+        return true;
+      });
+    }
   });
 
   it('compresses with the settings-derived defaults, which a cell option overrides', async () => {
@@ -54,9 +91,9 @@ describe('notebook cells', () => {
     const { outputs, ctx } = context();
     await runCell('%baler compress t.csv --error-bound abs:1e-3 --force\n%baler info t.baler', dir, ctx);
     assert.ok(fs.existsSync(path.join(dir, 't.baler')));
-    const tables = outputs.filter((o) => o.kind === 'table');
+    const tables = outputs.filter((o) => o.kind === 'info');
     assert.equal(tables.length, 2);
-    assert.ok(tables[1].kind === 'table' && tables[1].rows.some((r) => r[0] === 'ratio, total'));
+    assert.ok(tables[1].kind === 'info' && tables[1].sections.some((s) => s.rows.some((r) => r.key === 'ratio.total')));
   });
 
   it('rejects an unknown %baler option with a one-line error', async () => {
@@ -70,11 +107,11 @@ describe('notebook cells', () => {
 
   it('reports a syntax error as a BalerError', async () => {
     const { ctx } = context();
-    await assert.rejects(runCell('const = ;', dir, ctx), /syntax error in cell/);
+    await assert.rejects(runCell('const = ;', dir, ctx), (err: Error) => err.name === 'BalerError' && /syntax error in cell/.test(err.message));
   });
 
   it('turns results into rich outputs', () => {
     assert.deepEqual(toCellOutput('hi'), { kind: 'text', text: 'hi' });
-    assert.equal(toCellOutput({ balerReport: true, title: 't', data: {} }).kind, 'report');
+    assert.equal(toCellOutput({ balerReport: true, title: 't', data: {} as never }).kind, 'report');
   });
 });

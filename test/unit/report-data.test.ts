@@ -2,6 +2,8 @@ import { strict as assert } from 'node:assert';
 import { generateJets } from '../../src/kernel/demo/jets';
 import { buildReportData, MAX_HISTOGRAM_COLUMNS, reportNumber, type ReportData } from '../../src/kernel/report/data';
 import { buildFigures } from '../../src/kernel/report/figures';
+import { formatRatio } from '../../src/kernel/report/format';
+import { findRow } from '../../src/kernel/report/info-rows';
 import { fakeInfo, previewReportData } from '../fixtures/report-sample';
 import type { Dataset, TrainHistory } from '../../src/kernel/types';
 
@@ -29,14 +31,14 @@ describe('report data', () => {
     assert.ok(json.length < 400_000, `${json.length} bytes for 60 × 50 × 50 frames`);
   });
 
-  it('holds the summary with both ratios, sizes and error figures', () => {
+  it('holds the summary with both ratios (as the rows state them), sizes and error figures', () => {
     const s = frames.summary;
     assert.deepEqual(s.shape, [60, 50, 50]);
     assert.equal(s.kind, 'frames');
     assert.equal(s.sizes.total, s.sizes.latents + s.sizes.decoder + s.sizes.residuals + s.sizes.header);
-    assert.ok(Math.abs(reportNumber(s.ratios.latentOnly) - s.sizes.originalFile / s.sizes.latents) < 1e-9);
-    assert.ok(Math.abs(reportNumber(s.ratios.total) - s.sizes.originalFile / s.sizes.total) < 1e-9);
-    assert.match(s.model ?? '', /conv/);
+    assert.equal(findRow(frames.info, 'ratio.latentOnly')?.value, formatRatio(s.sizes.originalFile / s.sizes.latents));
+    assert.equal(findRow(frames.info, 'ratio.total')?.value, formatRatio(s.sizes.originalFile / s.sizes.total));
+    assert.match(findRow(frames.info, 'model')?.value ?? '', /conv/);
     const psnr = reportNumber(frames.errors.psnr);
     assert.ok(psnr > 40 && psnr < 70, `psnr ${psnr}`);
     assert.equal(frames.errors.compared, 150_000);
@@ -113,7 +115,26 @@ describe('report data', () => {
     const tableIds = buildFigures(table, 'light').map((f) => f.id);
     assert.equal(tableIds.filter((id) => id.startsWith('residuals-')).length, 24);
     assert.equal(tableIds.filter((id) => id.startsWith('reldiff-')).length, 24);
-    assert.ok(!tableIds.some((id) => id.startsWith('frame-')) && !tableIds.includes('tradeoff'));
+    assert.ok(!tableIds.some((id) => id.startsWith('frame-')));
+    assert.deepEqual(table.tradeoff?.map((p) => p.label), ['this file', 'decoder shared by 8 files', 'decoder shared by 32 files', 'decoder shared by 128 files'],
+      'without a search record: this file and its decoder shared, no estimated points');
+  });
+
+  it('draws no trade-off chart for a file without a decoder, and no axis ever uses SI suffixes', () => {
+    const ds = generateJets({ rows: 300 });
+    const reconstructed = ds.values.map((v) => v * 1.0001);
+    const h = history(3);
+    const info = { ...fakeInfo(ds, reconstructed, 'eb.npz', 0, 0, h), mode: 'error-bounded' as const, errorBound: 'rel:1e-3' };
+    info.sizes = { ...info.sizes, residuals: 900, total: 1212, file: 1212 };
+    const r = buildReportData({ title: 'eb', original: ds, reconstructed, info, history: h });
+    assert.equal(r.tradeoff, undefined);
+    assert.ok(!buildFigures(r, 'light').some((f) => f.id === 'tradeoff'));
+    assert.equal(findRow(r.info, 'sizes.decoder')?.value, 'none (this mode needs no decoder)');
+    assert.ok(r.bound && r.bound.absolute?.length === 24, 'rel on a table: one absolute bound per column');
+    assert.match(findRow(r.info, 'bound.met')?.value ?? '', /^(yes|NO): max error = \d\.\d{3} × bound$/);
+    for (const f of [...buildFigures(r, 'light'), ...buildFigures(frames, 'light')]) {
+      assert.doesNotMatch(JSON.stringify(f.layout), /"exponentformat":"SI"/, f.id);
+    }
   });
 });
 

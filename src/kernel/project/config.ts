@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
-import type { BackendName, EntropyCoding, LatentPrecision, ModelType, TrainSettings } from '../api';
+import type { EntropyCoding, LatentPrecision, ModelType, TrainSettings } from '../api';
+import { BACKEND_NAMES } from '../backends';
 
 export interface ProjectConfig extends TrainSettings {
   /** The data to train on and compress, relative to the project folder. */
@@ -75,7 +76,7 @@ export function defaultProjectConfig(project: string): ProjectConfig {
 
 const ENUMS: Record<string, readonly string[]> = {
   modelType: ['dense', 'conv'] satisfies ModelType[],
-  backend: ['auto', 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'] satisfies BackendName[],
+  backend: BACKEND_NAMES,
   latentPrecision: ['float32', 'float16'] satisfies LatentPrecision[],
   decoderPrecision: ['float32', 'float16', 'int8'],
   entropy: ['zstd', 'deflate', 'none'] satisfies EntropyCoding[],

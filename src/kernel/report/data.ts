@@ -1,119 +1,24 @@
-// ReportData: everything the HTML report and the VS Code dashboard show about one compressed file, as plain
-// JSON (compact: histograms and downsampled frames, never the full data). Non-finite numbers are stored as
-// the strings 'Infinity', '-Infinity' and 'NaN' so the object survives JSON.stringify/parse unchanged.
-import type { FileInfo, SizeBreakdown } from '../api';
+// Builds ReportData (./types.ts) from a file's FileInfo, its original values and their reconstruction: the
+// figures as text (./info-rows.ts), the bound checked on every value, histograms per column, downsampled
+// frames, the loss curve and the trade-off points. Node side only (the views import ./types.ts).
+import type { FileInfo } from '../api';
 import { BalerError } from '../errors';
-import { describeArchitecture } from '../model/architectures';
-import { columnStatistics, computeErrors, sizeRatios, type Histogram } from '../metrics';
-import type { Architecture, Dataset, TrainHistory } from '../types';
+import { absoluteTolerances, parseErrorBound, verifyBound } from '../eb/bound';
+import { columnStatistics, computeErrors, type Histogram } from '../metrics';
+import type { Dataset, TrainHistory } from '../types';
+import { infoSections, type BoundCheckSummary } from './info-rows';
+import { sanitizeText } from './text';
+import { tradeoffPoints } from './tradeoff';
+import {
+  jsonNumber, reportNumber, type ReportBound, type ReportColumn, type ReportData, type ReportErrors, type ReportFrame,
+  type ReportHistogram, type ReportLoss, type ReportSummary, type TradeoffPoint,
+} from './types';
 
-export type ReportNumber = number | 'Infinity' | '-Infinity' | 'NaN';
-
-export interface TradeoffPoint {
-  label: string;
-  latentBytes: number;
-  decoderBytes: number;
-  totalBytes: number;
-  psnr: number;
-  /** When one decoder serves several files, its bytes are shared among them. */
-  filesSharingDecoder?: number;
-}
-
-export interface ReportTradeoffPoint extends Omit<TradeoffPoint, 'psnr'> {
-  psnr: ReportNumber;
-}
-
-export interface ReportSummary {
-  file: string;
-  kind: 'table' | 'frames';
-  shape: number[];
-  dtype: string;
-  mode: FileInfo['mode'];
-  errorBound?: string;
-  model?: string;
-  latentPrecision?: string;
-  entropy?: string;
-  createdBy: string;
-  sizes: SizeBreakdown;
-  /** Always both: the ratio the reference tool advertises (latents only) and the honest one (total). */
-  ratios: {
-    latentOnly: ReportNumber;
-    total: ReportNumber;
-    latentOnlyVsFloat32: ReportNumber;
-    totalVsFloat32: ReportNumber;
-    totalPercentOfFile: ReportNumber;
-  };
-}
-
-export interface ReportErrors {
-  rmse: ReportNumber;
-  nrmse: ReportNumber;
-  psnr: ReportNumber;
-  maxAbsError: ReportNumber;
-  maxRelError: ReportNumber;
-  range: ReportNumber;
-  compared: number;
-  nonFiniteMismatches: number;
-}
-
-export interface ReportHistogram {
-  lo: ReportNumber;
-  hi: ReportNumber;
-  counts: number[];
-  underflow: number;
-  overflow: number;
-  skipped: number;
-}
-
-export interface ReportColumn {
-  index: number;
-  name: string;
-  min: ReportNumber;
-  max: ReportNumber;
-  rmse: ReportNumber;
-  maxAbs: ReportNumber;
-  residuals: ReportHistogram;
-  relativeDifferences: ReportHistogram;
-}
-
-export interface ReportLoss {
-  /** Epoch number (1-based) of each point; long histories are thinned. */
-  epochs: number[];
-  loss: ReportNumber[];
-  valLoss: ReportNumber[];
-  learningRate: ReportNumber[];
-  totalEpochs: number;
-  seconds: number;
-  stoppedBecause: TrainHistory['stoppedBecause'];
-  backend: string;
-}
-
-export interface ReportFrame {
-  label: 'first' | 'middle' | 'last' | 'worst';
-  index: number;
-  /** The frame with the largest RMSE (it may also be the first, middle or last). */
-  worst: boolean;
-  rmse: ReportNumber;
-  /** Rows × columns, downsampled to at most MAX_FRAME_SIDE per side. */
-  original: number[][];
-  reconstructed: number[][];
-  residual: number[][];
-}
-
-export interface ReportData {
-  version: 1;
-  title: string;
-  generatedAt: string;
-  summary: ReportSummary;
-  errors: ReportErrors;
-  /** Histograms of the columns with the largest range-normalised RMSE (all, up to MAX_HISTOGRAM_COLUMNS). */
-  columns: ReportColumn[];
-  /** How many columns the data has (columns may hold fewer). */
-  columnCount: number;
-  loss?: ReportLoss;
-  frames?: ReportFrame[];
-  tradeoff?: ReportTradeoffPoint[];
-}
+export type {
+  ReportBound, ReportColumn, ReportData, ReportErrors, ReportFrame, ReportHistogram, ReportLoss, ReportNumber,
+  ReportSummary, ReportTradeoffPoint, TradeoffPoint,
+} from './types';
+export { jsonNumber, reportNumber } from './types';
 
 export const MAX_HISTOGRAM_COLUMNS = 64;
 export const MAX_FRAME_SIDE = 64;
@@ -125,6 +30,7 @@ export interface BuildReportArgs {
   reconstructed: Float64Array;
   info: FileInfo;
   history?: TrainHistory;
+  /** Measured points (a search's record); without them the chart shows this file and decoder sharing. */
   tradeoff?: TradeoffPoint[];
 }
 
@@ -137,18 +43,38 @@ export function buildReportData(args: BuildReportArgs): ReportData {
     );
   }
   const history = args.history ?? info.history;
+  const bound = info.errorBound ? checkBound(info.errorBound, original, reconstructed) : undefined;
+  const boundCheck: BoundCheckSummary | undefined = bound
+    ? { maxRatio: reportNumber(bound.maxRatio), absolute: bound.absolute?.map(reportNumber) }
+    : undefined;
   return withoutUndefined({
-    version: 1,
-    title: args.title,
+    version: 2,
+    title: sanitizeText(args.title),
     generatedAt: new Date().toISOString(),
+    info: infoSections(info, { boundCheck }),
     summary: summarise(info),
     errors: jsonObject(computeErrors(original.values, reconstructed)) as unknown as ReportErrors,
+    bound,
     columns: reportColumns(original, reconstructed),
     columnCount: original.kind === 'table' ? original.shape[1] ?? 1 : 1,
     loss: history && history.loss.length > 0 ? reportLoss(history) : undefined,
     frames: original.kind === 'frames' ? chooseFrames(original, reconstructed) : undefined,
-    tradeoff: args.tradeoff?.map((p) => ({ ...p, psnr: jsonNumber(p.psnr) })),
+    tradeoff: tradeoffPoints(info, args.tradeoff),
   });
+}
+
+/** The bound checked on every value, as the codec applies it (rel on a table: each column's own range). */
+function checkBound(text: string, original: Dataset, reconstructed: Float64Array): ReportBound | undefined {
+  let bound;
+  try {
+    bound = parseErrorBound(text);
+  } catch {
+    return undefined; // a header from a newer version: the rows still show the text
+  }
+  const perColumn = original.kind === 'table' && original.shape.length === 2;
+  const check = verifyBound(original.values, reconstructed, bound, original.shape, perColumn);
+  const absolute = bound.kind === 'pw-rel' ? undefined : absoluteTolerances(original.values, original.shape, bound, perColumn).map(jsonNumber);
+  return { text, kind: bound.kind, value: bound.value, absolute, maxRatio: jsonNumber(check.maxRatioToBound) };
 }
 
 /** Drops undefined properties so that the data equals its own JSON round trip. */
@@ -162,30 +88,21 @@ function withoutUndefined<T>(value: T): T {
 
 function summarise(info: FileInfo): ReportSummary {
   return {
-    file: info.file,
+    file: sanitizeText(info.file, 1000),
     kind: info.kind,
     shape: [...info.shape],
-    dtype: info.dtype,
+    dtype: sanitizeText(info.dtype),
     mode: info.mode,
-    errorBound: info.errorBound,
-    model: info.architecture ? describeModel(info.architecture) : undefined,
-    latentPrecision: info.latentPrecision,
-    entropy: info.entropy,
-    createdBy: info.createdBy,
+    errorBound: info.errorBound === undefined ? undefined : sanitizeText(info.errorBound),
     sizes: { ...info.sizes },
-    ratios: jsonObject({ ...sizeRatios(info.sizes) }) as unknown as ReportSummary['ratios'],
   };
-}
-
-function describeModel(a: Architecture): string {
-  return a.type === 'dense' ? `${describeArchitecture(a)} (mirrored decoder)` : describeArchitecture(a);
 }
 
 function reportColumns(original: Dataset, reconstructed: Float64Array): ReportColumn[] {
   const stats = columnStatistics(original.values, reconstructed, original.shape, original.kind, original.names);
   const columns = stats.map((s, index): ReportColumn => ({
     index,
-    name: s.name,
+    name: sanitizeText(s.name, 80),
     min: jsonNumber(s.min),
     max: jsonNumber(s.max),
     rmse: jsonNumber(s.rmse),
@@ -208,7 +125,8 @@ function reportHistogram(h: Histogram): ReportHistogram {
   return { ...h, lo: jsonNumber(h.lo), hi: jsonNumber(h.hi) };
 }
 
-function reportLoss(h: TrainHistory): ReportLoss {
+/** A training history as the loss chart draws it (long histories thinned to MAX_LOSS_POINTS). */
+export function reportLoss(h: TrainHistory): ReportLoss {
   const n = h.loss.length;
   const stride = Math.max(1, Math.ceil(n / MAX_LOSS_POINTS));
   const picked: number[] = [];
@@ -223,7 +141,7 @@ function reportLoss(h: TrainHistory): ReportLoss {
     totalEpochs: h.epochs,
     seconds: h.seconds,
     stoppedBecause: h.stoppedBecause,
-    backend: h.backend,
+    backend: sanitizeText(h.backend),
   };
 }
 
@@ -284,18 +202,8 @@ function downsample(frame: Float64Array, height: number, width: number, digits: 
   return rows;
 }
 
-export function jsonNumber(x: number): ReportNumber {
-  if (Number.isFinite(x)) return x;
-  return Number.isNaN(x) ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
-}
-
-/** Reads back a ReportNumber as a number. */
-export function reportNumber(x: ReportNumber): number {
-  return typeof x === 'number' ? x : Number(x);
-}
-
-function jsonObject(o: object): Record<string, ReportNumber> {
-  const out: Record<string, ReportNumber> = {};
+function jsonObject(o: object): Record<string, ReturnType<typeof jsonNumber>> {
+  const out: Record<string, ReturnType<typeof jsonNumber>> = {};
   for (const [k, v] of Object.entries(o)) out[k] = typeof v === 'number' ? jsonNumber(v) : v;
   return out;
 }

@@ -1,25 +1,27 @@
-// Plotly figure specifications built from ReportData: pure data, no DOM, so the self-contained HTML report
-// and the VS Code dashboard draw exactly the same figures (Plotly.newPlot(div, fig.data, fig.layout)).
+// Plotly figure specifications built from ReportData: pure data, no DOM, so the self-contained HTML report,
+// the dashboard, the notebook renderer and the project view draw exactly the same figures
+// (Plotly.newPlot(div, fig.data, fig.layout)). Numbers on axes and colour bars are never SI-suffixed.
+import { formatBytes, formatDb, formatNumber, formatPercent, formatSeconds, PLOT_NUMBER_FORMAT } from './format';
+import { findRow } from './info-rows';
+import { plotlyText } from './text';
 import {
-  reportNumber,
-  type ReportColumn,
-  type ReportData,
-  type ReportFrame,
-  type ReportHistogram,
-  type ReportLoss,
+  reportNumber, type ReportColumn, type ReportData, type ReportFrame, type ReportHistogram, type ReportLoss,
   type ReportTradeoffPoint,
-} from './data';
+} from './types';
 
 export type Theme = 'light' | 'dark';
 
 export interface FigureSpec {
   id: string;
   title: string;
+  /** overview: sizes, trade-off, loss; frames; columns: the histograms of one column (see `column`). */
+  group: 'overview' | 'frames' | 'columns';
+  column?: number;
   data: object[];
   layout: object;
 }
 
-interface Palette {
+export interface Palette {
   text: string;
   grid: string;
   muted: string;
@@ -31,15 +33,20 @@ const PALETTES: Record<Theme, Palette> = {
   dark: { text: '#d4d4d4', grid: '#3c3c3c', muted: '#9da5b4', series: ['#4fc1ff', '#f48771', '#89d185', '#e2c08d', '#c586c0', '#ce9178'] },
 };
 
+export function paletteFor(theme: Theme): Palette {
+  return PALETTES[theme];
+}
+
 export function buildFigures(data: ReportData, theme: Theme): FigureSpec[] {
   const palette = PALETTES[theme];
   const figures: FigureSpec[] = [sizeFigure(data, palette)];
-  if (data.tradeoff && data.tradeoff.length > 0) figures.push(tradeoffFigure(data, data.tradeoff, palette));
+  const tradeoff = data.tradeoff && tradeoffFigure(data.tradeoff, data.summary.sizes.originalFile, palette);
+  if (tradeoff) figures.push(tradeoff);
   if (data.loss) figures.push(lossFigure(data.loss, palette));
   for (const frame of data.frames ?? []) figures.push(frameFigure(frame, palette));
   for (const column of data.columns) {
-    figures.push(histogramFigure(column, 'residuals', palette));
-    figures.push(histogramFigure(column, 'relativeDifferences', palette));
+    figures.push(histogramFigure(column, 'residuals', data, palette));
+    figures.push(histogramFigure(column, 'relativeDifferences', data, palette));
   }
   return figures;
 }
@@ -65,7 +72,7 @@ function sizeFigure(data: ReportData, palette: Palette): FigureSpec {
   const s = data.summary.sizes;
   const parts: Array<[string, number]> = [
     ['latents', s.latents],
-    [s.decoderShared ? 'decoder (shared file)' : 'decoder', s.decoder],
+    [s.decoderShared ? 'decoder (shared file)' : s.decoder === 0 ? 'decoder (none)' : 'decoder', s.decoder],
     ['residuals', s.residuals],
     ['header', s.header],
   ];
@@ -80,69 +87,98 @@ function sizeFigure(data: ReportData, palette: Palette): FigureSpec {
     marker: { color: palette.series.slice(0, 4) },
     hovertemplate: '%{x}: %{y:,} bytes<extra></extra>',
   };
-  const title = `Size breakdown: total ${formatBytes(s.total)} = ${formatPercent((100 * s.total) / Math.max(1, s.originalFile))} of the original file (${formatBytes(s.originalFile)})`;
+  const total = findRow(data.info, 'sizes.total')?.value ?? formatBytes(s.total);
+  const title = `Size breakdown: total ${total}`;
   return {
     id: 'sizes',
     title,
+    group: 'overview',
     data: [bars],
     layout: baseLayout(title, palette, {
       xaxis: axis('', palette),
-      yaxis: axis('bytes', palette, { rangemode: 'tozero' }),
+      yaxis: axis('bytes', palette, { rangemode: 'tozero', tickformat: PLOT_NUMBER_FORMAT }),
       margin: { l: 60, r: 20, t: 50, b: 40 },
     }),
   };
 }
 
-function tradeoffFigure(data: ReportData, points: ReportTradeoffPoint[], palette: Palette): FigureSpec {
-  const psnr = points.map((p) => reportNumber(p.psnr));
-  const finitePsnr = psnr.map((v) => (Number.isFinite(v) ? v : null));
+/**
+ * Total bytes against decoder bytes, both on log axes labelled in bytes. Points without a decoder (the
+ * error-bounded coder) cannot sit on a log axis: they are horizontal lines at their total instead.
+ */
+export function tradeoffFigure(points: ReportTradeoffPoint[], originalFile: number, palette: Palette, title = 'File size versus decoder size'): FigureSpec | undefined {
+  const withDecoder = points.filter((p) => p.decoderBytes > 0);
+  if (withDecoder.length === 0) return undefined;
+  const without = points.filter((p) => p.decoderBytes <= 0);
+  const psnr = withDecoder.map((p) => reportNumber(p.psnr));
+  const finite = psnr.filter(Number.isFinite);
+  // A colour scale only when the points differ in quality; an exact point (∞ dB) takes its top.
+  const scaled = new Set(finite).size > 1;
+  const colour = scaled ? psnr.map((v) => (Number.isFinite(v) ? v : Math.max(...finite))) : palette.series[0];
   const scatter = {
     type: 'scatter',
     mode: 'markers+text',
-    x: points.map((p) => Math.max(1, p.decoderBytes)),
-    y: points.map((p) => p.totalBytes),
-    text: points.map((p) => plotlyText(p.label)),
-    textposition: points.map((p) => labelPosition(p.decoderBytes, points)),
+    x: withDecoder.map((p) => p.decoderBytes),
+    y: withDecoder.map((p) => p.totalBytes),
+    text: withDecoder.map((p) => plotlyText(p.label)),
+    textposition: withDecoder.map((p) => labelPosition(p.decoderBytes, withDecoder)),
     cliponaxis: false,
-    customdata: points.map((p, i) => [p.latentBytes, formatDb(psnr[i]), p.filesSharingDecoder ?? 1]),
-    hovertemplate: '%{text}<br>decoder %{x:,} B<br>latents %{customdata[0]:,} B<br>total %{y:,} B<br>PSNR %{customdata[1]}<br>files sharing the decoder: %{customdata[2]}<extra></extra>',
+    customdata: withDecoder.map((p, i) => [p.latentBytes, formatDb(psnr[i]), p.filesSharingDecoder ?? 1]),
+    hovertemplate: '%{text}<br>decoder %{x:,} B<br>latents + residuals %{customdata[0]:,} B<br>total %{y:,} B<br>PSNR %{customdata[1]}<br>files sharing the decoder: %{customdata[2]}<extra></extra>',
     marker: {
-      size: 12,
-      color: finitePsnr,
+      size: withDecoder.map((p) => (p.current ? 16 : 11)),
+      symbol: withDecoder.map((p) => (p.current ? 'star' : 'circle')),
+      color: colour,
       colorscale: 'Viridis',
-      showscale: true,
-      colorbar: { title: { text: 'PSNR dB', side: 'right' }, thickness: 12, x: 1.02 },
+      showscale: scaled,
+      colorbar: { title: { text: 'PSNR dB', side: 'right' }, thickness: 12, x: 1.02, tickformat: PLOT_NUMBER_FORMAT },
       line: { color: palette.text, width: 1 },
     },
   };
-  const original = data.summary.sizes.originalFile;
-  const title = 'File size versus decoder size';
-  const xs = scatter.x, ys = [...scatter.y, original];
-  const logRange = (v: number[], below: number, above: number) =>
-    [Math.log10(Math.max(1, Math.min(...v))) - below, Math.log10(Math.max(1, Math.max(...v))) + above];
+  const xs = withDecoder.map((p) => p.decoderBytes);
+  const ys = [...withDecoder.map((p) => p.totalBytes), ...without.map((p) => p.totalBytes), originalFile].filter((v) => v > 0);
+  const lines = [
+    { y: originalFile, text: 'original file', dash: 'dash', color: palette.muted },
+    ...without.map((p) => ({ y: p.totalBytes, text: `${plotlyText(p.label)} (no decoder): ${formatBytes(p.totalBytes)}`, dash: 'dot', color: palette.series[2] })),
+  ].filter((l) => l.y > 0);
   return {
     id: 'tradeoff',
     title,
+    group: 'overview',
     data: [scatter],
     layout: baseLayout(title, palette, {
       height: 380,
-      xaxis: axis('decoder bytes', palette, { type: 'log', dtick: 1, exponentformat: 'SI', range: logRange(xs, 0.3, 0.3) }),
-      yaxis: axis('total bytes', palette, { type: 'log', dtick: 1, exponentformat: 'SI', range: logRange(ys, 0.3, 0.4) }),
-      shapes: [{ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: original, y1: original, line: { color: palette.muted, dash: 'dash', width: 1.5 } }],
-      annotations: [{ xref: 'paper', x: 0, xanchor: 'left', y: Math.log10(Math.max(1, original)), yanchor: 'bottom', showarrow: false, text: 'original file', font: { color: palette.muted } }],
+      xaxis: axis('decoder bytes', palette, { type: 'log', ...byteTicks(xs), range: logRange(xs, 0.3, 0.3) }),
+      yaxis: axis('total bytes (decoder counted)', palette, { type: 'log', ...byteTicks(ys), range: logRange(ys, 0.3, 0.4) }),
+      shapes: lines.map((l) => ({ type: 'line', xref: 'paper', x0: 0, x1: 1, y0: l.y, y1: l.y, line: { color: l.color, dash: l.dash, width: 1.5 } })),
+      annotations: lines.map((l) => ({ xref: 'paper', x: 0, xanchor: 'left', y: Math.log10(l.y), yanchor: 'bottom', showarrow: false, text: l.text, font: { color: l.color } })),
     }),
   };
 }
 
+function logRange(values: number[], below: number, above: number): [number, number] {
+  const positive = values.filter((v) => v > 0);
+  if (positive.length === 0) return [0, 1];
+  return [Math.log10(Math.min(...positive)) - below, Math.log10(Math.max(...positive)) + above];
+}
+
+/** Decade ticks labelled in bytes (10 kB, 100 kB, 1 MB) rather than plotly's SI numbers. */
+function byteTicks(values: number[]): { tickvals: number[]; ticktext: string[] } {
+  const [lo, hi] = logRange(values, 0.3, 0.4);
+  const tickvals: number[] = [];
+  for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) tickvals.push(10 ** e);
+  return { tickvals, ticktext: tickvals.map(formatBytes) };
+}
+
 /** Labels lean away from the plot's left and right edges so they stay readable. */
 function labelPosition(decoderBytes: number, points: ReportTradeoffPoint[]): string {
-  const logs = points.map((p) => Math.log10(Math.max(1, p.decoderBytes)));
+  const logs = points.map((p) => Math.log10(p.decoderBytes));
   const lo = Math.min(...logs), hi = Math.max(...logs);
-  const at = hi > lo ? (Math.log10(Math.max(1, decoderBytes)) - lo) / (hi - lo) : 0.5;
+  const at = hi > lo ? (Math.log10(decoderBytes) - lo) / (hi - lo) : 0.5;
   return at > 0.7 ? 'top left' : at < 0.3 ? 'top right' : 'top center';
 }
 
-function lossFigure(loss: ReportLoss, palette: Palette): FigureSpec {
+export function lossFigure(loss: ReportLoss, palette: Palette): FigureSpec {
   const series = (values: ReportLoss['loss']) => values.map((v) => {
     const n = reportNumber(v);
     return Number.isFinite(n) && n > 0 ? n : null;
@@ -160,6 +196,7 @@ function lossFigure(loss: ReportLoss, palette: Palette): FigureSpec {
   return {
     id: 'loss',
     title,
+    group: 'overview',
     data: traces,
     layout: baseLayout(title, palette, {
       showlegend: true,
@@ -167,12 +204,16 @@ function lossFigure(loss: ReportLoss, palette: Palette): FigureSpec {
       margin: { l: 60, r: 70, t: 40, b: 70 },
       xaxis: axis('epoch', palette),
       yaxis: axis('loss (MSE, log)', palette, { type: 'log', dtick: 1, exponentformat: 'power' }),
-      yaxis2: axis('learning rate', palette, { type: 'log', nticks: 4, overlaying: 'y', side: 'right', showgrid: false, exponentformat: 'e' }),
+      yaxis2: axis('learning rate', palette, { type: 'log', nticks: 4, overlaying: 'y', side: 'right', showgrid: false, exponentformat: 'e', tickformat: PLOT_NUMBER_FORMAT }),
     }),
   };
 }
 
-/** Original, reconstruction (one shared colour scale) and residual (diverging, symmetric) side by side. */
+/**
+ * Original and reconstruction (one shared colour scale, its bar right of the reconstruction) and the residual
+ * (diverging, symmetric, its bar at the right edge). The bars are shorter than the panels and sit in their own
+ * gaps, so they never run into the next panel's caption.
+ */
 function frameFigure(frame: ReportFrame, palette: Palette): FigureSpec {
   const [lo, hi] = extent([...frame.original, ...frame.reconstructed]);
   const [rlo, rhi] = extent(frame.residual);
@@ -185,37 +226,50 @@ function frameFigure(frame: ReportFrame, palette: Palette): FigureSpec {
     coloraxis,
     hovertemplate: 'row %{y}, column %{x}: %{z:.4g}<extra></extra>',
   });
-  const domains = [[0, 0.29], [0.345, 0.635], [0.71, 1]];
+  const domains = [[0, 0.26], [0.29, 0.55], [0.71, 0.97]];
   const layoutAxes: Record<string, unknown> = {};
-  const names = ['original', 'reconstructed', 'residual (reconstructed − original)'];
+  // Short captions: a long one overhangs its (square, narrow) panel into the colour bar beside it.
+  const names = ['original', 'reconstructed', 'residual'];
   const annotations = names.map((text, i) => {
     const suffix = i === 0 ? '' : String(i + 1);
     // Relative to the subplot's own (square-constrained) domain, so the caption sits centred above it.
-    return { xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0.5, y: 1, yanchor: 'bottom', showarrow: false, text, font: { size: 12 } };
+    return { xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0.5, y: 1.02, yanchor: 'bottom', showarrow: false, text, font: { size: 12 } };
   });
   domains.forEach(([a, b], i) => {
     const suffix = i === 0 ? '' : String(i + 1);
     layoutAxes[`xaxis${suffix}`] = { domain: [a, b], anchor: `y${suffix}`, showgrid: false, zeroline: false, ticks: '', showticklabels: false, constrain: 'domain' };
-    layoutAxes[`yaxis${suffix}`] = { anchor: `x${suffix}`, showgrid: false, zeroline: false, ticks: '', showticklabels: false, scaleanchor: `x${suffix}`, constrain: 'domain' };
+    layoutAxes[`yaxis${suffix}`] = { domain: [0, 0.9], anchor: `x${suffix}`, showgrid: false, zeroline: false, ticks: '', showticklabels: false, scaleanchor: `x${suffix}`, constrain: 'domain' };
   });
+  const colorbar = (x: number) => ({ x, xanchor: 'left', y: 0.45, yanchor: 'middle', len: 0.75, thickness: 10, tickformat: PLOT_NUMBER_FORMAT, exponentformat: 'e' });
   const which = frame.worst && frame.label !== 'worst' ? `${frame.label} (worst)` : frame.label;
-  const title = `Frame ${frame.index} (${which}): RMSE ${formatNumber(reportNumber(frame.rmse))}`;
+  const title = `Frame ${frame.index} (${which}): RMSE ${formatNumber(reportNumber(frame.rmse))}; residual = reconstructed − original`;
   return {
     id: `frame-${frame.label}`,
     title,
+    group: 'frames',
     data: [heatmap(frame.original, 1, 'coloraxis'), heatmap(frame.reconstructed, 2, 'coloraxis'), heatmap(frame.residual, 3, 'coloraxis2')],
     layout: baseLayout(title, palette, {
       height: 300,
       margin: { l: 10, r: 10, t: 50, b: 10 },
       ...layoutAxes,
       annotations,
-      coloraxis: { colorscale: 'Viridis', cmin: lo, cmax: hi, colorbar: { x: 0.3, xanchor: 'left', thickness: 10, len: 0.9 } },
-      coloraxis2: { colorscale: 'RdBu', reversescale: true, cmin: -residualLimit, cmax: residualLimit, colorbar: { x: 1.0, xanchor: 'left', thickness: 10, len: 0.9 } },
+      coloraxis: { colorscale: 'Viridis', cmin: lo, cmax: hi, colorbar: colorbar(0.565) },
+      coloraxis2: { colorscale: 'RdBu', reversescale: true, cmin: -residualLimit, cmax: residualLimit, colorbar: colorbar(0.98) },
     }),
   };
 }
 
-function histogramFigure(column: ReportColumn, which: 'residuals' | 'relativeDifferences', palette: Palette): FigureSpec {
+/** The bound in data units for a column's residuals, or as a fraction for relative differences (pw-rel). */
+function boundFor(data: ReportData, column: ReportColumn, which: 'residuals' | 'relativeDifferences'): number | undefined {
+  const b = data.bound;
+  if (!b) return undefined;
+  if (which === 'relativeDifferences') return b.kind === 'pw-rel' ? b.value : undefined;
+  if (!b.absolute || b.absolute.length === 0) return undefined;
+  const v = reportNumber(b.absolute.length > 1 ? b.absolute[column.index] : b.absolute[0]);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+function histogramFigure(column: ReportColumn, which: 'residuals' | 'relativeDifferences', data: ReportData, palette: Palette): FigureSpec {
   const h = column[which];
   const { centers, width } = binCenters(h);
   const isResidual = which === 'residuals';
@@ -225,10 +279,18 @@ function histogramFigure(column: ReportColumn, which: 'residuals' | 'relativeDif
     h.overflow > 0 ? `${h.overflow.toLocaleString('en-US')} above` : '',
     h.skipped > 0 ? `${h.skipped.toLocaleString('en-US')} ${isResidual ? 'non-finite' : 'zero or non-finite originals'} not shown` : '',
   ].filter(Boolean).join(', ');
-  const title = `${column.name}: ${isResidual ? 'residuals' : 'relative differences'}${outside ? ` (${outside})` : ''}`;
+  const bound = boundFor(data, column, which);
+  const extentOfBars = Math.max(Math.abs(reportNumber(h.lo)), Math.abs(reportNumber(h.hi))) || 0;
+  // Lines far outside the bars would squash them to a sliver: then the title says where the bound is.
+  const drawBound = bound !== undefined && bound <= 5 * extentOfBars;
+  const boundNote = bound === undefined ? '' : drawBound ? `; ±bound ${formatNumber(bound)} dashed` : `; bound ±${formatNumber(bound)} is far outside`;
+  const title = `${column.name}: ${isResidual ? 'residuals' : 'relative differences'}${outside ? ` (${outside})` : ''}${boundNote}`;
+  const boundLines = drawBound ? [-bound, bound].map((x) => ({ type: 'line', xref: 'x', yref: 'paper', x0: x, x1: x, y0: 0, y1: 1, line: { color: palette.series[1], dash: 'dash', width: 1.5 } })) : [];
   return {
     id: `${isResidual ? 'residuals' : 'reldiff'}-${column.index}`,
     title,
+    group: 'columns',
+    column: column.index,
     data: [{
       type: 'bar',
       x: centers,
@@ -241,8 +303,9 @@ function histogramFigure(column: ReportColumn, which: 'residuals' | 'relativeDif
       height: 260,
       bargap: 0,
       margin: { l: 60, r: 20, t: 40, b: 45 },
-      xaxis: axis(label, palette, { exponentformat: 'e' }),
-      yaxis: axis('count', palette),
+      xaxis: axis(label, palette, { tickformat: PLOT_NUMBER_FORMAT, exponentformat: 'e' }),
+      yaxis: axis('count', palette, { tickformat: ',d' }),
+      shapes: boundLines,
     }),
   };
 }
@@ -262,36 +325,23 @@ function extent(rows: number[][]): [number, number] {
   return Number.isFinite(lo) ? [lo, hi] : [0, 1];
 }
 
-/** Plotly renders a subset of HTML in text: names from the data are shown literally. */
-function plotlyText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return String(bytes);
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = bytes, u = 0;
-  while (Math.abs(v) >= 1000 && u < units.length - 1) { v /= 1000; u++; }
-  return u === 0 ? `${v} B` : `${v.toPrecision(3)} ${units[u]}`;
-}
-
-export function formatPercent(p: number): string {
-  if (!Number.isFinite(p)) return '∞ %';
-  return p >= 10 ? `${p.toFixed(1)}%` : p >= 0.1 ? `${p.toFixed(2)}%` : `${p.toPrecision(2)}%`;
-}
-
-export function formatNumber(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? '∞' : '−∞';
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  return a >= 1e5 || a < 1e-3 ? x.toExponential(3) : Number(x.toPrecision(4)).toString();
-}
-
-export function formatDb(x: number): string {
-  return Number.isFinite(x) ? `${x.toFixed(1)} dB` : x > 0 ? '∞ (exact)' : formatNumber(x);
-}
-
-function formatSeconds(s: number): string {
-  return s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`;
+/** An empty loss chart that live training extends point by point; its epoch axis grows with the points. */
+export function liveLossFigure(title: string, theme: Theme): FigureSpec {
+  const palette = PALETTES[theme];
+  return {
+    id: 'live-loss',
+    title,
+    group: 'overview',
+    data: [
+      { type: 'scatter', mode: 'lines+markers', marker: { size: 3 }, name: 'training loss', x: [], y: [], line: { color: palette.series[0], width: 2 } },
+      { type: 'scatter', mode: 'lines+markers', marker: { size: 3 }, name: 'validation loss', x: [], y: [], line: { color: palette.series[1], width: 2 } },
+    ],
+    layout: baseLayout(title, palette, {
+      showlegend: true,
+      legend: { orientation: 'h', x: 0, y: -0.25 },
+      margin: { l: 60, r: 20, t: 40, b: 70 },
+      xaxis: axis('epoch', palette, { autorange: true, rangemode: 'tozero', tickformat: ',d' }),
+      yaxis: axis('loss (MSE, log)', palette, { type: 'log', autorange: true, exponentformat: 'power' }),
+    }),
+  };
 }

@@ -3,8 +3,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
-import { reportNumber, type ReportData, type ReportNumber } from './data';
-import { buildFigures, formatBytes, formatDb, formatNumber, formatPercent, type FigureSpec } from './figures';
+import { buildFigures, type FigureSpec } from './figures';
+import { formatNumber, formatPercent } from './format';
+import { findRow, headline, sectionsHtml } from './info-rows';
+import { escapeHtml } from './text';
+import { reportNumber, type ReportData, type ReportNumber } from './types';
 
 let plotlySource: string | undefined;
 
@@ -41,12 +44,12 @@ export function renderReportHtml(data: ReportData): string {
 <main>
 <header>
 <h1>${escapeHtml(data.title)}</h1>
-<p class="muted">${escapeHtml(data.summary.file)} · generated ${escapeHtml(data.generatedAt)} by ${escapeHtml(data.summary.createdBy)}</p>
+<p class="muted" id="headline">${escapeHtml(headline(data.info))}</p>
+<p class="muted">${escapeHtml(data.summary.file)} · generated ${escapeHtml(data.generatedAt)} · ${escapeHtml(findRow(data.info, 'format')?.value ?? '')}</p>
 </header>
 ${headlineCards(data)}
 <section class="tables">
-${summaryTable(data)}
-${errorTable(data)}
+${sectionsHtml(data.info, 'h3')}
 </section>
 ${figureSections(data, figures)}
 ${columnTable(data)}
@@ -58,63 +61,19 @@ ${columnTable(data)}
 `;
 }
 
+/** The four figures a reader looks for first, as the rows state them. */
 function headlineCards(data: ReportData): string {
-  const r = data.summary.ratios;
+  const value = (key: string) => findRow(data.info, key)?.value ?? '—';
   const cards: Array<[string, string, string]> = [
-    ['total size', formatPercent(reportNumber(r.totalPercentOfFile)), `of the original file, everything needed to decompress (${formatRatio(r.total)})`],
-    ['latents only', formatRatio(r.latentOnly), 'ratio without the decoder, as the reference tool reports it'],
-    ['PSNR', formatDb(reportNumber(data.errors.psnr)), `RMSE ${formatNumber(reportNumber(data.errors.rmse))} over a range of ${formatNumber(reportNumber(data.errors.range))}`],
-    ['max abs error', formatNumber(reportNumber(data.errors.maxAbsError)), `${formatPercent(100 * ratioOf(data.errors.maxAbsError, data.errors.range))} of the range`],
+    ['total ratio', value('ratio.total'), `everything needed to decompress, decoder counted: ${value('sizes.total')}`],
+    ['latents only', value('ratio.latentOnly'), 'ratio without the decoder, as the reference tool reports it'],
+    ['PSNR', value('errors.psnr'), `RMSE ${value('errors.rmse')} over a range of ${value('errors.range')}`],
+    data.info.some((s) => s.key === 'bound')
+      ? ['bound met', value('bound.met'), `${value('bound.text')}: ${value('bound.absolute')}`]
+      : ['max abs error', value('errors.maxAbsError'), `${value('errors.maxAbsOverRange')} of the range`],
   ];
-  return `<section class="cards">${cards.map(([label, value, note]) =>
-    `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div><div class="note">${escapeHtml(note)}</div></div>`).join('')}</section>`;
-}
-
-function summaryTable(data: ReportData): string {
-  const s = data.summary;
-  const z = s.sizes;
-  const pct = (b: number) => (z.originalFile > 0 ? formatPercent((100 * b) / z.originalFile) : '');
-  const rows: Array<[string, string, string?]> = [
-    ['data', `${s.kind}, shape ${s.shape.join(' × ')}, ${s.dtype}`],
-    ['mode', s.mode + (s.errorBound ? `, error bound ${s.errorBound}` : '')],
-  ];
-  if (s.model) rows.push(['model', s.model]);
-  if (s.latentPrecision || s.entropy) rows.push(['coding', [s.latentPrecision && `latents ${s.latentPrecision}`, s.entropy && `entropy ${s.entropy}`].filter(Boolean).join(', ')]);
-  rows.push(
-    ['original file', formatBytes(z.originalFile), '100%'],
-    ['original as float32', formatBytes(z.originalFloat32), pct(z.originalFloat32)],
-    ['latents', formatBytes(z.latents), pct(z.latents)],
-    [z.decoderShared ? 'decoder (shared model file)' : 'decoder', formatBytes(z.decoder), pct(z.decoder)],
-    ['residuals', formatBytes(z.residuals), pct(z.residuals)],
-    ['header', formatBytes(z.header), pct(z.header)],
-    ['total', formatBytes(z.total), pct(z.total)],
-    ['.baler file', formatBytes(z.file), pct(z.file)],
-  );
-  const ratioRow = `<tr><th>ratio</th><td colspan="2"><span class="pair"><b>${escapeHtml(formatRatio(s.ratios.latentOnly))}</b> latents only</span>` +
-    `<span class="pair"><b>${escapeHtml(formatRatio(s.ratios.total))}</b> total (decoder counted)</span></td></tr>` +
-    `<tr><th>vs float32 content</th><td colspan="2"><span class="pair"><b>${escapeHtml(formatRatio(s.ratios.latentOnlyVsFloat32))}</b> latents only</span>` +
-    `<span class="pair"><b>${escapeHtml(formatRatio(s.ratios.totalVsFloat32))}</b> total</span></td></tr>`;
-  return `<table class="summary" id="summary"><caption>Summary</caption><tbody>
-${rows.map(([k, v, p]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td><td class="num">${escapeHtml(p ?? '')}</td></tr>`).join('\n')}
-${ratioRow}
-</tbody></table>`;
-}
-
-function errorTable(data: ReportData): string {
-  const e = data.errors;
-  const rows: Array<[string, string]> = [
-    ['PSNR (range / RMSE)', formatDb(reportNumber(e.psnr))],
-    ['RMSE', formatNumber(reportNumber(e.rmse))],
-    ['RMSE / range', formatNumber(reportNumber(e.nrmse))],
-    ['max abs error', formatNumber(reportNumber(e.maxAbsError))],
-    ['max relative error', formatNumber(reportNumber(e.maxRelError))],
-    ['value range', formatNumber(reportNumber(e.range))],
-    ['values compared', e.compared.toLocaleString('en-US')],
-  ];
-  if (e.nonFiniteMismatches > 0) rows.push(['non-finite values not reproduced', e.nonFiniteMismatches.toLocaleString('en-US')]);
-  return `<table class="summary" id="errors"><caption>Errors (measured on the values read back)</caption><tbody>
-${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td class="num">${escapeHtml(v)}</td></tr>`).join('\n')}
-</tbody></table>`;
+  return `<section class="cards">${cards.map(([label, v, note]) =>
+    `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(v)}</div><div class="note">${escapeHtml(note)}</div></div>`).join('')}</section>`;
 }
 
 function figureSections(data: ReportData, figures: FigureSpec[]): string {
@@ -145,12 +104,6 @@ ${rows}
 </tbody></table></section>`;
 }
 
-function formatRatio(x: ReportNumber): string {
-  const v = reportNumber(x);
-  if (!Number.isFinite(v)) return '∞×';
-  return v >= 100 ? `${v.toFixed(0)}×` : v >= 10 ? `${v.toFixed(1)}×` : `${v.toFixed(2)}×`;
-}
-
 function ratioOf(a: ReportNumber, b: ReportNumber | number): number {
   const d = reportNumber(b);
   return d > 0 ? reportNumber(a) / d : 0;
@@ -158,10 +111,6 @@ function ratioOf(a: ReportNumber, b: ReportNumber | number): number {
 
 function subtract(a: ReportNumber, b: ReportNumber): number {
   return reportNumber(a) - reportNumber(b);
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /**
@@ -213,6 +162,8 @@ caption { text-align: left; font-weight: 600; padding: 4px 0 8px; }
 th, td { text-align: left; padding: 4px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 500; color: var(--muted); white-space: nowrap; }
 th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.tables h3 { font-size: 15px; margin: 8px 0 4px; }
+table.info th { width: 45%; }
 .columns th { color: var(--fg); font-weight: 600; background: var(--card); }
 .pair { display: inline-block; margin-right: 24px; }
 .pair b { font-size: 16px; }

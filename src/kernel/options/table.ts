@@ -1,0 +1,140 @@
+// The one table of command options: names, value types, help and validation for both the `baler` CLI
+// (src/cli/main.ts) and `%baler` lines in notebook cells (src/kernel/cell.ts). A bad value is refused while
+// the line is parsed, with one line naming the option (`--epochs -5`: "must be a whole number ≥ 1").
+import type { CompressOptions } from '../api';
+import { BACKEND_NAMES } from '../backends';
+import { parseErrorBound } from '../eb/bound';
+import { parsePart } from '../pipeline';
+
+/** Thrown by a parser with the reason; the command-line layer names the option and the value. */
+export class OptionValueError extends Error {}
+
+export interface OptionSpec {
+  /** Commander flags, e.g. '--epochs <n>' or '-o, --output <file>'. */
+  flags: string;
+  help: string;
+  /** Turns the text into the value, or throws OptionValueError with the reason. */
+  parse?: (text: string) => unknown;
+  choices?: readonly string[];
+  /** The engine option this one sets (absent: the command uses the value itself). */
+  engine?: keyof CompressOptions;
+}
+
+const PREDICTORS = ['interpolation', 'lorenzo'] as const;
+
+function wholeNumber(min: number): (text: string) => number {
+  return (text) => {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isInteger(n) || n < min) throw new OptionValueError(`must be a whole number ≥ ${min}`);
+    return n;
+  };
+}
+
+function positiveNumber(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new OptionValueError('must be a number above 0');
+  return n;
+}
+
+function errorBound(text: string): string {
+  try {
+    parseErrorBound(text);
+  } catch (err) {
+    throw new OptionValueError((err as Error).message);
+  }
+  return text.trim();
+}
+
+/** A memory budget: a number of MiB, or with a K, M or G suffix (512M, 2G); at least 1M. */
+function memorySize(text: string): number {
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)i?b?\s*$/i.exec(text);
+  const scale: Record<string, number> = { '': 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+  const bytes = m ? Number(m[1]) * scale[m[2].toLowerCase()] : NaN;
+  if (!(bytes >= 2 ** 20)) throw new OptionValueError('must be a size of at least 1M (e.g. 512M, 2G)');
+  return Math.floor(bytes);
+}
+
+function part(text: string): { index: number; count: number } {
+  try {
+    return parsePart(text);
+  } catch (err) {
+    throw new OptionValueError((err as Error).message);
+  }
+}
+
+/** `A:B` → rows A to B−1 (A may be left out for 0). */
+function rowRange(text: string): [number, number] {
+  const m = /^\s*(\d*)\s*:\s*(\d+)\s*$/.exec(text);
+  if (!m || Number(m[1] || 0) >= Number(m[2])) throw new OptionValueError('must be A:B with A < B (rows A to B−1)');
+  return [Number(m[1] || 0), Number(m[2])];
+}
+
+function predictorList(text: string): string[] {
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  const unknown = names.find((n) => !(PREDICTORS as readonly string[]).includes(n));
+  if (names.length === 0 || unknown !== undefined) throw new OptionValueError(`takes a comma-separated list of ${PREDICTORS.join(', ')}`);
+  return names;
+}
+
+export const OPTIONS = {
+  ratio: { flags: '--ratio <n>', help: 'compression ratio that sets the latent size (values per sample / latent)', parse: positiveNumber, engine: 'compressionRatio' },
+  latent: { flags: '--latent <n>', help: 'latent size per sample (overrides --ratio)', parse: wholeNumber(1), engine: 'latent' },
+  model: { flags: '--model <type>', help: 'autoencoder type', choices: ['dense', 'conv'], engine: 'modelType' },
+  epochs: { flags: '--epochs <n>', help: 'training epochs', parse: wholeNumber(1), engine: 'epochs' },
+  batchSize: { flags: '--batch-size <n>', help: 'training batch size', parse: wholeNumber(1), engine: 'batchSize' },
+  lr: { flags: '--lr <x>', help: 'Adam learning rate', parse: positiveNumber, engine: 'learningRate' },
+  seed: { flags: '--seed <n>', help: 'random seed (runs are repeatable)', parse: wholeNumber(0), engine: 'seed' },
+  targetPsnr: { flags: '--target-psnr <db>', help: 'stop training once this PSNR (dB) is reached', parse: positiveNumber, engine: 'targetPsnr' },
+  timeLimit: { flags: '--time-limit <s>', help: 'stop training after this many seconds (with --target/--objective: the whole search; default 60)', parse: positiveNumber, engine: 'timeLimitSeconds' },
+  backend: { flags: '--backend <name>', help: 'compute backend', choices: BACKEND_NAMES, engine: 'backend' },
+  output: { flags: '-o, --output <file>', help: 'file to write', engine: 'output' },
+  force: { flags: '--force', help: 'replace an existing output (never the input)', engine: 'force' },
+  errorBound: { flags: '--error-bound <bound>', help: 'guarantee every value within abs:X, rel:X (fraction of range) or pw-rel:X', parse: errorBound, engine: 'errorBound' },
+  target: { flags: '--target <quality>', help: 'search for the smallest total (decoder counted) reaching this quality, e.g. psnr:40', engine: 'target' },
+  objective: { flags: '--objective <what>', help: 'with --error-bound: search for the smallest total (decoder counted) or latent-only size', choices: ['total', 'latent'], engine: 'objective' },
+  predictor: { flags: '--predictor <names>', help: `classical predictors the error-bounded coder may use, comma-separated: ${PREDICTORS.join(', ')}`, parse: predictorList, engine: 'predictors' },
+  searchAutoencoders: { flags: '--no-search-autoencoders', help: 'with --target/--objective: try the error-bounded coder alone', engine: 'searchAutoencoders' },
+  latentPrecision: { flags: '--latent-precision <p>', help: 'precision of stored latents', choices: ['float32', 'float16'], engine: 'latentPrecision' },
+  decoderPrecision: { flags: '--decoder-precision <p>', help: 'precision of stored decoder weights', choices: ['float32', 'float16', 'int8'], engine: 'decoderPrecision' },
+  entropy: { flags: '--entropy <coder>', help: 'entropy coder for sections', choices: ['zstd', 'deflate', 'none'], engine: 'entropy' },
+  modelFile: { flags: '--model-file <file>', help: 'keep the decoder in this shared model file (referenced by hash) instead of embedding it', engine: 'modelFile' },
+  trainedModel: { flags: '--trained-model <file>', help: 'use a trained .balermodel instead of training', engine: 'trainedModelPath' },
+  part: { flags: '--part <i/n>', help: 'code only part I of N (0-based) of the file, for `baler merge` (cluster job arrays); -o may name a folder', parse: part, engine: 'part' },
+  filesFrom: { flags: '--files-from <list>', help: 'compress every file listed (one per line) into the folder given by -o; with --part, only files I, I+N, …' },
+  threads: { flags: '--threads <n>', help: 'threads that code or decode slabs (default: every core); the file is the same for any number', parse: wholeNumber(1), engine: 'threads' },
+  memory: { flags: '--memory <size>', help: 'memory budget, e.g. 512M or 2G (default 512M); larger inputs are streamed', parse: memorySize, engine: 'memoryBudget' },
+  rows: { flags: '--rows <a:b>', help: 'only rows (frames) A to B−1, reading only the slabs that hold them', parse: rowRange },
+  json: { flags: '--json', help: 'print the result as JSON' },
+  modelDir: { flags: '--model-dir <dir>', help: 'where to find a shared model file' },
+  original: { flags: '--original <file>', help: 'the original data (default: the source file beside the .baler)' },
+  project: { flags: '--project <names...>', help: 'use the project workspaces/WORKSPACE/PROJECT' },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTIONS;
+
+export const TRAINING_OPTIONS = ['ratio', 'latent', 'model', 'epochs', 'batchSize', 'lr', 'seed', 'targetPsnr', 'timeLimit', 'backend'] as const satisfies readonly OptionName[];
+
+/** The options of each command; the CLI and `%baler` lines build their commands from these lists. */
+export const COMMAND_OPTIONS = {
+  train: [...TRAINING_OPTIONS, 'project', 'output', 'force'],
+  compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'searchAutoencoders',
+    'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'json'],
+  decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows'],
+  merge: ['output', 'force', 'json'],
+  info: ['project', 'json'],
+  plot: ['project', 'original', 'output'],
+} as const satisfies Record<string, readonly OptionName[]>;
+
+/** Parsed option values (commander's camelCase keys) → the engine options they set. */
+export function engineOptions(values: Record<string, unknown>, names: readonly OptionName[]): CompressOptions {
+  const out: Record<string, unknown> = {};
+  for (const name of names) {
+    const spec: OptionSpec = OPTIONS[name];
+    const value = values[name];
+    if (!spec.engine || value === undefined) continue;
+    // --no-search-autoencoders: commander's default is true; only an explicit `false` is an option.
+    if (name === 'searchAutoencoders' && value !== false) continue;
+    out[spec.engine] = value;
+  }
+  return out as CompressOptions;
+}

@@ -1,0 +1,213 @@
+// The one table of figures about a .baler, rendered from its FileInfo by every view: `baler info`, the
+// output channel, the .baler viewer, the dashboard, notebook cells and the HTML report. No view computes a
+// ratio or formats a figure of a FileInfo itself; each renders these rows (and may pick some by key).
+// Every string that came from the file is sanitised here (no control characters reach a terminal or page).
+import type { FileInfo } from '../api';
+import { describeArchitecture } from '../model/architectures';
+import {
+  formatBytesExact, formatDb, formatNumber, formatPercent, formatRatio, formatSeconds,
+} from './format';
+import { escapeHtml, sanitizeText } from './text';
+
+export interface InfoRow {
+  /** Stable name of the figure, e.g. 'ratio.total' (views pick rows by key, never by label). */
+  key: string;
+  label: string;
+  value: string;
+}
+
+export interface InfoSection {
+  key: 'file' | 'arrays' | 'sizes' | 'ratios' | 'errors' | 'bound';
+  title: string;
+  rows: InfoRow[];
+}
+
+/** What only a check against the original values knows (the HTML report and dashboard have it). */
+export interface BoundCheckSummary {
+  /** max over all values of |error| / (what the bound allows there); ≤ 1 when the bound holds. */
+  maxRatio: number;
+  /** The bound in data units: one number, or one per column (rel on a table). Absent for pw-rel. */
+  absolute?: number[];
+}
+
+export interface InfoOptions {
+  /** Show the file's full path (CLI, output channel) rather than its name. */
+  fullPath?: boolean;
+  boundCheck?: BoundCheckSummary;
+}
+
+const MAX_NAMES_SHOWN = 12;
+
+export function infoSections(info: FileInfo, options: InfoOptions = {}): InfoSection[] {
+  const sections = [fileSection(info, options)];
+  if (info.arrays && info.arrays.length > 1) sections.push(arraySection(info.arrays));
+  sections.push(sizeSection(info), ratioSection(info), errorSection(info));
+  if (info.errorBound) sections.push(boundSection(info, options.boundCheck));
+  return sections;
+}
+
+function row(key: string, label: string, value: string): InfoRow {
+  return { key, label, value: sanitizeText(value, 400) };
+}
+
+function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
+  const name = options.fullPath ? info.file : info.file.split(/[\\/]/).pop() ?? info.file;
+  const names = info.names.slice(0, MAX_NAMES_SHOWN).map((n) => sanitizeText(n, 40)).join(', ');
+  const more = info.names.length > MAX_NAMES_SHOWN ? ` … ${info.names.length - MAX_NAMES_SHOWN} more` : '';
+  const rows = [
+    row('file', 'file', name),
+    row('data', 'data', `${info.kind}, shape ${info.shape.join(' × ')}, ${info.dtype}`),
+  ];
+  if (info.names.length > 0) rows.push(row('columns', 'columns', names + more));
+  if (info.source) rows.push(row('source', 'source', `${info.source.name} (${info.source.format})`));
+  const mode = info.mode === 'lossless' ? 'lossless (every value exact)' : info.mode + (info.errorBound ? ` (bound ${info.errorBound})` : '');
+  rows.push(row('mode', 'mode', mode));
+  if (info.architecture) rows.push(row('model', 'model', describeArchitecture(info.architecture)));
+  if (info.latentPrecision) rows.push(row('latentPrecision', 'latent precision', info.latentPrecision));
+  if (info.entropy) rows.push(row('entropy', 'entropy coding', info.entropy));
+  if (info.search) {
+    const s = info.search;
+    rows.push(row('search', 'search', `smallest ${s.objective} meeting ${s.target}: ${s.pointsTried} points tried${s.seconds !== undefined ? ` in ${formatSeconds(s.seconds)}` : ''}`));
+  }
+  rows.push(row('format', 'format', `.baler v${info.formatVersion}, ${info.createdBy}`));
+  return { key: 'file', title: 'File', rows };
+}
+
+/** A file from a multi-array source (HDF5, netCDF, …): each array's layout, mode and errors. */
+function arraySection(arrays: NonNullable<FileInfo['arrays']>): InfoSection {
+  return {
+    key: 'arrays',
+    title: `Arrays (${arrays.length})`,
+    rows: arrays.map((a, i) => row(`arrays.${i}`, a.path || `array ${i}`,
+      `${a.kind} ${a.shape.join(' × ')} ${a.dtype}, ${a.mode}${a.errorBound ? ` ${a.errorBound}` : ''}, PSNR ${formatDb(a.errors.psnr)}, max abs error ${formatNumber(a.errors.maxAbsError)}`)),
+  };
+}
+
+function sizeSection(info: FileInfo): InfoSection {
+  const s = info.sizes;
+  const percent = (b: number) => (s.originalFile > 0 ? ` = ${formatPercent((100 * b) / s.originalFile)} of the original file` : '');
+  const decoder = s.decoder === 0 && !s.decoderShared
+    ? 'none (this mode needs no decoder)'
+    : `${formatBytesExact(s.decoder)} ${s.decoderShared ? '(in a shared model file, counted in full)' : '(embedded)'}`;
+  const rows = [
+    row('sizes.originalFile', 'original file', formatBytesExact(s.originalFile)),
+    row('sizes.originalFloat32', 'original as float32', formatBytesExact(s.originalFloat32)),
+    row('sizes.latents', 'latents', formatBytesExact(s.latents)),
+  ];
+  if (s.residuals > 0 || info.mode === 'error-bounded') rows.push(row('sizes.residuals', 'residuals / codes', formatBytesExact(s.residuals)));
+  rows.push(
+    row('sizes.decoder', 'decoder', decoder),
+    row('sizes.header', 'header + index', formatBytesExact(s.header)),
+    row('sizes.file', '.baler file', formatBytesExact(s.file)),
+    row('sizes.total', 'total needed to decompress', formatBytesExact(s.total) + percent(s.total)),
+  );
+  return { key: 'sizes', title: 'Sizes', rows };
+}
+
+function ratioSection(info: FileInfo): InfoSection {
+  const r = info.ratios;
+  return {
+    key: 'ratios',
+    title: 'Ratios (original ÷ compressed)',
+    rows: [
+      row('ratio.total', 'total (decoder counted)', formatRatio(r.total)),
+      row('ratio.latentOnly', 'latents only (decoder and header not counted)', formatRatio(r.latentOnly)),
+      row('ratio.totalVsFloat32', 'total vs float32 content', formatRatio(r.totalVsFloat32)),
+      row('ratio.latentOnlyVsFloat32', 'latents only vs float32 content', formatRatio(r.latentOnlyVsFloat32)),
+    ],
+  };
+}
+
+function errorSection(info: FileInfo): InfoSection {
+  const e = info.errors;
+  const relativeToRange = e.range > 0 ? e.maxAbsError / e.range : 0;
+  return {
+    key: 'errors',
+    title: 'Errors (measured on the values written and read back)',
+    rows: [
+      row('errors.psnr', 'PSNR (range / RMSE)', formatDb(e.psnr)),
+      row('errors.rmse', 'RMSE', formatNumber(e.rmse)),
+      row('errors.nrmse', 'RMSE / range', formatNumber(e.nrmse)),
+      row('errors.maxAbsError', 'max abs error', formatNumber(e.maxAbsError)),
+      row('errors.maxAbsOverRange', 'max abs error / range', formatNumber(relativeToRange)),
+      row('errors.maxRelError', 'max relative error |x′−x| / |x|',
+        `${formatNumber(e.maxRelError)}${e.maxRelError > 1 ? ' (at values near zero: see max abs error / range)' : ''}`),
+      row('errors.range', 'value range', formatNumber(e.range)),
+    ],
+  };
+}
+
+function boundSection(info: FileInfo, check: BoundCheckSummary | undefined): InfoSection {
+  const text = info.errorBound ?? '';
+  const [kind, valueText] = text.split(':');
+  const value = Number(valueText);
+  const perColumnRel = kind === 'rel' && info.kind === 'table';
+  const rows = [row('bound.text', 'error bound', text)];
+  const absolute = check?.absolute ?? (kind === 'abs' ? [value] : kind === 'rel' && !perColumnRel ? [value * info.errors.range] : undefined);
+  if (kind === 'abs') rows.push(row('bound.absolute', 'absolute bound', `|x′ − x| ≤ ${formatNumber(value)}`));
+  else if (kind === 'rel') {
+    rows.push(row('bound.absolute', 'absolute bound', perColumnRel
+      ? `${formatNumber(value)} × each column's range${absolute ? ` (${describeRange(absolute)})` : ''}`
+      : `${formatNumber(value)} × range ${formatNumber(info.errors.range)} = ${formatNumber(absolute?.[0] ?? NaN)}`));
+  } else if (kind === 'pw-rel') rows.push(row('bound.absolute', 'absolute bound', `${formatNumber(value)} × |x| for each value (zeros stay zero)`));
+  const maxRatio = check?.maxRatio ?? (absolute && absolute.length === 1 && absolute[0] > 0 ? info.errors.maxAbsError / absolute[0] : undefined);
+  rows.push(row('bound.met', 'bound met', maxRatio !== undefined
+    ? `${maxRatio <= 1 ? 'yes' : 'NO'}: max error = ${maxRatio.toFixed(3)} × bound`
+    : 'yes: every value was checked against it when the file was written'));
+  return { key: 'bound', title: 'Error bound', rows };
+}
+
+function describeRange(values: number[]): string {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return '—';
+  const lo = Math.min(...finite), hi = Math.max(...finite);
+  return lo === hi ? formatNumber(lo) : `${formatNumber(lo)} to ${formatNumber(hi)}`;
+}
+
+/** The row with this key, if the table has it. */
+export function findRow(sections: InfoSection[], key: string): InfoRow | undefined {
+  for (const s of sections) for (const r of s.rows) if (r.key === key) return r;
+  return undefined;
+}
+
+/** The figures a one-line summary shows (notifications, the dashboard's status line, a notebook heading). */
+export const HEADLINE_KEYS = ['ratio.total', 'ratio.latentOnly', 'errors.psnr', 'errors.maxAbsError', 'bound.met'] as const;
+
+/** "1.93× total (decoder counted) · 3.52× latents only · PSNR 61.9 dB · max abs error 4e-5". */
+export function headline(sections: InfoSection[]): string {
+  const parts: string[] = [];
+  const total = findRow(sections, 'ratio.total');
+  const latent = findRow(sections, 'ratio.latentOnly');
+  const psnr = findRow(sections, 'errors.psnr');
+  const maxAbs = findRow(sections, 'errors.maxAbsError');
+  const met = findRow(sections, 'bound.met');
+  if (total) parts.push(`${total.value} total (decoder counted)`);
+  if (latent) parts.push(`${latent.value} latents only`);
+  if (psnr) parts.push(`PSNR ${psnr.value}`);
+  if (maxAbs) parts.push(`max abs error ${maxAbs.value}`);
+  if (met) parts.push(`bound met: ${met.value.replace(/^yes: /, '')}`);
+  return parts.join(' · ');
+}
+
+/** Plain text: a heading per section and aligned label/value columns (CLI, output channel). */
+export function sectionsText(sections: InfoSection[], indent = '  '): string {
+  const width = Math.max(...sections.flatMap((s) => s.rows.map((r) => r.label.length)));
+  return sections.map((s) => [`${s.title}`, ...s.rows.map((r) => `${indent}${r.label.padEnd(width)}  ${r.value}`)].join('\n')).join('\n\n');
+}
+
+/** The table as [section, label, value] rows (notebook cell tables, tests). */
+export function sectionsRows(sections: InfoSection[]): [string, string, string][] {
+  return sections.flatMap((s) => s.rows.map((r): [string, string, string] => [s.title, r.label, r.value]));
+}
+
+/** Markdown: a bold heading and a two-column table per section (notebook outputs). */
+export function sectionsMarkdown(sections: InfoSection[]): string {
+  const md = (t: string) => t.replace(/[\\`*_{}[\]<>()#+!|~]/g, (c) => `\\${c}`);
+  return sections.map((s) => `**${md(s.title)}**\n\n| figure | value |\n| --- | --- |\n${s.rows.map((r) => `| ${md(r.label)} | ${md(r.value)} |`).join('\n')}`).join('\n\n');
+}
+
+/** HTML tables, one per section, rows marked with their key (HTML report, .baler viewer, dashboard). */
+export function sectionsHtml(sections: InfoSection[], headingTag: 'h2' | 'h3' = 'h2'): string {
+  return sections.map((s) => `<section class="info" data-section="${s.key}"><${headingTag}>${escapeHtml(s.title)}</${headingTag}>`
+    + `<table class="info"><tbody>${s.rows.map((r) => `<tr data-key="${escapeHtml(r.key)}"><th>${escapeHtml(r.label)}</th><td>${escapeHtml(r.value)}</td></tr>`).join('')}</tbody></table></section>`).join('\n');
+}
