@@ -48,17 +48,25 @@ export function startSlurm(): SlurmCluster {
     `PartitionName=test Nodes=${host} Default=YES MaxTime=INFINITE State=UP`, '',
   ].join('\n'));
   const env = { ...process.env, SLURM_CONF: conf };
-  const pids: string[] = [];
+  /** Stops the daemons by PID and waits until they have exited (they write their state on the way out). */
   const stop = () => {
     for (const name of ['slurmd', 'slurmctld', 'munged']) {
       const file = path.join(dir, `${name}.pid`);
-      if (fs.existsSync(file)) {
+      if (!fs.existsSync(file)) continue;
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      const alive = () => {
         try {
-          process.kill(Number(fs.readFileSync(file, 'utf8').trim()), 'SIGTERM');
+          process.kill(pid, 0);
+          return true;
         } catch {
-          // already stopped
+          return false;
         }
-      }
+      };
+      if (!alive()) continue;
+      process.kill(pid, 'SIGTERM');
+      const until = Date.now() + 15_000;
+      while (alive() && Date.now() < until) spawnSync('sleep', ['0.1']);
+      if (alive()) process.kill(pid, 'SIGKILL');
     }
   };
   try {
@@ -67,7 +75,6 @@ export function startSlurm(): SlurmCluster {
     run('slurmctld', [], env);
     run('slurmd', [], env);
     waitFor('node', () => /idle/.test(spawnSync('sinfo', ['-h', '-o', '%T'], { env, encoding: 'utf8' }).stdout ?? ''), 30);
-    pids.push(dir);
   } catch (err) {
     stop();
     throw err;
