@@ -39,7 +39,7 @@ describe('baler CLI end to end', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('compresses CFD_animation.npz, reports both ratios, and decompresses to the measured values', () => {
+  it('compresses CFD_animation.npz, reports both ratios, and decompresses to the measured values', async () => {
     const c = baler(['compress', 'CFD_animation.npz', '-o', 'cfd.baler', '--latent', '25', '--epochs', '40', '--json'], dir);
     assert.equal(c.code, 0, c.stderr);
     const info = JSON.parse(c.stdout);
@@ -73,7 +73,7 @@ describe('baler CLI end to end', function () {
     assert.ok(!/<script[^>]+src=["']https?:/.test(html), 'no external scripts');
   });
 
-  it('keeps every value within an error bound after a file round trip', () => {
+  it('keeps every value within an error bound after a file round trip', async () => {
     const c = baler(['compress', 'CFD_animation.npz', '-o', 'cfd.eb.baler', '--error-bound', 'rel:1e-3', '--json'], dir);
     assert.equal(c.code, 0, c.stderr);
     const info = JSON.parse(c.stdout);

@@ -72,7 +72,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
       const g = f.get(group) as InstanceType<H5['Group']> | null;
       for (const name of g?.keys() ?? []) {
         const full = group === '/' ? `/${name}` : `${group}/${name}`;
-        const type = g!.get_type(name);
+        const type = f.get_type(full);
         if (type === 0) visit(full); // H5O_TYPE_GROUP
         else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics);
       }
@@ -99,7 +99,9 @@ function describe(
   const shape = (d.shape ?? []).map(Number);
   const attrs = attributesOf(d);
   if (format === 'netcdf' && String(d.attrs.NAME?.value ?? '').startsWith(NETCDF_DIMENSION_ONLY)) return;
-  const dtype = dtypeOf(meta);
+  const stored = dtypeOf(meta);
+  // float16 and bool were written as float32 and uint8 (h5wasm cannot create them): baler_dtype restores them.
+  const dtype = stored && (attrs.baler_dtype === 'float16' || attrs.baler_dtype === 'bool') ? attrs.baler_dtype as DType : stored;
   if (!dtype) {
     skipped.push({ path: full, reason: meta.type === 3 ? 'holds strings, not numbers' : `holds ${typeName(meta.type)} values, not plain numbers` });
     return;
@@ -115,11 +117,12 @@ function describe(
     return;
   }
   const columns = attrs.columns;
-  const names = Array.isArray(columns) && shape.length === 2 && columns.length === shape[1] && columns.every((c) => typeof c === 'string') ? columns as string[] : [];
+  const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) && columns.every((c) => typeof c === 'string') ? columns as string[] : [];
   const perRow = rowElements(shape);
   const hdf5Info = { attrs, chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined };
   arrays.push({
     path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names, attributes: { [format]: hdf5Info },
+    ...(attrs.baler_exact ? { exact: true } : {}),
     async readSlab(start, count): Promise<NdArray> {
       checkSlab(shape, start, count, file);
       const elements = count * perRow;
@@ -156,6 +159,7 @@ function dtypeOf(meta: H5Dataset['metadata']): DType | undefined {
 
 function asDtype(data: TypedArray, dtype: DType): TypedArray {
   if (dtype === 'float16' && data instanceof Uint16Array) return float16BitsToFloat32(data);
+  if (dtype === 'bool') return Uint8Array.from(data as ArrayLike<number>, (v) => (v ? 1 : 0));
   return data;
 }
 
@@ -267,6 +271,8 @@ function createDataset(f: H5File, a: ArrayDescription, index: number, count: num
   if (a.names.length > 0) attrs.columns = a.names;
   if (a.dtype === 'float16' || a.dtype === 'bool') attrs.baler_dtype = a.dtype;
   if (a.exact) attrs.baler_exact = 1;
+  const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
+  if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
   writeAttributes(d, attrs);
   if (format === 'netcdf') attachDimensions(f, d, name, a.shape);
   return d;
@@ -274,7 +280,7 @@ function createDataset(f: H5File, a: ArrayDescription, index: number, count: num
 
 /** netCDF-4 dimensions: one dimension-only scale per axis, attached to the variable. */
 function attachDimensions(f: H5File, d: H5Dataset, name: string, shape: number[]): void {
-  const base = name.split('/').pop()!;
+  const base = name.replace(/^\/+/, '').replace(/\//g, '_');
   shape.forEach((size, axis) => {
     const dimPath = `/${base}_dim${axis}`;
     const dim = f.create_dataset({ name: dimPath, data: new Float32Array(0), shape: [0], maxshape: [null], chunks: [1024], dtype: '<f' });

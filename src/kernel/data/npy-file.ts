@@ -60,8 +60,10 @@ export function checkSlab(shape: number[], start: number, count: number, file: s
 
 /** The parsed header of a .npy stream, read in two small reads. */
 export function readNpyHeader(bytes: ByteSource, file: string, what: string): NpyHeader {
-  if (bytes.size < 10) throw new BalerError(`truncated .npy header${what ? ` (${what})` : ''}`, file);
   const prefix = bytes.read(0, Math.min(12, bytes.size));
+  const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+  if (magic.some((b, i) => i < prefix.length && prefix[i] !== b)) throw new BalerError('not a .npy file (bad magic)', file);
+  if (bytes.size < 10) throw new BalerError(`truncated .npy header${what ? ` (${what})` : ''}`, file);
   const end = npyHeaderEnd(prefix, file);
   if (end === undefined || end > bytes.size) throw new BalerError('truncated .npy header', file);
   return parseHeader(bytes.read(0, end), file);

@@ -49,7 +49,8 @@ export async function openNpz(file: string, budget: number): Promise<DataSource>
       }
     }
     for (const array of arrays) {
-      const own = array.path === 'data' ? names.get('names') : names.get(`${array.path}.names`);
+      const main = array.path === 'data' || (arrays.length === 1 && !arrays.some((a) => a.path === 'data'));
+      const own = names.get(`${array.path}.names`) ?? (main ? names.get('names') : undefined);
       if (own) array.names = own;
     }
     return { file, format: 'npz', arrays, skipped, close: async () => closeInput(input) };

@@ -161,7 +161,14 @@ function convert(value: unknown, dtype: DType): number | bigint {
 
 const PHYSICAL: Record<DType, 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE'> = {
   float16: 'FLOAT', float32: 'FLOAT', float64: 'DOUBLE', int8: 'INT32', int16: 'INT32', int32: 'INT32', int64: 'INT64',
-  uint8: 'INT32', uint16: 'INT32', uint32: 'INT64', uint64: 'INT64', bool: 'BOOLEAN',
+  uint8: 'INT32', uint16: 'INT32', uint32: 'INT32', uint64: 'INT64', bool: 'BOOLEAN',
+};
+
+/** Integer widths Parquet marks with a logical type (so that int8…uint32 read back as what they were). */
+const INTEGER_TYPES: Partial<Record<DType, { bits: number; signed: boolean; converted: string }>> = {
+  int8: { bits: 8, signed: true, converted: 'INT_8' }, int16: { bits: 16, signed: true, converted: 'INT_16' },
+  uint8: { bits: 8, signed: false, converted: 'UINT_8' }, uint16: { bits: 16, signed: false, converted: 'UINT_16' },
+  uint32: { bits: 32, signed: false, converted: 'UINT_32' }, uint64: { bits: 64, signed: false, converted: 'UINT_64' },
 };
 
 /** Writes one table (1-D or 2-D) as Parquet, one row group per slab, each column in its own type when known. */
@@ -181,6 +188,10 @@ export async function createParquetSink(
   const writer = writerModule.fileWriter(out.tempPath);
   const schema = writerModule.schemaFromColumnData({
     columnData: names.map((name, c) => ({ name, data: allocate(columnDtypes[c], 0) as never, type: PHYSICAL[columnDtypes[c]], nullable: false })),
+  });
+  schema.slice(1).forEach((el, c) => {
+    const integer = INTEGER_TYPES[columnDtypes[c]];
+    if (integer) Object.assign(el, { converted_type: integer.converted, logical_type: { type: 'INTEGER', bitWidth: integer.bits, isSigned: integer.signed } });
   });
   const keyValue = ((attributes.parquet as { keyValue?: { key: string; value?: string }[] } | undefined)?.keyValue ?? []);
   const pw = new writerModule.ParquetWriter({ writer, schema, kvMetadata: keyValue, createdBy: 'baler' });

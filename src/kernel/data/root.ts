@@ -1,5 +1,5 @@
 // ROOT files (TTree and RNTuple) with jsroot, the ROOT team's JavaScript I/O. A tree becomes:
-// - one table of its flat numeric branches (path 'TREE', one row per event);
+// - one table of its flat numeric branches (path 'TREE/event', one row per event);
 // - per collection of jagged branches (Jet_Px, Jet_Py… counted by NJet), one table of objects (path 'TREE/Jet', one
 //   row per jet) and the per-event counts (path 'TREE/NJet', int32, exact), so that the event structure comes back.
 // Slabs are read with jsroot's tree processing over the events they cover (it reads only the baskets/pages needed).
@@ -127,7 +127,7 @@ async function arraysOf(model: TreeModel, file: string, budget: number): Promise
     const dtype = commonDtype(model.flat.map((c) => c.dtype));
     const width = model.flat.length;
     arrays.push({
-      path: model.name, dtype, shape: [model.entries, width], kind: 'table', names: model.flat.map((c) => c.name),
+      path: `${model.name}/event`, dtype, shape: [model.entries, width], kind: 'table', names: model.flat.map((c) => c.name),
       attributes: { root: { ...base, branches: model.flat.map(branchInfo) } },
       async readSlab(start, count): Promise<NdArray> {
         checkSlab([model.entries, width], start, count, file);

@@ -56,17 +56,19 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     } catch (err) {
       throw new BalerError(`cannot open the Zarr array '${p}' (${(err as Error).message})`, file);
     }
-    const dtype = DTYPES[arr.dtype as string];
+    const attrs = { ...(arr.attrs as Record<string, unknown>) };
+    const stored = DTYPES[arr.dtype as string];
+    // float16 was written as float32 (zarrita cannot create it): baler_dtype restores it.
+    const dtype = stored === 'float32' && attrs.baler_dtype === 'float16' ? 'float16' : stored;
     const shape = [...arr.shape];
     if (!dtype) { skipped.push({ path: p, reason: `holds ${arr.dtype} values, not numbers` }); continue; }
     if (shape.length === 0) { skipped.push({ path: p, reason: 'is a single number (0-d), not a table or frames' }); continue; }
     elementCount(shape, file);
     const perRow = rowElements(shape);
-    const attrs = { ...(arr.attrs as Record<string, unknown>) };
     const columns = attrs.columns;
-    const names = Array.isArray(columns) && shape.length === 2 && columns.length === shape[1] ? (columns as string[]) : [];
+    const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) ? (columns as string[]) : [];
     arrays.push({
-      path: p, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names,
+      path: p, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names, ...(attrs.baler_exact ? { exact: true } : {}),
       attributes: { zarr: { attrs, chunks: [...arr.chunks] } },
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);
@@ -91,10 +93,10 @@ function chunkBytes(chunks: readonly number[], dtype: DType): number {
 
 function toTyped(data: unknown, dtype: DType): TypedArray {
   if (dtype === 'bool') {
-    const bools = data as ArrayLike<boolean>;
-    return Uint8Array.from({ length: bools.length }, (_, i) => (bools[i] ? 1 : 0));
+    const bools = data as { length: number; get(i: number): boolean };
+    return Uint8Array.from({ length: bools.length }, (_, i) => (bools.get(i) ? 1 : 0));
   }
-  if (dtype === 'float16' && data instanceof Uint16Array) return Float32Array.from(data as never);
+  if (dtype === 'float16') return Float32Array.from(data as ArrayLike<number>);
   return data as TypedArray;
 }
 
@@ -118,8 +120,11 @@ export async function createZarrSink(
       const attrs: Record<string, unknown> = { ...(info?.attrs ?? {}) };
       if (a.names.length > 0) attrs.columns = a.names;
       if (a.exact) attrs.baler_exact = true;
+      const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
+      if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
+      if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
       handles.push(await zarr.create(root.resolve(p), {
-        shape: [...a.shape], chunkShape: [chunkRows, ...a.shape.slice(1)], dtype: a.dtype as never, attributes: attrs,
+        shape: [...a.shape], chunkShape: [chunkRows, ...a.shape.slice(1)], dtype: (a.dtype === 'float16' ? 'float32' : a.dtype) as never, attributes: attrs,
       }));
     }
     const written = arrays.map(() => 0);
@@ -129,7 +134,8 @@ export async function createZarrSink(
         const rows = slab.shape[0];
         const rest = a.shape.slice(1);
         const strides = rest.map((_, k) => rest.slice(k + 1).reduce((x, y) => x * y, 1));
-        const data = a.dtype === 'bool' ? new zarr.BoolArray(Uint8Array.from(slab.data as Uint8Array).buffer) : slab.data;
+        const data = a.dtype === 'bool' ? new zarr.BoolArray(Uint8Array.from(slab.data as Uint8Array).buffer)
+          : a.dtype === 'float16' ? Float32Array.from(slab.data as Float32Array) : slab.data;
         await zarr.set(handles[index] as never, [zarr.slice(written[index], written[index] + rows), ...rest.map(() => null)], {
           data: data as never, shape: [rows, ...rest], stride: [rowElements(a.shape), ...strides],
         });
