@@ -1,40 +1,15 @@
-// The one list of data formats Baler reads and writes: their extensions (package.json's explorer and editor menus
-// must accept exactly these; a test checks it), how a file's format is recognised, and openDataSource /
-// createDataSink, which dispatch to one module per format. Format modules are loaded on first use.
+// How a data file's format is recognised (extensions.ts lists them), and openDataSource / createDataSink, which
+// dispatch to one module per format. Format modules are loaded on first use.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
 import { DEFAULT_MEMORY_BUDGET } from './budget';
+import { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS, type DataFormat } from './extensions';
 import { readHead } from './files';
 import type { ArrayDescription, DataSink, DataSource, OpenOptions, SinkOptions, SourceSelection } from './source';
 
-export type DataFormat = 'npz' | 'npy' | 'csv' | 'root' | 'hdf5' | 'netcdf' | 'parquet' | 'zarr';
-
-interface FormatInfo {
-  format: DataFormat;
-  extensions: string[];
-  /** Stored as a folder (Zarr) rather than a file. */
-  folder?: boolean;
-  /** Has a writer (ROOT has none in JavaScript). */
-  writable: boolean;
-}
-
-export const FORMATS: readonly FormatInfo[] = [
-  { format: 'npz', extensions: ['.npz'], writable: true },
-  { format: 'npy', extensions: ['.npy'], writable: true },
-  { format: 'csv', extensions: ['.csv'], writable: true },
-  { format: 'root', extensions: ['.root'], writable: false },
-  { format: 'hdf5', extensions: ['.h5', '.hdf5'], writable: true },
-  { format: 'netcdf', extensions: ['.nc'], writable: true },
-  { format: 'parquet', extensions: ['.parquet'], writable: true },
-  { format: 'zarr', extensions: ['.zarr'], folder: true, writable: true },
-];
-
-/** File extensions Baler reads (lower case, with the dot). */
-export const SUPPORTED_FILE_EXTENSIONS = FORMATS.filter((f) => !f.folder).flatMap((f) => f.extensions);
-/** Folder extensions Baler reads (Zarr stores). */
-export const SUPPORTED_FOLDER_EXTENSIONS = FORMATS.filter((f) => f.folder).flatMap((f) => f.extensions);
-export const SUPPORTED_EXTENSIONS = [...SUPPORTED_FILE_EXTENSIONS, ...SUPPORTED_FOLDER_EXTENSIONS];
+export type { DataFormat };
+export { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS };
 
 /** The format of a path from its extension; a BalerError listing the supported ones otherwise. */
 export function dataFormatOf(file: string): DataFormat {

@@ -21,6 +21,9 @@ interface ColumnInfo {
   dtype: DType;
 }
 
+/** Key-value metadata entry recording dtypes Parquet has no type for (float16). */
+const DTYPES_KEY = 'baler.dtypes';
+
 /** Decoders for the codecs hyparquet leaves to the caller (it decodes SNAPPY itself). */
 const COMPRESSORS = {
   GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
@@ -48,6 +51,9 @@ export async function openParquet(file: string, selection: SourceSelection, budg
     }
     const rows = Number(metadata.num_rows);
     const { columns, skipped } = numericColumns(metadata.schema);
+    // float16 columns are written as FLOAT (hyparquet-writer has no half floats); 'baler.dtypes' restores them.
+    const declared = JSON.parse(metadata.key_value_metadata?.find((kv) => kv.key === DTYPES_KEY)?.value ?? '{}') as Record<string, string>;
+    for (const c of columns) if (c.dtype === 'float32' && declared[c.name] === 'float16') c.dtype = 'float16';
     let chosen = columns;
     if (selection.columns) {
       const all = [...columns.map((c) => c.name), ...skipped.map((s) => s.path)];
@@ -193,7 +199,9 @@ export async function createParquetSink(
     const integer = INTEGER_TYPES[columnDtypes[c]];
     if (integer) Object.assign(el, { converted_type: integer.converted, logical_type: { type: 'INTEGER', bitWidth: integer.bits, isSigned: integer.signed } });
   });
-  const keyValue = ((attributes.parquet as { keyValue?: { key: string; value?: string }[] } | undefined)?.keyValue ?? []);
+  const keyValue = ((attributes.parquet as { keyValue?: { key: string; value?: string }[] } | undefined)?.keyValue ?? []).filter((kv) => kv.key !== DTYPES_KEY);
+  const halfFloats = names.filter((_, c) => columnDtypes[c] === 'float16');
+  if (halfFloats.length > 0) keyValue.push({ key: DTYPES_KEY, value: JSON.stringify(Object.fromEntries(halfFloats.map((n) => [n, 'float16']))) });
   const pw = new writerModule.ParquetWriter({ writer, schema, kvMetadata: keyValue, createdBy: 'baler' });
   let rows = 0;
   return {
