@@ -4,21 +4,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BalerError } from '../../src/kernel/errors';
 import type { Dataset, DType } from '../../src/kernel/types';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
 import { SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS } from '../../src/kernel/data/extensions';
 import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
-
-export async function rejectsBaler(work: () => Promise<unknown>, pattern: RegExp, file: string): Promise<void> {
-  await assert.rejects(work, (e: unknown) => {
-    assert.ok(e instanceof BalerError, `expected a BalerError, got ${String((e as Error)?.stack ?? e)}`);
-    assert.match(e.message, pattern);
-    assert.equal(e.file, file);
-    assert.ok(!e.toLine().includes('\n'), `one line: ${e.toLine()}`);
-    return true;
-  });
-}
+import { rejectsBaler } from './data-helpers';
 
 function table(dtype: DType, rows: number, columns: number, names: string[] = []): Dataset {
   const values = Float64Array.from({ length: rows * columns }, (_, i) => {

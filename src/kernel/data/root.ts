@@ -64,7 +64,7 @@ export async function openRoot(file: string, selection: SourceSelection, budget:
   const { io } = await jsroot();
   let rootFile: Awaited<ReturnType<typeof io.openFile>>;
   try {
-    rootFile = await io.openFile(path.resolve(file));
+    rootFile = await quietly(() => io.openFile(path.resolve(file)));
   } catch (err) {
     throw new BalerError(`not a ROOT file, or a truncated one (${messageOf(err)})`, file);
   }
@@ -80,7 +80,7 @@ export async function openRoot(file: string, selection: SourceSelection, budget:
   for (const key of keys.filter((k) => selection.tree === undefined || k.fName === selection.tree)) {
     let model: TreeModel;
     try {
-      const object = await rootFile.readObject(`${key.fName};${key.fCycle}`);
+      const object = await quietly(() => rootFile.readObject(`${key.fName};${key.fCycle}`));
       model = RNTUPLE_CLASSES.has(key.fClassName) ? await rntupleModel(object, key.fName) : treeModel(object, key.fName, await jsroot());
     } catch (err) {
       if (err instanceof BalerError) throw new BalerError(err.message, file);
@@ -91,6 +91,20 @@ export async function openRoot(file: string, selection: SourceSelection, budget:
     skipped.push(...model.skipped);
   }
   return { file, format: 'root', arrays, skipped, attributes: { root: { trees: names } }, close: async () => undefined };
+}
+
+/**
+ * Runs jsroot work with its console messages held back (it prints stack traces for damaged files, which the
+ * one-line error replaces).
+ */
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, error: console.error, warn: console.warn };
+  console.log = console.error = console.warn = () => undefined;
+  try {
+    return await work();
+  } finally {
+    Object.assign(console, saved);
+  }
 }
 
 function messageOf(err: unknown): string {
@@ -243,7 +257,7 @@ async function processOrFail(model: TreeModel, read: string[], first: number, co
   if (count === 0) return;
   let seen = 0;
   try {
-    await model.process(read, first, count, (values) => { seen++; onEntry(values); });
+    await quietly(() => model.process(read, first, count, (values) => { seen++; onEntry(values); }));
   } catch (err) {
     if (err instanceof BalerError) throw err;
     throw new BalerError(`cannot read '${model.name}' (entries ${first}…${first + count}): ${messageOf(err)}; truncated or corrupted file?`, file);
