@@ -51,7 +51,7 @@ export async function openDataSource(file: string, selection: SourceSelection = 
   const { format, netcdf4 } = readerFormatOf(file);
   switch (format) {
     case 'npy': return (await import('./npy-file')).openNpy(file, budget);
-    case 'npz': return (await import('./npz-file')).openNpz(file, budget);
+    case 'npz': return (await import('./npz-file')).openNpz(file, budget, selection);
     case 'csv': return (await import('./csv-file')).openCsv(file, budget);
     case 'root': return (await import('./root')).openRoot(file, selection, budget);
     case 'hdf5': return (await import('./hdf5')).openHdf5(file, selection, budget, netcdf4 ? 'netcdf' : 'hdf5');

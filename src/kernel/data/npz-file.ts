@@ -9,7 +9,7 @@ import type { NdArray } from '../types';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, type InputFile } from './files';
 import { encodeNpy, encodeValues, npyHeaderFor } from './npy';
 import { fileRegion, npyStream, type ByteSource } from './npy-file';
-import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions } from './source';
+import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
 interface ZipEntry {
   name: string;
@@ -28,17 +28,28 @@ const CENTRAL_HEADER = 0x02014b50;
 /** Compressed bytes inflated per step: deflate expands at most ~1032×, so one step yields at most ~17 MB. */
 const INFLATE_STEP = 16 * 1024;
 
-export async function openNpz(file: string, budget: number): Promise<DataSource> {
+export async function openNpz(file: string, budget: number, selection: SourceSelection = {}): Promise<DataSource> {
   const input = openInput(file);
   try {
     const entries = readCentralDirectory(input);
     const arrays: ArraySource[] = [];
     const skipped: { path: string; reason: string }[] = [];
     const names = new Map<string, string[]>();
+    const wanted = selection.dataset;
     for (const entry of entries) {
       if (!entry.name.endsWith('.npy')) continue;
       const key = entry.name.slice(0, -'.npy'.length);
-      const stream = withMemberName(entry.name, file, () => npyStream(memberBytes(input, entry), file, key, budget));
+      const isNames = key === 'names' || key.endsWith('.names');
+      // Only the selected member (and column names) is touched; others are listed from their .npy headers.
+      if (wanted !== undefined && key !== wanted && !isNames) continue;
+      let stream: ReturnType<typeof npyStream>;
+      try {
+        stream = withMemberName(entry.name, file, () => npyStream(memberBytes(input, entry), file, key, budget));
+      } catch (err) {
+        if (!(err instanceof BalerError) || entries.length === 1 || key === wanted) throw err;
+        skipped.push({ path: key, reason: `cannot be read (${err.message})` });
+        continue;
+      }
       if (stream.kind === 'numeric') {
         if (key === 'names' || key.endsWith('.names')) names.set(key, []); // an empty float array: no names
         else arrays.push(stream.source);
