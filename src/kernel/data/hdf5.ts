@@ -54,7 +54,7 @@ const BUILT_IN_FILTERS: Record<number, string> = { 1: 'deflate', 2: 'shuffle', 3
 const PLUGIN_FILTERS: Record<number, string> = { 307: 'bzip2', 32000: 'lzf', 32001: 'blosc', 32004: 'lz4', 32008: 'bitshuffle', 32015: 'zstd', 32017: 'sz', 32013: 'zfp' };
 /** netCDF-4 bookkeeping attributes (references and dimension ids): the writer recreates what it needs. */
 const INTERNAL_ATTRIBUTES = new Set(['DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME', '_Netcdf4Dimid', '_Netcdf4Coordinates', '_NCProperties', '_nc3_strict']);
-const NETCDF_DIMENSION_ONLY = 'This is a netCDF dimension but not a netCDF variable';
+const NETCDF_DIMENSION_ONLY = 'This is a netCDF dimension but not a netCDF variable.';
 
 export async function openHdf5(file: string, selection: SourceSelection, budget: number, format: 'hdf5' | 'netcdf'): Promise<DataSource> {
   const { h5, diagnostics } = await h5wasm();
