@@ -149,6 +149,8 @@ root.attrs['title'] = 'zarr2'
 a = root.create_dataset('grid/u', data=np.arange(600, dtype='f8').reshape(20, 30) / 7, chunks=(7, 30), compressor=numcodecs.Zlib(level=3))
 a.attrs['units'] = 'm/s'
 root.create_dataset('counts', data=np.array([3, 1, 4, 1, 5], dtype='u2'), compressor=None)
+root.create_dataset('blosc', data=np.arange(20, dtype='f4').reshape(4, 5))
+root.create_dataset('lzma', data=np.ones((4, 2), 'f8'), compressor=numcodecs.LZMA())
 `, store);
     const u = await readDataset(store, { dataset: 'grid/u' });
     assert.deepEqual(u.shape, [20, 30]);
@@ -158,5 +160,7 @@ root.create_dataset('counts', data=np.array([3, 1, 4, 1, 5], dtype='u2'), compre
     assert.equal((source.attributes!.zarr as { attrs: Record<string, unknown> }).attrs.title, 'zarr2');
     assert.deepEqual([...(await source.arrays.find((a) => a.path === 'counts')!.readSlab(0, 5)).data], [3, 1, 4, 1, 5]);
     await source.close();
+    assert.deepEqual([...(await readDataset(store, { dataset: 'blosc' })).values].slice(0, 3), [0, 1, 2], "zarr-python's default (blosc)");
+    await rejectsBaler(() => readDataset(store, { dataset: 'lzma' }), /Zarr array 'lzma'.*lzma/i, store);
   });
 });
