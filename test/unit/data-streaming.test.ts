@@ -1,15 +1,14 @@
 // Streaming and resource bombs (issue 7, defect 6): .npy/.npz/.csv read in slabs at bounded memory, only the .npz
 // member needed is inflated, declared sizes are checked against the memory budget before anything is allocated,
-// CSV parsing is linear in the line length, and the streamed .npz writer makes archives numpy reads.
+// and CSV parsing is linear in the line length. (That numpy reads the streamed .npz: e2e/formats-crosscheck.)
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
-import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
+import { readDataset } from '../../src/kernel/data/dataset';
+import { openDataSource } from '../../src/kernel/data/formats';
 import { encodeNpy, npyHeaderFor } from '../../src/kernel/data/npy';
 import { rejectsBaler } from './data-helpers';
 
@@ -143,25 +142,4 @@ describe('streaming and resource bombs', () => {
     await rejectsBaler(() => readDataset(file, {}, { memoryBudget: 2 * 2 ** 20 }), /CSV record.*memory budget/, file);
   });
 
-  it('the streamed .npz writer makes archives numpy reads (python3 with numpy)', async function () {
-    const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-    assert.equal(probe.status, 0, `python3 with numpy is needed for this check (apt-get install python3-numpy): ${probe.stderr}`);
-    const file = inDir('for-numpy.npz');
-    const sink = await createDataSink(file, 'npz', [
-      { path: 'events/event', dtype: 'float32', shape: [4, 2], kind: 'table', names: ['x', 'y'] },
-      { path: 'events/NJet', dtype: 'int32', shape: [4], kind: 'table', names: [] },
-    ], {}, { compress: true });
-    await sink.writeSlab(0, { dtype: 'float32', shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) });
-    await sink.writeSlab(0, { dtype: 'float32', shape: [2, 2], data: Float32Array.of(5, 6, 7, 8) });
-    await sink.writeSlab(1, { dtype: 'int32', shape: [4], data: Int32Array.of(0, 3, 1, 2) });
-    await sink.finish();
-    const script = `import numpy as np, json, sys; z = np.load(sys.argv[1]); print(json.dumps({k: z[k].tolist() for k in z.files}))`;
-    const run = spawnSync('python3', ['-c', script, file], { encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(JSON.parse(run.stdout), { 'events/event': [[1, 2], [3, 4], [5, 6], [7, 8]], 'events/event.names': ['x', 'y'], 'events/NJet': [0, 3, 1, 2] });
-    const single = inDir('single.npz');
-    await writeDataset(single, { kind: 'table', shape: [2, 2], dtype: 'float64', names: ['a', 'b'], values: Float64Array.of(1, 2, 3, 4) });
-    const back = spawnSync('python3', ['-c', script, single], { encoding: 'utf8' });
-    assert.deepEqual(JSON.parse(back.stdout), { data: [[1, 2], [3, 4]], names: ['a', 'b'] });
-  });
 });

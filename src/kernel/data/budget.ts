@@ -1,10 +1,8 @@
 // The memory budget: every size a data file declares is checked against it before anything is allocated, so a
 // crafted or corrupted file is refused with a clear error instead of exhausting memory.
-import * as os from 'node:os';
 import { BalerError } from '../errors';
 
-/** Default: a quarter of the machine's memory, at most 4 GiB and at least 256 MiB. */
-export const DEFAULT_MEMORY_BUDGET = Math.max(256 * 2 ** 20, Math.min(4 * 2 ** 30, Math.floor(os.totalmem() / 4)));
+export { DEFAULT_MEMORY_BUDGET } from '../memory';
 
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;

@@ -196,7 +196,7 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
   }
   const columns = array.shape.length === 2 ? array.shape[1] : 1;
   if (array.names.length > 0 && array.names.length !== columns) throw new Error(`csv sink: ${array.names.length} names for ${columns} columns`);
-  const out = new AtomicOutput(file, opts.overwrite);
+  const out = new AtomicOutput(file, opts);
   let fd: number | undefined;
   const write = (text: string): void => {
     try {

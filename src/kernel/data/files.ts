@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
+import { assertNotSameFile, fileSystemError } from '../fsutil';
 
 /** An input opened for positioned reads. */
 export interface InputFile {
@@ -58,21 +59,23 @@ export function readHead(file: string, length: number): Uint8Array {
 }
 
 /**
- * An output written under a temporary name beside `target` and renamed onto it by commit(). Refuses an existing
- * target unless `overwrite` (checked when created, so that nothing is computed in vain, and again on commit).
+ * An output that a library writes by path (h5wasm, hyparquet-writer, zarrita) or we write by fd: a temporary file
+ * or folder beside `target`, renamed onto it by commit(), removed by discard(). Refuses an existing target unless
+ * `overwrite` (checked when created, so that nothing is computed in vain, and again on commit) and never writes
+ * `protect` (the input), as fsutil's AtomicOutput does for single files.
  */
 export class AtomicOutput {
   readonly tempPath: string;
   private done = false;
 
-  constructor(readonly target: string, private readonly overwrite = false, readonly folder = false) {
-    checkTarget(target, overwrite);
+  constructor(readonly target: string, private readonly opts: { overwrite?: boolean; protect?: string } = {}, readonly folder = false) {
+    checkTarget(target, opts);
     const dir = path.dirname(path.resolve(target));
-    this.tempPath = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now()}.tmp`);
+    this.tempPath = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
     try {
       if (folder) fs.mkdirSync(this.tempPath);
     } catch (err) {
-      throw outputError(err, target);
+      throw fileSystemError(err, target, 'cannot create the output');
     }
   }
 
@@ -80,12 +83,12 @@ export class AtomicOutput {
     if (this.done) return;
     this.done = true;
     try {
-      checkTarget(this.target, this.overwrite);
+      checkTarget(this.target, this.opts);
       if (this.folder && fs.existsSync(this.target)) fs.rmSync(this.target, { recursive: true, force: true });
       fs.renameSync(this.tempPath, this.target);
     } catch (err) {
       fs.rmSync(this.tempPath, { recursive: true, force: true });
-      throw err instanceof BalerError ? err : outputError(err, this.target);
+      throw fileSystemError(err, this.target, 'cannot write');
     }
   }
 
@@ -95,22 +98,17 @@ export class AtomicOutput {
   }
 }
 
-function checkTarget(target: string, overwrite: boolean): void {
-  if (!overwrite && fs.existsSync(target)) {
-    throw new BalerError('output file exists (choose another path or pass --force)', target, 'EEXIST');
+function checkTarget(target: string, opts: { overwrite?: boolean; protect?: string }): void {
+  if (opts.protect) assertNotSameFile(opts.protect, target);
+  if (!opts.overwrite && fs.existsSync(target)) {
+    throw new BalerError('output file exists (choose another path with -o, or pass --force)', target, 'EEXIST');
   }
   if (!fs.existsSync(path.dirname(path.resolve(target)))) throw new BalerError('output folder does not exist', target, 'ENOENT');
 }
 
 /** A file-system error while writing, as a one-line BalerError (read-only folder, full disk, …). */
 export function outputError(err: unknown, target: string): Error {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  const reasons: Record<string, string> = {
-    EROFS: 'the output folder is on a read-only file system', EACCES: 'no permission to write the output',
-    EPERM: 'no permission to write the output', ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded',
-  };
-  if (code && reasons[code]) return new BalerError(`cannot write: ${reasons[code]}`, target, code);
-  return err as Error;
+  return fileSystemError(err, target, 'cannot write');
 }
 
 /** Bytes a file takes, or all files of a folder (a Zarr store) together. */

@@ -205,7 +205,7 @@ export async function createHdf5Sink(
   file: string, arrays: ArrayDescription[], attributes: Record<string, unknown>, opts: SinkOptions, format: 'hdf5' | 'netcdf',
 ): Promise<DataSink> {
   const { h5, diagnostics } = await h5wasm();
-  const out = new AtomicOutput(file, opts.overwrite);
+  const out = new AtomicOutput(file, opts);
   const before = logSize(diagnostics);
   const f: H5File = new h5.File(out.tempPath, 'w');
   if ((f as unknown as { file_id: bigint }).file_id < 0n) {

@@ -131,7 +131,7 @@ export async function openNpy(file: string, budget: number): Promise<DataSource>
 export function createNpySink(file: string, arrays: ArrayDescription[], opts: SinkOptions = {}): DataSink {
   if (arrays.length !== 1) throw new BalerError(`a .npy file holds one array, not ${arrays.length}; write .npz, .h5 or .zarr`, file);
   const [array] = arrays;
-  const out = new AtomicOutput(file, opts.overwrite);
+  const out = new AtomicOutput(file, opts);
   let fd: number | undefined;
   let rows = 0;
   const write = (bytes: Uint8Array): void => {

@@ -35,7 +35,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
     const arrays: ArraySource[] = [];
     const skipped: { path: string; reason: string }[] = [];
     const names = new Map<string, string[]>();
-    const wanted = selection.dataset;
+    const wanted = selection.dataset?.replace(/^\/+/, '');
     for (const entry of entries) {
       if (!entry.name.endsWith('.npy')) continue;
       const key = entry.name.slice(0, -'.npy'.length);
@@ -265,7 +265,7 @@ const MAX_MEMBER = 0xffffffff - 1024;
  * its column names in `PATH.names`.
  */
 export function createNpzSink(file: string, arrays: ArrayDescription[], opts: SinkOptions = {}): DataSink {
-  const out = new AtomicOutput(file, opts.overwrite);
+  const out = new AtomicOutput(file, opts);
   const fd = (() => {
     try { return fs.openSync(out.tempPath, 'wx'); } catch (err) { throw outputError(err, file); }
   })();

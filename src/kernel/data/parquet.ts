@@ -190,7 +190,7 @@ export async function createParquetSink(
   const known = (array.attributes?.parquet as { columns?: { name: string; dtype: DType }[] } | undefined)?.columns;
   const columnDtypes = names.map((n) => known?.find((k) => k.name === n)?.dtype ?? array.dtype);
   const writerModule = await import('hyparquet-writer');
-  const out = new AtomicOutput(file, opts.overwrite);
+  const out = new AtomicOutput(file, opts);
   const writer = writerModule.fileWriter(out.tempPath);
   const schema = writerModule.schemaFromColumnData({
     columnData: names.map((name, c) => ({ name, data: allocate(columnDtypes[c], 0) as never, type: PHYSICAL[columnDtypes[c]], nullable: false })),

@@ -336,6 +336,9 @@ async function rntupleModel(tuple: any, name: string): Promise<TreeModel> {
   builder.findField = (n: string) => aliases.get(n) ?? findField(n);
   builder.findColumns = (f: any) => (f?.baler ? findColumns(f.baler.collection) : findColumns(f));
   builder.findChildFields = (f: any) => (f?.baler ? [f.baler.leaf] : findChildFields(f));
+  // Bytes on disk of a field's pages (compressed), over every cluster.
+  const pageBytes = (f: any): number => findColumns(f).reduce((sum: number, col: any) => sum + builder.pageLocations.reduce(
+    (s: number, cluster: any[]) => s + (cluster[col.index]?.pages ?? []).reduce((p: number, page: any) => p + Number(page.locator?.size ?? 0), 0), 0), 0);
   const leafType = (f: any): DType | undefined => (findColumns(f).length === 1 && (f.structRole ?? 0) === 0 ? FIELD_TYPES[f.typeName] : undefined);
   const flat: Column[] = [];
   const collections: Collection[] = [];
@@ -348,7 +351,7 @@ async function rntupleModel(tuple: any, name: string): Promise<TreeModel> {
     if (dtype) {
       const read = `__baler_${f.fieldName}`;
       aliases.set(read, f);
-      flat.push({ name: f.fieldName, dtype, read, type: f.typeName });
+      flat.push({ name: f.fieldName, dtype, read, type: f.typeName, zipBytes: pageBytes(f) });
       return;
     }
     const children = findChildFields(f);
@@ -362,7 +365,7 @@ async function rntupleModel(tuple: any, name: string): Promise<TreeModel> {
     const columns = leaves.map((leaf) => {
       const read = `__baler_${f.fieldName}__${leaf.fieldName}`;
       aliases.set(read, { fieldName: read, typeName: `std::vector<${leaf.typeName}>`, structRole: 1, baler: { collection: f, leaf: leaf.original } });
-      return { name: leaf.fieldName, dtype: leafType(leaf.original)!, read, type: leaf.typeName };
+      return { name: leaf.fieldName, dtype: leafType(leaf.original)!, read, type: leaf.typeName, zipBytes: pageBytes(leaf.original) };
     });
     const objectName = collectionName(`n${f.fieldName}`, columns);
     collections.push({ name: objectName, countsName: `n${objectName}`, columns });

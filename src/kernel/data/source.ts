@@ -50,8 +50,10 @@ export interface SourceSelection {
 
 /** Options of createDataSink. */
 export interface SinkOptions {
-  /** Replace an existing output (never the input: callers check that). */
+  /** Replace an existing output. */
   overwrite?: boolean;
+  /** A file that must never be written (the input): refused even through symlinks. */
+  protect?: string;
   /** Compress the output where the format allows (.npz members deflated, HDF5 gzip). */
   compress?: boolean;
 }

@@ -106,7 +106,7 @@ export async function createZarrSink(
 ): Promise<DataSink> {
   const zarr = await import('zarrita');
   const { default: FileSystemStore } = await import('@zarrita/storage/fs');
-  const out = new AtomicOutput(file, opts.overwrite, true);
+  const out = new AtomicOutput(file, opts, true);
   try {
     const store = new FileSystemStore(out.tempPath);
     const rootAttrs = (attributes.zarr as { attrs?: Record<string, unknown> } | undefined)?.attrs ?? {};

@@ -1,5 +1,5 @@
-// Cross-checks with the reference implementations (Debian's python3-h5py, python3-netcdf4, python3-zarr): files they
-// write read correctly here, and what we write reads back in them. The set-up installs them with apt when running
+// Cross-checks with the reference implementations (Debian's python3-h5py, python3-netcdf4, python3-zarr, and numpy):
+// files they write read correctly here, and what we write reads back in them. The set-up installs them with apt when running
 // as root; otherwise it fails with a message naming them.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
 import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
-import { rejectsBaler } from './data-helpers';
+import { rejectsBaler } from '../unit/data-helpers';
 
 /** Debian's interpreter: its python3-h5py/-netcdf4/-zarr are built for it (a pyenv python3 on PATH may not be). */
 const PYTHON = '/usr/bin/python3';
@@ -162,5 +162,25 @@ root.create_dataset('lzma', data=np.ones((4, 2), 'f8'), compressor=numcodecs.LZM
     await source.close();
     assert.deepEqual([...(await readDataset(store, { dataset: 'blosc' })).values].slice(0, 3), [0, 1, 2], "zarr-python's default (blosc)");
     await rejectsBaler(() => readDataset(store, { dataset: 'lzma' }), /Zarr array 'lzma'.*lzma/i, store);
+  });
+
+  it('the streamed .npz writer makes archives numpy reads', async () => {
+    const file = inDir('for-numpy.npz');
+    const sink = await createDataSink(file, 'npz', [
+      { path: 'events/event', dtype: 'float32', shape: [4, 2], kind: 'table', names: ['x', 'y'] },
+      { path: 'events/NJet', dtype: 'int32', shape: [4], kind: 'table', names: [] },
+    ], {}, { compress: true });
+    await sink.writeSlab(0, { dtype: 'float32', shape: [2, 2], data: Float32Array.of(1, 2, 3, 4) });
+    await sink.writeSlab(0, { dtype: 'float32', shape: [2, 2], data: Float32Array.of(5, 6, 7, 8) });
+    await sink.writeSlab(1, { dtype: 'int32', shape: [4], data: Int32Array.of(0, 3, 1, 2) });
+    await sink.finish();
+    const script = `import numpy as np, json, sys; z = np.load(sys.argv[1]); print(json.dumps({k: z[k].tolist() for k in z.files}))`;
+    const run = spawnSync(PYTHON, ['-c', script, file], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), { 'events/event': [[1, 2], [3, 4], [5, 6], [7, 8]], 'events/event.names': ['x', 'y'], 'events/NJet': [0, 3, 1, 2] });
+    const single = inDir('single.npz');
+    await writeDataset(single, { kind: 'table', shape: [2, 2], dtype: 'float64', names: ['a', 'b'], values: Float64Array.of(1, 2, 3, 4) });
+    const back = spawnSync(PYTHON, ['-c', script, single], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(back.stdout), { data: [[1, 2], [3, 4]], names: ['a', 'b'] });
   });
 });

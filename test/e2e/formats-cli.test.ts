@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
-import { referenceFile } from './data-reference';
+import { referenceFile } from '../unit/data-reference';
 
 const repo = path.resolve(__dirname, '..', '..');
 
