@@ -7,7 +7,7 @@ import { BalerError } from '../errors';
 import type { NdArray } from '../types';
 import { checkBudget } from './budget';
 import { formatterFor, parseCsvNumber, quoteIfNeeded, records } from './csv';
-import { AtomicOutput, closeInput, openInput, outputError, readAt, type InputFile } from './files';
+import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions } from './source';
 
 const CHUNK = 1 << 20;
@@ -201,10 +201,10 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
   const write = (text: string): void => {
     try {
       fd ??= fs.openSync(out.tempPath, 'wx');
-      fs.writeSync(fd, text);
     } catch (err) {
       throw outputError(err, file);
     }
+    writeAll(fd, text, file);
   };
   if (array.names.length > 0) write(array.names.map(quoteIfNeeded).join(',') + '\n');
   const format = formatterFor(array.dtype);
@@ -222,9 +222,15 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
       write(lines.join('\n') + '\n');
     },
     async finish() {
-      close();
-      if (fd === undefined && array.names.length === 0) write(''); // an empty file still appears
-      close();
+      try {
+        if (fd === undefined) write(''); // an empty table still makes a file
+        syncAndClose(fd!, file);
+      } catch (err) {
+        out.discard();
+        throw err;
+      } finally {
+        fd = undefined;
+      }
       out.commit();
     },
     async abort() {

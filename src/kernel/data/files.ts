@@ -119,3 +119,24 @@ export function sizeOnDisk(target: string): number {
   for (const entry of fs.readdirSync(target, { withFileTypes: true })) total += sizeOnDisk(path.join(target, entry.name));
   return total;
 }
+
+/** Writes all of `bytes` (a short write is retried, so a full disk surfaces as ENOSPC), as a one-line error. */
+export function writeAll(fd: number, bytes: Uint8Array | string, target: string): void {
+  const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
+  try {
+    for (let done = 0; done < data.length;) done += fs.writeSync(fd, data, done, data.length - done);
+  } catch (err) {
+    throw fileSystemError(err, target, 'cannot write');
+  }
+}
+
+/** Flushes and closes a file written by fd, as a one-line error (a full disk can surface only here). */
+export function syncAndClose(fd: number, target: string): void {
+  try {
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+  } catch (err) {
+    try { fs.closeSync(fd); } catch { /* already closed */ }
+    throw fileSystemError(err, target, 'cannot write');
+  }
+}

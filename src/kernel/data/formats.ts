@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
+import { fileSystemError } from '../fsutil';
 import { DEFAULT_MEMORY_BUDGET } from './budget';
 import { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS, type DataFormat } from './extensions';
 import { readHead } from './files';
@@ -68,6 +69,25 @@ export async function openDataSource(file: string, selection: SourceSelection = 
 export async function createDataSink(
   file: string, format: DataFormat | undefined, arrays: ArrayDescription[], attributes: Record<string, unknown> = {},
   opts: SinkOptions = {},
+): Promise<DataSink> {
+  const sink = await createFormatSink(file, format, arrays, attributes, opts);
+  // The libraries write by themselves: a full disk or a read-only folder reaches us as their errno errors.
+  const guard = <A extends unknown[]>(step: (...args: A) => Promise<void>) => async (...args: A): Promise<void> => {
+    try {
+      await step(...args);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException)?.code && !(err instanceof BalerError)) {
+        await sink.abort().catch(() => undefined);
+        throw fileSystemError(err, file, 'cannot write');
+      }
+      throw err;
+    }
+  };
+  return { writeSlab: guard(sink.writeSlab.bind(sink)), finish: guard(sink.finish.bind(sink)), abort: () => sink.abort() };
+}
+
+async function createFormatSink(
+  file: string, format: DataFormat | undefined, arrays: ArrayDescription[], attributes: Record<string, unknown>, opts: SinkOptions,
 ): Promise<DataSink> {
   const target = format ?? dataFormatOf(file);
   if (arrays.length === 0) throw new BalerError('nothing to write (no arrays)', file);

@@ -224,7 +224,12 @@ export async function createHdf5Sink(
         const a = arrays[index];
         const rows = slab.shape[0];
         const d = datasets[index];
-        d.write_slice([[written[index], written[index] + rows]], forWriting(slab, a.dtype));
+        const before = logSize(diagnostics);
+        try {
+          d.write_slice([[written[index], written[index] + rows]], forWriting(slab, a.dtype));
+        } catch (err) {
+          throw new BalerError(`cannot write '${a.path || 'data'}' (${lastDiagnostic(diagnostics, before) ?? (err as Error).message})`, file);
+        }
         written[index] += rows;
       },
       async finish() {

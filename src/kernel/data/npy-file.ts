@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget, elementCount } from './budget';
-import { AtomicOutput, closeInput, openInput, outputError, readAt, type InputFile } from './files';
+import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import {
   decodeRaw, decodeStrings, encodeValues, npyHeaderEnd, npyHeaderFor, parseHeader, reverseAxes, type NpyHeader,
 } from './npy';
@@ -137,10 +137,10 @@ export function createNpySink(file: string, arrays: ArrayDescription[], opts: Si
   const write = (bytes: Uint8Array): void => {
     try {
       fd ??= fs.openSync(out.tempPath, 'wx');
-      fs.writeSync(fd, bytes);
     } catch (err) {
       throw outputError(err, file);
     }
+    writeAll(fd, bytes, file);
   };
   write(npyHeaderFor(array.dtype, array.shape));
   const close = (): void => {
@@ -154,7 +154,14 @@ export function createNpySink(file: string, arrays: ArrayDescription[], opts: Si
       rows += array.shape.length === 0 ? 1 : slab.shape[0];
     },
     async finish() {
-      close();
+      try {
+        if (fd !== undefined) syncAndClose(fd, file);
+      } catch (err) {
+        out.discard();
+        throw err;
+      } finally {
+        fd = undefined;
+      }
       const expected = array.shape.length === 0 ? 1 : array.shape[0];
       if (rows !== expected) {
         out.discard();

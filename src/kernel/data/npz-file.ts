@@ -6,7 +6,7 @@ import { Inflate, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { crc32 } from 'node:zlib';
 import { BalerError } from '../errors';
 import type { NdArray } from '../types';
-import { AtomicOutput, closeInput, openInput, outputError, readAt, type InputFile } from './files';
+import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import { encodeNpy, encodeValues, npyHeaderFor } from './npy';
 import { fileRegion, npyStream, type ByteSource } from './npy-file';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
@@ -272,7 +272,7 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
   let failure: Error | undefined;
   const zip = new Zip((err, chunk) => {
     if (err) { failure = err; return; }
-    try { fs.writeSync(fd, chunk); } catch (e) { failure = outputError(e, file); }
+    try { writeAll(fd, chunk, file); } catch (e) { failure = e as Error; }
   });
   const single = arrays.length === 1;
   const memberOf = (a: ArrayDescription, i: number): string => (single ? 'data' : a.path || `array${i}`);
@@ -323,16 +323,16 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
         endMember();
         zip.end();
         check();
-        fs.closeSync(fd);
+        syncAndClose(fd, file);
       } catch (err) {
-        fs.closeSync(fd);
+        try { fs.closeSync(fd); } catch { /* closed by syncAndClose */ }
         out.discard();
         throw err;
       }
       out.commit();
     },
     async abort() {
-      fs.closeSync(fd);
+      try { fs.closeSync(fd); } catch { /* already closed */ }
       out.discard();
     },
   };
