@@ -1,3 +1,4 @@
+/// <reference path="./jsroot.d.ts" />
 // ROOT files (TTree and RNTuple) with jsroot, the ROOT team's JavaScript I/O. A tree becomes:
 // - one table of its flat numeric branches (path 'TREE/event', one row per event);
 // - per collection of jagged branches (Jet_Px, Jet_Py… counted by NJet), one table of objects (path 'TREE/Jet', one
