@@ -46,6 +46,9 @@ const builds = [
     external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'playwright-core', 'mocha'],
     // jsonc-parser's default (UMD) build requires its parts at run time, which a bundle cannot: use its ES build.
     alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+    // ES modules bundled into CommonJS (h5wasm's Node build calls createRequire(import.meta.url)) get the bundle's URL.
+    define: { 'import.meta.url': 'importMetaUrl' },
+    banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' },
   },
   { ...common, entryPoints: present(browserEntries), platform: 'browser', target: 'es2022', format: 'iife' },
   { ...common, entryPoints: present(rendererEntries), platform: 'browser', target: 'es2022', format: 'esm' },

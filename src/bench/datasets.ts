@@ -27,7 +27,8 @@ export interface BenchDataset {
 
 export interface DatasetSpec {
   name: string;
-  load(): BenchDataset;
+  /** Generated datasets come back at once; files are read (asynchronously) through the formats' readers. */
+  load(): BenchDataset | Promise<BenchDataset>;
 }
 
 export interface DatasetOptions {
@@ -42,8 +43,8 @@ export interface DatasetOptions {
 /** Samples per row when the ECG is cut into rows (one second at 360 Hz). */
 export const ECG_ROW = ECG_SAMPLE_RATE;
 
-function fromFile(name: string, file: string, description: string): BenchDataset {
-  const ds = readDataset(file);
+async function fromFile(name: string, file: string, description: string): Promise<BenchDataset> {
+  const ds = await readDataset(file);
   const dtype = ds.dtype === 'float64' ? 'float64' : 'float32';
   const values = dtype === 'float64' ? ds.values : Float32Array.from(ds.values);
   return { name, description, shape: ds.shape, dtype, values, table: false };

@@ -47,7 +47,7 @@ export async function runPeerSuite(args: BenchArgs): Promise<PeerSuiteResult> {
   if (only && specs.length !== only.length) throw new Error(`unknown dataset in --datasets ${only.join(',')}`);
   const rows: PeerRow[] = [];
   for (const spec of specs) {
-    const ds = spec.load();
+    const ds = await spec.load();
     args.log(`peers: ${ds.name} ${ds.shape.join('×')} ${ds.dtype} (${(ds.values.byteLength / 1e6).toFixed(2)} MB)`);
     const dsRows = await runDataset(ds, peers, args.log);
     console.log(`\n### ${ds.name}: ${ds.description}; ${ds.shape.join(' × ')} ${ds.dtype}, ${ds.values.byteLength.toLocaleString('en')} bytes`);

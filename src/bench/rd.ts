@@ -240,7 +240,7 @@ async function errorBoundedRow(field: Field, bound: ErrorBound, scratch: string)
 /** The size of the whole .baler file compress() writes for this bound (its container adds metadata). */
 async function balerFileSize(field: Field, bound: ErrorBound, scratch: string): Promise<string> {
   try {
-    const input = datasetFile(field, scratch);
+    const input = await datasetFile(field, scratch);
     const output = path.join(scratch, `${field.name}-eb.baler`);
     const result = await compress(input, { output, force: true, errorBound: `${bound.kind}:${bound.value}` });
     return `.baler file ${result.info.sizes.total} B`;
@@ -249,17 +249,17 @@ async function balerFileSize(field: Field, bound: ErrorBound, scratch: string): 
   }
 }
 
-function datasetFile(field: Field, scratch: string): string {
+async function datasetFile(field: Field, scratch: string): Promise<string> {
   if (!field.file) {
     field.file = path.join(scratch, `${field.name}.npz`);
-    writeDataset(field.file, field.ds, { overwrite: true });
+    await writeDataset(field.file, field.ds, { overwrite: true });
   }
   return field.file;
 }
 
 /** The plain autoencoder through compress() on a file: training counts as compression time. */
 async function autoencoderRow(field: Field, scratch: string): Promise<RdRow> {
-  const input = datasetFile(field, scratch);
+  const input = await datasetFile(field, scratch);
   const output = path.join(scratch, `${field.name}-ae.baler`);
   const start = performance.now();
   const result = await compress(input, { output, force: true, epochs: field.epochs });
@@ -280,11 +280,11 @@ async function autoencoderRow(field: Field, scratch: string): Promise<RdRow> {
 
 // ---------------------------------------------------------------- suite
 
-function fields(opts: RdOptions): Field[] {
+async function fields(opts: RdOptions): Promise<Field[]> {
   const file = path.join(opts.dataDir, 'CFD_animation.npz');
   if (!fs.existsSync(file)) throw new BalerError('the rd benchmark needs CFD_animation.npz (the shared data folder)', file);
   const quick = opts.quick === true;
-  const list: Field[] = [{ name: 'CFD_animation', ds: readDataset(file), file, epochs: quick ? 100 : 300 }];
+  const list: Field[] = [{ name: 'CFD_animation', ds: await readDataset(file), file, epochs: quick ? 100 : 300 }];
   list.push({ name: 'demo flow', ds: simulateFlowPastObstacle(), epochs: quick ? 0 : 300 });
   list.push({ name: quick ? 'demo jets (20k rows)' : 'demo jets', ds: generateJets({ rows: quick ? 20_000 : 100_000 }), epochs: quick ? 0 : 5 });
   return list;
@@ -295,7 +295,7 @@ export async function runRdSuite(opts: RdOptions): Promise<RdRow[]> {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-rd-'));
   const rows: RdRow[] = [];
   try {
-    const all = fields(opts);
+    const all = await fields(opts);
     // Compile the coder's hot loops before anything is timed.
     await encodeErrorBounded(all[0].ds.values, all[0].ds.shape, { kind: 'rel', value: 1e-3 }, { kind: all[0].ds.kind });
     for (const field of all) {

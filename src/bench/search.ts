@@ -57,7 +57,7 @@ export async function runSearchSuite(opts: { dataDir: string; quick?: boolean; l
     const fields: [string, string][] = [['CFD_animation', path.join(opts.dataDir, 'CFD_animation.npz')]];
     if (!opts.quick) {
       const flow = path.join(dir, 'demo-flow.npy');
-      writeDataset(flow, simulateFlowPastObstacle({ seed: 1 }), {});
+      await writeDataset(flow, simulateFlowPastObstacle({ seed: 1 }), {});
       fields.push(['demo flow', flow]);
     }
     const search: SearchBenchRow[] = [];
@@ -67,7 +67,7 @@ export async function runSearchSuite(opts: { dataDir: string; quick?: boolean; l
         search.push(await searchRow(name, file, options, o, dir));
       }
     }
-    const lightDecoders = await lightDecoderRows('CFD_animation', readDataset(fields[0][1]), opts.quick ? [2, 8] : [2, 4, 8, 16, 25]);
+    const lightDecoders = await lightDecoderRows('CFD_animation', await readDataset(fields[0][1]), opts.quick ? [2, 8] : [2, 4, 8, 16, 25]);
     return { search, lightDecoders };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

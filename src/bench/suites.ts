@@ -5,6 +5,7 @@ import { benchCfdTimeToPsnr, benchTrainingThroughput } from './training';
 import { formatTable as formatRdTable, runRdSuite } from './rd';
 import { runSearchSuite } from './search';
 import { peersSuite } from './peers';
+import { formatFormatsTable, runFormatsSuite } from './formats';
 
 const train: BenchSuite = {
   name: 'train',
@@ -50,4 +51,14 @@ const search: BenchSuite = {
   },
 };
 
-export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite];
+const formats: BenchSuite = {
+  name: 'formats',
+  title: 'Science formats: format bytes, zstd -19, NanoAOD truncation + zstd, baler at the same point-wise error (bytes; .baler counted whole)',
+  async run(args) {
+    const rows = await runFormatsSuite(args);
+    console.log(formatFormatsTable(rows));
+    return rows;
+  },
+};
+
+export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats];

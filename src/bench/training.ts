@@ -89,7 +89,7 @@ export const CFD_SCHEDULE = { learningRate: 1.5e-3, epochs: 3000, plateauPatienc
  */
 export async function benchCfdTimeToPsnr(file: string, targetPsnr = 38): Promise<CfdRow> {
   const report = await initBackend('auto');
-  const ds = readDataset(file);
+  const ds = await readDataset(file);
   const count = ds.shape[0];
   let min = Infinity;
   let max = -Infinity;

@@ -25,8 +25,8 @@ export async function runDemo(opts: { outDir: string; quick: boolean; hooks: Hoo
   say('generating a 2-D flow past an obstacle (lattice Boltzmann) and a jet table');
   const flowFile = path.join(out, 'flow.npz');
   const jetsFile = path.join(out, 'jets.npz');
-  writeDataset(flowFile, simulateFlowPastObstacle({ frames: 60, seed: 7 }), { overwrite: true });
-  writeDataset(jetsFile, generateJets({ rows: opts.quick ? 20_000 : 100_000, seed: 7 }), { overwrite: true });
+  await writeDataset(flowFile, simulateFlowPastObstacle({ frames: 60, seed: 7 }), { overwrite: true });
+  await writeDataset(jetsFile, generateJets({ rows: opts.quick ? 20_000 : 100_000, seed: 7 }), { overwrite: true });
 
   const flowAe: CompressOptions = opts.quick
     ? { latent: 25, epochs: 300, targetPsnr: 30 }

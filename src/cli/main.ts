@@ -80,7 +80,7 @@ export function buildProgram(): Command {
 
   addOptions(program.command('compress')
     .description('compress a data file (training a model unless --trained-model is given) into one .baler')
-    .argument('[file]', 'data file (.npz, .npy, .csv)'), COMMAND_OPTIONS.compress)
+    .argument('[file]', 'data file (.npz .npy .csv .root .h5 .hdf5 .nc .parquet, or a .zarr folder)'), COMMAND_OPTIONS.compress)
     .action(async (file, o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'compress');

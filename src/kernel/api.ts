@@ -25,7 +25,17 @@ export interface TrainSettings {
   backend: BackendName;
 }
 
-export interface CompressOptions extends Partial<TrainSettings> {
+/** Which array of a data file to read (files with several: HDF5, netCDF, Zarr, ROOT, .npz). */
+export interface DataSelection {
+  /** HDF5/netCDF/Zarr dataset path ('/group/x'), .npz key, or a ROOT tree's table ('events', 'events/Jet'). */
+  dataset?: string;
+  /** ROOT TTree or RNTuple name. */
+  tree?: string;
+  /** Columns to keep: ROOT branches, Parquet or CSV columns (default: every numeric one). */
+  columns?: string[];
+}
+
+export interface CompressOptions extends Partial<TrainSettings>, DataSelection {
   /** Output path; default: the input with its extension replaced by `.baler`. */
   output?: string;
   /** Replace an existing output file (never the input). */

@@ -210,7 +210,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
     const slabs: NdArray[] = [];
     for await (const slab of decodeArray(f, 0, { ...opts, rows, runner })) slabs.push(slab.array);
     const shape = [rows ? rows[1] - rows[0] : a.shape[0], ...a.shape.slice(1)];
-    writeArrayFile(output, joinSlabs(slabs, shape), a.names, { overwrite: opts.force, protect: input });
+    await writeArrayFile(output, joinSlabs(slabs, shape), a.names, { overwrite: opts.force, protect: input });
   } finally {
     await runner.close();
     f.close();

@@ -85,7 +85,7 @@ export function definedOnly<T extends object>(obj: T): Partial<T> {
 /** Trains on a data file and saves the model (encoder + decoder) for `compress --trained-model`. */
 export async function trainFile(input: string, output: string, settings: Partial<TrainSettings> & { force?: boolean }, hooks?: Hooks): Promise<string> {
   checkOutput(input, output, settings.force);
-  const model = await trainModel(readDataset(input), { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(settings) }, hooks, input);
+  const model = await trainModel(await readDataset(input), { ...DEFAULT_TRAIN_SETTINGS, ...definedOnly(settings) }, hooks, input);
   await saveTrainedModel(output, model);
   return output;
 }

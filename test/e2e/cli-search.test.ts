@@ -13,14 +13,14 @@ const repo = path.resolve(__dirname, '..', '..');
 describe('CLI: --target', () => {
   let dir: string;
   let flowFile: string;
-  before(() => {
+  before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-cli-search-'));
     flowFile = path.join(dir, 'flow.npy');
-    writeDataset(flowFile, simulateFlowPastObstacle({ frames: 12 }), {});
+    await writeDataset(flowFile, simulateFlowPastObstacle({ frames: 12 }), {});
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('the CLI takes --target and the decompressed data keeps the PSNR it reported', () => {
+  it('the CLI takes --target and the decompressed data keeps the PSNR it reported', async () => {
     const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
     assert.equal(build.status, 0, build.stderr);
     const run = (args: string[]) => spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), ...args], { cwd: dir, encoding: 'utf8' });
@@ -29,7 +29,7 @@ describe('CLI: --target', () => {
     const info = JSON.parse(c.stdout);
     assert.ok(info.errors.psnr >= 35);
     assert.equal(run(['decompress', 'cli.baler', '-o', 'cli.npy']).status, 0);
-    const measured = computeErrors(readDataset(flowFile).values, readDataset(path.join(dir, 'cli.npy')).values);
+    const measured = computeErrors((await readDataset(flowFile)).values, (await readDataset(path.join(dir, 'cli.npy'))).values);
     // The header keeps figures as float32, PSNR rounded down: never better than measured, within float32 precision.
     assert.ok(info.errors.psnr <= measured.psnr && measured.psnr - info.errors.psnr < 1e-5, `reported ${info.errors.psnr}, measured ${measured.psnr}`);
     const bad = run(['compress', 'flow.npy', '-o', 'bad.baler', '--target', 'psnr:loud']);

@@ -39,7 +39,7 @@ describe('baler CLI end to end', function () {
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('compresses CFD_animation.npz, reports both ratios, and decompresses to the measured values', () => {
+  it('compresses CFD_animation.npz, reports both ratios, and decompresses to the measured values', async () => {
     const c = baler(['compress', 'CFD_animation.npz', '-o', 'cfd.baler', '--latent', '25', '--epochs', '40', '--json'], dir);
     assert.equal(c.code, 0, c.stderr);
     const info = JSON.parse(c.stdout);
@@ -52,8 +52,8 @@ describe('baler CLI end to end', function () {
 
     const d = baler(['decompress', 'cfd.baler', '-o', 'cfd.out.npz'], dir);
     assert.equal(d.code, 0, d.stderr);
-    const restored = readDataset(path.join(dir, 'cfd.out.npz'));
-    const original = readDataset(cfd);
+    const restored = await readDataset(path.join(dir, 'cfd.out.npz'));
+    const original = await readDataset(cfd);
     assert.deepEqual(restored.shape, [60, 50, 50]);
     assert.equal(restored.dtype, 'float64');
     const errors = computeErrors(original.values, restored.values);
@@ -73,14 +73,14 @@ describe('baler CLI end to end', function () {
     assert.ok(!/<script[^>]+src=["']https?:/.test(html), 'no external scripts');
   });
 
-  it('keeps every value within an error bound after a file round trip', () => {
+  it('keeps every value within an error bound after a file round trip', async () => {
     const c = baler(['compress', 'CFD_animation.npz', '-o', 'cfd.eb.baler', '--error-bound', 'rel:1e-3', '--json'], dir);
     assert.equal(c.code, 0, c.stderr);
     const info = JSON.parse(c.stdout);
     assert.ok(info.ratios.totalVsFloat32 > 8, `rel 1e-3 ratio ${info.ratios.totalVsFloat32}`);
     assert.equal(baler(['decompress', 'cfd.eb.baler', '-o', 'cfd.eb.npz'], dir).code, 0);
-    const original = readDataset(cfd).values;
-    const restored = readDataset(path.join(dir, 'cfd.eb.npz')).values;
+    const original = (await readDataset(cfd)).values;
+    const restored = (await readDataset(path.join(dir, 'cfd.eb.npz'))).values;
     let min = Infinity, max = -Infinity, worst = 0;
     for (const v of original) { min = Math.min(min, v); max = Math.max(max, v); }
     for (let k = 0; k < original.length; k++) worst = Math.max(worst, Math.abs(original[k] - restored[k]));
@@ -120,7 +120,7 @@ describe('baler CLI end to end', function () {
   });
 
   describe('bad input: one-line error naming the file, non-zero exit, no output left', () => {
-    const cases: [string, (d: string) => void, string[], RegExp][] = [
+    const cases: [string, (d: string) => unknown, string[], RegExp][] = [
       ['missing file', () => undefined, ['compress', 'nope.npz', '-o', 'x.baler'], /not found/],
       ['wrong extension', (d) => fs.writeFileSync(path.join(d, 'data.txt'), '1,2\n'), ['compress', 'data.txt', '-o', 'x.baler'], /\.npz|\.npy|\.csv/],
       ['text renamed .npy', (d) => fs.writeFileSync(path.join(d, 'text.npy'), 'hello world\n'), ['compress', 'text.npy', '-o', 'x.baler'], /npy/],
@@ -131,8 +131,8 @@ describe('baler CLI end to end', function () {
       ['empty array', (d) => fs.writeFileSync(path.join(d, 'empty.csv'), 'a,b\n'), ['compress', 'empty.csv', '-o', 'x.baler'], /empty/],
     ];
     for (const [name, make, args, pattern] of cases) {
-      it(name, () => {
-        make(dir);
+      it(name, async () => {
+        await make(dir);
         expectError(baler(args, dir), args[1], pattern);
         assert.ok(!fs.existsSync(path.join(dir, 'x.baler')), 'no output left behind');
         assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temporary file left');

@@ -85,7 +85,7 @@ describe('bench: datasets', () => {
 
   describe('the list a suite runs', () => {
     const quick = benchDatasets({ dataDir: path.join(os.tmpdir(), 'no-shared-data'), quick: true });
-    const load = (name: string): BenchDataset => quick.find((s) => s.name === name)!.load();
+    const load = (name: string): BenchDataset => quick.find((s) => s.name === name)!.load() as BenchDataset; // generated: synchronous
 
     it('names the datasets in order and adds the 100 MB field only with large', () => {
       assert.deepEqual(quick.map((s) => s.name), [

@@ -23,7 +23,7 @@ describe('eb: CFD_animation.npz beats SZ3 at every bound', () => {
   for (const [rel, required] of REQUIRED) {
     it(`rel ${rel}: ratio ≥ ${required}× with the bound kept`, async function () {
       if (!existsSync(DATA)) assert.fail(`${DATA} is missing`);
-      const ds = readDataset(DATA);
+      const ds = await readDataset(DATA);
       const bound = { kind: 'rel' as const, value: rel };
       // 'fast' tries a single configuration (the benchmark searches more) to keep this test quick.
       const encoded = await encodeErrorBounded(ds.values, ds.shape, bound, { effort: 'fast' });

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import seedrandom from 'seedrandom';
 import { main } from '../../src/cli/main';
 import { BACKEND_NAMES } from '../../src/kernel/backends';
-import { SUPPORTED_EXTENSIONS } from '../../src/kernel/data/dataset';
+import { SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS } from '../../src/kernel/data/extensions';
 import { parseErrorBound } from '../../src/kernel/eb/bound';
 import { ERROR_BOUND_PATTERN, ERROR_BOUND_SETTING_PATTERN } from '../../src/kernel/options/error-bound-pattern';
 import { COMMAND_OPTIONS, OPTIONS } from '../../src/kernel/options/table';
@@ -132,6 +132,6 @@ describe('lists stated once', () => {
     assert.equal(whens.length, 1);
     const regex = /resourceExtname =~ \/\^\\\.\(([^)]+)\)\$\/i/.exec(whens[0]);
     assert.ok(regex, whens[0]);
-    assert.deepEqual(regex[1].split('|').map((e) => `.${e}`), [...SUPPORTED_EXTENSIONS]);
+    assert.deepEqual(regex[1].split('|').map((e) => `.${e}`), [...SUPPORTED_FILE_EXTENSIONS]);
   });
 });

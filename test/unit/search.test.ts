@@ -53,10 +53,10 @@ describe('search: smallest total meeting a target', function () {
   let dir: string;
   let flowFile: string;
 
-  before(() => {
+  before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-search-'));
     flowFile = path.join(dir, 'flow.npy');
-    writeDataset(flowFile, simulateFlowPastObstacle({ frames: 12 }), {});
+    await writeDataset(flowFile, simulateFlowPastObstacle({ frames: 12 }), {});
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -71,7 +71,7 @@ describe('search: smallest total meeting a target', function () {
   it('meets a PSNR target with the smallest total it tried, records the points, and the file round-trips', async () => {
     const output = path.join(dir, 'flow.baler');
     const { info } = await compress(flowFile, { output, target: 'psnr:40', timeLimitSeconds: 20 });
-    const original = readDataset(flowFile);
+    const original = await readDataset(flowFile);
     assert.ok(info.errors.psnr >= 40, `PSNR ${info.errors.psnr} misses the target`);
     assert.equal(info.search?.target, 'psnr:40');
     assert.equal(info.sizes.total, fs.statSync(output).size);
@@ -85,7 +85,7 @@ describe('search: smallest total meeting a target', function () {
 
     const restoredFile = path.join(dir, 'flow.out.npy');
     await decompress(output, { output: restoredFile });
-    const measured = computeErrors(original.values, readDataset(restoredFile).values);
+    const measured = computeErrors(original.values, (await readDataset(restoredFile)).values);
     // The header keeps figures as float32, PSNR rounded down: never better than measured, within float32 precision.
     assert.ok(info.errors.psnr <= measured.psnr && measured.psnr - info.errors.psnr < 1e-5, `reported ${info.errors.psnr}, measured ${measured.psnr}`);
     assert.ok(measured.psnr >= 40 - 1e-6, "float32 output: rounding moves PSNR by less than 1e-6 dB");
@@ -97,7 +97,7 @@ describe('search: smallest total meeting a target', function () {
   it('with a bound and --objective total, an autoencoder prediction wins where it earns its keep; the bound holds', async () => {
     const table = lowRankTable(1500, 48);
     const input = path.join(dir, 'table.npy');
-    writeDataset(input, table, {});
+    await writeDataset(input, table, {});
     const output = path.join(dir, 'table.baler');
     const { info } = await compress(input, { output, errorBound: 'rel:1e-3', objective: 'total', timeLimitSeconds: 6 });
     const points = await recordedPoints(output);
@@ -109,7 +109,7 @@ describe('search: smallest total meeting a target', function () {
 
     const restoredFile = path.join(dir, 'table.out.npy');
     await decompress(output, { output: restoredFile });
-    const check = verifyBound(table.values, readDataset(restoredFile).values, { kind: 'rel', value: 1e-3 }, table.shape, true);
+    const check = verifyBound(table.values, (await readDataset(restoredFile)).values, { kind: 'rel', value: 1e-3 }, table.shape, true);
     assert.ok(check.ok, `bound broken at ${check.firstViolation}`);
   });
 

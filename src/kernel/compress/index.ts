@@ -2,7 +2,6 @@
 // it (search, lossless, error-bounded, autoencoder) into a container written to a temporary file beside the
 // output; the container is then decoded and checked (the bound on every value as written, the values the
 // encoder measured, a PSNR target) before it is renamed into place. A file whose check fails never appears.
-import * as fs from 'node:fs';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
 import { BalerError, throwIfAborted } from '../errors';
 import { parseErrorBound } from '../eb/bound';
@@ -16,6 +15,7 @@ import { ErrorAccumulator, type ErrorState } from '../metrics';
 import { CREATED_BY } from '../version';
 import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
+import { sizeOnDisk } from '../data/files';
 import { checkOutput, defaultOutput } from './output';
 import { arrayInputs, slabsInFlight } from './arrays';
 import { DEFAULT_MEMORY_BUDGET } from '../memory';
@@ -38,7 +38,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
   checkCompressOptions(opts, input);
   checkOutput(input, output, opts.force);
-  const whole = await openInput(input);
+  const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns }, opts.memoryBudget);
   try {
     const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     const part = opts.part ? planPart(whole, opts.part, budget, opts) : undefined;
@@ -119,7 +119,7 @@ function dataHeader(source: DataSource, written: WrittenArray[], search?: Search
   return {
     kind: 'data',
     createdBy: CREATED_BY,
-    source: { name: sourceName(source.file), bytes: fs.statSync(source.file).size, format: source.format, ...attributesOf(source) },
+    source: { name: sourceName(source.file), bytes: sizeOnDisk(source.file), format: source.format, ...attributesOf(source) },
     arrays: written.map(({ input, coded, errors }) => arrayEntry(input.source, coded.codec, coded.slabRows, errors)),
     ...(search ? { search } : {}),
   };
@@ -141,7 +141,7 @@ async function measure(source: DataSource, a: ArrayInput, codec: ArrayEntry['cod
   const errors: ErrorSummary = { rmse: 0, nrmse: 0, psnr: 0, maxAbsError: 0, maxRelError: 0, range: 0 };
   const header: DataHeader = {
     kind: 'data', createdBy: CREATED_BY,
-    source: { name: sourceName(source.file), bytes: fs.statSync(source.file).size, format: source.format },
+    source: { name: sourceName(source.file), bytes: sizeOnDisk(source.file), format: source.format },
     arrays: [arrayEntry(a.source, codec, a.source.shape[0], errors)],
   };
   const inputs: SectionInput[] = sections.map((s) => ({

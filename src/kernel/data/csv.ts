@@ -24,7 +24,7 @@ export function parseCsvNumber(text: string): number | undefined {
   return SPECIAL[trimmed.toLowerCase()];
 }
 
-interface Record_ {
+export interface Record_ {
   fields: string[];
   line: number;
 }
@@ -33,9 +33,9 @@ interface Record_ {
  * Splits CSV text into records (RFC 4180: comma separated, double quotes, "" inside quotes, CRLF or LF).
  * Unquoted fields are trimmed; blank lines are skipped; `line` is the 1-based line where a record starts.
  */
-function* records(text: string, file?: string): Generator<Record_> {
+export function* records(text: string, file?: string, firstLine = 1): Generator<Record_> {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte order mark
-  let line = 1;
+  let line = firstLine;
   while (pos < text.length) {
     const startLine = line;
     const fields: string[] = [];
@@ -149,13 +149,13 @@ export function encodeCsv(names: string[], arr: NdArray): string {
   return lines.join('\n') + '\n';
 }
 
-function quoteIfNeeded(name: string): string {
+export function quoteIfNeeded(name: string): string {
   return /[",\r\n]|^\s|\s$/.test(name) || name === '' ? `"${name.replace(/"/g, '""')}"` : name;
 }
 
-type Formatter = (value: TypedArray[number]) => string;
+export type Formatter = (value: TypedArray[number]) => string;
 
-function formatterFor(dtype: DType): Formatter {
+export function formatterFor(dtype: DType): Formatter {
   if (dtype === 'float32') return (v) => shortestText(v as number, 9, Math.fround);
   if (dtype === 'float16') return (v) => shortestText(v as number, 5, roundToFloat16);
   // float64: JS number formatting is already the shortest round trip; integers and bigints print exactly.

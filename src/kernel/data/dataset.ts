@@ -1,76 +1,87 @@
-// Reading and writing the user's data files (.npz, .npy, .csv) as a Dataset.
+// Whole arrays as a Dataset: readDataset / writeDataset, the conveniences the pipeline uses, over the slab
+// interface (source.ts) that every format goes through (formats.ts).
 //
 // Layout rules:
 // - 1-D arrays are tables with one column; 2-D arrays are tables (rows × columns).
 // - 3-D arrays are frames (frames × H × W). 4-D and higher are frames too: each sample is everything after
 //   the first axis, flattened; frameShape() gives H = shape[1] and W = the product of the remaining axes.
 //   Dataset.shape always keeps the original shape, so writing back restores it exactly.
-// - An .npz holds the array under key `data` (else its only numeric member) and column names under `names`,
-//   as the reference tool writes it; writeDataset writes that same layout.
-import * as path from 'node:path';
+// - A file with several arrays gives the one selected (`dataset`), else its only numeric array, else the one
+//   named `data` (the .npz layout of the reference tool, with column names under `names`).
 import { BalerError } from '../errors';
-import { readFileChecked, writeFileAtomic } from '../fsutil';
 import type { Dataset, DType, NdArray, TypedArray } from '../types';
-import { encodeCsv, parseCsv } from './csv';
+import { checkBudget, DEFAULT_MEMORY_BUDGET, elementCount } from './budget';
 import { roundToFloat16 } from './float16';
-import { encodeNpy, isStringArray, parseNpy, type StringNdArray } from './npy';
-import { encodeNpz, parseNpz, type NpzMember } from './npz';
+import { createDataSink, openDataSource, type DataFormat } from './formats';
+import type { ArraySource, DataSource, OpenOptions, SinkOptions, SourceSelection } from './source';
 
-export const SUPPORTED_EXTENSIONS = ['.npz', '.npy', '.csv'] as const;
-export type DataFormat = 'npz' | 'npy' | 'csv';
+/** Bytes read per slab when a whole array is read. */
+const SLAB_BYTES = 64 * 2 ** 20;
 
-/** The data format of a file name, from its extension; a BalerError listing the supported ones otherwise. */
-export function dataFormatOf(file: string): DataFormat {
-  const ext = path.extname(file).toLowerCase();
-  if ((SUPPORTED_EXTENSIONS as readonly string[]).includes(ext)) return ext.slice(1) as DataFormat;
-  const shown = ext === '' ? 'no extension' : `extension '${ext}'`;
-  throw new BalerError(`unsupported data file (${shown}); supported: ${SUPPORTED_EXTENSIONS.join(', ')}`, file);
-}
-
-export function readDataset(file: string): Dataset {
-  const format = dataFormatOf(file);
-  return parseDataset(readFileChecked(file), file, format);
-}
-
-/** Parses file contents already in memory; the format comes from `file`'s extension unless given. */
-export function parseDataset(bytes: Uint8Array, file: string, format: DataFormat = dataFormatOf(file)): Dataset {
-  switch (format) {
-    case 'npy':
-      return datasetFromNdArray(parseNpy(bytes, file), [], file);
-    case 'npz':
-      return datasetFromNpz(parseNpz(bytes, file), file);
-    case 'csv': {
-      const { names, array } = parseCsv(new TextDecoder('utf-8').decode(bytes), file);
-      return datasetFromNdArray(array, names, file);
-    }
+/** Reads one array of a data file, whole, as float64 values (checked against the memory budget first). */
+export async function readDataset(file: string, selection: SourceSelection = {}, opts: OpenOptions = {}): Promise<Dataset> {
+  const source = await openDataSource(file, selection, opts);
+  try {
+    const array = chooseArray(source, selection);
+    return await readWholeArray(array, file, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
+  } finally {
+    await source.close();
   }
 }
 
-function datasetFromNpz(members: NpzMember[], file: string): Dataset {
-  const keys = members.map((m) => `'${m.name}'`).join(', ') || 'none';
-  let data = members.find((m) => m.name === 'data');
-  if (!data) {
-    const numeric = members.filter((m) => m.name !== 'names' && !isStringArray(m.array));
-    if (numeric.length !== 1) {
-      const problem = numeric.length === 0 ? 'no numeric array' : 'several arrays and none is named \'data\'';
-      throw new BalerError(`the .npz holds ${problem} (keys: ${keys})`, file);
-    }
-    data = numeric[0];
+/** The array readDataset reads: the selected one, else the only one, else the one named 'data'. */
+export function chooseArray(source: DataSource, selection: SourceSelection = {}): ArraySource {
+  const { arrays, skipped = [] } = source;
+  const keys = [...arrays.map((a) => a.path), ...skipped.map((s) => s.path)].map((k) => `'${k}'`).join(', ') || 'none';
+  const wanted = selection.dataset?.replace(/^\/+/, '');
+  const pick = (name: string): ArraySource | undefined => arrays.find((a) => a.path.replace(/^\/+/, '') === name);
+  const refuseSkipped = (name: string): void => {
+    const skip = skipped.find((s) => s.path.replace(/^\/+/, '') === name);
+    if (skip) throw new BalerError(`the array '${skip.path}' ${skip.reason}`, source.file);
+  };
+  if (wanted !== undefined) {
+    const found = pick(wanted);
+    if (found) return found;
+    refuseSkipped(wanted);
+    throw new BalerError(`no array '${selection.dataset}' in the file (arrays: ${keys})`, source.file);
   }
-  if (isStringArray(data.array)) throw new BalerError(`the array '${data.name}' holds strings, not numbers`, file);
-  const namesMember = members.find((m) => m.name === 'names' && m !== data);
-  return datasetFromNdArray(data.array, namesMember ? namesOf(namesMember) : [], file);
+  if (arrays.length === 1) return arrays[0];
+  const data = pick('data');
+  if (data) return data;
+  refuseSkipped('data');
+  const problem = arrays.length === 0 ? 'no numeric array' : "several arrays and none is named 'data'";
+  throw new BalerError(`the file holds ${problem} (keys: ${keys})${arrays.length > 1 ? '; choose one with --dataset' : ''}`, source.file);
 }
 
-/** Column names from a `names` member: strings, or an empty array of any dtype (the reference writes float64). */
-function namesOf(member: NpzMember): string[] {
-  const arr = member.array;
-  if (isStringArray(arr)) return arr.strings;
-  return Array.from(arr.data as ArrayLike<number | bigint>, (v) => String(v));
+/** All rows of an array as a Dataset (float64 values), read slab by slab into one buffer. */
+export async function readWholeArray(array: ArraySource, file: string, budget: number): Promise<Dataset> {
+  const shape = [...array.shape];
+  if (shape.length === 0) throw new BalerError('the array is a single number (0-d), not a table or frames', file);
+  if (shape.some((d) => d === 0)) throw new BalerError(`the array is empty (shape ${formatShape(shape)})`, file);
+  const count = elementCount(shape, file);
+  checkBudget(count * 8, budget, `the array${array.path ? ` '${array.path}'` : ''} (${formatShape(shape)}) as float64`, file);
+  const values = new Float64Array(count);
+  const perRow = count / shape[0];
+  const rowsPerSlab = Math.max(1, Math.floor(SLAB_BYTES / (perRow * 8)));
+  for (let start = 0; start < shape[0]; start += rowsPerSlab) {
+    const rows = Math.min(rowsPerSlab, shape[0] - start);
+    const slab = await array.readSlab(start, rows);
+    copyAsFloat64(slab.data, values, start * perRow);
+  }
+  const ds = datasetFromNdArray({ dtype: array.dtype, shape, data: new Float64Array(0) }, array.names, file, values);
+  return ds;
+}
+
+function copyAsFloat64(data: TypedArray, out: Float64Array, offset: number): void {
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    for (let i = 0; i < data.length; i++) out[offset + i] = Number(data[i]);
+  } else {
+    out.set(data, offset);
+  }
 }
 
 /** Wraps an array as a Dataset (values converted to float64); empty or 0-d arrays are refused. */
-export function datasetFromNdArray(arr: NdArray, names: string[] = [], file?: string): Dataset {
+export function datasetFromNdArray(arr: NdArray, names: string[] = [], file?: string, values?: Float64Array): Dataset {
   const shape = [...arr.shape];
   if (shape.length === 0) throw new BalerError('the array is a single number (0-d), not a table or frames', file);
   if (shape.some((d) => d === 0)) throw new BalerError(`the array is empty (shape ${formatShape(shape)})`, file);
@@ -79,7 +90,7 @@ export function datasetFromNdArray(arr: NdArray, names: string[] = [], file?: st
   if (kind === 'table' && names.length > 0 && names.length !== columns) {
     throw new BalerError(`${names.length} column names for ${columns} columns`, file);
   }
-  return { kind, shape, dtype: arr.dtype, names: [...names], values: toFloat64(arr.data) };
+  return { kind, shape, dtype: arr.dtype, names: [...names], values: values ?? toFloat64(arr.data) };
 }
 
 function toFloat64(data: TypedArray): Float64Array {
@@ -151,31 +162,23 @@ function clampToBigInt(value: number, low: bigint, high: bigint): bigint {
   return BigInt(Math.round(value));
 }
 
-/** Writes a dataset by the file's extension, in its original dtype; refuses to replace a file unless `overwrite`. */
-export function writeDataset(file: string, ds: Dataset, opts: { overwrite?: boolean; compress?: boolean } = {}): void {
-  writeFileAtomic(file, encodeDataset(ds, dataFormatOf(file), file, opts), { overwrite: opts.overwrite });
-}
-
-/** The bytes (or CSV text) writeDataset would write. `compress` deflates .npz members (np.savez_compressed). */
-export function encodeDataset(ds: Dataset, format: DataFormat, file?: string, opts: { compress?: boolean } = {}): Uint8Array | string {
+/**
+ * Writes a dataset by the file's extension (or `format`), in its original dtype; refuses to replace a file unless
+ * `overwrite`. `compress` deflates .npz members (np.savez_compressed) and gzips HDF5 chunks.
+ */
+export async function writeDataset(
+  file: string, ds: Dataset, opts: SinkOptions & { format?: DataFormat; path?: string; attributes?: Record<string, unknown> } = {},
+): Promise<void> {
   const arr = toNdArray(ds);
-  switch (format) {
-    case 'npy':
-      return encodeNpy(arr);
-    case 'npz':
-      return encodeNpz([{ name: 'data', array: arr }, { name: 'names', array: namesArray(ds.names) }], opts);
-    case 'csv':
-      if (ds.shape.length > 2) {
-        throw new BalerError(`a .csv file holds a table, but this data is ${ds.shape.length}-D ${formatShape(ds.shape)}; write .npz or .npy`, file);
-      }
-      return encodeCsv(ds.names, arr);
+  const description = { path: opts.path ?? '', dtype: ds.dtype, shape: [...ds.shape], kind: ds.kind, names: [...ds.names] };
+  const sink = await createDataSink(file, opts.format, [description], opts.attributes ?? {}, opts);
+  try {
+    await sink.writeSlab(0, arr);
+    await sink.finish();
+  } catch (err) {
+    await sink.abort();
+    throw err;
   }
-}
-
-/** `names` as the reference writes it: an empty float64 array when there are none, else a unicode array. */
-function namesArray(names: string[]): NdArray | StringNdArray {
-  if (names.length === 0) return { dtype: 'float64', shape: [0], data: new Float64Array(0) };
-  return { dtype: 'unicode', shape: [names.length], strings: names };
 }
 
 export interface NonFiniteCount {

@@ -19,14 +19,14 @@ export function isStringArray(arr: NpyContent): arr is StringNdArray {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-interface NumericDescr {
+export interface NumericDescr {
   kind: 'numeric';
   dtype: DType;
   itemSize: number;
   bigEndian: boolean;
 }
 
-interface StringDescr {
+export interface StringDescr {
   kind: 'unicode' | 'bytes';
   /** Characters per element (unicode: 4 bytes each; bytes: 1). */
   length: number;
@@ -34,9 +34,9 @@ interface StringDescr {
   bigEndian: boolean;
 }
 
-type Descr = NumericDescr | StringDescr;
+export type Descr = NumericDescr | StringDescr;
 
-interface NpyHeader {
+export interface NpyHeader {
   descr: Descr;
   fortranOrder: boolean;
   shape: number[];
@@ -93,7 +93,26 @@ export function parseNpyContent(bytes: Uint8Array, file?: string): NpyContent {
   return { dtype: descr.dtype, shape, data: fortranOrder ? reverseAxes(values, [...shape].reverse()) : values };
 }
 
-function parseHeader(bytes: Uint8Array, file?: string): NpyHeader {
+/** Bytes a header may take: numpy writes a few hundred; a larger claim is a corrupted or crafted file. */
+export const MAX_NPY_HEADER = 16 * 2 ** 20;
+
+/** Where the header ends, from the first 12 bytes (magic and version checked); undefined when fewer are given. */
+export function npyHeaderEnd(prefix: Uint8Array, file?: string): number | undefined {
+  if (prefix.length < 10 || MAGIC.some((b, i) => prefix[i] !== b)) throw new BalerError('not a .npy file (bad magic)', file);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+  const major = prefix[6];
+  if (major === 1) return 10 + view.getUint16(8, true);
+  if (major !== 2 && major !== 3) {
+    throw new BalerError(`unsupported .npy format version ${major}.${prefix[7]} (supported: 1.0, 2.0, 3.0)`, file);
+  }
+  if (prefix.length < 12) return undefined;
+  const length = view.getUint32(8, true);
+  if (length > MAX_NPY_HEADER) throw new BalerError(`bad .npy header (claims ${length} bytes)`, file);
+  return 12 + length;
+}
+
+/** Parses the magic, version and header dictionary; `bytes` must hold at least the whole header. */
+export function parseHeader(bytes: Uint8Array, file?: string): NpyHeader {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new BalerError('not a .npy file (bad magic)', file);
   }
@@ -158,6 +177,12 @@ function interpretDescr(descr: string, file?: string): Descr {
   return { kind: 'numeric', dtype, itemSize: size ?? 1, bigEndian };
 }
 
+/** Values of raw little- or big-endian bytes (`raw` is modified when byte-swapped; it must start at offset 0). */
+export function decodeRaw(raw: Uint8Array, descr: NumericDescr): TypedArray {
+  if (descr.bigEndian) swapBytes(raw, descr.itemSize);
+  return decodeValues(raw, descr.dtype);
+}
+
 function decodeValues(raw: Uint8Array, dtype: DType): TypedArray {
   const { buffer } = raw; // raw is a fresh copy starting at offset 0
   switch (dtype) {
@@ -176,7 +201,7 @@ function decodeValues(raw: Uint8Array, dtype: DType): TypedArray {
   }
 }
 
-function decodeStrings(raw: Uint8Array, descr: StringDescr, count: number, file?: string): string[] {
+export function decodeStrings(raw: Uint8Array, descr: StringDescr, count: number, file?: string): string[] {
   const strings: string[] = [];
   const utf8 = new TextDecoder('utf-8');
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
@@ -342,7 +367,8 @@ export function encodeNpy(arr: NpyContent, opts: { fortranOrder?: boolean } = {}
   return withHeader(DESCR_OF[arr.dtype], fortranOrder, arr.shape, encodeValues(data, arr.dtype));
 }
 
-function encodeValues(data: TypedArray, dtype: DType): Uint8Array {
+/** Little-endian bytes of values in the .npy layout of `dtype` (float16 as half floats, bool as 0/1). */
+export function encodeValues(data: TypedArray, dtype: DType): Uint8Array {
   if (dtype === 'float16') {
     const bits = float32ToFloat16Bits(data as Float32Array);
     return new Uint8Array(bits.buffer);
@@ -365,6 +391,11 @@ function encodeStrings(strings: string[], kind: StringNdArray['dtype']): { descr
   const view = new DataView(body.buffer);
   codePoints.forEach((points, i) => points.forEach((p, c) => view.setUint32(4 * (i * length + c), p, true)));
   return { descr: `<U${length}`, body };
+}
+
+/** The header of a little-endian, C-order .npy file holding `dtype` values of `shape`. */
+export function npyHeaderFor(dtype: DType, shape: number[]): Uint8Array {
+  return withHeader(DESCR_OF[dtype], false, shape, new Uint8Array(0));
 }
 
 function withHeader(descr: string, fortranOrder: boolean, shape: number[], body: Uint8Array): Uint8Array {

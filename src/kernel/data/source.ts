@@ -31,6 +31,8 @@ export interface DataSource {
   /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr'). */
   format: string;
   arrays: ArraySource[];
+  /** Objects of the file that are not numeric arrays (strings, compounds, …), with why, for error messages. */
+  skipped?: { path: string; reason: string }[];
   /** File-level metadata needed to write the file back in kind; JSON. */
   attributes?: Record<string, unknown>;
   close(): Promise<void>;
@@ -46,12 +48,29 @@ export interface SourceSelection {
   columns?: string[];
 }
 
+/** Options of createDataSink. */
+export interface SinkOptions {
+  /** Replace an existing output. */
+  overwrite?: boolean;
+  /** A file that must never be written (the input): refused even through symlinks. */
+  protect?: string;
+  /** Compress the output where the format allows (.npz members deflated, HDF5 gzip). */
+  compress?: boolean;
+}
+
 /** The description of one array to write (everything but its values). */
 export type ArrayDescription = Omit<ArraySource, 'readSlab'>;
 
+/** How much memory a reader may allocate at once: declared sizes above it are refused before allocating. */
+export interface OpenOptions {
+  /** Bytes; default DEFAULT_MEMORY_BUDGET (budget.ts). */
+  memoryBudget?: number;
+}
+
 /**
- * A file being written: slabs of each array in order, then finish() (which makes the file appear atomically)
- * or abort() (which leaves nothing behind).
+ * A file being written: the slabs of array 0 in order, then those of array 1, … (zip members and Parquet row
+ * groups are sequential), then finish() (which makes the file appear atomically, refusing to replace an existing
+ * file unless `overwrite` was given) or abort() (which leaves nothing behind).
  */
 export interface DataSink {
   writeSlab(array: number, slab: NdArray): Promise<void>;

@@ -1,29 +1,18 @@
-// Writes one array, as it is in its dtype, to .npy/.npz/.csv by the file's extension (the reference .npz layout:
-// `data` plus `names`). Interim whole-array writer; the formats' sinks (source.ts) replace it.
+// Writes one array, as it is in its dtype, by the output's extension through the formats' sinks (formats.ts):
+// .npy/.npz (the reference layout: `data` plus `names`)/.csv, HDF5, netCDF-4, Parquet or Zarr.
 import type { NdArray } from '../types';
-import { BalerError } from '../errors';
-import { writeFileAtomic } from '../fsutil';
-import { dataFormatOf } from './dataset';
-import { encodeNpy } from './npy';
-import { encodeNpz } from './npz';
-import { encodeCsv } from './csv';
+import { createDataSink } from './formats';
 
-export function writeArrayFile(file: string, arr: NdArray, names: string[], opts: { overwrite?: boolean; protect?: string } = {}): void {
-  const format = dataFormatOf(file);
-  let bytes: Uint8Array | string;
-  if (format === 'npy') bytes = encodeNpy(arr);
-  else if (format === 'npz') {
-    const namesArray = names.length === 0
-      ? { dtype: 'float64' as const, shape: [0], data: new Float64Array(0) }
-      : { dtype: 'unicode' as const, shape: [names.length], strings: names };
-    bytes = encodeNpz([{ name: 'data', array: arr }, { name: 'names', array: namesArray }]);
-  } else {
-    if (arr.shape.length > 2) {
-      throw new BalerError(`a .csv file holds a table, but this data is ${arr.shape.length}-D (${arr.shape.join(', ')}); write .npz or .npy`, file);
-    }
-    bytes = encodeCsv(names, arr);
+export async function writeArrayFile(file: string, arr: NdArray, names: string[], opts: { overwrite?: boolean; protect?: string } = {}): Promise<void> {
+  const kind = arr.shape.length <= 2 ? 'table' : 'frames';
+  const sink = await createDataSink(file, undefined, [{ path: '', dtype: arr.dtype, shape: [...arr.shape], kind, names: [...names] }], {}, opts);
+  try {
+    await sink.writeSlab(0, arr);
+    await sink.finish();
+  } catch (err) {
+    await sink.abort();
+    throw err;
   }
-  writeFileAtomic(file, bytes, opts);
 }
 
 /** Joins slabs (rows in order) into one array. */

@@ -76,6 +76,12 @@ function predictorList(text: string): string[] {
   return names;
 }
 
+function columnList(text: string): string[] {
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
+  if (names.length === 0) throw new OptionValueError('takes a comma-separated list of column names');
+  return names;
+}
+
 export const OPTIONS = {
   ratio: { flags: '--ratio <n>', help: 'compression ratio that sets the latent size (values per sample / latent)', parse: positiveNumber, engine: 'compressionRatio' },
   latent: { flags: '--latent <n>', help: 'latent size per sample (overrides --ratio)', parse: wholeNumber(1), engine: 'latent' },
@@ -104,6 +110,9 @@ export const OPTIONS = {
   threads: { flags: '--threads <n>', help: 'threads that code or decode slabs (default: every core); the file is the same for any number', parse: wholeNumber(1), engine: 'threads' },
   memory: { flags: '--memory <size>', help: 'memory budget, e.g. 512M or 2G (default 512M); larger inputs are streamed', parse: memorySize, engine: 'memoryBudget' },
   rows: { flags: '--rows <a:b>', help: 'only rows (frames) A to B−1, reading only the slabs that hold them', parse: rowRange },
+  dataset: { flags: '--dataset <path>', help: 'the array to read: HDF5/netCDF/Zarr dataset path (/group/x), .npz key, ROOT table (events/Jet)', engine: 'dataset' },
+  tree: { flags: '--tree <name>', help: 'ROOT TTree or RNTuple to read (default: every one)', engine: 'tree' },
+  columns: { flags: '--columns <names>', help: 'comma-separated columns to keep (ROOT branches, Parquet columns; default: every numeric one)', parse: columnList, engine: 'columns' },
   json: { flags: '--json', help: 'print the result as JSON' },
   modelDir: { flags: '--model-dir <dir>', help: 'where to find a shared model file' },
   original: { flags: '--original <file>', help: 'the original data (default: the source file beside the .baler)' },
@@ -118,7 +127,7 @@ export const TRAINING_OPTIONS = ['ratio', 'latent', 'model', 'epochs', 'batchSiz
 export const COMMAND_OPTIONS = {
   train: [...TRAINING_OPTIONS, 'project', 'output', 'force'],
   compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'searchAutoencoders',
-    'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'json'],
+    'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'dataset', 'tree', 'columns', 'json'],
   decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows'],
   merge: ['output', 'force', 'json'],
   info: ['project', 'json'],

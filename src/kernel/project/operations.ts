@@ -24,7 +24,7 @@ export async function newProject(workspace: string, project: string, root = proc
   }
   const config = defaultProjectConfig(project);
   const dataFile = path.resolve(p.projectDir, config.inputPath);
-  if (!fs.existsSync(dataFile)) writeDataset(dataFile, simulateFlowPastObstacle({ seed: 1 }), {});
+  if (!fs.existsSync(dataFile)) await writeDataset(dataFile, simulateFlowPastObstacle({ seed: 1 }), {});
   writeFileAtomic(p.config, JSON.stringify(config, null, 2) + '\n');
   return p.config;
 }
@@ -37,7 +37,7 @@ function loadProject(workspace: string, project: string, root?: string): { paths
 
 export async function trainProject(workspace: string, project: string, hooks?: Hooks, root?: string): Promise<{ modelFile: string; model: TrainedModel }> {
   const { paths, config, input } = loadProject(workspace, project, root);
-  const model = await trainModel(readDataset(input), config, hooks, input);
+  const model = await trainModel(await readDataset(input), config, hooks, input);
   fs.mkdirSync(paths.training, { recursive: true });
   await saveTrainedModel(paths.model, model);
   writeFileAtomic(paths.history, JSON.stringify(model.history) + '\n', { overwrite: true });

@@ -18,7 +18,7 @@ export async function buildReport(balerFile: string, originalFile?: string, hist
   if (!fs.existsSync(originalPath)) {
     throw new BalerError(`the original data '${sourceName}' is needed for residual plots; pass it with --original`, balerFile);
   }
-  const original = readDataset(originalPath);
+  const original = await readDataset(originalPath);
   const history = historyFile && fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')) : undefined;
   return buildReportData({
     title: path.basename(balerFile), original, reconstructed: values, info: await inspect(balerFile), history,

@@ -1,0 +1,241 @@
+// CSV tables read in slabs with bounded memory: one linear scan of the bytes finds the records (quote-aware), counts
+// them and keeps a checkpoint every CHECKPOINT_ROWS rows; slabs are then parsed from the nearest checkpoint (or from
+// where the last slab ended). Records are found on bytes (quote, CR and LF never occur inside UTF-8 sequences), so
+// checkpoints are byte offsets. Written row by row as slabs arrive.
+import * as fs from 'node:fs';
+import { BalerError } from '../errors';
+import type { NdArray } from '../types';
+import { checkBudget } from './budget';
+import { formatterFor, parseCsvNumber, quoteIfNeeded, records } from './csv';
+import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
+import type { ArrayDescription, DataSink, DataSource, SinkOptions } from './source';
+
+const CHUNK = 1 << 20;
+const CHECKPOINT_ROWS = 4096;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const LF = 0x0a;
+const CR = 0x0d;
+
+interface RawRecord {
+  bytes: Uint8Array;
+  /** 1-based line where the record starts. */
+  line: number;
+  /** Fields, counted outside quotes. */
+  fields: number;
+}
+
+/** Finds records in the file from a byte offset, reading it in chunks; a record longer than the budget is refused. */
+class RecordScanner {
+  private window = new Uint8Array(0);
+  private windowStart = 0;
+  private pos: number;
+  private line: number;
+
+  constructor(private readonly input: InputFile, offset: number, line: number, private readonly budget: number) {
+    this.pos = offset;
+    this.line = line;
+  }
+
+  /** Byte offset and line of the next record (for checkpoints). */
+  get position(): { offset: number; line: number } {
+    return { offset: this.pos, line: this.line };
+  }
+
+  next(): RawRecord | undefined {
+    for (;;) {
+      const record = this.scan();
+      if (!record) return undefined;
+      if (!isBlank(record.bytes)) return record;
+    }
+  }
+
+  private scan(): RawRecord | undefined {
+    if (this.pos >= this.input.size) return undefined;
+    const start = this.pos;
+    const line = this.line;
+    let newlines = 0;
+    let fields = 1;
+    let inQuotes = false;
+    let atFieldStart = true; // quotes open a field only at its start (after optional spaces), as records() reads them
+    let i = start;
+    const byteAt = (at: number): number | undefined => {
+      if (at >= this.windowStart + this.window.length) {
+        if (at >= this.input.size) return undefined;
+        this.fill(start, at);
+      }
+      return this.window[at - this.windowStart];
+    };
+    for (let b = byteAt(i); b !== undefined; b = byteAt(++i)) {
+      if (inQuotes) {
+        if (b === LF) newlines++;
+        else if (b === QUOTE) {
+          if (byteAt(i + 1) === QUOTE) i++; // "" inside quotes
+          else inQuotes = false;
+        }
+      } else if (b === LF) {
+        newlines++;
+        break;
+      } else if (b === COMMA) {
+        fields++;
+        atFieldStart = true;
+      } else if (b === QUOTE && atFieldStart) {
+        inQuotes = true;
+        atFieldStart = false;
+      } else if (b !== 0x20 && b !== 0x09) {
+        atFieldStart = false;
+      }
+    }
+    const end = i;
+    let contentEnd = Math.min(end, this.input.size);
+    if (contentEnd > start && byteAt(contentEnd - 1) === CR) contentEnd--;
+    if (inQuotes) throw new BalerError(`line ${line}: a quoted field is never closed`, this.input.file);
+    this.pos = Math.min(end + 1, this.input.size);
+    this.line = line + newlines;
+    return { bytes: this.window.subarray(start - this.windowStart, contentEnd - this.windowStart), line, fields };
+  }
+
+  /** Makes the window hold [keepFrom, upTo + CHUNK) (less at the end of the file). */
+  private fill(keepFrom: number, upTo: number): void {
+    const end = Math.min(this.input.size, upTo + CHUNK);
+    checkBudget(end - keepFrom, this.budget, `a CSV record of more than ${end - keepFrom - CHUNK} bytes`, this.input.file);
+    const next = new Uint8Array(end - keepFrom);
+    const kept = this.windowStart + this.window.length - keepFrom;
+    if (kept > 0) next.set(this.window.subarray(keepFrom - this.windowStart), 0);
+    const from = keepFrom + Math.max(0, kept);
+    next.set(readAt(this.input, from, end - from, 'a CSV record'), from - keepFrom);
+    this.window = next;
+    this.windowStart = keepFrom;
+  }
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (const b of bytes) if (b !== 0x20 && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf) return false;
+  return true;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+function fieldsOf(record: RawRecord, file: string): string[] {
+  const parsed = records(utf8.decode(record.bytes), file, record.line).next();
+  return parsed.done ? [] : parsed.value.fields;
+}
+
+export async function openCsv(file: string, budget: number): Promise<DataSource> {
+  const input = openInput(file);
+  try {
+    const scanner = new RecordScanner(input, 0, 1, budget);
+    const first = scanner.next();
+    if (!first) throw new BalerError('the CSV file has no rows', file);
+    const firstFields = fieldsOf(first, file);
+    const hasHeader = firstFields.some((f) => parseCsvNumber(f) === undefined);
+    const names = hasHeader ? firstFields : [];
+    const columns = firstFields.length;
+    const checkpoints: { offset: number; line: number }[] = [];
+    let rows = 0;
+    let dataStart = { offset: 0, line: 1 };
+    if (hasHeader) dataStart = scanner.position;
+    const countRecord = (record: RawRecord): void => {
+      if (record.fields !== columns) {
+        const found = record.fields === 1 ? '1 value' : `${record.fields} values`;
+        throw new BalerError(`line ${record.line}: ${found}, expected ${columns} (as in line ${first.line})`, file);
+      }
+      rows++;
+    };
+    if (!hasHeader) { checkpoints.push(dataStart); countRecord(first); }
+    for (;;) {
+      if (rows % CHECKPOINT_ROWS === 0) checkpoints.push(scanner.position);
+      const record = scanner.next();
+      if (!record) break;
+      countRecord(record);
+    }
+    let cursor: { scanner: RecordScanner; row: number } | undefined;
+    const readSlab = async (start: number, count: number): Promise<NdArray> => {
+      if (start < 0 || count < 0 || start + count > rows || !Number.isSafeInteger(start + count)) {
+        throw new BalerError(`rows ${start}…${start + count} requested of a table with ${rows} rows`, file);
+      }
+      checkBudget(count * columns * 8, budget, `a slab of ${count} CSV rows`, file);
+      if (!cursor || cursor.row > start || start - cursor.row > CHECKPOINT_ROWS) {
+        const k = Math.floor(start / CHECKPOINT_ROWS);
+        cursor = { scanner: new RecordScanner(input, checkpoints[k].offset, checkpoints[k].line, budget), row: k * CHECKPOINT_ROWS };
+      }
+      for (; cursor.row < start; cursor.row++) cursor.scanner.next();
+      const values = new Float64Array(count * columns);
+      for (let r = 0; r < count; r++, cursor.row++) {
+        const record = cursor.scanner.next()!;
+        const fields = fieldsOf(record, file);
+        for (let c = 0; c < columns; c++) {
+          const value = parseCsvNumber(fields[c]);
+          if (value === undefined) {
+            const label = names[c] ? `column '${names[c]}'` : `column ${c + 1}`;
+            const shown = fields[c].trim() === '' ? 'an empty value' : `'${fields[c].trim()}'`;
+            throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number`, file);
+          }
+          values[r * columns + c] = value;
+        }
+      }
+      return { dtype: 'float64', shape: [count, columns], data: values };
+    };
+    return {
+      file, format: 'csv',
+      arrays: [{ path: '', dtype: 'float64', shape: [rows, columns], kind: 'table', names, readSlab }],
+      close: async () => closeInput(input),
+    };
+  } catch (err) {
+    closeInput(input);
+    throw err;
+  }
+}
+
+/** Writes one table as CSV: a header row of names (left out when there are none), then rows as slabs arrive. */
+export function createCsvSink(file: string, arrays: ArrayDescription[], opts: SinkOptions = {}): DataSink {
+  if (arrays.length !== 1) throw new BalerError(`a .csv file holds one table, not ${arrays.length} arrays; write .npz, .h5 or .zarr`, file);
+  const [array] = arrays;
+  if (array.shape.length > 2) {
+    throw new BalerError(`a .csv file holds a table, but this data is ${array.shape.length}-D (${array.shape.join(', ')}); write .npz or .npy`, file);
+  }
+  const columns = array.shape.length === 2 ? array.shape[1] : 1;
+  if (array.names.length > 0 && array.names.length !== columns) throw new Error(`csv sink: ${array.names.length} names for ${columns} columns`);
+  const out = new AtomicOutput(file, opts);
+  let fd: number | undefined;
+  const write = (text: string): void => {
+    try {
+      fd ??= fs.openSync(out.tempPath, 'wx');
+    } catch (err) {
+      throw outputError(err, file);
+    }
+    writeAll(fd, text, file);
+  };
+  if (array.names.length > 0) write(array.names.map(quoteIfNeeded).join(',') + '\n');
+  const format = formatterFor(array.dtype);
+  const close = (): void => { if (fd !== undefined) fs.closeSync(fd); fd = undefined; };
+  return {
+    async writeSlab(index, slab) {
+      if (index !== 0) throw new Error(`csv sink: no array ${index}`);
+      const rows = slab.shape[0] ?? 1;
+      const lines = new Array<string>(rows);
+      const cells = new Array<string>(columns);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < columns; c++) cells[c] = format(slab.data[r * columns + c]);
+        lines[r] = cells.join(',');
+      }
+      write(lines.join('\n') + '\n');
+    },
+    async finish() {
+      try {
+        if (fd === undefined) write(''); // an empty table still makes a file
+        syncAndClose(fd!, file);
+      } catch (err) {
+        out.discard();
+        throw err;
+      } finally {
+        fd = undefined;
+      }
+      out.commit();
+    },
+    async abort() {
+      close();
+      out.discard();
+    },
+  };
+}

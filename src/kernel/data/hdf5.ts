@@ -1,0 +1,313 @@
+// HDF5 (and netCDF-4, which is HDF5 with conventions) through h5wasm: datasets by path, read in slabs with
+// HDF5's own hyperslab reads (chunked datasets are read chunk by chunk, never whole); written dataset by
+// dataset, slab by slab, with chunks and gzip. Files are accessed directly on disk (h5wasm's Node build).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BalerError } from '../errors';
+import type { DType, NdArray, TypedArray } from '../types';
+import { checkBudget, elementCount } from './budget';
+import { AtomicOutput, outputError } from './files';
+import { float16BitsToFloat32 } from './float16';
+import { checkSlab, decodedBytes, rowElements } from './npy-file';
+import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
+
+type H5 = typeof import('h5wasm/node').default;
+type H5File = InstanceType<H5['File']>;
+type H5Dataset = InstanceType<H5['Dataset']>;
+
+let loaded: Promise<{ h5: H5; diagnostics: string }> | undefined;
+
+/** h5wasm, loaded once; HDF5's diagnostic stack goes to a log file (read back for one-line errors), not the terminal. */
+function h5wasm(): Promise<{ h5: H5; diagnostics: string }> {
+  loaded ??= (async () => {
+    const h5 = (await import('h5wasm/node')).default;
+    const module = await h5.ready;
+    const diagnostics = path.join(os.tmpdir(), `baler-hdf5-diagnostics-${process.pid}.log`);
+    const fsm = (module as unknown as { FS: { streams: unknown[]; close(s: unknown): void; open(p: string, m: string): { fd: number } } }).FS;
+    fsm.close(fsm.streams[2]);
+    fsm.open(diagnostics, 'w');
+    process.once('exit', () => fs.rmSync(diagnostics, { force: true }));
+    return { h5, diagnostics };
+  })();
+  return loaded;
+}
+
+/** The last reason HDF5 gave since `from` bytes of its diagnostics log. */
+function lastDiagnostic(diagnostics: string, from: number): string | undefined {
+  try {
+    const text = fs.readFileSync(diagnostics, 'utf8').slice(from);
+    const reasons = [...text.matchAll(/ in \w+\(\): (.+)$/gm)].map((m) => m[1].trim());
+    return reasons.at(-1);
+  } catch {
+    return undefined;
+  }
+}
+
+function logSize(diagnostics: string): number {
+  try { return fs.statSync(diagnostics).size; } catch { return 0; }
+}
+
+/** HDF5 filters h5wasm decodes without plugins. */
+const BUILT_IN_FILTERS: Record<number, string> = { 1: 'deflate', 2: 'shuffle', 3: 'fletcher32', 4: 'szip', 5: 'nbit', 6: 'scaleoffset' };
+/** Names of well-known plugin filters, for the error message. */
+const PLUGIN_FILTERS: Record<number, string> = { 307: 'bzip2', 32000: 'lzf', 32001: 'blosc', 32004: 'lz4', 32008: 'bitshuffle', 32015: 'zstd', 32017: 'sz', 32013: 'zfp' };
+/** netCDF-4 bookkeeping attributes (references and dimension ids): the writer recreates what it needs. */
+const INTERNAL_ATTRIBUTES = new Set(['DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME', '_Netcdf4Dimid', '_Netcdf4Coordinates', '_NCProperties', '_nc3_strict']);
+const NETCDF_DIMENSION_ONLY = 'This is a netCDF dimension but not a netCDF variable.';
+
+export async function openHdf5(file: string, selection: SourceSelection, budget: number, format: 'hdf5' | 'netcdf'): Promise<DataSource> {
+  const { h5, diagnostics } = await h5wasm();
+  const before = logSize(diagnostics);
+  const f = new h5.File(path.resolve(file), 'r');
+  if ((f as unknown as { file_id: bigint }).file_id < 0n) {
+    const reason = lastDiagnostic(diagnostics, before);
+    throw new BalerError(`cannot open as ${format === 'netcdf' ? 'netCDF-4 (HDF5)' : 'HDF5'}: ${reason ?? 'not an HDF5 file, or a corrupted one'}`, file);
+  }
+  try {
+    const arrays: ArraySource[] = [];
+    const skipped: { path: string; reason: string }[] = [];
+    const wanted = selection.dataset ? `/${selection.dataset.replace(/^\/+/, '')}` : undefined;
+    const visit = (group: string): void => {
+      const g = f.get(group) as InstanceType<H5['Group']> | null;
+      for (const name of g?.keys() ?? []) {
+        const full = group === '/' ? `/${name}` : `${group}/${name}`;
+        const type = f.get_type(full);
+        if (type === 0) visit(full); // H5O_TYPE_GROUP
+        else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics);
+      }
+    };
+    visit('/');
+    if (wanted && arrays.length + skipped.length === 0) {
+      throw new BalerError(`no dataset '${wanted}' in the file`, file);
+    }
+    return {
+      file, format, arrays, skipped, attributes: { [format]: { attrs: attributesOf(f) } },
+      close: async () => { f.close(); },
+    };
+  } catch (err) {
+    f.close();
+    throw err;
+  }
+}
+
+function describe(
+  d: H5Dataset, full: string, file: string, budget: number, format: 'hdf5' | 'netcdf',
+  arrays: ArraySource[], skipped: { path: string; reason: string }[], h5: H5, diagnostics: string,
+): void {
+  const meta = d.metadata;
+  const shape = (d.shape ?? []).map(Number);
+  const attrs = attributesOf(d);
+  if (format === 'netcdf' && String(d.attrs.NAME?.value ?? '').startsWith(NETCDF_DIMENSION_ONLY)) return;
+  const stored = dtypeOf(meta);
+  // float16 and bool were written as float32 and uint8 (h5wasm cannot create them): baler_dtype restores them.
+  const dtype = stored && (attrs.baler_dtype === 'float16' || attrs.baler_dtype === 'bool') ? attrs.baler_dtype as DType : stored;
+  if (!dtype) {
+    skipped.push({ path: full, reason: meta.type === 3 ? 'holds strings, not numbers' : `holds ${typeName(meta.type)} values, not plain numbers` });
+    return;
+  }
+  if (shape.length === 0) {
+    skipped.push({ path: full, reason: 'is a single number (0-d), not a table or frames' });
+    return;
+  }
+  const unsupported = d.filters.find((flt) => !(flt.id in BUILT_IN_FILTERS));
+  if (unsupported) {
+    const name = PLUGIN_FILTERS[unsupported.id] ?? (unsupported.name || 'unknown');
+    skipped.push({ path: full, reason: `uses the HDF5 filter '${name}' (id ${unsupported.id}), which this reader cannot decode (it decodes ${Object.values(BUILT_IN_FILTERS).join(', ')})` });
+    return;
+  }
+  const columns = attrs.columns;
+  const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) && columns.every((c) => typeof c === 'string') ? columns as string[] : [];
+  const perRow = rowElements(shape);
+  const hdf5Info = { attrs, chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined };
+  arrays.push({
+    path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names, attributes: { [format]: hdf5Info },
+    ...(attrs.baler_exact ? { exact: true } : {}),
+    async readSlab(start, count): Promise<NdArray> {
+      checkSlab(shape, start, count, file);
+      const elements = count * perRow;
+      checkBudget(decodedBytes(dtype, elements) * 2, budget, `a slab of ${count} rows of '${full}'`, file);
+      const before = logSize(diagnostics);
+      let data: unknown;
+      try {
+        data = count === 0 ? undefined : d.slice([[start, start + count]]);
+      } catch (err) {
+        throw new BalerError(`cannot read '${full}': ${lastDiagnostic(diagnostics, before) ?? (err as Error).message}`, file);
+      }
+      if (count > 0 && (data === null || data === undefined || (data as TypedArray).length !== elements)) {
+        throw new BalerError(`cannot read '${full}' (rows ${start}…${start + count}): ${lastDiagnostic(diagnostics, before) ?? 'truncated or corrupted file'}`, file);
+      }
+      void h5;
+      return { dtype, shape: [count, ...shape.slice(1)], data: count === 0 ? emptyOf(dtype) : asDtype(data as TypedArray, dtype) };
+    },
+  });
+}
+
+function typeName(type: number): string {
+  return ({ 2: 'time', 4: 'bit-field', 5: 'opaque', 6: 'compound (record)', 7: 'reference', 8: 'enum', 9: 'variable-length', 10: 'array' } as Record<number, string>)[type] ?? `type ${type}`;
+}
+
+/** The DType of an HDF5 datatype; undefined for what is not a plain number. */
+function dtypeOf(meta: H5Dataset['metadata']): DType | undefined {
+  if (meta.type === 1) return ({ 2: 'float16', 4: 'float32', 8: 'float64' } as Record<number, DType>)[meta.size];
+  if (meta.type === 0 || meta.type === 8) { // integer, or enum (h5py's bool) over an integer
+    const key = `${meta.signed ? 'int' : 'uint'}${meta.size * 8}`;
+    return (['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'] as DType[]).find((t) => t === key);
+  }
+  return undefined;
+}
+
+function asDtype(data: TypedArray, dtype: DType): TypedArray {
+  if (dtype === 'float16' && data instanceof Uint16Array) return float16BitsToFloat32(data);
+  if (dtype === 'bool') return Uint8Array.from(data as ArrayLike<number>, (v) => (v ? 1 : 0));
+  return data;
+}
+
+function emptyOf(dtype: DType): TypedArray {
+  return dtype === 'int64' ? new BigInt64Array(0) : dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
+}
+
+/** JSON-compatible attributes of a file, group or dataset (netCDF bookkeeping left out). */
+function attributesOf(obj: { attrs: Record<string, { json_value: unknown }> }): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, attr] of Object.entries(obj.attrs)) {
+    if (INTERNAL_ATTRIBUTES.has(name)) continue;
+    try {
+      out[name] = toJson(attr.json_value);
+    } catch {
+      // references and other values with no JSON form are left out
+    }
+  }
+  return out;
+}
+
+function toJson(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  if (Array.isArray(value)) return value.map(toJson);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------- writing
+
+const H5_DTYPE: Record<DType, string> = {
+  float16: '<f', float32: '<f', float64: '<d', int8: '<b', int16: '<h', int32: '<i', int64: '<q',
+  uint8: '<B', uint16: '<H', uint32: '<I', uint64: '<Q', bool: '<B',
+};
+
+/**
+ * Writes arrays as datasets (path '' → '/data'), chunked along the first axis and gzip-compressed with `compress`,
+ * with the attributes they were read with. float16 is written as float32 (h5wasm cannot create half floats) and
+ * bool as uint8; the attribute `baler_dtype` records the original dtype. Column names go to the `columns` attribute.
+ * netCDF-4 output gets each array's dimensions as netCDF dimension scales.
+ */
+export async function createHdf5Sink(
+  file: string, arrays: ArrayDescription[], attributes: Record<string, unknown>, opts: SinkOptions, format: 'hdf5' | 'netcdf',
+): Promise<DataSink> {
+  const { h5, diagnostics } = await h5wasm();
+  const out = new AtomicOutput(file, opts);
+  const before = logSize(diagnostics);
+  const f: H5File = new h5.File(out.tempPath, 'w');
+  if ((f as unknown as { file_id: bigint }).file_id < 0n) {
+    out.discard();
+    throw outputError(Object.assign(new Error(lastDiagnostic(diagnostics, before) ?? 'cannot create the file'), { code: 'EACCES' }), file);
+  }
+  let closed = false;
+  const close = (): void => { if (!closed) f.close(); closed = true; };
+  try {
+    const fileAttrs = ((attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown> } | undefined)?.attrs ?? {};
+    writeAttributes(f, fileAttrs);
+    const datasets = arrays.map((a, i) => createDataset(f, a, i, arrays.length, opts, format));
+    const written = arrays.map(() => 0);
+    return {
+      async writeSlab(index, slab) {
+        const a = arrays[index];
+        const rows = slab.shape[0];
+        const d = datasets[index];
+        const before = logSize(diagnostics);
+        try {
+          d.write_slice([[written[index], written[index] + rows]], forWriting(slab, a.dtype));
+        } catch (err) {
+          throw new BalerError(`cannot write '${a.path || 'data'}' (${lastDiagnostic(diagnostics, before) ?? (err as Error).message})`, file);
+        }
+        written[index] += rows;
+      },
+      async finish() {
+        const missing = arrays.findIndex((a, i) => written[i] !== a.shape[0]);
+        close();
+        if (missing >= 0) {
+          out.discard();
+          throw new Error(`hdf5 sink: ${written[missing]} rows of '${arrays[missing].path}' written of ${arrays[missing].shape[0]}`);
+        }
+        out.commit();
+      },
+      async abort() {
+        close();
+        out.discard();
+      },
+    };
+  } catch (err) {
+    close();
+    out.discard();
+    throw err;
+  }
+}
+
+function createDataset(f: H5File, a: ArrayDescription, index: number, count: number, opts: SinkOptions, format: 'hdf5' | 'netcdf'): H5Dataset {
+  const name = `/${(a.path || (count === 1 ? 'data' : `array${index}`)).replace(/^\/+/, '')}`;
+  const parts = name.split('/').filter((p) => p.length > 0);
+  let group = '';
+  for (const part of parts.slice(0, -1)) {
+    group += `/${part}`;
+    if (!f.get(group)) f.create_group(group);
+  }
+  elementCount(a.shape);
+  const rest = a.shape.slice(1);
+  const perRow = rowElements(a.shape);
+  const info = (a.attributes?.hdf5 ?? a.attributes?.netcdf) as { attrs?: Record<string, unknown>; chunks?: number[] | null } | undefined;
+  const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
+  const empty = a.dtype === 'int64' ? new BigInt64Array(0) : a.dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
+  const d = f.create_dataset({
+    name, data: empty, shape: [0, ...rest], maxshape: [null, ...rest], chunks: [Math.max(1, Math.min(chunkRows, Math.max(1, a.shape[0]))), ...rest],
+    dtype: H5_DTYPE[a.dtype], ...(opts.compress ? { compression: 'gzip' as const, compression_opts: 4 } : {}),
+  });
+  d.resize([...a.shape]);
+  const attrs: Record<string, unknown> = { ...(info?.attrs ?? {}) };
+  if (a.names.length > 0) attrs.columns = a.names;
+  if (a.dtype === 'float16' || a.dtype === 'bool') attrs.baler_dtype = a.dtype;
+  if (a.exact) attrs.baler_exact = 1;
+  const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
+  if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
+  writeAttributes(d, attrs);
+  if (format === 'netcdf') attachDimensions(f, d, name, a.shape);
+  return d;
+}
+
+/** netCDF-4 dimensions: one dimension-only scale per axis, attached to the variable. */
+function attachDimensions(f: H5File, d: H5Dataset, name: string, shape: number[]): void {
+  const base = name.replace(/^\/+/, '').replace(/\//g, '_');
+  shape.forEach((size, axis) => {
+    const dimPath = `/${base}_dim${axis}`;
+    const dim = f.create_dataset({ name: dimPath, data: new Float32Array(0), shape: [0], maxshape: [null], chunks: [1024], dtype: '<f' });
+    dim.resize([size]);
+    dim.make_scale(`${NETCDF_DIMENSION_ONLY}${String(size).padStart(10)}`);
+    d.attach_scale(axis, dimPath);
+  });
+}
+
+function writeAttributes(target: { create_attribute(name: string, data: unknown): void }, attrs: Record<string, unknown>): void {
+  for (const [name, value] of Object.entries(attrs)) {
+    if (INTERNAL_ATTRIBUTES.has(name) || value === null || value === undefined) continue;
+    try {
+      target.create_attribute(name, value as never);
+    } catch {
+      // an attribute h5wasm cannot write (mixed arrays, nested objects) is left out
+    }
+  }
+}
+
+function forWriting(slab: NdArray, dtype: DType): TypedArray {
+  if (dtype === 'float16') return slab.data instanceof Float32Array ? slab.data : Float32Array.from(slab.data as ArrayLike<number>);
+  if (dtype === 'bool') return Uint8Array.from(slab.data as ArrayLike<number>, (v) => (v ? 1 : 0));
+  return slab.data;
+}

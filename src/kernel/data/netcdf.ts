@@ -1,0 +1,69 @@
+// netCDF-3 (classic and 64-bit offset) with netcdfjs. netcdfjs parses a file held in memory, so the file's size is
+// checked against the memory budget first; it does not stream. (netCDF-4 files are HDF5 files: formats.ts sends
+// them to hdf5.ts. netCDF output is written as netCDF-4 through h5wasm.)
+import * as fs from 'node:fs';
+import { BalerError } from '../errors';
+import type { DType, NdArray, TypedArray } from '../types';
+import { checkBudget } from './budget';
+import { checkSlab, rowElements } from './npy-file';
+import type { ArraySource, DataSource, SourceSelection } from './source';
+
+const TYPES: Record<string, DType> = { byte: 'int8', short: 'int16', int: 'int32', float: 'float32', double: 'float64' };
+
+export async function openNetcdf3(file: string, selection: SourceSelection, budget: number): Promise<DataSource> {
+  const { NetCDFReader } = await import('netcdfjs');
+  const size = fs.statSync(file).size;
+  checkBudget(size * 2, budget, 'a netCDF-3 file (read whole: netcdfjs does not stream)', file);
+  let reader: InstanceType<typeof NetCDFReader>;
+  try {
+    reader = new NetCDFReader(fs.readFileSync(file));
+  } catch (err) {
+    throw new BalerError(`not a netCDF-3 file, or a truncated one (${(err as Error).message})`, file);
+  }
+  const dims = reader.dimensions;
+  const records = reader.recordDimension?.length ?? 0;
+  const wanted = selection.dataset?.replace(/^\/+/, '');
+  const arrays: ArraySource[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  for (const variable of reader.variables) {
+    if (wanted !== undefined && variable.name !== wanted) continue;
+    const dtype = TYPES[variable.type];
+    const shape = variable.dimensions.map((d: number) => (variable.record && d === reader.recordDimension.id ? records : dims[d].size));
+    if (!dtype) { skipped.push({ path: variable.name, reason: `holds ${variable.type} values, not numbers` }); continue; }
+    if (shape.length === 0) { skipped.push({ path: variable.name, reason: 'is a single number (0-d), not a table or frames' }); continue; }
+    const attrs = Object.fromEntries(variable.attributes.map((a: { name: string; value: unknown }) => [a.name, a.value]));
+    const perRow = rowElements(shape);
+    let values: TypedArray | undefined;
+    arrays.push({
+      path: variable.name, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names: [],
+      attributes: { netcdf: { attrs, dimensions: variable.dimensions.map((d: number) => dims[d].name) } },
+      async readSlab(start, count): Promise<NdArray> {
+        checkSlab(shape, start, count, file);
+        if (!values) {
+          let flat: unknown[];
+          try {
+            flat = reader.getDataVariable(variable.name).flat(Infinity as 1) as unknown[];
+          } catch (err) {
+            throw new BalerError(`cannot read the variable '${variable.name}' (${(err as Error).message})`, file);
+          }
+          if (flat.length !== shape.reduce((a: number, b: number) => a * b, 1)) throw new BalerError(`the variable '${variable.name}' is truncated`, file);
+          values = typed(dtype, flat as number[]);
+        }
+        return { dtype, shape: [count, ...shape.slice(1)], data: values.slice(start * perRow, (start + count) * perRow) };
+      },
+    });
+  }
+  if (wanted !== undefined && arrays.length + skipped.length === 0) throw new BalerError(`no variable '${wanted}' in the file`, file);
+  const globals = Object.fromEntries(reader.globalAttributes.map((a) => [a.name, a.value]));
+  return { file, format: 'netcdf', arrays, skipped, attributes: { netcdf: { attrs: globals, version: reader.version } }, close: async () => undefined };
+}
+
+function typed(dtype: DType, values: number[]): TypedArray {
+  switch (dtype) {
+    case 'int8': return Int8Array.from(values);
+    case 'int16': return Int16Array.from(values);
+    case 'int32': return Int32Array.from(values);
+    case 'float32': return Float32Array.from(values);
+    default: return Float64Array.from(values);
+  }
+}

@@ -1,0 +1,158 @@
+// Zarr v2 and v3 stores (folders) with zarrita: every numeric array of the hierarchy, read in slabs along the first
+// axis (zarrita fetches only the chunks a slab touches); written as Zarr v3 with the same paths and attributes.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BalerError } from '../errors';
+import type { DType, NdArray, TypedArray } from '../types';
+import { checkBudget, elementCount } from './budget';
+import { AtomicOutput } from './files';
+import { checkSlab, decodedBytes, rowElements } from './npy-file';
+import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
+
+const DTYPES: Record<string, DType> = {
+  int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64',
+  float16: 'float16', float32: 'float32', float64: 'float64', bool: 'bool',
+};
+
+/** Paths of the arrays in a store, found on disk (v2: `.zarray`; v3: `zarr.json` with node_type 'array'). */
+function arrayPaths(root: string, file: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, rel: string): void => {
+    if (fs.existsSync(path.join(dir, '.zarray'))) { found.push(rel); return; }
+    const v3 = path.join(dir, 'zarr.json');
+    if (fs.existsSync(v3)) {
+      let meta: { node_type?: string };
+      try { meta = JSON.parse(fs.readFileSync(v3, 'utf8')); } catch { throw new BalerError(`corrupted Zarr metadata '${path.join(rel, 'zarr.json')}'`, file); }
+      if (meta.node_type === 'array') { found.push(rel); return; }
+    }
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith('.')) walk(path.join(dir, entry.name), rel ? `${rel}/${entry.name}` : entry.name);
+    }
+  };
+  walk(root, '');
+  return found;
+}
+
+export async function openZarr(file: string, selection: SourceSelection, budget: number): Promise<DataSource> {
+  const zarr = await import('zarrita');
+  const { default: FileSystemStore } = await import('@zarrita/storage/fs');
+  const store = new FileSystemStore(path.resolve(file));
+  const wanted = selection.dataset?.replace(/^\/+/, '');
+  const paths = arrayPaths(file, file).filter((p) => wanted === undefined || p === wanted);
+  if (wanted !== undefined && paths.length === 0) throw new BalerError(`no array '${selection.dataset}' in the Zarr store`, file);
+  const arrays: ArraySource[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  let rootAttrs: Record<string, unknown> = {};
+  try {
+    const root = await zarr.open(store);
+    rootAttrs = { ...(root.attrs as Record<string, unknown>) };
+  } catch {
+    // a store whose root is an array, or has no root metadata (implicit v3 groups)
+  }
+  for (const p of paths) {
+    let arr: import('zarrita').Array<import('zarrita').DataType, InstanceType<typeof FileSystemStore>>;
+    try {
+      arr = await zarr.open(zarr.root(store).resolve(p), { kind: 'array' });
+    } catch (err) {
+      throw new BalerError(`cannot open the Zarr array '${p}' (${(err as Error).message})`, file);
+    }
+    const attrs = { ...(arr.attrs as Record<string, unknown>) };
+    const stored = DTYPES[arr.dtype as string];
+    // float16 was written as float32 (zarrita cannot create it): baler_dtype restores it.
+    const dtype = stored === 'float32' && attrs.baler_dtype === 'float16' ? 'float16' : stored;
+    const shape = [...arr.shape];
+    if (!dtype) { skipped.push({ path: p, reason: `holds ${arr.dtype} values, not numbers` }); continue; }
+    if (shape.length === 0) { skipped.push({ path: p, reason: 'is a single number (0-d), not a table or frames' }); continue; }
+    elementCount(shape, file);
+    const perRow = rowElements(shape);
+    const columns = attrs.columns;
+    const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) ? (columns as string[]) : [];
+    arrays.push({
+      path: p, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names, ...(attrs.baler_exact ? { exact: true } : {}),
+      attributes: { zarr: { attrs, chunks: [...arr.chunks] } },
+      async readSlab(start, count): Promise<NdArray> {
+        checkSlab(shape, start, count, file);
+        checkBudget(decodedBytes(dtype, count * perRow) * 2 + chunkBytes(arr.chunks, dtype), budget, `a slab of ${count} rows of '${p}'`, file);
+        let chunk: { data: unknown };
+        try {
+          chunk = await zarr.get(arr, [zarr.slice(start, start + count), ...shape.slice(1).map(() => null)]);
+        } catch (err) {
+          const cause = (err as { cause?: Error }).cause;
+          throw new BalerError(`cannot read the Zarr array '${p}' (${(err as Error).message}${cause ? `: ${cause.message}` : ''})`, file);
+        }
+        return { dtype, shape: [count, ...shape.slice(1)], data: toTyped(chunk.data, dtype) };
+      },
+    });
+  }
+  return { file, format: 'zarr', arrays, skipped, attributes: { zarr: { attrs: rootAttrs } }, close: async () => undefined };
+}
+
+function chunkBytes(chunks: readonly number[], dtype: DType): number {
+  return decodedBytes(dtype, chunks.reduce((a, b) => a * b, 1));
+}
+
+function toTyped(data: unknown, dtype: DType): TypedArray {
+  if (dtype === 'bool') {
+    const bools = data as { length: number; get(i: number): boolean };
+    return Uint8Array.from({ length: bools.length }, (_, i) => (bools.get(i) ? 1 : 0));
+  }
+  if (dtype === 'float16') return Float32Array.from(data as ArrayLike<number>);
+  return data as TypedArray;
+}
+
+/** Writes arrays into a new Zarr v3 store (a folder that appears when finished), one array per path. */
+export async function createZarrSink(
+  file: string, arrays: ArrayDescription[], attributes: Record<string, unknown>, opts: SinkOptions,
+): Promise<DataSink> {
+  const zarr = await import('zarrita');
+  const { default: FileSystemStore } = await import('@zarrita/storage/fs');
+  const out = new AtomicOutput(file, opts, true);
+  try {
+    const store = new FileSystemStore(out.tempPath);
+    const rootAttrs = (attributes.zarr as { attrs?: Record<string, unknown> } | undefined)?.attrs ?? {};
+    const root = await zarr.create(store, { attributes: rootAttrs });
+    const handles: unknown[] = [];
+    for (const [i, a] of arrays.entries()) {
+      const p = (a.path || (arrays.length === 1 ? 'data' : `array${i}`)).replace(/^\/+/, '');
+      const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[] } | undefined;
+      const perRow = rowElements(a.shape);
+      const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
+      const attrs: Record<string, unknown> = { ...(info?.attrs ?? {}) };
+      if (a.names.length > 0) attrs.columns = a.names;
+      if (a.exact) attrs.baler_exact = true;
+      const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
+      if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
+      if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
+      handles.push(await zarr.create(root.resolve(p), {
+        shape: [...a.shape], chunkShape: [chunkRows, ...a.shape.slice(1)], dtype: (a.dtype === 'float16' ? 'float32' : a.dtype) as never, attributes: attrs,
+      }));
+    }
+    const written = arrays.map(() => 0);
+    return {
+      async writeSlab(index, slab) {
+        const a = arrays[index];
+        const rows = slab.shape[0];
+        const rest = a.shape.slice(1);
+        const strides = rest.map((_, k) => rest.slice(k + 1).reduce((x, y) => x * y, 1));
+        const data = a.dtype === 'bool' ? new zarr.BoolArray(Uint8Array.from(slab.data as Uint8Array).buffer)
+          : a.dtype === 'float16' ? Float32Array.from(slab.data as Float32Array) : slab.data;
+        await zarr.set(handles[index] as never, [zarr.slice(written[index], written[index] + rows), ...rest.map(() => null)], {
+          data: data as never, shape: [rows, ...rest], stride: [rowElements(a.shape), ...strides],
+        });
+        written[index] += rows;
+      },
+      async finish() {
+        const missing = arrays.findIndex((a, i) => written[i] !== a.shape[0]);
+        if (missing >= 0) {
+          out.discard();
+          throw new Error(`zarr sink: ${written[missing]} rows of '${arrays[missing].path}' written of ${arrays[missing].shape[0]}`);
+        }
+        out.commit();
+      },
+      async abort() { out.discard(); },
+    };
+  } catch (err) {
+    out.discard();
+    throw err;
+  }
+}
