@@ -5,6 +5,7 @@ import { benchCfdTimeToPsnr, benchTrainingThroughput } from './training';
 import { formatTable as formatRdTable, runRdSuite } from './rd';
 import { runSearchSuite } from './search';
 import { peersSuite } from './peers';
+import { scaleSuite } from './scale';
 import { formatFormatsTable, runFormatsSuite } from './formats';
 
 const train: BenchSuite = {
@@ -61,4 +62,4 @@ const formats: BenchSuite = {
   },
 };
 
-export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats];
+export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats, scaleSuite];

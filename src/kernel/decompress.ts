@@ -3,8 +3,9 @@
 import * as path from 'node:path';
 import type { DecompressOptions, DecompressResult, Hooks } from './api';
 import type { Architecture, NdArray, Normalisation, WeightTensor } from './types';
-import { BalerError, namingFile } from './errors';
-import { joinSlabs, writeArrayFile } from './data/write-array';
+import { BalerError, namingFile, throwIfAborted } from './errors';
+import { createDataSink, FORMATS } from './data/formats';
+import type { ArrayDescription } from './data/source';
 import { castFloat64, castToDtype, DTYPE_BYTES } from './data/dtype';
 import { denormalise } from './normalise';
 import { decodeLatents } from './model/infer';
@@ -194,26 +195,66 @@ export async function reconstruct(file: string, opts: DecodeOptions = {}): Promi
   }
 }
 
-/** Decompresses a .baler into .npz/.npy/.csv (by the output's extension) with the original dtype. */
+/**
+ * The default output of decompress: NAME.decompressed with the source's own extension when its format can be
+ * written and can hold these arrays (one array for .npy/.csv/.parquet), else .h5 for several arrays, .npz for one.
+ */
+export function defaultDecompressedOutput(input: string, header: DataHeader): string {
+  const sourceExt = path.extname(header.source.name.replace(/[\\/]+$/, '')).toLowerCase();
+  const format = FORMATS.find((f) => f.extensions.includes(sourceExt));
+  const single = ['npy', 'csv', 'parquet'];
+  const fits = format?.writable && (header.arrays.length === 1 || !single.includes(format.format));
+  return defaultOutput(input, `.decompressed${fits ? sourceExt : header.arrays.length > 1 ? '.h5' : '.npz'}`);
+}
+
+/** Decompresses a .baler into a data file (its format by the output's extension; by default in kind) with every array in its original dtype. */
 export async function decompress(input: string, opts: DecompressOptions = {}, hooks?: Hooks): Promise<DecompressResult> {
   if (path.extname(input) !== '.baler') throw new BalerError('not a .baler file (expected the .baler extension)', input);
-  const output = opts.output ?? defaultOutput(input, '.decompressed.npz');
-  checkOutput(input, output, opts.force);
-  hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}` });
   const f = openBaler(input);
+  const slabs = f.header.arrays.reduce((n, a) => n + slabCount(a), 0);
   // Workers only pay when there are several slabs to decode.
-  const runner = createSlabRunner(Math.min(opts.threads ?? defaultThreads(), slabCount(f.header.arrays[0])));
+  const runner = createSlabRunner(Math.min(opts.threads ?? defaultThreads(), slabs));
+  let output = '';
   try {
-    if (f.header.arrays.length > 1) throw new BalerError('this file holds several arrays; writing them back needs the formats reader (not in this version)', input);
-    const a = f.header.arrays[0];
-    const rows = opts.rows ? checkedRows(opts.rows, a.shape[0], input) : undefined;
-    const slabs: NdArray[] = [];
-    for await (const slab of decodeArray(f, 0, { ...opts, rows, runner })) slabs.push(slab.array);
-    const shape = [rows ? rows[1] - rows[0] : a.shape[0], ...a.shape.slice(1)];
-    await writeArrayFile(output, joinSlabs(slabs, shape), a.names, { overwrite: opts.force, protect: input });
+    output = opts.output ?? defaultDecompressedOutput(input, f.header);
+    checkOutput(input, output, opts.force);
+    hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}` });
+    const arrays = f.header.arrays;
+    if (opts.rows && arrays.length > 1) throw new BalerError('--rows needs a file of one array; this one holds several', input, 'EROWS');
+    const rows = opts.rows ? checkedRows(opts.rows, arrays[0].shape[0], input) : undefined;
+    const sink = await createDataSink(output, undefined, arrays.map((a) => describe(a, rows)), parseAttributes(f.header.source.attributes), { overwrite: opts.force, protect: input });
+    try {
+      for (let k = 0; k < arrays.length; k++) {
+        for await (const slab of decodeArray(f, k, { ...opts, rows, runner })) {
+          throwIfAborted(hooks?.signal);
+          await sink.writeSlab(k, slab.array);
+        }
+      }
+      await sink.finish();
+    } catch (err) {
+      await sink.abort();
+      throw err;
+    }
   } finally {
     await runner.close();
     f.close();
   }
   return { output, info: await inspect(input) };
+}
+
+/** An array of the header as the formats' sinks take it (its rows cut to `rows`). */
+function describe(a: ArrayEntry, rows?: [number, number]): ArrayDescription {
+  const shape = [rows ? rows[1] - rows[0] : a.shape[0], ...a.shape.slice(1)];
+  const exact = a.codec.mode === 'lossless' ? { exact: true } : {};
+  return { path: a.path, dtype: a.dtype, shape, kind: a.kind, names: [...a.names], ...exact, ...(a.attributes ? { attributes: parseAttributes(a.attributes) } : {}) };
+}
+
+function parseAttributes(json: string | undefined): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }

@@ -52,7 +52,6 @@ describe('baler CLI on science formats', function () {
   for (const [name, args, pattern] of [
     ['a dataset that does not exist', ['compress', 'f.h5', '--dataset', '/nope'], /f\.h5: no dataset '\/nope' in the file/],
     ['a tree that does not exist', ['compress', 'hzz.root', '--tree', 'nope'], /hzz\.root: no tree or RNTuple 'nope'/],
-    ['several arrays and no --dataset', ['compress', 'hzz.root'], /choose one with --dataset/],
     ['an empty --columns', ['compress', 'hzz.root', '--columns', ','], /--columns.*comma-separated list of column names/],
   ] as [string, string[], RegExp][]) {
     it(`${name}: one line, exit 1, nothing written`, async () => {
