@@ -9,7 +9,7 @@ import type { ErrorBound } from './bound';
 import { candidateConfigurations, Configuration, describe, sampleRegion } from './configure';
 import { detLog2 } from './detmath';
 import { ExactReader, ValueType, valueType } from './dtype';
-import { readSlab, SlabHeader, writeSlab } from './format';
+import { checksumMatches, readSlab, SlabHeader, writeSlab } from './format';
 import { isTableLayout, Layout, layoutOf, viewTolerances } from './layout';
 import { PassInput, PassResult, runPass } from './pass';
 import { needsModel } from './predictors';
@@ -229,7 +229,7 @@ function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: E
         for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
           const x = values[i];
           const y = output[i];
-          const exact = Object.is(x, y) || (x !== x && y !== y);
+          const exact = q.same(y, x) || (x !== x && y !== y);
           const allowed = pointwise ? g.bound.value * Math.abs(x) : tolerance;
           const ok = exact || (x - x === 0 && allowed > 0 && Math.abs(y - x) <= allowed && q.castOf(y) === y);
           if (!ok) throw new Error(`error-bounded encoder broke its bound at value ${i}: ${x} became ${y} (internal error)`);
@@ -246,7 +246,8 @@ function corrupt(detail: string): BalerError {
 export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals, prediction?: Float64Array): Float64Array {
   const size = checkGlobals(g, shape);
   const type = valueType(g.dtype);
-  const { header, stream, exact } = readSlab(bytes, type.width);
+  const parts = readSlab(bytes, type.width);
+  const { header, stream, exact } = parts;
   if (header.dtypeCode !== type.code || header.boundKind !== g.bound.kind || header.table !== isTableLayout(shape, g.kind)) {
     throw corrupt(`it was coded for another dtype, bound or layout than ${g.dtype} ${g.bound.kind} ${g.kind}`);
   }
@@ -267,6 +268,6 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
   const { pc } = result;
   if (!pc.indices.consumedExactly()) throw corrupt('the coded stream has the wrong length');
   if (pc.exactRemaining !== 0) throw corrupt('unused exact values');
-  if (pc.hash !== header.hash) throw corrupt('the decoded indices do not match their checksum');
+  if (!checksumMatches(parts, pc.hash)) throw corrupt('the checksum does not match');
   return pc.finishOutput();
 }

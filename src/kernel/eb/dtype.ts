@@ -82,8 +82,11 @@ export class ExactWriter {
     this.view = new DataView(this.bytes.buffer);
   }
 
-  /** Appends `value`; a BalerError when the dtype cannot hold it exactly (the caller's data is not of this dtype). */
-  push(value: number, index: number): void {
+  /**
+   * Appends `value` and returns it as the decoder will read it back (−0 becomes 0 in an integer dtype); a
+   * BalerError when the dtype cannot hold it exactly (the caller's data is not of this dtype).
+   */
+  push(value: number, index: number): number {
     const width = this.type.width;
     if (this.length + width > this.bytes.length) {
       const grown = new Uint8Array(this.bytes.length * 2);
@@ -99,6 +102,7 @@ export class ExactWriter {
     }
     this.length += width;
     this.count++;
+    return back;
   }
 
   finish(): Uint8Array {

@@ -13,7 +13,8 @@
 //   varint  values in the slab
 //   varint  exactly stored values
 //   varint  bytes of the range-coded stream
-//   u32 LE  checksum of the coded indices
+//   u32 LE  checksum: FNV-1a over the coded indices (the PointCoder's hash), then over every header byte
+//           before it and every exact value's byte, so no flipped bit of the slab decodes silently
 //   stream bytes, then the exact values (each in the dtype's width, little-endian)
 //
 // The reader checks every field and every length against the bytes it has before anything is allocated.
@@ -36,6 +37,7 @@ export interface SlabHeader {
   stepShrink: number;
   valueCount: number;
   exactCount: number;
+  /** The PointCoder's hash of the coded indices (the stored checksum also covers the header and exact bytes). */
   hash: number;
 }
 
@@ -43,6 +45,12 @@ export interface SlabParts {
   header: SlabHeader;
   stream: Uint8Array;
   exact: Uint8Array;
+}
+
+/** What readSlab gives: the parts, plus the header bytes and the checksum to verify after decoding. */
+export interface ReadSlab extends SlabParts {
+  head: Uint8Array;
+  checksum: number;
 }
 
 function corrupt(detail: string): BalerError {
@@ -83,12 +91,26 @@ export function writeSlab(parts: SlabParts): Uint8Array {
   pushVarint(head, h.valueCount);
   pushVarint(head, h.exactCount);
   pushVarint(head, stream.length);
-  head.push(h.hash & 0xff, (h.hash >>> 8) & 0xff, (h.hash >>> 16) & 0xff, (h.hash >>> 24) & 0xff);
+  const checksum = slabChecksum(h.hash, head, exact);
+  head.push(checksum & 0xff, (checksum >>> 8) & 0xff, (checksum >>> 16) & 0xff, (checksum >>> 24) & 0xff);
   const bytes = new Uint8Array(head.length + stream.length + exact.length);
   bytes.set(head, 0);
   bytes.set(stream, head.length);
   bytes.set(exact, head.length + stream.length);
   return bytes;
+}
+
+/** FNV-1a continued from the indices' hash over the header bytes and the exact values' bytes. */
+function slabChecksum(indexHash: number, head: ArrayLike<number>, exact: Uint8Array): number {
+  let h = indexHash >>> 0;
+  for (let k = 0; k < head.length; k++) h = Math.imul(h ^ head[k], 16777619) >>> 0;
+  for (let k = 0; k < exact.length; k++) h = Math.imul(h ^ exact[k], 16777619) >>> 0;
+  return h;
+}
+
+/** Whether the decoder's hash of the indices matches the slab's stored checksum. */
+export function checksumMatches(parts: ReadSlab, indexHash: number): boolean {
+  return slabChecksum(indexHash, parts.head, parts.exact) === parts.checksum;
 }
 
 class Cursor {
@@ -121,7 +143,7 @@ class Cursor {
 }
 
 /** Parses a slab; `exactWidth` is the dtype's width, used to check the exact values' length. */
-export function readSlab(bytes: Uint8Array, exactWidth: number): SlabParts {
+export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
   if (!(bytes instanceof Uint8Array)) throw corrupt('not bytes');
   const cursor = new Cursor(bytes);
   const format = cursor.byte('format');
@@ -154,7 +176,8 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): SlabParts {
   const valueCount = cursor.varint('value count');
   const exactCount = cursor.varint('exact count');
   const streamLength = cursor.varint('stream length');
-  const hash = cursor.byte('checksum') | (cursor.byte('checksum') << 8) | (cursor.byte('checksum') << 16) | (cursor.byte('checksum') << 24);
+  const head = bytes.subarray(0, cursor.position);
+  const checksum = (cursor.byte('checksum') | (cursor.byte('checksum') << 8) | (cursor.byte('checksum') << 16) | (cursor.byte('checksum') << 24)) >>> 0;
   const stream = cursor.take(streamLength, 'stream');
   if (exactCount > valueCount) throw corrupt('more exact values than values');
   const exact = cursor.take(exactCount * exactWidth, 'exact values');
@@ -170,9 +193,11 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): SlabParts {
       stepShrink,
       valueCount,
       exactCount,
-      hash: hash >>> 0,
+      hash: 0,
     },
     stream,
     exact,
+    head,
+    checksum,
   };
 }

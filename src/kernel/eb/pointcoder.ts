@@ -201,9 +201,7 @@ export class PointCoder {
 
   private takeExact(i: number): number {
     if (this.original) {
-      const v = this.original[i];
-      this.exactOut!.push(v, i);
-      return v;
+      return this.exactOut!.push(this.original[i], i);
     }
     return this.exactIn!.next();
   }

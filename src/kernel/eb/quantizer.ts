@@ -27,6 +27,8 @@ export class Quantizer {
   private readonly cast: number;
   private readonly low: number;
   private readonly high: number;
+  /** Lossless means bit for bit in a float dtype (the sign of zero kept); an integer dtype has no −0. */
+  private readonly signedZero: boolean;
 
   constructor(
     type: ValueType,
@@ -39,6 +41,12 @@ export class Quantizer {
     this.cast = type.cast;
     this.low = type.low;
     this.high = type.high;
+    this.signedZero = !type.integer;
+  }
+
+  /** Whether `out` is `x` exactly, as the dtype can tell (NaN is never stored this way: it escapes). */
+  same(out: number, x: number): boolean {
+    return this.signedZero ? Object.is(out, x) : out === x;
   }
 
   /** The value as written in the output dtype. */
@@ -81,7 +89,7 @@ export class Quantizer {
 
   private acceptsAbsolute(x: number, r: number): boolean {
     const out = this.castOf(r);
-    const ok = this.tolerance === 0 ? Object.is(out, x) : Math.abs(out - x) <= this.tolerance;
+    const ok = this.tolerance === 0 ? this.same(out, x) : Math.abs(out - x) <= this.tolerance;
     if (ok) {
       this.output = out;
       this.recon = out;
@@ -114,7 +122,7 @@ export class Quantizer {
   private acceptsPointwise(x: number, negative: boolean, r: number): boolean {
     const out = this.pointwiseOutput(negative, r);
     const bound = this.pointwiseBound;
-    const ok = bound === 0 ? Object.is(out, x) : Math.abs(out - x) <= bound * Math.abs(x);
+    const ok = bound === 0 ? this.same(out, x) : Math.abs(out - x) <= bound * Math.abs(x);
     if (ok) {
       this.recon = r;
       this.output = out;
