@@ -6,6 +6,7 @@ import { formatTable as formatRdTable, runRdSuite } from './rd';
 import { runSearchSuite } from './search';
 import { peersSuite } from './peers';
 import { formatFormatsTable, runFormatsSuite } from './formats';
+import { ebSpeedSuite } from './eb-speed';
 
 const train: BenchSuite = {
   name: 'train',
@@ -61,4 +62,4 @@ const formats: BenchSuite = {
   },
 };
 
-export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats];
+export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats, ebSpeedSuite];
