@@ -6,7 +6,7 @@
 import { BalerError } from '../errors';
 import type { DType } from '../types';
 import type { ErrorBound } from './bound';
-import { candidateConfigurations, Configuration, describe, sampleRegion } from './configure';
+import { candidateConfigurations, Configuration, describe, sampleOf } from './configure';
 import { detLog2 } from './detmath';
 import { ExactReader, ValueType, valueType } from './dtype';
 import { checksumMatches, readSlab, SlabHeader, writeSlab } from './format';
@@ -155,11 +155,17 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
 
   const trials: EncodeStats['trials'] = [];
-  const configuration = configurations.length > 1 && size > 0 ? chooseConfiguration(values, shape, g, plan, model, configurations, trials) : configurations[0];
-  const { pc, counts } = runPass({ ...plan.base, size, layout: plan.layout, configuration, model }, values);
-  const stream = pc.indices.finish();
-  const exact = pc.exactBytes();
-  trials.push({ configuration: describe(configuration), bytes: stream.length + exact.length });
+  const finalists = configurations.length > 1 && size > 0 ? shortlist(values, shape, g, plan, model, configurations, trials) : [configurations[0]];
+  let best: { configuration: Configuration; pass: PassResult; stream: Uint8Array; exact: Uint8Array } | undefined;
+  for (const configuration of finalists) {
+    const pass = runPass({ ...plan.base, size, layout: plan.layout, configuration, model }, values);
+    const stream = pass.pc.indices.finish();
+    const exact = pass.pc.exactBytes();
+    trials.push({ configuration: describe(configuration), bytes: stream.length + exact.length });
+    if (!best || stream.length + exact.length < best.stream.length + best.exact.length) best = { configuration, pass, stream, exact };
+  }
+  const { configuration, stream, exact } = best!;
+  const { pc, counts } = best!.pass;
   const reconstruction = pc.finishOutput();
   checkBound(values, reconstruction, plan, g);
   const header: SlabHeader = {
@@ -193,27 +199,31 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   };
 }
 
-/** The configuration whose pass is smallest: on a middle sample of a large slab, else on the whole slab. */
-function chooseConfiguration(
+/** Sample sizes within this fraction of the smallest are close calls... */
+const CLOSE_CALL = 0.03;
+/** ...which slabs up to this many values settle by coding each in full. */
+const FULL_TRIALS_MAX = 1 << 18;
+
+/** The configurations worth coding in full: all of a small slab's; of a large one, the smallest on a sample (close calls too while the slab is small enough). */
+function shortlist(
   values: Float64Array, shape: number[], g: EbGlobals, plan: Plan, model: Float64Array | undefined,
   configurations: Configuration[], trials: EncodeStats['trials'],
-): Configuration {
-  const region = sampleRegion(shape, plan.layout);
-  const sampleValues = region ? values.subarray(region.start, region.end) : values;
-  const sampleLayout = region ? layoutOf(region.shape, g.kind) : plan.layout;
-  const sampleModel = region ? model?.subarray(region.start, region.end) : model;
-  let best = configurations[0];
-  let bestBytes = Infinity;
-  for (const configuration of configurations) {
+): Configuration[] {
+  const sample = sampleOf(shape, plan.layout);
+  if (!sample) return configurations; // small: each is coded in full
+  const sampleValues = sample.take(values);
+  const sampleLayout = layoutOf(sample.shape, g.kind);
+  const sampleModel = model ? sample.take(model) : undefined;
+  const sizes = configurations.map((configuration) => {
     const { pc } = runPass({ ...plan.base, size: sampleValues.length, layout: sampleLayout, configuration, model: sampleModel }, sampleValues);
     const bytes = pc.indices.finish().length + pc.exactCount * plan.type.width;
-    trials.push({ configuration: `${describe(configuration)}${region ? ` (sample of ${sampleValues.length})` : ''}`, bytes });
-    if (bytes < bestBytes) {
-      best = configuration;
-      bestBytes = bytes;
-    }
-  }
-  return best;
+    trials.push({ configuration: `${describe(configuration)} (sample of ${sampleValues.length})`, bytes });
+    return bytes;
+  });
+  const smallest = Math.min(...sizes);
+  const order = configurations.map((c, k) => ({ c, bytes: sizes[k] })).sort((a, b) => a.bytes - b.bytes);
+  const close = values.length <= FULL_TRIALS_MAX ? order.filter((o) => o.bytes <= smallest * (1 + CLOSE_CALL)) : [order[0]];
+  return close.map((o) => o.c);
 }
 
 /** The final check, on the values as written in the dtype: the encoder never writes a broken bound. */

@@ -72,23 +72,55 @@ const SAMPLE_MIN = 32_768;
 const SAMPLE_MAX = 1 << 20;
 const SAMPLE_FRACTION = 8;
 
+/** A sample of a slab: its values (a copy), shape, and where they came from (for a model's prediction). */
+export interface Sample {
+  shape: number[];
+  take(values: Float64Array): Float64Array;
+}
+
 /**
- * A contiguous middle part along the first axis longer than 1 (whole frames, or whole table rows)
- * that configurations are compared on: its flat range and its shape. Undefined when the slab is
- * small or too short along that axis (every configuration is then coded in full).
+ * The part of a large slab that configurations are compared on, or undefined for a small slab (every
+ * configuration is then coded in full). Frames keep every frame and crop each frame to a centred window
+ * (the time axis decides between the temporal and whole-array modes, so it is kept whole); tables and
+ * single frames keep a contiguous middle run of rows.
  */
-export function sampleRegion(shape: number[], layout: Layout): { start: number; end: number; shape: number[] } | undefined {
+export function sampleOf(shape: number[], layout: Layout): Sample | undefined {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size < SAMPLING_THRESHOLD) return undefined;
+  const wanted = Math.min(SAMPLE_MAX, Math.max(SAMPLE_MIN, size / SAMPLE_FRACTION));
   const table = layout.kind === 'table' && shape.length === 2;
   const dims = table ? [shape[0], 1, shape[1]] : threeDimensional(shape);
+  if (!table && dims[0] > 1) {
+    const scale = Math.sqrt(wanted / size);
+    const h = Math.max(1, Math.min(dims[1], Math.ceil(dims[1] * scale)));
+    const w = Math.max(1, Math.min(dims[2], Math.ceil(dims[2] * scale)));
+    if (h * w * 2 > dims[1] * dims[2]) return undefined;
+    const top = Math.floor((dims[1] - h) / 2);
+    const left = Math.floor((dims[2] - w) / 2);
+    return {
+      shape: [dims[0], h, w],
+      take(values) {
+        const out = new Float64Array(dims[0] * h * w);
+        let k = 0;
+        for (let t = 0; t < dims[0]; t++)
+          for (let y = top; y < top + h; y++) {
+            const from = (t * dims[1] + y) * dims[2] + left;
+            out.set(values.subarray(from, from + w), k);
+            k += w;
+          }
+        return out;
+      },
+    };
+  }
   const axis = dims.findIndex((n) => n > 1);
   if (axis < 0) return undefined;
   const slice = size / dims[axis];
-  const wanted = Math.min(SAMPLE_MAX, Math.max(SAMPLE_MIN, size / SAMPLE_FRACTION));
   const count = Math.min(dims[axis], Math.max(1, Math.ceil(wanted / slice)));
   if (count * 2 > dims[axis]) return undefined;
   const first = Math.floor((dims[axis] - count) / 2);
   const sampleDims = dims.map((n, e) => (e === axis ? count : n));
-  return { start: first * slice, end: (first + count) * slice, shape: table ? [count, shape[1]] : sampleDims };
+  return {
+    shape: table ? [count, shape[1]] : sampleDims,
+    take: (values) => values.slice(first * slice, (first + count) * slice),
+  };
 }
