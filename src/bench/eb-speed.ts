@@ -5,7 +5,8 @@
 import { readDataset } from '../kernel/data/dataset';
 import type { ErrorBound } from '../kernel/eb/bound';
 import { verifyBound } from '../kernel/eb/bound';
-import { castValue, valueType } from '../kernel/eb/dtype';
+import { castOne } from '../kernel/data/dtype';
+import { valueType } from '../kernel/eb/dtype';
 import { decodeSlab, encodeSlab, globalsFor } from '../kernel/eb';
 import type { DType } from '../kernel/types';
 import { BenchArgs, BenchSuite, flagValue, requireSharedFile, rowsTable } from './suite';
@@ -109,7 +110,7 @@ async function measure(field: Field, rel: number, framesPerSlab: number): Promis
   }
   // As written: cast to the dtype (a no-op when the coder did its job; the check is on what the file holds).
   const type = valueType(field.dtype);
-  const written = decoded.map((v) => castValue(type.cast, type.low, type.high, v));
+  const written = decoded.map((v) => castOne(v, field.dtype));
   const check = verifyBound(field.values, written, bound, field.shape);
   if (!check.ok) throw new Error(`${field.name} rel:${rel}: bound broken at ${check.firstViolation}`);
   const megabytes = (field.values.length * type.width) / 1e6;

@@ -1,25 +1,21 @@
-// What a value becomes when written in the output dtype, and how an exactly stored value is kept in that
-// dtype's own width. The casts match castValues in data/dataset.ts (the writer of every output file):
-// integers round half up and clamp to the dtype's range, NaN becoming 0; bool is 1 where the value is
-// NaN or rounds to a non-zero integer; float16 rounds directly from float64.
+// The dtype facts the coder needs: how a value is cast when written (data/dtype.ts castOne, with float64 and
+// float32 as fast paths in the quantiser), the cast's roundoff, a small code for the slab header, and how
+// an exactly stored value is kept in the dtype's own width.
 
 import { BalerError } from '../errors';
 import type { DType } from '../types';
-import { float16BitsToNumber, numberToFloat16Bits, roundToFloat16 } from '../data/float16';
+import { DTYPE_BYTES, isIntegerDtype } from '../data/dtype';
+import { float16BitsToNumber, numberToFloat16Bits } from '../data/float16';
 
-/** How a dtype casts: one of these codes, so the hot loops switch on a small integer. */
+/** How a dtype casts, as a small integer the quantiser switches on. */
 export const CAST_FLOAT64 = 0;
 export const CAST_FLOAT32 = 1;
-export const CAST_FLOAT16 = 2;
-export const CAST_INTEGER = 3;
-export const CAST_BOOL = 4;
+/** Any other dtype: data/dtype.ts castOne. */
+export const CAST_OTHER = 2;
 
 export interface ValueType {
   dtype: DType;
   cast: number;
-  /** Range of an integer dtype (the clamp of CAST_INTEGER). */
-  low: number;
-  high: number;
   /** Bytes of one exactly stored value. */
   width: number;
   /** Whether every value of the dtype is an integer. */
@@ -30,44 +26,14 @@ export interface ValueType {
   code: number;
 }
 
-const TYPES: Record<DType, Omit<ValueType, 'dtype'>> = {
-  float64: { cast: CAST_FLOAT64, low: -Infinity, high: Infinity, width: 8, integer: false, roundoff: 2 ** -53, code: 0 },
-  float32: { cast: CAST_FLOAT32, low: -Infinity, high: Infinity, width: 4, integer: false, roundoff: 2 ** -24, code: 1 },
-  float16: { cast: CAST_FLOAT16, low: -Infinity, high: Infinity, width: 2, integer: false, roundoff: 2 ** -11, code: 2 },
-  int8: { cast: CAST_INTEGER, low: -128, high: 127, width: 1, integer: true, roundoff: 0, code: 3 },
-  int16: { cast: CAST_INTEGER, low: -32768, high: 32767, width: 2, integer: true, roundoff: 0, code: 4 },
-  int32: { cast: CAST_INTEGER, low: -2147483648, high: 2147483647, width: 4, integer: true, roundoff: 0, code: 5 },
-  int64: { cast: CAST_INTEGER, low: -(2 ** 63), high: 2 ** 63, width: 8, integer: true, roundoff: 0, code: 6 },
-  uint8: { cast: CAST_INTEGER, low: 0, high: 255, width: 1, integer: true, roundoff: 0, code: 7 },
-  uint16: { cast: CAST_INTEGER, low: 0, high: 65535, width: 2, integer: true, roundoff: 0, code: 8 },
-  uint32: { cast: CAST_INTEGER, low: 0, high: 4294967295, width: 4, integer: true, roundoff: 0, code: 9 },
-  uint64: { cast: CAST_INTEGER, low: 0, high: 2 ** 64, width: 8, integer: true, roundoff: 0, code: 10 },
-  bool: { cast: CAST_BOOL, low: 0, high: 1, width: 1, integer: true, roundoff: 0, code: 11 },
-};
+const CODES: DType[] = ['float64', 'float32', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool'];
+const ROUNDOFF: Partial<Record<DType, number>> = { float64: 2 ** -53, float32: 2 ** -24, float16: 2 ** -11 };
 
 export function valueType(dtype: DType): ValueType {
-  const t = TYPES[dtype];
-  if (!t) throw new BalerError(`unsupported dtype '${String(dtype)}' for error-bounded coding`);
-  return { dtype, ...t };
-}
-
-/** `value` as written in a dtype of this cast (see the file comment). */
-export function castValue(cast: number, low: number, high: number, value: number): number {
-  switch (cast) {
-    case CAST_FLOAT64:
-      return value;
-    case CAST_FLOAT32:
-      return Math.fround(value);
-    case CAST_FLOAT16:
-      return roundToFloat16(value);
-    case CAST_INTEGER: {
-      if (value !== value) return 0;
-      const r = Math.round(value);
-      return r < low ? low : r > high ? high : r + 0; // + 0: no −0 in an integer dtype
-    }
-    default:
-      return value !== value || Math.round(value) !== 0 ? 1 : 0;
-  }
+  const code = CODES.indexOf(dtype);
+  if (code < 0) throw new BalerError(`unsupported dtype '${String(dtype)}' for error-bounded coding`);
+  const cast = dtype === 'float64' ? CAST_FLOAT64 : dtype === 'float32' ? CAST_FLOAT32 : CAST_OTHER;
+  return { dtype, cast, width: DTYPE_BYTES[dtype], integer: isIntegerDtype(dtype), roundoff: ROUNDOFF[dtype] ?? 0, code };
 }
 
 /** Exactly stored values, each in its dtype's width, little-endian, in coding order. */

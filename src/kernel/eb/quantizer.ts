@@ -8,7 +8,9 @@
 // apart, every value within bound·|x|).
 
 import { detExp2 } from './detmath';
-import { CAST_FLOAT32, CAST_FLOAT64, castValue, ValueType } from './dtype';
+import { castOne } from '../data/dtype';
+import type { DType } from '../types';
+import { CAST_FLOAT32, CAST_FLOAT64, ValueType } from './dtype';
 
 /** The index meaning "stored exactly". */
 export const ESCAPE = 0x7fffffff;
@@ -25,8 +27,7 @@ export class Quantizer {
   /** ...and the value as written in the output dtype. */
   output = 0;
   private readonly cast: number;
-  private readonly low: number;
-  private readonly high: number;
+  private readonly dtype: DType;
   /** Lossless means bit for bit in a float dtype (the sign of zero kept); an integer dtype has no −0. */
   private readonly signedZero: boolean;
 
@@ -39,8 +40,7 @@ export class Quantizer {
     readonly pointwiseBound = 0,
   ) {
     this.cast = type.cast;
-    this.low = type.low;
-    this.high = type.high;
+    this.dtype = type.dtype;
     this.signedZero = !type.integer;
   }
 
@@ -54,7 +54,8 @@ export class Quantizer {
     const cast = this.cast;
     if (cast === CAST_FLOAT64) return value;
     if (cast === CAST_FLOAT32) return Math.fround(value);
-    return castValue(cast, this.low, this.high, value);
+    const v = castOne(value, this.dtype);
+    return this.signedZero ? v : v + 0; // + 0: no −0 in an integer dtype
   }
 
   /** The prediction the index counts from: rounded on the integer path; −0 made +0, so that index 0 gives +0. */
