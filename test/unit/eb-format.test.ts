@@ -43,5 +43,8 @@ describe('eb: slab byte layout', () => {
     bad(9, 9, /predictor count/);
     bad(10, 8, /predictors/);
     assert.throws(() => readSlab(Uint8Array.from([1, 0, 0, 0, 36, 16, 16, 16, 20, 1, 0, 255, 255, 255, 255, 255, 255, 255, 255]), 8), BalerError);
+    // A short slab claiming a billion values is refused before the decoder allocates for them.
+    const claim = writeSlab({ header: { ...header, valueCount: 1e9, exactCount: 0 }, stream: new Uint8Array(10), exact: new Uint8Array(0) });
+    assert.throws(() => readSlab(claim, 4), /cannot fit in a stream of 10 bytes/);
   });
 });

@@ -47,6 +47,9 @@ export interface EncodeStats {
   trials: { configuration: string; bytes: number }[];
 }
 
+/** The step shrink of slabs whose steps need none (integer path, pw-rel): any valid value, fixed. */
+const NO_SHRINK = 20;
+
 /** Largest slab, in values, this coder accepts (its working arrays are about 17 bytes per value). */
 export const MAX_SLAB_VALUES = 2 ** 28;
 
@@ -146,11 +149,13 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   const model = g.bound.kind === 'pw-rel' ? undefined : opts.prediction;
   if (model && model.length !== size) throw new BalerError('the prediction has a different length than the data');
   const type = valueType(g.dtype);
+  // The integer path: integer-valued data under abs/rel, and under pw-rel where the bound is below one unit
+  // everywhere (then every value must come back exactly anyway).
   const integerValued = type.integer || isIntegerValued(values);
-  const integer = g.bound.kind === 'pw-rel' ? integerValued && g.bound.value * maxAbsFinite(values, layoutOf([size], 'frames').views[0]) < 1 : integerValued;
-  let plan = planFor(g, shape, integer, 1);
-  const stepShrink = plan.base.domain === 'absolute' && !integer ? stepShrinkFor(values, plan.layout, plan.base.tolerances, type) : 20;
-  plan = planFor(g, shape, integer, stepShrink);
+  const integer = g.bound.kind === 'pw-rel' ? integerValued && g.bound.value * maxAbsFinite(values, { offset: 0, dims: [1, 1, size], strides: [0, 0, 1] }) < 1 : integerValued;
+  const layout = layoutOf(shape, g.kind);
+  const stepShrink = g.bound.kind !== 'pw-rel' && !integer ? stepShrinkFor(values, layout, viewTolerances(layout, g.tolerances), type) : NO_SHRINK;
+  const plan = planFor(g, shape, integer, stepShrink);
   const configurations = candidateConfigurations(plan.layout, { withModel: model !== undefined, families: opts.predictors, effort: opts.effort ?? 'best' });
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
 

@@ -24,6 +24,8 @@ import type { Configuration } from './configure';
 import { MAX_CHOICES, Mode, predictorById, PredictorSpec } from './predictors';
 
 export const SLAB_FORMAT = 1;
+/** At most 8 / log2(65536 / 65505) ≈ 11,715 coded decisions per stream byte (rangecoder.ts clamps probabilities). */
+const VALUES_PER_STREAM_BYTE = 12_000;
 const MODES: Mode[] = ['interpolation', 'temporal', 'lorenzo'];
 const BOUND_KINDS = ['abs', 'rel', 'pw-rel'] as const;
 
@@ -180,6 +182,9 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
   const checksum = (cursor.byte('checksum') | (cursor.byte('checksum') << 8) | (cursor.byte('checksum') << 16) | (cursor.byte('checksum') << 24)) >>> 0;
   const stream = cursor.take(streamLength, 'stream');
   if (exactCount > valueCount) throw corrupt('more exact values than values');
+  // Every value codes at least one binary decision, and none costs less than log2(65536/65505) bits: a
+  // stream this short cannot hold more values (the decoder allocates per value; this bounds it by the bytes).
+  if (valueCount > VALUES_PER_STREAM_BYTE * (streamLength + 8)) throw corrupt(`${valueCount} values cannot fit in a stream of ${streamLength} bytes`);
   const exact = cursor.take(exactCount * exactWidth, 'exact values');
   if (cursor.position !== bytes.length) throw corrupt(`${bytes.length - cursor.position} bytes after the end`);
   return {
