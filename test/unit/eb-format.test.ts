@@ -25,7 +25,7 @@ describe('eb: slab byte layout', () => {
   });
 
   it('refuses every truncation, trailing bytes, and bad fields with a BalerError, before allocating', () => {
-    const bytes = writeSlab({ header, stream: new Uint8Array(10), exact: new Uint8Array(8) });
+    const bytes = writeSlab({ header: { ...header, valueCount: 1000 }, stream: new Uint8Array(10), exact: new Uint8Array(8) });
     for (let n = 0; n < bytes.length; n++) assert.throws(() => readSlab(bytes.subarray(0, n), 4), BalerError, `${n} bytes`);
     assert.throws(() => readSlab(Uint8Array.from([...bytes, 0]), 4), /after the end/);
     const bad = (at: number, value: number, why: RegExp) => {
