@@ -228,3 +228,17 @@ describe('eb: whole arrays (the wrappers the callers use)', () => {
     await assert.rejects(decodeErrorBounded({ ...header, shape: [20, 16, 15] }, new Map([[SLAB_SECTION, encoded.sections[0].data]])), BalerError);
   });
 });
+
+describe('eb: reusing an earlier slab\'s configuration', () => {
+  it('skips the search when the configuration applies, and searches when it does not', async () => {
+    const shape = [40, 64, 64];
+    const values = build(40 * 64 * 64, (i) => Math.sin((i % 4096) / 300 + Math.floor(i / 4096) / 7) + 0.001 * Math.sin(i * 1.3));
+    const g = globalsFor(values, shape, { kind: 'rel', value: 1e-3 }, 'frames', 'float32');
+    const first = await encodeSlab(values.subarray(0, 20 * 4096), [20, 64, 64], g);
+    const second = await roundTrip(values.subarray(20 * 4096), [20, 64, 64], g, { configuration: first.stats.configuration });
+    assert.equal(second.encoded.stats.trials.length, 1, 'no search');
+    assert.equal(second.encoded.stats.configuration, first.stats.configuration);
+    const other = await encodeSlab(values.subarray(0, 20 * 4096), [20, 64, 64], g, { configuration: 'no such configuration' });
+    assert.ok(other.stats.trials.length > 1, 'an unknown configuration is searched for');
+  });
+});

@@ -32,6 +32,11 @@ export interface SlabOptions {
   predictors?: string[];
   /** 'fast' tries one configuration; 'best' (default) compares a few on a sample and keeps the smallest. */
   effort?: 'fast' | 'best';
+  /**
+   * An earlier slab's `stats.configuration` (of the same array): used without searching when it is among this
+   * slab's candidates, which saves most of the search on the slabs after the first.
+   */
+  configuration?: string;
 }
 
 export interface EncodeStats {
@@ -160,7 +165,8 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
 
   const trials: EncodeStats['trials'] = [];
-  const finalists = configurations.length > 1 && size > 0 ? shortlist(values, shape, g, plan, model, configurations, trials) : [configurations[0]];
+  const reused = opts.configuration === undefined ? undefined : configurations.find((c) => describe(c) === opts.configuration);
+  const finalists = reused ? [reused] : configurations.length > 1 && size > 0 ? shortlist(values, shape, g, plan, model, configurations, trials) : [configurations[0]];
   let best: { configuration: Configuration; pass: PassResult; stream: Uint8Array; exact: Uint8Array } | undefined;
   for (const configuration of finalists) {
     const pass = runPass({ ...plan.base, size, layout: plan.layout, configuration, model }, values);
