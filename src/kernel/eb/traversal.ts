@@ -118,6 +118,9 @@ export function codeByInterpolation(
   const n = candidates.length;
   const costs = new Float64Array(n);
   const scratch = new Scratch();
+  const methods = Int32Array.from(candidates, (c) => c.method);
+  const bases = candidates.map((c) => c.base);
+  const baseOffsets = Int32Array.from(candidates, (c) => c.baseOffset);
   const start = [0, 0, 0];
   const spacing = [0, 0, 0];
   const block: Block = { d: 0, s: 0, f0: 0, h0: 0, f1: 0, h1: 0, f2: 0, h2: 0, sp0: 0, sp1: 0, sp2: 0 };
@@ -154,13 +157,7 @@ export function codeByInterpolation(
             const points = countFrom(block.f0, block.h0, block.sp0) * countFrom(block.f1, block.h1, block.sp1) * countFrom(block.f2, block.h2, block.sp2);
             scratch.reserve(n * points, countFrom(block.f2, block.h2, block.sp2));
             const predictions = scratch.predictions;
-            if (pc.encoding) {
-              for (let k = 0; k < n; k++) {
-                const c = candidates[k];
-                predictBlock(pc.recon, view, block, c.method, c.base, c.baseOffset, predictions, k * points);
-                if (n > 1) costs[k] = blockCost(pc.targets, view, block, predictions, k * points, inverseOf(step));
-              }
-            }
+            if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step));
             previous = chooseAndRecord(pc, n, costs, previous, counts);
             const c = candidates[previous];
             if (!pc.encoding) predictBlock(pc.recon, view, block, c.method, c.base, c.baseOffset, predictions, previous * points);
@@ -192,18 +189,37 @@ function predictBlock(
     }
 }
 
-/** Estimated bits of the block's indices under the predictions at predictions[at…]. */
-function blockCost(targets: Float64Array, view: GridView, b: Block, predictions: Float64Array, at: number, inverseStep: number): number {
-  const { offset, strides } = view;
+/**
+ * The encoder's look at a block: every candidate's prediction of every point (into predictions[k·points + j],
+ * j in loop order) and the estimated bits of the block's indices under each (costs[k]), in one sweep.
+ */
+function predictAndCost(
+  recon: Float64Array, targets: Float64Array, view: GridView, b: Block, methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array,
+  predictions: Float64Array, points: number, costs: Float64Array, inverseStep: number,
+): void {
+  const { offset, strides, dims } = view;
+  const { d, s } = b;
+  const along = strides[d] * s;
+  const nd = dims[d];
+  const n = methods.length;
   const st0 = strides[0], st1 = strides[1], st2 = strides[2];
-  let cost = 0;
-  let j = at;
+  costs.fill(0);
+  let j = 0;
   for (let c0 = b.f0; c0 < b.h0; c0 += b.sp0)
     for (let c1 = b.f1; c1 < b.h1; c1 += b.sp1) {
       const rowBase = offset + c0 * st0 + c1 * st1;
-      for (let c2 = b.f2; c2 < b.h2; c2 += b.sp2) cost += costOfResidual(targets[rowBase + c2 * st2] - predictions[j++], inverseStep);
+      for (let c2 = b.f2; c2 < b.h2; c2 += b.sp2, j++) {
+        const i = rowBase + c2 * st2;
+        const cd = d === 0 ? c0 : d === 1 ? c1 : c2;
+        const before3 = cd >= 3 * s, after1 = cd + s < nd, after3 = cd + 3 * s < nd;
+        const x = targets[i];
+        for (let k = 0; k < n; k++) {
+          const prediction = predictAlong(methods[k], recon, bases[k], baseOffsets[k], i, along, before3, after1, after3);
+          predictions[k * points + j] = prediction;
+          costs[k] += costOfResidual(x - prediction, inverseStep);
+        }
+      }
     }
-  return cost;
 }
 
 /**
