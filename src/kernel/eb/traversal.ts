@@ -160,33 +160,13 @@ export function codeByInterpolation(
             if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step));
             previous = chooseAndRecord(pc, n, costs, previous, counts);
             const c = candidates[previous];
-            if (!pc.encoding) predictBlock(pc.recon, view, block, c.method, c.base, c.baseOffset, predictions, previous * points);
-            codeBlock(pc, view, block, level, step, predictions, previous * points, scratch.activities);
+            // The encoder predicted every candidate already; the decoder predicts the chosen one row by row.
+            codeBlock(pc, view, block, level, step, predictions, previous * points, scratch.activities, pc.encoding ? undefined : c);
           }
         }
       }
     }
   }
-}
-
-/** The predictions of one candidate for every point of the block, in loop order, into out[at…]. */
-function predictBlock(
-  recon: Float64Array, view: GridView, b: Block, method: number, base: Float64Array, baseOffset: number, out: Float64Array, at: number,
-): void {
-  const { offset, strides, dims } = view;
-  const { d, s } = b;
-  const along = strides[d] * s;
-  const nd = dims[d];
-  const st0 = strides[0], st1 = strides[1], st2 = strides[2];
-  let j = at;
-  for (let c0 = b.f0; c0 < b.h0; c0 += b.sp0)
-    for (let c1 = b.f1; c1 < b.h1; c1 += b.sp1) {
-      const rowBase = offset + c0 * st0 + c1 * st1;
-      for (let c2 = b.f2; c2 < b.h2; c2 += b.sp2) {
-        const cd = d === 0 ? c0 : d === 1 ? c1 : c2;
-        out[j++] = predictAlong(method, recon, base, baseOffset, rowBase + c2 * st2, along, cd >= 3 * s, cd + s < nd, cd + 3 * s < nd);
-      }
-    }
 }
 
 /**
@@ -223,12 +203,14 @@ function predictAndCost(
 }
 
 /**
- * Codes the block row by row (a row: the points along axis 2, a strip for the PointCoder). Context
- * activity: |q| of the neighbours ±s and −2s along d (weight 2), and of the previous point of the sweep
- * along each other axis; the strip's own previous point is added by the PointCoder.
+ * Codes the block row by row (a row: the points along axis 2, a strip for the PointCoder), its predictions
+ * at predictions[at…] in loop order, or made here by `predictor` when given. Context activity: |q| of the
+ * neighbours ±s and −2s along d (weight 2), and of the previous point of the sweep along each other axis;
+ * the strip's own previous point is added by the PointCoder.
  */
 function codeBlock(
   pc: PointCoder, view: GridView, b: Block, level: number, step: number, predictions: Float64Array, at: number, activities: Int32Array,
+  predictor?: Candidate,
 ): void {
   const { offset, strides, dims } = view;
   const { d, s, sp0, sp1, sp2 } = b;
@@ -242,6 +224,10 @@ function codeBlock(
   const rowLength = countFrom(b.f2, b.h2, sp2);
   // Along axis 2 the strip's previous point is the −2s neighbour (weight 2); across it, the sweep's previous point.
   const chainWeight = d === 2 ? 2 : 1;
+  const recon = pc.recon;
+  const method = predictor ? predictor.method : -1;
+  const base = predictor ? predictor.base : recon;
+  const baseOffset = predictor ? predictor.baseOffset : 0;
   let j = at;
   for (let c0 = b.f0; c0 < b.h0; c0 += sp0)
     for (let c1 = b.f1; c1 < b.h1; c1 += sp1) {
@@ -249,8 +235,11 @@ function codeBlock(
       for (let k = 0, c2 = b.f2; k < rowLength; k++, c2 += sp2) {
         const i = rowBase + c2 * st2;
         const cd = d === 0 ? c0 : d === 1 ? c1 : c2;
-        let activity = absIndex[i - along] + (cd + s < nd ? absIndex[i + along] : 0);
-        if (cd >= 3 * s && (d !== 2 || k === 0)) activity += 2 * absIndex[i - 2 * along];
+        const before3 = cd >= 3 * s;
+        const after1 = cd + s < nd;
+        if (method >= 0) predictions[j + k] = predictAlong(method, recon, base, baseOffset, i, along, before3, after1, cd + 3 * s < nd);
+        let activity = absIndex[i - along] + (after1 ? absIndex[i + along] : 0);
+        if (before3 && (d !== 2 || k === 0)) activity += 2 * absIndex[i - 2 * along];
         if (d !== 0 && c0 >= sp0) activity += absIndex[i - back0];
         if (d !== 1 && c1 >= sp1) activity += absIndex[i - back1];
         if (d !== 2 && k === 0 && c2 >= sp2) activity += absIndex[i - back2];
