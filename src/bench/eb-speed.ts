@@ -138,7 +138,7 @@ async function measure(field: Field, rel: number, framesPerSlab: number, reuse =
 }
 
 async function runEbSpeedSuite(args: BenchArgs): Promise<Row[]> {
-  const cfd = readDataset(requireSharedFile(args.dataDir));
+  const cfd = await readDataset(requireSharedFile(args.dataDir));
   const fields: Field[] = [{ name: 'CFD_animation f64', values: cfd.values, shape: cfd.shape, dtype: cfd.dtype }];
   args.log(`eb-speed: generating the field`);
   fields.push(generatedField(args.quick ? 64 : 400));
