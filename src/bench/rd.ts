@@ -14,7 +14,7 @@ import { generateJets } from '../kernel/demo/jets';
 import { computeErrors } from '../kernel/metrics';
 import { compress, reconstruct } from '../kernel/pipeline';
 import { compressBytes, decompressBytes, shuffleBytes, unshuffleBytes } from '../kernel/codec/entropy';
-import { decodeErrorBounded, encodeErrorBounded } from '../kernel/eb/codec';
+import { decodeErrorBounded, encodeErrorBounded } from '../kernel/eb';
 import { absoluteTolerances, ErrorBound, verifyBound } from '../kernel/eb/bound';
 
 export interface RdRow {

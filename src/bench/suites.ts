@@ -7,6 +7,7 @@ import { runSearchSuite } from './search';
 import { peersSuite } from './peers';
 import { scaleSuite } from './scale';
 import { formatFormatsTable, runFormatsSuite } from './formats';
+import { ebSpeedSuite } from './eb-speed';
 
 const train: BenchSuite = {
   name: 'train',
@@ -62,4 +63,4 @@ const formats: BenchSuite = {
   },
 };
 
-export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats, scaleSuite];
+export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats, ebSpeedSuite, scaleSuite];

@@ -17,13 +17,20 @@ function violations(original: NdArray, back: NdArray, errorBound: string, layout
   if (back.dtype !== original.dtype || back.shape.join() !== original.shape.join()) return [`came back as ${back.dtype} ${back.shape}`];
   const big = original.data instanceof BigInt64Array || original.data instanceof BigUint64Array;
   if (big) {
+    // Exact differences in BigInt; the allowed error as the bound defines it (rel: per column of a table).
     const a = original.data as BigInt64Array;
     const b = back.data as BigInt64Array;
-    const tolerance = bound.kind === 'abs' ? BigInt(Math.floor(bound.value)) : 0n;
+    const columns = layout === 'table' ? original.shape[1] : 1;
+    const ranges = Array.from({ length: columns }, (_, c) => {
+      let lo = a[c], hi = a[c];
+      for (let i = c; i < a.length; i += columns) { if (a[i] < lo) lo = a[i]; if (a[i] > hi) hi = a[i]; }
+      return Number(hi - lo);
+    });
     const out: string[] = [];
     for (let i = 0; i < a.length; i++) {
       const d = a[i] > b[i] ? a[i] - b[i] : b[i] - a[i];
-      if (d > tolerance && !(bound.kind !== 'abs' && d === 0n)) out.push(`[${i}] ${a[i]} → ${b[i]}`);
+      const allowed = bound.kind === 'abs' ? Math.floor(bound.value) : bound.kind === 'rel' ? bound.value * ranges[columns === 1 ? 0 : i % columns] : bound.value * Math.abs(Number(a[i]));
+      if (d !== 0n && !(Number(d) <= allowed)) out.push(`[${i}] ${a[i]} → ${b[i]} (allowed ${allowed})`);
     }
     return out;
   }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { readDataset } from '../../src/kernel/data/dataset';
 import { verifyBound } from '../../src/kernel/eb/bound';
-import { decodeErrorBounded, encodeErrorBounded } from '../../src/kernel/eb/codec';
+import { decodeErrorBounded, encodeErrorBounded } from '../../src/kernel/eb';
 
 const DATA = path.resolve(__dirname, '../../../shared/data/CFD_animation.npz');
 const FLOAT32_CONTENT = 600_000;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BalerError } from '../../src/kernel/errors';
 import { ErrorBound, verifyBound } from '../../src/kernel/eb/bound';
-import { decodeErrorBounded, encodeErrorBounded, EncodeOptions, EXACT_SECTION, STREAM_SECTION } from '../../src/kernel/eb/codec';
+import { decodeErrorBounded, decodeSlab, EbGlobals, encodeErrorBounded, encodeSlab, globalsFor, SLAB_SECTION, SlabOptions } from '../../src/kernel/eb';
 
 function random(seed: number): () => number {
   let s = seed >>> 0;
@@ -17,62 +17,20 @@ function build(n: number, fn: (i: number) => number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => fn(i));
 }
 
-interface Case {
-  name: string;
-  shape: number[];
-  values: Float64Array;
-}
-
-function cases(): Case[] {
-  const r = random(42);
-  const smooth3 = build(6 * 9 * 11, (i) => Math.sin(i / 37) * 3 + Math.cos(i / 5));
-  const noisy = build(500, () => r() * 2 - 1);
-  const adversarial = build(300, (i) => [NaN, Infinity, -Infinity, 1e300, -1e300, 1e-300, 0, -0, 5e-324, 7][i % 10] * (i % 13 === 0 ? 1 : 1 + r()));
-  const spikes = build(400, (i) => (i % 97 === 0 ? 1e6 : Math.sin(i / 10)));
-  const table = build(40 * 3, (i) => (i % 3 === 0 ? i : i % 3 === 1 ? r() * 1e-6 : 1e9 + r() * 1e6));
-  return [
-    { name: 'smooth 3-D', shape: [6, 9, 11], values: smooth3 },
-    { name: 'noisy 1-D', shape: [500], values: noisy },
-    { name: 'adversarial 1-D', shape: [300], values: adversarial },
-    { name: 'adversarial 3-D', shape: [3, 10, 10], values: adversarial },
-    { name: 'spikes 2-D frames', shape: [1, 20, 20], values: spikes },
-    { name: 'table 40×3', shape: [40, 3], values: table },
-    { name: 'constant', shape: [5, 7, 3], values: new Float64Array(105).fill(0.1234567891234) },
-    { name: 'integers', shape: [200], values: build(200, (i) => Math.round(1000 * Math.sin(i / 7) + r() * 20)) },
-    { name: 'length 1', shape: [1], values: Float64Array.of(3.5) },
-    { name: 'length 1 NaN', shape: [1, 1, 1], values: Float64Array.of(NaN) },
-    { name: 'empty', shape: [0], values: new Float64Array(0) },
-    { name: 'huge', shape: [64], values: build(64, () => (r() - 0.5) * 1e300) },
-    { name: 'tiny', shape: [64], values: build(64, () => (r() - 0.5) * 1e-300) },
-  ];
-}
-
-const BOUNDS: ErrorBound[] = [
-  { kind: 'abs', value: 0.1 },
-  { kind: 'abs', value: 1e-7 },
-  { kind: 'abs', value: 0 },
-  { kind: 'rel', value: 1e-2 },
-  { kind: 'rel', value: 1e-5 },
-  { kind: 'pw-rel', value: 1e-2 },
-  { kind: 'pw-rel', value: 1e-6 },
-];
-
-async function roundTrip(c: Case, bound: ErrorBound, opts: EncodeOptions = {}): Promise<{ decoded: Float64Array; bytes: number }> {
-  const encoded = await encodeErrorBounded(c.values, c.shape, bound, opts);
-  const header = JSON.parse(JSON.stringify(encoded.header)) as Record<string, unknown>;
-  const sections = new Map(encoded.sections.map((s) => [s.name, s.data.slice()]));
-  const decoded = await decodeErrorBounded(header, sections, opts.prediction);
-  assertSameValues(encoded.reconstruction, decoded, 'the encoder\'s reconstruction is what the decoder returns');
-  return { decoded, bytes: encoded.stats.totalBytes };
-}
-
 function assertSameValues(a: Float64Array, b: Float64Array, what: string): void {
   assert.equal(a.length, b.length, what);
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`${what}: value ${i} is ${a[i]} and ${b[i]}`);
 }
 
-/** Frames of a travelling wave over fixed fine detail, and a smooth model of the wave alone (as a small autoencoder gives). */
-function wavesWithModel(frames: number, height: number, width: number): { values: Float64Array; prediction: Float64Array; shape: number[] } {
+async function roundTrip(values: Float64Array, shape: number[], g: EbGlobals, opts: SlabOptions = {}) {
+  const encoded = await encodeSlab(values, shape, g, opts);
+  const decoded = await decodeSlab(encoded.bytes.slice(), shape, g, opts.prediction);
+  assertSameValues(encoded.reconstruction, decoded, 'the encoder\'s reconstruction is what the decoder returns');
+  return { encoded, decoded };
+}
+
+/** Frames of a travelling wave over fixed fine detail, and a smooth model of the wave alone. */
+function wavesWithModel(frames: number, height: number, width: number) {
   const r = random(11);
   const at = (t: number, y: number, x: number) => Math.sin(x / 5 - t / 3) * Math.cos(y / 7 + t / 11);
   const values = new Float64Array(frames * height * width);
@@ -80,189 +38,207 @@ function wavesWithModel(frames: number, height: number, width: number): { values
   for (let t = 0, i = 0; t < frames; t++)
     for (let y = 0; y < height; y++)
       for (let x = 0; x < width; x++, i++) {
-        values[i] = at(t, y, x) + 0.05 * Math.sin(x * 1.3 + y * 0.7) + 1e-4 * (r() - 0.5); // detail fixed in time
-        prediction[i] = at(t, y, x) + 0.01 * Math.sin(x / 3) * Math.cos(t); // smooth but not exact
+        values[i] = at(t, y, x) + 0.05 * Math.sin(x * 1.3 + y * 0.7) + 1e-4 * (r() - 0.5);
+        prediction[i] = at(t, y, x) + 0.01 * Math.sin(x / 3) * Math.cos(t);
       }
   return { values, prediction, shape: [frames, height, width] };
 }
 
-describe('eb: every value within the bound after encode → decode', () => {
-  for (const c of cases()) {
-    it(c.name, async () => {
-      for (const bound of BOUNDS) {
-        for (const effort of ['fast', 'best'] as const) {
-          const { decoded } = await roundTrip(c, bound, { effort });
-          assert.equal(decoded.length, c.values.length);
-          const check = verifyBound(c.values, decoded, bound, c.shape, c.shape.length === 2);
-          assert.ok(check.ok, `${c.name} ${bound.kind}:${bound.value} ${effort}: value ${check.firstViolation} off by ${check.maxAbsError}`);
-        }
+describe('eb: slabs', () => {
+  const smooth = build(8 * 12 * 12, (i) => Math.sin(i / 9) + 0.01 * Math.cos(i * 3.1));
+
+  it('codes each configuration mode within the bound, and smooth data small', async () => {
+    for (const predictors of [['interpolation'], ['lorenzo'], undefined]) {
+      for (const effort of ['fast', 'best'] as const) {
+        const g = globalsFor(smooth, [8, 12, 12], { kind: 'rel', value: 1e-3 }, 'frames');
+        const { encoded, decoded } = await roundTrip(smooth, [8, 12, 12], g, { predictors, effort });
+        assert.ok(verifyBound(smooth, decoded, g.bound).ok, `${predictors} ${effort}`);
+        assert.ok(encoded.bytes.length < smooth.length * 8 / 6, `${predictors} ${effort}: ${encoded.bytes.length} bytes`);
       }
-    });
-  }
-
-  it('integers with an abs bound below 0.5 come back exactly', async () => {
-    const c = cases().find((k) => k.name === 'integers')!;
-    const { decoded } = await roundTrip(c, { kind: 'abs', value: 0.49 });
-    assert.deepEqual(decoded, c.values);
+    }
   });
 
-  it('compresses smooth data and uses the autoencoder prediction when it helps', async () => {
-    const n = 20 * 16 * 16;
-    const values = build(n, (i) => Math.sin(i / 50) + Math.sin(i * 1.7) * 0.3);
-    const c = { name: 'with prediction', shape: [20, 16, 16], values };
-    const prediction = build(n, (i) => values[i] + 1e-4 * Math.sin(i));
-    const bound: ErrorBound = { kind: 'abs', value: 1e-3 };
-    const plain = await encodeErrorBounded(values, c.shape, bound);
-    const withAe = await encodeErrorBounded(values, c.shape, bound, { prediction });
-    assert.ok(withAe.stats.totalBytes < plain.stats.totalBytes / 2, `${withAe.stats.totalBytes} vs ${plain.stats.totalBytes}`);
-    assert.ok((withAe.stats.predictorChoices.ae ?? 0) + (withAe.stats.predictorChoices['cubic-ae'] ?? 0) + (withAe.stats.predictorChoices['lorenzo-ae'] ?? 0) > 0);
-    const { decoded } = await roundTrip(c, bound, { prediction });
-    assert.ok(verifyBound(values, decoded, bound).ok);
-    await assert.rejects(decodeErrorBounded(withAe.header, new Map(withAe.sections.map((s) => [s.name, s.data]))), BalerError);
+  it('starts with its format byte and keeps the per-slab facts inside (no JSON header needed)', async () => {
+    const g = globalsFor(smooth, [8, 12, 12], { kind: 'abs', value: 1e-3 }, 'frames', 'float32');
+    const { encoded } = await roundTrip(smooth.map(Math.fround), [8, 12, 12], g);
+    assert.equal(encoded.bytes[0], 1);
+    assert.ok(encoded.stats.configuration.length > 0);
   });
-});
 
-describe('eb: corrupted input', () => {
-  const values = build(8 * 12 * 12, (i) => Math.sin(i / 9) + 0.01 * Math.cos(i * 3.1));
-  values[17] = NaN;
-  const shape = [8, 12, 12];
-  const bound: ErrorBound = { kind: 'rel', value: 1e-3 };
+  it('codes integer-valued data losslessly under a bound below half a unit, of any dtype, and under abs/rel/pw-rel 0', async () => {
+    const r = random(2);
+    const ints = build(600, (i) => Math.round(1000 * Math.sin(i / 7) + r() * 20));
+    for (const bound of [{ kind: 'abs', value: 0.49 }, { kind: 'abs', value: 0 }, { kind: 'rel', value: 0 }, { kind: 'pw-rel', value: 0 }, { kind: 'pw-rel', value: 1e-4 }] as ErrorBound[]) {
+      for (const dtype of ['float64', 'float32', 'int16', 'int32'] as const) {
+        const g = globalsFor(ints, [600], bound, 'frames', dtype);
+        const { encoded, decoded } = await roundTrip(ints, [600], g);
+        assertSameValues(ints, decoded, `${dtype} ${bound.kind}:${bound.value}`);
+        assert.equal(encoded.stats.integer, true, `${dtype} ${bound.kind}:${bound.value} takes the integer path`);
+        assert.equal(encoded.stats.exactValues, 0);
+        assert.ok(encoded.bytes.length < 600 * 1.5, `${dtype} ${bound.kind}: ${encoded.bytes.length} bytes`);
+      }
+    }
+  });
 
-  it('rejects truncated, altered or missing sections and bad headers with a BalerError', async () => {
-    const encoded = await encodeErrorBounded(values, shape, bound);
-    const stream = encoded.sections.find((s) => s.name === STREAM_SECTION)!.data;
-    const exact = encoded.sections.find((s) => s.name === EXACT_SECTION)!.data;
-    const attempts: [string, Record<string, unknown>, Map<string, Uint8Array>][] = [
-      ['truncated stream', encoded.header, new Map([[STREAM_SECTION, stream.subarray(0, stream.length - 5)], [EXACT_SECTION, exact]])],
-      ['extended stream', encoded.header, new Map([[STREAM_SECTION, Uint8Array.from([...stream, 1, 2, 3])], [EXACT_SECTION, exact]])],
-      ['missing exact', encoded.header, new Map([[STREAM_SECTION, stream]])],
-      ['short exact', encoded.header, new Map([[STREAM_SECTION, stream], [EXACT_SECTION, exact.subarray(0, exact.length - 8)]])],
-      ['bad shape', { ...encoded.header, shape: [3, -1] }, new Map([[STREAM_SECTION, stream], [EXACT_SECTION, exact]])],
-      ['bad format', { ...encoded.header, format: 'x' }, new Map([[STREAM_SECTION, stream], [EXACT_SECTION, exact]])],
-      ['bad predictors', { ...encoded.header, predictors: ['magic'] }, new Map([[STREAM_SECTION, stream], [EXACT_SECTION, exact]])],
-    ];
-    for (const [name, header, sections] of attempts) {
-      await assert.rejects(decodeErrorBounded(header, sections), BalerError, name);
+  it('stores exact values in the dtype\'s width: real-valued float32 under abs:0 costs about 4 bytes a value', async () => {
+    const r = random(3);
+    const noise = build(1000, () => Math.fround(r() * 2 - 1));
+    const g32 = globalsFor(noise, [1000], { kind: 'abs', value: 0 }, 'frames', 'float32');
+    const { encoded, decoded } = await roundTrip(noise, [1000], g32);
+    assertSameValues(noise, decoded, 'lossless');
+    assert.ok(encoded.bytes.length <= 4 * 1000 + 200, `${encoded.bytes.length} bytes`);
+  });
+
+  it('keeps NaN, ±Inf and −0 where the bound is 0, and NaN/±Inf under any bound', async () => {
+    const special = Float64Array.from([NaN, Infinity, -Infinity, -0, 0, 1.5, -2.5, 5e-324, -5e-324, 1e308]);
+    for (const bound of [{ kind: 'abs', value: 0 }, { kind: 'rel', value: 0.1 }, { kind: 'pw-rel', value: 0 }, { kind: 'pw-rel', value: 0.1 }] as ErrorBound[]) {
+      const g = globalsFor(special, [10], bound, 'frames');
+      const { decoded } = await roundTrip(special, [10], g);
+      for (const k of [0, 1, 2]) assert.ok(Object.is(decoded[k], special[k]), `${bound.kind}:${bound.value} value ${k}: ${decoded[k]}`);
+      if (bound.value === 0) assertSameValues(special, decoded, `${bound.kind}:0`);
     }
   });
 
-  it('never silently returns values outside the bound when one stream byte flips', async () => {
-    const encoded = await encodeErrorBounded(values, shape, bound);
-    const stream = encoded.sections.find((s) => s.name === STREAM_SECTION)!.data;
-    const exact = encoded.sections.find((s) => s.name === EXACT_SECTION)!.data;
-    let rejected = 0;
-    for (let k = 0; k < stream.length; k += Math.max(1, Math.floor(stream.length / 40))) {
-      const bad = stream.slice();
-      bad[k] ^= 0x10;
-      try {
-        const decoded = await decodeErrorBounded(encoded.header, new Map([[STREAM_SECTION, bad], [EXACT_SECTION, exact]]));
-        assert.ok(verifyBound(values, decoded, bound).ok, `byte ${k} flipped: decoded outside the bound without an error`);
-      } catch (error) {
-        assert.ok(error instanceof BalerError, `byte ${k}: ${String(error)}`);
-        rejected++;
+  it('float32 abs:1e-6 and rel:1e-3 hold after the cast (issue 7, defect 3), with no value stored exactly', async () => {
+    const r = random(4);
+    const values = build(4096, (i) => Math.fround(1 + Math.sin(i / 50) * 0.5 + r() * 1e-5));
+    for (const bound of [{ kind: 'abs', value: 1e-6 }, { kind: 'rel', value: 1e-3 }] as ErrorBound[]) {
+      const g = globalsFor(values, [4096], bound, 'frames', 'float32');
+      const { encoded, decoded } = await roundTrip(values, [4096], g);
+      for (let i = 0; i < values.length; i++) {
+        const y = Math.fround(decoded[i]);
+        assert.equal(y, decoded[i], 'representable in float32');
+        assert.ok(Math.abs(y - values[i]) <= g.tolerances[0], `${bound.kind}: value ${i}`);
+      }
+      assert.equal(encoded.stats.exactValues, 0, `${bound.kind}: ${encoded.stats.exactValues} exact values`);
+    }
+  });
+
+  it('uses the model\'s prediction when it helps, and needs it to decode', async () => {
+    const { values, prediction, shape } = wavesWithModel(24, 20, 24);
+    for (const bound of [{ kind: 'rel', value: 1e-2 }, { kind: 'rel', value: 1e-4 }, { kind: 'abs', value: 0 }] as ErrorBound[]) {
+      const g = globalsFor(values, shape, bound, 'frames');
+      const alone = await encodeSlab(values, shape, g, { effort: 'fast' });
+      const { encoded, decoded } = await roundTrip(values, shape, g, { prediction, effort: 'fast' });
+      assert.ok(verifyBound(values, decoded, bound).ok);
+      if (bound.value === 1e-4) {
+        const choices = encoded.stats.predictorChoices;
+        const modelBlocks = ['model', 'cubic-over-model', 'model-delta', 'cubic-over-model-delta'].reduce((n, p) => n + (choices[p] ?? 0), 0);
+        assert.ok(modelBlocks > 0, JSON.stringify(choices));
+        assert.ok(encoded.bytes.length < alone.bytes.length * 0.9, `${encoded.bytes.length} vs ${alone.bytes.length}`);
+        await assert.rejects(decodeSlab(encoded.bytes, shape, g), /model reconstruction/);
+        await assert.rejects(decodeSlab(encoded.bytes, shape, g, prediction.subarray(1)), /model reconstruction/);
       }
     }
-    assert.ok(rejected > 0);
-  });
-});
-
-describe('eb: format compatibility and configuration search', () => {
-  // Written by the first implementation of baler-eb/1 (before the speed-up): it must keep decoding
-  // to exactly the same values.
-  const goldenHeader = {
-    format: 'baler-eb/1', shape: [4, 6, 5], kind: 'frames', bound: 'rel:0.001', tolerances: [0.002355303654448597], integer: false,
-    mode: 'temporal', order: [1, 2, 0], alpha: 1, beta: 1, predictors: ['cubic', 'linear', 'ae', 'cubic-ae'], blockSize: 16,
-    usesPrediction: false, exactCount: 1, hash: 2128622503,
-  };
-  const goldenStream =
-    'X1PfcaYyNnDqj76ZliFHdKW6VQ4HRrcZG23aqJHpeQcCLFnfVcp3GtkAyCbYEPHwwXN7lw2m4H8iJh5tQYWfsp3HdJr6ERSNZQ9wFIYXFDANe2NnC1XX8Rggsif+FFjUom4tcxZFI0b2j4p4pNGsu3kwJyCOQQ3lCQ==';
-
-  it('decodes a stream written by the first baler-eb/1 encoder to the same values', async () => {
-    const values = build(4 * 6 * 5, (i) => Math.sin(i / 7) + 0.25 * Math.cos(i / 3) + (i === 17 ? NaN : 0));
-    const sections = new Map([
-      [STREAM_SECTION, new Uint8Array(Buffer.from(goldenStream, 'base64'))],
-      [EXACT_SECTION, new Uint8Array(Buffer.from('AAAAAAAA+H8=', 'base64'))],
-    ]);
-    const decoded = await decodeErrorBounded({ ...goldenHeader }, sections);
-    assert.ok(verifyBound(values, decoded, { kind: 'rel', value: 1e-3 }).ok);
-    let checksum = 0;
-    for (const v of decoded) checksum = (checksum * 31 + (Number.isNaN(v) ? 7 : Math.round(v * 1e9))) % 1000000007;
-    assert.equal(checksum, 903530770);
-    assert.equal(decoded[0], 0.24966218737155127);
-    assert.equal(decoded[119], -1.0598866445018689);
   });
 
-  it('chooses the configuration on a sample for large arrays and keeps the bound', async () => {
+  it('chooses the configuration on a sample of a large slab, then codes it once', async () => {
     const shape = [40, 64, 64];
     const values = build(40 * 64 * 64, (i) => {
       const t = Math.floor(i / 4096), y = Math.floor(i / 64) % 64, x = i % 64;
       return Math.sin(x / 9 + t / 5) * Math.cos(y / 7 - t / 11) + 0.001 * Math.sin(i * 1.3);
     });
-    const bound: ErrorBound = { kind: 'rel', value: 1e-3 };
-    const encoded = await encodeErrorBounded(values, shape, bound, { effort: 'best' });
+    const g = globalsFor(values, shape, { kind: 'rel', value: 1e-3 }, 'frames', 'float32');
+    const { encoded, decoded } = await roundTrip(values, shape, g, { effort: 'best' });
     const sampled = encoded.stats.trials.filter((t) => t.configuration.includes('(sample'));
-    assert.ok(sampled.length >= 2, 'every configuration is tried on the sample');
-    assert.ok(encoded.stats.trials.length - sampled.length < sampled.length, 'fewer configurations are coded in full');
-    const decoded = await decodeErrorBounded(encoded.header, new Map(encoded.sections.map((s) => [s.name, s.data])));
-    assert.ok(verifyBound(values, decoded, bound).ok);
+    assert.ok(sampled.length >= 3, 'every configuration is tried on the sample');
+    assert.equal(encoded.stats.trials.length, sampled.length + 1, 'one configuration is coded in full');
+    assert.ok(verifyBound(values, decoded, g.bound).ok);
   });
 
-  it('integer columns in a real-valued table need no exact values when the residual is half a step', async () => {
-    // Column 0: integers 0..4 (tolerance 0.04 at rel 1e-2, so a difference of 1 is exactly 12.5 steps).
+  it('tables: each column keeps its own tolerance; integer columns need no exact values at half a step', async () => {
     const r = random(3);
     const rows = 3000;
     const values = build(rows * 2, (i) => (i % 2 === 0 ? (i === 0 ? 4 : Math.floor(r() * 5)) : r() * 10));
-    const bound: ErrorBound = { kind: 'rel', value: 1e-2 };
-    const encoded = await encodeErrorBounded(values, [rows, 2], bound, { kind: 'table' });
+    const g = globalsFor(values, [rows, 2], { kind: 'rel', value: 1e-2 }, 'table');
+    assert.equal(g.tolerances.length, 2);
+    const { encoded, decoded } = await roundTrip(values, [rows, 2], g);
     assert.equal(encoded.stats.exactValues, 0);
-    const decoded = await decodeErrorBounded(encoded.header, new Map(encoded.sections.map((s) => [s.name, s.data])));
-    assert.ok(verifyBound(values, decoded, bound, [rows, 2], true).ok);
+    assert.ok(verifyBound(values, decoded, g.bound, [rows, 2], true).ok);
+  });
+
+  it('refuses bad arguments with a BalerError', async () => {
+    const g = globalsFor(smooth, [8, 12, 12], { kind: 'rel', value: 1e-3 }, 'frames');
+    await assert.rejects(encodeSlab(smooth, [8, 12, 11], g), BalerError);
+    await assert.rejects(encodeSlab(smooth, [8, 12, 12], { ...g, tolerances: [-1] }), BalerError);
+    await assert.rejects(encodeSlab(smooth, [8, 12, 12], { ...g, tolerances: [1, 2] }), BalerError);
+    await assert.rejects(encodeSlab(smooth, [8, 12, 12], { ...g, dtype: 'int8' }), /not representable as int8/);
+    await assert.rejects(encodeSlab(smooth, [8, 12, 12], g, { predictors: ['nothing'] }), /no usable predictor/);
   });
 });
 
-describe('eb: the temporal mode with a model prediction', () => {
-  const { values, prediction, shape } = wavesWithModel(24, 20, 24);
+describe('eb: corrupted slabs', () => {
+  const values = build(8 * 12 * 12, (i) => Math.sin(i / 9) + 0.01 * Math.cos(i * 3.1));
+  values[17] = NaN;
+  const shape = [8, 12, 12];
+  const g = globalsFor(values, shape, { kind: 'rel', value: 1e-3 }, 'frames');
 
-  it('offers the model among the frame-by-frame predictors, keeps the bound and decodes to the encoder\'s values', async () => {
-    for (const bound of [{ kind: 'rel', value: 1e-2 }, { kind: 'rel', value: 1e-4 }, { kind: 'abs', value: 0 }] as ErrorBound[]) {
-      for (const effort of ['fast', 'best'] as const) {
-        const encoded = await encodeErrorBounded(values, shape, bound, { prediction, effort });
-        const sections = new Map(encoded.sections.map((s) => [s.name, s.data.slice()]));
-        const decoded = await decodeErrorBounded(JSON.parse(JSON.stringify(encoded.header)), sections, prediction);
-        assertSameValues(encoded.reconstruction, decoded, `${bound.kind}:${bound.value} ${effort}`);
-        assert.ok(verifyBound(values, decoded, bound).ok, `${bound.kind}:${bound.value} ${effort}`);
-      }
+  it('rejects truncation, extension, a wrong shape, other globals and random bytes with a BalerError', async () => {
+    const { bytes } = await encodeSlab(values, shape, g);
+    const attempts: [string, Uint8Array, number[], EbGlobals][] = [
+      ['empty', new Uint8Array(0), shape, g],
+      ['truncated', bytes.subarray(0, bytes.length - 5), shape, g],
+      ['header only', bytes.subarray(0, 12), shape, g],
+      ['extended', Uint8Array.from([...bytes, 1, 2, 3]), shape, g],
+      ['another shape', bytes, [8, 12, 11], g],
+      ['another dtype', bytes, shape, { ...g, dtype: 'float32' }],
+      ['another bound kind', bytes, shape, { ...g, bound: { kind: 'abs', value: 1e-3 } }],
+      ['another kind', bytes, [96, 12], { ...g, kind: 'table' }],
+      ['bad format', Uint8Array.from([9, ...bytes.subarray(1)]), shape, g],
+    ];
+    const r = random(9);
+    for (let k = 0; k < 30; k++) attempts.push([`random ${k}`, Uint8Array.from({ length: 1 + Math.floor(r() * 300) }, () => Math.floor(r() * 256)), shape, g]);
+    for (let k = 0; k < 10; k++) attempts.push([`random after the format byte ${k}`, Uint8Array.from({ length: 40 + Math.floor(r() * 300) }, (_, i) => (i === 0 ? 1 : Math.floor(r() * 256))), shape, g]);
+    for (const [name, input, s, globals] of attempts) {
+      await assert.rejects(decodeSlab(input, s, globals), BalerError, name);
     }
   });
 
-  it('writes baler-eb/2 when the model predictors are used, and the model earns bytes over the coder alone', async () => {
-    const bound: ErrorBound = { kind: 'rel', value: 1e-3 };
-    const alone = await encodeErrorBounded(values, shape, bound, { effort: 'fast' });
-    const withModel = await encodeErrorBounded(values, shape, bound, { prediction, effort: 'fast' });
-    assert.equal(alone.header.format, 'baler-eb/1');
-    assert.equal(withModel.header.mode, 'temporal');
-    assert.equal(withModel.header.format, 'baler-eb/2');
-    const choices = withModel.stats.predictorChoices;
-    const modelBlocks = ['model', 'cubic-model', 'model-delta', 'cubic-model-delta'].reduce((n, p) => n + (choices[p] ?? 0), 0);
-    assert.ok(modelBlocks > 0, JSON.stringify(choices));
-    assert.ok(withModel.stats.totalBytes < alone.stats.totalBytes * 0.9, `${withModel.stats.totalBytes} vs ${alone.stats.totalBytes}`);
+  it('never returns values outside the bound when a byte flips: a BalerError or the same values', async () => {
+    const { bytes, reconstruction } = await encodeSlab(values, shape, g);
+    let rejected = 0;
+    for (let k = 0; k < bytes.length; k++) {
+      for (const flip of [0x01, 0x10, 0x80]) {
+        const bad = bytes.slice();
+        bad[k] ^= flip;
+        try {
+          const decoded = await decodeSlab(bad, shape, g);
+          assert.ok(verifyBound(values, decoded, g.bound).ok, `byte ${k} ^ ${flip}: decoded outside the bound without an error`);
+        } catch (error) {
+          assert.ok(error instanceof BalerError, `byte ${k} ^ ${flip}: ${String(error)}`);
+          rejected++;
+        }
+      }
+    }
+    assert.ok(rejected > bytes.length * 2, `${rejected} of ${bytes.length * 3} refused`);
+    assertSameValues(reconstruction, await decodeSlab(bytes, shape, g), 'the intact slab still decodes');
   });
+});
 
-  it('rejects a missing prediction and headers that misdeclare the model predictors', async () => {
-    const encoded = await encodeErrorBounded(values, shape, { kind: 'rel', value: 1e-3 }, { prediction, effort: 'fast' });
-    const sections = new Map(encoded.sections.map((s) => [s.name, s.data]));
-    await assert.rejects(decodeErrorBounded(encoded.header, sections), BalerError);
-    await assert.rejects(decodeErrorBounded(encoded.header, sections, prediction.subarray(1)), BalerError);
-    await assert.rejects(decodeErrorBounded({ ...encoded.header, format: 'baler-eb/1' }, sections, prediction), /bad predictors/);
-    await assert.rejects(decodeErrorBounded({ ...encoded.header, usesPrediction: false }, sections, prediction), /model reconstruction/);
+describe('eb: whole arrays (the wrappers the callers use)', () => {
+  it('encodes one slab with the globals in a small JSON header, and rejects a missing or foreign section', async () => {
+    const values = build(20 * 16 * 16, (i) => Math.sin(i / 50) + Math.sin(i * 1.7) * 0.3);
+    const encoded = await encodeErrorBounded(values, [20, 16, 16], { kind: 'rel', value: 1e-3 }, { dtype: 'float64' });
+    const header = JSON.parse(JSON.stringify(encoded.header));
+    assert.equal(header.format, 'baler-eb/3');
+    const decoded = await decodeErrorBounded(header, new Map(encoded.sections.map((s) => [s.name, s.data])));
+    assertSameValues(encoded.reconstruction, decoded, 'wrapper');
+    await assert.rejects(decodeErrorBounded(header, new Map()), BalerError);
+    await assert.rejects(decodeErrorBounded({ ...header, format: 'baler-eb/1' }, new Map([[SLAB_SECTION, encoded.sections[0].data]])), BalerError);
+    await assert.rejects(decodeErrorBounded({ ...header, shape: [20, 16, 15] }, new Map([[SLAB_SECTION, encoded.sections[0].data]])), BalerError);
   });
+});
 
-  it('a model prediction of pure noise costs little: the previous frame stays available', async () => {
-    const r = random(5);
-    const noise = build(values.length, () => r() * 4 - 2);
-    const bound: ErrorBound = { kind: 'rel', value: 1e-3 };
-    const alone = await encodeErrorBounded(values, shape, bound, { effort: 'fast' });
-    const withNoise = await encodeErrorBounded(values, shape, bound, { prediction: noise, effort: 'fast' });
-    assert.ok(withNoise.stats.totalBytes < alone.stats.totalBytes * 1.05, `${withNoise.stats.totalBytes} vs ${alone.stats.totalBytes}`);
+describe('eb: reusing an earlier slab\'s configuration', () => {
+  it('skips the search when the configuration applies, and searches when it does not', async () => {
+    const shape = [40, 64, 64];
+    const values = build(40 * 64 * 64, (i) => Math.sin((i % 4096) / 300 + Math.floor(i / 4096) / 7) + 0.001 * Math.sin(i * 1.3));
+    const g = globalsFor(values, shape, { kind: 'rel', value: 1e-3 }, 'frames', 'float32');
+    const first = await encodeSlab(values.subarray(0, 20 * 4096), [20, 64, 64], g);
+    const second = await roundTrip(values.subarray(20 * 4096), [20, 64, 64], g, { configuration: first.stats.configuration });
+    assert.equal(second.encoded.stats.trials.length, 1, 'no search');
+    assert.equal(second.encoded.stats.configuration, first.stats.configuration);
+    const other = await encodeSlab(values.subarray(0, 20 * 4096), [20, 64, 64], g, { configuration: 'no such configuration' });
+    assert.ok(other.stats.trials.length > 1, 'an unknown configuration is searched for');
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { generateJets } from '../../src/kernel/demo/jets';
 import { verifyBound } from '../../src/kernel/eb/bound';
-import { decodeErrorBounded, encodeErrorBounded } from '../../src/kernel/eb/codec';
+import { decodeErrorBounded, encodeErrorBounded } from '../../src/kernel/eb';
 
 describe('eb: large inputs', () => {
   it('codes the demo 100,000 × 24 jet table within the bound', async function () {

@@ -1,551 +1,294 @@
-// Error-bounded compression of a float64 array: predict each value from what the decoder will have
-// reconstructed (multilevel interpolation or Lorenzo, or an autoencoder's reconstruction, chosen per
-// block), quantise the residual with step 2ε, range-code the indices with context modelling, and
-// store exactly every value that cannot be kept within the bound that way.
+// Error-bounded coding of one slab: decides the domain (absolute, integer path, or pw-rel's log domain) and
+// the quantisation steps from the file's globals, chooses a configuration (on a sample of large slabs),
+// runs the coding pass, checks every value as written in the output dtype against the bound, and
+// writes the self-describing slab (format.ts). decodeSlab reverses it and refuses anything inconsistent.
 
 import { BalerError } from '../errors';
-import { absoluteTolerances, ErrorBound, formatErrorBound, parseErrorBound, verifyBound } from './bound';
+import type { DType } from '../types';
+import type { ErrorBound } from './bound';
+import { candidateConfigurations, Configuration, describe, sampleOf } from './configure';
 import { detLog2 } from './detmath';
-import { CLASS_NEGATIVE, CLASS_POSITIVE, CLASS_SPECIAL, CLASS_ZERO, PointCoder, ValueDomain } from './pointcoder';
-import {
-  ChoiceCounts,
-  codeByInterpolation,
-  codeByLorenzo,
-  GridView,
-  InterpolationBases,
-  InterpolationPlan,
-  InterpolationPredictor,
-  LorenzoPredictor,
-  MODEL_PREDICTORS,
-} from './traversal';
+import { ExactReader, ValueType, valueType } from './dtype';
+import { checksumMatches, readSlab, SlabHeader, writeSlab } from './format';
+import { isTableLayout, Layout, layoutOf, viewTolerances } from './layout';
+import { PassInput, PassResult, runPass } from './pass';
+import { needsModel } from './predictors';
+import { Quantizer } from './quantizer';
 
-export { verifyBound } from './bound';
+export interface EbGlobals {
+  bound: ErrorBound;
+  /** Absolute tolerance: one for the whole array, or one per column of a table (kind 'table', 2-D) under rel;
+   *  computed by the caller over the whole array. Unused for pw-rel. */
+  tolerances: number[];
+  /** The dtype decompressed values are written in: the bound holds on every value after the cast to it. */
+  dtype: DType;
+  kind: 'table' | 'frames';
+}
 
-/** Streams that use none of the temporal mode's model predictors keep the first format, readable by older versions. */
-const FORMAT_V1 = 'baler-eb/1';
-/** Adds the temporal mode's model predictors (MODEL_PREDICTORS) and choices among up to 8 predictors. */
-const FORMAT_V2 = 'baler-eb/2';
-export const STREAM_SECTION = 'eb.stream';
-export const EXACT_SECTION = 'eb.exact';
-
-export interface EncodeOptions {
-  /** A reconstruction the decoder will also have (e.g. an autoencoder's output), same length. */
+export interface SlabOptions {
+  /** A reconstruction the decoder will also have (e.g. an autoencoder's), same length (abs/rel only). */
   prediction?: Float64Array;
-  /** Restrict the predictors tried: 'interpolation', 'lorenzo', 'ae' (default: all that apply). */
+  /** Restrict the predictor families: 'interpolation', 'lorenzo', 'model' (or 'ae'); default all. */
   predictors?: string[];
-  /** 'table' (2-D rows × cols: each column predicted down its rows; rel uses each column's range)
-   *  or 'frames'. Default: 'table' for 2-D shapes, 'frames' otherwise. */
-  kind?: 'table' | 'frames';
-  /** 'fast' tries one configuration; 'best' (default) searches a few and keeps the smallest. */
+  /** 'fast' tries one configuration; 'best' (default) compares a few on a sample and keeps the smallest. */
   effort?: 'fast' | 'best';
+  /**
+   * An earlier slab's `stats.configuration` (of the same array): used without searching when it is among this
+   * slab's candidates, which saves most of the search on the slabs after the first.
+   */
+  configuration?: string;
 }
 
 export interface EncodeStats {
-  sectionBytes: Record<string, number>;
   totalBytes: number;
   bitsPerValue: number;
-  mode: Mode;
+  mode: Configuration['mode'];
   configuration: string;
   /** How many blocks chose each predictor. */
-  predictorChoices: ChoiceCounts;
+  predictorChoices: Record<string, number>;
   exactValues: number;
+  integer: boolean;
   /** Every configuration tried with its size in bytes. */
   trials: { configuration: string; bytes: number }[];
 }
 
-export interface EncodedArray {
-  header: Record<string, unknown>;
-  sections: { name: string; data: Uint8Array }[];
-  stats: EncodeStats;
-  /** Exactly what decodeErrorBounded returns for these sections (the encoder runs the decoder's arithmetic). */
-  reconstruction: Float64Array;
+/** The step shrink of slabs whose steps need none (integer path, pw-rel): any valid value, fixed. */
+const NO_SHRINK = 20;
+
+/** Largest slab, in values, this coder accepts (its working arrays are about 17 bytes per value). */
+export const MAX_SLAB_VALUES = 2 ** 28;
+
+// ------------------------------------------------------------------------------ the coding plan
+
+interface Plan {
+  type: ValueType;
+  layout: Layout;
+  base: Omit<PassInput, 'size' | 'layout' | 'configuration' | 'model'>;
 }
 
-/**
- * interpolation: multilevel cubic/linear interpolation over all dimensions (SZ3-like);
- * temporal: frame by frame, each frame predicted from the previous reconstructed frame plus a
- *   multilevel spatial interpolation of the frame-to-frame difference (or spatial interpolation alone);
- *   with a model's prediction also from it: the prediction alone, the previous frame plus the
- *   prediction's frame-to-frame change, or either plus an interpolation of what they miss;
- * lorenzo: raster-order Lorenzo differences.
- */
-type Mode = 'interpolation' | 'temporal' | 'lorenzo';
-
-interface Configuration {
-  mode: Mode;
-  order: [number, number, number];
-  alpha: number;
-  beta: number;
-  predictors: string[];
-  blockSize: number;
+/** |2^(y'−y) − 1| plus the cast's roundoff u stays within X when |y' − y| ≤ log2((1 + X) / (1 + u)); a hair less. */
+function pointwiseLogTolerance(x: number, roundoff: number): number {
+  const ratio = (1 + x) / (1 + roundoff);
+  return ratio > 1 ? detLog2(ratio) * (1 - 1e-9) : 0;
 }
 
-interface Layout {
-  kind: 'table' | 'frames';
-  views: GridView[];
-  /** Absolute tolerance per view (abs/rel); for pw-rel, the tolerance in the log2 domain. */
-  tolerances: number[];
-  /**
-   * What the quantisation steps derive from (the header's `tolerances`): a hair below `tolerances`
-   * for real-valued abs/rel data, so that a residual of exactly half a step (common on integer
-   * data, e.g. 1 / 0.08) still rounds to an index whose reconstruction keeps the bound.
-   */
-  stepTolerances: number[];
-}
-
-// ------------------------------------------------------------------------------ layout
-
-function threeDimensional(shape: number[]): [number, number, number] {
-  if (shape.length === 0) return [1, 1, 1];
-  if (shape.length === 1) return [1, 1, shape[0]];
-  if (shape.length === 2) return [1, shape[0], shape[1]];
-  const leading = shape.slice(0, -2).reduce((a, b) => a * b, 1);
-  return [leading, shape[shape.length - 2], shape[shape.length - 1]];
-}
-
-function layoutOf(values: Float64Array, shape: number[], bound: ErrorBound, kind: 'table' | 'frames'): Layout {
-  const tableColumns = kind === 'table' && shape.length === 2;
-  const perColumnTolerances = bound.kind === 'rel' && tableColumns;
-  const tolerances =
-    bound.kind === 'pw-rel' ? [pwRelLogTolerance(bound.value)] : absoluteTolerances(values, shape, bound, perColumnTolerances);
-  if (tableColumns) {
-    const [rows, cols] = shape;
-    const views: GridView[] = [];
-    for (let c = 0; c < cols; c++) views.push({ offset: c, dims: [1, 1, rows], strides: [0, 0, cols] });
-    const perView = views.map((_, c) => tolerances[perColumnTolerances ? c : 0]);
-    return { kind, views, tolerances: perView, stepTolerances: perView };
+function planFor(g: EbGlobals, shape: number[], integer: boolean, stepShrink: number): Plan {
+  const type = valueType(g.dtype);
+  const layout = layoutOf(shape, g.kind);
+  const views = layout.views.length;
+  if (g.bound.kind === 'pw-rel' && !integer) {
+    const logTolerance = pointwiseLogTolerance(g.bound.value, type.roundoff);
+    return {
+      type, layout,
+      base: { type, domain: 'pointwise', integer: false, pointwiseBound: g.bound.value, tolerances: Array(views).fill(0), stepTolerances: Array(views).fill(logTolerance) },
+    };
   }
-  const dims = threeDimensional(shape);
-  return { kind, views: [{ offset: 0, dims, strides: [dims[1] * dims[2], dims[2], 1] }], tolerances, stepTolerances: tolerances };
+  // pw-rel on the integer path: lossless (chosen only where the bound is below one unit everywhere).
+  const tolerances = g.bound.kind === 'pw-rel' ? Array(views).fill(0) : viewTolerances(layout, g.tolerances);
+  const stepTolerances = integer ? tolerances : tolerances.map((t) => t * (1 - 2 ** -stepShrink));
+  return { type, layout, base: { type, domain: 'absolute', integer, pointwiseBound: 0, tolerances, stepTolerances } };
 }
 
-/** |2^(y'−y) − 1| ≤ X needs |y' − y| ≤ log2(1 + X); a hair less leaves room for rounding. */
-function pwRelLogTolerance(x: number): number {
-  return x === 0 ? 0 : (detLog2(1 + x) * (1 - 1e-9));
+function checkGlobals(g: EbGlobals, shape: number[]): number {
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new BalerError(`bad shape [${String(shape)}]`);
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size > MAX_SLAB_VALUES) throw new BalerError(`a slab of ${size} values exceeds the coder's limit of ${MAX_SLAB_VALUES}`);
+  const { bound } = g;
+  if (!bound || !['abs', 'rel', 'pw-rel'].includes(bound.kind) || !(bound.value >= 0 && Number.isFinite(bound.value)) || (bound.kind === 'pw-rel' && bound.value >= 1)) {
+    throw new BalerError(`bad error bound ${JSON.stringify(bound)}`);
+  }
+  if (g.kind !== 'table' && g.kind !== 'frames') throw new BalerError(`bad kind '${String(g.kind)}'`);
+  valueType(g.dtype);
+  if (bound.kind !== 'pw-rel') {
+    const t = g.tolerances;
+    const columns = isTableLayout(shape, g.kind) ? shape[1] : 1;
+    if (!Array.isArray(t) || !(t.length === 1 || t.length === columns) || !t.every((v) => typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
+      throw new BalerError(`bad tolerances: expected 1${columns > 1 ? ` or ${columns}` : ''} finite numbers ≥ 0`);
+    }
+  }
+  return size;
 }
-
-/** Relative shrink of the step tolerances against the bound (see Layout.stepTolerances). */
-const STEP_MARGIN = 1e-6;
 
 function isIntegerValued(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (Number.isFinite(v) && !Number.isInteger(v)) return false;
+    if (v - v === 0 && Math.floor(v) !== v) return false;
   }
   return true;
 }
 
-function stepFunction(tolerance: number, integer: boolean, configuration: Configuration): (level: number) => number {
-  if (integer) {
-    const step = 2 * Math.floor(tolerance) + 1;
-    return () => (Number.isFinite(step) ? step : Number.MAX_VALUE);
-  }
-  return (level) => {
-    let divisor = 1;
-    for (let l = 0; l < level && divisor < configuration.beta; l++) divisor *= configuration.alpha;
-    if (divisor > configuration.beta) divisor = configuration.beta;
-    const step = (tolerance / divisor) * 2;
-    return Number.isFinite(step) ? step : Number.MAX_VALUE;
-  };
-}
-
-// ------------------------------------------------------------------------------ domains
-
-function classOf(v: number): number {
-  if (!Number.isFinite(v)) return CLASS_SPECIAL;
-  return v > 0 ? CLASS_POSITIVE : v < 0 ? CLASS_NEGATIVE : CLASS_ZERO;
-}
-
-/** Codes the pw-rel sign/zero/special class of every value; zeros and specials become known points. */
-function codeClasses(coder: PointCoder, classes: Uint8Array, known: Uint8Array, original?: Float64Array): void {
-  let previous = 0;
-  for (let i = 0; i < classes.length; i++) {
-    const c = coder.codeSymbol(classes[i], 2, previous);
-    classes[i] = c;
-    previous = c;
-    if (c === CLASS_ZERO) {
-      known[i] = 1;
-      coder.output[i] = 0;
-    } else if (c === CLASS_SPECIAL) {
-      known[i] = 1;
-      coder.output[i] = coder.takeExact(original?.[i]);
-    }
-  }
-}
-
-// ------------------------------------------------------------------------------ configurations
-
-function interpolationPredictors(hasPrediction: boolean, allowed: string[] | undefined): InterpolationPredictor[] {
-  const list: InterpolationPredictor[] = ['cubic', 'linear'];
-  if (hasPrediction && (!allowed || allowed.includes('ae'))) list.push('ae', 'cubic-ae');
-  return list;
-}
-
-/** In the temporal mode 'ae' is the previous frame; a model's prediction adds MODEL_PREDICTORS. */
-function temporalPredictors(hasPrediction: boolean, allowed: string[] | undefined): InterpolationPredictor[] {
-  const list: InterpolationPredictor[] = ['cubic', 'linear', 'ae', 'cubic-ae'];
-  if (hasPrediction && (!allowed || allowed.includes('ae'))) list.push(...MODEL_PREDICTORS);
-  return list;
-}
-
-function lorenzoPredictors(hasPrediction: boolean, allowed: string[] | undefined): LorenzoPredictor[] {
-  return hasPrediction && (!allowed || allowed.includes('ae')) ? ['lorenzo', 'ae', 'lorenzo-ae'] : ['lorenzo'];
-}
-
-function candidateConfigurations(layout: Layout, hasPrediction: boolean, options: EncodeOptions): Configuration[] {
-  const allowed = options.predictors;
-  const useInterpolation = !allowed || allowed.includes('interpolation') || allowed.includes('ae');
-  const useLorenzo = !allowed || allowed.includes('lorenzo');
-  const dims = layout.views[0].dims;
-  const configurations: Configuration[] = [];
-  const interp = (order: [number, number, number], alpha: number, beta: number): Configuration => ({
-    mode: 'interpolation',
-    order,
-    alpha,
-    beta,
-    predictors: interpolationPredictors(hasPrediction, allowed),
-    blockSize: 16,
-  });
-  const temporal = (alpha: number, beta: number): Configuration => ({
-    mode: 'temporal',
-    order: [1, 2, 0],
-    alpha,
-    beta,
-    predictors: temporalPredictors(hasPrediction, allowed),
-    blockSize: 16,
-  });
-  const fast = options.effort === 'fast';
-  // Frames (a time axis first): spatial interpolation per frame on top of the previous frame wins on
-  // CFD-like data; the other modes stay in the search for data where they do better.
-  const frames = useInterpolation && dims[0] > 1;
-  if (frames) {
-    configurations.push(temporal(1.25, 4));
-    if (!fast) configurations.push(temporal(1, 1));
-  }
-  // With a prediction, the whole-array interpolation on top of it stays a candidate even when fast.
-  if (useInterpolation && (!fast || !frames || hasPrediction)) {
-    configurations.push(interp([1, 2, 0], 1, 1));
-    if (!fast && !frames) configurations.push(interp([1, 2, 0], 1.25, 4));
-  }
-  if (useLorenzo && (options.effort !== 'fast' || !useInterpolation)) {
-    configurations.push({
-      mode: 'lorenzo',
-      order: [0, 1, 2],
-      alpha: 1,
-      beta: 1,
-      predictors: lorenzoPredictors(hasPrediction, allowed),
-      blockSize: 8,
-    });
-  }
-  return configurations;
-}
-
-function describe(c: Configuration): string {
-  return c.mode === 'lorenzo'
-    ? `lorenzo[${c.predictors.join(',')}]`
-    : `${c.mode} order=${c.order.join('')} alpha=${c.alpha} beta=${c.beta} [${c.predictors.join(',')}]`;
-}
-
-// ------------------------------------------------------------------------------ the pass
-
-interface PassInput {
-  size: number;
-  layout: Layout;
-  bound: ErrorBound;
-  configuration: Configuration;
-  integer: boolean;
-  prediction?: Float64Array;
-}
-
-/** One full pass: the encoder when `original` is given, else the decoder reading `stream`. */
-function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array, exact?: number[]): { coder: PointCoder; counts: ChoiceCounts } {
-  const { size, layout, bound, configuration, integer, prediction } = input;
-  const pointwise = bound.kind === 'pw-rel';
-  const classes = new Uint8Array(size);
-  let target = original;
-  if (pointwise && original) {
-    target = new Float64Array(size);
-    for (let i = 0; i < size; i++) {
-      classes[i] = classOf(original[i]);
-      target[i] = classes[i] <= CLASS_NEGATIVE ? detLog2(Math.abs(original[i])) : 0;
-    }
-  }
-  const domain: ValueDomain = pointwise ? { kind: 'pointwise', classes, bound: bound.value } : { kind: 'absolute' };
-  const coder = original
-    ? PointCoder.forEncoding(target!, original, domain, integer)
-    : PointCoder.forDecoding(size, stream!, exact!, domain, integer);
-  if (pointwise) codeClasses(coder, classes, coder.known, original);
-  const counts: ChoiceCounts = {};
-  const ae = pointwise ? undefined : prediction;
-  layout.views.forEach((view, v) => {
-    if (view.dims.some((d) => d === 0)) return;
-    coder.tolerance = layout.tolerances[v];
-    const stepAt = stepFunction(layout.stepTolerances[v], integer, configuration);
-    if (configuration.mode === 'temporal') {
-      codeFrameByFrame(coder, view, configuration, stepAt, counts, ae);
-    } else if (configuration.mode === 'lorenzo') {
-      codeByLorenzo(coder, view, configuration.predictors as LorenzoPredictor[], configuration.blockSize, stepAt(0), ae, counts, target);
-    } else {
-      const plan: InterpolationPlan = { ...configuration, predictors: configuration.predictors as InterpolationPredictor[] };
-      codeByInterpolation(coder, view, plan, stepAt, { ae }, counts);
-    }
-  });
-  return { coder, counts };
-}
-
-/**
- * Temporal mode: the previous reconstructed frame is the 'ae' base of each frame; with a model's
- * prediction P, 'model' is P and 'model-delta' the previous frame plus P's change since that frame.
- */
-function codeFrameByFrame(
-  coder: PointCoder, view: GridView, configuration: Configuration, stepAt: (level: number) => number, counts: ChoiceCounts,
-  prediction: Float64Array | undefined,
-): void {
-  const [frames, height, width] = view.dims;
-  const frameStride = view.strides[0];
-  const previous = new Float64Array(coder.recon.length);
-  const usesModel = configuration.predictors.some((p) => (MODEL_PREDICTORS as string[]).includes(p));
-  if (usesModel && !prediction) throw new RangeError('the model predictors have no prediction to use');
-  const modelDelta = usesModel ? new Float64Array(coder.recon.length) : undefined;
-  const bases: InterpolationBases = { ae: previous, model: usesModel ? prediction : undefined, modelDelta };
-  const plan: InterpolationPlan = { ...configuration, predictors: configuration.predictors as InterpolationPredictor[] };
-  for (let t = 0; t < frames; t++) {
-    const frame: GridView = { offset: view.offset + t * frameStride, dims: [1, height, width], strides: view.strides };
-    for (let r = 0; r < height; r++)
-      for (let c = 0; c < width; c++) {
-        const i = frame.offset + r * view.strides[1] + c * view.strides[2];
-        if (t > 0) previous[i] = coder.recon[i - frameStride];
-        if (modelDelta) modelDelta[i] = t > 0 ? previous[i] + (prediction![i] - prediction![i - frameStride]) : prediction![i];
+function maxAbsFinite(values: Float64Array, view: Layout['views'][number]): number {
+  let max = 0;
+  const [n0, n1, n2] = view.dims;
+  const [s0, s1, s2] = view.strides;
+  for (let a = 0; a < n0; a++)
+    for (let b = 0; b < n1; b++)
+      for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
+        const m = Math.abs(values[i]);
+        if (m > max && m !== Infinity) max = m;
       }
-    codeByInterpolation(coder, frame, plan, stepAt, bases, counts);
-  }
+  return max;
 }
-
-// ------------------------------------------------------------------------------ configuration search
-
-/** Arrays at least this large choose their configuration on a sample before coding everything once. */
-const SAMPLING_THRESHOLD = 131_072;
-/** Values in the sample: at least this many, and at least 1/SAMPLE_FRACTION of the array. */
-const SAMPLE_VALUES = 32_768;
-const SAMPLE_FRACTION = 8;
-/** Configurations whose sample costs at most this much more than the best one are also coded in full. */
-const CLOSE_CALL = 0.03;
 
 /**
- * The configurations worth coding in full: on large arrays, every configuration codes a contiguous
- * middle slab (whole frames, or whole table rows) under the full array's tolerances, and only those
- * within CLOSE_CALL of the smallest go on. Small arrays keep every configuration.
+ * k such that shrinking the steps' tolerance τ to τ·(1 − 2^−k) leaves room for the cast's roundoff
+ * (|x|·u) and for float arithmetic: no escapes caused by the cast. Views where the cast's roundoff
+ * is itself comparable to τ are left to the quantiser's acceptance (they escape where they must).
  */
-function shortlistOnSample(
-  input: PassInput,
-  values: Float64Array,
-  shape: number[],
-  configurations: Configuration[],
-  trials: EncodeStats['trials'],
-): Configuration[] {
-  const sample = sampleSlab(input, values, shape);
-  if (!sample) return configurations;
-  const sizes = configurations.map((configuration) => {
-    const { coder } = runPass({ ...sample.input, configuration }, sample.values);
-    const bytes = coder.finish().length + coder.exact.length * 8;
-    trials.push({ configuration: `${describe(configuration)} (sample of ${sample.values.length})`, bytes });
-    return bytes;
+function stepShrinkFor(values: Float64Array, layout: Layout, tolerances: number[], type: ValueType): number {
+  let worst = 1e-6;
+  layout.views.forEach((view, v) => {
+    const tau = tolerances[v];
+    if (!(tau > 0)) return;
+    const r = ((maxAbsFinite(values, view) + tau) * type.roundoff) / tau + 1e-6;
+    if (r < 0.25 && r > worst) worst = r;
   });
-  const smallest = Math.min(...sizes);
-  return configurations.filter((_, k) => sizes[k] <= smallest * (1 + CLOSE_CALL));
+  return Math.max(1, Math.min(52, Math.floor(-Math.log2(worst))));
 }
 
-function sampleSlab(input: PassInput, values: Float64Array, shape: number[]): { input: PassInput; values: Float64Array } | undefined {
-  const { size, layout } = input;
-  if (size < SAMPLING_THRESHOLD) return undefined;
-  // Slab along the first axis longer than 1: rows of a table, frames (or rows) of a field.
-  const dims = layout.kind === 'table' && shape.length === 2 ? [shape[0], 1, shape[1]] : threeDimensional(shape);
-  const axis = dims.findIndex((n) => n > 1);
-  if (axis < 0) return undefined;
-  const slice = size / dims[axis];
-  const wanted = Math.max(SAMPLE_VALUES, size / SAMPLE_FRACTION);
-  const count = Math.min(dims[axis], Math.max(1, Math.ceil(wanted / slice)));
-  if (count * 2 > dims[axis]) return undefined;
-  const first = Math.floor((dims[axis] - count) / 2);
-  const range = [first * slice, (first + count) * slice];
-  const sampleDims = dims.map((n, e) => (e === axis ? count : n));
-  const sampleShape = layout.kind === 'table' && shape.length === 2 ? [count, shape[1]] : sampleDims;
-  const sampleValues = values.subarray(range[0], range[1]);
-  const sampleLayout = layoutOf(new Float64Array(0), sampleShape, { kind: 'abs', value: 0 }, layout.kind);
-  sampleLayout.tolerances = layout.tolerances;
-  sampleLayout.stepTolerances = layout.stepTolerances;
-  return {
-    values: sampleValues,
-    input: {
-      ...input,
-      size: sampleValues.length,
-      layout: sampleLayout,
-      prediction: input.prediction?.subarray(range[0], range[1]),
-    },
-  };
-}
+// ------------------------------------------------------------------------------ encoding
 
-function exactBytes(values: number[]): Uint8Array {
-  const bytes = new Uint8Array(values.length * 8);
-  const view = new DataView(bytes.buffer);
-  values.forEach((v, k) => view.setFloat64(k * 8, v, true));
-  return bytes;
-}
-
-// ------------------------------------------------------------------------------ public API
-
-export async function encodeErrorBounded(
-  values: Float64Array,
-  shape: number[],
-  bound: ErrorBound,
-  opts: EncodeOptions = {},
-): Promise<EncodedArray> {
-  const size = shape.reduce((a, b) => a * b, 1);
-  if (size !== values.length) throw new BalerError(`shape [${shape.join(', ')}] does not match ${values.length} values`);
-  if (opts.prediction && opts.prediction.length !== size) throw new BalerError('the prediction has a different length than the data');
-  const kind = opts.kind ?? (shape.length === 2 ? 'table' : 'frames');
-  const layout = layoutOf(values, shape, bound, kind);
-  const integer = bound.kind !== 'pw-rel' && isIntegerValued(values);
-  if (!integer && bound.kind !== 'pw-rel') layout.stepTolerances = layout.tolerances.map((t) => t * (1 - STEP_MARGIN));
-  const hasPrediction = opts.prediction !== undefined && bound.kind !== 'pw-rel';
-  const configurations = candidateConfigurations(layout, hasPrediction, opts);
+export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGlobals, opts: SlabOptions = {}): { bytes: Uint8Array; reconstruction: Float64Array; stats: EncodeStats } {
+  const size = checkGlobals(g, shape);
+  if (!(values instanceof Float64Array) || values.length !== size) throw new BalerError(`shape [${shape.join(', ')}] does not match ${values?.length} values`);
+  const model = g.bound.kind === 'pw-rel' ? undefined : opts.prediction;
+  if (model && model.length !== size) throw new BalerError('the prediction has a different length than the data');
+  const type = valueType(g.dtype);
+  // The integer path: integer-valued data under abs/rel, and under pw-rel where the bound is below one unit
+  // everywhere (then every value must come back exactly anyway).
+  const integerValued = type.integer || isIntegerValued(values);
+  const integer = g.bound.kind === 'pw-rel' ? integerValued && g.bound.value * maxAbsFinite(values, { offset: 0, dims: [1, 1, size], strides: [0, 0, 1] }) < 1 : integerValued;
+  const layout = layoutOf(shape, g.kind);
+  const stepShrink = g.bound.kind !== 'pw-rel' && !integer ? stepShrinkFor(values, layout, viewTolerances(layout, g.tolerances), type) : NO_SHRINK;
+  const plan = planFor(g, shape, integer, stepShrink);
+  const configurations = candidateConfigurations(plan.layout, { withModel: model !== undefined, families: opts.predictors, effort: opts.effort ?? 'best' });
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
 
   const trials: EncodeStats['trials'] = [];
-  const input: PassInput = { size, layout, bound, configuration: configurations[0], integer, prediction: opts.prediction };
-  const finalists = configurations.length > 1 ? shortlistOnSample(input, values, shape, configurations, trials) : configurations;
-  let best: { configuration: Configuration; coder: PointCoder; stream: Uint8Array; counts: ChoiceCounts } | undefined;
+  const reused = opts.configuration === undefined ? undefined : configurations.find((c) => describe(c) === opts.configuration);
+  const finalists = reused ? [reused] : configurations.length > 1 && size > 0 ? shortlist(values, shape, g, plan, model, configurations, trials) : [configurations[0]];
+  let best: { configuration: Configuration; pass: PassResult; stream: Uint8Array; exact: Uint8Array } | undefined;
   for (const configuration of finalists) {
-    const { coder, counts } = runPass({ ...input, configuration }, values);
-    const stream = coder.finish();
-    const bytes = stream.length + coder.exact.length * 8;
-    trials.push({ configuration: describe(configuration), bytes });
-    if (!best || bytes < best.stream.length + best.coder.exact.length * 8) best = { configuration, coder, stream, counts };
-    if (size === 0) break;
+    const pass = runPass({ ...plan.base, size, layout: plan.layout, configuration, model }, values);
+    const stream = pass.pc.indices.finish();
+    const exact = pass.pc.exactBytes();
+    trials.push({ configuration: describe(configuration), bytes: stream.length + exact.length });
+    if (!best || stream.length + exact.length < best.stream.length + best.exact.length) best = { configuration, pass, stream, exact };
   }
-  const { configuration, coder, stream, counts } = best!;
-  const usesModelPredictors = configuration.predictors.some((p) => (MODEL_PREDICTORS as string[]).includes(p));
-  const header: Record<string, unknown> = {
-    format: usesModelPredictors ? FORMAT_V2 : FORMAT_V1,
-    shape: [...shape],
-    kind,
-    bound: formatErrorBound(bound),
-    tolerances: layout.stepTolerances,
+  const { configuration, stream, exact } = best!;
+  const { pc, counts } = best!.pass;
+  const reconstruction = pc.finishOutput();
+  checkBound(values, reconstruction, plan, g);
+  const header: SlabHeader = {
     integer,
-    mode: configuration.mode,
-    order: configuration.order,
-    alpha: configuration.alpha,
-    beta: configuration.beta,
-    predictors: configuration.predictors,
-    blockSize: configuration.blockSize,
-    usesPrediction: hasPrediction,
-    exactCount: coder.exact.length,
-    hash: coder.hash,
+    usesModel: model !== undefined && configuration.predictors.some(needsModel),
+    dtypeCode: type.code,
+    boundKind: g.bound.kind,
+    table: isTableLayout(shape, g.kind),
+    configuration,
+    stepShrink,
+    valueCount: size,
+    exactCount: pc.exactCount,
+    hash: pc.hash,
   };
-  const exact = exactBytes(coder.exact);
-  const check = verifyBound(values, coder.output, bound, shape, kind === 'table');
-  if (!check.ok) throw new Error(`error-bounded encoder broke its bound at value ${check.firstViolation} (internal error)`);
-  const total = stream.length + exact.length;
+  const bytes = writeSlab({ header, stream, exact });
+  const predictorChoices: Record<string, number> = {};
+  configuration.predictors.forEach((p, k) => (predictorChoices[p.name] = counts[k]));
   return {
-    header,
-    reconstruction: coder.output,
-    sections: [
-      { name: STREAM_SECTION, data: stream },
-      { name: EXACT_SECTION, data: exact },
-    ],
+    bytes,
+    reconstruction,
     stats: {
-      sectionBytes: { [STREAM_SECTION]: stream.length, [EXACT_SECTION]: exact.length },
-      totalBytes: total,
-      bitsPerValue: size ? (total * 8) / size : 0,
+      totalBytes: bytes.length,
+      bitsPerValue: size ? (bytes.length * 8) / size : 0,
       mode: configuration.mode,
       configuration: describe(configuration),
-      predictorChoices: counts,
-      exactValues: coder.exact.length,
+      predictorChoices,
+      exactValues: pc.exactCount,
+      integer,
       trials,
     },
   };
 }
 
+/** Sample sizes within this fraction of the smallest are close calls... */
+const CLOSE_CALL = 0.03;
+/** ...which slabs up to this many values settle by coding each in full. */
+const FULL_TRIALS_MAX = 1 << 18;
+
+/** The configurations worth coding in full: all of a small slab's; of a large one, the smallest on a sample (close calls too while the slab is small enough). */
+function shortlist(
+  values: Float64Array, shape: number[], g: EbGlobals, plan: Plan, model: Float64Array | undefined,
+  configurations: Configuration[], trials: EncodeStats['trials'],
+): Configuration[] {
+  const sample = sampleOf(shape, plan.layout);
+  if (!sample) return configurations; // small: each is coded in full
+  const sampleValues = sample.take(values);
+  const sampleLayout = layoutOf(sample.shape, g.kind);
+  const sampleModel = model ? sample.take(model) : undefined;
+  const sizes = configurations.map((configuration) => {
+    const { pc } = runPass({ ...plan.base, size: sampleValues.length, layout: sampleLayout, configuration, model: sampleModel }, sampleValues);
+    const bytes = pc.indices.finish().length + pc.exactCount * plan.type.width;
+    trials.push({ configuration: `${describe(configuration)} (sample of ${sampleValues.length})`, bytes });
+    return bytes;
+  });
+  const smallest = Math.min(...sizes);
+  const order = configurations.map((c, k) => ({ c, bytes: sizes[k] })).sort((a, b) => a.bytes - b.bytes);
+  const close = values.length <= FULL_TRIALS_MAX ? order.filter((o) => o.bytes <= smallest * (1 + CLOSE_CALL)) : [order[0]];
+  return close.map((o) => o.c);
+}
+
+/** The final check, on the values as written in the dtype: the encoder never writes a broken bound. */
+function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: EbGlobals): void {
+  const q = new Quantizer(plan.type, plan.base.domain, plan.base.integer, plan.base.pointwiseBound);
+  const pointwise = plan.base.domain === 'pointwise';
+  plan.layout.views.forEach((view, v) => {
+    const tolerance = plan.base.tolerances[v];
+    const [n0, n1, n2] = view.dims;
+    const [s0, s1, s2] = view.strides;
+    for (let a = 0; a < n0; a++)
+      for (let b = 0; b < n1; b++)
+        for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
+          const x = values[i];
+          const y = output[i];
+          const exact = q.same(y, x) || (x !== x && y !== y);
+          const allowed = pointwise ? g.bound.value * Math.abs(x) : tolerance;
+          const ok = exact || (x - x === 0 && allowed > 0 && Math.abs(y - x) <= allowed && q.castOf(y) === y);
+          if (!ok) throw new Error(`error-bounded encoder broke its bound at value ${i}: ${x} became ${y} (internal error)`);
+        }
+  });
+}
+
+// ------------------------------------------------------------------------------ decoding
+
 function corrupt(detail: string): BalerError {
-  return new BalerError(`corrupted error-bounded data: ${detail}`);
+  return new BalerError(`corrupted error-bounded slab: ${detail}`);
 }
 
-function readHeader(header: Record<string, unknown>): { shape: number[]; bound: ErrorBound; input: Omit<PassInput, 'prediction'>; exactCount: number; hash: number; usesPrediction: boolean } {
-  if (header.format !== FORMAT_V1 && header.format !== FORMAT_V2) throw corrupt(`unknown format ${JSON.stringify(header.format)}`);
-  const shape = header.shape;
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) throw corrupt('bad shape');
-  const size = (shape as number[]).reduce((a, b) => a * b, 1);
-  if (!Number.isSafeInteger(size) || size > 2 ** 31) throw corrupt('shape too large');
-  if (typeof header.bound !== 'string') throw corrupt('bad bound');
-  const bound = parseErrorBound(header.bound);
-  const kind = header.kind;
-  if (kind !== 'table' && kind !== 'frames') throw corrupt('bad kind');
-  const mode = header.mode;
-  if (mode !== 'interpolation' && mode !== 'lorenzo' && mode !== 'temporal') throw corrupt('bad mode');
-  const order = header.order;
-  if (!Array.isArray(order) || order.length !== 3 || [...order].sort().join() !== '0,1,2') throw corrupt('bad order');
-  const numbers = ['alpha', 'beta', 'blockSize', 'exactCount', 'hash'].map((k) => header[k]);
-  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0)) throw corrupt('bad parameters');
-  const [alpha, beta, blockSize, exactCount, hash] = numbers as number[];
-  if (alpha < 1 || beta < 1 || !Number.isInteger(blockSize) || blockSize < 1 || !Number.isInteger(exactCount)) throw corrupt('bad parameters');
-  const predictors = header.predictors;
-  const known: string[] = mode === 'lorenzo' ? ['lorenzo', 'ae', 'lorenzo-ae'] : ['cubic', 'linear', 'ae', 'cubic-ae'];
-  if (mode === 'temporal' && header.format === FORMAT_V2) known.push(...MODEL_PREDICTORS);
-  if (!Array.isArray(predictors) || predictors.length < 1 || predictors.length > known.length || !predictors.every((p) => known.includes(p))) {
-    throw corrupt('bad predictors');
+export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals, prediction?: Float64Array): Float64Array {
+  const size = checkGlobals(g, shape);
+  const type = valueType(g.dtype);
+  const parts = readSlab(bytes, type.width);
+  const { header, stream, exact } = parts;
+  if (header.dtypeCode !== type.code || header.boundKind !== g.bound.kind || header.table !== isTableLayout(shape, g.kind)) {
+    throw corrupt(`it was coded for another dtype, bound or layout than ${g.dtype} ${g.bound.kind} ${g.kind}`);
   }
-  const needsPrediction = predictors.some((p) => (mode === 'temporal' ? (MODEL_PREDICTORS as string[]).includes(p) : p !== 'cubic' && p !== 'linear' && p !== 'lorenzo'));
-  if (needsPrediction && header.usesPrediction !== true) throw corrupt('the predictors need a model reconstruction the header does not declare');
-  if (typeof header.integer !== 'boolean') throw corrupt('bad integer flag');
-  const layout = layoutOf(new Float64Array(0), shape as number[], { kind: 'abs', value: 0 }, kind);
-  const tolerances = header.tolerances;
-  if (!Array.isArray(tolerances) || tolerances.length !== layout.views.length && tolerances.length !== 1) throw corrupt('bad tolerances');
-  if (!tolerances.every((t) => typeof t === 'number' && t >= 0)) throw corrupt('bad tolerances');
-  layout.tolerances = layout.views.map((_, v) => tolerances[tolerances.length === 1 ? 0 : v] as number);
-  layout.stepTolerances = layout.tolerances;
-  const configuration: Configuration = {
-    mode,
-    order: order as [number, number, number],
-    alpha,
-    beta,
-    predictors: predictors as string[],
-    blockSize,
-  };
-  return {
-    shape: shape as number[],
-    bound,
-    input: { size, layout, bound, configuration, integer: header.integer },
-    exactCount,
-    hash,
-    usesPrediction: header.usesPrediction === true,
-  };
-}
-
-export async function decodeErrorBounded(
-  header: Record<string, unknown>,
-  sections: Map<string, Uint8Array>,
-  prediction?: Float64Array,
-): Promise<Float64Array> {
-  const { input, exactCount, hash, usesPrediction } = readHeader(header);
-  const stream = sections.get(STREAM_SECTION);
-  const exactSection = sections.get(EXACT_SECTION);
-  if (!stream || !exactSection) throw corrupt('a section is missing');
-  if (exactSection.length !== exactCount * 8) throw corrupt('exact-value section has the wrong length');
-  if (usesPrediction && (!prediction || prediction.length !== input.size)) {
-    throw new BalerError('this data was compressed against a model reconstruction, which is missing or has the wrong size');
+  if (header.valueCount !== size) throw corrupt(`it holds ${header.valueCount} values, the shape [${shape.join(', ')}] needs ${size}`);
+  const modelNeeded = header.configuration.predictors.some(needsModel);
+  if (modelNeeded !== header.usesModel || (modelNeeded && g.bound.kind === 'pw-rel')) throw corrupt('the model flag contradicts the predictors');
+  if (header.usesModel && (!prediction || prediction.length !== size)) {
+    throw new BalerError('this data was coded against a model reconstruction, which is missing or has the wrong size');
   }
-  const view = new DataView(exactSection.buffer, exactSection.byteOffset, exactSection.byteLength);
-  const exact: number[] = [];
-  for (let k = 0; k < exactCount; k++) exact.push(view.getFloat64(k * 8, true));
-  let coder: PointCoder;
+  const plan = planFor(g, shape, header.integer, header.stepShrink);
+  let result: PassResult;
   try {
-    ({ coder } = runPass({ ...input, prediction: usesPrediction ? prediction : undefined }, undefined, stream, exact));
+    result = runPass({ ...plan.base, size, layout: plan.layout, configuration: header.configuration, model: header.usesModel ? prediction : undefined }, undefined, stream, new ExactReader(exact, type));
   } catch (error) {
     if (error instanceof RangeError) throw corrupt(error.message);
     throw error;
   }
-  if (!coder.decoderConsumedExactly()) throw corrupt('the coded stream has the wrong length');
-  if (coder.exactRemaining() !== 0) throw corrupt('unused exact values');
-  if (coder.hash !== hash) throw corrupt('the decoded indices do not match their checksum');
-  return coder.output;
+  const { pc } = result;
+  if (!pc.indices.consumedExactly()) throw corrupt('the coded stream has the wrong length');
+  if (pc.exactRemaining !== 0) throw corrupt('unused exact values');
+  if (!checksumMatches(parts, pc.hash)) throw corrupt('the checksum does not match');
+  return pc.finishOutput();
 }

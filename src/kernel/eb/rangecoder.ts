@@ -1,78 +1,84 @@
-// A small binary adaptive range coder (LZMA-style carry handling) in pure integer arithmetic, so
-// that encoder and decoder agree bit for bit on every machine.
+// A binary adaptive range coder (LZMA-style carry handling) in pure integer arithmetic, so that the
+// encoder and the decoder agree bit for bit on every machine, and the adaptive bit models it codes with.
+// Hot path of the whole coder: every method here runs once per coded bit, so state lives in typed
+// arrays and fields, and nothing allocates.
 
 const TOP = 2 ** 24;
 const TWO32 = 2 ** 32;
-/** Probabilities are 16-bit: P(bit = 0) = p / 65536, kept within [PROB_MIN, 65536 - PROB_MIN]. */
+/** Probabilities are 16-bit: P(bit = 0) = p / 65536, kept within [PROB_MIN, PROB_ONE − PROB_MIN]. */
 const PROB_ONE = 65536;
 const PROB_HALF = PROB_ONE / 2;
 const PROB_MIN = 31;
+const PROB_MAX = PROB_ONE - PROB_MIN;
+
+/** Slots per model in BitModels.state: fast estimate, slow estimate, updates seen, limits (fast | slow << 16). */
+const STRIDE = 4;
+/** RECIPROCAL[d] ≈ 2^14 / d: an adaptation rate 1/d as a multiply and a shift. */
+const RECIPROCAL = Int32Array.from({ length: 1025 }, (_, d) => (d === 0 ? 0 : Math.round(16384 / d)));
 
 /**
- * A bank of adaptive estimates of P(bit = 0), one per model index, held in typed arrays. Each
- * model averages two estimators adapting at different speeds: the fast one tracks local changes,
- * the slow one is precise in stationary stretches. Both start with a count-based rate
- * (1 / (n + 2)) so that rarely used contexts learn quickly.
+ * A bank of adaptive estimates of P(bit = 0), one per model index. Each model averages two estimators
+ * adapting at different speeds: the fast one tracks local changes, the slow one is precise in
+ * stationary stretches. Both start with a count-based rate 1/(n + 2), so rarely used contexts learn
+ * quickly, until the rate reaches the model's limit.
  */
 export class BitModels {
-  private fast: Int32Array;
-  private slow: Int32Array;
-  private count: Int32Array;
-  private fastLimit: Int32Array;
-  private slowLimit: Int32Array;
+  state: Int32Array;
   private used = 0;
 
   constructor(capacity = 64) {
-    this.fast = new Int32Array(capacity);
-    this.slow = new Int32Array(capacity);
-    this.count = new Int32Array(capacity);
-    this.fastLimit = new Int32Array(capacity);
-    this.slowLimit = new Int32Array(capacity);
+    this.state = new Int32Array(capacity * STRIDE);
   }
 
-  /** Adds `n` fresh models and returns the index of the first. */
+  get size(): number {
+    return this.used;
+  }
+
+  /** Adds `n` fresh models (rates down to 1/fastLimit and 1/slowLimit, each ≤ 1024) and returns the first index. */
   add(n: number, fastLimit = 16, slowLimit = 128): number {
-    if (this.used + n > this.fast.length) this.grow(Math.max(this.used + n, this.fast.length * 2));
+    if (!(fastLimit >= 2 && slowLimit >= 2 && fastLimit <= 1024 && slowLimit <= 1024)) throw new RangeError('bit model limits out of range');
+    if ((this.used + n) * STRIDE > this.state.length) {
+      const grown = new Int32Array(Math.max(this.used + n, 2 * (this.state.length / STRIDE)) * STRIDE);
+      grown.set(this.state);
+      this.state = grown;
+    }
     const first = this.used;
-    this.fast.fill(PROB_HALF, first, first + n);
-    this.slow.fill(PROB_HALF, first, first + n);
-    this.fastLimit.fill(fastLimit, first, first + n);
-    this.slowLimit.fill(slowLimit, first, first + n);
+    for (let m = first; m < first + n; m++) {
+      const k = m * STRIDE;
+      this.state[k] = PROB_HALF;
+      this.state[k + 1] = PROB_HALF;
+      this.state[k + 2] = 0;
+      this.state[k + 3] = fastLimit | (slowLimit << 16);
+    }
     this.used += n;
     return first;
   }
 
+  /** P(bit = 0) of model m, in 1/65536. */
   probabilityOfZero(m: number): number {
-    const p = (this.fast[m] + this.slow[m]) >>> 1;
-    return p < PROB_MIN ? PROB_MIN : p > PROB_ONE - PROB_MIN ? PROB_ONE - PROB_MIN : p;
+    const k = m * STRIDE;
+    return clampProbability((this.state[k] + this.state[k + 1]) >> 1);
   }
+}
 
-  update(m: number, bit: number): void {
-    const target = bit ? 0 : PROB_ONE;
-    const count = this.count[m];
-    const n = count + 2;
-    const fastLimit = this.fastLimit[m];
-    const slowLimit = this.slowLimit[m];
-    const fast = this.fast[m];
-    const slow = this.slow[m];
-    // `| 0` truncates toward zero like Math.trunc: the operands stay within ±2^17.
-    this.fast[m] = fast + (((target - fast) / (n < fastLimit ? n : fastLimit)) | 0);
-    this.slow[m] = slow + (((target - slow) / (n < slowLimit ? n : slowLimit)) | 0);
-    if (count < slowLimit) this.count[m] = count + 1;
-  }
+function clampProbability(p: number): number {
+  return p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
+}
 
-  private grow(capacity: number): void {
-    const grown = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.fast = grown(this.fast);
-    this.slow = grown(this.slow);
-    this.count = grown(this.count);
-    this.fastLimit = grown(this.fastLimit);
-    this.slowLimit = grown(this.slowLimit);
-  }
+/** Moves model m's estimates toward `bit` (state = BitModels.state). */
+function adapt(state: Int32Array, m: number, bit: number): void {
+  const k = m * STRIDE;
+  const target = bit === 0 ? PROB_ONE : 0;
+  const count = state[k + 2];
+  const limits = state[k + 3];
+  const fastLimit = limits & 0xffff;
+  const slowLimit = limits >>> 16;
+  const n = count + 2;
+  const fast = state[k];
+  const slow = state[k + 1];
+  state[k] = fast + (Math.imul(target - fast, RECIPROCAL[n < fastLimit ? n : fastLimit]) >> 14);
+  state[k + 1] = slow + (Math.imul(target - slow, RECIPROCAL[n < slowLimit ? n : slowLimit]) >> 14);
+  if (count < slowLimit) state[k + 2] = count + 1;
 }
 
 export class RangeEncoder {
@@ -80,26 +86,23 @@ export class RangeEncoder {
   private range = 0xffffffff;
   private cache = 0;
   private cacheSize = 1;
-  private bytes: Uint8Array = new Uint8Array(1 << 16);
+  private bytes: Uint8Array;
   private length = 0;
   private skipFirst = true;
 
-  encodeBit(models: BitModels, m: number, bit: number): void {
-    this.encodeWithProbability(models.probabilityOfZero(m), bit);
-    models.update(m, bit);
+  constructor(readonly models: BitModels, initialCapacity = 1 << 16) {
+    this.bytes = new Uint8Array(Math.max(16, initialCapacity));
   }
 
-  /** Bits with probability 1/2 each (no model), most significant first; bitCount ≤ 30. */
-  encodeDirect(value: number, bitCount: number): void {
-    for (let b = bitCount - 1; b >= 0; b--) this.encodeWithProbability(PROB_HALF, (value >> b) & 1);
+  /** Bytes written so far (the final size is this plus at most 5). */
+  get size(): number {
+    return this.length;
   }
 
-  finish(): Uint8Array {
-    for (let i = 0; i < 5; i++) this.shiftLow();
-    return this.bytes.slice(0, this.length);
-  }
-
-  private encodeWithProbability(p0: number, bit: number): void {
+  encodeBit(m: number, bit: number): void {
+    const state = this.models.state;
+    const k = m * STRIDE;
+    const p0 = clampProbability((state[k] + state[k + 1]) >> 1);
     const bound = (this.range >>> 16) * p0;
     if (bit === 0) {
       this.range = bound;
@@ -107,6 +110,30 @@ export class RangeEncoder {
       this.low += bound;
       this.range -= bound;
     }
+    if (this.range < TOP) this.normalise();
+    adapt(state, m, bit);
+  }
+
+  /** Bits with probability 1/2 each (no model), most significant first; bitCount ≤ 30. */
+  encodeDirect(value: number, bitCount: number): void {
+    for (let b = bitCount - 1; b >= 0; b--) {
+      const half = this.range >>> 1;
+      if (((value >> b) & 1) === 0) {
+        this.range = half;
+      } else {
+        this.low += half;
+        this.range -= half;
+      }
+      if (this.range < TOP) this.normalise();
+    }
+  }
+
+  finish(): Uint8Array {
+    for (let i = 0; i < 5; i++) this.shiftLow();
+    return this.bytes.slice(0, this.length);
+  }
+
+  private normalise(): void {
     while (this.range < TOP) {
       this.range = (this.range * 256) >>> 0;
       this.shiftLow();
@@ -149,28 +176,14 @@ export class RangeDecoder {
   /** Bytes the decoder wanted beyond the end of its input (a truncated or corrupted stream). */
   overrun = 0;
 
-  constructor(private readonly bytes: Uint8Array) {
+  constructor(private readonly bytes: Uint8Array, readonly models: BitModels) {
     for (let i = 0; i < 4; i++) this.code = (this.code * 256 + this.nextByte()) >>> 0;
   }
 
-  decodeBit(models: BitModels, m: number): number {
-    const bit = this.decodeWithProbability(models.probabilityOfZero(m));
-    models.update(m, bit);
-    return bit;
-  }
-
-  decodeDirect(bitCount: number): number {
-    let value = 0;
-    for (let b = 0; b < bitCount; b++) value = value * 2 + this.decodeWithProbability(PROB_HALF);
-    return value;
-  }
-
-  /** True when the decoder read exactly the bytes the encoder wrote. */
-  consumedExactly(): boolean {
-    return this.overrun === 0 && this.position === this.bytes.length;
-  }
-
-  private decodeWithProbability(p0: number): number {
+  decodeBit(m: number): number {
+    const state = this.models.state;
+    const k = m * STRIDE;
+    const p0 = clampProbability((state[k] + state[k + 1]) >> 1);
     const bound = (this.range >>> 16) * p0;
     let bit: number;
     if (this.code < bound) {
@@ -181,11 +194,39 @@ export class RangeDecoder {
       this.range -= bound;
       bit = 1;
     }
+    if (this.range < TOP) this.normalise();
+    adapt(state, m, bit);
+    return bit;
+  }
+
+  decodeDirect(bitCount: number): number {
+    let value = 0;
+    for (let b = 0; b < bitCount; b++) {
+      const half = this.range >>> 1;
+      let bit = 0;
+      if (this.code < half) {
+        this.range = half;
+      } else {
+        this.code -= half;
+        this.range -= half;
+        bit = 1;
+      }
+      if (this.range < TOP) this.normalise();
+      value = value * 2 + bit;
+    }
+    return value;
+  }
+
+  /** True when the decoder read exactly the bytes the encoder wrote. */
+  consumedExactly(): boolean {
+    return this.overrun === 0 && this.position === this.bytes.length;
+  }
+
+  private normalise(): void {
     while (this.range < TOP) {
       this.range = (this.range * 256) >>> 0;
       this.code = (this.code * 256 + this.nextByte()) >>> 0;
     }
-    return bit;
   }
 
   private nextByte(): number {

@@ -1,0 +1,208 @@
+// The byte layout of one coded slab. Everything a slab needs beyond the file's globals (bound, tolerances,
+// dtype, kind) is here, so a slab decodes on its own:
+//
+//   u8      format (SLAB_FORMAT)
+//   u8      flags: bit 0 integer path, bit 1 coded against a model's prediction
+//   u8      globals check: dtype code (bits 0–3), bound kind (bits 4–5: abs, rel, pw-rel), table (bit 6)
+//   u8      mode (0 interpolation, 1 temporal, 2 lorenzo)
+//   u8      axis order: o0 | o1 << 2 | o2 << 4
+//   u8 u8   alpha, beta in sixteenths
+//   u8      block size
+//   u8      step shrink k: the steps derive from τ·(1 − 2^−k)
+//   u8      n, the number of candidate predictors (1..8), then n × u8 predictor ids (predictors.ts)
+//   varint  values in the slab
+//   varint  exactly stored values
+//   varint  bytes of the range-coded stream
+//   u32 LE  checksum: FNV-1a over the coded indices (the PointCoder's hash), then over every header byte
+//           before it and every exact value's byte, so no flipped bit of the slab decodes silently
+//   stream bytes, then the exact values (each in the dtype's width, little-endian)
+//
+// The reader checks every field and every length against the bytes it has before anything is allocated.
+
+import { BalerError } from '../errors';
+import type { Configuration } from './configure';
+import { MAX_CHOICES, Mode, predictorById, PredictorSpec } from './predictors';
+
+export const SLAB_FORMAT = 1;
+/** At most 8 / log2(65536 / 65505) ≈ 11,715 coded decisions per stream byte (rangecoder.ts clamps probabilities). */
+const VALUES_PER_STREAM_BYTE = 12_000;
+const MODES: Mode[] = ['interpolation', 'temporal', 'lorenzo'];
+const BOUND_KINDS = ['abs', 'rel', 'pw-rel'] as const;
+
+export interface SlabHeader {
+  integer: boolean;
+  usesModel: boolean;
+  dtypeCode: number;
+  boundKind: (typeof BOUND_KINDS)[number];
+  table: boolean;
+  configuration: Configuration;
+  stepShrink: number;
+  valueCount: number;
+  exactCount: number;
+  /** The PointCoder's hash of the coded indices (the stored checksum also covers the header and exact bytes). */
+  hash: number;
+}
+
+export interface SlabParts {
+  header: SlabHeader;
+  stream: Uint8Array;
+  exact: Uint8Array;
+}
+
+/** What readSlab gives: the parts, plus the header bytes and the checksum to verify after decoding. */
+export interface ReadSlab extends SlabParts {
+  head: Uint8Array;
+  checksum: number;
+}
+
+function corrupt(detail: string): BalerError {
+  return new BalerError(`corrupted error-bounded slab: ${detail}`);
+}
+
+function pushVarint(out: number[], value: number): void {
+  let v = value;
+  while (v >= 128) {
+    out.push((v % 128) | 128);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+}
+
+function sixteenths(x: number): number {
+  const v = Math.round(x * 16);
+  if (v < 16 || v > 255 || v / 16 !== x) throw new Error(`alpha/beta ${x} is not a multiple of 1/16 in [1, 16)`);
+  return v;
+}
+
+export function writeSlab(parts: SlabParts): Uint8Array {
+  const { header: h, stream, exact } = parts;
+  const c = h.configuration;
+  const head: number[] = [
+    SLAB_FORMAT,
+    (h.integer ? 1 : 0) | (h.usesModel ? 2 : 0),
+    h.dtypeCode | (BOUND_KINDS.indexOf(h.boundKind) << 4) | (h.table ? 64 : 0),
+    MODES.indexOf(c.mode),
+    c.order[0] | (c.order[1] << 2) | (c.order[2] << 4),
+    sixteenths(c.alpha),
+    sixteenths(c.beta),
+    c.blockSize,
+    h.stepShrink,
+    c.predictors.length,
+    ...c.predictors.map((p) => p.id),
+  ];
+  pushVarint(head, h.valueCount);
+  pushVarint(head, h.exactCount);
+  pushVarint(head, stream.length);
+  const checksum = slabChecksum(h.hash, head, exact);
+  head.push(checksum & 0xff, (checksum >>> 8) & 0xff, (checksum >>> 16) & 0xff, (checksum >>> 24) & 0xff);
+  const bytes = new Uint8Array(head.length + stream.length + exact.length);
+  bytes.set(head, 0);
+  bytes.set(stream, head.length);
+  bytes.set(exact, head.length + stream.length);
+  return bytes;
+}
+
+/** FNV-1a continued from the indices' hash over the header bytes and the exact values' bytes. */
+function slabChecksum(indexHash: number, head: ArrayLike<number>, exact: Uint8Array): number {
+  let h = indexHash >>> 0;
+  for (let k = 0; k < head.length; k++) h = Math.imul(h ^ head[k], 16777619) >>> 0;
+  for (let k = 0; k < exact.length; k++) h = Math.imul(h ^ exact[k], 16777619) >>> 0;
+  return h;
+}
+
+/** Whether the decoder's hash of the indices matches the slab's stored checksum. */
+export function checksumMatches(parts: ReadSlab, indexHash: number): boolean {
+  return slabChecksum(indexHash, parts.head, parts.exact) === parts.checksum;
+}
+
+class Cursor {
+  position = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  byte(what: string): number {
+    if (this.position >= this.bytes.length) throw corrupt(`truncated (${what})`);
+    return this.bytes[this.position++];
+  }
+
+  varint(what: string): number {
+    let value = 0;
+    let scale = 1;
+    for (let k = 0; k < 8; k++) {
+      const b = this.byte(what);
+      value += (b & 127) * scale;
+      if (b < 128) return value;
+      scale *= 128;
+    }
+    throw corrupt(`${what} is too long`);
+  }
+
+  take(length: number, what: string): Uint8Array {
+    if (length > this.bytes.length - this.position) throw corrupt(`truncated (${what}: ${length} bytes declared, ${this.bytes.length - this.position} left)`);
+    const part = this.bytes.subarray(this.position, this.position + length);
+    this.position += length;
+    return part;
+  }
+}
+
+/** Parses a slab; `exactWidth` is the dtype's width, used to check the exact values' length. */
+export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
+  if (!(bytes instanceof Uint8Array)) throw corrupt('not bytes');
+  const cursor = new Cursor(bytes);
+  const format = cursor.byte('format');
+  if (format !== SLAB_FORMAT) throw corrupt(`unknown format ${format} (this version reads format ${SLAB_FORMAT})`);
+  const flags = cursor.byte('flags');
+  if (flags > 3) throw corrupt(`unknown flags ${flags}`);
+  const check = cursor.byte('globals');
+  const boundKind = BOUND_KINDS[(check >> 4) & 3];
+  if (!boundKind || check > 127) throw corrupt('bad bound kind');
+  const mode = MODES[cursor.byte('mode')];
+  if (!mode) throw corrupt('unknown mode');
+  const orderByte = cursor.byte('order');
+  const order: [number, number, number] = [orderByte & 3, (orderByte >> 2) & 3, (orderByte >> 4) & 3];
+  if (orderByte > 63 || [...order].sort().join() !== '0,1,2') throw corrupt('bad axis order');
+  const alpha = cursor.byte('alpha') / 16;
+  const beta = cursor.byte('beta') / 16;
+  if (alpha < 1 || beta < 1) throw corrupt('bad tolerance schedule');
+  const blockSize = cursor.byte('block size');
+  if (blockSize < 1) throw corrupt('bad block size');
+  const stepShrink = cursor.byte('step shrink');
+  if (stepShrink < 1 || stepShrink > 52) throw corrupt('bad step shrink');
+  const n = cursor.byte('predictor count');
+  if (n < 1 || n > MAX_CHOICES) throw corrupt(`bad predictor count ${n}`);
+  const predictors: PredictorSpec[] = [];
+  for (let k = 0; k < n; k++) {
+    const spec = predictorById(cursor.byte('predictor'));
+    if (!spec || !(spec.modes as readonly Mode[]).includes(mode) || predictors.includes(spec)) throw corrupt(`bad predictors for the ${mode} mode`);
+    predictors.push(spec);
+  }
+  const valueCount = cursor.varint('value count');
+  const exactCount = cursor.varint('exact count');
+  const streamLength = cursor.varint('stream length');
+  const head = bytes.subarray(0, cursor.position);
+  const checksum = (cursor.byte('checksum') | (cursor.byte('checksum') << 8) | (cursor.byte('checksum') << 16) | (cursor.byte('checksum') << 24)) >>> 0;
+  const stream = cursor.take(streamLength, 'stream');
+  if (exactCount > valueCount) throw corrupt('more exact values than values');
+  // Every value codes at least one binary decision, and none costs less than log2(65536/65505) bits: a
+  // stream this short cannot hold more values (the decoder allocates per value; this bounds it by the bytes).
+  if (valueCount > VALUES_PER_STREAM_BYTE * (streamLength + 8)) throw corrupt(`${valueCount} values cannot fit in a stream of ${streamLength} bytes`);
+  const exact = cursor.take(exactCount * exactWidth, 'exact values');
+  if (cursor.position !== bytes.length) throw corrupt(`${bytes.length - cursor.position} bytes after the end`);
+  return {
+    header: {
+      integer: (flags & 1) !== 0,
+      usesModel: (flags & 2) !== 0,
+      dtypeCode: check & 15,
+      boundKind,
+      table: (check & 64) !== 0,
+      configuration: { mode, order, alpha, beta, blockSize, predictors },
+      stepShrink,
+      valueCount,
+      exactCount,
+      hash: 0,
+    },
+    stream,
+    exact,
+    head,
+    checksum,
+  };
+}

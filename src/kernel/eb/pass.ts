@@ -1,0 +1,124 @@
+// One coding pass over a slab: composes the quantiser, the point coder (context model + range coder +
+// exact store) and the traversal of the configuration's mode, view by view. The encoder runs it with the
+// original values; the decoder with the stream and the exact values, making the same calls.
+
+import type { Configuration } from './configure';
+import type { ExactReader, ValueType } from './dtype';
+import { Layout, levelSteps } from './layout';
+import { PointCoder } from './pointcoder';
+import { Domain, Quantizer } from './quantizer';
+import { Candidate, codeByInterpolation, codeByLorenzo, GridView, interpolationLevels } from './traversal';
+import { PredictorSpec } from './predictors';
+
+export interface PassInput {
+  size: number;
+  layout: Layout;
+  configuration: Configuration;
+  type: ValueType;
+  domain: Domain;
+  /** Integer path: rounded predictions, odd integer steps. */
+  integer: boolean;
+  /** pw-rel: the relative bound X. */
+  pointwiseBound: number;
+  /** Per view: the error allowed (absolute domain; 0 = lossless). */
+  tolerances: number[];
+  /** Per view: what the quantisation steps derive from (a hair below the tolerance, or log-domain for pw-rel). */
+  stepTolerances: number[];
+  /** A prediction the decoder also has (absolute domain only). */
+  model?: Float64Array;
+}
+
+export interface PassResult {
+  pc: PointCoder;
+  /** How many blocks chose each of the configuration's predictors. */
+  counts: Int32Array;
+}
+
+const NO_BASE: Float64Array = new Float64Array(0);
+
+/** The encoder when `original` is given, else the decoder reading `stream` and `exact`. */
+export function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array, exact?: ExactReader): PassResult {
+  const { size, layout, configuration, type, domain } = input;
+  const quantizer = new Quantizer(type, domain, input.integer, input.pointwiseBound);
+  const pc = original
+    ? PointCoder.forEncoding(original, quantizer, type, Math.max(1 << 12, size >> 2))
+    : PointCoder.forDecoding(size, quantizer, stream!, exact!);
+  if (domain === 'pointwise') pc.codeClasses();
+  const counts = new Int32Array(configuration.predictors.length);
+  const model = domain === 'pointwise' ? undefined : input.model;
+  layout.views.forEach((view, v) => {
+    if (view.dims.some((d) => d === 0)) return;
+    quantizer.tolerance = input.tolerances[v];
+    const stepTolerance = input.stepTolerances[v];
+    const { mode, alpha, beta } = configuration;
+    if (mode === 'temporal') {
+      codeFrameByFrame(pc, view, configuration, stepTolerance, input.integer, model, counts);
+    } else if (mode === 'lorenzo') {
+      const steps = levelSteps(stepTolerance, input.integer, 0, 1, 1);
+      codeByLorenzo(pc, view, configuration.blockSize, steps[0], candidates(configuration.predictors, { model }), counts);
+    } else {
+      const steps = levelSteps(stepTolerance, input.integer, interpolationLevels(view.dims), alpha, beta);
+      codeByInterpolation(pc, view, configuration, steps, candidates(configuration.predictors, { model }), counts);
+    }
+  });
+  return { pc, counts };
+}
+
+interface Bases {
+  model?: Float64Array;
+  previous?: { values: Float64Array; offset: number };
+  modelDelta?: { values: Float64Array; offset: number };
+}
+
+/** The registry's predictors bound to this pass's base arrays. */
+function candidates(specs: PredictorSpec[], bases: Bases): Candidate[] {
+  return specs.map((spec) => {
+    let base: Float64Array = NO_BASE;
+    let baseOffset = 0;
+    if (spec.base === 'model') {
+      if (!bases.model) throw new RangeError(`predictor '${spec.name}' needs a model prediction`);
+      base = bases.model;
+    } else if (spec.base === 'previous-frame' || spec.base === 'model-delta') {
+      const b = spec.base === 'previous-frame' ? bases.previous : bases.modelDelta;
+      if (!b) throw new RangeError(`predictor '${spec.name}' is for the temporal mode with ${spec.base === 'model-delta' ? 'a model' : 'frames'}`);
+      base = b.values;
+      baseOffset = b.offset;
+    }
+    return { spec, method: spec.method, base, baseOffset };
+  });
+}
+
+/**
+ * Temporal mode: frame by frame, each frame coded by spatial interpolation, its candidates adding to the
+ * previous reconstructed frame ('previous-frame'), and with a model P also to P ('model') and to the
+ * previous frame plus P's change since it ('model-delta'). Frame 0's previous frame is zero.
+ */
+function codeFrameByFrame(
+  pc: PointCoder, view: GridView, configuration: Configuration, stepTolerance: number, integer: boolean,
+  model: Float64Array | undefined, counts: Int32Array,
+): void {
+  const [frames, height, width] = view.dims;
+  const [frameStride, rowStride, columnStride] = view.strides;
+  const frameDims: [number, number, number] = [1, height, width];
+  const steps = levelSteps(stepTolerance, integer, interpolationLevels(frameDims), configuration.alpha, configuration.beta);
+  const extent = (height - 1) * rowStride + (width - 1) * columnStride + 1;
+  const zeroFrame = new Float64Array(extent);
+  const usesModelDelta = configuration.predictors.some((p) => p.base === 'model-delta');
+  const delta = usesModelDelta ? new Float64Array(extent) : undefined;
+  for (let t = 0; t < frames; t++) {
+    const start = view.offset + t * frameStride;
+    const frame: GridView = { offset: start, dims: frameDims, strides: view.strides };
+    const previous = t > 0 ? { values: pc.recon, offset: -frameStride } : { values: zeroFrame, offset: -start };
+    if (delta) {
+      if (!model) throw new RangeError('the model predictors have no prediction to use');
+      for (let r = 0; r < height; r++)
+        for (let c = 0; c < width; c++) {
+          const local = r * rowStride + c * columnStride;
+          const i = start + local;
+          delta[local] = t > 0 ? pc.recon[i - frameStride] + (model[i] - model[i - frameStride]) : model[i];
+        }
+    }
+    const bases: Bases = { model, previous, modelDelta: delta ? { values: delta, offset: -start } : undefined };
+    codeByInterpolation(pc, frame, configuration, steps, candidates(configuration.predictors, bases), counts);
+  }
+}

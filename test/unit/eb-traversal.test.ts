@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { ExactReader, valueType } from '../../src/kernel/eb/dtype';
+import { PointCoder } from '../../src/kernel/eb/pointcoder';
+import { predictorsFor } from '../../src/kernel/eb/predictors';
+import { Quantizer } from '../../src/kernel/eb/quantizer';
+import { Candidate, choiceBits, codeByInterpolation, codeByLorenzo, GridView, interpolationLevels } from '../../src/kernel/eb/traversal';
+
+const NONE = new Float64Array(0);
+const plain = (mode: 'interpolation' | 'lorenzo'): Candidate[] => predictorsFor(mode, false).map((spec) => ({ spec, method: spec.method, base: NONE, baseOffset: 0 }));
+
+/** Runs a traversal on both sides, recording the order points were coded in. */
+function both(values: Float64Array, traverse: (pc: PointCoder, counts: Int32Array) => void) {
+  const type = valueType('float64');
+  const make = () => {
+    const q = new Quantizer(type, 'absolute', false);
+    q.tolerance = 1e-3;
+    return q;
+  };
+  const visits: number[] = [];
+  const enc = PointCoder.forEncoding(values, make(), type);
+  const code = enc.code.bind(enc);
+  enc.code = (i, ...rest) => { visits.push(i); code(i, ...rest); };
+  const strip = enc.codeStrip.bind(enc);
+  enc.codeStrip = (first, stride, count, ...rest) => { for (let k = 0; k < count; k++) visits.push(first + k * stride); strip(first, stride, count, ...rest); };
+  const encCounts = new Int32Array(4);
+  traverse(enc, encCounts);
+  const dec = PointCoder.forDecoding(values.length, make(), enc.indices.finish(), new ExactReader(enc.exactBytes(), type));
+  const decCounts = new Int32Array(4);
+  traverse(dec, decCounts);
+  return { enc, dec, visits, encCounts, decCounts };
+}
+
+describe('eb: traversals', () => {
+  const [n0, n1, n2] = [5, 9, 13];
+  const values = Float64Array.from({ length: n0 * n1 * n2 }, (_, i) => Math.sin(i / 17) + Math.cos(i / 5) * 0.1);
+  const view: GridView = { offset: 0, dims: [n0, n1, n2], strides: [n1 * n2, n2, 1] };
+
+  it('interpolation visits every point exactly once, coarse levels first, and both sides agree', () => {
+    const levels = interpolationLevels(view.dims);
+    assert.equal(levels, 4);
+    const steps = Float64Array.from({ length: levels + 1 }, () => 2e-3);
+    const { enc, dec, visits, encCounts, decCounts } = both(values, (pc, counts) => codeByInterpolation(pc, view, { order: [1, 2, 0], blockSize: 4 }, steps, plain('interpolation'), counts));
+    assert.deepEqual([...visits].sort((a, b) => a - b), Array.from(values.keys()));
+    assert.equal(visits[0], 0, 'the origin first');
+    assert.deepEqual(Array.from(decCounts), Array.from(encCounts));
+    assert.ok(encCounts[0] + encCounts[1] > 10, 'blocks choose between cubic and linear');
+    assert.deepEqual(Array.from(dec.finishOutput()), Array.from(enc.finishOutput()));
+    for (let i = 0; i < values.length; i++) assert.ok(Math.abs(dec.output[i] - values[i]) <= 1e-3);
+  });
+
+  it('Lorenzo visits in raster order by blocks, and both sides agree', () => {
+    const { enc, dec, visits } = both(values, (pc, counts) => codeByLorenzo(pc, view, 4, 2e-3, plain('lorenzo'), counts));
+    assert.deepEqual([...visits].sort((a, b) => a - b), Array.from(values.keys()));
+    assert.deepEqual(Array.from(dec.finishOutput()), Array.from(enc.finishOutput()));
+  });
+
+  it('a strided view (a table column) touches only its own points', () => {
+    const table = Float64Array.from({ length: 40 * 3 }, (_, i) => (i % 3) * 100 + Math.floor(i / 3));
+    const column: GridView = { offset: 1, dims: [1, 1, 40], strides: [0, 0, 3] };
+    const steps = Float64Array.from({ length: interpolationLevels(column.dims) + 1 }, () => 2e-3);
+    const { visits } = both(table, (pc, counts) => codeByInterpolation(pc, column, { order: [1, 2, 0], blockSize: 16 }, steps, plain('interpolation'), counts));
+    assert.deepEqual([...visits].sort((a, b) => a - b), Array.from({ length: 40 }, (_, r) => 1 + 3 * r));
+  });
+
+  it('codes a choice among n candidates in the fewest bits', () => {
+    assert.deepEqual([1, 2, 3, 4, 5, 8].map(choiceBits), [0, 1, 2, 2, 3, 3]);
+  });
+});
