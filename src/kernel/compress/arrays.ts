@@ -8,13 +8,16 @@ import type { ArraySource, DataSource } from '../data/source';
 import { StatsAccumulator } from './stats';
 import type { ArrayInput, Slab } from './strategy';
 
-/** Bytes a value costs while it is coded (float64 copies, the coder's reconstruction, indices, models). */
-const BYTES_PER_VALUE_CODED = 64;
+/**
+ * Bytes a value costs while its slab is coded: the coder's own arrays (about 17: reconstruction, indices,
+ * contexts), the float64 values and the reconstruction handed back, and the lossless candidate's copy.
+ */
+const BYTES_PER_VALUE_CODED = 40;
 /** Slabs no larger than this many values, whatever the budget: larger ones gain no ratio and delay streaming. */
 const MAX_SLAB_VALUES = 1 << 23;
 
-/** Slabs take at most this share of the budget, so that a few are in work at once (see slabsInFlight). */
-export const SLAB_SHARE_OF_BUDGET = 4;
+/** A slab takes at most this share of the budget, so that one per thread (two threads) and one read ahead fit. */
+export const SLAB_SHARE_OF_BUDGET = 3;
 
 /**
  * The arrays of a source with their statistics. Slab sizes depend on the budget only, never on the number of
@@ -53,8 +56,21 @@ export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: strin
 async function* readSlabs(s: ArraySource, slabRows: number): AsyncGenerator<Slab> {
   for (let firstRow = 0; firstRow < s.shape[0]; firstRow += slabRows) {
     const array = await s.readSlab(firstRow, Math.min(slabRows, s.shape[0] - firstRow));
-    yield { firstRow, array, values: toFloat64(array.data).values };
+    yield slabOf(firstRow, array);
   }
+}
+
+/** A slab whose float64 values are made only when asked for (slabs coded in workers never need them here). */
+function slabOf(firstRow: number, array: NdArray): Slab {
+  let values: Float64Array | undefined;
+  return {
+    firstRow,
+    array,
+    get values() {
+      values ??= toFloat64(array.data).values;
+      return values;
+    },
+  };
 }
 
 function exactIn(array: NdArray): boolean {

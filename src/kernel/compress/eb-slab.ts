@@ -6,9 +6,9 @@ import { decodeSlab, encodeSlab, type EbGlobals, type SlabOptions } from '../eb'
 export type { EbGlobals } from '../eb';
 export type EbSlabOptions = SlabOptions;
 
-export async function encodeEbSlab(values: Float64Array, shape: number[], g: EbGlobals, opts: EbSlabOptions = {}): Promise<{ bytes: Uint8Array; reconstruction: Float64Array }> {
-  const { bytes, reconstruction } = await encodeSlab(values, shape, g, opts);
-  return { bytes, reconstruction };
+export async function encodeEbSlab(values: Float64Array, shape: number[], g: EbGlobals, opts: EbSlabOptions = {}): Promise<{ bytes: Uint8Array; reconstruction: Float64Array; configuration: string }> {
+  const { bytes, reconstruction, stats } = await encodeSlab(values, shape, g, opts);
+  return { bytes, reconstruction, configuration: stats.configuration };
 }
 
 export async function decodeEbSlab(bytes: Uint8Array, shape: number[], g: EbGlobals, prediction?: Float64Array, file?: string): Promise<Float64Array> {

@@ -7,8 +7,11 @@ import { throwIfAborted } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
-import type { ArrayStrategy, CodedArray } from './strategy';
+import type { ArrayStrategy, CodedArray, Slab } from './strategy';
 import { slabBoundChecker } from './verify';
+
+/** One slab in this many searches for the best configuration; the others reuse the latest choice. */
+const SEARCH_EVERY = 4;
 
 export const errorBoundedStrategy: ArrayStrategy = {
   handles: (opts) => opts.errorBound !== undefined,
@@ -19,8 +22,21 @@ export const errorBoundedStrategy: ArrayStrategy = {
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });
     const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };
-    await forEachOrdered(input.slabs(), ctx.runner.threads,
-      (slab) => ctx.runner.run({ task: 'eb', array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, bound, stats, file: ctx.input }),
+    // Every SEARCH_EVERY-th slab searches the coder's configurations; the slabs after it reuse its choice (the
+    // search is most of the coding time). Which slab searches depends on its index only, never on timing.
+    const searched = new Map<number, Promise<string | undefined>>();
+    const code = async (slab: Slab): Promise<CodedSlab> => {
+      const j = Math.round(slab.firstRow / input.slabRows);
+      const task = { task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, file: ctx.input };
+      if (j % SEARCH_EVERY === 0) {
+        const result = ctx.runner.run(task);
+        searched.set(j, result.then((r) => r.configuration, () => undefined));
+        return result;
+      }
+      const configuration = await searched.get(j - (j % SEARCH_EVERY))!;
+      return ctx.runner.run({ ...task, configuration });
+    };
+    await forEachOrdered(input.slabs(), ctx.runner.threads, code,
       async (coded, slab) => {
         throwIfAborted(ctx.hooks?.signal);
         await out.addSlabChunk('data', coded.chunk);

@@ -15,20 +15,18 @@ import { columnRange, type ArrayStats } from './stats';
  */
 export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DType, file: string) {
   const columns = stats.min.length;
-  const allowed = bound.kind === 'pw-rel' ? [] : stats.min.map((_, c) => (bound.kind === 'abs' ? bound.value : bound.value * columnRange(stats, c)));
+  const allowed = Float64Array.from(stats.min, (_, c) => (bound.kind === 'abs' ? bound.value : bound.kind === 'rel' ? bound.value * columnRange(stats, c) : 0));
+  const pointwise = bound.kind === 'pw-rel';
+  const representable = dtype === 'float64' ? () => true : dtype === 'float32' ? (y: number) => Math.fround(y) === y : (y: number) => Object.is(castOne(y, dtype), y);
   return (original: Float64Array, decoded: Float64Array, firstRow: number): void => {
-    const rowSize = columns === 1 ? 1 : columns;
-    for (let i = 0; i < original.length; i++) {
+    for (let i = 0, c = 0; i < original.length; i++, c = c + 1 === columns ? 0 : c + 1) {
       const x = original[i];
       const y = decoded[i];
-      let ok: boolean;
-      if (!Number.isFinite(x)) ok = Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y));
-      else {
-        const limit = bound.kind === 'pw-rel' ? bound.value * Math.abs(x) : allowed[columns === 1 ? 0 : i % columns];
-        ok = Math.abs(y - x) <= limit && Object.is(castOne(y, dtype), y);
-      }
+      const ok = x - x === 0
+        ? Math.abs(y - x) <= (pointwise ? bound.value * Math.abs(x) : allowed[c]) && representable(y)
+        : Object.is(x, y) || (x !== x && y !== y);
       if (!ok) {
-        const row = firstRow + Math.floor(i / rowSize);
+        const row = firstRow + Math.floor(i / columns);
         throw new BalerError(`verification failed: the value at row ${row} (flat index ${i} of its slab) breaks the bound ${bound.kind}:${bound.value} (original ${x}, decoded ${y}); nothing was written`, file, 'EBOUND');
       }
     }

@@ -1,16 +1,13 @@
 // The work of coding one slab, as a plain function of plain data: run in the main thread or in a worker (the
 // same code either way, so the bytes do not depend on the number of threads).
 import type { NdArray } from '../types';
-import type { ErrorBound } from '../eb/bound';
 import { castToDtype, toFloat64 } from '../data/dtype';
 import { BalerError, namingFile } from '../errors';
 import { decodeLosslessSlab, encodeLosslessSlab, slabTag, tagged, TAG_EB } from '../codec/slab';
 import { compressBytes } from '../codec/entropy';
 import { arrayBytes } from '../data/dtype';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
-import { slabBoundChecker } from '../compress/verify';
 import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
-import type { ArrayStats } from '../compress/stats';
 
 export interface EbSlabTask {
   task: 'eb';
@@ -18,10 +15,9 @@ export interface EbSlabTask {
   firstRow: number;
   globals: EbGlobals;
   predictors?: string[];
-  /** What the bound check needs: the bound the user asked for and the whole array's ranges. */
-  bound: ErrorBound;
-  stats: ArrayStats;
   file: string;
+  /** An earlier slab's configuration to reuse without searching (see error-bounded.ts). */
+  configuration?: string;
 }
 
 export interface LosslessSlabTask {
@@ -57,6 +53,8 @@ export interface CodedSlab {
   summary: SlabSummary;
   /** 'coded': the error-bounded coding; 'lossless': smaller than it; 'kept-exact': the coder could not keep the bound. */
   outcome: 'coded' | 'lossless' | 'kept-exact';
+  /** The error-bounded coder's configuration for this slab (for later slabs to reuse). */
+  configuration?: string;
 }
 
 /** Slabs up to this size always get the lossless candidate; larger ones only when a quick zstd comes close. */
@@ -85,15 +83,19 @@ export async function decodeSlabChunk(
 
 async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
   const { values } = toFloat64(task.array.data);
-  const eb = await encodeEbSlab(values, task.array.shape, task.globals, { predictors: task.predictors });
-  const check = slabBoundChecker(task.bound, task.stats, task.array.dtype, task.file);
-  // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
-  if (!keepsBound(() => check(values, eb.reconstruction, task.firstRow))) {
+  let eb: Awaited<ReturnType<typeof encodeEbSlab>>;
+  try {
+    // The coder checks every value as written itself; the compressor checks the whole file again when read back.
+    eb = await encodeEbSlab(values, task.array.shape, task.globals, { predictors: task.predictors, configuration: task.configuration });
+  } catch (err) {
+    // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
+    if (err instanceof BalerError || !/broke its bound/.test((err as Error).message)) throw err;
     return { chunk: await encodeLosslessSlab(task.array), summary: summariseSlab(values, values), outcome: 'kept-exact' };
   }
+  const { configuration } = eb;
   const lossless = await losslessCandidate(task.array, eb.bytes.length + 1);
-  if (lossless) return { chunk: lossless, summary: summariseSlab(values, values), outcome: 'lossless' };
-  return { chunk: tagged(TAG_EB, eb.bytes), summary: summariseSlab(values, eb.reconstruction), outcome: 'coded' };
+  if (lossless) return { chunk: lossless, summary: summariseSlab(values, values), outcome: 'lossless', configuration };
+  return { chunk: tagged(TAG_EB, eb.bytes), summary: summariseSlab(values, eb.reconstruction), outcome: 'coded', configuration };
 }
 
 async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
@@ -105,16 +107,6 @@ async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
     if (eb.bytes.length + 1 < chunk.length && sameValues(eb.reconstruction, values)) chunk = tagged(TAG_EB, eb.bytes);
   }
   return { chunk, summary: summariseSlab(values, values), outcome: 'lossless' };
-}
-
-function keepsBound(check: () => void): boolean {
-  try {
-    check();
-    return true;
-  } catch (err) {
-    if (err instanceof BalerError && err.code === 'EBOUND') return false;
-    throw err;
-  }
 }
 
 /** The lossless coding of a slab when it is smaller than `bytesToBeat`, else undefined. */
