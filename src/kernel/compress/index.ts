@@ -17,7 +17,8 @@ import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
 import { checkOutput, defaultOutput } from './output';
-import { arrayInputs, slabsInFlight } from './arrays';
+import { arrayInputs } from './arrays';
+import { slabsInFlight } from './memory-plan';
 import { DEFAULT_MEMORY_BUDGET } from '../memory';
 import { createSlabRunner, defaultThreads } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
@@ -46,7 +47,8 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     const relBound = opts.errorBound !== undefined && parseErrorBound(opts.errorBound, input).kind === 'rel';
     const inputs = await arrayInputs(source, budget, part && relBound ? whole : undefined);
     const slabs = inputs.reduce((n, a) => n + Math.ceil(a.source.shape[0] / a.slabRows), 0);
-    const runner = createSlabRunner(Math.min(slabsInFlight(inputs, budget, opts.threads ?? defaultThreads()), slabs));
+    const largestSlab = Math.max(...inputs.map((a) => a.slabRows * a.source.shape.slice(1).reduce((x, y) => x * y, 1)));
+    const runner = createSlabRunner(Math.min(slabsInFlight(largestSlab, budget, opts.threads ?? defaultThreads()), slabs));
     const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
     try {

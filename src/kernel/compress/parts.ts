@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { CompressOptions } from '../api';
 import { BalerError } from '../errors';
 import type { ArraySource, DataSource } from '../data/source';
-import { chooseSlabRows, SLAB_SHARE_OF_BUDGET } from './arrays';
+import { chooseSlabRows } from './memory-plan';
 
 export interface PartSpec {
   index: number;
@@ -41,9 +41,8 @@ export interface PartPlan {
 
 /** This part's rows of every array: slabs [⌊I·S/N⌋, ⌊(I+1)·S/N⌋) of the S slabs the whole array has. */
 export function planPart(source: DataSource, part: PartSpec, memoryBudget: number, opts: CompressOptions): PartPlan {
-  const slabBudget = Math.floor(memoryBudget / SLAB_SHARE_OF_BUDGET);
   const arrays = source.arrays.map((s) => {
-    const slabRows = chooseSlabRows(s, slabBudget, source.file);
+    const slabRows = chooseSlabRows(s, memoryBudget, source.file);
     const slabs = Math.ceil(s.shape[0] / slabRows);
     if (part.count > slabs) {
       throw new BalerError(`--part ${part.index}/${part.count}: ${s.path || 'the array'} has only ${slabs} slabs of ${slabRows} rows; use at most ${slabs} parts (or a smaller --memory)`, source.file);

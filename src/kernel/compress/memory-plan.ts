@@ -1,0 +1,59 @@
+// How a memory budget is spent while compressing: the runtime itself, then slabs — two being coded (each in a
+// worker, with the worker's own runtime) and one in the main thread (read ahead, or read back for checking).
+// Slab sizes follow from the budget alone, never from the number of threads, so the file written is the same
+// for any number of threads; how many slabs are coded at once then follows from what the budget leaves.
+import { BalerError } from '../errors';
+import { DTYPE_BYTES } from '../data/dtype';
+import type { ArraySource } from '../data/source';
+
+const MIB = 2 ** 20;
+/** The main thread's runtime (Node, the bundle, zstd's and tfjs's wasm) before any data. */
+const MAIN_RUNTIME = 160 * MIB;
+/** A worker thread's own runtime. */
+const WORKER_RUNTIME = 48 * MIB;
+/** Per value of a slab being coded in a worker: float64 values, the coder's arrays (~17), the reconstruction. */
+const CODING_BYTES_PER_VALUE = 40;
+/** Per value of a slab in the main thread: read ahead, or decoded and compared with the original. */
+const MAIN_BYTES_PER_VALUE = 24;
+/** Slabs the sizes are planned for, coded at once. */
+const PLANNED_CONCURRENCY = 2;
+/** Larger slabs gain little ratio and delay streaming. */
+const MAX_SLAB_VALUES = 1 << 23;
+
+function rowValues(s: Pick<ArraySource, 'shape'>): number {
+  return s.shape.slice(1).reduce((a, b) => a * b, 1);
+}
+
+/** Values in one slab under this budget (at least a sixteenth of the budget's worth when the runtime takes most of it). */
+export function slabValuesFor(memoryBudget: number): number {
+  const forData = memoryBudget - MAIN_RUNTIME - PLANNED_CONCURRENCY * WORKER_RUNTIME;
+  const perValue = PLANNED_CONCURRENCY * CODING_BYTES_PER_VALUE + MAIN_BYTES_PER_VALUE;
+  return Math.min(MAX_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / CODING_BYTES_PER_VALUE), Math.floor(forData / perValue)));
+}
+
+/** Rows per slab of an array under this budget; refused when one row alone does not fit. */
+export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: string): number {
+  const perRow = rowValues(s);
+  const slabValues = slabValuesFor(memoryBudget);
+  if (perRow > slabValues) {
+    const need = perRow * (CODING_BYTES_PER_VALUE + DTYPE_BYTES[s.dtype]);
+    throw new BalerError(`one ${s.kind === 'frames' ? 'frame' : 'row'} of ${s.path || 'the array'} needs ${mib(need)} to code, more than the memory budget of ${mib(memoryBudget)} allows (raise it with --memory)`, file, 'ETOOLARGE');
+  }
+  return Math.max(1, Math.min(s.shape[0], Math.floor(slabValues / perRow)));
+}
+
+/** How many slabs may be coded at once (at most `threads`) within the budget, given the largest slab. */
+export function slabsInFlight(largestSlabValues: number, memoryBudget: number, threads: number): number {
+  const left = memoryBudget - MAIN_RUNTIME - largestSlabValues * MAIN_BYTES_PER_VALUE;
+  const fit = Math.floor(left / (largestSlabValues * CODING_BYTES_PER_VALUE + WORKER_RUNTIME));
+  return Math.max(1, Math.min(threads, fit));
+}
+
+function mib(bytes: number): string {
+  return `${Math.ceil(bytes / MIB)} MiB`;
+}
+
+/** Bytes a mode that holds the whole array (training, the search) needs for it, runtime included. */
+export function wholeArrayBytes(values: number, dtype: ArraySource['dtype']): number {
+  return MAIN_RUNTIME + values * (CODING_BYTES_PER_VALUE + DTYPE_BYTES[dtype]);
+}
