@@ -118,7 +118,7 @@ export async function benchCfdTimeToPsnr(file: string, targetPsnr = 38): Promise
   const trained = await trainAutoencoder(samples, count, arch, opts);
   const seconds = (performance.now() - start) / 1000;
 
-  const latents = encodeSamples(arch, trained.encoder, samples, count);
+  const latents = await encodeSamples(arch, trained.encoder, samples, count);
   const decoded = decodeLatents(arch, trained.decoder, latents, count);
   let sq = 0;
   let maxAbs = 0;
