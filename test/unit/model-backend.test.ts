@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { describeBackends, findWasmDir, initBackend } from '../../src/kernel/model/backend';
+import { describeBackends } from '../../src/kernel/backend-status';
+import { findWasmDir, initBackend } from '../../src/kernel/model/backend';
 import { wasmFixesInstalled } from '../../src/kernel/model/wasm-fixes';
 
 describe('model backend selection', () => {
