@@ -63,7 +63,7 @@ async function runOn(backend: 'cpu' | 'webgpu', c: Case, data: Float32Array, ini
 }
 
 async function main(): Promise<void> {
-  const results = [];
+  const results: unknown[] = [];
   for (const c of CASES) {
     const plan = layerPlan(c.arch);
     const data = lowRank(c.count, plan.sampleSize, c.name);
