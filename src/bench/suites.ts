@@ -1,6 +1,7 @@
 // Every benchmark suite, in the order `--suite all` runs them. A new suite: one file, one line here.
 import type { BenchSuite } from './suite';
-import { requireSharedFile, rowsTable } from './suite';
+import type { BackendName } from '../kernel/api';
+import { flagValue, requireSharedFile, rowsTable } from './suite';
 import { benchCfdTimeToPsnr, benchTrainingThroughput } from './training';
 import { formatTable as formatRdTable, runRdSuite } from './rd';
 import { runSearchSuite } from './search';
@@ -11,11 +12,15 @@ import { ebSpeedSuite } from './eb-speed';
 
 const train: BenchSuite = {
   name: 'train',
-  title: 'Training throughput (dense AE 24-200-100-50-15, batch 512)',
-  async run() {
-    const rows = await benchTrainingThroughput(['wasm', 'cpu']);
-    console.log(rowsTable(rows));
-    return rows;
+  title: 'Training throughput (dense AE 24-200-100-50-15, batch 512; GPU backends also 4096)',
+  async run(args) {
+    // --backends a,b picks; by default every backend, those that cannot run here listed with the reason.
+    const asked = flagValue(args.argv, '--backends')?.split(',') as BackendName[] | undefined;
+    const result = await benchTrainingThroughput(asked ?? ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']);
+    console.log(rowsTable(result.rows));
+    for (const [backend, how] of Object.entries(result.setup)) console.log(`${backend}: ${how}`);
+    for (const s of result.skipped) console.log(`skipped ${s.backend}: ${s.reason}`);
+    return result;
   },
 };
 

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import seedrandom from 'seedrandom';
 import { readDataset } from '../kernel/data/dataset';
+import type { BackendName } from '../kernel/api';
 import type { DenseArchitecture, TrainOptions } from '../kernel/types';
 import { defaultArchitecture } from '../kernel/model/architectures';
 import { initBackend } from '../kernel/model/backend';
@@ -16,6 +17,16 @@ export interface ThroughputRow {
   samplesPerSecond: number;
   epochs: number;
   seconds: number;
+  /** CPU time of this process over the same run (a software GPU's threads included). */
+  cpuSeconds: number;
+}
+
+export interface ThroughputResult {
+  rows: ThroughputRow[];
+  /** Backends asked for that could not run here, and why. */
+  skipped: { backend: string; reason: string }[];
+  /** How each measured backend was set up (adapter, package and where from). */
+  setup: Record<string, string>;
 }
 
 export interface CfdRow {
@@ -35,42 +46,56 @@ const THROUGHPUT_SECONDS = 4;
 
 /**
  * Training samples/s of the reference dense AE 24-200-100-50-15 (batch 512, random data) per backend;
- * on wasm: stock kernels with autodiff, fixed kernels with autodiff, fixed kernels + hand-written gradients.
+ * on wasm: stock kernels with autodiff, fixed kernels with autodiff, fixed kernels + hand-written gradients;
+ * on GPU backends (webgpu, tfjs-node-gpu) also batch 4096, which a GPU needs to be busy.
+ * A backend that cannot run here is listed with the reason (a software WebGPU adapter does run: asked for by name).
  */
-export async function benchTrainingThroughput(backends: string[]): Promise<ThroughputRow[]> {
-  const rows: ThroughputRow[] = [];
+export async function benchTrainingThroughput(backends: BackendName[]): Promise<ThroughputResult> {
+  const result: ThroughputResult = { rows: [], skipped: [], setup: {} };
   const samples = randomSamples(THROUGHPUT_SAMPLES, 24, 1);
   const arch = defaultArchitecture('table', [THROUGHPUT_SAMPLES, 24], { latent: 15 }) as DenseArchitecture;
   for (const backend of backends) {
-    const report = await initBackend(backend as 'wasm' | 'cpu');
-    if (report.active !== backend) continue;
-    const variants: { name: string; fixes: boolean; internals: TrainInternals }[] = backend === 'wasm'
+    const report = await initBackend(backend);
+    const attempt = report.tried[0];
+    if (!attempt?.ok) {
+      result.skipped.push({ backend, reason: attempt?.reason ?? 'not available' });
+      continue;
+    }
+    result.setup[backend] = attempt.reason;
+    const gpu = backend === 'webgpu' || backend === 'tfjs-node-gpu';
+    const variants: { name: string; fixes: boolean; internals: TrainInternals; batch: number }[] = backend === 'wasm'
       ? [
-          { name: 'stock kernels, autodiff', fixes: false, internals: { handWrittenGradients: false } },
-          { name: 'fixed kernels, autodiff', fixes: true, internals: { handWrittenGradients: false } },
-          { name: 'fixed kernels, hand-written gradients', fixes: true, internals: {} },
+          { name: 'stock kernels, autodiff', fixes: false, internals: { handWrittenGradients: false }, batch: 512 },
+          { name: 'fixed kernels, autodiff', fixes: true, internals: { handWrittenGradients: false }, batch: 512 },
+          { name: 'fixed kernels, hand-written gradients', fixes: true, internals: {}, batch: 512 },
         ]
-      : [{ name: 'hand-written gradients', fixes: false, internals: {} }];
+      : [
+          { name: 'hand-written gradients', fixes: false, internals: {}, batch: 512 },
+          ...(gpu ? [{ name: 'hand-written gradients, batch 4096', fixes: false, internals: {}, batch: 4096 }] : []),
+        ];
     for (const v of variants) {
       if (backend === 'wasm') (v.fixes ? installWasmFixes : uninstallWasmFixes)();
       try {
-        rows.push({ backend, variant: v.name, ...(await measureThroughput(samples, arch, v.internals, backend === 'cpu' ? 2048 : THROUGHPUT_SAMPLES)) });
+        const count = backend === 'cpu' ? 2048 : THROUGHPUT_SAMPLES;
+        result.rows.push({ backend: report.software ? `${backend} (software adapter)` : backend, variant: v.name, ...(await measureThroughput(samples, arch, v.internals, count, v.batch)) });
       } finally {
         if (backend === 'wasm') installWasmFixes();
       }
     }
   }
-  return rows;
+  return result;
 }
 
-async function measureThroughput(samples: Float32Array, arch: DenseArchitecture, internals: TrainInternals, count: number) {
-  const opts: TrainOptions = { epochs: 1, batchSize: 512, learningRate: 1e-3, seed: 1, validationSplit: 0 };
+async function measureThroughput(samples: Float32Array, arch: DenseArchitecture, internals: TrainInternals, count: number, batchSize: number) {
+  const opts: TrainOptions = { epochs: 1, batchSize, learningRate: 1e-3, seed: 1, validationSplit: 0 };
   const warmUp = await trainAutoencoder(samples, count, arch, opts, {}, internals);
-  const epochs = Math.max(1, Math.round((THROUGHPUT_SECONDS * count) / warmUp.history.seconds / count));
+  const epochs = Math.max(1, Math.round(THROUGHPUT_SECONDS / warmUp.history.seconds));
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   await trainAutoencoder(samples, count, arch, { ...opts, epochs }, {}, internals);
   const seconds = (performance.now() - start) / 1000;
-  return { samplesPerSecond: Math.round((epochs * count) / seconds), epochs, seconds };
+  const cpu = process.cpuUsage(cpuStart);
+  return { samplesPerSecond: Math.round((epochs * count) / seconds), epochs, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 function randomSamples(count: number, width: number, seed: number): Float32Array {
@@ -118,7 +143,7 @@ export async function benchCfdTimeToPsnr(file: string, targetPsnr = 38): Promise
   const trained = await trainAutoencoder(samples, count, arch, opts);
   const seconds = (performance.now() - start) / 1000;
 
-  const latents = encodeSamples(arch, trained.encoder, samples, count);
+  const latents = await encodeSamples(arch, trained.encoder, samples, count);
   const decoded = decodeLatents(arch, trained.decoder, latents, count);
   let sq = 0;
   let maxAbs = 0;

@@ -3,7 +3,9 @@ import { Command, Option } from 'commander';
 import * as path from 'node:path';
 import { BalerError, CancelledError } from '../kernel/errors';
 import * as engine from '../kernel/pipeline';
-import { describeBackends } from '../kernel/model/backend';
+import type { BackendName } from '../kernel/api';
+import { describeBackends } from '../kernel/backend-status';
+import { BACKEND_NAMES } from '../kernel/backends';
 import { addOptions, optionFor } from '../kernel/options/commander';
 import { COMMAND_OPTIONS, engineOptions, TRAINING_OPTIONS } from '../kernel/options/table';
 import { formatRatio } from '../kernel/report/format';
@@ -144,8 +146,9 @@ export function buildProgram(): Command {
     });
 
   program.command('doctor')
-    .description('which compute backend is in use, and why the faster ones are not')
-    .action(async () => console.log(await describeBackends()));
+    .description('which compute backends are installed, which one is in use, and why the faster ones are not')
+    .addOption(new Option('--backend <name>', 'the backend asked for').choices([...BACKEND_NAMES]).default('auto'))
+    .action(async (o: { backend: BackendName }) => console.log(await describeBackends(o.backend)));
 
   return program;
 }

@@ -16,6 +16,8 @@ import { KernelTasks } from './tasks';
 import { CUSTOM_LABEL, describeTarget, parseTarget, targetOptions, targetPresets, type Target, type TargetPreset } from './targets';
 
 
+const INSTALL_ITEM = '$(cloud-download) Install a GPU backend…';
+
 export interface CompressArgs { target?: string; output?: string; force?: boolean }
 export interface DecompressArgs { output?: string; force?: boolean }
 
@@ -173,13 +175,19 @@ export class BalerCommands {
     let choice = name;
     if (!choice) {
       const status = await this.s.kernel().call('backends', { preference: current });
-      const items = status.backends.map((b) => ({
+      const state = (b: (typeof status.backends)[number]) =>
+        b.name === 'auto' ? b.note : !b.installed ? 'not installed' : b.active ? 'in use' : b.passedOver ? 'works, passed over' : b.usable === false ? 'installed, not usable' : 'installed';
+      const items: vscode.QuickPickItem[] = status.backends.map((b) => ({
         label: b.name,
-        description: [b.name === current ? 'current setting' : '', b.installed ? (b.name === 'auto' ? `uses ${status.active} here` : 'installed') : 'not installed']
-          .filter(Boolean).join(' · '),
-        detail: `${b.installed ? '$(check)' : '$(circle-slash)'} ${b.detail}${!b.installed && b.note ? ` — ${b.note}` : ''}`,
+        description: [b.name === current ? 'current setting' : '', state(b)].filter(Boolean).join(' · '),
+        detail: `${b.active ? '$(pass-filled)' : b.installed && b.usable !== false ? '$(check)' : '$(circle-slash)'} ${b.detail}${b.note && b.name !== 'auto' ? ` — ${b.note}` : ''}`,
       }));
-      choice = (await vscode.window.showQuickPick(items, { placeHolder: `Compute backend for Compress File and notebooks (in use: ${status.active})` }))?.label;
+      items.push({ label: INSTALL_ITEM, detail: 'WebGPU (Dawn), or TensorFlow with CUDA / on the CPU, installed with npm into Baler\'s storage' });
+      choice = (await vscode.window.showQuickPick(items, { placeHolder: `Compute backend for Compress File and notebooks (in use: ${status.active})`, matchOnDetail: true }))?.label;
+      if (choice === INSTALL_ITEM) {
+        await vscode.commands.executeCommand('baler.installGpuBackend');
+        return undefined;
+      }
     }
     if (!choice) return undefined;
     if (!BACKENDS.some((b) => b.name === choice)) throw new Error(`unknown backend '${choice}' (one of ${BACKENDS.map((b) => b.name).join(', ')})`);

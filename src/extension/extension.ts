@@ -3,6 +3,7 @@
 // the notebook controller. Heavy work never runs here: it goes to the kernel process.
 import * as vscode from 'vscode';
 import { BalerCommands } from './commands';
+import { ComputePackages } from './computePackages';
 import { BalerEditorProvider } from './balerEditor';
 import { DashboardPanel } from './dashboard';
 import { KernelClient, KernelError } from './kernelClient';
@@ -23,6 +24,7 @@ export interface BalerExtensionApi {
   projectStore: ProjectStore;
   balerEditor: BalerEditorProvider;
   notebook: BalerNotebookController;
+  computePackages: ComputePackages;
   dashboard(file?: string): DashboardPanel | undefined;
   projectView(config: string): ProjectPanel | undefined;
   output: vscode.OutputChannel;
@@ -33,9 +35,11 @@ let kernel: KernelClient | undefined;
 export function activate(context: vscode.ExtensionContext): BalerExtensionApi {
   const output = vscode.window.createOutputChannel('Baler');
   const log = (line: string) => output.appendLine(line);
+  const computePackages = new ComputePackages(context, () => kernel as KernelClient, output);
   kernel = new KernelClient({
     kernelPath: vscode.Uri.joinPath(context.extensionUri, 'dist', 'kernel.js').fsPath,
     log,
+    env: () => computePackages.kernelEnv(),
     onCrash: (reason) => void vscode.window.showErrorMessage(`Baler: ${reason}. The next command starts a new kernel process.`, 'Show Log')
       .then((c) => c && output.show()),
   });
@@ -61,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): BalerExtensionApi {
     projectView,
     ...commands.register(guard),
     ...projects.register(guard),
+    ...computePackages.register(guard),
     guard('baler.restartNotebookKernel', () => notebook.restart()),
     vscode.languages.registerCodeLensProvider({ language: 'json', pattern: CONFIG_GLOB }, lens),
     vscode.window.registerCustomEditorProvider(BalerEditorProvider.viewType, balerEditor, {
@@ -71,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): BalerExtensionApi {
   );
   log('Baler extension activated');
   return {
-    kernel: getKernel, commands, projects, projectStore: store, balerEditor, notebook, output,
+    kernel: getKernel, commands, projects, projectStore: store, balerEditor, notebook, output, computePackages,
     dashboard: (file) => (file ? DashboardPanel.panels.get(file) : DashboardPanel.current),
     projectView: (config) => ProjectPanel.panels.get(config),
   };

@@ -45,7 +45,8 @@ export interface KernelClientOptions {
   kernelPath: string;
   log(line: string): void;
   onCrash(reason: string): void;
-  env?: NodeJS.ProcessEnv;
+  /** Extra environment of each new process (read when it starts, e.g. BALER_TFJS_NODE_PATH from the settings). */
+  env?: () => NodeJS.ProcessEnv;
 }
 
 const STDERR_TAIL_LINES = 20;
@@ -55,6 +56,8 @@ export class KernelClient {
   private nextId = 1;
   private readonly pending = new Map<number, PendingCall>();
   private stderrTail: string[] = [];
+  /** The running process was started with settings that changed since: replace it once it is idle. */
+  private stale = false;
   /** Number of processes started so far (tests check that a crash leads to a new one). */
   starts = 0;
 
@@ -88,6 +91,26 @@ export class KernelClient {
     return this.pending.size;
   }
 
+  /**
+   * The next call starts a new process, now if none is running calls, else once they are done: for settings a
+   * process reads when it starts (tfjs can load a native backend once per process, not unload it).
+   */
+  restartWhenIdle(): void {
+    if (!this.child) return;
+    this.stale = true;
+    if (this.pending.size === 0) this.stopIdleChild();
+  }
+
+  private stopIdleChild(): void {
+    const child = this.child;
+    this.child = undefined;
+    this.stale = false;
+    if (child) {
+      this.options.log(`kernel process stopped (pid ${child.pid}): settings changed`);
+      child.kill();
+    }
+  }
+
   dispose(): void {
     const child = this.child;
     this.child = undefined;
@@ -100,12 +123,13 @@ export class KernelClient {
   }
 
   private ensureProcess(): ChildProcess {
+    if (this.stale && this.pending.size === 0) this.stopIdleChild();
     if (this.child && this.child.exitCode === null && this.child.connected) return this.child;
     this.starts++;
     this.stderrTail = [];
     const child = fork(this.options.kernelPath, [], {
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, ...this.options.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: { ...process.env, ...this.options.env?.(), ELECTRON_RUN_AS_NODE: '1' },
       execArgv: ['--max-old-space-size=4096'],
       // Structured clone: Infinity and NaN (an exact PSNR, for one) arrive as numbers, not null.
       serialization: 'advanced',

@@ -17,6 +17,8 @@ export interface BalerSettings {
   askForTarget: boolean;
   openDashboardAfterCompress: boolean;
   openProjectView: boolean;
+  /** A folder whose node_modules holds tfjs-node(-gpu) or webgpu for the kernel process ('' = none). */
+  tfjsNodePath: string;
 }
 
 export function readSettings(scope?: vscode.Uri): BalerSettings {
@@ -33,6 +35,7 @@ export function readSettings(scope?: vscode.Uri): BalerSettings {
     askForTarget: c.get<boolean>('askForTarget', true),
     openDashboardAfterCompress: c.get<boolean>('openDashboardAfterCompress', false),
     openProjectView: c.get<boolean>('openProjectView', true),
+    tfjsNodePath: c.get<string>('tfjsNodePath', '').trim(),
   };
 }
 

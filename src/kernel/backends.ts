@@ -3,10 +3,10 @@
 import type { BackendName } from './api';
 
 export const BACKENDS = [
-  { name: 'auto', detail: 'the fastest available: tfjs-node(-gpu) if installed, else WebGPU, else wasm SIMD' },
-  { name: 'tfjs-node-gpu', detail: 'native TensorFlow with CUDA (npm install @tensorflow/tfjs-node-gpu)' },
+  { name: 'auto', detail: 'the fastest available: tfjs-node(-gpu) if installed, else WebGPU on a hardware GPU, else wasm SIMD' },
+  { name: 'tfjs-node-gpu', detail: 'native TensorFlow with CUDA 11.2 + cuDNN 8.1 (npm install @tensorflow/tfjs-node-gpu)' },
   { name: 'tfjs-node', detail: 'native TensorFlow on the CPU (npm install @tensorflow/tfjs-node)' },
-  { name: 'webgpu', detail: 'WebGPU where a GPU adapter exists' },
+  { name: 'webgpu', detail: 'WebGPU through Dawn (npm install webgpu) on a GPU adapter' },
   { name: 'wasm', detail: 'WebAssembly with SIMD: portable, no native install' },
   { name: 'cpu', detail: 'plain JavaScript: slowest, always works' },
 ] as const satisfies readonly { name: BackendName; detail: string }[];

@@ -16,6 +16,7 @@ function loadTestFiles(): void {
   require('./project.test');
   require('./editor.test');
   require('./notebook.test');
+  require('./gpu.test');
 }
 
 export function run(): Promise<void> {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { describeBackends, findWasmDir, initBackend } from '../../src/kernel/model/backend';
+import { describeBackends } from '../../src/kernel/backend-status';
+import { findWasmDir, initBackend } from '../../src/kernel/model/backend';
 import { wasmFixesInstalled } from '../../src/kernel/model/wasm-fixes';
 
 describe('model backend selection', () => {
@@ -20,7 +21,6 @@ describe('model backend selection', () => {
     const tfjsNode = report.tried.find((t) => t.name === 'tfjs-node')!;
     assert.equal(tfjsNode.ok, false);
     assert.match(tfjsNode.reason, /not installed/);
-    assert.match(tfjsNode.reason, /npm install @tensorflow\/tfjs-node/);
     assert.equal(report.tried.find((t) => t.name === 'webgpu')!.ok, false);
     assert.ok(wasmFixesInstalled(), 'the fixed wasm kernels are registered');
   });
@@ -40,10 +40,10 @@ describe('model backend selection', () => {
     assert.equal(tf.getBackend(), 'wasm');
   });
 
-  it('an unavailable explicit backend falls back to cpu with a warning', async () => {
+  it('an unavailable explicit backend falls back to wasm with a warning naming it', async () => {
     const report = await initBackend('tfjs-node');
-    assert.equal(report.active, 'cpu');
-    assert.match(report.warning ?? '', /tfjs-node/);
+    assert.equal(report.active, 'wasm');
+    assert.match(report.warning ?? '', /backend 'tfjs-node' is not available \(@tensorflow\/tfjs-node is not installed\); using wasm instead/);
   });
 
   it('finds the .wasm files and describes the backends for `baler doctor`', async () => {
@@ -53,5 +53,7 @@ describe('model backend selection', () => {
     const text = await describeBackends();
     assert.match(text, /backend in use: wasm \(SIMD\)/);
     assert.match(text, /npm install @tensorflow\/tfjs-node/);
+    // Every backend has a line: installed or not, in use or why not.
+    for (const name of ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu']) assert.match(text, new RegExp(`^  (in use|ready |failed|passed|absent)  ${name}: `, 'm'));
   });
 });

@@ -41,13 +41,13 @@ describe('model inference', () => {
     assert.throws(() => defaultArchitecture('table', [10, 4], { modelType: 'conv' }), /frame data/);
   });
 
-  it('pure-JS dense decoding equals the tfjs decoder within 1e-5 and is deterministic', () => {
+  it('pure-JS dense decoding equals the tfjs decoder within 1e-5 and is deterministic', async () => {
     const arch = defaultArchitecture('table', [100, 24], { latent: 15 });
     const { decoder } = randomModel(arch, 'dense');
     const count = 37;
     const latents = randomValues(count * 15, 'latents', 2);
     const js = decodeLatents(arch, decoder, latents, count);
-    const tfjs = decodeLatentsTf(arch, decoder, latents, count);
+    const tfjs = await decodeLatentsTf(arch, decoder, latents, count);
     assert.equal(js.length, count * 24);
     assert.ok(maxAbsDiff(js, tfjs) < 1e-5, `max diff ${maxAbsDiff(js, tfjs)}`);
     assert.deepEqual(decodeLatents(arch, decoder, latents, count), js);
@@ -56,30 +56,30 @@ describe('model inference', () => {
     assert.deepEqual(single, js.subarray(24 * 5, 24 * 6));
   });
 
-  it('pure-JS conv decoding (odd frame sizes: padding and cropping) equals the tfjs decoder within 1e-5', () => {
+  it('pure-JS conv decoding (odd frame sizes: padding and cropping) equals the tfjs decoder within 1e-5', async () => {
     for (const [h, w] of [[18, 14], [16, 16], [9, 11]]) {
       const arch = defaultArchitecture('frames', [10, h, w], { modelType: 'conv', latent: 6 });
       const { decoder } = randomModel(arch, `conv-${h}x${w}`);
       const count = 5;
       const latents = randomValues(count * 6, 'conv-latents', 2);
       const js = decodeLatents(arch, decoder, latents, count);
-      const tfjs = decodeLatentsTf(arch, decoder, latents, count);
+      const tfjs = await decodeLatentsTf(arch, decoder, latents, count);
       assert.equal(js.length, count * h * w);
       assert.ok(maxAbsDiff(js, tfjs) < 1e-5, `${h}x${w}: max diff ${maxAbsDiff(js, tfjs)}`);
     }
   });
 
-  it('encodes in chunks to count × latent, the same as one sample at a time', () => {
+  it('encodes in chunks to count × latent, the same as one sample at a time', async () => {
     const arch = defaultArchitecture('frames', [5000, 6, 4], { latent: 3 });
     const { encoder } = randomModel(arch, 'enc');
     const count = 5000;
     const samples = randomValues(count * 24, 'samples');
-    const latents = encodeSamples(arch, encoder, samples, count);
+    const latents = await encodeSamples(arch, encoder, samples, count);
     assert.equal(latents.length, count * 3);
-    const last = encodeSamples(arch, encoder, samples.subarray(24 * 4999), 1);
+    const last = await encodeSamples(arch, encoder, samples.subarray(24 * 4999), 1);
     assert.ok(maxAbsDiff(last, latents.subarray(3 * 4999)) < 1e-6);
     const conv = defaultArchitecture('frames', [3, 18, 14], { modelType: 'conv', latent: 4 });
-    const convLatents = encodeSamples(conv, randomModel(conv, 'c').encoder, randomValues(3 * 18 * 14, 'f'), 3);
+    const convLatents = await encodeSamples(conv, randomModel(conv, 'c').encoder, randomValues(3 * 18 * 14, 'f'), 3);
     assert.equal(convLatents.length, 12);
     assert.equal(tf.memory().numTensors, 0);
   });

@@ -86,7 +86,7 @@ describe('model training', function () {
     const r = await trainAutoencoder(data, COUNT, arch, { ...base, epochs: 500, validationSplit: 0, targetPsnr: 30 });
     assert.equal(r.history.stoppedBecause, 'target-reached');
     assert.ok(r.history.epochs < 500);
-    const decoded = decodeLatents(arch, r.decoder, encodeSamples(arch, r.encoder, data, COUNT), COUNT);
+    const decoded = decodeLatents(arch, r.decoder, await encodeSamples(arch, r.encoder, data, COUNT), COUNT);
     let sq = 0;
     for (let i = 0; i < decoded.length; i++) sq += (decoded[i] - data[i]) ** 2;
     assert.ok(psnrFromMse(sq / decoded.length) >= 30 - 1e-3);

@@ -1,5 +1,6 @@
 // Chooses the fastest TensorFlow.js backend that works on this machine and explains the choice.
-// Order for 'auto': tfjs-node-gpu → tfjs-node → webgpu → wasm (SIMD) → pure-JS cpu.
+// Order for 'auto': tfjs-node-gpu → tfjs-node → webgpu (a hardware adapter) → wasm (SIMD) → pure-JS cpu.
+// tfjs-node(-gpu) and webgpu's Dawn are packages the user installs (./user-packages.ts says where they are looked for).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,22 +9,30 @@ import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../api';
 import { installWasmFixes } from './wasm-fixes';
+import { describePackage, locatePackage, requirePackage, USER_PACKAGES_ENV, type UserPackage } from './user-packages';
+import { CUDA_REQUIREMENT, missingCudaLibraries } from './system-libraries';
+import { setUpWebGpu } from './webgpu';
 
 export interface BackendAttempt {
   name: string;
   ok: boolean;
   reason: string;
+  /** It works but was not chosen (a software WebGPU adapter under 'auto'). */
+  passedOver?: boolean;
 }
 
 export interface BackendReport {
   active: string;
   simd?: boolean;
+  /** The active backend runs on a software GPU adapter (webgpu on lavapipe, say). */
+  software?: boolean;
   tried: BackendAttempt[];
   warning?: string;
 }
 
-const TFJS_NODE_HINT =
-  'install it with `npm install @tensorflow/tfjs-node` (or `@tensorflow/tfjs-node-gpu` with CUDA) on a machine with internet access';
+export const TFJS_NODE_HINT =
+  `install it with \`npm install @tensorflow/tfjs-node\` (or \`@tensorflow/tfjs-node-gpu\` with CUDA) on a machine with internet access; ` +
+  `installed elsewhere (or for the VS Code extension), point ${USER_PACKAGES_ENV} (setting baler.tfjsNodePath) at the folder holding its node_modules`;
 
 const CPU_WARNING =
   'using the pure-JavaScript cpu backend: training is 10-20x slower than wasm; ' + TFJS_NODE_HINT;
@@ -60,24 +69,28 @@ async function selectBackend(preference: BackendName): Promise<BackendReport> {
     preference === 'auto' ? ['tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu'] : [preference];
   const tried: BackendAttempt[] = [];
   for (const name of chain) {
-    const attempt = await tryBackend(name);
+    const attempt = await tryBackend(name, preference);
     tried.push(attempt.result);
     if (attempt.result.ok) {
       const report: BackendReport = { active: attempt.tfName, tried };
       if (attempt.simd !== undefined) report.simd = attempt.simd;
       if (attempt.tfName === 'cpu') report.warning = CPU_WARNING;
+      if (attempt.software) {
+        report.software = true;
+        report.warning = 'WebGPU runs on a software adapter: correct, but slower than wasm (set the backend to auto or wasm)';
+      }
       return report;
     }
   }
   if (preference !== 'auto' && preference !== 'cpu') {
-    // An explicitly requested backend that is missing still leaves a working (slow) engine.
-    const fallback = await tryBackend('cpu');
-    tried.push(fallback.result);
-    return {
-      active: 'cpu',
-      tried,
-      warning: `backend '${preference}' is not available (${tried[0].reason}); ${CPU_WARNING}`,
-    };
+    // An explicitly requested backend that is missing still leaves a working engine: the portable ones.
+    for (const name of preference === 'wasm' ? ['cpu' as const] : ['wasm' as const, 'cpu' as const]) {
+      const fallback = await tryBackend(name);
+      tried.push(fallback.result);
+      if (!fallback.result.ok) continue;
+      const using = name === 'cpu' ? CPU_WARNING : 'using wasm instead';
+      return { active: fallback.tfName, tried, simd: fallback.simd, warning: `backend '${preference}' is not available (${tried[0].reason}); ${using}` };
+    }
   }
   throw new Error(`no TensorFlow.js backend could be initialised: ${tried.map((t) => `${t.name}: ${t.reason}`).join('; ')}`);
 }
@@ -86,16 +99,16 @@ interface Attempt {
   result: BackendAttempt;
   tfName: string;
   simd?: boolean;
+  software?: boolean;
 }
 
-async function tryBackend(name: Exclude<BackendName, 'auto'>): Promise<Attempt> {
+async function tryBackend(name: Exclude<BackendName, 'auto'>, explicitlyRequested?: BackendName): Promise<Attempt> {
   switch (name) {
     case 'tfjs-node-gpu':
-      return tryTfjsNode(name, () => require('@tensorflow/tfjs-node-gpu'));
     case 'tfjs-node':
-      return tryTfjsNode(name, () => require('@tensorflow/tfjs-node'));
+      return tryTfjsNode(name);
     case 'webgpu':
-      return { tfName: 'webgpu', result: { name, ok: false, reason: webgpuUnavailableReason() } };
+      return tryWebGpu(explicitlyRequested === 'webgpu');
     case 'wasm':
       return tryWasm();
     case 'cpu':
@@ -103,38 +116,50 @@ async function tryBackend(name: Exclude<BackendName, 'auto'>): Promise<Attempt> 
   }
 }
 
-function webgpuUnavailableReason(): string {
-  try {
-    require.resolve('@tensorflow/tfjs-backend-webgpu');
-  } catch {
-    return 'not installed (@tensorflow/tfjs-backend-webgpu plus a Node WebGPU binding; it only pays with a real GPU adapter)';
-  }
-  return '@tensorflow/tfjs-backend-webgpu is installed, but this build does not load it: Node has no WebGPU adapter without an extra binding';
+async function tryWebGpu(allowSoftware: boolean): Promise<Attempt> {
+  const setup = await setUpWebGpu(allowSoftware);
+  if (!setup.ok) return { tfName: 'webgpu', result: { name: 'webgpu', ok: false, reason: setup.reason, passedOver: setup.software } };
+  const attempt = await trySetBackend('webgpu', 'webgpu', setup.reason);
+  if (attempt.result.ok && setup.software) attempt.software = true;
+  return attempt;
 }
 
-async function tryTfjsNode(name: string, load: () => unknown): Promise<Attempt> {
-  try {
-    load();
-  } catch (err) {
-    return { tfName: 'tensorflow', result: { name, ok: false, reason: describeLoadError(name, err) } };
+/** Which of the two native packages this process loaded: both register 'tensorflow', only one can. */
+let nativeLoaded: UserPackage | undefined;
+
+async function tryTfjsNode(name: 'tfjs-node' | 'tfjs-node-gpu'): Promise<Attempt> {
+  const pkgName: UserPackage = `@tensorflow/${name}`;
+  const fail = (reason: string): Attempt => ({ tfName: 'tensorflow', result: { name, ok: false, reason } });
+  if (nativeLoaded && nativeLoaded !== pkgName) return fail(`this process already loaded ${nativeLoaded} (one native TensorFlow per process; restart to switch)`);
+  const lookup = locatePackage(pkgName);
+  if ('missing' in lookup) return fail(lookup.missing);
+  const pkg = lookup.found;
+  if (!nativeLoaded) {
+    try {
+      requirePackage(pkg);
+      nativeLoaded = pkgName;
+    } catch (err) {
+      return fail(describeLoadError(describePackage(pkg), err));
+    }
   }
-  // tfjs-node registers the 'tensorflow' backend in its own copy of tfjs-core if versions differ.
+  // A tfjs-node whose tfjs-core is another major version keeps its own engine: nothing registered here.
   if (!tf.findBackendFactory('tensorflow')) {
-    return {
-      tfName: 'tensorflow',
-      result: { name, ok: false, reason: `@tensorflow/${name} loaded but registered no backend with this @tensorflow/tfjs-core (version mismatch?)` },
-    };
+    return fail(`${describePackage(pkg)} loaded but registered no 'tensorflow' backend with this @tensorflow/tfjs-core ${tf.version_core} (version mismatch?)`);
   }
-  return trySetBackend(name, 'tensorflow', 'native TensorFlow (libtensorflow)');
+  let detail = `native TensorFlow (${describePackage(pkg)})`;
+  if (name === 'tfjs-node-gpu') {
+    const missing = missingCudaLibraries();
+    if (missing.length > 0) detail += `; CUDA libraries missing (${missing.map((m) => `${m.file}: ${m.what}`).join(', ')}): TensorFlow runs on the CPU; it needs ${CUDA_REQUIREMENT}`;
+  }
+  return trySetBackend(name, 'tensorflow', detail);
 }
 
-function describeLoadError(name: string, err: unknown): string {
-  const e = err as { code?: string; message?: string };
-  if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).includes(`@tensorflow/${name}`)) {
-    return `@tensorflow/${name} is not installed; ${TFJS_NODE_HINT}`;
+function describeLoadError(what: string, err: unknown): string {
+  const firstLine = String((err as Error)?.message ?? err).split('\n')[0];
+  if (/tfjs_binding\.node|libtensorflow/.test(firstLine)) {
+    return `${what} is installed without its native part (${firstLine}): its install script downloads libtensorflow; reinstall it with network access`;
   }
-  const firstLine = String(e?.message ?? err).split('\n')[0];
-  return `@tensorflow/${name} failed to load (${firstLine}); reinstall it with \`npm install @tensorflow/${name}\` on a machine with internet access`;
+  return `${what} failed to load (${firstLine}); reinstall it with network access`;
 }
 
 async function tryWasm(): Promise<Attempt> {
@@ -180,16 +205,4 @@ async function trySetBackend(name: string, tfName: string, okReason: string): Pr
   } catch (err) {
     return { tfName, result: { name, ok: false, reason: String((err as Error)?.message ?? err).split('\n')[0] } };
   }
-}
-
-/** Text for `baler doctor`: the backend in use and why each faster one is not (one line each). */
-export async function describeBackends(): Promise<string> {
-  const report = current?.report ?? (await initBackend('auto'));
-  const lines = [`backend in use: ${report.active}${report.simd === undefined ? '' : report.simd ? ' (SIMD)' : ' (no SIMD)'}`];
-  for (const t of report.tried) lines.push(`  ${t.ok ? 'ok  ' : 'no  '} ${t.name}: ${t.reason}`);
-  if (report.warning) lines.push(`warning: ${report.warning}`);
-  if (!report.tried.some((t) => t.ok && t.name.startsWith('tfjs-node'))) {
-    lines.push(`for faster training ${TFJS_NODE_HINT}`);
-  }
-  return lines.join('\n');
 }

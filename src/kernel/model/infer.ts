@@ -7,21 +7,24 @@ import { encoderInput, flattenOutput, runLayers } from './tf-layers';
 
 const ENCODE_CHUNK = 4096;
 
-/** Latent codes (count × latent, C order) of flat samples (count × width), on the active tfjs backend. */
-export function encodeSamples(arch: Architecture, encoder: WeightTensor[], samples: Float32Array, count: number): Float32Array {
+/**
+ * Latent codes (count × latent, C order) of flat samples (count × width), on the active tfjs backend.
+ * Asynchronous: GPU backends (webgpu) cannot read results synchronously.
+ */
+export async function encodeSamples(arch: Architecture, encoder: WeightTensor[], samples: Float32Array, count: number): Promise<Float32Array> {
   const plan = layerPlan(arch);
   checkLength(samples, count * plan.sampleSize, 'samples');
   return runTf(plan, plan.encoder, encoder, samples, count, plan.sampleSize, plan.latent, (p, x) => encoderInput(p, x.data, x.n));
 }
 
 /** The tfjs decoder: reference for tests and benchmarks. Decompression uses decodeLatents. */
-export function decodeLatentsTf(arch: Architecture, decoder: WeightTensor[], latents: Float32Array, count: number): Float32Array {
+export async function decodeLatentsTf(arch: Architecture, decoder: WeightTensor[], latents: Float32Array, count: number): Promise<Float32Array> {
   const plan = layerPlan(arch);
   checkLength(latents, count * plan.latent, 'latents');
   return runTf(plan, plan.decoder, decoder, latents, count, plan.latent, plan.sampleSize, (_p, x) => tf.tensor2d(x.data, [x.n, plan.latent]), true);
 }
 
-function runTf(
+async function runTf(
   plan: LayerPlan,
   layers: LayerSpec[],
   weights: WeightTensor[],
@@ -31,7 +34,7 @@ function runTf(
   outWidth: number,
   makeInput: (plan: LayerPlan, x: { data: Float32Array; n: number }) => tf.Tensor,
   crop = false,
-): Float32Array {
+): Promise<Float32Array> {
   matchWeights(layers, weights);
   const params = weights.map((w) => tf.tensor(w.values, w.shape, 'float32'));
   const out = new Float32Array(count * outWidth);
@@ -43,8 +46,11 @@ function runTf(
         const h = runLayers(layers, params, makeInput(plan, { data: chunk, n }), plan.leakyAlpha);
         return crop ? flattenOutput(plan, h) : tf.reshape(h, [n, outWidth]);
       });
-      out.set(y.dataSync() as Float32Array, start * outWidth);
-      y.dispose();
+      try {
+        out.set((await y.data()) as Float32Array, start * outWidth);
+      } finally {
+        y.dispose();
+      }
     }
   } finally {
     for (const p of params) p.dispose();

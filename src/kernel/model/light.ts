@@ -126,11 +126,11 @@ export async function quantiseAndRefine(
   const samples = normalise(ds.values, width, weights.normalisation);
   const decoderBytes = encodeWeights(weights.decoder, spec.precision);
   const decoder = decodeWeights(decoderBytes);
-  let latents = encodeSamples(architecture, weights.encoder, samples, count);
+  let latents = await encodeSamples(architecture, weights.encoder, samples, count);
   if (refineSteps > 0) {
     latents = spec.hidden.length === 0
       ? refitLinearLatents(decoder, samples, count)
-      : refineLatents(architecture, decoder, samples, latents, count, refineSteps, refineSeconds);
+      : await refineLatents(architecture, decoder, samples, latents, count, refineSteps, refineSeconds);
   }
   const latentBytes = packFloats(latents, 'float16');
   const stored = unpackFloats(latentBytes, 'float16', latents.length);
@@ -139,10 +139,10 @@ export async function quantiseAndRefine(
 }
 
 /** Minimises the reconstruction MSE over the latents with the decoder fixed. Keeps the best latents seen. */
-export function refineLatents(
+export async function refineLatents(
   architecture: DenseArchitecture, decoder: WeightTensor[], samples: Float32Array, latents: Float32Array,
   count: number, steps: number, seconds: number,
-): Float32Array {
+): Promise<Float32Array> {
   const plan = layerPlan(architecture);
   const started = performance.now();
   const params = decoder.map((w) => tf.tensor(w.values, w.shape, 'float32'));
@@ -151,18 +151,20 @@ export function refineLatents(
   const optimizer = tf.train.adam(latentStepSize(latents));
   const lossOf = (codes: tf.Tensor) =>
     tf.mean(tf.squaredDifference(flattenOutput(plan, runLayers(plan.decoder, params, codes, plan.leakyAlpha)), target)) as tf.Scalar;
-  const lossValue = (codes: tf.Tensor) => {
+  const lossValue = async (codes: tf.Tensor) => {
     const loss = tf.tidy(() => lossOf(codes));
-    const value = loss.dataSync()[0];
-    loss.dispose();
-    return value;
+    try {
+      return (await loss.data())[0];
+    } finally {
+      loss.dispose();
+    }
   };
   try {
-    const initialLoss = lossValue(z);
+    const initialLoss = await lossValue(z);
     for (let step = 0; step < steps && (performance.now() - started) / 1000 < seconds; step++) {
       optimizer.minimize(() => lossOf(z), false, [z]);
     }
-    return lossValue(z) < initialLoss ? Float32Array.from(z.dataSync() as Float32Array) : latents;
+    return (await lossValue(z)) < initialLoss ? Float32Array.from((await z.data()) as Float32Array) : latents;
   } finally {
     z.dispose();
     target.dispose();

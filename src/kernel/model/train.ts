@@ -6,6 +6,9 @@ import seedrandom from 'seedrandom';
 import { CancelledError } from '../errors';
 import type { Architecture, TrainHistory, TrainHooks, TrainOptions, TrainProgress, WeightTensor } from '../types';
 import { initBackend, lastBackendReport } from './backend';
+import { createAdam, type Optimizer } from './adam';
+import { BatchLosses } from './batch-losses';
+import { PlateauMonitor } from './plateau';
 import { fanIn, layerPlan, weightShapes, type LayerPlan, type LayerSpec } from './architectures';
 import { encoderInput, flattenOutput, runLayers, type ForwardOptions } from './tf-layers';
 
@@ -43,9 +46,12 @@ export async function trainAutoencoder(
   const initial = internals.initial ?? initialWeights(plan, rng);
   if (!internals.initial && internals.meanOutputBias !== false) setOutputBiasToMean(plan, initial.decoder, samples, count);
   const model = new ParamSet(plan, initial);
+  let training: TrainingRun | undefined;
   try {
-    return await new TrainingRun(plan, model, samples, count, opts, hooks, internals, rng).run();
+    training = new TrainingRun(plan, model, samples, count, opts, hooks, internals, rng);
+    return await training.run();
   } finally {
+    training?.dispose();
     model.dispose();
   }
 }
@@ -121,77 +127,15 @@ class ParamSet {
     return this.tensors.slice(this.encoderCount);
   }
 
-  toWeights(): { encoder: WeightTensor[]; decoder: WeightTensor[] } {
-    const all = this.tensors.map((t, i) => ({ name: this.names[i], shape: [...this.shapes[i]], values: Float32Array.from(t.dataSync() as Float32Array) }));
+  /** Asynchronous: GPU backends (webgpu) cannot read synchronously. */
+  async toWeights(): Promise<{ encoder: WeightTensor[]; decoder: WeightTensor[] }> {
+    const values = await Promise.all(this.tensors.map((t) => t.data() as Promise<Float32Array>));
+    const all = this.tensors.map((_, i) => ({ name: this.names[i], shape: [...this.shapes[i]], values: Float32Array.from(values[i]) }));
     return { encoder: all.slice(0, this.encoderCount), decoder: all.slice(this.encoderCount) };
   }
 
   dispose(): void {
     for (const t of this.tensors) t.dispose();
-  }
-}
-
-/** Host-memory view of a tensor's data on backends that keep it in JS-visible memory (wasm heap, cpu arrays). */
-function hostView(t: tf.Tensor): Float32Array | undefined {
-  const name = tf.getBackend();
-  const backend = tf.backend() as unknown as {
-    typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array;
-    data?: { get(id: tf.DataId): { values?: Float32Array } | undefined };
-  };
-  if (name === 'wasm' && backend.typedArrayFromHeap) return backend.typedArrayFromHeap(t);
-  if (name === 'cpu') {
-    const values = backend.data?.get(t.dataId)?.values;
-    return values instanceof Float32Array ? values : undefined;
-  }
-  return undefined;
-}
-
-const BETA1 = 0.9;
-const BETA2 = 0.999;
-const EPSILON = 1e-8;
-
-/**
- * Adam as in PyTorch (bias-corrected, eps added to the corrected sqrt(v)), run in JS on master copies of the
- * parameters. Each step uploads fresh tensors: updating wasm tensors in place would be wrong because XNNPACK
- * caches packed weights by tensor id.
- */
-class Adam {
-  private step = 0;
-  private readonly m: Float32Array[];
-  private readonly v: Float32Array[];
-  private readonly master: Float32Array[];
-
-  constructor(params: ParamSet) {
-    this.m = params.tensors.map((t) => new Float32Array(t.size));
-    this.v = params.tensors.map((t) => new Float32Array(t.size));
-    this.master = params.tensors.map((t) => Float32Array.from(t.dataSync() as Float32Array));
-  }
-
-  apply(params: ParamSet, grads: tf.Tensor[], lr: number): void {
-    this.step += 1;
-    const stepSize = lr / (1 - BETA1 ** this.step);
-    const sqrtBc2 = Math.sqrt(1 - BETA2 ** this.step);
-    // The cpu backend keeps the array it is given; every other backend copies it.
-    const copyOnUpload = tf.getBackend() === 'cpu';
-    params.tensors = params.tensors.map((p, i) => {
-      const g = hostView(grads[i]) ?? (grads[i].dataSync() as Float32Array);
-      this.update(this.master[i], g, this.m[i], this.v[i], stepSize, sqrtBc2);
-      const values = copyOnUpload ? Float32Array.from(this.master[i]) : this.master[i];
-      const next = tf.keep(tf.tensor(values, p.shape, 'float32'));
-      p.dispose();
-      return next;
-    });
-  }
-
-  private update(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, stepSize: number, sqrtBc2: number): void {
-    for (let i = 0; i < p.length; i++) {
-      const gi = g[i];
-      const mi = BETA1 * m[i] + (1 - BETA1) * gi;
-      const vi = BETA2 * v[i] + (1 - BETA2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      p[i] -= (stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + EPSILON);
-    }
   }
 }
 
@@ -202,7 +146,7 @@ class TrainingRun {
   private readonly trainIdx: Uint32Array;
   private readonly valIdx: Uint32Array;
   private readonly batchBuf: Float32Array;
-  private readonly adam: Adam;
+  private readonly adam: Optimizer;
   private readonly history: TrainHistory;
   private readonly start = performance.now();
   private lr: number;
@@ -225,7 +169,7 @@ class TrainingRun {
     this.trainIdx = order.slice(0, count - nVal).sort();
     this.valIdx = order.slice(count - nVal).sort();
     this.batchBuf = new Float32Array(Math.min(opts.batchSize, this.trainIdx.length) * this.width);
-    this.adam = new Adam(params);
+    this.adam = createAdam(params);
     this.lr = opts.learningRate;
     this.history = { loss: [], valLoss: [], learningRate: [], epochs: 0, seconds: 0, stoppedBecause: 'epochs', backend: tf.getBackend() };
   }
@@ -241,11 +185,11 @@ class TrainingRun {
         break;
       }
       const loss = outcome.loss!;
-      const valLoss = this.valIdx.length > 0 ? this.meanSquaredError(this.valIdx) : undefined;
+      const valLoss = this.valIdx.length > 0 ? await this.meanSquaredError(this.valIdx) : undefined;
       this.record(loss, valLoss, lrUsed);
       this.emitProgress(epoch, epoch === this.opts.epochs);
 
-      if (this.reachedTarget(loss)) {
+      if (await this.reachedTarget(loss)) {
         this.history.stoppedBecause = 'target-reached';
         break;
       }
@@ -258,7 +202,11 @@ class TrainingRun {
     }
     this.emitProgress(this.history.epochs, true);
     this.history.seconds = this.elapsed();
-    return { ...this.params.toWeights(), history: this.history };
+    return { ...(await this.params.toWeights()), history: this.history };
+  }
+
+  dispose(): void {
+    this.adam.dispose();
   }
 
   private record(loss: number, valLoss: number | undefined, lr: number): void {
@@ -268,24 +216,38 @@ class TrainingRun {
     this.history.epochs = this.history.loss.length;
   }
 
-  /** One pass over the shuffled training samples; returns the mean batch loss (before each update). */
+  /**
+   * One pass over the shuffled training samples; returns the mean batch loss (before each update). Batch losses
+   * stay on the device and are read together (see BatchLosses), so a GPU backend is not stalled every batch.
+   */
   private async trainEpoch(): Promise<{ loss?: number; stopped?: 'time-limit' }> {
     const order = shuffled(this.trainIdx, this.rng);
     const batchSize = Math.min(this.opts.batchSize, order.length);
-    let lossSum = 0;
-    let seen = 0;
-    for (let startRow = 0; startRow < order.length; startRow += batchSize) {
-      const n = Math.min(batchSize, order.length - startRow);
-      lossSum += this.trainBatch(order, startRow, n) * n;
-      seen += n;
-      this.emitBatchProgress(seen / order.length, lossSum / seen);
-      const stopped = await this.checkInterrupts();
-      if (stopped) return { loss: seen > 0 && startRow + n >= order.length ? lossSum / seen : undefined, stopped };
+    const losses = new BatchLosses();
+    try {
+      for (let startRow = 0; startRow < order.length; startRow += batchSize) {
+        const n = Math.min(batchSize, order.length - startRow);
+        losses.add(this.trainBatch(order, startRow, n), n);
+        if (performance.now() - this.lastYield >= YIELD_INTERVAL_MS) {
+          // Reading the losses waits for the queued work: a GPU queue never runs more than this far ahead.
+          await losses.settle();
+          this.emitBatchProgress(losses.seen / order.length, losses.mean);
+        }
+        const stopped = await this.checkInterrupts();
+        if (stopped) {
+          await losses.settle();
+          return { loss: losses.seen > 0 && startRow + n >= order.length ? losses.mean : undefined, stopped };
+        }
+      }
+      await losses.settle();
+      return { loss: losses.mean };
+    } finally {
+      losses.dispose();
     }
-    return { loss: lossSum / seen };
   }
 
-  private trainBatch(order: Uint32Array, startRow: number, n: number): number {
+  /** One Adam step on a batch; returns the batch's loss as a (kept) scalar tensor. */
+  private trainBatch(order: Uint32Array, startRow: number, n: number): tf.Scalar {
     const batch = this.gather(order, startRow, n);
     const lr = this.lr;
     const { value, grads } = tf.tidy(() => {
@@ -295,11 +257,9 @@ class TrainingRun {
       const result = tf.valueAndGrads(lossFn)(this.params.tensors);
       return { value: result.value, grads: result.grads };
     });
-    const loss = value.dataSync()[0];
     this.adam.apply(this.params, grads, lr);
-    value.dispose();
     for (const g of grads) g.dispose();
-    return loss;
+    return value;
   }
 
   private reconstructionLoss(x: tf.Tensor, target: tf.Tensor2D, params: tf.Tensor[]): tf.Scalar {
@@ -325,7 +285,7 @@ class TrainingRun {
   }
 
   /** Mean squared reconstruction error over the given samples (forward only, in chunks). */
-  private meanSquaredError(indices: Uint32Array): number {
+  private async meanSquaredError(indices: Uint32Array): Promise<number> {
     let sum = 0;
     for (let start = 0; start < indices.length; start += EVAL_CHUNK) {
       const n = Math.min(EVAL_CHUNK, indices.length - start);
@@ -334,7 +294,7 @@ class TrainingRun {
         const y = this.forward(encoderInput(this.plan, batch, n), this.params.tensors);
         return tf.sum(tf.squaredDifference(y, tf.tensor2d(batch, [n, this.width])));
       });
-      sum += chunkSum.dataSync()[0];
+      sum += (await chunkSum.data())[0];
       chunkSum.dispose();
     }
     return sum / (indices.length * this.width);
@@ -344,11 +304,11 @@ class TrainingRun {
    * PSNR on the normalised scale (range 1): −10·log10(MSE). The epoch's mean batch loss is only an estimate
    * (weights move during the epoch), so once it is within 1 dB the exact training-set error decides.
    */
-  private reachedTarget(epochLoss: number): boolean {
+  private async reachedTarget(epochLoss: number): Promise<boolean> {
     const target = this.opts.targetPsnr;
     if (target === undefined) return false;
     if (psnrFromMse(epochLoss) < target - 1) return false;
-    return psnrFromMse(this.meanSquaredError(this.trainIdx)) >= target;
+    return psnrFromMse(await this.meanSquaredError(this.trainIdx)) >= target;
   }
 
   /** Throws CancelledError on abort; returns 'time-limit' once the time budget is spent. */
@@ -421,42 +381,6 @@ class TrainingRun {
 
 export function psnrFromMse(mse: number): number {
   return mse > 0 ? -10 * Math.log10(mse) : Infinity;
-}
-
-/** Early stopping (absolute minDelta) and reduce-LR-on-plateau (relative threshold 1e-4, as PyTorch). */
-class PlateauMonitor {
-  private bestForStop = Infinity;
-  private waitStop = 0;
-  private bestForLr = Infinity;
-  private waitLr = 0;
-
-  constructor(private readonly opts: TrainOptions) {}
-
-  observe(metric: number, lr: number): { lr: number; stop: boolean } {
-    let nextLr = lr;
-    const plateau = this.opts.reduceLrOnPlateau;
-    if (plateau) {
-      if (metric < this.bestForLr * (1 - 1e-4)) {
-        this.bestForLr = metric;
-        this.waitLr = 0;
-      } else if (++this.waitLr > plateau.patience) {
-        nextLr = Math.max(plateau.minLr, lr * plateau.factor);
-        this.waitLr = 0;
-      }
-    }
-    let stop = false;
-    const early = this.opts.earlyStopping;
-    if (early) {
-      if (metric < this.bestForStop - early.minDelta) {
-        this.bestForStop = metric;
-        this.waitStop = 0;
-      } else if (++this.waitStop > early.patience) {
-        stop = true;
-      }
-    }
-    if (!Number.isFinite(metric)) stop = true;
-    return { lr: nextLr, stop };
-  }
 }
 
 function identity(n: number): Uint32Array {
