@@ -11,10 +11,13 @@ const MIB = 2 ** 20;
 const MAIN_RUNTIME = 160 * MIB;
 /** A worker thread's own runtime. */
 const WORKER_RUNTIME = 48 * MIB;
-/** Per value of a slab being coded in a worker: float64 values, the coder's arrays (~17), the reconstruction. */
-const CODING_BYTES_PER_VALUE = 40;
-/** Per value of a slab in the main thread: read ahead, or decoded and compared with the original. */
-const MAIN_BYTES_PER_VALUE = 24;
+/**
+ * Per value of a slab being coded in a worker, beside the slab's own bytes: float64 values, the coder's arrays
+ * (about 17), the reconstruction, and what the garbage collector has not yet given back.
+ */
+const CODING_BYTES_PER_VALUE = 44;
+/** Per value of a slab in the main thread, beside its own bytes: read ahead, or decoded and compared with the original. */
+const MAIN_BYTES_PER_VALUE = 28;
 /** Slabs the sizes are planned for, coded at once. */
 const PLANNED_CONCURRENCY = 2;
 /** Larger slabs gain little ratio and delay streaming. */
@@ -24,17 +27,17 @@ function rowValues(s: Pick<ArraySource, 'shape'>): number {
   return s.shape.slice(1).reduce((a, b) => a * b, 1);
 }
 
-/** Values in one slab under this budget (at least a sixteenth of the budget's worth when the runtime takes most of it). */
-export function slabValuesFor(memoryBudget: number): number {
+/** Values in one slab of this dtype under this budget (at least a sixteenth of the budget when the runtime takes most of it). */
+export function slabValuesFor(memoryBudget: number, dtypeBytes: number): number {
   const forData = memoryBudget - MAIN_RUNTIME - PLANNED_CONCURRENCY * WORKER_RUNTIME;
-  const perValue = PLANNED_CONCURRENCY * CODING_BYTES_PER_VALUE + MAIN_BYTES_PER_VALUE;
-  return Math.min(MAX_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / CODING_BYTES_PER_VALUE), Math.floor(forData / perValue)));
+  const perValue = PLANNED_CONCURRENCY * (CODING_BYTES_PER_VALUE + dtypeBytes) + MAIN_BYTES_PER_VALUE + dtypeBytes;
+  return Math.min(MAX_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / (CODING_BYTES_PER_VALUE + dtypeBytes)), Math.floor(forData / perValue)));
 }
 
 /** Rows per slab of an array under this budget; refused when one row alone does not fit. */
 export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: string): number {
   const perRow = rowValues(s);
-  const slabValues = slabValuesFor(memoryBudget);
+  const slabValues = slabValuesFor(memoryBudget, DTYPE_BYTES[s.dtype]);
   if (perRow > slabValues) {
     const need = perRow * (CODING_BYTES_PER_VALUE + DTYPE_BYTES[s.dtype]);
     throw new BalerError(`one ${s.kind === 'frames' ? 'frame' : 'row'} of ${s.path || 'the array'} needs ${mib(need)} to code, more than the memory budget of ${mib(memoryBudget)} allows (raise it with --memory)`, file, 'ETOOLARGE');
@@ -42,10 +45,10 @@ export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: strin
   return Math.max(1, Math.min(s.shape[0], Math.floor(slabValues / perRow)));
 }
 
-/** How many slabs may be coded at once (at most `threads`) within the budget, given the largest slab. */
-export function slabsInFlight(largestSlabValues: number, memoryBudget: number, threads: number): number {
-  const left = memoryBudget - MAIN_RUNTIME - largestSlabValues * MAIN_BYTES_PER_VALUE;
-  const fit = Math.floor(left / (largestSlabValues * CODING_BYTES_PER_VALUE + WORKER_RUNTIME));
+/** How many slabs may be coded at once (at most `threads`) within the budget, given the largest slab (values, bytes). */
+export function slabsInFlight(largestSlabValues: number, memoryBudget: number, threads: number, dtypeBytes = 8): number {
+  const left = memoryBudget - MAIN_RUNTIME - largestSlabValues * (MAIN_BYTES_PER_VALUE + dtypeBytes);
+  const fit = Math.floor(left / (largestSlabValues * (CODING_BYTES_PER_VALUE + dtypeBytes) + WORKER_RUNTIME));
   return Math.max(1, Math.min(threads, fit));
 }
 

@@ -112,8 +112,9 @@ export function sampleOf(shape: number[], layout: Layout): Sample | undefined {
       },
     };
   }
-  const axis = dims.findIndex((n) => n > 1);
-  if (axis < 0) return undefined;
+  // A table is sampled by whole rows (its columns are predicted down the rows); a field by its first long axis.
+  const axis = table ? 0 : dims.findIndex((n) => n > 1);
+  if (axis < 0 || dims[axis] < 2) return undefined;
   const slice = size / dims[axis];
   const count = Math.min(dims[axis], Math.max(1, Math.ceil(wanted / slice)));
   if (count * 2 > dims[axis]) return undefined;

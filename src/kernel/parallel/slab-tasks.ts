@@ -81,8 +81,13 @@ export async function decodeSlabChunk(
   return { values: toFloat64(array.data).values, array };
 }
 
+/** The slab's values as float64: its own array when it is float64 already (a task owns its array). */
+function valuesOf(array: NdArray): Float64Array {
+  return array.data instanceof Float64Array ? array.data : toFloat64(array.data).values;
+}
+
 async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
-  const { values } = toFloat64(task.array.data);
+  const values = valuesOf(task.array);
   let eb: Awaited<ReturnType<typeof encodeEbSlab>>;
   try {
     // The coder checks every value as written itself; the compressor checks the whole file again when read back.
@@ -99,7 +104,7 @@ async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
 }
 
 async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
-  const { values } = toFloat64(task.array.data);
+  const values = valuesOf(task.array);
   let chunk = await encodeLosslessSlab(task.array);
   if (task.tryIntegerCoder) {
     const globals = { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: task.array.dtype, kind: task.kind };
