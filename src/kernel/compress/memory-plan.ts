@@ -10,7 +10,7 @@ const MIB = 2 ** 20;
 /** The main thread's runtime (Node, the bundle, zstd's and tfjs's wasm) before any data. */
 const MAIN_RUNTIME = 160 * MIB;
 /** A worker thread's own runtime. */
-const WORKER_RUNTIME = 48 * MIB;
+const WORKER_RUNTIME = 64 * MIB;
 /**
  * Per value of a slab being coded in a worker, beside the slab's own bytes: float64 values, the coder's arrays
  * (about 17), the reconstruction, and what the garbage collector has not yet given back.
