@@ -4,6 +4,8 @@
 //   TAG_ZSTD           zstd of the slab's little-endian bytes in its dtype
 //   TAG_ZSTD_SHUFFLED  the same, byte-shuffled by element size first
 //   TAG_EB             an error-bounded slab (eb/ codes and decodes it)
+//   TAG_COLUMNS        a table's columns coded one after the other against a learned cross-column model
+//                      (learned/columns.ts)
 import { BalerError } from '../errors';
 import type { DType, NdArray } from '../types';
 import { arrayBytes, arrayFromBytes, DTYPE_BYTES } from '../data/dtype';
@@ -12,6 +14,7 @@ import { compressBytes, decompressBytes, shuffleBytes, unshuffleBytes, STRONG_ZS
 export const TAG_ZSTD = 1;
 export const TAG_ZSTD_SHUFFLED = 2;
 export const TAG_EB = 3;
+export const TAG_COLUMNS = 4;
 
 /** zstd level for lossless slabs: the strongest where it is affordable (zstd-wasm at 19 runs at ~2–3 MB/s). */
 function losslessLevel(bytes: number): number {

@@ -1,5 +1,6 @@
 // The autoencoder mode (the reference tool's): train (or load) a model, store the latents per slab and the
 // decoder (embedded, or in a model file shared by hash).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompressOptions, TrainSettings } from '../api';
 import type { TrainedModel } from '../types';
@@ -15,11 +16,13 @@ import type { ModelPart, TrainingSummary } from '../codec/header';
 import { castFloat64 } from '../data/dtype';
 import { assertTrainable, definedOnly, DEFAULT_TRAIN_SETTINGS, trainModel } from '../training';
 import { decodeToOriginalScale } from '../decompress';
+import { columnsOf } from '../metrics';
 import { writePayload, type ArrayStrategy, type PayloadSection } from './strategy';
 
 export const autoencoderStrategy: ArrayStrategy = {
   handles: () => true,
-  async code(input, out, { opts, hooks, input: file }) {
+  async code(input, out, ctx) {
+    const { opts, hooks, input: file } = ctx;
     const { dataset: ds } = await input.whole();
     if (opts.trainedModelPath) assertTrainable(ds, file);
     const model = opts.trainedModelPath
@@ -54,10 +57,24 @@ export const autoencoderStrategy: ArrayStrategy = {
     } else {
       sections.push({ role: 'decoder', data: decoderBytes, coding });
     }
-    await writePayload(out, ds.values, { codec: { mode: 'autoencoder', model: part }, sections, reconstruction });
-    return { codec: { mode: 'autoencoder', model: part }, slabRows: count, modelDir };
+    const codec = { mode: 'autoencoder' as const, model: part };
+    await writePayload(out, ds.values, { codec, sections, reconstruction }, columnsOf(ds.shape, ds.kind));
+    const { total } = await ctx.measure(input, codec, sections);
+    const warning = sizeWarning(total + (part.shared ? part.shared.bytes : 0), decoderBytes.length, fs.statSync(file).size, !!part.shared);
+    return { codec, slabRows: count, modelDir, ...(warning ? { note: warning } : {}) };
   },
 };
+
+/** Said when the autoencoder's file, decoder counted, is larger than its input: why, and what to do instead. */
+export function sizeWarning(total: number, decoder: number, input: number, shared: boolean): string | undefined {
+  if (total <= input) return undefined;
+  const instead = shared
+    ? 'compress more files against the same --model-file so that its cost is shared, or'
+    : 'share the decoder across many files (--model-file, or `baler train` then `compress --model-file`), or';
+  return `warning: the autoencoder's total (${total} bytes, of which the decoder is ${decoder}) is ${(total / input).toFixed(2)}× the input ` +
+    `(${input} bytes): its decoder costs more than the latents save. ${instead[0].toUpperCase()}${instead.slice(1)} give a bound ` +
+    '(drop the autoencoder options, or --error-bound rel:1e-3) for a file that is never larger than lossless';
+}
 
 function entropyCoding(e: CompressOptions['entropy']): 'raw' | 'zstd' | 'deflate' {
   return e === 'none' ? 'raw' : e ?? 'zstd';

@@ -1,0 +1,130 @@
+// Fitting the cross-column model on a sample of rows: standardisation and integer flags per column, a linear
+// predictor per column by least squares (always; closed form, milliseconds) and small networks (when asked
+// and the time budget allows), each trained on inputs perturbed by the coding error they will see (uniform
+// within each column's tolerance). Then one pass codes the sample column by column and keeps, for each
+// column, whichever of no prediction, the linear one and the network codes it smallest.
+import seedrandom from 'seedrandom';
+import type { EbGlobals } from '../compress/eb-slab';
+import { encodeEbSlab } from '../compress/eb-slab';
+import { NormalEquations } from './linalg';
+import { columnGlobals, columnOf, predictColumn, type ColumnPredictor, type ColumnsModel } from './columns';
+import { trainColumnNets, type NetTraining } from './train-mlp';
+
+export interface ColumnsFit {
+  model: ColumnsModel;
+  /** Bytes of the first rows of the sample (up to CHOICE_ROWS) coded with the chosen predictors. */
+  sampleBytes: number;
+  /** The same rows coded without any prediction, column by column. */
+  plainBytes: number;
+  seconds: number;
+}
+
+export interface ColumnsFitOptions {
+  /** Train networks for this long (seconds); absent: linear predictors only. */
+  nets?: NetTraining;
+  seed?: number;
+}
+
+/** Rows of the sample that the least-squares fit uses at most (evenly spaced). */
+const MAX_FIT_ROWS = 50_000;
+/** Rows each column's predictor is chosen on (the first of the sample): enough to tell them apart. */
+const CHOICE_ROWS = 16_384;
+
+export async function fitColumns(sample: Float64Array, rows: number, columns: number, g: EbGlobals, opts: ColumnsFitOptions = {}): Promise<ColumnsFit> {
+  const started = performance.now();
+  const order = Array.from({ length: columns }, (_, c) => c);
+  const base = standardisation(sample, rows, columns);
+  const model: ColumnsModel = { family: 'columns', columns, order, ...base, predictors: order.map(() => ({ kind: 'none' }) as ColumnPredictor) };
+  const { inputs, targets } = trainingPairs(sample, rows, columns, model, g, opts.seed ?? 1);
+  const linear = order.map((c, p) => (p === 0 ? undefined : fitLinear(inputs, targets, rows, columns, p)));
+  const nets = opts.nets ? await trainColumnNets(inputs, targets, rows, columns, opts.nets) : undefined;
+
+  // Choose per column by coding the first rows of the sample, in order, with the decoded columns as later inputs.
+  const choiceRows = Math.min(rows, CHOICE_ROWS);
+  const decoded: Float64Array[] = new Array(columns);
+  let sampleBytes = 0;
+  let plainBytes = 0;
+  for (const [p, c] of order.entries()) {
+    const values = columnOf(sample, choiceRows, columns, c);
+    const gc = columnGlobals(g, c);
+    const candidates: ColumnPredictor[] = [{ kind: 'none' }];
+    if (linear[p]) candidates.push({ kind: 'linear', weights: linear[p]! });
+    if (nets?.[p]) candidates.push({ kind: 'mlp', net: nets[p]! });
+    let best: { bytes: number; reconstruction: Float64Array; predictor: ColumnPredictor } | undefined;
+    for (const predictor of candidates) {
+      model.predictors[c] = predictor;
+      const prediction = predictColumn(model, c, decoded, choiceRows);
+      const coded = await encodeEbSlab(values, [choiceRows, 1], gc, prediction ? { prediction } : {});
+      if (predictor.kind === 'none') plainBytes += coded.bytes.length;
+      if (!best || coded.bytes.length < best.bytes) best = { bytes: coded.bytes.length, reconstruction: coded.reconstruction, predictor };
+    }
+    model.predictors[c] = best!.predictor;
+    decoded[c] = best!.reconstruction;
+    sampleBytes += best!.bytes;
+  }
+  return { model, sampleBytes, plainBytes, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Centre and scale of each column over its finite values (mean and standard deviation; 1 when constant). */
+function standardisation(sample: Float64Array, rows: number, columns: number): Pick<ColumnsModel, 'centre' | 'scale' | 'integer'> {
+  const centre = new Float64Array(columns);
+  const scale = new Float64Array(columns);
+  const integer: boolean[] = [];
+  for (let c = 0; c < columns; c++) {
+    let n = 0;
+    let sum = 0;
+    let isInteger = true;
+    for (let r = 0; r < rows; r++) {
+      const v = sample[r * columns + c];
+      if (v - v !== 0) continue;
+      n++;
+      sum += v;
+      if (isInteger && Math.floor(v) !== v) isInteger = false;
+    }
+    const mean = n ? sum / n : 0;
+    let squares = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = sample[r * columns + c];
+      if (v - v === 0) squares += (v - mean) ** 2;
+    }
+    const sd = n ? Math.sqrt(squares / n) : 0;
+    centre[c] = Number.isFinite(mean) ? mean : 0;
+    scale[c] = sd > 0 && Number.isFinite(sd) ? sd : 1;
+    integer.push(isInteger);
+  }
+  return { centre, scale, integer };
+}
+
+/**
+ * Standardised training pairs in coding order (rows × columns each): inputs perturbed uniformly within each
+ * column's tolerance (what decoding will hand the predictor), targets exact. Non-finite values become 0.
+ */
+function trainingPairs(sample: Float64Array, rows: number, columns: number, m: ColumnsModel, g: EbGlobals, seed: number): { inputs: Float64Array; targets: Float64Array } {
+  const random = seedrandom.alea(`baler-columns-${seed}`);
+  const inputs = new Float64Array(rows * columns);
+  const targets = new Float64Array(rows * columns);
+  for (const [p, c] of m.order.entries()) {
+    const tolerance = g.tolerances.length ? g.tolerances[g.tolerances.length === 1 ? 0 : c] : 0;
+    for (let r = 0; r < rows; r++) {
+      const v = sample[r * columns + c];
+      const t = (v - m.centre[c]) / m.scale[c];
+      const clean = t - t === 0 ? t : 0;
+      targets[r * columns + p] = clean;
+      inputs[r * columns + p] = clean + ((2 * random() - 1) * tolerance) / m.scale[c];
+    }
+  }
+  return { inputs, targets };
+}
+
+/** Least squares of the column at position p on the columns before it (+ a bias), float32 weights. */
+function fitLinear(inputs: Float64Array, targets: Float64Array, rows: number, columns: number, p: number): Float32Array {
+  const eq = new NormalEquations(p + 1);
+  const x = new Float64Array(p + 1);
+  const step = Math.max(1, Math.floor(rows / MAX_FIT_ROWS));
+  for (let r = 0; r < rows; r += step) {
+    for (let i = 0; i < p; i++) x[i] = inputs[r * columns + i];
+    x[p] = 1;
+    eq.add(x, targets[r * columns + p]);
+  }
+  return Float32Array.from(eq.solve(1e-6));
+}
