@@ -1,12 +1,14 @@
-// Fitting the cross-column model on a sample of rows: standardisation and integer flags per column, a linear
-// predictor per column by least squares (always; closed form, milliseconds) and small networks (when asked
-// and the time budget allows), each trained on inputs perturbed by the coding error they will see (uniform
-// within each column's tolerance). Then one pass codes the sample column by column and keeps, for each
-// column, whichever of no prediction, the linear one and the network codes it smallest.
+// Fitting the cross-column model on a sample of rows: standardisation and integer flags per column, a coding
+// order (the file's, or the least predictable columns first), a linear predictor per column by least squares
+// (always; closed form, milliseconds) and small networks (when asked, within a time budget), each trained on
+// inputs perturbed by the coding error they will see (uniform within each column's tolerance). A pass codes
+// the sample column by column and keeps, for each column, whichever of no prediction, the linear one and the
+// network codes it smallest.
 import seedrandom from 'seedrandom';
 import type { EbGlobals } from '../compress/eb-slab';
 import { encodeEbSlab } from '../compress/eb-slab';
-import { NormalEquations } from './linalg';
+import { NormalEquations, solveSymmetric } from './linalg';
+import type { Mlp } from './mlp';
 import { columnGlobals, columnOf, predictColumn, type ColumnPredictor, type ColumnsModel } from './columns';
 import { trainColumnNets, type NetTraining } from './train-mlp';
 
@@ -32,19 +34,44 @@ const CHOICE_ROWS = 16_384;
 
 export async function fitColumns(sample: Float64Array, rows: number, columns: number, g: EbGlobals, opts: ColumnsFitOptions = {}): Promise<ColumnsFit> {
   const started = performance.now();
-  const order = Array.from({ length: columns }, (_, c) => c);
   const base = standardisation(sample, rows, columns);
-  const model: ColumnsModel = { family: 'columns', columns, order, ...base, predictors: order.map(() => ({ kind: 'none' }) as ColumnPredictor) };
-  const { inputs, targets } = trainingPairs(sample, rows, columns, model, g, opts.seed ?? 1);
-  const linear = order.map((c, p) => (p === 0 ? undefined : fitLinear(inputs, targets, rows, columns, p)));
-  const nets = opts.nets ? await trainColumnNets(inputs, targets, rows, columns, opts.nets) : undefined;
+  // Two coding orders: the file's, and the columns least predictable from the others first (a derived
+  // column after what it derives from); linear predictors choose between them on the sample.
+  let best: { model: ColumnsModel; pairs: TrainingPairs; choice: Choice } | undefined;
+  for (const order of candidateOrders(sample, rows, columns, base)) {
+    const model: ColumnsModel = { family: 'columns', columns, order, ...base, predictors: order.map(() => ({ kind: 'none' }) as ColumnPredictor) };
+    const pairs = trainingPairs(sample, rows, columns, model, g, opts.seed ?? 1);
+    const linear = order.map((_, p) => (p === 0 ? undefined : fitLinear(pairs.inputs, pairs.targets, rows, columns, p)));
+    const choice = await choosePredictors(model, sample, rows, g, linear);
+    if (!best || choice.sampleBytes < best.choice.sampleBytes) best = { model, pairs, choice };
+  }
+  let { model, choice } = best!;
+  if (opts.nets) {
+    const nets = await trainColumnNets(best!.pairs.inputs, best!.pairs.targets, rows, columns, opts.nets);
+    const linear = model.order.map((c) => { const p = model.predictors[c]; return p.kind === 'linear' ? p.weights : undefined; });
+    choice = await choosePredictors(model, sample, rows, g, linear, nets);
+  }
+  return { model, sampleBytes: choice.sampleBytes, plainBytes: choice.plainBytes, seconds: (performance.now() - started) / 1000 };
+}
 
-  // Choose per column by coding the first rows of the sample, in order, with the decoded columns as later inputs.
+interface Choice {
+  sampleBytes: number;
+  plainBytes: number;
+}
+
+/**
+ * Sets each column's predictor (in `model.predictors`) to whichever of none, `linear[p]` and `nets[p]` codes the
+ * first rows of the sample smallest, column by column in order, with the decoded columns as later inputs.
+ */
+async function choosePredictors(
+  model: ColumnsModel, sample: Float64Array, rows: number, g: EbGlobals, linear: (Float32Array | undefined)[], nets?: (Mlp | undefined)[],
+): Promise<Choice> {
+  const { columns } = model;
   const choiceRows = Math.min(rows, CHOICE_ROWS);
   const decoded: Float64Array[] = new Array(columns);
   let sampleBytes = 0;
   let plainBytes = 0;
-  for (const [p, c] of order.entries()) {
+  for (const [p, c] of model.order.entries()) {
     const values = columnOf(sample, choiceRows, columns, c);
     const gc = columnGlobals(g, c);
     const candidates: ColumnPredictor[] = [{ kind: 'none' }];
@@ -62,7 +89,35 @@ export async function fitColumns(sample: Float64Array, rows: number, columns: nu
     decoded[c] = best!.reconstruction;
     sampleBytes += best!.bytes;
   }
-  return { model, sampleBytes, plainBytes, seconds: (performance.now() - started) / 1000 };
+  return { sampleBytes, plainBytes };
+}
+
+/**
+ * The file's order, and (when different) the columns sorted by how well the others predict them linearly
+ * (R² from the inverse correlation matrix, ascending): what others derive from comes first.
+ */
+function candidateOrders(sample: Float64Array, rows: number, columns: number, base: Pick<ColumnsModel, 'centre' | 'scale'>): number[][] {
+  const identity = Array.from({ length: columns }, (_, c) => c);
+  const step = Math.max(1, Math.floor(rows / MAX_FIT_ROWS));
+  const eq = new NormalEquations(columns);
+  const x = new Float64Array(columns);
+  for (let r = 0; r < rows; r += step) {
+    for (let c = 0; c < columns; c++) {
+      const u = (sample[r * columns + c] - base.centre[c]) / base.scale[c];
+      x[c] = u - u === 0 ? u : 0;
+    }
+    eq.add(x, 0);
+  }
+  const correlation = new Float64Array(columns * columns);
+  for (let i = 0; i < columns; i++) for (let j = 0; j <= i; j++) correlation[i * columns + j] = correlation[j * columns + i] = eq.xtx[i * columns + j] / Math.max(1, eq.count);
+  const explained = identity.map((c) => {
+    const unit = new Float64Array(columns);
+    unit[c] = 1;
+    const diagonal = solveSymmetric(correlation, unit, columns, 1e-6)[c];
+    return diagonal > 0 ? 1 - 1 / diagonal : 0;
+  });
+  const sorted = [...identity].sort((a, b) => explained[a] - explained[b] || a - b);
+  return sorted.every((c, i) => c === i) ? [identity] : [identity, sorted];
 }
 
 /** Centre and scale of each column over its finite values (mean and standard deviation; 1 when constant). */
@@ -99,7 +154,12 @@ function standardisation(sample: Float64Array, rows: number, columns: number): P
  * Standardised training pairs in coding order (rows × columns each): inputs perturbed uniformly within each
  * column's tolerance (what decoding will hand the predictor), targets exact. Non-finite values become 0.
  */
-function trainingPairs(sample: Float64Array, rows: number, columns: number, m: ColumnsModel, g: EbGlobals, seed: number): { inputs: Float64Array; targets: Float64Array } {
+interface TrainingPairs {
+  inputs: Float64Array;
+  targets: Float64Array;
+}
+
+function trainingPairs(sample: Float64Array, rows: number, columns: number, m: ColumnsModel, g: EbGlobals, seed: number): TrainingPairs {
   const random = seedrandom.alea(`baler-columns-${seed}`);
   const inputs = new Float64Array(rows * columns);
   const targets = new Float64Array(rows * columns);
