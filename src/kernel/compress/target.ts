@@ -41,7 +41,8 @@ export const targetStrategy: ArrayStrategy = {
     if (opts.trainedModelPath) throw new BalerError('--trained-model is an autoencoder: it does not apply with --target', ctx.input);
     const target = parseQualityTarget(opts.target!, ctx.input);
     if (input.source.exact || !input.stats.exactInFloat64) return losslessStrategy.code(input, out, ctx);
-    const sample = trialRows(await readSample(input.source), input.source.kind);
+    const full = await readSample(input.source);
+    const sample = trialRows(full, input.source.kind);
     const aim = target.value + (sample.whole ? 0 : SAMPLE_MARGIN_DB);
     const columns = input.source.kind === 'table' && input.source.shape.length === 2 ? input.source.shape[1] : 1;
     // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
@@ -61,7 +62,8 @@ export const targetStrategy: ArrayStrategy = {
     // Learned predictors fitted at that bound, then each at the largest bound it may use.
     if (opts.learned !== 'none' && opts.searchAutoencoders !== false && !overBudget()) {
       const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
-      const plans = await estimatePlans(sample, globals(classical), {
+      // Fitted on the whole sample; the bounds are searched on the trial rows.
+      const plans = await estimatePlans(full, globals(classical), {
         learned: opts.learned ?? 'auto', shared, learnedGlobals: globals(classical, true), kind: input.source.kind, totalRows: input.source.shape[0], seed: opts.seed,
         log: (line) => ctx.hooks?.onLog?.(`${ctx.input}: ${line}`),
       });
