@@ -10,6 +10,7 @@ import { BalerError } from '../errors';
 import type { LearnedChoice } from '../api';
 import type { ErrorBound } from '../eb/bound';
 import { computeErrors } from '../metrics';
+import { columnRange } from './stats';
 import { parseQualityTarget } from '../search/target';
 import { initialRelBound, largestMeetingBound } from '../search/bisect';
 import { recordPoint } from '../search/record';
@@ -51,7 +52,8 @@ export const targetStrategy: ArrayStrategy = {
       const tolerances = learned ? codingTolerances(bound, input.stats, input.source.dtype) : roundedTolerances(bound, input.stats);
       return { bound, tolerances, dtype: input.source.dtype, kind: input.source.kind };
     };
-    const search = new PointRecord(sample, input.source.shape[0], columns, aim);
+    const ranges = input.stats.min.map((_, c) => columnRange(input.stats, c));
+    const search = new PointRecord(sample, input.source.shape[0], ranges, aim);
     // Only a --time-limit lets a clock cut the search short (otherwise the same input gives the same file).
     const started = performance.now();
     const overBudget = () => opts.timeLimitSeconds !== undefined && (performance.now() - started) / 1000 > opts.timeLimitSeconds;
@@ -90,6 +92,30 @@ export const targetStrategy: ArrayStrategy = {
   },
 };
 
+/**
+ * The lowest PSNR over the columns (one for frames), each against the whole array's range of that column, not
+ * the sample's: a sample of a heavy-tailed column may not hold its extremes.
+ */
+function worstPsnr(original: Float64Array, decoded: Float64Array, ranges: number[]): number {
+  const n = ranges.length;
+  const sums = new Float64Array(n);
+  const counts = new Float64Array(n);
+  for (let i = 0; i < original.length; i++) {
+    const x = original[i];
+    if (x - x !== 0) continue;
+    const d = decoded[i] - x;
+    const c = n === 1 ? 0 : i % n;
+    sums[c] += d * d;
+    counts[c]++;
+  }
+  let worst = Infinity;
+  for (let c = 0; c < n; c++) {
+    if (counts[c] === 0 || sums[c] === 0) continue;
+    worst = Math.min(worst, ranges[c] > 0 ? 20 * Math.log10(ranges[c] / Math.sqrt(sums[c] / counts[c])) : -Infinity);
+  }
+  return worst;
+}
+
 /** A table's sample cut to its first TABLE_TRIAL_VALUES values (frames keep every frame: a basis needs them). */
 function trialRows(sample: Sample, kind: 'table' | 'frames'): Sample {
   const width = sample.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -120,13 +146,14 @@ class PointRecord {
   private readonly classicalBytes = new Map<number, number>();
   private readonly scale: number;
 
-  constructor(private readonly sample: Sample, totalRows: number, private readonly columns: number, private readonly aim: number) {
+  /** `ranges`: the whole array's range per column (one for frames): what PSNR and the bound are relative to. */
+  constructor(private readonly sample: Sample, totalRows: number, private readonly ranges: number[], private readonly aim: number) {
     this.scale = totalRows / sample.rows;
   }
 
   add(label: string, plan: PlanEstimate | undefined, decoderBytes: number, rel: number, coded: Candidate['coded']): { psnr: number } {
-    const errors = computeErrors(this.sample.values, coded.reconstruction, this.columns);
-    const psnr = Math.min(errors.psnr, errors.worstColumn?.psnr ?? Infinity);
+    const errors = computeErrors(this.sample.values, coded.reconstruction);
+    const psnr = worstPsnr(this.sample.values, coded.reconstruction, this.ranges);
     const latentBytes = Math.round((coded.latents?.length ?? 0) * this.scale);
     const residualBytes = Math.round(coded.data.length * this.scale);
     const point: SearchPoint = {
