@@ -66,7 +66,7 @@ export const targetStrategy: ArrayStrategy = {
       const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
       // Fitted on the whole sample; the bounds are searched on the trial rows.
       const plans = await estimatePlans(full, globals(classical), {
-        learned: opts.learned ?? 'auto', shared, learnedGlobals: globals(classical, true), kind: input.source.kind, totalRows: input.source.shape[0], seed: opts.seed,
+        learned: opts.learned ?? 'auto', shared, learnedGlobals: globals(classical, true), kind: input.source.kind, totalRows: input.source.shape[0], seed: opts.seed, fitOnly: true,
         log: (line) => ctx.hooks?.onLog?.(`${ctx.input}: ${line}`),
       });
       for (const plan of plans.filter((p) => p.model)) {

@@ -58,10 +58,12 @@ export interface ChooseOptions {
   /** Rows of the whole array (the sample's bytes are scaled by rows / sample rows). */
   totalRows: number;
   seed?: number;
+  /** Fit the learned predictors and return them without coding the sample (the caller measures them itself). */
+  fitOnly?: boolean;
   log?: (line: string) => void;
 }
 
-/** The candidates, smallest estimate first. */
+/** The candidates, smallest estimate first (with `fitOnly`: the learned predictors, unmeasured). */
 export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOptions): Promise<PlanEstimate[]> {
   const scale = opts.totalRows / sample.rows;
   const plans: PlanEstimate[] = [];
@@ -71,6 +73,10 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
     opts.log?.(`candidate ${plan.description}: ${plan.estimate} bytes estimated${plan.decoderBytes ? ` (decoder ${plan.decoderBytes})` : ''}, ${plan.seconds.toFixed(1)} s`);
   };
 
+  if (opts.fitOnly) {
+    await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add);
+    return plans;
+  }
   let t = performance.now();
   const classical = await encodeEbSlab(sample.values, sample.shape, g);
   const classicalChunk = tagged(TAG_EB, classical.bytes);
@@ -94,17 +100,20 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
   let t: number;
   // A learned predictor needs a prediction the coder can use: none under pw-rel (it codes in the log domain).
   if (g.bound.kind === 'pw-rel') return;
+  const measure = async (model: LearnedModel) => {
+    if (opts.fitOnly) return { sampleBytes: 0 };
+    const coded = await encodeLearnedSlab(model, sample.values, sample.shape, g);
+    return { sampleBytes: chunkBytes(coded), coded };
+  };
   if (opts.shared && (opts.learned === 'auto' || opts.learned === 'shared') && modelFits(opts.shared.model, sample.shape)) {
     t = performance.now();
-    const coded = await encodeLearnedSlab(opts.shared.model, sample.values, sample.shape, g);
-    add({ name: 'shared', description: `shared ${describeModel(opts.shared.model)}`, globals: g, model: opts.shared.model, shared: opts.shared.ref, decoderBytes: 0, sampleBytes: chunkBytes(coded), coded, seconds: since(t) });
+    add({ name: 'shared', description: `shared ${describeModel(opts.shared.model)}`, globals: g, model: opts.shared.model, shared: opts.shared.ref, decoderBytes: 0, ...(await measure(opts.shared.model)), seconds: since(t) });
   }
   const wants = (family: 'basis' | 'columns') => opts.learned === 'auto' || opts.learned === family;
   if (wants('columns') && columnsApply(sample, opts.kind)) {
     t = performance.now();
     const fit = await fitColumns(sample.values, sample.rows, sample.shape[1], g, { nets: opts.nets, seed: opts.seed });
-    const coded = await encodeLearnedSlab(fit.model, sample.values, sample.shape, g);
-    add({ name: 'columns', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), sampleBytes: chunkBytes(coded), coded, seconds: since(t) });
+    add({ name: 'columns', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), ...(await measure(fit.model)), seconds: since(t) });
   }
   if (wants('basis') && (opts.learned === 'basis' || basisMayPay(sample, opts.kind))) {
     t = performance.now();
