@@ -5,7 +5,7 @@
 // the error-bounded coder alone, the learned predictor fitted per file, the learned predictor trained once
 // on part of the set and shared, the automatic mode per file, and the automatic mode given the shared model;
 // what the automatic mode picked; train and compress seconds, CPU beside wall. Every file is real: written,
-// read back and checked by compress() itself.
+// read back and checked by compress() itself. `--sets a,b` and `--qualities rel:1e-2,psnr:40` run a part.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -55,7 +55,8 @@ export async function runMlSuite(args: BenchArgs): Promise<MlRow[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-bench-ml-'));
   try {
     const only = flag(args.argv, '--sets')?.split(',');
-    const qualities = args.quick ? QUALITIES.slice(0, 2) : QUALITIES;
+    const chosen = flag(args.argv, '--qualities')?.split(',');
+    const qualities = chosen ?? (args.quick ? QUALITIES.slice(0, 2) : QUALITIES);
     const rows: MlRow[] = [];
     for (const spec of await sets(dir, args)) {
       if (only && !only.some((o) => spec.name.startsWith(`(${o})`))) continue;

@@ -58,7 +58,9 @@ function nextBound(rel: number, psnr: number, target: number, meets?: { rel: num
     const excess = Number.isFinite(psnr) ? psnr - target : 40;
     next = rel * 10 ** Math.max(-1, Math.min(1, excess / 20));
   }
-  if (meets && next <= meets.rel) next = meets.rel * BISECTION_RESOLUTION ** 2;
-  if (misses && next >= misses.rel) next = misses.rel / BISECTION_RESOLUTION ** 2;
-  return roundBound(Math.min(MAX_REL_BOUND, next));
+  // Inside the bracket by at least one resolution step, also after rounding to the header's precision.
+  next = roundBound(Math.min(MAX_REL_BOUND, next));
+  if (misses && next >= misses.rel / BISECTION_RESOLUTION) next = roundBound(misses.rel / BISECTION_RESOLUTION ** 2);
+  if (meets && next <= meets.rel * BISECTION_RESOLUTION) next = roundBound(Math.min(MAX_REL_BOUND, meets.rel * BISECTION_RESOLUTION ** 2));
+  return next;
 }
