@@ -11,6 +11,8 @@ import { parseErrorBound } from './eb/bound';
 import { joinSlabs } from './data/write-array';
 import { toFloat64 } from './data/dtype';
 import { openInput } from './compress/input';
+import { chooseSlabRows } from './compress/arrays';
+import { DEFAULT_MEMORY_BUDGET } from './memory';
 import { checkOutput } from './compress/output';
 import { StatsAccumulator } from './compress/stats';
 import { codingTolerances } from './compress/tolerances';
@@ -38,6 +40,8 @@ export interface TrainPredictorOptions {
   force?: boolean;
   seed?: number;
   backend?: BackendName;
+  /** Memory the sample of all the files may use (default 512 MiB). */
+  memoryBudget?: number;
 }
 
 export interface TrainPredictorResult {
@@ -66,7 +70,7 @@ export async function trainPredictor(inputs: string[], output: string, opts: Tra
   if (bound.kind === 'pw-rel') throw new BalerError('a learned predictor needs an abs or rel bound (pw-rel codes in the log domain, where predictions do not apply)');
   if (bound.value === 0) throw new BalerError('a bound of 0 is lossless: there is nothing for a learned predictor to do');
   hooks?.onProgress?.({ phase: 'encode', message: `reading a sample of ${inputs.length} file${inputs.length > 1 ? 's' : ''}` });
-  const { sample, kind, totalRows } = await sampleOfFiles(inputs);
+  const { sample, kind, totalRows } = await sampleOfFiles(inputs, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
   const columns = kind === 'table' && sample.shape.length === 2 ? sample.shape[1] : 1;
   const stats = new StatsAccumulator(columns);
   stats.add(sample.values);
@@ -110,12 +114,12 @@ function chunkBytes(c: { data: Uint8Array; latents?: Uint8Array }): number {
 }
 
 /** A sample spread over the files (the first array of each), which must share their row shape. */
-async function sampleOfFiles(inputs: string[]): Promise<{ sample: Sample; kind: 'table' | 'frames'; totalRows: number }> {
+async function sampleOfFiles(inputs: string[], memoryBudget: number): Promise<{ sample: Sample; kind: 'table' | 'frames'; totalRows: number }> {
   const parts: NdArray[] = [];
   let first: { shape: number[]; kind: 'table' | 'frames' } | undefined;
   let totalRows = 0;
   for (const input of inputs) {
-    const source = await openInput(input);
+    const source = await openInput(input, {}, memoryBudget);
     try {
       const a = source.arrays[0];
       if (first && (a.kind !== first.kind || a.shape.slice(1).join() !== first.shape.slice(1).join())) {
@@ -123,7 +127,7 @@ async function sampleOfFiles(inputs: string[]): Promise<{ sample: Sample; kind: 
       }
       first ??= { shape: a.shape, kind: a.kind };
       totalRows += a.shape[0];
-      parts.push((await readSample(a, Math.max(1, Math.floor(SAMPLE_VALUES / inputs.length)))).array);
+      parts.push((await readSample(a, { maxValues: Math.max(1, Math.floor(SAMPLE_VALUES / inputs.length)), memoryBudget: memoryBudget / inputs.length, rowsPerRead: chooseSlabRows(a, memoryBudget, input) })).array);
     } finally {
       await source.close();
     }

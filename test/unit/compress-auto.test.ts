@@ -104,6 +104,28 @@ describe('compress: the automatic mode', () => {
     assert.equal(back[9000], -Infinity);
   });
 
+  it('codes many slabs against one learned predictor on worker threads, the same bytes as one thread', async () => {
+    const frames = travellingWaves(48, 24, 24);
+    const table = dependentTable(3000);
+    const cases: [NdArray & { data: Float64Array }, 'basis' | 'columns'][] = [
+      [{ dtype: 'float64', shape: [48, 24, 24], data: frames }, 'basis'],
+      [{ dtype: 'float64', shape: [3000, 5], data: table }, 'columns'],
+    ];
+    for (const [arr, learned] of cases) {
+      const budget = arr.data.length * 72 / 5; // about five slabs
+      const input = npy(arr);
+      const files = [];
+      for (const threads of [1, 2]) files.push((await compress(input, { errorBound: 'rel:1e-2', learned, memoryBudget: budget, threads, output: path.join(dir, `threads-${threads}.baler`), force: true })));
+      assert.equal(files[0].info.learned?.family, learned);
+      assert.ok(fs.readFileSync(files[0].output).equals(fs.readFileSync(files[1].output)), `${learned}: the file does not depend on the threads`);
+      const back = path.join(dir, 'threads.back.npy');
+      await decompress(files[1].output, { output: back, force: true });
+      const decoded = parseNpy(fs.readFileSync(back)).data as Float64Array;
+      const columns = arr.shape.length === 2 ? 5 : 1;
+      for (let c = 0; c < columns; c++) assert.ok(maxError(decoded, arr.data, columns, c) <= 1e-2 * range(arr.data, columns, c), `${learned} column ${c}`);
+    }
+  });
+
   it('codes an autoencoder only when asked, and warns when its total exceeds the input', async () => {
     const data = Float64Array.from({ length: 40 * 6 }, (_, i) => Math.sin(i / 7));
     const { info, log } = await run({ dtype: 'float64', shape: [40, 6], data }, { epochs: 2, latent: 2 });

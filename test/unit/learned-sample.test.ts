@@ -19,16 +19,21 @@ function source(rows: number, width: number) {
 
 describe('learned: samples and tolerances', () => {
   it('takes the whole array when it is small, else evenly spaced runs of rows within the budget', async () => {
-    const small = await readSample(source(100, 10), 2000);
+    const small = await readSample(source(100, 10), { maxValues: 2000 });
     assert.equal(small.whole, true);
     assert.equal(small.rows, 100);
     const big = source(1000, 10);
-    const s = await readSample(big, 2000);
+    const s = await readSample(big, { maxValues: 2000 });
     assert.equal(s.whole, false);
     assert.ok(s.values.length <= 2000 && s.rows >= 100, `${s.rows} rows`);
     assert.deepEqual(s.shape, [s.rows, 10]);
     assert.ok(big.reads.length === 4 && big.reads[3][0] >= 700, `runs ${JSON.stringify(big.reads)}`);
     assert.equal(s.values[0], 0, 'the first run starts at the first row');
+    const pieces = source(100, 10);
+    const byBudget = await readSample(pieces, { memoryBudget: 100 * 10 * 64, rowsPerRead: 30 });
+    assert.equal(byBudget.whole, true);
+    assert.deepEqual(pieces.reads, [[0, 30], [30, 30], [60, 30], [90, 10]], 'read in slabs the reader accepts');
+    assert.equal((await readSample(source(100, 10), { memoryBudget: 500 * 64 })).whole, false, 'a budget smaller than the array: a sample');
   });
 
   it('leaves room for the rounding to float32 in learned slabs, and never goes below 0', () => {

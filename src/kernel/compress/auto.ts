@@ -9,6 +9,7 @@ import type { CompressOptions } from '../api';
 import { parseErrorBound } from '../eb/bound';
 import { modelFileKind } from '../codec/model-file';
 import { estimatePlans, pickPlan, type PlanEstimate } from '../learned/choose';
+import { DEFAULT_MEMORY_BUDGET } from '../memory';
 import { readSample } from '../learned/sample';
 import { readSharedModel, writeSharedModel } from '../learned/store';
 import { describeModel } from '../learned/blob';
@@ -54,7 +55,7 @@ export const autoStrategy: ArrayStrategy = {
     // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
     const g: EbGlobals = { bound, tolerances: roundedTolerances(bound, input.stats), dtype: input.source.dtype, kind: input.source.kind };
     const learnedGlobals: EbGlobals = { ...g, tolerances: codingTolerances(bound, input.stats, input.source.dtype) };
-    const sample = await readSample(input.source);
+    const sample = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
     const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
     const plans = await estimatePlans(sample, g, {
       learned: opts.learned ?? 'auto',

@@ -17,6 +17,7 @@ import { recordPoint } from '../search/record';
 import type { SearchPoint } from '../search/types';
 import { estimatePlans, type PlanEstimate } from '../learned/choose';
 import { encodeLearnedSlab } from '../learned/slab';
+import { DEFAULT_MEMORY_BUDGET } from '../memory';
 import { readSample, type Sample } from '../learned/sample';
 import { readSharedModel } from '../learned/store';
 import { tagged, TAG_EB } from '../codec/slab';
@@ -42,7 +43,7 @@ export const targetStrategy: ArrayStrategy = {
     if (opts.trainedModelPath) throw new BalerError('--trained-model is an autoencoder: it does not apply with --target', ctx.input);
     const target = parseQualityTarget(opts.target!, ctx.input);
     if (input.source.exact || !input.stats.exactInFloat64) return losslessStrategy.code(input, out, ctx);
-    const full = await readSample(input.source);
+    const full = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
     const sample = trialRows(full, input.source.kind);
     const aim = target.value + (sample.whole ? 0 : SAMPLE_MARGIN_DB);
     const columns = input.source.kind === 'table' && input.source.shape.length === 2 ? input.source.shape[1] : 1;

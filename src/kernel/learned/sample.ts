@@ -18,21 +18,43 @@ export interface Sample {
 
 /** Values a sample holds at most by default (8 MiB as float64). */
 export const SAMPLE_VALUES = 1 << 20;
+/** Memory a sample value costs while plans are fitted and coded on it (copies, reconstructions, the coder). */
+export const BYTES_PER_SAMPLE_VALUE = 64;
 const RUNS = 4;
 
-export async function readSample(source: Pick<ArraySource, 'shape' | 'dtype' | 'readSlab'>, maxValues = SAMPLE_VALUES): Promise<Sample> {
+export interface SampleLimits {
+  /** Values at most (default SAMPLE_VALUES). */
+  maxValues?: number;
+  /** The memory budget: the sample takes at most this much while it is worked on. */
+  memoryBudget?: number;
+  /** Rows per read from the source (its slabs: each read is within the budget). */
+  rowsPerRead?: number;
+}
+
+export async function readSample(source: Pick<ArraySource, 'shape' | 'dtype' | 'readSlab'>, limits: SampleLimits = {}): Promise<Sample> {
   const [total, ...rowShape] = source.shape;
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
-  if (total * rowSize <= maxValues) return fromArray(await source.readSlab(0, total), rowShape, true);
+  const byBudget = limits.memoryBudget ? Math.floor(limits.memoryBudget / BYTES_PER_SAMPLE_VALUE) : Infinity;
+  const maxValues = Math.max(rowSize, Math.min(limits.maxValues ?? SAMPLE_VALUES, byBudget));
+  const read = (start: number, count: number) => readRows(source, start, count, limits.rowsPerRead ?? total, rowShape);
+  if (total * rowSize <= maxValues) return fromArray(await read(0, total), rowShape, true);
   const perRun = Math.max(1, Math.floor(maxValues / rowSize / RUNS));
   const runs = Math.min(RUNS, Math.ceil(total / perRun));
   const parts: NdArray[] = [];
   for (let i = 0; i < runs; i++) {
     const start = Math.min(total - perRun, Math.floor((i * total) / runs));
-    parts.push(await source.readSlab(Math.max(0, start), Math.min(perRun, total)));
+    parts.push(await read(Math.max(0, start), Math.min(perRun, total)));
   }
   const rows = parts.reduce((n, p) => n + p.shape[0], 0);
   return fromArray(joinSlabs(parts, [rows, ...rowShape]), rowShape, false);
+}
+
+/** Rows [start, start + count) read in pieces of at most `perRead` rows. */
+async function readRows(source: Pick<ArraySource, 'readSlab'>, start: number, count: number, perRead: number, rowShape: number[]): Promise<NdArray> {
+  if (count <= perRead) return source.readSlab(start, count);
+  const parts: NdArray[] = [];
+  for (let at = start; at < start + count; at += perRead) parts.push(await source.readSlab(at, Math.min(perRead, start + count - at)));
+  return joinSlabs(parts, [count, ...rowShape]);
 }
 
 function fromArray(array: NdArray, rowShape: number[], whole: boolean): Sample {
