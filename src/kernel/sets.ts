@@ -8,10 +8,9 @@ import type { BackendName, CompressOptions, CompressResult, FileInfo, Hooks } fr
 import { BalerError, throwIfAborted } from './errors';
 import type { NdArray } from './types';
 import { parseErrorBound } from './eb/bound';
-import { joinSlabs } from './data/write-array';
 import { toFloat64 } from './data/dtype';
 import { openInput } from './compress/input';
-import { chooseSlabRows } from './compress/arrays';
+import { chooseSlabRows } from './compress/memory-plan';
 import { DEFAULT_MEMORY_BUDGET } from './memory';
 import { checkOutput } from './compress/output';
 import { StatsAccumulator } from './compress/stats';
@@ -19,7 +18,7 @@ import { codingTolerances } from './compress/tolerances';
 import { DEFAULT_ERROR_BOUND } from './compress/auto';
 import { compress } from './compress';
 import { encodeEbSlab, type EbGlobals } from './compress/eb-slab';
-import { readSample, SAMPLE_VALUES, type Sample } from './learned/sample';
+import { joinRows, readSample, SAMPLE_VALUES, type Sample } from './learned/sample';
 import { describeModel, type LearnedModel } from './learned/blob';
 import { fitBasis } from './learned/fit-basis';
 import { fitColumns } from './learned/fit-columns';
@@ -137,7 +136,7 @@ async function sampleOfFiles(inputs: string[], memoryBudget: number): Promise<{ 
   const typed = same ? parts : parts.map((p): NdArray => ({ dtype: 'float64', shape: p.shape, data: toFloat64(p.data).values }));
   const rows = typed.reduce((n, p) => n + p.shape[0], 0);
   const shape = [rows, ...first!.shape.slice(1)];
-  const array = joinSlabs(typed, shape);
+  const array = joinRows(typed, shape);
   return { sample: { values: toFloat64(array.data).values, array, rows, shape, whole: false }, kind: first!.kind, totalRows };
 }
 

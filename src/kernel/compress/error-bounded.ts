@@ -7,7 +7,8 @@ import { throwIfAborted } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
-import type { ArrayStrategy, CodedArray, Slab } from './strategy';
+import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext, Slab } from './strategy';
+import type { EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
 
 /** One slab in this many searches for the best configuration; the others reuse the latest choice. */
@@ -22,21 +23,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });
     const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };
-    // Every SEARCH_EVERY-th slab searches the coder's configurations; the slabs after it reuse its choice (the
-    // search is most of the coding time). Which slab searches depends on its index only, never on timing.
-    const searched = new Map<number, Promise<string | undefined>>();
-    const code = async (slab: Slab): Promise<CodedSlab> => {
-      const j = Math.round(slab.firstRow / input.slabRows);
-      const task = { task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, file: ctx.input };
-      if (j % SEARCH_EVERY === 0) {
-        const result = ctx.runner.run(task);
-        searched.set(j, result.then((r) => r.configuration, () => undefined));
-        return result;
-      }
-      const configuration = await searched.get(j - (j % SEARCH_EVERY))!;
-      return ctx.runner.run({ ...task, configuration });
-    };
-    await forEachOrdered(input.slabs(), ctx.runner.threads, code,
+    await forEachOrdered(input.slabs(), ctx.runner.threads, coderAloneSlabs(input, ctx, globals),
       async (coded, slab) => {
         throwIfAborted(ctx.hooks?.signal);
         await out.addSlabChunk('data', coded.chunk);
@@ -52,6 +39,26 @@ export const errorBoundedStrategy: ArrayStrategy = {
     };
   },
 };
+
+/**
+ * Codes an array's slabs with the error-bounded coder alone, on the pool: every SEARCH_EVERY-th slab searches
+ * the coder's configurations and the slabs after it reuse its choice (the search is most of the coding time).
+ * Which slab searches depends on its index only, never on timing. Slabs must be asked for in order.
+ */
+export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals: EbGlobals): (slab: Slab) => Promise<CodedSlab> {
+  const searched = new Map<number, Promise<string | undefined>>();
+  return async (slab) => {
+    const j = Math.round(slab.firstRow / input.slabRows);
+    const task = { task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, file: ctx.input };
+    if (j % SEARCH_EVERY === 0) {
+      const result = ctx.runner.run(task);
+      searched.set(j, result.then((r) => r.configuration, () => undefined));
+      return result;
+    }
+    const configuration = await searched.get(j - (j % SEARCH_EVERY));
+    return ctx.runner.run({ ...task, configuration });
+  };
+}
 
 function losslessNote(o: Record<CodedSlab['outcome'], number>): string {
   const slabs = o.coded + o.lossless + o['kept-exact'];

@@ -6,14 +6,15 @@
 //     against lossless covers everything the plan adds (a decoder, latents, header fields); if it does not,
 //     the whole array is stored losslessly. After that, the per-slab floor keeps the saving.
 // Slabs after the first are coded on the pool of threads (ctx.runner), written in order.
-import { throwIfAborted } from '../errors';
+import { BalerError, throwIfAborted } from '../errors';
 import { compressBytes } from '../codec/entropy';
 import type { ArrayCodec, LearnedPart } from '../codec/header';
 import { encodeModel } from '../learned/blob';
 import type { PlanEstimate } from '../learned/choose';
 import { columnsOf } from '../metrics';
 import { forEachOrdered } from '../parallel/ordered';
-import { keepsBound, runSlabTask, type CodedSlab, type SlabTask } from '../parallel/slab-tasks';
+import { runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
+import { coderAloneSlabs } from './error-bounded';
 import { summariseSlab } from './slab-summary';
 import type { ArrayInput, ArrayOutput, CodedArray, CompressContext, Slab } from './strategy';
 import { slabBoundChecker } from './verify';
@@ -41,9 +42,10 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   if (plan.name === 'lossless') return codeLosslessly(input, out, ctx, p.reason);
   const { source, stats } = input;
   const check = slabBoundChecker(g.bound, stats, source.dtype, ctx.input);
-  const task = (slab: Slab): SlabTask => plan.model
-    ? { task: 'learned', array: slab.array, firstRow: slab.firstRow, globals: g, model: plan.model, bound: g.bound, stats, file: ctx.input }
-    : { task: 'eb', array: slab.array, firstRow: slab.firstRow, globals: g, predictors: ctx.opts.predictors, bound: g.bound, stats, file: ctx.input };
+  const model = plan.model;
+  const code = model
+    ? (slab: Slab) => ctx.runner.run({ task: 'learned', array: slab.array, firstRow: slab.firstRow, globals: g, model, file: ctx.input })
+    : coderAloneSlabs(input, ctx, g);
   const decoder = plan.model && !plan.shared ? encodeModel(plan.model) : undefined;
   const overhead = await planOverhead(p, input, decoder);
   const basis = plan.model?.family === 'basis';
@@ -59,7 +61,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
 
   const slabs = input.slabs();
   const first = (await slabs.next()).value as Slab;
-  const coded = p.reuseSample && plan.coded ? reuseSampleCoding(plan, first, check, source.kind) : await runSlabTask(task(first));
+  const coded = p.reuseSample && plan.coded ? reuseSampleCoding(plan, first, check, source.kind) : await code(first);
   const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder: stats.integerValued && stats.exactInFloat64 });
   const bytes = coded.chunk.length + (coded.latents?.length ?? 0);
   if (coded.outcome !== 'coded' || bytes + overhead >= exact.chunk.length) {
@@ -68,7 +70,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
   }
   await write(coded, first);
-  await forEachOrdered(slabs, ctx.runner.threads, (slab) => ctx.runner.run(task(slab)), write);
+  await forEachOrdered(slabs, ctx.runner.threads, code, write);
 
   if (decoder) await out.addSection('decoder', decoder, { coding: 'zstd', level: 19 });
   const learned: LearnedPart | undefined = plan.model
@@ -91,7 +93,13 @@ function reuseSampleCoding(plan: PlanEstimate, slab: Slab, check: (o: Float64Arr
   const c = plan.coded!;
   const basis = plan.model?.family === 'basis';
   const columns = columnsOf(slab.array.shape, kind);
-  const outcome = keepsBound(() => check(slab.values, c.reconstruction, slab.firstRow)) ? 'coded' : 'kept-exact';
+  let outcome: CodedSlab['outcome'] = 'coded';
+  try {
+    check(slab.values, c.reconstruction, slab.firstRow);
+  } catch (err) {
+    if (!(err instanceof BalerError && err.code === 'EBOUND')) throw err;
+    outcome = 'kept-exact';
+  }
   return { chunk: c.data, ...(basis ? { latents: c.latents ?? new Uint8Array(0) } : {}), summary: summariseSlab(slab.values, c.reconstruction, columns), outcome };
 }
 

@@ -4,7 +4,6 @@
 import type { NdArray } from '../types';
 import type { ArraySource } from '../data/source';
 import { toFloat64 } from '../data/dtype';
-import { joinSlabs } from '../data/write-array';
 
 export interface Sample {
   values: Float64Array;
@@ -46,7 +45,7 @@ export async function readSample(source: Pick<ArraySource, 'shape' | 'dtype' | '
     parts.push(await read(Math.max(0, start), Math.min(perRun, total)));
   }
   const rows = parts.reduce((n, p) => n + p.shape[0], 0);
-  return fromArray(joinSlabs(parts, [rows, ...rowShape]), rowShape, false);
+  return fromArray(joinRows(parts, [rows, ...rowShape]), rowShape, false);
 }
 
 /** Rows [start, start + count) read in pieces of at most `perRead` rows. */
@@ -54,10 +53,22 @@ async function readRows(source: Pick<ArraySource, 'readSlab'>, start: number, co
   if (count <= perRead) return source.readSlab(start, count);
   const parts: NdArray[] = [];
   for (let at = start; at < start + count; at += perRead) parts.push(await source.readSlab(at, Math.min(perRead, start + count - at)));
-  return joinSlabs(parts, [count, ...rowShape]);
+  return joinRows(parts, [count, ...rowShape]);
 }
 
 function fromArray(array: NdArray, rowShape: number[], whole: boolean): Sample {
   const rows = array.shape[0];
   return { values: toFloat64(array.data).values, array, rows, shape: [rows, ...rowShape], whole };
+}
+
+/** Slabs (rows in order, one dtype) joined into one array of `shape`. */
+export function joinRows(parts: NdArray[], shape: number[]): NdArray {
+  const Ctor = parts[0].data.constructor as new (n: number) => NdArray['data'];
+  const data = new Ctor(shape.reduce((a, b) => a * b, 1));
+  let at = 0;
+  for (const p of parts) {
+    (data as unknown as { set(a: ArrayLike<unknown>, o: number): void }).set(p.data as ArrayLike<unknown>, at);
+    at += p.data.length;
+  }
+  return { dtype: parts[0].dtype, shape: [...shape], data };
 }
