@@ -28,7 +28,7 @@ export function codingGlobals(g: EbGlobals): EbGlobals {
 
 /** The smallest absolute tolerance of the array (what the basis's latent tolerance derives from). */
 export function dataTolerance(g: EbGlobals): number {
-  return g.tolerances.length ? Math.min(...g.tolerances) : 0;
+  return g.tolerances.length ? g.tolerances.reduce((a, b) => Math.min(a, b)) : 0;
 }
 
 export async function encodeLearnedSlab(m: LearnedModel, values: Float64Array, shape: number[], g: EbGlobals): Promise<LearnedSlab> {
