@@ -53,7 +53,8 @@ describe('learned cross-column model', () => {
     const { model } = await fitColumns(values, rows, 5, g);
     const blob = encodeModel(model);
     const back = (await decodeModel(blob)) as ColumnsModel;
-    assert.deepEqual(back, model);
+    const { configurations: _encoderOnly, ...stored } = model;
+    assert.deepEqual(back, stored);
     for (let n = 0; n < blob.length; n++) await assert.rejects(decodeModel(blob.subarray(0, n)), (e: unknown) => e instanceof BalerError, `truncated at ${n}`);
     for (let i = 0; i < blob.length; i++) {
       const bad = blob.slice();

@@ -78,6 +78,9 @@ export const targetStrategy: ArrayStrategy = {
     }
     const best = search.best(opts.learned);
     ctx.hooks?.onLog?.(`${ctx.input}: ${best.point.label} reaches ${target.value} dB${columns > 1 ? ' in every column' : ''} at the smallest estimate, ${best.point.totalBytes} bytes (${search.points.length} points tried)`);
+    // The coding of the array searches its configurations again (those reused on the trial rows were chosen on
+    // fewer rows, at another bound).
+    if (best.plan?.model?.family === 'columns') best.plan.model.configurations = undefined;
     const plan: PlanEstimate = best.plan ?? { name: 'classical', description: 'error-bounded coder alone', globals: globals(best.rel), decoderBytes: 0, sampleBytes: 0, estimate: best.point.totalBytes, seconds: 0 };
     const coded = await codeWithPlan(input, out, ctx, {
       plan: { ...plan, globals: globals(best.rel, !!best.plan?.model), coded: best.coded }, baselineBytes: search.classicalEstimate(best.rel),

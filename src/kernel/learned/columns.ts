@@ -27,6 +27,9 @@ export interface ColumnsModel {
   integer: boolean[];
   /** Indexed by column (not by position in the order). */
   predictors: ColumnPredictor[];
+  /** The coder's configuration each column chose when the model was fitted (the encoder reuses it instead
+   *  of searching again; not stored: every slab says its own configuration). Indexed by column. */
+  configurations?: (string | undefined)[];
 }
 
 /** Widest table this family handles (weights grow with the square of the width). */
@@ -97,18 +100,21 @@ export function columnOf(values: Float64Array, rows: number, columns: number, c:
 }
 
 /** Codes a slab of rows × columns; the body is varuint column count, then per column (in order) varuint length + bytes. */
-export async function encodeColumnsSlab(m: ColumnsModel, values: Float64Array, rows: number, g: EbGlobals): Promise<{ body: Uint8Array; reconstruction: Float64Array }> {
+export async function encodeColumnsSlab(m: ColumnsModel, values: Float64Array, rows: number, g: EbGlobals): Promise<{ body: Uint8Array; reconstruction: Float64Array; configurations: string[] }> {
   const decoded: Float64Array[] = new Array(m.columns);
+  const configurations: string[] = new Array(m.columns);
   const w = new ByteWriter();
   w.varuint(m.columns);
   for (const c of m.order) {
     const prediction = predictColumn(m, c, decoded, rows);
-    const coded = await encodeEbSlab(columnOf(values, rows, m.columns, c), [rows, 1], columnGlobals(g, c), prediction ? { prediction } : {});
+    const configuration = m.configurations?.[c];
+    const coded = await encodeEbSlab(columnOf(values, rows, m.columns, c), [rows, 1], columnGlobals(g, c), { ...(prediction ? { prediction } : {}), ...(configuration ? { configuration } : {}) });
     w.varuint(coded.bytes.length);
     w.bytes(coded.bytes);
     decoded[c] = coded.reconstruction;
+    configurations[c] = coded.configuration;
   }
-  return { body: w.finish(), reconstruction: interleave(decoded, rows) };
+  return { body: w.finish(), reconstruction: interleave(decoded, rows), configurations };
 }
 
 export async function decodeColumnsSlab(m: ColumnsModel, body: Uint8Array, rows: number, g: EbGlobals, file?: string): Promise<Float64Array> {

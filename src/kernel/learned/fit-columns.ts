@@ -77,15 +77,16 @@ async function choosePredictors(
     const candidates: ColumnPredictor[] = [{ kind: 'none' }];
     if (linear[p]) candidates.push({ kind: 'linear', weights: linear[p]! });
     if (nets?.[p]) candidates.push({ kind: 'mlp', net: nets[p]! });
-    let best: { bytes: number; reconstruction: Float64Array; predictor: ColumnPredictor } | undefined;
+    let best: { bytes: number; reconstruction: Float64Array; predictor: ColumnPredictor; configuration: string } | undefined;
     for (const predictor of candidates) {
       model.predictors[c] = predictor;
       const prediction = predictColumn(model, c, decoded, choiceRows);
       const coded = await encodeEbSlab(values, [choiceRows, 1], gc, prediction ? { prediction } : {});
       if (predictor.kind === 'none') plainBytes += coded.bytes.length;
-      if (!best || coded.bytes.length < best.bytes) best = { bytes: coded.bytes.length, reconstruction: coded.reconstruction, predictor };
+      if (!best || coded.bytes.length < best.bytes) best = { bytes: coded.bytes.length, reconstruction: coded.reconstruction, predictor, configuration: coded.configuration };
     }
     model.predictors[c] = best!.predictor;
+    (model.configurations ??= new Array(columns).fill(undefined))[c] = best!.configuration;
     decoded[c] = best!.reconstruction;
     sampleBytes += best!.bytes;
   }

@@ -34,7 +34,9 @@ export function dataTolerance(g: EbGlobals): number {
 export async function encodeLearnedSlab(m: LearnedModel, values: Float64Array, shape: number[], g: EbGlobals): Promise<LearnedSlab> {
   const rows = shape[0];
   if (m.family === 'columns') {
-    const { body, reconstruction } = await encodeColumnsSlab(m, values, rows, g);
+    const { body, reconstruction, configurations } = await encodeColumnsSlab(m, values, rows, g);
+    // Later slabs reuse each column's configuration instead of searching again (encoder only).
+    m.configurations ??= configurations;
     return { data: tagged(TAG_COLUMNS, body), reconstruction };
   }
   const latents = await encodeLatents(m, values, rows, dataTolerance(g));
