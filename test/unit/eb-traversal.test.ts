@@ -12,7 +12,7 @@ const plain = (mode: 'interpolation' | 'lorenzo'): Candidate[] => predictorsFor(
 function both(values: Float64Array, traverse: (pc: PointCoder, counts: Int32Array) => void) {
   const type = valueType('float64');
   const make = () => {
-    const q = new Quantizer(type, 'absolute', false);
+    const q = new Quantizer(type, 'absolute');
     q.tolerance = 1e-3;
     return q;
   };
@@ -21,7 +21,7 @@ function both(values: Float64Array, traverse: (pc: PointCoder, counts: Int32Arra
   const code = enc.code.bind(enc);
   enc.code = (i, ...rest) => { visits.push(i); code(i, ...rest); };
   const strip = enc.codeStrip.bind(enc);
-  enc.codeStrip = (first, stride, count, ...rest) => { for (let k = 0; k < count; k++) visits.push(first + k * stride); strip(first, stride, count, ...rest); };
+  enc.codeStrip = (points, count, ...rest) => { for (let k = 0; k < count; k++) visits.push(points[k]); strip(points, count, ...rest); };
   const encCounts = new Int32Array(4);
   traverse(enc, encCounts);
   const dec = PointCoder.forDecoding(values.length, make(), enc.indices.finish(), new ExactReader(enc.exactBytes(), type));
@@ -35,17 +35,33 @@ describe('eb: traversals', () => {
   const values = Float64Array.from({ length: n0 * n1 * n2 }, (_, i) => Math.sin(i / 17) + Math.cos(i / 5) * 0.1);
   const view: GridView = { offset: 0, dims: [n0, n1, n2], strides: [n1 * n2, n2, 1] };
 
-  it('interpolation visits every point exactly once, coarse levels first, and both sides agree', () => {
-    const levels = interpolationLevels(view.dims);
-    assert.equal(levels, 4);
-    const steps = Float64Array.from({ length: levels + 1 }, () => 2e-3);
-    const { enc, dec, visits, encCounts, decCounts } = both(values, (pc, counts) => codeByInterpolation(pc, view, { order: [1, 2, 0], blockSize: 4 }, steps, plain('interpolation'), counts));
-    assert.deepEqual([...visits].sort((a, b) => a - b), Array.from(values.keys()));
-    assert.equal(visits[0], 0, 'the origin first');
-    assert.deepEqual(Array.from(decCounts), Array.from(encCounts));
-    assert.ok(encCounts[0] + encCounts[1] > 10, 'blocks choose between cubic and linear');
-    assert.deepEqual(Array.from(dec.finishOutput()), Array.from(enc.finishOutput()));
-    for (let i = 0; i < values.length; i++) assert.ok(Math.abs(dec.output[i] - values[i]) <= 1e-3);
+  for (const edges of ['anchored', 'open'] as const) {
+    it(`interpolation (${edges} edges) visits every point exactly once, coarse levels first, and both sides agree`, () => {
+      const levels = interpolationLevels(view.dims, edges);
+      assert.equal(levels, 4);
+      const steps = Float64Array.from({ length: levels + 1 }, () => 2e-3);
+      const { enc, dec, visits, encCounts, decCounts } = both(values, (pc, counts) => codeByInterpolation(pc, view, { order: [1, 2, 0], blockSize: 4, edges }, steps, plain('interpolation'), counts));
+      assert.deepEqual([...visits].sort((a, b) => a - b), Array.from(values.keys()));
+      assert.equal(visits[0], 0, 'the origin first');
+      if (edges === 'anchored') assert.deepEqual(visits.slice(1, 8).sort((a, b) => a - b), [12, 104, 116, 468, 480, 572, 584], 'then the corners');
+      assert.deepEqual(Array.from(decCounts), Array.from(encCounts));
+      assert.ok(encCounts[0] + encCounts[1] > 10, 'blocks choose between cubic and linear');
+      assert.deepEqual(Array.from(dec.finishOutput()), Array.from(enc.finishOutput()));
+      for (let i = 0; i < values.length; i++) assert.ok(Math.abs(dec.output[i] - values[i]) <= 1e-3);
+    });
+  }
+
+  it('anchored edges: a smooth field whose axes are not 2^k + 1 long costs far less than with open edges', () => {
+    const dims: [number, number, number] = [1, 45, 60];
+    const smooth = Float64Array.from({ length: 45 * 60 }, (_, i) => Math.sin(Math.floor(i / 60) / 9) + Math.cos((i % 60) / 11));
+    const field: GridView = { offset: 0, dims, strides: [2700, 60, 1] };
+    const bytes = (edges: 'anchored' | 'open') => {
+      const steps = Float64Array.from({ length: interpolationLevels(dims, edges) + 1 }, () => 2e-3);
+      return both(smooth, (pc, counts) => codeByInterpolation(pc, field, { order: [1, 2, 0], blockSize: 16, edges }, steps, plain('interpolation'), counts)).enc.indices.finish().length;
+    };
+    const anchored = bytes('anchored');
+    const open = bytes('open');
+    assert.ok(anchored < open * 0.9, `anchored ${anchored} bytes, open ${open}`);
   });
 
   it('Lorenzo visits in raster order by blocks, and both sides agree', () => {
@@ -57,8 +73,8 @@ describe('eb: traversals', () => {
   it('a strided view (a table column) touches only its own points', () => {
     const table = Float64Array.from({ length: 40 * 3 }, (_, i) => (i % 3) * 100 + Math.floor(i / 3));
     const column: GridView = { offset: 1, dims: [1, 1, 40], strides: [0, 0, 3] };
-    const steps = Float64Array.from({ length: interpolationLevels(column.dims) + 1 }, () => 2e-3);
-    const { visits } = both(table, (pc, counts) => codeByInterpolation(pc, column, { order: [1, 2, 0], blockSize: 16 }, steps, plain('interpolation'), counts));
+    const steps = Float64Array.from({ length: interpolationLevels(column.dims, 'anchored') + 1 }, () => 2e-3);
+    const { visits } = both(table, (pc, counts) => codeByInterpolation(pc, column, { order: [1, 2, 0], blockSize: 16, edges: 'anchored' }, steps, plain('interpolation'), counts));
     assert.deepEqual([...visits].sort((a, b) => a - b), Array.from({ length: 40 }, (_, r) => 1 + 3 * r));
   });
 

@@ -1,11 +1,14 @@
-// The configurations the encoder may try on a slab (coding mode, interpolation order, per-level tolerance
-// schedule, block size, candidate predictors), and where it samples a large slab to choose among them.
+// The configurations the encoder may try on a slab (layout, coding mode, interpolation order, per-level
+// tolerance schedule, how axes end, block size, candidate predictors), the variants of a chosen one worth
+// a try, and where it samples a large slab to choose among them.
 
-import type { Layout } from './layout';
+import type { Layout, LayoutName } from './layout';
 import { threeDimensional } from './layout';
 import { Mode, predictorsFor, PredictorSpec } from './predictors';
+import type { Edges } from './traversal';
 
 export interface Configuration {
+  layout: LayoutName;
   mode: Mode;
   /** Order in which the axes are interpolated inside each level (a permutation of 0, 1, 2). */
   order: [number, number, number];
@@ -14,6 +17,8 @@ export interface Configuration {
   beta: number;
   /** Edge of the blocks that choose their predictor. */
   blockSize: number;
+  /** How interpolation treats the end of each axis (traversal.ts). */
+  edges: Edges;
   predictors: PredictorSpec[];
 }
 
@@ -37,32 +42,54 @@ export function candidateConfigurations(layout: Layout, options: SearchOptions):
   const fast = options.effort === 'fast';
   const frames = useInterpolation && layout.views[0].dims[0] > 1;
   const make = (mode: Mode, alpha: number, beta: number): Configuration => ({
+    layout: layout.name,
     mode,
     order: mode === 'lorenzo' ? [0, 1, 2] : [1, 2, 0],
     alpha,
     beta,
     blockSize: mode === 'lorenzo' ? 8 : 16,
+    edges: 'anchored',
     predictors: predictorsFor(mode, modelAllowed),
   });
   const configurations: Configuration[] = [];
   // Frames (a time axis first): spatial interpolation per frame on top of the previous frame wins on
-  // CFD-like data; the other modes stay in the search for data where they do better.
-  if (frames) {
-    configurations.push(make('temporal', 1.25, 4));
-    if (!fast) configurations.push(make('temporal', 1, 1));
-  }
+  // CFD-like data; the other modes stay in the search for data where they do better. Each mode is tried
+  // with one tolerance schedule; refinements() tries the others on the best.
+  if (frames) configurations.push(make('temporal', 1.25, 4));
   // With a model, the whole-array interpolation on top of it stays a candidate even when fast.
-  if (useInterpolation && (!fast || !frames || modelAllowed)) {
-    configurations.push(make('interpolation', 1, 1));
-    if (!fast && !frames) configurations.push(make('interpolation', 1.25, 4));
-  }
+  if (useInterpolation && (!fast || !frames || modelAllowed)) configurations.push(make('interpolation', 1, 1));
   if (useLorenzo && (!fast || !useInterpolation)) configurations.push(make('lorenzo', 1, 1));
   return configurations;
 }
 
+/** Per-level tolerance schedules (alpha, beta) a refinement tries: coarse levels tighter, for smooth data. */
+const SCHEDULES: [number, number][] = [[1, 1], [1.25, 4], [1.5, 4], [2, 8]];
+
+/** The configuration with the other way of ending the axes (interpolation modes only). */
+export function otherEdges(c: Configuration): Configuration | undefined {
+  return c.mode === 'lorenzo' ? undefined : { ...c, edges: c.edges === 'anchored' ? 'open' : 'anchored' };
+}
+
+/** The configuration with each other per-level tolerance schedule (interpolation modes only). */
+export function otherSchedules(c: Configuration): Configuration[] {
+  if (c.mode === 'lorenzo') return [];
+  return SCHEDULES.filter(([alpha, beta]) => alpha !== c.alpha || beta !== c.beta).map(([alpha, beta]) => ({ ...c, alpha, beta }));
+}
+
+/** Every configuration a search may end with, given its candidates (to recognise one an earlier slab chose). */
+export function reachableConfigurations(candidates: Configuration[]): Configuration[] {
+  const all: Configuration[] = [];
+  for (const c of candidates) {
+    const edges = [c, otherEdges(c)].filter((x): x is Configuration => x !== undefined);
+    for (const e of edges) all.push(e, ...otherSchedules(e));
+  }
+  return all;
+}
+
 export function describe(c: Configuration): string {
   const names = c.predictors.map((p) => p.name).join(',');
-  return c.mode === 'lorenzo' ? `lorenzo [${names}]` : `${c.mode} order=${c.order.join('')} alpha=${c.alpha} beta=${c.beta} [${names}]`;
+  if (c.mode === 'lorenzo') return `${c.layout} lorenzo [${names}]`;
+  return `${c.layout} ${c.mode} order=${c.order.join('')} alpha=${c.alpha} beta=${c.beta} edges=${c.edges} [${names}]`;
 }
 
 /** Slabs at least this large choose their configuration on a sample, then are coded once. */
@@ -80,23 +107,28 @@ export interface Sample {
 
 /**
  * The part of a large slab that configurations are compared on, or undefined for a small slab (every
- * configuration is then coded in full). Frames keep every frame and crop each frame to a centred window
- * (the time axis decides between the temporal and whole-array modes, so it is kept whole); tables and
- * single frames keep a contiguous middle run of rows.
+ * configuration is then coded in full). Frames keep every frame and crop each frame to a window (the time
+ * axis decides between the temporal and whole-array modes, so it is kept whole); tables, single frames
+ * and series keep a contiguous run of rows or values. Each part ends where the slab ends, so that the
+ * choice of how axes end (anchored or open) is made on the slab's real ends.
  */
 export function sampleOf(shape: number[], layout: Layout): Sample | undefined {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size < SAMPLING_THRESHOLD) return undefined;
   const wanted = Math.min(SAMPLE_MAX, Math.max(SAMPLE_MIN, size / SAMPLE_FRACTION));
-  const table = layout.kind === 'table' && shape.length === 2;
+  if (layout.name === 'series') {
+    const count = Math.ceil(wanted);
+    return { shape: [count], take: (values) => values.slice(size - count) };
+  }
+  const table = layout.name === 'table';
   const dims = table ? [shape[0], 1, shape[1]] : threeDimensional(shape);
   if (!table && dims[0] > 1) {
     const scale = Math.sqrt(wanted / size);
     const h = Math.max(1, Math.min(dims[1], Math.ceil(dims[1] * scale)));
     const w = Math.max(1, Math.min(dims[2], Math.ceil(dims[2] * scale)));
     if (h * w * 2 > dims[1] * dims[2]) return undefined;
-    const top = Math.floor((dims[1] - h) / 2);
-    const left = Math.floor((dims[2] - w) / 2);
+    const top = dims[1] - h;
+    const left = dims[2] - w;
     return {
       shape: [dims[0], h, w],
       take(values) {
@@ -118,7 +150,7 @@ export function sampleOf(shape: number[], layout: Layout): Sample | undefined {
   const slice = size / dims[axis];
   const count = Math.min(dims[axis], Math.max(1, Math.ceil(wanted / slice)));
   if (count * 2 > dims[axis]) return undefined;
-  const first = Math.floor((dims[axis] - count) / 2);
+  const first = dims[axis] - count;
   const sampleDims = dims.map((n, e) => (e === axis ? count : n));
   return {
     shape: table ? [count, shape[1]] : sampleDims,

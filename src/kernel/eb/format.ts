@@ -2,14 +2,17 @@
 // dtype, kind) is here, so a slab decodes on its own:
 //
 //   u8      format (SLAB_FORMAT)
-//   u8      flags: bit 0 integer path, bit 1 coded against a model's prediction
-//   u8      globals check: dtype code (bits 0–3), bound kind (bits 4–5: abs, rel, pw-rel), table (bit 6)
+//   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series),
+//           bit 3 open edges (else anchored; traversal.ts)
+//   u8      globals check: dtype code (bits 0–3), bound kind (bits 4–5: abs, rel, pw-rel), table kind (bit 6)
 //   u8      mode (0 interpolation, 1 temporal, 2 lorenzo)
 //   u8      axis order: o0 | o1 << 2 | o2 << 4
 //   u8 u8   alpha, beta in sixteenths
 //   u8      block size
 //   u8      step shrink k: the steps derive from τ·(1 − 2^−k)
 //   u8      n, the number of candidate predictors (1..8), then n × u8 predictor ids (predictors.ts)
+//   varint  grids: 1 (for every view) or one per view, each a u8 tag (0 none, 1 integers, 2 a step,
+//           followed by it as f64 LE; grid.ts)
 //   varint  values in the slab
 //   varint  exactly stored values
 //   varint  bytes of the range-coded stream
@@ -21,21 +24,24 @@
 
 import { BalerError } from '../errors';
 import type { Configuration } from './configure';
+import { LAYOUT_NAMES } from './layout';
 import { MAX_CHOICES, Mode, predictorById, PredictorSpec } from './predictors';
 
-export const SLAB_FORMAT = 1;
+export const SLAB_FORMAT = 2;
 /** At most 8 / log2(65536 / 65505) ≈ 11,715 coded decisions per stream byte (rangecoder.ts clamps probabilities). */
 const VALUES_PER_STREAM_BYTE = 12_000;
 const MODES: Mode[] = ['interpolation', 'temporal', 'lorenzo'];
 const BOUND_KINDS = ['abs', 'rel', 'pw-rel'] as const;
 
 export interface SlabHeader {
-  integer: boolean;
   usesModel: boolean;
   dtypeCode: number;
   boundKind: (typeof BOUND_KINDS)[number];
-  table: boolean;
+  /** The globals' kind is 'table' (a check: the slab decodes only with the globals it was coded for). */
+  tableKind: boolean;
   configuration: Configuration;
+  /** The grid of each view (or one for all): 0 none, 1 integers, else a step (grid.ts). */
+  grids: number[];
   stepShrink: number;
   valueCount: number;
   exactCount: number;
@@ -68,6 +74,21 @@ function pushVarint(out: number[], value: number): void {
   out.push(v);
 }
 
+const GRID_NONE = 0;
+const GRID_INTEGER = 1;
+const GRID_STEP = 2;
+
+function pushGrid(out: number[], grid: number): void {
+  if (grid === 0 || grid === 1) {
+    out.push(grid === 0 ? GRID_NONE : GRID_INTEGER);
+    return;
+  }
+  if (!(grid > 0 && Number.isFinite(grid))) throw new Error(`bad grid ${grid}`);
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setFloat64(0, grid, true);
+  out.push(GRID_STEP, ...bytes);
+}
+
 function sixteenths(x: number): number {
   const v = Math.round(x * 16);
   if (v < 16 || v > 255 || v / 16 !== x) throw new Error(`alpha/beta ${x} is not a multiple of 1/16 in [1, 16)`);
@@ -79,8 +100,8 @@ export function writeSlab(parts: SlabParts): Uint8Array {
   const c = h.configuration;
   const head: number[] = [
     SLAB_FORMAT,
-    (h.integer ? 1 : 0) | (h.usesModel ? 2 : 0),
-    h.dtypeCode | (BOUND_KINDS.indexOf(h.boundKind) << 4) | (h.table ? 64 : 0),
+    (h.usesModel ? 1 : 0) | (LAYOUT_NAMES.indexOf(c.layout) << 1) | (c.edges === 'open' ? 8 : 0),
+    h.dtypeCode | (BOUND_KINDS.indexOf(h.boundKind) << 4) | (h.tableKind ? 64 : 0),
     MODES.indexOf(c.mode),
     c.order[0] | (c.order[1] << 2) | (c.order[2] << 4),
     sixteenths(c.alpha),
@@ -90,6 +111,9 @@ export function writeSlab(parts: SlabParts): Uint8Array {
     c.predictors.length,
     ...c.predictors.map((p) => p.id),
   ];
+  const grids = h.grids.every((x) => x === h.grids[0]) ? h.grids.slice(0, 1) : h.grids;
+  pushVarint(head, grids.length);
+  for (const grid of grids) pushGrid(head, grid);
   pushVarint(head, h.valueCount);
   pushVarint(head, h.exactCount);
   pushVarint(head, stream.length);
@@ -136,6 +160,17 @@ class Cursor {
     throw corrupt(`${what} is too long`);
   }
 
+  grid(): number {
+    const tag = this.byte('grid');
+    if (tag === GRID_NONE) return 0;
+    if (tag === GRID_INTEGER) return 1;
+    if (tag !== GRID_STEP) throw corrupt(`unknown grid tag ${tag}`);
+    const bytes = this.take(8, 'grid step');
+    const step = new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);
+    if (!(step > 0 && Number.isFinite(step)) || step === 1) throw corrupt(`bad grid step ${step}`);
+    return step;
+  }
+
   take(length: number, what: string): Uint8Array {
     if (length > this.bytes.length - this.position) throw corrupt(`truncated (${what}: ${length} bytes declared, ${this.bytes.length - this.position} left)`);
     const part = this.bytes.subarray(this.position, this.position + length);
@@ -151,7 +186,8 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
   const format = cursor.byte('format');
   if (format !== SLAB_FORMAT) throw corrupt(`unknown format ${format} (this version reads format ${SLAB_FORMAT})`);
   const flags = cursor.byte('flags');
-  if (flags > 3) throw corrupt(`unknown flags ${flags}`);
+  const layout = LAYOUT_NAMES[(flags >> 1) & 3];
+  if (flags > 15 || !layout) throw corrupt(`unknown flags ${flags}`);
   const check = cursor.byte('globals');
   const boundKind = BOUND_KINDS[(check >> 4) & 3];
   if (!boundKind || check > 127) throw corrupt('bad bound kind');
@@ -175,6 +211,10 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
     if (!spec || !(spec.modes as readonly Mode[]).includes(mode) || predictors.includes(spec)) throw corrupt(`bad predictors for the ${mode} mode`);
     predictors.push(spec);
   }
+  const gridCount = cursor.varint('grid count');
+  if (gridCount < 1 || gridCount > bytes.length) throw corrupt(`bad grid count ${gridCount}`);
+  const grids: number[] = [];
+  for (let k = 0; k < gridCount; k++) grids.push(cursor.grid());
   const valueCount = cursor.varint('value count');
   const exactCount = cursor.varint('exact count');
   const streamLength = cursor.varint('stream length');
@@ -189,12 +229,12 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
   if (cursor.position !== bytes.length) throw corrupt(`${bytes.length - cursor.position} bytes after the end`);
   return {
     header: {
-      integer: (flags & 1) !== 0,
-      usesModel: (flags & 2) !== 0,
+      usesModel: (flags & 1) !== 0,
       dtypeCode: check & 15,
       boundKind,
-      table: (check & 64) !== 0,
-      configuration: { mode, order, alpha, beta, blockSize, predictors },
+      tableKind: (check & 64) !== 0,
+      configuration: { layout, mode, order, alpha, beta, blockSize, edges: (flags & 8) !== 0 ? 'open' : 'anchored', predictors },
+      grids,
       stepShrink,
       valueCount,
       exactCount,

@@ -16,13 +16,13 @@ export interface PassInput {
   configuration: Configuration;
   type: ValueType;
   domain: Domain;
-  /** Integer path: rounded predictions, odd integer steps. */
-  integer: boolean;
+  /** Per view: the grid it is coded on (grid.ts; 1 for integers), or 0 for real values. */
+  grids: number[];
   /** pw-rel: the relative bound X. */
   pointwiseBound: number;
   /** Per view: the error allowed (absolute domain; 0 = lossless). */
   tolerances: number[];
-  /** Per view: what the quantisation steps derive from (a hair below the tolerance, or log-domain for pw-rel). */
+  /** Per view: what the quantisation steps derive from (a hair below the tolerance, in grid units on a grid, or log-domain for pw-rel). */
   stepTolerances: number[];
   /** A prediction the decoder also has (absolute domain only). */
   model?: Float64Array;
@@ -39,7 +39,7 @@ const NO_BASE: Float64Array = new Float64Array(0);
 /** The encoder when `original` is given, else the decoder reading `stream` and `exact`. */
 export function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array, exact?: ExactReader): PassResult {
   const { size, layout, configuration, type, domain } = input;
-  const quantizer = new Quantizer(type, domain, input.integer, input.pointwiseBound);
+  const quantizer = new Quantizer(type, domain, input.pointwiseBound);
   const pc = original
     ? PointCoder.forEncoding(original, quantizer, type, Math.max(1 << 12, size >> 2))
     : PointCoder.forDecoding(size, quantizer, stream!, exact!);
@@ -49,15 +49,17 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
   layout.views.forEach((view, v) => {
     if (view.dims.some((d) => d === 0)) return;
     quantizer.tolerance = input.tolerances[v];
+    quantizer.grid = input.grids[v];
+    const onGrid = input.grids[v] > 0;
     const stepTolerance = input.stepTolerances[v];
     const { mode, alpha, beta } = configuration;
     if (mode === 'temporal') {
-      codeFrameByFrame(pc, view, configuration, stepTolerance, input.integer, model, counts);
+      codeFrameByFrame(pc, view, configuration, stepTolerance, onGrid, model, counts);
     } else if (mode === 'lorenzo') {
-      const steps = levelSteps(stepTolerance, input.integer, 0, 1, 1);
+      const steps = levelSteps(stepTolerance, onGrid, 0, 1, 1);
       codeByLorenzo(pc, view, configuration.blockSize, steps[0], candidates(configuration.predictors, { model }), counts);
     } else {
-      const steps = levelSteps(stepTolerance, input.integer, interpolationLevels(view.dims), alpha, beta);
+      const steps = levelSteps(stepTolerance, onGrid, interpolationLevels(view.dims, configuration.edges), alpha, beta);
       codeByInterpolation(pc, view, configuration, steps, candidates(configuration.predictors, { model }), counts);
     }
   });
@@ -94,13 +96,13 @@ function candidates(specs: PredictorSpec[], bases: Bases): Candidate[] {
  * previous frame plus P's change since it ('model-delta'). Frame 0's previous frame is zero.
  */
 function codeFrameByFrame(
-  pc: PointCoder, view: GridView, configuration: Configuration, stepTolerance: number, integer: boolean,
+  pc: PointCoder, view: GridView, configuration: Configuration, stepTolerance: number, onGrid: boolean,
   model: Float64Array | undefined, counts: Int32Array,
 ): void {
   const [frames, height, width] = view.dims;
   const [frameStride, rowStride, columnStride] = view.strides;
   const frameDims: [number, number, number] = [1, height, width];
-  const steps = levelSteps(stepTolerance, integer, interpolationLevels(frameDims), configuration.alpha, configuration.beta);
+  const steps = levelSteps(stepTolerance, onGrid, interpolationLevels(frameDims, configuration.edges), configuration.alpha, configuration.beta);
   const extent = (height - 1) * rowStride + (width - 1) * columnStride + 1;
   const zeroFrame = new Float64Array(extent);
   const usesModelDelta = configuration.predictors.some((p) => p.base === 'model-delta');

@@ -24,6 +24,12 @@ export interface Candidate {
 export interface InterpolationPlan {
   /** Order in which the dimensions are interpolated inside each level. */
   order: [number, number, number];
+  /**
+   * 'anchored': each axis's last point is coded with the corners, so every point has neighbours on both
+   * sides (smooth data); 'open': points past the last multiple of the stride copy their left neighbour
+   * (data whose edges are walls of another regime).
+   */
+  edges: Edges;
   /** Edge of the blocks that choose their predictor. */
   blockSize: number;
 }
@@ -62,106 +68,139 @@ function chooseAndRecord(pc: PointCoder, n: number, costs: Float64Array, previou
 
 // ---------------------------------------------------------------- multilevel interpolation
 
-function topStride(dims: number[]): number {
-  const largest = Math.max(...dims);
+export type Edges = 'anchored' | 'open';
+
+/** The stride of the coarsest level: the smallest power of two whose double reaches the longest axis's last point (anchored) or its end. */
+function topStride(dims: number[], edges: Edges): number {
+  const reach = Math.max(...dims) - (edges === 'anchored' ? 1 : 0);
+  if (reach <= 1) return 0;
   let s = 1;
-  while (s * 2 < largest) s *= 2;
-  return largest > 1 ? s : 0;
+  while (s * 2 < reach) s *= 2;
+  return s;
 }
 
 /** Levels of the multilevel interpolation of a view of these dims (level l has stride 2^l). */
-export function interpolationLevels(dims: number[]): number {
-  const s = topStride(dims);
+export function interpolationLevels(dims: number[], edges: Edges): number {
+  const s = topStride(dims, edges);
   return s === 0 ? 0 : 31 - Math.clz32(s) + 1;
 }
 
-function firstAtOrAfter(lo: number, start: number, spacing: number): number {
-  return start + Math.max(0, Math.ceil((lo - start) / spacing)) * spacing;
+/**
+ * The coordinates along one axis (of n points) at the level of stride s. The axis's last point n − 1 is
+ * known from the start (coded with the corners), so every point a level interpolates has a neighbour on
+ * both sides: nothing is extrapolated, whatever the axis's length.
+ */
+interface AxisLevel {
+  /** Odd multiples of s below n − 1: the points this level interpolates along the axis. */
+  fresh: Int32Array;
+  /** Multiples of s below n − 1, then n − 1: known once this level's pass along the axis is done. */
+  done: Int32Array;
+  /** Multiples of 2s below n − 1, then n − 1: known before this level. */
+  before: Int32Array;
 }
 
-/** Scratch space of one traversal: the predictions of every candidate for one block, and a strip's activities. */
+/** first, first + spacing, … below `end`, then `end` itself when `withEnd`. */
+function progression(first: number, spacing: number, end: number, withEnd: boolean): Int32Array {
+  const count = first < end ? Math.floor((end - 1 - first) / spacing) + 1 : 0;
+  const out = new Int32Array(count + (withEnd ? 1 : 0));
+  for (let k = 0; k < count; k++) out[k] = first + k * spacing;
+  if (withEnd) out[count] = end;
+  return out;
+}
+
+function axisLevel(n: number, s: number, edges: Edges): AxisLevel {
+  if (edges === 'open') return { fresh: progression(s, 2 * s, n, false), done: progression(0, s, n, false), before: progression(0, 2 * s, n, false) };
+  const last = n - 1;
+  // An axis of one point: 0 is its last point too.
+  return { fresh: progression(s, 2 * s, last, false), done: progression(0, s, last, true), before: progression(0, 2 * s, last, true) };
+}
+
+/** Scratch space of one traversal: every candidate's predictions for one block, and a row's points and activities. */
 class Scratch {
   predictions = new Float64Array(0);
   activities = new Int32Array(0);
+  points = new Int32Array(0);
 
-  reserve(predictions: number, activities: number): void {
+  reserve(predictions: number, row: number): void {
     if (this.predictions.length < predictions) this.predictions = new Float64Array(Math.max(predictions, 2 * this.predictions.length));
-    if (this.activities.length < activities) this.activities = new Int32Array(Math.max(activities, 2 * this.activities.length));
+    if (this.activities.length < row) {
+      this.activities = new Int32Array(Math.max(row, 2 * this.activities.length));
+      this.points = new Int32Array(this.activities.length);
+    }
   }
 }
 
-/** One block of one sweep: the points c[e] = f[e], f[e] + spacing[e], … below h[e], interpolated along axis d at stride s. */
+/** One block of one sweep: the points (L0[x0], L1[x1], L2[x2]) for x_e in [a_e, b_e), interpolated along axis d at stride s. */
 interface Block {
   d: number;
   s: number;
-  f0: number; h0: number; f1: number; h1: number; f2: number; h2: number;
-  sp0: number; sp1: number; sp2: number;
+  L0: Int32Array; L1: Int32Array; L2: Int32Array;
+  a0: number; b0: number; a1: number; b1: number; a2: number; b2: number;
 }
 
-function countFrom(f: number, h: number, spacing: number): number {
-  return f < h ? Math.floor((h - 1 - f) / spacing) + 1 : 0;
+/** The end of the run of list[from…] inside the same block of `edge` as list[from]. */
+function blockEnd(list: Int32Array, from: number, edge: number): number {
+  const limit = (Math.floor(list[from] / edge) + 1) * edge;
+  let to = from + 1;
+  while (to < list.length && list[to] < limit) to++;
+  return to;
 }
 
 /**
- * Multilevel interpolation (SZ3-like): level by level from the coarsest stride, and inside a level axis
- * by axis in `plan.order`, every point is interpolated from the already reconstructed points ±s and ±3s
- * along that axis. `steps[l]` is the quantisation step of level l (steps[levels] for the origin).
+ * Multilevel interpolation (SZ3-like): the origin, then the corners (the last point of each axis), then level
+ * by level from the coarsest stride, and inside a level axis by axis in `plan.order`, every point is
+ * interpolated from the already reconstructed points ±s and ±3s along that axis (nearer the axis's last
+ * point, from the points there are). `steps[l]` is the quantisation step of level l (steps[levels] for
+ * the origin and the corners).
  */
 export function codeByInterpolation(
   pc: PointCoder, view: GridView, plan: InterpolationPlan, steps: Float64Array, candidates: Candidate[], counts: Int32Array,
 ): void {
-  const { dims, offset } = view;
-  const levels = interpolationLevels(dims);
-  // The origin anchors everything: predicted by the first base among the candidates, else 0.
+  const { dims } = view;
+  const { edges } = plan;
+  const levels = interpolationLevels(dims, edges);
   const anchor = candidates.find((c) => c.spec.base !== undefined);
-  pc.code(offset, anchor ? anchor.base[offset + anchor.baseOffset] : 0, steps[levels], levels, 0);
+  codeCorners(pc, view, plan.order, edges, steps[levels], levels, anchor);
   const n = candidates.length;
   const costs = new Float64Array(n);
   const scratch = new Scratch();
   const methods = Int32Array.from(candidates, (c) => c.method);
   const bases = candidates.map((c) => c.base);
   const baseOffsets = Int32Array.from(candidates, (c) => c.baseOffset);
-  const start = [0, 0, 0];
-  const spacing = [0, 0, 0];
-  const block: Block = { d: 0, s: 0, f0: 0, h0: 0, f1: 0, h1: 0, f2: 0, h2: 0, sp0: 0, sp1: 0, sp2: 0 };
+  const block: Block = { d: 0, s: 0, L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0 };
+  const lists: Int32Array[] = [block.L0, block.L1, block.L2];
   let previous = 0;
   for (let level = levels - 1; level >= 0; level--) {
     const s = 2 ** level;
     const step = steps[level];
     const edge = Math.max(plan.blockSize, 4 * s);
+    const axes = dims.map((n) => axisLevel(n, s, edges));
     for (let pass = 0; pass < 3; pass++) {
       const d = plan.order[pass];
-      if (dims[d] <= s) continue;
-      for (let e = 0; e < 3; e++) {
-        const done = plan.order.indexOf(e) < pass;
-        start[e] = e === d ? s : 0;
-        spacing[e] = e === d || !done ? 2 * s : s;
-      }
+      if (axes[d].fresh.length === 0) continue;
+      for (let e = 0; e < 3; e++) lists[e] = e === d ? axes[e].fresh : plan.order.indexOf(e) < pass ? axes[e].done : axes[e].before;
       block.d = d;
       block.s = s;
-      block.sp0 = spacing[0];
-      block.sp1 = spacing[1];
-      block.sp2 = spacing[2];
-      for (let lo0 = 0; lo0 < dims[0]; lo0 += edge) {
-        block.f0 = firstAtOrAfter(lo0, start[0], spacing[0]);
-        block.h0 = Math.min(dims[0], lo0 + edge);
-        if (block.f0 >= block.h0) continue;
-        for (let lo1 = 0; lo1 < dims[1]; lo1 += edge) {
-          block.f1 = firstAtOrAfter(lo1, start[1], spacing[1]);
-          block.h1 = Math.min(dims[1], lo1 + edge);
-          if (block.f1 >= block.h1) continue;
-          for (let lo2 = 0; lo2 < dims[2]; lo2 += edge) {
-            block.f2 = firstAtOrAfter(lo2, start[2], spacing[2]);
-            block.h2 = Math.min(dims[2], lo2 + edge);
-            if (block.f2 >= block.h2) continue;
-            const points = countFrom(block.f0, block.h0, block.sp0) * countFrom(block.f1, block.h1, block.sp1) * countFrom(block.f2, block.h2, block.sp2);
-            scratch.reserve(n * points, countFrom(block.f2, block.h2, block.sp2));
+      block.L0 = lists[0];
+      block.L1 = lists[1];
+      block.L2 = lists[2];
+      for (let a0 = 0; a0 < block.L0.length; a0 = block.b0) {
+        block.a0 = a0;
+        block.b0 = blockEnd(block.L0, a0, edge);
+        for (let a1 = 0; a1 < block.L1.length; a1 = block.b1) {
+          block.a1 = a1;
+          block.b1 = blockEnd(block.L1, a1, edge);
+          for (let a2 = 0; a2 < block.L2.length; a2 = block.b2) {
+            block.a2 = a2;
+            block.b2 = blockEnd(block.L2, a2, edge);
+            const rowLength = block.b2 - block.a2;
+            const points = (block.b0 - block.a0) * (block.b1 - block.a1) * rowLength;
+            scratch.reserve(n * points, rowLength);
             const predictions = scratch.predictions;
-            if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step));
+            if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, edges, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step));
             previous = chooseAndRecord(pc, n, costs, previous, counts);
-            const c = candidates[previous];
             // The encoder predicted every candidate already; the decoder predicts the chosen one row by row.
-            codeBlock(pc, view, block, level, step, predictions, previous * points, scratch.activities, pc.encoding ? undefined : c);
+            codeBlock(pc, view, block, edges, level, step, predictions, previous * points, scratch, pc.encoding ? undefined : candidates[previous]);
           }
         }
       }
@@ -170,84 +209,138 @@ export function codeByInterpolation(
 }
 
 /**
+ * The origin (predicted by the base, else 0) and then, with anchored edges, the corners: axis by axis in
+ * `order`, the points whose coordinate along it is its last, the others 0 or their last (those axes
+ * already done), each predicted by the point at 0 along the axis (its difference from the base, when
+ * there is one).
+ */
+function codeCorners(pc: PointCoder, view: GridView, order: [number, number, number], edges: Edges, step: number, level: number, anchor: Candidate | undefined): void {
+  const { dims, offset, strides } = view;
+  pc.code(offset, anchor ? anchor.base[offset + anchor.baseOffset] : 0, step, level, 0);
+  if (edges === 'open') return;
+  const known: number[][] = [[0], [0], [0]];
+  for (const d of order) {
+    const last = dims[d] - 1;
+    if (last <= 0) continue;
+    const [k0, k1, k2] = known.map((list, e) => (e === d ? [last] : list));
+    for (const c0 of k0)
+      for (const c1 of k1)
+        for (const c2 of k2) {
+          const i = offset + c0 * strides[0] + c1 * strides[1] + c2 * strides[2];
+          const from = i - last * strides[d];
+          const prediction = anchor ? pc.recon[from] - anchor.base[from + anchor.baseOffset] + anchor.base[i + anchor.baseOffset] : pc.recon[from];
+          pc.code(i, prediction, step, level, 2 * pc.absIndex[from]);
+        }
+    known[d] = [0, last];
+  }
+}
+
+/**
+ * How far right of coordinate c (on an axis whose last index is `last`) the nearest known point lies at
+ * stride s: s, or nearer the last point, 0 when there is none (open edges).
+ */
+function rightOf(c: number, s: number, last: number, edges: Edges): number {
+  return c + s <= last ? s : edges === 'anchored' ? last - c : 0;
+}
+
+/** The next known point after right1 (0: none): 3s, or the last point when it lies between. */
+function right3Of(c: number, s: number, last: number, right1: number, edges: Edges): number {
+  if (right1 !== s) return 0;
+  if (c + 3 * s <= last) return 3 * s;
+  return edges === 'anchored' && c + s < last ? last - c : 0;
+}
+
+/**
  * The encoder's look at a block: every candidate's prediction of every point (into predictions[k·points + j],
  * j in loop order) and the estimated bits of the block's indices under each (costs[k]), in one sweep.
  */
 function predictAndCost(
-  recon: Float64Array, targets: Float64Array, view: GridView, b: Block, methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array,
+  recon: Float64Array, targets: Float64Array, view: GridView, b: Block, edges: Edges, methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array,
   predictions: Float64Array, points: number, costs: Float64Array, inverseStep: number,
 ): void {
   const { offset, strides, dims } = view;
-  const { d, s } = b;
-  const along = strides[d] * s;
-  const nd = dims[d];
+  const { d, s, L0, L1, L2 } = b;
+  const unit = strides[d];
+  const last = dims[d] - 1;
   const n = methods.length;
   const st0 = strides[0], st1 = strides[1], st2 = strides[2];
   costs.fill(0);
   let j = 0;
-  for (let c0 = b.f0; c0 < b.h0; c0 += b.sp0)
-    for (let c1 = b.f1; c1 < b.h1; c1 += b.sp1) {
+  for (let x0 = b.a0; x0 < b.b0; x0++) {
+    const c0 = L0[x0];
+    for (let x1 = b.a1; x1 < b.b1; x1++) {
+      const c1 = L1[x1];
       const rowBase = offset + c0 * st0 + c1 * st1;
-      for (let c2 = b.f2; c2 < b.h2; c2 += b.sp2, j++) {
+      for (let x2 = b.a2; x2 < b.b2; x2++, j++) {
+        const c2 = L2[x2];
         const i = rowBase + c2 * st2;
         const cd = d === 0 ? c0 : d === 1 ? c1 : c2;
-        const before3 = cd >= 3 * s, after1 = cd + s < nd, after3 = cd + 3 * s < nd;
+        const before3 = cd >= 3 * s;
+        const right1 = rightOf(cd, s, last, edges);
+        const right3 = right3Of(cd, s, last, right1, edges);
         const x = targets[i];
         for (let k = 0; k < n; k++) {
-          const prediction = predictAlong(methods[k], recon, bases[k], baseOffsets[k], i, along, before3, after1, after3);
+          const prediction = predictAlong(methods[k], recon, bases[k], baseOffsets[k], i, unit, s, before3, right1, right3);
           predictions[k * points + j] = prediction;
           costs[k] += costOfResidual(x - prediction, inverseStep);
         }
       }
     }
+  }
 }
 
 /**
- * Codes the block row by row (a row: the points along axis 2, a strip for the PointCoder), its predictions
+ * Codes the block row by row (a row: its points along axis 2, one call of the PointCoder), its predictions
  * at predictions[at…] in loop order, or made here by `predictor` when given. Context activity: |q| of the
- * neighbours ±s and −2s along d (weight 2), and of the previous point of the sweep along each other axis;
- * the strip's own previous point is added by the PointCoder.
+ * neighbours on both sides along d and of the one 2s before (weight 2), and of the previous known point
+ * along each other axis; the row's own previous point is added by the PointCoder.
  */
 function codeBlock(
-  pc: PointCoder, view: GridView, b: Block, level: number, step: number, predictions: Float64Array, at: number, activities: Int32Array,
+  pc: PointCoder, view: GridView, b: Block, edges: Edges, level: number, step: number, predictions: Float64Array, at: number, scratch: Scratch,
   predictor?: Candidate,
 ): void {
   const { offset, strides, dims } = view;
-  const { d, s, sp0, sp1, sp2 } = b;
-  const along = strides[d] * s;
-  const nd = dims[d];
+  const { d, s, L0, L1, L2 } = b;
+  const unit = strides[d];
+  const along = unit * s;
+  const last = dims[d] - 1;
   const absIndex = pc.absIndex;
   const st0 = strides[0], st1 = strides[1], st2 = strides[2];
-  const back0 = sp0 * st0;
-  const back1 = sp1 * st1;
-  const back2 = sp2 * st2;
-  const rowLength = countFrom(b.f2, b.h2, sp2);
-  // Along axis 2 the strip's previous point is the −2s neighbour (weight 2); across it, the sweep's previous point.
+  const { activities, points } = scratch;
+  // Along axis 2 the row's previous point is the −2s neighbour (weight 2); across it, the sweep's previous point.
   const chainWeight = d === 2 ? 2 : 1;
   const recon = pc.recon;
   const method = predictor ? predictor.method : -1;
   const base = predictor ? predictor.base : recon;
   const baseOffset = predictor ? predictor.baseOffset : 0;
   let j = at;
-  for (let c0 = b.f0; c0 < b.h0; c0 += sp0)
-    for (let c1 = b.f1; c1 < b.h1; c1 += sp1) {
+  for (let x0 = b.a0; x0 < b.b0; x0++) {
+    const c0 = L0[x0];
+    const back0 = x0 > 0 ? (c0 - L0[x0 - 1]) * st0 : 0;
+    for (let x1 = b.a1; x1 < b.b1; x1++) {
+      const c1 = L1[x1];
+      const back1 = x1 > 0 ? (c1 - L1[x1 - 1]) * st1 : 0;
       const rowBase = offset + c0 * st0 + c1 * st1;
-      for (let k = 0, c2 = b.f2; k < rowLength; k++, c2 += sp2) {
+      for (let x2 = b.a2, k = 0; x2 < b.b2; x2++, k++) {
+        const c2 = L2[x2];
         const i = rowBase + c2 * st2;
         const cd = d === 0 ? c0 : d === 1 ? c1 : c2;
         const before3 = cd >= 3 * s;
-        const after1 = cd + s < nd;
-        if (method >= 0) predictions[j + k] = predictAlong(method, recon, base, baseOffset, i, along, before3, after1, cd + 3 * s < nd);
-        let activity = absIndex[i - along] + (after1 ? absIndex[i + along] : 0);
+        const right1 = rightOf(cd, s, last, edges);
+        if (method >= 0) predictions[j + k] = predictAlong(method, recon, base, baseOffset, i, unit, s, before3, right1, right3Of(cd, s, last, right1, edges));
+        let activity = absIndex[i - along] + (right1 !== 0 ? absIndex[i + right1 * unit] : 0);
         if (before3 && (d !== 2 || k === 0)) activity += 2 * absIndex[i - 2 * along];
-        if (d !== 0 && c0 >= sp0) activity += absIndex[i - back0];
-        if (d !== 1 && c1 >= sp1) activity += absIndex[i - back1];
-        if (d !== 2 && k === 0 && c2 >= sp2) activity += absIndex[i - back2];
+        if (d !== 0 && back0 !== 0) activity += absIndex[i - back0];
+        if (d !== 1 && back1 !== 0) activity += absIndex[i - back1];
+        if (d !== 2 && k === 0 && x2 > 0) activity += absIndex[i - (c2 - L2[x2 - 1]) * st2];
         activities[k] = activity;
+        points[k] = i;
       }
-      pc.codeStrip(rowBase + b.f2 * st2, back2, rowLength, predictions, j, activities, chainWeight, step, level);
+      const rowLength = b.b2 - b.a2;
+      pc.codeStrip(points, rowLength, predictions, j, activities, chainWeight, step, level);
       j += rowLength;
     }
+  }
 }
 
 // ---------------------------------------------------------------- Lorenzo

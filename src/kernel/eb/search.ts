@@ -1,0 +1,106 @@
+// How the encoder chooses a slab's configuration: every candidate (of every layout worth trying) is coded on
+// a sample of the slab — the whole slab when it is small — and the smallest wins; then the winner's variants
+// (the other way of ending the axes, other per-level tolerance schedules) are tried and kept when smaller.
+// A small slab's winner is already coded in full; a large one's finalists are coded in full afterwards.
+
+import { Configuration, describe, otherEdges, otherSchedules, sampleOf } from './configure';
+import type { EncodeStats } from './codec';
+import { layoutOf, LayoutName } from './layout';
+import { PassResult, runPass } from './pass';
+import type { Plan } from './plan';
+
+/** A configuration coded on the whole slab. */
+export interface FullCoding {
+  configuration: Configuration;
+  pass: PassResult;
+  stream: Uint8Array;
+  exact: Uint8Array;
+}
+
+export function fullCoding(values: Float64Array, plan: Plan, configuration: Configuration, model: Float64Array | undefined): FullCoding {
+  const pass = runPass({ ...plan.base, size: values.length, layout: plan.layout, configuration, model }, values);
+  return { configuration, pass, stream: pass.pc.indices.finish(), exact: pass.pc.exactBytes() };
+}
+
+export function codedBytes(c: FullCoding): number {
+  return c.stream.length + c.exact.length;
+}
+
+/** Sample sizes within this fraction of the smallest are close calls... */
+const CLOSE_CALL = 0.03;
+/** ...which slabs up to this many values settle by coding each in full. */
+const FULL_TRIALS_MAX = 1 << 18;
+
+export interface SearchResult {
+  /** The configurations to code in full (the best first)... */
+  finalists: Configuration[];
+  /** ...or the winner, already coded in full (small slabs). */
+  coded?: FullCoding;
+}
+
+/**
+ * Chooses among `candidates` (non-empty) for the slab `values` of `shape`; `planOf` gives each layout's
+ * plan for the whole slab. Every trial is recorded in `trials`.
+ */
+export function searchConfiguration(
+  values: Float64Array, shape: number[], planOf: (name: LayoutName) => Plan, model: Float64Array | undefined,
+  candidates: Configuration[], trials: EncodeStats['trials'],
+): SearchResult {
+  const samples = new Map<LayoutName, { values: Float64Array; model?: Float64Array; plan: Plan } | undefined>();
+  let bestFull: FullCoding | undefined;
+  const sizes = new Map<Configuration, number>();
+  const measured = new Map<string, number>();
+  const measure = (configuration: Configuration): number => {
+    const known = measured.get(describe(configuration));
+    if (known !== undefined) return known;
+    const name = configuration.layout;
+    if (!samples.has(name)) {
+      const sample = sampleOf(shape, layoutOf(shape, name));
+      const plan = planOf(name);
+      samples.set(name, sample && { values: sample.take(values), model: model && sample.take(model), plan: { ...plan, layout: layoutOf(sample.shape, name) } });
+    }
+    const sample = samples.get(name);
+    let bytes: number;
+    if (sample) {
+      const { pc } = runPass({ ...sample.plan.base, size: sample.values.length, layout: sample.plan.layout, configuration, model: sample.model }, sample.values);
+      bytes = pc.indices.finish().length + pc.exactCount * sample.plan.type.width;
+      trials.push({ configuration: `${describe(configuration)} (sample of ${sample.values.length})`, bytes });
+    } else {
+      const coding = fullCoding(values, planOf(name), configuration, model);
+      bytes = codedBytes(coding);
+      trials.push({ configuration: describe(configuration), bytes });
+      if (!bestFull || bytes < codedBytes(bestFull)) bestFull = coding;
+    }
+    // Per value: samples of different layouts may differ in size.
+    const perValue = bytes / (sample ? sample.values.length : values.length);
+    sizes.set(configuration, perValue);
+    measured.set(describe(configuration), perValue);
+    return perValue;
+  };
+  let best = candidates[0];
+  let bestSize = Infinity;
+  const consider = (c: Configuration | undefined): void => {
+    if (!c) return;
+    const size = measure(c);
+    if (size < bestSize) {
+      best = c;
+      bestSize = size;
+    }
+  };
+  candidates.forEach(consider);
+  // Then the winner's variants, until none is smaller (twice at most: edges and schedule interact).
+  for (let round = 0; round < 2; round++) {
+    const before = best;
+    consider(otherEdges(best));
+    otherSchedules(best).forEach(consider);
+    if (best === before) break;
+  }
+  if (bestFull && bestFull.configuration === best) return { finalists: [best], coded: bestFull };
+  const order = [...sizes.entries()].sort((a, b) => a[1] - b[1]);
+  if (values.length > FULL_TRIALS_MAX) return { finalists: [order[0][0]] };
+  // A sample crops the slab, so its own edges are not the slab's: the other edges are coded in full too.
+  const finalists = order.filter(([, size]) => size <= bestSize * (1 + CLOSE_CALL)).map(([c]) => c);
+  const edges = otherEdges(best);
+  if (edges && !finalists.some((c) => describe(c) === describe(edges))) finalists.push(edges);
+  return { finalists };
+}
