@@ -12,7 +12,7 @@ import { checksumMatches, readSlab, SlabHeader, writeSlab } from './format';
 import { candidateLayouts, isTableKind, Kind, layoutOf, LayoutName } from './layout';
 import { PassResult, runPass } from './pass';
 import { encoderPlan, Plan, planFrom } from './plan';
-import { needsModel } from './predictors';
+import { needsColumns, needsModel } from './predictors';
 import { Quantizer } from './quantizer';
 import { codedBytes, fullCoding, FullCoding, searchConfiguration } from './search';
 
@@ -29,7 +29,7 @@ export interface EbGlobals {
 export interface SlabOptions {
   /** A reconstruction the decoder will also have (e.g. an autoencoder's), same length (abs/rel only). */
   prediction?: Float64Array;
-  /** Restrict the predictor families: 'interpolation', 'lorenzo', 'model' (or 'ae'); default all. */
+  /** Restrict the predictor families: 'interpolation', 'lorenzo', 'columns' (a table's column models), 'model' (or 'ae'); default all. */
   predictors?: string[];
   /** 'fast' tries one configuration; 'best' (default) compares a few on a sample and keeps the smallest. */
   effort?: 'fast' | 'best';
@@ -92,7 +92,7 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   const type = valueType(g.dtype);
   const layouts = candidateLayouts(shape, g.kind, opts.layout);
   const effort = opts.effort ?? 'best';
-  const searchOptions = { withModel: model !== undefined, families: opts.predictors, effort };
+  const searchOptions = { withModel: model !== undefined, withColumns: g.bound.kind !== 'pw-rel', families: opts.predictors, effort };
   // 'fast' codes the first layout's first configuration; 'best' measures every layout's.
   const configurations = (effort === 'fast' ? layouts.slice(0, 1) : layouts).flatMap((name) => candidateConfigurations(layoutOf(shape, name), searchOptions));
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
@@ -136,6 +136,7 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
     tableKind: isTableKind(shape, g.kind),
     configuration,
     grids: plan.base.grids,
+    columnModels: configuration.predictors.some(needsColumns) ? plan.base.columnModels : undefined,
     stepShrink: plan.stepShrink,
     valueCount: size,
     exactCount: pc.exactCount,
@@ -211,7 +212,11 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
   if (header.grids.length !== 1 && header.grids.length !== views) throw corrupt(`${header.grids.length} grids for ${views} views`);
   const grids = header.grids.length === views ? header.grids : Array<number>(views).fill(header.grids[0]);
   if (g.bound.kind === 'pw-rel' && !grids.every((x) => x === grids[0] && x <= 1)) throw corrupt('bad grids for pw-rel');
-  const plan = planFrom(g, layout, type, grids, header.stepShrink);
+  const columnsNeeded = header.configuration.predictors.some(needsColumns);
+  if (columnsNeeded !== (header.columnModels !== undefined) || (columnsNeeded && (name !== 'table' || g.bound.kind === 'pw-rel' || header.columnModels!.length !== views))) {
+    throw corrupt('the column models contradict the predictors or the layout');
+  }
+  const plan = planFrom(g, layout, type, grids, header.stepShrink, header.columnModels);
   let result: PassResult;
   try {
     result = runPass({ ...plan.base, size, layout: plan.layout, configuration: header.configuration, model: header.usesModel ? prediction : undefined }, undefined, stream, new ExactReader(exact, type));

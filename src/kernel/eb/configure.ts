@@ -22,12 +22,14 @@ export interface Configuration {
   predictors: PredictorSpec[];
 }
 
-/** Families of predictors a caller may restrict the coder to ('ae' is the older name of 'model'). */
-export const PREDICTOR_FAMILIES = ['interpolation', 'lorenzo', 'model', 'ae'] as const;
+/** Families of predictors a caller may restrict the coder to ('ae' is the older name of 'model'; 'columns': a table's column models). */
+export const PREDICTOR_FAMILIES = ['interpolation', 'lorenzo', 'columns', 'model', 'ae'] as const;
 
 export interface SearchOptions {
   /** A model's prediction is available (abs/rel bounds only). */
   withModel: boolean;
+  /** A table layout may predict columns from the columns before them (abs/rel bounds only). */
+  withColumns?: boolean;
   /** Allowed families (default: all). */
   families?: string[];
   effort: 'fast' | 'best';
@@ -39,6 +41,7 @@ export function candidateConfigurations(layout: Layout, options: SearchOptions):
   const modelAllowed = options.withModel && (!allowed || allowed.includes('model') || allowed.includes('ae'));
   const useInterpolation = !allowed || allowed.includes('interpolation') || modelAllowed;
   const useLorenzo = !allowed || allowed.includes('lorenzo');
+  const columnsAllowed = options.withColumns === true && layout.name === 'table' && (!allowed || allowed.includes('columns'));
   const fast = options.effort === 'fast';
   const frames = useInterpolation && layout.views[0].dims[0] > 1;
   const make = (mode: Mode, alpha: number, beta: number): Configuration => ({
@@ -49,7 +52,7 @@ export function candidateConfigurations(layout: Layout, options: SearchOptions):
     beta,
     blockSize: mode === 'lorenzo' ? 8 : 16,
     edges: 'anchored',
-    predictors: predictorsFor(mode, modelAllowed),
+    predictors: predictorsFor(mode, modelAllowed, columnsAllowed),
   });
   const configurations: Configuration[] = [];
   // Frames (a time axis first): spatial interpolation per frame on top of the previous frame wins on

@@ -13,6 +13,8 @@
 //   u8      n, the number of candidate predictors (1..8), then n × u8 predictor ids (predictors.ts)
 //   varint  grids: 1 (for every view) or one per view, each a u8 tag (0 none, 1 integers, 2 a step,
 //           followed by it as f64 LE; grid.ts)
+//   only with a 'columns' predictor: varint column count, then per column (columns.ts) u8 K regressors,
+//           K × varint (column − regressor − 1), f64 LE intercept, K × f32 LE coefficients
 //   varint  values in the slab
 //   varint  exactly stored values
 //   varint  bytes of the range-coded stream
@@ -23,9 +25,10 @@
 // The reader checks every field and every length against the bytes it has before anything is allocated.
 
 import { BalerError } from '../errors';
+import { ColumnModel, MAX_REGRESSORS } from './columns';
 import type { Configuration } from './configure';
 import { LAYOUT_NAMES } from './layout';
-import { MAX_CHOICES, Mode, predictorById, PredictorSpec } from './predictors';
+import { MAX_CHOICES, Mode, needsColumns, predictorById, PredictorSpec } from './predictors';
 
 export const SLAB_FORMAT = 2;
 /** At most 8 / log2(65536 / 65505) ≈ 11,715 coded decisions per stream byte (rangecoder.ts clamps probabilities). */
@@ -42,6 +45,8 @@ export interface SlabHeader {
   configuration: Configuration;
   /** The grid of each view (or one for all): 0 none, 1 integers, else a step (grid.ts). */
   grids: number[];
+  /** A table's column models, present exactly when a predictor needs them. */
+  columnModels?: ColumnModel[];
   stepShrink: number;
   valueCount: number;
   exactCount: number;
@@ -89,6 +94,27 @@ function pushGrid(out: number[], grid: number): void {
   out.push(GRID_STEP, ...bytes);
 }
 
+function pushFloat(out: number[], value: number, width: 4 | 8): void {
+  const bytes = new Uint8Array(width);
+  const view = new DataView(bytes.buffer);
+  if (width === 8) view.setFloat64(0, value, true);
+  else view.setFloat32(0, value, true);
+  out.push(...bytes);
+}
+
+function pushColumnModels(out: number[], models: ColumnModel[]): void {
+  pushVarint(out, models.length);
+  models.forEach((m, column) => {
+    out.push(m.regressors.length);
+    for (const j of m.regressors) pushVarint(out, column - j - 1);
+    pushFloat(out, m.intercept, 8);
+    for (const b of m.coefficients) {
+      if (Math.fround(b) !== b) throw new Error(`column coefficient ${b} is not a float32`);
+      pushFloat(out, b, 4);
+    }
+  });
+}
+
 function sixteenths(x: number): number {
   const v = Math.round(x * 16);
   if (v < 16 || v > 255 || v / 16 !== x) throw new Error(`alpha/beta ${x} is not a multiple of 1/16 in [1, 16)`);
@@ -114,6 +140,8 @@ export function writeSlab(parts: SlabParts): Uint8Array {
   const grids = h.grids.every((x) => x === h.grids[0]) ? h.grids.slice(0, 1) : h.grids;
   pushVarint(head, grids.length);
   for (const grid of grids) pushGrid(head, grid);
+  if (c.predictors.some(needsColumns) !== (h.columnModels !== undefined)) throw new Error('column models without a columns predictor, or the reverse');
+  if (h.columnModels) pushColumnModels(head, h.columnModels);
   pushVarint(head, h.valueCount);
   pushVarint(head, h.exactCount);
   pushVarint(head, stream.length);
@@ -158,6 +186,34 @@ class Cursor {
       scale *= 128;
     }
     throw corrupt(`${what} is too long`);
+  }
+
+  float(width: 4 | 8, what: string): number {
+    const bytes = this.take(width, what);
+    const view = new DataView(bytes.buffer, bytes.byteOffset, width);
+    return width === 8 ? view.getFloat64(0, true) : view.getFloat32(0, true);
+  }
+
+  columnModels(): ColumnModel[] {
+    const count = this.varint('column count');
+    if (count < 1 || count > this.bytes.length) throw corrupt(`bad column count ${count}`);
+    const models: ColumnModel[] = [];
+    for (let column = 0; column < count; column++) {
+      const k = this.byte('regressor count');
+      if (k > MAX_REGRESSORS) throw corrupt(`bad regressor count ${k}`);
+      const regressors: number[] = [];
+      for (let m = 0; m < k; m++) {
+        const j = column - 1 - this.varint('regressor');
+        if (j < 0 || regressors.includes(j)) throw corrupt('bad regressor');
+        regressors.push(j);
+      }
+      const intercept = this.float(8, 'intercept');
+      const coefficients: number[] = [];
+      for (let m = 0; m < k; m++) coefficients.push(this.float(4, 'coefficient'));
+      if (!Number.isFinite(intercept) || !coefficients.every(Number.isFinite)) throw corrupt('a column model is not finite');
+      models.push({ regressors, coefficients, intercept });
+    }
+    return models;
   }
 
   grid(): number {
@@ -215,6 +271,7 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
   if (gridCount < 1 || gridCount > bytes.length) throw corrupt(`bad grid count ${gridCount}`);
   const grids: number[] = [];
   for (let k = 0; k < gridCount; k++) grids.push(cursor.grid());
+  const columnModels = predictors.some(needsColumns) ? cursor.columnModels() : undefined;
   const valueCount = cursor.varint('value count');
   const exactCount = cursor.varint('exact count');
   const streamLength = cursor.varint('stream length');
@@ -235,6 +292,7 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
       tableKind: (check & 64) !== 0,
       configuration: { layout, mode, order, alpha, beta, blockSize, edges: (flags & 8) !== 0 ? 'open' : 'anchored', predictors },
       grids,
+      ...(columnModels ? { columnModels } : {}),
       stepShrink,
       valueCount,
       exactCount,

@@ -2,6 +2,7 @@
 // exact store) and the traversal of the configuration's mode, view by view. The encoder runs it with the
 // original values; the decoder with the stream and the exact values, making the same calls.
 
+import { ColumnModel, predictColumn } from './columns';
 import type { Configuration } from './configure';
 import type { ExactReader, ValueType } from './dtype';
 import { Layout, levelSteps } from './layout';
@@ -26,6 +27,8 @@ export interface PassInput {
   stepTolerances: number[];
   /** A prediction the decoder also has (absolute domain only). */
   model?: Float64Array;
+  /** Table layout: each column's model of the columns before it (needed by the 'columns' predictors). */
+  columnModels?: ColumnModel[];
 }
 
 export interface PassResult {
@@ -46,8 +49,11 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
   if (domain === 'pointwise') pc.codeClasses();
   const counts = new Int32Array(configuration.predictors.length);
   const model = domain === 'pointwise' ? undefined : input.model;
+  const columns = configuration.predictors.some((p) => p.base === 'columns') ? columnBase(input) : undefined;
   layout.views.forEach((view, v) => {
     if (view.dims.some((d) => d === 0)) return;
+    // A column's model reads the columns before it, already reconstructed.
+    if (columns) predictColumn(input.columnModels![v], pc.recon, view.dims[2], layout.views.length, v, columns);
     quantizer.tolerance = input.tolerances[v];
     quantizer.grid = input.grids[v];
     const onGrid = input.grids[v] > 0;
@@ -57,17 +63,27 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
       codeFrameByFrame(pc, view, configuration, stepTolerance, onGrid, model, counts);
     } else if (mode === 'lorenzo') {
       const steps = levelSteps(stepTolerance, onGrid, 0, 1, 1);
-      codeByLorenzo(pc, view, configuration.blockSize, steps[0], candidates(configuration.predictors, { model }), counts);
+      codeByLorenzo(pc, view, configuration.blockSize, steps[0], candidates(configuration.predictors, { model, columns }), counts);
     } else {
       const steps = levelSteps(stepTolerance, onGrid, interpolationLevels(view.dims, configuration.edges), alpha, beta);
-      codeByInterpolation(pc, view, configuration, steps, candidates(configuration.predictors, { model }), counts);
+      codeByInterpolation(pc, view, configuration, steps, candidates(configuration.predictors, { model, columns }), counts);
     }
   });
   return { pc, counts };
 }
 
+/** The array the columns' predictions are written into (one column at a time), checking the plan allows them. */
+function columnBase(input: PassInput): Float64Array {
+  const { layout, columnModels } = input;
+  if (layout.name !== 'table' || !columnModels || columnModels.length !== layout.views.length) {
+    throw new RangeError('the columns predictors need a table layout and a model per column');
+  }
+  return new Float64Array(input.size);
+}
+
 interface Bases {
   model?: Float64Array;
+  columns?: Float64Array;
   previous?: { values: Float64Array; offset: number };
   modelDelta?: { values: Float64Array; offset: number };
 }
@@ -80,6 +96,9 @@ function candidates(specs: PredictorSpec[], bases: Bases): Candidate[] {
     if (spec.base === 'model') {
       if (!bases.model) throw new RangeError(`predictor '${spec.name}' needs a model prediction`);
       base = bases.model;
+    } else if (spec.base === 'columns') {
+      if (!bases.columns) throw new RangeError(`predictor '${spec.name}' needs a table's column models`);
+      base = bases.columns;
     } else if (spec.base === 'previous-frame' || spec.base === 'model-delta') {
       const b = spec.base === 'previous-frame' ? bases.previous : bases.modelDelta;
       if (!b) throw new RangeError(`predictor '${spec.name}' is for the temporal mode with ${spec.base === 'model-delta' ? 'a model' : 'frames'}`);

@@ -2,6 +2,7 @@
 // its tolerance, its grid (grid.ts) and what its quantisation steps derive from. The encoder decides the
 // grids and the step shrink from the values; the decoder rebuilds the same plan from the slab's header.
 
+import { ColumnModel, fitColumnModels } from './columns';
 import { detLog2 } from './detmath';
 import type { EbGlobals } from './codec';
 import { ValueType } from './dtype';
@@ -34,7 +35,7 @@ function pointwiseLogTolerance(x: number, roundoff: number): number {
  * The plan for these grids (one per view) and step shrink. Under pw-rel, grids of 0 mean the log domain
  * and grids of 1 the lossless integer path (chosen where the bound is below one unit everywhere).
  */
-export function planFrom(g: EbGlobals, layout: Layout, type: ValueType, grids: number[], stepShrink: number): Plan {
+export function planFrom(g: EbGlobals, layout: Layout, type: ValueType, grids: number[], stepShrink: number, columnModels?: ColumnModel[]): Plan {
   const views = layout.views.length;
   if (g.bound.kind === 'pw-rel' && grids.every((x) => x === 0)) {
     const logTolerance = pointwiseLogTolerance(g.bound.value, type.roundoff);
@@ -45,7 +46,7 @@ export function planFrom(g: EbGlobals, layout: Layout, type: ValueType, grids: n
   }
   const tolerances = g.bound.kind === 'pw-rel' ? Array(views).fill(0) : viewTolerances(layout, g.tolerances);
   const stepTolerances = tolerances.map((t, v) => (grids[v] > 0 ? gridUnits(grids[v], t) : t * (1 - 2 ** -stepShrink)));
-  return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances } };
+  return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels } };
 }
 
 /** The encoder's plan of a slab under a layout: the grids and step shrink that suit its values. */
@@ -66,7 +67,8 @@ export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals,
     const grid = detectGrid(values, view, cast);
     return gridPays(grid, tolerances[v], tolerances[v] * (1 - 2 ** -stepShrink)) ? grid : 0;
   });
-  return planFrom(g, layout, type, grids, grids.every((x) => x > 0) ? NO_SHRINK : stepShrink);
+  const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1]) : undefined;
+  return planFrom(g, layout, type, grids, grids.every((x) => x > 0) ? NO_SHRINK : stepShrink, columnModels);
 }
 
 function maxAbsFinite(values: Float64Array, view: GridView): number {

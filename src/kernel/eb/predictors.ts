@@ -16,10 +16,10 @@ export const METHOD_LORENZO_OVER_BASE = 5;
 
 /**
  * What a predictor adds to: the previous reconstructed frame (temporal mode), a model's prediction the
- * decoder also has (e.g. an autoencoder's reconstruction), or the previous frame plus the model's
- * frame-to-frame change.
+ * decoder also has (e.g. an autoencoder's reconstruction), the previous frame plus the model's
+ * frame-to-frame change, or a table column's linear model of the columns coded before it (columns.ts).
  */
-export type BaseName = 'previous-frame' | 'model' | 'model-delta';
+export type BaseName = 'previous-frame' | 'model' | 'model-delta' | 'columns';
 
 /** interpolation: multilevel over the whole view; temporal: frame by frame; lorenzo: raster order. */
 export type Mode = 'interpolation' | 'temporal' | 'lorenzo';
@@ -44,6 +44,9 @@ export const PREDICTORS = [
   { id: 6, name: 'model-delta', method: METHOD_BASE, base: 'model-delta', modes: ['temporal'] },
   { id: 7, name: 'cubic-over-model-delta', method: METHOD_CUBIC_OVER_BASE, base: 'model-delta', modes: ['temporal'] },
   { id: 9, name: 'lorenzo-over-model', method: METHOD_LORENZO_OVER_BASE, base: 'model', modes: ['lorenzo'] },
+  { id: 10, name: 'columns', method: METHOD_BASE, base: 'columns', modes: ['interpolation', 'lorenzo'] },
+  { id: 11, name: 'cubic-over-columns', method: METHOD_CUBIC_OVER_BASE, base: 'columns', modes: ['interpolation'] },
+  { id: 12, name: 'lorenzo-over-columns', method: METHOD_LORENZO_OVER_BASE, base: 'columns', modes: ['lorenzo'] },
 ] as const satisfies readonly PredictorSpec[];
 
 export type PredictorName = (typeof PREDICTORS)[number]['name'];
@@ -69,9 +72,14 @@ export function needsModel(p: PredictorSpec): boolean {
   return p.base === 'model' || p.base === 'model-delta';
 }
 
-/** The candidates of a mode, in registry order; the model's only when a model prediction is there. */
-export function predictorsFor(mode: Mode, withModel: boolean): PredictorSpec[] {
-  return PREDICTORS.filter((p) => (p.modes as readonly Mode[]).includes(mode) && (withModel || !needsModel(p)));
+/** Whether a predictor needs the columns' models (a table layout). */
+export function needsColumns(p: PredictorSpec): boolean {
+  return p.base === 'columns';
+}
+
+/** The candidates of a mode, in registry order; the model's only with a model prediction, the columns' only on a table. */
+export function predictorsFor(mode: Mode, withModel: boolean, withColumns = false): PredictorSpec[] {
+  return PREDICTORS.filter((p) => (p.modes as readonly Mode[]).includes(mode) && (withModel || !needsModel(p)) && (withColumns || !needsColumns(p)));
 }
 
 // ---------------------------------------------------------------- kernels

@@ -1,0 +1,136 @@
+// Column models of a table: each column predicted, row by row, as a linear combination of a few columns
+// coded before it (their reconstructions, which the decoder has) plus a constant; a column with no
+// useful regressor is predicted by its constant alone (its mean: independent rows need no neighbour).
+// The encoder fits them by least squares on the slab's rows; they are stored in the slab (format.ts).
+
+/** The model of one column: prediction = intercept + Σ coefficients[k] · row[regressors[k]]. */
+export interface ColumnModel {
+  /** Earlier columns (each < this column's index), at most MAX_REGRESSORS. */
+  regressors: number[];
+  /** One per regressor, float32-exact (stored as float32). */
+  coefficients: number[];
+  intercept: number;
+}
+
+export const MAX_REGRESSORS = 4;
+/** Rows the models are fitted on, at most (spread evenly over the slab). */
+const FIT_ROWS = 1 << 16;
+/** Columns looked back at as regressors, at most (the nearest earlier ones). */
+const LOOK_BACK = 64;
+/** A regressor joins only if it removes at least this fraction of the remaining variance. */
+const MIN_GAIN = 0.02;
+
+/**
+ * The prediction of column `column` at every row from the reconstruction `recon` (rows × cols, row-major),
+ * written into `out` at the column's own positions (out[r·cols + column]).
+ */
+export function predictColumn(model: ColumnModel, recon: Float64Array, rows: number, cols: number, column: number, out: Float64Array): void {
+  const { regressors, coefficients, intercept } = model;
+  const k = regressors.length;
+  for (let r = 0, i = column; r < rows; r++, i += cols) {
+    let p = intercept;
+    const row = i - column;
+    for (let m = 0; m < k; m++) p += coefficients[m] * recon[row + regressors[m]];
+    out[i] = p;
+  }
+}
+
+/** Per column of a rows × cols table: its mean and the covariances with the columns before it, over finite rows. */
+interface Moments {
+  mean: Float64Array;
+  /** cov[a·cols + b] for b ≤ a (and a − b ≤ LOOK_BACK). */
+  cov: Float64Array;
+}
+
+function moments(values: Float64Array, rows: number, cols: number): Moments {
+  const every = Math.max(1, Math.floor(rows / FIT_ROWS));
+  const mean = new Float64Array(cols);
+  const count = new Float64Array(cols);
+  for (let r = 0; r < rows; r += every)
+    for (let c = 0; c < cols; c++) {
+      const v = values[r * cols + c];
+      if (v - v === 0) {
+        mean[c] += v;
+        count[c]++;
+      }
+    }
+  for (let c = 0; c < cols; c++) mean[c] = count[c] > 0 ? mean[c] / count[c] : 0;
+  const cov = new Float64Array(cols * cols);
+  const centred = new Float64Array(cols);
+  let n = 0;
+  for (let r = 0; r < rows; r += every) {
+    let finite = true;
+    for (let c = 0; c < cols; c++) {
+      const v = values[r * cols + c] - mean[c];
+      if (!(v - v === 0)) finite = false;
+      centred[c] = v;
+    }
+    if (!finite) continue;
+    n++;
+    for (let a = 0; a < cols; a++) {
+      const va = centred[a];
+      const from = Math.max(0, a - LOOK_BACK);
+      for (let b = from; b <= a; b++) cov[a * cols + b] += va * centred[b];
+    }
+  }
+  if (n > 0) for (let k = 0; k < cov.length; k++) cov[k] /= n;
+  return { mean, cov };
+}
+
+/** Solves the small symmetric system A x = b (Gaussian elimination with partial pivoting); undefined if singular. */
+function solve(a: number[][], b: number[]): number[] | undefined {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r][col]) > Math.abs(m[pivot][col])) pivot = r;
+    if (!(Math.abs(m[pivot][col]) > 1e-300)) return undefined;
+    [m[col], m[pivot]] = [m[pivot], m[col]];
+    for (let r = col + 1; r < n; r++) {
+      const f = m[r][col] / m[col][col];
+      for (let k = col; k <= n; k++) m[r][k] -= f * m[col][k];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r][n];
+    for (let k = r + 1; k < n; k++) s -= m[r][k] * x[k];
+    x[r] = s / m[r][r];
+  }
+  return x.every(Number.isFinite) ? x : undefined;
+}
+
+/**
+ * Least-squares models of every column of a rows × cols table, regressors chosen greedily among the
+ * (LOOK_BACK nearest) earlier columns while each removes at least MIN_GAIN of the remaining variance.
+ */
+export function fitColumnModels(values: Float64Array, rows: number, cols: number): ColumnModel[] {
+  const { mean, cov } = moments(values, rows, cols);
+  const c = (a: number, b: number) => (a >= b ? cov[a * cols + b] : cov[b * cols + a]);
+  const models: ColumnModel[] = [];
+  for (let col = 0; col < cols; col++) {
+    const chosen: number[] = [];
+    let coefficients: number[] = [];
+    let residual = c(col, col);
+    while (chosen.length < MAX_REGRESSORS && residual > 0) {
+      let best: { j: number; x: number[]; residual: number } | undefined;
+      for (let j = Math.max(0, col - LOOK_BACK); j < col; j++) {
+        if (chosen.includes(j) || !(c(j, j) > 0)) continue;
+        const set = [...chosen, j];
+        const x = solve(set.map((p) => set.map((q) => c(p, q))), set.map((p) => c(col, p)));
+        if (!x) continue;
+        const explained = set.reduce((s, p, k) => s + x[k] * c(col, p), 0);
+        const left = c(col, col) - explained;
+        if (!best || left < best.residual) best = { j, x, residual: left };
+      }
+      if (!best || !(best.residual < residual * (1 - MIN_GAIN))) break;
+      chosen.push(best.j);
+      coefficients = best.x;
+      residual = best.residual;
+    }
+    const rounded = coefficients.map((x) => Math.fround(x));
+    const intercept = chosen.reduce((s, j, k) => s - rounded[k] * mean[j], mean[col]);
+    models.push({ regressors: chosen, coefficients: rounded, intercept: Number.isFinite(intercept) ? intercept : 0 });
+  }
+  return models;
+}
