@@ -12,7 +12,7 @@ describe('eb: configurations', () => {
     assert.deepEqual(candidateConfigurations(frames, { withModel: false, effort: 'best', families: ['model'] }), []);
     const single = layoutOf([20, 20], 'field');
     assert.ok(candidateConfigurations(single, { withModel: false, effort: 'best' }).every((c) => c.mode !== 'temporal'));
-    assert.match(describeConfiguration(best[0]), /^field temporal order=120 alpha=1.25 beta=4 edges=anchored \[cubic,linear,previous-frame,cubic-over-previous-frame\]$/);
+    assert.match(describeConfiguration(best[0]), /^field temporal order=120 alpha=1.25 beta=4 edges=anchored directions=one \[cubic,linear,previous-frame,cubic-over-previous-frame\]$/);
     assert.ok(candidateConfigurations(layoutOf([20, 20], 'table'), { withModel: false, effort: 'best' }).every((c) => c.layout === 'table'));
   });
 

@@ -5,7 +5,7 @@ import { checksumMatches, readSlab, SLAB_FORMAT, SlabHeader, writeSlab } from '.
 
 const header: SlabHeader = {
   usesModel: false, dtypeCode: 1, boundKind: 'rel', tableKind: false,
-  configuration: { layout: 'field', mode: 'temporal', order: [1, 2, 0], alpha: 1.25, beta: 4, blockSize: 16, edges: 'open', predictors: predictorsFor('temporal', false) },
+  configuration: { layout: 'field', mode: 'temporal', order: [1, 2, 0], alpha: 1.25, beta: 4, blockSize: 16, edges: 'open', directions: 'all', predictors: predictorsFor('temporal', false) },
   grids: [0],
   stepShrink: 19, valueCount: 300_000, exactCount: 2, hash: 0xdeadbeef,
 };
@@ -47,7 +47,7 @@ describe('eb: slab byte layout', () => {
       assert.throws(() => readSlab(b, 4), why);
     };
     bad(0, 1, /unknown format/);
-    bad(1, 16, /flags/);
+    bad(1, 32, /flags/);
     bad(1, 6, /flags/);
     bad(3, 7, /mode/);
     bad(4, 0, /axis order/);

@@ -7,7 +7,7 @@
 export interface ColumnModel {
   /** Earlier columns (each < this column's index), at most MAX_REGRESSORS. */
   regressors: number[];
-  /** One per regressor, float32-exact (stored as float32). */
+  /** One per regressor; float32-exact, like the intercept (both are stored as float32). */
   coefficients: number[];
   intercept: number;
 }
@@ -17,8 +17,8 @@ export const MAX_REGRESSORS = 4;
 const FIT_ROWS = 1 << 16;
 /** Columns looked back at as regressors, at most (the nearest earlier ones). */
 const LOOK_BACK = 64;
-/** A regressor joins only if it removes at least this fraction of the remaining variance. */
-const MIN_GAIN = 0.02;
+/** Bits one more regressor costs in the slab (its column and coefficient), which its gain must exceed. */
+const REGRESSOR_BITS = 48;
 
 /**
  * The prediction of column `column` at every row from the reconstruction `recon` (rows × cols, row-major),
@@ -102,9 +102,11 @@ function solve(a: number[][], b: number[]): number[] | undefined {
 
 /**
  * Least-squares models of every column of a rows × cols table, regressors chosen greedily among the
- * (LOOK_BACK nearest) earlier columns while each removes at least MIN_GAIN of the remaining variance.
+ * (LOOK_BACK nearest) earlier columns while each saves more bits than it costs: about rows · ½·log2 of
+ * the drop in residual variance, counted above the quantisation noise of the column's tolerance (a
+ * residual already below the step costs nothing more to shrink).
  */
-export function fitColumnModels(values: Float64Array, rows: number, cols: number): ColumnModel[] {
+export function fitColumnModels(values: Float64Array, rows: number, cols: number, tolerances: number[]): ColumnModel[] {
   const { mean, cov } = moments(values, rows, cols);
   const c = (a: number, b: number) => (a >= b ? cov[a * cols + b] : cov[b * cols + a]);
   const models: ColumnModel[] = [];
@@ -112,6 +114,8 @@ export function fitColumnModels(values: Float64Array, rows: number, cols: number
     const chosen: number[] = [];
     let coefficients: number[] = [];
     let residual = c(col, col);
+    const floor = (tolerances[tolerances.length === 1 ? 0 : col] ** 2) / 3;
+    const bitsSaved = (from: number, to: number) => 0.5 * rows * Math.log2((from + floor) / (to + floor));
     while (chosen.length < MAX_REGRESSORS && residual > 0) {
       let best: { j: number; x: number[]; residual: number } | undefined;
       for (let j = Math.max(0, col - LOOK_BACK); j < col; j++) {
@@ -123,14 +127,15 @@ export function fitColumnModels(values: Float64Array, rows: number, cols: number
         const left = c(col, col) - explained;
         if (!best || left < best.residual) best = { j, x, residual: left };
       }
-      if (!best || !(best.residual < residual * (1 - MIN_GAIN))) break;
+      if (!best || !(bitsSaved(residual, Math.max(0, best.residual)) > REGRESSOR_BITS)) break;
       chosen.push(best.j);
       coefficients = best.x;
       residual = best.residual;
     }
     const rounded = coefficients.map((x) => Math.fround(x));
-    const intercept = chosen.reduce((s, j, k) => s - rounded[k] * mean[j], mean[col]);
-    models.push({ regressors: chosen, coefficients: rounded, intercept: Number.isFinite(intercept) ? intercept : 0 });
+    const intercept = Math.fround(chosen.reduce((s, j, k) => s - rounded[k] * mean[j], mean[col]));
+    if (rounded.every(Number.isFinite) && Number.isFinite(intercept)) models.push({ regressors: chosen, coefficients: rounded, intercept });
+    else models.push({ regressors: [], coefficients: [], intercept: Number.isFinite(Math.fround(mean[col])) ? Math.fround(mean[col]) : 0 });
   }
   return models;
 }

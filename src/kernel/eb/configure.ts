@@ -5,7 +5,7 @@
 import type { Layout, LayoutName } from './layout';
 import { threeDimensional } from './layout';
 import { Mode, predictorsFor, PredictorSpec } from './predictors';
-import type { Edges } from './traversal';
+import type { Directions, Edges } from './traversal';
 
 export interface Configuration {
   layout: LayoutName;
@@ -19,6 +19,8 @@ export interface Configuration {
   blockSize: number;
   /** How interpolation treats the end of each axis (traversal.ts). */
   edges: Edges;
+  /** Whether interpolation averages along every axis a point lies between (traversal.ts). */
+  directions: Directions;
   predictors: PredictorSpec[];
 }
 
@@ -52,6 +54,7 @@ export function candidateConfigurations(layout: Layout, options: SearchOptions):
     beta,
     blockSize: mode === 'lorenzo' ? 8 : 16,
     edges: 'anchored',
+    directions: 'one',
     predictors: predictorsFor(mode, modelAllowed, columnsAllowed),
   });
   const configurations: Configuration[] = [];
@@ -73,6 +76,11 @@ export function otherEdges(c: Configuration): Configuration | undefined {
   return c.mode === 'lorenzo' ? undefined : { ...c, edges: c.edges === 'anchored' ? 'open' : 'anchored' };
 }
 
+/** The configuration interpolating along the other number of directions (interpolation modes only). */
+export function otherDirections(c: Configuration): Configuration | undefined {
+  return c.mode === 'lorenzo' ? undefined : { ...c, directions: c.directions === 'one' ? 'all' : 'one' };
+}
+
 /** The configuration with each other per-level tolerance schedule (interpolation modes only). */
 export function otherSchedules(c: Configuration): Configuration[] {
   if (c.mode === 'lorenzo') return [];
@@ -83,7 +91,8 @@ export function otherSchedules(c: Configuration): Configuration[] {
 export function reachableConfigurations(candidates: Configuration[]): Configuration[] {
   const all: Configuration[] = [];
   for (const c of candidates) {
-    const edges = [c, otherEdges(c)].filter((x): x is Configuration => x !== undefined);
+    const directions = [c, otherDirections(c)].filter((x): x is Configuration => x !== undefined);
+    const edges = directions.flatMap((d) => [d, otherEdges(d)].filter((x): x is Configuration => x !== undefined));
     for (const e of edges) all.push(e, ...otherSchedules(e));
   }
   return all;
@@ -92,7 +101,7 @@ export function reachableConfigurations(candidates: Configuration[]): Configurat
 export function describe(c: Configuration): string {
   const names = c.predictors.map((p) => p.name).join(',');
   if (c.mode === 'lorenzo') return `${c.layout} lorenzo [${names}]`;
-  return `${c.layout} ${c.mode} order=${c.order.join('')} alpha=${c.alpha} beta=${c.beta} edges=${c.edges} [${names}]`;
+  return `${c.layout} ${c.mode} order=${c.order.join('')} alpha=${c.alpha} beta=${c.beta} edges=${c.edges} directions=${c.directions} [${names}]`;
 }
 
 /** Slabs at least this large choose their configuration on a sample, then are coded once. */

@@ -3,7 +3,7 @@
 //
 //   u8      format (SLAB_FORMAT)
 //   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series),
-//           bit 3 open edges (else anchored; traversal.ts)
+//           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; traversal.ts)
 //   u8      globals check: dtype code (bits 0–3), bound kind (bits 4–5: abs, rel, pw-rel), table kind (bit 6)
 //   u8      mode (0 interpolation, 1 temporal, 2 lorenzo)
 //   u8      axis order: o0 | o1 << 2 | o2 << 4
@@ -14,7 +14,7 @@
 //   varint  grids: 1 (for every view) or one per view, each a u8 tag (0 none, 1 integers, 2 a step,
 //           followed by it as f64 LE; grid.ts)
 //   only with a 'columns' predictor: varint column count, then per column (columns.ts) u8 K regressors,
-//           K × varint (column − regressor − 1), f64 LE intercept, K × f32 LE coefficients
+//           K × varint (column − regressor − 1), f32 LE intercept, K × f32 LE coefficients
 //   varint  values in the slab
 //   varint  exactly stored values
 //   varint  bytes of the range-coded stream
@@ -107,12 +107,18 @@ function pushColumnModels(out: number[], models: ColumnModel[]): void {
   models.forEach((m, column) => {
     out.push(m.regressors.length);
     for (const j of m.regressors) pushVarint(out, column - j - 1);
-    pushFloat(out, m.intercept, 8);
-    for (const b of m.coefficients) {
-      if (Math.fround(b) !== b) throw new Error(`column coefficient ${b} is not a float32`);
+    for (const b of [m.intercept, ...m.coefficients]) {
+      if (Math.fround(b) !== b) throw new Error(`column model number ${b} is not a float32`);
       pushFloat(out, b, 4);
     }
   });
+}
+
+/** Bytes the column models take in a slab (what choosing a 'columns' predictor costs beyond the stream). */
+export function columnModelsSize(models: ColumnModel[]): number {
+  const out: number[] = [];
+  pushColumnModels(out, models);
+  return out.length;
 }
 
 function sixteenths(x: number): number {
@@ -126,7 +132,7 @@ export function writeSlab(parts: SlabParts): Uint8Array {
   const c = h.configuration;
   const head: number[] = [
     SLAB_FORMAT,
-    (h.usesModel ? 1 : 0) | (LAYOUT_NAMES.indexOf(c.layout) << 1) | (c.edges === 'open' ? 8 : 0),
+    (h.usesModel ? 1 : 0) | (LAYOUT_NAMES.indexOf(c.layout) << 1) | (c.edges === 'open' ? 8 : 0) | (c.directions === 'all' ? 16 : 0),
     h.dtypeCode | (BOUND_KINDS.indexOf(h.boundKind) << 4) | (h.tableKind ? 64 : 0),
     MODES.indexOf(c.mode),
     c.order[0] | (c.order[1] << 2) | (c.order[2] << 4),
@@ -207,7 +213,7 @@ class Cursor {
         if (j < 0 || regressors.includes(j)) throw corrupt('bad regressor');
         regressors.push(j);
       }
-      const intercept = this.float(8, 'intercept');
+      const intercept = this.float(4, 'intercept');
       const coefficients: number[] = [];
       for (let m = 0; m < k; m++) coefficients.push(this.float(4, 'coefficient'));
       if (!Number.isFinite(intercept) || !coefficients.every(Number.isFinite)) throw corrupt('a column model is not finite');
@@ -243,7 +249,7 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
   if (format !== SLAB_FORMAT) throw corrupt(`unknown format ${format} (this version reads format ${SLAB_FORMAT})`);
   const flags = cursor.byte('flags');
   const layout = LAYOUT_NAMES[(flags >> 1) & 3];
-  if (flags > 15 || !layout) throw corrupt(`unknown flags ${flags}`);
+  if (flags > 31 || !layout) throw corrupt(`unknown flags ${flags}`);
   const check = cursor.byte('globals');
   const boundKind = BOUND_KINDS[(check >> 4) & 3];
   if (!boundKind || check > 127) throw corrupt('bad bound kind');
@@ -290,7 +296,7 @@ export function readSlab(bytes: Uint8Array, exactWidth: number): ReadSlab {
       dtypeCode: check & 15,
       boundKind,
       tableKind: (check & 64) !== 0,
-      configuration: { layout, mode, order, alpha, beta, blockSize, edges: (flags & 8) !== 0 ? 'open' : 'anchored', predictors },
+      configuration: { layout, mode, order, alpha, beta, blockSize, edges: (flags & 8) !== 0 ? 'open' : 'anchored', directions: (flags & 16) !== 0 ? 'all' : 'one', predictors },
       grids,
       ...(columnModels ? { columnModels } : {}),
       stepShrink,

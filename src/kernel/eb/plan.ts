@@ -67,7 +67,7 @@ export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals,
     const grid = detectGrid(values, view, cast);
     return gridPays(grid, tolerances[v], tolerances[v] * (1 - 2 ** -stepShrink)) ? grid : 0;
   });
-  const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1]) : undefined;
+  const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined;
   return planFrom(g, layout, type, grids, grids.every((x) => x > 0) ? NO_SHRINK : stepShrink, columnModels);
 }
 

@@ -1,10 +1,12 @@
 // How the encoder chooses a slab's configuration: every candidate (of every layout worth trying) is coded on
 // a sample of the slab — the whole slab when it is small — and the smallest wins; then the winner's variants
-// (the other way of ending the axes, other per-level tolerance schedules) are tried and kept when smaller.
+// (interpolating along one or all directions, the other way of ending the axes, other per-level tolerance
+// schedules) are tried and kept when smaller.
 // A small slab's winner is already coded in full; a large one's finalists are coded in full afterwards.
 
-import { Configuration, describe, otherEdges, otherSchedules, sampleOf } from './configure';
+import { Configuration, describe, otherDirections, otherEdges, otherSchedules, sampleOf } from './configure';
 import type { EncodeStats } from './codec';
+import { columnModelsSize } from './format';
 import { layoutOf, LayoutName } from './layout';
 import { PassResult, runPass } from './pass';
 import type { Plan } from './plan';
@@ -15,15 +17,23 @@ export interface FullCoding {
   pass: PassResult;
   stream: Uint8Array;
   exact: Uint8Array;
+  /** Bytes the configuration stores in the slab's header beyond the stream (the column models). */
+  side: number;
+}
+
+/** Bytes a configuration stores beside its stream under a plan. */
+function sideBytes(configuration: Configuration, plan: Plan): number {
+  const models = plan.base.columnModels;
+  return models && configuration.predictors.some((p) => p.base === 'columns') ? columnModelsSize(models) : 0;
 }
 
 export function fullCoding(values: Float64Array, plan: Plan, configuration: Configuration, model: Float64Array | undefined): FullCoding {
   const pass = runPass({ ...plan.base, size: values.length, layout: plan.layout, configuration, model }, values);
-  return { configuration, pass, stream: pass.pc.indices.finish(), exact: pass.pc.exactBytes() };
+  return { configuration, pass, stream: pass.pc.indices.finish(), exact: pass.pc.exactBytes(), side: sideBytes(configuration, plan) };
 }
 
 export function codedBytes(c: FullCoding): number {
-  return c.stream.length + c.exact.length;
+  return c.stream.length + c.exact.length + c.side;
 }
 
 /** Sample sizes within this fraction of the smallest are close calls... */
@@ -63,8 +73,10 @@ export function searchConfiguration(
     let bytes: number;
     if (sample) {
       const { pc } = runPass({ ...sample.plan.base, size: sample.values.length, layout: sample.plan.layout, configuration, model: sample.model }, sample.values);
-      bytes = pc.indices.finish().length + pc.exactCount * sample.plan.type.width;
-      trials.push({ configuration: `${describe(configuration)} (sample of ${sample.values.length})`, bytes });
+      // The side information is the whole slab's: it counts as a share of the sample's size.
+      const side = (sideBytes(configuration, sample.plan) * sample.values.length) / values.length;
+      bytes = pc.indices.finish().length + pc.exactCount * sample.plan.type.width + side;
+      trials.push({ configuration: `${describe(configuration)} (sample of ${sample.values.length})`, bytes: Math.round(bytes) });
     } else {
       const coding = fullCoding(values, planOf(name), configuration, model);
       bytes = codedBytes(coding);
@@ -91,6 +103,7 @@ export function searchConfiguration(
   // Then the winner's variants, until none is smaller (twice at most: edges and schedule interact).
   for (let round = 0; round < 2; round++) {
     const before = best;
+    consider(otherDirections(best));
     consider(otherEdges(best));
     otherSchedules(best).forEach(consider);
     if (best === before) break;

@@ -4,7 +4,7 @@
 // loops are written out (no per-point closures or allocation): they run once per value on both sides.
 
 import { PointCoder } from './pointcoder';
-import { predictAlong, predictLorenzo, PredictorSpec } from './predictors';
+import { METHOD_BASE, predictAlong, predictLorenzo, PredictorSpec } from './predictors';
 
 /** A 3-D window onto the flat arrays: index = offset + Σ c[e]·strides[e]. */
 export interface GridView {
@@ -30,6 +30,12 @@ export interface InterpolationPlan {
    * (data whose edges are walls of another regime).
    */
   edges: Edges;
+  /**
+   * 'all': inside a level, points are coded by how many of the axes already done there they lie between
+   * (none first), and each is interpolated along all of those and the pass's own axis, the predictions
+   * averaged; 'one': along the pass's axis alone.
+   */
+  directions: Directions;
   /** Edge of the blocks that choose their predictor. */
   blockSize: number;
 }
@@ -69,6 +75,7 @@ function chooseAndRecord(pc: PointCoder, n: number, costs: Float64Array, previou
 // ---------------------------------------------------------------- multilevel interpolation
 
 export type Edges = 'anchored' | 'open';
+export type Directions = 'one' | 'all';
 
 /** The stride of the coarsest level: the smallest power of two whose double reaches the longest axis's last point (anchored) or its end. */
 function topStride(dims: number[], edges: Edges): number {
@@ -130,10 +137,17 @@ class Scratch {
   }
 }
 
-/** One block of one sweep: the points (L0[x0], L1[x1], L2[x2]) for x_e in [a_e, b_e), interpolated along axis d at stride s. */
+/**
+ * One block of one sweep: the points (L0[x0], L1[x1], L2[x2]) for x_e in [a_e, b_e), interpolated at stride
+ * s along axis d (= dirs[0]) and, when nd > 1, along dirs[1…nd − 1] too, the predictions averaged.
+ */
 interface Block {
   d: number;
   s: number;
+  dirs: Int32Array;
+  nd: number;
+  /** The last block's choice. */
+  previous: number;
   L0: Int32Array; L1: Int32Array; L2: Int32Array;
   a0: number; b0: number; a1: number; b1: number; a2: number; b2: number;
 }
@@ -167,7 +181,7 @@ export function codeByInterpolation(
   const methods = Int32Array.from(candidates, (c) => c.method);
   const bases = candidates.map((c) => c.base);
   const baseOffsets = Int32Array.from(candidates, (c) => c.baseOffset);
-  const block: Block = { d: 0, s: 0, L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0 };
+  const block: Block = { d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0, L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0 };
   const lists: Int32Array[] = [block.L0, block.L1, block.L2];
   let previous = 0;
   for (let level = levels - 1; level >= 0; level--) {
@@ -178,12 +192,49 @@ export function codeByInterpolation(
     for (let pass = 0; pass < 3; pass++) {
       const d = plan.order[pass];
       if (axes[d].fresh.length === 0) continue;
-      for (let e = 0; e < 3; e++) lists[e] = e === d ? axes[e].fresh : plan.order.indexOf(e) < pass ? axes[e].done : axes[e].before;
-      block.d = d;
-      block.s = s;
-      block.L0 = lists[0];
-      block.L1 = lists[1];
-      block.L2 = lists[2];
+      const done = plan.order.slice(0, pass).filter((e) => axes[e].fresh.length > 0);
+      // 'all': one sweep per choice of before/fresh on each axis already done, fewest fresh first, so
+      // that a point's neighbours along those axes are known; 'one': a single sweep over done points.
+      const sweeps = plan.directions === 'all' ? subsetsBySize(done) : [undefined];
+      for (const freshAxes of sweeps) {
+        block.nd = 1;
+        block.dirs[0] = d;
+        for (let e = 0; e < 3; e++) {
+          if (e === d) lists[e] = axes[e].fresh;
+          else if (plan.order.indexOf(e) >= pass) lists[e] = axes[e].before;
+          else if (!freshAxes) lists[e] = axes[e].done;
+          else if (freshAxes.includes(e)) {
+            lists[e] = axes[e].fresh;
+            block.dirs[block.nd++] = e;
+          } else lists[e] = axes[e].before;
+        }
+        if (lists[0].length === 0 || lists[1].length === 0 || lists[2].length === 0) continue;
+        block.d = d;
+        block.s = s;
+        block.L0 = lists[0];
+        block.L1 = lists[1];
+        block.L2 = lists[2];
+        codeSweep(pc, view, block, edges, edge, level, step, candidates, methods, bases, baseOffsets, costs, scratch, counts, previous);
+        previous = block.previous;
+      }
+    }
+  }
+}
+
+/** Every subset of `axes`, smallest first (the empty one first). */
+function subsetsBySize(axes: number[]): number[][] {
+  const subsets: number[][] = [];
+  for (let mask = 0; mask < 1 << axes.length; mask++) subsets.push(axes.filter((_, k) => (mask >> k) & 1));
+  return subsets.sort((a, b) => a.length - b.length);
+}
+
+/** The blocks of one sweep, each choosing its candidate (block.previous: the last choice, for the next sweep's context). */
+function codeSweep(
+  pc: PointCoder, view: GridView, block: Block, edges: Edges, edge: number, level: number, step: number, candidates: Candidate[],
+  methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array, costs: Float64Array, scratch: Scratch, counts: Int32Array, previousChoice: number,
+): void {
+  const n = candidates.length;
+  let previous = previousChoice;
       for (let a0 = 0; a0 < block.L0.length; a0 = block.b0) {
         block.a0 = a0;
         block.b0 = blockEnd(block.L0, a0, edge);
@@ -204,8 +255,7 @@ export function codeByInterpolation(
           }
         }
       }
-    }
-  }
+  block.previous = previous;
 }
 
 /**
@@ -280,13 +330,33 @@ function predictAndCost(
         const right3 = right3Of(cd, s, last, right1, edges);
         const x = targets[i];
         for (let k = 0; k < n; k++) {
-          const prediction = predictAlong(methods[k], recon, bases[k], baseOffsets[k], i, unit, s, before3, right1, right3);
+          const prediction = b.nd === 1
+            ? predictAlong(methods[k], recon, bases[k], baseOffsets[k], i, unit, s, before3, right1, right3)
+            : predictAcross(methods[k], recon, bases[k], baseOffsets[k], i, c0, c1, c2, b, view, edges);
           predictions[k * points + j] = prediction;
           costs[k] += costOfResidual(x - prediction, inverseStep);
         }
       }
     }
   }
+}
+
+/** The mean of the interpolations at point i = (c0, c1, c2) along each of the block's directions. */
+function predictAcross(
+  method: number, recon: Float64Array, base: Float64Array, baseOffset: number, i: number, c0: number, c1: number, c2: number,
+  b: Block, view: GridView, edges: Edges,
+): number {
+  if (method === METHOD_BASE) return base[i + baseOffset];
+  const s = b.s;
+  let sum = 0;
+  for (let m = 0; m < b.nd; m++) {
+    const e = b.dirs[m];
+    const c = e === 0 ? c0 : e === 1 ? c1 : c2;
+    const last = view.dims[e] - 1;
+    const right1 = rightOf(c, s, last, edges);
+    sum += predictAlong(method, recon, base, baseOffset, i, view.strides[e], s, c >= 3 * s, right1, right3Of(c, s, last, right1, edges));
+  }
+  return sum / b.nd;
 }
 
 /**
@@ -327,7 +397,11 @@ function codeBlock(
         const cd = d === 0 ? c0 : d === 1 ? c1 : c2;
         const before3 = cd >= 3 * s;
         const right1 = rightOf(cd, s, last, edges);
-        if (method >= 0) predictions[j + k] = predictAlong(method, recon, base, baseOffset, i, unit, s, before3, right1, right3Of(cd, s, last, right1, edges));
+        if (method >= 0) {
+          predictions[j + k] = b.nd === 1
+            ? predictAlong(method, recon, base, baseOffset, i, unit, s, before3, right1, right3Of(cd, s, last, right1, edges))
+            : predictAcross(method, recon, base, baseOffset, i, c0, c1, c2, b, view, edges);
+        }
         let activity = absIndex[i - along] + (right1 !== 0 ? absIndex[i + right1 * unit] : 0);
         if (before3 && (d !== 2 || k === 0)) activity += 2 * absIndex[i - 2 * along];
         if (d !== 0 && back0 !== 0) activity += absIndex[i - back0];
