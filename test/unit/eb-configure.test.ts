@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { candidateConfigurations, describe as describeConfiguration, otherEdges, otherSchedules, reachableConfigurations, sampleOf } from '../../src/kernel/eb/configure';
+import { candidateConfigurations, describe as describeConfiguration, nextSchedule, otherDirections, otherEdges, reachableConfigurations, sampleOf } from '../../src/kernel/eb/configure';
 import { layoutOf } from '../../src/kernel/eb/layout';
 
 describe('eb: configurations', () => {
@@ -16,17 +16,19 @@ describe('eb: configurations', () => {
     assert.ok(candidateConfigurations(layoutOf([20, 20], 'table'), { withModel: false, effort: 'best' }).every((c) => c.layout === 'table'));
   });
 
-  it('varies a chosen configuration by its edges and its tolerance schedule, and recognises every variant', () => {
+  it('varies a chosen configuration by its directions, its edges and its tolerance schedule, and recognises every variant', () => {
     const [first] = candidateConfigurations(layoutOf([10, 20, 20], 'field'), { withModel: false, effort: 'best' });
     assert.equal(otherEdges(first)!.edges, 'open');
     assert.equal(otherEdges(otherEdges(first)!)!.edges, 'anchored');
-    const schedules = otherSchedules(first).map((c) => `${c.alpha}/${c.beta}`);
-    assert.ok(schedules.length >= 2 && !schedules.includes('1.25/4'), schedules.join());
+    assert.deepEqual([nextSchedule(first, 1), nextSchedule(first, -1)].map((c) => `${c!.alpha}/${c!.beta}`), ['1.5/4', '1/1'], 'the neighbouring schedules');
+    assert.equal(nextSchedule(nextSchedule(first, -1)!, -1), undefined);
+    assert.equal(otherDirections(first)!.directions, 'all');
     const lorenzo = candidateConfigurations(layoutOf([10, 20, 20], 'field'), { withModel: false, effort: 'best', families: ['lorenzo'] })[0];
     assert.equal(otherEdges(lorenzo), undefined);
-    assert.deepEqual(otherSchedules(lorenzo), []);
+    assert.equal(nextSchedule(lorenzo, 1), undefined);
     const reachable = reachableConfigurations([first]).map(describeConfiguration);
-    for (const c of [otherEdges(first)!, ...otherSchedules(first), ...otherSchedules(otherEdges(first)!)]) assert.ok(reachable.includes(describeConfiguration(c)));
+    const far = nextSchedule(nextSchedule(otherEdges(otherDirections(first)!)!, 1)!, 1)!;
+    for (const c of [otherEdges(first)!, nextSchedule(first, 1)!, far]) assert.ok(reachable.includes(describeConfiguration(c)), describeConfiguration(c));
   });
 
   it('samples large frames by a crop of every frame ending at the frame\'s end, tables and series by a run ending at the slab\'s end', () => {

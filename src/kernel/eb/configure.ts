@@ -68,7 +68,7 @@ export function candidateConfigurations(layout: Layout, options: SearchOptions):
   return configurations;
 }
 
-/** Per-level tolerance schedules (alpha, beta) a refinement tries: coarse levels tighter, for smooth data. */
+/** Per-level tolerance schedules (alpha, beta) a refinement steps through, from flat to coarse levels much tighter (smooth data). */
 const SCHEDULES: [number, number][] = [[1, 1], [1.25, 4], [1.5, 4], [2, 8]];
 
 /** The configuration with the other way of ending the axes (interpolation modes only). */
@@ -81,10 +81,15 @@ export function otherDirections(c: Configuration): Configuration | undefined {
   return c.mode === 'lorenzo' ? undefined : { ...c, directions: c.directions === 'one' ? 'all' : 'one' };
 }
 
-/** The configuration with each other per-level tolerance schedule (interpolation modes only). */
-export function otherSchedules(c: Configuration): Configuration[] {
-  if (c.mode === 'lorenzo') return [];
-  return SCHEDULES.filter(([alpha, beta]) => alpha !== c.alpha || beta !== c.beta).map(([alpha, beta]) => ({ ...c, alpha, beta }));
+/**
+ * The configuration with the next per-level tolerance schedule in SCHEDULES, tighter (+1) or flatter (−1)
+ * at the coarse levels; undefined at either end, and for Lorenzo (no levels).
+ */
+export function nextSchedule(c: Configuration, direction: 1 | -1): Configuration | undefined {
+  if (c.mode === 'lorenzo') return undefined;
+  const at = SCHEDULES.findIndex(([alpha, beta]) => alpha === c.alpha && beta === c.beta);
+  const next = SCHEDULES[at < 0 ? (direction > 0 ? 0 : SCHEDULES.length - 1) : at + direction];
+  return next && { ...c, alpha: next[0], beta: next[1] };
 }
 
 /** Every configuration a search may end with, given its candidates (to recognise one an earlier slab chose). */
@@ -93,7 +98,7 @@ export function reachableConfigurations(candidates: Configuration[]): Configurat
   for (const c of candidates) {
     const directions = [c, otherDirections(c)].filter((x): x is Configuration => x !== undefined);
     const edges = directions.flatMap((d) => [d, otherEdges(d)].filter((x): x is Configuration => x !== undefined));
-    for (const e of edges) all.push(e, ...otherSchedules(e));
+    for (const e of edges) all.push(e, ...(e.mode === 'lorenzo' ? [] : SCHEDULES.map(([alpha, beta]) => ({ ...e, alpha, beta }))));
   }
   return all;
 }

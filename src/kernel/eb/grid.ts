@@ -16,23 +16,27 @@ const MAX_OFF_GRID = 1 / 1000;
 
 type Cast = (value: number) => number;
 
-/** Calls `visit` with every flat index of the view, in order. */
-function forEachIndex(view: GridView, visit: (i: number) => void): void {
+/** Whether every finite value of the view is an integer. */
+export function integerValued(values: Float64Array, view: GridView): boolean {
   const [n0, n1, n2] = view.dims;
   const [s0, s1, s2] = view.strides;
   for (let a = 0; a < n0; a++)
     for (let b = 0; b < n1; b++)
-      for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) visit(i);
+      for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
+        const v = values[i];
+        if (v - v === 0 && Math.floor(v) !== v) return false;
+      }
+  return true;
 }
 
-/** Whether every finite value of the view is an integer. */
-export function integerValued(values: Float64Array, view: GridView): boolean {
-  let integer = true;
-  forEachIndex(view, (i) => {
-    const v = values[i];
-    if (v - v === 0 && Math.floor(v) !== v) integer = false;
-  });
-  return integer;
+/** The flat index of the k-th point of the view (in order). */
+function indexOf(view: GridView, k: number): number {
+  const [, n1, n2] = view.dims;
+  const [s0, s1, s2] = view.strides;
+  const c = k % n2;
+  const rest = (k - c) / n2;
+  const b = rest % n1;
+  return view.offset + ((rest - b) / n1) * s0 + b * s1 + c * s2;
 }
 
 /** Up to SAMPLE finite values of the view, spread evenly over it. */
@@ -40,12 +44,10 @@ function sampleOf(values: Float64Array, view: GridView): number[] {
   const count = view.dims[0] * view.dims[1] * view.dims[2];
   const every = Math.max(1, Math.floor(count / SAMPLE));
   const out: number[] = [];
-  let k = 0;
-  forEachIndex(view, (i) => {
-    if (k++ % every !== 0) return;
-    const v = values[i];
+  for (let k = 0; k < count; k += every) {
+    const v = values[indexOf(view, k)];
     if (v - v === 0) out.push(v);
-  });
+  }
   return out;
 }
 
@@ -102,14 +104,17 @@ function stepFrom(gap: number, sample: number[], cast: Cast): number {
 }
 
 function fits(values: Float64Array, view: GridView, step: number, cast: Cast): boolean {
+  const [n0, n1, n2] = view.dims;
+  const [s0, s1, s2] = view.strides;
+  const allowed = n0 * n1 * n2 * MAX_OFF_GRID;
   let off = 0;
-  let count = 0;
-  forEachIndex(view, (i) => {
-    const v = values[i];
-    count++;
-    if (v - v === 0 && !onGrid(v, step, cast)) off++;
-  });
-  return off <= count * MAX_OFF_GRID;
+  for (let a = 0; a < n0; a++)
+    for (let b = 0; b < n1; b++)
+      for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
+        const v = values[i];
+        if (v - v === 0 && !onGrid(v, step, cast) && ++off > allowed) return false;
+      }
+  return true;
 }
 
 /**

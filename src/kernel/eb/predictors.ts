@@ -90,12 +90,30 @@ export function predictorsFor(mode: Mode, withModel: boolean, withColumns = fals
  * Inside an axis right1 = s and right3 = 3s or 0; near an axis's anchored last point (traversal.ts) they
  * are closer, and the prediction is the Lagrange polynomial through the points there are; with no point
  * on the right (open edges), the left neighbour. `base[i + baseOffset]` is the base value of point i.
+ * Small on purpose (the hot loops inline it): anything but plain points inside an axis goes to
+ * predictAlongNear.
  */
 export function predictAlong(
   method: number, recon: Float64Array, base: Float64Array, baseOffset: number,
   i: number, unit: number, s: number, before3: boolean, right1: number, right3: number,
 ): number {
   if (method === METHOD_BASE) return base[i + baseOffset];
+  if (right1 === s && method <= METHOD_LINEAR) {
+    const along = s * unit;
+    const b = recon[i - along];
+    const c = recon[i + along];
+    if (method === METHOD_LINEAR) return (b + c) / 2;
+    if (right3 === 3 * s) return before3 ? (-recon[i - 3 * along] + 9 * b + 9 * c - recon[i + 3 * along]) / 16 : (3 * b + 6 * c - recon[i + 3 * along]) / 8;
+    if (right3 === 0) return before3 ? (-recon[i - 3 * along] + 6 * b + 3 * c) / 8 : (b + c) / 2;
+  }
+  return predictAlongNear(method, recon, base, baseOffset, i, unit, s, before3, right1, right3);
+}
+
+/** predictAlong over a base, or near an axis's end. */
+function predictAlongNear(
+  method: number, recon: Float64Array, base: Float64Array, baseOffset: number,
+  i: number, unit: number, s: number, before3: boolean, right1: number, right3: number,
+): number {
   const along = s * unit;
   const overBase = method === METHOD_CUBIC_OVER_BASE;
   const o = baseOffset;

@@ -1,10 +1,10 @@
 // How the encoder chooses a slab's configuration: every candidate (of every layout worth trying) is coded on
 // a sample of the slab — the whole slab when it is small — and the smallest wins; then the winner's variants
-// (interpolating along one or all directions, the other way of ending the axes, other per-level tolerance
-// schedules) are tried and kept when smaller.
+// (interpolating along one or all directions, the other way of ending the axes, the per-level tolerance
+// schedule stepped either way) are tried and kept when smaller.
 // A small slab's winner is already coded in full; a large one's finalists are coded in full afterwards.
 
-import { Configuration, describe, otherDirections, otherEdges, otherSchedules, sampleOf } from './configure';
+import { Configuration, describe, nextSchedule, otherDirections, otherEdges, sampleOf } from './configure';
 import type { EncodeStats } from './codec';
 import { columnModelsSize } from './format';
 import { layoutOf, LayoutName } from './layout';
@@ -100,13 +100,19 @@ export function searchConfiguration(
     }
   };
   candidates.forEach(consider);
-  // Then the winner's variants, until none is smaller (twice at most: edges and schedule interact).
-  for (let round = 0; round < 2; round++) {
-    const before = best;
-    consider(otherDirections(best));
-    consider(otherEdges(best));
-    otherSchedules(best).forEach(consider);
-    if (best === before) break;
+  // Then the winner's variants, one setting at a time: directions, edges, then the schedule stepped
+  // tighter (or flatter) for as long as that is smaller.
+  consider(otherDirections(best));
+  consider(otherEdges(best));
+  for (const direction of [1, -1] as const) {
+    let moved = false;
+    for (let next = nextSchedule(best, direction); next; next = nextSchedule(best, direction)) {
+      const before = best;
+      consider(next);
+      if (best === before) break;
+      moved = true;
+    }
+    if (moved) break;
   }
   if (bestFull && bestFull.configuration === best) return { finalists: [best], coded: bestFull };
   const order = [...sizes.entries()].sort((a, b) => a[1] - b[1]);

@@ -148,6 +148,11 @@ interface Block {
   nd: number;
   /** The last block's choice. */
   previous: number;
+  /** The current point's geometry along each direction (setGeometry): stride, before3, right1, right3. */
+  units: Int32Array;
+  before3: Uint8Array;
+  right1: Int32Array;
+  right3: Int32Array;
   L0: Int32Array; L1: Int32Array; L2: Int32Array;
   a0: number; b0: number; a1: number; b1: number; a2: number; b2: number;
 }
@@ -181,7 +186,10 @@ export function codeByInterpolation(
   const methods = Int32Array.from(candidates, (c) => c.method);
   const bases = candidates.map((c) => c.base);
   const baseOffsets = Int32Array.from(candidates, (c) => c.baseOffset);
-  const block: Block = { d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0, L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0 };
+  const block: Block = {
+    d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0,
+    units: new Int32Array(3), before3: new Uint8Array(3), right1: new Int32Array(3), right3: new Int32Array(3), L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0,
+  };
   const lists: Int32Array[] = [block.L0, block.L1, block.L2];
   let previous = 0;
   for (let level = levels - 1; level >= 0; level--) {
@@ -329,10 +337,11 @@ function predictAndCost(
         const right1 = rightOf(cd, s, last, edges);
         const right3 = right3Of(cd, s, last, right1, edges);
         const x = targets[i];
+        if (b.nd > 1) setGeometry(b, c0, c1, c2, view, edges);
         for (let k = 0; k < n; k++) {
           const prediction = b.nd === 1
             ? predictAlong(methods[k], recon, bases[k], baseOffsets[k], i, unit, s, before3, right1, right3)
-            : predictAcross(methods[k], recon, bases[k], baseOffsets[k], i, c0, c1, c2, b, view, edges);
+            : predictAcross(methods[k], recon, bases[k], baseOffsets[k], i, b);
           predictions[k * points + j] = prediction;
           costs[k] += costOfResidual(x - prediction, inverseStep);
         }
@@ -341,21 +350,27 @@ function predictAndCost(
   }
 }
 
-/** The mean of the interpolations at point i = (c0, c1, c2) along each of the block's directions. */
-function predictAcross(
-  method: number, recon: Float64Array, base: Float64Array, baseOffset: number, i: number, c0: number, c1: number, c2: number,
-  b: Block, view: GridView, edges: Edges,
-): number {
-  if (method === METHOD_BASE) return base[i + baseOffset];
+/** The geometry of point (c0, c1, c2) along each of the block's directions, into the block's arrays. */
+function setGeometry(b: Block, c0: number, c1: number, c2: number, view: GridView, edges: Edges): void {
   const s = b.s;
-  let sum = 0;
   for (let m = 0; m < b.nd; m++) {
     const e = b.dirs[m];
     const c = e === 0 ? c0 : e === 1 ? c1 : c2;
     const last = view.dims[e] - 1;
     const right1 = rightOf(c, s, last, edges);
-    sum += predictAlong(method, recon, base, baseOffset, i, view.strides[e], s, c >= 3 * s, right1, right3Of(c, s, last, right1, edges));
+    b.units[m] = view.strides[e];
+    b.before3[m] = c >= 3 * s ? 1 : 0;
+    b.right1[m] = right1;
+    b.right3[m] = right3Of(c, s, last, right1, edges);
   }
+}
+
+/** The mean of the interpolations at point i along each of the block's directions (geometry set by setGeometry). */
+function predictAcross(method: number, recon: Float64Array, base: Float64Array, baseOffset: number, i: number, b: Block): number {
+  if (method === METHOD_BASE) return base[i + baseOffset];
+  const s = b.s;
+  let sum = 0;
+  for (let m = 0; m < b.nd; m++) sum += predictAlong(method, recon, base, baseOffset, i, b.units[m], s, b.before3[m] === 1, b.right1[m], b.right3[m]);
   return sum / b.nd;
 }
 
@@ -398,9 +413,11 @@ function codeBlock(
         const before3 = cd >= 3 * s;
         const right1 = rightOf(cd, s, last, edges);
         if (method >= 0) {
-          predictions[j + k] = b.nd === 1
-            ? predictAlong(method, recon, base, baseOffset, i, unit, s, before3, right1, right3Of(cd, s, last, right1, edges))
-            : predictAcross(method, recon, base, baseOffset, i, c0, c1, c2, b, view, edges);
+          if (b.nd === 1) predictions[j + k] = predictAlong(method, recon, base, baseOffset, i, unit, s, before3, right1, right3Of(cd, s, last, right1, edges));
+          else {
+            setGeometry(b, c0, c1, c2, view, edges);
+            predictions[j + k] = predictAcross(method, recon, base, baseOffset, i, b);
+          }
         }
         let activity = absIndex[i - along] + (right1 !== 0 ? absIndex[i + right1 * unit] : 0);
         if (before3 && (d !== 2 || k === 0)) activity += 2 * absIndex[i - 2 * along];
