@@ -3,7 +3,7 @@
 // as the smaller of the error-bounded coding and the lossless one (the lossless floor), so a bound never costs
 // more than zstd of the raw bytes.
 import { parseErrorBound } from '../eb/bound';
-import { throwIfAborted } from '../errors';
+import { BalerError, throwIfAborted } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
@@ -18,6 +18,9 @@ export const errorBoundedStrategy: ArrayStrategy = {
   async code(input, out, ctx): Promise<CodedArray> {
     const { source, stats } = input;
     const bound = parseErrorBound(ctx.opts.errorBound!, ctx.input);
+    if (ctx.opts.layout === 'table' && source.shape.length !== 2) {
+      throw new BalerError(`--layout table needs a 2-D array; ${source.path || 'the array'} has shape (${source.shape.join(', ')})`, ctx.input, 'EOPTION');
+    }
     const globals = { bound, tolerances: roundedTolerances(bound, stats), dtype: source.dtype, kind: source.kind };
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });
@@ -27,7 +30,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
     const searched = new Map<number, Promise<string | undefined>>();
     const code = async (slab: Slab): Promise<CodedSlab> => {
       const j = Math.round(slab.firstRow / input.slabRows);
-      const task = { task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, file: ctx.input };
+      const task = { task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input };
       if (j % SEARCH_EVERY === 0) {
         const result = ctx.runner.run(task);
         searched.set(j, result.then((r) => r.configuration, () => undefined));
