@@ -138,7 +138,6 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
     grids: plan.base.grids,
     columnModels: configuration.predictors.some(needsColumns) ? plan.base.columnModels : undefined,
     stepShrink: plan.stepShrink,
-    valueCount: size,
     exactCount: pc.exactCount,
     hash: pc.hash,
   };
@@ -194,12 +193,11 @@ function corrupt(detail: string): BalerError {
 export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals, prediction?: Float64Array): Float64Array {
   const size = checkGlobals(g, shape);
   const type = valueType(g.dtype);
-  const parts = readSlab(bytes, type.width);
+  const parts = readSlab(bytes, type.width, size);
   const { header, stream, exact } = parts;
   if (header.dtypeCode !== type.code || header.boundKind !== g.bound.kind || header.tableKind !== isTableKind(shape, g.kind)) {
     throw corrupt(`it was coded for another dtype, bound or kind than ${g.dtype} ${g.bound.kind} ${g.kind}`);
   }
-  if (header.valueCount !== size) throw corrupt(`it holds ${header.valueCount} values, the shape [${shape.join(', ')}] needs ${size}`);
   const modelNeeded = header.configuration.predictors.some(needsModel);
   if (modelNeeded !== header.usesModel || (modelNeeded && g.bound.kind === 'pw-rel')) throw corrupt('the model flag contradicts the predictors');
   if (header.usesModel && (!prediction || prediction.length !== size)) {

@@ -52,7 +52,7 @@ export function candidateConfigurations(layout: Layout, options: SearchOptions):
     order: mode === 'lorenzo' ? [0, 1, 2] : [1, 2, 0],
     alpha,
     beta,
-    blockSize: mode === 'lorenzo' ? 8 : 16,
+    blockSize: blockSizeOf(mode),
     edges: 'anchored',
     directions: 'one',
     predictors: predictorsFor(mode, modelAllowed, columnsAllowed),
@@ -69,7 +69,12 @@ export function candidateConfigurations(layout: Layout, options: SearchOptions):
 }
 
 /** Per-level tolerance schedules (alpha, beta) a refinement steps through, from flat to coarse levels much tighter (smooth data). */
-const SCHEDULES: [number, number][] = [[1, 1], [1.25, 4], [1.5, 4], [2, 8]];
+export const SCHEDULES: readonly (readonly [number, number])[] = [[1, 1], [1.25, 4], [1.5, 4], [2, 8]];
+
+/** The block edge of a mode's configurations. */
+export function blockSizeOf(mode: Mode): number {
+  return mode === 'lorenzo' ? 8 : 16;
+}
 
 /** The configuration with the other way of ending the axes (interpolation modes only). */
 export function otherEdges(c: Configuration): Configuration | undefined {
