@@ -13,10 +13,13 @@ export interface ColumnModel {
 }
 
 export const MAX_REGRESSORS = 4;
-/** Rows the models are fitted on, at most (spread evenly over the slab). */
+/** Rows the models are fitted on, at most (spread evenly over the slab)... */
 const FIT_ROWS = 1 << 16;
-/** Columns looked back at as regressors, at most (the nearest earlier ones). */
+/** Columns looked back at as regressors, at most (the nearest earlier ones)... */
 const LOOK_BACK = 64;
+/** ...and fewer for wide tables: the covariances kept (columns × look-back) and the products summed (× rows). */
+const MAX_COVARIANCES = 1 << 22;
+const MAX_PRODUCTS = 1 << 25;
 /** Bits one more regressor costs in the slab (its column and coefficient), which its gain must exceed. */
 const REGRESSOR_BITS = 48;
 
@@ -38,12 +41,17 @@ export function predictColumn(model: ColumnModel, recon: Float64Array, rows: num
 /** Per column of a rows × cols table: its mean and the covariances with the columns before it, over finite rows. */
 interface Moments {
   mean: Float64Array;
-  /** cov[a·cols + b] for b ≤ a (and a − b ≤ LOOK_BACK). */
+  /** Columns looked back at. */
+  lookBack: number;
+  /** cov[a·(lookBack + 1) + (a − b)] for b ≤ a ≤ b + lookBack. */
   cov: Float64Array;
 }
 
 function moments(values: Float64Array, rows: number, cols: number): Moments {
-  const every = Math.max(1, Math.floor(rows / FIT_ROWS));
+  const lookBack = Math.max(0, Math.min(LOOK_BACK, Math.floor(MAX_COVARIANCES / cols) - 1));
+  const band = lookBack + 1;
+  const fitRows = Math.max(Math.min(rows, 256), Math.min(FIT_ROWS, Math.floor(MAX_PRODUCTS / (cols * band))));
+  const every = Math.max(1, Math.floor(rows / fitRows));
   const mean = new Float64Array(cols);
   const count = new Float64Array(cols);
   for (let r = 0; r < rows; r += every)
@@ -55,7 +63,7 @@ function moments(values: Float64Array, rows: number, cols: number): Moments {
       }
     }
   for (let c = 0; c < cols; c++) mean[c] = count[c] > 0 ? mean[c] / count[c] : 0;
-  const cov = new Float64Array(cols * cols);
+  const cov = new Float64Array(cols * band);
   const centred = new Float64Array(cols);
   let n = 0;
   for (let r = 0; r < rows; r += every) {
@@ -69,12 +77,12 @@ function moments(values: Float64Array, rows: number, cols: number): Moments {
     n++;
     for (let a = 0; a < cols; a++) {
       const va = centred[a];
-      const from = Math.max(0, a - LOOK_BACK);
-      for (let b = from; b <= a; b++) cov[a * cols + b] += va * centred[b];
+      const from = Math.max(0, a - lookBack);
+      for (let b = from; b <= a; b++) cov[a * band + (a - b)] += va * centred[b];
     }
   }
   if (n > 0) for (let k = 0; k < cov.length; k++) cov[k] /= n;
-  return { mean, cov };
+  return { mean, lookBack, cov };
 }
 
 /** Solves the small symmetric system A x = b (Gaussian elimination with partial pivoting); undefined if singular. */
@@ -107,8 +115,10 @@ function solve(a: number[][], b: number[]): number[] | undefined {
  * residual already below the step costs nothing more to shrink).
  */
 export function fitColumnModels(values: Float64Array, rows: number, cols: number, tolerances: number[]): ColumnModel[] {
-  const { mean, cov } = moments(values, rows, cols);
-  const c = (a: number, b: number) => (a >= b ? cov[a * cols + b] : cov[b * cols + a]);
+  const { mean, lookBack, cov } = moments(values, rows, cols);
+  const band = lookBack + 1;
+  // Both columns within lookBack of each other (only such pairs are ever asked for: regressors of a column lie within it).
+  const c = (a: number, b: number) => (a >= b ? cov[a * band + (a - b)] : cov[b * band + (b - a)]);
   const models: ColumnModel[] = [];
   for (let col = 0; col < cols; col++) {
     const chosen: number[] = [];
@@ -116,9 +126,11 @@ export function fitColumnModels(values: Float64Array, rows: number, cols: number
     let residual = c(col, col);
     const floor = (tolerances[tolerances.length === 1 ? 0 : col] ** 2) / 3;
     const bitsSaved = (from: number, to: number) => 0.5 * rows * Math.log2((from + floor) / (to + floor));
-    while (chosen.length < MAX_REGRESSORS && residual > 0) {
+    // No regressor can save more than the whole variance above the floor: then none is looked for.
+    const searchable = bitsSaved(residual, 0) > REGRESSOR_BITS;
+    while (searchable && chosen.length < MAX_REGRESSORS && residual > 0) {
       let best: { j: number; x: number[]; residual: number } | undefined;
-      for (let j = Math.max(0, col - LOOK_BACK); j < col; j++) {
+      for (let j = Math.max(0, col - lookBack); j < col; j++) {
         if (chosen.includes(j) || !(c(j, j) > 0)) continue;
         const set = [...chosen, j];
         const x = solve(set.map((p) => set.map((q) => c(p, q))), set.map((p) => c(col, p)));

@@ -4,7 +4,7 @@
 
 import type { Layout, LayoutName } from './layout';
 import { threeDimensional } from './layout';
-import { Mode, predictorsFor, PredictorSpec } from './predictors';
+import { Mode, needsColumns, needsModel, predictorsFor, PredictorSpec } from './predictors';
 import type { Directions, Edges } from './traversal';
 
 export interface Configuration {
@@ -65,6 +65,9 @@ export function candidateConfigurations(layout: Layout, options: SearchOptions):
   // With a model, the whole-array interpolation on top of it stays a candidate even when fast.
   if (useInterpolation && (!fast || !frames || modelAllowed)) configurations.push(make('interpolation', 1, 1));
   if (useLorenzo && (!fast || !useInterpolation)) configurations.push(make('lorenzo', 1, 1));
+  // A table's column models cost bytes of their own (a wide table's may cost more than they save): each
+  // candidate is also tried without them.
+  if (!fast && columnsAllowed) return configurations.flatMap((c) => [c, withoutColumns(c)!]);
   return configurations;
 }
 
@@ -79,6 +82,12 @@ export function blockSizeOf(mode: Mode): number {
 /** The configuration with the other way of ending the axes (interpolation modes only). */
 export function otherEdges(c: Configuration): Configuration | undefined {
   return c.mode === 'lorenzo' ? undefined : { ...c, edges: c.edges === 'anchored' ? 'open' : 'anchored' };
+}
+
+/** A table's configuration without its column models (their size may be more than they save), else undefined. */
+export function withoutColumns(c: Configuration): Configuration | undefined {
+  if (!c.predictors.some(needsColumns)) return undefined;
+  return { ...c, predictors: predictorsFor(c.mode, c.predictors.some(needsModel), false) };
 }
 
 /** The configuration interpolating along the other number of directions (interpolation modes only). */

@@ -44,6 +44,8 @@ export function candidateLayouts(shape: number[], kind: Kind, requested?: Layout
     return [requested];
   }
   if (!twoD) return ['field'];
+  // A single row has nothing to predict down its columns.
+  if (shape[0] < 2) return ['field', 'series'];
   return kind === 'table' ? ['table', 'field', 'series'] : ['field', 'table', 'series'];
 }
 
@@ -65,7 +67,8 @@ export function layoutOf(shape: number[], name: LayoutName): Layout {
 
 /** Per-view absolute tolerances: a table's column its own (or the one for all); a view across columns the smallest. */
 export function viewTolerances(layout: Layout, tolerances: number[]): number[] {
-  return layout.toleranceIndex.map((k) => (tolerances.length === 1 ? tolerances[0] : k >= 0 ? tolerances[k] : Math.min(...tolerances)));
+  const smallest = tolerances.reduce((a, b) => (b < a ? b : a), Infinity);
+  return layout.toleranceIndex.map((k) => (tolerances.length === 1 ? tolerances[0] : k >= 0 ? tolerances[k] : smallest));
 }
 
 /**

@@ -50,6 +50,8 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
   const counts = new Int32Array(configuration.predictors.length);
   const model = domain === 'pointwise' ? undefined : input.model;
   const columns = configuration.predictors.some((p) => p.base === 'columns') ? columnBase(input) : undefined;
+  // One list for every view (the bases are whole arrays): a table's many views share it.
+  const viewCandidates = configuration.mode === 'temporal' ? [] : candidates(configuration.predictors, { model, columns });
   layout.views.forEach((view, v) => {
     if (view.dims.some((d) => d === 0)) return;
     // A column's model reads the columns before it, already reconstructed.
@@ -63,10 +65,10 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
       codeFrameByFrame(pc, view, configuration, stepTolerance, onGrid, model, counts);
     } else if (mode === 'lorenzo') {
       const steps = levelSteps(stepTolerance, onGrid, 0, 1, 1);
-      codeByLorenzo(pc, view, configuration.blockSize, steps[0], candidates(configuration.predictors, { model, columns }), counts);
+      codeByLorenzo(pc, view, configuration.blockSize, steps[0], viewCandidates, counts);
     } else {
       const steps = levelSteps(stepTolerance, onGrid, interpolationLevels(view.dims, configuration.edges), alpha, beta);
-      codeByInterpolation(pc, view, configuration, steps, candidates(configuration.predictors, { model, columns }), counts);
+      codeByInterpolation(pc, view, configuration, steps, viewCandidates, counts);
     }
   });
   return { pc, counts };

@@ -180,16 +180,7 @@ export function codeByInterpolation(
   const levels = interpolationLevels(dims, edges);
   const anchor = candidates.find((c) => c.spec.base !== undefined);
   codeCorners(pc, view, plan.order, edges, steps[levels], levels, anchor);
-  const n = candidates.length;
-  const costs = new Float64Array(n);
-  const scratch = new Scratch();
-  const methods = Int32Array.from(candidates, (c) => c.method);
-  const bases = candidates.map((c) => c.base);
-  const baseOffsets = Int32Array.from(candidates, (c) => c.baseOffset);
-  const block: Block = {
-    d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0,
-    units: new Int32Array(3), before3: new Uint8Array(3), right1: new Int32Array(3), right3: new Int32Array(3), L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0,
-  };
+  const { costs, scratch, methods, bases, baseOffsets, block } = workFor(candidates);
   const lists: Int32Array[] = [block.L0, block.L1, block.L2];
   let previous = 0;
   for (let level = levels - 1; level >= 0; level--) {
@@ -227,6 +218,39 @@ export function codeByInterpolation(
       }
     }
   }
+}
+
+/** What a traversal works with besides the views: the candidates' arrays, scratch space, the block being coded. */
+interface Work {
+  costs: Float64Array;
+  scratch: Scratch;
+  methods: Int32Array;
+  bases: Float64Array[];
+  baseOffsets: Int32Array;
+  block: Block;
+}
+
+/** One Work per candidate list, so that the many small views of a table allocate nothing each. */
+const works = new WeakMap<Candidate[], Work>();
+
+function workFor(candidates: Candidate[]): Work {
+  let work = works.get(candidates);
+  if (!work) {
+    work = {
+      costs: new Float64Array(candidates.length),
+      scratch: new Scratch(),
+      methods: Int32Array.from(candidates, (c) => c.method),
+      bases: candidates.map((c) => c.base),
+      baseOffsets: Int32Array.from(candidates, (c) => c.baseOffset),
+      block: {
+        d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0,
+        units: new Int32Array(3), before3: new Uint8Array(3), right1: new Int32Array(3), right3: new Int32Array(3),
+        L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0,
+      },
+    };
+    works.set(candidates, work);
+  }
+  return work;
 }
 
 /** Every subset of `axes`, smallest first (the empty one first). */
