@@ -5,7 +5,7 @@
 import type { Layout, LayoutName } from './layout';
 import { threeDimensional } from './layout';
 import { Mode, needsColumns, needsModel, predictorsFor, PredictorSpec } from './predictors';
-import type { Directions, Edges } from './traversal';
+import type { Directions, Edges } from './interpolation';
 
 export interface Configuration {
   layout: LayoutName;

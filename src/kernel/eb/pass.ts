@@ -8,7 +8,8 @@ import type { ExactReader, ValueType } from './dtype';
 import { Layout, levelSteps } from './layout';
 import { PointCoder } from './pointcoder';
 import { Domain, Quantizer } from './quantizer';
-import { Candidate, codeByInterpolation, codeByLorenzo, GridView, interpolationLevels } from './traversal';
+import { codeByInterpolation, interpolationLevels } from './interpolation';
+import { Candidate, codeByLorenzo, GridView } from './traversal';
 import { PredictorSpec } from './predictors';
 
 export interface PassInput {

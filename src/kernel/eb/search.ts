@@ -131,19 +131,26 @@ export function searchConfiguration(
   // time of one: it is taken only when clearly smaller.
   const ranked = candidates.map((c) => ({ c, size: measure(c) })).sort((a, b) => a.size - b.size);
   const starts = ranked.filter((r, k) => k === 0 || (k === 1 && r.size <= ranked[0].size * (1 + RUNNER_UP)));
-  for (const start of starts) {
-    const refined = refine(start.c, start.size, measure);
+  const optima = starts.map((start) => refine(start.c, start.size, measure));
+  for (const refined of optima) {
     if (refined.size < bestSize) {
       best = refined.c;
       bestSize = refined.size;
     }
   }
   if (bestFull && bestFull.configuration === best) return { finalists: [best], coded: bestFull };
-  const order = [...sizes.entries()].sort((a, b) => a[1] - b[1]);
-  if (values.length > FULL_TRIALS_MAX) return { finalists: [order[0][0]] };
-  // A sample crops the slab, so its own edges are not the slab's: the other edges are coded in full too.
-  const finalists = order.filter(([, size]) => size <= bestSize * (1 + CLOSE_CALL)).map(([c]) => c);
-  const edges = otherEdges(best);
-  if (edges && !finalists.some((c) => describe(c) === describe(edges))) finalists.push(edges);
+  // A sample is part of the slab, and may favour what suits that part: the other refined optimum is coded in
+  // full too when it came close; on a slab small enough, also the close calls, and every refined optimum
+  // with either edges (a sample's own edges are not the slab's).
+  const finalists: Configuration[] = [best];
+  const add = (c: Configuration | undefined) => {
+    if (c && !finalists.some((f) => describe(f) === describe(c))) finalists.push(c);
+  };
+  const small = values.length <= FULL_TRIALS_MAX;
+  for (const refined of optima) if (small || refined.size <= bestSize * (1 + CLOSE_CALL)) add(refined.c);
+  if (small) {
+    for (const [c, size] of [...sizes.entries()].sort((a, b) => a[1] - b[1])) if (size <= bestSize * (1 + CLOSE_CALL)) add(c);
+    for (const refined of optima) add(otherEdges(refined.c));
+  }
   return { finalists };
 }
