@@ -4,7 +4,8 @@ import { PointCoder } from '../../src/kernel/eb/pointcoder';
 import { predictorsFor } from '../../src/kernel/eb/predictors';
 import { Quantizer } from '../../src/kernel/eb/quantizer';
 import { levelSteps } from '../../src/kernel/eb/layout';
-import { Candidate, choiceBits, codeByInterpolation, codeByLorenzo, GridView, interpolationLevels } from '../../src/kernel/eb/traversal';
+import { codeByInterpolation, interpolationLevels } from '../../src/kernel/eb/interpolation';
+import { Candidate, choiceBits, codeByLorenzo, GridView } from '../../src/kernel/eb/traversal';
 
 const NONE = new Float64Array(0);
 const plain = (mode: 'interpolation' | 'lorenzo'): Candidate[] => predictorsFor(mode, false).map((spec) => ({ spec, method: spec.method, base: NONE, baseOffset: 0 }));
