@@ -37,7 +37,7 @@ describe('eb: configurations', () => {
     const sample = sampleOf(shape, layoutOf(shape, 'field'))!;
     assert.equal(sample.shape[0], 16, 'every frame');
     const size = sample.shape.reduce((a, b) => a * b, 1);
-    assert.ok(size >= (16 * 256 * 256) / 9 && size <= (16 * 256 * 256) / 7, `${size}`);
+    assert.ok(size >= (16 * 256 * 256) / 17 && size <= (16 * 256 * 256) / 15, `${size}`);
     const values = Float64Array.from({ length: 16 * 256 * 256 }, (_, i) => i);
     const taken = sample.take(values);
     const [, h, w] = sample.shape;

@@ -128,7 +128,7 @@ export const SAMPLING_THRESHOLD = 131_072;
 /** Values in the sample: a 1/SAMPLE_FRACTION of the slab, at least SAMPLE_MIN and at most SAMPLE_MAX. */
 const SAMPLE_MIN = 32_768;
 const SAMPLE_MAX = 1 << 20;
-const SAMPLE_FRACTION = 8;
+const SAMPLE_FRACTION = 16;
 
 /** A sample of a slab: its values (a copy), shape, and where they came from (for a model's prediction). */
 export interface Sample {
