@@ -55,8 +55,14 @@ export interface CompressOptions extends Partial<TrainSettings>, DataSelection {
   /** Search for the smallest file meeting `target` or `errorBound`: 'total' counts the decoder, 'latent' does not.
    *  With `target` or `objective`, `timeLimitSeconds` bounds the whole search (default 60 s). */
   objective?: 'total' | 'latent';
-  /** Classical predictors the error-bounded coder may choose from: 'interpolation', 'lorenzo' (default: all). */
+  /** Classical predictors the error-bounded coder may choose from: 'interpolation', 'lorenzo', 'columns' (default: all). */
   predictors?: string[];
+  /**
+   * How the error-bounded coder sees a 2-D array: 'table' (independent rows, each column predicted down its
+   * rows), 'field' (an image or field, predicted in 2-D), 'series' (a signal cut into rows). Default: the
+   * smallest, by measuring. It changes how values are predicted, never what the bound means.
+   */
+  layout?: 'table' | 'field' | 'series';
   /** false: the search tries the error-bounded coder alone, no autoencoder candidates (default true). */
   searchAutoencoders?: boolean;
   /** Memory the operation may use, in bytes (default 512 MiB); larger inputs are streamed slab by slab. */

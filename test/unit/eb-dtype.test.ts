@@ -10,7 +10,7 @@ const PROBES = [0, -0, 0.5, -0.5, 1.5, -2.5, 0.49999, 127.6, -128.6, 255.5, 6550
 describe('eb: dtype casts and exact storage', () => {
   it('the quantiser casts every value as the file writers do (data/dataset.ts)', () => {
     for (const dtype of ALL) {
-      const q = new Quantizer(valueType(dtype), 'absolute', false);
+      const q = new Quantizer(valueType(dtype), 'absolute');
       const written = toNdArray({ kind: 'frames', shape: [PROBES.length], dtype, names: [], values: Float64Array.from(PROBES) }).data as ArrayLike<number | bigint>;
       PROBES.forEach((v, k) => {
         const ours = q.castOf(v);

@@ -6,7 +6,7 @@ import { PassInput, runPass } from '../../src/kernel/eb/pass';
 
 describe('eb: one coding pass', () => {
   it('every mode, with and without a model, decodes to the encoder\'s values within the bound, views of a table included', () => {
-    const shapes: [number[], 'table' | 'frames'][] = [[[6, 10, 12], 'frames'], [[50, 3], 'table']];
+    const shapes: [number[], 'table' | 'field' | 'series'][] = [[[6, 10, 12], 'field'], [[50, 3], 'table'], [[50, 3], 'series']];
     for (const [shape, kind] of shapes) {
       const size = shape.reduce((a, b) => a * b, 1);
       const values = Float64Array.from({ length: size }, (_, i) => Math.sin(i / 11) + 0.01 * Math.cos(i * 2.3));
@@ -17,7 +17,7 @@ describe('eb: one coding pass', () => {
           const type = valueType('float64');
           const tolerances = layout.views.map(() => 1e-3);
           const input: PassInput = {
-            size, layout, configuration, type, domain: 'absolute', integer: false, pointwiseBound: 0,
+            size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
             tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)), model: withModel ? model : undefined,
           };
           const enc = runPass(input, values);
@@ -35,10 +35,10 @@ describe('eb: one coding pass', () => {
   });
 
   it('refuses a model predictor without a model (the decoder reports it as corruption)', () => {
-    const layout = layoutOf([4, 8, 8], 'frames');
+    const layout = layoutOf([4, 8, 8], 'field');
     const [configuration] = candidateConfigurations(layout, { withModel: true, effort: 'fast' });
     const type = valueType('float64');
-    const input: PassInput = { size: 256, layout, configuration, type, domain: 'absolute', integer: false, pointwiseBound: 0, tolerances: [1e-3], stepTolerances: [1e-3] };
+    const input: PassInput = { size: 256, layout, configuration, type, domain: 'absolute', grids: [0], pointwiseBound: 0, tolerances: [1e-3], stepTolerances: [1e-3] };
     assert.throws(() => runPass(input, new Float64Array(256)), RangeError);
   });
 

@@ -11,11 +11,11 @@ function roundTrip(values: Float64Array, domain: 'absolute' | 'pointwise', toler
     const half = values.length >> 1;
     for (let i = 0; i < half; i++) pc.code(i, i > 0 ? pc.recon[i - 1] : 0, step, 0, i > 0 ? pc.absIndex[i - 1] : 0);
     const predictions = Float64Array.from({ length: values.length - half }, (_, k) => pc.recon[half - 1] + k * 0.01);
-    pc.codeStrip(half, 1, values.length - half, predictions, 0, new Int32Array(values.length - half), 1, step, 1);
+    pc.codeStrip(Int32Array.from({ length: values.length - half }, (_, k) => half + k), values.length - half, predictions, 0, new Int32Array(values.length - half), 1, step, 1);
     return pc;
   };
   const quantizer = () => {
-    const q = new Quantizer(type, domain, false, domain === 'pointwise' ? 1e-3 : 0);
+    const q = new Quantizer(type, domain, domain === 'pointwise' ? 1e-3 : 0);
     q.tolerance = tolerance;
     return q;
   };
@@ -62,7 +62,7 @@ describe('eb: point coder', () => {
     const bad = stream.slice();
     bad[3] ^= 0x40;
     const type = valueType('float64');
-    const q = new Quantizer(type, 'absolute', false);
+    const q = new Quantizer(type, 'absolute');
     q.tolerance = 0.01;
     const pc = PointCoder.forDecoding(values.length, q, bad, new ExactReader(exact, type));
     try {

@@ -1,6 +1,7 @@
-// Property tests of the error-bounded coder: adversarial arrays of every dtype, every bound kind at several
-// bounds including 0, tables and frames; encode → decode → cast to the dtype as the writers do → check
-// EVERY element against the bound in the output dtype. Zero violations, zero crashes.
+// Property tests of the error-bounded coder: adversarial arrays of every dtype (values on an ADC's grid too),
+// every bound kind at several bounds including 0, tables (in every layout) and frames; encode → decode →
+// cast to the dtype as the writers do → check EVERY element against the bound in the output dtype. Zero
+// violations, zero crashes.
 import assert from 'node:assert/strict';
 import { toNdArray } from '../../src/kernel/data/dataset';
 import { roundToFloat16 } from '../../src/kernel/data/float16';
@@ -48,6 +49,9 @@ function generators(dtype: DType, n: number, r: () => number): [string, Float64A
     ['random', make(() => min + r() * (max - min))],
   ];
   if (float) {
+    // On a grid: counts of an ADC step (float64 of k × 0.005), a binary step, a few values off it.
+    cases.push(['ADC counts', make((i) => Math.round(300 * Math.sin(i / 5) + 40 * r()) * 0.005)]);
+    cases.push(['binary steps, two off the grid', make((i) => (i === 7 ? 0.3 : i === 8 ? NaN : Math.round(50 * Math.cos(i / 3)) / 64))]);
     cases.push(['denormals and zeros', make((i) => [tiny, -tiny, 0, -0, tiny * 3, 2.2250738585072014e-308, -tiny * 7][i % 7])]);
     cases.push(['NaN/Inf mix', make((i) => [NaN, Infinity, -Infinity, 1.5, -2.25, max, 0, -0, tiny][i % 9] * (i % 5 === 0 ? 1 : 1 + r()))]);
     cases.push(['all NaN', make(() => NaN)]);
@@ -82,10 +86,11 @@ describe('eb: property — every element within the bound in the output dtype', 
       let checked = 0;
       for (const [name, values] of generators(dtype, n, r)) {
         for (const bound of BOUNDS) {
-          for (const [kind, shape] of [['table', [n / 4, 4]], ['frames', [3, 4, n / 12]]] as const) {
-            const what = `${dtype} ${name} ${bound.kind}:${bound.value} ${kind}`;
+          const arrangements = [['table', [n / 4, 4], undefined], ['table', [n / 4, 4], 'field'], ['table', [n / 4, 4], 'series'], ['frames', [3, 4, n / 12], undefined]] as const;
+          for (const [kind, shape, layout] of arrangements) {
+            const what = `${dtype} ${name} ${bound.kind}:${bound.value} ${kind}${layout ? ` as ${layout}` : ''}`;
             const g = globalsFor(values, [...shape], bound, kind, dtype);
-            const encoded = await encodeSlab(values, [...shape], g);
+            const encoded = await encodeSlab(values, [...shape], g, { layout });
             const decoded = await decodeSlab(encoded.bytes, [...shape], g);
             for (let i = 0; i < n; i++) {
               if (!Object.is(decoded[i], encoded.reconstruction[i])) assert.fail(`${what}: decoder and encoder differ at ${i}`);

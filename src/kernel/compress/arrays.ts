@@ -15,16 +15,20 @@ import type { ArrayInput, Slab } from './strategy';
  * The arrays of a source with their statistics. Slab sizes depend on the budget only, never on the number of
  * threads, so that the file written is the same for any number of threads.
  */
-export async function arrayInputs(source: DataSource, memoryBudget: number, statsFrom?: DataSource): Promise<ArrayInput[]> {
+export async function arrayInputs(source: DataSource, memoryBudget: number, part?: { whole: DataSource; statsFromWhole: boolean; rowsBefore: number[] }): Promise<ArrayInput[]> {
   const inputs: ArrayInput[] = [];
   for (const [index, s] of source.arrays.entries()) {
     const slabRows = chooseSlabRows(s, memoryBudget, source.file);
     const slabs = (rows = slabRows) => readSlabs(s, rows);
-    // A part of a file takes its statistics from the whole file when given (a rel bound needs the whole range).
-    const whole = statsFrom?.arrays[index] ?? s;
+    const wholeArray = part?.whole.arrays[index] ?? s;
+    // A part of a file takes its statistics from the whole file when asked (a rel bound needs the whole range).
     const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
-    for await (const slab of readSlabs(whole, slabRows)) stats.add(slab.values, exactIn(slab.array));
-    inputs.push({ index, source: s, stats: stats.result(), slabRows, slabs, whole: () => wholeArray(s, memoryBudget, source.file) });
+    for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows)) stats.add(slab.values, exactIn(slab.array));
+    const slabOfArray = async (firstRow: number) => slabOf(firstRow, await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow)));
+    inputs.push({
+      index, source: s, stats: stats.result(), slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
+      whole: () => readWhole(s, memoryBudget, source.file),
+    });
   }
   return inputs;
 }
@@ -60,7 +64,7 @@ function exactIn(array: NdArray): boolean {
   return toFloat64(d).exact;
 }
 
-async function wholeArray(s: ArraySource, memoryBudget: number, file: string): Promise<{ array: NdArray; dataset: Dataset }> {
+async function readWhole(s: ArraySource, memoryBudget: number, file: string): Promise<{ array: NdArray; dataset: Dataset }> {
   const values = s.shape.reduce((a, b) => a * b, 1);
   const need = wholeArrayBytes(values, s.dtype);
   if (need > memoryBudget) {

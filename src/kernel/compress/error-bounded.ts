@@ -3,7 +3,7 @@
 // as the smaller of the error-bounded coding and the lossless one (the lossless floor), so a bound never costs
 // more than zstd of the raw bytes.
 import { parseErrorBound } from '../eb/bound';
-import { throwIfAborted } from '../errors';
+import { BalerError, throwIfAborted } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
@@ -19,6 +19,9 @@ export const errorBoundedStrategy: ArrayStrategy = {
   async code(input, out, ctx): Promise<CodedArray> {
     const { source, stats } = input;
     const bound = parseErrorBound(ctx.opts.errorBound!, ctx.input);
+    if (ctx.opts.layout === 'table' && source.shape.length !== 2) {
+      throw new BalerError(`--layout table needs a 2-D array; ${source.path || 'the array'} has shape (${source.shape.join(', ')})`, ctx.input, 'EOPTION');
+    }
     const globals = { bound, tolerances: roundedTolerances(bound, stats), dtype: source.dtype, kind: source.kind };
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });
@@ -41,22 +44,27 @@ export const errorBoundedStrategy: ArrayStrategy = {
 };
 
 /**
- * Codes an array's slabs with the error-bounded coder alone, on the pool: every SEARCH_EVERY-th slab searches
- * the coder's configurations and the slabs after it reuse its choice (the search is most of the coding time).
- * Which slab searches depends on its index only, never on timing. Slabs must be asked for in order.
+ * Codes an array's slabs with the error-bounded coder alone, on the pool. Every SEARCH_EVERY-th slab of the
+ * array searches the coder's configurations; the slabs after it reuse its choice (the search is most of the
+ * coding time). Which slab searches depends on its index in the whole array only, never on timing or on where
+ * a part (--part) starts: a part that starts inside a group searches the group's first slab too (coded and
+ * dropped), so that parts merge into the file one process writes. Slabs must be asked for in order.
  */
 export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals: EbGlobals): (slab: Slab) => Promise<CodedSlab> {
   const searched = new Map<number, Promise<string | undefined>>();
+  const task = (slab: Slab) => ({ task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input });
+  const search = (group: number, slab: Promise<Slab>): Promise<CodedSlab> => {
+    const result = slab.then((s) => ctx.runner.run(task(s)));
+    searched.set(group, result.then((r) => r.configuration, () => undefined));
+    return result;
+  };
   return async (slab) => {
-    const j = Math.round(slab.firstRow / input.slabRows);
-    const task = { task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, file: ctx.input };
-    if (j % SEARCH_EVERY === 0) {
-      const result = ctx.runner.run(task);
-      searched.set(j, result.then((r) => r.configuration, () => undefined));
-      return result;
-    }
-    const configuration = await searched.get(j - (j % SEARCH_EVERY));
-    return ctx.runner.run({ ...task, configuration });
+    const j = Math.round((input.rowsBefore + slab.firstRow) / input.slabRows);
+    const group = j - (j % SEARCH_EVERY);
+    if (j === group) return search(group, Promise.resolve(slab));
+    if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows)).catch(() => undefined);
+    const configuration = await searched.get(group)!;
+    return ctx.runner.run({ ...task(slab), configuration });
   };
 }
 

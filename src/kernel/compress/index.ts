@@ -47,7 +47,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     const part = opts.part ? planPart(whole, opts.part, budget, opts) : undefined;
     const source = part?.source ?? whole;
     const relBound = opts.errorBound !== undefined && parseErrorBound(opts.errorBound, input).kind === 'rel';
-    const inputs = await arrayInputs(source, budget, part && relBound ? whole : undefined);
+    const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) });
     const slabs = inputs.reduce((n, a) => n + Math.ceil(a.source.shape[0] / a.slabRows), 0);
     const largestSlab = Math.max(...inputs.map((a) => a.slabRows * a.source.shape.slice(1).reduce((x, y) => x * y, 1)));
     const runner = createSlabRunner(Math.min(slabsInFlight(largestSlab, budget, opts.threads ?? defaultThreads()), slabs));

@@ -3,11 +3,12 @@
 import type { CompressOptions } from '../api';
 import { BalerError } from '../errors';
 import { parseErrorBound } from '../eb/bound';
+import { LAYOUT_NAMES } from '../eb/layout';
 
 const POSITIVE_INTEGERS = ['epochs', 'batchSize', 'latent', 'seed'] as const;
 const OPTION_NAMES: Record<string, string> = {
   epochs: '--epochs', batchSize: '--batch-size', latent: '--latent', seed: '--seed', learningRate: '--lr',
-  compressionRatio: '--ratio', timeLimitSeconds: '--time-limit', validationSplit: '--validation-split',
+  compressionRatio: '--ratio', timeLimitSeconds: '--time-limit', validationSplit: '--validation-split', layout: '--layout',
 };
 
 export function checkCompressOptions(opts: CompressOptions, file: string): void {
@@ -25,4 +26,5 @@ export function checkCompressOptions(opts: CompressOptions, file: string): void 
   if (opts.timeLimitSeconds !== undefined && !(opts.timeLimitSeconds > 0)) bad('timeLimitSeconds', `must be a positive number of seconds, got ${opts.timeLimitSeconds}`);
   if (opts.validationSplit !== undefined && !(opts.validationSplit >= 0 && opts.validationSplit < 1)) bad('validationSplit', `must be in [0, 1), got ${opts.validationSplit}`);
   if (opts.errorBound !== undefined) parseErrorBound(opts.errorBound, file);
+  if (opts.layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(opts.layout)) bad('layout', `must be one of ${LAYOUT_NAMES.join(', ')}, got ${opts.layout}`);
 }

@@ -26,6 +26,10 @@ export interface ArrayInput {
   stats: ArrayStats;
   /** Rows per slab, chosen from the memory budget. */
   slabRows: number;
+  /** Rows of the array before this input's first row: where a part of the file (--part) starts; 0 otherwise. */
+  rowsBefore: number;
+  /** The slab of the whole array (a part's too) starting at `firstRowInArray`, for a search that must see it. */
+  slabOfArray(firstRowInArray: number): Promise<Slab>;
   /** The slabs in order (of `rows` rows, default slabRows), read from the source each time (constant memory). */
   slabs(rows?: number): AsyncGenerator<Slab>;
   /** The whole array in memory, for modes that need it (training, search); refused beyond the memory budget. */

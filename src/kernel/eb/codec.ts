@@ -6,14 +6,15 @@
 import { BalerError } from '../errors';
 import type { DType } from '../types';
 import type { ErrorBound } from './bound';
-import { candidateConfigurations, Configuration, describe, sampleOf } from './configure';
-import { detLog2 } from './detmath';
-import { ExactReader, ValueType, valueType } from './dtype';
+import { candidateConfigurations, Configuration, describe, reachableConfigurations } from './configure';
+import { ExactReader, valueType } from './dtype';
 import { checksumMatches, readSlab, SlabHeader, writeSlab } from './format';
-import { isTableLayout, Layout, layoutOf, viewTolerances } from './layout';
-import { PassInput, PassResult, runPass } from './pass';
-import { needsModel } from './predictors';
+import { candidateLayouts, isTableKind, Kind, layoutOf, LayoutName } from './layout';
+import { PassResult, runPass } from './pass';
+import { encoderPlan, Plan, planFrom } from './plan';
+import { needsColumns, needsModel } from './predictors';
 import { Quantizer } from './quantizer';
+import { codedBytes, fullCoding, FullCoding, searchConfiguration } from './search';
 
 export interface EbGlobals {
   bound: ErrorBound;
@@ -22,19 +23,21 @@ export interface EbGlobals {
   tolerances: number[];
   /** The dtype decompressed values are written in: the bound holds on every value after the cast to it. */
   dtype: DType;
-  kind: 'table' | 'frames';
+  kind: Kind;
 }
 
 export interface SlabOptions {
   /** A reconstruction the decoder will also have (e.g. an autoencoder's), same length (abs/rel only). */
   prediction?: Float64Array;
-  /** Restrict the predictor families: 'interpolation', 'lorenzo', 'model' (or 'ae'); default all. */
+  /** Restrict the predictor families: 'interpolation', 'lorenzo', 'columns' (a table's column models), 'model' (or 'ae'); default all. */
   predictors?: string[];
   /** 'fast' tries one configuration; 'best' (default) compares a few on a sample and keeps the smallest. */
   effort?: 'fast' | 'best';
+  /** How a 2-D slab is seen (layout.ts); default: the smallest of those that apply, by measuring. */
+  layout?: LayoutName;
   /**
-   * An earlier slab's `stats.configuration` (of the same array): used without searching when it is among this
-   * slab's candidates, which saves most of the search on the slabs after the first.
+   * An earlier slab's `stats.configuration` (of the same array): used without searching when this slab
+   * could have chosen it, which saves most of the search on the slabs after the first.
    */
   configuration?: string;
 }
@@ -43,51 +46,21 @@ export interface EncodeStats {
   totalBytes: number;
   bitsPerValue: number;
   mode: Configuration['mode'];
+  layout: LayoutName;
   configuration: string;
   /** How many blocks chose each predictor. */
   predictorChoices: Record<string, number>;
   exactValues: number;
+  /** The grid of each view (0: real values, 1: integers, else a step; grid.ts). */
+  grids: number[];
+  /** Every view coded as integers. */
   integer: boolean;
   /** Every configuration tried with its size in bytes. */
   trials: { configuration: string; bytes: number }[];
 }
 
-/** The step shrink of slabs whose steps need none (integer path, pw-rel): any valid value, fixed. */
-const NO_SHRINK = 20;
-
 /** Largest slab, in values, this coder accepts (its working arrays are about 17 bytes per value). */
 export const MAX_SLAB_VALUES = 2 ** 28;
-
-// ------------------------------------------------------------------------------ the coding plan
-
-interface Plan {
-  type: ValueType;
-  layout: Layout;
-  base: Omit<PassInput, 'size' | 'layout' | 'configuration' | 'model'>;
-}
-
-/** |2^(y'−y) − 1| plus the cast's roundoff u stays within X when |y' − y| ≤ log2((1 + X) / (1 + u)); a hair less. */
-function pointwiseLogTolerance(x: number, roundoff: number): number {
-  const ratio = (1 + x) / (1 + roundoff);
-  return ratio > 1 ? detLog2(ratio) * (1 - 1e-9) : 0;
-}
-
-function planFor(g: EbGlobals, shape: number[], integer: boolean, stepShrink: number): Plan {
-  const type = valueType(g.dtype);
-  const layout = layoutOf(shape, g.kind);
-  const views = layout.views.length;
-  if (g.bound.kind === 'pw-rel' && !integer) {
-    const logTolerance = pointwiseLogTolerance(g.bound.value, type.roundoff);
-    return {
-      type, layout,
-      base: { type, domain: 'pointwise', integer: false, pointwiseBound: g.bound.value, tolerances: Array(views).fill(0), stepTolerances: Array(views).fill(logTolerance) },
-    };
-  }
-  // pw-rel on the integer path: lossless (chosen only where the bound is below one unit everywhere).
-  const tolerances = g.bound.kind === 'pw-rel' ? Array(views).fill(0) : viewTolerances(layout, g.tolerances);
-  const stepTolerances = integer ? tolerances : tolerances.map((t) => t * (1 - 2 ** -stepShrink));
-  return { type, layout, base: { type, domain: 'absolute', integer, pointwiseBound: 0, tolerances, stepTolerances } };
-}
 
 function checkGlobals(g: EbGlobals, shape: number[]): number {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new BalerError(`bad shape [${String(shape)}]`);
@@ -101,49 +74,12 @@ function checkGlobals(g: EbGlobals, shape: number[]): number {
   valueType(g.dtype);
   if (bound.kind !== 'pw-rel') {
     const t = g.tolerances;
-    const columns = isTableLayout(shape, g.kind) ? shape[1] : 1;
+    const columns = isTableKind(shape, g.kind) ? shape[1] : 1;
     if (!Array.isArray(t) || !(t.length === 1 || t.length === columns) || !t.every((v) => typeof v === 'number' && v >= 0 && Number.isFinite(v))) {
       throw new BalerError(`bad tolerances: expected 1${columns > 1 ? ` or ${columns}` : ''} finite numbers ≥ 0`);
     }
   }
   return size;
-}
-
-function isIntegerValued(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v - v === 0 && Math.floor(v) !== v) return false;
-  }
-  return true;
-}
-
-function maxAbsFinite(values: Float64Array, view: Layout['views'][number]): number {
-  let max = 0;
-  const [n0, n1, n2] = view.dims;
-  const [s0, s1, s2] = view.strides;
-  for (let a = 0; a < n0; a++)
-    for (let b = 0; b < n1; b++)
-      for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
-        const m = Math.abs(values[i]);
-        if (m > max && m !== Infinity) max = m;
-      }
-  return max;
-}
-
-/**
- * k such that shrinking the steps' tolerance τ to τ·(1 − 2^−k) leaves room for the cast's roundoff
- * (|x|·u) and for float arithmetic: no escapes caused by the cast. Views where the cast's roundoff
- * is itself comparable to τ are left to the quantiser's acceptance (they escape where they must).
- */
-function stepShrinkFor(values: Float64Array, layout: Layout, tolerances: number[], type: ValueType): number {
-  let worst = 1e-6;
-  layout.views.forEach((view, v) => {
-    const tau = tolerances[v];
-    if (!(tau > 0)) return;
-    const r = ((maxAbsFinite(values, view) + tau) * type.roundoff) / tau + 1e-6;
-    if (r < 0.25 && r > worst) worst = r;
-  });
-  return Math.max(1, Math.min(52, Math.floor(-Math.log2(worst))));
 }
 
 // ------------------------------------------------------------------------------ encoding
@@ -154,46 +90,61 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   const model = g.bound.kind === 'pw-rel' ? undefined : opts.prediction;
   if (model && model.length !== size) throw new BalerError('the prediction has a different length than the data');
   const type = valueType(g.dtype);
-  // The integer path: integer-valued data under abs/rel, and under pw-rel where the bound is below one unit
-  // everywhere (then every value must come back exactly anyway).
-  const integerValued = type.integer || isIntegerValued(values);
-  const integer = g.bound.kind === 'pw-rel' ? integerValued && g.bound.value * maxAbsFinite(values, { offset: 0, dims: [1, 1, size], strides: [0, 0, 1] }) < 1 : integerValued;
-  const layout = layoutOf(shape, g.kind);
-  const stepShrink = g.bound.kind !== 'pw-rel' && !integer ? stepShrinkFor(values, layout, viewTolerances(layout, g.tolerances), type) : NO_SHRINK;
-  const plan = planFor(g, shape, integer, stepShrink);
-  const configurations = candidateConfigurations(plan.layout, { withModel: model !== undefined, families: opts.predictors, effort: opts.effort ?? 'best' });
+  const layouts = candidateLayouts(shape, g.kind, opts.layout);
+  const effort = opts.effort ?? 'best';
+  const searchOptions = { withModel: model !== undefined, withColumns: g.bound.kind !== 'pw-rel', families: opts.predictors, effort };
+  // 'fast' codes the first layout's first configuration; 'best' measures every layout's.
+  const configurations = (effort === 'fast' ? layouts.slice(0, 1) : layouts).flatMap((name) => candidateConfigurations(layoutOf(shape, name), searchOptions));
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
+  const plans = new Map<LayoutName, Plan>();
+  const planOf = (name: LayoutName): Plan => {
+    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type));
+    return plans.get(name)!;
+  };
 
   const trials: EncodeStats['trials'] = [];
-  const reused = opts.configuration === undefined ? undefined : configurations.find((c) => describe(c) === opts.configuration);
-  const finalists = reused ? [reused] : configurations.length > 1 && size > 0 ? shortlist(values, shape, g, plan, model, configurations, trials) : [configurations[0]];
-  let best: { configuration: Configuration; pass: PassResult; stream: Uint8Array; exact: Uint8Array } | undefined;
-  for (const configuration of finalists) {
-    const pass = runPass({ ...plan.base, size, layout: plan.layout, configuration, model }, values);
-    const stream = pass.pc.indices.finish();
-    const exact = pass.pc.exactBytes();
-    trials.push({ configuration: describe(configuration), bytes: stream.length + exact.length });
-    if (!best || stream.length + exact.length < best.stream.length + best.exact.length) best = { configuration, pass, stream, exact };
+  const reused = opts.configuration === undefined ? undefined : reachableConfigurations(configurations).find((c) => describe(c) === opts.configuration);
+  let best: FullCoding | undefined;
+  const keep = (coding: FullCoding): void => {
+    if (!best || codedBytes(coding) < codedBytes(best)) best = coding;
+  };
+  if (reused || configurations.length === 1 || size === 0) {
+    const configuration = reused ?? configurations[0];
+    const coding = fullCoding(values, planOf(configuration.layout), configuration, model);
+    trials.push({ configuration: describe(configuration), bytes: codedBytes(coding) });
+    keep(coding);
+  } else {
+    const { finalists, coded } = searchConfiguration(values, shape, planOf, model, configurations, trials);
+    if (coded) keep(coded);
+    else {
+      for (const configuration of finalists) {
+        const coding = fullCoding(values, planOf(configuration.layout), configuration, model);
+        trials.push({ configuration: describe(configuration), bytes: codedBytes(coding) });
+        keep(coding);
+      }
+    }
   }
-  const { configuration, stream, exact } = best!;
-  const { pc, counts } = best!.pass;
+  const { configuration, stream, exact, pass } = best!;
+  const plan = planOf(configuration.layout);
+  const { pc, counts } = pass;
   const reconstruction = pc.finishOutput();
   checkBound(values, reconstruction, plan, g);
   const header: SlabHeader = {
-    integer,
     usesModel: model !== undefined && configuration.predictors.some(needsModel),
     dtypeCode: type.code,
     boundKind: g.bound.kind,
-    table: isTableLayout(shape, g.kind),
+    tableKind: isTableKind(shape, g.kind),
     configuration,
-    stepShrink,
-    valueCount: size,
+    grids: plan.base.grids,
+    columnModels: configuration.predictors.some(needsColumns) ? plan.base.columnModels : undefined,
+    stepShrink: plan.stepShrink,
     exactCount: pc.exactCount,
     hash: pc.hash,
   };
   const bytes = writeSlab({ header, stream, exact });
   const predictorChoices: Record<string, number> = {};
   configuration.predictors.forEach((p, k) => (predictorChoices[p.name] = counts[k]));
+  const grids = plan.base.grids;
   return {
     bytes,
     reconstruction,
@@ -201,45 +152,20 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
       totalBytes: bytes.length,
       bitsPerValue: size ? (bytes.length * 8) / size : 0,
       mode: configuration.mode,
+      layout: configuration.layout,
       configuration: describe(configuration),
       predictorChoices,
       exactValues: pc.exactCount,
-      integer,
+      grids,
+      integer: grids.length > 0 && grids.every((x) => x === 1),
       trials,
     },
   };
 }
 
-/** Sample sizes within this fraction of the smallest are close calls... */
-const CLOSE_CALL = 0.03;
-/** ...which slabs up to this many values settle by coding each in full. */
-const FULL_TRIALS_MAX = 1 << 18;
-
-/** The configurations worth coding in full: all of a small slab's; of a large one, the smallest on a sample (close calls too while the slab is small enough). */
-function shortlist(
-  values: Float64Array, shape: number[], g: EbGlobals, plan: Plan, model: Float64Array | undefined,
-  configurations: Configuration[], trials: EncodeStats['trials'],
-): Configuration[] {
-  const sample = sampleOf(shape, plan.layout);
-  if (!sample) return configurations; // small: each is coded in full
-  const sampleValues = sample.take(values);
-  const sampleLayout = layoutOf(sample.shape, g.kind);
-  const sampleModel = model ? sample.take(model) : undefined;
-  const sizes = configurations.map((configuration) => {
-    const { pc } = runPass({ ...plan.base, size: sampleValues.length, layout: sampleLayout, configuration, model: sampleModel }, sampleValues);
-    const bytes = pc.indices.finish().length + pc.exactCount * plan.type.width;
-    trials.push({ configuration: `${describe(configuration)} (sample of ${sampleValues.length})`, bytes });
-    return bytes;
-  });
-  const smallest = Math.min(...sizes);
-  const order = configurations.map((c, k) => ({ c, bytes: sizes[k] })).sort((a, b) => a.bytes - b.bytes);
-  const close = values.length <= FULL_TRIALS_MAX ? order.filter((o) => o.bytes <= smallest * (1 + CLOSE_CALL)) : [order[0]];
-  return close.map((o) => o.c);
-}
-
 /** The final check, on the values as written in the dtype: the encoder never writes a broken bound. */
 function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: EbGlobals): void {
-  const q = new Quantizer(plan.type, plan.base.domain, plan.base.integer, plan.base.pointwiseBound);
+  const q = new Quantizer(plan.type, plan.base.domain, plan.base.pointwiseBound);
   const pointwise = plan.base.domain === 'pointwise';
   plan.layout.views.forEach((view, v) => {
     const tolerance = plan.base.tolerances[v];
@@ -267,18 +193,28 @@ function corrupt(detail: string): BalerError {
 export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals, prediction?: Float64Array): Float64Array {
   const size = checkGlobals(g, shape);
   const type = valueType(g.dtype);
-  const parts = readSlab(bytes, type.width);
+  const parts = readSlab(bytes, type.width, size);
   const { header, stream, exact } = parts;
-  if (header.dtypeCode !== type.code || header.boundKind !== g.bound.kind || header.table !== isTableLayout(shape, g.kind)) {
-    throw corrupt(`it was coded for another dtype, bound or layout than ${g.dtype} ${g.bound.kind} ${g.kind}`);
+  if (header.dtypeCode !== type.code || header.boundKind !== g.bound.kind || header.tableKind !== isTableKind(shape, g.kind)) {
+    throw corrupt(`it was coded for another dtype, bound or kind than ${g.dtype} ${g.bound.kind} ${g.kind}`);
   }
-  if (header.valueCount !== size) throw corrupt(`it holds ${header.valueCount} values, the shape [${shape.join(', ')}] needs ${size}`);
   const modelNeeded = header.configuration.predictors.some(needsModel);
   if (modelNeeded !== header.usesModel || (modelNeeded && g.bound.kind === 'pw-rel')) throw corrupt('the model flag contradicts the predictors');
   if (header.usesModel && (!prediction || prediction.length !== size)) {
     throw new BalerError('this data was coded against a model reconstruction, which is missing or has the wrong size');
   }
-  const plan = planFor(g, shape, header.integer, header.stepShrink);
+  const { layout: name } = header.configuration;
+  if (name === 'table' && shape.length !== 2) throw corrupt(`a table layout for shape [${shape.join(', ')}]`);
+  const layout = layoutOf(shape, name);
+  const views = layout.views.length;
+  if (header.grids.length !== 1 && header.grids.length !== views) throw corrupt(`${header.grids.length} grids for ${views} views`);
+  const grids = header.grids.length === views ? header.grids : Array<number>(views).fill(header.grids[0]);
+  if (g.bound.kind === 'pw-rel' && !grids.every((x) => x === grids[0] && x <= 1)) throw corrupt('bad grids for pw-rel');
+  const columnsNeeded = header.configuration.predictors.some(needsColumns);
+  if (columnsNeeded !== (header.columnModels !== undefined) || (columnsNeeded && (name !== 'table' || g.bound.kind === 'pw-rel' || header.columnModels!.length !== views))) {
+    throw corrupt('the column models contradict the predictors or the layout');
+  }
+  const plan = planFrom(g, layout, type, grids, header.stepShrink, header.columnModels);
   let result: PassResult;
   try {
     result = runPass({ ...plan.base, size, layout: plan.layout, configuration: header.configuration, model: header.usesModel ? prediction : undefined }, undefined, stream, new ExactReader(exact, type));

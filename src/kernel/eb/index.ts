@@ -12,7 +12,7 @@ import { BalerError } from '../errors';
 import type { DType } from '../types';
 import { absoluteTolerances, ErrorBound, formatErrorBound, parseErrorBound } from './bound';
 import { decodeSlabSync, EbGlobals, encodeSlabSync, EncodeStats, SlabOptions } from './codec';
-import { isTableLayout } from './layout';
+import { isTableKind } from './layout';
 
 export type { EbGlobals, EncodeStats, SlabOptions } from './codec';
 export { MAX_SLAB_VALUES } from './codec';
@@ -36,7 +36,7 @@ export async function decodeSlab(bytes: Uint8Array, shape: number[], g: EbGlobal
 
 /** The globals of a whole array: rel's tolerances over all its finite values (per column for a table). */
 export function globalsFor(values: Float64Array, shape: number[], bound: ErrorBound, kind: 'table' | 'frames', dtype: DType = 'float64'): EbGlobals {
-  const tolerances = bound.kind === 'pw-rel' ? [] : absoluteTolerances(values, shape, bound, bound.kind === 'rel' && isTableLayout(shape, kind));
+  const tolerances = bound.kind === 'pw-rel' ? [] : absoluteTolerances(values, shape, bound, bound.kind === 'rel' && isTableKind(shape, kind));
   return { bound, tolerances, dtype, kind };
 }
 

@@ -1,15 +1,23 @@
-// How a slab's flat values are seen by the traversals: one 3-D view of the whole array (frames, fields,
-// 1-D signals), or one 1-D view per column of a table (each column predicted down its rows, with its own
-// tolerance under rel). Also the quantisation steps of each view, from its tolerance.
+// How a slab's flat values are seen by the traversals — its layout, chosen per slab by measuring (or by the
+// user's --layout) and recorded in the slab:
+//   field:  one 3-D view of the whole array (frames, images, fields; a 1-D signal as [1, 1, n]);
+//   table:  one 1-D view per column of a 2-D array (independent rows, each column predicted down its rows);
+//   series: the whole array as one 1-D signal (a signal cut into rows: row r + 1 continues row r).
+// Also each view's tolerance and the quantisation steps of each level from it.
 
+import { BalerError } from '../errors';
 import type { GridView } from './traversal';
 
+/** What the globals' bound means (rel per column on a 'table'); independent of the layout chosen. */
 export type Kind = 'table' | 'frames';
 
+export const LAYOUT_NAMES = ['field', 'table', 'series'] as const;
+export type LayoutName = (typeof LAYOUT_NAMES)[number];
+
 export interface Layout {
-  kind: Kind;
+  name: LayoutName;
   views: GridView[];
-  /** Which of the globals' tolerances each view uses. */
+  /** Which of the globals' tolerances each view uses; -1: the smallest of them (a view across columns). */
   toleranceIndex: number[];
 }
 
@@ -22,43 +30,61 @@ export function threeDimensional(shape: number[]): [number, number, number] {
   return [leading, shape[shape.length - 2], shape[shape.length - 1]];
 }
 
-export function isTableLayout(shape: number[], kind: Kind): boolean {
+/** Whether the globals' tolerances are per column: rel on a 2-D array of kind 'table'. */
+export function isTableKind(shape: number[], kind: Kind): boolean {
   return kind === 'table' && shape.length === 2;
 }
 
-export function layoutOf(shape: number[], kind: Kind): Layout {
-  if (isTableLayout(shape, kind)) {
+/** The layouts worth trying on a slab of this shape, most likely first; `requested` (the user's) restricts them. */
+export function candidateLayouts(shape: number[], kind: Kind, requested?: LayoutName): LayoutName[] {
+  const twoD = shape.length === 2;
+  if (requested !== undefined) {
+    if (!(LAYOUT_NAMES as readonly string[]).includes(requested)) throw new BalerError(`unknown layout '${String(requested)}' (expected ${LAYOUT_NAMES.join(', ')})`);
+    if (requested === 'table' && !twoD) throw new BalerError(`the table layout needs a 2-D array, not shape [${shape.join(', ')}]`);
+    return [requested];
+  }
+  if (!twoD) return ['field'];
+  // A single row has nothing to predict down its columns.
+  if (shape[0] < 2) return ['field', 'series'];
+  return kind === 'table' ? ['table', 'field', 'series'] : ['field', 'table', 'series'];
+}
+
+export function layoutOf(shape: number[], name: LayoutName): Layout {
+  if (name === 'table') {
+    if (shape.length !== 2) throw new RangeError(`the table layout needs a 2-D shape, not [${shape.join(', ')}]`);
     const [rows, cols] = shape;
     const views: GridView[] = [];
     for (let c = 0; c < cols; c++) views.push({ offset: c, dims: [1, 1, rows], strides: [0, 0, cols] });
-    return { kind, views, toleranceIndex: views.map((_, c) => c) };
+    return { name, views, toleranceIndex: views.map((_, c) => c) };
+  }
+  if (name === 'series') {
+    const size = shape.reduce((a, b) => a * b, 1);
+    return { name, views: [{ offset: 0, dims: [1, 1, size], strides: [0, 0, 1] }], toleranceIndex: [-1] };
   }
   const dims = threeDimensional(shape);
-  return { kind, views: [{ offset: 0, dims, strides: [dims[1] * dims[2], dims[2], 1] }], toleranceIndex: [0] };
+  return { name, views: [{ offset: 0, dims, strides: [dims[1] * dims[2], dims[2], 1] }], toleranceIndex: [-1] };
 }
 
-/** Per-view absolute tolerances: one for all views, or (tables) one per column. */
+/** Per-view absolute tolerances: a table's column its own (or the one for all); a view across columns the smallest. */
 export function viewTolerances(layout: Layout, tolerances: number[]): number[] {
-  return layout.toleranceIndex.map((k) => tolerances[tolerances.length === 1 ? 0 : k]);
+  const smallest = tolerances.reduce((a, b) => (b < a ? b : a), Infinity);
+  return layout.toleranceIndex.map((k) => (tolerances.length === 1 ? tolerances[0] : k >= 0 ? tolerances[k] : smallest));
 }
 
 /**
- * The quantisation step of every level 0..levels (the origin uses steps[levels]). Real-valued data:
- * level l uses 2·τ/min(alpha^l, beta); the integer path an odd integer step 2·floor(τ) + 1 at every
- * level, so reconstructions stay integers within floor(τ).
+ * The quantisation step of every level 0..levels (the origin uses steps[levels]): level l is quantised
+ * within τ_l = τ/min(alpha^l, beta), real-valued data with step 2·τ_l; on a grid (integers, or multiples
+ * of a step: τ then in grid units) with the odd integer step 2·floor(τ_l) + 1, so reconstructions stay on
+ * the grid within floor(τ_l).
  */
-export function levelSteps(stepTolerance: number, integer: boolean, levels: number, alpha: number, beta: number): Float64Array {
+export function levelSteps(stepTolerance: number, onGrid: boolean, levels: number, alpha: number, beta: number): Float64Array {
   const steps = new Float64Array(levels + 1);
   for (let level = 0; level <= levels; level++) {
-    let step: number;
-    if (integer) {
-      step = 2 * Math.floor(stepTolerance) + 1;
-    } else {
-      let divisor = 1;
-      for (let l = 0; l < level && divisor < beta; l++) divisor *= alpha;
-      if (divisor > beta) divisor = beta;
-      step = (stepTolerance / divisor) * 2;
-    }
+    let divisor = 1;
+    for (let l = 0; l < level && divisor < beta; l++) divisor *= alpha;
+    if (divisor > beta) divisor = beta;
+    const tolerance = stepTolerance / divisor;
+    const step = onGrid ? 2 * Math.floor(tolerance) + 1 : tolerance * 2;
     steps[level] = Number.isFinite(step) ? step : Number.MAX_VALUE;
   }
   return steps;

@@ -2,12 +2,14 @@
 // exact store) and the traversal of the configuration's mode, view by view. The encoder runs it with the
 // original values; the decoder with the stream and the exact values, making the same calls.
 
+import { ColumnModel, predictColumn } from './columns';
 import type { Configuration } from './configure';
 import type { ExactReader, ValueType } from './dtype';
 import { Layout, levelSteps } from './layout';
 import { PointCoder } from './pointcoder';
 import { Domain, Quantizer } from './quantizer';
-import { Candidate, codeByInterpolation, codeByLorenzo, GridView, interpolationLevels } from './traversal';
+import { codeByInterpolation, interpolationLevels } from './interpolation';
+import { Candidate, codeByLorenzo, GridView } from './traversal';
 import { PredictorSpec } from './predictors';
 
 export interface PassInput {
@@ -16,16 +18,18 @@ export interface PassInput {
   configuration: Configuration;
   type: ValueType;
   domain: Domain;
-  /** Integer path: rounded predictions, odd integer steps. */
-  integer: boolean;
+  /** Per view: the grid it is coded on (grid.ts; 1 for integers), or 0 for real values. */
+  grids: number[];
   /** pw-rel: the relative bound X. */
   pointwiseBound: number;
   /** Per view: the error allowed (absolute domain; 0 = lossless). */
   tolerances: number[];
-  /** Per view: what the quantisation steps derive from (a hair below the tolerance, or log-domain for pw-rel). */
+  /** Per view: what the quantisation steps derive from (a hair below the tolerance, in grid units on a grid, or log-domain for pw-rel). */
   stepTolerances: number[];
   /** A prediction the decoder also has (absolute domain only). */
   model?: Float64Array;
+  /** Table layout: each column's model of the columns before it (needed by the 'columns' predictors). */
+  columnModels?: ColumnModel[];
 }
 
 export interface PassResult {
@@ -39,33 +43,50 @@ const NO_BASE: Float64Array = new Float64Array(0);
 /** The encoder when `original` is given, else the decoder reading `stream` and `exact`. */
 export function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array, exact?: ExactReader): PassResult {
   const { size, layout, configuration, type, domain } = input;
-  const quantizer = new Quantizer(type, domain, input.integer, input.pointwiseBound);
+  const quantizer = new Quantizer(type, domain, input.pointwiseBound);
   const pc = original
     ? PointCoder.forEncoding(original, quantizer, type, Math.max(1 << 12, size >> 2))
     : PointCoder.forDecoding(size, quantizer, stream!, exact!);
   if (domain === 'pointwise') pc.codeClasses();
   const counts = new Int32Array(configuration.predictors.length);
   const model = domain === 'pointwise' ? undefined : input.model;
+  const columns = configuration.predictors.some((p) => p.base === 'columns') ? columnBase(input) : undefined;
+  // One list for every view (the bases are whole arrays): a table's many views share it.
+  const viewCandidates = configuration.mode === 'temporal' ? [] : candidates(configuration.predictors, { model, columns });
   layout.views.forEach((view, v) => {
     if (view.dims.some((d) => d === 0)) return;
+    // A column's model reads the columns before it, already reconstructed.
+    if (columns) predictColumn(input.columnModels![v], pc.recon, view.dims[2], layout.views.length, v, columns);
     quantizer.tolerance = input.tolerances[v];
+    quantizer.grid = input.grids[v];
+    const onGrid = input.grids[v] > 0;
     const stepTolerance = input.stepTolerances[v];
     const { mode, alpha, beta } = configuration;
     if (mode === 'temporal') {
-      codeFrameByFrame(pc, view, configuration, stepTolerance, input.integer, model, counts);
+      codeFrameByFrame(pc, view, configuration, stepTolerance, onGrid, model, counts);
     } else if (mode === 'lorenzo') {
-      const steps = levelSteps(stepTolerance, input.integer, 0, 1, 1);
-      codeByLorenzo(pc, view, configuration.blockSize, steps[0], candidates(configuration.predictors, { model }), counts);
+      const steps = levelSteps(stepTolerance, onGrid, 0, 1, 1);
+      codeByLorenzo(pc, view, configuration.blockSize, steps[0], viewCandidates, counts);
     } else {
-      const steps = levelSteps(stepTolerance, input.integer, interpolationLevels(view.dims), alpha, beta);
-      codeByInterpolation(pc, view, configuration, steps, candidates(configuration.predictors, { model }), counts);
+      const steps = levelSteps(stepTolerance, onGrid, interpolationLevels(view.dims, configuration.edges), alpha, beta);
+      codeByInterpolation(pc, view, configuration, steps, viewCandidates, counts);
     }
   });
   return { pc, counts };
 }
 
+/** The array the columns' predictions are written into (one column at a time), checking the plan allows them. */
+function columnBase(input: PassInput): Float64Array {
+  const { layout, columnModels } = input;
+  if (layout.name !== 'table' || !columnModels || columnModels.length !== layout.views.length) {
+    throw new RangeError('the columns predictors need a table layout and a model per column');
+  }
+  return new Float64Array(input.size);
+}
+
 interface Bases {
   model?: Float64Array;
+  columns?: Float64Array;
   previous?: { values: Float64Array; offset: number };
   modelDelta?: { values: Float64Array; offset: number };
 }
@@ -78,6 +99,9 @@ function candidates(specs: PredictorSpec[], bases: Bases): Candidate[] {
     if (spec.base === 'model') {
       if (!bases.model) throw new RangeError(`predictor '${spec.name}' needs a model prediction`);
       base = bases.model;
+    } else if (spec.base === 'columns') {
+      if (!bases.columns) throw new RangeError(`predictor '${spec.name}' needs a table's column models`);
+      base = bases.columns;
     } else if (spec.base === 'previous-frame' || spec.base === 'model-delta') {
       const b = spec.base === 'previous-frame' ? bases.previous : bases.modelDelta;
       if (!b) throw new RangeError(`predictor '${spec.name}' is for the temporal mode with ${spec.base === 'model-delta' ? 'a model' : 'frames'}`);
@@ -94,13 +118,13 @@ function candidates(specs: PredictorSpec[], bases: Bases): Candidate[] {
  * previous frame plus P's change since it ('model-delta'). Frame 0's previous frame is zero.
  */
 function codeFrameByFrame(
-  pc: PointCoder, view: GridView, configuration: Configuration, stepTolerance: number, integer: boolean,
+  pc: PointCoder, view: GridView, configuration: Configuration, stepTolerance: number, onGrid: boolean,
   model: Float64Array | undefined, counts: Int32Array,
 ): void {
   const [frames, height, width] = view.dims;
   const [frameStride, rowStride, columnStride] = view.strides;
   const frameDims: [number, number, number] = [1, height, width];
-  const steps = levelSteps(stepTolerance, integer, interpolationLevels(frameDims), configuration.alpha, configuration.beta);
+  const steps = levelSteps(stepTolerance, onGrid, interpolationLevels(frameDims, configuration.edges), configuration.alpha, configuration.beta);
   const extent = (height - 1) * rowStride + (width - 1) * columnStride + 1;
   const zeroFrame = new Float64Array(extent);
   const usesModelDelta = configuration.predictors.some((p) => p.base === 'model-delta');

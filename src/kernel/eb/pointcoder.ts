@@ -130,20 +130,19 @@ export class PointCoder {
   }
 
   /**
-   * Codes a strip of `count` points i = first + k·stride whose predictions are predictions[from + k]
-   * (computed beforehand: nothing in a strip predicts from the strip itself) and whose context activity
-   * is activities[k] plus, for k ≥ 1, chainWeight·|q| of the strip's previous point. The hot loop of
-   * the interpolation traversals: one call per strip, no calls per point but the quantiser's and coder's.
+   * Codes a row of `count` points at the flat indices points[k] whose predictions are predictions[from + k]
+   * (computed beforehand: nothing in a row predicts from the row itself) and whose context activity is
+   * activities[k] plus, for k ≥ 1, chainWeight·|q| of the row's previous point. The hot loop of the
+   * interpolation traversals: one call per row, no calls per point but the quantiser's and coder's.
    */
   codeStrip(
-    first: number, stride: number, count: number, predictions: Float64Array, from: number, activities: Int32Array,
+    points: Int32Array, count: number, predictions: Float64Array, from: number, activities: Int32Array,
     chainWeight: number, step: number, level: number,
   ): void {
     const absIndex = this.absIndex;
     if (this.pointwise) {
       for (let k = 0; k < count; k++) {
-        const i = first + k * stride;
-        this.code(i, predictions[from + k], step, level, activities[k] + (k > 0 ? chainWeight * absIndex[i - stride] : 0));
+        this.code(points[k], predictions[from + k], step, level, activities[k] + (k > 0 ? chainWeight * absIndex[points[k - 1]] : 0));
       }
       return;
     }
@@ -152,9 +151,9 @@ export class PointCoder {
     const original = this.original;
     let hash = this.hash;
     for (let k = 0; k < count; k++) {
-      const i = first + k * stride;
+      const i = points[k];
       const prediction = predictions[from + k];
-      const context = levelPart + activityBucket(k > 0 ? activities[k] + chainWeight * absIndex[i - stride] : activities[k]);
+      const context = levelPart + activityBucket(k > 0 ? activities[k] + chainWeight * absIndex[points[k - 1]] : activities[k]);
       let q: number;
       if (original !== undefined) {
         q = quantizer.quantizeAbsolute(original[i], prediction, step);

@@ -16,10 +16,10 @@ export const METHOD_LORENZO_OVER_BASE = 5;
 
 /**
  * What a predictor adds to: the previous reconstructed frame (temporal mode), a model's prediction the
- * decoder also has (e.g. an autoencoder's reconstruction), or the previous frame plus the model's
- * frame-to-frame change.
+ * decoder also has (e.g. an autoencoder's reconstruction), the previous frame plus the model's
+ * frame-to-frame change, or a table column's linear model of the columns coded before it (columns.ts).
  */
-export type BaseName = 'previous-frame' | 'model' | 'model-delta';
+export type BaseName = 'previous-frame' | 'model' | 'model-delta' | 'columns';
 
 /** interpolation: multilevel over the whole view; temporal: frame by frame; lorenzo: raster order. */
 export type Mode = 'interpolation' | 'temporal' | 'lorenzo';
@@ -44,6 +44,9 @@ export const PREDICTORS = [
   { id: 6, name: 'model-delta', method: METHOD_BASE, base: 'model-delta', modes: ['temporal'] },
   { id: 7, name: 'cubic-over-model-delta', method: METHOD_CUBIC_OVER_BASE, base: 'model-delta', modes: ['temporal'] },
   { id: 9, name: 'lorenzo-over-model', method: METHOD_LORENZO_OVER_BASE, base: 'model', modes: ['lorenzo'] },
+  { id: 10, name: 'columns', method: METHOD_BASE, base: 'columns', modes: ['interpolation', 'lorenzo'] },
+  { id: 11, name: 'cubic-over-columns', method: METHOD_CUBIC_OVER_BASE, base: 'columns', modes: ['interpolation'] },
+  { id: 12, name: 'lorenzo-over-columns', method: METHOD_LORENZO_OVER_BASE, base: 'columns', modes: ['lorenzo'] },
 ] as const satisfies readonly PredictorSpec[];
 
 export type PredictorName = (typeof PREDICTORS)[number]['name'];
@@ -69,54 +72,90 @@ export function needsModel(p: PredictorSpec): boolean {
   return p.base === 'model' || p.base === 'model-delta';
 }
 
-/** The candidates of a mode, in registry order; the model's only when a model prediction is there. */
-export function predictorsFor(mode: Mode, withModel: boolean): PredictorSpec[] {
-  return PREDICTORS.filter((p) => (p.modes as readonly Mode[]).includes(mode) && (withModel || !needsModel(p)));
+/** Whether a predictor needs the columns' models (a table layout). */
+export function needsColumns(p: PredictorSpec): boolean {
+  return p.base === 'columns';
+}
+
+/** The candidates of a mode, in registry order; the model's only with a model prediction, the columns' only on a table. */
+export function predictorsFor(mode: Mode, withModel: boolean, withColumns = false): PredictorSpec[] {
+  return PREDICTORS.filter((p) => (p.modes as readonly Mode[]).includes(mode) && (withModel || !needsModel(p)) && (withColumns || !needsColumns(p)));
 }
 
 // ---------------------------------------------------------------- kernels
 
 /**
- * Prediction at flat index i by interpolation along one axis from the points ±along and ±3·along
- * (which exist as the flags say). `base[i + baseOffset]` is the base value of point i.
+ * Prediction at flat index i by interpolation along one axis (`unit`: the axis's stride) at level stride s,
+ * from the known points at −s, −3s (when `before3`), +right1 and +right3 (0: absent) along it.
+ * Inside an axis right1 = s and right3 = 3s or 0; near an axis's anchored last point (traversal.ts) they
+ * are closer, and the prediction is the Lagrange polynomial through the points there are; with no point
+ * on the right (open edges), the left neighbour. `base[i + baseOffset]` is the base value of point i.
+ * Small on purpose (the hot loops inline it): anything but plain points inside an axis goes to
+ * predictAlongNear.
  */
 export function predictAlong(
   method: number, recon: Float64Array, base: Float64Array, baseOffset: number,
-  i: number, along: number, before3: boolean, after1: boolean, after3: boolean,
+  i: number, unit: number, s: number, before3: boolean, right1: number, right3: number,
 ): number {
   if (method === METHOD_BASE) return base[i + baseOffset];
-  if (method === METHOD_CUBIC_OVER_BASE) return cubicOverBase(recon, base, baseOffset, i, along, before3, after1, after3);
-  const b = recon[i - along];
-  if (!after1) return b;
-  const c = recon[i + along];
-  if (method === METHOD_LINEAR) return (b + c) / 2;
-  if (before3 && after3) return (-recon[i - 3 * along] + 9 * b + 9 * c - recon[i + 3 * along]) / 16;
-  if (before3) return (-recon[i - 3 * along] + 6 * b + 3 * c) / 8;
-  if (after3) return (3 * b + 6 * c - recon[i + 3 * along]) / 8;
-  return (b + c) / 2;
+  if (right1 === s && method <= METHOD_LINEAR) {
+    const along = s * unit;
+    const b = recon[i - along];
+    const c = recon[i + along];
+    if (method === METHOD_LINEAR) return (b + c) / 2;
+    if (right3 === 3 * s) return before3 ? (-recon[i - 3 * along] + 9 * b + 9 * c - recon[i + 3 * along]) / 16 : (3 * b + 6 * c - recon[i + 3 * along]) / 8;
+    if (right3 === 0) return before3 ? (-recon[i - 3 * along] + 6 * b + 3 * c) / 8 : (b + c) / 2;
+  }
+  return predictAlongNear(method, recon, base, baseOffset, i, unit, s, before3, right1, right3);
 }
 
-function cubicOverBase(recon: Float64Array, base: Float64Array, o: number, i: number, along: number, before3: boolean, after1: boolean, after3: boolean): number {
+/** predictAlong over a base, or near an axis's end. */
+function predictAlongNear(
+  method: number, recon: Float64Array, base: Float64Array, baseOffset: number,
+  i: number, unit: number, s: number, before3: boolean, right1: number, right3: number,
+): number {
+  const along = s * unit;
+  const overBase = method === METHOD_CUBIC_OVER_BASE;
+  const o = baseOffset;
   const j = i - along;
-  const b = recon[j] - base[j + o];
-  if (!after1) return b + base[i + o];
-  const k = i + along;
-  const c = recon[k] - base[k + o];
-  let r: number;
-  if (before3 && after3) {
+  const b = overBase ? recon[j] - base[j + o] : recon[j];
+  const offset = overBase ? base[i + o] : 0;
+  if (right1 === 0) return b + offset;
+  const k = i + right1 * unit;
+  const c = overBase ? recon[k] - base[k + o] : recon[k];
+  if (method === METHOD_LINEAR) return (right1 === s ? (b + c) / 2 : (right1 * b + s * c) / (s + right1)) + offset;
+  const regular = right1 === s && (right3 === 0 || right3 === 3 * s);
+  let a = 0;
+  if (before3) {
     const jj = i - 3 * along;
-    const kk = i + 3 * along;
-    r = (-(recon[jj] - base[jj + o]) + 9 * b + 9 * c - (recon[kk] - base[kk + o])) / 16;
-  } else if (before3) {
-    const jj = i - 3 * along;
-    r = (-(recon[jj] - base[jj + o]) + 6 * b + 3 * c) / 8;
-  } else if (after3) {
-    const kk = i + 3 * along;
-    r = (3 * b + 6 * c - (recon[kk] - base[kk + o])) / 8;
-  } else {
-    r = (b + c) / 2;
+    a = overBase ? recon[jj] - base[jj + o] : recon[jj];
   }
-  return r + base[i + o];
+  let d = 0;
+  if (right3 !== 0) {
+    const kk = i + right3 * unit;
+    d = overBase ? recon[kk] - base[kk + o] : recon[kk];
+  }
+  if (regular) {
+    if (before3 && right3 !== 0) return (-a + 9 * b + 9 * c - d) / 16 + offset;
+    if (before3) return (-a + 6 * b + 3 * c) / 8 + offset;
+    if (right3 !== 0) return (3 * b + 6 * c - d) / 8 + offset;
+    return (b + c) / 2 + offset;
+  }
+  return lagrangeAtZero(before3 ? -3 * s : 0, -s, right1, right3, a, b, c, d) + offset;
+}
+
+/** The Lagrange polynomial through (x, value) at 0, for the nodes x1 < 0 < x2 and the optional x0 < x1, x3 > x2 (0: absent). */
+function lagrangeAtZero(x0: number, x1: number, x2: number, x3: number, v0: number, v1: number, v2: number, v3: number): number {
+  const xs = [x0, x1, x2, x3];
+  const vs = [v0, v1, v2, v3];
+  let sum = 0;
+  for (let m = 0; m < 4; m++) {
+    if (xs[m] === 0) continue;
+    let w = 1;
+    for (let n = 0; n < 4; n++) if (n !== m && xs[n] !== 0) w *= xs[n] / (xs[n] - xs[m]);
+    sum += w * vs[m];
+  }
+  return sum;
 }
 
 /**

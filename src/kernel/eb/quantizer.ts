@@ -3,9 +3,9 @@
 // within its bound, and it decides on the value as written in the output dtype (after the cast), so
 // what the decoder returns keeps the bound in the file's own dtype.
 //
-// Two domains: 'absolute' (abs and rel bounds: the value itself, within `tolerance`; the integer path
-// rounds predictions and uses odd integer steps) and 'pointwise' (pw-rel: log2|x|, the sign kept
-// apart, every value within bound·|x|).
+// Two domains: 'absolute' (abs and rel bounds: the value itself, within `tolerance`; on a grid — integers,
+// or the multiples of a step — predictions are rounded to whole grid units and steps are odd numbers of
+// units, see grid.ts) and 'pointwise' (pw-rel: log2|x|, the sign kept apart, every value within bound·|x|).
 
 import { detExp2 } from './detmath';
 import { castOne } from '../data/dtype';
@@ -22,6 +22,8 @@ export type Domain = 'absolute' | 'pointwise';
 export class Quantizer {
   /** Absolute domain: the largest error allowed (set per view). 0 means lossless, sign of zero included. */
   tolerance = 0;
+  /** Absolute domain: the grid the view is coded on (set per view; 1 for integers), or 0 for real values. */
+  grid = 0;
   /** After quantize/recover/exact: the value in the coding domain, which later predictions read... */
   recon = 0;
   /** ...and the value as written in the output dtype. */
@@ -34,8 +36,6 @@ export class Quantizer {
   constructor(
     type: ValueType,
     readonly domain: Domain,
-    /** Integer path: predictions rounded, integer steps (integer-valued data). */
-    readonly integer: boolean,
     /** Pointwise domain: the relative bound X of pw-rel:X. */
     readonly pointwiseBound = 0,
   ) {
@@ -58,32 +58,42 @@ export class Quantizer {
     return this.signedZero ? v : v + 0; // + 0: no −0 in an integer dtype
   }
 
-  /** The prediction the index counts from: rounded on the integer path; −0 made +0, so that index 0 gives +0. */
+  /** The prediction the index counts from, in grid units on a grid (rounded); −0 made +0, so that index 0 gives +0. */
   anchor(prediction: number): number {
-    return (this.integer ? Math.round(prediction) : prediction) + 0;
+    const grid = this.grid;
+    return (grid === 0 ? prediction : grid === 1 ? Math.round(prediction) : Math.round(prediction / grid)) + 0;
+  }
+
+  /** The value of anchor + q·step (in grid units on a grid), before the cast. */
+  private valueAt(anchor: number, q: number, step: number): number {
+    const grid = this.grid;
+    const r = anchor + q * step;
+    return grid === 0 || grid === 1 ? r : r * grid;
   }
 
   /**
    * Absolute domain, encoder: the index of original x against `prediction` at quantisation step `step`
-   * (0: only the prediction itself), or ESCAPE. On success recon/output hold the reconstruction.
+   * (0: only the prediction itself; in grid units on a grid), or ESCAPE. On success recon/output hold
+   * the reconstruction.
    */
   quantizeAbsolute(x: number, prediction: number, step: number): number {
     if (!(x - x === 0)) return ESCAPE; // NaN and ±Inf are stored exactly
+    const grid = this.grid;
     const p = this.anchor(prediction);
-    const t = step === 0 ? 0 : (x - p) / step;
+    const t = step === 0 ? 0 : ((grid === 0 || grid === 1 ? x : x / grid) - p) / step;
     if (!(t < MAX_INDEX && t > -MAX_INDEX)) return ESCAPE; // also a non-finite prediction
     const q = Math.round(t);
-    if (this.acceptsAbsolute(x, p + q * step)) return q;
+    if (this.acceptsAbsolute(x, this.valueAt(p, q, step))) return q;
     if (step === 0) return ESCAPE;
     // The cast or float rounding can push the nearest index just outside the bound; a neighbour may fit.
     const other = t > q ? q + 1 : q - 1;
-    if (this.acceptsAbsolute(x, p + other * step)) return other;
+    if (this.acceptsAbsolute(x, this.valueAt(p, other, step))) return other;
     return ESCAPE;
   }
 
   /** Sets recon/output for index q (absolute domain), exactly as the encoder's acceptance computed them. */
   recoverAbsolute(prediction: number, q: number, step: number): void {
-    const out = this.castOf(this.anchor(prediction) + q * step);
+    const out = this.castOf(this.valueAt(this.anchor(prediction), q, step));
     this.output = out;
     this.recon = out - out === 0 ? out : 0; // a non-finite output (only from corrupt data) must not spread
   }

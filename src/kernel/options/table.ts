@@ -20,7 +20,7 @@ export interface OptionSpec {
   engine?: keyof CompressOptions;
 }
 
-const PREDICTORS = ['interpolation', 'lorenzo'] as const;
+const PREDICTORS = ['interpolation', 'lorenzo', 'columns'] as const;
 
 function wholeNumber(min: number): (text: string) => number {
   return (text) => {
@@ -99,6 +99,7 @@ export const OPTIONS = {
   target: { flags: '--target <quality>', help: 'search for the smallest total (decoder counted) reaching this quality, e.g. psnr:40', engine: 'target' },
   objective: { flags: '--objective <what>', help: 'with --error-bound: search for the smallest total (decoder counted) or latent-only size', choices: ['total', 'latent'], engine: 'objective' },
   predictor: { flags: '--predictor <names>', help: `classical predictors the error-bounded coder may use, comma-separated: ${PREDICTORS.join(', ')}`, parse: predictorList, engine: 'predictors' },
+  layout: { flags: '--layout <layout>', help: 'how the error-bounded coder sees a 2-D array: table (independent rows), field (an image), series (a signal cut into rows); default: the smallest, measured', choices: ['table', 'field', 'series'], engine: 'layout' },
   searchAutoencoders: { flags: '--no-search-autoencoders', help: 'with --target/--objective: try the error-bounded coder alone', engine: 'searchAutoencoders' },
   latentPrecision: { flags: '--latent-precision <p>', help: 'precision of stored latents', choices: ['float32', 'float16'], engine: 'latentPrecision' },
   decoderPrecision: { flags: '--decoder-precision <p>', help: 'precision of stored decoder weights', choices: ['float32', 'float16', 'int8'], engine: 'decoderPrecision' },
@@ -128,7 +129,7 @@ export const TRAINING_OPTIONS = ['ratio', 'latent', 'model', 'epochs', 'batchSiz
 /** The options of each command; the CLI and `%baler` lines build their commands from these lists. */
 export const COMMAND_OPTIONS = {
   train: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'learned'],
-  compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'searchAutoencoders', 'learned', 'learnedNetworks',
+  compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'layout', 'searchAutoencoders', 'learned', 'learnedNetworks',
     'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'dataset', 'tree', 'columns', 'json'],
   decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows'],
   merge: ['output', 'force', 'json'],

@@ -6,7 +6,7 @@ import { BalerError, namingFile } from '../errors';
 import { decodeLosslessSlab, encodeLosslessSlab, slabTag, tagged, TAG_EB } from '../codec/slab';
 import { compressBytes } from '../codec/entropy';
 import { arrayBytes } from '../data/dtype';
-import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
+import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from '../compress/eb-slab';
 import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
 import type { LearnedModel } from '../learned/blob';
@@ -18,6 +18,8 @@ export interface EbSlabTask {
   firstRow: number;
   globals: EbGlobals;
   predictors?: string[];
+  /** The layout the user asked for (eb/layout.ts); default: measured per slab. */
+  layout?: EbSlabOptions['layout'];
   file: string;
   /** An earlier slab's configuration to reuse without searching (see error-bounded.ts). */
   configuration?: string;
@@ -108,7 +110,7 @@ async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
   let eb: Awaited<ReturnType<typeof encodeEbSlab>>;
   try {
     // The coder checks every value as written itself; the compressor checks the whole file again when read back.
-    eb = await encodeEbSlab(values, task.array.shape, task.globals, { predictors: task.predictors, configuration: task.configuration });
+    eb = await encodeEbSlab(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, configuration: task.configuration });
   } catch (err) {
     // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
     if (!brokeItsBound(err)) throw err;

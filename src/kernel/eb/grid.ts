@@ -1,0 +1,136 @@
+// The grid a view's values lie on: integers (grid 1), or the multiples of a fixed step — an ADC's volts per
+// count, values stored as float64 of counts × step — or none (0). On a grid the coder counts in grid units
+// (quantiser.ts): losslessly the counts themselves, within a bound an odd number of units per step, which
+// never spends bits on precision the data does not have.
+
+import type { GridView } from './traversal';
+
+/** Values the step is looked for on (spread over the view). */
+const SAMPLE = 4096;
+/** Counts beyond this are not exact in float64 arithmetic. */
+const MAX_COUNT = 2 ** 52;
+/** Divisors of the smallest gap tried as the step (the sample may hold no two neighbouring counts). */
+const GAP_DIVISORS = [1, 2, 3, 4, 5, 8, 10];
+/** Values off the grid a view may have (they are stored exactly) and still be coded on it. */
+const MAX_OFF_GRID = 1 / 1000;
+
+type Cast = (value: number) => number;
+
+/** Whether every finite value of the view is an integer. */
+export function integerValued(values: Float64Array, view: GridView): boolean {
+  const [n0, n1, n2] = view.dims;
+  const [s0, s1, s2] = view.strides;
+  for (let a = 0; a < n0; a++)
+    for (let b = 0; b < n1; b++)
+      for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
+        const v = values[i];
+        if (v - v === 0 && Math.floor(v) !== v) return false;
+      }
+  return true;
+}
+
+/** The flat index of the k-th point of the view (in order). */
+function indexOf(view: GridView, k: number): number {
+  const [, n1, n2] = view.dims;
+  const [s0, s1, s2] = view.strides;
+  const c = k % n2;
+  const rest = (k - c) / n2;
+  const b = rest % n1;
+  return view.offset + ((rest - b) / n1) * s0 + b * s1 + c * s2;
+}
+
+/** Up to SAMPLE finite values of the view, spread evenly over it. */
+function sampleOf(values: Float64Array, view: GridView): number[] {
+  const count = view.dims[0] * view.dims[1] * view.dims[2];
+  const every = Math.max(1, Math.floor(count / SAMPLE));
+  const out: number[] = [];
+  for (let k = 0; k < count; k += every) {
+    const v = values[indexOf(view, k)];
+    if (v - v === 0) out.push(v);
+  }
+  return out;
+}
+
+/** Whether v is exactly cast(k·step) for an integer count k. */
+function onGrid(v: number, step: number, cast: Cast): boolean {
+  const k = Math.round(v / step);
+  return k < MAX_COUNT && k > -MAX_COUNT && cast(k * step) === v;
+}
+
+/**
+ * The step of the grid every finite value of the view lies on (all but a thousandth of them), from the gaps
+ * between distinct values of a sample — the smallest gap that recurs (a stray value off the grid makes
+ * odd gaps), else the smallest — or a small fraction of it, at the fewest significant digits that fit
+ * (0.005, not 0.004999999999999893). 1 for integer-valued views; 0 when there is no grid.
+ */
+export function detectGrid(values: Float64Array, view: GridView, cast: Cast): number {
+  if (integerValued(values, view)) return 1;
+  const sample = sampleOf(values, view).sort((a, b) => a - b);
+  const gaps: number[] = [];
+  for (let k = 1; k < sample.length; k++) if (sample[k] > sample[k - 1]) gaps.push(sample[k] - sample[k - 1]);
+  if (gaps.length === 0) return 0;
+  gaps.sort((a, b) => a - b);
+  let best = 0;
+  for (const gap of [recurringGap(gaps), gaps[0]]) {
+    if (!(gap > best)) continue;
+    const step = stepFrom(gap, sample, cast);
+    if (step > best && fits(values, view, step, cast)) best = step;
+  }
+  return best;
+}
+
+/** The smallest gap seen at least three times (within a part in a million), or 0. */
+function recurringGap(sortedGaps: number[]): number {
+  for (let k = 0; k + 2 < sortedGaps.length; k++) {
+    if (sortedGaps[k + 2] - sortedGaps[k] <= sortedGaps[k] * 1e-6) return sortedGaps[k];
+  }
+  return 0;
+}
+
+/** The step, the gap or a small fraction of it at the fewest digits, that (nearly) every sampled value lies on; 0 if none. */
+function stepFrom(gap: number, sample: number[], cast: Cast): number {
+  const allowed = Math.floor(sample.length * MAX_OFF_GRID);
+  for (const divisor of GAP_DIVISORS) {
+    const rough = gap / divisor;
+    for (let digits = 1; digits <= 17; digits++) {
+      const step = Number(rough.toPrecision(digits));
+      if (!(step > 0) || Math.abs(step - rough) > rough * 1e-3) continue;
+      let off = 0;
+      for (let k = 0; k < sample.length && off <= allowed; k++) if (!onGrid(sample[k], step, cast)) off++;
+      if (off <= allowed) return step;
+    }
+  }
+  return 0;
+}
+
+function fits(values: Float64Array, view: GridView, step: number, cast: Cast): boolean {
+  const [n0, n1, n2] = view.dims;
+  const [s0, s1, s2] = view.strides;
+  const allowed = n0 * n1 * n2 * MAX_OFF_GRID;
+  let off = 0;
+  for (let a = 0; a < n0; a++)
+    for (let b = 0; b < n1; b++)
+      for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
+        const v = values[i];
+        if (v - v === 0 && !onGrid(v, step, cast) && ++off > allowed) return false;
+      }
+  return true;
+}
+
+/**
+ * Whether coding on the grid (odd steps of whole units, errors within floor(τ/grid) units) is at least as
+ * coarse as coding the real values (steps of 2·τ'), where τ is the tolerance and τ' the tolerance the real
+ * steps derive from: always when lossless or below half a unit, never when the bound spans 2^30 units.
+ */
+export function gridPays(grid: number, tolerance: number, stepTolerance: number): boolean {
+  if (!(grid > 0)) return false;
+  if (tolerance === 0) return true;
+  const units = gridUnits(grid, tolerance);
+  if (!(units < 2 ** 30)) return false;
+  return 2 * Math.floor(units) + 1 >= (2 * stepTolerance) / grid;
+}
+
+/** The tolerance in grid units the steps derive from: a hair below τ/grid when the division may round up. */
+export function gridUnits(grid: number, tolerance: number): number {
+  return grid === 1 ? tolerance : (tolerance / grid) * (1 - 2 ** -40);
+}
