@@ -2,7 +2,8 @@
 // predictors (down each column) have nothing to exploit; the columns of one row do (momenta from energy and
 // angles, fractions that sum to one, a count that sums others, a quantity that grows with another). Columns
 // are coded one after the other, each against a prediction from the already decoded columns of the same row:
-// none, a linear map, or a small network (mlp.ts), whichever codes the column smallest on the sample.
+// none, a linear map, a sparse second-order map (poly.ts) or a small network (mlp.ts), whichever codes the
+// column smallest on the sample.
 //
 // Inputs are standardised ((x − centre) / scale, non-finite → 0); integer columns get rounded predictions
 // (the coder's integer path keeps them exact). Weights are float32 (linear) or float16 (network) values
@@ -11,11 +12,13 @@ import { ByteReader, ByteWriter } from '../codec/bytes';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
 import { BalerError } from '../errors';
 import { forwardMlp, readMlp, writeMlp, type Mlp } from './mlp';
+import { polyForward, readPoly, writePoly, type PolyPredictor } from './poly';
 
 export type ColumnPredictor =
   | { kind: 'none' }
   | { kind: 'linear'; weights: Float32Array /* inputs…, bias */ }
-  | { kind: 'mlp'; net: Mlp };
+  | { kind: 'mlp'; net: Mlp }
+  | { kind: 'poly'; poly: PolyPredictor };
 
 export interface ColumnsModel {
   family: 'columns';
@@ -34,7 +37,7 @@ export interface ColumnsModel {
 
 /** Widest table this family handles (weights grow with the square of the width). */
 export const MAX_COLUMNS = 64;
-const PREDICTOR_KINDS = ['none', 'linear', 'mlp'] as const;
+const PREDICTOR_KINDS = ['none', 'linear', 'mlp', 'poly'] as const;
 
 // ---------------------------------------------------------------------------------------------------------
 // Prediction
@@ -62,7 +65,7 @@ export function predictColumn(m: ColumnsModel, c: number, decoded: Float64Array[
   const inputs = m.order.slice(0, m.order.indexOf(c));
   const u = standardisedInputs(m, decoded, inputs, rows);
   const n = inputs.length;
-  const y = p.kind === 'mlp' ? forwardMlp(p.net, u, rows) : linearForward(p.weights, u, rows, n);
+  const y = p.kind === 'mlp' ? forwardMlp(p.net, u, rows) : p.kind === 'poly' ? polyForward(p.poly, u, rows, n) : linearForward(p.weights, u, rows, n);
   const centre = m.centre[c];
   const scale = m.scale[c];
   for (let r = 0; r < rows; r++) {
@@ -154,6 +157,7 @@ export function writeColumns(w: ByteWriter, m: ColumnsModel): void {
     w.u8(PREDICTOR_KINDS.indexOf(p.kind));
     if (p.kind === 'linear') for (const v of p.weights) w.f32(v);
     else if (p.kind === 'mlp') writeMlp(w, p.net);
+    else if (p.kind === 'poly') writePoly(w, p.poly);
   }
 }
 
@@ -173,20 +177,21 @@ export function readColumns(r: ByteReader, rowShape: number[]): ColumnsModel {
     integer.push(r.bool('integer flag'));
     const kind = r.choice('column predictor', PREDICTOR_KINDS);
     const inputs = order.indexOf(c);
+    if (kind !== 'none' && inputs === 0) r.fail(`column ${c} is first in the order but has a predictor`);
     if (kind === 'none') predictors.push({ kind });
     else if (kind === 'linear') {
       const weights = Float32Array.from({ length: inputs + 1 }, () => r.f32('linear weight'));
       if (!weights.every(Number.isFinite)) r.fail(`a weight of column ${c} is not finite`);
       predictors.push({ kind, weights });
-    } else predictors.push({ kind, net: readMlp(r, inputs) });
-    if (kind !== 'none' && inputs === 0) r.fail(`column ${c} is first in the order but has a predictor`);
+    } else if (kind === 'poly') predictors.push({ kind, poly: readPoly(r, inputs) });
+    else predictors.push({ kind, net: readMlp(r, inputs) });
   }
   return { family: 'columns', columns, order, centre, scale, integer, predictors };
 }
 
 export function describeColumns(m: ColumnsModel): string {
   const count = (kind: ColumnPredictor['kind']) => m.predictors.filter((p) => p.kind === kind).length;
-  const parts = [`${count('linear')} linear`, `${count('mlp')} network`].filter((s) => !s.startsWith('0 '));
+  const parts = [`${count('linear')} linear`, `${count('poly')} second-order`, `${count('mlp')} network`].filter((s) => !s.startsWith('0 '));
   return `cross-column model of ${m.columns} columns (${parts.join(', ') || 'no predictors'})`;
 }
 

@@ -1,6 +1,6 @@
 // Fitting the cross-column model on a sample of rows: standardisation and integer flags per column, a coding
 // order (the file's, or the least predictable columns first), a linear predictor per column by least squares
-// (always; closed form, milliseconds) and small networks (when asked, within a time budget), each trained on
+// and a sparse second-order one (poly.ts) (always; closed form, milliseconds) and small networks (when asked, within a time budget), each trained on
 // inputs perturbed by the coding error they will see (uniform within each column's tolerance). A pass codes
 // the sample column by column and keeps, for each column, whichever of no prediction, the linear one and the
 // network codes it smallest.
@@ -11,6 +11,7 @@ import { NormalEquations, solveSymmetric } from './linalg';
 import type { Mlp } from './mlp';
 import { columnGlobals, columnOf, predictColumn, type ColumnPredictor, type ColumnsModel } from './columns';
 import { trainColumnNets, type NetTraining } from './train-mlp';
+import { fitPoly, type PolyPredictor } from './poly';
 
 export interface ColumnsFit {
   model: ColumnsModel;
@@ -37,19 +38,19 @@ export async function fitColumns(sample: Float64Array, rows: number, columns: nu
   const base = standardisation(sample, rows, columns);
   // Two coding orders: the file's, and the columns least predictable from the others first (a derived
   // column after what it derives from); linear predictors choose between them on the sample.
-  let best: { model: ColumnsModel; pairs: TrainingPairs; choice: Choice } | undefined;
+  let best: { model: ColumnsModel; pairs: TrainingPairs; choice: Choice; linear: (Float32Array | undefined)[]; poly: (PolyPredictor | undefined)[] } | undefined;
   for (const order of candidateOrders(sample, rows, columns, base)) {
     const model: ColumnsModel = { family: 'columns', columns, order, ...base, predictors: order.map(() => ({ kind: 'none' }) as ColumnPredictor) };
     const pairs = trainingPairs(sample, rows, columns, model, g, opts.seed ?? 1);
     const linear = order.map((_, p) => (p === 0 ? undefined : fitLinear(pairs.inputs, pairs.targets, rows, columns, p)));
-    const choice = await choosePredictors(model, sample, rows, g, linear);
-    if (!best || choice.sampleBytes < best.choice.sampleBytes) best = { model, pairs, choice };
+    const poly = order.map((c, p) => fitPoly(pairs.inputs, pairs.targets, rows, columns, p, standardFloor(g, model, c), rows));
+    const choice = await choosePredictors(model, sample, rows, g, { linear, poly });
+    if (!best || choice.sampleBytes < best.choice.sampleBytes) best = { model, pairs, choice, linear, poly };
   }
   let { model, choice } = best!;
   if (opts.nets) {
     const nets = await trainColumnNets(best!.pairs.inputs, best!.pairs.targets, rows, columns, opts.nets);
-    const linear = model.order.map((c) => { const p = model.predictors[c]; return p.kind === 'linear' ? p.weights : undefined; });
-    choice = await choosePredictors(model, sample, rows, g, linear, nets);
+    choice = await choosePredictors(model, sample, rows, g, { linear: best!.linear, poly: best!.poly, nets });
   }
   return { model, sampleBytes: choice.sampleBytes, plainBytes: choice.plainBytes, seconds: (performance.now() - started) / 1000 };
 }
@@ -59,13 +60,19 @@ interface Choice {
   plainBytes: number;
 }
 
+/** Fitted predictors by position in the coding order (undefined: none for that position). */
+interface Fitted {
+  linear: (Float32Array | undefined)[];
+  poly: (PolyPredictor | undefined)[];
+  nets?: (Mlp | undefined)[];
+}
+
 /**
- * Sets each column's predictor (in `model.predictors`) to whichever of none, `linear[p]` and `nets[p]` codes the
+ * Sets each column's predictor (in `model.predictors`) to whichever of none and the fitted ones codes the
  * first rows of the sample smallest, column by column in order, with the decoded columns as later inputs.
  */
-async function choosePredictors(
-  model: ColumnsModel, sample: Float64Array, rows: number, g: EbGlobals, linear: (Float32Array | undefined)[], nets?: (Mlp | undefined)[],
-): Promise<Choice> {
+async function choosePredictors(model: ColumnsModel, sample: Float64Array, rows: number, g: EbGlobals, fitted: Fitted): Promise<Choice> {
+  const { linear, poly, nets } = fitted;
   const { columns } = model;
   const choiceRows = Math.min(rows, CHOICE_ROWS);
   const decoded: Float64Array[] = new Array(columns);
@@ -74,9 +81,21 @@ async function choosePredictors(
   for (const [p, c] of model.order.entries()) {
     const values = columnOf(sample, choiceRows, columns, c);
     const gc = columnGlobals(g, c);
-    const candidates: ColumnPredictor[] = [{ kind: 'none' }];
-    if (linear[p]) candidates.push({ kind: 'linear', weights: linear[p]! });
-    if (nets?.[p]) candidates.push({ kind: 'mlp', net: nets[p]! });
+    const models: ColumnPredictor[] = [];
+    if (linear[p]) models.push({ kind: 'linear', weights: linear[p]! });
+    if (poly[p]) models.push({ kind: 'poly', poly: poly[p]! });
+    if (nets?.[p]) models.push({ kind: 'mlp', net: nets[p]! });
+    // The coder runs on no prediction and on the model whose quantised residuals have the least entropy (a
+    // close estimate of what the coder pays for rows that are independent), not on every model.
+    const tolerance = gc.tolerances[0];
+    let likeliest: ColumnPredictor | undefined;
+    let fewest = Infinity;
+    for (const predictor of models) {
+      model.predictors[c] = predictor;
+      const bits = tolerance > 0 ? residualEntropy(values, predictColumn(model, c, decoded, choiceRows)!, 2 * tolerance) : 0;
+      if (bits < fewest) [likeliest, fewest] = [predictor, bits];
+    }
+    const candidates: ColumnPredictor[] = [{ kind: 'none' }, ...(tolerance > 0 ? (likeliest ? [likeliest] : []) : models)];
     let best: { bytes: number; reconstruction: Float64Array; predictor: ColumnPredictor; configuration: string } | undefined;
     for (const predictor of candidates) {
       model.predictors[c] = predictor;
@@ -91,6 +110,19 @@ async function choosePredictors(
     sampleBytes += best!.bytes;
   }
   return { sampleBytes, plainBytes };
+}
+
+/** Bits of the residuals x − prediction quantised to `step` (their empirical entropy; non-finite ones apart). */
+function residualEntropy(values: Float64Array, prediction: Float64Array, step: number): number {
+  const counts = new Map<number, number>();
+  for (let r = 0; r < values.length; r++) {
+    const q = Math.round((values[r] - prediction[r]) / step);
+    const key = Number.isFinite(q) ? q : Number.NaN;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const n of counts.values()) bits -= n * Math.log2(n / values.length);
+  return bits;
 }
 
 /**
@@ -175,6 +207,12 @@ function trainingPairs(sample: Float64Array, rows: number, columns: number, m: C
     }
   }
   return { inputs, targets };
+}
+
+/** A column's squared tolerance / 3 in standardised units: the residual variance the coder pays nothing for. */
+function standardFloor(g: EbGlobals, m: ColumnsModel, c: number): number {
+  const tolerance = g.tolerances.length ? g.tolerances[g.tolerances.length === 1 ? 0 : c] : 0;
+  return (tolerance / m.scale[c]) ** 2 / 3;
 }
 
 /** Least squares of the column at position p on the columns before it (+ a bias), float32 weights. */
