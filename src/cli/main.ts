@@ -144,7 +144,7 @@ export function buildProgram(): Command {
     });
 
   addOptions(program.command('decompress')
-    .description('restore a .baler to .npz/.npy/.csv (chosen by the output extension)')
+    .description('restore a .baler to .npz, .npy, .csv, HDF5, netCDF-4, Parquet or Zarr (chosen by the output extension)')
     .argument('[file]', '.baler file'), COMMAND_OPTIONS.decompress)
     .action(async (file, o) => {
       const p = projectArgs(o);

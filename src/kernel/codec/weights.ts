@@ -25,6 +25,7 @@ import { BalerError } from '../errors';
 import type { WeightTensor } from '../types';
 import { FLOAT16_MAX } from './numbers';
 import { float16BitsToFloat32, float16BitsToNumber, float32ToFloat16Bits, numberToFloat16Bits } from '../data/float16';
+import { byteEntropy, gridWidths, integerBytes, integersFromBytes, predictionResiduals, undoPrediction } from './weights-residuals';
 
 export type WeightPrecision = 'float32' | 'float16' | 'int8' | 'int16';
 
@@ -299,13 +300,6 @@ function scaledIntegerPlan(t: WeightTensor, encoding: ScaledEncoding): { flags: 
   return best.width === undefined ? { flags: best.flags } : { flags: best.flags, width: best.width };
 }
 
-/** Row widths worth trying for the 2-D prediction: divisors of the run with at least 4 rows and columns. */
-function gridWidths(run: number): number[] {
-  const widths: number[] = [];
-  for (let w = 4; w * 4 <= run && w <= 0xffff; w++) if (run % w === 0) widths.push(w);
-  return widths;
-}
-
 /** Σ over values of (scale of its slice)²: proportional to the quantisation's mean squared error. */
 function quantisationNoise(t: WeightTensor, flags: number): number {
   const maxima = sliceMaxima(t, flags);
@@ -339,64 +333,6 @@ function quantisedValues(t: WeightTensor, flags: number, scales: Float32Array, l
     q[i] = scale === 0 ? 0 : Math.max(-levels, Math.min(levels, Math.round(t.values[i] / scale)));
   }
   return q;
-}
-
-/** x wrapped into the signed range of `bits` bits (two's complement). */
-function wrap(x: number, bits: number): number {
-  return bits === 8 ? (x << 24) >> 24 : (x << 16) >> 16;
-}
-
-/**
- * Prediction of q[i] from its neighbours within its run of `run` values along the last axis, taken as
- * rows of `width` (width = run: the previous value alone): left + up − up-left, missing ones as 0.
- */
-function lorenzoPrediction(q: Int32Array, i: number, run: number, width: number): number {
-  const position = i % run;
-  const x = position % width;
-  const hasUp = position >= width;
-  if (x > 0) return hasUp ? q[i - 1] + q[i - width] - q[i - width - 1] : q[i - 1];
-  return hasUp ? q[i - width] : 0;
-}
-
-/** q minus its prediction (wrapped to the stored width). */
-function predictionResiduals(q: Int32Array, run: number, width: number, bits: number): Int32Array {
-  const out = new Int32Array(q.length);
-  if (run === 0) return out;
-  for (let i = 0; i < q.length; i++) out[i] = wrap(q[i] - lorenzoPrediction(q, i, run, width), bits);
-  return out;
-}
-
-/** In place: residuals back to q, in order (each prediction uses q already restored). */
-function undoPrediction(d: Int32Array, run: number, width: number, bits: number): void {
-  if (run === 0) return;
-  for (let i = 0; i < d.length; i++) d[i] = wrap(d[i] + lorenzoPrediction(d, i, run, width), bits);
-}
-
-/** The stored bytes of q: one byte each for 8 bits; for 16, every low byte then every high byte. */
-function integerBytes(q: Int32Array, bits: number): Uint8Array {
-  if (bits === 8) return Uint8Array.from(q, (v) => v & 255);
-  const out = new Uint8Array(q.length * 2);
-  for (let i = 0; i < q.length; i++) {
-    out[i] = q[i] & 255;
-    out[q.length + i] = (q[i] >> 8) & 255;
-  }
-  return out;
-}
-
-function integersFromBytes(bytes: Uint8Array, count: number, bits: number): Int32Array {
-  const q = new Int32Array(count);
-  if (bits === 8) for (let i = 0; i < count; i++) q[i] = wrap(bytes[i], 8);
-  else for (let i = 0; i < count; i++) q[i] = wrap(bytes[i] | (bytes[count + i] << 8), 16);
-  return q;
-}
-
-/** Order-0 entropy of the bytes, in bits: roughly what an entropy coder would spend. */
-function byteEntropy(bytes: Uint8Array): number {
-  const counts = new Float64Array(256);
-  for (const b of bytes) counts[b]++;
-  let bits = 0;
-  for (const c of counts) if (c > 0) bits -= c * Math.log2(c / bytes.length);
-  return bits;
 }
 
 /** Symmetric integers per slice: |w − q·scale| ≤ scale / 2, scale ≥ max |w| of the slice / levels. */

@@ -110,7 +110,7 @@ export const OPTIONS = {
   trainedModel: { flags: '--trained-model <file>', help: 'use a trained .balermodel instead of training', engine: 'trainedModelPath' },
   part: { flags: '--part <i/n>', help: 'code only part I of N (0-based) of the file, for `baler merge` (cluster job arrays); -o may name a folder', parse: part, engine: 'part' },
   filesFrom: { flags: '--files-from <list>', help: 'compress every file listed (one per line) into the folder given by -o; with --part, only files I, I+N, …' },
-  threads: { flags: '--threads <n>', help: 'threads that code or decode slabs (default: every core); the file is the same for any number', parse: wholeNumber(1), engine: 'threads' },
+  threads: { flags: '--threads <n>', help: 'threads that code or decode slabs (default: every core); the output is the same for any number', parse: wholeNumber(1), engine: 'threads' },
   memory: { flags: '--memory <size>', help: 'memory budget, e.g. 512M or 2G (default 512M); larger inputs are streamed', parse: memorySize, engine: 'memoryBudget' },
   rows: { flags: '--rows <a:b>', help: 'only rows (frames) A to B−1, reading only the slabs that hold them', parse: rowRange },
   dataset: { flags: '--dataset <path>', help: 'the array to read: HDF5/netCDF/Zarr dataset path (/group/x), .npz key, ROOT table (events/Jet)', engine: 'dataset' },
