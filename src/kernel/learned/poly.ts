@@ -23,6 +23,8 @@ export const NO_FACTOR = 0xffff;
 export const MAX_TERMS = 8;
 /** Rows the terms are chosen and fitted on, at most (spread evenly over the sample). */
 const FIT_ROWS = 4096;
+/** Inputs products are formed from, at most (their pairs are the candidates: 136 for 16). */
+const MAX_PRODUCT_INPUTS = 16;
 /** Bits a term costs in the model (its two positions and its weight). */
 const TERM_BITS = 64;
 
@@ -61,7 +63,8 @@ export function fitPoly(inputs: Float64Array, targets: Float64Array, rows: numbe
   }
   const candidates: [number, number][] = [];
   for (let a = 0; a < p; a++) candidates.push([a, NO_FACTOR]);
-  for (let a = 0; a < p; a++) for (let b = a; b < p; b++) candidates.push([a, b]);
+  const factors = productInputs(x, y, n, p);
+  for (const [i, a] of factors.entries()) for (const b of factors.slice(i)) candidates.push([Math.min(a, b), Math.max(a, b)]);
   const feature = (c: [number, number], out: Float64Array) => {
     const [a, b] = c;
     for (let i = 0; i < n; i++) out[i] = x[i * p + a] * (b === NO_FACTOR ? 1 : x[i * p + b]);
@@ -87,7 +90,8 @@ export function fitPoly(inputs: Float64Array, targets: Float64Array, rows: numbe
   let weights: Float64Array = new Float64Array(1);
   let residual: Float64Array = centred(y);
   let variance = meanSquare(residual);
-  const bitsSaved = (from: number, to: number) => 0.5 * weightRows * Math.log2((from + floor) / (to + floor));
+  // Counted over the fit rows at most: a term must pay on the rows it was chosen on, not by chance among many.
+  const bitsSaved = (from: number, to: number) => 0.5 * Math.min(n, weightRows) * Math.log2((from + floor) / (to + floor));
   while (chosen.length < MAX_TERMS && variance > 0) {
     // The candidate most correlated with what is left (matching pursuit), then all chosen terms refitted.
     let best = -1;
@@ -118,6 +122,35 @@ export function fitPoly(inputs: Float64Array, targets: Float64Array, rows: numbe
   const rounded = Float32Array.from(weights);
   if (!rounded.every(Number.isFinite)) return undefined;
   return { first: Uint16Array.from(chosen, (k) => candidates[k][0]), second: Uint16Array.from(chosen, (k) => candidates[k][1]), weights: rounded };
+}
+
+/**
+ * The inputs products are formed from: all of them up to MAX_PRODUCT_INPUTS, else those whose values or
+ * squares follow the target most closely (|correlation|), which bounds the fit's time and memory on wide tables
+ * (a product of two inputs that neither follows, centred and symmetric, is then missed).
+ */
+function productInputs(x: Float64Array, y: Float64Array, n: number, p: number): number[] {
+  const all = Array.from({ length: p }, (_, a) => a);
+  if (p <= MAX_PRODUCT_INPUTS) return all;
+  const yc = centred(y);
+  const score = all.map((a) => {
+    let best = 0;
+    for (const power of [1, 2]) {
+      const v = new Float64Array(n);
+      for (let i = 0; i < n; i++) v[i] = x[i * p + a] ** power;
+      const vc = centred(v);
+      let dot = 0, vv = 0, yy = 0;
+      for (let i = 0; i < n; i++) {
+        dot += vc[i] * yc[i];
+        vv += vc[i] * vc[i];
+        yy += yc[i] * yc[i];
+      }
+      const r = vv > 0 && yy > 0 ? Math.abs(dot) / Math.sqrt(vv * yy) : 0;
+      if (r > best) best = r;
+    }
+    return best;
+  });
+  return all.sort((a, b) => score[b] - score[a] || a - b).slice(0, MAX_PRODUCT_INPUTS).sort((a, b) => a - b);
 }
 
 /** Least squares of y on the columns and a bias: the weights (bias last) and the residual. */
