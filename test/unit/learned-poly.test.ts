@@ -38,6 +38,20 @@ describe('learned second-order column predictor', () => {
     assert.equal(fitPoly(data, data, rows, 4, 3, 1e-8, rows), undefined);
   });
 
+  it('on a wide table, still finds a product of inputs the target follows, and takes no term by chance among many', () => {
+    const random = seedrandom.alea('poly-wide');
+    const width = 41;
+    const data = new Float64Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < width - 1; c++) data[r * width + c] = random();
+      data[r * width + width - 1] = data[r * width + 3] * data[r * width + 30] + 1e-3 * random();
+    }
+    const poly = fitPoly(data, data, rows, width, width - 1, 1e-8, 1e6)!;
+    const terms = Array.from(poly.first, (x, t) => [x, poly.second[t]].join('·'));
+    assert.ok(terms.includes('3·30'), `3·30 among ${terms}`);
+    assert.ok(terms.every((t) => /^(3|30)·/.test(t)), `only terms of columns 3 and 30: ${terms}`);
+  });
+
   it('reads back what it wrote, and refuses a term naming an input it does not have', () => {
     const data = pairs(rows, (a, b) => a * b);
     const poly = fitPoly(data, data, rows, 4, 3, 1e-8, rows)!;
