@@ -14,7 +14,7 @@ import type { ErrorFigures } from '../api';
 import { ByteReader, ByteWriter } from './bytes';
 import { roundDownToFloat32, roundUpToFloat32 } from './numbers';
 
-/** Version of the header layout inside a container of format 2. */
+/** Version of the header layout inside a container of format 2 or 3. */
 export const HEADER_LAYOUT = 1;
 
 export const DTYPES: readonly DType[] = ['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool'];
