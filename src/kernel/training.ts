@@ -50,7 +50,7 @@ export async function trainModel(ds: Dataset, settings: TrainSettings, hooks?: H
   return { architecture, normalisation, ...trained };
 }
 
-function trainOptions(s: TrainSettings, count: number): TrainOptions {
+export function trainOptions(s: TrainSettings, count: number): TrainOptions {
   return {
     epochs: s.epochs,
     batchSize: Math.min(s.batchSize, count),
