@@ -1,16 +1,12 @@
-// Training the autoencoder of the autoencoder mode on its sample (ae-sample.ts): the architecture chosen from
-// the whole array's shape (whole rows, or tiles of large frames: model/patches.ts) and the normalisation from
-// the whole array's range (the first pass's statistics), so that every slab is coded with the same model.
+// The model of the autoencoder mode, trained on its sample (ae-sample.ts) with the architecture chosen from the
+// whole array's shape (whole rows, or tiles of large frames: model/patches.ts) and the normalisation from the
+// whole array's range (the first pass's statistics), so that every slab is coded with the same model.
 import type { CompressOptions, Hooks, TrainSettings } from '../api';
-import type { Architecture, Dataset, Normalisation, TrainedModel } from '../types';
+import type { Normalisation, TrainedModel } from '../types';
 import { BalerError } from '../errors';
-import { normalise } from '../normalise';
-import { initBackend } from '../model/backend';
-import { describeArchitecture } from '../model/architectures';
-import { chooseArchitecture, rowsToSamples, samplesPerRow } from '../model/patches';
-import { trainAutoencoder } from '../model/train';
+import { chooseArchitecture, samplesPerRow } from '../model/patches';
 import { loadTrainedModel } from '../model/store';
-import { DEFAULT_TRAIN_SETTINGS, definedOnly, trainOptions } from '../training';
+import { DEFAULT_TRAIN_SETTINGS, definedOnly, trainOnSample } from '../training';
 import { DEFAULT_MEMORY_BUDGET } from '../memory';
 import type { ArrayStats } from './stats';
 import type { ArrayInput } from './strategy';
@@ -28,26 +24,6 @@ export function assertLearnable(stats: ArrayStats, rows: number, file: string): 
 export function normalisationOf(stats: ArrayStats): Normalisation {
   const finite = (v: number) => (Number.isFinite(v) ? v : 0);
   return { kind: 'minmax', min: stats.min.map(finite), max: stats.max.map(finite) };
-}
-
-/** Trains on `sample` (rows of the array of shape `shape`) a model for the whole array. */
-export async function trainOnSample(
-  sample: Dataset, shape: number[], architecture: Architecture, normalisation: Normalisation, settings: TrainSettings, hooks?: Hooks,
-): Promise<TrainedModel> {
-  const backend = await initBackend(settings.backend);
-  hooks?.onLog?.(`backend: ${backend.active}${backend.warning ? ` (${backend.warning})` : ''}`);
-  const rowShape = shape.slice(1);
-  const rows = sample.shape[0];
-  const sampleNote = rows < shape[0] ? `, trained on ${rows} of ${shape[0]} ${sample.kind === 'frames' ? 'frames' : 'rows'}` : '';
-  hooks?.onLog?.(`model: ${describeArchitecture(architecture)}${sampleNote}`);
-  const width = rowShape.reduce((a, b) => a * b, 1);
-  const samples = rowsToSamples(architecture, normalise(sample.values, width, normalisation), rows, rowShape);
-  const count = rows * samplesPerRow(architecture, rowShape);
-  const trained = await trainAutoencoder(samples, count, architecture, trainOptions(settings, count), {
-    signal: hooks?.signal,
-    onProgress: (p) => hooks?.onProgress?.({ phase: 'train', ...p }),
-  });
-  return { architecture, normalisation, ...trained };
 }
 
 /**
