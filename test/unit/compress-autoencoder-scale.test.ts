@@ -5,7 +5,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compress, decompress } from '../../src/kernel/pipeline';
+import { compress, decompress, trainFile } from '../../src/kernel/pipeline';
+import { BalerError } from '../../src/kernel/errors';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { openBaler } from '../../src/kernel/decompress';
 import { readHeader, writeHeader, type DataHeader } from '../../src/kernel/codec/header';
@@ -139,6 +140,21 @@ describe('autoencoder mode: slab by slab', function () {
     const some = parseNpy(fs.readFileSync(part));
     assert.deepEqual(some.shape, [12, height, width]);
     assert.deepEqual(Array.from(some.data as Float32Array), Array.from(got.subarray(5 * height * width, 17 * height * width)));
+  });
+
+  it('trains a model on tiles with `train`, compresses with it, and refuses it for frames smaller than its tiles', async () => {
+    const modelFile = path.join(dir, 'tiles.balermodel');
+    await trainFile(input, modelFile, { epochs: 2, seed: 1 });
+    const output = path.join(dir, 'trained.baler');
+    await compress(input, { output, trainedModelPath: modelFile, memoryBudget, threads: 1 });
+    const f = openBaler(output);
+    const codec = f.header.arrays[0].codec;
+    f.close();
+    assert.ok(codec.mode === 'autoencoder' && codec.model.architecture.tile?.height === 16);
+    const small = path.join(dir, 'small.npy');
+    fs.writeFileSync(small, encodeNpy({ dtype: 'float32', shape: [4, 8, 8], data: new Float32Array(256) }));
+    await assert.rejects(compress(small, { output: path.join(dir, 'small.baler'), trainedModelPath: modelFile }),
+      (e: unknown) => e instanceof BalerError && /tiles of 16×16 are larger than the data's 8×8 frames/.test(e.message));
   });
 
   it('writes the same bytes with 1 and 2 threads', async () => {
