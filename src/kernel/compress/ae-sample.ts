@@ -38,7 +38,8 @@ export function trainingRows(totalRows: number, rowValues: number, dtype: DType,
 
 /**
  * Where the sample's rows come from: up to MAX_PIECES runs of consecutive rows, each starting at the first row
- * of a slab, the slabs spread evenly over the array; in order, disjoint, `sampleRows` rows in all.
+ * of a slab (or later, where the pieces before it or after it need the room), the slabs spread evenly over the
+ * array; in order, disjoint, `sampleRows` rows in all.
  */
 export function samplePieces(totalRows: number, slabRows: number, sampleRows: number): SamplePiece[] {
   if (sampleRows >= totalRows) return [{ firstRow: 0, rows: totalRows }];
