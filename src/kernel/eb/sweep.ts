@@ -228,10 +228,10 @@ function interpolateBoth(recon: Float64Array, i: number, b: Block, strides: numb
   both[1] = nd === 1 ? linear : linear / nd;
 }
 
-/** Whether every candidate is plain cubic or linear interpolation (interpolateBoth predicts them). */
-function plainInterpolation(methods: Int32Array): boolean {
-  for (let k = 0; k < methods.length; k++) if (methods[k] !== METHOD_CUBIC && methods[k] !== METHOD_LINEAR) return false;
-  return true;
+/** Whether any candidate is plain cubic or linear interpolation (interpolateBoth predicts them). */
+function anyPlain(methods: Int32Array): boolean {
+  for (let k = 0; k < methods.length; k++) if (methods[k] === METHOD_CUBIC || methods[k] === METHOD_LINEAR) return true;
+  return false;
 }
 
 /**
@@ -246,7 +246,7 @@ function predictAndCost(
   const { L0, L1, L2 } = b;
   const n = methods.length;
   const st0 = strides[0], st1 = strides[1], st2 = strides[2];
-  const plain = plainInterpolation(methods);
+  const plain = anyPlain(methods);
   costs.fill(0);
   let j = 0;
   for (let x0 = b.a0; x0 < b.b0; x0++) {
@@ -256,19 +256,19 @@ function predictAndCost(
       for (let x2 = b.a2; x2 < b.b2; x2++, j++) {
         const i = rowBase + L2[x2] * st2;
         const x = targets[i];
-        if (plain) {
-          interpolateBoth(recon, i, b, strides, x0, x1, x2, both);
-          for (let k = 0; k < n; k++) {
-            const prediction = methods[k] === METHOD_CUBIC ? both[0] : both[1];
-            predictions[k * points + j] = prediction;
-            costs[k] += costOfResidual(x - prediction, inverseStep);
+        if (plain) interpolateBoth(recon, i, b, strides, x0, x1, x2, both);
+        for (let k = 0; k < n; k++) {
+          const method = methods[k];
+          let prediction = 0;
+          if (method === METHOD_CUBIC) prediction = both[0];
+          else if (method === METHOD_LINEAR) prediction = both[1];
+          else if (method === METHOD_BASE) prediction = bases[k][i + baseOffsets[k]];
+          else {
+            both[2] = predictAt(method, recon, bases[k], baseOffsets[k], i, b, strides, x0, x1, x2); // unboxed via the array
+            prediction = both[2];
           }
-        } else {
-          for (let k = 0; k < n; k++) {
-            const prediction = predictAt(methods[k], recon, bases[k], baseOffsets[k], i, b, strides, x0, x1, x2);
-            predictions[k * points + j] = prediction;
-            costs[k] += costOfResidual(x - prediction, inverseStep);
-          }
+          predictions[k * points + j] = prediction;
+          costs[k] += costOfResidual(x - prediction, inverseStep);
         }
       }
     }
