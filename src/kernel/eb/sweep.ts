@@ -43,9 +43,18 @@ export interface Block {
   before3: [Uint8Array, Uint8Array, Uint8Array];
   right1: [Int32Array, Int32Array, Int32Array];
   right3: [Int32Array, Int32Array, Int32Array];
+  /** The same geometry as one of the STENCIL_ codes, for interpolateBoth's common cases. */
+  stencil: [Uint8Array, Uint8Array, Uint8Array];
   L0: Int32Array; L1: Int32Array; L2: Int32Array;
   a0: number; b0: number; a1: number; b1: number; a2: number; b2: number;
 }
+
+/** Neighbours at −3s, −s, +s, +3s; −s, +s, +3s; −3s, −s, +s; −s, +s; anything else (near an axis's end). */
+const STENCIL_CUBIC = 0;
+const STENCIL_NO_LEFT = 1;
+const STENCIL_NO_RIGHT = 2;
+const STENCIL_LINEAR = 3;
+const STENCIL_NEAR = 4;
 
 /** The end of the run of list[from…] inside the same block of `edge` as list[from]. */
 function blockEnd(list: Int32Array, from: number, edge: number): number {
@@ -82,6 +91,7 @@ export function workFor(candidates: Candidate[]): Work {
         before3: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
         right1: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
         right3: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
+        stencil: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
         L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0,
       },
     };
@@ -146,15 +156,21 @@ export function setSweepGeometry(b: Block, dims: [number, number, number], edges
       b.before3[e] = new Uint8Array(size);
       b.right1[e] = new Int32Array(size);
       b.right3[e] = new Int32Array(size);
+      b.stencil[e] = new Uint8Array(size);
     }
     const last = dims[e] - 1;
-    const before3 = b.before3[e], right1 = b.right1[e], right3 = b.right3[e];
+    const before3 = b.before3[e], right1 = b.right1[e], right3 = b.right3[e], stencil = b.stencil[e];
     for (let x = 0; x < list.length; x++) {
       const c = list[x];
       const r1 = rightOf(c, s, last, edges);
-      before3[x] = c >= 3 * s ? 1 : 0;
+      const r3 = right3Of(c, s, last, r1, edges);
+      const left = c >= 3 * s;
+      before3[x] = left ? 1 : 0;
       right1[x] = r1;
-      right3[x] = right3Of(c, s, last, r1, edges);
+      right3[x] = r3;
+      if (r1 !== s || (r3 !== 0 && r3 !== 3 * s)) stencil[x] = STENCIL_NEAR;
+      else if (r3 !== 0) stencil[x] = left ? STENCIL_CUBIC : STENCIL_NO_LEFT;
+      else stencil[x] = left ? STENCIL_NO_RIGHT : STENCIL_LINEAR;
     }
   }
 }
@@ -190,25 +206,30 @@ function predictAt(
 function interpolateBoth(recon: Float64Array, i: number, b: Block, strides: number[], x0: number, x1: number, x2: number, both: Float64Array): void {
   const s = b.s;
   const nd = b.nd;
+  const dirs = b.dirs;
+  const stencils = b.stencil;
   let cubic = 0;
   let linear = 0;
   for (let m = 0; m < nd; m++) {
-    const e = b.dirs[m];
+    const e = dirs[m];
     const x = e === 0 ? x0 : e === 1 ? x1 : x2;
     const unit = strides[e];
-    const before3 = b.before3[e][x] === 1;
-    const right1 = b.right1[e][x];
-    const right3 = b.right3[e][x];
+    const stencil = stencils[e][x];
     let c3 = 0;
     let c1 = 0;
-    if (right1 === s && (right3 === 0 || right3 === 3 * s)) {
+    if (stencil !== STENCIL_NEAR) {
       const along = s * unit;
       const p = recon[i - along];
       const q = recon[i + along];
       c1 = (p + q) / 2;
-      if (right3 !== 0) c3 = before3 ? (-recon[i - 3 * along] + 9 * p + 9 * q - recon[i + 3 * along]) / 16 : (3 * p + 6 * q - recon[i + 3 * along]) / 8;
-      else c3 = before3 ? (-recon[i - 3 * along] + 6 * p + 3 * q) / 8 : (p + q) / 2;
+      if (stencil === STENCIL_CUBIC) c3 = (-recon[i - 3 * along] + 9 * p + 9 * q - recon[i + 3 * along]) / 16;
+      else if (stencil === STENCIL_NO_LEFT) c3 = (3 * p + 6 * q - recon[i + 3 * along]) / 8;
+      else if (stencil === STENCIL_NO_RIGHT) c3 = (-recon[i - 3 * along] + 6 * p + 3 * q) / 8;
+      else c3 = (p + q) / 2;
     } else {
+      const before3 = b.before3[e][x] === 1;
+      const right1 = b.right1[e][x];
+      const right3 = b.right3[e][x];
       // Through the typed array: a call's result mixed into these sums would box every number of the loop.
       both[2] = predictAlong(METHOD_CUBIC, recon, recon, 0, i, unit, s, before3, right1, right3);
       both[3] = predictAlong(METHOD_LINEAR, recon, recon, 0, i, unit, s, before3, right1, right3);
