@@ -5,7 +5,7 @@
 
 import type { Edges } from './interpolation';
 import { PointCoder } from './pointcoder';
-import { METHOD_BASE, METHOD_CUBIC, METHOD_LINEAR, predictAlong } from './predictors';
+import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, predictAlong } from './predictors';
 import { Candidate, chooseAndRecord, costOfResidual, GridView, inverseOf } from './traversal';
 
 /** Scratch space of one traversal: every candidate's predictions for one block, and a row's points and activities. */
@@ -249,6 +249,43 @@ function interpolateBoth(recon: Float64Array, i: number, b: Block, strides: numb
   both[1] = nd === 1 ? linear : linear / nd;
 }
 
+/**
+ * predictAt for cubic interpolation over a base (of recon − base, plus the base at i), into both[3] (both[0] and
+ * both[1] keep interpolateBoth's); the same arithmetic as predictAlong's, term for term.
+ */
+function interpolateOverBase(
+  recon: Float64Array, base: Float64Array, o: number, i: number, b: Block, strides: number[], x0: number, x1: number, x2: number, both: Float64Array,
+): void {
+  const s = b.s;
+  const nd = b.nd;
+  const dirs = b.dirs;
+  const stencils = b.stencil;
+  const offset = base[i + o];
+  let sum = 0;
+  for (let m = 0; m < nd; m++) {
+    const e = dirs[m];
+    const x = e === 0 ? x0 : e === 1 ? x1 : x2;
+    const unit = strides[e];
+    const stencil = stencils[e][x];
+    let c3 = 0;
+    if (stencil !== STENCIL_NEAR) {
+      const along = s * unit;
+      const p = recon[i - along] - base[i - along + o];
+      const q = recon[i + along] - base[i + along + o];
+      if (stencil === STENCIL_CUBIC) c3 = (-(recon[i - 3 * along] - base[i - 3 * along + o]) + 9 * p + 9 * q - (recon[i + 3 * along] - base[i + 3 * along + o])) / 16 + offset;
+      else if (stencil === STENCIL_NO_LEFT) c3 = (3 * p + 6 * q - (recon[i + 3 * along] - base[i + 3 * along + o])) / 8 + offset;
+      else if (stencil === STENCIL_NO_RIGHT) c3 = (-(recon[i - 3 * along] - base[i - 3 * along + o]) + 6 * p + 3 * q) / 8 + offset;
+      else c3 = (p + q) / 2 + offset;
+    } else {
+      both[2] = predictAlong(METHOD_CUBIC_OVER_BASE, recon, base, o, i, unit, s, b.before3[e][x] === 1, b.right1[e][x], b.right3[e][x]);
+      c3 = both[2];
+    }
+    if (nd === 1) sum = c3;
+    else sum += c3;
+  }
+  both[3] = nd === 1 ? sum : sum / nd;
+}
+
 /** Whether any candidate is plain cubic or linear interpolation (interpolateBoth predicts them). */
 function anyPlain(methods: Int32Array): boolean {
   for (let k = 0; k < methods.length; k++) if (methods[k] === METHOD_CUBIC || methods[k] === METHOD_LINEAR) return true;
@@ -284,7 +321,10 @@ function predictAndCost(
           if (method === METHOD_CUBIC) prediction = both[0];
           else if (method === METHOD_LINEAR) prediction = both[1];
           else if (method === METHOD_BASE) prediction = bases[k][i + baseOffsets[k]];
-          else {
+          else if (method === METHOD_CUBIC_OVER_BASE) {
+            interpolateOverBase(recon, bases[k], baseOffsets[k], i, b, strides, x0, x1, x2, both);
+            prediction = both[3];
+          } else {
             both[2] = predictAt(method, recon, bases[k], baseOffsets[k], i, b, strides, x0, x1, x2); // unboxed via the array
             prediction = both[2];
           }
@@ -336,6 +376,9 @@ function codeBlock(
         if (plain) {
           interpolateBoth(recon, i, b, strides, x0, x1, x2, both);
           predictions[j + k] = both[chosen];
+        } else if (method === METHOD_CUBIC_OVER_BASE) {
+          interpolateOverBase(recon, base, baseOffset, i, b, strides, x0, x1, x2, both);
+          predictions[j + k] = both[3];
         } else if (method >= 0) predictions[j + k] = predictAt(method, recon, base, baseOffset, i, b, strides, x0, x1, x2);
         const xd = d === 0 ? x0 : d === 1 ? x1 : x2;
         const right1 = right1d[xd];
