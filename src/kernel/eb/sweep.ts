@@ -304,6 +304,10 @@ function predictAndCost(
   const { L0, L1, L2 } = b;
   const n = methods.length;
   const st0 = strides[0], st1 = strides[1], st2 = strides[2];
+  if (n === 2 && methods[0] === METHOD_CUBIC && methods[1] === METHOD_LINEAR) {
+    predictAndCostCubicLinear(recon, targets, view, b, predictions, points, costs, inverseStep, both);
+    return;
+  }
   const plain = anyPlain(methods);
   costs.fill(0);
   let j = 0;
@@ -334,6 +338,38 @@ function predictAndCost(
       }
     }
   }
+}
+
+/** predictAndCost for the candidates [cubic, linear] (the interpolation mode's), their costs summed in locals. */
+function predictAndCostCubicLinear(
+  recon: Float64Array, targets: Float64Array, view: GridView, b: Block, predictions: Float64Array, points: number, costs: Float64Array,
+  inverseStep: number, both: Float64Array,
+): void {
+  const { offset, strides } = view;
+  const { L0, L1, L2 } = b;
+  const st0 = strides[0], st1 = strides[1], st2 = strides[2];
+  let cubicCost = 0;
+  let linearCost = 0;
+  let j = 0;
+  for (let x0 = b.a0; x0 < b.b0; x0++) {
+    const c0 = L0[x0];
+    for (let x1 = b.a1; x1 < b.b1; x1++) {
+      const rowBase = offset + c0 * st0 + L1[x1] * st1;
+      for (let x2 = b.a2; x2 < b.b2; x2++, j++) {
+        const i = rowBase + L2[x2] * st2;
+        const x = targets[i];
+        interpolateBoth(recon, i, b, strides, x0, x1, x2, both);
+        const cubic = both[0];
+        const linear = both[1];
+        predictions[j] = cubic;
+        predictions[points + j] = linear;
+        cubicCost += costOfResidual(x - cubic, inverseStep);
+        linearCost += costOfResidual(x - linear, inverseStep);
+      }
+    }
+  }
+  costs[0] = cubicCost;
+  costs[1] = linearCost;
 }
 
 /**
