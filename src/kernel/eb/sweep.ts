@@ -74,7 +74,20 @@ interface Work {
   block: Block;
 }
 
-/** One Work per candidate list, so that the many small views of a table allocate nothing each. */
+/**
+ * One scratch and block for every traversal (they never nest; each worker thread has its own), and the
+ * candidates' arrays once per candidate list: the many small views of a table, and the frames of the
+ * temporal mode (a list per frame), allocate nothing each.
+ */
+const sharedScratch = new Scratch();
+const sharedBlock: Block = {
+  d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0,
+  before3: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
+  right1: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
+  right3: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
+  stencil: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
+  L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0,
+};
 const works = new WeakMap<Candidate[], Work>();
 
 export function workFor(candidates: Candidate[]): Work {
@@ -82,18 +95,11 @@ export function workFor(candidates: Candidate[]): Work {
   if (!work) {
     work = {
       costs: new Float64Array(candidates.length),
-      scratch: new Scratch(),
+      scratch: sharedScratch,
       methods: Int32Array.from(candidates, (c) => c.method),
       bases: candidates.map((c) => c.base),
       baseOffsets: Int32Array.from(candidates, (c) => c.baseOffset),
-      block: {
-        d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0,
-        before3: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
-        right1: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
-        right3: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
-        stencil: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
-        L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0,
-      },
+      block: sharedBlock,
     };
     works.set(candidates, work);
   }
