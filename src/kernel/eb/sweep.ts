@@ -403,6 +403,7 @@ function codeBlock(
   const method = predictor ? predictor.method : -1;
   const plain = method === METHOD_CUBIC || method === METHOD_LINEAR;
   const chosen = method === METHOD_CUBIC ? 0 : 1;
+  const single = plain && b.nd === 1;
   const base = predictor ? predictor.base : recon;
   const baseOffset = predictor ? predictor.baseOffset : 0;
   let j = at;
@@ -415,14 +416,16 @@ function codeBlock(
       const rowBase = offset + c0 * st0 + c1 * st1;
       for (let x2 = b.a2, k = 0; x2 < b.b2; x2++, k++) {
         const i = rowBase + L2[x2] * st2;
-        if (plain) {
+        const xd = d === 0 ? x0 : d === 1 ? x1 : x2;
+        // One direction: predictAlong inlined here (the decoder needs one method, not both).
+        if (single) predictions[j + k] = predictAlong(method, recon, base, baseOffset, i, unit, s, before3d[xd] === 1, right1d[xd], b.right3[d][xd]);
+        else if (plain) {
           interpolateBoth(recon, i, b, strides, x0, x1, x2, both);
           predictions[j + k] = both[chosen];
         } else if (method === METHOD_CUBIC_OVER_BASE) {
           interpolateOverBase(recon, base, baseOffset, i, b, strides, x0, x1, x2, both);
           predictions[j + k] = both[3];
         } else if (method >= 0) predictions[j + k] = predictAt(method, recon, base, baseOffset, i, b, strides, x0, x1, x2);
-        const xd = d === 0 ? x0 : d === 1 ? x1 : x2;
         const right1 = right1d[xd];
         let activity = absIndex[i - along] + (right1 !== 0 ? absIndex[i + right1 * unit] : 0);
         if (before3d[xd] === 1 && (d !== 2 || k === 0)) activity += 2 * absIndex[i - 2 * along];
