@@ -7,16 +7,7 @@ import { createHash } from 'node:crypto';
 import { decodeSlab, encodeSlab, globalsFor } from '../../src/kernel/eb';
 import type { ErrorBound } from '../../src/kernel/eb/bound';
 import type { DType } from '../../src/kernel/types';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform as random } from '../../src/bench/random';
 
 /** frames × 40 × 36 of a smooth field plus noise (float32-representable), with a NaN and an infinity. */
 function field(frames: number): Float64Array {
