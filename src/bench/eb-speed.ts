@@ -12,6 +12,7 @@ import { valueType } from '../kernel/eb/dtype';
 import { decodeSlab, encodeSlab, globalsFor } from '../kernel/eb';
 import type { DType } from '../kernel/types';
 import { BenchArgs, BenchSuite, flagValue, requireSharedFile, rowsTable } from './suite';
+import { seededUniform as mulberry } from './random';
 
 const BOUNDS = [1e-2, 1e-3, 1e-4];
 
@@ -20,16 +21,6 @@ interface Field {
   values: Float64Array;
   shape: number[];
   dtype: DType;
-}
-
-function mulberry(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Frames [first, first + count) of the field into `out`: deterministic, float32-representable. */

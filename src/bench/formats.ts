@@ -99,9 +99,8 @@ async function rootTables(dataDir: string): Promise<Table[]> {
     const source = await openDataSource(file);
     for (const array of source.arrays) {
       if (array.exact || array.shape[0] === 0) continue; // counts are kept exactly by every method
-      const branches = (array.attributes?.root as { branches: { dtype: DType; zipBytes?: number }[] }).branches;
-      const zip = branches.every((b) => b.zipBytes !== undefined) ? branches.reduce((s, b) => s + (b.zipBytes ?? 0), 0) : NaN;
-      tables.push({ name: `${name.replace(/\.root$/, '').slice(0, 24)}:${array.path}`, array, file, columnDtypes: branches.map((b) => b.dtype), formatBytes: zip });
+      const branches = (array.attributes?.root as { branches: { dtype: DType }[] }).branches;
+      tables.push({ name: `${name.replace(/\.root$/, '').slice(0, 24)}:${array.path}`, array, file, columnDtypes: branches.map((b) => b.dtype), formatBytes: array.formatBytes ?? NaN });
     }
   }
   return tables;

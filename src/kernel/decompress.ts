@@ -10,6 +10,7 @@ import { castFloat64, castToDtype, DTYPE_BYTES } from './data/dtype';
 import { denormalise } from './normalise';
 import { decodeLatents } from './model/infer';
 import { layerPlan, matchWeights } from './model/architectures';
+import { samplesPerRow, samplesToRows } from './model/patches';
 import { readChunk, readContainerIndex, readSection, type ContainerIndex } from './codec/container';
 import type { ArrayEntry, DataHeader, ModelPart } from './codec/header';
 import { checkLayout, rowSize, sectionName, slabCount, slabRowsAt } from './codec/header-check';
@@ -168,13 +169,15 @@ async function predictSlab(
 ): Promise<Float64Array> {
   const bytes = await readChunk(f.access, latentsSection, j, f.file);
   const latents = unpackFloats(bytes, model.latentPrecision, rows * model.latentSize, f.file);
-  return namingFile(f.file, async () => decodeToOriginalScale(model.architecture, decoder, latents, rows, rowSize(a), model.normalisation));
+  return namingFile(f.file, async () => decodeToOriginalScale(model.architecture, decoder, latents, rows, a.shape.slice(1), model.normalisation));
 }
 
+/** Rows (count × the values of rowShape) on the original scale from their latents (a model on tiles decodes every tile). */
 export function decodeToOriginalScale(
-  arch: Architecture, decoder: WeightTensor[], latents: Float32Array, count: number, width: number, norm: Normalisation,
+  arch: Architecture, decoder: WeightTensor[], latents: Float32Array, count: number, rowShape: number[], norm: Normalisation,
 ): Float64Array {
-  return denormalise(decodeLatents(arch, decoder, latents, count), width, norm);
+  const samples = decodeLatents(arch, decoder, latents, count * samplesPerRow(arch, rowShape));
+  return denormalise(samplesToRows(arch, samples, count, rowShape), rowShape.reduce((x, y) => x * y, 1), norm);
 }
 
 async function findSharedDecoder(file: string, shared: { hash: string; fileName: string }, modelDir?: string): Promise<WeightTensor[]> {

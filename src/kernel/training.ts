@@ -1,13 +1,14 @@
 // Training an autoencoder on a dataset: the defaults of one-shot `compress FILE`, the checks that the data can
 // be learned, and `train FILE -o model.balermodel`.
 import type { Hooks, TrainSettings } from './api';
-import type { Dataset, TrainedModel, TrainOptions } from './types';
+import type { Architecture, Dataset, Normalisation, TrainedModel, TrainOptions } from './types';
 import { sampleLayout } from './types';
 import { BalerError } from './errors';
 import { findNonFinite, readDataset } from './data/dataset';
 import { fitMinMax, normalise } from './normalise';
 import { initBackend } from './model/backend';
-import { defaultArchitecture, describeArchitecture } from './model/architectures';
+import { describeArchitecture } from './model/architectures';
+import { chooseArchitecture, rowsToSamples, samplesPerRow } from './model/patches';
 import { trainAutoencoder } from './model/train';
 import { saveTrainedModel } from './model/store';
 import { checkOutput } from './compress/output';
@@ -32,17 +33,26 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
  */
 export async function trainModel(ds: Dataset, settings: TrainSettings, hooks?: Hooks, file?: string): Promise<TrainedModel> {
   assertTrainable(ds, file);
+  const architecture = chooseArchitecture(ds.kind, ds.shape, { modelType: settings.modelType, latent: settings.latent, compressionRatio: settings.compressionRatio });
+  return trainOnSample(ds, ds.shape, architecture, fitMinMax(ds), settings, hooks);
+}
+
+/**
+ * Trains `architecture` on `sample` (rows of an array of shape `shape`: all of them, or a sample) with a
+ * normalisation fitted on the whole array; a model on tiles (model/patches.ts) trains on the rows' tiles.
+ */
+export async function trainOnSample(
+  sample: Dataset, shape: number[], architecture: Architecture, normalisation: Normalisation, settings: TrainSettings, hooks?: Hooks,
+): Promise<TrainedModel> {
   const backend = await initBackend(settings.backend);
   hooks?.onLog?.(`backend: ${backend.active}${backend.warning ? ` (${backend.warning})` : ''}`);
-  const { count, width } = sampleLayout(ds);
-  const normalisation = fitMinMax(ds);
-  const samples = normalise(ds.values, width, normalisation);
-  const architecture = defaultArchitecture(ds.kind, ds.shape, {
-    modelType: settings.modelType,
-    latent: settings.latent,
-    compressionRatio: settings.compressionRatio,
-  });
-  hooks?.onLog?.(`model: ${describeArchitecture(architecture)}`);
+  const rowShape = shape.slice(1);
+  const rows = sample.shape[0];
+  const sampleNote = rows < shape[0] ? `, trained on ${rows} of ${shape[0]} ${sample.kind === 'frames' ? 'frames' : 'rows'}` : '';
+  hooks?.onLog?.(`model: ${describeArchitecture(architecture)}${sampleNote}`);
+  const { width } = sampleLayout(sample);
+  const samples = rowsToSamples(architecture, normalise(sample.values, width, normalisation), rows, rowShape);
+  const count = rows * samplesPerRow(architecture, rowShape);
   const trained = await trainAutoencoder(samples, count, architecture, trainOptions(settings, count), {
     signal: hooks?.signal,
     onProgress: (p) => hooks?.onProgress?.({ phase: 'train', ...p }),

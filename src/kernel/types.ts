@@ -61,6 +61,8 @@ export interface DenseArchitecture {
   latent: number;
   activation: Activation;
   leakyAlpha: number;
+  /** The samples are tiles of this size cut from each frame, not whole frames (model/patches.ts); latent is per tile. */
+  tile?: { height: number; width: number };
 }
 
 /** Convolutional autoencoder for frames H × W (one channel in and out). */
@@ -76,6 +78,8 @@ export interface ConvArchitecture {
   latent: number;
   activation: Activation;
   leakyAlpha: number;
+  /** The samples are tiles of this size cut from each frame, not whole frames (model/patches.ts); latent is per tile. */
+  tile?: { height: number; width: number };
 }
 
 export type Architecture = DenseArchitecture | ConvArchitecture;

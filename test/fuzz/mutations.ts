@@ -8,6 +8,7 @@ import { crc32 } from 'node:zlib';
 import { ByteReader, ByteWriter } from '../../src/kernel/codec/bytes';
 import { readHeader, writeHeader, type DataHeader, type Header } from '../../src/kernel/codec/header';
 import { DTYPES } from '../../src/kernel/codec/header';
+import { packIndex, unpackIndex } from '../../src/kernel/codec/container';
 
 export type Rng = () => number;
 
@@ -34,7 +35,7 @@ function parse(bytes: Uint8Array): Parsed {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const indexLength = view.getUint32(bytes.length - 12, true);
   const indexStart = bytes.length - 12 - indexLength;
-  const r = new ByteReader(bytes.subarray(indexStart, bytes.length - 12));
+  const r = new ByteReader(unpackIndex(bytes.subarray(indexStart, bytes.length - 12)));
   const header = r.take(r.varuint('h'), 'h');
   const sections = Array.from({ length: r.varuint('s') }, () => ({ name: r.str('n'), coding: r.u8('c'), shuffle: r.u8('s') }));
   const chunks = Array.from({ length: r.varuint('c') }, () => ({ section: r.varuint('s'), stored: r.varuint('s'), raw: r.varuint('r'), crc: r.u32('c') }));
@@ -58,7 +59,7 @@ function assemble(bytes: Uint8Array, p: Parsed, payload = bytes.subarray(p.paylo
     w.varuint(c.raw);
     w.u32(c.crc);
   }
-  const index = w.finish();
+  const index = packIndex(w.finish());
   const out = new Uint8Array(p.payloadStart + payload.length + index.length + 12);
   out.set(bytes.subarray(0, p.payloadStart));
   out.set(payload, p.payloadStart);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { BalerError } from '../../src/kernel/errors';
 import {
-  FORMAT_VERSION, MAGIC, ContainerWriter, encodeContainer, readChunk, readContainerIndex, readSection,
+  FORMAT_VERSION, MAGIC, ContainerWriter, encodeContainer, packIndex, readChunk, readContainerIndex, readSection, unpackIndex,
 } from '../../src/kernel/codec/container';
 import type { ContainerIndex, SectionInput } from '../../src/kernel/codec/container';
 import type { DataHeader } from '../../src/kernel/codec/header';
@@ -61,9 +61,25 @@ function indexRange(bytes: Uint8Array): [number, number] {
   return [bytes.length - 12 - length, bytes.length - 12];
 }
 
-function refreshIndexCrc(bytes: Uint8Array): void {
+/** The file with its index replaced by `index` as stored (length and checksum in the trailer made to match). */
+function withStoredIndex(bytes: Uint8Array, index: Uint8Array): Uint8Array {
   const [start, end] = indexRange(bytes);
-  new DataView(bytes.buffer, bytes.byteOffset).setUint32(bytes.length - 8, crc32(bytes.subarray(start, end)), true);
+  const out = new Uint8Array(start + index.length + 12);
+  out.set(bytes.subarray(0, start));
+  out.set(index, start);
+  out.set(bytes.subarray(end), start + index.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(out.length - 12, index.length, true);
+  view.setUint32(out.length - 8, crc32(index), true);
+  return out;
+}
+
+/** The file with its raw (unpacked) index edited, then packed again as a writer would. */
+function withEditedIndex(bytes: Uint8Array, edit: (raw: Uint8Array) => void): Uint8Array {
+  const [start, end] = indexRange(bytes);
+  const raw = unpackIndex(bytes.subarray(start, end)).slice();
+  edit(raw);
+  return withStoredIndex(bytes, packIndex(raw));
 }
 
 function mixedSections(): SectionInput[] {
@@ -205,16 +221,52 @@ describe('codec: .baler container', () => {
     new DataView(older.buffer).setUint16(8, 1, true);
     assert.match((await assertRejected(older, 'version 1')).message, /Baler 0\.1 \(format 1\)/);
 
-    const unknownCoding = bytes.slice();
-    const [start] = indexRange(bytes);
-    const table = Buffer.from(unknownCoding.subarray(start)).indexOf(Buffer.from('latents'));
-    unknownCoding[start + table + 'latents'.length] = 9;
-    refreshIndexCrc(unknownCoding);
+    const unknownCoding = withEditedIndex(bytes, (raw) => {
+      raw[Buffer.from(raw).indexOf(Buffer.from('latents')) + 'latents'.length] = 9;
+    });
     assert.match((await assertRejected(unknownCoding, 'coding')).message, /unknown coding of section 'latents' 9/);
 
     const badIndex = bytes.slice();
-    badIndex[start + 5] ^= 0x01;
+    badIndex[indexRange(bytes)[0] + 5] ^= 0x01;
     assert.equal((await assertRejected(badIndex, 'index')).message, 'corrupted: checksum mismatch in the index');
+  });
+
+  it('stores the index compressed when that is smaller, raw otherwise, and reads both', async () => {
+    const manyNames = { ...header, arrays: [{ ...header.arrays[0], shape: [1000, 60], names: Array.from({ length: 60 }, (_, i) => `Muon_pfRelIso03_chg_${i}`) }] };
+    const named = await encodeContainer(manyNames, mixedSections());
+    const [start, end] = indexRange(named.bytes);
+    const stored = named.bytes.subarray(start, end);
+    assert.equal(stored[0], 1, 'brotli');
+    assert.ok(unpackIndex(stored).length > 2 * stored.length, `60 similar names compress (${stored.length} B stored)`);
+    assert.deepEqual((await decodeAll(named.bytes)).index.header, manyNames);
+
+    const tiny = packIndex(Uint8Array.from([1, 2, 3]));
+    assert.deepEqual([...tiny], [0, 1, 2, 3], 'a raw index behind its coding byte');
+  });
+
+  it('still reads format 2 (the index raw, without its coding byte)', async () => {
+    const { bytes } = await encodeContainer(header, mixedSections());
+    const [start, end] = indexRange(bytes);
+    const format2 = withStoredIndex(bytes, unpackIndex(bytes.subarray(start, end)));
+    new DataView(format2.buffer).setUint16(MAGIC.length, 2, true);
+    const back = await decodeAll(format2);
+    assert.equal(back.index.version, 2);
+    assert.deepEqual(back.index.header, header);
+    assert.deepEqual([...back.sections.keys()], mixedSections().map((s) => s.name));
+  });
+
+  it('refuses an index that does not decompress, decompresses to another length, or has an unknown coding', async () => {
+    const { bytes } = await encodeContainer(header, mixedSections());
+    const [start, end] = indexRange(bytes);
+    const raw = unpackIndex(bytes.subarray(start, end));
+    const packed = packIndex(new Uint8Array(raw.length * 4).map((_, i) => raw[i % raw.length]));
+    assert.equal(packed[0], 1);
+    const garbage = Uint8Array.from([1, 100, 0xde, 0xad, 0xbe, 0xef]);
+    assert.equal((await assertRejected(withStoredIndex(bytes, garbage), 'garbage')).message, 'corrupted: the index does not decompress');
+    const lying = packed.slice();
+    lying[1] ^= 1; // the declared raw length (first varuint byte) no longer matches
+    assert.match((await assertRejected(withStoredIndex(bytes, lying), 'length')).message, /index decompresses to|does not decompress/);
+    assert.match((await assertRejected(withStoredIndex(bytes, Uint8Array.from([7, ...raw])), 'coding')).message, /unknown index coding 7/);
   });
 
   it('recognises foreign and text-mangled files', async () => {

@@ -5,16 +5,7 @@ import assert from 'node:assert/strict';
 import { compressBytes } from '../../src/kernel/codec/entropy';
 import { decodeSlab, encodeSlab, globalsFor } from '../../src/kernel/eb';
 import { verifyBound } from '../../src/kernel/eb/bound';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform as random } from '../../src/bench/random';
 
 /** A smooth signal with a little noise, as float64 counts of an ADC step of 0.005 (like an ECG in mV). */
 function adcSignal(n: number): Float64Array {

@@ -3,16 +3,7 @@ import { BalerError } from '../../src/kernel/errors';
 import { ErrorBound, verifyBound } from '../../src/kernel/eb/bound';
 import { SLAB_FORMAT } from '../../src/kernel/eb/format';
 import { decodeErrorBounded, decodeSlab, EbGlobals, encodeErrorBounded, encodeSlab, globalsFor, SLAB_SECTION, SlabOptions } from '../../src/kernel/eb';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform as random } from '../../src/bench/random';
 
 function build(n: number, fn: (i: number) => number): Float64Array {
   return Float64Array.from({ length: n }, (_, i) => fn(i));

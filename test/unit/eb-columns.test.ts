@@ -2,16 +2,7 @@ import assert from 'node:assert/strict';
 import { fitColumnModels, MAX_REGRESSORS, predictColumn } from '../../src/kernel/eb/columns';
 import { decodeSlab, encodeSlab, globalsFor } from '../../src/kernel/eb';
 import { verifyBound } from '../../src/kernel/eb/bound';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform as random } from '../../src/bench/random';
 
 /** rows × 4: a, b independent; c = 2a − 3b + 5 + small noise; d = a constant 7 plus noise. */
 function table(rows: number) {

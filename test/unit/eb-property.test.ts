@@ -8,16 +8,7 @@ import { roundToFloat16 } from '../../src/kernel/data/float16';
 import type { ErrorBound } from '../../src/kernel/eb/bound';
 import { decodeSlab, encodeSlab, globalsFor } from '../../src/kernel/eb';
 import type { DType } from '../../src/kernel/types';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform as random } from '../../src/bench/random';
 
 const F32_MAX = 3.4028234663852886e38;
 const F16_MAX = 65504;

@@ -1,10 +1,13 @@
-// The .baler container (format 2): chunks written as they are produced, the index at the end, so that a
+// The .baler container (format 3): chunks written as they are produced, the index at the end, so that a
 // file larger than memory is written in one pass and read back chunk by chunk with positioned reads.
 //
 //   magic        8 bytes   89 42 41 4C 45 52 0D 0A  ("\x89BALER\r\n": a text-mode transfer breaks it)
-//   version      u16       2 (a reader rejects versions it does not know)
+//   version      u16       3 (a reader rejects versions it does not know; format 2 is format 3 with the index
+//                          always stored raw and without its coding byte)
 //   chunks                 the stored chunks of every section, back to back, in the order of the chunk list
-//   index                  varuint headerLength, the typed header (header.ts), then the section table:
+//   index                  u8 coding: 0 raw, or 1 brotli followed by the varuint length of the raw index (a
+//                          small file's index is mostly names and source metadata, which compress well); the raw
+//                          index is varuint headerLength, the typed header (header.ts), then the section table:
 //                            varuint sectionCount, per section: varuint nameLength, name, u8 coding
 //                            (0 raw, 1 zstd, 2 deflate), u8 shuffle (element bytes, 0 = none);
 //                            varuint chunkCount, per chunk in file order: varuint section, varuint storedBytes,
@@ -14,7 +17,7 @@
 // A chunk is shuffled and entropy-coded on its own, so chunks decode independently (streamed, in parallel,
 // or only those a row range needs). A chunk whose stored length equals its raw length is stored as is.
 // The file ends exactly after the trailer; every size is checked before anything is allocated.
-import { crc32 } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, crc32 } from 'node:zlib';
 import { BalerError } from '../errors';
 import { ByteReader, ByteWriter } from './bytes';
 import { compressBytes, decompressBytes, defaultLevel, normaliseCoding, shuffleBytes, unshuffleBytes } from './entropy';
@@ -23,7 +26,7 @@ import { readHeader, writeHeader, type Header } from './header';
 import type { ByteSink, RandomAccess } from './io';
 
 export const MAGIC = Uint8Array.from([0x89, 0x42, 0x41, 0x4c, 0x45, 0x52, 0x0d, 0x0a]);
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 const START_BYTES = MAGIC.length + 2;
 const TRAILER_BYTES = 12;
 const END_MARK = 0x524c4142; // "BALR" little-endian
@@ -162,7 +165,7 @@ export class ContainerWriter {
       index.varuint(c.rawBytes);
       index.u32(c.crc32);
     }
-    const indexBytes = index.finish();
+    const indexBytes = packIndex(index.finish());
     const trailer = new Uint8Array(TRAILER_BYTES);
     const view = new DataView(trailer.buffer);
     view.setUint32(0, indexBytes.length, true);
@@ -224,8 +227,9 @@ export function readContainerIndex(source: RandomAccess, file?: string): Contain
   if (indexLength > size - START_BYTES - TRAILER_BYTES) throw new BalerError('corrupted: the index is longer than the file', file, 'ECORRUPT');
   const indexBytes = source.read(size - TRAILER_BYTES - indexLength, indexLength);
   if (crc32(indexBytes) !== view.getUint32(4, true)) throw new BalerError('corrupted: checksum mismatch in the index', file, 'ECORRUPT');
-  const r = new ByteReader(indexBytes, file, 'index');
-  const header = readHeader(r.take(r.varuint('header length', indexLength), 'header'), file);
+  const raw = version === 2 ? indexBytes : unpackIndex(indexBytes, file);
+  const r = new ByteReader(raw, file, 'index');
+  const header = readHeader(r.take(r.varuint('header length', raw.length), 'header'), file);
   const sections = readSectionTable(r);
   r.end();
   const payload = size - START_BYTES - indexLength - TRAILER_BYTES;
@@ -234,6 +238,43 @@ export function readContainerIndex(source: RandomAccess, file?: string): Contain
     throw new BalerError(`corrupted: the chunks take ${stored} bytes, the file holds ${payload}`, file, 'ECORRUPT');
   }
   return { version, header, sections, overheadBytes: size - payload, totalBytes: size };
+}
+
+/** No index may decode to more than this (a few hundred bytes per chunk: far above any real file's). */
+const MAX_INDEX_RAW_BYTES = 256 * 1024 * 1024;
+const INDEX_RAW = 0;
+const INDEX_BROTLI = 1;
+
+/** The index as stored: its coding byte, then the raw index or its brotli coding when that is smaller. */
+export function packIndex(raw: Uint8Array): Uint8Array {
+  const packed = brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
+  const w = new ByteWriter();
+  if (packed.length + 5 < raw.length) {
+    w.u8(INDEX_BROTLI);
+    w.varuint(raw.length);
+    w.bytes(packed);
+  } else {
+    w.u8(INDEX_RAW);
+    w.bytes(raw);
+  }
+  return w.finish();
+}
+
+/** The raw index of a stored one; a crafted length never becomes an allocation beyond the limit. */
+export function unpackIndex(stored: Uint8Array, file?: string): Uint8Array {
+  const r = new ByteReader(stored, file, 'index');
+  const coding = r.u8('index coding');
+  if (coding === INDEX_RAW) return stored.subarray(1);
+  if (coding !== INDEX_BROTLI) r.fail(`unknown index coding ${coding}`);
+  const rawLength = r.varuint('index length', MAX_INDEX_RAW_BYTES);
+  let raw: Uint8Array;
+  try {
+    raw = brotliDecompressSync(r.take(r.remaining, 'index'), { maxOutputLength: Math.max(1, rawLength) });
+  } catch {
+    throw new BalerError('corrupted: the index does not decompress', file, 'ECORRUPT');
+  }
+  if (raw.length !== rawLength) throw new BalerError(`corrupted: the index decompresses to ${raw.length} bytes, not ${rawLength}`, file, 'ECORRUPT');
+  return raw;
 }
 
 function readSectionTable(r: ByteReader): SectionLayout[] {

@@ -13,8 +13,9 @@ import type { ErrorState } from '../metrics';
 import type { ErrorFigures } from '../api';
 import { ByteReader, ByteWriter } from './bytes';
 import { roundDownToFloat32, roundUpToFloat32 } from './numbers';
+import { latentsPerRow, sampleValues, shapeMismatch } from '../model/patches';
 
-/** Version of the header layout inside a container of format 2. */
+/** Version of the header layout inside a container of format 2 or 3. */
 export const HEADER_LAYOUT = 1;
 
 export const DTYPES: readonly DType[] = ['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool'];
@@ -92,6 +93,7 @@ export interface ModelPart {
   decoderPrecision: WeightPrecision;
   /** The decoder lives in a shared .balermodel file with this SHA-256 (else in section `${index}.decoder`). */
   shared?: { hash: string; bytes: number; fileName: string };
+  /** Latent values per row (the architecture's latent × its tiles per row: model/patches.ts). */
   latentSize: number;
   latentPrecision: LatentPrecision;
   training?: TrainingSummary;
@@ -255,7 +257,12 @@ function writeModelPart(w: ByteWriter, m: ModelPart): void {
 }
 
 function writeArchitecture(w: ByteWriter, a: Architecture): void {
-  w.u8(a.type === 'dense' ? 0 : 1);
+  // 0 dense, 1 conv; + 2 when the samples are tiles of the frames (their size follows).
+  w.u8((a.type === 'dense' ? 0 : 1) + (a.tile ? 2 : 0));
+  if (a.tile) {
+    w.varuint(a.tile.height);
+    w.varuint(a.tile.width);
+  }
   if (a.type === 'dense') {
     w.varuint(a.inputSize);
     writeCounts(w, a.hidden);
@@ -445,8 +452,8 @@ function readPredictor(r: ByteReader, createdBy: string): PredictorHeader {
 function readModelPart(r: ByteReader, kind: DataKind, shape: number[]): ModelPart {
   const width = shape.slice(1).reduce((a, b) => a * b, 1);
   const architecture = readArchitecture(r);
-  const inputs = architecture.type === 'dense' ? architecture.inputSize : architecture.height * architecture.width;
-  if (inputs !== width) r.fail(`the model takes ${inputs} values per sample, the data has ${width}`);
+  const mismatch = shapeMismatch(architecture, shape.slice(1));
+  if (mismatch) r.fail(`the model does not fit the data: ${mismatch}`);
   const normalisation = readNormalisation(r);
   const groups = kind === 'table' ? width : 1;
   if (normalisation.kind === 'minmax' && normalisation.min.length !== groups) {
@@ -455,7 +462,8 @@ function readModelPart(r: ByteReader, kind: DataKind, shape: number[]): ModelPar
   const decoderPrecision = r.choice('decoder precision', WEIGHT_PRECISIONS);
   const shared = readShared(r);
   const latentSize = r.varuint('latent size', MAX_LAYER_WIDTH);
-  if (latentSize !== architecture.latent) r.fail(`latent size ${latentSize} differs from the architecture's ${architecture.latent}`);
+  const perRow = latentsPerRow(architecture, shape.slice(1));
+  if (latentSize !== perRow) r.fail(`latent size ${latentSize} differs from the architecture's ${perRow} per row`);
   const latentPrecision = r.choice('latent precision', LATENT_PRECISIONS);
   let training: TrainingSummary | undefined;
   if (r.bool('training flag')) {
@@ -465,12 +473,22 @@ function readModelPart(r: ByteReader, kind: DataKind, shape: number[]): ModelPar
 }
 
 function readArchitecture(r: ByteReader): Architecture {
-  const type = r.choice('architecture', ['dense', 'conv'] as const);
+  const code = r.choice('architecture', ['dense', 'conv', 'dense on tiles', 'conv on tiles'] as const);
+  const type = code.startsWith('dense') ? 'dense' : 'conv';
   const width = (field: string) => {
     const v = r.varuint(field, MAX_LAYER_WIDTH);
     if (v === 0) r.fail(`${field} is 0`);
     return v;
   };
+  const tile = code.endsWith('tiles') ? { height: width('tile height'), width: width('tile width') } : undefined;
+  const arch = readNetwork(r, type, width);
+  if (!tile) return arch;
+  const tiled = { ...arch, tile };
+  if (tile.height * tile.width !== sampleValues(tiled)) r.fail(`tiles of ${tile.height}×${tile.width} for a model of ${sampleValues(tiled)} inputs`);
+  return tiled;
+}
+
+function readNetwork(r: ByteReader, type: Architecture['type'], width: (field: string) => number): Architecture {
   const widths = (field: string) => Array.from({ length: r.varuint(`${field} count`, MAX_LAYERS) }, () => width(field));
   if (type === 'dense') {
     const inputSize = width('input size');
@@ -505,7 +523,7 @@ function readModel(r: ByteReader, createdBy: string): ModelHeader {
   const architecture = readArchitecture(r);
   const normalisation = readNormalisation(r);
   const groups = normalisation.min.length;
-  const inputs = architecture.type === 'dense' ? architecture.inputSize : architecture.height * architecture.width;
+  const inputs = sampleValues(architecture);
   if (normalisation.kind === 'minmax' && groups !== 1 && groups !== inputs) r.fail(`normalisation has ${groups} entries for ${inputs} inputs`);
   const decoderPrecision = r.choice('decoder precision', WEIGHT_PRECISIONS);
   const encoderPrecision = r.bool('encoder flag') ? r.choice('encoder precision', WEIGHT_PRECISIONS) : undefined;

@@ -1,53 +1,34 @@
-// The autoencoder mode (the reference tool's): train (or load) a model, store the latents per slab and the
-// decoder (embedded, or in a model file shared by hash).
-import * as fs from 'node:fs';
+// The autoencoder mode (the reference tool's): train (or load) a model on a sample of the array (ae-train.ts),
+// store the latents slab by slab (ae-encode.ts) and the decoder (embedded, or in a model file shared by hash).
+// Large frames get a model on tiles (model/patches.ts), whose size does not grow with the frame.
 import * as path from 'node:path';
-import type { CompressOptions, TrainSettings } from '../api';
+import type { CompressOptions } from '../api';
 import type { TrainedModel } from '../types';
-import { sampleLayout } from '../types';
 import { throwIfAborted } from '../errors';
-import { normalise } from '../normalise';
 import { initBackend } from '../model/backend';
-import { encodeSamples } from '../model/infer';
-import { loadTrainedModel, sharedDecoderFile } from '../model/store';
-import { packFloats, unpackFloats } from '../codec/numbers';
+import { latentsPerRow } from '../model/patches';
+import { sharedDecoderFile } from '../model/store';
 import { decodeWeights, encodeWeights } from '../codec/weights';
 import type { ModelPart, TrainingSummary } from '../codec/header';
-import { castFloat64 } from '../data/dtype';
-import { assertTrainable, definedOnly, DEFAULT_TRAIN_SETTINGS, trainModel } from '../training';
-import { decodeToOriginalScale } from '../decompress';
-import { columnsOf } from '../metrics';
-import { writePayload, type ArrayStrategy, type PayloadSection } from './strategy';
+import type { ArrayStrategy } from './strategy';
+import { modelForArray } from './ae-train';
+import { encodeSlabs } from './ae-encode';
 
 export const autoencoderStrategy: ArrayStrategy = {
   handles: () => true,
-  async code(input, out, ctx) {
-    const { opts, hooks, input: file } = ctx;
-    const { dataset: ds } = await input.whole();
-    if (opts.trainedModelPath) assertTrainable(ds, file);
-    const model = opts.trainedModelPath
-      ? await loadTrainedModel(opts.trainedModelPath, ds)
-      : await trainModel(ds, { ...DEFAULT_TRAIN_SETTINGS, ...(definedOnly(opts) as Partial<TrainSettings>) }, hooks, file);
+  async code(input, out, { opts, hooks, input: file }) {
+    const model = await modelForArray(input, opts, hooks, file);
     throwIfAborted(hooks?.signal);
     hooks?.onProgress?.({ phase: 'encode', message: 'encoding' });
     await initBackend(opts.backend ?? 'auto'); // the encoder runs on tfjs (a loaded model skips training's init)
 
-    const { count, width } = sampleLayout(ds);
     const latentPrecision = opts.latentPrecision ?? 'float32';
     const coding = entropyCoding(opts.entropy);
-    const latents = await encodeSamples(model.architecture, model.encoder, normalise(ds.values, width, model.normalisation), count);
-    const latentBytes = packFloats(latents, latentPrecision);
     const decoderPrecision = opts.decoderPrecision ?? 'float32';
     const decoderBytes = encodeWeights(model.decoder, decoderPrecision);
-    // Decode exactly as decompression will: from the packed (rounded) latents and weights, cast to the dtype.
-    const reconstruction = castFloat64(decodeToOriginalScale(
-      model.architecture, decodeWeights(decoderBytes), unpackFloats(latentBytes, latentPrecision, latents.length), count, width,
-      model.normalisation), ds.dtype);
-
-    const sections: PayloadSection[] = [{ role: 'latents', data: latentBytes, coding, shuffle: latentPrecision === 'float16' ? 2 : 4 }];
     const part: ModelPart = {
       architecture: model.architecture, normalisation: model.normalisation, decoderPrecision,
-      latentSize: model.architecture.latent, latentPrecision, training: trainingSummary(model),
+      latentSize: latentsPerRow(model.architecture, input.source.shape.slice(1)), latentPrecision, training: trainingSummary(model),
     };
     let modelDir: string | undefined;
     if (opts.modelFile) {
@@ -55,13 +36,11 @@ export const autoencoderStrategy: ArrayStrategy = {
       part.shared = { ...shared, fileName: path.basename(opts.modelFile) };
       modelDir = path.dirname(path.resolve(opts.modelFile));
     } else {
-      sections.push({ role: 'decoder', data: decoderBytes, coding });
+      await out.addSection('decoder', decoderBytes, { coding });
     }
-    const codec = { mode: 'autoencoder' as const, model: part };
-    await writePayload(out, ds.values, { codec, sections, reconstruction }, columnsOf(ds.shape, ds.kind));
-    const { total } = await ctx.measure(input, codec, sections);
-    const warning = sizeWarning(total + (part.shared ? part.shared.bytes : 0), decoderBytes.length, fs.statSync(file).size, !!part.shared);
-    return { codec, slabRows: count, modelDir, ...(warning ? { note: warning } : {}) };
+    // Each slab is decoded exactly as decompression will: from the rounded latents and the stored weights.
+    await encodeSlabs(input, out, model, { precision: latentPrecision, coding, decoder: decodeWeights(decoderBytes) }, hooks);
+    return { codec: { mode: 'autoencoder', model: part }, slabRows: input.slabRows, modelDir };
   },
 };
 

@@ -28,7 +28,7 @@ import { PER_SLAB_ROLES } from './strategy';
 import { searchStrategy } from './search';
 import { losslessStrategy } from './lossless';
 import { errorBoundedStrategy } from './error-bounded';
-import { autoencoderStrategy } from './autoencoder';
+import { autoencoderStrategy, sizeWarning } from './autoencoder';
 import { autoStrategy } from './auto';
 import { targetStrategy } from './target';
 import { checkCompressOptions } from './options';
@@ -88,7 +88,12 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   } finally {
     await whole.close();
   }
-  return { output, info: await inspect(output) };
+  const info = await inspect(output);
+  if (info.mode === 'autoencoder') {
+    const warning = sizeWarning(info.sizes.total, info.sizes.decoder, info.sizes.originalFile, info.sizes.decoderShared);
+    if (warning) hooks?.onLog?.(`${input}: ${warning}`);
+  }
+  return { output, info };
 }
 
 /** Errors and value hashes of each slab as the encoder says the decoder will produce them. */

@@ -17,9 +17,8 @@ interface Column {
   dtype: DType;
   /** The name the tree processing reads it by. */
   read: string;
-  /** Compressed and uncompressed bytes on disk (TTree branches). */
+  /** Compressed bytes on disk (TTree baskets, RNTuple pages). */
   zipBytes?: number;
-  totBytes?: number;
   type: string;
 }
 
@@ -143,7 +142,7 @@ async function arraysOf(model: TreeModel, file: string, budget: number): Promise
     const width = model.flat.length;
     arrays.push({
       path: `${model.name}/event`, dtype, shape: [model.entries, width], kind: 'table', names: model.flat.map((c) => c.name),
-      attributes: { root: { ...base, branches: model.flat.map(branchInfo) } },
+      attributes: { root: { ...base, branches: model.flat.map(branchInfo) } }, formatBytes: formatBytes(model.flat),
       async readSlab(start, count): Promise<NdArray> {
         checkSlab([model.entries, width], start, count, file);
         checkBudget(count * width * 16, budget, `a slab of ${count} events`, file);
@@ -162,7 +161,12 @@ async function arraysOf(model: TreeModel, file: string, budget: number): Promise
 }
 
 function branchInfo(c: Column): Record<string, unknown> {
-  return { name: c.name, type: c.type, dtype: c.dtype, ...(c.zipBytes !== undefined ? { zipBytes: c.zipBytes, totBytes: c.totBytes } : {}) };
+  return { name: c.name, type: c.type, dtype: c.dtype };
+}
+
+/** The branches' compressed bytes on disk, when ROOT says for every one. */
+function formatBytes(columns: Column[]): number | undefined {
+  return columns.every((c) => c.zipBytes !== undefined) ? columns.reduce((sum, c) => sum + c.zipBytes!, 0) : undefined;
 }
 
 /**
@@ -200,7 +204,7 @@ async function collectionArrays(model: TreeModel, collection: Collection, file: 
   };
   const objectsArray: ArraySource = {
     path: objectsPath, dtype, shape: [objects, width], kind: 'table', names: collection.columns.map((c) => c.name),
-    attributes: { root: { ...base, counts: countsPath, branches: collection.columns.map(branchInfo) } },
+    attributes: { root: { ...base, counts: countsPath, branches: collection.columns.map(branchInfo) } }, formatBytes: formatBytes(collection.columns),
     async readSlab(start, count): Promise<NdArray> {
       checkSlab([objects, width], start, count, file);
       checkBudget(count * width * 16, budget, `a slab of ${count} objects of '${objectsPath}'`, file);
@@ -286,7 +290,7 @@ function treeModel(tree: any, name: string, js: Jsroot): TreeModel {
       continue;
     }
     const dtype = leaf.fIsUnsigned && types[1] ? types[1] : types[0];
-    const column: Column = { name: bname, dtype, read: bname, zipBytes: branch.fZipBytes, totBytes: branch.fTotBytes, type: leaf._typename };
+    const column: Column = { name: bname, dtype, read: bname, zipBytes: branch.fZipBytes, type: leaf._typename };
     if (leaf.fLeafCount) {
       const countName: string = leaf.fLeafCount.fName;
       jagged.set(countName, [...(jagged.get(countName) ?? []), column]);

@@ -21,6 +21,8 @@ export interface ArraySource {
   exact?: boolean;
   /** Format-specific metadata needed to write the array back in kind (attributes, branch types, schema); JSON. */
   attributes?: Record<string, unknown>;
+  /** Bytes the format itself uses on disk for this array, where it says (ROOT baskets and pages); not stored. */
+  formatBytes?: number;
   /** Rows [start, start + count) along axis 0, C order, in the array's dtype (as NdArray holds it). */
   readSlab(start: number, count: number): Promise<NdArray>;
 }

@@ -4,9 +4,9 @@
 // The same object runs the encoder and the decoder, so both make identical predictions and contexts.
 
 import { detLog2 } from './detmath';
-import { ExactReader, ExactWriter, ValueType } from './dtype';
+import { CAST_FLOAT32, CAST_OTHER, ExactReader, ExactWriter, ValueType } from './dtype';
 import { ACTIVITY_BUCKETS, activityBucket, contextOf, IndexCoder, LEVEL_BUCKETS } from './contexts';
-import { ESCAPE, Quantizer } from './quantizer';
+import { ESCAPE, MAX_INDEX, Quantizer } from './quantizer';
 
 /** |q| recorded for an exactly stored value, for the contexts of its neighbours. */
 const ESCAPE_ACTIVITY = 8;
@@ -147,28 +147,87 @@ export class PointCoder {
       return;
     }
     const levelPart = (level < LEVEL_BUCKETS ? level : LEVEL_BUCKETS - 1) * ACTIVITY_BUCKETS;
-    const { recon, quantizer, indices } = this;
-    const original = this.original;
+    if (this.original !== undefined) this.encodeStrip(points, count, predictions, from, activities, chainWeight, step, levelPart);
+    else this.decodeStrip(points, count, predictions, from, activities, chainWeight, step, levelPart);
+  }
+
+  // The encoder's strip and the decoder's apart, each with the quantiser's common case written inline.
+  private encodeStrip(
+    points: Int32Array, count: number, predictions: Float64Array, from: number, activities: Int32Array,
+    chainWeight: number, step: number, levelPart: number,
+  ): void {
+    const { absIndex, recon, quantizer, indices } = this;
+    const original = this.original!;
+    const tolerance = quantizer.tolerance;
+    // Real values in a float dtype, within a bound: the nearest index, accepted inline as quantizeAbsolute
+    // would accept it (no numbers passed to a call per value); anything else through quantizeAbsolute.
+    const inline = quantizer.grid === 0 && quantizer.cast !== CAST_OTHER && step > 0 && tolerance > 0;
+    const float32 = quantizer.cast === CAST_FLOAT32;
     let hash = this.hash;
     for (let k = 0; k < count; k++) {
       const i = points[k];
-      const prediction = predictions[from + k];
       const context = levelPart + activityBucket(k > 0 ? activities[k] + chainWeight * absIndex[points[k - 1]] : activities[k]);
-      let q: number;
-      if (original !== undefined) {
-        q = quantizer.quantizeAbsolute(original[i], prediction, step);
-        indices.encodeIndex(q, context);
-      } else {
-        q = indices.decodeIndex(context);
-        if (q !== ESCAPE) quantizer.recoverAbsolute(prediction, q, step);
+      let q = ESCAPE;
+      let accepted = false;
+      if (inline) {
+        const x = original[i];
+        const p = predictions[from + k] + 0;
+        const t = (x - p) / step;
+        if (t < MAX_INDEX && t > -MAX_INDEX) {
+          q = Math.round(t);
+          const r = p + q * step;
+          const out = float32 ? Math.fround(r) : r;
+          if (Math.abs(out - x) <= tolerance) {
+            recon[i] = out;
+            accepted = true;
+          }
+        }
       }
+      if (!accepted) {
+        q = quantizer.quantizeAbsolute(original[i], predictions[from + k], step);
+        if (q !== ESCAPE) recon[i] = quantizer.recon;
+      }
+      indices.encodeIndex(q, context);
       if (q === ESCAPE) {
-        this.storeExact(i, this.takeExact(i), prediction);
+        this.storeExact(i, this.takeExact(i), predictions[from + k]);
         absIndex[i] = ESCAPE_ACTIVITY;
         hash = Math.imul(hash ^ 0x5bd1e995, FNV_PRIME) >>> 0;
         continue;
       }
-      recon[i] = quantizer.recon;
+      const m = q < 0 ? -q : q;
+      absIndex[i] = m > 255 ? 255 : m;
+      hash = Math.imul(hash ^ q, FNV_PRIME) >>> 0;
+    }
+    this.hash = hash;
+  }
+
+  private decodeStrip(
+    points: Int32Array, count: number, predictions: Float64Array, from: number, activities: Int32Array,
+    chainWeight: number, step: number, levelPart: number,
+  ): void {
+    const { absIndex, recon, quantizer, indices } = this;
+    // Real values in a float dtype: recoverAbsolute's arithmetic inline (no numbers passed to a call per value).
+    const inline = quantizer.grid === 0 && quantizer.cast !== CAST_OTHER;
+    const float32 = quantizer.cast === CAST_FLOAT32;
+    let hash = this.hash;
+    for (let k = 0; k < count; k++) {
+      const i = points[k];
+      const context = levelPart + activityBucket(k > 0 ? activities[k] + chainWeight * absIndex[points[k - 1]] : activities[k]);
+      const q = indices.decodeIndex(context);
+      if (q === ESCAPE) {
+        this.storeExact(i, this.takeExact(i), predictions[from + k]);
+        absIndex[i] = ESCAPE_ACTIVITY;
+        hash = Math.imul(hash ^ 0x5bd1e995, FNV_PRIME) >>> 0;
+        continue;
+      }
+      if (inline) {
+        const r = predictions[from + k] + 0 + q * step;
+        const out = float32 ? Math.fround(r) : r;
+        recon[i] = out - out === 0 ? out : 0;
+      } else {
+        quantizer.recoverAbsolute(predictions[from + k], q, step);
+        recon[i] = quantizer.recon;
+      }
       const m = q < 0 ? -q : q;
       absIndex[i] = m > 255 ? 255 : m;
       hash = Math.imul(hash ^ q, FNV_PRIME) >>> 0;

@@ -146,16 +146,22 @@ function predictAlongNear(
 
 /** The Lagrange polynomial through (x, value) at 0, for the nodes x1 < 0 < x2 and the optional x0 < x1, x3 > x2 (0: absent). */
 function lagrangeAtZero(x0: number, x1: number, x2: number, x3: number, v0: number, v1: number, v2: number, v3: number): number {
-  const xs = [x0, x1, x2, x3];
-  const vs = [v0, v1, v2, v3];
+  // Written out (no arrays: it runs near every axis's end, once per point there).
   let sum = 0;
-  for (let m = 0; m < 4; m++) {
-    if (xs[m] === 0) continue;
-    let w = 1;
-    for (let n = 0; n < 4; n++) if (n !== m && xs[n] !== 0) w *= xs[n] / (xs[n] - xs[m]);
-    sum += w * vs[m];
-  }
+  if (x0 !== 0) sum += lagrangeWeight(x0, x1, x2, x3) * v0;
+  if (x1 !== 0) sum += lagrangeWeight(x1, x0, x2, x3) * v1;
+  if (x2 !== 0) sum += lagrangeWeight(x2, x0, x1, x3) * v2;
+  if (x3 !== 0) sum += lagrangeWeight(x3, x0, x1, x2) * v3;
   return sum;
+}
+
+/** The weight at 0 of node x among the other nodes a, b, c (in node order; 0: absent). */
+function lagrangeWeight(x: number, a: number, b: number, c: number): number {
+  let w = 1;
+  if (a !== 0) w *= a / (a - x);
+  if (b !== 0) w *= b / (b - x);
+  if (c !== 0) w *= c / (c - x);
+  return w;
 }
 
 /**

@@ -28,7 +28,8 @@ export class Quantizer {
   recon = 0;
   /** ...and the value as written in the output dtype. */
   output = 0;
-  private readonly cast: number;
+  /** How values are cast to the output dtype (dtype.ts: CAST_FLOAT64, CAST_FLOAT32 or CAST_OTHER). */
+  readonly cast: number;
   private readonly dtype: DType;
   /** Lossless means bit for bit in a float dtype (the sign of zero kept); an integer dtype has no −0. */
   private readonly signedZero: boolean;

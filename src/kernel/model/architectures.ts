@@ -11,8 +11,9 @@ export const DEFAULT_COMPRESSION_RATIO: Record<DataKind, number> = { table: 1.6,
 
 /** One line naming the layers, e.g. "dense 24-200-100-50-15" or "conv 50×50, channels 8-16, kernel 3, latent 40". */
 export function describeArchitecture(a: Architecture): string {
-  if (a.type === 'dense') return `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')}`;
-  return `conv ${a.height}×${a.width}, channels ${a.channels.join('-')}, kernel ${a.kernelSize}` +
+  const tiles = a.tile ? ` on ${a.tile.height}×${a.tile.width} tiles` : '';
+  if (a.type === 'dense') return `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')}${tiles}`;
+  return `conv ${a.height}×${a.width}${tiles}, channels ${a.channels.join('-')}, kernel ${a.kernelSize}` +
     `${a.denseHidden > 0 ? `, dense ${a.denseHidden}` : ''}, latent ${a.latent}`;
 }
 

@@ -1,21 +1,20 @@
 // Trained models on disk: the encoder + decoder file of `train`/projects, and the decoder-only file shared by
 // many .baler files (`--model-file`), reused when identical.
 import * as fs from 'node:fs';
-import type { Dataset, TrainedModel } from '../types';
-import { sampleLayout } from '../types';
+import type { TrainedModel } from '../types';
 import { BalerError } from '../errors';
 import { describeArchitecture } from './architectures';
+import { shapeMismatch } from './patches';
 import { encodeWeights, type WeightPrecision } from '../codec/weights';
 import { readModelFile, writeModelFile } from '../codec/model-file';
 
-export async function loadTrainedModel(file: string, ds: Dataset): Promise<TrainedModel> {
+/** A trained model (encoder and decoder) for data of this shape (rows × …). */
+export async function loadTrainedModel(file: string, shape: number[]): Promise<TrainedModel> {
   const m = await readModelFile(file);
   if (!m.encoder) throw new BalerError('this model file holds only a decoder; compressing needs the encoder too', file);
   const architecture = m.header.architecture;
-  const { width } = sampleLayout(ds);
-  if (architecture.type === 'dense' ? architecture.inputSize !== width : architecture.height * architecture.width !== width) {
-    throw new BalerError(`model expects ${describeArchitecture(architecture)} but the data has ${width} values per sample`, file);
-  }
+  const mismatch = shapeMismatch(architecture, shape.slice(1));
+  if (mismatch) throw new BalerError(`model expects ${describeArchitecture(architecture)} but ${mismatch}`, file);
   return {
     architecture,
     normalisation: m.header.normalisation,

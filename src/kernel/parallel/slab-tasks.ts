@@ -74,8 +74,23 @@ export interface CodedSlab {
   configuration?: string;
 }
 
-/** Slabs up to this size always get the lossless candidate; larger ones only when a quick zstd comes close. */
-const ALWAYS_TRY_LOSSLESS_BYTES = 4 * 1024 * 1024;
+/**
+ * Slabs up to this size always get the lossless candidate (zstd -19 of a few MB takes longer than coding them);
+ * larger ones only when zstd -1 of the slab, or of PROBE_PIECES pieces of it scaled to the slab, is within
+ * LOSSLESS_MARGIN of the error-bounded coding.
+ */
+const ALWAYS_TRY_LOSSLESS_BYTES = 256 * 1024;
+const PROBE_PIECES = 4;
+const PROBE_PIECE = 256 * 1024;
+const LOSSLESS_MARGIN = 6;
+
+/** PROBE_PIECES pieces of `raw` (longer than their total), evenly spaced from its start to its end, joined. */
+function probeOf(raw: Uint8Array): Uint8Array {
+  const probe = new Uint8Array(PROBE_PIECES * PROBE_PIECE);
+  const spacing = Math.floor((raw.length - PROBE_PIECE) / (PROBE_PIECES - 1));
+  for (let k = 0; k < PROBE_PIECES; k++) probe.set(raw.subarray(k * spacing, k * spacing + PROBE_PIECE), k * PROBE_PIECE);
+  return probe;
+}
 
 export async function runSlabTask(task: SlabTask): Promise<CodedSlab> {
   if (task.task === 'learned') return codeLearnedSlab(task);
@@ -141,7 +156,11 @@ async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
 /** The lossless coding of a slab when it is smaller than `bytesToBeat`, else undefined. */
 export async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<Uint8Array | undefined> {
   const raw = arrayBytes(slab);
-  if (raw.length > ALWAYS_TRY_LOSSLESS_BYTES && (await compressBytes(raw, 'zstd', 1)).length > bytesToBeat * 1.5) return undefined;
+  if (raw.length > ALWAYS_TRY_LOSSLESS_BYTES) {
+    const probe = raw.length > PROBE_PIECES * PROBE_PIECE ? probeOf(raw) : raw;
+    const estimate = ((await compressBytes(probe, 'zstd', 1)).length * raw.length) / probe.length;
+    if (estimate > bytesToBeat * LOSSLESS_MARGIN) return undefined;
+  }
   const lossless = await encodeLosslessSlab(slab);
   return lossless.length < bytesToBeat ? lossless : undefined;
 }

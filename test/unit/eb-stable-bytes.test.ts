@@ -1,0 +1,75 @@
+// The error-bounded coder's output, pinned: the SHA-256 of the slab each case codes to, taken from the coder
+// before its inner loops were rewritten for speed. A faster loop must give the same bytes (files already
+// written must decode, and a slab's bytes must not depend on which loop or machine coded it); a deliberate
+// format change updates the pins and says so.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { decodeSlab, encodeSlab, globalsFor } from '../../src/kernel/eb';
+import type { ErrorBound } from '../../src/kernel/eb/bound';
+import type { DType } from '../../src/kernel/types';
+import { seededUniform as random } from '../../src/bench/random';
+
+/** frames × 40 × 36 of a smooth field plus noise (float32-representable), with a NaN and an infinity. */
+function field(frames: number): Float64Array {
+  const next = random(7);
+  const out = new Float64Array(frames * 40 * 36);
+  let i = 0;
+  for (let t = 0; t < frames; t++)
+    for (let y = 0; y < 40; y++)
+      for (let x = 0; x < 36; x++) out[i++] = Math.fround(Math.sin(x / 7 + t / 5) + 0.5 * Math.cos(y / 9 - t / 11) + 1e-3 * (next() - 0.5));
+  out[77] = NaN;
+  out[out.length - 5] = Infinity;
+  return out;
+}
+
+/** 200 rows × 7 columns of correlated columns. */
+function table(): Float64Array {
+  const next = random(11);
+  const out = new Float64Array(200 * 7);
+  for (let r = 0; r < 200; r++) {
+    const a = Math.sin(r / 13) + 0.01 * next();
+    for (let c = 0; c < 7; c++) out[r * 7 + c] = (c + 1) * a + 0.1 * c + 1e-3 * next();
+  }
+  return out;
+}
+
+interface Case {
+  name: string;
+  values: Float64Array;
+  shape: number[];
+  dtype: DType;
+  kind: 'frames' | 'table';
+  bound: ErrorBound;
+  configuration?: string;
+  sha256: string;
+}
+
+const FIELD = field(12);
+const SHAPE = [12, 40, 36];
+const TEMPORAL = 'field temporal order=120 alpha=1.25 beta=4 edges=anchored directions=all [cubic,linear,previous-frame,cubic-over-previous-frame]';
+const cases: Case[] = [
+  { name: 'field, searched, rel 1e-2', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-2 }, sha256: 'b89ec5ffb74e3aac216c181979b61d93' },
+  { name: 'field, searched, rel 1e-4', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-4 }, sha256: 'edba688da0f87cd1658caf726e8096e0' },
+  { name: 'field, temporal, all directions', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: TEMPORAL, sha256: '564a82cad6a352a66eb72fbf5e688cf3' },
+  { name: 'field, interpolation, open edges', values: FIELD, shape: SHAPE, dtype: 'float64', kind: 'frames', bound: { kind: 'abs', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1.5 beta=4 edges=open directions=all [cubic,linear]', sha256: '38f3d63f202362f591d2a12608de8049' },
+  { name: 'field, interpolation, one direction', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1 beta=1 edges=anchored directions=one [cubic,linear]', sha256: '550be824b73d4569ff0ea69e95bc604d' },
+  { name: 'field, lorenzo', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field lorenzo [lorenzo]', sha256: '71941817ae2e8fd53f846c71d2441bc9' },
+  { name: 'field, pw-rel', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'pw-rel', value: 1e-3 }, sha256: '07c55f973bc24a85144523a63330dc9b' },
+  { name: 'table, searched, rel 1e-3', values: table(), shape: [200, 7], dtype: 'float64', kind: 'table', bound: { kind: 'rel', value: 1e-3 }, sha256: '7e72f701547613031ff4edc1ec9a0125' },
+];
+
+describe('eb: the coder\'s bytes are pinned', () => {
+  for (const c of cases) {
+    it(c.name, async () => {
+      const g = globalsFor(c.values, c.shape, c.bound, c.kind, c.dtype);
+      const encoded = await encodeSlab(c.values, c.shape, g, { configuration: c.configuration });
+      if (c.configuration) assert.equal(encoded.stats.configuration, c.configuration, 'the forced configuration was used');
+      const decoded = await decodeSlab(encoded.bytes.slice(), c.shape, g);
+      for (let i = 0; i < decoded.length; i++) {
+        if (!Object.is(decoded[i], encoded.reconstruction[i])) assert.fail(`value ${i}: the decoder gives ${decoded[i]}, the encoder ${encoded.reconstruction[i]}`);
+      }
+      const sha256 = createHash('sha256').update(encoded.bytes).digest('hex').slice(0, 32);
+      assert.equal(sha256, c.sha256, `${c.name}: ${encoded.bytes.length} bytes, configuration ${encoded.stats.configuration}`);
+    });
+  }
+});
