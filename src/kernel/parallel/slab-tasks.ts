@@ -3,7 +3,7 @@
 import type { NdArray } from '../types';
 import { castToDtype, toFloat64 } from '../data/dtype';
 import { BalerError, namingFile } from '../errors';
-import { decodeLosslessSlab, encodeLosslessSlab, slabTag, tagged, TAG_EB } from '../codec/slab';
+import { decodeLosslessSlab, encodeLosslessSlab, slabTag, tagged, TAG_EB, TAG_EB_COLUMNS } from '../codec/slab';
 import { compressBytes } from '../codec/entropy';
 import { arrayBytes } from '../data/dtype';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from '../compress/eb-slab';
@@ -11,6 +11,7 @@ import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
 import type { LearnedModel } from '../learned/blob';
 import { codeLearnedSlab } from '../learned/slab-task';
+import { columnsCandidate, decodeEbColumns, encodeEbColumns } from '../compress/eb-columns';
 
 export interface EbSlabTask {
   task: 'eb';
@@ -106,8 +107,10 @@ export async function runWorkerTask(task: WorkerTask): Promise<CodedSlab | Decod
 export async function decodeSlabChunk(
   chunk: Uint8Array, shape: number[], dtype: NdArray['dtype'], globals: EbGlobals, prediction: Float64Array | undefined, file: string,
 ): Promise<DecodedChunk> {
-  if (slabTag(chunk, file) === TAG_EB) {
-    const values = await namingFile(file, () => decodeEbSlab(chunk.subarray(1), shape, globals, prediction, file));
+  const tag = slabTag(chunk, file);
+  if (tag === TAG_EB || tag === TAG_EB_COLUMNS) {
+    const body = chunk.subarray(1);
+    const values = await namingFile(file, () => (tag === TAG_EB ? decodeEbSlab(body, shape, globals, prediction, file) : decodeEbColumns(body, shape, globals, file)));
     return { values, array: { dtype, shape, data: castToDtype(values, dtype) } };
   }
   const array = await decodeLosslessSlab(chunk, dtype, shape, file);
@@ -132,9 +135,14 @@ async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
     return { chunk: await encodeLosslessSlab(task.array), summary: summariseSlab(values, values, columns), outcome: 'kept-exact' };
   }
   const { configuration } = eb;
-  const lossless = await losslessCandidate(task.array, eb.bytes.length + 1);
+  let best = { chunk: tagged(TAG_EB, eb.bytes), reconstruction: eb.reconstruction };
+  if (columnsCandidate(task.globals, task.array.shape)) {
+    const byColumns = await encodeEbColumns(values, task.array.shape, task.globals, { predictors: task.predictors });
+    if (byColumns.bytes.length < eb.bytes.length) best = { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction };
+  }
+  const lossless = await losslessCandidate(task.array, best.chunk.length);
   if (lossless) return { chunk: lossless, summary: summariseSlab(values, values, columns), outcome: 'lossless', configuration };
-  return { chunk: tagged(TAG_EB, eb.bytes), summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', configuration };
+  return { chunk: best.chunk, summary: summariseSlab(values, best.reconstruction, columns), outcome: 'coded', configuration };
 }
 
 /** The coder's own check found a value outside the bound as written (it should never happen). */
