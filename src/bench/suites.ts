@@ -9,6 +9,8 @@ import { peersSuite } from './peers';
 import { scaleSuite } from './scale';
 import { formatFormatsTable, runFormatsSuite } from './formats';
 import { ebSpeedSuite } from './eb-speed';
+import { formatMlTable, runMlSuite } from './ml';
+import { table } from '../cli/format';
 
 const train: BenchSuite = {
   name: 'train',
@@ -68,4 +70,15 @@ const formats: BenchSuite = {
   },
 };
 
-export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats, ebSpeedSuite, scaleSuite];
+const ml: BenchSuite = {
+  name: 'ml',
+  title: 'Machine learning on sets of files: totals with the decoder counted once per set (--sets a,b,c to choose)',
+  async run(args) {
+    requireSharedFile(args.dataDir);
+    const rows = await runMlSuite(args);
+    console.log(table(formatMlTable(rows)));
+    return rows;
+  },
+};
+
+export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats, ebSpeedSuite, scaleSuite, ml];

@@ -1,8 +1,10 @@
 // How the CLI prints: the one table of rows of a FileInfo (src/kernel/report/info-rows.ts) as text, plain
 // text tables, and JSON that is safe for a terminal. Nothing here computes a figure.
 import type { FileInfo } from '../kernel/api';
+import type { SetInfo } from '../kernel/sets';
+import { formatBytesExact, formatRatio } from '../kernel/report/format';
 import { infoSections, sectionsText } from '../kernel/report/info-rows';
-import { safeJson } from '../kernel/report/text';
+import { safeJson, sanitizeText } from '../kernel/report/text';
 
 /** A plain text table: first row is the heading. */
 export function table(rows: string[][]): string {
@@ -19,4 +21,22 @@ export function formatInfo(info: FileInfo): string {
 /** `--json`: control and bidi characters escaped, so a hostile header cannot reach the terminal raw. */
 export function formatInfoJson(info: FileInfo): string {
   return safeJson(info);
+}
+
+/** A set of .baler files: one line each, then the set's total with each shared model counted once. */
+export function formatSetInfo(set: SetInfo): string {
+  const rows = set.files.map((f, i) => [
+    sanitizeText(f.file, 200), f.mode + (f.errorBound ? ` ${f.errorBound}` : '') + (f.learned ? `, learned ${f.learned.family}${f.learned.shared ? ' (shared)' : ''}` : ''),
+    formatBytesExact(f.sizes.originalFile), formatBytesExact(f.sizes.file), formatRatio(set.fileRatios[i]),
+  ]);
+  const lines = [table([['file', 'mode', 'original', '.baler', 'ratio (file)'], ...rows]), ''];
+  for (const m of set.sharedModels) {
+    const pays = m.breakEvenFiles === null
+      ? 'it saves nothing against the error-bounded coder alone'
+      : `it pays from ${m.breakEvenFiles} file${m.breakEvenFiles > 1 ? 's' : ''} (saves ${formatBytesExact(Math.round(m.savedPerFile))} per file)`;
+    lines.push(`shared model ${m.hash.slice(0, 12)}…: ${formatBytesExact(m.bytes)}, used by ${m.files} file${m.files > 1 ? 's' : ''}, counted once; ${pays}`);
+  }
+  lines.push(`set: ${set.files.length} files, original ${formatBytesExact(set.originalBytes)}, total ${formatBytesExact(set.totalBytes)} ` +
+    `(every .baler${set.sharedModels.length ? ' + shared models once' : ''}), ratio ${formatRatio(set.ratio)}`);
+  return lines.join('\n');
 }

@@ -9,8 +9,10 @@ import { BACKEND_NAMES } from '../kernel/backends';
 import { addOptions, optionFor } from '../kernel/options/commander';
 import { COMMAND_OPTIONS, engineOptions, TRAINING_OPTIONS } from '../kernel/options/table';
 import { formatRatio } from '../kernel/report/format';
-import { sanitizeText } from '../kernel/report/text';
-import { formatInfo, formatInfoJson } from './format';
+import { safeJson, sanitizeText } from '../kernel/report/text';
+import { formatInfo, formatInfoJson, formatSetInfo } from './format';
+import { asksForAutoencoder } from '../kernel/compress/auto';
+import type { CompressOptions, Hooks } from '../kernel/api';
 import { terminalHooks } from './progress';
 import { runDemo } from './demo';
 
@@ -29,6 +31,13 @@ function projectArgs(opts: { project?: string[] }): [string, string] | undefined
   if (!opts.project) return undefined;
   if (opts.project.length !== 2) throw new BalerError('--project takes two names: WORKSPACE PROJECT');
   return [opts.project[0], opts.project[1]];
+}
+
+/** Several files without a shared model: each on its own, then their figures as a set. */
+async function compressEach(files: string[], options: CompressOptions, h: Hooks) {
+  const outputs: string[] = [];
+  for (const file of files) outputs.push((await engine.compress(file, options, h)).output);
+  return engine.inspectSet(outputs);
 }
 
 function printResult(info: Awaited<ReturnType<typeof engine.inspect>>, json: boolean): void {
@@ -67,39 +76,60 @@ export function buildProgram(): Command {
     });
 
   addOptions(program.command('train')
-    .description('train an autoencoder on a project (or a data file, saving a .balermodel)')
-    .argument('[file]', 'data file (.npz, .npy, .csv)'), COMMAND_OPTIONS.train)
-    .action(async (file, o) => {
+    .description('train a learned predictor on one or several data files, saved as a shared .balermodel for compress --model-file (with autoencoder options: an autoencoder on one file, for --trained-model)')
+    .argument('[files...]', 'data files (.npz .npy .csv .root .h5 .hdf5 .nc .parquet, or .zarr folders)'), COMMAND_OPTIONS.train)
+    .action(async (files: string[], o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'train');
-      if (!file) throw new BalerError('give a data file or --project WORKSPACE PROJECT');
-      const out = o.output ?? file.replace(/\.[^.]+$/, '') + '.balermodel';
+      if (!files.length) throw new BalerError('give one or more data files or --project WORKSPACE PROJECT');
+      const out = o.output ?? files[0].replace(/\.[^.]+$/, '') + '.balermodel';
+      const settings = engineOptions(o, TRAINING_OPTIONS);
       const h = hooks();
-      const modelFile = await engine.trainFile(file, out, { ...engineOptions(o, TRAINING_OPTIONS), force: o.force }, h);
+      if (asksForAutoencoder(settings)) {
+        if (files.length > 1) throw new BalerError('an autoencoder trains on one file; a learned predictor (no autoencoder options) trains on several');
+        const modelFile = await engine.trainFile(files[0], out, { ...settings, force: o.force }, h);
+        h.stop();
+        console.log(`model written to ${modelFile}`);
+        return;
+      }
+      const r = await engine.trainPredictor(files, out, {
+        errorBound: o.errorBound, learned: o.learned, seconds: settings.timeLimitSeconds, seed: settings.seed, backend: settings.backend, force: o.force,
+      }, h);
       h.stop();
-      console.log(`model written to ${modelFile}`);
+      console.log(`model written to ${r.output}: ${r.description}, ${r.modelBytes} bytes (paid once for every file that uses it); ` +
+        `the training sample codes to ${r.sampleBytes.learned} bytes against it, ${r.sampleBytes.classical} with the error-bounded coder alone (${r.seconds.toFixed(1)} s)`);
     });
 
   addOptions(program.command('compress')
-    .description('compress a data file (training a model unless --trained-model is given) into one .baler')
-    .argument('[file]', 'data file (.npz .npy .csv .root .h5 .hdf5 .nc .parquet, or a .zarr folder)'), COMMAND_OPTIONS.compress)
-    .action(async (file, o) => {
+    .description('compress data files, each into one .baler: by default every value within rel:1e-4 of its range, the smallest of the error-bounded coder, learned predictors and lossless (decoder counted); with autoencoder options an autoencoder')
+    .argument('[files...]', 'data files (.npz .npy .csv .root .h5 .hdf5 .nc .parquet, or .zarr folders)'), COMMAND_OPTIONS.compress)
+    .action(async (files: string[], o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'compress');
       const { output, part, ...options } = engineOptions(o, COMMAND_OPTIONS.compress);
       const h = hooks(o.json);
       if (o.filesFrom !== undefined) {
-        if (file) throw new BalerError('give either a data file or --files-from LIST, not both');
+        if (files.length) throw new BalerError('give either data files or --files-from LIST, not both');
         if (!output) throw new BalerError('--files-from needs -o FOLDER for the .baler files');
         const results = await engine.compressFiles(engine.readFileList(o.filesFrom), output, options, part, h);
         h.stop();
         for (const r of results) console.log(o.json ? formatInfoJson(r.info) : `wrote ${r.output} (${formatRatio(r.info.ratios.total)} total)`);
         return;
       }
-      if (!file) throw new BalerError('give a data file or --project WORKSPACE PROJECT');
-      const result = await engine.compress(file, { ...options, output, part }, h);
+      if (!files.length) throw new BalerError('give one or more data files or --project WORKSPACE PROJECT');
+      if (files.length === 1) {
+        const result = await engine.compress(files[0], { ...options, output, part }, h);
+        h.stop();
+        printResult(result.info, !!o.json);
+        return;
+      }
+      if (output) throw new BalerError('-o names one output; with several files each .baler goes beside its input');
+      if (part) throw new BalerError('--part codes a share of one file (or of --files-from LIST), not of several files named together');
+      const set = options.modelFile && !asksForAutoencoder(options)
+        ? (await engine.compressSet(files, { ...options, modelFile: options.modelFile }, h)).set
+        : await compressEach(files, options, h);
       h.stop();
-      printResult(result.info, !!o.json);
+      process.stdout.write((o.json ? safeJson(set) : formatSetInfo(set)) + '\n');
     });
 
   addOptions(program.command('merge')
@@ -125,11 +155,16 @@ export function buildProgram(): Command {
     });
 
   addOptions(program.command('info')
-    .description('sizes, ratios (latent-only and total) and error figures of a .baler')
-    .argument('[file]', '.baler file'), COMMAND_OPTIONS.info)
-    .action(async (file, o) => {
+    .description('sizes, ratios (latent-only and total) and error figures of a .baler; of several, the set\'s total with each shared model counted once and the number of files from which it pays')
+    .argument('[files...]', '.baler files'), COMMAND_OPTIONS.info)
+    .action(async (files: string[], o) => {
       const p = projectArgs(o);
-      const target = p ? engine.projectCompressedFile(p[0], p[1]) : file;
+      if (!p && files.length > 1) {
+        const set = await engine.inspectSet(files);
+        process.stdout.write((o.json ? safeJson(set) : formatSetInfo(set)) + '\n');
+        return;
+      }
+      const target = p ? engine.projectCompressedFile(p[0], p[1]) : files[0];
       if (!target) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
       printResult(await engine.inspect(target), !!o.json);
     });

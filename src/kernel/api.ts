@@ -71,7 +71,15 @@ export interface CompressOptions extends Partial<TrainSettings>, DataSelection {
   threads?: number;
   /** Code only part `index` of `count` (0-based) of every array, for `merge` to join (cluster batch jobs). */
   part?: { index: number; count: number };
+  /** Learned predictors: 'auto' (try every one that applies and keep the smallest, default), 'none' (the
+   *  error-bounded coder and lossless only), or use one: 'basis' (rows/frames), 'columns' (tables), 'shared'
+   *  (the one in --model-file). */
+  learned?: LearnedChoice;
+  /** Train small networks for the cross-column model for this many seconds (default: linear predictors only). */
+  learnedNetworkSeconds?: number;
 }
+
+export type LearnedChoice = 'auto' | 'none' | 'basis' | 'columns' | 'shared';
 
 export interface DecompressOptions {
   output?: string;
@@ -109,6 +117,9 @@ export interface ErrorFigures {
   maxAbsError: number;
   maxRelError: number;
   range: number;
+  /** Tables of two or more columns: the column with the lowest PSNR, each judged against its own range
+   *  (a global PSNR hides a small column that lost everything). */
+  worstColumn?: { column: number; psnr: number; maxErrorOverRange: number };
 }
 
 /** One array of a .baler (a file holds one, or several from a multi-dataset source). */
@@ -121,7 +132,18 @@ export interface ArrayInfo {
   names: string[];
   mode: CompressionMode;
   errorBound?: string;
+  /** The learned predictor the error-bounded coder coded against, if any. */
+  learned?: LearnedInfo;
   errors: ErrorFigures;
+}
+
+export interface LearnedInfo {
+  /** 'basis': a learned basis of rows/frames; 'columns': a cross-column model of a table. */
+  family: 'basis' | 'columns';
+  /** The model lives in a shared .balermodel (its bytes are counted in `sizes.decoder` and `sizes.total`). */
+  shared: boolean;
+  /** This array's size coded by the error-bounded coder alone, estimated on a sample at compression. */
+  baselineBytes: number;
 }
 
 export type CompressionMode = 'autoencoder' | 'error-bounded' | 'lossless';

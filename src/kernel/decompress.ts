@@ -19,6 +19,9 @@ import { unpackFloats } from './codec/numbers';
 import { decodeWeights } from './codec/weights';
 import { locateModelFile, readModelFile } from './codec/model-file';
 import { decodeSlabChunk } from './parallel/slab-tasks';
+import { slabTag, TAG_ZSTD, TAG_ZSTD_SHUFFLED } from './codec/slab';
+import { loadLearnedModel } from './learned/store';
+import { decodeLearnedSlab } from './learned/slab';
 import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
@@ -73,6 +76,7 @@ export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOption
   const c = a.codec;
   const model = c.mode === 'autoencoder' ? c.model : c.mode === 'error-bounded' ? c.prediction : undefined;
   const decoder = model ? await loadDecoder(f, k, model, opts.modelDir) : undefined;
+  const learned = c.mode === 'error-bounded' && c.learned ? await loadLearnedModel(f, k, c.learned, a.shape, opts.modelDir) : undefined;
   const globals = c.mode === 'error-bounded'
     ? { bound: c.bound, tolerances: c.tolerances, dtype: a.dtype, kind: a.kind }
     : { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: a.dtype, kind: a.kind };
@@ -87,6 +91,13 @@ export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOption
       return { firstRow, values, array: { dtype: a.dtype, shape, data: castToDtype(values, a.dtype) } };
     }
     const chunk = await readChunk(f.access, section('data'), j, f.file);
+    const tag = slabTag(chunk, f.file);
+    if (learned && tag !== TAG_ZSTD && tag !== TAG_ZSTD_SHUFFLED) {
+      // Coded against a learned predictor (a lossless slab, the floor, decodes as any other).
+      const latents = learned.family === 'basis' ? await readChunk(f.access, section('latents'), j, f.file) : undefined;
+      const values = await namingFile(f.file, () => decodeLearnedSlab(learned, chunk, latents, shape, globals, f.file));
+      return { firstRow, values, array: { dtype: a.dtype, shape, data: castToDtype(values, a.dtype) } };
+    }
     const decoded = runner && !prediction
       ? await runner.decode({ task: 'decode', chunk, shape, dtype: a.dtype, globals, file: f.file })
       : await decodeSlabChunk(chunk, shape, a.dtype, globals, prediction, f.file);
@@ -95,7 +106,7 @@ export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOption
   const first = Math.floor(start / a.slabRows);
   const last = Math.ceil(end / a.slabRows);
   const ahead: Promise<DecodedSlab>[] = [];
-  const concurrency = runner && !model ? runner.threads : 1;
+  const concurrency = runner && !model && !learned ? runner.threads : 1;
   for (let j = first; j < last || ahead.length > 0; j++) {
     if (j < last) {
       const next = decodeSlab(j);

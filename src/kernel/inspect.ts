@@ -17,6 +17,8 @@ export async function inspect(file: string): Promise<FileInfo> {
   for (const a of header.arrays) {
     const m = modelOf(a);
     if (m?.shared) sharedModels.set(m.shared.hash, m.shared.bytes);
+    const learned = a.codec.mode === 'error-bounded' ? a.codec.learned : undefined;
+    if (learned?.shared) sharedModels.set(learned.shared.hash, learned.shared.bytes);
   }
   const shared = [...sharedModels.values()].reduce((x, y) => x + y, 0);
   const elements = header.arrays.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1), 0);
@@ -46,6 +48,7 @@ export async function inspect(file: string): Promise<FileInfo> {
     mode: first.codec.mode,
     ...(first.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(first.codec.bound) } : {}),
     ...(model ? { architecture: model.architecture, latentPrecision: model.latentPrecision } : {}),
+    ...learnedInfo(first),
     entropy: 'zstd',
     sizes,
     ratios: {
@@ -66,8 +69,14 @@ function modelOf(a: ArrayEntry): ModelPart | undefined {
   return a.codec.mode === 'autoencoder' ? a.codec.model : a.codec.mode === 'error-bounded' ? a.codec.prediction : undefined;
 }
 
+function learnedInfo(a: ArrayEntry): Pick<ArrayInfo, 'learned'> {
+  const l = a.codec.mode === 'error-bounded' ? a.codec.learned : undefined;
+  return l ? { learned: { family: l.family, shared: !!l.shared, baselineBytes: l.baselineBytes } } : {};
+}
+
 function arrayInfo(a: ArrayEntry): ArrayInfo {
   return {
+    ...learnedInfo(a),
     path: a.path,
     kind: a.kind,
     shape: a.shape,

@@ -3,18 +3,23 @@ import type { ErrorFigures, SizeBreakdown } from './api';
 import { BalerError } from './errors';
 import type { DataKind } from './types';
 
+/** The column of a table with the lowest PSNR, each column judged against its own range. */
+export interface WorstColumn {
+  column: number;
+  psnr: number;
+  /** Its largest absolute error over its own range. */
+  maxErrorOverRange: number;
+}
+
 export interface ErrorFiguresDetailed extends ErrorFigures {
+  /** Tables of two or more columns (an accumulator given `columns`): the worst column. */
+  worstColumn?: WorstColumn;
   /** Values compared (finite in the original). */
   compared: number;
   /** Non-finite values of the original (NaN, ±Infinity) the reconstruction does not reproduce exactly. */
   nonFiniteMismatches: number;
 }
 
-/**
- * RMSE, range-normalised RMSE, PSNR = 20·log10(range / RMSE) (Infinity when exact), max absolute error and
- * max relative error |diff|/|x| over x ≠ 0. Only values finite in the original are compared; a non-finite
- * reconstruction of a finite value is an infinite error. Slabs are added one by one (streaming).
- */
 /** The running sums of an ErrorAccumulator, so that slabs measured apart (in workers) can be merged. */
 export interface ErrorState {
   min: number;
@@ -24,8 +29,25 @@ export interface ErrorState {
   maxRel: number;
   compared: number;
   nonFiniteMismatches: number;
+  /** Tables of two or more columns: the same sums per column (plain arrays, so that they cross threads). */
+  columns?: ColumnSums;
 }
 
+interface ColumnSums {
+  min: number[];
+  max: number[];
+  sumSquares: number[];
+  maxAbs: number[];
+  count: number[];
+}
+
+/**
+ * RMSE, range-normalised RMSE, PSNR = 20·log10(range / RMSE) (Infinity when exact), max absolute error and
+ * max relative error |diff|/|x| over x ≠ 0. Only values finite in the original are compared; a non-finite
+ * reconstruction of a finite value is an infinite error. Slabs are added one by one (streaming). Given the
+ * number of columns of a table, each column is also judged against its own range (`worstColumn`): a global
+ * PSNR hides a small column that lost everything.
+ */
 export class ErrorAccumulator {
   private min = Infinity;
   private max = -Infinity;
@@ -34,10 +56,18 @@ export class ErrorAccumulator {
   private maxRel = 0;
   private compared = 0;
   private nonFiniteMismatches = 0;
+  private readonly perColumn?: ColumnSums;
+
+  constructor(private readonly columns = 1) {
+    if (columns >= 2) {
+      const filled = (v: number) => new Array<number>(columns).fill(v);
+      this.perColumn = { min: filled(Infinity), max: filled(-Infinity), sumSquares: filled(0), maxAbs: filled(0), count: filled(0) };
+    }
+  }
 
   state(): ErrorState {
-    const { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches } = this;
-    return { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches };
+    const { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches, perColumn } = this;
+    return { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches, ...(perColumn ? { columns: structuredClone(perColumn) } : {}) };
   }
 
   merge(s: ErrorState): void {
@@ -48,10 +78,22 @@ export class ErrorAccumulator {
     this.maxRel = Math.max(this.maxRel, s.maxRel);
     this.compared += s.compared;
     this.nonFiniteMismatches += s.nonFiniteMismatches;
+    const c = this.perColumn;
+    const o = s.columns;
+    if (!c) return;
+    if (!o || o.count.length !== this.columns) throw new Error(`merging errors of ${o?.count.length ?? 1} columns into ${this.columns}`);
+    for (let k = 0; k < this.columns; k++) {
+      c.min[k] = Math.min(c.min[k], o.min[k]);
+      c.max[k] = Math.max(c.max[k], o.max[k]);
+      c.sumSquares[k] += o.sumSquares[k];
+      c.maxAbs[k] = Math.max(c.maxAbs[k], o.maxAbs[k]);
+      c.count[k] += o.count[k];
+    }
   }
 
   add(original: Float64Array, reconstructed: Float64Array): void {
     assertSameLength(original, reconstructed);
+    const c = this.perColumn;
     for (let i = 0; i < original.length; i++) {
       const x = original[i];
       const y = reconstructed[i];
@@ -66,13 +108,38 @@ export class ErrorAccumulator {
       this.sumSquares += diff * diff;
       if (diff > this.maxAbs) this.maxAbs = diff;
       if (x !== 0 && diff / Math.abs(x) > this.maxRel) this.maxRel = diff / Math.abs(x);
+      if (c) {
+        const k = i % this.columns;
+        if (x < c.min[k]) c.min[k] = x;
+        if (x > c.max[k]) c.max[k] = x;
+        c.sumSquares[k] += diff * diff;
+        if (diff > c.maxAbs[k]) c.maxAbs[k] = diff;
+        c.count[k]++;
+      }
     }
+  }
+
+  private worstColumn(): WorstColumn | undefined {
+    const c = this.perColumn;
+    if (!c) return undefined;
+    let worst: WorstColumn | undefined;
+    for (let k = 0; k < this.columns; k++) {
+      if (c.count[k] === 0) continue;
+      const range = c.max[k] - c.min[k];
+      const rmse = Math.sqrt(c.sumSquares[k] / c.count[k]);
+      // A constant column is judged as exact (PSNR ∞) when reproduced, and as lost (PSNR −∞) otherwise.
+      const psnr = rmse === 0 ? Infinity : range > 0 ? 20 * Math.log10(range / rmse) : -Infinity;
+      const maxErrorOverRange = c.maxAbs[k] === 0 ? 0 : range > 0 ? c.maxAbs[k] / range : Infinity;
+      if (!worst || psnr < worst.psnr) worst = { column: k, psnr, maxErrorOverRange };
+    }
+    return worst;
   }
 
   result(): ErrorFiguresDetailed {
     const { compared } = this;
     const range = compared > 0 ? this.max - this.min : 0;
     const rmse = compared > 0 ? Math.sqrt(this.sumSquares / compared) : 0;
+    const worstColumn = this.worstColumn();
     return {
       rmse,
       nrmse: rmse === 0 ? 0 : rmse / range,
@@ -82,12 +149,18 @@ export class ErrorAccumulator {
       range,
       compared,
       nonFiniteMismatches: this.nonFiniteMismatches,
+      ...(worstColumn ? { worstColumn } : {}),
     };
   }
 }
 
-export function computeErrors(original: Float64Array, reconstructed: Float64Array): ErrorFiguresDetailed {
-  const acc = new ErrorAccumulator();
+/** Columns a table's rows have (each judged on its own range), 1 for frames and single columns. */
+export function columnsOf(shape: number[], kind: DataKind): number {
+  return kind === 'table' && shape.length === 2 ? shape[1] : 1;
+}
+
+export function computeErrors(original: Float64Array, reconstructed: Float64Array, columns = 1): ErrorFiguresDetailed {
+  const acc = new ErrorAccumulator(columns);
   acc.add(original, reconstructed);
   return acc.result();
 }

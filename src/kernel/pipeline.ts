@@ -8,6 +8,7 @@ export { parsePart } from './compress/parts';
 export { merge } from './merge';
 export { decompress, reconstruct } from './decompress';
 export { inspect } from './inspect';
+export { trainPredictor, compressSet, inspectSet } from './sets';
 export { buildReport, writeReport } from './report/build';
 export {
   newProject, trainProject, compressProject, decompressProject, plotProject, projectCompressedFile,

@@ -126,10 +126,19 @@ describe('baler CLI end to end', function () {
       ['text renamed .npy', (d) => fs.writeFileSync(path.join(d, 'text.npy'), 'hello world\n'), ['compress', 'text.npy', '-o', 'x.baler'], /npy/],
       ['truncated .npz', (d) => fs.writeFileSync(path.join(d, 'cut.npz'), fs.readFileSync(path.join(d, 'CFD_animation.npz')).subarray(0, 5000)), ['compress', 'cut.npz', '-o', 'x.baler'], /.+/],
       ['non-numeric CSV', (d) => fs.writeFileSync(path.join(d, 'bad.csv'), 'a,b\n1,2\n3,abc\n'), ['compress', 'bad.csv', '-o', 'x.baler'], /abc/],
-      ['NaN values without a bound', (d) => writeDataset(path.join(d, 'nan.npy'), { kind: 'table', shape: [3, 2], dtype: 'float64', names: [], values: Float64Array.from([1, 2, NaN, 4, 5, 6]) }, {}), ['compress', 'nan.npy', '-o', 'x.baler'], /NaN|non-finite/],
-      ['one row', (d) => writeDataset(path.join(d, 'one.npy'), { kind: 'table', shape: [1, 3], dtype: 'float32', names: [], values: Float64Array.from([1, 2, 3]) }, {}), ['compress', 'one.npy', '-o', 'x.baler'], /single|one/],
+      ['NaN values for an autoencoder', (d) => writeDataset(path.join(d, 'nan.npy'), { kind: 'table', shape: [3, 2], dtype: 'float64', names: [], values: Float64Array.from([1, 2, NaN, 4, 5, 6]) }, {}), ['compress', 'nan.npy', '-o', 'x.baler', '--epochs', '2'], /NaN|non-finite/],
+      ['one row for an autoencoder', (d) => writeDataset(path.join(d, 'one.npy'), { kind: 'table', shape: [1, 3], dtype: 'float32', names: [], values: Float64Array.from([1, 2, 3]) }, {}), ['compress', 'one.npy', '-o', 'x.baler', '--epochs', '2'], /single|one/],
       ['empty array', (d) => fs.writeFileSync(path.join(d, 'empty.csv'), 'a,b\n'), ['compress', 'empty.csv', '-o', 'x.baler'], /empty/],
     ];
+    it('the default (automatic mode) keeps NaN exactly and takes a single row', async () => {
+      await writeDataset(path.join(dir, 'nan-ok.npy'), { kind: 'table', shape: [3, 2], dtype: 'float64', names: [], values: Float64Array.from([1, 2, NaN, 4, 5, 6]) }, {});
+      await writeDataset(path.join(dir, 'one-ok.npy'), { kind: 'table', shape: [1, 3], dtype: 'float32', names: [], values: Float64Array.from([1, 2, 3]) }, {});
+      for (const file of ['nan-ok', 'one-ok']) {
+        assert.equal(baler(['compress', `${file}.npy`, '-o', `${file}.baler`], dir).code, 0, file);
+        assert.equal(baler(['decompress', `${file}.baler`, '-o', `${file}.back.npy`], dir).code, 0, file);
+      }
+      assert.ok(Number.isNaN((await readDataset(path.join(dir, 'nan-ok.back.npy'))).values[2]));
+    });
     for (const [name, make, args, pattern] of cases) {
       it(name, async () => {
         await make(dir);

@@ -18,9 +18,10 @@ describe('baler demo --quick', function () {
     const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), 'demo', '--quick', '--out', out], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /ratio latent-only\s+ratio total/);
-    const rows = r.stdout.split('\n').filter((l) => /^(flow|jets) /.test(l));
-    assert.equal(rows.length, 5, `five result rows expected:\n${r.stdout}`);
-    for (const stem of ['flow', 'flow.bounded', 'flow.searched', 'jets', 'jets.bounded']) {
+    const rows = r.stdout.split('\n').filter((l) => /^(flow|jets) \S+ {2}/.test(l));
+    assert.equal(rows.length, 8, `eight result rows expected:\n${r.stdout}`);
+    assert.match(r.stdout, /flow 60×50×50 at rel:0\.001: the learned basis makes .* with its decoder .* counted, .*× smaller/, 'the learned model pays, decoder counted');
+    for (const stem of ['flow.autoencoder', 'flow.default', 'flow.coder', 'flow.bounded', 'flow.searched', 'jets.autoencoder', 'jets.coder', 'jets.bounded']) {
       for (const ext of ['.baler', '.decompressed.npz', '.report.html']) {
         assert.ok(fs.existsSync(path.join(out, stem + ext)), `${stem}${ext} written`);
       }

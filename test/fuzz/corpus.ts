@@ -6,6 +6,7 @@ import { encodeNpy } from '../../src/kernel/data/npy';
 import { writeModelFile } from '../../src/kernel/codec/model-file';
 import type { NdArray } from '../../src/kernel/types';
 import { decodeEverything } from './oracle';
+import { dependentTable, travellingWaves } from '../fixtures/learned';
 
 export interface CorpusFile {
   name: string;
@@ -29,6 +30,8 @@ export async function buildCorpus(dir: string): Promise<CorpusFile[]> {
   const frames = write('frames.npy', { dtype: 'float32', shape: [12, 8, 6], data: Float32Array.from(smooth(576, 1)) });
   const table = write('table.npy', { dtype: 'float64', shape: [60, 5], data: Float64Array.from(smooth(300, 2).map((v, i) => (i % 37 === 0 ? NaN : v))) });
   const clean = write('clean.npy', { dtype: 'float64', shape: [60, 5], data: Float64Array.from(smooth(300, 4)) });
+  const waves = write('waves.npy', { dtype: 'float32', shape: [24, 12, 12], data: Float32Array.from(travellingWaves(24, 12, 12)) });
+  const columns = write('columns.npy', { dtype: 'float64', shape: [300, 5], data: dependentTable(300, 7) });
   const ints = write('ints.npy', { dtype: 'int16', shape: [40, 6], data: Int16Array.from(smooth(240, 3).map((v) => Math.round(v * 1000))) });
   const made: [string, string, Parameters<typeof compress>[1]][] = [
     ['lossless.baler', ints, { errorBound: 'abs:0' }],
@@ -39,6 +42,10 @@ export async function buildCorpus(dir: string): Promise<CorpusFile[]> {
     ['ae-small.baler', frames, { epochs: 2, latent: 3, latentPrecision: 'float16', decoderPrecision: 'int8', seed: 2 }],
     ['ae-shared.baler', clean, { epochs: 2, latent: 2, modelFile: path.join(dir, 'shared.balermodel'), seed: 3 }],
     ['search.baler', clean, { errorBound: 'rel:1e-2', objective: 'total', timeLimitSeconds: 8, seed: 4 }],
+    ['target.baler', waves, { target: 'psnr:40' }],
+    ['basis.baler', waves, { errorBound: 'rel:1e-2', learned: 'basis' }],
+    ['columns.baler', columns, { errorBound: 'rel:1e-3', learned: 'columns' }],
+    ['columns-shared.baler', columns, { errorBound: 'rel:1e-3', learned: 'columns', modelFile: path.join(dir, 'predictor.balermodel') }],
   ];
   const corpus: CorpusFile[] = [];
   for (const [name, input, opts] of made) {
@@ -57,5 +64,7 @@ export async function buildCorpus(dir: string): Promise<CorpusFile[]> {
   });
   const modelBytes = new Uint8Array(fs.readFileSync(modelFile));
   corpus.push({ name: 'model.balermodel', bytes: modelBytes, modelDir: dir, reference: await decodeEverything(modelBytes, dir, 'model.balermodel') });
+  const predictorBytes = new Uint8Array(fs.readFileSync(path.join(dir, 'predictor.balermodel')));
+  corpus.push({ name: 'predictor.balermodel', bytes: predictorBytes, modelDir: dir, reference: await decodeEverything(predictorBytes, dir, 'predictor.balermodel') });
   return corpus;
 }

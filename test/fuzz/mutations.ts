@@ -124,7 +124,8 @@ function semanticHeader(bytes: Uint8Array, rng: Rng): Mutant {
   const p = parse(bytes);
   const h: Header = readHeader(p.header);
   if (h.kind === 'data') mutateData(h, rng);
-  else h.decoderPrecision = (['float32', 'float16', 'int8', 'int16'] as const)[int(rng, 4)];
+  else if (h.kind === 'model') h.decoderPrecision = (['float32', 'float16', 'int8', 'int16'] as const)[int(rng, 4)];
+  else h.family = (['basis', 'columns'] as const)[int(rng, 2)];
   let header: Uint8Array;
   try {
     header = writeHeader(h);

@@ -7,13 +7,20 @@ import * as path from 'node:path';
 import { decodeArray, openBaler } from '../../src/kernel/decompress';
 import { inspect } from '../../src/kernel/inspect';
 import { arrayBytes } from '../../src/kernel/data/dtype';
-import { decodeModelFile } from '../../src/kernel/codec/model-file';
+import { decodeModelFile, decodePredictorFile } from '../../src/kernel/codec/model-file';
+import { decodeModel } from '../../src/kernel/learned/blob';
 
 /** Decoding a fuzzed file may use this much memory at most. */
 export const FUZZ_MEMORY_BUDGET = 64 * 1024 * 1024;
 
 export async function decodeEverything(bytes: Uint8Array, dir: string, name: string): Promise<string> {
   const hash = createHash('sha256');
+  if (name.endsWith('predictor.balermodel')) {
+    // A learned predictor: what compress --model-file and decompress read of it.
+    const { blob } = await decodePredictorFile(bytes, name);
+    hash.update(JSON.stringify(await decodeModel(blob, name), (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
+    return hash.digest('hex');
+  }
   if (name.endsWith('.balermodel')) {
     const model = await decodeModelFile(bytes, name);
     for (const w of [...model.decoder, ...(model.encoder ?? [])]) hash.update(w.name).update(new Uint8Array(w.values.buffer, w.values.byteOffset, w.values.byteLength));

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { BalerError } from '../../src/kernel/errors';
-import { readHeader, writeHeader, type ArrayEntry, type DataHeader, type ModelHeader } from '../../src/kernel/codec/header';
+import { readHeader, writeHeader, type ArrayEntry, type DataHeader, type ModelHeader, type PredictorHeader } from '../../src/kernel/codec/header';
 import { checkLayout } from '../../src/kernel/codec/header-check';
 import { encodeContainer, type SectionInput } from '../../src/kernel/codec/container';
 import type { DenseArchitecture } from '../../src/kernel/types';
@@ -19,7 +19,7 @@ function data(arrays: ArrayEntry[], extra: Partial<DataHeader> = {}): DataHeader
 
 const model = { architecture: dense, normalisation, decoderPrecision: 'int8' as const, latentSize: 2, latentPrecision: 'float16' as const };
 
-const headers: Record<string, DataHeader | ModelHeader> = {
+const headers: Record<string, DataHeader | ModelHeader | PredictorHeader> = {
   lossless: data([table({ mode: 'lossless' }, { dtype: 'int64', names: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], attributes: '{"units":"GeV"}' })]),
   errorBounded: data([table({ mode: 'error-bounded', bound: { kind: 'rel', value: 1e-3 }, tolerances: [0.5, 0.25, 0.125, 1, 2, 4, 8, 16] })]),
   withPrediction: data([table({ mode: 'error-bounded', bound: { kind: 'abs', value: 0.01 }, tolerances: [0.0099999997764825820922851562], prediction: model })],
@@ -27,6 +27,11 @@ const headers: Record<string, DataHeader | ModelHeader> = {
   pwRel: data([table({ mode: 'error-bounded', bound: { kind: 'pw-rel', value: 2 ** -11 }, tolerances: [] }, { kind: 'frames', shape: [3, 4, 2], slabRows: 2 })]),
   autoencoder: data([table({ mode: 'autoencoder', model: { ...model, shared: { hash: 'ab'.repeat(32), bytes: 1234, fileName: 'm.balermodel' }, training: { epochs: 10, finalLoss: 0.5, stoppedBecause: 'early-stopping', backend: 'wasm' } } })]),
   twoArrays: data([table({ mode: 'lossless' }, { path: 'events' }), table({ mode: 'lossless' }, { path: 'events/Jet', shape: [7], dtype: 'uint32', slabRows: 7 })]),
+  learned: data([table({ mode: 'error-bounded', bound: { kind: 'rel', value: 1e-3 }, tolerances: [0.5, 0.25, 0.125, 1, 2, 4, 8, 16], learned: { family: 'columns', baselineBytes: 123456 } },
+    { errors: { ...errors, worstColumn: { column: 7, psnr: 38.5, maxErrorOverRange: 0.0009765625 } } })]),
+  learnedShared: data([table({ mode: 'error-bounded', bound: { kind: 'abs', value: 0.5 }, tolerances: [0.5], learned: { family: 'basis', shared: { hash: 'cd'.repeat(32), bytes: 999, fileName: 'flows.balermodel' }, baselineBytes: 7 } },
+    { kind: 'frames', shape: [10, 4, 2], slabRows: 5 })]),
+  predictor: { kind: 'predictor', createdBy: 'x', family: 'basis', description: 'learned basis of 8 rows of [4×2], fitted at rel:1e-3 on 2 files' },
   model: { kind: 'model', createdBy: 'x', architecture: dense, normalisation, decoderPrecision: 'float16', encoderPrecision: 'float32', history: { epochs: 2, loss: [1, 0.5], valLoss: [], learningRate: [2 ** -10, 2 ** -11], stoppedBecause: 'epochs', backend: 'cpu' } },
 };
 

@@ -1,11 +1,41 @@
 import { strict as assert } from 'node:assert';
 import { BalerError } from '../../src/kernel/errors';
-import { columnStatistics, computeErrors, histogram, sizeRatios, HISTOGRAM_BINS } from '../../src/kernel/metrics';
+import { columnStatistics, computeErrors, ErrorAccumulator, histogram, sizeRatios, HISTOGRAM_BINS } from '../../src/kernel/metrics';
 
 const total = (h: { counts: number[]; underflow: number; overflow: number; skipped: number }) =>
   h.counts.reduce((a, b) => a + b, 0) + h.underflow + h.overflow + h.skipped;
 
 describe('metrics', () => {
+  it('judges each column of a table on its own range: the worst column, which a global PSNR hides', () => {
+    // Column 0 spans 1000, column 1 spans 1; both are off by 0.05.
+    const x = Float64Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? i * 10 : (i % 7) / 6));
+    const y = x.map((v) => v + 0.05);
+    const e = computeErrors(x, y, 2);
+    assert.ok(e.psnr > 80, `global PSNR ${e.psnr}`);
+    assert.equal(e.worstColumn?.column, 1);
+    assert.ok(Math.abs(e.worstColumn!.psnr - 20 * Math.log10(1 / 0.05)) < 1e-9);
+    assert.ok(Math.abs(e.worstColumn!.maxErrorOverRange - 0.05) < 1e-12);
+    assert.equal(computeErrors(x, y).worstColumn, undefined, 'frames and single columns have none');
+  });
+
+  it('merges per-column sums of slabs measured apart into the figures of the whole', () => {
+    const x = Float64Array.from({ length: 300 }, (_, i) => Math.sin(i) * (1 + (i % 3)));
+    const y = x.map((v, i) => v + (i % 5) * 1e-3);
+    const whole = new ErrorAccumulator(3);
+    whole.add(x, y);
+    const merged = new ErrorAccumulator(3);
+    for (const [a, b] of [[0, 99], [99, 300]]) {
+      const part = new ErrorAccumulator(3);
+      part.add(x.subarray(a, b), y.subarray(a, b));
+      merged.merge(JSON.parse(JSON.stringify(part.state())));
+    }
+    const [m, w] = [merged.result(), whole.result()];
+    assert.equal(m.worstColumn?.column, w.worstColumn?.column);
+    assert.ok(Math.abs(m.worstColumn!.psnr - w.worstColumn!.psnr) < 1e-9 && Math.abs(m.psnr - w.psnr) < 1e-9);
+    assert.equal(m.maxAbsError, w.maxAbsError);
+    assert.throws(() => merged.merge(new ErrorAccumulator(1).state()), /columns/);
+  });
+
   it('an exact reconstruction has PSNR Infinity and zero errors', () => {
     const x = Float64Array.from([1, 2, 3, 4, -5]);
     const e = computeErrors(x, x.slice());

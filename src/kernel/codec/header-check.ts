@@ -27,6 +27,10 @@ export function expectedSections(a: ArrayEntry): { role: string; perSlab: boolea
   const c = a.codec;
   const model = c.mode === 'autoencoder' ? c.model : c.mode === 'error-bounded' ? c.prediction : undefined;
   const roles: { role: string; perSlab: boolean }[] = c.mode === 'autoencoder' ? [] : [{ role: 'data', perSlab: true }];
+  if (c.mode === 'error-bounded' && c.learned) {
+    if (c.learned.family === 'basis') roles.push({ role: 'latents', perSlab: true });
+    if (!c.learned.shared) roles.push({ role: 'decoder', perSlab: false });
+  }
   if (model) {
     roles.push({ role: 'latents', perSlab: true });
     if (!model.shared) roles.push({ role: 'decoder', perSlab: false });
@@ -52,7 +56,7 @@ export function checkLayout(header: DataHeader, index: ContainerIndex, file?: st
       expected.add(name);
       const s = byName.get(name) ?? fail(`section '${name}' is missing`);
       if (perSlab && s.chunks.length !== slabs) fail(`section '${name}' has ${s.chunks.length} chunks for ${slabs} slabs of ${a.slabRows} rows`);
-      if (role === 'latents') checkLatents(a, s, fail);
+      if (role === 'latents' && !(a.codec.mode === 'error-bounded' && a.codec.learned)) checkLatents(a, s, fail);
       if (!perSlab && s.chunks.length === 0) fail(`section '${name}' is empty`);
     }
   });

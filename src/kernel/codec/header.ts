@@ -67,8 +67,24 @@ export interface ArrayEntry {
 
 export type ArrayCodec =
   | { mode: 'lossless' }
-  | { mode: 'error-bounded'; bound: ErrorBound; tolerances: number[]; prediction?: ModelPart }
+  | { mode: 'error-bounded'; bound: ErrorBound; tolerances: number[]; prediction?: ModelPart; learned?: LearnedPart }
   | { mode: 'autoencoder'; model: ModelPart };
+
+/** Families of learned predictors (src/kernel/learned): their model blob says the rest. */
+export const LEARNED_FAMILY_NAMES = ['basis', 'columns'] as const;
+export type LearnedFamilyName = (typeof LEARNED_FAMILY_NAMES)[number];
+
+/**
+ * A learned predictor the error-bounded coder codes against (src/kernel/learned): its model blob is in
+ * section `${index}.decoder` or in a shared .balermodel with this SHA-256; the basis family stores per-slab
+ * latents in `${index}.latents`.
+ */
+export interface LearnedPart {
+  family: LearnedFamilyName;
+  shared?: { hash: string; bytes: number; fileName: string };
+  /** The array's size coded without the learned predictor, estimated on a sample: what sharing saves. */
+  baselineBytes: number;
+}
 
 /** An autoencoder's decoding half as a data file needs it: the latents are stored per slab. */
 export interface ModelPart {
@@ -112,17 +128,27 @@ export interface ModelHeader {
   history?: Omit<TrainHistory, 'seconds'>;
 }
 
-export type Header = DataHeader | ModelHeader;
+/** What a .balermodel holding a learned predictor holds (section 'decoder': the model blob). */
+export interface PredictorHeader {
+  kind: 'predictor';
+  createdBy: string;
+  family: LearnedFamilyName;
+  /** One line saying what the model is and what it was trained on. */
+  description: string;
+}
+
+export type Header = DataHeader | ModelHeader | PredictorHeader;
 
 // ------------------------------------------------------------------------------------------ writing
 
 export function writeHeader(h: Header): Uint8Array {
   const w = new ByteWriter();
   w.u8(HEADER_LAYOUT);
-  w.u8(h.kind === 'data' ? 1 : 2);
+  w.u8(h.kind === 'data' ? 1 : h.kind === 'model' ? 2 : 3);
   w.str(h.createdBy);
   if (h.kind === 'data') writeData(w, h);
-  else writeModel(w, h);
+  else if (h.kind === 'model') writeModel(w, h);
+  else writePredictor(w, h);
   return w.finish();
 }
 
@@ -175,6 +201,8 @@ function writeArray(w: ByteWriter, a: ArrayEntry): void {
     for (const t of c.tolerances) w.f32(t); // float32 values by construction (compress/tolerances.ts)
     w.bool(c.prediction !== undefined);
     if (c.prediction) writeModelPart(w, c.prediction);
+    w.bool(c.learned !== undefined);
+    if (c.learned) writeLearnedPart(w, c.learned);
   } else if (c.mode === 'autoencoder') {
     writeModelPart(w, c.model);
   }
@@ -184,18 +212,39 @@ function writeArray(w: ByteWriter, a: ArrayEntry): void {
   w.f32(roundDownToFloat32(e.psnr));
   for (const v of [e.maxAbsError, e.maxRelError]) w.f32(roundUpToFloat32(v));
   w.f32(e.range);
+  w.bool(e.worstColumn !== undefined);
+  if (e.worstColumn) {
+    w.varuint(e.worstColumn.column);
+    w.f32(roundDownToFloat32(e.worstColumn.psnr));
+    w.f32(roundUpToFloat32(e.worstColumn.maxErrorOverRange));
+  }
+}
+
+function writeLearnedPart(w: ByteWriter, l: LearnedPart): void {
+  w.u8(LEARNED_FAMILY_NAMES.indexOf(l.family));
+  writeShared(w, l.shared);
+  w.varuint(l.baselineBytes);
+}
+
+function writeShared(w: ByteWriter, shared: ModelPart['shared']): void {
+  w.bool(shared !== undefined);
+  if (shared) {
+    w.bytes(hexToBytes(shared.hash));
+    w.varuint(shared.bytes);
+    w.str(shared.fileName);
+  }
+}
+
+function writePredictor(w: ByteWriter, h: PredictorHeader): void {
+  w.u8(LEARNED_FAMILY_NAMES.indexOf(h.family));
+  w.str(h.description);
 }
 
 function writeModelPart(w: ByteWriter, m: ModelPart): void {
   writeArchitecture(w, m.architecture);
   writeNormalisation(w, m.normalisation);
   w.u8(WEIGHT_PRECISIONS.indexOf(m.decoderPrecision));
-  w.bool(m.shared !== undefined);
-  if (m.shared) {
-    w.bytes(hexToBytes(m.shared.hash));
-    w.varuint(m.shared.bytes);
-    w.str(m.shared.fileName);
-  }
+  writeShared(w, m.shared);
   w.varuint(m.latentSize);
   w.u8(LATENT_PRECISIONS.indexOf(m.latentPrecision));
   w.bool(m.training !== undefined);
@@ -278,9 +327,9 @@ export function readHeader(bytes: Uint8Array, file?: string): Header {
   const layout = r.u8('header layout');
   if (layout !== HEADER_LAYOUT) r.fail(`unknown header layout ${layout}`);
   const kind = r.u8('header kind');
-  if (kind !== 1 && kind !== 2) r.fail(`unknown header kind ${kind}`);
+  if (kind !== 1 && kind !== 2 && kind !== 3) r.fail(`unknown header kind ${kind}`);
   const createdBy = r.str('createdBy', 256);
-  const header = kind === 1 ? readData(r, createdBy) : readModel(r, createdBy);
+  const header = kind === 1 ? readData(r, createdBy) : kind === 2 ? readModel(r, createdBy) : readPredictor(r, createdBy);
   r.end();
   return header;
 }
@@ -353,7 +402,11 @@ function readArray(r: ByteReader): ArrayEntry {
   if (slabRows === 0) r.fail('zero rows per slab');
   const codec = readCodec(r, kind, shape);
   const [rmse, nrmse, psnr, maxAbsError, maxRelError, range] = ['rmse', 'nrmse', 'psnr', 'max error', 'max rel error', 'range'].map((f) => r.f32(f));
-  return { path, kind, shape, dtype, names, attributes, slabRows, codec, errors: { rmse, nrmse, psnr, maxAbsError, maxRelError, range } };
+  const errors: ErrorSummary = { rmse, nrmse, psnr, maxAbsError, maxRelError, range };
+  if (r.bool('worst column flag')) {
+    errors.worstColumn = { column: r.varuint('worst column', columns - 1), psnr: r.f32('worst column PSNR'), maxErrorOverRange: r.f32('worst column error') };
+  }
+  return { path, kind, shape, dtype, names, attributes, slabRows, codec, errors };
 }
 
 function readCodec(r: ByteReader, kind: DataKind, shape: number[]): ArrayCodec {
@@ -374,7 +427,26 @@ function readCodec(r: ByteReader, kind: DataKind, shape: number[]): ArrayCodec {
     tolerances.push(t);
   }
   const prediction = r.bool('prediction flag') ? readModelPart(r, kind, shape) : undefined;
-  return { mode, bound: { kind: boundKind, value }, tolerances, ...(prediction ? { prediction } : {}) };
+  const learned = r.bool('learned predictor flag') ? readLearnedPart(r) : undefined;
+  if (prediction && learned) r.fail('both an autoencoder prediction and a learned predictor');
+  if (learned && boundKind === 'pw-rel') r.fail('a learned predictor under a pw-rel bound');
+  return { mode, bound: { kind: boundKind, value }, tolerances, ...(prediction ? { prediction } : {}), ...(learned ? { learned } : {}) };
+}
+
+function readLearnedPart(r: ByteReader): LearnedPart {
+  const family = r.choice('learned family', LEARNED_FAMILY_NAMES);
+  const shared = readShared(r);
+  return { family, ...(shared ? { shared } : {}), baselineBytes: r.varuint('baseline bytes') };
+}
+
+function readShared(r: ByteReader): ModelPart['shared'] {
+  if (!r.bool('shared decoder flag')) return undefined;
+  const hash = Array.from(r.take(32, 'model hash'), (b) => b.toString(16).padStart(2, '0')).join('');
+  return { hash, bytes: r.varuint('model file size'), fileName: r.str('model file name', 4096) };
+}
+
+function readPredictor(r: ByteReader, createdBy: string): PredictorHeader {
+  return { kind: 'predictor', createdBy, family: r.choice('learned family', LEARNED_FAMILY_NAMES), description: r.str('description', 4096) };
 }
 
 function readModelPart(r: ByteReader, kind: DataKind, shape: number[]): ModelPart {
@@ -388,11 +460,7 @@ function readModelPart(r: ByteReader, kind: DataKind, shape: number[]): ModelPar
     r.fail(`normalisation has ${normalisation.min.length} entries for ${groups} ${kind === 'table' ? 'columns' : 'range'}`);
   }
   const decoderPrecision = r.choice('decoder precision', WEIGHT_PRECISIONS);
-  let shared: ModelPart['shared'];
-  if (r.bool('shared decoder flag')) {
-    const hash = Array.from(r.take(32, 'model hash'), (b) => b.toString(16).padStart(2, '0')).join('');
-    shared = { hash, bytes: r.varuint('model file size'), fileName: r.str('model file name', 4096) };
-  }
+  const shared = readShared(r);
   const latentSize = r.varuint('latent size', MAX_LAYER_WIDTH);
   const perRow = latentsPerRow(architecture, shape.slice(1));
   if (latentSize !== perRow) r.fail(`latent size ${latentSize} differs from the architecture's ${perRow} per row`);

@@ -10,7 +10,7 @@ import type { Architecture, Normalisation, TrainHistory, WeightTensor } from '..
 import { encodeContainer, hasContainerMagic, readContainerIndex, readSection } from './container';
 import type { SectionInput } from './container';
 import { bytesAccess } from './io';
-import type { ModelHeader } from './header';
+import type { ModelHeader, PredictorHeader } from './header';
 import { CREATED_BY } from '../version';
 import type { CodingName } from './entropy';
 import { decodeWeights, encodeWeights } from './weights';
@@ -84,6 +84,7 @@ export async function decodeModelFile(bytes: Uint8Array, file?: string, expected
   const access = bytesAccess(bytes);
   const index = readContainerIndex(access, file);
   const header = index.header;
+  if (header.kind === 'predictor') throw new BalerError('this model file holds a learned predictor, not an autoencoder: use it with compress --model-file', file, 'EFORMAT');
   if (header.kind !== 'model') throw new BalerError('not a Baler model file (it is a compressed data file)', file, 'EFORMAT');
   const names = index.sections.map((s) => s.name);
   if (names.some((n) => n !== 'decoder' && n !== 'encoder') || !names.includes('decoder') || names.includes('encoder') !== (header.encoderPrecision !== undefined)) {
@@ -92,6 +93,57 @@ export async function decodeModelFile(bytes: Uint8Array, file?: string, expected
   const section = (name: string) => readSection(access, index.sections.find((s) => s.name === name)!, file);
   const encoder = header.encoderPrecision ? decodeWeights(await section('encoder'), file) : undefined;
   return { header, decoder: decodeWeights(await section('decoder'), file), ...(encoder ? { encoder } : {}), hash, bytes: bytes.length };
+}
+
+// ------------------------------------------------------------------------------ learned predictors
+
+/** A .balermodel holding a learned predictor: the typed header and the model blob (src/kernel/learned/blob.ts). */
+export interface PredictorFileContents {
+  header: PredictorHeader;
+  blob: Uint8Array;
+  hash: string;
+  bytes: number;
+}
+
+export async function encodePredictorFile(header: Omit<PredictorHeader, 'kind' | 'createdBy'>, blob: Uint8Array): Promise<Uint8Array> {
+  const full: PredictorHeader = { kind: 'predictor', createdBy: CREATED_BY, ...header };
+  return (await encodeContainer(full, [{ name: 'decoder', data: blob, coding: 'zstd' }])).bytes;
+}
+
+export async function decodePredictorFile(bytes: Uint8Array, file?: string, expectedHash?: string): Promise<PredictorFileContents> {
+  const hash = modelContentHash(bytes);
+  if (expectedHash !== undefined && hash !== expectedHash.toLowerCase()) {
+    throw new BalerError(
+      `model file does not match the one this .baler was compressed with (hash ${shortHash(hash)}…, needs ${shortHash(expectedHash)}…)`,
+      file, 'EMODELHASH');
+  }
+  if (!hasContainerMagic(bytes)) throw new BalerError('not a Baler model file', file, 'EFORMAT');
+  const access = bytesAccess(bytes);
+  const index = readContainerIndex(access, file);
+  const header = index.header;
+  if (header.kind === 'model') throw new BalerError('this model file holds an autoencoder, not a learned predictor (use it with --trained-model)', file, 'EFORMAT');
+  if (header.kind !== 'predictor') throw new BalerError('not a Baler model file (it is a compressed data file)', file, 'EFORMAT');
+  if (index.sections.length !== 1 || index.sections[0].name !== 'decoder') {
+    throw new BalerError('corrupted: the model file\'s sections do not match its header', file, 'ECORRUPT');
+  }
+  return { header, blob: await readSection(access, index.sections[0], file), hash, bytes: bytes.length };
+}
+
+export async function readPredictorFile(file: string, expectedHash?: string): Promise<PredictorFileContents> {
+  if (!fs.existsSync(file)) {
+    const needs = expectedHash ? `; the .baler needs the model with hash ${shortHash(expectedHash)}…` : '';
+    throw new BalerError(`model file not found${needs}`, file, 'ENOENT');
+  }
+  return decodePredictorFile(readFileChecked(file), file, expectedHash);
+}
+
+/** The kind of model a .balermodel holds, from its header alone ('model': an autoencoder). */
+export function modelFileKind(file: string): 'model' | 'predictor' {
+  const bytes = readFileChecked(file);
+  if (!hasContainerMagic(bytes)) throw new BalerError('not a Baler model file', file, 'EFORMAT');
+  const header = readContainerIndex(bytesAccess(bytes), file).header;
+  if (header.kind === 'data') throw new BalerError('not a Baler model file (it is a compressed data file)', file, 'EFORMAT');
+  return header.kind;
 }
 
 export async function readModelFile(file: string, expectedHash?: string): Promise<ModelFileContents> {

@@ -5,6 +5,8 @@
 //   TAG_ZSTD_SHUFFLED  the same, byte-shuffled by element size first
 //   TAG_EB             an error-bounded slab (eb/ codes and decodes it)
 //   TAG_EB_COLUMNS     a table's columns, each an error-bounded slab (compress/eb-columns.ts)
+//   TAG_COLUMNS        a table's columns coded one after the other against a learned cross-column model
+//                      (learned/columns.ts)
 import { BalerError } from '../errors';
 import type { DType, NdArray } from '../types';
 import { arrayBytes, arrayFromBytes, DTYPE_BYTES } from '../data/dtype';
@@ -14,6 +16,7 @@ export const TAG_ZSTD = 1;
 export const TAG_ZSTD_SHUFFLED = 2;
 export const TAG_EB = 3;
 export const TAG_EB_COLUMNS = 4;
+export const TAG_COLUMNS = 5;
 
 /** zstd level for lossless slabs: the strongest where it is affordable (zstd-wasm at 19 runs at ~2–3 MB/s). */
 function losslessLevel(bytes: number): number {

@@ -15,6 +15,7 @@ import { packFloats, unpackFloats } from '../codec/numbers';
 import { castFloat64 } from '../data/dtype';
 import { decodeToOriginalScale } from '../decompress';
 import { summariseSlab } from './slab-summary';
+import { columnsOf } from '../metrics';
 import type { ArrayInput, ArrayOutput } from './strategy';
 
 export interface LatentCoding {
@@ -39,7 +40,7 @@ export async function encodeSlabs(input: ArrayInput, out: ArrayOutput, model: Tr
     const stored = unpackFloats(bytes, c.precision, latents.length);
     const reconstruction = castFloat64(decodeToOriginalScale(arch, c.decoder, stored, rows, rowShape, normalisation), source.dtype);
     await out.addSlabChunk('latents', bytes, { coding: c.coding, shuffle });
-    out.slabDone(summariseSlab(slab.values, reconstruction));
+    out.slabDone(summariseSlab(slab.values, reconstruction, columnsOf(slab.array.shape, source.kind)));
     hooks?.onProgress?.({ phase: 'encode', message: 'encoding', fraction: (slab.firstRow + rows) / source.shape[0] });
   }
 }

@@ -44,6 +44,17 @@ export const autoencoderStrategy: ArrayStrategy = {
   },
 };
 
+/** Said when the autoencoder's file, decoder counted, is larger than its input: why, and what to do instead. */
+export function sizeWarning(total: number, decoder: number, input: number, shared: boolean): string | undefined {
+  if (total <= input) return undefined;
+  const instead = shared
+    ? 'compress more files against the same --model-file so that its cost is shared, or'
+    : 'share the decoder across many files (--model-file, or `baler train` then `compress --model-file`), or';
+  return `warning: the autoencoder's total (${total} bytes, of which the decoder is ${decoder}) is ${(total / input).toFixed(2)}× the input ` +
+    `(${input} bytes): its decoder costs more than the latents save. ${instead[0].toUpperCase()}${instead.slice(1)} give a bound ` +
+    '(drop the autoencoder options, or --error-bound rel:1e-3) for a file that is never larger than lossless';
+}
+
 function entropyCoding(e: CompressOptions['entropy']): 'raw' | 'zstd' | 'deflate' {
   return e === 'none' ? 'raw' : e ?? 'zstd';
 }

@@ -7,7 +7,8 @@ import { BalerError, throwIfAborted } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
-import type { ArrayStrategy, CodedArray, Slab } from './strategy';
+import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext, Slab } from './strategy';
+import type { EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
 
 /** One slab in this many searches for the best configuration; the others reuse the latest choice. */
@@ -25,27 +26,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });
     const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };
-    // Every SEARCH_EVERY-th slab of the array searches the coder's configurations; the slabs after it reuse its
-    // choice (the search is most of the coding time). Which slab searches depends on its index in the whole
-    // array only, never on timing or on where a part (--part) starts: a part that starts inside a group
-    // searches the group's first slab too (coded and dropped), so that parts merge into the file one
-    // process writes.
-    const searched = new Map<number, Promise<string | undefined>>();
-    const task = (slab: Slab) => ({ task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input });
-    const search = (group: number, slab: Promise<Slab>): Promise<CodedSlab> => {
-      const result = slab.then((s) => ctx.runner.run(task(s)));
-      searched.set(group, result.then((r) => r.configuration, () => undefined));
-      return result;
-    };
-    const code = async (slab: Slab): Promise<CodedSlab> => {
-      const j = Math.round((input.rowsBefore + slab.firstRow) / input.slabRows);
-      const group = j - (j % SEARCH_EVERY);
-      if (j === group) return search(group, Promise.resolve(slab));
-      if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows)).catch(() => undefined);
-      const configuration = await searched.get(group)!;
-      return ctx.runner.run({ ...task(slab), configuration });
-    };
-    await forEachOrdered(input.slabs(), ctx.runner.threads, code,
+    await forEachOrdered(input.slabs(), ctx.runner.threads, coderAloneSlabs(input, ctx, globals),
       async (coded, slab) => {
         throwIfAborted(ctx.hooks?.signal);
         await out.addSlabChunk('data', coded.chunk);
@@ -61,6 +42,31 @@ export const errorBoundedStrategy: ArrayStrategy = {
     };
   },
 };
+
+/**
+ * Codes an array's slabs with the error-bounded coder alone, on the pool. Every SEARCH_EVERY-th slab of the
+ * array searches the coder's configurations; the slabs after it reuse its choice (the search is most of the
+ * coding time). Which slab searches depends on its index in the whole array only, never on timing or on where
+ * a part (--part) starts: a part that starts inside a group searches the group's first slab too (coded and
+ * dropped), so that parts merge into the file one process writes. Slabs must be asked for in order.
+ */
+export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals: EbGlobals): (slab: Slab) => Promise<CodedSlab> {
+  const searched = new Map<number, Promise<string | undefined>>();
+  const task = (slab: Slab) => ({ task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input });
+  const search = (group: number, slab: Promise<Slab>): Promise<CodedSlab> => {
+    const result = slab.then((s) => ctx.runner.run(task(s)));
+    searched.set(group, result.then((r) => r.configuration, () => undefined));
+    return result;
+  };
+  return async (slab) => {
+    const j = Math.round((input.rowsBefore + slab.firstRow) / input.slabRows);
+    const group = j - (j % SEARCH_EVERY);
+    if (j === group) return search(group, Promise.resolve(slab));
+    if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows)).catch(() => undefined);
+    const configuration = await searched.get(group)!;
+    return ctx.runner.run({ ...task(slab), configuration });
+  };
+}
 
 function losslessNote(o: Record<CodedSlab['outcome'], number>): string {
   const slabs = o.coded + o.lossless + o['kept-exact'];

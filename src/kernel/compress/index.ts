@@ -1,5 +1,5 @@
 // compress(): a data file into a self-contained .baler. Each array is coded by the first strategy that handles
-// it (search, lossless, error-bounded, autoencoder) into a container written to a temporary file beside the
+// it (automatic, PSNR target, latent-only search, lossless, error-bounded for --part, autoencoder) into a container written to a temporary file beside the
 // output; the container is then decoded and checked (the bound on every value as written, the values the
 // encoder measured, a PSNR target) before it is renamed into place. A file whose check fails never appears.
 import type { CompressOptions, CompressResult, Hooks } from '../api';
@@ -11,7 +11,7 @@ import { ContainerWriter, encodeContainer, type SectionCoding, type SectionInput
 import { POINTS_SECTION, sectionName } from '../codec/header-check';
 import type { ArrayEntry, DataHeader, ErrorSummary, SearchSummary } from '../codec/header';
 import { fdSink } from '../codec/io';
-import { ErrorAccumulator, type ErrorState } from '../metrics';
+import { columnsOf, ErrorAccumulator, type ErrorState } from '../metrics';
 import { CREATED_BY } from '../version';
 import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
@@ -28,12 +28,14 @@ import { PER_SLAB_ROLES } from './strategy';
 import { searchStrategy } from './search';
 import { losslessStrategy } from './lossless';
 import { errorBoundedStrategy } from './error-bounded';
-import { autoencoderStrategy } from './autoencoder';
+import { autoencoderStrategy, sizeWarning } from './autoencoder';
+import { autoStrategy } from './auto';
+import { targetStrategy } from './target';
 import { checkCompressOptions } from './options';
 import { partOutput, planPart } from './parts';
 
 /** In order: the first strategy that handles an array codes it. */
-const STRATEGIES: ArrayStrategy[] = [searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
+const STRATEGIES: ArrayStrategy[] = [autoStrategy, targetStrategy, searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
 
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
   const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
@@ -57,7 +59,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
       let search: { summary: SearchSummary; points: Uint8Array } | undefined;
       const recorders: SlabRecorder[] = [];
       for (const a of inputs) {
-        const recorder = new SlabRecorder();
+        const recorder = new SlabRecorder(columnsOf(a.source.shape, a.source.kind));
         recorders.push(recorder);
         const strategy = STRATEGIES.find((s) => s.handles(opts, a))!;
         if (part && strategy !== errorBoundedStrategy && strategy !== losslessStrategy) {
@@ -86,13 +88,22 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   } finally {
     await whole.close();
   }
-  return { output, info: await inspect(output) };
+  const info = await inspect(output);
+  if (info.mode === 'autoencoder') {
+    const warning = sizeWarning(info.sizes.total, info.sizes.decoder, info.sizes.originalFile, info.sizes.decoderShared);
+    if (warning) hooks?.onLog?.(`${input}: ${warning}`);
+  }
+  return { output, info };
 }
 
 /** Errors and value hashes of each slab as the encoder says the decoder will produce them. */
 class SlabRecorder {
   readonly hashes: number[] = [];
-  private readonly acc = new ErrorAccumulator();
+  private readonly acc: ErrorAccumulator;
+
+  constructor(columns: number) {
+    this.acc = new ErrorAccumulator(columns);
+  }
 
   done(summary: SlabSummary): void {
     this.acc.merge(summary.errors);
@@ -100,8 +111,8 @@ class SlabRecorder {
   }
 
   errors(): ErrorSummary {
-    const { rmse, nrmse, psnr, maxAbsError, maxRelError, range } = this.acc.result();
-    return { rmse, nrmse, psnr, maxAbsError, maxRelError, range };
+    const { rmse, nrmse, psnr, maxAbsError, maxRelError, range, worstColumn } = this.acc.result();
+    return { rmse, nrmse, psnr, maxAbsError, maxRelError, range, ...(worstColumn ? { worstColumn } : {}) };
   }
 
   state(): ErrorState {

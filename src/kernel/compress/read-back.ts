@@ -25,7 +25,8 @@ export async function verifyContainer(tmp: string, written: WrittenArray[], outp
   try {
     for (const [k, w] of written.entries()) {
       const exact = w.coded.codec.mode === 'lossless';
-      const acc = new ErrorAccumulator();
+      const source = w.input.source;
+      const acc = new ErrorAccumulator(source.kind === 'table' && source.shape.length === 2 ? source.shape[1] : 1);
       const originals = w.input.slabs(w.coded.slabRows);
       let j = 0;
       for await (const slab of decodeArray(f, k, { modelDir: w.coded.modelDir, runner })) {

@@ -1,8 +1,10 @@
-// The search mode (`--target psnr:DB`, or `--error-bound B --objective total|latent`): the smallest file that
-// meets the quality, decoder counted (the policy lives in ../search).
+// The latent-only search (`--objective latent` with `--target psnr:DB` or `--error-bound B`): the smallest file
+// not counting its decoder, among light autoencoders and the error-bounded coder (the policy lives in
+// ../search). `--target` alone is target.ts; `--error-bound B --objective total` is the automatic mode.
 import { BalerError } from '../errors';
 import { parseErrorBound } from '../eb/bound';
 import { searchSmallestTotal } from '../search';
+import { columnsOf } from '../metrics';
 import { writePayload, type ArrayStrategy, type CodedArray } from './strategy';
 import { psnrChecker, slabBoundChecker } from './verify';
 
@@ -34,7 +36,7 @@ export const searchStrategy: ArrayStrategy = {
       hooks: ctx.hooks,
       file,
     });
-    await writePayload(out, ds.values, outcome.payload);
+    await writePayload(out, ds.values, outcome.payload, columnsOf(ds.shape, ds.kind));
     const bound = opts.errorBound !== undefined ? parseErrorBound(opts.errorBound, file) : undefined;
     const { target, objective, points, chosen } = outcome.record;
     return {

@@ -9,8 +9,9 @@ export interface SlabSummary {
   errors: ErrorState;
 }
 
-export function summariseSlab(original: Float64Array, reconstruction: Float64Array): SlabSummary {
-  const acc = new ErrorAccumulator();
+/** `columns`: a table's column count, so that each column is judged on its own range (1 for frames). */
+export function summariseSlab(original: Float64Array, reconstruction: Float64Array, columns: number): SlabSummary {
+  const acc = new ErrorAccumulator(columns);
   acc.add(original, reconstruction);
   return { hash: hashValues(reconstruction), errors: acc.state() };
 }

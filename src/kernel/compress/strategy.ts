@@ -100,11 +100,11 @@ export interface Payload {
   reconstruction: Float64Array;
 }
 
-/** Writes a one-slab payload through an ArrayOutput. */
-export async function writePayload(out: ArrayOutput, original: Float64Array, payload: Payload): Promise<void> {
+/** Writes a one-slab payload through an ArrayOutput (`columns`: a table's, for its errors per column; else 1). */
+export async function writePayload(out: ArrayOutput, original: Float64Array, payload: Payload, columns: number): Promise<void> {
   for (const s of payload.sections) {
     if ((PER_SLAB_ROLES as readonly string[]).includes(s.role)) await out.addSlabChunk(s.role, s.data, s);
     else await out.addSection(s.role, s.data, s);
   }
-  out.slabDone(summariseSlab(original, payload.reconstruction));
+  out.slabDone(summariseSlab(original, payload.reconstruction, columns));
 }

@@ -33,10 +33,14 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
   };
 }
 
-/** A checker of the whole array's PSNR against a `psnr:DB` target. */
+/** A checker of the whole array's PSNR against a `psnr:DB` target; a table's every column against its own range. */
 export function psnrChecker(target: string, file: string): (errors: ErrorSummary) => void {
   const wanted = parseQualityTarget(target, file).value;
   return (errors) => {
+    const worst = errors.worstColumn;
+    if (worst && !(worst.psnr >= wanted)) {
+      throw new BalerError(`verification failed: column ${worst.column + 1} has a PSNR of ${worst.psnr.toFixed(2)} dB over its own range, below the target ${wanted} dB; nothing was written`, file, 'EBOUND');
+    }
     if (!(errors.psnr >= wanted)) throw new BalerError(`verification failed: PSNR ${errors.psnr.toFixed(2)} dB is below the target ${wanted} dB; nothing was written`, file, 'EBOUND');
   };
 }

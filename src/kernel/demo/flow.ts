@@ -13,6 +13,10 @@ export interface FlowOptions {
   width?: number;
   /** Perturbs the inflow slightly; the same seed gives the same frames (default 1). */
   seed?: number;
+  /** Reynolds number of the flow around the obstacle (default 130; coarse grids are capped for stability). */
+  reynolds?: number;
+  /** Obstacle diameter in cells (default: a sixth of the height, at least 4). */
+  obstacle?: number;
 }
 
 // D2Q9 lattice: velocities, weights and the opposite direction of each.
@@ -50,8 +54,14 @@ export function simulateFlowPastObstacle(opts: FlowOptions = {}): Dataset {
       throw new BalerError(`flow demo: ${name} must be an integer from ${min} to 1024 (got ${v})`);
     }
   }
+  const reynolds = opts.reynolds ?? REYNOLDS;
+  const diameter = opts.obstacle ?? Math.max(4, Math.round(height / 6));
+  if (!(reynolds >= 1 && reynolds <= 1000)) throw new BalerError(`flow demo: reynolds must be from 1 to 1000 (got ${reynolds})`);
+  if (!Number.isInteger(diameter) || diameter < 2 || diameter > height / 2) {
+    throw new BalerError(`flow demo: obstacle must be an integer from 2 to half the height (got ${diameter})`);
+  }
   const random = seedrandom.alea(`baler-flow-${seed}`);
-  const lattice = createLattice(height, width, random);
+  const lattice = createLattice(height, width, random, reynolds, diameter);
 
   // Warm up past the transient until the wake sheds, then record about two shedding periods.
   const period = lattice.diameter / (STROUHAL * INFLOW_SPEED);
@@ -69,10 +79,9 @@ export function simulateFlowPastObstacle(opts: FlowOptions = {}): Dataset {
   return { kind: 'frames', shape: [frames, height, width], dtype: 'float32', names: [], values };
 }
 
-function createLattice(height: number, width: number, random: () => number): Lattice {
+function createLattice(height: number, width: number, random: () => number, targetReynolds: number, diameter: number): Lattice {
   const nx = 3 * width;
   const ny = height + 2;
-  const diameter = Math.max(4, Math.round(height / 6));
   const obstacleX = Math.round(nx / 5);
   // Slightly off-centre so that the symmetric wake becomes unstable quickly.
   const obstacleY = 1 + height / 2 + 0.5 + (random() - 0.5) * 0.5;
@@ -89,7 +98,7 @@ function createLattice(height: number, width: number, random: () => number): Lat
       if (dx * dx + dy * dy <= radius * radius) solid[y * nx + x] = 1;
     }
   }
-  const reynolds = Math.min(REYNOLDS, MAX_CELL_REYNOLDS * diameter);
+  const reynolds = Math.min(targetReynolds, MAX_CELL_REYNOLDS * diameter);
   const viscosity = (INFLOW_SPEED * diameter) / reynolds;
   const omega = 1 / (3 * viscosity + 0.5);
   const inflow = inflowProfile(height, random);

@@ -104,7 +104,9 @@ export const OPTIONS = {
   latentPrecision: { flags: '--latent-precision <p>', help: 'precision of stored latents', choices: ['float32', 'float16'], engine: 'latentPrecision' },
   decoderPrecision: { flags: '--decoder-precision <p>', help: 'precision of stored decoder weights', choices: ['float32', 'float16', 'int8'], engine: 'decoderPrecision' },
   entropy: { flags: '--entropy <coder>', help: 'entropy coder for sections', choices: ['zstd', 'deflate', 'none'], engine: 'entropy' },
-  modelFile: { flags: '--model-file <file>', help: 'keep the decoder in this shared model file (referenced by hash) instead of embedding it', engine: 'modelFile' },
+  modelFile: { flags: '--model-file <file>', help: 'a shared model referenced by hash: a learned predictor from `baler train` (trained on the files first when it does not exist), or an autoencoder\'s decoder', engine: 'modelFile' },
+  learned: { flags: '--learned <which>', help: 'learned predictors: try each and keep the smallest (auto), none, or use basis (frames, rows), columns (tables) or shared (--model-file)', choices: ['auto', 'none', 'basis', 'columns', 'shared'], engine: 'learned' },
+  learnedNetworks: { flags: '--learned-networks <s>', help: 'train small networks for the cross-column model of tables for this many seconds', parse: positiveNumber, engine: 'learnedNetworkSeconds' },
   trainedModel: { flags: '--trained-model <file>', help: 'use a trained .balermodel instead of training', engine: 'trainedModelPath' },
   part: { flags: '--part <i/n>', help: 'code only part I of N (0-based) of the file, for `baler merge` (cluster job arrays); -o may name a folder', parse: part, engine: 'part' },
   filesFrom: { flags: '--files-from <list>', help: 'compress every file listed (one per line) into the folder given by -o; with --part, only files I, I+N, …' },
@@ -126,8 +128,8 @@ export const TRAINING_OPTIONS = ['ratio', 'latent', 'model', 'epochs', 'batchSiz
 
 /** The options of each command; the CLI and `%baler` lines build their commands from these lists. */
 export const COMMAND_OPTIONS = {
-  train: [...TRAINING_OPTIONS, 'project', 'output', 'force'],
-  compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'layout', 'searchAutoencoders',
+  train: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'learned'],
+  compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'layout', 'searchAutoencoders', 'learned', 'learnedNetworks',
     'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'dataset', 'tree', 'columns', 'json'],
   decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows'],
   merge: ['output', 'force', 'json'],

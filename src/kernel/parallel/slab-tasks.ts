@@ -8,6 +8,9 @@ import { compressBytes } from '../codec/entropy';
 import { arrayBytes } from '../data/dtype';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from '../compress/eb-slab';
 import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
+import { columnsOf } from '../metrics';
+import type { LearnedModel } from '../learned/blob';
+import { codeLearnedSlab } from '../learned/slab-task';
 import { columnsCandidate, decodeEbColumns, encodeEbColumns } from '../compress/eb-columns';
 
 export interface EbSlabTask {
@@ -42,7 +45,17 @@ export interface DecodeSlabTask {
   file: string;
 }
 
-export type SlabTask = EbSlabTask | LosslessSlabTask;
+/** A slab coded against a learned predictor (learned/slab-task.ts); the model travels with each task. */
+export interface LearnedSlabTask {
+  task: 'learned';
+  array: NdArray;
+  firstRow: number;
+  globals: EbGlobals;
+  model: LearnedModel;
+  file: string;
+}
+
+export type SlabTask = EbSlabTask | LosslessSlabTask | LearnedSlabTask;
 export type WorkerTask = SlabTask | DecodeSlabTask;
 
 export interface DecodedChunk {
@@ -53,6 +66,8 @@ export interface DecodedChunk {
 export interface CodedSlab {
   /** The tagged chunk of the `data` section. */
   chunk: Uint8Array;
+  /** The chunk of the `latents` section (a learned basis; empty when the slab is stored losslessly). */
+  latents?: Uint8Array;
   summary: SlabSummary;
   /** 'coded': the error-bounded coding; 'lossless': smaller than it; 'kept-exact': the coder could not keep the bound. */
   outcome: 'coded' | 'lossless' | 'kept-exact';
@@ -79,6 +94,7 @@ function probeOf(raw: Uint8Array): Uint8Array {
 }
 
 export async function runSlabTask(task: SlabTask): Promise<CodedSlab> {
+  if (task.task === 'learned') return codeLearnedSlab(task);
   return task.task === 'eb' ? codeErrorBounded(task) : codeLossless(task);
 }
 
@@ -102,20 +118,21 @@ export async function decodeSlabChunk(
 }
 
 /** The slab's values as float64: its own array when it is float64 already (a task owns its array). */
-function valuesOf(array: NdArray): Float64Array {
+export function valuesOf(array: NdArray): Float64Array {
   return array.data instanceof Float64Array ? array.data : toFloat64(array.data).values;
 }
 
 async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
   const values = valuesOf(task.array);
+  const columns = columnsOf(task.array.shape, task.globals.kind);
   let eb: Awaited<ReturnType<typeof encodeEbSlab>>;
   try {
     // The coder checks every value as written itself; the compressor checks the whole file again when read back.
     eb = await encodeEbSlab(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, configuration: task.configuration });
   } catch (err) {
     // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
-    if (err instanceof BalerError || !/broke its bound/.test((err as Error).message)) throw err;
-    return { chunk: await encodeLosslessSlab(task.array), summary: summariseSlab(values, values), outcome: 'kept-exact' };
+    if (!brokeItsBound(err)) throw err;
+    return { chunk: await encodeLosslessSlab(task.array), summary: summariseSlab(values, values, columns), outcome: 'kept-exact' };
   }
   const { configuration } = eb;
   let best = { chunk: tagged(TAG_EB, eb.bytes), reconstruction: eb.reconstruction };
@@ -124,8 +141,13 @@ async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
     if (byColumns.bytes.length < eb.bytes.length) best = { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction };
   }
   const lossless = await losslessCandidate(task.array, best.chunk.length);
-  if (lossless) return { chunk: lossless, summary: summariseSlab(values, values), outcome: 'lossless', configuration };
-  return { chunk: best.chunk, summary: summariseSlab(values, best.reconstruction), outcome: 'coded', configuration };
+  if (lossless) return { chunk: lossless, summary: summariseSlab(values, values, columns), outcome: 'lossless', configuration };
+  return { chunk: best.chunk, summary: summariseSlab(values, best.reconstruction, columns), outcome: 'coded', configuration };
+}
+
+/** The coder's own check found a value outside the bound as written (it should never happen). */
+export function brokeItsBound(err: unknown): boolean {
+  return !(err instanceof BalerError) && /broke its bound/.test((err as Error)?.message ?? '');
 }
 
 async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
@@ -136,11 +158,11 @@ async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
     const eb = await encodeEbSlab(values, task.array.shape, globals);
     if (eb.bytes.length + 1 < chunk.length && sameValues(eb.reconstruction, values)) chunk = tagged(TAG_EB, eb.bytes);
   }
-  return { chunk, summary: summariseSlab(values, values), outcome: 'lossless' };
+  return { chunk, summary: summariseSlab(values, values, columnsOf(task.array.shape, task.kind)), outcome: 'lossless' };
 }
 
 /** The lossless coding of a slab when it is smaller than `bytesToBeat`, else undefined. */
-async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<Uint8Array | undefined> {
+export async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<Uint8Array | undefined> {
   const raw = arrayBytes(slab);
   if (raw.length > ALWAYS_TRY_LOSSLESS_BYTES) {
     const probe = raw.length > PROBE_PIECES * PROBE_PIECE ? probeOf(raw) : raw;

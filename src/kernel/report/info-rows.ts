@@ -63,6 +63,10 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
   const mode = info.mode === 'lossless' ? 'lossless (every value exact)' : info.mode + (info.errorBound ? ` (bound ${info.errorBound})` : '');
   rows.push(row('mode', 'mode', mode));
   if (info.architecture) rows.push(row('model', 'model', describeArchitecture(info.architecture)));
+  if (info.learned) {
+    const what = info.learned.family === 'basis' ? 'a learned basis of rows (frames)' : 'a cross-column model of the table';
+    rows.push(row('learned', 'learned predictor', `${what}, ${info.learned.shared ? 'in a shared model file' : 'embedded'}; the coder alone: about ${formatBytesExact(info.learned.baselineBytes)}`));
+  }
   if (info.latentPrecision) rows.push(row('latentPrecision', 'latent precision', info.latentPrecision));
   if (info.entropy) rows.push(row('entropy', 'entropy coding', info.entropy));
   if (info.search) {
@@ -133,6 +137,8 @@ function errorSection(info: FileInfo): InfoSection {
       row('errors.maxRelError', 'max relative error |x′−x| / |x|',
         `${formatNumber(e.maxRelError)}${e.maxRelError > 1 ? ' (at values near zero: see max abs error / range)' : ''}`),
       row('errors.range', 'value range', formatNumber(e.range)),
+      ...(e.worstColumn ? [row('errors.worstColumn', 'worst column (on its own range)',
+        `${info.names[e.worstColumn.column] ?? `#${e.worstColumn.column + 1}`}: PSNR ${formatDb(e.worstColumn.psnr)}, max abs error / its range ${formatNumber(e.worstColumn.maxErrorOverRange)}`)] : []),
     ],
   };
 }

@@ -1,0 +1,94 @@
+// The automatic mode, the default of `compress`: every value within a bound (the user's `--error-bound`, or
+// DEFAULT_ERROR_BOUND), at the smallest total with the decoder counted, never larger than lossless. It codes
+// a sample with every candidate that applies (the error-bounded coder alone, lossless, learned predictors
+// fitted on the sample, a shared model given with `--model-file`), picks the smallest estimate, then codes
+// every slab with it (plan-coder.ts keeps the lossless floor per slab and for the whole array).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { CompressOptions } from '../api';
+import { parseErrorBound } from '../eb/bound';
+import { modelFileKind } from '../codec/model-file';
+import { estimatePlans, pickPlan, type PlanEstimate } from '../learned/choose';
+import { DEFAULT_MEMORY_BUDGET } from '../memory';
+import { readSample } from '../learned/sample';
+import { readSharedModel, writeSharedModel } from '../learned/store';
+import { describeModel } from '../learned/blob';
+import { losslessStrategy } from './lossless';
+import { codeWithPlan } from './plan-coder';
+import { codingTolerances, roundedTolerances } from './tolerances';
+import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
+import type { EbGlobals } from './eb-slab';
+
+/**
+ * The bound when none is given: every value within 1e-4 of its column's range (of the array's range for
+ * frames). That is below half a step of a 12-bit instrument (1/8192 = 1.2e-4 of its range) and gives a PSNR
+ * of at least 80 dB, so the default never costs an analysis its precision; integer data whose range is below
+ * 5,000 comes back exact. Looser bounds are one option away (`--error-bound rel:1e-3`).
+ */
+export const DEFAULT_ERROR_BOUND = 'rel:1e-4';
+
+/** Options that only mean something to the plain autoencoder: asking for them asks for it. */
+const AUTOENCODER_OPTIONS: (keyof CompressOptions)[] = [
+  'latent', 'compressionRatio', 'modelType', 'epochs', 'batchSize', 'learningRate', 'targetPsnr', 'trainedModelPath',
+  'latentPrecision', 'decoderPrecision',
+];
+
+export function asksForAutoencoder(opts: CompressOptions): boolean {
+  if (AUTOENCODER_OPTIONS.some((k) => opts[k] !== undefined)) return true;
+  return !!opts.modelFile && fs.existsSync(opts.modelFile) && modelFileKind(opts.modelFile) === 'model';
+}
+
+export const autoStrategy: ArrayStrategy = {
+  // `--error-bound B --objective total` asks for exactly this: the smallest total meeting the bound. A part of
+  // a file (`--part I/N`) is coded by the error-bounded coder alone: every part must code alike for merge.
+  handles: (opts) => opts.part === undefined && opts.target === undefined && (opts.objective === undefined || (opts.objective === 'total' && opts.errorBound !== undefined)) &&
+    (opts.errorBound !== undefined || !asksForAutoencoder(opts)),
+  async code(input, out, ctx): Promise<CodedArray> {
+    const { opts } = ctx;
+    const boundText = opts.errorBound ?? DEFAULT_ERROR_BOUND;
+    const bound = parseErrorBound(boundText, ctx.input);
+    const named = opts.errorBound === undefined ? `the default bound ${boundText} (every value within 1e-4 of its range; --error-bound to change it)` : boundText;
+    if (input.source.exact || !input.stats.exactInFloat64 || bound.value === 0) {
+      return losslessStrategy.code(input, out, { ...ctx, opts: { ...opts, errorBound: boundText } });
+    }
+    ctx.hooks?.onProgress?.({ phase: 'encode', message: `choosing how to code (${boundText})` });
+    // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
+    const g: EbGlobals = { bound, tolerances: roundedTolerances(bound, input.stats), dtype: input.source.dtype, kind: input.source.kind };
+    const learnedGlobals: EbGlobals = { ...g, tolerances: codingTolerances(bound, input.stats, input.source.dtype) };
+    const sample = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
+    const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
+    const plans = await estimatePlans(sample, g, {
+      learned: opts.learned ?? 'auto',
+      shared,
+      nets: opts.learnedNetworkSeconds ? { seconds: opts.learnedNetworkSeconds, seed: opts.seed, backend: opts.backend, signal: ctx.hooks?.signal } : undefined,
+      kind: input.source.kind,
+      learnedGlobals,
+      totalRows: input.source.shape[0],
+      seed: opts.seed,
+      log: (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`),
+    });
+    let plan = pickPlan(plans, opts.learned ?? 'auto', (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`));
+    const classical = plans.find((p) => p.name === 'classical')!;
+    let modelDir = shared ? path.dirname(path.resolve(opts.modelFile!)) : undefined;
+    if (opts.modelFile && !shared && plan.model) {
+      // The first file of a set: its model becomes the shared one the next files reuse.
+      const ref = await writeSharedModel(opts.modelFile, plan.model, `${describeModel(plan.model)}, fitted on ${path.basename(ctx.input)}`, opts.force);
+      plan = { ...plan, shared: ref, decoderBytes: 0 };
+      modelDir = path.dirname(path.resolve(opts.modelFile));
+    }
+    const reason = `${plan.description} at ${named}: ${plan.estimate} bytes estimated${versus(plan, classical)}`;
+    return codeWithPlan(input, out, ctx, {
+      plan, baselineBytes: classical.estimate, reuseSample: sample.whole && input.slabRows >= input.source.shape[0], reason, modelDir,
+    });
+  },
+};
+
+function versus(plan: PlanEstimate, classical: PlanEstimate): string {
+  if (plan === classical) return '';
+  const ratio = classical.estimate / Math.max(1, plan.estimate);
+  return ` (the error-bounded coder alone: ${classical.estimate}, ${ratio.toFixed(2)}× larger)`;
+}
+
+function label(input: ArrayInput, ctx: CompressContext): string {
+  return input.source.path ? `${ctx.input} ${input.source.path}` : ctx.input;
+}

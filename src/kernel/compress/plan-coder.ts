@@ -1,0 +1,126 @@
+// Codes every slab of an array with the plan the automatic mode chose (learned/choose.ts), keeping two
+// promises:
+//   - every slab is within the bound as written (checked; a slab the coder could not keep is stored losslessly)
+//     and never larger than its lossless coding (the per-slab floor, parallel/slab-tasks.ts);
+//   - the whole array is never larger than its lossless coding: the first slab is held back until its saving
+//     against lossless covers everything the plan adds (a decoder, latents, header fields); if it does not,
+//     the whole array is stored losslessly. After that, the per-slab floor keeps the saving.
+// Slabs after the first are coded on the pool of threads (ctx.runner), written in order.
+import { BalerError, throwIfAborted } from '../errors';
+import { compressBytes } from '../codec/entropy';
+import type { ArrayCodec, LearnedPart } from '../codec/header';
+import { encodeModel } from '../learned/blob';
+import type { PlanEstimate } from '../learned/choose';
+import { columnsOf } from '../metrics';
+import { forEachOrdered } from '../parallel/ordered';
+import { runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
+import { coderAloneSlabs } from './error-bounded';
+import { summariseSlab } from './slab-summary';
+import type { ArrayInput, ArrayOutput, CodedArray, CompressContext, Slab } from './strategy';
+import { slabBoundChecker } from './verify';
+
+/** Header and section-table bytes a lossy codec may add over a lossless one, beyond tolerances and names. */
+const HEADER_SLACK = 64;
+/** Section-table bytes per chunk of a per-slab section. */
+const CHUNK_ENTRY_BYTES = 16;
+
+export interface PlanCoding {
+  plan: PlanEstimate;
+  /** The classical coder's estimated bytes for this array (what a learned plan is measured against). */
+  baselineBytes: number;
+  /** The plan's sample coding is the whole array and the array is one slab: write it without coding again. */
+  reuseSample: boolean;
+  /** Why this plan, for the log. */
+  reason: string;
+  /** Folder of a shared model file (so that the read-back finds it). */
+  modelDir?: string;
+}
+
+export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, p: PlanCoding): Promise<CodedArray> {
+  const { plan } = p;
+  const g = plan.globals;
+  if (plan.name === 'lossless') return codeLosslessly(input, out, ctx, p.reason);
+  const { source, stats } = input;
+  const check = slabBoundChecker(g.bound, stats, source.dtype, ctx.input);
+  const model = plan.model;
+  const code = model
+    ? (slab: Slab) => ctx.runner.run({ task: 'learned', array: slab.array, firstRow: slab.firstRow, globals: g, model, file: ctx.input })
+    : coderAloneSlabs(input, ctx, g);
+  const decoder = plan.model && !plan.shared ? encodeModel(plan.model) : undefined;
+  const overhead = await planOverhead(p, input, decoder);
+  const basis = plan.model?.family === 'basis';
+  const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };
+  const write = async (coded: CodedSlab, slab: Slab) => {
+    throwIfAborted(ctx.hooks?.signal);
+    await out.addSlabChunk('data', coded.chunk);
+    if (basis) await out.addSlabChunk('latents', coded.latents ?? new Uint8Array(0));
+    out.slabDone(coded.summary);
+    outcomes[coded.outcome]++;
+    ctx.hooks?.onProgress?.({ phase: 'encode', message: `coding (${plan.description})`, fraction: (slab.firstRow + slab.array.shape[0]) / source.shape[0] });
+  };
+
+  const slabs = input.slabs();
+  const first = (await slabs.next()).value as Slab;
+  const coded = p.reuseSample && plan.coded ? reuseSampleCoding(plan, first, check, source.kind) : await code(first);
+  const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder: stats.integerValued && stats.exactInFloat64 });
+  const bytes = coded.chunk.length + (coded.latents?.length ?? 0);
+  if (coded.outcome !== 'coded' || bytes + overhead >= exact.chunk.length) {
+    ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: stored losslessly`);
+    await slabs.return(undefined);
+    return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
+  }
+  await write(coded, first);
+  await forEachOrdered(slabs, ctx.runner.threads, code, write);
+
+  if (decoder) await out.addSection('decoder', decoder, { coding: 'zstd', level: 19 });
+  const learned: LearnedPart | undefined = plan.model
+    ? { family: plan.model.family, ...(plan.shared ? { shared: plan.shared } : {}), baselineBytes: Math.round(p.baselineBytes) }
+    : undefined;
+  const codec: ArrayCodec = { mode: 'error-bounded', bound: g.bound, tolerances: g.tolerances, ...(learned ? { learned } : {}) };
+  return { codec, slabRows: input.slabRows, checkSlab: check, note: [p.reason, ...losslessNotes(outcomes)].join('; '), ...(p.modelDir ? { modelDir: p.modelDir } : {}) };
+}
+
+/** What the plan adds to a lossless file: its decoder as stored, latents chunks, header fields (an upper bound). */
+async function planOverhead(p: PlanCoding, input: ArrayInput, decoder: Uint8Array | undefined): Promise<number> {
+  const decoderStored = decoder ? Math.min(decoder.length, (await compressBytes(decoder, 'zstd', 19)).length) : 0;
+  const slabs = Math.ceil(input.source.shape[0] / input.slabRows);
+  return decoderStored + HEADER_SLACK + 4 * p.plan.globals.tolerances.length + (p.plan.shared ? 48 + p.plan.shared.fileName.length : 0)
+    + (p.plan.model?.family === 'basis' ? slabs * CHUNK_ENTRY_BYTES + 16 : 0);
+}
+
+/** The sample's own coding, when the sample is this slab: checked like any other, never coded twice. */
+function reuseSampleCoding(plan: PlanEstimate, slab: Slab, check: (o: Float64Array, d: Float64Array, firstRow: number) => void, kind: 'table' | 'frames'): CodedSlab {
+  const c = plan.coded!;
+  const basis = plan.model?.family === 'basis';
+  const columns = columnsOf(slab.array.shape, kind);
+  let outcome: CodedSlab['outcome'] = 'coded';
+  try {
+    check(slab.values, c.reconstruction, slab.firstRow);
+  } catch (err) {
+    if (!(err instanceof BalerError && err.code === 'EBOUND')) throw err;
+    outcome = 'kept-exact';
+  }
+  return { chunk: c.data, ...(basis ? { latents: c.latents ?? new Uint8Array(0) } : {}), summary: summariseSlab(slab.values, c.reconstruction, columns), outcome };
+}
+
+/** Every slab exactly: zstd of its bytes, or the coder's integer path at tolerance 0 when smaller. */
+export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, reason: string): Promise<CodedArray> {
+  const { source, stats } = input;
+  const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
+  await forEachOrdered(input.slabs(), ctx.runner.threads,
+    (slab) => ctx.runner.run({ task: 'lossless', array: slab.array, kind: source.kind, tryIntegerCoder }),
+    async (coded) => {
+      throwIfAborted(ctx.hooks?.signal);
+      await out.addSlabChunk('data', coded.chunk);
+      out.slabDone(coded.summary);
+    });
+  return { codec: { mode: 'lossless' }, slabRows: input.slabRows, note: `stored losslessly (${reason})` };
+}
+
+function losslessNotes(o: Record<CodedSlab['outcome'], number>): string[] {
+  const slabs = o.coded + o.lossless + o['kept-exact'];
+  const notes: string[] = [];
+  if (o.lossless) notes.push(`${o.lossless} of ${slabs} slabs stored losslessly (smaller)`);
+  if (o['kept-exact']) notes.push(`${o['kept-exact']} of ${slabs} slabs stored losslessly: the coder could not keep the bound on them as written in this dtype`);
+  return notes;
+}

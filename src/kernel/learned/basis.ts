@@ -1,0 +1,199 @@
+// The learned basis of rows (frames of a simulation or a video, rows of a signal cut into pieces): a linear
+// decoder from k latents per row, fitted by principal components on a sample. It pays where rows recur
+// (periodic shedding, repeated heart beats, a static scene), which local predictors cannot see.
+//
+// Decoder: the mean row and k components scaled by their latents' spread, (k + 1) rows in the data's units,
+// stored coded by the error-bounded coder at an absolute tolerance τB (the basis of a smooth field is itself
+// a smooth field). Per slab: the latents of its rows, least squares against the decoded basis, stored coded
+// by the error-bounded coder at τz (each latent down the rows). The prediction the data is coded against is
+// mean + Σ z_i·B_i, summed in float64 in a fixed order: the same bits on every machine.
+import { BalerError } from '../errors';
+import { principalComponents } from '../model/linear-ae';
+import { ByteReader, ByteWriter } from '../codec/bytes';
+import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
+import { solveSymmetric } from './linalg';
+
+export interface BasisModel {
+  family: 'basis';
+  /** Shape of one row (axis-0 slice), e.g. [H, W] for frames. */
+  rowShape: number[];
+  k: number;
+  /** Absolute tolerance the basis was coded at. */
+  basisTolerance: number;
+  /** The basis as every decoder has it: (k + 1) × width, row 0 the mean. */
+  basis: Float64Array;
+  /** The error-bounded coding of the basis (what the model blob stores). */
+  basisBytes: Uint8Array;
+}
+
+/** Latent tolerance as a fraction of the data's tolerance (worst case over a row); measured best 0.3 of 0.1–1. */
+export const LATENT_TOLERANCE_SHARE = 0.3;
+/** Basis tolerance as a fraction of the data's tolerance; measured best 0.1 of 0.03–1. */
+export const BASIS_TOLERANCE_SHARE = 0.1;
+/** Latent sizes tried, cheapest first. */
+export const BASIS_SIZES = [2, 4, 8, 12, 16, 24, 32];
+
+export function rowWidth(rowShape: number[]): number {
+  return rowShape.reduce((a, b) => a * b, 1);
+}
+
+/** Principal components of sample rows (non-finite values replaced by the finite mean), top `k`. */
+export function fitComponents(sample: Float64Array, rows: number, width: number, k: number, seed = 1): { mean: Float64Array; components: Float64Array; spread: Float64Array } {
+  let sum = 0;
+  let n = 0;
+  for (const v of sample) if (v - v === 0) { sum += v; n++; }
+  const fill = n ? sum / n : 0;
+  const samples = new Float32Array(rows * width);
+  for (let i = 0; i < samples.length; i++) samples[i] = sample[i] - sample[i] === 0 ? sample[i] : fill;
+  const pc = principalComponents(samples, rows, width, Math.min(k, Math.max(1, rows - 1), width), seed);
+  // The spread of each component's latents over the sample, so that scaled components are in the data's units.
+  const spread = new Float64Array(pc.k);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < pc.k; i++) {
+      let z = 0;
+      for (let j = 0; j < width; j++) z += (samples[r * width + j] - pc.mean[j]) * pc.components[i * width + j];
+      spread[i] += (z * z) / rows;
+    }
+  }
+  for (let i = 0; i < pc.k; i++) spread[i] = Math.sqrt(spread[i]);
+  return { mean: pc.mean, components: pc.components, spread };
+}
+
+/** The basis of the top `k` components (nested: the top 8 of a 16-component fit are the 8-component fit). */
+export async function buildBasis(
+  fit: { mean: Float64Array; components: Float64Array; spread: Float64Array }, rowShape: number[], k: number, basisTolerance: number,
+): Promise<BasisModel> {
+  const width = rowWidth(rowShape);
+  const kept = Array.from({ length: Math.min(k, fit.spread.length) }, (_, i) => i).filter((i) => fit.spread[i] > 0);
+  const raw = new Float64Array((kept.length + 1) * width);
+  raw.set(fit.mean, 0);
+  kept.forEach((i, row) => {
+    for (let j = 0; j < width; j++) raw[(row + 1) * width + j] = fit.components[i * width + j] * fit.spread[i];
+  });
+  const coded = await encodeEbSlab(raw, [kept.length + 1, ...rowShape], basisGlobals(basisTolerance, rowShape));
+  return { family: 'basis', rowShape: [...rowShape], k: kept.length, basisTolerance, basis: coded.reconstruction, basisBytes: coded.bytes };
+}
+
+function basisGlobals(tolerance: number, rowShape: number[]): EbGlobals {
+  return { bound: { kind: 'abs', value: tolerance }, tolerances: [tolerance], dtype: 'float64', kind: rowShape.length >= 2 ? 'frames' : 'table' };
+}
+
+function latentGlobals(tolerance: number): EbGlobals {
+  return { bound: { kind: 'abs', value: tolerance }, tolerances: [tolerance], dtype: 'float64', kind: 'table' };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Serialisation (inside the predictor blob, see blob.ts)
+
+export function writeBasis(w: ByteWriter, m: BasisModel): void {
+  w.varuint(m.k);
+  w.f64(m.basisTolerance);
+  w.varuint(m.basisBytes.length);
+  w.bytes(m.basisBytes);
+}
+
+export async function readBasis(r: ByteReader, rowShape: number[]): Promise<BasisModel> {
+  const width = rowWidth(rowShape);
+  const k = r.varuint('basis size', 4096);
+  const basisTolerance = r.f64('basis tolerance');
+  if (!(basisTolerance >= 0 && Number.isFinite(basisTolerance))) r.fail(`bad basis tolerance ${basisTolerance}`);
+  const basisBytes = r.take(r.varuint('basis length', r.remaining), 'basis');
+  if ((k + 1) * width > 1 << 28) r.fail(`a basis of ${k + 1} rows of ${width} values is too large`);
+  const basis = await decodeEbSlab(basisBytes, [k + 1, ...rowShape], basisGlobals(basisTolerance, rowShape));
+  for (const v of basis) if (v - v !== 0) r.fail('the basis holds a non-finite value');
+  return { family: 'basis', rowShape: [...rowShape], k, basisTolerance, basis, basisBytes: Uint8Array.from(basisBytes) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Per slab
+
+/** The prediction of `rows` rows from their latents: mean + Σ z_i·B_i, summed over i in order, in float64. */
+export function predictRows(m: BasisModel, latents: Float64Array, rows: number): Float64Array {
+  const width = rowWidth(m.rowShape);
+  const { k, basis } = m;
+  const out = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++) {
+    const o = r * width;
+    out.set(basis.subarray(0, width), o);
+    for (let i = 0; i < k; i++) {
+      const z = latents[r * k + i];
+      if (z === 0) continue;
+      const b = (i + 1) * width;
+      for (let j = 0; j < width; j++) out[o + j] += z * basis[b + j];
+    }
+  }
+  return out;
+}
+
+/** Least-squares latents of each row against the decoded basis (non-finite values left out of the fit). */
+export function latentsOf(m: BasisModel, values: Float64Array, rows: number): Float64Array {
+  const width = rowWidth(m.rowShape);
+  const { k, basis } = m;
+  const gram = new Float64Array(k * k);
+  for (let a = 0; a < k; a++)
+    for (let c = a; c < k; c++) {
+      let s = 0;
+      for (let j = 0; j < width; j++) s += basis[(a + 1) * width + j] * basis[(c + 1) * width + j];
+      gram[a * k + c] = gram[c * k + a] = s;
+    }
+  const out = new Float64Array(rows * k);
+  const rhs = new Float64Array(k);
+  for (let r = 0; r < rows; r++) {
+    rhs.fill(0);
+    for (let j = 0; j < width; j++) {
+      const x = values[r * width + j];
+      if (x - x !== 0) continue;
+      const d = x - basis[j];
+      for (let a = 0; a < k; a++) rhs[a] += d * basis[(a + 1) * width + j];
+    }
+    out.set(solveSymmetric(gram, rhs, k), r * k);
+  }
+  return out;
+}
+
+/** Largest Σ_i |B_i[j]| over positions j: the worst-case effect of a unit change in every latent. */
+function latentGain(m: BasisModel): number {
+  const width = rowWidth(m.rowShape);
+  let worst = 0;
+  for (let j = 0; j < width; j++) {
+    let s = 0;
+    for (let i = 1; i <= m.k; i++) s += Math.abs(m.basis[i * width + j]);
+    worst = Math.max(worst, s);
+  }
+  return worst;
+}
+
+/** The latent tolerance for data coded at absolute tolerance `dataTolerance` (0 when the basis is empty). */
+export function latentTolerance(m: BasisModel, dataTolerance: number): number {
+  const gain = latentGain(m);
+  return gain > 0 ? (LATENT_TOLERANCE_SHARE * dataTolerance) / gain : 0;
+}
+
+export interface CodedLatents {
+  /** The latents chunk: f64 tolerance, then the error-bounded coding of rows × k latents. */
+  chunk: Uint8Array;
+  prediction: Float64Array;
+}
+
+export async function encodeLatents(m: BasisModel, values: Float64Array, rows: number, dataTolerance: number): Promise<CodedLatents> {
+  const tolerance = latentTolerance(m, dataTolerance);
+  const w = new ByteWriter();
+  w.f64(tolerance);
+  if (m.k === 0) return { chunk: w.finish(), prediction: predictRows(m, new Float64Array(0), rows) };
+  const coded = await encodeEbSlab(latentsOf(m, values, rows), [rows, m.k], latentGlobals(tolerance));
+  w.bytes(coded.bytes);
+  return { chunk: w.finish(), prediction: predictRows(m, coded.reconstruction, rows) };
+}
+
+export async function decodeLatents(m: BasisModel, chunk: Uint8Array, rows: number, file?: string): Promise<Float64Array> {
+  const r = new ByteReader(chunk, file, 'latents');
+  const tolerance = r.f64('latent tolerance');
+  if (!(tolerance >= 0 && Number.isFinite(tolerance))) r.fail(`bad latent tolerance ${tolerance}`);
+  if (m.k === 0) {
+    r.end();
+    return predictRows(m, new Float64Array(0), rows);
+  }
+  const latents = await decodeEbSlab(r.take(r.remaining, 'latents'), [rows, m.k], latentGlobals(tolerance), undefined, file);
+  for (const v of latents) if (v - v !== 0) throw new BalerError('corrupted: a latent is not finite', file, 'ECORRUPT');
+  return predictRows(m, latents, rows);
+}

@@ -1,0 +1,27 @@
+// One slab coded against a learned predictor as a task of the slab pool (parallel/slab-tasks.ts), in the main
+// thread or a worker alike: the coding (the coder checks every value as written itself; the compressor checks
+// the whole file again when it reads it back) and the lossless floor (a slab is never stored larger than zstd
+// of its bytes). A slab stored losslessly gets an empty latents chunk.
+import { encodeLosslessSlab } from '../codec/slab';
+import { summariseSlab } from '../compress/slab-summary';
+import { columnsOf } from '../metrics';
+import { brokeItsBound, losslessCandidate, valuesOf, type CodedSlab, type LearnedSlabTask } from '../parallel/slab-tasks';
+import { encodeLearnedSlab, type LearnedSlab } from './slab';
+
+export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab> {
+  const values = valuesOf(task.array);
+  const columns = columnsOf(task.array.shape, task.globals.kind);
+  const exact = (chunk: Uint8Array, outcome: 'lossless' | 'kept-exact'): CodedSlab => ({
+    chunk, ...(task.model.family === 'basis' ? { latents: new Uint8Array(0) } : {}), summary: summariseSlab(values, values, columns), outcome,
+  });
+  let coded: LearnedSlab;
+  try {
+    coded = await encodeLearnedSlab(task.model, values, task.array.shape, task.globals);
+  } catch (err) {
+    if (!brokeItsBound(err)) throw err;
+    return exact(await encodeLosslessSlab(task.array), 'kept-exact');
+  }
+  const lossless = await losslessCandidate(task.array, coded.data.length + (coded.latents?.length ?? 0));
+  if (lossless) return exact(lossless, 'lossless');
+  return { chunk: coded.data, ...(coded.latents ? { latents: coded.latents } : {}), summary: summariseSlab(values, coded.reconstruction, columns), outcome: 'coded' };
+}

@@ -1,0 +1,61 @@
+// One slab of an array coded against a learned predictor, as the chunks the container stores, and back:
+//   basis:   `${k}.data` = TAG_EB + the error-bounded slab coded against the basis prediction,
+//            `${k}.latents` = the slab's latents (basis.ts);
+//   columns: `${k}.data` = TAG_COLUMNS + the columns coded one after the other (columns.ts).
+// A slab stored losslessly (the lossless floor) has a TAG_ZSTD* data chunk and an empty latents chunk.
+import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
+import { BalerError } from '../errors';
+import { slabTag, tagged, TAG_COLUMNS, TAG_EB } from '../codec/slab';
+import { decodeLatents, encodeLatents } from './basis';
+import { decodeColumnsSlab, encodeColumnsSlab } from './columns';
+import type { LearnedModel } from './blob';
+
+export interface LearnedSlab {
+  /** The `data` chunk, tagged. */
+  data: Uint8Array;
+  /** The `latents` chunk (basis family only). */
+  latents?: Uint8Array;
+  reconstruction: Float64Array;
+}
+
+/**
+ * The globals the coder is called with inside a learned slab (encoder and decoder alike): a rel bound as the
+ * absolute tolerances the header stores, which already leave room for the cast to the output dtype.
+ */
+export function codingGlobals(g: EbGlobals): EbGlobals {
+  return g.bound.kind === 'rel' ? { ...g, bound: { kind: 'abs', value: dataTolerance(g) } } : g;
+}
+
+/** The smallest absolute tolerance of the array (what the basis's latent tolerance derives from). */
+export function dataTolerance(g: EbGlobals): number {
+  return g.tolerances.length ? g.tolerances.reduce((a, b) => Math.min(a, b)) : 0;
+}
+
+export async function encodeLearnedSlab(m: LearnedModel, values: Float64Array, shape: number[], g: EbGlobals): Promise<LearnedSlab> {
+  const rows = shape[0];
+  if (m.family === 'columns') {
+    const { body, reconstruction, configurations } = await encodeColumnsSlab(m, values, rows, g);
+    // Later slabs reuse each column's configuration instead of searching again (encoder only).
+    m.configurations ??= configurations;
+    return { data: tagged(TAG_COLUMNS, body), reconstruction };
+  }
+  const latents = await encodeLatents(m, values, rows, dataTolerance(g));
+  const coded = await encodeEbSlab(values, shape, codingGlobals(g), { prediction: latents.prediction });
+  return { data: tagged(TAG_EB, coded.bytes), latents: latents.chunk, reconstruction: coded.reconstruction };
+}
+
+/** Decodes a slab that is not lossless (the caller handles TAG_ZSTD* chunks). */
+export async function decodeLearnedSlab(
+  m: LearnedModel, data: Uint8Array, latents: Uint8Array | undefined, shape: number[], g: EbGlobals, file?: string,
+): Promise<Float64Array> {
+  const rows = shape[0];
+  const tag = slabTag(data, file);
+  if (m.family === 'columns') {
+    if (tag !== TAG_COLUMNS) throw new BalerError(`corrupted: a slab of a cross-column array has coding ${tag}`, file, 'ECORRUPT');
+    return decodeColumnsSlab(m, data.subarray(1), rows, g, file);
+  }
+  if (tag !== TAG_EB) throw new BalerError(`corrupted: a slab of a learned-basis array has coding ${tag}`, file, 'ECORRUPT');
+  if (!latents) throw new BalerError('corrupted: a learned-basis slab without latents', file, 'ECORRUPT');
+  const prediction = await decodeLatents(m, latents, rows, file);
+  return decodeEbSlab(data.subarray(1), shape, codingGlobals(g), prediction, file);
+}

@@ -1,0 +1,227 @@
+// Train once, compress many: a learned predictor fitted on a sample of one or several files and written as a
+// shared .balermodel (trainPredictor), a set of files compressed against it (compressSet), and the set's
+// figures with the shared model counted once and the number of files from which sharing it pays
+// (inspectSet). The CLI (`baler train A B… -o m.balermodel`, `baler compress A B… --model-file m.balermodel`,
+// `baler info A.baler B.baler…`), the extension's multi-select and notebook cells call these.
+import * as fs from 'node:fs';
+import type { BackendName, CompressOptions, CompressResult, FileInfo, Hooks } from './api';
+import { BalerError, throwIfAborted } from './errors';
+import type { NdArray } from './types';
+import { parseErrorBound } from './eb/bound';
+import { toFloat64 } from './data/dtype';
+import { openInput } from './compress/input';
+import { chooseSlabRows } from './compress/memory-plan';
+import { DEFAULT_MEMORY_BUDGET } from './memory';
+import { checkOutput } from './compress/output';
+import { StatsAccumulator } from './compress/stats';
+import { codingTolerances } from './compress/tolerances';
+import { DEFAULT_ERROR_BOUND } from './compress/auto';
+import { compress } from './compress';
+import { encodeEbSlab, type EbGlobals } from './compress/eb-slab';
+import { joinRows, readSample, SAMPLE_VALUES, type Sample } from './learned/sample';
+import { describeModel, type LearnedModel } from './learned/blob';
+import { fitBasis } from './learned/fit-basis';
+import { fitColumns } from './learned/fit-columns';
+import { MAX_COLUMNS } from './learned/columns';
+import { encodeLearnedSlab } from './learned/slab';
+import { writeSharedModel } from './learned/store';
+import { openBaler } from './decompress';
+import { inspect } from './inspect';
+import { sectionName } from './codec/header-check';
+
+export interface TrainPredictorOptions {
+  /** The bound the model is fitted for (default: the automatic mode's default bound). */
+  errorBound?: string;
+  /** Which family to fit ('auto': each that applies, the one that codes the sample smallest). */
+  learned?: 'auto' | 'basis' | 'columns';
+  /** Seconds for the whole fit (default 60); tables give networks most of it. */
+  seconds?: number;
+  force?: boolean;
+  seed?: number;
+  backend?: BackendName;
+  /** Memory the sample of all the files may use (default 512 MiB). */
+  memoryBudget?: number;
+}
+
+export interface TrainPredictorResult {
+  output: string;
+  family: LearnedModel['family'];
+  description: string;
+  /** Bytes of the model file: paid once for every file that uses it. */
+  modelBytes: number;
+  hash: string;
+  files: number;
+  /** The training sample coded at the bound: by the error-bounded coder alone, and against the model. */
+  sampleBytes: { classical: number; learned: number };
+  seconds: number;
+}
+
+/** Default seconds `train` may spend. */
+export const DEFAULT_TRAIN_SECONDS = 60;
+
+export async function trainPredictor(inputs: string[], output: string, opts: TrainPredictorOptions = {}, hooks?: Hooks): Promise<TrainPredictorResult> {
+  if (inputs.length === 0) throw new BalerError('give at least one data file to train on');
+  for (const input of inputs) checkOutput(input, output, opts.force);
+  const started = performance.now();
+  const seconds = opts.seconds ?? DEFAULT_TRAIN_SECONDS;
+  const boundText = opts.errorBound ?? DEFAULT_ERROR_BOUND;
+  const bound = parseErrorBound(boundText);
+  if (bound.kind === 'pw-rel') throw new BalerError('a learned predictor needs an abs or rel bound (pw-rel codes in the log domain, where predictions do not apply)');
+  if (bound.value === 0) throw new BalerError('a bound of 0 is lossless: there is nothing for a learned predictor to do');
+  hooks?.onProgress?.({ phase: 'encode', message: `reading a sample of ${inputs.length} file${inputs.length > 1 ? 's' : ''}` });
+  const { sample, kind, totalRows } = await sampleOfFiles(inputs, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET);
+  const columns = kind === 'table' && sample.shape.length === 2 ? sample.shape[1] : 1;
+  const stats = new StatsAccumulator(columns);
+  stats.add(sample.values);
+  const g: EbGlobals = { bound, tolerances: codingTolerances(bound, stats.result(), sample.array.dtype), dtype: sample.array.dtype, kind };
+  const family = opts.learned ?? 'auto';
+  const fits: { model: LearnedModel }[] = [];
+  const columnsApply = kind === 'table' && columns >= 2 && columns <= MAX_COLUMNS;
+  if ((family === 'auto' || family === 'columns') && columnsApply) {
+    const fit = await fitColumns(sample.values, sample.rows, columns, g, {
+      nets: { seconds: seconds * 0.7, seed: opts.seed, backend: opts.backend, signal: hooks?.signal }, seed: opts.seed,
+    });
+    hooks?.onLog?.(`${describeModel(fit.model)}: the sample codes to ${fit.sampleBytes} bytes (columns coded alone: ${fit.plainBytes})`);
+    fits.push(fit);
+  }
+  throwIfAborted(hooks?.signal);
+  // Rows of a few dozen values cost more in latents than a basis of them can save.
+  if (family === 'basis' || (family === 'auto' && (kind === 'frames' || sample.shape.slice(1).reduce((a, b) => a * b, 1) >= 32))) {
+    const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale: totalRows / sample.rows });
+    if (fit) {
+      hooks?.onLog?.(`${describeModel(fit.model)}: the sample codes to ${fit.sampleBytes} bytes`);
+      fits.push(fit);
+    }
+  }
+  if (fits.length === 0) {
+    throw new BalerError(family === 'columns' ? `the cross-column model needs a table of 2 to ${MAX_COLUMNS} columns` : 'no learned predictor applies to this data (too few rows)');
+  }
+  // The families compared on the same bytes: the whole sample coded against each model.
+  const coded = await Promise.all(fits.map(async (f) => ({ model: f.model, bytes: chunkBytes(await encodeLearnedSlab(f.model, sample.values, sample.shape, g)) })));
+  const best = coded.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+  const classical = (await encodeEbSlab(sample.values, sample.shape, g)).bytes.length;
+  const description = `${describeModel(best.model)}, fitted at ${boundText} on ${inputs.length} file${inputs.length > 1 ? 's' : ''}`;
+  const ref = await writeSharedModel(output, best.model, description, opts.force);
+  return {
+    output, family: best.model.family, description, modelBytes: ref.bytes, hash: ref.hash, files: inputs.length,
+    sampleBytes: { classical, learned: best.bytes }, seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function chunkBytes(c: { data: Uint8Array; latents?: Uint8Array }): number {
+  return c.data.length + (c.latents?.length ?? 0);
+}
+
+/** A sample spread over the files (the first array of each), which must share their row shape. */
+async function sampleOfFiles(inputs: string[], memoryBudget: number): Promise<{ sample: Sample; kind: 'table' | 'frames'; totalRows: number }> {
+  const parts: NdArray[] = [];
+  let first: { shape: number[]; kind: 'table' | 'frames' } | undefined;
+  let totalRows = 0;
+  for (const input of inputs) {
+    const source = await openInput(input, {}, memoryBudget);
+    try {
+      const a = source.arrays[0];
+      if (first && (a.kind !== first.kind || a.shape.slice(1).join() !== first.shape.slice(1).join())) {
+        throw new BalerError(`its rows have shape [${a.shape.slice(1).join(', ')}], the first file's [${first.shape.slice(1).join(', ')}]: one model needs one row shape`, input);
+      }
+      first ??= { shape: a.shape, kind: a.kind };
+      totalRows += a.shape[0];
+      parts.push((await readSample(a, { maxValues: Math.max(1, Math.floor(SAMPLE_VALUES / inputs.length)), memoryBudget: memoryBudget / inputs.length, rowsPerRead: chooseSlabRows(a, memoryBudget, input) })).array);
+    } finally {
+      await source.close();
+    }
+  }
+  // Files of different dtypes train on their values as float64.
+  const same = parts.every((p) => p.dtype === parts[0].dtype);
+  const typed = same ? parts : parts.map((p): NdArray => ({ dtype: 'float64', shape: p.shape, data: toFloat64(p.data).values }));
+  const rows = typed.reduce((n, p) => n + p.shape[0], 0);
+  const shape = [rows, ...first!.shape.slice(1)];
+  const array = joinRows(typed, shape);
+  return { sample: { values: toFloat64(array.data).values, array, rows, shape, whole: false }, kind: first!.kind, totalRows };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Compressing a set, and its figures
+
+export interface SetInfo {
+  files: FileInfo[];
+  /** Each file's original bytes over its .baler's bytes (a shared model is counted once, for the set). */
+  fileRatios: number[];
+  /** Bytes of the input files. */
+  originalBytes: number;
+  /** Every .baler file plus each distinct shared model once. */
+  totalBytes: number;
+  /** The shared models, each counted once. */
+  sharedModels: { hash: string; bytes: number; files: number; breakEvenFiles: number | null; savedPerFile: number }[];
+  ratio: number;
+}
+
+/**
+ * Compresses each file with the automatic mode against one shared model file. When the model file does not
+ * exist yet it is trained first on all the files (trainPredictor). Outputs go beside their inputs.
+ */
+export async function compressSet(
+  inputs: string[], opts: CompressOptions & { modelFile: string; trainSeconds?: number }, hooks?: Hooks,
+): Promise<{ results: CompressResult[]; set: SetInfo; trained?: TrainPredictorResult }> {
+  if (inputs.length === 0) throw new BalerError('give at least one data file to compress');
+  if (opts.output && inputs.length > 1) throw new BalerError('-o names one output; with several files each .baler goes beside its input');
+  const trained = fs.existsSync(opts.modelFile)
+    ? undefined
+    : await trainPredictor(inputs, opts.modelFile, { errorBound: opts.errorBound, seconds: opts.trainSeconds, seed: opts.seed, backend: opts.backend, force: opts.force }, hooks);
+  const results: CompressResult[] = [];
+  for (const input of inputs) {
+    throwIfAborted(hooks?.signal);
+    hooks?.onLog?.(`compressing ${input}`);
+    results.push(await compress(input, { ...opts, ...(inputs.length > 1 ? { output: undefined } : {}) }, hooks));
+  }
+  return { results, set: await inspectSet(results.map((r) => r.output)), ...(trained ? { trained } : {}) };
+}
+
+/** "2.10× smaller" or "1.30× larger": a file's total (decoder counted) against another's. */
+export function compareTotals(file: FileInfo, baseline: FileInfo): string {
+  const gain = baseline.sizes.total / file.sizes.total;
+  return gain >= 1 ? `${gain.toFixed(2)}× smaller` : `${(1 / gain).toFixed(2)}× larger`;
+}
+
+/** The figures of a set of .baler files: totals with each shared model counted once, and its break-even. */
+export async function inspectSet(files: string[]): Promise<SetInfo> {
+  if (files.length === 0) throw new BalerError('give at least one .baler file');
+  const infos: FileInfo[] = [];
+  const models = new Map<string, { bytes: number; files: number; saved: number }>();
+  let fileBytes = 0;
+  for (const file of files) {
+    const info = await inspect(file);
+    infos.push(info);
+    fileBytes += info.sizes.file;
+    for (const use of sharedUses(file)) {
+      const m = models.get(use.hash) ?? { bytes: use.bytes, files: 0, saved: 0 };
+      m.files++;
+      m.saved += use.saved;
+      models.set(use.hash, m);
+    }
+  }
+  const sharedModels = [...models.entries()].map(([hash, m]) => {
+    const savedPerFile = m.saved / m.files;
+    return { hash, bytes: m.bytes, files: m.files, savedPerFile, breakEvenFiles: savedPerFile > 0 ? Math.max(1, Math.ceil(m.bytes / savedPerFile)) : null };
+  });
+  const originalBytes = infos.reduce((n, i) => n + i.sizes.originalFile, 0);
+  const totalBytes = fileBytes + sharedModels.reduce((n, m) => n + m.bytes, 0);
+  const fileRatios = infos.map((i) => i.sizes.originalFile / Math.max(1, i.sizes.file));
+  return { files: infos, fileRatios, originalBytes, totalBytes, sharedModels, ratio: originalBytes / Math.max(1, totalBytes) };
+}
+
+/** The shared learned models a file uses, with what each saved on it against the coder alone (estimated). */
+function sharedUses(file: string): { hash: string; bytes: number; saved: number }[] {
+  const f = openBaler(file);
+  try {
+    const uses: { hash: string; bytes: number; saved: number }[] = [];
+    f.header.arrays.forEach((a, k) => {
+      if (a.codec.mode !== 'error-bounded' || !a.codec.learned?.shared) return;
+      const stored = f.index.sections.filter((s) => s.name === sectionName(k, 'data') || s.name === sectionName(k, 'latents')).reduce((n, s) => n + s.storedBytes, 0);
+      uses.push({ hash: a.codec.learned.shared.hash, bytes: a.codec.learned.shared.bytes, saved: a.codec.learned.baselineBytes - stored });
+    });
+    return uses;
+  } finally {
+    f.close();
+  }
+}

@@ -1,0 +1,61 @@
+// End-to-end: the default `compress` (automatic mode) and train once, compress many, through the built CLI.
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { encodeNpy } from '../../src/kernel/data/npy';
+import { dependentTable } from '../fixtures/learned';
+
+const repo = path.resolve(__dirname, '..', '..');
+const cli = path.join(repo, 'bin', 'baler.js');
+
+function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BALER_DEBUG: '' } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('baler CLI: the automatic mode and sets', function () {
+  this.timeout(300_000);
+  let dir: string;
+
+  before(() => {
+    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
+    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-cli-sets-'));
+    for (const seed of [1, 2, 3]) {
+      fs.writeFileSync(path.join(dir, `t${seed}.npy`), encodeNpy({ dtype: 'float64', shape: [2000, 5], data: dependentTable(2000, seed) }));
+    }
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('compress with no options states the default bound in its output and log', () => {
+    const r = baler(['compress', 't1.npy', '-o', 'default.baler'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /bound rel:0\.0001/);
+    assert.match(r.stderr, /the default bound rel:1e-4/);
+  });
+
+  it('train A B -o m.balermodel, compress A B C --model-file m.balermodel, info A B C: the model counted once', () => {
+    const t = baler(['train', 't1.npy', 't2.npy', '-o', 'm.balermodel', '--error-bound', 'rel:1e-3', '--time-limit', '5'], dir);
+    assert.equal(t.code, 0, t.stderr);
+    assert.match(t.stdout, /model written to m\.balermodel: cross-column model/);
+    const c = baler(['compress', 't1.npy', 't2.npy', 't3.npy', '--model-file', 'm.balermodel', '--error-bound', 'rel:1e-3', '--force', '--json'], dir);
+    assert.equal(c.code, 0, c.stderr);
+    const set = JSON.parse(c.stdout);
+    assert.equal(set.files.length, 3);
+    const modelBytes = fs.statSync(path.join(dir, 'm.balermodel')).size;
+    const files = ['t1', 't2', 't3'].reduce((n, s) => n + fs.statSync(path.join(dir, `${s}.baler`)).size, 0);
+    assert.equal(set.totalBytes, files + modelBytes);
+    const i = baler(['info', 't1.baler', 't2.baler', 't3.baler'], dir);
+    assert.equal(i.code, 0, i.stderr);
+    assert.match(i.stdout, /shared model [0-9a-f]{12}…: .*used by 3 files, counted once; it pays from \d+ files?/);
+    assert.match(i.stdout, /set: 3 files, original .* total .*ratio/);
+  });
+
+  it('refuses -o with several files, in one line naming the problem', () => {
+    const r = baler(['compress', 't1.npy', 't2.npy', '-o', 'x.baler'], dir);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr.trim().split('\n').pop()!, /^baler: -o names one output/);
+  });
+});

@@ -1,0 +1,141 @@
+// The automatic mode, the default of compress: meets its stated bound, picks a learned predictor where it pays
+// (decoder counted) and the error-bounded coder or lossless where it does not, is never larger than lossless,
+// and leaves the plain autoencoder to those who ask for it (with a warning when its total exceeds the input).
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compress, decompress } from '../../src/kernel/pipeline';
+import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+import { DEFAULT_ERROR_BOUND } from '../../src/kernel/compress/auto';
+import { openBaler } from '../../src/kernel/decompress';
+import type { NdArray } from '../../src/kernel/types';
+import { dependentTable, travellingWaves } from '../fixtures/learned';
+
+describe('compress: the automatic mode', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-auto-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  let n = 0;
+  const npy = (arr: NdArray): string => {
+    const file = path.join(dir, `a${n++}.npy`);
+    fs.writeFileSync(file, encodeNpy(arr));
+    return file;
+  };
+  // `input`: an .npy already written (the index is compressed: files compared should name the same source).
+  const run = async (arr: NdArray, opts: Parameters<typeof compress>[1] = {}, input = npy(arr)) => {
+    const log: string[] = [];
+    const { output, info } = await compress(input, { output: path.join(dir, `o${n++}.baler`), ...opts }, { onLog: (l) => log.push(l) });
+    const back = path.join(dir, `b${n++}.npy`);
+    await decompress(output, { output: back });
+    return { info, log, output, back: parseNpy(fs.readFileSync(back)).data as Float64Array | Float32Array };
+  };
+  const maxError = (a: ArrayLike<number>, b: ArrayLike<number>, stride = 1, offset = 0) => {
+    let worst = 0;
+    for (let i = offset; i < a.length; i += stride) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    return worst;
+  };
+  const range = (a: ArrayLike<number>, stride = 1, offset = 0) => {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = offset; i < a.length; i += stride) { lo = Math.min(lo, a[i]); hi = Math.max(hi, a[i]); }
+    return hi - lo;
+  };
+
+  it('meets the stated default bound when no mode is given, and says so in the log', async () => {
+    const data = Float32Array.from(travellingWaves(24, 16, 16));
+    const { info, log, back } = await run({ dtype: 'float32', shape: [24, 16, 16], data });
+    assert.equal(info.mode, 'error-bounded');
+    assert.equal(info.errorBound, 'rel:0.0001');
+    assert.equal(DEFAULT_ERROR_BOUND, 'rel:1e-4');
+    assert.ok(log.some((l) => l.includes('the default bound rel:1e-4')), log.join('\n'));
+    assert.ok(maxError(back, data) <= 1e-4 * range(data), 'every value within 1e-4 of the range');
+  });
+
+  it('picks a learned basis on recurring frames where it pays, decoder counted', async () => {
+    const data = travellingWaves(48, 24, 24);
+    const { info, back } = await run({ dtype: 'float64', shape: [48, 24, 24], data }, { errorBound: 'rel:1e-2' });
+    assert.equal(info.learned?.family, 'basis');
+    assert.ok(info.sizes.total < info.learned!.baselineBytes, `${info.sizes.total} bytes vs ${info.learned!.baselineBytes} for the coder alone`);
+    assert.ok(maxError(back, data) <= 1e-2 * range(data));
+  });
+
+  it('picks the cross-column model on a table of dependent columns, each column within its own range', async () => {
+    const data = dependentTable(3000);
+    const { info, back } = await run({ dtype: 'float64', shape: [3000, 5], data }, { errorBound: 'rel:1e-3' });
+    assert.equal(info.learned?.family, 'columns');
+    for (let c = 0; c < 5; c++) assert.ok(maxError(back, data, 5, c) <= 1e-3 * range(data, 5, c), `column ${c}`);
+  });
+
+  it('with --learned none codes with the error-bounded coder alone: no decoder', async () => {
+    const data = travellingWaves(48, 24, 24);
+    const { info, output } = await run({ dtype: 'float64', shape: [48, 24, 24], data }, { errorBound: 'rel:1e-2', learned: 'none' });
+    assert.equal(info.learned, undefined);
+    assert.equal(info.sizes.decoder, 0);
+    const f = openBaler(output);
+    f.close();
+    assert.deepEqual(f.index.sections.map((s) => s.name), ['0.data']);
+  });
+
+  it('is never larger than lossless: noise, a tiny table, and integers under a bound below half a unit', async () => {
+    let seed = 5;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const cases: NdArray[] = [
+      { dtype: 'float64', shape: [4000], data: Float64Array.from({ length: 4000 }, random) },
+      { dtype: 'float64', shape: [3, 2], data: Float64Array.of(1.5, 2.25, -3, 4, 5.125, 6) },
+      { dtype: 'uint8', shape: [64, 64], data: Uint8Array.from({ length: 4096 }, () => Math.floor(256 * random())) },
+      { dtype: 'float32', shape: [10, 8, 8], data: Float32Array.from({ length: 640 }, () => Math.round(1000 * random())) },
+    ];
+    for (const arr of cases) {
+      const input = npy(arr);
+      const auto = await run(arr, {}, input);
+      const lossless = await run(arr, { errorBound: 'abs:0' }, input);
+      assert.ok(auto.info.sizes.total <= lossless.info.sizes.total, `${arr.dtype} [${arr.shape}]: ${auto.info.sizes.total} bytes, lossless ${lossless.info.sizes.total}`);
+      if (arr.dtype === 'uint8') assert.deepEqual(Array.from(auto.back), Array.from(arr.data as Uint8Array), 'integers in a range under 5,000 come back exact');
+    }
+  });
+
+  it('keeps NaN and ±Inf exactly with a learned predictor', async () => {
+    const data = travellingWaves(48, 24, 24);
+    data[100] = NaN;
+    data[5000] = Infinity;
+    data[9000] = -Infinity;
+    const { info, back } = await run({ dtype: 'float64', shape: [48, 24, 24], data }, { errorBound: 'rel:1e-2', learned: 'basis' });
+    assert.equal(info.learned?.family, 'basis');
+    assert.ok(Number.isNaN(back[100]));
+    assert.equal(back[5000], Infinity);
+    assert.equal(back[9000], -Infinity);
+  });
+
+  it('codes many slabs against one learned predictor on worker threads, the same bytes as one thread', async () => {
+    const frames = travellingWaves(48, 24, 24);
+    const table = dependentTable(3000);
+    const cases: [NdArray & { data: Float64Array }, 'basis' | 'columns'][] = [
+      [{ dtype: 'float64', shape: [48, 24, 24], data: frames }, 'basis'],
+      [{ dtype: 'float64', shape: [3000, 5], data: table }, 'columns'],
+    ];
+    for (const [arr, learned] of cases) {
+      // About five slabs: a sixteenth of the budget holds a slab at 52 bytes a value (compress/memory-plan.ts).
+      const budget = Math.ceil((arr.data.length / 5) * 16 * 52);
+      const input = npy(arr);
+      const files = [];
+      for (const threads of [1, 2]) files.push((await compress(input, { errorBound: 'rel:1e-2', learned, memoryBudget: budget, threads, output: path.join(dir, `threads-${threads}.baler`), force: true })));
+      assert.equal(files[0].info.learned?.family, learned);
+      const f = openBaler(files[0].output);
+      f.close();
+      assert.ok(f.header.arrays[0].slabRows * 3 <= arr.shape[0], `${learned}: several slabs (${f.header.arrays[0].slabRows} rows each)`);
+      assert.ok(fs.readFileSync(files[0].output).equals(fs.readFileSync(files[1].output)), `${learned}: the file does not depend on the threads`);
+      const back = path.join(dir, 'threads.back.npy');
+      await decompress(files[1].output, { output: back, force: true });
+      const decoded = parseNpy(fs.readFileSync(back)).data as Float64Array;
+      const columns = arr.shape.length === 2 ? 5 : 1;
+      for (let c = 0; c < columns; c++) assert.ok(maxError(decoded, arr.data, columns, c) <= 1e-2 * range(arr.data, columns, c), `${learned} column ${c}`);
+    }
+  });
+
+  it('codes an autoencoder only when asked, and warns when its total exceeds the input', async () => {
+    const data = Float64Array.from({ length: 40 * 6 }, (_, i) => Math.sin(i / 7));
+    const { info, log } = await run({ dtype: 'float64', shape: [40, 6], data }, { epochs: 2, latent: 2 });
+    assert.equal(info.mode, 'autoencoder');
+    assert.ok(info.sizes.total > info.sizes.originalFile);
+    assert.ok(log.some((l) => /warning: the autoencoder's total .* share the decoder .* give a bound/i.test(l)), log.join('\n'));
+  });
+});

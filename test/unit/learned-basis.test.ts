@@ -1,0 +1,69 @@
+// The learned basis of rows: fitted on frames that recur it beats the error-bounded coder alone with the basis
+// counted; the decoder rebuilds the prediction bit for bit; every value stays within the bound; damaged latents
+// are refused.
+import { strict as assert } from 'node:assert';
+import { BASIS_TOLERANCE_SHARE, buildBasis, decodeLatents, encodeLatents, fitComponents, latentsOf, predictRows } from '../../src/kernel/learned/basis';
+import { fitBasis } from '../../src/kernel/learned/fit-basis';
+import { decodeLearnedSlab, encodeLearnedSlab } from '../../src/kernel/learned/slab';
+import { encodeEbSlab, type EbGlobals } from '../../src/kernel/compress/eb-slab';
+import { BalerError } from '../../src/kernel/errors';
+import { travellingWaves } from '../fixtures/learned';
+
+const globals = (tolerance: number): EbGlobals => ({ bound: { kind: 'abs', value: tolerance }, tolerances: [tolerance], dtype: 'float64', kind: 'frames' });
+
+describe('learned basis of rows', () => {
+  const shape = [48, 24, 24];
+  const values = travellingWaves(48, 24, 24);
+  const g = globals(2e-3);
+
+  it('pays on recurring frames: basis + latents + data is smaller than the error-bounded coder alone', async () => {
+    const fit = await fitBasis(values, shape, g);
+    assert.ok(fit, 'a basis is fitted');
+    const classical = (await encodeEbSlab(values, shape, g)).bytes.length;
+    const learned = fit.decoderBytes + fit.sampleBytes;
+    assert.ok(learned < classical, `learned ${learned} bytes vs classical ${classical}`);
+    assert.ok(fit.model.k >= 2 && fit.model.k <= 24, `k = ${fit.model.k}`);
+  });
+
+  it('decodes to exactly the encoder\'s reconstruction, every value within the bound', async () => {
+    const components = fitComponents(values, 48, 576, 8);
+    const model = await buildBasis(components, [24, 24], 8, BASIS_TOLERANCE_SHARE * 2e-3);
+    const coded = await encodeLearnedSlab(model, values, shape, g);
+    const decoded = await decodeLearnedSlab(model, coded.data, coded.latents, shape, g);
+    assert.deepEqual(decoded, coded.reconstruction);
+    for (let i = 0; i < values.length; i++) assert.ok(Math.abs(decoded[i] - values[i]) <= 2e-3, `value ${i}`);
+  });
+
+  it('predicts from the stored latents the same bits the encoder used', async () => {
+    const model = await buildBasis(fitComponents(values, 48, 576, 4), [24, 24], 4, 1e-4);
+    const { chunk, prediction } = await encodeLatents(model, values.subarray(0, 10 * 576), 10, 2e-3);
+    assert.deepEqual(await decodeLatents(model, chunk, 10), prediction);
+  });
+
+  it('fits latents by least squares, ignoring non-finite values', async () => {
+    const model = await buildBasis(fitComponents(values, 48, 576, 4), [24, 24], 4, 0);
+    const rows = values.slice(0, 2 * 576);
+    const clean = latentsOf(model, rows, 2);
+    rows[5] = NaN;
+    rows[600] = Infinity;
+    const withHoles = latentsOf(model, rows, 2);
+    for (let i = 0; i < clean.length; i++) assert.ok(Math.abs(clean[i] - withHoles[i]) < 0.05, `latent ${i}`);
+    const prediction = predictRows(model, clean, 2);
+    let error = 0;
+    for (let i = 0; i < prediction.length; i++) if (i !== 5 && i !== 600) error = Math.max(error, Math.abs(prediction[i] - values[i]));
+    assert.ok(error < 0.05, `a 4-component basis reproduces travelling waves to ${error}`);
+  });
+
+  it('refuses damaged latents with a BalerError', async () => {
+    const model = await buildBasis(fitComponents(values, 48, 576, 4), [24, 24], 4, 1e-4);
+    const { chunk } = await encodeLatents(model, values.subarray(0, 10 * 576), 10, 2e-3);
+    for (const bad of [chunk.subarray(0, 4), chunk.subarray(0, chunk.length - 3), Uint8Array.of(...chunk.subarray(0, 8), 255, 255, 255)]) {
+      await assert.rejects(decodeLatents(model, bad, 10), (e: unknown) => e instanceof BalerError);
+    }
+  });
+
+  it('is not tried where it cannot pay: too few rows, or a bound of 0', async () => {
+    assert.equal(await fitBasis(values.subarray(0, 4 * 576), [4, 24, 24], g), undefined);
+    assert.equal(await fitBasis(values, shape, globals(0)), undefined);
+  });
+});
