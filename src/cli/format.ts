@@ -4,6 +4,7 @@ import type { FileInfo } from '../kernel/api';
 import type { SetInfo } from '../kernel/sets';
 import { formatBytesExact, formatRatio } from '../kernel/report/format';
 import { infoSections, sectionsText } from '../kernel/report/info-rows';
+import { setTotalLine, sharedModelLine } from '../kernel/report/set-text';
 import { safeJson, sanitizeText } from '../kernel/report/text';
 
 /** A plain text table: first row is the heading. */
@@ -30,13 +31,7 @@ export function formatSetInfo(set: SetInfo): string {
     formatBytesExact(f.sizes.originalFile), formatBytesExact(f.sizes.file), formatRatio(set.fileRatios[i]),
   ]);
   const lines = [table([['file', 'mode', 'original', '.baler', 'ratio (file)'], ...rows]), ''];
-  for (const m of set.sharedModels) {
-    const pays = m.breakEvenFiles === null
-      ? 'it saves nothing against the error-bounded coder alone'
-      : `it pays from ${m.breakEvenFiles} file${m.breakEvenFiles > 1 ? 's' : ''} (saves ${formatBytesExact(Math.round(m.savedPerFile))} per file)`;
-    lines.push(`shared model ${m.hash.slice(0, 12)}…: ${formatBytesExact(m.bytes)}, used by ${m.files} file${m.files > 1 ? 's' : ''}, counted once; ${pays}`);
-  }
-  lines.push(`set: ${set.files.length} files, original ${formatBytesExact(set.originalBytes)}, total ${formatBytesExact(set.totalBytes)} ` +
-    `(every .baler${set.sharedModels.length ? ' + shared models once' : ''}), ratio ${formatRatio(set.ratio)}`);
+  for (const m of set.sharedModels) lines.push(sharedModelLine(m));
+  lines.push(setTotalLine(set));
   return lines.join('\n');
 }

@@ -15,6 +15,7 @@ import { ProjectStore } from './project/store';
 import { ProjectPanel } from './project/view';
 import { readSettings } from './settings';
 import { KernelTasks } from './tasks';
+import { registerSetCommands } from './setCommands';
 
 /** What activate() returns: used by the integration tests, and by other extensions if they like. */
 export interface BalerExtensionApi {
@@ -64,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): BalerExtensionApi {
     lens,
     projectView,
     ...commands.register(guard),
+    ...registerSetCommands({ extensionUri: context.extensionUri, kernel: getKernel, output, tasks }, () => commands.prompts, guard),
     ...projects.register(guard),
     ...computePackages.register(guard),
     guard('baler.restartNotebookKernel', () => notebook.restart()),

@@ -16,7 +16,9 @@ import { infoSections } from './report/info-rows';
 import type { ReportData } from './report/types';
 import { sanitizeText } from './report/text';
 import { transformCell } from './cell-transform';
-import type { CellOutput, CellResult } from './protocol';
+import type { CellOutput, CellResult, ResultOf } from './protocol';
+
+type SetResult = ResultOf<'compressSet'>;
 
 export interface CellContext {
   hooks: Hooks;
@@ -37,6 +39,8 @@ export interface ReportOutput {
 export interface CellApi {
   compress(file: string, options?: CompressOptions): Promise<CompressResult>;
   decompress(file: string, options?: DecompressOptions): Promise<DecompressResult>;
+  /** Several files against one shared model file (trained on them first when it does not exist yet). */
+  compressSet(files: string[], options: CompressOptions & { modelFile: string }): Promise<SetResult>;
   info(file: string): Promise<FileInfo>;
   report(balerFile: string, originalFile?: string): Promise<ReportOutput>;
   newProject(workspace: string, project: string): Promise<string>;
@@ -54,6 +58,7 @@ export function createCellApi(cwd: string, ctx: CellContext): CellApi {
     version: engine.VERSION,
     compress: (file, options = {}) => engine.compress(abs(file), resolveOutput({ ...ctx.defaults, ...options }, abs), ctx.hooks),
     decompress: (file, options = {}) => engine.decompress(abs(file), resolveOutput(options, abs), ctx.hooks),
+    compressSet: (files, options) => engine.compressSet(files.map(abs), { ...ctx.defaults, ...options, modelFile: abs(options.modelFile) }, ctx.hooks),
     info: (file) => engine.inspect(abs(file)),
     report: async (balerFile, originalFile) => ({
       balerReport: true,

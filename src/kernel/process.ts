@@ -24,6 +24,7 @@ type Handlers = { [M in KernelMethod]: (params: ParamsOf<M>, ctx: RequestContext
 const handlers: Handlers = {
   compress: ({ input, options }, { hooks }) => engine.compress(input, options, hooks),
   decompress: ({ input, options }, { hooks }) => engine.decompress(input, options, hooks),
+  compressSet: ({ inputs, options }, { hooks }) => engine.compressSet(inputs, options, hooks),
   inspect: ({ file }) => engine.inspect(file),
   report: ({ balerFile, originalFile, historyFile }) => engine.buildReport(balerFile, originalFile, historyFile),
   newProject: async ({ root, workspace, project }) => ({ config: await engine.newProject(workspace, project, root) }),

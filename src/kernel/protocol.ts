@@ -5,6 +5,7 @@ import type {
   BackendName, CompressOptions, CompressResult, DecompressOptions, DecompressResult, FileInfo, Progress,
 } from './api';
 import type { BackendStatusReport } from './backend-status';
+import type { SetInfo, TrainPredictorResult } from './sets';
 import type { ProjectPoint, ProjectResults } from './project/results-types';
 import type { InfoSection } from './report/info-rows';
 import type { ReportData, ReportLoss } from './report/types';
@@ -40,6 +41,11 @@ export interface TrainProjectResult {
 export interface KernelMethods {
   compress: { params: { input: string; options: CompressOptions }; result: CompressResult };
   decompress: { params: { input: string; options: DecompressOptions }; result: DecompressResult };
+  /** Compresses several files against one shared model file, trained on them first when it does not exist. */
+  compressSet: {
+    params: { inputs: string[]; options: CompressOptions & { modelFile: string; trainSeconds?: number } };
+    result: { results: CompressResult[]; set: SetInfo; trained?: TrainPredictorResult };
+  };
   inspect: { params: { file: string }; result: FileInfo };
   report: { params: { balerFile: string; originalFile?: string; historyFile?: string }; result: ReportData };
   newProject: { params: ProjectRef; result: { config: string } };

@@ -13,6 +13,7 @@ function loadTestFiles(): void {
   require('./activation.test');
   require('./kernel.test');
   require('./commands.test');
+  require('./sets.test');
   require('./project.test');
   require('./editor.test');
   require('./notebook.test');

@@ -80,6 +80,14 @@ describe('notebook cells', () => {
     assert.deepEqual(second.value, { kind: 'json', value: 3 });
   });
 
+  it('compresses several files against one shared model, paths relative to the notebook folder', async () => {
+    const { ctx } = context();
+    for (const name of ['s1.csv', 's2.csv']) fs.copyFileSync(path.join(dir, 't.csv'), path.join(dir, name));
+    const result = await runCell("const r = await baler.compressSet(['s1.csv', 's2.csv'], { modelFile: 'm.balermodel', trainSeconds: 2 });\n[r.set.files.length, r.trained.files]", dir, ctx);
+    assert.deepEqual(result.value, { kind: 'json', value: [2, 2] });
+    for (const name of ['m.balermodel', 's1.baler', 's2.baler']) assert.ok(fs.existsSync(path.join(dir, name)), name);
+  });
+
   it('runs JavaScript with display() and console output', async () => {
     const { outputs, ctx } = context();
     const result = await runCell("display('shown');\nconsole.log('n', 2);\n[1, 2].length", dir, ctx);

@@ -126,12 +126,14 @@ describe('lists stated once', () => {
     }
   });
 
-  it('Compress File and the explorer menu offer exactly the data formats the engine reads', () => {
+  it('Compress File, Compress Files with One Shared Model and the explorer menu offer exactly the data formats the engine reads', () => {
     assert.deepEqual(DATA_EXTENSIONS, [...SUPPORTED_EXTENSIONS]);
-    const whens: string[] = manifest.contributes.menus['explorer/context'].filter((m: { command: string }) => m.command === 'baler.compressFile').map((m: { when: string }) => m.when);
-    assert.equal(whens.length, 1);
-    const regex = /resourceExtname =~ \/\^\\\.\(([^)]+)\)\$\/i/.exec(whens[0]);
-    assert.ok(regex, whens[0]);
-    assert.deepEqual(regex[1].split('|').map((e) => `.${e}`), [...SUPPORTED_FILE_EXTENSIONS]);
+    for (const command of ['baler.compressFile', 'baler.compressFilesWithSharedModel']) {
+      const whens: string[] = manifest.contributes.menus['explorer/context'].filter((m: { command: string }) => m.command === command).map((m: { when: string }) => m.when);
+      assert.equal(whens.length, 1, command);
+      const regex = /resourceExtname =~ \/\^\\\.\(([^)]+)\)\$\/i/.exec(whens[0]);
+      assert.ok(regex, whens[0]);
+      assert.deepEqual(regex[1].split('|').map((e) => `.${e}`), [...SUPPORTED_FILE_EXTENSIONS], command);
+    }
   });
 });
