@@ -108,7 +108,7 @@ export const OPTIONS = {
   learned: { flags: '--learned <which>', help: 'learned predictors: try each and keep the smallest (auto), none, or use basis (frames, rows), columns (tables) or shared (--model-file)', choices: ['auto', 'none', 'basis', 'columns', 'shared'], engine: 'learned' },
   learnedNetworks: { flags: '--learned-networks <s>', help: 'train small networks for the cross-column model of tables for this many seconds', parse: positiveNumber, engine: 'learnedNetworkSeconds' },
   trainedModel: { flags: '--trained-model <file>', help: 'use a trained .balermodel instead of training', engine: 'trainedModelPath' },
-  part: { flags: '--part <i/n>', help: 'code only part I of N (0-based) of the file, for `baler merge` (cluster job arrays); -o may name a folder', parse: part, engine: 'part' },
+  part: { flags: '--part <i/n>', help: 'code only part I of N (0-based) of the file, for `baler merge` (cluster job arrays), with the error-bounded coder alone (as --learned none); -o may name a folder', parse: part, engine: 'part' },
   filesFrom: { flags: '--files-from <list>', help: 'compress every file listed (one per line) into the folder given by -o; with --part, only files I, I+N, …' },
   threads: { flags: '--threads <n>', help: 'threads that code or decode slabs (default: every core); the output is the same for any number', parse: wholeNumber(1), engine: 'threads' },
   memory: { flags: '--memory <size>', help: 'memory budget, e.g. 512M or 2G (default 512M); larger inputs are streamed', parse: memorySize, engine: 'memoryBudget' },
