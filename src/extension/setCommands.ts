@@ -10,7 +10,7 @@ import { setTotalLine, sharedModelLine } from '../kernel/report/set-text';
 import type { CommandServices, Prompts } from './commands';
 import { DATA_EXTENSIONS } from './fileTypes';
 import { KernelError } from './kernelClient';
-import { readSettings, trainingDefaults } from './settings';
+import { readSettings } from './settings';
 
 /** The model file's name, beside the first selected file. */
 export const SHARED_MODEL_NAME = 'shared.balermodel';
@@ -36,7 +36,7 @@ export async function compressWithSharedModel(s: CommandServices, prompts: Promp
   const inputs = files.map((f) => f.fsPath);
   s.output.appendLine(`compress ${inputs.length} files with ${fs.existsSync(modelFile) ? 'the existing' : 'a new'} shared model ${modelFile}`);
   const run = (force: boolean) => s.tasks.run(`Compressing ${inputs.length} files with one model`, (h) =>
-    s.kernel().call('compressSet', { inputs, options: { ...trainingDefaults(settings), ...(settings.errorBound ? { errorBound: settings.errorBound } : {}), modelFile, force, ...(args.trainSeconds ? { trainSeconds: args.trainSeconds } : {}) } }, h));
+    s.kernel().call('compressSet', { inputs, options: { backend: settings.backend, ...(settings.errorBound ? { errorBound: settings.errorBound } : {}), modelFile, force, ...(args.trainSeconds ? { trainSeconds: args.trainSeconds } : {}) } }, h));
   let result: SetResult;
   try {
     result = await run(args.force ?? false);

@@ -58,7 +58,8 @@ export function createCellApi(cwd: string, ctx: CellContext): CellApi {
     version: engine.VERSION,
     compress: (file, options = {}) => engine.compress(abs(file), resolveOutput({ ...ctx.defaults, ...options }, abs), ctx.hooks),
     decompress: (file, options = {}) => engine.decompress(abs(file), resolveOutput(options, abs), ctx.hooks),
-    compressSet: (files, options) => engine.compressSet(files.map(abs), { ...ctx.defaults, ...options, modelFile: abs(options.modelFile) }, ctx.hooks),
+    // The settings' defaults are an autoencoder's (epochs, model type): only the backend applies to a set.
+    compressSet: (files, options) => engine.compressSet(files.map(abs), { backend: ctx.defaults?.backend, ...options, modelFile: abs(options.modelFile) }, ctx.hooks),
     info: (file) => engine.inspect(abs(file)),
     report: async (balerFile, originalFile) => ({
       balerReport: true,

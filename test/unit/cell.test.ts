@@ -83,7 +83,9 @@ describe('notebook cells', () => {
   it('compresses several files against one shared model, paths relative to the notebook folder', async () => {
     const { ctx } = context();
     for (const name of ['s1.csv', 's2.csv']) fs.copyFileSync(path.join(dir, 't.csv'), path.join(dir, name));
-    const result = await runCell("const r = await baler.compressSet(['s1.csv', 's2.csv'], { modelFile: 'm.balermodel', trainSeconds: 2 });\n[r.set.files.length, r.trained.files]", dir, ctx);
+    // With the settings' autoencoder defaults in the context, as the extension passes them.
+    const withDefaults = { ...ctx, defaults: { epochs: 2, modelType: 'dense' as const } };
+    const result = await runCell("const r = await baler.compressSet(['s1.csv', 's2.csv'], { modelFile: 'm.balermodel', trainSeconds: 2 });\n[r.set.files.length, r.trained.files]", dir, withDefaults);
     assert.deepEqual(result.value, { kind: 'json', value: [2, 2] });
     for (const name of ['m.balermodel', 's1.baler', 's2.baler']) assert.ok(fs.existsSync(path.join(dir, name)), name);
   });
