@@ -4,7 +4,7 @@
 // field by field in the order of its type, with u8 enums, LEB128 varints for sizes and counts, f64 where
 // the decoder computes with the value, f32 for figures that are only shown. Every field is validated when
 // read; cross-checks against the container's section table are in header-check.ts. Nothing here holds a
-// time or a date, so the same input and settings give the same bytes. (One file of about 450 lines on purpose:
+// time or a date, so the same input and settings give the same bytes. (One file of about 540 lines on purpose:
 // each structure's writer and reader sit side by side, so that a field added to one is seen missing in the other.)
 import type { Architecture, DataKind, DType, Normalisation, TrainHistory } from '../types';
 import type { ErrorBound } from '../eb/bound';

@@ -1,7 +1,8 @@
 // The inner loops of the multilevel interpolation (interpolation.ts drives the levels and sweeps): one sweep's
 // blocks, each choosing its candidate predictor by the encoder's cost estimate, then coded row by row. The
 // geometry of every point along each axis (which neighbours exist) is tabled once per sweep, and plain cubic
-// and linear interpolation (the common candidates) are predicted together from the same neighbours.
+// and linear interpolation (the common candidates) are predicted together from the same neighbours. (About 440
+// lines, one concern: the specialised loops share the scratch and the neighbour tables, and are pinned by byte tests.)
 
 import type { Edges } from './interpolation';
 import { PointCoder } from './pointcoder';
