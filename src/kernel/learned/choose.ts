@@ -1,6 +1,6 @@
 // Choosing how to code an array: every candidate that applies is coded on the same sample, and the one with
-// the smallest estimated total wins, the decoder counted in full (a shared model counts its share of the set
-// it is paid once for, or nothing when the set's size is not known):
+// the smallest estimated total wins, the decoder counted in full (a shared model counts nothing: its bytes
+// are paid once for the whole set of files):
 //   classical  the error-bounded coder alone;
 //   lossless   zstd of the raw bytes;
 //   basis      a learned basis of rows (frames), fitted on the sample;
