@@ -46,9 +46,6 @@ export interface CompressOptions extends Partial<TrainSettings>, DataSelection {
   entropy?: EntropyCoding;
   /** Embed the decoder (default) or reference a shared model file by content hash. */
   modelFile?: string;
-  /** The number of files a shared model file is counted over when the automatic mode weighs it (compressSet
-   *  sets it to the size of the set); absent, a shared model costs a file nothing. */
-  sharedBy?: number;
   /** Use this already-trained project model instead of training. */
   trainedModelPath?: string;
   /** Error-bounded mode, e.g. "abs:1e-3", "rel:1e-3", "pw-rel:1e-2". */

@@ -172,7 +172,7 @@ export async function compressSet(
   for (const input of inputs) {
     throwIfAborted(hooks?.signal);
     hooks?.onLog?.(`compressing ${input}`);
-    results.push(await compress(input, { ...opts, sharedBy: inputs.length, ...(inputs.length > 1 ? { output: undefined } : {}) }, hooks));
+    results.push(await compress(input, { ...opts, ...(inputs.length > 1 ? { output: undefined } : {}) }, hooks));
   }
   return { results, set: await inspectSet(results.map((r) => r.output)), ...(trained ? { trained } : {}) };
 }

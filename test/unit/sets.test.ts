@@ -37,16 +37,6 @@ describe('sets: train once, compress many', () => {
     assert.deepEqual(await inspectSet(results.map((r) => r.output)), set);
   });
 
-  it('weighs a shared model at its share of the set: a file too small to pay for it alone codes without it', async () => {
-    const small = path.join(dir, 'small.npy');
-    fs.writeFileSync(small, encodeNpy({ dtype: 'float64', shape: [100, 5], data: dependentTable(100, 3) }));
-    const free = await compress(small, { modelFile: model, errorBound: 'rel:1e-3', output: path.join(dir, 'small-free.baler') });
-    assert.equal(free.info.learned?.shared, true, 'a shared model that costs nothing is taken');
-    const alone = await compress(small, { modelFile: model, errorBound: 'rel:1e-3', sharedBy: 1, output: path.join(dir, 'small-alone.baler') });
-    assert.notEqual(alone.info.learned?.shared, true, 'counted in full for one file, it does not pay');
-    assert.ok(alone.info.sizes.file < free.info.sizes.file + fs.statSync(model).size, `${alone.info.sizes.file} B against ${free.info.sizes.file} B + the model`);
-  });
-
   it('decompresses each file with the model beside it, within the bound', async () => {
     for (const input of files) {
       const output = input.replace(/\.npy$/, '.baler');

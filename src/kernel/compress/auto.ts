@@ -60,7 +60,6 @@ export const autoStrategy: ArrayStrategy = {
     const plans = await estimatePlans(sample, g, {
       learned: opts.learned ?? 'auto',
       shared,
-      sharedBy: opts.sharedBy,
       nets: opts.learnedNetworkSeconds ? { seconds: opts.learnedNetworkSeconds, seed: opts.seed, backend: opts.backend, signal: ctx.hooks?.signal } : undefined,
       kind: input.source.kind,
       learnedGlobals,

@@ -33,7 +33,7 @@ export interface PlanEstimate {
   globals: EbGlobals;
   model?: LearnedModel;
   shared?: SharedModelRef;
-  /** Stored bytes of an embedded decoder; a shared one's share of its file over the set (ChooseOptions.sharedBy), else 0. */
+  /** Stored bytes of an embedded decoder (0 when shared or none). */
   decoderBytes: number;
   /** Bytes of the sample's chunks (data, latents). */
   sampleBytes: number;
@@ -49,8 +49,6 @@ export interface ChooseOptions {
   learned: LearnedChoice;
   /** A shared model to try (it applies when it fits the array's rows). */
   shared?: { model: LearnedModel; ref: SharedModelRef };
-  /** Files the shared model's bytes are divided among (absent: it costs this file nothing). */
-  sharedBy?: number;
   /** Train networks for the cross-column model (absent: linear predictors only; the only step a clock bounds,
    *  so without it the same input gives the same choice on every machine). */
   nets?: NetTraining;
@@ -109,8 +107,7 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
   };
   if (opts.shared && (opts.learned === 'auto' || opts.learned === 'shared') && modelFits(opts.shared.model, sample.shape)) {
     t = performance.now();
-    const share = opts.sharedBy ? Math.round(opts.shared.ref.bytes / opts.sharedBy) : 0;
-    add({ name: 'shared', description: `shared ${describeModel(opts.shared.model)}`, globals: g, model: opts.shared.model, shared: opts.shared.ref, decoderBytes: share, ...(await measure(opts.shared.model)), seconds: since(t) });
+    add({ name: 'shared', description: `shared ${describeModel(opts.shared.model)}`, globals: g, model: opts.shared.model, shared: opts.shared.ref, decoderBytes: 0, ...(await measure(opts.shared.model)), seconds: since(t) });
   }
   const wants = (family: 'basis' | 'columns') => opts.learned === 'auto' || opts.learned === family;
   if (wants('columns') && columnsApply(sample, opts.kind)) {
