@@ -7,6 +7,13 @@ import { encodeEbSlab, type EbGlobals } from '../../src/kernel/compress/eb-slab'
 import { decodeSlabChunk, runSlabTask } from '../../src/kernel/parallel/slab-tasks';
 import { TAG_EB_COLUMNS } from '../../src/kernel/codec/slab';
 import { seededUniform } from '../../src/bench/random';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compress } from '../../src/kernel/pipeline';
+import { encodeNpy } from '../../src/kernel/data/npy';
+import { readChunk, readContainerIndex } from '../../src/kernel/codec/container';
+import { openFileAccess } from '../../src/kernel/codec/io';
 
 const ROWS = 3000;
 const pwRel = (value: number): EbGlobals => ({ bound: { kind: 'pw-rel', value }, tolerances: [], dtype: 'float32', kind: 'table' });
@@ -73,6 +80,26 @@ describe('compress: pw-rel tables column by column', () => {
     const chosen = await runSlabTask({ task: 'eb', array: { dtype: 'float64', shape: [400, 6], data: signal.slice() }, firstRow: 0, globals, file: 'x.npy' });
     const whole = await encodeEbSlab(signal, [400, 6], globals);
     assert.ok(chosen.chunk.length <= whole.bytes.length + 1, `chosen ${chosen.chunk.length} B (tag ${chosen.chunk[0]}), whole table ${whole.bytes.length + 1} B`);
+  });
+
+  it('is what the automatic mode (the default compress) writes for such a table, as the error-bounded strategy does', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-eb-columns-'));
+    try {
+      const input = path.join(dir, 'events.npy');
+      fs.writeFileSync(input, encodeNpy({ dtype: 'float64', shape: [ROWS, 6], data: eventTable() }));
+      for (const learned of ['auto', 'none'] as const) {
+        const { output } = await compress(input, { errorBound: `pw-rel:${2 ** -11}`, learned, output: path.join(dir, `${learned}.baler`) });
+        const access = openFileAccess(output);
+        try {
+          const data = readContainerIndex(access).sections.find((x) => x.name.endsWith('.data'))!;
+          assert.equal((await readChunk(access, data, 0))[0], TAG_EB_COLUMNS, learned);
+        } finally {
+          access.close();
+        }
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a cut or padded column stream with a BalerError naming the file', async () => {

@@ -9,9 +9,10 @@
 // The sample's bytes are scaled to the whole array; when the sample is the whole array the estimate is exact.
 import type { LearnedChoice } from '../api';
 import { compressBytes } from '../codec/entropy';
-import { encodeLosslessSlab, tagged, TAG_EB } from '../codec/slab';
+import { encodeLosslessSlab } from '../codec/slab';
 import { arrayBytes } from '../data/dtype';
-import { encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
+import type { EbGlobals } from '../compress/eb-slab';
+import { encodeErrorBoundedChunk } from '../compress/eb-columns';
 import { describeModel, encodeModel, modelFits, type LearnedModel } from './blob';
 import { MAX_COLUMNS } from './columns';
 import { fitBasis } from './fit-basis';
@@ -78,9 +79,8 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
     return plans;
   }
   let t = performance.now();
-  const classical = await encodeEbSlab(sample.values, sample.shape, g);
-  const classicalChunk = tagged(TAG_EB, classical.bytes);
-  add({ name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: classicalChunk.length, coded: { data: classicalChunk, reconstruction: classical.reconstruction }, seconds: since(t) });
+  const classical = await encodeErrorBoundedChunk(sample.values, sample.shape, g);
+  add({ name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: classical.chunk.length, coded: { data: classical.chunk, reconstruction: classical.reconstruction }, seconds: since(t) });
   await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add);
   // Lossless: a quick zstd says whether it is anywhere near; only then the real (slow, strong) coding.
   t = performance.now();

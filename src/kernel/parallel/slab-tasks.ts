@@ -11,7 +11,7 @@ import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
 import type { LearnedModel } from '../learned/blob';
 import { codeLearnedSlab } from '../learned/slab-task';
-import { columnsCandidate, decodeEbColumns, encodeEbColumns } from '../compress/eb-columns';
+import { decodeEbColumns, encodeErrorBoundedChunk } from '../compress/eb-columns';
 
 export interface EbSlabTask {
   task: 'eb';
@@ -125,24 +125,19 @@ export function valuesOf(array: NdArray): Float64Array {
 async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
   const values = valuesOf(task.array);
   const columns = columnsOf(task.array.shape, task.globals.kind);
-  let eb: Awaited<ReturnType<typeof encodeEbSlab>>;
+  let eb: Awaited<ReturnType<typeof encodeErrorBoundedChunk>>;
   try {
     // The coder checks every value as written itself; the compressor checks the whole file again when read back.
-    eb = await encodeEbSlab(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, configuration: task.configuration });
+    eb = await encodeErrorBoundedChunk(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, configuration: task.configuration });
   } catch (err) {
     // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
     if (!brokeItsBound(err)) throw err;
     return { chunk: await encodeLosslessSlab(task.array), summary: summariseSlab(values, values, columns), outcome: 'kept-exact' };
   }
   const { configuration } = eb;
-  let best = { chunk: tagged(TAG_EB, eb.bytes), reconstruction: eb.reconstruction };
-  if (columnsCandidate(task.globals, task.array.shape)) {
-    const byColumns = await encodeEbColumns(values, task.array.shape, task.globals, { predictors: task.predictors });
-    if (byColumns.bytes.length < eb.bytes.length) best = { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction };
-  }
-  const lossless = await losslessCandidate(task.array, best.chunk.length);
+  const lossless = await losslessCandidate(task.array, eb.chunk.length);
   if (lossless) return { chunk: lossless, summary: summariseSlab(values, values, columns), outcome: 'lossless', configuration };
-  return { chunk: best.chunk, summary: summariseSlab(values, best.reconstruction, columns), outcome: 'coded', configuration };
+  return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', configuration };
 }
 
 /** The coder's own check found a value outside the bound as written (it should never happen). */
