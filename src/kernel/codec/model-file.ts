@@ -73,7 +73,8 @@ export async function writeModelFile(
   return { hash: modelContentHash(bytes), bytes: bytes.length };
 }
 
-export async function decodeModelFile(bytes: Uint8Array, file?: string, expectedHash?: string): Promise<ModelFileContents> {
+/** A model file's container, after its hash (when one is expected) and magic are checked. */
+function openModelContainer(bytes: Uint8Array, file: string | undefined, expectedHash: string | undefined) {
   const hash = modelContentHash(bytes);
   if (expectedHash !== undefined && hash !== expectedHash.toLowerCase()) {
     throw new BalerError(
@@ -84,6 +85,11 @@ export async function decodeModelFile(bytes: Uint8Array, file?: string, expected
   const access = bytesAccess(bytes);
   const index = readContainerIndex(access, file);
   const header = index.header;
+  return { hash, access, index, header };
+}
+
+export async function decodeModelFile(bytes: Uint8Array, file?: string, expectedHash?: string): Promise<ModelFileContents> {
+  const { hash, access, index, header } = openModelContainer(bytes, file, expectedHash);
   if (header.kind === 'predictor') throw new BalerError('this model file holds a learned predictor, not an autoencoder: use it with compress --model-file', file, 'EFORMAT');
   if (header.kind !== 'model') throw new BalerError('not a Baler model file (it is a compressed data file)', file, 'EFORMAT');
   const names = index.sections.map((s) => s.name);
@@ -111,16 +117,7 @@ export async function encodePredictorFile(header: Omit<PredictorHeader, 'kind' |
 }
 
 export async function decodePredictorFile(bytes: Uint8Array, file?: string, expectedHash?: string): Promise<PredictorFileContents> {
-  const hash = modelContentHash(bytes);
-  if (expectedHash !== undefined && hash !== expectedHash.toLowerCase()) {
-    throw new BalerError(
-      `model file does not match the one this .baler was compressed with (hash ${shortHash(hash)}…, needs ${shortHash(expectedHash)}…)`,
-      file, 'EMODELHASH');
-  }
-  if (!hasContainerMagic(bytes)) throw new BalerError('not a Baler model file', file, 'EFORMAT');
-  const access = bytesAccess(bytes);
-  const index = readContainerIndex(access, file);
-  const header = index.header;
+  const { hash, access, index, header } = openModelContainer(bytes, file, expectedHash);
   if (header.kind === 'model') throw new BalerError('this model file holds an autoencoder, not a learned predictor (use it with --trained-model)', file, 'EFORMAT');
   if (header.kind !== 'predictor') throw new BalerError('not a Baler model file (it is a compressed data file)', file, 'EFORMAT');
   if (index.sections.length !== 1 || index.sections[0].name !== 'decoder') {
