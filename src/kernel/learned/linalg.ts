@@ -19,6 +19,11 @@ export function solveSymmetric(a: Float64Array, b: Float64Array, n: number, ridg
       else l[i * n + j] = s / l[j * n + j];
     }
   }
+  return choleskySolve(l, n, b);
+}
+
+/** x with L·Lᵀ·x = b, for the lower-triangular Cholesky factor L (n × n, row-major). */
+export function choleskySolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let s = b[i];

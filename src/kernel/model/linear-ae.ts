@@ -4,6 +4,7 @@
 // least squares. Gradient training of a linear autoencoder converges slowly towards this same answer.
 import seedrandom from 'seedrandom';
 import type { WeightTensor } from '../types';
+import { choleskySolve } from '../learned/linalg';
 
 export interface PrincipalComponents {
   mean: Float64Array;
@@ -218,18 +219,3 @@ function choleskyFactor(a: Float64Array, n: number): Float64Array {
   return l;
 }
 
-function choleskySolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = b[i];
-    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
-    y[i] = s / l[i * n + i];
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
-    x[i] = s / l[i * n + i];
-  }
-  return x;
-}
