@@ -6,7 +6,7 @@ import type { CompressOptions } from '../api';
 import { parseErrorBound } from '../eb/bound';
 import { throwIfAborted } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
-import type { ArrayInput, ArrayStrategy, CodedArray } from './strategy';
+import type { ArrayInput, ArrayOutput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 
 export const losslessStrategy: ArrayStrategy = {
   handles(opts, input) {
@@ -15,17 +15,8 @@ export const losslessStrategy: ArrayStrategy = {
     return opts.errorBound !== undefined && opts.target === undefined && parseErrorBound(opts.errorBound).value === 0;
   },
   async code(input, out, ctx): Promise<CodedArray> {
-    const { source, stats } = input;
     ctx.hooks?.onProgress?.({ phase: 'encode', message: 'lossless coding' });
-    const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
-    await forEachOrdered(input.slabs(), ctx.runner.threads,
-      (slab) => ctx.runner.run({ task: 'lossless', array: slab.array, kind: source.kind, tryIntegerCoder }),
-      async (coded) => {
-        throwIfAborted(ctx.hooks?.signal);
-        await out.addSlabChunk('data', coded.chunk);
-        out.slabDone(coded.summary);
-      });
-    return { codec: { mode: 'lossless' }, slabRows: input.slabRows, note: `stored losslessly (${why(input, ctx.opts)})` };
+    return codeLosslessly(input, out, ctx, why(input, ctx.opts));
   },
 };
 
@@ -33,4 +24,18 @@ function why(input: ArrayInput, opts: CompressOptions): string {
   if (input.source.exact) return 'this array must be exact';
   if (!input.stats.exactInFloat64) return '64-bit integers beyond ±2^53 cannot be coded approximately';
   return `the bound ${opts.errorBound} is 0`;
+}
+
+/** Every slab exactly: zstd of its bytes, or the coder's integer path at tolerance 0 when smaller. */
+export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, reason: string): Promise<CodedArray> {
+  const { source, stats } = input;
+  const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
+  await forEachOrdered(input.slabs(), ctx.runner.threads,
+    (slab) => ctx.runner.run({ task: 'lossless', array: slab.array, kind: source.kind, tryIntegerCoder }),
+    async (coded) => {
+      throwIfAborted(ctx.hooks?.signal);
+      await out.addSlabChunk('data', coded.chunk);
+      out.slabDone(coded.summary);
+    });
+  return { codec: { mode: 'lossless' }, slabRows: input.slabRows, note: `stored losslessly (${reason})` };
 }

@@ -15,6 +15,7 @@ import { columnsOf } from '../metrics';
 import { forEachOrdered } from '../parallel/ordered';
 import { runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
 import { coderAloneSlabs } from './error-bounded';
+import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
 import type { ArrayInput, ArrayOutput, CodedArray, CompressContext, Slab } from './strategy';
 import { slabBoundChecker } from './verify';
@@ -103,19 +104,6 @@ function reuseSampleCoding(plan: PlanEstimate, slab: Slab, check: (o: Float64Arr
   return { chunk: c.data, ...(basis ? { latents: c.latents ?? new Uint8Array(0) } : {}), summary: summariseSlab(slab.values, c.reconstruction, columns), outcome };
 }
 
-/** Every slab exactly: zstd of its bytes, or the coder's integer path at tolerance 0 when smaller. */
-export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, reason: string): Promise<CodedArray> {
-  const { source, stats } = input;
-  const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
-  await forEachOrdered(input.slabs(), ctx.runner.threads,
-    (slab) => ctx.runner.run({ task: 'lossless', array: slab.array, kind: source.kind, tryIntegerCoder }),
-    async (coded) => {
-      throwIfAborted(ctx.hooks?.signal);
-      await out.addSlabChunk('data', coded.chunk);
-      out.slabDone(coded.summary);
-    });
-  return { codec: { mode: 'lossless' }, slabRows: input.slabRows, note: `stored losslessly (${reason})` };
-}
 
 function losslessNotes(o: Record<CodedSlab['outcome'], number>): string[] {
   const slabs = o.coded + o.lossless + o['kept-exact'];
