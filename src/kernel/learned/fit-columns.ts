@@ -39,18 +39,19 @@ export async function fitColumns(sample: Float64Array, rows: number, columns: nu
   // Two coding orders: the file's, and the columns least predictable from the others first (a derived
   // column after what it derives from); linear predictors choose between them on the sample.
   let best: { model: ColumnsModel; pairs: TrainingPairs; choice: Choice; linear: (Float32Array | undefined)[]; poly: (PolyPredictor | undefined)[] } | undefined;
+  const memo = new CodingMemo();
   for (const order of candidateOrders(sample, rows, columns, base)) {
     const model: ColumnsModel = { family: 'columns', columns, order, ...base, predictors: order.map(() => ({ kind: 'none' }) as ColumnPredictor) };
     const pairs = trainingPairs(sample, rows, columns, model, g, opts.seed ?? 1);
     const linear = order.map((_, p) => (p === 0 ? undefined : fitLinear(pairs.inputs, pairs.targets, rows, columns, p)));
     const poly = order.map((c, p) => fitPoly(pairs.inputs, pairs.targets, rows, columns, p, standardFloor(g, model, c), rows));
-    const choice = await choosePredictors(model, sample, rows, g, { linear, poly });
+    const choice = await choosePredictors(model, sample, rows, g, { linear, poly }, memo);
     if (!best || choice.sampleBytes < best.choice.sampleBytes) best = { model, pairs, choice, linear, poly };
   }
   let { model, choice } = best!;
   if (opts.nets) {
     const nets = await trainColumnNets(best!.pairs.inputs, best!.pairs.targets, rows, columns, opts.nets);
-    choice = await choosePredictors(model, sample, rows, g, { linear: best!.linear, poly: best!.poly, nets });
+    choice = await choosePredictors(model, sample, rows, g, { linear: best!.linear, poly: best!.poly, nets }, memo);
   }
   return { model, sampleBytes: choice.sampleBytes, plainBytes: choice.plainBytes, seconds: (performance.now() - started) / 1000 };
 }
@@ -71,7 +72,7 @@ interface Fitted {
  * Sets each column's predictor (in `model.predictors`) to whichever of none and the fitted ones codes the
  * first rows of the sample smallest, column by column in order, with the decoded columns as later inputs.
  */
-async function choosePredictors(model: ColumnsModel, sample: Float64Array, rows: number, g: EbGlobals, fitted: Fitted): Promise<Choice> {
+async function choosePredictors(model: ColumnsModel, sample: Float64Array, rows: number, g: EbGlobals, fitted: Fitted, memo: CodingMemo): Promise<Choice> {
   const { linear, poly, nets } = fitted;
   const { columns } = model;
   const choiceRows = Math.min(rows, CHOICE_ROWS);
@@ -99,8 +100,10 @@ async function choosePredictors(model: ColumnsModel, sample: Float64Array, rows:
     let best: { bytes: number; reconstruction: Float64Array; predictor: ColumnPredictor; configuration: string } | undefined;
     for (const predictor of candidates) {
       model.predictors[c] = predictor;
-      const prediction = predictColumn(model, c, decoded, choiceRows);
-      const coded = await encodeEbSlab(values, [choiceRows, 1], gc, prediction ? { prediction } : {});
+      const coded = await memo.code(model, p, decoded, async () => {
+        const prediction = predictColumn(model, c, decoded, choiceRows);
+        return encodeEbSlab(values, [choiceRows, 1], gc, prediction ? { prediction } : {});
+      });
       if (predictor.kind === 'none') plainBytes += coded.bytes.length;
       if (!best || coded.bytes.length < best.bytes) best = { bytes: coded.bytes.length, reconstruction: coded.reconstruction, predictor, configuration: coded.configuration };
     }
@@ -110,6 +113,44 @@ async function choosePredictors(model: ColumnsModel, sample: Float64Array, rows:
     sampleBytes += best!.bytes;
   }
   return { sampleBytes, plainBytes };
+}
+
+type ColumnCoding = Pick<Awaited<ReturnType<typeof encodeEbSlab>>, 'bytes' | 'reconstruction' | 'configuration'>;
+
+/**
+ * The column codings of one fit, reused between coding orders and the networks' pass: a column coded with the
+ * same predictor on the same decoded inputs codes to the same bytes, so it is coded once (a column without
+ * prediction is the same in every order; measured on a 20k-row jet table: 10.5 → 9.1 CPU-s, the same file).
+ */
+class CodingMemo {
+  private readonly codings = new Map<string, ColumnCoding>();
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 0;
+
+  async code(model: ColumnsModel, position: number, decoded: Float64Array[], coding: () => Promise<ColumnCoding>): Promise<ColumnCoding> {
+    const c = model.order[position];
+    const key = this.keyOf(model, c, position, decoded);
+    const known = this.codings.get(key);
+    if (known) return known;
+    const coded = await coding();
+    this.codings.set(key, coded);
+    return coded;
+  }
+
+  /** The column, its predictor and (for a prediction) the decoded columns before it, by identity. */
+  private keyOf(model: ColumnsModel, c: number, position: number, decoded: Float64Array[]): string {
+    const predictor = model.predictors[c];
+    if (predictor.kind === 'none') return `${c}:none`;
+    const weights = predictor.kind === 'linear' ? predictor.weights : predictor.kind === 'poly' ? predictor.poly : predictor.net;
+    const inputs = model.order.slice(0, position).map((i) => `${i}=${this.idOf(decoded[i])}`);
+    return `${c}:${predictor.kind}${this.idOf(weights)}:${inputs.join(',')}`;
+  }
+
+  private idOf(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.nextId++));
+    return id;
+  }
 }
 
 /** Bits of the residuals x − prediction quantised to `step` (their empirical entropy; non-finite ones apart). */
