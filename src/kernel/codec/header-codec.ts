@@ -1,12 +1,13 @@
 // The codec record of one array in a .baler's typed header: how the array is coded (lossless, error-bounded
-// with an optional autoencoder prediction or learned predictor, or autoencoder), with each record's writer
-// beside its reader. Reading checks every record against the array's kind and shape (a model that does not fit
+// with an optional autoencoder prediction or learned predictor, autoencoder, or — header layout 2 — constant,
+// its one value held here and no section at all), with each record's writer beside its reader. Reading checks every record against the array's kind and shape (a model that does not fit
 // the data, tolerances for the wrong number of columns) before anything is decoded.
-import type { Architecture, DataKind, Normalisation, TrainHistory } from '../types';
+import type { Architecture, DataKind, DType, Normalisation, TrainHistory } from '../types';
 import type { ErrorBound } from '../eb/bound';
 import type { WeightPrecision } from './weights';
 import type { ByteReader, ByteWriter } from './bytes';
 import { latentsPerRow, shapeMismatch } from '../model/patches';
+import { DTYPE_BYTES } from '../data/dtype';
 import {
   BOUND_KINDS, LATENT_PRECISIONS, LEARNED_FAMILY_NAMES, MAX_LAYER_WIDTH, STOP_REASONS, WEIGHT_PRECISIONS,
   readArchitecture, readNormalisation, readShared, writeArchitecture, writeNormalisation, writeShared,
@@ -16,7 +17,9 @@ import {
 export type ArrayCodec =
   | { mode: 'lossless' }
   | { mode: 'error-bounded'; bound: ErrorBound; tolerances: number[]; prediction?: ModelPart; learned?: LearnedPart }
-  | { mode: 'autoencoder'; model: ModelPart };
+  | { mode: 'autoencoder'; model: ModelPart }
+  /** Every value is the same (bit for bit): that value's little-endian bytes in the array's dtype. */
+  | { mode: 'constant'; value: Uint8Array };
 
 /**
  * A learned predictor the error-bounded coder codes against (src/kernel/learned): its model blob is in
@@ -50,13 +53,18 @@ export interface TrainingSummary {
   backend: string;
 }
 
-const MODES = ['lossless', 'error-bounded', 'autoencoder'] as const;
+const MODES = ['lossless', 'error-bounded', 'autoencoder', 'constant'] as const;
+/** Header layout 1 (formats 2 and 3) knows the first three modes. */
+const LAYOUT_1_MODES = MODES.slice(0, 3);
 
 // ------------------------------------------------------------------------------------------ codec
 
-export function writeCodec(w: ByteWriter, c: ArrayCodec): void {
+export function writeCodec(w: ByteWriter, c: ArrayCodec, dtype: DType): void {
   w.u8(MODES.indexOf(c.mode));
-  if (c.mode === 'error-bounded') {
+  if (c.mode === 'constant') {
+    if (c.value.length !== DTYPE_BYTES[dtype]) throw new Error(`a constant of ${c.value.length} bytes for dtype ${dtype}`);
+    w.bytes(c.value);
+  } else if (c.mode === 'error-bounded') {
     w.u8(BOUND_KINDS.indexOf(c.bound.kind));
     w.f64(c.bound.value);
     w.varuint(c.tolerances.length);
@@ -70,9 +78,10 @@ export function writeCodec(w: ByteWriter, c: ArrayCodec): void {
   }
 }
 
-export function readCodec(r: ByteReader, kind: DataKind, shape: number[]): ArrayCodec {
-  const mode = r.choice('mode', MODES);
+export function readCodec(r: ByteReader, kind: DataKind, shape: number[], dtype: DType, layout: number): ArrayCodec {
+  const mode = r.choice('mode', layout === 1 ? LAYOUT_1_MODES : MODES);
   if (mode === 'lossless') return { mode };
+  if (mode === 'constant') return { mode, value: r.take(DTYPE_BYTES[dtype], 'constant value').slice() };
   if (mode === 'autoencoder') return { mode, model: readModelPart(r, kind, shape) };
   const boundKind = r.choice('bound kind', BOUND_KINDS);
   const value = r.f64('bound');

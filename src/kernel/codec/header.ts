@@ -18,19 +18,24 @@ export type { ArrayCodec, LearnedPart, ModelPart, TrainingSummary } from './head
 export type { ModelHeader, PredictorHeader } from './header-model';
 export { DTYPES, LEARNED_FAMILY_NAMES, type LatentPrecision, type LearnedFamilyName } from './header-fields';
 
-/** Version of the header layout inside a container of format 2 or 3. */
-export const HEADER_LAYOUT = 1;
+/**
+ * Version of the header layout this code writes (in format 4); layout 1 (formats 2 and 3) is still read. Layout 2
+ * adds the constant codec, stores error figures behind a flags byte (header-data.ts) and names this program by
+ * its version numbers (writeCreatedBy) and names the source relative to the .baler's own name (header-data.ts).
+ */
+export const HEADER_LAYOUT = 2;
 
 export type Header = DataHeader | ModelHeader | PredictorHeader;
 
 const HEADER_KINDS = ['data', 'model', 'predictor'] as const;
 
-export function writeHeader(h: Header): Uint8Array {
+/** `file`: the .baler being written, when known (a data header then names its source relative to it). */
+export function writeHeader(h: Header, file?: string): Uint8Array {
   const w = new ByteWriter();
   w.u8(HEADER_LAYOUT);
   w.u8(HEADER_KINDS.indexOf(h.kind) + 1);
-  w.str(h.createdBy);
-  if (h.kind === 'data') writeData(w, h);
+  writeCreatedBy(w, h.createdBy);
+  if (h.kind === 'data') writeData(w, h, file);
   else if (h.kind === 'model') writeModel(w, h);
   else writePredictor(w, h);
   return w.finish();
@@ -39,11 +44,34 @@ export function writeHeader(h: Header): Uint8Array {
 export function readHeader(bytes: Uint8Array, file?: string): Header {
   const r = new ByteReader(bytes, file, 'header');
   const layout = r.u8('header layout');
-  if (layout !== HEADER_LAYOUT) r.fail(`unknown header layout ${layout}`);
+  if (layout !== 1 && layout !== HEADER_LAYOUT) r.fail(`unknown header layout ${layout}`);
   const kind = r.u8('header kind');
   if (kind !== 1 && kind !== 2 && kind !== 3) r.fail(`unknown header kind ${kind}`);
-  const createdBy = r.str('createdBy', 256);
-  const header = kind === 1 ? readData(r, createdBy) : kind === 2 ? readModel(r, createdBy) : readPredictor(r, createdBy);
+  const createdBy = layout === 1 ? r.str('createdBy', 256) : readCreatedBy(r);
+  const header = kind === 1 ? readData(r, createdBy, layout, file) : kind === 2 ? readModel(r, createdBy) : readPredictor(r, createdBy);
   r.end();
   return header;
+}
+
+// Who wrote the file: this program by its version numbers (4 bytes), any other name as a string.
+const PROGRAM = 'baler-vscode';
+const BY_NAME = 0;
+const BY_PROGRAM_VERSION = 1;
+
+function writeCreatedBy(w: ByteWriter, createdBy: string): void {
+  const version = /^baler-vscode (0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/.exec(createdBy);
+  if (version) {
+    w.u8(BY_PROGRAM_VERSION);
+    for (const part of version.slice(1)) w.varuint(Number(part));
+  } else {
+    w.u8(BY_NAME);
+    w.str(createdBy);
+  }
+}
+
+function readCreatedBy(r: ByteReader): string {
+  const how = r.choice('createdBy form', [BY_NAME, BY_PROGRAM_VERSION] as const);
+  if (how === BY_NAME) return r.str('createdBy', 256);
+  const version = Array.from({ length: 3 }, () => r.varuint('version number', 999_999_999));
+  return `${PROGRAM} ${version.join('.')}`;
 }
