@@ -18,8 +18,8 @@
 //                bytes     checksum), u32 CRC32 of the index, "BR"; format 2 and 3: 12 bytes, u32 indexLength,
 //                          u32 CRC32 of the index, "BALR"
 //
-// Every byte outside the chunks is the index's or covered by its checksum's check: a small file's fixed cost is
-// the magic and version (10), the trailer (7) and the index (header, section table), tens of bytes in all.
+// A small file's fixed cost is the magic and version (10 bytes), the trailer (7) and the index (header, section
+// table): tens of bytes in all (docs/format.md). The magic and version are checked in container-start.ts.
 // A chunk is shuffled and entropy-coded on its own, so chunks decode independently (streamed, in parallel,
 // or only those a row range needs). A chunk whose stored length equals its raw length is stored as is.
 // The file ends exactly after the trailer; every size is checked before anything is allocated.
@@ -30,10 +30,10 @@ import { compressBytes, decompressBytes, defaultLevel, normaliseCoding, shuffleB
 import type { Coding, CodingName } from './entropy';
 import { readHeader, writeHeader, type Header } from './header';
 import type { ByteSink, RandomAccess } from './io';
+import { checkMagic, checkVersion, FORMAT_VERSION, MAGIC, START_BYTES } from './container-start';
 
-export const MAGIC = Uint8Array.from([0x89, 0x42, 0x41, 0x4c, 0x45, 0x52, 0x0d, 0x0a]);
-export const FORMAT_VERSION = 4;
-const START_BYTES = MAGIC.length + 2;
+export { FORMAT_VERSION, hasContainerMagic, MAGIC } from './container-start';
+
 /** Formats 2 and 3: u32 indexLength, u32 CRC32, "BALR". */
 const TRAILER_BYTES_3 = 12;
 const END_MARK_3 = 0x524c4142; // "BALR" little-endian
@@ -375,42 +375,4 @@ export async function readSection(source: RandomAccess, section: SectionLayout, 
     at += raw.length;
   }
   return out;
-}
-
-/** True when the bytes start with the .baler magic number. */
-export function hasContainerMagic(bytes: Uint8Array): boolean {
-  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
-}
-
-function checkMagic(bytes: Uint8Array, file?: string): void {
-  if (hasContainerMagic(bytes)) return;
-  const start = bytes.subarray(0, MAGIC.length);
-  if (bytes.length < MAGIC.length && MAGIC.subarray(0, bytes.length).every((b, i) => start[i] === b)) {
-    throw new BalerError(`truncated: file has only ${bytes.length} bytes`, file, 'ETRUNCATED');
-  }
-  throw new BalerError(`not a .baler file${describeForeign(start)}`, file, 'EFORMAT');
-}
-
-function describeForeign(start: Uint8Array): string {
-  const ascii = String.fromCharCode(...start);
-  if (ascii.startsWith('PK\x03\x04') || ascii.startsWith('PK\x05\x06')) return ' (it is a zip archive, e.g. .npz)';
-  if (ascii.startsWith('\x93NUMPY')) return ' (it is a .npy file)';
-  if (ascii.startsWith('\x89HDF')) return ' (it is an HDF5 file)';
-  if (ascii.startsWith('BALER') || ascii.startsWith('\x89BALER\n') || ascii.startsWith('\x89BALER\r\r')) {
-    return ' (its first bytes were changed by a text-mode transfer: copy it as binary)';
-  }
-  if (ascii.startsWith('\xC2\x89BALER') || ascii.startsWith('\xEF\xBF\xBDBALER')) {
-    return ' (it was saved as text, which re-encoded its bytes: copy it as binary)';
-  }
-  return ' (wrong magic number)';
-}
-
-function checkVersion(version: number, file?: string): void {
-  if (version === 1) {
-    throw new BalerError('written by Baler 0.1 (format 1), which this version no longer reads: decompress it with baler-vscode 0.1', file, 'EVERSION');
-  }
-  if (version > FORMAT_VERSION) {
-    throw new BalerError(`made by a newer Baler (format ${version}); this one reads format ${FORMAT_VERSION}`, file, 'EVERSION');
-  }
-  if (version < 1) throw new BalerError(`corrupted: invalid format version ${version}`, file, 'ECORRUPT');
 }

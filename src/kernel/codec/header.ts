@@ -10,6 +10,7 @@
 //   header-model.ts   a model file: an autoencoder's or a learned predictor's
 //   header-fields.ts  the fields they share (enums, digests, shared-model reference, architecture, normalisation)
 import { ByteReader, ByteWriter } from './bytes';
+import { PROGRAM } from '../version';
 import { readData, writeData, type DataHeader } from './header-data';
 import { readModel, readPredictor, writeModel, writePredictor, type ModelHeader, type PredictorHeader } from './header-model';
 
@@ -54,12 +55,13 @@ export function readHeader(bytes: Uint8Array, file?: string): Header {
 }
 
 // Who wrote the file: this program by its version numbers (4 bytes), any other name as a string.
-const PROGRAM = 'baler-vscode';
 const BY_NAME = 0;
 const BY_PROGRAM_VERSION = 1;
+/** Three numbers without leading zeros, so that they give back the same text. */
+const PROGRAM_VERSION = new RegExp(`^${PROGRAM} (0|[1-9]\\d{0,8})\\.(0|[1-9]\\d{0,8})\\.(0|[1-9]\\d{0,8})$`);
 
 function writeCreatedBy(w: ByteWriter, createdBy: string): void {
-  const version = /^baler-vscode (0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})\.(0|[1-9]\d{0,8})$/.exec(createdBy);
+  const version = PROGRAM_VERSION.exec(createdBy);
   if (version) {
     w.u8(BY_PROGRAM_VERSION);
     for (const part of version.slice(1)) w.varuint(Number(part));
