@@ -146,7 +146,7 @@ export interface LearnedInfo {
   baselineBytes: number;
 }
 
-export type CompressionMode = 'autoencoder' | 'error-bounded' | 'lossless';
+export type CompressionMode = 'autoencoder' | 'error-bounded' | 'lossless' | 'constant';
 
 /** What `info` shows of a .baler: the first array's layout, mode and errors (every file has at least one array;
  *  `arrays` lists them all), and the sizes and ratios of the whole file. */

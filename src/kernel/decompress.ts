@@ -6,7 +6,7 @@ import type { Architecture, NdArray, Normalisation, WeightTensor } from './types
 import { BalerError, namingFile, throwIfAborted } from './errors';
 import { createDataSink, FORMATS } from './data/formats';
 import type { ArrayDescription } from './data/source';
-import { castFloat64, castToDtype, DTYPE_BYTES } from './data/dtype';
+import { castFloat64, castToDtype, DTYPE_BYTES, toFloat64 } from './data/dtype';
 import { denormalise } from './normalise';
 import { decodeLatents } from './model/infer';
 import { layerPlan, matchWeights } from './model/architectures';
@@ -19,13 +19,14 @@ import { unpackFloats } from './codec/numbers';
 import { decodeWeights } from './codec/weights';
 import { locateModelFile, readModelFile } from './codec/model-file';
 import { decodeSlabChunk } from './parallel/slab-tasks';
-import { slabTag, TAG_ZSTD, TAG_ZSTD_SHUFFLED } from './codec/slab';
+import { isLosslessTag, slabTag } from './codec/slab';
 import { loadLearnedModel } from './learned/store';
 import { decodeLearnedSlab } from './learned/slab';
 import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
 import { DEFAULT_MEMORY_BUDGET } from './memory';
+import { constantSlab } from './compress/constant';
 
 /** A .baler opened for reading: its checked index and typed header. */
 export interface OpenedBaler {
@@ -85,6 +86,10 @@ export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOption
     const rows = slabRowsAt(a, j);
     const shape = [rows, ...a.shape.slice(1)];
     const firstRow = j * a.slabRows;
+    if (c.mode === 'constant') {
+      const array = constantSlab(c.value, a.dtype, shape, f.file);
+      return { firstRow, array, values: toFloat64(array.data).values };
+    }
     const prediction = model ? await predictSlab(f, section('latents'), j, rows, a, model, decoder!) : undefined;
     if (c.mode === 'autoencoder') {
       const values = castFloat64(prediction!, a.dtype);
@@ -92,7 +97,7 @@ export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOption
     }
     const chunk = await readChunk(f.access, section('data'), j, f.file);
     const tag = slabTag(chunk, f.file);
-    if (learned && tag !== TAG_ZSTD && tag !== TAG_ZSTD_SHUFFLED) {
+    if (learned && !isLosslessTag(tag)) {
       // Coded against a learned predictor (a lossless slab, the floor, decodes as any other).
       const latents = learned.family === 'basis' ? await readChunk(f.access, section('latents'), j, f.file) : undefined;
       const values = await namingFile(f.file, () => decodeLearnedSlab(learned, chunk, latents, shape, globals, f.file));
@@ -259,7 +264,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
 /** An array of the header as the formats' sinks take it (its rows cut to `rows`). */
 function describe(a: ArrayEntry, rows?: [number, number]): ArrayDescription {
   const shape = [rows ? rows[1] - rows[0] : a.shape[0], ...a.shape.slice(1)];
-  const exact = a.codec.mode === 'lossless' ? { exact: true } : {};
+  const exact = a.codec.mode === 'lossless' || a.codec.mode === 'constant' ? { exact: true } : {};
   return { path: a.path, dtype: a.dtype, shape, kind: a.kind, names: [...a.names], ...exact, ...(a.attributes ? { attributes: parseAttributes(a.attributes) } : {}) };
 }
 

@@ -32,9 +32,13 @@ export async function buildCorpus(dir: string): Promise<CorpusFile[]> {
   const clean = write('clean.npy', { dtype: 'float64', shape: [60, 5], data: Float64Array.from(smooth(300, 4)) });
   const waves = write('waves.npy', { dtype: 'float32', shape: [24, 12, 12], data: Float32Array.from(travellingWaves(24, 12, 12)) });
   const columns = write('columns.npy', { dtype: 'float64', shape: [300, 5], data: dependentTable(300, 7) });
+  const constant = write('constant.npy', { dtype: 'float32', shape: [30, 4], data: new Float32Array(120).fill(NaN) });
+  const tiny = write('tiny.npy', { dtype: 'float64', shape: [1, 6], data: Float64Array.from(smooth(6, 5)) });
   const ints = write('ints.npy', { dtype: 'int16', shape: [40, 6], data: Int16Array.from(smooth(240, 3).map((v) => Math.round(v * 1000))) });
   const made: [string, string, Parameters<typeof compress>[1]][] = [
     ['lossless.baler', ints, { errorBound: 'abs:0' }],
+    ['constant.baler', constant, { memoryBudget: 48 * 8 * 4 * 3, threads: 1 }],
+    ['tiny.baler', tiny, {}],
     ['rel-slabs.baler', frames, { errorBound: 'rel:1e-3', memoryBudget: 48 * 68 * 3 * 4, threads: 1 }],
     ['pwrel.baler', table, { errorBound: 'pw-rel:1e-2' }],
     ['abs.baler', table, { errorBound: 'abs:1e-4' }],
@@ -52,6 +56,11 @@ export async function buildCorpus(dir: string): Promise<CorpusFile[]> {
     const output = path.join(dir, name);
     await compress(input, { ...opts, output });
     const bytes = new Uint8Array(fs.readFileSync(output));
+    corpus.push({ name, bytes, modelDir: dir, reference: await decodeEverything(bytes, dir, name) });
+  }
+  // Files the format-3 writer wrote (test/fixtures/format3): the older format's reading is fuzzed too.
+  for (const name of ['walk-f3.baler', 'ints-f3.baler']) {
+    const bytes = new Uint8Array(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'format3', name)));
     corpus.push({ name, bytes, modelDir: dir, reference: await decodeEverything(bytes, dir, name) });
   }
   const modelFile = path.join(dir, 'model.balermodel');

@@ -8,7 +8,9 @@ import { crc32 } from 'node:zlib';
 import { ByteReader, ByteWriter } from '../../src/kernel/codec/bytes';
 import { readHeader, writeHeader, type DataHeader, type Header } from '../../src/kernel/codec/header';
 import { DTYPES } from '../../src/kernel/codec/header';
-import { packIndex, unpackIndex } from '../../src/kernel/codec/container';
+import { packIndex, readTrailer, trailerFor, unpackIndex } from '../../src/kernel/codec/container';
+import { bytesAccess } from '../../src/kernel/codec/io';
+import { DTYPE_BYTES } from '../../src/kernel/data/dtype';
 
 export type Rng = () => number;
 
@@ -22,8 +24,9 @@ export interface Mutant {
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);
 const INTERESTING = [0, 1, 2, 0x7f, 0x80, 0xfe, 0xff];
 
-/** The parts of a container: chunk payload, index (header, section table) and trailer. */
+/** The parts of a container (format 3 or 4): chunk payload, index (header, section table) and trailer. */
 interface Parsed {
+  version: number;
   payloadStart: number;
   payloadEnd: number;
   header: Uint8Array;
@@ -31,15 +34,23 @@ interface Parsed {
   chunks: { section: number; stored: number; raw: number; crc: number }[];
 }
 
+/** Format 4 stores no raw size for a chunk of a raw section (coding 0): it is the stored size. */
+const storesRawSize = (version: number, coding: number) => version < 4 || coding !== 0;
+
 function parse(bytes: Uint8Array): Parsed {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const indexLength = view.getUint32(bytes.length - 12, true);
-  const indexStart = bytes.length - 12 - indexLength;
-  const r = new ByteReader(unpackIndex(bytes.subarray(indexStart, bytes.length - 12)));
+  const version = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint16(8, true);
+  const { indexLength, trailerBytes } = readTrailer(bytesAccess(bytes), version);
+  const indexStart = bytes.length - trailerBytes - indexLength;
+  const r = new ByteReader(unpackIndex(bytes.subarray(indexStart, bytes.length - trailerBytes)));
   const header = r.take(r.varuint('h'), 'h');
   const sections = Array.from({ length: r.varuint('s') }, () => ({ name: r.str('n'), coding: r.u8('c'), shuffle: r.u8('s') }));
-  const chunks = Array.from({ length: r.varuint('c') }, () => ({ section: r.varuint('s'), stored: r.varuint('s'), raw: r.varuint('r'), crc: r.u32('c') }));
-  return { payloadStart: 10, payloadEnd: indexStart, header, sections, chunks };
+  const chunks = Array.from({ length: r.varuint('c') }, () => {
+    const section = r.varuint('s');
+    const stored = r.varuint('s');
+    const raw = storesRawSize(version, sections[section].coding) ? r.varuint('r') : stored;
+    return { section, stored, raw, crc: r.u32('c') };
+  });
+  return { version, payloadStart: 10, payloadEnd: indexStart, header, sections, chunks };
 }
 
 function assemble(bytes: Uint8Array, p: Parsed, payload = bytes.subarray(p.payloadStart, p.payloadEnd)): Uint8Array {
@@ -56,20 +67,28 @@ function assemble(bytes: Uint8Array, p: Parsed, payload = bytes.subarray(p.paylo
   for (const c of p.chunks) {
     w.varuint(c.section);
     w.varuint(c.stored);
-    w.varuint(c.raw);
+    // A forged section number may name no section: its raw size is written as format 3 would.
+    if (storesRawSize(p.version, p.sections[c.section]?.coding ?? 1)) w.varuint(c.raw);
     w.u32(c.crc);
   }
   const index = packIndex(w.finish());
-  const out = new Uint8Array(p.payloadStart + payload.length + index.length + 12);
+  const trailer = p.version >= 4 ? trailerFor(index) : trailer3(index);
+  const out = new Uint8Array(p.payloadStart + payload.length + index.length + trailer.length);
   out.set(bytes.subarray(0, p.payloadStart));
   out.set(payload, p.payloadStart);
   out.set(index, p.payloadStart + payload.length);
-  const view = new DataView(out.buffer);
-  const at = out.length - 12;
-  view.setUint32(at, index.length, true);
-  view.setUint32(at + 4, crc32(index), true);
-  out.set(bytes.subarray(bytes.length - 4), at + 8);
+  out.set(trailer, out.length - trailer.length);
   return out;
+}
+
+/** Format 3's trailer: u32 index length, u32 CRC32 of the index, "BALR". */
+function trailer3(index: Uint8Array): Uint8Array {
+  const trailer = new Uint8Array(12);
+  const view = new DataView(trailer.buffer);
+  view.setUint32(0, index.length, true);
+  view.setUint32(4, crc32(index), true);
+  trailer.set([0x42, 0x41, 0x4c, 0x52], 8);
+  return trailer;
 }
 
 function flipBits(bytes: Uint8Array, rng: Rng): Mutant {
@@ -106,6 +125,7 @@ function headerBytes(bytes: Uint8Array, rng: Rng): Mutant {
 
 function tableEntries(bytes: Uint8Array, rng: Rng): Mutant {
   const p = parse(bytes);
+  if (p.chunks.length === 0) return headerBytes(bytes, rng); // a file of constants has no section
   const chunks = p.chunks.map((c) => ({ ...c }));
   const sections = p.sections.map((s) => ({ ...s }));
   const c = chunks[int(rng, chunks.length)];
@@ -149,6 +169,8 @@ function mutateData(h: DataHeader, rng: Rng): void {
     () => { if (c.mode === 'error-bounded') c.tolerances = c.tolerances.length > 1 ? [c.tolerances[0]] : [1, 2]; },
     () => { if (c.mode === 'error-bounded') c.bound = { kind: (['abs', 'rel', 'pw-rel'] as const)[int(rng, 3)], value: [0, 1e-9, 0.5, 0.999][int(rng, 4)] }; },
     () => { a.codec = { mode: 'lossless' }; },
+    () => { a.codec = { mode: 'constant', value: new Uint8Array(DTYPE_BYTES[a.dtype]).fill([0, 0x7f, 0xff][int(rng, 3)]) }; },
+    () => { if (c.mode === 'constant') a.dtype = DTYPES[int(rng, DTYPES.length)]; },
     () => { if (model) model.latentSize = model.architecture.latent = model.latentSize + 1; },
     () => { if (model) model.normalisation = { kind: 'minmax', min: [0], max: [1] }; },
     () => { if (model) model.latentPrecision = model.latentPrecision === 'float16' ? 'float32' : 'float16'; },

@@ -5,11 +5,13 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { BalerError } from '../../src/kernel/errors';
 import {
-  FORMAT_VERSION, MAGIC, ContainerWriter, encodeContainer, packIndex, readChunk, readContainerIndex, readSection, unpackIndex,
+  FORMAT_VERSION, MAGIC, ContainerWriter, encodeContainer, packIndex, readChunk, readContainerIndex, readSection, readTrailer, trailerFor, unpackIndex,
 } from '../../src/kernel/codec/container';
 import type { ContainerIndex, SectionInput } from '../../src/kernel/codec/container';
 import type { DataHeader } from '../../src/kernel/codec/header';
 import { bytesAccess, openFileAccess } from '../../src/kernel/codec/io';
+
+const FORMAT3 = path.join(__dirname, '..', 'fixtures', 'format3');
 
 function smoothFloats(count: number, seed = 1): Uint8Array {
   const values = new Float32Array(count);
@@ -55,22 +57,34 @@ const header: DataHeader = {
   arrays: [{ path: '', kind: 'table', shape: [1000, 6], dtype: 'float32', names: ['a', 'b', 'ü', 'd', 'e', 'f'], attributes: '', slabRows: 1000, codec: { mode: 'lossless' }, errors }],
 };
 
-/** The index (header + section table) starts right after the last chunk: trailer length before it. */
+const versionOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset).getUint16(MAGIC.length, true);
+
+/** The index (header + section table) starts right after the last chunk; the trailer follows it. */
 function indexRange(bytes: Uint8Array): [number, number] {
-  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 12, true);
-  return [bytes.length - 12 - length, bytes.length - 12];
+  const { indexLength, trailerBytes } = readTrailer(bytesAccess(bytes), versionOf(bytes));
+  return [bytes.length - trailerBytes - indexLength, bytes.length - trailerBytes];
 }
 
-/** The file with its index replaced by `index` as stored (length and checksum in the trailer made to match). */
-function withStoredIndex(bytes: Uint8Array, index: Uint8Array): Uint8Array {
-  const [start, end] = indexRange(bytes);
-  const out = new Uint8Array(start + index.length + 12);
+/** The trailer of a file of `version` closing this stored index (formats 2 and 3: 12 bytes). */
+function trailerOf(index: Uint8Array, version: number): Uint8Array {
+  if (version >= 4) return trailerFor(index);
+  const trailer = new Uint8Array(12);
+  const view = new DataView(trailer.buffer);
+  view.setUint32(0, index.length, true);
+  view.setUint32(4, crc32(index), true);
+  trailer.set(Buffer.from('BALR'), 8);
+  return trailer;
+}
+
+/** The file with its index replaced by `index` as stored, as a file of `version` (length and checksum made to match). */
+function withStoredIndex(bytes: Uint8Array, index: Uint8Array, version = versionOf(bytes)): Uint8Array {
+  const [start] = indexRange(bytes);
+  const trailer = trailerOf(index, version);
+  const out = new Uint8Array(start + index.length + trailer.length);
   out.set(bytes.subarray(0, start));
   out.set(index, start);
-  out.set(bytes.subarray(end), start + index.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(out.length - 12, index.length, true);
-  view.setUint32(out.length - 8, crc32(index), true);
+  out.set(trailer, start + index.length);
+  new DataView(out.buffer).setUint16(MAGIC.length, version, true);
   return out;
 }
 
@@ -244,15 +258,33 @@ describe('codec: .baler container', () => {
     assert.deepEqual([...tiny], [0, 1, 2, 3], 'a raw index behind its coding byte');
   });
 
-  it('still reads format 2 (the index raw, without its coding byte)', async () => {
-    const { bytes } = await encodeContainer(header, mixedSections());
-    const [start, end] = indexRange(bytes);
-    const format2 = withStoredIndex(bytes, unpackIndex(bytes.subarray(start, end)));
-    new DataView(format2.buffer).setUint16(MAGIC.length, 2, true);
-    const back = await decodeAll(format2);
-    assert.equal(back.index.version, 2);
-    assert.deepEqual(back.index.header, header);
-    assert.deepEqual([...back.sections.keys()], mixedSections().map((s) => s.name));
+  it('still reads formats 3 and 2 (a file written by the format-3 writer; format 2: its index raw, without its coding byte)', async () => {
+    for (const fixture of ['walk-f3.baler', 'ints-f3.baler']) {
+      const bytes = new Uint8Array(fs.readFileSync(path.join(FORMAT3, fixture)));
+      const three = await decodeAll(bytes);
+      assert.equal(three.index.version, 3);
+      assert.equal(three.index.header.createdBy, 'baler-vscode 0.1.0');
+      const [start, end] = indexRange(bytes);
+      const format2 = withStoredIndex(bytes, unpackIndex(bytes.subarray(start, end)), 2);
+      const two = await decodeAll(format2);
+      assert.equal(two.index.version, 2);
+      assert.deepEqual(two.index.header, three.index.header);
+      assert.deepEqual(two.sections, three.sections);
+    }
+  });
+
+  it('closes a format-4 file with a trailer of 7 bytes for a small index and refuses a bad length in it', async () => {
+    const { bytes } = await encodeContainer(header, [{ name: 'a', data: noise(50), coding: 'raw' }]);
+    const { trailerBytes, indexLength } = readTrailer(bytesAccess(bytes), FORMAT_VERSION);
+    assert.equal(trailerBytes, 7);
+    assert.ok(indexLength < 128);
+    const end = bytes.length - 1 - 6; // the length's one byte, before the checksum and "BR"
+    const longer = bytes.slice();
+    longer[end] = 0x7f;
+    assert.match((await assertRejected(longer, 'long')).message, /index is longer than the file|checksum mismatch in the index/);
+    const unending = bytes.slice();
+    unending[end] |= 0x80;
+    assert.match((await assertRejected(unending, 'varint')).message, /not a valid varint|checksum|longer than the file/);
   });
 
   it('refuses an index that does not decompress, decompresses to another length, or has an unknown coding', async () => {

@@ -1,8 +1,12 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ByteReader } from '../../src/kernel/codec/bytes';
+import { bytesAccess } from '../../src/kernel/codec/io';
 import { BalerError } from '../../src/kernel/errors';
 import { readHeader, writeHeader, type ArrayEntry, type DataHeader, type ModelHeader, type PredictorHeader } from '../../src/kernel/codec/header';
 import { checkLayout } from '../../src/kernel/codec/header-check';
-import { encodeContainer, type SectionInput } from '../../src/kernel/codec/container';
+import { encodeContainer, readTrailer, unpackIndex, type SectionInput } from '../../src/kernel/codec/container';
 import type { DenseArchitecture } from '../../src/kernel/types';
 
 const errors = { rmse: 0.5, nrmse: 0.25, psnr: 40.5, maxAbsError: 1, maxRelError: 0.125, range: 2 };
@@ -32,6 +36,10 @@ const headers: Record<string, DataHeader | ModelHeader | PredictorHeader> = {
   learnedShared: data([table({ mode: 'error-bounded', bound: { kind: 'abs', value: 0.5 }, tolerances: [0.5], learned: { family: 'basis', shared: { hash: 'cd'.repeat(32), bytes: 999, fileName: 'flows.balermodel' }, baselineBytes: 7 } },
     { kind: 'frames', shape: [10, 4, 2], slabRows: 5 })]),
   predictor: { kind: 'predictor', createdBy: 'x', family: 'basis', description: 'learned basis of 8 rows of [4×2], fitted at rel:1e-3 on 2 files' },
+  constant: data([table({ mode: 'constant', value: Uint8Array.from([0, 0, 0, 0, 0, 0, 0xf8, 0x7f]) }, { errors: { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 0, worstColumn: { column: 0, psnr: Infinity, maxErrorOverRange: 0 } } })],
+    { createdBy: 'baler-vscode 12.0.345' }),
+  constantInt8: data([table({ mode: 'constant', value: Uint8Array.from([0xd6]) }, { dtype: 'int8', kind: 'frames', shape: [3, 4, 5], slabRows: 3, errors: { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 0 } })]),
+  exactWithRange: data([table({ mode: 'lossless' }, { errors: { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 2.5, worstColumn: { column: 3, psnr: Infinity, maxErrorOverRange: 0 } } })]),
   model: { kind: 'model', createdBy: 'x', architecture: dense, normalisation, decoderPrecision: 'float16', encoderPrecision: 'float32', history: { epochs: 2, loss: [1, 0.5], valLoss: [], learningRate: [2 ** -10, 2 ** -11], stoppedBecause: 'epochs', backend: 'cpu' } },
 };
 
@@ -51,11 +59,55 @@ describe('codec: the typed header', () => {
   });
 
   it('is compact: an error-bounded field takes well under 100 bytes, each column of a table 4 more', () => {
-    const field = data([table({ mode: 'error-bounded', bound: { kind: 'rel', value: 1e-3 }, tolerances: [0.5] }, { kind: 'frames', shape: [60, 50, 50], slabRows: 60 })]);
+    const field = data([table({ mode: 'error-bounded', bound: { kind: 'rel', value: 1e-3 }, tolerances: [0.5] }, { kind: 'frames', shape: [60, 50, 50], slabRows: 60 })], { createdBy: 'baler-vscode 0.1.0' });
     const fieldBytes = writeHeader(field).length;
     assert.ok(fieldBytes < 90, `${fieldBytes} bytes`);
-    const tableBytes = writeHeader(headers.errorBounded).length;
+    const tableBytes = writeHeader({ ...headers.errorBounded, createdBy: 'baler-vscode 0.1.0' }).length;
     assert.ok(tableBytes <= fieldBytes + 8 * 4, `${tableBytes} bytes for 8 columns`);
+  });
+
+  it('layout 2: stores a constant by its bytes, an exact array\'s figures and a zero range in one flags byte, this program by its version', () => {
+    const lossless = (errors: ArrayEntry['errors'], createdBy = 'baler-vscode 0.1.0') => writeHeader(data([table({ mode: 'lossless' }, { errors })], { createdBy })).length;
+    const exact = { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 0 };
+    assert.equal(lossless(errors) - lossless(exact), 5 * 4 + 4, 'five figures and the range are not stored');
+    assert.equal(lossless({ ...exact, range: 3 }) - lossless(exact), 4, 'a range is stored when it is not 0');
+    assert.equal(lossless(exact, 'other tool 1.0') - lossless(exact), 'other tool 1.0'.length + 1 - 3, 'another name is stored as text');
+    for (const createdBy of ['baler-vscode 0.1.0', 'baler-vscode 01.2.3', 'baler-vscode 1.2', 'baler-vscode 1.2.3-beta', 'baler-vscode 999999999.0.1', '']) {
+      const h = data([table({ mode: 'lossless' })], { createdBy });
+      assert.equal(readHeader(writeHeader(h)).createdBy, createdBy);
+    }
+    const nearlyExact = { ...exact, rmse: 1e-300 };
+    assert.deepEqual(readHeader(writeHeader(data([table({ mode: 'lossless' }, { errors: nearlyExact })]))), data([table({ mode: 'lossless' }, { errors: { ...nearlyExact, rmse: 1.401298464324817e-45 } })]), 'a figure that is not 0 is stored (rounded up)');
+    assert.throws(() => writeHeader(data([table({ mode: 'constant', value: new Uint8Array(4) })])), /constant of 4 bytes for dtype float64/);
+    const bad = writeHeader(headers.constant);
+    const flags = bad.length - 2; // the last field: the worst column's number
+    assert.equal(bad[flags], 1 | 2 | 4);
+    bad[flags] = 8;
+    assert.match(rejected(bad, 'flags').message, /unknown error flags 8/);
+  });
+
+  it('layout 2: names the source after the .baler\'s own stem when it starts with it (data.npy → data.baler)', () => {
+    const h = data([table({ mode: 'lossless' })], { source: { name: 'run_2024_detector3.npy', bytes: 10, format: 'npy' } });
+    const relative = writeHeader(h, '/out/run_2024_detector3.baler');
+    assert.equal(writeHeader(h).length - relative.length, 'run_2024_detector3'.length);
+    assert.equal((readHeader(relative, '/elsewhere/run_2024_detector3.baler') as DataHeader).source.name, 'run_2024_detector3.npy');
+    assert.equal((readHeader(relative, 'renamed.baler') as DataHeader).source.name, 'renamed.npy', 'a renamed file names its source after itself');
+    assert.equal((readHeader(writeHeader(h, '/out/other.baler'), 'other.baler') as DataHeader).source.name, 'run_2024_detector3.npy', 'any other name is stored as it is');
+  });
+
+  it('layout 1 (formats 2 and 3, here from a file the format-3 writer wrote) stores every figure and knows no constant', () => {
+    const file = new Uint8Array(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'format3', 'ints-f3.baler')));
+    const { indexLength, trailerBytes } = readTrailer(bytesAccess(file), 3);
+    const r = new ByteReader(unpackIndex(file.subarray(file.length - trailerBytes - indexLength, file.length - trailerBytes)));
+    const bytes = r.take(r.varuint('header length'), 'header').slice();
+    assert.equal(bytes[0], 1);
+    const h = readHeader(bytes) as DataHeader;
+    assert.equal(h.createdBy, 'baler-vscode 0.1.0');
+    assert.deepEqual(h.arrays[0].errors, { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 40010, worstColumn: { column: 0, psnr: Infinity, maxErrorOverRange: 0 } });
+    const mode = bytes.length - 2 - (1 + 8 + 1) - 6 * 4 - 1; // before the figures, the worst column and the two flags
+    assert.equal(bytes[mode], 0, 'lossless');
+    bytes[mode] = 3;
+    assert.match(rejected(bytes, 'constant in layout 1').message, /unknown mode 3/);
   });
 
   it('keeps no timing: the same content gives the same bytes', () => {

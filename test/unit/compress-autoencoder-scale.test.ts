@@ -152,7 +152,7 @@ describe('autoencoder mode: slab by slab', function () {
     f.close();
     assert.ok(codec.mode === 'autoencoder' && codec.model.architecture.tile?.height === 16);
     const small = path.join(dir, 'small.npy');
-    fs.writeFileSync(small, encodeNpy({ dtype: 'float32', shape: [4, 8, 8], data: new Float32Array(256) }));
+    fs.writeFileSync(small, encodeNpy({ dtype: 'float32', shape: [4, 8, 8], data: Float32Array.from({ length: 256 }, (_, i) => i % 7) })); // not constant (a constant needs no model)
     await assert.rejects(compress(small, { output: path.join(dir, 'small.baler'), trainedModelPath: modelFile }),
       (e: unknown) => e instanceof BalerError && /tiles of 16×16 are larger than the data's 8×8 frames/.test(e.message));
   });

@@ -1,9 +1,10 @@
-// The .baler container (format 3): chunks written as they are produced, the index at the end, so that a
+// The .baler container (format 4): chunks written as they are produced, the index at the end, so that a
 // file larger than memory is written in one pass and read back chunk by chunk with positioned reads.
 //
 //   magic        8 bytes   89 42 41 4C 45 52 0D 0A  ("\x89BALER\r\n": a text-mode transfer breaks it)
-//   version      u16       3 (a reader rejects versions it does not know; format 2 is format 3 with the index
-//                          always stored raw and without its coding byte)
+//   version      u16       4 (a reader rejects versions it does not know; format 3 is format 4 with the 12-byte
+//                          trailer below and header layout 1; format 2 is format 3 with the index always stored
+//                          raw and without its coding byte)
 //   chunks                 the stored chunks of every section, back to back, in the order of the chunk list
 //   index                  u8 coding: 0 raw, or 1 brotli followed by the varuint length of the raw index (a
 //                          small file's index is mostly names and source metadata, which compress well); the raw
@@ -11,9 +12,14 @@
 //                            varuint sectionCount, per section: varuint nameLength, name, u8 coding
 //                            (0 raw, 1 zstd, 2 deflate), u8 shuffle (element bytes, 0 = none);
 //                            varuint chunkCount, per chunk in file order: varuint section, varuint storedBytes,
-//                            varuint rawBytes, u32 CRC32 of the stored bytes
-//   trailer      12 bytes  u32 indexLength, u32 CRC32 of the index, "BALR"
+//                            varuint rawBytes (format 4: absent in a raw section, where it is storedBytes),
+//                            u32 CRC32 of the stored bytes
+//   trailer      7 to 11   indexLength as a varuint with its bytes in reverse order (read backwards from the
+//                bytes     checksum), u32 CRC32 of the index, "BR"; format 2 and 3: 12 bytes, u32 indexLength,
+//                          u32 CRC32 of the index, "BALR"
 //
+// A small file's fixed cost is the magic and version (10 bytes), the trailer (7) and the index (header, section
+// table): tens of bytes in all (docs/format.md). The magic and version are checked in container-start.ts.
 // A chunk is shuffled and entropy-coded on its own, so chunks decode independently (streamed, in parallel,
 // or only those a row range needs). A chunk whose stored length equals its raw length is stored as is.
 // The file ends exactly after the trailer; every size is checked before anything is allocated.
@@ -24,12 +30,17 @@ import { compressBytes, decompressBytes, defaultLevel, normaliseCoding, shuffleB
 import type { Coding, CodingName } from './entropy';
 import { readHeader, writeHeader, type Header } from './header';
 import type { ByteSink, RandomAccess } from './io';
+import { checkMagic, checkVersion, FORMAT_VERSION, MAGIC, START_BYTES } from './container-start';
 
-export const MAGIC = Uint8Array.from([0x89, 0x42, 0x41, 0x4c, 0x45, 0x52, 0x0d, 0x0a]);
-export const FORMAT_VERSION = 3;
-const START_BYTES = MAGIC.length + 2;
-const TRAILER_BYTES = 12;
-const END_MARK = 0x524c4142; // "BALR" little-endian
+export { FORMAT_VERSION, hasContainerMagic, MAGIC } from './container-start';
+
+/** Formats 2 and 3: u32 indexLength, u32 CRC32, "BALR". */
+const TRAILER_BYTES_3 = 12;
+const END_MARK_3 = 0x524c4142; // "BALR" little-endian
+/** Format 4: reversed varuint indexLength, u32 CRC32, "BR". */
+const END_MARK = Uint8Array.from([0x42, 0x52]);
+const MAX_TRAILER_BYTES = 5 + 4 + END_MARK.length;
+const MIN_TRAILER_BYTES = 1 + 4 + END_MARK.length;
 export const DEFAULT_CHUNK_BYTES = 4 * 1024 * 1024;
 /** No chunk may decode to more than this: a crafted size never becomes an allocation. */
 export const MAX_CHUNK_RAW_BYTES = 1 << 30;
@@ -146,10 +157,10 @@ export class ContainerWriter {
     return this.sections.length - 1;
   }
 
-  /** Writes the index and trailer; returns the layout of the complete file. */
-  finish(header: Header): ContainerIndex {
+  /** Writes the index and trailer; returns the layout of the complete file (`file`: its name, see writeHeader). */
+  finish(header: Header, file?: string): ContainerIndex {
     const index = new ByteWriter();
-    const headerBytes = writeHeader(header);
+    const headerBytes = writeHeader(header, file);
     index.varuint(headerBytes.length);
     index.bytes(headerBytes);
     index.varuint(this.sections.length);
@@ -162,28 +173,24 @@ export class ContainerWriter {
     for (const c of this.chunks) {
       index.varuint(c.section);
       index.varuint(c.storedBytes);
-      index.varuint(c.rawBytes);
+      if (this.sections[c.section].coding !== 'raw') index.varuint(c.rawBytes);
       index.u32(c.crc32);
     }
     const indexBytes = packIndex(index.finish());
-    const trailer = new Uint8Array(TRAILER_BYTES);
-    const view = new DataView(trailer.buffer);
-    view.setUint32(0, indexBytes.length, true);
-    view.setUint32(4, crc32(indexBytes), true);
-    view.setUint32(8, END_MARK, true);
+    const trailer = trailerFor(indexBytes);
     this.sink.write(indexBytes);
     this.sink.write(trailer);
-    const totalBytes = this.written + indexBytes.length + TRAILER_BYTES;
+    const totalBytes = this.written + indexBytes.length + trailer.length;
     return { version: FORMAT_VERSION, header, sections: placeChunks(this.sections, this.chunks), overheadBytes: totalBytes - (this.written - START_BYTES), totalBytes };
   }
 }
 
 /** A whole container in memory (small files, model files, measuring a candidate's exact size). */
-export async function encodeContainer(header: Header, sections: SectionInput[]): Promise<{ bytes: Uint8Array; index: ContainerIndex }> {
+export async function encodeContainer(header: Header, sections: SectionInput[], file?: string): Promise<{ bytes: Uint8Array; index: ContainerIndex }> {
   const parts: Uint8Array[] = [];
   const writer = new ContainerWriter({ write: (b) => parts.push(b.slice()) });
   for (const s of sections) await writer.addSection(s);
-  const index = writer.finish(header);
+  const index = writer.finish(header, file);
   const bytes = new Uint8Array(index.totalBytes);
   let at = 0;
   for (const p of parts) {
@@ -217,27 +224,60 @@ export function readContainerIndex(source: RandomAccess, file?: string): Contain
   if (size < START_BYTES) throw new BalerError(`truncated: file has only ${size} bytes`, file, 'ETRUNCATED');
   const version = new DataView(start.buffer, start.byteOffset).getUint16(MAGIC.length, true);
   checkVersion(version, file);
-  if (size < START_BYTES + TRAILER_BYTES) throw new BalerError(`truncated: file has only ${size} bytes`, file, 'ETRUNCATED');
-  const trailer = source.read(size - TRAILER_BYTES, TRAILER_BYTES);
-  const view = new DataView(trailer.buffer, trailer.byteOffset, TRAILER_BYTES);
-  if (view.getUint32(8, true) !== END_MARK) {
-    throw new BalerError('truncated or corrupted: the file does not end with the container\'s index (was it cut short?)', file, 'ETRUNCATED');
-  }
-  const indexLength = view.getUint32(0, true);
-  if (indexLength > size - START_BYTES - TRAILER_BYTES) throw new BalerError('corrupted: the index is longer than the file', file, 'ECORRUPT');
-  const indexBytes = source.read(size - TRAILER_BYTES - indexLength, indexLength);
-  if (crc32(indexBytes) !== view.getUint32(4, true)) throw new BalerError('corrupted: checksum mismatch in the index', file, 'ECORRUPT');
+  const { indexLength, checksum, trailerBytes } = readTrailer(source, version, file);
+  if (indexLength > size - START_BYTES - trailerBytes) throw new BalerError('corrupted: the index is longer than the file', file, 'ECORRUPT');
+  const indexBytes = source.read(size - trailerBytes - indexLength, indexLength);
+  if (crc32(indexBytes) !== checksum) throw new BalerError('corrupted: checksum mismatch in the index', file, 'ECORRUPT');
   const raw = version === 2 ? indexBytes : unpackIndex(indexBytes, file);
   const r = new ByteReader(raw, file, 'index');
   const header = readHeader(r.take(r.varuint('header length', raw.length), 'header'), file);
-  const sections = readSectionTable(r);
+  const sections = readSectionTable(r, version);
   r.end();
-  const payload = size - START_BYTES - indexLength - TRAILER_BYTES;
+  const payload = size - START_BYTES - indexLength - trailerBytes;
   const stored = sections.reduce((n, s) => n + s.storedBytes, 0);
   if (stored !== payload) {
     throw new BalerError(`corrupted: the chunks take ${stored} bytes, the file holds ${payload}`, file, 'ECORRUPT');
   }
   return { version, header, sections, overheadBytes: size - payload, totalBytes: size };
+}
+
+/** The trailer of a format-4 file closing this stored index. */
+export function trailerFor(indexBytes: Uint8Array): Uint8Array {
+  const w = new ByteWriter();
+  w.varuint(indexBytes.length);
+  const length = w.finish().reverse();
+  const trailer = new Uint8Array(length.length + 4 + END_MARK.length);
+  trailer.set(length);
+  new DataView(trailer.buffer).setUint32(length.length, crc32(indexBytes), true);
+  trailer.set(END_MARK, length.length + 4);
+  return trailer;
+}
+
+const CUT_SHORT = 'truncated or corrupted: the file does not end with the container\'s index (was it cut short?)';
+
+/** The stored index's length and checksum from the end of a file of this version, and the trailer's own length. */
+export function readTrailer(source: RandomAccess, version: number, file?: string): { indexLength: number; checksum: number; trailerBytes: number } {
+  const size = source.size;
+  const truncated = () => new BalerError(`truncated: file has only ${size} bytes`, file, 'ETRUNCATED');
+  if (version <= 3) {
+    if (size < START_BYTES + TRAILER_BYTES_3) throw truncated();
+    const trailer = source.read(size - TRAILER_BYTES_3, TRAILER_BYTES_3);
+    const view = new DataView(trailer.buffer, trailer.byteOffset, TRAILER_BYTES_3);
+    if (view.getUint32(8, true) !== END_MARK_3) throw new BalerError(CUT_SHORT, file, 'ETRUNCATED');
+    return { indexLength: view.getUint32(0, true), checksum: view.getUint32(4, true), trailerBytes: TRAILER_BYTES_3 };
+  }
+  if (size < START_BYTES + MIN_TRAILER_BYTES) throw truncated();
+  const tail = source.read(size - Math.min(MAX_TRAILER_BYTES, size - START_BYTES), Math.min(MAX_TRAILER_BYTES, size - START_BYTES));
+  const end = tail.length;
+  if (tail[end - 2] !== END_MARK[0] || tail[end - 1] !== END_MARK[1]) throw new BalerError(CUT_SHORT, file, 'ETRUNCATED');
+  const checksum = new DataView(tail.buffer, tail.byteOffset + end - 6, 4).getUint32(0, true);
+  // The length's varuint, read backwards from just before the checksum.
+  let indexLength = 0;
+  for (let k = 0, at = end - 7; ; k++, at--) {
+    if (at < 0 || k >= 5) throw new BalerError('corrupted: the index length in the trailer is not a valid varint', file, 'ECORRUPT');
+    indexLength += (tail[at] & 0x7f) * 2 ** (7 * k);
+    if ((tail[at] & 0x80) === 0) return { indexLength, checksum, trailerBytes: end - at };
+  }
 }
 
 /** No index may decode to more than this (a few hundred bytes per chunk: far above any real file's). */
@@ -277,7 +317,7 @@ export function unpackIndex(stored: Uint8Array, file?: string): Uint8Array {
   return raw;
 }
 
-function readSectionTable(r: ByteReader): SectionLayout[] {
+function readSectionTable(r: ByteReader, version: number): SectionLayout[] {
   const count = r.count('section count', 3, 0xffff);
   const sections: OpenSection[] = [];
   for (let i = 0; i < count; i++) {
@@ -287,14 +327,15 @@ function readSectionTable(r: ByteReader): SectionLayout[] {
     const shuffle = r.u8(`shuffle of section '${name}'`);
     sections.push({ name, coding, shuffle });
   }
-  const chunkCount = r.count('chunk count', 7);
+  const chunkCount = r.count('chunk count', version >= 4 ? 6 : 7);
   const chunks = [];
   for (let i = 0; i < chunkCount; i++) {
     const section = r.varuint('chunk section', Math.max(0, count - 1));
-    const storedBytes = r.varuint('chunk stored size');
-    const rawBytes = r.varuint('chunk size', MAX_CHUNK_RAW_BYTES);
-    const crc = r.u32('chunk checksum');
     const { coding, shuffle } = sections[section] ?? r.fail('chunk of an unknown section');
+    const storedBytes = r.varuint('chunk stored size');
+    const rawBytes = version >= 4 && coding === 'raw' ? storedBytes : r.varuint('chunk size', MAX_CHUNK_RAW_BYTES);
+    if (rawBytes > MAX_CHUNK_RAW_BYTES) r.fail(`chunk size ${rawBytes} is out of range (at most ${MAX_CHUNK_RAW_BYTES})`);
+    const crc = r.u32('chunk checksum');
     const badSize = coding === 'raw' ? storedBytes !== rawBytes : storedBytes > rawBytes;
     if (badSize || (shuffle > 1 && rawBytes % shuffle !== 0)) r.fail(`impossible chunk sizes in section '${sections[section].name}'`);
     chunks.push({ section, storedBytes, rawBytes, crc32: crc });
@@ -334,42 +375,4 @@ export async function readSection(source: RandomAccess, section: SectionLayout, 
     at += raw.length;
   }
   return out;
-}
-
-/** True when the bytes start with the .baler magic number. */
-export function hasContainerMagic(bytes: Uint8Array): boolean {
-  return bytes.length >= MAGIC.length && MAGIC.every((b, i) => bytes[i] === b);
-}
-
-function checkMagic(bytes: Uint8Array, file?: string): void {
-  if (hasContainerMagic(bytes)) return;
-  const start = bytes.subarray(0, MAGIC.length);
-  if (bytes.length < MAGIC.length && MAGIC.subarray(0, bytes.length).every((b, i) => start[i] === b)) {
-    throw new BalerError(`truncated: file has only ${bytes.length} bytes`, file, 'ETRUNCATED');
-  }
-  throw new BalerError(`not a .baler file${describeForeign(start)}`, file, 'EFORMAT');
-}
-
-function describeForeign(start: Uint8Array): string {
-  const ascii = String.fromCharCode(...start);
-  if (ascii.startsWith('PK\x03\x04') || ascii.startsWith('PK\x05\x06')) return ' (it is a zip archive, e.g. .npz)';
-  if (ascii.startsWith('\x93NUMPY')) return ' (it is a .npy file)';
-  if (ascii.startsWith('\x89HDF')) return ' (it is an HDF5 file)';
-  if (ascii.startsWith('BALER') || ascii.startsWith('\x89BALER\n') || ascii.startsWith('\x89BALER\r\r')) {
-    return ' (its first bytes were changed by a text-mode transfer: copy it as binary)';
-  }
-  if (ascii.startsWith('\xC2\x89BALER') || ascii.startsWith('\xEF\xBF\xBDBALER')) {
-    return ' (it was saved as text, which re-encoded its bytes: copy it as binary)';
-  }
-  return ' (wrong magic number)';
-}
-
-function checkVersion(version: number, file?: string): void {
-  if (version === 1) {
-    throw new BalerError('written by Baler 0.1 (format 1), which this version no longer reads: decompress it with baler-vscode 0.1', file, 'EVERSION');
-  }
-  if (version > FORMAT_VERSION) {
-    throw new BalerError(`made by a newer Baler (format ${version}); this one reads format ${FORMAT_VERSION}`, file, 'EVERSION');
-  }
-  if (version < 1) throw new BalerError(`corrupted: invalid format version ${version}`, file, 'ECORRUPT');
 }

@@ -26,7 +26,7 @@ export function rowSize(a: Pick<ArrayEntry, 'shape'>): number {
 export function expectedSections(a: ArrayEntry): { role: string; perSlab: boolean }[] {
   const c = a.codec;
   const model = c.mode === 'autoencoder' ? c.model : c.mode === 'error-bounded' ? c.prediction : undefined;
-  const roles: { role: string; perSlab: boolean }[] = c.mode === 'autoencoder' ? [] : [{ role: 'data', perSlab: true }];
+  const roles: { role: string; perSlab: boolean }[] = c.mode === 'autoencoder' || c.mode === 'constant' ? [] : [{ role: 'data', perSlab: true }];
   if (c.mode === 'error-bounded' && c.learned) {
     if (c.learned.family === 'basis') roles.push({ role: 'latents', perSlab: true });
     if (!c.learned.shared) roles.push({ role: 'decoder', perSlab: false });

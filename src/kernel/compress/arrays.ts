@@ -6,6 +6,7 @@ import { BalerError } from '../errors';
 import { toFloat64 } from '../data/dtype';
 import type { ArraySource, DataSource } from '../data/source';
 import { StatsAccumulator } from './stats';
+import { ConstantTracker } from './constant';
 import { chooseSlabRows, wholeArrayBytes } from './memory-plan';
 import type { ArrayInput, Slab } from './strategy';
 
@@ -23,10 +24,15 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
     const wholeArray = part?.whole.arrays[index] ?? s;
     // A part of a file takes its statistics from the whole file when asked (a rel bound needs the whole range).
     const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
-    for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows)) stats.add(slab.values, exactIn(slab.array));
+    const constant = new ConstantTracker();
+    for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows)) {
+      stats.add(slab.values, exactIn(slab.array));
+      constant.add(slab.array);
+    }
+    const value = constant.value();
     const slabOfArray = async (firstRow: number) => slabOf(firstRow, await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow)));
     inputs.push({
-      index, source: s, stats: stats.result(), slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
+      index, source: s, stats: { ...stats.result(), ...(value ? { constant: value } : {}) }, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
       whole: () => readWhole(s, memoryBudget, source.file),
     });
   }

@@ -1,26 +1,12 @@
-// A slab's error-bounded `data` chunk: the whole slab coded at once, or — a table under a point-wise relative
-// bound — column by column, each column its own error-bounded slab, whichever is smaller. Under pw-rel the coder
+// A table's slab coded column by column, each column its own error-bounded slab (eb-chunk.ts takes it for a slab
+// under a point-wise relative bound when it is smaller than the whole slab coded at once). Under pw-rel the coder
 // has no column models, and a slab takes one coding domain (the log domain, or the lossless integer path only
 // when every value allows it), so a table that mixes columns (momenta beside counts, flags and constants, as an
 // event table does) codes each column in the domain and contexts that suit it: on ROOT event tables never
 // larger than the whole table and up to a quarter smaller. After the TAG_EB_COLUMNS byte: for each column,
 // varuint length, then its slab (eb/ format).
 import { ByteReader, ByteWriter } from '../codec/bytes';
-import { tagged, TAG_EB, TAG_EB_COLUMNS } from '../codec/slab';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from './eb-slab';
-
-/**
- * A slab's error-bounded `data` chunk, tagged: the whole slab coded at once, or a pw-rel table column by column
- * when that is smaller. What the slab tasks and the automatic mode's estimate both code.
- */
-export async function encodeErrorBoundedChunk(values: Float64Array, shape: number[], g: EbGlobals, opts: EbSlabOptions = {}): Promise<{ chunk: Uint8Array; reconstruction: Float64Array; configuration: string }> {
-  const whole = await encodeEbSlab(values, shape, g, opts);
-  if (columnsCandidate(g, shape)) {
-    const byColumns = await encodeEbColumns(values, shape, g, { predictors: opts.predictors });
-    if (byColumns.bytes.length < whole.bytes.length) return { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction, configuration: whole.configuration };
-  }
-  return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, configuration: whole.configuration };
-}
 
 /** Whether a slab of this shape under these settings is worth trying column by column. */
 export function columnsCandidate(g: EbGlobals, shape: number[]): boolean {

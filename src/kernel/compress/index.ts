@@ -1,5 +1,5 @@
 // compress(): a data file into a self-contained .baler. Each array is coded by the first strategy that handles
-// it (automatic, PSNR target, latent-only search, lossless, error-bounded for --part, autoencoder) into a container written to a temporary file beside the
+// it (constant, automatic, PSNR target, latent-only search, lossless, error-bounded for --part, autoencoder) into a container written to a temporary file beside the
 // output; the container is then decoded and checked (the bound on every value as written, the values the
 // encoder measured, a PSNR target) before it is renamed into place. A file whose check fails never appears.
 import type { CompressOptions, CompressResult, Hooks } from '../api';
@@ -30,12 +30,13 @@ import { losslessStrategy } from './lossless';
 import { errorBoundedStrategy } from './error-bounded';
 import { autoencoderStrategy, sizeWarning } from './autoencoder';
 import { autoStrategy } from './auto';
+import { constantStrategy } from './constant';
 import { targetStrategy } from './target';
 import { checkCompressOptions } from './options';
 import { partOutput, planPart } from './parts';
 
 /** In order: the first strategy that handles an array codes it. */
-const STRATEGIES: ArrayStrategy[] = [autoStrategy, targetStrategy, searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
+const STRATEGIES: ArrayStrategy[] = [constantStrategy, autoStrategy, targetStrategy, searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
 
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
   const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
@@ -51,7 +52,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     const slabs = inputs.reduce((n, a) => n + Math.ceil(a.source.shape[0] / a.slabRows), 0);
     const largestSlab = Math.max(...inputs.map((a) => a.slabRows * a.source.shape.slice(1).reduce((x, y) => x * y, 1)));
     const runner = createSlabRunner(Math.min(slabsInFlight(largestSlab, budget, opts.threads ?? defaultThreads()), slabs));
-    const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections) };
+    const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections, output) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
     try {
       const writer = new ContainerWriter(fdSink(out.fd, output));
@@ -75,7 +76,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
       hooks?.onProgress?.({ phase: 'write', message: `writing ${output}` });
       const header = dataHeader(source, written, search?.summary);
       if (part) header.part = { ...opts.part!, inputId: part.inputId, arrays: part.arrays.map((a, k) => ({ ...a, errors: recorders[k].state() })) };
-      writer.finish(header);
+      writer.finish(header, output);
       hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back' });
       await verifyContainer(out.tmp, written, output, runner);
       out.commit();
@@ -150,7 +151,7 @@ function attributesOf(source: DataSource): { attributes?: string } {
 }
 
 /** The exact size of the .baler a single-array candidate would make, with its stored bytes per role. */
-async function measure(source: DataSource, a: ArrayInput, codec: ArrayEntry['codec'], sections: PayloadSection[]): Promise<MeasuredSizes> {
+async function measure(source: DataSource, a: ArrayInput, codec: ArrayEntry['codec'], sections: PayloadSection[], output: string): Promise<MeasuredSizes> {
   const errors: ErrorSummary = { rmse: 0, nrmse: 0, psnr: 0, maxAbsError: 0, maxRelError: 0, range: 0 };
   const header: DataHeader = {
     kind: 'data', createdBy: CREATED_BY,
@@ -161,7 +162,7 @@ async function measure(source: DataSource, a: ArrayInput, codec: ArrayEntry['cod
     name: sectionName(0, s.role), data: s.data, coding: s.coding, level: s.level, shuffle: s.shuffle,
     ...((PER_SLAB_ROLES as readonly string[]).includes(s.role) ? { chunkBytes: Math.max(1, s.data.length) } : {}),
   } satisfies SectionInput & SectionCoding));
-  const { index } = await encodeContainer(header, inputs);
+  const { index } = await encodeContainer(header, inputs, output);
   const byRole: Record<string, number> = {};
   for (const s of index.sections) byRole[s.name.slice(s.name.indexOf('.') + 1)] = s.storedBytes;
   return { total: index.totalBytes, byRole };

@@ -11,6 +11,8 @@ export interface ArrayStats {
   integerValued: boolean;
   /** float64 holds every value exactly (false for 64-bit integers beyond ±2^53). */
   exactInFloat64: boolean;
+  /** Every value has the same bytes: the value's little-endian bytes in the dtype (constant.ts). */
+  constant?: Uint8Array;
 }
 
 export class StatsAccumulator {

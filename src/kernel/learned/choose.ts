@@ -12,7 +12,7 @@ import { compressBytes } from '../codec/entropy';
 import { encodeLosslessSlab } from '../codec/slab';
 import { arrayBytes } from '../data/dtype';
 import type { EbGlobals } from '../compress/eb-slab';
-import { encodeErrorBoundedChunk } from '../compress/eb-columns';
+import { encodeErrorBoundedChunk } from '../compress/eb-chunk';
 import { describeModel, encodeModel, modelFits, type LearnedModel } from './blob';
 import { MAX_COLUMNS } from './columns';
 import { fitBasis } from './fit-basis';

@@ -2,7 +2,7 @@
 //   basis:   `${k}.data` = TAG_EB + the error-bounded slab coded against the basis prediction,
 //            `${k}.latents` = the slab's latents (basis.ts);
 //   columns: `${k}.data` = TAG_COLUMNS + the columns coded one after the other (columns.ts).
-// A slab stored losslessly (the lossless floor) has a TAG_ZSTD* data chunk and an empty latents chunk.
+// A slab stored losslessly (the lossless floor) has a lossless data chunk (TAG_ZSTD*, TAG_RAW: isLosslessTag) and an empty latents chunk.
 import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
 import { BalerError } from '../errors';
 import { slabTag, tagged, TAG_COLUMNS, TAG_EB } from '../codec/slab';

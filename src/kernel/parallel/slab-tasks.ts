@@ -11,7 +11,8 @@ import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
 import type { LearnedModel } from '../learned/blob';
 import { codeLearnedSlab } from '../learned/slab-task';
-import { decodeEbColumns, encodeErrorBoundedChunk } from '../compress/eb-columns';
+import { decodeEbColumns } from '../compress/eb-columns';
+import { encodeErrorBoundedChunk } from '../compress/eb-chunk';
 
 export interface EbSlabTask {
   task: 'eb';

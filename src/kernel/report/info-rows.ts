@@ -60,7 +60,7 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
   ];
   if (info.names.length > 0) rows.push(row('columns', 'columns', names + more));
   if (info.source) rows.push(row('source', 'source', `${info.source.name} (${info.source.format})`));
-  const mode = info.mode === 'lossless' ? 'lossless (every value exact)' : info.mode + (info.errorBound ? ` (bound ${info.errorBound})` : '');
+  const mode = info.mode === 'lossless' ? 'lossless (every value exact)' : info.mode === 'constant' ? 'constant (one value, held in the header)' : info.mode + (info.errorBound ? ` (bound ${info.errorBound})` : '');
   rows.push(row('mode', 'mode', mode));
   if (info.architecture) rows.push(row('model', 'model', describeArchitecture(info.architecture)));
   if (info.learned) {
