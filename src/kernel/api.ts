@@ -155,7 +155,8 @@ export interface FileInfo extends Omit<ArrayInfo, 'path'> {
   formatVersion: number;
   architecture?: Architecture;
   latentPrecision?: LatentPrecision;
-  entropy?: EntropyCoding;
+  /** How the stored bytes are entropy-coded, e.g. 'adaptive range coder + zstd' (absent: nothing but the header). */
+  entropy?: string;
   /** Sizes of the whole file (all arrays). */
   sizes: SizeBreakdown;
   /** original / total and original / latents, against the file and against the float32 content. */

@@ -49,7 +49,7 @@ export async function inspect(file: string): Promise<FileInfo> {
     ...(first.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(first.codec.bound) } : {}),
     ...(model ? { architecture: model.architecture, latentPrecision: model.latentPrecision } : {}),
     ...learnedInfo(first),
-    entropy: 'zstd',
+    ...entropyOf(header.arrays, index.sections),
     sizes,
     ratios: {
       total: sizes.originalFile / sizes.total,
@@ -63,6 +63,21 @@ export async function inspect(file: string): Promise<FileInfo> {
     arrays: header.arrays.map(arrayInfo),
     ...(header.search ? { search: { target: header.search.target, objective: header.search.objective, pointsTried: header.search.points } } : {}),
   };
+}
+
+/**
+ * How the stored bytes are entropy-coded: the error-bounded coder's own adaptive range coder, a lossless slab's
+ * zstd, and the sections' coding as the index records it (a constant array has no section, so nothing to show).
+ */
+function entropyOf(arrays: ArrayEntry[], sections: { name: string; coding: string }[]): { entropy?: string } {
+  const codings = new Set(sections.filter((s) => s.name !== POINTS_SECTION).map((s) => s.coding));
+  if (codings.size === 0) return {};
+  const modes = new Set(arrays.map((a) => a.codec.mode));
+  const coders = modes.has('error-bounded') ? ['adaptive range coder'] : [];
+  // A lossless slab holds zstd's frame itself, or its raw bytes when zstd does not shrink them.
+  if (modes.has('lossless')) coders.push('zstd (or raw when not smaller)');
+  for (const c of ['zstd', 'deflate']) if (codings.has(c) && !coders.includes(c)) coders.push(c);
+  return { entropy: coders.length ? coders.join(' + ') : 'none (stored raw)' };
 }
 
 function modelOf(a: ArrayEntry): ModelPart | undefined {

@@ -54,6 +54,9 @@ describe('compress: small outputs never larger than zstd -19 of the input', () =
       if (constant) {
         assert.equal(info.mode, 'constant', `${name} is constant`);
         assert.equal(info.sizes.residuals + info.sizes.latents + info.sizes.decoder, 0, 'no section at all');
+        assert.equal(info.entropy, undefined, `${name}: nothing is entropy-coded`);
+      } else {
+        assert.match(info.entropy ?? '', /adaptive range coder|zstd/, `${name}: says how its bytes are coded`);
       }
       const back = await decompress(output, { output: path.join(dir, `${path.basename(file, '.npy')}.back.npy`) });
       const decoded = parseNpy(new Uint8Array(fs.readFileSync(back.output)));
