@@ -79,6 +79,7 @@ export const autoStrategy: ArrayStrategy = {
     const reason = `${plan.description} at ${named}: ${plan.estimate} bytes estimated${versus(plan, classical)}`;
     return codeWithPlan(input, out, ctx, {
       plan, baselineBytes: classical.estimate, reuseSample: sample.whole && input.slabRows >= input.source.shape[0], reason, modelDir,
+      fallback: classical,
     });
   },
 };

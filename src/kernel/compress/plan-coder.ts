@@ -4,7 +4,10 @@
 //     and never larger than its lossless coding (the per-slab floor, parallel/slab-tasks.ts);
 //   - the whole array is never larger than its lossless coding: the first slab is held back until its saving
 //     against lossless covers everything the plan adds (a decoder, latents, header fields); if it does not,
-//     the whole array is stored losslessly. After that, the per-slab floor keeps the saving.
+//     the whole array is stored losslessly. After that, the per-slab floor keeps the saving;
+//   - a learned plan chosen on a sample that is only a part of the array is checked on the array's first slab
+//     against the coder alone (its decoder and latents spread over the slabs); when the coder alone is
+//     smaller there, the array is coded with it.
 // Slabs after the first are coded on the pool of threads (ctx.runner), written in order.
 import { BalerError, throwIfAborted } from '../errors';
 import { compressBytes } from '../codec/entropy';
@@ -35,6 +38,8 @@ export interface PlanCoding {
   reason: string;
   /** Folder of a shared model file (so that the read-back finds it). */
   modelDir?: string;
+  /** The coder alone, used instead of a learned plan that loses to it on the first slab. */
+  fallback?: PlanEstimate;
 }
 
 export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, p: PlanCoding): Promise<CodedArray> {
@@ -63,8 +68,19 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   const slabs = input.slabs();
   const first = (await slabs.next()).value as Slab;
   const coded = p.reuseSample && plan.coded ? reuseSampleCoding(plan, first, check, source.kind) : await code(first);
-  const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder: stats.integerValued && stats.exactInFloat64 });
   const bytes = coded.chunk.length + (coded.latents?.length ?? 0);
+  if (model && p.fallback && !p.reuseSample) {
+    const alone = await coderAloneSlabs(input, ctx, p.fallback.globals)(first);
+    const slabCount = Math.ceil(source.shape[0] / input.slabRows);
+    const spread = Math.ceil(overhead / slabCount);
+    if (alone.outcome === 'coded' && (coded.outcome !== 'coded' || alone.chunk.length < bytes + spread)) {
+      ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} codes the first slab in ${bytes} bytes (+${spread} of what it adds, over ${slabCount} slabs), the coder alone in ${alone.chunk.length}: coded with the coder alone`);
+      await slabs.return(undefined);
+      const reason = `the error-bounded coder alone (${plan.description} was estimated smaller on a sample but lost on the first slab)`;
+      return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined });
+    }
+  }
+  const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder: stats.integerValued && stats.exactInFloat64 });
   if (coded.outcome !== 'coded' || bytes + overhead >= exact.chunk.length) {
     ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: stored losslessly`);
     await slabs.return(undefined);

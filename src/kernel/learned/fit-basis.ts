@@ -2,6 +2,10 @@
 // bases of 2, 4, 8, … components (nested) each coded on the sample, the smallest total (basis + latents +
 // data, the sample's part scaled to the whole array) kept. Stops when two sizes in a row grew the total. No
 // clock decides anything: the same sample gives the same basis on every machine.
+// When the sample is only a part of the array, a basis is measured on rows it was not fitted on (each half of
+// the sample coded against a basis of the other half): fitted and measured on the same few rows, 8 components
+// of 16 frames reproduce them almost exactly, and a 100 MB field was estimated at 119 kB and came out at 840 kB,
+// larger than the coder alone (791 kB).
 import type { EbGlobals } from '../compress/eb-slab';
 import { BASIS_SIZES, BASIS_TOLERANCE_SHARE, buildBasis, fitComponents, rowWidth, type BasisModel } from './basis';
 import { dataTolerance, encodeLearnedSlab, type LearnedSlab } from './slab';
@@ -12,7 +16,8 @@ export interface BasisFit {
   decoderBytes: number;
   /** Bytes of the sample's latents and data coded against this basis. */
   sampleBytes: number;
-  coded: LearnedSlab;
+  /** The sample coded against this basis (absent when the sample is a part of the array: measured held out). */
+  coded?: LearnedSlab;
   /** Every size tried: k → total bytes on the sample. */
   tried: { k: number; bytes: number }[];
   seconds: number;
@@ -29,22 +34,52 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
   const sizes = BASIS_SIZES.filter((k) => 2 * k <= rows && k < width);
   if (rows < MIN_BASIS_ROWS || !(tolerance > 0) || sizes.length === 0) return undefined;
   const components = fitComponents(values, rows, width, sizes[sizes.length - 1], opts.seed);
+  const scale = opts.scale ?? 1;
+  const heldOut = scale > 1 && rows >= 2 * MIN_BASIS_ROWS ? halves(values, shape, sizes[sizes.length - 1], opts.seed) : undefined;
   let best: BasisFit | undefined;
   const tried: { k: number; bytes: number }[] = [];
   let worse = 0;
   for (const k of sizes) {
     const model = await buildBasis(components, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance);
-    const coded = await encodeLearnedSlab(model, values, shape, g);
-    const sampleBytes = coded.data.length + (coded.latents?.length ?? 0);
-    const scale = opts.scale ?? 1;
+    const coded = heldOut ? undefined : await encodeLearnedSlab(model, values, shape, g);
+    const sampleBytes = coded ? coded.data.length + (coded.latents?.length ?? 0) : await heldOutBytes(heldOut!, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance, g);
     const total = sampleBytes * scale + model.basisBytes.length;
     tried.push({ k: model.k, bytes: Math.round(total) });
     if (!best || total < best.decoderBytes + best.sampleBytes * scale) {
-      best = { model, decoderBytes: model.basisBytes.length, sampleBytes, coded, tried, seconds: 0 };
+      best = { model, decoderBytes: model.basisBytes.length, sampleBytes, ...(coded ? { coded } : {}), tried, seconds: 0 };
       worse = 0;
     } else if (++worse >= 2) break;
     if (model.k < k) break; // the sample has no more components
   }
   if (best) best.seconds = (performance.now() - started) / 1000;
   return best;
+}
+
+interface Half {
+  values: Float64Array;
+  shape: number[];
+  components: ReturnType<typeof fitComponents>;
+}
+
+/** The sample's first and second halves of rows, each with its own principal components. */
+function halves(values: Float64Array, shape: number[], k: number, seed?: number): [Half, Half] {
+  const [rows, ...rowShape] = shape;
+  const width = rowWidth(rowShape);
+  const half = (start: number, end: number): Half => {
+    const part = values.subarray(start * width, end * width);
+    return { values: part, shape: [end - start, ...rowShape], components: fitComponents(part, end - start, width, k, seed) };
+  };
+  const middle = Math.floor(rows / 2);
+  return [half(0, middle), half(middle, rows)];
+}
+
+/** Bytes of each half coded against a basis of k components of the other half. */
+async function heldOutBytes(parts: [Half, Half], rowShape: number[], k: number, basisTolerance: number, g: EbGlobals): Promise<number> {
+  let bytes = 0;
+  for (const [fitted, measured] of [[parts[0], parts[1]], [parts[1], parts[0]]]) {
+    const model = await buildBasis(fitted.components, rowShape, k, basisTolerance);
+    const coded = await encodeLearnedSlab(model, measured.values, measured.shape, g);
+    bytes += coded.data.length + (coded.latents?.length ?? 0);
+  }
+  return bytes;
 }
