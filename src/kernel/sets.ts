@@ -15,7 +15,7 @@ import { DEFAULT_MEMORY_BUDGET } from './memory';
 import { checkOutput } from './compress/output';
 import { StatsAccumulator } from './compress/stats';
 import { codingTolerances } from './compress/tolerances';
-import { DEFAULT_ERROR_BOUND } from './compress/auto';
+import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from './compress/auto';
 import { compress } from './compress';
 import { encodeEbSlab, type EbGlobals } from './compress/eb-slab';
 import { joinRows, readSample, SAMPLE_VALUES, type Sample } from './learned/sample';
@@ -161,7 +161,7 @@ export interface SetInfo {
  * Compresses each file against one shared model file. When the model file does not exist yet it is trained
  * first on all the files (trainPredictor). In the automatic mode the set keeps the model only when it makes
  * the set's total smaller, its bytes counted once (set-choice.ts); a named predictor (`--learned shared`…)
- * codes each file as asked. Outputs go beside their inputs.
+ * (and an autoencoder) codes each file as asked. Outputs go beside their inputs.
  */
 export async function compressSet(
   inputs: string[], opts: CompressOptions & { modelFile: string; trainSeconds?: number }, hooks?: Hooks,
@@ -174,7 +174,7 @@ export async function compressSet(
     ? undefined
     : await trainPredictor(inputs, opts.modelFile, { errorBound: opts.errorBound, seconds: opts.trainSeconds, seed: opts.seed, backend: opts.backend, force: opts.force }, hooks);
   const { trainSeconds: _, ...options } = opts;
-  if ((opts.learned ?? 'auto') === 'auto') {
+  if ((opts.learned ?? 'auto') === 'auto' && !asksForAutoencoder(options)) {
     const { results, choice } = await compressChoosingModel(inputs, options, hooks);
     return { results, set: { ...(await inspectSet(results.map((r) => r.output))), modelChoice: choice }, ...(trained ? { trained } : {}) };
   }
