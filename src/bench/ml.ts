@@ -59,8 +59,7 @@ export async function runMlSuite(args: BenchArgs): Promise<MlRow[]> {
     const chosen = flag(args.argv, '--qualities')?.split(',');
     const qualities = chosen ?? (args.quick ? QUALITIES.slice(0, 2) : QUALITIES);
     const rows: MlRow[] = [];
-    for (const spec of await sets(dir, args)) {
-      if (only && !only.some((o) => spec.name.startsWith(`(${o})`))) continue;
+    for (const spec of await sets(dir, args, only)) {
       for (const quality of qualities) rows.push(...(await runSet(spec, quality, dir, args.log)));
     }
     return rows;
@@ -74,32 +73,40 @@ function flag(argv: string[], name: string): string | undefined {
   return i >= 0 ? argv[i + 1] : undefined;
 }
 
-async function sets(dir: string, args: BenchArgs): Promise<SetSpec[]> {
-  const write = (name: string, ds: Dataset) => {
+/** The sets named by `--sets` (all three without it), their files written and closed before any is read. */
+async function sets(dir: string, args: BenchArgs, only: string[] | undefined): Promise<SetSpec[]> {
+  const wants = (letter: string) => !only || only.includes(letter);
+  const write = async (name: string, ds: Dataset) => {
     const file = path.join(dir, name);
-    writeDataset(file, ds, {});
+    await writeDataset(file, ds, {});
     return file;
   };
-  const flows = args.quick ? 4 : 20;
-  args.log(`ml: generating ${flows} flow simulations`);
-  const flowFiles = Array.from({ length: flows }, (_, i) => write(`flow-${i + 1}.npy`, simulateFlowPastObstacle({
-    seed: i + 1, reynolds: FLOW_REYNOLDS[i % FLOW_REYNOLDS.length], obstacle: FLOW_OBSTACLES[Math.floor(i / FLOW_REYNOLDS.length) % FLOW_OBSTACLES.length],
-  })));
-  const jets = args.quick ? 4 : 20;
-  const rows = args.quick ? 20_000 : 100_000;
-  args.log(`ml: generating ${jets} jet tables of ${rows} rows`);
-  const jetFiles = Array.from({ length: jets }, (_, i) => write(`jets-${i + 1}.npy`, generateJets({ rows, seed: i + 1 })));
-  const cfd = await readDataset(path.join(args.dataDir, 'CFD_animation.npz'));
-  const frame = cfd.shape.slice(1).reduce((a, b) => a * b, 1);
-  const cfdFiles = Array.from({ length: 6 }, (_, i) => write(`cfd-part-${i + 1}.npy`, {
-    ...cfd, shape: [10, ...cfd.shape.slice(1)], values: cfd.values.slice(i * 10 * frame, (i + 1) * 10 * frame),
-  }));
   const seconds = args.quick ? 10 : 60;
-  return [
-    { name: `(a) ${flows} flows 60×50×50`, family: 'basis', files: flowFiles, trainOn: Math.min(3, flows), trainSeconds: seconds },
-    { name: `(b) ${jets} jet tables ${rows / 1000}k×24`, family: 'columns', files: jetFiles, trainOn: 2, trainSeconds: seconds },
-    { name: '(c) CFD_animation in 6 files of 10 frames', family: 'basis', files: cfdFiles, trainOn: 2, trainSeconds: seconds },
-  ];
+  const specs: SetSpec[] = [];
+  if (wants('a')) {
+    const flows = args.quick ? 4 : 20;
+    args.log(`ml: generating ${flows} flow simulations`);
+    const files = await Promise.all(Array.from({ length: flows }, (_, i) => write(`flow-${i + 1}.npy`, simulateFlowPastObstacle({
+      seed: i + 1, reynolds: FLOW_REYNOLDS[i % FLOW_REYNOLDS.length], obstacle: FLOW_OBSTACLES[Math.floor(i / FLOW_REYNOLDS.length) % FLOW_OBSTACLES.length],
+    }))));
+    specs.push({ name: `(a) ${flows} flows 60×50×50`, family: 'basis', files, trainOn: Math.min(3, flows), trainSeconds: seconds });
+  }
+  if (wants('b')) {
+    const jets = args.quick ? 4 : 20;
+    const rows = args.quick ? 20_000 : 100_000;
+    args.log(`ml: generating ${jets} jet tables of ${rows} rows`);
+    const files = await Promise.all(Array.from({ length: jets }, (_, i) => write(`jets-${i + 1}.npy`, generateJets({ rows, seed: i + 1 }))));
+    specs.push({ name: `(b) ${jets} jet tables ${rows / 1000}k×24`, family: 'columns', files, trainOn: 2, trainSeconds: seconds });
+  }
+  if (wants('c')) {
+    const cfd = await readDataset(path.join(args.dataDir, 'CFD_animation.npz'));
+    const frame = cfd.shape.slice(1).reduce((a, b) => a * b, 1);
+    const files = await Promise.all(Array.from({ length: 6 }, (_, i) => write(`cfd-part-${i + 1}.npy`, {
+      ...cfd, shape: [10, ...cfd.shape.slice(1)], values: cfd.values.slice(i * 10 * frame, (i + 1) * 10 * frame),
+    })));
+    specs.push({ name: '(c) CFD_animation in 6 files of 10 frames', family: 'basis', files, trainOn: 2, trainSeconds: seconds });
+  }
+  return specs;
 }
 
 async function runSet(spec: SetSpec, quality: string, dir: string, log: (line: string) => void): Promise<MlRow[]> {
