@@ -29,7 +29,7 @@ export interface SharedModelChoice {
   /** Files that chose it on their own (the model counted as free). */
   chosenBy: number;
   files: number;
-  /** Files coded both ways, with and without the model. */
+  /** Files that chose it coded both ways, with and without the model. */
   codedBothWays: number;
   /** Bytes the model saves, measured on the files coded both ways (a lower bound when some were not). */
   savedBytes: number;
@@ -86,17 +86,27 @@ export async function compressChoosingModel(
     choosers.sort((a, b) => estimatedSaving(b) - estimatedSaving(a));
     // Coded without the model, most promising first, until what they save for real pays for it.
     const without = new Map<number, CompressResult>();
+    const { modelFile: _, ...alone } = opts;
+    const compressWithout = (i: number) => compress(inputs[i], { ...alone, output: scratch.path(outputs[i], 'without-model'), force: true }, hooks);
     let saved = 0;
     for (const i of choosers) {
       if (saved > ref.bytes) break;
       throwIfAborted(hooks?.signal);
       hooks?.onLog?.(`${inputs[i]}: coding it without the shared model too (${saved} of ${ref.bytes} bytes paid so far)`);
-      const { modelFile: _, ...alone } = opts;
-      const r = await compress(inputs[i], { ...alone, output: scratch.path(outputs[i], 'without-model'), force: true }, hooks);
+      const r = await compressWithout(i);
       without.set(i, r);
       saved += r.info.sizes.file - withModel[i].info.sizes.file;
     }
     const used = saved > ref.bytes;
+    // A search (--target) records every point it tried, the model's too, in each file: without the model, the
+    // files that did not choose it are coded again as well, so that the set is exactly what it would be without it.
+    if (!used && opts.target !== undefined) {
+      for (const i of inputs.keys()) {
+        if (without.has(i)) continue;
+        throwIfAborted(hooks?.signal);
+        without.set(i, await compressWithout(i));
+      }
+    }
     // Kept: each file coded both ways keeps its smaller coding. Not kept: every chooser's coding without it.
     const chosen = withModel.map((r, i) => {
       const alt = without.get(i);
@@ -110,7 +120,7 @@ export async function compressChoosingModel(
     }
     const choice: SharedModelChoice = {
       fileName: ref.fileName, hash: ref.hash, bytes: ref.bytes, used, usedBy: results.filter((r) => sharedUses(r.output).some((u) => u.hash === ref.hash)).length,
-      chosenBy: choosers.length, files: inputs.length, codedBothWays: without.size, savedBytes: saved,
+      chosenBy: choosers.length, files: inputs.length, codedBothWays: choosers.filter((i) => without.has(i)).length, savedBytes: saved,
     };
     hooks?.onLog?.(choiceLog(choice));
     return { results, choice };
