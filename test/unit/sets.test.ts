@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { compress, compressSet, decompress, inspectSet, trainPredictor } from '../../src/kernel/pipeline';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { BalerError } from '../../src/kernel/errors';
+import seedrandom from 'seedrandom';
 import { dependentTable } from '../fixtures/learned';
 import { setSummaryLines } from '../../src/kernel/report/set-text';
 
@@ -70,6 +71,21 @@ describe('sets: train once, compress many', () => {
     for (const r of results) {
       const back = path.join(dir, `back-${path.basename(r.output)}.npy`);
       await decompress(r.output, { output: back, force: true });
+    }
+  });
+
+  it('with --target, a set that does not use the model is byte for byte what it would be without it', async () => {
+    // Two tiny files of the model's kind, and one of independent noise whose search tries the model and drops it.
+    const noise = path.join(dir, 'noise.npy');
+    const random = seedrandom.alea('noise');
+    fs.writeFileSync(noise, encodeNpy({ dtype: 'float64', shape: [100, 5], data: Float64Array.from({ length: 500 }, () => random()) }));
+    const tiny = [...[10, 11].map((s) => table(`target${s}.npy`, s, 5, 100)), noise];
+    const { results, set } = await compressSet(tiny, { modelFile: model, target: 'psnr:40' });
+    assert.equal(set.modelChoice?.used, false, 'files of 100 rows cannot pay for the model');
+    assert.ok(set.modelChoice!.chosenBy < tiny.length, 'a file did not choose the model');
+    for (const [i, f] of tiny.entries()) {
+      const alone = await compress(f, { target: 'psnr:40', output: path.join(dir, `target-alone-${i}.baler`) });
+      assert.equal(results[i].info.sizes.file, alone.info.sizes.file, `${f}: the search's record holds no point of the model`);
     }
   });
 
