@@ -171,7 +171,9 @@ async function automaticSet(spec: SetSpec, quality: string, model: string, train
     picks.set(pick, (picks.get(pick) ?? 0) + 1);
   }
   const choice = result.set.modelChoice;
-  const said = choice && !choice.used ? `; model not used (costs ${choice.bytes}, saves ${Math.max(0, choice.savedBytes)})` : '';
+  const said = !choice ? '' : choice.used
+    ? `; model kept (${choice.codedBothWays} of ${choice.chosenBy} files coded both ways)`
+    : `; model not used (costs ${choice.bytes}, saves ${Math.max(0, choice.savedBytes)})`;
   return {
     set: spec.name, quality, method, files: spec.files.length, totalBytes: result.set.totalBytes, vsClassical: 0,
     decoderBytes: embedded + result.set.sharedModels.reduce((n, m) => n + m.bytes, 0),
