@@ -146,7 +146,10 @@ class Scratch {
       tmp = fs.mkdtempSync(path.join(dir, '.baler-set-'));
       this.dirs.set(dir, tmp);
     }
-    return path.join(tmp, `${variant}-${path.basename(output)}`);
+    // The output's own name: a header stores its source's name after the .baler's stem.
+    const folder = path.join(tmp, variant);
+    fs.mkdirSync(folder, { recursive: true });
+    return path.join(folder, path.basename(output));
   }
 
   remove(): void {

@@ -83,8 +83,10 @@ describe('sets: train once, compress many', () => {
     const { results, set } = await compressSet(tiny, { modelFile: model, target: 'psnr:40' });
     assert.equal(set.modelChoice?.used, false, 'files of 100 rows cannot pay for the model');
     assert.ok(set.modelChoice!.chosenBy < tiny.length, 'a file did not choose the model');
+    const aloneDir = fs.mkdtempSync(path.join(dir, 'alone-'));
     for (const [i, f] of tiny.entries()) {
-      const alone = await compress(f, { target: 'psnr:40', output: path.join(dir, `target-alone-${i}.baler`) });
+      // The same name: a header stores its source's name after the .baler's stem.
+      const alone = await compress(f, { target: 'psnr:40', output: path.join(aloneDir, path.basename(results[i].output)) });
       assert.equal(results[i].info.sizes.file, alone.info.sizes.file, `${f}: the search's record holds no point of the model`);
     }
   });
