@@ -132,8 +132,9 @@ async function runSet(spec: SetSpec, quality: string, dir: string, log: (line: s
     const picks = new Map<string, number>();
     let wall = 0;
     let cpu = 0;
-    for (const [i, file] of spec.files.entries()) {
-      const output = path.join(dir, `out-${i}.baler`);
+    for (const file of spec.files) {
+      // Named as compressSet names it (beside the input, its stem): a header stores the source's name after it.
+      const output = file.replace(/\.npy$/, '.baler');
       const { result, wallS, cpuS } = await timed(() => compress(file, { ...quality_, ...options, output, force: true, timeLimitSeconds: target ? 60 : undefined }));
       wall += wallS;
       cpu += cpuS;
