@@ -4,7 +4,7 @@ import type { FileInfo } from '../kernel/api';
 import type { SetInfo } from '../kernel/sets';
 import { formatBytesExact, formatRatio } from '../kernel/report/format';
 import { infoSections, sectionsText } from '../kernel/report/info-rows';
-import { setTotalLine, sharedModelLine } from '../kernel/report/set-text';
+import { setSummaryLines } from '../kernel/report/set-text';
 import { safeJson, sanitizeText } from '../kernel/report/text';
 
 /** A plain text table: first row is the heading. */
@@ -30,8 +30,5 @@ export function formatSetInfo(set: SetInfo): string {
     sanitizeText(f.file, 200), f.mode + (f.errorBound ? ` ${f.errorBound}` : '') + (f.learned ? `, learned ${f.learned.family}${f.learned.shared ? ' (shared)' : ''}` : ''),
     formatBytesExact(f.sizes.originalFile), formatBytesExact(f.sizes.file), formatRatio(set.fileRatios[i]),
   ]);
-  const lines = [table([['file', 'mode', 'original', '.baler', 'ratio (file)'], ...rows]), ''];
-  for (const m of set.sharedModels) lines.push(sharedModelLine(m));
-  lines.push(setTotalLine(set));
-  return lines.join('\n');
+  return [table([['file', 'mode', 'original', '.baler', 'ratio (file)'], ...rows]), '', ...setSummaryLines(set)].join('\n');
 }

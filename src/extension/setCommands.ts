@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ResultOf } from '../kernel/protocol';
-import { setTotalLine, sharedModelLine } from '../kernel/report/set-text';
+import { setSummaryLines } from '../kernel/report/set-text';
 import type { CommandServices, Prompts } from './commands';
 import { DATA_EXTENSIONS } from './fileTypes';
 import { KernelError } from './kernelClient';
@@ -46,7 +46,7 @@ export async function compressWithSharedModel(s: CommandServices, prompts: Promp
     if (!(await prompts.confirmReplace(e.file))) return undefined;
     result = await run(true);
   }
-  const lines = [setTotalLine(result.set), ...result.set.sharedModels.map(sharedModelLine)];
+  const lines = setSummaryLines(result.set);
   for (const line of lines) s.output.appendLine(`  ${line}`);
   void vscode.window.showInformationMessage(`Baler: ${lines.join('; ')}`, 'Show Output').then((c) => c && s.output.show());
   return result;

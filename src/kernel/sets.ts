@@ -15,7 +15,7 @@ import { DEFAULT_MEMORY_BUDGET } from './memory';
 import { checkOutput } from './compress/output';
 import { StatsAccumulator } from './compress/stats';
 import { codingTolerances } from './compress/tolerances';
-import { DEFAULT_ERROR_BOUND } from './compress/auto';
+import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from './compress/auto';
 import { compress } from './compress';
 import { encodeEbSlab, type EbGlobals } from './compress/eb-slab';
 import { joinRows, readSample, SAMPLE_VALUES, type Sample } from './learned/sample';
@@ -25,9 +25,8 @@ import { fitColumns } from './learned/fit-columns';
 import { MAX_COLUMNS } from './learned/columns';
 import { encodeLearnedSlab } from './learned/slab';
 import { writeSharedModel } from './learned/store';
-import { openBaler } from './decompress';
 import { inspect } from './inspect';
-import { sectionName } from './codec/header-check';
+import { compressChoosingModel, setOutputs, sharedUses, type SharedModelChoice } from './set-choice';
 
 export interface TrainPredictorOptions {
   /** The bound the model is fitted for (default: the automatic mode's default bound). */
@@ -154,25 +153,36 @@ export interface SetInfo {
   /** The shared models, each counted once. */
   sharedModels: { hash: string; bytes: number; files: number; breakEvenFiles: number | null; savedPerFile: number }[];
   ratio: number;
+  /** When the set was just compressed against an offered shared model: whether it was kept, and why. */
+  modelChoice?: SharedModelChoice;
 }
 
 /**
- * Compresses each file with the automatic mode against one shared model file. When the model file does not
- * exist yet it is trained first on all the files (trainPredictor). Outputs go beside their inputs.
+ * Compresses each file against one shared model file. When the model file does not exist yet it is trained
+ * first on all the files (trainPredictor). In the automatic mode the set keeps the model only when it makes
+ * the set's total smaller, its bytes counted once (set-choice.ts); a named predictor (`--learned shared`…)
+ * (and an autoencoder) codes each file as asked. Outputs go beside their inputs.
  */
 export async function compressSet(
   inputs: string[], opts: CompressOptions & { modelFile: string; trainSeconds?: number }, hooks?: Hooks,
 ): Promise<{ results: CompressResult[]; set: SetInfo; trained?: TrainPredictorResult }> {
   if (inputs.length === 0) throw new BalerError('give at least one data file to compress');
   if (opts.output && inputs.length > 1) throw new BalerError('-o names one output; with several files each .baler goes beside its input');
+  const outputs = setOutputs(inputs, opts);
+  inputs.forEach((input, i) => checkOutput(input, outputs[i], opts.force));
   const trained = fs.existsSync(opts.modelFile)
     ? undefined
     : await trainPredictor(inputs, opts.modelFile, { errorBound: opts.errorBound, seconds: opts.trainSeconds, seed: opts.seed, backend: opts.backend, force: opts.force }, hooks);
+  const { trainSeconds: _, ...options } = opts;
+  if ((opts.learned ?? 'auto') === 'auto' && !asksForAutoencoder(options)) {
+    const { results, choice } = await compressChoosingModel(inputs, options, hooks);
+    return { results, set: { ...(await inspectSet(results.map((r) => r.output))), modelChoice: choice }, ...(trained ? { trained } : {}) };
+  }
   const results: CompressResult[] = [];
-  for (const input of inputs) {
+  for (const [i, input] of inputs.entries()) {
     throwIfAborted(hooks?.signal);
     hooks?.onLog?.(`compressing ${input}`);
-    results.push(await compress(input, { ...opts, ...(inputs.length > 1 ? { output: undefined } : {}) }, hooks));
+    results.push(await compress(input, { ...options, output: outputs[i] }, hooks));
   }
   return { results, set: await inspectSet(results.map((r) => r.output)), ...(trained ? { trained } : {}) };
 }
@@ -208,20 +218,4 @@ export async function inspectSet(files: string[]): Promise<SetInfo> {
   const totalBytes = fileBytes + sharedModels.reduce((n, m) => n + m.bytes, 0);
   const fileRatios = infos.map((i) => i.sizes.originalFile / Math.max(1, i.sizes.file));
   return { files: infos, fileRatios, originalBytes, totalBytes, sharedModels, ratio: originalBytes / Math.max(1, totalBytes) };
-}
-
-/** The shared learned models a file uses, with what each saved on it against the coder alone (estimated). */
-function sharedUses(file: string): { hash: string; bytes: number; saved: number }[] {
-  const f = openBaler(file);
-  try {
-    const uses: { hash: string; bytes: number; saved: number }[] = [];
-    f.header.arrays.forEach((a, k) => {
-      if (a.codec.mode !== 'error-bounded' || !a.codec.learned?.shared) return;
-      const stored = f.index.sections.filter((s) => s.name === sectionName(k, 'data') || s.name === sectionName(k, 'latents')).reduce((n, s) => n + s.storedBytes, 0);
-      uses.push({ hash: a.codec.learned.shared.hash, bytes: a.codec.learned.shared.bytes, saved: a.codec.learned.baselineBytes - stored });
-    });
-    return uses;
-  } finally {
-    f.close();
-  }
 }

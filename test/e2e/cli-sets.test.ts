@@ -49,7 +49,7 @@ describe('baler CLI: the automatic mode and sets', function () {
     assert.equal(set.totalBytes, files + modelBytes);
     const i = baler(['info', 't1.baler', 't2.baler', 't3.baler'], dir);
     assert.equal(i.code, 0, i.stderr);
-    assert.match(i.stdout, /shared model [0-9a-f]{12}…: .*used by 3 files, counted once; it pays from \d+ files?/);
+    assert.match(i.stdout, /shared model [0-9a-f]{12}…: .*used by 3 of 3 files, counted once; it pays from \d+ files?/);
     assert.match(i.stdout, /set: 3 files, original .* total .*ratio/);
   });
 

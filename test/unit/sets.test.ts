@@ -1,6 +1,7 @@
 // Train once, compress many: a learned predictor trained on some files codes a set against one shared model
-// file; the set's total counts the model once and says from how many files it pays; every file decompresses
-// with the model beside it and refuses clearly without it.
+// file; the set's total counts the model once and says from how many files it pays; the automatic mode keeps
+// the model only when it pays for the set; every file decompresses with the model beside it and refuses
+// clearly without it.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -8,16 +9,24 @@ import * as path from 'node:path';
 import { compress, compressSet, decompress, inspectSet, trainPredictor } from '../../src/kernel/pipeline';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { BalerError } from '../../src/kernel/errors';
+import seedrandom from 'seedrandom';
 import { dependentTable } from '../fixtures/learned';
+import { setSummaryLines } from '../../src/kernel/report/set-text';
 
 describe('sets: train once, compress many', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-sets-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const table = (name: string, seed: number, columns = 5): string => {
+  const table = (name: string, seed: number, columns = 5, rows = 2000): string => {
     const file = path.join(dir, name);
-    const values = dependentTable(2000, seed).filter((_, i) => i % 5 < columns);
-    fs.writeFileSync(file, encodeNpy({ dtype: 'float64', shape: [2000, columns], data: values }));
+    const values = dependentTable(rows, seed).filter((_, i) => i % 5 < columns);
+    fs.writeFileSync(file, encodeNpy({ dtype: 'float64', shape: [rows, columns], data: values }));
     return file;
+  };
+  /** The set's total coded by the error-bounded coder alone. */
+  const codedAlone = async (inputs: string[]): Promise<number> => {
+    let total = 0;
+    for (const [i, f] of inputs.entries()) total += (await compress(f, { errorBound: 'rel:1e-3', learned: 'none', output: path.join(dir, `alone-${i}.baler`), force: true })).info.sizes.file;
+    return total;
   };
   const files = [1, 2, 3].map((s) => table(`t${s}.npy`, s));
   const model = path.join(dir, 'tables.balermodel');
@@ -34,7 +43,59 @@ describe('sets: train once, compress many', () => {
     assert.equal(set.sharedModels.length, 1);
     assert.equal(set.sharedModels[0].files, 3);
     assert.ok(set.sharedModels[0].savedPerFile > 0 && set.sharedModels[0].breakEvenFiles! >= 1);
-    assert.deepEqual(await inspectSet(results.map((r) => r.output)), set);
+    const { modelChoice, ...figures } = set;
+    assert.deepEqual(await inspectSet(results.map((r) => r.output)), figures);
+    // The set kept the model because it pays: smaller than the coder alone with the model counted once.
+    assert.deepEqual(modelChoice && { used: modelChoice.used, usedBy: modelChoice.usedBy, files: modelChoice.files }, { used: true, usedBy: 3, files: 3 });
+    assert.ok(modelChoice!.savedBytes > trained.modelBytes, `saves ${modelChoice!.savedBytes} for a model of ${trained.modelBytes}`);
+    assert.ok(set.totalBytes < await codedAlone(files), 'the set with its model is smaller than the coder alone');
+    assert.match(setSummaryLines(set).join('\n'), /^shared model tables\.balermodel used by 3 of 3 files: it costs .* once and saves /m);
+  });
+
+  it('does not use a shared model that cannot pay for the set: no file references it, and the total is no larger than the coder alone', async () => {
+    // Files of 100 rows each choose the model on their own (it counts as free there), but together they save
+    // less than the model costs.
+    const tiny = [6, 7, 8].map((s) => table(`tiny${s}.npy`, s, 5, 100));
+    const perFile = await Promise.all(tiny.map((f, i) => compress(f, { modelFile: model, errorBound: 'rel:1e-3', output: path.join(dir, `each-${i}.baler`) })));
+    assert.ok(perFile.some((r) => r.info.learned?.shared), 'some file chooses the model when it decides alone (the case to fix)');
+    const { results, set } = await compressSet(tiny, { modelFile: model, errorBound: 'rel:1e-3' });
+    for (const r of results) assert.ok(!r.info.learned?.shared, `${r.output} references the model`);
+    assert.deepEqual(set.sharedModels, []);
+    assert.equal(set.totalBytes, results.reduce((n, r) => n + fs.statSync(r.output).size, 0), 'the model is not counted');
+    assert.ok(set.totalBytes <= await codedAlone(tiny), 'no larger than the coder alone');
+    assert.equal(set.modelChoice?.used, false);
+    assert.equal(set.modelChoice?.usedBy, 0);
+    assert.ok(set.modelChoice!.chosenBy > 0 && set.modelChoice!.codedBothWays === set.modelChoice!.chosenBy);
+    assert.match(setSummaryLines(set)[0], /^shared model tables\.balermodel not used: it costs [^,]+? and (saves \d.*|saves nothing) \(\d files coded with and without it\), so no file references it$/);
+    assert.deepEqual(fs.readdirSync(dir).filter((n) => n.startsWith('.baler-set-')), [], 'no temporary folder left');
+    for (const r of results) {
+      const back = path.join(dir, `back-${path.basename(r.output)}.npy`);
+      await decompress(r.output, { output: back, force: true });
+    }
+  });
+
+  it('with --target, a set that does not use the model is byte for byte what it would be without it', async () => {
+    // Two tiny files of the model's kind, and one of independent noise whose search tries the model and drops it.
+    const noise = path.join(dir, 'noise.npy');
+    const random = seedrandom.alea('noise');
+    fs.writeFileSync(noise, encodeNpy({ dtype: 'float64', shape: [100, 5], data: Float64Array.from({ length: 500 }, () => random()) }));
+    const tiny = [...[10, 11].map((s) => table(`target${s}.npy`, s, 5, 100)), noise];
+    const { results, set } = await compressSet(tiny, { modelFile: model, target: 'psnr:40' });
+    assert.equal(set.modelChoice?.used, false, 'files of 100 rows cannot pay for the model');
+    assert.ok(set.modelChoice!.chosenBy < tiny.length, 'a file did not choose the model');
+    const aloneDir = fs.mkdtempSync(path.join(dir, 'alone-'));
+    for (const [i, f] of tiny.entries()) {
+      // The same name: a header stores its source's name after the .baler's stem.
+      const alone = await compress(f, { target: 'psnr:40', output: path.join(aloneDir, path.basename(results[i].output)) });
+      assert.equal(results[i].info.sizes.file, alone.info.sizes.file, `${f}: the search's record holds no point of the model`);
+    }
+  });
+
+  it('keeps a named predictor as asked (--learned shared), without the choice for the set', async () => {
+    const tiny = [9].map((s) => table(`named${s}.npy`, s, 5, 100));
+    const { results, set } = await compressSet(tiny, { modelFile: model, errorBound: 'rel:1e-3', learned: 'shared' });
+    assert.equal(results[0].info.learned?.shared, true);
+    assert.equal(set.modelChoice, undefined);
   });
 
   it('decompresses each file with the model beside it, within the bound', async () => {
