@@ -2,12 +2,13 @@
 // header (`search`) and the points as a zstd-coded JSON section (`search.points`).
 import type { TradeoffPoint } from '../report/data';
 import type { SearchObjective, SearchPoint } from './types';
+import { POINTS_SECTION } from '../codec/header-check';
 
 
 /** Point fields in order: label, latentBytes, decoderBytes, residualBytes, totalBytes, psnr, maxError, meets (0/1). */
 export type RecordedPoint = [string, number, number, number, number, number | string, number | string, number];
 
-export const POINTS_SECTION = 'search.points';
+export { POINTS_SECTION };
 
 export interface SearchRecord {
   target: string;
