@@ -81,7 +81,7 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
   let t = performance.now();
   const classical = await encodeErrorBoundedChunk(sample.values, sample.shape, g);
   add({ name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: classical.chunk.length, coded: { data: classical.chunk, reconstruction: classical.reconstruction }, seconds: since(t) });
-  await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add);
+  await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, plans[0].estimate);
   // Lossless: a quick zstd says whether it is anywhere near; only then the real (slow, strong) coding.
   t = performance.now();
   const best = Math.min(...plans.map((p) => p.estimate));
@@ -95,7 +95,8 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
   return ranked(plans);
 }
 
-async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, add: (p: Omit<PlanEstimate, 'estimate'>) => void): Promise<void> {
+/** `beat`: the coder alone's estimate, which a learned basis must beat (it ends the basis sizes tried sooner). */
+async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, add: (p: Omit<PlanEstimate, 'estimate'>) => void, beat?: number): Promise<void> {
   const scale = opts.totalRows / sample.rows;
   let t: number;
   // A learned predictor needs a prediction the coder can use: none under pw-rel (it codes in the log domain).
@@ -117,7 +118,7 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
   }
   if (wants('basis') && (opts.learned === 'basis' || basisMayPay(sample, opts.kind))) {
     t = performance.now();
-    const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale });
+    const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale, beat });
     if (fit) {
       opts.log?.(`learned basis sizes tried: ${fit.tried.map((x) => `${x.k} → ${x.bytes}`).join(', ')}`);
       add({ name: 'basis', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), sampleBytes: fit.sampleBytes, coded: fit.coded, seconds: since(t) });

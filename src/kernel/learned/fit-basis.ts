@@ -1,6 +1,7 @@
 // Fitting the learned basis on a sample: one principal-component fit with the largest latent size, then
 // bases of 2, 4, 8, … components (nested) each coded on the sample, the smallest total (basis + latents +
-// data, the sample's part scaled to the whole array) kept. Stops when two sizes in a row grew the total. No
+// data, the sample's part scaled to the whole array) kept. Stops when two sizes in a row grew the total, or one
+// grew it beyond the coder alone's estimate. No
 // clock decides anything: the same sample gives the same basis on every machine.
 // When the sample is only a part of the array, a basis is measured on rows it was not fitted on (each half of
 // the sample coded against a basis of the other half): fitted and measured on the same few rows, 8 components
@@ -23,10 +24,18 @@ export interface BasisFit {
   seconds: number;
 }
 
+export interface BasisFitOptions {
+  seed?: number;
+  /** Whole array rows / sample rows (1: the sample is the array). */
+  scale?: number;
+  /** The total to beat (the coder alone's estimate): a size that grew the total beyond it ends the sizes tried. */
+  beat?: number;
+}
+
 /** Fewest rows the basis is tried on (fewer give no room for a basis to repeat). */
 export const MIN_BASIS_ROWS = 6;
 
-export async function fitBasis(values: Float64Array, shape: number[], g: EbGlobals, opts: { seed?: number; scale?: number } = {}): Promise<BasisFit | undefined> {
+export async function fitBasis(values: Float64Array, shape: number[], g: EbGlobals, opts: BasisFitOptions = {}): Promise<BasisFit | undefined> {
   const started = performance.now();
   const [rows, ...rowShape] = shape;
   const width = rowWidth(rowShape);
@@ -48,7 +57,7 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
     if (!best || total < best.decoderBytes + best.sampleBytes * scale) {
       best = { model, decoderBytes: model.basisBytes.length, sampleBytes, ...(coded ? { coded } : {}), tried, seconds: 0 };
       worse = 0;
-    } else if (++worse >= 2) break;
+    } else if (++worse >= 2 || total > (opts.beat ?? Infinity)) break;
     if (model.k < k) break; // the sample has no more components
   }
   if (best) best.seconds = (performance.now() - started) / 1000;
