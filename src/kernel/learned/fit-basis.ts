@@ -1,8 +1,8 @@
 // Fitting the learned basis on a sample: one principal-component fit with the largest latent size, then
 // bases of 2, 4, 8, … components (nested) each coded on the sample, the smallest total (basis + latents +
 // data, the sample's part scaled to the whole array) kept. Stops when two sizes in a row grew the total, or one
-// grew it beyond the coder alone's estimate. No
-// clock decides anything: the same sample gives the same basis on every machine.
+// grew it beyond the coder alone's estimate. No clock decides anything: the same sample gives the same basis on
+// every machine.
 // When the sample is only a part of the array, a basis is measured on rows it was not fitted on (each half of
 // the sample coded against a basis of the other half): fitted and measured on the same few rows, 8 components
 // of 16 frames reproduce them almost exactly, and a 100 MB field was estimated at 119 kB and came out at 840 kB,
