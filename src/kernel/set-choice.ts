@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { CompressOptions, CompressResult, Hooks } from './api';
 import { throwIfAborted } from './errors';
 import { compress } from './compress';
-import { checkOutput, defaultOutput } from './compress/output';
+import { defaultOutput } from './compress/output';
 import { readSharedModel } from './learned/store';
 import { openBaler } from './decompress';
 import { inspect } from './inspect';
@@ -63,14 +63,13 @@ export function setOutputs(inputs: string[], opts: CompressOptions): string[] {
 }
 
 /**
- * Compresses a set with the automatic mode, keeping the shared model `opts.modelFile` (which exists) only
- * where it makes the set smaller. Returns the results in input order and the choice made.
+ * Compresses a set with the automatic mode into `outputs` (setOutputs, checked by the caller), keeping the
+ * shared model `opts.modelFile` (which exists) only where it makes the set smaller. Returns the results in
+ * input order and the choice made.
  */
 export async function compressChoosingModel(
-  inputs: string[], opts: CompressOptions & { modelFile: string }, hooks?: Hooks,
+  inputs: string[], outputs: string[], opts: CompressOptions & { modelFile: string }, hooks?: Hooks,
 ): Promise<{ results: CompressResult[]; choice: SharedModelChoice }> {
-  const outputs = setOutputs(inputs, opts);
-  inputs.forEach((input, i) => checkOutput(input, outputs[i], opts.force));
   const { ref } = await readSharedModel(opts.modelFile);
   const scratch = new Scratch();
   try {

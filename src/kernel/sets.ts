@@ -175,7 +175,7 @@ export async function compressSet(
     : await trainPredictor(inputs, opts.modelFile, { errorBound: opts.errorBound, seconds: opts.trainSeconds, seed: opts.seed, backend: opts.backend, force: opts.force }, hooks);
   const { trainSeconds: _, ...options } = opts;
   if ((opts.learned ?? 'auto') === 'auto' && !asksForAutoencoder(options)) {
-    const { results, choice } = await compressChoosingModel(inputs, options, hooks);
+    const { results, choice } = await compressChoosingModel(inputs, outputs, options, hooks);
     return { results, set: { ...(await inspectSet(results.map((r) => r.output))), modelChoice: choice }, ...(trained ? { trained } : {}) };
   }
   const results: CompressResult[] = [];
