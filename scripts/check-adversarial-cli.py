@@ -6,7 +6,9 @@
 #   npm run build && python3 scripts/check-adversarial-cli.py [work folder]   (needs numpy: apt-get install python3-numpy)
 import numpy as np, subprocess, os, sys, tempfile
 B=['node',os.path.join(os.path.dirname(os.path.abspath(__file__)),'..','dist','cli.js')]
-os.chdir(sys.argv[1] if len(sys.argv)>1 else tempfile.mkdtemp(prefix='baler-adversarial-'))
+work=sys.argv[1] if len(sys.argv)>1 else tempfile.mkdtemp(prefix='baler-adversarial-')
+os.makedirs(work,exist_ok=True)
+os.chdir(work)
 rng=np.random.default_rng(11)
 def tol_of(a,bd):
   kind,val=bd.split(':'); val=float(val); af=a.astype(np.float64); fin=np.isfinite(af)
