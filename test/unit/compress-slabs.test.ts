@@ -8,6 +8,7 @@ import { compress, decompress } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { openBaler } from '../../src/kernel/decompress';
+import { searchingSlab } from '../../src/kernel/compress/error-bounded';
 
 describe('compress: slabs under a memory budget', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-slabs-'));
@@ -58,6 +59,13 @@ describe('compress: slabs under a memory budget', () => {
     assert.deepEqual(some.shape, [16, 24, 24]);
     assert.deepEqual(Array.from(some.data as Float32Array), Array.from((all.data as Float32Array).subarray(7 * 576, 23 * 576)));
     await assert.rejects(decompress(output, { output: path.join(dir, 'bad.npy'), rows: [30, 41] }), (e: unknown) => e instanceof BalerError && /rows 30:41/.test(e.message));
+  });
+
+  it('searches the configuration on slabs 0, 4, 8, 12, then at powers of two; every other slab reuses the latest', () => {
+    const searching = Array.from({ length: 140 }, (_, j) => j).filter((j) => searchingSlab(j) === j);
+    assert.deepEqual(searching, [0, 4, 8, 12, 16, 32, 64, 128]);
+    for (let j = 0; j < 140; j++) assert.ok(searchingSlab(j) <= j && searching.includes(searchingSlab(j)), `slab ${j}`);
+    assert.equal(searchingSlab(63), 32);
   });
 
   it('refuses a row larger than the budget with a message that says how to raise it', async () => {
