@@ -1,10 +1,11 @@
-// Codes every slab of an array with the plan the automatic mode chose (learned/choose.ts), keeping two
+// Codes every slab of an array with the plan the automatic mode chose (learned/choose.ts), keeping three
 // promises:
 //   - every slab is within the bound as written (checked; a slab the coder could not keep is stored losslessly)
 //     and never larger than its lossless coding (the per-slab floor, parallel/slab-tasks.ts);
 //   - the whole array is never larger than its lossless coding: the first slab is held back until its saving
 //     against lossless covers everything the plan adds (a decoder, latents, header fields); if it does not,
-//     the whole array is stored losslessly. After that, the per-slab floor keeps the saving;
+//     the whole array is stored losslessly (real values are coded losslessly for this only when a quick zstd
+//     probe puts it near, as the per-slab floor does). After that, the per-slab floor keeps the saving;
 //   - a learned plan chosen on a sample that is only a part of the array is checked on the array's first slab
 //     against the coder alone (its decoder and latents spread over the slabs); when the coder alone is
 //     smaller there, the array is coded with it.
@@ -16,7 +17,7 @@ import { encodeModel } from '../learned/blob';
 import type { PlanEstimate } from '../learned/choose';
 import { columnsOf } from '../metrics';
 import { forEachOrdered } from '../parallel/ordered';
-import { runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
+import { losslessMayBeat, runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
 import { coderAloneSlabs } from './error-bounded';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
@@ -80,8 +81,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
       return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined });
     }
   }
-  const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder: stats.integerValued && stats.exactInFloat64 });
-  if (coded.outcome !== 'coded' || bytes + overhead >= exact.chunk.length) {
+  if (coded.outcome !== 'coded' || await losslessSmaller(first, bytes + overhead, input)) {
     ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: stored losslessly`);
     await slabs.return(undefined);
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
@@ -95,6 +95,19 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     : undefined;
   const codec: ArrayCodec = { mode: 'error-bounded', bound: g.bound, tolerances: g.tolerances, ...(learned ? { learned } : {}) };
   return { codec, slabRows: input.slabRows, checkSlab: check, note: [p.reason, ...losslessNotes(outcomes)].join('; '), ...(p.modelDir ? { modelDir: p.modelDir } : {}) };
+}
+
+/**
+ * Whether the first slab's lossless coding is no larger than `bytes`. Real values are coded losslessly only when
+ * a quick zstd probe says it may be (as the per-slab floor does); integers always, since the coder's integer path
+ * may beat zstd by far.
+ */
+async function losslessSmaller(first: Slab, bytes: number, input: ArrayInput): Promise<boolean> {
+  const { stats, source } = input;
+  const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
+  if (!tryIntegerCoder && !(await losslessMayBeat(first.array, bytes))) return false;
+  const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder });
+  return bytes >= exact.chunk.length;
 }
 
 /** What the plan adds to a lossless file: its decoder as stored, latents chunks, header fields (an upper bound). */

@@ -159,14 +159,18 @@ async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
 
 /** The lossless coding of a slab when it is smaller than `bytesToBeat`, else undefined. */
 export async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<Uint8Array | undefined> {
-  const raw = arrayBytes(slab);
-  if (raw.length > ALWAYS_TRY_LOSSLESS_BYTES) {
-    const probe = raw.length > PROBE_PIECES * PROBE_PIECE ? probeOf(raw) : raw;
-    const estimate = ((await compressBytes(probe, 'zstd', 1)).length * raw.length) / probe.length;
-    if (estimate > bytesToBeat * LOSSLESS_MARGIN) return undefined;
-  }
+  if (!(await losslessMayBeat(slab, bytesToBeat))) return undefined;
   const lossless = await encodeLosslessSlab(slab);
   return lossless.length < bytesToBeat ? lossless : undefined;
+}
+
+/** False when a quick zstd -1 of the slab (or of a probe of it) says its lossless coding is far above `bytesToBeat`. */
+export async function losslessMayBeat(slab: NdArray, bytesToBeat: number): Promise<boolean> {
+  const raw = arrayBytes(slab);
+  if (raw.length <= ALWAYS_TRY_LOSSLESS_BYTES) return true;
+  const probe = raw.length > PROBE_PIECES * PROBE_PIECE ? probeOf(raw) : raw;
+  const estimate = ((await compressBytes(probe, 'zstd', 1)).length * raw.length) / probe.length;
+  return estimate <= bytesToBeat * LOSSLESS_MARGIN;
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {
