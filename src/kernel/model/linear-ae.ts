@@ -35,7 +35,8 @@ export function principalComponents(samples: Float32Array, count: number, width:
   const random = seedrandom.alea(`baler-pca-${seed}`);
   let basis: Float64Array = new Float64Array(width * l).map(() => random() * 2 - 1); // width × l
   let q: Float64Array = orthonormalColumns(multiply(centred, rows, width, basis, l), rows, l); // rows × l
-  for (let i = 0; i < POWER_ITERATIONS; i++) {
+  // With as many columns as rows, q already spans every row's direction: power iterations cannot refine it.
+  for (let i = 0; i < (l < rows ? POWER_ITERATIONS : 0); i++) {
     basis = orthonormalColumns(multiplyTransposed(centred, rows, width, q, l), width, l);
     q = orthonormalColumns(multiply(centred, rows, width, basis, l), rows, l);
   }
