@@ -14,7 +14,7 @@ import { readSample } from '../learned/sample';
 import { readSharedModel, writeSharedModel } from '../learned/store';
 import { describeModel } from '../learned/blob';
 import { losslessStrategy } from './lossless';
-import { codeWithPlan } from './plan-coder';
+import { codeWithPlan, startFirstSlab } from './plan-coder';
 import { codingTolerances, roundedTolerances } from './tolerances';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 import type { EbGlobals } from './eb-slab';
@@ -56,6 +56,10 @@ export const autoStrategy: ArrayStrategy = {
     const g: EbGlobals = { bound, tolerances: roundedTolerances(bound, input.stats), dtype: input.source.dtype, kind: input.source.kind };
     const learnedGlobals: EbGlobals = { ...g, tolerances: codingTolerances(bound, input.stats, input.source.dtype) };
     const sample = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
+    const reuseSample = sample.whole && input.slabRows >= input.source.shape[0];
+    // Unless the sample's coding is the file's, the first slab is coded with the coder alone meanwhile (on the
+    // pool): the plan then finds it done, or checks itself against it; only a lossless plan discards it.
+    const start = reuseSample ? undefined : await startFirstSlab(input, ctx, g, true);
     const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
     const plans = await estimatePlans(sample, g, {
       learned: opts.learned ?? 'auto',
@@ -77,10 +81,7 @@ export const autoStrategy: ArrayStrategy = {
       modelDir = path.dirname(path.resolve(opts.modelFile));
     }
     const reason = `${plan.description} at ${named}: ${plan.estimate} bytes estimated${versus(plan, classical)}`;
-    return codeWithPlan(input, out, ctx, {
-      plan, baselineBytes: classical.estimate, reuseSample: sample.whole && input.slabRows >= input.source.shape[0], reason, modelDir,
-      fallback: classical,
-    });
+    return codeWithPlan(input, out, ctx, { plan, baselineBytes: classical.estimate, reuseSample, reason, modelDir, fallback: classical, start });
   },
 };
 

@@ -22,6 +22,7 @@ import { coderAloneSlabs } from './error-bounded';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
 import type { ArrayInput, ArrayOutput, CodedArray, CompressContext, Slab } from './strategy';
+import type { EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
 
 /** Header and section-table bytes a lossy codec may add over a lossless one, beyond tolerances and names. */
@@ -41,18 +42,50 @@ export interface PlanCoding {
   modelDir?: string;
   /** The coder alone, used instead of a learned plan that loses to it on the first slab. */
   fallback?: PlanEstimate;
+  /** The first slab and the coder alone's coding of it, started while the plan was being chosen. */
+  start?: FirstSlab;
+}
+
+/**
+ * The array's first slab as read (`slabs` goes on from the second), the coder alone for the array (one per array:
+ * the slabs share its configuration searches) and, when started early, its coding of the first slab.
+ */
+export interface FirstSlab {
+  slabs: AsyncGenerator<Slab>;
+  first: Slab;
+  alone: (slab: Slab) => Promise<CodedSlab>;
+  firstAlone?: Promise<CodedSlab>;
+}
+
+/**
+ * Reads the first slab and, with `early`, starts coding it with the coder alone on the pool: a plan chosen on a
+ * sample then finds it coded (the coder alone), or checks itself against it (a learned plan's first-slab guard).
+ */
+export async function startFirstSlab(input: ArrayInput, ctx: CompressContext, g: EbGlobals, early: boolean): Promise<FirstSlab> {
+  const slabs = input.slabs();
+  const first = (await slabs.next()).value as Slab;
+  const alone = coderAloneSlabs(input, ctx, g);
+  const firstAlone = early ? alone(first) : undefined;
+  firstAlone?.catch(() => {}); // awaited by codeWithPlan
+  return { slabs, first, alone, firstAlone };
 }
 
 export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, p: PlanCoding): Promise<CodedArray> {
   const { plan } = p;
   const g = plan.globals;
-  if (plan.name === 'lossless') return codeLosslessly(input, out, ctx, p.reason);
+  if (plan.name === 'lossless') {
+    await p.start?.slabs.return(undefined);
+    return codeLosslessly(input, out, ctx, p.reason);
+  }
   const { source, stats } = input;
   const check = slabBoundChecker(g.bound, stats, source.dtype, ctx.input);
   const model = plan.model;
+  const start = p.start ?? await startFirstSlab(input, ctx, model ? p.fallback?.globals ?? g : g, false);
+  const { slabs, first } = start;
+  const firstAlone = () => (start.firstAlone ??= start.alone(first));
   const code = model
     ? (slab: Slab) => ctx.runner.run({ task: 'learned', array: slab.array, firstRow: slab.firstRow, globals: g, model, file: ctx.input })
-    : coderAloneSlabs(input, ctx, g);
+    : start.alone;
   const decoder = plan.model && !plan.shared ? encodeModel(plan.model) : undefined;
   const overhead = await planOverhead(p, input, decoder);
   const basis = plan.model?.family === 'basis';
@@ -66,19 +99,16 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     ctx.hooks?.onProgress?.({ phase: 'encode', message: `coding (${plan.description})`, fraction: (slab.firstRow + slab.array.shape[0]) / source.shape[0] });
   };
 
-  const slabs = input.slabs();
-  const first = (await slabs.next()).value as Slab;
-  const coded = p.reuseSample && plan.coded ? reuseSampleCoding(plan, first, check, source.kind) : await code(first);
+  const coded = p.reuseSample && plan.coded ? reuseSampleCoding(plan, first, check, source.kind) : model ? await code(first) : await firstAlone();
   const bytes = coded.chunk.length + (coded.latents?.length ?? 0);
   if (model && p.fallback && !p.reuseSample) {
-    const alone = await coderAloneSlabs(input, ctx, p.fallback.globals)(first);
+    const alone = await firstAlone();
     const slabCount = Math.ceil(source.shape[0] / input.slabRows);
     const spread = Math.ceil(overhead / slabCount);
     if (alone.outcome === 'coded' && (coded.outcome !== 'coded' || alone.chunk.length < bytes + spread)) {
       ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} codes the first slab in ${bytes} bytes (+${spread} of what it adds, over ${slabCount} slabs), the coder alone in ${alone.chunk.length}: coded with the coder alone`);
-      await slabs.return(undefined);
       const reason = `the error-bounded coder alone (${plan.description} was estimated smaller on a sample but lost on the first slab)`;
-      return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined });
+      return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
     }
   }
   if (coded.outcome !== 'coded' || await losslessSmaller(first, bytes + overhead, input)) {
