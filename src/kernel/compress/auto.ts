@@ -60,28 +60,33 @@ export const autoStrategy: ArrayStrategy = {
     // Unless the sample's coding is the file's, the first slab is coded with the coder alone meanwhile (on the
     // pool): the plan then finds it done, or checks itself against it; only a lossless plan discards it.
     const start = reuseSample ? undefined : await startFirstSlab(input, ctx, g, true);
-    const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
-    const plans = await estimatePlans(sample, g, {
-      learned: opts.learned ?? 'auto',
-      shared,
-      nets: opts.learnedNetworkSeconds ? { seconds: opts.learnedNetworkSeconds, seed: opts.seed, backend: opts.backend, signal: ctx.hooks?.signal } : undefined,
-      kind: input.source.kind,
-      learnedGlobals,
-      totalRows: input.source.shape[0],
-      seed: opts.seed,
-      log: (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`),
-    });
-    let plan = pickPlan(plans, opts.learned ?? 'auto', (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`));
-    const classical = plans.find((p) => p.name === 'classical')!;
-    let modelDir = shared ? path.dirname(path.resolve(opts.modelFile!)) : undefined;
-    if (opts.modelFile && !shared && plan.model) {
-      // The first file of a set: its model becomes the shared one the next files reuse.
-      const ref = await writeSharedModel(opts.modelFile, plan.model, `${describeModel(plan.model)}, fitted on ${path.basename(ctx.input)}`, opts.force);
-      plan = { ...plan, shared: ref, decoderBytes: 0 };
-      modelDir = path.dirname(path.resolve(opts.modelFile));
+    try {
+      const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
+      const plans = await estimatePlans(sample, g, {
+        learned: opts.learned ?? 'auto',
+        shared,
+        nets: opts.learnedNetworkSeconds ? { seconds: opts.learnedNetworkSeconds, seed: opts.seed, backend: opts.backend, signal: ctx.hooks?.signal } : undefined,
+        kind: input.source.kind,
+        learnedGlobals,
+        totalRows: input.source.shape[0],
+        seed: opts.seed,
+        log: (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`),
+      });
+      let plan = pickPlan(plans, opts.learned ?? 'auto', (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`));
+      const classical = plans.find((p) => p.name === 'classical')!;
+      let modelDir = shared ? path.dirname(path.resolve(opts.modelFile!)) : undefined;
+      if (opts.modelFile && !shared && plan.model) {
+        // The first file of a set: its model becomes the shared one the next files reuse.
+        const ref = await writeSharedModel(opts.modelFile, plan.model, `${describeModel(plan.model)}, fitted on ${path.basename(ctx.input)}`, opts.force);
+        plan = { ...plan, shared: ref, decoderBytes: 0 };
+        modelDir = path.dirname(path.resolve(opts.modelFile));
+      }
+      const reason = `${plan.description} at ${named}: ${plan.estimate} bytes estimated${versus(plan, classical)}`;
+      return await codeWithPlan(input, out, ctx, { plan, baselineBytes: classical.estimate, reuseSample, reason, modelDir, fallback: classical, start });
+    } catch (err) {
+      await start?.slabs.return(undefined);
+      throw err;
     }
-    const reason = `${plan.description} at ${named}: ${plan.estimate} bytes estimated${versus(plan, classical)}`;
-    return codeWithPlan(input, out, ctx, { plan, baselineBytes: classical.estimate, reuseSample, reason, modelDir, fallback: classical, start });
   },
 };
 
