@@ -1,7 +1,7 @@
 // Bundles every entry point that exists and copies the runtime .wasm files next to the bundles.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -27,6 +27,29 @@ const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only
 const only = onlyArg ? [...onlyArg.split(','), 'slab-worker'] : undefined;
 const present = (entries) => entries.filter((e) => existsSync(e.in) && (!only || only.includes(e.out)));
 
+// Heavy third-party packages (h5wasm, jsroot, zarrita, hyparquet, netcdfjs, TensorFlow.js), each bundled alone as
+// dist/vendor/NAME.js from src/kernel/vendor/NAME.ts and loaded by the Node bundles only when a command needs it,
+// so that starting does not read and compile ~17 MB (src/kernel/vendor/README.md).
+const vendorDir = resolve('src/kernel/vendor');
+const vendorEntries = readdirSync(vendorDir)
+  .filter((f) => /\.m?ts$/.test(f))
+  .map((f) => ({ in: join('src/kernel/vendor', f), out: `vendor/${f.replace(/\.m?ts$/, '')}` }));
+
+/** Leaves every import of a vendor entry out of the bundle: it becomes a run-time import of ./vendor/NAME.js. */
+const vendorAsExternal = {
+  name: 'vendor-as-external',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)vendor\/[\w-]+(\.mjs)?$/ }, (args) => {
+      const file = resolve(args.resolveDir, args.path).replace(/\.mjs$/, '');
+      if (dirname(file) !== vendorDir) return undefined;
+      if (args.kind === 'import-statement') {
+        return { errors: [{ text: `a static import of ${args.path} would load it at start-up: use await import() or require() where it is needed (src/kernel/vendor/README.md)` }] };
+      }
+      return { path: `./vendor/${basename(file)}.js`, external: true };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   outdir: 'dist',
@@ -35,21 +58,26 @@ const common = {
   logLevel: 'warning',
 };
 
+const node = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // vscode is provided by the host; tfjs-node is optional and loaded at run time if installed.
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'playwright-core', 'mocha'],
+  // jsonc-parser's default (UMD) build requires its parts at run time, which a bundle cannot: use its ES build.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  // ES modules bundled into CommonJS (h5wasm's Node build calls createRequire(import.meta.url)) get the bundle's URL.
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' },
+};
+const nodeBuilds = present(nodeEntries).length > 0 ? [
+  { ...node, entryPoints: present(nodeEntries), plugins: [vendorAsExternal], metafile: true },
+  { ...node, entryPoints: vendorEntries },
+] : [];
+
 const builds = [
-  {
-    ...common,
-    entryPoints: present(nodeEntries),
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    // vscode is provided by the host; tfjs-node is optional and loaded at run time if installed.
-    external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'playwright-core', 'mocha'],
-    // jsonc-parser's default (UMD) build requires its parts at run time, which a bundle cannot: use its ES build.
-    alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
-    // ES modules bundled into CommonJS (h5wasm's Node build calls createRequire(import.meta.url)) get the bundle's URL.
-    define: { 'import.meta.url': 'importMetaUrl' },
-    banner: { js: 'const importMetaUrl = require("url").pathToFileURL(__filename).href;' },
-  },
+  ...nodeBuilds,
   { ...common, entryPoints: present(browserEntries), platform: 'browser', target: 'es2022', format: 'iife' },
   { ...common, entryPoints: present(rendererEntries), platform: 'browser', target: 'es2022', format: 'esm' },
 ].filter((b) => b.entryPoints.length > 0);
@@ -71,5 +99,8 @@ copyRuntimeFiles();
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  // What each Node bundle holds, for test/e2e/startup.test.ts (which packages the start-up bundles contain).
+  const nodeMeta = results[builds.indexOf(nodeBuilds[0])]?.metafile;
+  if (nodeMeta) writeFileSync('dist/node-bundles.meta.json', JSON.stringify(nodeMeta));
 }

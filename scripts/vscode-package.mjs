@@ -3,7 +3,7 @@
 // package and the CLI use (bin, engines.node, scripts, dependencies: everything is bundled).
 //   node scripts/vscode-package.mjs [--out FILE] [--skip-build]
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,6 +18,8 @@ const FILES = [
   'dist/extension.js', 'dist/kernel.js', 'dist/slab-worker.js', 'dist/tfjs-backend-wasm.wasm', 'dist/tfjs-backend-wasm-simd.wasm', 'dist/zstd.wasm',
   'dist/webviews/dashboard.js', 'dist/webviews/viewer.js', 'dist/webviews/project.js', 'dist/webviews/renderer.js',
   'dist/webviews/plotly.min.js', 'media/icon.png', 'media/baler-file.svg', 'schemas/baler-project.schema.json', 'LICENSE', 'CHANGELOG.md',
+  // The heavy packages the kernel loads on first use, one bundle per entry of src/kernel/vendor/ (esbuild.mjs).
+  ...readdirSync(join(repo, 'src', 'kernel', 'vendor')).filter((f) => /\.m?ts$/.test(f)).map((f) => `dist/vendor/${f.replace(/\.m?ts$/, '')}.js`),
 ];
 
 function run(command, args, cwd) {

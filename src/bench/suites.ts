@@ -9,6 +9,7 @@ import { peersSuite } from './peers';
 import { scaleSuite } from './scale';
 import { formatFormatsTable, runFormatsSuite } from './formats';
 import { ebSpeedSuite } from './eb-speed';
+import { startupSuite } from './startup';
 import { formatMlTable, runMlSuite } from './ml';
 import { table } from '../cli/format';
 
@@ -81,4 +82,4 @@ const ml: BenchSuite = {
   },
 };
 
-export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats, ebSpeedSuite, scaleSuite, ml];
+export const SUITES: BenchSuite[] = [train, cfd, rd, search, peersSuite, formats, ebSpeedSuite, scaleSuite, ml, startupSuite];

@@ -1,6 +1,6 @@
 // Benchmarks of the model layer (wired into `npm run bench` by src/bench/main.ts).
 // Figures come from a shared machine: compare rows of one run, not runs with each other.
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from '../kernel/model/tf';
 import seedrandom from 'seedrandom';
 import { readDataset } from '../kernel/data/dataset';
 import type { BackendName } from '../kernel/api';

@@ -1,16 +1,19 @@
-import * as cliProgress from 'cli-progress';
+// The CLI's progress output: a training bar on a terminal, plain lines otherwise.
+import type * as CliProgress from 'cli-progress';
 import type { Hooks, Progress } from '../kernel/api';
 
 /** Progress hooks for the terminal: a bar on a TTY, a line every few seconds otherwise. */
 export function terminalHooks(signal: AbortSignal, quiet = false): Hooks & { stop(): void } {
   const tty = process.stderr.isTTY === true;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: CliProgress.SingleBar | undefined;
   let lastLine = 0;
 
   const onTrain = (p: Extract<Progress, { phase: 'train' }>) => {
     const eta = `${Math.round(p.etaSeconds)}s`;
     if (tty) {
       if (!bar) {
+        // Required here, not at the top: cli-progress brings readline, ~10 ms of every command's start.
+        const cliProgress = require('cli-progress') as typeof CliProgress;
         bar = new cliProgress.SingleBar(
           { format: 'training |{bar}| epoch {value}/{total}  loss {loss}  lr {lr}  ETA {etaText}', stream: process.stderr, hideCursor: true },
           cliProgress.Presets.shades_classic);

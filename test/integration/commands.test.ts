@@ -217,6 +217,6 @@ describe('what a first-time user hit (issue 12 §3)', () => {
     assert.ok(!Object.keys(files).some((f) => f.includes('threaded')), 'tfjs-backend-wasm-threaded-simd.wasm is never loaded: not shipped');
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
     assert.ok(!fs.existsSync(path.join(ext, 'dist', 'tfjs-backend-wasm-threaded-simd.wasm')), 'and the extension trains without it (the tests above)');
-    for (const f of ['extension/dist/kernel.js', 'extension/dist/webviews/project.js', 'extension/dist/webviews/renderer.js', 'extension/media/baler-file.svg']) assert.ok(files[f], f);
+    for (const f of ['extension/dist/kernel.js', 'extension/dist/vendor/tfjs.js', 'extension/dist/vendor/h5wasm.js', 'extension/dist/webviews/project.js', 'extension/dist/webviews/renderer.js', 'extension/media/baler-file.svg']) assert.ok(files[f], f);
   });
 });

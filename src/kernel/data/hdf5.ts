@@ -12,7 +12,7 @@ import { float16BitsToFloat32 } from './float16';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
-type H5 = typeof import('h5wasm/node').default;
+type H5 = typeof import('../vendor/h5wasm.mjs').h5wasm;
 type H5File = InstanceType<H5['File']>;
 type H5Dataset = InstanceType<H5['Dataset']>;
 
@@ -21,7 +21,7 @@ let loaded: Promise<{ h5: H5; diagnostics: string }> | undefined;
 /** h5wasm, loaded once; HDF5's diagnostic stack goes to a log file (read back for one-line errors), not the terminal. */
 function h5wasm(): Promise<{ h5: H5; diagnostics: string }> {
   loaded ??= (async () => {
-    const h5 = (await import('h5wasm/node')).default;
+    const h5 = (await import('../vendor/h5wasm.mjs')).h5wasm;
     const module = await h5.ready;
     const diagnostics = path.join(os.tmpdir(), `baler-hdf5-diagnostics-${process.pid}.log`);
     const fsm = (module as unknown as { FS: { streams: unknown[]; close(s: unknown): void; open(p: string, m: string): { fd: number } } }).FS;

@@ -11,7 +11,7 @@ import type { ArraySource, DataSource, SourceSelection } from './source';
 const TYPES: Record<string, DType> = { byte: 'int8', short: 'int16', int: 'int32', float: 'float32', double: 'float64' };
 
 export async function openNetcdf3(file: string, selection: SourceSelection, budget: number): Promise<DataSource> {
-  const { NetCDFReader } = await import('netcdfjs');
+  const { NetCDFReader } = await import('../vendor/netcdfjs.mjs');
   const size = fs.statSync(file).size;
   checkBudget(size * 2, budget, 'a netCDF-3 file (read whole: netcdfjs does not stream)', file);
   let reader: InstanceType<typeof NetCDFReader>;

@@ -10,7 +10,7 @@ import { checkSlab } from './npy-file';
 import { allocate, commonDtype } from './typed';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
-type Hyparquet = typeof import('hyparquet');
+type Hyparquet = typeof import('../vendor/hyparquet.mjs').hyparquet;
 type Metadata = Awaited<ReturnType<Hyparquet['parquetMetadataAsync']>>;
 type SchemaElement = Metadata['schema'][number];
 
@@ -31,7 +31,7 @@ const COMPRESSORS = {
 };
 
 export async function openParquet(file: string, selection: SourceSelection, budget: number): Promise<DataSource> {
-  const hp = await import('hyparquet');
+  const hp = (await import('../vendor/hyparquet.mjs')).hyparquet;
   const input = openInput(file);
   const buffer = {
     byteLength: input.size,
@@ -189,7 +189,7 @@ export async function createParquetSink(
   const names = array.names.length === width ? array.names : Array.from({ length: width }, (_, c) => `column_${c}`);
   const known = (array.attributes?.parquet as { columns?: { name: string; dtype: DType }[] } | undefined)?.columns;
   const columnDtypes = names.map((n) => known?.find((k) => k.name === n)?.dtype ?? array.dtype);
-  const writerModule = await import('hyparquet-writer');
+  const writerModule = (await import('../vendor/hyparquet.mjs')).parquetWriter;
   const out = new AtomicOutput(file, opts);
   const writer = writerModule.fileWriter(out.tempPath);
   const schema = writerModule.schemaFromColumnData({

@@ -40,11 +40,10 @@ interface TreeModel {
   process(read: string[], first: number, count: number, onEntry: (values: Record<string, unknown>) => void): Promise<void>;
 }
 
-type Jsroot = { io: typeof import('jsroot/io'); tree: typeof import('jsroot/tree'); rntuple: typeof import('jsroot/rntuple') };
+type Jsroot = typeof import('../vendor/jsroot.mjs');
 let jsrootModules: Promise<Jsroot> | undefined;
 function jsroot(): Promise<Jsroot> {
-  jsrootModules ??= Promise.all([import('jsroot/io'), import('jsroot/tree'), import('jsroot/rntuple')])
-    .then(([io, tree, rntuple]) => ({ io, tree, rntuple }));
+  jsrootModules ??= import('../vendor/jsroot.mjs');
   return jsrootModules;
 }
 

@@ -2,6 +2,7 @@
 // axis (zarrita fetches only the chunks a slab touches); written as Zarr v3 with the same paths and attributes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type * as Zarrita from 'zarrita';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget, elementCount } from './budget';
@@ -34,8 +35,7 @@ function arrayPaths(root: string, file: string): string[] {
 }
 
 export async function openZarr(file: string, selection: SourceSelection, budget: number): Promise<DataSource> {
-  const zarr = await import('zarrita');
-  const { default: FileSystemStore } = await import('@zarrita/storage/fs');
+  const { zarr, FileSystemStore } = await import('../vendor/zarrita.mjs');
   const store = new FileSystemStore(path.resolve(file));
   const wanted = selection.dataset?.replace(/^\/+/, '');
   const paths = arrayPaths(file, file).filter((p) => wanted === undefined || p === wanted);
@@ -50,7 +50,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     // a store whose root is an array, or has no root metadata (implicit v3 groups)
   }
   for (const p of paths) {
-    let arr: import('zarrita').Array<import('zarrita').DataType, InstanceType<typeof FileSystemStore>>;
+    let arr: Zarrita.Array<Zarrita.DataType, InstanceType<typeof FileSystemStore>>;
     try {
       arr = await zarr.open(zarr.root(store).resolve(p), { kind: 'array' });
     } catch (err) {
@@ -104,8 +104,7 @@ function toTyped(data: unknown, dtype: DType): TypedArray {
 export async function createZarrSink(
   file: string, arrays: ArrayDescription[], attributes: Record<string, unknown>, opts: SinkOptions,
 ): Promise<DataSink> {
-  const zarr = await import('zarrita');
-  const { default: FileSystemStore } = await import('@zarrita/storage/fs');
+  const { zarr, FileSystemStore } = await import('../vendor/zarrita.mjs');
   const out = new AtomicOutput(file, opts, true);
   try {
     const store = new FileSystemStore(out.tempPath);

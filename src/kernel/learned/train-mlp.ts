@@ -3,8 +3,7 @@
 // others are batched per column. Adam on the absolute error (the coder pays for the distance in tolerance
 // steps, and a median prediction lands more residuals on zero than a mean), within a time budget. The
 // weights come back as float16-rounded networks for pure-TS inference (mlp.ts).
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { tf } from '../model/tf';
 import seedrandom from 'seedrandom';
 import type { BackendName } from '../api';
 import { initBackend } from '../model/backend';

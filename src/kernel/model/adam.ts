@@ -4,7 +4,7 @@
 // - on the device, as tensor ops on one flat vector of all parameters, for backends whose tensors live on a
 //   GPU (webgpu, tfjs-node-gpu): no read-back per step, and about 30 kernel launches instead of ~15 per tensor.
 // Both update the same formula; they differ only in rounding (float64 host arithmetic vs float32 kernels).
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tf';
 
 const BETA1 = 0.9;
 const BETA2 = 0.999;

@@ -3,10 +3,7 @@
 // tfjs-node(-gpu) and webgpu's Dawn are packages the user installs (./user-packages.ts says where they are looked for).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-// A named import: bundlers drop a bare import of this package (its package.json declares no side effects).
-import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { tf, tfjs } from './tf';
 import type { BackendName } from '../api';
 import { installWasmFixes } from './wasm-fixes';
 import { describePackage, locatePackage, requirePackage, USER_PACKAGES_ENV, type UserPackage } from './user-packages';
@@ -112,7 +109,7 @@ async function tryBackend(name: Exclude<BackendName, 'auto'>, explicitlyRequeste
     case 'wasm':
       return tryWasm();
     case 'cpu':
-      return trySetBackend('cpu', 'cpu', `pure JavaScript (tfjs-backend-cpu ${version_cpu}), always available`);
+      return trySetBackend('cpu', 'cpu', `pure JavaScript (tfjs-backend-cpu ${tfjs().version_cpu}), always available`);
   }
 }
 
@@ -168,7 +165,7 @@ async function tryWasm(): Promise<Attempt> {
     return { tfName: 'wasm', result: { name: 'wasm', ok: false, reason: 'tfjs-backend-wasm*.wasm files not found next to the bundle or in node_modules' } };
   }
   try {
-    setWasmPaths(dir + path.sep);
+    tfjs().setWasmPaths(dir + path.sep);
   } catch {
     // setWasmPaths throws once the backend is already initialised; the earlier path stays in effect.
   }

@@ -1,5 +1,5 @@
 // The batch losses of a training epoch, read from the backend in groups rather than one by one.
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tf';
 
 /**
  * The batch losses of an epoch: scalars on the device until settle() reads them all at once (one stack, one

@@ -1,6 +1,6 @@
 // Encoding runs on tfjs. Decoding is pure TypeScript: float64 accumulation in a fixed order, no backend,
 // so every machine reproduces the same prediction bit for bit (error-bounded mode codes residuals against it).
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tf';
 import type { Architecture, WeightTensor } from '../types';
 import { layerPlan, matchWeights, type ConvLayer, type DenseLayer, type LayerPlan, type LayerSpec } from './architectures';
 import { encoderInput, flattenOutput, runLayers } from './tf-layers';

@@ -1,7 +1,7 @@
 // Light decoders for the search: linear autoencoders fitted from principal components (no training) and
 // small dense ones trained briefly, their decoders quantised (int8/float16) and their latents refitted to the
 // quantised decoder.
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tf';
 import type { BackendName, Hooks } from '../api';
 import type { DenseArchitecture, Dataset, Normalisation, WeightTensor } from '../types';
 import { sampleLayout } from '../types';

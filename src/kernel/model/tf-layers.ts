@@ -1,8 +1,7 @@
 // The tfjs forward pass of a layer plan, used for training (differentiable) and for encoding.
 // Dense layers carry hand-written gradients: autodiff of matMul + add + leakyRelu goes through slow wasm paths
 // (transposed MatMul, Greater + Select, Sum over axis 0), and one custom gradient is also fewer tape entries.
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import { tf } from './tf';
 import type { ConvLayer, LayerPlan, LayerSpec } from './architectures';
 
 export interface ForwardOptions {

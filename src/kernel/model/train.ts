@@ -1,7 +1,7 @@
 // Trains an autoencoder with tfjs-core ops: seeded init and shuffling, Adam, MSE, validation split,
 // early stopping, reduce-LR-on-plateau, PSNR target, time limit, progress and cancellation.
 // The dataset stays in a typed array; each batch becomes a fresh tensor (slicing a big tensor is slow on wasm).
-import * as tf from '@tensorflow/tfjs-core';
+import { tf } from './tf';
 import seedrandom from 'seedrandom';
 import { CancelledError } from '../errors';
 import type { Architecture, TrainHistory, TrainHooks, TrainOptions, TrainProgress, WeightTensor } from '../types';

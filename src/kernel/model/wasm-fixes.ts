@@ -2,8 +2,7 @@
 // transposed MatMul is 11-24x slower than plain MatMul, LeakyRelu and Sum over axis 0 are slow, and
 // Conv2DBackpropFilter is missing, so conv layers cannot train. Each replacement calls the backend's own
 // (already set-up) kernels on wasm heap tensors; nothing here goes through the engine or the tape.
-import * as tf from '@tensorflow/tfjs-core';
-import { backend_util } from '@tensorflow/tfjs-core';
+import { tf } from './tf';
 
 type TensorInfo = tf.TensorInfo;
 
@@ -146,7 +145,7 @@ function conv2dBackpropFilterViaConv2d(args: KernelArgs): TensorInfo {
   const { x, dy } = inputs;
   const filterShape = attrs.filterShape as [number, number, number, number];
   if (attrs.dataFormat && attrs.dataFormat !== 'NHWC') throw new Error('Conv2DBackpropFilter on wasm supports NHWC only');
-  const info = backend_util.computeConv2DInfo(
+  const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, attrs.strides as [number, number], 1,
     attrs.pad as 'same', attrs.dimRoundingMode as 'floor' | undefined);
   const [kh, kw] = filterShape;

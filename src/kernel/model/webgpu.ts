@@ -4,7 +4,7 @@
 // so that a software adapter (Mesa lavapipe, SwiftShader: slower than wasm) is named and, under 'auto', passed
 // over. Only asynchronous reads work in Node (readSync needs OffscreenCanvas): the training and encoding
 // paths read with `await tensor.data()`.
-import * as tf from '@tensorflow/tfjs-core';
+import { tf, tfjs } from './tf';
 import { describePackage, importPackage, locatePackage, type LocatedPackage } from './user-packages';
 import { vulkanLoaderMissing } from './system-libraries';
 
@@ -126,7 +126,7 @@ async function register(found: Required<Probe>): Promise<WebGpuSetup> {
 
 /** The bundled tfjs-backend-webgpu, evaluated on first use only (it is large, and registers kernels). */
 function tfjsWebGpu(): { WebGPUBackend: WebGpuBackendClass } {
-  return require('@tensorflow/tfjs-backend-webgpu') as { WebGPUBackend: WebGpuBackendClass };
+  return tfjs().tfjsWebGpu() as { WebGPUBackend: WebGpuBackendClass };
 }
 
 function describeAdapter(info: GpuAdapterInfo): string {
