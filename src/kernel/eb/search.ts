@@ -87,6 +87,16 @@ export function searchConfiguration(
   let bestFull: FullCoding | undefined;
   const sizes = new Map<Configuration, number>();
   const measured = new Map<string, number>();
+  /** The bytes of every configuration coded on the whole slab (a small slab's are all). */
+  const fullBytes = new Map<string, number>();
+  const codeInFull = (configuration: Configuration): number => {
+    const coding = fullCoding(values, planOf(configuration.layout), configuration, model);
+    const bytes = codedBytes(coding);
+    trials.push({ configuration: describe(configuration), bytes });
+    fullBytes.set(describe(configuration), bytes);
+    if (!bestFull || bytes < codedBytes(bestFull)) bestFull = coding;
+    return bytes;
+  };
   const measure = (configuration: Configuration): number => {
     const known = measured.get(describe(configuration));
     if (known !== undefined) return known;
@@ -105,10 +115,7 @@ export function searchConfiguration(
       bytes = pc.indices.finish().length + pc.exactCount * sample.plan.type.width + side;
       trials.push({ configuration: `${describe(configuration)} (sample of ${sample.values.length})`, bytes: Math.round(bytes) });
     } else {
-      const coding = fullCoding(values, planOf(name), configuration, model);
-      bytes = codedBytes(coding);
-      trials.push({ configuration: describe(configuration), bytes });
-      if (!bestFull || bytes < codedBytes(bestFull)) bestFull = coding;
+      bytes = codeInFull(configuration);
     }
     // Per value: samples of different layouts may differ in size.
     const perValue = bytes / (sample ? sample.values.length : values.length);
@@ -148,9 +155,19 @@ export function searchConfiguration(
   };
   const small = values.length <= FULL_TRIALS_MAX;
   for (const refined of optima) if (small || refined.size <= bestSize * (1 + CLOSE_CALL)) add(refined.c);
-  if (small) {
-    for (const [c, size] of [...sizes.entries()].sort((a, b) => a[1] - b[1])) if (size <= bestSize * (1 + CLOSE_CALL)) add(c);
-    for (const refined of optima) add(otherEdges(refined.c));
+  if (!small) return { finalists };
+  for (const [c, size] of [...sizes.entries()].sort((a, b) => a[1] - b[1])) if (size <= bestSize * (1 + CLOSE_CALL)) add(c);
+  for (const refined of optima) add(otherEdges(refined.c));
+  // Settled here: the smallest finalist in full (the first on ties), each coded once — most were already.
+  let winner = finalists[0];
+  let winnerBytes = Infinity;
+  for (const c of finalists) {
+    const bytes = fullBytes.get(describe(c)) ?? codeInFull(c);
+    if (bytes < winnerBytes) {
+      winner = c;
+      winnerBytes = bytes;
+    }
   }
-  return { finalists };
+  if (bestFull && describe(bestFull.configuration) === describe(winner)) return { finalists: [winner], coded: bestFull };
+  return { finalists: [winner] };
 }
