@@ -117,6 +117,8 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
   }
   await write(coded, first);
+  // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
+  if (model?.family === 'basis') model.configuration ??= coded.configuration;
   await forEachOrdered(slabs, ctx.runner.threads, code, write);
 
   if (decoder) await out.addSection('decoder', decoder, { coding: 'zstd', level: 19 });

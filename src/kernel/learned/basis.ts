@@ -24,6 +24,9 @@ export interface BasisModel {
   basis: Float64Array;
   /** The error-bounded coding of the basis (what the model blob stores). */
   basisBytes: Uint8Array;
+  /** The coder's configuration the first slab coded against this basis chose (the encoder reuses it instead of
+   *  searching again; not stored: every slab says its own configuration). */
+  configuration?: string;
 }
 
 /** Latent tolerance as a fraction of the data's tolerance (worst case over a row); measured best 0.3 of 0.1–1. */
@@ -63,6 +66,24 @@ export function fitComponents(sample: Float64Array, rows: number, width: number,
 export async function buildBasis(
   fit: { mean: Float64Array; components: Float64Array; spread: Float64Array }, rowShape: number[], k: number, basisTolerance: number,
 ): Promise<BasisModel> {
+  const raw = rawBasis(fit, rowShape, k);
+  const coded = await encodeEbSlab(raw.basis, [raw.k + 1, ...rowShape], basisGlobals(basisTolerance, rowShape));
+  return { family: 'basis', rowShape: [...rowShape], k: raw.k, basisTolerance, basis: coded.reconstruction, basisBytes: coded.bytes };
+}
+
+/**
+ * The basis as fitted, not coded (no bytes): for estimates only, where the coded basis (within basisTolerance of
+ * it, a tenth of the data's tolerance) would cost a coding per size tried for a difference the data hardly sees.
+ */
+export function estimateBasis(
+  fit: { mean: Float64Array; components: Float64Array; spread: Float64Array }, rowShape: number[], k: number, basisTolerance: number,
+): BasisModel {
+  const raw = rawBasis(fit, rowShape, k);
+  return { family: 'basis', rowShape: [...rowShape], k: raw.k, basisTolerance, basis: raw.basis, basisBytes: new Uint8Array(0) };
+}
+
+/** The mean and the top k components with spread > 0, scaled to the data's units: (k' + 1) × width. */
+function rawBasis(fit: { mean: Float64Array; components: Float64Array; spread: Float64Array }, rowShape: number[], k: number): { basis: Float64Array; k: number } {
   const width = rowWidth(rowShape);
   const kept = Array.from({ length: Math.min(k, fit.spread.length) }, (_, i) => i).filter((i) => fit.spread[i] > 0);
   const raw = new Float64Array((kept.length + 1) * width);
@@ -70,8 +91,7 @@ export async function buildBasis(
   kept.forEach((i, row) => {
     for (let j = 0; j < width; j++) raw[(row + 1) * width + j] = fit.components[i * width + j] * fit.spread[i];
   });
-  const coded = await encodeEbSlab(raw, [kept.length + 1, ...rowShape], basisGlobals(basisTolerance, rowShape));
-  return { family: 'basis', rowShape: [...rowShape], k: kept.length, basisTolerance, basis: coded.reconstruction, basisBytes: coded.bytes };
+  return { basis: raw, k: kept.length };
 }
 
 function basisGlobals(tolerance: number, rowShape: number[]): EbGlobals {

@@ -23,5 +23,8 @@ export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab>
   }
   const lossless = await losslessCandidate(task.array, coded.data.length + (coded.latents?.length ?? 0));
   if (lossless) return exact(lossless, 'lossless');
-  return { chunk: coded.data, ...(coded.latents ? { latents: coded.latents } : {}), summary: summariseSlab(values, coded.reconstruction, columns), outcome: 'coded' };
+  return {
+    chunk: coded.data, ...(coded.latents ? { latents: coded.latents } : {}), summary: summariseSlab(values, coded.reconstruction, columns), outcome: 'coded',
+    ...(coded.configuration ? { configuration: coded.configuration } : {}),
+  };
 }

@@ -16,6 +16,8 @@ export interface LearnedSlab {
   /** The `latents` chunk (basis family only). */
   latents?: Uint8Array;
   reconstruction: Float64Array;
+  /** The coder's configuration (basis family), for the slabs after the first to reuse. */
+  configuration?: string;
 }
 
 /**
@@ -40,8 +42,8 @@ export async function encodeLearnedSlab(m: LearnedModel, values: Float64Array, s
     return { data: tagged(TAG_COLUMNS, body), reconstruction };
   }
   const latents = await encodeLatents(m, values, rows, dataTolerance(g));
-  const coded = await encodeEbSlab(values, shape, codingGlobals(g), { prediction: latents.prediction });
-  return { data: tagged(TAG_EB, coded.bytes), latents: latents.chunk, reconstruction: coded.reconstruction };
+  const coded = await encodeEbSlab(values, shape, codingGlobals(g), { prediction: latents.prediction, configuration: m.configuration });
+  return { data: tagged(TAG_EB, coded.bytes), latents: latents.chunk, reconstruction: coded.reconstruction, configuration: coded.configuration };
 }
 
 /** Decodes a slab that is not lossless (the caller handles TAG_ZSTD* chunks). */
