@@ -8,7 +8,7 @@
 // of 16 frames reproduce them almost exactly, and a 100 MB field was estimated at 119 kB and came out at 840 kB,
 // larger than the coder alone (791 kB).
 import type { EbGlobals } from '../compress/eb-slab';
-import { BASIS_SIZES, BASIS_TOLERANCE_SHARE, buildBasis, fitComponents, rowWidth, type BasisModel } from './basis';
+import { BASIS_SIZES, BASIS_TOLERANCE_SHARE, buildBasis, estimateBasis, fitComponents, rowWidth, type BasisModel } from './basis';
 import { dataTolerance, encodeLearnedSlab, type LearnedSlab } from './slab';
 
 export interface BasisFit {
@@ -48,10 +48,11 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
   let best: BasisFit | undefined;
   const tried: { k: number; bytes: number }[] = [];
   let worse = 0;
+  const reuse: { configuration?: string } = {};
   for (const k of sizes) {
     const model = await buildBasis(components, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance);
     const coded = heldOut ? undefined : await encodeLearnedSlab(model, values, shape, g);
-    const sampleBytes = coded ? coded.data.length + (coded.latents?.length ?? 0) : await heldOutBytes(heldOut!, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance, g);
+    const sampleBytes = coded ? coded.data.length + (coded.latents?.length ?? 0) : await heldOutBytes(heldOut!, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance, g, reuse);
     const total = sampleBytes * scale + model.basisBytes.length;
     tried.push({ k: model.k, bytes: Math.round(total) });
     if (!best || total < best.decoderBytes + best.sampleBytes * scale) {
@@ -82,12 +83,17 @@ function halves(values: Float64Array, shape: number[], k: number, seed?: number)
   return [half(0, middle), half(middle, rows)];
 }
 
-/** Bytes of each half coded against a basis of k components of the other half. */
-async function heldOutBytes(parts: [Half, Half], rowShape: number[], k: number, basisTolerance: number, g: EbGlobals): Promise<number> {
+/**
+ * Bytes of each half coded against a basis of k components of the other half, as fitted (estimateBasis). The
+ * coder's configuration is searched on the first coding and reused by the others (`reuse`): an estimate, not
+ * the file's bytes.
+ */
+async function heldOutBytes(parts: [Half, Half], rowShape: number[], k: number, basisTolerance: number, g: EbGlobals, reuse: { configuration?: string }): Promise<number> {
   let bytes = 0;
   for (const [fitted, measured] of [[parts[0], parts[1]], [parts[1], parts[0]]]) {
-    const model = await buildBasis(fitted.components, rowShape, k, basisTolerance);
+    const model = { ...estimateBasis(fitted.components, rowShape, k, basisTolerance), configuration: reuse.configuration };
     const coded = await encodeLearnedSlab(model, measured.values, measured.shape, g);
+    reuse.configuration ??= coded.configuration;
     bytes += coded.data.length + (coded.latents?.length ?? 0);
   }
   return bytes;
