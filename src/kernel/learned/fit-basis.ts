@@ -1,6 +1,7 @@
 // Fitting the learned basis on a sample: one principal-component fit with the largest latent size, then
 // bases of 2, 4, 8, … components (nested) each coded on the sample, the smallest total (basis + latents +
-// data, the sample's part scaled to the whole array) kept. Stops when two sizes in a row grew the total, or one
+// data, the sample's part scaled to the whole array) kept. The coder's configuration is searched for the first
+// size and reused for the others; the size kept is coded again with its own search. Stops when two sizes in a row grew the total, or one
 // grew it beyond the coder alone's estimate. No clock decides anything: the same sample gives the same basis on
 // every machine.
 // When the sample is only a part of the array, a basis is measured on rows it was not fitted on (each half of
@@ -49,17 +50,26 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
   const tried: { k: number; bytes: number }[] = [];
   let worse = 0;
   const reuse: { configuration?: string } = {};
+  let bestSearched = true;
   for (const k of sizes) {
     const model = await buildBasis(components, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance);
-    const coded = heldOut ? undefined : await encodeLearnedSlab(model, values, shape, g);
+    // The first size searches the coder's configuration; the others reuse it, and the best is searched at the end.
+    const searched = reuse.configuration === undefined;
+    const coded = heldOut ? undefined : await encodeLearnedSlab({ ...model, configuration: reuse.configuration }, values, shape, g);
+    if (coded) reuse.configuration ??= coded.configuration;
     const sampleBytes = coded ? coded.data.length + (coded.latents?.length ?? 0) : await heldOutBytes(heldOut!, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance, g, reuse);
     const total = sampleBytes * scale + model.basisBytes.length;
     tried.push({ k: model.k, bytes: Math.round(total) });
     if (!best || total < best.decoderBytes + best.sampleBytes * scale) {
       best = { model, decoderBytes: model.basisBytes.length, sampleBytes, ...(coded ? { coded } : {}), tried, seconds: 0 };
+      bestSearched = searched;
       worse = 0;
     } else if (++worse >= 2 || total > (opts.beat ?? Infinity)) break;
     if (model.k < k) break; // the sample has no more components
+  }
+  if (best?.coded && !bestSearched) {
+    best.coded = await encodeLearnedSlab(best.model, values, shape, g);
+    best.sampleBytes = best.coded.data.length + (best.coded.latents?.length ?? 0);
   }
   if (best) best.seconds = (performance.now() - started) / 1000;
   return best;
