@@ -111,7 +111,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
       return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
     }
   }
-  if (coded.outcome !== 'coded' || await losslessSmaller(first, bytes + overhead, input)) {
+  if (coded.outcome !== 'coded' || await losslessSmaller(first, bytes + overhead, input, coded.losslessBytes)) {
     ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: stored losslessly`);
     await slabs.return(undefined);
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
@@ -131,12 +131,13 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
 
 /**
  * Whether the first slab's lossless coding is no larger than `bytes`. Real values are coded losslessly only when
- * a quick zstd probe says it may be (as the per-slab floor does); integers always, since the coder's integer path
- * may beat zstd by far.
+ * the slab's floor has not already (`zstdBytes`) and a quick zstd probe says it may be (as the floor does);
+ * integers always, since the coder's integer path may beat zstd by far.
  */
-async function losslessSmaller(first: Slab, bytes: number, input: ArrayInput): Promise<boolean> {
+async function losslessSmaller(first: Slab, bytes: number, input: ArrayInput, zstdBytes: number | undefined): Promise<boolean> {
   const { stats, source } = input;
   const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
+  if (!tryIntegerCoder && zstdBytes !== undefined) return bytes >= zstdBytes; // the slab's floor coded it already
   if (!tryIntegerCoder && !(await losslessMayBeat(first.array, bytes))) return false;
   const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder });
   return bytes >= exact.chunk.length;

@@ -22,9 +22,9 @@ export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab>
     return exact(await encodeLosslessSlab(task.array), 'kept-exact');
   }
   const lossless = await losslessCandidate(task.array, coded.data.length + (coded.latents?.length ?? 0));
-  if (lossless) return exact(lossless, 'lossless');
+  if (lossless.smaller) return exact(lossless.smaller, 'lossless');
   return {
     chunk: coded.data, ...(coded.latents ? { latents: coded.latents } : {}), summary: summariseSlab(values, coded.reconstruction, columns), outcome: 'coded',
-    ...(coded.configuration ? { configuration: coded.configuration } : {}),
+    ...(coded.configuration ? { configuration: coded.configuration } : {}), losslessBytes: lossless.bytes,
   };
 }

@@ -74,6 +74,8 @@ export interface CodedSlab {
   outcome: 'coded' | 'lossless' | 'kept-exact';
   /** The error-bounded coder's configuration for this slab (for later slabs to reuse). */
   configuration?: string;
+  /** The size of the slab's zstd coding when the floor coded it (a coded slab: it was larger). */
+  losslessBytes?: number;
 }
 
 /**
@@ -137,8 +139,8 @@ async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
   }
   const { configuration } = eb;
   const lossless = await losslessCandidate(task.array, eb.chunk.length);
-  if (lossless) return { chunk: lossless, summary: summariseSlab(values, values, columns), outcome: 'lossless', configuration };
-  return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', configuration };
+  if (lossless.smaller) return { chunk: lossless.smaller, summary: summariseSlab(values, values, columns), outcome: 'lossless', configuration };
+  return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', configuration, losslessBytes: lossless.bytes };
 }
 
 /** The coder's own check found a value outside the bound as written (it should never happen). */
@@ -157,11 +159,14 @@ async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
   return { chunk, summary: summariseSlab(values, values, columnsOf(task.array.shape, task.kind)), outcome: 'lossless' };
 }
 
-/** The lossless coding of a slab when it is smaller than `bytesToBeat`, else undefined. */
-export async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<Uint8Array | undefined> {
-  if (!(await losslessMayBeat(slab, bytesToBeat))) return undefined;
+/**
+ * The lossless coding of a slab (`smaller`) when it is smaller than `bytesToBeat`; `bytes`: its size whenever it
+ * was coded (not when a quick probe put it far above).
+ */
+export async function losslessCandidate(slab: NdArray, bytesToBeat: number): Promise<{ smaller?: Uint8Array; bytes?: number }> {
+  if (!(await losslessMayBeat(slab, bytesToBeat))) return {};
   const lossless = await encodeLosslessSlab(slab);
-  return lossless.length < bytesToBeat ? lossless : undefined;
+  return lossless.length < bytesToBeat ? { smaller: lossless, bytes: lossless.length } : { bytes: lossless.length };
 }
 
 /** False when a quick zstd -1 of the slab (or of a probe of it) says its lossless coding is far above `bytesToBeat`. */
