@@ -18,7 +18,7 @@ import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
 import { checkOutput, defaultOutput } from './output';
 import { arrayInputs } from './arrays';
-import { slabsInFlight } from './memory-plan';
+import { codingThreads } from './memory-plan';
 import { DEFAULT_MEMORY_BUDGET } from '../memory';
 import { createSlabRunner, defaultThreads } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
@@ -49,9 +49,8 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     const source = part?.source ?? whole;
     const relBound = opts.errorBound !== undefined && parseErrorBound(opts.errorBound, input).kind === 'rel';
     const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) });
-    const slabs = inputs.reduce((n, a) => n + Math.ceil(a.source.shape[0] / a.slabRows), 0);
-    const largestSlab = Math.max(...inputs.map((a) => a.slabRows * a.source.shape.slice(1).reduce((x, y) => x * y, 1)));
-    const runner = createSlabRunner(Math.min(slabsInFlight(largestSlab, budget, opts.threads ?? defaultThreads()), slabs));
+    const arrays = inputs.map((a) => ({ shape: a.source.shape, dtype: a.source.dtype, slabRows: a.slabRows }));
+    const runner = createSlabRunner(codingThreads(arrays, budget, opts.threads ?? defaultThreads()));
     const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections, output) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
     try {

@@ -52,6 +52,16 @@ export function slabsInFlight(largestSlabValues: number, memoryBudget: number, t
   return Math.max(1, Math.min(threads, fit));
 }
 
+/**
+ * Threads that code the slabs of these arrays at once: as many as the budget holds for the largest slab of any
+ * array (values per row × rows per slab, in its dtype), at most `threads` and at most the slabs there are.
+ */
+export function codingThreads(arrays: { shape: number[]; dtype: ArraySource['dtype']; slabRows: number }[], memoryBudget: number, threads: number): number {
+  const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
+  const fit = Math.min(...arrays.map((a) => slabsInFlight(a.slabRows * rowValues(a), memoryBudget, threads, DTYPE_BYTES[a.dtype])));
+  return Math.max(1, Math.min(fit, slabs));
+}
+
 function mib(bytes: number): string {
   return `${Math.ceil(bytes / MIB)} MiB`;
 }
