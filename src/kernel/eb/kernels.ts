@@ -100,14 +100,7 @@ function acrossRows(
       const stencil = stencils[x];
       const end = first + rowLength;
       if (stencil === STENCIL_NEAR) {
-        const before3 = b.before3[e][x] === 1;
-        const right1 = b.right1[e][x];
-        const right3 = b.right3[e][x];
-        for (let k = first; k < end; k++) {
-          const i = points[k];
-          out[cubicAt + k] = combine(out[cubicAt + k], predictAlong(METHOD_CUBIC, recon, recon, 0, i, unit, s, before3, right1, right3), mode, nd);
-          out[linearAt + k] = combine(out[linearAt + k], predictAlong(METHOD_LINEAR, recon, recon, 0, i, unit, s, before3, right1, right3), mode, nd);
-        }
+        for (let k = first; k < end; k++) nearPoint(recon, b, e, x, unit, points[k], out, cubicAt + k, linearAt + k, mode);
       } else if (stencil === STENCIL_CUBIC) {
         for (let k = first; k < end; k++) {
           const i = points[k];
@@ -146,23 +139,20 @@ function alongRows(
   for (let k = 0, x = a2; k < total; k++) {
     const i = points[k];
     const stencil = stencils[x];
-    let c3 = 0;
-    let c1 = 0;
     if (stencil === STENCIL_NEAR) {
-      const before3 = b.before3[2][x] === 1, right1 = b.right1[2][x], right3 = b.right3[2][x];
-      c3 = predictAlong(METHOD_CUBIC, recon, recon, 0, i, unit, s, before3, right1, right3);
-      c1 = predictAlong(METHOD_LINEAR, recon, recon, 0, i, unit, s, before3, right1, right3);
+      // Apart: a call's result mixed into this loop's numbers would box every one of them.
+      nearPoint(recon, b, 2, x, unit, i, out, cubicAt + k, linearAt + k, mode);
     } else {
       const p = recon[i - along];
       const q = recon[i + along];
-      c1 = (p + q) / 2;
+      let c3 = 0;
       if (stencil === STENCIL_CUBIC) c3 = (-recon[i - along3] + 9 * p + 9 * q - recon[i + along3]) / 16;
       else if (stencil === STENCIL_NO_LEFT) c3 = (3 * p + 6 * q - recon[i + along3]) / 8;
       else if (stencil === STENCIL_NO_RIGHT) c3 = (-recon[i - along3] + 6 * p + 3 * q) / 8;
       else c3 = (p + q) / 2;
+      out[cubicAt + k] = combine(out[cubicAt + k], c3, mode, nd);
+      out[linearAt + k] = combine(out[linearAt + k], (p + q) / 2, mode, nd);
     }
-    out[cubicAt + k] = combine(out[cubicAt + k], c3, mode, nd);
-    out[linearAt + k] = combine(out[linearAt + k], c1, mode, nd);
     x = x + 1 === b2 ? a2 : x + 1;
   }
 }
@@ -183,20 +173,35 @@ function overBaseAlong(
         const i = points[k];
         const x = e === 0 ? x0 : e === 1 ? x1 : x2;
         const stencil = stencils[x];
-        let v = 0;
         if (stencil === STENCIL_NEAR) {
-          v = predictAlong(METHOD_CUBIC_OVER_BASE, recon, base, o, i, unit, s, b.before3[e][x] === 1, b.right1[e][x], b.right3[e][x]);
-        } else {
-          const offset = base[i + o];
-          const p = recon[i - along] - base[i - along + o];
-          const q = recon[i + along] - base[i + along + o];
-          if (stencil === STENCIL_CUBIC) v = (-(recon[i - along3] - base[i - along3 + o]) + 9 * p + 9 * q - (recon[i + along3] - base[i + along3 + o])) / 16 + offset;
-          else if (stencil === STENCIL_NO_LEFT) v = (3 * p + 6 * q - (recon[i + along3] - base[i + along3 + o])) / 8 + offset;
-          else if (stencil === STENCIL_NO_RIGHT) v = (-(recon[i - along3] - base[i - along3 + o]) + 6 * p + 3 * q) / 8 + offset;
-          else v = (p + q) / 2 + offset;
+          nearPointOverBase(recon, base, o, b, e, x, unit, i, out, at + k, mode);
+          continue;
         }
+        const offset = base[i + o];
+        const p = recon[i - along] - base[i - along + o];
+        const q = recon[i + along] - base[i + along + o];
+        let v = 0;
+        if (stencil === STENCIL_CUBIC) v = (-(recon[i - along3] - base[i - along3 + o]) + 9 * p + 9 * q - (recon[i + along3] - base[i + along3 + o])) / 16 + offset;
+        else if (stencil === STENCIL_NO_LEFT) v = (3 * p + 6 * q - (recon[i + along3] - base[i + along3 + o])) / 8 + offset;
+        else if (stencil === STENCIL_NO_RIGHT) v = (-(recon[i - along3] - base[i - along3 + o]) + 6 * p + 3 * q) / 8 + offset;
+        else v = (p + q) / 2 + offset;
         out[at + k] = combine(out[at + k], v, mode, nd);
       }
     }
   }
+}
+
+/** Plain cubic and linear at point i near an axis's end (position x in L_e), combined into out[jc] and out[jl]. */
+function nearPoint(recon: Float64Array, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, jc: number, jl: number, mode: number): void {
+  const before3 = b.before3[e][x] === 1, right1 = b.right1[e][x], right3 = b.right3[e][x];
+  out[jc] = combine(out[jc], predictAlong(METHOD_CUBIC, recon, recon, 0, i, unit, b.s, before3, right1, right3), mode, b.nd);
+  out[jl] = combine(out[jl], predictAlong(METHOD_LINEAR, recon, recon, 0, i, unit, b.s, before3, right1, right3), mode, b.nd);
+}
+
+/** Cubic over the base at point i near an axis's end, combined into out[j]. */
+function nearPointOverBase(
+  recon: Float64Array, base: Float64Array, o: number, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, j: number, mode: number,
+): void {
+  const v = predictAlong(METHOD_CUBIC_OVER_BASE, recon, base, o, i, unit, b.s, b.before3[e][x] === 1, b.right1[e][x], b.right3[e][x]);
+  out[j] = combine(out[j], v, mode, b.nd);
 }
