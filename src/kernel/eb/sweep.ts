@@ -108,33 +108,33 @@ export function codeSweep(
 ): void {
   const n = candidates.length;
   let previous = previousChoice;
-      for (let a0 = 0; a0 < block.L0.length; a0 = block.b0) {
-        block.a0 = a0;
-        block.b0 = blockEnd(block.L0, a0, edge);
-        for (let a1 = 0; a1 < block.L1.length; a1 = block.b1) {
-          block.a1 = a1;
-          block.b1 = blockEnd(block.L1, a1, edge);
-          for (let a2 = 0; a2 < block.L2.length; a2 = block.b2) {
-            block.a2 = a2;
-            block.b2 = blockEnd(block.L2, a2, edge);
-            const rowLength = block.b2 - block.a2;
-            const points = (block.b0 - block.a0) * (block.b1 - block.a1) * rowLength;
-            scratch.reserve((n + 1) * points, points, rowLength);
-            const predictions = scratch.predictions;
-            blockPoints(block, view.offset, view.strides, scratch.blockPoints);
-            if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step), scratch.blockPoints);
-            previous = chooseAndRecord(pc, n, costs, previous, counts);
-            // The encoder predicted every candidate already; the decoder predicts the chosen one (nothing in a
-            // block predicts from the block itself).
-            const at = previous * points;
-            if (!pc.encoding) {
-              const { method, base, baseOffset } = candidates[previous];
-              predictBy(method, base, baseOffset, pc.recon, view, block, scratch.blockPoints, predictions, at, n * points);
-            }
-            codeBlock(pc, view, block, level, step, predictions, at, scratch);
-          }
+  for (let a0 = 0; a0 < block.L0.length; a0 = block.b0) {
+    block.a0 = a0;
+    block.b0 = blockEnd(block.L0, a0, edge);
+    for (let a1 = 0; a1 < block.L1.length; a1 = block.b1) {
+      block.a1 = a1;
+      block.b1 = blockEnd(block.L1, a1, edge);
+      for (let a2 = 0; a2 < block.L2.length; a2 = block.b2) {
+        block.a2 = a2;
+        block.b2 = blockEnd(block.L2, a2, edge);
+        const rowLength = block.b2 - block.a2;
+        const points = (block.b0 - block.a0) * (block.b1 - block.a1) * rowLength;
+        scratch.reserve((n + 1) * points, points, rowLength);
+        const predictions = scratch.predictions;
+        blockPoints(block, view.offset, view.strides, scratch.blockPoints);
+        if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step), scratch.blockPoints);
+        previous = chooseAndRecord(pc, n, costs, previous, counts);
+        // The encoder predicted every candidate already; the decoder predicts the chosen one (nothing in a
+        // block predicts from the block itself).
+        const at = previous * points;
+        if (!pc.encoding) {
+          const { method, base, baseOffset } = candidates[previous];
+          predictBy(method, base, baseOffset, pc.recon, view, block, scratch.blockPoints, predictions, at, n * points);
         }
+        codeBlock(pc, view, block, level, step, predictions, at, scratch);
       }
+    }
+  }
   block.previous = previous;
 }
 
