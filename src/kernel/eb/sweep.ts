@@ -247,12 +247,35 @@ function predictAndCost(
     else if (methods[k] === METHOD_LINEAR && linear === n) linear = k;
   }
   if (cubic < n || linear < n) interpolateBlock(recon, b, view.strides, blockPoints, predictions, cubic * points, linear * points);
+  // One candidate needs no estimate (chooseAndRecord compares none).
+  if (n === 1) {
+    if (cubic === n && linear === n) predictBy(methods[0], bases[0], baseOffsets[0], recon, view, b, blockPoints, predictions, 0, points);
+    return;
+  }
+  if (cubic < n && linear < n) costsOfTwo(targets, blockPoints, points, predictions, cubic * points, linear * points, inverseStep, costs, cubic, linear);
   for (let k = 0; k < n; k++) {
+    if (k === cubic && linear < n) continue;
+    if (k === linear && cubic < n) continue;
     const at = k * points;
     if (k !== cubic && k !== linear) predictBy(methods[k], bases[k], baseOffsets[k], recon, view, b, blockPoints, predictions, at, n * points);
-    // One candidate needs no estimate (chooseAndRecord compares none).
-    if (n > 1) costs[k] = costOfBlock(targets, blockPoints, points, predictions, at, inverseStep);
+    costs[k] = costOfBlock(targets, blockPoints, points, predictions, at, inverseStep);
   }
+}
+
+/** costOfBlock of two candidates' predictions (at a and at b) in one pass, each summed in loop order, into costs[ka] and costs[kb]. */
+function costsOfTwo(
+  targets: Float64Array, points: Int32Array, total: number, predictions: Float64Array, a: number, b: number, inverseStep: number,
+  costs: Float64Array, ka: number, kb: number,
+): void {
+  let sumA = 0;
+  let sumB = 0;
+  for (let j = 0; j < total; j++) {
+    const x = targets[points[j]];
+    sumA += costOfResidual(x - predictions[a + j], inverseStep);
+    sumB += costOfResidual(x - predictions[b + j], inverseStep);
+  }
+  costs[ka] = sumA;
+  costs[kb] = sumB;
 }
 
 /**
