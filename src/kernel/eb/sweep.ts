@@ -1,7 +1,7 @@
 // The inner loops of the multilevel interpolation (interpolation.ts drives the levels and sweeps): one sweep's
 // blocks, each choosing its candidate predictor by the encoder's cost estimate, then coded row by row. The
-// geometry of every point along each axis (which neighbours exist) is tabled once per sweep; the row kernels
-// (rows.ts) predict a whole row per call from it.
+// geometry of every point along each axis (which neighbours exist) is tabled once per sweep; the block kernels
+// (kernels.ts) predict a whole block per call from it.
 
 import type { Edges } from './interpolation';
 import { PointCoder } from './pointcoder';
@@ -44,12 +44,11 @@ export interface Block {
   before3: [Uint8Array, Uint8Array, Uint8Array];
   right1: [Int32Array, Int32Array, Int32Array];
   right3: [Int32Array, Int32Array, Int32Array];
-  /** The same geometry as one of the STENCIL_ codes (rows.ts), for the row kernels' common cases. */
+  /** The same geometry as one of the STENCIL_ codes (kernels.ts), for the block kernels' common cases. */
   stencil: [Uint8Array, Uint8Array, Uint8Array];
   L0: Int32Array; L1: Int32Array; L2: Int32Array;
   a0: number; b0: number; a1: number; b1: number; a2: number; b2: number;
 }
-
 
 /** The end of the run of list[from…] inside the same block of `edge` as list[from]. */
 function blockEnd(list: Int32Array, from: number, edge: number): number {
