@@ -1,24 +1,24 @@
 // The inner loops of the multilevel interpolation (interpolation.ts drives the levels and sweeps): one sweep's
 // blocks, each choosing its candidate predictor by the encoder's cost estimate, then coded row by row. The
-// geometry of every point along each axis (which neighbours exist) is tabled once per sweep, and plain cubic
-// and linear interpolation (the common candidates) are predicted together from the same neighbours. (About 440
-// lines, one concern: the specialised loops share the scratch and the neighbour tables, and are pinned by byte tests.)
+// geometry of every point along each axis (which neighbours exist) is tabled once per sweep; the block kernels
+// (kernels.ts) predict a whole block per call from it.
 
 import type { Edges } from './interpolation';
 import { PointCoder } from './pointcoder';
-import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, predictAlong } from './predictors';
+import { METHOD_BASE, METHOD_CUBIC, METHOD_LINEAR, predictAlong } from './predictors';
+import { blockPoints, interpolateBlock, predictBlock, STENCIL_CUBIC, STENCIL_LINEAR, STENCIL_NEAR, STENCIL_NO_LEFT, STENCIL_NO_RIGHT } from './kernels';
 import { Candidate, chooseAndRecord, costOfResidual, GridView, inverseOf } from './traversal';
 
-/** Scratch space of one traversal: every candidate's predictions for one block, and a row's points and activities. */
+/** Scratch space of one traversal: every candidate's predictions for one block, its points, and a row's points and activities. */
 class Scratch {
   predictions = new Float64Array(0);
+  blockPoints = new Int32Array(0);
   activities = new Int32Array(0);
   points = new Int32Array(0);
-  /** interpolateBoth's cubic and linear prediction of one point (and its scratch). */
-  readonly both = new Float64Array(4);
 
-  reserve(predictions: number, row: number): void {
+  reserve(predictions: number, points: number, row: number): void {
     if (this.predictions.length < predictions) this.predictions = new Float64Array(Math.max(predictions, 2 * this.predictions.length));
+    if (this.blockPoints.length < points) this.blockPoints = new Int32Array(Math.max(points, 2 * this.blockPoints.length));
     if (this.activities.length < row) {
       this.activities = new Int32Array(Math.max(row, 2 * this.activities.length));
       this.points = new Int32Array(this.activities.length);
@@ -44,18 +44,11 @@ export interface Block {
   before3: [Uint8Array, Uint8Array, Uint8Array];
   right1: [Int32Array, Int32Array, Int32Array];
   right3: [Int32Array, Int32Array, Int32Array];
-  /** The same geometry as one of the STENCIL_ codes, for interpolateBoth's common cases. */
+  /** The same geometry as one of the STENCIL_ codes (kernels.ts), for the block kernels' common cases. */
   stencil: [Uint8Array, Uint8Array, Uint8Array];
   L0: Int32Array; L1: Int32Array; L2: Int32Array;
   a0: number; b0: number; a1: number; b1: number; a2: number; b2: number;
 }
-
-/** Neighbours at −3s, −s, +s, +3s; −s, +s, +3s; −3s, −s, +s; −s, +s; anything else (near an axis's end). */
-const STENCIL_CUBIC = 0;
-const STENCIL_NO_LEFT = 1;
-const STENCIL_NO_RIGHT = 2;
-const STENCIL_LINEAR = 3;
-const STENCIL_NEAR = 4;
 
 /** The end of the run of list[from…] inside the same block of `edge` as list[from]. */
 function blockEnd(list: Int32Array, from: number, edge: number): number {
@@ -114,26 +107,33 @@ export function codeSweep(
 ): void {
   const n = candidates.length;
   let previous = previousChoice;
-      for (let a0 = 0; a0 < block.L0.length; a0 = block.b0) {
-        block.a0 = a0;
-        block.b0 = blockEnd(block.L0, a0, edge);
-        for (let a1 = 0; a1 < block.L1.length; a1 = block.b1) {
-          block.a1 = a1;
-          block.b1 = blockEnd(block.L1, a1, edge);
-          for (let a2 = 0; a2 < block.L2.length; a2 = block.b2) {
-            block.a2 = a2;
-            block.b2 = blockEnd(block.L2, a2, edge);
-            const rowLength = block.b2 - block.a2;
-            const points = (block.b0 - block.a0) * (block.b1 - block.a1) * rowLength;
-            scratch.reserve(n * points, rowLength);
-            const predictions = scratch.predictions;
-            if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step), scratch.both);
-            previous = chooseAndRecord(pc, n, costs, previous, counts);
-            // The encoder predicted every candidate already; the decoder predicts the chosen one row by row.
-            codeBlock(pc, view, block, level, step, predictions, previous * points, scratch, pc.encoding ? undefined : candidates[previous]);
-          }
+  for (let a0 = 0; a0 < block.L0.length; a0 = block.b0) {
+    block.a0 = a0;
+    block.b0 = blockEnd(block.L0, a0, edge);
+    for (let a1 = 0; a1 < block.L1.length; a1 = block.b1) {
+      block.a1 = a1;
+      block.b1 = blockEnd(block.L1, a1, edge);
+      for (let a2 = 0; a2 < block.L2.length; a2 = block.b2) {
+        block.a2 = a2;
+        block.b2 = blockEnd(block.L2, a2, edge);
+        const rowLength = block.b2 - block.a2;
+        const points = (block.b0 - block.a0) * (block.b1 - block.a1) * rowLength;
+        scratch.reserve((n + 1) * points, points, rowLength);
+        const predictions = scratch.predictions;
+        blockPoints(block, view.offset, view.strides, scratch.blockPoints);
+        if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step), scratch.blockPoints);
+        previous = chooseAndRecord(pc, n, costs, previous, counts);
+        // The encoder predicted every candidate already; the decoder predicts the chosen one (nothing in a
+        // block predicts from the block itself).
+        const at = previous * points;
+        if (!pc.encoding) {
+          const { method, base, baseOffset } = candidates[previous];
+          predictBy(method, base, baseOffset, pc.recon, view, block, scratch.blockPoints, predictions, at, n * points);
         }
+        codeBlock(pc, view, block, level, step, predictions, at, scratch);
       }
+    }
+  }
   block.previous = previous;
 }
 
@@ -206,190 +206,85 @@ function predictAt(
   return sum / nd;
 }
 
-/**
- * predictAt for plain cubic and linear interpolation (no base) at once, from the same neighbours: into
- * both[0] (cubic) and both[1] (linear). The same arithmetic as predictAlong, term for term.
- */
-function interpolateBoth(recon: Float64Array, i: number, b: Block, strides: number[], x0: number, x1: number, x2: number, both: Float64Array): void {
-  const s = b.s;
-  const nd = b.nd;
-  const dirs = b.dirs;
-  const stencils = b.stencil;
-  let cubic = 0;
-  let linear = 0;
-  for (let m = 0; m < nd; m++) {
-    const e = dirs[m];
-    const x = e === 0 ? x0 : e === 1 ? x1 : x2;
-    const unit = strides[e];
-    const stencil = stencils[e][x];
-    let c3 = 0;
-    let c1 = 0;
-    if (stencil !== STENCIL_NEAR) {
-      const along = s * unit;
-      const p = recon[i - along];
-      const q = recon[i + along];
-      c1 = (p + q) / 2;
-      if (stencil === STENCIL_CUBIC) c3 = (-recon[i - 3 * along] + 9 * p + 9 * q - recon[i + 3 * along]) / 16;
-      else if (stencil === STENCIL_NO_LEFT) c3 = (3 * p + 6 * q - recon[i + 3 * along]) / 8;
-      else if (stencil === STENCIL_NO_RIGHT) c3 = (-recon[i - 3 * along] + 6 * p + 3 * q) / 8;
-      else c3 = (p + q) / 2;
-    } else {
-      const before3 = b.before3[e][x] === 1;
-      const right1 = b.right1[e][x];
-      const right3 = b.right3[e][x];
-      // Through the typed array: a call's result mixed into these sums would box every number of the loop.
-      both[2] = predictAlong(METHOD_CUBIC, recon, recon, 0, i, unit, s, before3, right1, right3);
-      both[3] = predictAlong(METHOD_LINEAR, recon, recon, 0, i, unit, s, before3, right1, right3);
-      c3 = both[2];
-      c1 = both[3];
-    }
-    // One direction: the prediction itself (0 + −0 would be +0); several: their mean.
-    if (nd === 1) {
-      cubic = c3;
-      linear = c1;
-    } else {
-      cubic += c3;
-      linear += c1;
-    }
-  }
-  both[0] = nd === 1 ? cubic : cubic / nd;
-  both[1] = nd === 1 ? linear : linear / nd;
-}
-
-/**
- * predictAt for cubic interpolation over a base (of recon − base, plus the base at i), into both[3] (both[0] and
- * both[1] keep interpolateBoth's); the same arithmetic as predictAlong's, term for term.
- */
-function interpolateOverBase(
-  recon: Float64Array, base: Float64Array, o: number, i: number, b: Block, strides: number[], x0: number, x1: number, x2: number, both: Float64Array,
-): void {
-  const s = b.s;
-  const nd = b.nd;
-  const dirs = b.dirs;
-  const stencils = b.stencil;
-  const offset = base[i + o];
+/** The estimated bits of the residuals of the block's points under predictions[at…], summed in loop order. */
+function costOfBlock(targets: Float64Array, points: Int32Array, total: number, predictions: Float64Array, at: number, inverseStep: number): number {
   let sum = 0;
-  for (let m = 0; m < nd; m++) {
-    const e = dirs[m];
-    const x = e === 0 ? x0 : e === 1 ? x1 : x2;
-    const unit = strides[e];
-    const stencil = stencils[e][x];
-    let c3 = 0;
-    if (stencil !== STENCIL_NEAR) {
-      const along = s * unit;
-      const p = recon[i - along] - base[i - along + o];
-      const q = recon[i + along] - base[i + along + o];
-      if (stencil === STENCIL_CUBIC) c3 = (-(recon[i - 3 * along] - base[i - 3 * along + o]) + 9 * p + 9 * q - (recon[i + 3 * along] - base[i + 3 * along + o])) / 16 + offset;
-      else if (stencil === STENCIL_NO_LEFT) c3 = (3 * p + 6 * q - (recon[i + 3 * along] - base[i + 3 * along + o])) / 8 + offset;
-      else if (stencil === STENCIL_NO_RIGHT) c3 = (-(recon[i - 3 * along] - base[i - 3 * along + o]) + 6 * p + 3 * q) / 8 + offset;
-      else c3 = (p + q) / 2 + offset;
-    } else {
-      both[2] = predictAlong(METHOD_CUBIC_OVER_BASE, recon, base, o, i, unit, s, b.before3[e][x] === 1, b.right1[e][x], b.right3[e][x]);
-      c3 = both[2];
-    }
-    if (nd === 1) sum = c3;
-    else sum += c3;
-  }
-  both[3] = nd === 1 ? sum : sum / nd;
+  for (let j = 0; j < total; j++) sum += costOfResidual(targets[points[j]] - predictions[at + j], inverseStep);
+  return sum;
 }
 
-/** Whether any candidate is plain cubic or linear interpolation (interpolateBoth predicts them). */
-function anyPlain(methods: Int32Array): boolean {
-  for (let k = 0; k < methods.length; k++) if (methods[k] === METHOD_CUBIC || methods[k] === METHOD_LINEAR) return true;
-  return false;
+/**
+ * The block's predictions by one candidate into predictions[at…] (plain cubic or linear: the other of the two
+ * into predictions[other…]), by a block kernel or point by point.
+ */
+function predictBy(
+  method: number, base: Float64Array, baseOffset: number, recon: Float64Array, view: GridView, b: Block, points: Int32Array, predictions: Float64Array,
+  at: number, other: number,
+): void {
+  const strides = view.strides;
+  if (predictBlock(method, recon, base, baseOffset, b, strides, points, predictions, at, other)) return;
+  let j = 0;
+  for (let x0 = b.a0; x0 < b.b0; x0++)
+    for (let x1 = b.a1; x1 < b.b1; x1++)
+      for (let x2 = b.a2; x2 < b.b2; x2++, j++) predictions[at + j] = predictAt(method, recon, base, baseOffset, points[j], b, strides, x0, x1, x2);
 }
 
 /**
  * The encoder's look at a block: every candidate's prediction of every point (into predictions[k·points + j],
- * j in loop order) and the estimated bits of the block's indices under each (costs[k]), in one sweep.
+ * j in loop order; blockPoints: the points' flat indices; predictions[n·points…]: spare) and the estimated
+ * bits of the block's indices under each (costs[k]). Plain cubic and linear are predicted in one pass.
  */
 function predictAndCost(
   recon: Float64Array, targets: Float64Array, view: GridView, b: Block, methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array,
-  predictions: Float64Array, points: number, costs: Float64Array, inverseStep: number, both: Float64Array,
+  predictions: Float64Array, points: number, costs: Float64Array, inverseStep: number, blockPoints: Int32Array,
 ): void {
-  const { offset, strides } = view;
-  const { L0, L1, L2 } = b;
   const n = methods.length;
-  const st0 = strides[0], st1 = strides[1], st2 = strides[2];
-  if (n === 2 && methods[0] === METHOD_CUBIC && methods[1] === METHOD_LINEAR) {
-    predictAndCostCubicLinear(recon, targets, view, b, predictions, points, costs, inverseStep, both);
+  let cubic = n;
+  let linear = n;
+  for (let k = 0; k < n; k++) {
+    if (methods[k] === METHOD_CUBIC && cubic === n) cubic = k;
+    else if (methods[k] === METHOD_LINEAR && linear === n) linear = k;
+  }
+  if (cubic < n || linear < n) interpolateBlock(recon, b, view.strides, blockPoints, predictions, cubic * points, linear * points);
+  // One candidate needs no estimate (chooseAndRecord compares none).
+  if (n === 1) {
+    if (cubic === n && linear === n) predictBy(methods[0], bases[0], baseOffsets[0], recon, view, b, blockPoints, predictions, 0, points);
     return;
   }
-  const plain = anyPlain(methods);
-  costs.fill(0);
-  let j = 0;
-  for (let x0 = b.a0; x0 < b.b0; x0++) {
-    const c0 = L0[x0];
-    for (let x1 = b.a1; x1 < b.b1; x1++) {
-      const rowBase = offset + c0 * st0 + L1[x1] * st1;
-      for (let x2 = b.a2; x2 < b.b2; x2++, j++) {
-        const i = rowBase + L2[x2] * st2;
-        const x = targets[i];
-        if (plain) interpolateBoth(recon, i, b, strides, x0, x1, x2, both);
-        for (let k = 0; k < n; k++) {
-          const method = methods[k];
-          let prediction = 0;
-          if (method === METHOD_CUBIC) prediction = both[0];
-          else if (method === METHOD_LINEAR) prediction = both[1];
-          else if (method === METHOD_BASE) prediction = bases[k][i + baseOffsets[k]];
-          else if (method === METHOD_CUBIC_OVER_BASE) {
-            interpolateOverBase(recon, bases[k], baseOffsets[k], i, b, strides, x0, x1, x2, both);
-            prediction = both[3];
-          } else {
-            both[2] = predictAt(method, recon, bases[k], baseOffsets[k], i, b, strides, x0, x1, x2); // unboxed via the array
-            prediction = both[2];
-          }
-          predictions[k * points + j] = prediction;
-          costs[k] += costOfResidual(x - prediction, inverseStep);
-        }
-      }
-    }
+  if (cubic < n && linear < n) costsOfTwo(targets, blockPoints, points, predictions, cubic * points, linear * points, inverseStep, costs, cubic, linear);
+  for (let k = 0; k < n; k++) {
+    if (k === cubic && linear < n) continue;
+    if (k === linear && cubic < n) continue;
+    const at = k * points;
+    if (k !== cubic && k !== linear) predictBy(methods[k], bases[k], baseOffsets[k], recon, view, b, blockPoints, predictions, at, n * points);
+    costs[k] = costOfBlock(targets, blockPoints, points, predictions, at, inverseStep);
   }
 }
 
-/** predictAndCost for the candidates [cubic, linear] (the interpolation mode's), their costs summed in locals. */
-function predictAndCostCubicLinear(
-  recon: Float64Array, targets: Float64Array, view: GridView, b: Block, predictions: Float64Array, points: number, costs: Float64Array,
-  inverseStep: number, both: Float64Array,
+/** costOfBlock of two candidates' predictions (at a and at b) in one pass, each summed in loop order, into costs[ka] and costs[kb]. */
+function costsOfTwo(
+  targets: Float64Array, points: Int32Array, total: number, predictions: Float64Array, a: number, b: number, inverseStep: number,
+  costs: Float64Array, ka: number, kb: number,
 ): void {
-  const { offset, strides } = view;
-  const { L0, L1, L2 } = b;
-  const st0 = strides[0], st1 = strides[1], st2 = strides[2];
-  let cubicCost = 0;
-  let linearCost = 0;
-  let j = 0;
-  for (let x0 = b.a0; x0 < b.b0; x0++) {
-    const c0 = L0[x0];
-    for (let x1 = b.a1; x1 < b.b1; x1++) {
-      const rowBase = offset + c0 * st0 + L1[x1] * st1;
-      for (let x2 = b.a2; x2 < b.b2; x2++, j++) {
-        const i = rowBase + L2[x2] * st2;
-        const x = targets[i];
-        interpolateBoth(recon, i, b, strides, x0, x1, x2, both);
-        const cubic = both[0];
-        const linear = both[1];
-        predictions[j] = cubic;
-        predictions[points + j] = linear;
-        cubicCost += costOfResidual(x - cubic, inverseStep);
-        linearCost += costOfResidual(x - linear, inverseStep);
-      }
-    }
+  let sumA = 0;
+  let sumB = 0;
+  for (let j = 0; j < total; j++) {
+    const x = targets[points[j]];
+    sumA += costOfResidual(x - predictions[a + j], inverseStep);
+    sumB += costOfResidual(x - predictions[b + j], inverseStep);
   }
-  costs[0] = cubicCost;
-  costs[1] = linearCost;
+  costs[ka] = sumA;
+  costs[kb] = sumB;
 }
 
 /**
- * Codes the block row by row (a row: its points along axis 2, one call of the PointCoder), its predictions
- * at predictions[at…] in loop order, or made here by `predictor` when given. Context activity: |q| of the
+ * Codes the block row by row (a row: its points along axis 2, one call of the PointCoder), its points at
+ * scratch.blockPoints and its predictions at predictions[at…], both in loop order. Context activity: |q| of the
  * neighbours on both sides along d and of the one 2s before (weight 2), and of the previous known point
  * along each other axis; the row's own previous point is added by the PointCoder.
  */
-function codeBlock(
-  pc: PointCoder, view: GridView, b: Block, level: number, step: number, predictions: Float64Array, at: number, scratch: Scratch,
-  predictor?: Candidate,
-): void {
-  const { offset, strides } = view;
+function codeBlock(pc: PointCoder, view: GridView, b: Block, level: number, step: number, predictions: Float64Array, at: number, scratch: Scratch): void {
+  const { strides } = view;
   const { d, s, L0, L1, L2 } = b;
   const unit = strides[d];
   const along = unit * s;
@@ -397,48 +292,47 @@ function codeBlock(
   const right1d = b.right1[d];
   const absIndex = pc.absIndex;
   const st0 = strides[0], st1 = strides[1], st2 = strides[2];
-  const { activities, points, both } = scratch;
+  const { activities, points, blockPoints } = scratch;
   // Along axis 2 the row's previous point is the −2s neighbour (weight 2); across it, the sweep's previous point.
   const chainWeight = d === 2 ? 2 : 1;
-  const recon = pc.recon;
-  const method = predictor ? predictor.method : -1;
-  const plain = method === METHOD_CUBIC || method === METHOD_LINEAR;
-  const chosen = method === METHOD_CUBIC ? 0 : 1;
-  const single = plain && b.nd === 1;
-  const base = predictor ? predictor.base : recon;
-  const baseOffset = predictor ? predictor.baseOffset : 0;
-  let j = at;
+  const rowLength = b.b2 - b.a2;
+  // Across axis 2, the previous known point along it of each row's first point (0: none).
+  const hasBack2 = b.a2 > 0;
+  const back2 = hasBack2 ? (L2[b.a2] - L2[b.a2 - 1]) * st2 : 0;
+  let j = 0;
   for (let x0 = b.a0; x0 < b.b0; x0++) {
-    const c0 = L0[x0];
-    const back0 = x0 > 0 ? (c0 - L0[x0 - 1]) * st0 : 0;
-    for (let x1 = b.a1; x1 < b.b1; x1++) {
-      const c1 = L1[x1];
-      const back1 = x1 > 0 ? (c1 - L1[x1 - 1]) * st1 : 0;
-      const rowBase = offset + c0 * st0 + c1 * st1;
-      for (let x2 = b.a2, k = 0; x2 < b.b2; x2++, k++) {
-        const i = rowBase + L2[x2] * st2;
-        const xd = d === 0 ? x0 : d === 1 ? x1 : x2;
-        // One direction: predictAlong inlined here (the decoder needs one method, not both).
-        if (single) predictions[j + k] = predictAlong(method, recon, base, baseOffset, i, unit, s, before3d[xd] === 1, right1d[xd], b.right3[d][xd]);
-        else if (plain) {
-          interpolateBoth(recon, i, b, strides, x0, x1, x2, both);
-          predictions[j + k] = both[chosen];
-        } else if (method === METHOD_CUBIC_OVER_BASE) {
-          interpolateOverBase(recon, base, baseOffset, i, b, strides, x0, x1, x2, both);
-          predictions[j + k] = both[3];
-        } else if (method >= 0) predictions[j + k] = predictAt(method, recon, base, baseOffset, i, b, strides, x0, x1, x2);
+    const back0 = x0 > 0 ? (L0[x0] - L0[x0 - 1]) * st0 : 0;
+    for (let x1 = b.a1; x1 < b.b1; x1++, j += rowLength) {
+      const back1 = x1 > 0 ? (L1[x1] - L1[x1 - 1]) * st1 : 0;
+      if (d === 2) {
+        for (let x2 = b.a2, k = 0; x2 < b.b2; x2++, k++) {
+          const i = blockPoints[j + k];
+          const right1 = right1d[x2];
+          let activity = absIndex[i - along] + (right1 !== 0 ? absIndex[i + right1 * unit] : 0);
+          if (k === 0 && before3d[x2] === 1) activity += 2 * absIndex[i - 2 * along];
+          if (back0 !== 0) activity += absIndex[i - back0];
+          if (back1 !== 0) activity += absIndex[i - back1];
+          activities[k] = activity;
+          points[k] = i;
+        }
+      } else {
+        // Along axis 0 or 1 the geometry is the row's: the same neighbours for every point.
+        const xd = d === 0 ? x0 : x1;
         const right1 = right1d[xd];
-        let activity = absIndex[i - along] + (right1 !== 0 ? absIndex[i + right1 * unit] : 0);
-        if (before3d[xd] === 1 && (d !== 2 || k === 0)) activity += 2 * absIndex[i - 2 * along];
-        if (d !== 0 && back0 !== 0) activity += absIndex[i - back0];
-        if (d !== 1 && back1 !== 0) activity += absIndex[i - back1];
-        if (d !== 2 && k === 0 && x2 > 0) activity += absIndex[i - (L2[x2] - L2[x2 - 1]) * st2];
-        activities[k] = activity;
-        points[k] = i;
+        const right = right1 * unit;
+        const twoBefore = before3d[xd] === 1;
+        const back = d === 0 ? back1 : back0;
+        for (let k = 0; k < rowLength; k++) {
+          const i = blockPoints[j + k];
+          let activity = absIndex[i - along] + (right1 !== 0 ? absIndex[i + right] : 0);
+          if (twoBefore) activity += 2 * absIndex[i - 2 * along];
+          if (back !== 0) activity += absIndex[i - back];
+          activities[k] = activity;
+          points[k] = i;
+        }
+        if (hasBack2) activities[0] += absIndex[points[0] - back2];
       }
-      const rowLength = b.b2 - b.a2;
-      pc.codeStrip(points, rowLength, predictions, j, activities, chainWeight, step, level);
-      j += rowLength;
+      pc.codeStrip(points, rowLength, predictions, at + j, activities, chainWeight, step, level);
     }
   }
 }
