@@ -13,7 +13,7 @@
 import { BalerError, throwIfAborted } from '../errors';
 import { compressBytes } from '../codec/entropy';
 import type { ArrayCodec, LearnedPart } from '../codec/header';
-import { encodeModel } from '../learned/blob';
+import { encodeModel, type LearnedModel } from '../learned/blob';
 import type { PlanEstimate } from '../learned/choose';
 import { columnsOf } from '../metrics';
 import { forEachOrdered } from '../parallel/ordered';
@@ -79,7 +79,9 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   }
   const { source, stats } = input;
   const check = slabBoundChecker(g.bound, stats, source.dtype, ctx.input);
-  const model = plan.model;
+  // A basis keeps the configuration of this array's first slab for the others: a copy, so that another file
+  // coded against the same (shared) model searches its own.
+  const model: LearnedModel | undefined = plan.model?.family === 'basis' ? { ...plan.model, configuration: undefined } : plan.model;
   const start = p.start ?? await startFirstSlab(input, ctx, model ? p.fallback?.globals ?? g : g, false);
   const { slabs, first } = start;
   const firstAlone = () => (start.firstAlone ??= start.alone(first));
@@ -118,7 +120,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   }
   await write(coded, first);
   // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
-  if (model?.family === 'basis') model.configuration ??= coded.configuration;
+  if (model?.family === 'basis') model.configuration = coded.configuration;
   await forEachOrdered(slabs, ctx.runner.threads, code, write);
 
   if (decoder) await out.addSection('decoder', decoder, { coding: 'zstd', level: 19 });
