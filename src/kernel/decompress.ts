@@ -18,10 +18,9 @@ import { openFileAccess, type FileAccess, type RandomAccess } from './codec/io';
 import { unpackFloats } from './codec/numbers';
 import { decodeWeights } from './codec/weights';
 import { locateModelFile, readModelFile } from './codec/model-file';
-import { decodeSlabChunk } from './parallel/slab-tasks';
+import { decodeSlabChunk, decodeTask, type DecodeSlabTask } from './parallel/slab-tasks';
 import { isLosslessTag, slabTag } from './codec/slab';
 import { loadLearnedModel } from './learned/store';
-import { decodeLearnedSlab } from './learned/slab';
 import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
@@ -97,21 +96,16 @@ export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOption
     }
     const chunk = await readChunk(f.access, section('data'), j, f.file);
     const tag = slabTag(chunk, f.file);
-    if (learned && !isLosslessTag(tag)) {
-      // Coded against a learned predictor (a lossless slab, the floor, decodes as any other).
-      const latents = learned.family === 'basis' ? await readChunk(f.access, section('latents'), j, f.file) : undefined;
-      const values = await namingFile(f.file, () => decodeLearnedSlab(learned, chunk, latents, shape, globals, f.file));
-      return { firstRow, values, array: { dtype: a.dtype, shape, data: castToDtype(values, a.dtype) } };
-    }
-    const decoded = runner && !prediction
-      ? await runner.decode({ task: 'decode', chunk, shape, dtype: a.dtype, globals, file: f.file })
-      : await decodeSlabChunk(chunk, shape, a.dtype, globals, prediction, f.file);
+    // Coded against a learned predictor (a lossless slab, the floor, decodes as any other): the model goes with the task.
+    const latents = learned?.family === 'basis' && !isLosslessTag(tag) ? await readChunk(f.access, section('latents'), j, f.file) : undefined;
+    const task: DecodeSlabTask = { task: 'decode', chunk, shape, dtype: a.dtype, globals, file: f.file, ...(learned ? { learned: { model: learned, latents } } : {}) };
+    const decoded = prediction ? await decodeSlabChunk(chunk, shape, a.dtype, globals, prediction, f.file) : runner ? await runner.decode(task) : await decodeTask(task);
     return { firstRow, ...decoded };
   };
   const first = Math.floor(start / a.slabRows);
   const last = Math.ceil(end / a.slabRows);
   const ahead: Promise<DecodedSlab>[] = [];
-  const concurrency = runner && !model && !learned ? runner.threads : 1;
+  const concurrency = runner && !model ? runner.threads : 1;
   for (let j = first; j < last || ahead.length > 0; j++) {
     if (j < last) {
       const next = decodeSlab(j);

@@ -91,7 +91,7 @@ class WorkerPool implements SlabRunner {
       const worker = this.idle.pop()!;
       const job = this.queue.shift()!;
       this.busy.set(worker, job.id);
-      worker.postMessage(job, [(job.task.task === 'decode' ? job.task.chunk : job.task.array.data).buffer as ArrayBuffer]);
+      worker.postMessage(job, transferred(job.task));
     }
   }
 
@@ -111,4 +111,11 @@ class WorkerPool implements SlabRunner {
 function ownedCopy(task: WorkerTask): WorkerTask {
   if (task.task === 'decode') return { ...task, chunk: task.chunk.slice() };
   return { ...task, array: { ...task.array, data: task.array.data.slice() as typeof task.array.data } };
+}
+
+/** The buffers a task hands over to its worker (its own copies: the main thread no longer needs them). */
+function transferred(task: WorkerTask): ArrayBuffer[] {
+  if (task.task !== 'decode') return [task.array.data.buffer as ArrayBuffer];
+  const latents = task.learned?.latents;
+  return [...new Set([task.chunk.buffer, ...(latents ? [latents.buffer] : [])])] as ArrayBuffer[];
 }

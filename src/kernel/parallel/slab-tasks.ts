@@ -3,7 +3,7 @@
 import type { NdArray } from '../types';
 import { castToDtype, toFloat64 } from '../data/dtype';
 import { BalerError, namingFile } from '../errors';
-import { decodeLosslessSlab, encodeLosslessSlab, slabTag, tagged, TAG_EB, TAG_EB_COLUMNS } from '../codec/slab';
+import { decodeLosslessSlab, encodeLosslessSlab, isLosslessTag, slabTag, tagged, TAG_EB, TAG_EB_COLUMNS } from '../codec/slab';
 import { compressBytes } from '../codec/entropy';
 import { arrayBytes } from '../data/dtype';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from '../compress/eb-slab';
@@ -11,6 +11,7 @@ import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
 import type { LearnedModel } from '../learned/blob';
 import { codeLearnedSlab } from '../learned/slab-task';
+import { decodeLearnedSlab } from '../learned/slab';
 import { decodeEbColumns } from '../compress/eb-columns';
 import { encodeErrorBoundedChunk } from '../compress/eb-chunk';
 
@@ -35,7 +36,7 @@ export interface LosslessSlabTask {
   tryIntegerCoder: boolean;
 }
 
-/** Decoding one slab's `data` chunk (no model prediction: those decode in the main thread). */
+/** Decoding one slab's `data` chunk (an autoencoder's prediction is made in the main thread: not here). */
 export interface DecodeSlabTask {
   task: 'decode';
   chunk: Uint8Array;
@@ -44,6 +45,8 @@ export interface DecodeSlabTask {
   /** The array's error-bounded settings (lossless arrays: abs 0). */
   globals: EbGlobals;
   file: string;
+  /** A slab coded against a learned predictor: the model (it travels with each task) and the slab's latents. */
+  learned?: { model: LearnedModel; latents?: Uint8Array };
 }
 
 /** A slab coded against a learned predictor (learned/slab-task.ts); the model travels with each task. */
@@ -103,7 +106,17 @@ export async function runSlabTask(task: SlabTask): Promise<CodedSlab> {
 
 /** Any task a worker runs. */
 export async function runWorkerTask(task: WorkerTask): Promise<CodedSlab | DecodedChunk> {
-  return task.task === 'decode' ? decodeSlabChunk(task.chunk, task.shape, task.dtype, task.globals, undefined, task.file) : runSlabTask(task);
+  return task.task === 'decode' ? decodeTask(task) : runSlabTask(task);
+}
+
+/** A slab decoded to the values as written, against its learned predictor when it has one and is not lossless. */
+export async function decodeTask(t: DecodeSlabTask): Promise<DecodedChunk> {
+  if (t.learned && !isLosslessTag(slabTag(t.chunk, t.file))) {
+    const { model, latents } = t.learned;
+    const values = await namingFile(t.file, () => decodeLearnedSlab(model, t.chunk, latents, t.shape, t.globals, t.file));
+    return { values, array: { dtype: t.dtype, shape: t.shape, data: castToDtype(values, t.dtype) } };
+  }
+  return decodeSlabChunk(t.chunk, t.shape, t.dtype, t.globals, undefined, t.file);
 }
 
 /** A slab's `data` chunk (tagged, see codec/slab.ts) decoded to the values as written, float64 and in the dtype. */
