@@ -109,7 +109,10 @@ class WorkerPool implements SlabRunner {
 
 /** The task with its data in a buffer of its own (a slab may be a view into a larger buffer; that one stays). */
 function ownedCopy(task: WorkerTask): WorkerTask {
-  if (task.task === 'decode') return { ...task, chunk: task.chunk.slice() };
+  if (task.task === 'decode') {
+    const latents = task.learned?.latents;
+    return { ...task, chunk: task.chunk.slice(), ...(latents ? { learned: { ...task.learned!, latents: latents.slice() } } : {}) };
+  }
   return { ...task, array: { ...task.array, data: task.array.data.slice() as typeof task.array.data } };
 }
 
