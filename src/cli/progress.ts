@@ -20,10 +20,12 @@ export function terminalHooks(signal: AbortSignal, quiet = false): Hooks & { sto
         bar.start(p.epochs, 0, { loss: '-', lr: '-', etaText: '-' });
       }
       bar.setTotal(p.epochs);
-      bar.update(p.epoch, { loss: p.loss.toExponential(3), lr: p.learningRate.toExponential(1), etaText: eta });
+      bar.update(Math.round(p.epoch * 100) / 100, { loss: p.loss.toExponential(3), lr: p.learningRate.toExponential(1), etaText: eta });
     } else if (Date.now() - lastLine > 3000 || p.epoch === p.epochs) {
       lastLine = Date.now();
-      process.stderr.write(`training: epoch ${p.epoch}/${p.epochs} loss ${p.loss.toExponential(3)} ETA ${eta}\n`);
+      // Progress within an epoch is fractional: 2.28, not 2.2800000000000002.
+      const epoch = Number.isInteger(p.epoch) ? String(p.epoch) : p.epoch.toFixed(2);
+      process.stderr.write(`training: epoch ${epoch}/${p.epochs} loss ${p.loss.toExponential(3)} ETA ${eta}\n`);
     }
   };
   const stop = () => {
