@@ -93,23 +93,25 @@ export class ErrorAccumulator {
 
   add(original: Float64Array, reconstructed: Float64Array): void {
     assertSameLength(original, reconstructed);
+    // The running figures in locals (fields would be written per value), stored back at the end.
+    let { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches } = this;
     const c = this.perColumn;
-    for (let i = 0; i < original.length; i++) {
+    const columns = this.columns;
+    for (let i = 0, k = 0; i < original.length; i++, k = k + 1 === columns ? 0 : k + 1) {
       const x = original[i];
       const y = reconstructed[i];
-      if (!Number.isFinite(x)) {
-        if (!Object.is(x, y) && !(Number.isNaN(x) && Number.isNaN(y))) this.nonFiniteMismatches++;
+      if (!(x - x === 0)) {
+        if (!Object.is(x, y) && !(x !== x && y !== y)) nonFiniteMismatches++;
         continue;
       }
-      this.compared++;
-      if (x < this.min) this.min = x;
-      if (x > this.max) this.max = x;
-      const diff = Number.isFinite(y) ? Math.abs(y - x) : Infinity;
-      this.sumSquares += diff * diff;
-      if (diff > this.maxAbs) this.maxAbs = diff;
-      if (x !== 0 && diff / Math.abs(x) > this.maxRel) this.maxRel = diff / Math.abs(x);
+      compared++;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      const diff = y - y === 0 ? Math.abs(y - x) : Infinity;
+      sumSquares += diff * diff;
+      if (diff > maxAbs) maxAbs = diff;
+      if (x !== 0 && diff / Math.abs(x) > maxRel) maxRel = diff / Math.abs(x);
       if (c) {
-        const k = i % this.columns;
         if (x < c.min[k]) c.min[k] = x;
         if (x > c.max[k]) c.max[k] = x;
         c.sumSquares[k] += diff * diff;
@@ -117,6 +119,7 @@ export class ErrorAccumulator {
         c.count[k]++;
       }
     }
+    Object.assign(this, { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches });
   }
 
   private worstColumn(): WorstColumn | undefined {

@@ -2,7 +2,7 @@
 // NaN count) for every predictor they serve, one to three directions, both kinds of axis ends, and blocks that
 // start inside the sweep's lists. The coded bytes depend on these predictions bit for bit.
 import assert from 'node:assert/strict';
-import { blockPoints, pointsOf, predictBlock } from '../../src/kernel/eb/kernels';
+import { blockPoints, NOT_WANTED, pointsOf, predictBlock } from '../../src/kernel/eb/kernels';
 import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, predictAlong } from '../../src/kernel/eb/predictors';
 import { Block, setSweepGeometry } from '../../src/kernel/eb/sweep';
 import type { Edges } from '../../src/kernel/eb/interpolation';
@@ -75,6 +75,15 @@ describe('eb: block kernels', () => {
                     assert.ok(Object.is(out[total + 2 + j], other), `other of ${method} at ${[x0, x1, x2]}`);
                   }
                 }
+          }
+          for (const method of [METHOD_CUBIC, METHOD_LINEAR]) {
+            // The decoder's call: the same predictions, and nothing written for the other of the two.
+            const both = new Float64Array(2 * total);
+            predictBlock(method, recon, base, 0, b, strides, points, both, 0, total);
+            const alone = new Float64Array(total + 1).fill(NaN);
+            predictBlock(method, recon, base, 0, b, strides, points, alone, 0, NOT_WANTED);
+            for (let j = 0; j < total; j++) assert.ok(Object.is(alone[j], both[j]), `method ${method} alone at ${j}`);
+            assert.ok(Number.isNaN(alone[total]));
           }
           assert.equal(predictBlock(99, recon, base, 0, b, strides, points, new Float64Array(total), 0, 0), false);
         });

@@ -9,14 +9,15 @@ import type { ErrorBound } from '../../src/kernel/eb/bound';
 import type { DType } from '../../src/kernel/types';
 import { seededUniform as random } from '../../src/bench/random';
 
-/** frames × 40 × 36 of a smooth field plus noise (float32-representable), with a NaN and an infinity. */
-function field(frames: number): Float64Array {
+/** frames × 40 × 36 of a smooth field plus noise (float32-representable), with a NaN and an infinity unless `finite`. */
+function field(frames: number, finite = false): Float64Array {
   const next = random(7);
   const out = new Float64Array(frames * 40 * 36);
   let i = 0;
   for (let t = 0; t < frames; t++)
     for (let y = 0; y < 40; y++)
       for (let x = 0; x < 36; x++) out[i++] = Math.fround(Math.sin(x / 7 + t / 5) + 0.5 * Math.cos(y / 9 - t / 11) + 1e-3 * (next() - 0.5));
+  if (finite) return out;
   out[77] = NaN;
   out[out.length - 5] = Infinity;
   return out;
@@ -45,6 +46,9 @@ interface Case {
 }
 
 const FIELD = field(12);
+// Without a non-finite value a float32 slab's reconstruction is held in a Float32Array (eb/dtype.ts
+// Reconstruction): the same bytes as when it was a Float64Array, pinned before the change.
+const FINITE_FIELD = field(12, true);
 const SHAPE = [12, 40, 36];
 const TEMPORAL = 'field temporal order=120 alpha=1.25 beta=4 edges=anchored directions=all [cubic,linear,previous-frame,cubic-over-previous-frame]';
 const cases: Case[] = [
@@ -55,6 +59,8 @@ const cases: Case[] = [
   { name: 'field, interpolation, one direction', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1 beta=1 edges=anchored directions=one [cubic,linear]', sha256: '550be824b73d4569ff0ea69e95bc604d' },
   { name: 'field, lorenzo', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field lorenzo [lorenzo]', sha256: '71941817ae2e8fd53f846c71d2441bc9' },
   { name: 'field, pw-rel', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'pw-rel', value: 1e-3 }, sha256: '07c55f973bc24a85144523a63330dc9b' },
+  { name: 'finite float32 field, searched', values: FINITE_FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, sha256: '3a0451af4ca4486b91be0681514b3c27' },
+  { name: 'finite float32 field, interpolation', values: FINITE_FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1.5 beta=4 edges=anchored directions=all [cubic,linear]', sha256: '69cbe348b4f9f439f7f0a98b689d9316' },
   { name: 'table, searched, rel 1e-3', values: table(), shape: [200, 7], dtype: 'float64', kind: 'table', bound: { kind: 'rel', value: 1e-3 }, sha256: '7e72f701547613031ff4edc1ec9a0125' },
 ];
 

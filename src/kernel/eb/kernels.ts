@@ -8,6 +8,7 @@
 
 import type { Block } from './sweep';
 import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, predictAlong } from './predictors';
+import type { Reconstruction } from './dtype';
 
 /** Neighbours at −3s, −s, +s, +3s; −s, +s, +3s; −3s, −s, +s; −s, +s; anything else (near an axis's end). */
 export const STENCIL_CUBIC = 0;
@@ -50,13 +51,16 @@ function modeOf(m: number, nd: number): number {
   return nd === 1 ? SET : m === 0 ? FIRST : m === nd - 1 ? LAST : ADD;
 }
 
+/** No slot: interpolateBlock computes only the other of plain cubic and linear. */
+export const NOT_WANTED = -1;
+
 /**
  * The prediction of `method` at every point of the block into out[at + j]: plain cubic and linear together
- * (the other of the two into out[other + j]), the base alone, or cubic over the base; false for any other
- * method (the caller predicts point by point).
+ * (the other of the two into out[other + j], unless other is NOT_WANTED), the base alone, or cubic over the
+ * base; false for any other method (the caller predicts point by point).
  */
 export function predictBlock(
-  method: number, recon: Float64Array, base: Float64Array, o: number, b: Block, strides: number[], points: Int32Array, out: Float64Array,
+  method: number, recon: Reconstruction, base: Reconstruction, o: number, b: Block, strides: number[], points: Int32Array, out: Float64Array,
   at: number, other: number,
 ): boolean {
   if (method === METHOD_CUBIC) interpolateBlock(recon, b, strides, points, out, at, other);
@@ -73,8 +77,11 @@ export function predictBlock(
   return true;
 }
 
-/** Plain cubic (into out[cubicAt + j]) and linear (out[linearAt + j]) interpolation of the block's points, from the same neighbours. */
-export function interpolateBlock(recon: Float64Array, b: Block, strides: number[], points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number): void {
+/**
+ * Plain cubic (into out[cubicAt + j]) and linear (out[linearAt + j]) interpolation of the block's points, from
+ * the same neighbours; either slot may be NOT_WANTED (the decoder predicts only the method it reads).
+ */
+export function interpolateBlock(recon: Reconstruction, b: Block, strides: number[], points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number): void {
   const nd = b.nd;
   for (let m = 0; m < nd; m++) {
     const e = b.dirs[m];
@@ -83,9 +90,19 @@ export function interpolateBlock(recon: Float64Array, b: Block, strides: number[
   }
 }
 
+/** Cubic interpolation at point i from the neighbours at ±along and ±3·along that `stencil` (not NEAR) says exist. */
+function cubicOf(stencil: number, recon: Reconstruction, i: number, along: number, along3: number): number {
+  const p = recon[i - along];
+  const q = recon[i + along];
+  if (stencil === STENCIL_CUBIC) return (-recon[i - along3] + 9 * p + 9 * q - recon[i + along3]) / 16;
+  if (stencil === STENCIL_NO_LEFT) return (3 * p + 6 * q - recon[i + along3]) / 8;
+  if (stencil === STENCIL_NO_RIGHT) return (-recon[i - along3] + 6 * p + 3 * q) / 8;
+  return (p + q) / 2;
+}
+
 /** Along axis e ≠ 2, whose geometry each row shares (its position in L_e). */
 function acrossRows(
-  recon: Float64Array, b: Block, e: number, unit: number, points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number, mode: number,
+  recon: Reconstruction, b: Block, e: number, unit: number, points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number, mode: number,
 ): void {
   const s = b.s;
   const nd = b.nd;
@@ -93,6 +110,8 @@ function acrossRows(
   const along3 = 3 * along;
   const stencils = b.stencil[e];
   const rowLength = b.b2 - b.a2;
+  const cubic = cubicAt !== NOT_WANTED;
+  const linear = linearAt !== NOT_WANTED;
   let first = 0;
   for (let x0 = b.a0; x0 < b.b0; x0++) {
     for (let x1 = b.a1; x1 < b.b1; x1++, first += rowLength) {
@@ -100,33 +119,18 @@ function acrossRows(
       const stencil = stencils[x];
       const end = first + rowLength;
       if (stencil === STENCIL_NEAR) {
-        for (let k = first; k < end; k++) nearPoint(recon, b, e, x, unit, points[k], out, cubicAt + k, linearAt + k, mode);
-      } else if (stencil === STENCIL_CUBIC) {
-        for (let k = first; k < end; k++) {
-          const i = points[k];
-          const p = recon[i - along];
-          const q = recon[i + along];
-          out[cubicAt + k] = combine(out[cubicAt + k], (-recon[i - along3] + 9 * p + 9 * q - recon[i + along3]) / 16, mode, nd);
-          out[linearAt + k] = combine(out[linearAt + k], (p + q) / 2, mode, nd);
-        }
-      } else {
-        for (let k = first; k < end; k++) {
-          const i = points[k];
-          const p = recon[i - along];
-          const q = recon[i + along];
-          const c3 = stencil === STENCIL_NO_LEFT ? (3 * p + 6 * q - recon[i + along3]) / 8
-            : stencil === STENCIL_NO_RIGHT ? (-recon[i - along3] + 6 * p + 3 * q) / 8 : (p + q) / 2;
-          out[cubicAt + k] = combine(out[cubicAt + k], c3, mode, nd);
-          out[linearAt + k] = combine(out[linearAt + k], (p + q) / 2, mode, nd);
-        }
+        for (let k = first; k < end; k++) nearPoint(recon, b, e, x, unit, points[k], out, cubicAt, linearAt, k, mode);
+        continue;
       }
+      if (cubic) for (let k = first; k < end; k++) out[cubicAt + k] = combine(out[cubicAt + k], cubicOf(stencil, recon, points[k], along, along3), mode, nd);
+      if (linear) for (let k = first; k < end; k++) out[linearAt + k] = combine(out[linearAt + k], (recon[points[k] - along] + recon[points[k] + along]) / 2, mode, nd);
     }
   }
 }
 
 /** Along axis 2, the rows' own (the geometry changes along a row near the ends). */
 function alongRows(
-  recon: Float64Array, b: Block, unit: number, points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number, mode: number,
+  recon: Reconstruction, b: Block, unit: number, points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number, mode: number,
 ): void {
   const s = b.s;
   const nd = b.nd;
@@ -136,22 +140,17 @@ function alongRows(
   const a2 = b.a2;
   const b2 = b.b2;
   const total = pointsOf(b);
+  const cubic = cubicAt !== NOT_WANTED;
+  const linear = linearAt !== NOT_WANTED;
   for (let k = 0, x = a2; k < total; k++) {
     const i = points[k];
     const stencil = stencils[x];
     if (stencil === STENCIL_NEAR) {
       // Apart: a call's result mixed into this loop's numbers would box every one of them.
-      nearPoint(recon, b, 2, x, unit, i, out, cubicAt + k, linearAt + k, mode);
+      nearPoint(recon, b, 2, x, unit, i, out, cubicAt, linearAt, k, mode);
     } else {
-      const p = recon[i - along];
-      const q = recon[i + along];
-      let c3 = 0;
-      if (stencil === STENCIL_CUBIC) c3 = (-recon[i - along3] + 9 * p + 9 * q - recon[i + along3]) / 16;
-      else if (stencil === STENCIL_NO_LEFT) c3 = (3 * p + 6 * q - recon[i + along3]) / 8;
-      else if (stencil === STENCIL_NO_RIGHT) c3 = (-recon[i - along3] + 6 * p + 3 * q) / 8;
-      else c3 = (p + q) / 2;
-      out[cubicAt + k] = combine(out[cubicAt + k], c3, mode, nd);
-      out[linearAt + k] = combine(out[linearAt + k], (p + q) / 2, mode, nd);
+      if (cubic) out[cubicAt + k] = combine(out[cubicAt + k], cubicOf(stencil, recon, i, along, along3), mode, nd);
+      if (linear) out[linearAt + k] = combine(out[linearAt + k], (recon[i - along] + recon[i + along]) / 2, mode, nd);
     }
     x = x + 1 === b2 ? a2 : x + 1;
   }
@@ -159,7 +158,7 @@ function alongRows(
 
 /** Cubic interpolation of recon − base along axis e, plus the base at the point. */
 function overBaseAlong(
-  recon: Float64Array, base: Float64Array, o: number, b: Block, e: number, unit: number, points: Int32Array, out: Float64Array, at: number, mode: number,
+  recon: Reconstruction, base: Reconstruction, o: number, b: Block, e: number, unit: number, points: Int32Array, out: Float64Array, at: number, mode: number,
 ): void {
   const s = b.s;
   const nd = b.nd;
@@ -191,16 +190,18 @@ function overBaseAlong(
   }
 }
 
-/** Plain cubic and linear at point i near an axis's end (position x in L_e), combined into out[jc] and out[jl]. */
-function nearPoint(recon: Float64Array, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, jc: number, jl: number, mode: number): void {
+/** Plain cubic and linear at point i near an axis's end (position x in L_e), combined into out[cubicAt + k] and out[linearAt + k] (each unless NOT_WANTED). */
+function nearPoint(
+  recon: Reconstruction, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, cubicAt: number, linearAt: number, k: number, mode: number,
+): void {
   const before3 = b.before3[e][x] === 1, right1 = b.right1[e][x], right3 = b.right3[e][x];
-  out[jc] = combine(out[jc], predictAlong(METHOD_CUBIC, recon, recon, 0, i, unit, b.s, before3, right1, right3), mode, b.nd);
-  out[jl] = combine(out[jl], predictAlong(METHOD_LINEAR, recon, recon, 0, i, unit, b.s, before3, right1, right3), mode, b.nd);
+  if (cubicAt !== NOT_WANTED) out[cubicAt + k] = combine(out[cubicAt + k], predictAlong(METHOD_CUBIC, recon, recon, 0, i, unit, b.s, before3, right1, right3), mode, b.nd);
+  if (linearAt !== NOT_WANTED) out[linearAt + k] = combine(out[linearAt + k], predictAlong(METHOD_LINEAR, recon, recon, 0, i, unit, b.s, before3, right1, right3), mode, b.nd);
 }
 
 /** Cubic over the base at point i near an axis's end, combined into out[j]. */
 function nearPointOverBase(
-  recon: Float64Array, base: Float64Array, o: number, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, j: number, mode: number,
+  recon: Reconstruction, base: Reconstruction, o: number, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, j: number, mode: number,
 ): void {
   const v = predictAlong(METHOD_CUBIC_OVER_BASE, recon, base, o, i, unit, b.s, b.before3[e][x] === 1, b.right1[e][x], b.right3[e][x]);
   out[j] = combine(out[j], v, mode, b.nd);

@@ -6,8 +6,9 @@
 import type { Edges } from './interpolation';
 import { PointCoder } from './pointcoder';
 import { METHOD_BASE, METHOD_CUBIC, METHOD_LINEAR, predictAlong } from './predictors';
-import { blockPoints, interpolateBlock, predictBlock, STENCIL_CUBIC, STENCIL_LINEAR, STENCIL_NEAR, STENCIL_NO_LEFT, STENCIL_NO_RIGHT } from './kernels';
+import { blockPoints, interpolateBlock, NOT_WANTED, predictBlock, STENCIL_CUBIC, STENCIL_LINEAR, STENCIL_NEAR, STENCIL_NO_LEFT, STENCIL_NO_RIGHT } from './kernels';
 import { Candidate, chooseAndRecord, costOfResidual, GridView, inverseOf } from './traversal';
+import type { Reconstruction } from './dtype';
 
 /** Scratch space of one traversal: every candidate's predictions for one block, its points, and a row's points and activities. */
 class Scratch {
@@ -63,7 +64,7 @@ interface Work {
   costs: Float64Array;
   scratch: Scratch;
   methods: Int32Array;
-  bases: Float64Array[];
+  bases: Reconstruction[];
   baseOffsets: Int32Array;
   block: Block;
 }
@@ -103,7 +104,7 @@ export function workFor(candidates: Candidate[]): Work {
 /** The blocks of one sweep, each choosing its candidate (block.previous: the last choice, for the next sweep's context). */
 export function codeSweep(
   pc: PointCoder, view: GridView, block: Block, edge: number, level: number, step: number, candidates: Candidate[],
-  methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array, costs: Float64Array, scratch: Scratch, counts: Int32Array, previousChoice: number,
+  methods: Int32Array, bases: Reconstruction[], baseOffsets: Int32Array, costs: Float64Array, scratch: Scratch, counts: Int32Array, previousChoice: number,
 ): void {
   const n = candidates.length;
   let previous = previousChoice;
@@ -118,7 +119,7 @@ export function codeSweep(
         block.b2 = blockEnd(block.L2, a2, edge);
         const rowLength = block.b2 - block.a2;
         const points = (block.b0 - block.a0) * (block.b1 - block.a1) * rowLength;
-        scratch.reserve((n + 1) * points, points, rowLength);
+        scratch.reserve(n * points, points, rowLength);
         const predictions = scratch.predictions;
         blockPoints(block, view.offset, view.strides, scratch.blockPoints);
         if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step), scratch.blockPoints);
@@ -128,7 +129,7 @@ export function codeSweep(
         const at = previous * points;
         if (!pc.encoding) {
           const { method, base, baseOffset } = candidates[previous];
-          predictBy(method, base, baseOffset, pc.recon, view, block, scratch.blockPoints, predictions, at, n * points);
+          predictBy(method, base, baseOffset, pc.recon, view, block, scratch.blockPoints, predictions, at);
         }
         codeBlock(pc, view, block, level, step, predictions, at, scratch);
       }
@@ -187,7 +188,7 @@ export function setSweepGeometry(b: Block, dims: [number, number, number], edges
  * each of its directions.
  */
 function predictAt(
-  method: number, recon: Float64Array, base: Float64Array, baseOffset: number, i: number, b: Block, strides: number[], x0: number, x1: number, x2: number,
+  method: number, recon: Reconstruction, base: Reconstruction, baseOffset: number, i: number, b: Block, strides: number[], x0: number, x1: number, x2: number,
 ): number {
   if (method === METHOD_BASE) return base[i + baseOffset];
   const s = b.s;
@@ -213,16 +214,12 @@ function costOfBlock(targets: Float64Array, points: Int32Array, total: number, p
   return sum;
 }
 
-/**
- * The block's predictions by one candidate into predictions[at…] (plain cubic or linear: the other of the two
- * into predictions[other…]), by a block kernel or point by point.
- */
+/** The block's predictions by one candidate into predictions[at…], by a block kernel or point by point. */
 function predictBy(
-  method: number, base: Float64Array, baseOffset: number, recon: Float64Array, view: GridView, b: Block, points: Int32Array, predictions: Float64Array,
-  at: number, other: number,
+  method: number, base: Reconstruction, baseOffset: number, recon: Reconstruction, view: GridView, b: Block, points: Int32Array, predictions: Float64Array, at: number,
 ): void {
   const strides = view.strides;
-  if (predictBlock(method, recon, base, baseOffset, b, strides, points, predictions, at, other)) return;
+  if (predictBlock(method, recon, base, baseOffset, b, strides, points, predictions, at, NOT_WANTED)) return;
   let j = 0;
   for (let x0 = b.a0; x0 < b.b0; x0++)
     for (let x1 = b.a1; x1 < b.b1; x1++)
@@ -231,11 +228,11 @@ function predictBy(
 
 /**
  * The encoder's look at a block: every candidate's prediction of every point (into predictions[k·points + j],
- * j in loop order; blockPoints: the points' flat indices; predictions[n·points…]: spare) and the estimated
- * bits of the block's indices under each (costs[k]). Plain cubic and linear are predicted in one pass.
+ * j in loop order; blockPoints: the points' flat indices) and the estimated bits of the block's indices under
+ * each (costs[k]). Plain cubic and linear are predicted in one pass.
  */
 function predictAndCost(
-  recon: Float64Array, targets: Float64Array, view: GridView, b: Block, methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array,
+  recon: Reconstruction, targets: Float64Array, view: GridView, b: Block, methods: Int32Array, bases: Reconstruction[], baseOffsets: Int32Array,
   predictions: Float64Array, points: number, costs: Float64Array, inverseStep: number, blockPoints: Int32Array,
 ): void {
   const n = methods.length;
@@ -245,10 +242,12 @@ function predictAndCost(
     if (methods[k] === METHOD_CUBIC && cubic === n) cubic = k;
     else if (methods[k] === METHOD_LINEAR && linear === n) linear = k;
   }
-  if (cubic < n || linear < n) interpolateBlock(recon, b, view.strides, blockPoints, predictions, cubic * points, linear * points);
+  if (cubic < n || linear < n) {
+    interpolateBlock(recon, b, view.strides, blockPoints, predictions, cubic < n ? cubic * points : NOT_WANTED, linear < n ? linear * points : NOT_WANTED);
+  }
   // One candidate needs no estimate (chooseAndRecord compares none).
   if (n === 1) {
-    if (cubic === n && linear === n) predictBy(methods[0], bases[0], baseOffsets[0], recon, view, b, blockPoints, predictions, 0, points);
+    if (cubic === n && linear === n) predictBy(methods[0], bases[0], baseOffsets[0], recon, view, b, blockPoints, predictions, 0);
     return;
   }
   if (cubic < n && linear < n) costsOfTwo(targets, blockPoints, points, predictions, cubic * points, linear * points, inverseStep, costs, cubic, linear);
@@ -256,7 +255,7 @@ function predictAndCost(
     if (k === cubic && linear < n) continue;
     if (k === linear && cubic < n) continue;
     const at = k * points;
-    if (k !== cubic && k !== linear) predictBy(methods[k], bases[k], baseOffsets[k], recon, view, b, blockPoints, predictions, at, n * points);
+    if (k !== cubic && k !== linear) predictBy(methods[k], bases[k], baseOffsets[k], recon, view, b, blockPoints, predictions, at);
     costs[k] = costOfBlock(targets, blockPoints, points, predictions, at, inverseStep);
   }
 }

@@ -7,6 +7,7 @@
 
 import { PointCoder } from './pointcoder';
 import { predictLorenzo, PredictorSpec } from './predictors';
+import type { Reconstruction } from './dtype';
 
 /** A 3-D window onto the flat arrays: index = offset + Σ c[e]·strides[e]. */
 export interface GridView {
@@ -19,7 +20,7 @@ export interface GridView {
 export interface Candidate {
   spec: PredictorSpec;
   method: number;
-  base: Float64Array;
+  base: Reconstruction;
   baseOffset: number;
 }
 
