@@ -122,8 +122,18 @@ function acrossRows(
         for (let k = first; k < end; k++) nearPoint(recon, b, e, x, unit, points[k], out, cubicAt, linearAt, k, mode);
         continue;
       }
-      if (cubic) for (let k = first; k < end; k++) out[cubicAt + k] = combine(out[cubicAt + k], cubicOf(stencil, recon, points[k], along, along3), mode, nd);
-      if (linear) for (let k = first; k < end; k++) out[linearAt + k] = combine(out[linearAt + k], (recon[points[k] - along] + recon[points[k] + along]) / 2, mode, nd);
+      if (cubic && linear) {
+        // The encoder's case: both from the same neighbours, loaded once.
+        for (let k = first; k < end; k++) {
+          const i = points[k];
+          out[cubicAt + k] = combine(out[cubicAt + k], cubicOf(stencil, recon, i, along, along3), mode, nd);
+          out[linearAt + k] = combine(out[linearAt + k], (recon[i - along] + recon[i + along]) / 2, mode, nd);
+        }
+      } else if (cubic) {
+        for (let k = first; k < end; k++) out[cubicAt + k] = combine(out[cubicAt + k], cubicOf(stencil, recon, points[k], along, along3), mode, nd);
+      } else if (linear) {
+        for (let k = first; k < end; k++) out[linearAt + k] = combine(out[linearAt + k], (recon[points[k] - along] + recon[points[k] + along]) / 2, mode, nd);
+      }
     }
   }
 }
