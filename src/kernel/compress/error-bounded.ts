@@ -44,6 +44,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
         out.slabDone(coded.summary);
         outcomes[coded.outcome]++;
         ctx.hooks?.onProgress?.({ phase: 'encode', message, fraction: (slab.firstRow + slab.array.shape[0]) / source.shape[0] });
+        slab.release(); // its coding is written and its task done: its buffers serve the next slabs
       });
     return {
       codec: { mode: 'error-bounded', bound, tolerances: globals.tolerances },

@@ -32,10 +32,11 @@ export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: C
   const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
   await forEachOrdered(input.slabs(), ctx.runner.threads,
     (slab) => ctx.runner.run({ task: 'lossless', array: slab.array, kind: source.kind, tryIntegerCoder }),
-    async (coded) => {
+    async (coded, slab) => {
       throwIfAborted(ctx.hooks?.signal);
       await out.addSlabChunk('data', coded.chunk);
       out.slabDone(coded.summary);
+      slab.release(); // its coding is written and its task done: its buffers serve the next slabs
     });
   return { codec: { mode: 'lossless' }, slabRows: input.slabRows, note: `stored losslessly (${reason})` };
 }

@@ -121,7 +121,11 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   await write(coded, first);
   // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
   if (model?.family === 'basis') model.configuration = coded.configuration;
-  await forEachOrdered(slabs, ctx.runner.threads, code, write);
+  // A slab after the first has one task only: once its coding is written, its buffers serve the next slabs.
+  await forEachOrdered(slabs, ctx.runner.threads, code, async (c, slab) => {
+    await write(c, slab);
+    slab.release?.();
+  });
 
   if (decoder) await out.addSection('decoder', decoder, { coding: 'zstd', level: 19 });
   const learned: LearnedPart | undefined = plan.model

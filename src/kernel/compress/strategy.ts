@@ -16,6 +16,11 @@ export interface Slab {
   firstRow: number;
   array: NdArray;
   values: Float64Array;
+  /**
+   * Gives the slab's buffers back for the next slabs (parallel/buffer-pool.ts); only its last holder calls it, once
+   * nothing reads the slab any more (its coding written, its check done). Reading it afterwards throws.
+   */
+  release?(): void;
 }
 
 /** One array of the input, read slab by slab (or whole, within the memory budget). */
@@ -31,7 +36,7 @@ export interface ArrayInput {
   /** The slab of the whole array (a part's too) starting at `firstRowInArray`, for a search that must see it. */
   slabOfArray(firstRowInArray: number): Promise<Slab>;
   /** The slabs in order (of `rows` rows, default slabRows), read from the source each time (constant memory). */
-  slabs(rows?: number): AsyncGenerator<Slab>;
+  slabs(rows?: number): AsyncGenerator<Slab & { release(): void }>;
   /** The whole array in memory, for modes that need it (training, search); refused beyond the memory budget. */
   whole(): Promise<{ array: NdArray; dataset: Dataset }>;
 }
