@@ -33,7 +33,7 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
       slab.release();
     }
     const value = constant.value();
-    const slabOfArray = async (firstRow: number) => slabOf(firstRow, await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow)));
+    const slabOfArray = async (firstRow: number) => slabOf(firstRow, await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), buffers);
     inputs.push({
       index, source: s, stats: { ...stats.result(), ...(value ? { constant: value } : {}) }, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
       whole: () => readWhole(s, memoryBudget, source.file),
@@ -47,7 +47,7 @@ function rowValues(s: Pick<ArraySource, 'shape'>): number {
 }
 
 
-async function* readSlabs(s: ArraySource, slabRows: number, buffers: BufferPool): AsyncGenerator<Slab & { release(): void }> {
+async function* readSlabs(s: ArraySource, slabRows: number, buffers: BufferPool): AsyncGenerator<Slab & Required<Pick<Slab, 'release' | 'handOver'>>> {
   for (let firstRow = 0; firstRow < s.shape[0]; firstRow += slabRows) {
     const array = await s.readSlab(firstRow, Math.min(slabRows, s.shape[0] - firstRow), buffers);
     yield slabOf(firstRow, array, buffers);
@@ -59,7 +59,7 @@ async function* readSlabs(s: ArraySource, slabRows: number, buffers: BufferPool)
  * `buffers`, its values go in a buffer of the pool, and release() gives back that buffer and the one the reader
  * took from the pool (never a buffer the reader did not take from it: a format may hand out views of its cache).
  */
-function slabOf(firstRow: number, array: NdArray, buffers?: BufferPool): Slab & { release(): void } {
+function slabOf(firstRow: number, array: NdArray, buffers?: BufferPool): Slab & Required<Pick<Slab, 'release' | 'handOver'>> {
   let values: Float64Array | undefined;
   let pooledValues = false;
   let released = false;
@@ -87,6 +87,12 @@ function slabOf(firstRow: number, array: NdArray, buffers?: BufferPool): Slab & 
       if (!buffers) return;
       if (pooledValues) buffers.give(values!.buffer as ArrayBuffer);
       if (buffers.lent(array.data.buffer)) buffers.give(array.data.buffer as ArrayBuffer);
+    },
+    handOver() {
+      used();
+      released = true;
+      if (pooledValues) buffers!.give(values!.buffer as ArrayBuffer);
+      return { array, ...(buffers?.lent(array.data.buffer) ? { owner: buffers } : {}) };
     },
   };
 }

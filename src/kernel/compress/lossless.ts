@@ -31,12 +31,15 @@ export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: C
   const { source, stats } = input;
   const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
   await forEachOrdered(input.slabs(), ctx.runner.threads,
-    (slab) => ctx.runner.run({ task: 'lossless', array: slab.array, kind: source.kind, tryIntegerCoder }),
-    async (coded, slab) => {
+    // Each slab is given over to its one task (its buffer travels to the worker and back to the reader).
+    (slab) => {
+      const { array, owner } = slab.handOver();
+      return ctx.runner.run({ task: 'lossless', array, kind: source.kind, tryIntegerCoder }, owner);
+    },
+    async (coded) => {
       throwIfAborted(ctx.hooks?.signal);
       await out.addSlabChunk('data', coded.chunk);
       out.slabDone(coded.summary);
-      slab.release(); // its coding is written and its task done: its buffers serve the next slabs
     });
   return { codec: { mode: 'lossless' }, slabRows: input.slabRows, note: `stored losslessly (${reason})` };
 }

@@ -10,7 +10,11 @@ import type { TypedArray } from '../types';
 
 export interface SlabRunner {
   readonly threads: number;
-  run(task: SlabTask): Promise<CodedSlab>;
+  /**
+   * Codes a slab. With `owner`, the caller gives the task's array up: its buffer, lent by `owner`, goes to the
+   * worker as it is (no copy) and back to `owner` once the task is done; nothing else may read it meanwhile.
+   */
+  run(task: SlabTask, owner?: BufferPool): Promise<CodedSlab>;
   decode(task: DecodeSlabTask): Promise<DecodedChunk>;
   close(): Promise<void>;
 }
@@ -22,7 +26,8 @@ export function defaultThreads(): number {
 
 export function createSlabRunner(threads: number): SlabRunner {
   if (threads <= 1) {
-    return { threads: 1, run: runSlabTask, decode: (t) => runWorkerTask(t) as Promise<DecodedChunk>, close: async () => {} };
+    const run = (task: SlabTask, owner?: BufferPool) => (owner ? runSlabTask(task).finally(() => owner.give(task.array.data.buffer as ArrayBuffer)) : runSlabTask(task));
+    return { threads: 1, run, decode: (t) => runWorkerTask(t) as Promise<DecodedChunk>, close: async () => {} };
   }
   return new WorkerPool(threads);
 }
@@ -35,6 +40,8 @@ function workerScript(): string {
 interface Pending {
   resolve(result: CodedSlab | DecodedChunk): void;
   reject(error: Error): void;
+  /** Where the task's buffers go when the worker gives them back. */
+  owner: BufferPool;
 }
 
 class WorkerPool implements SlabRunner {
@@ -57,8 +64,8 @@ class WorkerPool implements SlabRunner {
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(workerScript());
       worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk; returned?: ArrayBuffer[]; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
-        for (const buffer of m.returned ?? []) this.buffers.give(buffer);
         const p = this.pending.get(m.id);
+        for (const buffer of m.returned ?? []) (p?.owner ?? this.buffers).give(buffer);
         this.pending.delete(m.id);
         this.busy.delete(worker);
         this.idle.push(worker);
@@ -77,20 +84,22 @@ class WorkerPool implements SlabRunner {
     }
   }
 
-  run(task: SlabTask): Promise<CodedSlab> {
-    return this.submit(task) as Promise<CodedSlab>;
+  run(task: SlabTask, owner?: BufferPool): Promise<CodedSlab> {
+    return this.submit(task, owner) as Promise<CodedSlab>;
   }
 
   decode(task: DecodeSlabTask): Promise<DecodedChunk> {
     return this.submit(task) as Promise<DecodedChunk>;
   }
 
-  private submit(task: WorkerTask): Promise<CodedSlab | DecodedChunk> {
+  private submit(task: WorkerTask, owner?: BufferPool): Promise<CodedSlab | DecodedChunk> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
+    // A slab given up by its holder travels in its own buffer; any other data is copied into one of ours.
+    const handed = owner !== undefined && task.task !== 'decode' && owner.lent(task.array.data.buffer);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const owned = ownedCopy(task, this.buffers);
+      this.pending.set(id, { resolve, reject, owner: handed ? owner : this.buffers });
+      const owned = handed ? task : ownedCopy(task, this.buffers);
       this.queue.push({ id, task: owned, bytes: dataBytes(owned) });
       this.dispatch();
     });

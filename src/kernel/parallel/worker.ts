@@ -9,7 +9,8 @@ parentPort!.on('message', async ({ id, task }: { id: number; task: WorkerTask })
   try {
     const result = await runWorkerTask(task);
     const transfer = ('chunk' in result ? [result.chunk.buffer] : [result.values.buffer, result.array.data.buffer]) as ArrayBuffer[];
-    const returned = own.filter((b) => !transfer.includes(b));
+    const viewed = 'chunk' in result && result.latents ? [...transfer, result.latents.buffer] : transfer;
+    const returned = own.filter((b) => !viewed.includes(b as ArrayBuffer));
     parentPort!.postMessage({ id, result, returned }, [...new Set([...transfer, ...returned])]);
   } catch (err) {
     const e = err as Error;
