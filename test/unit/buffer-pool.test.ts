@@ -48,6 +48,17 @@ describe('buffer pool: ownership', () => {
     assert.equal(pool.take(4000).byteLength, 4096);
   });
 
+  it('clear() lets the free buffers go, not those out', () => {
+    const pool = new BufferPool(4);
+    const out = pool.take(64);
+    pool.give(pool.take(64));
+    pool.clear();
+    assert.equal(pool.size, 0);
+    assert.ok(pool.lent(out));
+    pool.give(out);
+    assert.equal(pool.take(64), out);
+  });
+
   it('float64From copies the values into a pool buffer', () => {
     const pool = new BufferPool(2);
     const v = float64From(new Float32Array([1.5, -2, 3]), pool);

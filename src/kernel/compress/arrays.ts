@@ -32,6 +32,7 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
       constant.add(slab.array);
       slab.release();
     }
+    buffers.clear(); // the float64 copies are not needed again until the read-back
     const value = constant.value();
     const slabOfArray = async (firstRow: number) => slabOf(firstRow, await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), buffers);
     inputs.push({

@@ -123,6 +123,9 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
   }
   await write(coded, first);
+  // The first slab's buffers serve the next slabs once every task on it is done (the coder alone's, started early).
+  await start.firstAlone?.catch(() => undefined);
+  first.release?.();
   // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
   if (model?.family === 'basis') model.configuration = coded.configuration;
   // A slab after the first has one task only: it is given over to it.

@@ -44,6 +44,11 @@ export class BufferPool {
     this.free.push(buffer);
   }
 
+  /** Lets every free buffer go (a phase that needed them is over); buffers out are not affected. */
+  clear(): void {
+    this.free.length = 0;
+  }
+
   /** Free buffers held (for tests). */
   get size(): number {
     return this.free.length;
