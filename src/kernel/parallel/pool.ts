@@ -113,7 +113,7 @@ class WorkerPool implements SlabRunner {
         // A buffer sent away since the task was queued (detached: a bug) would be lost on the way, and the task
         // never answered: it fails instead, alone.
         if (dataBytes(job.task) !== job.bytes) throw new Error('its data was sent to another thread already');
-        worker.postMessage({ id: job.id, task: job.task }, transferred(job.task));
+        worker.postMessage({ id: job.id, task: job.task }, taskBuffers(job.task)); // its own buffers: the main thread no longer needs them
       } catch (err) {
         this.idle.push(worker);
         const p = this.pending.get(job.id);
@@ -159,10 +159,5 @@ function copyInto<T extends TypedArray>(data: T, buffers: BufferPool): T {
 /** Bytes of a task's data (0 once its buffers are detached). */
 function dataBytes(task: WorkerTask): number {
   return task.task === 'decode' ? task.chunk.byteLength + (task.learned?.latents?.byteLength ?? 0) : task.array.data.byteLength;
-}
-
-/** The buffers a task hands over to its worker (its own copies: the main thread no longer needs them). */
-function transferred(task: WorkerTask): ArrayBuffer[] {
-  return taskBuffers(task);
 }
 
