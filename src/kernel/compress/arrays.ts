@@ -7,10 +7,9 @@ import { toFloat64 } from '../data/dtype';
 import type { ArraySource, DataSource } from '../data/source';
 import { StatsAccumulator } from './stats';
 import { ConstantTracker } from './constant';
-import { chooseSlabRows, wholeArrayBytes } from './memory-plan';
+import { chooseSlabRows, SLAB_BUFFERS_KEPT, wholeArrayBytes } from './memory-plan';
 import type { ArrayInput, Slab } from './strategy';
-
-
+import { BufferPool, float64From } from '../parallel/buffer-pool';
 
 /**
  * The arrays of a source with their statistics. Slab sizes depend on the budget only, never on the number of
@@ -20,17 +19,22 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
   const inputs: ArrayInput[] = [];
   for (const [index, s] of source.arrays.entries()) {
     const slabRows = chooseSlabRows(s, memoryBudget, source.file);
-    const slabs = (rows = slabRows) => readSlabs(s, rows);
+    // The buffers of this array's slabs, read again and again (statistics, coding, read-back) and given back by
+    // whoever holds a slab last (Slab.release).
+    const buffers = new BufferPool(SLAB_BUFFERS_KEPT);
+    const slabs = (rows = slabRows) => readSlabs(s, rows, buffers);
     const wholeArray = part?.whole.arrays[index] ?? s;
     // A part of a file takes its statistics from the whole file when asked (a rel bound needs the whole range).
     const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
     const constant = new ConstantTracker();
-    for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows)) {
+    for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows, buffers)) {
       stats.add(slab.values, exactIn(slab.array));
       constant.add(slab.array);
+      slab.release();
     }
+    buffers.clear(); // the float64 copies are not needed again until the read-back
     const value = constant.value();
-    const slabOfArray = async (firstRow: number) => slabOf(firstRow, await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow)));
+    const slabOfArray = async (firstRow: number) => slabOf(firstRow, await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), buffers);
     inputs.push({
       index, source: s, stats: { ...stats.result(), ...(value ? { constant: value } : {}) }, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
       whole: () => readWhole(s, memoryBudget, source.file),
@@ -44,22 +48,52 @@ function rowValues(s: Pick<ArraySource, 'shape'>): number {
 }
 
 
-async function* readSlabs(s: ArraySource, slabRows: number): AsyncGenerator<Slab> {
+async function* readSlabs(s: ArraySource, slabRows: number, buffers: BufferPool): AsyncGenerator<Slab & Required<Pick<Slab, 'release' | 'handOver'>>> {
   for (let firstRow = 0; firstRow < s.shape[0]; firstRow += slabRows) {
-    const array = await s.readSlab(firstRow, Math.min(slabRows, s.shape[0] - firstRow));
-    yield slabOf(firstRow, array);
+    const array = await s.readSlab(firstRow, Math.min(slabRows, s.shape[0] - firstRow), buffers);
+    yield slabOf(firstRow, array, buffers);
   }
 }
 
-/** A slab whose float64 values are made only when asked for (slabs coded in workers never need them here). */
-function slabOf(firstRow: number, array: NdArray): Slab {
+/**
+ * A slab whose float64 values are made only when asked for (slabs coded in workers never need them here). With
+ * `buffers`, its values go in a buffer of the pool, and release() gives back that buffer and the one the reader
+ * took from the pool (never a buffer the reader did not take from it: a format may hand out views of its cache).
+ */
+function slabOf(firstRow: number, array: NdArray, buffers?: BufferPool): Slab & Required<Pick<Slab, 'release' | 'handOver'>> {
   let values: Float64Array | undefined;
+  let pooledValues = false;
+  let released = false;
+  const used = () => {
+    if (released) throw new Error(`slab at row ${firstRow} used after it was released`);
+  };
   return {
     firstRow,
-    array,
+    get array() {
+      used();
+      return array;
+    },
     get values() {
-      values ??= toFloat64(array.data).values;
+      used();
+      if (!values) {
+        const d = array.data;
+        pooledValues = buffers !== undefined && !(d instanceof BigInt64Array || d instanceof BigUint64Array);
+        values = pooledValues ? float64From(d as ArrayLike<number>, buffers!) : toFloat64(d).values;
+      }
       return values;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      if (!buffers) return;
+      if (pooledValues) buffers.give(values!.buffer as ArrayBuffer);
+      if (buffers.lent(array.data.buffer)) buffers.give(array.data.buffer as ArrayBuffer);
+    },
+    handOver() {
+      used();
+      released = true;
+      if (pooledValues) buffers!.give(values!.buffer as ArrayBuffer);
+      return { array, ...(buffers?.lent(array.data.buffer) ? { owner: buffers } : {}) };
     },
   };
 }

@@ -10,6 +10,8 @@ import { roundedTolerances } from './tolerances';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext, Slab } from './strategy';
 import type { EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
+import type { NdArray } from '../types';
+import type { BufferPool } from '../parallel/buffer-pool';
 
 /**
  * The slabs that search for the best configuration: 0, then every SEARCH_EVERY-th up to SEARCH_EVERY², then the
@@ -37,13 +39,15 @@ export const errorBoundedStrategy: ArrayStrategy = {
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });
     const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };
-    await forEachOrdered(input.slabs(), ctx.runner.threads, coderAloneSlabs(input, ctx, globals),
+    const alone = coderAloneSlabs(input, ctx, globals);
+    // Each slab has one task: given over to it (its buffer travels to the worker and back to the reader).
+    await forEachOrdered(input.slabs(), ctx.runner.threads, (slab) => alone(slab, true),
       async (coded, slab) => {
         throwIfAborted(ctx.hooks?.signal);
         await out.addSlabChunk('data', coded.chunk);
         out.slabDone(coded.summary);
         outcomes[coded.outcome]++;
-        ctx.hooks?.onProgress?.({ phase: 'encode', message, fraction: (slab.firstRow + slab.array.shape[0]) / source.shape[0] });
+        ctx.hooks?.onProgress?.({ phase: 'encode', message, fraction: Math.min(source.shape[0], slab.firstRow + input.slabRows) / source.shape[0] });
       });
     return {
       codec: { mode: 'error-bounded', bound, tolerances: globals.tolerances },
@@ -61,22 +65,35 @@ export const errorBoundedStrategy: ArrayStrategy = {
  * inside a group searches the group's first slab too (coded and dropped), so that parts merge into the file one
  * process writes. Slabs must be asked for in order.
  */
-export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals: EbGlobals): (slab: Slab) => Promise<CodedSlab> {
+export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals: EbGlobals): (slab: Slab, handOver?: boolean) => Promise<CodedSlab> {
   const searched = new Map<number, Promise<string | undefined>>();
-  const task = (slab: Slab) => ({ task: 'eb' as const, array: slab.array, firstRow: slab.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input });
-  const search = (group: number, slab: Promise<Slab>): Promise<CodedSlab> => {
-    const result = slab.then((s) => ctx.runner.run(task(s)));
+  const task = (s: Given) => ({ task: 'eb' as const, array: s.array, firstRow: s.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input });
+  const search = (group: number, slab: Promise<Given>): Promise<CodedSlab> => {
+    const result = slab.then((s) => ctx.runner.run(task(s), s.owner));
     searched.set(group, result.then((r) => r.configuration, () => undefined));
     return result;
   };
-  return async (slab) => {
+  return async (slab, handOver = false) => {
     const j = Math.round((input.rowsBefore + slab.firstRow) / input.slabRows);
     const group = searchingSlab(j);
-    if (j === group) return search(group, Promise.resolve(slab));
-    if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows)).catch(() => undefined);
+    const given = handOver ? give(slab) : { array: slab.array, firstRow: slab.firstRow };
+    if (j === group) return search(group, Promise.resolve(given));
+    if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows).then(give)).catch(() => undefined);
     const configuration = await searched.get(group)!;
-    return ctx.runner.run({ ...task(slab), configuration });
+    return ctx.runner.run({ ...task(given), configuration }, given.owner);
   };
+}
+
+/** A slab as a task takes it: given up by its holder (handOver: its buffer goes back to `owner`), or lent. */
+interface Given {
+  array: NdArray;
+  firstRow: number;
+  owner?: BufferPool;
+}
+
+/** The slab given up to its one task (a slab that cannot be given up is lent: the task copies it). */
+function give(slab: Slab): Given {
+  return slab.handOver ? { ...slab.handOver(), firstRow: slab.firstRow } : { array: slab.array, firstRow: slab.firstRow };
 }
 
 function losslessNote(o: Record<CodedSlab['outcome'], number>): string {

@@ -31,7 +31,11 @@ export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: C
   const { source, stats } = input;
   const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
   await forEachOrdered(input.slabs(), ctx.runner.threads,
-    (slab) => ctx.runner.run({ task: 'lossless', array: slab.array, kind: source.kind, tryIntegerCoder }),
+    // Each slab is given over to its one task (its buffer travels to the worker and back to the reader).
+    (slab) => {
+      const { array, owner } = slab.handOver();
+      return ctx.runner.run({ task: 'lossless', array, kind: source.kind, tryIntegerCoder }, owner);
+    },
     async (coded) => {
       throwIfAborted(ctx.hooks?.signal);
       await out.addSlabChunk('data', coded.chunk);

@@ -20,6 +20,11 @@ const CODING_BYTES_PER_VALUE = 44;
 const MAIN_BYTES_PER_VALUE = 28;
 /** Slabs the sizes are planned for, coded at once. */
 const PLANNED_CONCURRENCY = 2;
+/**
+ * Free slab buffers an array's reader keeps for the next slabs (parallel/buffer-pool.ts): those of the slabs
+ * read ahead and in work at once (in their dtype, and as float64 where the main thread needs the values).
+ */
+export const SLAB_BUFFERS_KEPT = 6;
 /** Larger slabs gain little ratio and delay streaming. */
 const MAX_SLAB_VALUES = 1 << 23;
 

@@ -59,7 +59,7 @@ export function planPart(source: DataSource, part: PartSpec, memoryBudget: numbe
 }
 
 function rowsOf(s: ArraySource, firstRow: number, rows: number): ArraySource {
-  return { ...s, shape: [rows, ...s.shape.slice(1)], readSlab: (start, count) => s.readSlab(firstRow + start, count) };
+  return { ...s, shape: [rows, ...s.shape.slice(1)], readSlab: (start, count, buffers) => s.readSlab(firstRow + start, count, buffers) };
 }
 
 /** The identity of the input (name, size, its first and last 64 KiB) and of the settings that shape the coding. */

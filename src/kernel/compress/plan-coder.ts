@@ -53,7 +53,7 @@ export interface PlanCoding {
 export interface FirstSlab {
   slabs: AsyncGenerator<Slab>;
   first: Slab;
-  alone: (slab: Slab) => Promise<CodedSlab>;
+  alone: (slab: Slab, handOver?: boolean) => Promise<CodedSlab>;
   firstAlone?: Promise<CodedSlab>;
 }
 
@@ -85,8 +85,12 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   const start = p.start ?? await startFirstSlab(input, ctx, model ? p.fallback?.globals ?? g : g, false);
   const { slabs, first } = start;
   const firstAlone = () => (start.firstAlone ??= start.alone(first));
+  // With `handOver`, the slab is given up to its one task (its buffer travels to the worker and back to the reader).
   const code = model
-    ? (slab: Slab) => ctx.runner.run({ task: 'learned', array: slab.array, firstRow: slab.firstRow, globals: g, model, file: ctx.input })
+    ? (slab: Slab, handOver = false) => {
+      const { array, owner } = handOver && slab.handOver ? slab.handOver() : { array: slab.array, owner: undefined };
+      return ctx.runner.run({ task: 'learned', array, firstRow: slab.firstRow, globals: g, model, file: ctx.input }, owner);
+    }
     : start.alone;
   const decoder = plan.model && !plan.shared ? encodeModel(plan.model) : undefined;
   const overhead = await planOverhead(p, input, decoder);
@@ -98,7 +102,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     if (basis) await out.addSlabChunk('latents', coded.latents ?? new Uint8Array(0));
     out.slabDone(coded.summary);
     outcomes[coded.outcome]++;
-    ctx.hooks?.onProgress?.({ phase: 'encode', message: `coding (${plan.description})`, fraction: (slab.firstRow + slab.array.shape[0]) / source.shape[0] });
+    ctx.hooks?.onProgress?.({ phase: 'encode', message: `coding (${plan.description})`, fraction: Math.min(source.shape[0], slab.firstRow + input.slabRows) / source.shape[0] });
   };
 
   const coded = p.reuseSample && plan.coded ? reuseSampleCoding(plan, first, check, source.kind) : model ? await code(first) : await firstAlone();
@@ -119,9 +123,13 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
   }
   await write(coded, first);
+  // The first slab's buffers serve the next slabs once every task on it is done (the coder alone's, started early).
+  await start.firstAlone?.catch(() => undefined);
+  first.release?.();
   // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
   if (model?.family === 'basis') model.configuration = coded.configuration;
-  await forEachOrdered(slabs, ctx.runner.threads, code, write);
+  // A slab after the first has one task only: it is given over to it.
+  await forEachOrdered(slabs, ctx.runner.threads, (slab) => code(slab, true), write);
 
   if (decoder) await out.addSection('decoder', decoder, { coding: 'zstd', level: 19 });
   const learned: LearnedPart | undefined = plan.model

@@ -37,6 +37,7 @@ export async function verifyContainer(tmp: string, written: WrittenArray[], outp
         if (exact && !sameBytes(arrayBytes(slab.array), arrayBytes(original.array))) fail(`array ${k} slab ${j + 1} is not exact`);
         w.coded.checkSlab?.(original.values, slab.values, slab.firstRow);
         acc?.add(original.values, slab.values);
+        original.release(); // compared: its buffers serve the next slab
         j++;
       }
       if (j !== w.hashes.length) fail(`array ${k} has ${j} slabs, ${w.hashes.length} were written`);

@@ -10,12 +10,24 @@ import type { ArraySource } from '../data/source';
 import type { ArrayStats } from './stats';
 import { summariseSlab, type SlabSummary } from './slab-summary';
 import type { SlabRunner } from '../parallel/pool';
+import type { BufferPool } from '../parallel/buffer-pool';
 
 /** One slab of an array: rows [firstRow, firstRow + rows) as stored and as float64. */
 export interface Slab {
   firstRow: number;
   array: NdArray;
   values: Float64Array;
+  /**
+   * Gives the slab's buffers back for the next slabs (parallel/buffer-pool.ts); only its last holder calls it, once
+   * nothing reads the slab any more (its coding written, its check done). Reading it afterwards throws.
+   */
+  release?(): void;
+  /**
+   * Gives the slab up to one task (SlabRunner.run with `owner`): its array, and the pool its buffer goes back to
+   * when the task is done (none when the buffer is not the pool's: then the task copies it). Reading the slab
+   * afterwards throws.
+   */
+  handOver?(): { array: NdArray; owner?: BufferPool };
 }
 
 /** One array of the input, read slab by slab (or whole, within the memory budget). */
@@ -31,7 +43,7 @@ export interface ArrayInput {
   /** The slab of the whole array (a part's too) starting at `firstRowInArray`, for a search that must see it. */
   slabOfArray(firstRowInArray: number): Promise<Slab>;
   /** The slabs in order (of `rows` rows, default slabRows), read from the source each time (constant memory). */
-  slabs(rows?: number): AsyncGenerator<Slab>;
+  slabs(rows?: number): AsyncGenerator<Slab & Required<Pick<Slab, 'release' | 'handOver'>>>;
   /** The whole array in memory, for modes that need it (training, search); refused beyond the memory budget. */
   whole(): Promise<{ array: NdArray; dataset: Dataset }>;
 }

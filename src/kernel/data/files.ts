@@ -37,7 +37,15 @@ export function readAt(input: InputFile, offset: number, length: number, what: s
   if (offset < 0 || length < 0 || offset + length > input.size) {
     throw new BalerError(`truncated file: ${what} lies beyond the end of the file`, input.file);
   }
-  const out = new Uint8Array(length);
+  return readAtInto(input, offset, new Uint8Array(length), what);
+}
+
+/** Fills `out` with the bytes at `offset` (a buffer the caller reuses); returns it. */
+export function readAtInto(input: InputFile, offset: number, out: Uint8Array, what: string): Uint8Array {
+  const length = out.length;
+  if (offset < 0 || offset + length > input.size) {
+    throw new BalerError(`truncated file: ${what} lies beyond the end of the file`, input.file);
+  }
   let done = 0;
   while (done < length) {
     const n = fs.readSync(input.fd, out, done, length - done, offset + done);

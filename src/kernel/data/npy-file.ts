@@ -5,7 +5,7 @@ import { crc32 } from 'node:zlib';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget, elementCount } from './budget';
-import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
+import { AtomicOutput, closeInput, openInput, outputError, readAtInto, syncAndClose, writeAll, type InputFile } from './files';
 import {
   decodeRaw, decodeStrings, encodeValues, npyHeaderEnd, npyHeaderFor, parseHeader, reverseAxes, type NpyHeader,
 } from './npy';
@@ -16,23 +16,28 @@ export interface ByteSource {
   size: number;
   /** Exactly `length` bytes at `offset` (the caller checked the budget). */
   read(offset: number, length: number): Uint8Array;
+  /** The same into `out` (a reused buffer), where the source can read in place. */
+  readInto?(offset: number, out: Uint8Array): Uint8Array;
 }
 
 /** A region of an opened file, read with positioned reads; the CRC is checked once the whole region was read. */
 export function fileRegion(input: InputFile, start: number, size: number, what: string, expectedCrc?: number): ByteSource {
   let crcEnd = 0;
   let crc = 0;
+  const readInto = (offset: number, out: Uint8Array): Uint8Array => {
+    const bytes = readAtInto(input, start + offset, out, what);
+    const length = bytes.length;
+    if (expectedCrc !== undefined && offset <= crcEnd && offset + length > crcEnd) {
+      crc = crc32(bytes.subarray(crcEnd - offset), crc);
+      crcEnd = offset + length;
+      if (crcEnd === size && crc !== expectedCrc) throw new BalerError(`corrupted .npz file (${what} fails its CRC check)`, input.file);
+    }
+    return bytes;
+  };
   return {
     size,
-    read(offset, length) {
-      const bytes = readAt(input, start + offset, length, what);
-      if (expectedCrc !== undefined && offset <= crcEnd && offset + length > crcEnd) {
-        crc = crc32(bytes.subarray(crcEnd - offset), crc);
-        crcEnd = offset + length;
-        if (crcEnd === size && crc !== expectedCrc) throw new BalerError(`corrupted .npz file (${what} fails its CRC check)`, input.file);
-      }
-      return bytes;
-    },
+    read: (offset, length) => readInto(offset, new Uint8Array(length)),
+    readInto,
   };
 }
 
@@ -94,7 +99,7 @@ export function npyStream(bytes: ByteSource, file: string, path: string, budget:
   let fortranValues: TypedArray | undefined;
   const source: ArraySource = {
     path, dtype: descr.dtype, shape: [...shape], kind: shape.length <= 2 ? 'table' : 'frames', names: [],
-    async readSlab(start, rows): Promise<NdArray> {
+    async readSlab(start, rows, buffers): Promise<NdArray> {
       checkSlab(shape, start, rows, file);
       const slabShape = shape.length === 0 ? [] : [rows, ...shape.slice(1)];
       const elements = shape.length === 0 ? 1 : rows * perRow;
@@ -107,8 +112,13 @@ export function npyStream(bytes: ByteSource, file: string, path: string, budget:
         }
         return { dtype: descr.dtype, shape: slabShape, data: fortranValues.slice(start * perRow, (start + rows) * perRow) };
       }
-      checkBudget(elements * descr.itemSize + decodedBytes(descr.dtype, elements), budget, `a slab of ${rows} rows of '${path || file}'`, file);
-      const raw = Uint8Array.prototype.slice.call(bytes.read(dataOffset + start * perRow * descr.itemSize, elements * descr.itemSize));
+      const length = elements * descr.itemSize;
+      checkBudget(length + decodedBytes(descr.dtype, elements), budget, `a slab of ${rows} rows of '${path || file}'`, file);
+      const offset = dataOffset + start * perRow * descr.itemSize;
+      // Read in place into a buffer of its own (reused from `buffers` when given), aligned for the typed array.
+      const raw = bytes.readInto
+        ? bytes.readInto(offset, new Uint8Array(buffers ? buffers.take(length) : new ArrayBuffer(length), 0, length))
+        : Uint8Array.prototype.slice.call(bytes.read(offset, length));
       return { dtype: descr.dtype, shape: slabShape, data: decodeRaw(raw, descr) };
     },
   };

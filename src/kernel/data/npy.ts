@@ -185,19 +185,21 @@ export function decodeRaw(raw: Uint8Array, descr: NumericDescr): TypedArray {
 }
 
 function decodeValues(raw: Uint8Array, dtype: DType): TypedArray {
-  const { buffer } = raw; // raw is a fresh copy starting at offset 0
+  // raw is a buffer of its own from offset 0 (perhaps longer than raw: a reused one); the values are views of it.
+  const { buffer } = raw;
+  const n = (size: number) => raw.length / size;
   switch (dtype) {
-    case 'float16': return float16BitsToFloat32(new Uint16Array(buffer));
-    case 'float32': return new Float32Array(buffer);
-    case 'float64': return new Float64Array(buffer);
-    case 'int8': return new Int8Array(buffer);
-    case 'int16': return new Int16Array(buffer);
-    case 'int32': return new Int32Array(buffer);
-    case 'int64': return new BigInt64Array(buffer);
+    case 'float16': return float16BitsToFloat32(new Uint16Array(buffer, 0, n(2)));
+    case 'float32': return new Float32Array(buffer, 0, n(4));
+    case 'float64': return new Float64Array(buffer, 0, n(8));
+    case 'int8': return new Int8Array(buffer, 0, n(1));
+    case 'int16': return new Int16Array(buffer, 0, n(2));
+    case 'int32': return new Int32Array(buffer, 0, n(4));
+    case 'int64': return new BigInt64Array(buffer, 0, n(8));
     case 'uint8': return raw;
-    case 'uint16': return new Uint16Array(buffer);
-    case 'uint32': return new Uint32Array(buffer);
-    case 'uint64': return new BigUint64Array(buffer);
+    case 'uint16': return new Uint16Array(buffer, 0, n(2));
+    case 'uint32': return new Uint32Array(buffer, 0, n(4));
+    case 'uint64': return new BigUint64Array(buffer, 0, n(8));
     case 'bool': return raw.map((b) => (b === 0 ? 0 : 1));
   }
 }

@@ -3,6 +3,7 @@
 // stream at constant memory. Readers check every size a file declares against a memory budget before
 // allocating. (readDataset in dataset.ts is the whole-array convenience over this.)
 import type { DataKind, DType, NdArray } from '../types';
+import type { BufferPool } from '../parallel/buffer-pool';
 
 /** One array of a data file. */
 export interface ArraySource {
@@ -23,8 +24,12 @@ export interface ArraySource {
   attributes?: Record<string, unknown>;
   /** Bytes the format itself uses on disk for this array, where it says (ROOT baskets and pages); not stored. */
   formatBytes?: number;
-  /** Rows [start, start + count) along axis 0, C order, in the array's dtype (as NdArray holds it). */
-  readSlab(start: number, count: number): Promise<NdArray>;
+  /**
+   * Rows [start, start + count) along axis 0, C order, in the array's dtype (as NdArray holds it). With `buffers`,
+   * a reader that can read in place may put the values in a buffer taken from it (whoever holds the slab gives it
+   * back, parallel/buffer-pool.ts); others ignore it.
+   */
+  readSlab(start: number, count: number, buffers?: BufferPool): Promise<NdArray>;
 }
 
 /** An opened data file. */

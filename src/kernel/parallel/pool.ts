@@ -4,11 +4,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BalerError } from '../errors';
-import { runSlabTask, runWorkerTask, type CodedSlab, type DecodedChunk, type DecodeSlabTask, type SlabTask, type WorkerTask } from './slab-tasks';
+import { runSlabTask, runWorkerTask, taskBuffers, type CodedSlab, type DecodedChunk, type DecodeSlabTask, type SlabTask, type WorkerTask } from './slab-tasks';
+import { BufferPool } from './buffer-pool';
+import type { TypedArray } from '../types';
 
 export interface SlabRunner {
   readonly threads: number;
-  run(task: SlabTask): Promise<CodedSlab>;
+  /**
+   * Codes a slab. With `owner`, the caller gives the task's array up: its buffer, lent by `owner`, goes to the
+   * worker as it is (no copy) and back to `owner` once the task is done; nothing else may read it meanwhile.
+   */
+  run(task: SlabTask, owner?: BufferPool): Promise<CodedSlab>;
   decode(task: DecodeSlabTask): Promise<DecodedChunk>;
   close(): Promise<void>;
 }
@@ -20,7 +26,8 @@ export function defaultThreads(): number {
 
 export function createSlabRunner(threads: number): SlabRunner {
   if (threads <= 1) {
-    return { threads: 1, run: runSlabTask, decode: (t) => runWorkerTask(t) as Promise<DecodedChunk>, close: async () => {} };
+    const run = (task: SlabTask, owner?: BufferPool) => (owner ? runSlabTask(task).finally(() => owner.give(task.array.data.buffer as ArrayBuffer)) : runSlabTask(task));
+    return { threads: 1, run, decode: (t) => runWorkerTask(t) as Promise<DecodedChunk>, close: async () => {} };
   }
   return new WorkerPool(threads);
 }
@@ -33,23 +40,32 @@ function workerScript(): string {
 interface Pending {
   resolve(result: CodedSlab | DecodedChunk): void;
   reject(error: Error): void;
+  /** Where the task's buffers go when the worker gives them back. */
+  owner: BufferPool;
 }
 
 class WorkerPool implements SlabRunner {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
-  private readonly queue: { id: number; task: WorkerTask }[] = [];
+  private readonly queue: { id: number; task: WorkerTask; bytes: number }[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly busy = new Map<Worker, number>();
   private nextId = 0;
   private failed: Error | undefined;
   private closing = false;
+  /**
+   * The buffers tasks travel in: a task's data is copied into one, which goes to its worker (transferred) and
+   * comes back with the result (transferred again), so it is never held by two threads at once.
+   */
+  private readonly buffers: BufferPool;
 
   constructor(readonly threads: number) {
+    this.buffers = new BufferPool(2 * threads + 2);
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(workerScript());
-      worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
+      worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk; returned?: ArrayBuffer[]; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
         const p = this.pending.get(m.id);
+        for (const buffer of m.returned ?? []) (p?.owner ?? this.buffers).give(buffer);
         this.pending.delete(m.id);
         this.busy.delete(worker);
         this.idle.push(worker);
@@ -68,20 +84,23 @@ class WorkerPool implements SlabRunner {
     }
   }
 
-  run(task: SlabTask): Promise<CodedSlab> {
-    return this.submit(task) as Promise<CodedSlab>;
+  run(task: SlabTask, owner?: BufferPool): Promise<CodedSlab> {
+    return this.submit(task, owner) as Promise<CodedSlab>;
   }
 
   decode(task: DecodeSlabTask): Promise<DecodedChunk> {
     return this.submit(task) as Promise<DecodedChunk>;
   }
 
-  private submit(task: WorkerTask): Promise<CodedSlab | DecodedChunk> {
+  private submit(task: WorkerTask, owner?: BufferPool): Promise<CodedSlab | DecodedChunk> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
+    // A slab given up by its holder travels in its own buffer; any other data is copied into one of ours.
+    const handed = owner !== undefined && task.task !== 'decode' && owner.lent(task.array.data.buffer);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.queue.push({ id, task: ownedCopy(task) });
+      this.pending.set(id, { resolve, reject, owner: handed ? owner : this.buffers });
+      const owned = handed ? task : ownedCopy(task, this.buffers);
+      this.queue.push({ id, task: owned, bytes: dataBytes(owned) });
       this.dispatch();
     });
   }
@@ -90,8 +109,19 @@ class WorkerPool implements SlabRunner {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.pop()!;
       const job = this.queue.shift()!;
+      try {
+        // A buffer sent away since the task was queued (detached: a bug) would be lost on the way, and the task
+        // never answered: it fails instead, alone.
+        if (dataBytes(job.task) !== job.bytes) throw new Error('its data was sent to another thread already');
+        worker.postMessage({ id: job.id, task: job.task }, taskBuffers(job.task)); // its own buffers: the main thread no longer needs them
+      } catch (err) {
+        this.idle.push(worker);
+        const p = this.pending.get(job.id);
+        this.pending.delete(job.id);
+        p?.reject(new Error(`a slab task could not be sent to a worker: ${(err as Error).message}`));
+        continue;
+      }
       this.busy.set(worker, job.id);
-      worker.postMessage(job, transferred(job.task));
     }
   }
 
@@ -107,18 +137,27 @@ class WorkerPool implements SlabRunner {
   }
 }
 
-/** The task with its data in a buffer of its own (a slab may be a view into a larger buffer; that one stays). */
-function ownedCopy(task: WorkerTask): WorkerTask {
+/**
+ * The task with its data copied into buffers of the pool (the caller's slab stays its own: it may still read it,
+ * and a slab may be a view into a larger buffer).
+ */
+function ownedCopy(task: WorkerTask, buffers: BufferPool): WorkerTask {
   if (task.task === 'decode') {
     const latents = task.learned?.latents;
-    return { ...task, chunk: task.chunk.slice(), ...(latents ? { learned: { ...task.learned!, latents: latents.slice() } } : {}) };
+    return { ...task, chunk: copyInto(task.chunk, buffers), ...(latents ? { learned: { ...task.learned!, latents: copyInto(latents, buffers) } } : {}) };
   }
-  return { ...task, array: { ...task.array, data: task.array.data.slice() as typeof task.array.data } };
+  return { ...task, array: { ...task.array, data: copyInto(task.array.data, buffers) } };
 }
 
-/** The buffers a task hands over to its worker (its own copies: the main thread no longer needs them). */
-function transferred(task: WorkerTask): ArrayBuffer[] {
-  if (task.task !== 'decode') return [task.array.data.buffer as ArrayBuffer];
-  const latents = task.learned?.latents;
-  return [...new Set([task.chunk.buffer, ...(latents ? [latents.buffer] : [])])] as ArrayBuffer[];
+function copyInto<T extends TypedArray>(data: T, buffers: BufferPool): T {
+  const Type = data.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => T;
+  const copy = new Type(buffers.take(data.byteLength), 0, data.length);
+  (copy as { set(d: T): void }).set(data);
+  return copy;
 }
+
+/** Bytes of a task's data (0 once its buffers are detached). */
+function dataBytes(task: WorkerTask): number {
+  return task.task === 'decode' ? task.chunk.byteLength + (task.learned?.latents?.byteLength ?? 0) : task.array.data.byteLength;
+}
+

@@ -14,6 +14,7 @@ import { codeLearnedSlab } from '../learned/slab-task';
 import { decodeLearnedSlab } from '../learned/slab';
 import { decodeEbColumns } from '../compress/eb-columns';
 import { encodeErrorBoundedChunk } from '../compress/eb-chunk';
+import { BufferPool, float64From } from './buffer-pool';
 
 export interface EbSlabTask {
   task: 'eb';
@@ -133,13 +134,41 @@ export async function decodeSlabChunk(
   return { values: toFloat64(array.data).values, array };
 }
 
+/** The buffers of a task's own data (the pool's copies): they go to the worker with the task and come back with its result. */
+export function taskBuffers(task: WorkerTask): ArrayBuffer[] {
+  if (task.task !== 'decode') return [task.array.data.buffer as ArrayBuffer];
+  const latents = task.learned?.latents;
+  return [...new Set([task.chunk.buffer, ...(latents ? [latents.buffer] : [])])] as ArrayBuffer[];
+}
+
 /** The slab's values as float64: its own array when it is float64 already (a task owns its array). */
 export function valuesOf(array: NdArray): Float64Array {
   return array.data instanceof Float64Array ? array.data : toFloat64(array.data).values;
 }
 
-async function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
-  const values = valuesOf(task.array);
+/**
+ * Float64 copies of the slabs coded in this thread, reused from one task to the next: each task takes its own
+ * (tasks of one thread may overlap at their awaits) and gives it back when it is done, its result holding no view of it.
+ */
+const valueBuffers = new BufferPool(2);
+
+/** `work` with the slab's values as float64 (valuesOf), in a reused buffer when they are a copy. */
+async function withValues<R>(array: NdArray, work: (values: Float64Array) => Promise<R>): Promise<R> {
+  const d = array.data;
+  if (d instanceof Float64Array || d instanceof BigInt64Array || d instanceof BigUint64Array) return work(valuesOf(array));
+  const values = float64From(d, valueBuffers);
+  try {
+    return await work(values);
+  } finally {
+    valueBuffers.give(values.buffer as ArrayBuffer);
+  }
+}
+
+function codeErrorBounded(task: EbSlabTask): Promise<CodedSlab> {
+  return withValues(task.array, (values) => codeErrorBoundedValues(task, values));
+}
+
+async function codeErrorBoundedValues(task: EbSlabTask, values: Float64Array): Promise<CodedSlab> {
   const columns = columnsOf(task.array.shape, task.globals.kind);
   let eb: Awaited<ReturnType<typeof encodeErrorBoundedChunk>>;
   try {
@@ -161,8 +190,11 @@ export function brokeItsBound(err: unknown): boolean {
   return !(err instanceof BalerError) && /broke its bound/.test((err as Error)?.message ?? '');
 }
 
-async function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
-  const values = valuesOf(task.array);
+function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
+  return withValues(task.array, (values) => codeLosslessValues(task, values));
+}
+
+async function codeLosslessValues(task: LosslessSlabTask, values: Float64Array): Promise<CodedSlab> {
   let chunk = await encodeLosslessSlab(task.array);
   if (task.tryIntegerCoder) {
     const globals = { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: task.array.dtype, kind: task.kind };

@@ -1,13 +1,17 @@
 // A worker thread that codes slabs (see slab-tasks.ts) for the pool in pool.ts.
 import { parentPort } from 'node:worker_threads';
 import { BalerError } from '../errors';
-import { runWorkerTask, type WorkerTask } from './slab-tasks';
+import { runWorkerTask, taskBuffers, type WorkerTask } from './slab-tasks';
 
 parentPort!.on('message', async ({ id, task }: { id: number; task: WorkerTask }) => {
+  // The task's own buffers go back to the pool's thread for the next tasks, unless a result is a view of one.
+  const own = taskBuffers(task);
   try {
     const result = await runWorkerTask(task);
-    const transfer = 'chunk' in result ? [result.chunk.buffer] : [result.values.buffer, result.array.data.buffer];
-    parentPort!.postMessage({ id, result }, [...new Set(transfer)] as ArrayBuffer[]);
+    const transfer = ('chunk' in result ? [result.chunk.buffer] : [result.values.buffer, result.array.data.buffer]) as ArrayBuffer[];
+    const viewed = 'chunk' in result && result.latents ? [...transfer, result.latents.buffer] : transfer;
+    const returned = own.filter((b) => !viewed.includes(b as ArrayBuffer));
+    parentPort!.postMessage({ id, result, returned }, [...new Set([...transfer, ...returned])]);
   } catch (err) {
     const e = err as Error;
     parentPort!.postMessage({ id, error: { message: e.message, name: e.name, stack: e.stack, balerError: err instanceof BalerError, file: (err as BalerError).file, code: (err as BalerError).code } });
