@@ -72,27 +72,4 @@ describe('eb: point coder', () => {
       assert.ok(error instanceof RangeError);
     }
   });
-
-  it('holds a float32 reconstruction in a Float32Array only when every value is finite, alike on both sides', () => {
-    const type = valueType('float32');
-    const quantizer = (domain: 'absolute' | 'pointwise') => {
-      const q = new Quantizer(type, domain, domain === 'pointwise' ? 1e-3 : 0);
-      q.tolerance = 0.01;
-      return q;
-    };
-    const finite = Float64Array.from({ length: 50 }, (_, i) => Math.fround(Math.sin(i)));
-    const withNaN = Float64Array.from(finite, (v, i) => (i === 20 ? NaN : v));
-    const exactOf = (v: number) => {
-      const bytes = new Uint8Array(4);
-      new DataView(bytes.buffer).setFloat32(0, v, true);
-      return new ExactReader(bytes, type);
-    };
-    assert.ok(PointCoder.forEncoding(finite, quantizer('absolute'), type).recon instanceof Float32Array);
-    assert.ok(PointCoder.forDecoding(50, quantizer('absolute'), new Uint8Array(8), exactOf(1.5)).recon instanceof Float32Array);
-    // A non-finite value's stand-in in the reconstruction is a float64 prediction: the array stays float64.
-    assert.ok(PointCoder.forEncoding(withNaN, quantizer('absolute'), type).recon instanceof Float64Array);
-    assert.ok(PointCoder.forDecoding(50, quantizer('absolute'), new Uint8Array(8), exactOf(NaN)).recon instanceof Float64Array);
-    assert.ok(PointCoder.forEncoding(finite, quantizer('pointwise'), type).recon instanceof Float64Array);
-    assert.ok(PointCoder.forEncoding(finite, new Quantizer(valueType('float64'), 'absolute'), valueType('float64')).recon instanceof Float64Array);
-  });
 });

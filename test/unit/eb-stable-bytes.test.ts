@@ -46,8 +46,7 @@ interface Case {
 }
 
 const FIELD = field(12);
-// Without a non-finite value a float32 slab's reconstruction is held in a Float32Array (eb/dtype.ts
-// Reconstruction): the same bytes as when it was a Float64Array, pinned before the change.
+// Without a non-finite value: no exactly stored stand-in among the points others are predicted from.
 const FINITE_FIELD = field(12, true);
 const SHAPE = [12, 40, 36];
 const TEMPORAL = 'field temporal order=120 alpha=1.25 beta=4 edges=anchored directions=all [cubic,linear,previous-frame,cubic-over-previous-frame]';

@@ -3,8 +3,6 @@
 // useful regressor is predicted by its constant alone (its mean: independent rows need no neighbour).
 // The encoder fits them by least squares on the slab's rows; they are stored in the slab (format.ts).
 
-import type { Reconstruction } from './dtype';
-
 /** The model of one column: prediction = intercept + Σ coefficients[k] · row[regressors[k]]. */
 export interface ColumnModel {
   /** Earlier columns (each < this column's index), at most MAX_REGRESSORS. */
@@ -29,7 +27,7 @@ const REGRESSOR_BITS = 48;
  * The prediction of column `column` at every row from the reconstruction `recon` (rows × cols, row-major),
  * written into `out` at the column's own positions (out[r·cols + column]).
  */
-export function predictColumn(model: ColumnModel, recon: Reconstruction, rows: number, cols: number, column: number, out: Float64Array): void {
+export function predictColumn(model: ColumnModel, recon: Float64Array, rows: number, cols: number, column: number, out: Float64Array): void {
   const { regressors, coefficients, intercept } = model;
   const k = regressors.length;
   for (let r = 0, i = column; r < rows; r++, i += cols) {

@@ -13,13 +13,6 @@ export const CAST_FLOAT32 = 1;
 /** Any other dtype: data/dtype.ts castOne. */
 export const CAST_OTHER = 2;
 
-/**
- * The reconstruction's storage: a Float32Array when every value it holds is a float32 (dtype float32, absolute
- * domain, no non-finite value, whose stand-in is a float64 prediction), else a Float64Array. Half the memory
- * traffic of the predictors, which read it most; the values read are the same.
- */
-export type Reconstruction = Float64Array | Float32Array;
-
 export interface ValueType {
   dtype: DType;
   cast: number;
@@ -101,15 +94,6 @@ export class ExactReader {
 
   get remaining(): number {
     return (this.view.byteLength - this.position) / this.type.width;
-  }
-
-  /** Whether every stored value is finite (read without moving on). */
-  allFinite(): boolean {
-    for (let at = this.position; at + this.type.width <= this.view.byteLength; at += this.type.width) {
-      const v = readValue(this.view, at, this.type);
-      if (!(v - v === 0)) return false;
-    }
-    return true;
   }
 }
 

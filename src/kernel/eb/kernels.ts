@@ -8,7 +8,6 @@
 
 import type { Block } from './sweep';
 import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, predictAlong } from './predictors';
-import type { Reconstruction } from './dtype';
 
 /** Neighbours at −3s, −s, +s, +3s; −s, +s, +3s; −3s, −s, +s; −s, +s; anything else (near an axis's end). */
 export const STENCIL_CUBIC = 0;
@@ -60,7 +59,7 @@ export const NOT_WANTED = -1;
  * base; false for any other method (the caller predicts point by point).
  */
 export function predictBlock(
-  method: number, recon: Reconstruction, base: Reconstruction, o: number, b: Block, strides: number[], points: Int32Array, out: Float64Array,
+  method: number, recon: Float64Array, base: Float64Array, o: number, b: Block, strides: number[], points: Int32Array, out: Float64Array,
   at: number, other: number,
 ): boolean {
   if (method === METHOD_CUBIC) interpolateBlock(recon, b, strides, points, out, at, other);
@@ -81,7 +80,7 @@ export function predictBlock(
  * Plain cubic (into out[cubicAt + j]) and linear (out[linearAt + j]) interpolation of the block's points, from
  * the same neighbours; either slot may be NOT_WANTED (the decoder predicts only the method it reads).
  */
-export function interpolateBlock(recon: Reconstruction, b: Block, strides: number[], points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number): void {
+export function interpolateBlock(recon: Float64Array, b: Block, strides: number[], points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number): void {
   const nd = b.nd;
   for (let m = 0; m < nd; m++) {
     const e = b.dirs[m];
@@ -91,7 +90,7 @@ export function interpolateBlock(recon: Reconstruction, b: Block, strides: numbe
 }
 
 /** Cubic interpolation at point i from the neighbours at ±along and ±3·along that `stencil` (not NEAR) says exist. */
-function cubicOf(stencil: number, recon: Reconstruction, i: number, along: number, along3: number): number {
+function cubicOf(stencil: number, recon: Float64Array, i: number, along: number, along3: number): number {
   const p = recon[i - along];
   const q = recon[i + along];
   if (stencil === STENCIL_CUBIC) return (-recon[i - along3] + 9 * p + 9 * q - recon[i + along3]) / 16;
@@ -102,7 +101,7 @@ function cubicOf(stencil: number, recon: Reconstruction, i: number, along: numbe
 
 /** Along axis e ≠ 2, whose geometry each row shares (its position in L_e). */
 function acrossRows(
-  recon: Reconstruction, b: Block, e: number, unit: number, points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number, mode: number,
+  recon: Float64Array, b: Block, e: number, unit: number, points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number, mode: number,
 ): void {
   const s = b.s;
   const nd = b.nd;
@@ -140,7 +139,7 @@ function acrossRows(
 
 /** Along axis 2, the rows' own (the geometry changes along a row near the ends). */
 function alongRows(
-  recon: Reconstruction, b: Block, unit: number, points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number, mode: number,
+  recon: Float64Array, b: Block, unit: number, points: Int32Array, out: Float64Array, cubicAt: number, linearAt: number, mode: number,
 ): void {
   const s = b.s;
   const nd = b.nd;
@@ -168,7 +167,7 @@ function alongRows(
 
 /** Cubic interpolation of recon − base along axis e, plus the base at the point. */
 function overBaseAlong(
-  recon: Reconstruction, base: Reconstruction, o: number, b: Block, e: number, unit: number, points: Int32Array, out: Float64Array, at: number, mode: number,
+  recon: Float64Array, base: Float64Array, o: number, b: Block, e: number, unit: number, points: Int32Array, out: Float64Array, at: number, mode: number,
 ): void {
   const s = b.s;
   const nd = b.nd;
@@ -202,7 +201,7 @@ function overBaseAlong(
 
 /** Plain cubic and linear at point i near an axis's end (position x in L_e), combined into out[cubicAt + k] and out[linearAt + k] (each unless NOT_WANTED). */
 function nearPoint(
-  recon: Reconstruction, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, cubicAt: number, linearAt: number, k: number, mode: number,
+  recon: Float64Array, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, cubicAt: number, linearAt: number, k: number, mode: number,
 ): void {
   const before3 = b.before3[e][x] === 1, right1 = b.right1[e][x], right3 = b.right3[e][x];
   if (cubicAt !== NOT_WANTED) out[cubicAt + k] = combine(out[cubicAt + k], predictAlong(METHOD_CUBIC, recon, recon, 0, i, unit, b.s, before3, right1, right3), mode, b.nd);
@@ -211,7 +210,7 @@ function nearPoint(
 
 /** Cubic over the base at point i near an axis's end, combined into out[j]. */
 function nearPointOverBase(
-  recon: Reconstruction, base: Reconstruction, o: number, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, j: number, mode: number,
+  recon: Float64Array, base: Float64Array, o: number, b: Block, e: number, x: number, unit: number, i: number, out: Float64Array, j: number, mode: number,
 ): void {
   const v = predictAlong(METHOD_CUBIC_OVER_BASE, recon, base, o, i, unit, b.s, b.before3[e][x] === 1, b.right1[e][x], b.right3[e][x]);
   out[j] = combine(out[j], v, mode, b.nd);

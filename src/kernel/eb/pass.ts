@@ -4,7 +4,7 @@
 
 import { ColumnModel, predictColumn } from './columns';
 import type { Configuration } from './configure';
-import type { ExactReader, Reconstruction, ValueType } from './dtype';
+import type { ExactReader, ValueType } from './dtype';
 import { Layout, levelSteps } from './layout';
 import { PointCoder } from './pointcoder';
 import { Domain, Quantizer } from './quantizer';
@@ -87,14 +87,14 @@ function columnBase(input: PassInput): Float64Array {
 interface Bases {
   model?: Float64Array;
   columns?: Float64Array;
-  previous?: { values: Reconstruction; offset: number };
+  previous?: { values: Float64Array; offset: number };
   modelDelta?: { values: Float64Array; offset: number };
 }
 
 /** The registry's predictors bound to this pass's base arrays. */
 function candidates(specs: PredictorSpec[], bases: Bases): Candidate[] {
   return specs.map((spec) => {
-    let base: Reconstruction = NO_BASE;
+    let base: Float64Array = NO_BASE;
     let baseOffset = 0;
     if (spec.base === 'model') {
       if (!bases.model) throw new RangeError(`predictor '${spec.name}' needs a model prediction`);

@@ -4,7 +4,7 @@
 // The same object runs the encoder and the decoder, so both make identical predictions and contexts.
 
 import { detLog2 } from './detmath';
-import { CAST_FLOAT32, CAST_OTHER, ExactReader, ExactWriter, Reconstruction, ValueType } from './dtype';
+import { CAST_FLOAT32, CAST_OTHER, ExactReader, ExactWriter, ValueType } from './dtype';
 import { ACTIVITY_BUCKETS, activityBucket, contextOf, IndexCoder, LEVEL_BUCKETS } from './contexts';
 import { ESCAPE, MAX_INDEX, Quantizer } from './quantizer';
 
@@ -23,21 +23,11 @@ export function classOf(v: number): number {
   return v > 0 ? CLASS_POSITIVE : v < 0 ? CLASS_NEGATIVE : CLASS_ZERO;
 }
 
-/** Whether the reconstruction may be a Float32Array (Reconstruction), finite values aside. */
-function narrowable(quantizer: Quantizer): boolean {
-  return quantizer.cast === CAST_FLOAT32 && quantizer.domain === 'absolute';
-}
-
-function allFinite(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!(values[i] - values[i] === 0)) return false;
-  return true;
-}
-
 export class PointCoder {
   /** The reconstruction in the coding domain, which predictions read (absolute domain: also the output). */
-  readonly recon: Reconstruction;
+  readonly recon: Float64Array;
   /** The values as written in the output dtype (the same array as recon in the absolute domain). */
-  readonly output: Reconstruction;
+  readonly output: Float64Array;
   /** min(|q|, 255) of every coded point, for the contexts. */
   readonly absIndex: Uint8Array;
   /** pw-rel: the class of every value; points of class ZERO/SPECIAL are known and coded by no index. */
@@ -54,7 +44,6 @@ export class PointCoder {
 
   private constructor(
     size: number,
-    narrow: boolean,
     readonly quantizer: Quantizer,
     readonly indices: IndexCoder,
     private readonly original: Float64Array | undefined,
@@ -62,7 +51,7 @@ export class PointCoder {
     private readonly exactIn: ExactReader | undefined,
   ) {
     this.pointwise = quantizer.domain === 'pointwise';
-    this.recon = narrow ? new Float32Array(size) : new Float64Array(size);
+    this.recon = new Float64Array(size);
     this.output = this.pointwise ? new Float64Array(size) : this.recon;
     this.absIndex = new Uint8Array(size);
     this.classes = new Uint8Array(this.pointwise ? size : 0);
@@ -79,14 +68,11 @@ export class PointCoder {
   }
 
   static forEncoding(original: Float64Array, quantizer: Quantizer, type: ValueType, expectedBytes?: number): PointCoder {
-    const narrow = narrowable(quantizer) && allFinite(original);
-    return new PointCoder(original.length, narrow, quantizer, IndexCoder.forEncoding(expectedBytes), original, new ExactWriter(type), undefined);
+    return new PointCoder(original.length, quantizer, IndexCoder.forEncoding(expectedBytes), original, new ExactWriter(type), undefined);
   }
 
-  /** The decoder narrows exactly when the encoder did: a non-finite original is always among the exact values. */
   static forDecoding(size: number, quantizer: Quantizer, stream: Uint8Array, exact: ExactReader): PointCoder {
-    const narrow = narrowable(quantizer) && exact.allFinite();
-    return new PointCoder(size, narrow, quantizer, IndexCoder.forDecoding(stream), undefined, undefined, exact);
+    return new PointCoder(size, quantizer, IndexCoder.forDecoding(stream), undefined, undefined, exact);
   }
 
   get encoding(): boolean {
@@ -254,7 +240,7 @@ export class PointCoder {
     for (let k = 0; k < this.specialIndex.length; k++) this.output[this.specialIndex[k]] = this.specialValue[k];
     this.specialIndex.length = 0;
     this.specialValue.length = 0;
-    return this.output instanceof Float64Array ? this.output : Float64Array.from(this.output);
+    return this.output;
   }
 
   /** The exact values stored so far (encoder). */

@@ -3,8 +3,6 @@
 // its prediction. The traversals, the configuration search and the slab header all read this table;
 // adding a predictor is an entry here and, for new arithmetic, a case in a kernel below.
 
-import type { Reconstruction } from './dtype';
-
 /** How a prediction is formed (the kernels' switch). */
 export const METHOD_CUBIC = 0;
 export const METHOD_LINEAR = 1;
@@ -96,7 +94,7 @@ export function predictorsFor(mode: Mode, withModel: boolean, withColumns = fals
  * predictAlongNear.
  */
 export function predictAlong(
-  method: number, recon: Reconstruction, base: Reconstruction, baseOffset: number,
+  method: number, recon: Float64Array, base: Float64Array, baseOffset: number,
   i: number, unit: number, s: number, before3: boolean, right1: number, right3: number,
 ): number {
   if (method === METHOD_BASE) return base[i + baseOffset];
@@ -113,7 +111,7 @@ export function predictAlong(
 
 /** predictAlong over a base, or near an axis's end. */
 function predictAlongNear(
-  method: number, recon: Reconstruction, base: Reconstruction, baseOffset: number,
+  method: number, recon: Float64Array, base: Float64Array, baseOffset: number,
   i: number, unit: number, s: number, before3: boolean, right1: number, right3: number,
 ): number {
   const along = s * unit;
@@ -171,7 +169,7 @@ function lagrangeWeight(x: number, a: number, b: number, c: number): number {
  * axis; st*: the strides), optionally over a base.
  */
 export function predictLorenzo(
-  method: number, values: Reconstruction, base: Reconstruction, o: number,
+  method: number, values: Float64Array, base: Float64Array, o: number,
   i: number, a0: boolean, a1: boolean, a2: boolean, st0: number, st1: number, st2: number,
 ): number {
   if (method === METHOD_BASE) return base[i + o];

@@ -8,7 +8,6 @@ import { PointCoder } from './pointcoder';
 import { METHOD_BASE, METHOD_CUBIC, METHOD_LINEAR, predictAlong } from './predictors';
 import { blockPoints, interpolateBlock, NOT_WANTED, predictBlock, STENCIL_CUBIC, STENCIL_LINEAR, STENCIL_NEAR, STENCIL_NO_LEFT, STENCIL_NO_RIGHT } from './kernels';
 import { Candidate, chooseAndRecord, costOfResidual, GridView, inverseOf } from './traversal';
-import type { Reconstruction } from './dtype';
 
 /** Scratch space of one traversal: every candidate's predictions for one block, its points, and a row's points and activities. */
 class Scratch {
@@ -64,7 +63,7 @@ interface Work {
   costs: Float64Array;
   scratch: Scratch;
   methods: Int32Array;
-  bases: Reconstruction[];
+  bases: Float64Array[];
   baseOffsets: Int32Array;
   block: Block;
 }
@@ -104,7 +103,7 @@ export function workFor(candidates: Candidate[]): Work {
 /** The blocks of one sweep, each choosing its candidate (block.previous: the last choice, for the next sweep's context). */
 export function codeSweep(
   pc: PointCoder, view: GridView, block: Block, edge: number, level: number, step: number, candidates: Candidate[],
-  methods: Int32Array, bases: Reconstruction[], baseOffsets: Int32Array, costs: Float64Array, scratch: Scratch, counts: Int32Array, previousChoice: number,
+  methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array, costs: Float64Array, scratch: Scratch, counts: Int32Array, previousChoice: number,
 ): void {
   const n = candidates.length;
   let previous = previousChoice;
@@ -188,7 +187,7 @@ export function setSweepGeometry(b: Block, dims: [number, number, number], edges
  * each of its directions.
  */
 function predictAt(
-  method: number, recon: Reconstruction, base: Reconstruction, baseOffset: number, i: number, b: Block, strides: number[], x0: number, x1: number, x2: number,
+  method: number, recon: Float64Array, base: Float64Array, baseOffset: number, i: number, b: Block, strides: number[], x0: number, x1: number, x2: number,
 ): number {
   if (method === METHOD_BASE) return base[i + baseOffset];
   const s = b.s;
@@ -216,7 +215,7 @@ function costOfBlock(targets: Float64Array, points: Int32Array, total: number, p
 
 /** The block's predictions by one candidate into predictions[at…], by a block kernel or point by point. */
 function predictBy(
-  method: number, base: Reconstruction, baseOffset: number, recon: Reconstruction, view: GridView, b: Block, points: Int32Array, predictions: Float64Array, at: number,
+  method: number, base: Float64Array, baseOffset: number, recon: Float64Array, view: GridView, b: Block, points: Int32Array, predictions: Float64Array, at: number,
 ): void {
   const strides = view.strides;
   if (predictBlock(method, recon, base, baseOffset, b, strides, points, predictions, at, NOT_WANTED)) return;
@@ -232,7 +231,7 @@ function predictBy(
  * each (costs[k]). Plain cubic and linear are predicted in one pass.
  */
 function predictAndCost(
-  recon: Reconstruction, targets: Float64Array, view: GridView, b: Block, methods: Int32Array, bases: Reconstruction[], baseOffsets: Int32Array,
+  recon: Float64Array, targets: Float64Array, view: GridView, b: Block, methods: Int32Array, bases: Float64Array[], baseOffsets: Int32Array,
   predictions: Float64Array, points: number, costs: Float64Array, inverseStep: number, blockPoints: Int32Array,
 ): void {
   const n = methods.length;

@@ -7,7 +7,6 @@
 
 import { PointCoder } from './pointcoder';
 import { predictLorenzo, PredictorSpec } from './predictors';
-import type { Reconstruction } from './dtype';
 
 /** A 3-D window onto the flat arrays: index = offset + Σ c[e]·strides[e]. */
 export interface GridView {
@@ -20,7 +19,7 @@ export interface GridView {
 export interface Candidate {
   spec: PredictorSpec;
   method: number;
-  base: Reconstruction;
+  base: Float64Array;
   baseOffset: number;
 }
 
