@@ -122,7 +122,7 @@ function acrossRows(
         continue;
       }
       if (cubic && linear) {
-        // The encoder's case: both from the same neighbours, loaded once.
+        // The encoder's case: both in one pass over the block's points.
         for (let k = first; k < end; k++) {
           const i = points[k];
           out[cubicAt + k] = combine(out[cubicAt + k], cubicOf(stencil, recon, i, along, along3), mode, nd);
