@@ -23,7 +23,7 @@ import { describeModel, type LearnedModel } from './learned/blob';
 import { fitBasis } from './learned/fit-basis';
 import { fitColumns } from './learned/fit-columns';
 import { MAX_COLUMNS } from './learned/columns';
-import { encodeLearnedSlab } from './learned/slab';
+import { encodeLearnedSlab, learnedSlabBytes } from './learned/slab';
 import { writeSharedModel } from './learned/store';
 import { inspect } from './inspect';
 import { compressChoosingModel, setOutputs, sharedUses, type SharedModelChoice } from './set-choice';
@@ -96,7 +96,7 @@ export async function trainPredictor(inputs: string[], output: string, opts: Tra
     throw new BalerError(family === 'columns' ? `the cross-column model needs a table of 2 to ${MAX_COLUMNS} columns` : 'no learned predictor applies to this data (too few rows)');
   }
   // The families compared on the same bytes: the whole sample coded against each model.
-  const coded = await Promise.all(fits.map(async (f) => ({ model: f.model, bytes: chunkBytes(await encodeLearnedSlab(f.model, sample.values, sample.shape, g)) })));
+  const coded = await Promise.all(fits.map(async (f) => ({ model: f.model, bytes: learnedSlabBytes(await encodeLearnedSlab(f.model, sample.values, sample.shape, g)) })));
   const best = coded.reduce((a, b) => (b.bytes < a.bytes ? b : a));
   const classical = (await encodeEbSlab(sample.values, sample.shape, g)).bytes.length;
   const description = `${describeModel(best.model)}, fitted at ${boundText} on ${inputs.length} file${inputs.length > 1 ? 's' : ''}`;
@@ -105,10 +105,6 @@ export async function trainPredictor(inputs: string[], output: string, opts: Tra
     output, family: best.model.family, description, modelBytes: ref.bytes, hash: ref.hash, files: inputs.length,
     sampleBytes: { classical, learned: best.bytes }, seconds: (performance.now() - started) / 1000,
   };
-}
-
-function chunkBytes(c: { data: Uint8Array; latents?: Uint8Array }): number {
-  return c.data.length + (c.latents?.length ?? 0);
 }
 
 /** A sample spread over the files (the first array of each), which must share their row shape. */

@@ -17,7 +17,7 @@ import { describeModel, encodeModel, modelFits, type LearnedModel } from './blob
 import { MAX_COLUMNS } from './columns';
 import { fitBasis } from './fit-basis';
 import { fitColumns } from './fit-columns';
-import { encodeLearnedSlab } from './slab';
+import { encodeLearnedSlab, learnedSlabBytes } from './slab';
 import type { Sample } from './sample';
 import type { SharedModelRef } from './store';
 import type { NetTraining } from './train-mlp';
@@ -104,7 +104,7 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
   const measure = async (model: LearnedModel) => {
     if (opts.fitOnly) return { sampleBytes: 0 };
     const coded = await encodeLearnedSlab(model, sample.values, sample.shape, g);
-    return { sampleBytes: chunkBytes(coded), coded };
+    return { sampleBytes: learnedSlabBytes(coded), coded };
   };
   if (opts.shared && (opts.learned === 'auto' || opts.learned === 'shared') && modelFits(opts.shared.model, sample.shape)) {
     t = performance.now();
@@ -146,10 +146,6 @@ export function pickPlan(plans: PlanEstimate[], learned: LearnedChoice, log?: (l
 
 function since(t: number): number {
   return (performance.now() - t) / 1000;
-}
-
-function chunkBytes(c: { data: Uint8Array; latents?: Uint8Array }): number {
-  return c.data.length + (c.latents?.length ?? 0);
 }
 
 /** The bytes a model blob takes in the container (its section is zstd-coded). */

@@ -1,16 +1,16 @@
 // Fitting the learned basis on a sample: one principal-component fit with the largest latent size, then
 // bases of 2, 4, 8, … components (nested) each coded on the sample, the smallest total (basis + latents +
 // data, the sample's part scaled to the whole array) kept. The coder's configuration is searched for the first
-// size and reused for the others; the size kept is coded again with its own search. Stops when two sizes in a row grew the total, or one
-// grew it beyond the coder alone's estimate. No clock decides anything: the same sample gives the same basis on
-// every machine.
+// size and reused for the others; the size kept is coded again with its own search. Stops when two sizes in a
+// row grew the total, or one grew it beyond the coder alone's estimate. No clock decides anything: the same
+// sample gives the same basis on every machine.
 // When the sample is only a part of the array, a basis is measured on rows it was not fitted on (each half of
 // the sample coded against a basis of the other half): fitted and measured on the same few rows, 8 components
 // of 16 frames reproduce them almost exactly, and a 100 MB field was estimated at 119 kB and came out at 840 kB,
 // larger than the coder alone (791 kB).
 import type { EbGlobals } from '../compress/eb-slab';
 import { BASIS_SIZES, BASIS_TOLERANCE_SHARE, buildBasis, estimateBasis, fitComponents, rowWidth, type BasisModel } from './basis';
-import { dataTolerance, encodeLearnedSlab, type LearnedSlab } from './slab';
+import { dataTolerance, encodeLearnedSlab, learnedSlabBytes, type LearnedSlab } from './slab';
 
 export interface BasisFit {
   model: BasisModel;
@@ -57,7 +57,7 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
     const searched = reuse.configuration === undefined;
     const coded = heldOut ? undefined : await encodeLearnedSlab({ ...model, configuration: reuse.configuration }, values, shape, g);
     if (coded) reuse.configuration ??= coded.configuration;
-    const sampleBytes = coded ? coded.data.length + (coded.latents?.length ?? 0) : await heldOutBytes(heldOut!, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance, g, reuse);
+    const sampleBytes = coded ? learnedSlabBytes(coded) : await heldOutBytes(heldOut!, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance, g, reuse);
     const total = sampleBytes * scale + model.basisBytes.length;
     tried.push({ k: model.k, bytes: Math.round(total) });
     if (!best || total < best.decoderBytes + best.sampleBytes * scale) {
@@ -69,7 +69,7 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
   }
   if (best?.coded && !bestSearched) {
     best.coded = await encodeLearnedSlab(best.model, values, shape, g);
-    best.sampleBytes = best.coded.data.length + (best.coded.latents?.length ?? 0);
+    best.sampleBytes = learnedSlabBytes(best.coded);
   }
   if (best) best.seconds = (performance.now() - started) / 1000;
   return best;
@@ -104,7 +104,7 @@ async function heldOutBytes(parts: [Half, Half], rowShape: number[], k: number, 
     const model = { ...estimateBasis(fitted.components, rowShape, k, basisTolerance), configuration: reuse.configuration };
     const coded = await encodeLearnedSlab(model, measured.values, measured.shape, g);
     reuse.configuration ??= coded.configuration;
-    bytes += coded.data.length + (coded.latents?.length ?? 0);
+    bytes += learnedSlabBytes(coded);
   }
   return bytes;
 }

@@ -6,7 +6,7 @@ import { encodeLosslessSlab } from '../codec/slab';
 import { summariseSlab } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
 import { brokeItsBound, losslessCandidate, valuesOf, type CodedSlab, type LearnedSlabTask } from '../parallel/slab-tasks';
-import { encodeLearnedSlab, type LearnedSlab } from './slab';
+import { encodeLearnedSlab, learnedSlabBytes, type LearnedSlab } from './slab';
 
 export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab> {
   const values = valuesOf(task.array);
@@ -21,7 +21,7 @@ export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab>
     if (!brokeItsBound(err)) throw err;
     return exact(await encodeLosslessSlab(task.array), 'kept-exact');
   }
-  const lossless = await losslessCandidate(task.array, coded.data.length + (coded.latents?.length ?? 0));
+  const lossless = await losslessCandidate(task.array, learnedSlabBytes(coded));
   if (lossless.smaller) return exact(lossless.smaller, 'lossless');
   return {
     chunk: coded.data, ...(coded.latents ? { latents: coded.latents } : {}), summary: summariseSlab(values, coded.reconstruction, columns), outcome: 'coded',

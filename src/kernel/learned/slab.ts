@@ -20,6 +20,11 @@ export interface LearnedSlab {
   configuration?: string;
 }
 
+/** Bytes a learned slab takes in the file: its data and latents chunks. */
+export function learnedSlabBytes(c: { data: Uint8Array; latents?: Uint8Array }): number {
+  return c.data.length + (c.latents?.length ?? 0);
+}
+
 /**
  * The globals the coder is called with inside a learned slab (encoder and decoder alike): a rel bound as the
  * absolute tolerances the header stores, which already leave room for the cast to the output dtype.
