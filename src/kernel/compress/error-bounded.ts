@@ -7,7 +7,7 @@ import { BalerError, throwIfAborted } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
-import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext, Slab } from './strategy';
+import { fractionDone, type ArrayInput, type ArrayStrategy, type CodedArray, type CompressContext, type Slab } from './strategy';
 import type { EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
 import type { NdArray } from '../types';
@@ -47,7 +47,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
         await out.addSlabChunk('data', coded.chunk);
         out.slabDone(coded.summary);
         outcomes[coded.outcome]++;
-        ctx.hooks?.onProgress?.({ phase: 'encode', message, fraction: Math.min(source.shape[0], slab.firstRow + input.slabRows) / source.shape[0] });
+        ctx.hooks?.onProgress?.({ phase: 'encode', message, fraction: fractionDone(input, slab) });
       });
     return {
       codec: { mode: 'error-bounded', bound, tolerances: globals.tolerances },

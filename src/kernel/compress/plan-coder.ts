@@ -21,7 +21,7 @@ import { losslessMayBeat, runSlabTask, type CodedSlab } from '../parallel/slab-t
 import { coderAloneSlabs } from './error-bounded';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
-import type { ArrayInput, ArrayOutput, CodedArray, CompressContext, Slab } from './strategy';
+import { fractionDone, type ArrayInput, type ArrayOutput, type CodedArray, type CompressContext, type Slab } from './strategy';
 import type { EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
 
@@ -102,7 +102,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     if (basis) await out.addSlabChunk('latents', coded.latents ?? new Uint8Array(0));
     out.slabDone(coded.summary);
     outcomes[coded.outcome]++;
-    ctx.hooks?.onProgress?.({ phase: 'encode', message: `coding (${plan.description})`, fraction: Math.min(source.shape[0], slab.firstRow + input.slabRows) / source.shape[0] });
+    ctx.hooks?.onProgress?.({ phase: 'encode', message: `coding (${plan.description})`, fraction: fractionDone(input, slab) });
   };
 
   const coded = p.reuseSample && plan.coded ? reuseSampleCoding(plan, first, check, source.kind) : model ? await code(first) : await firstAlone();

@@ -48,6 +48,11 @@ export interface ArrayInput {
   whole(): Promise<{ array: NdArray; dataset: Dataset }>;
 }
 
+/** The fraction of the array's rows done once `slab` is written (read from its position: a slab handed over to its task is not read again). */
+export function fractionDone(input: ArrayInput, slab: Pick<Slab, 'firstRow'>): number {
+  return Math.min(input.source.shape[0], slab.firstRow + input.slabRows) / input.source.shape[0];
+}
+
 export interface ArrayOutput {
   /** A section of this array that is not per slab (a decoder). */
   addSection(role: string, data: Uint8Array, coding?: SectionCoding): Promise<void>;
