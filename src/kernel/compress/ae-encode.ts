@@ -16,7 +16,7 @@ import { castFloat64 } from '../data/dtype';
 import { decodeToOriginalScale } from '../decompress';
 import { summariseSlab } from './slab-summary';
 import { columnsOf } from '../metrics';
-import type { ArrayInput, ArrayOutput } from './strategy';
+import { fractionDone, type ArrayInput, type ArrayOutput } from './strategy';
 
 export interface LatentCoding {
   precision: LatentPrecision;
@@ -41,6 +41,6 @@ export async function encodeSlabs(input: ArrayInput, out: ArrayOutput, model: Tr
     const reconstruction = castFloat64(decodeToOriginalScale(arch, c.decoder, stored, rows, rowShape, normalisation), source.dtype);
     await out.addSlabChunk('latents', bytes, { coding: c.coding, shuffle });
     out.slabDone(summariseSlab(slab.values, reconstruction, columnsOf(slab.array.shape, source.kind)));
-    hooks?.onProgress?.({ phase: 'encode', message: 'encoding', fraction: (slab.firstRow + rows) / source.shape[0] });
+    hooks?.onProgress?.({ phase: 'encode', message: 'encoding', fraction: fractionDone(input, slab) });
   }
 }

@@ -34,22 +34,30 @@ export function closeInput(input: InputFile): void {
 
 /** Exactly `length` bytes at `offset`; `what` names the part for the error when the file ends before. */
 export function readAt(input: InputFile, offset: number, length: number, what: string): Uint8Array {
-  if (offset < 0 || length < 0 || offset + length > input.size) {
-    throw new BalerError(`truncated file: ${what} lies beyond the end of the file`, input.file);
-  }
-  return readAtInto(input, offset, new Uint8Array(length), what);
+  checkRegion(input, offset, length, what); // before the allocation: the length may come from a damaged header
+  return fill(input, offset, new Uint8Array(length), what);
 }
 
 /** Fills `out` with the bytes at `offset` (a buffer the caller reuses); returns it. */
 export function readAtInto(input: InputFile, offset: number, out: Uint8Array, what: string): Uint8Array {
+  checkRegion(input, offset, out.length, what);
+  return fill(input, offset, out, what);
+}
+
+function checkRegion(input: InputFile, offset: number, length: number, what: string): void {
+  if (offset < 0 || length < 0 || offset + length > input.size) throw truncated(input, what);
+}
+
+function truncated(input: InputFile, what: string): BalerError {
+  return new BalerError(`truncated file: ${what} lies beyond the end of the file`, input.file);
+}
+
+function fill(input: InputFile, offset: number, out: Uint8Array, what: string): Uint8Array {
   const length = out.length;
-  if (offset < 0 || offset + length > input.size) {
-    throw new BalerError(`truncated file: ${what} lies beyond the end of the file`, input.file);
-  }
   let done = 0;
   while (done < length) {
     const n = fs.readSync(input.fd, out, done, length - done, offset + done);
-    if (n === 0) throw new BalerError(`truncated file: ${what} lies beyond the end of the file`, input.file);
+    if (n === 0) throw truncated(input, what); // the file shrank since it was opened
     done += n;
   }
   return out;
