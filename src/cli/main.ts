@@ -1,5 +1,6 @@
 // The `baler` command line: a thin shell over the engine (src/kernel/pipeline.ts).
 import { Command, Option } from 'commander';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { BalerError, CancelledError } from '../kernel/errors';
 import * as engine from '../kernel/pipeline';
@@ -17,11 +18,18 @@ import { terminalHooks } from './progress';
 import { runDemo } from './demo';
 
 const abort = new AbortController();
-process.on('SIGINT', () => {
-  if (abort.signal.aborted) process.exit(130);
-  process.stderr.write('\ncancelling… (Ctrl-C again to quit at once)\n');
-  abort.abort();
-});
+/** The signal that cancelled the command: its exit status is 128 + the signal's number (Ctrl-C 130, SIGTERM 143). */
+let cancelledBy: 'SIGINT' | 'SIGTERM' | 'SIGHUP' = 'SIGINT';
+// A batch system (Slurm at a job's time limit or scancel, Kubernetes) ends a job with SIGTERM: the work stops at the
+// next slab and the temporary file goes, as with Ctrl-C. A second signal quits at once.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (abort.signal.aborted) process.exit(128 + os.constants.signals[signal]);
+    cancelledBy = signal;
+    process.stderr.write(signal === 'SIGINT' ? '\ncancelling… (Ctrl-C again to quit at once)\n' : `\ncancelling (${signal})…\n`);
+    abort.abort();
+  });
+}
 
 function hooks(quiet = false) {
   return terminalHooks(abort.signal, quiet);
@@ -241,7 +249,7 @@ function reportError(err: unknown): number {
   }
   if (err instanceof CancelledError) {
     process.stderr.write('baler: cancelled; nothing was written\n');
-    return 130;
+    return 128 + os.constants.signals[cancelledBy];
   }
   process.stderr.write(`baler: internal error: ${sanitizeText((err as Error)?.message ?? err, 2000)}\n`);
   if (process.env.BALER_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);

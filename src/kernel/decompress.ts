@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import type { DecompressOptions, DecompressResult, Hooks } from './api';
 import type { Architecture, NdArray, Normalisation, WeightTensor } from './types';
-import { BalerError, namingFile, throwIfAborted } from './errors';
+import { BalerError, cancellationPoint, namingFile } from './errors';
 import { createDataSink, FORMATS } from './data/formats';
 import type { ArrayDescription } from './data/source';
 import { castFloat64, castToDtype, DTYPE_BYTES, toFloat64 } from './data/dtype';
@@ -239,7 +239,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
     try {
       for (let k = 0; k < arrays.length; k++) {
         for await (const slab of decodeArray(f, k, { ...opts, rows, runner })) {
-          throwIfAborted(hooks?.signal);
+          await cancellationPoint(hooks?.signal);
           await sink.writeSlab(k, slab.array);
         }
       }

@@ -26,6 +26,16 @@ export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
+/**
+ * Where a loop over slabs may stop: lets pending events run first — the handler of a signal (Ctrl-C, SIGTERM) that
+ * aborts `signal` among them, which coding on this thread alone would otherwise hold back to the end — then
+ * throwIfAborted.
+ */
+export async function cancellationPoint(signal?: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  throwIfAborted(signal);
+}
+
 /** Runs engine work that reports bad data without knowing its file, naming the file in its errors. */
 export async function namingFile<T>(file: string, work: () => Promise<T>): Promise<T> {
   try {

@@ -7,7 +7,7 @@ import type { LatentPrecision } from '../codec/header';
 import type { SectionCoding } from '../codec/container';
 import type { Hooks } from '../api';
 import type { TrainedModel, WeightTensor } from '../types';
-import { throwIfAborted } from '../errors';
+import { cancellationPoint } from '../errors';
 import { normalise } from '../normalise';
 import { encodeSamples } from '../model/infer';
 import { rowsToSamples, samplesPerRow } from '../model/patches';
@@ -32,7 +32,7 @@ export async function encodeSlabs(input: ArrayInput, out: ArrayOutput, model: Tr
   const width = rowShape.reduce((a, b) => a * b, 1);
   const shuffle = c.precision === 'float16' ? 2 : 4;
   for await (const slab of input.slabs()) {
-    throwIfAborted(hooks?.signal);
+    await cancellationPoint(hooks?.signal);
     const rows = slab.array.shape[0];
     const samples = rowsToSamples(arch, normalise(slab.values, width, normalisation), rows, rowShape);
     const latents = await encodeSamples(arch, model.encoder, samples, rows * samplesPerRow(arch, rowShape));

@@ -3,7 +3,7 @@
 // as the smaller of the error-bounded coding and the lossless one (the lossless floor), so a bound never costs
 // more than zstd of the raw bytes.
 import { parseErrorBound } from '../eb/bound';
-import { BalerError, throwIfAborted } from '../errors';
+import { BalerError, cancellationPoint } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
@@ -43,7 +43,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
     // Each slab has one task: given over to it (its buffer travels to the worker and back to the reader).
     await forEachOrdered(input.slabs(), ctx.runner.threads, (slab) => alone(slab, true),
       async (coded, slab) => {
-        throwIfAborted(ctx.hooks?.signal);
+        await cancellationPoint(ctx.hooks?.signal);
         await out.addSlabChunk('data', coded.chunk);
         out.slabDone(coded.summary);
         outcomes[coded.outcome]++;

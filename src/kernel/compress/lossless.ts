@@ -4,7 +4,7 @@
 // tolerance 0, which the context model often makes smaller than zstd.
 import type { CompressOptions } from '../api';
 import { parseErrorBound } from '../eb/bound';
-import { throwIfAborted } from '../errors';
+import { cancellationPoint } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 
@@ -37,7 +37,7 @@ export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: C
       return ctx.runner.run({ task: 'lossless', array, kind: source.kind, tryIntegerCoder }, owner);
     },
     async (coded) => {
-      throwIfAborted(ctx.hooks?.signal);
+      await cancellationPoint(ctx.hooks?.signal);
       await out.addSlabChunk('data', coded.chunk);
       out.slabDone(coded.summary);
     });

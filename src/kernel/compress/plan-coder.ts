@@ -10,7 +10,7 @@
 //     against the coder alone (its decoder and latents spread over the slabs); when the coder alone is
 //     smaller there, the array is coded with it.
 // Slabs after the first are coded on the pool of threads (ctx.runner), written in order.
-import { BalerError, throwIfAborted } from '../errors';
+import { BalerError, cancellationPoint } from '../errors';
 import { compressBytes } from '../codec/entropy';
 import type { ArrayCodec, LearnedPart } from '../codec/header';
 import { encodeModel, type LearnedModel } from '../learned/blob';
@@ -97,7 +97,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   const basis = plan.model?.family === 'basis';
   const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };
   const write = async (coded: CodedSlab, slab: Slab) => {
-    throwIfAborted(ctx.hooks?.signal);
+    await cancellationPoint(ctx.hooks?.signal);
     await out.addSlabChunk('data', coded.chunk);
     if (basis) await out.addSlabChunk('latents', coded.latents ?? new Uint8Array(0));
     out.slabDone(coded.summary);

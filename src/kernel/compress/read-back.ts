@@ -2,7 +2,7 @@
 // by slab exactly as decompress will, and require the values the encoder measured (by hash), exact bytes where
 // the coding is lossless, the bound on every value as written, and the PSNR target (measured again on what
 // was decoded, only when there is one: the header's figures are the encoder's, of the same values).
-import { BalerError } from '../errors';
+import { BalerError, cancellationPoint } from '../errors';
 import { arrayBytes } from '../data/dtype';
 import { ErrorAccumulator } from '../metrics';
 import type { ErrorSummary } from '../codec/header';
@@ -18,7 +18,7 @@ export interface WrittenArray {
   hashes: number[];
 }
 
-export async function verifyContainer(tmp: string, written: WrittenArray[], output: string, runner?: SlabRunner): Promise<void> {
+export async function verifyContainer(tmp: string, written: WrittenArray[], output: string, runner?: SlabRunner, signal?: AbortSignal): Promise<void> {
   const f = openBaler(tmp);
   const fail = (detail: string): never => {
     throw new BalerError(`verification failed: ${detail}; nothing was written`, output, 'EVERIFY');
@@ -31,6 +31,7 @@ export async function verifyContainer(tmp: string, written: WrittenArray[], outp
       const originals = w.input.slabs(w.coded.slabRows);
       let j = 0;
       for await (const slab of decodeArray(f, k, { modelDir: w.coded.modelDir, runner })) {
+        await cancellationPoint(signal);
         const original = (await originals.next()).value;
         if (!original || original.firstRow !== slab.firstRow || original.values.length !== slab.values.length) fail(`array ${k} slab ${j + 1} does not line up with the input`);
         if (hashValues(slab.values) !== w.hashes[j]) fail(`array ${k} slab ${j + 1} does not decode to the values measured`);

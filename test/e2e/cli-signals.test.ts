@@ -1,0 +1,67 @@
+// End-to-end: the CLI ended by a signal mid-run — Ctrl-C, or SIGTERM as Slurm sends at a job's time limit or on
+// scancel — stops at the next slab, removes its temporary file and exits with 128 + the signal's number.
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { encodeNpy } from '../../src/kernel/data/npy';
+
+const repo = path.resolve(__dirname, '..', '..');
+const cli = path.join(repo, 'bin', 'baler.js');
+
+/** Runs the CLI, sends `signal` once its stderr shows `when`, and resolves with its exit status and stderr. */
+function interrupted(args: string[], when: RegExp, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; sent: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let sent = false;
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (text: string) => {
+      stderr += text;
+      if (!sent && when.test(stderr)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stderr, sent }));
+  });
+}
+
+describe('CLI ended by a signal', function () {
+  this.timeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-signals-'));
+  const input = path.join(dir, 'field.npy');
+  const original = path.join(dir, 'kept.baler');
+
+  before(() => {
+    assert.equal(spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo }).status, 0);
+    // Many slabs (a 16 MiB budget), each taking a moment: the signal arrives while slabs are being coded.
+    const data = Float32Array.from({ length: 512 * 64 * 64 }, (_, i) => Math.sin(i / 97) * Math.cos(i / 1013) + ((i * 2654435761) % 1000) * 1e-5);
+    fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [512, 64, 64], data }));
+    const made = spawnSync(process.execPath, [cli, 'compress', input, '-o', original, '--error-bound', 'rel:1e-4', '--learned', 'none', '--memory', '16M'], { encoding: 'utf8' });
+    assert.equal(made.status, 0, made.stderr);
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const leftovers = () => fs.readdirSync(dir).filter((name) => !['field.npy', 'kept.baler'].includes(name));
+
+  for (const [signal, status] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`compress: ${signal} stops it, exit ${status}, nothing written and no temporary file left`, async () => {
+      const r = await interrupted(['compress', input, '-o', path.join(dir, 'out.baler'), '--error-bound', 'rel:1e-4', '--learned', 'none', '--memory', '16M'], /encode: coding/, signal);
+      assert.ok(r.sent, `the signal was sent (stderr: ${r.stderr})`);
+      assert.equal(r.code, status, r.stderr);
+      assert.match(r.stderr.trim().split('\n').pop()!, /^baler: cancelled; nothing was written$/);
+      assert.deepEqual(leftovers(), []);
+    });
+  }
+
+  it('decompress: SIGTERM stops it, exit 143, no output and no temporary file left', async () => {
+    const r = await interrupted(['decompress', original, '-o', path.join(dir, 'back.npy'), '--memory', '16M'], /decode: decoding/, 'SIGTERM');
+    assert.ok(r.sent, `the signal was sent (stderr: ${r.stderr})`);
+    assert.equal(r.code, 143, r.stderr);
+    assert.match(r.stderr, /cancelled; nothing was written/);
+    assert.deepEqual(leftovers(), []);
+  });
+});
