@@ -25,6 +25,7 @@ import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/po
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
 import { DEFAULT_MEMORY_BUDGET } from './memory';
+import { budgetForDecodingThreads, decodingThreads, memoryArgument } from './compress/memory-plan';
 import { constantSlab } from './compress/constant';
 
 /** A .baler opened for reading: its checked index and typed header. */
@@ -225,8 +226,15 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   if (path.extname(input) !== '.baler') throw new BalerError('not a .baler file (expected the .baler extension)', input);
   const f = openBaler(input);
   const slabs = f.header.arrays.reduce((n, a) => n + slabCount(a), 0);
-  // Workers only pay when there are several slabs to decode.
-  const runner = createSlabRunner(Math.min(opts.threads ?? defaultThreads(), slabs));
+  // Workers only pay when there are several slabs to decode, and as many as the budget holds at once.
+  const asked = Math.min(opts.threads ?? defaultThreads(), slabs);
+  const sizes = f.header.arrays.map((a) => ({ values: a.slabRows * rowSize(a), dtype: a.dtype }));
+  const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  const threads = decodingThreads(sizes, budget, asked);
+  if (threads < asked) {
+    hooks?.onLog?.(`${input}: decoding on ${threads} of ${asked} threads: the memory budget of ${memoryArgument(budget)} holds ${threads === 1 ? 'one slab' : `${threads} slabs`} in work at once; --memory ${memoryArgument(budgetForDecodingThreads(sizes, asked))} decodes ${asked}`);
+  }
+  const runner = createSlabRunner(threads);
   let output = '';
   try {
     output = opts.output ?? defaultDecompressedOutput(input, f.header);

@@ -1,7 +1,8 @@
-// The compress memory plan: slabs sized so that two are coded at once within the budget, whatever the dtype, and
-// the threads asked for actually used when the budget allows them.
+// The memory plan: slabs sized so that two are coded at once within the budget, whatever the dtype, and the threads
+// asked for actually used when the budget allows them; decoding as many slabs at once as the budget holds.
 import { strict as assert } from 'node:assert';
-import { codingThreads, slabValuesFor } from '../../src/kernel/compress/memory-plan';
+import { budgetForCodingThreads, budgetForDecodingThreads, codingThreads, decodingThreads, memoryArgument, slabValuesFor } from '../../src/kernel/compress/memory-plan';
+import type { ArraySource } from '../../src/kernel/data/source';
 import { DTYPE_BYTES } from '../../src/kernel/data/dtype';
 import { DEFAULT_MEMORY_BUDGET } from '../../src/kernel/memory';
 import type { DType } from '../../src/kernel/types';
@@ -26,5 +27,39 @@ describe('compress memory plan', () => {
     assert.equal(codingThreads([{ shape: [10 * slabRows, 256, 256], dtype: 'float32', slabRows }], DEFAULT_MEMORY_BUDGET, 1), 1);
     // Slabs twice the planned size: only one fits beside the main thread's.
     assert.equal(codingThreads([{ shape: [20 * slabRows, 256, 256], dtype: 'float32', slabRows: 2 * slabRows }], DEFAULT_MEMORY_BUDGET, 2), 1);
+  });
+
+  it('names the budget under which more slabs are coded at once: the first, in steps of 64 MiB', () => {
+    const source = { shape: [100_000, 256, 256], dtype: 'float32', kind: 'frames', path: '' } as unknown as ArraySource;
+    const more = budgetForCodingThreads([source], 8, DEFAULT_MEMORY_BUDGET)!;
+    assert.ok(more, 'a budget holds eight');
+    const threadsAt = (budget: number) => codingThreads([{ shape: source.shape, dtype: 'float32', slabRows: Math.floor(slabValuesFor(budget, 4) / 65536) }], budget, 8);
+    assert.equal(more.threads, 8);
+    assert.equal(threadsAt(more.budget), 8);
+    assert.ok(threadsAt(more.budget - 64 * MIB) < 8, 'and not 64 MiB less');
+    // A file of a few slabs: larger budgets code it in fewer, larger slabs, never on more threads than it has slabs.
+    const small = { ...source, shape: [600, 256, 256] } as ArraySource;
+    const few = budgetForCodingThreads([small], 8, DEFAULT_MEMORY_BUDGET);
+    assert.ok(!few || few.threads <= Math.ceil(600 / Math.floor(slabValuesFor(few.budget, 4) / 65536)));
+  });
+
+  it('decodes as many slabs at once as the budget holds, never more than asked, at least one', () => {
+    const slab = [{ values: slabValuesFor(DEFAULT_MEMORY_BUDGET, 4), dtype: 'float32' as DType }];
+    assert.ok(decodingThreads(slab, DEFAULT_MEMORY_BUDGET, 16) >= 2, 'the default budget decodes its own slabs on two threads or more');
+    assert.ok(decodingThreads(slab, DEFAULT_MEMORY_BUDGET, 16) < 16, 'but not sixteen');
+    assert.equal(decodingThreads(slab, DEFAULT_MEMORY_BUDGET, 1), 1);
+    assert.equal(decodingThreads(slab, 16 * MIB, 16), 1, 'one when the budget holds less than the runtime');
+    for (const threads of [2, 8, 16]) {
+      const budget = budgetForDecodingThreads(slab, threads);
+      assert.equal(decodingThreads(slab, budget, threads), threads, `${memoryArgument(budget)} decodes ${threads}`);
+      assert.ok(decodingThreads(slab, budget - MIB, threads) < threads, `and 1 MiB less does not`);
+    }
+  });
+
+  it('writes a budget as --memory takes it', () => {
+    assert.equal(memoryArgument(512 * MIB), '512M');
+    assert.equal(memoryArgument(2048 * MIB), '2G');
+    assert.equal(memoryArgument(1029 * MIB), '1029M');
+    assert.equal(memoryArgument(1029 * MIB - 10), '1029M', 'rounded up');
   });
 });

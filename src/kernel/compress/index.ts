@@ -8,7 +8,7 @@ import { parseErrorBound } from '../eb/bound';
 import { AtomicOutput } from '../fsutil';
 import type { ArraySource, DataSource } from '../data/source';
 import { ContainerWriter, encodeContainer, type SectionCoding, type SectionInput } from '../codec/container';
-import { POINTS_SECTION, sectionName } from '../codec/header-check';
+import { POINTS_SECTION, sectionName, slabCount } from '../codec/header-check';
 import type { ArrayEntry, DataHeader, ErrorSummary, SearchSummary } from '../codec/header';
 import { fdSink } from '../codec/io';
 import { columnsOf, ErrorAccumulator, type ErrorState } from '../metrics';
@@ -18,7 +18,7 @@ import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
 import { checkOutput, defaultOutput } from './output';
 import { arrayInputs } from './arrays';
-import { codingThreads } from './memory-plan';
+import { budgetForCodingThreads, codingThreads, memoryArgument } from './memory-plan';
 import { DEFAULT_MEMORY_BUDGET } from '../memory';
 import { createSlabRunner, defaultThreads } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
@@ -35,6 +35,13 @@ import { targetStrategy } from './target';
 import { checkCompressOptions } from './options';
 import { partOutput, planPart } from './parts';
 
+/** Why fewer threads than asked code the slabs, and the budget under which more would. */
+function fewerThreadsNote(sources: ArraySource[], threads: number, asked: number, budget: number): string {
+  const more = budgetForCodingThreads(sources, asked, budget);
+  return `coding on ${threads} of ${asked} threads: the memory budget of ${memoryArgument(budget)} holds ${threads === 1 ? 'one slab' : `${threads} slabs`} in work at once` +
+    (more && more.threads > threads ? `; --memory ${memoryArgument(more.budget)} codes ${more.threads} at once, in larger slabs` : '');
+}
+
 /** In order: the first strategy that handles an array codes it. */
 const STRATEGIES: ArrayStrategy[] = [constantStrategy, autoStrategy, targetStrategy, searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
 
@@ -50,7 +57,11 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     const relBound = opts.errorBound !== undefined && parseErrorBound(opts.errorBound, input).kind === 'rel';
     const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) });
     const arrays = inputs.map((a) => ({ shape: a.source.shape, dtype: a.source.dtype, slabRows: a.slabRows }));
-    const runner = createSlabRunner(codingThreads(arrays, budget, opts.threads ?? defaultThreads()));
+    const asked = opts.threads ?? defaultThreads();
+    const threads = codingThreads(arrays, budget, asked);
+    const slabs = arrays.reduce((n, a) => n + slabCount(a), 0);
+    if (threads < Math.min(asked, slabs)) hooks?.onLog?.(`${input}: ${fewerThreadsNote(inputs.map((a) => a.source), threads, asked, budget)}`);
+    const runner = createSlabRunner(threads);
     const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections, output) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
     try {

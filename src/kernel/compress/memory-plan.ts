@@ -2,6 +2,7 @@
 // worker, with the worker's own runtime) and one in the main thread (read ahead, or read back for checking).
 // Slab sizes follow from the budget alone, never from the number of threads, so the file written is the same
 // for any number of threads; how many slabs are coded at once then follows from what the budget leaves.
+// Decompressing, the slabs are the file's: how many are decoded at once follows from the budget the same way.
 import { BalerError } from '../errors';
 import { DTYPE_BYTES } from '../data/dtype';
 import type { ArraySource } from '../data/source';
@@ -18,6 +19,16 @@ const WORKER_RUNTIME = 64 * MIB;
 const CODING_BYTES_PER_VALUE = 44;
 /** Per value of a slab in the main thread, beside its own bytes: read ahead, or decoded and compared with the original. */
 const MAIN_BYTES_PER_VALUE = 28;
+/**
+ * Per value of a slab being decoded (in a worker, then waiting in the main thread to be written), beside the
+ * values in the dtype: their float64 values, the coder's arrays, and what the garbage collector has not yet given back.
+ */
+const DECODING_BYTES_PER_VALUE = 20;
+/**
+ * A decoding worker's own runtime: less than a coding one's (no search, no zstd probes). Measured on the 100 MB
+ * field of the scale bench: each worker beyond the second added 23–41 MiB of peak RSS, its slabs included.
+ */
+const DECODING_WORKER_RUNTIME = 24 * MIB;
 /** Slabs the sizes are planned for, coded at once. */
 const PLANNED_CONCURRENCY = 2;
 /**
@@ -65,6 +76,44 @@ export function codingThreads(arrays: { shape: number[]; dtype: ArraySource['dty
   const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
   const fit = Math.min(...arrays.map((a) => slabsInFlight(a.slabRows * rowValues(a), memoryBudget, threads, DTYPE_BYTES[a.dtype])));
   return Math.max(1, Math.min(fit, slabs));
+}
+
+/**
+ * The smallest budget (in steps of 64 MiB, up to 64 GiB) under which the arrays' slabs, sized for it, are coded
+ * `threads` at once, or as many as there are slabs, with that number; undefined when no such budget is.
+ */
+export function budgetForCodingThreads(sources: ArraySource[], threads: number, from: number): { budget: number; threads: number } | undefined {
+  const step = 64 * MIB;
+  for (let budget = (Math.floor(from / step) + 1) * step; budget <= 64 * 1024 * MIB; budget += step) {
+    const arrays = sources.map((s) => ({ shape: s.shape, dtype: s.dtype, slabRows: chooseSlabRows(s, budget, '') }));
+    const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
+    const coding = codingThreads(arrays, budget, threads);
+    if (coding >= Math.min(threads, slabs)) return { budget, threads: coding };
+  }
+  return undefined;
+}
+
+/**
+ * Threads that decode the slabs of a file at once: as many as the budget holds beside the main thread's slab
+ * being written, for the largest slab of any array (its values and dtype), at most `threads`.
+ */
+export function decodingThreads(slabs: { values: number; dtype: ArraySource['dtype'] }[], memoryBudget: number, threads: number): number {
+  const fit = Math.min(...slabs.map(({ values, dtype }) => {
+    const writing = values * (8 + DTYPE_BYTES[dtype]);
+    return Math.floor((memoryBudget - MAIN_RUNTIME - writing) / (values * (DECODING_BYTES_PER_VALUE + DTYPE_BYTES[dtype]) + DECODING_WORKER_RUNTIME));
+  }));
+  return Math.max(1, Math.min(threads, fit));
+}
+
+/** The smallest budget (a whole number of MiB) under which decodingThreads gives `threads`. */
+export function budgetForDecodingThreads(slabs: { values: number; dtype: ArraySource['dtype'] }[], threads: number): number {
+  const need = Math.max(...slabs.map(({ values, dtype }) => MAIN_RUNTIME + values * (8 + DTYPE_BYTES[dtype]) + threads * (values * (DECODING_BYTES_PER_VALUE + DTYPE_BYTES[dtype]) + DECODING_WORKER_RUNTIME)));
+  return Math.ceil(need / MIB) * MIB;
+}
+
+/** A budget as --memory takes it: whole GiB when it is, else MiB (rounded up). */
+export function memoryArgument(bytes: number): string {
+  return bytes % (1024 * MIB) === 0 ? `${bytes / (1024 * MIB)}G` : `${Math.ceil(bytes / MIB)}M`;
 }
 
 function mib(bytes: number): string {
