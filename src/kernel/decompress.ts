@@ -25,7 +25,7 @@ import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/po
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
 import { DEFAULT_MEMORY_BUDGET } from './memory';
-import { budgetForDecodingThreads, decodingThreads, memoryArgument } from './compress/memory-plan';
+import { budgetForDecodingThreads, decodingThreads, fewerThreadsNote } from './compress/memory-plan';
 import { constantSlab } from './compress/constant';
 
 /** A .baler opened for reading: its checked index and typed header. */
@@ -231,9 +231,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   const sizes = f.header.arrays.map((a) => ({ values: a.slabRows * rowSize(a), dtype: a.dtype }));
   const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
   const threads = decodingThreads(sizes, budget, asked);
-  if (threads < asked) {
-    hooks?.onLog?.(`${input}: decoding on ${threads} of ${asked} threads: the memory budget of ${memoryArgument(budget)} holds ${threads === 1 ? 'one slab' : `${threads} slabs`} in work at once; --memory ${memoryArgument(budgetForDecodingThreads(sizes, asked))} decodes ${asked}`);
-  }
+  if (threads < asked) hooks?.onLog?.(`${input}: ${fewerThreadsNote('decoding', threads, asked, budget, { budget: budgetForDecodingThreads(sizes, asked), threads: asked })}`);
   const runner = createSlabRunner(threads);
   let output = '';
   try {

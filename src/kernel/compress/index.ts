@@ -18,7 +18,7 @@ import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
 import { checkOutput, defaultOutput } from './output';
 import { arrayInputs } from './arrays';
-import { budgetForCodingThreads, codingThreads, memoryArgument } from './memory-plan';
+import { budgetForCodingThreads, codingThreads, fewerThreadsNote } from './memory-plan';
 import { DEFAULT_MEMORY_BUDGET } from '../memory';
 import { createSlabRunner, defaultThreads } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
@@ -34,13 +34,6 @@ import { constantStrategy } from './constant';
 import { targetStrategy } from './target';
 import { checkCompressOptions } from './options';
 import { partOutput, planPart } from './parts';
-
-/** Why fewer threads than asked code the slabs, and the budget under which more would. */
-function fewerThreadsNote(sources: ArraySource[], threads: number, asked: number, budget: number): string {
-  const more = budgetForCodingThreads(sources, asked, budget);
-  return `coding on ${threads} of ${asked} threads: the memory budget of ${memoryArgument(budget)} holds ${threads === 1 ? 'one slab' : `${threads} slabs`} in work at once` +
-    (more && more.threads > threads ? `; --memory ${memoryArgument(more.budget)} codes ${more.threads} at once, in larger slabs` : '');
-}
 
 /** In order: the first strategy that handles an array codes it. */
 const STRATEGIES: ArrayStrategy[] = [constantStrategy, autoStrategy, targetStrategy, searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
@@ -60,7 +53,9 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     const asked = opts.threads ?? defaultThreads();
     const threads = codingThreads(arrays, budget, asked);
     const slabs = arrays.reduce((n, a) => n + slabCount(a), 0);
-    if (threads < Math.min(asked, slabs)) hooks?.onLog?.(`${input}: ${fewerThreadsNote(inputs.map((a) => a.source), threads, asked, budget)}`);
+    if (threads < Math.min(asked, slabs)) {
+      hooks?.onLog?.(`${input}: ${fewerThreadsNote('coding', threads, asked, budget, budgetForCodingThreads(inputs.map((a) => a.source), asked, budget))}`);
+    }
     const runner = createSlabRunner(threads);
     const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections, output) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });

@@ -111,6 +111,16 @@ export function budgetForDecodingThreads(slabs: { values: number; dtype: ArraySo
   return Math.ceil(need / MIB) * MIB;
 }
 
+/**
+ * Why fewer threads than asked code or decode the slabs, and (`more`) the budget under which more would: coding in
+ * larger slabs, since slab sizes follow from the budget; decoding the file's own.
+ */
+export function fewerThreadsNote(work: 'coding' | 'decoding', threads: number, asked: number, budget: number, more?: { budget: number; threads: number }): string {
+  const note = `${work} on ${threads} of ${asked} threads: the memory budget of ${memoryArgument(budget)} holds ${threads === 1 ? 'one slab' : `${threads} slabs`} in work at once`;
+  if (!more || more.threads <= threads) return note;
+  return `${note}; --memory ${memoryArgument(more.budget)} ${work === 'coding' ? `codes ${more.threads} at once, in larger slabs` : `decodes ${more.threads}`}`;
+}
+
 /** A budget as --memory takes it: whole GiB when it is, else MiB (rounded up). */
 export function memoryArgument(bytes: number): string {
   return bytes % (1024 * MIB) === 0 ? `${bytes / (1024 * MIB)}G` : `${Math.ceil(bytes / MIB)}M`;
