@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompressResult, Hooks } from './api';
-import { BalerError } from './errors';
+import { BalerError, cancellationPoint } from './errors';
 import { AtomicOutput } from './fsutil';
 import { ContainerWriter } from './codec/container';
 import type { ArrayEntry, DataHeader, PartInfo } from './codec/header';
@@ -42,6 +42,7 @@ export async function merge(args: string[], output: string, opts: { force?: bool
       const first = parts[0].header;
       for (let k = 0; k < first.arrays.length; k++) {
         for (const p of parts) {
+          await cancellationPoint(hooks?.signal);
           hooks?.onProgress?.({ phase: 'write', message: `merging ${path.basename(p.file)}` });
           for (const s of p.index.sections.filter((x) => x.name.startsWith(`${k}.`))) {
             for (const c of s.chunks) writer.addStoredChunk(s.name, p.access.read(c.offset, c.storedBytes), c.rawBytes, c.crc32, s.coding, s.shuffle, p.file);
