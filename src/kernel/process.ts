@@ -58,7 +58,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<{ slept: number }> {
 const running = new Map<number, AbortController>();
 
 function send(event: KernelEvent): void {
-  process.send?.(event);
+  if (process.connected) process.send?.(event);
 }
 
 function errorPayload(err: unknown): KernelErrorPayload {
@@ -115,7 +115,23 @@ process.on('message', (message: KernelRequest) => {
   else if (message.type === 'request') void handleRequest(message.id, message.method, message.params);
 });
 
-// The extension going away closes the channel: nothing left to do.
-process.on('disconnect', () => process.exit(0));
+/** Longest wait, when this process is told to end, for the requests in progress to stop. */
+const STOP_WAIT_MS = 5000;
+
+/** Cancels every request in progress — each stops at its next slab and removes its temporary file — then exits. */
+function stopAndExit(): void {
+  for (const controller of running.values()) controller.abort();
+  const deadline = Date.now() + STOP_WAIT_MS;
+  const exitWhenStopped = (): void => {
+    if (running.size === 0 || Date.now() > deadline) process.exit(0);
+    else setTimeout(exitWhenStopped, 20);
+  };
+  exitWhenStopped();
+}
+
+// The extension going away closes the channel, or ends this process with SIGTERM (child.kill()): what is in
+// progress stops and leaves nothing behind.
+process.on('disconnect', stopAndExit);
+process.on('SIGTERM', stopAndExit);
 
 send({ type: 'ready', pid: process.pid, version: engine.VERSION });

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { KernelEvent, KernelRequest } from '../../src/kernel/protocol';
+import { encodeNpy } from '../../src/kernel/data/npy';
 
 const ENTRY = path.resolve(__dirname, '../../src/kernel/process.ts');
 
@@ -84,4 +85,34 @@ describe('kernel process protocol', function () {
     send(kernel.child, { type: 'request', id: 5, method: 'crash', params: { exitCode: 7 } });
     assert.equal(await exited, 7);
   });
+});
+
+describe('kernel process told to end mid-compress', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let input: string;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-kstop-'));
+    input = path.join(dir, 'field.npy');
+    const data = Float32Array.from({ length: 512 * 64 * 64 }, (_, i) => Math.sin(i / 97) * Math.cos(i / 1013) + ((i * 2654435761) % 1000) * 1e-5);
+    fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [512, 64, 64], data }));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // The extension ends its kernel with child.kill() (SIGTERM) on dispose, and the channel closes when VS Code goes.
+  for (const how of ['SIGTERM', 'disconnect'] as const) {
+    it(`${how}: the compress in progress stops, the process exits, nothing is left beside the input`, async () => {
+      const kernel = start();
+      await kernel.next((e) => e.type === 'ready');
+      const exited = new Promise<number | null>((resolve) => kernel.child.once('exit', (code) => resolve(code)));
+      const options = { output: path.join(dir, `${how}.baler`), errorBound: 'rel:1e-4', learned: 'none' as const, threads: 1, memoryBudget: 16 * 2 ** 20 };
+      send(kernel.child, { type: 'request', id: 1, method: 'compress', params: { input, options } });
+      await kernel.next((e) => e.type === 'progress' && e.progress.phase === 'encode' && /coding/.test(e.progress.message));
+      if (how === 'SIGTERM') kernel.child.kill('SIGTERM');
+      else kernel.child.disconnect();
+      assert.equal(await exited, 0, 'it exits of itself, in time');
+      assert.deepEqual(fs.readdirSync(dir), ['field.npy'], 'no output and no temporary file');
+    });
+  }
 });
