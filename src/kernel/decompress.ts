@@ -6,7 +6,7 @@ import type { Architecture, NdArray, Normalisation, WeightTensor } from './types
 import { BalerError, cancellationPoint, namingFile } from './errors';
 import { createDataSink, FORMATS } from './data/formats';
 import type { ArrayDescription } from './data/source';
-import { castFloat64, castToDtype, DTYPE_BYTES, toFloat64 } from './data/dtype';
+import { castFloat64, castToDtype, toFloat64 } from './data/dtype';
 import { denormalise } from './normalise';
 import { decodeLatents } from './model/infer';
 import { layerPlan, matchWeights } from './model/architectures';
@@ -25,7 +25,7 @@ import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/po
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
 import { DEFAULT_MEMORY_BUDGET } from './memory';
-import { budgetForDecodingThreads, decodingThreads, fewerThreadsNote } from './compress/memory-plan';
+import { budgetForDecodingThreads, decodedSlabBytes, decodingThreads, fewerThreadsNote } from './compress/memory-plan';
 import { constantSlab } from './compress/constant';
 
 /** A .baler opened for reading: its checked index and typed header. */
@@ -140,8 +140,7 @@ function trimRows(slab: DecodedSlab, start: number, end: number, width: number):
 }
 
 function checkSlabMemory(a: ArrayEntry, budget: number, file: string): void {
-  // A slab is held as float64 values, in its dtype, and once more while it is decoded.
-  const need = a.slabRows * rowSize(a) * (16 + DTYPE_BYTES[a.dtype]);
+  const need = decodedSlabBytes(a.slabRows * rowSize(a), a.dtype);
   if (need > budget) {
     throw new BalerError(`a slab of this file needs ${formatMiB(need)} of memory, more than the budget of ${formatMiB(budget)} (raise it with --memory)`, file, 'ETOOLARGE');
   }

@@ -93,6 +93,11 @@ export function budgetForCodingThreads(sources: ArraySource[], threads: number, 
   return undefined;
 }
 
+/** Bytes one slab of a file needs to be decoded at all (refused beyond the budget): float64 values, in its dtype, and once more while decoded. */
+export function decodedSlabBytes(values: number, dtype: ArraySource['dtype']): number {
+  return values * (16 + DTYPE_BYTES[dtype]);
+}
+
 /**
  * Threads that decode the slabs of a file at once: as many as the budget holds beside the main thread's slab
  * being written, for the largest slab of any array (its values and dtype), at most `threads`.
