@@ -47,7 +47,6 @@ function rowValues(s: Pick<ArraySource, 'shape'>): number {
   return s.shape.slice(1).reduce((a, b) => a * b, 1);
 }
 
-
 async function* readSlabs(s: ArraySource, slabRows: number, buffers: BufferPool): AsyncGenerator<Slab & Required<Pick<Slab, 'release' | 'handOver'>>> {
   for (let firstRow = 0; firstRow < s.shape[0]; firstRow += slabRows) {
     const array = await s.readSlab(firstRow, Math.min(slabRows, s.shape[0] - firstRow), buffers);

@@ -160,4 +160,3 @@ function copyInto<T extends TypedArray>(data: T, buffers: BufferPool): T {
 function dataBytes(task: WorkerTask): number {
   return task.task === 'decode' ? task.chunk.byteLength + (task.learned?.latents?.byteLength ?? 0) : task.array.data.byteLength;
 }
-
