@@ -3,6 +3,12 @@
 import { strict as assert } from 'node:assert';
 import { budgetForCodingThreads, budgetForDecodingThreads, codingThreads, decodingThreads, memoryArgument, slabValuesFor } from '../../src/kernel/compress/memory-plan';
 import type { ArraySource } from '../../src/kernel/data/source';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compress, decompress } from '../../src/kernel/pipeline';
+import { encodeNpy } from '../../src/kernel/data/npy';
+import { BalerError } from '../../src/kernel/errors';
 import { DTYPE_BYTES } from '../../src/kernel/data/dtype';
 import { DEFAULT_MEMORY_BUDGET } from '../../src/kernel/memory';
 import type { DType } from '../../src/kernel/types';
@@ -61,5 +67,24 @@ describe('compress memory plan', () => {
     assert.equal(memoryArgument(2048 * MIB), '2G');
     assert.equal(memoryArgument(1029 * MIB), '1029M');
     assert.equal(memoryArgument(1029 * MIB - 10), '1029M', 'rounded up');
+  });
+
+  it('decompress refuses, before decoding, a file whose slab needs more than the budget', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-plan-'));
+    try {
+      const input = path.join(dir, 'field.npy');
+      const data = Float32Array.from({ length: 64 * 32 * 32 }, (_, i) => Math.sin(i / 97));
+      fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [64, 32, 32], data }));
+      await compress(input, { output: path.join(dir, 'f.baler'), errorBound: 'rel:1e-3', learned: 'none' });
+      const output = path.join(dir, 'back.npy');
+      // One slab of 65,536 float32 values: 65,536 × (16 + 4) bytes, 1.25 MiB, to decode.
+      await assert.rejects(decompress(path.join(dir, 'f.baler'), { output, memoryBudget: MIB }),
+        (e: unknown) => e instanceof BalerError && e.code === 'ETOOLARGE' && /f\.baler/.test(e.file ?? '') && /needs 1\.3 MiB of memory, more than the budget of 1\.0 MiB/.test(e.message));
+      assert.ok(!fs.existsSync(output), 'no output');
+      await decompress(path.join(dir, 'f.baler'), { output, memoryBudget: 2 * MIB });
+      assert.ok(fs.existsSync(output), 'decoded within a budget that holds the slab');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
