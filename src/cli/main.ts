@@ -59,11 +59,17 @@ export function buildProgram(): Command {
     .enablePositionalOptions() // --project after a subcommand belongs to the subcommand
     // Set before the subcommands so they inherit it: errors come back to main() as exceptions (exit code 1).
     .exitOverride((err) => { throw err; })
-    .configureOutput({ outputError: (text, write) => write(`baler: ${sanitizeText(text.trim().replace(/^error: /, ''), 1000)}\n`) })
+    // Commander puts its "(Did you mean …?)" on a second line; join it so the error stays one readable line.
+    .configureOutput({ outputError: (text, write) => write(`baler: ${sanitizeText(text.trim().replace(/^error: /, '').replace(/\s*\n\s*/g, ' '), 1000)}\n`) })
     .addOption(optionFor('project'))
     .addOption(new Option('--mode <mode>', "the reference tool's syntax: baler --project WS P --mode MODE")
       .choices(['newProject', 'train', 'compress', 'decompress', 'plot', 'info']))
+    // Root takes an action (the reference syntax), so Commander would call a mistyped command "too many arguments".
+    .allowExcessArguments()
     .action(async (opts) => {
+      if (program.args.length) {
+        program.error(`unknown command '${program.args[0]}' (commands: ${program.commands.map((c) => c.name()).join(', ')})`);
+      }
       const p = projectArgs(opts);
       if (!p || !opts.mode) return program.help();
       await runProjectMode(p, opts.mode);

@@ -148,6 +148,15 @@ describe('baler CLI end to end', function () {
       });
     }
 
+    it('a mistyped option: one line with the suggestion, no escaped newline', () => {
+      const r = baler(['compress', 'CFD_animation.npz', '--mode', 'x'], dir);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, "baler: unknown option '--mode' (Did you mean --model?)\n");
+      const typo = baler(['compres', 'CFD_animation.npz'], dir);
+      assert.equal(typo.code, 1);
+      assert.match(typo.stderr, /^baler: unknown command 'compres' \(commands: demo, .*compress, .*\)\n$/);
+    });
+
     it('corrupted .baler', () => {
       assert.equal(baler(['compress', 'CFD_animation.npz', '-o', 'ok.baler', '--error-bound', 'rel:1e-2'], dir).code, 0);
       const bytes = fs.readFileSync(path.join(dir, 'ok.baler'));
