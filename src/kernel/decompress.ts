@@ -24,8 +24,7 @@ import { loadLearnedModel } from './learned/store';
 import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
-import { DEFAULT_MEMORY_BUDGET } from './memory';
-import { budgetForDecodingThreads, decodedSlabBytes, decodingThreads, fewerThreadsNote } from './compress/memory-plan';
+import { budgetForDecodingThreads, decodedSlabBytes, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
 import { constantSlab } from './compress/constant';
 
 /** A .baler opened for reading: its checked index and typed header. */

@@ -1,3 +1,144 @@
-// The memory budget: what one compress or decompress may hold at once, whatever the file's size.
+// The memory budget, and how it is spent while compressing: the runtime itself, then slabs — two being coded (each in a
+// worker, with the worker's own runtime) and one in the main thread (read ahead, or read back for checking).
+// Slab sizes follow from the budget alone, never from the number of threads, so the file written is the same
+// for any number of threads; how many slabs are coded at once then follows from what the budget leaves.
+// Decompressing, the slabs are the file's: how many are decoded at once follows from the budget the same way.
+import { BalerError } from './errors';
+import { DTYPE_BYTES } from './data/dtype';
+import type { ArraySource } from './data/source';
+
 /** Default budget in bytes (`--memory` overrides it). */
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
+
+const MIB = 2 ** 20;
+/** The main thread's runtime (Node, the bundle, zstd's and tfjs's wasm) before any data. */
+const MAIN_RUNTIME = 160 * MIB;
+/** A worker thread's own runtime. */
+const WORKER_RUNTIME = 64 * MIB;
+/**
+ * Per value of a slab being coded in a worker, beside the slab's own bytes: float64 values, the coder's arrays
+ * (about 17), the reconstruction, and what the garbage collector has not yet given back.
+ */
+const CODING_BYTES_PER_VALUE = 44;
+/** Per value of a slab in the main thread, beside its own bytes: read ahead, or decoded and compared with the original. */
+const MAIN_BYTES_PER_VALUE = 28;
+/**
+ * Per value of a slab being decoded (in a worker, then waiting in the main thread to be written), beside the
+ * values in the dtype: their float64 values, the coder's arrays, and what the garbage collector has not yet given back.
+ */
+const DECODING_BYTES_PER_VALUE = 20;
+/**
+ * A decoding worker's own runtime: less than a coding one's (no search, no zstd probes). Measured on the 100 MB
+ * field of the scale bench: each worker beyond the second added 23–41 MiB of peak RSS, its slabs included.
+ */
+const DECODING_WORKER_RUNTIME = 24 * MIB;
+/** Slabs the sizes are planned for, coded at once. */
+const PLANNED_CONCURRENCY = 2;
+/**
+ * Free slab buffers an array's reader keeps for the next slabs (parallel/buffer-pool.ts): those of the slabs
+ * read ahead and in work at once (in their dtype, and as float64 where the main thread needs the values).
+ */
+export const SLAB_BUFFERS_KEPT = 6;
+/** Larger slabs gain little ratio and delay streaming. */
+const MAX_SLAB_VALUES = 1 << 23;
+
+function rowValues(s: Pick<ArraySource, 'shape'>): number {
+  return s.shape.slice(1).reduce((a, b) => a * b, 1);
+}
+
+/** Values in one slab of this dtype under this budget (at least a sixteenth of the budget when the runtime takes most of it). */
+export function slabValuesFor(memoryBudget: number, dtypeBytes: number): number {
+  const forData = memoryBudget - MAIN_RUNTIME - PLANNED_CONCURRENCY * WORKER_RUNTIME;
+  const perValue = PLANNED_CONCURRENCY * (CODING_BYTES_PER_VALUE + dtypeBytes) + MAIN_BYTES_PER_VALUE + dtypeBytes;
+  return Math.min(MAX_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / (CODING_BYTES_PER_VALUE + dtypeBytes)), Math.floor(forData / perValue)));
+}
+
+/** Rows per slab of an array under this budget; refused when one row alone does not fit. */
+export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: string): number {
+  const perRow = rowValues(s);
+  const slabValues = slabValuesFor(memoryBudget, DTYPE_BYTES[s.dtype]);
+  if (perRow > slabValues) {
+    const need = perRow * (CODING_BYTES_PER_VALUE + DTYPE_BYTES[s.dtype]);
+    throw new BalerError(`one ${s.kind === 'frames' ? 'frame' : 'row'} of ${s.path || 'the array'} needs ${mib(need)} to code, more than the memory budget of ${mib(memoryBudget)} allows (raise it with --memory)`, file, 'ETOOLARGE');
+  }
+  return Math.max(1, Math.min(s.shape[0], Math.floor(slabValues / perRow)));
+}
+
+/** How many slabs may be coded at once (at most `threads`) within the budget, given the largest slab (values, bytes). */
+export function slabsInFlight(largestSlabValues: number, memoryBudget: number, threads: number, dtypeBytes = 8): number {
+  const left = memoryBudget - MAIN_RUNTIME - largestSlabValues * (MAIN_BYTES_PER_VALUE + dtypeBytes);
+  const fit = Math.floor(left / (largestSlabValues * (CODING_BYTES_PER_VALUE + dtypeBytes) + WORKER_RUNTIME));
+  return Math.max(1, Math.min(threads, fit));
+}
+
+/**
+ * Threads that code the slabs of these arrays at once: as many as the budget holds for the largest slab of any
+ * array (values per row × rows per slab, in its dtype), at most `threads` and at most the slabs there are.
+ */
+export function codingThreads(arrays: { shape: number[]; dtype: ArraySource['dtype']; slabRows: number }[], memoryBudget: number, threads: number): number {
+  const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
+  const fit = Math.min(...arrays.map((a) => slabsInFlight(a.slabRows * rowValues(a), memoryBudget, threads, DTYPE_BYTES[a.dtype])));
+  return Math.max(1, Math.min(fit, slabs));
+}
+
+/**
+ * The smallest budget (in steps of 64 MiB, up to 64 GiB) under which the arrays' slabs, sized for it, are coded
+ * `threads` at once, or as many as there are slabs, with that number; undefined when no such budget is.
+ */
+export function budgetForCodingThreads(sources: ArraySource[], threads: number, from: number): { budget: number; threads: number } | undefined {
+  const step = 64 * MIB;
+  for (let budget = (Math.floor(from / step) + 1) * step; budget <= 64 * 1024 * MIB; budget += step) {
+    const arrays = sources.map((s) => ({ shape: s.shape, dtype: s.dtype, slabRows: chooseSlabRows(s, budget, '') }));
+    const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
+    const coding = codingThreads(arrays, budget, threads);
+    if (coding >= Math.min(threads, slabs)) return { budget, threads: coding };
+  }
+  return undefined;
+}
+
+/** Bytes one slab of a file needs to be decoded at all (refused beyond the budget): float64 values, in its dtype, and once more while decoded. */
+export function decodedSlabBytes(values: number, dtype: ArraySource['dtype']): number {
+  return values * (16 + DTYPE_BYTES[dtype]);
+}
+
+/**
+ * Threads that decode the slabs of a file at once: as many as the budget holds beside the main thread's slab
+ * being written, for the largest slab of any array (its values and dtype), at most `threads`.
+ */
+export function decodingThreads(slabs: { values: number; dtype: ArraySource['dtype'] }[], memoryBudget: number, threads: number): number {
+  const fit = Math.min(...slabs.map(({ values, dtype }) => {
+    const writing = values * (8 + DTYPE_BYTES[dtype]);
+    return Math.floor((memoryBudget - MAIN_RUNTIME - writing) / (values * (DECODING_BYTES_PER_VALUE + DTYPE_BYTES[dtype]) + DECODING_WORKER_RUNTIME));
+  }));
+  return Math.max(1, Math.min(threads, fit));
+}
+
+/** The smallest budget (a whole number of MiB) under which decodingThreads gives `threads`. */
+export function budgetForDecodingThreads(slabs: { values: number; dtype: ArraySource['dtype'] }[], threads: number): number {
+  const need = Math.max(...slabs.map(({ values, dtype }) => MAIN_RUNTIME + values * (8 + DTYPE_BYTES[dtype]) + threads * (values * (DECODING_BYTES_PER_VALUE + DTYPE_BYTES[dtype]) + DECODING_WORKER_RUNTIME)));
+  return Math.ceil(need / MIB) * MIB;
+}
+
+/**
+ * Why fewer threads than asked code or decode the slabs, and (`more`) the budget under which more would: coding in
+ * larger slabs, since slab sizes follow from the budget; decoding the file's own.
+ */
+export function fewerThreadsNote(work: 'coding' | 'decoding', threads: number, asked: number, budget: number, more?: { budget: number; threads: number }): string {
+  const note = `${work} on ${threads} of ${asked} threads: the memory budget of ${memoryArgument(budget)} holds ${threads === 1 ? 'one slab' : `${threads} slabs`} in work at once`;
+  if (!more || more.threads <= threads) return note;
+  return `${note}; --memory ${memoryArgument(more.budget)} ${work === 'coding' ? `codes ${more.threads} at once, in larger slabs` : `decodes ${more.threads}`}`;
+}
+
+/** A budget as --memory takes it: whole GiB when it is, else MiB (rounded up). */
+export function memoryArgument(bytes: number): string {
+  return bytes % (1024 * MIB) === 0 ? `${bytes / (1024 * MIB)}G` : `${Math.ceil(bytes / MIB)}M`;
+}
+
+function mib(bytes: number): string {
+  return `${Math.ceil(bytes / MIB)} MiB`;
+}
+
+/** Bytes a mode that holds the whole array (training, the search) needs for it, runtime included. */
+export function wholeArrayBytes(values: number, dtype: ArraySource['dtype']): number {
+  return MAIN_RUNTIME + values * (CODING_BYTES_PER_VALUE + DTYPE_BYTES[dtype]);
+}

@@ -11,7 +11,7 @@ import { encodeNpy } from '../../src/kernel/data/npy';
 const repo = path.resolve(__dirname, '..', '..');
 
 /**
- * The smallest budget that holds two slabs in work beside the main thread's runtime (compress/memory-plan.ts): slabs
+ * The smallest budget that holds two slabs in work beside the main thread's runtime (kernel/memory.ts): slabs
  * of 512 frames of 32 × 32, four in the field below. Under a smaller budget every slab is coded on one thread.
  */
 const TWO_THREADS = '352M';

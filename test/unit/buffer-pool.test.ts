@@ -130,7 +130,7 @@ describe('buffer pool: slabs and tasks', function () {
   });
 
   it('a many-slab file coded on two threads decodes to exactly the values of the one-thread file', async () => {
-    // The smallest budget that holds two slabs in work beside the main thread's runtime (compress/memory-plan.ts):
+    // The smallest budget that holds two slabs in work beside the main thread's runtime (kernel/memory.ts):
     // slabs of 512 frames of 32 × 32, so a file of 2048 such frames has four. A smaller budget codes on one thread.
     const twoThreadBudget = 352 * 1024 * 1024;
     const manyFrames = 2048;

@@ -135,7 +135,7 @@ describe('compress: the automatic mode', () => {
       [{ dtype: 'float64', shape: [3000, 5], data: table }, 'columns'],
     ];
     for (const [arr, learned] of cases) {
-      // About five slabs: a sixteenth of the budget holds a slab at 52 bytes a value (compress/memory-plan.ts).
+      // About five slabs: a sixteenth of the budget holds a slab at 52 bytes a value (kernel/memory.ts).
       const budget = Math.ceil((arr.data.length / 5) * 16 * 52);
       const input = npy(arr);
       const files = [];

@@ -10,7 +10,7 @@ import { BalerError } from '../../src/kernel/errors';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { openBaler } from '../../src/kernel/decompress';
 import { readHeader, writeHeader, type DataHeader } from '../../src/kernel/codec/header';
-import { wholeArrayBytes } from '../../src/kernel/compress/memory-plan';
+import { wholeArrayBytes } from '../../src/kernel/memory';
 import { samplePieces, trainingBytes, trainingRows } from '../../src/kernel/compress/ae-sample';
 import { layerPlan, weightShapes } from '../../src/kernel/model/architectures';
 import { chooseArchitecture, latentsPerRow, rowsToSamples, samplesPerRow, samplesToRows, TILE_ABOVE } from '../../src/kernel/model/patches';

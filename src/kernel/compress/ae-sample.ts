@@ -4,7 +4,7 @@
 import type { Dataset, DType } from '../types';
 import { toFloat64 } from '../data/dtype';
 import type { ArraySource } from '../data/source';
-import { wholeArrayBytes } from './memory-plan';
+import { wholeArrayBytes } from '../memory';
 
 /** A model on tiles trains on at most this many tiles: plenty for its few thousand weights, and quick. */
 export const MAX_TILE_SAMPLES = 8192;

@@ -7,7 +7,7 @@ import { toFloat64 } from '../data/dtype';
 import type { ArraySource, DataSource } from '../data/source';
 import { StatsAccumulator } from './stats';
 import { ConstantTracker } from './constant';
-import { chooseSlabRows, SLAB_BUFFERS_KEPT, wholeArrayBytes } from './memory-plan';
+import { chooseSlabRows, SLAB_BUFFERS_KEPT, wholeArrayBytes } from '../memory';
 import type { ArrayInput, Slab } from './strategy';
 import { BufferPool, float64From } from '../parallel/buffer-pool';
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { CompressOptions } from '../api';
 import { BalerError } from '../errors';
 import type { ArraySource, DataSource } from '../data/source';
-import { chooseSlabRows } from './memory-plan';
+import { chooseSlabRows } from '../memory';
 
 export interface PartSpec {
   index: number;

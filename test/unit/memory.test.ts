@@ -1,7 +1,7 @@
 // The memory plan: slabs sized so that two are coded at once within the budget, whatever the dtype, and the threads
 // asked for actually used when the budget allows them; decoding as many slabs at once as the budget holds.
 import { strict as assert } from 'node:assert';
-import { budgetForCodingThreads, budgetForDecodingThreads, codingThreads, decodingThreads, memoryArgument, slabValuesFor } from '../../src/kernel/compress/memory-plan';
+import { budgetForCodingThreads, budgetForDecodingThreads, codingThreads, decodingThreads, DEFAULT_MEMORY_BUDGET, memoryArgument, slabValuesFor } from '../../src/kernel/memory';
 import type { ArraySource } from '../../src/kernel/data/source';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,7 +10,6 @@ import { compress, decompress } from '../../src/kernel/pipeline';
 import { encodeNpy } from '../../src/kernel/data/npy';
 import { BalerError } from '../../src/kernel/errors';
 import { DTYPE_BYTES } from '../../src/kernel/data/dtype';
-import { DEFAULT_MEMORY_BUDGET } from '../../src/kernel/memory';
 import type { DType } from '../../src/kernel/types';
 
 const MIB = 2 ** 20;
