@@ -82,6 +82,21 @@ describe('buffer pool: slabs and tasks', function () {
   fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [frames, side, side], data }));
   const budget = 4 * 1024 * 1024; // slabs of a few frames: many slabs, read ahead while others are coded
 
+  it('a float16 slab, decoded into an array of its own, gives its raw buffer back at once', async () => {
+    const half = path.join(dir, 'half.npy');
+    fs.writeFileSync(half, encodeNpy({ dtype: 'float16', shape: [4, 3], data: Float32Array.from({ length: 12 }, (_, i) => i / 4) }));
+    const source = await openDataSource(half);
+    try {
+      const pool = new BufferPool(4);
+      const slab = await source.arrays[0].readSlab(1, 2, pool);
+      assert.deepEqual(Array.from(slab.data as Float32Array), [0.75, 1, 1.25, 1.5, 1.75, 2]);
+      assert.equal(pool.size, 1, 'the raw half floats went back to the pool');
+      assert.ok(!pool.lent(slab.data.buffer), 'the decoded values are not a pool buffer');
+    } finally {
+      await source.close();
+    }
+  });
+
   it('a released slab gives its buffers to the next slab and cannot be read any more', async () => {
     const source = await openDataSource(input);
     try {

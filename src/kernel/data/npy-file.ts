@@ -119,7 +119,10 @@ export function npyStream(bytes: ByteSource, file: string, path: string, budget:
       const raw = bytes.readInto
         ? bytes.readInto(offset, new Uint8Array(buffers ? buffers.take(length) : new ArrayBuffer(length), 0, length))
         : Uint8Array.prototype.slice.call(bytes.read(offset, length));
-      return { dtype: descr.dtype, shape: slabShape, data: decodeRaw(raw, descr) };
+      const data = decodeRaw(raw, descr);
+      // float16, bool and byte-swapped values are decoded into an array of their own: the raw buffer can go back.
+      if (buffers && data.buffer !== raw.buffer && buffers.lent(raw.buffer)) buffers.give(raw.buffer as ArrayBuffer);
+      return { dtype: descr.dtype, shape: slabShape, data };
     },
   };
   return { kind: 'numeric', source };
