@@ -31,8 +31,13 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+/** Every command's progress output, so that an error line never lands on a progress bar's line. */
+const progressOutputs = new Set<ReturnType<typeof terminalHooks>>();
+
 function hooks(quiet = false) {
-  return terminalHooks(abort.signal, quiet);
+  const h = terminalHooks(abort.signal, quiet);
+  progressOutputs.add(h);
+  return h;
 }
 
 function projectArgs(opts: { project?: string[] }): [string, string] | undefined {
@@ -164,7 +169,9 @@ export function buildProgram(): Command {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'decompress');
       if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
-      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, memoryBudget: o.memory, threads: o.threads, rows: o.rows }, hooks());
+      const h = hooks();
+      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, memoryBudget: o.memory, threads: o.threads, rows: o.rows }, h);
+      h.stop();
       console.log(`wrote ${r.output}`);
     });
 
@@ -222,9 +229,13 @@ async function runProjectMode([ws, proj]: [string, string], mode: string): Promi
       console.log(formatInfo(r.info));
       return;
     }
-    case 'decompress':
-      console.log(`wrote ${path.relative(process.cwd(), (await engine.decompressProject(ws, proj, hooks())).output)}`);
+    case 'decompress': {
+      const h = hooks();
+      const r = await engine.decompressProject(ws, proj, h);
+      h.stop();
+      console.log(`wrote ${path.relative(process.cwd(), r.output)}`);
       return;
+    }
     case 'plot':
       console.log(`wrote ${path.relative(process.cwd(), await engine.plotProject(ws, proj))}`);
       return;
@@ -241,6 +252,7 @@ export async function main(argv: string[]): Promise<number> {
     await buildProgram().exitOverride((err) => { throw err; }).parseAsync(argv);
     return 0;
   } catch (err) {
+    for (const h of progressOutputs) h.stop();
     return reportError(err);
   }
 }

@@ -241,10 +241,14 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
     const rows = opts.rows ? checkedRows(opts.rows, arrays[0].shape[0], input) : undefined;
     const sink = await createDataSink(output, undefined, arrays.map((a) => describe(a, rows)), parseAttributes(f.header.source.attributes), { overwrite: opts.force, protect: input });
     try {
+      const allValues = arrays.reduce((n, a) => n + describe(a, rows).shape.reduce((x, y) => x * y, 1), 0);
+      let valuesDone = 0;
       for (let k = 0; k < arrays.length; k++) {
         for await (const slab of decodeArray(f, k, { ...opts, rows, runner })) {
           await cancellationPoint(hooks?.signal);
           await sink.writeSlab(k, slab.array);
+          valuesDone += slab.values.length;
+          hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}`, fraction: valuesDone / Math.max(1, allValues) });
         }
       }
       await sink.finish();

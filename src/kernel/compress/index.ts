@@ -82,7 +82,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
       if (part) header.part = { ...opts.part!, inputId: part.inputId, arrays: part.arrays.map((a, k) => ({ ...a, errors: recorders[k].state() })) };
       writer.finish(header, output);
       hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back' });
-      await verifyContainer(out.tmp, written, output, runner, hooks?.signal);
+      await verifyContainer(out.tmp, written, output, runner, hooks);
       out.commit();
     } catch (err) {
       out.abort();

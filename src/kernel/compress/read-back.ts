@@ -10,6 +10,7 @@ import { decodeArray, openBaler } from '../decompress';
 import type { ArrayInput, CodedArray } from './strategy';
 import { hashValues } from './verify';
 import type { SlabRunner } from '../parallel/pool';
+import type { Hooks } from '../api';
 
 export interface WrittenArray {
   input: ArrayInput;
@@ -18,8 +19,10 @@ export interface WrittenArray {
   hashes: number[];
 }
 
-export async function verifyContainer(tmp: string, written: WrittenArray[], output: string, runner?: SlabRunner, signal?: AbortSignal): Promise<void> {
+export async function verifyContainer(tmp: string, written: WrittenArray[], output: string, runner?: SlabRunner, hooks?: Pick<Hooks, 'signal' | 'onProgress'>): Promise<void> {
   const f = openBaler(tmp);
+  const allValues = written.reduce((n, w) => n + w.input.source.shape.reduce((a, b) => a * b, 1), 0);
+  let valuesDone = 0;
   const fail = (detail: string): never => {
     throw new BalerError(`verification failed: ${detail}; nothing was written`, output, 'EVERIFY');
   };
@@ -31,7 +34,7 @@ export async function verifyContainer(tmp: string, written: WrittenArray[], outp
       const originals = w.input.slabs(w.coded.slabRows);
       let j = 0;
       for await (const slab of decodeArray(f, k, { modelDir: w.coded.modelDir, runner })) {
-        await cancellationPoint(signal);
+        await cancellationPoint(hooks?.signal);
         const original = (await originals.next()).value;
         if (!original || original.firstRow !== slab.firstRow || original.values.length !== slab.values.length) fail(`array ${k} slab ${j + 1} does not line up with the input`);
         if (hashValues(slab.values) !== w.hashes[j]) fail(`array ${k} slab ${j + 1} does not decode to the values measured`);
@@ -40,6 +43,8 @@ export async function verifyContainer(tmp: string, written: WrittenArray[], outp
         acc?.add(original.values, slab.values);
         original.release(); // compared: its buffers serve the next slab
         j++;
+        valuesDone += slab.values.length;
+        hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back', fraction: valuesDone / Math.max(1, allValues) });
       }
       if (j !== w.hashes.length) fail(`array ${k} has ${j} slabs, ${w.hashes.length} were written`);
       if (acc) w.coded.checkErrors?.(acc.result());
