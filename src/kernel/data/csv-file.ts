@@ -8,7 +8,7 @@ import type { NdArray } from '../types';
 import { checkBudget } from './budget';
 import { formatterFor, parseCsvNumber, quoteIfNeeded, records } from './csv';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
-import type { ArrayDescription, DataSink, DataSource, SinkOptions } from './source';
+import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
 const CHUNK = 1 << 20;
 const CHECKPOINT_ROWS = 4096;
@@ -121,7 +121,7 @@ function fieldsOf(record: RawRecord, file: string): string[] {
   return parsed.done ? [] : parsed.value.fields;
 }
 
-export async function openCsv(file: string, budget: number): Promise<DataSource> {
+export async function openCsv(file: string, budget: number, selection: SourceSelection = {}): Promise<DataSource> {
   const input = openInput(file);
   try {
     const scanner = new RecordScanner(input, 0, 1, budget);
@@ -129,8 +129,10 @@ export async function openCsv(file: string, budget: number): Promise<DataSource>
     if (!first) throw new BalerError('the CSV file has no rows', file);
     const firstFields = fieldsOf(first, file);
     const hasHeader = firstFields.some((f) => parseCsvNumber(f) === undefined);
-    const names = hasHeader ? firstFields : [];
+    const header = hasHeader ? firstFields : [];
     const columns = firstFields.length;
+    const chosen = chooseColumns(header, columns, selection.columns, file);
+    const names = header.length > 0 ? chosen.map((c) => header[c]) : [];
     const checkpoints: { offset: number; line: number }[] = [];
     let rows = 0;
     let dataStart = { offset: 0, line: 1 };
@@ -154,37 +156,60 @@ export async function openCsv(file: string, budget: number): Promise<DataSource>
       if (start < 0 || count < 0 || start + count > rows || !Number.isSafeInteger(start + count)) {
         throw new BalerError(`rows ${start}…${start + count} requested of a table with ${rows} rows`, file);
       }
-      checkBudget(count * columns * 8, budget, `a slab of ${count} CSV rows`, file);
+      checkBudget(count * chosen.length * 8, budget, `a slab of ${count} CSV rows`, file);
       if (!cursor || cursor.row > start || start - cursor.row > CHECKPOINT_ROWS) {
         const k = Math.floor(start / CHECKPOINT_ROWS);
         cursor = { scanner: new RecordScanner(input, checkpoints[k].offset, checkpoints[k].line, budget), row: k * CHECKPOINT_ROWS };
       }
       for (; cursor.row < start; cursor.row++) cursor.scanner.next();
-      const values = new Float64Array(count * columns);
+      const width = chosen.length;
+      const values = new Float64Array(count * width);
       for (let r = 0; r < count; r++, cursor.row++) {
         const record = cursor.scanner.next()!;
         const fields = fieldsOf(record, file);
-        for (let c = 0; c < columns; c++) {
+        for (let k = 0; k < width; k++) {
+          const c = chosen[k];
           const value = parseCsvNumber(fields[c]);
           if (value === undefined) {
-            const label = names[c] ? `column '${names[c]}'` : `column ${c + 1}`;
+            const label = header[c] ? `column '${header[c]}'` : `column ${c + 1}`;
             const shown = fields[c].trim() === '' ? 'an empty value' : `'${fields[c].trim()}'`;
-            throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number`, file);
+            const hint = selection.columns ? '' : columnsHint(header, fields);
+            throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number${hint}`, file);
           }
-          values[r * columns + c] = value;
+          values[r * width + k] = value;
         }
       }
-      return { dtype: 'float64', shape: [count, columns], data: values };
+      return { dtype: 'float64', shape: [count, width], data: values };
     };
     return {
       file, format: 'csv',
-      arrays: [{ path: '', dtype: 'float64', shape: [rows, columns], kind: 'table', names, readSlab }],
+      arrays: [{ path: '', dtype: 'float64', shape: [rows, chosen.length], kind: 'table', names, readSlab }],
       close: async () => closeInput(input),
     };
   } catch (err) {
     closeInput(input);
     throw err;
   }
+}
+
+/** Indices of the columns to read: those named in `wanted` (in that order), else every column. */
+function chooseColumns(header: string[], columns: number, wanted: string[] | undefined, file: string): number[] {
+  if (!wanted) return Array.from({ length: columns }, (_, c) => c);
+  if (header.length === 0) throw new BalerError('--columns needs a header row of column names, and this CSV file has none', file);
+  return wanted.map((name) => {
+    const c = header.findIndex((h) => h.trim() === name);
+    if (c < 0) throw new BalerError(`no column '${name}' (columns: ${header.join(', ')})`, file);
+    return c;
+  });
+}
+
+/** For a table with text columns: the --columns that keeps the columns holding numbers in this record. */
+function columnsHint(header: string[], fields: string[]): string {
+  if (header.length === 0) return '';
+  const numeric = header.filter((_, c) => parseCsvNumber(fields[c]) !== undefined);
+  if (numeric.length === 0) return '';
+  const list = numeric.map((n) => n.trim()).join(',');
+  return `; to compress the numeric columns only: --columns ${/^[\w.,+-]+$/.test(list) ? list : `'${list.replace(/'/g, "'\\''")}'`}`;
 }
 
 /** Writes one table as CSV: a header row of names (left out when there are none), then rows as slabs arrive. */

@@ -53,7 +53,7 @@ export async function openDataSource(file: string, selection: SourceSelection = 
   switch (format) {
     case 'npy': return (await import('./npy-file')).openNpy(file, budget);
     case 'npz': return (await import('./npz-file')).openNpz(file, budget, selection);
-    case 'csv': return (await import('./csv-file')).openCsv(file, budget);
+    case 'csv': return (await import('./csv-file')).openCsv(file, budget, selection);
     case 'root': return (await import('./root')).openRoot(file, selection, budget);
     case 'hdf5': return (await import('./hdf5')).openHdf5(file, selection, budget, netcdf4 ? 'netcdf' : 'hdf5');
     case 'netcdf': return (await import('./netcdf')).openNetcdf3(file, selection, budget);

@@ -115,7 +115,7 @@ export const OPTIONS = {
   rows: { flags: '--rows <a:b>', help: 'only rows (frames) A to B−1, reading only the slabs that hold them', parse: rowRange },
   dataset: { flags: '--dataset <path>', help: 'the array to read: HDF5/netCDF/Zarr dataset path (/group/x), .npz key, ROOT table (events/Jet)', engine: 'dataset' },
   tree: { flags: '--tree <name>', help: 'ROOT TTree or RNTuple to read (default: every one)', engine: 'tree' },
-  columns: { flags: '--columns <names>', help: 'comma-separated columns to keep (ROOT branches, Parquet columns; default: every numeric one)', parse: columnList, engine: 'columns' },
+  columns: { flags: '--columns <names>', help: 'comma-separated columns to keep (ROOT branches, Parquet and CSV columns; default: every numeric one)', parse: columnList, engine: 'columns' },
   json: { flags: '--json', help: 'print the result as JSON' },
   modelDir: { flags: '--model-dir <dir>', help: 'where to find a shared model file' },
   original: { flags: '--original <file>', help: 'the original data (default: the source file beside the .baler)' },

@@ -1,0 +1,46 @@
+// CSV tables with text columns (a station name, a date): --columns keeps the numeric ones, as for Parquet, and a
+// table read whole says which --columns would read it.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openDataSource } from '../../src/kernel/data/formats';
+import { rejectsBaler } from './data-helpers';
+
+describe('csv columns', () => {
+  let dir: string;
+  let file: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-csv-columns-'));
+    file = path.join(dir, 'weather.csv');
+    fs.writeFileSync(file, 'location,date,temp max,wind,weather\nSeattle,2012-01-01,12.8,4.7,drizzle\nSeattle,2012-01-02,10.6,4.5,rain\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads only the columns named in --columns, in that order', async () => {
+    const source = await openDataSource(file, { columns: ['wind', 'temp max'] });
+    try {
+      const [array] = source.arrays;
+      assert.deepEqual(array.names, ['wind', 'temp max']);
+      assert.deepEqual(array.shape, [2, 2]);
+      const slab = await array.readSlab(0, 2);
+      assert.deepEqual([...slab.data], [4.7, 12.8, 4.5, 10.6]);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('refuses a column the file does not have, listing those it has', async () => {
+    await rejectsBaler(() => openDataSource(file, { columns: ['wind', 'rain'] }), /no column 'rain' \(columns: location, date, temp max, wind, weather\)/, file);
+  });
+
+  it('says which --columns reads a table with text columns', async () => {
+    const source = await openDataSource(file);
+    try {
+      await rejectsBaler(() => source.arrays[0].readSlab(0, 1),
+        /column 'location', line 2: 'Seattle' is not a number; to compress the numeric columns only: --columns 'temp max,wind'$/, file);
+    } finally {
+      await source.close();
+    }
+  });
+});
