@@ -106,6 +106,26 @@ describe('one table of rows for every view', () => {
     assert.equal(findRow(sections, 'errors.maxAbsError')?.value, '4e-5');
   });
 
+  it('of several arrays, states every mode and the worst array\'s errors and bound, not the first array\'s', () => {
+    // A netCDF file: a coordinate stored losslessly first, then a field coded within rel:1e-4.
+    const info = errorBoundedInfo();
+    const exact = { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 358 };
+    const lossy = { rmse: 0.001, nrmse: 3e-5, psnr: 89.8, maxAbsError: 0.0035, maxRelError: 0.01, range: 35.7 };
+    const arrays: NonNullable<FileInfo['arrays']> = [
+      { path: 'COADSX', kind: 'table', shape: [180], dtype: 'float64', names: [], mode: 'lossless', errors: exact },
+      { path: 'SST', kind: 'frames', shape: [12, 90, 180], dtype: 'float32', names: [], mode: 'error-bounded', errorBound: 'rel:0.0001', errors: lossy },
+    ];
+    const first = { ...info, kind: 'table' as const, shape: [180], dtype: 'float64', names: [], mode: 'lossless' as const, errorBound: undefined, errors: exact, arrays };
+    const sections = infoSections(first);
+    assert.equal(findRow(sections, 'mode')?.value, 'lossless (every value exact): 1 array; error-bounded (bound rel:0.0001): 1 array');
+    assert.match(findRow(sections, 'data')?.value ?? '', /^2 arrays .*the first, COADSX: table, shape 180, float64$/);
+    assert.equal(findRow(sections, 'errors.psnr')?.value, '89.8 dB');
+    assert.equal(findRow(sections, 'errors.maxAbsError')?.value, '0.0035');
+    assert.match(sections.find((s) => s.key === 'errors')?.title ?? '', /^Errors of SST, the largest error/);
+    assert.match(findRow(sections, 'bound.absolute')?.value ?? '', /^1e-4 × range 35\.7/);
+    assert.match(headline(sections), /PSNR 89\.8 dB · max abs error 0\.0035 · bound met: max error = 0\.980 × bound/);
+  });
+
   it('no view outside the kernel computes a ratio or keeps its own number formatter', () => {
     const roots = ['src/extension', 'webviews', 'src/cli'];
     const files = roots.flatMap((r) => walk(path.resolve(__dirname, '..', '..', r))).filter((f) => f.endsWith('.ts'));

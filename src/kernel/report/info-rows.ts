@@ -40,10 +40,30 @@ const MAX_NAMES_SHOWN = 12;
 
 export function infoSections(info: FileInfo, options: InfoOptions = {}): InfoSection[] {
   const sections = [fileSection(info, options)];
-  if (info.arrays && info.arrays.length > 1) sections.push(arraySection(info.arrays));
-  sections.push(sizeSection(info), ratioSection(info), errorSection(info));
-  if (info.errorBound) sections.push(boundSection(info, options.boundCheck));
+  const arrays = info.arrays ?? [];
+  if (arrays.length > 1) sections.push(arraySection(arrays));
+  // Of several arrays, the errors and the bound shown are the worst array's (the headline's figures), not the first's.
+  const worst = arrays.length > 1 ? worstArray(arrays) : 0;
+  const focus: ErrorsOf = worst === 0 ? info : arrays[worst];
+  const label = arrays.length > 1 ? ` of ${sanitizeText(arrays[worst].path || `array ${worst}`, 60)}, the largest error / range of the ${arrays.length} arrays` : '';
+  sections.push(sizeSection(info), ratioSection(info), errorSection(focus, label));
+  if (focus.errorBound) sections.push(boundSection(focus, worst === 0 ? options.boundCheck : undefined, label));
   return sections;
+}
+
+/** What the errors and bound sections show: a file's first array, or one array of several. */
+type ErrorsOf = Pick<FileInfo, 'errors' | 'errorBound' | 'kind' | 'names'>;
+
+/** Index of the array with the largest max abs error relative to its range (the first when all are exact). */
+function worstArray(arrays: NonNullable<FileInfo['arrays']>): number {
+  let worst = 0;
+  let worstScore = 0;
+  arrays.forEach((a, i) => {
+    const e = a.errors;
+    const score = e.maxAbsError > 0 ? (e.range > 0 ? e.maxAbsError / e.range : Infinity) : 0;
+    if (score > worstScore) { worst = i; worstScore = score; }
+  });
+  return worst;
 }
 
 function row(key: string, label: string, value: string): InfoRow {
@@ -54,14 +74,17 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
   const name = options.fullPath ? info.file : info.file.split(/[\\/]/).pop() ?? info.file;
   const names = info.names.slice(0, MAX_NAMES_SHOWN).map((n) => sanitizeText(n, 40)).join(', ');
   const more = info.names.length > MAX_NAMES_SHOWN ? ` … ${info.names.length - MAX_NAMES_SHOWN} more` : '';
+  const arrays = info.arrays ?? [];
+  const several = arrays.length > 1;
   const rows = [
     row('file', 'file', name),
-    row('data', 'data', `${info.kind}, shape ${info.shape.join(' × ')}, ${info.dtype}`),
+    row('data', 'data', several
+      ? `${arrays.length} arrays (each under Arrays); the first, ${arrays[0].path || 'array 0'}: ${info.kind}, shape ${info.shape.join(' × ')}, ${info.dtype}`
+      : `${info.kind}, shape ${info.shape.join(' × ')}, ${info.dtype}`),
   ];
   if (info.names.length > 0) rows.push(row('columns', 'columns', names + more));
   if (info.source) rows.push(row('source', 'source', `${info.source.name} (${info.source.format})`));
-  const mode = info.mode === 'lossless' ? 'lossless (every value exact)' : info.mode === 'constant' ? 'constant (one value, held in the header)' : info.mode + (info.errorBound ? ` (bound ${info.errorBound})` : '');
-  rows.push(row('mode', 'mode', mode));
+  rows.push(row('mode', 'mode', several ? modesOf(arrays) : describeMode(info)));
   if (info.architecture) rows.push(row('model', 'model', describeArchitecture(info.architecture)));
   if (info.learned) {
     const what = info.learned.family === 'basis' ? 'a learned basis of rows (frames)' : 'a cross-column model of the table';
@@ -75,6 +98,18 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
   }
   rows.push(row('format', 'format', `.baler v${info.formatVersion}, ${info.createdBy}`));
   return { key: 'file', title: 'File', rows };
+}
+
+function describeMode(a: Pick<FileInfo, 'mode' | 'errorBound'>): string {
+  return a.mode === 'lossless' ? 'lossless (every value exact)' : a.mode === 'constant' ? 'constant (one value, held in the header)' : a.mode + (a.errorBound ? ` (bound ${a.errorBound})` : '');
+}
+
+/** The modes of several arrays: one when they share it, else each with how many arrays use it. */
+function modesOf(arrays: NonNullable<FileInfo['arrays']>): string {
+  const counts = new Map<string, number>();
+  for (const a of arrays) counts.set(describeMode(a), (counts.get(describeMode(a)) ?? 0) + 1);
+  if (counts.size === 1) return `${[...counts.keys()][0]}, every array`;
+  return [...counts].map(([mode, n]) => `${mode}: ${n} ${n === 1 ? 'array' : 'arrays'}`).join('; ');
 }
 
 /** A file from a multi-array source (HDF5, netCDF, …): each array's layout, mode and errors. */
@@ -122,12 +157,12 @@ function ratioSection(info: FileInfo): InfoSection {
   };
 }
 
-function errorSection(info: FileInfo): InfoSection {
+function errorSection(info: ErrorsOf, of: string): InfoSection {
   const e = info.errors;
   const relativeToRange = e.range > 0 ? e.maxAbsError / e.range : 0;
   return {
     key: 'errors',
-    title: 'Errors (measured on the values written and read back)',
+    title: `Errors${of} (measured on the values written and read back)`,
     rows: [
       row('errors.psnr', 'PSNR (range / RMSE)', formatDb(e.psnr)),
       row('errors.rmse', 'RMSE', formatNumber(e.rmse)),
@@ -143,7 +178,7 @@ function errorSection(info: FileInfo): InfoSection {
   };
 }
 
-function boundSection(info: FileInfo, check: BoundCheckSummary | undefined): InfoSection {
+function boundSection(info: ErrorsOf, check: BoundCheckSummary | undefined, of: string): InfoSection {
   const text = info.errorBound ?? '';
   const [kind, valueText] = text.split(':');
   const value = Number(valueText);
@@ -160,7 +195,7 @@ function boundSection(info: FileInfo, check: BoundCheckSummary | undefined): Inf
   rows.push(row('bound.met', 'bound met', maxRatio !== undefined
     ? `${maxRatio <= 1 ? 'yes' : 'NO'}: max error = ${maxRatio.toFixed(3)} × bound`
     : 'yes: every value was checked against it when the file was written'));
-  return { key: 'bound', title: 'Error bound', rows };
+  return { key: 'bound', title: `Error bound${of}`, rows };
 }
 
 function describeRange(values: number[]): string {
