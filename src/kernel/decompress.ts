@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { DecompressOptions, DecompressResult, Hooks } from './api';
 import type { Architecture, NdArray, Normalisation, WeightTensor } from './types';
 import { BalerError, cancellationPoint, namingFile } from './errors';
+import { maskedFillOf, restoreFills } from './data/fill';
 import { createDataSink, FORMATS } from './data/formats';
 import type { ArrayDescription } from './data/source';
 import { castFloat64, castToDtype, toFloat64 } from './data/dtype';
@@ -244,8 +245,10 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
       const allValues = arrays.reduce((n, a) => n + describe(a, rows).shape.reduce((x, y) => x * y, 1), 0);
       let valuesDone = 0;
       for (let k = 0; k < arrays.length; k++) {
+        const fill = maskedFillOf(parseAttributes(arrays[k].attributes));
         for await (const slab of decodeArray(f, k, { ...opts, rows, runner })) {
           await cancellationPoint(hooks?.signal);
+          if (fill !== undefined) restoreFills(slab.array.data, fill);
           await sink.writeSlab(k, slab.array);
           valuesDone += slab.values.length;
           hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}`, fraction: valuesDone / Math.max(1, allValues) });

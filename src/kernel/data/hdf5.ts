@@ -8,6 +8,7 @@ import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { AtomicOutput, outputError } from './files';
+import { declaredFills, maskFills, MASKED_FILL } from './fill';
 import { float16BitsToFloat32 } from './float16';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
@@ -119,9 +120,11 @@ function describe(
   const columns = attrs.columns;
   const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) && columns.every((c) => typeof c === 'string') ? columns as string[] : [];
   const perRow = rowElements(shape);
+  const fills = declaredFills(attrs, dtype);
   const hdf5Info = { attrs, chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined };
   arrays.push({
-    path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names, attributes: { [format]: hdf5Info },
+    path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names,
+    attributes: { [format]: hdf5Info, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
     ...(attrs.baler_exact ? { exact: true } : {}),
     async readSlab(start, count): Promise<NdArray> {
       checkSlab(shape, start, count, file);
@@ -138,7 +141,9 @@ function describe(
         throw new BalerError(`cannot read '${full}' (rows ${start}…${start + count}): ${lastDiagnostic(diagnostics, before) ?? 'truncated or corrupted file'}`, file);
       }
       void h5;
-      return { dtype, shape: [count, ...shape.slice(1)], data: count === 0 ? emptyOf(dtype) : asDtype(data as TypedArray, dtype) };
+      const values = count === 0 ? emptyOf(dtype) : asDtype(data as TypedArray, dtype);
+      maskFills(values, fills, `the dataset '${full}'`, file);
+      return { dtype, shape: [count, ...shape.slice(1)], data: values };
     },
   });
 }
@@ -278,7 +283,7 @@ function createDataset(f: H5File, a: ArrayDescription, index: number, count: num
   if (a.exact) attrs.baler_exact = 1;
   const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
   if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
-  writeAttributes(d, attrs);
+  writeAttributes(d, attrs, a.dtype);
   if (format === 'netcdf') attachDimensions(f, d, name, a.shape);
   return d;
 }
@@ -295,11 +300,27 @@ function attachDimensions(f: H5File, d: H5Dataset, name: string, shape: number[]
   });
 }
 
-function writeAttributes(target: { create_attribute(name: string, data: unknown): void }, attrs: Record<string, unknown>): void {
+/** Attributes that hold values of their variable (CF), written in its float dtype, as netCDF requires of _FillValue. */
+const VALUE_ATTRIBUTES = new Set(['_FillValue', 'missing_value', 'valid_min', 'valid_max', 'valid_range']);
+
+/**
+ * The HDF5 type an attribute is written as: h5wasm's own guess makes every integer-valued number an int32, which
+ * wrapped a _FillValue of -1e34 to 0; numbers beyond int32 and the value attributes of a float dataset are floats.
+ */
+function attributeType(name: string, value: unknown, dtype?: DType): string | undefined {
+  const numbers = Array.isArray(value) ? value : [value];
+  if (numbers.length === 0 || !numbers.every((v) => typeof v === 'number')) return undefined;
+  if ((dtype === 'float32' || dtype === 'float64') && VALUE_ATTRIBUTES.has(name)) return H5_DTYPE[dtype];
+  return (numbers as number[]).every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) ? undefined : '<d';
+}
+
+function writeAttributes(target: { create_attribute(name: string, data: unknown, shape?: number[] | null, dtype?: string): void }, attrs: Record<string, unknown>, dtype?: DType): void {
   for (const [name, value] of Object.entries(attrs)) {
     if (INTERNAL_ATTRIBUTES.has(name) || value === null || value === undefined) continue;
     try {
-      target.create_attribute(name, value as never);
+      const type = attributeType(name, value, dtype);
+      if (type) target.create_attribute(name, value as never, null, type);
+      else target.create_attribute(name, value as never);
     } catch {
       // an attribute h5wasm cannot write (mixed arrays, nested objects) is left out
     }

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget } from './budget';
+import { declaredFills, maskFills, MASKED_FILL } from './fill';
 import { checkSlab, rowElements } from './npy-file';
 import type { ArraySource, DataSource, SourceSelection } from './source';
 
@@ -33,10 +34,11 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
     if (shape.length === 0) { skipped.push({ path: variable.name, reason: 'is a single number (0-d), not a table or frames' }); continue; }
     const attrs = Object.fromEntries(variable.attributes.map((a: { name: string; value: unknown }) => [a.name, a.value]));
     const perRow = rowElements(shape);
+    const fills = declaredFills(attrs, dtype);
     let values: TypedArray | undefined;
     arrays.push({
       path: variable.name, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names: [],
-      attributes: { netcdf: { attrs, dimensions: variable.dimensions.map((d: number) => dims[d].name) } },
+      attributes: { netcdf: { attrs, dimensions: variable.dimensions.map((d: number) => dims[d].name) }, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);
         if (!values) {
@@ -48,6 +50,7 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
           }
           if (flat.length !== shape.reduce((a: number, b: number) => a * b, 1)) throw new BalerError(`the variable '${variable.name}' is truncated`, file);
           values = typed(dtype, flat as number[]);
+          maskFills(values, fills, `the variable '${variable.name}'`, file);
         }
         return { dtype, shape: [count, ...shape.slice(1)], data: values.slice(start * perRow, (start + count) * perRow) };
       },

@@ -1,0 +1,48 @@
+// Declared missing values of float arrays (netCDF/CF `_FillValue` and `missing_value`, in netCDF and HDF5 files):
+// read as NaN, so that a rel bound's range and the coder see only real values (a fill of -1e34 otherwise makes
+// the range 1e34 and a rel:1e-4 bound 1e30, and every real value is lost), and written back as the declared
+// value, which the coder keeps exactly as it keeps every NaN. The array's attributes carry MASKED_FILL for that.
+import { BalerError } from '../errors';
+import type { DType, TypedArray } from '../types';
+
+/** Key of an array's attributes that holds the value its NaNs are written back as. */
+export const MASKED_FILL = 'maskedFill';
+
+/** The finite missing values a float array declares (none for other dtypes: they cannot hold NaN). */
+export function declaredFills(attrs: Record<string, unknown>, dtype: DType): number[] {
+  if (dtype !== 'float32' && dtype !== 'float64') return [];
+  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+  const fills: number[] = [];
+  for (const name of ['_FillValue', 'missing_value']) {
+    const value = attrs[name];
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v === 'number' && Number.isFinite(v) && !fills.includes(round(v))) fills.push(round(v));
+    }
+  }
+  return fills;
+}
+
+/** Replaces the missing values by NaN in place; a NaN already there could not be told from them and is refused. */
+export function maskFills(data: TypedArray, fills: number[], what: string, file: string): void {
+  if (fills.length === 0) return;
+  const values = data as Float32Array | Float64Array;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v !== v) {
+      throw new BalerError(`${what} holds NaN as well as its declared missing value ${fills[0]}, which is read as NaN: the two could not be told apart when written back`, file);
+    }
+    if (fills.includes(v)) values[i] = NaN;
+  }
+}
+
+/** The value NaNs of an array are written back as (its attributes' MASKED_FILL), if any. */
+export function maskedFillOf(attributes: Record<string, unknown> | undefined): number | undefined {
+  const value = attributes?.[MASKED_FILL];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Writes the declared missing value back where the array holds NaN, in place. */
+export function restoreFills(data: TypedArray, fill: number): void {
+  const values = data as Float32Array | Float64Array;
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) values[i] = fill;
+}
