@@ -173,7 +173,8 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
           if (value === undefined) {
             const label = header[c] ? `column '${header[c]}'` : `column ${c + 1}`;
             const shown = fields[c].trim() === '' ? 'an empty value' : `'${fields[c].trim()}'`;
-            const hint = selection.columns ? '' : columnsHint(header, fields);
+            // A text column shows in the first row; a stray word further down is a bad value, not a column to leave out.
+            const hint = selection.columns || start + r > 0 ? '' : columnsHint(header, fields);
             throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number${hint}`, file);
           }
           values[r * width + k] = value;
