@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BalerError } from '../../src/kernel/errors';
 import { ErrorBound, verifyBound } from '../../src/kernel/eb/bound';
-import { SLAB_FORMAT } from '../../src/kernel/eb/format';
+import { SLAB_FORMAT, SLAB_FORMAT_SPECIALS } from '../../src/kernel/eb/format';
 import { decodeErrorBounded, decodeSlab, EbGlobals, encodeErrorBounded, encodeSlab, globalsFor, SLAB_SECTION, SlabOptions } from '../../src/kernel/eb';
 import { seededUniform as random } from '../../src/bench/random';
 
@@ -89,6 +89,45 @@ describe('eb: slabs', () => {
       for (const k of [0, 1, 2]) assert.ok(Object.is(decoded[k], special[k]), `${bound.kind}:${bound.value} value ${k}: ${decoded[k]}`);
       if (bound.value === 0) assertSameValues(special, decoded, `${bound.kind}:0`);
     }
+  });
+
+  it('a mask of NaN (land in an ocean field) costs bits, not bytes: specials coded by kind, skipped by the traversal', async () => {
+    const shape = [6, 48, 64];
+    const values = build(6 * 48 * 64, (i) => {
+      const x = i % 64;
+      const y = Math.floor(i / 64) % 48;
+      const land = (x - 40) ** 2 + (y - 20) ** 2 < 300 || x < 9;
+      return land ? NaN : Math.fround(15 + 10 * Math.sin(x / 11) * Math.cos(y / 13) + 0.01 * Math.sin(i));
+    });
+    values[5] = Infinity;
+    values[6] = -Infinity;
+    const nans = values.filter((v) => v !== v).length;
+    // The same ocean with a land of zeros: what a fill value costs the coder.
+    const filled = values.map((v) => (v - v === 0 ? v : 0));
+    for (const bound of [{ kind: 'abs', value: 1e-3 }, { kind: 'rel', value: 1e-4 }, { kind: 'pw-rel', value: 1e-3 }] as ErrorBound[]) {
+      const g = globalsFor(values, shape, bound, 'frames', 'float32');
+      const { encoded, decoded } = await roundTrip(values, shape, g);
+      assert.equal(encoded.bytes[0], SLAB_FORMAT_SPECIALS, bound.kind);
+      assert.ok(verifyBound(values, decoded, g.bound).ok, `${bound.kind}: within the bound, NaN and ±Inf where they were`);
+      assert.ok(Object.is(decoded[5], Infinity) && Object.is(decoded[6], -Infinity));
+      // Stored exactly, the NaN alone took 4 bytes each; as a mask, about what a land of zeros costs.
+      const fill = (await encodeSlab(filled, shape, { ...g, bound: bound.kind === 'pw-rel' ? bound : g.bound })).bytes.length;
+      assert.ok(encoded.bytes.length < nans && encoded.bytes.length < 1.5 * fill, `${bound.kind}: ${encoded.bytes.length} bytes for ${nans} NaN among ${values.length} values; with a land of zeros ${fill}`);
+    }
+  });
+
+  it('decodes a slab with NaN and ±Inf written before format 3 (each stored exactly)', async () => {
+    const written = Uint8Array.from(Buffer.from('AgABAg8BAASYlkA5Z7pSv+zs/4KCC/Wj4X4kfkUx+UvoX3tdhYQg0vKyHRHPf0kiU6wbRA2b8YdPx+nISZHOOD5zWbLCnQZAtPtkJvaKlF3lFOonIwvhZ7g9Ke5W79AvgeFmigVir1YscgL+YE/k4jHB0YC0wcyrWSq7fhITz01gR4raUrDBPAAAwH8AAIB/AACA/wAAwH8=', 'base64'));
+    const values = build(2 * 8 * 8, (i) => Math.fround(Math.sin(i / 5) * 3));
+    values[9] = NaN;
+    values[40] = Infinity;
+    values[41] = -Infinity;
+    values[100] = NaN;
+    const g = globalsFor(values, [2, 8, 8], { kind: 'abs', value: 1e-2 }, 'frames', 'float32');
+    assert.equal(written[0], SLAB_FORMAT);
+    const decoded = await decodeSlab(written, [2, 8, 8], g);
+    assert.ok(verifyBound(values, decoded, g.bound).ok);
+    assert.ok(Number.isNaN(decoded[9]) && Number.isNaN(decoded[100]) && decoded[40] === Infinity && decoded[41] === -Infinity);
   });
 
   it('float32 abs:1e-6 and rel:1e-3 hold after the cast (issue 7, defect 3), with no value stored exactly', async () => {

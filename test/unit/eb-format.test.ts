@@ -7,7 +7,7 @@ const header: SlabHeader = {
   usesModel: false, dtypeCode: 1, boundKind: 'rel', tableKind: false,
   configuration: { layout: 'field', mode: 'temporal', order: [1, 2, 0], alpha: 1.25, beta: 4, blockSize: 16, edges: 'open', directions: 'all', predictors: predictorsFor('temporal', false) },
   grids: [0],
-  stepShrink: 19, exactCount: 2, hash: 0xdeadbeef,
+  stepShrink: 19, specials: false, exactCount: 2, hash: 0xdeadbeef,
 };
 const VALUES = 300_000;
 

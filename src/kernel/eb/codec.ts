@@ -140,6 +140,7 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
     stepShrink: plan.stepShrink,
     exactCount: pc.exactCount,
     hash: pc.hash,
+    specials: plan.base.specials === true,
   };
   const bytes = writeSlab({ header, stream, exact });
   const predictorChoices: Record<string, number> = {};
@@ -218,7 +219,7 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
   if (columnsNeeded !== (header.columnModels !== undefined) || (columnsNeeded && (name !== 'table' || g.bound.kind === 'pw-rel' || header.columnModels!.length !== views))) {
     throw corrupt('the column models contradict the predictors or the layout');
   }
-  const plan = planFrom(g, layout, type, grids, header.stepShrink, header.columnModels);
+  const plan = planFrom(g, layout, type, grids, header.stepShrink, header.specials, header.columnModels);
   let result: PassResult;
   try {
     result = runPass({ ...plan.base, size, layout: plan.layout, configuration: header.configuration, model: header.usesModel ? prediction : undefined }, undefined, stream, new ExactReader(exact, type));

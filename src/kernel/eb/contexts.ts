@@ -37,6 +37,7 @@ export class IndexCoder {
   private readonly mantissaSecond: number;
   private readonly choice: number;
   private readonly symbol: number;
+  private readonly specialKind: number;
   private readonly encoder: RangeEncoder | undefined;
   private readonly decoder: RangeDecoder | undefined;
 
@@ -49,6 +50,8 @@ export class IndexCoder {
     this.mantissaSecond = models.add(MAGNITUDE_BINS * 2);
     this.choice = models.add(64, 8, 32);
     this.symbol = models.add(64);
+    // Added last: the models before keep their places, so slabs without special values code as before.
+    this.specialKind = models.add(4);
     this.encoder = encoder;
     this.decoder = decoder;
   }
@@ -145,6 +148,12 @@ export class IndexCoder {
     let node = 1;
     for (let b = bits - 1; b >= 0; b--) node = node * 2 + this.bit(this.symbol + ((group * 16 + node) & 63), (value >> b) & 1);
     return node - (1 << bits);
+  }
+
+  /** The kind of a special value (pointcoder.ts SPECIAL_*), 0..3, down a binary tree of its own models. */
+  codeSpecialKind(kind: number): number {
+    const high = this.bit(this.specialKind + 1, (kind >> 1) & 1);
+    return high * 2 + this.bit(this.specialKind + 2 + high, kind & 1);
   }
 
   private bit(model: number, bit: number): number {

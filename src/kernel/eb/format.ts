@@ -2,7 +2,8 @@
 // dtype, kind) and its shape is here, so a slab decodes on its own; what the usual configurations share is
 // implied, so a slab's header is about a dozen bytes:
 //
-//   u8      format (SLAB_FORMAT)
+//   u8      format: SLAB_FORMAT, or SLAB_FORMAT_SPECIALS for a slab holding NaN or ±Inf (each coded by its kind, not
+//           as exact bytes; in the absolute domain, a mask of them comes first and the traversal skips them)
 //   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series),
 //           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; traversal.ts),
 //           bit 5 column models follow, bit 6 the predictors are listed (else the mode's usual ones),
@@ -32,6 +33,7 @@ import { LAYOUT_NAMES } from './layout';
 import { MAX_CHOICES, Mode, needsColumns, predictorById, predictorsFor, PredictorSpec } from './predictors';
 
 export const SLAB_FORMAT = 2;
+export const SLAB_FORMAT_SPECIALS = 3;
 /** At most 8 / log2(65536 / 65505) ≈ 11,715 coded decisions per stream byte (rangecoder.ts clamps probabilities). */
 const VALUES_PER_STREAM_BYTE = 12_000;
 const MODES: Mode[] = ['interpolation', 'temporal', 'lorenzo'];
@@ -58,6 +60,8 @@ export interface SlabHeader {
   /** A table's column models, present exactly when a predictor needs them. */
   columnModels?: ColumnModel[];
   stepShrink: number;
+  /** The slab holds NaN or ±Inf (SLAB_FORMAT_SPECIALS). */
+  specials: boolean;
   exactCount: number;
   /** The PointCoder's hash of the coded indices (the stored checksum also covers the header and exact bytes). */
   hash: number;
@@ -151,7 +155,7 @@ export function writeSlab(parts: SlabParts): Uint8Array {
   const order = ORDERS.findIndex((o) => o.every((axis, k) => axis === c.order[k]));
   if (order < 0) throw new Error(`bad axis order ${c.order.join()}`);
   const head: number[] = [
-    SLAB_FORMAT,
+    h.specials ? SLAB_FORMAT_SPECIALS : SLAB_FORMAT,
     (h.usesModel ? FLAG_MODEL : 0) | (LAYOUT_NAMES.indexOf(c.layout) << 1) | (c.edges === 'open' ? FLAG_OPEN_EDGES : 0)
       | (c.directions === 'all' ? FLAG_ALL_DIRECTIONS : 0) | (columns ? FLAG_COLUMN_MODELS : 0) | (listed ? FLAG_PREDICTORS_LISTED : 0)
       | (given ? FLAG_SCHEDULE_GIVEN : 0),
@@ -264,7 +268,7 @@ export function readSlab(bytes: Uint8Array, exactWidth: number, valueCount: numb
   if (!(bytes instanceof Uint8Array)) throw corrupt('not bytes');
   const cursor = new Cursor(bytes);
   const format = cursor.byte('format');
-  if (format !== SLAB_FORMAT) throw corrupt(`unknown format ${format} (this version reads format ${SLAB_FORMAT})`);
+  if (format !== SLAB_FORMAT && format !== SLAB_FORMAT_SPECIALS) throw corrupt(`unknown format ${format} (this version reads formats ${SLAB_FORMAT} and ${SLAB_FORMAT_SPECIALS})`);
   const flags = cursor.byte('flags');
   const layout = LAYOUT_NAMES[(flags >> 1) & 3];
   if (!layout) throw corrupt(`unknown flags ${flags}`);
@@ -339,6 +343,7 @@ export function readSlab(bytes: Uint8Array, exactWidth: number, valueCount: numb
       grids,
       ...(columnModels ? { columnModels } : {}),
       stepShrink,
+      specials: format === SLAB_FORMAT_SPECIALS,
       exactCount,
       hash: 0,
     },

@@ -30,6 +30,8 @@ export interface PassInput {
   model?: Float64Array;
   /** Table layout: each column's model of the columns before it (needed by the 'columns' predictors). */
   columnModels?: ColumnModel[];
+  /** The slab holds NaN or ±Inf: coded by kind, and in the absolute domain as a mask before the traversal (format 3). */
+  specials?: boolean;
 }
 
 export interface PassResult {
@@ -45,9 +47,9 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
   const { size, layout, configuration, type, domain } = input;
   const quantizer = new Quantizer(type, domain, input.pointwiseBound);
   const pc = original
-    ? PointCoder.forEncoding(original, quantizer, type, Math.max(1 << 12, size >> 2))
-    : PointCoder.forDecoding(size, quantizer, stream!, exact!);
-  if (domain === 'pointwise') pc.codeClasses();
+    ? PointCoder.forEncoding(original, quantizer, type, Math.max(1 << 12, size >> 2), input.specials === true)
+    : PointCoder.forDecoding(size, quantizer, stream!, exact!, input.specials === true);
+  if (domain === 'pointwise' || pc.masked) pc.codeClasses();
   const counts = new Int32Array(configuration.predictors.length);
   const model = domain === 'pointwise' ? undefined : input.model;
   const columns = configuration.predictors.some((p) => p.base === 'columns') ? columnBase(input) : undefined;

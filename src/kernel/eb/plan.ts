@@ -35,28 +35,37 @@ function pointwiseLogTolerance(x: number, roundoff: number): number {
  * The plan for these grids (one per view) and step shrink. Under pw-rel, grids of 0 mean the log domain
  * and grids of 1 the lossless integer path (chosen where the bound is below one unit everywhere).
  */
-export function planFrom(g: EbGlobals, layout: Layout, type: ValueType, grids: number[], stepShrink: number, columnModels?: ColumnModel[]): Plan {
+export function planFrom(
+  g: EbGlobals, layout: Layout, type: ValueType, grids: number[], stepShrink: number, specials: boolean, columnModels?: ColumnModel[],
+): Plan {
   const views = layout.views.length;
   if (g.bound.kind === 'pw-rel' && grids.every((x) => x === 0)) {
     const logTolerance = pointwiseLogTolerance(g.bound.value, type.roundoff);
     return {
       type, layout, stepShrink,
-      base: { type, domain: 'pointwise', grids, pointwiseBound: g.bound.value, tolerances: Array(views).fill(0), stepTolerances: Array(views).fill(logTolerance) },
+      base: { type, domain: 'pointwise', grids, pointwiseBound: g.bound.value, tolerances: Array(views).fill(0), stepTolerances: Array(views).fill(logTolerance), specials },
     };
   }
   const tolerances = g.bound.kind === 'pw-rel' ? Array(views).fill(0) : viewTolerances(layout, g.tolerances);
   const stepTolerances = tolerances.map((t, v) => (grids[v] > 0 ? gridUnits(grids[v], t) : t * (1 - 2 ** -stepShrink)));
-  return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels } };
+  return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels, specials } };
+}
+
+/** Whether any value is NaN or ±Inf. */
+function hasSpecials(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return true;
+  return false;
 }
 
 /** The encoder's plan of a slab under a layout: the grids and step shrink that suit its values. */
 export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals, name: LayoutName, type: ValueType): Plan {
   const layout = layoutOf(shape, name);
   const whole: GridView = { offset: 0, dims: [1, 1, values.length], strides: [0, 0, 1] };
+  const specials = hasSpecials(values);
   if (g.bound.kind === 'pw-rel') {
     // Lossless anyway where the bound is below one unit everywhere: then the integer path.
     const integer = (type.integer || integerValued(values, whole)) && g.bound.value * maxAbsFinite(values, whole) < 1;
-    return planFrom(g, layout, type, layout.views.map(() => (integer ? 1 : 0)), NO_SHRINK);
+    return planFrom(g, layout, type, layout.views.map(() => (integer ? 1 : 0)), NO_SHRINK, specials);
   }
   const tolerances = viewTolerances(layout, g.tolerances);
   const stepShrink = stepShrinkFor(values, layout, tolerances, type);
@@ -68,7 +77,7 @@ export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals,
     return gridPays(grid, tolerances[v], tolerances[v] * (1 - 2 ** -stepShrink)) ? grid : 0;
   });
   const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined;
-  return planFrom(g, layout, type, grids, grids.every((x) => x > 0) ? NO_SHRINK : stepShrink, columnModels);
+  return planFrom(g, layout, type, grids, grids.every((x) => x > 0) ? NO_SHRINK : stepShrink, specials, columnModels);
 }
 
 function maxAbsFinite(values: Float64Array, view: GridView): number {

@@ -23,6 +23,20 @@ export function classOf(v: number): number {
   return v > 0 ? CLASS_POSITIVE : v < 0 ? CLASS_NEGATIVE : CLASS_ZERO;
 }
 
+/**
+ * A slab with special values (format 3, format.ts) codes what each one is as a symbol: no bytes for a NaN or an
+ * infinity (a land mask of NaN cost its dtype's width per value as exact bytes); SPECIAL_EXACT: the exact store.
+ */
+const SPECIAL_EXACT = 0;
+const SPECIAL_NAN = 1;
+const SPECIAL_PLUS_INFINITY = 2;
+const SPECIAL_MINUS_INFINITY = 3;
+
+function specialKindOf(v: number): number {
+  if (v !== v) return SPECIAL_NAN;
+  return v === Infinity ? SPECIAL_PLUS_INFINITY : v === -Infinity ? SPECIAL_MINUS_INFINITY : SPECIAL_EXACT;
+}
+
 export class PointCoder {
   /** The reconstruction in the coding domain, which predictions read (absolute domain: also the output). */
   readonly recon: Float64Array;
@@ -30,8 +44,13 @@ export class PointCoder {
   readonly output: Float64Array;
   /** min(|q|, 255) of every coded point, for the contexts. */
   readonly absIndex: Uint8Array;
-  /** pw-rel: the class of every value; points of class ZERO/SPECIAL are known and coded by no index. */
+  /**
+   * pw-rel: the class of every value; points of class ZERO/SPECIAL are known and coded by no index. Absolute
+   * domain with special values (`masked`): POSITIVE for a finite value, SPECIAL for NaN and ±Inf, the same way.
+   */
   readonly classes: Uint8Array;
+  /** Absolute domain: the non-finite values are known before the traversal (a mask) and skipped by it. */
+  readonly masked: boolean;
   /** Encoder: the values in the coding domain (absolute: the originals; pointwise: log2|x|). */
   readonly targets: Float64Array;
   /** Checksum of every index in coding order (stored in the slab, checked by the decoder). */
@@ -49,12 +68,15 @@ export class PointCoder {
     private readonly original: Float64Array | undefined,
     private readonly exactOut: ExactWriter | undefined,
     private readonly exactIn: ExactReader | undefined,
+    /** The slab has special values, coded by kind (format 3). */
+    private readonly specials: boolean,
   ) {
     this.pointwise = quantizer.domain === 'pointwise';
+    this.masked = specials && !this.pointwise;
     this.recon = new Float64Array(size);
     this.output = this.pointwise ? new Float64Array(size) : this.recon;
     this.absIndex = new Uint8Array(size);
-    this.classes = new Uint8Array(this.pointwise ? size : 0);
+    this.classes = new Uint8Array(this.pointwise || this.masked ? size : 0);
     if (original && this.pointwise) {
       this.targets = new Float64Array(size);
       for (let i = 0; i < size; i++) {
@@ -64,31 +86,54 @@ export class PointCoder {
       }
     } else {
       this.targets = original ?? new Float64Array(0);
+      if (original && this.masked) for (let i = 0; i < size; i++) this.classes[i] = original[i] - original[i] === 0 ? CLASS_POSITIVE : CLASS_SPECIAL;
     }
   }
 
-  static forEncoding(original: Float64Array, quantizer: Quantizer, type: ValueType, expectedBytes?: number): PointCoder {
-    return new PointCoder(original.length, quantizer, IndexCoder.forEncoding(expectedBytes), original, new ExactWriter(type), undefined);
+  static forEncoding(original: Float64Array, quantizer: Quantizer, type: ValueType, expectedBytes?: number, specials = false): PointCoder {
+    return new PointCoder(original.length, quantizer, IndexCoder.forEncoding(expectedBytes), original, new ExactWriter(type), undefined, specials);
   }
 
-  static forDecoding(size: number, quantizer: Quantizer, stream: Uint8Array, exact: ExactReader): PointCoder {
-    return new PointCoder(size, quantizer, IndexCoder.forDecoding(stream), undefined, undefined, exact);
+  static forDecoding(size: number, quantizer: Quantizer, stream: Uint8Array, exact: ExactReader, specials = false): PointCoder {
+    return new PointCoder(size, quantizer, IndexCoder.forDecoding(stream), undefined, undefined, exact, specials);
   }
 
   get encoding(): boolean {
     return this.original !== undefined;
   }
 
-  /** pw-rel: codes every value's class (context: the previous class); zeros and specials become known. */
+  /**
+   * pw-rel, or a masked slab: codes every value's class (context: the previous class), before the traversal;
+   * zeros and specials become known.
+   */
   codeClasses(): void {
     const { classes, indices, output } = this;
     let previous = 0;
     for (let i = 0; i < classes.length; i++) {
       const c = indices.codeSymbol(classes[i], 2, previous);
+      if (this.masked && c !== CLASS_POSITIVE && c !== CLASS_SPECIAL) throw new RangeError(`class ${c} in a masked slab`);
       classes[i] = c;
       previous = c;
-      if (c === CLASS_SPECIAL) output[i] = this.takeExact(i);
+      if (c !== CLASS_SPECIAL) continue;
+      const value = this.special(i);
+      if (this.pointwise) {
+        output[i] = value;
+      } else {
+        this.specialIndex.push(i);
+        this.specialValue.push(value);
+      }
     }
+  }
+
+  /** A special value: by its kind (format 3), the exact store for any other; else the exact store. */
+  private special(i: number): number {
+    if (!this.specials) return this.takeExact(i);
+    const kind = this.indices.codeSpecialKind(this.original ? specialKindOf(this.original[i]) : 0);
+    // Where the specials are and what they are goes into the checksum with the indices.
+    this.hash = Math.imul(this.hash ^ (i + kind * 0x40000000), FNV_PRIME) >>> 0;
+    if (kind === SPECIAL_NAN) return NaN;
+    if (kind === SPECIAL_PLUS_INFINITY) return Infinity;
+    return kind === SPECIAL_MINUS_INFINITY ? -Infinity : this.takeExact(i);
   }
 
   /**
@@ -97,7 +142,7 @@ export class PointCoder {
    */
   code(i: number, prediction: number, step: number, level: number, activity: number): void {
     const quantizer = this.quantizer;
-    if (this.pointwise && this.classes[i] >= CLASS_ZERO) {
+    if (this.classes.length > 0 && this.classes[i] >= CLASS_ZERO) {
       this.recon[i] = prediction - prediction === 0 ? prediction : 0;
       this.absIndex[i] = 0;
       return;
@@ -140,7 +185,7 @@ export class PointCoder {
     chainWeight: number, step: number, level: number,
   ): void {
     const absIndex = this.absIndex;
-    if (this.pointwise) {
+    if (this.pointwise || this.masked) {
       for (let k = 0; k < count; k++) {
         this.code(points[k], predictions[from + k], step, level, activities[k] + (k > 0 ? chainWeight * absIndex[points[k - 1]] : 0));
       }
