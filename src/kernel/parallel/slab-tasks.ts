@@ -1,11 +1,10 @@
 // The work of coding one slab, as a plain function of plain data: run in the main thread or in a worker (the
 // same code either way, so the bytes do not depend on the number of threads).
 import type { NdArray } from '../types';
-import { castToDtype, toFloat64 } from '../data/dtype';
+import { arrayBytes, castToDtype, DTYPE_BYTES, toFloat64 } from '../data/dtype';
 import { BalerError, namingFile } from '../errors';
 import { decodeLosslessSlab, encodeLosslessSlab, isLosslessTag, slabTag, tagged, TAG_EB, TAG_EB_COLUMNS } from '../codec/slab';
-import { compressBytes } from '../codec/entropy';
-import { arrayBytes } from '../data/dtype';
+import { compressBytes, shuffleBytes } from '../codec/entropy';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from '../compress/eb-slab';
 import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
@@ -84,13 +83,17 @@ export interface CodedSlab {
 
 /**
  * Slabs up to this size always get the lossless candidate (zstd -19 of a few MB takes longer than coding them);
- * larger ones only when zstd -1 of the slab, or of PROBE_PIECES pieces of it scaled to the slab, is within
- * LOSSLESS_MARGIN of the error-bounded coding.
+ * larger ones only when zstd -1 of the slab, or of PROBE_PIECES pieces of it scaled to the slab, plain or
+ * byte-shuffled (as the lossless coding tries both), is within LOSSLESS_MARGIN of the error-bounded coding.
+ * Measured on slabs of up to 8 MB of real data (elevation, ocean temperature, faces, audio, a CFD field): the
+ * lossless coding (zstd -9/-19, plain or shuffled) was at most 1.41× smaller than the better quick look. With
+ * the plain quick look alone and a margin of 6, a 37 MB elevation map spent 7 of its 22 s on lossless codings
+ * 1.4× larger than the error-bounded ones.
  */
 const ALWAYS_TRY_LOSSLESS_BYTES = 256 * 1024;
 const PROBE_PIECES = 4;
 const PROBE_PIECE = 256 * 1024;
-const LOSSLESS_MARGIN = 6;
+const LOSSLESS_MARGIN = 1.6;
 
 /** PROBE_PIECES pieces of `raw` (longer than their total), evenly spaced from its start to its end, joined. */
 function probeOf(raw: Uint8Array): Uint8Array {
@@ -219,8 +222,10 @@ export async function losslessMayBeat(slab: NdArray, bytesToBeat: number): Promi
   const raw = arrayBytes(slab);
   if (raw.length <= ALWAYS_TRY_LOSSLESS_BYTES) return true;
   const probe = raw.length > PROBE_PIECES * PROBE_PIECE ? probeOf(raw) : raw;
-  const estimate = ((await compressBytes(probe, 'zstd', 1)).length * raw.length) / probe.length;
-  return estimate <= bytesToBeat * LOSSLESS_MARGIN;
+  const element = DTYPE_BYTES[slab.dtype];
+  let quick = (await compressBytes(probe, 'zstd', 1)).length;
+  if (element > 1) quick = Math.min(quick, (await compressBytes(shuffleBytes(probe, element), 'zstd', 1)).length);
+  return (quick * raw.length) / probe.length <= bytesToBeat * LOSSLESS_MARGIN;
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {
