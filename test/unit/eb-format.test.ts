@@ -59,6 +59,7 @@ describe('eb: slab byte layout', () => {
       assert.throws(() => readSlab(b, 4, 1000), why);
     };
     bad(0, 1, /unknown format/);
+    bad(0, 4, /format 4, written by a newer Baler .*: update Baler/);
     bad(1, 6, /flags/);
     bad(3, 3, /mode/);
     bad(3, 0b11100, /axis order/);

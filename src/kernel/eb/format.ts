@@ -268,6 +268,9 @@ export function readSlab(bytes: Uint8Array, exactWidth: number, valueCount: numb
   if (!(bytes instanceof Uint8Array)) throw corrupt('not bytes');
   const cursor = new Cursor(bytes);
   const format = cursor.byte('format');
+  if (format > SLAB_FORMAT_SPECIALS && format < 16) {
+    throw new BalerError(`an error-bounded slab in format ${format}, written by a newer Baler (this version reads formats ${SLAB_FORMAT} and ${SLAB_FORMAT_SPECIALS}): update Baler`);
+  }
   if (format !== SLAB_FORMAT && format !== SLAB_FORMAT_SPECIALS) throw corrupt(`unknown format ${format} (this version reads formats ${SLAB_FORMAT} and ${SLAB_FORMAT_SPECIALS})`);
   const flags = cursor.byte('flags');
   const layout = LAYOUT_NAMES[(flags >> 1) & 3];
