@@ -34,6 +34,8 @@ export async function buildCorpus(dir: string): Promise<CorpusFile[]> {
   const columns = write('columns.npy', { dtype: 'float64', shape: [300, 5], data: dependentTable(300, 7) });
   const constant = write('constant.npy', { dtype: 'float32', shape: [30, 4], data: new Float32Array(120).fill(NaN) });
   const tiny = write('tiny.npy', { dtype: 'float64', shape: [1, 6], data: Float64Array.from(smooth(6, 5)) });
+  // An ocean with land as NaN and two infinities: its slabs code a mask of them first (slab format 3).
+  const masked = write('masked.npy', { dtype: 'float32', shape: [8, 10, 12], data: Float32Array.from(smooth(960, 6).map((v, i) => (i === 5 ? Infinity : i === 6 ? -Infinity : (i % 12) + ((i / 12) % 10) < 6 ? NaN : v))) });
   const ints = write('ints.npy', { dtype: 'int16', shape: [40, 6], data: Int16Array.from(smooth(240, 3).map((v) => Math.round(v * 1000))) });
   const made: [string, string, Parameters<typeof compress>[1]][] = [
     ['lossless.baler', ints, { errorBound: 'abs:0' }],
@@ -42,6 +44,7 @@ export async function buildCorpus(dir: string): Promise<CorpusFile[]> {
     ['rel-slabs.baler', frames, { errorBound: 'rel:1e-3', memoryBudget: 48 * 68 * 3 * 4, threads: 1 }],
     ['pwrel.baler', table, { errorBound: 'pw-rel:1e-2' }],
     ['abs.baler', table, { errorBound: 'abs:1e-4' }],
+    ['masked.baler', masked, { errorBound: 'rel:1e-3', learned: 'none' }],
     ['ae.baler', clean, { epochs: 3, latent: 2, seed: 1 }],
     ['ae-small.baler', frames, { epochs: 2, latent: 3, latentPrecision: 'float16', decoderPrecision: 'int8', seed: 2 }],
     ['ae-shared.baler', clean, { epochs: 2, latent: 2, modelFile: path.join(dir, 'shared.balermodel'), seed: 3 }],
