@@ -106,6 +106,14 @@ describe('one table of rows for every view', () => {
     assert.equal(findRow(sections, 'errors.maxAbsError')?.value, '4e-5');
   });
 
+  it('names a worst column of one value that did not come back exact, instead of "PSNR −∞, error / range ∞"', () => {
+    const info = errorBoundedInfo();
+    info.errors = { ...info.errors, worstColumn: { column: 2, psnr: -Infinity, maxErrorOverRange: Infinity } };
+    assert.equal(findRow(infoSections(info), 'errors.worstColumn')?.value, `${info.names[2]}: one value throughout in the original, not reproduced exactly`);
+    info.errors = { ...info.errors, worstColumn: { column: 2, psnr: 31.5, maxErrorOverRange: 0.02 } };
+    assert.equal(findRow(infoSections(info), 'errors.worstColumn')?.value, `${info.names[2]}: PSNR 31.5 dB, max abs error / its range 0.02`);
+  });
+
   it('of several arrays, states every mode and the worst array\'s errors and bound, not the first array\'s', () => {
     // A netCDF file: a coordinate stored losslessly first, then a field coded within rel:1e-4.
     const info = errorBoundedInfo();

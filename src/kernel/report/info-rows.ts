@@ -2,7 +2,7 @@
 // output channel, the .baler viewer, the dashboard, notebook cells and the HTML report. No view computes a
 // ratio or formats a figure of a FileInfo itself; each renders these rows (and may pick some by key).
 // Every string that came from the file is sanitised here (no control characters reach a terminal or page).
-import type { FileInfo } from '../api';
+import type { ErrorFigures, FileInfo } from '../api';
 import { describeArchitecture } from '../model/architectures';
 import {
   formatBytesExact, formatDb, formatNumber, formatPercent, formatRatio, formatSeconds,
@@ -172,10 +172,16 @@ function errorSection(info: ErrorsOf, of: string): InfoSection {
       row('errors.maxRelError', 'max relative error |x′−x| / |x|',
         `${formatNumber(e.maxRelError)}${e.maxRelError > 1 ? ' (at values near zero: see max abs error / range)' : ''}`),
       row('errors.range', 'value range', formatNumber(e.range)),
-      ...(e.worstColumn ? [row('errors.worstColumn', 'worst column (on its own range)',
-        `${info.names[e.worstColumn.column] ?? `#${e.worstColumn.column + 1}`}: PSNR ${formatDb(e.worstColumn.psnr)}, max abs error / its range ${formatNumber(e.worstColumn.maxErrorOverRange)}`)] : []),
+      ...(e.worstColumn ? [row('errors.worstColumn', 'worst column (on its own range)', worstColumnText(e.worstColumn, info.names))] : []),
     ],
   };
+}
+
+function worstColumnText(w: NonNullable<ErrorFigures['worstColumn']>, names: string[]): string {
+  const name = names[w.column] ?? `#${w.column + 1}`;
+  // A column of one value has no range to measure against: it either came back exact or it did not.
+  if (w.psnr === -Infinity) return `${name}: one value throughout in the original, not reproduced exactly`;
+  return `${name}: PSNR ${formatDb(w.psnr)}, max abs error / its range ${formatNumber(w.maxErrorOverRange)}`;
 }
 
 function boundSection(info: ErrorsOf, check: BoundCheckSummary | undefined, of: string): InfoSection {
