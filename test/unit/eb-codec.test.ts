@@ -116,6 +116,16 @@ describe('eb: slabs', () => {
     }
   });
 
+  it('a few scattered NaN cost a few bytes each (their runs\' lengths), as stored exactly they did', async () => {
+    const shape = [8, 64, 64];
+    const values = build(8 * 64 * 64, (i) => Math.fround(Math.sin(i / 300) * 5 + Math.cos(i / 17)));
+    const g = globalsFor(values, shape, { kind: 'rel', value: 1e-3 }, 'frames', 'float32');
+    const finite = (await encodeSlab(values, shape, g)).bytes.length;
+    for (const i of [100, 9_000, 20_000, 31_111]) values[i] = NaN;
+    const { encoded } = await roundTrip(values, shape, g);
+    assert.ok(encoded.bytes.length < finite + 4 * 16, `${encoded.bytes.length} bytes with 4 NaN, ${finite} without`);
+  });
+
   it('decodes a slab with NaN and ±Inf written before format 3 (each stored exactly)', async () => {
     const written = Uint8Array.from(Buffer.from('AgABAg8BAASYlkA5Z7pSv+zs/4KCC/Wj4X4kfkUx+UvoX3tdhYQg0vKyHRHPf0kiU6wbRA2b8YdPx+nISZHOOD5zWbLCnQZAtPtkJvaKlF3lFOonIwvhZ7g9Ke5W79AvgeFmigVir1YscgL+YE/k4jHB0YC0wcyrWSq7fhITz01gR4raUrDBPAAAwH8AAIB/AACA/wAAwH8=', 'base64'));
     const values = build(2 * 8 * 8, (i) => Math.fround(Math.sin(i / 5) * 3));

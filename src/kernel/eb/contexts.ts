@@ -28,6 +28,9 @@ export function contextOf(level: number, activity: number): number {
   return (level < LEVEL_BUCKETS ? level : LEVEL_BUCKETS - 1) * ACTIVITY_BUCKETS + activityBucket(activity);
 }
 
+/** Run lengths up to 2^30 − 1 (a slab holds at most 2^28 values: codec.ts MAX_SLAB_VALUES). */
+const RUN_BITS = 30;
+
 export class IndexCoder {
   private readonly zero: number;
   private readonly escape: number;
@@ -38,6 +41,7 @@ export class IndexCoder {
   private readonly choice: number;
   private readonly symbol: number;
   private readonly specialKind: number;
+  private readonly runs: number;
   private readonly encoder: RangeEncoder | undefined;
   private readonly decoder: RangeDecoder | undefined;
 
@@ -52,6 +56,7 @@ export class IndexCoder {
     this.symbol = models.add(64);
     // Added last: the models before keep their places, so slabs without special values code as before.
     this.specialKind = models.add(4);
+    this.runs = models.add(2 * RUN_BITS);
     this.encoder = encoder;
     this.decoder = decoder;
   }
@@ -154,6 +159,28 @@ export class IndexCoder {
   codeSpecialKind(kind: number): number {
     const high = this.bit(this.specialKind + 1, (kind >> 1) & 1);
     return high * 2 + this.bit(this.specialKind + 2 + high, kind & 1);
+  }
+
+  /**
+   * A run length n ≥ 0 of `group` (0..1): Elias gamma of n + 1, its bit count in unary with adaptive models of the
+   * group, then the bits below its top one as they are.
+   */
+  codeRun(n: number, group: number): number {
+    const base = this.runs + group * RUN_BITS;
+    if (this.encoder) {
+      const m = n + 1;
+      const top = 31 - Math.clz32(m);
+      if (!(n >= 0 && top < RUN_BITS)) throw new RangeError(`run length ${n} out of range`);
+      for (let b = 0; b < top; b++) this.encoder.encodeBit(base + b, 1);
+      this.encoder.encodeBit(base + top, 0);
+      this.encoder.encodeDirect(m - (1 << top), top);
+      return n;
+    }
+    let top = 0;
+    while (this.decoder!.decodeBit(base + top) === 1) {
+      if (++top >= RUN_BITS) throw new RangeError('a run longer than any slab');
+    }
+    return (1 << top) + this.decoder!.decodeDirect(top) - 1;
   }
 
   private bit(model: number, bit: number): number {
