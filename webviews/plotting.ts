@@ -4,7 +4,7 @@
 // and a check of what was drawn that the tests read (colour bars clear of captions, no SI-suffixed ticks).
 import { buildFigures, type FigureSpec, type Theme } from '../src/kernel/report/figures';
 import { sectionsHtml, type InfoSection } from '../src/kernel/report/info-rows';
-import { reportNumber, type ReportColumn, type ReportData } from '../src/kernel/report/types';
+import type { ReportData } from '../src/kernel/report/types';
 
 export interface PlotlyLike {
   newPlot(el: HTMLElement, data: object[], layout: object, config?: object): Promise<unknown>;
@@ -53,15 +53,9 @@ export function renderSections(container: HTMLElement, sections: InfoSection[]):
   container.innerHTML = sectionsHtml(sections, 'h3');
 }
 
-/** The column whose histograms show first: the largest RMSE relative to its range. */
-export function worstColumn(columns: ReportColumn[]): number {
-  let best = 0, worst = -1;
-  for (const c of columns) {
-    const range = reportNumber(c.max) - reportNumber(c.min);
-    const badness = reportNumber(c.rmse) / (range > 0 ? range : 1);
-    if (badness > worst) { worst = badness; best = c.index; }
-  }
-  return best;
+/** The column whose histograms show first: the kernel's choice (a report saved before it had one: the first). */
+export function firstColumn(data: Pick<ReportData, 'columns' | 'worstColumn'>): number {
+  return data.worstColumn ?? data.columns[0]?.index ?? 0;
 }
 
 export interface DrawOptions {
@@ -112,7 +106,7 @@ async function drawColumnPicker(section: HTMLElement, data: ReportData, figures:
     option.textContent = c.name;
     select.appendChild(option);
   }
-  select.value = String(worstColumn(data.columns));
+  select.value = String(firstColumn(data));
   label.appendChild(select);
   const grid = document.createElement('div');
   grid.className = 'grid';

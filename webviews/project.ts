@@ -13,7 +13,7 @@ import {
   TrainStartNotification, type EditorState, type LossPoint, type ProjectAction,
 } from '../src/webview-protocol/project';
 import { onNotification, ready, reportError, send } from './ipc';
-import { clearPlots, currentTheme, drawFigure, onThemeChange, plotly, renderSections, worstColumn } from './plotting';
+import { clearPlots, currentTheme, drawFigure, firstColumn, onThemeChange, plotly, renderSections } from './plotting';
 
 let results: ProjectResults | undefined;
 let editor: EditorState | undefined;
@@ -146,7 +146,7 @@ async function drawColumns(): Promise<void> {
   const figures = buildFigures(report, currentTheme()).filter((f) => f.group === 'columns');
   const select = el('select', { id: 'column' });
   for (const c of report.columns) select.appendChild(el('option', { value: String(c.index), textContent: c.name }));
-  select.value = String(worstColumn(report.columns));
+  select.value = String(firstColumn(report));
   const grid = el('div', { className: 'grid' });
   const show = async () => {
     clearPlots(grid);

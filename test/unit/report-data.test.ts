@@ -93,6 +93,17 @@ describe('report data', () => {
     assert.equal(r.columns.length, MAX_HISTOGRAM_COLUMNS);
     assert.equal(r.columnCount, cols);
     assert.ok(r.columns.some((c) => c.index === 77), 'the worst column is kept');
+    assert.equal(r.worstColumn, 77, 'and shown first');
+  });
+
+  it('shows first the column the file\'s figures call worst: one of a single value that did not come back', () => {
+    const rows = 40;
+    const values = Float64Array.from({ length: rows * 4 }, (_, i) => (i % 4 === 2 ? 0.5 : Math.sin(i / 7) * (1 + (i % 4))));
+    const ds: Dataset = { kind: 'table', shape: [rows, 4], dtype: 'float32', names: ['a', 'b', 'flat', 'd'], values };
+    const reconstructed = values.map((v, i) => v + (i % 4 === 2 ? 0.01 : i % 4 === 3 ? 0.2 : 0.001));
+    const r = tableReport(ds, reconstructed);
+    assert.equal(findRow(r.info, 'errors.worstColumn')?.value, 'flat: one value throughout in the original, not reproduced exactly');
+    assert.equal(r.worstColumn, 2, 'the views select the same column the figures name');
   });
 
   it('builds plotly figures for every part, with unique ids, in both themes', () => {

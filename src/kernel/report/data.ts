@@ -44,6 +44,7 @@ export function buildReportData(args: BuildReportArgs): ReportData {
   }
   const history = args.history ?? info.history;
   const bound = info.errorBound ? checkBound(info.errorBound, original, reconstructed) : undefined;
+  const columns = reportColumns(original, reconstructed);
   const boundCheck: BoundCheckSummary | undefined = bound
     ? { maxRatio: reportNumber(bound.maxRatio), absolute: bound.absolute?.map(reportNumber) }
     : undefined;
@@ -55,8 +56,9 @@ export function buildReportData(args: BuildReportArgs): ReportData {
     summary: summarise(info),
     errors: jsonObject(computeErrors(original.values, reconstructed)) as unknown as ReportErrors,
     bound,
-    columns: reportColumns(original, reconstructed),
+    columns,
     columnCount: original.kind === 'table' ? original.shape[1] ?? 1 : 1,
+    worstColumn: firstColumn(columns, info.errors.worstColumn?.column),
     loss: history && history.loss.length > 0 ? reportLoss(history) : undefined,
     frames: original.kind === 'frames' ? chooseFrames(original, reconstructed) : undefined,
     tradeoff: tradeoffPoints(info, args.tradeoff),
@@ -119,6 +121,22 @@ function reportColumns(original: Dataset, reconstructed: Float64Array): ReportCo
     .map((x) => x.i)
     .sort((a, b) => a - b);
   return worst.map((i) => columns[i]);
+}
+
+/**
+ * The column the views select first: the one the file's figures call worst (on its own range: a column of one
+ * value not reproduced is the worst of all), else the largest RMSE for its range.
+ */
+function firstColumn(columns: ReportColumn[], worst: number | undefined): number | undefined {
+  if (worst !== undefined && columns.some((c) => c.index === worst)) return worst;
+  let first: number | undefined;
+  let most = -1;
+  for (const c of columns) {
+    const range = reportNumber(c.max) - reportNumber(c.min);
+    const badness = reportNumber(c.rmse) / (range > 0 ? range : 1);
+    if (badness > most) [most, first] = [badness, c.index];
+  }
+  return first;
 }
 
 function reportHistogram(h: Histogram): ReportHistogram {

@@ -114,6 +114,8 @@ export interface ReportData {
   columns: ReportColumn[];
   /** How many columns the data has (columns may hold fewer). */
   columnCount: number;
+  /** The column the views show first: the worst on its own range, as the file's figures name it (info's row). */
+  worstColumn?: number;
   loss?: ReportLoss;
   frames?: ReportFrame[];
   /** Measured points (a search's record) or this file and the same decoder shared by more files. */
