@@ -144,7 +144,7 @@ export class PointCoder {
     }
   }
 
-  /** A special value: by its kind (format 3), the exact store for any other; else the exact store. */
+  /** A special value: in format 3 NaN and ±Inf by their kind alone, any other (−0 under pw-rel) from the exact store; in format 2 all from it. */
   private special(i: number): number {
     if (!this.specials) return this.takeExact(i);
     const kind = this.indices.codeSpecialKind(this.original ? specialKindOf(this.original[i]) : 0);
