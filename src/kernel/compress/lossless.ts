@@ -21,7 +21,7 @@ export const losslessStrategy: ArrayStrategy = {
 };
 
 function why(input: ArrayInput, opts: CompressOptions): string {
-  if (input.source.exact) return 'this array must be exact';
+  if (input.source.exact) return input.source.exactReason ?? 'this array must be exact';
   if (!input.stats.exactInFloat64) return '64-bit integers beyond ±2^53 cannot be coded approximately';
   return `the bound ${opts.errorBound} is 0`;
 }

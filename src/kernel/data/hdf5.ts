@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget, elementCount } from './budget';
+import { coordinateExactness } from './coordinates';
 import { AtomicOutput, outputError } from './files';
 import { declaredFills, maskFills, MASKED_FILL } from './fill';
 import { float16BitsToFloat32 } from './float16';
@@ -126,6 +127,7 @@ function describe(
     path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names,
     attributes: { [format]: hdf5Info, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
     ...(attrs.baler_exact ? { exact: true } : {}),
+    ...(format === 'netcdf' ? coordinateExactness(path.posix.basename(full), [scaleName(d, shape)]) : {}),
     async readSlab(start, count): Promise<NdArray> {
       checkSlab(shape, start, count, file);
       const elements = count * perRow;
@@ -146,6 +148,15 @@ function describe(
       return { dtype, shape: [count, ...shape.slice(1)], data: values };
     },
   });
+}
+
+/**
+ * The netCDF-4 dimension a 1-D dataset is the scale of (netCDF-C makes each coordinate variable the HDF5
+ * dimension scale of its dimension, named as the variable); '' for other datasets.
+ */
+function scaleName(d: H5Dataset, shape: number[]): string {
+  if (shape.length !== 1 || d.attrs.CLASS?.value !== 'DIMENSION_SCALE') return '';
+  return d.get_scale_name() ?? '';
 }
 
 function typeName(type: number): string {

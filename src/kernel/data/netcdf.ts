@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget } from './budget';
+import { coordinateExactness } from './coordinates';
 import { declaredFills, maskFills, MASKED_FILL } from './fill';
 import { checkSlab, rowElements } from './npy-file';
 import type { ArraySource, DataSource, SourceSelection } from './source';
@@ -35,10 +36,12 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
     const attrs = Object.fromEntries(variable.attributes.map((a: { name: string; value: unknown }) => [a.name, a.value]));
     const perRow = rowElements(shape);
     const fills = declaredFills(attrs, dtype);
+    const dimensionNames: string[] = variable.dimensions.map((d: number) => dims[d].name);
     let values: TypedArray | undefined;
     arrays.push({
       path: variable.name, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names: [],
-      attributes: { netcdf: { attrs, dimensions: variable.dimensions.map((d: number) => dims[d].name) }, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
+      attributes: { netcdf: { attrs, dimensions: dimensionNames }, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
+      ...coordinateExactness(variable.name, dimensionNames),
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);
         if (!values) {

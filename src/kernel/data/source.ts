@@ -18,8 +18,10 @@ export interface ArraySource {
   kind: DataKind;
   /** Column names (tables); empty when the source has none. */
   names: string[];
-  /** Must round-trip exactly whatever the error bound (event offsets/counts, ids). */
+  /** Must round-trip exactly whatever the error bound (event offsets/counts, ids, coordinate axes). */
   exact?: boolean;
+  /** Why the array is exact, for the log ('the axis of the dimension TIME'); set with `exact` by readers that know. */
+  exactReason?: string;
   /** Format-specific metadata needed to write the array back in kind (attributes, branch types, schema); JSON. */
   attributes?: Record<string, unknown>;
   /** Bytes the format itself uses on disk for this array, where it says (ROOT baskets and pages); not stored. */
