@@ -1,6 +1,7 @@
 // Declared missing values (netCDF/CF `_FillValue`, `missing_value`): a field of sea temperatures with land marked
 // -1e34 is compressed within rel:1e-4 of the temperatures' range (not of 1e34, which lost every temperature), and
-// the missing values come back exactly as declared.
+// the missing values come back exactly as declared. Integer arrays that declare one (packed int16 with
+// _FillValue -32767) cannot hold NaN: they are kept exact, and their fill value is written in their own dtype.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +10,7 @@ import { compress } from '../../src/kernel/compress';
 import { decompress } from '../../src/kernel/decompress';
 import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
 import { rejectsBaler } from './data-helpers';
+import { writeNetcdf3 } from './netcdf3-writer';
 
 const FILL = Math.fround(-1e34);
 
@@ -74,5 +76,59 @@ describe('declared missing values', () => {
     } finally {
       await source.close();
     }
+  });
+
+  describe('of integer arrays', () => {
+    const INT_FILL = -32767;
+    /** 6 frames of 24 × 32 packed values 0…1000 with noise (so that a bound pays), the left quarter and every 7th value missing. */
+    const packed = (): Int16Array => {
+      let seed = 12345;
+      const noise = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 60;
+      return Int16Array.from({ length: 6 * 24 * 32 }, (_, i) => {
+        const x = i % 32, y = Math.floor(i / 32) % 24, t = Math.floor(i / 768);
+        return x < 8 || i % 7 === 0 ? INT_FILL : Math.round(Math.min(1000, Math.max(0, 500 + 450 * Math.sin(0.2 * x + 0.1 * y + 0.3 * t) + noise())));
+      });
+    };
+
+    const check = async (input: string, name: string) => {
+      const original = packed();
+      const source = await openDataSource(input);
+      assert.equal(source.arrays[0].exact, true, 'an integer array with a declared missing value is exact');
+      await source.close();
+      const log: string[] = [];
+      await compress(input, { output: path.join(dir, `${name}.baler`), errorBound: 'rel:1e-3' }, { onLog: (l) => log.push(l) });
+      assert.ok(log.some((l) => l.includes('stored losslessly (an integer array with the declared missing value -32767')), log.join('\n'));
+      const output = path.join(dir, `${name}.back.nc`);
+      await decompress(path.join(dir, `${name}.baler`), { output });
+      const back = await openDataSource(output);
+      const values = (await back.arrays[0].readSlab(0, 6)).data;
+      await back.close();
+      assert.ok(values instanceof Int16Array, 'written back as int16');
+      assert.deepEqual(Array.from(values), Array.from(original), 'every value and every missing value exact');
+      const h5 = (await import('h5wasm/node')).default;
+      await h5.ready;
+      const f = new h5.File(output, 'r');
+      const fill = (f.get('q') as InstanceType<typeof h5.Dataset>).attrs._FillValue;
+      const type = { value: fill.value, size: fill.metadata.size, signed: fill.metadata.signed };
+      f.close();
+      assert.deepEqual(type, { value: INT_FILL, size: 2, signed: true }, '_FillValue in the variable\'s type (netCDF-C requires it)');
+    };
+
+    it('netCDF-3 int16 with _FillValue and scale_factor: kept exact under rel:1e-3, its _FillValue written as int16', async () => {
+      const input = path.join(dir, 'packed3.nc');
+      writeNetcdf3(input, { time: 6, y: 24, x: 32 }, [{
+        name: 'q', dimensions: ['time', 'y', 'x'], type: 'short', values: packed(),
+        attributes: { _FillValue: { type: 'short', values: [INT_FILL] }, scale_factor: { type: 'float', values: [0.01] }, add_offset: { type: 'float', values: [5] } },
+      }]);
+      await check(input, 'packed3');
+    });
+
+    it('netCDF-4 int16 with _FillValue: kept exact under rel:1e-3', async () => {
+      const input = path.join(dir, 'packed4.nc');
+      const sink = await createDataSink(input, undefined, [{ path: 'q', dtype: 'int16', shape: [6, 24, 32], kind: 'frames', names: [], attributes: { netcdf: { attrs: { _FillValue: INT_FILL, scale_factor: 0.01 } } } }], {});
+      await sink.writeSlab(0, { dtype: 'int16', shape: [6, 24, 32], data: packed() });
+      await sink.finish();
+      await check(input, 'packed4');
+    });
   });
 });

@@ -2,24 +2,46 @@
 // read as NaN, so that a rel bound's range and the coder see only real values (a fill of -1e34 otherwise makes
 // the range 1e34 and a rel:1e-4 bound 1e30, and every real value is lost), and written back as the declared
 // value, which the coder keeps exactly as it keeps every NaN. The array's attributes carry MASKED_FILL for that.
+// Integer arrays cannot hold NaN (packed data: int16 with scale_factor and _FillValue -32767), and the coder has no
+// mask for them: under a bound their missing values would move (and be seen as data) and widen a rel bound's
+// range 30-fold, while a real value could become the missing value. Such an array is kept exact.
 import { BalerError } from '../errors';
 import type { DType, TypedArray } from '../types';
+import { isIntegerDtype } from './dtype';
+import type { ArraySource } from './source';
 
 /** Key of an array's attributes that holds the value its NaNs are written back as. */
 export const MASKED_FILL = 'maskedFill';
 
-/** The finite missing values a float array declares (none for other dtypes: they cannot hold NaN). */
-export function declaredFills(attrs: Record<string, unknown>, dtype: DType): number[] {
-  if (dtype !== 'float32' && dtype !== 'float64') return [];
-  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
+const MISSING_VALUE_ATTRIBUTES = ['_FillValue', 'missing_value'];
+
+/** The finite missing values an array declares, in declaration order, without repeats. */
+function declaredMissingValues(attrs: Record<string, unknown>, round: (v: number) => number = (v) => v): number[] {
   const fills: number[] = [];
-  for (const name of ['_FillValue', 'missing_value']) {
+  for (const name of MISSING_VALUE_ATTRIBUTES) {
     const value = attrs[name];
     for (const v of Array.isArray(value) ? value : [value]) {
       if (typeof v === 'number' && Number.isFinite(v) && !fills.includes(round(v))) fills.push(round(v));
     }
   }
   return fills;
+}
+
+/** The finite missing values a float array declares (none for other dtypes: they cannot hold NaN). */
+export function declaredFills(attrs: Record<string, unknown>, dtype: DType): number[] {
+  if (dtype !== 'float32' && dtype !== 'float64') return [];
+  return declaredMissingValues(attrs, dtype === 'float32' ? Math.fround : undefined);
+}
+
+/** `exact` and why, for an integer array that declares a missing value; nothing otherwise. */
+export function integerFillExactness(attrs: Record<string, unknown>, dtype: DType): Pick<ArraySource, 'exact' | 'exactReason'> {
+  if (!isIntegerDtype(dtype)) return {};
+  const fills = declaredMissingValues(attrs);
+  if (fills.length === 0) return {};
+  return {
+    exact: true,
+    exactReason: `an integer array with the declared missing value ${fills.join(', ')}: under a bound its missing values could move and its real values become missing, so it is kept exact`,
+  };
 }
 
 /** Replaces the missing values by NaN in place; a NaN already there could not be told from them and is refused. */

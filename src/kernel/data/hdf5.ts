@@ -8,8 +8,9 @@ import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { coordinateExactness } from './coordinates';
+import { castOne } from './dtype';
 import { AtomicOutput, outputError } from './files';
-import { declaredFills, maskFills, MASKED_FILL } from './fill';
+import { declaredFills, integerFillExactness, maskFills, MASKED_FILL } from './fill';
 import { float16BitsToFloat32 } from './float16';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
@@ -127,6 +128,7 @@ function describe(
     path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names,
     attributes: { [format]: hdf5Info, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
     ...(attrs.baler_exact ? { exact: true } : {}),
+    ...integerFillExactness(attrs, dtype),
     ...(format === 'netcdf' ? coordinateExactness(path.posix.basename(full), [scaleName(d, shape)]) : {}),
     async readSlab(start, count): Promise<NdArray> {
       checkSlab(shape, start, count, file);
@@ -311,17 +313,23 @@ function attachDimensions(f: H5File, d: H5Dataset, name: string, shape: number[]
   });
 }
 
-/** Attributes that hold values of their variable (CF), written in its float dtype, as netCDF requires of _FillValue. */
+/** Attributes that hold values of their variable (CF), written in its dtype, as netCDF requires of _FillValue. */
 const VALUE_ATTRIBUTES = new Set(['_FillValue', 'missing_value', 'valid_min', 'valid_max', 'valid_range']);
+/** Integer dtypes whose attributes h5wasm writes from plain numbers. */
+const NUMBER_ATTRIBUTE_INTEGERS = new Set<DType>(['int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32']);
 
 /**
  * The HDF5 type an attribute is written as: h5wasm's own guess makes every integer-valued number an int32, which
- * wrapped a _FillValue of -1e34 to 0; numbers beyond int32 and the value attributes of a float dataset are floats.
+ * wrapped a _FillValue of -1e34 to 0 and gave an int16 variable an int32 _FillValue (netCDF-C ignores such a fill
+ * value); numbers beyond int32 are floats; the value attributes of a dataset are of its dtype where they fit it.
  */
 function attributeType(name: string, value: unknown, dtype?: DType): string | undefined {
   const numbers = Array.isArray(value) ? value : [value];
   if (numbers.length === 0 || !numbers.every((v) => typeof v === 'number')) return undefined;
-  if ((dtype === 'float32' || dtype === 'float64') && VALUE_ATTRIBUTES.has(name)) return H5_DTYPE[dtype];
+  if (dtype && VALUE_ATTRIBUTES.has(name)) {
+    if (dtype === 'float32' || dtype === 'float64') return H5_DTYPE[dtype];
+    if (NUMBER_ATTRIBUTE_INTEGERS.has(dtype) && (numbers as number[]).every((v) => castOne(v, dtype) === v)) return H5_DTYPE[dtype];
+  }
   return (numbers as number[]).every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) ? undefined : '<d';
 }
 
