@@ -10,7 +10,8 @@ import { checkSlab } from './npy-file';
 import { allocate, commonDtype } from './typed';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
-type Hyparquet = typeof import('../vendor/hyparquet.mjs').hyparquet;
+type Vendor = typeof import('../vendor/hyparquet.mjs');
+type Hyparquet = Vendor['hyparquet'];
 type Metadata = Awaited<ReturnType<Hyparquet['parquetMetadataAsync']>>;
 type SchemaElement = Metadata['schema'][number];
 
@@ -24,14 +25,25 @@ interface ColumnInfo {
 /** Key-value metadata entry recording dtypes Parquet has no type for (float16). */
 const DTYPES_KEY = 'baler.dtypes';
 
-/** Decoders for the codecs hyparquet leaves to the caller (it decodes SNAPPY itself). */
-const COMPRESSORS = {
-  GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
-  BROTLI: (input: Uint8Array) => new Uint8Array(brotliDecompressSync(input)),
-};
+/**
+ * Decoders for the codecs hyparquet leaves to its caller (it decodes SNAPPY itself): Node's zlib for GZIP and
+ * BROTLI, hyparquet-compressors for ZSTD (the default of Polars, DuckDB and recent Spark) and LZ4. Each decodes into
+ * the page's declared size, never more (LZO, which no current writer uses, stays unsupported).
+ */
+function compressors(vendor: Vendor): Record<string, (input: Uint8Array, outputLength: number) => Uint8Array> {
+  return {
+    GZIP: (input, length) => new Uint8Array(gunzipSync(input, { maxOutputLength: Math.max(1, length) })),
+    BROTLI: (input, length) => new Uint8Array(brotliDecompressSync(input, { maxOutputLength: Math.max(1, length) })),
+    ZSTD: (input, length) => vendor.decompressZstd(input, new Uint8Array(length)),
+    LZ4: vendor.decompressLz4,
+    LZ4_RAW: vendor.decompressLz4Raw,
+  };
+}
 
 export async function openParquet(file: string, selection: SourceSelection, budget: number): Promise<DataSource> {
-  const hp = (await import('../vendor/hyparquet.mjs')).hyparquet;
+  const vendor = await import('../vendor/hyparquet.mjs');
+  const hp = vendor.hyparquet;
+  const decoders = compressors(vendor);
   const input = openInput(file);
   const buffer = {
     byteLength: input.size,
@@ -76,7 +88,7 @@ export async function openParquet(file: string, selection: SourceSelection, budg
       try {
         await hp.parquetRead({
           file: buffer, metadata, columns: chosen.map((c) => c.name), rowStart: start, rowEnd: start + count,
-          compressors: COMPRESSORS,
+          compressors: decoders,
           onChunk: ({ columnName, columnData, rowStart }) => {
             const c = chosen.findIndex((col) => col.name === columnName);
             for (let i = 0; i < columnData.length; i++) {
