@@ -1,6 +1,7 @@
 // netCDF coordinate variables (a variable named as its only dimension: TIME, LAT, LON) are the axes of the other
 // variables, which tools compare exactly to align files: they come back exact under any bound, in netCDF-3 and in
-// netCDF-4 (where netCDF-C makes each the HDF5 dimension scale of its dimension), while the data stay lossy.
+// netCDF-4 (where netCDF-C makes each the HDF5 dimension scale of its dimension), while the data stay lossy; and a
+// netCDF file written back has the same dimensions, with the coordinate variables as their scales.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -59,6 +60,23 @@ describe('netCDF coordinate variables', () => {
     assertSame(arrays.get('lat'), LAT.map(Math.fround), 'lat');
     assert.equal(modes.get('temp'), 'error-bounded');
     assert.ok(log.some((l) => /time: stored losslessly \(the coordinate variable of the dimension time/.test(l)), log.join('\n'));
+  });
+
+  it('written back as netCDF-4: the same dimension names, each coordinate variable the scale of its dimension', async () => {
+    const input = path.join(dir, 'field3.nc'); // from the first test
+    const output = path.join(dir, 'field3.back.nc');
+    await decompress(path.join(dir, 'field3.nc.baler'), { output, force: true });
+    const source = await openDataSource(output);
+    const coordinate = (a: { exactReason?: string }) => /coordinate variable/.test(a.exactReason ?? '');
+    const layout = Object.fromEntries(source.arrays.map((a) => [a.path, { coordinate: coordinate(a), dimensions: (a.attributes!.netcdf as { dimensions?: string[] }).dimensions }]));
+    await source.close();
+    assert.deepEqual(layout, {
+      '/lat': { coordinate: true, dimensions: ['lat'] },
+      // a 2-D variable named as a dimension cannot be its scale: that axis gets a dimension of its own
+      '/nv': { coordinate: false, dimensions: ['nv_dim0', 'lat'] },
+      '/temp': { coordinate: false, dimensions: ['time', 'lat'] },
+      '/time': { coordinate: true, dimensions: ['time'] },
+    }, `read back from ${output} (written from ${input})`);
   });
 
   it('netCDF-4: a dataset that is the dimension scale of its own name is exact; a dimension-only scale is not an array', async () => {

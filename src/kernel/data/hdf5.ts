@@ -12,6 +12,7 @@ import { castOne } from './dtype';
 import { AtomicOutput, outputError } from './files';
 import { declaredFills, integerFillExactness, maskFills, MASKED_FILL } from './fill';
 import { float16BitsToFloat32 } from './float16';
+import { dimensionNames, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
@@ -57,7 +58,6 @@ const BUILT_IN_FILTERS: Record<number, string> = { 1: 'deflate', 2: 'shuffle', 3
 const PLUGIN_FILTERS: Record<number, string> = { 307: 'bzip2', 32000: 'lzf', 32001: 'blosc', 32004: 'lz4', 32008: 'bitshuffle', 32015: 'zstd', 32017: 'sz', 32013: 'zfp' };
 /** netCDF-4 bookkeeping attributes (references and dimension ids): the writer recreates what it needs. */
 const INTERNAL_ATTRIBUTES = new Set(['DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME', '_Netcdf4Dimid', '_Netcdf4Coordinates', '_NCProperties', '_nc3_strict']);
-const NETCDF_DIMENSION_ONLY = 'This is a netCDF dimension but not a netCDF variable.';
 
 export async function openHdf5(file: string, selection: SourceSelection, budget: number, format: 'hdf5' | 'netcdf'): Promise<DataSource> {
   const { h5, diagnostics } = await h5wasm();
@@ -123,13 +123,17 @@ function describe(
   const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) && columns.every((c) => typeof c === 'string') ? columns as string[] : [];
   const perRow = rowElements(shape);
   const fills = declaredFills(attrs, dtype);
-  const hdf5Info = { attrs, chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined };
+  const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;
+  const hdf5Info = {
+    attrs, chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined,
+    ...(dimensions ? { dimensions } : {}),
+  };
   arrays.push({
     path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names,
     attributes: { [format]: hdf5Info, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
     ...(attrs.baler_exact ? { exact: true } : {}),
     ...integerFillExactness(attrs, dtype),
-    ...(format === 'netcdf' ? coordinateExactness(path.posix.basename(full), [scaleName(d, shape)]) : {}),
+    ...(dimensions ? coordinateExactness(path.posix.basename(full), dimensions) : {}),
     async readSlab(start, count): Promise<NdArray> {
       checkSlab(shape, start, count, file);
       const elements = count * perRow;
@@ -150,15 +154,6 @@ function describe(
       return { dtype, shape: [count, ...shape.slice(1)], data: values };
     },
   });
-}
-
-/**
- * The netCDF-4 dimension a 1-D dataset is the scale of (netCDF-C makes each coordinate variable the HDF5
- * dimension scale of its dimension, named as the variable); '' for other datasets.
- */
-function scaleName(d: H5Dataset, shape: number[]): string {
-  if (shape.length !== 1 || d.attrs.CLASS?.value !== 'DIMENSION_SCALE') return '';
-  return d.get_scale_name() ?? '';
 }
 
 function typeName(type: number): string {
@@ -235,7 +230,9 @@ export async function createHdf5Sink(
   try {
     const fileAttrs = ((attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown> } | undefined)?.attrs ?? {};
     writeAttributes(f, fileAttrs);
-    const datasets = arrays.map((a, i) => createDataset(f, a, i, arrays.length, opts, format));
+    const paths = arrays.map((a, i) => datasetPath(a, i, arrays.length));
+    const datasets = arrays.map((a, i) => createDataset(f, a, paths[i], opts));
+    if (format === 'netcdf') writeDimensions(f, arrays, datasets, paths);
     const written = arrays.map(() => 0);
     return {
       async writeSlab(index, slab) {
@@ -271,8 +268,12 @@ export async function createHdf5Sink(
   }
 }
 
-function createDataset(f: H5File, a: ArrayDescription, index: number, count: number, opts: SinkOptions, format: 'hdf5' | 'netcdf'): H5Dataset {
-  const name = `/${(a.path || (count === 1 ? 'data' : `array${index}`)).replace(/^\/+/, '')}`;
+/** Where an array is written: its path, or '/data' ('/array{i}' among several) for arrays without one. */
+function datasetPath(a: ArrayDescription, index: number, count: number): string {
+  return `/${(a.path || (count === 1 ? 'data' : `array${index}`)).replace(/^\/+/, '')}`;
+}
+
+function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkOptions): H5Dataset {
   const parts = name.split('/').filter((p) => p.length > 0);
   let group = '';
   for (const part of parts.slice(0, -1)) {
@@ -297,20 +298,7 @@ function createDataset(f: H5File, a: ArrayDescription, index: number, count: num
   const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
   if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
   writeAttributes(d, attrs, a.dtype);
-  if (format === 'netcdf') attachDimensions(f, d, name, a.shape);
   return d;
-}
-
-/** netCDF-4 dimensions: one dimension-only scale per axis, attached to the variable. */
-function attachDimensions(f: H5File, d: H5Dataset, name: string, shape: number[]): void {
-  const base = name.replace(/^\/+/, '').replace(/\//g, '_');
-  shape.forEach((size, axis) => {
-    const dimPath = `/${base}_dim${axis}`;
-    const dim = f.create_dataset({ name: dimPath, data: new Float32Array(0), shape: [0], maxshape: [null], chunks: [1024], dtype: '<f' });
-    dim.resize([size]);
-    dim.make_scale(`${NETCDF_DIMENSION_ONLY}${String(size).padStart(10)}`);
-    d.attach_scale(axis, dimPath);
-  });
 }
 
 /** Attributes that hold values of their variable (CF), written in its dtype, as netCDF requires of _FillValue. */

@@ -1,0 +1,85 @@
+// netCDF-4 dimensions, which netCDF-4 keeps as HDF5 dimension scales: a coordinate variable (named as its one
+// dimension: TIME, LAT) is itself the scale of its dimension; other dimensions are dimension-only scales. Arrays
+// read from netCDF carry their dimension names (attributes.netcdf.dimensions), so that a file written back has the
+// same dimensions and coordinate variables, on which tools align and merge files; arrays without names (from other
+// formats) get one dimension per axis, named after the array.
+import type { h5wasm } from '../vendor/h5wasm.mjs';
+import type { ArrayDescription } from './source';
+
+type H5File = InstanceType<typeof h5wasm['File']>;
+type H5Dataset = InstanceType<typeof h5wasm['Dataset']>;
+
+/** The NAME netCDF-C gives a dimension that is not a variable (followed by its size). */
+export const NETCDF_DIMENSION_ONLY = 'This is a netCDF dimension but not a netCDF variable.';
+
+/** The dimension a 1-D dataset is the scale of (a coordinate variable is the scale of its own name); '' if none. */
+function scaleName(d: H5Dataset, shape: number[]): string {
+  if (shape.length !== 1 || d.attrs.CLASS?.value !== 'DIMENSION_SCALE') return '';
+  return d.get_scale_name() ?? '';
+}
+
+/** The names of a netCDF-4 variable's dimensions (the scales attached to its axes); undefined where one has none. */
+export function dimensionNames(d: H5Dataset, shape: number[]): string[] | undefined {
+  const own = scaleName(d, shape);
+  if (own) return [own];
+  try {
+    const names = shape.map((_, axis) => d.get_attached_scales(axis)?.[0]?.split('/').pop() ?? '');
+    return names.every((n) => n.length > 0) ? names : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The dimension names an array was read with, where they can be written back (a name per axis). */
+function recordedNames(a: ArrayDescription): (string | undefined)[] {
+  const names = (a.attributes?.netcdf as { dimensions?: unknown } | undefined)?.dimensions;
+  const valid = Array.isArray(names) && names.length === a.shape.length;
+  return a.shape.map((_, axis) => {
+    const n = valid ? names[axis] : undefined;
+    return typeof n === 'string' && /^[^/\0]+$/.test(n) && !n.startsWith('.') ? n : undefined;
+  });
+}
+
+/**
+ * Creates the dimensions of the arrays written as `datasets` at `paths` and attaches them. A recorded name is kept
+ * when every array using it agrees on its size and no other dataset holds its path; otherwise that axis gets a
+ * dimension of its own, named after the array.
+ */
+export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets: H5Dataset[], paths: string[]): void {
+  const names = arrays.map(recordedNames);
+  const sizes = new Map<string, number | undefined>();
+  names.forEach((axes, i) => axes.forEach((n, axis) => {
+    if (n !== undefined) sizes.set(n, !sizes.has(n) || sizes.get(n) === arrays[i].shape[axis] ? arrays[i].shape[axis] : undefined);
+  }));
+  const isCoordinate = (i: number, name: string) => paths[i] === `/${name}` && arrays[i].shape.length === 1 && names[i][0] === name;
+  const scales = new Map<string, string>();
+  for (const [name, size] of sizes) {
+    if (size === undefined) continue;
+    const holder = paths.indexOf(`/${name}`);
+    if (holder >= 0) {
+      if (!isCoordinate(holder, name)) continue;
+      datasets[holder].make_scale(name);
+    } else {
+      dimensionOnly(f, `/${name}`, size);
+    }
+    scales.set(name, `/${name}`);
+  }
+  arrays.forEach((a, i) => a.shape.forEach((size, axis) => {
+    const name = names[i][axis];
+    const scale = name !== undefined ? scales.get(name) : undefined;
+    if (scale === paths[i]) return; // a coordinate variable is its own scale
+    if (scale) {
+      datasets[i].attach_scale(axis, scale);
+      return;
+    }
+    const own = `/${paths[i].replace(/^\/+/, '').replace(/\//g, '_')}_dim${axis}`;
+    dimensionOnly(f, own, size);
+    datasets[i].attach_scale(axis, own);
+  }));
+}
+
+function dimensionOnly(f: H5File, path: string, size: number): void {
+  const dim = f.create_dataset({ name: path, data: new Float32Array(0), shape: [0], maxshape: [null], chunks: [1024], dtype: '<f' });
+  dim.resize([size]);
+  dim.make_scale(`${NETCDF_DIMENSION_ONLY}${String(size).padStart(10)}`);
+}
