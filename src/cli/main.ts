@@ -14,8 +14,12 @@ import { safeJson, sanitizeText } from '../kernel/report/text';
 import { formatInfo, formatInfoJson, formatSetInfo } from './format';
 import { asksForAutoencoder } from '../kernel/compress/auto';
 import type { CompressOptions, Hooks } from '../kernel/api';
+import { SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS } from '../kernel/data/extensions';
 import { terminalHooks } from './progress';
 import { runDemo } from './demo';
+
+/** What the data-file arguments accept, from the one list of formats. */
+const DATA_FILES = `data files (${SUPPORTED_FILE_EXTENSIONS.join(' ')}, or ${SUPPORTED_FOLDER_EXTENSIONS.join(' ')} folders)`;
 
 const abort = new AbortController();
 /** The signal that cancelled the command: its exit status is 128 + the signal's number (Ctrl-C 130, SIGTERM 143). */
@@ -96,7 +100,7 @@ export function buildProgram(): Command {
 
   addOptions(program.command('train')
     .description('train a learned predictor on one or several data files, saved as a shared .balermodel for compress --model-file (with autoencoder options: an autoencoder on one file, for --trained-model)')
-    .argument('[files...]', 'data files (.npz .npy .csv .root .h5 .hdf5 .nc .parquet, or .zarr folders)'), COMMAND_OPTIONS.train)
+    .argument('[files...]', DATA_FILES), COMMAND_OPTIONS.train)
     .action(async (files: string[], o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'train');
@@ -121,7 +125,7 @@ export function buildProgram(): Command {
 
   addOptions(program.command('compress')
     .description('compress data files, each into one .baler: by default every value within rel:1e-4 of its range, the smallest of the error-bounded coder, learned predictors and lossless (decoder counted); with autoencoder options an autoencoder')
-    .argument('[files...]', 'data files (.npz .npy .csv .root .h5 .hdf5 .nc .parquet, or .zarr folders)'), COMMAND_OPTIONS.compress)
+    .argument('[files...]', DATA_FILES), COMMAND_OPTIONS.compress)
     .action(async (files: string[], o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'compress');

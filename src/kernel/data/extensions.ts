@@ -19,7 +19,7 @@ export const FORMATS: readonly FormatInfo[] = [
   { format: 'csv', extensions: ['.csv'], writable: true },
   { format: 'root', extensions: ['.root'], writable: false },
   { format: 'hdf5', extensions: ['.h5', '.hdf5'], writable: true },
-  { format: 'netcdf', extensions: ['.nc'], writable: true },
+  { format: 'netcdf', extensions: ['.nc', '.cdf'], writable: true },
   { format: 'parquet', extensions: ['.parquet'], writable: true },
   { format: 'zarr', extensions: ['.zarr'], folder: true, writable: true },
 ];
