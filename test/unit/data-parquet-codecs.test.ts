@@ -9,6 +9,7 @@ import { compress as zstdCompress } from '@bokuweb/zstd-wasm';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ensureZstd } from '../../src/kernel/codec/entropy';
 import { openDataSource } from '../../src/kernel/data/formats';
+import { compress } from '../../src/kernel/compress';
 
 /** An LZ4 block of literals only (valid LZ4, if not small): enough to exercise the reader's LZ4 decoders. */
 function lz4Literals(input: Uint8Array): Uint8Array {
@@ -47,6 +48,20 @@ describe('Parquet compression codecs', () => {
     LZ4: lz4Hadoop,
     LZ4_RAW: lz4Literals,
   };
+
+  it('says which columns the .baler leaves out (strings, timestamps), unless columns were named', async () => {
+    const file = path.join(dir, 'mixed.parquet');
+    const station = Array.from({ length: ROWS }, (_, i) => `st-${i % 37}`);
+    fs.writeFileSync(file, new Uint8Array(parquetWriteBuffer({
+      columnData: [{ name: 'temperature', data: TEMPERATURE, type: 'DOUBLE' }, { name: 'name', data: station, type: 'STRING' }],
+    })));
+    const logs: string[] = [];
+    await compress(file, { output: path.join(dir, 'mixed.baler') }, { onLog: (l) => logs.push(l) });
+    assert.ok(logs.some((l) => /not in the \.baler, as not numeric arrays: 'name' \(.*\); the ratios are of the whole file/.test(l)), logs.join('\n'));
+    const named: string[] = [];
+    await compress(file, { output: path.join(dir, 'named.baler'), columns: ['temperature'] }, { onLog: (l) => named.push(l) });
+    assert.ok(!named.some((l) => l.includes('not in the .baler')), named.join('\n'));
+  });
 
   for (const codec of Object.keys(compressors) as (keyof typeof compressors)[]) {
     it(`${codec}: every value reads back exactly`, async () => {

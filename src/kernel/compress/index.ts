@@ -37,12 +37,29 @@ import { partOutput, planPart } from './parts';
 /** In order: the first strategy that handles an array codes it. */
 const STRATEGIES: ArrayStrategy[] = [constantStrategy, autoStrategy, targetStrategy, searchStrategy, losslessStrategy, errorBoundedStrategy, autoencoderStrategy];
 
+/** Names shown of what a file holds beyond its numeric arrays (a ROOT file may have hundreds). */
+const LEFT_OUT_SHOWN = 8;
+
+/**
+ * What the .baler will not hold, when the user named nothing to read: strings, timestamps, nested columns… A
+ * decompressed file without them must not come as a surprise (the ratio is of the whole file: say so too).
+ */
+function leftOutNote(source: DataSource, opts: CompressOptions): string | undefined {
+  const skipped = source.skipped ?? [];
+  if (skipped.length === 0 || opts.dataset !== undefined || opts.tree !== undefined || opts.columns !== undefined) return undefined;
+  const shown = skipped.slice(0, LEFT_OUT_SHOWN).map((s) => `'${s.path}' (${s.reason})`).join(', ');
+  const more = skipped.length > LEFT_OUT_SHOWN ? ` and ${skipped.length - LEFT_OUT_SHOWN} more` : '';
+  return `not in the .baler, as not numeric arrays: ${shown}${more}; the ratios are of the whole file`;
+}
+
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
   const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
   checkCompressOptions(opts, input);
   checkOutput(input, output, opts.force);
   const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns }, opts.memoryBudget);
   try {
+    const leftOut = leftOutNote(whole, opts);
+    if (leftOut) hooks?.onLog?.(`${input}: ${leftOut}`);
     const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     const part = opts.part ? planPart(whole, opts.part, budget, opts) : undefined;
     const source = part?.source ?? whole;
