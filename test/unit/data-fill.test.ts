@@ -78,6 +78,24 @@ describe('declared missing values', () => {
     }
   });
 
+  it('of two different values in one float array: the array is kept exact, each comes back as it was', async () => {
+    const input = path.join(dir, 'twofills.nc');
+    const values = Float32Array.from({ length: 4 * 50 }, (_, i) => (i % 11 === 0 ? -1e34 : i % 13 === 0 ? -999 : 10 + Math.sin(i / 9)));
+    writeNetcdf3(input, { time: 4, x: 50 }, [{
+      name: 't', dimensions: ['time', 'x'], type: 'float', values,
+      attributes: { _FillValue: { type: 'float', values: [-1e34] }, missing_value: { type: 'float', values: [-999] } },
+    }]);
+    const log: string[] = [];
+    await compress(input, { output: path.join(dir, 'twofills.baler'), errorBound: 'rel:1e-3' }, { onLog: (l) => log.push(l) });
+    assert.ok(log.some((l) => l.includes('stored losslessly (an array with two declared missing values (-1e+34, -999)')), log.join('\n'));
+    const output = path.join(dir, 'twofills.back.nc');
+    await decompress(path.join(dir, 'twofills.baler'), { output });
+    const back = await openDataSource(output);
+    const data = (await back.arrays[0].readSlab(0, 4)).data;
+    await back.close();
+    assert.deepEqual(Array.from(data), Array.from(values), '-999 stays -999 and -1e34 stays -1e34');
+  });
+
   describe('of integer arrays', () => {
     const INT_FILL = -32767;
     /** 6 frames of 24 × 32 packed values 0…1000 with noise (so that a bound pays), the left quarter and every 7th value missing. */

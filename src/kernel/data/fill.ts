@@ -27,20 +27,43 @@ function declaredMissingValues(attrs: Record<string, unknown>, round: (v: number
   return fills;
 }
 
-/** The finite missing values a float array declares (none for other dtypes: they cannot hold NaN). */
-export function declaredFills(attrs: Record<string, unknown>, dtype: DType): number[] {
-  if (dtype !== 'float32' && dtype !== 'float64') return [];
+function isFloat(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+function floatMissingValues(attrs: Record<string, unknown>, dtype: DType): number[] {
   return declaredMissingValues(attrs, dtype === 'float32' ? Math.fround : undefined);
 }
 
-/** `exact` and why, for an integer array that declares a missing value; nothing otherwise. */
-export function integerFillExactness(attrs: Record<string, unknown>, dtype: DType): Pick<ArraySource, 'exact' | 'exactReason'> {
-  if (!isIntegerDtype(dtype)) return {};
-  const fills = declaredMissingValues(attrs);
-  if (fills.length === 0) return {};
+/**
+ * The missing value a float array declares, read as NaN: none for other dtypes (they cannot hold NaN), and none
+ * when it declares two different ones (one NaN could not stand for both: fillExactness keeps such an array exact).
+ */
+export function declaredFills(attrs: Record<string, unknown>, dtype: DType): number[] {
+  if (!isFloat(dtype)) return [];
+  const fills = floatMissingValues(attrs, dtype);
+  return fills.length === 1 ? fills : [];
+}
+
+/**
+ * `exact` and why, for an array whose missing values no NaN can stand for: an integer array that declares one, and
+ * a float array that declares two different ones; nothing otherwise.
+ */
+export function fillExactness(attrs: Record<string, unknown>, dtype: DType): Pick<ArraySource, 'exact' | 'exactReason'> {
+  if (isIntegerDtype(dtype)) {
+    const fills = declaredMissingValues(attrs);
+    if (fills.length === 0) return {};
+    return {
+      exact: true,
+      exactReason: `an integer array with the declared missing value ${fills.join(', ')}: under a bound its missing values could move and its real values become missing, so it is kept exact`,
+    };
+  }
+  const fills = isFloat(dtype) ? floatMissingValues(attrs, dtype) : [];
+  if (fills.length < 2) return {};
   return {
     exact: true,
-    exactReason: `an integer array with the declared missing value ${fills.join(', ')}: under a bound its missing values could move and its real values become missing, so it is kept exact`,
+    // Shown as declared: a float32's shortest digits (-1e+34, not -9.999999790214768e+33).
+    exactReason: `an array with two declared missing values (${fills.map((v) => Number(v.toPrecision(dtype === 'float32' ? 7 : 17))).join(', ')}): one NaN could not stand for both when written back, so it is kept exact`,
   };
 }
 

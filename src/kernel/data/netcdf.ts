@@ -6,7 +6,7 @@ import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget } from './budget';
 import { coordinateExactness } from './coordinates';
-import { declaredFills, integerFillExactness, maskFills, MASKED_FILL } from './fill';
+import { declaredFills, fillExactness, maskFills, MASKED_FILL } from './fill';
 import { checkSlab, rowElements } from './npy-file';
 import type { ArraySource, DataSource, SourceSelection } from './source';
 
@@ -41,7 +41,7 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
     arrays.push({
       path: variable.name, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names: [],
       attributes: { netcdf: { attrs, dimensions: dimensionNames }, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
-      ...integerFillExactness(attrs, dtype),
+      ...fillExactness(attrs, dtype),
       ...coordinateExactness(variable.name, dimensionNames),
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);
