@@ -93,7 +93,7 @@ describe('declared missing values', () => {
     const back = await openDataSource(output);
     const data = (await back.arrays[0].readSlab(0, 4)).data;
     await back.close();
-    assert.deepEqual(Array.from(data), Array.from(values), '-999 stays -999 and -1e34 stays -1e34');
+    assert.deepEqual(Array.from(data as Float32Array), Array.from(values), '-999 stays -999 and -1e34 stays -1e34');
   });
 
   describe('of integer arrays', () => {
