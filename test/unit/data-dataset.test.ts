@@ -159,7 +159,7 @@ describe('dataset', () => {
     it('wrong extension lists the supported ones (read and write)', async () => {
       const file = inDir('data.txt');
       fs.writeFileSync(file, 'x');
-      await throwsBaler(() => readDataset(file), /unsupported data file \(extension '.txt'\); supported: .npz, .npy, .csv, .root, .h5, .hdf5, .nc, .parquet, .zarr/, file);
+      await throwsBaler(() => readDataset(file), /unsupported data file \(extension '.txt'\); supported: .npz, .npy, .csv, .root, .h5, .hdf5, .nc, .cdf, .parquet, .zarr/, file);
       await throwsBaler(() => readDataset(inDir('noext')), /no extension/, inDir('noext'));
       await throwsBaler(() => writeDataset(inDir('out.txt'), dataset([1], 'float64', [1])), /supported: .npz, .npy, .csv, .root/, inDir('out.txt'));
     });
