@@ -3,12 +3,11 @@
 // netCDF-4 (where netCDF-C makes each the HDF5 dimension scale of its dimension), while the data stay lossy; and a
 // netCDF file written back has the same dimensions, with the coordinate variables as their scales.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { compress } from '../../src/kernel/compress';
 import { decompress } from '../../src/kernel/decompress';
 import { openDataSource } from '../../src/kernel/data/formats';
+import { tempFolder } from './data-helpers';
 import { writeNetcdf3 } from './netcdf3-writer';
 
 /** An irregular time axis (days, as climatologies store mid-months) and a latitude axis, and a field on them. */
@@ -35,12 +34,10 @@ function assertSame(actual: ArrayLike<number> | undefined, expected: ArrayLike<n
 }
 
 describe('netCDF coordinate variables', () => {
-  let dir: string;
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-coords-')); });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const folder = tempFolder('baler-coords-');
 
   it('netCDF-3: the axes are read as exact and come back exactly; the field stays error-bounded', async () => {
-    const input = path.join(dir, 'field3.nc');
+    const input = path.join(folder(), 'field3.nc');
     writeNetcdf3(input, { time: 12, lat: 8, nv: 2 }, [
       { name: 'time', dimensions: ['time'], type: 'double', values: TIME, attributes: { units: 'days since 1990-01-01' } },
       { name: 'lat', dimensions: ['lat'], type: 'float', values: LAT },
@@ -53,7 +50,7 @@ describe('netCDF coordinate variables', () => {
     await source.close();
     assert.deepEqual(exact, { time: true, lat: true, nv: false, temp: false });
 
-    const { arrays, log, modes } = await roundTrip(input, dir, { errorBound: 'rel:1e-2' });
+    const { arrays, log, modes } = await roundTrip(input, folder(), { errorBound: 'rel:1e-2' });
     assertSame(arrays.get('time'), TIME, 'time');
     assertSame(arrays.get('lat'), LAT.map(Math.fround), 'lat');
     assert.equal(modes.get('temp'), 'error-bounded');
@@ -61,9 +58,9 @@ describe('netCDF coordinate variables', () => {
   });
 
   it('written back as netCDF-4: the same dimension names, each coordinate variable the scale of its dimension', async () => {
-    const input = path.join(dir, 'field3.nc'); // from the first test
-    const output = path.join(dir, 'field3.back.nc');
-    await decompress(path.join(dir, 'field3.nc.baler'), { output, force: true });
+    const input = path.join(folder(), 'field3.nc'); // from the first test
+    const output = path.join(folder(), 'field3.back.nc');
+    await decompress(path.join(folder(), 'field3.nc.baler'), { output, force: true });
     const source = await openDataSource(output);
     const coordinate = (a: { exactReason?: string }) => /coordinate variable/.test(a.exactReason ?? '');
     const layout = Object.fromEntries(source.arrays.map((a) => [a.path, { coordinate: coordinate(a), dimensions: (a.attributes!.netcdf as { dimensions?: string[] }).dimensions }]));
@@ -80,7 +77,7 @@ describe('netCDF coordinate variables', () => {
   it('netCDF-4: a dataset that is the dimension scale of its own name is exact; a dimension-only scale is not an array', async () => {
     const h5 = (await import('h5wasm/node')).default;
     await h5.ready;
-    const input = path.join(dir, 'field4.nc');
+    const input = path.join(folder(), 'field4.nc');
     const f = new h5.File(input, 'w');
     f.create_dataset({ name: 'time', data: Float64Array.from(TIME) }).make_scale('time');
     const lat = f.create_dataset({ name: 'lat', data: Float64Array.from(LAT) });
@@ -97,7 +94,7 @@ describe('netCDF coordinate variables', () => {
     await source.close();
     assert.deepEqual(exact, { '/height': false, '/lat': true, '/temp': false, '/time': true });
 
-    const { arrays, modes } = await roundTrip(input, dir, { errorBound: 'rel:1e-2' });
+    const { arrays, modes } = await roundTrip(input, folder(), { errorBound: 'rel:1e-2' });
     assertSame(arrays.get('/time'), TIME, 'time');
     assertSame(arrays.get('/lat'), LAT, 'lat');
     assert.equal(modes.get('/temp'), 'error-bounded');

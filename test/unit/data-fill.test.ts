@@ -3,13 +3,11 @@
 // the missing values come back exactly as declared. Integer arrays that declare one (packed int16 with
 // _FillValue -32767) cannot hold NaN: they are kept exact, and their fill value is written in their own dtype.
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { compress } from '../../src/kernel/compress';
 import { decompress } from '../../src/kernel/decompress';
 import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
-import { rejectsBaler } from './data-helpers';
+import { rejectsBaler, tempFolder } from './data-helpers';
 import { writeNetcdf3 } from './netcdf3-writer';
 
 const FILL = Math.fround(-1e34);
@@ -32,18 +30,16 @@ async function writeNc(file: string, values: Float32Array): Promise<void> {
 }
 
 describe('declared missing values', () => {
-  let dir: string;
-  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-fill-')); });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const folder = tempFolder('baler-fill-');
 
   it('keep the bound on the real values and come back exactly as declared', async () => {
-    const input = path.join(dir, 'sst.nc');
+    const input = path.join(folder(), 'sst.nc');
     const original = field();
     await writeNc(input, original);
-    await compress(input, { output: path.join(dir, 'sst.baler'), errorBound: 'rel:1e-4' });
+    await compress(input, { output: path.join(folder(), 'sst.baler'), errorBound: 'rel:1e-4' });
     for (const ext of ['nc', 'npz']) {
-      const output = path.join(dir, `back.${ext}`);
-      await decompress(path.join(dir, 'sst.baler'), { output });
+      const output = path.join(folder(), `back.${ext}`);
+      await decompress(path.join(folder(), 'sst.baler'), { output });
       const source = await openDataSource(output);
       // Read back through numpy's view for .npz (no masking), through the netCDF reader for .nc (which masks again).
       const back = (await source.arrays[0].readSlab(0, 4)).data as Float32Array;
@@ -58,7 +54,7 @@ describe('declared missing values', () => {
   });
 
   it('are written back as declared in every format', async () => {
-    const output = path.join(dir, 'back.npz');
+    const output = path.join(folder(), 'back.npz');
     const { readDataset } = await import('../../src/kernel/data/dataset');
     const values = (await readDataset(output)).values;
     assert.equal(values.filter((v) => v === FILL).length, 4 * 16 * 5);
@@ -66,7 +62,7 @@ describe('declared missing values', () => {
   });
 
   it('refuse an array holding NaN as well, which could not be told from them', async () => {
-    const input = path.join(dir, 'both.nc');
+    const input = path.join(folder(), 'both.nc');
     const values = field();
     values[100] = NaN;
     await writeNc(input, values);
@@ -79,17 +75,17 @@ describe('declared missing values', () => {
   });
 
   it('of two different values in one float array: the array is kept exact, each comes back as it was', async () => {
-    const input = path.join(dir, 'twofills.nc');
+    const input = path.join(folder(), 'twofills.nc');
     const values = Float32Array.from({ length: 4 * 50 }, (_, i) => (i % 11 === 0 ? -1e34 : i % 13 === 0 ? -999 : 10 + Math.sin(i / 9)));
     writeNetcdf3(input, { time: 4, x: 50 }, [{
       name: 't', dimensions: ['time', 'x'], type: 'float', values,
       attributes: { _FillValue: { type: 'float', values: [-1e34] }, missing_value: { type: 'float', values: [-999] } },
     }]);
     const log: string[] = [];
-    await compress(input, { output: path.join(dir, 'twofills.baler'), errorBound: 'rel:1e-3' }, { onLog: (l) => log.push(l) });
+    await compress(input, { output: path.join(folder(), 'twofills.baler'), errorBound: 'rel:1e-3' }, { onLog: (l) => log.push(l) });
     assert.ok(log.some((l) => l.includes('stored losslessly (an array with two declared missing values (-1e+34, -999)')), log.join('\n'));
-    const output = path.join(dir, 'twofills.back.nc');
-    await decompress(path.join(dir, 'twofills.baler'), { output });
+    const output = path.join(folder(), 'twofills.back.nc');
+    await decompress(path.join(folder(), 'twofills.baler'), { output });
     const back = await openDataSource(output);
     const data = (await back.arrays[0].readSlab(0, 4)).data;
     await back.close();
@@ -114,10 +110,10 @@ describe('declared missing values', () => {
       assert.equal(source.arrays[0].exact, true, 'an integer array with a declared missing value is exact');
       await source.close();
       const log: string[] = [];
-      await compress(input, { output: path.join(dir, `${name}.baler`), errorBound: 'rel:1e-3' }, { onLog: (l) => log.push(l) });
+      await compress(input, { output: path.join(folder(), `${name}.baler`), errorBound: 'rel:1e-3' }, { onLog: (l) => log.push(l) });
       assert.ok(log.some((l) => l.includes('stored losslessly (an integer array with the declared missing value -32767')), log.join('\n'));
-      const output = path.join(dir, `${name}.back.nc`);
-      await decompress(path.join(dir, `${name}.baler`), { output });
+      const output = path.join(folder(), `${name}.back.nc`);
+      await decompress(path.join(folder(), `${name}.baler`), { output });
       const back = await openDataSource(output);
       const values = (await back.arrays[0].readSlab(0, 6)).data;
       await back.close();
@@ -133,7 +129,7 @@ describe('declared missing values', () => {
     };
 
     it('netCDF-3 int16 with _FillValue and scale_factor: kept exact under rel:1e-3, its _FillValue written as int16', async () => {
-      const input = path.join(dir, 'packed3.nc');
+      const input = path.join(folder(), 'packed3.nc');
       writeNetcdf3(input, { time: 6, y: 24, x: 32 }, [{
         name: 'q', dimensions: ['time', 'y', 'x'], type: 'short', values: packed(),
         attributes: { _FillValue: { type: 'short', values: [INT_FILL] }, scale_factor: { type: 'float', values: [0.01] }, add_offset: { type: 'float', values: [5] } },
@@ -142,7 +138,7 @@ describe('declared missing values', () => {
     });
 
     it('netCDF-4 int16 with _FillValue: kept exact under rel:1e-3', async () => {
-      const input = path.join(dir, 'packed4.nc');
+      const input = path.join(folder(), 'packed4.nc');
       const sink = await createDataSink(input, undefined, [{ path: 'q', dtype: 'int16', shape: [6, 24, 32], kind: 'frames', names: [], attributes: { netcdf: { attrs: { _FillValue: INT_FILL, scale_factor: 0.01 } } } }], {});
       await sink.writeSlab(0, { dtype: 'int16', shape: [6, 24, 32], data: packed() });
       await sink.finish();

@@ -1,5 +1,8 @@
 // Helpers of the data format tests.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { BalerError } from '../../src/kernel/errors';
 
 /** Awaits `work` and checks it fails with a one-line BalerError naming `file` and matching `pattern`. */
@@ -11,4 +14,12 @@ export async function rejectsBaler(work: () => Promise<unknown>, pattern: RegExp
     assert.ok(!e.toLine().includes('\n'), `one line: ${e.toLine()}`);
     return true;
   });
+}
+
+/** A temporary folder for the tests of the enclosing describe: made before them, removed after. */
+export function tempFolder(prefix: string): () => string {
+  let dir = '';
+  before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix)); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  return () => dir;
 }
