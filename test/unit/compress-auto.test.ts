@@ -115,6 +115,20 @@ describe('compress: the automatic mode', () => {
     assert.ok(auto.info.sizes.total <= alone.info.sizes.total, `${auto.info.sizes.total} bytes (${auto.info.learned?.family ?? 'coder alone'}), the coder alone ${alone.info.sizes.total}`);
   });
 
+  it('falls back to the coder alone, not to lossless, when the first of many small slabs cannot pay for a decoder', async () => {
+    // Recurring frames where a basis wins on the sample, in slabs of a few frames under a 1 MiB budget: the first
+    // slab alone saves less than the decoder. That says nothing of the coder alone (it stored the whole array
+    // losslessly, several times larger).
+    const data = Float32Array.from(travellingWaves(192, 24, 24));
+    const arr: NdArray = { dtype: 'float32', shape: [192, 24, 24], data };
+    const { info, log, back } = await run(arr, { errorBound: 'rel:1e-4', memoryBudget: 1 << 20, threads: 1 });
+    assert.ok(log.some((l) => /learned basis .* saves less than it adds .* on the first slab: coded with the coder alone/.test(l)), log.join('\n'));
+    assert.equal(info.mode, 'error-bounded');
+    const lossless = await run(arr, { errorBound: 'abs:0', memoryBudget: 1 << 20, threads: 1 });
+    assert.ok(info.sizes.total < 0.75 * lossless.info.sizes.total, `${info.sizes.total} bytes, lossless ${lossless.info.sizes.total}`);
+    assert.ok(maxError(data, back) <= 1e-4 * range(data) * (1 + 1e-6));
+  });
+
   it('keeps NaN and ±Inf exactly with a learned predictor', async () => {
     const data = travellingWaves(48, 24, 24);
     data[100] = NaN;

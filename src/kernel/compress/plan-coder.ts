@@ -118,6 +118,13 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     }
   }
   if (coded.outcome !== 'coded' || await losslessSmaller(first, bytes + overhead, input, coded.losslessBytes)) {
+    if (model && p.fallback) {
+      // A decoder the first slab alone cannot pay for says nothing of the coder alone, which adds next to nothing:
+      // it is tried before lossless (a 120-frame field in slabs of a few frames went lossless at 5.9× its size).
+      ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: coded with the coder alone`);
+      const reason = `the error-bounded coder alone (${plan.description} was estimated smaller on a sample but could not pay for its decoder on the first slab)`;
+      return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
+    }
     ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: stored losslessly`);
     await slabs.return(undefined);
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
