@@ -39,7 +39,7 @@ const PLANNED_CONCURRENCY = 2;
  * read ahead and in work at once (in their dtype, and as float64 where the main thread needs the values).
  */
 export const SLAB_BUFFERS_KEPT = 6;
-/** Larger slabs gain little ratio and delay streaming. */
+/** Larger slabs gain little ratio and delay streaming (a row larger than this is a slab of its own: chooseSlabRows). */
 const MAX_SLAB_VALUES = 1 << 23;
 
 function rowValues(s: Pick<ArraySource, 'shape'>): number {
@@ -53,15 +53,24 @@ export function slabValuesFor(memoryBudget: number, dtypeBytes: number): number 
   return Math.min(MAX_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / (CODING_BYTES_PER_VALUE + dtypeBytes)), Math.floor(forData / perValue)));
 }
 
-/** Rows per slab of an array under this budget; refused when one row alone does not fit. */
+/**
+ * Rows per slab of an array under this budget. A row larger than the planned slab (a large frame) is a slab of its
+ * own when the budget holds one coded at a time; refused, naming a budget that would hold it, when not.
+ */
 export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: string): number {
   const perRow = rowValues(s);
-  const slabValues = slabValuesFor(memoryBudget, DTYPE_BYTES[s.dtype]);
-  if (perRow > slabValues) {
-    const need = perRow * (CODING_BYTES_PER_VALUE + DTYPE_BYTES[s.dtype]);
-    throw new BalerError(`one ${s.kind === 'frames' ? 'frame' : 'row'} of ${s.path || 'the array'} needs ${mib(need)} to code, more than the memory budget of ${mib(memoryBudget)} allows (raise it with --memory)`, file, 'ETOOLARGE');
-  }
-  return Math.max(1, Math.min(s.shape[0], Math.floor(slabValues / perRow)));
+  const dtypeBytes = DTYPE_BYTES[s.dtype];
+  const slabValues = slabValuesFor(memoryBudget, dtypeBytes);
+  if (perRow <= slabValues) return Math.max(1, Math.min(s.shape[0], Math.floor(slabValues / perRow)));
+  const need = oneSlabBytes(perRow, dtypeBytes);
+  if (need <= memoryBudget) return 1;
+  const unit = s.kind === 'frames' ? 'frame' : 'row';
+  throw new BalerError(`one ${unit} of ${s.path || 'the array'} (${perRow.toLocaleString('en-US')} values) needs ${mib(need)} of memory to code, more than the budget of ${mib(memoryBudget)} (--memory ${memoryArgument(Math.ceil(need / (64 * MIB)) * 64 * MIB)} would hold it)`, file, 'ETOOLARGE');
+}
+
+/** Bytes to code a slab of this many values with nothing else in work: the runtimes, one worker's slab, the main thread's copy. */
+function oneSlabBytes(values: number, dtypeBytes: number): number {
+  return MAIN_RUNTIME + WORKER_RUNTIME + values * (CODING_BYTES_PER_VALUE + MAIN_BYTES_PER_VALUE + 2 * dtypeBytes);
 }
 
 /** How many slabs may be coded at once (at most `threads`) within the budget, given the largest slab (values, bytes). */

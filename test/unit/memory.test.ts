@@ -1,7 +1,7 @@
 // The memory plan: slabs sized so that two are coded at once within the budget, whatever the dtype, and the threads
 // asked for actually used when the budget allows them; decoding as many slabs at once as the budget holds.
 import { strict as assert } from 'node:assert';
-import { budgetForCodingThreads, budgetForDecodingThreads, codingThreads, decodingThreads, DEFAULT_MEMORY_BUDGET, memoryArgument, slabValuesFor } from '../../src/kernel/memory';
+import { budgetForCodingThreads, budgetForDecodingThreads, chooseSlabRows, codingThreads, decodingThreads, DEFAULT_MEMORY_BUDGET, memoryArgument, slabValuesFor } from '../../src/kernel/memory';
 import type { ArraySource } from '../../src/kernel/data/source';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -48,6 +48,23 @@ describe('compress memory plan', () => {
     assert.ok(!few || few.threads <= Math.ceil(600 / Math.floor(slabValuesFor(few.budget, 4) / 65536)));
   });
 
+  it('a frame larger than the planned slab is a slab of its own when the budget holds it, else refused naming a budget that does', () => {
+    const budget = 300 * MIB;
+    const frame = 2 * slabValuesFor(budget, 4);
+    const source = { shape: [3, frame / 1000, 1000], dtype: 'float32', kind: 'frames', path: 'T' } as unknown as ArraySource;
+    assert.equal(chooseSlabRows(source, budget, 'f.npy'), 1);
+    const big = { ...source, shape: [3, 10 * frame / 1000, 1000] } as ArraySource;
+    let named = '';
+    assert.throws(() => chooseSlabRows(big, budget, 'f.npy'), (e: unknown) => {
+      const m = e instanceof BalerError && e.code === 'ETOOLARGE' && /one frame of T \(.*values\) needs \d+ MiB of memory to code, more than the budget of 300 MiB \(--memory (\d+M|\d+G) would hold it\)/.exec(e.message);
+      named = m ? m[1] : '';
+      return Boolean(m);
+    });
+    const enough = /G$/.test(named) ? parseInt(named) * 1024 * MIB : parseInt(named) * MIB;
+    assert.equal(chooseSlabRows(big, enough, 'f.npy'), 1, `${named} holds it`);
+    assert.throws(() => chooseSlabRows(big, enough - 64 * MIB, 'f.npy'), /would hold it/, 'and 64 MiB less does not');
+  });
+
   it('decodes as many slabs at once as the budget holds, never more than asked, at least one', () => {
     const slab = [{ values: slabValuesFor(DEFAULT_MEMORY_BUDGET, 4), dtype: 'float32' as DType }];
     assert.ok(decodingThreads(slab, DEFAULT_MEMORY_BUDGET, 16) >= 2, 'the default budget decodes its own slabs on two threads or more');
@@ -66,6 +83,29 @@ describe('compress memory plan', () => {
     assert.equal(memoryArgument(2048 * MIB), '2G');
     assert.equal(memoryArgument(1029 * MIB), '1029M');
     assert.equal(memoryArgument(1029 * MIB - 10), '1029M', 'rounded up');
+  });
+
+  it('codes and decodes frames larger than the planned slab, one per slab, within the bound', async function () {
+    this.timeout(60_000);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-plan-'));
+    try {
+      const budget = 300 * MIB;
+      const [rows, cols] = [Math.ceil(1.2 * slabValuesFor(budget, 4) / 500), 500];
+      const data = Float32Array.from({ length: 2 * rows * cols }, (_, i) => Math.sin(i / 3001) + Math.cos((i % cols) / 37));
+      const input = path.join(dir, 'frames.npy');
+      fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [2, rows, cols], data }));
+      const coded = path.join(dir, 'frames.baler');
+      await compress(input, { output: coded, errorBound: 'abs:1e-3', learned: 'none', memoryBudget: budget, threads: 1 });
+      const back = path.join(dir, 'back.npy');
+      await decompress(coded, { output: back, memoryBudget: budget });
+      const values = new Float32Array(fs.readFileSync(back).buffer.slice(128));
+      assert.equal(values.length, data.length);
+      let worst = 0;
+      for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(values[i] - data[i]));
+      assert.ok(worst <= 1e-3, `max error ${worst}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('decompress refuses, before decoding, a file whose slab needs more than the budget', async () => {
