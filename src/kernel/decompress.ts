@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DecompressOptions, DecompressResult, Hooks } from './api';
 import type { Architecture, NdArray, Normalisation, WeightTensor } from './types';
 import { BalerError, cancellationPoint, namingFile } from './errors';
-import { maskedFillOf, restoreFills } from './data/fill';
+import { integerMissingOf, maskedFillOf, restoreFills, restoreMissing } from './data/fill';
 import { createDataSink, FORMATS } from './data/formats';
 import type { ArrayDescription } from './data/source';
 import { castFloat64, castToDtype, toFloat64 } from './data/dtype';
@@ -82,7 +82,13 @@ export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOption
     ? { bound: c.bound, tolerances: c.tolerances, dtype: a.dtype, kind: a.kind }
     : { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: a.dtype, kind: a.kind };
   const runner = opts.runner;
+  const missing = integerMissingOf(a.dtype, parseAttributes(a.attributes));
   const decodeSlab = async (j: number): Promise<DecodedSlab> => {
+    const slab = await decodeStored(j);
+    restoreMissing(slab.values, slab.array.data, missing);
+    return slab;
+  };
+  const decodeStored = async (j: number): Promise<DecodedSlab> => {
     const rows = slabRowsAt(a, j);
     const shape = [rows, ...a.shape.slice(1)];
     const firstRow = j * a.slabRows;

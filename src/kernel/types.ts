@@ -20,6 +20,8 @@ export interface NdArray {
   dtype: DType;
   shape: number[];
   data: TypedArray;
+  /** An integer array's declared missing value: its float64 values are NaN where its data holds it (data/fill.ts). */
+  missing?: number;
 }
 
 /** Tabular data is rows × columns; frame data is frames × H × W (a frame is one sample). */

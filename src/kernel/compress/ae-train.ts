@@ -15,7 +15,7 @@ import { MAX_TILE_SAMPLES, readSample, samplePieces, trainingRows } from './ae-s
 /** Refuses what an autoencoder cannot learn, from the first pass over the whole array. */
 export function assertLearnable(stats: ArrayStats, rows: number, file: string): void {
   if (stats.nonFinite > 0) {
-    throw new BalerError(`contains ${stats.nonFinite} non-finite values (NaN or ±Inf); an autoencoder cannot learn them: use --error-bound, which stores them exactly`, file);
+    throw new BalerError(`contains ${stats.nonFinite} values that are NaN, ±Inf or a declared missing value; an autoencoder cannot learn them: use --error-bound, which stores them exactly`, file);
   }
   if (rows < 2) throw new BalerError('has a single row/frame: an autoencoder needs at least 2 samples to train; use --error-bound', file);
 }

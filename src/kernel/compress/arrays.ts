@@ -10,6 +10,7 @@ import { ConstantTracker } from './constant';
 import { chooseSlabRows, SLAB_BUFFERS_KEPT, wholeArrayBytes } from '../memory';
 import type { ArrayInput, Slab } from './strategy';
 import { BufferPool, float64From } from '../parallel/buffer-pool';
+import { integerMissingOf, missingAsNaN } from '../data/fill';
 
 /**
  * The arrays of a source with their statistics. Slab sizes depend on the budget only, never on the number of
@@ -19,22 +20,23 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
   const inputs: ArrayInput[] = [];
   for (const [index, s] of source.arrays.entries()) {
     const slabRows = chooseSlabRows(s, memoryBudget, source.file);
+    const missing = integerMissingOf(s.dtype, s.attributes);
     // The buffers of this array's slabs, read again and again (statistics, coding, read-back) and given back by
     // whoever holds a slab last (Slab.release).
     const buffers = new BufferPool(SLAB_BUFFERS_KEPT);
-    const slabs = (rows = slabRows) => readSlabs(s, rows, buffers);
+    const slabs = (rows = slabRows) => readSlabs(s, rows, buffers, missing);
     const wholeArray = part?.whole.arrays[index] ?? s;
     // A part of a file takes its statistics from the whole file when asked (a rel bound needs the whole range).
     const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
     const constant = new ConstantTracker();
-    for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows, buffers)) {
+    for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows, buffers, missing)) {
       stats.add(slab.values, exactIn(slab.array));
       constant.add(slab.array);
       slab.release();
     }
     buffers.clear(); // the float64 copies are not needed again until the read-back
     const value = constant.value();
-    const slabOfArray = async (firstRow: number) => slabOf(firstRow, await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), buffers);
+    const slabOfArray = async (firstRow: number) => slabOf(firstRow, withMissing(await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), missing), buffers);
     inputs.push({
       index, source: s, stats: { ...stats.result(), ...(value ? { constant: value } : {}) }, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
       whole: () => readWhole(s, memoryBudget, source.file),
@@ -47,11 +49,16 @@ function rowValues(s: Pick<ArraySource, 'shape'>): number {
   return s.shape.slice(1).reduce((a, b) => a * b, 1);
 }
 
-async function* readSlabs(s: ArraySource, slabRows: number, buffers: BufferPool): AsyncGenerator<Slab & Required<Pick<Slab, 'release' | 'handOver'>>> {
+async function* readSlabs(s: ArraySource, slabRows: number, buffers: BufferPool, missing: number | undefined): AsyncGenerator<Slab & Required<Pick<Slab, 'release' | 'handOver'>>> {
   for (let firstRow = 0; firstRow < s.shape[0]; firstRow += slabRows) {
     const array = await s.readSlab(firstRow, Math.min(slabRows, s.shape[0] - firstRow), buffers);
-    yield slabOf(firstRow, array, buffers);
+    yield slabOf(firstRow, withMissing(array, missing), buffers);
   }
+}
+
+/** The slab as read, with its integer missing value (data/fill.ts) when the array declares one. */
+function withMissing(array: NdArray, missing: number | undefined): NdArray {
+  return missing === undefined ? array : { ...array, missing };
 }
 
 /**
@@ -78,6 +85,7 @@ function slabOf(firstRow: number, array: NdArray, buffers?: BufferPool): Slab & 
         const d = array.data;
         pooledValues = buffers !== undefined && !(d instanceof BigInt64Array || d instanceof BigUint64Array);
         values = pooledValues ? float64From(d as ArrayLike<number>, buffers!) : toFloat64(d).values;
+        missingAsNaN(values, array.missing);
       }
       return values;
     },

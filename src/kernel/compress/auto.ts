@@ -17,7 +17,7 @@ import { losslessStrategy } from './lossless';
 import { codeWithPlan, startFirstSlab } from './plan-coder';
 import { codingTolerances, roundedTolerances } from './tolerances';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
-import type { EbGlobals } from './eb-slab';
+import { arrayGlobals, type EbGlobals } from './eb-slab';
 
 /**
  * The bound when none is given: every value within 1e-4 of its column's range (of the array's range for
@@ -53,7 +53,7 @@ export const autoStrategy: ArrayStrategy = {
     }
     ctx.hooks?.onProgress?.({ phase: 'encode', message: `choosing how to code (${boundText})` });
     // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
-    const g: EbGlobals = { bound, tolerances: roundedTolerances(bound, input.stats), dtype: input.source.dtype, kind: input.source.kind };
+    const g = arrayGlobals(bound, roundedTolerances(bound, input.stats), input.source);
     const learnedGlobals: EbGlobals = { ...g, tolerances: codingTolerances(bound, input.stats, input.source.dtype) };
     const sample = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
     const reuseSample = sample.whole && input.slabRows >= input.source.shape[0];

@@ -2,9 +2,18 @@
 // self-describing slabs (eb/index.ts), with a decoding error naming the file.
 import { BalerError } from '../errors';
 import { decodeSlab, encodeSlab, type EbGlobals, type SlabOptions } from '../eb';
+import type { ErrorBound } from '../eb/bound';
+import type { ArraySource } from '../data/source';
+import { integerMissingOf } from '../data/fill';
 
 export type { EbGlobals } from '../eb';
 export type EbSlabOptions = SlabOptions;
+
+/** The coder's settings for an array of `source` (its integer missing value, if any, included: data/fill.ts). */
+export function arrayGlobals(bound: ErrorBound, tolerances: number[], source: Pick<ArraySource, 'dtype' | 'kind' | 'attributes'>): EbGlobals {
+  const missing = integerMissingOf(source.dtype, source.attributes);
+  return { bound, tolerances, dtype: source.dtype, kind: source.kind, ...(missing !== undefined ? { missing } : {}) };
+}
 
 export async function encodeEbSlab(values: Float64Array, shape: number[], g: EbGlobals, opts: EbSlabOptions = {}): Promise<{ bytes: Uint8Array; reconstruction: Float64Array; configuration: string }> {
   const { bytes, reconstruction, stats } = await encodeSlab(values, shape, g, opts);

@@ -8,7 +8,7 @@ import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
 import { fractionDone, type ArrayInput, type ArrayStrategy, type CodedArray, type CompressContext, type Slab } from './strategy';
-import type { EbGlobals } from './eb-slab';
+import { arrayGlobals, type EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
 import type { NdArray } from '../types';
 import type { BufferPool } from '../parallel/buffer-pool';
@@ -35,7 +35,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
     if (ctx.opts.layout === 'table' && source.shape.length !== 2) {
       throw new BalerError(`--layout table needs a 2-D array; ${source.path || 'the array'} has shape (${source.shape.join(', ')})`, ctx.input, 'EOPTION');
     }
-    const globals = { bound, tolerances: roundedTolerances(bound, stats), dtype: source.dtype, kind: source.kind };
+    const globals = arrayGlobals(bound, roundedTolerances(bound, stats), source);
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });
     const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };

@@ -21,6 +21,7 @@ import { losslessMayBeat, runSlabTask, type CodedSlab } from '../parallel/slab-t
 import { coderAloneSlabs } from './error-bounded';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
+import { reachesMissing } from '../data/fill';
 import { fractionDone, type ArrayInput, type ArrayOutput, type CodedArray, type CompressContext, type Slab } from './strategy';
 import type { EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
@@ -176,6 +177,7 @@ function reuseSampleCoding(plan: PlanEstimate, slab: Slab, check: (o: Float64Arr
   let outcome: CodedSlab['outcome'] = 'coded';
   try {
     check(slab.values, c.reconstruction, slab.firstRow);
+    if (reachesMissing(c.reconstruction, slab.array.missing)) outcome = 'kept-exact';
   } catch (err) {
     if (!(err instanceof BalerError && err.code === 'EBOUND')) throw err;
     outcome = 'kept-exact';

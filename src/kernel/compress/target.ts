@@ -22,7 +22,7 @@ import { readSample, type Sample } from '../learned/sample';
 import { readSharedModel } from '../learned/store';
 import { tagged, TAG_EB } from '../codec/slab';
 import { sliceRows } from '../data/dtype';
-import { encodeEbSlab, type EbGlobals } from './eb-slab';
+import { arrayGlobals, encodeEbSlab, type EbGlobals } from './eb-slab';
 import { losslessStrategy } from './lossless';
 import { codeWithPlan } from './plan-coder';
 import { codingTolerances, roundedTolerances } from './tolerances';
@@ -51,7 +51,7 @@ export const targetStrategy: ArrayStrategy = {
     const globals = (rel: number, learned = false): EbGlobals => {
       const bound: ErrorBound = { kind: 'rel', value: rel };
       const tolerances = learned ? codingTolerances(bound, input.stats, input.source.dtype) : roundedTolerances(bound, input.stats);
-      return { bound, tolerances, dtype: input.source.dtype, kind: input.source.kind };
+      return arrayGlobals(bound, tolerances, input.source);
     };
     const ranges = input.stats.min.map((_, c) => columnRange(input.stats, c));
     const search = new PointRecord(sample, input.source.shape[0], ranges, aim);

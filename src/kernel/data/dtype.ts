@@ -14,7 +14,7 @@ export function isIntegerDtype(dtype: DType): boolean {
   return INTEGER_DTYPES.includes(dtype);
 }
 
-const INTEGER_RANGES: Partial<Record<DType, [number, number]>> = {
+export const INTEGER_RANGES: Partial<Record<DType, [number, number]>> = {
   int8: [-128, 127], int16: [-32768, 32767], int32: [-2147483648, 2147483647],
   uint8: [0, 255], uint16: [0, 65535], uint32: [0, 4294967295], bool: [0, 1],
 };

@@ -1,13 +1,16 @@
-// Declared missing values of float arrays (netCDF/CF `_FillValue` and `missing_value`, in netCDF and HDF5 files):
-// read as NaN, so that a rel bound's range and the coder see only real values (a fill of -1e34 otherwise makes
-// the range 1e34 and a rel:1e-4 bound 1e30, and every real value is lost), and written back as the declared
-// value, which the coder keeps exactly as it keeps every NaN. The array's attributes carry MASKED_FILL for that.
-// Integer arrays cannot hold NaN (packed data: int16 with scale_factor and _FillValue -32767), and the coder has no
-// mask for them: under a bound their missing values would move (and be seen as data) and widen a rel bound's
-// range 30-fold, while a real value could become the missing value. Such an array is kept exact.
+// Declared missing values (netCDF/CF `_FillValue` and `missing_value`, in netCDF and HDF5 files), so that a rel
+// bound's range and the coder see only real values (a fill of -1e34 otherwise makes the range 1e34 and a rel:1e-4
+// bound 1e30, and every real value is lost), and the missing values come back exactly as declared:
+// - a float array's are read as NaN and written back as the declared value, which the coder keeps exactly as it
+//   keeps every NaN;
+// - an integer array's (packed data: int16 with scale_factor and _FillValue -32767) stay in its data, and its
+//   float64 values, which the coder and every check see, are NaN there (missingAsNaN); decoded, NaN becomes the
+//   declared value again (restoreMissing), and no real value comes back as it: the quantiser never reconstructs one
+//   as it (EbGlobals.missing), and a slab where one would come back as it all the same is stored losslessly.
+// The array's attributes carry MASKED_FILL for both.
 import { BalerError } from '../errors';
 import type { DType, TypedArray } from '../types';
-import { isIntegerDtype } from './dtype';
+import { INTEGER_RANGES, isIntegerDtype } from './dtype';
 import type { ArraySource } from './source';
 
 /** Key of an array's attributes that holds the value its NaNs are written back as. */
@@ -35,6 +38,17 @@ function floatMissingValues(attrs: Record<string, unknown>, dtype: DType): numbe
   return declaredMissingValues(attrs, dtype === 'float32' ? Math.fround : undefined);
 }
 
+/** An integer dtype whose values float64 holds exactly (not int64/uint64), whose missing values can be NaN there. */
+function maskableInteger(dtype: DType): boolean {
+  return isIntegerDtype(dtype) && dtype !== 'int64' && dtype !== 'uint64';
+}
+
+/** The missing values an integer array can hold: the declared ones that are integers within its dtype's range. */
+function integerMissingValues(attrs: Record<string, unknown>, dtype: DType): number[] {
+  const [low, high] = INTEGER_RANGES[dtype] ?? [0, -1];
+  return declaredMissingValues(attrs).filter((v) => Number.isInteger(v) && v >= low && v <= high);
+}
+
 /**
  * The missing value a float array declares, read as NaN: none for other dtypes (they cannot hold NaN), and none
  * when it declares two different ones (one NaN could not stand for both: fillExactness keeps such an array exact).
@@ -46,19 +60,28 @@ export function declaredFills(attrs: Record<string, unknown>, dtype: DType): num
 }
 
 /**
- * `exact` and why, for an array whose missing values no NaN can stand for: an integer array that declares one, and
- * a float array that declares two different ones; nothing otherwise.
+ * The array's attributes entry for its one declared missing value (float, or an integer its dtype can hold; see
+ * the top of this file), or nothing.
+ */
+export function maskedFillAttribute(attrs: Record<string, unknown>, dtype: DType): Record<string, number> {
+  const fills = maskableInteger(dtype) ? integerMissingValues(attrs, dtype) : declaredFills(attrs, dtype);
+  return fills.length === 1 ? { [MASKED_FILL]: fills[0] } : {};
+}
+
+/**
+ * `exact` and why, for an array whose missing values no NaN can stand for: an array that declares two different
+ * ones, and a 64-bit integer array that declares one; nothing otherwise.
  */
 export function fillExactness(attrs: Record<string, unknown>, dtype: DType): Pick<ArraySource, 'exact' | 'exactReason'> {
-  if (isIntegerDtype(dtype)) {
+  if (isIntegerDtype(dtype) && !maskableInteger(dtype)) {
     const fills = declaredMissingValues(attrs);
     if (fills.length === 0) return {};
     return {
       exact: true,
-      exactReason: `an integer array with the declared missing value ${fills.join(', ')}: under a bound its missing values could move and its real values become missing, so it is kept exact`,
+      exactReason: `a 64-bit integer array with the declared missing value ${fills.join(', ')}: under a bound its missing values could move and its real values become missing, so it is kept exact`,
     };
   }
-  const fills = isFloat(dtype) ? floatMissingValues(attrs, dtype) : [];
+  const fills = isFloat(dtype) ? floatMissingValues(attrs, dtype) : integerMissingValues(attrs, dtype);
   if (fills.length < 2) return {};
   return {
     exact: true,
@@ -90,4 +113,32 @@ export function maskedFillOf(attributes: Record<string, unknown> | undefined): n
 export function restoreFills(data: TypedArray, fill: number): void {
   const values = data as Float32Array | Float64Array;
   for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) values[i] = fill;
+}
+
+/** An integer array's declared missing value, which its float64 values hold as NaN (undefined for other arrays). */
+export function integerMissingOf(dtype: DType, attributes: Record<string, unknown> | undefined): number | undefined {
+  return maskableInteger(dtype) ? maskedFillOf(attributes) : undefined;
+}
+
+/** The float64 values of integer `data` made NaN where it holds its missing value, in place. */
+export function missingAsNaN(values: Float64Array, missing: number | undefined): void {
+  if (missing === undefined) return;
+  for (let i = 0; i < values.length; i++) if (values[i] === missing) values[i] = NaN;
+}
+
+/** A decoded integer slab: its data the missing value where its float64 values are NaN, and those NaN where its data holds it. */
+export function restoreMissing(values: Float64Array, data: TypedArray, missing: number | undefined): void {
+  if (missing === undefined) return;
+  const out = data as Exclude<TypedArray, BigInt64Array | BigUint64Array>;
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] !== values[i]) out[i] = missing;
+    else if (out[i] === missing) values[i] = NaN;
+  }
+}
+
+/** Whether a reconstruction brings a real value back as the missing value (its missing values are NaN there). */
+export function reachesMissing(reconstruction: Float64Array, missing: number | undefined): boolean {
+  if (missing === undefined) return false;
+  for (let i = 0; i < reconstruction.length; i++) if (reconstruction[i] === missing) return true;
+  return false;
 }

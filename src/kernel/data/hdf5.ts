@@ -10,7 +10,7 @@ import { checkBudget, elementCount } from './budget';
 import { coordinateExactness } from './coordinates';
 import { castOne } from './dtype';
 import { AtomicOutput, outputError } from './files';
-import { declaredFills, fillExactness, maskFills, MASKED_FILL } from './fill';
+import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
 import { float16BitsToFloat32 } from './float16';
 import { dimensionNames, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
@@ -130,7 +130,7 @@ function describe(
   };
   arrays.push({
     path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names,
-    attributes: { [format]: hdf5Info, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
+    attributes: { [format]: hdf5Info, ...maskedFillAttribute(attrs, dtype) },
     ...(attrs.baler_exact ? { exact: true } : {}),
     ...fillExactness(attrs, dtype),
     ...(dimensions ? coordinateExactness(path.posix.basename(full), dimensions) : {}),

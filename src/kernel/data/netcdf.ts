@@ -6,7 +6,7 @@ import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget } from './budget';
 import { coordinateExactness } from './coordinates';
-import { declaredFills, fillExactness, maskFills, MASKED_FILL } from './fill';
+import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
 import { checkSlab, rowElements } from './npy-file';
 import type { ArraySource, DataSource, SourceSelection } from './source';
 
@@ -40,7 +40,7 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
     let values: TypedArray | undefined;
     arrays.push({
       path: variable.name, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names: [],
-      attributes: { netcdf: { attrs, dimensions: dimensionNames }, ...(fills.length ? { [MASKED_FILL]: fills[0] } : {}) },
+      attributes: { netcdf: { attrs, dimensions: dimensionNames }, ...maskedFillAttribute(attrs, dtype) },
       ...fillExactness(attrs, dtype),
       ...coordinateExactness(variable.name, dimensionNames),
       async readSlab(start, count): Promise<NdArray> {

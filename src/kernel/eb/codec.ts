@@ -24,6 +24,8 @@ export interface EbGlobals {
   /** The dtype decompressed values are written in: the bound holds on every value after the cast to it. */
   dtype: DType;
   kind: Kind;
+  /** An integer array's declared missing value (NaN in the values coded): no real value is reconstructed as it (the encoder's; not stored). */
+  missing?: number;
 }
 
 export interface SlabOptions {

@@ -32,6 +32,8 @@ export interface PassInput {
   columnModels?: ColumnModel[];
   /** The slab holds NaN or ±Inf: coded by kind, and in the absolute domain as a mask before the traversal (format 3). */
   specials?: boolean;
+  /** Absolute domain, encoder: a value no reconstruction may take (EbGlobals.missing). */
+  forbidden?: number;
 }
 
 export interface PassResult {
@@ -46,6 +48,7 @@ const NO_BASE: Float64Array = new Float64Array(0);
 export function runPass(input: PassInput, original?: Float64Array, stream?: Uint8Array, exact?: ExactReader): PassResult {
   const { size, layout, configuration, type, domain } = input;
   const quantizer = new Quantizer(type, domain, input.pointwiseBound);
+  if (input.forbidden !== undefined) quantizer.forbidden = input.forbidden;
   const pc = original
     ? PointCoder.forEncoding(original, quantizer, type, Math.max(1 << 12, size >> 2), input.specials === true)
     : PointCoder.forDecoding(size, quantizer, stream!, exact!, input.specials === true);

@@ -48,7 +48,8 @@ export function planFrom(
   }
   const tolerances = g.bound.kind === 'pw-rel' ? Array(views).fill(0) : viewTolerances(layout, g.tolerances);
   const stepTolerances = tolerances.map((t, v) => (grids[v] > 0 ? gridUnits(grids[v], t) : t * (1 - 2 ** -stepShrink)));
-  return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels, specials } };
+  const forbidden = g.missing !== undefined ? { forbidden: g.missing } : {};
+  return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels, specials, ...forbidden } };
 }
 
 /** Whether any value is NaN or ±Inf. */

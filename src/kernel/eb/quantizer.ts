@@ -24,6 +24,8 @@ export class Quantizer {
   tolerance = 0;
   /** Absolute domain: the grid the view is coded on (set per view; 1 for integers), or 0 for real values. */
   grid = 0;
+  /** Absolute domain, encoder: a reconstruction never accepted (an integer array's missing value; NaN: none). */
+  forbidden = NaN;
   /** After quantize/recover/exact: the value in the coding domain, which later predictions read... */
   recon = 0;
   /** ...and the value as written in the output dtype. */
@@ -101,7 +103,7 @@ export class Quantizer {
 
   private acceptsAbsolute(x: number, r: number): boolean {
     const out = this.castOf(r);
-    const ok = this.tolerance === 0 ? this.same(out, x) : Math.abs(out - x) <= this.tolerance;
+    const ok = (this.tolerance === 0 ? this.same(out, x) : Math.abs(out - x) <= this.tolerance) && out !== this.forbidden;
     if (ok) {
       this.output = out;
       this.recon = out;

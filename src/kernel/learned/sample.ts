@@ -4,6 +4,7 @@
 import type { NdArray } from '../types';
 import type { ArraySource } from '../data/source';
 import { toFloat64 } from '../data/dtype';
+import { integerMissingOf, missingAsNaN } from '../data/fill';
 
 export interface Sample {
   values: Float64Array;
@@ -30,13 +31,14 @@ export interface SampleLimits {
   rowsPerRead?: number;
 }
 
-export async function readSample(source: Pick<ArraySource, 'shape' | 'dtype' | 'readSlab'>, limits: SampleLimits = {}): Promise<Sample> {
+export async function readSample(source: Pick<ArraySource, 'shape' | 'dtype' | 'readSlab' | 'attributes'>, limits: SampleLimits = {}): Promise<Sample> {
+  const missing = integerMissingOf(source.dtype, source.attributes);
   const [total, ...rowShape] = source.shape;
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
   const byBudget = limits.memoryBudget ? Math.floor(limits.memoryBudget / BYTES_PER_SAMPLE_VALUE) : Infinity;
   const maxValues = Math.max(rowSize, Math.min(limits.maxValues ?? SAMPLE_VALUES, byBudget));
   const read = (start: number, count: number) => readRows(source, start, count, limits.rowsPerRead ?? total, rowShape);
-  if (total * rowSize <= maxValues) return fromArray(await read(0, total), rowShape, true);
+  if (total * rowSize <= maxValues) return fromArray(await read(0, total), rowShape, true, missing);
   const perRun = Math.max(1, Math.floor(maxValues / rowSize / RUNS));
   const runs = Math.min(RUNS, Math.ceil(total / perRun));
   const parts: NdArray[] = [];
@@ -45,7 +47,7 @@ export async function readSample(source: Pick<ArraySource, 'shape' | 'dtype' | '
     parts.push(await read(Math.max(0, start), Math.min(perRun, total)));
   }
   const rows = parts.reduce((n, p) => n + p.shape[0], 0);
-  return fromArray(joinRows(parts, [rows, ...rowShape]), rowShape, false);
+  return fromArray(joinRows(parts, [rows, ...rowShape]), rowShape, false, missing);
 }
 
 /** Rows [start, start + count) read in pieces of at most `perRead` rows. */
@@ -56,9 +58,12 @@ async function readRows(source: Pick<ArraySource, 'readSlab'>, start: number, co
   return joinRows(parts, [count, ...rowShape]);
 }
 
-function fromArray(array: NdArray, rowShape: number[], whole: boolean): Sample {
+/** The sample of rows `array`; with an integer array's missing value (data/fill.ts), its values are NaN there. */
+function fromArray(array: NdArray, rowShape: number[], whole: boolean, missing: number | undefined): Sample {
   const rows = array.shape[0];
-  return { values: toFloat64(array.data).values, array, rows, shape: [rows, ...rowShape], whole };
+  const values = toFloat64(array.data).values;
+  missingAsNaN(values, missing);
+  return { values, array: missing === undefined ? array : { ...array, missing }, rows, shape: [rows, ...rowShape], whole };
 }
 
 /** Slabs (rows in order, one dtype) joined into one array of `shape`. */

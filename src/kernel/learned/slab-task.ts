@@ -5,7 +5,8 @@
 import { encodeLosslessSlab } from '../codec/slab';
 import { summariseSlab } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
-import { brokeItsBound, losslessCandidate, valuesOf, type CodedSlab, type LearnedSlabTask } from '../parallel/slab-tasks';
+import { brokeItsBound, losslessCandidate, MissingReached, valuesOf, type CodedSlab, type LearnedSlabTask } from '../parallel/slab-tasks';
+import { reachesMissing } from '../data/fill';
 import { encodeLearnedSlab, learnedSlabBytes, type LearnedSlab } from './slab';
 
 export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab> {
@@ -17,6 +18,7 @@ export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab>
   let coded: LearnedSlab;
   try {
     coded = await encodeLearnedSlab(task.model, values, task.array.shape, task.globals);
+    if (reachesMissing(coded.reconstruction, task.array.missing)) throw new MissingReached(task.array.missing!);
   } catch (err) {
     if (!brokeItsBound(err)) throw err;
     return exact(await encodeLosslessSlab(task.array), 'kept-exact');

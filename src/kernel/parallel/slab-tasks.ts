@@ -14,6 +14,7 @@ import { decodeLearnedSlab } from '../learned/slab';
 import { decodeEbColumns } from '../compress/eb-columns';
 import { encodeErrorBoundedChunk } from '../compress/eb-chunk';
 import { BufferPool, float64From } from './buffer-pool';
+import { missingAsNaN, reachesMissing } from '../data/fill';
 
 export interface EbSlabTask {
   task: 'eb';
@@ -144,9 +145,12 @@ export function taskBuffers(task: WorkerTask): ArrayBuffer[] {
   return [...new Set([task.chunk.buffer, ...(latents ? [latents.buffer] : [])])] as ArrayBuffer[];
 }
 
-/** The slab's values as float64: its own array when it is float64 already (a task owns its array). */
+/** The slab's values as float64 (NaN where an integer array holds its missing value): its own array when it is float64 already (a task owns its array). */
 export function valuesOf(array: NdArray): Float64Array {
-  return array.data instanceof Float64Array ? array.data : toFloat64(array.data).values;
+  if (array.data instanceof Float64Array) return array.data;
+  const values = toFloat64(array.data).values;
+  missingAsNaN(values, array.missing);
+  return values;
 }
 
 /**
@@ -160,6 +164,7 @@ async function withValues<R>(array: NdArray, work: (values: Float64Array) => Pro
   const d = array.data;
   if (d instanceof Float64Array || d instanceof BigInt64Array || d instanceof BigUint64Array) return work(valuesOf(array));
   const values = float64From(d, valueBuffers);
+  missingAsNaN(values, array.missing);
   try {
     return await work(values);
   } finally {
@@ -177,6 +182,7 @@ async function codeErrorBoundedValues(task: EbSlabTask, values: Float64Array): P
   try {
     // The coder checks every value as written itself; the compressor checks the whole file again when read back.
     eb = await encodeErrorBoundedChunk(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, configuration: task.configuration });
+    if (reachesMissing(eb.reconstruction, task.array.missing)) throw new MissingReached(task.array.missing!);
   } catch (err) {
     // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
     if (!brokeItsBound(err)) throw err;
@@ -188,9 +194,16 @@ async function codeErrorBoundedValues(task: EbSlabTask, values: Float64Array): P
   return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', configuration, losslessBytes: lossless.bytes };
 }
 
-/** The coder's own check found a value outside the bound as written (it should never happen). */
+/** A real value of an integer array would come back as its declared missing value: the slab is stored losslessly. */
+export class MissingReached extends Error {
+  constructor(missing: number) {
+    super(`a real value would come back as the declared missing value ${missing}`);
+  }
+}
+
+/** The coder's own check found a value outside the bound as written (it should never happen), or MissingReached. */
 export function brokeItsBound(err: unknown): boolean {
-  return !(err instanceof BalerError) && /broke its bound/.test((err as Error)?.message ?? '');
+  return err instanceof MissingReached || (!(err instanceof BalerError) && /broke its bound/.test((err as Error)?.message ?? ''));
 }
 
 function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
