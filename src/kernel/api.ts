@@ -132,6 +132,8 @@ export interface ArrayInfo {
   names: string[];
   mode: CompressionMode;
   errorBound?: string;
+  /** The value the source declares for missing data (_FillValue, missing_value): each comes back as it, outside the errors. */
+  missingValue?: number;
   /** The learned predictor the error-bounded coder coded against, if any. */
   learned?: LearnedInfo;
   errors: ErrorFigures;

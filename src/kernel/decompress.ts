@@ -13,7 +13,7 @@ import { decodeLatents } from './model/infer';
 import { layerPlan, matchWeights } from './model/architectures';
 import { samplesPerRow, samplesToRows } from './model/patches';
 import { readChunk, readContainerIndex, readSection, type ContainerIndex } from './codec/container';
-import type { ArrayEntry, DataHeader, ModelPart } from './codec/header';
+import { parseAttributes, type ArrayEntry, type DataHeader, type ModelPart } from './codec/header';
 import { checkLayout, rowSize, sectionName, slabCount, slabRowsAt } from './codec/header-check';
 import { openFileAccess, type FileAccess, type RandomAccess } from './codec/io';
 import { unpackFloats } from './codec/numbers';
@@ -279,12 +279,3 @@ function describe(a: ArrayEntry, rows?: [number, number]): ArrayDescription {
   return { path: a.path, dtype: a.dtype, shape, kind: a.kind, names: [...a.names], ...exact, ...(a.attributes ? { attributes: parseAttributes(a.attributes) } : {}) };
 }
 
-function parseAttributes(json: string | undefined): Record<string, unknown> {
-  if (!json) return {};
-  try {
-    const value: unknown = JSON.parse(json);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}

@@ -2,7 +2,8 @@
 // ratios are defined: original bytes over everything needed to decompress (total), and over the coded data
 // alone (latents and residuals, no decoder, no header: latent-only).
 import type { ArrayInfo, FileInfo, SizeBreakdown } from './api';
-import type { ArrayEntry, ModelPart } from './codec/header';
+import { parseAttributes, type ArrayEntry, type ModelPart } from './codec/header';
+import { maskedFillOf } from './data/fill';
 import { formatErrorBound } from './eb/bound';
 import { POINTS_SECTION } from './codec/header-check';
 import { openBaler } from './decompress';
@@ -49,6 +50,7 @@ export async function inspect(file: string): Promise<FileInfo> {
     ...(first.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(first.codec.bound) } : {}),
     ...(model ? { architecture: model.architecture, latentPrecision: model.latentPrecision } : {}),
     ...learnedInfo(first),
+    ...missingValueOf(first),
     ...entropyOf(header.arrays, index.sections),
     sizes,
     ratios: {
@@ -99,6 +101,12 @@ function arrayInfo(a: ArrayEntry): ArrayInfo {
     names: a.names,
     mode: a.codec.mode,
     ...(a.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(a.codec.bound) } : {}),
+    ...missingValueOf(a),
     errors: a.errors,
   };
+}
+
+function missingValueOf(a: ArrayEntry): Pick<ArrayInfo, 'missingValue'> {
+  const value = maskedFillOf(parseAttributes(a.attributes));
+  return value !== undefined ? { missingValue: value } : {};
 }

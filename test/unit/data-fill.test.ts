@@ -9,6 +9,8 @@ import { decompress } from '../../src/kernel/decompress';
 import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
 import { rejectsBaler, tempFolder } from './data-helpers';
 import { writeNetcdf3 } from './netcdf3-writer';
+import { inspect } from '../../src/kernel/inspect';
+import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
 const FILL = Math.fround(-1e34);
 
@@ -110,6 +112,10 @@ describe('declared missing values', () => {
       assert.notEqual(source.arrays[0].exact, true, 'an integer array with one declared missing value is coded within the bound');
       await source.close();
       await compress(input, { output: path.join(folder(), `${name}.baler`), errorBound: bound }, { onLog: (l) => log.push(l) });
+      const info = await inspect(path.join(folder(), `${name}.baler`));
+      const declared = source.arrays[0].attributes!.maskedFill;
+      assert.equal(info.missingValue, declared, 'info names the declared missing value');
+      assert.equal(findRow(infoSections(info), 'errors.missingValue')?.value, `${declared}: each comes back as it, not counted in the errors`);
       const output = path.join(folder(), `${name}.back.nc`);
       await decompress(path.join(folder(), `${name}.baler`), { output });
       const back = await openDataSource(output);

@@ -161,6 +161,17 @@ function readPart(r: ByteReader, arrays: ArrayEntry[]): PartInfo {
 
 // ------------------------------------------------------------------------------------------ an array
 
+/** The JSON of the source's or an array's attributes as an object ({} when there are none or they are not an object). */
+export function parseAttributes(json: string | undefined): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
 function writeArray(w: ByteWriter, a: ArrayEntry): void {
   w.str(a.path);
   w.u8(KINDS.indexOf(a.kind));

@@ -15,6 +15,7 @@ import { readData, writeData, type DataHeader } from './header-data';
 import { readModel, readPredictor, writeModel, writePredictor, type ModelHeader, type PredictorHeader } from './header-model';
 
 export type { ArrayEntry, DataHeader, ErrorSummary, PartInfo, SearchSummary } from './header-data';
+export { parseAttributes } from './header-data';
 export type { ArrayCodec, LearnedPart, ModelPart, TrainingSummary } from './header-codec';
 export type { ModelHeader, PredictorHeader } from './header-model';
 export { DTYPES, LEARNED_FAMILY_NAMES, type LatentPrecision, type LearnedFamilyName } from './header-fields';

@@ -52,7 +52,7 @@ export function infoSections(info: FileInfo, options: InfoOptions = {}): InfoSec
 }
 
 /** What the errors and bound sections show: a file's first array, or one array of several. */
-type ErrorsOf = Pick<FileInfo, 'errors' | 'errorBound' | 'kind' | 'names'>;
+type ErrorsOf = Pick<FileInfo, 'errors' | 'errorBound' | 'kind' | 'names' | 'missingValue' | 'dtype'>;
 
 /** Index of the array with the largest max abs error relative to its range (the first when all are exact). */
 function worstArray(arrays: NonNullable<FileInfo['arrays']>): number {
@@ -173,8 +173,14 @@ function errorSection(info: ErrorsOf, of: string): InfoSection {
         `${formatNumber(e.maxRelError)}${e.maxRelError > 1 ? ' (at values near zero: see max abs error / range)' : ''}`),
       row('errors.range', 'value range', formatNumber(e.range)),
       ...(e.worstColumn ? [row('errors.worstColumn', 'worst column (on its own range)', worstColumnText(e.worstColumn, info.names))] : []),
+      ...(info.missingValue !== undefined ? [row('errors.missingValue', 'declared missing value', `${declared(info.missingValue, info.dtype)}: each comes back as it, not counted in the errors`)] : []),
     ],
   };
+}
+
+/** A declared value as its file declares it: in full (a float32's shortest digits: -1e+34, not -9.999999790214768e+33). */
+function declared(value: number, dtype: string): string {
+  return String(dtype === 'float32' || dtype === 'float16' ? Number(value.toPrecision(7)) : value);
 }
 
 function worstColumnText(w: NonNullable<ErrorFigures['worstColumn']>, names: string[]): string {
