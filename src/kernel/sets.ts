@@ -9,6 +9,7 @@ import { BalerError, throwIfAborted } from './errors';
 import type { NdArray } from './types';
 import { parseErrorBound } from './eb/bound';
 import { toFloat64 } from './data/dtype';
+import { missingAsNaN } from './data/fill';
 import { openInput } from './compress/input';
 import { chooseSlabRows, DEFAULT_MEMORY_BUDGET } from './memory';
 import { checkOutput } from './compress/output';
@@ -131,7 +132,16 @@ async function sampleOfFiles(inputs: string[], memoryBudget: number): Promise<{ 
   const rows = typed.reduce((n, p) => n + p.shape[0], 0);
   const shape = [rows, ...first!.shape.slice(1)];
   const array = joinRows(typed, shape);
-  return { sample: { values: toFloat64(array.data).values, array, rows, shape, whole: false }, kind: first!.kind, totalRows };
+  // Each file's values, NaN where an integer array holds its own declared missing value (data/fill.ts).
+  const values = new Float64Array(array.data.length);
+  let at = 0;
+  for (const p of parts) {
+    const v = toFloat64(p.data).values;
+    missingAsNaN(v, p.missing);
+    values.set(v, at);
+    at += v.length;
+  }
+  return { sample: { values, array, rows, shape, whole: false }, kind: first!.kind, totalRows };
 }
 
 // ---------------------------------------------------------------------------------------------------------
