@@ -73,14 +73,15 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);
         checkBudget(decodedBytes(dtype, count * perRow) * 2 + chunkBytes(arr.chunks, dtype), budget, `a slab of ${count} rows of '${p}'`, file);
-        let chunk: { data: unknown };
+        let chunk: { data: unknown; stride: number[] };
         try {
           chunk = await zarr.get(arr, [zarr.slice(start, start + count), ...shape.slice(1).map(() => null)]);
         } catch (err) {
           const cause = (err as { cause?: Error }).cause;
           throw new BalerError(`cannot read the Zarr array '${p}' (${(err as Error).message}${cause ? `: ${cause.message}` : ''})`, file);
         }
-        return { dtype, shape: [count, ...shape.slice(1)], data: toTyped(chunk.data, dtype) };
+        const slabShape = [count, ...shape.slice(1)];
+        return { dtype, shape: slabShape, data: toRowMajor(toTyped(chunk.data, dtype), slabShape, chunk.stride) };
       },
     });
   }
@@ -98,6 +99,34 @@ function toTyped(data: unknown, dtype: DType): TypedArray {
   }
   if (dtype === 'float16') return Float32Array.from(data as ArrayLike<number>);
   return data as TypedArray;
+}
+
+/**
+ * The values of a slab in row-major (C) order. zarrita hands a slab back in the array's own memory order: a Zarr v2
+ * array with "order": "F" (numpy's Fortran order) comes back column-major, which read as row-major scrambles it.
+ */
+export function toRowMajor(data: TypedArray, shape: readonly number[], stride: readonly number[]): TypedArray {
+  let expected = 1;
+  let rowMajor = true;
+  for (let k = shape.length - 1; k >= 0; k--) {
+    if (shape[k] > 1 && stride[k] !== expected) rowMajor = false;
+    expected *= shape[k];
+  }
+  if (rowMajor) return data;
+  const out = new (data.constructor as new (n: number) => TypedArray)(data.length);
+  const index = shape.map(() => 0);
+  let source = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = data[source];
+    for (let k = shape.length - 1; k >= 0; k--) {
+      index[k]++;
+      source += stride[k];
+      if (index[k] < shape[k]) break;
+      source -= stride[k] * shape[k];
+      index[k] = 0;
+    }
+  }
+  return out;
 }
 
 /** Writes arrays into a new Zarr v3 store (a folder that appears when finished), one array per path. */

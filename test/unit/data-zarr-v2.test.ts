@@ -1,0 +1,70 @@
+// Zarr v2 stores as zarr-python writes them, made by hand here (no Python needed): Fortran-order arrays, and chunks
+// that do not divide the shape, read back in row-major order whatever slab sizes the reader asks for.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { openDataSource } from '../../src/kernel/data/formats';
+import { toRowMajor } from '../../src/kernel/data/zarr';
+import { tempFolder } from './data-helpers';
+
+/** A Zarr v2 store with one uncompressed float64 array `name` of `shape`, in chunks of `chunks`, values row-major. */
+function writeV2Store(store: string, name: string, shape: number[], chunks: number[], order: 'C' | 'F', values: (i: number[]) => number): void {
+  const folder = path.join(store, name);
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(store, '.zgroup'), JSON.stringify({ zarr_format: 2 }));
+  fs.writeFileSync(path.join(folder, '.zarray'), JSON.stringify({
+    zarr_format: 2, shape, chunks, dtype: '<f8', order, compressor: null, filters: null, fill_value: 0,
+  }));
+  const grid = shape.map((n, k) => Math.ceil(n / chunks[k]));
+  const chunkCount = grid.reduce((a, b) => a * b, 1);
+  for (let c = 0; c < chunkCount; c++) {
+    const at = grid.map((_, k) => Math.floor(c / grid.slice(k + 1).reduce((a, b) => a * b, 1)) % grid[k]);
+    const size = chunks.reduce((a, b) => a * b, 1);
+    const data = new Float64Array(size);
+    for (let j = 0; j < size; j++) {
+      // position j inside the chunk, in the chunk's memory order (C: last axis fastest; F: first axis fastest)
+      const local = chunks.map(() => 0);
+      let rest = j;
+      const axes = order === 'C' ? chunks.map((_, k) => chunks.length - 1 - k) : chunks.map((_, k) => k);
+      for (const k of axes) { local[k] = rest % chunks[k]; rest = Math.floor(rest / chunks[k]); }
+      const index = local.map((l, k) => at[k] * chunks[k] + l);
+      data[j] = index.every((v, k) => v < shape[k]) ? values(index) : 0;
+    }
+    fs.writeFileSync(path.join(folder, at.join('.')), Buffer.from(data.buffer));
+  }
+}
+
+describe('data: Zarr v2 stores written by zarr-python', () => {
+  const dir = tempFolder('baler-zarr-v2-');
+
+  for (const order of ['C', 'F'] as const) {
+    it(`reads an order-${order} array row-major, in slabs that cut across chunks`, async () => {
+      const store = path.join(dir(), `order-${order}.zarr`);
+      const shape = [7, 5, 3];
+      const value = (i: number[]): number => i[0] * 100 + i[1] * 10 + i[2];
+      writeV2Store(store, 'x', shape, [3, 2, 2], order, value);
+      const source = await openDataSource(store);
+      try {
+        const array = source.arrays[0];
+        assert.deepEqual(array.shape, shape);
+        const got: number[] = [];
+        for (let start = 0; start < shape[0]; start += 4) {
+          const slab = await array.readSlab(start, Math.min(4, shape[0] - start));
+          got.push(...Array.from(slab.data as Float64Array));
+        }
+        const expected: number[] = [];
+        for (let a = 0; a < 7; a++) for (let b = 0; b < 5; b++) for (let c = 0; c < 3; c++) expected.push(value([a, b, c]));
+        assert.deepEqual(got, expected);
+      } finally {
+        await source.close();
+      }
+    });
+  }
+
+  it('toRowMajor leaves row-major data as it is and reorders column-major data', () => {
+    const rowMajor = Float64Array.from([1, 2, 3, 4, 5, 6]);
+    assert.equal(toRowMajor(rowMajor, [2, 3], [3, 1]), rowMajor);
+    assert.deepEqual(Array.from(toRowMajor(Float64Array.from([1, 4, 2, 5, 3, 6]), [2, 3], [1, 2])), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(Array.from(toRowMajor(BigInt64Array.from([1n, 3n, 2n, 4n]), [2, 2], [1, 2])), [1n, 2n, 3n, 4n]);
+  });
+});
