@@ -11,20 +11,36 @@ import type { ArraySource, DataSource } from '../data/source';
 export async function openInput(file: string, selection: DataSelection = {}, memoryBudget?: number): Promise<DataSource> {
   const source = await openDataSource(file, selection, { memoryBudget });
   try {
-    const arrays = selection.dataset !== undefined || source.arrays.length <= 1 ? [chooseArray(source, selection)] : source.arrays;
+    if (selection.dataset !== undefined || source.arrays.length <= 1) {
+      const chosen = chooseArray(source, selection);
+      checkArray(chosen, file);
+      return { ...source, arrays: [chosen] };
+    }
+    // Beside other arrays, a single number or an empty array is left out (listed as skipped), as the HDF5, netCDF
+    // and Zarr readers leave out 0-d datasets: an .npz of `np.savez(f, dt=0.1, data=...)` is compressed, not refused.
+    const arrays = source.arrays.filter((a) => !notCodable(a));
+    if (arrays.length === 0) checkArray(source.arrays[0], file);
     for (const array of arrays) checkArray(array, file);
-    return { ...source, arrays };
+    const left = source.arrays.filter(notCodable).map((a) => ({ path: a.path, reason: notCodable(a)! }));
+    return { ...source, arrays, skipped: [...(source.skipped ?? []), ...left] };
   } catch (err) {
     await source.close();
     throw err;
   }
 }
 
+/** Why an array cannot be coded on its own (a single number, or no values); undefined when it can. */
+function notCodable({ shape }: ArraySource): string | undefined {
+  if (shape.length === 0) return 'is a single number (0-d), not a table or frames';
+  if (shape.some((d) => d === 0)) return `is empty (shape (${shape.join(', ')}))`;
+  return undefined;
+}
+
 function checkArray(array: ArraySource, file: string): void {
   const { shape, names } = array;
   const where = array.path ? `the array '${array.path}'` : 'the array';
-  if (shape.length === 0) throw new BalerError(`${where} is a single number (0-d), not a table or frames`, file);
-  if (shape.some((d) => d === 0)) throw new BalerError(`${where} is empty (shape (${shape.join(', ')}))`, file);
+  const reason = notCodable(array);
+  if (reason) throw new BalerError(`${where} ${reason}`, file);
   const columns = shape.length === 2 ? shape[1] : 1;
   if (names.length > 0 && (array.kind !== 'table' || names.length !== columns)) {
     throw new BalerError(`${names.length} column names for ${columns} columns in ${where}`, file);

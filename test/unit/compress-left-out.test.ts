@@ -1,0 +1,42 @@
+// Arrays that cannot be coded on their own (a single number, an empty array) beside others in one file: left out
+// with a note naming them, as the HDF5/netCDF/Zarr readers leave out 0-d datasets; alone, they are refused.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compress, decompress } from '../../src/kernel/pipeline';
+import { encodeNpz, parseNpz } from '../../src/kernel/data/npz';
+import { BalerError } from '../../src/kernel/errors';
+import { tempFolder } from './data-helpers';
+
+describe('compress: arrays left out beside others', function () {
+  this.timeout(60_000);
+  const dir = tempFolder('baler-left-out-');
+  const data = Float64Array.from({ length: 40 * 30 }, (_, i) => Math.sin(i / 17) * 10);
+
+  it("np.savez(f, dt=0.1, empty=np.zeros((0, 5)), data=...): 'data' compressed, the others named in a note", async () => {
+    const input = path.join(dir(), 'run.npz');
+    fs.writeFileSync(input, encodeNpz([
+      { name: 'dt', array: { dtype: 'float64', shape: [], data: Float64Array.of(0.1) } },
+      { name: 'empty', array: { dtype: 'float64', shape: [0, 5], data: new Float64Array(0) } },
+      { name: 'data', array: { dtype: 'float64', shape: [40, 30], data } },
+    ]));
+    const notes: string[] = [];
+    const { output } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 }, { onLog: (m: string) => notes.push(m) });
+    assert.ok(notes.some((n) => /'dt' \(is a single number \(0-d\)/.test(n) && /'empty' \(is empty \(shape \(0, 5\)\)\)/.test(n)), notes.join('\n'));
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'back.npz'), threads: 1 });
+    const members = parseNpz(fs.readFileSync(back), back).filter((m) => m.name !== 'names'); // column names, if any
+    assert.deepEqual(members.map((m) => m.name), ['data']);
+    const restored = members[0].array.data as Float64Array;
+    for (let i = 0; i < data.length; i++) assert.ok(Math.abs(restored[i] - data[i]) <= 1e-3, `data[${i}]`);
+  });
+
+  it('a file of single numbers only is still refused, naming the array', async () => {
+    const input = path.join(dir(), 'scalars.npz');
+    fs.writeFileSync(input, encodeNpz([
+      { name: 'a', array: { dtype: 'float64', shape: [], data: Float64Array.of(1) } },
+      { name: 'b', array: { dtype: 'float64', shape: [], data: Float64Array.of(2) } },
+    ]));
+    await assert.rejects(compress(input, { threads: 1 }), (e: unknown) => e instanceof BalerError && /'a' is a single number/.test(e.message));
+    assert.ok(!fs.existsSync(path.join(dir(), 'scalars.baler')));
+  });
+});
