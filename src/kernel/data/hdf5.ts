@@ -122,6 +122,7 @@ function describe(
   const columns = attrs.columns;
   const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) && columns.every((c) => typeof c === 'string') ? columns as string[] : [];
   const perRow = rowElements(shape);
+  const halfFloats = meta.type === 1 && meta.size === 2; // a true HDF5 float16 (h5py's float16), which d.slice() refuses
   const fills = declaredFills(attrs, dtype);
   const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;
   const hdf5Info = {
@@ -141,7 +142,7 @@ function describe(
       const before = logSize(diagnostics);
       let data: unknown;
       try {
-        data = count === 0 ? undefined : d.slice([[start, start + count]]);
+        data = count === 0 ? undefined : halfFloats ? await readHalfFloatBits(h5, d, shape, start, count) : d.slice([[start, start + count]]);
       } catch (err) {
         throw new BalerError(`cannot read '${full}': ${lastDiagnostic(diagnostics, before) ?? (err as Error).message}`, file);
       }
@@ -156,6 +157,32 @@ function describe(
   });
 }
 
+/**
+ * Rows start…start+count of a float16 dataset as their IEEE half-precision bits. h5wasm's slice() throws
+ * "Float16 not supported"; its lower-level read hands back the values in native (little-endian) order, whatever
+ * the file's byte order, and asDtype turns the bits into float32.
+ */
+async function readHalfFloatBits(h5: H5, d: H5Dataset, shape: number[], start: number, count: number): Promise<Uint16Array> {
+  const module = (await h5.ready) as unknown as {
+    _malloc(n: number): number; _free(p: number): void; HEAPU8: Uint8Array;
+    get_dataset_data(fileId: bigint, path: string, count: bigint[], offset: bigint[], strides: bigint[], ptr: bigint): number;
+  };
+  const { file_id: fileId, path: datasetPath } = d as unknown as { file_id: bigint; path: string };
+  const bytes = count * rowElements(shape) * 2;
+  const pointer = module._malloc(bytes);
+  if (pointer === 0) throw new Error(`cannot allocate ${bytes} bytes in the HDF5 reader's memory`);
+  try {
+    const status = module.get_dataset_data(
+      fileId, datasetPath, [BigInt(count), ...shape.slice(1).map(BigInt)], [BigInt(start), ...shape.slice(1).map(() => 0n)],
+      shape.map(() => 1n), BigInt(pointer),
+    );
+    if (status < 0) throw new Error('the HDF5 library could not read the rows');
+    return new Uint16Array(module.HEAPU8.slice(pointer, pointer + bytes).buffer);
+  } finally {
+    module._free(pointer);
+  }
+}
+
 function typeName(type: number): string {
   return ({ 2: 'time', 4: 'bit-field', 5: 'opaque', 6: 'compound (record)', 7: 'reference', 8: 'enum', 9: 'variable-length', 10: 'array' } as Record<number, string>)[type] ?? `type ${type}`;
 }
@@ -163,11 +190,18 @@ function typeName(type: number): string {
 /** The DType of an HDF5 datatype; undefined for what is not a plain number. */
 function dtypeOf(meta: H5Dataset['metadata']): DType | undefined {
   if (meta.type === 1) return ({ 2: 'float16', 4: 'float32', 8: 'float64' } as Record<number, DType>)[meta.size];
-  if (meta.type === 0 || meta.type === 8) { // integer, or enum (h5py's bool) over an integer
+  if (meta.type === 8 && meta.size === 1 && isH5pyBool(meta)) return 'bool';
+  if (meta.type === 0 || meta.type === 8) { // integer, or enum over an integer (read as its integers)
     const key = `${meta.signed ? 'int' : 'uint'}${meta.size * 8}`;
     return (['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'] as DType[]).find((t) => t === key);
   }
   return undefined;
+}
+
+/** h5py writes numpy's bool as an enum of one byte with exactly the members FALSE = 0 and TRUE = 1. */
+function isH5pyBool(meta: H5Dataset['metadata']): boolean {
+  const members = (meta as { enum_type?: { members?: Record<string, number> } }).enum_type?.members ?? {};
+  return Object.keys(members).length === 2 && members.FALSE === 0 && members.TRUE === 1;
 }
 
 function asDtype(data: TypedArray, dtype: DType): TypedArray {
