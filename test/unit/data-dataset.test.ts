@@ -126,7 +126,11 @@ describe('dataset', () => {
     await throwsBaler(() => readDataset(several), /several arrays and none is named 'data' \(keys: 'x', 'y'\)/, several);
     const none = inDir('none.npz');
     fs.writeFileSync(none, encodeNpz([{ name: 'labels', array: { dtype: 'unicode', shape: [1], strings: ['a'] } }]));
-    await throwsBaler(() => readDataset(none), /no numeric array \(keys: 'labels'\)/, none);
+    await throwsBaler(() => readDataset(none), /no numeric array \(keys: 'labels' \(holds strings, not numbers\)\)/, none);
+    const allText = inDir('all-text.npz');
+    const word = { dtype: 'unicode', shape: [1], strings: ['a'] } as const;
+    fs.writeFileSync(allText, encodeNpz([{ name: 'p', array: word }, { name: 'q', array: word }, { name: 'r', array: { ...word, shape: [] } }]));
+    await throwsBaler(() => readDataset(allText), /no numeric array \(keys: 'p', 'q', 'r' \(holds strings, not numbers\)\)$/, allText);
     const stringData = inDir('strings.npz');
     fs.writeFileSync(stringData, encodeNpz([{ name: 'data', array: { dtype: 'unicode', shape: [1], strings: ['a'] } }]));
     await throwsBaler(() => readDataset(stringData), /'data' holds strings/, stringData);

@@ -145,7 +145,7 @@ describe('data formats', () => {
       const f = new h5.File(strings, 'w');
       f.create_dataset({ name: 'labels', data: ['muon', 'jet'] });
       f.close();
-      await rejectsBaler(() => readDataset(strings), /no numeric array \(keys: '\/labels'\)/, strings);
+      await rejectsBaler(() => readDataset(strings), /no numeric array \(keys: '\/labels' \(holds strings, not numbers\)\)/, strings);
       await rejectsBaler(() => readDataset(strings, { dataset: 'labels' }), /the array '\/labels' holds strings, not numbers/, strings);
       const zarr = inDir('has-x.zarr');
       await writeDataset(zarr, table('float64', 4, 2), { path: 'grp/x' });

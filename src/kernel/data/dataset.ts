@@ -29,6 +29,9 @@ export async function readDataset(file: string, selection: SourceSelection = {},
   }
 }
 
+/** Arrays named, with the reason each was left out, when a file holds none that can be read. */
+const SKIPPED_SHOWN = 8;
+
 /** The array readDataset reads: the selected one, else the only one, else the one named 'data'. */
 export function chooseArray(source: DataSource, selection: SourceSelection = {}): ArraySource {
   const { arrays, skipped = [] } = source;
@@ -49,6 +52,14 @@ export function chooseArray(source: DataSource, selection: SourceSelection = {})
   const data = pick('data');
   if (data) return data;
   refuseSkipped('data');
+  if (arrays.length === 0 && skipped.length > 0) {
+    // why each was left out (a compound type, an HDF5 filter this reader lacks…): the user's next step depends on it
+    const byReason = new Map<string, string[]>();
+    for (const s of skipped.slice(0, SKIPPED_SHOWN)) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), `'${s.path}'`]);
+    const shown = [...byReason].map(([reason, paths]) => `${paths.join(', ')} (${reason})`).join(', ');
+    const more = skipped.length > SKIPPED_SHOWN ? ` and ${skipped.length - SKIPPED_SHOWN} more` : '';
+    throw new BalerError(`the file holds no numeric array (keys: ${shown}${more})`, source.file);
+  }
   const problem = arrays.length === 0 ? 'no numeric array' : "several arrays and none is named 'data'";
   throw new BalerError(`the file holds ${problem} (keys: ${keys})${arrays.length > 1 ? '; choose one with --dataset' : ''}`, source.file);
 }
