@@ -3,13 +3,17 @@
 //   x = np.array([[-2.5, .1, 1e-5], [nan, inf, -inf], [65504, -0., .333]], dtype='<f2')
 //   f['half'] = x; f.create_dataset('half_be', data=x.astype('>f2'), chunks=(1, 3), compression='gzip')
 //   f['mask'] = np.array([[True, False], [False, True], [True, True]])
-// float16 (either byte order, chunked or not) is read value for value; h5py's bool (an enum FALSE/TRUE) as bool.
+// and h5py-enum-be.h5: enum_dtype({'RED': 0, 'GREEN': 1, 'BLUE': 2}) over '>i4' (colour_be) and '<i4' (colour_le),
+// both holding [0, 1, 2, 1].
+// float16 (either byte order, chunked or not) is read value for value; h5py's bool (an enum FALSE/TRUE) as bool;
+// an enum is read as its integers, except a big-endian one, which h5wasm misreads: left out, never read wrong.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { openDataSource } from '../../src/kernel/data/formats';
 import { float16BitsToFloat32 } from '../../src/kernel/data/float16';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'hdf5', 'h5py-half-bool.h5');
+const ENUMS = path.join(__dirname, '..', 'fixtures', 'hdf5', 'h5py-enum-be.h5');
 /** The half-precision bits of x, as numpy prints x.view('u2'). */
 const HALF_BITS = Uint16Array.from([49408, 11878, 168, 32256, 31744, 64512, 31743, 32768, 13652]);
 
@@ -37,6 +41,18 @@ describe('data: HDF5 types written by h5py', () => {
       const mask = source.arrays.find((a) => a.path === '/mask')!;
       assert.equal(mask.dtype, 'bool');
       assert.deepEqual(Array.from((await mask.readSlab(0, 3)).data as Uint8Array), [1, 0, 0, 1, 1, 1]);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('an enum is read as its integers; a big-endian one is left out with the reason, not byte-swapped', async () => {
+    const source = await openDataSource(ENUMS);
+    try {
+      assert.deepEqual(source.arrays.map((a) => a.path), ['/colour_le']);
+      assert.deepEqual(Array.from((await source.arrays[0].readSlab(0, 4)).data as Int32Array), [0, 1, 2, 1]);
+      assert.deepEqual(source.skipped?.map((s) => s.path), ['/colour_be']);
+      assert.match(source.skipped![0].reason, /big-endian enum/);
     } finally {
       await source.close();
     }

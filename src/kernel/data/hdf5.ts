@@ -109,6 +109,11 @@ function describe(
     skipped.push({ path: full, reason: meta.type === 3 ? 'holds strings, not numbers' : `holds ${typeName(meta.type)} values, not plain numbers` });
     return;
   }
+  if (meta.type === 8 && meta.size > 1 && !meta.littleEndian) {
+    // h5wasm cannot set a byte order on an enum type, and hands its values back unswapped (1 read as 16777216)
+    skipped.push({ path: full, reason: 'is a big-endian enum, which this HDF5 reader (h5wasm) reads byte-swapped' });
+    return;
+  }
   if (shape.length === 0) {
     skipped.push({ path: full, reason: 'is a single number (0-d), not a table or frames' });
     return;
