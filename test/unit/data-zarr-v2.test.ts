@@ -1,5 +1,6 @@
 // Zarr v2 stores as zarr-python writes them, made by hand here (no Python needed): Fortran-order arrays, and chunks
-// that do not divide the shape, read back in row-major order whatever slab sizes the reader asks for.
+// that do not divide the shape, read back in row-major order whatever slab sizes the reader asks for; arrays of
+// dates or strings beside numeric ones left out with the reason (zarrita cannot open them).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -66,5 +67,25 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
     assert.equal(toRowMajor(rowMajor, [2, 3], [3, 1]), rowMajor);
     assert.deepEqual(Array.from(toRowMajor(Float64Array.from([1, 4, 2, 5, 3, 6]), [2, 3], [1, 2])), [1, 2, 3, 4, 5, 6]);
     assert.deepEqual(Array.from(toRowMajor(BigInt64Array.from([1n, 3n, 2n, 4n]), [2, 2], [1, 2])), [1n, 2n, 3n, 4n]);
+  });
+
+  it('a datetime64 or string array beside numeric ones is left out with the reason, not a refusal of the store', async () => {
+    const store = path.join(dir(), 'with-dates.zarr');
+    writeV2Store(store, 'x', [4, 2], [4, 2], 'C', (i) => i[0] + i[1]);
+    for (const [name, dtype] of [['t', '<M8[D]'], ['u', '<U2']]) {
+      fs.mkdirSync(path.join(store, name));
+      fs.writeFileSync(path.join(store, name, '.zarray'), JSON.stringify({
+        zarr_format: 2, shape: [4], chunks: [4], dtype, order: 'C', compressor: null, filters: null, fill_value: null,
+      }));
+    }
+    const source = await openDataSource(store);
+    try {
+      assert.deepEqual(source.arrays.map((a) => a.path), ['x']);
+      const reasons = Object.fromEntries((source.skipped ?? []).map((s) => [s.path, s.reason]));
+      assert.match(reasons.t, /dates and times \(datetime64\)/);
+      assert.match(reasons.u, /strings/);
+    } finally {
+      await source.close();
+    }
   });
 });

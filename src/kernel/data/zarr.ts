@@ -54,6 +54,8 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     try {
       arr = await zarr.open(zarr.root(store).resolve(p), { kind: 'array' });
     } catch (err) {
+      const notNumbers = v2NonNumeric(file, p);
+      if (notNumbers) { skipped.push({ path: p, reason: notNumbers }); continue; }
       throw new BalerError(`cannot open the Zarr array '${p}' (${(err as Error).message})`, file);
     }
     const attrs = { ...(arr.attrs as Record<string, unknown>) };
@@ -61,7 +63,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     // float16 was written as float32 (zarrita cannot create it): baler_dtype restores it.
     const dtype = stored === 'float32' && attrs.baler_dtype === 'float16' ? 'float16' : stored;
     const shape = [...arr.shape];
-    if (!dtype) { skipped.push({ path: p, reason: `holds ${arr.dtype} values, not numbers` }); continue; }
+    if (!dtype) { skipped.push({ path: p, reason: v2NonNumeric(file, p) ?? `holds ${arr.dtype} values, not numbers` }); continue; }
     if (shape.length === 0) { skipped.push({ path: p, reason: 'is a single number (0-d), not a table or frames' }); continue; }
     elementCount(shape, file);
     const perRow = rowElements(shape);
@@ -86,6 +88,28 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     });
   }
   return { file, format: 'zarr', arrays, skipped, attributes: { zarr: { attrs: rootAttrs } }, close: async () => undefined };
+}
+
+/** numpy type characters of a v2 array's dtype that are not numbers, as their users would name them. */
+const V2_NOT_NUMBERS: Record<string, string> = {
+  M: 'dates and times (datetime64)', m: 'time spans (timedelta64)', U: 'strings', S: 'bytes', O: 'Python objects (strings or other)',
+  V: 'records or raw bytes', c: 'complex numbers',
+};
+
+/**
+ * Why a v2 array zarrita cannot open holds nothing to compress (zarrita refuses datetime64, strings, objects…,
+ * and reports them as 'Not found'); undefined when its dtype is numeric, so the open error itself is the story.
+ */
+function v2NonNumeric(file: string, p: string): string | undefined {
+  let dtype: unknown;
+  try {
+    dtype = JSON.parse(fs.readFileSync(path.join(file, p, '.zarray'), 'utf8')).dtype;
+  } catch {
+    return undefined;
+  }
+  if (Array.isArray(dtype)) return 'holds records (a structured dtype), not numbers';
+  const kind = typeof dtype === 'string' ? /^[<>|=]?([A-Za-z])/.exec(dtype)?.[1] : undefined;
+  return kind && V2_NOT_NUMBERS[kind] ? `holds ${V2_NOT_NUMBERS[kind]} (${String(dtype)}), not numbers` : undefined;
 }
 
 function chunkBytes(chunks: readonly number[], dtype: DType): number {
