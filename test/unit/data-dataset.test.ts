@@ -139,6 +139,14 @@ describe('dataset', () => {
     await throwsBaler(() => readDataset(wrongNames), /3 column names for 2 columns/, wrongNames);
   });
 
+  it("--dataset finds an .npz key with or without its leading '/' (HDF5 paths decompressed to .npz)", async () => {
+    const table: NdArray = { dtype: 'float64', shape: [2, 2], data: Float64Array.of(1, 2, 3, 4) };
+    const other: NdArray = { dtype: 'float64', shape: [1, 2], data: Float64Array.of(9, 9) };
+    const file = inDir('hdf5-paths.npz');
+    fs.writeFileSync(file, encodeNpz([{ name: '/group/x', array: table }, { name: '/group/y', array: other }]));
+    for (const dataset of ['/group/x', 'group/x']) assert.deepEqual([...(await readDataset(file, { dataset })).values], [1, 2, 3, 4], dataset);
+  });
+
   it('writes deflated npz members when asked, and reads them', async () => {
     const ds = dataset([100, 2], 'float64', Array.from({ length: 200 }, (_, i) => i % 3), ['p', 'q']);
     const stored = inDir('stored.npz');

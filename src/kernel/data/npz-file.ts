@@ -41,12 +41,14 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
       const key = entry.name.slice(0, -'.npy'.length);
       const isNames = key === 'names' || key.endsWith('.names');
       // Only the selected member (and column names) is touched; others are listed from their .npy headers.
-      if (wanted !== undefined && key !== wanted && !isNames) continue;
+      // keys are compared without a leading '/' (an HDF5 file decompressed to .npz keeps its paths: '/group/x')
+      const isWanted = key.replace(/^\/+/, '') === wanted;
+      if (wanted !== undefined && !isWanted && !isNames) continue;
       let stream: ReturnType<typeof npyStream>;
       try {
         stream = withMemberName(entry.name, file, () => npyStream(memberBytes(input, entry), file, key, budget));
       } catch (err) {
-        if (!(err instanceof BalerError) || entries.length === 1 || key === wanted) throw err;
+        if (!(err instanceof BalerError) || entries.length === 1 || isWanted) throw err;
         skipped.push({ path: key, reason: `cannot be read (${err.message})` });
         continue;
       }
