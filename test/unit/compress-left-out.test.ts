@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { compress, decompress } from '../../src/kernel/pipeline';
 import { encodeNpz, parseNpz } from '../../src/kernel/data/npz';
 import { BalerError } from '../../src/kernel/errors';
+import type { NdArray } from '../../src/kernel/types';
 import { tempFolder } from './data-helpers';
 
 describe('compress: arrays left out beside others', function () {
@@ -26,7 +27,7 @@ describe('compress: arrays left out beside others', function () {
     const { output: back } = await decompress(output, { output: path.join(dir(), 'back.npz'), threads: 1 });
     const members = parseNpz(fs.readFileSync(back), back).filter((m) => m.name !== 'names'); // column names, if any
     assert.deepEqual(members.map((m) => m.name), ['data']);
-    const restored = members[0].array.data as Float64Array;
+    const restored = (members[0].array as NdArray).data as Float64Array;
     for (let i = 0; i < data.length; i++) assert.ok(Math.abs(restored[i] - data[i]) <= 1e-3, `data[${i}]`);
   });
 

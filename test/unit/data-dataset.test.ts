@@ -8,7 +8,7 @@ import { sampleLayout } from '../../src/kernel/types';
 import {
   columnCount, datasetFromNdArray, findNonFinite, frameShape, readDataset, toNdArray, writeDataset,
 } from '../../src/kernel/data/dataset';
-import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+import { encodeNpy, parseNpy, type StringNdArray } from '../../src/kernel/data/npy';
 import { encodeNpz, parseNpz } from '../../src/kernel/data/npz';
 import { referenceFile } from './data-reference';
 
@@ -128,8 +128,8 @@ describe('dataset', () => {
     fs.writeFileSync(none, encodeNpz([{ name: 'labels', array: { dtype: 'unicode', shape: [1], strings: ['a'] } }]));
     await throwsBaler(() => readDataset(none), /no numeric array \(keys: 'labels' \(holds strings, not numbers\)\)/, none);
     const allText = inDir('all-text.npz');
-    const word = { dtype: 'unicode', shape: [1], strings: ['a'] } as const;
-    fs.writeFileSync(allText, encodeNpz([{ name: 'p', array: word }, { name: 'q', array: word }, { name: 'r', array: { ...word, shape: [] } }]));
+    const word = (shape: number[]): StringNdArray => ({ dtype: 'unicode', shape, strings: ['a'] });
+    fs.writeFileSync(allText, encodeNpz([{ name: 'p', array: word([1]) }, { name: 'q', array: word([1]) }, { name: 'r', array: word([]) }]));
     await throwsBaler(() => readDataset(allText), /no numeric array \(keys: 'p', 'q', 'r' \(holds strings, not numbers\)\)$/, allText);
     const stringData = inDir('strings.npz');
     fs.writeFileSync(stringData, encodeNpz([{ name: 'data', array: { dtype: 'unicode', shape: [1], strings: ['a'] } }]));

@@ -65,8 +65,8 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
   it('toRowMajor leaves row-major data as it is and reorders column-major data', () => {
     const rowMajor = Float64Array.from([1, 2, 3, 4, 5, 6]);
     assert.equal(toRowMajor(rowMajor, [2, 3], [3, 1]), rowMajor);
-    assert.deepEqual(Array.from(toRowMajor(Float64Array.from([1, 4, 2, 5, 3, 6]), [2, 3], [1, 2])), [1, 2, 3, 4, 5, 6]);
-    assert.deepEqual(Array.from(toRowMajor(BigInt64Array.from([1n, 3n, 2n, 4n]), [2, 2], [1, 2])), [1n, 2n, 3n, 4n]);
+    assert.deepEqual(Array.from(toRowMajor(Float64Array.from([1, 4, 2, 5, 3, 6]), [2, 3], [1, 2]) as Float64Array), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(Array.from(toRowMajor(BigInt64Array.from([1n, 3n, 2n, 4n]), [2, 2], [1, 2]) as BigInt64Array), [1n, 2n, 3n, 4n]);
   });
 
   it('a datetime64 or string array beside numeric ones is left out with the reason, not a refusal of the store', async () => {
