@@ -61,7 +61,7 @@ export async function inspect(file: string): Promise<FileInfo> {
     },
     errors: first.errors,
     createdBy: header.createdBy,
-    source: { name: header.source.name, format: header.source.format },
+    source: { name: header.source.name, format: header.source.format, ...(header.source.leftOut ? { leftOut: header.source.leftOut } : {}) },
     arrays: header.arrays.map(arrayInfo),
     ...(header.search ? { search: { target: header.search.target, objective: header.search.objective, pointsTried: header.search.points } } : {}),
   };

@@ -8,6 +8,8 @@ import { encodeNpz, parseNpz } from '../../src/kernel/data/npz';
 import { BalerError } from '../../src/kernel/errors';
 import type { NdArray } from '../../src/kernel/types';
 import { tempFolder } from './data-helpers';
+import { inspect } from '../../src/kernel/inspect';
+import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
 describe('compress: arrays left out beside others', function () {
   this.timeout(60_000);
@@ -22,13 +24,28 @@ describe('compress: arrays left out beside others', function () {
       { name: 'data', array: { dtype: 'float64', shape: [40, 30], data } },
     ]));
     const notes: string[] = [];
-    const { output } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 }, { onLog: (m: string) => notes.push(m) });
+    const { output, info } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 }, { onLog: (m: string) => notes.push(m) });
     assert.ok(notes.some((n) => /'dt' \(is a single number \(0-d\)/.test(n) && /'empty' \(is empty \(shape \(0, 5\)\)\)/.test(n)), notes.join('\n'));
+    // The ratio is of the whole file, which the .baler does not all hold: every view says so beside it.
+    assert.equal(info.source?.leftOut, 2);
+    assert.match(findRow(infoSections(info), 'ratio.total')!.value, /^[\d.]+× \(of the whole file: 2 of its arrays or columns are not in the \.baler; see vs float32 content\)$/);
+    assert.equal((await inspect(output)).source?.leftOut, 2, 'as read back from the file');
     const { output: back } = await decompress(output, { output: path.join(dir(), 'back.npz'), threads: 1 });
     const members = parseNpz(fs.readFileSync(back), back).filter((m) => m.name !== 'names'); // column names, if any
     assert.deepEqual(members.map((m) => m.name), ['data']);
     const restored = (members[0].array as NdArray).data as Float64Array;
     for (let i = 0; i < data.length; i++) assert.ok(Math.abs(restored[i] - data[i]) <= 1e-3, `data[${i}]`);
+  });
+
+  it('nothing left out: the ratio stands alone', async () => {
+    const input = path.join(dir(), 'two.npz');
+    fs.writeFileSync(input, encodeNpz([
+      { name: 'a', array: { dtype: 'float64', shape: [40, 30], data } },
+      { name: 'b', array: { dtype: 'float64', shape: [40, 30], data } },
+    ]));
+    const { info } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 });
+    assert.equal(info.source?.leftOut, undefined);
+    assert.doesNotMatch(findRow(infoSections(info), 'ratio.total')!.value, /whole file/);
   });
 
   it('a file of single numbers only is still refused, naming the array', async () => {

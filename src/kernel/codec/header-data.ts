@@ -15,7 +15,8 @@ import { DTYPES, KINDS, MAX_ELEMENTS, MAX_RANK, readDigest, writeDigest } from '
 export interface DataHeader {
   kind: 'data';
   createdBy: string;
-  source: { name: string; bytes: number; format: string; attributes?: string };
+  /** `leftOut`: how many arrays of the source are not in this file (not numeric, or not the one chosen); the ratios are of the whole file. */
+  source: { name: string; bytes: number; format: string; attributes?: string; leftOut?: number };
   arrays: ArrayEntry[];
   search?: SearchSummary;
   /** Present in a part of a file compressed in parts (`--part I/N`), which `merge` joins without recoding. */
@@ -66,12 +67,13 @@ const OBJECTIVES = ['total', 'latent'] as const;
 // Layout 2 opens the data fields with one byte of flags: the source named after the .baler's own stem (data.npy
 // → data.baler, the default output, stores only '.npy': a small file does not carry its name twice; a renamed
 // .baler shows its source under the new stem, a header read without its file's name the suffix only), and which
-// of the source attributes, the search summary and the part follow. Layout 1 stored the name whole, the
-// attributes always and a bool before each of the others.
+// of the source attributes, the search summary, the part and the count of arrays left out follow. Layout 1 stored
+// the name whole, the attributes always and a bool before each of the others.
 const NAME_AFTER_STEM = 1;
 const ATTRIBUTES = 2;
 const SEARCH = 4;
 const PART = 8;
+const LEFT_OUT = 16;
 
 function stemOf(file: string | undefined): string {
   return file ? path.parse(path.basename(file)).name : '';
@@ -82,7 +84,8 @@ export function writeData(w: ByteWriter, h: DataHeader, file?: string): void {
   const stem = stemOf(file);
   const afterStem = stem !== '' && h.source.name.startsWith(stem);
   const attributes = h.source.attributes ?? '';
-  w.u8((afterStem ? NAME_AFTER_STEM : 0) | (attributes ? ATTRIBUTES : 0) | (h.search ? SEARCH : 0) | (h.part ? PART : 0));
+  const leftOut = h.source.leftOut ?? 0;
+  w.u8((afterStem ? NAME_AFTER_STEM : 0) | (attributes ? ATTRIBUTES : 0) | (h.search ? SEARCH : 0) | (h.part ? PART : 0) | (leftOut > 0 ? LEFT_OUT : 0));
   w.str(afterStem ? h.source.name.slice(stem.length) : h.source.name);
   w.varuint(h.source.bytes);
   w.str(h.source.format);
@@ -96,11 +99,12 @@ export function writeData(w: ByteWriter, h: DataHeader, file?: string): void {
     w.varuint(h.search.chosen);
   }
   if (h.part) writePart(w, h.part);
+  if (leftOut > 0) w.varuint(leftOut);
 }
 
 export function readData(r: ByteReader, createdBy: string, layout: number, file?: string): DataHeader {
   const flags = layout === 1 ? 0 : r.u8('data flags');
-  if (flags > (NAME_AFTER_STEM | ATTRIBUTES | SEARCH | PART)) r.fail(`unknown data flags ${flags}`);
+  if (flags > (NAME_AFTER_STEM | ATTRIBUTES | SEARCH | PART | LEFT_OUT)) r.fail(`unknown data flags ${flags}`);
   const stored = r.str('source name', 4096);
   const name = flags & NAME_AFTER_STEM ? stemOf(file) + stored : stored;
   const bytes = r.varuint('source size');
@@ -124,7 +128,9 @@ export function readData(r: ByteReader, createdBy: string, layout: number, file?
     search.chosen = r.varuint('chosen point', Math.max(0, search.points - 1));
   }
   const part = (layout === 1 ? r.bool('part flag') : flags & PART) ? readPart(r, arrays) : undefined;
-  return { kind: 'data', createdBy, source, arrays, ...(search ? { search } : {}), ...(part ? { part } : {}) };
+  const leftOut = flags & LEFT_OUT ? r.varuint('arrays left out', MAX_ELEMENTS) : 0;
+  if (flags & LEFT_OUT && leftOut === 0) r.fail('zero arrays left out, flagged');
+  return { kind: 'data', createdBy, source: leftOut ? { ...source, leftOut } : source, arrays, ...(search ? { search } : {}), ...(part ? { part } : {}) };
 }
 
 // ------------------------------------------------------------------------------------------ a part

@@ -154,7 +154,7 @@ function dataHeader(source: DataSource, written: WrittenArray[], search?: Search
   return {
     kind: 'data',
     createdBy: CREATED_BY,
-    source: { name: sourceName(source.file), bytes: sizeOnDisk(source.file), format: source.format, ...attributesOf(source) },
+    source: { name: sourceName(source.file), bytes: sizeOnDisk(source.file), format: source.format, ...attributesOf(source), ...leftOutOf(source) },
     arrays: written.map(({ input, coded, errors }) => arrayEntry(input.source, coded.codec, coded.slabRows, errors)),
     ...(search ? { search } : {}),
   };
@@ -165,6 +165,12 @@ function arrayEntry(s: ArraySource, codec: ArrayEntry['codec'], slabRows: number
     path: s.path, kind: s.kind, shape: s.shape, dtype: s.dtype, names: s.names,
     attributes: s.attributes ? JSON.stringify(s.attributes) : '', slabRows, codec, errors,
   };
+}
+
+/** How many arrays of the source the .baler does not hold (the ratios are of the whole file: views say so). */
+function leftOutOf(source: DataSource): { leftOut?: number } {
+  const count = source.skipped?.length ?? 0;
+  return count > 0 ? { leftOut: count } : {};
 }
 
 function attributesOf(source: DataSource): { attributes?: string } {

@@ -145,11 +145,14 @@ function sizeSection(info: FileInfo): InfoSection {
 
 function ratioSection(info: FileInfo): InfoSection {
   const r = info.ratios;
+  const leftOut = info.source?.leftOut;
+  // Of the whole file, though the .baler holds only part of it: said beside the figure, wherever it is shown.
+  const partial = leftOut ? ` (of the whole file: ${leftOut} of its arrays or columns are not in the .baler; see vs float32 content)` : '';
   return {
     key: 'ratios',
     title: 'Ratios (original ÷ compressed)',
     rows: [
-      row('ratio.total', 'total (decoder counted)', formatRatio(r.total)),
+      row('ratio.total', 'total (decoder counted)', `${formatRatio(r.total)}${partial}`),
       row('ratio.latentOnly', 'latents only (decoder and header not counted)', formatRatio(r.latentOnly)),
       row('ratio.totalVsFloat32', 'total vs float32 content', formatRatio(r.totalVsFloat32)),
       row('ratio.latentOnlyVsFloat32', 'latents only vs float32 content', formatRatio(r.latentOnlyVsFloat32)),
