@@ -37,6 +37,17 @@ describe('compress: arrays left out beside others', function () {
     for (let i = 0; i < data.length; i++) assert.ok(Math.abs(restored[i] - data[i]) <= 1e-3, `data[${i}]`);
   });
 
+  it("np.savez(f, dx=0.5, elevation=...): 'elevation' comes back under its own key, not as 'data'", async () => {
+    const input = path.join(dir(), 'dem.npz');
+    fs.writeFileSync(input, encodeNpz([
+      { name: 'dx', array: { dtype: 'float64', shape: [], data: Float64Array.of(0.5) } },
+      { name: 'elevation', array: { dtype: 'float64', shape: [40, 30], data } },
+    ]));
+    const { output } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 });
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'dem.back.npz'), threads: 1 });
+    assert.deepEqual(parseNpz(fs.readFileSync(back), back).map((m) => m.name), ['elevation']);
+  });
+
   it('nothing left out: the ratio stands alone', async () => {
     const input = path.join(dir(), 'two.npz');
     fs.writeFileSync(input, encodeNpz([

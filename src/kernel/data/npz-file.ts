@@ -263,8 +263,9 @@ const MAX_MEMBER = 0xffffffff - 1024;
 
 /**
  * Writes arrays as an .npz (np.savez layout; members deflated like np.savez_compressed with `compress`): one
- * array → members `data` and `names` (the reference tool's layout); several → one member per array path, with
- * its column names in `PATH.names`.
+ * array without a name of its own (from .npy, CSV, Parquet…) or named `data` → members `data` and `names` (the
+ * reference tool's layout); otherwise one member per array path (an .npz's single `elevation` comes back as
+ * `elevation`), with its column names in `PATH.names`.
  */
 export function createNpzSink(file: string, arrays: ArrayDescription[], opts: SinkOptions = {}): DataSink {
   const out = new AtomicOutput(file, opts);
@@ -276,7 +277,7 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
     if (err) { failure = err; return; }
     try { writeAll(fd, chunk, file); } catch (e) { failure = e as Error; }
   });
-  const single = arrays.length === 1;
+  const single = arrays.length === 1 && (arrays[0].path === '' || arrays[0].path === 'data');
   const memberOf = (a: ArrayDescription, i: number): string => (single ? 'data' : a.path || `array${i}`);
   const addMember = (name: string, bytes?: Uint8Array): ZipPassThrough | ZipDeflate => {
     const member = opts.compress ? new ZipDeflate(`${name}.npy`, { level: 6 }) : new ZipPassThrough(`${name}.npy`);
