@@ -33,7 +33,8 @@ describe('csv', () => {
   it('reads nan and inf spellings of numpy and pandas', () => {
     const table = parseCsv('x\nnan\nNaN\ninf\n-inf\nInfinity\n-Infinity\n1E3\n.5\n-0\n');
     assert.deepEqual([...table.array.data], [NaN, NaN, Infinity, -Infinity, Infinity, -Infinity, 1000, 0.5, -0]);
-    for (const text of ['0x10', '1,5', '', ' ', '1e', '--1', 'Infinityx', '1 2']) assert.equal(parseCsvNumber(text), undefined, text);
+    for (const text of ['0x10', '1,5', '1e', '--1', 'Infinityx', '1 2']) assert.equal(parseCsvNumber(text), undefined, text);
+    for (const text of ['', ' ', 'NA', 'null']) assert.ok(Number.isNaN(parseCsvNumber(text)), `'${text}' is a missing value`);
   });
 
   it('treats an all-numeric first row as data (no header)', () => {
@@ -48,7 +49,13 @@ describe('csv', () => {
     throwsBaler(() => parseCsv(text, 'data.csv'), "column 'eta', line 17: 'abc' is not a number", 'data.csv');
     throwsBaler(() => parseCsv('"multi\nline",b\n1,2\n1,x\n', 'm.csv'), "column 'b', line 4: 'x' is not a number", 'm.csv');
     throwsBaler(() => parseCsv(',b\nq,1\n', 'i.csv'), "column 1, line 2: 'q' is not a number", 'i.csv');
-    throwsBaler(() => parseCsv('a,b\n1,\n', 'e.csv'), "column 'b', line 2: an empty value is not a number", 'e.csv');
+  });
+
+  it('reads missing values as pandas writes and reads them (empty, NA, N/A, null, None…) as NaN', () => {
+    const table = parseCsv('a,b,c\n1,,NA\n2,n/a,null\n3,None,<NA>\n4,#N/A,5\n', 'm.csv');
+    assert.deepEqual(table.names, ['a', 'b', 'c']);
+    assert.deepEqual(Array.from(table.array.data as Float64Array).map((v) => (Number.isNaN(v) ? 'NaN' : v)), [1, 'NaN', 'NaN', 2, 'NaN', 'NaN', 3, 'NaN', 'NaN', 4, 'NaN', 5]);
+    throwsBaler(() => parseCsv('a,b\n1,2\n1,missing\n', 'e.csv'), "column 'b', line 3: 'missing' is not a number", 'e.csv');
   });
 
   it('refuses ragged rows, unclosed quotes and files without rows', () => {

@@ -15,9 +15,14 @@ const SPECIAL: Record<string, number> = {
   nan: NaN, '+nan': NaN, '-nan': NaN,
   inf: Infinity, '+inf': Infinity, infinity: Infinity, '+infinity': Infinity,
   '-inf': -Infinity, '-infinity': -Infinity,
+  // Missing values as pandas writes them (an empty field) and reads them by default: NaN, written back as NaN.
+  '': NaN, na: NaN, 'n/a': NaN, '#n/a': NaN, '<na>': NaN, null: NaN, none: NaN,
 };
 
-/** Parses one numeric field: decimal numbers, and nan / inf / infinity in any case (as numpy and pandas write). */
+/**
+ * Parses one numeric field: decimal numbers, nan / inf / infinity in any case (as numpy and pandas write), and a
+ * missing value (empty, NA, N/A, null, None…) as NaN.
+ */
 export function parseCsvNumber(text: string): number | undefined {
   const trimmed = text.trim();
   if (NUMBER.test(trimmed)) return Number(trimmed);
