@@ -30,6 +30,14 @@ describe('csv columns', () => {
     }
   });
 
+  it('a file separated by semicolons or tabs is refused saying so (not "3 values, expected 1")', async () => {
+    for (const [name, text, shown] of [['eu.csv', 'a;b;c\n1,5;2;3\n', "';'"], ['t.csv', 'a\tb\n1\t2\n', 'tabs']]) {
+      const other = path.join(dir, name);
+      fs.writeFileSync(other, text);
+      await rejectsBaler(() => openDataSource(other), new RegExp(`the values are separated by ${shown}, and only comma-separated files are read`), other);
+    }
+  });
+
   it('refuses a column the file does not have, listing those it has', async () => {
     await rejectsBaler(() => openDataSource(file, { columns: ['wind', 'rain'] }), /no column 'rain' \(columns: location, date, temp max, wind, weather\)/, file);
   });

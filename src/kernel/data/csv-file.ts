@@ -128,6 +128,7 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     const first = scanner.next();
     if (!first) throw new BalerError('the CSV file has no rows', file);
     const firstFields = fieldsOf(first, file);
+    refuseOtherSeparators(firstFields, file);
     const hasHeader = firstFields.some((f) => parseCsvNumber(f) === undefined);
     const header = hasHeader ? firstFields : [];
     const columns = firstFields.length;
@@ -191,6 +192,15 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     closeInput(input);
     throw err;
   }
+}
+
+/** A first line of one field holding semicolons or tabs: values separated by another character than the comma. */
+function refuseOtherSeparators(firstFields: string[], file: string): void {
+  if (firstFields.length !== 1) return;
+  const separator = [';', '\t', '|'].find((s) => firstFields[0].includes(s));
+  if (!separator) return;
+  const shown = separator === '\t' ? 'tabs' : `'${separator}'`;
+  throw new BalerError(`the values are separated by ${shown}, and only comma-separated files are read: save it with commas (pandas: to_csv(path, sep=','), with decimal points)`, file);
 }
 
 /** Indices of the columns to read: those named in `wanted` (in that order), else every column. */
