@@ -175,8 +175,11 @@ export async function createZarrSink(
       const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
       if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
       if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
+      // The v3 spec (and zarr-python 3: "Required ArrayBytesCodec was not found") wants the bytes codec named and a
+      // fill value; zarrita writes neither unless asked.
       handles.push(await zarr.create(root.resolve(p), {
         shape: [...a.shape], chunkShape: [chunkRows, ...a.shape.slice(1)], dtype: (a.dtype === 'float16' ? 'float32' : a.dtype) as never, attributes: attrs,
+        codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], fillValue: (a.dtype === 'bool' ? false : 0) as never,
       }));
     }
     const written = arrays.map(() => 0);
