@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openDataSource } from '../../src/kernel/data/formats';
+import { compress, decompress } from '../../src/kernel/pipeline';
 import { toRowMajor } from '../../src/kernel/data/zarr';
 import { tempFolder } from './data-helpers';
 
@@ -72,7 +73,7 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
   it('a datetime64 or string array beside numeric ones is left out with the reason, not a refusal of the store', async () => {
     const store = path.join(dir(), 'with-dates.zarr');
     writeV2Store(store, 'x', [4, 2], [4, 2], 'C', (i) => i[0] + i[1]);
-    for (const [name, dtype] of [['t', '<M8[D]'], ['u', '<U2']]) {
+    for (const [name, dtype] of [['t', '<M8[D]'], ['u', '<U2'], ['h', '<f2']]) {
       fs.mkdirSync(path.join(store, name));
       fs.writeFileSync(path.join(store, name, '.zarray'), JSON.stringify({
         zarr_format: 2, shape: [4], chunks: [4], dtype, order: 'C', compressor: null, filters: null, fill_value: null,
@@ -84,6 +85,32 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
       const reasons = Object.fromEntries((source.skipped ?? []).map((s) => [s.path, s.reason]));
       assert.match(reasons.t, /dates and times \(datetime64\)/);
       assert.match(reasons.u, /strings/);
+      assert.match(reasons.h, /float16 values \(<f2\), which this Zarr reader \(zarrita\) cannot read in a v2 store/);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('a v2 store comes back as a v2 store (zarr-python 2 reads no v3): zlib chunks along the first axis, attributes kept', async () => {
+    const store = path.join(dir(), 'in-v2.zarr');
+    const shape = [7, 5, 3];
+    const value = (i: number[]): number => Math.sin(i[0] + i[1] / 5 + i[2] / 3);
+    writeV2Store(store, 'grp/x', shape, [3, 5, 3], 'C', value);
+    fs.writeFileSync(path.join(store, 'grp', 'x', '.zattrs'), JSON.stringify({ units: 'K' }));
+    const { output } = await compress(store, { errorBound: 'abs:1e-3', threads: 1, output: path.join(dir(), 'in-v2.baler') });
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'out-v2.zarr'), threads: 1 });
+    const meta = JSON.parse(fs.readFileSync(path.join(back, 'grp', 'x', '.zarray'), 'utf8'));
+    assert.deepEqual(
+      { format: meta.zarr_format, shape: meta.shape, chunks: meta.chunks, dtype: meta.dtype, compressor: meta.compressor.id },
+      { format: 2, shape, chunks: [3, 5, 3], dtype: '<f8', compressor: 'zlib' },
+    );
+    assert.ok(fs.existsSync(path.join(back, '.zgroup')) && !fs.existsSync(path.join(back, 'zarr.json')), 'no v3 metadata');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(back, 'grp', 'x', '.zattrs'), 'utf8')).units, 'K');
+    const source = await openDataSource(back);
+    try {
+      const data = (await source.arrays[0].readSlab(0, 7)).data as Float64Array;
+      let k = 0;
+      for (let a = 0; a < 7; a++) for (let b = 0; b < 5; b++) for (let c = 0; c < 3; c++, k++) assert.ok(Math.abs(data[k] - value([a, b, c])) <= 1e-3, `[${a},${b},${c}]`);
     } finally {
       await source.close();
     }

@@ -1,5 +1,6 @@
 // Zarr v2 and v3 stores (folders) with zarrita: every numeric array of the hierarchy, read in slabs along the first
-// axis (zarrita fetches only the chunks a slab touches); written as Zarr v3 with the same paths and attributes.
+// axis (zarrita fetches only the chunks a slab touches); written with the same paths and attributes, as Zarr v2
+// when the store read was v2 (zarr-v2-sink.ts), else as Zarr v3.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Zarrita from 'zarrita';
@@ -9,6 +10,7 @@ import { checkBudget, elementCount } from './budget';
 import { AtomicOutput } from './files';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
+import { createZarrV2Sink, zarrPathOf } from './zarr-v2-sink';
 
 const DTYPES: Record<string, DType> = {
   int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64',
@@ -71,7 +73,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) ? (columns as string[]) : [];
     arrays.push({
       path: p, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names, ...(attrs.baler_exact ? { exact: true } : {}),
-      attributes: { zarr: { attrs, chunks: [...arr.chunks] } },
+      attributes: { zarr: { attrs, chunks: [...arr.chunks], ...(fs.existsSync(path.join(file, p, '.zarray')) ? { format: 2 } : {}) } },
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);
         checkBudget(decodedBytes(dtype, count * perRow) * 2 + chunkBytes(arr.chunks, dtype), budget, `a slab of ${count} rows of '${p}'`, file);
@@ -108,6 +110,7 @@ function v2NonNumeric(file: string, p: string): string | undefined {
     return undefined;
   }
   if (Array.isArray(dtype)) return 'holds records (a structured dtype), not numbers';
+  if (typeof dtype === 'string' && /^[<>|=]?f2$/.test(dtype)) return `holds float16 values (${dtype}), which this Zarr reader (zarrita) cannot read in a v2 store`;
   const kind = typeof dtype === 'string' ? /^[<>|=]?([A-Za-z])/.exec(dtype)?.[1] : undefined;
   return kind && V2_NOT_NUMBERS[kind] ? `holds ${V2_NOT_NUMBERS[kind]} (${String(dtype)}), not numbers` : undefined;
 }
@@ -157,15 +160,17 @@ export function toRowMajor(data: TypedArray, shape: readonly number[], stride: r
 export async function createZarrSink(
   file: string, arrays: ArrayDescription[], attributes: Record<string, unknown>, opts: SinkOptions,
 ): Promise<DataSink> {
+  const rootAttrs = (attributes.zarr as { attrs?: Record<string, unknown> } | undefined)?.attrs ?? {};
+  const fromV2 = arrays.length > 0 && arrays.every((a) => (a.attributes?.zarr as { format?: number } | undefined)?.format === 2);
+  if (fromV2) return createZarrV2Sink(file, arrays, rootAttrs, opts);
   const { zarr, FileSystemStore } = await import('../vendor/zarrita.mjs');
   const out = new AtomicOutput(file, opts, true);
   try {
     const store = new FileSystemStore(out.tempPath);
-    const rootAttrs = (attributes.zarr as { attrs?: Record<string, unknown> } | undefined)?.attrs ?? {};
     const root = await zarr.create(store, { attributes: rootAttrs });
     const handles: unknown[] = [];
     for (const [i, a] of arrays.entries()) {
-      const p = (a.path || (arrays.length === 1 ? 'data' : `array${i}`)).replace(/^\/+/, '');
+      const p = zarrPathOf(a, i, arrays.length);
       const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[] } | undefined;
       const perRow = rowElements(a.shape);
       const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));

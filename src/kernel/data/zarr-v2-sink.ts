@@ -1,0 +1,114 @@
+// Writes arrays as a Zarr v2 store (the format of the store they came from, when it was v2: zarr-python 2 reads no
+// v3, and zarrita writes only v3): `.zgroup`/`.zattrs` at the root, per array `.zarray`/`.zattrs`, and its chunks
+// along the first axis, zlib-compressed as numcodecs' Zlib, the last one padded to the full chunk shape as the v2
+// spec asks. Rows arrive slab by slab; a chunk is written once its rows are all there, so memory holds one chunk.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import type { DType, TypedArray } from '../types';
+import { arrayBytes, DTYPE_BYTES } from './dtype';
+import { AtomicOutput, outputError } from './files';
+import { rowElements } from './npy-file';
+import type { ArrayDescription, DataSink, SinkOptions } from './source';
+
+/** numpy's type strings, as .zarray's `dtype` holds them (little-endian); float16 as float32 (zarrita reads no v2 '<f2'). */
+const TYPESTR: Record<DType, string> = {
+  float16: '<f4', float32: '<f4', float64: '<f8', int8: '|i1', int16: '<i2', int32: '<i4', int64: '<i8',
+  uint8: '|u1', uint16: '<u2', uint32: '<u4', uint64: '<u8', bool: '|b1',
+};
+
+/** A chunk holds at most this many bytes (a source's chunks along the first axis are kept when they fit). */
+const MAX_CHUNK_BYTES = 64 * 2 ** 20;
+/** Rows per chunk when the source named none: about 1 MiB. */
+const DEFAULT_CHUNK_BYTES = 2 ** 20;
+
+interface ArrayOut {
+  folder: string;
+  description: ArrayDescription;
+  chunkRows: number;
+  rowBytes: number;
+  chunk: Uint8Array;
+  /** Rows in `chunk` so far, and the index of the chunk being filled. */
+  filled: number;
+  index: number;
+  written: number;
+}
+
+/** The store path of an array (its own, else 'data' alone or 'arrayI'), without a leading '/'. */
+export function zarrPathOf(a: ArrayDescription, i: number, count: number): string {
+  return (a.path || (count === 1 ? 'data' : `array${i}`)).replace(/^\/+/, '');
+}
+
+export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootAttributes: Record<string, unknown>, opts: SinkOptions): DataSink {
+  const out = new AtomicOutput(file, opts, true);
+  const write = (relative: string, bytes: Uint8Array | string): void => {
+    const target = path.join(out.tempPath, relative);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, bytes);
+    } catch (err) {
+      throw outputError(err, file);
+    }
+  };
+  const outs: ArrayOut[] = [];
+  try {
+    write('.zgroup', JSON.stringify({ zarr_format: 2 }));
+    write('.zattrs', JSON.stringify(rootAttributes));
+    for (const [i, a] of arrays.entries()) {
+      const folder = zarrPathOf(a, i, arrays.length);
+      const stored: DType = a.dtype === 'float16' ? 'float32' : a.dtype;
+      const rowBytes = rowElements(a.shape) * DTYPE_BYTES[stored];
+      const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[] } | undefined;
+      const wanted = info?.chunks?.[0] ?? Math.floor(DEFAULT_CHUNK_BYTES / Math.max(1, rowBytes));
+      const chunkRows = Math.max(1, Math.min(a.shape[0], wanted, Math.floor(MAX_CHUNK_BYTES / Math.max(1, rowBytes))));
+      const attrs: Record<string, unknown> = { ...(info?.attrs ?? {}) };
+      if (a.names.length > 0) attrs.columns = a.names;
+      if (a.exact) attrs.baler_exact = true;
+      if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
+      write(path.join(folder, '.zarray'), JSON.stringify({
+        zarr_format: 2, shape: a.shape, chunks: [chunkRows, ...a.shape.slice(1)], dtype: TYPESTR[a.dtype], order: 'C',
+        compressor: { id: 'zlib', level: 1 }, filters: null, fill_value: a.dtype === 'bool' ? false : 0, dimension_separator: '.',
+      }));
+      write(path.join(folder, '.zattrs'), JSON.stringify(attrs));
+      outs.push({ folder, description: a, chunkRows, rowBytes, chunk: new Uint8Array(chunkRows * rowBytes), filled: 0, index: 0, written: 0 });
+    }
+  } catch (err) {
+    out.discard();
+    throw err;
+  }
+  const flush = (o: ArrayOut): void => {
+    // The last chunk is written whole, its rows past the array's end zero (the fill value).
+    o.chunk.fill(0, o.filled * o.rowBytes);
+    const key = [o.index, ...o.description.shape.slice(1).map(() => 0)].join('.');
+    write(path.join(o.folder, key), deflateSync(o.chunk, { level: 1 }));
+    o.index++;
+    o.filled = 0;
+  };
+  return {
+    async writeSlab(index, slab) {
+      const o = outs[index];
+      // float16 values come as float32 (the NdArray of a float16 slab), written as they are.
+      const stored = slab.dtype === 'float16' ? { ...slab, dtype: 'float32' as DType } : slab;
+      const bytes = arrayBytes(stored as { dtype: DType; shape: number[]; data: TypedArray });
+      const rows = slab.shape[0];
+      for (let r = 0; r < rows;) {
+        const take = Math.min(rows - r, o.chunkRows - o.filled);
+        o.chunk.set(bytes.subarray(r * o.rowBytes, (r + take) * o.rowBytes), o.filled * o.rowBytes);
+        o.filled += take;
+        r += take;
+        if (o.filled === o.chunkRows) flush(o);
+      }
+      o.written += rows;
+    },
+    async finish() {
+      const missing = outs.find((o) => o.written !== o.description.shape[0]);
+      if (missing) {
+        out.discard();
+        throw new Error(`zarr sink: ${missing.written} rows of '${missing.description.path}' written of ${missing.description.shape[0]}`);
+      }
+      for (const o of outs) if (o.filled > 0) flush(o);
+      out.commit();
+    },
+    async abort() { out.discard(); },
+  };
+}
