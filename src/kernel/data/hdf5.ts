@@ -71,8 +71,11 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     const arrays: ArraySource[] = [];
     const skipped: { path: string; reason: string }[] = [];
     const wanted = selection.dataset ? `/${selection.dataset.replace(/^\/+/, '')}` : undefined;
+    // Every group below the root with its attributes (an empty object when none): written back as it was.
+    const groups: Record<string, Record<string, unknown>> = {};
     const visit = (group: string): void => {
       const g = f.get(group) as InstanceType<H5['Group']> | null;
+      if (group !== '/' && g) groups[group] = attributesOf(g);
       for (const name of g?.keys() ?? []) {
         const full = group === '/' ? `/${name}` : `${group}/${name}`;
         const type = f.get_type(full);
@@ -85,7 +88,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
       throw new BalerError(`no dataset '${wanted}' in the file`, file);
     }
     return {
-      file, format, arrays, skipped, attributes: { [format]: { attrs: attributesOf(f) } },
+      file, format, arrays, skipped, attributes: { [format]: { attrs: attributesOf(f), ...(Object.keys(groups).length ? { groups } : {}) } },
       close: async () => { f.close(); },
     };
   } catch (err) {
@@ -267,8 +270,9 @@ export async function createHdf5Sink(
   let closed = false;
   const close = (): void => { if (!closed) f.close(); closed = true; };
   try {
-    const fileAttrs = ((attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown> } | undefined)?.attrs ?? {};
-    writeAttributes(f, fileAttrs);
+    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; groups?: Record<string, Record<string, unknown>> } | undefined;
+    writeAttributes(f, source?.attrs ?? {});
+    writeGroups(f, source?.groups ?? {});
     const paths = arrays.map((a, i) => datasetPath(a, i, arrays.length));
     const datasets = arrays.map((a, i) => createDataset(f, a, paths[i], opts));
     if (format === 'netcdf') writeDimensions(f, arrays, datasets, paths);
@@ -307,18 +311,32 @@ export async function createHdf5Sink(
   }
 }
 
+/** The source's groups (parents first), each with its attributes: those without a dataset are kept too. */
+function writeGroups(f: H5File, groups: Record<string, Record<string, unknown>>): void {
+  for (const name of Object.keys(groups).sort()) {
+    if (!/^\/[^\0]+$/.test(name)) continue;
+    ensureGroups(f, name);
+    const g = f.get(name) as unknown as Parameters<typeof writeAttributes>[0] | null;
+    if (g) writeAttributes(g, groups[name]);
+  }
+}
+
+/** Creates the group `name` and the groups above it where missing. */
+function ensureGroups(f: H5File, name: string): void {
+  let group = '';
+  for (const part of name.split('/').filter((p) => p.length > 0)) {
+    group += `/${part}`;
+    if (!f.get(group)) f.create_group(group);
+  }
+}
+
 /** Where an array is written: its path, or '/data' ('/array{i}' among several) for arrays without one. */
 function datasetPath(a: ArrayDescription, index: number, count: number): string {
   return `/${(a.path || (count === 1 ? 'data' : `array${index}`)).replace(/^\/+/, '')}`;
 }
 
 function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkOptions): H5Dataset {
-  const parts = name.split('/').filter((p) => p.length > 0);
-  let group = '';
-  for (const part of parts.slice(0, -1)) {
-    group += `/${part}`;
-    if (!f.get(group)) f.create_group(group);
-  }
+  ensureGroups(f, name.slice(0, name.lastIndexOf('/')));
   elementCount(a.shape);
   const rest = a.shape.slice(1);
   const perRow = rowElements(a.shape);

@@ -1,0 +1,42 @@
+// HDF5 groups come back with their attributes, empty groups included: a detector group's units or an experiment's
+// date are part of the file as its users know it (they were lost: only the file's and the datasets' were kept).
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { compress, decompress } from '../../src/kernel/pipeline';
+import { tempFolder } from './data-helpers';
+
+describe('data: HDF5 groups', () => {
+  const folder = tempFolder('baler-h5-groups-');
+
+  it('keeps every group and its attributes through compress and decompress', async () => {
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const input = path.join(folder(), 'groups.h5');
+    const f = new h5.File(input, 'w');
+    f.create_group('exp');
+    f.create_group('exp/run1');
+    const detector = f.create_group('exp/run1/detector');
+    detector.create_attribute('units', 'counts');
+    (f.get('exp') as InstanceType<typeof h5.Group>).create_attribute('date', '2026-12-02');
+    detector.create_dataset({ name: 'hits', data: Float64Array.from({ length: 600 }, (_, i) => Math.sin(i / 40)), shape: [30, 20] });
+    f.create_group('empty');
+    f.create_group('empty/inner').create_attribute('note', 'kept');
+    f.close();
+    const { output } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 });
+    const { output: back } = await decompress(output, { output: path.join(folder(), 'back.h5'), threads: 1 });
+    const g = new h5.File(back, 'r');
+    try {
+      const attrs = (name: string) => {
+        const group = g.get(name) as InstanceType<typeof h5.Group> | null;
+        assert.ok(group, `${name} exists`);
+        return Object.fromEntries(Object.entries(group.attrs).map(([k, a]) => [k, a.json_value]));
+      };
+      assert.deepEqual(attrs('/exp'), { date: '2026-12-02' });
+      assert.deepEqual(attrs('/exp/run1'), {});
+      assert.deepEqual(attrs('/exp/run1/detector'), { units: 'counts' });
+      assert.deepEqual(attrs('/empty/inner'), { note: 'kept' });
+    } finally {
+      g.close();
+    }
+  });
+});
