@@ -138,6 +138,13 @@ export function fewerThreadsNote(work: 'coding' | 'decoding', threads: number, a
   return `${note}; --memory ${memoryArgument(more.budget)} ${work === 'coding' ? `codes ${more.threads} at once, in larger slabs` : `decodes ${more.threads}`}`;
 }
 
+/** Why a budget below what the runtime itself takes (Node, the bundle, one worker) cannot be kept; undefined above it. */
+export function belowRuntimeNote(budget: number): string | undefined {
+  const runtime = MAIN_RUNTIME + WORKER_RUNTIME;
+  if (budget >= runtime) return undefined;
+  return `--memory ${memoryArgument(budget)} is less than the runtime itself takes (about ${mib(runtime)}: Node, this program, one worker): the slabs are as small as it allows, and the process uses more than the budget`;
+}
+
 /** A budget as --memory takes it: whole GiB when it is, else MiB (rounded up). */
 export function memoryArgument(bytes: number): string {
   return bytes % (1024 * MIB) === 0 ? `${bytes / (1024 * MIB)}G` : `${Math.ceil(bytes / MIB)}M`;

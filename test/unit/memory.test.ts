@@ -1,7 +1,7 @@
 // The memory plan: slabs sized so that two are coded at once within the budget, whatever the dtype, and the threads
 // asked for actually used when the budget allows them; decoding as many slabs at once as the budget holds.
 import { strict as assert } from 'node:assert';
-import { budgetForCodingThreads, budgetForDecodingThreads, chooseSlabRows, codingThreads, decodingThreads, DEFAULT_MEMORY_BUDGET, memoryArgument, slabValuesFor } from '../../src/kernel/memory';
+import { belowRuntimeNote, budgetForCodingThreads, budgetForDecodingThreads, chooseSlabRows, codingThreads, decodingThreads, DEFAULT_MEMORY_BUDGET, memoryArgument, slabValuesFor } from '../../src/kernel/memory';
 import type { ArraySource } from '../../src/kernel/data/source';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -76,6 +76,11 @@ describe('compress memory plan', () => {
       assert.equal(decodingThreads(slab, budget, threads), threads, `${memoryArgument(budget)} decodes ${threads}`);
       assert.ok(decodingThreads(slab, budget - MIB, threads) < threads, `and 1 MiB less does not`);
     }
+  });
+
+  it('says when a budget is below what the runtime itself takes, and only then', () => {
+    assert.match(belowRuntimeNote(64 * MIB)!, /^--memory 64M is less than the runtime itself takes \(about 224 MiB: Node, this program, one worker\)/);
+    assert.equal(belowRuntimeNote(DEFAULT_MEMORY_BUDGET), undefined);
   });
 
   it('writes a budget as --memory takes it', () => {

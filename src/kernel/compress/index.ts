@@ -18,7 +18,7 @@ import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
 import { checkOutput, defaultOutput } from './output';
 import { arrayInputs } from './arrays';
-import { budgetForCodingThreads, codingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from '../memory';
+import { belowRuntimeNote, budgetForCodingThreads, codingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from '../memory';
 import { createSlabRunner, defaultThreads } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
 import { verifyContainer, type WrittenArray } from './read-back';
@@ -60,6 +60,8 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   try {
     const leftOut = leftOutNote(whole, opts);
     if (leftOut) hooks?.onLog?.(`${input}: ${leftOut}`);
+    const tooSmall = opts.memoryBudget !== undefined ? belowRuntimeNote(opts.memoryBudget) : undefined;
+    if (tooSmall) hooks?.onLog?.(`${input}: ${tooSmall}`);
     const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     const part = opts.part ? planPart(whole, opts.part, budget, opts) : undefined;
     const source = part?.source ?? whole;
