@@ -10,6 +10,7 @@ import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
 import { rejectsBaler, tempFolder } from './data-helpers';
 import { writeNetcdf3 } from './netcdf3-writer';
 import { inspect } from '../../src/kernel/inspect';
+import type { CompressOptions } from '../../src/kernel/api';
 import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
 const FILL = Math.fround(-1e34);
@@ -107,11 +108,11 @@ describe('declared missing values', () => {
     };
 
     /** Compresses `input` (an int16 variable q like `original`) under `bound` and reads back what decompress writes as netCDF. */
-    const roundTrip = async (input: string, name: string, bound: string, log: string[] = []): Promise<Int16Array> => {
+    const roundTrip = async (input: string, name: string, bound: string, log: string[] = [], options: CompressOptions = {}): Promise<Int16Array> => {
       const source = await openDataSource(input);
       assert.notEqual(source.arrays[0].exact, true, 'an integer array with one declared missing value is coded within the bound');
       await source.close();
-      await compress(input, { output: path.join(folder(), `${name}.baler`), errorBound: bound }, { onLog: (l) => log.push(l) });
+      await compress(input, { output: path.join(folder(), `${name}.baler`), errorBound: bound, ...options }, { onLog: (l) => log.push(l) });
       const info = await inspect(path.join(folder(), `${name}.baler`));
       const declared = source.arrays[0].attributes!.maskedFill;
       assert.equal(info.missingValue, declared, 'info names the declared missing value');
@@ -132,9 +133,9 @@ describe('declared missing values', () => {
       return values as Int16Array;
     };
 
-    const check = async (input: string, name: string) => {
+    const check = async (input: string, name: string, options: CompressOptions = {}) => {
       const original = packed();
-      const values = await roundTrip(input, name, 'rel:1e-2');
+      const values = await roundTrip(input, name, 'rel:1e-2', [], options);
       const reals = Array.from(original).filter((v) => v !== INT_FILL);
       const tolerance = 1e-2 * (Math.max(...reals) - Math.min(...reals));
       for (let i = 0; i < original.length; i++) {
@@ -172,6 +173,16 @@ describe('declared missing values', () => {
         attributes: { _FillValue: { type: 'short', values: [INT_FILL] }, scale_factor: { type: 'float', values: [0.01] }, add_offset: { type: 'float', values: [5] } },
       }]);
       await check(input, 'packed3');
+    });
+
+    it('the latent-only search (--objective latent) keeps them too: it reads the whole array with its missing values as NaN', async function () {
+      this.timeout(120_000);
+      const input = path.join(folder(), 'packed-search.nc');
+      writeNetcdf3(input, { time: 6, y: 24, x: 32 }, [{
+        name: 'q', dimensions: ['time', 'y', 'x'], type: 'short', values: packed(),
+        attributes: { _FillValue: { type: 'short', values: [INT_FILL] } },
+      }]);
+      await check(input, 'packed-search', { objective: 'latent', timeLimitSeconds: 20 });
     });
 
     it('netCDF-4 int16 with _FillValue: every real value within rel:1e-2, the missing ones exact', async () => {

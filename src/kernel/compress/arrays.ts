@@ -39,7 +39,7 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
     const slabOfArray = async (firstRow: number) => slabOf(firstRow, withMissing(await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), missing), buffers);
     inputs.push({
       index, source: s, stats: { ...stats.result(), ...(value ? { constant: value } : {}) }, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
-      whole: () => readWhole(s, memoryBudget, source.file),
+      whole: () => readWhole(s, memoryBudget, source.file, missing),
     });
   }
   return inputs;
@@ -111,14 +111,16 @@ function exactIn(array: NdArray): boolean {
   return toFloat64(d).exact;
 }
 
-async function readWhole(s: ArraySource, memoryBudget: number, file: string): Promise<{ array: NdArray; dataset: Dataset }> {
-  const values = s.shape.reduce((a, b) => a * b, 1);
-  const need = wholeArrayBytes(values, s.dtype);
+async function readWhole(s: ArraySource, memoryBudget: number, file: string, missing: number | undefined): Promise<{ array: NdArray; dataset: Dataset }> {
+  const count = s.shape.reduce((a, b) => a * b, 1);
+  const need = wholeArrayBytes(count, s.dtype);
   if (need > memoryBudget) {
     throw new BalerError(`this mode needs the whole array in memory (${mib(need)}), more than the memory budget of ${mib(memoryBudget)}: use --error-bound, or raise --memory`, file, 'ETOOLARGE');
   }
-  const array = await s.readSlab(0, s.shape[0]);
-  return { array, dataset: { kind: s.kind, shape: [...s.shape], dtype: s.dtype, names: [...s.names], values: toFloat64(array.data).values } };
+  const array = withMissing(await s.readSlab(0, s.shape[0]), missing);
+  const values = toFloat64(array.data).values;
+  missingAsNaN(values, missing);
+  return { array, dataset: { kind: s.kind, shape: [...s.shape], dtype: s.dtype, names: [...s.names], values } };
 }
 
 function mib(bytes: number): string {
