@@ -57,6 +57,20 @@ describe('compress: arrays left out beside others', function () {
     const { info } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 });
     assert.equal(info.source?.leftOut, undefined);
     assert.doesNotMatch(findRow(infoSections(info), 'ratio.total')!.value, /whole file/);
+    // --dataset: the array not chosen is left out, and the ratio, of the whole file, says so.
+    const one = await compress(input, { errorBound: 'abs:1e-3', threads: 1, dataset: 'b', output: path.join(dir(), 'b.baler') });
+    assert.equal(one.info.source?.leftOut, 1);
+  });
+
+  it('--dataset of an HDF5 file counts the datasets not chosen', async () => {
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const input = path.join(dir(), 'three.h5');
+    const f = new h5.File(input, 'w');
+    for (const name of ['x', 'y', 'z']) f.create_dataset({ name, data: data.slice(0, 600), shape: [30, 20] });
+    f.close();
+    const { info } = await compress(input, { errorBound: 'abs:1e-3', threads: 1, dataset: '/y' });
+    assert.equal(info.source?.leftOut, 2);
   });
 
   it('a file of single numbers only is still refused, naming the array', async () => {

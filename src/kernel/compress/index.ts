@@ -171,7 +171,7 @@ function arrayEntry(s: ArraySource, codec: ArrayEntry['codec'], slabRows: number
 
 /** How many arrays of the source the .baler does not hold (the ratios are of the whole file: views say so). */
 function leftOutOf(source: DataSource): { leftOut?: number } {
-  const count = source.skipped?.length ?? 0;
+  const count = (source.skipped?.length ?? 0) + (source.unselected ?? 0);
   return count > 0 ? { leftOut: count } : {};
 }
 

@@ -15,8 +15,8 @@ export async function openInput(file: string, selection: DataSelection = {}, mem
       const chosen = chooseArray(source, selection);
       checkArray(chosen, file);
       // The arrays the reader listed beside the one chosen are left out of the .baler too.
-      const others = source.arrays.filter((a) => a !== chosen).map((a) => ({ path: a.path, reason: 'not the array chosen' }));
-      return { ...source, arrays: [chosen], skipped: [...(source.skipped ?? []), ...others] };
+      const others = source.arrays.length - 1;
+      return { ...source, arrays: [chosen], ...(others || source.unselected ? { unselected: (source.unselected ?? 0) + others } : {}) };
     }
     // Beside other arrays, a single number or an empty array is left out (listed as skipped), as the HDF5, netCDF
     // and Zarr readers leave out 0-d datasets: an .npz of `np.savez(f, dt=0.1, data=...)` is compressed, not refused.

@@ -73,6 +73,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     const wanted = selection.dataset ? `/${selection.dataset.replace(/^\/+/, '')}` : undefined;
     // Every group below the root with its attributes (an empty object when none): written back as it was.
     const groups: Record<string, Record<string, unknown>> = {};
+    let unselected = 0;
     const visit = (group: string): void => {
       const g = f.get(group) as InstanceType<H5['Group']> | null;
       if (group !== '/' && g) groups[group] = attributesOf(g);
@@ -81,6 +82,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
         const type = f.get_type(full);
         if (type === 0) visit(full); // H5O_TYPE_GROUP
         else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics);
+        else if (type === 1 && !isDimensionOnly(f.get(full) as H5Dataset, format)) unselected++;
       }
     };
     visit('/');
@@ -88,13 +90,19 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
       throw new BalerError(`no dataset '${wanted}' in the file`, file);
     }
     return {
-      file, format, arrays, skipped, attributes: { [format]: { attrs: attributesOf(f), ...(Object.keys(groups).length ? { groups } : {}) } },
+      file, format, arrays, skipped, ...(unselected ? { unselected } : {}),
+      attributes: { [format]: { attrs: attributesOf(f), ...(Object.keys(groups).length ? { groups } : {}) } },
       close: async () => { f.close(); },
     };
   } catch (err) {
     f.close();
     throw err;
   }
+}
+
+/** A netCDF-4 dimension without a coordinate variable: bookkeeping, not data. */
+function isDimensionOnly(d: H5Dataset, format: 'hdf5' | 'netcdf'): boolean {
+  return format === 'netcdf' && String(d.attrs.NAME?.value ?? '').startsWith(NETCDF_DIMENSION_ONLY);
 }
 
 function describe(
@@ -104,7 +112,7 @@ function describe(
   const meta = d.metadata;
   const shape = (d.shape ?? []).map(Number);
   const attrs = attributesOf(d);
-  if (format === 'netcdf' && String(d.attrs.NAME?.value ?? '').startsWith(NETCDF_DIMENSION_ONLY)) return;
+  if (isDimensionOnly(d, format)) return;
   const stored = dtypeOf(meta);
   // float16 and bool were written as float32 and uint8 (h5wasm cannot create them): baler_dtype restores them.
   const dtype = stored && (attrs.baler_dtype === 'float16' || attrs.baler_dtype === 'bool') ? attrs.baler_dtype as DType : stored;

@@ -27,8 +27,9 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
   const wanted = selection.dataset?.replace(/^\/+/, '');
   const arrays: ArraySource[] = [];
   const skipped: { path: string; reason: string }[] = [];
+  let unselected = 0;
   for (const variable of reader.variables) {
-    if (wanted !== undefined && variable.name !== wanted) continue;
+    if (wanted !== undefined && variable.name !== wanted) { unselected++; continue; }
     const dtype = TYPES[variable.type];
     const shape = variable.dimensions.map((d: number) => (variable.record && d === reader.recordDimension.id ? records : dims[d].size));
     if (!dtype) { skipped.push({ path: variable.name, reason: `holds ${variable.type} values, not numbers` }); continue; }
@@ -62,7 +63,7 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
   }
   if (wanted !== undefined && arrays.length + skipped.length === 0) throw new BalerError(`no variable '${wanted}' in the file`, file);
   const globals = Object.fromEntries(reader.globalAttributes.map((a) => [a.name, a.value]));
-  return { file, format: 'netcdf', arrays, skipped, attributes: { netcdf: { attrs: globals, version: reader.version } }, close: async () => undefined };
+  return { file, format: 'netcdf', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { netcdf: { attrs: globals, version: reader.version } }, close: async () => undefined };
 }
 
 function typed(dtype: DType, values: number[]): TypedArray {

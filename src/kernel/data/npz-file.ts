@@ -36,6 +36,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
     const skipped: { path: string; reason: string }[] = [];
     const names = new Map<string, string[]>();
     const wanted = selection.dataset?.replace(/^\/+/, '');
+    let unselected = 0;
     for (const entry of entries) {
       if (!entry.name.endsWith('.npy')) continue;
       const key = entry.name.slice(0, -'.npy'.length);
@@ -43,7 +44,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
       // Only the selected member (and column names) is touched; others are listed from their .npy headers.
       // keys are compared without a leading '/' (an HDF5 file decompressed to .npz keeps its paths: '/group/x')
       const isWanted = key.replace(/^\/+/, '') === wanted;
-      if (wanted !== undefined && !isWanted && !isNames) continue;
+      if (wanted !== undefined && !isWanted && !isNames) { unselected++; continue; }
       let stream: ReturnType<typeof npyStream>;
       try {
         stream = withMemberName(entry.name, file, () => npyStream(memberBytes(input, entry), file, key, budget));
@@ -66,7 +67,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
       const own = names.get(`${array.path}.names`) ?? (main ? names.get('names') : undefined);
       if (own) array.names = own;
     }
-    return { file, format: 'npz', arrays, skipped, close: async () => closeInput(input) };
+    return { file, format: 'npz', arrays, skipped, ...(unselected ? { unselected } : {}), close: async () => closeInput(input) };
   } catch (err) {
     closeInput(input);
     throw err;

@@ -42,6 +42,8 @@ export interface DataSource {
   arrays: ArraySource[];
   /** Objects of the file that are not numeric arrays (strings, compounds, …), with why, for error messages. */
   skipped?: { path: string; reason: string }[];
+  /** Arrays of the file not read because the selection (--dataset) named another. */
+  unselected?: number;
   /** File-level metadata needed to write the file back in kind; JSON. */
   attributes?: Record<string, unknown>;
   close(): Promise<void>;

@@ -40,7 +40,9 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
   const { zarr, FileSystemStore } = await import('../vendor/zarrita.mjs');
   const store = new FileSystemStore(path.resolve(file));
   const wanted = selection.dataset?.replace(/^\/+/, '');
-  const paths = arrayPaths(file, file).filter((p) => wanted === undefined || p === wanted);
+  const all = arrayPaths(file, file);
+  const paths = all.filter((p) => wanted === undefined || p === wanted);
+  const unselected = all.length - paths.length;
   if (wanted !== undefined && paths.length === 0) throw new BalerError(`no array '${selection.dataset}' in the Zarr store`, file);
   const arrays: ArraySource[] = [];
   const skipped: { path: string; reason: string }[] = [];
@@ -89,7 +91,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
       },
     });
   }
-  return { file, format: 'zarr', arrays, skipped, attributes: { zarr: { attrs: rootAttrs } }, close: async () => undefined };
+  return { file, format: 'zarr', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { zarr: { attrs: rootAttrs } }, close: async () => undefined };
 }
 
 /** numpy type characters of a v2 array's dtype that are not numbers, as their users would name them. */
