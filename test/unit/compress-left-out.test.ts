@@ -60,6 +60,7 @@ describe('compress: arrays left out beside others', function () {
     // --dataset: the array not chosen is left out, and the ratio, of the whole file, says so.
     const one = await compress(input, { errorBound: 'abs:1e-3', threads: 1, dataset: 'b', output: path.join(dir(), 'b.baler') });
     assert.equal(one.info.source?.leftOut, 1);
+    assert.match(findRow(infoSections(one.info), 'ratio.total')!.value, /\(of the whole file: 1 of its arrays or columns is not in the \.baler;/);
   });
 
   it('--dataset of an HDF5 file counts the datasets not chosen', async () => {

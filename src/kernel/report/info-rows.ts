@@ -147,7 +147,7 @@ function ratioSection(info: FileInfo): InfoSection {
   const r = info.ratios;
   const leftOut = info.source?.leftOut;
   // Of the whole file, though the .baler holds only part of it: said beside the figure, wherever it is shown.
-  const partial = leftOut ? ` (of the whole file: ${leftOut} of its arrays or columns are not in the .baler; see vs float32 content)` : '';
+  const partial = leftOut ? ` (of the whole file: ${leftOut} of its arrays or columns ${leftOut === 1 ? 'is' : 'are'} not in the .baler; see vs float32 content)` : '';
   return {
     key: 'ratios',
     title: 'Ratios (original ÷ compressed)',
