@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
+import { isFloatAttributeType, jsonSafe, keptAttributeType, restoreNonFinite } from './attribute-types';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { coordinateExactness } from './coordinates';
@@ -91,7 +92,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     }
     return {
       file, format, arrays, skipped, ...(unselected ? { unselected } : {}),
-      attributes: { [format]: { attrs: attributesOf(f), ...(Object.keys(groups).length ? { groups } : {}) } },
+      attributes: { [format]: { attrs: attributesOf(f), attrTypes: attributeTypesOf(f), ...(Object.keys(groups).length ? { groups } : {}) } },
       close: async () => { f.close(); },
     };
   } catch (err) {
@@ -142,7 +143,7 @@ function describe(
   const fills = declaredFills(attrs, dtype);
   const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;
   const hdf5Info = {
-    attrs, chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined,
+    attrs, attrTypes: attributeTypesOf(d), chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined,
     ...(dimensions ? { dimensions } : {}),
   };
   arrays.push({
@@ -230,16 +231,28 @@ function emptyOf(dtype: DType): TypedArray {
   return dtype === 'int64' ? new BigInt64Array(0) : dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
 }
 
-/** JSON-compatible attributes of a file, group or dataset (netCDF bookkeeping left out). */
-function attributesOf(obj: { attrs: Record<string, { json_value: unknown }> }): Record<string, unknown> {
+type H5Attributes = { attrs: Record<string, { json_value: unknown; dtype: unknown }> };
+
+/** JSON-compatible attributes of a file, group or dataset (netCDF bookkeeping left out; NaN kept as 'NaN'). */
+function attributesOf(obj: H5Attributes): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, attr] of Object.entries(obj.attrs)) {
     if (INTERNAL_ATTRIBUTES.has(name)) continue;
     try {
-      out[name] = toJson(attr.json_value);
+      out[name] = jsonSafe(toJson(attr.json_value));
     } catch {
       // references and other values with no JSON form are left out
     }
+  }
+  return out;
+}
+
+/** The HDF5 type of each numeric attribute of a file, group or dataset, to write it back in (attribute-types.ts). */
+function attributeTypesOf(obj: H5Attributes): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, attr] of Object.entries(obj.attrs)) {
+    const type = INTERNAL_ATTRIBUTES.has(name) ? undefined : keptAttributeType(attr.dtype);
+    if (type) out[name] = type;
   }
   return out;
 }
@@ -278,8 +291,8 @@ export async function createHdf5Sink(
   let closed = false;
   const close = (): void => { if (!closed) f.close(); closed = true; };
   try {
-    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; groups?: Record<string, Record<string, unknown>> } | undefined;
-    writeAttributes(f, source?.attrs ?? {});
+    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; groups?: Record<string, Record<string, unknown>> } | undefined;
+    writeAttributes(f, source?.attrs ?? {}, undefined, source?.attrTypes);
     writeGroups(f, source?.groups ?? {});
     const paths = arrays.map((a, i) => datasetPath(a, i, arrays.length));
     const datasets = arrays.map((a, i) => createDataset(f, a, paths[i], opts));
@@ -348,7 +361,7 @@ function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkO
   elementCount(a.shape);
   const rest = a.shape.slice(1);
   const perRow = rowElements(a.shape);
-  const info = (a.attributes?.hdf5 ?? a.attributes?.netcdf) as { attrs?: Record<string, unknown>; chunks?: number[] | null } | undefined;
+  const info = (a.attributes?.hdf5 ?? a.attributes?.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; chunks?: number[] | null } | undefined;
   const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
   const empty = a.dtype === 'int64' ? new BigInt64Array(0) : a.dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
   const d = f.create_dataset({
@@ -362,7 +375,7 @@ function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkO
   if (a.exact) attrs.baler_exact = 1;
   const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
   if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
-  writeAttributes(d, attrs, a.dtype);
+  writeAttributes(d, attrs, a.dtype, info?.attrTypes);
   return d;
 }
 
@@ -374,23 +387,30 @@ const NUMBER_ATTRIBUTE_INTEGERS = new Set<DType>(['int8', 'int16', 'int32', 'uin
 /**
  * The HDF5 type an attribute is written as: h5wasm's own guess makes every integer-valued number an int32, which
  * wrapped a _FillValue of -1e34 to 0 and gave an int16 variable an int32 _FillValue (netCDF-C ignores such a fill
- * value); numbers beyond int32 are floats; the value attributes of a dataset are of its dtype where they fit it.
+ * value); the value attributes of a dataset are of its dtype where they fit it, others of the type they were read
+ * with (`recorded`), and numbers beyond int32 are floats.
  */
-function attributeType(name: string, value: unknown, dtype?: DType): string | undefined {
+function attributeType(name: string, value: unknown, dtype?: DType, recorded?: string): string | undefined {
   const numbers = Array.isArray(value) ? value : [value];
   if (numbers.length === 0 || !numbers.every((v) => typeof v === 'number')) return undefined;
   if (dtype && VALUE_ATTRIBUTES.has(name)) {
     if (dtype === 'float32' || dtype === 'float64') return H5_DTYPE[dtype];
     if (NUMBER_ATTRIBUTE_INTEGERS.has(dtype) && (numbers as number[]).every((v) => castOne(v, dtype) === v)) return H5_DTYPE[dtype];
   }
+  if (recorded) return recorded;
   return (numbers as number[]).every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) ? undefined : '<d';
 }
 
-function writeAttributes(target: { create_attribute(name: string, data: unknown, shape?: number[] | null, dtype?: string): void }, attrs: Record<string, unknown>, dtype?: DType): void {
-  for (const [name, value] of Object.entries(attrs)) {
-    if (INTERNAL_ATTRIBUTES.has(name) || value === null || value === undefined) continue;
+function writeAttributes(
+  target: { create_attribute(name: string, data: unknown, shape?: number[] | null, dtype?: string): void },
+  attrs: Record<string, unknown>, dtype?: DType, types: Record<string, string> = {},
+): void {
+  for (const [name, stored] of Object.entries(attrs)) {
+    if (INTERNAL_ATTRIBUTES.has(name) || stored === null || stored === undefined) continue;
+    const floatValued = isFloatAttributeType(types[name]) || (VALUE_ATTRIBUTES.has(name) && (dtype === 'float32' || dtype === 'float64'));
+    const value = floatValued ? restoreNonFinite(stored) : stored;
     try {
-      const type = attributeType(name, value, dtype);
+      const type = attributeType(name, value, dtype, types[name]);
       if (type) target.create_attribute(name, value as never, null, type);
       else target.create_attribute(name, value as never);
     } catch {

@@ -3,6 +3,7 @@
 // them to hdf5.ts. netCDF output is written as netCDF-4 through h5wasm.)
 import * as fs from 'node:fs';
 import { BalerError } from '../errors';
+import { jsonSafe, netcdf3AttributeType } from './attribute-types';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget } from './budget';
 import { coordinateExactness } from './coordinates';
@@ -34,14 +35,14 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
     const shape = variable.dimensions.map((d: number) => (variable.record && d === reader.recordDimension.id ? records : dims[d].size));
     if (!dtype) { skipped.push({ path: variable.name, reason: `holds ${variable.type} values, not numbers` }); continue; }
     if (shape.length === 0) { skipped.push({ path: variable.name, reason: 'is a single number (0-d), not a table or frames' }); continue; }
-    const attrs = Object.fromEntries(variable.attributes.map((a: { name: string; value: unknown }) => [a.name, a.value]));
+    const { attrs, attrTypes } = attributesOf(variable.attributes);
     const perRow = rowElements(shape);
     const fills = declaredFills(attrs, dtype);
     const dimensionNames: string[] = variable.dimensions.map((d: number) => dims[d].name);
     let values: TypedArray | undefined;
     arrays.push({
       path: variable.name, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names: [],
-      attributes: { netcdf: { attrs, dimensions: dimensionNames }, ...maskedFillAttribute(attrs, dtype) },
+      attributes: { netcdf: { attrs, attrTypes, dimensions: dimensionNames }, ...maskedFillAttribute(attrs, dtype) },
       ...fillExactness(attrs, dtype),
       ...coordinateExactness(variable.name, dimensionNames),
       async readSlab(start, count): Promise<NdArray> {
@@ -62,8 +63,20 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
     });
   }
   if (wanted !== undefined && arrays.length + skipped.length === 0) throw new BalerError(`no variable '${wanted}' in the file`, file);
-  const globals = Object.fromEntries(reader.globalAttributes.map((a) => [a.name, a.value]));
-  return { file, format: 'netcdf', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { netcdf: { attrs: globals, version: reader.version } }, close: async () => undefined };
+  const globals = attributesOf(reader.globalAttributes);
+  return { file, format: 'netcdf', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { netcdf: { ...globals, version: reader.version } }, close: async () => undefined };
+}
+
+/** Attributes as JSON keeps them (NaN as 'NaN'), with the type of each numeric one (attribute-types.ts). */
+function attributesOf(list: { name: string; type: string; value: unknown }[]): { attrs: Record<string, unknown>; attrTypes: Record<string, string> } {
+  const attrs: Record<string, unknown> = {};
+  const attrTypes: Record<string, string> = {};
+  for (const a of list) {
+    attrs[a.name] = jsonSafe(a.value);
+    const type = netcdf3AttributeType(a.type);
+    if (type) attrTypes[a.name] = type;
+  }
+  return { attrs, attrTypes };
 }
 
 function typed(dtype: DType, values: number[]): TypedArray {
