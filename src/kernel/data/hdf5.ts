@@ -13,7 +13,7 @@ import { castOne } from './dtype';
 import { AtomicOutput, outputError } from './files';
 import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
 import { float16BitsToFloat32 } from './float16';
-import { dimensionNames, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
+import { dimensionNames, fixedSize, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
@@ -365,7 +365,7 @@ function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkO
   const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
   const empty = a.dtype === 'int64' ? new BigInt64Array(0) : a.dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
   const d = f.create_dataset({
-    name, data: empty, shape: [0, ...rest], maxshape: [null, ...rest], chunks: [Math.max(1, Math.min(chunkRows, Math.max(1, a.shape[0]))), ...rest],
+    name, data: empty, shape: [0, ...rest], maxshape: [fixedSize(a.shape[0]), ...rest], chunks: [Math.max(1, Math.min(chunkRows, Math.max(1, a.shape[0]))), ...rest],
     dtype: H5_DTYPE[a.dtype], ...(opts.compress ? { compression: 'gzip' as const, compression_opts: 4 } : {}),
   });
   d.resize([...a.shape]);

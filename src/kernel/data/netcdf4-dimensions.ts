@@ -78,8 +78,17 @@ export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets:
   }));
 }
 
+/**
+ * The largest size of an axis written (a first axis, a dimension): its size: a dataset that can grow (maxshape null) is an unlimited
+ * dimension to netCDF, and a netCDF file with more than one cannot be saved as netCDF-3 (xarray: 'NC_UNLIMITED size
+ * already in use'). Only an empty axis stays growable (HDF5 wants chunks no larger than a fixed axis).
+ */
+export function fixedSize(size: number): number | null {
+  return size > 0 ? size : null;
+}
+
 function dimensionOnly(f: H5File, path: string, size: number): void {
-  const dim = f.create_dataset({ name: path, data: new Float32Array(0), shape: [0], maxshape: [null], chunks: [1024], dtype: '<f' });
+  const dim = f.create_dataset({ name: path, data: new Float32Array(0), shape: [0], maxshape: [fixedSize(size)], chunks: [Math.max(1, Math.min(1024, size))], dtype: '<f' });
   dim.resize([size]);
   dim.make_scale(`${NETCDF_DIMENSION_ONLY}${String(size).padStart(10)}`);
 }
