@@ -48,6 +48,23 @@ describe('compress: arrays left out beside others', function () {
     assert.deepEqual(parseNpz(fs.readFileSync(back), back).map((m) => m.name), ['elevation']);
   });
 
+  it('a pandas-like HDF5 file: the largest object left out is named first, not hidden behind small ones', async () => {
+    const h5 = (await import('h5wasm/node')).default;
+    await h5.ready;
+    const input = path.join(dir(), 'store.h5');
+    const f = new h5.File(input, 'w');
+    f.create_group('obs');
+    f.create_group('obs/_i_table');
+    for (let i = 0; i < 9; i++) f.create_group(`obs/_i_table/c${i}`).create_dataset({ name: 'names', data: ['a', 'b'] });
+    f.create_dataset({ name: '/obs/table', data: Array.from({ length: 500 }, (_, i) => `record ${i}`) });
+    f.create_dataset({ name: '/obs/values', data, shape: [40, 30] });
+    f.close();
+    const notes: string[] = [];
+    await compress(input, { errorBound: 'abs:1e-3', threads: 1 }, { onLog: (m: string) => notes.push(m) });
+    const note = notes.find((n) => /not in the \.baler/.test(n)) ?? '';
+    assert.match(note, /: not in the \.baler, as not numeric arrays: '\/obs\/table' \(holds strings, not numbers\), .* and 2 more;/, note);
+  });
+
   it('nothing left out: the ratio stands alone', async () => {
     const input = path.join(dir(), 'two.npz');
     fs.writeFileSync(input, encodeNpz([

@@ -47,7 +47,9 @@ const LEFT_OUT_SHOWN = 8;
 function leftOutNote(source: DataSource, opts: CompressOptions): string | undefined {
   const skipped = source.skipped ?? [];
   if (skipped.length === 0 || opts.dataset !== undefined || opts.tree !== undefined || opts.columns !== undefined) return undefined;
-  const shown = skipped.slice(0, LEFT_OUT_SHOWN).map((s) => `'${s.path}' (${s.reason})`).join(', ');
+  // the largest first: a pandas table's records (one compound dataset) were hidden behind 8 of its index arrays
+  const largestFirst = [...skipped].sort((x, y) => (y.bytes ?? 0) - (x.bytes ?? 0));
+  const shown = largestFirst.slice(0, LEFT_OUT_SHOWN).map((s) => `'${s.path}' (${s.reason})`).join(', ');
   const more = skipped.length > LEFT_OUT_SHOWN ? ` and ${skipped.length - LEFT_OUT_SHOWN} more` : '';
   return `not in the .baler, as not numeric arrays: ${shown}${more}; the ratios are of the whole file`;
 }

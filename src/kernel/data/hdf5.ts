@@ -70,7 +70,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
   }
   try {
     const arrays: ArraySource[] = [];
-    const skipped: { path: string; reason: string }[] = [];
+    const skipped: NonNullable<DataSource['skipped']> = [];
     const wanted = selection.dataset ? `/${selection.dataset.replace(/^\/+/, '')}` : undefined;
     // Every group below the root with its attributes (an empty object when none): written back as it was.
     const groups: Record<string, Record<string, unknown>> = {};
@@ -108,7 +108,7 @@ function isDimensionOnly(d: H5Dataset, format: 'hdf5' | 'netcdf'): boolean {
 
 function describe(
   d: H5Dataset, full: string, file: string, budget: number, format: 'hdf5' | 'netcdf',
-  arrays: ArraySource[], skipped: { path: string; reason: string }[], h5: H5, diagnostics: string,
+  arrays: ArraySource[], skipped: NonNullable<DataSource['skipped']>, h5: H5, diagnostics: string,
 ): void {
   const meta = d.metadata;
   const shape = (d.shape ?? []).map(Number);
@@ -118,7 +118,8 @@ function describe(
   // float16 and bool were written as float32 and uint8 (h5wasm cannot create them): baler_dtype restores them.
   const dtype = stored && (attrs.baler_dtype === 'float16' || attrs.baler_dtype === 'bool') ? attrs.baler_dtype as DType : stored;
   if (!dtype) {
-    skipped.push({ path: full, reason: meta.type === 3 ? 'holds strings, not numbers' : `holds ${typeName(meta.type)} values, not plain numbers` });
+    const bytes = shape.reduce((n, k) => n * k, 1) * meta.size;
+    skipped.push({ path: full, reason: meta.type === 3 ? 'holds strings, not numbers' : `holds ${typeName(meta.type)} values, not plain numbers`, bytes });
     return;
   }
   if (meta.type === 8 && meta.size > 1 && !meta.littleEndian) {

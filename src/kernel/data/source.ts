@@ -40,8 +40,8 @@ export interface DataSource {
   /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr'). */
   format: string;
   arrays: ArraySource[];
-  /** Objects of the file that are not numeric arrays (strings, compounds, …), with why, for error messages. */
-  skipped?: { path: string; reason: string }[];
+  /** Objects of the file that are not numeric arrays (strings, compounds, …), with why and their size where known, for messages. */
+  skipped?: { path: string; reason: string; bytes?: number }[];
   /** Arrays of the file not read because the selection (--dataset) named another. */
   unselected?: number;
   /** File-level metadata needed to write the file back in kind; JSON. */
