@@ -1,9 +1,11 @@
 // netCDF-4 output has fixed dimensions: every dataset was created growable (maxshape null), which netCDF reads as an
 // unlimited dimension, so a decompressed file had five unlimited dimensions and xarray could not save it as
-// netCDF-3 ('NC_UNLIMITED size already in use'). An empty array stays writable.
+// netCDF-3 ('NC_UNLIMITED size already in use'). An empty array stays writable. Dimensions live in the group of
+// their arrays: two groups written by xarray's to_netcdf(group=...) with a 'lat' of 4 and of 3 each keep theirs
+// (they were renamed 'a_t_dim0'... as the root could hold only one 'lat').
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { createDataSink } from '../../src/kernel/data/formats';
+import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
 import type { ArrayDescription } from '../../src/kernel/data/source';
 import { tempFolder } from './data-helpers';
 
@@ -34,6 +36,30 @@ describe('data: netCDF-4 dimensions written fixed', () => {
       assert.equal(Array.from((f.get('sst') as InstanceType<typeof h5.Dataset>).value as Float32Array)[59], 59 / 4);
     } finally {
       f.close();
+    }
+  });
+
+  it('two groups with dimensions of one name and different sizes each keep their names and coordinates', async () => {
+    const file = path.join(folder(), 'groups.nc');
+    const frame = (group: string, lat: number): ArrayDescription[] => [
+      { path: `${group}/lat`, dtype: 'float64', shape: [lat], kind: 'table', names: [], attributes: { netcdf: { attrs: {}, dimensions: ['lat'] } } },
+      { path: `${group}/t`, dtype: 'float32', shape: [2, lat], kind: 'table', names: [], attributes: { netcdf: { attrs: {}, dimensions: ['time', 'lat'] } } },
+    ];
+    const arrays = [...frame('ocean', 4), ...frame('atmos', 3)];
+    const sink = await createDataSink(file, undefined, arrays, {});
+    for (const [i, a] of arrays.entries()) {
+      const n = a.shape.reduce((x, y) => x * y, 1);
+      await sink.writeSlab(i, a.dtype === 'float64'
+        ? { dtype: 'float64', shape: a.shape, data: Float64Array.from({ length: n }, (_, k) => k) }
+        : { dtype: 'float32', shape: a.shape, data: Float32Array.from({ length: n }, (_, k) => k / 2) });
+    }
+    await sink.finish();
+    const source = await openDataSource(file);
+    try {
+      const dims = Object.fromEntries(source.arrays.map((a) => [a.path, (a.attributes?.netcdf as { dimensions?: string[] }).dimensions]));
+      assert.deepEqual(dims, { '/atmos/lat': ['lat'], '/atmos/t': ['time', 'lat'], '/ocean/lat': ['lat'], '/ocean/t': ['time', 'lat'] });
+    } finally {
+      await source.close();
     }
   });
 });

@@ -41,34 +41,35 @@ function recordedNames(a: ArrayDescription): (string | undefined)[] {
 }
 
 /**
- * Creates the dimensions of the arrays written as `datasets` at `paths` and attaches them. A recorded name is kept
- * when every array using it agrees on its size and no other dataset holds its path; otherwise that axis gets a
- * dimension of its own, named after the array.
+ * Creates the dimensions of the arrays written as `datasets` at `paths` and attaches them, each in the group of the
+ * arrays that use it (xarray's to_netcdf(group=...) files: two groups with a 'lat' of 90 and of 40 each keep their
+ * own, which the root could not hold). A recorded name is kept when every array of the group using it agrees on its
+ * size and no other dataset holds its path; otherwise that axis gets a dimension of its own, named after the array.
  */
 export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets: H5Dataset[], paths: string[]): void {
-  const names = arrays.map(recordedNames);
+  const group = (i: number) => paths[i].slice(0, paths[i].lastIndexOf('/'));
+  const names = arrays.map((a, i) => recordedNames(a).map((n) => (n === undefined ? undefined : `${group(i)}/${n}`)));
   const sizes = new Map<string, number | undefined>();
   names.forEach((axes, i) => axes.forEach((n, axis) => {
     if (n !== undefined) sizes.set(n, !sizes.has(n) || sizes.get(n) === arrays[i].shape[axis] ? arrays[i].shape[axis] : undefined);
   }));
-  const isCoordinate = (i: number, name: string) => paths[i] === `/${name}` && arrays[i].shape.length === 1 && names[i][0] === name;
-  const scales = new Map<string, string>();
-  for (const [name, size] of sizes) {
+  const isCoordinate = (i: number, scale: string) => paths[i] === scale && arrays[i].shape.length === 1 && names[i][0] === scale;
+  const scales = new Set<string>();
+  for (const [scale, size] of sizes) {
     if (size === undefined) continue;
-    const holder = paths.indexOf(`/${name}`);
+    const holder = paths.indexOf(scale);
     if (holder >= 0) {
-      if (!isCoordinate(holder, name)) continue;
-      datasets[holder].make_scale(name);
+      if (!isCoordinate(holder, scale)) continue;
+      datasets[holder].make_scale(scale.slice(scale.lastIndexOf('/') + 1));
     } else {
-      dimensionOnly(f, `/${name}`, size);
+      dimensionOnly(f, scale, size);
     }
-    scales.set(name, `/${name}`);
+    scales.add(scale);
   }
   arrays.forEach((a, i) => a.shape.forEach((size, axis) => {
-    const name = names[i][axis];
-    const scale = name !== undefined ? scales.get(name) : undefined;
+    const scale = names[i][axis];
     if (scale === paths[i]) return; // a coordinate variable is its own scale
-    if (scale) {
+    if (scale !== undefined && scales.has(scale)) {
       datasets[i].attach_scale(axis, scale);
       return;
     }
