@@ -67,9 +67,9 @@ export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets:
     scales.add(scale);
   }
   arrays.forEach((a, i) => a.shape.forEach((size, axis) => {
-    const scale = names[i][axis];
+    const scale = names[i][axis] !== undefined && scales.has(names[i][axis]!) ? names[i][axis] : undefined;
     if (scale === paths[i]) return; // a coordinate variable is its own scale
-    if (scale !== undefined && scales.has(scale)) {
+    if (scale !== undefined) {
       datasets[i].attach_scale(axis, scale);
       return;
     }
