@@ -56,6 +56,13 @@ describe('data formats', () => {
     });
   }
 
+  it('an empty netCDF-3 file (what xarray leaves when a write fails) is refused in one line, not an internal error', async () => {
+    // 'CDF' v2, 0 records, then ABSENT (two zero words) for the dimensions, the attributes and the variables
+    const file = inDir('empty3.nc');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from('CDF\x02'), Buffer.alloc(4 + 3 * 8)]));
+    await rejectsBaler(() => readDataset(file), /holds no numeric array/, file);
+  });
+
   it('frames (3-D and 4-D) round-trip through HDF5, netCDF-4, Zarr; Parquet and CSV refuse them with nothing written', async () => {
     const frames: Dataset = { kind: 'frames', shape: [4, 5, 6, 2], dtype: 'float32', names: [], values: Float64Array.from({ length: 240 }, (_, i) => Math.fround(Math.sin(i))) };
     for (const ext of ['h5', 'nc', 'zarr']) {

@@ -23,13 +23,14 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
   } catch (err) {
     throw new BalerError(`not a netCDF-3 file, or a truncated one (${(err as Error).message})`, file);
   }
-  const dims = reader.dimensions;
+  // netcdfjs leaves a list that the file declares empty undefined (ncdump reads such a file: 'netcdf f {}')
+  const dims = reader.dimensions ?? [];
   const records = reader.recordDimension?.length ?? 0;
   const wanted = selection.dataset?.replace(/^\/+/, '');
   const arrays: ArraySource[] = [];
   const skipped: { path: string; reason: string }[] = [];
   let unselected = 0;
-  for (const variable of reader.variables) {
+  for (const variable of reader.variables ?? []) {
     if (wanted !== undefined && variable.name !== wanted) { unselected++; continue; }
     const dtype = TYPES[variable.type];
     const shape = variable.dimensions.map((d: number) => (variable.record && d === reader.recordDimension.id ? records : dims[d].size));
@@ -63,7 +64,7 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
     });
   }
   if (wanted !== undefined && arrays.length + skipped.length === 0) throw new BalerError(`no variable '${wanted}' in the file`, file);
-  const globals = attributesOf(reader.globalAttributes);
+  const globals = attributesOf(reader.globalAttributes ?? []);
   return { file, format: 'netcdf', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { netcdf: { ...globals, version: reader.version } }, close: async () => undefined };
 }
 
