@@ -5,14 +5,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
-import { isFloatAttributeType, jsonSafe, keptAttributeType, restoreNonFinite } from './attribute-types';
 import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { coordinateExactness } from './coordinates';
-import { castOne } from './dtype';
 import { AtomicOutput, outputError } from './files';
 import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
 import { float16BitsToFloat32 } from './float16';
+import { attributesOf, attributeTypesOf, H5_DTYPE, writeAttributes } from './hdf5-attributes';
 import { dimensionNames, fixedSize, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
@@ -57,8 +56,6 @@ function logSize(diagnostics: string): number {
 const BUILT_IN_FILTERS: Record<number, string> = { 1: 'deflate', 2: 'shuffle', 3: 'fletcher32', 4: 'szip', 5: 'nbit', 6: 'scaleoffset' };
 /** Names of well-known plugin filters, for the error message. */
 const PLUGIN_FILTERS: Record<number, string> = { 307: 'bzip2', 32000: 'lzf', 32001: 'blosc', 32004: 'lz4', 32008: 'bitshuffle', 32015: 'zstd', 32017: 'sz', 32013: 'zfp' };
-/** netCDF-4 bookkeeping attributes (references and dimension ids): the writer recreates what it needs. */
-const INTERNAL_ATTRIBUTES = new Set(['DIMENSION_LIST', 'REFERENCE_LIST', 'CLASS', 'NAME', '_Netcdf4Dimid', '_Netcdf4Coordinates', '_NCProperties', '_nc3_strict']);
 
 export async function openHdf5(file: string, selection: SourceSelection, budget: number, format: 'hdf5' | 'netcdf'): Promise<DataSource> {
   const { h5, diagnostics } = await h5wasm();
@@ -232,45 +229,7 @@ function emptyOf(dtype: DType): TypedArray {
   return dtype === 'int64' ? new BigInt64Array(0) : dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
 }
 
-type H5Attributes = { attrs: Record<string, { json_value: unknown; dtype: unknown }> };
-
-/** JSON-compatible attributes of a file, group or dataset (netCDF bookkeeping left out; NaN kept as 'NaN'). */
-function attributesOf(obj: H5Attributes): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, attr] of Object.entries(obj.attrs)) {
-    if (INTERNAL_ATTRIBUTES.has(name)) continue;
-    try {
-      out[name] = jsonSafe(toJson(attr.json_value));
-    } catch {
-      // references and other values with no JSON form are left out
-    }
-  }
-  return out;
-}
-
-/** The HDF5 type of each numeric attribute of a file, group or dataset, to write it back in (attribute-types.ts). */
-function attributeTypesOf(obj: H5Attributes): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, attr] of Object.entries(obj.attrs)) {
-    const type = INTERNAL_ATTRIBUTES.has(name) ? undefined : keptAttributeType(attr.dtype);
-    if (type) out[name] = type;
-  }
-  return out;
-}
-
-function toJson(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? Number(v) : v));
-  if (Array.isArray(value)) return value.map(toJson);
-  return value;
-}
-
 // ---------------------------------------------------------------------------------------------- writing
-
-const H5_DTYPE: Record<DType, string> = {
-  float16: '<f', float32: '<f', float64: '<d', int8: '<b', int16: '<h', int32: '<i', int64: '<q',
-  uint8: '<B', uint16: '<H', uint32: '<I', uint64: '<Q', bool: '<B',
-};
 
 /**
  * Writes arrays as datasets (path '' → '/data'), chunked along the first axis and gzip-compressed with `compress`,
@@ -378,46 +337,6 @@ function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkO
   if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
   writeAttributes(d, attrs, a.dtype, info?.attrTypes);
   return d;
-}
-
-/** Attributes that hold values of their variable (CF), written in its dtype, as netCDF requires of _FillValue. */
-const VALUE_ATTRIBUTES = new Set(['_FillValue', 'missing_value', 'valid_min', 'valid_max', 'valid_range']);
-/** Integer dtypes whose attributes h5wasm writes from plain numbers. */
-const NUMBER_ATTRIBUTE_INTEGERS = new Set<DType>(['int8', 'int16', 'int32', 'uint8', 'uint16', 'uint32']);
-
-/**
- * The HDF5 type an attribute is written as: h5wasm's own guess makes every integer-valued number an int32, which
- * wrapped a _FillValue of -1e34 to 0 and gave an int16 variable an int32 _FillValue (netCDF-C ignores such a fill
- * value); the value attributes of a dataset are of its dtype where they fit it, others of the type they were read
- * with (`recorded`), and numbers beyond int32 are floats.
- */
-function attributeType(name: string, value: unknown, dtype?: DType, recorded?: string): string | undefined {
-  const numbers = Array.isArray(value) ? value : [value];
-  if (numbers.length === 0 || !numbers.every((v) => typeof v === 'number')) return undefined;
-  if (dtype && VALUE_ATTRIBUTES.has(name)) {
-    if (dtype === 'float32' || dtype === 'float64') return H5_DTYPE[dtype];
-    if (NUMBER_ATTRIBUTE_INTEGERS.has(dtype) && (numbers as number[]).every((v) => castOne(v, dtype) === v)) return H5_DTYPE[dtype];
-  }
-  if (recorded) return recorded;
-  return (numbers as number[]).every((v) => Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) ? undefined : '<d';
-}
-
-function writeAttributes(
-  target: { create_attribute(name: string, data: unknown, shape?: number[] | null, dtype?: string): void },
-  attrs: Record<string, unknown>, dtype?: DType, types: Record<string, string> = {},
-): void {
-  for (const [name, stored] of Object.entries(attrs)) {
-    if (INTERNAL_ATTRIBUTES.has(name) || stored === null || stored === undefined) continue;
-    const floatValued = isFloatAttributeType(types[name]) || (VALUE_ATTRIBUTES.has(name) && (dtype === 'float32' || dtype === 'float64'));
-    const value = floatValued ? restoreNonFinite(stored) : stored;
-    try {
-      const type = attributeType(name, value, dtype, types[name]);
-      if (type) target.create_attribute(name, value as never, null, type);
-      else target.create_attribute(name, value as never);
-    } catch {
-      // an attribute h5wasm cannot write (mixed arrays, nested objects) is left out
-    }
-  }
 }
 
 function forWriting(slab: NdArray, dtype: DType): TypedArray {
