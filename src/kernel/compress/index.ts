@@ -18,6 +18,7 @@ import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
 import { checkOutput, defaultOutput } from './output';
 import { arrayInputs } from './arrays';
+import { packedBoundNote } from '../data/packing';
 import { belowRuntimeNote, budgetForCodingThreads, codingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from '../memory';
 import { createSlabRunner, defaultThreads } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
@@ -64,6 +65,13 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     if (leftOut) hooks?.onLog?.(`${input}: ${leftOut}`);
     const tooSmall = opts.memoryBudget !== undefined ? belowRuntimeNote(opts.memoryBudget) : undefined;
     if (tooSmall) hooks?.onLog?.(`${input}: ${tooSmall}`);
+    if (opts.errorBound !== undefined) {
+      const bound = parseErrorBound(opts.errorBound, input);
+      for (const a of whole.arrays) {
+        const note = packedBoundNote(a, bound, input);
+        if (note) hooks?.onLog?.(`${input}: ${note}`);
+      }
+    }
     const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     const part = opts.part ? planPart(whole, opts.part, budget, opts) : undefined;
     const source = part?.source ?? whole;
