@@ -6,12 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compress } from '../../src/kernel/compress';
 import { rejectsBaler, tempFolder } from './data-helpers';
-import { writeNetcdf3 } from './netcdf3-writer';
+import { writeNetcdf3, type Nc3Attribute } from './netcdf3-writer';
 
 describe('CF-packed variables', () => {
   const folder = tempFolder('baler-packing-');
   const packed = Int16Array.from({ length: 4 * 20 * 30 }, (_, i) => Math.round(1000 * Math.sin(i / 50)));
-  const write = (name: string, attributes: Record<string, { type: string; values: number[] }>): string => {
+  const write = (name: string, attributes: Record<string, Nc3Attribute>): string => {
     const file = path.join(folder(), name);
     writeNetcdf3(file, { time: 4, y: 20, x: 30 }, [{ name: 'sst', dimensions: ['time', 'y', 'x'], type: 'short', values: packed, attributes }]);
     return file;
