@@ -321,12 +321,14 @@ function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkO
   elementCount(a.shape);
   const rest = a.shape.slice(1);
   const perRow = rowElements(a.shape);
-  const info = (a.attributes?.hdf5 ?? a.attributes?.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; chunks?: number[] | null } | undefined;
+  const info = (a.attributes?.hdf5 ?? a.attributes?.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; chunks?: number[] | null; filters?: string[] } | undefined;
+  // gzip when asked, or when the dataset read was deflated (a compressed netCDF-4 comes back compressed)
+  const gzip = opts.compress || (info?.filters ?? []).includes('deflate');
   const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
   const empty = a.dtype === 'int64' ? new BigInt64Array(0) : a.dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
   const d = f.create_dataset({
     name, data: empty, shape: [0, ...rest], maxshape: [fixedSize(a.shape[0]), ...rest], chunks: [Math.max(1, Math.min(chunkRows, Math.max(1, a.shape[0]))), ...rest],
-    dtype: H5_DTYPE[a.dtype], ...(opts.compress ? { compression: 'gzip' as const, compression_opts: 4 } : {}),
+    dtype: H5_DTYPE[a.dtype], ...(gzip ? { compression: 'gzip' as const, compression_opts: 4 } : {}),
   });
   d.resize([...a.shape]);
   const attrs: Record<string, unknown> = { ...(info?.attrs ?? {}) };
