@@ -80,9 +80,10 @@ export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets:
 }
 
 /**
- * The largest size of an axis written (a first axis, a dimension): its size: a dataset that can grow (maxshape null) is an unlimited
- * dimension to netCDF, and a netCDF file with more than one cannot be saved as netCDF-3 (xarray: 'NC_UNLIMITED size
- * already in use'). Only an empty axis stays growable (HDF5 wants chunks no larger than a fixed axis).
+ * The maximum size of an axis written (a dataset's first axis, a dimension): its own size. A dataset that can grow
+ * (maxshape null) is an unlimited dimension to netCDF, and a file with more than one cannot be saved as netCDF-3
+ * (xarray: 'NC_UNLIMITED size already in use'). Only an empty axis stays growable (HDF5 wants chunks no larger than
+ * a fixed axis).
  */
 export function fixedSize(size: number): number | null {
   return size > 0 ? size : null;
