@@ -69,12 +69,12 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     const arrays: ArraySource[] = [];
     const skipped: NonNullable<DataSource['skipped']> = [];
     const wanted = selection.dataset ? `/${selection.dataset.replace(/^\/+/, '')}` : undefined;
-    // Every group below the root with its attributes (an empty object when none): written back as it was.
-    const groups: Record<string, Record<string, unknown>> = {};
+    // Every group below the root with its attributes and their types (empty when none): written back as it was.
+    const groups: Record<string, GroupAttributes> = {};
     let unselected = 0;
     const visit = (group: string): void => {
       const g = f.get(group) as InstanceType<H5['Group']> | null;
-      if (group !== '/' && g) groups[group] = attributesOf(g);
+      if (group !== '/' && g) groups[group] = { attrs: attributesOf(g), attrTypes: attributeTypesOf(g) };
       for (const name of g?.keys() ?? []) {
         const full = group === '/' ? `/${name}` : `${group}/${name}`;
         const type = f.get_type(full);
@@ -251,7 +251,7 @@ export async function createHdf5Sink(
   let closed = false;
   const close = (): void => { if (!closed) f.close(); closed = true; };
   try {
-    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; groups?: Record<string, Record<string, unknown>> } | undefined;
+    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; groups?: Record<string, GroupAttributes> } | undefined;
     writeAttributes(f, source?.attrs ?? {}, undefined, source?.attrTypes);
     writeGroups(f, source?.groups ?? {});
     const paths = arrays.map((a, i) => datasetPath(a, i, arrays.length));
@@ -292,13 +292,19 @@ export async function createHdf5Sink(
   }
 }
 
+/** A group's attributes as read (hdf5-attributes.ts), with the type of each numeric one. */
+interface GroupAttributes {
+  attrs: Record<string, unknown>;
+  attrTypes: Record<string, string>;
+}
+
 /** The source's groups (parents first), each with its attributes: those without a dataset are kept too. */
-function writeGroups(f: H5File, groups: Record<string, Record<string, unknown>>): void {
+function writeGroups(f: H5File, groups: Record<string, GroupAttributes>): void {
   for (const name of Object.keys(groups).sort()) {
     if (!/^\/[^\0]+$/.test(name)) continue;
     ensureGroups(f, name);
     const g = f.get(name) as unknown as Parameters<typeof writeAttributes>[0] | null;
-    if (g) writeAttributes(g, groups[name]);
+    if (g) writeAttributes(g, groups[name].attrs ?? {}, undefined, groups[name].attrTypes);
   }
 }
 
