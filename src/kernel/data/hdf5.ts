@@ -11,6 +11,8 @@ import { coordinateExactness } from './coordinates';
 import { AtomicOutput, outputError } from './files';
 import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
 import { float16BitsToFloat32 } from './float16';
+import { castToDtype } from './dtype';
+import { scalarValue, type ScalarVariable } from './scalars';
 import { attributesOf, attributeTypesOf, H5_DTYPE, writeAttributes } from './hdf5-attributes';
 import { dimensionNames, fixedSize, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
@@ -71,6 +73,8 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     const wanted = selection.dataset ? `/${selection.dataset.replace(/^\/+/, '')}` : undefined;
     // Every group below the root with its attributes and their types (empty when none): written back as it was.
     const groups: Record<string, GroupAttributes> = {};
+    // Single numbers (a CF grid_mapping 'crs', a 'height'), kept in the source's attributes and written back as they were.
+    const scalars: Record<string, ScalarVariable> = {};
     let unselected = 0;
     const visit = (group: string): void => {
       const g = f.get(group) as InstanceType<H5['Group']> | null;
@@ -79,7 +83,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
         const full = group === '/' ? `/${name}` : `${group}/${name}`;
         const type = f.get_type(full);
         if (type === 0) visit(full); // H5O_TYPE_GROUP
-        else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics);
+        else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics, wanted ? undefined : scalars);
         else if (type === 1 && !isDimensionOnly(f.get(full) as H5Dataset, format)) unselected++;
       }
     };
@@ -89,7 +93,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     }
     return {
       file, format, arrays, skipped, ...(unselected ? { unselected } : {}),
-      attributes: { [format]: { attrs: attributesOf(f), attrTypes: attributeTypesOf(f), ...(Object.keys(groups).length ? { groups } : {}) } },
+      attributes: { [format]: { attrs: attributesOf(f), attrTypes: attributeTypesOf(f), ...(Object.keys(groups).length ? { groups } : {}), ...(Object.keys(scalars).length ? { scalars } : {}) } },
       close: async () => { f.close(); },
     };
   } catch (err) {
@@ -105,7 +109,7 @@ function isDimensionOnly(d: H5Dataset, format: 'hdf5' | 'netcdf'): boolean {
 
 function describe(
   d: H5Dataset, full: string, file: string, budget: number, format: 'hdf5' | 'netcdf',
-  arrays: ArraySource[], skipped: NonNullable<DataSource['skipped']>, h5: H5, diagnostics: string,
+  arrays: ArraySource[], skipped: NonNullable<DataSource['skipped']>, h5: H5, diagnostics: string, scalars?: Record<string, ScalarVariable>,
 ): void {
   const meta = d.metadata;
   const shape = (d.shape ?? []).map(Number);
@@ -125,7 +129,9 @@ function describe(
     return;
   }
   if (shape.length === 0) {
-    skipped.push({ path: full, reason: 'is a single number (0-d), not a table or frames' });
+    const value = scalarValue(d.value);
+    if (scalars && value !== undefined) scalars[full] = { value, dtype, attrs, attrTypes: attributeTypesOf(d) };
+    else skipped.push({ path: full, reason: 'is a single number (0-d), not a table or frames' });
     return;
   }
   const unsupported = d.filters.find((flt) => !(flt.id in BUILT_IN_FILTERS));
@@ -251,9 +257,10 @@ export async function createHdf5Sink(
   let closed = false;
   const close = (): void => { if (!closed) f.close(); closed = true; };
   try {
-    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; groups?: Record<string, GroupAttributes> } | undefined;
+    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; groups?: Record<string, GroupAttributes>; scalars?: Record<string, ScalarVariable> } | undefined;
     writeAttributes(f, source?.attrs ?? {}, undefined, source?.attrTypes);
     writeGroups(f, source?.groups ?? {});
+    writeScalars(f, source?.scalars ?? {});
     const paths = arrays.map((a, i) => datasetPath(a, i, arrays.length));
     const datasets = arrays.map((a, i) => createDataset(f, a, paths[i], opts));
     if (format === 'netcdf') writeDimensions(f, arrays, datasets, paths);
@@ -289,6 +296,17 @@ export async function createHdf5Sink(
     close();
     out.discard();
     throw err;
+  }
+}
+
+/** The source's single numbers, each as a scalar dataset with its attributes (groups made where missing). */
+function writeScalars(f: H5File, scalars: Record<string, ScalarVariable>): void {
+  for (const [name, s] of Object.entries(scalars)) {
+    if (!/^\/[^\0]+$/.test(name) || !(s.dtype in H5_DTYPE) || typeof s.value !== 'number' || f.get(name)) continue;
+    ensureGroups(f, name.slice(0, name.lastIndexOf('/')));
+    const data = castToDtype(Float64Array.of(s.value), s.dtype === 'float16' ? 'float32' : s.dtype === 'bool' ? 'uint8' : s.dtype);
+    const d = f.create_dataset({ name, data: data as never, shape: [], dtype: H5_DTYPE[s.dtype] });
+    writeAttributes(d as unknown as Parameters<typeof writeAttributes>[0], s.attrs ?? {}, s.dtype, s.attrTypes);
   }
 }
 

@@ -10,6 +10,7 @@ import { coordinateExactness } from './coordinates';
 import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
 import { checkSlab, rowElements } from './npy-file';
 import type { ArraySource, DataSource, SourceSelection } from './source';
+import { scalarValue, type ScalarVariable } from './scalars';
 
 const TYPES: Record<string, DType> = { byte: 'int8', short: 'int16', int: 'int32', float: 'float32', double: 'float64' };
 
@@ -30,13 +31,20 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
   const arrays: ArraySource[] = [];
   const skipped: { path: string; reason: string }[] = [];
   let unselected = 0;
+  const scalars: Record<string, ScalarVariable> = {};
   for (const variable of reader.variables ?? []) {
     if (wanted !== undefined && variable.name !== wanted) { unselected++; continue; }
     const dtype = TYPES[variable.type];
     const shape = variable.dimensions.map((d: number) => (variable.record && d === reader.recordDimension.id ? records : dims[d].size));
     if (!dtype) { skipped.push({ path: variable.name, reason: `holds ${variable.type} values, not numbers` }); continue; }
-    if (shape.length === 0) { skipped.push({ path: variable.name, reason: 'is a single number (0-d), not a table or frames' }); continue; }
     const { attrs, attrTypes } = attributesOf(variable.attributes);
+    if (shape.length === 0) {
+      // A single number (a CF grid_mapping 'crs', a 'height'): kept in the source's attributes, written back as it was.
+      const value = wanted === undefined ? scalarValue(scalarOf(reader, variable.name)) : undefined;
+      if (value !== undefined) scalars[`/${variable.name}`] = { value, dtype, attrs, attrTypes };
+      else skipped.push({ path: variable.name, reason: 'is a single number (0-d), not a table or frames' });
+      continue;
+    }
     const perRow = rowElements(shape);
     const fills = declaredFills(attrs, dtype);
     const dimensionNames: string[] = variable.dimensions.map((d: number) => dims[d].name);
@@ -65,7 +73,17 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
   }
   if (wanted !== undefined && arrays.length + skipped.length === 0) throw new BalerError(`no variable '${wanted}' in the file`, file);
   const globals = attributesOf(reader.globalAttributes ?? []);
-  return { file, format: 'netcdf', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { netcdf: { ...globals, version: reader.version } }, close: async () => undefined };
+  return { file, format: 'netcdf', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { netcdf: { ...globals, version: reader.version, ...(Object.keys(scalars).length ? { scalars } : {}) } }, close: async () => undefined };
+}
+
+/** The value of a 0-d variable (netcdfjs hands it back as a one-element list), or undefined when unreadable. */
+function scalarOf(reader: { getDataVariable(name: string): unknown }, name: string): unknown {
+  try {
+    const data = reader.getDataVariable(name) as unknown;
+    return Array.isArray(data) ? data[0] : data;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Attributes as JSON keeps them (NaN as 'NaN'), with the type of each numeric one (attribute-types.ts). */
