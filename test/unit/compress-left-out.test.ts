@@ -7,7 +7,7 @@ import { compress, decompress } from '../../src/kernel/pipeline';
 import { encodeNpz, parseNpz } from '../../src/kernel/data/npz';
 import { BalerError } from '../../src/kernel/errors';
 import type { NdArray } from '../../src/kernel/types';
-import { tempFolder } from './data-helpers';
+import { tempFolder, withHdf5 } from './data-helpers';
 import { inspect } from '../../src/kernel/inspect';
 import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
@@ -49,16 +49,14 @@ describe('compress: arrays left out beside others', function () {
   });
 
   it('a pandas-like HDF5 file: the largest object left out is named first, not hidden behind small ones', async () => {
-    const h5 = (await import('h5wasm/node')).default;
-    await h5.ready;
     const input = path.join(dir(), 'store.h5');
-    const f = new h5.File(input, 'w');
-    f.create_group('obs');
-    f.create_group('obs/_i_table');
-    for (let i = 0; i < 9; i++) f.create_group(`obs/_i_table/c${i}`).create_dataset({ name: 'names', data: ['a', 'b'] });
-    f.create_dataset({ name: '/obs/table', data: Array.from({ length: 500 }, (_, i) => `record ${i}`) });
-    f.create_dataset({ name: '/obs/values', data, shape: [40, 30] });
-    f.close();
+    await withHdf5(input, 'w', (f) => {
+      f.create_group('obs');
+      f.create_group('obs/_i_table');
+      for (let i = 0; i < 9; i++) f.create_group(`obs/_i_table/c${i}`).create_dataset({ name: 'names', data: ['a', 'b'] });
+      f.create_dataset({ name: '/obs/table', data: Array.from({ length: 500 }, (_, i) => `record ${i}`) });
+      f.create_dataset({ name: '/obs/values', data, shape: [40, 30] });
+    });
     const notes: string[] = [];
     await compress(input, { errorBound: 'abs:1e-3', threads: 1 }, { onLog: (m: string) => notes.push(m) });
     const note = notes.find((n) => /not in the \.baler/.test(n)) ?? '';
@@ -81,12 +79,10 @@ describe('compress: arrays left out beside others', function () {
   });
 
   it('--dataset of an HDF5 file counts the datasets not chosen', async () => {
-    const h5 = (await import('h5wasm/node')).default;
-    await h5.ready;
     const input = path.join(dir(), 'three.h5');
-    const f = new h5.File(input, 'w');
-    for (const name of ['x', 'y', 'z']) f.create_dataset({ name, data: data.slice(0, 600), shape: [30, 20] });
-    f.close();
+    await withHdf5(input, 'w', (f) => {
+      for (const name of ['x', 'y', 'z']) f.create_dataset({ name, data: data.slice(0, 600), shape: [30, 20] });
+    });
     const { info } = await compress(input, { errorBound: 'abs:1e-3', threads: 1, dataset: '/y' });
     assert.equal(info.source?.leftOut, 2);
   });

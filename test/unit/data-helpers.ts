@@ -23,3 +23,18 @@ export function tempFolder(prefix: string): () => string {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return () => dir;
 }
+
+type H5 = typeof import('h5wasm/node').default;
+type H5File = InstanceType<H5['File']>;
+
+/** Runs `work` on the HDF5 file `file` opened with h5wasm (as the product reads and writes it), closing it after. */
+export async function withHdf5<R>(file: string, mode: 'r' | 'w', work: (f: H5File, h5: H5) => R): Promise<R> {
+  const h5 = (await import('h5wasm/node')).default;
+  await h5.ready;
+  const f = new h5.File(file, mode);
+  try {
+    return work(f, h5);
+  } finally {
+    f.close();
+  }
+}
