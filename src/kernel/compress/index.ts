@@ -65,17 +65,15 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     if (leftOut) hooks?.onLog?.(`${input}: ${leftOut}`);
     const tooSmall = opts.memoryBudget !== undefined ? belowRuntimeNote(opts.memoryBudget) : undefined;
     if (tooSmall) hooks?.onLog?.(`${input}: ${tooSmall}`);
-    if (opts.errorBound !== undefined) {
-      const bound = parseErrorBound(opts.errorBound, input);
-      for (const a of whole.arrays) {
-        const note = packedBoundNote(a, bound, input);
-        if (note) hooks?.onLog?.(`${input}: ${note}`);
-      }
+    const bound = opts.errorBound !== undefined ? parseErrorBound(opts.errorBound, input) : undefined;
+    for (const a of whole.arrays) {
+      const note = bound && packedBoundNote(a, bound, input);
+      if (note) hooks?.onLog?.(`${input}: ${note}`);
     }
     const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
     const part = opts.part ? planPart(whole, opts.part, budget, opts) : undefined;
     const source = part?.source ?? whole;
-    const relBound = opts.errorBound !== undefined && parseErrorBound(opts.errorBound, input).kind === 'rel';
+    const relBound = bound?.kind === 'rel';
     const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) });
     const arrays = inputs.map((a) => ({ shape: a.source.shape, dtype: a.source.dtype, slabRows: a.slabRows }));
     const asked = opts.threads ?? defaultThreads();
