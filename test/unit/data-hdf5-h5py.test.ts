@@ -14,6 +14,8 @@ import { float16BitsToFloat32 } from '../../src/kernel/data/float16';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'hdf5', 'h5py-half-bool.h5');
 const ENUMS = path.join(__dirname, '..', 'fixtures', 'hdf5', 'h5py-enum-be.h5');
+/** h5py-half-fill.h5: f['half'] = [[1.5, -999, 2.25], [3, -999, .5]] as '<f2', with attrs['_FillValue'] = np.float16(-999). */
+const HALF_FILL = path.join(__dirname, '..', 'fixtures', 'hdf5', 'h5py-half-fill.h5');
 /** The half-precision bits of x, as numpy prints x.view('u2'). */
 const HALF_BITS = Uint16Array.from([49408, 11878, 168, 32256, 31744, 64512, 31743, 32768, 13652]);
 
@@ -53,6 +55,17 @@ describe('data: HDF5 types written by h5py', () => {
       assert.deepEqual(Array.from((await source.arrays[0].readSlab(0, 4)).data as Int32Array), [0, 1, 2, 1]);
       assert.deepEqual(source.skipped?.map((s) => s.path), ['/colour_be']);
       assert.match(source.skipped![0].reason, /big-endian enum/);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('a float16 dataset whose float16 _FillValue h5wasm cannot read is kept exact, saying why (its fill would be data)', async () => {
+    const source = await openDataSource(HALF_FILL);
+    try {
+      const array = source.arrays.find((a) => a.path === '/half')!;
+      assert.equal(array.exact, true);
+      assert.match(array.exactReason ?? '', /declares _FillValue, which this HDF5 reader \(h5wasm\) cannot read/);
     } finally {
       await source.close();
     }

@@ -102,6 +102,17 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
   }
 }
 
+/**
+ * `exact` and why, for a dataset that declares a missing value this reader cannot read (h5wasm refuses a float16
+ * attribute, as h5py writes one for a float16 dataset): under a bound its missing values would be coded as data,
+ * and a rel bound's range stretched to them.
+ */
+function unreadableFillExactness(d: H5Dataset, attrs: Record<string, unknown>): Pick<ArraySource, 'exact' | 'exactReason'> {
+  const unread = ['_FillValue', 'missing_value'].filter((name) => name in d.attrs && !(name in attrs));
+  if (unread.length === 0) return {};
+  return { exact: true, exactReason: `it declares ${unread.join(' and ')}, which this HDF5 reader (h5wasm) cannot read, so its missing values are kept exact with every other value` };
+}
+
 /** A netCDF-4 dimension without a coordinate variable: bookkeeping, not data. */
 function isDimensionOnly(d: H5Dataset, format: 'hdf5' | 'netcdf'): boolean {
   return format === 'netcdf' && String(d.attrs.NAME?.value ?? '').startsWith(NETCDF_DIMENSION_ONLY);
@@ -155,6 +166,7 @@ function describe(
     attributes: { [format]: hdf5Info, ...maskedFillAttribute(attrs, dtype) },
     ...(attrs.baler_exact ? { exact: true } : {}),
     ...fillExactness(attrs, dtype),
+    ...unreadableFillExactness(d, attrs),
     ...(dimensions ? coordinateExactness(path.posix.basename(full), dimensions) : {}),
     async readSlab(start, count): Promise<NdArray> {
       checkSlab(shape, start, count, file);
