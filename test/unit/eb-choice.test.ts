@@ -43,6 +43,24 @@ describe('eb: what the encoder chooses', function () {
     assert.equal((await roundTrip(table, [rows, 3], { kind: 'rel', value: 1e-3 }, 'table')).stats.layout, 'table');
   });
 
+  it('a layout that suits only the band the sample is taken from loses to the one that suits the whole slab', async () => {
+    // A map whose last rows (the sample's band) change little along each row and much from row to row, as polar
+    // rows do: rows as one series code that band best, the whole map is smaller as a field.
+    const [h, w] = [560, 1000];
+    const r = random(4);
+    const map = new Float64Array(h * w);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const polar = y >= h - 40;
+        map[y * w + x] = polar ? 1000 * Math.sin(y * 1.7) + 50 * Math.sin(x / 40 + y) + 15 * r() : 1000 * Math.sin(x / 9 + y / 11) * Math.cos(y / 13 - x / 31) + 20 * r();
+      }
+    const bound = { kind: 'abs' as const, value: 5 };
+    const g = globalsFor(map, [h, w], bound, 'frames');
+    const chosen = await roundTrip(map, [h, w], bound, 'frames');
+    const sizes = await Promise.all((['field', 'series'] as const).map(async (layout) => (await encodeSlab(map, [h, w], g, { layout })).bytes.length));
+    assert.equal(chosen.bytes.length, Math.min(...sizes), `${chosen.stats.configuration}: ${chosen.bytes.length} bytes; as a field ${sizes[0]}, as a series ${sizes[1]}`);
+  });
+
   it('ADC counts (float64 of k × step) are coded in counts: lossless below half a step, and smaller than zstd -19', async () => {
     const values = adcSignal(100_000);
     const encoded = await roundTrip(values, [100_000], { kind: 'abs', value: 0.002 }, 'frames');

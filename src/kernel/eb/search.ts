@@ -44,6 +44,11 @@ const DEARER_MARGIN = 0.02;
 const CLOSE_CALL = 0.03;
 /** ...which slabs up to this many values settle by coding each in full. */
 const FULL_TRIALS_MAX = 1 << 18;
+/**
+ * Another layout's best this close on the samples is coded in full too: a sample is one band of the slab (its
+ * end), and which layout suits a band may not be what suits the slab (an image's polar rows favour rows as a series).
+ */
+const OTHER_LAYOUT = 0.5;
 
 /** The best of a configuration's variants, one setting at a time (see searchConfiguration). */
 function refine(start: Configuration, startSize: number, measure: (c: Configuration) => number): { c: Configuration; size: number } {
@@ -155,6 +160,7 @@ export function searchConfiguration(
   };
   const small = values.length <= FULL_TRIALS_MAX;
   for (const refined of optima) if (small || refined.size <= bestSize * (1 + CLOSE_CALL)) add(refined.c);
+  for (const other of bestOfOtherLayouts(sizes, best.layout)) if (other.size <= bestSize * (1 + OTHER_LAYOUT)) add(other.c);
   if (!small) return { finalists };
   for (const [c, size] of [...sizes.entries()].sort((a, b) => a[1] - b[1])) if (size <= bestSize * (1 + CLOSE_CALL)) add(c);
   for (const refined of optima) add(otherEdges(refined.c));
@@ -170,4 +176,14 @@ export function searchConfiguration(
   }
   if (bestFull && describe(bestFull.configuration) === describe(winner)) return { finalists: [winner], coded: bestFull };
   return { finalists: [winner] };
+}
+
+/** The smallest measured configuration of each layout other than `layout`. */
+function bestOfOtherLayouts(sizes: Map<Configuration, number>, layout: LayoutName): { c: Configuration; size: number }[] {
+  const best = new Map<LayoutName, { c: Configuration; size: number }>();
+  for (const [c, size] of sizes) {
+    const known = best.get(c.layout);
+    if (c.layout !== layout && (!known || size < known.size)) best.set(c.layout, { c, size });
+  }
+  return [...best.values()];
 }
