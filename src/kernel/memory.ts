@@ -64,7 +64,7 @@ export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: strin
   if (perRow <= slabValues) return Math.max(1, Math.min(s.shape[0], Math.floor(slabValues / perRow)));
   const need = oneSlabBytes(perRow, dtypeBytes);
   if (need <= memoryBudget) return 1;
-  const unit = s.kind === 'frames' ? 'frame' : 'row';
+  const unit = s.shape.length >= 3 ? 'frame' : 'row';
   throw new BalerError(`one ${unit} of ${s.path || 'the array'} (${perRow.toLocaleString('en-US')} values) needs ${mib(need)} of memory to code, more than the budget of ${mib(memoryBudget)} (--memory ${memoryArgument(Math.ceil(need / (64 * MIB)) * 64 * MIB)} would hold it)`, file, 'ETOOLARGE');
 }
 

@@ -48,7 +48,7 @@ export async function trainOnSample(
   hooks?.onLog?.(`backend: ${backend.active}${backend.warning ? ` (${backend.warning})` : ''}`);
   const rowShape = shape.slice(1);
   const rows = sample.shape[0];
-  const sampleNote = rows < shape[0] ? `, trained on ${rows} of ${shape[0]} ${sample.kind === 'frames' ? 'frames' : 'rows'}` : '';
+  const sampleNote = rows < shape[0] ? `, trained on ${rows} of ${shape[0]} ${shape.length >= 3 ? 'frames' : 'rows'}` : '';
   hooks?.onLog?.(`model: ${describeArchitecture(architecture)}${sampleNote}`);
   const { width } = sampleLayout(sample);
   const samples = rowsToSamples(architecture, normalise(sample.values, width, normalisation), rows, rowShape);

@@ -24,8 +24,26 @@ export interface NdArray {
   missing?: number;
 }
 
-/** Tabular data is rows × columns; frame data is frames × H × W (a frame is one sample). */
+/**
+ * Tabular data is rows × columns, each column with a range of its own (a rel bound is per column); frame data is
+ * frames × H × W (a frame is one sample), or one image H × W, with one range for the whole array.
+ */
 export type DataKind = 'table' | 'frames';
+
+/**
+ * A 2-D array without column names is an image, not a table, from this many columns and with at most
+ * IMAGE_MAX_ASPECT rows per column: tables have names, few columns, or many more rows than columns.
+ */
+export const IMAGE_MIN_COLUMNS = 32;
+export const IMAGE_MAX_ASPECT = 16;
+
+/** The kind of an array as a reader finds it: a 1-D array and a 2-D one that is not an image are tables. */
+export function kindOfArray(shape: readonly number[], names: readonly string[] = []): DataKind {
+  if (shape.length >= 3) return 'frames';
+  if (shape.length !== 2 || names.length > 0) return 'table';
+  const [rows, columns] = shape;
+  return columns >= IMAGE_MIN_COLUMNS && rows <= IMAGE_MAX_ASPECT * columns ? 'frames' : 'table';
+}
 
 /** What the engine compresses: an array plus what is needed to write it back the way it came. */
 export interface Dataset {

@@ -63,6 +63,16 @@ describe('report data', () => {
     assert.equal(frames.columns[0].residuals.counts.reduce((a, b) => a + b, 0) + frames.columns[0].residuals.underflow + frames.columns[0].residuals.overflow, 150_000);
   });
 
+  it('shows a 2-D array of kind frames (an image) as one frame of its rows × columns', () => {
+    const [h, w] = [40, 64];
+    const values = Float64Array.from({ length: h * w }, (_, i) => Math.sin(i / 9));
+    const ds: Dataset = { kind: 'frames', shape: [h, w], dtype: 'float64', names: [], values };
+    const report = tableReport(ds, values.map((v) => v + 1e-3));
+    assert.deepEqual(report.frames!.map((f) => [f.label, f.index]), [['first', 0]]);
+    assert.equal(report.frames![0].original.length, h);
+    assert.equal(report.frames![0].original[0].length, w);
+  });
+
   it('encodes an exact reconstruction as PSNR "Infinity"', () => {
     const ds = generateJets({ rows: 200 });
     const exact = tableReport(ds, ds.values.slice());

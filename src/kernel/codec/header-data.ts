@@ -207,7 +207,8 @@ function readArray(r: ByteReader, layout: number): ArrayEntry {
     if (elements > MAX_ELEMENTS) r.fail(`shape [${[...shape, n].join(', ')}…] has more than 2^53 elements`);
     shape.push(n);
   }
-  if ((kind === 'table') !== (rank <= 2)) r.fail(`kind '${kind}' does not fit rank ${rank}`);
+  // Frames of rank 2 are one image (types.ts kindOfArray).
+  if (kind === 'table' ? rank > 2 : rank < 2) r.fail(`kind '${kind}' does not fit rank ${rank}`);
   const nameCount = r.count('column name count', 1, MAX_ELEMENTS);
   const names: string[] = [];
   for (let i = 0; i < nameCount; i++) names.push(r.str('column name', 4096));

@@ -10,6 +10,7 @@
 //   named `data` (the .npz layout of the reference tool, with column names under `names`).
 import { BalerError } from '../errors';
 import type { Dataset, DType, NdArray, TypedArray } from '../types';
+import { kindOfArray } from '../types';
 import { checkBudget, DEFAULT_MEMORY_BUDGET, elementCount } from './budget';
 import { roundToFloat16 } from './float16';
 import { createDataSink, openDataSource, type DataFormat } from './formats';
@@ -96,7 +97,7 @@ export function datasetFromNdArray(arr: NdArray, names: string[] = [], file?: st
   const shape = [...arr.shape];
   if (shape.length === 0) throw new BalerError('the array is a single number (0-d), not a table or frames', file);
   if (shape.some((d) => d === 0)) throw new BalerError(`the array is empty (shape ${formatShape(shape)})`, file);
-  const kind = shape.length <= 2 ? 'table' : 'frames';
+  const kind = kindOfArray(shape, names);
   const columns = shape.length === 2 ? shape[1] : 1;
   if (kind === 'table' && names.length > 0 && names.length !== columns) {
     throw new BalerError(`${names.length} column names for ${columns} columns`, file);

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
+import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { coordinateExactness } from './coordinates';
 import { AtomicOutput, outputError } from './files';
@@ -162,7 +163,7 @@ function describe(
     ...(dimensions ? { dimensions } : {}),
   };
   arrays.push({
-    path: full, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names,
+    path: full, dtype, shape, kind: kindOfArray(shape, names), names,
     attributes: { [format]: hdf5Info, ...maskedFillAttribute(attrs, dtype) },
     ...(attrs.baler_exact ? { exact: true } : {}),
     ...fillExactness(attrs, dtype),

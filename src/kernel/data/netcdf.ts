@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { BalerError } from '../errors';
 import { jsonSafe, netcdf3AttributeType } from './attribute-types';
 import type { DType, NdArray, TypedArray } from '../types';
+import { kindOfArray } from '../types';
 import { checkBudget } from './budget';
 import { coordinateExactness } from './coordinates';
 import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
@@ -50,7 +51,7 @@ export async function openNetcdf3(file: string, selection: SourceSelection, budg
     const dimensionNames: string[] = variable.dimensions.map((d: number) => dims[d].name);
     let values: TypedArray | undefined;
     arrays.push({
-      path: variable.name, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names: [],
+      path: variable.name, dtype, shape, kind: kindOfArray(shape), names: [],
       attributes: { netcdf: { attrs, attrTypes, dimensions: dimensionNames }, ...maskedFillAttribute(attrs, dtype) },
       ...fillExactness(attrs, dtype),
       ...coordinateExactness(variable.name, dimensionNames),

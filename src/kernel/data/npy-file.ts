@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
+import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { AtomicOutput, closeInput, openInput, outputError, readAtInto, syncAndClose, writeAll, type InputFile } from './files';
 import {
@@ -98,7 +99,7 @@ export function npyStream(bytes: ByteSource, file: string, path: string, budget:
   const perRow = rowElements(shape);
   let fortranValues: TypedArray | undefined;
   const source: ArraySource = {
-    path, dtype: descr.dtype, shape: [...shape], kind: shape.length <= 2 ? 'table' : 'frames', names: [],
+    path, dtype: descr.dtype, shape: [...shape], kind: kindOfArray(shape), names: [],
     async readSlab(start, rows, buffers): Promise<NdArray> {
       checkSlab(shape, start, rows, file);
       const slabShape = shape.length === 0 ? [] : [rows, ...shape.slice(1)];

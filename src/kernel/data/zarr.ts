@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type * as Zarrita from 'zarrita';
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
+import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { AtomicOutput } from './files';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
@@ -74,7 +75,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     const columns = attrs.columns;
     const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) ? (columns as string[]) : [];
     arrays.push({
-      path: p, dtype, shape, kind: shape.length <= 2 ? 'table' : 'frames', names, ...(attrs.baler_exact ? { exact: true } : {}),
+      path: p, dtype, shape, kind: kindOfArray(shape, names), names, ...(attrs.baler_exact ? { exact: true } : {}),
       attributes: { zarr: { attrs, chunks: [...arr.chunks], ...(fs.existsSync(path.join(file, p, '.zarray')) ? { format: 2 } : {}) } },
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);

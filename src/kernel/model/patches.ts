@@ -66,7 +66,9 @@ export function shapeMismatch(arch: Architecture, rowShape: number[]): string | 
  * reference model, and is shared among a frame's tiles (rounded, at least 1 per tile); `compressionRatio`
  * applies to each tile.
  */
-export function chooseArchitecture(kind: DataKind, shape: number[], opts: ArchitectureOptions = {}): Architecture {
+export function chooseArchitecture(arrayKind: DataKind, shape: number[], opts: ArchitectureOptions = {}): Architecture {
+  // The samples of a 2-D array are its rows, as in the reference tool, also when it is an image (types.ts kindOfArray).
+  const kind = shape.length < 3 ? 'table' : arrayKind;
   const rowShape = shape.slice(1);
   const rowValues = rowShape.reduce((a, b) => a * b, 1);
   if (kind !== 'frames' || rowValues <= TILE_ABOVE) return defaultArchitecture(kind, shape, opts);

@@ -165,10 +165,11 @@ export function reportLoss(h: TrainHistory): ReportLoss {
 
 /** First, middle, last and worst (largest RMSE) frames; the worst is left out when it is one of the others. */
 function chooseFrames(original: Dataset, reconstructed: Float64Array): ReportFrame[] {
-  const count = original.shape[0] ?? 0;
-  const size = original.shape.slice(1).reduce((a, b) => a * b, 1);
-  // Frames are H × W; any further axes are folded into the width.
-  const height = original.shape[1] ?? 1;
+  // Frames are H × W; any further axes are folded into the width. A 2-D array of kind 'frames' is one image.
+  const shape = original.shape.length >= 3 ? original.shape : [1, ...original.shape];
+  const count = shape[0] ?? 0;
+  const size = shape.slice(1).reduce((a, b) => a * b, 1);
+  const height = shape[1] ?? 1;
   const width = size / height;
   if (count === 0 || size === 0) return [];
   const frameRmse = (t: number) => {

@@ -79,8 +79,8 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
   const rows = [
     row('file', 'file', name),
     row('data', 'data', several
-      ? `${arrays.length} arrays (each under Arrays); the first, ${arrays[0].path || 'array 0'}: ${info.kind}, shape ${info.shape.join(' × ')}, ${info.dtype}`
-      : `${info.kind}, shape ${info.shape.join(' × ')}, ${info.dtype}`),
+      ? `${arrays.length} arrays (each under Arrays); the first, ${arrays[0].path || 'array 0'}: ${kindLabel(info.kind, info.shape)}, shape ${info.shape.join(' × ')}, ${info.dtype}`
+      : `${kindLabel(info.kind, info.shape)}, shape ${info.shape.join(' × ')}, ${info.dtype}`),
   ];
   if (info.names.length > 0) rows.push(row('columns', 'columns', names + more));
   if (info.source) rows.push(row('source', 'source', `${info.source.name} (${info.source.format})`));
@@ -118,7 +118,7 @@ function arraySection(arrays: NonNullable<FileInfo['arrays']>): InfoSection {
     key: 'arrays',
     title: `Arrays (${arrays.length})`,
     rows: arrays.map((a, i) => row(`arrays.${i}`, a.path || `array ${i}`,
-      `${a.kind} ${a.shape.join(' × ')} ${a.dtype}, ${a.mode}${a.errorBound ? ` ${a.errorBound}` : ''}, PSNR ${formatDb(a.errors.psnr)}, max abs error ${formatNumber(a.errors.maxAbsError)}`)),
+      `${kindLabel(a.kind, a.shape)} ${a.shape.join(' × ')} ${a.dtype}, ${a.mode}${a.errorBound ? ` ${a.errorBound}` : ''}, PSNR ${formatDb(a.errors.psnr)}, max abs error ${formatNumber(a.errors.maxAbsError)}`)),
   };
 }
 
@@ -266,4 +266,9 @@ export function sectionsMarkdown(sections: InfoSection[]): string {
 export function sectionsHtml(sections: InfoSection[], headingTag: 'h2' | 'h3' = 'h2'): string {
   return sections.map((s) => `<section class="info" data-section="${s.key}"><${headingTag}>${escapeHtml(s.title)}</${headingTag}>`
     + `<table class="info"><tbody>${s.rows.map((r) => `<tr data-key="${escapeHtml(r.key)}"><th>${escapeHtml(r.label)}</th><td>${escapeHtml(r.value)}</td></tr>`).join('')}</tbody></table></section>`).join('\n');
+}
+
+/** What an array is, in words: a 2-D array of kind frames is one image (types.ts kindOfArray). */
+function kindLabel(kind: string, shape: number[]): string {
+  return kind === 'frames' && shape.length === 2 ? 'image' : kind;
 }
