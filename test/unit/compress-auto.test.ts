@@ -10,6 +10,7 @@ import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { DEFAULT_ERROR_BOUND } from '../../src/kernel/compress/auto';
 import { openBaler } from '../../src/kernel/decompress';
 import type { NdArray } from '../../src/kernel/types';
+import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 import { dependentTable, travellingWaves } from '../fixtures/learned';
 
 describe('compress: the automatic mode', () => {
@@ -173,5 +174,41 @@ describe('compress: the automatic mode', () => {
     assert.equal(info.mode, 'autoencoder');
     assert.ok(info.sizes.total > info.sizes.originalFile);
     assert.ok(log.some((l) => /warning: the autoencoder's total .* share the decoder .* give a bound/i.test(l)), log.join('\n'));
+  });
+
+  // An image of 96 × 64 with a dim left edge: column 0 spans 1 unit, the image 200.
+  const image = (): Float64Array => {
+    const [h, w] = [96, 64];
+    return Float64Array.from({ length: h * w }, (_, i) => {
+      const [y, x] = [Math.floor(i / w), i % w];
+      return x === 0 ? Math.sin(y / 5) / 2 : 100 + 100 * Math.sin(x / 7) * Math.cos(y / 9);
+    });
+  };
+
+  it('sees a 2-D array without column names, of 32 columns or more and not far taller than wide, as an image: one range for the whole array', async () => {
+    const data = image();
+    const { info, back } = await run({ dtype: 'float64', shape: [96, 64], data }, { errorBound: 'rel:1e-2' });
+    assert.equal(info.kind, 'frames');
+    assert.equal(findRow(infoSections(info), 'data')?.value, 'image, shape 96 × 64, float64');
+    assert.ok(maxError(back, data) <= 1e-2 * range(data), 'every value within 1e-2 of the whole range');
+    assert.ok(maxError(back, data, 64, 0) > 1e-2 * range(data, 64, 0), 'the dim column is held to the image\'s range, not its own');
+    // Eight columns are a table: each column within 1e-2 of its own range.
+    const narrow = data.slice(0, 96 * 8);
+    const table = await run({ dtype: 'float64', shape: [96, 8], data: narrow }, { errorBound: 'rel:1e-2' });
+    assert.equal(table.info.kind, 'table');
+    for (let c = 0; c < 8; c++) assert.ok(maxError(table.back, narrow, 8, c) <= 1e-2 * range(narrow, 8, c), `column ${c} within its own range`);
+    // So are 32 columns of many rows (a table of features or channels).
+    const tall = await run({ dtype: 'float64', shape: [17 * 32, 32], data: Float64Array.from({ length: 17 * 32 * 32 }, (_, i) => Math.sin(i / 3) * (i % 32)) }, { errorBound: 'rel:1e-2' });
+    assert.equal(tall.info.kind, 'table');
+  });
+
+  it('codes with the layout and predictors the user names (--layout, --predictor), also when the sample is the whole file', async () => {
+    const shape = [96, 64];
+    const sizeWith = async (opts: Parameters<typeof compress>[1]) => (await run({ dtype: 'float64', shape, data: image() }, { errorBound: 'rel:1e-3', learned: 'none', ...opts })).info.sizes.total;
+    const field = await sizeWith({ layout: 'field' });
+    const table = await sizeWith({ layout: 'table' });
+    assert.ok(table > 1.2 * field, `as a table ${table} bytes, as a field ${field}: the same coding`);
+    const lorenzo = await sizeWith({ layout: 'field', predictors: ['lorenzo'] });
+    assert.notEqual(lorenzo, field, 'lorenzo alone codes as the default predictors do');
   });
 });

@@ -67,6 +67,7 @@ export const autoStrategy: ArrayStrategy = {
         shared,
         nets: opts.learnedNetworkSeconds ? { seconds: opts.learnedNetworkSeconds, seed: opts.seed, backend: opts.backend, signal: ctx.hooks?.signal } : undefined,
         kind: input.source.kind,
+        coder: { predictors: opts.predictors, layout: opts.layout },
         learnedGlobals,
         totalRows: input.source.shape[0],
         seed: opts.seed,

@@ -11,7 +11,7 @@ import type { LearnedChoice } from '../api';
 import { compressBytes } from '../codec/entropy';
 import { encodeLosslessSlab } from '../codec/slab';
 import { arrayBytes } from '../data/dtype';
-import type { EbGlobals } from '../compress/eb-slab';
+import type { EbGlobals, EbSlabOptions } from '../compress/eb-slab';
 import { encodeErrorBoundedChunk } from '../compress/eb-chunk';
 import { describeModel, encodeModel, modelFits, type LearnedModel } from './blob';
 import { MAX_COLUMNS } from './columns';
@@ -54,6 +54,8 @@ export interface ChooseOptions {
    *  so without it the same input gives the same choice on every machine). */
   nets?: NetTraining;
   kind: 'table' | 'frames';
+  /** The coder alone's predictors and layout, as the user restricted them (--predictor, --layout). */
+  coder?: Pick<EbSlabOptions, 'predictors' | 'layout'>;
   /** The globals of learned plans (default: those of the coder alone). */
   learnedGlobals?: EbGlobals;
   /** Rows of the whole array (the sample's bytes are scaled by rows / sample rows). */
@@ -79,7 +81,7 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
     return plans;
   }
   let t = performance.now();
-  const classical = await encodeErrorBoundedChunk(sample.values, sample.shape, g);
+  const classical = await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder);
   add({ name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: classical.chunk.length, coded: { data: classical.chunk, reconstruction: classical.reconstruction }, seconds: since(t) });
   await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, plans[0].estimate);
   // Lossless: a quick zstd says whether it is anywhere near; only then the real (slow, strong) coding.
