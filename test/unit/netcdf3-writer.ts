@@ -41,15 +41,25 @@ class Bytes {
   }
 }
 
-/** Writes a netCDF-3 (CDF-1) file with these dimensions and variables. */
-export function writeNetcdf3(file: string, dimensions: Record<string, number>, variables: Nc3Variable[], globals: Record<string, Nc3Attribute> = {}): void {
+/**
+ * Writes a netCDF-3 (CDF-1) file with these dimensions and variables. `unlimited` names the record dimension
+ * (its size in `dimensions` is the number of records): the variables along it are written record by record,
+ * each row padded to 4 bytes unless it is the only record variable.
+ */
+export function writeNetcdf3(file: string, dimensions: Record<string, number>, variables: Nc3Variable[], globals: Record<string, Nc3Attribute> = {}, unlimited?: string): void {
   const dimNames = Object.keys(dimensions);
+  const isRecord = (v: Nc3Variable) => unlimited !== undefined && v.dimensions[0] === unlimited;
+  const records = unlimited === undefined ? 0 : dimensions[unlimited];
+  const recordVariables = variables.filter(isRecord);
+  const padded = (bytes: number) => (recordVariables.length === 1 ? bytes : Math.ceil(bytes / 4) * 4);
+  const rowBytes = (v: Nc3Variable) => (v.values.length / Math.max(1, records)) * TYPE_SIZE[v.type];
+  const vsize = (v: Nc3Variable) => (isRecord(v) ? Math.ceil(rowBytes(v) / 4) * 4 : Math.ceil((v.values.length * TYPE_SIZE[v.type]) / 4) * 4);
   const header = (begins: number[]): Bytes => {
     const h = new Bytes();
     h.parts.push(0x43, 0x44, 0x46, 1);
-    h.u32(0);
+    h.u32(records);
     h.u32(NC_DIMENSION); h.u32(dimNames.length);
-    for (const d of dimNames) { h.name(d); h.u32(dimensions[d]); }
+    for (const d of dimNames) { h.name(d); h.u32(d === unlimited ? 0 : dimensions[d]); }
     h.attributes(globals);
     h.u32(NC_VARIABLE); h.u32(variables.length);
     variables.forEach((v, i) => {
@@ -58,18 +68,30 @@ export function writeNetcdf3(file: string, dimensions: Record<string, number>, v
       for (const d of v.dimensions) h.u32(dimNames.indexOf(d));
       h.attributes(v.attributes ?? {});
       h.u32(TYPE_CODE[v.type]);
-      h.u32(Math.ceil((v.values.length * TYPE_SIZE[v.type]) / 4) * 4);
+      h.u32(vsize(v));
       h.u32(begins[i]);
     });
     return h;
   };
   let offset = header(variables.map(() => 0)).parts.length;
-  const begins = variables.map((v) => { const b = offset; offset += Math.ceil((v.values.length * TYPE_SIZE[v.type]) / 4) * 4; return b; });
-  const out = header(begins);
+  const fixed = variables.filter((v) => !isRecord(v));
+  const begins = new Map<Nc3Variable, number>();
+  for (const v of fixed) { begins.set(v, offset); offset += vsize(v); }
+  for (const v of recordVariables) { begins.set(v, offset); offset += padded(rowBytes(v)); }
+  const out = header(variables.map((v) => begins.get(v)!));
   for (const v of variables) {
     const expected = v.dimensions.reduce((n, d) => n * dimensions[d], 1);
     if (v.values.length !== expected) throw new Error(`writeNetcdf3: ${v.name} has ${v.values.length} values, its dimensions ${expected}`);
-    out.values(v.type, v.values);
+  }
+  for (const v of fixed) out.values(v.type, v.values);
+  for (let r = 0; r < records; r++) {
+    for (const v of recordVariables) {
+      const perRow = v.values.length / records;
+      const row = Array.from({ length: perRow }, (_, k) => v.values[r * perRow + k]);
+      const before = out.parts.length;
+      out.values(v.type, row);
+      if (recordVariables.length === 1) out.parts.length = before + rowBytes(v); // no padding for a single record variable
+    }
   }
   fs.writeFileSync(file, Uint8Array.from(out.parts));
 }
