@@ -132,6 +132,40 @@ describe('search: light decoders', () => {
     assert.equal(encodeWeights(weights.decoder, 'int8').length, decoderSizeOf(2500, { latent: 2, hidden: [], precision: 'int8' }));
   });
 
+  it('finds the same components on few rows (exactly, from their Gram matrix) as the range finder on many', () => {
+    // Three directions of known strengths plus a little noise; 40 rows take the exact path for k = 8, 400 the range finder.
+    const width = 300;
+    const r = seedrandom.alea('pca');
+    const directions = [0, 1, 2].map((d) => Float64Array.from({ length: width }, (_, j) => Math.sin((d + 1) * j / 17 + d)));
+    const rows = (count: number) => {
+      const out = new Float32Array(count * width);
+      for (let s = 0; s < count; s++)
+        for (let d = 0; d < 3; d++) {
+          const z = (r() - 0.5) * 10 ** (2 - d);
+          for (let j = 0; j < width; j++) out[s * width + j] += z * directions[d][j] + (d === 0 ? 1e-3 * (r() - 0.5) : 0);
+        }
+      return out;
+    };
+    const unit = (v: ArrayLike<number>) => { const n = Math.hypot(...Array.from(v)); return Array.from(v, (x) => x / n); };
+    for (const count of [40, 400]) {
+      const pc = principalComponents(rows(count), count, width, 8);
+      const top = [0, 1, 2].map((d) => pc.components.subarray(d * width, (d + 1) * width));
+      for (let a = 0; a < 3; a++)
+        for (let b = 0; b < 3; b++) {
+          const dot = top[a].reduce((sum, x, j) => sum + x * top[b][j], 0);
+          assert.ok(Math.abs(dot - (a === b ? 1 : 0)) < 1e-9, `${count} rows: components ${a}, ${b} orthonormal (${dot})`);
+        }
+      // Each direction lies in the span of the top three components, the strongest is the first.
+      for (let d = 0; d < 3; d++) {
+        const u = unit(directions[d]);
+        const inSpan = top.reduce((sum, c) => sum + u.reduce((t, x, j) => t + x * c[j], 0) ** 2, 0);
+        assert.ok(inSpan > 1 - 1e-6, `${count} rows: direction ${d} is ${inSpan} in the span of the top three`);
+      }
+      const first = unit(directions[0]).reduce((sum, x, j) => sum + x * top[0][j], 0);
+      assert.ok(Math.abs(first) > 0.999, `${count} rows: the first component is the strongest direction (${first})`);
+    }
+  });
+
   it('the linear autoencoder reproduces rank-2 data, and refitted latents absorb the decoder quantisation', () => {
     const { values, shape } = lowRankTable(200, 48);
     const [count, width] = shape;

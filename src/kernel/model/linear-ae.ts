@@ -19,7 +19,13 @@ const POWER_ITERATIONS = 4;
 /** Rows used to fit the components at most (evenly spaced); the latents are still computed for every row. */
 const MAX_FIT_ROWS = 4096;
 
-/** Top-k principal components of count × width samples (randomised SVD, seeded: repeatable). */
+/**
+ * Up to this many rows per column of the range finder, the exact components from the rows' Gram matrix cost less
+ * (rows² · width, against the range finder's ten passes of rows · width · columns, and a rows × rows eigenproblem).
+ */
+const GRAM_ROWS = 4;
+
+/** Top-k principal components of count × width samples (randomised SVD, seeded: repeatable; exact for few rows). */
 export function principalComponents(samples: Float32Array, count: number, width: number, k: number, seed = 1): PrincipalComponents {
   const rows = Math.min(count, MAX_FIT_ROWS);
   const mean = new Float64Array(width);
@@ -32,6 +38,7 @@ export function principalComponents(samples: Float32Array, count: number, width:
   for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) centred[r * width + j] -= mean[j];
 
   const l = Math.min(k + OVERSAMPLING, rows, width);
+  if (l < rows && rows <= GRAM_ROWS * l) return { mean, components: gramComponents(centred, rows, width, k), k, width };
   const random = seedrandom.alea(`baler-pca-${seed}`);
   let basis: Float64Array = new Float64Array(width * l).map(() => random() * 2 - 1); // width × l
   let q: Float64Array = orthonormalColumns(multiply(centred, rows, width, basis, l), rows, l); // rows × l
@@ -63,6 +70,32 @@ export function principalComponents(samples: Float32Array, count: number, width:
     }
   }
   return { mean, components, k, width };
+}
+
+/** The top k components of centred rows (rows × width) exactly: eigenvectors u of X·Xᵀ give the components Xᵀ·u / √λ. */
+function gramComponents(centred: Float64Array, rows: number, width: number, k: number): Float64Array {
+  const gram = new Float64Array(rows * rows);
+  for (let a = 0; a < rows; a++)
+    for (let c = a; c < rows; c++) {
+      let s = 0;
+      for (let j = 0, x = a * width, y = c * width; j < width; j++) s += centred[x + j] * centred[y + j];
+      gram[a * rows + c] = s;
+      gram[c * rows + a] = s;
+    }
+  const { values, vectors } = symmetricEigen(gram, rows);
+  const order = Array.from({ length: rows }, (_, i) => i).sort((x, y) => values[y] - values[x]);
+  const components = new Float64Array(k * width);
+  for (let i = 0; i < Math.min(k, rows); i++) {
+    const e = order[i];
+    const norm = Math.sqrt(Math.max(values[e], 0));
+    if (!(norm > 1e-12)) continue;
+    for (let r = 0; r < rows; r++) {
+      const weight = vectors[r * rows + e] / norm;
+      if (weight === 0) continue;
+      for (let j = 0; j < width; j++) components[i * width + j] += weight * centred[r * width + j];
+    }
+  }
+  return components;
 }
 
 /** Encoder and decoder weights of the dense k-latent linear autoencoder (names as the layer plan gives them). */
