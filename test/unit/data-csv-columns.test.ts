@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openDataSource } from '../../src/kernel/data/formats';
+import { compress, decompress } from '../../src/kernel/pipeline';
 import { rejectsBaler } from './data-helpers';
 
 describe('csv columns', () => {
@@ -28,6 +29,16 @@ describe('csv columns', () => {
     } finally {
       await source.close();
     }
+  });
+
+  it('writes back 21.0 in a column written with decimals, and 21 in a column of integers (pandas reads their dtypes back)', async () => {
+    const input = path.join(dir, 'readings.csv');
+    fs.writeFileSync(input, 'id,temp,count\n1,21.0,3\n2,22.5,4\n3,,5\n4,23.0,6\n');
+    const packed = path.join(dir, 'readings.baler');
+    const back = path.join(dir, 'readings.out.csv');
+    await compress(input, { output: packed, errorBound: 'abs:0' });
+    await decompress(packed, { output: back });
+    assert.equal(fs.readFileSync(back, 'utf8'), 'id,temp,count\n1,21.0,3\n2,22.5,4\n3,NaN,5\n4,23.0,6\n');
   });
 
   it('a file separated by semicolons or tabs is refused saying so (not "3 values, expected 1")', async () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { BalerError } from '../errors';
 import type { NdArray } from '../types';
 import { checkBudget } from './budget';
-import { formatterFor, parseCsvNumber, quoteIfNeeded, records } from './csv';
+import { formatterFor, parseCsvNumber, quoteIfNeeded, records, withDecimalPoint, writtenAsDecimal, type Formatter } from './csv';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
@@ -138,10 +138,16 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     let rows = 0;
     let dataStart = { offset: 0, line: 1 };
     if (hasHeader) dataStart = scanner.position;
+    // Which columns the first row writes with decimals, so that they are written back so (csv.ts writtenAsDecimal).
+    let decimalColumns: number[] = [];
     const countRecord = (record: RawRecord): void => {
       if (record.fields !== columns) {
         const found = record.fields === 1 ? '1 value' : `${record.fields} values`;
         throw new BalerError(`line ${record.line}: ${found}, expected ${columns} (as in line ${first.line})`, file);
+      }
+      if (rows === 0) {
+        const fields = fieldsOf(record, file);
+        decimalColumns = chosen.map((c, k) => (writtenAsDecimal(fields[c]) ? k : -1)).filter((k) => k >= 0);
       }
       rows++;
     };
@@ -185,7 +191,7 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     };
     return {
       file, format: 'csv',
-      arrays: [{ path: '', dtype: 'float64', shape: [rows, chosen.length], kind: 'table', names, readSlab }],
+      arrays: [{ path: '', dtype: 'float64', shape: [rows, chosen.length], kind: 'table', names, readSlab, ...(decimalColumns.length ? { attributes: { csv: { decimalColumns } } } : {}) }],
       close: async () => closeInput(input),
     };
   } catch (err) {
@@ -243,7 +249,7 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
     writeAll(fd, text, file);
   };
   if (array.names.length > 0) write(array.names.map(quoteIfNeeded).join(',') + '\n');
-  const format = formatterFor(array.dtype);
+  const formats = columnFormats(array, columns);
   const close = (): void => { if (fd !== undefined) fs.closeSync(fd); fd = undefined; };
   return {
     async writeSlab(index, slab) {
@@ -252,7 +258,7 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
       const lines = new Array<string>(rows);
       const cells = new Array<string>(columns);
       for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < columns; c++) cells[c] = format(slab.data[r * columns + c]);
+        for (let c = 0; c < columns; c++) cells[c] = formats[c](slab.data[r * columns + c]);
         lines[r] = cells.join(',');
       }
       write(lines.join('\n') + '\n');
@@ -274,4 +280,13 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
       out.discard();
     },
   };
+}
+
+/** Each column's formatter: the dtype's, with a decimal point where the CSV read had one (attributes.csv). */
+function columnFormats(array: ArrayDescription, columns: number): Formatter[] {
+  const plain = formatterFor(array.dtype);
+  const decimal = withDecimalPoint(plain);
+  const listed = (array.attributes?.csv as { decimalColumns?: unknown } | undefined)?.decimalColumns;
+  const decimals = new Set(Array.isArray(listed) ? listed : []);
+  return Array.from({ length: columns }, (_, c) => (decimals.has(c) ? decimal : plain));
 }

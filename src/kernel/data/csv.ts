@@ -160,6 +160,22 @@ export function quoteIfNeeded(name: string): string {
 
 export type Formatter = (value: TypedArray[number]) => string;
 
+/**
+ * Whether a field is written as a decimal number ('21.0', '2e3', 'nan', or missing, as pandas writes a float
+ * column), not as an integer ('21'): pandas reads a column of '21' back as integers.
+ */
+export function writtenAsDecimal(field: string): boolean {
+  return !/^[+-]?\d+$/.test(field.trim());
+}
+
+/** `format` with '.0' after an integral value, for a column written with decimals (writtenAsDecimal). */
+export function withDecimalPoint(format: Formatter): Formatter {
+  return (v) => {
+    const text = format(v);
+    return /^[+-]?\d+$/.test(text) ? `${text}.0` : text;
+  };
+}
+
 export function formatterFor(dtype: DType): Formatter {
   if (dtype === 'float32') return (v) => shortestText(v as number, 9, Math.fround);
   if (dtype === 'float16') return (v) => shortestText(v as number, 5, roundToFloat16);
