@@ -64,16 +64,31 @@ describe('declared missing values', () => {
     assert.equal(values.filter(Number.isNaN).length, 0);
   });
 
-  it('refuse an array holding NaN as well, which could not be told from them', async () => {
+  it('of an array holding NaN as well, which could not be told from them: the array is kept exact, each comes back as it was', async () => {
     const input = path.join(folder(), 'both.nc');
     const values = field();
     values[100] = NaN;
     await writeNc(input, values);
     const source = await openDataSource(input);
     try {
+      // Read with its missing values as NaN, it is refused; as written, it reads.
       await rejectsBaler(() => source.arrays[0].readSlab(0, 4), /the dataset '\/SST' holds NaN as well as its declared missing value -9\.9999997\d+e\+33/, input);
+      assert.deepEqual(Array.from((await source.arrays[0].unmasked!().readSlab(0, 4)).data as Float32Array), Array.from(values));
     } finally {
       await source.close();
+    }
+    const log: string[] = [];
+    const packed = path.join(folder(), 'both.baler');
+    await compress(input, { output: packed, errorBound: 'rel:1e-3' }, { onLog: (l) => log.push(l) });
+    assert.ok(log.some((l) => l.includes('stored losslessly (it holds NaN as well as its declared missing value -1e+34: kept exact')), log.join('\n'));
+    const output = path.join(folder(), 'both.back.nc');
+    await decompress(packed, { output });
+    const back = await openDataSource(output);
+    try {
+      const data = (await back.arrays[0].unmasked!().readSlab(0, 4)).data as Float32Array;
+      assert.deepEqual(Array.from(data), Array.from(values), 'NaN stays NaN and -1e34 stays -1e34');
+    } finally {
+      await back.close();
     }
   });
 

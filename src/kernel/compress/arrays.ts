@@ -10,7 +10,7 @@ import { ConstantTracker } from './constant';
 import { chooseSlabRows, SLAB_BUFFERS_KEPT, wholeArrayBytes } from '../memory';
 import type { ArrayInput, Slab } from './strategy';
 import { BufferPool, float64From } from '../parallel/buffer-pool';
-import { integerMissingOf, missingAsNaN } from '../data/fill';
+import { integerMissingOf, missingAsNaN, NAN_BESIDE_FILL } from '../data/fill';
 
 /**
  * The arrays of a source with their statistics. Slab sizes depend on the budget only, never on the number of
@@ -18,23 +18,38 @@ import { integerMissingOf, missingAsNaN } from '../data/fill';
  */
 export async function arrayInputs(source: DataSource, memoryBudget: number, part?: { whole: DataSource; statsFromWhole: boolean; rowsBefore: number[] }): Promise<ArrayInput[]> {
   const inputs: ArrayInput[] = [];
-  for (const [index, s] of source.arrays.entries()) {
+  for (const [index, read] of source.arrays.entries()) {
+    let s = read;
+    let wholeArray = part?.whole.arrays[index] ?? s;
     const slabRows = chooseSlabRows(s, memoryBudget, source.file);
     const missing = integerMissingOf(s.dtype, s.attributes);
     // The buffers of this array's slabs, read again and again (statistics, coding, read-back) and given back by
     // whoever holds a slab last (Slab.release).
     const buffers = new BufferPool(SLAB_BUFFERS_KEPT);
-    const slabs = (rows = slabRows) => readSlabs(s, rows, buffers, missing);
-    const wholeArray = part?.whole.arrays[index] ?? s;
-    // A part of a file takes its statistics from the whole file when asked (a rel bound needs the whole range).
-    const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
-    const constant = new ConstantTracker();
-    for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows, buffers, missing)) {
-      stats.add(slab.values, exactIn(slab.array));
-      constant.add(slab.array);
-      slab.release();
+    const statistics = async () => {
+      // A part of a file takes its statistics from the whole file when asked (a rel bound needs the whole range).
+      const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
+      const constant = new ConstantTracker();
+      for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows, buffers, missing)) {
+        stats.add(slab.values, exactIn(slab.array));
+        constant.add(slab.array);
+        slab.release();
+      }
+      return { stats, constant };
+    };
+    let first: Awaited<ReturnType<typeof statistics>>;
+    try {
+      first = await statistics();
+    } catch (err) {
+      // NaN beside a declared missing value: the array as written, kept exact (data/fill.ts withFillMask).
+      if (!(err instanceof BalerError && err.code === NAN_BESIDE_FILL && s.unmasked && wholeArray.unmasked)) throw err;
+      [s, wholeArray] = [s.unmasked(), wholeArray.unmasked()];
+      buffers.clear();
+      first = await statistics();
     }
+    const { stats, constant } = first;
     buffers.clear(); // the float64 copies are not needed again until the read-back
+    const slabs = (rows = slabRows) => readSlabs(s, rows, buffers, missing);
     const value = constant.value();
     const slabOfArray = async (firstRow: number) => slabOf(firstRow, withMissing(await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), missing), buffers);
     inputs.push({

@@ -59,7 +59,11 @@ export function planPart(source: DataSource, part: PartSpec, memoryBudget: numbe
 }
 
 function rowsOf(s: ArraySource, firstRow: number, rows: number): ArraySource {
-  return { ...s, shape: [rows, ...s.shape.slice(1)], readSlab: (start, count, buffers) => s.readSlab(firstRow + start, count, buffers) };
+  const unmasked = s.unmasked;
+  return {
+    ...s, shape: [rows, ...s.shape.slice(1)], readSlab: (start, count, buffers) => s.readSlab(firstRow + start, count, buffers),
+    unmasked: unmasked && (() => rowsOf(unmasked(), firstRow, rows)),
+  };
 }
 
 /** The identity of the input (name, size, its first and last 64 KiB) and of the settings that shape the coding. */

@@ -90,6 +90,9 @@ export function fillExactness(attrs: Record<string, unknown>, dtype: DType): Pic
   };
 }
 
+/** The code of maskFills' refusal: the reader's `unmasked` array (ArraySource) reads such an array as written. */
+export const NAN_BESIDE_FILL = 'ENANFILL';
+
 /** Replaces the missing values by NaN in place; a NaN already there could not be told from them and is refused. */
 export function maskFills(data: TypedArray, fills: number[], what: string, file: string): void {
   if (fills.length === 0) return;
@@ -97,10 +100,36 @@ export function maskFills(data: TypedArray, fills: number[], what: string, file:
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v !== v) {
-      throw new BalerError(`${what} holds NaN as well as its declared missing value ${fills[0]}, which is read as NaN: the two could not be told apart when written back`, file);
+      throw new BalerError(`${what} holds NaN as well as its declared missing value ${fills[0]}, which is read as NaN: the two could not be told apart when written back`, file, NAN_BESIDE_FILL);
     }
     if (fills.includes(v)) values[i] = NaN;
   }
+}
+
+/**
+ * An array that declares missing values (`fills`), read by `readMasked` with them as NaN; its `unmasked` twin, for
+ * when it also holds NaN (maskFills refuses it), reads it as written with `readAsWritten` and is kept exact, so
+ * that both its NaN and its missing values come back as they were.
+ */
+export function withFillMask(
+  array: Omit<ArraySource, 'readSlab'>, fills: number[], readAsWritten: ArraySource['readSlab'], what: string, file: string,
+): ArraySource {
+  const masked: ArraySource = {
+    ...array,
+    async readSlab(start, count, buffers) {
+      const slab = await readAsWritten(start, count, buffers);
+      maskFills(slab.data, fills, what, file);
+      return slab;
+    },
+  };
+  if (fills.length === 0) return masked;
+  const { [MASKED_FILL]: _masked, ...attributes } = array.attributes ?? {};
+  const shown = fills.map((v) => Number(v.toPrecision(array.dtype === 'float32' ? 7 : 17))).join(', ');
+  masked.unmasked = () => ({
+    ...array, attributes, exact: true, readSlab: readAsWritten,
+    exactReason: `it holds NaN as well as its declared missing value ${shown}: kept exact, so that each comes back as it was`,
+  });
+  return masked;
 }
 
 /** The value NaNs of an array are written back as (its attributes' MASKED_FILL), if any. */

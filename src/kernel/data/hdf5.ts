@@ -10,7 +10,7 @@ import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { coordinateExactness } from './coordinates';
 import { AtomicOutput, outputError } from './files';
-import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
+import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
 import { float16BitsToFloat32 } from './float16';
 import { castToDtype } from './dtype';
 import { scalarValue, type ScalarVariable } from './scalars';
@@ -162,33 +162,33 @@ function describe(
     attrs, attrTypes: attributeTypesOf(d), chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined,
     ...(dimensions ? { dimensions } : {}),
   };
-  arrays.push({
+  const description = {
     path: full, dtype, shape, kind: kindOfArray(shape, names), names,
     attributes: { [format]: hdf5Info, ...maskedFillAttribute(attrs, dtype) },
     ...(attrs.baler_exact ? { exact: true } : {}),
     ...fillExactness(attrs, dtype),
     ...unreadableFillExactness(d, attrs),
     ...(dimensions ? coordinateExactness(path.posix.basename(full), dimensions) : {}),
-    async readSlab(start, count): Promise<NdArray> {
-      checkSlab(shape, start, count, file);
-      const elements = count * perRow;
-      checkBudget(decodedBytes(dtype, elements) * 2, budget, `a slab of ${count} rows of '${full}'`, file);
-      const before = logSize(diagnostics);
-      let data: unknown;
-      try {
-        data = count === 0 ? undefined : halfFloats ? await readHalfFloatBits(h5, d, shape, start, count) : d.slice([[start, start + count]]);
-      } catch (err) {
-        throw new BalerError(`cannot read '${full}': ${lastDiagnostic(diagnostics, before) ?? (err as Error).message}`, file);
-      }
-      if (count > 0 && (data === null || data === undefined || (data as TypedArray).length !== elements)) {
-        throw new BalerError(`cannot read '${full}' (rows ${start}…${start + count}): ${lastDiagnostic(diagnostics, before) ?? 'truncated or corrupted file'}`, file);
-      }
-      void h5;
-      const values = count === 0 ? emptyOf(dtype) : asDtype(data as TypedArray, dtype);
-      maskFills(values, fills, `the dataset '${full}'`, file);
-      return { dtype, shape: [count, ...shape.slice(1)], data: values };
-    },
-  });
+  };
+  const readAsWritten = async (start: number, count: number): Promise<NdArray> => {
+    checkSlab(shape, start, count, file);
+    const elements = count * perRow;
+    checkBudget(decodedBytes(dtype, elements) * 2, budget, `a slab of ${count} rows of '${full}'`, file);
+    const before = logSize(diagnostics);
+    let data: unknown;
+    try {
+      data = count === 0 ? undefined : halfFloats ? await readHalfFloatBits(h5, d, shape, start, count) : d.slice([[start, start + count]]);
+    } catch (err) {
+      throw new BalerError(`cannot read '${full}': ${lastDiagnostic(diagnostics, before) ?? (err as Error).message}`, file);
+    }
+    if (count > 0 && (data === null || data === undefined || (data as TypedArray).length !== elements)) {
+      throw new BalerError(`cannot read '${full}' (rows ${start}…${start + count}): ${lastDiagnostic(diagnostics, before) ?? 'truncated or corrupted file'}`, file);
+    }
+    void h5;
+    const values = count === 0 ? emptyOf(dtype) : asDtype(data as TypedArray, dtype);
+    return { dtype, shape: [count, ...shape.slice(1)], data: values };
+  };
+  arrays.push(withFillMask(description, fills, readAsWritten, `the dataset '${full}'`, file));
 }
 
 /**

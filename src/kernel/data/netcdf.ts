@@ -7,7 +7,7 @@ import type { DType, NdArray } from '../types';
 import { kindOfArray } from '../types';
 import { coordinateExactness } from './coordinates';
 import { closeInput, openInput, type InputFile } from './files';
-import { declaredFills, fillExactness, maskedFillAttribute, maskFills } from './fill';
+import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
 import { readNetcdf3Header, readRows, rowsOfVariables, type Nc3Header, type Nc3Rows } from './netcdf3-layout';
 import { checkSlab } from './npy-file';
 import type { ArraySource, DataSource, SourceSelection } from './source';
@@ -59,18 +59,17 @@ function openVariables(input: InputFile, reader: Reader, header: Nc3Header, sele
     }
     const fills = declaredFills(attrs, dtype);
     const dimensionNames: string[] = variable.dimensions.map((d) => dims[d].name);
-    arrays.push({
+    const description = {
       path: variable.name, dtype, shape, kind: kindOfArray(shape), names: [],
       attributes: { netcdf: { attrs, attrTypes, dimensions: dimensionNames }, ...maskedFillAttribute(attrs, dtype) },
       ...fillExactness(attrs, dtype),
       ...coordinateExactness(variable.name, dimensionNames),
-      async readSlab(start, count): Promise<NdArray> {
-        checkSlab(shape, start, count, file);
-        const data = readRows(input, rows, start, count, dtype, variable.name);
-        maskFills(data, fills, `the variable '${variable.name}'`, file);
-        return { dtype, shape: [count, ...shape.slice(1)], data };
-      },
-    });
+    };
+    const readAsWritten = async (start: number, count: number): Promise<NdArray> => {
+      checkSlab(shape, start, count, file);
+      return { dtype, shape: [count, ...shape.slice(1)], data: readRows(input, rows, start, count, dtype, variable.name) };
+    };
+    arrays.push(withFillMask(description, fills, readAsWritten, `the variable '${variable.name}'`, file));
   }
   if (wanted !== undefined && arrays.length + skipped.length === 0) throw new BalerError(`no variable '${wanted}' in the file`, file);
   const globals = attributesOf(reader.globalAttributes ?? []);

@@ -32,6 +32,11 @@ export interface ArraySource {
    * back, parallel/buffer-pool.ts); others ignore it.
    */
   readSlab(start: number, count: number, buffers?: BufferPool): Promise<NdArray>;
+  /**
+   * The array as written, kept exact, where its reader makes its declared missing values NaN and the array holds
+   * NaN too (fill.ts withFillMask): compress codes it so instead of refusing the file.
+   */
+  unmasked?: () => ArraySource;
 }
 
 /** An opened data file. */
