@@ -62,7 +62,7 @@ export interface CompressOptions extends Partial<TrainSettings>, DataSelection {
    * rows), 'field' (an image or field, predicted in 2-D), 'series' (a signal cut into rows). Default: the
    * smallest, by measuring. It changes how values are predicted, never what the bound means.
    */
-  layout?: 'table' | 'field' | 'series';
+  layout?: 'table' | 'field' | 'series' | 'channels';
   /** false: the search tries the error-bounded coder alone, no autoencoder candidates (default true). */
   searchAutoencoders?: boolean;
   /** Memory the operation may use, in bytes (default 512 MiB); larger inputs are streamed slab by slab. */

@@ -61,6 +61,26 @@ describe('eb: what the encoder chooses', function () {
     assert.equal(chosen.bytes.length, Math.min(...sizes), `${chosen.stats.configuration}: ${chosen.bytes.length} bytes; as a field ${sizes[0]}, as a series ${sizes[1]}`);
   });
 
+  it('an RGB image (the channels last, interleaved) is coded channels first, smaller than as a field', async () => {
+    const [h, w] = [200, 240];
+    const r = random(5);
+    const rgb = new Float64Array(h * w * 3);
+    for (let y = 0; y < h; y++)
+      for (let x = 0; x < w; x++) {
+        const light = 120 + 90 * Math.sin(x / 13 + Math.cos(y / 17)) * Math.cos(y / 29) + 8 * r();
+        // Three channels of one scene: each the brightness in its own proportion, with a little colour of its own.
+        [0.9, 1, 0.7].forEach((gain, c) => (rgb[(y * w + x) * 3 + c] = Math.round(gain * light + 6 * Math.sin((x + 40 * c) / 23))));
+      }
+    const shape = [h, w, 3];
+    const bound = { kind: 'abs' as const, value: 2 };
+    const chosen = await roundTrip(rgb, shape, bound, 'frames');
+    assert.equal(chosen.stats.layout, 'channels', chosen.stats.configuration);
+    const asField = await encodeSlab(rgb, shape, globalsFor(rgb, shape, bound, 'frames'), { layout: 'field' });
+    assert.ok(chosen.bytes.length < asField.bytes.length * 0.95, `channels first ${chosen.bytes.length} bytes, as a field ${asField.bytes.length}`);
+    // A slab says its layout: decoded for a shape with no channels axis, it is refused.
+    await assert.rejects(decodeSlab(chosen.bytes, [h, w * 3], globalsFor(rgb, [h, w * 3], bound, 'frames')), /a channels layout for shape \[200, 720\]/);
+  });
+
   it('ADC counts (float64 of k × step) are coded in counts: lossless below half a step, and smaller than zstd -19', async () => {
     const values = adcSignal(100_000);
     const encoded = await roundTrip(values, [100_000], { kind: 'abs', value: 0.002 }, 'frames');

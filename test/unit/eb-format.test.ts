@@ -60,7 +60,6 @@ describe('eb: slab byte layout', () => {
     };
     bad(0, 1, /unknown format/);
     bad(0, 4, /format 4, written by a newer Baler .*: update Baler/);
-    bad(1, 6, /flags/);
     bad(3, 3, /mode/);
     bad(3, 0b11100, /axis order/);
     bad(3, 0b10000000 | 0b01101, /tolerance schedule/);

@@ -12,17 +12,23 @@ describe('eb: layout', () => {
     assert.deepEqual(layoutOf([7, 3], 'field').views, [{ offset: 0, dims: [1, 7, 3], strides: [21, 3, 1] }]);
     assert.deepEqual(layoutOf([7, 3], 'series').views, [{ offset: 0, dims: [1, 1, 21], strides: [0, 0, 1] }]);
     assert.throws(() => layoutOf([2, 7, 3], 'table'), RangeError);
+    // Channels first: an RGB image of 2 × 5 pixels as 3 planes of 2 × 5, channel c + 1 one value after c.
+    assert.deepEqual(layoutOf([2, 5, 3], 'channels').views, [{ offset: 0, dims: [3, 2, 5], strides: [1, 15, 3] }]);
+    assert.deepEqual(layoutOf([4, 2, 5, 3], 'channels').views, [{ offset: 0, dims: [3, 8, 5], strides: [1, 15, 3] }]);
+    assert.throws(() => layoutOf([2, 5, 6], 'channels'), RangeError);
   });
 
-  it('offers every layout for 2-D arrays (a table\'s first), the field alone otherwise, and the one the user names', () => {
+  it('offers every layout for 2-D arrays (a table\'s first), the field and channels for a short last axis, the field alone otherwise, and the one the user names', () => {
     assert.deepEqual(candidateLayouts([7, 3], 'table'), ['table', 'field', 'series']);
     assert.deepEqual(candidateLayouts([7, 3], 'frames'), ['field', 'table', 'series']);
-    assert.deepEqual(candidateLayouts([4, 7, 3], 'frames'), ['field']);
+    assert.deepEqual(candidateLayouts([4, 7, 3], 'frames'), ['field', 'channels']);
+    assert.deepEqual(candidateLayouts([4, 7, 5], 'frames'), ['field']);
     assert.deepEqual(candidateLayouts([9], 'frames'), ['field']);
     assert.deepEqual(candidateLayouts([1, 300], 'table'), ['field', 'series'], 'one row: nothing to predict down the columns');
     assert.deepEqual(candidateLayouts([7, 3], 'table', 'series'), ['series']);
     assert.deepEqual(candidateLayouts([4, 7, 3], 'frames', 'series'), ['series']);
     assert.throws(() => candidateLayouts([4, 7, 3], 'frames', 'table'), BalerError);
+    assert.throws(() => candidateLayouts([4, 7, 5], 'frames', 'channels'), /the channels layout needs 3 or more axes, the last of 2 to 4/);
     assert.throws(() => candidateLayouts([7, 3], 'table', 'image' as 'field'), BalerError);
   });
 

@@ -9,7 +9,7 @@ import type { ErrorBound } from './bound';
 import { candidateConfigurations, Configuration, describe, reachableConfigurations } from './configure';
 import { CAST_FLOAT32, CAST_OTHER, ExactReader, valueType } from './dtype';
 import { checksumMatches, readSlab, SlabHeader, writeSlab } from './format';
-import { candidateLayouts, isTableKind, Kind, layoutOf, LayoutName } from './layout';
+import { candidateLayouts, hasChannels, isTableKind, Kind, layoutOf, LayoutName } from './layout';
 import { PassResult, runPass } from './pass';
 import { encoderPlan, Plan, planFrom } from './plan';
 import { needsColumns, needsModel } from './predictors';
@@ -212,6 +212,7 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
   }
   const { layout: name } = header.configuration;
   if (name === 'table' && shape.length !== 2) throw corrupt(`a table layout for shape [${shape.join(', ')}]`);
+  if (name === 'channels' && !hasChannels(shape)) throw corrupt(`a channels layout for shape [${shape.join(', ')}]`);
   const layout = layoutOf(shape, name);
   const views = layout.views.length;
   if (header.grids.length !== 1 && header.grids.length !== views) throw corrupt(`${header.grids.length} grids for ${views} views`);

@@ -3,7 +3,7 @@
 // a try, and where it samples a large slab to choose among them.
 
 import type { Layout, LayoutName } from './layout';
-import { threeDimensional } from './layout';
+import { layoutOf, threeDimensional } from './layout';
 import { Mode, needsColumns, needsModel, predictorsFor, PredictorSpec } from './predictors';
 import type { Directions, Edges } from './interpolation';
 
@@ -147,6 +147,7 @@ export function sampleOf(shape: number[], layout: Layout): Sample | undefined {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size < SAMPLING_THRESHOLD) return undefined;
   const wanted = Math.min(SAMPLE_MAX, Math.max(SAMPLE_MIN, size / SAMPLE_FRACTION));
+  if (layout.name === 'channels') return channelsSample(shape);
   if (layout.name === 'series') {
     const count = Math.ceil(wanted);
     return { shape: [count], take: (values) => values.slice(size - count) };
@@ -186,5 +187,28 @@ export function sampleOf(shape: number[], layout: Layout): Sample | undefined {
   return {
     shape: table ? [count, shape[1]] : sampleDims,
     take: (values) => values.slice(first * slice, (first + count) * slice),
+  };
+}
+
+/** The channels layout's sample: the field sample of one channel's axes, taken of every channel (interleaved as they are). */
+function channelsSample(shape: number[]): Sample | undefined {
+  const channels = shape[shape.length - 1];
+  const rest = shape.slice(0, -1);
+  const inner = sampleOf(rest, layoutOf(rest, 'field'));
+  if (!inner) return undefined;
+  const innerSize = inner.shape.reduce((a, b) => a * b, 1);
+  const restSize = rest.reduce((a, b) => a * b, 1);
+  return {
+    shape: [...inner.shape, channels],
+    take(values) {
+      const out = new Float64Array(innerSize * channels);
+      const plane = new Float64Array(restSize);
+      for (let c = 0; c < channels; c++) {
+        for (let i = 0; i < restSize; i++) plane[i] = values[i * channels + c];
+        const taken = inner.take(plane);
+        for (let i = 0; i < innerSize; i++) out[i * channels + c] = taken[i];
+      }
+      return out;
+    },
   };
 }

@@ -4,7 +4,7 @@
 //
 //   u8      format: SLAB_FORMAT, or SLAB_FORMAT_SPECIALS for a slab holding NaN or ±Inf (each coded by its kind, not
 //           as exact bytes; in the absolute domain, a mask of them comes first and the traversal skips them)
-//   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series),
+//   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series, 3 channels),
 //           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; traversal.ts),
 //           bit 5 column models follow, bit 6 the predictors are listed (else the mode's usual ones),
 //           bit 7 the schedule and block size are given (else the usual ones)
@@ -273,8 +273,7 @@ export function readSlab(bytes: Uint8Array, exactWidth: number, valueCount: numb
   }
   if (format !== SLAB_FORMAT && format !== SLAB_FORMAT_SPECIALS) throw corrupt(`unknown format ${format} (this version reads formats ${SLAB_FORMAT} and ${SLAB_FORMAT_SPECIALS})`);
   const flags = cursor.byte('flags');
-  const layout = LAYOUT_NAMES[(flags >> 1) & 3];
-  if (!layout) throw corrupt(`unknown flags ${flags}`);
+  const layout = LAYOUT_NAMES[(flags >> 1) & 3]; // every value names a layout
   const check = cursor.byte('globals');
   const boundKind = BOUND_KINDS[(check >> 4) & 3];
   if (!boundKind || check > 127) throw corrupt('bad bound kind');

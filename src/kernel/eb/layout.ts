@@ -2,7 +2,9 @@
 // user's --layout) and recorded in the slab:
 //   field:  one 3-D view of the whole array (frames, images, fields; a 1-D signal as [1, 1, n]);
 //   table:  one 1-D view per column of a 2-D array (independent rows, each column predicted down its rows);
-//   series: the whole array as one 1-D signal (a signal cut into rows: row r + 1 continues row r).
+//   series: the whole array as one 1-D signal (a signal cut into rows: row r + 1 continues row r);
+//   channels: an array of 3 or more axes whose last is short (an RGB image, xyz of particles) seen with that axis
+//             first: channels × rows × columns (each channel an image; its neighbours C values apart).
 // Also each view's tolerance and the quantisation steps of each level from it.
 
 import { BalerError } from '../errors';
@@ -11,7 +13,16 @@ import type { GridView } from './traversal';
 /** What the globals' bound means (rel per column on a 'table'); independent of the layout chosen. */
 export type Kind = 'table' | 'frames';
 
-export const LAYOUT_NAMES = ['field', 'table', 'series'] as const;
+export const LAYOUT_NAMES = ['field', 'table', 'series', 'channels'] as const;
+
+/** The last axis of an array of 3 or more axes is a channels axis (the 'channels' layout applies) up to this long. */
+export const MAX_CHANNELS = 4;
+
+/** Whether the 'channels' layout applies: 3 or more axes, the last of 2…MAX_CHANNELS. */
+export function hasChannels(shape: number[]): boolean {
+  const last = shape[shape.length - 1];
+  return shape.length >= 3 && last >= 2 && last <= MAX_CHANNELS;
+}
 export type LayoutName = (typeof LAYOUT_NAMES)[number];
 
 export interface Layout {
@@ -41,9 +52,12 @@ export function candidateLayouts(shape: number[], kind: Kind, requested?: Layout
   if (requested !== undefined) {
     if (!(LAYOUT_NAMES as readonly string[]).includes(requested)) throw new BalerError(`unknown layout '${String(requested)}' (expected ${LAYOUT_NAMES.join(', ')})`);
     if (requested === 'table' && !twoD) throw new BalerError(`the table layout needs a 2-D array, not shape [${shape.join(', ')}]`);
+    if (requested === 'channels' && !hasChannels(shape)) {
+      throw new BalerError(`the channels layout needs 3 or more axes, the last of 2 to ${MAX_CHANNELS}, not shape [${shape.join(', ')}]`);
+    }
     return [requested];
   }
-  if (!twoD) return ['field'];
+  if (!twoD) return hasChannels(shape) ? ['field', 'channels'] : ['field'];
   // A single row has nothing to predict down its columns.
   if (shape[0] < 2) return ['field', 'series'];
   return kind === 'table' ? ['table', 'field', 'series'] : ['field', 'table', 'series'];
@@ -56,6 +70,15 @@ export function layoutOf(shape: number[], name: LayoutName): Layout {
     const views: GridView[] = [];
     for (let c = 0; c < cols; c++) views.push({ offset: c, dims: [1, 1, rows], strides: [0, 0, cols] });
     return { name, views, toleranceIndex: views.map((_, c) => c) };
+  }
+  if (name === 'channels') {
+    if (!hasChannels(shape)) throw new RangeError(`the channels layout needs a short last axis, not shape [${shape.join(', ')}]`);
+    // One view with the channel axis first, as if the array were channels × rows × columns: channel c + 1 is then
+    // predicted from channel c (the temporal mode) or between its neighbours (interpolation across channels).
+    const channels = shape[shape.length - 1];
+    const [leading, rows, columns] = threeDimensional(shape.slice(0, -1));
+    const view: GridView = { offset: 0, dims: [channels, leading * rows, columns], strides: [1, columns * channels, channels] };
+    return { name, views: [view], toleranceIndex: [-1] };
   }
   if (name === 'series') {
     const size = shape.reduce((a, b) => a * b, 1);

@@ -99,7 +99,7 @@ export const OPTIONS = {
   target: { flags: '--target <quality>', help: 'search for the smallest total (decoder counted) reaching this quality, e.g. psnr:40', engine: 'target' },
   objective: { flags: '--objective <what>', help: 'with --error-bound: search for the smallest total (decoder counted) or latent-only size', choices: ['total', 'latent'], engine: 'objective' },
   predictor: { flags: '--predictor <names>', help: `classical predictors the error-bounded coder may use, comma-separated: ${PREDICTORS.join(', ')}`, parse: predictorList, engine: 'predictors' },
-  layout: { flags: '--layout <layout>', help: 'how the error-bounded coder sees a 2-D array: table (independent rows), field (an image), series (a signal cut into rows); default: the smallest, measured', choices: ['table', 'field', 'series'], engine: 'layout' },
+  layout: { flags: '--layout <layout>', help: 'how the error-bounded coder sees the data: a 2-D array as table (independent rows), field (an image) or series (a signal cut into rows); an array whose last axis is 2 to 4 long (RGB) as field or channels (each channel an image); default: the smallest, measured', choices: ['table', 'field', 'series', 'channels'], engine: 'layout' },
   searchAutoencoders: { flags: '--no-search-autoencoders', help: 'with --target/--objective: try the error-bounded coder alone', engine: 'searchAutoencoders' },
   latentPrecision: { flags: '--latent-precision <p>', help: 'precision of stored latents', choices: ['float32', 'float16'], engine: 'latentPrecision' },
   decoderPrecision: { flags: '--decoder-precision <p>', help: 'precision of stored decoder weights', choices: ['float32', 'float16', 'int8'], engine: 'decoderPrecision' },
