@@ -14,8 +14,8 @@ def tol_of(a,bd):
   kind,val=bd.split(':'); val=float(val); af=a.astype(np.float64); fin=np.isfinite(af)
   if kind=='abs': return np.full(a.shape,val)
   if kind=='rel':
-    # A 2-D table (src/kernel/types.ts kindOfArray: no names, < 32 columns or > 16 rows per column) has a range per column.
-    if a.ndim==2 and not (a.shape[1]>=32 and a.shape[0]<=16*a.shape[1]):
+    # A 2-D table (src/kernel/types.ts kindOfArray: fewer than 64 columns) has a range per column.
+    if a.ndim==2 and a.shape[1]<64:
       lo=np.where(fin,af,np.inf).min(0); hi=np.where(fin,af,-np.inf).max(0); r=np.where(np.isfinite(hi-lo),hi-lo,0)
       return np.broadcast_to(r*val,a.shape)
     return np.full(a.shape,(af[fin].max()-af[fin].min())*val if fin.any() else 0.0)

@@ -33,6 +33,11 @@ export interface DataSelection {
   tree?: string;
   /** Columns to keep: ROOT branches, Parquet or CSV columns (default: every numeric one). */
   columns?: string[];
+  /**
+   * How a 2-D array is seen: 'image' (one range for a rel bound) or 'table' (a range per column); default: an
+   * image when it has no column names and 64 columns or more (types.ts kindOfArray).
+   */
+  kind?: 'table' | 'image';
 }
 
 export interface CompressOptions extends Partial<TrainSettings>, DataSelection {

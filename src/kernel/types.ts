@@ -31,18 +31,15 @@ export interface NdArray {
 export type DataKind = 'table' | 'frames';
 
 /**
- * A 2-D array without column names is an image, not a table, from this many columns and with at most
- * IMAGE_MAX_ASPECT rows per column: tables have names, few columns, or many more rows than columns.
+ * A 2-D array without column names is an image, not a table, from this many columns (tables have names or fewer
+ * columns; `compress --kind` says otherwise). The rule does not depend on the rows: the files of a set agree.
  */
-export const IMAGE_MIN_COLUMNS = 32;
-export const IMAGE_MAX_ASPECT = 16;
+export const IMAGE_MIN_COLUMNS = 64;
 
 /** The kind of an array as a reader finds it: a 1-D array and a 2-D one that is not an image are tables. */
 export function kindOfArray(shape: readonly number[], names: readonly string[] = []): DataKind {
   if (shape.length >= 3) return 'frames';
-  if (shape.length !== 2 || names.length > 0) return 'table';
-  const [rows, columns] = shape;
-  return columns >= IMAGE_MIN_COLUMNS && rows <= IMAGE_MAX_ASPECT * columns ? 'frames' : 'table';
+  return shape.length === 2 && names.length === 0 && shape[1] >= IMAGE_MIN_COLUMNS ? 'frames' : 'table';
 }
 
 /** What the engine compresses: an array plus what is needed to write it back the way it came. */

@@ -185,21 +185,23 @@ describe('compress: the automatic mode', () => {
     });
   };
 
-  it('sees a 2-D array without column names, of 32 columns or more and not far taller than wide, as an image: one range for the whole array', async () => {
+  it('sees a 2-D array without column names and of 64 columns or more as an image: one range for the whole array', async () => {
     const data = image();
     const { info, back } = await run({ dtype: 'float64', shape: [96, 64], data }, { errorBound: 'rel:1e-2' });
     assert.equal(info.kind, 'frames');
     assert.equal(findRow(infoSections(info), 'data')?.value, 'image, shape 96 × 64, float64');
     assert.ok(maxError(back, data) <= 1e-2 * range(data), 'every value within 1e-2 of the whole range');
     assert.ok(maxError(back, data, 64, 0) > 1e-2 * range(data, 64, 0), 'the dim column is held to the image\'s range, not its own');
-    // Eight columns are a table: each column within 1e-2 of its own range.
+    // Told it is a table (--kind table), each column is held to its own range.
+    const told = await run({ dtype: 'float64', shape: [96, 64], data }, { errorBound: 'rel:1e-2', kind: 'table' });
+    assert.equal(told.info.kind, 'table');
+    for (const c of [0, 1, 63]) assert.ok(maxError(told.back, data, 64, c) <= 1e-2 * range(data, 64, c), `column ${c} within its own range`);
+    // Fewer columns make a table, and --kind image makes it an image.
     const narrow = data.slice(0, 96 * 8);
     const table = await run({ dtype: 'float64', shape: [96, 8], data: narrow }, { errorBound: 'rel:1e-2' });
     assert.equal(table.info.kind, 'table');
     for (let c = 0; c < 8; c++) assert.ok(maxError(table.back, narrow, 8, c) <= 1e-2 * range(narrow, 8, c), `column ${c} within its own range`);
-    // So are 32 columns of many rows (a table of features or channels).
-    const tall = await run({ dtype: 'float64', shape: [17 * 32, 32], data: Float64Array.from({ length: 17 * 32 * 32 }, (_, i) => Math.sin(i / 3) * (i % 32)) }, { errorBound: 'rel:1e-2' });
-    assert.equal(tall.info.kind, 'table');
+    assert.equal((await run({ dtype: 'float64', shape: [96, 8], data: narrow }, { errorBound: 'rel:1e-2', kind: 'image' })).info.kind, 'frames');
   });
 
   it('codes with the layout and predictors the user names (--layout, --predictor), also when the sample is the whole file', async () => {

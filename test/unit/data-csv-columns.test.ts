@@ -41,6 +41,14 @@ describe('csv columns', () => {
     assert.equal(fs.readFileSync(back, 'utf8'), 'id,temp,count\n1,21.0,3\n2,22.5,4\n3,NaN,5\n4,23.0,6\n');
   });
 
+  it('refuses --kind image for a table with column names, writing nothing', async () => {
+    const input = path.join(dir, 'named.csv');
+    fs.writeFileSync(input, 'a,b\n1,2\n3,4\n');
+    const output = path.join(dir, 'named.baler');
+    await rejectsBaler(() => compress(input, { output, kind: 'image' }), /--kind image: the array has column names, so it is a table/, input);
+    assert.ok(!fs.existsSync(output));
+  });
+
   it('a file separated by semicolons or tabs is refused saying so (not "3 values, expected 1")', async () => {
     for (const [name, text, shown] of [['eu.csv', 'a;b;c\n1,5;2;3\n', "';'"], ['t.csv', 'a\tb\n1\t2\n', 'tabs']]) {
       const other = path.join(dir, name);

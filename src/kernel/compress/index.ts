@@ -59,7 +59,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
   checkCompressOptions(opts, input);
   checkOutput(input, output, opts.force);
-  const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns }, opts.memoryBudget);
+  const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns, kind: opts.kind }, opts.memoryBudget);
   try {
     const leftOut = leftOutNote(whole, opts);
     if (leftOut) hooks?.onLog?.(`${input}: ${leftOut}`);

@@ -9,8 +9,9 @@ import { openDataSource } from '../data/formats';
 import type { ArraySource, DataSource } from '../data/source';
 
 export async function openInput(file: string, selection: DataSelection = {}, memoryBudget?: number): Promise<DataSource> {
-  const source = await openDataSource(file, selection, { memoryBudget });
+  const read = await openDataSource(file, selection, { memoryBudget });
   try {
+    const source = selection.kind ? { ...read, arrays: read.arrays.map((a) => asKind(a, selection.kind!, file)) } : read;
     if (selection.dataset !== undefined || source.arrays.length <= 1) {
       const chosen = chooseArray(source, selection);
       checkArray(chosen, file);
@@ -26,9 +27,19 @@ export async function openInput(file: string, selection: DataSelection = {}, mem
     const left = source.arrays.filter(notCodable).map((a) => ({ path: a.path, reason: notCodable(a)! }));
     return { ...source, arrays, skipped: [...(source.skipped ?? []), ...left] };
   } catch (err) {
-    await source.close();
+    await read.close();
     throw err;
   }
+}
+
+/** A 2-D array seen as the user said (--kind); other arrays as they are. */
+function asKind(array: ArraySource, kind: 'table' | 'image', file: string): ArraySource {
+  if (array.shape.length !== 2) return array;
+  if (kind === 'image' && array.names.length > 0) {
+    throw new BalerError(`--kind image: ${array.path ? `the array '${array.path}'` : 'the array'} has column names, so it is a table`, file, 'EOPTION');
+  }
+  const unmasked = array.unmasked;
+  return { ...array, kind: kind === 'image' ? 'frames' : 'table', unmasked: unmasked && (() => asKind(unmasked(), kind, file)) };
 }
 
 /** Why an array cannot be coded on its own (a single number, or no values); undefined when it can. */

@@ -100,6 +100,7 @@ export const OPTIONS = {
   objective: { flags: '--objective <what>', help: 'with --error-bound: search for the smallest total (decoder counted) or latent-only size', choices: ['total', 'latent'], engine: 'objective' },
   predictor: { flags: '--predictor <names>', help: `classical predictors the error-bounded coder may use, comma-separated: ${PREDICTORS.join(', ')}`, parse: predictorList, engine: 'predictors' },
   layout: { flags: '--layout <layout>', help: 'how the error-bounded coder sees the data: a 2-D array as table (independent rows), field (an image) or series (a signal cut into rows); an array whose last axis is 2 to 4 long (RGB) as field or channels (each channel an image); default: the smallest, measured', choices: ['table', 'field', 'series', 'channels'], engine: 'layout' },
+  kind: { flags: '--kind <kind>', help: 'how a 2-D array is seen: image (one range for a rel bound; the default without column names from 64 columns) or table (a range per column)', choices: ['table', 'image'], engine: 'kind' },
   searchAutoencoders: { flags: '--no-search-autoencoders', help: 'with --target/--objective: try the error-bounded coder alone', engine: 'searchAutoencoders' },
   latentPrecision: { flags: '--latent-precision <p>', help: 'precision of stored latents', choices: ['float32', 'float16'], engine: 'latentPrecision' },
   decoderPrecision: { flags: '--decoder-precision <p>', help: 'precision of stored decoder weights', choices: ['float32', 'float16', 'int8'], engine: 'decoderPrecision' },
@@ -129,7 +130,7 @@ export const TRAINING_OPTIONS = ['ratio', 'latent', 'model', 'epochs', 'batchSiz
 /** The options of each command; the CLI and `%baler` lines build their commands from these lists. */
 export const COMMAND_OPTIONS = {
   train: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'learned'],
-  compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'layout', 'searchAutoencoders', 'learned', 'learnedNetworks',
+  compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'layout', 'kind', 'searchAutoencoders', 'learned', 'learnedNetworks',
     'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'dataset', 'tree', 'columns', 'json'],
   decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows'],
   merge: ['output', 'force', 'json'],
