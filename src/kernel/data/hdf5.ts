@@ -14,6 +14,7 @@ import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from 
 import { float16BitsToFloat32 } from './float16';
 import { castToDtype } from './dtype';
 import { scalarValue, type ScalarVariable } from './scalars';
+import { isStringVariable, keptStrings, MAX_KEPT_STRING_CHARACTERS, type StringVariable } from './strings';
 import { attributesOf, attributeTypesOf, H5_DTYPE, writeAttributes } from './hdf5-attributes';
 import { dimensionNames, fixedSize, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
@@ -74,8 +75,9 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     const wanted = selection.dataset ? `/${selection.dataset.replace(/^\/+/, '')}` : undefined;
     // Every group below the root with its attributes and their types (empty when none): written back as it was.
     const groups: Record<string, GroupAttributes> = {};
-    // Single numbers (a CF grid_mapping 'crs', a 'height'), kept in the source's attributes and written back as they were.
-    const scalars: Record<string, ScalarVariable> = {};
+    // Single numbers (a CF grid_mapping 'crs', a 'height') and small string datasets (a coordinate of station names),
+    // kept in the source's attributes and written back as they were.
+    const carried: Carried = { scalars: {}, strings: {} };
     let unselected = 0;
     const visit = (group: string): void => {
       const g = f.get(group) as InstanceType<H5['Group']> | null;
@@ -84,17 +86,19 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
         const full = group === '/' ? `/${name}` : `${group}/${name}`;
         const type = f.get_type(full);
         if (type === 0) visit(full); // H5O_TYPE_GROUP
-        else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics, wanted ? undefined : scalars);
+        else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics, wanted ? undefined : carried);
         else if (type === 1 && !isDimensionOnly(f.get(full) as H5Dataset, format)) unselected++;
       }
     };
     visit('/');
-    if (wanted && arrays.length + skipped.length === 0) {
+    if (wanted && arrays.length + skipped.length + Object.keys(carried.strings).length === 0) {
       throw new BalerError(`no dataset '${wanted}' in the file`, file);
     }
+    // Strings are kept beside arrays; a file of strings alone holds nothing to compress, and says what it holds.
+    if (arrays.length === 0) skipped.push(...Object.entries(carried.strings).map(([name]) => ({ path: name, reason: 'holds strings, not numbers' })));
     return {
       file, format, arrays, skipped, ...(unselected ? { unselected } : {}),
-      attributes: { [format]: { attrs: attributesOf(f), attrTypes: attributeTypesOf(f), ...(Object.keys(groups).length ? { groups } : {}), ...(Object.keys(scalars).length ? { scalars } : {}) } },
+      attributes: { [format]: { attrs: attributesOf(f), attrTypes: attributeTypesOf(f), ...(Object.keys(groups).length ? { groups } : {}), ...carriedAttributes(carried) } },
       close: async () => { f.close(); },
     };
   } catch (err) {
@@ -119,9 +123,27 @@ function isDimensionOnly(d: H5Dataset, format: 'hdf5' | 'netcdf'): boolean {
   return format === 'netcdf' && String(d.attrs.NAME?.value ?? '').startsWith(NETCDF_DIMENSION_ONLY);
 }
 
+function valueOrNothing(d: H5Dataset): unknown {
+  try {
+    return d.value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a source keeps beside its arrays: single numbers and small string datasets, by path. */
+interface Carried {
+  scalars: Record<string, ScalarVariable>;
+  strings: Record<string, StringVariable>;
+}
+
+function carriedAttributes({ scalars, strings }: Carried): { scalars?: Carried['scalars']; strings?: Carried['strings'] } {
+  return { ...(Object.keys(scalars).length ? { scalars } : {}), ...(Object.keys(strings).length ? { strings } : {}) };
+}
+
 function describe(
   d: H5Dataset, full: string, file: string, budget: number, format: 'hdf5' | 'netcdf',
-  arrays: ArraySource[], skipped: NonNullable<DataSource['skipped']>, h5: H5, diagnostics: string, scalars?: Record<string, ScalarVariable>,
+  arrays: ArraySource[], skipped: NonNullable<DataSource['skipped']>, h5: H5, diagnostics: string, carried?: Carried,
 ): void {
   const meta = d.metadata;
   const shape = (d.shape ?? []).map(Number);
@@ -131,6 +153,14 @@ function describe(
   // float16 and bool were written as float32 and uint8 (h5wasm cannot create them): baler_dtype restores them.
   const dtype = stored && (attrs.baler_dtype === 'float16' || attrs.baler_dtype === 'bool') ? attrs.baler_dtype as DType : stored;
   if (!dtype) {
+    // Read only when its characters could fit (a fixed-length string's bytes bound them; a vlen one holds at least one each).
+    const fits = shape.reduce((n, k) => n * k, 1) * (meta.vlen ? 1 : meta.size) <= MAX_KEPT_STRING_CHARACTERS;
+    const strings = meta.type === 3 && carried && fits ? keptStrings(valueOrNothing(d), shape, carried.strings) : undefined;
+    if (strings) {
+      const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;
+      carried!.strings[full] = { values: strings, shape, attrs, attrTypes: attributeTypesOf(d), ...(dimensions ? { dimensions } : {}) };
+      return;
+    }
     const bytes = shape.reduce((n, k) => n * k, 1) * meta.size;
     skipped.push({ path: full, reason: meta.type === 3 ? 'holds strings, not numbers' : `holds ${typeName(meta.type)} values, not plain numbers`, bytes });
     return;
@@ -142,7 +172,7 @@ function describe(
   }
   if (shape.length === 0) {
     const value = scalarValue(d.value);
-    if (scalars && value !== undefined) scalars[full] = { value, dtype, attrs, attrTypes: attributeTypesOf(d) };
+    if (carried && value !== undefined) carried.scalars[full] = { value, dtype, attrs, attrTypes: attributeTypesOf(d) };
     else skipped.push({ path: full, reason: 'is a single number (0-d), not a table or frames' });
     return;
   }
@@ -270,10 +300,11 @@ export async function createHdf5Sink(
   let closed = false;
   const close = (): void => { if (!closed) f.close(); closed = true; };
   try {
-    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; groups?: Record<string, GroupAttributes>; scalars?: Record<string, ScalarVariable> } | undefined;
+    const source = (attributes.hdf5 ?? attributes.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; groups?: Record<string, GroupAttributes> } & Partial<Carried> | undefined;
     writeAttributes(f, source?.attrs ?? {}, undefined, source?.attrTypes);
     writeGroups(f, source?.groups ?? {});
     writeScalars(f, source?.scalars ?? {});
+    writeStrings(f, source?.strings ?? {});
     const paths = arrays.map((a, i) => datasetPath(a, i, arrays.length));
     const datasets = arrays.map((a, i) => createDataset(f, a, paths[i], opts));
     if (format === 'netcdf') writeDimensions(f, arrays, datasets, paths);
@@ -320,6 +351,16 @@ function writeScalars(f: H5File, scalars: Record<string, ScalarVariable>): void 
     const data = castToDtype(Float64Array.of(s.value), s.dtype === 'float16' ? 'float32' : s.dtype === 'bool' ? 'uint8' : s.dtype);
     const d = f.create_dataset({ name, data: data as never, shape: [], dtype: H5_DTYPE[s.dtype] });
     writeAttributes(d as unknown as Parameters<typeof writeAttributes>[0], s.attrs ?? {}, s.dtype, s.attrTypes);
+  }
+}
+
+/** The source's small string datasets, each with its attributes (a coordinate becomes its dimension's scale: netcdf4-dimensions.ts). */
+function writeStrings(f: H5File, strings: Record<string, unknown>): void {
+  for (const [name, s] of Object.entries(strings)) {
+    if (!/^\/[^\0]+$/.test(name) || !isStringVariable(s) || f.get(name)) continue;
+    ensureGroups(f, name.slice(0, name.lastIndexOf('/')));
+    const d = f.create_dataset({ name, data: s.values as never, shape: s.shape });
+    writeAttributes(d as unknown as Parameters<typeof writeAttributes>[0], s.attrs ?? {}, undefined, s.attrTypes);
   }
 }
 

@@ -61,7 +61,7 @@ export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets:
     if (holder >= 0) {
       if (!isCoordinate(holder, scale)) continue;
       datasets[holder].make_scale(scale.slice(scale.lastIndexOf('/') + 1));
-    } else {
+    } else if (!madeStringCoordinate(f, scale, size)) {
       dimensionOnly(f, scale, size);
     }
     scales.add(scale);
@@ -87,6 +87,14 @@ export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets:
  */
 export function fixedSize(size: number): number | null {
   return size > 0 ? size : null;
+}
+
+/** A dataset of strings already written at the dimension's path (hdf5.ts writeStrings), of its size: made its scale. */
+function madeStringCoordinate(f: H5File, path: string, size: number): boolean {
+  const d = f.get(path) as H5Dataset | null;
+  if (!d || !('metadata' in d) || d.metadata.type !== 3 || (d.shape ?? []).map(Number).join() !== String(size)) return false;
+  d.make_scale(path.slice(path.lastIndexOf('/') + 1));
+  return true;
 }
 
 function dimensionOnly(f: H5File, path: string, size: number): void {
