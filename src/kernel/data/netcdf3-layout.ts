@@ -46,7 +46,10 @@ export function readNetcdf3Header<R>(input: InputFile, budget: number, parse: (b
     try {
       return parse(readAt(input, 0, length, 'the header'));
     } catch (err) {
-      if (length >= input.size) throw new BalerError(`not a netCDF-3 file, or a truncated one (${(err as Error).message})`, input.file);
+      // Only a header longer than the bytes read (a read past their end: RangeError) reads on.
+      if (length >= input.size || !(err instanceof RangeError)) {
+        throw new BalerError(`not a netCDF-3 file, or a truncated one (${(err as Error).message})`, input.file);
+      }
     }
   }
 }
