@@ -57,6 +57,23 @@ describe('netCDF-3 read in place', () => {
     await readsBack(file, { odd }, 4);
   });
 
+  it('reads a file of zero records whose record variables begin past its end (netCDF-C places them so)', async () => {
+    const file = path.join(dir, 'no-records.nc');
+    const mask = ramp(5);
+    writeNetcdf3(file, { time: 0, k: 3, x: 5 }, [
+      { name: 'time', dimensions: ['time'], type: 'double', values: [] },
+      { name: 'odd', dimensions: ['time', 'k'], type: 'byte', values: [] },
+      { name: 'mask', dimensions: ['x'], type: 'short', values: mask },
+    ], {}, 'time');
+    const source = await openDataSource(file);
+    try {
+      assert.deepEqual(source.arrays.map((a) => [a.path, a.shape]), [['time', [0]], ['odd', [0, 3]], ['mask', [5]]]);
+    } finally {
+      await source.close();
+    }
+    await readsBack(file, { time: [], odd: [], mask }, 5);
+  });
+
   it('streams a file larger than the memory budget', async () => {
     const file = path.join(dir, 'large.nc');
     const field = Array.from({ length: 40 * 64 * 64 }, (_, i) => Math.sin(i / 17));

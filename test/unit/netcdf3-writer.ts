@@ -52,7 +52,7 @@ export function writeNetcdf3(file: string, dimensions: Record<string, number>, v
   const records = unlimited === undefined ? 0 : dimensions[unlimited];
   const recordVariables = variables.filter(isRecord);
   const padded = (bytes: number) => (recordVariables.length === 1 ? bytes : Math.ceil(bytes / 4) * 4);
-  const rowBytes = (v: Nc3Variable) => (v.values.length / Math.max(1, records)) * TYPE_SIZE[v.type];
+  const rowBytes = (v: Nc3Variable) => v.dimensions.slice(1).reduce((n, d) => n * dimensions[d], 1) * TYPE_SIZE[v.type];
   const vsize = (v: Nc3Variable) => (isRecord(v) ? Math.ceil(rowBytes(v) / 4) * 4 : Math.ceil((v.values.length * TYPE_SIZE[v.type]) / 4) * 4);
   const header = (begins: number[]): Bytes => {
     const h = new Bytes();

@@ -68,8 +68,9 @@ export function rowsOfVariables(header: Nc3Header, fileSize: number, file: strin
     const rows = v.dimensions.length === 0 ? 1 : v.record ? records : dims[v.dimensions[0]].size;
     const rowBytes = v.dimensions.length === 0 ? WIDTH[v.type] : rowBytesOf(v);
     const step = v.record ? recordStep : rowBytes;
-    const end = rows === 0 ? v.offset : v.offset + (rows - 1) * step + rowBytes;
-    if (end > fileSize) throw new BalerError(`the file is truncated: the variable '${v.name}' ends at byte ${end}, the file has ${fileSize}`, file);
+    // A record variable of a file with no records may begin past the file's end: it holds no bytes to check.
+    const end = v.offset + (rows - 1) * step + rowBytes;
+    if (rows > 0 && end > fileSize) throw new BalerError(`the file is truncated: the variable '${v.name}' ends at byte ${end}, the file has ${fileSize}`, file);
     layout.set(v.name, { offset: v.offset, step, rowBytes, rows, width: WIDTH[v.type] });
   }
   return layout;
