@@ -3,6 +3,7 @@
 // the missing values come back exactly as declared. Integer arrays that declare one (packed int16 with
 // _FillValue -32767) too, their fill value written in their own dtype, and no real value comes back as it.
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compress } from '../../src/kernel/compress';
 import { decompress } from '../../src/kernel/decompress';
@@ -10,6 +11,7 @@ import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
 import { rejectsBaler, tempFolder } from './data-helpers';
 import { writeNetcdf3 } from './netcdf3-writer';
 import { inspect } from '../../src/kernel/inspect';
+import { merge } from '../../src/kernel/merge';
 import type { CompressOptions } from '../../src/kernel/api';
 import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
@@ -87,6 +89,27 @@ describe('declared missing values', () => {
     try {
       const data = (await back.arrays[0].unmasked!().readSlab(0, 4)).data as Float32Array;
       assert.deepEqual(Array.from(data), Array.from(values), 'NaN stays NaN and -1e34 stays -1e34');
+    } finally {
+      await back.close();
+    }
+  });
+
+  it('of an array holding NaN in one part only: every part keeps it exact, so the parts merge (an abs bound reads each part alone)', async () => {
+    const input = path.join(folder(), 'both-parts.nc');
+    const values = field();
+    values[3 * 256 + 100] = NaN; // in the last frame only
+    await writeNc(input, values);
+    const partsDir = path.join(folder(), 'both-parts');
+    fs.mkdirSync(partsDir);
+    const settings = { errorBound: 'abs:0.01', memoryBudget: 256 * 68 * 3 * 4, threads: 1 };
+    for (let index = 0; index < 2; index++) await compress(input, { ...settings, output: partsDir + '/', part: { index, count: 2 } });
+    const merged = await merge([partsDir], path.join(folder(), 'both-parts.baler'));
+    assert.equal(merged.info.mode, 'lossless');
+    const output = path.join(folder(), 'both-parts.back.nc');
+    await decompress(merged.output, { output });
+    const back = await openDataSource(output);
+    try {
+      assert.deepEqual(Array.from((await back.arrays[0].unmasked!().readSlab(0, 4)).data as Float32Array), Array.from(values));
     } finally {
       await back.close();
     }

@@ -26,11 +26,13 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
     // The buffers of this array's slabs, read again and again (statistics, coding, read-back) and given back by
     // whoever holds a slab last (Slab.release).
     const buffers = new BufferPool(SLAB_BUFFERS_KEPT);
+    // A part of a file takes its statistics from the whole file when asked (a rel bound needs the whole range), and
+    // always for an array that declares missing values: NaN in any part beside them keeps the whole array exact.
+    const statsFromWhole = part !== undefined && (part.statsFromWhole || s.unmasked !== undefined);
     const statistics = async () => {
-      // A part of a file takes its statistics from the whole file when asked (a rel bound needs the whole range).
       const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
       const constant = new ConstantTracker();
-      for await (const slab of readSlabs(part?.statsFromWhole ? wholeArray : s, slabRows, buffers, missing)) {
+      for await (const slab of readSlabs(statsFromWhole ? wholeArray : s, slabRows, buffers, missing)) {
         stats.add(slab.values, exactIn(slab.array));
         constant.add(slab.array);
         slab.release();
