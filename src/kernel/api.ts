@@ -137,6 +137,9 @@ export interface ArrayInfo {
   names: string[];
   mode: CompressionMode;
   errorBound?: string;
+  /** The range a rel bound on one range (frames, images) is of, when not `errors.range`: a part of a file
+   *  compressed in parts is coded within the whole array's range, its errors measured on its own rows. */
+  boundRange?: number;
   /** The value the source declares for missing data (_FillValue, missing_value): each comes back as it, outside the errors. */
   missingValue?: number;
   /** The learned predictor the error-bounded coder coded against, if any. */

@@ -48,6 +48,7 @@ export async function inspect(file: string): Promise<FileInfo> {
     names: first.names,
     mode: first.codec.mode,
     ...(first.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(first.codec.bound) } : {}),
+    ...(header.part ? boundRangeOf(first) : {}),
     ...(model ? { architecture: model.architecture, latentPrecision: model.latentPrecision } : {}),
     ...learnedInfo(first),
     ...missingValueOf(first),
@@ -62,7 +63,7 @@ export async function inspect(file: string): Promise<FileInfo> {
     errors: first.errors,
     createdBy: header.createdBy,
     source: { name: header.source.name, format: header.source.format, ...(header.source.leftOut ? { leftOut: header.source.leftOut } : {}) },
-    arrays: header.arrays.map(arrayInfo),
+    arrays: header.arrays.map((a) => ({ ...arrayInfo(a), ...(header.part ? boundRangeOf(a) : {}) })),
     ...(header.search ? { search: { target: header.search.target, objective: header.search.objective, pointsTried: header.search.points } } : {}),
   };
 }
@@ -104,6 +105,13 @@ function arrayInfo(a: ArrayEntry): ArrayInfo {
     ...missingValueOf(a),
     errors: a.errors,
   };
+}
+
+/** Of a part: the whole array's range a rel bound on one range is of, from the tolerance it was coded within. */
+function boundRangeOf(a: ArrayEntry): Pick<ArrayInfo, 'boundRange'> {
+  const c = a.codec;
+  if (c.mode !== 'error-bounded' || c.bound.kind !== 'rel' || c.tolerances.length !== 1 || !(c.bound.value > 0)) return {};
+  return { boundRange: c.tolerances[0] / c.bound.value };
 }
 
 function missingValueOf(a: ArrayEntry): Pick<ArrayInfo, 'missingValue'> {

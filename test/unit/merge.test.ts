@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { compress, decompress, merge, parsePart } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+import { inspect } from '../../src/kernel/inspect';
+import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
 describe('parts and merge', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-merge-'));
@@ -34,6 +36,15 @@ describe('parts and merge', () => {
     const single = await compress(input, { ...settings, learned: 'none', output: path.join(dir, 'single.baler') });
     assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)));
     assert.equal(merged.info.errors.psnr, single.info.errors.psnr);
+  });
+
+  it("a part's info judges a rel bound by the whole array's range, which its rows were coded within", async () => {
+    for (let index = 0; index < 4; index++) {
+      const info = await inspect(path.join(partsDir, `field.part-${index}-of-4.baler`));
+      const met = findRow(infoSections(info), 'bound.met')?.value ?? '';
+      assert.match(met, /^yes: max error = (0\.\d+|1\.000) × bound$/, `part ${index}: ${met}`);
+      assert.match(findRow(infoSections(info), 'bound.absolute')?.value ?? '', /^0\.001 × the whole array's range /);
+    }
   });
 
   it('a part alone decompresses to its own rows', async () => {

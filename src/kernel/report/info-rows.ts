@@ -52,7 +52,7 @@ export function infoSections(info: FileInfo, options: InfoOptions = {}): InfoSec
 }
 
 /** What the errors and bound sections show: a file's first array, or one array of several. */
-type ErrorsOf = Pick<FileInfo, 'errors' | 'errorBound' | 'kind' | 'names' | 'missingValue' | 'dtype'>;
+type ErrorsOf = Pick<FileInfo, 'errors' | 'errorBound' | 'boundRange' | 'kind' | 'names' | 'missingValue' | 'dtype'>;
 
 /** Index of the array with the largest max abs error relative to its range (the first when all are exact). */
 function worstArray(arrays: NonNullable<FileInfo['arrays']>): number {
@@ -199,12 +199,13 @@ function boundSection(info: ErrorsOf, check: BoundCheckSummary | undefined, of: 
   const value = Number(valueText);
   const perColumnRel = kind === 'rel' && info.kind === 'table';
   const rows = [row('bound.text', 'error bound', text)];
-  const absolute = check?.absolute ?? (kind === 'abs' ? [value] : kind === 'rel' && !perColumnRel ? [value * info.errors.range] : undefined);
+  const range = info.boundRange ?? info.errors.range;
+  const absolute = check?.absolute ?? (kind === 'abs' ? [value] : kind === 'rel' && !perColumnRel ? [value * range] : undefined);
   if (kind === 'abs') rows.push(row('bound.absolute', 'absolute bound', `|x′ − x| ≤ ${formatNumber(value)}`));
   else if (kind === 'rel') {
     rows.push(row('bound.absolute', 'absolute bound', perColumnRel
       ? `${formatNumber(value)} × each column's range${absolute ? ` (${describeRange(absolute)})` : ''}`
-      : `${formatNumber(value)} × range ${formatNumber(info.errors.range)} = ${formatNumber(absolute?.[0] ?? NaN)}`));
+      : `${formatNumber(value)} × ${info.boundRange !== undefined ? 'the whole array\'s range' : 'range'} ${formatNumber(range)} = ${formatNumber(absolute?.[0] ?? NaN)}`));
   } else if (kind === 'pw-rel') rows.push(row('bound.absolute', 'absolute bound', `${formatNumber(value)} × |x| for each value (zeros stay zero)`));
   const maxRatio = check?.maxRatio ?? (absolute && absolute.length === 1 && absolute[0] > 0 ? info.errors.maxAbsError / absolute[0] : undefined);
   rows.push(row('bound.met', 'bound met', maxRatio !== undefined
