@@ -49,6 +49,16 @@ describe('csv columns', () => {
     assert.ok(!fs.existsSync(output));
   });
 
+  it('writes back a large whole number of a decimal column with an exponent, as pandas does (pandas reads 100000000000000000000.0 as text)', async () => {
+    const input = path.join(dir, 'large.csv');
+    fs.writeFileSync(input, 'e,n\n1e+20,1\n2.5e+16,2\n9999999999999998.0,3\n-3e+300,4\n');
+    const packed = path.join(dir, 'large.baler');
+    const back = path.join(dir, 'large.out.csv');
+    await compress(input, { output: packed, errorBound: 'abs:0' });
+    await decompress(packed, { output: back });
+    assert.equal(fs.readFileSync(back, 'utf8'), 'e,n\n1e+20,1\n2.5e+16,2\n9999999999999998.0,3\n-3e+300,4\n');
+  });
+
   it('a file separated by semicolons or tabs is refused saying so (not "3 values, expected 1")', async () => {
     for (const [name, text, shown] of [['eu.csv', 'a;b;c\n1,5;2;3\n', "';'"], ['t.csv', 'a\tb\n1\t2\n', 'tabs']]) {
       const other = path.join(dir, name);

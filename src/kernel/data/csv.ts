@@ -168,11 +168,15 @@ export function writtenAsDecimal(field: string): boolean {
   return !/^[+-]?\d+$/.test(field.trim());
 }
 
-/** `format` with '.0' after an integral value, for a column written with decimals (writtenAsDecimal). */
+/**
+ * `format` with '.0' after an integral value, for a column written with decimals (writtenAsDecimal); from 1e16 on
+ * with an exponent, as Python writes floats: pandas reads '100000000000000000000.0' as text, not as a float.
+ */
 export function withDecimalPoint(format: Formatter): Formatter {
   return (v) => {
     const text = format(v);
-    return /^[+-]?\d+$/.test(text) ? `${text}.0` : text;
+    if (!/^[+-]?\d+$/.test(text)) return text;
+    return Math.abs(Number(text)) >= 1e16 ? Number(text).toExponential() : `${text}.0`;
   };
 }
 
