@@ -33,7 +33,7 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
  */
 export async function trainModel(ds: Dataset, settings: TrainSettings, hooks?: Hooks, file?: string): Promise<TrainedModel> {
   assertTrainable(ds, file);
-  const architecture = chooseArchitecture(ds.kind, ds.shape, { modelType: settings.modelType, latent: settings.latent, compressionRatio: settings.compressionRatio });
+  const architecture = chooseArchitecture(ds.kind, ds.shape, { modelType: settings.modelType, latent: settings.latent, compressionRatio: settings.compressionRatio }, file);
   return trainOnSample(ds, ds.shape, architecture, fitMinMax(ds), settings, hooks);
 }
 

@@ -12,7 +12,7 @@ import { openBaler } from '../../src/kernel/decompress';
 import { readHeader, writeHeader, type DataHeader } from '../../src/kernel/codec/header';
 import { wholeArrayBytes } from '../../src/kernel/memory';
 import { samplePieces, trainingBytes, trainingRows } from '../../src/kernel/compress/ae-sample';
-import { layerPlan, weightShapes } from '../../src/kernel/model/architectures';
+import { describeArchitecture, layerPlan, weightShapes } from '../../src/kernel/model/architectures';
 import { chooseArchitecture, latentsPerRow, rowsToSamples, samplesPerRow, samplesToRows, TILE_ABOVE } from '../../src/kernel/model/patches';
 import type { Architecture } from '../../src/kernel/types';
 
@@ -61,6 +61,22 @@ describe('autoencoder mode: models on tiles', () => {
     const table = chooseArchitecture('table', [1000, 24]);
     assert.ok(table.type === 'dense' && table.inputSize === 24 && !table.tile);
     assert.ok(!chooseArchitecture('frames', [10, 64, 64]).tile, `${TILE_ABOVE} values per frame: whole frames`);
+  });
+
+  it('refuses --model conv on a table or a 2-D image in one line naming the file, and takes it on small frames of colours', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-conv-'));
+    try {
+      const image = path.join(dir, 'image.npy');
+      fs.writeFileSync(image, encodeNpy({ dtype: 'float32', shape: [40, 64], data: Float32Array.from({ length: 40 * 64 }, (_, i) => Math.sin(i / 9)) }));
+      await assert.rejects(compress(image, { modelType: 'conv', epochs: 1, output: path.join(dir, 'image.baler') }),
+        (e: unknown) => e instanceof BalerError && e.file === image && /--model conv needs frames \(frames × height × width\): the samples of this 2-D array are its rows/.test(e.message));
+      assert.equal(fs.existsSync(path.join(dir, 'image.baler')), false);
+      const colours = chooseArchitecture('frames', [50, 16, 16, 3], { modelType: 'conv' });
+      assert.ok(colours.type === 'conv' && colours.height * colours.width === 16 * 16 * 3 && !colours.tile);
+      assert.equal(describeArchitecture(colours), 'conv 256×3, channels none (no downsampling), kernel 3, latent 8');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('gives large frames a decoder whose size does not depend on the frame size', () => {

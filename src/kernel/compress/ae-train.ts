@@ -36,7 +36,7 @@ export async function modelForArray(input: ArrayInput, opts: CompressOptions, ho
   if (opts.trainedModelPath) return loadTrainedModel(opts.trainedModelPath, source.shape);
   const settings: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS, ...(definedOnly(opts) as Partial<TrainSettings>) };
   const rowShape = source.shape.slice(1);
-  const architecture = chooseArchitecture(source.kind, source.shape, { modelType: settings.modelType, latent: settings.latent, compressionRatio: settings.compressionRatio });
+  const architecture = chooseArchitecture(source.kind, source.shape, { modelType: settings.modelType, latent: settings.latent, compressionRatio: settings.compressionRatio }, file);
   const maxRows = architecture.tile ? Math.ceil(MAX_TILE_SAMPLES / samplesPerRow(architecture, rowShape)) : Infinity;
   const rows = trainingRows(source.shape[0], rowShape.reduce((a, b) => a * b, 1), source.dtype, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, maxRows);
   const sample = await readSample(source, samplePieces(source.shape[0], input.slabRows, rows));

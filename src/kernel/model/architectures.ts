@@ -13,7 +13,7 @@ export const DEFAULT_COMPRESSION_RATIO: Record<DataKind, number> = { table: 1.6,
 export function describeArchitecture(a: Architecture): string {
   const tiles = a.tile ? ` on ${a.tile.height}×${a.tile.width} tiles` : '';
   if (a.type === 'dense') return `dense ${[a.inputSize, ...a.hidden, a.latent].join('-')}${tiles}`;
-  return `conv ${a.height}×${a.width}${tiles}, channels ${a.channels.join('-')}, kernel ${a.kernelSize}` +
+  return `conv ${a.height}×${a.width}${tiles}, channels ${a.channels.join('-') || 'none (no downsampling)'}, kernel ${a.kernelSize}` +
     `${a.denseHidden > 0 ? `, dense ${a.denseHidden}` : ''}, latent ${a.latent}`;
 }
 

@@ -5,6 +5,7 @@
 // product of its leading axes × its last axis); a side that is not a multiple of the tile is padded by repeating
 // its last row or column, and the padding is cropped when decoding.
 import type { Architecture, DataKind } from '../types';
+import { BalerError } from '../errors';
 import { defaultArchitecture, type ArchitectureOptions } from './architectures';
 
 /** Side of a tile (values); 16 × 16 = 256 values, 2–3 latents per tile at the default ratio of frames. */
@@ -66,13 +67,18 @@ export function shapeMismatch(arch: Architecture, rowShape: number[]): string | 
  * reference model, and is shared among a frame's tiles (rounded, at least 1 per tile); `compressionRatio`
  * applies to each tile.
  */
-export function chooseArchitecture(arrayKind: DataKind, shape: number[], opts: ArchitectureOptions = {}): Architecture {
+export function chooseArchitecture(arrayKind: DataKind, shape: number[], opts: ArchitectureOptions = {}, file?: string): Architecture {
   // The samples of a 2-D array are its rows, as in the reference tool, also when it is an image (types.ts kindOfArray).
   const kind = shape.length < 3 ? 'table' : arrayKind;
+  if (opts.modelType === 'conv' && kind !== 'frames') {
+    const what = shape.length === 2 ? `the samples of this 2-D array are its rows (${shape[1]} values each)` : `this array of shape (${shape.join(', ')}) is a table`;
+    throw new BalerError(`--model conv needs frames (frames × height × width): ${what}; use --model dense`, file);
+  }
   const rowShape = shape.slice(1);
   const rowValues = rowShape.reduce((a, b) => a * b, 1);
-  if (kind !== 'frames' || rowValues <= TILE_ABOVE) return defaultArchitecture(kind, shape, opts);
   const view = frameView(rowShape);
+  // Frames of more than two dimensions (colours, levels) are seen as height × width, as their tiles are.
+  if (kind !== 'frames' || rowValues <= TILE_ABOVE) return defaultArchitecture(kind, kind === 'frames' ? [shape[0], view.height, view.width] : shape, opts);
   const tile = { height: Math.min(TILE_SIDE, view.height), width: Math.min(TILE_SIDE, view.width) };
   const { rows, cols } = tileGrid(view, tile);
   const latent = opts.latent === undefined ? undefined : Math.max(1, Math.round(opts.latent / (rows * cols)));
