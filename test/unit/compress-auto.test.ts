@@ -12,6 +12,7 @@ import { openBaler } from '../../src/kernel/decompress';
 import type { NdArray } from '../../src/kernel/types';
 import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 import { dependentTable, travellingWaves } from '../fixtures/learned';
+import { rejectsBaler } from './data-helpers';
 
 describe('compress: the automatic mode', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-auto-'));
@@ -212,5 +213,14 @@ describe('compress: the automatic mode', () => {
     assert.ok(table > 1.2 * field, `as a table ${table} bytes, as a field ${field}: the same coding`);
     const lorenzo = await sizeWith({ layout: 'field', predictors: ['lorenzo'] });
     assert.notEqual(lorenzo, field, 'lorenzo alone codes as the default predictors do');
+  });
+
+  it('refuses in one line naming the file, before writing, a --layout the array cannot take and --predictor columns alone', async () => {
+    const signal = npy({ dtype: 'float32', shape: [500], data: Float32Array.from({ length: 500 }, (_, i) => Math.sin(i / 7)) });
+    const output = path.join(dir, 'refused.baler');
+    await rejectsBaler(() => compress(signal, { output, errorBound: 'rel:1e-3', layout: 'table' }), /^--layout table needs a 2-D array: the array has shape \(500\)$/, signal);
+    await rejectsBaler(() => compress(signal, { output, errorBound: 'rel:1e-3', predictors: ['columns'] }),
+      /^--predictor columns predicts a table's columns on top of interpolation or lorenzo: name one of them too \(e\.g\. lorenzo,columns\)$/, signal);
+    assert.equal(fs.existsSync(output), false);
   });
 });

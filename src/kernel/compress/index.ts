@@ -32,7 +32,7 @@ import { autoencoderStrategy, sizeWarning } from './autoencoder';
 import { autoStrategy } from './auto';
 import { constantStrategy } from './constant';
 import { targetStrategy } from './target';
-import { checkCompressOptions } from './options';
+import { checkCompressOptions, checkLayoutFits } from './options';
 import { partOutput, planPart } from './parts';
 
 /** In order: the first strategy that handles an array codes it. */
@@ -66,6 +66,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     const tooSmall = opts.memoryBudget !== undefined ? belowRuntimeNote(opts.memoryBudget) : undefined;
     if (tooSmall) hooks?.onLog?.(`${input}: ${tooSmall}`);
     const bound = opts.errorBound !== undefined ? parseErrorBound(opts.errorBound, input) : undefined;
+    for (const a of whole.arrays) checkLayoutFits(opts.layout, a.shape, a.path, input);
     for (const a of whole.arrays) {
       const note = bound && packedBoundNote(a, bound, input);
       if (note) hooks?.onLog?.(`${input}: ${note}`);

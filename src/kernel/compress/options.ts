@@ -9,6 +9,7 @@ const POSITIVE_INTEGERS = ['epochs', 'batchSize', 'latent', 'seed'] as const;
 const OPTION_NAMES: Record<string, string> = {
   epochs: '--epochs', batchSize: '--batch-size', latent: '--latent', seed: '--seed', learningRate: '--lr',
   compressionRatio: '--ratio', timeLimitSeconds: '--time-limit', validationSplit: '--validation-split', layout: '--layout',
+  predictors: '--predictor',
 };
 
 export function checkCompressOptions(opts: CompressOptions, file: string): void {
@@ -27,4 +28,15 @@ export function checkCompressOptions(opts: CompressOptions, file: string): void 
   if (opts.validationSplit !== undefined && !(opts.validationSplit >= 0 && opts.validationSplit < 1)) bad('validationSplit', `must be in [0, 1), got ${opts.validationSplit}`);
   if (opts.errorBound !== undefined) parseErrorBound(opts.errorBound, file);
   if (opts.layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(opts.layout)) bad('layout', `must be one of ${LAYOUT_NAMES.join(', ')}, got ${opts.layout}`);
+  // The column models are added to a base predictor's configurations: alone they make none (eb/configure.ts).
+  if (opts.predictors !== undefined && !opts.predictors.some((p) => p === 'interpolation' || p === 'lorenzo')) {
+    bad('predictors', `${opts.predictors.join(',')} predicts a table's columns on top of interpolation or lorenzo: name one of them too (e.g. lorenzo,columns)`);
+  }
+}
+
+/** A --layout every array of the input can take (the table layout sees a 2-D array's columns). */
+export function checkLayoutFits(layout: CompressOptions['layout'], shape: number[], path: string, file: string): void {
+  if (layout === 'table' && shape.length !== 2) {
+    throw new BalerError(`--layout table needs a 2-D array: ${path ? `'${path}'` : 'the array'} has shape (${shape.join(', ')})`, file, 'EOPTION');
+  }
 }
