@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compress } from '../../src/kernel/pipeline';
 import { unzipSync, zipSync } from 'fflate';
 import { BalerError } from '../../src/kernel/errors';
 import type { NdArray } from '../../src/kernel/types';
@@ -71,6 +74,22 @@ describe('npz', () => {
       if (compress) assert.ok(zip.length < encodeNpz(members).length / 3, 'deflate shrinks repetitive data');
     });
   }
+
+  it('reads a data array of 64 named columns as a table, not an image (each column within a rel bound of its own range)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-npz-names-'));
+    try {
+      const file = path.join(dir, 'wide.npz');
+      const columns = 64, rows = 100;
+      const data = Float32Array.from({ length: rows * columns }, (_, i) => Math.sin(i / 7) * (i % columns === 0 ? 1000 : 1));
+      const wide: StringNdArray = { dtype: 'unicode', shape: [columns], strings: Array.from({ length: columns }, (_, c) => `c${c}`) };
+      fs.writeFileSync(file, encodeNpz([{ name: 'data', array: { dtype: 'float32', shape: [rows, columns], data } }, { name: 'names', array: wide }]));
+      const { info } = await compress(file, { output: path.join(dir, 'wide.baler'), errorBound: 'rel:1e-3', learned: 'none' });
+      assert.equal(info.kind, 'table');
+      assert.deepEqual(info.names, wide.strings);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('ignores members that are not .npy files', () => {
     const zip = zipSync({ 'readme.txt': new TextEncoder().encode('hi'), 'data.npy': encodeNpy(table) });

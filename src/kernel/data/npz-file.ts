@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { Inflate, Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { crc32 } from 'node:zlib';
 import { BalerError } from '../errors';
-import type { NdArray } from '../types';
+import { kindOfArray, type NdArray } from '../types';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import { encodeNpy, encodeValues, npyHeaderFor } from './npy';
 import { fileRegion, npyStream, type ByteSource } from './npy-file';
@@ -65,7 +65,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
     for (const array of arrays) {
       const main = array.path === 'data' || (arrays.length === 1 && !arrays.some((a) => a.path === 'data'));
       const own = names.get(`${array.path}.names`) ?? (main ? names.get('names') : undefined);
-      if (own) array.names = own;
+      if (own) Object.assign(array, { names: own, kind: kindOfArray(array.shape, own) }); // named columns: a table
     }
     return { file, format: 'npz', arrays, skipped, ...(unselected ? { unselected } : {}), close: async () => closeInput(input) };
   } catch (err) {
