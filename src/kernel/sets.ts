@@ -116,10 +116,12 @@ async function sampleOfFiles(inputs: string[], memoryBudget: number): Promise<{ 
     const source = await openInput(input, {}, memoryBudget);
     try {
       const a = source.arrays[0];
-      if (first && (a.kind !== first.kind || a.shape.slice(1).join() !== first.shape.slice(1).join())) {
+      if (first && a.shape.slice(1).join() !== first.shape.slice(1).join()) {
         throw new BalerError(`its rows have shape [${a.shape.slice(1).join(', ')}], the first file's [${first.shape.slice(1).join(', ')}]: one model needs one row shape`, input);
       }
-      first ??= { shape: a.shape, kind: a.kind };
+      // Rows of one shape are an image in a file without column names and a table in one with them (types.ts
+      // kindOfArray): the model is then fitted as for a table; each file is still coded within its own bound.
+      first = first && a.kind !== first.kind ? { ...first, kind: 'table' } : first ?? { shape: a.shape, kind: a.kind };
       totalRows += a.shape[0];
       parts.push((await readSample(a, { maxValues: Math.max(1, Math.floor(SAMPLE_VALUES / inputs.length)), memoryBudget: memoryBudget / inputs.length, rowsPerRead: chooseSlabRows(a, memoryBudget, input) })).array);
     } finally {

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compress, compressSet, decompress, inspectSet, trainPredictor } from '../../src/kernel/pipeline';
-import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+import { encodeNpy, parseNpy, type StringNdArray } from '../../src/kernel/data/npy';
+import { encodeNpz } from '../../src/kernel/data/npz';
 import { BalerError } from '../../src/kernel/errors';
 import seedrandom from 'seedrandom';
 import { dependentTable } from '../fixtures/learned';
@@ -125,6 +126,23 @@ describe('sets: train once, compress many', () => {
     const narrow = table('narrow.npy', 4, 4);
     const { info } = await compress(narrow, { modelFile: model, errorBound: 'rel:1e-3', output: path.join(dir, 'narrow.baler') });
     assert.notEqual(info.learned?.shared, true);
+  });
+
+  it('trains on files of one row shape whether one is an image (no column names) and another a table (named columns)', async () => {
+    const columns = 64;
+    const rowsOf = (name: string, rows: number): Float64Array => {
+      const random = seedrandom(name);
+      return Float64Array.from({ length: rows * columns }, (_, i) => Math.sin((i % columns) / 5 + Math.floor(i / columns) / 9) + 0.01 * random());
+    };
+    const image = path.join(dir, 'image.npy');
+    fs.writeFileSync(image, encodeNpy({ dtype: 'float64', shape: [100, columns], data: rowsOf('image', 100) }));
+    const named = path.join(dir, 'named.npz');
+    const names: StringNdArray = { dtype: 'unicode', shape: [columns], strings: Array.from({ length: columns }, (_, c) => `c${c}`) };
+    fs.writeFileSync(named, encodeNpz([{ name: 'data', array: { dtype: 'float64', shape: [300, columns], data: rowsOf('named', 300) } }, { name: 'names', array: names }]));
+    assert.equal((await compress(image, { errorBound: 'rel:1e-3', learned: 'none', output: path.join(dir, 'image.baler') })).info.kind, 'frames');
+    assert.equal((await compress(named, { errorBound: 'rel:1e-3', learned: 'none', output: path.join(dir, 'named.baler') })).info.kind, 'table');
+    const trained = await trainPredictor([image, named], path.join(dir, 'mixed.balermodel'), { errorBound: 'rel:1e-3', seconds: 2 });
+    assert.equal(trained.files, 2);
   });
 
   it('refuses what cannot train: a pw-rel bound, files whose rows differ', async () => {
