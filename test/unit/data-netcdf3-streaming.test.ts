@@ -82,6 +82,15 @@ describe('netCDF-3 read in place', () => {
     await readsBack(file, { field: field.map((v) => v) }, 5, 1 << 20);
   });
 
+  it('refuses a CDF-5 (64-bit data) file saying what it is, not as a truncated netCDF-3 file', async () => {
+    const file = path.join(dir, 'cdf5.nc');
+    writeNetcdf3(file, { x: 4 }, [{ name: 'v', dimensions: ['x'], type: 'short', values: [1, 2, 3, 4] }]);
+    const bytes = fs.readFileSync(file);
+    bytes[3] = 5; // the version byte netCDF-C writes for NETCDF3_64BIT_DATA
+    fs.writeFileSync(file, bytes);
+    await rejectsBaler(() => openDataSource(file), /^a netCDF-3 64-bit data file \(CDF-5, NETCDF3_64BIT_DATA\) is not read; convert it/, file);
+  });
+
   it('refuses a truncated file in one line naming the variable, before reading any value', async () => {
     const file = path.join(dir, 'cut.nc');
     writeNetcdf3(file, { time: 6, x: 8 }, [{ name: 'field', dimensions: ['time', 'x'], type: 'float', values: ramp(48) }], {}, 'time');

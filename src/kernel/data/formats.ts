@@ -42,6 +42,9 @@ function readerFormatOf(file: string): { format: DataFormat; netcdf4?: boolean }
     const head = readHead(file, 8);
     if (HDF5_MAGIC.every((b, i) => head[i] === b)) return { format: 'hdf5', netcdf4: true };
     if (!(head[0] === 0x43 && head[1] === 0x44 && head[2] === 0x46)) throw new BalerError('not a netCDF file (neither CDF nor HDF5 magic)', file);
+    if (head[3] === 5) {
+      throw new BalerError('a netCDF-3 64-bit data file (CDF-5, NETCDF3_64BIT_DATA) is not read; convert it to netCDF-4 (nccopy -k nc4 IN OUT) or netCDF-3 classic', file);
+    }
   }
   return { format };
 }
