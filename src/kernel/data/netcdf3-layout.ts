@@ -8,6 +8,7 @@ import { BalerError } from '../errors';
 import type { DType, TypedArray } from '../types';
 import { checkBudget } from './budget';
 import { readAt, readAtInto, type InputFile } from './files';
+import { swapBytes } from './npy';
 
 const WIDTH: Record<string, number> = { byte: 1, char: 1, short: 2, int: 4, float: 4, double: 8 };
 /** The header is read in growing pieces from this size until netcdfjs parses it. */
@@ -92,17 +93,6 @@ export function readRows(input: InputFile, rows: Nc3Rows, start: number, count: 
   }
   swapBytes(bytes, rows.width);
   return typedView(dtype, bytes);
-}
-
-function swapBytes(bytes: Uint8Array, width: number): void {
-  if (width === 1) return;
-  for (let i = 0; i < bytes.length; i += width) {
-    for (let a = i, b = i + width - 1; a < b; a++, b--) {
-      const t = bytes[a];
-      bytes[a] = bytes[b];
-      bytes[b] = t;
-    }
-  }
 }
 
 function typedView(dtype: DType, bytes: Uint8Array): TypedArray {

@@ -225,7 +225,8 @@ export function decodeStrings(raw: Uint8Array, descr: StringDescr, count: number
   return strings;
 }
 
-function swapBytes(raw: Uint8Array, itemSize: number): void {
+/** Reverses the bytes of each item in place (big- to little-endian and back). */
+export function swapBytes(raw: Uint8Array, itemSize: number): void {
   if (itemSize === 1) return;
   for (let start = 0; start < raw.length; start += itemSize) {
     for (let a = start, b = start + itemSize - 1; a < b; a++, b--) {

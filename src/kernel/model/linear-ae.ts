@@ -56,8 +56,7 @@ export function principalComponents(samples: Float32Array, count: number, width:
       gram[a * l + c] = s;
       gram[c * l + a] = s;
     }
-  const { values, vectors } = symmetricEigen(gram, l);
-  const order = Array.from({ length: l }, (_, i) => i).sort((x, y) => values[y] - values[x]);
+  const { values, vectors, order } = eigenByValue(gram, l);
   const components = new Float64Array(k * width);
   for (let i = 0; i < Math.min(k, l); i++) {
     const e = order[i];
@@ -72,6 +71,12 @@ export function principalComponents(samples: Float32Array, count: number, width:
   return { mean, components, k, width };
 }
 
+/** The eigenpairs of a symmetric n × n matrix, with the order of their values, largest first. */
+function eigenByValue(matrix: Float64Array, n: number): { values: Float64Array; vectors: Float64Array; order: number[] } {
+  const { values, vectors } = symmetricEigen(matrix, n);
+  return { values, vectors, order: Array.from({ length: n }, (_, i) => i).sort((x, y) => values[y] - values[x]) };
+}
+
 /** The top k components of centred rows (rows × width) exactly: eigenvectors u of X·Xᵀ give the components Xᵀ·u / √λ. */
 function gramComponents(centred: Float64Array, rows: number, width: number, k: number): Float64Array {
   const gram = new Float64Array(rows * rows);
@@ -82,8 +87,7 @@ function gramComponents(centred: Float64Array, rows: number, width: number, k: n
       gram[a * rows + c] = s;
       gram[c * rows + a] = s;
     }
-  const { values, vectors } = symmetricEigen(gram, rows);
-  const order = Array.from({ length: rows }, (_, i) => i).sort((x, y) => values[y] - values[x]);
+  const { values, vectors, order } = eigenByValue(gram, rows);
   const components = new Float64Array(k * width);
   for (let i = 0; i < Math.min(k, rows); i++) {
     const e = order[i];
