@@ -67,6 +67,13 @@ describe('parts and merge', () => {
     fs.mkdirSync(loose);
     await compress(input, { ...settings, errorBound: 'rel:1e-2', output: loose + '/', part: { index: 2, count: 4 } });
     await assert.rejects(merge([part(0), part(1), path.join(loose, 'field.part-2-of-4.baler'), part(3)], out), rejected(/another input or other settings/));
+    const table = path.join(dir, 'table.npy');
+    fs.writeFileSync(table, encodeNpy({ dtype: 'float32', shape: [400, 64], data: Float32Array.from({ length: 400 * 64 }, (_, i) => Math.sin(i / 37)) }));
+    const kinds = path.join(dir, 'kinds');
+    fs.mkdirSync(kinds);
+    await compress(table, { ...settings, kind: 'image', output: kinds + '/', part: { index: 0, count: 2 } });
+    await compress(table, { ...settings, kind: 'table', output: kinds + '/', part: { index: 1, count: 2 } });
+    await assert.rejects(merge([kinds], out), rejected(/another input or other settings/));
     const cut = path.join(dir, 'cut.part-3-of-4.baler');
     const bytes = fs.readFileSync(part(3));
     fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 20));

@@ -70,7 +70,7 @@ function rowsOf(s: ArraySource, firstRow: number, rows: number): ArraySource {
 function inputId(source: DataSource, opts: CompressOptions, slabRows: number[]): string {
   const hash = createHash('sha256');
   const stat = fs.statSync(source.file);
-  hash.update(JSON.stringify({ name: path.basename(source.file), size: stat.size, errorBound: opts.errorBound, predictors: opts.predictors, layout: opts.layout, slabRows }));
+  hash.update(JSON.stringify({ name: path.basename(source.file), size: stat.size, errorBound: opts.errorBound, predictors: opts.predictors, layout: opts.layout, kind: opts.kind, slabRows }));
   const fd = fs.openSync(source.file, 'r');
   try {
     const sample = Buffer.alloc(Math.min(65536, stat.size));
