@@ -12,6 +12,7 @@ import { rejectsBaler, tempFolder } from './data-helpers';
 import { writeNetcdf3 } from './netcdf3-writer';
 import { inspect } from '../../src/kernel/inspect';
 import { merge } from '../../src/kernel/merge';
+import { buildReport } from '../../src/kernel/report/build';
 import type { CompressOptions } from '../../src/kernel/api';
 import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
@@ -83,6 +84,8 @@ describe('declared missing values', () => {
     const packed = path.join(folder(), 'both.baler');
     await compress(input, { output: packed, errorBound: 'rel:1e-3' }, { onLog: (l) => log.push(l) });
     assert.ok(log.some((l) => l.includes('stored losslessly (it holds NaN as well as its declared missing value -1e+34: kept exact')), log.join('\n'));
+    const report = await buildReport(packed, input);
+    assert.equal(report.errors.maxAbsError, 0, 'the report reads the original as it was coded: as written');
     const output = path.join(folder(), 'both.back.nc');
     await decompress(packed, { output });
     const back = await openDataSource(output);

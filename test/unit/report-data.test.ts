@@ -174,3 +174,31 @@ describe('report data: edge cases', () => {
     assert.doesNotMatch(JSON.stringify(buildFigures(withNan, 'dark')), /NaN|Infinity|null/);
   });
 });
+
+describe('report of a file with several arrays', () => {
+  it('reports the .baler\'s first array against that array of the original, which holds others too', async () => {
+    const { compress, buildReport } = await import('../../src/kernel/pipeline');
+    const { encodeNpz } = await import('../../src/kernel/data/npz');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-report-arrays-'));
+    try {
+      const input = path.join(dir, 'two.npz');
+      const wave = (n: number, scale: number) => Float32Array.from({ length: n }, (_, i) => scale * Math.sin(i / 11));
+      fs.writeFileSync(input, encodeNpz([
+        { name: 'field', array: { dtype: 'float32', shape: [20, 64], data: wave(20 * 64, 1) } },
+        { name: 'other', array: { dtype: 'float32', shape: [30, 3], data: wave(90, 100) } },
+      ]));
+      for (const [name, opts] of [['all', {}], ['one', { dataset: 'field' }]] as const) {
+        const output = path.join(dir, `${name}.baler`);
+        await compress(input, { ...opts, output, errorBound: 'rel:1e-3', learned: 'none' });
+        const report = await buildReport(output);
+        assert.ok(Number(report.errors.maxAbsError) <= 1e-3 * 2, `${name}: the field's errors (range 2), not the other array's`);
+        assert.match(report.title, /field/);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -3,7 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
 import { writeFileAtomic } from '../fsutil';
-import { readDataset } from '../data/dataset';
+import { chooseArray, readWholeArray } from '../data/dataset';
+import { DEFAULT_MEMORY_BUDGET } from '../data/budget';
+import { openDataSource } from '../data/formats';
+import { NAN_BESIDE_FILL } from '../data/fill';
+import type { Dataset } from '../types';
 import { tradeoffFromFile } from '../search';
 import { reconstruct } from '../decompress';
 import { inspect } from '../inspect';
@@ -18,12 +22,32 @@ export async function buildReport(balerFile: string, originalFile?: string, hist
   if (!fs.existsSync(originalPath)) {
     throw new BalerError(`the original data '${sourceName}' is needed for residual plots; pass it with --original`, balerFile);
   }
-  const original = await readDataset(originalPath);
+  // The report is of the first array (reconstruct decodes it): that array of a source that holds several.
+  const first = header.arrays[0];
+  const original = await readOriginal(originalPath, first.path || undefined);
   const history = historyFile && fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')) : undefined;
+  const title = first.path ? `${path.basename(balerFile)}: ${first.path}${header.arrays.length > 1 ? ` (the first of ${header.arrays.length} arrays)` : ''}` : path.basename(balerFile);
   return buildReportData({
-    title: path.basename(balerFile), original, reconstructed: values, info: await inspect(balerFile), history,
+    title, original, reconstructed: values, info: await inspect(balerFile), history,
     tradeoff: points ? tradeoffFromFile(new Map([['search.points', points]])) : undefined,
   });
+}
+
+/** The original array as compress reads it: as written when NaN beside its missing values kept it exact (data/fill.ts). */
+async function readOriginal(file: string, dataset: string | undefined): Promise<Dataset> {
+  const selection = dataset !== undefined ? { dataset } : {};
+  const source = await openDataSource(file, selection);
+  try {
+    const array = chooseArray(source, selection);
+    try {
+      return await readWholeArray(array, file, DEFAULT_MEMORY_BUDGET);
+    } catch (err) {
+      if (!(err instanceof BalerError && err.code === NAN_BESIDE_FILL && array.unmasked)) throw err;
+      return await readWholeArray(array.unmasked(), file, DEFAULT_MEMORY_BUDGET);
+    }
+  } finally {
+    await source.close();
+  }
 }
 
 export async function writeReport(balerFile: string, output: string, opts: { original?: string; history?: string; force?: boolean } = {}): Promise<string> {
