@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { compress, decompress, merge, parsePart } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+import { encodeNpz } from '../../src/kernel/data/npz';
 import { inspect } from '../../src/kernel/inspect';
 import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
@@ -86,5 +87,10 @@ describe('parts and merge', () => {
   it('refuses parts of modes that need the whole file, and more parts than slabs', async () => {
     await assert.rejects(compress(input, { epochs: 1, memoryBudget: settings.memoryBudget, output: partsDir + '/', part: { index: 0, count: 2 }, threads: 1 }), rejected(/--part codes slab by slab/));
     await assert.rejects(compress(input, { ...settings, output: partsDir + '/', part: { index: 0, count: 400 } }), rejected(/use at most \d+ parts/));
+    // A file whose small array (a time axis) has one slab: one part, or --dataset for the large array.
+    const pair = path.join(dir, 'pair.npz');
+    fs.writeFileSync(pair, encodeNpz([{ name: 'field', array: { dtype: 'float32', shape: [30, 16, 16], data } }, { name: 'time', array: { dtype: 'float64', shape: [30], data: Float64Array.from({ length: 30 }, (_, i) => i) } }]));
+    await assert.rejects(compress(pair, { ...settings, output: partsDir + '/', part: { index: 0, count: 2 } }),
+      rejected(/^--part 0\/2: time has only 1 slab of 30 rows; use at most 1 part \(or a smaller --memory, or code one array of the file with --dataset\)$/));
   });
 });

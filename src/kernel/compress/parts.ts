@@ -45,7 +45,8 @@ export function planPart(source: DataSource, part: PartSpec, memoryBudget: numbe
     const slabRows = chooseSlabRows(s, memoryBudget, source.file);
     const slabs = Math.ceil(s.shape[0] / slabRows);
     if (part.count > slabs) {
-      throw new BalerError(`--part ${part.index}/${part.count}: ${s.path || 'the array'} has only ${slabs} slabs of ${slabRows} rows; use at most ${slabs} parts (or a smaller --memory)`, source.file);
+      const others = source.arrays.length > 1 ? `, or code one array of the file with --dataset` : '';
+      throw new BalerError(`--part ${part.index}/${part.count}: ${s.path || 'the array'} has only ${slabs} slab${slabs === 1 ? '' : 's'} of ${slabRows} rows; use at most ${slabs} part${slabs === 1 ? '' : 's'} (or a smaller --memory${others})`, source.file);
     }
     const first = Math.floor((part.index * slabs) / part.count) * slabRows;
     const end = Math.min(s.shape[0], Math.floor(((part.index + 1) * slabs) / part.count) * slabRows);
