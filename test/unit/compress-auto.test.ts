@@ -5,7 +5,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compress, decompress } from '../../src/kernel/pipeline';
+import { buildReport, compress, decompress } from '../../src/kernel/pipeline';
+import { reportNumber } from '../../src/kernel/report/data';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { DEFAULT_ERROR_BOUND } from '../../src/kernel/compress/auto';
 import { openBaler } from '../../src/kernel/decompress';
@@ -202,7 +203,12 @@ describe('compress: the automatic mode', () => {
     const table = await run({ dtype: 'float64', shape: [96, 8], data: narrow }, { errorBound: 'rel:1e-2' });
     assert.equal(table.info.kind, 'table');
     for (let c = 0; c < 8; c++) assert.ok(maxError(table.back, narrow, 8, c) <= 1e-2 * range(narrow, 8, c), `column ${c} within its own range`);
-    assert.equal((await run({ dtype: 'float64', shape: [96, 8], data: narrow }, { errorBound: 'rel:1e-2', kind: 'image' })).info.kind, 'frames');
+    const asImage = await run({ dtype: 'float64', shape: [96, 8], data: narrow }, { errorBound: 'rel:1e-2', kind: 'image' });
+    assert.equal(asImage.info.kind, 'frames');
+    // The report judges the bound as the file was coded: one range, though the source alone reads as a table.
+    const report = await buildReport(asImage.output);
+    assert.equal(report.summary.kind, 'frames');
+    assert.ok(reportNumber(report.bound!.maxRatio) <= 1, `the report says the bound is broken: ${JSON.stringify(report.bound)}`);
   });
 
   it('codes with the layout and predictors the user names (--layout, --predictor), also when the sample is the whole file', async () => {

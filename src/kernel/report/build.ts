@@ -24,7 +24,8 @@ export async function buildReport(balerFile: string, originalFile?: string, hist
   }
   // The report is of the first array (reconstruct decodes it): that array of a source that holds several.
   const first = header.arrays[0];
-  const original = await readOriginal(originalPath, first.path || undefined);
+  // Seen as it was compressed (compress --kind may have said table or image).
+  const original = { ...(await readOriginal(originalPath, first.path || undefined)), kind: first.kind };
   const history = historyFile && fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')) : undefined;
   const title = first.path ? `${path.basename(balerFile)}: ${first.path}${header.arrays.length > 1 ? ` (the first of ${header.arrays.length} arrays)` : ''}` : path.basename(balerFile);
   return buildReportData({
