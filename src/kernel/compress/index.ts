@@ -66,8 +66,8 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
     const tooSmall = opts.memoryBudget !== undefined ? belowRuntimeNote(opts.memoryBudget) : undefined;
     if (tooSmall) hooks?.onLog?.(`${input}: ${tooSmall}`);
     const bound = opts.errorBound !== undefined ? parseErrorBound(opts.errorBound, input) : undefined;
-    for (const a of whole.arrays) checkLayoutFits(opts.layout, a.shape, a.path, input);
     for (const a of whole.arrays) {
+      checkLayoutFits(opts.layout, a.shape, a.path, input);
       const note = bound && packedBoundNote(a, bound, input);
       if (note) hooks?.onLog?.(`${input}: ${note}`);
     }

@@ -107,8 +107,8 @@ export function maskFills(data: TypedArray, fills: number[], what: string, file:
 }
 
 /**
- * An array that declares missing values (`fills`), read by `readMasked` with them as NaN; its `unmasked` twin, for
- * when it also holds NaN (maskFills refuses it), reads it as written with `readAsWritten` and is kept exact, so
+ * An array that declares missing values (`fills`), read with them as NaN (`readAsWritten`, then maskFills); its
+ * `unmasked` twin, for when it also holds NaN (maskFills refuses it), reads it as written and is kept exact, so
  * that both its NaN and its missing values come back as they were.
  */
 export function withFillMask(
