@@ -19,7 +19,7 @@ import { openFileAccess, type FileAccess, type RandomAccess } from './codec/io';
 import { unpackFloats } from './codec/numbers';
 import { decodeWeights } from './codec/weights';
 import { locateModelFile, readModelFile } from './codec/model-file';
-import { decodeSlabChunk, decodeTask, type DecodeSlabTask } from './parallel/slab-tasks';
+import { decodeSlabChunk, decodeTask, releaseDecoded, type DecodeSlabTask } from './parallel/slab-tasks';
 import { isLosslessTag, slabTag } from './codec/slab';
 import { loadLearnedModel } from './learned/store';
 import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
@@ -257,6 +257,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
           if (fill !== undefined) restoreFills(slab.array.data, fill);
           await sink.writeSlab(k, slab.array);
           valuesDone += slab.values.length;
+          releaseDecoded(slab); // written: its buffers serve the next slabs
           hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}`, fraction: valuesDone / Math.max(1, allValues) });
         }
       }

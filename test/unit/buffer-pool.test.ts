@@ -12,7 +12,9 @@ import { openDataSource } from '../../src/kernel/data/formats';
 import { arrayInputs } from '../../src/kernel/compress/arrays';
 import { compress, decompress } from '../../src/kernel/pipeline';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
-import { openBaler } from '../../src/kernel/decompress';
+import { decodeArray, openBaler } from '../../src/kernel/decompress';
+import { isLent, POOLED_BYTES, release, slabFloat64, slabUint8 } from '../../src/kernel/parallel/slab-buffers';
+import { releaseDecoded } from '../../src/kernel/parallel/slab-tasks';
 
 describe('buffer pool: ownership', () => {
   it('never hands out a buffer that is out; gives back what it was given', () => {
@@ -57,6 +59,21 @@ describe('buffer pool: ownership', () => {
     assert.ok(pool.lent(out));
     pool.give(out);
     assert.equal(pool.take(64), out);
+  });
+
+  it('takeFree() hands out only a free buffer; adopt() counts one from another thread as out', () => {
+    const pool = new BufferPool(4);
+    assert.equal(pool.takeFree(1000), undefined, 'none is made');
+    const a = pool.take(1000);
+    pool.give(a);
+    assert.equal(pool.takeFree(1000), a);
+    assert.ok(pool.lent(a));
+    const transferred = new ArrayBuffer(1000);
+    assert.ok(!pool.lent(transferred));
+    pool.adopt(transferred);
+    assert.ok(pool.lent(transferred));
+    pool.give(transferred);
+    assert.throws(() => pool.adopt(transferred), /adopted/);
   });
 
   it('float64From copies the values into a pool buffer', () => {
@@ -176,6 +193,69 @@ describe('buffer pool: slabs and tasks', function () {
     for (let i = 0; i < big.length; i++) {
       if (decoded[1][i] !== decoded[0][i]) assert.fail(`value ${i}: ${decoded[1][i]} on two threads, ${decoded[0][i]} on one`);
       if (!(Math.abs(decoded[1][i] - big[i]) <= tolerance)) assert.fail(`value ${i} outside the bound`);
+    }
+  });
+});
+
+describe('slab buffers: the coder\'s large arrays reused in each thread', function () {
+  this.timeout(120_000);
+  const large = POOLED_BYTES / 8;
+
+  it('a released array is handed out again, zeroed; one never lent is left alone', () => {
+    const a = slabFloat64(large);
+    a.fill(7);
+    const buffer = a.buffer;
+    release(a);
+    const b = slabFloat64(large);
+    assert.equal(b.buffer, buffer, 'the same buffer');
+    assert.ok(b.every((v) => v === 0), 'zeroed, as a new array is');
+    const foreign = new Float64Array(large);
+    release(foreign, b, b); // a buffer twice in one call is given once
+    assert.ok(!isLent(foreign));
+    const c = slabFloat64(large);
+    assert.equal(c.buffer, buffer, 'only the lent one came back');
+    assert.notEqual(slabFloat64(large).buffer, foreign.buffer, 'the foreign one was never taken in');
+    const small = slabUint8(100);
+    assert.ok(!isLent(small), 'small arrays are not pooled');
+  });
+
+  it('slabs decoded one after another, each released, decode into the same buffers and to the right values', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-slab-buffers-'));
+    try {
+      const frames = 24;
+      const side = 256; // slabs of five 65,536-value frames: 1.3 MiB as float32, pooled
+      const data = Float32Array.from({ length: frames * side * side }, (_, i) => Math.sin(i / 300) + Math.floor(i / (side * side)) * 0.1);
+      const input = path.join(dir, 'f.npy');
+      const output = path.join(dir, 'f.baler');
+      fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [frames, side, side], data }));
+      await compress(input, { output, errorBound: 'rel:1e-3', threads: 1, memoryBudget: 256 * 1024 * 1024 });
+      const f = openBaler(output);
+      try {
+        const a = f.header.arrays[0];
+        assert.ok(a.slabRows < frames / 2 && a.slabRows * side * side * 4 >= POOLED_BYTES, `several pooled slabs (${a.slabRows} rows each)`);
+        const buffers = new Set<ArrayBufferLike>();
+        let lo = Infinity, hi = -Infinity;
+        for (const v of data) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        const tolerance = 1e-3 * (hi - lo);
+        let slabs = 0;
+        for await (const slab of decodeArray(f, 0)) {
+          assert.ok(isLent(slab.values) && isLent(slab.array.data), 'decoded into slab buffers');
+          buffers.add(slab.values.buffer);
+          const start = slab.firstRow * side * side;
+          for (let i = 0; i < slab.values.length; i++) {
+            const v = (slab.array.data as Float32Array)[i];
+            if (!(Math.abs(v - data[start + i]) <= tolerance) || v !== Math.fround(slab.values[i])) assert.fail(`value ${start + i}: ${data[start + i]} became ${v}`);
+          }
+          releaseDecoded(slab);
+          slabs++;
+        }
+        assert.ok(slabs >= 3);
+        assert.ok(buffers.size < slabs, `the released buffers were decoded into again (${buffers.size} buffers for ${slabs} slabs)`);
+      } finally {
+        f.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -7,6 +7,7 @@ import { arrayBytes } from '../data/dtype';
 import { ErrorAccumulator } from '../metrics';
 import type { ErrorSummary } from '../codec/header';
 import { decodeArray, openBaler } from '../decompress';
+import { releaseDecoded } from '../parallel/slab-tasks';
 import type { ArrayInput, CodedArray } from './strategy';
 import { hashValues } from './verify';
 import type { SlabRunner } from '../parallel/pool';
@@ -44,6 +45,7 @@ export async function verifyContainer(tmp: string, written: WrittenArray[], outp
         original.release(); // compared: its buffers serve the next slab
         j++;
         valuesDone += slab.values.length;
+        releaseDecoded(slab);
         hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back', fraction: valuesDone / Math.max(1, allValues) });
       }
       if (j !== w.hashes.length) fail(`array ${k} has ${j} slabs, ${w.hashes.length} were written`);

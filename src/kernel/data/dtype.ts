@@ -64,20 +64,31 @@ export function toFloat64(data: TypedArray): { values: Float64Array; exact: bool
 /**
  * Decoded float64 values cast to the dtype as written: floats rounded to the dtype (float16 directly, no
  * double rounding), integers rounded (halves away from zero by Math.round's rule: up) and clamped to the
- * dtype's range, NaN becoming 0; bool is 1 where the value rounds to a non-zero integer.
+ * dtype's range, NaN becoming 0; bool is 1 where the value rounds to a non-zero integer. `room`: the buffer a
+ * float64, float32 or 8–32-bit integer result is written in, of at least the bytes asked (default: a new one).
  */
-export function castToDtype(values: Float64Array, dtype: DType): TypedArray {
+export function castToDtype(values: Float64Array, dtype: DType, room: (bytes: number) => ArrayBuffer = (bytes) => new ArrayBuffer(bytes)): TypedArray {
+  const n = values.length;
   switch (dtype) {
-    case 'float64': return values.slice();
-    case 'float32': return new Float32Array(values);
+    case 'float64': {
+      const out = new Float64Array(room(n * 8), 0, n);
+      out.set(values);
+      return out;
+    }
+    case 'float32': {
+      const out = new Float32Array(room(n * 4), 0, n);
+      out.set(values);
+      return out;
+    }
     case 'float16': return Float32Array.from(values, roundToFloat16);
     case 'bool': return Uint8Array.from(values, (v) => (Number.isNaN(v) || Math.round(v) !== 0 ? 1 : 0));
     case 'int64': return BigInt64Array.from(values, (v) => clampToBigInt(v, -(2n ** 63n), 2n ** 63n - 1n));
     case 'uint64': return BigUint64Array.from(values, (v) => clampToBigInt(v, 0n, 2n ** 64n - 1n));
     default: {
       const [low, high] = INTEGER_RANGES[dtype]!;
-      const out = new (TYPED_ARRAY_OF[dtype] as unknown as new (n: number) => Exclude<TypedArray, BigInt64Array | BigUint64Array>)(values.length);
-      for (let i = 0; i < values.length; i++) {
+      const Type = TYPED_ARRAY_OF[dtype] as unknown as { new (buffer: ArrayBuffer, offset: number, length: number): Exclude<TypedArray, BigInt64Array | BigUint64Array>; BYTES_PER_ELEMENT: number };
+      const out = new Type(room(n * Type.BYTES_PER_ELEMENT), 0, n);
+      for (let i = 0; i < n; i++) {
         const v = values[i];
         out[i] = Number.isNaN(v) ? 0 : Math.min(high, Math.max(low, Math.round(v)));
       }

@@ -89,6 +89,7 @@ export interface OpenOptions {
  * file unless `overwrite` was given) or abort() (which leaves nothing behind).
  */
 export interface DataSink {
+  /** Once it resolves, the slab has been written or copied: the caller may reuse its buffers. */
   writeSlab(array: number, slab: NdArray): Promise<void>;
   finish(): Promise<void>;
   abort(): Promise<void>;

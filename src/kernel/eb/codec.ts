@@ -107,8 +107,14 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   const trials: EncodeStats['trials'] = [];
   const reused = opts.configuration === undefined ? undefined : reachableConfigurations(configurations).find((c) => describe(c) === opts.configuration);
   let best: FullCoding | undefined;
+  // The codings not kept give their arrays back (slab-buffers.ts); the kept one keeps its reconstruction.
   const keep = (coding: FullCoding): void => {
-    if (!best || codedBytes(coding) < codedBytes(best)) best = coding;
+    if (!best || codedBytes(coding) < codedBytes(best)) {
+      best?.pass.pc.release(false);
+      best = coding;
+    } else {
+      coding.pass.pc.release(false);
+    }
   };
   if (reused || configurations.length === 1 || size === 0) {
     const configuration = reused ?? configurations[0];
@@ -145,6 +151,7 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
     specials: plan.base.specials === true,
   };
   const bytes = writeSlab({ header, stream, exact });
+  pc.release(true);
   const predictorChoices: Record<string, number> = {};
   configuration.predictors.forEach((p, k) => (predictorChoices[p.name] = counts[k]));
   const grids = plan.base.grids;
@@ -234,5 +241,7 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
   if (!pc.indices.consumedExactly()) throw corrupt('the coded stream has the wrong length');
   if (pc.exactRemaining !== 0) throw corrupt('unused exact values');
   if (!checksumMatches(parts, pc.hash)) throw corrupt('the checksum does not match');
-  return pc.finishOutput();
+  const output = pc.finishOutput();
+  pc.release(true);
+  return output;
 }

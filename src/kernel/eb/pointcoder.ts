@@ -7,6 +7,7 @@ import { detLog2 } from './detmath';
 import { CAST_FLOAT32, CAST_OTHER, ExactReader, ExactWriter, ValueType } from './dtype';
 import { ACTIVITY_BUCKETS, activityBucket, contextOf, IndexCoder, LEVEL_BUCKETS } from './contexts';
 import { ESCAPE, MAX_INDEX, Quantizer } from './quantizer';
+import { release, slabFloat64, slabUint8 } from '../parallel/slab-buffers';
 
 /** |q| recorded for an exactly stored value, for the contexts of its neighbours. */
 const ESCAPE_ACTIVITY = 8;
@@ -73,12 +74,12 @@ export class PointCoder {
   ) {
     this.pointwise = quantizer.domain === 'pointwise';
     this.masked = specials && !this.pointwise;
-    this.recon = new Float64Array(size);
-    this.output = this.pointwise ? new Float64Array(size) : this.recon;
-    this.absIndex = new Uint8Array(size);
-    this.classes = new Uint8Array(this.pointwise || this.masked ? size : 0);
+    this.recon = slabFloat64(size);
+    this.output = this.pointwise ? slabFloat64(size) : this.recon;
+    this.absIndex = slabUint8(size);
+    this.classes = slabUint8(this.pointwise || this.masked ? size : 0);
     if (original && this.pointwise) {
-      this.targets = new Float64Array(size);
+      this.targets = slabFloat64(size);
       for (let i = 0; i < size; i++) {
         const c = classOf(original[i]);
         this.classes[i] = c;
@@ -305,6 +306,16 @@ export class PointCoder {
     this.specialIndex.length = 0;
     this.specialValue.length = 0;
     return this.output;
+  }
+
+  /**
+   * Gives this coder's arrays back to the thread's slab buffers, but `output` when `keepOutput` (it is the caller's
+   * then): call once, when nothing reads them any more, nor the coder.
+   */
+  release(keepOutput: boolean): void {
+    release(this.absIndex, this.classes, this.pointwise ? this.targets : undefined);
+    if (this.pointwise) release(this.recon);
+    if (!keepOutput) release(this.output);
   }
 
   /** The exact values stored so far (encoder). */

@@ -99,7 +99,12 @@ export function searchConfiguration(
     const bytes = codedBytes(coding);
     trials.push({ configuration: describe(configuration), bytes });
     fullBytes.set(describe(configuration), bytes);
-    if (!bestFull || bytes < codedBytes(bestFull)) bestFull = coding;
+    if (!bestFull || bytes < codedBytes(bestFull)) {
+      bestFull?.pass.pc.release(false);
+      bestFull = coding;
+    } else {
+      coding.pass.pc.release(false);
+    }
     return bytes;
   };
   const measure = (configuration: Configuration): number => {
@@ -118,6 +123,7 @@ export function searchConfiguration(
       // The side information is the whole slab's: it counts as a share of the sample's size.
       const side = (sideBytes(configuration, sample.plan) * sample.values.length) / values.length;
       bytes = pc.indices.finish().length + pc.exactCount * sample.plan.type.width + side;
+      pc.release(false);
       trials.push({ configuration: `${describe(configuration)} (sample of ${sample.values.length})`, bytes: Math.round(bytes) });
     } else {
       bytes = codeInFull(configuration);
@@ -151,6 +157,10 @@ export function searchConfiguration(
     }
   }
   if (bestFull && bestFull.configuration === best) return { finalists: [best], coded: bestFull };
+  const notCoded = (finalists: Configuration[]): SearchResult => {
+    bestFull?.pass.pc.release(false);
+    return { finalists };
+  };
   // A sample is part of the slab, and may favour what suits that part: the other refined optimum is coded in
   // full too when it came close; on a slab small enough, also the close calls, and every refined optimum
   // with either edges (a sample's own edges are not the slab's).
@@ -161,7 +171,7 @@ export function searchConfiguration(
   const small = values.length <= FULL_TRIALS_MAX;
   for (const refined of optima) if (small || refined.size <= bestSize * (1 + CLOSE_CALL)) add(refined.c);
   for (const other of bestOfOtherLayouts(sizes, best.layout)) if (other.size <= bestSize * (1 + OTHER_LAYOUT)) add(other.c);
-  if (!small) return { finalists };
+  if (!small) return notCoded(finalists);
   for (const [c, size] of [...sizes.entries()].sort((a, b) => a[1] - b[1])) if (size <= bestSize * (1 + CLOSE_CALL)) add(c);
   for (const refined of optima) add(otherEdges(refined.c));
   // Settled here: the smallest finalist in full (the first on ties), each coded once — most were already.
@@ -175,7 +185,7 @@ export function searchConfiguration(
     }
   }
   if (bestFull && describe(bestFull.configuration) === describe(winner)) return { finalists: [winner], coded: bestFull };
-  return { finalists: [winner] };
+  return notCoded([winner]);
 }
 
 /** The smallest measured configuration of each layout other than `layout`. */

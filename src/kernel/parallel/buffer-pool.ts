@@ -19,15 +19,36 @@ export class BufferPool {
 
   /** A buffer of at least `bytes` that the caller now holds alone: the smallest free one that fits, else a new one. */
   take(bytes: number): ArrayBuffer {
+    const best = this.bestFit(bytes);
+    const buffer = best < 0 ? new ArrayBuffer(bytes) : this.free.splice(best, 1)[0];
+    this.out.add(buffer);
+    return buffer;
+  }
+
+  /** The smallest free buffer that fits `bytes`, or −1. */
+  private bestFit(bytes: number): number {
     let best = -1;
     for (let i = 0; i < this.free.length; i++) {
       const size = this.free[i].byteLength;
       // A buffer much larger than asked for stays for a request of its size (the last slab of an array is shorter).
       if (size >= bytes && size <= 1.5 * bytes + 64 && (best < 0 || size < this.free[best].byteLength)) best = i;
     }
-    const buffer = best < 0 ? new ArrayBuffer(bytes) : this.free.splice(best, 1)[0];
+    return best;
+  }
+
+  /** A free buffer of at least `bytes` (as take() would choose it), or undefined when none fits: none is made. */
+  takeFree(bytes: number): ArrayBuffer | undefined {
+    const best = this.bestFit(bytes);
+    if (best < 0) return undefined;
+    const buffer = this.free.splice(best, 1)[0];
     this.out.add(buffer);
     return buffer;
+  }
+
+  /** Counts `buffer`, which its caller holds alone (it came from another thread's pool), as handed out by this pool. */
+  adopt(buffer: ArrayBuffer): void {
+    if (this.free.includes(buffer)) throw new Error('buffer pool: a free buffer was adopted');
+    this.out.add(buffer);
   }
 
   /** Whether `buffer` was handed out by take() and is not back yet. */

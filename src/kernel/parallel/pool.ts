@@ -7,6 +7,8 @@ import { BalerError } from '../errors';
 import { runSlabTask, runWorkerTask, taskBuffers, type CodedSlab, type DecodedChunk, type DecodeSlabTask, type SlabTask, type WorkerTask } from './slab-tasks';
 import { BufferPool } from './buffer-pool';
 import type { TypedArray } from '../types';
+import { adoptLent, spares } from './slab-buffers';
+import { DTYPE_BYTES } from '../data/dtype';
 
 export interface SlabRunner {
   readonly threads: number;
@@ -63,9 +65,10 @@ class WorkerPool implements SlabRunner {
     this.buffers = new BufferPool(2 * threads + 2);
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(workerScript());
-      worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk; returned?: ArrayBuffer[]; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
+      worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk; returned?: ArrayBuffer[]; lent?: ArrayBuffer[]; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
         const p = this.pending.get(m.id);
         for (const buffer of m.returned ?? []) (p?.owner ?? this.buffers).give(buffer);
+        for (const buffer of m.lent ?? []) adoptLent(buffer);
         this.pending.delete(m.id);
         this.busy.delete(worker);
         this.idle.push(worker);
@@ -113,7 +116,9 @@ class WorkerPool implements SlabRunner {
         // A buffer sent away since the task was queued (detached: a bug) would be lost on the way, and the task
         // never answered: it fails instead, alone.
         if (dataBytes(job.task) !== job.bytes) throw new Error('its data was sent to another thread already');
-        worker.postMessage({ id: job.id, task: job.task }, taskBuffers(job.task)); // its own buffers: the main thread no longer needs them
+        // Its own buffers, and a decoding's spares to decode into: the main thread no longer needs them.
+        const task = job.task.task === 'decode' ? withSpares(job.task) : job.task;
+        worker.postMessage({ id: job.id, task }, [...taskBuffers(task), ...(task.task === 'decode' ? task.spares ?? [] : [])]);
       } catch (err) {
         this.idle.push(worker);
         const p = this.pending.get(job.id);
@@ -154,6 +159,12 @@ function copyInto<T extends TypedArray>(data: T, buffers: BufferPool): T {
   const copy = new Type(buffers.take(data.byteLength), 0, data.length);
   (copy as { set(d: T): void }).set(data);
   return copy;
+}
+
+/** A decoding task with free buffers of the size of its values, float64 and as written (none when none are free). */
+function withSpares(task: DecodeSlabTask): DecodeSlabTask {
+  const values = task.shape.reduce((a, b) => a * b, 1);
+  return { ...task, spares: spares([values * 8, values * DTYPE_BYTES[task.dtype]]) };
 }
 
 /** Bytes of a task's data (0 once its buffers are detached). */

@@ -14,6 +14,7 @@ import { decodeLearnedSlab } from '../learned/slab';
 import { decodeEbColumns } from '../compress/eb-columns';
 import { encodeErrorBoundedChunk } from '../compress/eb-chunk';
 import { BufferPool, float64From } from './buffer-pool';
+import { acceptSpares, release, slabBuffer } from './slab-buffers';
 import { missingAsNaN, reachesMissing } from '../data/fill';
 
 export interface EbSlabTask {
@@ -48,6 +49,8 @@ export interface DecodeSlabTask {
   file: string;
   /** A slab coded against a learned predictor: the model (it travels with each task) and the slab's latents. */
   learned?: { model: LearnedModel; latents?: Uint8Array };
+  /** Buffers of slabs decoded earlier, for the worker to decode into (slab-buffers.ts spares()). */
+  spares?: ArrayBuffer[];
 }
 
 /** A slab coded against a learned predictor (learned/slab-task.ts); the model travels with each task. */
@@ -63,9 +66,18 @@ export interface LearnedSlabTask {
 export type SlabTask = EbSlabTask | LosslessSlabTask | LearnedSlabTask;
 export type WorkerTask = SlabTask | DecodeSlabTask;
 
+/**
+ * A decoded slab. Its arrays may be lent by the thread's slab buffers: whoever holds it last gives them back with
+ * releaseDecoded() once nothing reads them (or leaves them to the garbage collector).
+ */
 export interface DecodedChunk {
   values: Float64Array;
   array: NdArray;
+}
+
+/** Gives a decoded slab's arrays back for the next slabs (slab-buffers.ts): nothing may read them afterwards. */
+export function releaseDecoded(slab: DecodedChunk): void {
+  release(slab.values, slab.array.data);
 }
 
 export interface CodedSlab {
@@ -116,10 +128,11 @@ export async function runWorkerTask(task: WorkerTask): Promise<CodedSlab | Decod
 
 /** A slab decoded to the values as written, against its learned predictor when it has one and is not lossless. */
 export async function decodeTask(t: DecodeSlabTask): Promise<DecodedChunk> {
+  acceptSpares(t.spares);
   if (t.learned && !isLosslessTag(slabTag(t.chunk, t.file))) {
     const { model, latents } = t.learned;
     const values = await namingFile(t.file, () => decodeLearnedSlab(model, t.chunk, latents, t.shape, t.globals, t.file));
-    return { values, array: { dtype: t.dtype, shape: t.shape, data: castToDtype(values, t.dtype) } };
+    return { values, array: { dtype: t.dtype, shape: t.shape, data: castToDtype(values, t.dtype, slabBuffer) } };
   }
   return decodeSlabChunk(t.chunk, t.shape, t.dtype, t.globals, undefined, t.file);
 }
@@ -132,7 +145,7 @@ export async function decodeSlabChunk(
   if (tag === TAG_EB || tag === TAG_EB_COLUMNS) {
     const body = chunk.subarray(1);
     const values = await namingFile(file, () => (tag === TAG_EB ? decodeEbSlab(body, shape, globals, prediction, file) : decodeEbColumns(body, shape, globals, file)));
-    return { values, array: { dtype, shape, data: castToDtype(values, dtype) } };
+    return { values, array: { dtype, shape, data: castToDtype(values, dtype, slabBuffer) } };
   }
   const array = await decodeLosslessSlab(chunk, dtype, shape, file);
   return { values: toFloat64(array.data).values, array };
@@ -189,9 +202,13 @@ async function codeErrorBoundedValues(task: EbSlabTask, values: Float64Array): P
     return { chunk: await encodeLosslessSlab(task.array), summary: summariseSlab(values, values, columns), outcome: 'kept-exact' };
   }
   const { configuration } = eb;
-  const lossless = await losslessCandidate(task.array, eb.chunk.length);
-  if (lossless.smaller) return { chunk: lossless.smaller, summary: summariseSlab(values, values, columns), outcome: 'lossless', configuration };
-  return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', configuration, losslessBytes: lossless.bytes };
+  try {
+    const lossless = await losslessCandidate(task.array, eb.chunk.length);
+    if (lossless.smaller) return { chunk: lossless.smaller, summary: summariseSlab(values, values, columns), outcome: 'lossless', configuration };
+    return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', configuration, losslessBytes: lossless.bytes };
+  } finally {
+    release(eb.reconstruction); // summarised: it serves the next slab
+  }
 }
 
 /** A real value of an integer array would come back as its declared missing value: the slab is stored losslessly. */
