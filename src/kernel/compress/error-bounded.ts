@@ -67,18 +67,41 @@ export const errorBoundedStrategy: ArrayStrategy = {
  */
 export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals: EbGlobals): (slab: Slab, handOver?: boolean) => Promise<CodedSlab> {
   const searched = new Map<number, Promise<string | undefined>>();
+  /** Searching slabs coded ahead of their turn, by index: their results, taken when their turn comes. */
+  const ahead = new Map<number, Promise<CodedSlab>>();
+  const endSlab = Math.ceil((input.rowsBefore + input.source.shape[0]) / input.slabRows);
   const task = (s: Given) => ({ task: 'eb' as const, array: s.array, firstRow: s.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input });
+  /** Groups whose search is over. */
+  const settled = new Set<number>();
   const search = (group: number, slab: Promise<Given>): Promise<CodedSlab> => {
     const result = slab.then((s) => ctx.runner.run(task(s), s.owner));
-    searched.set(group, result.then((r) => r.configuration, () => undefined));
+    searched.set(group, result.then((r) => r.configuration, () => undefined).finally(() => settled.add(group)));
     return result;
+  };
+  // While a slab waits for its group's search, a worker would be idle: the next group's searching slab is read
+  // out of turn and coded meanwhile (its result is the same whenever it is coded). It replaces the coding of a
+  // waiting slab, which holds only its own bytes: the slabs coded at once stay within the memory budget.
+  const searchAhead = (after: number): void => {
+    let next = after + 1;
+    while (next < endSlab && searchingSlab(next) !== next) next++;
+    if (next >= endSlab || searched.has(next) || ctx.runner.threads < 2) return;
+    const result = search(next, input.slabOfArray(next * input.slabRows).then(give));
+    result.catch(() => {}); // taken, and its error with it, when its turn comes
+    ahead.set(next, result);
   };
   return async (slab, handOver = false) => {
     const j = Math.round((input.rowsBefore + slab.firstRow) / input.slabRows);
     const group = searchingSlab(j);
+    const early = ahead.get(j);
+    if (early) {
+      ahead.delete(j);
+      slab.release?.();
+      return early;
+    }
     const given = handOver ? give(slab) : { array: slab.array, firstRow: slab.firstRow };
     if (j === group) return search(group, Promise.resolve(given));
     if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows).then(give)).catch(() => undefined);
+    if (!settled.has(group)) searchAhead(j);
     const configuration = await searched.get(group)!;
     return ctx.runner.run({ ...task(given), configuration }, given.owner);
   };
