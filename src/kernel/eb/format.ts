@@ -201,13 +201,17 @@ class Cursor {
     return this.bytes[this.position++];
   }
 
+  /** An unsigned LEB128 varint of at most 8 bytes whose value is a safe integer (8 bytes could hold 56 bits). */
   varint(what: string): number {
     let value = 0;
     let scale = 1;
     for (let k = 0; k < 8; k++) {
       const b = this.byte(what);
       value += (b & 127) * scale;
-      if (b < 128) return value;
+      if (b < 128) {
+        if (!Number.isSafeInteger(value)) throw corrupt(`${what} is out of range`);
+        return value;
+      }
       scale *= 128;
     }
     throw corrupt(`${what} is too long`);
