@@ -1,7 +1,7 @@
-// Error-bounded coding of one slab: decides the domain (absolute, integer path, or pw-rel's log domain) and
-// the quantisation steps from the file's globals, chooses a configuration (on a sample of large slabs),
-// runs the coding pass, checks every value as written in the output dtype against the bound, and
-// writes the self-describing slab (format.ts). decodeSlab reverses it and refuses anything inconsistent.
+// Error-bounded coding of one slab: plans the domain (absolute, integer path, or pw-rel's log domain) and
+// the quantisation steps from the file's globals (plan.ts), chooses a configuration (search.ts: on a sample
+// of large slabs), runs the coding pass, checks every value as written in the output dtype against the bound,
+// and writes the self-describing slab (format.ts). decodeSlabSync reverses it and refuses anything inconsistent.
 
 import { BalerError } from '../errors';
 import type { DType } from '../types';

@@ -17,9 +17,9 @@ export interface Configuration {
   beta: number;
   /** Edge of the blocks that choose their predictor. */
   blockSize: number;
-  /** How interpolation treats the end of each axis (traversal.ts). */
+  /** How interpolation treats the end of each axis (interpolation.ts). */
   edges: Edges;
-  /** Whether interpolation averages along every axis a point lies between (traversal.ts). */
+  /** Whether interpolation averages along every axis a point lies between (interpolation.ts). */
   directions: Directions;
   predictors: PredictorSpec[];
 }

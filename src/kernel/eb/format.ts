@@ -5,7 +5,7 @@
 //   u8      format: SLAB_FORMAT, or SLAB_FORMAT_SPECIALS for a slab holding NaN or ±Inf (each coded by its kind, not
 //           as exact bytes; in the absolute domain, a mask of them comes first and the traversal skips them)
 //   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series, 3 channels),
-//           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; traversal.ts),
+//           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; interpolation.ts),
 //           bit 5 column models follow, bit 6 the predictors are listed (else the mode's usual ones),
 //           bit 7 the schedule and block size are given (else the usual ones)
 //   u8      globals check: dtype code (bits 0–3), bound kind (bits 4–5: abs, rel, pw-rel), table kind (bit 6)
