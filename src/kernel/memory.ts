@@ -39,8 +39,11 @@ const PLANNED_CONCURRENCY = 2;
  * read ahead and in work at once (in their dtype, and as float64 where the main thread needs the values).
  */
 export const SLAB_BUFFERS_KEPT = 6;
-/** Larger slabs gain little ratio and delay streaming (a row larger than this is a slab of its own: chooseSlabRows). */
-const MAX_SLAB_VALUES = 1 << 23;
+/**
+ * The largest slab planned: larger ones gain little ratio and delay streaming (a row larger than this is a slab of
+ * its own: chooseSlabRows). Not the error-bounded coder's own limit on a slab (eb/codec.ts MAX_SLAB_VALUES, 2^28).
+ */
+const PLANNED_SLAB_VALUES = 1 << 23;
 
 function rowValues(s: Pick<ArraySource, 'shape'>): number {
   return s.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -50,7 +53,7 @@ function rowValues(s: Pick<ArraySource, 'shape'>): number {
 export function slabValuesFor(memoryBudget: number, dtypeBytes: number): number {
   const forData = memoryBudget - MAIN_RUNTIME - PLANNED_CONCURRENCY * WORKER_RUNTIME;
   const perValue = PLANNED_CONCURRENCY * (CODING_BYTES_PER_VALUE + dtypeBytes) + MAIN_BYTES_PER_VALUE + dtypeBytes;
-  return Math.min(MAX_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / (CODING_BYTES_PER_VALUE + dtypeBytes)), Math.floor(forData / perValue)));
+  return Math.min(PLANNED_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / (CODING_BYTES_PER_VALUE + dtypeBytes)), Math.floor(forData / perValue)));
 }
 
 /**

@@ -25,7 +25,6 @@ import { decodeSlabSync, EbGlobals, encodeSlabSync, EncodeStats, SlabOptions } f
 import { isTableKind } from './layout';
 
 export type { EbGlobals, EncodeStats, SlabOptions } from './codec';
-export { MAX_SLAB_VALUES } from './codec';
 export { verifyBound } from './bound';
 
 export interface EncodedSlab {
