@@ -8,7 +8,7 @@ import type { DType } from '../types';
 import type { ErrorBound } from './bound';
 import { candidateConfigurations, Configuration, describe, reachableConfigurations } from './configure';
 import { CAST_FLOAT32, CAST_OTHER, ExactReader, valueType } from './dtype';
-import { checksumMatches, readSlab, SlabHeader, writeSlab } from './format';
+import { checksumMatches, corrupt, readSlab, SlabHeader, writeSlab } from './format';
 import { candidateLayouts, hasChannels, isTableKind, Kind, layoutOf, LayoutName } from './layout';
 import { PassResult, runPass } from './pass';
 import { encoderPlan, Plan, planFrom } from './plan';
@@ -192,10 +192,6 @@ function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: E
 }
 
 // ------------------------------------------------------------------------------ decoding
-
-function corrupt(detail: string): BalerError {
-  return new BalerError(`corrupted error-bounded slab: ${detail}`);
-}
 
 export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals, prediction?: Float64Array): Float64Array {
   const size = checkGlobals(g, shape);

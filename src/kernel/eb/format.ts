@@ -79,7 +79,8 @@ export interface ReadSlab extends SlabParts {
   checksum: number;
 }
 
-function corrupt(detail: string): BalerError {
+/** A slab that cannot be what it says (format.ts's reader and codec.ts's decoder both refuse with it). */
+export function corrupt(detail: string): BalerError {
   return new BalerError(`corrupted error-bounded slab: ${detail}`);
 }
 

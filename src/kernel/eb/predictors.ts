@@ -49,8 +49,6 @@ export const PREDICTORS = [
   { id: 12, name: 'lorenzo-over-columns', method: METHOD_LORENZO_OVER_BASE, base: 'columns', modes: ['lorenzo'] },
 ] as const satisfies readonly PredictorSpec[];
 
-export type PredictorName = (typeof PREDICTORS)[number]['name'];
-
 /** Most predictors one configuration chooses among (the choice is coded in 3 bits at most). */
 export const MAX_CHOICES = 8;
 
