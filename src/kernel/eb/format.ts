@@ -63,7 +63,11 @@ export interface SlabHeader {
   /** The slab holds NaN or ±Inf (SLAB_FORMAT_SPECIALS). */
   specials: boolean;
   exactCount: number;
-  /** The PointCoder's hash of the coded indices (the stored checksum also covers the header and exact bytes). */
+  /**
+   * Encoder: the PointCoder's hash of the coded indices, from which writeSlab makes the stored checksum (which also
+   * covers the header and exact bytes). readSlab leaves it 0: the decoder hashes the indices it decodes and
+   * checksumMatches compares that with the stored checksum.
+   */
   hash: number;
 }
 

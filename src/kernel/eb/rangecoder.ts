@@ -1,7 +1,7 @@
 // A binary adaptive range coder (LZMA-style carry handling) in pure integer arithmetic, so that the
 // encoder and the decoder agree bit for bit on every machine, and the adaptive bit models it codes with.
 // Hot path of the whole coder: every method here runs once per coded bit, so state lives in typed
-// arrays and fields, and nothing allocates.
+// arrays and fields, and nothing allocates per bit (the encoder's output buffer grows by doubling).
 
 const TOP = 2 ** 24;
 const TWO32 = 2 ** 32;
