@@ -6,6 +6,7 @@
 import { BalerError } from './errors';
 import { DTYPE_BYTES } from './data/dtype';
 import type { ArraySource } from './data/source';
+import { slabCount } from './codec/header-check';
 
 /** Default budget in bytes (`--memory` overrides it). */
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
@@ -88,7 +89,7 @@ export function slabsInFlight(largestSlabValues: number, memoryBudget: number, t
  * array (values per row × rows per slab, in its dtype), at most `threads` and at most the slabs there are.
  */
 export function codingThreads(arrays: { shape: number[]; dtype: ArraySource['dtype']; slabRows: number }[], memoryBudget: number, threads: number): number {
-  const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
+  const slabs = arrays.reduce((n, a) => n + slabCount(a), 0);
   const fit = Math.min(...arrays.map((a) => slabsInFlight(a.slabRows * rowValues(a), memoryBudget, threads, DTYPE_BYTES[a.dtype])));
   return Math.max(1, Math.min(fit, slabs));
 }
@@ -101,7 +102,7 @@ export function budgetForCodingThreads(sources: ArraySource[], threads: number, 
   const step = 64 * MIB;
   for (let budget = (Math.floor(from / step) + 1) * step; budget <= 64 * 1024 * MIB; budget += step) {
     const arrays = sources.map((s) => ({ shape: s.shape, dtype: s.dtype, slabRows: chooseSlabRows(s, budget, '') }));
-    const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
+    const slabs = arrays.reduce((n, a) => n + slabCount(a), 0);
     const coding = codingThreads(arrays, budget, threads);
     if (coding >= Math.min(threads, slabs)) return { budget, threads: coding };
   }
