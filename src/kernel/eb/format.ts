@@ -31,11 +31,15 @@ import { ColumnModel, MAX_REGRESSORS } from './columns';
 import { blockSizeOf, Configuration, SCHEDULES } from './configure';
 import { LAYOUT_NAMES } from './layout';
 import { MAX_CHOICES, Mode, needsColumns, predictorById, predictorsFor, PredictorSpec } from './predictors';
+import { MIN_BITS_PER_DECISION } from './rangecoder';
 
 export const SLAB_FORMAT = 2;
 export const SLAB_FORMAT_SPECIALS = 3;
-/** At most 8 / log2(65536 / 65505) ≈ 11,715 coded decisions per stream byte (rangecoder.ts clamps probabilities). */
-const VALUES_PER_STREAM_BYTE = 12_000;
+/**
+ * At most 8 / MIN_BITS_PER_DECISION ≈ 11,720 coded decisions fit in a stream byte (rangecoder.ts clamps the
+ * probabilities), and every value codes at least one: with 2.5% to spare, a bound on the values a stream can hold.
+ */
+const VALUES_PER_STREAM_BYTE = Math.ceil((1.025 * 8) / MIN_BITS_PER_DECISION);
 const MODES: Mode[] = ['interpolation', 'temporal', 'lorenzo'];
 /** The six axis orders, by their index in the header. */
 const ORDERS: [number, number, number][] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];

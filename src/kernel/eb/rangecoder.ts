@@ -10,6 +10,8 @@ const PROB_ONE = 65536;
 const PROB_HALF = PROB_ONE / 2;
 const PROB_MIN = 31;
 const PROB_MAX = PROB_ONE - PROB_MIN;
+/** The fewest bits a modelled decision costs: its likelier outcome has probability PROB_MAX / PROB_ONE at most. */
+export const MIN_BITS_PER_DECISION = -Math.log2(PROB_MAX / PROB_ONE);
 
 /** Slots per model in BitModels.state: fast estimate, slow estimate, updates seen, limits (fast | slow << 16). */
 const STRIDE = 4;
