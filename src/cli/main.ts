@@ -12,7 +12,7 @@ import { COMMAND_OPTIONS, engineOptions, TRAINING_OPTIONS } from '../kernel/opti
 import { formatRatio } from '../kernel/report/format';
 import { safeJson, sanitizeText } from '../kernel/report/text';
 import { formatInfo, formatInfoJson, formatSetInfo } from './format';
-import { asksForAutoencoder } from '../kernel/compress/auto';
+import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from '../kernel/compress/auto';
 import type { CompressOptions, Hooks } from '../kernel/api';
 import { SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS } from '../kernel/data/extensions';
 import { terminalHooks } from './progress';
@@ -124,7 +124,7 @@ export function buildProgram(): Command {
     });
 
   addOptions(program.command('compress')
-    .description('compress data files, each into one .baler: by default every value within rel:1e-4 of its range, the smallest of the error-bounded coder, learned predictors and lossless (decoder counted); with autoencoder options an autoencoder')
+    .description(`compress data files, each into one .baler: by default every value within ${DEFAULT_ERROR_BOUND} of its range, the smallest of the error-bounded coder, learned predictors and lossless (decoder counted); with autoencoder options an autoencoder`)
     .argument('[files...]', DATA_FILES), COMMAND_OPTIONS.compress)
     .action(async (files: string[], o) => {
       const p = projectArgs(o);

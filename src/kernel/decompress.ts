@@ -27,6 +27,7 @@ import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
 import { budgetForDecodingThreads, decodedSlabBytes, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
 import { constantSlab } from './compress/constant';
+import { checkBudget, elementCount } from './data/budget';
 
 /** A .baler opened for reading: its checked index and typed header. */
 export interface OpenedBaler {
@@ -199,12 +200,17 @@ export interface Reconstruction {
   points?: Uint8Array;
 }
 
-/** Decodes the first array of a .baler whole (report, benchmarks). */
+/**
+ * Decodes the first array of a .baler whole (report, benchmarks); refused, before anything is allocated, when its
+ * float64 values need more than the memory budget (as the report's reading of the original is).
+ */
 export async function reconstruct(file: string, opts: DecodeOptions = {}): Promise<Reconstruction> {
   const f = openBaler(file);
   try {
     const a = f.header.arrays[0];
-    const values = new Float64Array(a.shape.reduce((x, y) => x * y, 1));
+    const count = elementCount(a.shape, file);
+    checkBudget(count * 8, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, `decoding the array${a.path ? ` '${a.path}'` : ''} (${a.shape.join(' × ')}) whole as float64`, file);
+    const values = new Float64Array(count);
     for await (const slab of decodeArray(f, 0, opts)) values.set(slab.values, slab.firstRow * rowSize(a));
     const pointsSection = f.index.sections.find((s) => s.name === 'search.points');
     const points = pointsSection ? await readSection(f.access, pointsSection, file) : undefined;

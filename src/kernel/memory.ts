@@ -6,6 +6,7 @@
 import { BalerError } from './errors';
 import { DTYPE_BYTES } from './data/dtype';
 import type { ArraySource } from './data/source';
+import { slabCount } from './codec/header-check';
 
 /** Default budget in bytes (`--memory` overrides it). */
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;
@@ -39,8 +40,11 @@ const PLANNED_CONCURRENCY = 2;
  * read ahead and in work at once (in their dtype, and as float64 where the main thread needs the values).
  */
 export const SLAB_BUFFERS_KEPT = 6;
-/** Larger slabs gain little ratio and delay streaming (a row larger than this is a slab of its own: chooseSlabRows). */
-const MAX_SLAB_VALUES = 1 << 23;
+/**
+ * The largest slab planned: larger ones gain little ratio and delay streaming (a row larger than this is a slab of
+ * its own: chooseSlabRows). Not the error-bounded coder's own limit on a slab (eb/codec.ts MAX_SLAB_VALUES, 2^28).
+ */
+const PLANNED_SLAB_VALUES = 1 << 23;
 
 function rowValues(s: Pick<ArraySource, 'shape'>): number {
   return s.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -50,7 +54,7 @@ function rowValues(s: Pick<ArraySource, 'shape'>): number {
 export function slabValuesFor(memoryBudget: number, dtypeBytes: number): number {
   const forData = memoryBudget - MAIN_RUNTIME - PLANNED_CONCURRENCY * WORKER_RUNTIME;
   const perValue = PLANNED_CONCURRENCY * (CODING_BYTES_PER_VALUE + dtypeBytes) + MAIN_BYTES_PER_VALUE + dtypeBytes;
-  return Math.min(MAX_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / (CODING_BYTES_PER_VALUE + dtypeBytes)), Math.floor(forData / perValue)));
+  return Math.min(PLANNED_SLAB_VALUES, Math.max(Math.floor(memoryBudget / 16 / (CODING_BYTES_PER_VALUE + dtypeBytes)), Math.floor(forData / perValue)));
 }
 
 /**
@@ -85,7 +89,7 @@ export function slabsInFlight(largestSlabValues: number, memoryBudget: number, t
  * array (values per row × rows per slab, in its dtype), at most `threads` and at most the slabs there are.
  */
 export function codingThreads(arrays: { shape: number[]; dtype: ArraySource['dtype']; slabRows: number }[], memoryBudget: number, threads: number): number {
-  const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
+  const slabs = arrays.reduce((n, a) => n + slabCount(a), 0);
   const fit = Math.min(...arrays.map((a) => slabsInFlight(a.slabRows * rowValues(a), memoryBudget, threads, DTYPE_BYTES[a.dtype])));
   return Math.max(1, Math.min(fit, slabs));
 }
@@ -98,7 +102,7 @@ export function budgetForCodingThreads(sources: ArraySource[], threads: number, 
   const step = 64 * MIB;
   for (let budget = (Math.floor(from / step) + 1) * step; budget <= 64 * 1024 * MIB; budget += step) {
     const arrays = sources.map((s) => ({ shape: s.shape, dtype: s.dtype, slabRows: chooseSlabRows(s, budget, '') }));
-    const slabs = arrays.reduce((n, a) => n + Math.ceil(a.shape[0] / a.slabRows), 0);
+    const slabs = arrays.reduce((n, a) => n + slabCount(a), 0);
     const coding = codingThreads(arrays, budget, threads);
     if (coding >= Math.min(threads, slabs)) return { budget, threads: coding };
   }

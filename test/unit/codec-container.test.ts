@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { BalerError } from '../../src/kernel/errors';
 import {
-  FORMAT_VERSION, MAGIC, ContainerWriter, encodeContainer, packIndex, readChunk, readContainerIndex, readSection, readTrailer, trailerFor, unpackIndex,
+  FORMAT_VERSION, MAGIC, MAX_CHUNK_RAW_BYTES, ContainerWriter, encodeContainer, packIndex, readChunk, readContainerIndex, readSection, readTrailer, trailerFor, unpackIndex,
 } from '../../src/kernel/codec/container';
 import type { ContainerIndex, SectionInput } from '../../src/kernel/codec/container';
 import type { DataHeader } from '../../src/kernel/codec/header';
@@ -164,6 +164,13 @@ describe('codec: .baler container', () => {
     for (const [j, slab] of slabs.entries()) assert.ok(Buffer.from(await readChunk(access, data, j, 'x.baler')).equals(slab), `slab ${j}`);
     const offsets = index.sections.flatMap((s) => s.chunks.map((c) => c.offset)).sort((a, b) => a - b);
     assert.equal(offsets[0], MAGIC.length + 2, 'chunks start right after the magic and version');
+  });
+
+  it('refuses a slab larger than a chunk holds with a BalerError (the data\'s size, not an internal error)', async () => {
+    const writer = new ContainerWriter({ write: () => {} });
+    // Only the length is read before the refusal: a stand-in spares the test 1 GiB.
+    const huge = { length: MAX_CHUNK_RAW_BYTES + 1 } as unknown as Uint8Array;
+    await assert.rejects(writer.addChunk('0.data', huge, { coding: 'zstd' }), (e: unknown) => e instanceof BalerError && e.code === 'ETOOLARGE' && /too large for the format/.test(e.message));
   });
 
   it('reads a file on disk with positioned reads and refuses a truncated one', async () => {

@@ -225,6 +225,8 @@ describe('compress: the automatic mode', () => {
     const signal = npy({ dtype: 'float32', shape: [500], data: Float32Array.from({ length: 500 }, (_, i) => Math.sin(i / 7)) });
     const output = path.join(dir, 'refused.baler');
     await rejectsBaler(() => compress(signal, { output, errorBound: 'rel:1e-3', layout: 'table' }), /^--layout table needs a 2-D array: the array has shape \(500\)$/, signal);
+    await rejectsBaler(() => compress(signal, { output, errorBound: 'rel:1e-3', layout: 'channels' }), /^--layout channels needs an array of 3 or more axes, the last of 2 to 4: the array has shape \(500\)$/, signal);
+    await rejectsBaler(() => compress(signal, { output, errorBound: 'rel:1e-3', predictors: ['lorenzo', 'lorenz'] }), /^--predictor names no predictor family: 'lorenz'/, signal);
     await rejectsBaler(() => compress(signal, { output, errorBound: 'rel:1e-3', predictors: ['columns'] }),
       /^--predictor columns predicts a table's columns on top of interpolation or lorenzo: name one of them too \(e\.g\. lorenzo,columns\)$/, signal);
     assert.equal(fs.existsSync(output), false);

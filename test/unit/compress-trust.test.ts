@@ -10,6 +10,7 @@ import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { compressBytes } from '../../src/kernel/codec/entropy';
 import { arrayBytes } from '../../src/kernel/data/dtype';
 import { encodeContainer } from '../../src/kernel/codec/container';
+import { reconstruct } from '../../src/kernel/decompress';
 import type { DataHeader } from '../../src/kernel/codec/header';
 import type { NdArray } from '../../src/kernel/types';
 
@@ -109,6 +110,18 @@ describe('compress: trust regressions', () => {
     assert.ok(Date.now() - started < 2000, 'refused at once');
     assert.equal(fs.existsSync(path.join(dir, 'bomb.npy')), false);
     assert.equal((await inspect(file)).shape[1], 4_000_000_000, 'info still describes it');
+  });
+
+  it('refuses to decode a crafted array whole (the report) when its values would not fit the memory budget', async () => {
+    // A constant array has no chunks, so nothing bounds its rows but the budget: 2^40 rows would be 8 TiB as float64.
+    const errors = { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 0 };
+    const header: DataHeader = {
+      kind: 'data', createdBy: 'crafted', source: { name: 'x.npy', bytes: 1, format: 'npy' },
+      arrays: [{ path: '', kind: 'table', shape: [2 ** 40, 1], dtype: 'float64', names: [], attributes: '', slabRows: 1024, codec: { mode: 'constant', value: new Uint8Array(8) }, errors }],
+    };
+    const file = path.join(dir, 'constant-bomb.baler');
+    fs.writeFileSync(file, (await encodeContainer(header, [])).bytes);
+    await assert.rejects(reconstruct(file), (e: unknown) => e instanceof BalerError && e.file === file && /memory budget/.test(e.message));
   });
 
   it('a table of one very wide row compresses (it is sampled by rows, never past its end)', async () => {

@@ -68,6 +68,8 @@ describe('eb: slab byte layout', () => {
     bad(6, 7, /grid tag/);
     bad(7, 200, /exact values/);
     assert.throws(() => readSlab(Uint8Array.from([1, 0, 0, 0, 36, 16, 16, 16, 20, 1, 0, 255, 255, 255, 255, 255, 255, 255, 255]), 8, 10), BalerError);
+    // A varint of 8 bytes holds 56 bits: one beyond 2^53 would lose its low bits, and is refused as it is read.
+    assert.throws(() => readSlab(Uint8Array.from([2, 0, 0, 0, 20, 255, 255, 255, 255, 255, 255, 255, 127, 0, 0, 0, 0, 0, 0]), 8, 10), /grid count is out of range/);
     // A short slab said to hold a billion values is refused before the decoder allocates for them.
     assert.throws(() => readSlab(bytes, 4, 1e9), /cannot fit in a stream of 10 bytes/);
     assert.throws(() => readSlab(bytes, 4, 1), /more exact values than values/);

@@ -113,7 +113,11 @@ export class ContainerWriter {
   async addChunk(name: string, raw: Uint8Array, opts: SectionCoding = {}): Promise<void> {
     const section = this.section(name, opts);
     const { coding, shuffle } = this.sections[section];
-    if (raw.length > MAX_CHUNK_RAW_BYTES) throw new Error(`chunk of section '${name}' is larger than ${MAX_CHUNK_RAW_BYTES} bytes`);
+    if (raw.length > MAX_CHUNK_RAW_BYTES) {
+      // A slab is as large as its rows make it (a single frame of more than 2^27 float64 values, stored as it is, is
+      // over 1 GiB): the data's size, not a bug, so a BalerError rather than an internal error.
+      throw new BalerError(`one slab of section '${name}' takes ${raw.length} bytes, more than a chunk of a .baler holds (${MAX_CHUNK_RAW_BYTES}): a row (frame) of this array is too large for the format`, undefined, 'ETOOLARGE');
+    }
     if (shuffle > 1 && raw.length % shuffle !== 0) throw new Error(`chunk of section '${name}' is not a whole number of ${shuffle}-byte elements`);
     const filtered = shuffle > 1 ? shuffleBytes(raw, shuffle) : raw;
     const coded = coding === 'raw' ? filtered : await compressBytes(filtered, coding, opts.level ?? defaultLevel(coding, raw.length));

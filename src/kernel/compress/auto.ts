@@ -47,7 +47,7 @@ export const autoStrategy: ArrayStrategy = {
     const { opts } = ctx;
     const boundText = opts.errorBound ?? DEFAULT_ERROR_BOUND;
     const bound = parseErrorBound(boundText, ctx.input);
-    const named = opts.errorBound === undefined ? `the default bound ${boundText} (every value within 1e-4 of its range; --error-bound to change it)` : boundText;
+    const named = opts.errorBound === undefined ? `the default bound ${boundText} (every value within ${boundText.slice(boundText.indexOf(':') + 1)} of its range; --error-bound to change it)` : boundText;
     if (input.source.exact || !input.stats.exactInFloat64 || bound.value === 0) {
       return losslessStrategy.code(input, out, { ...ctx, opts: { ...opts, errorBound: boundText } });
     }

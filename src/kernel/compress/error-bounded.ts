@@ -3,7 +3,7 @@
 // as the smaller of the error-bounded coding and the lossless one (the lossless floor), so a bound never costs
 // more than zstd of the raw bytes.
 import { parseErrorBound } from '../eb/bound';
-import { BalerError, cancellationPoint } from '../errors';
+import { cancellationPoint } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
@@ -32,9 +32,6 @@ export const errorBoundedStrategy: ArrayStrategy = {
   async code(input, out, ctx): Promise<CodedArray> {
     const { source, stats } = input;
     const bound = parseErrorBound(ctx.opts.errorBound!, ctx.input);
-    if (ctx.opts.layout === 'table' && source.shape.length !== 2) {
-      throw new BalerError(`--layout table needs a 2-D array; ${source.path || 'the array'} has shape (${source.shape.join(', ')})`, ctx.input, 'EOPTION');
-    }
     const globals = arrayGlobals(bound, roundedTolerances(bound, stats), source);
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });

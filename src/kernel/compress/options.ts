@@ -3,7 +3,8 @@
 import type { CompressOptions } from '../api';
 import { BalerError } from '../errors';
 import { parseErrorBound } from '../eb/bound';
-import { LAYOUT_NAMES } from '../eb/layout';
+import { hasChannels, LAYOUT_NAMES, MAX_CHANNELS } from '../eb/layout';
+import { PREDICTOR_FAMILIES } from '../eb/configure';
 
 const POSITIVE_INTEGERS = ['epochs', 'batchSize', 'latent', 'seed'] as const;
 const OPTION_NAMES: Record<string, string> = {
@@ -28,15 +29,23 @@ export function checkCompressOptions(opts: CompressOptions, file: string): void 
   if (opts.validationSplit !== undefined && !(opts.validationSplit >= 0 && opts.validationSplit < 1)) bad('validationSplit', `must be in [0, 1), got ${opts.validationSplit}`);
   if (opts.errorBound !== undefined) parseErrorBound(opts.errorBound, file);
   if (opts.layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(opts.layout)) bad('layout', `must be one of ${LAYOUT_NAMES.join(', ')}, got ${opts.layout}`);
+  // The CLI's parser knows the names; a caller of the API is told here, not left with a family silently ignored.
+  const unknown = opts.predictors?.find((p) => !(PREDICTOR_FAMILIES as readonly string[]).includes(p));
+  if (unknown !== undefined) bad('predictors', `names no predictor family: '${unknown}' (expected some of ${PREDICTOR_FAMILIES.join(', ')})`);
   // The column models are added to a base predictor's configurations: alone they make none (eb/configure.ts).
   if (opts.predictors !== undefined && !opts.predictors.some((p) => p === 'interpolation' || p === 'lorenzo')) {
     bad('predictors', `${opts.predictors.join(',')} predicts a table's columns on top of interpolation or lorenzo: name one of them too (e.g. lorenzo,columns)`);
   }
 }
 
-/** A --layout every array of the input can take (the table layout sees a 2-D array's columns). */
+/**
+ * A --layout every array of the input can take (the table layout sees a 2-D array's columns; the channels layout a
+ * short last axis of an array of 3 or more axes), refused before any coding as the coder itself would refuse it.
+ */
 export function checkLayoutFits(layout: CompressOptions['layout'], shape: number[], path: string, file: string): void {
-  if (layout === 'table' && shape.length !== 2) {
-    throw new BalerError(`--layout table needs a 2-D array: ${path ? `'${path}'` : 'the array'} has shape (${shape.join(', ')})`, file, 'EOPTION');
+  const array = `${path ? `'${path}'` : 'the array'} has shape (${shape.join(', ')})`;
+  if (layout === 'table' && shape.length !== 2) throw new BalerError(`--layout table needs a 2-D array: ${array}`, file, 'EOPTION');
+  if (layout === 'channels' && !hasChannels(shape)) {
+    throw new BalerError(`--layout channels needs an array of 3 or more axes, the last of 2 to ${MAX_CHANNELS}: ${array}`, file, 'EOPTION');
   }
 }

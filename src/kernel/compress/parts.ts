@@ -8,6 +8,7 @@ import type { CompressOptions } from '../api';
 import { BalerError } from '../errors';
 import type { ArraySource, DataSource } from '../data/source';
 import { chooseSlabRows } from '../memory';
+import { slabCount } from '../codec/header-check';
 
 export interface PartSpec {
   index: number;
@@ -43,7 +44,7 @@ export interface PartPlan {
 export function planPart(source: DataSource, part: PartSpec, memoryBudget: number, opts: CompressOptions): PartPlan {
   const arrays = source.arrays.map((s) => {
     const slabRows = chooseSlabRows(s, memoryBudget, source.file);
-    const slabs = Math.ceil(s.shape[0] / slabRows);
+    const slabs = slabCount({ shape: s.shape, slabRows });
     if (part.count > slabs) {
       const others = source.arrays.length > 1 ? `, or code one array of the file with --dataset` : '';
       throw new BalerError(`--part ${part.index}/${part.count}: ${s.path || 'the array'} has only ${slabs} slab${slabs === 1 ? '' : 's'} of ${slabRows} rows; use at most ${slabs} part${slabs === 1 ? '' : 's'} (or a smaller --memory${others})`, source.file);

@@ -12,6 +12,7 @@
 // Slabs after the first are coded on the pool of threads (ctx.runner), written in order.
 import { BalerError, cancellationPoint } from '../errors';
 import { compressBytes } from '../codec/entropy';
+import { slabCount } from '../codec/header-check';
 import type { ArrayCodec, LearnedPart } from '../codec/header';
 import { encodeModel, type LearnedModel } from '../learned/blob';
 import type { PlanEstimate } from '../learned/choose';
@@ -110,10 +111,10 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   const bytes = coded.chunk.length + (coded.latents?.length ?? 0);
   if (model && p.fallback && !p.reuseSample) {
     const alone = await firstAlone();
-    const slabCount = Math.ceil(source.shape[0] / input.slabRows);
-    const spread = Math.ceil(overhead / slabCount);
+    const slabTotal = slabCount({ shape: source.shape, slabRows: input.slabRows });
+    const spread = Math.ceil(overhead / slabTotal);
     if (alone.outcome === 'coded' && (coded.outcome !== 'coded' || alone.chunk.length < bytes + spread)) {
-      ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} codes the first slab in ${bytes} bytes (+${spread} of what it adds, over ${slabCount} slabs), the coder alone in ${alone.chunk.length}: coded with the coder alone`);
+      ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} codes the first slab in ${bytes} bytes (+${spread} of what it adds, over ${slabTotal} slabs), the coder alone in ${alone.chunk.length}: coded with the coder alone`);
       const reason = `the error-bounded coder alone (${plan.description} was estimated smaller on a sample but lost on the first slab)`;
       return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
     }
@@ -170,7 +171,7 @@ async function losslessSmaller(first: Slab, bytes: number, input: ArrayInput, zs
 /** What the plan adds to a lossless file: its decoder as stored, latents chunks, header fields (an upper bound). */
 async function planOverhead(p: PlanCoding, input: ArrayInput, decoder: Uint8Array | undefined): Promise<number> {
   const decoderStored = decoder ? Math.min(decoder.length, (await compressBytes(decoder, 'zstd', 19)).length) : 0;
-  const slabs = Math.ceil(input.source.shape[0] / input.slabRows);
+  const slabs = slabCount({ shape: input.source.shape, slabRows: input.slabRows });
   return decoderStored + HEADER_SLACK + 4 * p.plan.globals.tolerances.length + (p.plan.shared ? 48 + p.plan.shared.fileName.length : 0)
     + (p.plan.model?.family === 'basis' ? slabs * CHUNK_ENTRY_BYTES + 16 : 0);
 }

@@ -64,8 +64,9 @@ export function columnRange(stats: ArrayStats, column: number): number {
 }
 
 /**
- * The absolute tolerance each column may use, exactly as stored in the header: abs → the bound; rel → the
- * bound × the column's finite range (one entry for frames, one per column for tables); pw-rel → none.
+ * The absolute tolerance each column may use: abs → the bound; rel → the bound × the column's finite range (one
+ * entry for frames, one per column for tables); pw-rel → none. The header stores them rounded down to float32
+ * (tolerances.ts roundedTolerances), which is what the coder is given.
  */
 export function tolerancesFor(bound: ErrorBound, stats: ArrayStats): number[] {
   if (bound.kind === 'pw-rel') return [];

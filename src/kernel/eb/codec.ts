@@ -1,14 +1,14 @@
-// Error-bounded coding of one slab: decides the domain (absolute, integer path, or pw-rel's log domain) and
-// the quantisation steps from the file's globals, chooses a configuration (on a sample of large slabs),
-// runs the coding pass, checks every value as written in the output dtype against the bound, and
-// writes the self-describing slab (format.ts). decodeSlab reverses it and refuses anything inconsistent.
+// Error-bounded coding of one slab: plans the domain (absolute, integer path, or pw-rel's log domain) and
+// the quantisation steps from the file's globals (plan.ts), chooses a configuration (search.ts: on a sample
+// of large slabs), runs the coding pass, checks every value as written in the output dtype against the bound,
+// and writes the self-describing slab (format.ts). decodeSlabSync reverses it and refuses anything inconsistent.
 
 import { BalerError } from '../errors';
 import type { DType } from '../types';
 import type { ErrorBound } from './bound';
 import { candidateConfigurations, Configuration, describe, reachableConfigurations } from './configure';
 import { CAST_FLOAT32, CAST_OTHER, ExactReader, valueType } from './dtype';
-import { checksumMatches, readSlab, SlabHeader, writeSlab } from './format';
+import { checksumMatches, corrupt, readSlab, SlabHeader, writeSlab } from './format';
 import { candidateLayouts, hasChannels, isTableKind, Kind, layoutOf, LayoutName } from './layout';
 import { PassResult, runPass } from './pass';
 import { encoderPlan, Plan, planFrom } from './plan';
@@ -199,10 +199,6 @@ function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: E
 }
 
 // ------------------------------------------------------------------------------ decoding
-
-function corrupt(detail: string): BalerError {
-  return new BalerError(`corrupted error-bounded slab: ${detail}`);
-}
 
 export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals, prediction?: Float64Array): Float64Array {
   const size = checkGlobals(g, shape);

@@ -17,9 +17,9 @@ export interface Configuration {
   beta: number;
   /** Edge of the blocks that choose their predictor. */
   blockSize: number;
-  /** How interpolation treats the end of each axis (traversal.ts). */
+  /** How interpolation treats the end of each axis (interpolation.ts). */
   edges: Edges;
-  /** Whether interpolation averages along every axis a point lies between (traversal.ts). */
+  /** Whether interpolation averages along every axis a point lies between (interpolation.ts). */
   directions: Directions;
   predictors: PredictorSpec[];
 }
@@ -85,7 +85,7 @@ export function otherEdges(c: Configuration): Configuration | undefined {
 }
 
 /** A table's configuration without its column models (their size may be more than they save), else undefined. */
-export function withoutColumns(c: Configuration): Configuration | undefined {
+function withoutColumns(c: Configuration): Configuration | undefined {
   if (!c.predictors.some(needsColumns)) return undefined;
   return { ...c, predictors: predictorsFor(c.mode, c.predictors.some(needsModel), false) };
 }
@@ -124,7 +124,7 @@ export function describe(c: Configuration): string {
 }
 
 /** Slabs at least this large choose their configuration on a sample, then are coded once. */
-export const SAMPLING_THRESHOLD = 131_072;
+const SAMPLING_THRESHOLD = 131_072;
 /** Values in the sample: a 1/SAMPLE_FRACTION of the slab, at least SAMPLE_MIN and at most SAMPLE_MAX. */
 const SAMPLE_MIN = 32_768;
 const SAMPLE_MAX = 1 << 20;

@@ -5,7 +5,7 @@
 //   u8      format: SLAB_FORMAT, or SLAB_FORMAT_SPECIALS for a slab holding NaN or ±Inf (each coded by its kind, not
 //           as exact bytes; in the absolute domain, a mask of them comes first and the traversal skips them)
 //   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series, 3 channels),
-//           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; traversal.ts),
+//           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; interpolation.ts),
 //           bit 5 column models follow, bit 6 the predictors are listed (else the mode's usual ones),
 //           bit 7 the schedule and block size are given (else the usual ones)
 //   u8      globals check: dtype code (bits 0–3), bound kind (bits 4–5: abs, rel, pw-rel), table kind (bit 6)
@@ -31,11 +31,15 @@ import { ColumnModel, MAX_REGRESSORS } from './columns';
 import { blockSizeOf, Configuration, SCHEDULES } from './configure';
 import { LAYOUT_NAMES } from './layout';
 import { MAX_CHOICES, Mode, needsColumns, predictorById, predictorsFor, PredictorSpec } from './predictors';
+import { MIN_BITS_PER_DECISION } from './rangecoder';
 
 export const SLAB_FORMAT = 2;
 export const SLAB_FORMAT_SPECIALS = 3;
-/** At most 8 / log2(65536 / 65505) ≈ 11,715 coded decisions per stream byte (rangecoder.ts clamps probabilities). */
-const VALUES_PER_STREAM_BYTE = 12_000;
+/**
+ * At most 8 / MIN_BITS_PER_DECISION ≈ 11,720 coded decisions fit in a stream byte (rangecoder.ts clamps the
+ * probabilities), and every value codes at least one: with 2.5% to spare, a bound on the values a stream can hold.
+ */
+const VALUES_PER_STREAM_BYTE = Math.ceil((1.025 * 8) / MIN_BITS_PER_DECISION);
 const MODES: Mode[] = ['interpolation', 'temporal', 'lorenzo'];
 /** The six axis orders, by their index in the header. */
 const ORDERS: [number, number, number][] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
@@ -63,7 +67,11 @@ export interface SlabHeader {
   /** The slab holds NaN or ±Inf (SLAB_FORMAT_SPECIALS). */
   specials: boolean;
   exactCount: number;
-  /** The PointCoder's hash of the coded indices (the stored checksum also covers the header and exact bytes). */
+  /**
+   * Encoder: the PointCoder's hash of the coded indices, from which writeSlab makes the stored checksum (which also
+   * covers the header and exact bytes). readSlab leaves it 0: the decoder hashes the indices it decodes and
+   * checksumMatches compares that with the stored checksum.
+   */
   hash: number;
 }
 
@@ -79,7 +87,8 @@ export interface ReadSlab extends SlabParts {
   checksum: number;
 }
 
-function corrupt(detail: string): BalerError {
+/** A slab that cannot be what it says (format.ts's reader and codec.ts's decoder both refuse with it). */
+export function corrupt(detail: string): BalerError {
   return new BalerError(`corrupted error-bounded slab: ${detail}`);
 }
 
@@ -201,13 +210,17 @@ class Cursor {
     return this.bytes[this.position++];
   }
 
+  /** An unsigned LEB128 varint of at most 8 bytes whose value is a safe integer (8 bytes could hold 56 bits). */
   varint(what: string): number {
     let value = 0;
     let scale = 1;
     for (let k = 0; k < 8; k++) {
       const b = this.byte(what);
       value += (b & 127) * scale;
-      if (b < 128) return value;
+      if (b < 128) {
+        if (!Number.isSafeInteger(value)) throw corrupt(`${what} is out of range`);
+        return value;
+      }
       scale *= 128;
     }
     throw corrupt(`${what} is too long`);

@@ -1,6 +1,6 @@
 // The grid a view's values lie on: integers (grid 1), or the multiples of a fixed step — an ADC's volts per
 // count, values stored as float64 of counts × step — or none (0). On a grid the coder counts in grid units
-// (quantiser.ts): losslessly the counts themselves, within a bound an odd number of units per step, which
+// (quantizer.ts): losslessly the counts themselves, within a bound an odd number of units per step, which
 // never spends bits on precision the data does not have.
 
 import type { GridView } from './traversal';

@@ -1,12 +1,22 @@
 // The error-bounded coder's public API. encodeSlab/decodeSlab code one slab (a chunk of a file along its
 // first axis) on its own, given the file's globals; the bytes are self-describing (format.ts).
 // encodeErrorBounded/decodeErrorBounded code a whole array as one slab, with the globals in a small
-// JSON header, for the callers that still hold whole arrays.
+// JSON header, for the callers that hold whole arrays (the benchmarks and tests; files go slab by slab).
 //
-// The parts: bound.ts (the bound grammar and checker), dtype.ts (casts and exact storage in the dtype's
-// width), quantizer.ts (index or exact, decided after the cast), contexts.ts + rangecoder.ts (the
-// context model and the entropy coder), predictors.ts (the predictor registry), traversal.ts (the
-// prediction orders), pass.ts (one pass composing them), configure.ts (what to try), codec.ts (slabs).
+// The parts, from a slab down to a bit:
+//   codec.ts          one slab: encode (search, pass, the final check of the bound as written) and decode
+//                     (every field of a read slab checked against the globals and the shape)
+//   format.ts         a slab's bytes: header fields, checksum, range-coded stream, exact values
+//   configure.ts      the configurations worth trying; search.ts: which one a slab gets (on a sample if large)
+//   plan.ts           per layout: the domain, each view's tolerance, grid (grid.ts) and step shrink
+//   layout.ts         how a slab's values are seen (field, table, series, channels); each level's step
+//   pass.ts           one coding pass, view by view, with the traversal of the configuration's mode:
+//   interpolation.ts  the multilevel interpolation (levels and sweeps), its blocks in sweep.ts and their
+//                     predictions in kernels.ts; traversal.ts: what traversals share, and Lorenzo
+//   predictors.ts     the predictor registry and its arithmetic; columns.ts: a table's column models
+//   pointcoder.ts     one point: quantizer.ts (index or exact, decided after the cast), contexts.ts and
+//                     rangecoder.ts (the context model and the entropy coder), dtype.ts (casts, exact values)
+//   bound.ts          the bound grammar and checker; detmath.ts: log2 and 2^x alike on every machine
 
 import { BalerError } from '../errors';
 import type { DType } from '../types';
@@ -15,7 +25,6 @@ import { decodeSlabSync, EbGlobals, encodeSlabSync, EncodeStats, SlabOptions } f
 import { isTableKind } from './layout';
 
 export type { EbGlobals, EncodeStats, SlabOptions } from './codec';
-export { MAX_SLAB_VALUES } from './codec';
 export { verifyBound } from './bound';
 
 export interface EncodedSlab {

@@ -49,8 +49,6 @@ export const PREDICTORS = [
   { id: 12, name: 'lorenzo-over-columns', method: METHOD_LORENZO_OVER_BASE, base: 'columns', modes: ['lorenzo'] },
 ] as const satisfies readonly PredictorSpec[];
 
-export type PredictorName = (typeof PREDICTORS)[number]['name'];
-
 /** Most predictors one configuration chooses among (the choice is coded in 3 bits at most). */
 export const MAX_CHOICES = 8;
 
@@ -87,7 +85,7 @@ export function predictorsFor(mode: Mode, withModel: boolean, withColumns = fals
 /**
  * Prediction at flat index i by interpolation along one axis (`unit`: the axis's stride) at level stride s,
  * from the known points at −s, −3s (when `before3`), +right1 and +right3 (0: absent) along it.
- * Inside an axis right1 = s and right3 = 3s or 0; near an axis's anchored last point (traversal.ts) they
+ * Inside an axis right1 = s and right3 = 3s or 0; near an axis's anchored last point (interpolation.ts) they
  * are closer, and the prediction is the Lagrange polynomial through the points there are; with no point
  * on the right (open edges), the left neighbour. `base[i + baseOffset]` is the base value of point i.
  * Small on purpose (the hot loops inline it): anything but plain points inside an axis goes to

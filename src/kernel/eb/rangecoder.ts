@@ -1,7 +1,7 @@
 // A binary adaptive range coder (LZMA-style carry handling) in pure integer arithmetic, so that the
 // encoder and the decoder agree bit for bit on every machine, and the adaptive bit models it codes with.
 // Hot path of the whole coder: every method here runs once per coded bit, so state lives in typed
-// arrays and fields, and nothing allocates.
+// arrays and fields, and nothing allocates per bit (the encoder's output buffer grows by doubling).
 
 const TOP = 2 ** 24;
 const TWO32 = 2 ** 32;
@@ -10,6 +10,8 @@ const PROB_ONE = 65536;
 const PROB_HALF = PROB_ONE / 2;
 const PROB_MIN = 31;
 const PROB_MAX = PROB_ONE - PROB_MIN;
+/** The fewest bits a modelled decision costs: its likelier outcome has probability PROB_MAX / PROB_ONE at most. */
+export const MIN_BITS_PER_DECISION = -Math.log2(PROB_MAX / PROB_ONE);
 
 /** Slots per model in BitModels.state: fast estimate, slow estimate, updates seen, limits (fast | slow << 16). */
 const STRIDE = 4;

@@ -117,8 +117,9 @@ function probeOf(raw: Uint8Array): Uint8Array {
 }
 
 export async function runSlabTask(task: SlabTask): Promise<CodedSlab> {
-  if (task.task === 'learned') return codeLearnedSlab(task);
-  return task.task === 'eb' ? codeErrorBounded(task) : codeLossless(task);
+  // The coder reports what it refuses without knowing the file: named here, as a decoding error is.
+  if (task.task === 'learned') return namingFile(task.file, () => codeLearnedSlab(task));
+  return task.task === 'eb' ? namingFile(task.file, () => codeErrorBounded(task)) : codeLossless(task);
 }
 
 /** Any task a worker runs. */
