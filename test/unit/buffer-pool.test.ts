@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BufferPool, float64From } from '../../src/kernel/parallel/buffer-pool';
-import { createSlabRunner } from '../../src/kernel/parallel/pool';
+import { createSlabRunner, slabWorkerError } from '../../src/kernel/parallel/pool';
+import { BalerError } from '../../src/kernel/errors';
 import { runSlabTask } from '../../src/kernel/parallel/slab-tasks';
 import { openDataSource } from '../../src/kernel/data/formats';
 import { arrayInputs } from '../../src/kernel/compress/arrays';
@@ -81,6 +82,18 @@ describe('buffer pool: ownership', () => {
     const v = float64From(new Float32Array([1.5, -2, 3]), pool);
     assert.deepEqual(Array.from(v), [1.5, -2, 3]);
     assert.ok(pool.lent(v.buffer as ArrayBuffer));
+  });
+});
+
+describe('slab workers: failures', () => {
+  it('running out of memory is the user\'s to mend (a BalerError saying how), any other failure a bug', () => {
+    for (const err of [{ message: 'Array buffer allocation failed' }, { message: 'worker terminated', code: 'ERR_WORKER_OUT_OF_MEMORY' }]) {
+      const e = slabWorkerError(err);
+      assert.ok(e instanceof BalerError && e.code === 'ENOMEM', err.message);
+      assert.match(e.message, /ran out of memory .*nothing was written: a smaller --memory, or fewer --threads/);
+    }
+    const bug = slabWorkerError({ message: 'x is not a function' });
+    assert.ok(!(bug instanceof BalerError), 'a bug stays an internal error');
   });
 });
 

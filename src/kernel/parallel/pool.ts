@@ -34,6 +34,17 @@ export function createSlabRunner(threads: number): SlabRunner {
   return new WorkerPool(threads);
 }
 
+/**
+ * What a worker's failure says to the user: running out of memory (the machine had less free than the budget
+ * assumed, or a worker's heap limit was reached) is not a bug, and says what leaves more room; anything else is.
+ */
+export function slabWorkerError(err: { message: string; code?: string }): Error {
+  if (err.code === 'ERR_WORKER_OUT_OF_MEMORY' || /allocation failed|out of memory/i.test(err.message)) {
+    return new BalerError(`a slab worker ran out of memory (${err.message}); nothing was written: a smaller --memory, or fewer --threads, leaves more room`, undefined, 'ENOMEM');
+  }
+  return new Error(`a slab worker failed: ${err.message}`);
+}
+
 function workerScript(): string {
   // Bundled, this module lives in dist/*.js beside dist/slab-worker.js; from the sources it is a .ts file.
   return __filename.endsWith('.ts') ? path.join(__dirname, 'worker-boot.cjs') : path.join(__dirname, 'slab-worker.js');
@@ -74,11 +85,11 @@ class WorkerPool implements SlabRunner {
         this.idle.push(worker);
         if (p) {
           if (m.result) p.resolve(m.result);
-          else p.reject(m.error!.balerError ? new BalerError(m.error!.message, m.error!.file, m.error!.code) : new Error(`slab worker: ${m.error!.message}`));
+          else p.reject(m.error!.balerError ? new BalerError(m.error!.message, m.error!.file, m.error!.code) : slabWorkerError(m.error!));
         }
         this.dispatch();
       });
-      worker.on('error', (err) => this.fail(new Error(`a slab worker failed: ${err.message}`)));
+      worker.on('error', (err) => this.fail(slabWorkerError(err)));
       worker.on('exit', (code) => {
         if (code !== 0 && !this.closing) this.fail(new BalerError(`a slab worker stopped unexpectedly (exit ${code}); nothing was written`, undefined, 'EWORKER'));
       });
