@@ -5,7 +5,8 @@ import type { DecompressOptions, DecompressResult, Hooks } from './api';
 import type { Architecture, NdArray, Normalisation, WeightTensor } from './types';
 import { BalerError, cancellationPoint, namingFile } from './errors';
 import { integerMissingOf, maskedFillOf, restoreFills, restoreMissing } from './data/fill';
-import { createDataSink, FORMATS } from './data/formats';
+import { createDataSink, dataFormatOf, FORMATS } from './data/formats';
+import { checkDiskSpace, leastOutputBytes } from './data/disk-space';
 import type { ArrayDescription } from './data/source';
 import { castFloat64, castToDtype, toFloat64 } from './data/dtype';
 import { denormalise } from './normalise';
@@ -252,9 +253,11 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
     const arrays = f.header.arrays;
     if (opts.rows && arrays.length > 1) throw new BalerError('--rows needs a file of one array; this one holds several', input, 'EROWS');
     const rows = opts.rows ? checkedRows(opts.rows, arrays[0].shape[0], input) : undefined;
-    const sink = await createDataSink(output, undefined, arrays.map((a) => describe(a, rows)), parseAttributes(f.header.source.attributes), { overwrite: opts.force, protect: input });
+    const descriptions = arrays.map((a) => describe(a, rows));
+    checkDiskSpace(output, leastOutputBytes(dataFormatOf(output), descriptions));
+    const sink = await createDataSink(output, undefined, descriptions, parseAttributes(f.header.source.attributes), { overwrite: opts.force, protect: input });
     try {
-      const allValues = arrays.reduce((n, a) => n + describe(a, rows).shape.reduce((x, y) => x * y, 1), 0);
+      const allValues = descriptions.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1), 0);
       let valuesDone = 0;
       for (let k = 0; k < arrays.length; k++) {
         const fill = maskedFillOf(parseAttributes(arrays[k].attributes));

@@ -10,7 +10,8 @@ import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { compressBytes } from '../../src/kernel/codec/entropy';
 import { arrayBytes } from '../../src/kernel/data/dtype';
 import { encodeContainer } from '../../src/kernel/codec/container';
-import { reconstruct } from '../../src/kernel/decompress';
+import { decodeArray, openBaler, reconstruct } from '../../src/kernel/decompress';
+import { checkDiskSpace, leastOutputBytes } from '../../src/kernel/data/disk-space';
 import type { DataHeader } from '../../src/kernel/codec/header';
 import type { NdArray } from '../../src/kernel/types';
 
@@ -106,7 +107,14 @@ describe('compress: trust regressions', () => {
     const file = path.join(dir, 'bomb.baler');
     fs.writeFileSync(file, (await encodeContainer(header, [{ name: '0.data', data: Uint8Array.of(1, 2, 3) }])).bytes);
     const started = Date.now();
-    await assert.rejects(decompress(file, { output: path.join(dir, 'bomb.npy') }), (e: unknown) => e instanceof BalerError && /memory/.test(e.message));
+    // The room it needs on disk refuses it first; decoding it, its slab's memory.
+    await assert.rejects(decompress(file, { output: path.join(dir, 'bomb.npy') }), (e: unknown) => e instanceof BalerError && / free$/.test(e.message));
+    const opened = openBaler(file);
+    try {
+      await assert.rejects(decodeArray(opened, 0).next(), (e: unknown) => e instanceof BalerError && /memory/.test(e.message));
+    } finally {
+      opened.close();
+    }
     assert.ok(Date.now() - started < 2000, 'refused at once');
     assert.equal(fs.existsSync(path.join(dir, 'bomb.npy')), false);
     assert.equal((await inspect(file)).shape[1], 4_000_000_000, 'info still describes it');
@@ -122,6 +130,28 @@ describe('compress: trust regressions', () => {
     const file = path.join(dir, 'constant-bomb.baler');
     fs.writeFileSync(file, (await encodeContainer(header, [])).bytes);
     await assert.rejects(reconstruct(file), (e: unknown) => e instanceof BalerError && e.file === file && /memory budget/.test(e.message));
+  });
+
+  it('refuses to decompress a file whose values need more room than the disk has, before writing anything', async () => {
+    // The same 70-byte constant array of 2^40 rows: 8 TiB as float64 in .npy, 2 TiB at least as CSV.
+    const errors = { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 0 };
+    const header: DataHeader = {
+      kind: 'data', createdBy: 'crafted', source: { name: 'x.npy', bytes: 1, format: 'npy' },
+      arrays: [{ path: '', kind: 'table', shape: [2 ** 40, 1], dtype: 'float64', names: [], attributes: '', slabRows: 1024, codec: { mode: 'constant', value: new Uint8Array(8) }, errors }],
+    };
+    const file = path.join(dir, 'disk-bomb.baler');
+    fs.writeFileSync(file, (await encodeContainer(header, [])).bytes);
+    for (const ext of ['npy', 'csv']) {
+      const output = path.join(dir, `disk-bomb.${ext}`);
+      const started = Date.now();
+      await assert.rejects(decompress(file, { output }), (e: unknown) => e instanceof BalerError && e.file === output && /take at least \d+\.\d TiB|take at least \d+\.\d GiB/.test(e.message) && / free$/.test(e.message));
+      assert.ok(Date.now() - started < 2000, 'refused at once');
+      assert.equal(fs.existsSync(output), false);
+    }
+    assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('disk-bomb') && f !== 'disk-bomb.baler'), [], 'no temporary file left');
+    assert.doesNotThrow(() => checkDiskSpace(path.join(dir, 'x.npy'), 100, 100));
+    assert.throws(() => checkDiskSpace(path.join(dir, 'x.npy'), 101, 100), (e: unknown) => e instanceof BalerError && e.code === 'ENOSPC' && /take at least 101 bytes, and .* has 100 bytes free$/.test(e.message));
+    assert.equal(leastOutputBytes('zarr', [{ path: '', dtype: 'float64', shape: [10, 10], kind: 'frames', names: [] }]), 0, 'a format that compresses needs no least size');
   });
 
   it('a table of one very wide row compresses (it is sampled by rows, never past its end)', async () => {
