@@ -9,6 +9,7 @@ import { BalerError, throwIfAborted } from './errors';
 import type { NdArray } from './types';
 import { parseErrorBound } from './eb/bound';
 import { toFloat64 } from './data/dtype';
+import { relativeSize } from './report/format';
 import { missingAsNaN } from './data/fill';
 import { openInput } from './compress/input';
 import { chooseSlabRows, DEFAULT_MEMORY_BUDGET } from './memory';
@@ -196,8 +197,7 @@ export async function compressSet(
 
 /** "2.10× smaller" or "1.30× larger": a file's total (decoder counted) against another's. */
 export function compareTotals(file: FileInfo, baseline: FileInfo): string {
-  const gain = baseline.sizes.total / file.sizes.total;
-  return gain >= 1 ? `${gain.toFixed(2)}× smaller` : `${(1 / gain).toFixed(2)}× larger`;
+  return relativeSize(file.sizes.total, baseline.sizes.total);
 }
 
 /** The figures of a set of .baler files: totals with each shared model counted once, and its break-even. */

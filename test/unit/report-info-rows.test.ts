@@ -11,7 +11,7 @@ import { formatInfo } from '../../src/cli/format';
 import { infoOutput } from '../../src/kernel/cell';
 import { buildReportData } from '../../src/kernel/report/data';
 import { renderReportHtml } from '../../src/kernel/report/html';
-import { formatRatio } from '../../src/kernel/report/format';
+import { formatRatio, relativeSize } from '../../src/kernel/report/format';
 import { findRow, headline, infoSections, sectionsHtml, sectionsMarkdown, type InfoSection } from '../../src/kernel/report/info-rows';
 import { infoText, resultSummary } from '../../src/extension/format';
 import { fakeInfo } from '../fixtures/report-sample';
@@ -149,3 +149,12 @@ describe('one table of rows for every view', () => {
 function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
+
+describe('report: sizes compared', () => {
+  it('says which is smaller and by how much, never "0.71× larger"', () => {
+    assert.equal(relativeSize(100, 210), '2.10× smaller');
+    assert.equal(relativeSize(130, 100), '1.30× larger');
+    assert.equal(relativeSize(86651, 61523), '1.41× larger');
+    assert.equal(relativeSize(5, 5), 'the same size');
+  });
+});

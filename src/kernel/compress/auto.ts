@@ -18,6 +18,7 @@ import { codeWithPlan, startFirstSlab } from './plan-coder';
 import { codingTolerances, roundedTolerances } from './tolerances';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
+import { relativeSize } from '../report/format';
 
 /**
  * The bound when none is given: every value within 1e-4 of its column's range (of the array's range for
@@ -93,8 +94,7 @@ export const autoStrategy: ArrayStrategy = {
 
 function versus(plan: PlanEstimate, classical: PlanEstimate): string {
   if (plan === classical) return '';
-  const ratio = classical.estimate / Math.max(1, plan.estimate);
-  return ` (the error-bounded coder alone: ${classical.estimate}, ${ratio.toFixed(2)}× larger)`;
+  return ` (the error-bounded coder alone: ${classical.estimate}, ${relativeSize(Math.max(1, classical.estimate), Math.max(1, plan.estimate))})`;
 }
 
 function label(input: ArrayInput, ctx: CompressContext): string {

@@ -28,6 +28,12 @@ export function formatBytes(bytes: number): string {
   return u === 0 ? `${v} B` : `${v.toPrecision(3)} ${units[u]}`;
 }
 
+/** How `size` compares with `other`: "2.10× smaller" or "1.30× larger" (the larger over the smaller, never below 1×). */
+export function relativeSize(size: number, other: number): string {
+  if (size === other) return 'the same size';
+  return size < other ? `${(other / size).toFixed(2)}× smaller` : `${(size / other).toFixed(2)}× larger`;
+}
+
 /** "12.3 kB (12,345 B)": the rounded size and the exact count. */
 export function formatBytesExact(bytes: number): string {
   return Math.abs(bytes) < 1000 ? formatBytes(bytes) : `${formatBytes(bytes)} (${formatCount(bytes)} B)`;
