@@ -120,27 +120,26 @@ describe('compress: trust regressions', () => {
     assert.equal((await inspect(file)).shape[1], 4_000_000_000, 'info still describes it');
   });
 
-  it('refuses to decode a crafted array whole (the report) when its values would not fit the memory budget', async () => {
-    // A constant array has no chunks, so nothing bounds its rows but the budget: 2^40 rows would be 8 TiB as float64.
+  /** A 70-byte .baler of a constant array of 2^40 rows: a constant has no chunks, so nothing bounds its rows (8 TiB as float64). */
+  const constantBomb = async (name: string): Promise<string> => {
     const errors = { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 0 };
     const header: DataHeader = {
       kind: 'data', createdBy: 'crafted', source: { name: 'x.npy', bytes: 1, format: 'npy' },
       arrays: [{ path: '', kind: 'table', shape: [2 ** 40, 1], dtype: 'float64', names: [], attributes: '', slabRows: 1024, codec: { mode: 'constant', value: new Uint8Array(8) }, errors }],
     };
-    const file = path.join(dir, 'constant-bomb.baler');
+    const file = path.join(dir, name);
     fs.writeFileSync(file, (await encodeContainer(header, [])).bytes);
+    return file;
+  };
+
+  it('refuses to decode a crafted array whole (the report) when its values would not fit the memory budget', async () => {
+    const file = await constantBomb('constant-bomb.baler');
     await assert.rejects(reconstruct(file), (e: unknown) => e instanceof BalerError && e.file === file && /memory budget/.test(e.message));
   });
 
   it('refuses to decompress a file whose values need more room than the disk has, before writing anything', async () => {
-    // The same 70-byte constant array of 2^40 rows: 8 TiB as float64 in .npy, 2 TiB at least as CSV.
-    const errors = { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 0 };
-    const header: DataHeader = {
-      kind: 'data', createdBy: 'crafted', source: { name: 'x.npy', bytes: 1, format: 'npy' },
-      arrays: [{ path: '', kind: 'table', shape: [2 ** 40, 1], dtype: 'float64', names: [], attributes: '', slabRows: 1024, codec: { mode: 'constant', value: new Uint8Array(8) }, errors }],
-    };
-    const file = path.join(dir, 'disk-bomb.baler');
-    fs.writeFileSync(file, (await encodeContainer(header, [])).bytes);
+    // 8 TiB as float64 in .npy, 2 TiB at least as CSV.
+    const file = await constantBomb('disk-bomb.baler');
     for (const ext of ['npy', 'csv']) {
       const output = path.join(dir, `disk-bomb.${ext}`);
       const started = Date.now();
