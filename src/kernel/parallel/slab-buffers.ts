@@ -15,23 +15,19 @@ export const POOLED_BYTES = 1 << 20;
 /** Free buffers kept: a slab's reconstruction, context arrays and cast values, and the next slab's. */
 const pool = new BufferPool(8);
 
-function buffer(bytes: number): ArrayBuffer {
+/** Room for `bytes` bytes, its contents undefined (the caller writes all of it). */
+export function slabBuffer(bytes: number): ArrayBuffer {
   return bytes >= POOLED_BYTES ? pool.take(bytes) : new ArrayBuffer(bytes);
 }
 
 /** A Float64Array of zeros, as `new Float64Array(length)` gives. */
 export function slabFloat64(length: number): Float64Array {
-  return new Float64Array(buffer(length * 8), 0, length).fill(0);
+  return new Float64Array(slabBuffer(length * 8), 0, length).fill(0);
 }
 
 /** A Uint8Array of zeros, as `new Uint8Array(length)` gives. */
 export function slabUint8(length: number): Uint8Array {
-  return new Uint8Array(buffer(length), 0, length).fill(0);
-}
-
-/** Room for `bytes` bytes, its contents undefined (the caller writes all of it). */
-export function slabBuffer(bytes: number): ArrayBuffer {
-  return buffer(bytes);
+  return new Uint8Array(slabBuffer(length), 0, length).fill(0);
 }
 
 /** Gives back the buffers of `arrays` this thread lent (each once); any other array is left alone. */
