@@ -59,7 +59,10 @@ export function slabValuesFor(memoryBudget: number, dtypeBytes: number): number 
 
 /**
  * Rows per slab of an array under this budget. A row larger than the planned slab (a large frame) is a slab of its
- * own when the budget holds one coded at a time; refused, naming a budget that would hold it, when not.
+ * own when the budget holds one coded at a time; refused, naming a budget that would hold it, when not. Under a
+ * budget the runtime alone exceeds (belowRuntimeNote says so), the slabs are as small as it allows: a frame whose own
+ * coding fits the budget is one, as smaller rows are (a 256 × 256 frame was refused under 128M, 1500 rows of 4000
+ * values taken under 16M).
  */
 export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: string): number {
   const perRow = rowValues(s);
@@ -67,7 +70,8 @@ export function chooseSlabRows(s: ArraySource, memoryBudget: number, file: strin
   const slabValues = slabValuesFor(memoryBudget, dtypeBytes);
   if (perRow <= slabValues) return Math.max(1, Math.min(s.shape[0], Math.floor(slabValues / perRow)));
   const need = oneSlabBytes(perRow, dtypeBytes);
-  if (need <= memoryBudget) return 1;
+  const runtime = MAIN_RUNTIME + WORKER_RUNTIME;
+  if (need <= memoryBudget || (memoryBudget < runtime && need - runtime <= memoryBudget)) return 1;
   const unit = s.shape.length >= 3 ? 'frame' : 'row';
   throw new BalerError(`one ${unit} of ${s.path || 'the array'} (${perRow.toLocaleString('en-US')} values) needs ${mib(need)} of memory to code, more than the budget of ${mib(memoryBudget)} (--memory ${memoryArgument(Math.ceil(need / (64 * MIB)) * 64 * MIB)} would hold it)`, file, 'ETOOLARGE');
 }

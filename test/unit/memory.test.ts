@@ -65,6 +65,14 @@ describe('compress memory plan', () => {
     assert.throws(() => chooseSlabRows(big, enough - 64 * MIB, 'f.npy'), /would hold it/, 'and 64 MiB less does not');
   });
 
+  it('under a budget below the runtime, a frame whose own coding fits it is a slab, as smaller rows are', () => {
+    const frames = { shape: [200, 256, 256], dtype: 'float32', kind: 'frames', path: 'F' } as unknown as ArraySource;
+    assert.ok(65536 > slabValuesFor(16 * MIB, 4), 'a frame larger than the planned slab');
+    assert.equal(chooseSlabRows(frames, 16 * MIB, 'f.npy'), 1);
+    const huge = { ...frames, shape: [2, 1024, 1024] } as ArraySource; // 1M values: about 80 MiB to code
+    assert.throws(() => chooseSlabRows(huge, 16 * MIB, 'f.npy'), (e: unknown) => e instanceof BalerError && e.code === 'ETOOLARGE' && /more than the budget of 16 MiB/.test(e.message));
+  });
+
   it('decodes as many slabs at once as the budget holds, never more than asked, at least one', () => {
     const slab = [{ values: slabValuesFor(DEFAULT_MEMORY_BUDGET, 4), dtype: 'float32' as DType }];
     assert.ok(decodingThreads(slab, DEFAULT_MEMORY_BUDGET, 16) >= 2, 'the default budget decodes its own slabs on two threads or more');
