@@ -26,7 +26,7 @@ import { loadLearnedModel } from './learned/store';
 import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
-import { budgetForDecodingThreads, decodedSlabBytes, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
+import { budgetForDecodingThreads, decodedSlabBytes, decodingSlabsAhead, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
 import { constantSlab } from './compress/constant';
 import { checkBudget, elementCount } from './data/budget';
 
@@ -68,6 +68,8 @@ export interface DecodeOptions {
   rows?: [number, number];
   /** Decodes slabs on worker threads (default: in this thread). */
   runner?: SlabRunner;
+  /** Slabs in work at once on the runner's threads, the one being consumed included (default: its threads). */
+  slabsAhead?: number;
 }
 
 /** The slabs of array k in order (those holding `opts.rows`, trimmed to them). */
@@ -114,7 +116,7 @@ export async function* decodeArray(f: OpenedBaler, k: number, opts: DecodeOption
   const first = Math.floor(start / a.slabRows);
   const last = Math.ceil(end / a.slabRows);
   const ahead: Promise<DecodedSlab>[] = [];
-  const concurrency = runner && !model ? runner.threads : 1;
+  const concurrency = runner && !model ? (opts.slabsAhead ?? runner.threads) : 1;
   for (let j = first; j < last || ahead.length > 0; j++) {
     if (j < last) {
       const next = decodeSlab(j);
@@ -245,6 +247,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   const threads = decodingThreads(sizes, budget, asked);
   if (threads < asked) hooks?.onLog?.(`${input}: ${fewerThreadsNote('decoding', threads, asked, budget, { budget: budgetForDecodingThreads(sizes, asked), threads: asked })}`);
   const runner = createSlabRunner(threads);
+  const slabsAhead = decodingSlabsAhead(sizes, budget, threads);
   let output = '';
   try {
     output = opts.output ?? defaultDecompressedOutput(input, f.header);
@@ -261,7 +264,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
       let valuesDone = 0;
       for (let k = 0; k < arrays.length; k++) {
         const fill = maskedFillOf(parseAttributes(arrays[k].attributes));
-        for await (const slab of decodeArray(f, k, { ...opts, rows, runner })) {
+        for await (const slab of decodeArray(f, k, { ...opts, rows, runner, slabsAhead })) {
           await cancellationPoint(hooks?.signal);
           if (fill !== undefined) restoreFills(slab.array.data, fill);
           await sink.writeSlab(k, slab.array);

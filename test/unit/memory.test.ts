@@ -1,7 +1,7 @@
 // The memory plan: slabs sized so that two are coded at once within the budget, whatever the dtype, and the threads
 // asked for actually used when the budget allows them; decoding as many slabs at once as the budget holds.
 import { strict as assert } from 'node:assert';
-import { belowRuntimeNote, budgetForCodingThreads, budgetForDecodingThreads, chooseSlabRows, codingThreads, decodingThreads, DEFAULT_MEMORY_BUDGET, memoryArgument, slabValuesFor } from '../../src/kernel/memory';
+import { belowRuntimeNote, budgetForCodingThreads, budgetForDecodingThreads, chooseSlabRows, codingThreads, decodingSlabsAhead, decodingThreads, DEFAULT_MEMORY_BUDGET, memoryArgument, slabValuesFor } from '../../src/kernel/memory';
 import type { ArraySource } from '../../src/kernel/data/source';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -84,6 +84,15 @@ describe('compress memory plan', () => {
       assert.equal(decodingThreads(slab, budget, threads), threads, `${memoryArgument(budget)} decodes ${threads}`);
       assert.ok(decodingThreads(slab, budget - MIB, threads) < threads, `and 1 MiB less does not`);
     }
+  });
+
+  it('gives decoding workers one slab more than there are threads when the budget holds it, so none waits on an earlier slab', () => {
+    const slab = [{ values: slabValuesFor(DEFAULT_MEMORY_BUDGET, 4), dtype: 'float32' as DType }];
+    assert.equal(decodingSlabsAhead(slab, DEFAULT_MEMORY_BUDGET, 2), 3);
+    assert.equal(decodingSlabsAhead(slab, DEFAULT_MEMORY_BUDGET, 1), 1, 'one thread decodes in turn, nothing ahead');
+    const two = budgetForDecodingThreads(slab, 2);
+    assert.equal(decodingSlabsAhead(slab, two, 2), 2, 'a budget that holds two slabs in work gets two');
+    assert.equal(decodingSlabsAhead(slab, budgetForDecodingThreads(slab, 3), 2), 3);
   });
 
   it('says when a budget is below what the runtime itself takes, and only then', () => {
