@@ -12,6 +12,7 @@ import { principalComponents } from '../model/linear-ae';
 import { ByteReader, ByteWriter } from '../codec/bytes';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
 import { solveSymmetric } from './linalg';
+import { slabBuffer } from '../parallel/slab-buffers';
 
 export interface BasisModel {
   family: 'basis';
@@ -131,7 +132,8 @@ export async function readBasis(r: ByteReader, rowShape: number[]): Promise<Basi
 export function predictRows(m: BasisModel, latents: Float64Array, rows: number): Float64Array {
   const width = rowWidth(m.rowShape);
   const { k, basis } = m;
-  const out = new Float64Array(rows * width);
+  // Every value is written below (the mean row first): a reused buffer needs no zeroing.
+  const out = new Float64Array(slabBuffer(rows * width * 8), 0, rows * width);
   for (let r = 0; r < rows; r++) {
     const o = r * width;
     out.set(basis.subarray(0, width), o);

@@ -5,12 +5,16 @@
 import { encodeLosslessSlab } from '../codec/slab';
 import { summariseSlab } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
-import { brokeItsBound, losslessCandidate, MissingReached, valuesOf, type CodedSlab, type LearnedSlabTask } from '../parallel/slab-tasks';
+import { brokeItsBound, losslessCandidate, MissingReached, withValues, type CodedSlab, type LearnedSlabTask } from '../parallel/slab-tasks';
+import { release } from '../parallel/slab-buffers';
 import { reachesMissing } from '../data/fill';
 import { encodeLearnedSlab, learnedSlabBytes, type LearnedSlab } from './slab';
 
-export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab> {
-  const values = valuesOf(task.array);
+export function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab> {
+  return withValues(task.array, (values) => codeLearnedValues(task, values));
+}
+
+async function codeLearnedValues(task: LearnedSlabTask, values: Float64Array): Promise<CodedSlab> {
   const columns = columnsOf(task.array.shape, task.globals.kind);
   const exact = (chunk: Uint8Array, outcome: 'lossless' | 'kept-exact'): CodedSlab => ({
     chunk, ...(task.model.family === 'basis' ? { latents: new Uint8Array(0) } : {}), summary: summariseSlab(values, values, columns), outcome,
@@ -23,10 +27,14 @@ export async function codeLearnedSlab(task: LearnedSlabTask): Promise<CodedSlab>
     if (!brokeItsBound(err)) throw err;
     return exact(await encodeLosslessSlab(task.array), 'kept-exact');
   }
-  const lossless = await losslessCandidate(task.array, learnedSlabBytes(coded));
-  if (lossless.smaller) return exact(lossless.smaller, 'lossless');
-  return {
-    chunk: coded.data, ...(coded.latents ? { latents: coded.latents } : {}), summary: summariseSlab(values, coded.reconstruction, columns), outcome: 'coded',
-    ...(coded.configuration ? { configuration: coded.configuration } : {}), losslessBytes: lossless.bytes,
-  };
+  try {
+    const lossless = await losslessCandidate(task.array, learnedSlabBytes(coded));
+    if (lossless.smaller) return exact(lossless.smaller, 'lossless');
+    return {
+      chunk: coded.data, ...(coded.latents ? { latents: coded.latents } : {}), summary: summariseSlab(values, coded.reconstruction, columns), outcome: 'coded',
+      ...(coded.configuration ? { configuration: coded.configuration } : {}), losslessBytes: lossless.bytes,
+    };
+  } finally {
+    release(coded.reconstruction); // summarised: it serves the next slab
+  }
 }

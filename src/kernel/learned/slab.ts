@@ -9,6 +9,7 @@ import { slabTag, tagged, TAG_COLUMNS, TAG_EB } from '../codec/slab';
 import { decodeLatents, encodeLatents } from './basis';
 import { decodeColumnsSlab, encodeColumnsSlab } from './columns';
 import type { LearnedModel } from './blob';
+import { release } from '../parallel/slab-buffers';
 
 export interface LearnedSlab {
   /** The `data` chunk, tagged. */
@@ -47,8 +48,12 @@ export async function encodeLearnedSlab(m: LearnedModel, values: Float64Array, s
     return { data: tagged(TAG_COLUMNS, body), reconstruction };
   }
   const latents = await encodeLatents(m, values, rows, dataTolerance(g));
-  const coded = await encodeEbSlab(values, shape, codingGlobals(g), { prediction: latents.prediction, configuration: m.configuration });
-  return { data: tagged(TAG_EB, coded.bytes), latents: latents.chunk, reconstruction: coded.reconstruction, configuration: coded.configuration };
+  try {
+    const coded = await encodeEbSlab(values, shape, codingGlobals(g), { prediction: latents.prediction, configuration: m.configuration });
+    return { data: tagged(TAG_EB, coded.bytes), latents: latents.chunk, reconstruction: coded.reconstruction, configuration: coded.configuration };
+  } finally {
+    release(latents.prediction); // coded against: it serves the next slab
+  }
 }
 
 /** Decodes a slab that is not lossless (the caller handles TAG_ZSTD* chunks). */
@@ -64,5 +69,9 @@ export async function decodeLearnedSlab(
   if (tag !== TAG_EB) throw new BalerError(`corrupted: a slab of a learned-basis array has coding ${tag}`, file, 'ECORRUPT');
   if (!latents) throw new BalerError('corrupted: a learned-basis slab without latents', file, 'ECORRUPT');
   const prediction = await decodeLatents(m, latents, rows, file);
-  return decodeEbSlab(data.subarray(1), shape, codingGlobals(g), prediction, file);
+  try {
+    return await decodeEbSlab(data.subarray(1), shape, codingGlobals(g), prediction, file);
+  } finally {
+    release(prediction);
+  }
 }

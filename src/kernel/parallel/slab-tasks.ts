@@ -160,7 +160,7 @@ export function taskBuffers(task: WorkerTask): ArrayBuffer[] {
 }
 
 /** The slab's values as float64 (NaN where an integer array holds its missing value): its own array when it is float64 already (a task owns its array). */
-export function valuesOf(array: NdArray): Float64Array {
+function valuesOf(array: NdArray): Float64Array {
   if (array.data instanceof Float64Array) return array.data;
   const values = toFloat64(array.data).values;
   missingAsNaN(values, array.missing);
@@ -174,7 +174,7 @@ export function valuesOf(array: NdArray): Float64Array {
 const valueBuffers = new BufferPool(2);
 
 /** `work` with the slab's values as float64 (valuesOf), in a reused buffer when they are a copy. */
-async function withValues<R>(array: NdArray, work: (values: Float64Array) => Promise<R>): Promise<R> {
+export async function withValues<R>(array: NdArray, work: (values: Float64Array) => Promise<R>): Promise<R> {
   const d = array.data;
   if (d instanceof Float64Array || d instanceof BigInt64Array || d instanceof BigUint64Array) return work(valuesOf(array));
   const values = float64From(d, valueBuffers);
