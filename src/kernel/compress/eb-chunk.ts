@@ -4,6 +4,7 @@
 import { tagged, TAG_EB, TAG_EB_COLUMNS } from '../codec/slab';
 import { columnsCandidate, encodeEbColumns } from './eb-columns';
 import { encodeEbSlab, type EbGlobals, type EbSlabOptions } from './eb-slab';
+import { release } from '../parallel/slab-buffers';
 
 /**
  * A slab's error-bounded `data` chunk, tagged: the whole slab coded at once, or a pw-rel table column by column
@@ -13,7 +14,12 @@ export async function encodeErrorBoundedChunk(values: Float64Array, shape: numbe
   const whole = await encodeEbSlab(values, shape, g, opts);
   if (columnsCandidate(g, shape)) {
     const byColumns = await encodeEbColumns(values, shape, g, { predictors: opts.predictors });
-    if (byColumns.bytes.length < whole.bytes.length) return { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction, configuration: whole.configuration };
+    // The coding not kept gives its reconstruction back (slab-buffers.ts).
+    if (byColumns.bytes.length < whole.bytes.length) {
+      release(whole.reconstruction);
+      return { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction, configuration: whole.configuration };
+    }
+    release(byColumns.reconstruction);
   }
   return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, configuration: whole.configuration };
 }

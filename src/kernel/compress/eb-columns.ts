@@ -7,6 +7,7 @@
 // varuint length, then its slab (eb/ format).
 import { ByteReader, ByteWriter } from '../codec/bytes';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from './eb-slab';
+import { release, slabValues } from '../parallel/slab-buffers';
 
 /** Whether a slab of this shape under these settings is worth trying column by column. */
 export function columnsCandidate(g: EbGlobals, shape: number[]): boolean {
@@ -15,8 +16,9 @@ export function columnsCandidate(g: EbGlobals, shape: number[]): boolean {
 
 export async function encodeEbColumns(values: Float64Array, shape: number[], g: EbGlobals, opts: EbSlabOptions = {}): Promise<{ bytes: Uint8Array; reconstruction: Float64Array }> {
   const [rows, columns] = shape;
-  const reconstruction = new Float64Array(values.length);
-  const column = new Float64Array(rows);
+  // Every value of both is written below: reused buffers (slab-buffers.ts) need no zeroing.
+  const reconstruction = slabValues(values.length);
+  const column = slabValues(rows);
   const w = new ByteWriter();
   for (let c = 0; c < columns; c++) {
     for (let r = 0; r < rows; r++) column[r] = values[r * columns + c];
@@ -24,7 +26,9 @@ export async function encodeEbColumns(values: Float64Array, shape: number[], g: 
     w.varuint(coded.bytes.length);
     w.bytes(coded.bytes);
     for (let r = 0; r < rows; r++) reconstruction[r * columns + c] = coded.reconstruction[r];
+    release(coded.reconstruction);
   }
+  release(column);
   return { bytes: w.finish(), reconstruction };
 }
 
@@ -32,11 +36,17 @@ export async function decodeEbColumns(bytes: Uint8Array, shape: number[], g: EbG
   const [rows, columns] = shape;
   const r = new ByteReader(bytes, file, 'slab');
   if (shape.length !== 2 || columns < 1) r.fail('a slab coded by columns that is not a table');
-  const out = new Float64Array(rows * columns);
-  for (let c = 0; c < columns; c++) {
-    const column = await decodeEbSlab(r.take(r.varuint('column length', r.remaining), 'column'), [rows, 1], g, undefined, file);
-    for (let i = 0; i < rows; i++) out[i * columns + c] = column[i];
+  const out = slabValues(rows * columns);
+  try {
+    for (let c = 0; c < columns; c++) {
+      const column = await decodeEbSlab(r.take(r.varuint('column length', r.remaining), 'column'), [rows, 1], g, undefined, file);
+      for (let i = 0; i < rows; i++) out[i * columns + c] = column[i];
+      release(column);
+    }
+    r.end();
+  } catch (err) {
+    release(out);
+    throw err;
   }
-  r.end();
   return out;
 }

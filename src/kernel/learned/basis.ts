@@ -12,7 +12,7 @@ import { principalComponents } from '../model/linear-ae';
 import { ByteReader, ByteWriter } from '../codec/bytes';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
 import { solveSymmetric } from './linalg';
-import { slabBuffer } from '../parallel/slab-buffers';
+import { slabValues } from '../parallel/slab-buffers';
 
 export interface BasisModel {
   family: 'basis';
@@ -133,7 +133,7 @@ export function predictRows(m: BasisModel, latents: Float64Array, rows: number):
   const width = rowWidth(m.rowShape);
   const { k, basis } = m;
   // Every value is written below (the mean row first): a reused buffer needs no zeroing.
-  const out = new Float64Array(slabBuffer(rows * width * 8), 0, rows * width);
+  const out = slabValues(rows * width);
   for (let r = 0; r < rows; r++) {
     const o = r * width;
     out.set(basis.subarray(0, width), o);

@@ -13,6 +13,7 @@ import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab'
 import { BalerError } from '../errors';
 import { forwardMlp, readMlp, writeMlp, type Mlp } from './mlp';
 import { polyForward, readPoly, writePoly, type PolyPredictor } from './poly';
+import { release, slabValues } from '../parallel/slab-buffers';
 
 export type ColumnPredictor =
   | { kind: 'none' }
@@ -63,9 +64,13 @@ export function predictColumn(m: ColumnsModel, c: number, decoded: Float64Array[
   const p = m.predictors[c];
   if (p.kind === 'none') return undefined;
   const inputs = m.order.slice(0, m.order.indexOf(c));
-  const u = standardisedInputs(m, decoded, inputs, rows);
   const n = inputs.length;
-  const y = p.kind === 'mlp' ? forwardMlp(p.net, u, rows) : p.kind === 'poly' ? polyForward(p.poly, u, rows, n) : linearForward(p.weights, u, rows, n);
+  let y: Float64Array;
+  if (p.kind === 'linear') y = linearForward(m, p.weights, decoded, inputs, rows);
+  else {
+    const u = standardisedInputs(m, decoded, inputs, rows);
+    y = p.kind === 'mlp' ? forwardMlp(p.net, u, rows) : polyForward(p.poly, u, rows, n);
+  }
   const centre = m.centre[c];
   const scale = m.scale[c];
   for (let r = 0; r < rows; r++) {
@@ -76,12 +81,23 @@ export function predictColumn(m: ColumnsModel, c: number, decoded: Float64Array[
   return y;
 }
 
-function linearForward(w: Float32Array, u: Float64Array, rows: number, n: number): Float64Array {
-  const y = new Float64Array(rows);
+/**
+ * The linear map of the standardised inputs, each standardised as standardisedInputs does it, without holding them
+ * (rows × inputs values): the same sums in the same order.
+ */
+function linearForward(m: ColumnsModel, w: Float32Array, decoded: Float64Array[], inputs: number[], rows: number): Float64Array {
+  const n = inputs.length;
+  const y = slabValues(rows);
   const bias = w[n];
+  const columns = inputs.map((c) => decoded[c]);
+  const centres = inputs.map((c) => m.centre[c]);
+  const scales = inputs.map((c) => m.scale[c]);
   for (let r = 0; r < rows; r++) {
     let s = 0;
-    for (let i = 0; i < n; i++) s += u[r * n + i] * w[i];
+    for (let i = 0; i < n; i++) {
+      const u = (columns[i][r] - centres[i]) / scales[i];
+      s += (u - u === 0 ? u : 0) * w[i];
+    }
     y[r] = s + bias;
   }
   return y;
@@ -96,8 +112,9 @@ export function columnGlobals(g: EbGlobals, c: number): EbGlobals {
   return { ...g, kind: 'table', bound: { kind: 'abs', value: tolerance }, tolerances: [tolerance] };
 }
 
+/** Column c of a slab of rows × columns, in a buffer the caller gives back (release) once it is coded. */
 export function columnOf(values: Float64Array, rows: number, columns: number, c: number): Float64Array {
-  const out = new Float64Array(rows);
+  const out = slabValues(rows);
   for (let r = 0; r < rows; r++) out[r] = values[r * columns + c];
   return out;
 }
@@ -111,13 +128,17 @@ export async function encodeColumnsSlab(m: ColumnsModel, values: Float64Array, r
   for (const c of m.order) {
     const prediction = predictColumn(m, c, decoded, rows);
     const configuration = m.configurations?.[c];
-    const coded = await encodeEbSlab(columnOf(values, rows, m.columns, c), [rows, 1], columnGlobals(g, c), { ...(prediction ? { prediction } : {}), ...(configuration ? { configuration } : {}) });
+    const column = columnOf(values, rows, m.columns, c);
+    const coded = await encodeEbSlab(column, [rows, 1], columnGlobals(g, c), { ...(prediction ? { prediction } : {}), ...(configuration ? { configuration } : {}) });
+    release(column, prediction);
     w.varuint(coded.bytes.length);
     w.bytes(coded.bytes);
     decoded[c] = coded.reconstruction;
     configurations[c] = coded.configuration;
   }
-  return { body: w.finish(), reconstruction: interleave(decoded, rows), configurations };
+  const reconstruction = interleave(decoded, rows);
+  release(...decoded);
+  return { body: w.finish(), reconstruction, configurations };
 }
 
 export async function decodeColumnsSlab(m: ColumnsModel, body: Uint8Array, rows: number, g: EbGlobals, file?: string): Promise<Float64Array> {
@@ -127,15 +148,20 @@ export async function decodeColumnsSlab(m: ColumnsModel, body: Uint8Array, rows:
   const decoded: Float64Array[] = new Array(m.columns);
   for (const c of m.order) {
     const bytes = r.take(r.varuint('column length', r.remaining), 'column');
-    decoded[c] = await decodeEbSlab(bytes, [rows, 1], columnGlobals(g, c), predictColumn(m, c, decoded, rows), file);
+    const prediction = predictColumn(m, c, decoded, rows);
+    decoded[c] = await decodeEbSlab(bytes, [rows, 1], columnGlobals(g, c), prediction, file);
+    release(prediction);
   }
   r.end();
-  return interleave(decoded, rows);
+  const values = interleave(decoded, rows);
+  release(...decoded);
+  return values;
 }
 
+/** The columns as one slab of rows × columns (every value written: a reused buffer). */
 function interleave(columns: Float64Array[], rows: number): Float64Array {
   const n = columns.length;
-  const out = new Float64Array(rows * n);
+  const out = slabValues(rows * n);
   for (let c = 0; c < n; c++) {
     const col = columns[c];
     for (let r = 0; r < rows; r++) out[r * n + c] = col[r];

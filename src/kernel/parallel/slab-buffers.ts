@@ -20,6 +20,11 @@ export function slabBuffer(bytes: number): ArrayBuffer {
   return bytes >= POOLED_BYTES ? pool.take(bytes) : new ArrayBuffer(bytes);
 }
 
+/** A Float64Array whose every value the caller writes before reading any (its contents are undefined). */
+export function slabValues(length: number): Float64Array {
+  return new Float64Array(slabBuffer(length * 8), 0, length);
+}
+
 /** A Float64Array of zeros, as `new Float64Array(length)` gives. */
 export function slabFloat64(length: number): Float64Array {
   return new Float64Array(slabBuffer(length * 8), 0, length).fill(0);
