@@ -25,6 +25,8 @@ describe('eb: layout', () => {
     assert.deepEqual(candidateLayouts([4, 7, 5], 'frames'), ['field']);
     assert.deepEqual(candidateLayouts([9], 'frames'), ['field']);
     assert.deepEqual(candidateLayouts([1, 300], 'table'), ['field', 'series'], 'one row: nothing to predict down the columns');
+    assert.deepEqual(candidateLayouts([300, 1], 'table'), ['table'], 'one column: one sequence, whichever layout sees it');
+    assert.deepEqual(candidateLayouts([300, 1], 'frames'), ['field']);
     assert.deepEqual(candidateLayouts([7, 3], 'table', 'series'), ['series']);
     assert.deepEqual(candidateLayouts([4, 7, 3], 'frames', 'series'), ['series']);
     assert.throws(() => candidateLayouts([4, 7, 3], 'frames', 'table'), BalerError);
