@@ -68,10 +68,13 @@ export async function merge(args: string[], output: string, opts: { force?: bool
   return { output, info: await inspect(output) };
 }
 
-type PartFile = OpenedBaler & { header: DataHeader & { part: PartInfo } };
+export type PartFile = OpenedBaler & { header: DataHeader & { part: PartInfo } };
 
-/** The parts in order, after checking that they are exactly parts 0..N-1 of one input coded with one setting. */
-function orderedParts(opened: OpenedBaler[]): PartFile[] {
+/**
+ * The parts in order, after checking that they are exactly parts 0..N-1 of one input coded with one setting, each
+ * starting where the last ended and on a slab boundary (the merged file's slabs are the parts' chunks in order).
+ */
+export function orderedParts(opened: OpenedBaler[]): PartFile[] {
   for (const o of opened) if (!o.header.part) throw new BalerError('not a part of a file compressed in parts (--part I/N)', o.file, 'EMERGE');
   const parts = opened as PartFile[];
   const [ref] = parts;
@@ -98,6 +101,7 @@ function orderedParts(opened: OpenedBaler[]): PartFile[] {
       const info = p.header.part.arrays[k];
       if (!b || !sameCoding(a, b)) throw new BalerError(`array ${k} is coded differently than in ${path.basename(ref.file)}`, p.file, 'EMERGE');
       if (info.firstRow !== next) throw new BalerError(`starts at row ${info.firstRow} of ${a.path || 'the array'}, ${next} expected`, p.file, 'EMERGE');
+      if (next % a.slabRows !== 0) throw new BalerError(`starts at row ${next} of ${a.path || 'the array'}, inside a slab of ${a.slabRows} rows (parts this program writes start on one)`, p.file, 'EMERGE');
       next += b.shape[0];
     }
     const total = ref.header.part.arrays[k].totalRows;

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compress, decompress, merge, parsePart } from '../../src/kernel/pipeline';
+import { orderedParts } from '../../src/kernel/merge';
 import { BalerError } from '../../src/kernel/errors';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { encodeNpz } from '../../src/kernel/data/npz';
@@ -82,6 +83,20 @@ describe('parts and merge', () => {
     await assert.rejects(merge([path.join(dir, 'single.baler')], out), rejected(/not a part/));
     assert.equal(fs.existsSync(out), false);
     assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  });
+
+  it('refuses a part that starts inside a slab (one no --part writes) before writing anything', () => {
+    const part = (index: number, firstRow: number, rows: number) => ({
+      file: `crafted.part-${index}-of-2.baler`,
+      header: {
+        kind: 'data', arrays: [{ path: 'x', kind: 'frames', dtype: 'float32', names: [], shape: [rows, 4], slabRows: 4, codec: { mode: 'lossless' } }],
+        part: { index, count: 2, inputId: 'same', arrays: [{ firstRow, totalRows: 9 }] },
+      },
+    }) as unknown as Parameters<typeof orderedParts>[0][number];
+    // Five rows then four: as many chunks (2 + 1) as the merged file's slabs of 4 rows (3), but its second slab
+    // would be the first part's last row alone.
+    assert.throws(() => orderedParts([part(0, 0, 5), part(1, 5, 4)]), rejected(/starts at row 5 of x, inside a slab of 4 rows/));
+    assert.equal(orderedParts([part(0, 0, 8), part(1, 8, 1)]).length, 2);
   });
 
   it('refuses parts of modes that need the whole file, and more parts than slabs', async () => {
