@@ -5,21 +5,19 @@
 import type { ErrorBound } from '../eb/bound';
 import type { DType } from '../types';
 import { roundDownToFloat32 } from '../codec/numbers';
+import { castRoundoff } from '../eb/dtype';
 import { tolerancesFor, type ArrayStats } from './stats';
 
 export function roundedTolerances(bound: ErrorBound, stats: ArrayStats): number[] {
   return tolerancesFor(bound, stats).map((t) => Math.max(0, roundDownToFloat32(t)));
 }
 
-/** Relative rounding of a value written in a float dtype (half its unit in the last place). */
-const ROUNDOFF: Partial<Record<DType, number>> = { float32: 2 ** -24, float16: 2 ** -11 };
-
 /**
  * The tolerances less the largest rounding the output dtype adds to a column's values (|x| ≤ the larger of
  * its |min| and |max|), never below 0: the coder's tolerance plus that rounding stays within the bound.
  */
 export function codingTolerances(bound: ErrorBound, stats: ArrayStats, dtype: DType): number[] {
-  const roundoff = ROUNDOFF[dtype] ?? 0;
+  const roundoff = castRoundoff(dtype);
   return roundedTolerances(bound, stats).map((t, c) => {
     const column = stats.min.length === 1 ? 0 : c;
     const largest = Math.max(Math.abs(stats.min[column]), Math.abs(stats.max[column]));

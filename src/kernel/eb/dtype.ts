@@ -29,6 +29,11 @@ export interface ValueType {
 const CODES: DType[] = ['float64', 'float32', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool'];
 const ROUNDOFF: Partial<Record<DType, number>> = { float64: 2 ** -53, float32: 2 ** -24, float16: 2 ** -11 };
 
+/** Relative rounding a float64 value takes when written in `dtype` (half its unit in the last place): none in float64 itself or an integer dtype. */
+export function castRoundoff(dtype: DType): number {
+  return dtype === 'float64' ? 0 : ROUNDOFF[dtype] ?? 0;
+}
+
 export function valueType(dtype: DType): ValueType {
   const code = CODES.indexOf(dtype);
   if (code < 0) throw new BalerError(`unsupported dtype '${String(dtype)}' for error-bounded coding`);
