@@ -5,7 +5,8 @@ import { BalerError } from '../../src/kernel/errors';
 import { columnsCandidate, decodeEbColumns, encodeEbColumns } from '../../src/kernel/compress/eb-columns';
 import { encodeEbSlab, type EbGlobals } from '../../src/kernel/compress/eb-slab';
 import { decodeSlabChunk, runSlabTask } from '../../src/kernel/parallel/slab-tasks';
-import { TAG_EB_COLUMNS } from '../../src/kernel/codec/slab';
+import { TAG_EB, TAG_EB_COLUMNS } from '../../src/kernel/codec/slab';
+import type { ChunkChoice } from '../../src/kernel/compress/eb-chunk';
 import { seededUniform } from '../../src/bench/random';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -80,6 +81,31 @@ describe('compress: pw-rel tables column by column', () => {
     const chosen = await runSlabTask({ task: 'eb', array: { dtype: 'float64', shape: [400, 6], data: signal.slice() }, firstRow: 0, globals, file: 'x.npy' });
     const whole = await encodeEbSlab(signal, [400, 6], globals);
     assert.ok(chosen.chunk.length <= whole.bytes.length + 1, `chosen ${chosen.chunk.length} B (tag ${chosen.chunk[0]}), whole table ${whole.bytes.length + 1} B`);
+  });
+
+  it("a later slab reuses the searching slab's choice: by columns with each column's configuration, or whole without trying columns", async () => {
+    const values = eventTable();
+    const globals = { ...pwRel(2 ** -11), dtype: 'float64' as const };
+    const task = (reuse?: ChunkChoice) => ({ task: 'eb' as const, array: { dtype: 'float64' as const, shape: [ROWS, 6], data: values.slice() }, firstRow: 0, globals, file: 'x.npy', reuse });
+    const searched = await runSlabTask(task());
+    assert.equal(searched.chunk[0], TAG_EB_COLUMNS);
+    const configurations = searched.choice?.columnConfigurations;
+    assert.equal(configurations?.length, 6, JSON.stringify(searched.choice));
+    // Each column's configuration is what the next slab codes that column with: a smooth signal's, which no
+    // search of these columns would choose.
+    const signal = Float64Array.from({ length: ROWS * 6 }, (_, i) => 10 + Math.sin(i / 50));
+    const other = (await encodeEbColumns(signal, [ROWS, 6], globals)).configurations;
+    assert.ok(other.some((c, k) => c !== configurations![k]), `the same configurations: ${other}`);
+    const reusing = await runSlabTask(task({ columnConfigurations: other }));
+    assert.equal(reusing.chunk[0], TAG_EB_COLUMNS);
+    assert.deepEqual(reusing.choice?.columnConfigurations, other);
+    assertWithinPwRel(values, (await decodeSlabChunk(reusing.chunk, [ROWS, 6], 'float64', globals, undefined, 'x.npy')).values, 2 ** -11);
+    // A whole coding's choice is taken whole, though columns would be smaller here.
+    const whole = await encodeEbSlab(values, [ROWS, 6], globals);
+    const wholeAgain = await runSlabTask(task({ configuration: whole.configuration }));
+    assert.equal(wholeAgain.chunk[0], TAG_EB);
+    assert.deepEqual(wholeAgain.chunk.subarray(1), whole.bytes);
+    assert.equal(wholeAgain.choice?.configuration, whole.configuration);
   });
 
   it('is what the automatic mode (the default compress) writes for such a table, as the error-bounded strategy does', async () => {

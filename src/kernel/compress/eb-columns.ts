@@ -14,22 +14,32 @@ export function columnsCandidate(g: EbGlobals, shape: number[]): boolean {
   return g.bound.kind === 'pw-rel' && g.kind === 'table' && shape.length === 2 && shape[1] > 1 && shape[0] > 1;
 }
 
-export async function encodeEbColumns(values: Float64Array, shape: number[], g: EbGlobals, opts: EbSlabOptions = {}): Promise<{ bytes: Uint8Array; reconstruction: Float64Array }> {
+export interface ColumnsOptions {
+  predictors?: EbSlabOptions['predictors'];
+  /** An earlier slab's configuration of each column, reused without searching (eb/codec.ts). */
+  configurations?: string[];
+}
+
+export async function encodeEbColumns(
+  values: Float64Array, shape: number[], g: EbGlobals, opts: ColumnsOptions = {},
+): Promise<{ bytes: Uint8Array; reconstruction: Float64Array; configurations: string[] }> {
   const [rows, columns] = shape;
   // Every value of both is written below: reused buffers (slab-buffers.ts) need no zeroing.
   const reconstruction = slabValues(values.length);
   const column = slabValues(rows);
+  const configurations: string[] = [];
   const w = new ByteWriter();
   for (let c = 0; c < columns; c++) {
     for (let r = 0; r < rows; r++) column[r] = values[r * columns + c];
-    const coded = await encodeEbSlab(column, [rows, 1], g, { predictors: opts.predictors });
+    const coded = await encodeEbSlab(column, [rows, 1], g, { predictors: opts.predictors, configuration: opts.configurations?.[c] });
     w.varuint(coded.bytes.length);
     w.bytes(coded.bytes);
+    configurations.push(coded.configuration);
     for (let r = 0; r < rows; r++) reconstruction[r * columns + c] = coded.reconstruction[r];
     release(coded.reconstruction);
   }
   release(column);
-  return { bytes: w.finish(), reconstruction };
+  return { bytes: w.finish(), reconstruction, configurations };
 }
 
 export async function decodeEbColumns(bytes: Uint8Array, shape: number[], g: EbGlobals, file?: string): Promise<Float64Array> {

@@ -6,6 +6,7 @@ import { parseErrorBound } from '../eb/bound';
 import { cancellationPoint } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
+import type { ChunkChoice } from './eb-chunk';
 import { roundedTolerances } from './tolerances';
 import { fractionDone, type ArrayInput, type ArrayStrategy, type CodedArray, type CompressContext, type Slab } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
@@ -63,7 +64,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
  * process writes. Slabs must be asked for in order.
  */
 export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals: EbGlobals): (slab: Slab, handOver?: boolean) => Promise<CodedSlab> {
-  const searched = new Map<number, Promise<string | undefined>>();
+  const searched = new Map<number, Promise<ChunkChoice | undefined>>();
   /** Searching slabs coded ahead of their turn, by index: their results, taken when their turn comes. */
   const ahead = new Map<number, Promise<CodedSlab>>();
   const endSlab = Math.ceil((input.rowsBefore + input.source.shape[0]) / input.slabRows);
@@ -72,7 +73,7 @@ export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals
   const settled = new Set<number>();
   const search = (group: number, slab: Promise<Given>): Promise<CodedSlab> => {
     const result = slab.then((s) => ctx.runner.run(task(s), s.owner));
-    searched.set(group, result.then((r) => r.configuration, () => undefined).finally(() => settled.add(group)));
+    searched.set(group, result.then((r) => r.choice, () => undefined).finally(() => settled.add(group)));
     return result;
   };
   // While a slab waits for its group's search, a worker would be idle: the next group's searching slab is read
@@ -99,8 +100,8 @@ export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals
     if (j === group) return search(group, Promise.resolve(given));
     if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows).then(give)).catch(() => undefined);
     if (!settled.has(group)) searchAhead(j);
-    const configuration = await searched.get(group)!;
-    return ctx.runner.run({ ...task(given), configuration }, given.owner);
+    const reuse = await searched.get(group)!;
+    return ctx.runner.run({ ...task(given), reuse }, given.owner);
   };
 }
 

@@ -136,7 +136,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   await start.firstAlone?.catch(() => undefined);
   first.release?.();
   // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
-  if (model?.family === 'basis') model.configuration = coded.configuration;
+  if (model?.family === 'basis') model.configuration = coded.choice?.configuration;
   // A slab after the first has one task only: it is given over to it.
   await forEachOrdered(slabs, ctx.runner.threads, (slab) => code(slab, true), write);
 

@@ -32,7 +32,7 @@ async function codeLearnedValues(task: LearnedSlabTask, values: Float64Array): P
     if (lossless.smaller) return exact(lossless.smaller, 'lossless');
     return {
       chunk: coded.data, ...(coded.latents ? { latents: coded.latents } : {}), summary: summariseSlab(values, coded.reconstruction, columns), outcome: 'coded',
-      ...(coded.configuration ? { configuration: coded.configuration } : {}), losslessBytes: lossless.bytes,
+      ...(coded.configuration ? { choice: { configuration: coded.configuration } } : {}), losslessBytes: lossless.bytes,
     };
   } finally {
     release(coded.reconstruction); // summarised: it serves the next slab

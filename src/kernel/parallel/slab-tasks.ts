@@ -12,7 +12,7 @@ import type { LearnedModel } from '../learned/blob';
 import { codeLearnedSlab } from '../learned/slab-task';
 import { decodeLearnedSlab } from '../learned/slab';
 import { decodeEbColumns } from '../compress/eb-columns';
-import { encodeErrorBoundedChunk } from '../compress/eb-chunk';
+import { encodeErrorBoundedChunk, type ChunkChoice } from '../compress/eb-chunk';
 import { BufferPool, float64From } from './buffer-pool';
 import { acceptSpares, release, slabBuffer } from './slab-buffers';
 import { missingAsNaN, reachesMissing } from '../data/fill';
@@ -26,8 +26,8 @@ export interface EbSlabTask {
   /** The layout the user asked for (eb/layout.ts); default: measured per slab. */
   layout?: EbSlabOptions['layout'];
   file: string;
-  /** An earlier slab's configuration to reuse without searching (see error-bounded.ts). */
-  configuration?: string;
+  /** An earlier slab's choice to reuse without searching (see error-bounded.ts). */
+  reuse?: ChunkChoice;
 }
 
 export interface LosslessSlabTask {
@@ -88,8 +88,8 @@ export interface CodedSlab {
   summary: SlabSummary;
   /** 'coded': the error-bounded coding; 'lossless': smaller than it; 'kept-exact': the coder could not keep the bound. */
   outcome: 'coded' | 'lossless' | 'kept-exact';
-  /** The error-bounded coder's configuration for this slab (for later slabs to reuse). */
-  configuration?: string;
+  /** The error-bounded coder's choice for this slab (for later slabs to reuse). */
+  choice?: ChunkChoice;
   /** The size of the slab's zstd coding when the floor coded it (a coded slab: it was larger). */
   losslessBytes?: number;
 }
@@ -195,18 +195,18 @@ async function codeErrorBoundedValues(task: EbSlabTask, values: Float64Array): P
   let eb: Awaited<ReturnType<typeof encodeErrorBoundedChunk>>;
   try {
     // The coder checks every value as written itself; the compressor checks the whole file again when read back.
-    eb = await encodeErrorBoundedChunk(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, configuration: task.configuration });
+    eb = await encodeErrorBoundedChunk(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, reuse: task.reuse });
     if (reachesMissing(eb.reconstruction, task.array.missing)) throw new MissingReached(task.array.missing!);
   } catch (err) {
     // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
     if (!brokeItsBound(err)) throw err;
     return { chunk: await encodeLosslessSlab(task.array), summary: summariseSlab(values, values, columns), outcome: 'kept-exact' };
   }
-  const { configuration } = eb;
+  const { choice } = eb;
   try {
     const lossless = await losslessCandidate(task.array, eb.chunk.length);
-    if (lossless.smaller) return { chunk: lossless.smaller, summary: summariseSlab(values, values, columns), outcome: 'lossless', configuration };
-    return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', configuration, losslessBytes: lossless.bytes };
+    if (lossless.smaller) return { chunk: lossless.smaller, summary: summariseSlab(values, values, columns), outcome: 'lossless', choice };
+    return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', choice, losslessBytes: lossless.bytes };
   } finally {
     release(eb.reconstruction); // summarised: it serves the next slab
   }
