@@ -78,6 +78,28 @@ describe('compress: the automatic mode', () => {
     assert.deepEqual(f.index.sections.map((s) => s.name), ['0.data']);
   });
 
+  it('codes no sample when no learned predictor may be tried (pw-rel, --learned none), and is still never larger than lossless', async () => {
+    let seed = 9;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    // Noise under a tight point-wise bound: lossless is smaller, as the first slab shows without a sample.
+    const noise: NdArray = { dtype: 'float64', shape: [3000, 4], data: Float64Array.from({ length: 12000 }, () => 1 + random()) };
+    const waves: NdArray = { dtype: 'float64', shape: [48, 24, 24], data: travellingWaves(48, 24, 24) };
+    const cases: [NdArray, Parameters<typeof compress>[1], string][] = [
+      [noise, { errorBound: 'pw-rel:1e-12' }, 'stored losslessly'],
+      [{ ...waves, shape: [48, 576] }, { errorBound: 'pw-rel:1e-3' }, 'no learned predictor applies under pw-rel'],
+      [waves, { errorBound: 'rel:1e-2', learned: 'none' }, 'learned predictors not asked for'],
+    ];
+    for (const [arr, opts, why] of cases) {
+      const input = npy(arr);
+      const auto = await run(arr, opts, input);
+      assert.ok(!auto.log.some((l) => l.includes('candidate')), auto.log.join('\n'));
+      assert.ok(auto.log.some((l) => l.includes(why)), auto.log.join('\n'));
+      const lossless = await run(arr, { errorBound: 'abs:0' }, input);
+      assert.ok(auto.info.sizes.total <= lossless.info.sizes.total, `${arr.shape}: ${auto.info.sizes.total} bytes, lossless ${lossless.info.sizes.total}`);
+      if (arr === noise) assert.deepEqual(Array.from(auto.back), Array.from(noise.data as Float64Array), 'stored losslessly');
+    }
+  });
+
   it('is never larger than lossless: noise, a tiny table, and integers under a bound below half a unit', async () => {
     let seed = 5;
     const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);

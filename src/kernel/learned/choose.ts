@@ -101,8 +101,7 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
 async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, add: (p: Omit<PlanEstimate, 'estimate'>) => void, beat?: number): Promise<void> {
   const scale = opts.totalRows / sample.rows;
   let t: number;
-  // A learned predictor needs a prediction the coder can use: none under pw-rel (it codes in the log domain).
-  if (g.bound.kind === 'pw-rel') return;
+  if (!learnedMayApply(g, opts.learned)) return;
   const measure = async (model: LearnedModel) => {
     if (opts.fitOnly) return { sampleBytes: 0 };
     const coded = await encodeLearnedSlab(model, sample.values, sample.shape, g);
@@ -126,6 +125,14 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
       add({ name: 'basis', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), sampleBytes: fit.sampleBytes, coded: fit.coded, seconds: since(t) });
     }
   }
+}
+
+/**
+ * Whether a learned predictor may be tried at all: not with `--learned none`, nor under pw-rel (a learned
+ * predictor needs a prediction the coder can use, and under pw-rel it codes in the log domain).
+ */
+export function learnedMayApply(g: EbGlobals, learned: LearnedChoice): boolean {
+  return learned !== 'none' && g.bound.kind !== 'pw-rel';
 }
 
 /** On a tie, the simpler plan: lossless (exact), then the coder alone, then learned ones. */
