@@ -5,11 +5,16 @@ const LN2 = 0.6931471805599453;
 const SQRT2 = 1.4142135623730951;
 const scratch = new DataView(new ArrayBuffer(8));
 
-/** 2^n for an integer n in [-1022, 1023], exactly. */
-function powerOfTwo(n: number): number {
-  scratch.setUint32(0, (n + 1023) * 0x100000);
+/** 2^n for n in [-1022, 1023] at [n + 1022], exactly (the exponent field set, a zero mantissa). */
+const POWERS_OF_TWO = Float64Array.from({ length: 2046 }, (_, i) => {
+  scratch.setUint32(0, (i + 1) * 0x100000);
   scratch.setUint32(4, 0);
   return scratch.getFloat64(0);
+});
+
+/** 2^n for an integer n in [-1022, 1023], exactly. */
+function powerOfTwo(n: number): number {
+  return POWERS_OF_TWO[n + 1022];
 }
 
 /** log2(v) for a finite v > 0, accurate to a few ulps. */
@@ -50,7 +55,11 @@ export function detExp2(y: number): number {
   let sum = 1;
   for (let k = 1; k <= 20; k++) {
     term = (term * z) / k;
-    sum += term;
+    // Once a term leaves the sum as it is, every later one does too (|z| < 0.35, so each term is under half
+    // the one before, and under half a spacing of the sum on either side): stopping gives the same bits.
+    const next = sum + term;
+    if (next === sum) break;
+    sum = next;
   }
   if (n > 1023) return sum * powerOfTwo(1023) * powerOfTwo(n - 1023);
   if (n < -1022) return sum * powerOfTwo(-1022) * powerOfTwo(Math.max(n + 1022, -1022));
