@@ -83,7 +83,7 @@ describe('compress: pw-rel tables column by column', () => {
     assert.ok(chosen.chunk.length <= whole.bytes.length + 1, `chosen ${chosen.chunk.length} B (tag ${chosen.chunk[0]}), whole table ${whole.bytes.length + 1} B`);
   });
 
-  it("a later slab reuses the searching slab's choice: by columns with each column's configuration, or whole without trying columns", async () => {
+  it("a later slab reuses the searching slab's configurations, whole and each column's, and keeps the smaller way", async () => {
     const values = eventTable();
     const globals = { ...pwRel(2 ** -11), dtype: 'float64' as const };
     const task = (reuse?: ChunkChoice) => ({ task: 'eb' as const, array: { dtype: 'float64' as const, shape: [ROWS, 6], data: values.slice() }, firstRow: 0, globals, file: 'x.npy', reuse });
@@ -91,21 +91,26 @@ describe('compress: pw-rel tables column by column', () => {
     assert.equal(searched.chunk[0], TAG_EB_COLUMNS);
     const configurations = searched.choice?.columnConfigurations;
     assert.equal(configurations?.length, 6, JSON.stringify(searched.choice));
+    assert.ok(searched.choice?.configuration, 'the whole coding\'s configuration is kept too');
     // Each column's configuration is what the next slab codes that column with: a smooth signal's, which no
     // search of these columns would choose.
     const signal = Float64Array.from({ length: ROWS * 6 }, (_, i) => 10 + Math.sin(i / 50));
     const other = (await encodeEbColumns(signal, [ROWS, 6], globals)).configurations;
     assert.ok(other.some((c, k) => c !== configurations![k]), `the same configurations: ${other}`);
-    const reusing = await runSlabTask(task({ columnConfigurations: other }));
+    const reusing = await runSlabTask(task({ configuration: searched.choice!.configuration, columnConfigurations: other }));
     assert.equal(reusing.chunk[0], TAG_EB_COLUMNS);
     assert.deepEqual(reusing.choice?.columnConfigurations, other);
     assertWithinPwRel(values, (await decodeSlabChunk(reusing.chunk, [ROWS, 6], 'float64', globals, undefined, 'x.npy')).values, 2 ** -11);
-    // A whole coding's choice is taken whole, though columns would be smaller here.
-    const whole = await encodeEbSlab(values, [ROWS, 6], globals);
-    const wholeAgain = await runSlabTask(task({ configuration: whole.configuration }));
-    assert.equal(wholeAgain.chunk[0], TAG_EB);
-    assert.deepEqual(wholeAgain.chunk.subarray(1), whole.bytes);
-    assert.equal(wholeAgain.choice?.configuration, whole.configuration);
+    // A searching slab that was written whole (a block of zeros) does not keep the next slabs whole: columns,
+    // smaller here, are still tried with the configurations it found for them.
+    const zeros = await runSlabTask({ ...task(), array: { dtype: 'float64' as const, shape: [ROWS, 6], data: new Float64Array(ROWS * 6) } });
+    assert.equal(zeros.chunk[0], TAG_EB);
+    assert.equal(zeros.choice?.columnConfigurations?.length, 6, JSON.stringify(zeros.choice));
+    const after = await runSlabTask(task(zeros.choice));
+    assert.equal(after.chunk[0], TAG_EB_COLUMNS);
+    const whole = await encodeEbSlab(values, [ROWS, 6], globals, { configuration: zeros.choice!.configuration });
+    assert.ok(after.chunk.length < whole.bytes.length + 1, `by columns ${after.chunk.length} B, whole ${whole.bytes.length + 1} B`);
+    assertWithinPwRel(values, (await decodeSlabChunk(after.chunk, [ROWS, 6], 'float64', globals, undefined, 'x.npy')).values, 2 ** -11);
   });
 
   it('is what the automatic mode (the default compress) writes for such a table, as the error-bounded strategy does', async () => {
