@@ -28,21 +28,18 @@ export async function encodeErrorBoundedChunk(
   values: Float64Array, shape: number[], g: EbGlobals, opts: ChunkOptions = {},
 ): Promise<{ chunk: Uint8Array; reconstruction: Float64Array; choice: ChunkChoice }> {
   const { reuse, ...slabOptions } = opts;
-  const columns = columnsCandidate(g, shape);
   const whole = await encodeEbSlab(values, shape, g, { ...slabOptions, configuration: reuse?.configuration });
+  if (!columnsCandidate(g, shape)) return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, choice: { configuration: whole.configuration } };
   // Whole or by columns is decided on every slab, each way with the reused configurations: which way is smaller
   // changes along a table more than the configurations do (one searching slab's way, kept for the slabs up to
   // the next search, made a drifting table 1-2% larger and one with a zero block at a searching slab 8%).
-  if (columns) {
-    const byColumns = await encodeEbColumns(values, shape, g, { predictors: opts.predictors, configurations: reuse?.columnConfigurations });
-    const choice = { configuration: whole.configuration, columnConfigurations: byColumns.configurations };
-    // The coding not kept gives its reconstruction back (slab-buffers.ts).
-    if (byColumns.bytes.length < whole.bytes.length) {
-      release(whole.reconstruction);
-      return { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction, choice };
-    }
-    release(byColumns.reconstruction);
-    return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, choice };
+  const byColumns = await encodeEbColumns(values, shape, g, { predictors: opts.predictors, configurations: reuse?.columnConfigurations });
+  const choice = { configuration: whole.configuration, columnConfigurations: byColumns.configurations };
+  // The coding not kept gives its reconstruction back (slab-buffers.ts).
+  if (byColumns.bytes.length < whole.bytes.length) {
+    release(whole.reconstruction);
+    return { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction, choice };
   }
-  return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, choice: { configuration: whole.configuration } };
+  release(byColumns.reconstruction);
+  return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, choice };
 }
