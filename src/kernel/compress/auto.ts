@@ -55,14 +55,15 @@ export const autoStrategy: ArrayStrategy = {
     ctx.hooks?.onProgress?.({ phase: 'encode', message: `choosing how to code (${boundText})` });
     // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
     const g = arrayGlobals(bound, roundedTolerances(bound, input.stats), input.source);
-    const learnedGlobals: EbGlobals = { ...g, tolerances: codingTolerances(bound, input.stats, input.source.dtype) };
     if (!learnedMayApply(g, opts.learned ?? 'auto')) {
-      // A sample would only weigh the coder alone against lossless, which codeWithPlan does on the first slab
-      // itself (the whole array's lossless floor): it is not coded.
+      // A sample would only weigh the coder alone against lossless: the first slab's coding weighs them instead
+      // (codeWithPlan's floor for the whole array), so no sample is coded. The first slab is not a sample of
+      // the whole array: a first slab unlike the rest (all zeros) can send the array to lossless.
       const why = bound.kind === 'pw-rel' ? `no learned predictor applies under ${bound.kind}` : 'learned predictors not asked for';
       const plan: PlanEstimate = { name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: 0, estimate: 0, seconds: 0 };
       return await codeWithPlan(input, out, ctx, { plan, baselineBytes: 0, reuseSample: false, reason: `${plan.description} at ${named} (${why})` });
     }
+    const learnedGlobals: EbGlobals = { ...g, tolerances: codingTolerances(bound, input.stats, input.source.dtype) };
     const sample = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
     const reuseSample = sample.whole && input.slabRows >= input.source.shape[0];
     // Unless the sample's coding is the file's, the first slab is coded with the coder alone meanwhile (on the
