@@ -40,8 +40,11 @@ export function detLog2(v: number): number {
   return exponent + shift + (2 * t * sum) / LN2;
 }
 
-/** 2^y for a finite y; Infinity above the float64 range, 0 far below it. */
-export function detExp2(y: number): number {
+/**
+ * 2^y for a finite y; Infinity above the float64 range, 0 far below it. The slab format defines it with all 20
+ * terms of the series summed (`everyTerm`, for the tests that hold the early stop to it).
+ */
+export function detExp2(y: number, everyTerm = false): number {
   if (y > 1024) return Infinity;
   if (y < -1200) return 0;
   let n = Math.floor(y);
@@ -58,7 +61,7 @@ export function detExp2(y: number): number {
     // Once a term leaves the sum as it is, every later one does too (|z| < 0.35, so each term is under half
     // the one before, and under half a spacing of the sum on either side): stopping gives the same bits.
     const next = sum + term;
-    if (next === sum) break;
+    if (next === sum && !everyTerm) break;
     sum = next;
   }
   if (n > 1023) return sum * powerOfTwo(1023) * powerOfTwo(n - 1023);
