@@ -2,10 +2,11 @@
 // promises:
 //   - every slab is within the bound as written (checked; a slab the coder could not keep is stored losslessly)
 //     and never larger than its lossless coding (the per-slab floor, parallel/slab-tasks.ts);
-//   - the whole array is never larger than its lossless coding: the first slab is held back until its saving
-//     against lossless covers everything the plan adds (a decoder, latents, header fields); if it does not,
-//     the whole array is stored losslessly (real values are coded losslessly for this only when a quick zstd
-//     probe puts it near, as the per-slab floor does). After that, the per-slab floor keeps the saving;
+//   - the whole array is never larger than its lossless coding: the slabs are held back until their saving
+//     against lossless covers everything the plan adds (a decoder, latents, header fields; held-slabs.ts); if
+//     it never does, the whole array is stored losslessly (the first slab is coded losslessly for this only when
+//     a quick zstd probe puts it near, as the per-slab floor does, which tells the later ones). After that, the
+//     per-slab floor keeps the saving;
 //   - a learned plan chosen on a sample that is only a part of the array is checked on the array's first slab
 //     against the coder alone (its decoder and latents spread over the slabs); when the coder alone is
 //     smaller there, the array is coded with it.
@@ -18,7 +19,9 @@ import { encodeModel, type LearnedModel } from '../learned/blob';
 import type { PlanEstimate } from '../learned/choose';
 import { columnsOf } from '../metrics';
 import { forEachOrdered } from '../parallel/ordered';
-import { losslessMayBeat, runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
+import { losslessAtLeast, losslessMayBeat, runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
+import { DTYPE_BYTES } from '../data/dtype';
+import { HeldSlabs } from './held-slabs';
 import { coderAloneSlabs } from './error-bounded';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
@@ -98,7 +101,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   const overhead = await planOverhead(p, input, decoder);
   const basis = plan.model?.family === 'basis';
   const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };
-  const write = async (coded: CodedSlab, slab: Slab) => {
+  const write = async (coded: CodedSlab, slab: Pick<Slab, 'firstRow'>) => {
     await cancellationPoint(ctx.hooks?.signal);
     await out.addSlabChunk('data', coded.chunk);
     if (basis) await out.addSlabChunk('latents', coded.latents ?? new Uint8Array(0));
@@ -119,26 +122,40 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
       return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
     }
   }
-  if (coded.outcome !== 'coded' || await losslessSmaller(first, bytes + overhead, input, coded.losslessBytes, model === undefined && coarserThanUnits(g))) {
-    if (model && p.fallback) {
-      // A decoder the first slab alone cannot pay for says nothing of the coder alone, which adds next to nothing:
-      // it is tried before lossless (a 120-frame field in slabs of a few frames went lossless at 5.9× its size).
-      ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: coded with the coder alone`);
-      const reason = `the error-bounded coder alone (${plan.description} was estimated smaller on a sample but could not pay for its decoder on the first slab)`;
-      return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
-    }
-    ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: stored losslessly`);
+  const firstLossless = coded.outcome === 'coded'
+    ? await firstSlabLossless(first, bytes + overhead, input, coded.losslessBytes, model === undefined && coarserThanUnits(g))
+    : bytes;
+  if (model && p.fallback && (coded.outcome !== 'coded' || firstLossless <= bytes + overhead)) {
+    // A decoder the first slab alone cannot pay for says nothing of the coder alone, which adds next to nothing:
+    // it is tried before lossless (a 120-frame field in slabs of a few frames went lossless at 5.9× its size).
+    ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on the first slab: coded with the coder alone`);
+    const reason = `the error-bounded coder alone (${plan.description} was estimated smaller on a sample but could not pay for its decoder on the first slab)`;
+    return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
+  }
+  const held = new HeldSlabs(overhead, input.slabRows * rowBytes(input));
+  const hold = async (c: CodedSlab, slab: Slab, losslessBytes: number) => {
+    if (held.paid) return write(c, slab);
+    for (const ready of held.add(c, slab, losslessBytes)) await write(ready.coded, ready.slab);
+    if (held.full) throw new LosslessSmaller();
+  };
+  try {
+    await hold(coded, first, firstLossless);
+    // The first slab's buffers serve the next slabs once every task on it is done (the coder alone's, started early).
+    await start.firstAlone?.catch(() => undefined);
+    first.release?.();
+    // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
+    if (model?.family === 'basis') model.configuration = coded.choice?.configuration;
+    // A slab after the first has one task only: it is given over to it.
+    await forEachOrdered(slabs, ctx.runner.threads, (slab) => code(slab, true), (c, slab) => hold(c, slab, losslessAtLeast(c)));
+  } catch (err) {
+    if (!(err instanceof LosslessSmaller)) throw err;
+  }
+  if (!held.paid) {
+    const where = held.full ? `its first ${held.slabsHeld} slabs` : 'the whole array';
+    ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on ${where}: stored losslessly`);
     await slabs.return(undefined);
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
   }
-  await write(coded, first);
-  // The first slab's buffers serve the next slabs once every task on it is done (the coder alone's, started early).
-  await start.firstAlone?.catch(() => undefined);
-  first.release?.();
-  // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
-  if (model?.family === 'basis') model.configuration = coded.choice?.configuration;
-  // A slab after the first has one task only: it is given over to it.
-  await forEachOrdered(slabs, ctx.runner.threads, (slab) => code(slab, true), write);
 
   if (decoder) await out.addSection('decoder', decoder, { coding: 'zstd', level: 19 });
   const learned: LearnedPart | undefined = plan.model
@@ -154,18 +171,26 @@ function coarserThanUnits(g: EbGlobals): boolean {
 }
 
 /**
- * Whether the first slab's lossless coding is no larger than `bytes`. Real values are coded losslessly only when
- * the slab's floor has not already (`zstdBytes`) and a quick zstd probe says it may be (as the floor does);
- * integers always, since the coder's integer path may beat zstd by far, unless `coarse`: the coder alone at
- * tolerances of a unit or more, which its integer path (the same coder at a tolerance of 0) does not beat.
+ * The size of the first slab's lossless coding; Infinity when a quick zstd probe puts it beyond `bytes` (as the
+ * floor does). Real values are coded losslessly only when the slab's floor has not already (`zstdBytes`) and the
+ * probe says it may come near; integers always, since the coder's integer path may beat zstd by far, unless
+ * `coarse`: the coder alone at tolerances of a unit or more, which its integer path (the same coder at a
+ * tolerance of 0) does not beat.
  */
-async function losslessSmaller(first: Slab, bytes: number, input: ArrayInput, zstdBytes: number | undefined, coarse: boolean): Promise<boolean> {
+async function firstSlabLossless(first: Slab, bytes: number, input: ArrayInput, zstdBytes: number | undefined, coarse: boolean): Promise<number> {
   const { stats, source } = input;
   const tryIntegerCoder = !coarse && stats.integerValued && stats.exactInFloat64;
-  if (!tryIntegerCoder && zstdBytes !== undefined) return bytes >= zstdBytes; // the slab's floor coded it already
-  if (!tryIntegerCoder && !(await losslessMayBeat(first.array, bytes))) return false;
+  if (!tryIntegerCoder && zstdBytes !== undefined) return zstdBytes; // the slab's floor coded it already
+  if (!tryIntegerCoder && !(await losslessMayBeat(first.array, bytes))) return Infinity;
   const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder });
-  return bytes >= exact.chunk.length;
+  return exact.chunk.length;
+}
+
+/** The held slabs reached their limit without paying for what the plan adds. */
+class LosslessSmaller extends Error {}
+
+function rowBytes(input: ArrayInput): number {
+  return input.source.shape.slice(1).reduce((a, b) => a * b, 1) * DTYPE_BYTES[input.source.dtype];
 }
 
 /** What the plan adds to a lossless file: its decoder as stored, latents chunks, header fields (an upper bound). */

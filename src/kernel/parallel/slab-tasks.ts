@@ -107,6 +107,8 @@ const ALWAYS_TRY_LOSSLESS_BYTES = 256 * 1024;
 const PROBE_PIECES = 4;
 const PROBE_PIECE = 256 * 1024;
 const LOSSLESS_MARGIN = 1.6;
+/** The most a quick look overstated the lossless coding in those measurements. */
+const QUICK_LOOK_OVERSTATES = 1.41;
 
 /** PROBE_PIECES pieces of `raw` (longer than their total), evenly spaced from its start to its end, joined. */
 function probeOf(raw: Uint8Array): Uint8Array {
@@ -246,6 +248,17 @@ export async function losslessCandidate(slab: NdArray, bytesToBeat: number): Pro
   if (!(await losslessMayBeat(slab, bytesToBeat))) return {};
   const lossless = await encodeLosslessSlab(slab);
   return lossless.length < bytesToBeat ? { smaller: lossless, bytes: lossless.length } : { bytes: lossless.length };
+}
+
+/**
+ * The least a slab's lossless coding is, as far as its floor knows: its size when the floor coded it; a coded slab
+ * whose quick look was beyond LOSSLESS_MARGIN × its bytes, that over QUICK_LOOK_OVERSTATES; a slab stored
+ * losslessly, its own size.
+ */
+export function losslessAtLeast(coded: CodedSlab): number {
+  const bytes = coded.chunk.length + (coded.latents?.length ?? 0);
+  if (coded.outcome !== 'coded') return bytes;
+  return coded.losslessBytes ?? Math.floor((bytes * LOSSLESS_MARGIN) / QUICK_LOOK_OVERSTATES);
 }
 
 /** False when a quick zstd -1 of the slab (or of a probe of it) says its lossless coding is far above `bytesToBeat`. */
