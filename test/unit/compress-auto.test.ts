@@ -117,6 +117,13 @@ describe('compress: the automatic mode', () => {
       if (errorBound === 'rel:1e-3') assert.ok(maxError(coded.back, data) <= 1e-3 * range(data));
       else for (let i = 0; i < data.length; i++) assert.ok(Math.abs(coded.back[i] - data[i]) <= 1e-3 * Math.abs(data[i]), `value ${i}`);
     }
+    // The zero slab's search chose for zeros: the slabs after it search again rather than reuse it (1 searches for 0–3).
+    const rest: NdArray = { dtype: 'float32', shape: [63, 32, 32], data: Float32Array.from(travellingWaves(63, 32, 32)) };
+    const zeroSlab: NdArray = { dtype: 'float32', shape: [84, 32, 32], data: new Float32Array(84 * 1024) };
+    (zeroSlab.data as Float32Array).set(rest.data as Float32Array, 21 * 1024);
+    const alone = await run(rest, { errorBound: 'rel:1e-3', memoryBudget, learned: 'none' });
+    const after = await run(zeroSlab, { errorBound: 'rel:1e-3', memoryBudget, learned: 'none' });
+    assert.ok(after.info.sizes.total <= alone.info.sizes.total * 1.02 + 100, `${after.info.sizes.total} bytes after a zero slab, ${alone.info.sizes.total} alone`);
     // Noise after the zeros under a bound too tight to gain: no slab pays, and the whole array is stored losslessly.
     const noise = Float64Array.from({ length: 96 * 1024 }, (_, i) => (i < 24 * 1024 ? 0 : 1 + random()));
     const noisy: NdArray = { dtype: 'float64', shape: [96, 32, 32], data: noise };

@@ -9,6 +9,8 @@ import { release } from '../parallel/slab-buffers';
 /**
  * What a slab's coding chose, for the array's later slabs to reuse without searching (error-bounded.ts): the
  * whole slab's configuration and, for a pw-rel table, each column's (both kept whichever way the slab was written).
+ * A slab of one value (zeros, a fill value, only NaN) chooses nothing: every configuration codes it alike, and the
+ * first it tries is no guide for the slabs after it (a field after a zero slab came out 18% larger reusing it).
  */
 export interface ChunkChoice {
   configuration?: string;
@@ -26,15 +28,16 @@ export interface ChunkOptions extends Omit<EbSlabOptions, 'configuration'> {
  */
 export async function encodeErrorBoundedChunk(
   values: Float64Array, shape: number[], g: EbGlobals, opts: ChunkOptions = {},
-): Promise<{ chunk: Uint8Array; reconstruction: Float64Array; choice: ChunkChoice }> {
+): Promise<{ chunk: Uint8Array; reconstruction: Float64Array; choice?: ChunkChoice }> {
   const { reuse, ...slabOptions } = opts;
   const whole = await encodeEbSlab(values, shape, g, { ...slabOptions, configuration: reuse?.configuration });
-  if (!columnsCandidate(g, shape)) return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, choice: { configuration: whole.configuration } };
+  const chooses = !oneValue(values);
+  if (!columnsCandidate(g, shape)) return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, ...(chooses ? { choice: { configuration: whole.configuration } } : {}) };
   // Whole or by columns is decided on every slab, each way with the reused configurations: which way is smaller
   // changes along a table more than the configurations do (one searching slab's way, kept for the slabs up to
   // the next search, made a drifting table 1-2% larger and one with a zero block at a searching slab 8%).
   const byColumns = await encodeEbColumns(values, shape, g, { predictors: opts.predictors, configurations: reuse?.columnConfigurations });
-  const choice = { configuration: whole.configuration, columnConfigurations: byColumns.configurations };
+  const choice = chooses ? { configuration: whole.configuration, columnConfigurations: byColumns.configurations } : undefined;
   // The coding not kept gives its reconstruction back (slab-buffers.ts).
   if (byColumns.bytes.length < whole.bytes.length) {
     release(whole.reconstruction);
@@ -42,4 +45,15 @@ export async function encodeErrorBoundedChunk(
   }
   release(byColumns.reconstruction);
   return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, choice };
+}
+
+/** Whether every value is the same (NaN alike, and -0 as 0: the configurations code them alike). */
+function oneValue(values: Float64Array): boolean {
+  const first = values[0];
+  if (first !== first) {
+    for (let i = 1; i < values.length; i++) if (values[i] === values[i]) return false;
+    return true;
+  }
+  for (let i = 1; i < values.length; i++) if (values[i] !== first) return false;
+  return true;
 }
