@@ -11,7 +11,7 @@ import { ContainerWriter } from './codec/container';
 import type { ArrayEntry, DataHeader, PartInfo } from './codec/header';
 import { checkLayout } from './codec/header-check';
 import { fdSink, openFileAccess } from './codec/io';
-import { ErrorAccumulator } from './metrics';
+import { ErrorAccumulator, type ErrorState } from './metrics';
 import { openBaler, type OpenedBaler } from './decompress';
 import { inspect } from './inspect';
 
@@ -100,6 +100,10 @@ export function orderedParts(opened: OpenedBaler[]): PartFile[] {
       const b = p.header.arrays[k];
       const info = p.header.part.arrays[k];
       if (!b || !sameCoding(a, b)) throw new BalerError(`array ${k} is coded differently than in ${path.basename(ref.file)}`, p.file, 'EMERGE');
+      const columns = (e: ErrorState) => e.columns?.count.length ?? 0;
+      if (columns(info.errors) !== columns(ref.header.part.arrays[k].errors)) {
+        throw new BalerError(`carries error sums of ${columns(info.errors)} columns for ${a.path || 'the array'}, ${path.basename(ref.file)} of ${columns(ref.header.part.arrays[k].errors)} (parts of two versions of this program?)`, p.file, 'EMERGE');
+      }
       if (info.firstRow !== next) throw new BalerError(`starts at row ${info.firstRow} of ${a.path || 'the array'}, ${next} expected`, p.file, 'EMERGE');
       if (next % a.slabRows !== 0) throw new BalerError(`starts at row ${next} of ${a.path || 'the array'}, inside a slab of ${a.slabRows} rows (parts this program writes start on one)`, p.file, 'EMERGE');
       next += b.shape[0];
@@ -117,9 +121,10 @@ function sameCoding(a: ArrayEntry, b: ArrayEntry): boolean {
 }
 
 function mergedArray(a: ArrayEntry, parts: PartFile[], k: number): ArrayEntry {
-  const acc = new ErrorAccumulator();
+  // A table's parts carry each column's sums (every part of one array alike, as checked above).
+  const acc = new ErrorAccumulator(parts[0].header.part.arrays[k].errors.columns?.count.length ?? 1);
   for (const p of parts) acc.merge(p.header.part.arrays[k].errors);
-  const { rmse, nrmse, psnr, maxAbsError, maxRelError, range } = acc.result();
+  const { rmse, nrmse, psnr, maxAbsError, maxRelError, range, worstColumn } = acc.result();
   const rows = parts.reduce((n, p) => n + p.header.arrays[k].shape[0], 0);
-  return { ...a, shape: [rows, ...a.shape.slice(1)], errors: { rmse, nrmse, psnr, maxAbsError, maxRelError, range } };
+  return { ...a, shape: [rows, ...a.shape.slice(1)], errors: { rmse, nrmse, psnr, maxAbsError, maxRelError, range, ...(worstColumn ? { worstColumn } : {}) } };
 }

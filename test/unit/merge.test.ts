@@ -40,6 +40,22 @@ describe('parts and merge', () => {
     assert.equal(merged.info.errors.psnr, single.info.errors.psnr);
   });
 
+  it("a table's parts merged give exactly the file one process writes, its worst column included", async () => {
+    const table = path.join(dir, 'table.npy');
+    const rows = 3000;
+    const values = Float64Array.from({ length: rows * 3 }, (_, i) => (i % 3 === 0 ? Math.sin(i / 90) * 1e3 : i % 3 === 1 ? Math.cos(i / 7) : (i % 17) / 16));
+    fs.writeFileSync(table, encodeNpy({ dtype: 'float64', shape: [rows, 3], data: values }));
+    const tableParts = path.join(dir, 'table-parts');
+    fs.mkdirSync(tableParts);
+    const tableSettings = { errorBound: 'rel:1e-3', memoryBudget: 2 ** 20, threads: 1 };
+    for (let index = 0; index < 3; index++) await compress(table, { ...tableSettings, output: tableParts + '/', part: { index, count: 3 } });
+    const merged = await merge([tableParts], path.join(dir, 'table-merged.baler'));
+    const single = await compress(table, { ...tableSettings, learned: 'none', output: path.join(dir, 'table-single.baler') });
+    assert.ok(single.info.errors.worstColumn, 'one process judges each column');
+    assert.deepEqual(merged.info.errors.worstColumn, single.info.errors.worstColumn);
+    assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)));
+  });
+
   it("a part's info judges a rel bound by the whole array's range, which its rows were coded within", async () => {
     for (let index = 0; index < 4; index++) {
       const info = await inspect(path.join(partsDir, `field.part-${index}-of-4.baler`));
@@ -90,7 +106,7 @@ describe('parts and merge', () => {
       file: `crafted.part-${index}-of-2.baler`,
       header: {
         kind: 'data', arrays: [{ path: 'x', kind: 'frames', dtype: 'float32', names: [], shape: [rows, 4], slabRows: 4, codec: { mode: 'lossless' } }],
-        part: { index, count: 2, inputId: 'same', arrays: [{ firstRow, totalRows: 9 }] },
+        part: { index, count: 2, inputId: 'same', arrays: [{ firstRow, totalRows: 9, errors: {} }] },
       },
     }) as unknown as Parameters<typeof orderedParts>[0][number];
     // Five rows then four: as many chunks (2 + 1) as the merged file's slabs of 4 rows (3), but its second slab

@@ -74,6 +74,8 @@ const ATTRIBUTES = 2;
 const SEARCH = 4;
 const PART = 8;
 const LEFT_OUT = 16;
+/** A part's error sums carry each column's too (a table's worst column, which merge reports as one process does). */
+const PART_COLUMNS = 32;
 
 function stemOf(file: string | undefined): string {
   return file ? path.parse(path.basename(file)).name : '';
@@ -85,7 +87,9 @@ export function writeData(w: ByteWriter, h: DataHeader, file?: string): void {
   const afterStem = stem !== '' && h.source.name.startsWith(stem);
   const attributes = h.source.attributes ?? '';
   const leftOut = h.source.leftOut ?? 0;
-  w.u8((afterStem ? NAME_AFTER_STEM : 0) | (attributes ? ATTRIBUTES : 0) | (h.search ? SEARCH : 0) | (h.part ? PART : 0) | (leftOut > 0 ? LEFT_OUT : 0));
+  const partColumns = h.part?.arrays.some((a) => a.errors.columns) ?? false;
+  w.u8((afterStem ? NAME_AFTER_STEM : 0) | (attributes ? ATTRIBUTES : 0) | (h.search ? SEARCH : 0) | (h.part ? PART : 0) | (leftOut > 0 ? LEFT_OUT : 0)
+    | (partColumns ? PART_COLUMNS : 0));
   w.str(afterStem ? h.source.name.slice(stem.length) : h.source.name);
   w.varuint(h.source.bytes);
   w.str(h.source.format);
@@ -98,13 +102,14 @@ export function writeData(w: ByteWriter, h: DataHeader, file?: string): void {
     w.varuint(h.search.points);
     w.varuint(h.search.chosen);
   }
-  if (h.part) writePart(w, h.part);
+  if (h.part) writePart(w, h.part, partColumns);
   if (leftOut > 0) w.varuint(leftOut);
 }
 
 export function readData(r: ByteReader, createdBy: string, layout: number, file?: string): DataHeader {
   const flags = layout === 1 ? 0 : r.u8('data flags');
-  if (flags > (NAME_AFTER_STEM | ATTRIBUTES | SEARCH | PART | LEFT_OUT)) r.fail(`unknown data flags ${flags}`);
+  if (flags > (NAME_AFTER_STEM | ATTRIBUTES | SEARCH | PART | LEFT_OUT | PART_COLUMNS)) r.fail(`unknown data flags ${flags}`);
+  if (flags & PART_COLUMNS && !(flags & PART)) r.fail('column error sums without a part');
   const stored = r.str('source name', 4096);
   const name = flags & NAME_AFTER_STEM ? stemOf(file) + stored : stored;
   const bytes = r.varuint('source size');
@@ -127,7 +132,7 @@ export function readData(r: ByteReader, createdBy: string, layout: number, file?
     };
     search.chosen = r.varuint('chosen point', Math.max(0, search.points - 1));
   }
-  const part = (layout === 1 ? r.bool('part flag') : flags & PART) ? readPart(r, arrays) : undefined;
+  const part = (layout === 1 ? r.bool('part flag') : flags & PART) ? readPart(r, arrays, (flags & PART_COLUMNS) !== 0) : undefined;
   const leftOut = flags & LEFT_OUT ? r.varuint('arrays left out', MAX_ELEMENTS) : 0;
   if (flags & LEFT_OUT && leftOut === 0) r.fail('zero arrays left out, flagged');
   return { kind: 'data', createdBy, source: leftOut ? { ...source, leftOut } : source, arrays, ...(search ? { search } : {}), ...(part ? { part } : {}) };
@@ -135,7 +140,7 @@ export function readData(r: ByteReader, createdBy: string, layout: number, file?
 
 // ------------------------------------------------------------------------------------------ a part
 
-function writePart(w: ByteWriter, part: PartInfo): void {
+function writePart(w: ByteWriter, part: PartInfo, withColumns: boolean): void {
   w.varuint(part.index);
   w.varuint(part.count);
   writeDigest(w, part.inputId);
@@ -146,10 +151,33 @@ function writePart(w: ByteWriter, part: PartInfo): void {
     for (const v of [e.min, e.max, e.sumSquares, e.maxAbs, e.maxRel]) w.f64(v);
     w.varuint(e.compared);
     w.varuint(e.nonFiniteMismatches);
+    if (withColumns) writeColumnSums(w, e.columns);
   }
 }
 
-function readPart(r: ByteReader, arrays: ArrayEntry[]): PartInfo {
+/** Each column's sums (ErrorAccumulator's), after their count (0: none, the array is not a table of columns). */
+function writeColumnSums(w: ByteWriter, c: ErrorState['columns']): void {
+  w.varuint(c?.count.length ?? 0);
+  if (!c) return;
+  for (let k = 0; k < c.count.length; k++) {
+    for (const v of [c.min[k], c.max[k], c.sumSquares[k], c.maxAbs[k]]) w.f64(v);
+    w.varuint(c.count[k]);
+  }
+}
+
+function readColumnSums(r: ByteReader, a: ArrayEntry): ErrorState['columns'] {
+  const columns = r.varuint('part columns', MAX_ELEMENTS);
+  if (columns === 0) return undefined;
+  if (a.kind !== 'table' || a.shape.length !== 2 || columns !== a.shape[1]) r.fail(`error sums of ${columns} columns for an array of shape ${a.shape.join(' × ')}`);
+  const sums = { min: [] as number[], max: [] as number[], sumSquares: [] as number[], maxAbs: [] as number[], count: [] as number[] };
+  for (let k = 0; k < columns; k++) {
+    for (const f of ['min', 'max', 'sumSquares', 'maxAbs'] as const) sums[f].push(r.f64(`column ${f}`));
+    sums.count.push(r.varuint('column values compared'));
+  }
+  return sums;
+}
+
+function readPart(r: ByteReader, arrays: ArrayEntry[], withColumns: boolean): PartInfo {
   const index = r.varuint('part index', 1 << 20);
   const count = r.varuint('part count', 1 << 20);
   if (index >= count) r.fail(`part ${index} of ${count}`);
@@ -160,7 +188,8 @@ function readPart(r: ByteReader, arrays: ArrayEntry[]): PartInfo {
     if (firstRow + a.shape[0] > totalRows) r.fail(`part rows ${firstRow}..${firstRow + a.shape[0]} beyond the array's ${totalRows}`);
     const [min, max, sumSquares, maxAbs, maxRel] = ['minimum', 'maximum', 'sum of squares', 'max error', 'max rel error'].map((f) => r.f64(f));
     const errors: ErrorState = { min, max, sumSquares, maxAbs, maxRel, compared: r.varuint('values compared'), nonFiniteMismatches: r.varuint('non-finite mismatches') };
-    return { firstRow, totalRows, errors };
+    const columns = withColumns ? readColumnSums(r, a) : undefined;
+    return { firstRow, totalRows, errors: columns ? { ...errors, columns } : errors };
   });
   return { index, count, inputId, arrays: parts };
 }
