@@ -46,7 +46,8 @@ export const SLAB_BUFFERS_KEPT = 6;
  */
 const PLANNED_SLAB_VALUES = 1 << 23;
 
-function rowValues(s: Pick<ArraySource, 'shape'>): number {
+/** Values in one row of an array (a frame's, or a table row's). */
+export function rowValues(s: Pick<ArraySource, 'shape'>): number {
   return s.shape.slice(1).reduce((a, b) => a * b, 1);
 }
 

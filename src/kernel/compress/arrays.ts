@@ -62,10 +62,6 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
   return inputs;
 }
 
-function rowValues(s: Pick<ArraySource, 'shape'>): number {
-  return s.shape.slice(1).reduce((a, b) => a * b, 1);
-}
-
 async function* readSlabs(s: ArraySource, slabRows: number, buffers: BufferPool, missing: number | undefined): AsyncGenerator<Slab & Required<Pick<Slab, 'release' | 'handOver'>>> {
   for (let firstRow = 0; firstRow < s.shape[0]; firstRow += slabRows) {
     const array = await s.readSlab(firstRow, Math.min(slabRows, s.shape[0] - firstRow), buffers);

@@ -22,6 +22,7 @@ import { forEachOrdered } from '../parallel/ordered';
 import { losslessAtLeast, losslessMayBeat, runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
 import { DTYPE_BYTES } from '../data/dtype';
 import { HeldSlabs } from './held-slabs';
+import { rowValues } from '../memory';
 import { coderAloneSlabs } from './error-bounded';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
@@ -132,17 +133,17 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     const reason = `the error-bounded coder alone (${plan.description} was estimated smaller on a sample but could not pay for its decoder on the first slab)`;
     return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
   }
-  const held = new HeldSlabs(overhead, input.slabRows * rowBytes(input));
-  const hold = async (c: CodedSlab, slab: Slab, losslessBytes: number) => {
+  const held = new HeldSlabs(overhead, input.slabRows * rowValues(input.source) * DTYPE_BYTES[input.source.dtype]);
+  const hold = async (c: CodedSlab, slab: Pick<Slab, 'firstRow'>, losslessBytes: number) => {
     if (held.paid) return write(c, slab);
     for (const ready of held.add(c, slab, losslessBytes)) await write(ready.coded, ready.slab);
     if (held.full) throw new LosslessSmaller();
   };
+  // The first slab's buffers serve the next slabs once every task on it is done (the coder alone's, started early).
+  await start.firstAlone?.catch(() => undefined);
+  first.release?.();
   try {
     await hold(coded, first, firstLossless);
-    // The first slab's buffers serve the next slabs once every task on it is done (the coder alone's, started early).
-    await start.firstAlone?.catch(() => undefined);
-    first.release?.();
     // The slabs after the first reuse its configuration against a basis (on any thread: the model carries it).
     if (model?.family === 'basis') model.configuration = coded.choice?.configuration;
     // A slab after the first has one task only: it is given over to it.
@@ -188,10 +189,6 @@ async function firstSlabLossless(first: Slab, bytes: number, input: ArrayInput, 
 
 /** The held slabs reached their limit without paying for what the plan adds. */
 class LosslessSmaller extends Error {}
-
-function rowBytes(input: ArrayInput): number {
-  return input.source.shape.slice(1).reduce((a, b) => a * b, 1) * DTYPE_BYTES[input.source.dtype];
-}
 
 /** What the plan adds to a lossless file: its decoder as stored, latents chunks, header fields (an upper bound). */
 async function planOverhead(p: PlanCoding, input: ArrayInput, decoder: Uint8Array | undefined): Promise<number> {
