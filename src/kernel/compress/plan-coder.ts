@@ -20,6 +20,7 @@ import { columnsOf } from '../metrics';
 import { forEachOrdered } from '../parallel/ordered';
 import { losslessMayBeat, runSlabTask, type CodedSlab } from '../parallel/slab-tasks';
 import { coderAloneSlabs } from './error-bounded';
+import { tryIntegerPath } from './integer-path';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
 import { reachesMissing } from '../data/fill';
@@ -119,7 +120,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
       return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
     }
   }
-  if (coded.outcome !== 'coded' || await losslessSmaller(first, bytes + overhead, input, coded.losslessBytes, model === undefined && coarserThanUnits(g))) {
+  if (coded.outcome !== 'coded' || await losslessSmaller(first, bytes + overhead, input, coded.losslessBytes, tryIntegerPath(input.stats, model ? undefined : g))) {
     if (model && p.fallback) {
       // A decoder the first slab alone cannot pay for says nothing of the coder alone, which adds next to nothing:
       // it is tried before lossless (a 120-frame field in slabs of a few frames went lossless at 5.9× its size).
@@ -148,20 +149,13 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   return { codec, slabRows: input.slabRows, checkSlab: check, note: [p.reason, ...losslessNotes(outcomes)].join('; '), ...(p.modelDir ? { modelDir: p.modelDir } : {}) };
 }
 
-/** Whether every tolerance of an abs or rel bound is at least one unit (of integer-valued data: its steps are coarser). */
-function coarserThanUnits(g: EbGlobals): boolean {
-  return g.bound.kind !== 'pw-rel' && g.tolerances.every((t) => t >= 1);
-}
-
 /**
  * Whether the first slab's lossless coding is no larger than `bytes`. Real values are coded losslessly only when
  * the slab's floor has not already (`zstdBytes`) and a quick zstd probe says it may be (as the floor does);
- * integers always, since the coder's integer path may beat zstd by far, unless `coarse`: the coder alone at
- * tolerances of a unit or more, which its integer path (the same coder at a tolerance of 0) does not beat.
+ * integers always when `tryIntegerCoder` (integer-path.ts), since the coder's integer path may beat zstd by far.
  */
-async function losslessSmaller(first: Slab, bytes: number, input: ArrayInput, zstdBytes: number | undefined, coarse: boolean): Promise<boolean> {
-  const { stats, source } = input;
-  const tryIntegerCoder = !coarse && stats.integerValued && stats.exactInFloat64;
+async function losslessSmaller(first: Slab, bytes: number, input: ArrayInput, zstdBytes: number | undefined, tryIntegerCoder: boolean): Promise<boolean> {
+  const { source } = input;
   if (!tryIntegerCoder && zstdBytes !== undefined) return bytes >= zstdBytes; // the slab's floor coded it already
   if (!tryIntegerCoder && !(await losslessMayBeat(first.array, bytes))) return false;
   const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder });
