@@ -28,6 +28,8 @@ export interface EbSlabTask {
   file: string;
   /** An earlier slab's choice to reuse without searching (see error-bounded.ts). */
   reuse?: ChunkChoice;
+  /** The floor also tries the coder's integer path (pw-rel only: a slab on grids of 1 is that path, eb/plan.ts). */
+  tryIntegerCoder?: boolean;
 }
 
 export interface LosslessSlabTask {
@@ -205,7 +207,12 @@ async function codeErrorBoundedValues(task: EbSlabTask, values: Float64Array): P
   const { choice } = eb;
   try {
     const lossless = await losslessCandidate(task.array, eb.chunk.length);
-    if (lossless.smaller) return { chunk: lossless.smaller, summary: summariseSlab(values, values, columns), outcome: 'lossless', choice };
+    // An exact coding took the integer path already (grids of 1, where bound × max|x| < 1: eb/plan.ts).
+    const integer = task.tryIntegerCoder && !sameValues(eb.reconstruction, values)
+      ? await integerPathChunk(values, task.array.shape, { ...task.globals, bound: { kind: 'pw-rel', value: 0 } }, lossless.smaller?.length ?? eb.chunk.length)
+      : undefined;
+    const smaller = integer ?? lossless.smaller;
+    if (smaller) return { chunk: smaller, summary: summariseSlab(values, values, columns), outcome: 'lossless', choice };
     return { chunk: eb.chunk, summary: summariseSlab(values, eb.reconstruction, columns), outcome: 'coded', choice, losslessBytes: lossless.bytes };
   } finally {
     release(eb.reconstruction); // summarised: it serves the next slab
@@ -232,10 +239,22 @@ async function codeLosslessValues(task: LosslessSlabTask, values: Float64Array):
   let chunk = await encodeLosslessSlab(task.array);
   if (task.tryIntegerCoder) {
     const globals = { bound: { kind: 'abs' as const, value: 0 }, tolerances: [0], dtype: task.array.dtype, kind: task.kind };
-    const eb = await encodeEbSlab(values, task.array.shape, globals);
-    if (eb.bytes.length + 1 < chunk.length && sameValues(eb.reconstruction, values)) chunk = tagged(TAG_EB, eb.bytes);
+    chunk = (await integerPathChunk(values, task.array.shape, globals, chunk.length)) ?? chunk;
   }
   return { chunk, summary: summariseSlab(values, values, columnsOf(task.array.shape, task.kind)), outcome: 'lossless' };
+}
+
+/**
+ * The coder's integer path: the slab coded under `zero` (a bound of tolerance 0, of the kind the chunk is read
+ * with), tagged, when it is smaller than `bytesToBeat` and gives back every value exactly.
+ */
+async function integerPathChunk(values: Float64Array, shape: number[], zero: EbGlobals, bytesToBeat: number): Promise<Uint8Array | undefined> {
+  const eb = await encodeEbSlab(values, shape, zero);
+  try {
+    return eb.bytes.length + 1 < bytesToBeat && sameValues(eb.reconstruction, values) ? tagged(TAG_EB, eb.bytes) : undefined;
+  } finally {
+    release(eb.reconstruction);
+  }
 }
 
 /**
