@@ -92,7 +92,11 @@ export interface CodedSlab {
   outcome: 'coded' | 'lossless' | 'kept-exact';
   /** The error-bounded coder's choice for this slab (for later slabs to reuse). */
   choice?: ChunkChoice;
-  /** The size of the slab's zstd coding when the floor coded it (a coded slab: it was larger). */
+  /**
+   * The size of the slab's zstd coding when the floor coded it (a coded slab: it was larger). Not its integer path's:
+   * the floor's (pw-rel at 0) is not the lossless mode's (abs 0, with the columns predictor too), which the
+   * whole-array floor codes itself (plan-coder.ts losslessSmaller).
+   */
   losslessBytes?: number;
 }
 
