@@ -1,9 +1,10 @@
-// The per-slab lossless floor's quick look (parallel/slab-tasks.ts): it must never skip a lossless coding that
+// The per-slab lossless floor's quick looks (parallel/slab-tasks.ts): they must never skip a lossless coding that
 // would win (the floor's promise), and should skip one that is far larger than the error-bounded coding (zstd -19
-// of a large slab costs more than coding it).
+// of a large slab, or the coder's integer path, costs about as much as coding it).
 import { strict as assert } from 'node:assert';
 import { encodeLosslessSlab } from '../../src/kernel/codec/slab';
-import { losslessMayBeat } from '../../src/kernel/parallel/slab-tasks';
+import { encodeEbSlab, type EbGlobals } from '../../src/kernel/compress/eb-slab';
+import { integerPathMayBeat, losslessMayBeat } from '../../src/kernel/parallel/slab-tasks';
 import { seededUniform as random } from '../../src/bench/random';
 import type { NdArray } from '../../src/kernel/types';
 
@@ -24,4 +25,16 @@ describe('lossless floor: the quick look', () => {
       assert.ok(!(await losslessMayBeat(slab, lossless / 2.5)), `a coding 2.5× below lossless is not (${lossless} B)`);
     });
   }
+
+  it('integers under pw-rel: tries the integer path wherever it could win, not where it is twice the coding', async () => {
+    // A walk near zero with rare spikes, as int32: 100,000 rows of 2 columns.
+    const next = random(7);
+    let walk = 0;
+    const values = Float64Array.from({ length: 200_000 }, () => (next() < 0.002 ? 1e6 + Math.floor(1e6 * next()) : (walk += Math.floor(5 * next()) - 2)));
+    const zero: EbGlobals = { bound: { kind: 'pw-rel', value: 0 }, tolerances: [], dtype: 'int32', kind: 'table' };
+    const path = (await encodeEbSlab(values, [100_000, 2], zero)).bytes.length;
+    assert.ok(await integerPathMayBeat(values, [100_000, 2], zero, path * 1.01), `a coding just above the path (${path} B) is challenged`);
+    assert.ok(await integerPathMayBeat(values, [100_000, 2], zero, path * 0.9), 'and one just below it too');
+    assert.ok(!(await integerPathMayBeat(values, [100_000, 2], zero, path / 2.5)), `a coding 2.5× below the path is not (${path} B)`);
+  });
 });

@@ -1,13 +1,14 @@
 // The error-bounded mode (`--error-bound abs:X|rel:X|pw-rel:X`): every value within the bound on the values as
 // written, guaranteed and checked. Each slab (coded on its own, on any core: parallel/slab-tasks.ts) is stored
-// as the smaller of the error-bounded coding and the lossless one (the lossless floor), so a bound never costs
-// more than zstd of the raw bytes.
+// as the smaller of the error-bounded coding and the lossless one (the lossless floor: zstd of the raw bytes and,
+// for integers under pw-rel, the coder's integer path), so a bound never costs more than zstd of the raw bytes.
 import { parseErrorBound } from '../eb/bound';
 import { cancellationPoint } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import type { ChunkChoice } from './eb-chunk';
 import { roundedTolerances } from './tolerances';
+import { tryIntegerPath } from './integer-path';
 import { fractionDone, type ArrayInput, type ArrayStrategy, type CodedArray, type CompressContext, type Slab } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
@@ -68,7 +69,10 @@ export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals
   /** Searching slabs coded ahead of their turn, by index: their results, taken when their turn comes. */
   const ahead = new Map<number, Promise<CodedSlab>>();
   const endSlab = Math.ceil((input.rowsBefore + input.source.shape[0]) / input.slabRows);
-  const task = (s: Given) => ({ task: 'eb' as const, array: s.array, firstRow: s.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input });
+  // The floor's integer path under pw-rel only: under abs and rel a slab's plan follows the array's tolerances (no
+  // slab holds the path at tolerance 0), and below one unit the coder codes integers on a grid of 1 anyway (eb/plan.ts).
+  const tryIntegerCoder = globals.bound.kind === 'pw-rel' && tryIntegerPath(input.stats, globals);
+  const task = (s: Given) => ({ task: 'eb' as const, array: s.array, firstRow: s.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input, tryIntegerCoder });
   /** Groups whose search is over. */
   const settled = new Set<number>();
   const search = (group: number, slab: Promise<Given>): Promise<CodedSlab> => {

@@ -6,6 +6,7 @@ import type { CompressOptions } from '../api';
 import { parseErrorBound } from '../eb/bound';
 import { cancellationPoint } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
+import { tryIntegerPath } from './integer-path';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 
 export const losslessStrategy: ArrayStrategy = {
@@ -28,8 +29,8 @@ function why(input: ArrayInput, opts: CompressOptions): string {
 
 /** Every slab exactly: zstd of its bytes, or the coder's integer path at tolerance 0 when smaller. */
 export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, reason: string): Promise<CodedArray> {
-  const { source, stats } = input;
-  const tryIntegerCoder = stats.integerValued && stats.exactInFloat64;
+  const { source } = input;
+  const tryIntegerCoder = tryIntegerPath(input.stats);
   await forEachOrdered(input.slabs(), ctx.runner.threads,
     // Each slab is given over to its one task (its buffer travels to the worker and back to the reader).
     (slab) => {

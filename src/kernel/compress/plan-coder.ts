@@ -24,6 +24,7 @@ import { DTYPE_BYTES } from '../data/dtype';
 import { HeldSlabs } from './held-slabs';
 import { rowValues } from '../memory';
 import { coderAloneSlabs } from './error-bounded';
+import { tryIntegerPath } from './integer-path';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
 import { reachesMissing } from '../data/fill';
@@ -124,7 +125,7 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     }
   }
   const firstLossless = coded.outcome === 'coded'
-    ? await firstSlabLossless(first, bytes + overhead, input, coded.losslessBytes, model === undefined && coarserThanUnits(g))
+    ? await firstSlabLossless(first, bytes + overhead, input, coded.losslessBytes, tryIntegerPath(input.stats, model ? undefined : g))
     : bytes;
   if (model && p.fallback && (coded.outcome !== 'coded' || firstLossless <= bytes + overhead)) {
     // A decoder the first slab alone cannot pay for says nothing of the coder alone, which adds next to nothing:
@@ -166,21 +167,14 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   return { codec, slabRows: input.slabRows, checkSlab: check, note: [p.reason, ...losslessNotes(outcomes)].join('; '), ...(p.modelDir ? { modelDir: p.modelDir } : {}) };
 }
 
-/** Whether every tolerance of an abs or rel bound is at least one unit (of integer-valued data: its steps are coarser). */
-function coarserThanUnits(g: EbGlobals): boolean {
-  return g.bound.kind !== 'pw-rel' && g.tolerances.every((t) => t >= 1);
-}
-
 /**
  * The size of the first slab's lossless coding; Infinity when a quick zstd probe puts it beyond `bytes` (as the
  * floor does). Real values are coded losslessly only when the slab's floor has not already (`zstdBytes`) and the
- * probe says it may come near; integers always, since the coder's integer path may beat zstd by far, unless
- * `coarse`: the coder alone at tolerances of a unit or more, which its integer path (the same coder at a
- * tolerance of 0) does not beat.
+ * probe says it may come near; integers always when `tryIntegerCoder` (integer-path.ts), since the coder's integer
+ * path may beat zstd by far.
  */
-async function firstSlabLossless(first: Slab, bytes: number, input: ArrayInput, zstdBytes: number | undefined, coarse: boolean): Promise<number> {
-  const { stats, source } = input;
-  const tryIntegerCoder = !coarse && stats.integerValued && stats.exactInFloat64;
+async function firstSlabLossless(first: Slab, bytes: number, input: ArrayInput, zstdBytes: number | undefined, tryIntegerCoder: boolean): Promise<number> {
+  const { source } = input;
   if (!tryIntegerCoder && zstdBytes !== undefined) return zstdBytes; // the slab's floor coded it already
   if (!tryIntegerCoder && !(await losslessMayBeat(first.array, bytes))) return Infinity;
   const exact = await runSlabTask({ task: 'lossless', array: first.array, kind: source.kind, tryIntegerCoder });

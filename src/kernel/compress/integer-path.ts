@@ -1,0 +1,19 @@
+// When an exact coding tries the error-bounded coder's integer path (the coder at tolerance 0 on integer-valued
+// data, which its context model often makes much smaller than zstd) beside zstd of the bytes: asked by the
+// lossless mode, the automatic mode's whole-array floor (plan-coder.ts) and the per-slab floor (error-bounded.ts).
+import type { ArrayStats } from './stats';
+import type { EbGlobals } from './eb-slab';
+
+/**
+ * Whether an exact coding of an array with these stats tries the integer path: on integer-valued data float64
+ * holds; when it competes with the coder alone at `coderAlone`, not where every tolerance is a unit or more
+ * (abs, rel): there the coder codes such data no larger than its integer path does.
+ */
+export function tryIntegerPath(stats: ArrayStats, coderAlone?: EbGlobals): boolean {
+  return stats.integerValued && stats.exactInFloat64 && !(coderAlone && coarserThanUnits(coderAlone));
+}
+
+/** Whether every tolerance of an abs or rel bound is at least one unit (of integer-valued data: its steps are coarser). */
+function coarserThanUnits(g: EbGlobals): boolean {
+  return g.bound.kind !== 'pw-rel' && g.tolerances.every((t) => t >= 1);
+}
