@@ -47,6 +47,24 @@ describe('compress: integers under pw-rel, slab by slab', () => {
     assert.deepEqual(back.array.data, data);
   });
 
+  it('a table of small integers, exact at pw-rel:1e-3, is no larger than its lossless file (later slabs do not pay for the first)', async () => {
+    // |x| < 1000: pw-rel:1e-3 keeps every value, and the lossless mode's integer path (with the columns predictor)
+    // is what it must not exceed; only the first slab is measured against that path.
+    const random = seededUniform(21);
+    const rows = 30_000;
+    const data = new Int16Array(rows * 4);
+    for (let i = 0, walk = 0; i < rows; i++) {
+      walk = ((walk + Math.floor(7 * random()) - 3 + 2400) % 1600) - 800;
+      data.set([walk, walk + Math.floor(5 * random()) - 2, Math.trunc((2 * walk) / 3), -walk], 4 * i);
+    }
+    const input = path.join(dir, 'small-integers.npy');
+    fs.writeFileSync(input, encodeNpy({ dtype: 'int16', shape: [rows, 4], data }));
+    const opts = { memoryBudget: 1 << 20, threads: 1, learned: 'none' as const, force: true };
+    const pwRel = await compress(input, { ...opts, errorBound: 'pw-rel:1e-3', output: path.join(dir, 'small-pw-rel.baler') });
+    const exact = await compress(input, { ...opts, errorBound: 'abs:0', output: path.join(dir, 'small-abs0.baler') });
+    assert.ok(pwRel.info.sizes.file <= exact.info.sizes.file, `pw-rel:1e-3 ${pwRel.info.sizes.file} B, abs:0 ${exact.info.sizes.file} B`);
+  });
+
   for (const learned of ['auto', 'none'] as const) {
     it(`learned ${learned}: an int32 walk with spikes in many slabs is no larger at pw-rel:1e-3 than lossless`, async () => {
       const data = spikyWalk(40_000);

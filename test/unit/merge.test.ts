@@ -11,6 +11,7 @@ import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { encodeNpz } from '../../src/kernel/data/npz';
 import { inspect } from '../../src/kernel/inspect';
 import { findRow, infoSections } from '../../src/kernel/report/info-rows';
+import { seededUniform } from '../../src/bench/random';
 
 describe('parts and merge', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-merge-'));
@@ -54,6 +55,27 @@ describe('parts and merge', () => {
     assert.ok(single.info.errors.worstColumn, 'one process judges each column');
     assert.deepEqual(merged.info.errors.worstColumn, single.info.errors.worstColumn);
     assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)));
+  });
+
+  it('parts of an array integer-valued in its first part\'s rows only merge into one process\'s file under pw-rel', async () => {
+    // The per-slab floor's integer path is tried on a slab's own values, not on the part's (or array's) stats.
+    const mixed = path.join(dir, 'mixed.npy');
+    // A walk near 500 with rare large spikes (the log domain codes it larger than exactly), fractions after the first
+    // part's rows.
+    const random = seededUniform(5);
+    let walk = 500;
+    const values = Float64Array.from({ length: 60_000 }, (_, i) => {
+      walk += Math.floor(5 * random()) - 2;
+      return (random() < 0.002 ? 100_000 + Math.floor(3e6 * random()) : walk) + (i < 25_000 ? 0 : random());
+    });
+    fs.writeFileSync(mixed, encodeNpy({ dtype: 'float64', shape: [values.length], data: values }));
+    const mixedParts = path.join(dir, 'mixed-parts');
+    fs.mkdirSync(mixedParts);
+    const mixedSettings = { errorBound: 'pw-rel:1e-3', memoryBudget: 2 ** 20, threads: 1 };
+    for (let index = 0; index < 3; index++) await compress(mixed, { ...mixedSettings, output: mixedParts + '/', part: { index, count: 3 } });
+    const merged = await merge([mixedParts], path.join(dir, 'mixed-merged.baler'));
+    const single = await compress(mixed, { ...mixedSettings, learned: 'none', output: path.join(dir, 'mixed-single.baler') });
+    assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)), `merged ${merged.info.sizes.file} B, one process ${single.info.sizes.file} B`);
   });
 
   it("a part's info judges a rel bound by the whole array's range, which its rows were coded within", async () => {

@@ -8,7 +8,6 @@ import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import type { ChunkChoice } from './eb-chunk';
 import { roundedTolerances } from './tolerances';
-import { tryIntegerPath } from './integer-path';
 import { fractionDone, type ArrayInput, type ArrayStrategy, type CodedArray, type CompressContext, type Slab } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
@@ -62,7 +61,8 @@ export const errorBoundedStrategy: ArrayStrategy = {
  * coder's configurations (searchingSlab); the slabs after each reuse its choice. Which slab searches depends on
  * its index in the whole array only, never on timing or on where a part (--part) starts: a part that starts
  * inside a group searches the group's first slab too (coded and dropped), so that parts merge into the file one
- * process writes. Slabs must be asked for in order.
+ * process writes. A searching slab of one value chooses nothing (eb-chunk.ts): its group reuses the choice of the
+ * group before, and the slabs of group 0 search. Slabs must be asked for in order.
  */
 export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals: EbGlobals): (slab: Slab, handOver?: boolean) => Promise<CodedSlab> {
   const searched = new Map<number, Promise<ChunkChoice | undefined>>();
@@ -71,7 +71,8 @@ export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals
   const endSlab = Math.ceil((input.rowsBefore + input.source.shape[0]) / input.slabRows);
   // The floor's integer path under pw-rel only: under abs and rel a slab's plan follows the array's tolerances (no
   // slab holds the path at tolerance 0), and below one unit the coder codes integers on a grid of 1 anyway (eb/plan.ts).
-  const tryIntegerCoder = globals.bound.kind === 'pw-rel' && tryIntegerPath(input.stats, globals);
+  // Whether a slab's values are integers is the slab's own (a part's stats are not the array's).
+  const tryIntegerCoder = globals.bound.kind === 'pw-rel';
   const task = (s: Given) => ({ task: 'eb' as const, array: s.array, firstRow: s.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input, tryIntegerCoder });
   /** Groups whose search is over. */
   const settled = new Set<number>();
@@ -91,6 +92,14 @@ export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals
     result.catch(() => {}); // taken, and its error with it, when its turn comes
     ahead.set(next, result);
   };
+  /** The search of a group's slab, started (read out of turn) when it has not been. */
+  const searchOf = (group: number): Promise<ChunkChoice | undefined> => {
+    if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows).then(give)).catch(() => undefined);
+    return searched.get(group)!;
+  };
+  /** The choice a group's slabs reuse: its searching slab's or, where that slab chose nothing (one value), the group's before. */
+  const choiceFor = async (group: number): Promise<ChunkChoice | undefined> =>
+    (await searchOf(group)) ?? (group > 0 ? choiceFor(searchingSlab(group - 1)) : undefined);
   return async (slab, handOver = false) => {
     const j = Math.round((input.rowsBefore + slab.firstRow) / input.slabRows);
     const group = searchingSlab(j);
@@ -102,9 +111,9 @@ export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals
     }
     const given = handOver ? give(slab) : { array: slab.array, firstRow: slab.firstRow };
     if (j === group) return search(group, Promise.resolve(given));
-    if (!searched.has(group)) search(group, input.slabOfArray(group * input.slabRows).then(give)).catch(() => undefined);
+    searchOf(group);
     if (!settled.has(group)) searchAhead(j);
-    const reuse = await searched.get(group)!;
+    const reuse = await choiceFor(group);
     return ctx.runner.run({ ...task(given), reuse }, given.owner);
   };
 }

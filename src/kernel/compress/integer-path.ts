@@ -1,6 +1,7 @@
-// When an exact coding tries the error-bounded coder's integer path (the coder at tolerance 0 on integer-valued
-// data, which its context model often makes much smaller than zstd) beside zstd of the bytes: asked by the
-// lossless mode, the automatic mode's whole-array floor (plan-coder.ts) and the per-slab floor (error-bounded.ts).
+// When an exact coding of an array tries the error-bounded coder's integer path (the coder at tolerance 0 on
+// integer-valued data, which its context model often makes much smaller than zstd) beside zstd of the bytes:
+// asked by the lossless mode and the automatic mode's whole-array floor (plan-coder.ts). The per-slab floor under
+// pw-rel asks each slab (parallel/slab-tasks.ts).
 import type { ArrayStats } from './stats';
 import type { EbGlobals } from './eb-slab';
 

@@ -124,9 +124,8 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
       return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
     }
   }
-  const firstLossless = coded.outcome === 'coded'
-    ? await firstSlabLossless(first, bytes + overhead, input, coded.losslessBytes, tryIntegerPath(input.stats, model ? undefined : g))
-    : bytes;
+  const integerPath = tryIntegerPath(input.stats, model ? undefined : g);
+  const firstLossless = coded.outcome === 'coded' ? await firstSlabLossless(first, bytes + overhead, input, coded.losslessBytes, integerPath) : bytes;
   if (model && p.fallback && (coded.outcome !== 'coded' || firstLossless <= bytes + overhead)) {
     // A decoder the first slab alone cannot pay for says nothing of the coder alone, which adds next to nothing:
     // it is tried before lossless (a 120-frame field in slabs of a few frames went lossless at 5.9× its size).
@@ -134,11 +133,14 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     const reason = `the error-bounded coder alone (${plan.description} was estimated smaller on a sample but could not pay for its decoder on the first slab)`;
     return codeWithPlan(input, out, ctx, { ...p, plan: p.fallback, reason, fallback: undefined, modelDir: undefined, start });
   }
-  const held = new HeldSlabs(overhead, input.slabRows * rowValues(input.source) * DTYPE_BYTES[input.source.dtype]);
+  // Where the lossless coding takes the integer path, only the first slab is measured against it (a later slab's
+  // floor knows its zstd size, which says nothing of that path): the first slab decides alone.
+  const held = new HeldSlabs(overhead, integerPath ? 0 : input.slabRows * rowValues(input.source) * DTYPE_BYTES[input.source.dtype]);
   const hold = async (c: CodedSlab, slab: Pick<Slab, 'firstRow'>, losslessBytes: number) => {
     if (held.paid) return write(c, slab);
+    await cancellationPoint(ctx.hooks?.signal);
     for (const ready of held.add(c, slab, losslessBytes)) await write(ready.coded, ready.slab);
-    if (held.full) throw new LosslessSmaller();
+    if (held.full) throw new HoldLimitReached();
   };
   // The first slab's buffers serve the next slabs once every task on it is done (the coder alone's, started early).
   await start.firstAlone?.catch(() => undefined);
@@ -150,10 +152,10 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
     // A slab after the first has one task only: it is given over to it.
     await forEachOrdered(slabs, ctx.runner.threads, (slab) => code(slab, true), (c, slab) => hold(c, slab, losslessAtLeast(c)));
   } catch (err) {
-    if (!(err instanceof LosslessSmaller)) throw err;
+    if (!(err instanceof HoldLimitReached)) throw err;
   }
   if (!held.paid) {
-    const where = held.full ? `its first ${held.slabsHeld} slabs` : 'the whole array';
+    const where = !held.full ? 'the whole array' : held.slabsHeld === 1 ? 'its first slab' : `its first ${held.slabsHeld} slabs`;
     ctx.hooks?.onLog?.(`${input.source.path || ctx.input}: ${plan.description} saves less than it adds (${overhead} bytes) on ${where}: stored losslessly`);
     await slabs.return(undefined);
     return codeLosslessly(input, out, ctx, 'smaller than the error-bounded coding once everything it needs is counted');
@@ -182,7 +184,7 @@ async function firstSlabLossless(first: Slab, bytes: number, input: ArrayInput, 
 }
 
 /** The held slabs reached their limit without paying for what the plan adds. */
-class LosslessSmaller extends Error {}
+class HoldLimitReached extends Error {}
 
 /** What the plan adds to a lossless file: its decoder as stored, latents chunks, header fields (an upper bound). */
 async function planOverhead(p: PlanCoding, input: ArrayInput, decoder: Uint8Array | undefined): Promise<number> {
