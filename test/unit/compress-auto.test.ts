@@ -124,6 +124,16 @@ describe('compress: the automatic mode', () => {
     const alone = await run(rest, { errorBound: 'rel:1e-3', memoryBudget, learned: 'none' });
     const after = await run(zeroSlab, { errorBound: 'rel:1e-3', memoryBudget, learned: 'none' });
     assert.ok(after.info.sizes.total <= alone.info.sizes.total * 1.02 + 100, `${after.info.sizes.total} bytes after a zero slab, ${alone.info.sizes.total} alone`);
+    // Zeros but the last slab: the automatic mode's sample is zeros and says lossless; the slabs decide.
+    const lastOnly = new Float32Array(480 * 1024);
+    lastOnly.set(Float32Array.from(travellingWaves(21, 32, 32)), 459 * 1024);
+    const last: NdArray = { dtype: 'float32', shape: [480, 32, 32], data: lastOnly };
+    const lastInput = npy(last);
+    const sampled = await run(last, { errorBound: 'rel:1e-4', memoryBudget }, lastInput);
+    const lastLossless = await run(last, { errorBound: 'abs:0', memoryBudget }, lastInput);
+    assert.equal(sampled.info.mode, 'error-bounded', sampled.log.join('\n'));
+    assert.ok(sampled.info.sizes.total < lastLossless.info.sizes.total / 2, `${sampled.info.sizes.total} bytes, lossless ${lastLossless.info.sizes.total}`);
+    assert.ok(maxError(sampled.back, lastOnly) <= 1e-4 * range(lastOnly));
     // Noise after the zeros under a bound too tight to gain: no slab pays, and the whole array is stored losslessly.
     const noise = Float64Array.from({ length: 96 * 1024 }, (_, i) => (i < 24 * 1024 ? 0 : 1 + random()));
     const noisy: NdArray = { dtype: 'float64', shape: [96, 32, 32], data: noise };

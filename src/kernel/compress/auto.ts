@@ -56,9 +56,9 @@ export const autoStrategy: ArrayStrategy = {
     // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
     const g = arrayGlobals(bound, roundedTolerances(bound, input.stats), input.source);
     if (!learnedMayApply(g, opts.learned ?? 'auto')) {
-      // A sample would only weigh the coder alone against lossless: the first slab's coding weighs them instead
-      // (codeWithPlan's floor for the whole array), so no sample is coded. The first slab is not a sample of
-      // the whole array: a first slab unlike the rest (all zeros) can send the array to lossless.
+      // A sample would only weigh the coder alone against lossless: the slabs' codings weigh them instead
+      // (codeWithPlan's floor for the whole array: slabs that cannot tell, all zeros, are held until later ones do),
+      // so no sample is coded.
       const why = bound.kind === 'pw-rel' ? `no learned predictor applies under ${bound.kind}` : 'learned predictors not asked for';
       const plan: PlanEstimate = { name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: 0, estimate: 0, seconds: 0 };
       return await codeWithPlan(input, out, ctx, { plan, baselineBytes: 0, reuseSample: false, reason: `${plan.description} at ${named} (${why})` });
@@ -90,6 +90,11 @@ export const autoStrategy: ArrayStrategy = {
         const ref = await writeSharedModel(opts.modelFile, plan.model, `${describeModel(plan.model)}, fitted on ${path.basename(ctx.input)}`, opts.force);
         plan = { ...plan, shared: ref, decoderBytes: 0 };
         modelDir = path.dirname(path.resolve(opts.modelFile));
+      }
+      if (plan.name === 'lossless' && !sample.whole) {
+        // A sample of zeros says lossless of an array whose other rows code well: the held slabs decide (plan-coder.ts).
+        const reason = `${classical.description} at ${named} (lossless was estimated smaller on a sample, ${plan.estimate} bytes: the slabs decide)`;
+        return await codeWithPlan(input, out, ctx, { plan: classical, baselineBytes: classical.estimate, reuseSample, reason, start });
       }
       const reason = `${plan.description} at ${named}: ${plan.estimate} bytes estimated${versus(plan, classical)}`;
       return await codeWithPlan(input, out, ctx, { plan, baselineBytes: classical.estimate, reuseSample, reason, modelDir, fallback: classical, start });
