@@ -41,17 +41,24 @@ describe('parts and merge', () => {
     assert.equal(merged.info.errors.psnr, single.info.errors.psnr);
   });
 
+  /** `input` in 3 parts of slabs of 1 MiB, merged, and in one process without learned predictors. */
+  const threePartsAndOne = async (input: string, errorBound: string) => {
+    const stem = path.parse(input).name;
+    const parts = path.join(dir, `${stem}-parts`);
+    fs.mkdirSync(parts);
+    const opts = { errorBound, memoryBudget: 2 ** 20, threads: 1 };
+    for (let index = 0; index < 3; index++) await compress(input, { ...opts, output: parts + '/', part: { index, count: 3 } });
+    const merged = await merge([parts], path.join(dir, `${stem}-merged.baler`));
+    const single = await compress(input, { ...opts, learned: 'none', output: path.join(dir, `${stem}-single.baler`) });
+    return { merged, single };
+  };
+
   it("a table's parts merged give exactly the file one process writes, its worst column included", async () => {
     const table = path.join(dir, 'table.npy');
     const rows = 3000;
     const values = Float64Array.from({ length: rows * 3 }, (_, i) => (i % 3 === 0 ? Math.sin(i / 90) * 1e3 : i % 3 === 1 ? Math.cos(i / 7) : (i % 17) / 16));
     fs.writeFileSync(table, encodeNpy({ dtype: 'float64', shape: [rows, 3], data: values }));
-    const tableParts = path.join(dir, 'table-parts');
-    fs.mkdirSync(tableParts);
-    const tableSettings = { errorBound: 'rel:1e-3', memoryBudget: 2 ** 20, threads: 1 };
-    for (let index = 0; index < 3; index++) await compress(table, { ...tableSettings, output: tableParts + '/', part: { index, count: 3 } });
-    const merged = await merge([tableParts], path.join(dir, 'table-merged.baler'));
-    const single = await compress(table, { ...tableSettings, learned: 'none', output: path.join(dir, 'table-single.baler') });
+    const { merged, single } = await threePartsAndOne(table, 'rel:1e-3');
     assert.ok(single.info.errors.worstColumn, 'one process judges each column');
     assert.deepEqual(merged.info.errors.worstColumn, single.info.errors.worstColumn);
     assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)));
@@ -69,12 +76,7 @@ describe('parts and merge', () => {
       return (random() < 0.002 ? 100_000 + Math.floor(3e6 * random()) : walk) + (i < 25_000 ? 0 : random());
     });
     fs.writeFileSync(mixed, encodeNpy({ dtype: 'float64', shape: [values.length], data: values }));
-    const mixedParts = path.join(dir, 'mixed-parts');
-    fs.mkdirSync(mixedParts);
-    const mixedSettings = { errorBound: 'pw-rel:1e-3', memoryBudget: 2 ** 20, threads: 1 };
-    for (let index = 0; index < 3; index++) await compress(mixed, { ...mixedSettings, output: mixedParts + '/', part: { index, count: 3 } });
-    const merged = await merge([mixedParts], path.join(dir, 'mixed-merged.baler'));
-    const single = await compress(mixed, { ...mixedSettings, learned: 'none', output: path.join(dir, 'mixed-single.baler') });
+    const { merged, single } = await threePartsAndOne(mixed, 'pw-rel:1e-3');
     assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)), `merged ${merged.info.sizes.file} B, one process ${single.info.sizes.file} B`);
   });
 
