@@ -94,7 +94,7 @@ export interface CodedSlab {
   summary: SlabSummary;
   /** 'coded': the error-bounded coding; 'lossless': smaller than it; 'kept-exact': the coder could not keep the bound. */
   outcome: 'coded' | 'lossless' | 'kept-exact';
-  /** The error-bounded coder's choice for this slab (for later slabs to reuse). */
+  /** The error-bounded coder's choice for this slab, for later slabs to reuse (none for a slab of one value: eb-chunk.ts). */
   choice?: ChunkChoice;
   /**
    * The size of the slab's zstd coding when the floor coded it (a coded slab: it was larger). Not its integer path's:
