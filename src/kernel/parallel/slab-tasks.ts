@@ -16,7 +16,7 @@ import { encodeErrorBoundedChunk, type ChunkChoice } from '../compress/eb-chunk'
 import { BufferPool, float64From } from './buffer-pool';
 import { acceptSpares, release, slabBuffer } from './slab-buffers';
 import { missingAsNaN, reachesMissing } from '../data/fill';
-import { StatsAccumulator } from '../compress/stats';
+import { integerValued } from '../eb/grid';
 
 export interface EbSlabTask {
   task: 'eb';
@@ -267,7 +267,7 @@ async function codeLosslessValues(task: LosslessSlabTask, values: Float64Array):
  * eb/plan.ts), nor where a probe puts it far above.
  */
 async function integerCandidate(task: EbSlabTask, values: Float64Array, reconstruction: Float64Array, bytesToBeat: number): Promise<Uint8Array | undefined> {
-  if (!integerValued(values) || sameValues(reconstruction, values)) return undefined;
+  if (!integerValued(values, { offset: 0, dims: [1, 1, values.length], strides: [0, 0, 1] }) || sameValues(reconstruction, values)) return undefined;
   const zero = { ...task.globals, bound: { kind: 'pw-rel' as const, value: 0 } };
   if (!(await integerPathMayBeat(values, task.array.shape, zero, bytesToBeat))) return undefined;
   return integerPathChunk(values, task.array.shape, zero, bytesToBeat);
@@ -334,13 +334,6 @@ export async function losslessMayBeat(slab: NdArray, bytesToBeat: number): Promi
   let quick = (await compressBytes(probe, 'zstd', 1)).length;
   if (element > 1) quick = Math.min(quick, (await compressBytes(shuffleBytes(probe, element), 'zstd', 1)).length);
   return (quick * raw.length) / probe.length <= bytesToBeat * LOSSLESS_MARGIN;
-}
-
-/** Every finite value is an integer (as ArrayStats judges an array). */
-function integerValued(values: Float64Array): boolean {
-  const stats = new StatsAccumulator(1);
-  stats.add(values);
-  return stats.result().integerValued;
 }
 
 function sameValues(a: Float64Array, b: Float64Array): boolean {
