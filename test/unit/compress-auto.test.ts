@@ -163,6 +163,27 @@ describe('compress: the automatic mode', () => {
     }
   });
 
+  it('stores integers under a bound below one unit losslessly without coding them first, at the lossless mode\'s size', async () => {
+    let seed = 11;
+    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const image: NdArray = { dtype: 'uint8', shape: [48, 64], data: Uint8Array.from({ length: 48 * 64 }, (_, i) => 100 + ((i % 64) >> 1) + Math.floor(8 * random())) };
+    const input = npy(image);
+    const lossless = await run(image, { errorBound: 'abs:0' }, input);
+    const exactly = (l: string) => l.includes('the bound is under one unit of this integer data');
+    for (const opts of [{}, { errorBound: 'abs:0.9', learned: 'none' as const }]) {
+      const { info, log, back } = await run(image, opts, input);
+      assert.ok(log.some(exactly), log.join('\n'));
+      assert.equal(info.mode, 'lossless');
+      assert.equal(info.sizes.total, lossless.info.sizes.total);
+      assert.deepEqual(Array.from(back), Array.from(image.data as Uint8Array));
+    }
+    // A unit or more, or predictors the user names: coded by the coder, as before.
+    for (const opts of [{ errorBound: 'abs:1', learned: 'none' as const }, { predictors: ['lorenzo'] }]) {
+      const { log } = await run(image, opts, input);
+      assert.ok(!log.some(exactly), `${JSON.stringify(opts)}: ${log.join('\n')}`);
+    }
+  });
+
   it('judges a learned basis on frames it was not fitted on when the sample is a part of the file', async () => {
     // Every frame a different smooth field plus noise: nothing recurs, but 8 components fitted on the 16 frames
     // of a sample reproduce those 16 frames almost exactly, and measured on them a basis looked 10× smaller.

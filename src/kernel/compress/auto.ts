@@ -15,6 +15,7 @@ import { readSharedModel, writeSharedModel } from '../learned/store';
 import { describeModel } from '../learned/blob';
 import { losslessStrategy } from './lossless';
 import { codeWithPlan, startFirstSlab } from './plan-coder';
+import { coderAloneIsExact } from './integer-path';
 import { codingTolerances, roundedTolerances } from './tolerances';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
@@ -67,8 +68,9 @@ export const autoStrategy: ArrayStrategy = {
     const sample = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
     const reuseSample = sample.whole && input.slabRows >= input.source.shape[0];
     // Unless the sample's coding is the file's, the first slab is coded with the coder alone meanwhile (on the
-    // pool): the plan then finds it done, or checks itself against it; only a lossless plan discards it.
-    const start = reuseSample ? undefined : await startFirstSlab(input, ctx, g, true);
+    // pool): the plan then finds it done, or checks itself against it; only a lossless plan discards it, as the
+    // coder alone does where it is exact (then a learned plan's check codes it only if asked).
+    const start = reuseSample ? undefined : await startFirstSlab(input, ctx, g, !coderAloneIsExact(input.stats, g, opts));
     try {
       const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
       const plans = await estimatePlans(sample, g, {

@@ -24,7 +24,7 @@ import { DTYPE_BYTES } from '../data/dtype';
 import { HeldSlabs } from './held-slabs';
 import { rowValues } from '../memory';
 import { coderAloneSlabs } from './error-bounded';
-import { tryIntegerPath } from './integer-path';
+import { coderAloneIsExact, tryIntegerPath } from './integer-path';
 import { codeLosslessly } from './lossless';
 import { summariseSlab } from './slab-summary';
 import { reachesMissing } from '../data/fill';
@@ -83,6 +83,10 @@ export async function codeWithPlan(input: ArrayInput, out: ArrayOutput, ctx: Com
   if (plan.name === 'lossless') {
     await p.start?.slabs.return(undefined);
     return codeLosslessly(input, out, ctx, p.reason);
+  }
+  if (plan.name === 'classical' && coderAloneIsExact(input.stats, g, ctx.opts)) {
+    await p.start?.slabs.return(undefined);
+    return codeLosslessly(input, out, ctx, 'the bound is under one unit of this integer data: the coder alone would code every value exactly, as the lossless coding does');
   }
   const { source, stats } = input;
   const check = slabBoundChecker(g.bound, stats, source.dtype, ctx.input);
