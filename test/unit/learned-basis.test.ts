@@ -62,6 +62,18 @@ describe('learned basis of rows', () => {
     }
   });
 
+  it('stops measuring a size held out once the bytes it has reached cannot change the outcome, saying so in `tried`', async () => {
+    const frames = travellingWaves(24, 16, 16);
+    const fit = await fitBasis(frames, [24, 16, 16], g, { scale: 10 });
+    assert.ok(fit, 'a basis is fitted');
+    const last = fit.tried[fit.tried.length - 1];
+    assert.ok(last.atLeast, `the last size is a lower bound: ${JSON.stringify(fit.tried)}`);
+    assert.ok(fit.tried.slice(0, -1).every((t) => !t.atLeast), 'the sizes before it are measured in full');
+    const best = Math.round(fit.decoderBytes + fit.sampleBytes * 10);
+    assert.equal(Math.min(...fit.tried.filter((t) => !t.atLeast).map((t) => t.bytes)), best);
+    assert.ok(last.bytes >= best, `${last.bytes} reached, ${best} the best`);
+  });
+
   it('is not tried where it cannot pay: too few rows, or a bound of 0', async () => {
     assert.equal(await fitBasis(values.subarray(0, 4 * 576), [4, 24, 24], g), undefined);
     assert.equal(await fitBasis(values, shape, globals(0)), undefined);

@@ -121,7 +121,7 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
     t = performance.now();
     const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale, beat });
     if (fit) {
-      opts.log?.(`learned basis sizes tried: ${fit.tried.map((x) => `${x.k} → ${x.bytes}`).join(', ')}`);
+      opts.log?.(`learned basis sizes tried: ${fit.tried.map((x) => `${x.k} → ${x.atLeast ? '>' : ''}${x.bytes}`).join(', ')}`);
       add({ name: 'basis', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), sampleBytes: fit.sampleBytes, coded: fit.coded, seconds: since(t) });
     }
   }
