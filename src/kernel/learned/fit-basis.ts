@@ -29,8 +29,9 @@ export interface BasisFitOptions {
   seed?: number;
   /** Whole array rows / sample rows (1: the sample is the array). */
   scale?: number;
-  /** The total to beat (the coder alone's estimate): a size that grew the total beyond it ends the sizes tried. */
-  beat?: number;
+  /** The total to beat (the coder alone's estimate): a size that grew the total beyond it ends the sizes tried.
+   *  Awaited from the second size on (the coder alone may still be coding the sample on another thread). */
+  beat?: number | Promise<number>;
 }
 
 export interface TriedSize {
@@ -59,11 +60,12 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
   const reuse: { configuration?: string } = {};
   let bestSearched = true;
   const basisTolerance = BASIS_TOLERANCE_SHARE * tolerance;
-  const beat = opts.beat ?? Infinity;
+  let beat = Infinity;
   // Bytes only grow as a size is measured: once what it has reached ends the sizes tried whatever the rest adds
   // (not the best, and the second to grow in a row or beyond `beat`, as below), the rest is not coded.
   const endsTrial = (reached: number) => best !== undefined && reached >= best.decoderBytes + best.sampleBytes * scale && (worse >= 1 || reached > beat);
   for (const k of sizes) {
+    if (best) beat = (await opts.beat) ?? Infinity;
     let model: BasisModel;
     let coded: LearnedSlab | undefined;
     let sampleBytes: number;
