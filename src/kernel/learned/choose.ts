@@ -145,10 +145,12 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
   if (wants('basis') && (opts.learned === 'basis' || basisMayPay(sample, opts.kind))) {
     t = performance.now();
     const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale, beat });
-    await beat;
     if (fit) {
+      const decoderBytes = await storedBytes(fit.model);
+      const seconds = since(t);
+      await beat; // logged after the coder alone's plan
       opts.log?.(`learned basis sizes tried: ${fit.tried.map((x) => `${x.k} → ${x.atLeast ? '>' : ''}${x.bytes}`).join(', ')}`);
-      await add({ name: 'basis', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), sampleBytes: fit.sampleBytes, coded: fit.coded, seconds: since(t) });
+      await add({ name: 'basis', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes, sampleBytes: fit.sampleBytes, coded: fit.coded, seconds });
     }
   }
 }
