@@ -7,6 +7,8 @@ import { fitBasis } from '../../src/kernel/learned/fit-basis';
 import { decodeLearnedSlab, encodeLearnedSlab } from '../../src/kernel/learned/slab';
 import { encodeEbSlab, type EbGlobals } from '../../src/kernel/compress/eb-slab';
 import { BalerError } from '../../src/kernel/errors';
+import { estimatePlans } from '../../src/kernel/learned/choose';
+import { createSlabRunner } from '../../src/kernel/parallel/pool';
 import { travellingWaves } from '../fixtures/learned';
 
 const globals = (tolerance: number): EbGlobals => ({ bound: { kind: 'abs', value: tolerance }, tolerances: [tolerance], dtype: 'float64', kind: 'frames' });
@@ -59,6 +61,34 @@ describe('learned basis of rows', () => {
     const { chunk } = await encodeLatents(model, values.subarray(0, 10 * 576), 10, 2e-3);
     for (const bad of [chunk.subarray(0, 4), chunk.subarray(0, chunk.length - 3), Uint8Array.of(...chunk.subarray(0, 8), 255, 255, 255)]) {
       await assert.rejects(decodeLatents(model, bad, 10), (e: unknown) => e instanceof BalerError);
+    }
+  });
+
+  it('stops measuring a size held out once the bytes it has reached cannot change the outcome, saying so in `tried`', async () => {
+    const frames = travellingWaves(24, 16, 16);
+    const fit = await fitBasis(frames, [24, 16, 16], g, { scale: 10 });
+    assert.ok(fit, 'a basis is fitted');
+    const last = fit.tried[fit.tried.length - 1];
+    assert.ok(last.atLeast, `the last size is a lower bound: ${JSON.stringify(fit.tried)}`);
+    assert.ok(fit.tried.slice(0, -1).every((t) => !t.atLeast), 'the sizes before it are measured in full');
+    const best = Math.round(fit.decoderBytes + fit.sampleBytes * 10);
+    assert.equal(Math.min(...fit.tried.filter((t) => !t.atLeast).map((t) => t.bytes)), best);
+    assert.ok(last.bytes >= best, `${last.bytes} reached, ${best} the best`);
+  });
+
+  it('codes the coder alone\'s sample on a worker meanwhile: the same plans, estimates, bytes and log as on one thread', async () => {
+    const frames = travellingWaves(24, 16, 16);
+    const sample = { values: frames, array: { dtype: 'float64' as const, shape: [24, 16, 16], data: frames }, rows: 24, shape: [24, 16, 16], whole: false };
+    const estimate = async (runner?: ReturnType<typeof createSlabRunner>) => {
+      const log: string[] = [];
+      const plans = await estimatePlans(sample, g, { learned: 'auto', kind: 'frames', totalRows: 240, runner, log: (line) => log.push(line.replace(/, [\d.]+ s$/, '')) });
+      return { plans: plans.map((p) => ({ name: p.name, estimate: p.estimate, data: p.coded?.data, reconstruction: p.coded?.reconstruction })), log };
+    };
+    const runner = createSlabRunner(2);
+    try {
+      assert.deepEqual(await estimate(runner), await estimate());
+    } finally {
+      await runner.close();
     }
   });
 

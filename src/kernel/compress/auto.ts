@@ -82,6 +82,7 @@ export const autoStrategy: ArrayStrategy = {
         learnedGlobals,
         totalRows: input.source.shape[0],
         seed: opts.seed,
+        runner: ctx.runner,
         log: (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`),
       });
       let plan = pickPlan(plans, opts.learned ?? 'auto', (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`));

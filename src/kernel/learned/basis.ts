@@ -83,10 +83,20 @@ export function estimateBasis(
   return { family: 'basis', rowShape: [...rowShape], k: raw.k, basisTolerance, basis: raw.basis, basisBytes: new Uint8Array(0) };
 }
 
+/** The components a basis of the top `k` keeps (those with spread > 0). */
+function keptComponents(fit: { spread: Float64Array }, k: number): number[] {
+  return Array.from({ length: Math.min(k, fit.spread.length) }, (_, i) => i).filter((i) => fit.spread[i] > 0);
+}
+
+/** The size of the basis of the top `k` components (buildBasis's k, without building it). */
+export function basisSize(fit: { spread: Float64Array }, k: number): number {
+  return keptComponents(fit, k).length;
+}
+
 /** The mean and the top k components with spread > 0, scaled to the data's units: (k' + 1) × width. */
 function rawBasis(fit: { mean: Float64Array; components: Float64Array; spread: Float64Array }, rowShape: number[], k: number): { basis: Float64Array; k: number } {
   const width = rowWidth(rowShape);
-  const kept = Array.from({ length: Math.min(k, fit.spread.length) }, (_, i) => i).filter((i) => fit.spread[i] > 0);
+  const kept = keptComponents(fit, k);
   const raw = new Float64Array((kept.length + 1) * width);
   raw.set(fit.mean, 0);
   kept.forEach((i, row) => {

@@ -21,6 +21,8 @@ import { encodeLearnedSlab, learnedSlabBytes } from './slab';
 import type { Sample } from './sample';
 import type { SharedModelRef } from './store';
 import type { NetTraining } from './train-mlp';
+import type { SlabRunner } from '../parallel/pool';
+import type { CodedSample } from '../parallel/slab-tasks';
 
 /** Lossless is coded for real only when a quick zstd estimate is within this factor of the best lossy plan. */
 const LOSSLESS_CLOSE = 1.5;
@@ -63,6 +65,8 @@ export interface ChooseOptions {
   seed?: number;
   /** Fit the learned predictors and return them without coding the sample (the caller measures them itself). */
   fitOnly?: boolean;
+  /** Threads beside the main one: the coder alone codes the sample on one while the learned plans are fitted. */
+  runner?: SlabRunner;
   log?: (line: string) => void;
 }
 
@@ -81,9 +85,18 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
     return plans;
   }
   let t = performance.now();
-  const classical = await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder);
-  add({ name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: classical.chunk.length, coded: { data: classical.chunk, reconstruction: classical.reconstruction }, seconds: since(t) });
-  await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, plans[0].estimate);
+  const addClassical = (classical: CodedSample) => {
+    add({ name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: classical.chunk.length, coded: { data: classical.chunk, reconstruction: classical.reconstruction }, seconds: since(t) });
+    return plans[0].estimate;
+  };
+  if (opts.runner && opts.runner.threads > 1) {
+    // The coder alone's plan still comes first: the learned plans await it to add themselves.
+    const beat = codeOnPool(opts.runner, sample, g, opts).then(addClassical);
+    await Promise.all([beat, learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, beat)]);
+  } else {
+    const beat = addClassical(await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder));
+    await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat));
+  }
   // Lossless: a quick zstd says whether it is anywhere near; only then the real (slow, strong) coding.
   t = performance.now();
   const best = Math.min(...plans.map((p) => p.estimate));
@@ -97,11 +110,23 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
   return ranked(plans);
 }
 
-/** `beat`: the coder alone's estimate, which a learned basis must beat (it ends the basis sizes tried sooner). */
-async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, add: (p: Omit<PlanEstimate, 'estimate'>) => void, beat?: number): Promise<void> {
+/** The sample coded by the coder alone on a worker (the main thread fits the learned plans meanwhile). */
+function codeOnPool(runner: SlabRunner, sample: Sample, g: EbGlobals, opts: ChooseOptions): Promise<CodedSample> {
+  return runner.codeSample({ task: 'sample', array: { dtype: 'float64', shape: sample.shape, data: sample.values }, globals: g, coder: opts.coder });
+}
+
+/**
+ * `beat`: the coder alone's estimate, which a learned basis must beat (it ends the basis sizes tried sooner);
+ * resolved once the coder alone's plan is added, which every learned plan awaits to add itself after it.
+ */
+async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, addPlan: (p: Omit<PlanEstimate, 'estimate'>) => void, beat?: Promise<number>): Promise<void> {
   const scale = opts.totalRows / sample.rows;
   let t: number;
   if (!learnedMayApply(g, opts.learned)) return;
+  const add = async (p: Omit<PlanEstimate, 'estimate'>) => {
+    await beat;
+    addPlan(p);
+  };
   const measure = async (model: LearnedModel) => {
     if (opts.fitOnly) return { sampleBytes: 0 };
     const coded = await encodeLearnedSlab(model, sample.values, sample.shape, g);
@@ -109,20 +134,23 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
   };
   if (opts.shared && (opts.learned === 'auto' || opts.learned === 'shared') && modelFits(opts.shared.model, sample.shape)) {
     t = performance.now();
-    add({ name: 'shared', description: `shared ${describeModel(opts.shared.model)}`, globals: g, model: opts.shared.model, shared: opts.shared.ref, decoderBytes: 0, ...(await measure(opts.shared.model)), seconds: since(t) });
+    await add({ name: 'shared', description: `shared ${describeModel(opts.shared.model)}`, globals: g, model: opts.shared.model, shared: opts.shared.ref, decoderBytes: 0, ...(await measure(opts.shared.model)), seconds: since(t) });
   }
   const wants = (family: 'basis' | 'columns') => opts.learned === 'auto' || opts.learned === family;
   if (wants('columns') && columnsApply(sample, opts.kind)) {
     t = performance.now();
     const fit = await fitColumns(sample.values, sample.rows, sample.shape[1], g, { nets: opts.nets, seed: opts.seed });
-    add({ name: 'columns', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), ...(await measure(fit.model)), seconds: since(t) });
+    await add({ name: 'columns', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), ...(await measure(fit.model)), seconds: since(t) });
   }
   if (wants('basis') && (opts.learned === 'basis' || basisMayPay(sample, opts.kind))) {
     t = performance.now();
     const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale, beat });
     if (fit) {
-      opts.log?.(`learned basis sizes tried: ${fit.tried.map((x) => `${x.k} → ${x.bytes}`).join(', ')}`);
-      add({ name: 'basis', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes: await storedBytes(fit.model), sampleBytes: fit.sampleBytes, coded: fit.coded, seconds: since(t) });
+      const decoderBytes = await storedBytes(fit.model);
+      const seconds = since(t);
+      await beat; // logged after the coder alone's plan
+      opts.log?.(`learned basis sizes tried: ${fit.tried.map((x) => `${x.k} → ${x.atLeast ? '>' : ''}${x.bytes}`).join(', ')}`);
+      await add({ name: 'basis', description: describeModel(fit.model), globals: g, model: fit.model, decoderBytes, sampleBytes: fit.sampleBytes, coded: fit.coded, seconds });
     }
   }
 }

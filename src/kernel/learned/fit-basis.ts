@@ -9,7 +9,7 @@
 // of 16 frames reproduce them almost exactly, and a 100 MB field was estimated at 119 kB and came out at 840 kB,
 // larger than the coder alone (791 kB).
 import type { EbGlobals } from '../compress/eb-slab';
-import { BASIS_SIZES, BASIS_TOLERANCE_SHARE, buildBasis, estimateBasis, fitComponents, rowWidth, type BasisModel } from './basis';
+import { BASIS_SIZES, BASIS_TOLERANCE_SHARE, basisSize, buildBasis, estimateBasis, fitComponents, rowWidth, type BasisModel } from './basis';
 import { dataTolerance, encodeLearnedSlab, learnedSlabBytes, type LearnedSlab } from './slab';
 
 export interface BasisFit {
@@ -20,8 +20,8 @@ export interface BasisFit {
   sampleBytes: number;
   /** The sample coded against this basis (absent when the sample is a part of the array: measured held out). */
   coded?: LearnedSlab;
-  /** Every size tried: k → total bytes on the sample. */
-  tried: { k: number; bytes: number }[];
+  /** Every size tried: k → total bytes on the sample (scaled to the whole array, basis included). */
+  tried: TriedSize[];
   seconds: number;
 }
 
@@ -29,8 +29,16 @@ export interface BasisFitOptions {
   seed?: number;
   /** Whole array rows / sample rows (1: the sample is the array). */
   scale?: number;
-  /** The total to beat (the coder alone's estimate): a size that grew the total beyond it ends the sizes tried. */
-  beat?: number;
+  /** The total to beat (the coder alone's estimate): a size that grew the total beyond it ends the sizes tried.
+   *  Awaited from the second size on (the coder alone may still be coding the sample on another thread). */
+  beat?: number | Promise<number>;
+}
+
+export interface TriedSize {
+  k: number;
+  bytes: number;
+  /** `bytes` is what the size had reached when it could no longer change the outcome: its total is larger. */
+  atLeast?: boolean;
 }
 
 /** Fewest rows the basis is tried on (fewer give no room for a basis to repeat). */
@@ -47,24 +55,44 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
   const scale = opts.scale ?? 1;
   const heldOut = scale > 1 && rows >= 2 * MIN_BASIS_ROWS ? halves(values, shape, sizes[sizes.length - 1], opts.seed) : undefined;
   let best: BasisFit | undefined;
-  const tried: { k: number; bytes: number }[] = [];
+  const tried: TriedSize[] = [];
   let worse = 0;
   const reuse: { configuration?: string } = {};
   let bestSearched = true;
+  const basisTolerance = BASIS_TOLERANCE_SHARE * tolerance;
+  let beat = Infinity;
+  // Bytes only grow as a size is measured: once what it has reached ends the sizes tried whatever the rest adds
+  // (not the best, and the second to grow in a row or beyond `beat`, as below), the rest is not coded.
+  const endsTrial = (reached: number) => best !== undefined && reached >= best.decoderBytes + best.sampleBytes * scale && (worse >= 1 || reached > beat);
   for (const k of sizes) {
-    const model = await buildBasis(components, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance);
+    if (best) beat = (await opts.beat) ?? Infinity;
+    let model: BasisModel;
+    let coded: LearnedSlab | undefined;
+    let sampleBytes: number;
     // The first size searches the coder's configuration; the others reuse it, and the best is searched at the end.
     const searched = reuse.configuration === undefined;
-    const coded = heldOut ? undefined : await encodeLearnedSlab({ ...model, configuration: reuse.configuration }, values, shape, g);
-    if (coded) reuse.configuration ??= coded.configuration;
-    const sampleBytes = coded ? learnedSlabBytes(coded) : await heldOutBytes(heldOut!, rowShape, k, BASIS_TOLERANCE_SHARE * tolerance, g, reuse);
+    if (heldOut) {
+      // Measured before the basis is coded: its bytes count only when the data's leave the size a chance.
+      const measured = await heldOutBytes(heldOut, rowShape, k, basisTolerance, g, reuse, (bytes) => endsTrial(bytes * scale));
+      if (!measured.complete || endsTrial(measured.bytes * scale)) {
+        tried.push({ k: basisSize(components, k), bytes: Math.floor(measured.bytes * scale), atLeast: true });
+        break;
+      }
+      sampleBytes = measured.bytes;
+      model = await buildBasis(components, rowShape, k, basisTolerance);
+    } else {
+      model = await buildBasis(components, rowShape, k, basisTolerance);
+      coded = await encodeLearnedSlab({ ...model, configuration: reuse.configuration }, values, shape, g);
+      reuse.configuration ??= coded.configuration;
+      sampleBytes = learnedSlabBytes(coded);
+    }
     const total = sampleBytes * scale + model.basisBytes.length;
     tried.push({ k: model.k, bytes: Math.round(total) });
     if (!best || total < best.decoderBytes + best.sampleBytes * scale) {
       best = { model, decoderBytes: model.basisBytes.length, sampleBytes, ...(coded ? { coded } : {}), tried, seconds: 0 };
       bestSearched = searched;
       worse = 0;
-    } else if (++worse >= 2 || total > (opts.beat ?? Infinity)) break;
+    } else if (++worse >= 2 || total > beat) break;
     if (model.k < k) break; // the sample has no more components
   }
   if (best?.coded && !bestSearched) {
@@ -96,15 +124,18 @@ function halves(values: Float64Array, shape: number[], k: number, seed?: number)
 /**
  * Bytes of each half coded against a basis of k components of the other half, as fitted (estimateBasis). The
  * coder's configuration is searched on the first coding and reused by the others (`reuse`): an estimate, not
- * the file's bytes.
+ * the file's bytes. Stops after the first half when `enough` says its bytes already decide (complete: false).
  */
-async function heldOutBytes(parts: [Half, Half], rowShape: number[], k: number, basisTolerance: number, g: EbGlobals, reuse: { configuration?: string }): Promise<number> {
+async function heldOutBytes(
+  parts: [Half, Half], rowShape: number[], k: number, basisTolerance: number, g: EbGlobals, reuse: { configuration?: string }, enough: (bytes: number) => boolean,
+): Promise<{ bytes: number; complete: boolean }> {
   let bytes = 0;
-  for (const [fitted, measured] of [[parts[0], parts[1]], [parts[1], parts[0]]]) {
+  for (const [i, [fitted, measured]] of [[parts[0], parts[1]], [parts[1], parts[0]]].entries()) {
     const model = { ...estimateBasis(fitted.components, rowShape, k, basisTolerance), configuration: reuse.configuration };
     const coded = await encodeLearnedSlab(model, measured.values, measured.shape, g);
     reuse.configuration ??= coded.configuration;
     bytes += learnedSlabBytes(coded);
+    if (i === 0 && enough(bytes)) return { bytes, complete: false };
   }
-  return bytes;
+  return { bytes, complete: true };
 }

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { BalerError } from '../errors';
-import { runSlabTask, runWorkerTask, taskBuffers, type CodedSlab, type DecodedChunk, type DecodeSlabTask, type SlabTask, type WorkerTask } from './slab-tasks';
+import { runSlabTask, runWorkerTask, taskBuffers, type CodedSample, type CodedSlab, type DecodedChunk, type DecodeSlabTask, type SampleTask, type SlabTask, type WorkerTask } from './slab-tasks';
 import { BufferPool } from './buffer-pool';
 import type { TypedArray } from '../types';
 import { adoptLent, spares } from './slab-buffers';
@@ -18,6 +18,8 @@ export interface SlabRunner {
    */
   run(task: SlabTask, owner?: BufferPool): Promise<CodedSlab>;
   decode(task: DecodeSlabTask): Promise<DecodedChunk>;
+  /** Codes a sample with the coder alone (the caller's array stays its own: the task gets a copy). */
+  codeSample(task: SampleTask): Promise<CodedSample>;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,8 @@ export function defaultThreads(): number {
 export function createSlabRunner(threads: number): SlabRunner {
   if (threads <= 1) {
     const run = (task: SlabTask, owner?: BufferPool) => (owner ? runSlabTask(task).finally(() => owner.give(task.array.data.buffer as ArrayBuffer)) : runSlabTask(task));
-    return { threads: 1, run, decode: (t) => runWorkerTask(t) as Promise<DecodedChunk>, close: async () => {} };
+    const decode = (t: DecodeSlabTask) => runWorkerTask(t) as Promise<DecodedChunk>;
+    return { threads: 1, run, decode, codeSample: (t) => runWorkerTask(t) as Promise<CodedSample>, close: async () => {} };
   }
   return new WorkerPool(threads);
 }
@@ -51,7 +54,7 @@ function workerScript(): string {
 }
 
 interface Pending {
-  resolve(result: CodedSlab | DecodedChunk): void;
+  resolve(result: CodedSlab | DecodedChunk | CodedSample): void;
   reject(error: Error): void;
   /** Where the task's buffers go when the worker gives them back. */
   owner: BufferPool;
@@ -76,7 +79,7 @@ class WorkerPool implements SlabRunner {
     this.buffers = new BufferPool(2 * threads + 2);
     for (let i = 0; i < threads; i++) {
       const worker = new Worker(workerScript());
-      worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk; returned?: ArrayBuffer[]; lent?: ArrayBuffer[]; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
+      worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk | CodedSample; returned?: ArrayBuffer[]; lent?: ArrayBuffer[]; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
         const p = this.pending.get(m.id);
         for (const buffer of m.returned ?? []) (p?.owner ?? this.buffers).give(buffer);
         for (const buffer of m.lent ?? []) adoptLent(buffer);
@@ -106,7 +109,11 @@ class WorkerPool implements SlabRunner {
     return this.submit(task) as Promise<DecodedChunk>;
   }
 
-  private submit(task: WorkerTask, owner?: BufferPool): Promise<CodedSlab | DecodedChunk> {
+  codeSample(task: SampleTask): Promise<CodedSample> {
+    return this.submit(task) as Promise<CodedSample>;
+  }
+
+  private submit(task: WorkerTask, owner?: BufferPool): Promise<CodedSlab | DecodedChunk | CodedSample> {
     if (this.failed) return Promise.reject(this.failed);
     const id = this.nextId++;
     // A slab given up by its holder travels in its own buffer; any other data is copied into one of ours.

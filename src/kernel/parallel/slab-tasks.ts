@@ -69,8 +69,26 @@ export interface LearnedSlabTask {
   file: string;
 }
 
+/**
+ * The sample a plan is chosen on, coded by the error-bounded coder alone (learned/choose.ts): on a worker while
+ * the main thread fits the learned predictors. No floor, no summary: the estimate itself.
+ */
+export interface SampleTask {
+  task: 'sample';
+  /** The sample's values, float64 (NaN where an integer array holds its missing value). */
+  array: NdArray;
+  globals: EbGlobals;
+  coder?: Pick<EbSlabOptions, 'predictors' | 'layout'>;
+}
+
+/** The sample's coding: its chunk and what it decodes to. */
+export interface CodedSample {
+  chunk: Uint8Array;
+  reconstruction: Float64Array;
+}
+
 export type SlabTask = EbSlabTask | LosslessSlabTask | LearnedSlabTask;
-export type WorkerTask = SlabTask | DecodeSlabTask;
+export type WorkerTask = SlabTask | DecodeSlabTask | SampleTask;
 
 /**
  * A decoded slab. Its arrays may be lent by the thread's slab buffers: whoever holds it last gives them back with
@@ -145,8 +163,23 @@ export async function runSlabTask(task: SlabTask): Promise<CodedSlab> {
 }
 
 /** Any task a worker runs. */
-export async function runWorkerTask(task: WorkerTask): Promise<CodedSlab | DecodedChunk> {
+export async function runWorkerTask(task: WorkerTask): Promise<CodedSlab | DecodedChunk | CodedSample> {
+  if (task.task === 'sample') return codeSample(task);
   return task.task === 'decode' ? decodeTask(task) : runSlabTask(task);
+}
+
+/** The buffers a task's result travels back in (transferred, not copied). */
+export function resultBuffers(result: CodedSlab | DecodedChunk | CodedSample): ArrayBuffer[] {
+  if ('reconstruction' in result) return [result.chunk.buffer, result.reconstruction.buffer] as ArrayBuffer[];
+  return ('chunk' in result ? [result.chunk.buffer] : [result.values.buffer, result.array.data.buffer]) as ArrayBuffer[];
+}
+
+async function codeSample(task: SampleTask): Promise<CodedSample> {
+  const coded = await encodeErrorBoundedChunk(task.array.data as Float64Array, task.array.shape, task.globals, task.coder);
+  // Its own copy: the coder's array is this thread's to reuse (slab-buffers.ts), and the result leaves the thread.
+  const reconstruction = coded.reconstruction.slice();
+  release(coded.reconstruction);
+  return { chunk: coded.chunk, reconstruction };
 }
 
 /** A slab decoded to the values as written, against its learned predictor when it has one and is not lossless. */

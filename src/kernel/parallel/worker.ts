@@ -1,7 +1,7 @@
 // A worker thread that codes slabs (see slab-tasks.ts) for the pool in pool.ts.
 import { parentPort } from 'node:worker_threads';
 import { BalerError } from '../errors';
-import { runWorkerTask, taskBuffers, type WorkerTask } from './slab-tasks';
+import { resultBuffers, runWorkerTask, taskBuffers, type WorkerTask } from './slab-tasks';
 import { isLent } from './slab-buffers';
 
 parentPort!.on('message', async ({ id, task }: { id: number; task: WorkerTask }) => {
@@ -9,11 +9,11 @@ parentPort!.on('message', async ({ id, task }: { id: number; task: WorkerTask })
   const own = taskBuffers(task);
   try {
     const result = await runWorkerTask(task);
-    const transfer = ('chunk' in result ? [result.chunk.buffer] : [result.values.buffer, result.array.data.buffer]) as ArrayBuffer[];
-    const viewed = 'chunk' in result && result.latents ? [...transfer, result.latents.buffer] : transfer;
+    const transfer = resultBuffers(result);
+    const viewed = 'latents' in result && result.latents ? [...transfer, result.latents.buffer] : transfer;
     const returned = own.filter((b) => !viewed.includes(b as ArrayBuffer));
     // A decoded slab's buffers lent by this thread's slab buffers: the main thread may reuse them (and send them back).
-    const lent = 'chunk' in result ? [] : [result.values, result.array.data].filter(isLent).map((a) => a.buffer);
+    const lent = 'values' in result ? [result.values, result.array.data].filter(isLent).map((a) => a.buffer) : [];
     parentPort!.postMessage({ id, result, returned, lent }, [...new Set([...transfer, ...returned])]);
   } catch (err) {
     const e = err as Error;
