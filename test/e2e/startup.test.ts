@@ -64,6 +64,14 @@ describe('start-up: heavy packages are loaded on first use', function () {
     }
   });
 
+  it('the bundles load a vendor bundle with require(): Node scans a CommonJS file it is asked to import() for its exports first', () => {
+    for (const bundle of STARTUP_BUNDLES) {
+      const code = fs.readFileSync(path.join(repo, bundle), 'utf8');
+      assert.deepEqual(code.match(/import\(\s*["'][^"']*vendor\/[^"']*["']\s*\)/g) ?? [], [], `${bundle} imports a vendor bundle`);
+      assert.ok(/require\("\.\/vendor\/[\w-]+\.js"\)/.test(code), `${bundle} requires the vendor bundles it needs`);
+    }
+  });
+
   it('--version, info, and coding an .npy with the error-bounded coder and the learned basis load no vendor bundle', () => {
     assert.deepEqual(vendorsLoaded(['--version']), []);
     assert.deepEqual(vendorsLoaded(['compress', 'small.npy', '--learned', 'none', '-o', 'eb.baler']), []);
