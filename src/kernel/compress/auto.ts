@@ -84,7 +84,7 @@ export const autoStrategy: ArrayStrategy = {
         seed: opts.seed,
         // The coder alone codes the sample on a worker where one is free beside the first slab's and the main
         // thread's fit: on two threads a third busy thread cost more than it saved (a 5.5 MB array: 3.6 -> 4.1 s).
-        runner: ctx.runner.threads >= (start ? 3 : 2) ? ctx.runner : undefined,
+        runner: ctx.runner.threads >= (start?.firstAlone ? 3 : 2) ? ctx.runner : undefined,
         log: (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`),
       });
       let plan = pickPlan(plans, opts.learned ?? 'auto', (line) => ctx.hooks?.onLog?.(`${label(input, ctx)}: ${line}`));
