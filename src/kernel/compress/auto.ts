@@ -70,7 +70,8 @@ export const autoStrategy: ArrayStrategy = {
     // Unless the sample's coding is the file's, the first slab is coded with the coder alone meanwhile (on the
     // pool): the plan then finds it done, or checks itself against it; only a lossless plan discards it, as the
     // coder alone does where it is exact (then a learned plan's check codes it only if asked).
-    const start = reuseSample ? undefined : await startFirstSlab(input, ctx, g, !coderAloneIsExact(input.stats, g, opts));
+    const exact = coderAloneIsExact(input.stats, g, opts);
+    const start = reuseSample ? undefined : await startFirstSlab(input, ctx, g, !exact);
     try {
       const shared = opts.modelFile && fs.existsSync(opts.modelFile) ? await readSharedModel(opts.modelFile) : undefined;
       const plans = await estimatePlans(sample, g, {
@@ -79,6 +80,7 @@ export const autoStrategy: ArrayStrategy = {
         nets: opts.learnedNetworkSeconds ? { seconds: opts.learnedNetworkSeconds, seed: opts.seed, backend: opts.backend, signal: ctx.hooks?.signal } : undefined,
         kind: input.source.kind,
         coder: { predictors: opts.predictors, layout: opts.layout },
+        coderAloneIsExact: exact,
         learnedGlobals,
         totalRows: input.source.shape[0],
         seed: opts.seed,

@@ -65,6 +65,11 @@ export interface ChooseOptions {
   seed?: number;
   /** Fit the learned predictors and return them without coding the sample (the caller measures them itself). */
   fitOnly?: boolean;
+  /**
+   * The coder alone codes this array exactly (compress/integer-path.ts coderAloneIsExact): where it is the best plan,
+   * the array is stored losslessly whatever zstd of the sample gives, so that is not coded.
+   */
+  coderAloneIsExact?: boolean;
   /** Threads beside the main one: the coder alone codes the sample on one while the learned plans are fitted. */
   runner?: SlabRunner;
   log?: (line: string) => void;
@@ -98,6 +103,10 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
     await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat));
   }
   // Lossless: a quick zstd says whether it is anywhere near; only then the real (slow, strong) coding.
+  if (opts.coderAloneIsExact && ranked(plans)[0].name === 'classical') {
+    opts.log?.('lossless not tried: the coder alone codes this array exactly, and the lossless coding that then stores it tries zstd on every slab');
+    return ranked(plans);
+  }
   t = performance.now();
   const best = Math.min(...plans.map((p) => p.estimate));
   const quick = (await compressBytes(arrayBytes(sample.array), 'zstd', 3)).length;
