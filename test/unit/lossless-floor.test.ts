@@ -2,9 +2,9 @@
 // would win (the floor's promise), and should skip one that is far larger than the error-bounded coding (zstd -19
 // of a large slab, or the coder's integer path, costs about as much as coding it).
 import { strict as assert } from 'node:assert';
-import { encodeLosslessSlab } from '../../src/kernel/codec/slab';
+import { encodeLosslessSlab, TAG_EB } from '../../src/kernel/codec/slab';
 import { encodeEbSlab, type EbGlobals } from '../../src/kernel/compress/eb-slab';
-import { integerPathMayBeat, losslessMayBeat } from '../../src/kernel/parallel/slab-tasks';
+import { integerPathMayBeat, losslessMayBeat, runSlabTask } from '../../src/kernel/parallel/slab-tasks';
 import { seededUniform as random } from '../../src/bench/random';
 import type { NdArray } from '../../src/kernel/types';
 
@@ -25,6 +25,21 @@ describe('lossless floor: the quick look', () => {
       assert.ok(!(await losslessMayBeat(slab, lossless / 2.5)), `a coding 2.5× below lossless is not (${lossless} B)`);
     });
   }
+
+  it('the lossless coding of integers is the smaller of zstd and the integer path, where the quick look skips zstd and where not', async () => {
+    // The int16 signal above: the path far below zstd. A random block of 4 kB repeated: zstd far below the path.
+    const next = random(5);
+    const block = Int16Array.from({ length: 2048 }, () => Math.floor(60000 * next()) - 30000);
+    const repeated: NdArray = { dtype: 'int16', shape: [512, 1024], data: Int16Array.from({ length: 512 * 1024 }, (_, i) => block[i % 2048]) };
+    for (const [slab, pathWins] of [[slabs()[1], true], [repeated, false]] as const) {
+      const zstd = await encodeLosslessSlab(slab);
+      const zero: EbGlobals = { bound: { kind: 'abs', value: 0 }, tolerances: [0], dtype: slab.dtype, kind: 'frames' };
+      const path = (await encodeEbSlab(Float64Array.from(slab.data as Int16Array), slab.shape, zero)).bytes.length + 1;
+      const { chunk } = await runSlabTask({ task: 'lossless', array: slab, kind: 'frames', tryIntegerCoder: true });
+      assert.equal(chunk.length, Math.min(zstd.length, path), `zstd ${zstd.length} B, the path ${path} B`);
+      assert.equal(chunk[0] === TAG_EB, pathWins, `zstd ${zstd.length} B, the path ${path} B`);
+    }
+  });
 
   it('integers under pw-rel: tries the integer path wherever it could win, not where it is twice the coding', async () => {
     // A walk near zero with rare spikes, as int32: 100,000 rows of 2 columns.
