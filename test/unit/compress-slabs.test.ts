@@ -8,7 +8,7 @@ import { compress, decompress } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { openBaler } from '../../src/kernel/decompress';
-import { searchingSlab } from '../../src/kernel/compress/error-bounded';
+import { searchingSlab } from '../../src/kernel/compress/shared-search';
 
 describe('compress: slabs under a memory budget', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-slabs-'));

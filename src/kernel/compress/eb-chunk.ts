@@ -15,6 +15,8 @@ import { release } from '../parallel/slab-buffers';
 export interface ChunkChoice {
   configuration?: string;
   columnConfigurations?: string[];
+  /** The lossless coding's integer path: its bytes per value on the searching slab (parallel/slab-tasks.ts REUSE_DRIFT). */
+  bytesPerValue?: number;
 }
 
 export interface ChunkOptions extends Omit<EbSlabOptions, 'configuration'> {
@@ -48,7 +50,7 @@ export async function encodeErrorBoundedChunk(
 }
 
 /** Whether every value is the same (NaN alike, and -0 as 0: the configurations code them alike). */
-function oneValue(values: Float64Array): boolean {
+export function oneValue(values: Float64Array): boolean {
   const first = values[0];
   if (first !== first) {
     for (let i = 1; i < values.length; i++) if (values[i] === values[i]) return false;

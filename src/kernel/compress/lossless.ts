@@ -7,6 +7,7 @@ import { parseErrorBound } from '../eb/bound';
 import { cancellationPoint } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import { tryIntegerPath } from './integer-path';
+import { slabsSharingSearches } from './shared-search';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 
 export const losslessStrategy: ArrayStrategy = {
@@ -31,9 +32,12 @@ function why(input: ArrayInput, opts: CompressOptions): string {
 export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, reason: string): Promise<CodedArray> {
   const { source } = input;
   const tryIntegerCoder = tryIntegerPath(input.stats);
+  // The integer path's slabs share its configuration searches, as the coder alone's do.
+  const code = slabsSharingSearches(input, ctx, (s, reuse) => ctx.runner.run({ task: 'lossless', array: s.array, kind: source.kind, tryIntegerCoder, ...(reuse ? { reuse } : {}) }, s.owner));
   await forEachOrdered(input.slabs(), ctx.runner.threads,
     // Each slab is given over to its one task (its buffer travels to the worker and back to the reader).
     (slab) => {
+      if (tryIntegerCoder) return code(slab, true);
       const { array, owner } = slab.handOver();
       return ctx.runner.run({ task: 'lossless', array, kind: source.kind, tryIntegerCoder }, owner);
     },
