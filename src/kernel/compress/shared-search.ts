@@ -1,7 +1,6 @@
 // Slabs that share the error-bounded coder's configuration searches: some slabs of an array search (searchingSlab),
-// the slabs after each reuse its choice. A search costs about one more coding of its slab, so a 1 GB array searches
-// 8 of its 140 slabs, not 140. Used by the coder alone (error-bounded.ts) and by the lossless coding's integer path
-// (lossless.ts).
+// the slabs after each reuse its choice. Used by the coder alone (error-bounded.ts) and by the lossless coding's
+// integer path (lossless.ts).
 import type { CodedSlab } from '../parallel/slab-tasks';
 import type { BufferPool } from '../parallel/buffer-pool';
 import type { NdArray } from '../types';
