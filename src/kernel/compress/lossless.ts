@@ -32,8 +32,9 @@ function why(input: ArrayInput, opts: CompressOptions): string {
 export async function codeLosslessly(input: ArrayInput, out: ArrayOutput, ctx: CompressContext, reason: string): Promise<CodedArray> {
   const { source } = input;
   const tryIntegerCoder = tryIntegerPath(input.stats);
-  // The integer path's slabs share its configuration searches, as the coder alone's do.
-  const code = slabsSharingSearches(input, ctx, (s, reuse) => ctx.runner.run({ task: 'lossless', array: s.array, kind: source.kind, tryIntegerCoder, ...(reuse ? { reuse } : {}) }, s.owner));
+  // The integer path's slabs share its configuration searches, as the coder alone's do; zstd alone has nothing to
+  // share, and its slabs do not wait for a searching slab.
+  const code = slabsSharingSearches(input, ctx, (s, reuse) => ctx.runner.run({ task: 'lossless', array: s.array, kind: source.kind, tryIntegerCoder, reuse }, s.owner));
   await forEachOrdered(input.slabs(), ctx.runner.threads,
     // Each slab is given over to its one task (its buffer travels to the worker and back to the reader).
     (slab) => {

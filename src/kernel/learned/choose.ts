@@ -102,11 +102,11 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
     const beat = addClassical(await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder));
     await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat));
   }
-  // Lossless: a quick zstd says whether it is anywhere near; only then the real (slow, strong) coding.
   if (opts.coderAloneIsExact && ranked(plans)[0].name === 'classical') {
     opts.log?.('lossless not tried: the coder alone codes this array exactly, and the lossless coding that then stores it tries zstd on every slab');
     return ranked(plans);
   }
+  // Lossless: a quick zstd says whether it is anywhere near; only then the real (slow, strong) coding.
   t = performance.now();
   const best = Math.min(...plans.map((p) => p.estimate));
   const quick = (await compressBytes(arrayBytes(sample.array), 'zstd', 3)).length;
