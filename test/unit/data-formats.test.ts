@@ -115,6 +115,8 @@ describe('data formats', () => {
       const source = await openDataSource(file);
       const byPath = new Map(source.arrays.map((a) => [a.path.replace(/^\//, ''), a]));
       assert.deepEqual([...byPath.keys()].sort(), ['events/NJet', 'events/event'], ext);
+      // A name the file does not hold is refused with the names it does hold.
+      await rejectsBaler(() => openDataSource(file, { dataset: 'nope' }), /no (dataset|array) '\/?nope' in the file \(it holds '\/?events\/\w+', '\/?events\/\w+'\)/, file);
       const counts = byPath.get('events/NJet')!;
       assert.deepEqual([...(await counts.readSlab(0, 3)).data], [2, 0, 1]);
       assert.deepEqual(byPath.get('events/event')!.names, ['MET_px', 'MET_py']);
@@ -145,7 +147,7 @@ describe('data formats', () => {
     it('a dataset that does not exist, and one that holds strings', async () => {
       const file = inDir('has-x.h5');
       await writeDataset(file, table('float64', 4, 2), { path: 'grp/x' });
-      await rejectsBaler(() => readDataset(file, { dataset: '/grp/nope' }), /no dataset '\/grp\/nope'/, file);
+      await rejectsBaler(() => readDataset(file, { dataset: '/grp/nope' }), /no dataset '\/grp\/nope' in the file \(it holds '\/grp\/x'\)/, file);
       const h5 = (await import('h5wasm/node')).default;
       await h5.ready;
       const strings = inDir('strings.h5');
@@ -156,7 +158,7 @@ describe('data formats', () => {
       await rejectsBaler(() => readDataset(strings, { dataset: 'labels' }), /the array '\/labels' holds strings, not numbers/, strings);
       const zarr = inDir('has-x.zarr');
       await writeDataset(zarr, table('float64', 4, 2), { path: 'grp/x' });
-      await rejectsBaler(() => readDataset(zarr, { dataset: 'nope' }), /no array 'nope'/, zarr);
+      await rejectsBaler(() => readDataset(zarr, { dataset: 'nope' }), /no array 'nope' in the file \(it holds 'grp\/x'\)/, zarr);
       const parquet = inDir('cols.parquet');
       await writeDataset(parquet, table('float64', 4, 2, ['a', 'b']));
       await rejectsBaler(() => readDataset(parquet, { columns: ['a', 'zz'] }), /no column 'zz' \(columns: a, b\)/, parquet);

@@ -14,7 +14,7 @@ import { kindOfArray } from '../types';
 import { checkBudget, DEFAULT_MEMORY_BUDGET, elementCount } from './budget';
 import { roundToFloat16 } from './float16';
 import { createDataSink, openDataSource, type DataFormat } from './formats';
-import type { ArraySource, DataSource, OpenOptions, SinkOptions, SourceSelection } from './source';
+import { notInFile, type ArraySource, type DataSource, type OpenOptions, type SinkOptions, type SourceSelection } from './source';
 
 /** Bytes read per slab when a whole array is read. */
 const SLAB_BYTES = 64 * 2 ** 20;
@@ -47,7 +47,7 @@ export function chooseArray(source: DataSource, selection: SourceSelection = {})
     const found = pick(wanted);
     if (found) return found;
     refuseSkipped(wanted);
-    throw new BalerError(`no array '${selection.dataset}' in the file (arrays: ${keys})`, source.file);
+    throw notInFile('array', selection.dataset!, [...arrays, ...skipped].map((a) => a.path), source.file);
   }
   if (arrays.length === 1) return arrays[0];
   const data = pick('data');

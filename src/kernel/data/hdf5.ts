@@ -18,7 +18,7 @@ import { isStringVariable, keptStrings, MAX_KEPT_STRING_CHARACTERS, type StringV
 import { attributesOf, attributeTypesOf, H5_DTYPE, writeAttributes } from './hdf5-attributes';
 import { dimensionNames, fixedSize, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
-import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
+import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
 
 type H5 = typeof import('../vendor/h5wasm.mjs').h5wasm;
 type H5File = InstanceType<H5['File']>;
@@ -79,6 +79,8 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     // kept in the source's attributes and written back as they were.
     const carried: Carried = { scalars: {}, strings: {} };
     let unselected = 0;
+    /** The datasets not selected, for the message when none is the one asked for. */
+    const others: string[] = [];
     const visit = (group: string): void => {
       const g = f.get(group) as InstanceType<H5['Group']> | null;
       if (group !== '/' && g) groups[group] = { attrs: attributesOf(g), attrTypes: attributeTypesOf(g) };
@@ -87,12 +89,15 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
         const type = f.get_type(full);
         if (type === 0) visit(full); // H5O_TYPE_GROUP
         else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics, wanted ? undefined : carried);
-        else if (type === 1 && !isDimensionOnly(f.get(full) as H5Dataset, format)) unselected++;
+        else if (type === 1 && !isDimensionOnly(f.get(full) as H5Dataset, format)) {
+          unselected++;
+          others.push(full);
+        }
       }
     };
     visit('/');
     if (wanted && arrays.length + skipped.length + Object.keys(carried.strings).length === 0) {
-      throw new BalerError(`no dataset '${wanted}' in the file`, file);
+      throw notInFile('dataset', wanted, others, file);
     }
     // Strings are kept beside arrays; a file of strings alone holds nothing to compress, and says what it holds.
     if (arrays.length === 0) skipped.push(...Object.entries(carried.strings).map(([name]) => ({ path: name, reason: 'holds strings, not numbers' })));

@@ -10,7 +10,7 @@ import { closeInput, openInput, type InputFile } from './files';
 import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
 import { readNetcdf3Header, readRows, rowsOfVariables, type Nc3Header, type Nc3Rows } from './netcdf3-layout';
 import { checkSlab } from './npy-file';
-import type { ArraySource, DataSource, SourceSelection } from './source';
+import { notInFile, type ArraySource, type DataSource, type SourceSelection } from './source';
 import { scalarValue, type ScalarVariable } from './scalars';
 
 const TYPES: Record<string, DType> = { byte: 'int8', short: 'int16', int: 'int32', float: 'float32', double: 'float64' };
@@ -71,7 +71,7 @@ function openVariables(input: InputFile, reader: Reader, header: Nc3Header, sele
     };
     arrays.push(withFillMask(description, fills, readAsWritten, `the variable '${variable.name}'`, file));
   }
-  if (wanted !== undefined && arrays.length + skipped.length === 0) throw new BalerError(`no variable '${wanted}' in the file`, file);
+  if (wanted !== undefined && arrays.length + skipped.length === 0) throw notInFile('variable', wanted, (header.variables ?? []).map((v) => v.name), file);
   const globals = attributesOf(reader.globalAttributes ?? []);
   return {
     file, format: 'netcdf', arrays, skipped, ...(unselected ? { unselected } : {}),

@@ -9,7 +9,7 @@ import { kindOfArray, type NdArray } from '../types';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import { encodeNpy, encodeValues, npyHeaderFor } from './npy';
 import { fileRegion, npyStream, type ByteSource } from './npy-file';
-import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
+import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
 
 interface ZipEntry {
   name: string;
@@ -36,7 +36,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
     const skipped: { path: string; reason: string }[] = [];
     const names = new Map<string, string[]>();
     const wanted = selection.dataset?.replace(/^\/+/, '');
-    let unselected = 0;
+    const unselectedKeys: string[] = [];
     for (const entry of entries) {
       if (!entry.name.endsWith('.npy')) continue;
       const key = entry.name.slice(0, -'.npy'.length);
@@ -44,7 +44,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
       // Only the selected member (and column names) is touched; others are listed from their .npy headers.
       // keys are compared without a leading '/' (an HDF5 file decompressed to .npz keeps its paths: '/group/x')
       const isWanted = key.replace(/^\/+/, '') === wanted;
-      if (wanted !== undefined && !isWanted && !isNames) { unselected++; continue; }
+      if (wanted !== undefined && !isWanted && !isNames) { unselectedKeys.push(key); continue; }
       let stream: ReturnType<typeof npyStream>;
       try {
         stream = withMemberName(entry.name, file, () => npyStream(memberBytes(input, entry), file, key, budget));
@@ -67,6 +67,10 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
       const own = names.get(`${array.path}.names`) ?? (main ? names.get('names') : undefined);
       if (own) Object.assign(array, { names: own, kind: kindOfArray(array.shape, own) }); // named columns: a table
     }
+    if (wanted !== undefined && !arrays.some((a) => a.path.replace(/^\/+/, '') === wanted) && !skipped.some((a) => a.path.replace(/^\/+/, '') === wanted)) {
+      throw notInFile('array', selection.dataset!, unselectedKeys, file);
+    }
+    const unselected = unselectedKeys.length;
     return { file, format: 'npz', arrays, skipped, ...(unselected ? { unselected } : {}), close: async () => closeInput(input) };
   } catch (err) {
     closeInput(input);

@@ -2,6 +2,7 @@
 // read in slabs along its first axis (rows of a table, frames of a field), so that files larger than memory
 // stream at constant memory. Readers check every size a file declares against a memory budget before
 // allocating. (readDataset in dataset.ts is the whole-array convenience over this.)
+import { BalerError } from '../errors';
 import type { DataKind, DType, NdArray } from '../types';
 import type { BufferPool } from '../parallel/buffer-pool';
 
@@ -52,6 +53,20 @@ export interface DataSource {
   /** File-level metadata needed to write the file back in kind; JSON. */
   attributes?: Record<string, unknown>;
   close(): Promise<void>;
+}
+
+/** How many names a "not in the file" message lists before "and N more". */
+const NAMES_SHOWN = 12;
+
+/**
+ * The refusal of a --dataset the file does not hold, listing what it does hold (the user's next step): `what` is
+ * the format's word for one ('array', 'dataset', 'variable').
+ */
+export function notInFile(what: string, wanted: string, names: string[], file: string): BalerError {
+  const shown = names.slice(0, NAMES_SHOWN).map((n) => `'${n}'`).join(', ');
+  const more = names.length > NAMES_SHOWN ? ` and ${names.length - NAMES_SHOWN} more` : '';
+  const holds = names.length === 0 ? 'it holds none' : `it holds ${shown}${more}`;
+  return new BalerError(`no ${what} '${wanted}' in the file (${holds})`, file);
 }
 
 /** What to read of a file with several arrays; all numeric arrays when nothing is selected. */

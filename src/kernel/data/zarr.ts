@@ -10,7 +10,7 @@ import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { AtomicOutput } from './files';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
-import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
+import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
 import { createZarrV2Sink, zarrPathOf } from './zarr-v2-sink';
 
 const DTYPES: Record<string, DType> = {
@@ -44,7 +44,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
   const all = arrayPaths(file, file);
   const paths = all.filter((p) => wanted === undefined || p === wanted);
   const unselected = all.length - paths.length;
-  if (wanted !== undefined && paths.length === 0) throw new BalerError(`no array '${selection.dataset}' in the Zarr store`, file);
+  if (wanted !== undefined && paths.length === 0) throw notInFile('array', selection.dataset!, all, file);
   const arrays: ArraySource[] = [];
   const skipped: { path: string; reason: string }[] = [];
   let rootAttrs: Record<string, unknown> = {};
