@@ -109,7 +109,7 @@ async function drawTradeoff(): Promise<number> {
     label: p.label, latentBytes: p.latentBytes + p.residualBytes, decoderBytes: p.decoderBytes, totalBytes: p.totalBytes,
     psnr: p.psnr === null ? 'Infinity' : jsonNumber(p.psnr), current: isCurrent(p),
   }));
-  const original = results?.report?.summary.sizes.originalFile ?? 0;
+  const original = results?.report?.summary.sizes.original ?? 0;
   const fig = tradeoffFigure(chartPoints, original, paletteFor(currentTheme()), 'Total bytes (decoder counted) against decoder bytes');
   if (fig) await drawFigure(container, fig);
   else container.replaceChildren(el('p', { className: 'status', textContent: points.length === 0 ? 'No measured points yet: Compress, or change a setting and run it.' : 'Only points without a decoder so far (listed below).' }));

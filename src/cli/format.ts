@@ -28,7 +28,7 @@ export function formatInfoJson(info: FileInfo): string {
 export function formatSetInfo(set: SetInfo): string {
   const rows = set.files.map((f, i) => [
     sanitizeText(f.file, 200), f.mode + (f.errorBound ? ` ${f.errorBound}` : '') + (f.learned ? `, learned ${f.learned.family}${f.learned.shared ? ' (shared)' : ''}` : ''),
-    formatBytesExact(f.sizes.originalFile), formatBytesExact(f.sizes.file), formatRatio(set.fileRatios[i]),
+    formatBytesExact(f.sizes.original), formatBytesExact(f.sizes.file), formatRatio(set.fileRatios[i]),
   ]);
   return [table([['file', 'mode', 'original', '.baler', 'ratio (file)'], ...rows]), '', ...setSummaryLines(set)].join('\n');
 }

@@ -102,6 +102,12 @@ export interface DecompressOptions {
 export interface SizeBreakdown {
   /** Bytes of the input file on disk. */
   originalFile: number;
+  /**
+   * What every ratio and percentage is of: originalFile or, where the .baler holds only some of the file's arrays
+   * (FileInfo.source.leftOut), the values of those it holds in their own dtype (one array of a 50 MB file is not
+   * compressed 60× by being stored alone).
+   */
+  original: number;
   /** Bytes of the values as float32 (the usual reference for ratios of scientific data). */
   originalFloat32: number;
   latents: number;

@@ -3,6 +3,7 @@
 // alone (latents and residuals, no decoder, no header: latent-only).
 import type { ArrayInfo, FileInfo, SizeBreakdown } from './api';
 import { parseAttributes, type ArrayEntry, type ModelPart } from './codec/header';
+import { DTYPE_BYTES } from './data/dtype';
 import { maskedFillOf } from './data/fill';
 import { formatErrorBound } from './eb/bound';
 import { POINTS_SECTION } from './codec/header-check';
@@ -23,9 +24,11 @@ export async function inspect(file: string): Promise<FileInfo> {
   }
   const shared = [...sharedModels.values()].reduce((x, y) => x + y, 0);
   const elements = header.arrays.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1), 0);
+  const held = header.arrays.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1) * DTYPE_BYTES[a.dtype], 0);
   const points = index.sections.find((s) => s.name === POINTS_SECTION)?.storedBytes ?? 0;
   const sizes: SizeBreakdown = {
     originalFile: header.source.bytes,
+    original: header.source.leftOut ? held : header.source.bytes,
     originalFloat32: elements * 4,
     latents: stored((r) => r === 'latents'),
     decoder: stored((r) => r === 'decoder') + shared,
@@ -55,8 +58,8 @@ export async function inspect(file: string): Promise<FileInfo> {
     ...entropyOf(header.arrays, index.sections),
     sizes,
     ratios: {
-      total: sizes.originalFile / sizes.total,
-      latentOnly: sizes.originalFile / coded,
+      total: sizes.original / sizes.total,
+      latentOnly: sizes.original / coded,
       totalVsFloat32: sizes.originalFloat32 / sizes.total,
       latentOnlyVsFloat32: sizes.originalFloat32 / coded,
     },

@@ -328,11 +328,11 @@ export interface SizeRatios {
 export function sizeRatios(sizes: SizeBreakdown): SizeRatios {
   const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
   return {
-    latentOnly: ratio(sizes.originalFile, sizes.latents),
-    total: ratio(sizes.originalFile, sizes.total),
+    latentOnly: ratio(sizes.original, sizes.latents),
+    total: ratio(sizes.original, sizes.total),
     latentOnlyVsFloat32: ratio(sizes.originalFloat32, sizes.latents),
     totalVsFloat32: ratio(sizes.originalFloat32, sizes.total),
-    totalPercentOfFile: sizes.originalFile > 0 ? (100 * sizes.total) / sizes.originalFile : Infinity,
+    totalPercentOfFile: sizes.original > 0 ? (100 * sizes.total) / sizes.original : Infinity,
   };
 }
 

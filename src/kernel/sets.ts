@@ -221,8 +221,8 @@ export async function inspectSet(files: string[]): Promise<SetInfo> {
     const savedPerFile = m.saved / m.files;
     return { hash, bytes: m.bytes, files: m.files, savedPerFile, breakEvenFiles: savedPerFile > 0 ? Math.max(1, Math.ceil(m.bytes / savedPerFile)) : null };
   });
-  const originalBytes = infos.reduce((n, i) => n + i.sizes.originalFile, 0);
+  const originalBytes = infos.reduce((n, i) => n + i.sizes.original, 0);
   const totalBytes = fileBytes + sharedModels.reduce((n, m) => n + m.bytes, 0);
-  const fileRatios = infos.map((i) => i.sizes.originalFile / Math.max(1, i.sizes.file));
+  const fileRatios = infos.map((i) => i.sizes.original / Math.max(1, i.sizes.file));
   return { files: infos, fileRatios, originalBytes, totalBytes, sharedModels, ratio: originalBytes / Math.max(1, totalBytes) };
 }

@@ -26,9 +26,12 @@ describe('compress: arrays left out beside others', function () {
     const notes: string[] = [];
     const { output, info } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 }, { onLog: (m: string) => notes.push(m) });
     assert.ok(notes.some((n) => /'dt' \(is a single number \(0-d\)/.test(n) && /'empty' \(is empty \(shape \(0, 5\)\)\)/.test(n)), notes.join('\n'));
-    // The ratio is of the whole file, which the .baler does not all hold: every view says so beside it.
+    // The ratio is of the array held (its float64 values), not of the whole file: every view says so beside it.
     assert.equal(info.source?.leftOut, 2);
-    assert.match(findRow(infoSections(info), 'ratio.total')!.value, /^[\d.]+× \(of the whole file: 2 of its arrays or columns are not in the \.baler; see vs float32 content\)$/);
+    assert.equal(info.sizes.original, data.length * 8);
+    assert.equal(info.ratios.total, info.sizes.original / info.sizes.total);
+    assert.match(findRow(infoSections(info), 'ratio.total')!.value, /^[\d.]+× \(of the arrays held: 2 of the file's arrays or columns are not in the \.baler\)$/);
+    assert.match(findRow(infoSections(info), 'sizes.original')!.value, /\(9,600 B\)$/);
     assert.equal((await inspect(output)).source?.leftOut, 2, 'as read back from the file');
     const { output: back } = await decompress(output, { output: path.join(dir(), 'back.npz'), threads: 1 });
     const members = parseNpz(fs.readFileSync(back), back).filter((m) => m.name !== 'names'); // column names, if any
@@ -72,11 +75,15 @@ describe('compress: arrays left out beside others', function () {
     ]));
     const { info } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 });
     assert.equal(info.source?.leftOut, undefined);
-    assert.doesNotMatch(findRow(infoSections(info), 'ratio.total')!.value, /whole file/);
-    // --dataset: the array not chosen is left out, and the ratio, of the whole file, says so.
+    assert.doesNotMatch(findRow(infoSections(info), 'ratio.total')!.value, /arrays held/);
+    assert.equal(info.sizes.original, info.sizes.originalFile, 'the whole file held: the ratio is of it');
+    assert.equal(findRow(infoSections(info), 'sizes.original'), undefined);
+    // --dataset: the array not chosen is left out, and the ratio, of the one held (about half the file's), says so.
     const one = await compress(input, { errorBound: 'abs:1e-3', threads: 1, dataset: 'b', output: path.join(dir(), 'b.baler') });
     assert.equal(one.info.source?.leftOut, 1);
-    assert.match(findRow(infoSections(one.info), 'ratio.total')!.value, /\(of the whole file: 1 of its arrays or columns is not in the \.baler;/);
+    assert.equal(one.info.sizes.original, data.length * 8);
+    assert.ok(one.info.sizes.original < one.info.sizes.originalFile / 2, 'less than half the file');
+    assert.match(findRow(infoSections(one.info), 'ratio.total')!.value, /\(of the arrays held: 1 of the file's arrays or columns is not in the \.baler\)/);
   });
 
   it('--dataset of an HDF5 file counts the datasets not chosen', async () => {

@@ -132,7 +132,7 @@ describe('metrics', () => {
   });
 
   it('size ratios: latent-only and total side by side', () => {
-    const r = sizeRatios({ originalFile: 1000, originalFloat32: 500, latents: 10, decoder: 240, residuals: 0, header: 0, total: 250, file: 250, decoderShared: false });
+    const r = sizeRatios({ originalFile: 1000, original: 1000, originalFloat32: 500, latents: 10, decoder: 240, residuals: 0, header: 0, total: 250, file: 250, decoderShared: false });
     assert.equal(r.latentOnly, 100);
     assert.equal(r.total, 4);
     assert.equal(r.latentOnlyVsFloat32, 50);

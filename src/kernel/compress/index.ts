@@ -43,7 +43,7 @@ const LEFT_OUT_SHOWN = 8;
 
 /**
  * What the .baler will not hold, when the user named nothing to read: strings, timestamps, nested columns… A
- * decompressed file without them must not come as a surprise (the ratio is of the whole file: say so too).
+ * decompressed file without them must not come as a surprise (the ratios are of the arrays held: say so too).
  */
 function leftOutNote(source: DataSource, opts: CompressOptions): string | undefined {
   const skipped = source.skipped ?? [];
@@ -52,7 +52,7 @@ function leftOutNote(source: DataSource, opts: CompressOptions): string | undefi
   const largestFirst = [...skipped].sort((x, y) => (y.bytes ?? 0) - (x.bytes ?? 0));
   const shown = largestFirst.slice(0, LEFT_OUT_SHOWN).map((s) => `'${s.path}' (${s.reason})`).join(', ');
   const more = skipped.length > LEFT_OUT_SHOWN ? ` and ${skipped.length - LEFT_OUT_SHOWN} more` : '';
-  return `not in the .baler, as not numeric arrays: ${shown}${more}; the ratios are of the whole file`;
+  return `not in the .baler, as not numeric arrays: ${shown}${more}; the ratios are of the arrays it holds`;
 }
 
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
@@ -123,7 +123,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   }
   const info = await inspect(output);
   if (info.mode === 'autoencoder') {
-    const warning = sizeWarning(info.sizes.total, info.sizes.decoder, info.sizes.originalFile, info.sizes.decoderShared);
+    const warning = sizeWarning(info.sizes.total, info.sizes.decoder, info.sizes.original, info.sizes.decoderShared);
     if (warning) hooks?.onLog?.(`${input}: ${warning}`);
   }
   return { output, info };
@@ -178,7 +178,7 @@ function arrayEntry(s: ArraySource, codec: ArrayEntry['codec'], slabRows: number
   };
 }
 
-/** How many arrays of the source the .baler does not hold (the ratios are of the whole file: views say so). */
+/** How many arrays of the source the .baler does not hold (the ratios are of those it holds: views say so). */
 function leftOutOf(source: DataSource): { leftOut?: number } {
   const count = (source.skipped?.length ?? 0) + (source.unselected ?? 0);
   return count > 0 ? { leftOut: count } : {};

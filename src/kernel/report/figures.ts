@@ -40,7 +40,7 @@ export function paletteFor(theme: Theme): Palette {
 export function buildFigures(data: ReportData, theme: Theme): FigureSpec[] {
   const palette = PALETTES[theme];
   const figures: FigureSpec[] = [sizeFigure(data, palette)];
-  const tradeoff = data.tradeoff && tradeoffFigure(data.tradeoff, data.summary.sizes.originalFile, palette);
+  const tradeoff = data.tradeoff && tradeoffFigure(data.tradeoff, data.summary.sizes.original, palette);
   if (tradeoff) figures.push(tradeoff);
   if (data.loss) figures.push(lossFigure(data.loss, palette));
   for (const frame of data.frames ?? []) figures.push(frameFigure(frame, palette));
@@ -76,7 +76,7 @@ function sizeFigure(data: ReportData, palette: Palette): FigureSpec {
     ['residuals', s.residuals],
     ['header', s.header],
   ];
-  const percent = (b: number) => (s.originalFile > 0 ? ` (${formatPercent((100 * b) / s.originalFile)})` : '');
+  const percent = (b: number) => (s.original > 0 ? ` (${formatPercent((100 * b) / s.original)})` : '');
   const bars = {
     type: 'bar',
     x: parts.map(([name]) => name),
@@ -106,7 +106,7 @@ function sizeFigure(data: ReportData, palette: Palette): FigureSpec {
  * Total bytes against decoder bytes, both on log axes labelled in bytes. Points without a decoder (the
  * error-bounded coder) cannot sit on a log axis: they are horizontal lines at their total instead.
  */
-export function tradeoffFigure(points: ReportTradeoffPoint[], originalFile: number, palette: Palette, title = 'File size versus decoder size'): FigureSpec | undefined {
+export function tradeoffFigure(points: ReportTradeoffPoint[], original: number, palette: Palette, title = 'File size versus decoder size'): FigureSpec | undefined {
   const withDecoder = points.filter((p) => p.decoderBytes > 0);
   if (withDecoder.length === 0) return undefined;
   const without = points.filter((p) => p.decoderBytes <= 0);
@@ -136,9 +136,9 @@ export function tradeoffFigure(points: ReportTradeoffPoint[], originalFile: numb
     },
   };
   const xs = withDecoder.map((p) => p.decoderBytes);
-  const ys = [...withDecoder.map((p) => p.totalBytes), ...without.map((p) => p.totalBytes), originalFile].filter((v) => v > 0);
+  const ys = [...withDecoder.map((p) => p.totalBytes), ...without.map((p) => p.totalBytes), original].filter((v) => v > 0);
   const lines = [
-    { y: originalFile, text: 'original file', dash: 'dash', color: palette.muted },
+    { y: original, text: 'original', dash: 'dash', color: palette.muted },
     ...without.map((p) => ({ y: p.totalBytes, text: `${plotlyText(p.label)} (no decoder): ${formatBytes(p.totalBytes)}`, dash: 'dot', color: palette.series[2] })),
   ].filter((l) => l.y > 0);
   return {

@@ -124,12 +124,15 @@ function arraySection(arrays: NonNullable<FileInfo['arrays']>): InfoSection {
 
 function sizeSection(info: FileInfo): InfoSection {
   const s = info.sizes;
-  const percent = (b: number) => (s.originalFile > 0 ? ` = ${formatPercent((100 * b) / s.originalFile)} of the original file` : '');
+  const partial = info.source?.leftOut !== undefined;
+  const of = partial ? 'of the arrays held' : 'of the original file';
+  const percent = (b: number) => (s.original > 0 ? ` = ${formatPercent((100 * b) / s.original)} ${of}` : '');
   const decoder = s.decoder === 0 && !s.decoderShared
     ? 'none (this mode needs no decoder)'
     : `${formatBytesExact(s.decoder)} ${s.decoderShared ? '(in a shared model file, counted in full)' : '(embedded)'}`;
   const rows = [
     row('sizes.originalFile', 'original file', formatBytesExact(s.originalFile)),
+    ...(partial ? [row('sizes.original', 'arrays held, in their dtype', formatBytesExact(s.original))] : []),
     row('sizes.originalFloat32', 'original as float32', formatBytesExact(s.originalFloat32)),
     row('sizes.latents', 'latents', formatBytesExact(s.latents)),
   ];
@@ -146,8 +149,8 @@ function sizeSection(info: FileInfo): InfoSection {
 function ratioSection(info: FileInfo): InfoSection {
   const r = info.ratios;
   const leftOut = info.source?.leftOut;
-  // Of the whole file, though the .baler holds only part of it: said beside the figure, wherever it is shown.
-  const partial = leftOut ? ` (of the whole file: ${leftOut} of its arrays or columns ${leftOut === 1 ? 'is' : 'are'} not in the .baler; see vs float32 content)` : '';
+  // Of the arrays held, where the .baler holds only part of the file: said beside the figure, wherever it is shown.
+  const partial = leftOut ? ` (of the arrays held: ${leftOut} of the file's arrays or columns ${leftOut === 1 ? 'is' : 'are'} not in the .baler)` : '';
   return {
     key: 'ratios',
     title: 'Ratios (original ÷ compressed)',
