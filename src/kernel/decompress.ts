@@ -5,7 +5,7 @@ import type { DecompressOptions, DecompressResult, Hooks } from './api';
 import type { Architecture, NdArray, Normalisation, WeightTensor } from './types';
 import { BalerError, cancellationPoint, namingFile } from './errors';
 import { integerMissingOf, maskedFillOf, restoreFills, restoreMissing } from './data/fill';
-import { createDataSink, dataFormatOf, FORMATS } from './data/formats';
+import { createDataSink, FORMATS, writableFormatOf } from './data/formats';
 import { checkDiskSpace, leastOutputBytes } from './data/disk-space';
 import type { ArrayDescription } from './data/source';
 import { castFloat64, castToDtype, toFloat64 } from './data/dtype';
@@ -252,13 +252,14 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   try {
     output = opts.output ?? defaultDecompressedOutput(input, f.header);
     checkOutput(input, output, opts.force);
+    const format = writableFormatOf(output);
     hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}` });
     const arrays = f.header.arrays;
     if (opts.rows && arrays.length > 1) throw new BalerError('--rows needs a file of one array; this one holds several', input, 'EROWS');
     const rows = opts.rows ? checkedRows(opts.rows, arrays[0].shape[0], input) : undefined;
     const descriptions = arrays.map((a) => describe(a, rows));
-    checkDiskSpace(output, leastOutputBytes(dataFormatOf(output), descriptions));
-    const sink = await createDataSink(output, undefined, descriptions, parseAttributes(f.header.source.attributes), { overwrite: opts.force, protect: input });
+    checkDiskSpace(output, leastOutputBytes(format, descriptions));
+    const sink = await createDataSink(output, format, descriptions, parseAttributes(f.header.source.attributes), { overwrite: opts.force, protect: input });
     try {
       const allValues = descriptions.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1), 0);
       let valuesDone = 0;

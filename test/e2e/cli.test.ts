@@ -168,6 +168,17 @@ describe('baler CLI end to end', function () {
       expectError(baler(['decompress', 'short.baler', '-o', 'short.npz'], dir), 'short.baler', /truncat|corrupt/);
     });
 
+    it('a .baler named like a data file, and an output Baler cannot write, are refused before any coding', () => {
+      expectError(baler(['compress', 'CFD_animation.npz', '-o', 'x.npy'], dir), 'x.npy', /compress writes a \.baler file, not a \.npy file/);
+      assert.ok(!fs.existsSync(path.join(dir, 'x.npy')));
+      assert.equal(baler(['compress', 'CFD_animation.npz', '-o', 'named.baler', '--error-bound', 'rel:1e-2'], dir).code, 0);
+      const r = baler(['decompress', 'named.baler', '-o', 'x.txt'], dir);
+      expectError(r, 'x.txt', /cannot write '\.txt' files: name the output with one of \.npz, \.npy, \.csv, \.h5, .*\.zarr$/);
+      assert.doesNotMatch(r.stderr, /\.root/, 'ROOT is read, not written');
+      expectError(baler(['decompress', 'named.baler', '-o', 'x.root'], dir), 'x.root', /ROOT files cannot be written/);
+      assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('x.') || f.endsWith('.tmp')), []);
+    });
+
     it('an existing output is never overwritten', () => {
       fs.writeFileSync(path.join(dir, 'taken.baler'), 'mine');
       expectError(baler(['compress', 'CFD_animation.npz', '-o', 'taken.baler', '--epochs', '1'], dir), 'taken.baler', /exists/);

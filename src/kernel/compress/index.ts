@@ -16,7 +16,7 @@ import { CREATED_BY } from '../version';
 import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
-import { checkOutput, defaultOutput } from './output';
+import { checkBalerName, checkOutput, defaultOutput } from './output';
 import { arrayInputs } from './arrays';
 import { packedBoundNote } from '../data/packing';
 import { belowRuntimeNote, budgetForCodingThreads, codingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from '../memory';
@@ -58,6 +58,7 @@ function leftOutNote(source: DataSource, opts: CompressOptions): string | undefi
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
   const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
   checkCompressOptions(opts, input);
+  if (!opts.part) checkBalerName(output);
   checkOutput(input, output, opts.force);
   const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns, kind: opts.kind }, opts.memoryBudget);
   try {

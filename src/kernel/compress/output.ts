@@ -3,12 +3,25 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
+import { FORMATS } from '../data/extensions';
 import { assertNotSameFile } from '../fsutil';
 
 /** The input's path with its extension replaced. */
 export function defaultOutput(input: string, ext: string): string {
   const parsed = path.parse(input);
   return path.join(parsed.dir, parsed.name + ext);
+}
+
+/**
+ * Refuses a .baler named like a data file (-o x.npy): written there, it is no .npy, and the tools that open it by
+ * its name (numpy, h5py, a viewer) fail on it; a typo of `decompress` for `compress` would also end there.
+ */
+export function checkBalerName(output: string): void {
+  const ext = path.extname(output).toLowerCase();
+  const format = FORMATS.find((f) => f.extensions.includes(ext));
+  if (format) {
+    throw new BalerError(`compress writes a .baler file, not a ${ext} file: name the output with .baler (to write ${ext}, decompress a .baler)`, output, 'EOPTION');
+  }
 }
 
 export function checkOutput(input: string, output: string, force?: boolean): void {

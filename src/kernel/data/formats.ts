@@ -21,6 +21,18 @@ export function dataFormatOf(file: string): DataFormat {
   throw new BalerError(`unsupported data file (${shown}); supported: ${SUPPORTED_EXTENSIONS.join(', ')}`, file);
 }
 
+/** The format a data file is written in, from its extension; a BalerError naming the ones Baler writes otherwise. */
+export function writableFormatOf(file: string): DataFormat {
+  const ext = path.extname(file.replace(/[\\/]+$/, '')).toLowerCase();
+  const info = FORMATS.find((f) => f.extensions.includes(ext));
+  if (info?.format === 'root') throw new BalerError(ROOT_NOT_WRITTEN, file);
+  if (info?.writable) return info.format;
+  const writable = FORMATS.filter((f) => f.writable).flatMap((f) => f.extensions);
+  throw new BalerError(`cannot write ${ext === '' ? 'a file with no extension' : `'${ext}' files`}: name the output with one of ${writable.join(', ')}`, file, 'EOPTION');
+}
+
+const ROOT_NOT_WRITTEN = 'ROOT files cannot be written from JavaScript: write .parquet, .h5 or .npz (the event structure is kept)';
+
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
 /**
@@ -103,6 +115,6 @@ async function createFormatSink(
     case 'parquet': return (await import('./parquet')).createParquetSink(file, arrays, attributes, opts);
     case 'zarr': return (await import('./zarr')).createZarrSink(file, arrays, attributes, opts);
     case 'root':
-      throw new BalerError('ROOT files cannot be written from JavaScript: write .parquet, .h5 or .npz (the event structure is kept)', file);
+      throw new BalerError(ROOT_NOT_WRITTEN, file);
   }
 }

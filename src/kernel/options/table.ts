@@ -95,7 +95,7 @@ export const OPTIONS = {
   backend: { flags: '--backend <name>', help: 'compute backend', choices: BACKEND_NAMES, engine: 'backend' },
   output: { flags: '-o, --output <file>', help: 'file to write', engine: 'output' },
   force: { flags: '--force', help: 'replace an existing output (never the input)', engine: 'force' },
-  errorBound: { flags: '--error-bound <bound>', help: 'guarantee every value within abs:X, rel:X (fraction of range) or pw-rel:X', parse: errorBound, engine: 'errorBound' },
+  errorBound: { flags: '--error-bound <bound>', help: 'guarantee every value within abs:X, rel:X (fraction of range) or pw-rel:X; abs:0 stores every value exactly (lossless)', parse: errorBound, engine: 'errorBound' },
   target: { flags: '--target <quality>', help: 'search for the smallest total (decoder counted) reaching this quality, e.g. psnr:40', engine: 'target' },
   objective: { flags: '--objective <what>', help: 'with --error-bound: search for the smallest total (decoder counted) or latent-only size', choices: ['total', 'latent'], engine: 'objective' },
   predictor: { flags: '--predictor <names>', help: `classical predictors the error-bounded coder may use, comma-separated: ${PREDICTORS.join(', ')}`, parse: predictorList, engine: 'predictors' },
