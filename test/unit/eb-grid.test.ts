@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { detectGrid, gridPays, gridUnits, integerValued } from '../../src/kernel/eb/grid';
 import type { GridView } from '../../src/kernel/eb/traversal';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compress, decompress } from '../../src/kernel/pipeline';
+import { readDataset } from '../../src/kernel/data/dataset';
+import { tempFolder } from './data-helpers';
 
 const whole = (n: number): GridView => ({ offset: 0, dims: [1, 1, n], strides: [0, 0, 1] });
 const f64 = (v: number) => v;
@@ -45,10 +50,28 @@ describe('eb: grids', () => {
     assert.equal(gridPays(1, 0.4, 0.4), true, 'one unit beats a step of 0.8');
     assert.equal(gridPays(1, 2.4, 2.4), true, '5 units beat 4.8');
     assert.equal(gridPays(1, 1.98, 1.98), false, '3 units lose to 3.96');
+    assert.equal(gridPays(1, 49.999, 49.998), true, '99 units: 1% finer than 99.996, the values kept whole');
+    assert.equal(gridPays(1, 19.999, 19.998), true, '39 units: 2.5% finer than 39.996');
+    assert.equal(gridPays(1, 9.9, 9.9), false, '19 units: 4% finer than 19.8');
     assert.equal(gridPays(0.005, 0.0074, 0.0074), true);
     assert.equal(gridPays(0, 1, 1), false);
     assert.equal(gridPays(1e-12, 1, 1), false, 'a bound of 2^40 units: real steps');
     assert.ok(gridUnits(0.005, 0.015) < 3 && gridUnits(0.005, 0.015) > 2.999999, 'a hair below τ/g: never a unit too many');
     assert.equal(gridUnits(1, 3), 3);
   });
+
+  const dir = tempFolder('baler-grid-');
+  it('a CSV counter column comes back as whole numbers under rel:1e-3 (a bound of 20 counts), within the bound', async function () {
+    this.timeout(60_000);
+    const csv = path.join(dir(), 'events.csv');
+    const rows = Array.from({ length: 20000 }, (_, i) => `${i},${(50 + 10 * Math.sin(i / 3) + ((i * 7919) % 13) / 7).toFixed(6)}`);
+    fs.writeFileSync(csv, ['event,E', ...rows].join('\n') + '\n');
+    const { output } = await compress(csv, { errorBound: 'rel:1e-3', threads: 1 });
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'back.csv'), threads: 1 });
+    const counter = fs.readFileSync(back, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+    assert.deepEqual(counter.filter((v) => !/^-?\d+$/.test(v)).slice(0, 3), [], 'every counter value written as a whole number');
+    const values = (await readDataset(back)).values;
+    for (let i = 0; i < 20000; i++) assert.ok(Math.abs(values[2 * i] - i) <= 1e-3 * 19999, `event ${i}`);
+  });
 });
+

@@ -118,16 +118,25 @@ function fits(values: Float64Array, view: GridView, step: number, cast: Cast): b
 }
 
 /**
- * Whether coding on the grid (odd steps of whole units, errors within floor(τ/grid) units) is at least as
- * coarse as coding the real values (steps of 2·τ'), where τ is the tolerance and τ' the tolerance the real
- * steps derive from: always when lossless or below half a unit, never when the bound spans 2^30 units.
+ * How much finer than the real values' steps the grid's may be and still be taken: its values then come back on
+ * it (a CSV's counter column as whole numbers, not 0.99999802734) for at most log2(1/(1 − 0.03)) = 0.044 bits
+ * more per value, and far less where most indices are 0. A bound of 50 units codes 99 units a step, not 99.998;
+ * every bound from 17 units up keeps the grid. Measured: a uint16 stack as float32 at abs:12.8 (25 units a step,
+ * not 25.6) 1.3% larger, a ROOT file 0.02%, a camera image as float32 at abs:49.7 1.2%; 20 other arrays the same.
+ */
+const GRID_MARGIN = 0.03;
+
+/**
+ * Whether coding on the grid (odd steps of whole units, errors within floor(τ/grid) units) is about as coarse
+ * as coding the real values (steps of 2·τ', within GRID_MARGIN), where τ is the tolerance and τ' the tolerance the
+ * real steps derive from: always when lossless or below half a unit, never when the bound spans 2^30 units.
  */
 export function gridPays(grid: number, tolerance: number, stepTolerance: number): boolean {
   if (!(grid > 0)) return false;
   if (tolerance === 0) return true;
   const units = gridUnits(grid, tolerance);
   if (!(units < 2 ** 30)) return false;
-  return 2 * Math.floor(units) + 1 >= (2 * stepTolerance) / grid;
+  return 2 * Math.floor(units) + 1 >= ((1 - GRID_MARGIN) * 2 * stepTolerance) / grid;
 }
 
 /** The tolerance in grid units the steps derive from: a hair below τ/grid when the division may round up. */
