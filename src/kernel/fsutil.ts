@@ -3,6 +3,7 @@
 // the input as a real file (device and inode, through symlinks), never as a path string; file-system failures
 // (full disk, read-only folder, no permission) become one-line BalerErrors naming the file.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { BalerError } from './errors';
 
@@ -62,6 +63,42 @@ export function assertNotSameFile(input: string, output: string): void {
   }
 }
 
+/** This machine, as the temporary files' names carry it (letters, digits and '-' only). */
+const HOST = os.hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
+
+/**
+ * The path of a new temporary file (or folder) beside `target`: `.NAME.HOST-PID.RANDOM.tmp`. Those that a process
+ * of this machine no longer running left for the same target (killed with SIGKILL, or by the out-of-memory killer,
+ * it could not remove them) are removed first; any other is left alone, a live writer's or another machine's on a
+ * shared file system.
+ */
+export function temporaryBeside(target: string): string {
+  const dir = path.dirname(path.resolve(target));
+  const base = path.basename(target);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    // the caller reports an unreadable folder when it creates its own file there
+  }
+  const prefix = `.${base}.${HOST}-`;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !processRuns(pid)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  }
+  return path.join(dir, `${prefix}${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
 /**
  * An output file being written: a temporary file beside the target, renamed into place by commit() (after
  * checking again that the target is not `protect`), removed by abort(). Nothing is left behind either way.
@@ -78,7 +115,7 @@ export class AtomicOutput {
     }
     const dir = path.dirname(path.resolve(target));
     if (!fs.existsSync(dir)) throw new BalerError('output folder does not exist', target, 'ENOENT');
-    this.tmp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+    this.tmp = temporaryBeside(target);
     try {
       this.fd = fs.openSync(this.tmp, 'wx', 0o644);
     } catch (err) {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { writeFileAtomic, readFileChecked, assertNotSameFile } from '../../src/kernel/fsutil';
+import { spawnSync } from 'node:child_process';
+import { writeFileAtomic, readFileChecked, assertNotSameFile, temporaryBeside } from '../../src/kernel/fsutil';
 import { BalerError } from '../../src/kernel/errors';
 
 describe('fsutil', () => {
@@ -26,4 +27,27 @@ describe('fsutil', () => {
   it('refuses output == input', () => {
     assert.throws(() => assertNotSameFile('x/a.npz', './x/a.npz'), BalerError);
   });
+
+  it("removes the temporaries a killed process of this machine left for the same output, and no one else's", () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'stale-'));
+    const host = os.hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // a process that has exited
+    const names = {
+      dead: `.out.baler.${host}-${gone}.k1.tmp`,
+      deadFolder: `.out.baler.${host}-${gone}.k2.tmp`,
+      alive: `.out.baler.${host}-${process.ppid}.k3.tmp`,
+      otherHost: `.out.baler.elsewhere-${gone}.k4.tmp`,
+      otherOutput: `.other.baler.${host}-${gone}.k5.tmp`,
+      userFile: 'out.baler.tmp',
+    };
+    for (const [key, name] of Object.entries(names)) {
+      if (key === 'deadFolder') fs.mkdirSync(path.join(sub, name));
+      else fs.writeFileSync(path.join(sub, name), 'x');
+    }
+    const fresh = temporaryBeside(path.join(sub, 'out.baler'));
+    assert.match(path.basename(fresh), new RegExp(`^\\.out\\.baler\\.${host}-${process.pid}\\.[0-9a-z]+\\.tmp$`));
+    const left = fs.readdirSync(sub).sort();
+    assert.deepEqual(left, [names.alive, names.otherHost, names.otherOutput, names.userFile].sort());
+  });
 });
+

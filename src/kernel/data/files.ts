@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
-import { assertNotSameFile, fileSystemError } from '../fsutil';
+import { assertNotSameFile, fileSystemError, temporaryBeside } from '../fsutil';
 
 /** An input opened for positioned reads. */
 export interface InputFile {
@@ -86,8 +86,7 @@ export class AtomicOutput {
 
   constructor(readonly target: string, private readonly opts: { overwrite?: boolean; protect?: string } = {}, readonly folder = false) {
     checkTarget(target, opts);
-    const dir = path.dirname(path.resolve(target));
-    this.tempPath = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+    this.tempPath = temporaryBeside(target);
     try {
       if (folder) fs.mkdirSync(this.tempPath);
     } catch (err) {
