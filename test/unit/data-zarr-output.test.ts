@@ -33,4 +33,27 @@ describe('zarr output', () => {
       await source.close();
     }
   });
+
+  it('writes the array of a v3 store that was one array at its root back at the root', async () => {
+    const store = path.join(folder(), 'root3.zarr');
+    const values = Float32Array.from({ length: 12 }, (_, i) => i / 4);
+    // What the reader describes for such a store: path '' and its Zarr attributes (v3: no 'format: 2').
+    const sink = await createDataSink(store, undefined, [
+      { path: '', dtype: 'float32', shape: [3, 4], kind: 'frames', names: [], attributes: { zarr: { attrs: { units: 'K' }, chunks: [3, 4] } } },
+    ], {});
+    await sink.writeSlab(0, { dtype: 'float32', shape: [3, 4], data: values });
+    await sink.finish();
+    const meta = JSON.parse(fs.readFileSync(path.join(store, 'zarr.json'), 'utf8'));
+    assert.equal(meta.node_type, 'array');
+    assert.equal(meta.attributes.units, 'K');
+    assert.ok(!fs.existsSync(path.join(store, 'data')), 'no group holding a "data" array');
+    const source = await openDataSource(store);
+    try {
+      assert.equal(source.arrays.length, 1);
+      assert.deepEqual([...(await source.arrays[0].readSlab(0, 3)).data], [...values]);
+    } finally {
+      await source.close();
+    }
+  });
 });
+

@@ -115,4 +115,25 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
       await source.close();
     }
   });
+
+  it('a store that is one array at its root comes back as one, not as a group holding it', async () => {
+    const store = path.join(dir(), 'root.zarr');
+    writeV2Store(store, '', [6, 4], [3, 4], 'C', (i) => i[0] - i[1] / 4);
+    fs.rmSync(path.join(store, '.zgroup'));
+    fs.writeFileSync(path.join(store, '.zattrs'), JSON.stringify({ units: 'K' }));
+    const { output } = await compress(store, { errorBound: 'abs:1e-3', threads: 1, output: path.join(dir(), 'root.baler') });
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'root-back.zarr'), threads: 1 });
+    assert.deepEqual(fs.readdirSync(back).filter((f) => f.startsWith('.')).sort(), ['.zarray', '.zattrs']);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(back, '.zarray'), 'utf8')).shape, [6, 4]);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(back, '.zattrs'), 'utf8')).units, 'K');
+    const source = await openDataSource(back);
+    try {
+      assert.equal(source.arrays[0].path, '');
+      const data = (await source.arrays[0].readSlab(0, 6)).data as Float64Array;
+      for (let k = 0; k < 24; k++) assert.ok(Math.abs(data[k] - (Math.floor(k / 4) - (k % 4) / 4)) <= 1e-3, `value ${k}`);
+    } finally {
+      await source.close();
+    }
+  });
 });
+

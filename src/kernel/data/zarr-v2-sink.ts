@@ -34,8 +34,12 @@ interface ArrayOut {
   written: number;
 }
 
-/** The store path of an array (its own, else 'data' alone or 'arrayI'), without a leading '/'. */
+/**
+ * The store path of an array (its own, else 'data' alone or 'arrayI'), without a leading '/'; '' for the array of a
+ * store that was one array at its root, written back as such (not as a group holding 'data').
+ */
 export function zarrPathOf(a: ArrayDescription, i: number, count: number): string {
+  if (a.path === '' && count === 1 && a.attributes?.zarr !== undefined) return '';
   return (a.path || (count === 1 ? 'data' : `array${i}`)).replace(/^\/+/, '');
 }
 
@@ -52,8 +56,11 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
   };
   const outs: ArrayOut[] = [];
   try {
-    write('.zgroup', JSON.stringify({ zarr_format: 2 }));
-    write('.zattrs', JSON.stringify(rootAttributes));
+    const rootArray = arrays.length === 1 && zarrPathOf(arrays[0], 0, 1) === '';
+    if (!rootArray) {
+      write('.zgroup', JSON.stringify({ zarr_format: 2 }));
+      write('.zattrs', JSON.stringify(rootAttributes));
+    }
     for (const [i, a] of arrays.entries()) {
       const folder = zarrPathOf(a, i, arrays.length);
       const stored: DType = a.dtype === 'float16' ? 'float32' : a.dtype;
@@ -61,7 +68,7 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
       const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[] } | undefined;
       const wanted = info?.chunks?.[0] ?? Math.floor(DEFAULT_CHUNK_BYTES / Math.max(1, rowBytes));
       const chunkRows = Math.max(1, Math.min(a.shape[0], wanted, Math.floor(MAX_CHUNK_BYTES / Math.max(1, rowBytes))));
-      const attrs: Record<string, unknown> = { ...(info?.attrs ?? {}) };
+      const attrs: Record<string, unknown> = { ...(rootArray ? rootAttributes : {}), ...(info?.attrs ?? {}) };
       if (a.names.length > 0) attrs.columns = a.names;
       if (a.exact) attrs.baler_exact = true;
       if (a.dtype === 'float16') attrs.baler_dtype = 'float16';

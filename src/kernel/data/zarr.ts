@@ -170,14 +170,15 @@ export async function createZarrSink(
   const out = new AtomicOutput(file, opts, true);
   try {
     const store = new FileSystemStore(out.tempPath);
-    const root = await zarr.create(store, { attributes: rootAttrs });
+    const rootArray = arrays.length === 1 && zarrPathOf(arrays[0], 0, 1) === '';
+    const root = rootArray ? zarr.root(store) : await zarr.create(store, { attributes: rootAttrs });
     const handles: unknown[] = [];
     for (const [i, a] of arrays.entries()) {
       const p = zarrPathOf(a, i, arrays.length);
       const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[] } | undefined;
       const perRow = rowElements(a.shape);
       const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
-      const attrs: Record<string, unknown> = { ...(info?.attrs ?? {}) };
+      const attrs: Record<string, unknown> = { ...(rootArray ? rootAttrs : {}), ...(info?.attrs ?? {}) };
       if (a.names.length > 0) attrs.columns = a.names;
       if (a.exact) attrs.baler_exact = true;
       const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
@@ -185,7 +186,7 @@ export async function createZarrSink(
       if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
       // The v3 spec (and zarr-python 3: "Required ArrayBytesCodec was not found") wants the bytes codec named and a
       // fill value; zarrita writes neither unless asked.
-      handles.push(await zarr.create(root.resolve(p), {
+      handles.push(await zarr.create(rootArray ? root : root.resolve(p), {
         shape: [...a.shape], chunkShape: [chunkRows, ...a.shape.slice(1)], dtype: (a.dtype === 'float16' ? 'float32' : a.dtype) as never, attributes: attrs,
         codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], fillValue: (a.dtype === 'bool' ? false : 0) as never,
       }));
