@@ -58,8 +58,8 @@ function leftOutNote(source: DataSource, opts: CompressOptions): string | undefi
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
   const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
   checkCompressOptions(opts, input);
-  if (!opts.part) checkBalerName(output);
   checkOutput(input, output, opts.force);
+  if (!opts.part) checkBalerName(output);
   const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns, kind: opts.kind }, opts.memoryBudget);
   try {
     const leftOut = leftOutNote(whole, opts);
