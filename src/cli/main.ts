@@ -279,5 +279,16 @@ function reportError(err: unknown): number {
 }
 
 if (require.main === module) {
-  main(process.argv).then((code) => process.exit(code));
+  let finished = false;
+  // Node exits 0 when nothing is left to run, though main() never returned: a library that only prints its
+  // failure and never settles (entropy.ts checks the one case known) must not pass for a success.
+  process.once('beforeExit', () => {
+    if (finished) return;
+    process.stderr.write('baler: stopped before finishing: a step waited for something that never came (see any line above); nothing was written\n');
+    process.exit(1);
+  });
+  main(process.argv).then((code) => {
+    finished = true;
+    process.exit(code);
+  });
 }

@@ -179,6 +179,14 @@ describe('baler CLI end to end', function () {
       assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('x.') || f.endsWith('.tmp')), []);
     });
 
+    it('under a virtual memory limit (ulimit -v, as on clusters) that keeps zstd from starting: exit 1, one line, nothing written', async () => {
+      await writeDataset(path.join(dir, 'counts.npy'), { kind: 'frames', shape: [40, 50, 10], dtype: 'int16', names: [], values: Float64Array.from({ length: 20000 }, (_, i) => i % 97) }, {});
+      // zstd's loader only printed "wasm compile failed" and never settled: Node exited 0 with no .baler.
+      const r = spawnSync('bash', ['-c', `ulimit -v 2097152; exec "${process.execPath}" "${cli}" compress counts.npy -o limited.baler --threads 1`], { cwd: dir, encoding: 'utf8' });
+      expectError({ code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr }, 'baler: ', /cannot start zstd's WebAssembly .*ulimit -v/);
+      assert.ok(!fs.existsSync(path.join(dir, 'limited.baler')));
+    });
+
     it('an existing output is never overwritten', () => {
       fs.writeFileSync(path.join(dir, 'taken.baler'), 'mine');
       expectError(baler(['compress', 'CFD_animation.npz', '-o', 'taken.baler', '--epochs', '1'], dir), 'taken.baler', /exists/);

@@ -360,6 +360,7 @@ export async function readChunk(source: RandomAccess, section: SectionLayout, in
     const asIs = section.coding === 'raw' || chunk.storedBytes === chunk.rawBytes;
     filtered = asIs ? stored : await decompressBytes(stored, section.coding, chunk.rawBytes);
   } catch (err) {
+    if (err instanceof BalerError) throw err; // not the bytes: zstd could not start
     throw new BalerError(`corrupted: cannot decode ${where} (${(err as Error).message})`, file, 'ECORRUPT');
   }
   if (filtered.length !== chunk.rawBytes) throw new BalerError(`corrupted: ${where} decodes to the wrong size`, file, 'ECORRUPT');

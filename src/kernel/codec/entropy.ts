@@ -1,5 +1,6 @@
 // Byte-level codecs of the container: entropy coding (zstd, deflate) and the byte-shuffle filter.
 import * as zlib from 'node:zlib';
+import { BalerError } from '../errors';
 import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 
 /** How a section's bytes are stored. 'none' is accepted as another name for 'raw'. */
@@ -19,10 +20,28 @@ export function normaliseCoding(coding: CodingName | undefined): Coding {
 let zstdReady: Promise<void> | undefined;
 
 /**
+ * Whether this process may make WebAssembly memory at all. Under a virtual memory limit (`ulimit -v`, common on
+ * clusters) V8 cannot reserve it; zstd's loader then only prints "wasm compile failed" and never settles, and
+ * Node, with nothing left to run, exited 0 having written nothing.
+ */
+function checkWasmMemory(): void {
+  const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => unknown } };
+  try {
+    new wasm.Memory({ initial: 1 });
+  } catch (err) {
+    throw new BalerError(
+      `cannot start zstd's WebAssembly (${(err as Error).message}): a virtual memory limit (ulimit -v) keeps WebAssembly from reserving its memory; remove it, and limit resident memory instead (Slurm's --mem, a cgroup)`,
+      undefined, 'EWASM',
+    );
+  }
+}
+
+/**
  * Loads zstd's WebAssembly once. The package reads `zstd.wasm` beside its own JS file: inside
  * node_modules when run from source, and beside the bundle (dist/, where esbuild.mjs copies it) when bundled.
  */
 export function ensureZstd(): Promise<void> {
+  if (!zstdReady) checkWasmMemory();
   zstdReady ??= zstdInit().catch((err: unknown) => {
     zstdReady = undefined;
     const reason = err instanceof Error ? err.message : String(err);
@@ -77,7 +96,13 @@ export async function decompressBytes(data: Uint8Array, coding: CodingName, rawL
       break;
     case 'zstd':
       await ensureZstd();
-      out = zstdDecompress(data, { defaultHeapSize: Math.max(rawLength, 1) });
+      try {
+        out = zstdDecompress(data, { defaultHeapSize: Math.max(rawLength, 1) });
+      } catch (err) {
+        // The library says "Failed to compress with code -10" of data it cannot decompress.
+        const code = /code (-?\d+)/.exec((err as Error).message)?.[1];
+        throw new Error(`zstd data that does not decode${code ? ` (zstd error ${code})` : ''}`);
+      }
       break;
   }
   if (out.length !== rawLength) {

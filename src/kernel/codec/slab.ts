@@ -52,6 +52,7 @@ export async function decodeLosslessSlab(chunk: Uint8Array, dtype: DType, shape:
   try {
     raw = await decompressBytes(chunk.subarray(1), 'zstd', rawLength);
   } catch (err) {
+    if (err instanceof BalerError) throw err; // not the bytes: zstd could not start
     throw new BalerError(`corrupted: a lossless slab does not decode (${(err as Error).message})`, file, 'ECORRUPT');
   }
   if (raw.length !== rawLength) throw new BalerError('corrupted: a lossless slab decodes to the wrong size', file, 'ECORRUPT');
