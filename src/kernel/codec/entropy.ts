@@ -20,7 +20,7 @@ export function normaliseCoding(coding: CodingName | undefined): Coding {
 let zstdReady: Promise<void> | undefined;
 
 /**
- * Whether this process may make WebAssembly memory at all. Under a virtual memory limit (`ulimit -v`, common on
+ * Refuses, in one line, a process that may not make WebAssembly memory at all. Under a virtual memory limit (`ulimit -v`, common on
  * clusters) V8 cannot reserve it; zstd's loader then only prints "wasm compile failed" and never settles, and
  * Node, with nothing left to run, exited 0 having written nothing.
  */
