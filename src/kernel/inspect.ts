@@ -23,8 +23,13 @@ export async function inspect(file: string): Promise<FileInfo> {
     if (learned?.shared) sharedModels.set(learned.shared.hash, learned.shared.bytes);
   }
   const shared = [...sharedModels.values()].reduce((x, y) => x + y, 0);
-  const elements = header.arrays.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1), 0);
-  const held = header.arrays.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1) * DTYPE_BYTES[a.dtype], 0);
+  let elements = 0;
+  let held = 0; // the arrays' bytes in their dtypes
+  for (const a of header.arrays) {
+    const count = a.shape.reduce((x, y) => x * y, 1);
+    elements += count;
+    held += count * DTYPE_BYTES[a.dtype];
+  }
   const points = index.sections.find((s) => s.name === POINTS_SECTION)?.storedBytes ?? 0;
   const sizes: SizeBreakdown = {
     originalFile: header.source.bytes,

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
-import { FORMATS } from '../data/extensions';
+import { formatOfPath } from '../data/formats';
 import { assertNotSameFile } from '../fsutil';
 
 /** The input's path with its extension replaced. */
@@ -17,9 +17,8 @@ export function defaultOutput(input: string, ext: string): string {
  * its name (numpy, h5py, a viewer) fail on it; a typo of `decompress` for `compress` would also end there.
  */
 export function checkBalerName(output: string): void {
-  const ext = path.extname(output).toLowerCase();
-  const format = FORMATS.find((f) => f.extensions.includes(ext));
-  if (format) {
+  const { ext, info } = formatOfPath(output);
+  if (info) {
     throw new BalerError(`compress writes a .baler file, not a ${ext} file: name the output with .baler (to write ${ext}, decompress a .baler)`, output, 'EOPTION');
   }
 }

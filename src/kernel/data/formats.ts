@@ -12,10 +12,15 @@ import type { ArrayDescription, DataSink, DataSource, OpenOptions, SinkOptions, 
 export type { DataFormat };
 export { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS };
 
+/** A path's extension (lower case, with the dot; '' for none) and the format that has it, if any. */
+export function formatOfPath(file: string): { ext: string; info?: (typeof FORMATS)[number] } {
+  const ext = path.extname(file.replace(/[\\/]+$/, '')).toLowerCase();
+  return { ext, info: FORMATS.find((f) => f.extensions.includes(ext)) };
+}
+
 /** The format of a path from its extension; a BalerError listing the supported ones otherwise. */
 export function dataFormatOf(file: string): DataFormat {
-  const ext = path.extname(file.replace(/[\\/]+$/, '')).toLowerCase();
-  const info = FORMATS.find((f) => f.extensions.includes(ext));
+  const { ext, info } = formatOfPath(file);
   if (info) return info.format;
   const shown = ext === '' ? 'no extension' : `extension '${ext}'`;
   throw new BalerError(`unsupported data file (${shown}); supported: ${SUPPORTED_EXTENSIONS.join(', ')}`, file);
@@ -23,8 +28,7 @@ export function dataFormatOf(file: string): DataFormat {
 
 /** The format a data file is written in, from its extension; a BalerError naming the ones Baler writes otherwise. */
 export function writableFormatOf(file: string): DataFormat {
-  const ext = path.extname(file.replace(/[\\/]+$/, '')).toLowerCase();
-  const info = FORMATS.find((f) => f.extensions.includes(ext));
+  const { ext, info } = formatOfPath(file);
   if (info?.format === 'root') throw new BalerError(ROOT_NOT_WRITTEN, file);
   if (info?.writable) return info.format;
   const writable = FORMATS.filter((f) => f.writable).flatMap((f) => f.extensions);

@@ -78,8 +78,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     // Single numbers (a CF grid_mapping 'crs', a 'height') and small string datasets (a coordinate of station names),
     // kept in the source's attributes and written back as they were.
     const carried: Carried = { scalars: {}, strings: {} };
-    let unselected = 0;
-    /** The datasets not selected, for the message when none is the one asked for. */
+    /** The datasets not selected (--dataset named another), for the count and for the message when none is it. */
     const others: string[] = [];
     const visit = (group: string): void => {
       const g = f.get(group) as InstanceType<H5['Group']> | null;
@@ -89,10 +88,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
         const type = f.get_type(full);
         if (type === 0) visit(full); // H5O_TYPE_GROUP
         else if (type === 1 && (!wanted || wanted === full)) describe(f.get(full) as H5Dataset, full, file, budget, format, arrays, skipped, h5, diagnostics, wanted ? undefined : carried);
-        else if (type === 1 && !isDimensionOnly(f.get(full) as H5Dataset, format)) {
-          unselected++;
-          others.push(full);
-        }
+        else if (type === 1 && !isDimensionOnly(f.get(full) as H5Dataset, format)) others.push(full);
       }
     };
     visit('/');
@@ -102,7 +98,7 @@ export async function openHdf5(file: string, selection: SourceSelection, budget:
     // Strings are kept beside arrays; a file of strings alone holds nothing to compress, and says what it holds.
     if (arrays.length === 0) skipped.push(...Object.entries(carried.strings).map(([name]) => ({ path: name, reason: 'holds strings, not numbers' })));
     return {
-      file, format, arrays, skipped, ...(unselected ? { unselected } : {}),
+      file, format, arrays, skipped, ...(others.length ? { unselected: others.length } : {}),
       attributes: { [format]: { attrs: attributesOf(f), attrTypes: attributeTypesOf(f), ...(Object.keys(groups).length ? { groups } : {}), ...carriedAttributes(carried) } },
       close: async () => { f.close(); },
     };

@@ -43,6 +43,11 @@ export function zarrPathOf(a: ArrayDescription, i: number, count: number): strin
   return (a.path || (count === 1 ? 'data' : `array${i}`)).replace(/^\/+/, '');
 }
 
+/** Whether the arrays are one, written at the store's root (zarrPathOf ''). */
+export function atRoot(arrays: ArrayDescription[]): boolean {
+  return arrays.length === 1 && zarrPathOf(arrays[0], 0, 1) === '';
+}
+
 export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootAttributes: Record<string, unknown>, opts: SinkOptions): DataSink {
   const out = new AtomicOutput(file, opts, true);
   const write = (relative: string, bytes: Uint8Array | string): void => {
@@ -56,7 +61,7 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
   };
   const outs: ArrayOut[] = [];
   try {
-    const rootArray = arrays.length === 1 && zarrPathOf(arrays[0], 0, 1) === '';
+    const rootArray = atRoot(arrays);
     if (!rootArray) {
       write('.zgroup', JSON.stringify({ zarr_format: 2 }));
       write('.zattrs', JSON.stringify(rootAttributes));

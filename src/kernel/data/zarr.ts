@@ -11,7 +11,7 @@ import { checkBudget, elementCount } from './budget';
 import { AtomicOutput } from './files';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
-import { createZarrV2Sink, zarrPathOf } from './zarr-v2-sink';
+import { atRoot, createZarrV2Sink, zarrPathOf } from './zarr-v2-sink';
 
 const DTYPES: Record<string, DType> = {
   int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64',
@@ -170,7 +170,7 @@ export async function createZarrSink(
   const out = new AtomicOutput(file, opts, true);
   try {
     const store = new FileSystemStore(out.tempPath);
-    const rootArray = arrays.length === 1 && zarrPathOf(arrays[0], 0, 1) === '';
+    const rootArray = atRoot(arrays);
     const root = rootArray ? zarr.root(store) : await zarr.create(store, { attributes: rootAttrs });
     const handles: unknown[] = [];
     for (const [i, a] of arrays.entries()) {
