@@ -108,7 +108,7 @@ export async function createDataSink(
 async function createFormatSink(
   file: string, format: DataFormat | undefined, arrays: ArrayDescription[], attributes: Record<string, unknown>, opts: SinkOptions,
 ): Promise<DataSink> {
-  const target = format ?? dataFormatOf(file);
+  const target = format ?? writableFormatOf(file);
   if (arrays.length === 0) throw new BalerError('nothing to write (no arrays)', file);
   switch (target) {
     case 'npy': return (await import('./npy-file')).createNpySink(file, arrays, opts);
