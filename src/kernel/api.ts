@@ -169,6 +169,8 @@ export type CompressionMode = 'autoencoder' | 'error-bounded' | 'lossless' | 'co
 export interface FileInfo extends Omit<ArrayInfo, 'path'> {
   file: string;
   formatVersion: number;
+  /** Present when every chunk's checksum was checked against its stored bytes (`info`, the viewers). */
+  checked?: { chunks: number; bytes: number };
   architecture?: Architecture;
   latentPrecision?: LatentPrecision;
   /** How the stored bytes are entropy-coded, e.g. 'adaptive range coder + zstd' (absent: nothing but the header). */

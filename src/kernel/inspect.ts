@@ -7,11 +7,25 @@ import { DTYPE_BYTES } from './data/dtype';
 import { maskedFillOf } from './data/fill';
 import { formatErrorBound } from './eb/bound';
 import { POINTS_SECTION } from './codec/header-check';
+import { checkChunks } from './codec/container';
 import { openBaler } from './decompress';
 
-export async function inspect(file: string): Promise<FileInfo> {
+export interface InspectOptions {
+  /**
+   * Read every chunk and check its checksum (default true), so that a look at a file says whether its bytes are
+   * as written. False where the file was just written and read back, or just decoded.
+   */
+  checkChunks?: boolean;
+}
+
+export async function inspect(file: string, opts: InspectOptions = {}): Promise<FileInfo> {
   const f = openBaler(file);
-  f.close();
+  let checked: FileInfo['checked'];
+  try {
+    if (opts.checkChunks ?? true) checked = checkChunks(f.access, f.index.sections, file);
+  } finally {
+    f.close();
+  }
   const { header, index } = f;
   const stored = (pred: (role: string) => boolean) =>
     index.sections.filter((s) => s.name !== POINTS_SECTION && pred(s.name.slice(s.name.indexOf('.') + 1))).reduce((n, s) => n + s.storedBytes, 0);
@@ -50,6 +64,7 @@ export async function inspect(file: string): Promise<FileInfo> {
   return {
     file,
     formatVersion: index.version,
+    ...(checked ? { checked } : {}),
     kind: first.kind,
     shape: first.shape,
     dtype: first.dtype,

@@ -164,6 +164,8 @@ describe('baler CLI end to end', function () {
       fs.writeFileSync(path.join(dir, 'flipped.baler'), bytes);
       expectError(baler(['decompress', 'flipped.baler', '-o', 'flipped.npz'], dir), 'flipped.baler', /corrupt|checksum/);
       assert.ok(!fs.existsSync(path.join(dir, 'flipped.npz')));
+      expectError(baler(['info', 'flipped.baler'], dir), 'flipped.baler', /corrupted: checksum mismatch in section/);
+      assert.match(baler(['info', 'ok.baler'], dir).stdout, /checksums +all \d+ chunks and the index match/);
       fs.writeFileSync(path.join(dir, 'short.baler'), bytes.subarray(0, 100));
       expectError(baler(['decompress', 'short.baler', '-o', 'short.npz'], dir), 'short.baler', /truncat|corrupt/);
     });

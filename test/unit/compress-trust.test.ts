@@ -120,6 +120,22 @@ describe('compress: trust regressions', () => {
     assert.equal((await inspect(file)).shape[1], 4_000_000_000, 'info still describes it');
   });
 
+  it('info checks every chunk\'s checksum: a flipped byte in the coded data is refused, not described', async () => {
+    const data = Float64Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i / 17) + Math.cos(i / 301));
+    const { output } = await compress(npy({ dtype: 'float64', shape: [64, 64], data }), { output: path.join(dir, 'flip.baler'), errorBound: 'rel:1e-5' });
+    const opened = openBaler(output);
+    const chunks = opened.index.sections.flatMap((s) => s.chunks);
+    opened.close();
+    const intact = await inspect(output);
+    assert.deepEqual(intact.checked, { chunks: chunks.length, bytes: chunks.reduce((n, c) => n + c.storedBytes, 0) });
+    const bytes = fs.readFileSync(output);
+    const last = chunks[chunks.length - 1];
+    bytes[last.offset + (last.storedBytes >> 1)] ^= 0x10;
+    fs.writeFileSync(output, bytes);
+    await assert.rejects(inspect(output), (e: unknown) => e instanceof BalerError && e.code === 'ECORRUPT' && /checksum mismatch in section/.test(e.message));
+    assert.equal((await inspect(output, { checkChunks: false })).checked, undefined, 'right after writing, the index alone');
+  });
+
   /** A 70-byte .baler of a constant array of 2^40 rows: a constant has no chunks, so nothing bounds its rows (8 TiB as float64). */
   const constantBomb = async (name: string): Promise<string> => {
     const errors = { rmse: 0, nrmse: 0, psnr: Infinity, maxAbsError: 0, maxRelError: 0, range: 0 };

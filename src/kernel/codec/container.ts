@@ -347,14 +347,36 @@ function readSectionTable(r: ByteReader, version: number): SectionLayout[] {
   return placeChunks(sections, chunks);
 }
 
-/** Reads, checks and decodes chunk `index` of a section. The result may share memory with the read. */
-export async function readChunk(source: RandomAccess, section: SectionLayout, index: number, file?: string): Promise<Uint8Array> {
+/** Chunk `index` of a section as stored, its length and checksum checked (not decoded). */
+function readStoredChunk(source: RandomAccess, section: SectionLayout, index: number, file?: string): { chunk: ChunkLayout; stored: Uint8Array; where: string } {
   const chunk = section.chunks[index];
   const where = `section '${section.name}' chunk ${index + 1} of ${section.chunks.length}`;
   if (!chunk) throw new BalerError(`corrupted: ${where} is missing`, file, 'ECORRUPT');
   const stored = source.read(chunk.offset, chunk.storedBytes);
   if (stored.length !== chunk.storedBytes) throw new BalerError(`truncated: file ends inside ${where}`, file, 'ETRUNCATED');
   if (crc32(stored) !== chunk.crc32) throw new BalerError(`corrupted: checksum mismatch in ${where}`, file, 'ECORRUPT');
+  return { chunk, stored, where };
+}
+
+/**
+ * Checks every chunk's checksum against the bytes stored, one chunk in memory at a time, decoding none: what a
+ * look at a file (`info`) can say of its bytes without decompressing it. Throws on the first that does not match.
+ */
+export function checkChunks(source: RandomAccess, sections: SectionLayout[], file?: string): { chunks: number; bytes: number } {
+  let chunks = 0;
+  let bytes = 0;
+  for (const section of sections) {
+    for (let i = 0; i < section.chunks.length; i++) {
+      bytes += readStoredChunk(source, section, i, file).stored.length;
+      chunks++;
+    }
+  }
+  return { chunks, bytes };
+}
+
+/** Reads, checks and decodes chunk `index` of a section. The result may share memory with the read. */
+export async function readChunk(source: RandomAccess, section: SectionLayout, index: number, file?: string): Promise<Uint8Array> {
+  const { chunk, stored, where } = readStoredChunk(source, section, index, file);
   let filtered: Uint8Array;
   try {
     const asIs = section.coding === 'raw' || chunk.storedBytes === chunk.rawBytes;

@@ -122,7 +122,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   } finally {
     await whole.close();
   }
-  const info = await inspect(output);
+  const info = await inspect(output, { checkChunks: false });
   if (info.mode === 'autoencoder') {
     const warning = sizeWarning(info.sizes.total, info.sizes.decoder, info.sizes.original, info.sizes.decoderShared);
     if (warning) hooks?.onLog?.(`${input}: ${warning}`);

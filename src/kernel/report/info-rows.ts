@@ -66,6 +66,11 @@ function worstArray(arrays: NonNullable<FileInfo['arrays']>): number {
   return worst;
 }
 
+function checkedText(c: NonNullable<FileInfo['checked']>): string {
+  if (c.chunks === 0) return 'the index\'s matches (the file holds no chunks)';
+  return `${c.chunks === 1 ? 'the one chunk' : `all ${c.chunks} chunks`} and the index match (${formatBytesExact(c.bytes)} read)`;
+}
+
 function row(key: string, label: string, value: string): InfoRow {
   return { key, label, value: sanitizeText(value, 400) };
 }
@@ -97,6 +102,7 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
     rows.push(row('search', 'search', `smallest ${s.objective} meeting ${s.target}: ${s.pointsTried} points tried${s.seconds !== undefined ? ` in ${formatSeconds(s.seconds)}` : ''}`));
   }
   rows.push(row('format', 'format', `.baler v${info.formatVersion}, ${info.createdBy}`));
+  if (info.checked) rows.push(row('checksums', 'checksums', checkedText(info.checked)));
   return { key: 'file', title: 'File', rows };
 }
 
