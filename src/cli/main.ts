@@ -51,9 +51,11 @@ function projectArgs(opts: { project?: string[] }): [string, string] | undefined
 }
 
 /** Several files without a shared model: each on its own, then their figures as a set. */
-async function compressEach(files: string[], options: CompressOptions, h: Hooks) {
-  const outputs: string[] = [];
-  for (const file of files) outputs.push((await engine.compress(file, options, h)).output);
+/** Several files, each on its own: every output is named (and refused if taken) before the first is coded. */
+async function compressEach(files: string[], output: string | undefined, options: CompressOptions, h: Hooks) {
+  const outputs = engine.outputsOf(files, output);
+  files.forEach((file, i) => engine.checkOutput(file, outputs[i], options.force));
+  for (const [i, file] of files.entries()) await engine.compress(file, { ...options, output: outputs[i] }, h);
   return engine.inspectSet(outputs);
 }
 
@@ -146,11 +148,10 @@ export function buildProgram(): Command {
         printResult(result.info, !!o.json);
         return;
       }
-      if (output) throw new BalerError('-o names one output; with several files each .baler goes beside its input');
       if (part) throw new BalerError('--part codes a share of one file (or of --files-from LIST), not of several files named together');
       const set = options.modelFile && !asksForAutoencoder(options)
-        ? (await engine.compressSet(files, { ...options, modelFile: options.modelFile }, h)).set
-        : await compressEach(files, options, h);
+        ? (await engine.compressSet(files, { ...options, output, modelFile: options.modelFile }, h)).set
+        : await compressEach(files, output, options, h);
       h.stop();
       process.stdout.write((o.json ? safeJson(set) : formatSetInfo(set)) + '\n');
     });

@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import type { CompressOptions, CompressResult, Hooks } from './api';
 import { throwIfAborted } from './errors';
 import { compress } from './compress';
-import { defaultOutput } from './compress/output';
 import { readSharedModel } from './learned/store';
 import { openBaler } from './decompress';
 import { inspect } from './inspect';
@@ -57,13 +56,8 @@ export function sharedUses(file: string): SharedUse[] {
   }
 }
 
-/** Where each input's .baler goes: beside it, or `opts.output` for a single input. */
-export function setOutputs(inputs: string[], opts: CompressOptions): string[] {
-  return inputs.map((input) => (inputs.length === 1 && opts.output ? opts.output : defaultOutput(input, '.baler')));
-}
-
 /**
- * Compresses a set with the automatic mode into `outputs` (setOutputs, checked by the caller), keeping the
+ * Compresses a set with the automatic mode into `outputs` (outputsOf, checked by the caller), keeping the
  * shared model `opts.modelFile` (which exists) only where it makes the set smaller. Returns the results in
  * input order and the choice made.
  */

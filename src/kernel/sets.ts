@@ -13,7 +13,7 @@ import { relativeSize } from './report/format';
 import { missingAsNaN } from './data/fill';
 import { openInput } from './compress/input';
 import { chooseSlabRows, DEFAULT_MEMORY_BUDGET } from './memory';
-import { checkOutput } from './compress/output';
+import { checkOutput, outputsOf } from './compress/output';
 import { StatsAccumulator } from './compress/stats';
 import { codingTolerances } from './compress/tolerances';
 import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from './compress/auto';
@@ -27,7 +27,7 @@ import { MAX_COLUMNS } from './learned/columns';
 import { encodeLearnedSlab, learnedSlabBytes } from './learned/slab';
 import { writeSharedModel } from './learned/store';
 import { inspect } from './inspect';
-import { compressChoosingModel, setOutputs, sharedUses, type SharedModelChoice } from './set-choice';
+import { compressChoosingModel, sharedUses, type SharedModelChoice } from './set-choice';
 
 export interface TrainPredictorOptions {
   /** The bound the model is fitted for (default: the automatic mode's default bound). */
@@ -175,8 +175,7 @@ export async function compressSet(
   inputs: string[], opts: CompressOptions & { modelFile: string; trainSeconds?: number }, hooks?: Hooks,
 ): Promise<{ results: CompressResult[]; set: SetInfo; trained?: TrainPredictorResult }> {
   if (inputs.length === 0) throw new BalerError('give at least one data file to compress');
-  if (opts.output && inputs.length > 1) throw new BalerError('-o names one output; with several files each .baler goes beside its input');
-  const outputs = setOutputs(inputs, opts);
+  const outputs = outputsOf(inputs, opts.output);
   inputs.forEach((input, i) => checkOutput(input, outputs[i], opts.force));
   const trained = fs.existsSync(opts.modelFile)
     ? undefined

@@ -53,9 +53,20 @@ describe('baler CLI: the automatic mode and sets', function () {
     assert.match(i.stdout, /set: 3 files, original .* total .*ratio/);
   });
 
-  it('refuses -o with several files, in one line naming the problem', () => {
-    const r = baler(['compress', 't1.npy', 't2.npy', '-o', 'x.baler'], dir);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr.trim().split('\n').pop()!, /^baler: -o names one output/);
+  it('-o with several files names the folder their .baler files go to; a file, or two inputs of one name, refused before any coding', () => {
+    fs.mkdirSync(path.join(dir, 'out'), { recursive: true });
+    const r = baler(['compress', 't1.npy', 't2.npy', '-o', 'out', '--error-bound', 'rel:1e-3', '--learned', 'none', '--force'], dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'out')).sort(), ['t1.baler', 't2.baler']);
+    assert.match(r.stdout, /set: 2 files/);
+    const notFolder = baler(['compress', 't1.npy', 't2.npy', '-o', 'x.baler'], dir);
+    assert.equal(notFolder.code, 1);
+    assert.equal(notFolder.stderr.trim().split('\n').pop(), 'baler: x.baler: the output folder does not exist (with several files, -o names the folder their .baler files go to)');
+    fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    fs.copyFileSync(path.join(dir, 't1.npy'), path.join(dir, 'sub', 't1.npy'));
+    const clash = baler(['compress', 't1.npy', path.join('sub', 't1.npy'), '-o', 'out', '--force'], dir);
+    assert.equal(clash.code, 1);
+    assert.match(clash.stderr.trim().split('\n').pop()!, /^baler: sub\/t1\.npy: both this and t1\.npy would be written to out\/t1\.baler/);
+    assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')).length, 0);
   });
 });

@@ -93,7 +93,7 @@ export const OPTIONS = {
   targetPsnr: { flags: '--target-psnr <db>', help: 'stop training once this PSNR (dB) is reached', parse: positiveNumber, engine: 'targetPsnr' },
   timeLimit: { flags: '--time-limit <s>', help: 'stop training after this many seconds (with --target/--objective: the whole search; default 60)', parse: positiveNumber, engine: 'timeLimitSeconds' },
   backend: { flags: '--backend <name>', help: 'compute backend', choices: BACKEND_NAMES, engine: 'backend' },
-  output: { flags: '-o, --output <file>', help: 'file to write', engine: 'output' },
+  output: { flags: '-o, --output <file>', help: 'file to write (compressing several files or --files-from: the folder their .baler files go to)', engine: 'output' },
   force: { flags: '--force', help: 'replace an existing output (never the input)', engine: 'force' },
   errorBound: { flags: '--error-bound <bound>', help: 'guarantee every value within abs:X, rel:X (fraction of range) or pw-rel:X; abs:0 stores every value exactly (lossless)', parse: errorBound, engine: 'errorBound' },
   target: { flags: '--target <quality>', help: 'search for the smallest total (decoder counted) reaching this quality, e.g. psnr:40', engine: 'target' },
