@@ -1,7 +1,7 @@
 // What Compress File asks for: a compression target, offered as presets with a one-line explanation each,
 // the recommended one first, and a free-text entry for anything else. Pure (no vscode): tests use it too.
 import type { CompressOptions } from '../kernel/api';
-import { parseErrorBound } from '../kernel/eb/bound';
+import { parseRequestedBound } from '../kernel/eb/bound';
 
 export type Target =
   | { kind: 'errorBound'; errorBound: string }
@@ -56,7 +56,7 @@ export function parseTarget(text: string): Target | string {
   }
   if (/^[a-z-]+\s*:/i.test(t)) {
     try {
-      parseErrorBound(t);
+      parseRequestedBound(t);
       return { kind: 'errorBound', errorBound: t.replace(/\s+/g, '') };
     } catch (err) {
       return (err as Error).message;

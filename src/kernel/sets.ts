@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import type { BackendName, CompressOptions, CompressResult, FileInfo, Hooks } from './api';
 import { BalerError, throwIfAborted } from './errors';
 import type { NdArray } from './types';
-import { parseErrorBound } from './eb/bound';
+import { parseRequestedBound } from './eb/bound';
 import { toFloat64 } from './data/dtype';
 import { relativeSize } from './report/format';
 import { missingAsNaN } from './data/fill';
@@ -65,7 +65,7 @@ export async function trainPredictor(inputs: string[], output: string, opts: Tra
   const started = performance.now();
   const seconds = opts.seconds ?? DEFAULT_TRAIN_SECONDS;
   const boundText = opts.errorBound ?? DEFAULT_ERROR_BOUND;
-  const bound = parseErrorBound(boundText);
+  const bound = parseRequestedBound(boundText);
   if (bound.kind === 'pw-rel') throw new BalerError('a learned predictor needs an abs or rel bound (pw-rel codes in the log domain, where predictions do not apply)');
   if (bound.value === 0) throw new BalerError('a bound of 0 is lossless: there is nothing for a learned predictor to do');
   hooks?.onProgress?.({ phase: 'encode', message: `reading a sample of ${inputs.length} file${inputs.length > 1 ? 's' : ''}` });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { BalerError } from '../../src/kernel/errors';
-import { absoluteTolerances, parseErrorBound, verifyBound } from '../../src/kernel/eb/bound';
+import { absoluteTolerances, parseErrorBound, parseRequestedBound, verifyBound } from '../../src/kernel/eb/bound';
+import { checkCompressOptions } from '../../src/kernel/compress/options';
 
 describe('eb: error bound syntax', () => {
   it('parses abs, rel and pw-rel', () => {
@@ -13,6 +14,15 @@ describe('eb: error bound syntax', () => {
     for (const bad of ['', 'rel', 'rel:', 'rel:abc', 'foo:1', 'abs:-1', 'abs:Infinity', 'pw-rel:1', 'rel:1e-3x']) {
       assert.throws(() => parseErrorBound(bad, 'x.npz'), (e: unknown) => e instanceof BalerError && e.file === 'x.npz', bad);
     }
+  });
+
+  it('a rel bound asked for must be below 1 (rel:2 is most likely 2%), but a file that holds one is still read', () => {
+    assert.deepEqual(parseRequestedBound('rel:0.5'), { kind: 'rel', value: 0.5 });
+    for (const bad of ['rel:1', 'rel:2']) {
+      assert.throws(() => parseRequestedBound(bad, 'x.npz'), (e: unknown) => e instanceof BalerError && e.file === 'x.npz' && /must be below 1 \(for \d% of it, rel:0\.0\d\)/.test(e.message), bad);
+    }
+    assert.throws(() => checkCompressOptions({ errorBound: 'rel:2' }, 'x.npz'), /rel:0\.02/);
+    assert.deepEqual(parseErrorBound('rel:2'), { kind: 'rel', value: 2 });
   });
 
   it('rel on a table uses each column range', () => {

@@ -2,7 +2,7 @@
 // never an internal error deep inside training or coding.
 import type { CompressOptions } from '../api';
 import { BalerError } from '../errors';
-import { parseErrorBound } from '../eb/bound';
+import { parseRequestedBound } from '../eb/bound';
 import { hasChannels, LAYOUT_NAMES, MAX_CHANNELS } from '../eb/layout';
 import { PREDICTOR_FAMILIES } from '../eb/configure';
 
@@ -27,7 +27,7 @@ export function checkCompressOptions(opts: CompressOptions, file: string): void 
   if (opts.compressionRatio !== undefined && !(opts.compressionRatio > 0 && Number.isFinite(opts.compressionRatio))) bad('compressionRatio', `must be a positive number, got ${opts.compressionRatio}`);
   if (opts.timeLimitSeconds !== undefined && !(opts.timeLimitSeconds > 0)) bad('timeLimitSeconds', `must be a positive number of seconds, got ${opts.timeLimitSeconds}`);
   if (opts.validationSplit !== undefined && !(opts.validationSplit >= 0 && opts.validationSplit < 1)) bad('validationSplit', `must be in [0, 1), got ${opts.validationSplit}`);
-  if (opts.errorBound !== undefined) parseErrorBound(opts.errorBound, file);
+  if (opts.errorBound !== undefined) parseRequestedBound(opts.errorBound, file);
   if (opts.layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(opts.layout)) bad('layout', `must be one of ${LAYOUT_NAMES.join(', ')}, got ${opts.layout}`);
   // The CLI's parser knows the names; a caller of the API is told here, not left with a family silently ignored.
   const unknown = opts.predictors?.find((p) => !(PREDICTOR_FAMILIES as readonly string[]).includes(p));

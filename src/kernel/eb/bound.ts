@@ -28,6 +28,19 @@ export function parseErrorBound(text: string, file?: string): ErrorBound {
   return { kind, value };
 }
 
+/**
+ * A bound a user asks for: parseErrorBound's, with a rel fraction of 1 or more refused (from 0.5 on any value may
+ * already come back as the middle of the range; rel:2 is most likely 2% meant). Files written are read with
+ * parseErrorBound, whatever they hold.
+ */
+export function parseRequestedBound(text: string, file?: string): ErrorBound {
+  const bound = parseErrorBound(text, file);
+  if (bound.kind === 'rel' && bound.value >= 1) {
+    throw new BalerError(`bad error bound "${text.trim()}": rel X is a fraction of the range and must be below 1 (for ${bound.value}% of it, rel:${bound.value / 100})`, file);
+  }
+  return bound;
+}
+
 export function formatErrorBound(bound: ErrorBound): string {
   return `${bound.kind}:${bound.value}`;
 }

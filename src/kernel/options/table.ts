@@ -3,7 +3,7 @@
 // the line is parsed, with one line naming the option (`--epochs -5`: "must be a whole number ≥ 1").
 import type { CompressOptions } from '../api';
 import { BACKEND_NAMES } from '../backends';
-import { parseErrorBound } from '../eb/bound';
+import { parseRequestedBound } from '../eb/bound';
 import { parsePart } from '../pipeline';
 
 /** Thrown by a parser with the reason; the command-line layer names the option and the value. */
@@ -38,7 +38,7 @@ function positiveNumber(text: string): number {
 
 function errorBound(text: string): string {
   try {
-    parseErrorBound(text);
+    parseRequestedBound(text);
   } catch (err) {
     throw new OptionValueError((err as Error).message);
   }
