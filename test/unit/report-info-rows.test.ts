@@ -98,6 +98,17 @@ describe('one table of rows for every view', () => {
     assert.match(findRow(sections, 'bound.met')?.value ?? '', /^yes: max error = 0\.\d{3} × bound$/);
   });
 
+  it('calls a 1-D array a series, and states its rel bound in data units with the max error against it (not "each column\'s range")', () => {
+    const base = errorBoundedInfo();
+    const series: FileInfo = { ...base, shape: [200], names: [], errorBound: 'rel:0.001', errors: { ...base.errors, range: 4, maxAbsError: 0.002 }, arrays: undefined };
+    const sections = infoSections(series);
+    assert.match(findRow(sections, 'data')?.value ?? '', /^1-D series, shape 200, /);
+    assert.equal(findRow(sections, 'bound.absolute')?.value, '0.001 × range 4 = 0.004');
+    assert.equal(findRow(sections, 'bound.met')?.value, 'yes: max error = 0.500 × bound');
+    const table = infoSections({ ...series, shape: [100, 2] });
+    assert.match(findRow(table, 'bound.absolute')?.value ?? '', /each column's range/);
+  });
+
   it('gives a huge relative error its context, and writes small numbers as 4e-5, not 40μ', () => {
     const info = errorBoundedInfo();
     info.errors = { ...info.errors, maxRelError: 77, maxAbsError: 4e-5 };
@@ -126,7 +137,7 @@ describe('one table of rows for every view', () => {
     const first = { ...info, kind: 'table' as const, shape: [180], dtype: 'float64', names: [], mode: 'lossless' as const, errorBound: undefined, errors: exact, arrays };
     const sections = infoSections(first);
     assert.equal(findRow(sections, 'mode')?.value, 'lossless (every value exact): 1 array; error-bounded (bound rel:0.0001): 1 array');
-    assert.match(findRow(sections, 'data')?.value ?? '', /^2 arrays .*the first, COADSX: table, shape 180, float64$/);
+    assert.match(findRow(sections, 'data')?.value ?? '', /^2 arrays .*the first, COADSX: 1-D series, shape 180, float64$/);
     assert.equal(findRow(sections, 'errors.psnr')?.value, '89.8 dB');
     assert.equal(findRow(sections, 'errors.maxAbsError')?.value, '0.0035');
     assert.match(sections.find((s) => s.key === 'errors')?.title ?? '', /^Errors of SST, the largest error/);

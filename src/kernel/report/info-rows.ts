@@ -52,7 +52,7 @@ export function infoSections(info: FileInfo, options: InfoOptions = {}): InfoSec
 }
 
 /** What the errors and bound sections show: a file's first array, or one array of several. */
-type ErrorsOf = Pick<FileInfo, 'errors' | 'errorBound' | 'boundRange' | 'kind' | 'names' | 'missingValue' | 'dtype'>;
+type ErrorsOf = Pick<FileInfo, 'errors' | 'errorBound' | 'boundRange' | 'kind' | 'shape' | 'names' | 'missingValue' | 'dtype'>;
 
 /** Index of the array with the largest max abs error relative to its range (the first when all are exact). */
 function worstArray(arrays: NonNullable<FileInfo['arrays']>): number {
@@ -206,7 +206,8 @@ function boundSection(info: ErrorsOf, check: BoundCheckSummary | undefined, of: 
   const text = info.errorBound ?? '';
   const [kind, valueText] = text.split(':');
   const value = Number(valueText);
-  const perColumnRel = kind === 'rel' && info.kind === 'table';
+  // A 1-D series is a table of one column: its one range is the array's.
+  const perColumnRel = kind === 'rel' && info.kind === 'table' && info.shape.length > 1;
   const rows = [row('bound.text', 'error bound', text)];
   const range = info.boundRange ?? info.errors.range;
   const absolute = check?.absolute ?? (kind === 'abs' ? [value] : kind === 'rel' && !perColumnRel ? [value * range] : undefined);
@@ -280,5 +281,6 @@ export function sectionsHtml(sections: InfoSection[], headingTag: 'h2' | 'h3' = 
 
 /** What an array is, in words: a 2-D array of kind frames is one image (types.ts kindOfArray). */
 function kindLabel(kind: string, shape: number[]): string {
+  if (kind === 'table' && shape.length === 1) return '1-D series';
   return kind === 'frames' && shape.length === 2 ? 'image' : kind;
 }
