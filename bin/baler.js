@@ -7,4 +7,4 @@ if (!fs.existsSync(bundle)) {
   console.error('baler: the CLI is not built yet; run `npm run build` in ' + path.dirname(__dirname));
   process.exit(2);
 }
-require(bundle).main(process.argv).then((code) => process.exit(code));
+require(bundle).runAsProgram();

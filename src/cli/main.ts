@@ -17,6 +17,7 @@ import type { CompressOptions, Hooks } from '../kernel/api';
 import { SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS } from '../kernel/data/extensions';
 import { terminalHooks } from './progress';
 import { runDemo } from './demo';
+import { restartUnderAddressLimit } from './restart';
 
 /** What the data-file arguments accept, from the one list of formats. */
 const DATA_FILES = `data files (${SUPPORTED_FILE_EXTENSIONS.join(' ')}, or ${SUPPORTED_FOLDER_EXTENSIONS.join(' ')} folders)`;
@@ -24,15 +25,28 @@ const DATA_FILES = `data files (${SUPPORTED_FILE_EXTENSIONS.join(' ')}, or ${SUP
 const abort = new AbortController();
 /** The signal that cancelled the command: its exit status is 128 + the signal's number (Ctrl-C 130, SIGTERM 143). */
 let cancelledBy: 'SIGINT' | 'SIGTERM' | 'SIGHUP' = 'SIGINT';
+/**
+ * A second signal within this many ms is the same one delivered twice (a terminal's Ctrl-C, or a batch system's
+ * SIGTERM to every process of a job, reaches both the restarted CLI and its parent, which passes it on).
+ */
+const SAME_SIGNAL_MS = 500;
+
 // A batch system (Slurm at a job's time limit or scancel, Kubernetes) ends a job with SIGTERM: the work stops at the
 // next slab and the temporary file goes, as with Ctrl-C. A second signal quits at once.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    if (abort.signal.aborted) process.exit(128 + os.constants.signals[signal]);
-    cancelledBy = signal;
-    process.stderr.write(signal === 'SIGINT' ? '\ncancelling… (Ctrl-C again to quit at once)\n' : `\ncancelling (${signal})…\n`);
-    abort.abort();
-  });
+function cancelOnSignals(): void {
+  let first = 0;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (abort.signal.aborted) {
+        if (Date.now() - first > SAME_SIGNAL_MS) process.exit(128 + os.constants.signals[signal]);
+        return;
+      }
+      first = Date.now();
+      cancelledBy = signal;
+      process.stderr.write(signal === 'SIGINT' ? '\ncancelling… (Ctrl-C again to quit at once)\n' : `\ncancelling (${signal})…\n`);
+      abort.abort();
+    });
+  }
 }
 
 /** Every command's progress output, so that an error line never lands on a progress bar's line. */
@@ -274,12 +288,20 @@ function reportError(err: unknown): number {
     process.stderr.write('baler: cancelled; nothing was written\n');
     return 128 + os.constants.signals[cancelledBy];
   }
+  if (err instanceof RangeError && /allocation failed/i.test(err.message)) {
+    // Not a bug: the machine, or a virtual memory limit, had less room than the budget assumed.
+    process.stderr.write(`baler: out of memory (${err.message}); nothing was written: a smaller --memory, or fewer --threads, leaves more room\n`);
+    return 1;
+  }
   process.stderr.write(`baler: internal error: ${sanitizeText((err as Error)?.message ?? err, 2000)}\n`);
   if (process.env.BALER_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
   return 70;
 }
 
-if (require.main === module) {
+/** The CLI as a program (bin/baler.js, `node dist/cli.js`): its exit status, signals, and a limit's restart. */
+export function runAsProgram(): void {
+  if (restartUnderAddressLimit()) return;
+  cancelOnSignals();
   let finished = false;
   // Node exits 0 when nothing is left to run, though main() never returned: a library that only prints its
   // failure and never settles (entropy.ts checks the one case known) must not pass for a success.
@@ -293,3 +315,5 @@ if (require.main === module) {
     process.exit(code);
   });
 }
+
+if (require.main === module) runAsProgram();

@@ -1,5 +1,6 @@
 // Byte-level codecs of the container: entropy coding (zstd, deflate) and the byte-shuffle filter.
 import * as zlib from 'node:zlib';
+import { NO_WASM_TRAP_HANDLER } from '../address-limit';
 import { BalerError } from '../errors';
 import { compress as zstdCompress, decompress as zstdDecompress, init as zstdInit } from '@bokuweb/zstd-wasm';
 
@@ -30,7 +31,7 @@ function checkWasmMemory(): void {
     new wasm.Memory({ initial: 1 });
   } catch (err) {
     throw new BalerError(
-      `cannot start zstd's WebAssembly (${(err as Error).message}): a virtual memory limit (ulimit -v) keeps WebAssembly from reserving its memory; remove it, and limit resident memory instead (Slurm's --mem, a cgroup)`,
+      `cannot start zstd's WebAssembly (${(err as Error).message}): a virtual memory limit (ulimit -v) keeps WebAssembly from reserving its memory; run Node with ${NO_WASM_TRAP_HANDLER} (the baler command does so itself under a limit), or limit resident memory instead (Slurm's --mem, a cgroup)`,
       undefined, 'EWASM',
     );
   }

@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { addressSpaceLimit, LIMITED_CODE_RANGE_MB, threadsWithinAddressLimit } from '../address-limit';
 import { BalerError } from '../errors';
 import { runSlabTask, runWorkerTask, taskBuffers, type CodedSample, type CodedSlab, type DecodedChunk, type DecodeSlabTask, type SampleTask, type SlabTask, type WorkerTask } from './slab-tasks';
 import { BufferPool } from './buffer-pool';
@@ -23,12 +24,15 @@ export interface SlabRunner {
   close(): Promise<void>;
 }
 
-/** The default number of threads: every core. */
+/** The default number of threads: every core, as many as a virtual memory limit leaves room for. */
 export function defaultThreads(): number {
-  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, threadsWithinAddressLimit()));
 }
 
-export function createSlabRunner(threads: number): SlabRunner {
+export function createSlabRunner(asked: number): SlabRunner {
+  // Past what a virtual memory limit leaves room for, a worker's isolate cannot start, and V8 aborts the process.
+  const threads = Math.min(asked, threadsWithinAddressLimit());
   if (threads <= 1) {
     const run = (task: SlabTask, owner?: BufferPool) => (owner ? runSlabTask(task).finally(() => owner.give(task.array.data.buffer as ArrayBuffer)) : runSlabTask(task));
     const decode = (t: DecodeSlabTask) => runWorkerTask(t) as Promise<DecodedChunk>;
@@ -78,7 +82,7 @@ class WorkerPool implements SlabRunner {
   constructor(readonly threads: number) {
     this.buffers = new BufferPool(2 * threads + 2);
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(workerScript());
+      const worker = new Worker(workerScript(), addressSpaceLimit() !== undefined ? { resourceLimits: { codeRangeSizeMb: LIMITED_CODE_RANGE_MB } } : {});
       worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk | CodedSample; returned?: ArrayBuffer[]; lent?: ArrayBuffer[]; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
         const p = this.pending.get(m.id);
         for (const buffer of m.returned ?? []) (p?.owner ?? this.buffers).give(buffer);
