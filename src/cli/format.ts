@@ -9,9 +9,14 @@ import { safeJson, sanitizeText } from '../kernel/report/text';
 
 /** A plain text table: first row is the heading. */
 export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  // A heading may take several lines ('ratio\ntotal'), which keeps a column as narrow as its values.
+  const heading = rows[0].map((cell) => cell.split('\n'));
+  const headingLines = Math.max(...heading.map((h) => h.length));
+  const headingRows = Array.from({ length: headingLines }, (_, l) => heading.map((h) => h[l - (headingLines - h.length)] ?? ''));
+  const all = [...headingRows, ...rows.slice(1)];
+  const widths = rows[0].map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  return [...headingRows.map(line), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
 }
 
 /** `baler info` and the result of `baler compress`: every string from the file is sanitised by the rows. */

@@ -17,10 +17,13 @@ describe('baler demo --quick', function () {
     assert.equal(build.status, 0, build.stderr);
     const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), 'demo', '--quick', '--out', out], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /ratio latent-only\s+ratio total/);
-    const rows = r.stdout.split('\n').filter((l) => /^(flow|jets) \S+ {2}/.test(l));
+    assert.match(r.stdout, /^flow 60×50×50: .*, 600 kB\n.*ratio +ratio .*\n.*total +latent-only/m);
+    assert.match(r.stdout, /^jets 20k×24: /m);
+    const rows = r.stdout.split('\n').filter((l) => /^(reference tool|default|rel:1e-3|smallest)\b.* {2}/.test(l));
     assert.equal(rows.length, 8, `eight result rows expected:\n${r.stdout}`);
-    assert.match(r.stdout, /flow 60×50×50 at rel:0\.001: the learned basis makes .* with its decoder .* counted, .*× smaller/, 'the learned model pays, decoder counted');
+    const widest = Math.max(...r.stdout.split('\n').filter((l) => !/^(flow|jets) \S+ at /.test(l)).map((l) => l.length));
+    assert.ok(widest <= 120, `the tables fit a terminal of 120 columns (widest line ${widest})`);
+    assert.match(r.stdout, /flow 60×50×50 at rel:0\.001: the learned basis makes .*, its decoder .* counted, .*× smaller/, 'the learned model pays, decoder counted');
     for (const stem of ['flow.autoencoder', 'flow.default', 'flow.coder', 'flow.bounded', 'flow.searched', 'jets.autoencoder', 'jets.coder', 'jets.bounded']) {
       for (const ext of ['.baler', '.decompressed.npz', '.report.html']) {
         assert.ok(fs.existsSync(path.join(out, stem + ext)), `${stem}${ext} written`);
