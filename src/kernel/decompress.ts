@@ -26,7 +26,7 @@ import { loadLearnedModel } from './learned/store';
 import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
-import { budgetForDecodingThreads, decodedSlabBytes, decodingSlabsAhead, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
+import { budgetForDecodingThreads, decodingSlabsFit, decodedSlabBytes, decodingSlabsAhead, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
 import { constantSlab } from './compress/constant';
 import { checkBudget, elementCount } from './data/budget';
 
@@ -245,7 +245,10 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   const sizes = f.header.arrays.map((a) => ({ values: a.slabRows * rowSize(a), dtype: a.dtype }));
   const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
   const threads = decodingThreads(sizes, budget, asked);
-  if (threads < asked) hooks?.onLog?.(`${input}: ${fewerThreadsNote('decoding', threads, asked, budget, { budget: budgetForDecodingThreads(sizes, asked), threads: asked })}`);
+  // Where the budget holds not even one slab, decoding refuses it below, naming the --memory it needs.
+  if (threads < asked && decodingSlabsFit(sizes, budget) >= 1) {
+    hooks?.onLog?.(`${input}: ${fewerThreadsNote('decoding', threads, asked, budget, { budget: budgetForDecodingThreads(sizes, asked), threads: asked })}`);
+  }
   const runner = createSlabRunner(threads);
   const slabsAhead = decodingSlabsAhead(sizes, budget, threads);
   let output = '';

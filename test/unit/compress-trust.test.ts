@@ -120,6 +120,19 @@ describe('compress: trust regressions', () => {
     assert.equal((await inspect(file)).shape[1], 4_000_000_000, 'info still describes it');
   });
 
+  it('of slabs no budget could hold, says nothing of the threads a larger --memory would decode on (the refusal names the problem)', async () => {
+    const errors = { rmse: 0, nrmse: 0, psnr: 0, maxAbsError: 0, maxRelError: 0, range: 0 };
+    const header: DataHeader = {
+      kind: 'data', createdBy: 'crafted', source: { name: 'x.npy', bytes: 1, format: 'npy' },
+      arrays: [{ path: '', kind: 'table', shape: [2 ** 20, 2 ** 12], dtype: 'float64', names: [], attributes: '', slabRows: 2 ** 19, codec: { mode: 'lossless' }, errors }],
+    };
+    const file = path.join(dir, 'wide-slabs.baler');
+    fs.writeFileSync(file, (await encodeContainer(header, [{ name: '0.data', data: Uint8Array.of(1, 2, 3, 4), chunkBytes: 2 }])).bytes);
+    const logged: string[] = [];
+    await assert.rejects(decompress(file, { output: path.join(dir, 'wide-slabs.npy'), threads: 2 }, { onLog: (l) => logged.push(l) }), BalerError);
+    assert.deepEqual(logged.filter((l) => /--memory/.test(l)), []);
+  });
+
   it('info checks every chunk\'s checksum: a flipped byte in the coded data is refused, not described', async () => {
     const data = Float64Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i / 17) + Math.cos(i / 301));
     const { output } = await compress(npy({ dtype: 'float64', shape: [64, 64], data }), { output: path.join(dir, 'flip.baler'), errorBound: 'rel:1e-5' });
