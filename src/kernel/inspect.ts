@@ -58,7 +58,6 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
     file: index.totalBytes,
     decoderShared: shared > 0,
   };
-  const coded = Math.max(1, sizes.latents + sizes.residuals);
   const first = header.arrays[0];
   const model = modelOf(first);
   return {
@@ -77,17 +76,23 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
     ...missingValueOf(first),
     ...entropyOf(header.arrays, index.sections),
     sizes,
-    ratios: {
-      total: sizes.original / sizes.total,
-      latentOnly: sizes.original / coded,
-      totalVsFloat32: sizes.originalFloat32 / sizes.total,
-      latentOnlyVsFloat32: sizes.originalFloat32 / coded,
-    },
+    ratios: ratiosOf(sizes),
     errors: first.errors,
     createdBy: header.createdBy,
     source: { name: header.source.name, format: header.source.format, ...(header.source.leftOut ? { leftOut: header.source.leftOut } : {}) },
     arrays: header.arrays.map((a) => ({ ...arrayInfo(a), ...(header.part ? boundRangeOf(a) : {}) })),
     ...(header.search ? { search: { target: header.search.target, objective: header.search.objective, pointsTried: header.search.points } } : {}),
+  };
+}
+
+/** The original over everything needed to decompress (total), and over the coded data alone (latent-only). */
+export function ratiosOf(sizes: SizeBreakdown): FileInfo['ratios'] {
+  const coded = Math.max(1, sizes.latents + sizes.residuals);
+  return {
+    total: sizes.original / sizes.total,
+    latentOnly: sizes.original / coded,
+    totalVsFloat32: sizes.originalFloat32 / sizes.total,
+    latentOnlyVsFloat32: sizes.originalFloat32 / coded,
   };
 }
 

@@ -312,30 +312,6 @@ function finiteSample(values: Float64Array): Float64Array {
   return out.subarray(0, n);
 }
 
-export interface SizeRatios {
-  /** original / (latents only): the figure the reference tool advertises. */
-  latentOnly: number;
-  /** original / (everything needed to decompress). */
-  total: number;
-  /** Same two against the float32 content instead of the file. */
-  latentOnlyVsFloat32: number;
-  totalVsFloat32: number;
-  /** total as a percentage of the original file. */
-  totalPercentOfFile: number;
-}
-
-/** Compression ratios with the decoder left out and counted, side by side. */
-export function sizeRatios(sizes: SizeBreakdown): SizeRatios {
-  const ratio = (a: number, b: number) => (b > 0 ? a / b : Infinity);
-  return {
-    latentOnly: ratio(sizes.original, sizes.latents),
-    total: ratio(sizes.original, sizes.total),
-    latentOnlyVsFloat32: ratio(sizes.originalFloat32, sizes.latents),
-    totalVsFloat32: ratio(sizes.originalFloat32, sizes.total),
-    totalPercentOfFile: sizes.original > 0 ? (100 * sizes.total) / sizes.original : Infinity,
-  };
-}
-
 function assertSameLength(a: Float64Array, b: Float64Array): void {
   if (a.length !== b.length) {
     throw new BalerError(`cannot compare: the original has ${a.length} values, the reconstruction ${b.length}`);

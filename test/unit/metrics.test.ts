@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { BalerError } from '../../src/kernel/errors';
-import { columnStatistics, computeErrors, ErrorAccumulator, histogram, sizeRatios, HISTOGRAM_BINS } from '../../src/kernel/metrics';
+import { columnStatistics, computeErrors, ErrorAccumulator, histogram, HISTOGRAM_BINS } from '../../src/kernel/metrics';
+import { ratiosOf } from '../../src/kernel/inspect';
 
 const total = (h: { counts: number[]; underflow: number; overflow: number; skipped: number }) =>
   h.counts.reduce((a, b) => a + b, 0) + h.underflow + h.overflow + h.skipped;
@@ -131,12 +132,10 @@ describe('metrics', () => {
     assert.equal(total(stats[0].residuals), 120);
   });
 
-  it('size ratios: latent-only and total side by side', () => {
-    const r = sizeRatios({ originalFile: 1000, original: 1000, originalFloat32: 500, latents: 10, decoder: 240, residuals: 0, header: 0, total: 250, file: 250, decoderShared: false });
-    assert.equal(r.latentOnly, 100);
-    assert.equal(r.total, 4);
-    assert.equal(r.latentOnlyVsFloat32, 50);
-    assert.equal(r.totalVsFloat32, 2);
-    assert.equal(r.totalPercentOfFile, 25);
+  it('size ratios: latent-only (the coded data: latents and residuals) and total (everything) side by side', () => {
+    const sizes = { originalFile: 1000, original: 1000, originalFloat32: 500, latents: 10, decoder: 240, residuals: 0, header: 0, total: 250, file: 250, decoderShared: false };
+    assert.deepEqual(ratiosOf(sizes), { latentOnly: 100, total: 4, latentOnlyVsFloat32: 50, totalVsFloat32: 2 });
+    assert.equal(ratiosOf({ ...sizes, residuals: 40 }).latentOnly, 20);
+    assert.equal(ratiosOf({ ...sizes, latents: 0 }).latentOnly, 1000, 'nothing coded: the original over one byte, never ∞');
   });
 });

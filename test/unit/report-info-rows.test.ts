@@ -15,6 +15,7 @@ import { formatRatio, relativeSize } from '../../src/kernel/report/format';
 import { findRow, headline, infoSections, sectionsHtml, sectionsMarkdown, type InfoSection } from '../../src/kernel/report/info-rows';
 import { infoText, resultSummary } from '../../src/extension/format';
 import { fakeInfo } from '../fixtures/report-sample';
+import { ratiosOf } from '../../src/kernel/inspect';
 
 const KEYS = ['ratio.total', 'ratio.latentOnly', 'errors.psnr', 'errors.maxAbsError', 'sizes.decoder'] as const;
 
@@ -39,8 +40,7 @@ function errorBoundedInfo(): FileInfo {
   const sizes = { ...info.sizes, latents: 0, decoder: 0, residuals: 1_000, total: 1_312, file: 1_312 };
   return {
     ...info, mode: 'error-bounded', errorBound: 'abs:1e-3', architecture: undefined, sizes,
-    // What inspect() computes: latent-only counts the residuals (it is the same bytes when there is no decoder).
-    ratios: { total: sizes.originalFile / sizes.total, latentOnly: sizes.originalFile / 1_000, totalVsFloat32: sizes.originalFloat32 / sizes.total, latentOnlyVsFloat32: sizes.originalFloat32 / 1_000 },
+    ratios: ratiosOf(sizes),
   };
 }
 
