@@ -75,19 +75,46 @@ const HOST = os.hostname().replace(/[^A-Za-z0-9-]/g, '-') || 'host';
 export function temporaryBeside(target: string): string {
   const dir = path.dirname(path.resolve(target));
   const base = path.basename(target);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    // the caller reports an unreadable folder when it creates its own file there
+  for (const { name, pid } of temporariesOf(dir, base)) {
+    if (pid !== process.pid && !processRuns(pid)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
-  const prefix = `.${base}.${HOST}-`;
-  for (const name of names) {
-    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
-    const pid = Number(name.slice(prefix.length).split('.')[0]);
-    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !processRuns(pid)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  return path.join(dir, `.${base}.${HOST}-${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+}
+
+/**
+ * Per folder, listed once a process (a campaign writes thousands of outputs to one folder: listing it for each
+ * would cost the square of their number, and a shared file system's metadata server the most): the temporaries
+ * of this machine's processes in it, by the name of their target.
+ */
+const temporariesByFolder = new Map<string, Map<string, { name: string; pid: number }[]>>();
+
+/** The temporaries listed for `base` in `dir`, given out once (later ones are this process's own, or a later run's). */
+function temporariesOf(dir: string, base: string): { name: string; pid: number }[] {
+  let byTarget = temporariesByFolder.get(dir);
+  if (!byTarget) {
+    byTarget = new Map();
+    temporariesByFolder.set(dir, byTarget);
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      // the caller reports an unreadable folder when it creates its own file there
+    }
+    const marker = `.${HOST}-`;
+    for (const name of names) {
+      const at = name.lastIndexOf(marker);
+      if (!name.startsWith('.') || !name.endsWith('.tmp') || at < 2) continue;
+      const pid = Number(name.slice(at + marker.length).split('.')[0]);
+      if (!Number.isSafeInteger(pid) || pid <= 0) continue;
+      const target = name.slice(1, at);
+      const list = byTarget.get(target) ?? [];
+      list.push({ name, pid });
+      byTarget.set(target, list);
+    }
   }
-  return path.join(dir, `${prefix}${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+  const found = byTarget.get(base) ?? [];
+  byTarget.delete(base);
+  return found;
 }
 
 function processRuns(pid: number): boolean {

@@ -1,4 +1,4 @@
-// inspect(): sizes, ratios and error figures of a .baler from its index alone (no decoding). The one place the
+// inspect(): sizes, ratios and error figures of a .baler from its index, every chunk's checksum checked (no decoding). The one place the
 // ratios are defined: original bytes over everything needed to decompress (total), and over the coded data
 // alone (latents and residuals, no decoder, no header: latent-only).
 import type { ArrayInfo, FileInfo, SizeBreakdown } from './api';

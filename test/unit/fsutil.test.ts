@@ -48,6 +48,13 @@ describe('fsutil', () => {
     assert.match(path.basename(fresh), new RegExp(`^\\.out\\.baler\\.${host}-${process.pid}\\.[0-9a-z]+\\.tmp$`));
     const left = fs.readdirSync(sub).sort();
     assert.deepEqual(left, [names.alive, names.otherHost, names.otherOutput, names.userFile].sort());
+    // The folder is listed once a process, not once an output (a campaign writes thousands into one folder): what
+    // was there then for another output is removed when that output is written; what came later, at the next run.
+    const later = `.later.baler.${host}-${gone}.k6.tmp`;
+    fs.writeFileSync(path.join(sub, later), 'x');
+    temporaryBeside(path.join(sub, 'other.baler'));
+    temporaryBeside(path.join(sub, 'later.baler'));
+    assert.deepEqual(fs.readdirSync(sub).sort(), [names.alive, names.otherHost, names.userFile, later].sort());
   });
 });
 
