@@ -181,7 +181,7 @@ export interface FileInfo extends Omit<ArrayInfo, 'path'> {
   ratios: { total: number; latentOnly: number; totalVsFloat32: number; latentOnlyVsFloat32: number };
   history?: TrainHistory;
   createdBy: string;
-  /** The source file's name and format, and how many of its arrays or columns this file does not hold (the ratios are of the whole file). */
+  /** The source file's name and format, and how many of its arrays or columns this file does not hold (the ratios are then of the arrays held: SizeBreakdown.original). */
   source?: { name: string; format: string; leftOut?: number };
   arrays?: ArrayInfo[];
   /** Present when the file was chosen by a search (`--target` / `--objective`). */

@@ -15,7 +15,7 @@ import { DTYPES, KINDS, MAX_ELEMENTS, MAX_RANK, readDigest, writeDigest } from '
 export interface DataHeader {
   kind: 'data';
   createdBy: string;
-  /** `leftOut`: how many arrays of the source are not in this file (not numeric, or not the one chosen); the ratios are of the whole file. */
+  /** `leftOut`: how many arrays of the source are not in this file (not numeric, or not the one chosen); the ratios are then of the arrays held (SizeBreakdown.original). */
   source: { name: string; bytes: number; format: string; attributes?: string; leftOut?: number };
   arrays: ArrayEntry[];
   search?: SearchSummary;
