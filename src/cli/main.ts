@@ -64,8 +64,7 @@ function projectArgs(opts: { project?: string[] }): [string, string] | undefined
   return [opts.project[0], opts.project[1]];
 }
 
-/** Several files without a shared model: each on its own, then their figures as a set. */
-/** Several files, each on its own: every output is named (and refused if taken) before the first is coded. */
+/** Several files without a shared model, each on its own: every output is named (and refused if taken) before the first is coded. */
 async function compressEach(files: string[], output: string | undefined, options: CompressOptions, h: Hooks) {
   const outputs = engine.outputsOf(files, output);
   files.forEach((file, i) => engine.checkOutput(file, outputs[i], options.force));
