@@ -204,6 +204,8 @@ describe('baler CLI end to end', function () {
       fs.writeFileSync(path.join(dir, 'taken.baler'), 'mine');
       expectError(baler(['compress', 'CFD_animation.npz', '-o', 'taken.baler', '--epochs', '1'], dir), 'taken.baler', /exists/);
       assert.equal(fs.readFileSync(path.join(dir, 'taken.baler'), 'utf8'), 'mine');
+      // A mistyped input beside an earlier .baler of its name: the input is what is missing, not --force.
+      expectError(baler(['compress', 'taken.npz'], dir), 'taken.npz', /file not found$/);
       expectError(baler(['decompress', 'ok.baler', '-o', 'CFD_animation.npz'], dir), 'CFD_animation.npz', /exists/);
     });
   });

@@ -2,6 +2,7 @@
 // it (constant, automatic, PSNR target, latent-only search, lossless, error-bounded for --part, autoencoder) into a container written to a temporary file beside the
 // output; the container is then decoded and checked (the bound on every value as written, the values the
 // encoder measured, a PSNR target) before it is renamed into place. A file whose check fails never appears.
+import * as fs from 'node:fs';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
 import { BalerError, throwIfAborted } from '../errors';
 import { parseErrorBound } from '../eb/bound';
@@ -58,6 +59,8 @@ function leftOutNote(source: DataSource, opts: CompressOptions): string | undefi
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
   const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
   checkCompressOptions(opts, input);
+  // A mistyped input beside an earlier .baler of the name must not read as "output file exists".
+  if (!fs.existsSync(input)) throw new BalerError('file not found', input, 'ENOENT');
   checkOutput(input, output, opts.force);
   if (!opts.part) checkBalerName(output);
   const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns, kind: opts.kind }, opts.memoryBudget);
