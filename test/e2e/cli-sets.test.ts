@@ -61,7 +61,14 @@ describe('baler CLI: the automatic mode and sets', function () {
     assert.match(r.stdout, /set: 2 files/);
     const notFolder = baler(['compress', 't1.npy', 't2.npy', '-o', 'x.baler'], dir);
     assert.equal(notFolder.code, 1);
-    assert.equal(notFolder.stderr.trim().split('\n').pop(), 'baler: x.baler: the output folder does not exist (with several files, -o names the folder their .baler files go to)');
+    assert.equal(notFolder.stderr.trim().split('\n').pop(), 'baler: x.baler: no such folder: with several files, -o names the folder their .baler files go to (end it with / to create it)');
+    assert.ok(!fs.existsSync(path.join(dir, 'x.baler')));
+    const created = baler(['compress', 't1.npy', 't2.npy', '-o', 'new/deeper/', '--error-bound', 'rel:1e-3', '--learned', 'none'], dir);
+    assert.equal(created.code, 0, created.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'new', 'deeper')).sort(), ['t1.baler', 't2.baler']);
+    const one = baler(['compress', 't3.npy', '-o', 'out', '--error-bound', 'rel:1e-3', '--learned', 'none'], dir);
+    assert.equal(one.code, 0, one.stderr);
+    assert.ok(fs.existsSync(path.join(dir, 'out', 't3.baler')), 'one file and -o FOLDER: FOLDER/NAME.baler');
     fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
     fs.copyFileSync(path.join(dir, 't1.npy'), path.join(dir, 'sub', 't1.npy'));
     const clash = baler(['compress', 't1.npy', path.join('sub', 't1.npy'), '-o', 'out', '--force'], dir);

@@ -17,7 +17,7 @@ import { CREATED_BY } from '../version';
 import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
-import { checkBalerName, checkOutput, defaultOutput } from './output';
+import { checkBalerName, checkOutput, outputOf } from './output';
 import { arrayInputs } from './arrays';
 import { packedBoundNote } from '../data/packing';
 import { belowRuntimeNote, budgetForCodingThreads, codingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from '../memory';
@@ -57,10 +57,10 @@ function leftOutNote(source: DataSource, opts: CompressOptions): string | undefi
 }
 
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
-  const output = opts.part ? partOutput(input, opts.output, opts.part) : opts.output ?? defaultOutput(input, '.baler');
   checkCompressOptions(opts, input);
   // A mistyped input beside an earlier .baler of the name must not read as "output file exists".
   if (!fs.existsSync(input)) throw new BalerError('file not found', input, 'ENOENT');
+  const output = opts.part ? partOutput(input, opts.output, opts.part) : outputOf(input, opts.output);
   checkOutput(input, output, opts.force);
   if (!opts.part) checkBalerName(output);
   const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns, kind: opts.kind }, opts.memoryBudget);

@@ -13,20 +13,44 @@ export function defaultOutput(input: string, ext: string): string {
 }
 
 /**
- * Where each input's .baler goes: `output` (a file) for one input; for several, into the folder `output` names,
- * or beside each input without it.
+ * Where each input's .baler goes: for one input, `output` (a file, or a folder: outputOf); for several, into the
+ * folder `output` names, or beside each input without it.
  */
 export function outputsOf(inputs: string[], output?: string): string[] {
-  if (inputs.length === 1) return [output ?? defaultOutput(inputs[0], '.baler')];
+  if (inputs.length === 1) return [outputOf(inputs[0], output)];
   if (output !== undefined) return outputsInFolder(inputs, output);
   return distinctOutputs(inputs, inputs.map((input) => defaultOutput(input, '.baler')));
 }
 
+/** One input's .baler: `output`, or NAME.baler in it when it names a folder (namesFolder), or beside the input. */
+export function outputOf(input: string, output?: string): string {
+  if (output === undefined) return defaultOutput(input, '.baler');
+  return namesFolder(output) ? path.join(outputFolder(output), `${path.parse(input).name}.baler`) : output;
+}
+
 /** NAME.baler in `folder` for each input (with several files, -o names a folder). */
 export function outputsInFolder(inputs: string[], folder: string): string[] {
-  if (!fs.existsSync(folder)) throw new BalerError('the output folder does not exist (with several files, -o names the folder their .baler files go to)', folder, 'ENOENT');
-  if (!fs.statSync(folder).isDirectory()) throw new BalerError('is not a folder: with several files, -o names the folder their .baler files go to', folder, 'ENOTDIR');
-  return distinctOutputs(inputs, inputs.map((input) => path.join(folder, `${path.parse(input).name}.baler`)));
+  if (!namesFolder(folder)) {
+    throw new BalerError(`${fs.existsSync(folder) ? 'is not a folder' : 'no such folder'}: with several files, -o names the folder their .baler files go to (end it with / to create it)`, folder, 'ENOTDIR');
+  }
+  const dir = outputFolder(folder);
+  return distinctOutputs(inputs, inputs.map((input) => path.join(dir, `${path.parse(input).name}.baler`)));
+}
+
+/** Whether -o names a folder: one that exists, or any path ending in a separator (created if missing). */
+export function namesFolder(output: string): boolean {
+  return output.endsWith('/') || output.endsWith(path.sep) || (fs.existsSync(output) && fs.statSync(output).isDirectory());
+}
+
+/** The folder, created with its parents when missing (tasks of a job array may race to create it: that is fine). */
+export function outputFolder(folder: string): string {
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (err) {
+    throw new BalerError(`cannot create the output folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, folder, 'EOUTPUT');
+  }
+  if (!fs.statSync(folder).isDirectory()) throw new BalerError('is not a folder', folder, 'ENOTDIR');
+  return folder;
 }
 
 /** Refused before anything is coded when two inputs would be written to one output. */
