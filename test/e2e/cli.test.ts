@@ -72,6 +72,10 @@ describe('baler CLI end to end', function () {
     const html = fs.readFileSync(path.join(dir, 'cfd.html'), 'utf8');
     assert.ok(html.length > 1_000_000, 'plotly is inlined');
     assert.ok(!/<script[^>]+src=["']https?:/.test(html), 'no external scripts');
+    fs.writeFileSync(path.join(dir, 'mine.html'), 'mine');
+    expectError(baler(['plot', 'cfd.baler', '-o', 'mine.html'], dir), 'mine.html', /output file exists .*--force/);
+    assert.equal(fs.readFileSync(path.join(dir, 'mine.html'), 'utf8'), 'mine', 'an existing page is replaced only with --force');
+    assert.equal(baler(['plot', 'cfd.baler', '-o', 'mine.html', '--force'], dir).code, 0);
   });
 
   it('keeps every value within an error bound after a file round trip', async () => {

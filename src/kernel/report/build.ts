@@ -51,8 +51,11 @@ async function readOriginal(file: string, dataset: string | undefined): Promise<
   }
 }
 
+/** Writes the report of `balerFile` to `output`; an existing file is replaced only with `force` (checked before any decoding). */
 export async function writeReport(balerFile: string, output: string, opts: { original?: string; history?: string; force?: boolean } = {}): Promise<string> {
+  const force = opts.force ?? false;
+  if (!force && fs.existsSync(output)) throw new BalerError('output file exists (choose another path with -o, or pass --force)', output, 'EEXIST');
   const data = await buildReport(balerFile, opts.original, opts.history);
-  writeFileAtomic(output, renderReportHtml(data), { overwrite: opts.force ?? true, protect: opts.original });
+  writeFileAtomic(output, renderReportHtml(data), { overwrite: force, protect: opts.original });
   return output;
 }
