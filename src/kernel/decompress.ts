@@ -26,7 +26,7 @@ import { loadLearnedModel } from './learned/store';
 import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
-import { budgetForDecodingThreads, decodingSlabsFit, decodedSlabBytes, decodingSlabsAhead, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
+import { budgetForDecodingThreads, decodedSlabBytes, decodingSlabsAhead, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
 import { constantSlab } from './compress/constant';
 import { checkBudget, elementCount } from './data/budget';
 
@@ -149,8 +149,13 @@ function trimRows(slab: DecodedSlab, start: number, end: number, width: number):
   return { firstRow: from, values: slab.values.slice(a, b), array: { ...slab.array, shape, data: slab.array.data.slice(a, b) as NdArray['data'] } };
 }
 
+/** Memory decoding one slab of the array takes (checkSlabMemory refuses it past the budget). */
+function slabMemory(a: ArrayEntry): number {
+  return decodedSlabBytes(a.slabRows * rowSize(a), a.dtype);
+}
+
 function checkSlabMemory(a: ArrayEntry, budget: number, file: string): void {
-  const need = decodedSlabBytes(a.slabRows * rowSize(a), a.dtype);
+  const need = slabMemory(a);
   if (need > budget) {
     throw new BalerError(`a slab of this file needs ${formatMiB(need)} of memory, more than the budget of ${formatMiB(budget)} (raise it with --memory)`, file, 'ETOOLARGE');
   }
@@ -245,8 +250,8 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   const sizes = f.header.arrays.map((a) => ({ values: a.slabRows * rowSize(a), dtype: a.dtype }));
   const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
   const threads = decodingThreads(sizes, budget, asked);
-  // Where the budget holds not even one slab, decoding refuses it below, naming the --memory it needs.
-  if (threads < asked && decodingSlabsFit(sizes, budget) >= 1) {
+  // Where the budget holds not even one slab, decoding refuses it below (checkSlabMemory), naming what it needs.
+  if (threads < asked && f.header.arrays.every((a) => slabMemory(a) <= budget)) {
     hooks?.onLog?.(`${input}: ${fewerThreadsNote('decoding', threads, asked, budget, { budget: budgetForDecodingThreads(sizes, asked), threads: asked })}`);
   }
   const runner = createSlabRunner(threads);

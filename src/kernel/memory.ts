@@ -127,8 +127,8 @@ export function decodingThreads(slabs: { values: number; dtype: ArraySource['dty
   return Math.max(1, Math.min(threads, decodingSlabsFit(slabs, memoryBudget)));
 }
 
-/** Slabs of these sizes the budget holds in work at once while an earlier one is written (0: not even one). */
-export function decodingSlabsFit(slabs: { values: number; dtype: ArraySource['dtype'] }[], memoryBudget: number): number {
+/** Slabs of these sizes the budget holds in work at once while an earlier one is written. */
+function decodingSlabsFit(slabs: { values: number; dtype: ArraySource['dtype'] }[], memoryBudget: number): number {
   return Math.min(...slabs.map(({ values, dtype }) => {
     const writing = values * (8 + DTYPE_BYTES[dtype]);
     return Math.floor((memoryBudget - MAIN_RUNTIME - writing) / (values * (DECODING_BYTES_PER_VALUE + DTYPE_BYTES[dtype]) + DECODING_WORKER_RUNTIME));
