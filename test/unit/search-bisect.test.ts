@@ -27,6 +27,13 @@ describe('search: bisection of the bound', () => {
     }
   });
 
+  it('never tries a bound above the ceiling it is given, and settles on it when the ceiling meets the target', async () => {
+    const { trial, tried } = coder(10);
+    const rel = await largestMeetingBound(trial, 40, 0.3, () => false, 0.01);
+    assert.ok(tried.every((r) => r <= 0.01), `tried ${tried.join(', ')}`);
+    assert.equal(rel, 0.01);
+  });
+
   it('stops at the loosest bound allowed, and reports none when nothing meets the target', async () => {
     assert.equal(await largestMeetingBound(async () => ({ psnr: Infinity }), 40, 0.01), MAX_REL_BOUND);
     assert.equal(await largestMeetingBound(async () => ({ psnr: 10 }), 40, 0.01), undefined);

@@ -24,6 +24,7 @@ import { belowRuntimeNote, budgetForCodingThreads, codingThreads, DEFAULT_MEMORY
 import { createSlabRunner, defaultThreads } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
 import { verifyContainer, type WrittenArray } from './read-back';
+import { TargetMissed } from './verify';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CompressContext, MeasuredSizes, PayloadSection } from './strategy';
 import { PER_SLAB_ROLES } from './strategy';
 import { searchStrategy } from './search';
@@ -56,7 +57,27 @@ function leftOutNote(source: DataSource, opts: CompressOptions): string | undefi
   return `not in the .baler, as not numeric arrays: ${shown}${more}; the ratios are of the arrays it holds`;
 }
 
+/** Times a PSNR target is coded again after the whole array missed what its sample met. */
+const TARGET_RETRIES = 3;
+/** Beyond the shortfall, how many dB more each new attempt's bound is made for. */
+const RETRY_MARGIN_DB = 0.5;
+
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
+  let relCeiling: number | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await compressOnce(input, opts, hooks, relCeiling);
+    } catch (err) {
+      // A bound chosen on a sample may give the whole array less: a coder's PSNR is not monotone in its bound, and
+      // one a little larger may lose dB at once. Below that bound by what was missed (PSNR ≈ −20·log10 of it), again.
+      if (!(err instanceof TargetMissed) || err.relBound === undefined || !Number.isFinite(err.shortfallDb) || attempt === TARGET_RETRIES) throw err;
+      relCeiling = err.relBound * 10 ** (-(err.shortfallDb + RETRY_MARGIN_DB) / 20);
+      hooks?.onLog?.(`${input}: the whole array missed ${opts.target} by ${err.shortfallDb.toFixed(2)} dB at rel:${err.relBound}, where its sample met it; coding again, the bound at most rel:${Number(relCeiling.toPrecision(4))}`);
+    }
+  }
+}
+
+async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks | undefined, relCeiling: number | undefined): Promise<CompressResult> {
   checkCompressOptions(opts, input);
   // A mistyped input beside an earlier .baler of the name must not read as "output file exists".
   if (!fs.existsSync(input)) throw new BalerError('file not found', input, 'ENOENT');
@@ -88,7 +109,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
       hooks?.onLog?.(`${input}: ${fewerThreadsNote('coding', threads, asked, budget, budgetForCodingThreads(inputs.map((a) => a.source), asked, budget))}`);
     }
     const runner = createSlabRunner(threads);
-    const ctx: CompressContext = { opts, hooks, input, runner, measure: (a, codec, sections) => measure(source, a, codec, sections, output) };
+    const ctx: CompressContext = { opts, hooks, input, runner, relCeiling, measure: (a, codec, sections) => measure(source, a, codec, sections, output) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
     try {
       const writer = new ContainerWriter(fdSink(out.fd, output));

@@ -87,6 +87,8 @@ export interface CompressContext {
   hooks?: Hooks;
   /** The input file, for error messages. */
   input: string;
+  /** The largest rel bound a PSNR target's search may choose (after the whole array missed it: compress()). */
+  relCeiling?: number;
   /** Bytes of the complete .baler a single-array payload would make, per role and in total (one encoding). */
   measure(array: ArrayInput, codec: ArrayCodec, sections: PayloadSection[]): Promise<MeasuredSizes>;
 }

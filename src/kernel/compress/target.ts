@@ -12,7 +12,7 @@ import type { ErrorBound } from '../eb/bound';
 import { computeErrors } from '../metrics';
 import { columnRange } from './stats';
 import { parseQualityTarget } from '../search/target';
-import { initialRelBound, largestMeetingBound } from '../search/bisect';
+import { initialRelBound, largestMeetingBound, MAX_REL_BOUND } from '../search/bisect';
 import { recordPoint } from '../search/record';
 import type { SearchPoint } from '../search/types';
 import { estimatePlans, type PlanEstimate } from '../learned/choose';
@@ -46,6 +46,7 @@ export const targetStrategy: ArrayStrategy = {
     const full = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
     const sample = trialRows(full, input.source.kind);
     const aim = target.value + (sample.whole ? 0 : SAMPLE_MARGIN_DB);
+    const ceiling = ctx.relCeiling ?? MAX_REL_BOUND;
     const columns = input.source.kind === 'table' && input.source.shape.length === 2 ? input.source.shape[1] : 1;
     // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
     const globals = (rel: number, learned = false): EbGlobals => {
@@ -60,7 +61,7 @@ export const targetStrategy: ArrayStrategy = {
     const overBudget = () => opts.timeLimitSeconds !== undefined && (performance.now() - started) / 1000 > opts.timeLimitSeconds;
 
     // The error-bounded coder alone.
-    const classical = await largestMeetingBound(async (rel) => search.add('eb', undefined, 0, rel, await classicalCoding(sample, globals(rel))), aim, initialRelBound(target.value), overBudget);
+    const classical = await largestMeetingBound(async (rel) => search.add('eb', undefined, 0, rel, await classicalCoding(sample, globals(rel))), aim, initialRelBound(target.value), overBudget, ceiling);
     if (classical === undefined) return losslessStrategy.code(input, out, { ...ctx, opts: { ...opts, target: undefined, errorBound: 'abs:0' } });
     // Learned predictors fitted at that bound, then each at the largest bound it may use.
     if (opts.learned !== 'none' && opts.searchAutoencoders !== false && !overBudget()) {
@@ -73,7 +74,7 @@ export const targetStrategy: ArrayStrategy = {
       for (const plan of plans.filter((p) => p.model)) {
         if (overBudget()) break;
         const label = plan.name === 'shared' ? 'shared' : plan.name;
-        await largestMeetingBound(async (rel) => search.add(label, plan, plan.decoderBytes, rel, await encodeLearnedSlab(plan.model!, sample.values, sample.shape, globals(rel, true))), aim, classical, overBudget);
+        await largestMeetingBound(async (rel) => search.add(label, plan, plan.decoderBytes, rel, await encodeLearnedSlab(plan.model!, sample.values, sample.shape, globals(rel, true))), aim, classical, overBudget, ceiling);
       }
     }
     const best = search.best(opts.learned);
@@ -90,7 +91,7 @@ export const targetStrategy: ArrayStrategy = {
     const points = new TextEncoder().encode(JSON.stringify(search.points.map(recordPoint)));
     return {
       ...coded,
-      checkErrors: psnrChecker(`psnr:${target.value}`, ctx.input),
+      checkErrors: psnrChecker(`psnr:${target.value}`, ctx.input, best.rel),
       search: { summary: { target: `psnr:${target.value}`, objective: 'total', points: search.points.length, chosen: search.points.indexOf(best.point) }, points },
     };
   },

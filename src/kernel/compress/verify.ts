@@ -33,15 +33,25 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
   };
 }
 
-/** A checker of the whole array's PSNR against a `psnr:DB` target; a table's every column against its own range. */
-export function psnrChecker(target: string, file: string): (errors: ErrorSummary) => void {
+/** The whole array missed a PSNR target by `shortfallDb` at the rel bound `relBound`, chosen on a sample that met it. */
+export class TargetMissed extends BalerError {
+  constructor(message: string, file: string, readonly shortfallDb: number, readonly relBound: number | undefined) {
+    super(message, file, 'EBOUND');
+  }
+}
+
+/**
+ * A checker of the whole array's PSNR against a `psnr:DB` target; a table's every column against its own range.
+ * `relBound`: the bound chosen for it on a sample (compress codes again below it when the whole array misses).
+ */
+export function psnrChecker(target: string, file: string, relBound?: number): (errors: ErrorSummary) => void {
   const wanted = parseQualityTarget(target, file).value;
   return (errors) => {
     const worst = errors.worstColumn;
     if (worst && !(worst.psnr >= wanted)) {
-      throw new BalerError(`verification failed: column ${worst.column + 1} has a PSNR of ${worst.psnr.toFixed(2)} dB over its own range, below the target ${wanted} dB; nothing was written`, file, 'EBOUND');
+      throw new TargetMissed(`verification failed: column ${worst.column + 1} has a PSNR of ${worst.psnr.toFixed(2)} dB over its own range, below the target ${wanted} dB; nothing was written`, file, wanted - worst.psnr, relBound);
     }
-    if (!(errors.psnr >= wanted)) throw new BalerError(`verification failed: PSNR ${errors.psnr.toFixed(2)} dB is below the target ${wanted} dB; nothing was written`, file, 'EBOUND');
+    if (!(errors.psnr >= wanted)) throw new TargetMissed(`verification failed: PSNR ${errors.psnr.toFixed(2)} dB is below the target ${wanted} dB; nothing was written`, file, wanted - errors.psnr, relBound);
   };
 }
 

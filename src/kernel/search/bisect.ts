@@ -23,15 +23,15 @@ export function roundBound(rel: number): number {
 
 /**
  * The largest bound found that meets `target` (undefined when none did), evaluating `trial(ε)` at most
- * MAX_STEPS times from `start`. `stop()` ends early (time budget).
+ * MAX_STEPS times from `start`, none above `ceiling`. `stop()` ends early (time budget).
  */
 export async function largestMeetingBound(
-  trial: (rel: number) => Promise<BoundTrial>, target: number, start: number, stop: () => boolean = () => false,
+  trial: (rel: number) => Promise<BoundTrial>, target: number, start: number, stop: () => boolean = () => false, ceiling = MAX_REL_BOUND,
 ): Promise<number | undefined> {
   let meets: { rel: number; psnr: number } | undefined;
   let misses: { rel: number; psnr: number } | undefined;
   const tried = new Set<number>();
-  let rel = roundBound(Math.min(MAX_REL_BOUND, start));
+  let rel = roundBound(Math.min(ceiling, start));
   for (let step = 0; step < MAX_STEPS; step++) {
     tried.add(rel);
     const { psnr } = await trial(rel);
@@ -40,16 +40,16 @@ export async function largestMeetingBound(
     } else if (!misses || rel < misses.rel) {
       misses = { rel, psnr };
     }
-    if (psnr >= target && rel >= MAX_REL_BOUND) break; // meets at the loosest bound allowed
+    if (psnr >= target && rel >= ceiling) break; // meets at the loosest bound allowed
     if (meets && misses && misses.rel / meets.rel < BISECTION_RESOLUTION) break;
     if (stop()) break;
-    rel = nextBound(rel, psnr, target, meets, misses);
+    rel = nextBound(rel, psnr, target, meets, misses, ceiling);
     if (tried.has(rel)) break;
   }
   return meets?.rel;
 }
 
-function nextBound(rel: number, psnr: number, target: number, meets?: { rel: number; psnr: number }, misses?: { rel: number; psnr: number }): number {
+function nextBound(rel: number, psnr: number, target: number, meets: { rel: number; psnr: number } | undefined, misses: { rel: number; psnr: number } | undefined, ceiling: number): number {
   let next: number;
   if (meets && misses && Number.isFinite(meets.psnr)) {
     const t = (meets.psnr - target) / (meets.psnr - misses.psnr);
@@ -59,8 +59,8 @@ function nextBound(rel: number, psnr: number, target: number, meets?: { rel: num
     next = rel * 10 ** Math.max(-1, Math.min(1, excess / 20));
   }
   // Inside the bracket by at least one resolution step, also after rounding to the header's precision.
-  next = roundBound(Math.min(MAX_REL_BOUND, next));
+  next = roundBound(Math.min(ceiling, next));
   if (misses && next >= misses.rel / BISECTION_RESOLUTION) next = roundBound(misses.rel / BISECTION_RESOLUTION ** 2);
-  if (meets && next <= meets.rel * BISECTION_RESOLUTION) next = roundBound(Math.min(MAX_REL_BOUND, meets.rel * BISECTION_RESOLUTION ** 2));
+  if (meets && next <= meets.rel * BISECTION_RESOLUTION) next = roundBound(Math.min(ceiling, meets.rel * BISECTION_RESOLUTION ** 2));
   return next;
 }
