@@ -181,8 +181,11 @@ export interface FileInfo extends Omit<ArrayInfo, 'path'> {
   ratios: { total: number; latentOnly: number; totalVsFloat32: number; latentOnlyVsFloat32: number };
   history?: TrainHistory;
   createdBy: string;
-  /** The source file's name and format, and how many of its arrays or columns this file does not hold (the ratios are then of the arrays held: SizeBreakdown.original). */
-  source?: { name: string; format: string; leftOut?: number };
+  /**
+   * The source file's name and format; how many of its arrays or columns this file does not hold, and which part
+   * of it this is (compress --part): the ratios are then of what it holds (SizeBreakdown.original).
+   */
+  source?: { name: string; format: string; leftOut?: number; part?: { index: number; count: number } };
   arrays?: ArrayInfo[];
   /** Present when the file was chosen by a search (`--target` / `--objective`). */
   search?: { target: string; objective: 'total' | 'latent'; pointsTried: number; seconds?: number };

@@ -47,7 +47,8 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
   const points = index.sections.find((s) => s.name === POINTS_SECTION)?.storedBytes ?? 0;
   const sizes: SizeBreakdown = {
     originalFile: header.source.bytes,
-    original: header.source.leftOut ? held : header.source.bytes,
+    // A file held in part (arrays left out, or one part of a file compressed in parts): what it holds.
+    original: header.source.leftOut || header.part ? held : header.source.bytes,
     originalFloat32: elements * 4,
     latents: stored((r) => r === 'latents'),
     decoder: stored((r) => r === 'decoder') + shared,
@@ -79,7 +80,11 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
     ratios: ratiosOf(sizes),
     errors: first.errors,
     createdBy: header.createdBy,
-    source: { name: header.source.name, format: header.source.format, ...(header.source.leftOut ? { leftOut: header.source.leftOut } : {}) },
+    source: {
+      name: header.source.name, format: header.source.format,
+      ...(header.source.leftOut ? { leftOut: header.source.leftOut } : {}),
+      ...(header.part ? { part: { index: header.part.index, count: header.part.count } } : {}),
+    },
     arrays: header.arrays.map((a) => ({ ...arrayInfo(a), ...(header.part ? boundRangeOf(a) : {}) })),
     ...(header.search ? { search: { target: header.search.target, objective: header.search.objective, pointsTried: header.search.points } } : {}),
   };

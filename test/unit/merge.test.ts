@@ -94,6 +94,13 @@ describe('parts and merge', () => {
     await decompress(path.join(partsDir, 'field.part-1-of-4.baler'), { output: back });
     const got = parseNpy(fs.readFileSync(back));
     assert.ok(got.shape[0] > 0 && got.shape[0] < 30);
+    // Its ratios are of the rows it holds, not of the whole file (which made a quarter of the output look 4× better).
+    const info = await inspect(path.join(partsDir, 'field.part-1-of-4.baler'));
+    assert.equal(info.sizes.original, got.shape[0] * 16 * 16 * 4);
+    assert.equal(info.ratios.total, info.sizes.original / info.sizes.total);
+    const sections = infoSections(info);
+    assert.equal(findRow(sections, 'sizes.original')?.label, 'rows held (part 1 of 4), in their dtype');
+    assert.match(findRow(sections, 'ratio.total')?.value ?? '', /\(of the rows held: part 1 of 4 of the file\)$/);
   });
 
   it('refuses missing, repeated, foreign and damaged parts, and writes nothing', async () => {

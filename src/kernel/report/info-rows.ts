@@ -130,15 +130,16 @@ function arraySection(arrays: NonNullable<FileInfo['arrays']>): InfoSection {
 
 function sizeSection(info: FileInfo): InfoSection {
   const s = info.sizes;
-  const partial = info.source?.leftOut !== undefined;
-  const of = partial ? 'of the arrays held' : 'of the original file';
+  const part = info.source?.part;
+  const partial = info.source?.leftOut !== undefined || part !== undefined;
+  const of = part ? 'of the rows held' : partial ? 'of the arrays held' : 'of the original file';
   const percent = (b: number) => (s.original > 0 ? ` = ${formatPercent((100 * b) / s.original)} ${of}` : '');
   const decoder = s.decoder === 0 && !s.decoderShared
     ? 'none (this mode needs no decoder)'
     : `${formatBytesExact(s.decoder)} ${s.decoderShared ? '(in a shared model file, counted in full)' : '(embedded)'}`;
   const rows = [
     row('sizes.originalFile', 'original file', formatBytesExact(s.originalFile)),
-    ...(partial ? [row('sizes.original', 'arrays held, in their dtype', formatBytesExact(s.original))] : []),
+    ...(partial ? [row('sizes.original', part ? `rows held (part ${part.index} of ${part.count}), in their dtype` : 'arrays held, in their dtype', formatBytesExact(s.original))] : []),
     row('sizes.originalFloat32', 'original as float32', formatBytesExact(s.originalFloat32)),
     row('sizes.latents', 'latents', formatBytesExact(s.latents)),
   ];
@@ -154,9 +155,11 @@ function sizeSection(info: FileInfo): InfoSection {
 
 function ratioSection(info: FileInfo): InfoSection {
   const r = info.ratios;
-  const leftOut = info.source?.leftOut;
-  // Of the arrays held, where the .baler holds only part of the file: said beside the figure, wherever it is shown.
-  const partial = leftOut ? ` (of the arrays held: ${leftOut} of the file's arrays or columns ${leftOut === 1 ? 'is' : 'are'} not in the .baler)` : '';
+  const { leftOut, part } = info.source ?? {};
+  // Of what it holds, where the .baler holds only part of the file: said beside the figure, wherever it is shown.
+  const partial = part
+    ? ` (of the rows held: part ${part.index} of ${part.count} of the file)`
+    : leftOut ? ` (of the arrays held: ${leftOut} of the file's arrays or columns ${leftOut === 1 ? 'is' : 'are'} not in the .baler)` : '';
   return {
     key: 'ratios',
     title: 'Ratios (original ÷ compressed)',
