@@ -195,4 +195,12 @@ describe('compress: trust regressions', () => {
       await assert.rejects(compress(input, { ...opts, output: path.join(dir, 'opt.baler') }), (e: unknown) => e instanceof BalerError && e.message.startsWith(name));
     }
   });
+
+  it('refuses an autoencoder\'s options beside a bound or a PSNR target, which would leave them unused without a word', async () => {
+    const input = npy({ dtype: 'float64', shape: [10, 3], data: new Float64Array(30) });
+    await assert.rejects(compress(input, { errorBound: 'rel:1e-3', latent: 10, epochs: 5, output: path.join(dir, 'ae.baler') }),
+      (e: unknown) => e instanceof BalerError && e.message === '--latent, --epochs are autoencoder options, and --error-bound codes with the error-bounded coder: give one or the other');
+    await assert.rejects(compress(input, { target: 'psnr:40', modelType: 'conv', output: path.join(dir, 'ae.baler') }), /--model is an autoencoder option, and --target/);
+    assert.equal(fs.existsSync(path.join(dir, 'ae.baler')), false);
+  });
 });

@@ -20,6 +20,7 @@ import { codingTolerances, roundedTolerances } from './tolerances';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
 import { relativeSize } from '../report/format';
+import { AUTOENCODER_OPTIONS } from './options';
 
 /**
  * The bound when none is given: every value within 1e-4 of its column's range (of the array's range for
@@ -28,12 +29,6 @@ import { relativeSize } from '../report/format';
  * 5,000 comes back exact. Looser bounds are one option away (`--error-bound rel:1e-3`).
  */
 export const DEFAULT_ERROR_BOUND = 'rel:1e-4';
-
-/** Options that only mean something to the plain autoencoder: asking for them asks for it. */
-const AUTOENCODER_OPTIONS: (keyof CompressOptions)[] = [
-  'latent', 'compressionRatio', 'modelType', 'epochs', 'batchSize', 'learningRate', 'targetPsnr', 'trainedModelPath',
-  'latentPrecision', 'decoderPrecision',
-];
 
 export function asksForAutoencoder(opts: CompressOptions): boolean {
   if (AUTOENCODER_OPTIONS.some((k) => opts[k] !== undefined)) return true;

@@ -10,8 +10,22 @@ const POSITIVE_INTEGERS = ['epochs', 'batchSize', 'latent', 'seed'] as const;
 const OPTION_NAMES: Record<string, string> = {
   epochs: '--epochs', batchSize: '--batch-size', latent: '--latent', seed: '--seed', learningRate: '--lr',
   compressionRatio: '--ratio', timeLimitSeconds: '--time-limit', validationSplit: '--validation-split', layout: '--layout',
-  predictors: '--predictor',
+  predictors: '--predictor', modelType: '--model', targetPsnr: '--target-psnr', trainedModelPath: '--trained-model',
+  latentPrecision: '--latent-precision', decoderPrecision: '--decoder-precision',
 };
+
+/** Options that only mean something to the plain autoencoder: asking for them asks for it. */
+export const AUTOENCODER_OPTIONS: (keyof CompressOptions)[] = [
+  'latent', 'compressionRatio', 'modelType', 'epochs', 'batchSize', 'learningRate', 'targetPsnr', 'trainedModelPath',
+  'latentPrecision', 'decoderPrecision',
+];
+
+/** The options without the autoencoder's (a project's config holds them whatever it asks for). */
+export function withoutAutoencoderOptions<T extends CompressOptions>(opts: T): T {
+  const rest = { ...opts };
+  for (const k of AUTOENCODER_OPTIONS) delete rest[k];
+  return rest;
+}
 
 export function checkCompressOptions(opts: CompressOptions, file: string): void {
   const bad = (key: string, why: string): never => {
@@ -28,6 +42,13 @@ export function checkCompressOptions(opts: CompressOptions, file: string): void 
   if (opts.timeLimitSeconds !== undefined && !(opts.timeLimitSeconds > 0)) bad('timeLimitSeconds', `must be a positive number of seconds, got ${opts.timeLimitSeconds}`);
   if (opts.validationSplit !== undefined && !(opts.validationSplit >= 0 && opts.validationSplit < 1)) bad('validationSplit', `must be in [0, 1), got ${opts.validationSplit}`);
   if (opts.errorBound !== undefined) parseRequestedBound(opts.errorBound, file);
+  // A bound or a PSNR target is coded by the error-bounded coder (with learned predictors it chooses itself): an
+  // autoencoder's options beside one would go unused without a word. `--objective` searches autoencoders too.
+  const autoencoder = AUTOENCODER_OPTIONS.filter((k) => opts[k] !== undefined).map((k) => OPTION_NAMES[k]);
+  const coder = opts.errorBound !== undefined ? '--error-bound' : opts.target !== undefined ? '--target' : undefined;
+  if (coder && autoencoder.length > 0 && opts.objective === undefined) {
+    throw new BalerError(`${autoencoder.join(', ')} ${autoencoder.length === 1 ? 'is an autoencoder option' : 'are autoencoder options'}, and ${coder} codes with the error-bounded coder: give one or the other`, file, 'EOPTION');
+  }
   if (opts.layout !== undefined && !(LAYOUT_NAMES as readonly string[]).includes(opts.layout)) bad('layout', `must be one of ${LAYOUT_NAMES.join(', ')}, got ${opts.layout}`);
   // The CLI's parser knows the names; a caller of the API is told here, not left with a family silently ignored.
   const unknown = opts.predictors?.find((p) => !(PREDICTOR_FAMILIES as readonly string[]).includes(p));

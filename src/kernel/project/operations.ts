@@ -11,6 +11,7 @@ import { simulateFlowPastObstacle } from '../demo/flow';
 import { saveTrainedModel } from '../model/store';
 import { trainModel } from '../training';
 import { compress } from '../compress';
+import { withoutAutoencoderOptions } from '../compress/options';
 import { decompress } from '../decompress';
 import { writeReport } from '../report/build';
 import { defaultProjectConfig, projectPaths, readProjectConfig, resolveInputPath, type ProjectConfig } from './config';
@@ -51,7 +52,8 @@ export async function compressProject(workspace: string, project: string, hooks?
   }
   fs.mkdirSync(path.dirname(paths.compressed), { recursive: true });
   return compress(input, {
-    ...config,
+    // A config holds the autoencoder's settings whatever it asks for; with a bound they do not apply.
+    ...(config.errorBound ? withoutAutoencoderOptions(config) : config),
     output: paths.compressed,
     force: true,
     trainedModelPath: config.errorBound ? undefined : paths.model,
