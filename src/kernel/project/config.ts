@@ -3,8 +3,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
-import type { EntropyCoding, LatentPrecision, ModelType, TrainSettings } from '../api';
+import type { CompressOptions, EntropyCoding, LatentPrecision, ModelType, TrainSettings } from '../api';
 import { BACKEND_NAMES } from '../backends';
+import { withoutAutoencoderOptions } from '../compress/options';
 
 export interface ProjectConfig extends TrainSettings {
   /** The data to train on and compress, relative to the project folder. */
@@ -113,6 +114,11 @@ export function readProjectConfig(file: string): ProjectConfig {
 
 function stripNulls(obj: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(obj).filter(([k, v]) => v !== null && k !== '$schema'));
+}
+
+/** The compress options a config asks for: its autoencoder settings only without a bound (it holds them anyway). */
+export function compressOptionsOf(config: ProjectConfig): CompressOptions {
+  return config.errorBound ? withoutAutoencoderOptions(config) : config;
 }
 
 export function resolveInputPath(paths: ProjectPaths, config: ProjectConfig): string {

@@ -11,10 +11,9 @@ import { simulateFlowPastObstacle } from '../demo/flow';
 import { saveTrainedModel } from '../model/store';
 import { trainModel } from '../training';
 import { compress } from '../compress';
-import { withoutAutoencoderOptions } from '../compress/options';
 import { decompress } from '../decompress';
 import { writeReport } from '../report/build';
-import { defaultProjectConfig, projectPaths, readProjectConfig, resolveInputPath, type ProjectConfig } from './config';
+import { compressOptionsOf, defaultProjectConfig, projectPaths, readProjectConfig, resolveInputPath, type ProjectConfig } from './config';
 
 /** Creates workspaces/WS/{data,PROJECT/{config,output/...}} with a default config and example data. */
 export async function newProject(workspace: string, project: string, root = process.cwd()): Promise<string> {
@@ -52,8 +51,7 @@ export async function compressProject(workspace: string, project: string, hooks?
   }
   fs.mkdirSync(path.dirname(paths.compressed), { recursive: true });
   return compress(input, {
-    // A config holds the autoencoder's settings whatever it asks for; with a bound they do not apply.
-    ...(config.errorBound ? withoutAutoencoderOptions(config) : config),
+    ...compressOptionsOf(config),
     output: paths.compressed,
     force: true,
     trainedModelPath: config.errorBound ? undefined : paths.model,

@@ -16,7 +16,7 @@ import { findRow, infoSections, type InfoSection } from '../report/info-rows';
 import { reportLoss } from '../report/data';
 import { isReportData, type ReportData } from '../report/types';
 import type { TrainHistory } from '../types';
-import { projectPaths, readProjectConfig, resolveInputPath, type ProjectConfig, type ProjectPaths } from './config';
+import { compressOptionsOf, projectPaths, readProjectConfig, resolveInputPath, type ProjectConfig, type ProjectPaths } from './config';
 import {
   POINT_SETTING_KEYS, type PointSettings, type ProjectPoint, type ProjectResults, type QualityVsTarget,
 } from './results-types';
@@ -134,7 +134,7 @@ export async function runProjectSettings(root: string, workspace: string, projec
   fs.mkdirSync(results.runs, { recursive: true });
   const output = path.join(results.runs, `${name}.baler`);
   const result = await engine.compress(input, {
-    ...config,
+    ...compressOptionsOf(config),
     output,
     force: true,
     modelFile: config.decoder === 'shared' ? path.join(results.runs, `${name}.balermodel`) : undefined,
