@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { BalerError } from '../errors';
 import type { NdArray } from '../types';
 import { checkBudget } from './budget';
-import { formatterFor, parseCsvNumber, quoteIfNeeded, records, withDecimalPoint, writtenAsDecimal, type Formatter } from './csv';
+import { csvHeader, formatterFor, parseCsvNumber, records, withDecimalPoint, writtenAsDecimal, type Formatter } from './csv';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 
@@ -237,7 +237,7 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
     throw new BalerError(`a .csv file holds a table, but this data is ${array.shape.length}-D (${array.shape.join(', ')}); write .npz or .npy`, file);
   }
   const columns = array.shape.length === 2 ? array.shape[1] : 1;
-  if (array.names.length > 0 && array.names.length !== columns) throw new Error(`csv sink: ${array.names.length} names for ${columns} columns`);
+  const header = csvHeader(array.names, columns);
   const out = new AtomicOutput(file, opts);
   let fd: number | undefined;
   const write = (text: string): void => {
@@ -248,7 +248,7 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
     }
     writeAll(fd, text, file);
   };
-  if (array.names.length > 0) write(array.names.map(quoteIfNeeded).join(',') + '\n');
+  write(header + '\n');
   const formats = columnFormats(array, columns);
   const close = (): void => { if (fd !== undefined) fs.closeSync(fd); fd = undefined; };
   return {

@@ -135,16 +135,14 @@ function grow(values: Float64Array<ArrayBuffer>, needed: number): Float64Array<A
 }
 
 /**
- * Writes a table as CSV: a header row (left out when `names` is empty), then rows of numbers in the shortest
- * text that reads back to the same value of the array's dtype. A 1-D array is written as one column.
+ * Writes a table as CSV: a header row, then rows of numbers in the shortest text that reads back to the same
+ * value of the array's dtype. A 1-D array is written as one column.
  */
 export function encodeCsv(names: string[], arr: NdArray): string {
   if (arr.shape.length > 2) throw new Error(`encodeCsv: a table is 1-D or 2-D, not shape (${arr.shape})`);
   const rows = arr.shape[0] ?? 1;
   const columns = arr.shape.length === 2 ? arr.shape[1] : 1;
-  if (names.length > 0 && names.length !== columns) throw new Error(`encodeCsv: ${names.length} names for ${columns} columns`);
-  const lines: string[] = [];
-  if (names.length > 0) lines.push(names.map(quoteIfNeeded).join(','));
+  const lines = [csvHeader(names, columns)];
   const format = formatterFor(arr.dtype);
   for (let r = 0; r < rows; r++) {
     const cells = new Array<string>(columns);
@@ -152,6 +150,16 @@ export function encodeCsv(names: string[], arr: NdArray): string {
     lines.push(cells.join(','));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The header row: the names, or column_1 … column_N for an array without any. Every CSV written has one: pandas
+ * and most readers take the first row as the header, and would drop a first row of numbers.
+ */
+export function csvHeader(names: string[], columns: number): string {
+  if (names.length > 0 && names.length !== columns) throw new Error(`csv: ${names.length} names for ${columns} columns`);
+  const named = names.length > 0 ? names : Array.from({ length: columns }, (_, c) => `column_${c + 1}`);
+  return named.map(quoteIfNeeded).join(',');
 }
 
 export function quoteIfNeeded(name: string): string {
