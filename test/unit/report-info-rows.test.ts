@@ -109,6 +109,13 @@ describe('one table of rows for every view', () => {
     assert.match(findRow(table, 'bound.absolute')?.value ?? '', /each column's range/);
   });
 
+  it('a bound broken against a report\'s original says that original is not the data the file was compressed from', () => {
+    const info = errorBoundedInfo();
+    assert.equal(findRow(infoSections(info, { boundCheck: { maxRatio: 0.99, absolute: [1e-3] } }), 'bound.met')?.value, 'yes: max error = 0.990 × bound');
+    assert.match(findRow(infoSections(info, { boundCheck: { maxRatio: 1.1, absolute: [1e-3] } }), 'bound.met')?.value ?? '',
+      /^NO: max error = 1\.100 × bound: these are not the values the file was compressed from/);
+  });
+
   it('gives a huge relative error its context, and writes small numbers as 4e-5, not 40μ', () => {
     const info = errorBoundedInfo();
     info.errors = { ...info.errors, maxRelError: 77, maxAbsError: 4e-5 };
