@@ -91,7 +91,9 @@ export function orderedParts(opened: OpenedBaler[]): PartFile[] {
   }
   const missing = Array.from({ length: ref.header.part.count }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length) {
-    throw new BalerError(`part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${ref.header.part.count} missing`, ref.file, 'EMERGE');
+    // Named by the folder of the parts given, not by one part that is there.
+    const given = [...byIndex.keys()].sort((a, b) => a - b).join(', ');
+    throw new BalerError(`part${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${ref.header.part.count} missing (given: ${given})`, path.dirname(ref.file), 'EMERGE');
   }
   const ordered = [...byIndex.keys()].sort((a, b) => a - b).map((i) => byIndex.get(i)!);
   ref.header.arrays.forEach((a, k) => {

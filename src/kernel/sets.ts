@@ -4,6 +4,7 @@
 // (inspectSet). The CLI (`baler train A B… -o m.balermodel`, `baler compress A B… --model-file m.balermodel`,
 // `baler info A.baler B.baler…`), the extension's multi-select and notebook cells call these.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { BackendName, CompressOptions, CompressResult, FileInfo, Hooks } from './api';
 import { BalerError, throwIfAborted } from './errors';
 import type { NdArray } from './types';
@@ -202,6 +203,14 @@ export function compareTotals(file: FileInfo, baseline: FileInfo): string {
 /** The figures of a set of .baler files: totals with each shared model counted once, and its break-even. */
 export async function inspectSet(files: string[]): Promise<SetInfo> {
   if (files.length === 0) throw new BalerError('give at least one .baler file');
+  // A file named twice (or through a link) would be counted twice in the set's total.
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    const real = fs.existsSync(file) ? fs.realpathSync(file) : path.resolve(file);
+    const other = seen.get(real);
+    if (other !== undefined) throw new BalerError(`is named twice (also as ${other}): the set would count it twice`, file, 'EOPTION');
+    seen.set(real, file);
+  }
   const infos: FileInfo[] = [];
   const models = new Map<string, { bytes: number; files: number; saved: number }>();
   let fileBytes = 0;

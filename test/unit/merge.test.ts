@@ -106,7 +106,7 @@ describe('parts and merge', () => {
   it('refuses missing, repeated, foreign and damaged parts, and writes nothing', async () => {
     const part = (i: number) => path.join(partsDir, `field.part-${i}-of-4.baler`);
     const out = path.join(dir, 'bad.baler');
-    await assert.rejects(merge([part(0), part(1), part(3)], out), rejected(/part 2 of 4 missing/));
+    await assert.rejects(merge([part(0), part(1), part(3)], out), (e: unknown) => e instanceof BalerError && /part 2 of 4 missing \(given: 0, 1, 3\)/.test(e.message) && e.file === partsDir);
     await assert.rejects(merge([part(0), part(1), part(1), part(2), part(3)], out), rejected(/part 1 appears twice/));
     const foreign = path.join(dir, 'foreign');
     fs.mkdirSync(foreign);

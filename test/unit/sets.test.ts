@@ -46,6 +46,7 @@ describe('sets: train once, compress many', () => {
     assert.ok(set.sharedModels[0].savedPerFile > 0 && set.sharedModels[0].breakEvenFiles! >= 1);
     const { modelChoice, ...figures } = set;
     assert.deepEqual(await inspectSet(results.map((r) => r.output)), figures);
+    await assert.rejects(inspectSet([results[0].output, results[1].output, results[0].output]), /is named twice .*would count it twice/);
     // The set kept the model because it pays: smaller than the coder alone with the model counted once.
     assert.deepEqual(modelChoice && { used: modelChoice.used, usedBy: modelChoice.usedBy, files: modelChoice.files }, { used: true, usedBy: 3, files: 3 });
     assert.ok(modelChoice!.savedBytes > trained.modelBytes, `saves ${modelChoice!.savedBytes} for a model of ${trained.modelBytes}`);
