@@ -216,7 +216,7 @@ export function buildProgram(): Command {
       if (p) return runProjectMode(p, 'plot');
       if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
       const out = o.output ?? file.replace(/\.baler$/, '') + '.report.html';
-      console.log(`wrote ${await engine.writeReport(file, out, { original: o.original, force: o.force })}`);
+      console.log(`wrote ${await engine.writeReport(file, out, { original: o.original, force: o.force, dataset: o.dataset })}`);
     });
 
   program.command('doctor')

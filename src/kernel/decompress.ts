@@ -201,8 +201,10 @@ async function findSharedDecoder(file: string, shared: { hash: string; fileName:
 }
 
 export interface Reconstruction {
-  /** The first array's values as written, float64. */
+  /** The array's values as written, float64. */
   values: Float64Array;
+  /** Which of the file's arrays they are. */
+  arrayIndex: number;
   header: DataHeader;
   /** The search's record of points, when the file has one. */
   points?: Uint8Array;
@@ -212,20 +214,39 @@ export interface Reconstruction {
  * Decodes the first array of a .baler whole (report, benchmarks); refused, before anything is allocated, when its
  * float64 values need more than the memory budget (as the report's reading of the original is).
  */
-export async function reconstruct(file: string, opts: DecodeOptions = {}): Promise<Reconstruction> {
+/**
+ * One array of a file decoded whole: the one at `dataset` (its path), else the largest (a file's first array is
+ * often a small coordinate, such as a netCDF file's time axis).
+ */
+export async function reconstruct(file: string, opts: DecodeOptions & { dataset?: string } = {}): Promise<Reconstruction> {
   const f = openBaler(file);
   try {
-    const a = f.header.arrays[0];
+    const arrayIndex = opts.dataset !== undefined ? arrayAt(f.header, opts.dataset, file) : largestArray(f.header);
+    const a = f.header.arrays[arrayIndex];
     const count = elementCount(a.shape, file);
     checkBudget(count * 8, opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, `decoding the array${a.path ? ` '${a.path}'` : ''} (${a.shape.join(' × ')}) whole as float64`, file);
     const values = new Float64Array(count);
-    for await (const slab of decodeArray(f, 0, opts)) values.set(slab.values, slab.firstRow * rowSize(a));
+    for await (const slab of decodeArray(f, arrayIndex, opts)) values.set(slab.values, slab.firstRow * rowSize(a));
     const pointsSection = f.index.sections.find((s) => s.name === 'search.points');
     const points = pointsSection ? await readSection(f.access, pointsSection, file) : undefined;
-    return { values, header: f.header, ...(points ? { points } : {}) };
+    return { values, arrayIndex, header: f.header, ...(points ? { points } : {}) };
   } finally {
     f.close();
   }
+}
+
+function largestArray(header: DataHeader): number {
+  let largest = 0;
+  const size = (shape: number[]) => shape.reduce((n, d) => n * d, 1);
+  header.arrays.forEach((a, k) => { if (size(a.shape) > size(header.arrays[largest].shape)) largest = k; });
+  return largest;
+}
+
+function arrayAt(header: DataHeader, dataset: string, file: string): number {
+  const norm = (p: string) => p.replace(/^\/+/, '');
+  const k = header.arrays.findIndex((a) => norm(a.path) === norm(dataset));
+  if (k < 0) throw new BalerError(`no array '${dataset}' in the file (it holds ${header.arrays.map((a) => `'${a.path || '(the array)'}'`).join(', ')})`, file, 'EOPTION');
+  return k;
 }
 
 /**

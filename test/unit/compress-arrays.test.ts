@@ -4,7 +4,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compress, decompress } from '../../src/kernel/pipeline';
+import { buildReport, compress, decompress } from '../../src/kernel/pipeline';
+import { encodeNpz } from '../../src/kernel/data/npz';
 import { openDataSource } from '../../src/kernel/data/formats';
 import { toFloat64 } from '../../src/kernel/data/dtype';
 import { requireSharedFile } from './shared-data';
@@ -51,5 +52,19 @@ describe('compress: every array of a file in one .baler', function () {
         for (let i = c; i < o.values.length; i += columns) assert.ok(Math.abs(r.values[i] - o.values[i]) <= allowed, `${key}[${i}]`);
       }
     }
+  });
+
+  it('a report of several arrays shows the largest, not a small first one (a time axis), or the one --dataset names', async () => {
+    const input = path.join(dir, 'ocean.npz');
+    const time = Float64Array.from({ length: 12 }, (_, i) => i);
+    const sst = Float32Array.from({ length: 12 * 20 * 30 }, (_, i) => 15 + Math.sin(i / 40) * 5);
+    fs.writeFileSync(input, encodeNpz([{ name: 'time', array: { dtype: 'float64', shape: [12], data: time } }, { name: 'sst', array: { dtype: 'float32', shape: [12, 20, 30], data: sst } }]));
+    const { output } = await compress(input, { output: path.join(dir, 'ocean.baler'), errorBound: 'rel:1e-3' });
+    const largest = await buildReport(output, input);
+    assert.match(largest.title, /: sst of 2 arrays \(the largest; --dataset for another\)$/);
+    assert.ok(largest.frames, 'the field is shown as frames');
+    const named = await buildReport(output, input, undefined, 'time');
+    assert.match(named.title, /: time of 2 arrays$/);
+    await assert.rejects(buildReport(output, input, undefined, 'nope'), /no array 'nope' in the file \(it holds 'time', 'sst'\)/);
   });
 });

@@ -135,7 +135,7 @@ export const COMMAND_OPTIONS = {
   decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows'],
   merge: ['output', 'force', 'json'],
   info: ['project', 'json'],
-  plot: ['project', 'original', 'output', 'force'],
+  plot: ['project', 'original', 'output', 'force', 'dataset'],
 } as const satisfies Record<string, readonly OptionName[]>;
 
 /** Parsed option values (commander's camelCase keys) → the engine options they set. */

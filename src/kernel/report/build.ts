@@ -15,19 +15,20 @@ import { buildReportData, type ReportData } from './data';
 import { renderReportHtml } from './html';
 
 /** Everything the HTML report and the dashboard show, from a .baler and its original data file. */
-export async function buildReport(balerFile: string, originalFile?: string, historyFile?: string): Promise<ReportData> {
-  const { values, header, points } = await reconstruct(balerFile);
+export async function buildReport(balerFile: string, originalFile?: string, historyFile?: string, dataset?: string): Promise<ReportData> {
+  const { values, arrayIndex, header, points } = await reconstruct(balerFile, { dataset });
   const sourceName = header.source.name;
   const originalPath = originalFile ?? path.join(path.dirname(path.resolve(balerFile)), sourceName);
   if (!fs.existsSync(originalPath)) {
     throw new BalerError(`the original data '${sourceName}' is needed for residual plots; pass it with --original`, balerFile);
   }
-  // The report is of the first array (reconstruct decodes it): that array of a source that holds several.
-  const first = header.arrays[0];
+  // The report is of one array (reconstruct decodes it): of a source that holds several, that array of it.
+  const shown = header.arrays[arrayIndex];
   // Seen as it was compressed (compress --kind may have said table or image).
-  const original = { ...(await readOriginal(originalPath, first.path || undefined)), kind: first.kind };
+  const original = { ...(await readOriginal(originalPath, shown.path || undefined)), kind: shown.kind };
   const history = historyFile && fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')) : undefined;
-  const title = first.path ? `${path.basename(balerFile)}: ${first.path}${header.arrays.length > 1 ? ` (the first of ${header.arrays.length} arrays)` : ''}` : path.basename(balerFile);
+  const which = dataset !== undefined ? '' : ' (the largest; --dataset for another)';
+  const title = shown.path ? `${path.basename(balerFile)}: ${shown.path}${header.arrays.length > 1 ? ` of ${header.arrays.length} arrays${which}` : ''}` : path.basename(balerFile);
   return buildReportData({
     title, original, reconstructed: values, info: await inspect(balerFile), history,
     tradeoff: points ? tradeoffFromFile(new Map([['search.points', points]])) : undefined,
@@ -52,10 +53,10 @@ async function readOriginal(file: string, dataset: string | undefined): Promise<
 }
 
 /** Writes the report of `balerFile` to `output`; an existing file is replaced only with `force` (checked before any decoding). */
-export async function writeReport(balerFile: string, output: string, opts: { original?: string; history?: string; force?: boolean } = {}): Promise<string> {
+export async function writeReport(balerFile: string, output: string, opts: { original?: string; history?: string; force?: boolean; dataset?: string } = {}): Promise<string> {
   const force = opts.force ?? false;
   if (!force && fs.existsSync(output)) throw new BalerError('output file exists (choose another path with -o, or pass --force)', output, 'EEXIST');
-  const data = await buildReport(balerFile, opts.original, opts.history);
+  const data = await buildReport(balerFile, opts.original, opts.history, opts.dataset);
   writeFileAtomic(output, renderReportHtml(data), { overwrite: force, protect: opts.original });
   return output;
 }
