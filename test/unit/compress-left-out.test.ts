@@ -16,6 +16,16 @@ describe('compress: arrays left out beside others', function () {
   const dir = tempFolder('baler-left-out-');
   const data = Float64Array.from({ length: 40 * 30 }, (_, i) => Math.sin(i / 17) * 10);
 
+  it('a CSV file of which --columns keeps some: the ratios are of the columns held, and say so', async () => {
+    const input = path.join(dir(), 'hits.csv');
+    const rows = Array.from({ length: 200 }, (_, r) => `${r},${r % 2 ? 'ECAL' : 'HCAL'},${(Math.sin(r / 9) * 50).toFixed(3)}`);
+    fs.writeFileSync(input, ['event,det,energy', ...rows].join('\n') + '\n');
+    const { info } = await compress(input, { columns: ['event', 'energy'], errorBound: 'abs:1e-3', threads: 1 });
+    assert.equal(info.source?.leftOut, 1);
+    assert.equal(info.sizes.original, 200 * 2 * 8);
+    assert.match(findRow(infoSections(info), 'ratio.total')!.value, /\(of the arrays held: 1 of the file's arrays or columns is not in the \.baler\)$/);
+  });
+
   it("np.savez(f, dt=0.1, empty=np.zeros((0, 5)), data=...): 'data' compressed, the others named in a note", async () => {
     const input = path.join(dir(), 'run.npz');
     fs.writeFileSync(input, encodeNpz([

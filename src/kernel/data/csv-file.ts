@@ -189,9 +189,12 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
       }
       return { dtype: 'float64', shape: [count, width], data: values };
     };
+    const unselected = columns - chosen.length;
     return {
       file, format: 'csv',
       arrays: [{ path: '', dtype: 'float64', shape: [rows, chosen.length], kind: 'table', names, readSlab, ...(decimalColumns.length ? { attributes: { csv: { decimalColumns } } } : {}) }],
+      // Columns --columns left out: the ratios are then of those held.
+      ...(unselected > 0 ? { unselected } : {}),
       close: async () => closeInput(input),
     };
   } catch (err) {

@@ -48,7 +48,7 @@ export interface DataSource {
   arrays: ArraySource[];
   /** Objects of the file that are not numeric arrays (strings, compounds, …), with why and their size where known, for messages. */
   skipped?: { path: string; reason: string; bytes?: number }[];
-  /** Arrays of the file not read because the selection (--dataset) named another. */
+  /** Arrays (or a CSV file's columns) not read because the selection (--dataset, --columns) named others. */
   unselected?: number;
   /** File-level metadata needed to write the file back in kind; JSON. */
   attributes?: Record<string, unknown>;
