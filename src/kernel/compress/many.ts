@@ -1,5 +1,6 @@
 // Many files with one command (a campaign of files): each compressed on its own into a folder, optionally only
 // this part's share of the list (`--files-from LIST --part I/N`: files I, I+N, I+2N, …, as a job array runs them).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
 import { BalerError } from '../errors';
@@ -20,6 +21,11 @@ export function readFileList(list: string): string[] {
 /** This part's share of the files, compressed one by one into `outputDir`. */
 export async function compressFiles(files: string[], outputDir: string, opts: Omit<CompressOptions, 'output' | 'part'> = {}, part?: PartSpec, hooks?: Hooks): Promise<CompressResult[]> {
   const mine = part ? files.filter((_, i) => i % part.count === part.index) : files;
+  // A file of the list that is not there is named before hours of work on those before it, not at its turn.
+  const absent = mine.filter((file) => !fs.existsSync(file));
+  if (absent.length > 0) {
+    throw new BalerError(`${absent.length === 1 ? 'a file' : `${absent.length} files`} of the list ${absent.length === 1 ? 'is' : 'are'} not there: ${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''}`, absent[0], 'ENOENT');
+  }
   const outputs = outputsInFolder(mine, outputDir);
   const results: CompressResult[] = [];
   for (const [i, file] of mine.entries()) {

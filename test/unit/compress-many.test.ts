@@ -1,0 +1,36 @@
+// Many files with one command (`--files-from LIST -o DIR/ [--part I/N]`): this part's share of the list, each
+// file into the folder (created), and a list that names a file not there refused before any is coded.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compressFiles, readFileList } from '../../src/kernel/pipeline';
+import { BalerError } from '../../src/kernel/errors';
+import { encodeNpy } from '../../src/kernel/data/npy';
+
+describe('compress: many files from a list', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-many-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const names = ['run0', 'run1', 'run2', 'run3', 'run4'];
+  for (const [k, name] of names.entries()) {
+    const data = Float32Array.from({ length: 8 * 16 }, (_, i) => Math.sin(i / 7 + k));
+    fs.writeFileSync(path.join(dir, `${name}.npy`), encodeNpy({ dtype: 'float32', shape: [8, 16], data }));
+  }
+  const list = path.join(dir, 'list.txt');
+  fs.writeFileSync(list, ['# a campaign', ...names.map((n) => `${n}.npy`), ''].join('\n'));
+
+  it('codes files I, I+N, … of the list into the folder, which it creates', async () => {
+    const out = path.join(dir, 'out', 'part1') + '/';
+    const results = await compressFiles(readFileList(list), out, { errorBound: 'rel:1e-3' }, { index: 1, count: 2 });
+    assert.deepEqual(results.map((r) => path.basename(r.output)), ['run1.baler', 'run3.baler']);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['run1.baler', 'run3.baler']);
+  });
+
+  it('refuses a list naming a file that is not there before coding any', async () => {
+    const broken = path.join(dir, 'broken.txt');
+    fs.writeFileSync(broken, 'run0.npy\nrun9.npy\n');
+    const out = path.join(dir, 'broken-out') + '/';
+    await assert.rejects(compressFiles(readFileList(broken), out, { errorBound: 'rel:1e-3' }), (e: unknown) => e instanceof BalerError && /a file of the list is not there: .*run9\.npy/.test(e.message));
+    assert.equal(fs.existsSync(path.join(out, 'run0.baler')), false, 'run0 was not coded first');
+  });
+});
