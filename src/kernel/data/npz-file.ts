@@ -283,7 +283,8 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
     try { writeAll(fd, chunk, file); } catch (e) { failure = e as Error; }
   });
   const single = arrays.length === 1 && (arrays[0].path === '' || arrays[0].path === 'data');
-  const memberOf = (a: ArrayDescription, i: number): string => (single ? 'data' : a.path || `array${i}`);
+  // HDF5 and netCDF paths start with '/': np.load would give keys like '/fields/pressure'.
+  const memberOf = (a: ArrayDescription, i: number): string => (single ? 'data' : a.path.replace(/^\/+/, '') || `array${i}`);
   const addMember = (name: string, bytes?: Uint8Array): ZipPassThrough | ZipDeflate => {
     const member = opts.compress ? new ZipDeflate(`${name}.npy`, { level: 6 }) : new ZipPassThrough(`${name}.npy`);
     member.mtime = new Date(1980, 0, 1); // numpy's DOS epoch; also makes the output reproducible
