@@ -11,6 +11,7 @@ import { DashboardPanel, type RenderedState } from './dashboard';
 import { infoText, resultSummary } from './format';
 import { BALER_EXTENSION, DATA_EXTENSIONS } from './fileTypes';
 import { KernelClient, KernelError } from './kernelClient';
+import { onTrainingDefaults } from '../kernel/options/autoencoder';
 import { outputPathFor, readSettings, trainingDefaults } from './settings';
 import { KernelTasks } from './tasks';
 import { CUSTOM_LABEL, describeTarget, parseTarget, targetOptions, targetPresets, type Target, type TargetPreset } from './targets';
@@ -94,7 +95,7 @@ export class BalerCommands {
     const modelFile = output.replace(/\.baler$/, '') + '.balermodel';
     this.s.output.appendLine(`compress ${input.fsPath} → ${output} (${describeTarget(target)})`);
     const result = await this.s.tasks.run(`Compressing ${name}`, (h) =>
-      this.s.kernel().call('compress', { input: input.fsPath, options: { ...trainingDefaults(settings), ...targetOptions(target, modelFile), output, force } }, h));
+      this.s.kernel().call('compress', { input: input.fsPath, options: { ...onTrainingDefaults(trainingDefaults(settings), targetOptions(target, modelFile)), output, force } }, h));
     this.originals.set(result.output, input.fsPath);
     this.lastCompressed = result.output;
     this.s.output.appendLine(`  ${resultSummary(result.info)}`);

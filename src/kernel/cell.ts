@@ -11,6 +11,7 @@ import type { CompressOptions, CompressResult, DecompressOptions, DecompressResu
 import { BalerError } from './errors';
 import * as engine from './pipeline';
 import { addOptions } from './options/commander';
+import { onTrainingDefaults } from './options/autoencoder';
 import { COMMAND_OPTIONS, engineOptions } from './options/table';
 import { infoSections } from './report/info-rows';
 import type { ReportData } from './report/types';
@@ -56,7 +57,7 @@ export function createCellApi(cwd: string, ctx: CellContext): CellApi {
   const abs = (file: string) => path.resolve(cwd, file);
   const api: CellApi = {
     version: engine.VERSION,
-    compress: (file, options = {}) => engine.compress(abs(file), resolveOutput({ ...ctx.defaults, ...options }, abs), ctx.hooks),
+    compress: (file, options = {}) => engine.compress(abs(file), resolveOutput(onTrainingDefaults(ctx.defaults ?? {}, options), abs), ctx.hooks),
     decompress: (file, options = {}) => engine.decompress(abs(file), resolveOutput(options, abs), ctx.hooks),
     // The settings' defaults are an autoencoder's (epochs, model type): only the backend applies to a set.
     compressSet: (files, options) => engine.compressSet(files.map(abs), { backend: ctx.defaults?.backend, ...options, modelFile: abs(options.modelFile) }, ctx.hooks),

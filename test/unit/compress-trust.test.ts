@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compress, decompress, inspect } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
+import { onTrainingDefaults } from '../../src/kernel/options/autoencoder';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { compressBytes } from '../../src/kernel/codec/entropy';
 import { arrayBytes } from '../../src/kernel/data/dtype';
@@ -202,5 +203,9 @@ describe('compress: trust regressions', () => {
       (e: unknown) => e instanceof BalerError && e.message === '--latent, --epochs are autoencoder options, and --error-bound codes with the error-bounded coder: give one or the other');
     await assert.rejects(compress(input, { target: 'psnr:40', modelType: 'conv', output: path.join(dir, 'ae.baler') }), /--model is an autoencoder option, and --target/);
     assert.equal(fs.existsSync(path.join(dir, 'ae.baler')), false);
+    // Callers whose defaults carry them (VS Code settings, notebooks) drop them beside a bound, and keep them without.
+    const defaults = { epochs: 300, modelType: 'conv' as const, latentPrecision: 'float32' as const, backend: 'cpu' as const };
+    assert.deepEqual(onTrainingDefaults(defaults, { errorBound: 'rel:1e-3' }), { backend: 'cpu', errorBound: 'rel:1e-3' });
+    assert.deepEqual(onTrainingDefaults(defaults, { compressionRatio: 20 }), { ...defaults, compressionRatio: 20 });
   });
 });

@@ -20,7 +20,7 @@ import { codingTolerances, roundedTolerances } from './tolerances';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
 import { relativeSize } from '../report/format';
-import { AUTOENCODER_OPTIONS } from './options';
+import { AUTOENCODER_OPTIONS } from '../options/autoencoder';
 
 /**
  * The bound when none is given: every value within 1e-4 of its column's range (of the array's range for

@@ -5,6 +5,7 @@ import { BalerError } from '../errors';
 import { parseRequestedBound } from '../eb/bound';
 import { hasChannels, LAYOUT_NAMES, MAX_CHANNELS } from '../eb/layout';
 import { PREDICTOR_FAMILIES } from '../eb/configure';
+import { AUTOENCODER_OPTIONS } from '../options/autoencoder';
 
 const POSITIVE_INTEGERS = ['epochs', 'batchSize', 'latent', 'seed'] as const;
 const OPTION_NAMES: Record<string, string> = {
@@ -13,19 +14,6 @@ const OPTION_NAMES: Record<string, string> = {
   predictors: '--predictor', modelType: '--model', targetPsnr: '--target-psnr', trainedModelPath: '--trained-model',
   latentPrecision: '--latent-precision', decoderPrecision: '--decoder-precision',
 };
-
-/** Options that only mean something to the plain autoencoder: asking for them asks for it. */
-export const AUTOENCODER_OPTIONS: (keyof CompressOptions)[] = [
-  'latent', 'compressionRatio', 'modelType', 'epochs', 'batchSize', 'learningRate', 'targetPsnr', 'trainedModelPath',
-  'latentPrecision', 'decoderPrecision',
-];
-
-/** The options without the autoencoder's (a project's config holds them whatever it asks for). */
-export function withoutAutoencoderOptions<T extends CompressOptions>(opts: T): T {
-  const rest = { ...opts };
-  for (const k of AUTOENCODER_OPTIONS) delete rest[k];
-  return rest;
-}
 
 export function checkCompressOptions(opts: CompressOptions, file: string): void {
   const bad = (key: string, why: string): never => {

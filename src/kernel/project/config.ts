@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { BalerError } from '../errors';
 import type { CompressOptions, EntropyCoding, LatentPrecision, ModelType, TrainSettings } from '../api';
 import { BACKEND_NAMES } from '../backends';
-import { withoutAutoencoderOptions } from '../compress/options';
+import { withoutAutoencoderOptions } from '../options/autoencoder';
 
 export interface ProjectConfig extends TrainSettings {
   /** The data to train on and compress, relative to the project folder. */
