@@ -23,7 +23,7 @@ import { locateModelFile, readModelFile } from './codec/model-file';
 import { decodeSlabChunk, decodeTask, releaseDecoded, type DecodeSlabTask } from './parallel/slab-tasks';
 import { isLosslessTag, slabTag } from './codec/slab';
 import { loadLearnedModel } from './learned/store';
-import { createSlabRunner, defaultThreads, type SlabRunner } from './parallel/pool';
+import { createSlabRunner, defaultThreads, threadsAllowed, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
 import { checkOutput, defaultOutput } from './compress/output';
 import { budgetForDecodingThreads, decodedSlabBytes, decodingSlabsAhead, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
@@ -267,7 +267,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   const f = openBaler(input);
   const slabs = f.header.arrays.reduce((n, a) => n + slabCount(a), 0);
   // Workers only pay when there are several slabs to decode, and as many as the budget holds at once.
-  const asked = Math.min(opts.threads ?? defaultThreads(), slabs);
+  const asked = Math.min(threadsAllowed(opts.threads ?? defaultThreads(), (line) => hooks?.onLog?.(`${input}: ${line}`)), slabs);
   const sizes = f.header.arrays.map((a) => ({ values: a.slabRows * rowSize(a), dtype: a.dtype }));
   const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
   const threads = decodingThreads(sizes, budget, asked);

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compressFiles, readFileList } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
+import { outputsOf } from '../../src/kernel/compress/output';
 import { encodeNpy } from '../../src/kernel/data/npy';
 
 describe('compress: many files from a list', () => {
@@ -32,5 +33,15 @@ describe('compress: many files from a list', () => {
     const out = path.join(dir, 'broken-out') + '/';
     await assert.rejects(compressFiles(readFileList(broken), out, { errorBound: 'rel:1e-3' }), (e: unknown) => e instanceof BalerError && /a file of the list is not there: .*run9\.npy/.test(e.message));
     assert.equal(fs.existsSync(path.join(out, 'run0.baler')), false, 'run0 was not coded first');
+  });
+
+  it('refuses, before coding any, an output of the list that exists, and two inputs whose outputs are one file through a link', async () => {
+    const out = path.join(dir, 'taken') + '/';
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'run1.baler'), 'mine');
+    await assert.rejects(compressFiles(readFileList(list), out, { errorBound: 'rel:1e-3' }), (e: unknown) => e instanceof BalerError && /output file exists/.test(e.message) && e.file!.endsWith('run1.baler'));
+    assert.deepEqual(fs.readdirSync(out), ['run1.baler'], 'run0 was not coded first');
+    fs.symlinkSync(dir, path.join(dir, 'link'));
+    assert.throws(() => outputsOf([path.join(dir, 'link', 'run0.npy'), path.join(dir, 'run0.h5')]), /would be written to/);
   });
 });

@@ -22,6 +22,7 @@ describe('eb: error bound syntax', () => {
       assert.throws(() => parseRequestedBound(bad, 'x.npz'), (e: unknown) => e instanceof BalerError && e.file === 'x.npz' && /must be below 1 \(for \d% of it, rel:0\.0\d\)/.test(e.message), bad);
     }
     assert.throws(() => checkCompressOptions({ errorBound: 'rel:2' }, 'x.npz'), /rel:0\.02/);
+    assert.throws(() => parseRequestedBound('rel:100'), (e: unknown) => e instanceof BalerError && /must be below 1$/.test(e.message), 'no suggestion that is itself refused');
     assert.deepEqual(parseErrorBound('rel:2'), { kind: 'rel', value: 2 });
   });
 

@@ -77,7 +77,13 @@ export async function compressBytes(data: Uint8Array, coding: CodingName, level?
       return new Uint8Array(zlib.deflateRawSync(data, { level: lvl }));
     case 'zstd':
       await ensureZstd();
-      return zstdCompress(data, lvl);
+      try {
+        return zstdCompress(data, lvl);
+      } catch (err) {
+        // zstd's memory_allocation error (-64): its WebAssembly memory could not grow, not a bug.
+        if (/code -64\b/.test((err as Error).message)) throw new BalerError('out of memory: zstd could not grow its memory; nothing was written: a smaller --memory, or fewer --threads, leaves more room', undefined, 'ENOMEM');
+        throw err;
+      }
   }
 }
 

@@ -21,7 +21,7 @@ import { checkBalerName, checkOutput, outputOf } from './output';
 import { arrayInputs } from './arrays';
 import { packedBoundNote } from '../data/packing';
 import { belowRuntimeNote, budgetForCodingThreads, codingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from '../memory';
-import { createSlabRunner, defaultThreads } from '../parallel/pool';
+import { createSlabRunner, defaultThreads, threadsAllowed } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
 import { verifyContainer, type WrittenArray } from './read-back';
 import { TargetMissed } from './verify';
@@ -102,7 +102,7 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
     const relBound = bound?.kind === 'rel';
     const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) });
     const arrays = inputs.map((a) => ({ shape: a.source.shape, dtype: a.source.dtype, slabRows: a.slabRows }));
-    const asked = opts.threads ?? defaultThreads();
+    const asked = threadsAllowed(opts.threads ?? defaultThreads(), (line) => hooks?.onLog?.(`${input}: ${line}`));
     const threads = codingThreads(arrays, budget, asked);
     const slabs = arrays.reduce((n, a) => n + slabCount(a), 0);
     if (threads < Math.min(asked, slabs)) {

@@ -53,13 +53,18 @@ export function outputFolder(folder: string): string {
   return folder;
 }
 
-/** Refused before anything is coded when two inputs would be written to one output. */
+/** Refused before anything is coded when two inputs would be written to one output (a folder's links followed). */
 function distinctOutputs(inputs: string[], outputs: string[]): string[] {
   const seen = new Map<string, string>();
+  const real = (o: string) => {
+    const dir = path.dirname(path.resolve(o));
+    return path.join(fs.existsSync(dir) ? fs.realpathSync(dir) : dir, path.basename(o));
+  };
   outputs.forEach((o, i) => {
-    const other = seen.get(path.resolve(o));
+    const key = real(o);
+    const other = seen.get(key);
     if (other !== undefined) throw new BalerError(`both this and ${other} would be written to ${o}: compress one of them on its own with -o`, inputs[i], 'EOPTION');
-    seen.set(path.resolve(o), inputs[i]);
+    seen.set(key, inputs[i]);
   });
   return outputs;
 }

@@ -36,7 +36,8 @@ export function parseErrorBound(text: string, file?: string): ErrorBound {
 export function parseRequestedBound(text: string, file?: string): ErrorBound {
   const bound = parseErrorBound(text, file);
   if (bound.kind === 'rel' && bound.value >= 1) {
-    throw new BalerError(`bad error bound "${text.trim()}": rel X is a fraction of the range and must be below 1 (for ${bound.value}% of it, rel:${bound.value / 100})`, file);
+    const percent = bound.value < 100 ? ` (for ${bound.value}% of it, rel:${bound.value / 100})` : '';
+    throw new BalerError(`bad error bound "${text.trim()}": rel X is a fraction of the range and must be below 1${percent}`, file);
   }
   return bound;
 }

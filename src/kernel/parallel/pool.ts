@@ -3,7 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { addressSpaceLimit, LIMITED_CODE_RANGE_MB, threadsWithinAddressLimit } from '../address-limit';
+import { threadsWithinAddressLimit } from '../address-limit';
 import { BalerError } from '../errors';
 import { runSlabTask, runWorkerTask, taskBuffers, type CodedSample, type CodedSlab, type DecodedChunk, type DecodeSlabTask, type SampleTask, type SlabTask, type WorkerTask } from './slab-tasks';
 import { BufferPool } from './buffer-pool';
@@ -24,10 +24,16 @@ export interface SlabRunner {
   close(): Promise<void>;
 }
 
-/** The default number of threads: every core, as many as a virtual memory limit leaves room for. */
+/** The default number of threads: every core (threadsAllowed: fewer under a virtual memory limit). */
 export function defaultThreads(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, threadsWithinAddressLimit()));
+  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
+}
+
+/** The threads asked for, as many as a virtual memory limit leaves room for; a note where that is fewer. */
+export function threadsAllowed(asked: number, log?: (line: string) => void): number {
+  const allowed = Math.min(asked, threadsWithinAddressLimit());
+  if (allowed < asked) log?.(`one thread: under a virtual memory limit (ulimit -v) worker threads cannot start reliably; limit resident memory instead (Slurm's --mem, a cgroup) to use ${asked}`);
+  return allowed;
 }
 
 export function createSlabRunner(asked: number): SlabRunner {
@@ -82,7 +88,7 @@ class WorkerPool implements SlabRunner {
   constructor(readonly threads: number) {
     this.buffers = new BufferPool(2 * threads + 2);
     for (let i = 0; i < threads; i++) {
-      const worker = new Worker(workerScript(), addressSpaceLimit() !== undefined ? { resourceLimits: { codeRangeSizeMb: LIMITED_CODE_RANGE_MB } } : {});
+      const worker = new Worker(workerScript());
       worker.on('message', (m: { id: number; result?: CodedSlab | DecodedChunk | CodedSample; returned?: ArrayBuffer[]; lent?: ArrayBuffer[]; error?: { message: string; name: string; balerError: boolean; file?: string; code?: string } }) => {
         const p = this.pending.get(m.id);
         for (const buffer of m.returned ?? []) (p?.owner ?? this.buffers).give(buffer);
