@@ -67,7 +67,7 @@ function projectArgs(opts: { project?: string[] }): [string, string] | undefined
 /** Several files without a shared model, each on its own: every output is named (and refused if taken) before the first is coded. */
 async function compressEach(files: string[], output: string | undefined, options: CompressOptions, h: Hooks) {
   const outputs = engine.outputsOf(files, output);
-  files.forEach((file, i) => engine.checkOutput(file, outputs[i], options.force));
+  engine.checkOutputs(files, outputs, options.force);
   for (const [i, file] of files.entries()) await engine.compress(file, { ...options, output: outputs[i] }, h);
   return engine.inspectSet(outputs);
 }

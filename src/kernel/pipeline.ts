@@ -4,7 +4,7 @@ export { VERSION } from './version';
 export { DEFAULT_TRAIN_SETTINGS, trainModel, trainFile } from './training';
 export { compress } from './compress';
 export { compressFiles, readFileList } from './compress/many';
-export { checkOutput, outputsOf } from './compress/output';
+export { checkOutputs, outputsOf } from './compress/output';
 export { parsePart } from './compress/parts';
 export { merge } from './merge';
 export { decompress, reconstruct } from './decompress';

@@ -14,7 +14,7 @@ import { relativeSize } from './report/format';
 import { missingAsNaN } from './data/fill';
 import { openInput } from './compress/input';
 import { chooseSlabRows, DEFAULT_MEMORY_BUDGET } from './memory';
-import { checkOutput, outputsOf } from './compress/output';
+import { checkOutput, checkOutputs, outputsOf } from './compress/output';
 import { StatsAccumulator } from './compress/stats';
 import { codingTolerances } from './compress/tolerances';
 import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from './compress/auto';
@@ -177,7 +177,7 @@ export async function compressSet(
 ): Promise<{ results: CompressResult[]; set: SetInfo; trained?: TrainPredictorResult }> {
   if (inputs.length === 0) throw new BalerError('give at least one data file to compress');
   const outputs = outputsOf(inputs, opts.output);
-  inputs.forEach((input, i) => checkOutput(input, outputs[i], opts.force));
+  checkOutputs(inputs, outputs, opts.force);
   const trained = fs.existsSync(opts.modelFile)
     ? undefined
     : await trainPredictor(inputs, opts.modelFile, { errorBound: opts.errorBound, seconds: opts.trainSeconds, seed: opts.seed, backend: opts.backend, force: opts.force }, hooks);

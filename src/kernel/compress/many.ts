@@ -7,7 +7,7 @@ import { BalerError } from '../errors';
 import { readFileChecked } from '../fsutil';
 import type { PartSpec } from './parts';
 import { compress } from './index';
-import { checkOutput, outputsInFolder } from './output';
+import { checkOutputs, outputsInFolder } from './output';
 
 /** The files listed in LIST, one per line (blank lines and lines starting with # ignored), relative to LIST. */
 export function readFileList(list: string): string[] {
@@ -27,7 +27,7 @@ export async function compressFiles(files: string[], outputDir: string, opts: Om
     throw new BalerError(`${absent.length === 1 ? 'a file' : `${absent.length} files`} of the list ${absent.length === 1 ? 'is' : 'are'} not there: ${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''}`, absent[0], 'ENOENT');
   }
   const outputs = outputsInFolder(mine, outputDir);
-  mine.forEach((file, i) => checkOutput(file, outputs[i], opts.force));
+  checkOutputs(mine, outputs, opts.force);
   const results: CompressResult[] = [];
   for (const [i, file] of mine.entries()) {
     hooks?.onLog?.(`compressing ${file}`);

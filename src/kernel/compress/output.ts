@@ -80,6 +80,11 @@ export function checkBalerName(output: string): void {
   }
 }
 
+/** Every input's output checked (checkOutput) before the first is coded: several files fail at once or not at all. */
+export function checkOutputs(inputs: string[], outputs: string[], force?: boolean): void {
+  inputs.forEach((input, i) => checkOutput(input, outputs[i], force));
+}
+
 export function checkOutput(input: string, output: string, force?: boolean): void {
   assertNotSameFile(input, output);
   if (!force && fs.existsSync(output)) {
