@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { compress, decompress } from '../../src/kernel/pipeline';
 import { openDataSource } from '../../src/kernel/data/formats';
-import { MAX_KEPT_STRING_CHARACTERS } from '../../src/kernel/data/strings';
+import { MAX_KEPT_STRING_BYTES } from '../../src/kernel/data/strings';
 import { tempFolder, withHdf5 } from './data-helpers';
 
 describe('data: string datasets', () => {
@@ -50,7 +50,7 @@ describe('data: string datasets', () => {
 
   it('strings beyond what is kept beside the data are left out, and named', async () => {
     const input = path.join(folder(), 'long.h5');
-    const long = 'x'.repeat(MAX_KEPT_STRING_CHARACTERS / 2 + 1);
+    const long = 'x'.repeat(MAX_KEPT_STRING_BYTES / 2 + 1);
     await withHdf5(input, 'w', (f) => {
       f.create_dataset({ name: 'x', data: temperatures, shape: [50, 3] });
       f.create_dataset({ name: 'notes', data: [long, long] as never, shape: [2] });
@@ -58,5 +58,17 @@ describe('data: string datasets', () => {
     const source = await openDataSource(input);
     await source.close();
     assert.deepEqual(source.skipped?.map((s) => [s.path, s.reason]), [['/notes', 'holds strings, not numbers']]);
+  });
+
+  it('a million bytes of short strings (more in JSON than a header took before) come back, not a file that cannot be read', async () => {
+    const input = path.join(folder(), 'labels.h5');
+    const labels = Array.from({ length: 200_000 }, (_, i) => `ab${i % 100}`);
+    await withHdf5(input, 'w', (f) => {
+      f.create_dataset({ name: 'x', data: temperatures, shape: [50, 3] });
+      f.create_dataset({ name: 'labels', data: labels as never, shape: [labels.length] });
+    });
+    const { output } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 });
+    const { output: back } = await decompress(output, { output: path.join(folder(), 'labels.back.h5'), threads: 1 });
+    assert.deepEqual((await datasetIn(back, 'labels')).value, labels);
   });
 });

@@ -289,9 +289,16 @@ const MAX_INDEX_RAW_BYTES = 256 * 1024 * 1024;
 const INDEX_RAW = 0;
 const INDEX_BROTLI = 1;
 
+/**
+ * Up to this size the index is coded with brotli's best quality (about 2 s a MB); beyond it (strings kept beside the
+ * data) with quality 5, 40 times faster for a fifth more bytes.
+ */
+const BEST_INDEX_CODING_BYTES = 1 << 20;
+
 /** The index as stored: its coding byte, then the raw index or its brotli coding when that is smaller. */
 export function packIndex(raw: Uint8Array): Uint8Array {
-  const packed = brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
+  const quality = raw.length <= BEST_INDEX_CODING_BYTES ? 11 : 5;
+  const packed = brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: quality, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
   const w = new ByteWriter();
   if (packed.length + 5 < raw.length) {
     w.u8(INDEX_BROTLI);

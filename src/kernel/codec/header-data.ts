@@ -10,6 +10,22 @@ import type { ByteReader, ByteWriter } from './bytes';
 import { roundDownToFloat32, roundUpToFloat32 } from './numbers';
 import { readCodec, writeCodec, type ArrayCodec } from './header-codec';
 import { DTYPES, KINDS, MAX_ELEMENTS, MAX_RANK, readDigest, writeDigest } from './header-fields';
+import { BalerError } from '../errors';
+
+/**
+ * The most bytes of JSON a header keeps as the source's or one array's attributes (metadata, strings and text
+ * columns kept beside the numbers: data/strings.ts bounds those well below it); a reader refuses more.
+ */
+export const MAX_ATTRIBUTES_BYTES = 16 << 20;
+
+/** The attributes, when a reader will take them back. */
+function checkedAttributes(json: string, of: string): string {
+  const bytes = Buffer.byteLength(json);
+  if (bytes > MAX_ATTRIBUTES_BYTES) {
+    throw new BalerError(`the metadata kept beside ${of} takes ${bytes} bytes of JSON, more than a .baler header holds (${MAX_ATTRIBUTES_BYTES})`, undefined, 'ETOOLARGE');
+  }
+  return json;
+}
 
 /** What a .baler file holds. */
 export interface DataHeader {
@@ -93,7 +109,7 @@ export function writeData(w: ByteWriter, h: DataHeader, file?: string): void {
   w.str(afterStem ? h.source.name.slice(stem.length) : h.source.name);
   w.varuint(h.source.bytes);
   w.str(h.source.format);
-  if (attributes) w.str(attributes);
+  if (attributes) w.str(checkedAttributes(attributes, 'the source file'));
   w.varuint(h.arrays.length);
   for (const a of h.arrays) writeArray(w, a);
   if (h.search) {
@@ -114,7 +130,7 @@ export function readData(r: ByteReader, createdBy: string, layout: number, file?
   const name = flags & NAME_AFTER_STEM ? stemOf(file) + stored : stored;
   const bytes = r.varuint('source size');
   const format = r.str('source format', 64);
-  const attributes = layout === 1 || flags & ATTRIBUTES ? r.str('source attributes') : '';
+  const attributes = layout === 1 || flags & ATTRIBUTES ? r.str('source attributes', MAX_ATTRIBUTES_BYTES) : '';
   const source = { name, bytes, format, ...(attributes ? { attributes } : {}) };
   const count = r.count('array count', 8);
   const arrays: ArrayEntry[] = [];
@@ -215,7 +231,7 @@ function writeArray(w: ByteWriter, a: ArrayEntry): void {
   for (const d of a.shape) w.varuint(d);
   w.varuint(a.names.length);
   for (const n of a.names) w.str(n);
-  w.str(a.attributes);
+  w.str(checkedAttributes(a.attributes, a.path || 'the array'));
   w.varuint(a.slabRows);
   writeCodec(w, a.codec, a.dtype);
   writeErrors(w, a.errors);
@@ -243,7 +259,7 @@ function readArray(r: ByteReader, layout: number): ArrayEntry {
   for (let i = 0; i < nameCount; i++) names.push(r.str('column name', 4096));
   const columns = rank === 2 ? shape[1] : 1;
   if (names.length !== 0 && (kind !== 'table' || names.length !== columns)) r.fail(`${names.length} column names for ${columns} columns`);
-  const attributes = r.str('array attributes');
+  const attributes = r.str('array attributes', MAX_ATTRIBUTES_BYTES);
   const slabRows = r.varuint('slab rows', shape[0]);
   if (slabRows === 0) r.fail('zero rows per slab');
   const codec = readCodec(r, kind, shape, dtype, layout);

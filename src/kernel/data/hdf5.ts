@@ -14,7 +14,7 @@ import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from 
 import { float16BitsToFloat32 } from './float16';
 import { castToDtype } from './dtype';
 import { scalarValue, type ScalarVariable } from './scalars';
-import { isStringVariable, keptStrings, MAX_KEPT_STRING_CHARACTERS, type StringVariable } from './strings';
+import { isStringVariable, keptStrings, MAX_KEPT_STRING_BYTES, type StringVariable } from './strings';
 import { attributesOf, attributeTypesOf, H5_DTYPE, writeAttributes } from './hdf5-attributes';
 import { dimensionNames, fixedSize, NETCDF_DIMENSION_ONLY, writeDimensions } from './netcdf4-dimensions';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
@@ -154,8 +154,8 @@ function describe(
   // float16 and bool were written as float32 and uint8 (h5wasm cannot create them): baler_dtype restores them.
   const dtype = stored && (attrs.baler_dtype === 'float16' || attrs.baler_dtype === 'bool') ? attrs.baler_dtype as DType : stored;
   if (!dtype) {
-    // Read only when its characters could fit (a fixed-length string's bytes bound them; a vlen one holds at least one each).
-    const fits = shape.reduce((n, k) => n * k, 1) * (meta.vlen ? 1 : meta.size) <= MAX_KEPT_STRING_CHARACTERS;
+    // Read only when it could fit (in JSON a string takes its bytes and 3 more; a vlen one holds at least 0 bytes).
+    const fits = shape.reduce((n, k) => n * k, 1) * ((meta.vlen ? 0 : meta.size) + 3) <= MAX_KEPT_STRING_BYTES;
     const strings = meta.type === 3 && carried && fits ? keptStrings(valueOrNothing(d), shape, carried.strings) : undefined;
     if (strings) {
       const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;

@@ -3,8 +3,17 @@
 // string datasets by the HDF5/netCDF-4 writer (a coordinate as the scale of its dimension), as scalars.ts keeps
 // single numbers. Larger ones are left out, and named, as before.
 
-/** Strings kept beside the data at most, in characters, all datasets of a file together. */
-export const MAX_KEPT_STRING_CHARACTERS = 1 << 20;
+/**
+ * Strings kept beside the data at most, in bytes of their JSON (as the .baler's header holds them), all datasets of
+ * a file together; well within what a header's attributes may hold (MAX_ATTRIBUTES_BYTES).
+ */
+export const MAX_KEPT_STRING_BYTES = 4 << 20;
+
+/** The bytes a string takes in a JSON array of strings: its UTF-8, its quotes and comma, and any escapes. */
+export function jsonBytesOf(s: string): number {
+  // eslint-disable-next-line no-control-regex
+  return /["\\\u0000-\u001f]/.test(s) ? Buffer.byteLength(JSON.stringify(s)) + 1 : Buffer.byteLength(s) + 3;
+}
 
 /** A dataset of strings of the source, written back as it was. */
 export interface StringVariable {
@@ -23,9 +32,9 @@ export interface StringVariable {
 export function keptStrings(value: unknown, shape: number[], kept: Record<string, StringVariable>): string[] | undefined {
   const values = typeof value === 'string' ? [value] : Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined;
   if (!values || shape.length === 0 || values.length !== shape.reduce((a, b) => a * b, 1)) return undefined;
-  const characters = (list: string[]) => list.reduce((n, s) => n + s.length, 0);
-  const already = Object.values(kept).reduce((n, s) => n + characters(s.values), 0);
-  return already + characters(values) <= MAX_KEPT_STRING_CHARACTERS ? values : undefined;
+  const bytes = (list: string[]) => list.reduce((n, s) => n + jsonBytesOf(s), 0);
+  const already = Object.values(kept).reduce((n, s) => n + bytes(s.values), 0);
+  return already + bytes(values) <= MAX_KEPT_STRING_BYTES ? values : undefined;
 }
 
 /** Whether a source's `strings` entry is one this reader kept (JSON from a .baler may hold anything). */
