@@ -118,8 +118,10 @@ export function orderedParts(opened: OpenedBaler[]): PartFile[] {
 
 function sameCoding(a: ArrayEntry, b: ArrayEntry): boolean {
   const shape = (e: ArrayEntry) => e.shape.slice(1).join();
+  // A last part of fewer rows than a slab is one slab of them (a header's slab is never longer than its array).
+  const sameSlabs = a.slabRows === b.slabRows || (b.shape[0] < a.slabRows && b.slabRows === b.shape[0]);
   return a.path === b.path && a.kind === b.kind && a.dtype === b.dtype && a.names.join('\0') === b.names.join('\0') && shape(a) === shape(b)
-    && a.slabRows === b.slabRows && JSON.stringify(a.codec) === JSON.stringify(b.codec);
+    && sameSlabs && JSON.stringify(a.codec) === JSON.stringify(b.codec);
 }
 
 function mergedArray(a: ArrayEntry, parts: PartFile[], k: number): ArrayEntry {

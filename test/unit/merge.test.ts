@@ -53,6 +53,14 @@ describe('parts and merge', () => {
     return { merged, single };
   };
 
+  it('a last part of fewer rows than a slab merges (it was refused as coded differently)', async () => {
+    const column = path.join(dir, 'column.npy');
+    fs.writeFileSync(column, encodeNpy({ dtype: 'float64', shape: [3000, 1], data: Float64Array.from({ length: 3000 }, (_, i) => Math.sin(i / 50)) }));
+    const { merged, single } = await threePartsAndOne(column, 'rel:1e-3');
+    assert.equal(fs.readdirSync(path.join(dir, 'column-parts')).length, 3);
+    assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)));
+  });
+
   it("a table's parts merged give exactly the file one process writes, its worst column included", async () => {
     const table = path.join(dir, 'table.npy');
     const rows = 3000;
