@@ -141,6 +141,8 @@ export interface ArrayInfo {
   shape: number[];
   dtype: string;
   names: string[];
+  /** A table's columns of text (a CSV file's labels, timestamps), kept exactly beside the numbers. */
+  textColumns?: string[];
   mode: CompressionMode;
   errorBound?: string;
   /** The range a rel bound on one range (frames, images) is of, when not `errors.range`: a part of a file

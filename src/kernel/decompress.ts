@@ -8,6 +8,7 @@ import { integerMissingOf, maskedFillOf, restoreFills, restoreMissing } from './
 import { createDataSink, FORMATS, writableFormatOf } from './data/formats';
 import { checkDiskSpace, leastOutputBytes } from './data/disk-space';
 import type { ArrayDescription } from './data/source';
+import { textColumnsOfRows, textNotWrittenNote } from './data/text-columns';
 import { castFloat64, castToDtype, toFloat64 } from './data/dtype';
 import { denormalise } from './normalise';
 import { decodeLatents } from './model/infer';
@@ -287,6 +288,8 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
     if (opts.rows && arrays.length > 1) throw new BalerError('--rows needs a file of one array; this one holds several', input, 'EROWS');
     const rows = opts.rows ? checkedRows(opts.rows, arrays[0].shape[0], input) : undefined;
     const descriptions = arrays.map((a) => describe(a, rows));
+    const textLeftOut = textNotWrittenNote(descriptions, format);
+    if (textLeftOut) hooks?.onLog?.(`${output}: ${textLeftOut}`);
     checkDiskSpace(output, leastOutputBytes(format, descriptions));
     const sink = await createDataSink(output, format, descriptions, parseAttributes(f.header.source.attributes), { overwrite: opts.force, protect: input });
     try {
@@ -319,6 +322,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
 function describe(a: ArrayEntry, rows?: [number, number]): ArrayDescription {
   const shape = [rows ? rows[1] - rows[0] : a.shape[0], ...a.shape.slice(1)];
   const exact = a.codec.mode === 'lossless' || a.codec.mode === 'constant' ? { exact: true } : {};
-  return { path: a.path, dtype: a.dtype, shape, kind: a.kind, names: [...a.names], ...exact, ...(a.attributes ? { attributes: parseAttributes(a.attributes) } : {}) };
+  const attributes = a.attributes && rows ? textColumnsOfRows(parseAttributes(a.attributes), a.shape[0], ...rows) : a.attributes ? parseAttributes(a.attributes) : undefined;
+  return { path: a.path, dtype: a.dtype, shape, kind: a.kind, names: [...a.names], ...exact, ...(attributes ? { attributes } : {}) };
 }
 

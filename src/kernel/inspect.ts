@@ -5,6 +5,7 @@ import type { ArrayInfo, FileInfo, SizeBreakdown } from './api';
 import { parseAttributes, type ArrayEntry, type ModelPart } from './codec/header';
 import { DTYPE_BYTES } from './data/dtype';
 import { maskedFillOf } from './data/fill';
+import { textColumnsOf } from './data/text-columns';
 import { formatErrorBound } from './eb/bound';
 import { POINTS_SECTION } from './codec/header-check';
 import { checkChunks } from './codec/container';
@@ -69,6 +70,7 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
     shape: first.shape,
     dtype: first.dtype,
     names: first.names,
+    ...textColumnsIn(first),
     mode: first.codec.mode,
     ...(first.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(first.codec.bound) } : {}),
     ...(header.part ? boundRangeOf(first) : {}),
@@ -133,6 +135,7 @@ function arrayInfo(a: ArrayEntry): ArrayInfo {
     shape: a.shape,
     dtype: a.dtype,
     names: a.names,
+    ...textColumnsIn(a),
     mode: a.codec.mode,
     ...(a.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(a.codec.bound) } : {}),
     ...missingValueOf(a),
@@ -145,6 +148,11 @@ function boundRangeOf(a: ArrayEntry): Pick<ArrayInfo, 'boundRange'> {
   const c = a.codec;
   if (c.mode !== 'error-bounded' || c.bound.kind !== 'rel' || c.tolerances.length !== 1 || !(c.bound.value > 0)) return {};
   return { boundRange: c.tolerances[0] / c.bound.value };
+}
+
+function textColumnsIn(a: ArrayEntry): Pick<ArrayInfo, 'textColumns'> {
+  const columns = textColumnsOf(parseAttributes(a.attributes), a.shape[0]);
+  return columns.length > 0 ? { textColumns: columns.map((c) => c.name) } : {};
 }
 
 function missingValueOf(a: ArrayEntry): Pick<ArrayInfo, 'missingValue'> {

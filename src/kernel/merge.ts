@@ -8,7 +8,8 @@ import type { CompressResult, Hooks } from './api';
 import { BalerError, cancellationPoint } from './errors';
 import { AtomicOutput } from './fsutil';
 import { ContainerWriter } from './codec/container';
-import type { ArrayEntry, DataHeader, PartInfo } from './codec/header';
+import { parseAttributes, type ArrayEntry, type DataHeader, type PartInfo } from './codec/header';
+import { joinedTextColumns, textColumnsOf } from './data/text-columns';
 import { checkLayout } from './codec/header-check';
 import { fdSink, openFileAccess } from './codec/io';
 import { ErrorAccumulator, type ErrorState } from './metrics';
@@ -130,5 +131,15 @@ function mergedArray(a: ArrayEntry, parts: PartFile[], k: number): ArrayEntry {
   for (const p of parts) acc.merge(p.header.part.arrays[k].errors);
   const { rmse, nrmse, psnr, maxAbsError, maxRelError, range, worstColumn } = acc.result();
   const rows = parts.reduce((n, p) => n + p.header.arrays[k].shape[0], 0);
-  return { ...a, shape: [rows, ...a.shape.slice(1)], errors: { rmse, nrmse, psnr, maxAbsError, maxRelError, range, ...(worstColumn ? { worstColumn } : {}) } };
+  return {
+    ...a, shape: [rows, ...a.shape.slice(1)], attributes: joinedAttributes(a, parts, k),
+    errors: { rmse, nrmse, psnr, maxAbsError, maxRelError, range, ...(worstColumn ? { worstColumn } : {}) },
+  };
+}
+
+/** The array's attributes, with the text columns of every part joined (the first part's as they are otherwise). */
+function joinedAttributes(a: ArrayEntry, parts: PartFile[], k: number): string {
+  if (textColumnsOf(parseAttributes(a.attributes), a.shape[0], parts[0].file).length === 0) return a.attributes;
+  const each = parts.map((p) => ({ attributes: parseAttributes(p.header.arrays[k].attributes), rows: p.header.arrays[k].shape[0], file: p.file }));
+  return JSON.stringify(joinedTextColumns(each));
 }

@@ -1,5 +1,5 @@
-// CSV tables with text columns (a station name, a date): --columns keeps the numeric ones, as for Parquet, and a
-// table read whole says which --columns would read it.
+// CSV tables with text columns (a station name, a date): kept exactly beside the numbers and written back in place;
+// --columns chooses among all of them.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,6 +7,10 @@ import * as path from 'node:path';
 import { openDataSource } from '../../src/kernel/data/formats';
 import { compress, decompress } from '../../src/kernel/pipeline';
 import { rejectsBaler } from './data-helpers';
+import { textColumnsOf } from '../../src/kernel/data/text-columns';
+import { MAX_KEPT_STRING_BYTES } from '../../src/kernel/data/strings';
+import { inspect } from '../../src/kernel/inspect';
+import { findRow, infoSections } from '../../src/kernel/report/info-rows';
 
 describe('csv columns', () => {
   let dir: string;
@@ -71,13 +75,62 @@ describe('csv columns', () => {
     await rejectsBaler(() => openDataSource(file, { columns: ['wind', 'rain'] }), /no column 'rain' \(columns: location, date, temp max, wind, weather\)/, file);
   });
 
-  it('says which --columns reads a table with text columns', async () => {
-    const source = await openDataSource(file);
+  it('keeps the text columns exactly, in place, and writes them back to .csv (commas, quotes, empty values)', async () => {
+    const text = 'location,date,temp max,wind,weather\nSeattle,2012-01-01,12.8,4.7,drizzle\n"Portland, OR",2012-01-02,10.6,4.5,"say ""hi"""\n" Tacoma",,9.1,3.0,\n';
+    assert.equal(await exactRoundTrip('weather-text', text), text);
+    const source = await openDataSource(path.join(dir, 'weather-text.csv'));
+    await source.close();
+    const [array] = source.arrays;
+    assert.deepEqual(array.names, ['temp max', 'wind'], 'the numbers are the array to code');
+    assert.deepEqual(textColumnsOf(array.attributes, 3).map((c) => [c.name, c.position, c.values]), [
+      ['location', 0, ['Seattle', 'Portland, OR', ' Tacoma']], ['date', 1, ['2012-01-01', '2012-01-02', '']], ['weather', 4, ['drizzle', 'say "hi"', '']],
+    ]);
+    const info = await inspect(path.join(dir, 'weather-text.baler'));
+    assert.deepEqual(info.textColumns, ['location', 'date', 'weather']);
+    assert.match(findRow(infoSections(info), 'textColumns')!.value, /^location, date, weather: kept exactly/);
+  });
+
+  it('a range of rows takes their text; another format than .csv holds the numbers, and says so', async () => {
+    const packed = path.join(dir, 'weather-text.baler');
+    const rows = path.join(dir, 'rows.csv');
+    await decompress(packed, { output: rows, rows: [1, 3] });
+    assert.equal(fs.readFileSync(rows, 'utf8'), 'location,date,temp max,wind,weather\n"Portland, OR",2012-01-02,10.6,4.5,"say ""hi"""\n" Tacoma",,9.1,3.0,\n');
+    const logs: string[] = [];
+    await decompress(packed, { output: path.join(dir, 'numbers.npy') }, { onLog: (line) => logs.push(line) });
+    assert.ok(logs.some((l) => l.endsWith("the text columns 'location', 'date', 'weather' are written back to .csv only: this file holds the numbers")), logs.join('\n'));
+  });
+
+  it('the columns chosen are kept, text among them, in the order named', async () => {
+    const input = path.join(dir, 'weather-text.csv');
+    const output = path.join(dir, 'chosen.baler');
+    await compress(input, { output, columns: ['weather', 'wind'], errorBound: 'abs:0' });
+    const back = path.join(dir, 'chosen.csv');
+    await decompress(output, { output: back });
+    assert.equal(fs.readFileSync(back, 'utf8'), 'weather,wind\ndrizzle,4.7\n"say ""hi""",4.5\n,3.0\n');
+    await rejectsBaler(() => compress(input, { output: path.join(dir, 'none.baler'), columns: ['date', 'location'] }),
+      /no column of numbers to compress: 'date', 'location' hold text$/, input);
+  });
+
+  it('a word further down a column of numbers is refused, naming the column and line', async () => {
+    const input = path.join(dir, 'stray.csv');
+    fs.writeFileSync(input, 'a,b\n1,2\n3,oops\n');
+    const source = await openDataSource(input);
     try {
-      await rejectsBaler(() => source.arrays[0].readSlab(0, 1),
-        /column 'location', line 2: 'Seattle' is not a number; to compress the numeric columns only: --columns 'temp max,wind'$/, file);
+      await rejectsBaler(() => source.arrays[0].readSlab(0, 2), /column 'b', line 3: 'oops' is not a number \(its first row held one/, input);
     } finally {
       await source.close();
     }
+  });
+
+  it('text beyond what a .baler keeps beside the numbers is left out and named; asked for by --columns, refused', async () => {
+    const input = path.join(dir, 'long-text.csv');
+    const note = 'n'.repeat(40);
+    const rows = Math.ceil(MAX_KEPT_STRING_BYTES / note.length) + 1;
+    fs.writeFileSync(input, 'x,note\n' + Array.from({ length: rows }, (_, i) => `${i},${note}\n`).join(''));
+    const source = await openDataSource(input);
+    await source.close();
+    assert.deepEqual(source.skipped?.map((s) => s.path), ['note']);
+    assert.deepEqual(textColumnsOf(source.arrays[0].attributes, rows), []);
+    await rejectsBaler(() => openDataSource(input, { columns: ['x', 'note'] }), /'note' holds text, more than the 4 MiB a \.baler keeps exactly beside the numbers: leave it out of --columns/, input);
   });
 });

@@ -61,6 +61,19 @@ describe('parts and merge', () => {
     assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)));
   });
 
+  it("a CSV table's text columns: the parts merged hold every row's text, as one process writes", async () => {
+    const csv = path.join(dir, 'hits.csv');
+    const lines = Array.from({ length: 3000 }, (_, i) => `${['ECAL', 'HCAL', 'MUON, barrel'][i % 3].includes(',') ? '"MUON, barrel"' : ['ECAL', 'HCAL'][i % 3]},${Math.sin(i / 50).toFixed(4)},run-${i}`);
+    fs.writeFileSync(csv, 'detector,energy,run\n' + lines.join('\n') + '\n');
+    const { merged, single } = await threePartsAndOne(csv, 'rel:1e-3');
+    assert.ok(fs.readFileSync(merged.output).equals(fs.readFileSync(single.output)));
+    const back = path.join(dir, 'hits.back.csv');
+    await decompress(merged.output, { output: back });
+    const text = fs.readFileSync(back, 'utf8').split('\n');
+    assert.equal(text[0], 'detector,energy,run');
+    assert.deepEqual(text.slice(1, -1).map((l) => l.replace(/,-?[\d.e-]+,/, ',#,')), lines.map((l) => l.replace(/,-?[\d.e-]+,/, ',#,')));
+  });
+
   it("a table's parts merged give exactly the file one process writes, its worst column included", async () => {
     const table = path.join(dir, 'table.npy');
     const rows = 3000;

@@ -8,6 +8,7 @@ import type { CompressOptions } from '../api';
 import { BalerError } from '../errors';
 import type { ArraySource, DataSource } from '../data/source';
 import { chooseSlabRows } from '../memory';
+import { textColumnsOfRows } from '../data/text-columns';
 import { slabCount } from '../codec/header-check';
 import { namesFolder, outputFolder } from './output';
 
@@ -64,6 +65,7 @@ function rowsOf(s: ArraySource, firstRow: number, rows: number): ArraySource {
   const unmasked = s.unmasked;
   return {
     ...s, shape: [rows, ...s.shape.slice(1)], readSlab: (start, count, buffers) => s.readSlab(firstRow + start, count, buffers),
+    attributes: textColumnsOfRows(s.attributes, s.shape[0], firstRow, firstRow + rows),
     unmasked: unmasked && (() => rowsOf(unmasked(), firstRow, rows)),
   };
 }

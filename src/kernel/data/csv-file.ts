@@ -6,9 +6,11 @@ import * as fs from 'node:fs';
 import { BalerError } from '../errors';
 import type { NdArray } from '../types';
 import { checkBudget } from './budget';
-import { csvHeader, formatterFor, parseCsvNumber, records, withDecimalPoint, writtenAsDecimal, type Formatter } from './csv';
+import { csvHeader, formatterFor, parseCsvNumber, quoteIfNeeded, records, withDecimalPoint, writtenAsDecimal, type Formatter } from './csv';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
+import { MAX_KEPT_STRING_BYTES } from './strings';
+import { TextCollector, textColumnsOf, withTextColumns, type TextColumn } from './text-columns';
 
 const CHUNK = 1 << 20;
 const CHECKPOINT_ROWS = 4096;
@@ -133,11 +135,14 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     const header = hasHeader ? firstFields : [];
     const columns = firstFields.length;
     const chosen = chooseColumns(header, columns, selection.columns, file);
-    const names = header.length > 0 ? chosen.map((c) => header[c]) : [];
     const checkpoints: { offset: number; line: number }[] = [];
     let rows = 0;
     let dataStart = { offset: 0, line: 1 };
     if (hasHeader) dataStart = scanner.position;
+    // Columns of the first row that hold text are kept as text (text-columns.ts); the others are the numbers to code.
+    let numeric = chosen;
+    let text: TextCollector | undefined;
+    let textTooLarge = false;
     // Which columns the first row writes with decimals, so that they are written back so (csv.ts writtenAsDecimal).
     let decimalColumns: number[] = [];
     const countRecord = (record: RawRecord): void => {
@@ -147,10 +152,19 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
       }
       if (rows === 0) {
         const fields = fieldsOf(record, file);
-        decimalColumns = chosen.map((c, k) => (writtenAsDecimal(fields[c]) ? k : -1)).filter((k) => k >= 0);
+        const textPositions = chosen.map((c, k) => (parseCsvNumber(fields[c]) === undefined ? k : -1)).filter((k) => k >= 0);
+        numeric = chosen.filter((_, k) => !textPositions.includes(k));
+        if (textPositions.length > 0) text = new TextCollector(textPositions.map((k) => header[chosen[k]]), textPositions);
+        decimalColumns = numeric.map((c, k) => (writtenAsDecimal(fields[c]) ? k : -1)).filter((k) => k >= 0);
       }
+      if (text && !text.add(chosenFields(record))) { text = undefined; textTooLarge = true; }
       rows++;
     };
+    const chosenFields = (record: RawRecord): string[] => {
+      const fields = fieldsOf(record, file);
+      return chosen.map((c) => fields[c]);
+    };
+    const textNames = (): string[] => (text?.columns ?? []).map((c) => c.name);
     if (!hasHeader) { checkpoints.push(dataStart); countRecord(first); }
     for (;;) {
       if (rows % CHECKPOINT_ROWS === 0) checkpoints.push(scanner.position);
@@ -158,31 +172,38 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
       if (!record) break;
       countRecord(record);
     }
+    const leftOutText = textTooLarge ? chosen.filter((c) => !numeric.includes(c)).map((c) => header[c]) : [];
+    if (leftOutText.length > 0 && selection.columns) {
+      throw new BalerError(`${listed(leftOutText)} ${leftOutText.length > 1 ? 'hold' : 'holds'} text, more than the ${MAX_KEPT_STRING_BYTES >> 20} MiB a .baler keeps exactly beside the numbers: leave ${leftOutText.length > 1 ? 'them' : 'it'} out of --columns`, file);
+    }
+    if (numeric.length === 0) {
+      const held = [...textNames(), ...leftOutText];
+      throw new BalerError(`no column of numbers to compress: ${listed(held)} ${held.length > 1 ? 'hold' : 'holds'} text${selection.columns ? '' : ' (name others with --columns)'}`, file);
+    }
+    const names = header.length > 0 ? numeric.map((c) => header[c]) : [];
     let cursor: { scanner: RecordScanner; row: number } | undefined;
     const readSlab = async (start: number, count: number): Promise<NdArray> => {
       if (start < 0 || count < 0 || start + count > rows || !Number.isSafeInteger(start + count)) {
         throw new BalerError(`rows ${start}…${start + count} requested of a table with ${rows} rows`, file);
       }
-      checkBudget(count * chosen.length * 8, budget, `a slab of ${count} CSV rows`, file);
+      checkBudget(count * numeric.length * 8, budget, `a slab of ${count} CSV rows`, file);
       if (!cursor || cursor.row > start || start - cursor.row > CHECKPOINT_ROWS) {
         const k = Math.floor(start / CHECKPOINT_ROWS);
         cursor = { scanner: new RecordScanner(input, checkpoints[k].offset, checkpoints[k].line, budget), row: k * CHECKPOINT_ROWS };
       }
       for (; cursor.row < start; cursor.row++) cursor.scanner.next();
-      const width = chosen.length;
+      const width = numeric.length;
       const values = new Float64Array(count * width);
       for (let r = 0; r < count; r++, cursor.row++) {
         const record = cursor.scanner.next()!;
         const fields = fieldsOf(record, file);
         for (let k = 0; k < width; k++) {
-          const c = chosen[k];
+          const c = numeric[k];
           const value = parseCsvNumber(fields[c]);
           if (value === undefined) {
             const label = header[c] ? `column '${header[c]}'` : `column ${c + 1}`;
             const shown = fields[c].trim() === '' ? 'an empty value' : `'${fields[c].trim()}'`;
-            // A text column shows in the first row; a stray word further down is a bad value, not a column to leave out.
-            const hint = selection.columns || start + r > 0 ? '' : columnsHint(header, fields);
-            throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number${hint}`, file);
+            throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number (its first row held one, so it is read as a column of numbers)`, file);
           }
           values[r * width + k] = value;
         }
@@ -190,17 +211,24 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
       return { dtype: 'float64', shape: [count, width], data: values };
     };
     const unselected = columns - chosen.length;
+    const attributes = withTextColumns(decimalColumns.length ? { csv: { decimalColumns } } : undefined, text?.columns ?? []);
+    const skipped = leftOutText.map((name) => ({ path: name, reason: `text, more than the ${MAX_KEPT_STRING_BYTES >> 20} MiB a .baler keeps exactly beside the numbers` }));
     return {
       file, format: 'csv',
-      arrays: [{ path: '', dtype: 'float64', shape: [rows, chosen.length], kind: 'table', names, readSlab, ...(decimalColumns.length ? { attributes: { csv: { decimalColumns } } } : {}) }],
+      arrays: [{ path: '', dtype: 'float64', shape: [rows, numeric.length], kind: 'table', names, readSlab, ...(attributes ? { attributes } : {}) }],
       // Columns --columns left out: the ratios are then of those held.
       ...(unselected > 0 ? { unselected } : {}),
+      ...(skipped.length > 0 ? { skipped } : {}),
       close: async () => closeInput(input),
     };
   } catch (err) {
     closeInput(input);
     throw err;
   }
+}
+
+function listed(names: string[]): string {
+  return names.map((n) => `'${n}'`).join(', ');
 }
 
 /** A first line of one field holding semicolons or tabs: values separated by another character than the comma. */
@@ -223,15 +251,6 @@ function chooseColumns(header: string[], columns: number, wanted: string[] | und
   });
 }
 
-/** For a table with text columns: the --columns that keeps the columns holding numbers in this record. */
-function columnsHint(header: string[], fields: string[]): string {
-  if (header.length === 0) return '';
-  const numeric = header.filter((_, c) => parseCsvNumber(fields[c]) !== undefined);
-  if (numeric.length === 0) return '';
-  const list = numeric.map((n) => n.trim()).join(',');
-  return `; to compress the numeric columns only: --columns ${/^[\w.,+-]+$/.test(list) ? list : `'${list.replace(/'/g, "'\\''")}'`}`;
-}
-
 /** Writes one table as CSV: a header row of names (left out when there are none), then rows as slabs arrive. */
 export function createCsvSink(file: string, arrays: ArrayDescription[], opts: SinkOptions = {}): DataSink {
   if (arrays.length !== 1) throw new BalerError(`a .csv file holds one table, not ${arrays.length} arrays; write .npz, .h5 or .zarr`, file);
@@ -240,7 +259,8 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
     throw new BalerError(`a .csv file holds a table, but this data is ${array.shape.length}-D (${array.shape.join(', ')}); write .npz or .npy`, file);
   }
   const columns = array.shape.length === 2 ? array.shape[1] : 1;
-  const header = csvHeader(array.names, columns);
+  const cellSources = cellSourcesOf(array, columns, file);
+  const header = csvHeader(namesInPlace(array.names, cellSources), cellSources.length);
   const out = new AtomicOutput(file, opts);
   let fd: number | undefined;
   const write = (text: string): void => {
@@ -254,16 +274,21 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
   write(header + '\n');
   const formats = columnFormats(array, columns);
   const close = (): void => { if (fd !== undefined) fs.closeSync(fd); fd = undefined; };
+  let rowsWritten = 0;
   return {
     async writeSlab(index, slab) {
       if (index !== 0) throw new Error(`csv sink: no array ${index}`);
       const rows = slab.shape[0] ?? 1;
       const lines = new Array<string>(rows);
-      const cells = new Array<string>(columns);
+      const cells = new Array<string>(cellSources.length);
       for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < columns; c++) cells[c] = formats[c](slab.data[r * columns + c]);
+        for (let p = 0; p < cellSources.length; p++) {
+          const from = cellSources[p];
+          cells[p] = typeof from === 'number' ? formats[from](slab.data[r * columns + from]) : textCell(from.values[rowsWritten + r]);
+        }
         lines[r] = cells.join(',');
       }
+      rowsWritten += rows;
       write(lines.join('\n') + '\n');
     },
     async finish() {
@@ -283,6 +308,30 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
       out.discard();
     },
   };
+}
+
+/** Where each column written comes from, in order: a numeric column of the array (its index), or a text column. */
+function cellSourcesOf(array: ArrayDescription, columns: number, file: string): (number | TextColumn)[] {
+  const text = textColumnsOf(array.attributes, array.shape[0] ?? 1, file);
+  const width = columns + text.length;
+  const sources = new Array<number | TextColumn | undefined>(width);
+  for (const c of text) {
+    if (c.position >= width || sources[c.position]) throw new BalerError(`corrupted: a text column is placed at column ${c.position + 1} of ${width}`, file, 'ECORRUPT');
+    sources[c.position] = c;
+  }
+  let next = 0;
+  return Array.from(sources, (from) => from ?? next++);
+}
+
+/** The names in the order written; numeric columns without names (a table read without a header) as csvHeader names them. */
+function namesInPlace(names: string[], sources: (number | TextColumn)[]): string[] {
+  if (sources.every((s) => typeof s === 'number')) return names;
+  return sources.map((s, p) => (typeof s === 'number' ? names[s] ?? `column_${p + 1}` : s.name));
+}
+
+/** A text value as a CSV field: quoted only where it must be, and an empty one left empty (a missing value). */
+function textCell(value: string): string {
+  return value === '' ? '' : quoteIfNeeded(value);
 }
 
 /** Each column's formatter: the dtype's, with a decimal point where the CSV read had one (attributes.csv). */

@@ -88,6 +88,7 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
       : `${kindLabel(info.kind, info.shape)}, shape ${info.shape.join(' × ')}, ${info.dtype}`),
   ];
   if (info.names.length > 0) rows.push(row('columns', 'columns', names + more));
+  if (info.textColumns) rows.push(row('textColumns', 'text columns', `${info.textColumns.map((n) => sanitizeText(n, 40)).join(', ')}: kept exactly, in the header (written back to .csv)`));
   if (info.source) rows.push(row('source', 'source', `${info.source.name} (${info.source.format})`));
   rows.push(row('mode', 'mode', several ? modesOf(arrays) : describeMode(info)));
   if (info.architecture) rows.push(row('model', 'model', describeArchitecture(info.architecture)));

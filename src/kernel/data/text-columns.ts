@@ -1,0 +1,77 @@
+// Columns of text in a table (a CSV file's labels, categories, timestamps): not values to code, so kept exactly in
+// the array's attributes, one string per row, with where each stood among the file's columns, and written back in
+// place by the CSV writer. A part (--part), a row range (--rows) and a merge keep them row for row.
+import { BalerError } from '../errors';
+import type { ArrayDescription } from './source';
+import { jsonBytesOf, MAX_KEPT_STRING_BYTES } from './strings';
+
+/** One column of text: its name, its place among all the columns of the file, and its value in every row. */
+export interface TextColumn {
+  name: string;
+  position: number;
+  values: string[];
+}
+
+const KEY = 'textColumns';
+
+/** The text columns an array's attributes hold (none when absent; a .baler's JSON is checked, not trusted). */
+export function textColumnsOf(attributes: Record<string, unknown> | undefined, rows: number, file?: string): TextColumn[] {
+  const listed = attributes?.[KEY];
+  if (listed === undefined) return [];
+  const valid = Array.isArray(listed) && listed.every((c: TextColumn) => typeof c?.name === 'string' && Number.isSafeInteger(c.position)
+    && c.position >= 0 && Array.isArray(c.values) && c.values.length === rows && c.values.every((v) => typeof v === 'string'));
+  if (!valid) throw new BalerError(`corrupted: the text columns kept beside the table do not match its ${rows} rows`, file, 'ECORRUPT');
+  return listed as TextColumn[];
+}
+
+/** Attributes holding `columns` beside `attributes` (none added when there are no columns). */
+export function withTextColumns(attributes: Record<string, unknown> | undefined, columns: TextColumn[]): Record<string, unknown> | undefined {
+  return columns.length === 0 ? attributes : { ...attributes, [KEY]: columns };
+}
+
+/** The attributes of rows [start, end) of the array: its text columns cut to them. */
+export function textColumnsOfRows(attributes: Record<string, unknown> | undefined, rows: number, start: number, end: number): Record<string, unknown> | undefined {
+  const columns = textColumnsOf(attributes, rows);
+  return columns.length === 0 ? attributes : { ...attributes, [KEY]: columns.map((c) => ({ ...c, values: c.values.slice(start, end) })) };
+}
+
+/** The attributes of the arrays of several parts joined in order (the first part's, with every part's rows of text). */
+export function joinedTextColumns(parts: { attributes: Record<string, unknown> | undefined; rows: number; file: string }[]): Record<string, unknown> | undefined {
+  const [first] = parts;
+  const columns = textColumnsOf(first.attributes, first.rows, first.file);
+  if (columns.length === 0) return first.attributes;
+  const each = parts.map((p) => textColumnsOf(p.attributes, p.rows, p.file));
+  return withTextColumns(first.attributes, columns.map((c, k) => ({ ...c, values: each.flatMap((list) => list[k]?.values ?? []) })));
+}
+
+/** What a file of another format than CSV will not hold: the tables' text columns (undefined when none). */
+export function textNotWrittenNote(arrays: ArrayDescription[], format: string): string | undefined {
+  if (format === 'csv') return undefined;
+  const names = arrays.flatMap((a) => textColumnsOf(a.attributes, a.shape[0] ?? 1).map((c) => `'${c.name}'`));
+  if (names.length === 0) return undefined;
+  const one = names.length === 1;
+  return `the text column${one ? '' : 's'} ${names.join(', ')} ${one ? 'is' : 'are'} written back to .csv only: this file holds the numbers`;
+}
+
+/** Collects the text of some columns row by row, while it fits in what a .baler keeps beside the numbers. */
+export class TextCollector {
+  private bytes = 0;
+  readonly columns: TextColumn[];
+
+  constructor(names: string[], positions: number[]) {
+    this.columns = positions.map((position, k) => ({ name: names[k], position, values: [] }));
+  }
+
+  /** Adds one row's fields; false (and nothing kept any more) once the text outgrows MAX_KEPT_STRING_BYTES. */
+  add(fields: string[]): boolean {
+    if (this.bytes > MAX_KEPT_STRING_BYTES) return false;
+    for (const c of this.columns) {
+      const value = fields[c.position];
+      this.bytes += jsonBytesOf(value);
+      c.values.push(value);
+    }
+    if (this.bytes <= MAX_KEPT_STRING_BYTES) return true;
+    for (const c of this.columns) c.values = [];
+    return false;
+  }
+}
