@@ -97,7 +97,7 @@ describe('csv columns', () => {
     assert.equal(fs.readFileSync(rows, 'utf8'), 'location,date,temp max,wind,weather\n"Portland, OR",2012-01-02,10.6,4.5,"say ""hi"""\n" Tacoma",,9.1,3.0,\n');
     const logs: string[] = [];
     await decompress(packed, { output: path.join(dir, 'numbers.npy') }, { onLog: (line) => logs.push(line) });
-    assert.ok(logs.some((l) => l.endsWith("the text columns 'location', 'date', 'weather' are written back to .csv only: this file holds the numbers")), logs.join('\n'));
+    assert.ok(logs.some((l) => l.endsWith("the text columns 'location', 'date', 'weather' are written back to .csv and .parquet only: this file holds the numbers")), logs.join('\n'));
   });
 
   it('the columns chosen are kept, text among them, in the order named', async () => {

@@ -10,6 +10,8 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { ensureZstd } from '../../src/kernel/codec/entropy';
 import { openDataSource } from '../../src/kernel/data/formats';
 import { compress } from '../../src/kernel/compress';
+import { decompress } from '../../src/kernel/decompress';
+import { textColumnsOf } from '../../src/kernel/data/text-columns';
 
 /** An LZ4 block of literals only (valid LZ4, if not small): enough to exercise the reader's LZ4 decoders. */
 function lz4Literals(input: Uint8Array): Uint8Array {
@@ -49,15 +51,33 @@ describe('Parquet compression codecs', () => {
     LZ4_RAW: lz4Literals,
   };
 
-  it('says which columns the .baler leaves out (strings, timestamps), unless columns were named', async () => {
+  it('keeps its text columns (nulls too) and writes them back in place; says which it leaves out (timestamps), unless columns were named', async () => {
     const file = path.join(dir, 'mixed.parquet');
-    const station = Array.from({ length: ROWS }, (_, i) => `st-${i % 37}`);
+    const station = Array.from({ length: ROWS }, (_, i) => (i % 11 === 0 ? null : `st-${i % 37}`));
+    const times = Array.from({ length: ROWS }, (_, i) => new Date(1.7e12 + i * 60_000));
     fs.writeFileSync(file, new Uint8Array(parquetWriteBuffer({
-      columnData: [{ name: 'temperature', data: TEMPERATURE, type: 'DOUBLE' }, { name: 'name', data: station, type: 'STRING' }],
+      columnData: [
+        { name: 'name', data: station, type: 'STRING' }, { name: 'temperature', data: TEMPERATURE, type: 'DOUBLE' },
+        { name: 'time', data: times, type: 'TIMESTAMP' },
+      ],
     })));
     const logs: string[] = [];
-    await compress(file, { output: path.join(dir, 'mixed.baler') }, { onLog: (l) => logs.push(l) });
-    assert.ok(logs.some((l) => /not in the \.baler, as not numeric arrays: 'name' \(.*\); the ratios are of the arrays it holds/.test(l)), logs.join('\n'));
+    const packed = path.join(dir, 'mixed.baler');
+    await compress(file, { output: packed, errorBound: 'abs:0' }, { onLog: (l) => logs.push(l) });
+    assert.ok(logs.some((l) => /not in the \.baler, as not numeric arrays: 'time' \(holds dates or times.*\); the ratios are of the arrays it holds/.test(l)), logs.join('\n'));
+    const back = path.join(dir, 'mixed.back.parquet');
+    await decompress(packed, { output: back });
+    const source = await openDataSource(back);
+    try {
+      assert.deepEqual(source.arrays[0].names, ['temperature']);
+      assert.deepEqual(textColumnsOf(source.arrays[0].attributes, ROWS).map((c) => [c.name, c.position, c.values]), [['name', 0, station]]);
+      assert.deepEqual([...(await source.arrays[0].readSlab(0, ROWS)).data], [...TEMPERATURE]);
+    } finally {
+      await source.close();
+    }
+    const csv = path.join(dir, 'mixed.back.csv');
+    await decompress(packed, { output: csv });
+    assert.equal(fs.readFileSync(csv, 'utf8').split('\n').slice(0, 3).join('\n'), `name,temperature\n,${TEMPERATURE[0]}\nst-1,${TEMPERATURE[1]}`);
     const named: string[] = [];
     await compress(file, { output: path.join(dir, 'named.baler'), columns: ['temperature'] }, { onLog: (l) => named.push(l) });
     assert.ok(!named.some((l) => l.includes('not in the .baler')), named.join('\n'));

@@ -10,7 +10,7 @@ import { csvHeader, formatterFor, parseCsvNumber, quoteIfNeeded, records, withDe
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 import { MAX_KEPT_STRING_BYTES } from './strings';
-import { TextCollector, textColumnsOf, withTextColumns, type TextColumn } from './text-columns';
+import { columnsInPlace, TextCollector, withTextColumns, type TextColumn } from './text-columns';
 
 const CHUNK = 1 << 20;
 const CHECKPOINT_ROWS = 4096;
@@ -259,7 +259,7 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
     throw new BalerError(`a .csv file holds a table, but this data is ${array.shape.length}-D (${array.shape.join(', ')}); write .npz or .npy`, file);
   }
   const columns = array.shape.length === 2 ? array.shape[1] : 1;
-  const cellSources = cellSourcesOf(array, columns, file);
+  const cellSources = columnsInPlace(array, columns, file);
   const header = csvHeader(namesInPlace(array.names, cellSources), cellSources.length);
   const out = new AtomicOutput(file, opts);
   let fd: number | undefined;
@@ -310,19 +310,6 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
   };
 }
 
-/** Where each column written comes from, in order: a numeric column of the array (its index), or a text column. */
-function cellSourcesOf(array: ArrayDescription, columns: number, file: string): (number | TextColumn)[] {
-  const text = textColumnsOf(array.attributes, array.shape[0] ?? 1, file);
-  const width = columns + text.length;
-  const sources = new Array<number | TextColumn | undefined>(width);
-  for (const c of text) {
-    if (c.position >= width || sources[c.position]) throw new BalerError(`corrupted: a text column is placed at column ${c.position + 1} of ${width}`, file, 'ECORRUPT');
-    sources[c.position] = c;
-  }
-  let next = 0;
-  return Array.from(sources, (from) => from ?? next++);
-}
-
 /** The names in the order written; numeric columns without names (a table read without a header) as csvHeader names them. */
 function namesInPlace(names: string[], sources: (number | TextColumn)[]): string[] {
   if (sources.every((s) => typeof s === 'number')) return names;
@@ -330,8 +317,8 @@ function namesInPlace(names: string[], sources: (number | TextColumn)[]): string
 }
 
 /** A text value as a CSV field: quoted only where it must be, and an empty one left empty (a missing value). */
-function textCell(value: string): string {
-  return value === '' ? '' : quoteIfNeeded(value);
+function textCell(value: string | null): string {
+  return value === null || value === '' ? '' : quoteIfNeeded(value);
 }
 
 /** Each column's formatter: the dtype's, with a decimal point where the CSV read had one (attributes.csv). */

@@ -9,6 +9,8 @@ import { AtomicOutput, closeInput, openInput, readAt } from './files';
 import { checkSlab } from './npy-file';
 import { allocate, commonDtype } from './typed';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
+import { MAX_KEPT_STRING_BYTES } from './strings';
+import { columnsInPlace, textFits, withTextColumns, type TextColumn } from './text-columns';
 
 type Vendor = typeof import('../vendor/hyparquet.mjs');
 type Hyparquet = Vendor['hyparquet'];
@@ -30,7 +32,9 @@ const DTYPES_KEY = 'baler.dtypes';
  * BROTLI, hyparquet-compressors for ZSTD (the default of Polars, DuckDB and recent Spark) and LZ4. Each decodes into
  * the page's declared size, never more (LZO, which no current writer uses, stays unsupported).
  */
-function compressors(vendor: Vendor): Record<string, (input: Uint8Array, outputLength: number) => Uint8Array> {
+type Decoders = Record<string, (input: Uint8Array, outputLength: number) => Uint8Array>;
+
+function compressors(vendor: Vendor): Decoders {
   return {
     GZIP: (input, length) => new Uint8Array(gunzipSync(input, { maxOutputLength: Math.max(1, length) })),
     BROTLI: (input, length) => new Uint8Array(brotliDecompressSync(input, { maxOutputLength: Math.max(1, length) })),
@@ -62,22 +66,30 @@ export async function openParquet(file: string, selection: SourceSelection, budg
       throw new BalerError(`not a Parquet file, or a truncated one (${(err as Error).message})`, file);
     }
     const rows = Number(metadata.num_rows);
-    const { columns, skipped } = numericColumns(metadata.schema);
+    const { columns, text, order, skipped } = tableColumns(metadata.schema);
     // float16 columns are written as FLOAT (hyparquet-writer has no half floats); 'baler.dtypes' restores them.
     const declared = JSON.parse(metadata.key_value_metadata?.find((kv) => kv.key === DTYPES_KEY)?.value ?? '{}') as Record<string, string>;
     for (const c of columns) if (c.dtype === 'float32' && declared[c.name] === 'float16') c.dtype = 'float16';
-    let chosen = columns;
+    const wanted = selection.columns ?? order;
     if (selection.columns) {
-      const all = [...columns.map((c) => c.name), ...skipped.map((s) => s.path)];
-      chosen = selection.columns.map((name) => {
-        const found = columns.find((c) => c.name === name);
-        if (found) return found;
+      const all = [...order, ...skipped.map((s) => s.path)];
+      for (const name of selection.columns) {
+        if (order.includes(name)) continue;
         const skip = skipped.find((s) => s.path === name);
         throw new BalerError(skip ? `the column '${name}' ${skip.reason}` : `no column '${name}' (columns: ${all.join(', ')})`, file);
-      });
+      }
     }
+    const chosen = wanted.flatMap((name) => columns.filter((c) => c.name === name));
+    const textWanted = wanted.filter((name) => text.includes(name));
     if (chosen.length === 0) {
+      skipped.push(...textWanted.map((name) => ({ path: name, reason: 'holds text, and the table no numbers to keep it beside' })));
       return { file, format: 'parquet', arrays: [], skipped, close: async () => closeInput(input) };
+    }
+    const kept = await textColumns(hp, buffer, metadata, decoders, textWanted.map((name) => ({ name, position: wanted.indexOf(name) })), file);
+    if (!kept && textWanted.length > 0) {
+      const reason = `text, more than the ${MAX_KEPT_STRING_BYTES >> 20} MiB a .baler keeps exactly beside the numbers`;
+      if (selection.columns) throw new BalerError(`${textWanted.map((n) => `'${n}'`).join(', ')}: ${reason}: leave ${textWanted.length > 1 ? 'them' : 'it'} out of --columns`, file);
+      skipped.push(...textWanted.map((name) => ({ path: name, reason })));
     }
     const dtype = commonDtype(chosen.map((c) => c.dtype));
     const width = chosen.length;
@@ -104,7 +116,7 @@ export async function openParquet(file: string, selection: SourceSelection, budg
       }
       return { dtype, shape: [count, width], data: out };
     };
-    const attributes = { parquet: { columns: chosen.map((c) => ({ name: c.name, type: c.physical, dtype: c.dtype })), keyValue: metadata.key_value_metadata ?? [] } };
+    const attributes = withTextColumns({ parquet: { columns: chosen.map((c) => ({ name: c.name, type: c.physical, dtype: c.dtype })), keyValue: metadata.key_value_metadata ?? [] } }, kept ?? []);
     return {
       file, format: 'parquet', skipped, attributes: { parquet: { keyValue: jsonKeyValue(metadata) } },
       arrays: [{ path: '', dtype, shape: [rows, width], kind: 'table', names: chosen.map((c) => c.name), attributes, readSlab }],
@@ -120,9 +132,14 @@ function jsonKeyValue(metadata: Metadata): { key: string; value?: string }[] {
   return (metadata.key_value_metadata ?? []).map((kv) => ({ key: kv.key, value: kv.value }));
 }
 
-/** Top-level numeric leaf columns; everything else (strings, nested lists, timestamps, decimals) is skipped. */
-function numericColumns(schema: SchemaElement[]): { columns: ColumnInfo[]; skipped: { path: string; reason: string }[] } {
+/**
+ * Top-level leaf columns: numeric ones (the table to code) and UTF-8 strings (text kept beside it), with the order of
+ * both in the file; everything else (nested lists, timestamps, decimals, raw bytes) is skipped.
+ */
+function tableColumns(schema: SchemaElement[]): { columns: ColumnInfo[]; text: string[]; order: string[]; skipped: { path: string; reason: string }[] } {
   const columns: ColumnInfo[] = [];
+  const text: string[] = [];
+  const order: string[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const root = schema[0];
   let i = 1;
@@ -132,10 +149,49 @@ function numericColumns(schema: SchemaElement[]): { columns: ColumnInfo[]; skipp
     i += span;
     if (el.num_children) { skipped.push({ path: el.name, reason: 'is a nested column (lists and structs are not read)' }); continue; }
     const dtype = leafDtype(el);
-    if (typeof dtype === 'string' && !dtype.startsWith('!')) columns.push({ name: el.name, physical: el.type!, dtype: dtype as DType });
-    else skipped.push({ path: el.name, reason: dtype ? dtype.slice(1) : `holds ${el.type ?? 'non-numeric'} values, not numbers` });
+    if (typeof dtype === 'string' && !dtype.startsWith('!')) {
+      columns.push({ name: el.name, physical: el.type!, dtype: dtype as DType });
+      order.push(el.name);
+    } else if (isText(el)) {
+      text.push(el.name);
+      order.push(el.name);
+    } else skipped.push({ path: el.name, reason: dtype ? dtype.slice(1) : `holds ${el.type ?? 'non-numeric'} values, not numbers` });
   }
-  return { columns, skipped };
+  return { columns, text, order, skipped };
+}
+
+function isText(el: SchemaElement): boolean {
+  const logical = el.logical_type as { type?: string } | undefined;
+  return el.type === 'BYTE_ARRAY' && (logical?.type === 'STRING' || el.converted_type === 'UTF8');
+}
+
+/**
+ * The values of the text columns wanted, read whole (the file says their size first: nothing far beyond what a
+ * .baler keeps is read); undefined when they do not fit beside the numbers.
+ */
+async function textColumns(
+  hp: Hyparquet, file: Parameters<Hyparquet['parquetRead']>[0]['file'], metadata: Metadata, decoders: Decoders,
+  wanted: { name: string; position: number }[], name: string,
+): Promise<TextColumn[] | undefined> {
+  if (wanted.length === 0) return [];
+  const names = new Set(wanted.map((w) => w.name));
+  const declared = metadata.row_groups.reduce((n, g) => n + g.columns.reduce((m, c) => m + (names.has(c.meta_data?.path_in_schema[0] ?? '') ? Number(c.meta_data?.total_uncompressed_size ?? 0) : 0), 0), 0);
+  if (declared > 2 * MAX_KEPT_STRING_BYTES) return undefined;
+  const rows = Number(metadata.num_rows);
+  const kept: TextColumn[] = wanted.map((w) => ({ ...w, values: new Array<string | null>(rows).fill(null) }));
+  try {
+    await hp.parquetRead({
+      file, metadata, columns: [...names], compressors: decoders,
+      onChunk: ({ columnName, columnData, rowStart }) => {
+        const column = kept.find((c) => c.name === columnName)!;
+        for (let i = 0; i < columnData.length; i++) column.values[rowStart + i] = (columnData[i] ?? null) as string | null;
+      },
+    });
+  } catch (err) {
+    if (err instanceof BalerError) throw err;
+    throw new BalerError(`cannot read the Parquet data (${(err as Error).message})`, name);
+  }
+  return textFits(kept) ? kept : undefined;
 }
 
 function subtreeSize(schema: SchemaElement[], at: number): number {
@@ -201,14 +257,18 @@ export async function createParquetSink(
   const names = array.names.length === width ? array.names : Array.from({ length: width }, (_, c) => `column_${c}`);
   const known = (array.attributes?.parquet as { columns?: { name: string; dtype: DType }[] } | undefined)?.columns;
   const columnDtypes = names.map((n) => known?.find((k) => k.name === n)?.dtype ?? array.dtype);
+  const sources = columnsInPlace(array, width, file);
   const writerModule = (await import('../vendor/hyparquet.mjs')).parquetWriter;
   const out = new AtomicOutput(file, opts);
   const writer = writerModule.fileWriter(out.tempPath);
   const schema = writerModule.schemaFromColumnData({
-    columnData: names.map((name, c) => ({ name, data: allocate(columnDtypes[c], 0) as never, type: PHYSICAL[columnDtypes[c]], nullable: false })),
+    columnData: sources.map((from) => (typeof from === 'number'
+      ? { name: names[from], data: allocate(columnDtypes[from], 0) as never, type: PHYSICAL[columnDtypes[from]], nullable: false }
+      : { name: from.name, data: [] as never, type: 'STRING' as const, nullable: true })),
   });
-  schema.slice(1).forEach((el, c) => {
-    const integer = INTEGER_TYPES[columnDtypes[c]];
+  schema.slice(1).forEach((el, p) => {
+    const from = sources[p];
+    const integer = typeof from === 'number' ? INTEGER_TYPES[columnDtypes[from]] : undefined;
     if (integer) Object.assign(el, { converted_type: integer.converted, logical_type: { type: 'INTEGER', bitWidth: integer.bits, isSigned: integer.signed } });
   });
   const keyValue = ((attributes.parquet as { keyValue?: { key: string; value?: string }[] } | undefined)?.keyValue ?? []).filter((kv) => kv.key !== DTYPES_KEY);
@@ -220,7 +280,9 @@ export async function createParquetSink(
     async writeSlab(index, slab) {
       if (index !== 0) throw new Error(`parquet sink: no array ${index}`);
       const n = slab.shape[0];
-      const columnData = names.map((name, c) => ({ name, data: columnOf(slab.data, n, width, c, columnDtypes[c]) as never, type: PHYSICAL[columnDtypes[c]] }));
+      const columnData = sources.map((from) => (typeof from === 'number'
+        ? { name: names[from], data: columnOf(slab.data, n, width, from, columnDtypes[from]) as never, type: PHYSICAL[columnDtypes[from]] }
+        : { name: from.name, data: from.values.slice(rows, rows + n) as never, type: 'STRING' as const }));
       pw.write({ columnData, rowGroupSize: Math.max(1, n) });
       rows += n;
     },

@@ -9,8 +9,9 @@
  */
 export const MAX_KEPT_STRING_BYTES = 4 << 20;
 
-/** The bytes a string takes in a JSON array of strings: its UTF-8, its quotes and comma, and any escapes. */
-export function jsonBytesOf(s: string): number {
+/** The bytes a string (or null) takes in a JSON array: its UTF-8, its quotes and comma, and any escapes. */
+export function jsonBytesOf(s: string | null): number {
+  if (s === null) return 5;
   // eslint-disable-next-line no-control-regex
   return /["\\\u0000-\u001f]/.test(s) ? Buffer.byteLength(JSON.stringify(s)) + 1 : Buffer.byteLength(s) + 3;
 }

@@ -8,6 +8,7 @@ import {
   formatBytesExact, formatDb, formatNumber, formatPercent, formatRatio, formatSeconds,
 } from './format';
 import { escapeHtml, sanitizeText } from './text';
+import { TEXT_WRITTEN_TO } from '../data/text-writers';
 
 export interface InfoRow {
   /** Stable name of the figure, e.g. 'ratio.total' (views pick rows by key, never by label). */
@@ -88,7 +89,7 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
       : `${kindLabel(info.kind, info.shape)}, shape ${info.shape.join(' × ')}, ${info.dtype}`),
   ];
   if (info.names.length > 0) rows.push(row('columns', 'columns', names + more));
-  if (info.textColumns) rows.push(row('textColumns', 'text columns', `${info.textColumns.map((n) => sanitizeText(n, 40)).join(', ')}: kept exactly, in the header (written back to .csv)`));
+  if (info.textColumns) rows.push(row('textColumns', 'text columns', `${info.textColumns.map((n) => sanitizeText(n, 40)).join(', ')}: kept exactly, in the header (written back to ${TEXT_WRITTEN_TO})`));
   if (info.source) rows.push(row('source', 'source', `${info.source.name} (${info.source.format})`));
   rows.push(row('mode', 'mode', several ? modesOf(arrays) : describeMode(info)));
   if (info.architecture) rows.push(row('model', 'model', describeArchitecture(info.architecture)));
