@@ -68,7 +68,7 @@ describe('compress: arrays left out beside others', function () {
       f.create_group('obs/_i_table');
       // Single strings, and strings beyond what a .baler keeps beside the data (data/strings.ts), are left out.
       for (let i = 0; i < 9; i++) f.create_group(`obs/_i_table/c${i}`).create_dataset({ name: 'names', data: 'a b' });
-      f.create_dataset({ name: '/obs/table', data: Array.from({ length: 500 }, (_, i) => `record ${i}`.padEnd(2200)) });
+      f.create_dataset({ name: '/obs/table', data: Array.from({ length: 2000 }, (_, i) => `record ${i}`.padEnd(2200)) });
       f.create_dataset({ name: '/obs/values', data, shape: [40, 30] });
     });
     const notes: string[] = [];
