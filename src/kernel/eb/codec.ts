@@ -220,7 +220,7 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
   const views = layout.views.length;
   if (header.grids.length !== 1 && header.grids.length !== views) throw corrupt(`${header.grids.length} grids for ${views} views`);
   const grids = header.grids.length === views ? header.grids : Array<number>(views).fill(header.grids[0]);
-  if (g.bound.kind === 'pw-rel' && !grids.every((x) => x === grids[0] && x <= 1)) throw corrupt('bad grids for pw-rel');
+  if (g.bound.kind === 'pw-rel' && !grids.every((x) => x === grids[0] && (x === 0 || x === 1))) throw corrupt('bad grids for pw-rel');
   const columnsNeeded = header.configuration.predictors.some(needsColumns);
   if (columnsNeeded !== (header.columnModels !== undefined) || (columnsNeeded && (name !== 'table' || g.bound.kind === 'pw-rel' || header.columnModels!.length !== views))) {
     throw corrupt('the column models contradict the predictors or the layout');

@@ -15,7 +15,7 @@
 //   u8      step shrink k: the steps derive from τ·(1 − 2^−k)
 //   [bit 6] u8 n, the number of candidate predictors (1..8), then n × u8 predictor ids (predictors.ts)
 //   varint  grids: 1 (for every view) or one per view, each a u8 tag (0 none, 1 integers, 2 a step,
-//           followed by it as f64 LE; grid.ts)
+//           followed by it as f64 LE, 3 decimals, followed by u8 digits 1..15; grid.ts)
 //   [bit 5] varint column count, then per column (columns.ts) u8 K regressors, K × varint
 //           (column − regressor − 1), f32 LE intercept, K × f32 LE coefficients
 //   varint  exactly stored values
@@ -27,6 +27,7 @@
 // The reader checks every field and every length against the bytes it has before anything is allocated.
 
 import { BalerError } from '../errors';
+import { decimalGrid, decimalsOf, MAX_GRID_DECIMALS } from './grid';
 import { ColumnModel, MAX_REGRESSORS } from './columns';
 import { blockSizeOf, Configuration, SCHEDULES } from './configure';
 import { LAYOUT_NAMES } from './layout';
@@ -104,10 +105,17 @@ function pushVarint(out: number[], value: number): void {
 const GRID_NONE = 0;
 const GRID_INTEGER = 1;
 const GRID_STEP = 2;
+const GRID_DECIMAL = 3;
 
 function pushGrid(out: number[], grid: number): void {
   if (grid === 0 || grid === 1) {
     out.push(grid === 0 ? GRID_NONE : GRID_INTEGER);
+    return;
+  }
+  if (grid < 0) {
+    const digits = decimalsOf(grid);
+    if (!(digits >= 1 && digits <= MAX_GRID_DECIMALS) || decimalGrid(digits) !== grid) throw new Error(`bad decimal grid ${grid}`);
+    out.push(GRID_DECIMAL, digits);
     return;
   }
   if (!(grid > 0 && Number.isFinite(grid))) throw new Error(`bad grid ${grid}`);
@@ -258,6 +266,11 @@ class Cursor {
     const tag = this.byte('grid');
     if (tag === GRID_NONE) return 0;
     if (tag === GRID_INTEGER) return 1;
+    if (tag === GRID_DECIMAL) {
+      const digits = this.byte('grid decimals');
+      if (!(digits >= 1 && digits <= MAX_GRID_DECIMALS)) throw corrupt(`bad grid decimals ${digits}`);
+      return decimalGrid(digits);
+    }
     if (tag !== GRID_STEP) throw corrupt(`unknown grid tag ${tag}`);
     const bytes = this.take(8, 'grid step');
     const step = new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);

@@ -1,7 +1,11 @@
-// The grid a view's values lie on: integers (grid 1), or the multiples of a fixed step — an ADC's volts per
-// count, values stored as float64 of counts × step — or none (0). On a grid the coder counts in grid units
-// (quantizer.ts): losslessly the counts themselves, within a bound an odd number of units per step, which
-// never spends bits on precision the data does not have.
+// The grid a view's values lie on: integers (grid 1), the multiples of a fixed step — an ADC's volts per
+// count, values stored as float64 of counts × step — the decimals of d digits that a text file (CSV) held, or
+// none (0). On a grid the coder counts in grid units (quantizer.ts): losslessly the counts themselves, within a
+// bound an odd number of units per step, which never spends bits on precision the data does not have, and
+// values come back on the grid (7.5673, not 7.567301953).
+//
+// A decimal grid is held as −10^d: its values are k / 10^d, correctly rounded, which is what reading the text
+// '7.5673' gives; k × 0.0001 is often another float (3 × 0.1 is 0.30000000000000004), so no step finds it.
 
 import type { GridView } from './traversal';
 
@@ -13,6 +17,33 @@ const MAX_COUNT = 2 ** 52;
 const GAP_DIVISORS = [1, 2, 3, 4, 5, 8, 10];
 /** Values off the grid a view may have (they are stored exactly) and still be coded on it. */
 const MAX_OFF_GRID = 1 / 1000;
+/** The most decimal digits a decimal grid has (10^d exact in float64, counts of real data well below 2^52). */
+export const MAX_GRID_DECIMALS = 15;
+/**
+ * A decimal grid is this many roundoffs of the largest value or coarser: every float32 is the cast of some decimal of
+ * 9 digits, so finer decimals are no grid the data has, only the dtype's own spacing.
+ */
+const DECIMAL_ROUNDOFFS = 4;
+
+/** The grid of the decimals of `digits` digits. */
+export function decimalGrid(digits: number): number {
+  return -(10 ** digits);
+}
+
+/** The digits of a decimal grid (0 for any other grid). */
+export function decimalsOf(grid: number): number {
+  return grid < 0 ? Math.round(Math.log10(-grid)) : 0;
+}
+
+/** x in units of the grid (a whole number when x lies on it). */
+export function toGridUnits(x: number, grid: number): number {
+  return grid === 0 || grid === 1 ? x : grid > 0 ? x / grid : x * -grid;
+}
+
+/** The value of r units of the grid (r whole). */
+export function fromGridUnits(r: number, grid: number): number {
+  return grid === 0 || grid === 1 ? r : grid > 0 ? r * grid : r / -grid;
+}
 
 type Cast = (value: number) => number;
 
@@ -51,21 +82,57 @@ function sampleOf(values: Float64Array, view: GridView): number[] {
   return out;
 }
 
-/** Whether v is exactly cast(k·step) for an integer count k. */
-function onGrid(v: number, step: number, cast: Cast): boolean {
-  const k = Math.round(v / step);
-  return k < MAX_COUNT && k > -MAX_COUNT && cast(k * step) === v;
+/** Whether v is exactly the cast of a whole number k of units of the grid. */
+function onGrid(v: number, grid: number, cast: Cast): boolean {
+  const k = Math.round(toGridUnits(v, grid));
+  return k < MAX_COUNT && k > -MAX_COUNT && cast(fromGridUnits(k, grid)) === v;
 }
 
 /**
- * The step of the grid every finite value of the view lies on (all but a thousandth of them), from the gaps
- * between distinct values of a sample — the smallest gap that recurs (a stray value off the grid makes
- * odd gaps), else the smallest — or a small fraction of it, at the fewest significant digits that fit
- * (0.005, not 0.004999999999999893). 1 for integer-valued views; 0 when there is no grid.
+ * The grid every finite value of the view lies on (all but a thousandth of them): 1 for integer-valued views; a
+ * step from the gaps between distinct values of a sample — the smallest gap that recurs (a stray value off the
+ * grid makes odd gaps), else the smallest — or a small fraction of it, at the fewest significant digits that
+ * fit (0.005, not 0.004999999999999893); else the decimals of the fewest digits, coarser than the dtype's own
+ * spacing (`roundoff`, the cast's unit roundoff); 0 when there is no grid.
  */
-export function detectGrid(values: Float64Array, view: GridView, cast: Cast): number {
+export function detectGrid(values: Float64Array, view: GridView, cast: Cast, roundoff: number): number {
   if (integerValued(values, view)) return 1;
   const sample = sampleOf(values, view).sort((a, b) => a - b);
+  const step = stepGrid(values, view, sample, cast);
+  return step > 0 ? step : decimalGridOf(values, view, sample, cast, roundoff);
+}
+
+/**
+ * Whether some view of a slab — a table's column, or the whole slab — holds decimals of at most
+ * MAX_GRID_DECIMALS digits (what a text file held): the coder at tolerance 0 then codes them exactly.
+ */
+export function holdsDecimals(values: Float64Array, shape: number[], table: boolean, cast: Cast, roundoff: number): boolean {
+  const columns = table && shape.length === 2 ? shape[1] : 1;
+  const rows = values.length / columns;
+  for (let c = 0; c < columns; c++) {
+    const view: GridView = { offset: c, dims: [1, 1, rows], strides: [0, 0, columns] };
+    if (decimalGridOf(values, view, sampleOf(values, view), cast, roundoff) !== 0) return true;
+  }
+  return false;
+}
+
+/** The decimals of the fewest digits that (nearly) every value is, or 0. */
+function decimalGridOf(values: Float64Array, view: GridView, sample: number[], cast: Cast, roundoff: number): number {
+  if (sample.length === 0) return 0;
+  const allowed = Math.floor(sample.length * MAX_OFF_GRID);
+  const largest = Math.max(Math.abs(sample[0]), Math.abs(sample[sample.length - 1]));
+  const finest = Math.min(MAX_GRID_DECIMALS, Math.floor(-Math.log10(DECIMAL_ROUNDOFFS * largest * roundoff)));
+  for (let digits = 1; digits <= finest; digits++) {
+    const grid = decimalGrid(digits);
+    let off = 0;
+    for (let k = 0; k < sample.length && off <= allowed; k++) if (!onGrid(sample[k], grid, cast)) off++;
+    if (off <= allowed) return fits(values, view, grid, cast) ? grid : 0;
+  }
+  return 0;
+}
+
+/** The step of the grid of multiples of one step (the fewest digits), or 0. */
+function stepGrid(values: Float64Array, view: GridView, sample: number[], cast: Cast): number {
   const gaps: number[] = [];
   for (let k = 1; k < sample.length; k++) if (sample[k] > sample[k - 1]) gaps.push(sample[k] - sample[k - 1]);
   if (gaps.length === 0) return 0;
@@ -132,14 +199,14 @@ const GRID_MARGIN = 0.03;
  * real steps derive from: always when lossless or below half a unit, never when the bound spans 2^30 units.
  */
 export function gridPays(grid: number, tolerance: number, stepTolerance: number): boolean {
-  if (!(grid > 0)) return false;
+  if (grid === 0 || !Number.isFinite(grid)) return false;
   if (tolerance === 0) return true;
   const units = gridUnits(grid, tolerance);
   if (!(units < 2 ** 30)) return false;
-  return 2 * Math.floor(units) + 1 >= ((1 - GRID_MARGIN) * 2 * stepTolerance) / grid;
+  return 2 * Math.floor(units) + 1 >= (1 - GRID_MARGIN) * 2 * toGridUnits(stepTolerance, grid);
 }
 
 /** The tolerance in grid units the steps derive from: a hair below τ/grid when the division may round up. */
 export function gridUnits(grid: number, tolerance: number): number {
-  return grid === 1 ? tolerance : (tolerance / grid) * (1 - 2 ** -40);
+  return grid === 1 ? tolerance : toGridUnits(tolerance, grid) * (1 - 2 ** -40);
 }

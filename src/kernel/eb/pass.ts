@@ -64,7 +64,7 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
     if (columns) predictColumn(input.columnModels![v], pc.recon, view.dims[2], layout.views.length, v, columns);
     quantizer.tolerance = input.tolerances[v];
     quantizer.grid = input.grids[v];
-    const onGrid = input.grids[v] > 0;
+    const onGrid = input.grids[v] !== 0;
     const stepTolerance = input.stepTolerances[v];
     const { mode, alpha, beta } = configuration;
     if (mode === 'temporal') {

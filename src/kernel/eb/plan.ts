@@ -47,7 +47,7 @@ export function planFrom(
     };
   }
   const tolerances = g.bound.kind === 'pw-rel' ? Array(views).fill(0) : viewTolerances(layout, g.tolerances);
-  const stepTolerances = tolerances.map((t, v) => (grids[v] > 0 ? gridUnits(grids[v], t) : t * (1 - 2 ** -stepShrink)));
+  const stepTolerances = tolerances.map((t, v) => (grids[v] !== 0 ? gridUnits(grids[v], t) : t * (1 - 2 ** -stepShrink)));
   const forbidden = g.missing !== undefined ? { forbidden: g.missing } : {};
   return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels, specials, ...forbidden } };
 }
@@ -74,11 +74,11 @@ export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals,
   const cast = (v: number) => quantizer.castOf(v);
   const grids = layout.views.map((view, v) => {
     if (type.integer) return 1;
-    const grid = detectGrid(values, view, cast);
+    const grid = detectGrid(values, view, cast, type.roundoff);
     return gridPays(grid, tolerances[v], tolerances[v] * (1 - 2 ** -stepShrink)) ? grid : 0;
   });
   const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined;
-  return planFrom(g, layout, type, grids, grids.every((x) => x > 0) ? NO_SHRINK : stepShrink, specials, columnModels);
+  return planFrom(g, layout, type, grids, grids.every((x) => x !== 0) ? NO_SHRINK : stepShrink, specials, columnModels);
 }
 
 function maxAbsFinite(values: Float64Array, view: GridView): number {

@@ -11,6 +11,7 @@ import { detExp2 } from './detmath';
 import { castOne } from '../data/dtype';
 import type { DType } from '../types';
 import { CAST_FLOAT32, CAST_FLOAT64, ValueType } from './dtype';
+import { fromGridUnits, toGridUnits } from './grid';
 
 /** The index meaning "stored exactly". */
 export const ESCAPE = 0x7fffffff;
@@ -22,7 +23,7 @@ export type Domain = 'absolute' | 'pointwise';
 export class Quantizer {
   /** Absolute domain: the largest error allowed (set per view). 0 means lossless, sign of zero included. */
   tolerance = 0;
-  /** Absolute domain: the grid the view is coded on (set per view; 1 for integers), or 0 for real values. */
+  /** Absolute domain: the grid the view is coded on (set per view; 1 for integers, −10^d for decimals: grid.ts), or 0 for real values. */
   grid = 0;
   /** Absolute domain, encoder: a reconstruction never accepted (an integer array's missing value; NaN: none). */
   forbidden = NaN;
@@ -64,14 +65,12 @@ export class Quantizer {
   /** The prediction the index counts from, in grid units on a grid (rounded); −0 made +0, so that index 0 gives +0. */
   anchor(prediction: number): number {
     const grid = this.grid;
-    return (grid === 0 ? prediction : grid === 1 ? Math.round(prediction) : Math.round(prediction / grid)) + 0;
+    return (grid === 0 ? prediction : Math.round(toGridUnits(prediction, grid))) + 0;
   }
 
   /** The value of anchor + q·step (in grid units on a grid), before the cast. */
   private valueAt(anchor: number, q: number, step: number): number {
-    const grid = this.grid;
-    const r = anchor + q * step;
-    return grid === 0 || grid === 1 ? r : r * grid;
+    return fromGridUnits(anchor + q * step, this.grid);
   }
 
   /**
@@ -81,9 +80,8 @@ export class Quantizer {
    */
   quantizeAbsolute(x: number, prediction: number, step: number): number {
     if (!(x - x === 0)) return ESCAPE; // NaN and ±Inf are stored exactly
-    const grid = this.grid;
     const p = this.anchor(prediction);
-    const t = step === 0 ? 0 : ((grid === 0 || grid === 1 ? x : x / grid) - p) / step;
+    const t = step === 0 ? 0 : (toGridUnits(x, this.grid) - p) / step;
     if (!(t < MAX_INDEX && t > -MAX_INDEX)) return ESCAPE; // also a non-finite prediction
     const q = Math.round(t);
     if (this.acceptsAbsolute(x, this.valueAt(p, q, step))) return q;

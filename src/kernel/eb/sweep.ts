@@ -7,7 +7,7 @@ import type { Edges } from './interpolation';
 import { PointCoder } from './pointcoder';
 import { METHOD_BASE, METHOD_CUBIC, METHOD_LINEAR, predictAlong } from './predictors';
 import { blockPoints, interpolateBlock, NOT_WANTED, predictBlock, STENCIL_CUBIC, STENCIL_LINEAR, STENCIL_NEAR, STENCIL_NO_LEFT, STENCIL_NO_RIGHT } from './kernels';
-import { Candidate, chooseAndRecord, costOfResidual, GridView, inverseOf } from './traversal';
+import { Candidate, chooseAndRecord, costOfResidual, GridView, inverseStepOf } from './traversal';
 
 /** Scratch space of one traversal: every candidate's predictions for one block, its points, and a row's points and activities. */
 class Scratch {
@@ -121,7 +121,7 @@ export function codeSweep(
         scratch.reserve(n * points, points, rowLength);
         const predictions = scratch.predictions;
         blockPoints(block, view.offset, view.strides, scratch.blockPoints);
-        if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseOf(step), scratch.blockPoints);
+        if (pc.encoding) predictAndCost(pc.recon, pc.targets, view, block, methods, bases, baseOffsets, predictions, points, costs, inverseStepOf(pc, step), scratch.blockPoints);
         previous = chooseAndRecord(pc, n, costs, previous, counts);
         // The encoder predicted every candidate already; the decoder predicts the chosen one (nothing in a
         // block predicts from the block itself).

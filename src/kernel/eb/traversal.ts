@@ -7,6 +7,7 @@
 
 import { PointCoder } from './pointcoder';
 import { predictLorenzo, PredictorSpec } from './predictors';
+import { fromGridUnits } from './grid';
 
 /** A 3-D window onto the flat arrays: index = offset + Σ c[e]·strides[e]. */
 export interface GridView {
@@ -40,6 +41,15 @@ export function inverseOf(step: number): number {
   return step > 0 ? 1 / step : 1e300;
 }
 
+/**
+ * 1/step for estimates of residuals of the originals: on a grid the step counts grid units, the residuals do not
+ * (a step of 399 units of 0.0001 is 0.0399: taken as 399, every cost was near 0, and blocks chose their
+ * predictor blindly).
+ */
+export function inverseStepOf(pc: PointCoder, step: number): number {
+  return inverseOf(fromGridUnits(step, pc.quantizer.grid));
+}
+
 /** Bits needed to code a choice among n candidates. */
 export function choiceBits(n: number): number {
   return n <= 1 ? 0 : n <= 2 ? 1 : n <= 4 ? 2 : 3;
@@ -65,7 +75,7 @@ export function codeByLorenzo(pc: PointCoder, view: GridView, blockSize: number,
   const costs = new Float64Array(n);
   const recon = pc.recon;
   const absIndex = pc.absIndex;
-  const inverseStep = inverseOf(step);
+  const inverseStep = inverseStepOf(pc, step);
   let previous = 0;
   for (let lo0 = 0; lo0 < dims[0]; lo0 += blockSize)
     for (let lo1 = 0; lo1 < dims[1]; lo1 += blockSize)

@@ -16,7 +16,9 @@ import { encodeErrorBoundedChunk, oneValue, type ChunkChoice } from '../compress
 import { BufferPool, float64From } from './buffer-pool';
 import { acceptSpares, release, slabBuffer } from './slab-buffers';
 import { missingAsNaN, reachesMissing } from '../data/fill';
-import { integerValued } from '../eb/grid';
+import { holdsDecimals, integerValued } from '../eb/grid';
+import { valueType } from '../eb/dtype';
+import { Quantizer } from '../eb/quantizer';
 
 export interface EbSlabTask {
   task: 'eb';
@@ -288,20 +290,28 @@ function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
 }
 
 /**
- * The smaller of zstd of the slab's bytes and, with tryIntegerCoder, the coder's integer path (zstd on a tie). The
+ * The smaller of zstd of the slab's bytes and, with tryIntegerCoder or on decimals, the coder's integer path (zstd on a tie). The
  * path is coded first: where a quick look puts zstd far above it (losslessMayBeat), zstd (-9 or -19, plain and
  * byte-shuffled: most of the time of a slab the path wins) is not coded.
  */
 async function codeLosslessValues(task: LosslessSlabTask, values: Float64Array): Promise<CodedSlab> {
   const summary = summariseSlab(values, values, columnsOf(task.array.shape, task.kind));
   let integer: IntegerPath | undefined;
-  if (task.tryIntegerCoder) {
+  if (task.tryIntegerCoder || holdsDecimalsIn(task.array, values, task.kind)) {
     integer = await losslessIntegerPath(task, values);
     if (integer && !(await losslessMayBeat(task.array, integer.chunk.length))) return { chunk: integer.chunk, summary, outcome: 'lossless', choice: integer.choice };
   }
   const zstd = await encodeLosslessSlab(task.array);
   const chunk = integer && integer.chunk.length < zstd.length ? integer.chunk : zstd;
   return { chunk, summary, outcome: 'lossless', choice: integer?.choice };
+}
+
+/** Whether a float slab holds decimals (a CSV's columns) that the coder at tolerance 0 codes exactly (grid.ts). */
+function holdsDecimalsIn(array: NdArray, values: Float64Array, kind: 'table' | 'frames'): boolean {
+  if (array.dtype !== 'float64' && array.dtype !== 'float32') return false;
+  const type = valueType(array.dtype);
+  const quantizer = new Quantizer(type, 'absolute');
+  return holdsDecimals(values, array.shape, kind === 'table', (v) => quantizer.castOf(v), type.roundoff);
 }
 
 /**
