@@ -8,9 +8,10 @@ import type { BackendName } from '../kernel/api';
 import { describeBackends } from '../kernel/backend-status';
 import { BACKEND_NAMES } from '../kernel/backends';
 import { addOptions, optionFor } from '../kernel/options/commander';
-import { COMMAND_OPTIONS, engineOptions, TRAINING_OPTIONS } from '../kernel/options/table';
+import { COMMAND_OPTIONS, decompressOptions, engineOptions, TRAINING_OPTIONS } from '../kernel/options/table';
 import { formatRatio } from '../kernel/report/format';
 import { safeJson, sanitizeText } from '../kernel/report/text';
+import { writtenSummary } from '../kernel/report/written';
 import { formatInfo, formatInfoJson, formatSetInfo } from './format';
 import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from '../kernel/compress/auto';
 import type { CompressOptions, Hooks } from '../kernel/api';
@@ -181,16 +182,16 @@ export function buildProgram(): Command {
     });
 
   addOptions(program.command('decompress')
-    .description('restore a .baler to .npz, .npy, .csv, HDF5, netCDF-4, Parquet or Zarr (chosen by the output extension)')
+    .description('restore a .baler, or one array of it (--dataset), to .npz, .npy, .csv, HDF5, netCDF-4, Parquet or Zarr (chosen by the output extension)')
     .argument('[file]', '.baler file'), COMMAND_OPTIONS.decompress)
     .action(async (file, o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'decompress');
       if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
       const h = hooks();
-      const r = await engine.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, memoryBudget: o.memory, threads: o.threads, rows: o.rows }, h);
+      const r = await engine.decompress(file, decompressOptions(o), h);
       h.stop();
-      console.log(`wrote ${r.output}`);
+      console.log(`wrote ${r.output} (${writtenSummary(r)})`);
     });
 
   addOptions(program.command('info')

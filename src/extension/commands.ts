@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { BackendName, CompressResult, DecompressResult, FileInfo } from '../kernel/api';
 import { BACKENDS } from '../kernel/backends';
 import { sanitizeText } from '../kernel/report/text';
+import { writtenSummary } from '../kernel/report/written';
 import { DashboardPanel, type RenderedState } from './dashboard';
 import { infoText, resultSummary } from './format';
 import { BALER_EXTENSION, DATA_EXTENSIONS } from './fileTypes';
@@ -135,7 +136,7 @@ export class BalerCommands {
       result = await run();
     }
     this.s.output.appendLine(`  wrote ${result.output}`);
-    void vscode.window.showInformationMessage(`Baler: decompressed ${name} → ${path.basename(result.output)} (${result.info.shape.join('×')} ${result.info.dtype})`, 'Reveal')
+    void vscode.window.showInformationMessage(`Baler: decompressed ${name} → ${path.basename(result.output)} (${writtenSummary(result)})`, 'Reveal')
       .then((c) => c && vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(result.output)));
     return result;
   }

@@ -95,7 +95,9 @@ export interface DecompressOptions {
   memoryBudget?: number;
   /** Threads that decode slabs (default: every core). */
   threads?: number;
-  /** Only rows [start, end) of the (first) array: only the slabs holding them are read. */
+  /** Only the array at this path (as compress's `dataset` names it; the leading '/' optional): only its slabs are read. */
+  dataset?: string;
+  /** Only rows [start, end) of the array (of a file of several, the one `dataset` names): only the slabs holding them are read. */
   rows?: [number, number];
 }
 
@@ -198,8 +200,19 @@ export interface CompressResult {
   info: FileInfo;
 }
 
+/** An array as decompress wrote it. */
+export interface WrittenArray {
+  /** Its path in the .baler ('' for a single-array source). */
+  path: string;
+  shape: number[];
+  dtype: string;
+}
+
 export interface DecompressResult {
   output: string;
+  /** What the output holds: every array of the .baler, or the one `dataset` names, cut to `rows`. */
+  written: WrittenArray[];
+  /** The .baler's own info (every array it holds, and its sizes), not the output's. */
   info: FileInfo;
 }
 

@@ -12,7 +12,8 @@ import { BalerError } from './errors';
 import * as engine from './pipeline';
 import { addOptions } from './options/commander';
 import { onTrainingDefaults } from './options/autoencoder';
-import { COMMAND_OPTIONS, engineOptions } from './options/table';
+import { COMMAND_OPTIONS, decompressOptions, engineOptions } from './options/table';
+import { writtenSummary } from './report/written';
 import { infoSections } from './report/info-rows';
 import type { ReportData } from './report/types';
 import { sanitizeText } from './report/text';
@@ -168,8 +169,12 @@ export function toCellOutput(value: unknown): CellOutput {
       return { kind: 'report', title: r.title, data: r.data };
     }
     if (isFileInfo(value)) return infoOutput(value);
-    const withInfo = value as { output?: string; info?: unknown };
-    if (typeof withInfo.output === 'string' && isFileInfo(withInfo.info)) return infoOutput(withInfo.info, path.basename(withInfo.output));
+    const withInfo = value as { output?: string; info?: unknown; written?: DecompressResult['written'] };
+    if (typeof withInfo.output === 'string' && isFileInfo(withInfo.info)) {
+      // A decompress result: the table is of the .baler; the title says what of it the output holds.
+      const written = withInfo.written ? ` (${writtenSummary({ written: withInfo.written, info: withInfo.info })})` : '';
+      return infoOutput(withInfo.info, path.basename(withInfo.output) + written);
+    }
     if (isCellOutput(value)) return value;
   }
   return { kind: 'json', value };
@@ -192,7 +197,7 @@ function cellProgram(api: CellApi, setResult: (v: unknown) => void): Command {
   addOptions(program.command('compress').argument('<file>'), options(COMMAND_OPTIONS.compress))
     .action(async (file: string, o) => setResult(await api.compress(file, engineOptions(o, COMMAND_OPTIONS.compress))));
   addOptions(program.command('decompress').argument('<file>'), options(COMMAND_OPTIONS.decompress))
-    .action(async (file: string, o) => setResult(await api.decompress(file, { output: o.output, force: o.force, modelDir: o.modelDir, memoryBudget: o.memory, threads: o.threads, rows: o.rows })));
+    .action(async (file: string, o) => setResult(await api.decompress(file, decompressOptions(o))));
   program.command('info').argument('<file>').action(async (file: string) => setResult(await api.info(file)));
   program.command('report').alias('plot').argument('<file>').option('--original <file>', 'the original data')
     .action(async (file: string, o) => setResult(await api.report(file, o.original)));

@@ -7,7 +7,7 @@ import { BalerError, cancellationPoint, namingFile } from './errors';
 import { integerMissingOf, maskedFillOf, restoreFills, restoreMissing } from './data/fill';
 import { createDataSink, FORMATS, writableFormatOf } from './data/formats';
 import { checkDiskSpace, leastOutputBytes } from './data/disk-space';
-import type { ArrayDescription } from './data/source';
+import { notInFile, type ArrayDescription } from './data/source';
 import { textColumnsOfRows, textNotWrittenNote } from './data/text-columns';
 import { castFloat64, castToDtype, toFloat64 } from './data/dtype';
 import { denormalise } from './normalise';
@@ -243,64 +243,60 @@ function largestArray(header: DataHeader): number {
   return largest;
 }
 
+/** The index of the array at `dataset` (its path, with or without the leading '/'), as compress --dataset names it. */
 function arrayAt(header: DataHeader, dataset: string, file: string): number {
   const norm = (p: string) => p.replace(/^\/+/, '');
   const k = header.arrays.findIndex((a) => norm(a.path) === norm(dataset));
-  if (k < 0) throw new BalerError(`no array '${dataset}' in the file (it holds ${header.arrays.map((a) => `'${a.path || '(the array)'}'`).join(', ')})`, file, 'EOPTION');
+  if (k < 0) throw notInFile('array', dataset, header.arrays.map((a) => a.path || '(the array)'), file);
   return k;
 }
 
 /**
  * The default output of decompress: NAME.decompressed with the source's own extension when its format can be
- * written and can hold these arrays (one array for .npy/.csv/.parquet), else .h5 for several arrays, .npz for one.
+ * written and can hold the arrays written (one array for .npy/.csv/.parquet), else .h5 for several arrays, .npz for one.
  */
-export function defaultDecompressedOutput(input: string, header: DataHeader): string {
+export function defaultDecompressedOutput(input: string, header: DataHeader, arraysWritten = header.arrays.length): string {
   const sourceExt = path.extname(header.source.name.replace(/[\\/]+$/, '')).toLowerCase();
   const format = FORMATS.find((f) => f.extensions.includes(sourceExt));
   const single = ['npy', 'csv', 'parquet'];
-  const fits = format?.writable && (header.arrays.length === 1 || !single.includes(format.format));
-  return defaultOutput(input, `.decompressed${fits ? sourceExt : header.arrays.length > 1 ? '.h5' : '.npz'}`);
+  const fits = format?.writable && (arraysWritten === 1 || !single.includes(format.format));
+  return defaultOutput(input, `.decompressed${fits ? sourceExt : arraysWritten > 1 ? '.h5' : '.npz'}`);
 }
 
-/** Decompresses a .baler into a data file (its format by the output's extension; by default in kind) with every array in its original dtype. */
+/**
+ * Decompresses a .baler into a data file (its format by the output's extension; by default in kind) with every
+ * array in its original dtype, or only the one `opts.dataset` names (only its chunks are decoded).
+ */
 export async function decompress(input: string, opts: DecompressOptions = {}, hooks?: Hooks): Promise<DecompressResult> {
   if (path.extname(input) !== '.baler') throw new BalerError('not a .baler file (expected the .baler extension)', input);
   const f = openBaler(input);
-  const slabs = f.header.arrays.reduce((n, a) => n + slabCount(a), 0);
-  // Workers only pay when there are several slabs to decode, and as many as the budget holds at once.
-  const asked = Math.min(threadsAllowed(opts.threads ?? defaultThreads(), (line) => hooks?.onLog?.(`${input}: ${line}`)), slabs);
-  const sizes = f.header.arrays.map((a) => ({ values: a.slabRows * rowSize(a), dtype: a.dtype }));
-  const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
-  const threads = decodingThreads(sizes, budget, asked);
-  // Where the budget holds not even one slab, decoding refuses it below (checkSlabMemory), naming what it needs.
-  if (threads < asked && f.header.arrays.every((a) => slabMemory(a) <= budget)) {
-    hooks?.onLog?.(`${input}: ${fewerThreadsNote('decoding', threads, asked, budget, { budget: budgetForDecodingThreads(sizes, asked), threads: asked })}`);
-  }
-  const runner = createSlabRunner(threads);
-  const slabsAhead = decodingSlabsAhead(sizes, budget, threads);
+  let runner: SlabRunner | undefined;
   let output = '';
+  let descriptions: ArrayDescription[] = [];
   try {
-    output = opts.output ?? defaultDecompressedOutput(input, f.header);
+    const chosen = opts.dataset !== undefined ? [arrayAt(f.header, opts.dataset, input)] : f.header.arrays.map((_, k) => k);
+    if (opts.rows && chosen.length > 1) throw new BalerError('--rows needs one array: this file holds several, name one with --dataset', input, 'EROWS');
+    const rows = opts.rows ? checkedRows(opts.rows, f.header.arrays[chosen[0]].shape[0], input) : undefined;
+    output = opts.output ?? defaultDecompressedOutput(input, f.header, chosen.length);
     checkOutput(input, output, opts.force);
     const format = writableFormatOf(output);
-    hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}` });
-    const arrays = f.header.arrays;
-    if (opts.rows && arrays.length > 1) throw new BalerError('--rows needs a file of one array; this one holds several', input, 'EROWS');
-    const rows = opts.rows ? checkedRows(opts.rows, arrays[0].shape[0], input) : undefined;
-    const descriptions = arrays.map((a) => describe(a, rows));
+    descriptions = chosen.map((k) => describe(f.header.arrays[k], rows));
     const textLeftOut = textNotWrittenNote(descriptions, format);
     if (textLeftOut) hooks?.onLog?.(`${output}: ${textLeftOut}`);
     checkDiskSpace(output, leastOutputBytes(format, descriptions));
+    const decoding = decodingPlan(chosen.map((k) => f.header.arrays[k]), input, opts, hooks);
+    runner = decoding.runner;
+    hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}` });
     const sink = await createDataSink(output, format, descriptions, parseAttributes(f.header.source.attributes), { overwrite: opts.force, protect: input });
     try {
       const allValues = descriptions.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1), 0);
       let valuesDone = 0;
-      for (let k = 0; k < arrays.length; k++) {
-        const fill = maskedFillOf(parseAttributes(arrays[k].attributes));
-        for await (const slab of decodeArray(f, k, { ...opts, rows, runner, slabsAhead })) {
+      for (const [i, k] of chosen.entries()) {
+        const fill = maskedFillOf(parseAttributes(f.header.arrays[k].attributes));
+        for await (const slab of decodeArray(f, k, { ...opts, ...decoding, rows })) {
           await cancellationPoint(hooks?.signal);
           if (fill !== undefined) restoreFills(slab.array.data, fill);
-          await sink.writeSlab(k, slab.array);
+          await sink.writeSlab(i, slab.array);
           valuesDone += slab.values.length;
           releaseDecoded(slab); // written: its buffers serve the next slabs
           hooks?.onProgress?.({ phase: 'decode', message: `decoding ${input}`, fraction: valuesDone / Math.max(1, allValues) });
@@ -312,10 +308,26 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
       throw err;
     }
   } finally {
-    await runner.close();
+    await runner?.close();
     f.close();
   }
-  return { output, info: await inspect(input, { checkChunks: false }) };
+  const written = descriptions.map(({ path: arrayPath, shape, dtype }) => ({ path: arrayPath, shape, dtype }));
+  return { output, written, info: await inspect(input, { checkChunks: false }) };
+}
+
+/** The threads that decode these arrays, and the slabs in work at once, as the memory budget allows. */
+function decodingPlan(arrays: ArrayEntry[], input: string, opts: DecompressOptions, hooks?: Hooks): { runner: SlabRunner; slabsAhead: number } {
+  const slabs = arrays.reduce((n, a) => n + slabCount(a), 0);
+  // Workers only pay when there are several slabs to decode, and as many as the budget holds at once.
+  const asked = Math.min(threadsAllowed(opts.threads ?? defaultThreads(), (line) => hooks?.onLog?.(`${input}: ${line}`)), slabs);
+  const sizes = arrays.map((a) => ({ values: a.slabRows * rowSize(a), dtype: a.dtype }));
+  const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  const threads = decodingThreads(sizes, budget, asked);
+  // Where the budget holds not even one slab, decoding refuses it (checkSlabMemory), naming what it needs.
+  if (threads < asked && arrays.every((a) => slabMemory(a) <= budget)) {
+    hooks?.onLog?.(`${input}: ${fewerThreadsNote('decoding', threads, asked, budget, { budget: budgetForDecodingThreads(sizes, asked), threads: asked })}`);
+  }
+  return { runner: createSlabRunner(threads), slabsAhead: decodingSlabsAhead(sizes, budget, threads) };
 }
 
 /** An array of the header as the formats' sinks take it (its rows cut to `rows`). */

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseNpy } from '../../src/kernel/data/npy';
+import { encodeNpz } from '../../src/kernel/data/npz';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
 import { computeErrors } from '../../src/kernel/metrics';
 import { SHARED_DATA, requireSharedFile } from '../unit/shared-data';
@@ -122,6 +123,47 @@ describe('baler CLI end to end', function () {
     const info = baler(['info', '--project', 'ws', 'proj', '--json'], dir);
     assert.equal(info.code, 0, info.stderr);
     assert.ok(JSON.parse(info.stdout).ratios.total > 0);
+  });
+
+  describe('decompress --dataset: one array of a file of several', () => {
+    const a = Float64Array.from({ length: 12 }, (_, i) => i);
+    const b = Float32Array.from({ length: 40 * 6 }, (_, i) => Math.sin(i / 7) * 10);
+    /** The rows [from, to) of b as written back to `file`: b's dtype and columns, every value within the bound. */
+    const expectRowsOfB = (file: string, from: number, to: number) => {
+      const back = parseNpy(fs.readFileSync(path.join(dir, file)));
+      assert.equal(back.dtype, 'float32');
+      assert.deepEqual(back.shape, [to - from, 6]);
+      const expected = b.subarray(from * 6, to * 6);
+      back.data.forEach((v, i) => assert.ok(Math.abs(Number(v) - expected[i]) <= 1e-3, `${file}[${i}]: ${v} vs ${expected[i]}`));
+    };
+    before(() => {
+      fs.writeFileSync(path.join(dir, 'two.npz'), encodeNpz([{ name: 'a', array: { dtype: 'float64', shape: [12], data: a } }, { name: 'b', array: { dtype: 'float32', shape: [40, 6], data: b } }]));
+      const c = baler(['compress', 'two.npz', '-o', 'two.baler', '--error-bound', 'abs:1e-3'], dir);
+      assert.equal(c.code, 0, c.stderr);
+    });
+
+    it('writes only that array, to .npy, and says so', () => {
+      const d = baler(['decompress', 'two.baler', '--dataset', 'b', '-o', 'b.npy'], dir);
+      assert.equal(d.code, 0, d.stderr);
+      assert.equal(d.stdout, "wrote b.npy ('b', 40 × 6 float32, 1 of the 2 arrays of two.baler)\n");
+      expectRowsOfB('b.npy', 0, 40);
+    });
+
+    it('with --rows (the name with a leading /): only those rows of that array', () => {
+      const d = baler(['decompress', 'two.baler', '--dataset', '/b', '--rows', '2:5', '-o', 'b-rows.npy'], dir);
+      assert.equal(d.code, 0, d.stderr);
+      expectRowsOfB('b-rows.npy', 2, 5);
+    });
+
+    it('an unknown name, and --rows without one, are refused in one line naming the file: exit 1, nothing written', () => {
+      const unknown = baler(['decompress', 'two.baler', '--dataset', 'nope', '-o', 'nope.npy'], dir);
+      assert.equal(unknown.code, 1);
+      expectError(unknown, 'two.baler', /no array 'nope' in the file \(it holds 'a', 'b'\)$/);
+      const rows = baler(['decompress', 'two.baler', '--rows', '2:5', '-o', 'nope.npy'], dir);
+      assert.equal(rows.code, 1);
+      expectError(rows, 'two.baler', /--rows needs one array: this file holds several, name one with --dataset$/);
+      assert.deepEqual(fs.readdirSync(dir).filter((f) => f.startsWith('nope') || f.endsWith('.tmp')), []);
+    });
   });
 
   describe('bad input: one-line error naming the file, non-zero exit, no output left', () => {

@@ -1,7 +1,7 @@
 // The one table of command options: names, value types, help and validation for both the `baler` CLI
 // (src/cli/main.ts) and `%baler` lines in notebook cells (src/kernel/cell.ts). A bad value is refused while
 // the line is parsed, with one line naming the option (`--epochs -5`: "must be a whole number ≥ 1").
-import type { CompressOptions } from '../api';
+import type { CompressOptions, DecompressOptions } from '../api';
 import { BACKEND_NAMES } from '../backends';
 import { parseRequestedBound } from '../eb/bound';
 import { parsePart } from '../pipeline';
@@ -132,7 +132,7 @@ export const COMMAND_OPTIONS = {
   train: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'learned'],
   compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'layout', 'kind', 'searchAutoencoders', 'learned', 'learnedNetworks',
     'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'dataset', 'tree', 'columns', 'json'],
-  decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows'],
+  decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows', 'dataset'],
   merge: ['output', 'force', 'json'],
   info: ['project', 'json'],
   plot: ['project', 'original', 'output', 'force', 'dataset'],
@@ -150,4 +150,10 @@ export function engineOptions(values: Record<string, unknown>, names: readonly O
     out[spec.engine] = value;
   }
   return out as CompressOptions;
+}
+
+/** The engine's options of a decompress command line (the CLI's and `%baler` lines'), from its parsed options. */
+export function decompressOptions(o: Omit<DecompressOptions, 'memoryBudget'> & { memory?: number }): DecompressOptions {
+  const { output, force, modelDir, memory, threads, rows, dataset } = o;
+  return { output, force, modelDir, memoryBudget: memory, threads, rows, dataset };
 }
