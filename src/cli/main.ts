@@ -199,13 +199,13 @@ export function buildProgram(): Command {
     .action(async (files: string[], o) => {
       const p = projectArgs(o);
       if (!p && files.length > 1) {
-        const set = await engine.inspectSet(files);
+        const set = await engine.inspectSet(files, { modelDir: o.modelDir });
         process.stdout.write((o.json ? safeJson(set) : formatSetInfo(set)) + '\n');
         return;
       }
       const target = p ? engine.projectCompressedFile(p[0], p[1]) : files[0];
       if (!target) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
-      printResult(await engine.inspect(target), !!o.json);
+      printResult(await engine.inspect(target, { modelDir: o.modelDir }), !!o.json);
     });
 
   addOptions(program.command('plot')

@@ -19,7 +19,7 @@ import { checkLayout, rowSize, sectionName, slabCount, slabRowsAt } from './code
 import { openFileAccess, type FileAccess, type RandomAccess } from './codec/io';
 import { unpackFloats } from './codec/numbers';
 import { decodeWeights } from './codec/weights';
-import { locateModelFile, readModelFile } from './codec/model-file';
+import { locateSharedModel, readModelFile } from './codec/model-file';
 import { decodeSlabChunk, decodeTask, releaseDecoded, type DecodeSlabTask } from './parallel/slab-tasks';
 import { isLosslessTag, slabTag } from './codec/slab';
 import { loadLearnedModel } from './learned/store';
@@ -195,8 +195,7 @@ export function decodeToOriginalScale(
 }
 
 async function findSharedDecoder(file: string, shared: { hash: string; fileName: string }, modelDir?: string): Promise<WeightTensor[]> {
-  const dirs = [modelDir, path.dirname(path.resolve(file))].filter((d): d is string => !!d);
-  const modelFile = locateModelFile(shared, dirs, file);
+  const modelFile = locateSharedModel(shared, file, modelDir);
   return (await readModelFile(modelFile, shared.hash)).decoder;
 }
 
@@ -312,7 +311,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
     await runner.close();
     f.close();
   }
-  return { output, info: await inspect(input, { checkChunks: false }) };
+  return { output, info: await inspect(input, { check: false }) };
 }
 
 /** An array of the header as the formats' sinks take it (its rows cut to `rows`). */

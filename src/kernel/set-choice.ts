@@ -109,7 +109,7 @@ export async function compressChoosingModel(
     const results: CompressResult[] = [];
     for (const [i, r] of chosen.entries()) {
       fs.renameSync(r.output, outputs[i]);
-      results.push({ output: outputs[i], info: await inspect(outputs[i], { checkChunks: false }) });
+      results.push({ output: outputs[i], info: await inspect(outputs[i], { check: false }) });
     }
     const choice: SharedModelChoice = {
       fileName: ref.fileName, hash: ref.hash, bytes: ref.bytes, used, usedBy: results.filter((r) => sharedUses(r.output).some((u) => u.hash === ref.hash)).length,

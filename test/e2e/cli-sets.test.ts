@@ -53,6 +53,27 @@ describe('baler CLI: the automatic mode and sets', function () {
     assert.match(i.stdout, /set: 3 files, original .* total .*ratio/);
   });
 
+  it('info of a file whose shared model is missing or replaced fails in one line, as decompress does; --model-dir finds it', () => {
+    fs.mkdirSync(path.join(dir, 'moved'), { recursive: true });
+    fs.copyFileSync(path.join(dir, 't1.baler'), path.join(dir, 'moved', 't1.baler'));
+    const refusal = /^baler: moved\/t1\.baler: cannot be decoded without the shared model file m\.balermodel \(hash [0-9a-f]{12}…\) it was compressed with: .* \(pass the folder that holds it with --model-dir\)$/;
+    for (const command of ['info', 'decompress']) {
+      const r = baler([command, path.join('moved', 't1.baler')], dir);
+      assert.equal(r.code, 1, `${command}: ${r.stderr}`);
+      assert.match(r.stderr.trim().split('\n').pop()!, refusal);
+      assert.match(r.stderr, /none with that hash in .*moved/);
+      assert.equal(r.stdout, '');
+    }
+    fs.writeFileSync(path.join(dir, 'moved', 'm.balermodel'), 'another model');
+    const replaced = baler(['info', path.join('moved', 't1.baler')], dir);
+    assert.equal(replaced.code, 1, replaced.stderr);
+    assert.match(replaced.stderr.trim(), refusal);
+    assert.match(replaced.stderr, /moved\/m\.balermodel is a different model/);
+    const found = baler(['info', path.join('moved', 't1.baler'), '--model-dir', '.'], dir);
+    assert.equal(found.code, 0, found.stderr);
+    assert.match(found.stdout, /bound met/);
+  });
+
   it('-o with several files names the folder their .baler files go to; a file, or two inputs of one name, refused before any coding', () => {
     fs.mkdirSync(path.join(dir, 'out'), { recursive: true });
     const r = baler(['compress', 't1.npy', 't2.npy', '-o', 'out', '--error-bound', 'rel:1e-3', '--learned', 'none', '--force'], dir);

@@ -146,7 +146,7 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
   } finally {
     await whole.close();
   }
-  const info = await inspect(output, { checkChunks: false });
+  const info = await inspect(output, { check: false });
   if (info.mode === 'autoencoder') {
     const warning = sizeWarning(info.sizes.total, info.sizes.decoder, info.sizes.original, info.sizes.decoderShared);
     if (warning) hooks?.onLog?.(`${input}: ${warning}`);
