@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BalerError, CancelledError } from '../kernel/errors';
+import { removeTemporaries } from '../kernel/fsutil';
 import * as engine from '../kernel/pipeline';
 import type { BackendName } from '../kernel/api';
 import { describeBackends } from '../kernel/backend-status';
@@ -32,13 +33,13 @@ let cancelledBy: 'SIGINT' | 'SIGTERM' | 'SIGHUP' = 'SIGINT';
 const SAME_SIGNAL_MS = 500;
 
 // A batch system (Slurm at a job's time limit or scancel, Kubernetes) ends a job with SIGTERM: the work stops at the
-// next slab and the temporary file goes, as with Ctrl-C. A second signal quits at once.
+// next slab and the temporary file goes, as with Ctrl-C. A second signal quits at once, its temporary files removed first.
 function cancelOnSignals(): void {
   let first = 0;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (abort.signal.aborted) {
-        if (Date.now() - first > SAME_SIGNAL_MS) process.exit(128 + os.constants.signals[signal]);
+        if (Date.now() - first > SAME_SIGNAL_MS) quitAtOnce(signal);
         return;
       }
       first = Date.now();
@@ -47,6 +48,14 @@ function cancelOnSignals(): void {
       abort.abort();
     });
   }
+}
+
+/** Exits now, without letting the work unwind, leaving no temporary or partial output. */
+function quitAtOnce(signal: NodeJS.Signals): never {
+  for (const h of progressOutputs) h.stop();
+  const removed = removeTemporaries();
+  process.stderr.write(`baler: quit at once${removed ? '; nothing was written' : ''}\n`);
+  process.exit(128 + os.constants.signals[signal]);
 }
 
 /** Every command's progress output, so that an error line never lands on a progress bar's line. */

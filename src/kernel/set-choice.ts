@@ -14,6 +14,7 @@ import { readSharedModel } from './learned/store';
 import { openBaler } from './decompress';
 import { inspect } from './inspect';
 import { sectionName } from './codec/header-check';
+import { releaseTemporary, trackTemporary } from './fsutil';
 
 /** What the set did with the shared model it was offered. */
 export interface SharedModelChoice {
@@ -136,7 +137,7 @@ class Scratch {
     const dir = path.dirname(path.resolve(output));
     let tmp = this.dirs.get(dir);
     if (!tmp) {
-      tmp = fs.mkdtempSync(path.join(dir, '.baler-set-'));
+      tmp = trackTemporary(fs.mkdtempSync(path.join(dir, '.baler-set-')));
       this.dirs.set(dir, tmp);
     }
     // The output's own name: a header stores its source's name after the .baler's stem.
@@ -146,6 +147,9 @@ class Scratch {
   }
 
   remove(): void {
-    for (const dir of this.dirs.values()) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.dirs.values()) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      releaseTemporary(dir);
+    }
   }
 }
