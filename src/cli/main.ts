@@ -77,7 +77,8 @@ function projectArgs(opts: { project?: string[] }): [string, string] | undefined
 async function compressEach(files: string[], output: string | undefined, options: CompressOptions, h: Hooks) {
   const outputs = engine.outputsOf(files, output);
   engine.checkOutputs(files, outputs, options.force);
-  for (const [i, file] of files.entries()) await engine.compress(file, { ...options, output: outputs[i] }, h);
+  // -o FOLDER itself, not NAME.baler in it: a folder to create is made when the first output is written.
+  for (const [i, file] of files.entries()) await engine.compress(file, { ...options, output: output ?? outputs[i] }, h);
   return engine.inspectSet(outputs);
 }
 

@@ -15,6 +15,7 @@ import { openBaler } from './decompress';
 import { inspect } from './inspect';
 import { sectionName } from './codec/header-check';
 import { releaseTemporary, trackTemporary } from './fsutil';
+import { createOutputFolder, removeCreatedFolder } from './compress/output';
 
 /** What the set did with the shared model it was offered. */
 export interface SharedModelChoice {
@@ -66,6 +67,7 @@ export async function compressChoosingModel(
   inputs: string[], outputs: string[], opts: CompressOptions & { modelFile: string }, hooks?: Hooks,
 ): Promise<{ results: CompressResult[]; choice: SharedModelChoice }> {
   const { ref } = await readSharedModel(opts.modelFile);
+  const createdFolder = createOutputFolder(opts.output);
   const scratch = new Scratch();
   try {
     const withModel: CompressResult[] = [];
@@ -120,6 +122,7 @@ export async function compressChoosingModel(
     return { results, choice };
   } finally {
     scratch.remove();
+    removeCreatedFolder(opts.output, createdFolder);
   }
 }
 

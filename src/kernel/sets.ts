@@ -190,7 +190,8 @@ export async function compressSet(
   for (const [i, input] of inputs.entries()) {
     throwIfAborted(hooks?.signal);
     hooks?.onLog?.(`compressing ${input}`);
-    results.push(await compress(input, { ...options, output: outputs[i] }, hooks));
+    // -o FOLDER itself, not NAME.baler in it: a folder to create is made when the first output is written.
+    results.push(await compress(input, { ...options, output: opts.output ?? outputs[i] }, hooks));
   }
   return { results, set: await inspectSet(results.map((r) => r.output)), ...(trained ? { trained } : {}) };
 }

@@ -97,4 +97,14 @@ describe('baler CLI: the automatic mode and sets', function () {
     assert.match(clash.stderr.trim().split('\n').pop()!, /^baler: sub\/t1\.npy: both this and t1\.npy would be written to out\/t1\.baler/);
     assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')).length, 0);
   });
+
+  it('-o NEWFOLDER/ with a missing or unreadable input: one line naming it, exit 1, and no folder left behind', () => {
+    fs.writeFileSync(path.join(dir, 'bad.npy'), 'not numpy');
+    for (const args of [['missing.npy', '-o', 'fresh/'], ['bad.npy', '-o', 'fresh/deeper/'], ['bad.npy', 't1.npy', '-o', 'fresh/'], ['t1.npy', 'bad.npy', '-o', 'fresh/', '--model-file', 'm.balermodel']]) {
+      const r = baler(['compress', ...args, '--error-bound', 'rel:1e-3'], dir);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr.trim().split('\n').pop()!, new RegExp(`^baler: ${args[0] === 'missing.npy' ? 'missing\\.npy: file not found' : 'bad\\.npy: not a \\.npy file'}`));
+      assert.equal(fs.existsSync(path.join(dir, 'fresh')), false, args.join(' '));
+    }
+  });
 });
