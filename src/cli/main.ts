@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BalerError, CancelledError } from '../kernel/errors';
+import { removeTemporaries } from '../kernel/fsutil';
 import * as engine from '../kernel/pipeline';
 import type { BackendName } from '../kernel/api';
 import { describeBackends } from '../kernel/backend-status';
@@ -33,13 +34,13 @@ let cancelledBy: 'SIGINT' | 'SIGTERM' | 'SIGHUP' = 'SIGINT';
 const SAME_SIGNAL_MS = 500;
 
 // A batch system (Slurm at a job's time limit or scancel, Kubernetes) ends a job with SIGTERM: the work stops at the
-// next slab and the temporary file goes, as with Ctrl-C. A second signal quits at once.
+// next slab and the temporary file goes, as with Ctrl-C. A second signal quits at once, its temporary files removed first.
 function cancelOnSignals(): void {
   let first = 0;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (abort.signal.aborted) {
-        if (Date.now() - first > SAME_SIGNAL_MS) process.exit(128 + os.constants.signals[signal]);
+        if (Date.now() - first > SAME_SIGNAL_MS) quitAtOnce(signal);
         return;
       }
       first = Date.now();
@@ -48,6 +49,14 @@ function cancelOnSignals(): void {
       abort.abort();
     });
   }
+}
+
+/** Exits now, without letting the work unwind, leaving no temporary or partial output. */
+function quitAtOnce(signal: NodeJS.Signals): never {
+  for (const h of progressOutputs) h.stop();
+  const removed = removeTemporaries();
+  process.stderr.write(`baler: quit at once${removed ? '; nothing was written' : ''}\n`);
+  process.exit(128 + os.constants.signals[signal]);
 }
 
 /** Every command's progress output, so that an error line never lands on a progress bar's line. */
@@ -69,7 +78,8 @@ function projectArgs(opts: { project?: string[] }): [string, string] | undefined
 async function compressEach(files: string[], output: string | undefined, options: CompressOptions, h: Hooks) {
   const outputs = engine.outputsOf(files, output);
   engine.checkOutputs(files, outputs, options.force);
-  for (const [i, file] of files.entries()) await engine.compress(file, { ...options, output: outputs[i] }, h);
+  // -o FOLDER itself, not NAME.baler in it: a folder to create is made when the first output is written.
+  for (const [i, file] of files.entries()) await engine.compress(file, { ...options, output: output ?? outputs[i] }, h);
   return engine.inspectSet(outputs);
 }
 
@@ -200,13 +210,13 @@ export function buildProgram(): Command {
     .action(async (files: string[], o) => {
       const p = projectArgs(o);
       if (!p && files.length > 1) {
-        const set = await engine.inspectSet(files);
+        const set = await engine.inspectSet(files, { modelDir: o.modelDir });
         process.stdout.write((o.json ? safeJson(set) : formatSetInfo(set)) + '\n');
         return;
       }
       const target = p ? engine.projectCompressedFile(p[0], p[1]) : files[0];
       if (!target) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
-      printResult(await engine.inspect(target), !!o.json);
+      printResult(await engine.inspect(target, { modelDir: o.modelDir }), !!o.json);
     });
 
   addOptions(program.command('plot')

@@ -20,7 +20,7 @@ import { checkLayout, rowSize, sectionName, slabCount, slabRowsAt } from './code
 import { openFileAccess, type FileAccess, type RandomAccess } from './codec/io';
 import { unpackFloats } from './codec/numbers';
 import { decodeWeights } from './codec/weights';
-import { locateModelFile, readModelFile } from './codec/model-file';
+import { locateSharedModel, readModelFile } from './codec/model-file';
 import { decodeSlabChunk, decodeTask, releaseDecoded, type DecodeSlabTask } from './parallel/slab-tasks';
 import { isLosslessTag, slabTag } from './codec/slab';
 import { loadLearnedModel } from './learned/store';
@@ -196,8 +196,7 @@ export function decodeToOriginalScale(
 }
 
 async function findSharedDecoder(file: string, shared: { hash: string; fileName: string }, modelDir?: string): Promise<WeightTensor[]> {
-  const dirs = [modelDir, path.dirname(path.resolve(file))].filter((d): d is string => !!d);
-  const modelFile = locateModelFile(shared, dirs, file);
+  const modelFile = locateSharedModel(shared, file, modelDir);
   return (await readModelFile(modelFile, shared.hash)).decoder;
 }
 
@@ -312,7 +311,7 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
     f.close();
   }
   const written = descriptions.map(({ path: arrayPath, shape, dtype }) => ({ path: arrayPath, shape, dtype }));
-  return { output, written, info: await inspect(input, { checkChunks: false }) };
+  return { output, written, info: await inspect(input, { check: false }) };
 }
 
 /** The threads that decode these arrays, and the slabs in work at once, as the memory budget allows. */

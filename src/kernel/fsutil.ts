@@ -78,7 +78,31 @@ export function temporaryBeside(target: string): string {
   for (const { name, pid } of temporariesOf(dir, base)) {
     if (pid !== process.pid && !processRuns(pid)) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
-  return path.join(dir, `.${base}.${HOST}-${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`);
+  return trackTemporary(path.join(dir, `.${base}.${HOST}-${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`));
+}
+
+/** The temporary files and folders this process is writing: removeTemporaries() removes them when it must quit at once. */
+const liveTemporaries = new Set<string>();
+
+/** Records a temporary file or folder (returned) until releaseTemporary(): renamed into place, or removed. */
+export function trackTemporary(temporary: string): string {
+  liveTemporaries.add(temporary);
+  return temporary;
+}
+
+export function releaseTemporary(temporary: string): void {
+  liveTemporaries.delete(temporary);
+}
+
+/**
+ * Removes every temporary still being written, at once and synchronously: for a process that exits without
+ * letting its work unwind (a second Ctrl-C). Returns how many there were.
+ */
+export function removeTemporaries(): number {
+  const count = liveTemporaries.size;
+  for (const temporary of liveTemporaries) fs.rmSync(temporary, { recursive: true, force: true });
+  liveTemporaries.clear();
+  return count;
 }
 
 /**
@@ -146,6 +170,7 @@ export class AtomicOutput {
     try {
       this.fd = fs.openSync(this.tmp, 'wx', 0o644);
     } catch (err) {
+      releaseTemporary(this.tmp);
       throw fileSystemError(err, target, 'cannot create the output');
     }
   }
@@ -169,6 +194,8 @@ export class AtomicOutput {
     } catch (err) {
       fs.rmSync(this.tmp, { force: true });
       throw fileSystemError(err, this.target, 'cannot write');
+    } finally {
+      releaseTemporary(this.tmp);
     }
   }
 
@@ -181,6 +208,7 @@ export class AtomicOutput {
       // already closed
     }
     fs.rmSync(this.tmp, { force: true });
+    releaseTemporary(this.tmp);
   }
 }
 

@@ -9,35 +9,37 @@ import { textColumnsOf } from './data/text-columns';
 import { formatErrorBound } from './eb/bound';
 import { POINTS_SECTION } from './codec/header-check';
 import { checkChunks } from './codec/container';
+import type { SharedModelFile } from './codec/header-fields';
+import { locateSharedModel } from './codec/model-file';
 import { openBaler } from './decompress';
 
 export interface InspectOptions {
   /**
-   * Read every chunk and check its checksum (default true), so that a look at a file says whether its bytes are
-   * as written. False where the file was just written and read back, or just decoded.
+   * Check that the file can be decoded as it stands (default true): every chunk's checksum, so that a look at a
+   * file says whether its bytes are as written, and that each shared model it refers to is found. False where the
+   * file was just written and read back, or just decoded.
    */
-  checkChunks?: boolean;
+  check?: boolean;
+  /** Where to look for a shared model file first (decompress's --model-dir); beside the file after. */
+  modelDir?: string;
 }
 
 export async function inspect(file: string, opts: InspectOptions = {}): Promise<FileInfo> {
   const f = openBaler(file);
+  const sharedModels = sharedModelsOf(f.header.arrays);
   let checked: FileInfo['checked'];
   try {
-    if (opts.checkChunks ?? true) checked = checkChunks(f.access, f.index.sections, file);
+    if (opts.check ?? true) {
+      checked = checkChunks(f.access, f.index.sections, file);
+      for (const ref of sharedModels) locateSharedModel(ref, file, opts.modelDir);
+    }
   } finally {
     f.close();
   }
   const { header, index } = f;
   const stored = (pred: (role: string) => boolean) =>
     index.sections.filter((s) => s.name !== POINTS_SECTION && pred(s.name.slice(s.name.indexOf('.') + 1))).reduce((n, s) => n + s.storedBytes, 0);
-  const sharedModels = new Map<string, number>();
-  for (const a of header.arrays) {
-    const m = modelOf(a);
-    if (m?.shared) sharedModels.set(m.shared.hash, m.shared.bytes);
-    const learned = a.codec.mode === 'error-bounded' ? a.codec.learned : undefined;
-    if (learned?.shared) sharedModels.set(learned.shared.hash, learned.shared.bytes);
-  }
-  const shared = [...sharedModels.values()].reduce((x, y) => x + y, 0);
+  const shared = sharedModels.reduce((n, m) => n + m.bytes, 0);
   let elements = 0;
   let held = 0; // the arrays' bytes in their dtypes
   for (const a of header.arrays) {
@@ -116,6 +118,16 @@ function entropyOf(arrays: ArrayEntry[], sections: { name: string; coding: strin
   if (modes.has('lossless')) coders.push('zstd (or raw when not smaller)');
   for (const c of ['zstd', 'deflate']) if (codings.has(c) && !coders.includes(c)) coders.push(c);
   return { entropy: coders.length ? coders.join(' + ') : 'none (stored raw)' };
+}
+
+/** The shared model files the arrays refer to, each once. */
+function sharedModelsOf(arrays: ArrayEntry[]): SharedModelFile[] {
+  const byHash = new Map<string, SharedModelFile>();
+  for (const a of arrays) {
+    const learned = a.codec.mode === 'error-bounded' ? a.codec.learned : undefined;
+    for (const ref of [modelOf(a)?.shared, learned?.shared]) if (ref) byHash.set(ref.hash, ref);
+  }
+  return [...byHash.values()];
 }
 
 function modelOf(a: ArrayEntry): ModelPart | undefined {

@@ -66,7 +66,7 @@ export async function merge(args: string[], output: string, opts: { force?: bool
   } finally {
     for (const o of opened) o.close();
   }
-  return { output, info: await inspect(output, { checkChunks: false }) };
+  return { output, info: await inspect(output, { check: false }) };
 }
 
 export type PartFile = OpenedBaler & { header: DataHeader & { part: PartInfo } };

@@ -14,6 +14,8 @@ import { readSharedModel } from './learned/store';
 import { openBaler } from './decompress';
 import { inspect } from './inspect';
 import { sectionName } from './codec/header-check';
+import { releaseTemporary, trackTemporary } from './fsutil';
+import { createOutputFolder, removeCreatedFolder } from './compress/output';
 
 /** What the set did with the shared model it was offered. */
 export interface SharedModelChoice {
@@ -65,6 +67,7 @@ export async function compressChoosingModel(
   inputs: string[], outputs: string[], opts: CompressOptions & { modelFile: string }, hooks?: Hooks,
 ): Promise<{ results: CompressResult[]; choice: SharedModelChoice }> {
   const { ref } = await readSharedModel(opts.modelFile);
+  const createdFolder = createOutputFolder(opts.output);
   const scratch = new Scratch();
   try {
     const withModel: CompressResult[] = [];
@@ -109,7 +112,7 @@ export async function compressChoosingModel(
     const results: CompressResult[] = [];
     for (const [i, r] of chosen.entries()) {
       fs.renameSync(r.output, outputs[i]);
-      results.push({ output: outputs[i], info: await inspect(outputs[i], { checkChunks: false }) });
+      results.push({ output: outputs[i], info: await inspect(outputs[i], { check: false }) });
     }
     const choice: SharedModelChoice = {
       fileName: ref.fileName, hash: ref.hash, bytes: ref.bytes, used, usedBy: results.filter((r) => sharedUses(r.output).some((u) => u.hash === ref.hash)).length,
@@ -119,6 +122,7 @@ export async function compressChoosingModel(
     return { results, choice };
   } finally {
     scratch.remove();
+    removeCreatedFolder(opts.output, createdFolder);
   }
 }
 
@@ -136,7 +140,7 @@ class Scratch {
     const dir = path.dirname(path.resolve(output));
     let tmp = this.dirs.get(dir);
     if (!tmp) {
-      tmp = fs.mkdtempSync(path.join(dir, '.baler-set-'));
+      tmp = trackTemporary(fs.mkdtempSync(path.join(dir, '.baler-set-')));
       this.dirs.set(dir, tmp);
     }
     // The output's own name: a header stores its source's name after the .baler's stem.
@@ -146,6 +150,9 @@ class Scratch {
   }
 
   remove(): void {
-    for (const dir of this.dirs.values()) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of this.dirs.values()) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      releaseTemporary(dir);
+    }
   }
 }

@@ -27,7 +27,7 @@ import { fitColumns } from './learned/fit-columns';
 import { MAX_COLUMNS } from './learned/columns';
 import { encodeLearnedSlab, learnedSlabBytes } from './learned/slab';
 import { writeSharedModel } from './learned/store';
-import { inspect } from './inspect';
+import { inspect, type InspectOptions } from './inspect';
 import { compressChoosingModel, sharedUses, type SharedModelChoice } from './set-choice';
 
 export interface TrainPredictorOptions {
@@ -190,7 +190,8 @@ export async function compressSet(
   for (const [i, input] of inputs.entries()) {
     throwIfAborted(hooks?.signal);
     hooks?.onLog?.(`compressing ${input}`);
-    results.push(await compress(input, { ...options, output: outputs[i] }, hooks));
+    // -o FOLDER itself, not NAME.baler in it: a folder to create is made when the first output is written.
+    results.push(await compress(input, { ...options, output: opts.output ?? outputs[i] }, hooks));
   }
   return { results, set: await inspectSet(results.map((r) => r.output)), ...(trained ? { trained } : {}) };
 }
@@ -201,7 +202,7 @@ export function compareTotals(file: FileInfo, baseline: FileInfo): string {
 }
 
 /** The figures of a set of .baler files: totals with each shared model counted once, and its break-even. */
-export async function inspectSet(files: string[]): Promise<SetInfo> {
+export async function inspectSet(files: string[], opts: Pick<InspectOptions, 'modelDir'> = {}): Promise<SetInfo> {
   if (files.length === 0) throw new BalerError('give at least one .baler file');
   // A file named twice (or through a link) would be counted twice in the set's total.
   const seen = new Map<string, string>();
@@ -215,7 +216,7 @@ export async function inspectSet(files: string[]): Promise<SetInfo> {
   const models = new Map<string, { bytes: number; files: number; saved: number }>();
   let fileBytes = 0;
   for (const file of files) {
-    const info = await inspect(file);
+    const info = await inspect(file, opts);
     infos.push(info);
     fileBytes += info.sizes.file;
     for (const use of sharedUses(file)) {

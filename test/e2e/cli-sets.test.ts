@@ -53,6 +53,27 @@ describe('baler CLI: the automatic mode and sets', function () {
     assert.match(i.stdout, /set: 3 files, original .* total .*ratio/);
   });
 
+  it('info of a file whose shared model is missing or replaced fails in one line, as decompress does; --model-dir finds it', () => {
+    fs.mkdirSync(path.join(dir, 'moved'), { recursive: true });
+    fs.copyFileSync(path.join(dir, 't1.baler'), path.join(dir, 'moved', 't1.baler'));
+    const refusal = /^baler: moved\/t1\.baler: cannot be decoded without the shared model file m\.balermodel \(hash [0-9a-f]{12}…\) it was compressed with: .* \(pass the folder that holds it with --model-dir\)$/;
+    for (const command of ['info', 'decompress']) {
+      const r = baler([command, path.join('moved', 't1.baler')], dir);
+      assert.equal(r.code, 1, `${command}: ${r.stderr}`);
+      assert.match(r.stderr.trim().split('\n').pop()!, refusal);
+      assert.match(r.stderr, /none with that hash in .*moved/);
+      assert.equal(r.stdout, '');
+    }
+    fs.writeFileSync(path.join(dir, 'moved', 'm.balermodel'), 'another model');
+    const replaced = baler(['info', path.join('moved', 't1.baler')], dir);
+    assert.equal(replaced.code, 1, replaced.stderr);
+    assert.match(replaced.stderr.trim(), refusal);
+    assert.match(replaced.stderr, /moved\/m\.balermodel is a different model/);
+    const found = baler(['info', path.join('moved', 't1.baler'), '--model-dir', '.'], dir);
+    assert.equal(found.code, 0, found.stderr);
+    assert.match(found.stdout, /bound met/);
+  });
+
   it('-o with several files names the folder their .baler files go to; a file, or two inputs of one name, refused before any coding', () => {
     fs.mkdirSync(path.join(dir, 'out'), { recursive: true });
     const r = baler(['compress', 't1.npy', 't2.npy', '-o', 'out', '--error-bound', 'rel:1e-3', '--learned', 'none', '--force'], dir);
@@ -75,5 +96,15 @@ describe('baler CLI: the automatic mode and sets', function () {
     assert.equal(clash.code, 1);
     assert.match(clash.stderr.trim().split('\n').pop()!, /^baler: sub\/t1\.npy: both this and t1\.npy would be written to out\/t1\.baler/);
     assert.equal(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')).length, 0);
+  });
+
+  it('-o NEWFOLDER/ with a missing or unreadable input: one line naming it, exit 1, and no folder left behind', () => {
+    fs.writeFileSync(path.join(dir, 'bad.npy'), 'not numpy');
+    for (const args of [['missing.npy', '-o', 'fresh/'], ['bad.npy', '-o', 'fresh/deeper/'], ['bad.npy', 't1.npy', '-o', 'fresh/'], ['t1.npy', 'bad.npy', '-o', 'fresh/', '--model-file', 'm.balermodel']]) {
+      const r = baler(['compress', ...args, '--error-bound', 'rel:1e-3'], dir);
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr.trim().split('\n').pop()!, new RegExp(`^baler: ${args[0] === 'missing.npy' ? 'missing\\.npy: file not found' : 'bad\\.npy: not a \\.npy file'}`));
+      assert.equal(fs.existsSync(path.join(dir, 'fresh')), false, args.join(' '));
+    }
   });
 });

@@ -1,5 +1,6 @@
 // End-to-end: the CLI ended by a signal mid-run — Ctrl-C, or SIGTERM as Slurm sends at a job's time limit or on
-// scancel — stops at the next slab, removes its temporary file and exits with 128 + the signal's number.
+// scancel — stops at the next slab, removes its temporary file and exits with 128 + the signal's number; a second signal
+// while the first is handled quits at once, its temporary file removed first.
 import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,22 +11,27 @@ import { encodeNpy } from '../../src/kernel/data/npy';
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'bin', 'baler.js');
 
-/** Runs the CLI, sends `signal` once its stderr shows `when`, and resolves with its exit status and stderr. */
-function interrupted(args: string[], when: RegExp, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; sent: boolean }> {
+/**
+ * Runs the CLI, sends `signal` once its stderr shows `when` (and again `againAfterMs` later, when given), and
+ * resolves with its exit status, stderr, and whether each signal reached it while it ran.
+ */
+function interrupted(args: string[], when: RegExp, signal: NodeJS.Signals, againAfterMs?: number): Promise<{ code: number | null; stderr: string; sent: boolean; sentAgain: boolean }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let sent = false;
+    let sentAgain = false;
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => {
       stderr += text;
       if (!sent && when.test(stderr)) {
         sent = true;
         child.kill(signal);
+        if (againAfterMs !== undefined) setTimeout(() => { sentAgain = child.exitCode === null && child.kill(signal); }, againAfterMs);
       }
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr, sent }));
+    child.on('close', (code) => resolve({ code, stderr, sent, sentAgain }));
   });
 }
 
@@ -56,6 +62,33 @@ describe('CLI ended by a signal', function () {
       assert.deepEqual(leftovers(), []);
     });
   }
+
+  // The sampled choice of a coder takes a second or more to stop: the second signal lands while the first is handled.
+  const compressArgs = (output: string) => ['compress', input, '-o', path.join(dir, output), '--error-bound', 'rel:1e-4', '--learned', 'none'];
+
+  it('compress: two Ctrl-C 100 ms apart (one key press reaching it twice) cancel it, exit 130, no temporary file left', async () => {
+    const r = await interrupted(compressArgs('twice.baler'), /choosing how to code/, 'SIGINT', 100);
+    assert.ok(r.sent && r.sentAgain, `both signals were sent while it ran (stderr: ${r.stderr})`);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr.trim().split('\n').pop()!, /^baler: cancelled; nothing was written$/);
+    assert.deepEqual(leftovers(), []);
+  });
+
+  it('compress: a second SIGTERM while the first is handled quits at once, exit 143, its temporary file removed', async () => {
+    const r = await interrupted(compressArgs('again.baler'), /choosing how to code/, 'SIGTERM', 600);
+    assert.ok(r.sent && r.sentAgain, `both signals were sent while it ran (stderr: ${r.stderr})`);
+    assert.equal(r.code, 143, r.stderr);
+    assert.match(r.stderr.trim().split('\n').pop()!, /^baler: quit at once; nothing was written$/);
+    assert.deepEqual(leftovers(), []);
+  });
+
+  it('decompress: two SIGINT 100 ms apart, exit 130, no output and no temporary file left', async () => {
+    const r = await interrupted(['decompress', original, '-o', path.join(dir, 'back.h5'), '--memory', '16M'], /decode: decoding/, 'SIGINT', 100);
+    assert.ok(r.sent, `the signal was sent (stderr: ${r.stderr})`);
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /nothing was written/);
+    assert.deepEqual(leftovers(), []);
+  });
 
   it('decompress: SIGTERM stops it, exit 143, no output and no temporary file left', async () => {
     const r = await interrupted(['decompress', original, '-o', path.join(dir, 'back.npy'), '--memory', '16M'], /decode: decoding/, 'SIGTERM');

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compressFiles, readFileList } from '../../src/kernel/pipeline';
+import { compress, compressFiles, readFileList } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
 import { outputsOf } from '../../src/kernel/compress/output';
 import { encodeNpy } from '../../src/kernel/data/npy';
@@ -43,5 +43,18 @@ describe('compress: many files from a list', () => {
     assert.deepEqual(fs.readdirSync(out), ['run1.baler'], 'run0 was not coded first');
     fs.symlinkSync(dir, path.join(dir, 'link'));
     assert.throws(() => outputsOf([path.join(dir, 'link', 'run0.npy'), path.join(dir, 'run0.h5')]), /would be written to/);
+  });
+
+  it('leaves no new folder behind when an input is refused, and keeps one a file was written to', async () => {
+    const bad = path.join(dir, 'bad.npy');
+    fs.writeFileSync(bad, 'not numpy');
+    const fresh = path.join(dir, 'fresh');
+    const refused = (e: unknown) => e instanceof BalerError && e.file === bad && /not a \.npy file/.test(e.message);
+    await assert.rejects(compress(bad, { errorBound: 'rel:1e-3', output: `${fresh}/` }), refused);
+    await assert.rejects(compress(bad, { errorBound: 'rel:1e-3', output: path.join(fresh, 'deeper') + '/', part: { index: 0, count: 2 } }), refused);
+    await assert.rejects(compressFiles([bad, path.join(dir, 'run0.npy')], `${fresh}/`, { errorBound: 'rel:1e-3' }), refused);
+    assert.equal(fs.existsSync(fresh), false);
+    await assert.rejects(compressFiles([path.join(dir, 'run0.npy'), bad], `${fresh}/`, { errorBound: 'rel:1e-3' }), refused);
+    assert.deepEqual(fs.readdirSync(fresh), ['run0.baler']);
   });
 });

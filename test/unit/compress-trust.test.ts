@@ -147,7 +147,7 @@ describe('compress: trust regressions', () => {
     bytes[last.offset + (last.storedBytes >> 1)] ^= 0x10;
     fs.writeFileSync(output, bytes);
     await assert.rejects(inspect(output), (e: unknown) => e instanceof BalerError && e.code === 'ECORRUPT' && /checksum mismatch in section/.test(e.message));
-    assert.equal((await inspect(output, { checkChunks: false })).checked, undefined, 'right after writing, the index alone');
+    assert.equal((await inspect(output, { check: false })).checked, undefined, 'right after writing, the index alone');
   });
 
   /** A 70-byte .baler of a constant array of 2^40 rows: a constant has no chunks, so nothing bounds its rows (8 TiB as float64). */

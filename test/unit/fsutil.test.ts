@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { writeFileAtomic, readFileChecked, assertNotSameFile, temporaryBeside } from '../../src/kernel/fsutil';
+import { AtomicOutput, writeFileAtomic, readFileChecked, assertNotSameFile, removeTemporaries, temporaryBeside } from '../../src/kernel/fsutil';
+import { AtomicOutput as LibraryOutput } from '../../src/kernel/data/files';
 import { BalerError } from '../../src/kernel/errors';
 
 describe('fsutil', () => {
@@ -17,6 +18,23 @@ describe('fsutil', () => {
     assert.throws(() => writeFileAtomic(f, new Uint8Array([9])), (e: unknown) => e instanceof BalerError && /exists/.test(e.message));
     assert.deepEqual([...fs.readFileSync(f)], [1, 2, 3]);
     assert.deepEqual(fs.readdirSync(dir), ['a.bin'], 'no temporary file is left behind');
+  });
+
+  it('removes the temporaries still being written at once (a second Ctrl-C), and no output already in place', () => {
+    removeTemporaries(); // any an earlier test left tracked
+    const sub = fs.mkdtempSync(path.join(dir, 'quit-'));
+    const kept = new AtomicOutput(path.join(sub, 'kept.baler'));
+    kept.commit();
+    const file = new AtomicOutput(path.join(sub, 'partial.baler'));
+    fs.writeSync(file.fd, 'partial');
+    const store = new LibraryOutput(path.join(sub, 'partial.zarr'), {}, true);
+    fs.writeFileSync(path.join(store.tempPath, 'zarr.json'), '{}');
+    const dropped = new LibraryOutput(path.join(sub, 'dropped.h5'));
+    dropped.discard();
+    assert.equal(removeTemporaries(), 2);
+    assert.deepEqual(fs.readdirSync(sub), ['kept.baler']);
+    file.abort();
+    assert.equal(removeTemporaries(), 0);
   });
 
   it('names the file when it is missing', () => {

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compress, compressSet, decompress, inspectSet, trainPredictor } from '../../src/kernel/pipeline';
+import { compress, compressSet, decompress, inspect, inspectSet, trainPredictor } from '../../src/kernel/pipeline';
 import { encodeNpy, parseNpy, type StringNdArray } from '../../src/kernel/data/npy';
 import { encodeNpz } from '../../src/kernel/data/npz';
 import { BalerError } from '../../src/kernel/errors';
@@ -121,6 +121,20 @@ describe('sets: train once, compress many', () => {
     fs.copyFileSync(files[0].replace(/\.npy$/, '.baler'), path.join(moved, 'alone.baler'));
     await assert.rejects(decompress(path.join(moved, 'alone.baler'), { output: path.join(moved, 'x.npy') }),
       (e: unknown) => e instanceof BalerError && e.code === 'EMODELMISSING' && /tables\.balermodel/.test(e.message));
+  });
+
+  it('info refuses a file whose shared model is missing or replaced, as decompress does, and finds it with modelDir', async () => {
+    const moved = path.join(dir, 'info-elsewhere');
+    fs.mkdirSync(moved);
+    const alone = path.join(moved, 'alone.baler');
+    fs.copyFileSync(files[0].replace(/\.npy$/, '.baler'), alone);
+    const refused = (pattern: RegExp) => (e: unknown) => e instanceof BalerError && e.code === 'EMODELMISSING' && e.file === alone
+      && /cannot be decoded without the shared model file tables\.balermodel/.test(e.message) && /--model-dir/.test(e.message) && pattern.test(e.message);
+    await assert.rejects(inspect(alone), refused(/none with that hash/));
+    fs.writeFileSync(path.join(moved, 'tables.balermodel'), 'another model');
+    await assert.rejects(inspect(alone), refused(/tables\.balermodel is a different model/));
+    await assert.rejects(inspectSet([alone]), refused(/different model/));
+    assert.equal((await inspect(alone, { modelDir: dir })).learned?.shared, true);
   });
 
   it('ignores a shared model that does not fit the rows of a file, and still compresses it', async () => {

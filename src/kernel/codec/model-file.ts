@@ -164,9 +164,18 @@ export function locateModelFile(ref: ModelReference, folders: string[], referenc
   }
   const named = ref.fileName ? `${path.basename(ref.fileName)} ` : '';
   const where = folders.map((d) => path.resolve(d)).join(', ');
+  // A model retrained or replaced under the recorded name is the likely case: say so rather than "not found".
+  const replaced = byName.find((f) => fs.existsSync(f));
+  const found = replaced ? `${path.resolve(replaced)} is a different model (hash ${shortHash(hashOfFile(replaced) ?? '?')}…) and none in ${where} has that hash` : `none with that hash in ${where}`;
   throw new BalerError(
-    `needs the shared model file ${named}(hash ${shortHash(want)}…); none with that hash in ${where} (pass its folder with --model-dir)`,
+    `cannot be decoded without the shared model file ${named}(hash ${shortHash(want)}…) it was compressed with: ${found} (pass the folder that holds it with --model-dir)`,
     referencingFile, 'EMODELMISSING');
+}
+
+/** The model file a .baler refers to, looked for in `modelDir` (when given), then beside the .baler. */
+export function locateSharedModel(ref: ModelReference, balerFile: string, modelDir?: string): string {
+  const folders = [modelDir, path.dirname(path.resolve(balerFile))].filter((d): d is string => !!d);
+  return locateModelFile(ref, folders, balerFile);
 }
 
 function listModelFiles(folder: string): string[] {

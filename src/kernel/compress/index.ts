@@ -17,7 +17,7 @@ import { CREATED_BY } from '../version';
 import { inspect } from '../inspect';
 import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
-import { checkBalerName, checkOutput, outputOf } from './output';
+import { checkBalerName, checkOutput, createOutputFolder, outputOf, removeCreatedFolder } from './output';
 import { arrayInputs } from './arrays';
 import { packedBoundNote } from '../data/packing';
 import { belowRuntimeNote, budgetForCodingThreads, codingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from '../memory';
@@ -108,6 +108,7 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
     if (threads < Math.min(asked, slabs)) {
       hooks?.onLog?.(`${input}: ${fewerThreadsNote('coding', threads, asked, budget, budgetForCodingThreads(inputs.map((a) => a.source), asked, budget))}`);
     }
+    const createdFolder = createOutputFolder(opts.output);
     const runner = createSlabRunner(threads);
     const ctx: CompressContext = { opts, hooks, input, runner, relCeiling, measure: (a, codec, sections) => measure(source, a, codec, sections, output) };
     const out = new AtomicOutput(output, { overwrite: opts.force, protect: input });
@@ -139,6 +140,7 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
       out.commit();
     } catch (err) {
       out.abort();
+      removeCreatedFolder(opts.output, createdFolder);
       throw err;
     } finally {
       await runner.close();
@@ -146,7 +148,7 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
   } finally {
     await whole.close();
   }
-  const info = await inspect(output, { checkChunks: false });
+  const info = await inspect(output, { check: false });
   if (info.mode === 'autoencoder') {
     const warning = sizeWarning(info.sizes.total, info.sizes.decoder, info.sizes.original, info.sizes.decoderShared);
     if (warning) hooks?.onLog?.(`${input}: ${warning}`);

@@ -29,9 +29,10 @@ export async function compressFiles(files: string[], outputDir: string, opts: Om
   const outputs = outputsInFolder(mine, outputDir);
   checkOutputs(mine, outputs, opts.force);
   const results: CompressResult[] = [];
-  for (const [i, file] of mine.entries()) {
+  for (const file of mine) {
     hooks?.onLog?.(`compressing ${file}`);
-    results.push(await compress(file, { ...opts, output: outputs[i] }, hooks));
+    // The folder itself, not NAME.baler in it: a folder to create is made when the first output is written.
+    results.push(await compress(file, { ...opts, output: outputDir }, hooks));
   }
   return results;
 }

@@ -14,7 +14,8 @@ export function defaultOutput(input: string, ext: string): string {
 
 /**
  * Where each input's .baler goes: for one input, `output` (a file, or a folder: outputOf); for several, into the
- * folder `output` names, or beside each input without it.
+ * folder `output` names, or beside each input without it. Names only: a folder to create is made when the first
+ * output is written into it (createOutputFolder), so that a refused input leaves none behind.
  */
 export function outputsOf(inputs: string[], output?: string): string[] {
   if (inputs.length === 1) return [outputOf(inputs[0], output)];
@@ -25,7 +26,7 @@ export function outputsOf(inputs: string[], output?: string): string[] {
 /** One input's .baler: `output`, or NAME.baler in it when it names a folder (namesFolder), or beside the input. */
 export function outputOf(input: string, output?: string): string {
   if (output === undefined) return defaultOutput(input, '.baler');
-  return namesFolder(output) ? path.join(outputFolder(output), `${path.parse(input).name}.baler`) : output;
+  return namesFolder(output) ? path.join(output, `${path.parse(input).name}.baler`) : output;
 }
 
 /** NAME.baler in `folder` for each input (with several files, -o names a folder). */
@@ -33,8 +34,7 @@ export function outputsInFolder(inputs: string[], folder: string): string[] {
   if (!namesFolder(folder)) {
     throw new BalerError(`${fs.existsSync(folder) ? 'is not a folder' : 'no such folder'}: with several files, -o names the folder their .baler files go to (end it with / to create it)`, folder, 'ENOTDIR');
   }
-  const dir = outputFolder(folder);
-  return distinctOutputs(inputs, inputs.map((input) => path.join(dir, `${path.parse(input).name}.baler`)));
+  return distinctOutputs(inputs, inputs.map((input) => outputOf(input, folder)));
 }
 
 /** Whether -o names a folder: one that exists, or any path ending in a separator (created if missing). */
@@ -42,15 +42,34 @@ export function namesFolder(output: string): boolean {
   return output.endsWith('/') || output.endsWith(path.sep) || (fs.existsSync(output) && fs.statSync(output).isDirectory());
 }
 
-/** The folder, created with its parents when missing (tasks of a job array may race to create it: that is fine). */
-export function outputFolder(folder: string): string {
+/**
+ * Creates the folder an output goes to with its parents when -o names a folder (namesFolder) that is missing; tasks
+ * of a job array may race to create it: that is fine. Returns the topmost folder it created, for removeCreatedFolder.
+ */
+export function createOutputFolder(output: string | undefined): string | undefined {
+  if (output === undefined || !namesFolder(output)) return undefined;
+  let created: string | undefined;
   try {
-    fs.mkdirSync(folder, { recursive: true });
+    created = fs.mkdirSync(output, { recursive: true });
   } catch (err) {
-    throw new BalerError(`cannot create the output folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, folder, 'EOUTPUT');
+    throw new BalerError(`cannot create the output folder (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, output, 'EOUTPUT');
   }
-  if (!fs.statSync(folder).isDirectory()) throw new BalerError('is not a folder', folder, 'ENOTDIR');
-  return folder;
+  if (!fs.statSync(output).isDirectory()) throw new BalerError('is not a folder', output, 'ENOTDIR');
+  return created;
+}
+
+/** Removes the folders createOutputFolder made for `output` (`created` the topmost) while nothing was written into them. */
+export function removeCreatedFolder(output: string | undefined, created: string | undefined): void {
+  if (output === undefined || created === undefined) return;
+  const top = path.resolve(created);
+  for (let dir = path.resolve(output); dir.startsWith(top); dir = path.dirname(dir)) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      return; // not empty: another task's output, or one this run wrote
+    }
+    if (dir === top) return;
+  }
 }
 
 /** Refused before anything is coded when two inputs would be written to one output (a folder's links followed). */

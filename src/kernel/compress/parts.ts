@@ -10,7 +10,7 @@ import type { ArraySource, DataSource } from '../data/source';
 import { chooseSlabRows } from '../memory';
 import { textColumnsOfRows } from '../data/text-columns';
 import { slabCount } from '../codec/header-check';
-import { namesFolder, outputFolder } from './output';
+import { namesFolder } from './output';
 
 export interface PartSpec {
   index: number;
@@ -31,7 +31,7 @@ export function partOutput(input: string, output: string | undefined, part: Part
   const width = String(part.count - 1).length;
   const name = `${path.parse(input).name}.part-${String(part.index).padStart(width, '0')}-of-${part.count}.baler`;
   if (output === undefined) return path.join(path.dirname(input), name);
-  return namesFolder(output) ? path.join(outputFolder(output), name) : output;
+  return namesFolder(output) ? path.join(output, name) : output;
 }
 
 export interface PartPlan {

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
-import { assertNotSameFile, fileSystemError, temporaryBeside } from '../fsutil';
+import { assertNotSameFile, fileSystemError, releaseTemporary, temporaryBeside } from '../fsutil';
 
 /** An input opened for positioned reads. */
 export interface InputFile {
@@ -90,6 +90,7 @@ export class AtomicOutput {
     try {
       if (folder) fs.mkdirSync(this.tempPath);
     } catch (err) {
+      releaseTemporary(this.tempPath);
       throw fileSystemError(err, target, 'cannot create the output');
     }
   }
@@ -104,12 +105,15 @@ export class AtomicOutput {
     } catch (err) {
       fs.rmSync(this.tempPath, { recursive: true, force: true });
       throw fileSystemError(err, this.target, 'cannot write');
+    } finally {
+      releaseTemporary(this.tempPath);
     }
   }
 
   discard(): void {
     this.done = true;
     fs.rmSync(this.tempPath, { recursive: true, force: true });
+    releaseTemporary(this.tempPath);
   }
 }
 

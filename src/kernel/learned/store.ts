@@ -8,7 +8,7 @@ import type { LearnedPart } from '../codec/header';
 import { sectionName } from '../codec/header-check';
 import { readSection, type ContainerIndex } from '../codec/container';
 import type { RandomAccess } from '../codec/io';
-import { locateModelFile, modelContentHash, readPredictorFile, encodePredictorFile } from '../codec/model-file';
+import { locateSharedModel, modelContentHash, readPredictorFile, encodePredictorFile } from '../codec/model-file';
 import { writeFileAtomic } from '../fsutil';
 import { assertModelFits, decodeModel, describeModel, encodeModel, type LearnedModel } from './blob';
 
@@ -31,8 +31,7 @@ export async function loadLearnedModel(
 ): Promise<LearnedModel> {
   let model: LearnedModel;
   if (part.shared) {
-    const dirs = [modelDir, path.dirname(path.resolve(f.file))].filter((d): d is string => !!d);
-    const modelFile = locateModelFile(part.shared, dirs, f.file);
+    const modelFile = locateSharedModel(part.shared, f.file, modelDir);
     const contents = await readPredictorFile(modelFile, part.shared.hash);
     model = await decodeCached(contents.blob, modelFile);
   } else {

@@ -134,7 +134,7 @@ export const COMMAND_OPTIONS = {
     'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'dataset', 'tree', 'columns', 'json'],
   decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows', 'dataset'],
   merge: ['output', 'force', 'json'],
-  info: ['project', 'json'],
+  info: ['project', 'modelDir', 'json'],
   plot: ['project', 'original', 'output', 'force', 'dataset'],
 } as const satisfies Record<string, readonly OptionName[]>;
 
