@@ -116,21 +116,31 @@ describe('csv columns', () => {
     fs.writeFileSync(input, 'a,b\n1,2\n3,oops\n');
     const source = await openDataSource(input);
     try {
-      await rejectsBaler(() => source.arrays[0].readSlab(0, 2), /column 'b', line 3: 'oops' is not a number \(its first row held one/, input);
+      await rejectsBaler(() => source.arrays[0].readSlab(0, 2), /column 'b', line 3: 'oops' is not a number \(its first value, line 2, is a number, so it is read as a column of numbers\)$/, input);
     } finally {
       await source.close();
     }
+  });
+
+  it('a column is sorted by its first value not missing: an empty first label, and NA (Namibia) among country codes', async () => {
+    const text = 'country,label,pop\nNA,,2.5\nUS,lab1,331.9\nFR,lab2,NA\n';
+    assert.equal(await exactRoundTrip('namibia', text), 'country,label,pop\nNA,,2.5\nUS,lab1,331.9\nFR,lab2,NaN\n');
+  });
+
+  it('text keeps the spaces around it, unquoted as written; integers float64 cannot hold are kept as their digits', async () => {
+    const text = 'x,s,id\n1.5, lead,1353877437449476354\n2.5,trail ,-9007199254740993\n3.5,  ,12\n';
+    assert.equal(await exactRoundTrip('spaces', text), 'x,s,id\n1.5," lead",1353877437449476354\n2.5,"trail ",-9007199254740993\n3.5,"  ",12\n');
   });
 
   it('text beyond what a .baler keeps beside the numbers is left out and named; asked for by --columns, refused', async () => {
     const input = path.join(dir, 'long-text.csv');
     const note = 'n'.repeat(40);
     const rows = Math.ceil(MAX_KEPT_STRING_BYTES / note.length) + 1;
-    fs.writeFileSync(input, 'x,note\n' + Array.from({ length: rows }, (_, i) => `${i},${note}\n`).join(''));
+    fs.writeFileSync(input, 'x,note,tag\n' + Array.from({ length: rows }, (_, i) => `${i},${note},t${i % 3}\n`).join(''));
     const source = await openDataSource(input);
     await source.close();
-    assert.deepEqual(source.skipped?.map((s) => s.path), ['note']);
-    assert.deepEqual(textColumnsOf(source.arrays[0].attributes, rows), []);
+    assert.deepEqual(source.skipped?.map((s) => s.path), ['note'], 'the large column left out');
+    assert.deepEqual(textColumnsOf(source.arrays[0].attributes, rows).map((c) => [c.name, c.values.length]), [['tag', rows]], 'the small one kept');
     await rejectsBaler(() => openDataSource(input, { columns: ['x', 'note'] }), /'note' holds text, more than the 4 MiB a \.baler keeps exactly beside the numbers: leave it out of --columns/, input);
   });
 });

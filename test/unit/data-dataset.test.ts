@@ -217,7 +217,7 @@ describe('dataset', () => {
     it('a non-numeric CSV column and a ragged CSV', async () => {
       const bad = inDir('bad.csv');
       fs.writeFileSync(bad, 'pt,eta\n1,2\n3,abc\n');
-      await throwsBaler(() => readDataset(bad), /^column 'eta', line 3: 'abc' is not a number \(its first row held one, so it is read as a column of numbers\)$/, bad);
+      await throwsBaler(() => readDataset(bad), /^column 'eta', line 3: 'abc' is not a number \(its first value, line 2, is a number, so it is read as a column of numbers\)$/, bad);
       const ragged = inDir('ragged.csv');
       fs.writeFileSync(ragged, 'pt,eta\n1,2\n3\n');
       await throwsBaler(() => readDataset(ragged), /^line 3: 1 value, expected 2/, ragged);

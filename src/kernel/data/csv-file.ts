@@ -10,7 +10,8 @@ import { csvHeader, formatterFor, parseCsvNumber, quoteIfNeeded, records, withDe
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 import { MAX_KEPT_STRING_BYTES } from './strings';
-import { columnsInPlace, TextCollector, withTextColumns, type TextColumn } from './text-columns';
+import { columnsInPlace, withTextColumns, type TextColumn } from './text-columns';
+import { CsvColumnSorter } from './csv-columns';
 
 const CHUNK = 1 << 20;
 const CHECKPOINT_ROWS = 4096;
@@ -118,8 +119,8 @@ function isBlank(bytes: Uint8Array): boolean {
 
 const utf8 = new TextDecoder('utf-8');
 
-function fieldsOf(record: RawRecord, file: string): string[] {
-  const parsed = records(utf8.decode(record.bytes), file, record.line).next();
+function fieldsOf(record: RawRecord, file: string, keepSpaces = false): string[] {
+  const parsed = records(utf8.decode(record.bytes), file, record.line, keepSpaces).next();
   return parsed.done ? [] : parsed.value.fields;
 }
 
@@ -139,32 +140,23 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     let rows = 0;
     let dataStart = { offset: 0, line: 1 };
     if (hasHeader) dataStart = scanner.position;
-    // Columns of the first row that hold text are kept as text (text-columns.ts); the others are the numbers to code.
-    let numeric = chosen;
-    let text: TextCollector | undefined;
-    let textTooLarge = false;
+    // Which columns hold numbers to code and which text to keep (csv-columns.ts), from the first values not missing.
+    const sorter = new CsvColumnSorter(chosen.map((c) => header[c] ?? `column ${c + 1}`));
     // Which columns the first row writes with decimals, so that they are written back so (csv.ts writtenAsDecimal).
-    let decimalColumns: number[] = [];
+    let firstRow: string[] = [];
     const countRecord = (record: RawRecord): void => {
       if (record.fields !== columns) {
         const found = record.fields === 1 ? '1 value' : `${record.fields} values`;
         throw new BalerError(`line ${record.line}: ${found}, expected ${columns} (as in line ${first.line})`, file);
       }
-      if (rows === 0) {
-        const fields = fieldsOf(record, file);
-        const textPositions = chosen.map((c, k) => (parseCsvNumber(fields[c]) === undefined ? k : -1)).filter((k) => k >= 0);
-        numeric = chosen.filter((_, k) => !textPositions.includes(k));
-        if (textPositions.length > 0) text = new TextCollector(textPositions.map((k) => header[chosen[k]]), textPositions);
-        decimalColumns = numeric.map((c, k) => (writtenAsDecimal(fields[c]) ? k : -1)).filter((k) => k >= 0);
+      if (rows === 0 || sorter.wantsFields) {
+        const fields = fieldsOf(record, file, true);
+        const chosenFields = chosen.map((c) => fields[c]);
+        if (rows === 0) firstRow = chosenFields;
+        sorter.add(chosenFields, record.line);
       }
-      if (text && !text.add(chosenFields(record))) { text = undefined; textTooLarge = true; }
       rows++;
     };
-    const chosenFields = (record: RawRecord): string[] => {
-      const fields = fieldsOf(record, file);
-      return chosen.map((c) => fields[c]);
-    };
-    const textNames = (): string[] => (text?.columns ?? []).map((c) => c.name);
     if (!hasHeader) { checkpoints.push(dataStart); countRecord(first); }
     for (;;) {
       if (rows % CHECKPOINT_ROWS === 0) checkpoints.push(scanner.position);
@@ -172,12 +164,16 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
       if (!record) break;
       countRecord(record);
     }
-    const leftOutText = textTooLarge ? chosen.filter((c) => !numeric.includes(c)).map((c) => header[c]) : [];
-    if (leftOutText.length > 0 && selection.columns) {
-      throw new BalerError(`${listed(leftOutText)} ${leftOutText.length > 1 ? 'hold' : 'holds'} text, more than the ${MAX_KEPT_STRING_BYTES >> 20} MiB a .baler keeps exactly beside the numbers: leave ${leftOutText.length > 1 ? 'them' : 'it'} out of --columns`, file);
+    const sorted = sorter.finish();
+    const numeric = sorted.numbers.map((k) => chosen[k]);
+    const decimalColumns = sorted.numbers.map((k, j) => (rows > 0 && writtenAsDecimal(firstRow[k]) ? j : -1)).filter((j) => j >= 0);
+    const textTooLarge = `text, more than the ${MAX_KEPT_STRING_BYTES >> 20} MiB a .baler keeps exactly beside the numbers`;
+    if (sorted.leftOut.length > 0 && selection.columns) {
+      const many = sorted.leftOut.length > 1;
+      throw new BalerError(`${listed(sorted.leftOut)} ${many ? 'hold' : 'holds'} ${textTooLarge}: leave ${many ? 'them' : 'it'} out of --columns`, file);
     }
     if (numeric.length === 0) {
-      const held = [...textNames(), ...leftOutText];
+      const held = [...sorted.text.map((c) => c.name), ...sorted.leftOut];
       throw new BalerError(`no column of numbers to compress: ${listed(held)} ${held.length > 1 ? 'hold' : 'holds'} text${selection.columns ? '' : ' (name others with --columns)'}`, file);
     }
     const names = header.length > 0 ? numeric.map((c) => header[c]) : [];
@@ -203,7 +199,9 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
           if (value === undefined) {
             const label = header[c] ? `column '${header[c]}'` : `column ${c + 1}`;
             const shown = fields[c].trim() === '' ? 'an empty value' : `'${fields[c].trim()}'`;
-            throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number (its first row held one, so it is read as a column of numbers)`, file);
+            const decided = sorted.decidedAt[k];
+            const why = decided === undefined ? '' : ` (its first value, line ${decided}, is a number, so it is read as a column of numbers)`;
+            throw new BalerError(`${label}, line ${record.line}: ${shown} is not a number${why}`, file);
           }
           values[r * width + k] = value;
         }
@@ -211,8 +209,8 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
       return { dtype: 'float64', shape: [count, width], data: values };
     };
     const unselected = columns - chosen.length;
-    const attributes = withTextColumns(decimalColumns.length ? { csv: { decimalColumns } } : undefined, text?.columns ?? []);
-    const skipped = leftOutText.map((name) => ({ path: name, reason: `text, more than the ${MAX_KEPT_STRING_BYTES >> 20} MiB a .baler keeps exactly beside the numbers` }));
+    const attributes = withTextColumns(decimalColumns.length ? { csv: { decimalColumns } } : undefined, sorted.text);
+    const skipped = sorted.leftOut.map((name) => ({ path: name, reason: textTooLarge }));
     return {
       file, format: 'csv',
       arrays: [{ path: '', dtype: 'float64', shape: [rows, numeric.length], kind: 'table', names, readSlab, ...(attributes ? { attributes } : {}) }],

@@ -36,9 +36,10 @@ export interface Record_ {
 
 /**
  * Splits CSV text into records (RFC 4180: comma separated, double quotes, "" inside quotes, CRLF or LF).
- * Unquoted fields are trimmed; blank lines are skipped; `line` is the 1-based line where a record starts.
+ * Unquoted fields are trimmed unless `keepSpaces` (text kept as written); blank lines are skipped; `line` is the
+ * 1-based line where a record starts.
  */
-export function* records(text: string, file?: string, firstLine = 1): Generator<Record_> {
+export function* records(text: string, file?: string, firstLine = 1, keepSpaces = false): Generator<Record_> {
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0; // byte order mark
   let line = firstLine;
   while (pos < text.length) {
@@ -51,7 +52,7 @@ export function* records(text: string, file?: string, firstLine = 1): Generator<
       } else {
         let end = pos;
         while (end < text.length && text[end] !== ',' && text[end] !== '\n' && text[end] !== '\r') end++;
-        field = text.slice(pos, end).trim(); // spaces around unquoted fields are not content
+        field = keepSpaces ? text.slice(pos, end) : text.slice(pos, end).trim(); // spaces around a number are not content
         pos = end;
       }
       fields.push(field);

@@ -78,26 +78,3 @@ export function textFits(columns: TextColumn[]): boolean {
   for (const c of columns) for (const v of c.values) if ((bytes += jsonBytesOf(v)) > MAX_KEPT_STRING_BYTES) return false;
   return true;
 }
-
-/** Collects the text of some columns row by row, while it fits in what a .baler keeps beside the numbers. */
-export class TextCollector {
-  private bytes = 0;
-  readonly columns: TextColumn[];
-
-  constructor(names: string[], positions: number[]) {
-    this.columns = positions.map((position, k) => ({ name: names[k], position, values: [] }));
-  }
-
-  /** Adds one row's fields; false (and nothing kept any more) once the text outgrows MAX_KEPT_STRING_BYTES. */
-  add(fields: string[]): boolean {
-    if (this.bytes > MAX_KEPT_STRING_BYTES) return false;
-    for (const c of this.columns) {
-      const value = fields[c.position];
-      this.bytes += jsonBytesOf(value);
-      c.values.push(value);
-    }
-    if (this.bytes <= MAX_KEPT_STRING_BYTES) return true;
-    for (const c of this.columns) c.values = [];
-    return false;
-  }
-}
