@@ -184,7 +184,8 @@ export async function compressSet(
   const { trainSeconds: _, ...options } = opts;
   if ((opts.learned ?? 'auto') === 'auto' && !asksForAutoencoder(options)) {
     const { results, choice } = await compressChoosingModel(inputs, outputs, options, hooks);
-    return { results, set: { ...(await inspectSet(results.map((r) => r.output))), modelChoice: choice }, ...(trained ? { trained } : {}) };
+    noteModelPlace(results, opts.modelFile, hooks);
+    return { results, set: { ...(await inspectSet(results.map((r) => r.output), JUST_WRITTEN)), modelChoice: choice }, ...(trained ? { trained } : {}) };
   }
   const results: CompressResult[] = [];
   for (const [i, input] of inputs.entries()) {
@@ -193,7 +194,20 @@ export async function compressSet(
     // -o FOLDER itself, not NAME.baler in it: a folder to create is made when the first output is written.
     results.push(await compress(input, { ...options, output: opts.output ?? outputs[i] }, hooks));
   }
-  return { results, set: await inspectSet(results.map((r) => r.output)), ...(trained ? { trained } : {}) };
+  noteModelPlace(results, opts.modelFile, hooks);
+  return { results, set: await inspectSet(results.map((r) => r.output), JUST_WRITTEN), ...(trained ? { trained } : {}) };
+}
+
+/** Files just written and read back: a set's figures need not check them again (and their model is where it was). */
+const JUST_WRITTEN = { check: false } as const;
+
+/** Where decompress is to look for the model, when .baler files that use it are not beside it (it looks there). */
+function noteModelPlace(results: CompressResult[], modelFile: string, hooks?: Hooks): void {
+  const folder = path.dirname(path.resolve(modelFile));
+  const away = results.filter((r) => r.info.sizes.decoderShared && path.dirname(path.resolve(r.output)) !== folder);
+  if (away.length === 0) return;
+  const which = away.length === results.length ? 'the .baler files are' : `${away.length} of the .baler files are`;
+  hooks?.onLog?.(`${which} not beside ${modelFile}, which they refer to by its hash: decompress them with --model-dir ${path.dirname(modelFile)}, or put the model beside them`);
 }
 
 /** "2.10× smaller" or "1.30× larger": a file's total (decoder counted) against another's. */
@@ -202,7 +216,7 @@ export function compareTotals(file: FileInfo, baseline: FileInfo): string {
 }
 
 /** The figures of a set of .baler files: totals with each shared model counted once, and its break-even. */
-export async function inspectSet(files: string[], opts: Pick<InspectOptions, 'modelDir'> = {}): Promise<SetInfo> {
+export async function inspectSet(files: string[], opts: Pick<InspectOptions, 'modelDir' | 'check'> = {}): Promise<SetInfo> {
   if (files.length === 0) throw new BalerError('give at least one .baler file');
   // A file named twice (or through a link) would be counted twice in the set's total.
   const seen = new Map<string, string>();
