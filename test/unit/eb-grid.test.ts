@@ -38,7 +38,11 @@ describe('eb: grids', () => {
     const read = Float64Array.from(text, Number);
     assert.equal(detectGrid(read, whole(5000), f64, F64), decimalGrid(4));
     assert.ok(read.some((v) => Math.round(v * 1e4) * 1e-4 !== v), 'some values are not k × 0.0001');
-    assert.equal(detectGrid(Float64Array.from(read, Math.fround), whole(5000), Math.fround, F32), decimalGrid(4), 'read into float32');
+    const small = Float64Array.from({ length: 5000 }, (_, i) => Math.fround(Number((Math.sin(i / 40) * 3).toFixed(4))));
+    assert.equal(detectGrid(small, whole(5000), Math.fround, F32), decimalGrid(4), 'read into float32');
+    assert.equal(detectGrid(Float64Array.from(read, Math.fround), whole(5000), Math.fround, F32), 0, 'float32 near 300 has 2 digits to spare beyond 4 decimals: too few to tell');
+    const printedInFull = Float64Array.from(read, (v, i) => (i % 500 === 0 ? v + Math.PI * 1e-9 : v));
+    assert.equal(detectGrid(printedInFull, whole(5000), f64, F64), 0, 'a few values printed in full (repr) are off a grid of 4 decimals, and no finer one is the data\'s');
     const float32 = Float64Array.from({ length: 5000 }, (_, i) => Math.fround(Math.sin(i / 7) + 1e-3 * Math.cos(i)));
     assert.equal(detectGrid(float32, whole(5000), Math.fround, F32), 0, 'every float32 is a decimal of 9 digits: no grid');
     const float64 = Float64Array.from({ length: 5000 }, (_, i) => Math.sin(i / 7) + 1e-3 * Math.cos(i));

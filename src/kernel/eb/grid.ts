@@ -20,10 +20,11 @@ const MAX_OFF_GRID = 1 / 1000;
 /** The most decimal digits a decimal grid has (10^d exact in float64, counts of real data well below 2^52). */
 export const MAX_GRID_DECIMALS = 15;
 /**
- * A decimal grid is this many roundoffs of the largest value or coarser: every float32 is the cast of some decimal of
- * 9 digits, so finer decimals are no grid the data has, only the dtype's own spacing.
+ * A decimal grid is this many roundoffs of the largest value or coarser: every float32 is the cast of some decimal
+ * of 9 digits, and a double printed in full (repr) of one of 15, so finer decimals are no grid the data has, only
+ * the dtype's own spacing; 2^7 still takes a float32 of 5 decimals near 1, and a float64 of 12 near 10.
  */
-const DECIMAL_ROUNDOFFS = 4;
+const DECIMAL_ROUNDOFFS = 2 ** 7;
 
 /** The grid of the decimals of `digits` digits. */
 export function decimalGrid(digits: number): number {
@@ -103,17 +104,16 @@ export function detectGrid(values: Float64Array, view: GridView, cast: Cast, rou
 }
 
 /**
- * Whether some view of a slab — a table's column, or the whole slab — holds decimals of at most
- * MAX_GRID_DECIMALS digits (what a text file held): the coder at tolerance 0 then codes them exactly.
+ * For each view of a slab — a table's columns, or the whole slab — whether the coder at tolerance 0 codes it
+ * exactly in few bits: integers, or decimals of at most MAX_GRID_DECIMALS digits (what a text file held).
  */
-export function holdsDecimals(values: Float64Array, shape: number[], table: boolean, cast: Cast, roundoff: number): boolean {
+export function exactViews(values: Float64Array, shape: number[], table: boolean, cast: Cast, roundoff: number): boolean[] {
   const columns = table && shape.length === 2 ? shape[1] : 1;
   const rows = values.length / columns;
-  for (let c = 0; c < columns; c++) {
+  return Array.from({ length: columns }, (_, c) => {
     const view: GridView = { offset: c, dims: [1, 1, rows], strides: [0, 0, columns] };
-    if (decimalGridOf(values, view, sampleOf(values, view), cast, roundoff) !== 0) return true;
-  }
-  return false;
+    return integerValued(values, view) || decimalGridOf(values, view, sampleOf(values, view), cast, roundoff) !== 0;
+  });
 }
 
 /** The decimals of the fewest digits that (nearly) every value is, or 0. */
