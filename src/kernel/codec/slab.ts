@@ -9,6 +9,7 @@
 //                      (learned/columns.ts)
 //   TAG_RAW            the slab's little-endian bytes as they are (format 4: a tiny or incompressible slab, where
 //                      a zstd frame would only add its own header)
+//   TAG_LOSSLESS_COLUMNS  a table's columns, each stored exactly in its own smallest coding (compress/lossless-columns.ts)
 import { BalerError } from '../errors';
 import type { DType, NdArray } from '../types';
 import { arrayBytes, arrayFromBytes, DTYPE_BYTES } from '../data/dtype';
@@ -20,6 +21,7 @@ export const TAG_EB = 3;
 export const TAG_EB_COLUMNS = 4;
 export const TAG_COLUMNS = 5;
 export const TAG_RAW = 6;
+export const TAG_LOSSLESS_COLUMNS = 7;
 
 /** Whether a chunk with this tag is a lossless slab (decodeLosslessSlab decodes it). */
 export function isLosslessTag(tag: number): boolean {

@@ -3,7 +3,7 @@
 import type { NdArray } from '../types';
 import { arrayBytes, castToDtype, DTYPE_BYTES, toFloat64 } from '../data/dtype';
 import { BalerError, namingFile } from '../errors';
-import { decodeLosslessSlab, encodeLosslessSlab, isLosslessTag, slabTag, tagged, TAG_EB, TAG_EB_COLUMNS } from '../codec/slab';
+import { decodeLosslessSlab, encodeLosslessSlab, isLosslessTag, slabTag, tagged, TAG_EB, TAG_EB_COLUMNS, TAG_LOSSLESS_COLUMNS } from '../codec/slab';
 import { compressBytes, shuffleBytes } from '../codec/entropy';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from '../compress/eb-slab';
 import { summariseSlab, type SlabSummary } from '../compress/slab-summary';
@@ -16,7 +16,8 @@ import { encodeErrorBoundedChunk, oneValue, type ChunkChoice } from '../compress
 import { BufferPool, float64From } from './buffer-pool';
 import { acceptSpares, release, slabBuffer } from './slab-buffers';
 import { missingAsNaN, reachesMissing } from '../data/fill';
-import { holdsDecimals, integerValued } from '../eb/grid';
+import { exactViews, integerValued } from '../eb/grid';
+import { decodeLosslessColumns, encodeLosslessColumns, losslessColumnsCandidate } from '../compress/lossless-columns';
 import { valueType } from '../eb/dtype';
 import { Quantizer } from '../eb/quantizer';
 
@@ -202,9 +203,10 @@ export async function decodeSlabChunk(
   chunk: Uint8Array, shape: number[], dtype: NdArray['dtype'], globals: EbGlobals, prediction: Float64Array | undefined, file: string,
 ): Promise<DecodedChunk> {
   const tag = slabTag(chunk, file);
-  if (tag === TAG_EB || tag === TAG_EB_COLUMNS) {
+  if (tag === TAG_EB || tag === TAG_EB_COLUMNS || tag === TAG_LOSSLESS_COLUMNS) {
     const body = chunk.subarray(1);
-    const values = await namingFile(file, () => (tag === TAG_EB ? decodeEbSlab(body, shape, globals, prediction, file) : decodeEbColumns(body, shape, globals, file)));
+    const values = await namingFile(file, () => (tag === TAG_EB ? decodeEbSlab(body, shape, globals, prediction, file)
+      : tag === TAG_EB_COLUMNS ? decodeEbColumns(body, shape, globals, file) : decodeLosslessColumns(body, dtype, shape, file)));
     return { values, array: { dtype, shape, data: castToDtype(values, dtype, slabBuffer) } };
   }
   const array = await decodeLosslessSlab(chunk, dtype, shape, file);
@@ -296,22 +298,29 @@ function codeLossless(task: LosslessSlabTask): Promise<CodedSlab> {
  */
 async function codeLosslessValues(task: LosslessSlabTask, values: Float64Array): Promise<CodedSlab> {
   const summary = summariseSlab(values, values, columnsOf(task.array.shape, task.kind));
+  const exact = exactViewsOf(task.array, values, task.kind);
   let integer: IntegerPath | undefined;
-  if (task.tryIntegerCoder || holdsDecimalsIn(task.array, values, task.kind)) {
+  if (task.tryIntegerCoder || exact.every(Boolean)) {
     integer = await losslessIntegerPath(task, values);
     if (integer && !(await losslessMayBeat(task.array, integer.chunk.length))) return { chunk: integer.chunk, summary, outcome: 'lossless', choice: integer.choice };
   }
   const zstd = await encodeLosslessSlab(task.array);
-  const chunk = integer && integer.chunk.length < zstd.length ? integer.chunk : zstd;
+  let chunk = integer && integer.chunk.length < zstd.length ? integer.chunk : zstd;
+  // Columns of integers or decimals beside others: each column in its own smallest exact coding.
+  if (!integer && exact.some(Boolean) && losslessColumnsCandidate(task.array, task.kind)) {
+    const columns = tagged(TAG_LOSSLESS_COLUMNS, await encodeLosslessColumns(task.array, values, exact));
+    if (columns.length < chunk.length) chunk = columns;
+  }
   return { chunk, summary, outcome: 'lossless', choice: integer?.choice };
 }
 
-/** Whether a float slab holds decimals (a CSV's columns) that the coder at tolerance 0 codes exactly (grid.ts). */
-function holdsDecimalsIn(array: NdArray, values: Float64Array, kind: 'table' | 'frames'): boolean {
-  if (array.dtype !== 'float64' && array.dtype !== 'float32') return false;
+/** Which views of a slab (a table's columns, or the whole slab) the coder at tolerance 0 codes exactly (eb/grid.ts). */
+function exactViewsOf(array: NdArray, values: Float64Array, kind: 'table' | 'frames'): boolean[] {
+  // 64-bit integers may lie beyond what float64 holds: the integer path is theirs only where the stats say it may be.
+  if (array.dtype === 'int64' || array.dtype === 'uint64') return [false];
   const type = valueType(array.dtype);
   const quantizer = new Quantizer(type, 'absolute');
-  return holdsDecimals(values, array.shape, kind === 'table', (v) => quantizer.castOf(v), type.roundoff);
+  return exactViews(values, array.shape, kind === 'table', (v) => quantizer.castOf(v), type.roundoff);
 }
 
 /**
