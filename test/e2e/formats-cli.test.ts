@@ -53,6 +53,7 @@ describe('baler CLI on science formats', function () {
     ['a dataset that does not exist', ['compress', 'f.h5', '--dataset', '/nope'], /f\.h5: no dataset '\/nope' in the file/],
     ['a tree that does not exist', ['compress', 'hzz.root', '--tree', 'nope'], /hzz\.root: no tree or RNTuple 'nope'/],
     ['an empty --columns', ['compress', 'hzz.root', '--columns', ','], /--columns.*comma-separated list of column names/],
+    ['a column named twice', ['compress', 'hzz.root', '--columns', 'NJet,NJet'], /--columns.*names 'NJet' twice: each column is kept once/],
   ] as [string, string[], RegExp][]) {
     it(`${name}: one line, exit 1, nothing written`, async () => {
       if (!fs.existsSync(path.join(dir, 'f.h5'))) await writeDataset(path.join(dir, 'f.h5'), { kind: 'table', shape: [4, 2], dtype: 'float64', names: [], values: new Float64Array(8) });

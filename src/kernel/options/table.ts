@@ -79,6 +79,8 @@ function predictorList(text: string): string[] {
 function columnList(text: string): string[] {
   const names = text.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
   if (names.length === 0) throw new OptionValueError('takes a comma-separated list of column names');
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new OptionValueError(`names '${twice}' twice: each column is kept once`);
   return names;
 }
 
