@@ -5,7 +5,7 @@
 // then its chunk, tagged TAG_EB or a lossless tag (codec/slab.ts).
 import { ByteReader, ByteWriter } from '../codec/bytes';
 import { decodeLosslessSlab, encodeLosslessSlab, isLosslessTag, slabTag, tagged, TAG_EB } from '../codec/slab';
-import { toFloat64 } from '../data/dtype';
+import { sameValues, toFloat64 } from '../data/dtype';
 import { allocate } from '../data/typed';
 import type { NdArray } from '../types';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals } from './eb-slab';
@@ -75,9 +75,4 @@ export async function decodeLosslessColumns(body: Uint8Array, dtype: NdArray['dt
     throw err;
   }
   return out;
-}
-
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(a[i] !== a[i] && b[i] !== b[i])) return false;
-  return true;
 }

@@ -138,3 +138,9 @@ export function castFloat64(values: Float64Array, dtype: DType): Float64Array {
   for (let i = 0; i < values.length; i++) out[i] = castOne(values[i], dtype);
   return out;
 }
+
+/** Whether two arrays hold the same values: the sign of zero told apart, any NaN the same as any other. */
+export function sameValues(a: Float64Array, b: Float64Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+  return true;
+}

@@ -1,6 +1,7 @@
 // Columns of text in a table (a CSV file's labels, categories, timestamps; a Parquet file's strings): not values to
 // code, so kept exactly in the array's attributes, one string per row, with where each stood among the table's
-// columns, and written back in place by the CSV and Parquet writers. A part (--part), a row range (--rows) and a merge keep them row for row.
+// columns, and written back in place by the CSV and Parquet writers. A part (--part), a row range (--rows) and a
+// merge keep them row for row.
 import { BalerError } from '../errors';
 import type { ArrayDescription } from './source';
 import { jsonBytesOf, MAX_KEPT_STRING_BYTES } from './strings';
@@ -44,8 +45,6 @@ export function joinedTextColumns(parts: { attributes: Record<string, unknown> |
   const each = parts.map((p) => textColumnsOf(p.attributes, p.rows, p.file));
   return withTextColumns(first.attributes, columns.map((c, k) => ({ ...c, values: each.flatMap((list) => list[k]?.values ?? []) })));
 }
-
-
 
 /** What a file of a format without text columns will not hold: the tables' text columns (undefined when none). */
 export function textNotWrittenNote(arrays: ArrayDescription[], format: string): string | undefined {

@@ -1,7 +1,7 @@
 // The work of coding one slab, as a plain function of plain data: run in the main thread or in a worker (the
 // same code either way, so the bytes do not depend on the number of threads).
 import type { NdArray } from '../types';
-import { arrayBytes, castToDtype, DTYPE_BYTES, toFloat64 } from '../data/dtype';
+import { arrayBytes, castToDtype, DTYPE_BYTES, sameValues, toFloat64 } from '../data/dtype';
 import { BalerError, namingFile } from '../errors';
 import { decodeLosslessSlab, encodeLosslessSlab, isLosslessTag, slabTag, tagged, TAG_EB, TAG_EB_COLUMNS, TAG_LOSSLESS_COLUMNS } from '../codec/slab';
 import { compressBytes, shuffleBytes } from '../codec/entropy';
@@ -440,7 +440,3 @@ export async function losslessMayBeat(slab: NdArray, bytesToBeat: number): Promi
   return (quick * raw.length) / probe.length <= bytesToBeat * LOSSLESS_MARGIN;
 }
 
-function sameValues(a: Float64Array, b: Float64Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && !(a[i] !== a[i] && b[i] !== b[i])) return false;
-  return true;
-}
