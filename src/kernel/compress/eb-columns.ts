@@ -3,9 +3,9 @@
 // has no column models, and a slab takes one coding domain (the log domain, or the lossless integer path only
 // when every value allows it), so a table that mixes columns (momenta beside counts, flags and constants, as an
 // event table does) codes each column in the domain and contexts that suit it: on ROOT event tables never
-// larger than the whole table and up to a quarter smaller. After the TAG_EB_COLUMNS byte: for each column,
-// varuint length, then its slab (eb/ format).
-import { ByteReader, ByteWriter } from '../codec/bytes';
+// larger than the whole table and up to a quarter smaller. After the TAG_EB_COLUMNS byte, the columns as
+// by-columns.ts lays them out, each an error-bounded slab (eb/ format).
+import { decodeByColumns, encodeByColumns } from './by-columns';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals, type EbSlabOptions } from './eb-slab';
 import { release, slabValues } from '../parallel/slab-buffers';
 
@@ -24,39 +24,19 @@ export async function encodeEbColumns(
   values: Float64Array, shape: number[], g: EbGlobals, opts: ColumnsOptions = {},
 ): Promise<{ bytes: Uint8Array; reconstruction: Float64Array; configurations: string[] }> {
   const [rows, columns] = shape;
-  // Every value of both is written below: reused buffers (slab-buffers.ts) need no zeroing.
+  // Every value is written below: a reused buffer (slab-buffers.ts) needs no zeroing.
   const reconstruction = slabValues(values.length);
-  const column = slabValues(rows);
   const configurations: string[] = [];
-  const w = new ByteWriter();
-  for (let c = 0; c < columns; c++) {
-    for (let r = 0; r < rows; r++) column[r] = values[r * columns + c];
+  const bytes = await encodeByColumns(values, shape, async (column, c) => {
     const coded = await encodeEbSlab(column, [rows, 1], g, { predictors: opts.predictors, configuration: opts.configurations?.[c] });
-    w.varuint(coded.bytes.length);
-    w.bytes(coded.bytes);
     configurations.push(coded.configuration);
     for (let r = 0; r < rows; r++) reconstruction[r * columns + c] = coded.reconstruction[r];
     release(coded.reconstruction);
-  }
-  release(column);
-  return { bytes: w.finish(), reconstruction, configurations };
+    return coded.bytes;
+  });
+  return { bytes, reconstruction, configurations };
 }
 
 export async function decodeEbColumns(bytes: Uint8Array, shape: number[], g: EbGlobals, file?: string): Promise<Float64Array> {
-  const [rows, columns] = shape;
-  const r = new ByteReader(bytes, file, 'slab');
-  if (shape.length !== 2 || columns < 1) r.fail('a slab coded by columns that is not a table');
-  const out = slabValues(rows * columns);
-  try {
-    for (let c = 0; c < columns; c++) {
-      const column = await decodeEbSlab(r.take(r.varuint('column length', r.remaining), 'column'), [rows, 1], g, undefined, file);
-      for (let i = 0; i < rows; i++) out[i * columns + c] = column[i];
-      release(column);
-    }
-    r.end();
-  } catch (err) {
-    release(out);
-    throw err;
-  }
-  return out;
+  return decodeByColumns(bytes, shape, file, async (column) => ({ column: await decodeEbSlab(column, [shape[0], 1], g, undefined, file), pooled: true }));
 }

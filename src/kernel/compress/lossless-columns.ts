@@ -1,15 +1,15 @@
 // A table's slab stored exactly column by column, each column in whichever exact coding is smallest for it: the
 // coder at tolerance 0 (integers, and decimals a text file held: eb/grid.ts) or zstd of its bytes. One column of
 // real values beside columns of decimals made the whole slab zstd's (the coder stores values off every grid
-// whole), larger than the columns apart. After the TAG_LOSSLESS_COLUMNS byte: for each column, varuint length,
-// then its chunk, tagged TAG_EB or a lossless tag (codec/slab.ts).
-import { ByteReader, ByteWriter } from '../codec/bytes';
+// whole), larger than the columns apart. After the TAG_LOSSLESS_COLUMNS byte, the columns as by-columns.ts lays
+// them out, each a chunk tagged TAG_EB or a lossless tag (codec/slab.ts).
+import { decodeByColumns, encodeByColumns } from './by-columns';
 import { decodeLosslessSlab, encodeLosslessSlab, isLosslessTag, slabTag, tagged, TAG_EB } from '../codec/slab';
 import { sameValues, toFloat64 } from '../data/dtype';
 import { allocate } from '../data/typed';
 import type { NdArray } from '../types';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals } from './eb-slab';
-import { release, slabValues } from '../parallel/slab-buffers';
+import { release } from '../parallel/slab-buffers';
 
 /** Whether a slab is worth storing column by column: a table of several columns whose values float64 holds. */
 export function losslessColumnsCandidate(array: NdArray, kind: 'table' | 'frames'): boolean {
@@ -29,50 +29,23 @@ function exactGlobals(dtype: NdArray['dtype']): EbGlobals {
  */
 export async function encodeLosslessColumns(array: NdArray, values: Float64Array, exact: boolean[]): Promise<Uint8Array> {
   const [rows, columns] = array.shape;
-  const w = new ByteWriter();
-  const column = slabValues(rows);
-  try {
-    for (let c = 0; c < columns; c++) {
-      const typed = allocate(array.dtype, rows);
-      for (let r = 0; r < rows; r++) {
-        column[r] = values[r * columns + c];
-        (typed as unknown as number[])[r] = array.data[r * columns + c] as number;
-      }
-      let best = await encodeLosslessSlab({ dtype: array.dtype, shape: [rows], data: typed });
-      if (exact[c]) {
-        const coded = await encodeEbSlab(column, [rows, 1], exactGlobals(array.dtype));
-        if (coded.bytes.length + 1 < best.length && sameValues(coded.reconstruction, column)) best = tagged(TAG_EB, coded.bytes);
-        release(coded.reconstruction);
-      }
-      w.varuint(best.length);
-      w.bytes(best);
-    }
-  } finally {
-    release(column);
-  }
-  return w.finish();
+  return encodeByColumns(values, array.shape, async (column, c) => {
+    const typed = allocate(array.dtype, rows);
+    for (let r = 0; r < rows; r++) (typed as unknown as number[])[r] = array.data[r * columns + c] as number;
+    const stored = await encodeLosslessSlab({ dtype: array.dtype, shape: [rows], data: typed });
+    if (!exact[c]) return stored;
+    const coded = await encodeEbSlab(column, [rows, 1], exactGlobals(array.dtype));
+    const smaller = coded.bytes.length + 1 < stored.length && sameValues(coded.reconstruction, column);
+    release(coded.reconstruction);
+    return smaller ? tagged(TAG_EB, coded.bytes) : stored;
+  });
 }
 
 export async function decodeLosslessColumns(body: Uint8Array, dtype: NdArray['dtype'], shape: number[], file?: string): Promise<Float64Array> {
-  const [rows, columns] = shape;
-  const r = new ByteReader(body, file, 'slab');
-  if (shape.length !== 2 || columns < 1) r.fail('a slab stored by columns that is not a table');
-  const out = slabValues(rows * columns);
-  try {
-    for (let c = 0; c < columns; c++) {
-      const chunk = r.take(r.varuint('column length', r.remaining), 'column');
-      const tag = slabTag(chunk, file);
-      if (tag !== TAG_EB && !isLosslessTag(tag)) r.fail(`a column stored with coding ${tag}`);
-      const column = tag === TAG_EB
-        ? await decodeEbSlab(chunk.subarray(1), [rows, 1], exactGlobals(dtype), undefined, file)
-        : toFloat64((await decodeLosslessSlab(chunk, dtype, [rows], file)).data).values;
-      for (let i = 0; i < rows; i++) out[i * columns + c] = column[i];
-      if (tag === TAG_EB) release(column);
-    }
-    r.end();
-  } catch (err) {
-    release(out);
-    throw err;
-  }
-  return out;
+  return decodeByColumns(body, shape, file, async (chunk, reader) => {
+    const tag = slabTag(chunk, file);
+    if (tag === TAG_EB) return { column: await decodeEbSlab(chunk.subarray(1), [shape[0], 1], exactGlobals(dtype), undefined, file), pooled: true };
+    if (!isLosslessTag(tag)) reader.fail(`a column stored with coding ${tag}`);
+    return { column: toFloat64((await decodeLosslessSlab(chunk, dtype, [shape[0]], file)).data).values, pooled: false };
+  });
 }
