@@ -64,6 +64,7 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
   };
   const first = header.arrays[0];
   const model = modelOf(first);
+  const arrays = header.arrays.map((a) => ({ ...arrayInfo(a), ...(header.part ? boundRangeOf(a) : {}) }));
   return {
     file,
     formatVersion: index.version,
@@ -72,13 +73,13 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
     shape: first.shape,
     dtype: first.dtype,
     names: first.names,
-    ...textColumnsIn(first),
+    ...(arrays[0].textColumns ? { textColumns: arrays[0].textColumns } : {}),
     mode: first.codec.mode,
     ...(first.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(first.codec.bound) } : {}),
     ...(header.part ? boundRangeOf(first) : {}),
     ...(model ? { architecture: model.architecture, latentPrecision: model.latentPrecision } : {}),
     ...learnedInfo(first),
-    ...missingValueOf(first),
+    ...(arrays[0].missingValue !== undefined ? { missingValue: arrays[0].missingValue } : {}),
     ...entropyOf(header.arrays, index.sections),
     sizes,
     ratios: ratiosOf(sizes),
@@ -89,7 +90,7 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
       ...(header.source.leftOut ? { leftOut: header.source.leftOut } : {}),
       ...(header.part ? { part: { index: header.part.index, count: header.part.count } } : {}),
     },
-    arrays: header.arrays.map((a) => ({ ...arrayInfo(a), ...(header.part ? boundRangeOf(a) : {}) })),
+    arrays,
     ...(header.search ? { search: { target: header.search.target, objective: header.search.objective, pointsTried: header.search.points } } : {}),
   };
 }
@@ -140,6 +141,7 @@ function learnedInfo(a: ArrayEntry): Pick<ArrayInfo, 'learned'> {
 }
 
 function arrayInfo(a: ArrayEntry): ArrayInfo {
+  const { textColumns, missingValue } = fromAttributes(a);
   return {
     ...learnedInfo(a),
     path: a.path,
@@ -147,10 +149,10 @@ function arrayInfo(a: ArrayEntry): ArrayInfo {
     shape: a.shape,
     dtype: a.dtype,
     names: a.names,
-    ...textColumnsIn(a),
+    ...(textColumns ? { textColumns } : {}),
     mode: a.codec.mode,
     ...(a.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(a.codec.bound) } : {}),
-    ...missingValueOf(a),
+    ...(missingValue !== undefined ? { missingValue } : {}),
     errors: a.errors,
   };
 }
@@ -162,12 +164,10 @@ function boundRangeOf(a: ArrayEntry): Pick<ArrayInfo, 'boundRange'> {
   return { boundRange: c.tolerances[0] / c.bound.value };
 }
 
-function textColumnsIn(a: ArrayEntry): Pick<ArrayInfo, 'textColumns'> {
-  const columns = textColumnsOf(parseAttributes(a.attributes), a.shape[0]);
-  return columns.length > 0 ? { textColumns: columns.map((c) => c.name) } : {};
-}
-
-function missingValueOf(a: ArrayEntry): Pick<ArrayInfo, 'missingValue'> {
-  const value = maskedFillOf(parseAttributes(a.attributes));
-  return value !== undefined ? { missingValue: value } : {};
+/** What an array's attributes say, read once (they hold its text columns: up to megabytes of JSON). */
+function fromAttributes(a: ArrayEntry): Pick<ArrayInfo, 'textColumns' | 'missingValue'> {
+  const attributes = parseAttributes(a.attributes);
+  const columns = textColumnsOf(attributes, a.shape[0]);
+  const value = maskedFillOf(attributes);
+  return { ...(columns.length > 0 ? { textColumns: columns.map((c) => c.name) } : {}), ...(value !== undefined ? { missingValue: value } : {}) };
 }
