@@ -7,7 +7,8 @@ import type { CompressOptions, CompressResult, Hooks } from '../api';
 import { BalerError, throwIfAborted } from '../errors';
 import { parseErrorBound } from '../eb/bound';
 import { AtomicOutput } from '../fsutil';
-import type { ArraySource, DataSource } from '../data/source';
+import type { DataSource } from '../data/source';
+import { withTextDecimals } from './tolerances';
 import { ContainerWriter, encodeContainer, type SectionCoding, type SectionInput } from '../codec/container';
 import { POINTS_SECTION, sectionName, slabCount } from '../codec/header-check';
 import type { ArrayEntry, DataHeader, ErrorSummary, SearchSummary } from '../codec/header';
@@ -193,15 +194,16 @@ function dataHeader(source: DataSource, written: WrittenArray[], search?: Search
     kind: 'data',
     createdBy: CREATED_BY,
     source: { name: sourceName(source.file), bytes: sizeOnDisk(source.file), format: source.format, ...attributesOf(source), ...leftOutOf(source) },
-    arrays: written.map(({ input, coded, errors }) => arrayEntry(input.source, coded.codec, coded.slabRows, errors)),
+    arrays: written.map(({ input, coded, errors }) => arrayEntry(input, coded.codec, coded.slabRows, errors)),
     ...(search ? { search } : {}),
   };
 }
 
-function arrayEntry(s: ArraySource, codec: ArrayEntry['codec'], slabRows: number, errors: ErrorSummary): ArrayEntry {
+function arrayEntry({ source: s, stats }: ArrayInput, codec: ArrayEntry['codec'], slabRows: number, errors: ErrorSummary): ArrayEntry {
+  const attributes = withTextDecimals(s.attributes, codec, stats);
   return {
     path: s.path, kind: s.kind, shape: s.shape, dtype: s.dtype, names: s.names,
-    attributes: s.attributes ? JSON.stringify(s.attributes) : '', slabRows, codec, errors,
+    attributes: attributes ? JSON.stringify(attributes) : '', slabRows, codec, errors,
   };
 }
 
@@ -221,7 +223,7 @@ async function measure(source: DataSource, a: ArrayInput, codec: ArrayEntry['cod
   const header: DataHeader = {
     kind: 'data', createdBy: CREATED_BY,
     source: { name: sourceName(source.file), bytes: sizeOnDisk(source.file), format: source.format },
-    arrays: [arrayEntry(a.source, codec, a.source.shape[0], errors)],
+    arrays: [arrayEntry(a, codec, a.source.shape[0], errors)],
   };
   const inputs: SectionInput[] = sections.map((s) => ({
     name: sectionName(0, s.role), data: s.data, coding: s.coding, level: s.level, shuffle: s.shuffle,

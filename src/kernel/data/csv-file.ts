@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import { BalerError } from '../errors';
 import type { NdArray } from '../types';
 import { checkBudget } from './budget';
+import { isDecimals, withinDecimals } from './decimal-text';
 import { csvHeader, formatterFor, parseCsvNumber, quoteIfNeeded, records, withDecimalPoint, writtenAsDecimal, type Formatter } from './csv';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
@@ -209,7 +210,8 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
       return { dtype: 'float64', shape: [count, width], data: values };
     };
     const unselected = columns - chosen.length;
-    const attributes = withTextColumns(decimalColumns.length ? { csv: { decimalColumns } } : undefined, sorted.text);
+    // attributes.csv also says the numbers were text, whose decimals their bound leaves room for (decimal-text.ts).
+    const attributes = withTextColumns({ csv: { decimalColumns } }, sorted.text);
     const skipped = sorted.leftOut.map((name) => ({ path: name, reason: textTooLarge }));
     return {
       file, format: 'csv',
@@ -319,11 +321,18 @@ function textCell(value: string | null): string {
   return value === null || value === '' ? '' : quoteIfNeeded(value);
 }
 
-/** Each column's formatter: the dtype's, with a decimal point where the CSV read had one (attributes.csv). */
+/**
+ * Each column's formatter: the dtype's, with the decimals its bound left room for and a decimal point where the
+ * CSV read had one (attributes.csv).
+ */
 function columnFormats(array: ArrayDescription, columns: number): Formatter[] {
-  const plain = formatterFor(array.dtype);
-  const decimal = withDecimalPoint(plain);
-  const listed = (array.attributes?.csv as { decimalColumns?: unknown } | undefined)?.decimalColumns;
-  const decimals = new Set(Array.isArray(listed) ? listed : []);
-  return Array.from({ length: columns }, (_, c) => (decimals.has(c) ? decimal : plain));
+  const csv = array.attributes?.csv as { decimalColumns?: unknown; decimals?: unknown } | undefined;
+  const withPoint = new Set(Array.isArray(csv?.decimalColumns) ? csv.decimalColumns : []);
+  const decimals = Array.isArray(csv?.decimals) ? csv.decimals : [];
+  return Array.from({ length: columns }, (_, c) => {
+    const plain = formatterFor(array.dtype);
+    const d = decimals.length === 1 ? decimals[0] : decimals[c];
+    const rounded: Formatter = isDecimals(d) ? (v) => withinDecimals(v as number, d, plain(v)) : plain;
+    return withPoint.has(c) ? withDecimalPoint(rounded) : rounded;
+  });
 }
