@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
 import seedrandom from 'seedrandom';
 import { BalerError } from '../../src/kernel/errors';
-import { encodeCsv, parseCsv, parseCsvNumber } from '../../src/kernel/data/csv';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { encodeCsv, namesColumns, parseCsv, parseCsvNumber } from '../../src/kernel/data/csv';
+import { compress, decompress } from '../../src/kernel/pipeline';
+import { tempFolder } from './data-helpers';
 import { roundToFloat16 } from '../../src/kernel/data/float16';
 
 function throwsBaler(fn: () => unknown, message: string | RegExp, file: string): void {
@@ -91,5 +95,45 @@ describe('csv', () => {
     const singles = new Float32Array(values);
     const back32 = parseCsv(encodeCsv(['a', 'b', 'c'], { dtype: 'float32', shape: [1000, 3], data: singles })).array.data;
     assert.deepEqual(Array.from(back32 as Float64Array, Math.fround), [...singles]);
+  });
+});
+
+describe('csv: the first line', () => {
+  const folder = tempFolder('baler-csv-header-');
+
+  it('names the columns when it is text, or the numbers pandas and spectra name columns with; other numbers are data', () => {
+    assert.equal(namesColumns(['pt', 'eta']), true);
+    assert.equal(namesColumns(['', '0', '1', '2']), true, "pandas' index and an array's columns");
+    assert.equal(namesColumns(['0', '1']), true, "pandas' names of an array's two columns");
+    assert.equal(namesColumns(['400', '410', '420']), true, 'wavelengths');
+    assert.equal(namesColumns(['1', '2']), false);
+    assert.equal(namesColumns(['3', '7']), false);
+    assert.equal(namesColumns(['0.5', '0.6', '0.7']), false);
+    assert.equal(namesColumns(['9.85e-01', '9.27e-01', '5.79e-02']), false, 'np.savetxt writes no header');
+    assert.equal(namesColumns(['1', '3', '2']), false);
+    assert.equal(namesColumns(['5', '5', '5']), false);
+    assert.deepEqual(parseCsv(',0,1\n0,0.5,0.25\n1,0.75,0.5\n').names, ['', '0', '1']);
+  });
+
+  it('a CSV written by pandas from an array keeps its header and index, and one without a header comes back without one', async function () {
+    this.timeout(60_000);
+    const rows = Array.from({ length: 500 }, (_, i) => [i, Math.sin(i / 7), Math.cos(i / 11)]);
+    const pandas = path.join(folder(), 'frame.csv');
+    fs.writeFileSync(pandas, [',0,1', ...rows.map((r) => r.join(','))].join('\n') + '\n');
+    const savetxt = path.join(folder(), 'plain.csv');
+    fs.writeFileSync(savetxt, rows.map((r) => r.map((v) => v.toExponential(18)).join(',')).join('\n') + '\n');
+    for (const [input, header] of [[pandas, '"",0,1'], [savetxt, undefined]] as const) {
+      const { output } = await compress(input, { errorBound: 'abs:1e-6', threads: 1 });
+      const back = path.join(folder(), `back-${path.basename(input)}`);
+      await decompress(output, { output: back, threads: 1 });
+      const lines = fs.readFileSync(back, 'utf8').trim().split('\n');
+      assert.equal(lines.length, header ? 501 : 500, `${path.basename(input)}: its lines`);
+      if (header) assert.equal(lines[0], header);
+      const data = header ? lines.slice(1) : lines;
+      for (let i = 0; i < 500; i++) {
+        const values = data[i].split(',').map(Number);
+        values.forEach((v, c) => assert.ok(Math.abs(v - rows[i][c]) <= 1e-6, `${path.basename(input)} row ${i} column ${c}`));
+      }
+    }
   });
 });

@@ -7,7 +7,7 @@ import { BalerError } from '../errors';
 import type { NdArray } from '../types';
 import { checkBudget } from './budget';
 import { isDecimals, withinDecimals } from './decimal-text';
-import { csvHeader, formatterFor, parseCsvNumber, quoteIfNeeded, records, withDecimalPoint, writtenAsDecimal, type Formatter } from './csv';
+import { csvHeader, formatterFor, namesColumns, parseCsvNumber, quoteIfNeeded, records, withDecimalPoint, writtenAsDecimal, type Formatter } from './csv';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 import { MAX_KEPT_STRING_BYTES } from './strings';
@@ -133,7 +133,7 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     if (!first) throw new BalerError('the CSV file has no rows', file);
     const firstFields = fieldsOf(first, file);
     refuseOtherSeparators(firstFields, file);
-    const hasHeader = firstFields.some((f) => parseCsvNumber(f) === undefined);
+    const hasHeader = namesColumns(firstFields);
     const header = hasHeader ? firstFields : [];
     const columns = firstFields.length;
     const chosen = chooseColumns(header, columns, selection.columns, file);
@@ -211,7 +211,7 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     };
     const unselected = columns - chosen.length;
     // attributes.csv also says the numbers were text, whose decimals their bound leaves room for (decimal-text.ts).
-    const attributes = withTextColumns({ csv: { decimalColumns } }, sorted.text);
+    const attributes = withTextColumns({ csv: { decimalColumns, ...(hasHeader ? {} : { header: false }) } }, sorted.text);
     const skipped = sorted.leftOut.map((name) => ({ path: name, reason: textTooLarge }));
     return {
       file, format: 'csv',
@@ -260,7 +260,9 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
   }
   const columns = array.shape.length === 2 ? array.shape[1] : 1;
   const cellSources = columnsInPlace(array, columns, file);
-  const header = csvHeader(namesInPlace(array.names, cellSources), cellSources.length);
+  // A table read from a CSV file without a header line is written back without one (attributes.csv.header).
+  const headerless = (array.attributes?.csv as { header?: unknown } | undefined)?.header === false;
+  const header = headerless ? '' : csvHeader(namesInPlace(array.names, cellSources), cellSources.length) + '\n';
   const out = new AtomicOutput(file, opts);
   let fd: number | undefined;
   const write = (text: string): void => {
@@ -271,7 +273,7 @@ export function createCsvSink(file: string, arrays: ArrayDescription[], opts: Si
     }
     writeAll(fd, text, file);
   };
-  write(header + '\n');
+  write(header);
   const formats = columnFormats(array, columns);
   const close = (): void => { if (fd !== undefined) fs.closeSync(fd); fd = undefined; };
   let rowsWritten = 0;

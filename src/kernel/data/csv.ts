@@ -29,6 +29,23 @@ export function parseCsvNumber(text: string): number | undefined {
   return SPECIAL[trimmed.toLowerCase()];
 }
 
+/**
+ * Whether a CSV file's first line names its columns: a field that is not a number, or whole numbers that read as
+ * names, after an empty first field (pandas' index) or not: 0, 1 (pandas names an array's columns 0, 1, 2…), or
+ * three or more rising by one step (wavelengths 400, 410, 420). Any other line of numbers is data: np.savetxt writes
+ * no header.
+ */
+export function namesColumns(fields: string[]): boolean {
+  if (fields.some((f) => parseCsvNumber(f) === undefined)) return true;
+  const indexed = fields.length > 1 && fields[0].trim() === '';
+  const named = (indexed ? fields.slice(1) : fields).map((f) => f.trim());
+  if (!named.every((f) => /^\d+$/.test(f))) return false;
+  const numbers = named.map(Number);
+  const step = numbers.length > 1 ? numbers[1] - numbers[0] : 1;
+  if (!(step > 0 && numbers.every((n, i) => n === numbers[0] + i * step))) return false;
+  return indexed || numbers.length >= 3 || (numbers.length === 2 && numbers[0] === 0 && step === 1);
+}
+
 export interface Record_ {
   fields: string[];
   line: number;
@@ -102,7 +119,7 @@ export function parseCsv(text: string, file?: string): CsvTable {
   const iterator = records(text, file);
   const first = iterator.next();
   if (first.done) throw new BalerError('the CSV file has no rows', file);
-  const hasHeader = first.value.fields.some((f) => parseCsvNumber(f) === undefined);
+  const hasHeader = namesColumns(first.value.fields);
   const names = hasHeader ? first.value.fields : [];
   const columns = first.value.fields.length;
   let values: Float64Array<ArrayBuffer> = new Float64Array(1024);
