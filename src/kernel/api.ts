@@ -145,6 +145,8 @@ export interface ArrayInfo {
   names: string[];
   /** A table's columns of text (a CSV file's labels, timestamps), kept exactly beside the numbers. */
   textColumns?: string[];
+  /** A table's columns coded within a tolerance of 0 under a bound: its integer columns, and any of one value. */
+  exactColumns?: string[];
   mode: CompressionMode;
   errorBound?: string;
   /** The range a rel bound on one range (frames, images) is of, when not `errors.range`: a part of a file

@@ -74,6 +74,7 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
     dtype: first.dtype,
     names: first.names,
     ...(arrays[0].textColumns ? { textColumns: arrays[0].textColumns } : {}),
+    ...(arrays[0].exactColumns ? { exactColumns: arrays[0].exactColumns } : {}),
     mode: first.codec.mode,
     ...(first.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(first.codec.bound) } : {}),
     ...(header.part ? boundRangeOf(first) : {}),
@@ -150,11 +151,20 @@ function arrayInfo(a: ArrayEntry): ArrayInfo {
     dtype: a.dtype,
     names: a.names,
     ...(textColumns ? { textColumns } : {}),
+    ...exactColumnsOf(a),
     mode: a.codec.mode,
     ...(a.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(a.codec.bound) } : {}),
     ...(missingValue !== undefined ? { missingValue } : {}),
     errors: a.errors,
   };
+}
+
+/** The columns of an error-bounded table coded exactly (a tolerance of 0: stats.ts exactColumns, or one value). */
+function exactColumnsOf(a: ArrayEntry): Pick<ArrayInfo, 'exactColumns'> {
+  const c = a.codec;
+  if (c.mode !== 'error-bounded' || c.tolerances.length < 2 || c.bound.value === 0) return {};
+  const exact = c.tolerances.flatMap((t, k) => (t === 0 ? [a.names[k] ?? `#${k + 1}`] : []));
+  return exact.length > 0 ? { exactColumns: exact } : {};
 }
 
 /** Of a part: the whole array's range a rel bound on one range is of, from the tolerance it was coded within. */

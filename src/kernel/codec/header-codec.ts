@@ -89,7 +89,9 @@ export function readCodec(r: ByteReader, kind: DataKind, shape: number[], dtype:
   const columns = kind === 'table' && shape.length === 2 ? shape[1] : 1;
   const tolerancesWanted = boundKind === 'pw-rel' ? 0 : boundKind === 'rel' ? columns : 1;
   const n = r.varuint('tolerance count', columns);
-  if (n !== tolerancesWanted && !(boundKind === 'rel' && n === 1)) r.fail(`${n} tolerances for a ${boundKind} bound on ${columns} columns`);
+  // rel: one per column, or one for the whole array; abs: one, or one per column where some are kept exact (0).
+  const perColumn = boundKind !== 'pw-rel' && n === columns;
+  if (n !== tolerancesWanted && !perColumn && !(boundKind === 'rel' && n === 1)) r.fail(`${n} tolerances for a ${boundKind} bound on ${columns} columns`);
   const tolerances: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = r.f32('tolerance');

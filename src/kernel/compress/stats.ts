@@ -13,6 +13,8 @@ export interface ArrayStats {
   exactInFloat64: boolean;
   /** Every value has the same bytes: the value's little-endian bytes in the dtype (constant.ts). */
   constant?: Uint8Array;
+  /** Per column of a table: kept exact whatever the bound (an integer column of its source whose every value is one). */
+  exactColumns?: boolean[];
 }
 
 export class StatsAccumulator {
@@ -21,10 +23,13 @@ export class StatsAccumulator {
   private nonFinite = 0;
   private integerValued = true;
   private exactInFloat64 = true;
+  /** Per column: a finite value that is not an integer was seen. */
+  private readonly fractional: boolean[];
 
   constructor(private readonly columns: number) {
     this.min = new Array<number>(columns).fill(Infinity);
     this.max = new Array<number>(columns).fill(-Infinity);
+    this.fractional = new Array<boolean>(columns).fill(false);
   }
 
   add(values: Float64Array, exact = true): void {
@@ -40,11 +45,20 @@ export class StatsAccumulator {
       const c = cols === 1 ? 0 : i % cols;
       if (v < min[c]) min[c] = v;
       if (v > max[c]) max[c] = v;
-      if (this.integerValued && Math.floor(v) !== v) this.integerValued = false;
+      if (Math.floor(v) !== v) {
+        this.integerValued = false;
+        this.fractional[c] = true;
+      }
     }
   }
 
-  result(): ArrayStats {
+  /**
+   * `integerColumns`: the source's (ArraySource.integerColumns), kept exact where every value is an integer and
+   * another column holds real numbers (a table of integers alone is coded within the bound like any other).
+   */
+  result(integerColumns?: number[]): ArrayStats {
+    const mixed = this.fractional.some(Boolean);
+    const exact = mixed ? integerColumns?.filter((c) => c < this.columns && !this.fractional[c]) ?? [] : [];
     const none = (c: number) => this.min[c] > this.max[c];
     return {
       min: this.min.map((v, c) => (none(c) ? NaN : v)),
@@ -52,6 +66,7 @@ export class StatsAccumulator {
       nonFinite: this.nonFinite,
       integerValued: this.integerValued,
       exactInFloat64: this.exactInFloat64,
+      ...(exact.length > 0 ? { exactColumns: Array.from(this.fractional, (_, c) => exact.includes(c)) } : {}),
     };
   }
 }
@@ -65,11 +80,13 @@ export function columnRange(stats: ArrayStats, column: number): number {
 
 /**
  * The absolute tolerance each column may use: abs → the bound; rel → the bound × the column's finite range (one
- * entry for frames, one per column for tables); pw-rel → none. The header stores them rounded down to float32
+ * entry for frames, one per column for tables); pw-rel → none. A column kept exact (exactColumns) has 0, and
+ * abs then one entry per column too. The header stores them rounded down to float32
  * (tolerances.ts roundedTolerances), which is what the coder is given.
  */
 export function tolerancesFor(bound: ErrorBound, stats: ArrayStats): number[] {
   if (bound.kind === 'pw-rel') return [];
-  if (bound.kind === 'abs') return [bound.value];
-  return stats.min.map((_, c) => bound.value * columnRange(stats, c));
+  const exact = stats.exactColumns;
+  if (bound.kind === 'abs' && !exact) return [bound.value];
+  return stats.min.map((_, c) => (exact?.[c] ? 0 : bound.kind === 'abs' ? bound.value : bound.value * columnRange(stats, c)));
 }

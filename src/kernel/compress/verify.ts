@@ -6,7 +6,7 @@ import type { ErrorBound } from '../eb/bound';
 import { castOne } from '../data/dtype';
 import { parseQualityTarget } from '../search';
 import type { ErrorSummary } from '../codec/header';
-import { columnRange, type ArrayStats } from './stats';
+import { tolerancesFor, type ArrayStats } from './stats';
 
 /**
  * A checker of decoded slabs against the bound the user asked for: abs → |x' − x| ≤ X; rel → ≤ X · the column's
@@ -15,7 +15,8 @@ import { columnRange, type ArrayStats } from './stats';
  */
 export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DType, file: string) {
   const columns = stats.min.length;
-  const allowed = Float64Array.from(stats.min, (_, c) => (bound.kind === 'abs' ? bound.value : bound.kind === 'rel' ? bound.value * columnRange(stats, c) : 0));
+  const tolerances = tolerancesFor(bound, stats);
+  const allowed = Float64Array.from(stats.min, (_, c) => (tolerances.length === 0 ? 0 : tolerances[tolerances.length === 1 ? 0 : c]));
   const pointwise = bound.kind === 'pw-rel';
   const representable = dtype === 'float64' ? () => true : dtype === 'float32' ? (y: number) => Math.fround(y) === y : (y: number) => Object.is(castOne(y, dtype), y);
   return (original: Float64Array, decoded: Float64Array, firstRow: number): void => {

@@ -213,9 +213,11 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     // attributes.csv also says the numbers were text, whose decimals their bound leaves room for (decimal-text.ts).
     const attributes = withTextColumns({ csv: { decimalColumns, ...(hasHeader ? {} : { header: false }) } }, sorted.text);
     const skipped = sorted.leftOut.map((name) => ({ path: name, reason: textTooLarge }));
+    const wholeNumbers = numeric.map((_, j) => j).filter((j) => !decimalColumns.includes(j));
+    const integerColumns = rows > 0 && wholeNumbers.length > 0 ? wholeNumbers : undefined;
     return {
       file, format: 'csv',
-      arrays: [{ path: '', dtype: 'float64', shape: [rows, numeric.length], kind: 'table', names, readSlab, ...(attributes ? { attributes } : {}) }],
+      arrays: [{ path: '', dtype: 'float64', shape: [rows, numeric.length], kind: 'table', names, readSlab, ...(integerColumns ? { integerColumns } : {}), attributes }],
       // Columns --columns left out: the ratios are then of those held.
       ...(unselected > 0 ? { unselected } : {}),
       ...(skipped.length > 0 ? { skipped } : {}),

@@ -7,7 +7,7 @@ import type { DType, NdArray, TypedArray } from '../types';
 import { checkBudget } from './budget';
 import { AtomicOutput, closeInput, openInput, readAt } from './files';
 import { checkSlab } from './npy-file';
-import { allocate, commonDtype } from './typed';
+import { allocate, commonDtype, integerColumnsOf } from './typed';
 import type { ArrayDescription, DataSink, DataSource, SinkOptions, SourceSelection } from './source';
 import { MAX_KEPT_STRING_BYTES } from './strings';
 import { columnsInPlace, textFits, withTextColumns, type TextColumn } from './text-columns';
@@ -119,7 +119,7 @@ export async function openParquet(file: string, selection: SourceSelection, budg
     const attributes = withTextColumns({ parquet: { columns: chosen.map((c) => ({ name: c.name, type: c.physical, dtype: c.dtype })), keyValue: metadata.key_value_metadata ?? [] } }, kept ?? []);
     return {
       file, format: 'parquet', skipped, attributes: { parquet: { keyValue: jsonKeyValue(metadata) } },
-      arrays: [{ path: '', dtype, shape: [rows, width], kind: 'table', names: chosen.map((c) => c.name), attributes, readSlab }],
+      arrays: [{ path: '', dtype, shape: [rows, width], kind: 'table', names: chosen.map((c) => c.name), integerColumns: integerColumnsOf(chosen.map((c) => c.dtype)), attributes, readSlab }],
       close: async () => closeInput(input),
     };
   } catch (err) {

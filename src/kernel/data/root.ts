@@ -10,7 +10,7 @@ import type { DType, NdArray } from '../types';
 import { checkBudget } from './budget';
 import { checkSlab } from './npy-file';
 import type { ArraySource, DataSource, SourceSelection } from './source';
-import { allocate, commonDtype } from './typed';
+import { allocate, commonDtype, integerColumnsOf } from './typed';
 
 interface Column {
   name: string;
@@ -141,6 +141,7 @@ async function arraysOf(model: TreeModel, file: string, budget: number): Promise
     const width = model.flat.length;
     arrays.push({
       path: `${model.name}/event`, dtype, shape: [model.entries, width], kind: 'table', names: model.flat.map((c) => c.name),
+      integerColumns: integerColumnsOf(model.flat.map((c) => c.dtype)),
       attributes: { root: { ...base, branches: model.flat.map(branchInfo) } }, formatBytes: formatBytes(model.flat),
       async readSlab(start, count): Promise<NdArray> {
         checkSlab([model.entries, width], start, count, file);
@@ -203,6 +204,7 @@ async function collectionArrays(model: TreeModel, collection: Collection, file: 
   };
   const objectsArray: ArraySource = {
     path: objectsPath, dtype, shape: [objects, width], kind: 'table', names: collection.columns.map((c) => c.name),
+    integerColumns: integerColumnsOf(collection.columns.map((c) => c.dtype)),
     attributes: { root: { ...base, counts: countsPath, branches: collection.columns.map(branchInfo) } }, formatBytes: formatBytes(collection.columns),
     async readSlab(start, count): Promise<NdArray> {
       checkSlab([objects, width], start, count, file);

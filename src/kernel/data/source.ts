@@ -23,6 +23,13 @@ export interface ArraySource {
   exact?: boolean;
   /** Why the array is exact, for the log ('the axis of the dimension TIME'); set with `exact` by readers that know. */
   exactReason?: string;
+  /**
+   * Columns of a table its file types as integers (a Parquet or ROOT integer column beside floats, a CSV column
+   * written as whole numbers): each is kept exact whatever the bound where every value of it is an integer and
+   * another column holds real numbers (compress/stats.ts), as identifiers (event and run numbers), counts and
+   * flags must be.
+   */
+  integerColumns?: number[];
   /** Format-specific metadata needed to write the array back in kind (attributes, branch types, schema); JSON. */
   attributes?: Record<string, unknown>;
   /** Bytes the format itself uses on disk for this array, where it says (ROOT baskets and pages); not stored. */

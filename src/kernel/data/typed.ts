@@ -22,6 +22,15 @@ const INTEGER_BITS: Partial<Record<DType, [boolean, number]>> = {
 };
 
 /**
+ * The integer columns of a table that mixes them with floats (source.ts ArraySource.integerColumns): undefined when
+ * every column is an integer, where the bound is for them all (a table of ADC counts), or none is.
+ */
+export function integerColumnsOf(dtypes: DType[]): number[] | undefined {
+  const columns = dtypes.flatMap((d, c) => (INTEGER_BITS[d] !== undefined ? [c] : []));
+  return columns.length > 0 && columns.length < dtypes.length ? columns : undefined;
+}
+
+/**
  * One dtype holding every column of a table exactly: the common dtype; for integers only, the smallest signed
  * integer that holds them all (float64 past int64); with floats, float32 when every column fits float32 exactly
  * (float16/32 and integers of ≤ 16 bits), else float64.

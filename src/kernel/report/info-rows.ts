@@ -89,7 +89,8 @@ function fileSection(info: FileInfo, options: InfoOptions): InfoSection {
       : `${kindLabel(info.kind, info.shape)}, shape ${info.shape.join(' × ')}, ${info.dtype}`),
   ];
   if (info.names.length > 0) rows.push(row('columns', 'columns', names + more));
-  if (info.textColumns) rows.push(row('textColumns', 'text columns', `${info.textColumns.map((n) => sanitizeText(n, 40)).join(', ')}: kept exactly, in the header (written back to ${TEXT_WRITTEN_TO})`));
+  if (info.textColumns) rows.push(row('textColumns', 'text columns', `${listNames(info.textColumns)}: kept exactly, in the header (written back to ${TEXT_WRITTEN_TO})`));
+  if (info.exactColumns) rows.push(row('exactColumns', 'exact columns', `${listNames(info.exactColumns)}: integers beside real numbers (and any column of one value) are kept exact, whatever the bound`));
   if (info.source) rows.push(row('source', 'source', `${info.source.name} (${info.source.format})`));
   rows.push(row('mode', 'mode', several ? modesOf(arrays) : describeMode(info)));
   if (info.architecture) rows.push(row('model', 'model', describeArchitecture(info.architecture)));
@@ -205,6 +206,12 @@ function worstColumnText(w: NonNullable<ErrorFigures['worstColumn']>, names: str
   // A column of one value has no range to measure against: it either came back exact or it did not.
   if (w.psnr === -Infinity) return `${name}: one value throughout in the original, not reproduced exactly`;
   return `${name}: PSNR ${formatDb(w.psnr)}, max abs error / its range ${formatNumber(w.maxErrorOverRange)}`;
+}
+
+/** Column names for a row: each sanitised and cut at 40 characters, the list at 12 names. */
+function listNames(names: string[]): string {
+  const shown = names.slice(0, 12).map((n) => sanitizeText(n, 40)).join(', ');
+  return names.length > 12 ? `${shown} and ${names.length - 12} more` : shown;
 }
 
 function boundSection(info: ErrorsOf, check: BoundCheckSummary | undefined, of: string): InfoSection {
