@@ -53,6 +53,11 @@ describe('compress: integer columns beside real numbers are kept exact under any
         assert.ok(Math.abs(read[i][2] - rows[i][2]) <= allowed, `${bound}: energy of row ${i}`);
       }
     }
+    // The search (--objective latent) keeps them exact too: its checker holds it to that.
+    const { output: searched } = await compress(csv, { errorBound: 'rel:1e-3', objective: 'latent', searchAutoencoders: false, threads: 1, output: path.join(folder(), 'searched.baler') });
+    const searchedBack = path.join(folder(), 'searched.csv');
+    await decompress(searched, { output: searchedBack, threads: 1 });
+    assert.deepEqual(rowsOf(searchedBack).map((r) => r[0]), rows.map((r) => r[0]), 'the search: every event number exact');
     // A table of integers alone (ADC counts) is coded within the bound like any other.
     const counts = path.join(folder(), 'counts.csv');
     fs.writeFileSync(counts, ['a,b', ...rows.map((r) => `${r[0]},${r[1]}`)].join('\n') + '\n');

@@ -31,6 +31,7 @@ export const searchStrategy: ArrayStrategy = {
       predictors: opts.predictors,
       seed: opts.seed,
       backend: opts.backend,
+      integerColumns: input.source.integerColumns,
     }, {
       measure: (p) => ctx.measure(input, p.codec, p.sections),
       hooks: ctx.hooks,

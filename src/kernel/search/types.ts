@@ -20,6 +20,8 @@ export interface SearchOptions {
   predictors?: string[];
   seed?: number;
   backend?: BackendName;
+  /** A table's integer columns, kept exact under a bound (data/source.ts ArraySource.integerColumns). */
+  integerColumns?: number[];
 }
 
 export const DEFAULT_SEARCH_SECONDS = 60;
