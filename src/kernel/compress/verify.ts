@@ -10,7 +10,8 @@ import { tolerancesFor, type ArrayStats } from './stats';
 
 /**
  * A checker of decoded slabs against the bound the user asked for: abs → |x' − x| ≤ X; rel → ≤ X · the column's
- * finite range over the whole array; pw-rel → ≤ X · |x|. Non-finite originals must come back identical, and
+ * finite range over the whole array; pw-rel → ≤ X · |x|; a column kept exact (stats.ts exactColumns) → 0 under abs
+ * and rel. Non-finite originals must come back identical, and
  * every decoded value must already be what the output dtype holds (so writing it changes nothing).
  */
 export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DType, file: string) {
