@@ -24,7 +24,7 @@ describe('compress: integer columns beside real numbers are kept exact under any
   it('have a tolerance of 0 where every value is an integer, and abs then one tolerance per column', () => {
     const stats = new StatsAccumulator(3);
     stats.add(Float64Array.of(1, 0.5, 10, 2, 1.5, 20.5, 3, 2.5, 30));
-    const result = stats.result([0, 2]);
+    const result = stats.result({ integerColumns: [0, 2] });
     assert.deepEqual(result.exactColumns, [true, false, false], 'column 2 holds 20.5: not an integer column after all');
     assert.deepEqual(tolerancesFor({ kind: 'rel', value: 0.1 }, result), [0, 0.2, 0.1 * 20]);
     assert.deepEqual(tolerancesFor({ kind: 'abs', value: 0.25 }, result), [0, 0.25, 0.25]);

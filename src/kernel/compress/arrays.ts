@@ -55,7 +55,7 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
     const value = constant.value();
     const slabOfArray = async (firstRow: number) => slabOf(firstRow, withMissing(await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), missing), buffers);
     inputs.push({
-      index, source: s, stats: { ...stats.result(s.integerColumns), ...(value ? { constant: value } : {}) }, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
+      index, source: s, stats: { ...stats.result(s), ...(value ? { constant: value } : {}) }, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
       whole: () => readWhole(s, memoryBudget, source.file, missing),
     });
   }

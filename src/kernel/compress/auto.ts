@@ -17,7 +17,6 @@ import { losslessStrategy } from './lossless';
 import { codeWithPlan, startFirstSlab } from './plan-coder';
 import { coderAloneIsExact } from './integer-path';
 import { codingTolerances, roundedTolerances } from './tolerances';
-import { readFromText } from '../data/decimal-text';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
 import { relativeSize } from '../report/format';
@@ -51,8 +50,7 @@ export const autoStrategy: ArrayStrategy = {
     }
     ctx.hooks?.onProgress?.({ phase: 'encode', message: `choosing how to code (${boundText})` });
     // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
-    const asText = readFromText(input.source.attributes);
-    const g = arrayGlobals(bound, roundedTolerances(bound, input.stats, asText), input.source);
+    const g = arrayGlobals(bound, roundedTolerances(bound, input.stats), input.source);
     if (!learnedMayApply(g, opts.learned ?? 'auto')) {
       // A sample would only weigh the coder alone against lossless: the slabs' codings weigh them instead
       // (codeWithPlan's floor for the whole array: slabs that cannot tell, all zeros, are held until later ones do),
@@ -61,7 +59,7 @@ export const autoStrategy: ArrayStrategy = {
       const plan: PlanEstimate = { name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: 0, estimate: 0, seconds: 0 };
       return await codeWithPlan(input, out, ctx, { plan, baselineBytes: 0, reuseSample: false, reason: `${plan.description} at ${named} (${why})` });
     }
-    const learnedGlobals: EbGlobals = { ...g, tolerances: codingTolerances(bound, input.stats, input.source.dtype, asText) };
+    const learnedGlobals: EbGlobals = { ...g, tolerances: codingTolerances(bound, input.stats, input.source.dtype) };
     const sample = await readSample(input.source, { memoryBudget: ctx.opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET, rowsPerRead: input.slabRows });
     const reuseSample = sample.whole && input.slabRows >= input.source.shape[0];
     // Unless the sample's coding is the file's, the first slab is coded with the coder alone meanwhile (on the

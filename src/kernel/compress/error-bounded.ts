@@ -7,7 +7,6 @@ import { cancellationPoint } from '../errors';
 import { forEachOrdered } from '../parallel/ordered';
 import type { CodedSlab } from '../parallel/slab-tasks';
 import { roundedTolerances } from './tolerances';
-import { readFromText } from '../data/decimal-text';
 import { fractionDone, type ArrayInput, type ArrayStrategy, type CodedArray, type CompressContext, type Slab } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
 import { slabBoundChecker } from './verify';
@@ -18,7 +17,7 @@ export const errorBoundedStrategy: ArrayStrategy = {
   async code(input, out, ctx): Promise<CodedArray> {
     const { source, stats } = input;
     const bound = parseErrorBound(ctx.opts.errorBound!, ctx.input);
-    const globals = arrayGlobals(bound, roundedTolerances(bound, stats, readFromText(source.attributes)), source);
+    const globals = arrayGlobals(bound, roundedTolerances(bound, stats), source);
     const message = `error-bounded coding (${ctx.opts.errorBound})`;
     ctx.hooks?.onProgress?.({ phase: 'encode', message });
     const outcomes: Record<CodedSlab['outcome'], number> = { coded: 0, lossless: 0, 'kept-exact': 0 };

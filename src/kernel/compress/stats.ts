@@ -1,6 +1,8 @@
 // A first pass over an array: what must be known before coding any slab (the range of each column over its
 // finite values for rel bounds, whether every value is an integer, whether float64 holds it exactly).
 import type { ErrorBound } from '../eb/bound';
+import type { ArraySource } from '../data/source';
+import { readFromText } from '../data/decimal-text';
 
 export interface ArrayStats {
   /** Per column (tables) or one entry (frames): min and max over finite values; NaN when a column has none. */
@@ -15,6 +17,8 @@ export interface ArrayStats {
   constant?: Uint8Array;
   /** Per column of a table: kept exact whatever the bound (an integer column of its source whose every value is one). */
   exactColumns?: boolean[];
+  /** Read from text (a CSV file) and written back as text: the tolerances leave room for its decimals (tolerances.ts). */
+  writtenAsText?: boolean;
 }
 
 export class StatsAccumulator {
@@ -35,7 +39,7 @@ export class StatsAccumulator {
   add(values: Float64Array, exact = true): void {
     if (!exact) this.exactInFloat64 = false;
     const cols = this.columns;
-    const { min, max } = this;
+    const { min, max, fractional } = this;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (v - v !== 0) {
@@ -45,18 +49,20 @@ export class StatsAccumulator {
       const c = cols === 1 ? 0 : i % cols;
       if (v < min[c]) min[c] = v;
       if (v > max[c]) max[c] = v;
-      if (Math.floor(v) !== v) {
+      if (!fractional[c] && Math.floor(v) !== v) {
         this.integerValued = false;
-        this.fractional[c] = true;
+        fractional[c] = true;
       }
     }
   }
 
   /**
-   * `integerColumns`: the source's (ArraySource.integerColumns), kept exact where every value is an integer and
-   * another column holds real numbers (a table of integers alone is coded within the bound like any other).
+   * With what the source says of its values: its integer columns (ArraySource.integerColumns), kept exact where every
+   * value is an integer and another column holds real numbers (a table of integers alone is coded within the bound
+   * like any other), and whether it was read from text.
    */
-  result(integerColumns?: number[]): ArrayStats {
+  result(source: Pick<ArraySource, 'integerColumns' | 'attributes'> = {}): ArrayStats {
+    const integerColumns = source.integerColumns;
     const mixed = this.fractional.some(Boolean);
     const exact = mixed ? integerColumns?.filter((c) => c < this.columns && !this.fractional[c]) ?? [] : [];
     const none = (c: number) => this.min[c] > this.max[c];
@@ -67,6 +73,7 @@ export class StatsAccumulator {
       integerValued: this.integerValued,
       exactInFloat64: this.exactInFloat64,
       ...(exact.length > 0 ? { exactColumns: Array.from(this.fractional, (_, c) => exact.includes(c)) } : {}),
+      ...(readFromText(source.attributes) ? { writtenAsText: true } : {}),
     };
   }
 }

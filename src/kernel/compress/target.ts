@@ -26,7 +26,6 @@ import { arrayGlobals, encodeEbSlab, type EbGlobals } from './eb-slab';
 import { losslessStrategy } from './lossless';
 import { codeWithPlan } from './plan-coder';
 import { codingTolerances, roundedTolerances } from './tolerances';
-import { readFromText } from '../data/decimal-text';
 import { psnrChecker } from './verify';
 import type { ArrayStrategy, CodedArray } from './strategy';
 
@@ -50,10 +49,9 @@ export const targetStrategy: ArrayStrategy = {
     const ceiling = ctx.relCeiling ?? MAX_REL_BOUND;
     const columns = input.source.kind === 'table' && input.source.shape.length === 2 ? input.source.shape[1] : 1;
     // The coder alone keeps the bound in the dtype itself; learned slabs code with absolute tolerances that allow for it.
-    const asText = readFromText(input.source.attributes);
     const globals = (rel: number, learned = false): EbGlobals => {
       const bound: ErrorBound = { kind: 'rel', value: rel };
-      const tolerances = learned ? codingTolerances(bound, input.stats, input.source.dtype, asText) : roundedTolerances(bound, input.stats, asText);
+      const tolerances = learned ? codingTolerances(bound, input.stats, input.source.dtype) : roundedTolerances(bound, input.stats);
       return arrayGlobals(bound, tolerances, input.source);
     };
     const ranges = input.stats.min.map((_, c) => columnRange(input.stats, c));

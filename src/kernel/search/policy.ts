@@ -68,7 +68,7 @@ class Search {
     const columns = ds.kind === 'table' && ds.shape.length === 2 ? ds.shape[1] : 1;
     const acc = new StatsAccumulator(columns);
     acc.add(ds.values);
-    this.stats = acc.result(opts.integerColumns);
+    this.stats = acc.result({ integerColumns: opts.integerColumns });
   }
 
   get objective(): SearchObjective {
