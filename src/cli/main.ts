@@ -16,6 +16,7 @@ import { writtenSummary } from '../kernel/report/written';
 import { formatInfo, formatInfoJson, formatSetInfo } from './format';
 import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from '../kernel/compress/auto';
 import type { CompressOptions, Hooks } from '../kernel/api';
+import type { FileFailure } from '../kernel/compress/each-file';
 import { SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS } from '../kernel/data/extensions';
 import { terminalHooks } from './progress';
 import { runDemo } from './demo';
@@ -76,11 +77,18 @@ function projectArgs(opts: { project?: string[] }): [string, string] | undefined
 
 /** Several files without a shared model, each on its own: every output is named (and refused if taken) before the first is coded. */
 async function compressEach(files: string[], output: string | undefined, options: CompressOptions, h: Hooks) {
+  engine.refuseAbsent(files);
   const outputs = engine.outputsOf(files, output);
   engine.checkOutputs(files, outputs, options.force);
   // -o FOLDER itself, not NAME.baler in it: a folder to create is made when the first output is written.
-  for (const [i, file] of files.entries()) await engine.compress(file, { ...options, output: output ?? outputs[i] }, h);
-  return engine.inspectSet(outputs, { check: false }); // just written and read back
+  const outcome = await engine.eachFile(files, (file, i) => engine.compress(file, { ...options, output: output ?? outputs[i] }, h), reportFailure);
+  const written = outcome.results.map((r) => r.output);
+  return { outcome, set: written.length ? await engine.inspectSet(written, { check: false }) : undefined }; // just written and read back
+}
+
+/** A file of a batch refused, said as it happens, in the line an error of one file gets; the batch goes on. */
+function reportFailure(failure: FileFailure): void {
+  process.stderr.write(`baler: ${sanitizeText(failure.error.toLine(), 2000)}\n`);
 }
 
 function printResult(info: Awaited<ReturnType<typeof engine.inspect>>, json: boolean): void {
@@ -160,9 +168,10 @@ export function buildProgram(): Command {
       if (o.filesFrom !== undefined) {
         if (files.length) throw new BalerError('give either data files or --files-from LIST, not both');
         if (!output) throw new BalerError('--files-from needs -o FOLDER for the .baler files');
-        const results = await engine.compressFiles(engine.readFileList(o.filesFrom), output, options, part, h);
+        const outcome = await engine.compressFiles(engine.readFileList(o.filesFrom), output, options, part, h, reportFailure);
         h.stop();
-        for (const r of results) console.log(o.json ? formatInfoJson(r.info) : `wrote ${r.output} (${formatRatio(r.info.ratios.total)} total)`);
+        for (const r of outcome.results) console.log(o.json ? formatInfoJson(r.info) : `wrote ${r.output} (${formatRatio(r.info.ratios.total)} total)`);
+        engine.throwIfAnyFailed(outcome, 'compressed');
         return;
       }
       if (!files.length) throw new BalerError('give one or more data files or --project WORKSPACE PROJECT');
@@ -173,11 +182,16 @@ export function buildProgram(): Command {
         return;
       }
       if (part) throw new BalerError('--part codes a share of one file (or of --files-from LIST), not of several files named together');
-      const set = options.modelFile && !asksForAutoencoder(options)
-        ? (await engine.compressSet(files, { ...options, output, modelFile: options.modelFile }, h)).set
-        : await compressEach(files, output, options, h);
+      if (options.modelFile && !asksForAutoencoder(options)) {
+        const { set } = await engine.compressSet(files, { ...options, output, modelFile: options.modelFile }, h);
+        h.stop();
+        process.stdout.write((o.json ? safeJson(set) : formatSetInfo(set)) + '\n');
+        return;
+      }
+      const { outcome, set } = await compressEach(files, output, options, h);
       h.stop();
-      process.stdout.write((o.json ? safeJson(set) : formatSetInfo(set)) + '\n');
+      if (set) process.stdout.write((o.json ? safeJson(set) : formatSetInfo(set)) + '\n');
+      engine.throwIfAnyFailed(outcome, 'compressed');
     });
 
   addOptions(program.command('merge')

@@ -3,7 +3,8 @@
 export { VERSION } from './version';
 export { DEFAULT_TRAIN_SETTINGS, trainModel, trainFile } from './training';
 export { compress } from './compress';
-export { compressFiles, readFileList } from './compress/many';
+export { compressFiles, readFileList, refuseAbsent } from './compress/many';
+export { eachFile, throwIfAnyFailed } from './compress/each-file';
 export { checkOutputs, outputsOf } from './compress/output';
 export { parsePart } from './compress/parts';
 export { merge } from './merge';

@@ -100,11 +100,24 @@ describe('baler CLI: the automatic mode and sets', function () {
 
   it('-o NEWFOLDER/ with a missing or unreadable input: one line naming it, exit 1, and no folder left behind', () => {
     fs.writeFileSync(path.join(dir, 'bad.npy'), 'not numpy');
-    for (const args of [['missing.npy', '-o', 'fresh/'], ['bad.npy', '-o', 'fresh/deeper/'], ['bad.npy', 't1.npy', '-o', 'fresh/'], ['t1.npy', 'bad.npy', '-o', 'fresh/', '--model-file', 'm.balermodel']]) {
+    for (const args of [['missing.npy', '-o', 'fresh/'], ['bad.npy', '-o', 'fresh/deeper/'], ['t1.npy', 'bad.npy', '-o', 'fresh/', '--model-file', 'm.balermodel']]) {
       const r = baler(['compress', ...args, '--error-bound', 'rel:1e-3'], dir);
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr.trim().split('\n').pop()!, new RegExp(`^baler: ${args[0] === 'missing.npy' ? 'missing\\.npy: file not found' : 'bad\\.npy: not a \\.npy file'}`));
       assert.equal(fs.existsSync(path.join(dir, 'fresh')), false, args.join(' '));
     }
+    const absent = baler(['compress', 't1.npy', 'missing.npy', '-o', 'fresh/'], dir);
+    assert.equal(absent.code, 1);
+    assert.equal(absent.stderr.trim(), 'baler: missing.npy: a file to compress is not there: missing.npy', 'named before any coding');
+    assert.equal(fs.existsSync(path.join(dir, 'fresh')), false);
+  });
+
+  it('several files, one of them refused: said as it happens, the others written, exit 1 with the count', () => {
+    const r = baler(['compress', 'bad.npy', 't1.npy', 't2.npy', '-o', 'batch/', '--error-bound', 'rel:1e-3', '--learned', 'none'], dir);
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'batch')).sort(), ['t1.baler', 't2.baler']);
+    assert.match(r.stderr, /^baler: bad\.npy: not a \.npy file/m);
+    assert.equal(r.stderr.trim().split('\n').pop(), 'baler: 1 of 3 files was not compressed (bad.npy); the other 2 were written');
+    assert.match(r.stdout, /set: 2 files/);
   });
 });

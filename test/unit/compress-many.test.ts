@@ -1,11 +1,13 @@
 // Many files with one command (`--files-from LIST -o DIR/ [--part I/N]`): this part's share of the list, each
-// file into the folder (created), and a list that names a file not there refused before any is coded.
+// file into the folder (created), a list that names a file not there refused before any is coded, and a file
+// whose data is refused passed over (the batch goes on, the error at the end counts it).
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { compress, compressFiles, readFileList } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
+import { eachFile, throwIfAnyFailed } from '../../src/kernel/compress/each-file';
 import { outputsOf } from '../../src/kernel/compress/output';
 import { encodeNpy } from '../../src/kernel/data/npy';
 
@@ -22,7 +24,8 @@ describe('compress: many files from a list', () => {
 
   it('codes files I, I+N, … of the list into the folder, which it creates', async () => {
     const out = path.join(dir, 'out', 'part1') + '/';
-    const results = await compressFiles(readFileList(list), out, { errorBound: 'rel:1e-3' }, { index: 1, count: 2 });
+    const { results, failures } = await compressFiles(readFileList(list), out, { errorBound: 'rel:1e-3' }, { index: 1, count: 2 });
+    assert.deepEqual(failures, []);
     assert.deepEqual(results.map((r) => path.basename(r.output)), ['run1.baler', 'run3.baler']);
     assert.deepEqual(fs.readdirSync(out).sort(), ['run1.baler', 'run3.baler']);
   });
@@ -31,7 +34,7 @@ describe('compress: many files from a list', () => {
     const broken = path.join(dir, 'broken.txt');
     fs.writeFileSync(broken, 'run0.npy\nrun9.npy\n');
     const out = path.join(dir, 'broken-out') + '/';
-    await assert.rejects(compressFiles(readFileList(broken), out, { errorBound: 'rel:1e-3' }), (e: unknown) => e instanceof BalerError && /a file of the list is not there: .*run9\.npy/.test(e.message));
+    await assert.rejects(compressFiles(readFileList(broken), out, { errorBound: 'rel:1e-3' }), (e: unknown) => e instanceof BalerError && /a file to compress is not there: .*run9\.npy/.test(e.message));
     assert.equal(fs.existsSync(path.join(out, 'run0.baler')), false, 'run0 was not coded first');
   });
 
@@ -52,9 +55,32 @@ describe('compress: many files from a list', () => {
     const refused = (e: unknown) => e instanceof BalerError && e.file === bad && /not a \.npy file/.test(e.message);
     await assert.rejects(compress(bad, { errorBound: 'rel:1e-3', output: `${fresh}/` }), refused);
     await assert.rejects(compress(bad, { errorBound: 'rel:1e-3', output: path.join(fresh, 'deeper') + '/', part: { index: 0, count: 2 } }), refused);
-    await assert.rejects(compressFiles([bad, path.join(dir, 'run0.npy')], `${fresh}/`, { errorBound: 'rel:1e-3' }), refused);
+    const alone = await compressFiles([bad], `${fresh}/`, { errorBound: 'rel:1e-3' });
+    assert.ok(refused(alone.failures[0]?.error), 'the one file refused, with its reason');
     assert.equal(fs.existsSync(fresh), false);
-    await assert.rejects(compressFiles([path.join(dir, 'run0.npy'), bad], `${fresh}/`, { errorBound: 'rel:1e-3' }), refused);
-    assert.deepEqual(fs.readdirSync(fresh), ['run0.baler']);
+  });
+
+  it('goes on past a file whose data is refused, as gzip and zstd do, and counts it in the error at the end', async () => {
+    const bad = path.join(dir, 'bad.npy');
+    fs.writeFileSync(bad, 'not numpy');
+    const out = path.join(dir, 'batch') + '/';
+    const seen: string[] = [];
+    const outcome = await compressFiles([path.join(dir, 'run0.npy'), bad, path.join(dir, 'run1.npy')], out, { errorBound: 'rel:1e-3' }, undefined, undefined, (f) => seen.push(f.file));
+    assert.deepEqual(seen, [bad], 'reported as it happened');
+    assert.deepEqual(outcome.results.map((r) => path.basename(r.output)), ['run0.baler', 'run1.baler']);
+    assert.deepEqual(fs.readdirSync(out).sort(), ['run0.baler', 'run1.baler']);
+    assert.throws(() => throwIfAnyFailed(outcome, 'compressed'), (e: unknown) => e instanceof BalerError && e.message === `1 of 3 files was not compressed (${bad}); the other 2 were written`);
+    assert.doesNotThrow(() => throwIfAnyFailed({ results: [1], failures: [] }, 'compressed'));
+  });
+
+  it('stops the batch at an error that is not the file\'s own (a bug, a full disk, Ctrl-C)', async () => {
+    const done: string[] = [];
+    await assert.rejects(eachFile(['a', 'b', 'c'], async (file) => {
+      if (file === 'b') throw new BalerError('no space left on device', 'out/b.baler');
+      done.push(file);
+    }), /no space left/);
+    assert.deepEqual(done, ['a'], 'c was not tried');
+    await assert.rejects(eachFile(['a', 'b'], async (file) => { throw new BalerError('cannot read (input/output error)', file, 'EIO'); }), /input\/output error/);
+    await assert.rejects(eachFile(['a', 'b'], async () => { throw new TypeError('a bug'); }), TypeError);
   });
 });

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
 import { BalerError } from '../errors';
 import { readFileChecked } from '../fsutil';
+import { eachFile, type BatchOutcome, type FileFailure } from './each-file';
 import type { PartSpec } from './parts';
 import { compress } from './index';
 import { checkOutputs, outputsInFolder } from './output';
@@ -18,21 +19,23 @@ export function readFileList(list: string): string[] {
   return files;
 }
 
-/** This part's share of the files, compressed one by one into `outputDir`. */
-export async function compressFiles(files: string[], outputDir: string, opts: Omit<CompressOptions, 'output' | 'part'> = {}, part?: PartSpec, hooks?: Hooks): Promise<CompressResult[]> {
-  const mine = part ? files.filter((_, i) => i % part.count === part.index) : files;
-  // A file of the list that is not there is named before hours of work on those before it, not at its turn.
-  const absent = mine.filter((file) => !fs.existsSync(file));
+/** A file of the batch that is not there is named before hours of work on those before it, not at its turn. */
+export function refuseAbsent(files: string[]): void {
+  const absent = files.filter((file) => !fs.existsSync(file));
   if (absent.length > 0) {
-    throw new BalerError(`${absent.length === 1 ? 'a file' : `${absent.length} files`} of the list ${absent.length === 1 ? 'is' : 'are'} not there: ${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''}`, absent[0], 'ENOENT');
+    throw new BalerError(`${absent.length === 1 ? 'a file' : `${absent.length} files`} to compress ${absent.length === 1 ? 'is' : 'are'} not there: ${absent.slice(0, 3).join(', ')}${absent.length > 3 ? ', …' : ''}`, absent[0], 'ENOENT');
   }
+}
+
+/** This part's share of the files, compressed one by one into `outputDir`; a file refused is reported and passed over. */
+export async function compressFiles(files: string[], outputDir: string, opts: Omit<CompressOptions, 'output' | 'part'> = {}, part?: PartSpec, hooks?: Hooks, onFailure?: (failure: FileFailure) => void): Promise<BatchOutcome<CompressResult>> {
+  const mine = part ? files.filter((_, i) => i % part.count === part.index) : files;
+  refuseAbsent(mine);
   const outputs = outputsInFolder(mine, outputDir);
   checkOutputs(mine, outputs, opts.force);
-  const results: CompressResult[] = [];
-  for (const file of mine) {
+  return eachFile(mine, (file) => {
     hooks?.onLog?.(`compressing ${file}`);
     // The folder itself, not NAME.baler in it: a folder to create is made when the first output is written.
-    results.push(await compress(file, { ...opts, output: outputDir }, hooks));
-  }
-  return results;
+    return compress(file, { ...opts, output: outputDir }, hooks);
+  }, onFailure);
 }
