@@ -4,7 +4,7 @@
 // encoder measured, a PSNR target) before it is renamed into place. A file whose check fails never appears.
 import * as fs from 'node:fs';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
-import { BalerError, throwIfAborted } from '../errors';
+import { BalerError, CancelledError, throwIfAborted } from '../errors';
 import { parseErrorBound } from '../eb/bound';
 import { AtomicOutput } from '../fsutil';
 import type { DataSource } from '../data/source';
@@ -26,6 +26,7 @@ import { createSlabRunner, defaultThreads, threadsAllowed } from '../parallel/po
 import type { SlabSummary } from './slab-summary';
 import { verifyContainer, type WrittenArray } from './read-back';
 import { TargetMissed } from './verify';
+import { changedSince, changedWhileCompressed, snapshotOf, type InputSnapshot } from './input-unchanged';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CompressContext, MeasuredSizes, PayloadSection } from './strategy';
 import { PER_SLAB_ROLES } from './strategy';
 import { searchStrategy } from './search';
@@ -65,10 +66,12 @@ const RETRY_MARGIN_DB = 0.5;
 
 export async function compress(input: string, opts: CompressOptions = {}, hooks?: Hooks): Promise<CompressResult> {
   let relCeiling: number | undefined;
+  const before = snapshotOf(input);
   for (let attempt = 0; ; attempt++) {
     try {
-      return await compressOnce(input, opts, hooks, relCeiling);
+      return await compressOnce(input, opts, hooks, relCeiling, before);
     } catch (err) {
+      if (!(err instanceof CancelledError) && changedSince(input, before)) throw changedWhileCompressed(input);
       // A bound chosen on a sample may give the whole array less: a coder's PSNR is not monotone in its bound, and
       // one a little larger may lose dB at once. Below that bound by what was missed (PSNR ≈ −20·log10 of it), again.
       if (!(err instanceof TargetMissed) || err.relBound === undefined || !Number.isFinite(err.shortfallDb) || attempt === TARGET_RETRIES) throw err;
@@ -78,7 +81,7 @@ export async function compress(input: string, opts: CompressOptions = {}, hooks?
   }
 }
 
-async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks | undefined, relCeiling: number | undefined): Promise<CompressResult> {
+async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks | undefined, relCeiling: number | undefined, before: InputSnapshot | undefined): Promise<CompressResult> {
   checkCompressOptions(opts, input);
   // A mistyped input beside an earlier .baler of the name must not read as "output file exists".
   if (!fs.existsSync(input)) throw new BalerError('file not found', input, 'ENOENT');
@@ -138,6 +141,7 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
       writer.finish(header, output);
       hooks?.onProgress?.({ phase: 'verify', message: 'reading the file back' });
       await verifyContainer(out.tmp, written, output, runner, hooks);
+      if (changedSince(input, before)) throw changedWhileCompressed(input);
       out.commit();
     } catch (err) {
       out.abort();
