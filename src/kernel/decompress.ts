@@ -246,7 +246,7 @@ function largestArray(header: DataHeader): number {
 function arrayAt(header: DataHeader, dataset: string, file: string): number {
   const norm = (p: string) => p.replace(/^\/+/, '');
   const k = header.arrays.findIndex((a) => norm(a.path) === norm(dataset));
-  if (k < 0) throw notInFile('array', dataset, header.arrays.map((a) => a.path || '(the array)'), file);
+  if (k < 0) throw notInFile('array', dataset, header.arrays.length === 1 ? [header.arrays[0].path] : header.arrays.map((a) => a.path || '(the array)'), file);
   return k;
 }
 

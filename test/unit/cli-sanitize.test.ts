@@ -4,25 +4,14 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../src/cli/main';
+import { cliInProcess } from '../fixtures/cli-in-process';
 import { compress } from '../../src/kernel/pipeline';
 import { infoSections, sectionsHtml } from '../../src/kernel/report/info-rows';
 import { isSafeText, sanitizeText } from '../../src/kernel/report/text';
 
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string) => { stdout += c; return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => { stderr += c; return true; }) as typeof process.stderr.write;
-  try {
-    return { code: await main(['node', 'baler', ...args]), stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const cli = cliInProcess;
 
 describe('strings from a file never reach a terminal raw', () => {
   let dir: string;

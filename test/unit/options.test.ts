@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import seedrandom from 'seedrandom';
-import { main } from '../../src/cli/main';
+import { cliInProcess } from '../fixtures/cli-in-process';
 import { BACKEND_NAMES } from '../../src/kernel/backends';
 import { SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS } from '../../src/kernel/data/extensions';
 import { parseErrorBound } from '../../src/kernel/eb/bound';
@@ -18,20 +18,7 @@ const repo = path.resolve(__dirname, '..', '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
 const schema = JSON.parse(fs.readFileSync(path.join(repo, 'schemas', 'baler-project.schema.json'), 'utf8'));
 
-/** Runs the CLI in this process; returns its exit code and what it wrote. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string) => { stdout += chunk; return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => { stderr += chunk; return true; }) as typeof process.stderr.write;
-  try {
-    const code = await main(['node', 'baler', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-}
+const cli = cliInProcess;
 
 function parses(text: string): boolean {
   try {

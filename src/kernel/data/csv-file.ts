@@ -131,6 +131,7 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
     const scanner = new RecordScanner(input, 0, 1, budget);
     const first = scanner.next();
     if (!first) throw new BalerError('the CSV file has no rows', file);
+    refuseBinary(first.bytes, file);
     const firstFields = fieldsOf(first, file);
     refuseOtherSeparators(firstFields, file);
     const hasHeader = namesColumns(firstFields);
@@ -231,6 +232,31 @@ export async function openCsv(file: string, budget: number, selection: SourceSel
 
 function listed(names: string[]): string {
   return names.map((n) => `'${n}'`).join(', ');
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A binary file named .csv: a first line holding a NUL, or control bytes in what is not UTF-8 (a quoted name may
+ * hold an escape character, and a Latin-1 file's "°C" is not UTF-8, but text has neither a NUL nor both).
+ */
+function refuseBinary(firstLine: Uint8Array, file: string): void {
+  if ((firstLine[0] === 0xff && firstLine[1] === 0xfe) || (firstLine[0] === 0xfe && firstLine[1] === 0xff)) {
+    throw new BalerError('UTF-16 text (Excel\'s "Unicode Text"), and only UTF-8 CSV is read: save it as "CSV UTF-8" (pandas: to_csv(path, encoding="utf-8"))', file);
+  }
+  const nul = firstLine.indexOf(0);
+  const at = nul >= 0 ? nul : firstLine.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0d);
+  if (at < 0 || (nul < 0 && isUtf8(firstLine))) return;
+  throw new BalerError(`not a text file (byte ${at} of its first line is 0x${firstLine[at].toString(16).padStart(2, '0')}), so not a CSV: is it another format renamed .csv?`, file);
 }
 
 /** A first line of one field holding semicolons or tabs: values separated by another character than the comma. */

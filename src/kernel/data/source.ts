@@ -70,6 +70,10 @@ const NAMES_SHOWN = 12;
  * the format's word for one ('array', 'dataset', 'variable').
  */
 export function notInFile(what: string, wanted: string, names: string[], file: string): BalerError {
+  // An unnamed array alone (.npy, a CSV, a Parquet or ROOT table): no name to choose by.
+  if (names.length === 1 && names[0] === '') {
+    return new BalerError(`--dataset '${wanted}': this file holds one array without a name (--dataset chooses among the arrays of .npz, HDF5, netCDF and Zarr files); leave it out`, file, 'EOPTION');
+  }
   const shown = names.slice(0, NAMES_SHOWN).map((n) => `'${n}'`).join(', ');
   const more = names.length > NAMES_SHOWN ? ` and ${names.length - NAMES_SHOWN} more` : '';
   const holds = names.length === 0 ? 'it holds none' : `it holds ${shown}${more}`;

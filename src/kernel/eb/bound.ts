@@ -13,6 +13,9 @@ export interface ErrorBound {
 }
 
 export function parseErrorBound(text: string, file?: string): ErrorBound {
+  if (/^[^,;]*:[^,;]*[,;].*:/.test(text)) {
+    throw new BalerError(`bad error bound "${text}": one bound at a time (abs:X, rel:X or pw-rel:X); for the tighter of two, give the one that is tighter on your data`, file);
+  }
   const match = /^\s*(abs|rel|pw-rel)\s*:\s*([^\s]+)\s*$/.exec(text);
   if (!match) {
     throw new BalerError(`bad error bound "${text}": expected abs:X, rel:X or pw-rel:X (e.g. rel:1e-3)`, file);

@@ -45,12 +45,13 @@ function errorBound(text: string): string {
   return text.trim();
 }
 
-/** A memory budget: a number of MiB, or with a K, M or G suffix (512M, 2G); at least 1M. */
+/** A memory budget: a number of MiB, or with a K, M, G or T suffix (512M, 2G); at least 1M. */
 function memorySize(text: string): number {
-  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)i?b?\s*$/i.exec(text);
-  const scale: Record<string, number> = { '': 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
-  const bytes = m ? Number(m[1]) * scale[m[2].toLowerCase()] : NaN;
-  if (!(bytes >= 2 ** 20)) throw new OptionValueError('must be a size of at least 1M (e.g. 512M, 2G)');
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)i?b?\s*$/i.exec(text);
+  if (!m) throw new OptionValueError('expected a size: a number of MiB, or with K, M, G or T (e.g. 512M, 2G)');
+  const scale: Record<string, number> = { '': 2 ** 20, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };
+  const bytes = Number(m[1]) * scale[m[2].toLowerCase()];
+  if (!(bytes >= 2 ** 20)) throw new OptionValueError('must be at least 1M: the coder needs room for a slab and its buffers');
   return Math.floor(bytes);
 }
 
