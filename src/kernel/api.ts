@@ -31,6 +31,8 @@ export interface DataSelection {
   dataset?: string;
   /** ROOT TTree or RNTuple name. */
   tree?: string;
+  /** A value marking missing data that the file does not declare (-9999): read as a declared _FillValue is. */
+  missingValue?: number;
   /** Columns to keep: ROOT branches, Parquet or CSV columns (default: every numeric one). */
   columns?: string[];
   /**

@@ -26,6 +26,8 @@ import { createSlabRunner, defaultThreads, threadsAllowed } from '../parallel/po
 import type { SlabSummary } from './slab-summary';
 import { verifyContainer, type WrittenArray } from './read-back';
 import { TargetMissed } from './verify';
+import { markerNote } from './marker-note';
+import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from './auto';
 import { changedSince, changedWhileCompressed, snapshotOf, type InputSnapshot } from './input-unchanged';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CompressContext, MeasuredSizes, PayloadSection } from './strategy';
 import { PER_SLAB_ROLES } from './strategy';
@@ -88,7 +90,7 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
   const output = opts.part ? partOutput(input, opts.output, opts.part) : outputOf(input, opts.output);
   checkOutput(input, output, opts.force);
   if (!opts.part) checkBalerName(output);
-  const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns, kind: opts.kind }, opts.memoryBudget);
+  const whole = await openInput(input, { dataset: opts.dataset, tree: opts.tree, columns: opts.columns, kind: opts.kind, missingValue: opts.missingValue }, opts.memoryBudget);
   try {
     const leftOut = leftOutNote(whole, opts);
     if (leftOut) hooks?.onLog?.(`${input}: ${leftOut}`);
@@ -105,6 +107,11 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
     const source = part?.source ?? whole;
     const relBound = bound?.kind === 'rel';
     const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) });
+    const effectiveBound = bound ?? (opts.target === undefined && !asksForAutoencoder(opts) ? parseErrorBound(DEFAULT_ERROR_BOUND) : undefined);
+    for (const a of inputs) {
+      const note = markerNote(a.source, a.stats, effectiveBound, opts.missingValue);
+      if (note) hooks?.onLog?.(`${input}: ${note}`);
+    }
     const arrays = inputs.map((a) => ({ shape: a.source.shape, dtype: a.source.dtype, slabRows: a.slabRows }));
     const asked = threadsAllowed(opts.threads ?? defaultThreads(), (line) => hooks?.onLog?.(`${input}: ${line}`));
     const threads = codingThreads(arrays, budget, asked);

@@ -7,11 +7,13 @@ import { BalerError } from '../errors';
 import { chooseArray } from '../data/dataset';
 import { openDataSource } from '../data/formats';
 import type { ArraySource, DataSource } from '../data/source';
+import { withMissingValue } from '../data/missing-value';
 
 export async function openInput(file: string, selection: DataSelection = {}, memoryBudget?: number): Promise<DataSource> {
   const read = await openDataSource(file, selection, { memoryBudget });
   try {
-    const source = selection.kind ? { ...read, arrays: read.arrays.map((a) => asKind(a, selection.kind!, file)) } : read;
+    const marked = selection.missingValue !== undefined ? withMissingValue(read, selection.missingValue) : read;
+    const source = selection.kind ? { ...marked, arrays: marked.arrays.map((a) => asKind(a, selection.kind!, file)) } : marked;
     if (selection.dataset !== undefined || source.arrays.length <= 1) {
       const chosen = chooseArray(source, selection);
       checkArray(chosen, file);

@@ -30,6 +30,12 @@ function wholeNumber(min: number): (text: string) => number {
   };
 }
 
+function finiteNumber(text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new OptionValueError('must be a finite number (e.g. -9999)');
+  return n;
+}
+
 function positiveNumber(text: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new OptionValueError('must be a number above 0');
@@ -119,6 +125,7 @@ export const OPTIONS = {
   rows: { flags: '--rows <a:b>', help: 'only rows (frames) A to B−1, reading only the slabs that hold them', parse: rowRange },
   dataset: { flags: '--dataset <path>', help: 'the array to read: HDF5/netCDF/Zarr dataset path (/group/x), .npz key, ROOT table (events/Jet)', engine: 'dataset' },
   tree: { flags: '--tree <name>', help: 'ROOT TTree or RNTuple to read (default: every one)', engine: 'tree' },
+  missingValue: { flags: '--missing-value <x>', help: 'a value that marks missing data (e.g. -9999), as a declared _FillValue: kept exact and left out of the range a rel bound is of', parse: finiteNumber, engine: 'missingValue' },
   columns: { flags: '--columns <names>', help: 'comma-separated columns to keep (ROOT branches, Parquet and CSV columns; default: every numeric one)', parse: columnList, engine: 'columns' },
   json: { flags: '--json', help: 'print the result as JSON' },
   modelDir: { flags: '--model-dir <dir>', help: 'where to find a shared model file' },
@@ -134,7 +141,7 @@ export const TRAINING_OPTIONS = ['ratio', 'latent', 'model', 'epochs', 'batchSiz
 export const COMMAND_OPTIONS = {
   train: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'learned'],
   compress: [...TRAINING_OPTIONS, 'project', 'output', 'force', 'errorBound', 'target', 'objective', 'predictor', 'layout', 'kind', 'searchAutoencoders', 'learned', 'learnedNetworks',
-    'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'dataset', 'tree', 'columns', 'json'],
+    'latentPrecision', 'decoderPrecision', 'entropy', 'modelFile', 'trainedModel', 'part', 'filesFrom', 'threads', 'memory', 'dataset', 'tree', 'columns', 'missingValue', 'json'],
   decompress: ['project', 'output', 'modelDir', 'force', 'memory', 'threads', 'rows', 'dataset'],
   merge: ['output', 'force', 'json'],
   info: ['project', 'modelDir', 'json'],

@@ -1,0 +1,77 @@
+// --missing-value X: a marker of missing data the file does not declare, read as a declared _FillValue is — each
+// comes back exactly, and the range a rel bound is of is the real values' — and, without it, a usual marker that
+// sets a column's range is said, with the option.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compress, decompress } from '../../src/kernel/pipeline';
+import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+import { cliInProcess } from '../fixtures/cli-in-process';
+
+const MARKER = -9999;
+
+describe('compress --missing-value', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-missing-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const rows = 3000;
+  const temperature = Array.from({ length: rows }, (_, i) => (i % 97 === 5 ? MARKER : Number((20 + 5 * Math.sin(i / 60)).toFixed(2))));
+  const csv = path.join(dir, 'station.csv');
+  fs.writeFileSync(csv, ['temp,pres', ...temperature.map((t, i) => `${t},${(1013 + Math.cos(i / 80)).toFixed(2)}`)].join('\n') + '\n');
+
+  function realRange(values: ArrayLike<number>): number {
+    const real = Array.from(values).filter((v) => v !== MARKER);
+    return Math.max(...real) - Math.min(...real);
+  }
+
+  async function roundTrip(input: string, options: { missingValue?: number; errorBound?: string }, ext: string): Promise<{ logs: string[]; output: string }> {
+    const logs: string[] = [];
+    const baler = input.replace(/\.\w+$/, `.${options.missingValue ?? 'none'}.baler`);
+    await compress(input, { ...options, learned: 'none', output: baler, force: true }, { onLog: (l) => logs.push(l) });
+    const output = baler.replace(/\.baler$/, `.out${ext}`);
+    await decompress(baler, { output, force: true });
+    return { logs, output };
+  }
+
+  it('a CSV column: each marker back exactly, the rest within rel:1e-4 of the real values\' range', async () => {
+    const { logs, output } = await roundTrip(csv, { missingValue: MARKER, errorBound: 'rel:1e-4' }, '.csv');
+    assert.ok(!logs.some((l) => /usual marker/.test(l)), 'no note when the option is given');
+    const back = fs.readFileSync(output, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    const allowed = 1e-4 * realRange(temperature);
+    for (const [i, t] of temperature.entries()) {
+      if (t === MARKER) assert.equal(back[i], MARKER, `row ${i}`);
+      else assert.ok(Math.abs(back[i] - t) <= allowed, `row ${i}: ${back[i]} vs ${t} (allowed ${allowed})`);
+    }
+  });
+
+  it('without it, the marker that sets the range is said, with the option to give', async () => {
+    const { logs } = await roundTrip(csv, {}, '.csv');
+    assert.ok(logs.some((l) => /column 'temp': its least value is -9999, a usual marker of missing data, and rel:0\.0001 is of the range it sets.*--missing-value -9999/.test(l)), logs.join('\n'));
+    const abs = await roundTrip(csv, { errorBound: 'abs:0.01' }, '.csv');
+    assert.ok(!abs.logs.some((l) => /usual marker/.test(l)), 'an abs bound is not of the range');
+  });
+
+  for (const dtype of ['float32', 'int16'] as const) {
+    it(`${dtype} frames: each marker back exactly in the file's own dtype, the rest within the bound`, async () => {
+      const n = 8 * 32 * 32;
+      const values = Array.from({ length: n }, (_, i) => (i % 211 === 0 ? MARKER : Math.round(100 * Math.sin(i / 50) + 20 * Math.cos(i / 7))));
+      const data = dtype === 'float32' ? Float32Array.from(values) : Int16Array.from(values);
+      const input = path.join(dir, `frames-${dtype}.npy`);
+      fs.writeFileSync(input, encodeNpy({ dtype, shape: [8, 32, 32], data }));
+      const { output } = await roundTrip(input, { missingValue: MARKER, errorBound: 'rel:1e-3' }, '.npy');
+      const back = parseNpy(new Uint8Array(fs.readFileSync(output)));
+      assert.equal(back.dtype, dtype);
+      const allowed = 1e-3 * realRange(values);
+      for (let i = 0; i < n; i++) {
+        if (values[i] === MARKER) assert.equal(back.data[i], MARKER, `value ${i}`);
+        else assert.ok(Math.abs(Number(back.data[i]) - values[i]) <= allowed, `value ${i}: ${back.data[i]} vs ${values[i]}`);
+      }
+    });
+  }
+
+  it('--missing-value that is not a number: one line naming the option', async () => {
+    const r = await cliInProcess(['compress', csv, '--missing-value', 'NA']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr.trim(), /^baler: .*--missing-value.*must be a finite number/);
+  });
+});
