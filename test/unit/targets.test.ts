@@ -1,13 +1,14 @@
 // Compress File's targets: presets with a one-line explanation, the recommended one first, and what a typed
 // target means (src/extension/targets.ts).
 import { strict as assert } from 'node:assert';
+import { DEFAULT_ERROR_BOUND } from '../../src/kernel/eb/bound';
 import { CUSTOM_LABEL, parseTarget, targetOptions, targetPresets } from '../../src/extension/targets';
 
 describe('compression targets', () => {
   it('offers presets, recommended first, each explained, ending with a custom entry', () => {
     const presets = targetPresets({ errorBound: '', defaultCompressionRatio: 20 });
     assert.equal(presets[0].recommended, true);
-    assert.equal(presets[0].text, 'rel:1e-3');
+    assert.equal(presets[0].text, DEFAULT_ERROR_BOUND, 'no setting: the CLI\'s default bound');
     assert.equal(presets.filter((p) => p.recommended).length, 1);
     for (const p of presets) assert.ok(p.detail.length > 20 && p.description.length > 0, p.label);
     const labels = presets.map((p) => p.label).join(' | ');
