@@ -45,6 +45,11 @@ export function targetPresets(d: PresetDefaults): TargetPreset[] {
   ];
 }
 
+/** What Compress File does without asking (baler.askForTarget off): the recommended preset, as the CLI would. */
+export function recommendedTarget(d: PresetDefaults): string {
+  return targetPresets(d).find((p) => p.recommended)!.text!;
+}
+
 /** A target typed by the user: a ratio ("20"), an error bound ("abs:1e-3"), "lossless" or "psnr:40". */
 export function parseTarget(text: string): Target | string {
   const t = text.trim();

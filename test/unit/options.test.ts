@@ -130,6 +130,7 @@ describe('lists stated once', () => {
     const fraction = DEFAULT_ERROR_BOUND.slice(DEFAULT_ERROR_BOUND.indexOf(':') + 1);
     const setting: string = manifest.contributes.configuration.properties['baler.errorBound'].markdownDescription;
     assert.match(setting, new RegExp(`empty: \`${DEFAULT_ERROR_BOUND}\``));
+    assert.match(manifest.contributes.configuration.properties['baler.askForTarget'].description, new RegExp(`else ${DEFAULT_ERROR_BOUND}, the command line's default`));
     const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
     const userReadme = fs.readFileSync(path.join(repo, 'docs', 'vscode', 'README.md'), 'utf8');
     assert.ok(readme.includes(`the recommended first (error bound \`${DEFAULT_ERROR_BOUND}\`, the command line's default`), 'README: Compress File');
