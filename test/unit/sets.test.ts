@@ -138,7 +138,7 @@ describe('sets: train once, compress many', () => {
     // The CLI names its flag; VS Code, which has no such option, says where to put the file.
     assert.equal(error.message, `${error.fact} — pass the folder that holds it with --model-dir`);
     const inEditor = new KernelError(errorPayload(error)).message;
-    assert.equal(inEditor, `${alone}: ${error.fact} — put tables.balermodel beside alone.baler (in ${moved}), then decompress again`);
+    assert.equal(inEditor, `${alone}: ${error.fact} — put tables.balermodel beside alone.baler (in ${moved}), then try again`);
     assert.doesNotMatch(inEditor, /--model-dir/);
   });
 

@@ -178,7 +178,7 @@ function missingModelAdvice(modelName: string, referencingFile?: string): ErrorA
   const beside = referencingFile ? `beside ${path.basename(referencingFile)} (in ${path.dirname(path.resolve(referencingFile))})` : 'beside the .baler file';
   return {
     cli: 'pass the folder that holds it with --model-dir',
-    editor: `put ${model} ${beside}, then decompress again`,
+    editor: `put ${model} ${beside}, then try again`,
   };
 }
 
