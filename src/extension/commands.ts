@@ -15,7 +15,7 @@ import { KernelClient, KernelError } from './kernelClient';
 import { onTrainingDefaults } from '../kernel/options/autoencoder';
 import { outputPathFor, readSettings, trainingDefaults } from './settings';
 import { KernelTasks } from './tasks';
-import { CUSTOM_LABEL, describeTarget, parseTarget, targetOptions, targetPresets, type Target, type TargetPreset } from './targets';
+import { CUSTOM_LABEL, describeTarget, parseTarget, recommendedTarget, targetOptions, targetPresets, type Target, type TargetPreset } from './targets';
 
 
 const INSTALL_ITEM = '$(cloud-download) Install a GPU backend…';
@@ -217,7 +217,7 @@ export class BalerCommands {
 
   private async askTarget(given: string | undefined, settings: ReturnType<typeof readSettings>): Promise<Target | undefined> {
     const presets = targetPresets(settings);
-    const answer = given ?? (settings.askForTarget ? await this.prompts.pickTarget(presets) : settings.errorBound || String(settings.defaultCompressionRatio));
+    const answer = given ?? (settings.askForTarget ? await this.prompts.pickTarget(presets) : recommendedTarget(settings));
     if (answer === undefined) return undefined;
     if (typeof answer !== 'string') return answer;
     const target = parseTarget(answer);

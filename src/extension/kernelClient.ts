@@ -16,6 +16,10 @@ export interface CallHandlers {
   signal?: AbortSignal;
 }
 
+/**
+ * An engine error as VS Code shows it: `<file>: <fact> — <advice>`, with the advice in VS Code's terms where the
+ * engine gives them (a file to put somewhere rather than a CLI flag), else the CLI's line as it is.
+ */
 export class KernelError extends Error {
   readonly cancelled: boolean;
   readonly file?: string;
@@ -24,7 +28,8 @@ export class KernelError extends Error {
   readonly crashed: boolean;
 
   constructor(payload: KernelErrorPayload, crashed = false) {
-    super(payload.file ? `${payload.file}: ${payload.message}` : payload.message);
+    const text = payload.fact && payload.editorAdvice ? `${payload.fact} — ${payload.editorAdvice}` : payload.message;
+    super(payload.file ? `${payload.file}: ${text}` : text);
     this.name = payload.name;
     this.cancelled = payload.cancelled;
     this.file = payload.file;

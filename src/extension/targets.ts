@@ -1,7 +1,7 @@
 // What Compress File asks for: a compression target, offered as presets with a one-line explanation each,
 // the recommended one first, and a free-text entry for anything else. Pure (no vscode): tests use it too.
 import type { CompressOptions } from '../kernel/api';
-import { parseRequestedBound } from '../kernel/eb/bound';
+import { DEFAULT_ERROR_BOUND, parseRequestedBound } from '../kernel/eb/bound';
 
 export type Target =
   | { kind: 'errorBound'; errorBound: string }
@@ -26,7 +26,7 @@ export interface PresetDefaults {
 }
 
 export function targetPresets(d: PresetDefaults): TargetPreset[] {
-  const bound = d.errorBound || 'rel:1e-3';
+  const bound = d.errorBound || DEFAULT_ERROR_BOUND;
   const ratio = d.defaultCompressionRatio;
   return [
     {
@@ -43,6 +43,11 @@ export function targetPresets(d: PresetDefaults): TargetPreset[] {
     },
     { label: CUSTOM_LABEL, description: 'a ratio, abs:X, rel:X, pw-rel:X or psnr:DB', detail: 'Type any target; it is checked as you type.' },
   ];
+}
+
+/** What Compress File does without asking (baler.askForTarget off): the recommended preset, as the CLI would. */
+export function recommendedTarget(d: PresetDefaults): string {
+  return targetPresets(d).find((p) => p.recommended)!.text!;
 }
 
 /** A target typed by the user: a ratio ("20"), an error bound ("abs:1e-3"), "lossless" or "psnr:40". */

@@ -128,7 +128,11 @@ export interface SizeBreakdown {
 export interface ErrorFigures {
   rmse: number;
   nrmse: number;
+  /** The headline PSNR: of a table of two or more columns, its worst column's (as a FileInfo states it; see psnrWhole). */
   psnr: number;
+  /** Of a table of two or more columns (FileInfo only): the PSNR of the whole table on its overall range, which
+   *  hides a bad column; `rmse`, `nrmse` and `range` are of the whole table too. */
+  psnrWhole?: number;
   maxAbsError: number;
   maxRelError: number;
   range: number;

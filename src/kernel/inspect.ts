@@ -1,7 +1,7 @@
 // inspect(): sizes, ratios and error figures of a .baler from its index, every chunk's checksum checked (no decoding). The one place the
 // ratios are defined: original bytes over everything needed to decompress (total), and over the coded data
 // alone (latents and residuals, no decoder, no header: latent-only).
-import type { ArrayInfo, FileInfo, SizeBreakdown } from './api';
+import type { ArrayInfo, ErrorFigures, FileInfo, SizeBreakdown } from './api';
 import { parseAttributes, type ArrayEntry, type ModelPart } from './codec/header';
 import { DTYPE_BYTES } from './data/dtype';
 import { maskedFillOf } from './data/fill';
@@ -84,7 +84,7 @@ export async function inspect(file: string, opts: InspectOptions = {}): Promise<
     ...entropyOf(header.arrays, index.sections),
     sizes,
     ratios: ratiosOf(sizes),
-    errors: first.errors,
+    errors: withHeadlinePsnr(first.errors),
     createdBy: header.createdBy,
     source: {
       name: header.source.name, format: header.source.format,
@@ -105,6 +105,16 @@ export function ratiosOf(sizes: SizeBreakdown): FileInfo['ratios'] {
     totalVsFloat32: sizes.originalFloat32 / sizes.total,
     latentOnlyVsFloat32: sizes.originalFloat32 / coded,
   };
+}
+
+/**
+ * The errors as every view states them: a table's PSNR is its worst column's, each column on its own range (a
+ * whole-table PSNR, on the range of all columns together, hides a column that lost everything); the
+ * whole-table figure stays beside it. The header keeps both as measured.
+ */
+export function withHeadlinePsnr(stored: ErrorFigures): ErrorFigures {
+  if (!stored.worstColumn) return stored;
+  return { ...stored, psnr: stored.worstColumn.psnr, psnrWhole: stored.psnr };
 }
 
 /**
@@ -155,7 +165,7 @@ function arrayInfo(a: ArrayEntry): ArrayInfo {
     mode: a.codec.mode,
     ...(a.codec.mode === 'error-bounded' ? { errorBound: formatErrorBound(a.codec.bound) } : {}),
     ...(missingValue !== undefined ? { missingValue } : {}),
-    errors: a.errors,
+    errors: withHeadlinePsnr(a.errors),
   };
 }
 

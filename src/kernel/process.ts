@@ -2,15 +2,16 @@
 // engine work off the extension host and speaks the typed messages of ./protocol over the IPC channel:
 // requests and cancels in; progress, logs, cell outputs and one result or error per request out.
 import type { Hooks, Progress } from './api';
-import { BalerError, CancelledError } from './errors';
+import { CancelledError } from './errors';
 import * as engine from './pipeline';
 import { backendStatus } from './backend-status';
 import { resetSession, runCell, sessionFor } from './cell';
 import { reportLoss } from './report/data';
 import { compressProjectRecorded, projectResults, runProjectSettings } from './project/results';
 import type {
-  CellOutput, KernelErrorPayload, KernelEvent, KernelMethod, KernelRequest, ParamsOf, ResultOf,
+  CellOutput, KernelEvent, KernelMethod, KernelRequest, ParamsOf, ResultOf,
 } from './protocol';
+import { errorPayload } from './protocol';
 
 /** What a handler gets besides its parameters: engine hooks wired to the IPC channel. */
 interface RequestContext {
@@ -59,19 +60,6 @@ const running = new Map<number, AbortController>();
 
 function send(event: KernelEvent): void {
   if (process.connected) process.send?.(event);
-}
-
-function errorPayload(err: unknown): KernelErrorPayload {
-  if (err instanceof CancelledError || (err instanceof Error && err.name === 'AbortError')) {
-    return { name: 'CancelledError', message: 'cancelled', cancelled: true };
-  }
-  if (err instanceof BalerError) {
-    return { name: err.name, message: err.message, file: err.file, code: err.code, cancelled: false };
-  }
-  if (err instanceof Error) {
-    return { name: err.name, message: err.message, cancelled: false, stack: err.stack };
-  }
-  return { name: 'Error', message: String(err), cancelled: false };
 }
 
 /** Training reports every epoch; the channel needs no more than ~10 updates a second. */

@@ -9,6 +9,7 @@ import type { SetInfo, TrainPredictorResult } from './sets';
 import type { ProjectPoint, ProjectResults } from './project/results-types';
 import type { InfoSection } from './report/info-rows';
 import type { ReportData, ReportLoss } from './report/types';
+import { BalerError, CancelledError } from './errors';
 
 /** A rich value a notebook cell produced: the extension turns it into a notebook output item. */
 export type CellOutput =
@@ -84,12 +85,32 @@ export type KernelRequest =
 
 export interface KernelErrorPayload {
   name: string;
+  /** The CLI's one line (without the file): the fact, then the CLI's advice. */
   message: string;
+  /** A BalerError's fact and its advice apart: the extension shows `editorAdvice` after the fact where given. */
+  fact?: string;
+  advice?: string;
+  editorAdvice?: string;
   /** The file a BalerError names. */
   file?: string;
   code?: string;
   cancelled: boolean;
   stack?: string;
+}
+
+/** An error as the kernel process sends it: a BalerError with its parts, other errors with their stack. */
+export function errorPayload(err: unknown): KernelErrorPayload {
+  if (err instanceof CancelledError || (err instanceof Error && err.name === 'AbortError')) {
+    return { name: 'CancelledError', message: 'cancelled', cancelled: true };
+  }
+  if (err instanceof BalerError) {
+    const advice = err.advice ? { advice: err.advice.cli, ...(err.advice.editor ? { editorAdvice: err.advice.editor } : {}) } : {};
+    return { name: err.name, message: err.message, fact: err.fact, ...advice, file: err.file, code: err.code, cancelled: false };
+  }
+  if (err instanceof Error) {
+    return { name: err.name, message: err.message, cancelled: false, stack: err.stack };
+  }
+  return { name: 'Error', message: String(err), cancelled: false };
 }
 
 /** Kernel → extension. The channel uses structured clone ('advanced' serialization): Infinity and NaN survive. */

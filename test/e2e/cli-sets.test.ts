@@ -56,7 +56,7 @@ describe('baler CLI: the automatic mode and sets', function () {
   it('info of a file whose shared model is missing or replaced fails in one line, as decompress does; --model-dir finds it', () => {
     fs.mkdirSync(path.join(dir, 'moved'), { recursive: true });
     fs.copyFileSync(path.join(dir, 't1.baler'), path.join(dir, 'moved', 't1.baler'));
-    const refusal = /^baler: moved\/t1\.baler: cannot be decoded without the shared model file m\.balermodel \(hash [0-9a-f]{12}…\) it was compressed with: .* \(pass the folder that holds it with --model-dir\)$/;
+    const refusal = /^baler: moved\/t1\.baler: cannot be decoded without the shared model file m\.balermodel \(hash [0-9a-f]{12}…\) it was compressed with: .* — pass the folder that holds it with --model-dir$/;
     for (const command of ['info', 'decompress']) {
       const r = baler([command, path.join('moved', 't1.baler')], dir);
       assert.equal(r.code, 1, `${command}: ${r.stderr}`);

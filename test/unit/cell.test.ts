@@ -71,10 +71,12 @@ describe('notebook cells', () => {
     }
   });
 
-  it('compresses with the settings-derived defaults, which a cell option overrides', async () => {
+  it('applies the settings\' autoencoder defaults only to a cell that asks for an autoencoder, which a cell option overrides', async () => {
     const { ctx } = context();
     const withDefaults = { ...ctx, defaults: { epochs: 2, latent: 1 } };
-    const first = await runCell("(await baler.compress('t.csv', { output: 'd1.baler' })).info.architecture.latent", dir, withDefaults);
+    const plain = await runCell("const p = (await baler.compress('t.csv', { output: 'd0.baler' })).info; [p.mode, p.architecture]", dir, withDefaults);
+    assert.deepEqual(plain.value, { kind: 'json', value: ['lossless', undefined] }, 'the CLI\'s automatic path (here lossless is smallest), not training');
+    const first = await runCell("(await baler.compress('t.csv', { output: 'd1.baler', modelType: 'dense' })).info.architecture.latent", dir, withDefaults);
     const second = await runCell("(await baler.compress('t.csv', { output: 'd2.baler', latent: 3 })).info.architecture.latent", dir, withDefaults);
     assert.deepEqual(first.value, { kind: 'json', value: 1 }, 'the default latent applies');
     assert.deepEqual(second.value, { kind: 'json', value: 3 });

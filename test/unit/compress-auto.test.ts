@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { buildReport, compress, decompress } from '../../src/kernel/pipeline';
 import { reportNumber } from '../../src/kernel/report/data';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
-import { DEFAULT_ERROR_BOUND } from '../../src/kernel/compress/auto';
+import { DEFAULT_ERROR_BOUND } from '../../src/kernel/eb/bound';
 import { openBaler } from '../../src/kernel/decompress';
 import type { NdArray } from '../../src/kernel/types';
 import { findRow, infoSections } from '../../src/kernel/report/info-rows';

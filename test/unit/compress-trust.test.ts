@@ -203,9 +203,12 @@ describe('compress: trust regressions', () => {
       (e: unknown) => e instanceof BalerError && e.message === '--latent, --epochs are autoencoder options, and --error-bound codes with the error-bounded coder: give one or the other');
     await assert.rejects(compress(input, { target: 'psnr:40', modelType: 'conv', output: path.join(dir, 'ae.baler') }), /--model is an autoencoder option, and --target/);
     assert.equal(fs.existsSync(path.join(dir, 'ae.baler')), false);
-    // Callers whose defaults carry them (VS Code settings, notebooks) drop them beside a bound, and keep them without.
+    // Callers whose defaults carry them (VS Code settings, notebooks) keep them only where the options ask for an autoencoder.
     const defaults = { epochs: 300, modelType: 'conv' as const, latentPrecision: 'float32' as const, backend: 'cpu' as const };
     assert.deepEqual(onTrainingDefaults(defaults, { errorBound: 'rel:1e-3' }), { backend: 'cpu', errorBound: 'rel:1e-3' });
     assert.deepEqual(onTrainingDefaults(defaults, { compressionRatio: 20 }), { ...defaults, compressionRatio: 20 });
+    // Options that ask for no autoencoder take the CLI's automatic path: the defaults' training options would turn it into training.
+    assert.deepEqual(onTrainingDefaults(defaults, {}), { backend: 'cpu' });
+    assert.deepEqual(onTrainingDefaults(defaults, { output: 'x.baler' }), { backend: 'cpu', output: 'x.baler' });
   });
 });

@@ -8,7 +8,7 @@ import seedrandom from 'seedrandom';
 import { cliInProcess } from '../fixtures/cli-in-process';
 import { BACKEND_NAMES } from '../../src/kernel/backends';
 import { SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS } from '../../src/kernel/data/extensions';
-import { parseErrorBound } from '../../src/kernel/eb/bound';
+import { DEFAULT_ERROR_BOUND, parseErrorBound } from '../../src/kernel/eb/bound';
 import { ERROR_BOUND_PATTERN, ERROR_BOUND_SETTING_PATTERN } from '../../src/kernel/options/error-bound-pattern';
 import { COMMAND_OPTIONS, OPTIONS } from '../../src/kernel/options/table';
 import { readProjectConfig } from '../../src/kernel/project/config';
@@ -111,6 +111,21 @@ describe('lists stated once', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the default error bound: what the setting, both READMEs and the CLI\'s help say when none is chosen', async () => {
+    const fraction = DEFAULT_ERROR_BOUND.slice(DEFAULT_ERROR_BOUND.indexOf(':') + 1);
+    const setting: string = manifest.contributes.configuration.properties['baler.errorBound'].markdownDescription;
+    assert.match(setting, new RegExp(`empty: \`${DEFAULT_ERROR_BOUND}\``));
+    assert.match(manifest.contributes.configuration.properties['baler.askForTarget'].description, new RegExp(`else ${DEFAULT_ERROR_BOUND}, the command line's default`));
+    const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
+    const userReadme = fs.readFileSync(path.join(repo, 'docs', 'vscode', 'README.md'), 'utf8');
+    assert.ok(readme.includes(`the recommended first (error bound \`${DEFAULT_ERROR_BOUND}\`, the command line's default`), 'README: Compress File');
+    assert.ok(readme.includes(`without options every value within \`${DEFAULT_ERROR_BOUND}\``), 'README: notebooks');
+    assert.ok(readme.includes(`every value within ${fraction} × its range`), 'README: the CLI');
+    assert.ok(userReadme.includes(`**Error bound \`${DEFAULT_ERROR_BOUND}\`** (recommended; the command line's default`), 'user README: Compress File');
+    assert.ok(userReadme.includes(`without options every value within \`${DEFAULT_ERROR_BOUND}\``), 'user README: notebooks');
+    assert.ok((await cli(['compress', '--help'])).stdout.replace(/\s+/g, ' ').includes(`by default every value within ${DEFAULT_ERROR_BOUND}`), 'compress --help');
   });
 
   it('Compress File, Compress Files with One Shared Model and the explorer menu offer exactly the data formats the engine reads', () => {

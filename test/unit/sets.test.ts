@@ -10,6 +10,8 @@ import { compress, compressSet, decompress, inspect, inspectSet, trainPredictor 
 import { encodeNpy, parseNpy, type StringNdArray } from '../../src/kernel/data/npy';
 import { encodeNpz } from '../../src/kernel/data/npz';
 import { BalerError } from '../../src/kernel/errors';
+import { errorPayload } from '../../src/kernel/protocol';
+import { KernelError } from '../../src/extension/kernelClient';
 import seedrandom from 'seedrandom';
 import { dependentTable } from '../fixtures/learned';
 import { setSummaryLines } from '../../src/kernel/report/set-text';
@@ -129,8 +131,22 @@ describe('sets: train once, compress many', () => {
     const moved = path.join(dir, 'elsewhere');
     fs.mkdirSync(moved);
     fs.copyFileSync(files[0].replace(/\.npy$/, '.baler'), path.join(moved, 'alone.baler'));
-    await assert.rejects(decompress(path.join(moved, 'alone.baler'), { output: path.join(moved, 'x.npy') }),
-      (e: unknown) => e instanceof BalerError && e.code === 'EMODELMISSING' && /tables\.balermodel/.test(e.message));
+    const alone = path.join(moved, 'alone.baler');
+    const error = await decompress(alone, { output: path.join(moved, 'x.npy') }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof BalerError && error.code === 'EMODELMISSING', String(error));
+    assert.match(error.fact, /^cannot be decoded without the shared model file tables\.balermodel \(hash [0-9a-f]{12}…\) it was compressed with: none with that hash in /);
+    // The CLI names its flag; VS Code, which has no such option, says where to put the file.
+    assert.equal(error.message, `${error.fact} — pass the folder that holds it with --model-dir`);
+    const inEditor = new KernelError(errorPayload(error)).message;
+    assert.equal(inEditor, `${alone}: ${error.fact} — put tables.balermodel beside alone.baler (in ${moved}), then try again`);
+    assert.doesNotMatch(inEditor, /--model-dir/);
+  });
+
+  it('a BalerError without advice reads the same in the CLI and in VS Code', () => {
+    const plain = new BalerError('not a Baler file', '/d/x.baler', 'EFORMAT');
+    assert.equal(plain.fact, plain.message);
+    assert.equal(new KernelError(errorPayload(plain)).message, plain.toLine());
+    assert.equal(plain.naming('/d/y.baler').toLine(), '/d/y.baler: not a Baler file');
   });
 
   it('info refuses a file whose shared model is missing or replaced, as decompress does, and finds it with modelDir', async () => {

@@ -1,13 +1,14 @@
 // Compress File's targets: presets with a one-line explanation, the recommended one first, and what a typed
 // target means (src/extension/targets.ts).
 import { strict as assert } from 'node:assert';
-import { CUSTOM_LABEL, parseTarget, targetOptions, targetPresets } from '../../src/extension/targets';
+import { DEFAULT_ERROR_BOUND } from '../../src/kernel/eb/bound';
+import { CUSTOM_LABEL, parseTarget, recommendedTarget, targetOptions, targetPresets } from '../../src/extension/targets';
 
 describe('compression targets', () => {
   it('offers presets, recommended first, each explained, ending with a custom entry', () => {
     const presets = targetPresets({ errorBound: '', defaultCompressionRatio: 20 });
     assert.equal(presets[0].recommended, true);
-    assert.equal(presets[0].text, 'rel:1e-3');
+    assert.equal(presets[0].text, DEFAULT_ERROR_BOUND, 'no setting: the CLI\'s default bound');
     assert.equal(presets.filter((p) => p.recommended).length, 1);
     for (const p of presets) assert.ok(p.detail.length > 20 && p.description.length > 0, p.label);
     const labels = presets.map((p) => p.label).join(' | ');
@@ -15,6 +16,11 @@ describe('compression targets', () => {
     assert.equal(presets.at(-1)?.label, CUSTOM_LABEL);
     assert.equal(targetPresets({ errorBound: 'abs:0.5', defaultCompressionRatio: 20 })[0].text, 'abs:0.5', "the user's bound is recommended");
     for (const p of presets) if (p.text) assert.equal(typeof parseTarget(p.text), 'object', p.text);
+  });
+
+  it('without asking (baler.askForTarget off), compresses as the CLI does: the default bound, or the user\'s', () => {
+    assert.equal(recommendedTarget({ errorBound: '', defaultCompressionRatio: 20 }), DEFAULT_ERROR_BOUND);
+    assert.equal(recommendedTarget({ errorBound: 'pw-rel:1e-2', defaultCompressionRatio: 20 }), 'pw-rel:1e-2');
   });
 
   it('reads ratios, bounds, lossless and PSNR targets, and explains what it cannot read', () => {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BalerError } from '../errors';
+import { BalerError, type ErrorAdvice } from '../errors';
 import { readFileChecked, writeFileAtomic } from '../fsutil';
 import type { Architecture, Normalisation, TrainHistory, WeightTensor } from '../types';
 import { encodeContainer, hasContainerMagic, readContainerIndex, readSection } from './container';
@@ -168,8 +168,18 @@ export function locateModelFile(ref: ModelReference, folders: string[], referenc
   const replaced = byName.find((f) => fs.existsSync(f));
   const found = replaced ? `${path.resolve(replaced)} is a different model (hash ${shortHash(hashOfFile(replaced) ?? '?')}…) and none in ${where} has that hash` : `none with that hash in ${where}`;
   throw new BalerError(
-    `cannot be decoded without the shared model file ${named}(hash ${shortHash(want)}…) it was compressed with: ${found} (pass the folder that holds it with --model-dir)`,
-    referencingFile, 'EMODELMISSING');
+    `cannot be decoded without the shared model file ${named}(hash ${shortHash(want)}…) it was compressed with: ${found}`,
+    referencingFile, 'EMODELMISSING', missingModelAdvice(named.trim(), referencingFile));
+}
+
+/** What to do about a missing shared model: the CLI looks where --model-dir says; VS Code looks beside the file. */
+function missingModelAdvice(modelName: string, referencingFile?: string): ErrorAdvice {
+  const model = modelName || 'the .balermodel file';
+  const beside = referencingFile ? `beside ${path.basename(referencingFile)} (in ${path.dirname(path.resolve(referencingFile))})` : 'beside the .baler file';
+  return {
+    cli: 'pass the folder that holds it with --model-dir',
+    editor: `put ${model} ${beside}, then try again`,
+  };
 }
 
 /** The model file a .baler refers to, looked for in `modelDir` (when given), then beside the .baler. */

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CompressOptions } from '../api';
-import { parseErrorBound } from '../eb/bound';
+import { DEFAULT_ERROR_BOUND, parseErrorBound } from '../eb/bound';
 import { modelFileKind } from '../codec/model-file';
 import { estimatePlans, learnedMayApply, pickPlan, type PlanEstimate } from '../learned/choose';
 import { DEFAULT_MEMORY_BUDGET } from '../memory';
@@ -20,18 +20,10 @@ import { codingTolerances, roundedTolerances } from './tolerances';
 import type { ArrayInput, ArrayStrategy, CodedArray, CompressContext } from './strategy';
 import { arrayGlobals, type EbGlobals } from './eb-slab';
 import { relativeSize } from '../report/format';
-import { AUTOENCODER_OPTIONS } from '../options/autoencoder';
-
-/**
- * The bound when none is given: every value within 1e-4 of its column's range (of the array's range for
- * frames). That is below half a step of a 12-bit instrument (1/8192 = 1.2e-4 of its range) and gives a PSNR
- * of at least 80 dB, so the default never costs an analysis its precision; integer data whose range is below
- * 5,000 comes back exact. Looser bounds are one option away (`--error-bound rel:1e-3`).
- */
-export const DEFAULT_ERROR_BOUND = 'rel:1e-4';
+import { namesAutoencoderOption } from '../options/autoencoder';
 
 export function asksForAutoencoder(opts: CompressOptions): boolean {
-  if (AUTOENCODER_OPTIONS.some((k) => opts[k] !== undefined)) return true;
+  if (namesAutoencoderOption(opts)) return true;
   return !!opts.modelFile && fs.existsSync(opts.modelFile) && modelFileKind(opts.modelFile) === 'model';
 }
 

@@ -24,7 +24,7 @@ export async function decodeEbSlab(bytes: Uint8Array, shape: number[], g: EbGlob
   try {
     return await decodeSlab(bytes, shape, g, prediction);
   } catch (err) {
-    if (err instanceof BalerError && !err.file) throw new BalerError(err.message, file, 'ECORRUPT');
+    if (err instanceof BalerError && !err.file) throw err.naming(file, 'ECORRUPT');
     throw err;
   }
 }

@@ -82,7 +82,7 @@ export async function openRoot(file: string, selection: SourceSelection, budget:
       const object = await quietly(() => rootFile.readObject(`${key.fName};${key.fCycle}`));
       model = RNTUPLE_CLASSES.has(key.fClassName) ? await rntupleModel(object, key.fName) : treeModel(object, key.fName, await jsroot());
     } catch (err) {
-      if (err instanceof BalerError) throw new BalerError(err.message, file);
+      if (err instanceof BalerError) throw err.naming(file, 'EBALER');
       throw new BalerError(`cannot read the ${key.fClassName} '${key.fName}' (${messageOf(err)}): truncated or corrupted file?`, file);
     }
     const selected = selectColumns(model, selection.columns, file);

@@ -9,13 +9,18 @@ export const AUTOENCODER_OPTIONS: (keyof CompressOptions)[] = [
   'latentPrecision', 'decoderPrecision',
 ];
 
+/** Whether the options name an option only the autoencoder has (a shared model file aside: that needs the disk). */
+export function namesAutoencoderOption(opts: CompressOptions): boolean {
+  return AUTOENCODER_OPTIONS.some((k) => opts[k] !== undefined);
+}
+
 /**
  * A caller's options on its training defaults (the VS Code settings, a notebook's): the defaults' autoencoder
- * options only where the options leave the coding to an autoencoder; beside a bound or a target they would be refused.
+ * options only where the options themselves ask for an autoencoder. Otherwise the defaults' epochs or model type
+ * would turn a plain compress into training, where the CLI takes the error-bounded automatic path.
  */
 export function onTrainingDefaults(defaults: CompressOptions, options: CompressOptions): CompressOptions {
-  const bounded = options.errorBound !== undefined || options.target !== undefined;
-  return { ...(bounded ? withoutAutoencoderOptions(defaults) : defaults), ...options };
+  return { ...(namesAutoencoderOption(options) ? defaults : withoutAutoencoderOptions(defaults)), ...options };
 }
 
 /** The options without the autoencoder's (a project's config holds them whatever it asks for). */

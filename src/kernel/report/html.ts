@@ -67,7 +67,9 @@ function headlineCards(data: ReportData): string {
   const cards: Array<[string, string, string]> = [
     ['total ratio', value('ratio.total'), `everything needed to decompress, decoder counted: ${value('sizes.total')}`],
     ['latents only', value('ratio.latentOnly'), 'ratio without the decoder, as the reference tool reports it'],
-    ['PSNR', value('errors.psnr'), `RMSE ${value('errors.rmse')} over a range of ${value('errors.range')}`],
+    ['PSNR', value('errors.psnr'), findRow(data.info, 'errors.psnrWhole')
+      ? `of the worst column; the whole table: ${value('errors.psnrWhole')}`
+      : `RMSE ${value('errors.rmse')} over a range of ${value('errors.range')}`],
     data.info.some((s) => s.key === 'bound')
       ? ['bound met', value('bound.met'), `${value('bound.text')}: ${value('bound.absolute')}`]
       : ['max abs error', value('errors.maxAbsError'), `${value('errors.maxAbsOverRange')} of the range`],

@@ -143,7 +143,7 @@ function sizeSection(info: FileInfo): InfoSection {
   const rows = [
     row('sizes.originalFile', 'original file', formatBytesExact(s.originalFile)),
     ...(partial ? [row('sizes.original', part ? `rows held (part ${part.index} of ${part.count}), in their dtype` : 'arrays held, in their dtype', formatBytesExact(s.original))] : []),
-    row('sizes.originalFloat32', 'original as float32', formatBytesExact(s.originalFloat32)),
+    ...(float32ComparisonMatters(info) ? [row('sizes.originalFloat32', 'original as float32', formatBytesExact(s.originalFloat32))] : []),
     row('sizes.latents', 'latents', formatBytesExact(s.latents)),
   ];
   if (s.residuals > 0 || info.mode === 'error-bounded') rows.push(row('sizes.residuals', 'residuals / codes', formatBytesExact(s.residuals)));
@@ -169,10 +169,24 @@ function ratioSection(info: FileInfo): InfoSection {
     rows: [
       row('ratio.total', 'total (decoder counted)', `${formatRatio(r.total)}${partial}`),
       row('ratio.latentOnly', 'latents only (decoder and header not counted)', formatRatio(r.latentOnly)),
-      row('ratio.totalVsFloat32', 'total vs float32 content', formatRatio(r.totalVsFloat32)),
-      row('ratio.latentOnlyVsFloat32', 'latents only vs float32 content', formatRatio(r.latentOnlyVsFloat32)),
+      ...(float32ComparisonMatters(info) ? [
+        row('ratio.totalVsFloat32', 'total vs float32 content', formatRatio(r.totalVsFloat32)),
+        row('ratio.latentOnlyVsFloat32', 'latents only vs float32 content', formatRatio(r.latentOnlyVsFloat32)),
+      ] : []),
     ],
   };
+}
+
+/**
+ * Whether the figures against float32 content say something the main ones do not: for float data other than
+ * float32 (float64, float16), where they differ by more than 1%. Of integers or float32 they restate the main
+ * figures, or differ only by the source file's header.
+ */
+function float32ComparisonMatters(info: FileInfo): boolean {
+  const dtypes = info.arrays?.length ? info.arrays.map((a) => a.dtype) : [info.dtype];
+  const floatNotFloat32 = dtypes.some((d) => d.startsWith('float') && d !== 'float32');
+  const { original, originalFloat32 } = info.sizes;
+  return floatNotFloat32 && original > 0 && Math.abs(originalFloat32 / original - 1) > 0.01;
 }
 
 function errorSection(info: ErrorsOf, of: string): InfoSection {
@@ -182,7 +196,10 @@ function errorSection(info: ErrorsOf, of: string): InfoSection {
     key: 'errors',
     title: `Errors${of} (measured on the values written and read back)`,
     rows: [
-      row('errors.psnr', 'PSNR (range / RMSE)', formatDb(e.psnr)),
+      // A table's headline PSNR is its worst column's (inspect.ts withHeadlinePsnr); the whole table's follows it.
+      ...(e.psnrWhole !== undefined
+        ? [row('errors.psnr', 'PSNR (worst column, on its own range)', formatDb(e.psnr)), row('errors.psnrWhole', 'PSNR of the whole table (range / RMSE)', formatDb(e.psnrWhole))]
+        : [row('errors.psnr', 'PSNR (range / RMSE)', formatDb(e.psnr))]),
       row('errors.rmse', 'RMSE', formatNumber(e.rmse)),
       row('errors.nrmse', 'RMSE / range', formatNumber(e.nrmse)),
       row('errors.maxAbsError', 'max abs error', formatNumber(e.maxAbsError)),
