@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import type { CompressOptions, CompressResult, Hooks } from '../api';
 import { BalerError, CancelledError, throwIfAborted } from '../errors';
-import { parseErrorBound } from '../eb/bound';
+import { DEFAULT_ERROR_BOUND, parseErrorBound } from '../eb/bound';
 import { AtomicOutput } from '../fsutil';
 import type { DataSource } from '../data/source';
 import { withTextDecimals } from './tolerances';
@@ -27,7 +27,7 @@ import type { SlabSummary } from './slab-summary';
 import { verifyContainer, type WrittenArray } from './read-back';
 import { TargetMissed } from './verify';
 import { markerNote } from './marker-note';
-import { asksForAutoencoder, DEFAULT_ERROR_BOUND } from './auto';
+import { asksForAutoencoder } from './auto';
 import { changedSince, changedWhileCompressed, snapshotOf, type InputSnapshot } from './input-unchanged';
 import type { ArrayInput, ArrayOutput, ArrayStrategy, CompressContext, MeasuredSizes, PayloadSection } from './strategy';
 import { PER_SLAB_ROLES } from './strategy';
