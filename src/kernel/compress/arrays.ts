@@ -6,6 +6,7 @@ import { BalerError } from '../errors';
 import { toFloat64 } from '../data/dtype';
 import type { ArraySource, DataSource } from '../data/source';
 import { StatsAccumulator } from './stats';
+import { MagnitudeSample } from './magnitudes';
 import { ConstantTracker } from './constant';
 import { chooseSlabRows, SLAB_BUFFERS_KEPT, wholeArrayBytes } from '../memory';
 import type { ArrayInput, Slab } from './strategy';
@@ -30,14 +31,17 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
     // always for an array that declares missing values: NaN in any part beside them keeps the whole array exact.
     const statsFromWhole = part !== undefined && (part.statsFromWhole || s.unmasked !== undefined);
     const statistics = async () => {
-      const stats = new StatsAccumulator(s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1);
+      const columns = s.kind === 'table' && s.shape.length === 2 ? s.shape[1] : 1;
+      const stats = new StatsAccumulator(columns);
+      const magnitudes = new MagnitudeSample(columns);
       const constant = new ConstantTracker();
       for await (const slab of readSlabs(statsFromWhole ? wholeArray : s, slabRows, buffers, missing)) {
         stats.add(slab.values, exactIn(slab.array));
+        magnitudes.add(slab.values);
         constant.add(slab.array);
         slab.release();
       }
-      return { stats, constant };
+      return { stats, magnitudes, constant };
     };
     let first: Awaited<ReturnType<typeof statistics>>;
     try {
@@ -49,13 +53,13 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
       buffers.clear();
       first = await statistics();
     }
-    const { stats, constant } = first;
+    const { stats, magnitudes, constant } = first;
     buffers.clear(); // the float64 copies are not needed again until the read-back
     const slabs = (rows = slabRows) => readSlabs(s, rows, buffers, missing);
     const value = constant.value();
     const slabOfArray = async (firstRow: number) => slabOf(firstRow, withMissing(await wholeArray.readSlab(firstRow, Math.min(slabRows, wholeArray.shape[0] - firstRow), buffers), missing), buffers);
     inputs.push({
-      index, source: s, stats: { ...stats.result(s), ...(value ? { constant: value } : {}) }, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
+      index, source: s, stats: { ...stats.result(s), ...(value ? { constant: value } : {}) }, magnitudes, slabRows, rowsBefore: part?.rowsBefore[index] ?? 0, slabOfArray, slabs,
       whole: () => readWhole(s, memoryBudget, source.file, missing),
     });
   }

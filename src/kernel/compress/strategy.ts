@@ -7,6 +7,7 @@ import type { Dataset, NdArray } from '../types';
 import type { ArrayCodec, ErrorSummary } from '../codec/header';
 import type { SectionCoding } from '../codec/container';
 import type { ArraySource } from '../data/source';
+import type { MagnitudeSample } from './magnitudes';
 import type { ArrayStats } from './stats';
 import { summariseSlab, type SlabSummary } from './slab-summary';
 import type { SlabRunner } from '../parallel/pool';
@@ -36,6 +37,8 @@ export interface ArrayInput {
   index: number;
   source: ArraySource;
   stats: ArrayStats;
+  /** How its values spread over orders of magnitude (sampled), for the note on values below the bound. */
+  magnitudes?: MagnitudeSample;
   /** Rows per slab, chosen from the memory budget. */
   slabRows: number;
   /** Rows of the array before this input's first row: where a part of the file (--part) starts; 0 otherwise. */

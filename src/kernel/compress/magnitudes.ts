@@ -1,0 +1,60 @@
+// How a column's values spread over orders of magnitude, from a sample of them: a rel bound is a fraction of the
+// range, so in a column spanning many decades (a lognormal concentration, a pT spectrum) most values may be
+// smaller than the bound itself and come back with no digit of their own (0.0 for 84% of one such column at
+// rel:1e-4). The histogram is of binary exponents, so "below the bound" is known to a factor of 2, enough to warn.
+
+/** One row in SAMPLE_STRIDE is looked at: the histogram is for a warning, not a guarantee. */
+const SAMPLE_STRIDE = 7;
+/** Columns followed (a wide table's first ones): 2,100 counters each. */
+const MAX_COLUMNS = 256;
+/** float64's binary exponents, subnormals included, shifted to start at 0. */
+const EXPONENTS = 2100;
+const EXPONENT_OFFSET = 1075;
+
+const word = new Float64Array(1);
+const halves = new Uint32Array(word.buffer);
+
+function binaryExponent(v: number): number {
+  word[0] = v;
+  const biased = (halves[1] >>> 20) & 0x7ff;
+  return biased === 0 ? -1074 : biased - 1023;
+}
+
+export class MagnitudeSample {
+  private readonly counts: Uint32Array[];
+  private readonly nonZero: number[];
+  private rowsSeen = 0;
+
+  constructor(private readonly columns: number) {
+    const followed = Math.min(columns, MAX_COLUMNS);
+    this.counts = Array.from({ length: followed }, () => new Uint32Array(EXPONENTS));
+    this.nonZero = new Array<number>(followed).fill(0);
+  }
+
+  /** A slab of whole rows (`columns` values each; frames are one column). */
+  add(values: Float64Array): void {
+    const cols = this.columns;
+    const followed = this.counts.length;
+    const rows = Math.floor(values.length / cols);
+    // Every SAMPLE_STRIDE-th row of the array, whole (a stride over values would see some columns of a table only),
+    // counted across slabs so that the sample does not depend on where they start.
+    for (let r = (SAMPLE_STRIDE - (this.rowsSeen % SAMPLE_STRIDE)) % SAMPLE_STRIDE; r < rows; r += SAMPLE_STRIDE) {
+      for (let c = 0; c < followed; c++) {
+        const v = values[r * cols + c];
+        if (v === 0 || v - v !== 0) continue;
+        this.counts[c][binaryExponent(v) + EXPONENT_OFFSET]++;
+        this.nonZero[c]++;
+      }
+    }
+    this.rowsSeen += rows;
+  }
+
+  /** Of a column's sampled non-zero values, the fraction whose magnitude is below `tolerance` (to a factor of 2). */
+  fractionBelow(column: number, tolerance: number): number {
+    if (column >= this.counts.length || this.nonZero[column] === 0 || !(tolerance > 0)) return 0;
+    const limit = binaryExponent(tolerance) + EXPONENT_OFFSET;
+    let below = 0;
+    for (let e = 0; e < limit; e++) below += this.counts[column][e];
+    return below / this.nonZero[column];
+  }
+}

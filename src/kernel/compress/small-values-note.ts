@@ -1,0 +1,25 @@
+// A column most of whose values are smaller than its bound: they come back with none of their own digits (as 0,
+// or anywhere within the bound), which the bound allows and the user may not expect. Said, with pw-rel, which
+// keeps every value's own digits.
+import type { ErrorBound } from '../eb/bound';
+import type { ArraySource } from '../data/source';
+import { formatNumber } from '../report/format';
+import type { MagnitudeSample } from './magnitudes';
+import { tolerancesFor, type ArrayStats } from './stats';
+
+/** From this fraction of a column's non-zero values below its bound, it is said. */
+const SAID_FROM = 0.25;
+
+export function smallValuesNote(source: ArraySource, stats: ArrayStats, magnitudes: MagnitudeSample, bound: ErrorBound | undefined): string | undefined {
+  if (!bound || bound.kind === 'pw-rel' || bound.value === 0) return undefined;
+  const tolerances = tolerancesFor(bound, stats);
+  for (let c = 0; c < stats.min.length; c++) {
+    const tolerance = tolerances[tolerances.length === 1 ? 0 : c];
+    const fraction = magnitudes.fractionBelow(c, tolerance);
+    if (!(fraction >= SAID_FROM)) continue;
+    const column = source.names[c] ? `column '${source.names[c]}'` : stats.min.length > 1 ? `column ${c + 1}` : 'the array';
+    const of = bound.kind === 'rel' ? `rel:${bound.value} of its range, ${formatNumber(tolerance)}` : formatNumber(tolerance);
+    return `${column}: about ${Math.round(100 * fraction)}% of its non-zero values are smaller than its bound (${of}), so they come back with none of their own digits (0, or anywhere within it): for each value's own digits, --error-bound pw-rel:1e-3`;
+  }
+  return undefined;
+}
