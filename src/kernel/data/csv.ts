@@ -207,6 +207,12 @@ export function withDecimalPoint(format: Formatter): Formatter {
 }
 
 export function formatterFor(dtype: DType): Formatter {
+  const finite = finiteFormatterFor(dtype);
+  // ±inf as pandas and numpy write them (JavaScript's "Infinity" is read by neither's users' eyes as theirs).
+  return (v) => (v === Infinity ? 'inf' : v === -Infinity ? '-inf' : finite(v));
+}
+
+function finiteFormatterFor(dtype: DType): Formatter {
   if (dtype === 'float32') return (v) => shortestText(v as number, 9, Math.fround);
   if (dtype === 'float16') return (v) => shortestText(v as number, 5, roundToFloat16);
   // float64: JS number formatting is already the shortest round trip; integers and bigints print exactly.
