@@ -9,6 +9,7 @@ import type { TiffAttributes } from '../../src/kernel/data/tiff';
 import { rejectsBaler, tempFolder } from './data-helpers';
 import { buildTiff, lzwEncode, type FileSpec, type PageSpec } from './tiff-builder';
 import { decodeLzw } from '../../src/kernel/data/tiff-codecs';
+import { BalerError } from '../../src/kernel/errors';
 
 const ramp = (n: number, f: (i: number) => number = (i) => i): number[] => Array.from({ length: n }, (_, i) => f(i));
 
@@ -211,6 +212,38 @@ describe('TIFF reader refusals', () => {
     for (let k = 0; k < view.getUint16(ifd, true); k++) if (view.getUint16(ifd + 2 + k * 12, true) === 258) view.setUint16(ifd + 2 + k * 12 + 8, 1, true);
     const oneBit = put(bytes);
     await rejectsBaler(() => openDataSource(oneBit), /page 1 has 1-bit samples \(sub-byte or odd bit depths\), which is not read/, oneBit);
+  });
+
+  it('reads or refuses in one line every damaged file: 600 random byte changes and truncations', async () => {
+    const bases = [
+      buildTiff([{ width: 23, height: 19, bits: 16, tile: [16, 16], compression: 5, predictor: 2, values: ramp(437, (i) => i * 97) }], { littleEndian: false, bigTiff: true }),
+      buildTiff([0, 1].map(() => ({ width: 9, height: 7, samples: 3, bits: 8 as const, planar: true, rowsPerStrip: 3, compression: 32773, values: ramp(189, (i) => i % 7) }))),
+      buildTiff([{ width: 9, height: 4, bits: 32, format: 3, compression: 8, predictor: 3, rowsPerStrip: 2, values: ramp(36, Math.sin) }]),
+    ];
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let k = 0; k < 600; k++) {
+      const base = bases[k % bases.length];
+      const bytes = k % 5 === 0 ? base.slice(0, random(base.length)) : base.slice();
+      if (k % 5 !== 0) for (let m = 0; m <= random(4); m++) bytes[random(bytes.length)] = random(256);
+      const file = put(bytes, 'mutant.tif');
+      try {
+        const source = await openDataSource(file, {}, { memoryBudget: 2 ** 26 });
+        try {
+          const [a] = source.arrays;
+          for (let r = 0; r < a.shape[0]; r += 3) await a.readSlab(r, Math.min(3, a.shape[0] - r));
+        } finally {
+          await source.close();
+        }
+      } catch (err) {
+        assert.ok(err instanceof BalerError, `mutant ${k}: ${String((err as Error).stack ?? err)}`);
+        assert.equal(err.file, file);
+        assert.ok(!err.toLine().includes('\n'));
+      }
+    }
   });
 
   it('refuses a corrupted LZW or Deflate strip when it is read', async () => {
