@@ -10,6 +10,7 @@ import { rejectsBaler, tempFolder } from './data-helpers';
 import { buildTiff, lzwEncode, type FileSpec, type PageSpec } from './tiff-builder';
 import { decodeLzw } from '../../src/kernel/data/tiff-codecs';
 import { BalerError } from '../../src/kernel/errors';
+import { needsBigTiff } from '../../src/kernel/data/tiff-writer';
 
 const ramp = (n: number, f: (i: number) => number = (i) => i): number[] => Array.from({ length: n }, (_, i) => f(i));
 
@@ -316,6 +317,12 @@ describe('TIFF writer', () => {
     assert.deepEqual(got.shape, [6, 4, 5]);
     assert.deepEqual(got.values, values);
     assert.deepEqual(got.attributes.tags.find((t) => t.tag === 270)?.value, '{"shape":[2,3,4,5]}');
+  });
+
+  it('writes BigTIFF where the file could pass 4 GiB, classic TIFF below', () => {
+    assert.equal(needsBigTiff(50_000 * 256 * 256 * 2, 50_000 * 2), true, '6.5 GB of uint16 pages');
+    assert.equal(needsBigTiff(2 ** 32 - 2 ** 25, 16_000), true, 'just under 4 GiB: Deflate could pass it');
+    assert.equal(needsBigTiff(50 * 512 * 512 * 2, 400), false);
   });
 
   it('refuses several arrays', async () => {

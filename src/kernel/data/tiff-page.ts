@@ -71,11 +71,11 @@ export function describePage(ifd: TiffIfd, index: number, reader: NumberReader, 
   const bitsOf = bits[0];
   const formatOf = formats[0];
   if (!auxiliary) {
-    if (PHOTOMETRIC_NOT_READ[photometric]) throw new BalerError(`${where} is ${PHOTOMETRIC_NOT_READ[photometric]}, which is not read`, file);
     if (!READ_COMPRESSIONS[compression]) {
       const name = OTHER_COMPRESSIONS[compression] ?? `code ${compression}`;
       throw new BalerError(`${where} uses ${name} compression, which is not read (supported: none, LZW, Deflate, PackBits)`, file);
     }
+    if (PHOTOMETRIC_NOT_READ[photometric]) throw new BalerError(`${where} is ${PHOTOMETRIC_NOT_READ[photometric]}, which is not read`, file);
     if (bits.some((b) => b !== bitsOf) || formats.some((f) => f !== formatOf)) {
       throw new BalerError(`${where} has samples of different types (bits ${bits.join('/')}), which is not read`, file);
     }

@@ -1,6 +1,7 @@
 // The TIFF tags a user would lose if only the pixels were kept: the image description (ImageJ's and OME-XML's
 // metadata live there), resolution, provenance and GeoTIFF georeferencing. Read from the first page into the
-// .baler header's attributes and written back on decompress, value for value.
+// .baler header's attributes and written back on decompress, value for value. (The orientation is kept, not
+// applied: the pixels are the array as stored, as tifffile reads them.)
 import { BalerError } from '../errors';
 import type { TiffEntry, TiffIfd, NumberReader } from './tiff-ifd';
 import { TYPE_BYTES } from './tiff-ifd';
@@ -13,10 +14,10 @@ export interface KeptTag {
 }
 
 /** Tags written on every page (ImageJ and tifffile repeat them); the others go on the first page only. */
-export const EVERY_PAGE_TAGS = new Set([282, 283, 296]);
+export const EVERY_PAGE_TAGS = new Set([274, 282, 283, 296]);
 
 export const KEPT_TAGS: Record<number, string> = {
-  269: 'DocumentName', 270: 'ImageDescription', 282: 'XResolution', 283: 'YResolution', 285: 'PageName', 296: 'ResolutionUnit',
+  269: 'DocumentName', 270: 'ImageDescription', 274: 'Orientation', 282: 'XResolution', 283: 'YResolution', 285: 'PageName', 296: 'ResolutionUnit',
   305: 'Software', 306: 'DateTime', 315: 'Artist', 316: 'HostComputer', 33432: 'Copyright',
   33550: 'ModelPixelScale', 33922: 'ModelTiepoint', 34264: 'ModelTransformation', 34735: 'GeoKeyDirectory',
   34736: 'GeoDoubleParams', 34737: 'GeoAsciiParams', 42112: 'GDAL_METADATA', 42113: 'GDAL_NODATA',

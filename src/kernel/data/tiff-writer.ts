@@ -36,7 +36,7 @@ export function createTiffSink(file: string, arrays: ArrayDescription[], attribu
   const rowsPerStrip = Math.max(1, Math.min(layout.height, Math.floor(STRIP_BYTES / rowBytes)));
   const planes = layout.pages * (layout.planar ? layout.samples : 1);
   const rawBytes = planes * layout.height * rowBytes;
-  const bigTiff = tiff?.bigTiff === true || rawBytes * 1.01 + planes * Math.ceil(layout.height / rowsPerStrip) * 16 > CLASSIC_LIMIT;
+  const bigTiff = tiff?.bigTiff === true || needsBigTiff(rawBytes, planes * Math.ceil(layout.height / rowsPerStrip));
   const out = new AtomicOutput(file, opts);
   let fd: number;
   try {
@@ -82,6 +82,14 @@ export function createTiffSink(file: string, arrays: ArrayDescription[], attribu
       out.discard();
     },
   };
+}
+
+/**
+ * Whether values of `rawBytes` in `strips` strips could pass classic TIFF's 4 GiB (Deflate can grow incompressible
+ * data by a little, and each strip costs its offset and byte count).
+ */
+export function needsBigTiff(rawBytes: number, strips: number): boolean {
+  return rawBytes * 1.01 + strips * 16 > CLASSIC_LIMIT;
 }
 
 function predictorFor(dtype: DType): number {
