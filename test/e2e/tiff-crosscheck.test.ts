@@ -62,7 +62,7 @@ describe('TIFF cross-checks with tifffile and PIL', function () {
     }
   }
 
-  it('reads what tifffile writes: stacks in either byte order, BigTIFF, tiles, Deflate with the predictor, planar RGB, floats, ImageJ metadata', async () => {
+  it('reads what tifffile writes: stacks in either byte order, BigTIFF, tiles, Deflate with the predictor, planar RGB, float16/32/64, ImageJ metadata', async () => {
     python(`
 import tifffile, numpy as np, sys, os
 os.chdir(sys.argv[1])
@@ -82,9 +82,10 @@ save('float32', rng.normal(0, 1, (3, 17, 19)).astype('f4'), compression='zlib')
 save('float64', rng.normal(0, 1, (17, 19)), byteorder='>')
 save('int16', rng.integers(-30000, 30000, (2, 17, 19), dtype='i2'), compression='zlib', predictor=True)
 save('int32', rng.integers(-2**31, 2**31, (17, 19), dtype='i4'))
+save('float16', rng.normal(0, 100, (2, 17, 19)).astype('f2'), compression='zlib')
 save('imagej', stack, imagej=True, resolution=(2.5, 2.5), metadata={'spacing': 0.5, 'unit': 'um'})
 `, dir);
-    await assertSameAsReference(['le', 'be', 'bigtiff', 'tiled', 'strips', 'rgb', 'planar', 'float32', 'float64', 'int16', 'int32', 'imagej']);
+    await assertSameAsReference(['le', 'be', 'bigtiff', 'tiled', 'strips', 'rgb', 'planar', 'float32', 'float64', 'int16', 'int32', 'float16', 'imagej']);
     const source = await openDataSource(inDir('imagej.tif'));
     const tiff = source.attributes!.tiff as TiffAttributes;
     await source.close();
