@@ -78,6 +78,7 @@ export async function openDataSource(file: string, selection: SourceSelection = 
     case 'netcdf': return (await import('./netcdf')).openNetcdf3(file, selection, budget);
     case 'parquet': return (await import('./parquet')).openParquet(file, selection, budget);
     case 'zarr': return (await import('./zarr')).openZarr(file, selection, budget);
+    case 'tiff': return (await import('./tiff')).openTiff(file, budget);
   }
 }
 
@@ -118,6 +119,7 @@ async function createFormatSink(
     case 'netcdf': return (await import('./hdf5')).createHdf5Sink(file, arrays, attributes, opts, 'netcdf');
     case 'parquet': return (await import('./parquet')).createParquetSink(file, arrays, attributes, opts);
     case 'zarr': return (await import('./zarr')).createZarrSink(file, arrays, attributes, opts);
+    case 'tiff': return (await import('./tiff-writer')).createTiffSink(file, arrays, attributes, opts);
     case 'root':
       throw new BalerError(ROOT_NOT_WRITTEN, file);
   }
