@@ -59,6 +59,35 @@ describe('data: attribute types and NaN attributes', () => {
     assert.equal((await attributesOf(back, '/')).version?.dtype, '<d', 'a global double stays a double');
   });
 
+  it('HDF5: 64-bit integer attributes stay 64-bit, and exact beyond 2^53 (an int64 of 5 came back an int32)', async () => {
+    const h5 = await h5wasm();
+    const input = path.join(folder(), 'run.h5');
+    const f = new h5.File(input, 'w');
+    const x = f.create_dataset({ name: 'x', data: Float32Array.from({ length: 200 }, (_, i) => Math.sin(i / 9)) });
+    x.create_attribute('events', 5n, null, '<q');
+    x.create_attribute('id', 2n ** 60n + 1n, null, '<q');
+    x.create_attribute('ids', [1n, 2n ** 62n + 3n], null, '<q');
+    x.create_attribute('mask', 2n ** 64n - 1n, null, '<Q');
+    f.create_attribute('run', 12n, null, '<q');
+    f.close();
+    const { output } = await compress(input, { errorBound: 'rel:1e-3', threads: 1 });
+    const { output: back } = await decompress(output, { output: path.join(folder(), 'run-back.h5'), threads: 1 });
+    const h5b = await h5wasm();
+    const g = new h5b.File(back, 'r');
+    try {
+      const attrs = (g.get('x') as unknown as { attrs: Record<string, { dtype: unknown; value: unknown }> }).attrs;
+      const shown = (name: string) => ({ dtype: attrs[name]?.dtype, value: String(attrs[name]?.value) });
+      assert.deepEqual(shown('events'), { dtype: '<q', value: '5' });
+      assert.deepEqual(shown('id'), { dtype: '<q', value: String(2n ** 60n + 1n) });
+      assert.deepEqual(shown('ids'), { dtype: '<q', value: `1,${2n ** 62n + 3n}` });
+      assert.deepEqual(shown('mask'), { dtype: '<Q', value: String(2n ** 64n - 1n) });
+      const root = (g.get('/') as unknown as { attrs: Record<string, { dtype: unknown; value: unknown }> }).attrs;
+      assert.equal(root.run?.dtype, '<q');
+    } finally {
+      g.close();
+    }
+  });
+
   it('netCDF-3: _FillValue NaN and a double add_offset of 10 come back as written', async () => {
     const input = path.join(folder(), 'classic.nc');
     writeNetcdf3(input, { y: 6, x: 10 }, [{

@@ -1,7 +1,7 @@
 // HDF5 (and netCDF-4) attributes through h5wasm: read as JSON (NaN kept as 'NaN') with the type of each numeric
 // one, and written back in that type (attribute-types.ts says why), the netCDF bookkeeping left to the writer.
 import type { DType } from '../types';
-import { isFloatAttributeType, jsonSafe, keptAttributeType, restoreNonFinite } from './attribute-types';
+import { int64AsJson, is64BitIntegerType, isFloatAttributeType, jsonSafe, keptAttributeType, restoreInt64, restoreNonFinite } from './attribute-types';
 import { castOne } from './dtype';
 
 /** netCDF-4 bookkeeping attributes (references and dimension ids): the writer recreates what it needs. */
@@ -13,7 +13,7 @@ export const H5_DTYPE: Record<DType, string> = {
   uint8: '<B', uint16: '<H', uint32: '<I', uint64: '<Q', bool: '<B',
 };
 
-type H5Attributes = { attrs: Record<string, { json_value: unknown; dtype: unknown }> };
+type H5Attributes = { attrs: Record<string, { json_value: unknown; value: unknown; dtype: unknown }> };
 
 /** JSON-compatible attributes of a file, group or dataset (netCDF bookkeeping left out; NaN kept as 'NaN'). */
 export function attributesOf(obj: H5Attributes): Record<string, unknown> {
@@ -21,7 +21,8 @@ export function attributesOf(obj: H5Attributes): Record<string, unknown> {
   for (const [name, attr] of Object.entries(obj.attrs)) {
     if (INTERNAL_ATTRIBUTES.has(name)) continue;
     try {
-      out[name] = jsonSafe(toJson(attr.json_value));
+      // h5wasm's json_value of a 64-bit integer is a float64 (2^60 + 1 read as 2^60); its value is a BigInt.
+      out[name] = jsonSafe(toJson(is64BitIntegerType(keptAttributeType(attr.dtype)) ? attr.value : attr.json_value));
     } catch {
       // references and other values with no JSON form are left out
     }
@@ -40,8 +41,8 @@ export function attributeTypesOf(obj: H5Attributes): Record<string, string> {
 }
 
 function toJson(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+  if (typeof value === 'bigint') return int64AsJson(value);
+  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? int64AsJson(v) : v));
   if (Array.isArray(value)) return value.map(toJson);
   return value;
 }
@@ -58,6 +59,7 @@ const NUMBER_ATTRIBUTE_INTEGERS = new Set<DType>(['int8', 'int16', 'int32', 'uin
  * with (`recorded`), and numbers beyond int32 are floats.
  */
 function attributeType(name: string, value: unknown, dtype?: DType, recorded?: string): string | undefined {
+  if (is64BitIntegerType(recorded)) return recorded;
   const numbers = Array.isArray(value) ? value : [value];
   if (numbers.length === 0 || !numbers.every((v) => typeof v === 'number')) return undefined;
   if (dtype && VALUE_ATTRIBUTES.has(name)) {
@@ -75,7 +77,7 @@ export function writeAttributes(
   for (const [name, stored] of Object.entries(attrs)) {
     if (INTERNAL_ATTRIBUTES.has(name) || stored === null || stored === undefined) continue;
     const floatValued = isFloatAttributeType(types[name]) || (VALUE_ATTRIBUTES.has(name) && (dtype === 'float32' || dtype === 'float64'));
-    const value = floatValued ? restoreNonFinite(stored) : stored;
+    const value = floatValued ? restoreNonFinite(stored) : is64BitIntegerType(types[name]) ? restoreInt64(stored) : stored;
     try {
       const type = attributeType(name, value, dtype, types[name]);
       if (type) target.create_attribute(name, value as never, null, type);
