@@ -140,6 +140,31 @@ with netCDF4.Dataset(sys.argv[1]) as ds:
     assert.deepEqual(out, { shape: [3, 4, 5], dims: [3, 4, 5], last: 59.5, vars: ['t2m'] });
   });
 
+  it('a netCDF-4 file compressed and written back keeps its variables\' and dimensions\' order, its unlimited dimension and its attributes, and gains none', async () => {
+    const input = inDir('structure.nc');
+    const describe = `
+import netCDF4, json, sys
+with netCDF4.Dataset(sys.argv[1]) as ds:
+    print(json.dumps({'dims': [[d.name, len(d), d.isunlimited()] for d in ds.dimensions.values()],
+      'vars': [[v.name, list(v.dimensions), v.ncattrs()] for v in ds.variables.values()]}))
+`;
+    python(`
+import netCDF4, numpy as np, sys
+with netCDF4.Dataset(sys.argv[1], 'w') as ds:
+    ds.createDimension('time', None); ds.createDimension('lat', 6); ds.createDimension('lon', 8)
+    t = ds.createVariable('time', 'f8', ('time',)); t.units = 'days since 2000-01-01'; t[:] = np.arange(4)
+    ds.createVariable('lat', 'f4', ('lat',))[:] = np.linspace(-10, 10, 6)
+    ds.createVariable('lon', 'f4', ('lon',))[:] = np.linspace(0, 30, 8)
+    v = ds.createVariable('sst', 'f4', ('time', 'lat', 'lon')); v.units = 'degC'; v.long_name = 'sea surface temperature'
+    v[:] = 15 + np.sin(np.arange(4 * 6 * 8).reshape(4, 6, 8) / 7)
+`, input);
+    const { compress, decompress } = await import('../../src/kernel/pipeline');
+    const { output } = await compress(input, { errorBound: 'rel:1e-3', output: inDir('structure.baler') });
+    const back = inDir('structure-back.nc');
+    await decompress(output, { output: back });
+    assert.deepEqual(JSON.parse(python(describe, back)), JSON.parse(python(describe, input)));
+  });
+
   it('reads Zarr v2 stores that zarr-python writes (zlib and uncompressed); a codec zarrita lacks is a one-line error', async () => {
     const store = inDir('ref.zarr');
     python(`

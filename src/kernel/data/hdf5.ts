@@ -191,6 +191,7 @@ function describe(
   const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;
   const hdf5Info = {
     attrs, attrTypes: attributeTypesOf(d), chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined,
+    ...(growable(meta.maxshape) ? { growable: true } : {}),
     ...(dimensions ? { dimensions } : {}),
   };
   const description = {
@@ -293,7 +294,9 @@ export async function createHdf5Sink(
   const { h5, diagnostics } = await h5wasm();
   const out = new AtomicOutput(file, opts);
   const before = logSize(diagnostics);
-  const f: H5File = new h5.File(out.tempPath, 'w');
+  // Links and attributes listed in the order written, which is the order read (netCDF-4 tracks creation order too):
+  // untracked, HDF5 lists them by name, and a file came back with its variables and dimensions sorted.
+  const f: H5File = new h5.File(out.tempPath, 'w', { track_order: true });
   if ((f as unknown as { file_id: bigint }).file_id < 0n) {
     out.discard();
     throw outputError(Object.assign(new Error(lastDiagnostic(diagnostics, before) ?? 'cannot create the file'), { code: 'EACCES' }), file);
@@ -350,7 +353,7 @@ function writeScalars(f: H5File, scalars: Record<string, ScalarVariable>): void 
     if (!/^\/[^\0]+$/.test(name) || !(s.dtype in H5_DTYPE) || typeof s.value !== 'number' || f.get(name)) continue;
     ensureGroups(f, name.slice(0, name.lastIndexOf('/')));
     const data = castToDtype(Float64Array.of(s.value), s.dtype === 'float16' ? 'float32' : s.dtype === 'bool' ? 'uint8' : s.dtype);
-    const d = f.create_dataset({ name, data: data as never, shape: [], dtype: H5_DTYPE[s.dtype] });
+    const d = f.create_dataset({ name, data: data as never, shape: [], dtype: H5_DTYPE[s.dtype], track_order: true });
     writeAttributes(d as unknown as Parameters<typeof writeAttributes>[0], s.attrs ?? {}, s.dtype, s.attrTypes);
   }
 }
@@ -360,7 +363,7 @@ function writeStrings(f: H5File, strings: Record<string, unknown>): void {
   for (const [name, s] of Object.entries(strings)) {
     if (!/^\/[^\0]+$/.test(name) || !isStringVariable(s) || f.get(name)) continue;
     ensureGroups(f, name.slice(0, name.lastIndexOf('/')));
-    const d = f.create_dataset({ name, data: s.values as never, shape: s.shape });
+    const d = f.create_dataset({ name, data: s.values as never, shape: s.shape, track_order: true });
     writeAttributes(d as unknown as Parameters<typeof writeAttributes>[0], s.attrs ?? {}, undefined, s.attrTypes);
   }
 }
@@ -386,7 +389,7 @@ function ensureGroups(f: H5File, name: string): void {
   let group = '';
   for (const part of name.split('/').filter((p) => p.length > 0)) {
     group += `/${part}`;
-    if (!f.get(group)) f.create_group(group);
+    if (!f.get(group)) f.create_group(group, true);
   }
 }
 
@@ -400,24 +403,32 @@ function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkO
   elementCount(a.shape);
   const rest = a.shape.slice(1);
   const perRow = rowElements(a.shape);
-  const info = (a.attributes?.hdf5 ?? a.attributes?.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; chunks?: number[] | null; filters?: string[] } | undefined;
+  const info = (a.attributes?.hdf5 ?? a.attributes?.netcdf) as { attrs?: Record<string, unknown>; attrTypes?: Record<string, string>; chunks?: number[] | null; filters?: string[]; growable?: boolean } | undefined;
   // gzip when asked, or when the dataset read was deflated (a compressed netCDF-4 comes back compressed)
   const gzip = opts.compress || (info?.filters ?? []).includes('deflate');
   const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
   const empty = a.dtype === 'int64' ? new BigInt64Array(0) : a.dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
   const d = f.create_dataset({
-    name, data: empty, shape: [0, ...rest], maxshape: [fixedSize(a.shape[0]), ...rest], chunks: [Math.max(1, Math.min(chunkRows, Math.max(1, a.shape[0]))), ...rest],
-    dtype: H5_DTYPE[a.dtype], ...(gzip ? { compression: 'gzip' as const, compression_opts: 4 } : {}),
+    name, data: empty, shape: [0, ...rest], maxshape: [info?.growable ? null : fixedSize(a.shape[0]), ...rest], chunks: [Math.max(1, Math.min(chunkRows, Math.max(1, a.shape[0]))), ...rest],
+    dtype: H5_DTYPE[a.dtype], ...(gzip ? { compression: 'gzip' as const, compression_opts: 4 } : {}), track_order: true,
   });
   d.resize([...a.shape]);
   const attrs: Record<string, unknown> = { ...(info?.attrs ?? {}) };
   if (a.names.length > 0) attrs.columns = a.names;
   if (a.dtype === 'float16' || a.dtype === 'bool') attrs.baler_dtype = a.dtype;
-  if (a.exact) attrs.baler_exact = 1;
+  // An HDF5 or netCDF source's own facts (coordinates, fills) make its arrays exact again when read: the link is for
+  // exactness from elsewhere (a ROOT table's counts), and would otherwise be an attribute the user never wrote.
+  if (a.exact && !info) attrs.baler_exact = 1;
   const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
   if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
   writeAttributes(d, attrs, a.dtype, info?.attrTypes);
   return d;
+}
+
+/** A first axis that can grow (HDF5 maxshape None: netCDF's unlimited dimension), kept growable when written back. */
+function growable(maxshape: unknown): boolean {
+  const first = Array.isArray(maxshape) ? maxshape[0] : undefined;
+  return first === null || (typeof first === 'number' && first > Number.MAX_SAFE_INTEGER);
 }
 
 function forWriting(slab: NdArray, dtype: DType): TypedArray {
