@@ -91,7 +91,7 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
     }
   });
 
-  it('a v2 store comes back as a v2 store (zarr-python 2 reads no v3): zlib chunks along the first axis, attributes kept', async () => {
+  it('a v2 store comes back as a v2 store (zarr-python 2 reads no v3): zlib chunks, attributes kept', async () => {
     const store = path.join(dir(), 'in-v2.zarr');
     const shape = [7, 5, 3];
     const value = (i: number[]): number => Math.sin(i[0] + i[1] / 5 + i[2] / 3);
@@ -111,6 +111,28 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
       const data = (await source.arrays[0].readSlab(0, 7)).data as Float64Array;
       let k = 0;
       for (let a = 0; a < 7; a++) for (let b = 0; b < 5; b++) for (let c = 0; c < 3; c++, k++) assert.ok(Math.abs(data[k] - value([a, b, c])) <= 1e-3, `[${a},${b},${c}]`);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it('chunks past the first axis come back as the source had them, edge chunks padded, every value in place', async () => {
+    const store = path.join(dir(), 'tiles.zarr');
+    const shape = [7, 11, 5, 4];
+    const chunks = [3, 4, 2, 3];
+    const value = (i: number[]): number => i[0] * 1000 + i[1] * 100 + i[2] * 10 + i[3];
+    writeV2Store(store, 'x', shape, chunks, 'C', value);
+    const { output } = await compress(store, { errorBound: 'abs:0', threads: 1, output: path.join(dir(), 'tiles.baler') });
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'tiles-back.zarr'), threads: 1 });
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(back, 'x', '.zarray'), 'utf8')).chunks, chunks);
+    const keys = fs.readdirSync(path.join(back, 'x')).filter((f) => !f.startsWith('.'));
+    assert.equal(keys.length, 3 * 3 * 3 * 2, 'one file per chunk of the grid');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(back, 'x', '.zattrs'), 'utf8')).baler_exact, undefined, 'nothing added');
+    const source = await openDataSource(back);
+    try {
+      const data = (await source.arrays[0].readSlab(0, 7)).data as Float64Array;
+      let k = 0;
+      for (let a = 0; a < 7; a++) for (let b = 0; b < 11; b++) for (let c = 0; c < 5; c++) for (let d = 0; d < 4; d++, k++) assert.equal(data[k], value([a, b, c, d]), `[${a},${b},${c},${d}]`);
     } finally {
       await source.close();
     }

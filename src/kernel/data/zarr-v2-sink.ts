@@ -1,7 +1,8 @@
 // Writes arrays as a Zarr v2 store (the format of the store they came from, when it was v2: zarr-python 2 reads no
 // v3, and zarrita writes only v3): `.zgroup`/`.zattrs` at the root, per array `.zarray`/`.zattrs`, and its chunks
-// along the first axis, zlib-compressed as numcodecs' Zlib, the last one padded to the full chunk shape as the v2
-// spec asks. Rows arrive slab by slab; a chunk is written once its rows are all there, so memory holds one chunk.
+// in the source's chunk shape, zlib-compressed as numcodecs' Zlib, edge chunks padded to the full chunk shape as the
+// v2 spec asks. Rows arrive slab by slab; a row of chunks is written once its rows are all there, so memory holds one
+// row of chunks.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -26,7 +27,10 @@ interface ArrayOut {
   folder: string;
   description: ArrayDescription;
   chunkRows: number;
+  /** The chunk shape past the first axis (the source's, else the whole of each axis). */
+  tile: number[];
   rowBytes: number;
+  itemBytes: number;
   chunk: Uint8Array;
   /** Rows in `chunk` so far, and the index of the chunk being filled. */
   filled: number;
@@ -73,16 +77,18 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
       const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[] } | undefined;
       const wanted = info?.chunks?.[0] ?? Math.floor(DEFAULT_CHUNK_BYTES / Math.max(1, rowBytes));
       const chunkRows = Math.max(1, Math.min(a.shape[0], wanted, Math.floor(MAX_CHUNK_BYTES / Math.max(1, rowBytes))));
+      const tile = a.shape.slice(1).map((n, axis) => Math.max(1, Math.min(n, info?.chunks?.[axis + 1] ?? n)));
       const attrs: Record<string, unknown> = { ...(rootArray ? rootAttributes : {}), ...(info?.attrs ?? {}) };
       if (a.names.length > 0) attrs.columns = a.names;
-      if (a.exact) attrs.baler_exact = true;
+      // A Zarr source's exactness is its own attribute, carried in info.attrs; this link is for exactness from elsewhere.
+      if (a.exact && !info) attrs.baler_exact = true;
       if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
       write(path.join(folder, '.zarray'), JSON.stringify({
-        zarr_format: 2, shape: a.shape, chunks: [chunkRows, ...a.shape.slice(1)], dtype: TYPESTR[a.dtype], order: 'C',
+        zarr_format: 2, shape: a.shape, chunks: [chunkRows, ...tile], dtype: TYPESTR[a.dtype], order: 'C',
         compressor: { id: 'zlib', level: 1 }, filters: null, fill_value: a.dtype === 'bool' ? false : 0, dimension_separator: '.',
       }));
       write(path.join(folder, '.zattrs'), JSON.stringify(attrs));
-      outs.push({ folder, description: a, chunkRows, rowBytes, chunk: new Uint8Array(chunkRows * rowBytes), filled: 0, index: 0, written: 0 });
+      outs.push({ folder, description: a, chunkRows, tile, rowBytes, itemBytes: DTYPE_BYTES[stored], chunk: new Uint8Array(chunkRows * rowBytes), filled: 0, index: 0, written: 0 });
     }
   } catch (err) {
     out.discard();
@@ -91,8 +97,7 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
   const flush = (o: ArrayOut): void => {
     // The last chunk is written whole, its rows past the array's end zero (the fill value).
     o.chunk.fill(0, o.filled * o.rowBytes);
-    const key = [o.index, ...o.description.shape.slice(1).map(() => 0)].join('.');
-    write(path.join(o.folder, key), deflateSync(o.chunk, { level: 1 }));
+    for (const { key, bytes } of chunksOfRows(o)) write(path.join(o.folder, [o.index, ...key].join('.')), deflateSync(bytes, { level: 1 }));
     o.index++;
     o.filled = 0;
   };
@@ -123,4 +128,61 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
     },
     async abort() { out.discard(); },
   };
+}
+
+/**
+ * The chunks of a block of whole rows (o.chunk): one per tile of the axes past the first, each the full chunk shape,
+ * its part past an axis's end zero (the fill value), as the v2 spec asks of edge chunks.
+ */
+function* chunksOfRows(o: ArrayOut): Generator<{ key: number[]; bytes: Uint8Array }> {
+  const inner = o.description.shape.slice(1);
+  if (inner.every((n, axis) => o.tile[axis] === n)) {
+    yield { key: inner.map(() => 0), bytes: o.chunk };
+    return;
+  }
+  const counts = inner.map((n, axis) => Math.ceil(n / o.tile[axis]));
+  const tileBytes = o.chunkRows * o.tile.reduce((a, b) => a * b, 1) * o.itemBytes;
+  // Row-major strides, in items, of the rows' axes past the first and of a tile's.
+  const strides = stridesOf(inner);
+  const tileStrides = stridesOf(o.tile);
+  const rowItems = inner.reduce((a, b) => a * b, 1);
+  const tileItems = o.tile.reduce((a, b) => a * b, 1);
+  const last = inner.length - 1;
+  for (const key of gridOf(counts)) {
+    const bytes = new Uint8Array(tileBytes);
+    const origin = key.map((k, axis) => k * o.tile[axis]);
+    const extent = origin.map((start, axis) => Math.min(o.tile[axis], inner[axis] - start));
+    const run = extent[last] * o.itemBytes;
+    for (let r = 0; r < o.chunkRows; r++) {
+      // Each line along the last axis within the tile: a run of contiguous bytes in both.
+      for (const at of gridOf(extent.slice(0, last))) {
+        let from = r * rowItems + origin[last];
+        let to = r * tileItems;
+        for (let axis = 0; axis < last; axis++) {
+          from += (origin[axis] + at[axis]) * strides[axis];
+          to += at[axis] * tileStrides[axis];
+        }
+        bytes.set(o.chunk.subarray(from * o.itemBytes, from * o.itemBytes + run), to * o.itemBytes);
+      }
+    }
+    yield { key, bytes };
+  }
+}
+
+function stridesOf(shape: number[]): number[] {
+  const strides = new Array<number>(shape.length).fill(1);
+  for (let axis = shape.length - 2; axis >= 0; axis--) strides[axis] = strides[axis + 1] * shape[axis + 1];
+  return strides;
+}
+
+/** Every index of a grid of `counts`, row-major (one empty index for no axes). */
+function* gridOf(counts: number[]): Generator<number[]> {
+  const index = counts.map(() => 0);
+  if (counts.some((n) => n === 0)) return;
+  for (;;) {
+    yield index.slice();
+    let axis = counts.length - 1;
+    while (axis >= 0 && ++index[axis] === counts[axis]) index[axis--] = 0;
+    if (axis < 0) return;
+  }
 }

@@ -180,7 +180,7 @@ export async function createZarrSink(
       const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
       const attrs: Record<string, unknown> = { ...(rootArray ? rootAttrs : {}), ...(info?.attrs ?? {}) };
       if (a.names.length > 0) attrs.columns = a.names;
-      if (a.exact) attrs.baler_exact = true;
+      if (a.exact && !info) attrs.baler_exact = true; // a Zarr source's own, carried in info.attrs
       const counts = (a.attributes?.root as { counts?: string } | undefined)?.counts;
       if (counts) attrs.baler_counts = counts; // the per-event counts of this object table (ROOT jagged branches)
       if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
