@@ -8,7 +8,7 @@ export { eachFile, throwIfAnyFailed } from './compress/each-file';
 export { checkOutputs, outputsOf } from './compress/output';
 export { parsePart } from './compress/parts';
 export { merge } from './merge';
-export { decompress, reconstruct } from './decompress';
+export { decompress, namesOutputFolder, reconstruct } from './decompress';
 export { inspect } from './inspect';
 export { trainPredictor, compressSet, inspectSet } from './sets';
 export { buildReport, writeReport } from './report/build';
