@@ -12,7 +12,7 @@ const NETCDF_FILLS = [9.969209968386869e36, Math.fround(9.969209968386869e36)];
 
 function isUsualMarker(v: number): boolean {
   const a = Math.abs(v);
-  return (a >= 99 && a < 1e7 && /^9+$/.test(String(a))) || a === 1e20 || a === 1e30 || a === 32767 || a === 32768 || NETCDF_FILLS.includes(a);
+  return (a >= 999 && a < 1e7 && /^9+$/.test(String(a))) || a === 1e20 || a === 1e30 || a === 32767 || a === 32768 || NETCDF_FILLS.includes(a);
 }
 
 export function markerNote(source: ArraySource, stats: ArrayStats, bound: ErrorBound | undefined, missingValue: number | undefined): string | undefined {
