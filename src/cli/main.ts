@@ -223,6 +223,7 @@ export function buildProgram(): Command {
         console.log(`wrote ${r.output} (${writtenSummary(r)})`);
         return;
       }
+      engine.checkDecompressOutputs(files, decompressOptions(o));
       const outcome = await engine.eachFile(files, (file) => engine.decompress(file, decompressOptions(o), h), reportFailure);
       h.stop();
       for (const r of outcome.results) console.log(`wrote ${r.output} (${writtenSummary(r)})`);

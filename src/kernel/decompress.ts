@@ -263,6 +263,19 @@ export function defaultDecompressedOutput(input: string, header: DataHeader, arr
   return defaultOutput(input, `.decompressed${fits ? sourceExt : arraysWritten > 1 ? '.h5' : '.npz'}`);
 }
 
+/** The arrays decompress writes: the one --dataset names, else all. */
+function chosenArrays(header: DataHeader, opts: Pick<DecompressOptions, 'dataset'>, input: string): number[] {
+  return opts.dataset !== undefined ? [arrayAt(header, opts.dataset, input)] : header.arrays.map((_, k) => k);
+}
+
+/** Where decompress writes `input`: -o, or NAME.decompressed.EXT in the folder -o names (`folder`), or beside it. */
+export function plannedOutput(input: string, header: DataHeader, opts: Pick<DecompressOptions, 'output' | 'dataset'>): { output: string; folder?: string } {
+  const byDefault = defaultDecompressedOutput(input, header, chosenArrays(header, opts, input).length);
+  if (opts.output === undefined) return { output: byDefault };
+  if (!namesOutputFolder(opts.output)) return { output: opts.output };
+  return { output: path.join(opts.output, path.basename(byDefault)), folder: opts.output };
+}
+
 /**
  * Whether -o names a folder to decompress into (NAME.decompressed.EXT in it): a path ending in a separator, or a folder
  * that exists and is not itself an output (a Zarr store is a folder written whole).
@@ -281,15 +294,14 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   const f = openBaler(input);
   let runner: SlabRunner | undefined;
   let output = '';
+  let folder: string | undefined;
   let createdFolder: string | undefined;
   let descriptions: ArrayDescription[] = [];
   try {
-    const chosen = opts.dataset !== undefined ? [arrayAt(f.header, opts.dataset, input)] : f.header.arrays.map((_, k) => k);
+    const chosen = chosenArrays(f.header, opts, input);
     if (opts.rows && chosen.length > 1) throw new BalerError('--rows needs one array: this file holds several, name one with --dataset', input, 'EROWS');
     const rows = opts.rows ? checkedRows(opts.rows, f.header.arrays[chosen[0]].shape[0], input) : undefined;
-    const byDefault = defaultDecompressedOutput(input, f.header, chosen.length);
-    const folder = opts.output !== undefined && namesOutputFolder(opts.output) ? opts.output : undefined;
-    output = opts.output === undefined ? byDefault : folder !== undefined ? path.join(folder, path.basename(byDefault)) : opts.output;
+    ({ output, folder } = plannedOutput(input, f.header, opts));
     checkOutput(input, output, opts.force);
     const format = writableFormatOf(output);
     descriptions = chosen.map((k) => describe(f.header.arrays[k], rows));

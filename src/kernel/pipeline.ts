@@ -9,6 +9,7 @@ export { checkOutputs, outputsOf } from './compress/output';
 export { parsePart } from './compress/parts';
 export { merge } from './merge';
 export { decompress, namesOutputFolder, reconstruct } from './decompress';
+export { checkDecompressOutputs } from './decompress-many';
 export { inspect } from './inspect';
 export { trainPredictor, compressSet, inspectSet } from './sets';
 export { buildReport, writeReport } from './report/build';

@@ -38,6 +38,24 @@ describe('decompress: several files, and -o naming a folder', () => {
     assert.equal(fs.existsSync(inDir('one.npy')), false);
   });
 
+  it('two files of one name from two folders, or an output that exists: refused before any is decoded, --force or not', async () => {
+    fs.mkdirSync(inDir('other'));
+    fs.copyFileSync(inDir('run1.baler'), inDir('other/run1.baler'));
+    for (const force of [[], ['--force']]) {
+      const r = await cliInProcess(['decompress', inDir('run1.baler'), inDir('other/run1.baler'), '-o', inDir('clash') + '/', ...force]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr.trim(), /other\/run1\.baler: both this and .*run1\.baler would be written to .*clash\/run1\.decompressed\.npy: decompress one of them on its own with -o/);
+      assert.equal(fs.existsSync(inDir('clash/run1.decompressed.npy')), false, 'the first was not written');
+    }
+    fs.mkdirSync(inDir('taken'));
+    fs.writeFileSync(inDir('taken/run2.decompressed.npy'), 'mine');
+    const r = await cliInProcess(['decompress', inDir('run1.baler'), inDir('run2.baler'), '-o', inDir('taken')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr.trim(), /taken\/run2\.decompressed\.npy: output file exists/);
+    assert.deepEqual(fs.readdirSync(inDir('taken')), ['run2.decompressed.npy'], 'run1 was not decoded first');
+    assert.equal(fs.readFileSync(inDir('taken/run2.decompressed.npy'), 'utf8'), 'mine');
+  });
+
   it('one file with -o FOLDER/ goes into it; an existing .zarr is an output, not a folder to write into', async () => {
     const r = await cliInProcess(['decompress', inDir('run1.baler'), '-o', inDir('single') + '/']);
     assert.equal(r.code, 0, r.stderr);
