@@ -45,6 +45,8 @@ export interface ArraySource {
    * NaN too (fill.ts withFillMask): compress codes it so instead of refusing the file.
    */
   unmasked?: () => ArraySource;
+  /** How many values equal to --missing-value its reads have met (data/missing-value.ts): none says the marker is not there. */
+  markersMet?: { count: number };
 }
 
 /** An opened data file. */
