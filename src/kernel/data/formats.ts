@@ -7,6 +7,7 @@ import { fileSystemError } from '../fsutil';
 import { DEFAULT_MEMORY_BUDGET } from './budget';
 import { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS, type DataFormat } from './extensions';
 import { readHead } from './files';
+import { refuseOtherFormat } from './signatures';
 import type { ArrayDescription, DataSink, DataSource, OpenOptions, SinkOptions, SourceSelection } from './source';
 
 export type { DataFormat };
@@ -54,8 +55,14 @@ function readerFormatOf(file: string): { format: DataFormat; netcdf4?: boolean }
   }
   if (info.folder && !stat.isDirectory()) throw new BalerError(`a ${info.extensions[0]} store is a folder, and this is a file`, file);
   if (!info.folder && stat.isDirectory()) throw new BalerError('is a folder, not a file', file, 'EISDIR');
+  let head: Uint8Array = new Uint8Array(0);
+  try {
+    if (!info.folder) head = readHead(file, 8);
+  } catch (err) {
+    throw fileSystemError(err, file, 'cannot read the file');
+  }
+  refuseOtherFormat(head, format, file);
   if (format === 'netcdf') {
-    const head = readHead(file, 8);
     if (HDF5_MAGIC.every((b, i) => head[i] === b)) return { format: 'hdf5', netcdf4: true };
     if (!(head[0] === 0x43 && head[1] === 0x44 && head[2] === 0x46)) throw new BalerError('not a netCDF file (neither CDF nor HDF5 magic)', file);
     if (head[3] === 5) {
