@@ -65,6 +65,12 @@ describe('refusals name the real cause', () => {
     }
   });
 
+  it('a folder given as a data file: read only as a Zarr store, and how to give its files', async () => {
+    const folder = path.join(dir, 'runs');
+    fs.mkdirSync(folder);
+    assert.match(await refusal(['compress', folder, ...out()]), /runs: is a folder: a folder is read only as a Zarr store \(\.zarr\); to compress the files in it, name them/);
+  });
+
   it('a binary file named .csv: not a text file; UTF-16 text: save it as UTF-8', async () => {
     const renamed = path.join(dir, 'renamed.csv');
     fs.copyFileSync(npy, renamed);

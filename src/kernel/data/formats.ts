@@ -23,6 +23,9 @@ export function formatOfPath(file: string): { ext: string; info?: (typeof FORMAT
 export function dataFormatOf(file: string): DataFormat {
   const { ext, info } = formatOfPath(file);
   if (info) return info.format;
+  if (isFolder(file)) {
+    throw new BalerError(`is a folder: a folder is read only as a Zarr store (${SUPPORTED_FOLDER_EXTENSIONS.join(', ')}); to compress the files in it, name them (folder/*.npy) or list them in --files-from`, file, 'EISDIR');
+  }
   const shown = ext === '' ? 'no extension' : `extension '${ext}'`;
   throw new BalerError(`unsupported data file (${shown}); supported: ${SUPPORTED_EXTENSIONS.join(', ')}`, file);
 }
@@ -37,6 +40,14 @@ export function writableFormatOf(file: string): DataFormat {
 }
 
 const ROOT_NOT_WRITTEN = 'ROOT files cannot be written from JavaScript: write .parquet, .h5 or .npz (the event structure is kept)';
+
+function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
