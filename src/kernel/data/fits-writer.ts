@@ -137,20 +137,21 @@ export function layoutHdus(arrays: ArrayDescription[], fits: FitsAttributes | un
   const cardsOf = (k: number): string[] | undefined => source.find((h) => h.array !== undefined && h.array === arrays[k].path)?.cards;
   const out: OutputHdu[] = [];
   const primaryCards = source[0]?.cards;
-  const firstIsPrimary = arrays.length > 0 && (source.length === 0 ? true : source[0].array !== undefined && source[0].array === arrays[0].path);
+  // Without a FITS source, one array is the primary image; several follow an empty primary, as extensions.
+  const firstIsPrimary = source.length === 0 ? arrays.length === 1 : source[0].array !== undefined && source[0].array === arrays[0].path;
   if (!firstIsPrimary) out.push({ array: -1, cards: structure(true, primaryCards ?? [], undefined, arrays.length > 0) });
   arrays.forEach((a, k) => {
     const primary = k === 0 && firstIsPrimary;
-    const own = cardsOf(k) ?? newCards(a, primary);
+    const own = cardsOf(k) ?? newCards(a);
     out.push({ array: k, cards: structure(primary, own, a, primary && arrays.length > 1) });
   });
   return out;
 }
 
 /** Cards for an array that was not read from a FITS HDU: its name as EXTNAME where it has one. */
-function newCards(a: ArrayDescription, primary: boolean): string[] {
+function newCards(a: ArrayDescription): string[] {
   const name = a.path.replace(/^\/+/, '');
-  return primary || name === '' ? [] : [formatCard('EXTNAME', name.slice(0, 68))];
+  return name === '' ? [] : [formatCard('EXTNAME', name.slice(0, 68))];
 }
 
 /**
@@ -169,6 +170,13 @@ function structure(primary: boolean, cards: string[], array: ArrayDescription | 
     ...(primary ? [] : [formatCard('PCOUNT', 0, 'number of parameters'), formatCard('GCOUNT', 1, 'number of groups')]),
     ...(primary && extend ? [formatCard('EXTEND', true)] : []),
   ];
+  // A structural card of the source whose value is still right is kept as it was (with its comment).
+  const kept = (made: string): string => {
+    const key = keywordOf(made);
+    const own = cards.find((c) => keywordOf(c) === key);
+    return own !== undefined && valueOf(own) === valueOf(made) ? own : made;
+  };
+  for (let i = 0; i < head.length; i++) head[i] = kept(head[i]);
   let rest = cards.filter((c) => !STRUCTURAL.test(keywordOf(c)) && !DROPPED.test(keywordOf(c)));
   if (!array) rest = rest.filter((c) => !/^(BZERO|BSCALE|BLANK)$/.test(keywordOf(c)));
   if (array && bzero !== undefined) {
