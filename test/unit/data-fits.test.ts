@@ -90,15 +90,19 @@ describe('FITS reader and writer', () => {
   it('reads a primary float32 image as NAXIS2 × NAXIS1, slab by slab, with .fits, .fit and .fts', async () => {
     const values = ramp(5 * 7, (i) => Math.fround(i / 3 - 4));
     for (const ext of ['fits', 'fit', 'fts']) {
-      const file = write(Buffer.concat([hdu({ primary: true, bitpix: -32, axes: [7, 5], values, extra: [card('OBJECT', 'M31'), card('EXPTIME', 30.5)] })]), ext);
+      const file = write(Buffer.concat([hdu({ primary: true, bitpix: -32, axes: [7, 5], values, extra: [card('EXTEND', true), card('OBJECT', 'M31'), card('EXPTIME', 30.5)] })]), ext);
       const got = await readAll(file, 2);
       assert.equal(got.arrays.length, 1);
       assert.equal(got.arrays[0].path, 'hdu0');
       assert.deepEqual(got.arrays[0].shape, [5, 7]);
       assert.equal(got.arrays[0].dtype, 'float32');
       assert.deepEqual(got.arrays[0].values, values);
-      assert.equal(got.fits.hdus[0].cards[5], "OBJECT  = 'M31     '");
+      assert.equal(got.fits.hdus[0].cards[6], "OBJECT  = 'M31     '");
       assert.equal(writableFormatOf(file), 'fits');
+      // Written back byte for byte, EXTEND kept though no extension follows.
+      const back = path.join(dir(), `back.${ext}`);
+      await writeBack(file, back);
+      assert.ok(fs.readFileSync(back).equals(fs.readFileSync(file)), 'byte for byte the same');
     }
   });
 

@@ -1,7 +1,7 @@
 // Writes arrays as a FITS file, slab by slab: the first array in the primary HDU (or an empty primary first, where
 // the source's primary held none), the others as IMAGE extensions, each with the cards it was read with. Only what
 // must change is changed: SIMPLE/XTENSION, BITPIX, NAXIS and NAXISn (from the array written: --rows shortens the
-// slowest axis), PCOUNT/GCOUNT, EXTEND where extensions follow; CHECKSUM and DATASUM are removed (the bytes they
+// slowest axis), PCOUNT/GCOUNT, EXTEND = T where extensions follow; CHECKSUM and DATASUM are removed (the bytes they
 // summed may differ: a lossy bound changes the values). Values big-endian, header and data padded to 2880 bytes.
 // Written to a temporary file renamed into place when finished.
 import * as fs from 'node:fs';
@@ -23,7 +23,7 @@ const BITPIX_OF: Record<DType, { bitpix: number; bzero?: number }> = {
 };
 
 /** Keywords the writer sets itself (the structure), and those it drops (checksums of other bytes). */
-const STRUCTURAL = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT|EXTEND)$/;
+const STRUCTURAL = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|PCOUNT|GCOUNT)$/;
 const DROPPED = /^(CHECKSUM|DATASUM)$/;
 
 interface OutputHdu {
@@ -168,7 +168,6 @@ function structure(primary: boolean, cards: string[], array: ArrayDescription | 
     formatCard('NAXIS', axes.length, 'number of array dimensions'),
     ...axes.map((n, i) => formatCard(`NAXIS${i + 1}`, n)),
     ...(primary ? [] : [formatCard('PCOUNT', 0, 'number of parameters'), formatCard('GCOUNT', 1, 'number of groups')]),
-    ...(primary && extend ? [formatCard('EXTEND', true)] : []),
   ];
   // A structural card of the source whose value is still right is kept as it was (with its comment).
   const kept = (made: string): string => {
@@ -178,6 +177,10 @@ function structure(primary: boolean, cards: string[], array: ArrayDescription | 
   };
   for (let i = 0; i < head.length; i++) head[i] = kept(head[i]);
   let rest = cards.filter((c) => !STRUCTURAL.test(keywordOf(c)) && !DROPPED.test(keywordOf(c)));
+  // EXTEND kept as it was (a primary alone keeps its EXTEND = T, as astropy writes it); T where extensions follow.
+  if (primary && extend && !rest.some((c) => keywordOf(c) === 'EXTEND' && valueOf(c) === true)) {
+    rest = [formatCard('EXTEND', true), ...rest.filter((c) => keywordOf(c) !== 'EXTEND')];
+  }
   if (!array) rest = rest.filter((c) => !/^(BZERO|BSCALE|BLANK)$/.test(keywordOf(c)));
   if (array && bzero !== undefined) {
     // The offset that makes the stored integers these unsigned values: astropy's cards, the source's where they agree.
