@@ -9,6 +9,7 @@ import type { FitsAttributes } from '../../src/kernel/data/fits';
 import { MASKED_FILL } from '../../src/kernel/data/fill';
 import type { DType, TypedArray } from '../../src/kernel/types';
 import { rejectsBaler, tempFolder } from './data-helpers';
+import { BalerError } from '../../src/kernel/errors';
 
 type Value = number | string | boolean | bigint;
 
@@ -233,6 +234,51 @@ describe('FITS reader and writer', () => {
     // A file whose end is padded with blocks of zeros (some writers do) is read.
     const zeros = write(Buffer.concat([good, Buffer.alloc(2880)]));
     assert.deepEqual((await readAll(zeros)).arrays[0].values, ramp(100));
+  });
+
+  it('400 damaged files (bytes of the headers changed, truncations) each read or refused with a one-line BalerError naming the file', async () => {
+    const good = Buffer.concat([
+      { primary: true, bitpix: -32, axes: [6, 5], values: ramp(30, (i) => i / 4), extra: [card('EXTEND', true)] },
+      { bitpix: 16, axes: [4, 3, 2], values: ramp(24, (i) => i * 100 - 1000), extra: [card('BZERO', 32768), card('EXTNAME', 'U')] },
+      { xtension: 'BINTABLE', bitpix: 8, axes: [8, 3], data: Buffer.alloc(24), extra: [card('TFIELDS', 1), card('TFORM1', '1D')] },
+      { bitpix: -64, axes: [3, 3], values: ramp(9), extra: [card('BLANK', 7)] },
+    ].map(hdu));
+    let seed = 12345;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const headerBytes: number[] = [];
+    for (let block = 0; block < good.length; block += 2880) {
+      if (good[block] === 0x53 || good[block] === 0x58) for (let i = 0; i < 2880; i++) headerBytes.push(block + i); // SIMPLE / XTENSION
+    }
+    const alphabet = Buffer.from("0123456789 -+.'=TFEND\x00\xff");
+    let refused = 0;
+    for (let k = 0; k < 400; k++) {
+      const bad = Buffer.from(good);
+      let bytes: Buffer = bad;
+      if (k % 4 === 3) {
+        bytes = bad.subarray(0, random(good.length));
+      } else {
+        for (let c = 0; c < 1 + random(4); c++) {
+          // Mostly the value columns of the first cards, where the structure lies.
+          const at = k % 2 ? headerBytes[random(headerBytes.length)] : headerBytes[random(8) * 80 + 10 + random(20) + (random(4) === 0 ? 2880 * 3 : 0)];
+          bad[at] = alphabet[random(alphabet.length)];
+        }
+      }
+      const file = write(bytes);
+      try {
+        const got = await readAll(file, 2);
+        assert.ok(got.arrays.length > 0);
+      } catch (err) {
+        assert.ok(err instanceof BalerError, `damaged file ${k}: ${(err as Error).stack}`);
+        assert.equal(err.file, file);
+        assert.ok(!err.toLine().includes('\n'), err.toLine());
+        refused++;
+      }
+      fs.rmSync(file);
+    }
+    assert.ok(refused > 100, `${refused} refused`);
   });
 
   /** Reads `from` and writes every array back as FITS to `to` (the first `rows` rows of each, if given). */
