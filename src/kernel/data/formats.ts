@@ -97,6 +97,7 @@ export async function openDataSource(file: string, selection: SourceSelection = 
     case 'parquet': return (await import('./parquet')).openParquet(file, selection, budget);
     case 'zarr': return (await import('./zarr')).openZarr(file, selection, budget);
     case 'tiff': return (await import('./tiff')).openTiff(file, budget);
+    case 'fits': return (await import('./fits')).openFits(file, selection, budget);
   }
 }
 
@@ -138,6 +139,7 @@ async function createFormatSink(
     case 'parquet': return (await import('./parquet')).createParquetSink(file, arrays, attributes, opts);
     case 'zarr': return (await import('./zarr')).createZarrSink(file, arrays, attributes, opts);
     case 'tiff': return (await import('./tiff-writer')).createTiffSink(file, arrays, attributes, opts);
+    case 'fits': return (await import('./fits-writer')).createFitsSink(file, arrays, attributes, opts);
     case 'root':
       throw new BalerError(ROOT_NOT_WRITTEN, file);
   }
