@@ -68,7 +68,7 @@ function readerFormatOf(file: string): { format: DataFormat; netcdf4?: boolean }
   if (!info.folder && stat.isDirectory()) throw new BalerError('is a folder, not a file', file, 'EISDIR');
   let head: Uint8Array = new Uint8Array(0);
   try {
-    if (!info.folder) head = readHead(file, 8);
+    if (!info.folder) head = readHead(file, 16);
   } catch (err) {
     throw fileSystemError(err, file, 'cannot read the file');
   }

@@ -23,6 +23,7 @@ const SIGNATURES: Signature[] = [
   { name: 'TIFF', bytes: ['MM', 0, '*'], formats: ['tiff'], advice: 'rename it .tif' },
   { name: 'BigTIFF', bytes: ['II+', 0], formats: ['tiff'], advice: 'rename it .tif' },
   { name: 'BigTIFF', bytes: ['MM', 0, '+'], formats: ['tiff'], advice: 'rename it .tif' },
+  { name: 'FITS', bytes: ['SIMPLE  ='], formats: ['fits'], advice: 'rename it .fits' },
   { name: '.baler', bytes: [0x89, 'BALER'], formats: [], advice: 'decompress it (baler decompress)' },
 ];
 
