@@ -17,6 +17,7 @@ import { closeInput, openInput, readAt, type InputFile } from './files';
 import { BLOCK, readHeader } from './fits-header';
 import { checkSlab } from './npy-file';
 import { notInFile, type ArraySource, type DataSource, type SourceSelection } from './source';
+import { valuesOfBytes } from './typed';
 
 /** One HDU as the writer needs it: its cards, and the array it holds (its path) if one was read from it. */
 export interface FitsHduAttributes {
@@ -179,7 +180,7 @@ function imageArray(input: InputFile, h: HduFacts, budget: number): ArraySource 
       checkBudget(bytes * 2, budget, `a slab of ${count} rows of '${h.name}'`, file);
       const raw = readAt(input, h.dataStart + start * rowBytes, bytes, `rows ${start}…${start + count} of '${h.name}'`);
       toLittleEndian(raw, size, h.offset);
-      return { dtype, shape: [count, ...shape.slice(1)], data: typedOf(raw, dtype) };
+      return { dtype, shape: [count, ...shape.slice(1)], data: valuesOfBytes(raw, dtype) };
     },
   };
 }
@@ -198,18 +199,3 @@ export function toLittleEndian(bytes: Uint8Array, size: number, flip: boolean): 
   if (flip) for (let i = size - 1; i < bytes.length; i += size) bytes[i] ^= 0x80;
 }
 
-function typedOf(bytes: Uint8Array, dtype: DType): NdArray['data'] {
-  const b = bytes.buffer;
-  switch (dtype) {
-    case 'uint8': return bytes;
-    case 'int8': return new Int8Array(b);
-    case 'uint16': return new Uint16Array(b);
-    case 'int16': return new Int16Array(b);
-    case 'uint32': return new Uint32Array(b);
-    case 'int32': return new Int32Array(b);
-    case 'uint64': return new BigUint64Array(b);
-    case 'int64': return new BigInt64Array(b);
-    case 'float32': return new Float32Array(b);
-    default: return new Float64Array(b);
-  }
-}

@@ -2,8 +2,9 @@
 // https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
 import { BalerError } from '../errors';
 import type { DType, NdArray, TypedArray } from '../types';
-import { float16BitsToFloat32, float32ToFloat16Bits } from './float16';
+import { float32ToFloat16Bits } from './float16';
 import { isRecord, parsePythonLiteral } from './python-literal';
+import { valuesOfBytes } from './typed';
 
 /** A numpy string array: '<U…' (unicode) or '|S…' (bytes), decoded to JS strings, C order. */
 export interface StringNdArray {
@@ -90,7 +91,7 @@ export function parseNpyContent(bytes: Uint8Array, file?: string): NpyContent {
     return { dtype: descr.kind, shape, strings: fortranOrder ? reverseAxes(strings, [...shape].reverse()) : strings };
   }
   if (descr.bigEndian) swapBytes(raw, descr.itemSize);
-  const values = decodeValues(raw, descr.dtype);
+  const values = valuesOfBytes(raw, descr.dtype);
   return { dtype: descr.dtype, shape, data: fortranOrder ? reverseAxes(values, [...shape].reverse()) : values };
 }
 
@@ -181,28 +182,9 @@ function interpretDescr(descr: string, file?: string): Descr {
 /** Values of raw little- or big-endian bytes (`raw` is modified when byte-swapped; it must start at offset 0). */
 export function decodeRaw(raw: Uint8Array, descr: NumericDescr): TypedArray {
   if (descr.bigEndian) swapBytes(raw, descr.itemSize);
-  return decodeValues(raw, descr.dtype);
+  return valuesOfBytes(raw, descr.dtype);
 }
 
-function decodeValues(raw: Uint8Array, dtype: DType): TypedArray {
-  // raw is a buffer of its own from offset 0 (perhaps longer than raw: a reused one); the values are views of it.
-  const { buffer } = raw;
-  const n = (size: number) => raw.length / size;
-  switch (dtype) {
-    case 'float16': return float16BitsToFloat32(new Uint16Array(buffer, 0, n(2)));
-    case 'float32': return new Float32Array(buffer, 0, n(4));
-    case 'float64': return new Float64Array(buffer, 0, n(8));
-    case 'int8': return new Int8Array(buffer, 0, n(1));
-    case 'int16': return new Int16Array(buffer, 0, n(2));
-    case 'int32': return new Int32Array(buffer, 0, n(4));
-    case 'int64': return new BigInt64Array(buffer, 0, n(8));
-    case 'uint8': return raw;
-    case 'uint16': return new Uint16Array(buffer, 0, n(2));
-    case 'uint32': return new Uint32Array(buffer, 0, n(4));
-    case 'uint64': return new BigUint64Array(buffer, 0, n(8));
-    case 'bool': return raw.map((b) => (b === 0 ? 0 : 1));
-  }
-}
 
 export function decodeStrings(raw: Uint8Array, descr: StringDescr, count: number, file?: string): string[] {
   const strings: string[] = [];

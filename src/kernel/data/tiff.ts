@@ -3,17 +3,17 @@
 // one shape is pages × that. Read slab by slab, only the strips or tiles a slab needs decoded, every size checked
 // against the file and the memory budget first (tiff-ifd.ts, tiff-page.ts). The writer is tiff-writer.ts.
 import { BalerError } from '../errors';
-import type { DType, NdArray, TypedArray } from '../types';
+import type { NdArray } from '../types';
 import { kindOfArray } from '../types';
 import { checkBudget } from './budget';
 import { closeInput, openInput, readAt, type InputFile } from './files';
-import { float16BitsToFloat32 } from './float16';
 import { checkSlab } from './npy-file';
 import type { ArraySource, DataSource } from './source';
 import { decodeChunk, swapBytes, undoFloatPredictor, undoHorizontalPredictor } from './tiff-codecs';
 import { NumberReader, readTiffStructure } from './tiff-ifd';
 import { describePage, sameShape, TAG, type TiffPage } from './tiff-page';
 import { keptTagsOf, type KeptTag } from './tiff-tags';
+import { valuesOfBytes } from './typed';
 
 /** What the writer needs to write a TIFF back as it was (the DataSource's attributes.tiff). */
 export interface TiffAttributes {
@@ -88,7 +88,7 @@ function describeTiff(input: InputFile, budget: number): DataSource {
       } else {
         regions.read(first, 0, 1, start, start + count, out);
       }
-      return { dtype: first.dtype, shape: slabShape, data: typedOf(out, first.dtype) };
+      return { dtype: first.dtype, shape: slabShape, data: valuesOfBytes(out, first.dtype) };
     },
   };
   return {
@@ -102,22 +102,6 @@ function pageWords(page: TiffPage): string {
   return `${page.width} × ${page.height} pixels of ${page.samples} ${page.dtype} sample${page.samples > 1 ? 's' : ''}${page.planar ? ' (planar)' : ''}`;
 }
 
-function typedOf(bytes: Uint8Array, dtype: DType): TypedArray {
-  const b = bytes.buffer;
-  switch (dtype) {
-    case 'uint8': return bytes;
-    case 'int8': return new Int8Array(b);
-    case 'uint16': return new Uint16Array(b);
-    case 'int16': return new Int16Array(b);
-    case 'uint32': return new Uint32Array(b);
-    case 'int32': return new Int32Array(b);
-    case 'uint64': return new BigUint64Array(b);
-    case 'int64': return new BigInt64Array(b);
-    case 'float16': return float16BitsToFloat32(new Uint16Array(b));
-    case 'float32': return new Float32Array(b);
-    default: return new Float64Array(b);
-  }
-}
 
 /**
  * Reads a region of a page (sample planes [p0, p1) — one plane of interleaved samples for chunky pages — and rows

@@ -1,5 +1,6 @@
 // Typed arrays by dtype, and the one dtype a table of mixed columns is held in.
 import type { DType, TypedArray } from '../types';
+import { float16BitsToFloat32 } from './float16';
 
 export function allocate(dtype: DType, n: number): TypedArray {
   switch (dtype) {
@@ -48,4 +49,25 @@ export function commonDtype(dtypes: DType[]): DType {
   }
   const fitsFloat32 = dtypes.every((d) => d === 'float16' || d === 'float32' || ((INTEGER_BITS[d]?.[1] ?? 64) <= 16));
   return fitsFloat32 ? 'float32' : 'float64';
+}
+
+/** The values of little-endian bytes in `dtype` (float16 as float32, bool as 0/1): views of raw's buffer where they can be. */
+export function valuesOfBytes(raw: Uint8Array, dtype: DType): TypedArray {
+  // raw starts its buffer (which may be longer: a reused one); the values are views of it.
+  const { buffer } = raw;
+  const n = (size: number) => raw.length / size;
+  switch (dtype) {
+    case 'float16': return float16BitsToFloat32(new Uint16Array(buffer, 0, n(2)));
+    case 'float32': return new Float32Array(buffer, 0, n(4));
+    case 'float64': return new Float64Array(buffer, 0, n(8));
+    case 'int8': return new Int8Array(buffer, 0, n(1));
+    case 'int16': return new Int16Array(buffer, 0, n(2));
+    case 'int32': return new Int32Array(buffer, 0, n(4));
+    case 'int64': return new BigInt64Array(buffer, 0, n(8));
+    case 'uint8': return raw;
+    case 'uint16': return new Uint16Array(buffer, 0, n(2));
+    case 'uint32': return new Uint32Array(buffer, 0, n(4));
+    case 'uint64': return new BigUint64Array(buffer, 0, n(8));
+    case 'bool': return raw.map((b) => (b === 0 ? 0 : 1));
+  }
 }
