@@ -3,7 +3,7 @@
 import type { FileInfo } from '../kernel/api';
 import type { SetInfo } from '../kernel/sets';
 import { formatBytesExact, formatRatio } from '../kernel/report/format';
-import { infoSections, sectionsText } from '../kernel/report/info-rows';
+import { infoSections, mixedModes, sectionsText } from '../kernel/report/info-rows';
 import { setSummaryLines } from '../kernel/report/set-text';
 import { safeJson, sanitizeText } from '../kernel/report/text';
 
@@ -32,7 +32,8 @@ export function formatInfoJson(info: FileInfo): string {
 /** A set of .baler files: one line each, then the set's total with each shared model counted once. */
 export function formatSetInfo(set: SetInfo): string {
   const rows = set.files.map((f, i) => [
-    sanitizeText(f.file, 200), f.mode + (f.errorBound ? ` ${f.errorBound}` : '') + (f.learned ? `, learned ${f.learned.family}${f.learned.shared ? ' (shared)' : ''}` : ''),
+    // A file of several arrays in several modes says each: its first array's alone read as the whole file's.
+    sanitizeText(f.file, 200), mixedModes(f) ?? f.mode + (f.errorBound ? ` ${f.errorBound}` : '') + (f.learned ? `, learned ${f.learned.family}${f.learned.shared ? ' (shared)' : ''}` : ''),
     formatBytesExact(f.sizes.original), formatBytesExact(f.sizes.file), formatRatio(set.fileRatios[i]),
   ]);
   return [table([['file', 'mode', 'original', '.baler', 'ratio (file)'], ...rows]), '', ...setSummaryLines(set)].join('\n');

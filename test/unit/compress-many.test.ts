@@ -73,6 +73,22 @@ describe('compress: many files from a list', () => {
     assert.doesNotThrow(() => throwIfAnyFailed({ results: [1], failures: [] }, 'compressed'));
   });
 
+  it('the set\'s table gives each mode of a file of several arrays in several modes, not its first array\'s alone', async () => {
+    const { formatSetInfo } = await import('../../src/cli/format');
+    const { inspectSet } = await import('../../src/kernel/pipeline');
+    const { encodeNpz } = await import('../../src/kernel/data/npz');
+    const mixed = path.join(dir, 'mixed.npz');
+    fs.writeFileSync(mixed, encodeNpz([
+      { name: 'ids.npy', array: { dtype: 'int32', shape: [500], data: Int32Array.from({ length: 500 }, (_, i) => i * 7) } },
+      { name: 'wave.npy', array: { dtype: 'float64', shape: [500], data: Float64Array.from({ length: 500 }, (_, i) => Math.sin(i / 9)) } },
+    ]));
+    const out = path.join(dir, 'mixed-out') + '/';
+    const { results } = await compressFiles([mixed, path.join(dir, 'run0.npy')], out, { errorBound: 'rel:1e-3' });
+    const text = formatSetInfo(await inspectSet(results.map((r) => r.output)));
+    assert.match(text, /mixed\.baler +lossless \(every value exact\): 1 array; error-bounded \(bound rel:0\.001\): 1 array/);
+    assert.match(text, /run0\.baler +error-bounded rel:0\.001 /);
+  });
+
   it('stops the batch at an error that is not the file\'s own (a bug, a full disk, Ctrl-C)', async () => {
     const done: string[] = [];
     await assert.rejects(eachFile(['a', 'b', 'c'], async (file) => {

@@ -113,6 +113,12 @@ function describeMode(a: Pick<FileInfo, 'mode' | 'errorBound'>): string {
   return a.mode === 'lossless' ? 'lossless (every value exact)' : a.mode === 'constant' ? 'constant (one value, held in the header)' : a.mode + (a.errorBound ? ` (bound ${a.errorBound})` : '');
 }
 
+/** The modes of a file's arrays when they differ (each with how many arrays use it); undefined when one serves all. */
+export function mixedModes(info: Pick<FileInfo, 'arrays'>): string | undefined {
+  const arrays = info.arrays ?? [];
+  return new Set(arrays.map(describeMode)).size > 1 ? modesOf(arrays) : undefined;
+}
+
 /** The modes of several arrays: one when they share it, else each with how many arrays use it. */
 function modesOf(arrays: NonNullable<FileInfo['arrays']>): string {
   const counts = new Map<string, number>();
