@@ -194,6 +194,32 @@ print(json.dumps(res))
     assert.equal(out['0'].maxError, 0, 'abs:0 is lossless');
   });
 
+  it('a GeoTIFF\'s GDAL_NODATA is its missing value: each back exactly, out of the range a rel bound is of', () => {
+    python(`
+import tifffile, numpy as np, sys, os
+os.chdir(sys.argv[1])
+rng = np.random.default_rng(3)
+a = (280 + 5 * np.sin(np.arange(120 * 90).reshape(120, 90) / 300)).astype('f4')
+a[rng.random(a.shape) < 0.05] = -9999
+tifffile.imwrite('geo.tif', a, extratags=[(42113, 's', 0, '-9999', True)])
+`, dir);
+    const c = baler(['compress', 'geo.tif', '--error-bound', 'rel:1e-3', '-o', 'geo.baler'], dir);
+    assert.equal(c.code, 0, c.stderr);
+    assert.match(c.stdout, /declared missing value +-9999/);
+    assert.equal(baler(['decompress', 'geo.baler'], dir).code, 0);
+    const out = JSON.parse(python(`
+import tifffile, json, sys, os
+import numpy as np
+os.chdir(sys.argv[1])
+a = tifffile.imread('geo.tif').astype('f8'); b = tifffile.imread('geo.decompressed.tif').astype('f8'); m = a == -9999
+print(json.dumps({'markers': bool((b[m] == -9999).all()), 'maxError': float(np.abs(a[~m] - b[~m]).max()), 'allowed': 1e-3 * float(a[~m].max() - a[~m].min()),
+  'nodata': tifffile.TiffFile('geo.decompressed.tif').pages[0].tags[42113].value}))
+`, dir));
+    assert.equal(out.markers, true, 'every no-data pixel back as -9999');
+    assert.ok(out.maxError <= out.allowed, `max error ${out.maxError}, allowed ${out.allowed} (of the real values' range, not -9999's)`);
+    assert.equal(out.nodata, '-9999');
+  });
+
   it('refuses a JPEG TIFF from PIL in one line with exit 1, naming the file', () => {
     python(`
 from PIL import Image

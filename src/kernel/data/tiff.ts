@@ -13,6 +13,9 @@ import { decodeChunk, swapBytes, undoFloatPredictor, undoHorizontalPredictor } f
 import { NumberReader, readTiffStructure } from './tiff-ifd';
 import { describePage, sameShape, TAG, type TiffPage } from './tiff-page';
 import { keptTagsOf, type KeptTag } from './tiff-tags';
+import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
+
+const GDAL_NODATA = 42113;
 import { valuesOfBytes } from './typed';
 
 /** What the writer needs to write a TIFF back as it was (the DataSource's attributes.tiff). */
@@ -72,30 +75,42 @@ function describeTiff(input: InputFile, budget: number): DataSource {
     ...tooLarge.map((name) => ({ path: name, reason: 'is a TIFF tag too large to keep in the header' })),
   ];
   const regions = new RegionReader(input, structure.littleEndian, budget);
-  const array: ArraySource = {
+  // GDAL's no-data value (a GeoTIFF's -9999 or 1e20 over the sea) is the image's declared missing value (fill.ts).
+  const nodata = gdalNodata(tags);
+  const fillAttrs = nodata !== undefined ? { _FillValue: nodata } : {};
+  const description = {
     path: '', dtype: first.dtype, shape, kind: kindOfArray(shape), names: [],
-    async readSlab(start: number, count: number): Promise<NdArray> {
-      checkSlab(shape, start, count, file);
-      const slabShape = [count, ...shape.slice(1)];
-      const bytes = slabShape.reduce((a, b) => a * b, 1) * first.sampleBytes;
-      checkBudget(bytes * 2 + regions.cachedBytes(first), budget, `a slab of ${count} ${pages.length > 1 ? 'pages' : 'rows'} of the image`, file);
-      const out = new Uint8Array(bytes);
-      if (pages.length > 1) {
-        const pageBytes = bytes / Math.max(1, count);
-        for (let k = 0; k < count; k++) regions.read(pages[start + k], 0, first.planar ? first.samples : 1, 0, first.height, out.subarray(k * pageBytes, (k + 1) * pageBytes));
-      } else if (first.planar) {
-        regions.read(first, start, start + count, 0, first.height, out);
-      } else {
-        regions.read(first, 0, 1, start, start + count, out);
-      }
-      return { dtype: first.dtype, shape: slabShape, data: valuesOfBytes(out, first.dtype) };
-    },
+    attributes: maskedFillAttribute(fillAttrs, first.dtype), ...fillExactness(fillAttrs, first.dtype),
   };
+  const readAsWritten: ArraySource['readSlab'] = async (start: number, count: number): Promise<NdArray> => {
+    checkSlab(shape, start, count, file);
+    const slabShape = [count, ...shape.slice(1)];
+    const bytes = slabShape.reduce((a, b) => a * b, 1) * first.sampleBytes;
+    checkBudget(bytes * 2 + regions.cachedBytes(first), budget, `a slab of ${count} ${pages.length > 1 ? 'pages' : 'rows'} of the image`, file);
+    const out = new Uint8Array(bytes);
+    if (pages.length > 1) {
+      const pageBytes = bytes / Math.max(1, count);
+      for (let k = 0; k < count; k++) regions.read(pages[start + k], 0, first.planar ? first.samples : 1, 0, first.height, out.subarray(k * pageBytes, (k + 1) * pageBytes));
+    } else if (first.planar) {
+      regions.read(first, start, start + count, 0, first.height, out);
+    } else {
+      regions.read(first, 0, 1, start, start + count, out);
+    }
+    return { dtype: first.dtype, shape: slabShape, data: valuesOfBytes(out, first.dtype) };
+  };
+  const array = withFillMask(description, declaredFills(fillAttrs, first.dtype), readAsWritten, 'the image', file);
   return {
     file, format: 'tiff', arrays: [array], ...(skipped.length ? { skipped } : {}),
     attributes: { tiff: attributes },
     close: async () => closeInput(input),
   };
+}
+
+/** The GDAL_NODATA tag's number (ASCII, "-9999"), if the image has one. */
+function gdalNodata(tags: KeptTag[]): number | undefined {
+  const tag = tags.find((t) => t.tag === GDAL_NODATA);
+  const value = typeof tag?.value === 'string' ? Number(tag.value.replace(/\0+$/, '').trim()) : NaN;
+  return Number.isFinite(value) ? value : undefined;
 }
 
 function pageWords(page: TiffPage): string {
