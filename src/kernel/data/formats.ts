@@ -1,11 +1,10 @@
 // How a data file's format is recognised (extensions.ts lists them), and openDataSource / createDataSink, which
 // dispatch to one module per format. Format modules are loaded on first use.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { BalerError } from '../errors';
 import { fileSystemError } from '../fsutil';
 import { DEFAULT_MEMORY_BUDGET } from './budget';
-import { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS, type DataFormat } from './extensions';
+import { extensionOf, FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS, type DataFormat } from './extensions';
 import { readHead } from './files';
 import type { ArrayDescription, DataSink, DataSource, OpenOptions, SinkOptions, SourceSelection } from './source';
 
@@ -14,7 +13,7 @@ export { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOL
 
 /** A path's extension (lower case, with the dot; '' for none) and the format that has it, if any. */
 export function formatOfPath(file: string): { ext: string; info?: (typeof FORMATS)[number] } {
-  const ext = path.extname(file.replace(/[\\/]+$/, '')).toLowerCase();
+  const ext = extensionOf(file);
   return { ext, info: FORMATS.find((f) => f.extensions.includes(ext)) };
 }
 
@@ -79,6 +78,7 @@ export async function openDataSource(file: string, selection: SourceSelection = 
     case 'parquet': return (await import('./parquet')).openParquet(file, selection, budget);
     case 'zarr': return (await import('./zarr')).openZarr(file, selection, budget);
     case 'tiff': return (await import('./tiff')).openTiff(file, budget);
+    case 'nifti': return (await import('./nifti')).openNifti(file, budget);
   }
 }
 
@@ -120,6 +120,7 @@ async function createFormatSink(
     case 'parquet': return (await import('./parquet')).createParquetSink(file, arrays, attributes, opts);
     case 'zarr': return (await import('./zarr')).createZarrSink(file, arrays, attributes, opts);
     case 'tiff': return (await import('./tiff-writer')).createTiffSink(file, arrays, attributes, opts);
+    case 'nifti': return (await import('./nifti-writer')).createNiftiSink(file, arrays, attributes, opts);
     case 'root':
       throw new BalerError(ROOT_NOT_WRITTEN, file);
   }

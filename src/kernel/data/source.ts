@@ -50,7 +50,7 @@ export interface ArraySource {
 /** An opened data file. */
 export interface DataSource {
   file: string;
-  /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr', 'tiff'). */
+  /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr', 'tiff', 'nifti'). */
   format: string;
   arrays: ArraySource[];
   /** Objects of the file that are not numeric arrays (strings, compounds, …), with why and their size where known, for messages. */
