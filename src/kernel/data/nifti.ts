@@ -215,7 +215,7 @@ class GunzipStream implements ByteStream {
       if (this.pending.length === 0) {
         const chunk = await this.next();
         if (!chunk) {
-          throw new BalerError(`truncated file: the gzip stream inflates to ${this.position} bytes, and ${what} needs bytes up to ${offset + length}`, this.input.file);
+          throw new BalerError(`truncated file: the gzip stream inflates to ${this.position} bytes, short of ${what} (bytes up to ${offset + length})`, this.input.file);
         }
         this.pending = chunk;
       }
