@@ -232,6 +232,8 @@ describe('NIfTI reader', () => {
     const bytes = buildNifti({ datatype: 16, dims: [10, 10, 10], values: ramp(1000, (i) => i / 3) });
     let file = write(bytes.subarray(0, 200));
     await rejectsBaler(() => openDataSource(file), /^truncated file: /, file);
+    file = write(new Uint8Array(0));
+    await rejectsBaler(() => openDataSource(file), /^truncated file: the header lies beyond the end of the file$/, file);
     file = write(bytes.subarray(0, bytes.length - 1));
     await rejectsBaler(() => openDataSource(file), /^truncated file: the header declares 3\.9 KiB of voxels \(10 × 10 × 10 float32\) from byte 352, the file has 4351 bytes$/, file);
     const gz = gzipSync(bytes);

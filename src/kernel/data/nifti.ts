@@ -49,9 +49,16 @@ interface ByteStream {
 
 export async function openNifti(file: string, budget: number): Promise<DataSource> {
   const input = openInput(file);
-  const head = readAt(input, 0, Math.min(2, input.size), 'the header');
-  const gzip = head[0] === 0x1f && head[1] === 0x8b;
-  const stream = gzip ? new GunzipStream(input, budget) : plainStream(input);
+  let stream: ByteStream;
+  let gzip: boolean;
+  try {
+    const head = readAt(input, 0, Math.min(2, input.size), 'the header');
+    gzip = head[0] === 0x1f && head[1] === 0x8b; // by its content: a .nii that is gzip'd is read too
+    stream = gzip ? new GunzipStream(input, budget) : plainStream(input);
+  } catch (err) {
+    closeInput(input);
+    throw err;
+  }
   try {
     return await describeNifti(input, stream, budget, gzip);
   } catch (err) {
