@@ -207,16 +207,27 @@ export function buildProgram(): Command {
     });
 
   addOptions(program.command('decompress')
-    .description('restore a .baler, or one array of it (--dataset), to .npz, .npy, .csv, HDF5, netCDF-4, Parquet or Zarr (chosen by the output extension)')
-    .argument('[file]', '.baler file'), COMMAND_OPTIONS.decompress)
-    .action(async (file, o) => {
+    .description('restore .baler files, or one array of each (--dataset), to .npz, .npy, .csv, HDF5, netCDF-4, Parquet, Zarr or TIFF (chosen by the output extension; by default the source\'s own format, beside it or in the folder -o names)')
+    .argument('[files...]', '.baler files'), COMMAND_OPTIONS.decompress)
+    .action(async (files: string[], o) => {
       const p = projectArgs(o);
       if (p) return runProjectMode(p, 'decompress');
-      if (!file) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
+      if (!files.length) throw new BalerError('give a .baler file or --project WORKSPACE PROJECT');
+      if (files.length > 1 && o.output !== undefined && !engine.namesOutputFolder(o.output)) {
+        throw new BalerError('with several files, -o names the folder the decompressed files go to (end it with / to create it)', o.output, 'ENOTDIR');
+      }
       const h = hooks();
-      const r = await engine.decompress(file, decompressOptions(o), h);
+      if (files.length === 1) {
+        const r = await engine.decompress(files[0], decompressOptions(o), h);
+        h.stop();
+        console.log(`wrote ${r.output} (${writtenSummary(r)})`);
+        return;
+      }
+      engine.checkDecompressOutputs(files, decompressOptions(o));
+      const outcome = await engine.eachFile(files, (file) => engine.decompress(file, decompressOptions(o), h), reportFailure);
       h.stop();
-      console.log(`wrote ${r.output} (${writtenSummary(r)})`);
+      for (const r of outcome.results) console.log(`wrote ${r.output} (${writtenSummary(r)})`);
+      engine.throwIfAnyFailed(outcome, 'decompressed');
     });
 
   addOptions(program.command('info')

@@ -27,7 +27,8 @@ import { isLosslessTag, slabTag } from './codec/slab';
 import { loadLearnedModel } from './learned/store';
 import { createSlabRunner, defaultThreads, threadsAllowed, type SlabRunner } from './parallel/pool';
 import { inspect } from './inspect';
-import { checkOutput, defaultOutput } from './compress/output';
+import { checkOutput, createOutputFolder, defaultOutput, namesFolder, removeCreatedFolder } from './compress/output';
+import { SUPPORTED_FOLDER_EXTENSIONS } from './data/extensions';
 import { budgetForDecodingThreads, decodedSlabBytes, decodingSlabsAhead, decodingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from './memory';
 import { constantSlab } from './compress/constant';
 import { checkBudget, elementCount } from './data/budget';
@@ -263,6 +264,28 @@ export function defaultDecompressedOutput(input: string, header: DataHeader, arr
   return defaultOutput(input, `.decompressed${fits ? sourceExt : arraysWritten > 1 ? '.h5' : '.npz'}`);
 }
 
+/** The arrays decompress writes: the one --dataset names, else all. */
+function chosenArrays(header: DataHeader, opts: Pick<DecompressOptions, 'dataset'>, input: string): number[] {
+  return opts.dataset !== undefined ? [arrayAt(header, opts.dataset, input)] : header.arrays.map((_, k) => k);
+}
+
+/** Where decompress writes `input`: -o, or NAME.decompressed.EXT in the folder -o names (`folder`), or beside it. */
+export function plannedOutput(input: string, header: DataHeader, opts: Pick<DecompressOptions, 'output' | 'dataset'>): { output: string; folder?: string } {
+  const byDefault = defaultDecompressedOutput(input, header, chosenArrays(header, opts, input).length);
+  if (opts.output === undefined) return { output: byDefault };
+  if (!namesOutputFolder(opts.output)) return { output: opts.output };
+  return { output: path.join(opts.output, path.basename(byDefault)), folder: opts.output };
+}
+
+/**
+ * Whether -o names a folder to decompress into (NAME.decompressed.EXT in it): a path ending in a separator, or a folder
+ * that exists and is not itself an output (a Zarr store is a folder written whole).
+ */
+export function namesOutputFolder(output: string): boolean {
+  if (output.endsWith('/') || output.endsWith(path.sep)) return true;
+  return namesFolder(output) && !SUPPORTED_FOLDER_EXTENSIONS.includes(path.extname(output).toLowerCase());
+}
+
 /**
  * Decompresses a .baler into a data file (its format by the output's extension; by default in kind) with every
  * array in its original dtype, or only the one `opts.dataset` names (only its chunks are decoded).
@@ -272,17 +295,20 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
   const f = openBaler(input);
   let runner: SlabRunner | undefined;
   let output = '';
+  let folder: string | undefined;
+  let createdFolder: string | undefined;
   let descriptions: ArrayDescription[] = [];
   try {
-    const chosen = opts.dataset !== undefined ? [arrayAt(f.header, opts.dataset, input)] : f.header.arrays.map((_, k) => k);
+    const chosen = chosenArrays(f.header, opts, input);
     if (opts.rows && chosen.length > 1) throw new BalerError('--rows needs one array: this file holds several, name one with --dataset', input, 'EROWS');
     const rows = opts.rows ? checkedRows(opts.rows, f.header.arrays[chosen[0]].shape[0], input) : undefined;
-    output = opts.output ?? defaultDecompressedOutput(input, f.header, chosen.length);
+    ({ output, folder } = plannedOutput(input, f.header, opts));
     checkOutput(input, output, opts.force);
     const format = writableFormatOf(output);
     descriptions = chosen.map((k) => describe(f.header.arrays[k], rows));
     const textLeftOut = textNotWrittenNote(descriptions, format);
     if (textLeftOut) hooks?.onLog?.(`${output}: ${textLeftOut}`);
+    createdFolder = folder !== undefined ? createOutputFolder(folder) : undefined;
     checkDiskSpace(output, leastOutputBytes(format, descriptions));
     const decoding = decodingPlan(chosen.map((k) => f.header.arrays[k]), input, opts, hooks);
     runner = decoding.runner;
@@ -307,6 +333,9 @@ export async function decompress(input: string, opts: DecompressOptions = {}, ho
       await sink.abort();
       throw err;
     }
+  } catch (err) {
+    removeCreatedFolder(opts.output, createdFolder);
+    throw err;
   } finally {
     await runner?.close();
     f.close();

@@ -9,28 +9,12 @@ import * as path from 'node:path';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
 import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
 import { rejectsBaler } from '../unit/data-helpers';
+import { ensurePythonModules, python, PYTHON } from '../fixtures/python-reference';
 
-/** Debian's interpreter: its python3-h5py/-netcdf4/-zarr are built for it (a pyenv python3 on PATH may not be). */
-const PYTHON = '/usr/bin/python3';
 const PACKAGES = ['python3-h5py', 'python3-netcdf4', 'python3-zarr'];
 
-function python(script: string, ...args: string[]): string {
-  const run = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  assert.equal(run.status, 0, `python failed: ${run.stderr}`);
-  return run.stdout;
-}
-
 function ensureReferenceTools(): void {
-  const probe = () => spawnSync(PYTHON, ['-c', 'import h5py, netCDF4, zarr, numpy'], { encoding: 'utf8' });
-  if (probe().status === 0) return;
-  if (process.getuid?.() === 0) {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-    const install = spawnSync('apt-get', ['install', '-y', '-qq', ...PACKAGES], { encoding: 'utf8', env });
-    if (probe().status === 0) return;
-    assert.fail(`installing ${PACKAGES.join(', ')} with apt-get failed: ${install.stderr}`);
-  }
-  assert.fail(`the cross-checks need Debian's ${PACKAGES.join(', ')} for ${PYTHON}: apt-get install ${PACKAGES.join(' ')} (as root)`);
+  ensurePythonModules('h5py, netCDF4, zarr, numpy', PACKAGES, 'the cross-checks');
 }
 
 describe('cross-checks with h5py, netCDF4-python and zarr-python', function () {

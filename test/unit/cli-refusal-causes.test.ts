@@ -51,9 +51,33 @@ describe('refusals name the real cause', () => {
     assert.match(await refusal(['decompress', baler, '--dataset', 'sst', '-o', path.join(dir, 'sst.npy')]), /wave\.baler: --dataset 'sst': this file holds one array without a name/);
   });
 
+  it('a file of another known format than its name says is named as that format', async () => {
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['hdf5.csv', Uint8Array.of(0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0), /this is a HDF5 \(or netCDF-4\) file.*rename it \.h5/],
+      ['compressed.npy', Uint8Array.of(0x89, 0x42, 0x41, 0x4c, 0x45, 0x52, 0x0d, 0x0a), /this is a \.baler file.*decompress it/],
+      ['table.npz', new TextEncoder().encode('PAR1\0\0\0\0'), /this is a Parquet file.*rename it \.parquet/],
+      ['image.npy', Uint8Array.of(0x49, 0x49, 0x2a, 0, 8, 0, 0, 0), /this is a TIFF file.*rename it \.tif/],
+    ];
+    for (const [name, bytes, expected] of cases) {
+      fs.writeFileSync(path.join(dir, name), bytes);
+      assert.match(await refusal(['compress', path.join(dir, name), ...out()]), expected, name);
+      fs.rmSync(path.join(dir, name));
+    }
+  });
+
+  it('a folder given as a data file: read only as a Zarr store, and how to give its files', async () => {
+    const folder = path.join(dir, 'runs');
+    fs.mkdirSync(folder);
+    assert.match(await refusal(['compress', folder, ...out()]), /runs: is a folder: a folder is read only as a Zarr store \(\.zarr\); to compress the files in it, name them/);
+  });
+
   it('a binary file named .csv: not a text file; UTF-16 text: save it as UTF-8', async () => {
+    const renamed = path.join(dir, 'renamed.csv');
+    fs.copyFileSync(npy, renamed);
+    assert.match(await refusal(['compress', renamed, ...out()]), /renamed\.csv: this is a \.npy file.*rename it \.npy/);
+    fs.rmSync(renamed);
     const binary = path.join(dir, 'renamed.csv');
-    fs.copyFileSync(npy, binary);
+    fs.writeFileSync(binary, Uint8Array.from({ length: 300 }, (_, i) => (i * 151 + 7) % 256));
     const line = await refusal(['compress', binary, ...out()]);
     assert.match(line, /renamed\.csv: not a text file \(byte \d+ of its first line is 0x[0-9a-f]{2}\)/);
     assert.doesNotMatch(line, /separated/);

@@ -46,7 +46,7 @@ describe('compress --missing-value', () => {
 
   it('without it, the marker that sets the range is said, with the option to give', async () => {
     const { logs } = await roundTrip(csv, {}, '.csv');
-    assert.ok(logs.some((l) => /column 'temp': its least value is -9999, a usual marker of missing data, and rel:0\.0001 is of the range it sets.*--missing-value -9999/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /column 'temp': least value -9999, a usual marker of missing data, and rel:0\.0001 is of the range it sets.*--missing-value -9999 keeps/.test(l)), logs.join('\n'));
     const abs = await roundTrip(csv, { errorBound: 'abs:0.01' }, '.csv');
     assert.ok(!abs.logs.some((l) => /usual marker/.test(l)), 'an abs bound is not of the range');
   });
@@ -68,6 +68,27 @@ describe('compress --missing-value', () => {
       }
     });
   }
+
+  it('a marker met nowhere (a typo, another file\'s marker) is said, and the note on the real one still given', async () => {
+    const { logs } = await roundTrip(csv, { missingValue: -1234 }, '.csv');
+    assert.ok(logs.some((l) => /--missing-value -1234: no value of the array is -1234, so none is marked missing/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => /least value -9999, a usual marker/.test(l)), logs.join('\n'));
+  });
+
+  it('the note: a float32 1e20 (as CMIP files hold it) and every column it is in; none for integers that reach 999 as data', async () => {
+    const n = 40 * 50;
+    const values = Float32Array.from({ length: n }, (_, i) => (i % 37 === 0 ? 1e20 : 280 + 5 * Math.sin(i / 40)));
+    const input = path.join(dir, 'cmip.npy');
+    fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [40, 50], data: values }));
+    const { logs } = await roundTrip(input, {}, '.npy');
+    assert.ok(logs.some((l) => /greatest value 1e\+20, a usual marker.*--missing-value 1e20 keeps/.test(l)), logs.join('\n'));
+    const table = path.join(dir, 'two.csv');
+    fs.writeFileSync(table, ['a,b,c', ...Array.from({ length: 400 }, (_, i) => `${i % 50 === 0 ? -9999 : (i / 10).toFixed(1)},${i % 70 === 3 ? -9999 : (2 + Math.sin(i)).toFixed(3)},${i % 7}`)].join('\n') + '\n');
+    assert.ok((await roundTrip(table, {}, '.csv')).logs.some((l) => /columns 'a', 'b': least value -9999/.test(l)));
+    const counts = path.join(dir, 'counts.npy');
+    fs.writeFileSync(counts, encodeNpy({ dtype: 'int16', shape: [2000], data: Int16Array.from({ length: 2000 }, (_, i) => (i * 7919) % 1000) }));
+    assert.ok(!(await roundTrip(counts, {}, '.npy')).logs.some((l) => /usual marker/.test(l)), 'integers 0…999 are data');
+  });
 
   it('--missing-value that is not a number: one line naming the option', async () => {
     const r = await cliInProcess(['compress', csv, '--missing-value', 'NA']);

@@ -36,9 +36,13 @@ describe('values smaller than their bound', () => {
     assert.match(note, /column 'conc'.*--error-bound pw-rel:1e-3/);
   });
 
-  it('not said under pw-rel, nor under an abs bound below nearly every value', async () => {
+  it('not said under pw-rel, nor under an abs bound below nearly every value, nor of values around 0 under a loose bound', async () => {
     assert.deepEqual(await notes('pw-rel:1e-3'), []);
     assert.deepEqual(await notes('abs:1e-6'), []);
+    const noise = new MagnitudeSample(1);
+    noise.add(Float64Array.from({ length: 7000 }, () => normal()));
+    assert.ok(noise.fractionBelow(0, 0.5) > 0.25, 'over a quarter of the noise is below 0.5');
+    assert.ok(noise.octavesAboveMedian(0) < 10, 'but it spans no orders of magnitude');
   });
 
   it('the sample sees every column of a table, whatever the slabs', () => {

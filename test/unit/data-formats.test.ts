@@ -183,7 +183,7 @@ describe('data formats', () => {
       await rejectsBaler(() => writeDataset(root, table('float32', 2, 2)), /ROOT files cannot be written.*\.parquet, \.h5 or \.npz/, root);
       // Every writer names the formats it writes, not those it reads (.root among them).
       const text = inDir('out.txt');
-      await rejectsBaler(() => writeDataset(text, table('float32', 2, 2)), /cannot write '\.txt' files: name the output with one of \.npz, \.npy, \.csv, \.h5, \.hdf5, \.nc, \.cdf, \.parquet, \.tif, \.tiff, \.nii, \.nii\.gz, \.zarr$/, text);
+      await rejectsBaler(() => writeDataset(text, table('float32', 2, 2)), /cannot write '\.txt' files: name the output with one of \.npz, \.npy, \.csv, \.h5, \.hdf5, \.nc, \.cdf, \.parquet, \.tif, \.tiff, \.fits, \.fit, \.fts, \.nii, \.nii\.gz, \.zarr$/, text);
       for (const ext of ['h5', 'parquet', 'zarr']) {
         const file = inDir(`exists.${ext}`);
         await writeDataset(file, table('float32', 2, 2));

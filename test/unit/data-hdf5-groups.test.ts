@@ -1,6 +1,6 @@
 // HDF5 groups come back with their attributes, empty groups included: a detector group's units or an experiment's
 // date are part of the file as its users know it (they were lost: only the file's and the datasets' were kept).
-// A dataset read deflated is written deflated (a compressed netCDF-4 came back 2.2× its size).
+// A dataset read deflated is written deflated (a compressed netCDF-4 came back 2.2× its size), in its chunk shape.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { compress, decompress } from '../../src/kernel/pipeline';
@@ -36,11 +36,11 @@ describe('data: HDF5 groups', () => {
     });
   });
 
-  it('writes deflated what was read deflated, and only that', async () => {
+  it('writes deflated what was read deflated, and only that, in its chunk shape', async () => {
     const input = path.join(folder(), 'deflated.h5');
     const data = Float64Array.from({ length: 600 }, (_, i) => Math.sin(i / 40));
     await withHdf5(input, 'w', (f) => {
-      f.create_dataset({ name: 'zipped', data, shape: [30, 20], chunks: [10, 20], compression: 'gzip', compression_opts: 4 });
+      f.create_dataset({ name: 'zipped', data, shape: [30, 20], chunks: [10, 7], compression: 'gzip', compression_opts: 4 });
       f.create_dataset({ name: 'plain', data, shape: [30, 20] });
     });
     const { output } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 });
@@ -49,6 +49,7 @@ describe('data: HDF5 groups', () => {
       const filters = (name: string) => (g.get(name) as InstanceType<typeof h5.Dataset>).filters.map((flt) => flt.name);
       assert.ok(filters('/zipped').includes('deflate'), `zipped: ${filters('/zipped').join(', ')}`);
       assert.ok(!filters('/plain').includes('deflate'), 'plain stays plain');
+      assert.deepEqual((g.get('/zipped') as InstanceType<typeof h5.Dataset>).metadata.chunks, [10, 7], 'its chunk shape on every axis');
     });
   });
 });

@@ -1,4 +1,8 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compress, decompress } from '../../src/kernel/pipeline';
 import { BalerError } from '../../src/kernel/errors';
 import type { DType, NdArray, TypedArray } from '../../src/kernel/types';
 import {
@@ -105,6 +109,23 @@ describe('npy', () => {
       const back = parseNpy(bytes);
       assert.equal(back.dtype, dtype);
       sameValues(back.data, data);
+    });
+  }
+
+  for (const dtype of ['float32', 'int16', 'float64', 'float16', 'uint8'] as DType[]) {
+    it(`a big-endian ${dtype} .npy compressed exactly comes back byte for byte, big-endian`, async () => {
+      const data = SAMPLES[dtype];
+      const order = DESCR[dtype][1] === 1 ? '|' : '>';
+      const original = handBuiltNpy(header(`${order}${DESCR[dtype][0]}`, `(${data.length},)`), bigEndianBytes(dtype, data));
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-npy-be-'));
+      try {
+        fs.writeFileSync(path.join(dir, 'be.npy'), original);
+        const { output } = await compress(path.join(dir, 'be.npy'), { errorBound: 'abs:0', threads: 1 });
+        const { output: back } = await decompress(output, { output: path.join(dir, 'back.npy'), threads: 1 });
+        assert.deepEqual(new Uint8Array(fs.readFileSync(back)), original);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
     });
   }
 

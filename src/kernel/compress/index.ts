@@ -27,6 +27,7 @@ import type { SlabSummary } from './slab-summary';
 import { verifyContainer, type WrittenArray } from './read-back';
 import { TargetMissed } from './verify';
 import { markerNote } from './marker-note';
+import { markerNotMetNote } from '../data/missing-value';
 import { smallValuesNote } from './small-values-note';
 import { asksForAutoencoder } from './auto';
 import { changedSince, changedWhileCompressed, snapshotOf, type InputSnapshot } from './input-unchanged';
@@ -110,9 +111,10 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
     const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) });
     const effectiveBound = bound ?? (opts.target === undefined && !asksForAutoencoder(opts) ? parseErrorBound(DEFAULT_ERROR_BOUND) : undefined);
     for (const a of inputs) {
-      const marker = markerNote(a.source, a.stats, effectiveBound, opts.missingValue);
+      const notMet = opts.missingValue !== undefined ? markerNotMetNote(a.source, opts.missingValue) : undefined;
+      const marker = a.magnitudes && markerNote(a.source, a.stats, a.magnitudes, effectiveBound, opts.missingValue);
       const small = !marker && a.magnitudes ? smallValuesNote(a.source, a.stats, a.magnitudes, effectiveBound) : undefined;
-      for (const note of [marker, small]) if (note) hooks?.onLog?.(`${input}: ${note}`);
+      for (const note of [notMet, marker, small]) if (note) hooks?.onLog?.(`${input}: ${note}`);
     }
     const arrays = inputs.map((a) => ({ shape: a.source.shape, dtype: a.source.dtype, slabRows: a.slabRows }));
     const asked = threadsAllowed(opts.threads ?? defaultThreads(), (line) => hooks?.onLog?.(`${input}: ${line}`));

@@ -49,6 +49,31 @@ export class MagnitudeSample {
     this.rowsSeen += rows;
   }
 
+  /** How many binary orders of magnitude the largest sampled value is above the median magnitude (0 when none). */
+  octavesAboveMedian(column: number): number {
+    if (column >= this.counts.length || this.nonZero[column] === 0) return 0;
+    const counts = this.counts[column];
+    let top = counts.length - 1;
+    while (top > 0 && counts[top] === 0) top--;
+    return top - this.medianBin(column);
+  }
+
+  /** How many binary orders of magnitude `value` is above the column's median magnitude (0 when nothing sampled). */
+  octavesAbove(column: number, value: number): number {
+    if (column >= this.counts.length || this.nonZero[column] === 0 || value === 0) return 0;
+    return binaryExponent(value) + EXPONENT_OFFSET - this.medianBin(column);
+  }
+
+  private medianBin(column: number): number {
+    const counts = this.counts[column];
+    let median = 0;
+    for (let seen = 0; median < counts.length; median++) {
+      seen += counts[median];
+      if (2 * seen >= this.nonZero[column]) break;
+    }
+    return median;
+  }
+
   /** Of a column's sampled non-zero values, the fraction whose magnitude is below `tolerance` (to a factor of 2). */
   fractionBelow(column: number, tolerance: number): number {
     if (column >= this.counts.length || this.nonZero[column] === 0 || !(tolerance > 0)) return 0;

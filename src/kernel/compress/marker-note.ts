@@ -4,25 +4,49 @@
 import type { ErrorBound } from '../eb/bound';
 import { maskedFillOf } from '../data/fill';
 import type { ArraySource } from '../data/source';
+import type { MagnitudeSample } from './magnitudes';
 import type { ArrayStats } from './stats';
 import { formatNumber } from '../report/format';
 
-/** netCDF's default float fill (NC_FILL_FLOAT/NC_FILL_DOUBLE), as a float32 and as written in float64. */
-const NETCDF_FILLS = [9.969209968386869e36, Math.fround(9.969209968386869e36)];
+/** Markers as written in float64, and as a float32 file holds them (1e20 is 100000002004087734272 there). */
+const LARGE_MARKERS = [1e20, 1e30, 9.969209968386869e36].flatMap((v) => [v, Math.fround(v)]);
+/**
+ * A marker sits far from the values it stands among: at least 2^4 = 16 times the median magnitude (an integer
+ * column of 0…999 reaches 999 as data).
+ */
+const MARKER_OCTAVES = 4;
+/** Columns named in the note. */
+const NAMED = 3;
 
 function isUsualMarker(v: number): boolean {
   const a = Math.abs(v);
-  return (a >= 99 && a < 1e7 && /^9+$/.test(String(a))) || a === 1e20 || a === 1e30 || a === 32767 || a === 32768 || NETCDF_FILLS.includes(a);
+  return (a >= 999 && a < 1e7 && /^9+$/.test(String(a))) || a === 32767 || a === 32768 || LARGE_MARKERS.includes(a);
 }
 
-export function markerNote(source: ArraySource, stats: ArrayStats, bound: ErrorBound | undefined, missingValue: number | undefined): string | undefined {
-  if (bound?.kind !== 'rel' || missingValue !== undefined || maskedFillOf(source.attributes) !== undefined) return undefined;
+/** The usual marker of each column where one sets its range (its least or greatest value, far from the others). */
+function markersOf(stats: ArrayStats, magnitudes: MagnitudeSample): { column: number; marker: number }[] {
+  const found: { column: number; marker: number }[] = [];
   for (let c = 0; c < stats.min.length; c++) {
     const [low, high] = [stats.min[c], stats.max[c]];
     const marker = isUsualMarker(low) ? low : isUsualMarker(high) ? high : undefined;
-    if (marker === undefined || low === high) continue;
-    const column = source.names[c] ? `column '${source.names[c]}'` : stats.min.length > 1 ? `column ${c + 1}` : 'the array';
-    return `${column}: its ${marker === low ? 'least' : 'greatest'} value is ${formatNumber(marker)}, a usual marker of missing data, and rel:${bound.value} is of the range it sets (${formatNumber(low)} to ${formatNumber(high)}): if it marks missing values, --missing-value ${marker} keeps them exact and out of that range`;
+    if (marker === undefined || low === high || magnitudes.octavesAbove(c, marker) < MARKER_OCTAVES) continue;
+    found.push({ column: c, marker });
   }
-  return undefined;
+  return found;
+}
+
+export function markerNote(source: ArraySource, stats: ArrayStats, magnitudes: MagnitudeSample, bound: ErrorBound | undefined, missingValue: number | undefined): string | undefined {
+  // Kept exact (its declared fill beside NaN, coordinates): no bound is of its range. A fill the file declares is
+  // out of the range already; one given with --missing-value (markersMet) may be another than the marker seen.
+  if (bound?.kind !== 'rel' || source.exact || (maskedFillOf(source.attributes) !== undefined && !source.markersMet)) return undefined;
+  const found = markersOf(stats, magnitudes).filter((m) => m.marker !== missingValue);
+  if (found.length === 0) return undefined;
+  const { column, marker } = found[0];
+  const label = (c: number) => (source.names[c] ? `'${source.names[c]}'` : `${c + 1}`);
+  const columns = stats.min.length === 1 ? 'the array' : `column${found.length > 1 ? 's' : ''} ${found.slice(0, NAMED).map((m) => label(m.column)).join(', ')}${found.length > NAMED ? ` and ${found.length - NAMED} more` : ''}`;
+  // As typed: 1e20, not a float32's 100000002004087734272 nor float64's 100000000000000000000.
+  const rounded = Number(marker.toPrecision(7));
+  const shown = Math.abs(rounded) >= 1e7 ? rounded.toExponential().replace('e+', 'e') : String(rounded);
+  const range = `${formatNumber(stats.min[column])} to ${formatNumber(stats.max[column])}`;
+  return `${columns}: ${marker === stats.min[column] ? 'least' : 'greatest'} value ${formatNumber(marker)}, a usual marker of missing data, and rel:${bound.value} is of the range it sets (${range}${found.length > 1 ? ` in ${label(column)}` : ''}): if it marks missing values, --missing-value ${shown} keeps them exact and out of that range`;
 }

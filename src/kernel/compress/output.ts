@@ -76,7 +76,7 @@ export function removeCreatedFolder(output: string | undefined, created: string 
 }
 
 /** Refused before anything is coded when two inputs would be written to one output (a folder's links followed). */
-function distinctOutputs(inputs: string[], outputs: string[]): string[] {
+export function distinctOutputs(inputs: string[], outputs: string[], command: 'compress' | 'decompress' = 'compress'): string[] {
   const seen = new Map<string, string>();
   const real = (o: string) => {
     const dir = path.dirname(path.resolve(o));
@@ -85,7 +85,7 @@ function distinctOutputs(inputs: string[], outputs: string[]): string[] {
   outputs.forEach((o, i) => {
     const key = real(o);
     const other = seen.get(key);
-    if (other !== undefined) throw new BalerError(`both this and ${other} would be written to ${o}: compress one of them on its own with -o`, inputs[i], 'EOPTION');
+    if (other !== undefined) throw new BalerError(`both this and ${other} would be written to ${o}: ${command} one of them on its own with -o`, inputs[i], 'EOPTION');
     seen.set(key, inputs[i]);
   });
   return outputs;

@@ -2,7 +2,7 @@
 // menus must accept exactly these (a test checks it); the VS Code side imports this module (it has no imports, so
 // that the extension bundle does not pull in the format libraries).
 
-export type DataFormat = 'npz' | 'npy' | 'csv' | 'root' | 'hdf5' | 'netcdf' | 'parquet' | 'zarr' | 'tiff' | 'nifti';
+export type DataFormat = 'npz' | 'npy' | 'csv' | 'root' | 'hdf5' | 'netcdf' | 'parquet' | 'zarr' | 'tiff' | 'fits' | 'nifti';
 
 export interface FormatInfo {
   format: DataFormat;
@@ -22,6 +22,7 @@ export const FORMATS: readonly FormatInfo[] = [
   { format: 'netcdf', extensions: ['.nc', '.cdf'], writable: true },
   { format: 'parquet', extensions: ['.parquet'], writable: true },
   { format: 'tiff', extensions: ['.tif', '.tiff'], writable: true },
+  { format: 'fits', extensions: ['.fits', '.fit', '.fts'], writable: true },
   { format: 'nifti', extensions: ['.nii', '.nii.gz'], writable: true },
   { format: 'zarr', extensions: ['.zarr'], folder: true, writable: true },
 ];

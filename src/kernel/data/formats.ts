@@ -6,6 +6,7 @@ import { fileSystemError } from '../fsutil';
 import { DEFAULT_MEMORY_BUDGET } from './budget';
 import { extensionOf, FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS, type DataFormat } from './extensions';
 import { readHead } from './files';
+import { refuseOtherFormat } from './signatures';
 import type { ArrayDescription, DataSink, DataSource, OpenOptions, SinkOptions, SourceSelection } from './source';
 
 export type { DataFormat };
@@ -21,6 +22,9 @@ export function formatOfPath(file: string): { ext: string; info?: (typeof FORMAT
 export function dataFormatOf(file: string): DataFormat {
   const { ext, info } = formatOfPath(file);
   if (info) return info.format;
+  if (isFolder(file)) {
+    throw new BalerError(`is a folder: a folder is read only as a Zarr store (${SUPPORTED_FOLDER_EXTENSIONS.join(', ')}); to compress the files in it, name them (folder/*.npy) or list them in --files-from`, file, 'EISDIR');
+  }
   const shown = ext === '' ? 'no extension' : `extension '${ext}'`;
   throw new BalerError(`unsupported data file (${shown}); supported: ${SUPPORTED_EXTENSIONS.join(', ')}`, file);
 }
@@ -35,6 +39,14 @@ export function writableFormatOf(file: string): DataFormat {
 }
 
 const ROOT_NOT_WRITTEN = 'ROOT files cannot be written from JavaScript: write .parquet, .h5 or .npz (the event structure is kept)';
+
+function isFolder(file: string): boolean {
+  try {
+    return fs.statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 const HDF5_MAGIC = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -53,8 +65,14 @@ function readerFormatOf(file: string): { format: DataFormat; netcdf4?: boolean }
   }
   if (info.folder && !stat.isDirectory()) throw new BalerError(`a ${info.extensions[0]} store is a folder, and this is a file`, file);
   if (!info.folder && stat.isDirectory()) throw new BalerError('is a folder, not a file', file, 'EISDIR');
+  let head: Uint8Array = new Uint8Array(0);
+  try {
+    if (!info.folder) head = readHead(file, 16);
+  } catch (err) {
+    throw fileSystemError(err, file, 'cannot read the file');
+  }
+  refuseOtherFormat(head, format, file);
   if (format === 'netcdf') {
-    const head = readHead(file, 8);
     if (HDF5_MAGIC.every((b, i) => head[i] === b)) return { format: 'hdf5', netcdf4: true };
     if (!(head[0] === 0x43 && head[1] === 0x44 && head[2] === 0x46)) throw new BalerError('not a netCDF file (neither CDF nor HDF5 magic)', file);
     if (head[3] === 5) {
@@ -78,6 +96,7 @@ export async function openDataSource(file: string, selection: SourceSelection = 
     case 'parquet': return (await import('./parquet')).openParquet(file, selection, budget);
     case 'zarr': return (await import('./zarr')).openZarr(file, selection, budget);
     case 'tiff': return (await import('./tiff')).openTiff(file, budget);
+    case 'fits': return (await import('./fits')).openFits(file, selection, budget);
     case 'nifti': return (await import('./nifti')).openNifti(file, budget);
   }
 }
@@ -120,6 +139,7 @@ async function createFormatSink(
     case 'parquet': return (await import('./parquet')).createParquetSink(file, arrays, attributes, opts);
     case 'zarr': return (await import('./zarr')).createZarrSink(file, arrays, attributes, opts);
     case 'tiff': return (await import('./tiff-writer')).createTiffSink(file, arrays, attributes, opts);
+    case 'fits': return (await import('./fits-writer')).createFitsSink(file, arrays, attributes, opts);
     case 'nifti': return (await import('./nifti-writer')).createNiftiSink(file, arrays, attributes, opts);
     case 'root':
       throw new BalerError(ROOT_NOT_WRITTEN, file);

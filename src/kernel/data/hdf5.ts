@@ -409,7 +409,9 @@ function createDataset(f: H5File, a: ArrayDescription, name: string, opts: SinkO
   const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
   const empty = a.dtype === 'int64' ? new BigInt64Array(0) : a.dtype === 'uint64' ? new BigUint64Array(0) : new Float64Array(0);
   const d = f.create_dataset({
-    name, data: empty, shape: [0, ...rest], maxshape: [info?.growable ? null : fixedSize(a.shape[0]), ...rest], chunks: [Math.max(1, Math.min(chunkRows, Math.max(1, a.shape[0]))), ...rest],
+    name, data: empty, shape: [0, ...rest], maxshape: [info?.growable ? null : fixedSize(a.shape[0]), ...rest],
+    // The source's chunk shape on every axis (a (5, 5)-chunked dataset came back (5, 10)); else whole rows.
+    chunks: [Math.max(1, Math.min(chunkRows, Math.max(1, a.shape[0]))), ...rest.map((n, axis) => Math.max(1, Math.min(n, info?.chunks?.[axis + 1] ?? n)))],
     dtype: H5_DTYPE[a.dtype], ...(gzip ? { compression: 'gzip' as const, compression_opts: 4 } : {}), track_order: true,
   });
   d.resize([...a.shape]);

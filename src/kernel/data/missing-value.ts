@@ -18,9 +18,27 @@ function arrayWithMissingValue(array: ArraySource, value: number, file: string):
   }
   const attrs = { _FillValue: value };
   const marked = maskedFillAttribute(attrs, array.dtype);
-  if (!(MASKED_FILL in marked) && !isIntegerDtype(array.dtype)) return array;
-  const { readSlab, ...description } = array;
-  const withAttributes = { ...description, attributes: { ...array.attributes, ...marked }, ...fillExactness(attrs, array.dtype) };
-  if (isIntegerDtype(array.dtype)) return { ...withAttributes, readSlab };
-  return withFillMask(withAttributes, declaredFills(attrs, array.dtype), readSlab, where, file);
+  const markersMet = { count: 0 };
+  // A value its dtype cannot hold is met nowhere: said so (compress), not silently taken.
+  if (!(MASKED_FILL in marked) && !isIntegerDtype(array.dtype)) return { ...array, markersMet };
+  const marker = array.dtype === 'float32' ? Math.fround(value) : value;
+  const counted: ArraySource['readSlab'] = async (start, count, buffers) => {
+    const slab = await array.readSlab(start, count, buffers);
+    // 64-bit integers come as BigInt.
+    const data = slab.data as ArrayLike<number | bigint>;
+    const wanted = typeof data[0] === 'bigint' && Number.isInteger(marker) ? BigInt(marker) : marker;
+    for (let i = 0; i < data.length; i++) if (data[i] === wanted) markersMet.count++;
+    return slab;
+  };
+  const { readSlab: _read, ...description } = array;
+  const withAttributes = { ...description, attributes: { ...array.attributes, ...marked }, ...fillExactness(attrs, array.dtype), markersMet };
+  if (isIntegerDtype(array.dtype)) return { ...withAttributes, readSlab: counted };
+  return withFillMask(withAttributes, declaredFills(attrs, array.dtype), counted, where, file);
+}
+
+/** What compress says of --missing-value X where no value of an array is X (a typo, or the marker of another file). */
+export function markerNotMetNote(source: ArraySource, value: number): string | undefined {
+  if (!source.markersMet || source.markersMet.count > 0) return undefined;
+  const where = source.path ? `the array '${source.path}'` : 'the array';
+  return `--missing-value ${value}: no value of ${where} is ${value}${source.dtype.startsWith('int') || source.dtype.startsWith('uint') ? ` (its ${source.dtype} values)` : ''}, so none is marked missing`;
 }

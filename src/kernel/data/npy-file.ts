@@ -8,7 +8,7 @@ import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { AtomicOutput, closeInput, openInput, outputError, readAtInto, syncAndClose, writeAll, type InputFile } from './files';
 import {
-  decodeRaw, decodeStrings, encodeValues, npyHeaderEnd, npyHeaderFor, parseHeader, reverseAxes, type NpyHeader,
+  decodeRaw, decodeStrings, encodeValues, isBigEndianNpy, NPY_BIG_ENDIAN, npyHeaderEnd, npyHeaderFor, parseHeader, reverseAxes, type NpyHeader,
 } from './npy';
 import type { ArrayDescription, ArraySource, DataSink, DataSource, SinkOptions } from './source';
 
@@ -100,6 +100,7 @@ export function npyStream(bytes: ByteSource, file: string, path: string, budget:
   let fortranValues: TypedArray | undefined;
   const source: ArraySource = {
     path, dtype: descr.dtype, shape: [...shape], kind: kindOfArray(shape), names: [],
+    ...(descr.bigEndian && descr.itemSize > 1 ? { attributes: { [NPY_BIG_ENDIAN]: true } } : {}),
     async readSlab(start, rows, buffers): Promise<NdArray> {
       checkSlab(shape, start, rows, file);
       const slabShape = shape.length === 0 ? [] : [rows, ...shape.slice(1)];
@@ -156,7 +157,8 @@ export function createNpySink(file: string, arrays: ArrayDescription[], opts: Si
     }
     writeAll(fd, bytes, file);
   };
-  write(npyHeaderFor(array.dtype, array.shape));
+  const bigEndian = isBigEndianNpy(array.attributes);
+  write(npyHeaderFor(array.dtype, array.shape, bigEndian));
   const close = (): void => {
     if (fd !== undefined) fs.closeSync(fd);
     fd = undefined;
@@ -164,7 +166,7 @@ export function createNpySink(file: string, arrays: ArrayDescription[], opts: Si
   return {
     async writeSlab(index, slab) {
       if (index !== 0) throw new Error(`npy sink: no array ${index}`);
-      write(encodeValues(slab.data, array.dtype));
+      write(encodeValues(slab.data, array.dtype, bigEndian));
       rows += array.shape.length === 0 ? 1 : slab.shape[0];
     },
     async finish() {

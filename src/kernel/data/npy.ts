@@ -301,13 +301,25 @@ export function encodeNpy(arr: NpyContent, opts: { fortranOrder?: boolean } = {}
 }
 
 /** Little-endian bytes of values in the .npy layout of `dtype` (float16 as half floats, bool as 0/1). */
-export function encodeValues(data: TypedArray, dtype: DType): Uint8Array {
+export function encodeValues(data: TypedArray, dtype: DType, bigEndian = false): Uint8Array {
   if (dtype === 'float16') {
     const bits = float32ToFloat16Bits(data as Float32Array);
+    if (bigEndian) swapBytes(new Uint8Array(bits.buffer), 2);
     return new Uint8Array(bits.buffer);
   }
   if (dtype === 'bool') return Uint8Array.from(data as Uint8Array, (v) => (v ? 1 : 0));
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (!bigEndian || data.BYTES_PER_ELEMENT === 1) return bytes;
+  const swapped = bytes.slice();
+  swapBytes(swapped, data.BYTES_PER_ELEMENT);
+  return swapped;
+}
+
+/** Key of an array's attributes saying the .npy it came from was big-endian ('>f4'): written back so. */
+export const NPY_BIG_ENDIAN = 'npyBigEndian';
+
+export function isBigEndianNpy(attributes: Record<string, unknown> | undefined): boolean {
+  return attributes?.[NPY_BIG_ENDIAN] === true;
 }
 
 function encodeStrings(strings: string[], kind: StringNdArray['dtype']): { descr: string; body: Uint8Array } {
@@ -327,8 +339,8 @@ function encodeStrings(strings: string[], kind: StringNdArray['dtype']): { descr
 }
 
 /** The header of a little-endian, C-order .npy file holding `dtype` values of `shape`. */
-export function npyHeaderFor(dtype: DType, shape: number[]): Uint8Array {
-  return withHeader(DESCR_OF[dtype], false, shape, new Uint8Array(0));
+export function npyHeaderFor(dtype: DType, shape: number[], bigEndian = false): Uint8Array {
+  return withHeader(bigEndian ? DESCR_OF[dtype].replace(/^</, '>') : DESCR_OF[dtype], false, shape, new Uint8Array(0));
 }
 
 function withHeader(descr: string, fortranOrder: boolean, shape: number[], body: Uint8Array): Uint8Array {

@@ -7,7 +7,7 @@ import { crc32 } from 'node:zlib';
 import { BalerError } from '../errors';
 import { kindOfArray, type NdArray } from '../types';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
-import { encodeNpy, encodeValues, npyHeaderFor } from './npy';
+import { encodeNpy, encodeValues, isBigEndianNpy, npyHeaderFor } from './npy';
 import { fileRegion, npyStream, type ByteSource } from './npy-file';
 import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
 
@@ -308,7 +308,7 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
   const begin = (index: number): void => {
     endMember();
     const a = arrays[index];
-    const header = npyHeaderFor(a.dtype, a.shape);
+    const header = npyHeaderFor(a.dtype, a.shape, isBigEndianNpy(a.attributes));
     const bytes = header.length + a.shape.reduce((p, d) => p * d, 1) * itemSize(a);
     if (bytes > MAX_MEMBER) throw new BalerError(`the array '${a.path}' is over 4 GiB, which needs zip64: write .npy, .h5 or .zarr`, file);
     current = index;
@@ -322,7 +322,7 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
         if (index !== current + 1) throw new Error(`npz sink: array ${index} written out of order`);
         begin(index);
       }
-      member!.push(encodeValues(slab.data, arrays[index].dtype));
+      member!.push(encodeValues(slab.data, arrays[index].dtype, isBigEndianNpy(arrays[index].attributes)));
       rows += arrays[index].shape.length === 0 ? 1 : slab.shape[0];
       check();
     },

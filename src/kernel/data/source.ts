@@ -10,7 +10,7 @@ import type { BufferPool } from '../parallel/buffer-pool';
 export interface ArraySource {
   /**
    * Where the array lives in its file: '' for single-array formats (.npy, .csv), the .npz key, the HDF5/netCDF
-   * dataset path ('/group/x'), the Zarr array path, the ROOT tree and branch group ('events', 'events/Jet').
+   * dataset path ('/group/x'), the Zarr array path, the FITS HDU's EXTNAME (else hdu{N}), the ROOT tree and branch group ('events', 'events/Jet').
    */
   path: string;
   dtype: DType;
@@ -45,12 +45,14 @@ export interface ArraySource {
    * NaN too (fill.ts withFillMask): compress codes it so instead of refusing the file.
    */
   unmasked?: () => ArraySource;
+  /** How many values equal to --missing-value its reads have met (data/missing-value.ts): none says the marker is not there. */
+  markersMet?: { count: number };
 }
 
 /** An opened data file. */
 export interface DataSource {
   file: string;
-  /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr', 'tiff', 'nifti'). */
+  /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr', 'tiff', 'fits', 'nifti'). */
   format: string;
   arrays: ArraySource[];
   /** Objects of the file that are not numeric arrays (strings, compounds, …), with why and their size where known, for messages. */

@@ -16,11 +16,23 @@ const MAGNITUDE_BINS = 32;
 const MAX_BITS = 30;
 
 /** Activity (weighted sum of neighbouring |q|) → bucket 0..15, by integer arithmetic only. */
-export function activityBucket(activity: number): number {
+function bucketOf(activity: number): number {
   if (activity < 3) return activity;
   const a = activity > 65535 ? 65535 : activity;
   const b = 31 - Math.clz32(a * a); // floor(2 log2 a)
   return b > ACTIVITY_BUCKETS - 1 ? ACTIVITY_BUCKETS - 1 : b;
+}
+
+/** bucketOf by table: the last bucket is reached at activity 256 (2 log2 256 = 16 > 15), every larger one is in it. */
+const BUCKET_TABLE_SIZE = 512;
+const BUCKET_TABLE = Uint8Array.from({ length: BUCKET_TABLE_SIZE }, (_, a) => bucketOf(a));
+
+/**
+ * Activity (≥ 0) → bucket 0..15: a table lookup in the hot loops (bucketOf's branches, taken at random with the
+ * data, cost more than the lookup).
+ */
+export function activityBucket(activity: number): number {
+  return activity < BUCKET_TABLE_SIZE ? BUCKET_TABLE[activity] : ACTIVITY_BUCKETS - 1;
 }
 
 /** Context of a point: its level bucket (0..3) and activity bucket. */
@@ -32,7 +44,8 @@ export function contextOf(level: number, activity: number): number {
 const RUN_BITS = 30;
 
 export class IndexCoder {
-  private readonly zero: number;
+  /** The first zero-flag model (one per context): read by the encoder's hot loop (pointcoder.ts). */
+  readonly zero: number;
   private readonly escape: number;
   private readonly sign: number;
   private readonly magnitude: number;
@@ -42,7 +55,7 @@ export class IndexCoder {
   private readonly symbol: number;
   private readonly specialKind: number;
   private readonly runs: number;
-  private readonly encoder: RangeEncoder | undefined;
+  readonly encoder: RangeEncoder | undefined;
   private readonly decoder: RangeDecoder | undefined;
 
   private constructor(models: BitModels, encoder?: RangeEncoder, decoder?: RangeDecoder) {
@@ -96,7 +109,8 @@ export class IndexCoder {
     else this.encodeNonZero(q, context);
   }
 
-  private encodeNonZero(q: number, context: number): void {
+  /** Codes a non-zero index (or ESCAPE), its zero flag included. */
+  encodeNonZero(q: number, context: number): void {
     const encoder = this.encoder!;
     encoder.encodeBit(this.zero + context, 1);
     const level = context >> 4;

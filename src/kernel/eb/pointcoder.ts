@@ -8,6 +8,7 @@ import { CAST_FLOAT32, CAST_OTHER, ExactReader, ExactWriter, ValueType } from '.
 import { ACTIVITY_BUCKETS, activityBucket, contextOf, IndexCoder, LEVEL_BUCKETS } from './contexts';
 import { ESCAPE, MAX_INDEX, Quantizer } from './quantizer';
 import { release, slabFloat64, slabUint8 } from '../parallel/slab-buffers';
+import { adapt, PROB_MAX, PROB_MIN, STRIDE, TOP } from './rangecoder';
 
 /** |q| recorded for an exactly stored value, for the contexts of its neighbours. */
 const ESCAPE_ACTIVITY = 8;
@@ -228,6 +229,12 @@ export class PointCoder {
     // would accept it (no numbers passed to a call per value); anything else through quantizeAbsolute.
     const inline = quantizer.grid === 0 && quantizer.cast !== CAST_OTHER && step > 0 && tolerance > 0;
     const float32 = quantizer.cast === CAST_FLOAT32;
+    const encoder = indices.encoder!;
+    const state = encoder.models.state;
+    const zero = indices.zero;
+    // Only `range` changes while zero flags of zero indices are coded (a bit 0 moves no `low`): kept in a local,
+    // written back around every call that reads it.
+    let range = encoder.range;
     let hash = this.hash;
     for (let k = 0; k < count; k++) {
       const i = points[k];
@@ -252,7 +259,25 @@ export class PointCoder {
         q = quantizer.quantizeAbsolute(original[i], predictions[from + k], step);
         if (q !== ESCAPE) recon[i] = quantizer.recon;
       }
-      indices.encodeIndex(q, context);
+      if (q === 0) {
+        // The zero flag of a zero index (most are) is RangeEncoder.encodeBit written out, its state in locals.
+        const model = zero + context;
+        const s = model * STRIDE;
+        const p = (state[s] + state[s + 1]) >> 1;
+        range = (range >>> 16) * (p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p);
+        if (range < TOP) {
+          encoder.range = range;
+          encoder.normalise();
+          range = encoder.range;
+        }
+        adapt(state, model, 0);
+        absIndex[i] = 0;
+        hash = Math.imul(hash ^ 0, FNV_PRIME) >>> 0;
+        continue;
+      }
+      encoder.range = range;
+      indices.encodeNonZero(q, context);
+      range = encoder.range;
       if (q === ESCAPE) {
         this.storeExact(i, this.takeExact(i), predictions[from + k]);
         absIndex[i] = ESCAPE_ACTIVITY;
@@ -263,6 +288,7 @@ export class PointCoder {
       absIndex[i] = m > 255 ? 255 : m;
       hash = Math.imul(hash ^ q, FNV_PRIME) >>> 0;
     }
+    encoder.range = range;
     this.hash = hash;
   }
 

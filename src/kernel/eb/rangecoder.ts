@@ -3,18 +3,18 @@
 // Hot path of the whole coder: every method here runs once per coded bit, so state lives in typed
 // arrays and fields, and nothing allocates per bit (the encoder's output buffer grows by doubling).
 
-const TOP = 2 ** 24;
+export const TOP = 2 ** 24;
 const TWO32 = 2 ** 32;
 /** Probabilities are 16-bit: P(bit = 0) = p / 65536, kept within [PROB_MIN, PROB_ONE − PROB_MIN]. */
 const PROB_ONE = 65536;
 const PROB_HALF = PROB_ONE / 2;
-const PROB_MIN = 31;
-const PROB_MAX = PROB_ONE - PROB_MIN;
+export const PROB_MIN = 31;
+export const PROB_MAX = PROB_ONE - PROB_MIN;
 /** The fewest bits a modelled decision costs: its likelier outcome has probability PROB_MAX / PROB_ONE at most. */
 export const MIN_BITS_PER_DECISION = -Math.log2(PROB_MAX / PROB_ONE);
 
 /** Slots per model in BitModels.state: fast estimate, slow estimate, updates seen, limits (fast | slow << 16). */
-const STRIDE = 4;
+export const STRIDE = 4;
 /** RECIPROCAL[d] ≈ 2^14 / d: an adaptation rate 1/d as a multiply and a shift. */
 const RECIPROCAL = Int32Array.from({ length: 1025 }, (_, d) => (d === 0 ? 0 : Math.round(16384 / d)));
 
@@ -68,7 +68,7 @@ function clampProbability(p: number): number {
 }
 
 /** Moves model m's estimates toward `bit` (state = BitModels.state). */
-function adapt(state: Int32Array, m: number, bit: number): void {
+export function adapt(state: Int32Array, m: number, bit: number): void {
   const k = m * STRIDE;
   const target = bit === 0 ? PROB_ONE : 0;
   const count = state[k + 2];
@@ -84,8 +84,9 @@ function adapt(state: Int32Array, m: number, bit: number): void {
 }
 
 export class RangeEncoder {
-  private low = 0;
-  private range = 0xffffffff;
+  /** The coder's state: public for the encoder's hot loop (pointcoder.ts encodeStrip), which keeps it in locals. */
+  low = 0;
+  range = 0xffffffff;
   private cache = 0;
   private cacheSize = 1;
   private bytes: Uint8Array;
@@ -135,7 +136,8 @@ export class RangeEncoder {
     return this.bytes.slice(0, this.length);
   }
 
-  private normalise(): void {
+  /** Renormalises once range < TOP (public for the hot loop that keeps the state in locals). */
+  normalise(): void {
     while (this.range < TOP) {
       this.range = (this.range * 256) >>> 0;
       this.shiftLow();

@@ -214,8 +214,10 @@ function errorSection(info: ErrorsOf, of: string): InfoSection {
 }
 
 /** A declared value as its file declares it: in full (a float32's shortest digits: -1e+34, not -9.999999790214768e+33). */
+/** A missing value as it would be typed: 1e+20, not 100000000000000000000 (a float32's to 7 digits). */
 function declared(value: number, dtype: string): string {
-  return String(dtype === 'float32' || dtype === 'float16' ? Number(value.toPrecision(7)) : value);
+  const shown = dtype === 'float32' || dtype === 'float16' ? Number(value.toPrecision(7)) : value;
+  return Math.abs(shown) >= 1e21 || (Math.abs(shown) >= 1e7 && Number.isInteger(shown) && /0{6}$/.test(String(shown))) ? shown.toExponential() : String(shown);
 }
 
 function worstColumnText(w: NonNullable<ErrorFigures['worstColumn']>, names: string[]): string {
