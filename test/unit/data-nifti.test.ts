@@ -216,6 +216,13 @@ describe('NIfTI reader', () => {
     await rejectsBaler(() => openDataSource(file), /vox_offset 100 \(the voxels must start after the 348-byte header\)/, file);
   });
 
+  it('a NIfTI-2 file named for another format is named as NIfTI-2 by its first bytes, either byte order', async () => {
+    for (const littleEndian of [true, false]) {
+      const file = write(buildNifti({ version: 2, littleEndian, datatype: 4, dims: [2, 2], values: ramp(4) }), '.npy');
+      await rejectsBaler(() => openDataSource(file), /^this is a NIfTI-2 file, by its first bytes, not what its name says: rename it \.nii$/, file);
+    }
+  });
+
   it('refuses RGB24, complex and float128 naming the datatype', async () => {
     for (const [datatype, name] of [[128, 'RGB24'], [32, 'complex64'], [1536, 'float128']] as const) {
       const file = write(buildNifti({ datatype, dims: [2, 2], values: ramp(4) }));
