@@ -10,29 +10,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDataset } from '../../src/kernel/data/dataset';
+import { ensurePythonModules, python } from '../fixtures/python-reference';
 
 const repo = path.resolve(__dirname, '..', '..');
-/** Debian's interpreter: its python3-nibabel is built for it (a pyenv python3 on PATH may not be). */
-const PYTHON = '/usr/bin/python3';
 const PACKAGES = ['python3-nibabel', 'python3-numpy'];
 
-function python(script: string, ...args: string[]): string {
-  const run = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  assert.equal(run.status, 0, `python failed: ${run.stderr}`);
-  return run.stdout;
-}
-
 function ensureReferenceTools(): void {
-  const probe = () => spawnSync(PYTHON, ['-c', 'import nibabel, numpy'], { encoding: 'utf8' });
-  if (probe().status === 0) return;
-  if (process.getuid?.() === 0) {
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-    const install = spawnSync('apt-get', ['install', '-y', '-qq', ...PACKAGES], { encoding: 'utf8', env });
-    if (probe().status === 0) return;
-    assert.fail(`installing ${PACKAGES.join(', ')} with apt-get failed: ${install.stderr}`);
-  }
-  assert.fail(`the NIfTI cross-checks need Debian's ${PACKAGES.join(', ')} for ${PYTHON}: apt-get install ${PACKAGES.join(' ')} (as root)`);
+  ensurePythonModules('nibabel, numpy', PACKAGES, 'the NIfTI cross-checks');
 }
 
 function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
