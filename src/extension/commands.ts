@@ -10,7 +10,7 @@ import { sanitizeText } from '../kernel/report/text';
 import { writtenSummary } from '../kernel/report/written';
 import { DashboardPanel, type RenderedState } from './dashboard';
 import { infoText, resultSummary } from './format';
-import { BALER_EXTENSION, DATA_EXTENSIONS } from './fileTypes';
+import { BALER_EXTENSION, DATA_EXTENSIONS, extensionOf } from './fileTypes';
 import { KernelClient, KernelError } from './kernelClient';
 import { onTrainingDefaults } from '../kernel/options/autoencoder';
 import { outputPathFor, readSettings, trainingDefaults } from './settings';
@@ -201,7 +201,7 @@ export class BalerCommands {
   // ------------------------------------------------------------ helpers
 
   private async pickFile(uri: vscode.Uri | undefined, extensions: string[], verb: string): Promise<vscode.Uri | undefined> {
-    const matches = (u?: vscode.Uri) => !!u && u.scheme === 'file' && extensions.includes(path.extname(u.fsPath).toLowerCase());
+    const matches = (u?: vscode.Uri) => !!u && u.scheme === 'file' && extensions.includes(extensionOf(u.fsPath));
     if (uri) {
       if (!matches(uri)) throw new Error(`${path.basename(uri.fsPath)}: not a ${extensions.join('/')} file`);
       return uri;

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ResultOf } from '../kernel/protocol';
 import { setSummaryLines } from '../kernel/report/set-text';
 import type { CommandServices, Prompts } from './commands';
-import { DATA_EXTENSIONS } from './fileTypes';
+import { DATA_EXTENSIONS, extensionOf } from './fileTypes';
 import { KernelError } from './kernelClient';
 import { readSettings } from './settings';
 
@@ -26,7 +26,7 @@ export function registerSetCommands(s: CommandServices, prompts: () => Prompts, 
 
 export async function compressWithSharedModel(s: CommandServices, prompts: Prompts, uri?: vscode.Uri, uris?: vscode.Uri[], args: SetArgs = {}): Promise<SetResult | undefined> {
   const chosen = uris && uris.length > 0 ? uris : uri ? [uri] : await pickFiles();
-  const files = (chosen ?? []).filter((u) => DATA_EXTENSIONS.includes(path.extname(u.fsPath).toLowerCase()));
+  const files = (chosen ?? []).filter((u) => DATA_EXTENSIONS.includes(extensionOf(u.fsPath)));
   if (files.length < 2) {
     void vscode.window.showWarningMessage('Baler: select two or more data files (Ctrl- or Cmd-click in the explorer) to compress them with one shared model.');
     return undefined;

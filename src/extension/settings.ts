@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { BackendName, CompressOptions, LatentPrecision, ModelType } from '../kernel/api';
+import { extensionOf } from '../kernel/data/extensions';
 
 export type OutputLocation = 'besideInput' | 'outputFolder';
 
@@ -47,6 +48,8 @@ export function trainingDefaults(s: BalerSettings): CompressOptions {
 /** Where NAME.baler goes: beside the input, or in the configured folder of the input's workspace folder. */
 export function outputPathFor(input: vscode.Uri, ext: string, s: BalerSettings): string {
   const parsed = path.parse(input.fsPath);
+  const own = extensionOf(input.fsPath); // brain.nii.gz → brain.baler
+  if (own.length > parsed.ext.length) parsed.name = parsed.base.slice(0, parsed.base.length - own.length);
   if (s.outputLocation === 'outputFolder') {
     const folder = vscode.workspace.getWorkspaceFolder(input)?.uri.fsPath ?? parsed.dir;
     return path.join(path.resolve(folder, s.outputFolder), parsed.name + ext);

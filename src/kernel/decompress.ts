@@ -6,6 +6,7 @@ import type { Architecture, NdArray, Normalisation, WeightTensor } from './types
 import { BalerError, cancellationPoint, namingFile } from './errors';
 import { integerMissingOf, maskedFillOf, restoreFills, restoreMissing } from './data/fill';
 import { createDataSink, FORMATS, writableFormatOf } from './data/formats';
+import { extensionOf } from './data/extensions';
 import { checkDiskSpace, leastOutputBytes } from './data/disk-space';
 import { notInFile, type ArrayDescription } from './data/source';
 import { textColumnsOfRows, textNotWrittenNote } from './data/text-columns';
@@ -253,12 +254,12 @@ function arrayAt(header: DataHeader, dataset: string, file: string): number {
 
 /**
  * The default output of decompress: NAME.decompressed with the source's own extension when its format can be
- * written and can hold the arrays written (one array for .npy/.csv/.parquet/.tif), else .h5 for several arrays, .npz for one.
+ * written and can hold the arrays written (one array for .npy/.csv/.parquet/.tif/.nii), else .h5 for several arrays, .npz for one.
  */
 export function defaultDecompressedOutput(input: string, header: DataHeader, arraysWritten = header.arrays.length): string {
-  const sourceExt = path.extname(header.source.name.replace(/[\\/]+$/, '')).toLowerCase();
+  const sourceExt = extensionOf(header.source.name);
   const format = FORMATS.find((f) => f.extensions.includes(sourceExt));
-  const single = ['npy', 'csv', 'parquet', 'tiff'];
+  const single = ['npy', 'csv', 'parquet', 'tiff', 'nifti'];
   const fits = format?.writable && (arraysWritten === 1 || !single.includes(format.format));
   return defaultOutput(input, `.decompressed${fits ? sourceExt : arraysWritten > 1 ? '.h5' : '.npz'}`);
 }

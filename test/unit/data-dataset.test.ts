@@ -171,9 +171,9 @@ describe('dataset', () => {
     it('wrong extension lists the supported ones: those read when reading, those written when writing', async () => {
       const file = inDir('data.txt');
       fs.writeFileSync(file, 'x');
-      await throwsBaler(() => readDataset(file), /unsupported data file \(extension '.txt'\); supported: .npz, .npy, .csv, .root, .h5, .hdf5, .nc, .cdf, .parquet, .tif, .tiff, .fits, .fit, .fts, .zarr/, file);
+      await throwsBaler(() => readDataset(file), /unsupported data file \(extension '.txt'\); supported: .npz, .npy, .csv, .root, .h5, .hdf5, .nc, .cdf, .parquet, .tif, .tiff, .fits, .fit, .fts, .nii, .nii.gz, .zarr/, file);
       await throwsBaler(() => readDataset(inDir('noext')), /no extension/, inDir('noext'));
-      await throwsBaler(() => writeDataset(inDir('out.txt'), dataset([1], 'float64', [1])), /^cannot write '\.txt' files: name the output with one of \.npz, \.npy, \.csv, \.h5, \.hdf5, \.nc, \.cdf, \.parquet, \.tif, \.tiff, \.fits, \.fit, \.fts, \.zarr$/, inDir('out.txt'));
+      await throwsBaler(() => writeDataset(inDir('out.txt'), dataset([1], 'float64', [1])), /^cannot write '\.txt' files: name the output with one of \.npz, \.npy, \.csv, \.h5, \.hdf5, \.nc, \.cdf, \.parquet, \.tif, \.tiff, \.fits, \.fit, \.fts, \.nii, \.nii\.gz, \.zarr$/, inDir('out.txt'));
       await throwsBaler(() => writeDataset(inDir('noext'), dataset([1], 'float64', [1])), /^cannot write a file with no extension: name the output with one of /, inDir('noext'));
     });
 

@@ -29,9 +29,11 @@ describe('data formats', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
     const compress = (menu: { command: string; when: string }[]) => menu.find((m) => m.command === 'baler.compressFile')!.when;
     const extensionsIn = (when: string, folder: boolean): string[] => {
-      const part = when.split('||').find((p) => (folder ? /(^|[^!])explorerResourceIsFolder/.test(p.replace('!explorerResourceIsFolder', '')) : !/(^|[^!])explorerResourceIsFolder\b/.test(p.replace('!explorerResourceIsFolder', ''))));
-      const match = part ? /\(([a-z0-9|]+)\)\$/i.exec(part) : null;
-      return match ? match[1].split('|').map((e) => `.${e}`) : [];
+      const part = when.split(/\)\s*\|\|\s*\(/).find((p) => (folder ? /(^|[^!])explorerResourceIsFolder/.test(p.replace('!explorerResourceIsFolder', '')) : !/(^|[^!])explorerResourceIsFolder\b/.test(p.replace('!explorerResourceIsFolder', ''))));
+      const match = part ? /resourceExtname =~ \/\^\\\.\(([a-z0-9|]+)\)\$/i.exec(part) : null;
+      // Two-part extensions (.nii.gz: VS Code's resourceExtname is .gz) by the file name.
+      const twoPart = part ? /resourceFilename =~ \/\\\.\(([a-z0-9|\\.]+)\)\$/i.exec(part) : null;
+      return [...(match ? match[1].split('|') : []), ...(twoPart ? twoPart[1].replace(/\\\./g, '.').split('|') : [])].map((e) => `.${e}`);
     };
     const explorer = compress(manifest.contributes.menus['explorer/context']);
     assert.deepEqual(extensionsIn(explorer, false).sort(), [...SUPPORTED_FILE_EXTENSIONS].sort());
@@ -181,7 +183,7 @@ describe('data formats', () => {
       await rejectsBaler(() => writeDataset(root, table('float32', 2, 2)), /ROOT files cannot be written.*\.parquet, \.h5 or \.npz/, root);
       // Every writer names the formats it writes, not those it reads (.root among them).
       const text = inDir('out.txt');
-      await rejectsBaler(() => writeDataset(text, table('float32', 2, 2)), /cannot write '\.txt' files: name the output with one of \.npz, \.npy, \.csv, \.h5, \.hdf5, \.nc, \.cdf, \.parquet, \.tif, \.tiff, \.fits, \.fit, \.fts, \.zarr$/, text);
+      await rejectsBaler(() => writeDataset(text, table('float32', 2, 2)), /cannot write '\.txt' files: name the output with one of \.npz, \.npy, \.csv, \.h5, \.hdf5, \.nc, \.cdf, \.parquet, \.tif, \.tiff, \.fits, \.fit, \.fts, \.nii, \.nii\.gz, \.zarr$/, text);
       for (const ext of ['h5', 'parquet', 'zarr']) {
         const file = inDir(`exists.${ext}`);
         await writeDataset(file, table('float32', 2, 2));

@@ -135,7 +135,10 @@ describe('lists stated once', () => {
       assert.equal(whens.length, 1, command);
       const regex = /resourceExtname =~ \/\^\\\.\(([^)]+)\)\$\/i/.exec(whens[0]);
       assert.ok(regex, whens[0]);
-      assert.deepEqual(regex[1].split('|').map((e) => `.${e}`), [...SUPPORTED_FILE_EXTENSIONS], command);
+      // Two-part extensions (.nii.gz: VS Code's resourceExtname is .gz) by the file name.
+      const twoPart = /resourceFilename =~ \/\\\.\(([^)]+)\)\$\/i/.exec(whens[0]);
+      const listed = [...regex[1].split('|'), ...(twoPart ? twoPart[1].replace(/\\\./g, '.').split('|') : [])].map((e) => `.${e}`);
+      assert.deepEqual(listed.sort(), [...SUPPORTED_FILE_EXTENSIONS].sort(), command);
     }
   });
 });

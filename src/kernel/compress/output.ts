@@ -4,12 +4,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BalerError } from '../errors';
 import { formatOfPath } from '../data/formats';
+import { extensionOf } from '../data/extensions';
 import { assertNotSameFile } from '../fsutil';
 
-/** The input's path with its extension replaced. */
+/** The input's path with its extension replaced (the whole of a two-part one: brain.nii.gz → brain.baler). */
 export function defaultOutput(input: string, ext: string): string {
   const parsed = path.parse(input);
-  return path.join(parsed.dir, parsed.name + ext);
+  const own = extensionOf(input);
+  const stem = own.length > parsed.ext.length && parsed.base.toLowerCase().endsWith(own) ? parsed.base.slice(0, parsed.base.length - own.length) : parsed.name;
+  return path.join(parsed.dir, stem + ext);
 }
 
 /**
@@ -26,7 +29,7 @@ export function outputsOf(inputs: string[], output?: string): string[] {
 /** One input's .baler: `output`, or NAME.baler in it when it names a folder (namesFolder), or beside the input. */
 export function outputOf(input: string, output?: string): string {
   if (output === undefined) return defaultOutput(input, '.baler');
-  return namesFolder(output) ? path.join(output, `${path.parse(input).name}.baler`) : output;
+  return namesFolder(output) ? defaultOutput(path.join(output, path.basename(input)), '.baler') : output;
 }
 
 /** NAME.baler in `folder` for each input (with several files, -o names a folder). */

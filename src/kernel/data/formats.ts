@@ -1,11 +1,10 @@
 // How a data file's format is recognised (extensions.ts lists them), and openDataSource / createDataSink, which
 // dispatch to one module per format. Format modules are loaded on first use.
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { BalerError } from '../errors';
 import { fileSystemError } from '../fsutil';
 import { DEFAULT_MEMORY_BUDGET } from './budget';
-import { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS, type DataFormat } from './extensions';
+import { extensionOf, FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOLDER_EXTENSIONS, type DataFormat } from './extensions';
 import { readHead } from './files';
 import { refuseOtherFormat } from './signatures';
 import type { ArrayDescription, DataSink, DataSource, OpenOptions, SinkOptions, SourceSelection } from './source';
@@ -15,7 +14,7 @@ export { FORMATS, SUPPORTED_EXTENSIONS, SUPPORTED_FILE_EXTENSIONS, SUPPORTED_FOL
 
 /** A path's extension (lower case, with the dot; '' for none) and the format that has it, if any. */
 export function formatOfPath(file: string): { ext: string; info?: (typeof FORMATS)[number] } {
-  const ext = path.extname(file.replace(/[\\/]+$/, '')).toLowerCase();
+  const ext = extensionOf(file);
   return { ext, info: FORMATS.find((f) => f.extensions.includes(ext)) };
 }
 
@@ -98,6 +97,7 @@ export async function openDataSource(file: string, selection: SourceSelection = 
     case 'zarr': return (await import('./zarr')).openZarr(file, selection, budget);
     case 'tiff': return (await import('./tiff')).openTiff(file, budget);
     case 'fits': return (await import('./fits')).openFits(file, selection, budget);
+    case 'nifti': return (await import('./nifti')).openNifti(file, budget);
   }
 }
 
@@ -140,6 +140,7 @@ async function createFormatSink(
     case 'zarr': return (await import('./zarr')).createZarrSink(file, arrays, attributes, opts);
     case 'tiff': return (await import('./tiff-writer')).createTiffSink(file, arrays, attributes, opts);
     case 'fits': return (await import('./fits-writer')).createFitsSink(file, arrays, attributes, opts);
+    case 'nifti': return (await import('./nifti-writer')).createNiftiSink(file, arrays, attributes, opts);
     case 'root':
       throw new BalerError(ROOT_NOT_WRITTEN, file);
   }

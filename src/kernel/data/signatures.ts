@@ -24,6 +24,9 @@ const SIGNATURES: Signature[] = [
   { name: 'BigTIFF', bytes: ['II+', 0], formats: ['tiff'], advice: 'rename it .tif' },
   { name: 'BigTIFF', bytes: ['MM', 0, '+'], formats: ['tiff'], advice: 'rename it .tif' },
   { name: 'FITS', bytes: ['SIMPLE  ='], formats: ['fits'], advice: 'rename it .fits' },
+  // NIfTI-2: sizeof_hdr 540 in either byte order, then its magic (NIfTI-1's lies at byte 344, past the head read).
+  { name: 'NIfTI-2', bytes: [0x1c, 0x02, 0, 0, 'n+2', 0, '\r\n', 0x1a, '\n'], formats: ['nifti'], advice: 'rename it .nii' },
+  { name: 'NIfTI-2', bytes: [0, 0, 0x02, 0x1c, 'n+2', 0, '\r\n', 0x1a, '\n'], formats: ['nifti'], advice: 'rename it .nii' },
   { name: '.baler', bytes: [0x89, 'BALER'], formats: [], advice: 'decompress it (baler decompress)' },
 ];
 

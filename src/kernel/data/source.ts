@@ -52,7 +52,7 @@ export interface ArraySource {
 /** An opened data file. */
 export interface DataSource {
   file: string;
-  /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr', 'tiff', 'fits'). */
+  /** The format's short name ('npz', 'npy', 'csv', 'root', 'hdf5', 'netcdf', 'parquet', 'zarr', 'tiff', 'fits', 'nifti'). */
   format: string;
   arrays: ArraySource[];
   /** Objects of the file that are not numeric arrays (strings, compounds, …), with why and their size where known, for messages. */
