@@ -3,12 +3,26 @@ import type { ErrorFigures, SizeBreakdown } from './api';
 import { BalerError } from './errors';
 import type { DataKind } from './types';
 
-/** The column of a table with the lowest PSNR, each column judged against its own range. */
+/** The column of a table with the lowest PSNR, each column judged against its own range (see columnScale). */
 export interface WorstColumn {
   column: number;
   psnr: number;
   /** Its largest absolute error over its own range. */
   maxErrorOverRange: number;
+}
+
+/**
+ * The range a column's errors are measured against: its own, or for a column of one value (no range of its own)
+ * the whole table's, so that 2.5 coming back 2.501 reads as a small error on the table's scale and not as PSNR
+ * −∞. Only when the whole table holds one value is nothing left to measure against (0: PSNR −∞ unless exact).
+ */
+export function columnScale(columnRange: number, tableRange: number): number {
+  return columnRange > 0 ? columnRange : tableRange > 0 ? tableRange : 0;
+}
+
+/** 20·log10(scale / RMSE): ∞ when exact, −∞ when inexact on a zero scale. */
+export function psnrOf(scale: number, rmse: number): number {
+  return rmse === 0 ? Infinity : scale > 0 ? 20 * Math.log10(scale / rmse) : -Infinity;
 }
 
 export interface ErrorFiguresDetailed extends ErrorFigures {
@@ -128,10 +142,8 @@ export class ErrorAccumulator {
     let worst: WorstColumn | undefined;
     for (let k = 0; k < this.columns; k++) {
       if (c.count[k] === 0) continue;
-      const range = c.max[k] - c.min[k];
-      const rmse = Math.sqrt(c.sumSquares[k] / c.count[k]);
-      // A constant column is judged as exact (PSNR ∞) when reproduced, and as lost (PSNR −∞) otherwise.
-      const psnr = rmse === 0 ? Infinity : range > 0 ? 20 * Math.log10(range / rmse) : -Infinity;
+      const range = columnScale(c.max[k] - c.min[k], this.max - this.min);
+      const psnr = psnrOf(range, Math.sqrt(c.sumSquares[k] / c.count[k]));
       const maxErrorOverRange = c.maxAbs[k] === 0 ? 0 : range > 0 ? c.maxAbs[k] / range : Infinity;
       if (!worst || psnr < worst.psnr) worst = { column: k, psnr, maxErrorOverRange };
     }

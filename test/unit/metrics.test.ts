@@ -19,6 +19,21 @@ describe('metrics', () => {
     assert.equal(computeErrors(x, y).worstColumn, undefined, 'frames and single columns have none');
   });
 
+  it('judges a column of one value on the whole table\'s range: 2.5 back as 2.501 is a small error, not PSNR −∞', () => {
+    // Column 0 spans 0…99, column 1 is 2.5 throughout; column 0 is off by 0.5, column 1 by 0.001.
+    const x = Float64Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? i / 2 : 2.5));
+    const y = x.map((v, i) => v + (i % 2 === 0 ? 0.5 : 0.001));
+    const e = computeErrors(x, y, 2);
+    assert.equal(e.worstColumn?.column, 0, 'the varying column, off by 0.5 of 99, is the worse');
+    const flat = computeErrors(x, x.map((v, i) => (i % 2 === 1 ? v + 5 : v)), 2).worstColumn!;
+    assert.equal(flat.column, 1);
+    assert.ok(Math.abs(flat.psnr - 20 * Math.log10(99 / 5)) < 1e-9, `a flat column lost by 5 on the table's range 99: ${flat.psnr}`);
+    assert.ok(Math.abs(flat.maxErrorOverRange - 5 / 99) < 1e-12);
+    const constant = Float64Array.from({ length: 20 }, () => 2.5);
+    assert.equal(computeErrors(constant, constant.map((v) => v + 1e-3), 2).worstColumn!.psnr, -Infinity, 'a table of one value has nothing to measure on');
+    assert.equal(computeErrors(constant, constant, 2).worstColumn!.psnr, Infinity);
+  });
+
   it('merges per-column sums of slabs measured apart into the figures of the whole', () => {
     const x = Float64Array.from({ length: 300 }, (_, i) => Math.sin(i) * (1 + (i % 3)));
     const y = x.map((v, i) => v + (i % 5) * 1e-3);

@@ -106,14 +106,18 @@ describe('report data', () => {
     assert.equal(r.worstColumn, 77, 'and shown first');
   });
 
-  it('shows first the column the file\'s figures call worst: one of a single value that did not come back', () => {
+  it('shows first the column the file\'s figures call worst; a column of one value is judged on the table\'s range', () => {
     const rows = 40;
     const values = Float64Array.from({ length: rows * 4 }, (_, i) => (i % 4 === 2 ? 0.5 : Math.sin(i / 7) * (1 + (i % 4))));
     const ds: Dataset = { kind: 'table', shape: [rows, 4], dtype: 'float32', names: ['a', 'b', 'flat', 'd'], values };
-    const reconstructed = values.map((v, i) => v + (i % 4 === 2 ? 0.01 : i % 4 === 3 ? 0.2 : 0.001));
-    const r = tableReport(ds, reconstructed);
-    assert.equal(findRow(r.info, 'errors.worstColumn')?.value, 'flat: one value throughout in the original, not reproduced exactly');
-    assert.equal(r.worstColumn, 2, 'the views select the same column the figures name');
+    const slightly = tableReport(ds, values.map((v, i) => v + (i % 4 === 2 ? 0.01 : i % 4 === 3 ? 0.2 : 0.001)));
+    assert.match(findRow(slightly.info, 'errors.worstColumn')?.value ?? '', /^d: PSNR [\d.]+ dB/, 'flat, off by 0.01 of the table\'s range 8, is not the worst');
+    assert.equal(slightly.worstColumn, 3, 'the views select the same column the figures name');
+    const lost = tableReport(ds, values.map((v, i) => v + (i % 4 === 2 ? 3 : 0.001)));
+    assert.match(findRow(lost.info, 'errors.worstColumn')?.value ?? '', /^flat: PSNR [\d.]+ dB, max abs error \/ its range 0\.3/);
+    assert.equal(lost.worstColumn, 2);
+    const flatTable = { ...ds, values: values.map(() => 0.5) };
+    assert.equal(findRow(tableReport(flatTable, flatTable.values.map((v) => v + 0.01)).info, 'errors.worstColumn')?.value, 'a: one value throughout in the original, not reproduced exactly');
   });
 
   it('builds plotly figures for every part, with unique ids, in both themes', () => {

@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import type { ProjectPoint } from '../../kernel/project/results-types';
 import type { CompressResult, DecompressResult } from '../../kernel/api';
 import type { ProjectRef, TrainProjectResult } from '../../kernel/protocol';
-import { formatDb, formatNumber, formatRatio } from '../../kernel/report/format';
+import { formatNumber } from '../../kernel/report/format';
+import { describePoint } from './lensLines';
 import { resultSummary } from '../format';
 import type { KernelClient } from '../kernelClient';
 import type { KernelTasks } from '../tasks';
@@ -141,7 +142,7 @@ export class ProjectCommands {
     if (doc?.isDirty) await doc.save();
     return this.withView(ref, 'measuring these settings', async () => {
       const point = await this.s.tasks.run(`Trying the settings of ${ref.workspace}/${ref.project}`, (h) => this.s.kernel().call('runProjectSettings', ref, h));
-      const line = `${point.label} → ${formatRatio(point.ratioTotal)} total, ${formatDb(point.psnr ?? Infinity)}`;
+      const line = `${point.label} → ${describePoint(point)}`;
       this.s.output.appendLine(`run ${ref.workspace}/${ref.project}: ${line}`);
       void vscode.window.showInformationMessage(`Baler: ${line} (added to the trade-off chart)`);
       return point;

@@ -9,8 +9,13 @@ import { changedKeys, effectiveSettings, measuredPoint, readConfigText } from '.
 /** Keys a lens explains, in the order a reader meets them. */
 const EXPLAINED = ['latent', 'compressionRatio', 'modelType', 'latentPrecision', 'decoderPrecision', 'errorBound', 'epochs', 'decoder'] as const;
 
+/** A point's PSNR: JSON holds neither ∞ nor −∞, so null is ∞ for an exact file and −∞ (nothing to measure on) otherwise. */
+export function pointPsnr(p: ProjectPoint): number {
+  return p.psnr ?? (p.maxAbsError === 0 ? Infinity : -Infinity);
+}
+
 export function describePoint(p: ProjectPoint): string {
-  return `${formatRatio(p.ratioTotal)} total, ${p.psnr === null ? formatDb(Infinity) : formatDb(p.psnr)}`;
+  return `${formatRatio(p.ratioTotal)} total, ${formatDb(pointPsnr(p))}`;
 }
 
 function valueText(key: string, value: unknown): string {

@@ -85,6 +85,13 @@ export function columnRange(stats: ArrayStats, column: number): number {
   return Number.isFinite(range) ? range : Number.MAX_VALUE;
 }
 
+/** max − min over every column's finite values, as columnRange is of one. */
+export function tableRange(stats: ArrayStats): number {
+  const range = Math.max(...stats.max) - Math.min(...stats.min);
+  if (!(range >= 0)) return 0;
+  return Number.isFinite(range) ? range : Number.MAX_VALUE;
+}
+
 /**
  * The absolute tolerance each column may use: abs → the bound; rel → the bound × the column's finite range (one
  * entry for frames, one per column for tables); pw-rel → none. A column kept exact (exactColumns) has 0, and

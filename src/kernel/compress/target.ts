@@ -9,8 +9,8 @@ import * as path from 'node:path';
 import { BalerError } from '../errors';
 import type { LearnedChoice } from '../api';
 import type { ErrorBound } from '../eb/bound';
-import { computeErrors } from '../metrics';
-import { columnRange } from './stats';
+import { columnScale, computeErrors, psnrOf } from '../metrics';
+import { columnRange, tableRange } from './stats';
 import { parseQualityTarget } from '../search/target';
 import { initialRelBound, largestMeetingBound, MAX_REL_BOUND } from '../search/bisect';
 import { recordPoint } from '../search/record';
@@ -55,7 +55,7 @@ export const targetStrategy: ArrayStrategy = {
       return arrayGlobals(bound, tolerances, input.source);
     };
     const ranges = input.stats.min.map((_, c) => columnRange(input.stats, c));
-    const search = new PointRecord(sample, input.source.shape[0], ranges, aim);
+    const search = new PointRecord(sample, input.source.shape[0], ranges, tableRange(input.stats), aim);
     // Only a --time-limit lets a clock cut the search short (otherwise the same input gives the same file).
     const started = performance.now();
     const overBudget = () => opts.timeLimitSeconds !== undefined && (performance.now() - started) / 1000 > opts.timeLimitSeconds;
@@ -99,9 +99,9 @@ export const targetStrategy: ArrayStrategy = {
 
 /**
  * The lowest PSNR over the columns (one for frames), each against the whole array's range of that column, not
- * the sample's: a sample of a heavy-tailed column may not hold its extremes.
+ * the sample's (a sample of a heavy-tailed column may not hold its extremes), as the file's figures judge them.
  */
-function worstPsnr(original: Float64Array, decoded: Float64Array, ranges: number[]): number {
+function worstPsnr(original: Float64Array, decoded: Float64Array, ranges: number[], tableRange: number): number {
   const n = ranges.length;
   const sums = new Float64Array(n);
   const counts = new Float64Array(n);
@@ -115,8 +115,8 @@ function worstPsnr(original: Float64Array, decoded: Float64Array, ranges: number
   }
   let worst = Infinity;
   for (let c = 0; c < n; c++) {
-    if (counts[c] === 0 || sums[c] === 0) continue;
-    worst = Math.min(worst, ranges[c] > 0 ? 20 * Math.log10(ranges[c] / Math.sqrt(sums[c] / counts[c])) : -Infinity);
+    if (counts[c] === 0) continue;
+    worst = Math.min(worst, psnrOf(columnScale(ranges[c], tableRange), Math.sqrt(sums[c] / counts[c])));
   }
   return worst;
 }
@@ -151,14 +151,14 @@ class PointRecord {
   private readonly classicalBytes = new Map<number, number>();
   private readonly scale: number;
 
-  /** `ranges`: the whole array's range per column (one for frames): what PSNR and the bound are relative to. */
-  constructor(private readonly sample: Sample, totalRows: number, private readonly ranges: number[], private readonly aim: number) {
+  /** `ranges`: the whole array's range per column (one for frames), and `table` of all: what PSNR is relative to. */
+  constructor(private readonly sample: Sample, totalRows: number, private readonly ranges: number[], private readonly table: number, private readonly aim: number) {
     this.scale = totalRows / sample.rows;
   }
 
   add(label: string, plan: PlanEstimate | undefined, decoderBytes: number, rel: number, coded: Candidate['coded']): { psnr: number } {
     const errors = computeErrors(this.sample.values, coded.reconstruction);
-    const psnr = worstPsnr(this.sample.values, coded.reconstruction, this.ranges);
+    const psnr = worstPsnr(this.sample.values, coded.reconstruction, this.ranges, this.table);
     const latentBytes = Math.round((coded.latents?.length ?? 0) * this.scale);
     const residualBytes = Math.round(coded.data.length * this.scale);
     const point: SearchPoint = {

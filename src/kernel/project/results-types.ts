@@ -34,7 +34,7 @@ export interface ProjectPoint {
   /** The engine's figures for that file (FileInfo), never recomputed by a view. */
   ratioTotal: number;
   ratioLatentOnly: number;
-  /** dB; null when exact (JSON has no Infinity). */
+  /** dB; null when not finite (JSON has no Infinity): ∞ when maxAbsError is 0, else −∞ (see lensLines pointPsnr). */
   psnr: number | null;
   maxAbsError: number;
   measuredAt: string;

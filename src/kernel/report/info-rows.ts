@@ -213,7 +213,7 @@ function errorSection(info: ErrorsOf, of: string): InfoSection {
       row('errors.maxRelError', 'max relative error |x′−x| / |x|',
         `${formatNumber(e.maxRelError)}${e.maxRelError > 1 ? ' (at values near zero: see max abs error / range)' : ''}`),
       row('errors.range', 'value range', formatNumber(e.range)),
-      ...(e.worstColumn ? [row('errors.worstColumn', 'worst column (on its own range)', worstColumnText(e.worstColumn, info.names))] : []),
+      ...(e.worstColumn ? [row('errors.worstColumn', 'worst column (on its own range; one of a single value on the table\'s)', worstColumnText(e.worstColumn, info.names))] : []),
       ...(info.missingValue !== undefined ? [row('errors.missingValue', 'declared missing value', `${declared(info.missingValue, info.dtype)}: each comes back as it, not counted in the errors`)] : []),
     ],
   };
@@ -228,7 +228,7 @@ function declared(value: number, dtype: string): string {
 
 function worstColumnText(w: NonNullable<ErrorFigures['worstColumn']>, names: string[]): string {
   const name = names[w.column] ?? `#${w.column + 1}`;
-  // A column of one value has no range to measure against: it either came back exact or it did not.
+  // Only a table of one value throughout (or a file written when a flat column was judged on its own range) has no range to measure a column against.
   if (w.psnr === -Infinity) return `${name}: one value throughout in the original, not reproduced exactly`;
   return `${name}: PSNR ${formatDb(w.psnr)}, max abs error / its range ${formatNumber(w.maxErrorOverRange)}`;
 }
