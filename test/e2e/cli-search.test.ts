@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
 import { simulateFlowPastObstacle } from '../../src/kernel/demo/flow';
 import { computeErrors } from '../../src/kernel/metrics';
+import { buildCli } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -21,8 +22,7 @@ describe('CLI: --target', () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('the CLI takes --target and the decompressed data keeps the PSNR it reported', async () => {
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
+    buildCli();
     const run = (args: string[]) => spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), ...args], { cwd: dir, encoding: 'utf8' });
     const c = run(['compress', 'flow.npy', '-o', 'cli.baler', '--target', 'psnr:35', '--no-search-autoencoders', '--json']);
     assert.equal(c.status, 0, c.stderr);

@@ -1,27 +1,18 @@
 // End-to-end: the default `compress` (automatic mode) and train once, compress many, through the built CLI.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy } from '../../src/kernel/data/npy';
 import { dependentTable } from '../fixtures/learned';
-
-const repo = path.resolve(__dirname, '..', '..');
-const cli = path.join(repo, 'bin', 'baler.js');
-
-function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BALER_DEBUG: '' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { baler, buildCli } from '../fixtures/built-cli';
 
 describe('baler CLI: the automatic mode and sets', function () {
   this.timeout(300_000);
   let dir: string;
 
   before(() => {
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildCli();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-cli-sets-'));
     for (const seed of [1, 2, 3]) {
       fs.writeFileSync(path.join(dir, `t${seed}.npy`), encodeNpy({ dtype: 'float64', shape: [2000, 5], data: dependentTable(2000, seed) }));

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy } from '../../src/kernel/data/npy';
+import { buildCli } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'bin', 'baler.js');
@@ -47,7 +48,7 @@ describe('CLI ended by a signal', function () {
   const original = path.join(dir, 'kept.baler');
 
   before(() => {
-    assert.equal(spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo }).status, 0);
+    buildCli();
     // Many slabs (a 16 MiB budget), each taking a moment: the signal arrives while slabs are being coded.
     const data = Float32Array.from({ length: 512 * 64 * 64 }, (_, i) => Math.sin(i / 97) * Math.cos(i / 1013) + ((i * 2654435761) % 1000) * 1e-5);
     fs.writeFileSync(input, encodeNpy({ dtype: 'float32', shape: [512, 64, 64], data }));

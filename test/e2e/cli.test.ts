@@ -8,15 +8,11 @@ import { parseNpy } from '../../src/kernel/data/npy';
 import { encodeNpz } from '../../src/kernel/data/npz';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
 import { computeErrors } from '../../src/kernel/metrics';
-import { SHARED_DATA, requireSharedFile } from '../unit/shared-data';
+import { requireSharedFile } from '../unit/shared-data';
+import { baler, buildCli } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'bin', 'baler.js');
-
-function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BALER_DEBUG: '' } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 function expectError(r: ReturnType<typeof baler>, file: string, pattern: RegExp): void {
   assert.notEqual(r.code, 0, `expected failure, got exit 0: ${r.stdout}`);
@@ -33,8 +29,7 @@ describe('baler CLI end to end', function () {
   let cfd: string;
 
   before(() => {
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildCli();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-cli-'));
     cfd = path.join(dir, 'CFD_animation.npz');
     fs.copyFileSync(requireSharedFile('CFD_animation.npz'), cfd);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildCli } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -13,8 +14,7 @@ describe('baler demo --quick', function () {
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 
   it('generates data, compresses it every way, and prints the table of sizes, ratios and errors', () => {
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
+    buildCli();
     const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), 'demo', '--quick', '--out', out], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^flow 60×50×50: .*, 600 kB\n.*ratio +ratio .*\n.*total +latent-only/m);

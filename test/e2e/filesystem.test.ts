@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy } from '../../src/kernel/data/npy';
+import { buildCli } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'bin', 'baler.js');
@@ -28,8 +29,7 @@ describe('file systems that refuse the output', () => {
     fs.mkdirSync(target);
     const data = Float64Array.from({ length: 20_000 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
     fs.writeFileSync(path.join(dir, 'noise.npy'), encodeNpy({ dtype: 'float64', shape: [2000, 10], data }));
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, build.stderr);
+    buildCli();
     const ok = spawnSync(process.execPath, [cli, 'compress', 'noise.npy', '-o', 'noise.baler', '--error-bound', 'abs:1e-12'], { cwd: dir, encoding: 'utf8' });
     assert.equal(ok.status, 0, ok.stderr);
   });

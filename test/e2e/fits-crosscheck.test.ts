@@ -3,24 +3,18 @@
 // its bound, the dtypes, the shapes and the headers. The set-up installs astropy with apt when running as root;
 // otherwise it fails with a message naming the package.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDataset } from '../../src/kernel/data/dataset';
 import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
 import { ensurePythonModules, python } from '../fixtures/python-reference';
+import { baler, buildCli } from '../fixtures/built-cli';
 
-const repo = path.resolve(__dirname, '..', '..');
 const PACKAGES = ['python3-astropy', 'python3-numpy'];
 
 function ensureAstropy(): void {
   ensurePythonModules('astropy.io.fits, numpy', PACKAGES, 'the FITS cross-checks');
-}
-
-function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** astropy's file: a float32 sky image in the primary, extensions of each dtype, a table and a tile-compressed image. */
@@ -85,8 +79,7 @@ describe('FITS cross-checks with astropy', function () {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-fits-cross-'));
   before(() => {
     ensureAstropy();
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildCli();
     python(WRITE_ASTROPY, dir);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,26 +1,18 @@
 // The built CLI on the new formats: `baler compress FILE --dataset/--tree/--columns` through readDataset, and bad
 // input as one line with exit 1 and nothing written.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDataset, writeDataset } from '../../src/kernel/data/dataset';
 import { referenceFile } from '../unit/data-reference';
-
-const repo = path.resolve(__dirname, '..', '..');
-
-function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+import { baler, buildCli } from '../fixtures/built-cli';
 
 describe('baler CLI on science formats', function () {
   this.timeout(300_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-cli-formats-'));
   before(() => {
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildCli();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 

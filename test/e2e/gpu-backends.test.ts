@@ -2,18 +2,16 @@
 // tfjs-node that registers a 'tensorflow' backend through its own copy of the real tfjs-core becomes the
 // backend in use, and training runs on its kernels; `baler doctor` says what is installed and why not.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoTfjsCore, STAND_IN_VERSION, writeStandIn } from '../fixtures/tfjs-node-stand-in';
+import { baler as runCli, buildCli, type CliRun } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
-const cli = path.join(repo, 'bin', 'baler.js');
 
-function baler(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8', env: { ...process.env, BALER_DEBUG: '', BALER_TFJS_NODE_PATH: '', ...env } });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function baler(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
+  return runCli(args, cwd, { BALER_TFJS_NODE_PATH: '', ...env });
 }
 
 function writeCsv(file: string, rows: number): void {
@@ -30,8 +28,7 @@ describe('compute packages installed outside Baler (CLI)', function () {
   let dir: string;
 
   before(() => {
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildCli();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-gpu-backends-'));
     writeCsv(path.join(dir, 'table.csv'), 600);
   });

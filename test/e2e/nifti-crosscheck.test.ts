@@ -5,23 +5,17 @@
 // extensions, every value within the bound. The set-up installs nibabel with apt when running as root; otherwise it
 // fails with a message naming the package.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDataset } from '../../src/kernel/data/dataset';
 import { ensurePythonModules, python } from '../fixtures/python-reference';
+import { baler, buildCli } from '../fixtures/built-cli';
 
-const repo = path.resolve(__dirname, '..', '..');
 const PACKAGES = ['python3-nibabel', 'python3-numpy'];
 
 function ensureReferenceTools(): void {
   ensurePythonModules('nibabel, numpy', PACKAGES, 'the NIfTI cross-checks');
-}
-
-function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('NIfTI cross-checks with nibabel', function () {
@@ -29,8 +23,7 @@ describe('NIfTI cross-checks with nibabel', function () {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-nifti-cross-'));
   before(() => {
     ensureReferenceTools();
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildCli();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const inDir = (name: string): string => path.join(dir, name);

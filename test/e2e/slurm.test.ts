@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
 import { startSlurm, type SlurmCluster } from './slurm-cluster';
+import { buildCli } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 const baler = `${process.execPath} ${path.join(repo, 'bin', 'baler.js')}`;
@@ -17,7 +18,7 @@ describe('Slurm: a job array compresses a file in parts', function () {
   let cluster: SlurmCluster;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-slurm-job-'));
   before(() => {
-    assert.equal(spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo }).status, 0);
+    buildCli();
     cluster = startSlurm();
   });
   after(() => {

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compress, decompress } from '../../src/kernel/pipeline';
 import { encodeNpy } from '../../src/kernel/data/npy';
+import { buildCli } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -50,7 +51,7 @@ describe('threads', function () {
   });
 
   it('the bundled CLI codes with worker threads and writes the same file (the coder alone; above: a learned basis)', () => {
-    assert.equal(spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo }).status, 0);
+    buildCli();
     assert.ok(fs.existsSync(path.join(repo, 'dist', 'slab-worker.js')), 'the build writes dist/slab-worker.js');
     const run = (threads: number) => spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), 'compress', input, '-o', path.join(dir, `cli${threads}.baler`),
       '--error-bound', 'rel:1e-4', '--learned', 'none', '--threads', String(threads), '--memory', TWO_THREADS], { encoding: 'utf8' });

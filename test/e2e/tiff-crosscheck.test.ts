@@ -3,7 +3,6 @@
 // tifffile stack keeps every value within its bound, the dtype, the shape and the metadata. The set-up installs them
 // with apt when running as root; otherwise it fails with a message naming them.
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,17 +10,12 @@ import { readDataset } from '../../src/kernel/data/dataset';
 import { createDataSink, openDataSource } from '../../src/kernel/data/formats';
 import type { TiffAttributes } from '../../src/kernel/data/tiff';
 import { ensurePythonModules, python } from '../fixtures/python-reference';
+import { baler, buildCli } from '../fixtures/built-cli';
 
-const repo = path.resolve(__dirname, '..', '..');
 const PACKAGES = ['python3-tifffile', 'python3-pil', 'python3-numpy'];
 
 function ensureReferenceTools(): void {
   ensurePythonModules('tifffile, PIL, numpy', PACKAGES, 'the TIFF cross-checks');
-}
-
-function baler(args: string[], cwd: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [path.join(repo, 'bin', 'baler.js'), ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('TIFF cross-checks with tifffile and PIL', function () {
@@ -29,8 +23,7 @@ describe('TIFF cross-checks with tifffile and PIL', function () {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-tiff-cross-'));
   before(() => {
     ensureReferenceTools();
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildCli();
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const inDir = (name: string): string => path.join(dir, name);

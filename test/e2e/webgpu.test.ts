@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { buildCli } from '../fixtures/built-cli';
 
 const repo = path.resolve(__dirname, '..', '..');
 const cli = path.join(repo, 'bin', 'baler.js');
@@ -33,8 +34,7 @@ describe('WebGPU on a software Vulkan device (lavapipe)', function () {
 
   before(() => {
     env = softwareVulkan();
-    const build = spawnSync(process.execPath, ['esbuild.mjs', '--only=cli'], { cwd: repo, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed: ${build.stderr}`);
+    buildCli();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-webgpu-'));
   });
   after(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
