@@ -22,6 +22,8 @@ export interface ChunkChoice {
 export interface ChunkOptions extends Omit<EbSlabOptions, 'configuration'> {
   /** An earlier slab's choice: this slab is coded whole and by columns with its configurations, without searching. */
   reuse?: ChunkChoice;
+  /** A pw-rel table's integer columns kept exact (stats.ts exactColumns): the slab is then coded by columns. */
+  exactColumns?: boolean[];
 }
 
 /**
@@ -31,7 +33,13 @@ export interface ChunkOptions extends Omit<EbSlabOptions, 'configuration'> {
 export async function encodeErrorBoundedChunk(
   values: Float64Array, shape: number[], g: EbGlobals, opts: ChunkOptions = {},
 ): Promise<{ chunk: Uint8Array; reconstruction: Float64Array; choice?: ChunkChoice }> {
-  const { reuse, ...slabOptions } = opts;
+  const { reuse, exactColumns, ...slabOptions } = opts;
+  if (keepsColumnsExact(g, shape, exactColumns)) {
+    // The whole slab in one domain would not keep them: each exact column takes the integer path (eb-columns.ts).
+    const byColumns = await encodeEbColumns(values, shape, g, { predictors: opts.predictors, configurations: reuse?.columnConfigurations, exactColumns });
+    const choice = oneValue(values) ? undefined : { columnConfigurations: byColumns.configurations };
+    return { chunk: tagged(TAG_EB_COLUMNS, byColumns.bytes), reconstruction: byColumns.reconstruction, choice };
+  }
   const whole = await encodeEbSlab(values, shape, g, { ...slabOptions, configuration: reuse?.configuration });
   const chooses = !oneValue(values);
   if (!columnsCandidate(g, shape)) return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, ...(chooses ? { choice: { configuration: whole.configuration } } : {}) };
@@ -47,6 +55,11 @@ export async function encodeErrorBoundedChunk(
   }
   release(byColumns.reconstruction);
   return { chunk: tagged(TAG_EB, whole.bytes), reconstruction: whole.reconstruction, choice };
+}
+
+/** Whether a pw-rel table's slab has integer columns to keep exact (under abs and rel their tolerance is 0 already). */
+function keepsColumnsExact(g: EbGlobals, shape: number[], exactColumns: boolean[] | undefined): exactColumns is boolean[] {
+  return g.bound.kind === 'pw-rel' && g.kind === 'table' && shape.length === 2 && shape[1] > 1 && exactColumns?.some(Boolean) === true;
 }
 
 /** Whether every value is the same (NaN alike, and -0 as 0: the configurations code them alike). */

@@ -18,6 +18,11 @@ export interface ColumnsOptions {
   predictors?: EbSlabOptions['predictors'];
   /** An earlier slab's configuration of each column, reused without searching (eb/codec.ts). */
   configurations?: string[];
+  /**
+   * Integer columns kept exact: coded at pw-rel 0, the coder's lossless integer path (grids of 1), which the
+   * decoder reads with the array's own bound as any other column (the grids are in the column's slab).
+   */
+  exactColumns?: boolean[];
 }
 
 export async function encodeEbColumns(
@@ -27,8 +32,9 @@ export async function encodeEbColumns(
   // Every value is written below: a reused buffer (slab-buffers.ts) needs no zeroing.
   const reconstruction = slabValues(values.length);
   const configurations: string[] = [];
+  const exact: EbGlobals = { ...g, bound: { kind: 'pw-rel', value: 0 } };
   const bytes = await encodeByColumns(values, shape, async (column, c) => {
-    const coded = await encodeEbSlab(column, [rows, 1], g, { predictors: opts.predictors, configuration: opts.configurations?.[c] });
+    const coded = await encodeEbSlab(column, [rows, 1], opts.exactColumns?.[c] ? exact : g, { predictors: opts.predictors, configuration: opts.configurations?.[c] });
     configurations.push(coded.configuration);
     for (let r = 0; r < rows; r++) reconstruction[r * columns + c] = coded.reconstruction[r];
     release(coded.reconstruction);

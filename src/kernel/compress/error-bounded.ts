@@ -49,8 +49,10 @@ export function coderAloneSlabs(input: ArrayInput, ctx: CompressContext, globals
   // slab holds the path at tolerance 0), and below one unit the coder codes integers on a grid of 1 anyway (eb/plan.ts).
   // Whether a slab's values are integers is the slab's own (a part's stats are not the array's).
   const tryIntegerCoder = globals.bound.kind === 'pw-rel';
+  // Under abs and rel an exact column's tolerance is 0 already; pw-rel has no tolerances (one bound for every value).
+  const exactColumns = tryIntegerCoder ? input.stats.exactColumns : undefined;
   return slabsSharingSearches(input, ctx, (s, reuse) =>
-    ctx.runner.run({ task: 'eb', array: s.array, firstRow: s.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input, tryIntegerCoder, reuse }, s.owner));
+    ctx.runner.run({ task: 'eb', array: s.array, firstRow: s.firstRow, globals, predictors: ctx.opts.predictors, layout: ctx.opts.layout, file: ctx.input, tryIntegerCoder, reuse, exactColumns }, s.owner));
 }
 
 function losslessNote(o: Record<CodedSlab['outcome'], number>): string {

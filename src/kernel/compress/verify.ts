@@ -18,14 +18,15 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
   const columns = stats.min.length;
   const tolerances = tolerancesFor(bound, stats);
   const allowed = Float64Array.from(stats.min, (_, c) => (tolerances.length === 0 ? 0 : tolerances[tolerances.length === 1 ? 0 : c]));
-  const pointwise = bound.kind === 'pw-rel';
+  // Under pw-rel, integer columns kept exact (stats.ts exactColumns) allow 0, as under abs and rel.
+  const pointwise = Array.from(stats.min, (_, c) => bound.kind === 'pw-rel' && !stats.exactColumns?.[c]);
   const representable = dtype === 'float64' ? () => true : dtype === 'float32' ? (y: number) => Math.fround(y) === y : (y: number) => Object.is(castOne(y, dtype), y);
   return (original: Float64Array, decoded: Float64Array, firstRow: number): void => {
     for (let i = 0, c = 0; i < original.length; i++, c = c + 1 === columns ? 0 : c + 1) {
       const x = original[i];
       const y = decoded[i];
       const ok = x - x === 0
-        ? Math.abs(y - x) <= (pointwise ? bound.value * Math.abs(x) : allowed[c]) && representable(y)
+        ? Math.abs(y - x) <= (pointwise[c] ? bound.value * Math.abs(x) : allowed[c]) && representable(y)
         : Object.is(x, y) || (x !== x && y !== y);
       if (!ok) {
         const row = firstRow + Math.floor(i / columns);

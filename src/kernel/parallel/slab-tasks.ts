@@ -37,6 +37,8 @@ export interface EbSlabTask {
    * slab on grids of 1 is that path, eb/plan.ts).
    */
   tryIntegerCoder?: boolean;
+  /** A pw-rel table's integer columns, kept exact (compress/eb-chunk.ts). */
+  exactColumns?: boolean[];
 }
 
 export interface LosslessSlabTask {
@@ -256,7 +258,7 @@ async function codeErrorBoundedValues(task: EbSlabTask, values: Float64Array): P
   let eb: Awaited<ReturnType<typeof encodeErrorBoundedChunk>>;
   try {
     // The coder checks every value as written itself; the compressor checks the whole file again when read back.
-    eb = await encodeErrorBoundedChunk(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, reuse: task.reuse });
+    eb = await encodeErrorBoundedChunk(values, task.array.shape, task.globals, { predictors: task.predictors, layout: task.layout, reuse: task.reuse, exactColumns: task.exactColumns });
     if (reachesMissing(eb.reconstruction, task.array.missing)) throw new MissingReached(task.array.missing!);
   } catch (err) {
     // A slab the coder could not keep within the bound (it should never happen) is stored losslessly instead.
