@@ -61,10 +61,10 @@ with h5py.File(sys.argv[1], 'w') as f:
     await rejectsBaler(() => readDataset(file, { dataset: 'names' }), /the array '\/names' holds strings/, file);
   });
 
-  it('what we write as HDF5 (gzip, groups, attributes, column names) reads back in h5py', async () => {
+  it('what we write as HDF5 (gzip, groups, attributes, booleans as int8, column names) reads back in h5py', async () => {
     const file = inDir('ours.h5');
     const sink = await createDataSink(file, undefined, [
-      { path: 'events/event', dtype: 'float32', shape: [4, 2], kind: 'table', names: ['MET_px', 'MET_py'], attributes: { hdf5: { attrs: { units: 'GeV' } } } },
+      { path: 'events/event', dtype: 'float32', shape: [4, 2], kind: 'table', names: ['MET_px', 'MET_py'], attributes: { hdf5: { attrs: { units: 'GeV', calibrated: true, mask: [true, false] } } } },
       { path: 'events/NJet', dtype: 'int64', shape: [4], kind: 'table', names: [], exact: true },
     ], { hdf5: { attrs: { title: 'ours' } } }, { compress: true });
     await sink.writeSlab(0, { dtype: 'float32', shape: [4, 2], data: Float32Array.of(1.5, 2, 3, 4, 5, 6, 7, 8) });
@@ -76,9 +76,13 @@ with h5py.File(sys.argv[1], 'r') as f:
     e = f['events/event']
     print(json.dumps({'event': e[()].tolist(), 'units': e.attrs['units'] if isinstance(e.attrs['units'], str) else e.attrs['units'].decode(),
       'columns': [c if isinstance(c, str) else c.decode() for c in e.attrs['columns']], 'compression': e.compression,
-      'njet': [str(v) for v in f['events/NJet'][()]], 'title': f.attrs['title'] if isinstance(f.attrs['title'], str) else f.attrs['title'].decode()}))
+      'njet': [str(v) for v in f['events/NJet'][()]], 'title': f.attrs['title'] if isinstance(f.attrs['title'], str) else f.attrs['title'].decode(),
+      'calibrated': [int(e.attrs['calibrated']), str(e.attrs['calibrated'].dtype)], 'mask': e.attrs['mask'].tolist()}))
 `, file));
-    assert.deepEqual(out, { event: [[1.5, 2], [3, 4], [5, 6], [7, 8]], units: 'GeV', columns: ['MET_px', 'MET_py'], compression: 'gzip', njet: ['0', '3', String(2n ** 60n), '1'], title: 'ours' });
+    assert.deepEqual(out, {
+      event: [[1.5, 2], [3, 4], [5, 6], [7, 8]], units: 'GeV', columns: ['MET_px', 'MET_py'], compression: 'gzip', njet: ['0', '3', String(2n ** 60n), '1'], title: 'ours',
+      calibrated: [1, 'int8'], mask: [1, 0],
+    });
   });
 
   it('reads netCDF-4 and netCDF-3 files that netCDF4-python writes', async () => {

@@ -40,6 +40,10 @@ export function attributeTypesOf(obj: H5Attributes): Record<string, string> {
   return out;
 }
 
+function isBooleans(value: unknown): value is boolean | boolean[] {
+  return typeof value === 'boolean' || (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'boolean'));
+}
+
 function toJson(value: unknown): unknown {
   if (typeof value === 'bigint') return int64AsJson(value);
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? int64AsJson(v) : v));
@@ -76,6 +80,11 @@ export function writeAttributes(
 ): void {
   for (const [name, stored] of Object.entries(attrs)) {
     if (INTERNAL_ATTRIBUTES.has(name) || stored === null || stored === undefined) continue;
+    if (isBooleans(stored)) {
+      // HDF5 has no bool: h5py's is an int8 enum, which h5wasm cannot create; int8 0/1 keeps the value (was dropped).
+      target.create_attribute(name, Array.isArray(stored) ? stored.map(Number) : Number(stored), null, '<b');
+      continue;
+    }
     const floatValued = isFloatAttributeType(types[name]) || (VALUE_ATTRIBUTES.has(name) && (dtype === 'float32' || dtype === 'float64'));
     const value = floatValued ? restoreNonFinite(stored) : is64BitIntegerType(types[name]) ? restoreInt64(stored) : stored;
     try {
