@@ -138,6 +138,18 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
     }
   });
 
+  it('fill_value comes back as the source spelled it ("NaN" came back 0, which xarray takes as _FillValue: every zero masked)', async () => {
+    for (const fill of ['NaN', 0, null, -9999.5]) {
+      const store = path.join(dir(), `fill-${String(fill)}.zarr`);
+      writeV2Store(store, 'x', [6, 4], [3, 4], 'C', (i) => i[0] - i[1]);
+      const meta = path.join(store, 'x', '.zarray');
+      fs.writeFileSync(meta, JSON.stringify({ ...JSON.parse(fs.readFileSync(meta, 'utf8')), fill_value: fill }));
+      const { output } = await compress(store, { errorBound: 'abs:0', threads: 1, output: path.join(dir(), `fill-${String(fill)}.baler`) });
+      const { output: back } = await decompress(output, { output: path.join(dir(), `fill-${String(fill)}-back.zarr`), threads: 1 });
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(back, 'x', '.zarray'), 'utf8')).fill_value, fill);
+    }
+  });
+
   it('a store that is one array at its root comes back as one, not as a group holding it', async () => {
     const store = path.join(dir(), 'root.zarr');
     writeV2Store(store, '', [6, 4], [3, 4], 'C', (i) => i[0] - i[1] / 4);

@@ -74,7 +74,7 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
       const folder = zarrPathOf(a, i, arrays.length);
       const stored: DType = a.dtype === 'float16' ? 'float32' : a.dtype;
       const rowBytes = rowElements(a.shape) * DTYPE_BYTES[stored];
-      const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[] } | undefined;
+      const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[]; fillValue?: unknown } | undefined;
       const wanted = info?.chunks?.[0] ?? Math.floor(DEFAULT_CHUNK_BYTES / Math.max(1, rowBytes));
       const chunkRows = Math.max(1, Math.min(a.shape[0], wanted, Math.floor(MAX_CHUNK_BYTES / Math.max(1, rowBytes))));
       const tile = a.shape.slice(1).map((n, axis) => Math.max(1, Math.min(n, info?.chunks?.[axis + 1] ?? n)));
@@ -85,7 +85,7 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
       if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
       write(path.join(folder, '.zarray'), JSON.stringify({
         zarr_format: 2, shape: a.shape, chunks: [chunkRows, ...tile], dtype: TYPESTR[a.dtype], order: 'C',
-        compressor: { id: 'zlib', level: 1 }, filters: null, fill_value: a.dtype === 'bool' ? false : 0, dimension_separator: '.',
+        compressor: { id: 'zlib', level: 1 }, filters: null, fill_value: fillValueOf(info), dimension_separator: '.',
       }));
       write(path.join(folder, '.zattrs'), JSON.stringify(attrs));
       outs.push({ folder, description: a, chunkRows, tile, rowBytes, itemBytes: DTYPE_BYTES[stored], chunk: new Uint8Array(chunkRows * rowBytes), filled: 0, index: 0, written: 0 });
@@ -185,4 +185,12 @@ function* gridOf(counts: number[]): Generator<number[]> {
     while (axis >= 0 && ++index[axis] === counts[axis]) index[axis--] = 0;
     if (axis < 0) return;
   }
+}
+
+/**
+ * A Zarr v2 source's fill_value as it was; else none (null): every chunk is written, and xarray takes fill_value as
+ * _FillValue, so a fill_value of 0 would have it mask every real zero as missing.
+ */
+function fillValueOf(info: { fillValue?: unknown } | undefined): unknown {
+  return info && info.fillValue !== undefined ? info.fillValue : null;
 }

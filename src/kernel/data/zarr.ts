@@ -76,7 +76,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) ? (columns as string[]) : [];
     arrays.push({
       path: p, dtype, shape, kind: kindOfArray(shape, names), names, ...(attrs.baler_exact ? { exact: true } : {}),
-      attributes: { zarr: { attrs, chunks: [...arr.chunks], ...(fs.existsSync(path.join(file, p, '.zarray')) ? { format: 2 } : {}) } },
+      attributes: { zarr: { attrs, chunks: [...arr.chunks], ...v2Metadata(file, p) } },
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);
         checkBudget(decodedBytes(dtype, count * perRow) * 2 + chunkBytes(arr.chunks, dtype), budget, `a slab of ${count} rows of '${p}'`, file);
@@ -105,6 +105,21 @@ const V2_NOT_NUMBERS: Record<string, string> = {
  * Why a v2 array zarrita cannot open holds nothing to compress (zarrita refuses datetime64, strings, objects…,
  * and reports them as 'Not found'); undefined when its dtype is numeric, so the open error itself is the story.
  */
+/**
+ * Of a v2 array: the format, and its fill_value as the .zarray spells it ("NaN", 0, null), written back as it was
+ * (xarray reads fill_value as _FillValue and masks the values equal to it: NaN written back as 0 masked every zero).
+ */
+function v2Metadata(file: string, p: string): { format?: 2; fillValue?: unknown } {
+  const meta = path.join(file, p, '.zarray');
+  if (!fs.existsSync(meta)) return {};
+  try {
+    const fillValue: unknown = JSON.parse(fs.readFileSync(meta, 'utf8')).fill_value;
+    return { format: 2, ...(fillValue !== undefined ? { fillValue } : {}) };
+  } catch {
+    return { format: 2 };
+  }
+}
+
 function v2NonNumeric(file: string, p: string): string | undefined {
   let dtype: unknown;
   try {
