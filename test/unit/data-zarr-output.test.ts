@@ -34,6 +34,25 @@ describe('zarr output', () => {
     }
   });
 
+  it('a v3 source\'s fill_value comes back as its zarr.json spelled it', async () => {
+    const store = path.join(folder(), 'nan.zarr');
+    const sink = await createDataSink(store, undefined, [{ path: 'x', dtype: 'float32', shape: [2, 2], kind: 'table', names: [] }], {});
+    await sink.writeSlab(0, { dtype: 'float32', shape: [2, 2], data: Float32Array.of(0, 1, 2, 3) });
+    await sink.finish();
+    const meta = path.join(store, 'x', 'zarr.json');
+    fs.writeFileSync(meta, JSON.stringify({ ...JSON.parse(fs.readFileSync(meta, 'utf8')), fill_value: 'NaN' }));
+    const source = await openDataSource(store);
+    const back = path.join(folder(), 'nan-back.zarr');
+    try {
+      const out = await createDataSink(back, undefined, source.arrays, source.attributes ?? {});
+      await out.writeSlab(0, await source.arrays[0].readSlab(0, 2));
+      await out.finish();
+    } finally {
+      await source.close();
+    }
+    assert.equal(JSON.parse(fs.readFileSync(path.join(back, 'x', 'zarr.json'), 'utf8')).fill_value, 'NaN');
+  });
+
   it('writes the array of a v3 store that was one array at its root back at the root', async () => {
     const store = path.join(folder(), 'root3.zarr');
     const values = Float32Array.from({ length: 12 }, (_, i) => i / 4);

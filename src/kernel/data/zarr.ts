@@ -76,7 +76,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) ? (columns as string[]) : [];
     arrays.push({
       path: p, dtype, shape, kind: kindOfArray(shape, names), names, ...(attrs.baler_exact ? { exact: true } : {}),
-      attributes: { zarr: { attrs, chunks: [...arr.chunks], ...v2Metadata(file, p) } },
+      attributes: { zarr: { attrs, chunks: [...arr.chunks], ...storedMetadata(file, p) } },
       async readSlab(start, count): Promise<NdArray> {
         checkSlab(shape, start, count, file);
         checkBudget(decodedBytes(dtype, count * perRow) * 2 + chunkBytes(arr.chunks, dtype), budget, `a slab of ${count} rows of '${p}'`, file);
@@ -106,17 +106,19 @@ const V2_NOT_NUMBERS: Record<string, string> = {
  * and reports them as 'Not found'); undefined when its dtype is numeric, so the open error itself is the story.
  */
 /**
- * Of a v2 array: the format, and its fill_value as the .zarray spells it ("NaN", 0, null), written back as it was
- * (xarray reads fill_value as _FillValue and masks the values equal to it: NaN written back as 0 masked every zero).
+ * Of an array: its format when v2, and its fill_value as its metadata spells it ("NaN", 0, null), written back as
+ * it was (xarray reads a v2 fill_value as _FillValue and masks the values equal to it: NaN written back as 0 masked
+ * every zero).
  */
-function v2Metadata(file: string, p: string): { format?: 2; fillValue?: unknown } {
-  const meta = path.join(file, p, '.zarray');
-  if (!fs.existsSync(meta)) return {};
+function storedMetadata(file: string, p: string): { format?: 2; fillValue?: unknown } {
+  const v2 = path.join(file, p, '.zarray');
+  const meta = fs.existsSync(v2) ? v2 : path.join(file, p, 'zarr.json');
+  const format = meta === v2 ? { format: 2 as const } : {};
   try {
     const fillValue: unknown = JSON.parse(fs.readFileSync(meta, 'utf8')).fill_value;
-    return { format: 2, ...(fillValue !== undefined ? { fillValue } : {}) };
+    return { ...format, ...(fillValue !== undefined ? { fillValue } : {}) };
   } catch {
-    return { format: 2 };
+    return format;
   }
 }
 
@@ -190,7 +192,7 @@ export async function createZarrSink(
     const handles: unknown[] = [];
     for (const [i, a] of arrays.entries()) {
       const p = zarrPathOf(a, i, arrays.length);
-      const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[] } | undefined;
+      const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[]; fillValue?: unknown } | undefined;
       const perRow = rowElements(a.shape);
       const chunkRows = info?.chunks?.[0] ?? Math.max(1, Math.min(a.shape[0], Math.floor(2 ** 20 / Math.max(1, perRow * 8))));
       const attrs: Record<string, unknown> = { ...(rootArray ? rootAttrs : {}), ...(info?.attrs ?? {}) };
@@ -203,7 +205,7 @@ export async function createZarrSink(
       // fill value; zarrita writes neither unless asked.
       handles.push(await zarr.create(rootArray ? root : root.resolve(p), {
         shape: [...a.shape], chunkShape: [chunkRows, ...a.shape.slice(1)], dtype: (a.dtype === 'float16' ? 'float32' : a.dtype) as never, attributes: attrs,
-        codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], fillValue: (a.dtype === 'bool' ? false : 0) as never,
+        codecs: [{ name: 'bytes', configuration: { endian: 'little' } }], fillValue: (info?.fillValue ?? (a.dtype === 'bool' ? false : 0)) as never,
       }));
     }
     const written = arrays.map(() => 0);
