@@ -11,6 +11,7 @@
 import { BalerError } from '../errors';
 import type { DType, TypedArray } from '../types';
 import { INTEGER_RANGES, isIntegerDtype } from './dtype';
+import { roundToFloat16 } from './float16';
 import type { ArraySource } from './source';
 
 /** Key of an array's attributes that holds the value its NaNs are written back as. */
@@ -31,11 +32,26 @@ function declaredMissingValues(attrs: Record<string, unknown>, round: (v: number
 }
 
 function isFloat(dtype: DType): boolean {
-  return dtype === 'float32' || dtype === 'float64';
+  return dtype === 'float16' || dtype === 'float32' || dtype === 'float64';
+}
+
+/** A number as a float array of `dtype` holds it (a marker of -999.9 is -999.5 in float16). */
+export function asFloatOf(dtype: DType): (v: number) => number {
+  return dtype === 'float32' ? Math.fround : dtype === 'float16' ? roundToFloat16 : (v) => v;
+}
+
+/** The shortest digits that read back as this value of a float dtype (a float32's -1e+34, not -9.999999790214768e+33). */
+export function shownAsFloatOf(v: number, dtype: DType): number {
+  const round = asFloatOf(dtype);
+  for (let digits = 1; digits < 17; digits++) {
+    const shown = Number(v.toPrecision(digits));
+    if (round(shown) === v) return shown;
+  }
+  return v;
 }
 
 function floatMissingValues(attrs: Record<string, unknown>, dtype: DType): number[] {
-  return declaredMissingValues(attrs, dtype === 'float32' ? Math.fround : undefined);
+  return declaredMissingValues(attrs, asFloatOf(dtype));
 }
 
 /** An integer dtype whose values float64 holds exactly (not int64/uint64), whose missing values can be NaN there. */
@@ -85,8 +101,7 @@ export function fillExactness(attrs: Record<string, unknown>, dtype: DType): Pic
   if (fills.length < 2) return {};
   return {
     exact: true,
-    // Shown as declared: a float32's shortest digits (-1e+34, not -9.999999790214768e+33).
-    exactReason: `an array with two declared missing values (${fills.map((v) => Number(v.toPrecision(dtype === 'float32' ? 7 : 17))).join(', ')}): one NaN could not stand for both when written back, so it is kept exact`,
+    exactReason: `an array with two declared missing values (${fills.map((v) => shownAsFloatOf(v, dtype)).join(', ')}): one NaN could not stand for both when written back, so it is kept exact`,
   };
 }
 
@@ -124,7 +139,7 @@ export function withFillMask(
   };
   if (fills.length === 0) return masked;
   const { [MASKED_FILL]: _masked, ...attributes } = array.attributes ?? {};
-  const shown = fills.map((v) => Number(v.toPrecision(array.dtype === 'float32' ? 7 : 17))).join(', ');
+  const shown = fills.map((v) => shownAsFloatOf(v, array.dtype)).join(', ');
   masked.unmasked = () => ({
     ...array, attributes, exact: true, readSlab: readAsWritten,
     exactReason: `it holds NaN as well as its declared missing value ${shown}: kept exact, so that each comes back as it was`,
