@@ -90,17 +90,21 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
     return plans;
   }
   let t = performance.now();
+  let aloneChose: (configuration: string | undefined) => void = () => {};
+  const aloneConfiguration = new Promise<string | undefined>((resolve) => (aloneChose = resolve));
   const addClassical = (classical: CodedSample) => {
+    aloneChose(classical.choice?.configuration);
     add({ name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: classical.chunk.length, coded: { data: classical.chunk, reconstruction: classical.reconstruction }, seconds: since(t) });
     return plans[0].estimate;
   };
   if (opts.runner && opts.runner.threads > 1) {
     // The coder alone's plan still comes first: the learned plans await it to add themselves.
     const beat = codeOnPool(opts.runner, sample, g, opts).then(addClassical);
-    await Promise.all([beat, learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, beat)]);
+    beat.catch(() => aloneChose(undefined));
+    await Promise.all([beat, learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, beat, aloneConfiguration)]);
   } else {
     const beat = addClassical(await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder));
-    await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat));
+    await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat), aloneConfiguration);
   }
   if (opts.coderAloneIsExact && ranked(plans)[0].name === 'classical') {
     opts.log?.('lossless not tried: the coder alone codes this array exactly, and the lossless coding that then stores it tries zstd on every slab');
@@ -127,8 +131,11 @@ function codeOnPool(runner: SlabRunner, sample: Sample, g: EbGlobals, opts: Choo
 /**
  * `beat`: the coder alone's estimate, which a learned basis must beat (it ends the basis sizes tried sooner);
  * resolved once the coder alone's plan is added, which every learned plan awaits to add itself after it.
+ * `aloneConfiguration`: the configuration the coder alone chose on the sample (fit-basis.ts starts from it).
  */
-async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, addPlan: (p: Omit<PlanEstimate, 'estimate'>) => void, beat?: Promise<number>): Promise<void> {
+async function learnedPlans(
+  sample: Sample, g: EbGlobals, opts: ChooseOptions, addPlan: (p: Omit<PlanEstimate, 'estimate'>) => void, beat?: Promise<number>, aloneConfiguration?: Promise<string | undefined>,
+): Promise<void> {
   const scale = opts.totalRows / sample.rows;
   let t: number;
   if (!learnedMayApply(g, opts.learned)) return;
@@ -153,7 +160,7 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
   }
   if (wants('basis') && (opts.learned === 'basis' || basisMayPay(sample, opts.kind))) {
     t = performance.now();
-    const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale, beat });
+    const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale, beat, aloneConfiguration });
     if (fit) {
       const decoderBytes = await storedBytes(fit.model);
       const seconds = since(t);
