@@ -90,21 +90,20 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
     return plans;
   }
   let t = performance.now();
-  let aloneChose: (configuration: string | undefined) => void = () => {};
-  const aloneConfiguration = new Promise<string | undefined>((resolve) => (aloneChose = resolve));
   const addClassical = (classical: CodedSample) => {
-    aloneChose(classical.choice?.configuration);
     add({ name: 'classical', description: 'error-bounded coder alone', globals: g, decoderBytes: 0, sampleBytes: classical.chunk.length, coded: { data: classical.chunk, reconstruction: classical.reconstruction }, seconds: since(t) });
     return plans[0].estimate;
   };
   if (opts.runner && opts.runner.threads > 1) {
     // The coder alone's plan still comes first: the learned plans await it to add themselves.
-    const beat = codeOnPool(opts.runner, sample, g, opts).then(addClassical);
-    beat.catch(() => aloneChose(undefined));
-    await Promise.all([beat, learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, beat, aloneConfiguration)]);
+    const classical = codeOnPool(opts.runner, sample, g, opts);
+    const beat = classical.then(addClassical);
+    const chose = classical.then((c) => c.choice?.configuration, () => undefined);
+    await Promise.all([beat, learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, beat, chose)]);
   } else {
-    const beat = addClassical(await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder));
-    await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat), aloneConfiguration);
+    const classical = await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder);
+    const beat = addClassical(classical);
+    await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat), Promise.resolve(classical.choice?.configuration));
   }
   if (opts.coderAloneIsExact && ranked(plans)[0].name === 'classical') {
     opts.log?.('lossless not tried: the coder alone codes this array exactly, and the lossless coding that then stores it tries zstd on every slab');

@@ -33,8 +33,8 @@ export interface BasisFitOptions {
   /** The total to beat (the coder alone's estimate): a size that grew the total beyond it ends the sizes tried.
    *  Awaited from the second size on (the coder alone may still be coding the sample on another thread). */
   beat?: number | Promise<number>;
-  /** The configuration the coder alone chose on the sample: the rows measured held out are coded with it, the
-   *  model's predictors added, instead of searching (awaited before the first of them is coded). */
+  /** The configuration the coder alone chose on the sample: the search for the rows measured held out starts
+   *  from it, the model's predictors added (awaited before the first of them is coded). */
   aloneConfiguration?: string | Promise<string | undefined>;
 }
 
@@ -143,8 +143,9 @@ function halves(values: Float64Array, shape: number[], k: number, seed?: number)
 
 /**
  * Bytes of each half coded against a basis of k components of the other half, as fitted (estimateBasis). The
- * coder's configuration is searched on the first coding (from reuse.searchFrom) and reused by the others: an estimate, not
- * the file's bytes. Stops after the first half when `enough` says its bytes already decide (complete: false).
+ * coder's configuration is searched on the first coding (from reuse.searchFrom) and reused by the others: an
+ * estimate, not the file's bytes. Stops after the first half when `enough` says its bytes already decide
+ * (complete: false).
  */
 async function heldOutBytes(
   parts: [Half, Half], rowShape: number[], k: number, basisTolerance: number, g: EbGlobals, reuse: Reuse, enough: (bytes: number) => boolean,
