@@ -282,4 +282,20 @@ describe('eb: reusing an earlier slab\'s configuration', () => {
     const other = await encodeSlab(values.subarray(0, 20 * 4096), [20, 64, 64], g, { configuration: 'no such configuration' });
     assert.ok(other.stats.trials.length > 1, 'an unknown configuration is searched for');
   });
+
+  it('searches from a given configuration (it and its variants only), or from every candidate when it does not apply', async () => {
+    const shape = [20, 64, 64];
+    const values = build(20 * 4096, (i) => Math.sin((i % 4096) / 300 + Math.floor(i / 4096) / 7) + 0.001 * Math.sin(i * 1.3));
+    const g = globalsFor(values, shape, { kind: 'rel', value: 1e-3 }, 'frames', 'float32');
+    const whole = await encodeSlab(values, shape, g);
+    const from = await roundTrip(values, shape, g, { searchFrom: whole.stats.configuration });
+    assert.equal(from.encoded.stats.configuration, whole.stats.configuration, 'the search ends where it started: no variant is smaller');
+    assert.deepEqual(from.encoded.bytes, whole.bytes);
+    assert.ok(from.encoded.stats.trials.length < whole.stats.trials.length, `${from.encoded.stats.trials.length} trials from it, ${whole.stats.trials.length} from every candidate`);
+    assert.ok(from.encoded.stats.trials.length > 1, 'its variants are tried');
+    const unknown = await encodeSlab(values, shape, g, { searchFrom: 'no such configuration' });
+    assert.deepEqual(unknown.stats.trials, whole.stats.trials, 'a configuration this slab cannot have: the whole search');
+    const fixed = await encodeSlab(values, shape, g, { configuration: whole.stats.configuration, searchFrom: 'no such configuration' });
+    assert.equal(fixed.stats.trials.length, 1, 'a configuration to reuse goes first');
+  });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { candidateConfigurations, describe as describeConfiguration, nextSchedule, otherDirections, otherEdges, reachableConfigurations, sampleOf } from '../../src/kernel/eb/configure';
+import { candidateConfigurations, describe as describeConfiguration, describedWithModel, nextSchedule, otherDirections, otherEdges, reachableConfigurations, sampleOf } from '../../src/kernel/eb/configure';
 import { layoutOf } from '../../src/kernel/eb/layout';
 
 describe('eb: configurations', () => {
@@ -29,6 +29,22 @@ describe('eb: configurations', () => {
     const reachable = reachableConfigurations([first]).map(describeConfiguration);
     const far = nextSchedule(nextSchedule(otherEdges(otherDirections(first)!)!, 1)!, 1)!;
     for (const c of [otherEdges(first)!, nextSchedule(first, 1)!, far]) assert.ok(reachable.includes(describeConfiguration(c)), describeConfiguration(c));
+  });
+
+  it('names a configuration chosen without a model with its mode\'s model predictors added, one the coder with a model may choose', () => {
+    for (const layout of [layoutOf([10, 20, 20], 'field'), layoutOf([200, 20], 'table'), layoutOf([4000], 'series')]) {
+      const withModel = reachableConfigurations(candidateConfigurations(layout, { withModel: true, withColumns: true, effort: 'best' })).map(describeConfiguration);
+      for (const c of reachableConfigurations(candidateConfigurations(layout, { withModel: false, withColumns: true, effort: 'best' }))) {
+        const named = describedWithModel(describeConfiguration(c));
+        assert.ok(named && withModel.includes(named), `${describeConfiguration(c)} -> ${named}`);
+      }
+    }
+    assert.equal(
+      describedWithModel('field temporal order=120 alpha=1.25 beta=4 edges=anchored directions=all [cubic,linear,previous-frame,cubic-over-previous-frame]'),
+      'field temporal order=120 alpha=1.25 beta=4 edges=anchored directions=all [cubic,linear,previous-frame,cubic-over-previous-frame,model,cubic-over-model,model-delta,cubic-over-model-delta]',
+    );
+    assert.equal(describedWithModel('table lorenzo [lorenzo]'), 'table lorenzo [lorenzo,model,lorenzo-over-model]');
+    assert.equal(describedWithModel('not a configuration'), undefined);
   });
 
   it('samples large frames by a crop of every frame ending at the frame\'s end, tables and series by a run ending at the slab\'s end', () => {

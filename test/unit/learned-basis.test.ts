@@ -76,6 +76,21 @@ describe('learned basis of rows', () => {
     assert.ok(last.bytes >= best, `${last.bytes} reached, ${best} the best`);
   });
 
+  it('measures held out from the coder alone\'s configuration (its variants searched): here the same sizes and bytes as a whole search', async () => {
+    const frames = travellingWaves(24, 16, 16);
+    const searched = await fitBasis(frames, [24, 16, 16], g, { scale: 10 });
+    const alone = (await encodeEbSlab(frames, [24, 16, 16], g)).configuration;
+    const started = await fitBasis(frames, [24, 16, 16], g, { scale: 10, aloneConfiguration: Promise.resolve(alone) });
+    assert.ok(searched && started);
+    assert.deepEqual(started.tried, searched.tried);
+    assert.equal(started.model.k, searched.model.k);
+    const unknown = await fitBasis(frames, [24, 16, 16], g, { scale: 10, aloneConfiguration: 'no such configuration' });
+    assert.deepEqual(unknown?.tried, searched.tried, 'a configuration it cannot read: the whole search');
+    // Lorenzo has no variants: started there, the held-out rows are coded with it, and measured larger.
+    const lorenzo = await fitBasis(frames, [24, 16, 16], g, { scale: 10, aloneConfiguration: 'field lorenzo [lorenzo]' });
+    assert.ok(lorenzo && lorenzo.tried[0].bytes > searched.tried[0].bytes, `${JSON.stringify(lorenzo?.tried)} vs ${JSON.stringify(searched.tried)}`);
+  });
+
   it('codes the coder alone\'s sample on a worker meanwhile: the same plans, estimates, bytes and log as on one thread', async () => {
     const frames = travellingWaves(24, 16, 16);
     const sample = { values: frames, array: { dtype: 'float64' as const, shape: [24, 16, 16], data: frames }, rows: 24, shape: [24, 16, 16], whole: false };

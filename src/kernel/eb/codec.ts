@@ -42,6 +42,12 @@ export interface SlabOptions {
    * could have chosen it, which saves most of the search on the slabs after the first.
    */
   configuration?: string;
+  /**
+   * A configuration (a `stats.configuration`) the search starts from instead of every candidate: it and its
+   * variants are measured (search.ts refine), about half the trials. Ignored with `configuration`, or when this
+   * slab could not have chosen it.
+   */
+  searchFrom?: string;
 }
 
 export interface EncodeStats {
@@ -105,7 +111,9 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   };
 
   const trials: EncodeStats['trials'] = [];
-  const reused = opts.configuration === undefined ? undefined : reachableConfigurations(configurations).find((c) => describe(c) === opts.configuration);
+  const reachable = (description: string | undefined) => description === undefined ? undefined : reachableConfigurations(configurations).find((c) => describe(c) === description);
+  const reused = reachable(opts.configuration);
+  const start = reused ? undefined : reachable(opts.searchFrom);
   let best: FullCoding | undefined;
   // The codings not kept give their arrays back (slab-buffers.ts); the kept one keeps its reconstruction.
   const keep = (coding: FullCoding): void => {
@@ -122,7 +130,7 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
     trials.push({ configuration: describe(configuration), bytes: codedBytes(coding) });
     keep(coding);
   } else {
-    const { finalists, coded } = searchConfiguration(values, shape, planOf, model, configurations, trials);
+    const { finalists, coded } = searchConfiguration(values, shape, planOf, model, start ? [start] : configurations, trials);
     if (coded) keep(coded);
     else {
       for (const configuration of finalists) {

@@ -4,7 +4,7 @@
 
 import type { Layout, LayoutName } from './layout';
 import { layoutOf, threeDimensional } from './layout';
-import { Mode, needsColumns, needsModel, predictorsFor, PredictorSpec } from './predictors';
+import { Mode, needsColumns, needsModel, PREDICTORS, predictorsFor, PredictorSpec } from './predictors';
 import type { Directions, Edges } from './interpolation';
 
 export interface Configuration {
@@ -115,6 +115,19 @@ export function reachableConfigurations(candidates: Configuration[]): Configurat
     for (const e of edges) all.push(e, ...(e.mode === 'lorenzo' ? [] : SCHEDULES.map(([alpha, beta]) => ({ ...e, alpha, beta }))));
   }
   return all;
+}
+
+/**
+ * The configuration `description` (as describe() writes it) names, with the predictors of its mode that use a
+ * model's prediction added: a choice made without a model, for coding the same kind of data against one (the
+ * encoder searches as usual when no candidate is described so). Undefined for a description it cannot read.
+ */
+export function describedWithModel(description: string): string | undefined {
+  const match = /^(\S+) (interpolation|temporal|lorenzo) (.*)\[([^\]]*)\]$/.exec(description);
+  if (!match) return undefined;
+  const [, layout, mode, settings, names] = match;
+  const columns = PREDICTORS.some((p) => needsColumns(p) && names.split(',').includes(p.name));
+  return `${layout} ${mode} ${settings}[${predictorsFor(mode as Mode, true, columns).map((p) => p.name).join(',')}]`;
 }
 
 export function describe(c: Configuration): string {

@@ -96,11 +96,14 @@ export async function estimatePlans(sample: Sample, g: EbGlobals, opts: ChooseOp
   };
   if (opts.runner && opts.runner.threads > 1) {
     // The coder alone's plan still comes first: the learned plans await it to add themselves.
-    const beat = codeOnPool(opts.runner, sample, g, opts).then(addClassical);
-    await Promise.all([beat, learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, beat)]);
+    const classical = codeOnPool(opts.runner, sample, g, opts);
+    const beat = classical.then(addClassical);
+    const chose = classical.then((c) => c.choice?.configuration, () => undefined);
+    await Promise.all([beat, learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, beat, chose)]);
   } else {
-    const beat = addClassical(await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder));
-    await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat));
+    const classical = await encodeErrorBoundedChunk(sample.values, sample.shape, g, opts.coder);
+    const beat = addClassical(classical);
+    await learnedPlans(sample, opts.learnedGlobals ?? g, opts, add, Promise.resolve(beat), Promise.resolve(classical.choice?.configuration));
   }
   if (opts.coderAloneIsExact && ranked(plans)[0].name === 'classical') {
     opts.log?.('lossless not tried: the coder alone codes this array exactly, and the lossless coding that then stores it tries zstd on every slab');
@@ -127,8 +130,11 @@ function codeOnPool(runner: SlabRunner, sample: Sample, g: EbGlobals, opts: Choo
 /**
  * `beat`: the coder alone's estimate, which a learned basis must beat (it ends the basis sizes tried sooner);
  * resolved once the coder alone's plan is added, which every learned plan awaits to add itself after it.
+ * `aloneConfiguration`: the configuration the coder alone chose on the sample (fit-basis.ts starts from it).
  */
-async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, addPlan: (p: Omit<PlanEstimate, 'estimate'>) => void, beat?: Promise<number>): Promise<void> {
+async function learnedPlans(
+  sample: Sample, g: EbGlobals, opts: ChooseOptions, addPlan: (p: Omit<PlanEstimate, 'estimate'>) => void, beat?: Promise<number>, aloneConfiguration?: Promise<string | undefined>,
+): Promise<void> {
   const scale = opts.totalRows / sample.rows;
   let t: number;
   if (!learnedMayApply(g, opts.learned)) return;
@@ -153,7 +159,7 @@ async function learnedPlans(sample: Sample, g: EbGlobals, opts: ChooseOptions, a
   }
   if (wants('basis') && (opts.learned === 'basis' || basisMayPay(sample, opts.kind))) {
     t = performance.now();
-    const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale, beat });
+    const fit = await fitBasis(sample.values, sample.shape, g, { seed: opts.seed, scale, beat, aloneConfiguration });
     if (fit) {
       const decoderBytes = await storedBytes(fit.model);
       const seconds = since(t);

@@ -39,7 +39,8 @@ export function dataTolerance(g: EbGlobals): number {
   return g.tolerances.length ? g.tolerances.reduce((a, b) => Math.min(a, b)) : 0;
 }
 
-export async function encodeLearnedSlab(m: LearnedModel, values: Float64Array, shape: number[], g: EbGlobals): Promise<LearnedSlab> {
+/** `searchFrom`: where the coder's search starts when the model has no configuration yet (SlabOptions.searchFrom). */
+export async function encodeLearnedSlab(m: LearnedModel, values: Float64Array, shape: number[], g: EbGlobals, searchFrom?: string): Promise<LearnedSlab> {
   const rows = shape[0];
   if (m.family === 'columns') {
     const { body, reconstruction, configurations } = await encodeColumnsSlab(m, values, rows, g);
@@ -49,7 +50,7 @@ export async function encodeLearnedSlab(m: LearnedModel, values: Float64Array, s
   }
   const latents = await encodeLatents(m, values, rows, dataTolerance(g));
   try {
-    const coded = await encodeEbSlab(values, shape, codingGlobals(g), { prediction: latents.prediction, configuration: m.configuration });
+    const coded = await encodeEbSlab(values, shape, codingGlobals(g), { prediction: latents.prediction, configuration: m.configuration, searchFrom });
     return { data: tagged(TAG_EB, coded.bytes), latents: latents.chunk, reconstruction: coded.reconstruction, configuration: coded.configuration };
   } finally {
     release(latents.prediction); // coded against: it serves the next slab

@@ -38,7 +38,8 @@ export function principalComponents(samples: Float32Array, count: number, width:
   for (let r = 0; r < rows; r++) for (let j = 0; j < width; j++) centred[r * width + j] -= mean[j];
 
   const l = Math.min(k + OVERSAMPLING, rows, width);
-  if (l < rows && rows <= GRAM_ROWS * l) return { mean, components: gramComponents(centred, rows, width, k), k, width };
+  // As many range-finder columns as rows (a sample of a few frames) would take the rows' whole span anyway.
+  if (rows <= GRAM_ROWS * l) return { mean, components: gramComponents(centred, rows, width, k), k, width };
   const random = seedrandom.alea(`baler-pca-${seed}`);
   let basis: Float64Array = new Float64Array(width * l).map(() => random() * 2 - 1); // width × l
   let q: Float64Array = orthonormalColumns(multiply(centred, rows, width, basis, l), rows, l); // rows × l

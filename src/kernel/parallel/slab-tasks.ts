@@ -92,6 +92,8 @@ export interface SampleTask {
 export interface CodedSample {
   chunk: Uint8Array;
   reconstruction: Float64Array;
+  /** The configuration the coder chose (none for a sample of one value). */
+  choice?: ChunkChoice;
 }
 
 export type SlabTask = EbSlabTask | LosslessSlabTask | LearnedSlabTask;
@@ -186,7 +188,7 @@ async function codeSample(task: SampleTask): Promise<CodedSample> {
   // Its own copy: the coder's array is this thread's to reuse (slab-buffers.ts), and the result leaves the thread.
   const reconstruction = coded.reconstruction.slice();
   release(coded.reconstruction);
-  return { chunk: coded.chunk, reconstruction };
+  return { chunk: coded.chunk, reconstruction, ...(coded.choice ? { choice: coded.choice } : {}) };
 }
 
 /** A slab decoded to the values as written, against its learned predictor when it has one and is not lossless. */
