@@ -105,7 +105,13 @@ export type WorkerTask = SlabTask | DecodeSlabTask | SampleTask;
  */
 export interface DecodedChunk {
   values: Float64Array;
+  /** The values as written in the dtype: for float64 the same array as `values` (not a copy). */
   array: NdArray;
+}
+
+/** Decoded values as written in `dtype`: float64 values are already, and are used as they are (a copy cost a pass over the slab). */
+function asWritten(values: Float64Array, dtype: NdArray['dtype']): NdArray['data'] {
+  return dtype === 'float64' ? values : castToDtype(values, dtype, slabBuffer);
 }
 
 /** Gives a decoded slab's arrays back for the next slabs (slab-buffers.ts): nothing may read them afterwards. */
@@ -197,7 +203,7 @@ export async function decodeTask(t: DecodeSlabTask): Promise<DecodedChunk> {
   if (t.learned && !isLosslessTag(slabTag(t.chunk, t.file))) {
     const { model, latents } = t.learned;
     const values = await namingFile(t.file, () => decodeLearnedSlab(model, t.chunk, latents, t.shape, t.globals, t.file));
-    return { values, array: { dtype: t.dtype, shape: t.shape, data: castToDtype(values, t.dtype, slabBuffer) } };
+    return { values, array: { dtype: t.dtype, shape: t.shape, data: asWritten(values, t.dtype) } };
   }
   return decodeSlabChunk(t.chunk, t.shape, t.dtype, t.globals, undefined, t.file);
 }
@@ -211,7 +217,7 @@ export async function decodeSlabChunk(
     const body = chunk.subarray(1);
     const values = await namingFile(file, () => (tag === TAG_EB ? decodeEbSlab(body, shape, globals, prediction, file)
       : tag === TAG_EB_COLUMNS ? decodeEbColumns(body, shape, globals, file) : decodeLosslessColumns(body, dtype, shape, file)));
-    return { values, array: { dtype, shape, data: castToDtype(values, dtype, slabBuffer) } };
+    return { values, array: { dtype, shape, data: asWritten(values, dtype) } };
   }
   const array = await decodeLosslessSlab(chunk, dtype, shape, file);
   return { values: toFloat64(array.data).values, array };
