@@ -102,10 +102,6 @@ const V2_NOT_NUMBERS: Record<string, string> = {
 };
 
 /**
- * Why a v2 array zarrita cannot open holds nothing to compress (zarrita refuses datetime64, strings, objects…,
- * and reports them as 'Not found'); undefined when its dtype is numeric, so the open error itself is the story.
- */
-/**
  * Of an array: its format when v2, and its fill_value as its metadata spells it ("NaN", 0, null), written back as
  * it was (xarray reads a v2 fill_value as _FillValue and masks the values equal to it: NaN written back as 0 masked
  * every zero).
@@ -122,6 +118,10 @@ function storedMetadata(file: string, p: string): { format?: 2; fillValue?: unkn
   }
 }
 
+/**
+ * Why a v2 array zarrita cannot open holds nothing to compress (zarrita refuses datetime64, strings, objects…,
+ * and reports them as 'Not found'); undefined when its dtype is numeric, so the open error itself is the story.
+ */
 function v2NonNumeric(file: string, p: string): string | undefined {
   let dtype: unknown;
   try {
