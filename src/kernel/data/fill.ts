@@ -35,7 +35,7 @@ function isFloat(dtype: DType): boolean {
   return dtype === 'float16' || dtype === 'float32' || dtype === 'float64';
 }
 
-/** A number as a float array of `dtype` holds it (a marker of -999.9 is -999.5 in float16). */
+/** A number as a float array of `dtype` holds it (a marker of -9999 is -10000 in float16). */
 export function asFloatOf(dtype: DType): (v: number) => number {
   return dtype === 'float32' ? Math.fround : dtype === 'float16' ? roundToFloat16 : (v) => v;
 }
