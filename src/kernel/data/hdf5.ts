@@ -31,6 +31,7 @@ function h5wasm(): Promise<{ h5: H5; diagnostics: string }> {
   loaded ??= (async () => {
     const h5 = (await import('../vendor/h5wasm.mjs')).h5wasm;
     const module = await h5.ready;
+    readNullStringsAsEmpty(module as unknown as StringReaders);
     const diagnostics = path.join(os.tmpdir(), `baler-hdf5-diagnostics-${process.pid}.log`);
     const fsm = (module as unknown as { FS: { streams: unknown[]; close(s: unknown): void; open(p: string, m: string): { fd: number } } }).FS;
     fsm.close(fsm.streams[2]);
@@ -39,6 +40,19 @@ function h5wasm(): Promise<{ h5: H5; diagnostics: string }> {
     return { h5, diagnostics };
   })();
   return loaded;
+}
+
+type StringReaders = { UTF8ToString(ptr: number, ...rest: unknown[]): string; AsciiToString(ptr: number): string };
+
+/**
+ * A variable-length string HDF5 left unset (a null pointer: h5py's DIMENSION_LABELS of an unlabelled axis) read
+ * as '', as h5py reads it: h5wasm reads it from address 0, where Emscripten keeps the bytes 'emsc'.
+ */
+function readNullStringsAsEmpty(module: StringReaders): void {
+  const utf8 = module.UTF8ToString.bind(module);
+  const ascii = module.AsciiToString.bind(module);
+  module.UTF8ToString = (ptr, ...rest) => (ptr === 0 ? '' : utf8(ptr, ...rest));
+  module.AsciiToString = (ptr) => (ptr === 0 ? '' : ascii(ptr));
 }
 
 /** The last reason HDF5 gave since `from` bytes of its diagnostics log. */
