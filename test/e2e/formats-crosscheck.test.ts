@@ -153,6 +153,29 @@ with netCDF4.Dataset(sys.argv[1], 'w') as ds:
     assert.deepEqual(JSON.parse(python(describe, back)), JSON.parse(python(describe, input)));
   });
 
+  it('string variables written back on their own dimensions (not on another of the same length)', async () => {
+    const input = inDir('strings.nc');
+    python(`
+import netCDF4, numpy as np, sys
+with netCDF4.Dataset(sys.argv[1], 'w') as ds:
+    ds.createDimension('time', 4); ds.createDimension('station', 3); ds.createDimension('nchar', 4)
+    ds.createVariable('time', 'f8', ('time',))[:] = np.arange(4)
+    ds.createVariable('temp', 'f4', ('time', 'station'))[:] = np.arange(12).reshape(4, 3)
+    ds.createVariable('station', str, ('station',))[:] = np.array(['A1', 'B2', 'C3'], dtype=object)
+    ds.createVariable('code', str, ('station', 'nchar'))[:] = np.array([list('abcd')] * 3, dtype=object)
+`, input);
+    const describe = `
+import netCDF4, json, sys
+with netCDF4.Dataset(sys.argv[1]) as ds:
+    print(json.dumps({'dims': {d.name: len(d) for d in ds.dimensions.values()}, 'vars': {v.name: list(v.dimensions) for v in ds.variables.values()}}))
+`;
+    const { compress, decompress } = await import('../../src/kernel/pipeline');
+    const { output } = await compress(input, { errorBound: 'abs:0', output: inDir('strings.baler') });
+    const back = inDir('strings-back.nc');
+    await decompress(output, { output: back });
+    assert.deepEqual(JSON.parse(python(describe, back)), JSON.parse(python(describe, input)));
+  });
+
   it('reads Zarr v2 stores that zarr-python writes (zlib and uncompressed); a codec zarrita lacks is a one-line error', async () => {
     const store = inDir('ref.zarr');
     python(`

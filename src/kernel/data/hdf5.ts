@@ -322,10 +322,13 @@ export async function createHdf5Sink(
     writeAttributes(f, source?.attrs ?? {}, undefined, source?.attrTypes);
     writeGroups(f, source?.groups ?? {});
     writeScalars(f, source?.scalars ?? {});
-    writeStrings(f, source?.strings ?? {});
+    const strings = writeStrings(f, source?.strings ?? {});
     const paths = arrays.map((a, i) => datasetPath(a, i, arrays.length));
     const datasets = arrays.map((a, i) => createDataset(f, a, paths[i], opts));
-    if (format === 'netcdf') writeDimensions(f, arrays, datasets, paths);
+    if (format === 'netcdf') {
+      const shaped = [...arrays, ...strings.map((s) => ({ shape: s.variable.shape, attributes: { netcdf: { dimensions: s.variable.dimensions } } }))];
+      writeDimensions(f, shaped, [...datasets, ...strings.map((s) => s.dataset)], [...paths, ...strings.map((s) => s.path)]);
+    }
     const written = arrays.map(() => 0);
     return {
       async writeSlab(index, slab) {
@@ -372,14 +375,20 @@ function writeScalars(f: H5File, scalars: Record<string, ScalarVariable>): void 
   }
 }
 
-/** The source's small string datasets, each with its attributes (a coordinate becomes its dimension's scale: netcdf4-dimensions.ts). */
-function writeStrings(f: H5File, strings: Record<string, unknown>): void {
+/**
+ * The source's small string datasets, each with its attributes; those written, for their dimensions
+ * (netcdf4-dimensions.ts: a coordinate becomes its dimension's scale).
+ */
+function writeStrings(f: H5File, strings: Record<string, unknown>): { path: string; dataset: H5Dataset; variable: StringVariable }[] {
+  const written: { path: string; dataset: H5Dataset; variable: StringVariable }[] = [];
   for (const [name, s] of Object.entries(strings)) {
     if (!/^\/[^\0]+$/.test(name) || !isStringVariable(s) || f.get(name)) continue;
     ensureGroups(f, name.slice(0, name.lastIndexOf('/')));
     const d = f.create_dataset({ name, data: s.values as never, shape: s.shape, track_order: true });
     writeAttributes(d as unknown as Parameters<typeof writeAttributes>[0], s.attrs ?? {}, undefined, s.attrTypes);
+    written.push({ path: name, dataset: d as H5Dataset, variable: s });
   }
+  return written;
 }
 
 /** A group's attributes as read (hdf5-attributes.ts), with the type of each numeric one. */

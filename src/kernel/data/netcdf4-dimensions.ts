@@ -8,6 +8,8 @@ import type { ArrayDescription } from './source';
 
 type H5File = InstanceType<typeof h5wasm['File']>;
 type H5Dataset = InstanceType<typeof h5wasm['Dataset']>;
+/** What dimensions are made from: an array's shape and the names it was read with (a string dataset's too). */
+type Shaped = Pick<ArrayDescription, 'shape' | 'attributes'>;
 
 /** The NAME netCDF-C gives a dimension that is not a variable (followed by its size). */
 export const NETCDF_DIMENSION_ONLY = 'This is a netCDF dimension but not a netCDF variable.';
@@ -31,7 +33,7 @@ export function dimensionNames(d: H5Dataset, shape: number[]): string[] | undefi
 }
 
 /** The dimension names an array was read with, where they can be written back (a name per axis). */
-function recordedNames(a: ArrayDescription): (string | undefined)[] {
+function recordedNames(a: Shaped): (string | undefined)[] {
   const names = (a.attributes?.netcdf as { dimensions?: unknown } | undefined)?.dimensions;
   const valid = Array.isArray(names) && names.length === a.shape.length;
   return a.shape.map((_, axis) => {
@@ -46,7 +48,7 @@ function recordedNames(a: ArrayDescription): (string | undefined)[] {
  * own, which the root could not hold). A recorded name is kept when every array of the group using it agrees on its
  * size and no other dataset holds its path; otherwise that axis gets a dimension of its own, named after the array.
  */
-export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets: H5Dataset[], paths: string[]): void {
+export function writeDimensions(f: H5File, arrays: Shaped[], datasets: H5Dataset[], paths: string[]): void {
   const group = (i: number) => paths[i].slice(0, paths[i].lastIndexOf('/'));
   const names = arrays.map((a, i) => recordedNames(a).map((n) => (n === undefined ? undefined : `${group(i)}/${n}`)));
   const sizes = new Map<string, number | undefined>();
