@@ -153,6 +153,28 @@ with netCDF4.Dataset(sys.argv[1], 'w') as ds:
     assert.deepEqual(JSON.parse(python(describe, back)), JSON.parse(python(describe, input)));
   });
 
+  it('an unlimited dimension without a coordinate variable stays unlimited, from netCDF-4 and netCDF-3 alike', async () => {
+    const describe = `
+import netCDF4, json, sys
+with netCDF4.Dataset(sys.argv[1]) as ds:
+    print(json.dumps({d.name: [len(d), d.isunlimited()] for d in ds.dimensions.values()}))
+`;
+    const { compress, decompress } = await import('../../src/kernel/pipeline');
+    for (const format of ['NETCDF4', 'NETCDF3_CLASSIC']) {
+      const input = inDir(`records-${format}.nc`);
+      python(`
+import netCDF4, numpy as np, sys
+with netCDF4.Dataset(sys.argv[1], 'w', format=sys.argv[2]) as ds:
+    ds.createDimension('record', None); ds.createDimension('n', 5)
+    ds.createVariable('v', 'f4', ('record', 'n'))[:] = np.arange(15.).reshape(3, 5)
+`, input, format);
+      const { output } = await compress(input, { errorBound: 'abs:0', output: inDir(`records-${format}.baler`) });
+      const back = inDir(`records-${format}-back.nc`);
+      await decompress(output, { output: back });
+      assert.deepEqual(JSON.parse(python(describe, back)), { record: [3, true], n: [5, false] }, format);
+    }
+  });
+
   it('string variables written back on their own dimensions (not on another of the same length)', async () => {
     const input = inDir('strings.nc');
     python(`

@@ -61,7 +61,7 @@ function openVariables(input: InputFile, reader: Reader, header: Nc3Header, sele
     const dimensionNames: string[] = variable.dimensions.map((d) => dims[d].name);
     const description = {
       path: variable.name, dtype, shape, kind: kindOfArray(shape), names: [],
-      attributes: { netcdf: { attrs, attrTypes, dimensions: dimensionNames }, ...maskedFillAttribute(attrs, dtype) },
+      attributes: { netcdf: { attrs, attrTypes, dimensions: dimensionNames, ...(variable.record ? { growable: true } : {}) }, ...maskedFillAttribute(attrs, dtype) },
       ...fillExactness(attrs, dtype),
       ...coordinateExactness(variable.name, dimensionNames),
     };

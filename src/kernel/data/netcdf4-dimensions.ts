@@ -55,6 +55,8 @@ export function writeDimensions(f: H5File, arrays: Shaped[], datasets: H5Dataset
   names.forEach((axes, i) => axes.forEach((n, axis) => {
     if (n !== undefined) sizes.set(n, !sizes.has(n) || sizes.get(n) === arrays[i].shape[axis] ? arrays[i].shape[axis] : undefined);
   }));
+  // The unlimited dimension: the first axis of an array read on one (hdf5.ts growable).
+  const unlimited = new Set(names.filter((axes, i) => isGrowable(arrays[i])).map((axes) => axes[0]));
   const isCoordinate = (i: number, scale: string) => paths[i] === scale && arrays[i].shape.length === 1 && names[i][0] === scale;
   const scales = new Set<string>();
   for (const [scale, size] of sizes) {
@@ -64,7 +66,7 @@ export function writeDimensions(f: H5File, arrays: Shaped[], datasets: H5Dataset
       if (!isCoordinate(holder, scale)) continue;
       datasets[holder].make_scale(scale.slice(scale.lastIndexOf('/') + 1));
     } else if (!madeStringCoordinate(f, scale, size)) {
-      dimensionOnly(f, scale, size);
+      dimensionOnly(f, scale, size, unlimited.has(scale));
     }
     scales.add(scale);
   }
@@ -99,8 +101,12 @@ function madeStringCoordinate(f: H5File, path: string, size: number): boolean {
   return true;
 }
 
-function dimensionOnly(f: H5File, path: string, size: number): void {
-  const dim = f.create_dataset({ name: path, data: new Float32Array(0), shape: [0], maxshape: [fixedSize(size)], chunks: [Math.max(1, Math.min(1024, size))], dtype: '<f' });
+function isGrowable(a: Shaped): boolean {
+  return (a.attributes?.netcdf as { growable?: unknown } | undefined)?.growable === true;
+}
+
+function dimensionOnly(f: H5File, path: string, size: number, unlimited = false): void {
+  const dim = f.create_dataset({ name: path, data: new Float32Array(0), shape: [0], maxshape: [unlimited ? null : fixedSize(size)], chunks: [Math.max(1, Math.min(1024, size))], dtype: '<f' });
   dim.resize([size]);
   dim.make_scale(`${NETCDF_DIMENSION_ONLY}${String(size).padStart(10)}`);
 }
