@@ -153,6 +153,31 @@ with netCDF4.Dataset(sys.argv[1], 'w') as ds:
     assert.deepEqual(JSON.parse(python(describe, back)), JSON.parse(python(describe, input)));
   });
 
+  it("netCDF's default fill (a masked array written without _FillValue) stays missing and out of a rel bound's range", async () => {
+    const { compress, decompress } = await import('../../src/kernel/pipeline');
+    for (const format of ['NETCDF4', 'NETCDF3_CLASSIC']) {
+      const input = inDir(`default-fill-${format}.nc`);
+      python(`
+import netCDF4, numpy as np, sys
+with netCDF4.Dataset(sys.argv[1], 'w', format=sys.argv[2]) as ds:
+    ds.createDimension('y', 200); ds.createDimension('x', 300)
+    y, x = np.mgrid[0:200, 0:300]
+    ds.createVariable('sst', 'f4', ('y', 'x'))[:] = np.ma.masked_array(15 + np.sin(x / 5) + y / 100 + np.cos(x * y / 99) / 50, mask=x > 200)
+`, input, format);
+      const { output } = await compress(input, { errorBound: 'rel:1e-3', output: inDir(`default-fill-${format}.baler`) });
+      const back = inDir(`default-fill-${format}-back.nc`);
+      await decompress(output, { output: back });
+      const out = JSON.parse(python(`
+import netCDF4, numpy as np, json, sys
+a = netCDF4.Dataset(sys.argv[1])['sst']; b = netCDF4.Dataset(sys.argv[2])['sst']
+va, vb = a[:], b[:]
+print(json.dumps({'maskKept': bool((np.ma.getmaskarray(va) == np.ma.getmaskarray(vb)).all()), 'masked': int(np.ma.getmaskarray(vb).sum()),
+  'errorOverRange': float(np.abs(va - vb).max() / (va.max() - va.min())), 'attrs': b.ncattrs()}))
+`, input, back));
+      assert.deepEqual({ ...out, errorOverRange: out.errorOverRange <= 1e-3 }, { maskKept: true, masked: 200 * 99, errorOverRange: true, attrs: [] }, format);
+    }
+  });
+
   it('an unlimited dimension without a coordinate variable stays unlimited, from netCDF-4 and netCDF-3 alike', async () => {
     const describe = `
 import netCDF4, json, sys

@@ -10,7 +10,7 @@ import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { coordinateExactness } from './coordinates';
 import { AtomicOutput, outputError } from './files';
-import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
+import { declaredFills, fillExactness, maskedFillAttribute, withFillMask, withNetcdfDefaultFill } from './fill';
 import { float16BitsToFloat32 } from './float16';
 import { castToDtype } from './dtype';
 import { scalarValue, type ScalarVariable } from './scalars';
@@ -201,7 +201,8 @@ function describe(
   const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) && columns.every((c) => typeof c === 'string') ? columns as string[] : [];
   const perRow = rowElements(shape);
   const halfFloats = meta.type === 1 && meta.size === 2; // a true HDF5 float16 (h5py's float16), which d.slice() refuses
-  const fills = declaredFills(attrs, dtype);
+  const fillAttrs = format === 'netcdf' ? withNetcdfDefaultFill(attrs, dtype) : attrs;
+  const fills = declaredFills(fillAttrs, dtype);
   const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;
   const hdf5Info = {
     attrs, attrTypes: attributeTypesOf(d), chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined,
@@ -210,9 +211,9 @@ function describe(
   };
   const description = {
     path: full, dtype, shape, kind: kindOfArray(shape, names), names,
-    attributes: { [format]: hdf5Info, ...maskedFillAttribute(attrs, dtype) },
+    attributes: { [format]: hdf5Info, ...maskedFillAttribute(fillAttrs, dtype) },
     ...(attrs.baler_exact ? { exact: true } : {}),
-    ...fillExactness(attrs, dtype),
+    ...fillExactness(fillAttrs, dtype),
     ...unreadableFillExactness(d, attrs),
     ...(dimensions ? coordinateExactness(path.posix.basename(full), dimensions) : {}),
   };
