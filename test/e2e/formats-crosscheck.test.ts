@@ -153,6 +153,76 @@ with netCDF4.Dataset(sys.argv[1], 'w') as ds:
     assert.deepEqual(JSON.parse(python(describe, back)), JSON.parse(python(describe, input)));
   });
 
+  it("netCDF's default fill (a masked array written without _FillValue) stays missing and out of a rel bound's range", async () => {
+    const { compress, decompress } = await import('../../src/kernel/pipeline');
+    for (const format of ['NETCDF4', 'NETCDF3_CLASSIC']) {
+      const input = inDir(`default-fill-${format}.nc`);
+      python(`
+import netCDF4, numpy as np, sys
+with netCDF4.Dataset(sys.argv[1], 'w', format=sys.argv[2]) as ds:
+    ds.createDimension('y', 200); ds.createDimension('x', 300)
+    y, x = np.mgrid[0:200, 0:300]
+    ds.createVariable('sst', 'f4', ('y', 'x'))[:] = np.ma.masked_array(15 + np.sin(x / 5) + y / 100 + np.cos(x * y / 99) / 50, mask=x > 200)
+`, input, format);
+      const { output } = await compress(input, { errorBound: 'rel:1e-3', output: inDir(`default-fill-${format}.baler`) });
+      const back = inDir(`default-fill-${format}-back.nc`);
+      await decompress(output, { output: back });
+      const out = JSON.parse(python(`
+import netCDF4, numpy as np, json, sys
+a = netCDF4.Dataset(sys.argv[1])['sst']; b = netCDF4.Dataset(sys.argv[2])['sst']
+va, vb = a[:], b[:]
+print(json.dumps({'maskKept': bool((np.ma.getmaskarray(va) == np.ma.getmaskarray(vb)).all()), 'masked': int(np.ma.getmaskarray(vb).sum()),
+  'errorOverRange': float(np.abs(va - vb).max() / (va.max() - va.min())), 'attrs': b.ncattrs()}))
+`, input, back));
+      assert.deepEqual({ ...out, errorOverRange: out.errorOverRange <= 1e-3 }, { maskKept: true, masked: 200 * 99, errorOverRange: true, attrs: [] }, format);
+    }
+  });
+
+  it('an unlimited dimension without a coordinate variable stays unlimited, from netCDF-4 and netCDF-3 alike', async () => {
+    const describe = `
+import netCDF4, json, sys
+with netCDF4.Dataset(sys.argv[1]) as ds:
+    print(json.dumps({d.name: [len(d), d.isunlimited()] for d in ds.dimensions.values()}))
+`;
+    const { compress, decompress } = await import('../../src/kernel/pipeline');
+    for (const format of ['NETCDF4', 'NETCDF3_CLASSIC']) {
+      const input = inDir(`records-${format}.nc`);
+      python(`
+import netCDF4, numpy as np, sys
+with netCDF4.Dataset(sys.argv[1], 'w', format=sys.argv[2]) as ds:
+    ds.createDimension('record', None); ds.createDimension('n', 5)
+    ds.createVariable('v', 'f4', ('record', 'n'))[:] = np.arange(15.).reshape(3, 5)
+`, input, format);
+      const { output } = await compress(input, { errorBound: 'abs:0', output: inDir(`records-${format}.baler`) });
+      const back = inDir(`records-${format}-back.nc`);
+      await decompress(output, { output: back });
+      assert.deepEqual(JSON.parse(python(describe, back)), { record: [3, true], n: [5, false] }, format);
+    }
+  });
+
+  it('string variables written back on their own dimensions (not on another of the same length)', async () => {
+    const input = inDir('strings.nc');
+    python(`
+import netCDF4, numpy as np, sys
+with netCDF4.Dataset(sys.argv[1], 'w') as ds:
+    ds.createDimension('time', 4); ds.createDimension('station', 3); ds.createDimension('nchar', 4)
+    ds.createVariable('time', 'f8', ('time',))[:] = np.arange(4)
+    ds.createVariable('temp', 'f4', ('time', 'station'))[:] = np.arange(12).reshape(4, 3)
+    ds.createVariable('station', str, ('station',))[:] = np.array(['A1', 'B2', 'C3'], dtype=object)
+    ds.createVariable('code', str, ('station', 'nchar'))[:] = np.array([list('abcd')] * 3, dtype=object)
+`, input);
+    const describe = `
+import netCDF4, json, sys
+with netCDF4.Dataset(sys.argv[1]) as ds:
+    print(json.dumps({'dims': {d.name: len(d) for d in ds.dimensions.values()}, 'vars': {v.name: list(v.dimensions) for v in ds.variables.values()}}))
+`;
+    const { compress, decompress } = await import('../../src/kernel/pipeline');
+    const { output } = await compress(input, { errorBound: 'abs:0', output: inDir('strings.baler') });
+    const back = inDir('strings-back.nc');
+    await decompress(output, { output: back });
+    assert.deepEqual(JSON.parse(python(describe, back)), JSON.parse(python(describe, input)));
+  });
+
   it('reads Zarr v2 stores that zarr-python writes (zlib and uncompressed); a codec zarrita lacks is a one-line error', async () => {
     const store = inDir('ref.zarr');
     python(`

@@ -96,6 +96,13 @@ describe('csv', () => {
     const back32 = parseCsv(encodeCsv(['a', 'b', 'c'], { dtype: 'float32', shape: [1000, 3], data: singles })).array.data;
     assert.deepEqual(Array.from(back32 as Float64Array, Math.fround), [...singles]);
   });
+
+  it('writes small floats with an exponent as Python does (pandas reads 0.0000030888435964774976 8 digits short)', () => {
+    const data = Float64Array.of(3.0888435964774976e-6, 1e-5, -1.0985411419875617e-8, 0.000868511373751352, 1e-4, 1.5e-300, 0);
+    assert.equal(encodeCsv(['x'], { dtype: 'float64', shape: [7, 1], data }),
+      'x\n3.0888435964774976e-06\n1e-05\n-1.0985411419875617e-08\n0.000868511373751352\n0.0001\n1.5e-300\n0\n');
+    assert.equal(encodeCsv(['x'], { dtype: 'float32', shape: [1, 1], data: Float32Array.of(3.0888436e-6) }), 'x\n3.0888436e-06\n');
+  });
 });
 
 describe('csv: the first line', () => {

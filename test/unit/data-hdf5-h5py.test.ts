@@ -17,6 +17,8 @@ const ENUMS = path.join(__dirname, '..', 'fixtures', 'hdf5', 'h5py-enum-be.h5');
 /** h5py-half-fill.h5: f['half'] = [[1.5, -999, 2.25], [3, -999, .5]] as '<f2', with attrs['_FillValue'] = np.float16(-999). */
 const HALF_FILL = path.join(__dirname, '..', 'fixtures', 'hdf5', 'h5py-half-fill.h5');
 /** The half-precision bits of x, as numpy prints x.view('u2'). */
+/** h5py-dimension-label.h5 (libver='latest'): f['data'] = np.arange(6.).reshape(2, 3); f['data'].dims[0].label = 'y'. */
+const DIMENSION_LABEL = path.join(__dirname, '..', 'fixtures', 'hdf5', 'h5py-dimension-label.h5');
 const HALF_BITS = Uint16Array.from([49408, 11878, 168, 32256, 31744, 64512, 31743, 32768, 13652]);
 
 describe('data: HDF5 types written by h5py', () => {
@@ -66,6 +68,16 @@ describe('data: HDF5 types written by h5py', () => {
       const array = source.arrays.find((a) => a.path === '/half')!;
       assert.equal(array.exact, true);
       assert.match(array.exactReason ?? '', /declares _FillValue, which this HDF5 reader \(h5wasm\) cannot read/);
+    } finally {
+      await source.close();
+    }
+  });
+
+  it("an unset variable-length string (an unlabelled axis in DIMENSION_LABELS) is read as '', as h5py reads it", async () => {
+    const source = await openDataSource(DIMENSION_LABEL);
+    try {
+      const attrs = (source.arrays[0].attributes!.hdf5 as { attrs: Record<string, unknown> }).attrs;
+      assert.deepEqual(attrs.DIMENSION_LABELS, ['y', '']);
     } finally {
       await source.close();
     }

@@ -2,7 +2,7 @@
 // from the memory budget and read again from the source whenever they are needed (coding, verification), and
 // the whole array only for modes that need it and only within the budget.
 import type { Dataset, NdArray } from '../types';
-import { BalerError } from '../errors';
+import { BalerError, cancellationPoint } from '../errors';
 import { toFloat64 } from '../data/dtype';
 import type { ArraySource, DataSource } from '../data/source';
 import { StatsAccumulator } from './stats';
@@ -17,7 +17,9 @@ import { integerMissingOf, missingAsNaN, NAN_BESIDE_FILL } from '../data/fill';
  * The arrays of a source with their statistics. Slab sizes depend on the budget only, never on the number of
  * threads, so that the file written is the same for any number of threads.
  */
-export async function arrayInputs(source: DataSource, memoryBudget: number, part?: { whole: DataSource; statsFromWhole: boolean; rowsBefore: number[] }): Promise<ArrayInput[]> {
+export async function arrayInputs(
+  source: DataSource, memoryBudget: number, part?: { whole: DataSource; statsFromWhole: boolean; rowsBefore: number[] }, signal?: AbortSignal,
+): Promise<ArrayInput[]> {
   const inputs: ArrayInput[] = [];
   for (const [index, read] of source.arrays.entries()) {
     let s = read;
@@ -40,6 +42,8 @@ export async function arrayInputs(source: DataSource, memoryBudget: number, part
         magnitudes.add(slab.values);
         constant.add(slab.array);
         slab.release();
+        // A Zarr store or HDF5 file declaring terabytes it does not hold (missing chunks are fill) reads for hours.
+        await cancellationPoint(signal);
       }
       return { stats, magnitudes, constant };
     };

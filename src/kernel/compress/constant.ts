@@ -5,6 +5,7 @@
 import type { DType, NdArray } from '../types';
 import { arrayBytes, arrayFromBytes, DTYPE_BYTES, toFloat64 } from '../data/dtype';
 import { columnsOf } from '../metrics';
+import { cancellationPoint } from '../errors';
 import { summariseSlab } from './slab-summary';
 import type { ArrayStrategy, CodedArray } from './strategy';
 
@@ -36,10 +37,13 @@ export class ConstantTracker {
 /** Exact under any bound and smaller than any coding: taken in every mode but --part (parts merge by sections). */
 export const constantStrategy: ArrayStrategy = {
   handles: (opts, input) => opts.part === undefined && input.stats.constant !== undefined,
-  async code(input, out): Promise<CodedArray> {
+  async code(input, out, ctx): Promise<CodedArray> {
     const value = input.stats.constant!;
     const columns = columnsOf(input.source.shape, input.source.kind);
-    for await (const slab of input.slabs()) out.slabDone(summariseSlab(slab.values, slab.values, columns));
+    for await (const slab of input.slabs()) {
+      out.slabDone(summariseSlab(slab.values, slab.values, columns));
+      await cancellationPoint(ctx.hooks?.signal);
+    }
     const shown = toFloat64(constantSlab(value, input.source.dtype, [1]).data).values[0];
     return { codec: { mode: 'constant', value }, slabRows: input.slabRows, note: `every value is ${shown}: stored in the header, no data section` };
   },

@@ -108,7 +108,7 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
     const part = opts.part ? planPart(whole, opts.part, budget, opts) : undefined;
     const source = part?.source ?? whole;
     const relBound = bound?.kind === 'rel';
-    const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) });
+    const inputs = await arrayInputs(source, budget, part && { whole, statsFromWhole: relBound, rowsBefore: part.arrays.map((a) => a.firstRow) }, hooks?.signal);
     const effectiveBound = bound ?? (opts.target === undefined && !asksForAutoencoder(opts) ? parseErrorBound(DEFAULT_ERROR_BOUND) : undefined);
     for (const a of inputs) {
       const notMet = opts.missingValue !== undefined ? markerNotMetNote(a.source, opts.missingValue) : undefined;

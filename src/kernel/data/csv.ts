@@ -215,8 +215,21 @@ export function formatterFor(dtype: DType): Formatter {
 function finiteFormatterFor(dtype: DType): Formatter {
   if (dtype === 'float32') return (v) => shortestText(v as number, 9, Math.fround);
   if (dtype === 'float16') return (v) => shortestText(v as number, 5, roundToFloat16);
-  // float64: JS number formatting is already the shortest round trip; integers and bigints print exactly.
-  return (v) => (Object.is(v, -0) ? '-0' : String(v));
+  if (dtype === 'float64') return (v) => (Object.is(v, -0) ? '-0' : pythonFloatText(v as number));
+  // Integers and bigints print exactly.
+  return (v) => String(v);
+}
+
+/**
+ * The shortest round-trip text of a float as Python's repr writes it: with an exponent below 1e-4
+ * ('3.0888435964774976e-06'), where JavaScript writes '0.0000030888435964774976', a text pandas' default parser
+ * reads 8 digits short (3.0888435964e-06). Above, JavaScript's text is Python's (withDecimalPoint adds the '.0').
+ */
+export function pythonFloatText(value: number): string {
+  if (!Number.isFinite(value) || value === 0 || Math.abs(value) >= 1e-4) return String(value);
+  const [mantissa, exponent] = value.toExponential().split('e');
+  const power = Number(exponent);
+  return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
 }
 
 /** The shortest decimal text that reads back (through `round`) to `value`; at most `maxDigits` digits. */
@@ -229,5 +242,5 @@ function shortestText(value: number, maxDigits: number, round: (v: number) => nu
     if (round(Number(value.toPrecision(mid))) === value) high = mid;
     else low = mid + 1;
   }
-  return String(Number(value.toPrecision(low)));
+  return pythonFloatText(Number(value.toPrecision(low)));
 }

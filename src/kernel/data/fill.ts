@@ -65,6 +65,19 @@ function integerMissingValues(attrs: Record<string, unknown>, dtype: DType): num
   return declaredMissingValues(attrs).filter((v) => Number.isInteger(v) && v >= low && v <= high);
 }
 
+/** netCDF's default fill of a float variable (NC_FILL_FLOAT, NC_FILL_DOUBLE): what an unwritten value holds. */
+const NETCDF_DEFAULT_FLOAT_FILL = 9.9692099683868690e36;
+
+/**
+ * A netCDF variable's attributes, with netCDF's default fill as its _FillValue where a float variable declares no
+ * missing value: netCDF4-python masks it, and netCDF4-python's masked arrays are written with it, so that it
+ * otherwise set a rel bound's range to 1e37 and every real value was lost. Only to read with: never written.
+ */
+export function withNetcdfDefaultFill(attrs: Record<string, unknown>, dtype: DType): Record<string, unknown> {
+  if ((dtype !== 'float32' && dtype !== 'float64') || MISSING_VALUE_ATTRIBUTES.some((name) => name in attrs)) return attrs;
+  return { ...attrs, _FillValue: NETCDF_DEFAULT_FLOAT_FILL };
+}
+
 /**
  * The missing value a float array declares, read as NaN: none for other dtypes (they cannot hold NaN), and none
  * when it declares two different ones (one NaN could not stand for both: fillExactness keeps such an array exact).

@@ -10,7 +10,7 @@ import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
 import { coordinateExactness } from './coordinates';
 import { AtomicOutput, outputError } from './files';
-import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
+import { declaredFills, fillExactness, maskedFillAttribute, withFillMask, withNetcdfDefaultFill } from './fill';
 import { float16BitsToFloat32 } from './float16';
 import { castToDtype } from './dtype';
 import { scalarValue, type ScalarVariable } from './scalars';
@@ -31,6 +31,7 @@ function h5wasm(): Promise<{ h5: H5; diagnostics: string }> {
   loaded ??= (async () => {
     const h5 = (await import('../vendor/h5wasm.mjs')).h5wasm;
     const module = await h5.ready;
+    readNullStringsAsEmpty(module as unknown as StringReaders);
     const diagnostics = path.join(os.tmpdir(), `baler-hdf5-diagnostics-${process.pid}.log`);
     const fsm = (module as unknown as { FS: { streams: unknown[]; close(s: unknown): void; open(p: string, m: string): { fd: number } } }).FS;
     fsm.close(fsm.streams[2]);
@@ -39,6 +40,19 @@ function h5wasm(): Promise<{ h5: H5; diagnostics: string }> {
     return { h5, diagnostics };
   })();
   return loaded;
+}
+
+type StringReaders = { UTF8ToString(ptr: number, ...rest: unknown[]): string; AsciiToString(ptr: number): string };
+
+/**
+ * A variable-length string HDF5 left unset (a null pointer: h5py's DIMENSION_LABELS of an unlabelled axis) read
+ * as '', as h5py reads it: h5wasm reads it from address 0, where Emscripten keeps the bytes 'emsc'.
+ */
+function readNullStringsAsEmpty(module: StringReaders): void {
+  const utf8 = module.UTF8ToString.bind(module);
+  const ascii = module.AsciiToString.bind(module);
+  module.UTF8ToString = (ptr, ...rest) => (ptr === 0 ? '' : utf8(ptr, ...rest));
+  module.AsciiToString = (ptr) => (ptr === 0 ? '' : ascii(ptr));
 }
 
 /** The last reason HDF5 gave since `from` bytes of its diagnostics log. */
@@ -187,7 +201,8 @@ function describe(
   const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) && columns.every((c) => typeof c === 'string') ? columns as string[] : [];
   const perRow = rowElements(shape);
   const halfFloats = meta.type === 1 && meta.size === 2; // a true HDF5 float16 (h5py's float16), which d.slice() refuses
-  const fills = declaredFills(attrs, dtype);
+  const fillAttrs = format === 'netcdf' ? withNetcdfDefaultFill(attrs, dtype) : attrs;
+  const fills = declaredFills(fillAttrs, dtype);
   const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;
   const hdf5Info = {
     attrs, attrTypes: attributeTypesOf(d), chunks: meta.chunks ?? null, filters: d.filters.map((flt) => flt.name), dtype: meta.size === 2 && meta.type === 1 ? 'float16' : undefined,
@@ -196,9 +211,9 @@ function describe(
   };
   const description = {
     path: full, dtype, shape, kind: kindOfArray(shape, names), names,
-    attributes: { [format]: hdf5Info, ...maskedFillAttribute(attrs, dtype) },
+    attributes: { [format]: hdf5Info, ...maskedFillAttribute(fillAttrs, dtype) },
     ...(attrs.baler_exact ? { exact: true } : {}),
-    ...fillExactness(attrs, dtype),
+    ...fillExactness(fillAttrs, dtype),
     ...unreadableFillExactness(d, attrs),
     ...(dimensions ? coordinateExactness(path.posix.basename(full), dimensions) : {}),
   };
@@ -308,10 +323,13 @@ export async function createHdf5Sink(
     writeAttributes(f, source?.attrs ?? {}, undefined, source?.attrTypes);
     writeGroups(f, source?.groups ?? {});
     writeScalars(f, source?.scalars ?? {});
-    writeStrings(f, source?.strings ?? {});
+    const strings = writeStrings(f, source?.strings ?? {});
     const paths = arrays.map((a, i) => datasetPath(a, i, arrays.length));
     const datasets = arrays.map((a, i) => createDataset(f, a, paths[i], opts));
-    if (format === 'netcdf') writeDimensions(f, arrays, datasets, paths);
+    if (format === 'netcdf') {
+      const shaped = [...arrays, ...strings.map((s) => ({ shape: s.variable.shape, attributes: { netcdf: { dimensions: s.variable.dimensions } } }))];
+      writeDimensions(f, shaped, [...datasets, ...strings.map((s) => s.dataset)], [...paths, ...strings.map((s) => s.path)]);
+    }
     const written = arrays.map(() => 0);
     return {
       async writeSlab(index, slab) {
@@ -358,14 +376,20 @@ function writeScalars(f: H5File, scalars: Record<string, ScalarVariable>): void 
   }
 }
 
-/** The source's small string datasets, each with its attributes (a coordinate becomes its dimension's scale: netcdf4-dimensions.ts). */
-function writeStrings(f: H5File, strings: Record<string, unknown>): void {
+/**
+ * The source's small string datasets, each with its attributes; those written, for their dimensions
+ * (netcdf4-dimensions.ts: a coordinate becomes its dimension's scale).
+ */
+function writeStrings(f: H5File, strings: Record<string, unknown>): { path: string; dataset: H5Dataset; variable: StringVariable }[] {
+  const written: { path: string; dataset: H5Dataset; variable: StringVariable }[] = [];
   for (const [name, s] of Object.entries(strings)) {
     if (!/^\/[^\0]+$/.test(name) || !isStringVariable(s) || f.get(name)) continue;
     ensureGroups(f, name.slice(0, name.lastIndexOf('/')));
     const d = f.create_dataset({ name, data: s.values as never, shape: s.shape, track_order: true });
     writeAttributes(d as unknown as Parameters<typeof writeAttributes>[0], s.attrs ?? {}, undefined, s.attrTypes);
+    written.push({ path: name, dataset: d as H5Dataset, variable: s });
   }
+  return written;
 }
 
 /** A group's attributes as read (hdf5-attributes.ts), with the type of each numeric one. */

@@ -7,7 +7,7 @@ import type { DType, NdArray } from '../types';
 import { kindOfArray } from '../types';
 import { coordinateExactness } from './coordinates';
 import { closeInput, openInput, type InputFile } from './files';
-import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
+import { declaredFills, fillExactness, maskedFillAttribute, withFillMask, withNetcdfDefaultFill } from './fill';
 import { readNetcdf3Header, readRows, rowsOfVariables, type Nc3Header, type Nc3Rows } from './netcdf3-layout';
 import { checkSlab } from './npy-file';
 import { notInFile, type ArraySource, type DataSource, type SourceSelection } from './source';
@@ -57,12 +57,13 @@ function openVariables(input: InputFile, reader: Reader, header: Nc3Header, sele
       else skipped.push({ path: variable.name, reason: 'is a single number (0-d), not a table or frames' });
       continue;
     }
-    const fills = declaredFills(attrs, dtype);
+    const fillAttrs = withNetcdfDefaultFill(attrs, dtype);
+    const fills = declaredFills(fillAttrs, dtype);
     const dimensionNames: string[] = variable.dimensions.map((d) => dims[d].name);
     const description = {
       path: variable.name, dtype, shape, kind: kindOfArray(shape), names: [],
-      attributes: { netcdf: { attrs, attrTypes, dimensions: dimensionNames }, ...maskedFillAttribute(attrs, dtype) },
-      ...fillExactness(attrs, dtype),
+      attributes: { netcdf: { attrs, attrTypes, dimensions: dimensionNames, ...(variable.record ? { growable: true } : {}) }, ...maskedFillAttribute(fillAttrs, dtype) },
+      ...fillExactness(fillAttrs, dtype),
       ...coordinateExactness(variable.name, dimensionNames),
     };
     const readAsWritten = async (start: number, count: number): Promise<NdArray> => {

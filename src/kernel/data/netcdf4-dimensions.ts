@@ -8,6 +8,8 @@ import type { ArrayDescription } from './source';
 
 type H5File = InstanceType<typeof h5wasm['File']>;
 type H5Dataset = InstanceType<typeof h5wasm['Dataset']>;
+/** What dimensions are made from: an array's shape and the names it was read with (a string dataset's too). */
+type Shaped = Pick<ArrayDescription, 'shape' | 'attributes'>;
 
 /** The NAME netCDF-C gives a dimension that is not a variable (followed by its size). */
 export const NETCDF_DIMENSION_ONLY = 'This is a netCDF dimension but not a netCDF variable.';
@@ -31,7 +33,7 @@ export function dimensionNames(d: H5Dataset, shape: number[]): string[] | undefi
 }
 
 /** The dimension names an array was read with, where they can be written back (a name per axis). */
-function recordedNames(a: ArrayDescription): (string | undefined)[] {
+function recordedNames(a: Shaped): (string | undefined)[] {
   const names = (a.attributes?.netcdf as { dimensions?: unknown } | undefined)?.dimensions;
   const valid = Array.isArray(names) && names.length === a.shape.length;
   return a.shape.map((_, axis) => {
@@ -46,13 +48,15 @@ function recordedNames(a: ArrayDescription): (string | undefined)[] {
  * own, which the root could not hold). A recorded name is kept when every array of the group using it agrees on its
  * size and no other dataset holds its path; otherwise that axis gets a dimension of its own, named after the array.
  */
-export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets: H5Dataset[], paths: string[]): void {
+export function writeDimensions(f: H5File, arrays: Shaped[], datasets: H5Dataset[], paths: string[]): void {
   const group = (i: number) => paths[i].slice(0, paths[i].lastIndexOf('/'));
   const names = arrays.map((a, i) => recordedNames(a).map((n) => (n === undefined ? undefined : `${group(i)}/${n}`)));
   const sizes = new Map<string, number | undefined>();
   names.forEach((axes, i) => axes.forEach((n, axis) => {
     if (n !== undefined) sizes.set(n, !sizes.has(n) || sizes.get(n) === arrays[i].shape[axis] ? arrays[i].shape[axis] : undefined);
   }));
+  // The unlimited dimension: the first axis of an array read on one (hdf5.ts growable).
+  const unlimited = new Set(names.filter((axes, i) => isGrowable(arrays[i])).map((axes) => axes[0]));
   const isCoordinate = (i: number, scale: string) => paths[i] === scale && arrays[i].shape.length === 1 && names[i][0] === scale;
   const scales = new Set<string>();
   for (const [scale, size] of sizes) {
@@ -62,7 +66,7 @@ export function writeDimensions(f: H5File, arrays: ArrayDescription[], datasets:
       if (!isCoordinate(holder, scale)) continue;
       datasets[holder].make_scale(scale.slice(scale.lastIndexOf('/') + 1));
     } else if (!madeStringCoordinate(f, scale, size)) {
-      dimensionOnly(f, scale, size);
+      dimensionOnly(f, scale, size, unlimited.has(scale));
     }
     scales.add(scale);
   }
@@ -97,8 +101,12 @@ function madeStringCoordinate(f: H5File, path: string, size: number): boolean {
   return true;
 }
 
-function dimensionOnly(f: H5File, path: string, size: number): void {
-  const dim = f.create_dataset({ name: path, data: new Float32Array(0), shape: [0], maxshape: [fixedSize(size)], chunks: [Math.max(1, Math.min(1024, size))], dtype: '<f' });
+function isGrowable(a: Shaped): boolean {
+  return (a.attributes?.netcdf as { growable?: unknown } | undefined)?.growable === true;
+}
+
+function dimensionOnly(f: H5File, path: string, size: number, unlimited = false): void {
+  const dim = f.create_dataset({ name: path, data: new Float32Array(0), shape: [0], maxshape: [unlimited ? null : fixedSize(size)], chunks: [Math.max(1, Math.min(1024, size))], dtype: '<f' });
   dim.resize([size]);
   dim.make_scale(`${NETCDF_DIMENSION_ONLY}${String(size).padStart(10)}`);
 }
