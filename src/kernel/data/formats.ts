@@ -134,8 +134,8 @@ async function createFormatSink(
     case 'npy': return (await import('./npy-file')).createNpySink(file, arrays, opts);
     case 'npz': return (await import('./npz-file')).createNpzSink(file, arrays, opts);
     case 'csv': return (await import('./csv-file')).createCsvSink(file, arrays, opts);
-    case 'hdf5': return (await import('./hdf5')).createHdf5Sink(file, arrays, attributes, opts, 'hdf5');
-    case 'netcdf': return (await import('./hdf5')).createHdf5Sink(file, arrays, attributes, opts, 'netcdf');
+    case 'hdf5': return (await import('./hdf5-writer')).createHdf5Sink(file, arrays, attributes, opts, 'hdf5');
+    case 'netcdf': return (await import('./hdf5-writer')).createHdf5Sink(file, arrays, attributes, opts, 'netcdf');
     case 'parquet': return (await import('./parquet')).createParquetSink(file, arrays, attributes, opts);
     case 'zarr': return (await import('./zarr')).createZarrSink(file, arrays, attributes, opts);
     case 'tiff': return (await import('./tiff-writer')).createTiffSink(file, arrays, attributes, opts);
