@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import { encodeLosslessSlab, TAG_EB } from '../../src/kernel/codec/slab';
 import { encodeEbSlab, type EbGlobals } from '../../src/kernel/compress/eb-slab';
-import { integerPathMayBeat, losslessMayBeat, runSlabTask } from '../../src/kernel/parallel/slab-tasks';
+import { runSlabTask } from '../../src/kernel/parallel/slab-tasks';
+import { integerPathMayBeat, losslessMayBeat } from '../../src/kernel/parallel/lossless-floor';
 import { seededUniform as random } from '../../src/bench/random';
 import type { NdArray } from '../../src/kernel/types';
 

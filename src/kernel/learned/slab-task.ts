@@ -5,7 +5,8 @@
 import { encodeLosslessSlab } from '../codec/slab';
 import { summariseSlab } from '../compress/slab-summary';
 import { columnsOf } from '../metrics';
-import { brokeItsBound, losslessCandidate, MissingReached, withValues, type CodedSlab, type LearnedSlabTask } from '../parallel/slab-tasks';
+import { brokeItsBound, MissingReached, withValues, type CodedSlab, type LearnedSlabTask } from '../parallel/slab-tasks';
+import { losslessCandidate } from '../parallel/lossless-floor';
 import { release } from '../parallel/slab-buffers';
 import { reachesMissing } from '../data/fill';
 import { encodeLearnedSlab, learnedSlabBytes, type LearnedSlab } from './slab';
