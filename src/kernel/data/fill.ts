@@ -10,8 +10,7 @@
 // The array's attributes carry MASKED_FILL for both.
 import { BalerError } from '../errors';
 import type { DType, TypedArray } from '../types';
-import { INTEGER_RANGES, isIntegerDtype } from './dtype';
-import { roundToFloat16 } from './float16';
+import { castOne, INTEGER_RANGES, isIntegerDtype } from './dtype';
 import type { ArraySource } from './source';
 
 /** Key of an array's attributes that holds the value its NaNs are written back as. */
@@ -35,23 +34,18 @@ function isFloat(dtype: DType): boolean {
   return dtype === 'float16' || dtype === 'float32' || dtype === 'float64';
 }
 
-/** A number as a float array of `dtype` holds it (a marker of -9999 is -10000 in float16). */
-export function asFloatOf(dtype: DType): (v: number) => number {
-  return dtype === 'float32' ? Math.fround : dtype === 'float16' ? roundToFloat16 : (v) => v;
-}
-
 /** The shortest digits that read back as this value of a float dtype (a float32's -1e+34, not -9.999999790214768e+33). */
 export function shownAsFloatOf(v: number, dtype: DType): number {
-  const round = asFloatOf(dtype);
   for (let digits = 1; digits < 17; digits++) {
     const shown = Number(v.toPrecision(digits));
-    if (round(shown) === v) return shown;
+    if (castOne(shown, dtype) === v) return shown;
   }
   return v;
 }
 
 function floatMissingValues(attrs: Record<string, unknown>, dtype: DType): number[] {
-  return declaredMissingValues(attrs, asFloatOf(dtype));
+  // As the array holds them: a marker of -9999 is -10000 in float16.
+  return declaredMissingValues(attrs, (v) => castOne(v, dtype));
 }
 
 /** An integer dtype whose values float64 holds exactly (not int64/uint64), whose missing values can be NaN there. */

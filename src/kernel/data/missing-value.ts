@@ -1,8 +1,8 @@
 // --missing-value X: a marker of missing data the file does not declare (-9999 in a station log, 1e20 in a model's
 // output), read as a declared _FillValue is (fill.ts): kept exact, and out of the range a rel bound is of.
 import { BalerError } from '../errors';
-import { isIntegerDtype } from './dtype';
-import { asFloatOf, declaredFills, fillExactness, MASKED_FILL, maskedFillAttribute, maskedFillOf, withFillMask } from './fill';
+import { castOne, isIntegerDtype } from './dtype';
+import { declaredFills, fillExactness, MASKED_FILL, maskedFillAttribute, maskedFillOf, withFillMask } from './fill';
 import type { ArraySource, DataSource } from './source';
 
 export function withMissingValue(source: DataSource, value: number): DataSource {
@@ -13,7 +13,7 @@ function arrayWithMissingValue(array: ArraySource, value: number, file: string):
   const declared = maskedFillOf(array.attributes);
   const where = array.path ? `the array '${array.path}'` : 'the array';
   if (declared !== undefined) {
-    if (declared === value || declared === asFloatOf(array.dtype)(value)) return array;
+    if (declared === value || (!isIntegerDtype(array.dtype) && declared === castOne(value, array.dtype))) return array;
     throw new BalerError(`--missing-value ${value}: ${where} declares its own missing value ${declared}, and one NaN could not stand for both; leave the option out`, file, 'EOPTION');
   }
   const attrs = { _FillValue: value };
@@ -21,7 +21,7 @@ function arrayWithMissingValue(array: ArraySource, value: number, file: string):
   const markersMet = { count: 0 };
   // A value its dtype cannot hold is met nowhere: said so (compress), not silently taken.
   if (!(MASKED_FILL in marked) && !isIntegerDtype(array.dtype)) return { ...array, markersMet };
-  const marker = isIntegerDtype(array.dtype) ? value : asFloatOf(array.dtype)(value);
+  const marker = isIntegerDtype(array.dtype) ? value : castOne(value, array.dtype);
   const counted: ArraySource['readSlab'] = async (start, count, buffers) => {
     const slab = await array.readSlab(start, count, buffers);
     // 64-bit integers come as BigInt.
