@@ -158,7 +158,7 @@ export class ErrorAccumulator {
     return {
       rmse,
       nrmse: rmse === 0 ? 0 : rmse / range,
-      psnr: rmse === 0 ? Infinity : 20 * Math.log10(range / rmse),
+      psnr: psnrOf(range, rmse),
       maxAbsError: this.maxAbs,
       maxRelError: this.maxRel,
       range,
