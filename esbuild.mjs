@@ -1,6 +1,6 @@
-// Bundles every entry point that exists and copies the runtime .wasm files next to the bundles.
+// Bundles every entry point that exists, compiles the engine's WebAssembly and copies the runtime .wasm files next to the bundles.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, copyFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -102,7 +102,23 @@ function copyRuntimeFiles() {
   copyFileSync('node_modules/plotly.js-dist-min/plotly.min.js', 'dist/webviews/plotly.min.js');
 }
 
+/**
+ * The engine's own WebAssembly (src/wasm/*.ts, AssemblyScript) compiled to dist/NAME.wasm; skipped when the output is
+ * newer than its source. The engine decodes in JavaScript where a module is missing (src/kernel/eb/wasm-sweeps.ts).
+ */
+async function buildWasm() {
+  const { default: asc } = await import('assemblyscript/asc');
+  for (const f of readdirSync('src/wasm').filter((f) => f.endsWith('.ts'))) {
+    const source = join('src/wasm', f);
+    const output = join('dist', f.replace(/\.ts$/, '.wasm'));
+    if (existsSync(output) && statSync(output).mtimeMs >= statSync(source).mtimeMs) continue;
+    const { error, stderr } = await asc.main([source, '-O3', '--noAssert', '--runtime', 'stub', '--outFile', output]);
+    if (error) throw new Error(`compiling ${source}: ${error.message}\n${stderr.toString()}`);
+  }
+}
+
 copyRuntimeFiles();
+await buildWasm();
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {

@@ -3,13 +3,15 @@
 // CFD_animation.npz. MB/s of CPU time beside wall time; every decoded element checked against the bound
 // in the output dtype. `--quick`: 64 frames instead of 400. `--slabs N[,M…]`: also code the field in slabs of N
 // frames (default 32, about what compress's default memory budget gives; 0 for none), searching each slab's
-// configuration, and again reusing the first slab's.
+// configuration, and again reusing the first slab's. Decompression is timed twice, side by side: with the
+// WebAssembly sweeps where they take the slab (eb/wasm-sweeps.ts), and with the JavaScript decoder alone.
 import { readDataset } from '../kernel/data/dataset';
 import type { ErrorBound } from '../kernel/eb/bound';
 import { verifyBound } from '../kernel/eb/bound';
 import { castOne } from '../kernel/data/dtype';
 import { valueType } from '../kernel/eb/dtype';
 import { decodeSlab, encodeSlab, globalsFor } from '../kernel/eb';
+import { wasmDecoding } from '../kernel/eb/wasm-sweeps';
 import type { DType } from '../kernel/types';
 import { BenchArgs, BenchSuite, flagValue, requireSharedFile, rowsTable } from './suite';
 import { seededUniform as mulberry } from './random';
@@ -72,6 +74,7 @@ interface Row {
   'comp MB/s wall': number;
   'decomp MB/s cpu': number;
   'decomp MB/s wall': number;
+  'decomp JS-only MB/s cpu': number;
   'max err/bound': number;
   exact: number;
   configuration: string;
@@ -87,7 +90,7 @@ async function measure(field: Field, rel: number, framesPerSlab: number, reuse =
   const frameSize = field.shape.slice(1).reduce((a, b) => a * b, 1);
   const perSlab = framesPerSlab > 0 ? framesPerSlab : field.shape[0];
   const decoded = new Float64Array(field.values.length);
-  let bytes = 0, exact = 0, cpuIn = 0, wallIn = 0, cpuOut = 0, wallOut = 0, slabs = 0;
+  let bytes = 0, exact = 0, cpuIn = 0, wallIn = 0, cpuOut = 0, wallOut = 0, cpuOutJs = 0, slabs = 0;
   const configurations = new Set<string>();
   let first: string | undefined;
   for (let t = 0; t < field.shape[0]; t += perSlab) {
@@ -97,9 +100,14 @@ async function measure(field: Field, rel: number, framesPerSlab: number, reuse =
     const enc = await timed(() => encodeSlab(part, shape, g, { configuration: reuse ? first : undefined }));
     first ??= enc.result.stats.configuration;
     const dec = await timed(() => decodeSlab(enc.result.bytes, shape, g));
+    wasmDecoding.enabled = false;
+    const decJs = await timed(() => decodeSlab(enc.result.bytes, shape, g));
+    wasmDecoding.enabled = true;
     for (let i = 0; i < part.length; i++) {
       if (!Object.is(dec.result[i], enc.result.reconstruction[i])) throw new Error(`${field.name}: the decoder differs from the encoder at ${t * frameSize + i}`);
+      if (!Object.is(decJs.result[i], dec.result[i])) throw new Error(`${field.name}: the JavaScript decoder differs from the WebAssembly one at ${t * frameSize + i}`);
     }
+    cpuOutJs += decJs.cpu;
     decoded.set(dec.result, t * frameSize);
     bytes += enc.result.bytes.length;
     exact += enc.result.stats.exactValues;
@@ -122,6 +130,7 @@ async function measure(field: Field, rel: number, framesPerSlab: number, reuse =
     'comp MB/s wall': megabytes / wallIn,
     'decomp MB/s cpu': megabytes / cpuOut,
     'decomp MB/s wall': megabytes / wallOut,
+    'decomp JS-only MB/s cpu': megabytes / cpuOutJs,
     'max err/bound': check.maxRatioToBound,
     exact,
     configuration: [...configurations].join(' | '),
@@ -149,7 +158,8 @@ async function runEbSpeedSuite(args: BenchArgs): Promise<Row[]> {
     }
   }
   console.log(rowsTable(rows));
-  console.log('ratio against the dtype\'s bytes; MB of the dtype per second of CPU time (one thread) and of wall time; every element checked');
+  console.log('ratio against the dtype\'s bytes; MB of the dtype per second of CPU time (one thread) and of wall time; every element checked;');
+  console.log('decomp JS-only: the same slabs decoded without the WebAssembly sweeps (every value the same)');
   return rows;
 }
 

@@ -15,6 +15,7 @@ import { encoderPlan, Plan, planFrom } from './plan';
 import { needsColumns, needsModel } from './predictors';
 import { Quantizer } from './quantizer';
 import { codedBytes, fullCoding, FullCoding, searchConfiguration } from './search';
+import { decodeInWasm, SlabFacts, WasmDecoded, wasmTakes } from './wasm-sweeps';
 
 export interface EbGlobals {
   bound: ErrorBound;
@@ -234,6 +235,21 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
     throw corrupt('the column models contradict the predictors or the layout');
   }
   const plan = planFrom(g, layout, type, grids, header.stepShrink, header.specials, header.columnModels);
+  const facts: SlabFacts = { plan, configuration: header.configuration, specials: header.specials, usesModel: header.usesModel, exactValues: exact.length };
+  if (wasmTakes(facts)) {
+    let decoded: WasmDecoded | undefined;
+    try {
+      decoded = decodeInWasm(facts, stream, size);
+    } catch (error) {
+      if (error instanceof RangeError) throw corrupt(error.message);
+      throw error;
+    }
+    if (decoded) {
+      if (!decoded.consumedExactly) throw corrupt('the coded stream has the wrong length');
+      if (!checksumMatches(parts, decoded.hash)) throw corrupt('the checksum does not match');
+      return decoded.output;
+    }
+  }
   let result: PassResult;
   try {
     result = runPass({ ...plan.base, size, layout: plan.layout, configuration: header.configuration, model: header.usesModel ? prediction : undefined }, undefined, stream, new ExactReader(exact, type));

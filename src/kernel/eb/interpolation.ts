@@ -4,7 +4,7 @@
 // coded with the corners ('anchored' edges), so nothing near an axis's end is extrapolated.
 
 import { PointCoder } from './pointcoder';
-import { codeSweep, setSweepGeometry, workFor } from './sweep';
+import { Block, codeSweep, setSweepGeometry, workFor } from './sweep';
 import { Candidate, GridView } from './traversal';
 
 export interface InterpolationPlan {
@@ -84,17 +84,34 @@ function axisLevel(n: number, s: number, edges: Edges): AxisLevel {
 export function codeByInterpolation(
   pc: PointCoder, view: GridView, plan: InterpolationPlan, steps: Float64Array, candidates: Candidate[], counts: Int32Array,
 ): void {
-  const { dims } = view;
+  const levels = interpolationLevels(view.dims, plan.edges);
+  const anchor = candidates.find((c) => c.spec.base !== undefined);
+  const cornerStep = steps[levels];
+  forEachCorner(view, plan.order, plan.edges, (i, from) => {
+    if (from < 0) pc.code(i, anchor ? anchor.base[i + anchor.baseOffset] : 0, cornerStep, levels, 0);
+    else {
+      const prediction = anchor ? pc.recon[from] - anchor.base[from + anchor.baseOffset] + anchor.base[i + anchor.baseOffset] : pc.recon[from];
+      pc.code(i, prediction, cornerStep, levels, 2 * pc.absIndex[from]);
+    }
+  });
+  const { costs, scratch, methods, bases, baseOffsets, block } = workFor(candidates);
+  forEachSweep(view.dims, plan, block, (level, edge) => {
+    codeSweep(pc, view, block, edge, level, steps[level], candidates, methods, bases, baseOffsets, costs, scratch, counts, block.previous);
+  });
+}
+
+/**
+ * Walks the sweeps of a view of these dims in coding order: for each, sets block's axis d, stride s, directions
+ * (dirs, nd), lists L0–L2 and geometry, then calls visit(level, edge) (edge: the blocks' edge there). block.previous
+ * starts at 0 and is the visitor's to carry from one sweep to the next.
+ */
+export function forEachSweep(dims: [number, number, number], plan: InterpolationPlan, block: Block, visit: (level: number, edge: number) => void): void {
   const { edges } = plan;
   const levels = interpolationLevels(dims, edges);
-  const anchor = candidates.find((c) => c.spec.base !== undefined);
-  codeCorners(pc, view, plan.order, edges, steps[levels], levels, anchor);
-  const { costs, scratch, methods, bases, baseOffsets, block } = workFor(candidates);
   const lists: Int32Array[] = [block.L0, block.L1, block.L2];
-  let previous = 0;
+  block.previous = 0;
   for (let level = levels - 1; level >= 0; level--) {
     const s = 2 ** level;
-    const step = steps[level];
     const edge = Math.max(plan.blockSize, 4 * s);
     const axes = dims.map((n) => axisLevel(n, s, edges));
     for (let pass = 0; pass < 3; pass++) {
@@ -123,8 +140,7 @@ export function codeByInterpolation(
         block.L1 = lists[1];
         block.L2 = lists[2];
         setSweepGeometry(block, dims, edges);
-        codeSweep(pc, view, block, edge, level, step, candidates, methods, bases, baseOffsets, costs, scratch, counts, previous);
-        previous = block.previous;
+        visit(level, edge);
       }
     }
   }
@@ -138,14 +154,14 @@ function subsetsBySize(axes: number[]): number[][] {
 }
 
 /**
- * The origin (predicted by the base, else 0) and then, with anchored edges, the corners: axis by axis in
- * `order`, the points whose coordinate along it is its last, the others 0 or their last (those axes
- * already done), each predicted by the point at 0 along the axis (its difference from the base, when
- * there is one).
+ * The points coded before the sweeps, in coding order: the origin (visit(offset, −1): predicted by the base, else 0)
+ * and then, with anchored edges, the corners: axis by axis in `order`, the points whose coordinate along it is its
+ * last, the others 0 or their last (those axes already done), each predicted from the point `from` at 0 along the
+ * axis (visit(i, from)).
  */
-function codeCorners(pc: PointCoder, view: GridView, order: [number, number, number], edges: Edges, step: number, level: number, anchor: Candidate | undefined): void {
+export function forEachCorner(view: GridView, order: [number, number, number], edges: Edges, visit: (i: number, from: number) => void): void {
   const { dims, offset, strides } = view;
-  pc.code(offset, anchor ? anchor.base[offset + anchor.baseOffset] : 0, step, level, 0);
+  visit(offset, -1);
   if (edges === 'open') return;
   const known: number[][] = [[0], [0], [0]];
   for (const d of order) {
@@ -156,9 +172,7 @@ function codeCorners(pc: PointCoder, view: GridView, order: [number, number, num
       for (const c1 of k1)
         for (const c2 of k2) {
           const i = offset + c0 * strides[0] + c1 * strides[1] + c2 * strides[2];
-          const from = i - last * strides[d];
-          const prediction = anchor ? pc.recon[from] - anchor.base[from + anchor.baseOffset] + anchor.base[i + anchor.baseOffset] : pc.recon[from];
-          pc.code(i, prediction, step, level, 2 * pc.absIndex[from]);
+          visit(i, i - last * strides[d]);
         }
     known[d] = [0, last];
   }

@@ -50,6 +50,18 @@ export interface Block {
   a0: number; b0: number; a1: number; b1: number; a2: number; b2: number;
 }
 
+/** A block with empty lists and geometry (setSweepGeometry sizes them). */
+export function newBlock(): Block {
+  return {
+    d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0,
+    before3: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
+    right1: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
+    right3: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
+    stencil: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
+    L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0,
+  };
+}
+
 /** The end of the run of list[from…] inside the same block of `edge` as list[from]. */
 function blockEnd(list: Int32Array, from: number, edge: number): number {
   const limit = (Math.floor(list[from] / edge) + 1) * edge;
@@ -74,14 +86,7 @@ interface Work {
  * temporal mode (a list per frame), allocate nothing each.
  */
 const sharedScratch = new Scratch();
-const sharedBlock: Block = {
-  d: 0, s: 0, dirs: new Int32Array(3), nd: 1, previous: 0,
-  before3: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
-  right1: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
-  right3: [new Int32Array(0), new Int32Array(0), new Int32Array(0)],
-  stencil: [new Uint8Array(0), new Uint8Array(0), new Uint8Array(0)],
-  L0: new Int32Array(0), L1: new Int32Array(0), L2: new Int32Array(0), a0: 0, b0: 0, a1: 0, b1: 0, a2: 0, b2: 0,
-};
+const sharedBlock: Block = newBlock();
 const works = new WeakMap<Candidate[], Work>();
 
 export function workFor(candidates: Candidate[]): Work {

@@ -1,0 +1,381 @@
+// AssemblyScript, compiled by esbuild.mjs to dist/eb-sweeps.wasm: the error-bounded decoder's interpolation sweeps for
+// the common case (src/kernel/eb/wasm-sweeps.ts decides which slabs that is and drives the levels and sweeps). One pass
+// per point does what the JavaScript decoder spreads over sweep.ts codeSweep/codeBlock, kernels.ts (predictAlong's
+// arithmetic, term for term), contexts.ts decodeIndex, rangecoder.ts and pointcoder.ts decodeStrip, with the same
+// models in the same order, so that every value and the checksum come out identical. A value stored exactly (an escape)
+// or a predictor choice out of range traps: the driver sends slabs with exact values to JavaScript, and reads a trap as
+// a corrupt slab.
+//
+// Memory (byte offsets handed over by the driver): the stream, the bit models (16 bytes each), the reconstruction
+// (f64) and min(|q|, 255) of every point (u8), and per axis its coordinate list (i32) and geometry (sweep.ts
+// setSweepGeometry: before3 u8, right1 i32, right3 i32).
+
+const TOP: u32 = 1 << 24;
+const PROB_MIN: i32 = 31;
+const PROB_MAX: i32 = 65536 - 31;
+const ESCAPE: i32 = 0x7fffffff;
+const FNV_PRIME: u32 = 16777619;
+const MAX_BITS: i32 = 30;
+
+// The range decoder.
+let range: u32 = 0xffffffff;
+let code: u32 = 0;
+let position: usize = 0;
+let end: usize = 0;
+// The bit models (rangecoder.ts BitModels: fast, slow, count, limits) and the adaptation rates 2^14 / d.
+let state: usize = 0;
+let reciprocal: usize = 0;
+let used: i32 = 0;
+// contexts.ts IndexCoder's models, added in its order.
+let zero = 0, escape = 0, sign = 0, magnitude = 0, mantissaTop = 0, mantissaSecond = 0, choice = 0;
+/** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
+export let hash: u32 = 0x811c9dc5;
+let recon: usize = 0;
+let absIndex: usize = 0;
+let float32: bool = true;
+// Per axis: its coordinate list, length, stride and geometry.
+let list0: usize = 0, list1: usize = 0, list2: usize = 0;
+let n0 = 0, n1 = 0, n2 = 0;
+let stride0 = 0, stride1 = 0, stride2 = 0;
+let before30: usize = 0, before31: usize = 0, before32: usize = 0;
+let right10: usize = 0, right11: usize = 0, right12: usize = 0;
+let right30: usize = 0, right31: usize = 0, right32: usize = 0;
+// The configuration's candidates (1: linear, 0: cubic), how many, and the bits their choice takes.
+let methods: usize = 0;
+let choices = 1;
+let choiceBits = 0;
+
+/** Where the driver may start placing its arrays. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+function addModels(n: i32, fastLimit: i32 = 16, slowLimit: i32 = 128): i32 {
+  const first = used;
+  for (let m = first; m < first + n; m++) {
+    const k = state + ((<usize>m) << 4);
+    store<i32>(k, 32768);
+    store<i32>(k, 32768, 4);
+    store<i32>(k, 0, 8);
+    store<i32>(k, fastLimit | (slowLimit << 16), 12);
+  }
+  used += n;
+  return first;
+}
+
+/** The bytes the models take (for the driver's layout). */
+export const MODEL_BYTES: i32 = (64 + 4 + 4 + 64 * 32 + 4 * 32 + 64 + 64) * 16;
+export const RECIPROCAL_BYTES: i32 = 1025 * 4;
+
+@inline function nextByte(): u32 {
+  if (position < end) return <u32>load<u8>(position++);
+  position++;
+  return 0;
+}
+
+/** Starts a slab: the stream at [streamAt, streamAt + streamLength), fresh models, the checksum's seed. */
+export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reciprocalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool): void {
+  state = stateAt;
+  reciprocal = reciprocalAt;
+  recon = reconAt;
+  absIndex = absIndexAt;
+  float32 = isFloat32;
+  used = 0;
+  for (let d = 0; d <= 1024; d++) store<i32>(reciprocal + ((<usize>d) << 2), d === 0 ? 0 : <i32>Math.round(16384.0 / <f64>d));
+  zero = addModels(64);
+  escape = addModels(4, 16, 256);
+  sign = addModels(4);
+  magnitude = addModels(64 * 32);
+  mantissaTop = addModels(4 * 32);
+  mantissaSecond = addModels(64);
+  choice = addModels(64, 8, 32);
+  position = streamAt;
+  end = streamAt + streamLength;
+  range = 0xffffffff;
+  code = 0;
+  hash = 0x811c9dc5;
+  for (let i = 0; i < 4; i++) code = (code << 8) | nextByte();
+}
+
+/** Whether the decoder read exactly the stream's bytes (rangecoder.ts consumedExactly). */
+export function consumedExactly(): bool {
+  return position === end;
+}
+
+/** The configuration's candidates: `count` bytes at `at`, 1 for linear and 0 for cubic; `bits`: traversal.ts choiceBits. */
+export function setChoices(at: usize, count: i32, bits: i32): void {
+  methods = at;
+  choices = count;
+  choiceBits = bits;
+}
+
+/** Axis e of the next sweep: its list, its stride in the slab and its geometry. */
+export function setAxis(e: i32, listAt: usize, length: i32, stride: i32, before3At: usize, right1At: usize, right3At: usize): void {
+  if (e === 0) { list0 = listAt; n0 = length; stride0 = stride; before30 = before3At; right10 = right1At; right30 = right3At; }
+  else if (e === 1) { list1 = listAt; n1 = length; stride1 = stride; before31 = before3At; right11 = right1At; right31 = right3At; }
+  else { list2 = listAt; n2 = length; stride2 = stride; before32 = before3At; right12 = right1At; right32 = right3At; }
+}
+
+@inline function adapt(m: i32, bit: i32): void {
+  const k = state + ((<usize>m) << 4);
+  const target = bit === 0 ? 65536 : 0;
+  const count = load<i32>(k, 8);
+  const limits = load<i32>(k, 12);
+  const fastLimit = limits & 0xffff;
+  const slowLimit = limits >>> 16;
+  const n = count + 2;
+  const fast = load<i32>(k);
+  const slow = load<i32>(k, 4);
+  store<i32>(k, fast + ((target - fast) * load<i32>(reciprocal + ((<usize>(n < fastLimit ? n : fastLimit)) << 2)) >> 14));
+  store<i32>(k, slow + ((target - slow) * load<i32>(reciprocal + ((<usize>(n < slowLimit ? n : slowLimit)) << 2)) >> 14), 4);
+  if (count < slowLimit) store<i32>(k, count + 1, 8);
+}
+
+@inline function decodeBit(m: i32): i32 {
+  const k = state + ((<usize>m) << 4);
+  let p = (load<i32>(k) + load<i32>(k, 4)) >> 1;
+  p = p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
+  const bound: u32 = (range >>> 16) * <u32>p;
+  let bit = 0;
+  if (code < bound) {
+    range = bound;
+  } else {
+    code -= bound;
+    range -= bound;
+    bit = 1;
+  }
+  while (range < TOP) {
+    range <<= 8;
+    code = (code << 8) | nextByte();
+  }
+  adapt(m, bit);
+  return bit;
+}
+
+function decodeDirect(bitCount: i32): i32 {
+  let value = 0;
+  for (let b = 0; b < bitCount; b++) {
+    const half = range >>> 1;
+    let bit = 0;
+    if (code < half) {
+      range = half;
+    } else {
+      code -= half;
+      range -= half;
+      bit = 1;
+    }
+    while (range < TOP) {
+      range <<= 8;
+      code = (code << 8) | nextByte();
+    }
+    value = value * 2 + bit;
+  }
+  return value;
+}
+
+function decodeNonZero(context: i32): i32 {
+  const level = context >> 4;
+  if (decodeBit(escape + level) === 1) return ESCAPE;
+  const negative = decodeBit(sign + level);
+  const magnitudeBase = magnitude + context * 32;
+  let b = 0;
+  while (b < MAX_BITS && decodeBit(magnitudeBase + b) === 1) b++;
+  let value = 1;
+  if (b >= 1) value = value * 2 + decodeBit(mantissaTop + level * 32 + b);
+  if (b >= 2) value = value * 2 + decodeBit(mantissaSecond + b * 2 + (value & 1));
+  if (b >= 3) value = value * (1 << (b - 2)) + decodeDirect(b - 2);
+  return negative ? -value : value;
+}
+
+/** contexts.ts activityBucket. */
+@inline function bucket(activity: i32): i32 {
+  if (activity < 3) return activity;
+  if (activity >= 512) return 15;
+  const b = 31 - clz<i32>(activity * activity);
+  return b > 15 ? 15 : b;
+}
+
+@inline function reconAt(i: i32): f64 {
+  return load<f64>(recon + ((<usize>i) << 3));
+}
+
+@inline function absIndexAt(i: i32): i32 {
+  return <i32>load<u8>(absIndex + <usize>i);
+}
+
+/** One point (pointcoder.ts decodeStrip's common case): its index in `context`, its value, |q| and the checksum. */
+@inline function decodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
+  const q = decodeBit(zero + context) === 0 ? 0 : decodeNonZero(context);
+  if (q === ESCAPE) unreachable();
+  const r = prediction + 0 + <f64>q * step;
+  const out = float32 ? <f64><f32>r : r;
+  store<f64>(recon + ((<usize>i) << 3), out - out == 0 ? out : 0);
+  const m = q < 0 ? -q : q;
+  const clamped = m > 255 ? 255 : m;
+  store<u8>(absIndex + <usize>i, <u8>clamped);
+  hash = (hash ^ <u32>q) * FNV_PRIME;
+  return clamped;
+}
+
+/** One point outside the sweeps (the origin and the corners): pointcoder.ts code(). */
+export function codePoint(i: i32, prediction: f64, step: f64, level: i32, activity: i32): void {
+  decodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
+}
+
+function lagrangeWeight(x: f64, a: f64, b: f64, c: f64): f64 {
+  let w = 1.0;
+  if (a != 0) w *= a / (a - x);
+  if (b != 0) w *= b / (b - x);
+  if (c != 0) w *= c / (c - x);
+  return w;
+}
+
+function lagrangeAtZero(x0: f64, x1: f64, x2: f64, x3: f64, v0: f64, v1: f64, v2: f64, v3: f64): f64 {
+  let sum = 0.0;
+  if (x0 != 0) sum += lagrangeWeight(x0, x1, x2, x3) * v0;
+  if (x1 != 0) sum += lagrangeWeight(x1, x0, x2, x3) * v1;
+  if (x2 != 0) sum += lagrangeWeight(x2, x0, x1, x3) * v2;
+  if (x3 != 0) sum += lagrangeWeight(x3, x0, x1, x2) * v3;
+  return sum;
+}
+
+/** predictors.ts predictAlong for plain cubic and linear (no base). */
+@inline function predictAlong(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
+  const along = s * unit;
+  if (right1 === s) {
+    const b = reconAt(i - along);
+    const c = reconAt(i + along);
+    if (linear) return (b + c) / 2;
+    if (right3 === 3 * s) return before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
+    if (right3 === 0) return before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
+  }
+  return predictNear(linear, i, unit, s, before3, right1, right3);
+}
+
+/** predictors.ts predictAlongNear without a base, where predictAlong leaves it: near an axis's end (its regular stencils never come here). */
+function predictNear(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
+  const along = s * unit;
+  const b = reconAt(i - along);
+  if (right1 === 0) return b + 0;
+  const c = reconAt(i + right1 * unit);
+  if (linear) return (right1 === s ? (b + c) / 2 : (<f64>right1 * b + <f64>s * c) / <f64>(s + right1)) + 0;
+  const a = before3 ? reconAt(i - 3 * along) : 0.0;
+  const d = right3 !== 0 ? reconAt(i + right3 * unit) : 0.0;
+  return lagrangeAtZero(before3 ? <f64>(-3 * s) : 0, <f64>(-s), <f64>right1, <f64>right3, a, b, c, d) + 0;
+}
+
+@inline function listOf(e: i32): usize {
+  return e === 0 ? list0 : e === 1 ? list1 : list2;
+}
+@inline function coordinate(e: i32, x: i32): i32 {
+  return load<i32>(listOf(e) + ((<usize>x) << 2));
+}
+@inline function strideOf(e: i32): i32 {
+  return e === 0 ? stride0 : e === 1 ? stride1 : stride2;
+}
+@inline function hasBefore3(e: i32, x: i32): bool {
+  return load<u8>((e === 0 ? before30 : e === 1 ? before31 : before32) + <usize>x) === 1;
+}
+@inline function right1Of(e: i32, x: i32): i32 {
+  return load<i32>((e === 0 ? right10 : e === 1 ? right11 : right12) + ((<usize>x) << 2));
+}
+@inline function right3Of(e: i32, x: i32): i32 {
+  return load<i32>((e === 0 ? right30 : e === 1 ? right31 : right32) + ((<usize>x) << 2));
+}
+
+/** sweep.ts blockEnd: the end of the run of list e from `from` inside the same block of `edge`. */
+function blockEnd(e: i32, from: i32, edge: i32, n: i32): i32 {
+  const limit = (coordinate(e, from) / edge + 1) * edge;
+  let to = from + 1;
+  while (to < n && coordinate(e, to) < limit) to++;
+  return to;
+}
+
+/** traversal.ts chooseAndRecord (decoder): the block's candidate down a binary tree, in the context of the previous choice. */
+function decodeChoice(previous: i32): i32 {
+  const base = choice + (previous & 7) * 8;
+  let node = 1;
+  for (let b = choiceBits - 1; b >= 0; b--) node = node * 2 + decodeBit(base + node);
+  const chosen = node - (1 << choiceBits);
+  if (chosen >= choices) unreachable();
+  return chosen;
+}
+
+/**
+ * One sweep (sweep.ts codeSweep and codeBlock, decoder) of the view at `offset`: interpolated at stride s along axis d
+ * and, when nd > 1, along e1 (and e2) too, the predictions averaged; returns the last block's choice.
+ */
+export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32, s: i32, nd: i32, e1: i32, e2: i32, previousChoice: i32): i32 {
+  let previous = previousChoice;
+  const levelPart = (level < 4 ? level : 3) * 16;
+  const unit = strideOf(d);
+  const along = unit * s;
+  const chainWeight = d === 2 ? 2 : 1;
+  for (let a0 = 0; a0 < n0;) {
+    const b0 = blockEnd(0, a0, edge, n0);
+    for (let a1 = 0; a1 < n1;) {
+      const b1 = blockEnd(1, a1, edge, n1);
+      for (let a2 = 0; a2 < n2;) {
+        const b2 = blockEnd(2, a2, edge, n2);
+        previous = decodeChoice(previous);
+        const linear = load<u8>(methods + <usize>previous) === 1;
+        const hasBack2 = a2 > 0;
+        const back2 = hasBack2 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
+        for (let x0 = a0; x0 < b0; x0++) {
+          const back0 = x0 > 0 ? (coordinate(0, x0) - coordinate(0, x0 - 1)) * stride0 : 0;
+          for (let x1 = a1; x1 < b1; x1++) {
+            const back1 = x1 > 0 ? (coordinate(1, x1) - coordinate(1, x1 - 1)) * stride1 : 0;
+            const rowBase = offset + coordinate(0, x0) * stride0 + coordinate(1, x1) * stride1;
+            // The geometry along axes 0 and 1 is the row's: read once per row (along axis 2, per point).
+            const xd = d === 0 ? x0 : x1;
+            const x1st = e1 === 0 ? x0 : x1;
+            const x2nd = e2 === 0 ? x0 : x1;
+            const dBefore3 = d !== 2 && hasBefore3(d, xd), dRight1 = d !== 2 ? right1Of(d, xd) : 0, dRight3 = d !== 2 ? right3Of(d, xd) : 0;
+            const row1 = nd > 1 && e1 !== 2, row2 = nd > 2 && e2 !== 2;
+            const before3First = row1 && hasBefore3(e1, x1st), right1First = row1 ? right1Of(e1, x1st) : 0, right3First = row1 ? right3Of(e1, x1st) : 0;
+            const before3Second = row2 && hasBefore3(e2, x2nd), right1Second = row2 ? right1Of(e2, x2nd) : 0, right3Second = row2 ? right3Of(e2, x2nd) : 0;
+            const unitFirst = strideOf(e1), unitSecond = strideOf(e2);
+            let previousAbs = 0;
+            for (let x2 = a2, k = 0; x2 < b2; x2++, k++) {
+              const i = rowBase + coordinate(2, x2) * stride2;
+              const before3 = d === 2 ? hasBefore3(2, x2) : dBefore3;
+              const right1 = d === 2 ? right1Of(2, x2) : dRight1;
+              const right3 = d === 2 ? right3Of(2, x2) : dRight3;
+              // The prediction: along each direction, summed from 0 and divided by their count (kernels.ts combine).
+              let p = predictAlong(linear, i, unit, s, before3, right1, right3);
+              if (nd > 1) {
+                p = 0 + p + (row1
+                  ? predictAlong(linear, i, unitFirst, s, before3First, right1First, right3First)
+                  : predictAlong(linear, i, stride2, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2)));
+                if (nd > 2) {
+                  p = p + (row2
+                    ? predictAlong(linear, i, unitSecond, s, before3Second, right1Second, right3Second)
+                    : predictAlong(linear, i, stride2, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2)));
+                }
+                p = p / <f64>nd;
+              }
+              // The context: sweep.ts codeBlock's activity and the strip's chain.
+              let activity = absIndexAt(i - along) + (right1 !== 0 ? absIndexAt(i + right1 * unit) : 0);
+              if (d === 2) {
+                if (k === 0 && before3) activity += 2 * absIndexAt(i - 2 * along);
+                if (back0 !== 0) activity += absIndexAt(i - back0);
+                if (back1 !== 0) activity += absIndexAt(i - back1);
+              } else {
+                if (before3) activity += 2 * absIndexAt(i - 2 * along);
+                const back = d === 0 ? back1 : back0;
+                if (back !== 0) activity += absIndexAt(i - back);
+                if (k === 0 && hasBack2) activity += absIndexAt(i - back2);
+              }
+              if (k > 0) activity += chainWeight * previousAbs;
+              previousAbs = decodePoint(i, p, step, levelPart + bucket(activity));
+            }
+          }
+        }
+        a2 = b2;
+      }
+      a1 = b1;
+    }
+    a0 = b0;
+  }
+  return previous;
+}

@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import type { Configuration } from '../../src/kernel/eb/configure';
+import { decodeSlabSync, EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
+import { ExactReader, valueType } from '../../src/kernel/eb/dtype';
+import { layoutOf, LayoutName } from '../../src/kernel/eb/layout';
+import { PassInput, runPass } from '../../src/kernel/eb/pass';
+import type { Plan } from '../../src/kernel/eb/plan';
+import { predictorByName } from '../../src/kernel/eb/predictors';
+import { decodeInWasm, sweepModule, wasmDecoding, wasmTakes } from '../../src/kernel/eb/wasm-sweeps';
+import { BalerError } from '../../src/kernel/errors';
+import type { DType } from '../../src/kernel/types';
+
+/** A small deterministic generator (the cases are the same on every run). */
+function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+const ORDERS: [number, number, number][] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+const PREDICTOR_LISTS = [['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear']];
+
+/** Smooth values with noise and a step, in the dtype (float32 values are rounded to it). */
+function valuesOf(size: number, random: () => number, dtype: DType, scale: number): Float64Array {
+  return Float64Array.from({ length: size }, (_, i) => {
+    const v = scale * (Math.sin(i / 7) + 0.3 * Math.cos(i / 3.1) + (i % 97 > 60 ? 0.5 : 0) + 0.05 * (random() - 0.5));
+    return dtype === 'float32' ? Math.fround(v) : v;
+  });
+}
+
+describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () => {
+  before(() => {
+    assert.ok(sweepModule(), 'dist/eb-sweeps.wasm is missing or does not load: build it with `node esbuild.mjs` (npm test does)');
+  });
+  afterEach(() => {
+    wasmDecoding.enabled = true;
+  });
+
+  it('every axis order, edges, directions, block size, schedule and candidate list, on shapes of every layout: each value (Object.is), the checksum and the stream\'s end', () => {
+    const random = generator(7);
+    const shapes: [number[], LayoutName][] = [
+      [[9, 17, 33], 'field'], [[1, 1, 70], 'series'], [[5, 1, 40], 'field'], [[2, 3, 4], 'field'], [[33, 5], 'table'],
+      [[64, 3], 'table'], [[12, 10, 3], 'channels'], [[1, 17, 1], 'field'], [[40, 40], 'field'], [[3, 65, 9], 'field'], [[1], 'series'],
+    ];
+    let cases = 0;
+    for (const [shape, layoutName] of shapes) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const tolerance of [1e-1, 1e-3, 1e-6]) {
+          const values = valuesOf(size, random, dtype, 1 + 1000 * random());
+          const order = ORDERS[Math.floor(random() * ORDERS.length)];
+          const configuration: Configuration = {
+            layout: layout.name, mode: 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
+            blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 3 === 0 ? 'one' : 'all',
+            predictors: PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length].map(predictorByName),
+          };
+          const type = valueType(dtype);
+          const tolerances = layout.views.map(() => tolerance);
+          const input: PassInput = {
+            size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
+            tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
+          };
+          const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} [${PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length]}]`;
+          cases++;
+          const encoded = runPass(input, values);
+          const stream = encoded.pc.indices.finish();
+          if (encoded.pc.exactCount > 0) continue;
+          const js = runPass(input, undefined, stream, new ExactReader(new Uint8Array(0), type));
+          const plan: Plan = { type, layout, stepShrink: 20, base: input };
+          const facts = { plan, configuration, specials: false, usesModel: false, exactValues: 0 };
+          assert.ok(wasmTakes(facts), what);
+          const wasm = decodeInWasm(facts, stream, size)!;
+          assert.ok(wasm.consumedExactly, `${what}: the stream's end`);
+          assert.equal(wasm.hash, js.pc.hash, `${what}: checksum`);
+          const expected = js.pc.finishOutput();
+          for (let i = 0; i < size; i++) {
+            if (!Object.is(wasm.output[i], expected[i])) assert.fail(`${what}: value ${i}: wasm ${wasm.output[i]}, JavaScript ${expected[i]}`);
+          }
+        }
+      }
+    }
+    assert.ok(cases >= 60, `only ${cases} cases`);
+  });
+
+  it('decodeSlabSync gives the same values with and without the module, and leaves to JavaScript what the module does not take', () => {
+    const random = generator(11);
+    const slabs: [number[], DType, EbGlobals['bound'], boolean][] = [
+      [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
+      [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }, true],
+      [[500], 'float32', { kind: 'abs', value: 1e-2 }, true],
+      [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3 }, false],
+      [[30, 31], 'float16', { kind: 'abs', value: 1e-2 }, false],
+      [[30, 31], 'int16', { kind: 'abs', value: 2 }, false],
+      [[20, 30, 31], 'float32', { kind: 'abs', value: 1e-3 }, false],
+    ];
+    for (const [shape, dtype, bound, taken] of slabs) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = valuesOf(size, random, dtype, dtype === 'int16' ? 1000 : 1).map((v) => (dtype === 'int16' ? Math.round(v) : v));
+      const g: EbGlobals = { bound, tolerances: [bound.kind === 'rel' ? bound.value * 3 : bound.value], dtype, kind: 'frames' };
+      const { bytes, stats } = encodeSlabSync(values, shape, g, { predictors: ['interpolation'] });
+      const what = `[${shape}] ${dtype} ${bound.kind}:${bound.value} ${stats.configuration}`;
+      const before = wasmDecoding.slabs;
+      const withModule = decodeSlabSync(bytes, shape, g);
+      assert.equal(wasmDecoding.slabs > before, taken, `${what}: the module ${taken ? 'takes' : 'leaves'} this slab`);
+      wasmDecoding.enabled = false;
+      const withoutModule = decodeSlabSync(bytes, shape, g);
+      wasmDecoding.enabled = true;
+      assert.deepEqual(Array.from(withModule), Array.from(withoutModule), what);
+    }
+  });
+
+  it('a damaged slab is refused as corrupt, as the JavaScript decoder refuses it', () => {
+    const shape = [16, 24, 24];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const values = valuesOf(size, generator(3), 'float32', 1);
+    const g: EbGlobals = { bound: { kind: 'abs', value: 1e-4 }, tolerances: [1e-4], dtype: 'float32', kind: 'frames' };
+    const { bytes } = encodeSlabSync(values, shape, g, { predictors: ['interpolation'] });
+    const damaged = [bytes.slice(0, bytes.length - 7), Uint8Array.from(bytes, (b, i) => (i === bytes.length >> 1 ? b ^ 0x5a : b)), Uint8Array.from(bytes, (b, i) => (i === 40 ? b ^ 0x01 : b))];
+    for (const [k, slab] of damaged.entries()) {
+      for (const enabled of [true, false]) {
+        wasmDecoding.enabled = enabled;
+        assert.throws(() => decodeSlabSync(slab, shape, g), (e: unknown) => e instanceof BalerError && /corrupt/.test(e.message), `damage ${k}, module ${enabled ? 'on' : 'off'}`);
+      }
+    }
+  });
+});
