@@ -1,12 +1,10 @@
 // The decoder's common case in WebAssembly (src/wasm/eb-sweeps.ts, built to dist/eb-sweeps.wasm by esbuild.mjs): a slab
 // coded by plain cubic/linear interpolation of real values in float32 or float64, with no exact values, special values
 // or model. JavaScript walks the views, corners and sweeps as the coder does (interpolation.ts) and hands each sweep to
-// the module, which decodes its points about 1.6× faster than pass.ts runPass; every value and the checksum are the
+// the module, which decodes its points about twice as fast as pass.ts runPass; every value and the checksum are the
 // same (test/unit/eb-wasm-sweeps.test.ts decodes every case both ways). Any other slab, or a machine where the module
 // cannot be loaded, is decoded by runPass. BALER_EB_DECODER=js sends every slab there (to compare the two).
 
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Configuration } from './configure';
 import { CAST_FLOAT32, CAST_FLOAT64 } from './dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from './interpolation';
@@ -16,19 +14,10 @@ import { METHOD_CUBIC, METHOD_LINEAR } from './predictors';
 import { newBlock } from './sweep';
 import { choiceBits } from './traversal';
 import { slabValues } from '../parallel/slab-buffers';
-
-export const SWEEPS_WASM = 'eb-sweeps.wasm';
-
-/** The part of Node's WebAssembly API used here (the engine's TypeScript lib, without the DOM's, does not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  RuntimeError: new () => Error;
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+import { MemoryLayout, reserve, wasmApi, WasmMemory, wasmModule } from './wasm-module';
 
 interface SweepExports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   hash: { value: number };
   MODEL_BYTES: { value: number };
   RECIPROCAL_BYTES: { value: number };
@@ -41,30 +30,12 @@ interface SweepExports {
   codeSweep(offset: number, level: number, step: number, edge: number, d: number, s: number, nd: number, e1: number, e2: number, previous: number): number;
 }
 
-/** Where the module may be: beside the bundle (dist/), or in dist/ when the engine runs from its sources (the tests). */
-function moduleFile(): string | undefined {
-  return [path.join(__dirname, SWEEPS_WASM), path.resolve(__dirname, '../../../dist', SWEEPS_WASM)].find((f) => fs.existsSync(f));
-}
-
-let loaded: SweepExports | null | undefined;
-
 /** Whether decodeSlabSync may use the module (the tests turn it off to decode both ways), and how many slabs it decoded in this thread. */
 export const wasmDecoding = { enabled: process.env.BALER_EB_DECODER !== 'js', slabs: 0 };
 
 /** The module, instantiated once per thread; undefined where it is not there or cannot run (runPass decodes then). */
 export function sweepModule(): SweepExports | undefined {
-  if (loaded === undefined) {
-    loaded = null;
-    const file = moduleFile();
-    if (file) {
-      try {
-        loaded = new wasmApi.Instance(new wasmApi.Module(fs.readFileSync(file)), {}).exports as unknown as SweepExports;
-      } catch {
-        loaded = null;
-      }
-    }
-  }
-  return loaded ?? undefined;
+  return wasmModule<SweepExports>('eb-sweeps');
 }
 
 /** What the slab header and plan say, for the choice of decoder. */
@@ -102,35 +73,16 @@ interface MemoryPlan {
   end: number;
 }
 
-const align = (at: number, to: number): number => Math.ceil(at / to) * to;
-
 function memoryPlan(w: SweepExports, streamLength: number, size: number, longest: number[]): MemoryPlan {
-  let at = align(w.heapBase(), 16);
-  const take = (bytes: number, alignment = 16): number => {
-    const start = align(at, alignment);
-    at = start + bytes;
-    return start;
-  };
-  const stream = take(streamLength);
-  const state = take(w.MODEL_BYTES.value);
-  const reciprocal = take(w.RECIPROCAL_BYTES.value);
-  const methods = take(8);
-  const axes = longest.map((n) => ({ list: take(4 * n), before3: take(n), right1: take(4 * n), right3: take(4 * n) }));
-  const absIndex = take(size);
-  const recon = take(8 * size);
-  return { stream, state, reciprocal, methods, absIndex, recon, axes, end: at };
-}
-
-/** Grows the module's memory to `bytes`; false where it cannot (wasm32's 4 GiB, or the machine's memory). */
-function reserve(w: SweepExports, bytes: number): boolean {
-  const have = w.memory.buffer.byteLength;
-  if (bytes <= have) return true;
-  try {
-    w.memory.grow(Math.ceil((bytes - have) / 65536));
-    return true;
-  } catch {
-    return false;
-  }
+  const memory = new MemoryLayout(w.heapBase());
+  const stream = memory.take(streamLength);
+  const state = memory.take(w.MODEL_BYTES.value);
+  const reciprocal = memory.take(w.RECIPROCAL_BYTES.value);
+  const methods = memory.take(8);
+  const axes = longest.map((n) => ({ list: memory.take(4 * n), before3: memory.take(n), right1: memory.take(4 * n), right3: memory.take(4 * n) }));
+  const absIndex = memory.take(size);
+  const recon = memory.take(8 * size);
+  return { stream, state, reciprocal, methods, absIndex, recon, axes, end: memory.end };
 }
 
 /**
@@ -145,7 +97,7 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, size: number): Wa
   const longest = [1, 1, 1];
   for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
   const m = memoryPlan(w, stream.length, size, longest);
-  if (!reserve(w, m.end)) return undefined;
+  if (!reserve(w.memory, m.end)) return undefined;
   const buffer = w.memory.buffer;
   new Uint8Array(buffer, m.stream, stream.length).set(stream);
   // The reconstruction is left as the last slab left it: every point is decoded before any prediction reads it.
