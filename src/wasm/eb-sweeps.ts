@@ -1,13 +1,13 @@
 // AssemblyScript, compiled by esbuild.mjs to dist/eb-sweeps.wasm: the error-bounded decoder's interpolation sweeps for
-// the common case (src/kernel/eb/wasm-sweeps.ts decides which slabs that is and drives the levels and sweeps). One pass
-// per point does what the JavaScript decoder spreads over sweep.ts codeSweep/codeBlock, kernels.ts (predictAlong's
-// arithmetic, term for term), contexts.ts decodeIndex, rangecoder.ts and pointcoder.ts decodeStrip, with the same
-// models in the same order, so that every value and the checksum come out identical. A value stored exactly (an escape)
-// or a predictor choice out of range traps: the driver sends slabs with exact values to JavaScript, and reads a trap as
-// a corrupt slab.
+// the common cases (src/kernel/eb/wasm-sweeps.ts decides which slabs those are and drives the levels and sweeps). One
+// pass per point does what the JavaScript decoder spreads over sweep.ts codeSweep/codeBlock, kernels.ts (predictAlong's
+// arithmetic, term for term), contexts.ts decodeIndex, rangecoder.ts and pointcoder.ts decodeStrip/storeExact, with the
+// same models in the same order, so that every value and the checksum come out identical. A predictor choice out of
+// range, or more exact values used than stored, traps: the driver reads a trap as a corrupt slab.
 //
 // Memory (byte offsets handed over by the driver): the stream, the bit models (16 bytes each), the reconstruction
-// (f64) and min(|q|, 255) of every point (u8), and per axis its coordinate list (i32) and geometry (sweep.ts
+// (f64) and min(|q|, 255) of every point (u8), the exact values (f64) and where the non-finite ones go (i32 pairs), the
+// bases the candidates add to (f64) and where each candidate's is, and per axis its coordinate list (i32) and geometry (sweep.ts
 // setSweepGeometry: before3 u8, right1 i32, right3 i32).
 
 const TOP: u32 = 1 << 24;
@@ -16,6 +16,12 @@ const PROB_MAX: i32 = 65536 - 31;
 const ESCAPE: i32 = 0x7fffffff;
 const FNV_PRIME: u32 = 16777619;
 const MAX_BITS: i32 = 30;
+/** pointcoder.ts ESCAPE_ACTIVITY: |q| recorded for an exactly stored value. */
+const ESCAPE_ACTIVITY: i32 = 8;
+/** predictors.ts METHOD_*: how a candidate predicts. */
+const METHOD_LINEAR: u8 = 1;
+const METHOD_BASE: u8 = 2;
+const METHOD_CUBIC_OVER_BASE: u8 = 3;
 
 // The range decoder.
 let range: u32 = 0xffffffff;
@@ -40,7 +46,17 @@ let stride0 = 0, stride1 = 0, stride2 = 0;
 let before30: usize = 0, before31: usize = 0, before32: usize = 0;
 let right10: usize = 0, right11: usize = 0, right12: usize = 0;
 let right30: usize = 0, right31: usize = 0, right32: usize = 0;
-// The configuration's candidates (1: linear, 0: cubic), how many, and the bits their choice takes.
+// The values stored exactly, in coding order, how many and how many used; the non-finite ones as (point, value number) pairs.
+let exactValues: usize = 0;
+let exactCount = 0;
+let exactUsed = 0;
+let patches: usize = 0;
+let patchCount = 0;
+// Each candidate's base (i32 pairs: byte offset, element offset), and the chosen block's: point i's base value is base[i + baseOffset].
+let bases: usize = 0;
+let base: usize = 0;
+let baseOffset = 0;
+// The configuration's candidates (predictors.ts METHOD_*), how many, and the bits their choice takes.
 let methods: usize = 0;
 let choices = 1;
 let choiceBits = 0;
@@ -94,7 +110,32 @@ export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reci
   range = 0xffffffff;
   code = 0;
   hash = 0x811c9dc5;
+  exactCount = 0;
+  exactUsed = 0;
+  patchCount = 0;
   for (let i = 0; i < 4; i++) code = (code << 8) | nextByte();
+}
+
+/** The slab's exact values (`count` f64 at `valuesAt`, in coding order), and room at `patchesAt` for a pair per value. */
+export function setExact(valuesAt: usize, count: i32, patchesAt: usize): void {
+  exactValues = valuesAt;
+  exactCount = count;
+  patches = patchesAt;
+}
+
+/** Exact values not used (corruption when not 0 at the end). */
+export function exactLeft(): i32 {
+  return exactCount - exactUsed;
+}
+
+/** How many exact values were not finite: (point, value number) pairs at the patches, for the output. */
+export function patchesMade(): i32 {
+  return patchCount;
+}
+
+/** Where each candidate's base is for the next sweeps: pairs (byte offset of an f64 array, element offset) at `at`. */
+export function setBases(at: usize): void {
+  bases = at;
 }
 
 /** Whether the decoder read exactly the stream's bytes (rangecoder.ts consumedExactly). */
@@ -102,7 +143,7 @@ export function consumedExactly(): bool {
   return position === end;
 }
 
-/** The configuration's candidates: `count` bytes at `at`, 1 for linear and 0 for cubic; `bits`: traversal.ts choiceBits. */
+/** The configuration's candidates: `count` bytes at `at`, each its predictors.ts METHOD_; `bits`: traversal.ts choiceBits. */
 export function setChoices(at: usize, count: i32, bits: i32): void {
   methods = at;
   choices = count;
@@ -203,10 +244,30 @@ function decodeNonZero(context: i32): i32 {
   return <i32>load<u8>(absIndex + <usize>i);
 }
 
-/** One point (pointcoder.ts decodeStrip's common case): its index in `context`, its value, |q| and the checksum. */
+/**
+ * A value stored exactly (pointcoder.ts storeExact): the next exact value, or where it is not finite, the prediction
+ * (0 if that is not finite either) as what its neighbours are predicted from, and the value patched into the output.
+ */
+function takeExact(i: i32, prediction: f64): i32 {
+  if (exactUsed >= exactCount) unreachable();
+  const v = load<f64>(exactValues + ((<usize>exactUsed) << 3));
+  const finite = v - v == 0;
+  store<f64>(recon + ((<usize>i) << 3), finite ? v : prediction - prediction == 0 ? prediction : 0);
+  if (!finite) {
+    store<i32>(patches + ((<usize>patchCount) << 3), i);
+    store<i32>(patches + ((<usize>patchCount) << 3), exactUsed, 4);
+    patchCount++;
+  }
+  exactUsed++;
+  store<u8>(absIndex + <usize>i, <u8>ESCAPE_ACTIVITY);
+  hash = (hash ^ 0x5bd1e995) * FNV_PRIME;
+  return ESCAPE_ACTIVITY;
+}
+
+/** One point (pointcoder.ts decodeStrip): its index in `context`, its value, |q| and the checksum. */
 @inline function decodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
   const q = decodeBit(zero + context) === 0 ? 0 : decodeNonZero(context);
-  if (q === ESCAPE) unreachable();
+  if (q === ESCAPE) return takeExact(i, prediction);
   const r = prediction + 0 + <f64>q * step;
   const out = float32 ? <f64><f32>r : r;
   store<f64>(recon + ((<usize>i) << 3), out - out == 0 ? out : 0);
@@ -264,6 +325,37 @@ function predictNear(linear: bool, i: i32, unit: i32, s: i32, before3: bool, rig
   return lagrangeAtZero(before3 ? <f64>(-3 * s) : 0, <f64>(-s), <f64>right1, <f64>right3, a, b, c, d) + 0;
 }
 
+@inline function baseAt(i: i32): f64 {
+  return load<f64>(base + ((<usize>(i + baseOffset)) << 3));
+}
+
+/** predictors.ts predictAlongNear for cubic over the base (kernels.ts overBaseAlong's arithmetic on its stencils). */
+function predictOverBase(i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
+  const along = s * unit;
+  const j = i - along;
+  const b = reconAt(j) - baseAt(j);
+  const offset = baseAt(i);
+  if (right1 === 0) return b + offset;
+  const k = i + right1 * unit;
+  const c = reconAt(k) - baseAt(k);
+  let a = 0.0;
+  if (before3) a = reconAt(i - 3 * along) - baseAt(i - 3 * along);
+  let d = 0.0;
+  if (right3 !== 0) d = reconAt(i + right3 * unit) - baseAt(i + right3 * unit);
+  if (right1 === s && (right3 === 0 || right3 === 3 * s)) {
+    if (before3 && right3 !== 0) return (-a + 9 * b + 9 * c - d) / 16 + offset;
+    if (before3) return (-a + 6 * b + 3 * c) / 8 + offset;
+    if (right3 !== 0) return (3 * b + 6 * c - d) / 8 + offset;
+    return (b + c) / 2 + offset;
+  }
+  return lagrangeAtZero(before3 ? <f64>(-3 * s) : 0, <f64>(-s), <f64>right1, <f64>right3, a, b, c, d) + offset;
+}
+
+/** One direction's prediction by a candidate that interpolates (plain cubic or linear, or cubic over the base). */
+@inline function predictDirection(method: u8, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
+  return method === METHOD_CUBIC_OVER_BASE ? predictOverBase(i, unit, s, before3, right1, right3) : predictAlong(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
+}
+
 @inline function listOf(e: i32): usize {
   return e === 0 ? list0 : e === 1 ? list1 : list2;
 }
@@ -318,7 +410,9 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
       for (let a2 = 0; a2 < n2;) {
         const b2 = blockEnd(2, a2, edge, n2);
         previous = decodeChoice(previous);
-        const linear = load<u8>(methods + <usize>previous) === 1;
+        const method = load<u8>(methods + <usize>previous);
+        base = <usize>load<i32>(bases + ((<usize>previous) << 3));
+        baseOffset = load<i32>(bases + ((<usize>previous) << 3), 4);
         const hasBack2 = a2 > 0;
         const back2 = hasBack2 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
         for (let x0 = a0; x0 < b0; x0++) {
@@ -341,18 +435,22 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
               const before3 = d === 2 ? hasBefore3(2, x2) : dBefore3;
               const right1 = d === 2 ? right1Of(2, x2) : dRight1;
               const right3 = d === 2 ? right3Of(2, x2) : dRight3;
-              // The prediction: along each direction, summed from 0 and divided by their count (kernels.ts combine).
-              let p = predictAlong(linear, i, unit, s, before3, right1, right3);
-              if (nd > 1) {
-                p = 0 + p + (row1
-                  ? predictAlong(linear, i, unitFirst, s, before3First, right1First, right3First)
-                  : predictAlong(linear, i, stride2, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2)));
-                if (nd > 2) {
-                  p = p + (row2
-                    ? predictAlong(linear, i, unitSecond, s, before3Second, right1Second, right3Second)
-                    : predictAlong(linear, i, stride2, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2)));
+              // The prediction: the base, or along each direction, summed from 0 and divided by their count (kernels.ts combine).
+              let p: f64;
+              if (method === METHOD_BASE) p = baseAt(i);
+              else {
+                p = predictDirection(method, i, unit, s, before3, right1, right3);
+                if (nd > 1) {
+                  p = 0 + p + (row1
+                    ? predictDirection(method, i, unitFirst, s, before3First, right1First, right3First)
+                    : predictDirection(method, i, stride2, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2)));
+                  if (nd > 2) {
+                    p = p + (row2
+                      ? predictDirection(method, i, unitSecond, s, before3Second, right1Second, right3Second)
+                      : predictDirection(method, i, stride2, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2)));
+                  }
+                  p = p / <f64>nd;
                 }
-                p = p / <f64>nd;
               }
               // The context: sweep.ts codeBlock's activity and the strip's chain.
               let activity = absIndexAt(i - along) + (right1 !== 0 ? absIndexAt(i + right1 * unit) : 0);

@@ -20,14 +20,22 @@ function generator(seed: number): () => number {
 }
 
 const ORDERS: [number, number, number][] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
-const PREDICTOR_LISTS = [['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear']];
+/** Candidate lists: interpolation's alone, then over a model, then the temporal mode's (over the previous frame). */
+const PREDICTOR_LISTS = [
+  ['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear'], ['cubic', 'linear', 'model', 'cubic-over-model'], ['cubic-over-model', 'linear'],
+  ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame'], ['cubic-over-previous-frame', 'previous-frame'],
+  ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame', 'model', 'cubic-over-model', 'model-delta', 'cubic-over-model-delta'],
+  ['model-delta', 'cubic-over-model-delta', 'linear'],
+];
 
-/** Smooth values with noise and a step, in the dtype (float32 values are rounded to it). */
-function valuesOf(size: number, random: () => number, dtype: DType, scale: number): Float64Array {
-  return Float64Array.from({ length: size }, (_, i) => {
+/** Smooth values with noise and a step, in the dtype (float32 values are rounded to it); with `outliers`, a few values stored exactly (huge, NaN, ±Inf). */
+function valuesOf(size: number, random: () => number, dtype: DType, scale: number, outliers = false): Float64Array {
+  const values = Float64Array.from({ length: size }, (_, i) => {
     const v = scale * (Math.sin(i / 7) + 0.3 * Math.cos(i / 3.1) + (i % 97 > 60 ? 0.5 : 0) + 0.05 * (random() - 0.5));
     return dtype === 'float32' ? Math.fround(v) : v;
   });
+  if (outliers) for (const [k, v] of [1e30, NaN, Infinity, -Infinity, -3e29].entries()) values[Math.floor((k + 0.5) * size / 5)] = dtype === 'float32' ? Math.fround(v) : v;
+  return values;
 }
 
 describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () => {
@@ -38,42 +46,49 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
     wasmDecoding.enabled = true;
   });
 
-  it('every axis order, edges, directions, block size, schedule and candidate list, on shapes of every layout: each value (Object.is), the checksum and the stream\'s end', () => {
+  it('every axis order, edges, directions, block size, schedule and candidate list (over a model, frame by frame), exact values among them, on shapes of every layout: each value (Object.is), the checksum, the stream\'s end', () => {
     const random = generator(7);
     const shapes: [number[], LayoutName][] = [
       [[9, 17, 33], 'field'], [[1, 1, 70], 'series'], [[5, 1, 40], 'field'], [[2, 3, 4], 'field'], [[33, 5], 'table'],
       [[64, 3], 'table'], [[12, 10, 3], 'channels'], [[1, 17, 1], 'field'], [[40, 40], 'field'], [[3, 65, 9], 'field'], [[1], 'series'],
     ];
     let cases = 0;
+    let exactValues = 0;
     for (const [shape, layoutName] of shapes) {
       const size = shape.reduce((a, b) => a * b, 1);
       const layout = layoutOf(shape, layoutName);
       for (const dtype of ['float32', 'float64'] as DType[]) {
         for (const tolerance of [1e-1, 1e-3, 1e-6]) {
-          const values = valuesOf(size, random, dtype, 1 + 1000 * random());
+          const values = valuesOf(size, random, dtype, 1 + 1000 * random(), cases % 5 === 2);
+          const model = Float64Array.from(values, (x, i) => (x - x === 0 ? x + 0.01 * Math.sin(i) : 0));
+          const names = PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length];
+          const temporal = names.some((n) => n.includes('previous-frame') || n.includes('delta'));
+          const withModel = names.some((n) => n.includes('model'));
           const order = ORDERS[Math.floor(random() * ORDERS.length)];
           const configuration: Configuration = {
-            layout: layout.name, mode: 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
+            layout: layout.name, mode: temporal ? 'temporal' : 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
             blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 3 === 0 ? 'one' : 'all',
-            predictors: PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length].map(predictorByName),
+            predictors: names.map(predictorByName),
           };
           const type = valueType(dtype);
           const tolerances = layout.views.map(() => tolerance);
           const input: PassInput = {
             size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
-            tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
+            tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)), model: withModel ? model : undefined,
           };
-          const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} [${PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length]}]`;
+          const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} [${names}]`;
           cases++;
           const encoded = runPass(input, values);
           const stream = encoded.pc.indices.finish();
-          if (encoded.pc.exactCount > 0) continue;
-          const js = runPass(input, undefined, stream, new ExactReader(new Uint8Array(0), type));
+          const exact = encoded.pc.exactBytes();
+          exactValues += encoded.pc.exactCount;
+          const js = runPass(input, undefined, stream, new ExactReader(exact, type));
           const plan: Plan = { type, layout, stepShrink: 20, base: input };
-          const facts = { plan, configuration, specials: false, usesModel: false, exactValues: 0 };
+          const facts = { plan, configuration, specials: false, usesModel: withModel };
           assert.ok(wasmTakes(facts), what);
-          const wasm = decodeInWasm(facts, stream, size)!;
+          const wasm = decodeInWasm(facts, stream, exact, size, input.model)!;
           assert.ok(wasm.consumedExactly, `${what}: the stream's end`);
+          assert.equal(wasm.exactRemaining, 0, `${what}: exact values left`);
           assert.equal(wasm.hash, js.pc.hash, `${what}: checksum`);
           const expected = js.pc.finishOutput();
           for (let i = 0; i < size; i++) {
@@ -82,24 +97,26 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
         }
       }
     }
-    assert.ok(cases >= 60, `only ${cases} cases`);
+    assert.ok(cases >= 60 && exactValues > 50, `only ${cases} cases, ${exactValues} exact values`);
   });
 
   it('decodeSlabSync gives the same values with and without the module, and leaves to JavaScript what the module does not take', () => {
     const random = generator(11);
-    const slabs: [number[], DType, EbGlobals['bound'], boolean][] = [
+    // The last one holds NaN and ±Inf: coded by kind (format 3), which the module leaves to JavaScript.
+    const slabs: [number[], DType, EbGlobals['bound'] & { outliers?: true }, boolean][] = [
       [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
       [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }, true],
       [[500], 'float32', { kind: 'abs', value: 1e-2 }, true],
       [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3 }, false],
       [[30, 31], 'float16', { kind: 'abs', value: 1e-2 }, false],
       [[30, 31], 'int16', { kind: 'abs', value: 2 }, false],
-      [[20, 30, 31], 'float32', { kind: 'abs', value: 1e-3 }, false],
+      [[20, 30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
+      [[30, 31], 'float32', { kind: 'abs', value: 1e-3, outliers: true }, false],
     ];
     for (const [shape, dtype, bound, taken] of slabs) {
       const size = shape.reduce((a, b) => a * b, 1);
-      const values = valuesOf(size, random, dtype, dtype === 'int16' ? 1000 : 1).map((v) => (dtype === 'int16' ? Math.round(v) : v));
-      const g: EbGlobals = { bound, tolerances: [bound.kind === 'rel' ? bound.value * 3 : bound.value], dtype, kind: 'frames' };
+      const values = valuesOf(size, random, dtype, dtype === 'int16' ? 1000 : 1, 'outliers' in bound).map((v) => (dtype === 'int16' ? Math.round(v) : v));
+      const g: EbGlobals = { bound: { kind: bound.kind, value: bound.value }, tolerances: [bound.kind === 'rel' ? bound.value * 3 : bound.value], dtype, kind: 'frames' };
       const { bytes, stats } = encodeSlabSync(values, shape, g, { predictors: ['interpolation'] });
       const what = `[${shape}] ${dtype} ${bound.kind}:${bound.value} ${stats.configuration}`;
       const before = wasmDecoding.slabs;

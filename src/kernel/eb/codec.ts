@@ -235,17 +235,18 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
     throw corrupt('the column models contradict the predictors or the layout');
   }
   const plan = planFrom(g, layout, type, grids, header.stepShrink, header.specials, header.columnModels);
-  const facts: SlabFacts = { plan, configuration: header.configuration, specials: header.specials, usesModel: header.usesModel, exactValues: exact.length };
+  const facts: SlabFacts = { plan, configuration: header.configuration, specials: header.specials, usesModel: header.usesModel };
   if (wasmTakes(facts)) {
     let decoded: WasmDecoded | undefined;
     try {
-      decoded = decodeInWasm(facts, stream, size);
+      decoded = decodeInWasm(facts, stream, exact, size, header.usesModel ? prediction : undefined);
     } catch (error) {
       if (error instanceof RangeError) throw corrupt(error.message);
       throw error;
     }
     if (decoded) {
       if (!decoded.consumedExactly) throw corrupt('the coded stream has the wrong length');
+      if (decoded.exactRemaining !== 0) throw corrupt('unused exact values');
       if (!checksumMatches(parts, decoded.hash)) throw corrupt('the checksum does not match');
       return decoded.output;
     }

@@ -1,18 +1,20 @@
-// The decoder's common case in WebAssembly (src/wasm/eb-sweeps.ts, built to dist/eb-sweeps.wasm by esbuild.mjs): a slab
-// coded by plain cubic/linear interpolation of real values in float32 or float64, with no exact values, special values
-// or model. JavaScript walks the views, corners and sweeps as the coder does (interpolation.ts) and hands each sweep to
-// the module, which decodes its points about twice as fast as pass.ts runPass; every value and the checksum are the
-// same (test/unit/eb-wasm-sweeps.test.ts decodes every case both ways). Any other slab, or a machine where the module
-// cannot be loaded, is decoded by runPass. BALER_EB_DECODER=js sends every slab there (to compare the two).
+// The decoder's common cases in WebAssembly (src/wasm/eb-sweeps.ts, built to dist/eb-sweeps.wasm by esbuild.mjs): a slab
+// of real float32 or float64 values coded by interpolation, over the whole array or frame by frame (temporal), its
+// candidates plain cubic and linear and, over a base (the previous frame, a model's prediction, the previous frame plus
+// the model's change), the base alone and cubic over it; no special values. JavaScript walks the views, frames, corners and sweeps as the coder does
+// (interpolation.ts, pass.ts) and hands each sweep to the module, which decodes its points about twice as fast as
+// runPass; every value and the checksum are the same (test/unit/eb-wasm-sweeps.test.ts decodes every case both ways).
+// Any other slab (the pw-rel log domain, the integer path, special values, table columns' models), or a machine where the module cannot be loaded, is decoded by runPass. BALER_EB_DECODER=js sends
+// every slab there (to compare the two).
 
 import type { Configuration } from './configure';
-import { CAST_FLOAT32, CAST_FLOAT64 } from './dtype';
+import { CAST_FLOAT32, CAST_FLOAT64, ExactReader } from './dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from './interpolation';
 import { levelSteps } from './layout';
 import type { Plan } from './plan';
-import { METHOD_CUBIC, METHOD_LINEAR } from './predictors';
+import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR } from './predictors';
 import { newBlock } from './sweep';
-import { choiceBits } from './traversal';
+import { choiceBits, GridView } from './traversal';
 import { slabValues } from '../parallel/slab-buffers';
 import { MemoryLayout, reserve, wasmApi, WasmMemory, wasmModule } from './wasm-module';
 
@@ -24,6 +26,10 @@ interface SweepExports {
   heapBase(): number;
   begin(streamAt: number, streamLength: number, stateAt: number, reciprocalAt: number, reconAt: number, absIndexAt: number, float32: number): void;
   consumedExactly(): number;
+  setExact(valuesAt: number, count: number, patchesAt: number): void;
+  exactLeft(): number;
+  patchesMade(): number;
+  setBases(at: number): void;
   setChoices(at: number, count: number, bits: number): void;
   setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
   codePoint(i: number, prediction: number, step: number, level: number, activity: number): void;
@@ -44,18 +50,26 @@ export interface SlabFacts {
   configuration: Configuration;
   specials: boolean;
   usesModel: boolean;
-  exactValues: number;
 }
 
-/** Whether the module decodes this slab: the case it implements, and nothing it would have to leave to JavaScript half-way. */
+const METHODS = [METHOD_CUBIC, METHOD_LINEAR, METHOD_BASE, METHOD_CUBIC_OVER_BASE];
+
+/** Whether the module implements every candidate of the configuration: their arithmetic, over the bases it knows. */
+function candidatesKnown(configuration: Configuration): boolean {
+  const temporal = configuration.mode === 'temporal';
+  return configuration.predictors.every((p) => METHODS.includes(p.method)
+    && (p.base === undefined || p.base === 'model' || (temporal && (p.base === 'previous-frame' || p.base === 'model-delta'))));
+}
+
+/** Whether the module decodes this slab: the cases it implements, and nothing it would have to leave to JavaScript half-way. */
 export function wasmTakes(f: SlabFacts): boolean {
   const { plan, configuration } = f;
-  return configuration.mode === 'interpolation'
-    && configuration.predictors.every((p) => p.base === undefined && (p.method === METHOD_CUBIC || p.method === METHOD_LINEAR))
+  return (configuration.mode === 'interpolation' || configuration.mode === 'temporal')
+    && candidatesKnown(configuration)
     && plan.base.domain === 'absolute'
     && (plan.type.cast === CAST_FLOAT32 || plan.type.cast === CAST_FLOAT64)
     && plan.base.grids.every((grid) => grid === 0)
-    && !f.specials && !f.usesModel && f.exactValues === 0
+    && !f.specials
     && wasmDecoding.enabled && sweepModule() !== undefined;
 }
 
@@ -63,80 +77,174 @@ export interface WasmDecoded {
   output: Float64Array;
   hash: number;
   consumedExactly: boolean;
+  /** Exact values stored but not used (corruption when not 0). */
+  exactRemaining: number;
 }
 
-/** Byte offsets of one slab's arrays in the module's memory. */
-interface MemoryPlan {
-  stream: number; state: number; reciprocal: number; methods: number; absIndex: number; recon: number;
-  /** Per axis: its list, before3, right1, right3. */
-  axes: { list: number; before3: number; right1: number; right3: number }[];
-  end: number;
+/** One sweep as forEachSweep set it up, its lists and geometry copied. */
+interface RecordedSweep {
+  level: number; edge: number; d: number; s: number; nd: number; e1: number; e2: number;
+  /** Per axis: its list and its geometry (sweep.ts Block). */
+  lists: Int32Array[]; before3: Uint8Array[]; right1: Int32Array[]; right3: Int32Array[];
+  /** Per axis, once placed in the module's memory: where the four arrays are. */
+  at: { list: number; before3: number; right1: number; right3: number }[];
 }
 
-function memoryPlan(w: SweepExports, streamLength: number, size: number, longest: number[]): MemoryPlan {
-  const memory = new MemoryLayout(w.heapBase());
-  const stream = memory.take(streamLength);
-  const state = memory.take(w.MODEL_BYTES.value);
-  const reciprocal = memory.take(w.RECIPROCAL_BYTES.value);
-  const methods = memory.take(8);
-  const axes = longest.map((n) => ({ list: memory.take(4 * n), before3: memory.take(n), right1: memory.take(4 * n), right3: memory.take(4 * n) }));
-  const absIndex = memory.take(size);
-  const recon = memory.take(8 * size);
-  return { stream, state, reciprocal, methods, absIndex, recon, axes, end: memory.end };
+/** The sweeps of a view (or frame) of these dims, in coding order. */
+function recordSweeps(dims: [number, number, number], configuration: Configuration): RecordedSweep[] {
+  const block = newBlock();
+  const sweeps: RecordedSweep[] = [];
+  forEachSweep(dims, configuration, block, (level, edge) => {
+    const lists = [block.L0, block.L1, block.L2];
+    const { dirs, nd } = block;
+    sweeps.push({
+      level, edge, d: block.d, s: block.s, nd, e1: nd > 1 ? dirs[1] : 0, e2: nd > 2 ? dirs[2] : 0,
+      lists: lists.map((l) => l.slice()),
+      before3: lists.map((l, e) => block.before3[e].slice(0, l.length)),
+      right1: lists.map((l, e) => block.right1[e].slice(0, l.length)),
+      right3: lists.map((l, e) => block.right3[e].slice(0, l.length)),
+      at: [],
+    });
+  });
+  return sweeps;
+}
+
+/** What a view is coded as: the view itself, or (temporal) each of its frames, with the dims of the sweeps. */
+function partsOf(view: GridView, configuration: Configuration): { dims: [number, number, number]; parts: GridView[] } {
+  if (configuration.mode !== 'temporal') return { dims: view.dims, parts: [view] };
+  const [frames, height, width] = view.dims;
+  const dims: [number, number, number] = [1, height, width];
+  return { dims, parts: Array.from({ length: frames }, (_, t) => ({ offset: view.offset + t * view.strides[0], dims, strides: view.strides })) };
 }
 
 /**
  * Decodes the slab's stream (wasmTakes said yes) into a new array of `size` values, as runPass would, or undefined
- * when the module cannot have the memory; the caller checks the checksum and that the stream was read exactly. A trap (an escape or a choice the slab cannot hold) is
- * thrown as a RangeError, which decodeSlabSync reports as corruption like runPass's.
+ * when the module cannot have the memory; the caller checks the checksum, the stream's end and the exact values
+ * left. A trap (a choice the slab cannot hold, more exact values than stored) is thrown as a RangeError, which
+ * decodeSlabSync reports as corruption like runPass's.
  */
-export function decodeInWasm(f: SlabFacts, stream: Uint8Array, size: number): WasmDecoded | undefined {
+export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array, size: number, model?: Float64Array): WasmDecoded | undefined {
   const w = sweepModule()!;
   const { plan, configuration } = f;
-  const views = plan.layout.views;
-  const longest = [1, 1, 1];
-  for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
-  const m = memoryPlan(w, stream.length, size, longest);
-  if (!reserve(w.memory, m.end)) return undefined;
-  const buffer = w.memory.buffer;
-  new Uint8Array(buffer, m.stream, stream.length).set(stream);
-  // The reconstruction is left as the last slab left it: every point is decoded before any prediction reads it.
-  const recon = new Float64Array(buffer, m.recon, size);
-  const absIndex = new Uint8Array(buffer, m.absIndex, size).fill(0);
   const { predictors } = configuration;
-  new Uint8Array(buffer, m.methods, predictors.length).set(predictors.map((p) => (p.method === METHOD_LINEAR ? 1 : 0)));
+  const baseNames = new Set(predictors.map((p) => p.base));
+  const anchor = predictors.findIndex((p) => p.base !== undefined);
+  const exactValues: number[] = [];
+  const reader = new ExactReader(exact, plan.type);
+  while (reader.remaining >= 1) exactValues.push(reader.next());
+  const sweepsByDims = new Map<string, RecordedSweep[]>();
+  const views = plan.layout.views.filter((view) => !view.dims.some((n) => n === 0));
+  for (const view of views) {
+    const { dims } = partsOf(view, configuration);
+    if (!sweepsByDims.has(String(dims))) sweepsByDims.set(String(dims), recordSweeps(dims, configuration));
+  }
+  // The module's memory for this slab: the fixed arrays, then every recorded sweep's.
+  const memory = new MemoryLayout(w.heapBase());
+  const streamAt = memory.take(stream.length);
+  const stateAt = memory.take(w.MODEL_BYTES.value);
+  const reciprocalAt = memory.take(w.RECIPROCAL_BYTES.value);
+  const methodsAt = memory.take(8);
+  const exactAt = memory.take(8 * exactValues.length);
+  const patchesAt = memory.take(8 * exactValues.length);
+  const absIndexAt = memory.take(size);
+  const reconAt = memory.take(8 * size);
+  const basesAt = memory.take(8 * predictors.length);
+  const extent = configuration.mode === 'temporal' ? Math.max(...views.map(frameExtent)) : 0;
+  const withModel = baseNames.has('model') || baseNames.has('model-delta');
+  const modelAt = memory.take(withModel ? 8 * size : 0);
+  const zeroFrameAt = memory.take(baseNames.has('previous-frame') ? 8 * extent : 0);
+  const deltaAt = memory.take(baseNames.has('model-delta') ? 8 * extent : 0);
+  for (const sweeps of sweepsByDims.values()) {
+    for (const sweep of sweeps) {
+      sweep.at = sweep.lists.map((list) => ({ list: memory.take(4 * list.length), before3: memory.take(list.length), right1: memory.take(4 * list.length), right3: memory.take(4 * list.length) }));
+    }
+  }
+  if (!reserve(w.memory, memory.end)) return undefined;
+  const buffer = w.memory.buffer;
+  new Uint8Array(buffer, streamAt, stream.length).set(stream);
+  new Float64Array(buffer, exactAt, exactValues.length).set(exactValues);
+  // The reconstruction is left as the last slab left it: every point is decoded before any prediction reads it.
+  const recon = new Float64Array(buffer, reconAt, size);
+  const absIndex = new Uint8Array(buffer, absIndexAt, size).fill(0);
+  const modelValues = new Float64Array(buffer, modelAt, withModel ? size : 0);
+  if (withModel) modelValues.set(model!);
+  const zeroFrame = new Float64Array(buffer, zeroFrameAt, baseNames.has('previous-frame') ? extent : 0).fill(0);
+  const delta = new Float64Array(buffer, deltaAt, baseNames.has('model-delta') ? extent : 0);
+  const bases = new Int32Array(buffer, basesAt, 2 * predictors.length);
+  new Uint8Array(buffer, methodsAt, predictors.length).set(predictors.map((p) => p.method));
+  w.setBases(basesAt);
+  for (const sweeps of sweepsByDims.values()) {
+    for (const sweep of sweeps) {
+      sweep.at.forEach((a, e) => {
+        new Int32Array(buffer, a.list, sweep.lists[e].length).set(sweep.lists[e]);
+        new Uint8Array(buffer, a.before3, sweep.lists[e].length).set(sweep.before3[e]);
+        new Int32Array(buffer, a.right1, sweep.lists[e].length).set(sweep.right1[e]);
+        new Int32Array(buffer, a.right3, sweep.lists[e].length).set(sweep.right3[e]);
+      });
+    }
+  }
   try {
-    w.begin(m.stream, stream.length, m.state, m.reciprocal, m.recon, m.absIndex, plan.type.cast === CAST_FLOAT32 ? 1 : 0);
-    w.setChoices(m.methods, predictors.length, choiceBits(predictors.length));
-    const block = newBlock();
-    views.forEach((view, v) => {
-      if (view.dims.some((n) => n === 0)) return;
-      const levels = interpolationLevels(view.dims, configuration.edges);
+    w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt, plan.type.cast === CAST_FLOAT32 ? 1 : 0);
+    w.setExact(exactAt, exactValues.length, patchesAt);
+    w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
+    for (const view of views) {
+      const v = plan.layout.views.indexOf(view);
+      const { dims, parts } = partsOf(view, configuration);
+      const sweeps = sweepsByDims.get(String(dims))!;
+      const levels = interpolationLevels(dims, configuration.edges);
       const steps = levelSteps(plan.base.stepTolerances[v], false, levels, configuration.alpha, configuration.beta);
-      forEachCorner(view, configuration.order, configuration.edges, (i, from) => {
-        w.codePoint(i, from < 0 ? 0 : recon[from], steps[levels], levels, from < 0 ? 0 : 2 * absIndex[from]);
-      });
-      forEachSweep(view.dims, configuration, block, (level, edge) => {
-        const lists = [block.L0, block.L1, block.L2];
-        for (let e = 0; e < 3; e++) {
-          const n = lists[e].length;
-          const a = m.axes[e];
-          new Int32Array(buffer, a.list, n).set(lists[e]);
-          new Uint8Array(buffer, a.before3, n).set(block.before3[e].subarray(0, n));
-          new Int32Array(buffer, a.right1, n).set(block.right1[e].subarray(0, n));
-          new Int32Array(buffer, a.right3, n).set(block.right3[e].subarray(0, n));
-          w.setAxis(e, a.list, n, view.strides[e], a.before3, a.right1, a.right3);
+      parts.forEach((part, t) => {
+        // pass.ts's bases of this part: point i's base value is values[i + offset] (each array also at byte `at`).
+        const frameStride = view.strides[0];
+        const baseOf = (name: string | undefined): { values: Float64Array; at: number; offset: number } => {
+          if (name === 'model') return { values: modelValues, at: modelAt, offset: 0 };
+          if (name === 'previous-frame') return t > 0 ? { values: recon, at: reconAt, offset: -frameStride } : { values: zeroFrame, at: zeroFrameAt, offset: -part.offset };
+          return { values: delta, at: deltaAt, offset: -part.offset };
+        };
+        if (baseNames.has('model-delta')) frameDelta(delta, recon, modelValues, part, t > 0 ? frameStride : 0);
+        predictors.forEach((p, k) => {
+          const b = p.base === undefined ? undefined : baseOf(p.base);
+          bases[2 * k] = b ? b.at : 0;
+          bases[2 * k + 1] = b ? b.offset : 0;
+        });
+        const first = anchor < 0 ? undefined : baseOf(predictors[anchor].base);
+        forEachCorner(part, configuration.order, configuration.edges, (i, from) => {
+          const prediction = !first ? (from < 0 ? 0 : recon[from]) : from < 0 ? first.values[i + first.offset] : recon[from] - first.values[from + first.offset] + first.values[i + first.offset];
+          w.codePoint(i, prediction, steps[levels], levels, from < 0 ? 0 : 2 * absIndex[from]);
+        });
+        let previous = 0;
+        for (const sweep of sweeps) {
+          sweep.at.forEach((a, e) => w.setAxis(e, a.list, sweep.lists[e].length, part.strides[e], a.before3, a.right1, a.right3));
+          previous = w.codeSweep(part.offset, sweep.level, steps[sweep.level], sweep.edge, sweep.d, sweep.s, sweep.nd, sweep.e1, sweep.e2, previous);
         }
-        const { dirs, nd } = block;
-        block.previous = w.codeSweep(view.offset, level, steps[level], edge, block.d, block.s, nd, nd > 1 ? dirs[1] : 0, nd > 2 ? dirs[2] : 0, block.previous);
       });
-    });
+    }
   } catch (error) {
-    if (error instanceof wasmApi.RuntimeError) throw new RangeError(`the stream decodes to an index or choice the slab cannot hold (${error.message})`);
+    if (error instanceof wasmApi.RuntimeError) throw new RangeError(`the stream decodes to a choice or exact value the slab does not hold (${error.message})`);
     throw error;
   }
   const output = slabValues(size);
   output.set(recon);
+  const patches = new Int32Array(buffer, patchesAt, 2 * w.patchesMade());
+  for (let k = 0; k < patches.length; k += 2) output[patches[k]] = exactValues[patches[k + 1]];
   wasmDecoding.slabs++;
-  return { output, hash: w.hash.value >>> 0, consumedExactly: w.consumedExactly() === 1 };
+  return { output, hash: w.hash.value >>> 0, consumedExactly: w.consumedExactly() === 1, exactRemaining: w.exactLeft() + reader.remaining };
+}
+
+/** pass.ts codeFrameByFrame's model-delta base of a frame: the frame before plus the model's change since (frame 0: the model). */
+function frameDelta(delta: Float64Array, recon: Float64Array, model: Float64Array, frame: GridView, frameStride: number): void {
+  const [, height, width] = frame.dims;
+  const [, rowStride, columnStride] = frame.strides;
+  for (let r = 0; r < height; r++)
+    for (let c = 0; c < width; c++) {
+      const local = r * rowStride + c * columnStride;
+      const i = frame.offset + local;
+      delta[local] = frameStride > 0 ? recon[i - frameStride] + (model[i] - model[i - frameStride]) : model[i];
+    }
+}
+
+/** Values from a frame's first point to its last (pass.ts codeFrameByFrame's zero frame). */
+function frameExtent(view: GridView): number {
+  const [, height, width] = view.dims;
+  return (height - 1) * view.strides[1] + (width - 1) * view.strides[2] + 1;
 }
