@@ -18,10 +18,11 @@ const FNV_PRIME: u32 = 16777619;
 const MAX_BITS: i32 = 30;
 /** pointcoder.ts ESCAPE_ACTIVITY: |q| recorded for an exactly stored value. */
 const ESCAPE_ACTIVITY: i32 = 8;
-/** predictors.ts METHOD_*: how a candidate predicts. */
+/** predictors.ts METHOD_*: how a candidate predicts (5, Lorenzo over the base, is the rest). */
 const METHOD_LINEAR: u8 = 1;
 const METHOD_BASE: u8 = 2;
 const METHOD_CUBIC_OVER_BASE: u8 = 3;
+const METHOD_LORENZO: u8 = 4;
 
 // The range decoder.
 let range: u32 = 0xffffffff;
@@ -476,4 +477,53 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
     a0 = b0;
   }
   return previous;
+}
+
+/** predictors.ts predictLorenzo: 3-D Lorenzo differences of the reconstruction (a0–a2: whether the point before exists along each axis), over the base unless plain. */
+@inline function predictLorenzo(method: u8, i: i32, a0: bool, a1: bool, a2: bool, s0: i32, s1: i32, s2: i32): f64 {
+  if (method === METHOD_BASE) return baseAt(i);
+  if (method === METHOD_LORENZO) {
+    let p = 0.0;
+    if (a2) p += reconAt(i - s2);
+    if (a1) p += reconAt(i - s1);
+    if (a0) p += reconAt(i - s0);
+    if (a1 && a2) p -= reconAt(i - s1 - s2);
+    if (a0 && a2) p -= reconAt(i - s0 - s2);
+    if (a0 && a1) p -= reconAt(i - s0 - s1);
+    if (a0 && a1 && a2) p += reconAt(i - s0 - s1 - s2);
+    return p;
+  }
+  let p = baseAt(i);
+  if (a2) p += reconAt(i - s2) - baseAt(i - s2);
+  if (a1) p += reconAt(i - s1) - baseAt(i - s1);
+  if (a0) p += reconAt(i - s0) - baseAt(i - s0);
+  if (a1 && a2) p -= reconAt(i - s1 - s2) - baseAt(i - s1 - s2);
+  if (a0 && a2) p -= reconAt(i - s0 - s2) - baseAt(i - s0 - s2);
+  if (a0 && a1) p -= reconAt(i - s0 - s1) - baseAt(i - s0 - s1);
+  if (a0 && a1 && a2) p += reconAt(i - s0 - s1 - s2) - baseAt(i - s0 - s1 - s2);
+  return p;
+}
+
+/** traversal.ts codeByLorenzo (decoder): the view at `offset` in raster order, in blocks of blockSize³ that each choose their candidate. */
+export function codeLorenzo(offset: i32, n0: i32, n1: i32, n2: i32, s0: i32, s1: i32, s2: i32, blockSize: i32, step: f64): void {
+  let previous = 0;
+  for (let lo0 = 0; lo0 < n0; lo0 += blockSize)
+    for (let lo1 = 0; lo1 < n1; lo1 += blockSize)
+      for (let lo2 = 0; lo2 < n2; lo2 += blockSize) {
+        const h0 = min(n0, lo0 + blockSize), h1 = min(n1, lo1 + blockSize), h2 = min(n2, lo2 + blockSize);
+        previous = decodeChoice(previous);
+        const method = load<u8>(methods + <usize>previous);
+        base = <usize>load<i32>(bases + ((<usize>previous) << 3));
+        baseOffset = load<i32>(bases + ((<usize>previous) << 3), 4);
+        for (let c0 = lo0; c0 < h0; c0++)
+          for (let c1 = lo1; c1 < h1; c1++)
+            for (let c2 = lo2; c2 < h2; c2++) {
+              const i = offset + c0 * s0 + c1 * s1 + c2 * s2;
+              let activity = 0;
+              if (c2 > 0) activity += 2 * absIndexAt(i - s2);
+              if (c1 > 0) activity += absIndexAt(i - s1);
+              if (c0 > 0) activity += absIndexAt(i - s0);
+              decodePoint(i, predictLorenzo(method, i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), step, bucket(activity));
+            }
+      }
 }

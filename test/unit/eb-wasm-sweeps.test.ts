@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { fitColumnModels } from '../../src/kernel/eb/columns';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import { decodeSlabSync, EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
 import { ExactReader, valueType } from '../../src/kernel/eb/dtype';
@@ -20,12 +21,14 @@ function generator(seed: number): () => number {
 }
 
 const ORDERS: [number, number, number][] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
-/** Candidate lists: interpolation's alone, then over a model, then the temporal mode's (over the previous frame). */
+/** Candidate lists: interpolation's alone, over a model, the temporal mode's (over the previous frame), Lorenzo's, and over a table's column models. */
 const PREDICTOR_LISTS = [
   ['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear'], ['cubic', 'linear', 'model', 'cubic-over-model'], ['cubic-over-model', 'linear'],
   ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame'], ['cubic-over-previous-frame', 'previous-frame'],
   ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame', 'model', 'cubic-over-model', 'model-delta', 'cubic-over-model-delta'],
   ['model-delta', 'cubic-over-model-delta', 'linear'],
+  ['lorenzo'], ['lorenzo', 'model', 'lorenzo-over-model'],
+  ['cubic', 'linear', 'columns', 'cubic-over-columns'], ['lorenzo', 'lorenzo-over-columns', 'columns'],
 ];
 
 /** Smooth values with noise and a step, in the dtype (float32 values are rounded to it); with `outliers`, a few values stored exactly (huge, NaN, ±Inf). */
@@ -54,19 +57,25 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
     ];
     let cases = 0;
     let exactValues = 0;
+    let tablesWithColumns = 0;
     for (const [shape, layoutName] of shapes) {
       const size = shape.reduce((a, b) => a * b, 1);
       const layout = layoutOf(shape, layoutName);
-      for (const dtype of ['float32', 'float64'] as DType[]) {
-        for (const tolerance of [1e-1, 1e-3, 1e-6]) {
+      for (const names of PREDICTOR_LISTS) {
+        // The column models' lists are for tables.
+        if (names.some((n) => n.includes('columns')) && layout.name !== 'table') continue;
+        for (const dtype of ['float32', 'float64'] as DType[]) {
+          const tolerance = [1e-1, 1e-3, 1e-6][cases % 3];
           const values = valuesOf(size, random, dtype, 1 + 1000 * random(), cases % 5 === 2);
-          const model = Float64Array.from(values, (x, i) => (x - x === 0 ? x + 0.01 * Math.sin(i) : 0));
-          const names = PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length];
+          // A model near the data (within 1e-5 of its scale): its candidates win some blocks at every tolerance.
+          const model = Float64Array.from(values, (x, i) => (x - x === 0 ? x * (1 + 1e-5 * Math.sin(i)) : 0));
           const temporal = names.some((n) => n.includes('previous-frame') || n.includes('delta'));
           const withModel = names.some((n) => n.includes('model'));
+          const lorenzo = names.includes('lorenzo');
+          const columns = names.some((n) => n.includes('columns'));
           const order = ORDERS[Math.floor(random() * ORDERS.length)];
           const configuration: Configuration = {
-            layout: layout.name, mode: temporal ? 'temporal' : 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
+            layout: layout.name, mode: temporal ? 'temporal' : lorenzo ? 'lorenzo' : 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
             blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 3 === 0 ? 'one' : 'all',
             predictors: names.map(predictorByName),
           };
@@ -75,13 +84,15 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
           const input: PassInput = {
             size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
             tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)), model: withModel ? model : undefined,
+            columnModels: columns ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined,
           };
-          const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} [${names}]`;
+          const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} ${configuration.mode} [${names}]`;
           cases++;
           const encoded = runPass(input, values);
           const stream = encoded.pc.indices.finish();
           const exact = encoded.pc.exactBytes();
           exactValues += encoded.pc.exactCount;
+          if (columns) tablesWithColumns++;
           const js = runPass(input, undefined, stream, new ExactReader(exact, type));
           const plan: Plan = { type, layout, stepShrink: 20, base: input };
           const facts = { plan, configuration, specials: false, usesModel: withModel };
@@ -97,7 +108,7 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
         }
       }
     }
-    assert.ok(cases >= 60 && exactValues > 50, `only ${cases} cases, ${exactValues} exact values`);
+    assert.ok(cases >= 250 && exactValues > 200 && tablesWithColumns >= 8, `only ${cases} cases, ${exactValues} exact values, ${tablesWithColumns} tables with column models`);
   });
 
   it('decodeSlabSync gives the same values with and without the module, and leaves to JavaScript what the module does not take', () => {

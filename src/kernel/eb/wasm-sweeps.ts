@@ -12,7 +12,8 @@ import { CAST_FLOAT32, CAST_FLOAT64, ExactReader } from './dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from './interpolation';
 import { levelSteps } from './layout';
 import type { Plan } from './plan';
-import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR } from './predictors';
+import { predictColumn } from './columns';
+import { BaseName, METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, METHOD_LORENZO, METHOD_LORENZO_OVER_BASE } from './predictors';
 import { newBlock } from './sweep';
 import { choiceBits, GridView } from './traversal';
 import { slabValues } from '../parallel/slab-buffers';
@@ -34,6 +35,7 @@ interface SweepExports {
   setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
   codePoint(i: number, prediction: number, step: number, level: number, activity: number): void;
   codeSweep(offset: number, level: number, step: number, edge: number, d: number, s: number, nd: number, e1: number, e2: number, previous: number): number;
+  codeLorenzo(offset: number, n0: number, n1: number, n2: number, s0: number, s1: number, s2: number, blockSize: number, step: number): void;
 }
 
 /** Whether decodeSlabSync may use the module (the tests turn it off to decode both ways), and how many slabs it decoded in this thread. */
@@ -52,20 +54,22 @@ export interface SlabFacts {
   usesModel: boolean;
 }
 
-const METHODS = [METHOD_CUBIC, METHOD_LINEAR, METHOD_BASE, METHOD_CUBIC_OVER_BASE];
+/** The candidates' arithmetic the module has, by mode. */
+const INTERPOLATING = [METHOD_CUBIC, METHOD_LINEAR, METHOD_BASE, METHOD_CUBIC_OVER_BASE];
+const LORENZO = [METHOD_LORENZO, METHOD_BASE, METHOD_LORENZO_OVER_BASE];
 
 /** Whether the module implements every candidate of the configuration: their arithmetic, over the bases it knows. */
 function candidatesKnown(configuration: Configuration): boolean {
-  const temporal = configuration.mode === 'temporal';
-  return configuration.predictors.every((p) => METHODS.includes(p.method)
-    && (p.base === undefined || p.base === 'model' || (temporal && (p.base === 'previous-frame' || p.base === 'model-delta'))));
+  const { mode } = configuration;
+  const methods = mode === 'lorenzo' ? LORENZO : INTERPOLATING;
+  const bases: (BaseName | undefined)[] = mode === 'temporal' ? [undefined, 'model', 'previous-frame', 'model-delta'] : [undefined, 'model', 'columns'];
+  return configuration.predictors.every((p) => (p.modes as readonly string[]).includes(mode) && methods.includes(p.method) && bases.includes(p.base));
 }
 
 /** Whether the module decodes this slab: the cases it implements, and nothing it would have to leave to JavaScript half-way. */
 export function wasmTakes(f: SlabFacts): boolean {
   const { plan, configuration } = f;
-  return (configuration.mode === 'interpolation' || configuration.mode === 'temporal')
-    && candidatesKnown(configuration)
+  return candidatesKnown(configuration)
     && plan.base.domain === 'absolute'
     && (plan.type.cast === CAST_FLOAT32 || plan.type.cast === CAST_FLOAT64)
     && plan.base.grids.every((grid) => grid === 0)
@@ -117,43 +121,47 @@ function partsOf(view: GridView, configuration: Configuration): { dims: [number,
   return { dims, parts: Array.from({ length: frames }, (_, t) => ({ offset: view.offset + t * view.strides[0], dims, strides: view.strides })) };
 }
 
+/** A base array in the module's memory: `values` from JavaScript, `at` (its byte offset) for the module. */
+interface BaseArray {
+  values: Float64Array;
+  at: number;
+}
+
+/** One slab's arrays in the module's memory, written and ready for the walk. */
+interface PlacedSlab {
+  recon: BaseArray;
+  absIndex: Uint8Array;
+  /** The candidates' bases (pass.ts): a model's prediction, the zero frame frame 0 adds to, a frame's model-delta, the table columns' predictions. */
+  model: BaseArray; zeroFrame: BaseArray; delta: BaseArray; columns: BaseArray;
+  /** Per candidate: its base's byte offset and element offset, set before each view or frame. */
+  bases: Int32Array;
+  patchesAt: number;
+}
+
 /**
- * Decodes the slab's stream (wasmTakes said yes) into a new array of `size` values, as runPass would, or undefined
- * when the module cannot have the memory; the caller checks the checksum, the stream's end and the exact values
- * left. A trap (a choice the slab cannot hold, more exact values than stored) is thrown as a RangeError, which
- * decodeSlabSync reports as corruption like runPass's.
+ * Lays the slab's arrays out in the module's memory and writes them: the stream, exact values, methods, the bases and
+ * every recorded sweep. Undefined when the memory cannot grow to hold them.
  */
-export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array, size: number, model?: Float64Array): WasmDecoded | undefined {
-  const w = sweepModule()!;
-  const { plan, configuration } = f;
-  const { predictors } = configuration;
-  const baseNames = new Set(predictors.map((p) => p.base));
-  const anchor = predictors.findIndex((p) => p.base !== undefined);
-  const exactValues: number[] = [];
-  const reader = new ExactReader(exact, plan.type);
-  while (reader.remaining >= 1) exactValues.push(reader.next());
-  const sweepsByDims = new Map<string, RecordedSweep[]>();
-  const views = plan.layout.views.filter((view) => !view.dims.some((n) => n === 0));
-  for (const view of views) {
-    const { dims } = partsOf(view, configuration);
-    if (!sweepsByDims.has(String(dims))) sweepsByDims.set(String(dims), recordSweeps(dims, configuration));
-  }
-  // The module's memory for this slab: the fixed arrays, then every recorded sweep's.
+function placeSlab(
+  w: SweepExports, f: SlabFacts, stream: Uint8Array, exactValues: number[], size: number, model: Float64Array | undefined,
+  views: GridView[], sweepsByDims: Map<string, RecordedSweep[]>,
+): PlacedSlab | undefined {
+  const { predictors, mode } = f.configuration;
+  const uses = new Set(predictors.map((p) => p.base));
   const memory = new MemoryLayout(w.heapBase());
   const streamAt = memory.take(stream.length);
   const stateAt = memory.take(w.MODEL_BYTES.value);
   const reciprocalAt = memory.take(w.RECIPROCAL_BYTES.value);
   const methodsAt = memory.take(8);
+  const basesAt = memory.take(8 * predictors.length);
   const exactAt = memory.take(8 * exactValues.length);
   const patchesAt = memory.take(8 * exactValues.length);
   const absIndexAt = memory.take(size);
   const reconAt = memory.take(8 * size);
-  const basesAt = memory.take(8 * predictors.length);
-  const extent = configuration.mode === 'temporal' ? Math.max(...views.map(frameExtent)) : 0;
-  const withModel = baseNames.has('model') || baseNames.has('model-delta');
-  const modelAt = memory.take(withModel ? 8 * size : 0);
-  const zeroFrameAt = memory.take(baseNames.has('previous-frame') ? 8 * extent : 0);
-  const deltaAt = memory.take(baseNames.has('model-delta') ? 8 * extent : 0);
+  const extent = mode === 'temporal' ? views.reduce((most, view) => Math.max(most, frameExtent(view)), 0) : 0;
+  const modelLength = uses.has('model') || uses.has('model-delta') ? size : 0;
+  const lengths = { model: modelLength, zeroFrame: uses.has('previous-frame') ? extent : 0, delta: uses.has('model-delta') ? extent : 0, columns: uses.has('columns') ? size : 0 };
+  const baseAt = { model: memory.take(8 * lengths.model), zeroFrame: memory.take(8 * lengths.zeroFrame), delta: memory.take(8 * lengths.delta), columns: memory.take(8 * lengths.columns) };
   for (const sweeps of sweepsByDims.values()) {
     for (const sweep of sweeps) {
       sweep.at = sweep.lists.map((list) => ({ list: memory.take(4 * list.length), before3: memory.take(list.length), right1: memory.take(4 * list.length), right3: memory.take(4 * list.length) }));
@@ -163,16 +171,7 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
   const buffer = w.memory.buffer;
   new Uint8Array(buffer, streamAt, stream.length).set(stream);
   new Float64Array(buffer, exactAt, exactValues.length).set(exactValues);
-  // The reconstruction is left as the last slab left it: every point is decoded before any prediction reads it.
-  const recon = new Float64Array(buffer, reconAt, size);
-  const absIndex = new Uint8Array(buffer, absIndexAt, size).fill(0);
-  const modelValues = new Float64Array(buffer, modelAt, withModel ? size : 0);
-  if (withModel) modelValues.set(model!);
-  const zeroFrame = new Float64Array(buffer, zeroFrameAt, baseNames.has('previous-frame') ? extent : 0).fill(0);
-  const delta = new Float64Array(buffer, deltaAt, baseNames.has('model-delta') ? extent : 0);
-  const bases = new Int32Array(buffer, basesAt, 2 * predictors.length);
   new Uint8Array(buffer, methodsAt, predictors.length).set(predictors.map((p) => p.method));
-  w.setBases(basesAt);
   for (const sweeps of sweepsByDims.values()) {
     for (const sweep of sweeps) {
       sweep.at.forEach((a, e) => {
@@ -183,52 +182,115 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
       });
     }
   }
+  const array = (name: keyof typeof lengths): BaseArray => ({ values: new Float64Array(buffer, baseAt[name], lengths[name]).fill(0), at: baseAt[name] });
+  const placed: PlacedSlab = {
+    // The reconstruction is left as the last slab left it: every point is decoded before any prediction reads it.
+    recon: { values: new Float64Array(buffer, reconAt, size), at: reconAt },
+    absIndex: new Uint8Array(buffer, absIndexAt, size).fill(0),
+    model: array('model'), zeroFrame: array('zeroFrame'), delta: array('delta'), columns: array('columns'),
+    bases: new Int32Array(buffer, basesAt, 2 * predictors.length),
+    patchesAt,
+  };
+  if (modelLength > 0) placed.model.values.set(model!);
+  w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt, f.plan.type.cast === CAST_FLOAT32 ? 1 : 0);
+  w.setExact(exactAt, exactValues.length, patchesAt);
+  w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
+  w.setBases(basesAt);
+  return placed;
+}
+
+/**
+ * Decodes the slab's stream (wasmTakes said yes) into a new array of `size` values, as runPass would, or undefined
+ * when the module cannot have the memory; the caller checks the checksum, the stream's end and the exact values
+ * left. A trap (a choice the slab cannot hold, more exact values than stored) is thrown as a RangeError, which
+ * decodeSlabSync reports as corruption like runPass's.
+ */
+export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array, size: number, model?: Float64Array): WasmDecoded | undefined {
+  const w = sweepModule()!;
+  const { plan, configuration } = f;
+  const exactValues: number[] = [];
+  const reader = new ExactReader(exact, plan.type);
+  while (reader.remaining >= 1) exactValues.push(reader.next());
+  const sweepsByDims = new Map<string, RecordedSweep[]>();
+  const viewNumbers = plan.layout.views.flatMap((view, v) => (view.dims.some((n) => n === 0) ? [] : [v]));
+  if (configuration.mode !== 'lorenzo') {
+    for (const v of viewNumbers) {
+      const { dims } = partsOf(plan.layout.views[v], configuration);
+      if (!sweepsByDims.has(String(dims))) sweepsByDims.set(String(dims), recordSweeps(dims, configuration));
+    }
+  }
+  const placed = placeSlab(w, f, stream, exactValues, size, model, viewNumbers.map((v) => plan.layout.views[v]), sweepsByDims);
+  if (!placed) return undefined;
   try {
-    w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt, plan.type.cast === CAST_FLOAT32 ? 1 : 0);
-    w.setExact(exactAt, exactValues.length, patchesAt);
-    w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
-    for (const view of views) {
-      const v = plan.layout.views.indexOf(view);
-      const { dims, parts } = partsOf(view, configuration);
-      const sweeps = sweepsByDims.get(String(dims))!;
-      const levels = interpolationLevels(dims, configuration.edges);
-      const steps = levelSteps(plan.base.stepTolerances[v], false, levels, configuration.alpha, configuration.beta);
-      parts.forEach((part, t) => {
-        // pass.ts's bases of this part: point i's base value is values[i + offset] (each array also at byte `at`).
-        const frameStride = view.strides[0];
-        const baseOf = (name: string | undefined): { values: Float64Array; at: number; offset: number } => {
-          if (name === 'model') return { values: modelValues, at: modelAt, offset: 0 };
-          if (name === 'previous-frame') return t > 0 ? { values: recon, at: reconAt, offset: -frameStride } : { values: zeroFrame, at: zeroFrameAt, offset: -part.offset };
-          return { values: delta, at: deltaAt, offset: -part.offset };
-        };
-        if (baseNames.has('model-delta')) frameDelta(delta, recon, modelValues, part, t > 0 ? frameStride : 0);
-        predictors.forEach((p, k) => {
-          const b = p.base === undefined ? undefined : baseOf(p.base);
-          bases[2 * k] = b ? b.at : 0;
-          bases[2 * k + 1] = b ? b.offset : 0;
-        });
-        const first = anchor < 0 ? undefined : baseOf(predictors[anchor].base);
-        forEachCorner(part, configuration.order, configuration.edges, (i, from) => {
-          const prediction = !first ? (from < 0 ? 0 : recon[from]) : from < 0 ? first.values[i + first.offset] : recon[from] - first.values[from + first.offset] + first.values[i + first.offset];
-          w.codePoint(i, prediction, steps[levels], levels, from < 0 ? 0 : 2 * absIndex[from]);
-        });
-        let previous = 0;
-        for (const sweep of sweeps) {
-          sweep.at.forEach((a, e) => w.setAxis(e, a.list, sweep.lists[e].length, part.strides[e], a.before3, a.right1, a.right3));
-          previous = w.codeSweep(part.offset, sweep.level, steps[sweep.level], sweep.edge, sweep.d, sweep.s, sweep.nd, sweep.e1, sweep.e2, previous);
-        }
-      });
+    for (const v of viewNumbers) {
+      const view = plan.layout.views[v];
+      // A column's model reads the columns before it, already reconstructed (pass.ts runPass).
+      if (plan.base.columnModels && placed.columns.values.length > 0) predictColumn(plan.base.columnModels[v], placed.recon.values, view.dims[2], plan.layout.views.length, v, placed.columns.values);
+      if (configuration.mode === 'lorenzo') {
+        setBases(placed, configuration, view, 0);
+        const [n0, n1, n2] = view.dims;
+        const [s0, s1, s2] = view.strides;
+        w.codeLorenzo(view.offset, n0, n1, n2, s0, s1, s2, configuration.blockSize, levelSteps(plan.base.stepTolerances[v], false, 0, 1, 1)[0]);
+      } else {
+        decodeInterpolated(w, placed, configuration, view, plan.base.stepTolerances[v], sweepsByDims);
+      }
     }
   } catch (error) {
     if (error instanceof wasmApi.RuntimeError) throw new RangeError(`the stream decodes to a choice or exact value the slab does not hold (${error.message})`);
     throw error;
   }
   const output = slabValues(size);
-  output.set(recon);
-  const patches = new Int32Array(buffer, patchesAt, 2 * w.patchesMade());
+  output.set(placed.recon.values);
+  const patches = new Int32Array(w.memory.buffer, placed.patchesAt, 2 * w.patchesMade());
   for (let k = 0; k < patches.length; k += 2) output[patches[k]] = exactValues[patches[k + 1]];
   wasmDecoding.slabs++;
   return { output, hash: w.hash.value >>> 0, consumedExactly: w.consumedExactly() === 1, exactRemaining: w.exactLeft() + reader.remaining };
+}
+
+/** A view by interpolation (interpolation.ts codeByInterpolation), or frame by frame (pass.ts codeFrameByFrame). */
+function decodeInterpolated(w: SweepExports, placed: PlacedSlab, configuration: Configuration, view: GridView, stepTolerance: number, sweepsByDims: Map<string, RecordedSweep[]>): void {
+  const { predictors } = configuration;
+  const { dims, parts } = partsOf(view, configuration);
+  const sweeps = sweepsByDims.get(String(dims))!;
+  const levels = interpolationLevels(dims, configuration.edges);
+  const steps = levelSteps(stepTolerance, false, levels, configuration.alpha, configuration.beta);
+  const anchor = predictors.findIndex((p) => p.base !== undefined);
+  const { recon, absIndex } = placed;
+  parts.forEach((part, t) => {
+    if (predictors.some((p) => p.base === 'model-delta')) frameDelta(placed.delta.values, recon.values, placed.model.values, part, t > 0 ? view.strides[0] : 0);
+    setBases(placed, configuration, part, t > 0 ? view.strides[0] : 0);
+    const first = anchor < 0 ? undefined : baseOf(placed, predictors[anchor].base!, part, t > 0 ? view.strides[0] : 0);
+    const baseValue = (i: number): number => first!.array.values[i + first!.offset];
+    forEachCorner(part, configuration.order, configuration.edges, (i, from) => {
+      const prediction = from < 0 ? (first ? baseValue(i) : 0) : first ? recon.values[from] - baseValue(from) + baseValue(i) : recon.values[from];
+      w.codePoint(i, prediction, steps[levels], levels, from < 0 ? 0 : 2 * absIndex[from]);
+    });
+    let previous = 0;
+    for (const sweep of sweeps) {
+      sweep.at.forEach((a, e) => w.setAxis(e, a.list, sweep.lists[e].length, part.strides[e], a.before3, a.right1, a.right3));
+      previous = w.codeSweep(part.offset, sweep.level, steps[sweep.level], sweep.edge, sweep.d, sweep.s, sweep.nd, sweep.e1, sweep.e2, previous);
+    }
+  });
+}
+
+/**
+ * pass.ts's base `name` for the view or frame `part`: point i's base value is array.values[i + offset]. The previous
+ * frame is the reconstruction one frame back (`frameStride`; 0 for the first frame, whose base is the zero frame).
+ */
+function baseOf(placed: PlacedSlab, name: BaseName, part: GridView, frameStride: number): { array: BaseArray; offset: number } {
+  if (name === 'model') return { array: placed.model, offset: 0 };
+  if (name === 'columns') return { array: placed.columns, offset: 0 };
+  if (name === 'model-delta') return { array: placed.delta, offset: -part.offset };
+  return frameStride > 0 ? { array: placed.recon, offset: -frameStride } : { array: placed.zeroFrame, offset: -part.offset };
+}
+
+/** Each candidate's base for the next blocks, in the table the module reads. */
+function setBases(placed: PlacedSlab, configuration: Configuration, part: GridView, frameStride: number): void {
+  configuration.predictors.forEach((p, k) => {
+    const base = p.base === undefined ? undefined : baseOf(placed, p.base, part, frameStride);
+    placed.bases[2 * k] = base ? base.array.at : 0;
+    placed.bases[2 * k + 1] = base ? base.offset : 0;
+  });
 }
 
 /** pass.ts codeFrameByFrame's model-delta base of a frame: the frame before plus the model's change since (frame 0: the model). */
