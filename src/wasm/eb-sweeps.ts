@@ -39,7 +39,14 @@ let zero = 0, escape = 0, sign = 0, magnitude = 0, mantissaTop = 0, mantissaSeco
 export let hash: u32 = 0x811c9dc5;
 let recon: usize = 0;
 let absIndex: usize = 0;
-let float32: bool = true;
+// How a value is written (quantizer.ts castOf): CAST_FLOAT64, CAST_FLOAT32, or an integer dtype's rounding into [low, high].
+const CAST_FLOAT32 = 1;
+const CAST_INTEGER = 2;
+let cast = CAST_FLOAT32;
+let low: f64 = 0;
+let high: f64 = 0;
+/** The view's grid (grid.ts): 0 for real values, 1 for integers, else the step of a decimal (> 0) or 1/its count (< 0). */
+let grid: f64 = 0;
 // Per axis: its coordinate list, length, stride and geometry.
 let list0: usize = 0, list1: usize = 0, list2: usize = 0;
 let n0 = 0, n1 = 0, n2 = 0;
@@ -91,12 +98,11 @@ export const RECIPROCAL_BYTES: i32 = 1025 * 4;
 }
 
 /** Starts a slab: the stream at [streamAt, streamAt + streamLength), fresh models, the checksum's seed. */
-export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reciprocalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool): void {
+export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reciprocalAt: usize, reconAt: usize, absIndexAt: usize): void {
   state = stateAt;
   reciprocal = reciprocalAt;
   recon = reconAt;
   absIndex = absIndexAt;
-  float32 = isFloat32;
   used = 0;
   for (let d = 0; d <= 1024; d++) store<i32>(reciprocal + ((<usize>d) << 2), d === 0 ? 0 : <i32>Math.round(16384.0 / <f64>d));
   zero = addModels(64);
@@ -132,6 +138,18 @@ export function exactLeft(): i32 {
 /** How many exact values were not finite: (point, value number) pairs at the patches, for the output. */
 export function patchesMade(): i32 {
   return patchCount;
+}
+
+/** How values are written: `kind` CAST_FLOAT64 (0), CAST_FLOAT32 or CAST_INTEGER (rounded into [lowest, highest]). */
+export function setCast(kind: i32, lowest: f64, highest: f64): void {
+  cast = kind;
+  low = lowest;
+  high = highest;
+}
+
+/** The grid of the next view's points. */
+export function setGrid(viewGrid: f64): void {
+  grid = viewGrid;
 }
 
 /** Where each candidate's base is for the next sweeps: pairs (byte offset of an f64 array, element offset) at `at`. */
@@ -245,6 +263,27 @@ function decodeNonZero(context: i32): i32 {
   return <i32>load<u8>(absIndex + <usize>i);
 }
 
+/** JavaScript's Math.round: halves toward +∞ (f64.nearest rounds them to even). */
+@inline function jsRound(x: f64): f64 {
+  const up = Math.ceil(x);
+  return up - 0.5 > x ? up - 1 : up;
+}
+
+/** grid.ts toGridUnits and fromGridUnits. */
+@inline function toGridUnits(x: f64): f64 {
+  return grid == 1 ? x : grid > 0 ? x / grid : x * -grid;
+}
+@inline function fromGridUnits(r: f64): f64 {
+  return grid == 1 ? r : grid > 0 ? r * grid : r / -grid;
+}
+
+/** quantizer.ts castOf: the value as written in the dtype (data/dtype.ts castOne). */
+@inline function castOf(value: f64): f64 {
+  if (cast === CAST_FLOAT32) return <f64><f32>value;
+  if (cast !== CAST_INTEGER) return value;
+  return value != value ? 0 : Math.min(high, Math.max(low, jsRound(value))) + 0;
+}
+
 /**
  * A value stored exactly (pointcoder.ts storeExact): the next exact value, or where it is not finite, the prediction
  * (0 if that is not finite either) as what its neighbours are predicted from, and the value patched into the output.
@@ -269,8 +308,7 @@ function takeExact(i: i32, prediction: f64): i32 {
 @inline function decodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
   const q = decodeBit(zero + context) === 0 ? 0 : decodeNonZero(context);
   if (q === ESCAPE) return takeExact(i, prediction);
-  const r = prediction + 0 + <f64>q * step;
-  const out = float32 ? <f64><f32>r : r;
+  const out = castOf(grid == 0 ? prediction + 0 + <f64>q * step : fromGridUnits(jsRound(toGridUnits(prediction)) + 0 + <f64>q * step));
   store<f64>(recon + ((<usize>i) << 3), out - out == 0 ? out : 0);
   const m = q < 0 ? -q : q;
   const clamped = m > 255 ? 255 : m;

@@ -3,6 +3,7 @@ import { fitColumnModels } from '../../src/kernel/eb/columns';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import { decodeSlabSync, EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
 import { ExactReader, valueType } from '../../src/kernel/eb/dtype';
+import { toGridUnits } from '../../src/kernel/eb/grid';
 import { layoutOf, LayoutName } from '../../src/kernel/eb/layout';
 import { PassInput, runPass } from '../../src/kernel/eb/pass';
 import type { Plan } from '../../src/kernel/eb/plan';
@@ -41,6 +42,15 @@ function valuesOf(size: number, random: () => number, dtype: DType, scale: numbe
   return values;
 }
 
+/** The values a slab may hold: real floats (grid 0), integers (grid 1) in their dtype's range, decimals (grid −100: hundredths). */
+const VALUE_KINDS: { name: string; dtype: DType; grid: number; tolerances: number[]; values: (size: number, random: () => number, outliers: boolean) => Float64Array }[] = [
+  { name: 'float32', dtype: 'float32', grid: 0, tolerances: [1e-1, 1e-3, 1e-6], values: (size, random, outliers) => valuesOf(size, random, 'float32', 1 + 1000 * random(), outliers) },
+  { name: 'float64', dtype: 'float64', grid: 0, tolerances: [1e-1, 1e-3, 1e-6], values: (size, random, outliers) => valuesOf(size, random, 'float64', 1 + 1000 * random(), outliers) },
+  { name: 'int16', dtype: 'int16', grid: 1, tolerances: [0, 2, 40], values: (size, random) => valuesOf(size, random, 'float64', 3e4).map((v) => Math.max(-32768, Math.min(32767, Math.round(v)))) },
+  { name: 'uint8', dtype: 'uint8', grid: 1, tolerances: [1, 0, 3], values: (size, random) => valuesOf(size, random, 'float64', 90).map((v) => Math.max(0, Math.min(255, Math.round(128 + v)))) },
+  { name: 'float64 hundredths', dtype: 'float64', grid: -100, tolerances: [0.05, 0, 0.5], values: (size, random) => valuesOf(size, random, 'float64', 20).map((v) => Math.round(v * 100) / 100) },
+];
+
 describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () => {
   before(() => {
     assert.ok(sweepModule(), 'dist/eb-sweeps.wasm is missing or does not load: build it with `node esbuild.mjs` (npm test does)');
@@ -49,7 +59,7 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
     wasmDecoding.enabled = true;
   });
 
-  it('every axis order, edges, directions, block size, schedule and candidate list (over a model, frame by frame), exact values among them, on shapes of every layout: each value (Object.is), the checksum, the stream\'s end', () => {
+  it('every axis order, edges, directions, block size, schedule and candidate list (over a model, frame by frame), on shapes of every layout, real, integer and decimal values, exact values among them: each value (Object.is), the checksum, the stream\'s end', () => {
     const random = generator(7);
     const shapes: [number[], LayoutName][] = [
       [[9, 17, 33], 'field'], [[1, 1, 70], 'series'], [[5, 1, 40], 'field'], [[2, 3, 4], 'field'], [[33, 5], 'table'],
@@ -64,9 +74,10 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
       for (const names of PREDICTOR_LISTS) {
         // The column models' lists are for tables.
         if (names.some((n) => n.includes('columns')) && layout.name !== 'table') continue;
-        for (const dtype of ['float32', 'float64'] as DType[]) {
-          const tolerance = [1e-1, 1e-3, 1e-6][cases % 3];
-          const values = valuesOf(size, random, dtype, 1 + 1000 * random(), cases % 5 === 2);
+        for (const kind of VALUE_KINDS) {
+          const { dtype, grid } = kind;
+          const tolerance = kind.tolerances[cases % 3];
+          const values = kind.values(size, random, cases % 5 === 2);
           // A model near the data (within 1e-5 of its scale): its candidates win some blocks at every tolerance.
           const model = Float64Array.from(values, (x, i) => (x - x === 0 ? x * (1 + 1e-5 * Math.sin(i)) : 0));
           const temporal = names.some((n) => n.includes('previous-frame') || n.includes('delta'));
@@ -82,11 +93,11 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
           const type = valueType(dtype);
           const tolerances = layout.views.map(() => tolerance);
           const input: PassInput = {
-            size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
-            tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)), model: withModel ? model : undefined,
+            size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => grid), pointwiseBound: 0,
+            tolerances, stepTolerances: tolerances.map((t) => (grid === 0 ? t * (1 - 2 ** -20) : Math.abs(toGridUnits(t, grid)))), model: withModel ? model : undefined,
             columnModels: columns ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined,
           };
-          const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} ${configuration.mode} [${names}]`;
+          const what = `[${shape}] ${layoutName} ${kind.name} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} ${configuration.mode} [${names}]`;
           cases++;
           const encoded = runPass(input, values);
           const stream = encoded.pc.indices.finish();
@@ -108,7 +119,7 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
         }
       }
     }
-    assert.ok(cases >= 250 && exactValues > 200 && tablesWithColumns >= 8, `only ${cases} cases, ${exactValues} exact values, ${tablesWithColumns} tables with column models`);
+    assert.ok(cases >= 600 && exactValues > 200 && tablesWithColumns >= 20, `only ${cases} cases, ${exactValues} exact values, ${tablesWithColumns} tables with column models`);
   });
 
   it('decodeSlabSync gives the same values with and without the module, and leaves to JavaScript what the module does not take', () => {
@@ -120,7 +131,7 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
       [[500], 'float32', { kind: 'abs', value: 1e-2 }, true],
       [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3 }, false],
       [[30, 31], 'float16', { kind: 'abs', value: 1e-2 }, false],
-      [[30, 31], 'int16', { kind: 'abs', value: 2 }, false],
+      [[30, 31], 'int16', { kind: 'abs', value: 2 }, true],
       [[20, 30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
       [[30, 31], 'float32', { kind: 'abs', value: 1e-3, outliers: true }, false],
     ];

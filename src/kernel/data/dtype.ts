@@ -104,17 +104,18 @@ export function castOne(v: number, dtype: DType): number {
     case 'float32': return Math.fround(v);
     case 'float16': return roundToFloat16(v);
     case 'bool': return Number.isNaN(v) || Math.round(v) !== 0 ? 1 : 0;
-    case 'int64':
-    case 'uint64': {
-      if (Number.isNaN(v)) return 0;
-      const [low, high] = dtype === 'int64' ? [-(2 ** 63), 2 ** 63] : [0, 2 ** 64];
-      return Math.min(high, Math.max(low, Math.round(v)));
-    }
     default: {
-      const [low, high] = INTEGER_RANGES[dtype]!;
+      const [low, high] = integerCastRange(dtype)!;
       return Number.isNaN(v) ? 0 : Math.min(high, Math.max(low, Math.round(v)));
     }
   }
+}
+
+/** The range castOne clamps an integer dtype's values to (int64 and uint64 as the doubles that bound them); undefined for a float dtype. */
+export function integerCastRange(dtype: DType): [number, number] | undefined {
+  if (dtype === 'int64') return [-(2 ** 63), 2 ** 63];
+  if (dtype === 'uint64') return [0, 2 ** 64];
+  return INTEGER_RANGES[dtype];
 }
 
 function clampToBigInt(value: number, low: bigint, high: bigint): bigint {

@@ -8,7 +8,8 @@
 // every slab there (to compare the two).
 
 import type { Configuration } from './configure';
-import { CAST_FLOAT32, CAST_FLOAT64, ExactReader } from './dtype';
+import { CAST_FLOAT32, CAST_FLOAT64, ExactReader, ValueType } from './dtype';
+import { integerCastRange } from '../data/dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from './interpolation';
 import { levelSteps } from './layout';
 import type { Plan } from './plan';
@@ -25,7 +26,9 @@ interface SweepExports {
   MODEL_BYTES: { value: number };
   RECIPROCAL_BYTES: { value: number };
   heapBase(): number;
-  begin(streamAt: number, streamLength: number, stateAt: number, reciprocalAt: number, reconAt: number, absIndexAt: number, float32: number): void;
+  begin(streamAt: number, streamLength: number, stateAt: number, reciprocalAt: number, reconAt: number, absIndexAt: number): void;
+  setCast(kind: number, low: number, high: number): void;
+  setGrid(grid: number): void;
   consumedExactly(): number;
   setExact(valuesAt: number, count: number, patchesAt: number): void;
   exactLeft(): number;
@@ -55,6 +58,9 @@ export interface SlabFacts {
 }
 
 /** The candidates' arithmetic the module has, by mode. */
+/** src/wasm/eb-sweeps.ts's cast for an integer dtype. */
+const CAST_INTEGER = 2;
+
 const INTERPOLATING = [METHOD_CUBIC, METHOD_LINEAR, METHOD_BASE, METHOD_CUBIC_OVER_BASE];
 const LORENZO = [METHOD_LORENZO, METHOD_BASE, METHOD_LORENZO_OVER_BASE];
 
@@ -66,13 +72,19 @@ function candidatesKnown(configuration: Configuration): boolean {
   return configuration.predictors.every((p) => (p.modes as readonly string[]).includes(mode) && methods.includes(p.method) && bases.includes(p.base));
 }
 
+/** The cast the module writes values with (quantizer.ts castOf): [its kind, the integer range]; undefined for float16 and bool. */
+function castOf(type: ValueType): [number, number, number] | undefined {
+  if (type.cast === CAST_FLOAT32 || type.cast === CAST_FLOAT64) return [type.cast, 0, 0];
+  const range = integerCastRange(type.dtype);
+  return range && type.dtype !== 'bool' ? [CAST_INTEGER, range[0], range[1]] : undefined;
+}
+
 /** Whether the module decodes this slab: the cases it implements, and nothing it would have to leave to JavaScript half-way. */
 export function wasmTakes(f: SlabFacts): boolean {
   const { plan, configuration } = f;
   return candidatesKnown(configuration)
     && plan.base.domain === 'absolute'
-    && (plan.type.cast === CAST_FLOAT32 || plan.type.cast === CAST_FLOAT64)
-    && plan.base.grids.every((grid) => grid === 0)
+    && castOf(plan.type) !== undefined
     && !f.specials
     && wasmDecoding.enabled && sweepModule() !== undefined;
 }
@@ -192,7 +204,9 @@ function placeSlab(
     patchesAt,
   };
   if (modelLength > 0) placed.model.values.set(model!);
-  w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt, f.plan.type.cast === CAST_FLOAT32 ? 1 : 0);
+  w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt);
+  const [kind, low, high] = castOf(f.plan.type)!;
+  w.setCast(kind, low, high);
   w.setExact(exactAt, exactValues.length, patchesAt);
   w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
   w.setBases(basesAt);
@@ -226,13 +240,15 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
       const view = plan.layout.views[v];
       // A column's model reads the columns before it, already reconstructed (pass.ts runPass).
       if (plan.base.columnModels && placed.columns.values.length > 0) predictColumn(plan.base.columnModels[v], placed.recon.values, view.dims[2], plan.layout.views.length, v, placed.columns.values);
+      const grid = plan.base.grids[v];
+      w.setGrid(grid);
       if (configuration.mode === 'lorenzo') {
         setBases(placed, configuration, view, 0);
         const [n0, n1, n2] = view.dims;
         const [s0, s1, s2] = view.strides;
-        w.codeLorenzo(view.offset, n0, n1, n2, s0, s1, s2, configuration.blockSize, levelSteps(plan.base.stepTolerances[v], false, 0, 1, 1)[0]);
+        w.codeLorenzo(view.offset, n0, n1, n2, s0, s1, s2, configuration.blockSize, levelSteps(plan.base.stepTolerances[v], grid !== 0, 0, 1, 1)[0]);
       } else {
-        decodeInterpolated(w, placed, configuration, view, plan.base.stepTolerances[v], sweepsByDims);
+        decodeInterpolated(w, placed, configuration, view, plan.base.stepTolerances[v], grid !== 0, sweepsByDims);
       }
     }
   } catch (error) {
@@ -248,12 +264,14 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
 }
 
 /** A view by interpolation (interpolation.ts codeByInterpolation), or frame by frame (pass.ts codeFrameByFrame). */
-function decodeInterpolated(w: SweepExports, placed: PlacedSlab, configuration: Configuration, view: GridView, stepTolerance: number, sweepsByDims: Map<string, RecordedSweep[]>): void {
+function decodeInterpolated(
+  w: SweepExports, placed: PlacedSlab, configuration: Configuration, view: GridView, stepTolerance: number, onGrid: boolean, sweepsByDims: Map<string, RecordedSweep[]>,
+): void {
   const { predictors } = configuration;
   const { dims, parts } = partsOf(view, configuration);
   const sweeps = sweepsByDims.get(String(dims))!;
   const levels = interpolationLevels(dims, configuration.edges);
-  const steps = levelSteps(stepTolerance, false, levels, configuration.alpha, configuration.beta);
+  const steps = levelSteps(stepTolerance, onGrid, levels, configuration.alpha, configuration.beta);
   const anchor = predictors.findIndex((p) => p.base !== undefined);
   const { recon, absIndex } = placed;
   parts.forEach((part, t) => {
