@@ -4,14 +4,14 @@
 // in the output dtype. `--quick`: 64 frames instead of 400. `--slabs N[,M…]`: also code the field in slabs of N
 // frames (default 32, about what compress's default memory budget gives; 0 for none), searching each slab's
 // configuration, and again reusing the first slab's. Decompression is timed twice, side by side: with the
-// WebAssembly sweeps where they take the slab (eb/wasm-sweeps.ts), and with the JavaScript decoder alone.
+// WebAssembly decoder where it takes the slab (eb/wasm/decoder-module.ts), and with the JavaScript decoder alone.
 import { readDataset } from '../kernel/data/dataset';
 import type { ErrorBound } from '../kernel/eb/bound';
 import { verifyBound } from '../kernel/eb/bound';
 import { castOne } from '../kernel/data/dtype';
 import { valueType } from '../kernel/eb/dtype';
 import { decodeSlab, encodeSlab, globalsFor } from '../kernel/eb';
-import { wasmDecoding } from '../kernel/eb/wasm-sweeps';
+import { wasmDecoding } from '../kernel/eb/wasm/decoder-module';
 import type { DType } from '../kernel/types';
 import { BenchArgs, BenchSuite, flagValue, requireSharedFile, rowsTable } from './suite';
 import { seededUniform as mulberry } from './random';
@@ -159,7 +159,7 @@ async function runEbSpeedSuite(args: BenchArgs): Promise<Row[]> {
   }
   console.log(rowsTable(rows));
   console.log('ratio against the dtype\'s bytes; MB of the dtype per second of CPU time (one thread) and of wall time; every element checked;');
-  console.log('decomp JS-only: the same slabs decoded without the WebAssembly sweeps (every value the same)');
+  console.log('decomp JS-only: the same slabs decoded without the WebAssembly decoder (every value the same)');
   return rows;
 }
 

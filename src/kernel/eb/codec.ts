@@ -15,7 +15,8 @@ import { encoderPlan, Plan, planFrom } from './plan';
 import { needsColumns, needsModel } from './predictors';
 import { Quantizer } from './quantizer';
 import { codedBytes, fullCoding, FullCoding, searchConfiguration } from './search';
-import { decodeInWasm, SlabFacts, WasmDecoded, wasmTakes } from './wasm-sweeps';
+import { decodeInWasm, WasmDecoded } from './wasm/decode';
+import { SlabFacts, wasmTakes } from './wasm/decoder-module';
 
 export interface EbGlobals {
   bound: ErrorBound;
@@ -235,7 +236,7 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
     throw corrupt('the column models contradict the predictors or the layout');
   }
   const plan = planFrom(g, layout, type, grids, header.stepShrink, header.specials, header.columnModels);
-  const facts: SlabFacts = { plan, configuration: header.configuration, specials: header.specials, usesModel: header.usesModel };
+  const facts: SlabFacts = { plan, configuration: header.configuration, specials: header.specials };
   if (wasmTakes(facts)) {
     let decoded: WasmDecoded | undefined;
     try {

@@ -18,9 +18,9 @@ export interface WasmMemory {
   grow(pages: number): number;
 }
 
-/** Where dist/NAME.wasm may be: beside the bundle, or in dist/ when the engine runs from its sources (the tests). */
+/** Where dist/NAME.wasm may be: beside the bundle, or in dist/ when the engine runs from its sources (the tests; this file is src/kernel/eb/wasm/module.ts). */
 function moduleFile(name: string): string | undefined {
-  return [path.join(__dirname, `${name}.wasm`), path.resolve(__dirname, '../../../dist', `${name}.wasm`)].find((f) => fs.existsSync(f));
+  return [path.join(__dirname, `${name}.wasm`), path.resolve(__dirname, '../../../../dist', `${name}.wasm`)].find((f) => fs.existsSync(f));
 }
 
 const instances = new Map<string, unknown>();

@@ -8,7 +8,8 @@ import { layoutOf, LayoutName } from '../../src/kernel/eb/layout';
 import { PassInput, runPass } from '../../src/kernel/eb/pass';
 import type { Plan } from '../../src/kernel/eb/plan';
 import { predictorByName } from '../../src/kernel/eb/predictors';
-import { decodeInWasm, sweepModule, wasmDecoding, wasmTakes } from '../../src/kernel/eb/wasm-sweeps';
+import { decodeInWasm } from '../../src/kernel/eb/wasm/decode';
+import { decoderModule, wasmDecoding, wasmTakes } from '../../src/kernel/eb/wasm/decoder-module';
 import { BalerError } from '../../src/kernel/errors';
 import type { DType } from '../../src/kernel/types';
 
@@ -51,9 +52,9 @@ const VALUE_KINDS: { name: string; dtype: DType; grid: number; tolerances: numbe
   { name: 'float64 hundredths', dtype: 'float64', grid: -100, tolerances: [0.05, 0, 0.5], values: (size, random) => valuesOf(size, random, 'float64', 20).map((v) => Math.round(v * 100) / 100) },
 ];
 
-describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () => {
+describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', () => {
   before(() => {
-    assert.ok(sweepModule(), 'dist/eb-sweeps.wasm is missing or does not load: build it with `node esbuild.mjs` (npm test does)');
+    assert.ok(decoderModule(), 'dist/eb-decoder.wasm is missing or does not load: build it with `node esbuild.mjs` (npm test does)');
   });
   afterEach(() => {
     wasmDecoding.enabled = true;
@@ -106,7 +107,7 @@ describe('eb: the WebAssembly sweeps decode as the JavaScript decoder does', () 
           if (columns) tablesWithColumns++;
           const js = runPass(input, undefined, stream, new ExactReader(exact, type));
           const plan: Plan = { type, layout, stepShrink: 20, base: input };
-          const facts = { plan, configuration, specials: false, usesModel: withModel };
+          const facts = { plan, configuration, specials: false };
           assert.ok(wasmTakes(facts), what);
           const wasm = decodeInWasm(facts, stream, exact, size, input.model)!;
           assert.ok(wasm.consumedExactly, `${what}: the stream's end`);

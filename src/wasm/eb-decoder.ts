@@ -1,9 +1,10 @@
-// AssemblyScript, compiled by esbuild.mjs to dist/eb-sweeps.wasm: the error-bounded decoder's interpolation sweeps for
-// the common cases (src/kernel/eb/wasm-sweeps.ts decides which slabs those are and drives the levels and sweeps). One
-// pass per point does what the JavaScript decoder spreads over sweep.ts codeSweep/codeBlock, kernels.ts (predictAlong's
-// arithmetic, term for term), contexts.ts decodeIndex, rangecoder.ts and pointcoder.ts decodeStrip/storeExact, with the
-// same models in the same order, so that every value and the checksum come out identical. A predictor choice out of
-// range, or more exact values used than stored, traps: the driver reads a trap as a corrupt slab.
+// AssemblyScript, compiled by esbuild.mjs to dist/eb-decoder.wasm: the error-bounded decoder's inner loops for the
+// absolute domain (src/kernel/eb/wasm/decoder-module.ts decides which slabs, wasm/decode.ts walks their views, frames
+// and sweeps). One pass per point does what the JavaScript decoder spreads over sweep.ts codeSweep/codeBlock and
+// traversal.ts codeByLorenzo, kernels.ts and predictors.ts (their arithmetic, term for term), contexts.ts decodeIndex,
+// rangecoder.ts, pointcoder.ts decodeStrip/storeExact and quantizer.ts recoverAbsolute, with the same models in the
+// same order, so that every value and the checksum come out identical. A predictor choice out of range, or more exact
+// values used than stored, traps: the driver reads a trap as a corrupt slab.
 //
 // Memory (byte offsets handed over by the driver): the stream, the bit models (16 bytes each), the reconstruction
 // (f64) and min(|q|, 255) of every point (u8), the exact values (f64) and where the non-finite ones go (i32 pairs), the
@@ -191,11 +192,8 @@ export function setAxis(e: i32, listAt: usize, length: i32, stride: i32, before3
   if (count < slowLimit) store<i32>(k, count + 1, 8);
 }
 
-@inline function decodeBit(m: i32): i32 {
-  const k = state + ((<usize>m) << 4);
-  let p = (load<i32>(k) + load<i32>(k, 4)) >> 1;
-  p = p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
-  const bound: u32 = (range >>> 16) * <u32>p;
+/** The range coder's step: the bit whose part of the range, below `bound` (0) or above it (1), holds the code. */
+@inline function split(bound: u32): i32 {
   let bit = 0;
   if (code < bound) {
     range = bound;
@@ -208,28 +206,21 @@ export function setAxis(e: i32, listAt: usize, length: i32, stride: i32, before3
     range <<= 8;
     code = (code << 8) | nextByte();
   }
+  return bit;
+}
+
+@inline function decodeBit(m: i32): i32 {
+  const k = state + ((<usize>m) << 4);
+  let p = (load<i32>(k) + load<i32>(k, 4)) >> 1;
+  p = p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
+  const bit = split((range >>> 16) * <u32>p);
   adapt(m, bit);
   return bit;
 }
 
 function decodeDirect(bitCount: i32): i32 {
   let value = 0;
-  for (let b = 0; b < bitCount; b++) {
-    const half = range >>> 1;
-    let bit = 0;
-    if (code < half) {
-      range = half;
-    } else {
-      code -= half;
-      range -= half;
-      bit = 1;
-    }
-    while (range < TOP) {
-      range <<= 8;
-      code = (code << 8) | nextByte();
-    }
-    value = value * 2 + bit;
-  }
+  for (let b = 0; b < bitCount; b++) value = value * 2 + split(range >>> 1);
   return value;
 }
 

@@ -1,0 +1,131 @@
+// One slab in the decoder module's memory: the sweeps of each view's (or frame's) dims, recorded once as
+// interpolation.ts walks them, and every array the module reads and writes, laid out and written before the walk.
+
+import type { Configuration } from '../configure';
+import { forEachSweep } from '../interpolation';
+import { newBlock } from '../sweep';
+import { choiceBits, GridView } from '../traversal';
+import { MemoryLayout, reserve } from './module';
+import { castOf, SlabFacts, DecoderExports } from './decoder-module';
+
+/** One sweep as forEachSweep set it up, its lists and geometry copied. */
+export interface RecordedSweep {
+  level: number; edge: number; d: number; s: number; nd: number; e1: number; e2: number;
+  /** Per axis: its list and its geometry (sweep.ts Block). */
+  lists: Int32Array[]; before3: Uint8Array[]; right1: Int32Array[]; right3: Int32Array[];
+  /** Per axis, once placed in the module's memory: where the four arrays are. */
+  at: { list: number; before3: number; right1: number; right3: number }[];
+}
+
+/** The sweeps of a view (or frame) of these dims, in coding order. */
+export function recordSweeps(dims: [number, number, number], configuration: Configuration): RecordedSweep[] {
+  const block = newBlock();
+  const sweeps: RecordedSweep[] = [];
+  forEachSweep(dims, configuration, block, (level, edge) => {
+    const lists = [block.L0, block.L1, block.L2];
+    const { dirs, nd } = block;
+    sweeps.push({
+      level, edge, d: block.d, s: block.s, nd, e1: nd > 1 ? dirs[1] : 0, e2: nd > 2 ? dirs[2] : 0,
+      lists: lists.map((l) => l.slice()),
+      before3: lists.map((l, e) => block.before3[e].slice(0, l.length)),
+      right1: lists.map((l, e) => block.right1[e].slice(0, l.length)),
+      right3: lists.map((l, e) => block.right3[e].slice(0, l.length)),
+      at: [],
+    });
+  });
+  return sweeps;
+}
+
+/** What a view is coded as: the view itself, or (temporal) each of its frames, with the dims of the sweeps. */
+export function partsOf(view: GridView, configuration: Configuration): { dims: [number, number, number]; parts: GridView[] } {
+  if (configuration.mode !== 'temporal') return { dims: view.dims, parts: [view] };
+  const [frames, height, width] = view.dims;
+  const dims: [number, number, number] = [1, height, width];
+  return { dims, parts: Array.from({ length: frames }, (_, t) => ({ offset: view.offset + t * view.strides[0], dims, strides: view.strides })) };
+}
+
+/** A base array in the module's memory: `values` from JavaScript, `at` (its byte offset) for the module. */
+export interface BaseArray {
+  values: Float64Array;
+  at: number;
+}
+
+/** One slab's arrays in the module's memory, written and ready for the walk. */
+export interface PlacedSlab {
+  recon: BaseArray;
+  absIndex: Uint8Array;
+  /** The candidates' bases (pass.ts): a model's prediction, the zero frame frame 0 adds to, a frame's model-delta, the table columns' predictions. */
+  model: BaseArray; zeroFrame: BaseArray; delta: BaseArray; columns: BaseArray;
+  /** Per candidate: its base's byte offset and element offset, set before each view or frame. */
+  bases: Int32Array;
+  patchesAt: number;
+}
+
+/**
+ * Lays the slab's arrays out in the module's memory and writes them: the stream, exact values, methods, the bases and
+ * every recorded sweep. Undefined when the memory cannot grow to hold them.
+ */
+export function placeSlab(
+  w: DecoderExports, f: SlabFacts, stream: Uint8Array, exactValues: number[], size: number, model: Float64Array | undefined,
+  views: GridView[], sweepsByDims: Map<string, RecordedSweep[]>,
+): PlacedSlab | undefined {
+  const { predictors, mode } = f.configuration;
+  const uses = new Set(predictors.map((p) => p.base));
+  const memory = new MemoryLayout(w.heapBase());
+  const streamAt = memory.take(stream.length);
+  const stateAt = memory.take(w.MODEL_BYTES.value);
+  const reciprocalAt = memory.take(w.RECIPROCAL_BYTES.value);
+  const methodsAt = memory.take(8);
+  const basesAt = memory.take(8 * predictors.length);
+  const exactAt = memory.take(8 * exactValues.length);
+  const patchesAt = memory.take(8 * exactValues.length);
+  const absIndexAt = memory.take(size);
+  const reconAt = memory.take(8 * size);
+  const extent = mode === 'temporal' ? views.reduce((most, view) => Math.max(most, frameExtent(view)), 0) : 0;
+  const modelLength = uses.has('model') || uses.has('model-delta') ? size : 0;
+  const lengths = { model: modelLength, zeroFrame: uses.has('previous-frame') ? extent : 0, delta: uses.has('model-delta') ? extent : 0, columns: uses.has('columns') ? size : 0 };
+  const baseAt = { model: memory.take(8 * lengths.model), zeroFrame: memory.take(8 * lengths.zeroFrame), delta: memory.take(8 * lengths.delta), columns: memory.take(8 * lengths.columns) };
+  for (const sweeps of sweepsByDims.values()) {
+    for (const sweep of sweeps) {
+      sweep.at = sweep.lists.map((list) => ({ list: memory.take(4 * list.length), before3: memory.take(list.length), right1: memory.take(4 * list.length), right3: memory.take(4 * list.length) }));
+    }
+  }
+  if (!reserve(w.memory, memory.end)) return undefined;
+  const buffer = w.memory.buffer;
+  new Uint8Array(buffer, streamAt, stream.length).set(stream);
+  new Float64Array(buffer, exactAt, exactValues.length).set(exactValues);
+  new Uint8Array(buffer, methodsAt, predictors.length).set(predictors.map((p) => p.method));
+  for (const sweeps of sweepsByDims.values()) {
+    for (const sweep of sweeps) {
+      sweep.at.forEach((a, e) => {
+        new Int32Array(buffer, a.list, sweep.lists[e].length).set(sweep.lists[e]);
+        new Uint8Array(buffer, a.before3, sweep.lists[e].length).set(sweep.before3[e]);
+        new Int32Array(buffer, a.right1, sweep.lists[e].length).set(sweep.right1[e]);
+        new Int32Array(buffer, a.right3, sweep.lists[e].length).set(sweep.right3[e]);
+      });
+    }
+  }
+  const array = (name: keyof typeof lengths): BaseArray => ({ values: new Float64Array(buffer, baseAt[name], lengths[name]).fill(0), at: baseAt[name] });
+  const placed: PlacedSlab = {
+    // The reconstruction is left as the last slab left it: every point is decoded before any prediction reads it.
+    recon: { values: new Float64Array(buffer, reconAt, size), at: reconAt },
+    absIndex: new Uint8Array(buffer, absIndexAt, size).fill(0),
+    model: array('model'), zeroFrame: array('zeroFrame'), delta: array('delta'), columns: array('columns'),
+    bases: new Int32Array(buffer, basesAt, 2 * predictors.length),
+    patchesAt,
+  };
+  if (modelLength > 0) placed.model.values.set(model!);
+  w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt);
+  const [kind, low, high] = castOf(f.plan.type)!;
+  w.setCast(kind, low, high);
+  w.setExact(exactAt, exactValues.length, patchesAt);
+  w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
+  w.setBases(basesAt);
+  return placed;
+}
+
+/** Values from a frame's first point to its last (pass.ts codeFrameByFrame's zero frame). */
+function frameExtent(view: GridView): number {
+  const [, height, width] = view.dims;
+  return (height - 1) * view.strides[1] + (width - 1) * view.strides[2] + 1;
+}
