@@ -1,15 +1,17 @@
-// AssemblyScript, compiled by esbuild.mjs to dist/eb-decoder.wasm: the error-bounded decoder's inner loops for the
-// absolute domain (src/kernel/eb/wasm/decoder-module.ts decides which slabs, wasm/decode.ts walks their views, frames
-// and sweeps). One pass per point does what the JavaScript decoder spreads over sweep.ts codeSweep/codeBlock and
-// traversal.ts codeByLorenzo, kernels.ts and predictors.ts (their arithmetic, term for term), contexts.ts decodeIndex,
-// rangecoder.ts, pointcoder.ts decodeStrip/storeExact and quantizer.ts recoverAbsolute, with the same models in the
-// same order, so that every value and the checksum come out identical. A predictor choice out of range, or more exact
-// values used than stored, traps: the driver reads a trap as a corrupt slab.
+// AssemblyScript, compiled by esbuild.mjs to dist/eb-decoder.wasm: the error-bounded decoder's inner loops
+// (src/kernel/eb/wasm/decoder-module.ts decides which slabs, wasm/decode.ts walks their views, frames and sweeps). One
+// pass per point does what the JavaScript decoder spreads over sweep.ts codeSweep/codeBlock and traversal.ts
+// codeByLorenzo, kernels.ts and predictors.ts (their arithmetic, term for term), contexts.ts, rangecoder.ts,
+// pointcoder.ts (decodeStrip, code, codeClasses, storeExact), quantizer.ts (recoverAbsolute, recoverPointwise) and
+// detmath.ts detExp2, with the same models in the same order, so that every value and the checksum come out
+// identical. A predictor choice out of range, or more exact values used than stored, traps: the driver reads a trap
+// as a corrupt slab.
 //
 // Memory (byte offsets handed over by the driver): the stream, the bit models (16 bytes each), the reconstruction
 // (f64) and min(|q|, 255) of every point (u8), the exact values (f64) and where the non-finite ones go (i32 pairs), the
-// bases the candidates add to (f64) and where each candidate's is, and per axis its coordinate list (i32) and geometry (sweep.ts
-// setSweepGeometry: before3 u8, right1 i32, right3 i32).
+// bases the candidates add to (f64) and where each candidate's is, per axis its coordinate list (i32) and geometry
+// (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), and under pw-rel the classes (u8), the values as
+// written (f64) and the exact values' log magnitudes (f64).
 
 const TOP: u32 = 1 << 24;
 const PROB_MIN: i32 = 31;
@@ -35,7 +37,7 @@ let state: usize = 0;
 let reciprocal: usize = 0;
 let used: i32 = 0;
 // contexts.ts IndexCoder's models, added in its order.
-let zero = 0, escape = 0, sign = 0, magnitude = 0, mantissaTop = 0, mantissaSecond = 0, choice = 0;
+let zero = 0, escape = 0, sign = 0, magnitude = 0, mantissaTop = 0, mantissaSecond = 0, choice = 0, symbol = 0, specialKind = 0;
 /** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
 export let hash: u32 = 0x811c9dc5;
 let recon: usize = 0;
@@ -61,6 +63,17 @@ let exactCount = 0;
 let exactUsed = 0;
 let patches: usize = 0;
 let patchCount = 0;
+// pw-rel's log domain (quantizer.ts recoverPointwise): every value's class (pointcoder.ts CLASS_*), coded before the
+// traversal; the values as written apart from the reconstruction (log2|x|); per exact value, the log2 of its magnitude
+// (detmath.ts detLog2, from JavaScript) that the reconstruction takes; whether NaN and ±Inf are coded by kind (format 3).
+const CLASS_NEGATIVE: u8 = 1;
+const CLASS_ZERO: u8 = 2;
+const CLASS_SPECIAL: u8 = 3;
+let pointwise = false;
+let classes: usize = 0;
+let output: usize = 0;
+let stands: usize = 0;
+let specialKinds = false;
 // Each candidate's base (i32 pairs: byte offset, element offset), and the chosen block's: point i's base value is base[i + baseOffset].
 let bases: usize = 0;
 let base: usize = 0;
@@ -89,7 +102,7 @@ function addModels(n: i32, fastLimit: i32 = 16, slowLimit: i32 = 128): i32 {
 }
 
 /** The bytes the models take (for the driver's layout). */
-export const MODEL_BYTES: i32 = (64 + 4 + 4 + 64 * 32 + 4 * 32 + 64 + 64) * 16;
+export const MODEL_BYTES: i32 = (64 + 4 + 4 + 64 * 32 + 4 * 32 + 64 + 64 + 64 + 4) * 16;
 export const RECIPROCAL_BYTES: i32 = 1025 * 4;
 
 @inline function nextByte(): u32 {
@@ -113,6 +126,9 @@ export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reci
   mantissaTop = addModels(4 * 32);
   mantissaSecond = addModels(64);
   choice = addModels(64, 8, 32);
+  symbol = addModels(64);
+  specialKind = addModels(4);
+  pointwise = false;
   position = streamAt;
   end = streamAt + streamLength;
   range = 0xffffffff;
@@ -151,6 +167,15 @@ export function setCast(kind: i32, lowest: f64, highest: f64): void {
 /** The grid of the next view's points. */
 export function setGrid(viewGrid: f64): void {
   grid = viewGrid;
+}
+
+/** The slab is in pw-rel's log domain: its classes (u8), output (f64) and exact values' log magnitudes (f64) at these offsets. */
+export function setPointwise(classesAt: usize, outputAt: usize, standsAt: usize, withSpecialKinds: bool): void {
+  pointwise = true;
+  classes = classesAt;
+  output = outputAt;
+  stands = standsAt;
+  specialKinds = withSpecialKinds;
 }
 
 /** Where each candidate's base is for the next sweeps: pairs (byte offset of an f64 array, element offset) at `at`. */
@@ -282,6 +307,14 @@ function decodeNonZero(context: i32): i32 {
 function takeExact(i: i32, prediction: f64): i32 {
   if (exactUsed >= exactCount) unreachable();
   const v = load<f64>(exactValues + ((<usize>exactUsed) << 3));
+  store<u8>(absIndex + <usize>i, <u8>ESCAPE_ACTIVITY);
+  hash = (hash ^ 0x5bd1e995) * FNV_PRIME;
+  if (pointwise) {
+    store<f64>(recon + ((<usize>i) << 3), load<f64>(stands + ((<usize>exactUsed) << 3)));
+    store<f64>(output + ((<usize>i) << 3), v);
+    exactUsed++;
+    return ESCAPE_ACTIVITY;
+  }
   const finite = v - v == 0;
   store<f64>(recon + ((<usize>i) << 3), finite ? v : prediction - prediction == 0 ? prediction : 0);
   if (!finite) {
@@ -290,13 +323,12 @@ function takeExact(i: i32, prediction: f64): i32 {
     patchCount++;
   }
   exactUsed++;
-  store<u8>(absIndex + <usize>i, <u8>ESCAPE_ACTIVITY);
-  hash = (hash ^ 0x5bd1e995) * FNV_PRIME;
   return ESCAPE_ACTIVITY;
 }
 
 /** One point (pointcoder.ts decodeStrip): its index in `context`, its value, |q| and the checksum. */
 @inline function decodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
+  if (pointwise) return decodePointwise(i, prediction, step, context);
   const q = decodeBit(zero + context) === 0 ? 0 : decodeNonZero(context);
   if (q === ESCAPE) return takeExact(i, prediction);
   const out = castOf(grid == 0 ? prediction + 0 + <f64>q * step : fromGridUnits(jsRound(toGridUnits(prediction)) + 0 + <f64>q * step));
@@ -306,6 +338,96 @@ function takeExact(i: i32, prediction: f64): i32 {
   store<u8>(absIndex + <usize>i, <u8>clamped);
   hash = (hash ^ <u32>q) * FNV_PRIME;
   return clamped;
+}
+
+/** pointcoder.ts code() in the log domain: a point of a known class (zero, special) takes no index. */
+function decodePointwise(i: i32, prediction: f64, step: f64, context: i32): i32 {
+  const c = load<u8>(classes + <usize>i);
+  if (c >= CLASS_ZERO) {
+    store<f64>(recon + ((<usize>i) << 3), prediction - prediction == 0 ? prediction : 0);
+    store<u8>(absIndex + <usize>i, 0);
+    return 0;
+  }
+  const q = decodeBit(zero + context) === 0 ? 0 : decodeNonZero(context);
+  if (q === ESCAPE) return takeExact(i, prediction);
+  const r = prediction + <f64>q * step;
+  store<f64>(recon + ((<usize>i) << 3), r - r == 0 ? r : 0);
+  const magnitudeOfValue = detExp2(r);
+  store<f64>(output + ((<usize>i) << 3), castOf(c === CLASS_NEGATIVE ? -magnitudeOfValue : magnitudeOfValue));
+  const m = q < 0 ? -q : q;
+  const clamped = m > 255 ? 255 : m;
+  store<u8>(absIndex + <usize>i, <u8>clamped);
+  hash = (hash ^ <u32>q) * FNV_PRIME;
+  return clamped;
+}
+
+const LN2: f64 = 0.6931471805599453;
+
+/** 2^n for an integer n in [-1022, 1023], exactly (detmath.ts powerOfTwo). */
+@inline function powerOfTwo(n: i32): f64 {
+  return reinterpret<f64>((<u64>(n + 1023)) << 52);
+}
+
+/** detmath.ts detExp2: 2^y from + − × ÷ only, as every machine computes it. */
+function detExp2(y: f64): f64 {
+  if (y > 1024) return Infinity;
+  if (y < -1200) return 0;
+  let n = Math.floor(y);
+  let f = y - n;
+  if (f > 0.5) {
+    f -= 1;
+    n += 1;
+  }
+  const z = f * LN2;
+  let term = 1.0;
+  let sum = 1.0;
+  for (let k = 1; k <= 20; k++) {
+    term = (term * z) / <f64>k;
+    const next = sum + term;
+    if (next == sum) break;
+    sum = next;
+  }
+  const e = <i32>n;
+  if (e > 1023) return sum * powerOfTwo(1023) * powerOfTwo(e - 1023);
+  if (e < -1022) return sum * powerOfTwo(-1022) * powerOfTwo(max(e + 1022, -1022));
+  return sum * powerOfTwo(e);
+}
+
+/** contexts.ts codeSymbol (decoder): a symbol of `bits` bits with the adaptive models of `group`. */
+function decodeSymbol(bits: i32, group: i32): i32 {
+  let node = 1;
+  for (let b = bits - 1; b >= 0; b--) node = node * 2 + decodeBit(symbol + ((group * 16 + node) & 63));
+  return node - (1 << bits);
+}
+
+/** The next exact value (pointcoder.ts takeExact). */
+function nextExact(): f64 {
+  if (exactUsed >= exactCount) unreachable();
+  const v = load<f64>(exactValues + ((<usize>exactUsed) << 3));
+  exactUsed++;
+  return v;
+}
+
+/** pointcoder.ts special: a special value, by kind (format 3) or from the exact store. */
+function special(i: i32): f64 {
+  if (!specialKinds) return nextExact();
+  const high = decodeBit(specialKind + 1);
+  const kind = high * 2 + decodeBit(specialKind + 2 + high);
+  hash = (hash ^ <u32>(i + kind * 0x40000000)) * FNV_PRIME;
+  if (kind === 1) return NaN;
+  if (kind === 2) return Infinity;
+  return kind === 3 ? -Infinity : nextExact();
+}
+
+/** pointcoder.ts codeClasses (pw-rel, decoder): every value's class before the traversal; a special value is known then. */
+export function codeClasses(size: i32): void {
+  let previous = 0;
+  for (let i = 0; i < size; i++) {
+    const c = decodeSymbol(2, previous);
+    store<u8>(classes + <usize>i, <u8>c);
+    store<f64>(output + ((<usize>i) << 3), c === CLASS_SPECIAL ? special(i) : 0);
+    previous = c;
+  }
 }
 
 /** One point outside the sweeps (the origin and the corners): pointcoder.ts code(). */

@@ -3,6 +3,7 @@ import { fitColumnModels } from '../../src/kernel/eb/columns';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import { decodeSlabSync, EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
 import { ExactReader, valueType } from '../../src/kernel/eb/dtype';
+import { detLog2 } from '../../src/kernel/eb/detmath';
 import { toGridUnits } from '../../src/kernel/eb/grid';
 import { layoutOf, LayoutName } from '../../src/kernel/eb/layout';
 import { PassInput, runPass } from '../../src/kernel/eb/pass';
@@ -43,14 +44,28 @@ function valuesOf(size: number, random: () => number, dtype: DType, scale: numbe
   return values;
 }
 
-/** The values a slab may hold: real floats (grid 0), integers (grid 1) in their dtype's range, decimals (grid −100: hundredths). */
-const VALUE_KINDS: { name: string; dtype: DType; grid: number; tolerances: number[]; values: (size: number, random: () => number, outliers: boolean) => Float64Array }[] = [
+/**
+ * The values a slab may hold: real floats (grid 0), integers (grid 1) in their dtype's range, decimals (grid −100:
+ * hundredths), and under pw-rel in the log domain, with zeros, negative values and −0 (`pointwise`: the relative
+ * bounds; `specials`: NaN and ±Inf coded by kind, format 3, else stored exactly).
+ */
+const VALUE_KINDS: {
+  name: string; dtype: DType; grid: number; tolerances: number[]; pointwise?: boolean; specials?: boolean;
+  values: (size: number, random: () => number, outliers: boolean) => Float64Array;
+}[] = [
   { name: 'float32', dtype: 'float32', grid: 0, tolerances: [1e-1, 1e-3, 1e-6], values: (size, random, outliers) => valuesOf(size, random, 'float32', 1 + 1000 * random(), outliers) },
   { name: 'float64', dtype: 'float64', grid: 0, tolerances: [1e-1, 1e-3, 1e-6], values: (size, random, outliers) => valuesOf(size, random, 'float64', 1 + 1000 * random(), outliers) },
   { name: 'int16', dtype: 'int16', grid: 1, tolerances: [0, 2, 40], values: (size, random) => valuesOf(size, random, 'float64', 3e4).map((v) => Math.max(-32768, Math.min(32767, Math.round(v)))) },
   { name: 'uint8', dtype: 'uint8', grid: 1, tolerances: [1, 0, 3], values: (size, random) => valuesOf(size, random, 'float64', 90).map((v) => Math.max(0, Math.min(255, Math.round(128 + v)))) },
   { name: 'float64 hundredths', dtype: 'float64', grid: -100, tolerances: [0.05, 0, 0.5], values: (size, random) => valuesOf(size, random, 'float64', 20).map((v) => Math.round(v * 100) / 100) },
+  { name: 'float32 pw-rel', dtype: 'float32', grid: 0, tolerances: [1e-2, 1e-3, 1e-5], pointwise: true, values: (size, random, outliers) => withZeros(valuesOf(size, random, 'float32', 100, outliers)) },
+  { name: 'float64 pw-rel, specials by kind', dtype: 'float64', grid: 0, tolerances: [1e-1, 1e-4, 0], pointwise: true, specials: true, values: (size, random, outliers) => withZeros(valuesOf(size, random, 'float64', 1e-3, outliers)) },
 ];
+
+/** Every 13th value 0 and every 29th −0 (pw-rel's classes). */
+function withZeros(values: Float64Array): Float64Array {
+  return values.map((v, i) => (i % 13 === 5 ? 0 : i % 29 === 7 ? -0 : v));
+}
 
 describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', () => {
   before(() => {
@@ -60,7 +75,7 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
     wasmDecoding.enabled = true;
   });
 
-  it('every axis order, edges, directions, block size, schedule and candidate list (over a model, frame by frame), on shapes of every layout, real, integer and decimal values, exact values among them: each value (Object.is), the checksum, the stream\'s end', () => {
+  it('every axis order, edges, directions, block size, schedule and candidate list (over a model, frame by frame), on shapes of every layout, real, integer and decimal values, pw-rel\'s log domain, exact and special values among them: each value (Object.is), the checksum, the stream\'s end', () => {
     const random = generator(7);
     const shapes: [number[], LayoutName][] = [
       [[9, 17, 33], 'field'], [[1, 1, 70], 'series'], [[5, 1, 40], 'field'], [[2, 3, 4], 'field'], [[33, 5], 'table'],
@@ -76,6 +91,8 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
         // The column models' lists are for tables.
         if (names.some((n) => n.includes('columns')) && layout.name !== 'table') continue;
         for (const kind of VALUE_KINDS) {
+          // pw-rel has neither a model nor column models.
+          if (kind.pointwise && names.some((n) => n.includes('model') || n.includes('columns'))) continue;
           const { dtype, grid } = kind;
           const tolerance = kind.tolerances[cases % 3];
           const values = kind.values(size, random, cases % 5 === 2);
@@ -97,7 +114,12 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
             size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => grid), pointwiseBound: 0,
             tolerances, stepTolerances: tolerances.map((t) => (grid === 0 ? t * (1 - 2 ** -20) : Math.abs(toGridUnits(t, grid)))), model: withModel ? model : undefined,
             columnModels: columns ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined,
+            specials: kind.specials,
           };
+          if (kind.pointwise) {
+            // planFrom's log-domain plan: the steps from log2(1 + X), a hair less.
+            Object.assign(input, { domain: 'pointwise', pointwiseBound: tolerance, tolerances: tolerances.map(() => 0), stepTolerances: tolerances.map(() => (tolerance > 0 ? detLog2(1 + tolerance) * (1 - 1e-9) : 0)) });
+          }
           const what = `[${shape}] ${layoutName} ${kind.name} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} ${configuration.mode} [${names}]`;
           cases++;
           const encoded = runPass(input, values);
@@ -107,7 +129,7 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
           if (columns) tablesWithColumns++;
           const js = runPass(input, undefined, stream, new ExactReader(exact, type));
           const plan: Plan = { type, layout, stepShrink: 20, base: input };
-          const facts = { plan, configuration, specials: false };
+          const facts = { plan, configuration, specials: kind.specials === true };
           assert.ok(wasmTakes(facts), what);
           const wasm = decodeInWasm(facts, stream, exact, size, input.model)!;
           assert.ok(wasm.consumedExactly, `${what}: the stream's end`);
@@ -120,17 +142,18 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
         }
       }
     }
-    assert.ok(cases >= 600 && exactValues > 200 && tablesWithColumns >= 20, `only ${cases} cases, ${exactValues} exact values, ${tablesWithColumns} tables with column models`);
+    assert.ok(cases >= 800 && exactValues > 500 && tablesWithColumns >= 20, `only ${cases} cases, ${exactValues} exact values, ${tablesWithColumns} tables with column models`);
   });
 
   it('decodeSlabSync gives the same values with and without the module, and leaves to JavaScript what the module does not take', () => {
     const random = generator(11);
-    // The last one holds NaN and ±Inf: coded by kind (format 3), which the module leaves to JavaScript.
+    // The last one holds NaN and ±Inf: in the absolute domain a mask of runs (format 3), which the module leaves to JavaScript.
     const slabs: [number[], DType, EbGlobals['bound'] & { outliers?: true }, boolean][] = [
       [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
       [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }, true],
       [[500], 'float32', { kind: 'abs', value: 1e-2 }, true],
-      [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3 }, false],
+      [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3 }, true],
+      [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3, outliers: true }, true],
       [[30, 31], 'float16', { kind: 'abs', value: 1e-2 }, false],
       [[30, 31], 'int16', { kind: 'abs', value: 2 }, true],
       [[20, 30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],

@@ -45,6 +45,8 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
   const placed = placeSlab(w, f, stream, exactValues, size, model, viewNumbers.map((v) => plan.layout.views[v]), sweepsByDims);
   if (!placed) return undefined;
   try {
+    // pw-rel: every value's class first (pointcoder.ts codeClasses).
+    if (plan.base.domain === 'pointwise') w.codeClasses(size);
     for (const v of viewNumbers) {
       const view = plan.layout.views[v];
       // A column's model reads the columns before it, already reconstructed (pass.ts runPass).
@@ -65,7 +67,7 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
     throw error;
   }
   const output = slabValues(size);
-  output.set(placed.recon.values);
+  output.set(placed.written);
   const patches = new Int32Array(w.memory.buffer, placed.patchesAt, 2 * w.patchesMade());
   for (let k = 0; k < patches.length; k += 2) output[patches[k]] = exactValues[patches[k + 1]];
   wasmDecoding.slabs++;

@@ -2,6 +2,7 @@
 // interpolation.ts walks them, and every array the module reads and writes, laid out and written before the walk.
 
 import type { Configuration } from '../configure';
+import { detLog2 } from '../detmath';
 import { forEachSweep } from '../interpolation';
 import { newBlock } from '../sweep';
 import { choiceBits, GridView } from '../traversal';
@@ -53,6 +54,8 @@ export interface BaseArray {
 /** One slab's arrays in the module's memory, written and ready for the walk. */
 export interface PlacedSlab {
   recon: BaseArray;
+  /** The values as written: the reconstruction itself, but in pw-rel's log domain (recon holds log2|x| there). */
+  written: Float64Array;
   absIndex: Uint8Array;
   /** The candidates' bases (pass.ts): a model's prediction, the zero frame frame 0 adds to, a frame's model-delta, the table columns' predictions. */
   model: BaseArray; zeroFrame: BaseArray; delta: BaseArray; columns: BaseArray;
@@ -81,6 +84,10 @@ export function placeSlab(
   const patchesAt = memory.take(8 * exactValues.length);
   const absIndexAt = memory.take(size);
   const reconAt = memory.take(8 * size);
+  const pointwise = f.plan.base.domain === 'pointwise';
+  const classesAt = memory.take(pointwise ? size : 0);
+  const outputAt = memory.take(pointwise ? 8 * size : 0);
+  const standsAt = memory.take(pointwise ? 8 * exactValues.length : 0);
   const extent = mode === 'temporal' ? views.reduce((most, view) => Math.max(most, frameExtent(view)), 0) : 0;
   const modelLength = uses.has('model') || uses.has('model-delta') ? size : 0;
   const lengths = { model: modelLength, zeroFrame: uses.has('previous-frame') ? extent : 0, delta: uses.has('model-delta') ? extent : 0, columns: uses.has('columns') ? size : 0 };
@@ -94,6 +101,8 @@ export function placeSlab(
   const buffer = w.memory.buffer;
   new Uint8Array(buffer, streamAt, stream.length).set(stream);
   new Float64Array(buffer, exactAt, exactValues.length).set(exactValues);
+  // pw-rel: the log magnitude an exactly stored value's neighbours are predicted from (pointcoder.ts storeExact).
+  if (pointwise) new Float64Array(buffer, standsAt, exactValues.length).set(exactValues.map((v) => (v - v === 0 && v !== 0 ? detLog2(Math.abs(v)) : 0)));
   new Uint8Array(buffer, methodsAt, predictors.length).set(predictors.map((p) => p.method));
   for (const sweeps of sweepsByDims.values()) {
     for (const sweep of sweeps) {
@@ -106,9 +115,11 @@ export function placeSlab(
     }
   }
   const array = (name: keyof typeof lengths): BaseArray => ({ values: new Float64Array(buffer, baseAt[name], lengths[name]).fill(0), at: baseAt[name] });
+  const recon = new Float64Array(buffer, reconAt, size);
   const placed: PlacedSlab = {
     // The reconstruction is left as the last slab left it: every point is decoded before any prediction reads it.
-    recon: { values: new Float64Array(buffer, reconAt, size), at: reconAt },
+    recon: { values: recon, at: reconAt },
+    written: pointwise ? new Float64Array(buffer, outputAt, size) : recon,
     absIndex: new Uint8Array(buffer, absIndexAt, size).fill(0),
     model: array('model'), zeroFrame: array('zeroFrame'), delta: array('delta'), columns: array('columns'),
     bases: new Int32Array(buffer, basesAt, 2 * predictors.length),
@@ -118,6 +129,7 @@ export function placeSlab(
   w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt);
   const [kind, low, high] = castOf(f.plan.type)!;
   w.setCast(kind, low, high);
+  if (pointwise) w.setPointwise(classesAt, outputAt, standsAt, f.specials ? 1 : 0);
   w.setExact(exactAt, exactValues.length, patchesAt);
   w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
   w.setBases(basesAt);

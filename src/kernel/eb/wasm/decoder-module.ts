@@ -1,11 +1,11 @@
 // The error-bounded decoder's WebAssembly module (src/wasm/eb-decoder.ts, built to dist/eb-decoder.wasm by
-// esbuild.mjs) and the slabs it decodes: every slab of the absolute domain (real values in float32 or float64, an
-// integer dtype, values on a grid) coded by interpolation, frame by frame (temporal) or by Lorenzo differences, over
-// any base the coder has (the previous frame, a model's prediction and its frame-to-frame change, a table's column
-// models). It decodes about twice as fast as pass.ts runPass, every value and the checksum the same
-// (test/unit/eb-wasm-decoder.test.ts decodes every case both ways). runPass decodes the rest (the pw-rel log domain,
-// float16 and bool, slabs with special values), and every slab where the module cannot be loaded;
-// BALER_EB_DECODER=js sends every slab there (to compare the two).
+// esbuild.mjs) and the slabs it decodes: every slab of real values in float32 or float64, of an integer dtype, or of
+// values on a grid, coded by interpolation, frame by frame (temporal) or by Lorenzo differences, over any base the
+// coder has (the previous frame, a model's prediction and its frame-to-frame change, a table's column models), and
+// pw-rel's log domain. It decodes about twice as fast as pass.ts runPass, every value and the checksum the same
+// (test/unit/eb-wasm-decoder.test.ts decodes every case both ways). runPass decodes the rest (float16 and bool, and
+// special values in the absolute domain, coded there as a mask of runs), and every slab where the module cannot be
+// loaded; BALER_EB_DECODER=js sends every slab there (to compare the two).
 
 import type { Configuration } from '../configure';
 import { CAST_FLOAT32, CAST_FLOAT64, ValueType } from '../dtype';
@@ -28,6 +28,8 @@ export interface DecoderExports {
   exactLeft(): number;
   patchesMade(): number;
   setBases(at: number): void;
+  setPointwise(classesAt: number, outputAt: number, standsAt: number, specialKinds: number): void;
+  codeClasses(size: number): void;
   setChoices(at: number, count: number, bits: number): void;
   setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
   codePoint(i: number, prediction: number, step: number, level: number, activity: number): void;
@@ -76,8 +78,8 @@ export function castOf(type: ValueType): [number, number, number] | undefined {
 export function wasmTakes(f: SlabFacts): boolean {
   const { plan, configuration } = f;
   return candidatesKnown(configuration)
-    && plan.base.domain === 'absolute'
     && castOf(plan.type) !== undefined
-    && !f.specials
+    // Special values are coded by kind in both domains, but in the absolute one as a mask of runs first (pointcoder.ts codeMask).
+    && (!f.specials || plan.base.domain === 'pointwise')
     && wasmDecoding.enabled && decoderModule() !== undefined;
 }
