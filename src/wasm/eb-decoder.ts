@@ -19,6 +19,8 @@ const PROB_MAX: i32 = 65536 - 31;
 const ESCAPE: i32 = 0x7fffffff;
 const FNV_PRIME: u32 = 16777619;
 const MAX_BITS: i32 = 30;
+/** contexts.ts RUN_BITS: a mask's runs are shorter than 2^30. */
+const RUN_BITS: i32 = 30;
 /** pointcoder.ts ESCAPE_ACTIVITY: |q| recorded for an exactly stored value. */
 const ESCAPE_ACTIVITY: i32 = 8;
 /** predictors.ts METHOD_*: how a candidate predicts (5, Lorenzo over the base, is the rest). */
@@ -37,7 +39,7 @@ let state: usize = 0;
 let reciprocal: usize = 0;
 let used: i32 = 0;
 // contexts.ts IndexCoder's models, added in its order.
-let zero = 0, escape = 0, sign = 0, magnitude = 0, mantissaTop = 0, mantissaSecond = 0, choice = 0, symbol = 0, specialKind = 0;
+let zero = 0, escape = 0, sign = 0, magnitude = 0, mantissaTop = 0, mantissaSecond = 0, choice = 0, symbol = 0, specialKind = 0, runs = 0;
 /** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
 export let hash: u32 = 0x811c9dc5;
 let recon: usize = 0;
@@ -57,19 +59,24 @@ let stride0 = 0, stride1 = 0, stride2 = 0;
 let before30: usize = 0, before31: usize = 0, before32: usize = 0;
 let right10: usize = 0, right11: usize = 0, right12: usize = 0;
 let right30: usize = 0, right31: usize = 0, right32: usize = 0;
-// The values stored exactly, in coding order, how many and how many used; the non-finite ones as (point, value number) pairs.
+// The values stored exactly, in coding order, how many and how many used; the special values (non-finite exact
+// values, a mask's NaN and ±Inf) patched into the output at the end: their points (i32) and values (f64).
 let exactValues: usize = 0;
 let exactCount = 0;
 let exactUsed = 0;
-let patches: usize = 0;
+let patchPoints: usize = 0;
+let patchValues: usize = 0;
 let patchCount = 0;
-// pw-rel's log domain (quantizer.ts recoverPointwise): every value's class (pointcoder.ts CLASS_*), coded before the
-// traversal; the values as written apart from the reconstruction (log2|x|); per exact value, the log2 of its magnitude
-// (detmath.ts detLog2, from JavaScript) that the reconstruction takes; whether NaN and ±Inf are coded by kind (format 3).
+// Every value's class (pointcoder.ts CLASS_*), coded before the traversal: under pw-rel (quantizer.ts recoverPointwise)
+// or, in the absolute domain, where a slab's special values are a mask of runs (`masked`); whether NaN and ±Inf are
+// coded by kind (format 3). pw-rel: the values as written apart from the reconstruction (log2|x|), and per exact value
+// the log2 of its magnitude (detmath.ts detLog2, from JavaScript) that the reconstruction takes.
+const CLASS_POSITIVE: u8 = 0;
 const CLASS_NEGATIVE: u8 = 1;
 const CLASS_ZERO: u8 = 2;
 const CLASS_SPECIAL: u8 = 3;
 let pointwise = false;
+let masked = false;
 let classes: usize = 0;
 let output: usize = 0;
 let stands: usize = 0;
@@ -102,7 +109,7 @@ function addModels(n: i32, fastLimit: i32 = 16, slowLimit: i32 = 128): i32 {
 }
 
 /** The bytes the models take (for the driver's layout). */
-export const MODEL_BYTES: i32 = (64 + 4 + 4 + 64 * 32 + 4 * 32 + 64 + 64 + 64 + 4) * 16;
+export const MODEL_BYTES: i32 = (64 + 4 + 4 + 64 * 32 + 4 * 32 + 64 + 64 + 64 + 4 + 2 * RUN_BITS) * 16;
 export const RECIPROCAL_BYTES: i32 = 1025 * 4;
 
 @inline function nextByte(): u32 {
@@ -128,7 +135,9 @@ export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reci
   choice = addModels(64, 8, 32);
   symbol = addModels(64);
   specialKind = addModels(4);
+  runs = addModels(2 * RUN_BITS);
   pointwise = false;
+  masked = false;
   position = streamAt;
   end = streamAt + streamLength;
   range = 0xffffffff;
@@ -140,11 +149,12 @@ export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reci
   for (let i = 0; i < 4; i++) code = (code << 8) | nextByte();
 }
 
-/** The slab's exact values (`count` f64 at `valuesAt`, in coding order), and room at `patchesAt` for a pair per value. */
-export function setExact(valuesAt: usize, count: i32, patchesAt: usize): void {
+/** The slab's exact values (`count` f64 at `valuesAt`, in coding order), and room for a patch per special value. */
+export function setExact(valuesAt: usize, count: i32, patchPointsAt: usize, patchValuesAt: usize): void {
   exactValues = valuesAt;
   exactCount = count;
-  patches = patchesAt;
+  patchPoints = patchPointsAt;
+  patchValues = patchValuesAt;
 }
 
 /** Exact values not used (corruption when not 0 at the end). */
@@ -152,7 +162,7 @@ export function exactLeft(): i32 {
   return exactCount - exactUsed;
 }
 
-/** How many exact values were not finite: (point, value number) pairs at the patches, for the output. */
+/** How many special values the output takes at the patches' points. */
 export function patchesMade(): i32 {
   return patchCount;
 }
@@ -169,13 +179,26 @@ export function setGrid(viewGrid: f64): void {
   grid = viewGrid;
 }
 
-/** The slab is in pw-rel's log domain: its classes (u8), output (f64) and exact values' log magnitudes (f64) at these offsets. */
-export function setPointwise(classesAt: usize, outputAt: usize, standsAt: usize, withSpecialKinds: bool): void {
-  pointwise = true;
+/** The slab's values have classes (u8 at `classesAt`): pw-rel's, or a mask's; `withSpecialKinds`: format 3. */
+export function setClasses(classesAt: usize, withSpecialKinds: bool): void {
+  masked = true;
   classes = classesAt;
+  specialKinds = withSpecialKinds;
+}
+
+/** The slab is in pw-rel's log domain: its output (f64) and exact values' log magnitudes (f64) at these offsets. */
+export function setPointwise(outputAt: usize, standsAt: usize): void {
+  pointwise = true;
+  masked = false;
   output = outputAt;
   stands = standsAt;
-  specialKinds = withSpecialKinds;
+}
+
+/** A special value for the output at point i. */
+function patch(i: i32, value: f64): void {
+  store<i32>(patchPoints + ((<usize>patchCount) << 2), i);
+  store<f64>(patchValues + ((<usize>patchCount) << 3), value);
+  patchCount++;
 }
 
 /** Where each candidate's base is for the next sweeps: pairs (byte offset of an f64 array, element offset) at `at`. */
@@ -317,11 +340,7 @@ function takeExact(i: i32, prediction: f64): i32 {
   }
   const finite = v - v == 0;
   store<f64>(recon + ((<usize>i) << 3), finite ? v : prediction - prediction == 0 ? prediction : 0);
-  if (!finite) {
-    store<i32>(patches + ((<usize>patchCount) << 3), i);
-    store<i32>(patches + ((<usize>patchCount) << 3), exactUsed, 4);
-    patchCount++;
-  }
+  if (!finite) patch(i, v);
   exactUsed++;
   return ESCAPE_ACTIVITY;
 }
@@ -329,6 +348,7 @@ function takeExact(i: i32, prediction: f64): i32 {
 /** One point (pointcoder.ts decodeStrip): its index in `context`, its value, |q| and the checksum. */
 @inline function decodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
   if (pointwise) return decodePointwise(i, prediction, step, context);
+  if (masked && load<u8>(classes + <usize>i) === CLASS_SPECIAL) return knownPoint(i, prediction);
   const q = decodeBit(zero + context) === 0 ? 0 : decodeNonZero(context);
   if (q === ESCAPE) return takeExact(i, prediction);
   const out = castOf(grid == 0 ? prediction + 0 + <f64>q * step : fromGridUnits(jsRound(toGridUnits(prediction)) + 0 + <f64>q * step));
@@ -340,14 +360,17 @@ function takeExact(i: i32, prediction: f64): i32 {
   return clamped;
 }
 
+/** A point its class made known (zero, special): no index; its neighbours are predicted from its prediction. */
+function knownPoint(i: i32, prediction: f64): i32 {
+  store<f64>(recon + ((<usize>i) << 3), prediction - prediction == 0 ? prediction : 0);
+  store<u8>(absIndex + <usize>i, 0);
+  return 0;
+}
+
 /** pointcoder.ts code() in the log domain: a point of a known class (zero, special) takes no index. */
 function decodePointwise(i: i32, prediction: f64, step: f64, context: i32): i32 {
   const c = load<u8>(classes + <usize>i);
-  if (c >= CLASS_ZERO) {
-    store<f64>(recon + ((<usize>i) << 3), prediction - prediction == 0 ? prediction : 0);
-    store<u8>(absIndex + <usize>i, 0);
-    return 0;
-  }
+  if (c >= CLASS_ZERO) return knownPoint(i, prediction);
   const q = decodeBit(zero + context) === 0 ? 0 : decodeNonZero(context);
   if (q === ESCAPE) return takeExact(i, prediction);
   const r = prediction + <f64>q * step;
@@ -409,7 +432,7 @@ function nextExact(): f64 {
 }
 
 /** pointcoder.ts special: a special value, by kind (format 3) or from the exact store. */
-function special(i: i32): f64 {
+function specialValue(i: i32): f64 {
   if (!specialKinds) return nextExact();
   const high = decodeBit(specialKind + 1);
   const kind = high * 2 + decodeBit(specialKind + 2 + high);
@@ -425,8 +448,35 @@ export function codeClasses(size: i32): void {
   for (let i = 0; i < size; i++) {
     const c = decodeSymbol(2, previous);
     store<u8>(classes + <usize>i, <u8>c);
-    store<f64>(output + ((<usize>i) << 3), c === CLASS_SPECIAL ? special(i) : 0);
+    store<f64>(output + ((<usize>i) << 3), c === CLASS_SPECIAL ? specialValue(i) : 0);
     previous = c;
+  }
+}
+
+/** contexts.ts codeRun (decoder): a run length of `group`, Elias gamma coded. */
+function decodeRun(group: i32): i32 {
+  const base = runs + group * RUN_BITS;
+  let top = 0;
+  while (decodeBit(base + top) === 1) {
+    if (++top >= RUN_BITS) unreachable();
+  }
+  return (1 << top) + decodeDirect(top) - 1;
+}
+
+/**
+ * pointcoder.ts codeMask (decoder): an absolute-domain slab's special values as runs, finite and special in turn from
+ * a run of finite values that may be empty; each special's kind, and the value patched into the output.
+ */
+export function codeMask(size: i32): void {
+  let special = false;
+  for (let i = 0; i < size; special = !special) {
+    const first = i === 0 && !special;
+    const run = decodeRun(special ? 1 : 0) + (first ? 0 : 1);
+    if (run > size - i) unreachable();
+    for (const stop = i + run; i < stop; i++) {
+      store<u8>(classes + <usize>i, special ? CLASS_SPECIAL : CLASS_POSITIVE);
+      if (special) patch(i, specialValue(i));
+    }
   }
 }
 

@@ -58,9 +58,15 @@ const VALUE_KINDS: {
   { name: 'int16', dtype: 'int16', grid: 1, tolerances: [0, 2, 40], values: (size, random) => valuesOf(size, random, 'float64', 3e4).map((v) => Math.max(-32768, Math.min(32767, Math.round(v)))) },
   { name: 'uint8', dtype: 'uint8', grid: 1, tolerances: [1, 0, 3], values: (size, random) => valuesOf(size, random, 'float64', 90).map((v) => Math.max(0, Math.min(255, Math.round(128 + v)))) },
   { name: 'float64 hundredths', dtype: 'float64', grid: -100, tolerances: [0.05, 0, 0.5], values: (size, random) => valuesOf(size, random, 'float64', 20).map((v) => Math.round(v * 100) / 100) },
+  { name: 'float32 with a NaN mask', dtype: 'float32', grid: 0, tolerances: [1e-2, 1e-4, 0], specials: true, values: (size, random, outliers) => withMask(valuesOf(size, random, 'float32', 10, outliers)) },
   { name: 'float32 pw-rel', dtype: 'float32', grid: 0, tolerances: [1e-2, 1e-3, 1e-5], pointwise: true, values: (size, random, outliers) => withZeros(valuesOf(size, random, 'float32', 100, outliers)) },
   { name: 'float64 pw-rel, specials by kind', dtype: 'float64', grid: 0, tolerances: [1e-1, 1e-4, 0], pointwise: true, specials: true, values: (size, random, outliers) => withZeros(valuesOf(size, random, 'float64', 1e-3, outliers)) },
 ];
+
+/** Runs of NaN (a land mask) and a few infinities: the absolute domain's special values, coded by kind (format 3). */
+function withMask(values: Float64Array): Float64Array {
+  return values.map((v, i) => (i % 50 < 12 ? NaN : i % 97 === 60 ? Infinity : i % 89 === 70 ? -Infinity : v));
+}
 
 /** Every 13th value 0 and every 29th −0 (pw-rel's classes). */
 function withZeros(values: Float64Array): Float64Array {
@@ -147,7 +153,7 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
 
   it('decodeSlabSync gives the same values with and without the module, and leaves to JavaScript what the module does not take', () => {
     const random = generator(11);
-    // The last one holds NaN and ±Inf: in the absolute domain a mask of runs (format 3), which the module leaves to JavaScript.
+    // Those with outliers hold NaN and ±Inf (format 3).
     const slabs: [number[], DType, EbGlobals['bound'] & { outliers?: true }, boolean][] = [
       [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
       [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }, true],
@@ -157,11 +163,12 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
       [[30, 31], 'float16', { kind: 'abs', value: 1e-2 }, false],
       [[30, 31], 'int16', { kind: 'abs', value: 2 }, true],
       [[20, 30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
-      [[30, 31], 'float32', { kind: 'abs', value: 1e-3, outliers: true }, false],
+      [[30, 31], 'float32', { kind: 'abs', value: 1e-3, outliers: true }, true],
+      [[30, 31], 'bool', { kind: 'abs', value: 0 }, false],
     ];
     for (const [shape, dtype, bound, taken] of slabs) {
       const size = shape.reduce((a, b) => a * b, 1);
-      const values = valuesOf(size, random, dtype, dtype === 'int16' ? 1000 : 1, 'outliers' in bound).map((v) => (dtype === 'int16' ? Math.round(v) : v));
+      const values = valuesOf(size, random, dtype, dtype === 'int16' ? 1000 : 1, 'outliers' in bound).map((v) => (dtype === 'int16' ? Math.round(v) : dtype === 'bool' ? (v > 0 ? 1 : 0) : v));
       const g: EbGlobals = { bound: { kind: bound.kind, value: bound.value }, tolerances: [bound.kind === 'rel' ? bound.value * 3 : bound.value], dtype, kind: 'frames' };
       const { bytes, stats } = encodeSlabSync(values, shape, g, { predictors: ['interpolation'] });
       const what = `[${shape}] ${dtype} ${bound.kind}:${bound.value} ${stats.configuration}`;

@@ -45,8 +45,9 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
   const placed = placeSlab(w, f, stream, exactValues, size, model, viewNumbers.map((v) => plan.layout.views[v]), sweepsByDims);
   if (!placed) return undefined;
   try {
-    // pw-rel: every value's class first (pointcoder.ts codeClasses).
+    // Every value's class first (pointcoder.ts codeClasses): pw-rel's, or the mask of the absolute domain's special values.
     if (plan.base.domain === 'pointwise') w.codeClasses(size);
+    else if (f.specials) w.codeMask(size);
     for (const v of viewNumbers) {
       const view = plan.layout.views[v];
       // A column's model reads the columns before it, already reconstructed (pass.ts runPass).
@@ -68,8 +69,10 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
   }
   const output = slabValues(size);
   output.set(placed.written);
-  const patches = new Int32Array(w.memory.buffer, placed.patchesAt, 2 * w.patchesMade());
-  for (let k = 0; k < patches.length; k += 2) output[patches[k]] = exactValues[patches[k + 1]];
+  const count = w.patchesMade();
+  const points = new Int32Array(w.memory.buffer, placed.patchPointsAt, count);
+  const values = new Float64Array(w.memory.buffer, placed.patchValuesAt, count);
+  for (let k = 0; k < count; k++) output[points[k]] = values[k];
   wasmDecoding.slabs++;
   return { output, hash: w.hash.value >>> 0, consumedExactly: w.consumedExactly() === 1, exactRemaining: w.exactLeft() + reader.remaining };
 }

@@ -61,7 +61,9 @@ export interface PlacedSlab {
   model: BaseArray; zeroFrame: BaseArray; delta: BaseArray; columns: BaseArray;
   /** Per candidate: its base's byte offset and element offset, set before each view or frame. */
   bases: Int32Array;
-  patchesAt: number;
+  /** Where the special values the output takes are: their points (i32) and values (f64). */
+  patchPointsAt: number;
+  patchValuesAt: number;
 }
 
 /**
@@ -80,12 +82,16 @@ export function placeSlab(
   const reciprocalAt = memory.take(w.RECIPROCAL_BYTES.value);
   const methodsAt = memory.take(8);
   const basesAt = memory.take(8 * predictors.length);
+  const pointwise = f.plan.base.domain === 'pointwise';
+  // The absolute domain's special values are a mask (pointcoder.ts codeMask), each patched into the output.
+  const masked = f.specials && !pointwise;
   const exactAt = memory.take(8 * exactValues.length);
-  const patchesAt = memory.take(8 * exactValues.length);
+  const patches = exactValues.length + (masked ? size : 0);
+  const patchPointsAt = memory.take(4 * patches);
+  const patchValuesAt = memory.take(8 * patches);
   const absIndexAt = memory.take(size);
   const reconAt = memory.take(8 * size);
-  const pointwise = f.plan.base.domain === 'pointwise';
-  const classesAt = memory.take(pointwise ? size : 0);
+  const classesAt = memory.take(pointwise || masked ? size : 0);
   const outputAt = memory.take(pointwise ? 8 * size : 0);
   const standsAt = memory.take(pointwise ? 8 * exactValues.length : 0);
   const extent = mode === 'temporal' ? views.reduce((most, view) => Math.max(most, frameExtent(view)), 0) : 0;
@@ -123,14 +129,16 @@ export function placeSlab(
     absIndex: new Uint8Array(buffer, absIndexAt, size).fill(0),
     model: array('model'), zeroFrame: array('zeroFrame'), delta: array('delta'), columns: array('columns'),
     bases: new Int32Array(buffer, basesAt, 2 * predictors.length),
-    patchesAt,
+    patchPointsAt,
+    patchValuesAt,
   };
   if (modelLength > 0) placed.model.values.set(model!);
   w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt);
   const [kind, low, high] = castOf(f.plan.type)!;
   w.setCast(kind, low, high);
-  if (pointwise) w.setPointwise(classesAt, outputAt, standsAt, f.specials ? 1 : 0);
-  w.setExact(exactAt, exactValues.length, patchesAt);
+  if (pointwise || masked) w.setClasses(classesAt, f.specials ? 1 : 0);
+  if (pointwise) w.setPointwise(outputAt, standsAt);
+  w.setExact(exactAt, exactValues.length, patchPointsAt, patchValuesAt);
   w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
   w.setBases(basesAt);
   return placed;

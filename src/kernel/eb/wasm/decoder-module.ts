@@ -2,10 +2,10 @@
 // esbuild.mjs) and the slabs it decodes: every slab of real values in float32 or float64, of an integer dtype, or of
 // values on a grid, coded by interpolation, frame by frame (temporal) or by Lorenzo differences, over any base the
 // coder has (the previous frame, a model's prediction and its frame-to-frame change, a table's column models), and
-// pw-rel's log domain. It decodes about twice as fast as pass.ts runPass, every value and the checksum the same
-// (test/unit/eb-wasm-decoder.test.ts decodes every case both ways). runPass decodes the rest (float16 and bool, and
-// special values in the absolute domain, coded there as a mask of runs), and every slab where the module cannot be
-// loaded; BALER_EB_DECODER=js sends every slab there (to compare the two).
+// pw-rel's log domain, special values (NaN, ±Inf) among them. It decodes about twice as fast as pass.ts runPass, every
+// value and the checksum the same (test/unit/eb-wasm-decoder.test.ts decodes every case both ways). runPass decodes
+// float16 and bool, and every slab where the module cannot be loaded; BALER_EB_DECODER=js sends every slab there (to
+// compare the two).
 
 import type { Configuration } from '../configure';
 import { CAST_FLOAT32, CAST_FLOAT64, ValueType } from '../dtype';
@@ -24,12 +24,14 @@ export interface DecoderExports {
   setCast(kind: number, low: number, high: number): void;
   setGrid(grid: number): void;
   consumedExactly(): number;
-  setExact(valuesAt: number, count: number, patchesAt: number): void;
+  setExact(valuesAt: number, count: number, patchPointsAt: number, patchValuesAt: number): void;
   exactLeft(): number;
   patchesMade(): number;
   setBases(at: number): void;
-  setPointwise(classesAt: number, outputAt: number, standsAt: number, specialKinds: number): void;
+  setClasses(classesAt: number, specialKinds: number): void;
+  setPointwise(outputAt: number, standsAt: number): void;
   codeClasses(size: number): void;
+  codeMask(size: number): void;
   setChoices(at: number, count: number, bits: number): void;
   setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
   codePoint(i: number, prediction: number, step: number, level: number, activity: number): void;
@@ -79,7 +81,5 @@ export function wasmTakes(f: SlabFacts): boolean {
   const { plan, configuration } = f;
   return candidatesKnown(configuration)
     && castOf(plan.type) !== undefined
-    // Special values are coded by kind in both domains, but in the absolute one as a mask of runs first (pointcoder.ts codeMask).
-    && (!f.specials || plan.base.domain === 'pointwise')
     && wasmDecoding.enabled && decoderModule() !== undefined;
 }
