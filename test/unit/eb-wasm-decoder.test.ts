@@ -3,6 +3,7 @@ import { fitColumnModels } from '../../src/kernel/eb/columns';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import { decodeSlabSync, EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
 import { ExactReader, valueType } from '../../src/kernel/eb/dtype';
+import { roundToFloat16 } from '../../src/kernel/data/float16';
 import { detLog2 } from '../../src/kernel/eb/detmath';
 import { toGridUnits } from '../../src/kernel/eb/grid';
 import { layoutOf, LayoutName } from '../../src/kernel/eb/layout';
@@ -58,6 +59,8 @@ const VALUE_KINDS: {
   { name: 'int16', dtype: 'int16', grid: 1, tolerances: [0, 2, 40], values: (size, random) => valuesOf(size, random, 'float64', 3e4).map((v) => Math.max(-32768, Math.min(32767, Math.round(v)))) },
   { name: 'uint8', dtype: 'uint8', grid: 1, tolerances: [1, 0, 3], values: (size, random) => valuesOf(size, random, 'float64', 90).map((v) => Math.max(0, Math.min(255, Math.round(128 + v)))) },
   { name: 'float64 hundredths', dtype: 'float64', grid: -100, tolerances: [0.05, 0, 0.5], values: (size, random) => valuesOf(size, random, 'float64', 20).map((v) => Math.round(v * 100) / 100) },
+  { name: 'float16', dtype: 'float16', grid: 0, tolerances: [1e-1, 1e-2, 1e-3], values: (size, random) => valuesOf(size, random, 'float64', 3).map(roundToFloat16) },
+  { name: 'bool', dtype: 'bool', grid: 1, tolerances: [0, 0, 0], values: (size, random) => valuesOf(size, random, 'float64', 1).map((v) => (v > 0.4 ? 1 : 0)) },
   { name: 'float32 with a NaN mask', dtype: 'float32', grid: 0, tolerances: [1e-2, 1e-4, 0], specials: true, values: (size, random, outliers) => withMask(valuesOf(size, random, 'float32', 10, outliers)) },
   { name: 'float32 pw-rel', dtype: 'float32', grid: 0, tolerances: [1e-2, 1e-3, 1e-5], pointwise: true, values: (size, random, outliers) => withZeros(valuesOf(size, random, 'float32', 100, outliers)) },
   { name: 'float64 pw-rel, specials by kind', dtype: 'float64', grid: 0, tolerances: [1e-1, 1e-4, 0], pointwise: true, specials: true, values: (size, random, outliers) => withZeros(valuesOf(size, random, 'float64', 1e-3, outliers)) },
@@ -151,33 +154,35 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
     assert.ok(cases >= 800 && exactValues > 500 && tablesWithColumns >= 20, `only ${cases} cases, ${exactValues} exact values, ${tablesWithColumns} tables with column models`);
   });
 
-  it('decodeSlabSync gives the same values with and without the module, and leaves to JavaScript what the module does not take', () => {
+  it('decodeSlabSync takes the module for slabs of every dtype and bound, and gives the values the JavaScript decoder gives without it', () => {
     const random = generator(11);
     // Those with outliers hold NaN and ±Inf (format 3).
-    const slabs: [number[], DType, EbGlobals['bound'] & { outliers?: true }, boolean][] = [
-      [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
-      [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }, true],
-      [[500], 'float32', { kind: 'abs', value: 1e-2 }, true],
-      [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3 }, true],
-      [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3, outliers: true }, true],
-      [[30, 31], 'float16', { kind: 'abs', value: 1e-2 }, false],
-      [[30, 31], 'int16', { kind: 'abs', value: 2 }, true],
-      [[20, 30, 31], 'float32', { kind: 'abs', value: 1e-3 }, true],
-      [[30, 31], 'float32', { kind: 'abs', value: 1e-3, outliers: true }, true],
-      [[30, 31], 'bool', { kind: 'abs', value: 0 }, false],
+    const slabs: [number[], DType, EbGlobals['bound'] & { outliers?: true }][] = [
+      [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }],
+      [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }],
+      [[500], 'float32', { kind: 'abs', value: 1e-2 }],
+      [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3 }],
+      [[30, 31], 'float32', { kind: 'pw-rel', value: 1e-3, outliers: true }],
+      [[30, 31], 'float16', { kind: 'abs', value: 1e-2 }],
+      [[30, 31], 'int16', { kind: 'abs', value: 2 }],
+      [[20, 30, 31], 'float32', { kind: 'abs', value: 1e-3 }],
+      [[30, 31], 'float32', { kind: 'abs', value: 1e-3, outliers: true }],
+      [[30, 31], 'bool', { kind: 'abs', value: 0 }],
     ];
-    for (const [shape, dtype, bound, taken] of slabs) {
+    for (const [shape, dtype, bound] of slabs) {
       const size = shape.reduce((a, b) => a * b, 1);
-      const values = valuesOf(size, random, dtype, dtype === 'int16' ? 1000 : 1, 'outliers' in bound).map((v) => (dtype === 'int16' ? Math.round(v) : dtype === 'bool' ? (v > 0 ? 1 : 0) : v));
+      const values = valuesOf(size, random, dtype === 'float16' ? 'float64' : dtype, dtype === 'int16' ? 1000 : 1, 'outliers' in bound)
+        .map((v) => (dtype === 'int16' ? Math.round(v) : dtype === 'bool' ? (v > 0 ? 1 : 0) : dtype === 'float16' ? roundToFloat16(v) : v));
       const g: EbGlobals = { bound: { kind: bound.kind, value: bound.value }, tolerances: [bound.kind === 'rel' ? bound.value * 3 : bound.value], dtype, kind: 'frames' };
       const { bytes, stats } = encodeSlabSync(values, shape, g, { predictors: ['interpolation'] });
       const what = `[${shape}] ${dtype} ${bound.kind}:${bound.value} ${stats.configuration}`;
       const before = wasmDecoding.slabs;
       const withModule = decodeSlabSync(bytes, shape, g);
-      assert.equal(wasmDecoding.slabs > before, taken, `${what}: the module ${taken ? 'takes' : 'leaves'} this slab`);
+      assert.equal(wasmDecoding.slabs, before + 1, `${what}: the module decodes it`);
       wasmDecoding.enabled = false;
       const withoutModule = decodeSlabSync(bytes, shape, g);
       wasmDecoding.enabled = true;
+      assert.equal(wasmDecoding.slabs, before + 1, `${what}: switched off, the module decodes nothing`);
       assert.deepEqual(Array.from(withModule), Array.from(withoutModule), what);
     }
   });

@@ -134,7 +134,7 @@ export function placeSlab(
   };
   if (modelLength > 0) placed.model.values.set(model!);
   w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt);
-  const [kind, low, high] = castOf(f.plan.type)!;
+  const [kind, low, high] = castOf(f.plan.type);
   w.setCast(kind, low, high);
   if (pointwise || masked) w.setClasses(classesAt, f.specials ? 1 : 0);
   if (pointwise) w.setPointwise(outputAt, standsAt);

@@ -1,11 +1,9 @@
 // The error-bounded decoder's WebAssembly module (src/wasm/eb-decoder.ts, built to dist/eb-decoder.wasm by
-// esbuild.mjs) and the slabs it decodes: every slab of real values in float32 or float64, of an integer dtype, or of
-// values on a grid, coded by interpolation, frame by frame (temporal) or by Lorenzo differences, over any base the
-// coder has (the previous frame, a model's prediction and its frame-to-frame change, a table's column models), and
-// pw-rel's log domain, special values (NaN, ±Inf) among them. It decodes about twice as fast as pass.ts runPass, every
-// value and the checksum the same (test/unit/eb-wasm-decoder.test.ts decodes every case both ways). runPass decodes
-// float16 and bool, and every slab where the module cannot be loaded; BALER_EB_DECODER=js sends every slab there (to
-// compare the two).
+// esbuild.mjs): it decodes every error-bounded slab (every dtype; real values, integers, values on a grid, pw-rel's log
+// domain; the interpolation, temporal and Lorenzo modes over any base the coder has: the previous frame, a model's
+// prediction and its frame-to-frame change, a table's column models; exact and special values) about twice as fast as
+// pass.ts runPass, every value and the checksum the same (test/unit/eb-wasm-decoder.test.ts decodes every case both
+// ways). runPass decodes where the module cannot be loaded; BALER_EB_DECODER=js sends every slab there (to compare).
 
 import type { Configuration } from '../configure';
 import { CAST_FLOAT32, CAST_FLOAT64, ValueType } from '../dtype';
@@ -54,8 +52,10 @@ export interface SlabFacts {
   specials: boolean;
 }
 
-/** src/wasm/eb-decoder.ts's cast for an integer dtype. */
+/** src/wasm/eb-decoder.ts's casts beside CAST_FLOAT64 and CAST_FLOAT32: an integer dtype, float16, bool. */
 const CAST_INTEGER = 2;
+const CAST_FLOAT16 = 3;
+const CAST_BOOL = 4;
 
 /** The candidates' arithmetic the module has, by mode. */
 const INTERPOLATING = [METHOD_CUBIC, METHOD_LINEAR, METHOD_BASE, METHOD_CUBIC_OVER_BASE];
@@ -69,17 +69,18 @@ function candidatesKnown(configuration: Configuration): boolean {
   return configuration.predictors.every((p) => (p.modes as readonly string[]).includes(mode) && methods.includes(p.method) && bases.includes(p.base));
 }
 
-/** The cast the module writes values with (quantizer.ts castOf): [its kind, the integer range]; undefined for float16 and bool. */
-export function castOf(type: ValueType): [number, number, number] | undefined {
+/** The cast the module writes values with (quantizer.ts castOf): [its kind, an integer dtype's range]. */
+export function castOf(type: ValueType): [number, number, number] {
   if (type.cast === CAST_FLOAT32 || type.cast === CAST_FLOAT64) return [type.cast, 0, 0];
-  const range = integerCastRange(type.dtype);
-  return range && type.dtype !== 'bool' ? [CAST_INTEGER, range[0], range[1]] : undefined;
+  if (type.dtype === 'float16') return [CAST_FLOAT16, 0, 0];
+  if (type.dtype === 'bool') return [CAST_BOOL, 0, 1];
+  const [low, high] = integerCastRange(type.dtype)!;
+  return [CAST_INTEGER, low, high];
 }
 
 /** Whether the module decodes this slab: the cases it implements, and nothing it would have to leave to JavaScript half-way. */
 export function wasmTakes(f: SlabFacts): boolean {
   const { plan, configuration } = f;
   return candidatesKnown(configuration)
-    && castOf(plan.type) !== undefined
     && wasmDecoding.enabled && decoderModule() !== undefined;
 }
