@@ -420,18 +420,34 @@ function predictNear(linear: bool, i: i32, unit: i32, s: i32, before3: bool, rig
   return load<i32>((e === 0 ? right30 : e === 1 ? right31 : right32) + ((<usize>x) << 2));
 }
 
-/** The prediction of one method at point i: along each direction, summed from 0 and divided by their count (kernels.ts combine). */
-@inline function predictPoint(linear: bool, i: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32, x0: i32, x1: i32, x2: i32): f64 {
-  const xd = d === 0 ? x0 : d === 1 ? x1 : x2;
-  const p = predictAlong(linear, i, strideOf(d), s, hasBefore3(d, xd), right1Of(d, xd), right3Of(d, xd));
-  if (nd === 1) return p;
-  const xa = e1 === 0 ? x0 : e1 === 1 ? x1 : x2;
-  let sum = 0 + p + predictAlong(linear, i, strideOf(e1), s, hasBefore3(e1, xa), right1Of(e1, xa), right3Of(e1, xa));
-  if (nd > 2) {
-    const xb = e2 === 0 ? x0 : e2 === 1 ? x1 : x2;
-    sum = sum + predictAlong(linear, i, strideOf(e2), s, hasBefore3(e2, xb), right1Of(e2, xb), right3Of(e2, xb));
+/** Adds a direction's value v to a point's prediction at `at` (kernels.ts combine): v alone, or 0 + v, + v, and the last divided by nd. */
+@inline function combine(at: usize, v: f64, m: i32, nd: i32): void {
+  if (nd === 1) store<f64>(at, v);
+  else if (m === 0) store<f64>(at, 0 + v);
+  else if (m < nd - 1) store<f64>(at, load<f64>(at) + v);
+  else store<f64>(at, (load<f64>(at) + v) / <f64>nd);
+}
+
+/** Both methods' predictAlong at point i (block position j), from the same neighbours, combined as direction m of nd. */
+@inline function predictBoth(j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
+  const cubicAt = cubicOut + ((<usize>j) << 3);
+  const linearAt = linearOut + ((<usize>j) << 3);
+  if (right1 === s) {
+    const along = s * unit;
+    const b = reconAt(i - along);
+    const c = reconAt(i + along);
+    if (wantLinear) combine(linearAt, (b + c) / 2, m, nd);
+    if (wantCubic) {
+      let v: f64;
+      if (right3 === 3 * s) v = before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
+      else if (right3 === 0) v = before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
+      else v = predictNear(false, i, unit, s, before3, right1, right3);
+      combine(cubicAt, v, m, nd);
+    }
+  } else {
+    if (wantCubic) combine(cubicAt, predictNear(false, i, unit, s, before3, right1, right3), m, nd);
+    if (wantLinear) combine(linearAt, predictNear(true, i, unit, s, before3, right1, right3), m, nd);
   }
-  return sum / <f64>nd;
 }
 
 /** traversal.ts costOfResidual: the estimated bits of the index of `residual`. */
@@ -450,34 +466,48 @@ function blockEnd(e: i32, from: i32, edge: i32, n: i32): i32 {
 }
 
 /**
- * The block's predictions by both methods (those the candidates use) into the scratch, in loop order, and the
- * cheaper candidate by the cost estimate on the originals (traversal.ts chooseAndRecord: the first strictly smallest).
+ * The block's points and both methods' predictions (those the candidates use) into the scratch, in loop order, direction
+ * by direction as kernels.ts interpolateBlock; then the cheaper candidate by the cost estimate on the originals
+ * (traversal.ts chooseAndRecord: the first strictly smallest, each sum in loop order).
  */
 function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32, inverseStep: f64): i32 {
-  const estimate = choices > 1;
-  let costCubic = 0.0;
-  let costLinear = 0.0;
+  const total = (b0 - a0) * (b1 - a1) * (b2 - a2);
+  if (total > blockCapacity) unreachable();
   let j = 0;
   for (let x0 = a0; x0 < b0; x0++) {
     for (let x1 = a1; x1 < b1; x1++) {
       const rowBase = offset + coordinate(0, x0) * stride0 + coordinate(1, x1) * stride1;
-      for (let x2 = a2; x2 < b2; x2++, j++) {
-        if (j >= blockCapacity) unreachable();
-        const i = rowBase + coordinate(2, x2) * stride2;
-        store<i32>(blockIndices + ((<usize>j) << 2), i);
-        const x = estimate ? load<f64>(original + ((<usize>i) << 3)) : 0;
-        if (wantCubic) {
-          const p = predictPoint(false, i, s, nd, d, e1, e2, x0, x1, x2);
-          store<f64>(cubicOut + ((<usize>j) << 3), p);
-          if (estimate) costCubic += costOf(x - p, inverseStep);
-        }
-        if (wantLinear) {
-          const p = predictPoint(true, i, s, nd, d, e1, e2, x0, x1, x2);
-          store<f64>(linearOut + ((<usize>j) << 3), p);
-          if (estimate) costLinear += costOf(x - p, inverseStep);
+      for (let x2 = a2; x2 < b2; x2++, j++) store<i32>(blockIndices + ((<usize>j) << 2), rowBase + coordinate(2, x2) * stride2);
+    }
+  }
+  for (let m = 0; m < nd; m++) {
+    const e = m === 0 ? d : m === 1 ? e1 : e2;
+    const unit = strideOf(e);
+    j = 0;
+    for (let x0 = a0; x0 < b0; x0++) {
+      for (let x1 = a1; x1 < b1; x1++) {
+        if (e === 2) {
+          for (let x2 = a2; x2 < b2; x2++, j++) {
+            predictBoth(j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2), m, nd);
+          }
+        } else {
+          // Along axis 0 or 1 the geometry is the row's.
+          const x = e === 0 ? x0 : x1;
+          const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
+          for (let x2 = a2; x2 < b2; x2++, j++) {
+            predictBoth(j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, before3, right1, right3, m, nd);
+          }
         }
       }
     }
+  }
+  if (choices === 1) return 0;
+  let costCubic = 0.0;
+  let costLinear = 0.0;
+  for (let k = 0; k < total; k++) {
+    const x = load<f64>(original + ((<usize>load<i32>(blockIndices + ((<usize>k) << 2))) << 3));
+    if (wantCubic) costCubic += costOf(x - load<f64>(cubicOut + ((<usize>k) << 3)), inverseStep);
+    if (wantLinear) costLinear += costOf(x - load<f64>(linearOut + ((<usize>k) << 3)), inverseStep);
   }
   let best = 0;
   for (let k = 1; k < choices; k++) {
