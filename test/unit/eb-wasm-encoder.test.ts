@@ -133,6 +133,32 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     }
   });
 
+  it('a stream larger than the room left for it grows the module\'s memory as it is written, and comes out the same', () => {
+    // Enough values that the pass's arrays do not fit in the memory as the tests before left it, and noise at a bound
+    // that costs about 4 bytes a value: far more than the quarter byte a value the stream is given to start with.
+    const memoryBefore = encoderModule()!.memory.buffer.byteLength;
+    const size = Math.max(200_000, Math.ceil(memoryBefore / 16));
+    const random = generator(23);
+    const values = Float64Array.from({ length: size }, () => random());
+    const layout = layoutOf([size], 'series');
+    const input: PassInput = {
+      size, layout, type: valueType('float64'), domain: 'absolute', grids: [0], pointwiseBound: 0, tolerances: [1e-9], stepTolerances: [1e-9],
+      configuration: {
+        layout: layout.name, mode: 'interpolation', order: [0, 1, 2], alpha: 1, beta: 1, blockSize: 16, edges: 'anchored', directions: 'all',
+        predictors: [predictorByName('cubic'), predictorByName('linear')],
+      },
+    };
+    const wasm = encodeInWasm(input, values)!;
+    const js = runPass(input, values);
+    const stream = wasm.pc.finishStream();
+    assert.ok(stream.length > size / 4 + 70_000, `a stream of ${stream.length} bytes for ${size} values`);
+    assert.deepEqual(stream, js.pc.finishStream());
+    assert.equal(wasm.pc.hash, js.pc.hash);
+    sameValues(wasm.pc.finishOutput(), js.pc.finishOutput(), 'noise');
+    wasm.pc.release(false);
+    js.pc.release(false);
+  });
+
   it('leaves to JavaScript the passes it does not take', () => {
     const layout = layoutOf([10, 12], 'field');
     const base: PassInput = {
