@@ -104,7 +104,7 @@ function copyRuntimeFiles() {
 
 /**
  * The engine's own WebAssembly (src/wasm/*.ts, AssemblyScript) compiled to dist/NAME.wasm; skipped when the output is
- * newer than its source. The engine decodes in JavaScript where a module is missing (src/kernel/eb/wasm-sweeps.ts).
+ * newer than its source. The engine codes in JavaScript where a module is missing (src/kernel/eb/wasm-sweeps.ts, wasm-encoder.ts).
  */
 async function buildWasm() {
   const { default: asc } = await import('assemblyscript/asc');
