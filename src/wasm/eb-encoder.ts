@@ -11,14 +11,13 @@
 // geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), a block's scratch, and last the stream,
 // which grows the memory when it fills it.
 
-const TOP: u32 = 1 << 24;
-const PROB_MIN: i32 = 31;
-const PROB_MAX: i32 = 65536 - 31;
-const ESCAPE: i32 = 0x7fffffff;
-const ESCAPE_ACTIVITY: i32 = 8;
+import { adapt, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
+import { absIndex, absIndexAt, activityOf, predictAlong, predictNear, recon, reconAt, setPoints } from './shared/points';
+import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
+export { RECIPROCAL_BYTES } from './shared/models';
+export { setAxis } from './shared/geometry';
+
 const MAX_INDEX: f64 = 1073741824; // 2^30
-const FNV_PRIME: u32 = 16777619;
-const MAX_BITS: i32 = 30;
 const LOG2_TABLE_SIZE: i32 = 4096;
 const UNQUANTISABLE_COST: f64 = 64;
 
@@ -36,18 +35,10 @@ let skipFirst = true;
 let streamStart: usize = 0;
 let position: usize = 0;
 let streamEnd: usize = 0;
-// The bit models (rangecoder.ts BitModels: fast, slow, count, limits) and the adaptation rates 2^14 / d.
-let state: usize = 0;
-let reciprocal: usize = 0;
-let used: i32 = 0;
-// contexts.ts IndexCoder's models, added in its order.
-let zero = 0, escape = 0, sign = 0, magnitude = 0, mantissaTop = 0, mantissaSecond = 0, choice = 0;
 /** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
 export let hash: u32 = 0x811c9dc5;
 let log2Table: usize = 0;
 let original: usize = 0;
-let recon: usize = 0;
-let absIndex: usize = 0;
 let float32: bool = true;
 /** quantizer.ts Quantizer.tolerance of the view being coded. */
 let tolerance: f64 = 0;
@@ -58,13 +49,6 @@ let blockIndices: usize = 0;
 let cubicOut: usize = 0;
 let linearOut: usize = 0;
 let blockCapacity: i32 = 0;
-// Per axis: its coordinate list, length, stride and geometry.
-let list0: usize = 0, list1: usize = 0, list2: usize = 0;
-let n0 = 0, n1 = 0, n2 = 0;
-let stride0 = 0, stride1 = 0, stride2 = 0;
-let before30: usize = 0, before31: usize = 0, before32: usize = 0;
-let right10: usize = 0, right11: usize = 0, right12: usize = 0;
-let right30: usize = 0, right31: usize = 0, right32: usize = 0;
 // The configuration's candidates (1: linear, 0: cubic), how many, the bits their choice takes, which of the two any
 // uses, and how many blocks chose each (i32 per candidate).
 let methods: usize = 0;
@@ -79,22 +63,8 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-function addModels(n: i32, fastLimit: i32 = 16, slowLimit: i32 = 128): i32 {
-  const first = used;
-  for (let m = first; m < first + n; m++) {
-    const k = state + ((<usize>m) << 4);
-    store<i32>(k, 32768);
-    store<i32>(k, 32768, 4);
-    store<i32>(k, 0, 8);
-    store<i32>(k, fastLimit | (slowLimit << 16), 12);
-  }
-  used += n;
-  return first;
-}
-
 /** The bytes the models, the rates and the cost table take (for the driver's layout). */
-export const MODEL_BYTES: i32 = (64 + 4 + 4 + 64 * 32 + 4 * 32 + 64 + 64) * 16;
-export const RECIPROCAL_BYTES: i32 = 1025 * 4;
+export const MODEL_BYTES: i32 = INDEX_MODELS * 16;
 export const LOG2_TABLE_BYTES: i32 = LOG2_TABLE_SIZE * 8;
 
 /**
@@ -105,12 +75,10 @@ export function begin(
   stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool,
   scratchAt: usize, capacity: i32, countsAt: usize, streamAt: usize,
 ): void {
-  state = stateAt;
-  reciprocal = reciprocalAt;
+  startModels(stateAt, reciprocalAt);
   log2Table = log2At;
   original = originalAt;
-  recon = reconAt;
-  absIndex = absIndexAt;
+  setPoints(reconAt, absIndexAt);
   float32 = isFloat32;
   blockCapacity = capacity;
   blockIndices = scratchAt;
@@ -118,15 +86,6 @@ export function begin(
   linearOut = cubicOut + (<usize>capacity) * 8;
   counts = countsAt;
   for (let k = 0; k < 8; k++) store<i32>(counts + ((<usize>k) << 2), 0);
-  used = 0;
-  for (let d = 0; d <= 1024; d++) store<i32>(reciprocal + ((<usize>d) << 2), d === 0 ? 0 : <i32>Math.round(16384.0 / <f64>d));
-  zero = addModels(64);
-  escape = addModels(4, 16, 256);
-  sign = addModels(4);
-  magnitude = addModels(64 * 32);
-  mantissaTop = addModels(4 * 32);
-  mantissaSecond = addModels(64);
-  choice = addModels(64, 8, 32);
   low = 0;
   range = 0xffffffff;
   cache = 0;
@@ -154,13 +113,6 @@ export function setChoices(at: usize, count: i32, bits: i32): void {
 /** The tolerance of the view about to be coded. */
 export function setTolerance(t: f64): void {
   tolerance = t;
-}
-
-/** Axis e of the next sweep: its list, its stride in the slab and its geometry. */
-export function setAxis(e: i32, listAt: usize, length: i32, stride: i32, before3At: usize, right1At: usize, right3At: usize): void {
-  if (e === 0) { list0 = listAt; n0 = length; stride0 = stride; before30 = before3At; right10 = right1At; right30 = right3At; }
-  else if (e === 1) { list1 = listAt; n1 = length; stride1 = stride; before31 = before3At; right11 = right1At; right31 = right3At; }
-  else { list2 = listAt; n2 = length; stride2 = stride; before32 = before3At; right12 = right1At; right32 = right3At; }
 }
 
 // ---------------------------------------------------------------- the range encoder
@@ -201,25 +153,8 @@ function shiftLow(): void {
   }
 }
 
-@inline function adapt(m: i32, bit: i32): void {
-  const k = state + ((<usize>m) << 4);
-  const target = bit === 0 ? 65536 : 0;
-  const count = load<i32>(k, 8);
-  const limits = load<i32>(k, 12);
-  const fastLimit = limits & 0xffff;
-  const slowLimit = limits >>> 16;
-  const n = count + 2;
-  const fast = load<i32>(k);
-  const slow = load<i32>(k, 4);
-  store<i32>(k, fast + ((target - fast) * load<i32>(reciprocal + ((<usize>(n < fastLimit ? n : fastLimit)) << 2)) >> 14));
-  store<i32>(k, slow + ((target - slow) * load<i32>(reciprocal + ((<usize>(n < slowLimit ? n : slowLimit)) << 2)) >> 14), 4);
-  if (count < slowLimit) store<i32>(k, count + 1, 8);
-}
-
 @inline function encodeBit(m: i32, bit: i32): void {
-  const k = state + ((<usize>m) << 4);
-  let p = (load<i32>(k) + load<i32>(k, 4)) >> 1;
-  p = p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
+  const p = probabilityOf(m);
   const bound: u32 = (range >>> 16) * <u32>p;
   if (bit === 0) {
     range = bound;
@@ -334,22 +269,6 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
   return clamped;
 }
 
-/** contexts.ts activityBucket. */
-@inline function bucket(activity: i32): i32 {
-  if (activity < 3) return activity;
-  if (activity >= 512) return 15;
-  const b = 31 - clz<i32>(activity * activity);
-  return b > 15 ? 15 : b;
-}
-
-@inline function reconAt(i: i32): f64 {
-  return load<f64>(recon + ((<usize>i) << 3));
-}
-
-@inline function absIndexAt(i: i32): i32 {
-  return <i32>load<u8>(absIndex + <usize>i);
-}
-
 /** A point outside the sweeps (interpolation.ts forEachCorner): the origin (from < 0, predicted by 0) or a corner, predicted by point `from`. */
 export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
   const prediction = from < 0 ? 0 : reconAt(from);
@@ -358,67 +277,6 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
 }
 
 // ---------------------------------------------------------------- the predictions (the decoder's, eb-decoder.ts)
-
-function lagrangeWeight(x: f64, a: f64, b: f64, c: f64): f64 {
-  let w = 1.0;
-  if (a != 0) w *= a / (a - x);
-  if (b != 0) w *= b / (b - x);
-  if (c != 0) w *= c / (c - x);
-  return w;
-}
-
-function lagrangeAtZero(x0: f64, x1: f64, x2: f64, x3: f64, v0: f64, v1: f64, v2: f64, v3: f64): f64 {
-  let sum = 0.0;
-  if (x0 != 0) sum += lagrangeWeight(x0, x1, x2, x3) * v0;
-  if (x1 != 0) sum += lagrangeWeight(x1, x0, x2, x3) * v1;
-  if (x2 != 0) sum += lagrangeWeight(x2, x0, x1, x3) * v2;
-  if (x3 != 0) sum += lagrangeWeight(x3, x0, x1, x2) * v3;
-  return sum;
-}
-
-/** predictors.ts predictAlong for plain cubic and linear (no base). */
-@inline function predictAlong(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
-  const along = s * unit;
-  if (right1 === s) {
-    const b = reconAt(i - along);
-    const c = reconAt(i + along);
-    if (linear) return (b + c) / 2;
-    if (right3 === 3 * s) return before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
-    if (right3 === 0) return before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
-  }
-  return predictNear(linear, i, unit, s, before3, right1, right3);
-}
-
-/** predictors.ts predictAlongNear without a base, where predictAlong leaves it: near an axis's end. */
-function predictNear(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
-  const along = s * unit;
-  const b = reconAt(i - along);
-  if (right1 === 0) return b + 0;
-  const c = reconAt(i + right1 * unit);
-  if (linear) return (right1 === s ? (b + c) / 2 : (<f64>right1 * b + <f64>s * c) / <f64>(s + right1)) + 0;
-  const a = before3 ? reconAt(i - 3 * along) : 0.0;
-  const d = right3 !== 0 ? reconAt(i + right3 * unit) : 0.0;
-  return lagrangeAtZero(before3 ? <f64>(-3 * s) : 0, <f64>(-s), <f64>right1, <f64>right3, a, b, c, d) + 0;
-}
-
-@inline function listOf(e: i32): usize {
-  return e === 0 ? list0 : e === 1 ? list1 : list2;
-}
-@inline function coordinate(e: i32, x: i32): i32 {
-  return load<i32>(listOf(e) + ((<usize>x) << 2));
-}
-@inline function strideOf(e: i32): i32 {
-  return e === 0 ? stride0 : e === 1 ? stride1 : stride2;
-}
-@inline function hasBefore3(e: i32, x: i32): bool {
-  return load<u8>((e === 0 ? before30 : e === 1 ? before31 : before32) + <usize>x) === 1;
-}
-@inline function right1Of(e: i32, x: i32): i32 {
-  return load<i32>((e === 0 ? right10 : e === 1 ? right11 : right12) + ((<usize>x) << 2));
-}
-@inline function right3Of(e: i32, x: i32): i32 {
-  return load<i32>((e === 0 ? right30 : e === 1 ? right31 : right32) + ((<usize>x) << 2));
-}
 
 /** Adds a direction's value v to a point's prediction at `at` (kernels.ts combine): v alone, or 0 + v, + v, and the last divided by nd. */
 @inline function combine(at: usize, v: f64, m: i32, nd: i32): void {
@@ -455,14 +313,6 @@ function predictNear(linear: bool, i: i32, unit: i32, s: i32, before3: bool, rig
   const m = Math.abs(residual * inverseStep);
   if (m < <f64>(LOG2_TABLE_SIZE - 1)) return load<f64>(log2Table + ((<usize>(<i32>(m + 0.5))) << 3));
   return m == m && m != Infinity ? 1.5 + 2 * jsLog2(m) : UNQUANTISABLE_COST;
-}
-
-/** sweep.ts blockEnd: the end of the run of list e from `from` inside the same block of `edge`. */
-function blockEnd(e: i32, from: i32, edge: i32, n: i32): i32 {
-  const limit = (coordinate(e, from) / edge + 1) * edge;
-  let to = from + 1;
-  while (to < n && coordinate(e, to) < limit) to++;
-  return to;
 }
 
 /**
@@ -551,8 +401,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, 
         const countAt = counts + ((<usize>chosen) << 2);
         store<i32>(countAt, load<i32>(countAt) + 1);
         const predictions = load<u8>(methods + <usize>chosen) === 1 ? linearOut : cubicOut;
-        const hasBack2 = a2 > 0;
-        const back2 = hasBack2 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
+        const back2 = a2 > 0 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
         let j = 0;
         for (let x0 = a0; x0 < b0; x0++) {
           const back0 = x0 > 0 ? (coordinate(0, x0) - coordinate(0, x0 - 1)) * stride0 : 0;
@@ -567,17 +416,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, 
               const before3 = d === 2 ? hasBefore3(2, x2) : dBefore3;
               const right1 = d === 2 ? right1Of(2, x2) : dRight1;
               // The context: sweep.ts codeBlock's activity and the strip's chain.
-              let activity = absIndexAt(i - along) + (right1 !== 0 ? absIndexAt(i + right1 * unit) : 0);
-              if (d === 2) {
-                if (k === 0 && before3) activity += 2 * absIndexAt(i - 2 * along);
-                if (back0 !== 0) activity += absIndexAt(i - back0);
-                if (back1 !== 0) activity += absIndexAt(i - back1);
-              } else {
-                if (before3) activity += 2 * absIndexAt(i - 2 * along);
-                const back = d === 0 ? back1 : back0;
-                if (back !== 0) activity += absIndexAt(i - back);
-                if (k === 0 && hasBack2) activity += absIndexAt(i - back2);
-              }
+              let activity = activityOf(i, k, d, along, unit, before3, right1, back0, back1, back2);
               if (k > 0) activity += chainWeight * previousAbs;
               previousAbs = encodePoint(i, load<f64>(predictions + ((<usize>j) << 3)), step, levelPart + bucket(activity));
             }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generator, ORDERS, SHAPES } from '../fixtures/eb-cases';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import { EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
 import { valueType } from '../../src/kernel/eb/dtype';
@@ -8,16 +9,6 @@ import { predictorByName } from '../../src/kernel/eb/predictors';
 import { encodeInWasm, encoderModule, wasmEncodes, wasmEncoding } from '../../src/kernel/eb/wasm/encoder';
 import type { DType } from '../../src/kernel/types';
 
-/** A small deterministic generator (the cases are the same on every run). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-const ORDERS: [number, number, number][] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
 const PREDICTOR_LISTS = [['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear']];
 
 /**
@@ -50,14 +41,9 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
 
   it('every axis order, edges, directions, block size, schedule, candidate list and tolerance, on shapes of every layout: the same stream, values (Object.is), checksum, counts and exact values', () => {
     const random = generator(5);
-    const shapes: [number[], LayoutName][] = [
-      [[9, 17, 33], 'field'], [[1, 1, 70], 'series'], [[5, 1, 40], 'field'], [[2, 3, 4], 'field'], [[33, 5], 'table'],
-      [[64, 3], 'table'], [[12, 10, 3], 'channels'], [[1, 17, 1], 'field'], [[40, 40], 'field'], [[3, 65, 9], 'field'], [[1], 'series'],
-      [[17, 1, 1], 'field'], [[20, 20, 20], 'field'],
-    ];
     let cases = 0;
     let escaped = 0;
-    for (const [shape, layoutName] of shapes) {
+    for (const [shape, layoutName] of SHAPES) {
       const size = shape.reduce((a, b) => a * b, 1);
       const layout = layoutOf(shape, layoutName);
       for (const dtype of ['float32', 'float64'] as DType[]) {
