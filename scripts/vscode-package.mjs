@@ -15,7 +15,7 @@ const stage = join(repo, 'out', 'vsix');
 
 /** What the extension needs at run time: bundles, wasm, plotly, icons, schema. */
 const FILES = [
-  'dist/extension.js', 'dist/kernel.js', 'dist/slab-worker.js', 'dist/tfjs-backend-wasm.wasm', 'dist/tfjs-backend-wasm-simd.wasm', 'dist/zstd.wasm', 'dist/eb-decoder.wasm',
+  'dist/extension.js', 'dist/kernel.js', 'dist/slab-worker.js', 'dist/tfjs-backend-wasm.wasm', 'dist/tfjs-backend-wasm-simd.wasm', 'dist/zstd.wasm', 'dist/eb-decoder.wasm', 'dist/eb-encoder.wasm',
   'dist/webviews/dashboard.js', 'dist/webviews/viewer.js', 'dist/webviews/project.js', 'dist/webviews/renderer.js',
   'dist/webviews/plotly.min.js', 'media/icon.png', 'media/baler-file.svg', 'schemas/baler-project.schema.json', 'LICENSE', 'CHANGELOG.md',
   // The heavy packages the kernel loads on first use, one bundle per entry of src/kernel/vendor/ (esbuild.mjs).

@@ -13,16 +13,14 @@
 // (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), and under pw-rel the classes (u8), the values as
 // written (f64) and the exact values' log magnitudes (f64).
 
-const TOP: u32 = 1 << 24;
-const PROB_MIN: i32 = 31;
-const PROB_MAX: i32 = 65536 - 31;
-const ESCAPE: i32 = 0x7fffffff;
-const FNV_PRIME: u32 = 16777619;
-const MAX_BITS: i32 = 30;
+import { adapt, addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
+import { absIndex, absIndexAt, activityOf, lagrangeAtZero, predictAlong, recon, reconAt, setPoints } from './shared/points';
+import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
+export { RECIPROCAL_BYTES } from './shared/models';
+export { setAxis } from './shared/geometry';
+
 /** contexts.ts RUN_BITS: a mask's runs are shorter than 2^30. */
 const RUN_BITS: i32 = 30;
-/** pointcoder.ts ESCAPE_ACTIVITY: |q| recorded for an exactly stored value. */
-const ESCAPE_ACTIVITY: i32 = 8;
 /** predictors.ts METHOD_*: how a candidate predicts (5, Lorenzo over the base, is the rest). */
 const METHOD_LINEAR: u8 = 1;
 const METHOD_BASE: u8 = 2;
@@ -34,16 +32,10 @@ let range: u32 = 0xffffffff;
 let code: u32 = 0;
 let position: usize = 0;
 let end: usize = 0;
-// The bit models (rangecoder.ts BitModels: fast, slow, count, limits) and the adaptation rates 2^14 / d.
-let state: usize = 0;
-let reciprocal: usize = 0;
-let used: i32 = 0;
-// contexts.ts IndexCoder's models, added in its order.
-let zero = 0, escape = 0, sign = 0, magnitude = 0, mantissaTop = 0, mantissaSecond = 0, choice = 0, symbol = 0, specialKind = 0, runs = 0;
+// contexts.ts IndexCoder's models after those shared/models.ts adds, in its order.
+let symbol = 0, specialKind = 0, runs = 0;
 /** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
 export let hash: u32 = 0x811c9dc5;
-let recon: usize = 0;
-let absIndex: usize = 0;
 // How a value is written (quantizer.ts castOf): CAST_FLOAT64, CAST_FLOAT32, or an integer dtype's rounding into [low, high].
 const CAST_FLOAT32 = 1;
 const CAST_INTEGER = 2;
@@ -54,13 +46,6 @@ let low: f64 = 0;
 let high: f64 = 0;
 /** The view's grid (grid.ts): 0 for real values, 1 for integers, else the step of a decimal (> 0) or 1/its count (< 0). */
 let grid: f64 = 0;
-// Per axis: its coordinate list, length, stride and geometry.
-let list0: usize = 0, list1: usize = 0, list2: usize = 0;
-let n0 = 0, n1 = 0, n2 = 0;
-let stride0 = 0, stride1 = 0, stride2 = 0;
-let before30: usize = 0, before31: usize = 0, before32: usize = 0;
-let right10: usize = 0, right11: usize = 0, right12: usize = 0;
-let right30: usize = 0, right31: usize = 0, right32: usize = 0;
 // The values stored exactly, in coding order, how many and how many used; the special values (non-finite exact
 // values, a mask's NaN and ±Inf) patched into the output at the end: their points (i32) and values (f64).
 let exactValues: usize = 0;
@@ -97,22 +82,8 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-function addModels(n: i32, fastLimit: i32 = 16, slowLimit: i32 = 128): i32 {
-  const first = used;
-  for (let m = first; m < first + n; m++) {
-    const k = state + ((<usize>m) << 4);
-    store<i32>(k, 32768);
-    store<i32>(k, 32768, 4);
-    store<i32>(k, 0, 8);
-    store<i32>(k, fastLimit | (slowLimit << 16), 12);
-  }
-  used += n;
-  return first;
-}
-
 /** The bytes the models take (for the driver's layout). */
-export const MODEL_BYTES: i32 = (64 + 4 + 4 + 64 * 32 + 4 * 32 + 64 + 64 + 64 + 4 + 2 * RUN_BITS) * 16;
-export const RECIPROCAL_BYTES: i32 = 1025 * 4;
+export const MODEL_BYTES: i32 = (INDEX_MODELS + 64 + 4 + 2 * RUN_BITS) * 16;
 
 @inline function nextByte(): u32 {
   if (position < end) return <u32>load<u8>(position++);
@@ -122,19 +93,8 @@ export const RECIPROCAL_BYTES: i32 = 1025 * 4;
 
 /** Starts a slab: the stream at [streamAt, streamAt + streamLength), fresh models, the checksum's seed. */
 export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reciprocalAt: usize, reconAt: usize, absIndexAt: usize): void {
-  state = stateAt;
-  reciprocal = reciprocalAt;
-  recon = reconAt;
-  absIndex = absIndexAt;
-  used = 0;
-  for (let d = 0; d <= 1024; d++) store<i32>(reciprocal + ((<usize>d) << 2), d === 0 ? 0 : <i32>Math.round(16384.0 / <f64>d));
-  zero = addModels(64);
-  escape = addModels(4, 16, 256);
-  sign = addModels(4);
-  magnitude = addModels(64 * 32);
-  mantissaTop = addModels(4 * 32);
-  mantissaSecond = addModels(64);
-  choice = addModels(64, 8, 32);
+  startModels(stateAt, reciprocalAt);
+  setPoints(reconAt, absIndexAt);
   symbol = addModels(64);
   specialKind = addModels(4);
   runs = addModels(2 * RUN_BITS);
@@ -220,28 +180,6 @@ export function setChoices(at: usize, count: i32, bits: i32): void {
   choiceBits = bits;
 }
 
-/** Axis e of the next sweep: its list, its stride in the slab and its geometry. */
-export function setAxis(e: i32, listAt: usize, length: i32, stride: i32, before3At: usize, right1At: usize, right3At: usize): void {
-  if (e === 0) { list0 = listAt; n0 = length; stride0 = stride; before30 = before3At; right10 = right1At; right30 = right3At; }
-  else if (e === 1) { list1 = listAt; n1 = length; stride1 = stride; before31 = before3At; right11 = right1At; right31 = right3At; }
-  else { list2 = listAt; n2 = length; stride2 = stride; before32 = before3At; right12 = right1At; right32 = right3At; }
-}
-
-@inline function adapt(m: i32, bit: i32): void {
-  const k = state + ((<usize>m) << 4);
-  const target = bit === 0 ? 65536 : 0;
-  const count = load<i32>(k, 8);
-  const limits = load<i32>(k, 12);
-  const fastLimit = limits & 0xffff;
-  const slowLimit = limits >>> 16;
-  const n = count + 2;
-  const fast = load<i32>(k);
-  const slow = load<i32>(k, 4);
-  store<i32>(k, fast + ((target - fast) * load<i32>(reciprocal + ((<usize>(n < fastLimit ? n : fastLimit)) << 2)) >> 14));
-  store<i32>(k, slow + ((target - slow) * load<i32>(reciprocal + ((<usize>(n < slowLimit ? n : slowLimit)) << 2)) >> 14), 4);
-  if (count < slowLimit) store<i32>(k, count + 1, 8);
-}
-
 /** The range coder's step: the bit whose part of the range, below `bound` (0) or above it (1), holds the code. */
 @inline function split(bound: u32): i32 {
   let bit = 0;
@@ -260,9 +198,7 @@ export function setAxis(e: i32, listAt: usize, length: i32, stride: i32, before3
 }
 
 @inline function decodeBit(m: i32): i32 {
-  const k = state + ((<usize>m) << 4);
-  let p = (load<i32>(k) + load<i32>(k, 4)) >> 1;
-  p = p < PROB_MIN ? PROB_MIN : p > PROB_MAX ? PROB_MAX : p;
+  const p = probabilityOf(m);
   const bit = split((range >>> 16) * <u32>p);
   adapt(m, bit);
   return bit;
@@ -286,22 +222,6 @@ function decodeNonZero(context: i32): i32 {
   if (b >= 2) value = value * 2 + decodeBit(mantissaSecond + b * 2 + (value & 1));
   if (b >= 3) value = value * (1 << (b - 2)) + decodeDirect(b - 2);
   return negative ? -value : value;
-}
-
-/** contexts.ts activityBucket. */
-@inline function bucket(activity: i32): i32 {
-  if (activity < 3) return activity;
-  if (activity >= 512) return 15;
-  const b = 31 - clz<i32>(activity * activity);
-  return b > 15 ? 15 : b;
-}
-
-@inline function reconAt(i: i32): f64 {
-  return load<f64>(recon + ((<usize>i) << 3));
-}
-
-@inline function absIndexAt(i: i32): i32 {
-  return <i32>load<u8>(absIndex + <usize>i);
 }
 
 /** JavaScript's Math.round: halves toward +∞ (f64.nearest rounds them to even). */
@@ -526,48 +446,6 @@ export function codePoint(i: i32, prediction: f64, step: f64, level: i32, activi
   decodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
 }
 
-function lagrangeWeight(x: f64, a: f64, b: f64, c: f64): f64 {
-  let w = 1.0;
-  if (a != 0) w *= a / (a - x);
-  if (b != 0) w *= b / (b - x);
-  if (c != 0) w *= c / (c - x);
-  return w;
-}
-
-function lagrangeAtZero(x0: f64, x1: f64, x2: f64, x3: f64, v0: f64, v1: f64, v2: f64, v3: f64): f64 {
-  let sum = 0.0;
-  if (x0 != 0) sum += lagrangeWeight(x0, x1, x2, x3) * v0;
-  if (x1 != 0) sum += lagrangeWeight(x1, x0, x2, x3) * v1;
-  if (x2 != 0) sum += lagrangeWeight(x2, x0, x1, x3) * v2;
-  if (x3 != 0) sum += lagrangeWeight(x3, x0, x1, x2) * v3;
-  return sum;
-}
-
-/** predictors.ts predictAlong for plain cubic and linear (no base). */
-@inline function predictAlong(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
-  const along = s * unit;
-  if (right1 === s) {
-    const b = reconAt(i - along);
-    const c = reconAt(i + along);
-    if (linear) return (b + c) / 2;
-    if (right3 === 3 * s) return before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
-    if (right3 === 0) return before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
-  }
-  return predictNear(linear, i, unit, s, before3, right1, right3);
-}
-
-/** predictors.ts predictAlongNear without a base, where predictAlong leaves it: near an axis's end (its regular stencils never come here). */
-function predictNear(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
-  const along = s * unit;
-  const b = reconAt(i - along);
-  if (right1 === 0) return b + 0;
-  const c = reconAt(i + right1 * unit);
-  if (linear) return (right1 === s ? (b + c) / 2 : (<f64>right1 * b + <f64>s * c) / <f64>(s + right1)) + 0;
-  const a = before3 ? reconAt(i - 3 * along) : 0.0;
-  const d = right3 !== 0 ? reconAt(i + right3 * unit) : 0.0;
-  return lagrangeAtZero(before3 ? <f64>(-3 * s) : 0, <f64>(-s), <f64>right1, <f64>right3, a, b, c, d) + 0;
-}
-
 @inline function baseAt(i: i32): f64 {
   return load<f64>(base + ((<usize>(i + baseOffset)) << 3));
 }
@@ -597,33 +475,6 @@ function predictOverBase(i: i32, unit: i32, s: i32, before3: bool, right1: i32, 
 /** One direction's prediction by a candidate that interpolates (plain cubic or linear, or cubic over the base). */
 @inline function predictDirection(method: u8, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
   return method === METHOD_CUBIC_OVER_BASE ? predictOverBase(i, unit, s, before3, right1, right3) : predictAlong(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
-}
-
-@inline function listOf(e: i32): usize {
-  return e === 0 ? list0 : e === 1 ? list1 : list2;
-}
-@inline function coordinate(e: i32, x: i32): i32 {
-  return load<i32>(listOf(e) + ((<usize>x) << 2));
-}
-@inline function strideOf(e: i32): i32 {
-  return e === 0 ? stride0 : e === 1 ? stride1 : stride2;
-}
-@inline function hasBefore3(e: i32, x: i32): bool {
-  return load<u8>((e === 0 ? before30 : e === 1 ? before31 : before32) + <usize>x) === 1;
-}
-@inline function right1Of(e: i32, x: i32): i32 {
-  return load<i32>((e === 0 ? right10 : e === 1 ? right11 : right12) + ((<usize>x) << 2));
-}
-@inline function right3Of(e: i32, x: i32): i32 {
-  return load<i32>((e === 0 ? right30 : e === 1 ? right31 : right32) + ((<usize>x) << 2));
-}
-
-/** sweep.ts blockEnd: the end of the run of list e from `from` inside the same block of `edge`. */
-function blockEnd(e: i32, from: i32, edge: i32, n: i32): i32 {
-  const limit = (coordinate(e, from) / edge + 1) * edge;
-  let to = from + 1;
-  while (to < n && coordinate(e, to) < limit) to++;
-  return to;
 }
 
 /** traversal.ts chooseAndRecord (decoder): the block's candidate down a binary tree, in the context of the previous choice. */
@@ -656,8 +507,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
         const method = load<u8>(methods + <usize>previous);
         base = <usize>load<i32>(bases + ((<usize>previous) << 3));
         baseOffset = load<i32>(bases + ((<usize>previous) << 3), 4);
-        const hasBack2 = a2 > 0;
-        const back2 = hasBack2 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
+        const back2 = a2 > 0 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
         for (let x0 = a0; x0 < b0; x0++) {
           const back0 = x0 > 0 ? (coordinate(0, x0) - coordinate(0, x0 - 1)) * stride0 : 0;
           for (let x1 = a1; x1 < b1; x1++) {
@@ -696,17 +546,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
                 }
               }
               // The context: sweep.ts codeBlock's activity and the strip's chain.
-              let activity = absIndexAt(i - along) + (right1 !== 0 ? absIndexAt(i + right1 * unit) : 0);
-              if (d === 2) {
-                if (k === 0 && before3) activity += 2 * absIndexAt(i - 2 * along);
-                if (back0 !== 0) activity += absIndexAt(i - back0);
-                if (back1 !== 0) activity += absIndexAt(i - back1);
-              } else {
-                if (before3) activity += 2 * absIndexAt(i - 2 * along);
-                const back = d === 0 ? back1 : back0;
-                if (back !== 0) activity += absIndexAt(i - back);
-                if (k === 0 && hasBack2) activity += absIndexAt(i - back2);
-              }
+              let activity = activityOf(i, k, d, along, unit, before3, right1, back0, back1, back2);
               if (k > 0) activity += chainWeight * previousAbs;
               previousAbs = decodePoint(i, p, step, levelPart + bucket(activity));
             }

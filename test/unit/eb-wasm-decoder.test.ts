@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { generator, ORDERS, SHAPES } from '../fixtures/eb-cases';
 import { fitColumnModels } from '../../src/kernel/eb/columns';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import { decodeSlabSync, EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
@@ -6,7 +7,7 @@ import { ExactReader, valueType } from '../../src/kernel/eb/dtype';
 import { roundToFloat16 } from '../../src/kernel/data/float16';
 import { detLog2 } from '../../src/kernel/eb/detmath';
 import { toGridUnits } from '../../src/kernel/eb/grid';
-import { layoutOf, LayoutName } from '../../src/kernel/eb/layout';
+import { layoutOf } from '../../src/kernel/eb/layout';
 import { PassInput, runPass } from '../../src/kernel/eb/pass';
 import type { Plan } from '../../src/kernel/eb/plan';
 import { predictorByName } from '../../src/kernel/eb/predictors';
@@ -15,16 +16,6 @@ import { decoderModule, wasmDecoding, wasmTakes } from '../../src/kernel/eb/wasm
 import { BalerError } from '../../src/kernel/errors';
 import type { DType } from '../../src/kernel/types';
 
-/** A small deterministic generator (the cases are the same on every run). */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-const ORDERS: [number, number, number][] = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
 /** Candidate lists: interpolation's alone, over a model, the temporal mode's (over the previous frame), Lorenzo's, and over a table's column models. */
 const PREDICTOR_LISTS = [
   ['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear'], ['cubic', 'linear', 'model', 'cubic-over-model'], ['cubic-over-model', 'linear'],
@@ -86,14 +77,10 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
 
   it('every axis order, edges, directions, block size, schedule and candidate list (over a model, frame by frame), on shapes of every layout, real, integer and decimal values, pw-rel\'s log domain, exact and special values among them: each value (Object.is), the checksum, the stream\'s end', () => {
     const random = generator(7);
-    const shapes: [number[], LayoutName][] = [
-      [[9, 17, 33], 'field'], [[1, 1, 70], 'series'], [[5, 1, 40], 'field'], [[2, 3, 4], 'field'], [[33, 5], 'table'],
-      [[64, 3], 'table'], [[12, 10, 3], 'channels'], [[1, 17, 1], 'field'], [[40, 40], 'field'], [[3, 65, 9], 'field'], [[1], 'series'],
-    ];
     let cases = 0;
     let exactValues = 0;
     let tablesWithColumns = 0;
-    for (const [shape, layoutName] of shapes) {
+    for (const [shape, layoutName] of SHAPES) {
       const size = shape.reduce((a, b) => a * b, 1);
       const layout = layoutOf(shape, layoutName);
       for (const names of PREDICTOR_LISTS) {

@@ -11,6 +11,7 @@ import { Domain, Quantizer } from './quantizer';
 import { codeByInterpolation, interpolationLevels } from './interpolation';
 import { Candidate, codeByLorenzo, GridView } from './traversal';
 import { PredictorSpec } from './predictors';
+import { encodeInWasm, wasmEncodes } from './wasm/encoder';
 
 export interface PassInput {
   size: number;
@@ -40,6 +41,28 @@ export interface PassResult {
   pc: PointCoder;
   /** How many blocks chose each of the configuration's predictors. */
   counts: Int32Array;
+}
+
+/** What the encoder's callers read of a coded pass: a PointCoder's, or the WebAssembly encoder's (wasm/encoder.ts). */
+export interface CodedPoints {
+  readonly hash: number;
+  readonly exactCount: number;
+  /** The coded stream (call once). */
+  finishStream(): Uint8Array;
+  exactBytes(): Uint8Array;
+  /** The reconstruction as written in the output dtype (call once, at the end). */
+  finishOutput(): Float64Array;
+  release(keepOutput: boolean): void;
+}
+
+export interface EncodedPass {
+  pc: CodedPoints;
+  counts: Int32Array;
+}
+
+/** The encoder's pass: by the WebAssembly module where it takes the pass, else by runPass; the same bytes either way. */
+export function encodePass(input: PassInput, original: Float64Array): EncodedPass {
+  return (wasmEncodes(input) ? encodeInWasm(input, original) : undefined) ?? runPass(input, original);
 }
 
 const NO_BASE: Float64Array = new Float64Array(0);

@@ -344,6 +344,11 @@ export class PointCoder {
     if (!keepOutput) release(this.output);
   }
 
+  /** The coded stream, ended (encoder; call once). */
+  finishStream(): Uint8Array {
+    return this.indices.finish();
+  }
+
   /** The exact values stored so far (encoder). */
   exactBytes(): Uint8Array {
     return this.exactOut ? this.exactOut.finish() : new Uint8Array(0);

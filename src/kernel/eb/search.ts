@@ -8,13 +8,13 @@ import { Configuration, describe, nextSchedule, otherDirections, otherEdges, sam
 import type { EncodeStats } from './codec';
 import { columnModelsSize } from './format';
 import { layoutOf, LayoutName } from './layout';
-import { PassResult, runPass } from './pass';
+import { EncodedPass, encodePass } from './pass';
 import type { Plan } from './plan';
 
 /** A configuration coded on the whole slab. */
 export interface FullCoding {
   configuration: Configuration;
-  pass: PassResult;
+  pass: EncodedPass;
   stream: Uint8Array;
   exact: Uint8Array;
   /** Bytes the configuration stores in the slab's header beyond the stream (the column models). */
@@ -28,8 +28,8 @@ function sideBytes(configuration: Configuration, plan: Plan): number {
 }
 
 export function fullCoding(values: Float64Array, plan: Plan, configuration: Configuration, model: Float64Array | undefined): FullCoding {
-  const pass = runPass({ ...plan.base, size: values.length, layout: plan.layout, configuration, model }, values);
-  return { configuration, pass, stream: pass.pc.indices.finish(), exact: pass.pc.exactBytes(), side: sideBytes(configuration, plan) };
+  const pass = encodePass({ ...plan.base, size: values.length, layout: plan.layout, configuration, model }, values);
+  return { configuration, pass, stream: pass.pc.finishStream(), exact: pass.pc.exactBytes(), side: sideBytes(configuration, plan) };
 }
 
 export function codedBytes(c: FullCoding): number {
@@ -119,10 +119,10 @@ export function searchConfiguration(
     const sample = samples.get(name);
     let bytes: number;
     if (sample) {
-      const { pc } = runPass({ ...sample.plan.base, size: sample.values.length, layout: sample.plan.layout, configuration, model: sample.model }, sample.values);
+      const { pc } = encodePass({ ...sample.plan.base, size: sample.values.length, layout: sample.plan.layout, configuration, model: sample.model }, sample.values);
       // The side information is the whole slab's: it counts as a share of the sample's size.
       const side = (sideBytes(configuration, sample.plan) * sample.values.length) / values.length;
-      bytes = pc.indices.finish().length + pc.exactCount * sample.plan.type.width + side;
+      bytes = pc.finishStream().length + pc.exactCount * sample.plan.type.width + side;
       pc.release(false);
       trials.push({ configuration: `${describe(configuration)} (sample of ${sample.values.length})`, bytes: Math.round(bytes) });
     } else {

@@ -24,8 +24,8 @@ export interface Candidate {
   baseOffset: number;
 }
 
-const LOG2_TABLE_SIZE = 4096;
-const LOG2_TABLE = Float64Array.from({ length: LOG2_TABLE_SIZE }, (_, m) => (m === 0 ? 0 : 1.5 + 2 * Math.log2(m)));
+export const LOG2_TABLE_SIZE = 4096;
+export const LOG2_TABLE = Float64Array.from({ length: LOG2_TABLE_SIZE }, (_, m) => (m === 0 ? 0 : 1.5 + 2 * Math.log2(m)));
 const UNQUANTISABLE_COST = 64;
 
 /** Estimated bits of the index of `residual` at step `step` (1 / `inverseStep`): the encoder's block choice. */

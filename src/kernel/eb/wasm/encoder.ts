@@ -1,0 +1,209 @@
+// The encoder's common case in WebAssembly (src/wasm/eb-encoder.ts, built to dist/eb-encoder.wasm by esbuild.mjs): a
+// pass of plain cubic/linear interpolation over real values in float32 or float64, with no special values, grid or
+// forbidden value. JavaScript walks the views, corners and sweeps as the coder does (interpolation.ts) and hands each
+// sweep to the module; the stream, every value, the checksum, the exact values and the counts are the same as
+// runPass's (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the
+// module cannot be loaded or have the memory, is coded by runPass.
+// Opt-in (BALER_EB_ENCODER=wasm) until memory.ts counts the module's own copy of a pass (about 17 bytes a value of the
+// largest pass, per thread): with it, compressing a 1 GB field on 2 threads peaked at 550 MB against 492 MB without,
+// over the default budget of 512 MiB.
+
+import { CAST_FLOAT32, CAST_FLOAT64, ExactWriter } from '../dtype';
+import { forEachCorner, forEachSweep, interpolationLevels } from '../interpolation';
+import { levelSteps } from '../layout';
+import type { CodedPoints, EncodedPass, PassInput } from '../pass';
+import { METHOD_CUBIC, METHOD_LINEAR } from '../predictors';
+import { newBlock } from '../sweep';
+import { choiceBits, inverseOf, LOG2_TABLE } from '../traversal';
+import { release, slabValues } from '../../parallel/slab-buffers';
+import { MemoryLayout, reserve, wasmApi, WasmMemory, wasmModule } from './module';
+
+interface EncoderExports {
+  memory: WasmMemory;
+  hash: { value: number };
+  MODEL_BYTES: { value: number };
+  RECIPROCAL_BYTES: { value: number };
+  LOG2_TABLE_BYTES: { value: number };
+  heapBase(): number;
+  begin(
+    stateAt: number, reciprocalAt: number, log2At: number, originalAt: number, reconAt: number, absIndexAt: number, float32: number,
+    scratchAt: number, capacity: number, countsAt: number, streamAt: number,
+  ): void;
+  setChoices(at: number, count: number, bits: number): void;
+  setTolerance(tolerance: number): void;
+  setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
+  codeCorner(i: number, from: number, step: number, level: number): void;
+  codeSweep(offset: number, level: number, step: number, inverseStep: number, edge: number, d: number, s: number, nd: number, e1: number, e2: number, previous: number): number;
+  finish(): number;
+}
+
+/** Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in this thread. */
+export const wasmEncoding = { enabled: process.env.BALER_EB_ENCODER === 'wasm', passes: 0 };
+
+/** The pass's escapes (the module calls back for each): stores the value exactly and returns what predictions read there. */
+const noPass = (): number => {
+  throw new Error('no pass is being coded');
+};
+let storeExact: (i: number, prediction: number) => number = noPass;
+const imports = { Math: { log2: Math.log2 }, encoder: { exact: (i: number, prediction: number) => storeExact(i, prediction) } };
+
+/** The module, instantiated once per thread; undefined where it is not there or cannot run (runPass codes then). */
+export function encoderModule(): EncoderExports | undefined {
+  return wasmModule<EncoderExports>('eb-encoder', imports);
+}
+
+/** Whether the module codes this pass: the case it implements. */
+export function wasmEncodes(input: PassInput): boolean {
+  const { configuration } = input;
+  return configuration.mode === 'interpolation'
+    && configuration.predictors.every((p) => p.base === undefined && (p.method === METHOD_CUBIC || p.method === METHOD_LINEAR))
+    && input.domain === 'absolute'
+    && (input.type.cast === CAST_FLOAT32 || input.type.cast === CAST_FLOAT64)
+    && input.grids.every((grid) => grid === 0)
+    && input.specials !== true
+    && (input.forbidden === undefined || Number.isNaN(input.forbidden))
+    && wasmEncoding.enabled && encoderModule() !== undefined;
+}
+
+/** What the module leaves: the reconstruction, the stream, the exact store and the checksum, as a PointCoder gives them. */
+class ModuleCoding implements CodedPoints {
+  constructor(
+    private readonly output: Float64Array,
+    private readonly stream: Uint8Array,
+    private readonly exact: ExactWriter,
+    readonly hash: number,
+    /** Non-finite values stored exactly: patched into the output at the end (their reconstruction is a finite stand-in). */
+    private readonly specials: { index: number; value: number }[],
+  ) {}
+
+  get exactCount(): number {
+    return this.exact.count;
+  }
+
+  finishStream(): Uint8Array {
+    return this.stream;
+  }
+
+  exactBytes(): Uint8Array {
+    return this.exact.finish();
+  }
+
+  finishOutput(): Float64Array {
+    for (const { index, value } of this.specials) this.output[index] = value;
+    this.specials.length = 0;
+    return this.output;
+  }
+
+  release(keepOutput: boolean): void {
+    if (!keepOutput) release(this.output);
+  }
+}
+
+/** Byte offsets of one pass's arrays in the module's memory; the stream last, which the module grows the memory for. */
+interface MemoryPlan {
+  state: number; reciprocal: number; log2: number; methods: number; counts: number;
+  /** Per axis: its list, before3, right1, right3. */
+  axes: { list: number; before3: number; right1: number; right3: number }[];
+  original: number; recon: number; absIndex: number; scratch: number; stream: number;
+  end: number;
+}
+
+function memoryPlan(w: EncoderExports, size: number, longest: number[], capacity: number): MemoryPlan {
+  const memory = new MemoryLayout(w.heapBase());
+  const state = memory.take(w.MODEL_BYTES.value);
+  const reciprocal = memory.take(w.RECIPROCAL_BYTES.value);
+  const log2 = memory.take(w.LOG2_TABLE_BYTES.value);
+  const methods = memory.take(8);
+  const counts = memory.take(32);
+  const axes = longest.map((n) => ({ list: memory.take(4 * n), before3: memory.take(n), right1: memory.take(4 * n), right3: memory.take(4 * n) }));
+  const original = memory.take(8 * size);
+  const recon = memory.take(8 * size);
+  const absIndex = memory.take(size);
+  const scratch = memory.take(20 * capacity + 16);
+  const stream = memory.take(Math.max(1 << 12, size >> 2));
+  return { state, reciprocal, log2, methods, counts, axes, original, recon, absIndex, scratch, stream, end: memory.end };
+}
+
+/**
+ * The most points a block of the configuration holds: an edge of max(blockSize, 4s) holds at most max(blockSize, 4)
+ * points at stride s along an axis, and the axis's last point (coordinates are at least s apart).
+ */
+function blockCapacity(blockSize: number, size: number): number {
+  const along = Math.max(Math.ceil(blockSize), 4) + 2;
+  return Math.min(size, along * along * along);
+}
+
+/**
+ * Codes the pass (wasmEncodes said yes) as runPass would, or undefined when the module cannot have the memory or its
+ * stream cannot grow (runPass codes it then). A value the dtype cannot hold throws as runPass's exact store throws.
+ */
+export function encodeInWasm(input: PassInput, original: Float64Array): EncodedPass | undefined {
+  const w = encoderModule()!;
+  const { size, layout, configuration } = input;
+  const views = layout.views;
+  const longest = [1, 1, 1];
+  for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
+  const capacity = blockCapacity(configuration.blockSize, size);
+  const m = memoryPlan(w, size, longest, capacity);
+  if (!reserve(w.memory, m.end)) return undefined;
+  let buffer = w.memory.buffer;
+  new Float64Array(buffer, m.log2, LOG2_TABLE.length).set(LOG2_TABLE);
+  new Float64Array(buffer, m.original, size).set(original);
+  new Float64Array(buffer, m.recon, size).fill(0);
+  new Uint8Array(buffer, m.absIndex, size).fill(0);
+  const { predictors } = configuration;
+  new Uint8Array(buffer, m.methods, predictors.length).set(predictors.map((p) => (p.method === METHOD_LINEAR ? 1 : 0)));
+  const exact = new ExactWriter(input.type);
+  const specials: { index: number; value: number }[] = [];
+  storeExact = (i, prediction) => {
+    const value = exact.push(original[i], i);
+    if (value - value === 0) return value;
+    specials.push({ index: i, value });
+    return prediction - prediction === 0 ? prediction : 0;
+  };
+  let length: number;
+  try {
+    w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, m.scratch, capacity, m.counts, m.stream);
+    w.setChoices(m.methods, predictors.length, choiceBits(predictors.length));
+    const block = newBlock();
+    views.forEach((view, v) => {
+      if (view.dims.some((n) => n === 0)) return;
+      w.setTolerance(input.tolerances[v]);
+      const levels = interpolationLevels(view.dims, configuration.edges);
+      const steps = levelSteps(input.stepTolerances[v], false, levels, configuration.alpha, configuration.beta);
+      forEachCorner(view, configuration.order, configuration.edges, (i, from) => w.codeCorner(i, from, steps[levels], levels));
+      forEachSweep(view.dims, configuration, block, (level, edge) => {
+        // The stream may have grown the memory in the last sweep: a fresh view of it.
+        const memory = w.memory.buffer;
+        const lists = [block.L0, block.L1, block.L2];
+        for (let e = 0; e < 3; e++) {
+          const n = lists[e].length;
+          const a = m.axes[e];
+          new Int32Array(memory, a.list, n).set(lists[e]);
+          new Uint8Array(memory, a.before3, n).set(block.before3[e].subarray(0, n));
+          new Int32Array(memory, a.right1, n).set(block.right1[e].subarray(0, n));
+          new Int32Array(memory, a.right3, n).set(block.right3[e].subarray(0, n));
+          w.setAxis(e, a.list, n, view.strides[e], a.before3, a.right1, a.right3);
+        }
+        const { dirs, nd } = block;
+        const step = steps[level];
+        block.previous = w.codeSweep(view.offset, level, step, inverseOf(step), edge, block.d, block.s, nd, nd > 1 ? dirs[1] : 0, nd > 2 ? dirs[2] : 0, block.previous);
+      });
+    });
+    length = w.finish();
+  } catch (error) {
+    // A block larger than the scratch, or a stream the memory cannot hold: JavaScript codes this pass.
+    if (error instanceof wasmApi.RuntimeError) return undefined;
+    throw error;
+  } finally {
+    storeExact = noPass;
+  }
+  buffer = w.memory.buffer;
+  const stream = new Uint8Array(buffer, m.stream, length).slice();
+  const output = slabValues(size);
+  output.set(new Float64Array(buffer, m.recon, size));
+  const counts = new Int32Array(predictors.length);
+  counts.set(new Int32Array(buffer, m.counts, predictors.length));
+  wasmEncoding.passes++;
+  return { pc: new ModuleCoding(output, stream, exact, w.hash.value >>> 0, specials), counts };
+}

@@ -1,0 +1,432 @@
+// AssemblyScript, compiled by esbuild.mjs to dist/eb-encoder.wasm: the error-bounded encoder's interpolation sweeps for
+// the common case (src/kernel/eb/wasm/encoder.ts decides which passes that is and drives the views and sweeps). One
+// pass per block does what the JavaScript encoder spreads over sweep.ts codeSweep/predictAndCost/codeBlock, kernels.ts
+// (the predictions, term for term), traversal.ts (the cost estimate and the choice), quantizer.ts quantizeAbsolute,
+// pointcoder.ts encodeStrip, contexts.ts and rangecoder.ts, with the same models in the same order, so that the stream,
+// every value and the checksum come out identical. A value stored exactly (an escape) is handed to JavaScript
+// (encoder.exact), which keeps the exact store.
+//
+// Memory (byte offsets handed over by the driver): the bit models (16 bytes each), the rates, the cost table, the
+// originals and reconstruction (f64), min(|q|, 255) of every point (u8), per axis its coordinate list (i32) and
+// geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), a block's scratch, and last the stream,
+// which grows the memory when it fills it.
+
+import { adapt, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
+import { absIndex, absIndexAt, activityOf, predictAlong, predictNear, recon, reconAt, setPoints } from './shared/points';
+import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
+export { RECIPROCAL_BYTES } from './shared/models';
+export { setAxis } from './shared/geometry';
+
+const MAX_INDEX: f64 = 1073741824; // 2^30
+const LOG2_TABLE_SIZE: i32 = 4096;
+const UNQUANTISABLE_COST: f64 = 64;
+
+/** Math.log2 of JavaScript: the cost estimate beyond its table must be the same bits. */
+@external("Math", "log2") declare function jsLog2(x: f64): f64;
+/** Stores the original at point i exactly (pointcoder.ts storeExact) and returns what predictions read there. */
+@external("encoder", "exact") declare function storeExact(i: i32, prediction: f64): f64;
+
+// The range encoder (rangecoder.ts RangeEncoder): low may carry into bit 32.
+let low: u64 = 0;
+let range: u32 = 0xffffffff;
+let cache: u32 = 0;
+let cacheSize: u32 = 1;
+let skipFirst = true;
+let streamStart: usize = 0;
+let position: usize = 0;
+let streamEnd: usize = 0;
+/** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
+export let hash: u32 = 0x811c9dc5;
+let log2Table: usize = 0;
+let original: usize = 0;
+let float32: bool = true;
+/** quantizer.ts Quantizer.tolerance of the view being coded. */
+let tolerance: f64 = 0;
+/** What quantize accepted: the reconstruction of its index. */
+let accepted: f64 = 0;
+// A block's scratch: its points, and the cubic and linear predictions of each.
+let blockIndices: usize = 0;
+let cubicOut: usize = 0;
+let linearOut: usize = 0;
+let blockCapacity: i32 = 0;
+// The configuration's candidates (1: linear, 0: cubic), how many, the bits their choice takes, which of the two any
+// uses, and how many blocks chose each (i32 per candidate).
+let methods: usize = 0;
+let choices = 1;
+let choiceBits = 0;
+let wantCubic = false;
+let wantLinear = false;
+let counts: usize = 0;
+
+/** Where the driver may start placing its arrays. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** The bytes the models, the rates and the cost table take (for the driver's layout). */
+export const MODEL_BYTES: i32 = INDEX_MODELS * 16;
+export const LOG2_TABLE_BYTES: i32 = LOG2_TABLE_SIZE * 8;
+
+/**
+ * Starts a pass: fresh models and coder, the checksum's seed; the stream from streamAt to the memory's end. The cost
+ * table at log2At is the driver's (traversal.ts LOG2_TABLE); originals, reconstruction and |q| are in place.
+ */
+export function begin(
+  stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool,
+  scratchAt: usize, capacity: i32, countsAt: usize, streamAt: usize,
+): void {
+  startModels(stateAt, reciprocalAt);
+  log2Table = log2At;
+  original = originalAt;
+  setPoints(reconAt, absIndexAt);
+  float32 = isFloat32;
+  blockCapacity = capacity;
+  blockIndices = scratchAt;
+  cubicOut = scratchAt + (((<usize>capacity) * 4 + 15) & ~15);
+  linearOut = cubicOut + (<usize>capacity) * 8;
+  counts = countsAt;
+  for (let k = 0; k < 8; k++) store<i32>(counts + ((<usize>k) << 2), 0);
+  low = 0;
+  range = 0xffffffff;
+  cache = 0;
+  cacheSize = 1;
+  skipFirst = true;
+  streamStart = streamAt;
+  position = streamAt;
+  streamEnd = (<usize>memory.size()) << 16;
+  hash = 0x811c9dc5;
+}
+
+/** The configuration's candidates: `count` bytes at `at`, 1 for linear and 0 for cubic; `bits`: traversal.ts choiceBits. */
+export function setChoices(at: usize, count: i32, bits: i32): void {
+  methods = at;
+  choices = count;
+  choiceBits = bits;
+  wantCubic = false;
+  wantLinear = false;
+  for (let k = 0; k < count; k++) {
+    if (load<u8>(at + <usize>k) === 1) wantLinear = true;
+    else wantCubic = true;
+  }
+}
+
+/** The tolerance of the view about to be coded. */
+export function setTolerance(t: f64): void {
+  tolerance = t;
+}
+
+// ---------------------------------------------------------------- the range encoder
+
+function pushByte(byte: u32): void {
+  // The very first byte LZMA emits is always 0: left out, the decoder assumes it.
+  if (skipFirst) {
+    skipFirst = false;
+    return;
+  }
+  if (position >= streamEnd) {
+    const have = streamEnd - streamStart;
+    const pages = <i32>((have >> 16) + 1);
+    if (memory.grow(pages) < 0) unreachable();
+    streamEnd = (<usize>memory.size()) << 16;
+  }
+  store<u8>(position++, <u8>byte);
+}
+
+function shiftLow(): void {
+  if (low < 0xff000000 || low >= 0x100000000) {
+    const carry = <u32>(low >> 32);
+    let pending = cache;
+    do {
+      pushByte((pending + carry) & 0xff);
+      pending = 0xff;
+    } while (--cacheSize !== 0);
+    cache = <u32>(low >> 24) & 0xff;
+  }
+  cacheSize++;
+  low = (low & 0xffffff) << 8;
+}
+
+@inline function normalise(): void {
+  while (range < TOP) {
+    range <<= 8;
+    shiftLow();
+  }
+}
+
+@inline function encodeBit(m: i32, bit: i32): void {
+  const p = probabilityOf(m);
+  const bound: u32 = (range >>> 16) * <u32>p;
+  if (bit === 0) {
+    range = bound;
+  } else {
+    low += <u64>bound;
+    range -= bound;
+  }
+  if (range < TOP) normalise();
+  adapt(m, bit);
+}
+
+function encodeDirect(value: i32, bitCount: i32): void {
+  for (let b = bitCount - 1; b >= 0; b--) {
+    const half = range >>> 1;
+    if (((value >> b) & 1) === 0) {
+      range = half;
+    } else {
+      low += <u64>half;
+      range -= half;
+    }
+    if (range < TOP) normalise();
+  }
+}
+
+/** Ends the stream (rangecoder.ts finish) and returns its length; its bytes start where begin() put them. */
+export function finish(): i32 {
+  for (let i = 0; i < 5; i++) shiftLow();
+  return <i32>(position - streamStart);
+}
+
+/** contexts.ts encodeNonZero: a non-zero index or ESCAPE, its zero flag included. */
+function encodeNonZero(q: i32, context: i32): void {
+  encodeBit(zero + context, 1);
+  const level = context >> 4;
+  if (q === ESCAPE) {
+    encodeBit(escape + level, 1);
+    return;
+  }
+  encodeBit(escape + level, 0);
+  encodeBit(sign + level, q < 0 ? 1 : 0);
+  const m = q < 0 ? -q : q;
+  const bits = 31 - clz<i32>(m);
+  const magnitudeBase = magnitude + context * 32;
+  let b = 0;
+  for (; b < MAX_BITS; b++) {
+    const more = bits > b ? 1 : 0;
+    encodeBit(magnitudeBase + b, more);
+    if (more === 0) break;
+  }
+  if (b >= 1) encodeBit(mantissaTop + level * 32 + b, (m >> (b - 1)) & 1);
+  if (b >= 2) encodeBit(mantissaSecond + b * 2 + ((m >> (b - 1)) & 1), (m >> (b - 2)) & 1);
+  if (b >= 3) encodeDirect(m & ((1 << (b - 2)) - 1), b - 2);
+}
+
+// ---------------------------------------------------------------- the quantiser and the point coder
+
+/** JavaScript's Math.round: halves toward +∞ (f64.nearest rounds them to even). */
+@inline function roundHalfUp(x: f64): f64 {
+  const up = Math.ceil(x);
+  return up - 0.5 > x ? up - 1 : up;
+}
+
+@inline function accepts(x: f64, r: f64): bool {
+  const out = float32 ? <f64><f32>r : r;
+  // A tolerance of 0 is lossless: the same bits (the sign of zero kept; x is finite here).
+  const ok = tolerance == 0 ? reinterpret<u64>(out) == reinterpret<u64>(x) : Math.abs(out - x) <= tolerance;
+  if (ok) accepted = out;
+  return ok;
+}
+
+/** quantizer.ts quantizeAbsolute for real values in a float dtype, nothing forbidden: an index (its value in `accepted`) or ESCAPE. */
+@inline function quantize(x: f64, prediction: f64, step: f64): i32 {
+  if (!(x - x == 0)) return ESCAPE;
+  const p = prediction + 0;
+  const t = step == 0 ? 0 : (x - p) / step;
+  if (!(t < MAX_INDEX && t > -MAX_INDEX)) return ESCAPE;
+  const q = roundHalfUp(t);
+  if (accepts(x, p + q * step)) return <i32>q;
+  return nextIndex(x, p, t, q, step);
+}
+
+/** quantizeAbsolute's second try: the cast or float rounding pushed the nearest index just outside the bound. */
+function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
+  if (step == 0) return ESCAPE;
+  const other = t > q ? q + 1 : q - 1;
+  if (accepts(x, p + other * step)) return <i32>other;
+  return ESCAPE;
+}
+
+/** One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for an escape). */
+@inline function encodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
+  const q = quantize(load<f64>(original + ((<usize>i) << 3)), prediction, step);
+  if (q === 0) {
+    encodeBit(zero + context, 0);
+    store<f64>(recon + ((<usize>i) << 3), accepted);
+    store<u8>(absIndex + <usize>i, 0);
+    hash = hash * FNV_PRIME;
+    return 0;
+  }
+  encodeNonZero(q, context);
+  if (q === ESCAPE) {
+    store<f64>(recon + ((<usize>i) << 3), storeExact(i, prediction));
+    store<u8>(absIndex + <usize>i, <u8>ESCAPE_ACTIVITY);
+    hash = (hash ^ 0x5bd1e995) * FNV_PRIME;
+    return ESCAPE_ACTIVITY;
+  }
+  store<f64>(recon + ((<usize>i) << 3), accepted);
+  const m = q < 0 ? -q : q;
+  const clamped = m > 255 ? 255 : m;
+  store<u8>(absIndex + <usize>i, <u8>clamped);
+  hash = (hash ^ <u32>q) * FNV_PRIME;
+  return clamped;
+}
+
+/** A point outside the sweeps (interpolation.ts forEachCorner): the origin (from < 0, predicted by 0) or a corner, predicted by point `from`. */
+export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
+  const prediction = from < 0 ? 0 : reconAt(from);
+  const activity = from < 0 ? 0 : 2 * absIndexAt(from);
+  encodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
+}
+
+// ---------------------------------------------------------------- the predictions (the decoder's, eb-decoder.ts)
+
+/** Adds a direction's value v to a point's prediction at `at` (kernels.ts combine): v alone, or 0 + v, + v, and the last divided by nd. */
+@inline function combine(at: usize, v: f64, m: i32, nd: i32): void {
+  if (nd === 1) store<f64>(at, v);
+  else if (m === 0) store<f64>(at, 0 + v);
+  else if (m < nd - 1) store<f64>(at, load<f64>(at) + v);
+  else store<f64>(at, (load<f64>(at) + v) / <f64>nd);
+}
+
+/** Both methods' predictAlong at point i (block position j), from the same neighbours, combined as direction m of nd. */
+@inline function predictBoth(j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
+  const cubicAt = cubicOut + ((<usize>j) << 3);
+  const linearAt = linearOut + ((<usize>j) << 3);
+  if (right1 === s) {
+    const along = s * unit;
+    const b = reconAt(i - along);
+    const c = reconAt(i + along);
+    if (wantLinear) combine(linearAt, (b + c) / 2, m, nd);
+    if (wantCubic) {
+      let v: f64;
+      if (right3 === 3 * s) v = before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
+      else if (right3 === 0) v = before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
+      else v = predictNear(false, i, unit, s, before3, right1, right3);
+      combine(cubicAt, v, m, nd);
+    }
+  } else {
+    if (wantCubic) combine(cubicAt, predictNear(false, i, unit, s, before3, right1, right3), m, nd);
+    if (wantLinear) combine(linearAt, predictNear(true, i, unit, s, before3, right1, right3), m, nd);
+  }
+}
+
+/** traversal.ts costOfResidual: the estimated bits of the index of `residual`. */
+@inline function costOf(residual: f64, inverseStep: f64): f64 {
+  const m = Math.abs(residual * inverseStep);
+  if (m < <f64>(LOG2_TABLE_SIZE - 1)) return load<f64>(log2Table + ((<usize>(<i32>(m + 0.5))) << 3));
+  return m == m && m != Infinity ? 1.5 + 2 * jsLog2(m) : UNQUANTISABLE_COST;
+}
+
+/**
+ * The block's points and both methods' predictions (those the candidates use) into the scratch, in loop order, direction
+ * by direction as kernels.ts interpolateBlock; then the cheaper candidate by the cost estimate on the originals
+ * (traversal.ts chooseAndRecord: the first strictly smallest, each sum in loop order).
+ */
+function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32, inverseStep: f64): i32 {
+  const total = (b0 - a0) * (b1 - a1) * (b2 - a2);
+  if (total > blockCapacity) unreachable();
+  let j = 0;
+  for (let x0 = a0; x0 < b0; x0++) {
+    for (let x1 = a1; x1 < b1; x1++) {
+      const rowBase = offset + coordinate(0, x0) * stride0 + coordinate(1, x1) * stride1;
+      for (let x2 = a2; x2 < b2; x2++, j++) store<i32>(blockIndices + ((<usize>j) << 2), rowBase + coordinate(2, x2) * stride2);
+    }
+  }
+  for (let m = 0; m < nd; m++) {
+    const e = m === 0 ? d : m === 1 ? e1 : e2;
+    const unit = strideOf(e);
+    j = 0;
+    for (let x0 = a0; x0 < b0; x0++) {
+      for (let x1 = a1; x1 < b1; x1++) {
+        if (e === 2) {
+          for (let x2 = a2; x2 < b2; x2++, j++) {
+            predictBoth(j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2), m, nd);
+          }
+        } else {
+          // Along axis 0 or 1 the geometry is the row's.
+          const x = e === 0 ? x0 : x1;
+          const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
+          for (let x2 = a2; x2 < b2; x2++, j++) {
+            predictBoth(j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, before3, right1, right3, m, nd);
+          }
+        }
+      }
+    }
+  }
+  if (choices === 1) return 0;
+  let costCubic = 0.0;
+  let costLinear = 0.0;
+  for (let k = 0; k < total; k++) {
+    const x = load<f64>(original + ((<usize>load<i32>(blockIndices + ((<usize>k) << 2))) << 3));
+    if (wantCubic) costCubic += costOf(x - load<f64>(cubicOut + ((<usize>k) << 3)), inverseStep);
+    if (wantLinear) costLinear += costOf(x - load<f64>(linearOut + ((<usize>k) << 3)), inverseStep);
+  }
+  let best = 0;
+  for (let k = 1; k < choices; k++) {
+    const cost = load<u8>(methods + <usize>k) === 1 ? costLinear : costCubic;
+    const bestCost = load<u8>(methods + <usize>best) === 1 ? costLinear : costCubic;
+    if (cost < bestCost) best = k;
+  }
+  return best;
+}
+
+/** contexts.ts codeChoice: the block's candidate down a binary tree, in the context of the previous choice. */
+function encodeChoice(chosen: i32, previous: i32): void {
+  const base = choice + (previous & 7) * 8;
+  let node = 1;
+  for (let b = choiceBits - 1; b >= 0; b--) {
+    const bit = (chosen >> b) & 1;
+    encodeBit(base + node, bit);
+    node = node * 2 + bit;
+  }
+}
+
+/**
+ * One sweep (sweep.ts codeSweep, encoder) of the view at `offset`: interpolated at stride s along axis d and, when
+ * nd > 1, along e1 (and e2) too, the predictions averaged; returns the last block's choice.
+ */
+export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, edge: i32, d: i32, s: i32, nd: i32, e1: i32, e2: i32, previousChoice: i32): i32 {
+  let previous = previousChoice;
+  const levelPart = (level < 4 ? level : 3) * 16;
+  const unit = strideOf(d);
+  const along = unit * s;
+  const chainWeight = d === 2 ? 2 : 1;
+  for (let a0 = 0; a0 < n0;) {
+    const b0 = blockEnd(0, a0, edge, n0);
+    for (let a1 = 0; a1 < n1;) {
+      const b1 = blockEnd(1, a1, edge, n1);
+      for (let a2 = 0; a2 < n2;) {
+        const b2 = blockEnd(2, a2, edge, n2);
+        const chosen = predictAndChoose(offset, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2, inverseStep);
+        if (choices > 1) encodeChoice(chosen, previous);
+        previous = chosen;
+        const countAt = counts + ((<usize>chosen) << 2);
+        store<i32>(countAt, load<i32>(countAt) + 1);
+        const predictions = load<u8>(methods + <usize>chosen) === 1 ? linearOut : cubicOut;
+        const back2 = a2 > 0 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
+        let j = 0;
+        for (let x0 = a0; x0 < b0; x0++) {
+          const back0 = x0 > 0 ? (coordinate(0, x0) - coordinate(0, x0 - 1)) * stride0 : 0;
+          for (let x1 = a1; x1 < b1; x1++) {
+            const back1 = x1 > 0 ? (coordinate(1, x1) - coordinate(1, x1 - 1)) * stride1 : 0;
+            // Along axis 0 or 1 the geometry is the row's: read once per row (along axis 2, per point).
+            const xd = d === 0 ? x0 : x1;
+            const dBefore3 = d !== 2 && hasBefore3(d, xd), dRight1 = d !== 2 ? right1Of(d, xd) : 0;
+            let previousAbs = 0;
+            for (let x2 = a2, k = 0; x2 < b2; x2++, k++, j++) {
+              const i = load<i32>(blockIndices + ((<usize>j) << 2));
+              const before3 = d === 2 ? hasBefore3(2, x2) : dBefore3;
+              const right1 = d === 2 ? right1Of(2, x2) : dRight1;
+              // The context: sweep.ts codeBlock's activity and the strip's chain.
+              let activity = activityOf(i, k, d, along, unit, before3, right1, back0, back1, back2);
+              if (k > 0) activity += chainWeight * previousAbs;
+              previousAbs = encodePoint(i, load<f64>(predictions + ((<usize>j) << 3)), step, levelPart + bucket(activity));
+            }
+          }
+        }
+        a2 = b2;
+      }
+      a1 = b1;
+    }
+    a0 = b0;
+  }
+  return previous;
+}

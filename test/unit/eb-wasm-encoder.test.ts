@@ -1,0 +1,205 @@
+import assert from 'node:assert/strict';
+import { generator, ORDERS, SHAPES } from '../fixtures/eb-cases';
+import type { Configuration } from '../../src/kernel/eb/configure';
+import { EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
+import { valueType } from '../../src/kernel/eb/dtype';
+import { layoutOf, LayoutName } from '../../src/kernel/eb/layout';
+import { encodePass, PassInput, runPass } from '../../src/kernel/eb/pass';
+import { predictorByName } from '../../src/kernel/eb/predictors';
+import { encodeInWasm, encoderModule, wasmEncodes, wasmEncoding } from '../../src/kernel/eb/wasm/encoder';
+import type { DType } from '../../src/kernel/types';
+
+const PREDICTOR_LISTS = [['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear']];
+
+/**
+ * Smooth values with noise and a step, in the dtype; with `outliers`, a few huge values and NaN/±Inf among them,
+ * which the quantiser cannot index (escapes, stored exactly).
+ */
+function valuesOf(size: number, random: () => number, dtype: DType, scale: number, outliers: boolean): Float64Array {
+  const specials = [1e30, -3e29, NaN, Infinity, -Infinity, 7e25];
+  return Float64Array.from({ length: size }, (_, i) => {
+    let v = scale * (Math.sin(i / 7) + 0.3 * Math.cos(i / 3.1) + (i % 97 > 60 ? 0.5 : 0) + 0.05 * (random() - 0.5));
+    if (outliers && random() < 0.02) v = specials[Math.floor(random() * specials.length)];
+    return dtype === 'float32' ? Math.fround(v) : v;
+  });
+}
+
+function sameValues(a: Float64Array, b: Float64Array, what: string): void {
+  assert.equal(a.length, b.length, `${what}: length`);
+  for (let i = 0; i < a.length; i++) {
+    if (!Object.is(a[i], b[i])) assert.fail(`${what}: value ${i}: wasm ${a[i]}, JavaScript ${b[i]}`);
+  }
+}
+
+describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () => {
+  // The module is opt-in (wasm/encoder.ts): each test here turns it on, and the others find it as they left it.
+  const enabledBefore = wasmEncoding.enabled;
+  before(() => {
+    assert.ok(encoderModule(), 'dist/eb-encoder.wasm is missing or does not load: build it with `node esbuild.mjs` (npm test does)');
+  });
+  beforeEach(() => {
+    wasmEncoding.enabled = true;
+  });
+  after(() => {
+    wasmEncoding.enabled = enabledBefore;
+  });
+
+  it('every axis order, edges, directions, block size, schedule, candidate list and tolerance, on shapes of every layout: the same stream, values (Object.is), checksum, counts and exact values', () => {
+    const random = generator(5);
+    let cases = 0;
+    let escaped = 0;
+    for (const [shape, layoutName] of SHAPES) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const tolerance of [1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 0]) {
+          const outliers = cases % 3 === 1;
+          const values = valuesOf(size, random, dtype, 1 + 1000 * random(), outliers);
+          const order = ORDERS[Math.floor(random() * ORDERS.length)];
+          const names = PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length];
+          const configuration: Configuration = {
+            layout: layout.name, mode: 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
+            blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 5 < 2 ? 'one' : 'all',
+            predictors: names.map(predictorByName),
+          };
+          const type = valueType(dtype);
+          const tolerances = layout.views.map(() => tolerance);
+          const input: PassInput = {
+            size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
+            tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
+          };
+          const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} alpha=${configuration.alpha} [${names}]${outliers ? ' outliers' : ''}`;
+          cases++;
+          assert.ok(wasmEncodes(input), what);
+          const wasm = encodeInWasm(input, values);
+          assert.ok(wasm, `${what}: the module coded it`);
+          const js = runPass(input, values);
+          assert.deepEqual(wasm.pc.finishStream(), js.pc.finishStream(), `${what}: stream`);
+          assert.equal(wasm.pc.hash, js.pc.hash, `${what}: checksum`);
+          assert.deepEqual(Array.from(wasm.counts), Array.from(js.counts), `${what}: counts`);
+          assert.equal(wasm.pc.exactCount, js.pc.exactCount, `${what}: exact values`);
+          assert.deepEqual(wasm.pc.exactBytes(), js.pc.exactBytes(), `${what}: exact bytes`);
+          sameValues(wasm.pc.finishOutput(), js.pc.finishOutput(), what);
+          if (js.pc.exactCount > 0) escaped++;
+          wasm.pc.release(false);
+          js.pc.release(false);
+        }
+      }
+    }
+    assert.ok(cases >= 150, `only ${cases} cases`);
+    assert.ok(escaped >= 20, `only ${escaped} cases with escapes`);
+  });
+
+  it('indices halfway between two (dyadic values at power-of-two steps): rounded as Math.round rounds them', () => {
+    const random = generator(17);
+    let cases = 0;
+    for (const [shape, layoutName] of [[[16, 24, 20], 'field'], [[300], 'series'], [[40, 6], 'table']] as [number[], LayoutName][]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      let walk = 0;
+      const values = Float64Array.from({ length: size }, () => (walk += Math.floor(random() * 64) - 32) / 1024);
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const names of PREDICTOR_LISTS) {
+          for (const [alpha, beta] of [[1, 1], [2, 8]]) {
+            const configuration: Configuration = {
+              layout: layout.name, mode: 'interpolation', order: ORDERS[cases % ORDERS.length], alpha, beta, blockSize: 4,
+              edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 3 === 0 ? 'one' : 'all', predictors: names.map(predictorByName),
+            };
+            const tolerances = layout.views.map(() => 2 ** -7);
+            const input: PassInput = {
+              size, layout, configuration, type: valueType(dtype), domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
+              tolerances, stepTolerances: tolerances,
+            };
+            const what = `[${shape}] ${dtype} [${names}] alpha=${alpha} beta=${beta}`;
+            cases++;
+            const wasm = encodeInWasm(input, values)!;
+            const js = runPass(input, values);
+            assert.deepEqual(wasm.pc.finishStream(), js.pc.finishStream(), `${what}: stream`);
+            sameValues(wasm.pc.finishOutput(), js.pc.finishOutput(), what);
+            wasm.pc.release(false);
+            js.pc.release(false);
+          }
+        }
+      }
+    }
+  });
+
+  it('a stream larger than the room left for it grows the module\'s memory as it is written, and comes out the same', () => {
+    // Enough values that the pass's arrays do not fit in the memory as the tests before left it, and noise at a bound
+    // that costs about 4 bytes a value: far more than the quarter byte a value the stream is given to start with.
+    const memoryBefore = encoderModule()!.memory.buffer.byteLength;
+    const size = Math.max(200_000, Math.ceil(memoryBefore / 16));
+    const random = generator(23);
+    const values = Float64Array.from({ length: size }, () => random());
+    const layout = layoutOf([size], 'series');
+    const input: PassInput = {
+      size, layout, type: valueType('float64'), domain: 'absolute', grids: [0], pointwiseBound: 0, tolerances: [1e-9], stepTolerances: [1e-9],
+      configuration: {
+        layout: layout.name, mode: 'interpolation', order: [0, 1, 2], alpha: 1, beta: 1, blockSize: 16, edges: 'anchored', directions: 'all',
+        predictors: [predictorByName('cubic'), predictorByName('linear')],
+      },
+    };
+    const wasm = encodeInWasm(input, values)!;
+    const js = runPass(input, values);
+    const stream = wasm.pc.finishStream();
+    assert.ok(stream.length > size / 4 + 70_000, `a stream of ${stream.length} bytes for ${size} values`);
+    assert.deepEqual(stream, js.pc.finishStream());
+    assert.equal(wasm.pc.hash, js.pc.hash);
+    sameValues(wasm.pc.finishOutput(), js.pc.finishOutput(), 'noise');
+    wasm.pc.release(false);
+    js.pc.release(false);
+  });
+
+  it('leaves to JavaScript the passes it does not take', () => {
+    const layout = layoutOf([10, 12], 'field');
+    const base: PassInput = {
+      size: 120, layout, type: valueType('float32'), domain: 'absolute', grids: [0], pointwiseBound: 0, tolerances: [1e-3], stepTolerances: [1e-3],
+      configuration: {
+        layout: layout.name, mode: 'interpolation', order: [0, 1, 2], alpha: 1, beta: 1, blockSize: 16, edges: 'anchored', directions: 'all',
+        predictors: [predictorByName('cubic'), predictorByName('linear')],
+      },
+    };
+    assert.ok(wasmEncodes(base));
+    assert.ok(!wasmEncodes({ ...base, type: valueType('int16') }), 'an integer dtype');
+    assert.ok(!wasmEncodes({ ...base, type: valueType('float16') }), 'float16');
+    assert.ok(!wasmEncodes({ ...base, grids: [1] }), 'on a grid');
+    assert.ok(!wasmEncodes({ ...base, specials: true }), 'special values');
+    assert.ok(!wasmEncodes({ ...base, forbidden: -9999 }), 'a forbidden value');
+    assert.ok(!wasmEncodes({ ...base, domain: 'pointwise' }), 'pw-rel');
+    assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo')] } }), 'Lorenzo');
+    assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, predictors: [predictorByName('cubic'), predictorByName('model')] } }), 'a model');
+    wasmEncoding.enabled = false;
+    assert.ok(!wasmEncodes(base), 'switched off');
+    const before = wasmEncoding.passes;
+    encodePass(base, Float64Array.from({ length: 120 }, (_, i) => Math.sin(i))).pc.release(false);
+    assert.equal(wasmEncoding.passes, before);
+  });
+
+  it('encodeSlabSync writes the same bytes with and without the module', () => {
+    const random = generator(13);
+    const slabs: [number[], DType, EbGlobals['bound'], boolean][] = [
+      [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }, false],
+      [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }, false],
+      [[500], 'float32', { kind: 'abs', value: 1e-2 }, true],
+      [[20, 30, 31], 'float32', { kind: 'rel', value: 1e-3 }, false],
+      [[16, 40, 40], 'float64', { kind: 'abs', value: 1e-6 }, true],
+      [[70, 4], 'float32', { kind: 'rel', value: 1e-2 }, false],
+    ];
+    for (const [shape, dtype, bound, outliers] of slabs) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = valuesOf(size, random, dtype, 10, outliers).map((v) => (Number.isFinite(v) ? v : dtype === 'float32' ? Math.fround(1e20) : 1e20));
+      const range = values.reduce((a, b) => Math.max(a, b), -Infinity) - values.reduce((a, b) => Math.min(a, b), Infinity);
+      const g: EbGlobals = { bound, tolerances: [bound.kind === 'rel' ? bound.value * range : bound.value], dtype, kind: 'frames' };
+      const before = wasmEncoding.passes;
+      const withModule = encodeSlabSync(values, shape, g);
+      const what = `[${shape}] ${dtype} ${bound.kind}:${bound.value} ${withModule.stats.configuration}`;
+      assert.ok(wasmEncoding.passes > before, `${what}: the module coded some passes`);
+      wasmEncoding.enabled = false;
+      const withoutModule = encodeSlabSync(values, shape, g);
+      wasmEncoding.enabled = true;
+      assert.deepEqual(withModule.bytes, withoutModule.bytes, what);
+      assert.deepEqual(withModule.stats, withoutModule.stats, what);
+      sameValues(withModule.reconstruction, withoutModule.reconstruction, what);
+    }
+  });
+});
