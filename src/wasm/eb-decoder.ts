@@ -18,6 +18,9 @@ import { absIndex, absIndexAt, activityOf, lagrangeAtZero, predictAlong, recon, 
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
+export { setCast, setGrid } from './shared/values';
+import { castOf, fromGridUnits, grid, jsRound, toGridUnits } from './shared/values';
+import { detExp2 } from './shared/detmath';
 
 /** contexts.ts RUN_BITS: a mask's runs are shorter than 2^30. */
 const RUN_BITS: i32 = 30;
@@ -36,16 +39,6 @@ let end: usize = 0;
 let symbol = 0, specialKind = 0, runs = 0;
 /** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
 export let hash: u32 = 0x811c9dc5;
-// How a value is written (quantizer.ts castOf): CAST_FLOAT64, CAST_FLOAT32, or an integer dtype's rounding into [low, high].
-const CAST_FLOAT32 = 1;
-const CAST_INTEGER = 2;
-const CAST_FLOAT16 = 3;
-const CAST_BOOL = 4;
-let cast = CAST_FLOAT32;
-let low: f64 = 0;
-let high: f64 = 0;
-/** The view's grid (grid.ts): 0 for real values, 1 for integers, else the step of a decimal (> 0) or 1/its count (< 0). */
-let grid: f64 = 0;
 // The values stored exactly, in coding order, how many and how many used; the special values (non-finite exact
 // values, a mask's NaN and ±Inf) patched into the output at the end: their points (i32) and values (f64).
 let exactValues: usize = 0;
@@ -127,18 +120,6 @@ export function exactLeft(): i32 {
 /** How many special values the output takes at the patches' points. */
 export function patchesMade(): i32 {
   return patchCount;
-}
-
-/** How values are written: `kind` CAST_FLOAT64 (0), CAST_FLOAT32, CAST_INTEGER (rounded into [lowest, highest]), CAST_FLOAT16 or CAST_BOOL. */
-export function setCast(kind: i32, lowest: f64, highest: f64): void {
-  cast = kind;
-  low = lowest;
-  high = highest;
-}
-
-/** The grid of the next view's points. */
-export function setGrid(viewGrid: f64): void {
-  grid = viewGrid;
 }
 
 /** The slab's values have classes (u8 at `classesAt`): pw-rel's, or a mask's; `withSpecialKinds`: format 3. */
@@ -224,66 +205,6 @@ function decodeNonZero(context: i32): i32 {
   return negative ? -value : value;
 }
 
-/** JavaScript's Math.round: halves toward +∞ (f64.nearest rounds them to even). */
-@inline function jsRound(x: f64): f64 {
-  const up = Math.ceil(x);
-  return up - 0.5 > x ? up - 1 : up;
-}
-
-/** grid.ts toGridUnits and fromGridUnits. */
-@inline function toGridUnits(x: f64): f64 {
-  return grid == 1 ? x : grid > 0 ? x / grid : x * -grid;
-}
-@inline function fromGridUnits(r: f64): f64 {
-  return grid == 1 ? r : grid > 0 ? r * grid : r / -grid;
-}
-
-/** quantizer.ts castOf: the value as written in the dtype (data/dtype.ts castOne). */
-@inline function castOf(value: f64): f64 {
-  if (cast === CAST_FLOAT32) return <f64><f32>value;
-  if (cast === CAST_INTEGER) return value != value ? 0 : Math.min(high, Math.max(low, jsRound(value))) + 0;
-  if (cast === CAST_FLOAT16) return float16Of(value);
-  if (cast === CAST_BOOL) return value != value || jsRound(value) != 0 ? 1 : 0;
-  return value;
-}
-
-/** data/float16.ts roundToFloat16: the nearest float16 (ties to even), through float32 bits rounded to odd. */
-function float16Of(value: f64): f64 {
-  const rounded = <f32>value;
-  let bits = reinterpret<u32>(rounded);
-  // Rounded to odd where inexact, so that the second rounding gives what rounding the float64 value would.
-  if (<f64>rounded != value && isFinite(rounded) && (bits & 1) === 0) bits = Math.abs(<f64>rounded) > Math.abs(value) ? bits - 1 : bits + 1;
-  const sign = (bits >>> 16) & 0x8000;
-  const exponent = <i32>((bits >>> 23) & 0xff);
-  const mantissa = bits & 0x7fffff;
-  let half: u32;
-  if (exponent === 0xff) half = sign | 0x7c00 | (mantissa ? 0x200 : 0);
-  else if (exponent - 127 > 15) half = sign | 0x7c00;
-  else if (exponent - 127 >= -14) half = sign | roundHalfEven((<u32>(exponent - 127 + 15) << 10) | (mantissa >> 13), mantissa & 0x1fff, 0x1000);
-  else if (exponent - 127 < -25) half = sign;
-  else {
-    const full = mantissa | 0x800000;
-    const shift = <u32>(-(exponent - 127) - 1);
-    half = sign | roundHalfEven(full >> shift, full & ((1 << shift) - 1), 1 << (shift - 1));
-  }
-  return float16Value(half);
-}
-
-/** data/float16.ts roundHalfEven. */
-@inline function roundHalfEven(kept: u32, rest: u32, halfway: u32): u32 {
-  return rest > halfway || (rest === halfway && (kept & 1) === 1) ? kept + 1 : kept;
-}
-
-/** data/float16.ts float16BitsToNumber. */
-function float16Value(h: u32): f64 {
-  const sign: f64 = h & 0x8000 ? -1 : 1;
-  const exponent = <i32>((h >> 10) & 0x1f);
-  const fraction = <f64>(h & 0x3ff);
-  if (exponent === 0) return sign * fraction * powerOfTwo(-24);
-  if (exponent === 0x1f) return fraction != 0 ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * powerOfTwo(exponent - 15);
-}
-
 /**
  * A value stored exactly (pointcoder.ts storeExact): the next exact value, or where it is not finite, the prediction
  * (0 if that is not finite either) as what its neighbours are predicted from, and the value patched into the output.
@@ -343,38 +264,6 @@ function decodePointwise(i: i32, prediction: f64, step: f64, context: i32): i32 
   store<u8>(absIndex + <usize>i, <u8>clamped);
   hash = (hash ^ <u32>q) * FNV_PRIME;
   return clamped;
-}
-
-const LN2: f64 = 0.6931471805599453;
-
-/** 2^n for an integer n in [-1022, 1023], exactly (detmath.ts powerOfTwo). */
-@inline function powerOfTwo(n: i32): f64 {
-  return reinterpret<f64>((<u64>(n + 1023)) << 52);
-}
-
-/** detmath.ts detExp2: 2^y from + − × ÷ only, as every machine computes it. */
-function detExp2(y: f64): f64 {
-  if (y > 1024) return Infinity;
-  if (y < -1200) return 0;
-  let n = Math.floor(y);
-  let f = y - n;
-  if (f > 0.5) {
-    f -= 1;
-    n += 1;
-  }
-  const z = f * LN2;
-  let term = 1.0;
-  let sum = 1.0;
-  for (let k = 1; k <= 20; k++) {
-    term = (term * z) / <f64>k;
-    const next = sum + term;
-    if (next == sum) break;
-    sum = next;
-  }
-  const e = <i32>n;
-  if (e > 1023) return sum * powerOfTwo(1023) * powerOfTwo(e - 1023);
-  if (e < -1022) return sum * powerOfTwo(-1022) * powerOfTwo(max(e + 1022, -1022));
-  return sum * powerOfTwo(e);
 }
 
 /** contexts.ts codeSymbol (decoder): a symbol of `bits` bits with the adaptive models of `group`. */

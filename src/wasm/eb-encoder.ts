@@ -16,6 +16,7 @@ import { absIndex, absIndexAt, activityOf, predictAlong, predictNear, recon, rec
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
+import { jsRound } from './shared/values';
 
 const MAX_INDEX: f64 = 1073741824; // 2^30
 const LOG2_TABLE_SIZE: i32 = 4096;
@@ -211,12 +212,6 @@ function encodeNonZero(q: i32, context: i32): void {
 
 // ---------------------------------------------------------------- the quantiser and the point coder
 
-/** JavaScript's Math.round: halves toward +∞ (f64.nearest rounds them to even). */
-@inline function roundHalfUp(x: f64): f64 {
-  const up = Math.ceil(x);
-  return up - 0.5 > x ? up - 1 : up;
-}
-
 @inline function accepts(x: f64, r: f64): bool {
   const out = float32 ? <f64><f32>r : r;
   // A tolerance of 0 is lossless: the same bits (the sign of zero kept; x is finite here).
@@ -231,7 +226,7 @@ function encodeNonZero(q: i32, context: i32): void {
   const p = prediction + 0;
   const t = step == 0 ? 0 : (x - p) / step;
   if (!(t < MAX_INDEX && t > -MAX_INDEX)) return ESCAPE;
-  const q = roundHalfUp(t);
+  const q = jsRound(t);
   if (accepts(x, p + q * step)) return <i32>q;
   return nextIndex(x, p, t, q, step);
 }
