@@ -4,9 +4,9 @@
 // sweep to the module; the stream, every value, the checksum, the exact values and the counts are the same as
 // runPass's (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the
 // module cannot be loaded or have the memory, is coded by runPass.
-// Opt-in (BALER_EB_ENCODER=wasm) until memory.ts counts the module's own copy of a pass (about 17 bytes a value of the
-// largest pass, per thread): with it, compressing a 1 GB field on 2 threads peaked at 550 MB against 492 MB without,
-// over the default budget of 512 MiB.
+// BALER_EB_ENCODER=js sends every pass to runPass (to compare). The module keeps its own copy of a pass's values,
+// reconstruction and |q| (ENCODER_MODULE_BYTES_PER_VALUE, counted by memory.ts), until the thread turns to reading the
+// file back (releaseEncoderModule).
 
 import { CAST_FLOAT32, CAST_FLOAT64, ExactWriter } from '../dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from '../interpolation';
@@ -16,7 +16,8 @@ import { METHOD_CUBIC, METHOD_LINEAR } from '../predictors';
 import { newBlock } from '../sweep';
 import { choiceBits, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
-import { MemoryLayout, reserve, wasmApi, WasmMemory, wasmModule } from './module';
+import { addressSpaceLimit } from '../../address-limit';
+import { forgetModule, MemoryLayout, reserve, wasmApi, WasmMemory, wasmModule } from './module';
 
 interface EncoderExports {
   memory: WasmMemory;
@@ -37,8 +38,12 @@ interface EncoderExports {
   finish(): number;
 }
 
-/** Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in this thread. */
-export const wasmEncoding = { enabled: process.env.BALER_EB_ENCODER === 'wasm', passes: 0 };
+/**
+ * Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in
+ * this thread. Not under a virtual memory limit: V8 reserves address space for a module's memory to grow into (4 GiB
+ * when it can), and with the decoder's beside it a compress under `ulimit -v` 2 GB ran out of address space.
+ */
+export const wasmEncoding = { enabled: process.env.BALER_EB_ENCODER !== 'js' && addressSpaceLimit() === undefined, passes: 0 };
 
 /** The pass's escapes (the module calls back for each): stores the value exactly and returns what predictions read there. */
 const noPass = (): number => {
@@ -50,6 +55,14 @@ const imports = { Math: { log2: Math.log2 }, encoder: { exact: (i: number, predi
 /** The module, instantiated once per thread; undefined where it is not there or cannot run (runPass codes then). */
 export function encoderModule(): EncoderExports | undefined {
   return wasmModule<EncoderExports>('eb-encoder', imports);
+}
+
+/**
+ * Gives the module's memory back (it holds the largest pass coded in this thread): a thread that turns to reading
+ * the file back decodes beside the slabs of that step, within the same budget.
+ */
+export function releaseEncoderModule(): void {
+  forgetModule('eb-encoder');
 }
 
 /** Whether the module codes this pass: the case it implements. */
@@ -98,6 +111,9 @@ class ModuleCoding implements CodedPoints {
     if (!keepOutput) release(this.output);
   }
 }
+
+/** Bytes of the module's memory per value of the largest pass coded: its values and reconstruction (f64) and |q| (u8). */
+export const ENCODER_MODULE_BYTES_PER_VALUE = 17;
 
 /** Byte offsets of one pass's arrays in the module's memory; the stream last, which the module grows the memory for. */
 interface MemoryPlan {
