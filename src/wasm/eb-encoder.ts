@@ -14,7 +14,7 @@
 
 import { adapt, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
 import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints } from './shared/points';
-import { baseAt, predictOverBase, useBase } from './shared/bases';
+import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
@@ -341,7 +341,7 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
 
 /** Point i's (block position j) prediction along one direction, m of nd: cubic over the base into `out`, or plain cubic and linear. */
 @inline function predictPoint(overBase: bool, out: usize, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
-  if (overBase) combine(out + ((<usize>j) << 3), predictOverBase(i, unit, s, before3, right1, right3), m, nd);
+  if (overBase) combine(out + ((<usize>j) << 3), predictOverBaseAlong(i, unit, s, before3, right1, right3), m, nd);
   else predictBoth(j, i, unit, s, before3, right1, right3, m, nd);
 }
 
