@@ -1,18 +1,21 @@
 // The encoder's common case in WebAssembly (src/wasm/eb-encoder.ts, built to dist/eb-encoder.wasm by esbuild.mjs): a
-// pass of plain cubic/linear interpolation over real values in float32 or float64, with no special values, grid or
-// forbidden value. JavaScript walks the views, corners and sweeps as the coder does (interpolation.ts) and hands each
-// sweep to the module; the stream, every value, the checksum, the exact values and the counts are the same as
-// runPass's (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the
-// module cannot be loaded or have the memory, is coded by runPass.
+// pass by interpolation over real values in float32 or float64, with no special values, grid or forbidden value, whose
+// candidates are plain cubic and linear and those over a model's prediction or a table's column models ('model',
+// 'cubic-over-model', 'columns', 'cubic-over-columns'). JavaScript walks the views, corners and sweeps as the coder
+// does (interpolation.ts), computes each column's models (columns.ts) into the module's memory, and hands each sweep to
+// the module; the stream, every value, the checksum, the exact values and the counts are the same as runPass's
+// (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the module cannot
+// be loaded or have the memory, is coded by runPass.
 // BALER_EB_ENCODER=js sends every pass to runPass (to compare). The module keeps its own copy of a pass's values,
-// reconstruction and |q| (ENCODER_MODULE_BYTES_PER_VALUE, counted by memory.ts), until the thread turns to reading the
-// file back (releaseEncoderModule).
+// reconstruction, |q| and bases (ENCODER_MODULE_BYTES_PER_VALUE, counted by memory.ts) until the thread turns to
+// reading the file back (releaseEncoderModule).
 
 import { CAST_FLOAT32, CAST_FLOAT64, ExactWriter } from '../dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from '../interpolation';
 import { levelSteps } from '../layout';
 import type { CodedPoints, EncodedPass, PassInput } from '../pass';
-import { METHOD_CUBIC, METHOD_LINEAR } from '../predictors';
+import { predictColumn } from '../columns';
+import { BaseName, MAX_CHOICES, METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, PredictorSpec } from '../predictors';
 import { newBlock } from '../sweep';
 import { choiceBits, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
@@ -25,6 +28,7 @@ interface EncoderExports {
   MODEL_BYTES: { value: number };
   RECIPROCAL_BYTES: { value: number };
   LOG2_TABLE_BYTES: { value: number };
+  CANDIDATE_BYTES: { value: number };
   heapBase(): number;
   begin(
     stateAt: number, reciprocalAt: number, log2At: number, originalAt: number, reconAt: number, absIndexAt: number, float32: number,
@@ -37,6 +41,14 @@ interface EncoderExports {
   codeSweep(offset: number, level: number, step: number, inverseStep: number, edge: number, d: number, s: number, nd: number, e1: number, e2: number, previous: number): number;
   finish(): number;
 }
+
+/**
+ * The module's memory per value of the pass it codes, at most: the originals and the reconstruction (f64), |q| (u8), and
+ * a copy of each base the candidates use (f64; a model's prediction and the columns' predictions, each once however many
+ * candidates add to it). The rest is small (models, tables, a block's scratch) but for the stream, which starts at a
+ * quarter byte a value and grows with the bytes coded. The memory stays as large as the largest pass left it.
+ */
+export const ENCODER_MODULE_BYTES_PER_VALUE = 8 + 8 + 1 + 2 * 8;
 
 /**
  * Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in
@@ -69,7 +81,7 @@ export function releaseEncoderModule(): void {
 export function wasmEncodes(input: PassInput): boolean {
   const { configuration } = input;
   return configuration.mode === 'interpolation'
-    && configuration.predictors.every((p) => p.base === undefined && (p.method === METHOD_CUBIC || p.method === METHOD_LINEAR))
+    && configuration.predictors.every((p) => takesPredictor(p, input))
     && input.domain === 'absolute'
     && (input.type.cast === CAST_FLOAT32 || input.type.cast === CAST_FLOAT64)
     && input.grids.every((grid) => grid === 0)
@@ -77,6 +89,21 @@ export function wasmEncodes(input: PassInput): boolean {
     && (input.forbidden === undefined || Number.isNaN(input.forbidden))
     && wasmEncoding.enabled && encoderModule() !== undefined;
 }
+
+/**
+ * Whether the module predicts as `p` does in this pass: plain cubic or linear, or the base alone or cubic over it, for a
+ * model the pass has or a table's column models (runPass throws for a base the pass lacks).
+ */
+function takesPredictor(p: PredictorSpec, input: PassInput): boolean {
+  if (p.base === undefined) return p.method === METHOD_CUBIC || p.method === METHOD_LINEAR;
+  if (p.method !== METHOD_BASE && p.method !== METHOD_CUBIC_OVER_BASE) return false;
+  if (p.base === 'model') return input.model !== undefined && input.model.length === input.size;
+  if (p.base === 'columns') return input.layout.name === 'table' && input.columnModels?.length === input.layout.views.length;
+  return false;
+}
+
+/** The bases the module copies: each one the candidates add to, once. */
+const COPIED_BASES: BaseName[] = ['model', 'columns'];
 
 /** What the module leaves: the reconstruction, the stream, the exact store and the checksum, as a PointCoder gives them. */
 class ModuleCoding implements CodedPoints {
@@ -112,32 +139,43 @@ class ModuleCoding implements CodedPoints {
   }
 }
 
-/** Bytes of the module's memory per value of the largest pass coded: its values and reconstruction (f64) and |q| (u8). */
-export const ENCODER_MODULE_BYTES_PER_VALUE = 17;
-
 /** Byte offsets of one pass's arrays in the module's memory; the stream last, which the module grows the memory for. */
 interface MemoryPlan {
-  state: number; reciprocal: number; log2: number; methods: number; counts: number;
+  state: number; reciprocal: number; log2: number; candidates: number; counts: number;
   /** Per axis: its list, before3, right1, right3. */
   axes: { list: number; before3: number; right1: number; right3: number }[];
-  original: number; recon: number; absIndex: number; scratch: number; stream: number;
+  original: number; recon: number; absIndex: number;
+  /** Each base the candidates use (COPIED_BASES), by name. */
+  bases: Map<BaseName, number>;
+  /** A block's points; then per candidate, where its predictions go (plain cubic candidates share theirs, as do linear ones). */
+  scratch: number; predictions: number[];
+  stream: number;
   end: number;
 }
 
-function memoryPlan(w: EncoderExports, size: number, longest: number[], capacity: number): MemoryPlan {
+function memoryPlan(w: EncoderExports, size: number, longest: number[], capacity: number, predictors: PredictorSpec[]): MemoryPlan {
   const memory = new MemoryLayout(w.heapBase());
   const state = memory.take(w.MODEL_BYTES.value);
   const reciprocal = memory.take(w.RECIPROCAL_BYTES.value);
   const log2 = memory.take(w.LOG2_TABLE_BYTES.value);
-  const methods = memory.take(8);
-  const counts = memory.take(32);
+  const candidates = memory.take(w.CANDIDATE_BYTES.value * predictors.length);
+  // The module counts up to MAX_CHOICES candidates.
+  const counts = memory.take(4 * MAX_CHOICES);
   const axes = longest.map((n) => ({ list: memory.take(4 * n), before3: memory.take(n), right1: memory.take(4 * n), right3: memory.take(4 * n) }));
   const original = memory.take(8 * size);
   const recon = memory.take(8 * size);
   const absIndex = memory.take(size);
-  const scratch = memory.take(20 * capacity + 16);
+  const bases = new Map<BaseName, number>();
+  for (const name of COPIED_BASES) if (predictors.some((p) => p.base === name)) bases.set(name, memory.take(8 * size));
+  const scratch = memory.take(4 * capacity);
+  const slots = new Map<string, number>();
+  const predictions = predictors.map((p, k) => {
+    const key = p.base === undefined ? `method ${p.method}` : `candidate ${k}`;
+    if (!slots.has(key)) slots.set(key, memory.take(8 * capacity));
+    return slots.get(key)!;
+  });
   const stream = memory.take(Math.max(1 << 12, size >> 2));
-  return { state, reciprocal, log2, methods, counts, axes, original, recon, absIndex, scratch, stream, end: memory.end };
+  return { state, reciprocal, log2, candidates, counts, axes, original, recon, absIndex, bases, scratch, predictions, stream, end: memory.end };
 }
 
 /**
@@ -160,15 +198,21 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   const longest = [1, 1, 1];
   for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
   const capacity = blockCapacity(configuration.blockSize, size);
-  const m = memoryPlan(w, size, longest, capacity);
+  const { predictors } = configuration;
+  const m = memoryPlan(w, size, longest, capacity, predictors);
   if (!reserve(w.memory, m.end)) return undefined;
   let buffer = w.memory.buffer;
   new Float64Array(buffer, m.log2, LOG2_TABLE.length).set(LOG2_TABLE);
   new Float64Array(buffer, m.original, size).set(original);
   new Float64Array(buffer, m.recon, size).fill(0);
   new Uint8Array(buffer, m.absIndex, size).fill(0);
-  const { predictors } = configuration;
-  new Uint8Array(buffer, m.methods, predictors.length).set(predictors.map((p) => (p.method === METHOD_LINEAR ? 1 : 0)));
+  const model = m.bases.get('model');
+  if (model !== undefined) new Float64Array(buffer, model, size).set(input.model!);
+  const columns = m.bases.get('columns');
+  if (columns !== undefined) new Float64Array(buffer, columns, size).fill(0);
+  const record = w.CANDIDATE_BYTES.value / 4;
+  const table = new Int32Array(buffer, m.candidates, record * predictors.length);
+  predictors.forEach((p, k) => table.set([p.method, m.predictions[k], p.base === undefined ? 0 : m.bases.get(p.base)!, 0], record * k));
   const exact = new ExactWriter(input.type);
   const specials: { index: number; value: number }[] = [];
   storeExact = (i, prediction) => {
@@ -180,10 +224,15 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   let length: number;
   try {
     w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, m.scratch, capacity, m.counts, m.stream);
-    w.setChoices(m.methods, predictors.length, choiceBits(predictors.length));
+    w.setChoices(m.candidates, predictors.length, choiceBits(predictors.length));
     const block = newBlock();
     views.forEach((view, v) => {
       if (view.dims.some((n) => n === 0)) return;
+      // A column's model reads the columns before it, already reconstructed (pass.ts runPass); the stream may have grown the memory.
+      if (columns !== undefined) {
+        const memory = w.memory.buffer;
+        predictColumn(input.columnModels![v], new Float64Array(memory, m.recon, size), view.dims[2], views.length, v, new Float64Array(memory, columns, size));
+      }
       w.setTolerance(input.tolerances[v]);
       const levels = interpolationLevels(view.dims, configuration.edges);
       const steps = levelSteps(input.stepTolerances[v], false, levels, configuration.alpha, configuration.beta);
