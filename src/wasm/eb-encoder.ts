@@ -8,12 +8,12 @@
 // (an escape) is handed to JavaScript (encoder.exact), which keeps the exact store.
 //
 // Memory (byte offsets handed over by the driver): the bit models (16 bytes each), the rates, the cost table, the
-// candidates, the originals and reconstruction (f64), min(|q|, 255) of every point (u8), the bases (f64), per axis its
+// candidates, the originals and reconstruction (f64, or f32 in a float32 pass), min(|q|, 255) of every point (u8), the bases (f64), per axis its
 // coordinate list (i32) and geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), a block's scratch
 // (its points, each distinct prediction's values), and last the stream, which grows the memory when it fills it.
 
 import { adapt, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
-import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints } from './shared/points';
+import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints, setRecon } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
@@ -43,6 +43,8 @@ export let hash: u32 = 0x811c9dc5;
 let log2Table: usize = 0;
 let original: usize = 0;
 let float32: bool = true;
+/** The originals and reconstruction are held as f32 (a float32 pass whose every original is one: half the memory). */
+let narrowOriginals: bool = false;
 /** quantizer.ts Quantizer.tolerance of the view being coded. */
 let tolerance: f64 = 0;
 /** What quantize accepted: the reconstruction of its index. */
@@ -86,14 +88,15 @@ export const LOG2_TABLE_BYTES: i32 = LOG2_TABLE_SIZE * 8;
  * table at log2At is the driver's (traversal.ts LOG2_TABLE); originals, reconstruction and |q| are in place.
  */
 export function begin(
-  stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool,
+  stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool, narrow: bool,
   scratchAt: usize, capacity: i32, countsAt: usize, streamAt: usize,
 ): void {
   startModels(stateAt, reciprocalAt);
   log2Table = log2At;
   original = originalAt;
-  setPoints(reconAt, absIndexAt);
   float32 = isFloat32;
+  narrowOriginals = narrow;
+  setPoints(reconAt, absIndexAt, narrow);
   blockCapacity = capacity;
   blockIndices = scratchAt;
   counts = countsAt;
@@ -269,22 +272,22 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
 
 /** One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for an escape). */
 @inline function encodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
-  const q = quantize(load<f64>(original + ((<usize>i) << 3)), prediction, step);
+  const q = quantize(originalOf(i), prediction, step);
   if (q === 0) {
     encodeBit(zero + context, 0);
-    store<f64>(recon + ((<usize>i) << 3), accepted);
+    setRecon(i, accepted);
     store<u8>(absIndex + <usize>i, 0);
     hash = hash * FNV_PRIME;
     return 0;
   }
   encodeNonZero(q, context);
   if (q === ESCAPE) {
-    store<f64>(recon + ((<usize>i) << 3), storeExact(i, prediction));
+    setRecon(i, storeExact(i, prediction));
     store<u8>(absIndex + <usize>i, <u8>ESCAPE_ACTIVITY);
     hash = (hash ^ 0x5bd1e995) * FNV_PRIME;
     return ESCAPE_ACTIVITY;
   }
-  store<f64>(recon + ((<usize>i) << 3), accepted);
+  setRecon(i, accepted);
   const m = q < 0 ? -q : q;
   const clamped = m > 255 ? 255 : m;
   store<u8>(absIndex + <usize>i, <u8>clamped);
@@ -380,8 +383,13 @@ function interpolateBlock(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e
   return m == m && m != Infinity ? 1.5 + 2 * jsLog2(m) : UNQUANTISABLE_COST;
 }
 
+/** Point i's original: f32 where the pass holds them so (encoder.ts pointsAreFloat32). */
+@inline function originalOf(i: i32): f64 {
+  return narrowOriginals ? <f64>load<f32>(original + ((<usize>i) << 2)) : load<f64>(original + ((<usize>i) << 3));
+}
+
 @inline function originalAt(j: i32): f64 {
-  return load<f64>(original + ((<usize>load<i32>(blockIndices + ((<usize>j) << 2))) << 3));
+  return originalOf(load<i32>(blockIndices + ((<usize>j) << 2)));
 }
 
 /** sweep.ts costOfBlock: the estimated bits of the block's `total` indices under the predictions at `out`, summed in loop order. */

@@ -61,14 +61,18 @@ function codeBothWays(input: PassInput, values: Float64Array, what: string): { c
 describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () => {
   // The module is opt-in (wasm/encoder.ts): each test here turns it on, and the others find it as they left it.
   const enabledBefore = wasmEncoding.enabled;
+  const allowanceBefore = wasmEncoding.maxBytesPerValue;
   before(() => {
     assert.ok(encoderModule(), 'dist/eb-encoder.wasm is missing or does not load: build it with `node esbuild.mjs` (npm test does)');
   });
+  // Every case both ways, also those whose copy exceeds what memory.ts counts (eb-wasm-memory.test.ts tests that).
   beforeEach(() => {
     wasmEncoding.enabled = true;
+    wasmEncoding.maxBytesPerValue = Infinity;
   });
   after(() => {
     wasmEncoding.enabled = enabledBefore;
+    wasmEncoding.maxBytesPerValue = allowanceBefore;
   });
 
   it('every axis order, edges, directions, block size, schedule, candidate list and tolerance, on shapes of every layout: the same stream, values (Object.is), checksum, counts and exact values', () => {

@@ -31,7 +31,7 @@ interface EncoderExports {
   CANDIDATE_BYTES: { value: number };
   heapBase(): number;
   begin(
-    stateAt: number, reciprocalAt: number, log2At: number, originalAt: number, reconAt: number, absIndexAt: number, float32: number,
+    stateAt: number, reciprocalAt: number, log2At: number, originalAt: number, reconAt: number, absIndexAt: number, float32: number, narrow: number,
     scratchAt: number, capacity: number, countsAt: number, streamAt: number,
   ): void;
   setChoices(at: number, count: number, bits: number): void;
@@ -43,19 +43,27 @@ interface EncoderExports {
 }
 
 /**
- * The module's memory per value of the pass it codes, at most: the originals and the reconstruction (f64), |q| (u8), and
- * a copy of each base the candidates use (f64; a model's prediction and the columns' predictions, each once however many
- * candidates add to it). The rest is small (models, tables, a block's scratch) but for the stream, which starts at a
- * quarter byte a value and grows with the bytes coded. The memory stays as large as the largest pass left it.
+ * The most memory the module takes per value of a pass: the coder's arrays memory.ts counts for each value of a slab
+ * being coded. A pass's originals and reconstruction (f64, or f32 in a float32 pass: see pointsAreFloat32), |q| (u8)
+ * and a copy of each base its candidates use (f64: a model's prediction, the columns' predictions) must fit in it:
+ * plain float32 or float64 passes (9 or 17 bytes) and float32 passes over one base (17) do; float64 passes over a base
+ * and passes over a table's column models (wide: predictColumn reads the reconstruction as f64) are coded by runPass.
+ * The rest is small (models, tables, a block's scratch) but for the stream, which starts at a quarter byte a value and
+ * grows with the bytes coded. The memory stays as large as the largest pass left it, until releaseEncoderModule.
  */
-export const ENCODER_MODULE_BYTES_PER_VALUE = 8 + 8 + 1 + 2 * 8;
+export const ENCODER_MODULE_BYTES_PER_VALUE = 17;
 
 /**
  * Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in
  * this thread. Not under a virtual memory limit: V8 reserves address space for a module's memory to grow into (4 GiB
  * when it can), and with the decoder's beside it a compress under `ulimit -v` 2 GB ran out of address space.
  */
-export const wasmEncoding = { enabled: process.env.BALER_EB_ENCODER !== 'js' && addressSpaceLimit() === undefined, passes: 0 };
+export const wasmEncoding = {
+  enabled: process.env.BALER_EB_ENCODER !== 'js' && addressSpaceLimit() === undefined,
+  passes: 0,
+  /** The module's bytes a value a pass may take (the tests raise it to code every case both ways). */
+  maxBytesPerValue: ENCODER_MODULE_BYTES_PER_VALUE,
+};
 
 /** The pass's escapes (the module calls back for each): stores the value exactly and returns what predictions read there. */
 const noPass = (): number => {
@@ -153,7 +161,26 @@ interface MemoryPlan {
   end: number;
 }
 
-function memoryPlan(w: EncoderExports, size: number, longest: number[], capacity: number, predictors: PredictorSpec[]): MemoryPlan {
+/** The module's bytes per value of a pass: its points (width bytes each, twice), |q|, and each base once. */
+function bytesPerValue(width: number, predictors: PredictorSpec[]): number {
+  return 2 * width + 1 + 8 * COPIED_BASES.filter((name) => predictors.some((p) => p.base === name)).length;
+}
+
+/**
+ * Whether a pass may hold its originals and reconstruction as f32: a float32 pass (every value it reconstructs or
+ * stores exactly is one) whose every original is a finite one, not over column models (predictColumn reads f64).
+ */
+function pointsAreFloat32(input: PassInput, original: Float64Array): boolean {
+  if (input.type.cast !== CAST_FLOAT32 || input.configuration.predictors.some((p) => p.base === 'columns')) return false;
+  for (let i = 0; i < original.length; i++) {
+    // A non-finite value's reconstruction is a stand-in (a prediction, in f64) until the end: wide.
+    const x = original[i];
+    if (!(Math.fround(x) === x && x - x === 0)) return false;
+  }
+  return true;
+}
+
+function memoryPlan(w: EncoderExports, size: number, width: number, longest: number[], capacity: number, predictors: PredictorSpec[]): MemoryPlan {
   const memory = new MemoryLayout(w.heapBase());
   const state = memory.take(w.MODEL_BYTES.value);
   const reciprocal = memory.take(w.RECIPROCAL_BYTES.value);
@@ -162,8 +189,8 @@ function memoryPlan(w: EncoderExports, size: number, longest: number[], capacity
   // The module counts up to MAX_CHOICES candidates.
   const counts = memory.take(4 * MAX_CHOICES);
   const axes = longest.map((n) => ({ list: memory.take(4 * n), before3: memory.take(n), right1: memory.take(4 * n), right3: memory.take(4 * n) }));
-  const original = memory.take(8 * size);
-  const recon = memory.take(8 * size);
+  const original = memory.take(width * size);
+  const recon = memory.take(width * size);
   const absIndex = memory.take(size);
   const bases = new Map<BaseName, number>();
   for (const name of COPIED_BASES) if (predictors.some((p) => p.base === name)) bases.set(name, memory.take(8 * size));
@@ -199,12 +226,15 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
   const capacity = blockCapacity(configuration.blockSize, size);
   const { predictors } = configuration;
-  const m = memoryPlan(w, size, longest, capacity, predictors);
+  const narrow = pointsAreFloat32(input, original);
+  const Points = narrow ? Float32Array : Float64Array;
+  if (bytesPerValue(Points.BYTES_PER_ELEMENT, predictors) > wasmEncoding.maxBytesPerValue) return undefined;
+  const m = memoryPlan(w, size, Points.BYTES_PER_ELEMENT, longest, capacity, predictors);
   if (!reserve(w.memory, m.end)) return undefined;
   let buffer = w.memory.buffer;
   new Float64Array(buffer, m.log2, LOG2_TABLE.length).set(LOG2_TABLE);
-  new Float64Array(buffer, m.original, size).set(original);
-  new Float64Array(buffer, m.recon, size).fill(0);
+  new Points(buffer, m.original, size).set(original);
+  new Points(buffer, m.recon, size).fill(0);
   new Uint8Array(buffer, m.absIndex, size).fill(0);
   const model = m.bases.get('model');
   if (model !== undefined) new Float64Array(buffer, model, size).set(input.model!);
@@ -223,7 +253,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   };
   let length: number;
   try {
-    w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, m.scratch, capacity, m.counts, m.stream);
+    w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, narrow ? 1 : 0, m.scratch, capacity, m.counts, m.stream);
     w.setChoices(m.candidates, predictors.length, choiceBits(predictors.length));
     const block = newBlock();
     views.forEach((view, v) => {
@@ -266,7 +296,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   buffer = w.memory.buffer;
   const stream = new Uint8Array(buffer, m.stream, length).slice();
   const output = slabValues(size);
-  output.set(new Float64Array(buffer, m.recon, size));
+  output.set(new Points(buffer, m.recon, size));
   const counts = new Int32Array(predictors.length);
   counts.set(new Int32Array(buffer, m.counts, predictors.length));
   wasmEncoding.passes++;
