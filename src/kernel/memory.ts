@@ -7,7 +7,7 @@ import { BalerError } from './errors';
 import { DTYPE_BYTES } from './data/dtype';
 import type { ArraySource } from './data/source';
 import { slabCount } from './codec/header-check';
-import { ENCODER_MODULE_BYTES_PER_VALUE } from './eb/wasm/encoder';
+import { ENCODER_MODULE_BYTES_PER_VALUE } from './eb/wasm/encoder-memory';
 
 /** Default budget in bytes (`--memory` overrides it). */
 export const DEFAULT_MEMORY_BUDGET = 512 * 1024 * 1024;

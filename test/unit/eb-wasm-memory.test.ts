@@ -2,7 +2,8 @@
 // that the read-back decodes within the budget beside it (memory.ts counts the module while slabs are coded).
 import { strict as assert } from 'node:assert';
 import { encodeSlabSync, type EbGlobals } from '../../src/kernel/eb/codec';
-import { encodeInWasm, encoderModule, ENCODER_MODULE_BYTES_PER_VALUE, releaseEncoderModule, wasmEncoding } from '../../src/kernel/eb/wasm/encoder';
+import { encodeInWasm, encoderModule, releaseEncoderModule, wasmEncoding } from '../../src/kernel/eb/wasm/encoder';
+import { ENCODER_MODULE_BYTES_PER_VALUE } from '../../src/kernel/eb/wasm/encoder-memory';
 import { runPass, type PassInput } from '../../src/kernel/eb/pass';
 import { layoutOf } from '../../src/kernel/eb/layout';
 import { valueType } from '../../src/kernel/eb/dtype';
