@@ -107,6 +107,7 @@ export class ErrorAccumulator {
 
   add(original: Float64Array, reconstructed: Float64Array): void {
     assertSameLength(original, reconstructed);
+    if (!this.perColumn && this.addFinite(original, reconstructed)) return;
     // The running figures in locals (fields would be written per value), stored back at the end.
     let { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches } = this;
     const c = this.perColumn;
@@ -134,6 +135,31 @@ export class ErrorAccumulator {
       }
     }
     Object.assign(this, { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches });
+  }
+
+  /**
+   * add() for one column where every value on both sides is finite (false, and nothing added, where one is not): the
+   * same sums in the same order, about twice as fast without a branch per value on finiteness; a division only where
+   * the relative error may be the largest yet (diff / |x| > maxRel implies diff ≥ maxRel·|x| as computed).
+   */
+  private addFinite(original: Float64Array, reconstructed: Float64Array): boolean {
+    let { min, max, sumSquares, maxAbs, maxRel } = this;
+    let finite = 0;
+    for (let i = 0; i < original.length; i++) {
+      const x = original[i];
+      const y = reconstructed[i];
+      finite += x - x + (y - y);
+      if (x < min) min = x;
+      if (x > max) max = x;
+      const diff = Math.abs(y - x);
+      sumSquares += diff * diff;
+      if (diff > maxAbs) maxAbs = diff;
+      const magnitude = Math.abs(x);
+      if (diff >= maxRel * magnitude && x !== 0 && diff / magnitude > maxRel) maxRel = diff / magnitude;
+    }
+    if (finite !== 0) return false;
+    Object.assign(this, { min, max, sumSquares, maxAbs, maxRel, compared: this.compared + original.length });
+    return true;
   }
 
   private worstColumn(): WorstColumn | undefined {

@@ -14,7 +14,8 @@
 // written (f64) and the exact values' log magnitudes (f64).
 
 import { adapt, addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
-import { absIndex, absIndexAt, activityOf, lagrangeAtZero, predictAlong, recon, reconAt, setPoints } from './shared/points';
+import { absIndex, absIndexAt, activityOf, predictAlong, recon, reconAt, setPoints } from './shared/points';
+import { baseAt, predictOverBase, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
@@ -61,10 +62,8 @@ let classes: usize = 0;
 let output: usize = 0;
 let stands: usize = 0;
 let specialKinds = false;
-// Each candidate's base (i32 pairs: byte offset, element offset), and the chosen block's: point i's base value is base[i + baseOffset].
+// Each candidate's base (i32 pairs: byte offset, element offset; shared/bases.ts reads the chosen block's).
 let bases: usize = 0;
-let base: usize = 0;
-let baseOffset = 0;
 // The configuration's candidates (predictors.ts METHOD_*), how many, and the bits their choice takes.
 let methods: usize = 0;
 let choices = 1;
@@ -335,32 +334,6 @@ export function codePoint(i: i32, prediction: f64, step: f64, level: i32, activi
   decodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
 }
 
-@inline function baseAt(i: i32): f64 {
-  return load<f64>(base + ((<usize>(i + baseOffset)) << 3));
-}
-
-/** predictors.ts predictAlongNear for cubic over the base (kernels.ts overBaseAlong's arithmetic on its stencils). */
-function predictOverBase(i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
-  const along = s * unit;
-  const j = i - along;
-  const b = reconAt(j) - baseAt(j);
-  const offset = baseAt(i);
-  if (right1 === 0) return b + offset;
-  const k = i + right1 * unit;
-  const c = reconAt(k) - baseAt(k);
-  let a = 0.0;
-  if (before3) a = reconAt(i - 3 * along) - baseAt(i - 3 * along);
-  let d = 0.0;
-  if (right3 !== 0) d = reconAt(i + right3 * unit) - baseAt(i + right3 * unit);
-  if (right1 === s && (right3 === 0 || right3 === 3 * s)) {
-    if (before3 && right3 !== 0) return (-a + 9 * b + 9 * c - d) / 16 + offset;
-    if (before3) return (-a + 6 * b + 3 * c) / 8 + offset;
-    if (right3 !== 0) return (3 * b + 6 * c - d) / 8 + offset;
-    return (b + c) / 2 + offset;
-  }
-  return lagrangeAtZero(before3 ? <f64>(-3 * s) : 0, <f64>(-s), <f64>right1, <f64>right3, a, b, c, d) + offset;
-}
-
 /** One direction's prediction by a candidate that interpolates (plain cubic or linear, or cubic over the base). */
 @inline function predictDirection(method: u8, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
   return method === METHOD_CUBIC_OVER_BASE ? predictOverBase(i, unit, s, before3, right1, right3) : predictAlong(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
@@ -394,8 +367,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
         const b2 = blockEnd(2, a2, edge, n2);
         previous = decodeChoice(previous);
         const method = load<u8>(methods + <usize>previous);
-        base = <usize>load<i32>(bases + ((<usize>previous) << 3));
-        baseOffset = load<i32>(bases + ((<usize>previous) << 3), 4);
+        useBase(<usize>load<i32>(bases + ((<usize>previous) << 3)), load<i32>(bases + ((<usize>previous) << 3), 4));
         const back2 = a2 > 0 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
         for (let x0 = a0; x0 < b0; x0++) {
           const back0 = x0 > 0 ? (coordinate(0, x0) - coordinate(0, x0 - 1)) * stride0 : 0;
@@ -484,8 +456,7 @@ export function codeLorenzo(offset: i32, n0: i32, n1: i32, n2: i32, s0: i32, s1:
         const h0 = min(n0, lo0 + blockSize), h1 = min(n1, lo1 + blockSize), h2 = min(n2, lo2 + blockSize);
         previous = decodeChoice(previous);
         const method = load<u8>(methods + <usize>previous);
-        base = <usize>load<i32>(bases + ((<usize>previous) << 3));
-        baseOffset = load<i32>(bases + ((<usize>previous) << 3), 4);
+        useBase(<usize>load<i32>(bases + ((<usize>previous) << 3)), load<i32>(bases + ((<usize>previous) << 3), 4));
         for (let c0 = lo0; c0 < h0; c0++)
           for (let c1 = lo1; c1 < h1; c1++)
             for (let c2 = lo2; c2 < h2; c2++) {

@@ -1,18 +1,20 @@
 // AssemblyScript, compiled by esbuild.mjs to dist/eb-encoder.wasm: the error-bounded encoder's interpolation sweeps for
-// the common case (src/kernel/eb/wasm/encoder.ts decides which passes that is and drives the views and sweeps). One
-// pass per block does what the JavaScript encoder spreads over sweep.ts codeSweep/predictAndCost/codeBlock, kernels.ts
-// (the predictions, term for term), traversal.ts (the cost estimate and the choice), quantizer.ts quantizeAbsolute,
-// pointcoder.ts encodeStrip, contexts.ts and rangecoder.ts, with the same models in the same order, so that the stream,
-// every value and the checksum come out identical. A value stored exactly (an escape) is handed to JavaScript
-// (encoder.exact), which keeps the exact store.
+// the common case (src/kernel/eb/wasm/encoder.ts decides which passes that is and drives the views and sweeps): plain
+// cubic and linear candidates and those over a base (the base alone, cubic over the base: a model's prediction or a
+// table's column models). One pass per block does what the JavaScript encoder spreads over sweep.ts
+// codeSweep/predictAndCost/codeBlock, kernels.ts (the predictions, term for term), traversal.ts (the cost estimate and
+// the choice), quantizer.ts quantizeAbsolute, pointcoder.ts encodeStrip, contexts.ts and rangecoder.ts, with the same
+// models in the same order, so that the stream, every value and the checksum come out identical. A value stored exactly
+// (an escape) is handed to JavaScript (encoder.exact), which keeps the exact store.
 //
 // Memory (byte offsets handed over by the driver): the bit models (16 bytes each), the rates, the cost table, the
-// originals and reconstruction (f64), min(|q|, 255) of every point (u8), per axis its coordinate list (i32) and
-// geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), a block's scratch, and last the stream,
-// which grows the memory when it fills it.
+// candidates, the originals and reconstruction (f64, or f32 in a float32 pass), min(|q|, 255) of every point (u8), the bases (f64), per axis its
+// coordinate list (i32) and geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), a block's scratch
+// (its points, each distinct prediction's values), and last the stream, which grows the memory when it fills it.
 
 import { adapt, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
-import { absIndex, absIndexAt, activityOf, predictAlong, predictNear, recon, reconAt, setPoints } from './shared/points';
+import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints, setRecon } from './shared/points';
+import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
@@ -41,22 +43,35 @@ export let hash: u32 = 0x811c9dc5;
 let log2Table: usize = 0;
 let original: usize = 0;
 let float32: bool = true;
+/** The originals and reconstruction are held as f32 (a float32 pass whose every original is one: half the memory). */
+let narrowOriginals: bool = false;
 /** quantizer.ts Quantizer.tolerance of the view being coded. */
 let tolerance: f64 = 0;
 /** What quantize accepted: the reconstruction of its index. */
 let accepted: f64 = 0;
-// A block's scratch: its points, and the cubic and linear predictions of each.
+// A block's scratch: its points (i32), and the most it may hold.
 let blockIndices: usize = 0;
-let cubicOut: usize = 0;
-let linearOut: usize = 0;
 let blockCapacity: i32 = 0;
-// The configuration's candidates (1: linear, 0: cubic), how many, the bits their choice takes, which of the two any
-// uses, and how many blocks chose each (i32 per candidate).
-let methods: usize = 0;
+/** predictors.ts METHOD_*: how a candidate predicts. */
+const METHOD_CUBIC: i32 = 0;
+const METHOD_LINEAR: i32 = 1;
+const METHOD_BASE: i32 = 2;
+const METHOD_CUBIC_OVER_BASE: i32 = 3;
+/**
+ * The configuration's candidates, CANDIDATE_BYTES each from `candidates` (i32 each): its METHOD_, where its predictions
+ * of a block go (f64; plain cubic candidates share theirs, as do plain linear ones), its base's byte offset and element
+ * offset; how many, and the bits their choice takes.
+ */
+export const CANDIDATE_BYTES: i32 = 16;
+let candidates: usize = 0;
 let choices = 1;
 let choiceBits = 0;
-let wantCubic = false;
-let wantLinear = false;
+// The predictions of the plain cubic and linear candidates (0: there is none), and the first candidate over a base
+// (-1: none), which predicts the origin and the corners (interpolation.ts codeByInterpolation's anchor).
+let cubicOut: usize = 0;
+let linearOut: usize = 0;
+let anchor = -1;
+/** How many blocks chose each candidate (i32 per candidate). */
 let counts: usize = 0;
 
 /** Where the driver may start placing its arrays. */
@@ -73,18 +88,17 @@ export const LOG2_TABLE_BYTES: i32 = LOG2_TABLE_SIZE * 8;
  * table at log2At is the driver's (traversal.ts LOG2_TABLE); originals, reconstruction and |q| are in place.
  */
 export function begin(
-  stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool,
+  stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool, narrow: bool,
   scratchAt: usize, capacity: i32, countsAt: usize, streamAt: usize,
 ): void {
   startModels(stateAt, reciprocalAt);
   log2Table = log2At;
   original = originalAt;
-  setPoints(reconAt, absIndexAt);
   float32 = isFloat32;
+  narrowOriginals = narrow;
+  setPoints(reconAt, absIndexAt, narrow);
   blockCapacity = capacity;
   blockIndices = scratchAt;
-  cubicOut = scratchAt + (((<usize>capacity) * 4 + 15) & ~15);
-  linearOut = cubicOut + (<usize>capacity) * 8;
   counts = countsAt;
   for (let k = 0; k < 8; k++) store<i32>(counts + ((<usize>k) << 2), 0);
   low = 0;
@@ -98,17 +112,34 @@ export function begin(
   hash = 0x811c9dc5;
 }
 
-/** The configuration's candidates: `count` bytes at `at`, 1 for linear and 0 for cubic; `bits`: traversal.ts choiceBits. */
+/** The configuration's candidates: `count` records of CANDIDATE_BYTES at `at`; `bits`: traversal.ts choiceBits. */
 export function setChoices(at: usize, count: i32, bits: i32): void {
-  methods = at;
+  candidates = at;
   choices = count;
   choiceBits = bits;
-  wantCubic = false;
-  wantLinear = false;
+  cubicOut = 0;
+  linearOut = 0;
+  anchor = -1;
   for (let k = 0; k < count; k++) {
-    if (load<u8>(at + <usize>k) === 1) wantLinear = true;
-    else wantCubic = true;
+    const method = methodOf(k);
+    if (method === METHOD_CUBIC) cubicOut = predictionsOf(k);
+    else if (method === METHOD_LINEAR) linearOut = predictionsOf(k);
+    else if (anchor < 0) anchor = k;
   }
+}
+
+@inline function methodOf(k: i32): i32 {
+  return load<i32>(candidates + <usize>(k * CANDIDATE_BYTES));
+}
+
+@inline function predictionsOf(k: i32): usize {
+  return <usize>load<i32>(candidates + <usize>(k * CANDIDATE_BYTES), 4);
+}
+
+/** Candidate k's base, for the predictions that follow. */
+@inline function useBaseOf(k: i32): void {
+  const at = candidates + <usize>(k * CANDIDATE_BYTES);
+  useBase(<usize>load<i32>(at, 8), load<i32>(at, 12));
 }
 
 /** The tolerance of the view about to be coded. */
@@ -241,22 +272,22 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
 
 /** One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for an escape). */
 @inline function encodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
-  const q = quantize(load<f64>(original + ((<usize>i) << 3)), prediction, step);
+  const q = quantize(originalOf(i), prediction, step);
   if (q === 0) {
     encodeBit(zero + context, 0);
-    store<f64>(recon + ((<usize>i) << 3), accepted);
+    setRecon(i, accepted);
     store<u8>(absIndex + <usize>i, 0);
     hash = hash * FNV_PRIME;
     return 0;
   }
   encodeNonZero(q, context);
   if (q === ESCAPE) {
-    store<f64>(recon + ((<usize>i) << 3), storeExact(i, prediction));
+    setRecon(i, storeExact(i, prediction));
     store<u8>(absIndex + <usize>i, <u8>ESCAPE_ACTIVITY);
     hash = (hash ^ 0x5bd1e995) * FNV_PRIME;
     return ESCAPE_ACTIVITY;
   }
-  store<f64>(recon + ((<usize>i) << 3), accepted);
+  setRecon(i, accepted);
   const m = q < 0 ? -q : q;
   const clamped = m > 255 ? 255 : m;
   store<u8>(absIndex + <usize>i, <u8>clamped);
@@ -264,14 +295,22 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
   return clamped;
 }
 
-/** A point outside the sweeps (interpolation.ts forEachCorner): the origin (from < 0, predicted by 0) or a corner, predicted by point `from`. */
+/**
+ * A point outside the sweeps (interpolation.ts forEachCorner): the origin (from < 0), predicted by the anchor's base or
+ * 0, or a corner, predicted by point `from` (over the anchor's base, when there is one).
+ */
 export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
-  const prediction = from < 0 ? 0 : reconAt(from);
+  let prediction: f64;
+  if (anchor < 0) prediction = from < 0 ? 0 : reconAt(from);
+  else {
+    useBaseOf(anchor);
+    prediction = from < 0 ? baseAt(i) : reconAt(from) - baseAt(from) + baseAt(i);
+  }
   const activity = from < 0 ? 0 : 2 * absIndexAt(from);
   encodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
 }
 
-// ---------------------------------------------------------------- the predictions (the decoder's, eb-decoder.ts)
+// ---------------------------------------------------------------- the predictions (the decoder's, eb-decoder.ts, and kernels.ts's)
 
 /** Adds a direction's value v to a point's prediction at `at` (kernels.ts combine): v alone, or 0 + v, + v, and the last divided by nd. */
 @inline function combine(at: usize, v: f64, m: i32, nd: i32): void {
@@ -281,7 +320,7 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
   else store<f64>(at, (load<f64>(at) + v) / <f64>nd);
 }
 
-/** Both methods' predictAlong at point i (block position j), from the same neighbours, combined as direction m of nd. */
+/** Plain cubic's and linear's predictAlong at point i (block position j), those the candidates use, from the same neighbours, combined as direction m of nd. */
 @inline function predictBoth(j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
   const cubicAt = cubicOut + ((<usize>j) << 3);
   const linearAt = linearOut + ((<usize>j) << 3);
@@ -289,8 +328,8 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
     const along = s * unit;
     const b = reconAt(i - along);
     const c = reconAt(i + along);
-    if (wantLinear) combine(linearAt, (b + c) / 2, m, nd);
-    if (wantCubic) {
+    if (linearOut !== 0) combine(linearAt, (b + c) / 2, m, nd);
+    if (cubicOut !== 0) {
       let v: f64;
       if (right3 === 3 * s) v = before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
       else if (right3 === 0) v = before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
@@ -298,8 +337,42 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
       combine(cubicAt, v, m, nd);
     }
   } else {
-    if (wantCubic) combine(cubicAt, predictNear(false, i, unit, s, before3, right1, right3), m, nd);
-    if (wantLinear) combine(linearAt, predictNear(true, i, unit, s, before3, right1, right3), m, nd);
+    if (cubicOut !== 0) combine(cubicAt, predictNear(false, i, unit, s, before3, right1, right3), m, nd);
+    if (linearOut !== 0) combine(linearAt, predictNear(true, i, unit, s, before3, right1, right3), m, nd);
+  }
+}
+
+/** Point i's (block position j) prediction along one direction, m of nd: cubic over the base into `out`, or plain cubic and linear. */
+@inline function predictPoint(overBase: bool, out: usize, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
+  if (overBase) combine(out + ((<usize>j) << 3), predictOverBaseAlong(i, unit, s, before3, right1, right3), m, nd);
+  else predictBoth(j, i, unit, s, before3, right1, right3, m, nd);
+}
+
+/**
+ * The block's interpolated predictions (kernels.ts interpolateBlock, or overBaseAlong into `out` with the base in use),
+ * direction by direction, each point's in loop order.
+ */
+function interpolateBlock(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+  for (let m = 0; m < nd; m++) {
+    const e = m === 0 ? d : m === 1 ? e1 : e2;
+    const unit = strideOf(e);
+    let j = 0;
+    for (let x0 = a0; x0 < b0; x0++) {
+      for (let x1 = a1; x1 < b1; x1++) {
+        if (e === 2) {
+          for (let x2 = a2; x2 < b2; x2++, j++) {
+            predictPoint(overBase, out, j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2), m, nd);
+          }
+        } else {
+          // Along axis 0 or 1 the geometry is the row's.
+          const x = e === 0 ? x0 : x1;
+          const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
+          for (let x2 = a2; x2 < b2; x2++, j++) {
+            predictPoint(overBase, out, j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, before3, right1, right3, m, nd);
+          }
+        }
+      }
+    }
   }
 }
 
@@ -310,10 +383,26 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
   return m == m && m != Infinity ? 1.5 + 2 * jsLog2(m) : UNQUANTISABLE_COST;
 }
 
+/** Point i's original: f32 where the pass holds them so (encoder.ts pointsAreFloat32). */
+@inline function originalOf(i: i32): f64 {
+  return narrowOriginals ? <f64>load<f32>(original + ((<usize>i) << 2)) : load<f64>(original + ((<usize>i) << 3));
+}
+
+@inline function originalAt(j: i32): f64 {
+  return originalOf(load<i32>(blockIndices + ((<usize>j) << 2)));
+}
+
+/** sweep.ts costOfBlock: the estimated bits of the block's `total` indices under the predictions at `out`, summed in loop order. */
+function costOfBlock(out: usize, total: i32, inverseStep: f64): f64 {
+  let cost = 0.0;
+  for (let j = 0; j < total; j++) cost += costOf(originalAt(j) - load<f64>(out + ((<usize>j) << 3)), inverseStep);
+  return cost;
+}
+
 /**
- * The block's points and both methods' predictions (those the candidates use) into the scratch, in loop order, direction
- * by direction as kernels.ts interpolateBlock; then the cheaper candidate by the cost estimate on the originals
- * (traversal.ts chooseAndRecord: the first strictly smallest, each sum in loop order).
+ * Every candidate's predictions of the block's points into its scratch, in loop order (sweep.ts predictAndCost); then
+ * the cheapest candidate by the cost estimate on the originals (traversal.ts chooseAndRecord: the first strictly
+ * smallest, each sum in loop order).
  */
 function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32, inverseStep: f64): i32 {
   const total = (b0 - a0) * (b1 - a1) * (b2 - a2);
@@ -325,40 +414,36 @@ function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32
       for (let x2 = a2; x2 < b2; x2++, j++) store<i32>(blockIndices + ((<usize>j) << 2), rowBase + coordinate(2, x2) * stride2);
     }
   }
-  for (let m = 0; m < nd; m++) {
-    const e = m === 0 ? d : m === 1 ? e1 : e2;
-    const unit = strideOf(e);
-    j = 0;
-    for (let x0 = a0; x0 < b0; x0++) {
-      for (let x1 = a1; x1 < b1; x1++) {
-        if (e === 2) {
-          for (let x2 = a2; x2 < b2; x2++, j++) {
-            predictBoth(j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2), m, nd);
-          }
-        } else {
-          // Along axis 0 or 1 the geometry is the row's.
-          const x = e === 0 ? x0 : x1;
-          const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
-          for (let x2 = a2; x2 < b2; x2++, j++) {
-            predictBoth(j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, before3, right1, right3, m, nd);
-          }
-        }
-      }
-    }
+  if (cubicOut !== 0 || linearOut !== 0) interpolateBlock(false, 0, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
+  for (let k = 0; k < choices; k++) {
+    const method = methodOf(k);
+    if (method < METHOD_BASE) continue;
+    useBaseOf(k);
+    const out = predictionsOf(k);
+    if (method === METHOD_CUBIC_OVER_BASE) interpolateBlock(true, out, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
+    else for (j = 0; j < total; j++) store<f64>(out + ((<usize>j) << 3), baseAt(load<i32>(blockIndices + ((<usize>j) << 2))));
   }
   if (choices === 1) return 0;
+  // Plain cubic and linear, when both are there, in one pass over the block.
   let costCubic = 0.0;
   let costLinear = 0.0;
-  for (let k = 0; k < total; k++) {
-    const x = load<f64>(original + ((<usize>load<i32>(blockIndices + ((<usize>k) << 2))) << 3));
-    if (wantCubic) costCubic += costOf(x - load<f64>(cubicOut + ((<usize>k) << 3)), inverseStep);
-    if (wantLinear) costLinear += costOf(x - load<f64>(linearOut + ((<usize>k) << 3)), inverseStep);
-  }
+  if (cubicOut !== 0 && linearOut !== 0) {
+    for (j = 0; j < total; j++) {
+      const x = originalAt(j);
+      costCubic += costOf(x - load<f64>(cubicOut + ((<usize>j) << 3)), inverseStep);
+      costLinear += costOf(x - load<f64>(linearOut + ((<usize>j) << 3)), inverseStep);
+    }
+  } else if (cubicOut !== 0) costCubic = costOfBlock(cubicOut, total, inverseStep);
+  else if (linearOut !== 0) costLinear = costOfBlock(linearOut, total, inverseStep);
   let best = 0;
-  for (let k = 1; k < choices; k++) {
-    const cost = load<u8>(methods + <usize>k) === 1 ? costLinear : costCubic;
-    const bestCost = load<u8>(methods + <usize>best) === 1 ? costLinear : costCubic;
-    if (cost < bestCost) best = k;
+  let bestCost = 0.0;
+  for (let k = 0; k < choices; k++) {
+    const method = methodOf(k);
+    const cost = method === METHOD_CUBIC ? costCubic : method === METHOD_LINEAR ? costLinear : costOfBlock(predictionsOf(k), total, inverseStep);
+    if (k === 0 || cost < bestCost) {
+      best = k;
+      bestCost = cost;
+    }
   }
   return best;
 }
@@ -395,7 +480,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, 
         previous = chosen;
         const countAt = counts + ((<usize>chosen) << 2);
         store<i32>(countAt, load<i32>(countAt) + 1);
-        const predictions = load<u8>(methods + <usize>chosen) === 1 ? linearOut : cubicOut;
+        const predictions = predictionsOf(chosen);
         const back2 = a2 > 0 ? (coordinate(2, a2) - coordinate(2, a2 - 1)) * stride2 : 0;
         let j = 0;
         for (let x0 = a0; x0 < b0; x0++) {

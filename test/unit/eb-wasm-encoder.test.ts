@@ -1,15 +1,25 @@
 import assert from 'node:assert/strict';
 import { generator, ORDERS, SHAPES } from '../fixtures/eb-cases';
+import { fitColumnModels } from '../../src/kernel/eb/columns';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import { EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
 import { valueType } from '../../src/kernel/eb/dtype';
-import { layoutOf, LayoutName } from '../../src/kernel/eb/layout';
+import { Kind, layoutOf, LayoutName } from '../../src/kernel/eb/layout';
 import { encodePass, PassInput, runPass } from '../../src/kernel/eb/pass';
 import { predictorByName } from '../../src/kernel/eb/predictors';
 import { encodeInWasm, encoderModule, wasmEncodes, wasmEncoding } from '../../src/kernel/eb/wasm/encoder';
 import type { DType } from '../../src/kernel/types';
 
 const PREDICTOR_LISTS = [['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear']];
+/** Candidate lists over a model, and over a table's column models (with a model too: the two bases in one pass). */
+const MODEL_LISTS = [
+  ['cubic', 'linear', 'model', 'cubic-over-model'], ['cubic-over-model', 'linear'], ['model'], ['cubic-over-model'], ['model', 'cubic-over-model'],
+  ['linear', 'model'], ['cubic-over-model', 'cubic'],
+];
+const COLUMN_LISTS = [
+  ['cubic', 'linear', 'columns', 'cubic-over-columns'], ['columns'], ['cubic-over-columns', 'linear'], ['columns', 'cubic'],
+  ['cubic', 'linear', 'model', 'cubic-over-model', 'columns', 'cubic-over-columns'],
+];
 
 /**
  * Smooth values with noise and a step, in the dtype; with `outliers`, a few huge values and NaN/±Inf among them,
@@ -31,17 +41,38 @@ function sameValues(a: Float64Array, b: Float64Array, what: string): void {
   }
 }
 
+/** Codes the pass both ways (the module must take it) and compares everything; returns the counts of blocks per candidate. */
+function codeBothWays(input: PassInput, values: Float64Array, what: string): { counts: Int32Array; exactCount: number } {
+  assert.ok(wasmEncodes(input), what);
+  const wasm = encodeInWasm(input, values);
+  assert.ok(wasm, `${what}: the module coded it`);
+  const js = runPass(input, values);
+  assert.deepEqual(wasm.pc.finishStream(), js.pc.finishStream(), `${what}: stream`);
+  assert.equal(wasm.pc.hash, js.pc.hash, `${what}: checksum`);
+  assert.deepEqual(Array.from(wasm.counts), Array.from(js.counts), `${what}: counts`);
+  assert.equal(wasm.pc.exactCount, js.pc.exactCount, `${what}: exact values`);
+  assert.deepEqual(wasm.pc.exactBytes(), js.pc.exactBytes(), `${what}: exact bytes`);
+  sameValues(wasm.pc.finishOutput(), js.pc.finishOutput(), what);
+  wasm.pc.release(false);
+  js.pc.release(false);
+  return { counts: js.counts, exactCount: js.pc.exactCount };
+}
+
 describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () => {
   // The module is opt-in (wasm/encoder.ts): each test here turns it on, and the others find it as they left it.
   const enabledBefore = wasmEncoding.enabled;
+  const allowanceBefore = wasmEncoding.maxBytesPerValue;
   before(() => {
     assert.ok(encoderModule(), 'dist/eb-encoder.wasm is missing or does not load: build it with `node esbuild.mjs` (npm test does)');
   });
+  // Every case both ways, also those whose copy exceeds what memory.ts counts (eb-wasm-memory.test.ts tests that).
   beforeEach(() => {
     wasmEncoding.enabled = true;
+    wasmEncoding.maxBytesPerValue = Infinity;
   });
   after(() => {
     wasmEncoding.enabled = enabledBefore;
+    wasmEncoding.maxBytesPerValue = allowanceBefore;
   });
 
   it('every axis order, edges, directions, block size, schedule, candidate list and tolerance, on shapes of every layout: the same stream, values (Object.is), checksum, counts and exact values', () => {
@@ -70,24 +101,66 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
           };
           const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} alpha=${configuration.alpha} [${names}]${outliers ? ' outliers' : ''}`;
           cases++;
-          assert.ok(wasmEncodes(input), what);
-          const wasm = encodeInWasm(input, values);
-          assert.ok(wasm, `${what}: the module coded it`);
-          const js = runPass(input, values);
-          assert.deepEqual(wasm.pc.finishStream(), js.pc.finishStream(), `${what}: stream`);
-          assert.equal(wasm.pc.hash, js.pc.hash, `${what}: checksum`);
-          assert.deepEqual(Array.from(wasm.counts), Array.from(js.counts), `${what}: counts`);
-          assert.equal(wasm.pc.exactCount, js.pc.exactCount, `${what}: exact values`);
-          assert.deepEqual(wasm.pc.exactBytes(), js.pc.exactBytes(), `${what}: exact bytes`);
-          sameValues(wasm.pc.finishOutput(), js.pc.finishOutput(), what);
-          if (js.pc.exactCount > 0) escaped++;
-          wasm.pc.release(false);
-          js.pc.release(false);
+          if (codeBothWays(input, values, what).exactCount > 0) escaped++;
         }
       }
     }
     assert.ok(cases >= 150, `only ${cases} cases`);
     assert.ok(escaped >= 20, `only ${escaped} cases with escapes`);
+  });
+
+  it('candidates over a model (near the values, equal to them, random, far, with NaN holes) and over a table\'s column models, on shapes of every layout: the same stream, values (Object.is), checksum, counts and exact values', () => {
+    const random = generator(29);
+    const modelKinds: [string, (values: Float64Array, scale: number) => Float64Array][] = [
+      ['near', (values) => values.map((x, i) => (x - x === 0 ? x * (1 + 1e-5 * Math.sin(i)) : 0))],
+      ['equal', (values) => values.map((x) => (x - x === 0 ? x : 0))],
+      ['random', (values, scale) => values.map(() => scale * (2 * random() - 1))],
+      ['far', (values, scale) => values.map((x, i) => (x - x === 0 ? x : 0) + 1000 * scale + 50 * scale * Math.sin(i / 5))],
+      ['smooth offset', (values, scale) => values.map((x, i) => (x - x === 0 ? x : 0) + 0.3 * scale * Math.sin(i / 11))],
+      ['NaN holes', (values) => values.map((x, i) => (i % 13 === 5 ? NaN : x - x === 0 ? x * (1 + 1e-4 * Math.cos(i)) : 0))],
+    ];
+    let cases = 0;
+    let tables = 0;
+    let escaped = 0;
+    const wins = new Map<string, number>();
+    for (const [shape, layoutName] of SHAPES) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      const lists = layout.name === 'table' ? [...MODEL_LISTS, ...COLUMN_LISTS] : MODEL_LISTS;
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const tolerance of [1e-1, 1e-3, 1e-6, 0]) {
+          for (let variant = 0; variant < (layout.name === 'table' ? 3 : 1); variant++) {
+            const outliers = cases % 4 === 1;
+            const scale = 1 + 1000 * random();
+            const values = valuesOf(size, random, dtype, scale, outliers);
+            const [modelName, modelOf] = modelKinds[cases % modelKinds.length];
+            const names = lists[cases % lists.length];
+            const order = ORDERS[Math.floor(random() * ORDERS.length)];
+            const configuration: Configuration = {
+              layout: layout.name, mode: 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
+              blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 5 < 2 ? 'one' : 'all',
+              predictors: names.map(predictorByName),
+            };
+            const tolerances = layout.views.map(() => tolerance);
+            const withColumns = names.some((n) => n.includes('columns'));
+            const input: PassInput = {
+              size, layout, configuration, type: valueType(dtype), domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
+              tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
+              model: names.some((n) => n.includes('model')) ? modelOf(values, scale) : undefined,
+              columnModels: withColumns ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined,
+            };
+            const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} alpha=${configuration.alpha} [${names}] model ${modelName}${outliers ? ' outliers' : ''}`;
+            cases++;
+            if (withColumns) tables++;
+            const { counts, exactCount } = codeBothWays(input, values, what);
+            if (exactCount > 0) escaped++;
+            names.forEach((name, k) => wins.set(name, (wins.get(name) ?? 0) + counts[k]));
+          }
+        }
+      }
+    }
+    assert.ok(cases >= 130 && tables >= 20 && escaped >= 20, `only ${cases} cases, ${tables} with column models, ${escaped} with escapes`);
+    for (const name of ['model', 'cubic-over-model', 'columns', 'cubic-over-columns']) assert.ok((wins.get(name) ?? 0) >= 50, `'${name}' won ${wins.get(name) ?? 0} blocks`);
   });
 
   it('indices halfway between two (dyadic values at power-of-two steps): rounded as Math.round rounds them', () => {
@@ -167,7 +240,13 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     assert.ok(!wasmEncodes({ ...base, forbidden: -9999 }), 'a forbidden value');
     assert.ok(!wasmEncodes({ ...base, domain: 'pointwise' }), 'pw-rel');
     assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo')] } }), 'Lorenzo');
-    assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, predictors: [predictorByName('cubic'), predictorByName('model')] } }), 'a model');
+    const withModel = { ...base, configuration: { ...base.configuration, predictors: [predictorByName('cubic'), predictorByName('model')] } };
+    assert.ok(wasmEncodes({ ...withModel, model: new Float64Array(120) }), 'over a model');
+    assert.ok(!wasmEncodes(withModel), 'a model candidate without the model');
+    assert.ok(!wasmEncodes({ ...withModel, model: new Float64Array(119) }), 'a model of another length');
+    assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, predictors: [predictorByName('columns')] } }), 'the column models of no table');
+    assert.ok(!wasmEncodes({ ...base, model: new Float64Array(120), configuration: { ...base.configuration, mode: 'temporal', predictors: [predictorByName('cubic'), predictorByName('model')] } }), 'temporal');
+    assert.ok(!wasmEncodes({ ...base, model: new Float64Array(120), configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo-over-model')] } }), 'Lorenzo over a model');
     wasmEncoding.enabled = false;
     assert.ok(!wasmEncodes(base), 'switched off');
     const before = wasmEncoding.passes;
@@ -175,27 +254,37 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     assert.equal(wasmEncoding.passes, before);
   });
 
-  it('encodeSlabSync writes the same bytes with and without the module', () => {
+  it('encodeSlabSync writes the same bytes with and without the module, with and without a model\'s prediction', () => {
     const random = generator(13);
-    const slabs: [number[], DType, EbGlobals['bound'], boolean][] = [
+    // With a model's prediction, or on a table, the last slabs restricted to the families that the module codes there.
+    const slabs: [number[], DType, EbGlobals['bound'], boolean, { model?: boolean; predictors?: string[]; kind?: Kind; layout?: LayoutName }?][] = [
       [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }, false],
       [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }, false],
       [[500], 'float32', { kind: 'abs', value: 1e-2 }, true],
       [[20, 30, 31], 'float32', { kind: 'rel', value: 1e-3 }, false],
       [[16, 40, 40], 'float64', { kind: 'abs', value: 1e-6 }, true],
       [[70, 4], 'float32', { kind: 'rel', value: 1e-2 }, false],
+      [[20, 30, 31], 'float32', { kind: 'rel', value: 1e-3 }, false, { model: true }],
+      [[1, 60, 70], 'float64', { kind: 'abs', value: 1e-6 }, true, { model: true, predictors: ['model'] }],
+      [[40, 50], 'float32', { kind: 'rel', value: 1e-3 }, false, { model: true, predictors: ['model'] }],
+      [[400, 6], 'float32', { kind: 'abs', value: 1e-3 }, false, { predictors: ['interpolation', 'columns'], kind: 'table', layout: 'table' }],
     ];
-    for (const [shape, dtype, bound, outliers] of slabs) {
+    for (const [shape, dtype, bound, outliers, options] of slabs) {
       const size = shape.reduce((a, b) => a * b, 1);
       const values = valuesOf(size, random, dtype, 10, outliers).map((v) => (Number.isFinite(v) ? v : dtype === 'float32' ? Math.fround(1e20) : 1e20));
       const range = values.reduce((a, b) => Math.max(a, b), -Infinity) - values.reduce((a, b) => Math.min(a, b), Infinity);
-      const g: EbGlobals = { bound, tolerances: [bound.kind === 'rel' ? bound.value * range : bound.value], dtype, kind: 'frames' };
+      const kind = options?.kind ?? 'frames';
+      const g: EbGlobals = { bound, tolerances: kind === 'table' ? shape.slice(1).flatMap(() => bound.value) : [bound.kind === 'rel' ? bound.value * range : bound.value], dtype, kind };
+      // A model's prediction: the values, smoothed and a little off.
+      const prediction = options?.model ? values.map((x, i) => 0.9 * x + 0.1 * values[Math.max(0, i - 1)] + 1e-3 * Math.sin(i)) : undefined;
+      const opts = { prediction, predictors: options?.predictors, layout: options?.layout };
       const before = wasmEncoding.passes;
-      const withModule = encodeSlabSync(values, shape, g);
+      const withModule = encodeSlabSync(values, shape, g, opts);
       const what = `[${shape}] ${dtype} ${bound.kind}:${bound.value} ${withModule.stats.configuration}`;
+      if (options?.predictors) assert.match(withModule.stats.configuration, /interpolation.*(cubic-over-model|cubic-over-columns)/, `${what}: a configuration over a base`);
       assert.ok(wasmEncoding.passes > before, `${what}: the module coded some passes`);
       wasmEncoding.enabled = false;
-      const withoutModule = encodeSlabSync(values, shape, g);
+      const withoutModule = encodeSlabSync(values, shape, g, opts);
       wasmEncoding.enabled = true;
       assert.deepEqual(withModule.bytes, withoutModule.bytes, what);
       assert.deepEqual(withModule.stats, withoutModule.stats, what);

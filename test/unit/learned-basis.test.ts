@@ -56,6 +56,23 @@ describe('learned basis of rows', () => {
     assert.ok(error < 0.05, `a 4-component basis reproduces travelling waves to ${error}`);
   });
 
+  it('predicts rows as mean + Σ z_i·B_i summed in order, a zero latent adding nothing (not even -0)', () => {
+    for (const k of [0, 1, 2, 3, 5]) {
+      const width = 37;
+      const basis = Float64Array.from({ length: (k + 1) * width }, (_, i) => (i % 7 === 0 ? -0 : Math.sin(i * 0.37) * 3));
+      const model = { family: 'basis' as const, rowShape: [width], k, basisTolerance: 0, basis, basisBytes: new Uint8Array(0) };
+      const rows = 6;
+      const latents = Float64Array.from({ length: rows * k }, (_, i) => (i % 3 === 1 ? 0 : i % 4 === 0 ? -0 : Math.cos(i) * 10));
+      const prediction = predictRows(model, latents, rows);
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < width; j++) {
+          let expected = basis[j];
+          for (let i = 0; i < k; i++) if (latents[r * k + i] !== 0) expected += latents[r * k + i] * basis[(i + 1) * width + j];
+          assert.ok(Object.is(prediction[r * width + j], expected), `k ${k}, row ${r}, value ${j}: ${prediction[r * width + j]} vs ${expected}`);
+        }
+    }
+  });
+
   it('refuses damaged latents with a BalerError', async () => {
     const model = await buildBasis(fitComponents(values, 48, 576, 4), [24, 24], 4, 1e-4);
     const { chunk } = await encodeLatents(model, values.subarray(0, 10 * 576), 10, 2e-3);

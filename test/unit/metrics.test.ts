@@ -90,6 +90,40 @@ describe('metrics', () => {
     assert.equal(broken.maxAbsError, Infinity, 'a lost finite value is an infinite error, not a silent one');
   });
 
+  it('sums one column term for term as a plain loop does, finite or not (the finite case has a loop of its own)', () => {
+    const reference = (x: Float64Array, y: Float64Array) => {
+      let min = Infinity, max = -Infinity, sumSquares = 0, maxAbs = 0, maxRel = 0, compared = 0, nonFiniteMismatches = 0;
+      for (let i = 0; i < x.length; i++) {
+        if (!Number.isFinite(x[i])) {
+          if (!Object.is(x[i], y[i]) && !(Number.isNaN(x[i]) && Number.isNaN(y[i]))) nonFiniteMismatches++;
+          continue;
+        }
+        compared++;
+        min = Math.min(min, x[i]);
+        max = Math.max(max, x[i]);
+        const diff = Number.isFinite(y[i]) ? Math.abs(y[i] - x[i]) : Infinity;
+        sumSquares += diff * diff;
+        maxAbs = Math.max(maxAbs, diff);
+        if (x[i] !== 0) maxRel = Math.max(maxRel, diff / Math.abs(x[i]));
+      }
+      return { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches };
+    };
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) + 0.5) / 2 ** 32;
+    const specials = [NaN, Infinity, -Infinity];
+    for (const holes of [0, 1, 5]) {
+      const x = Float64Array.from({ length: 5000 }, (_, i) => (i % 50 === 0 ? 0 : i % 77 === 0 ? 1e-300 : (random() - 0.5) * 10 ** Math.floor(random() * 8 - 4)));
+      const y = x.map((v) => v + (random() - 0.5) * 1e-3);
+      for (let h = 0; h < holes; h++) (h % 2 ? x : y)[Math.floor(random() * x.length)] = specials[h % 3];
+      const acc = new ErrorAccumulator(1);
+      acc.add(x.subarray(0, 2000), y.subarray(0, 2000));
+      acc.add(x.subarray(2000), y.subarray(2000));
+      const whole = reference(x, y);
+      const state = acc.state();
+      for (const [k, v] of Object.entries(whole)) assert.ok(Object.is(state[k as keyof typeof whole], v), `${holes} non-finite: ${k} ${state[k as keyof typeof whole]} vs ${v}`);
+    }
+  });
+
   it('refuses arrays of different lengths', () => {
     assert.throws(() => computeErrors(new Float64Array(3), new Float64Array(4)), BalerError);
   });

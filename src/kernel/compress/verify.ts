@@ -21,7 +21,11 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
   // Under pw-rel, integer columns kept exact (stats.ts exactColumns) allow 0, as under abs and rel.
   const pointwise = Array.from(stats.min, (_, c) => bound.kind === 'pw-rel' && !stats.exactColumns?.[c]);
   const representable = dtype === 'float64' ? () => true : dtype === 'float32' ? (y: number) => Math.fround(y) === y : (y: number) => Object.is(castOne(y, dtype), y);
+  const float32 = dtype === 'float32';
+  const oneLimit = columns === 1 && !pointwise[0] && (float32 || dtype === 'float64') ? allowed[0] : undefined;
   return (original: Float64Array, decoded: Float64Array, firstRow: number): void => {
+    // The common case first: one column, an absolute limit, a float dtype, every value finite and within it.
+    if (oneLimit !== undefined && withinLimit(original, decoded, oneLimit, float32)) return;
     for (let i = 0, c = 0; i < original.length; i++, c = c + 1 === columns ? 0 : c + 1) {
       const x = original[i];
       const y = decoded[i];
@@ -34,6 +38,15 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
       }
     }
   };
+}
+
+/** Whether every value is finite, within `limit` of its original, and (with `float32`) a float32: the checker's fast path. */
+function withinLimit(original: Float64Array, decoded: Float64Array, limit: number, float32: boolean): boolean {
+  for (let i = 0; i < original.length; i++) {
+    const y = decoded[i];
+    if (!(Math.abs(y - original[i]) <= limit) || (float32 && Math.fround(y) !== y)) return false;
+  }
+  return true;
 }
 
 /** The whole array missed a PSNR target by `shortfallDb` at the rel bound `relBound`, chosen on a sample that met it. */
@@ -58,16 +71,22 @@ export function psnrChecker(target: string, file: string, relBound?: number): (e
   };
 }
 
-/** A 32-bit hash of float64 values (their bits; every NaN hashes alike), to compare what was decoded with what was measured. */
+/**
+ * A 32-bit hash of float64 values (their bits; every NaN hashes alike), to compare what was decoded with what was
+ * measured. The low and high words go to two FNV-1a lanes, mixed at the end: the lanes multiply side by side.
+ */
 export function hashValues(values: Float64Array, seed = 0x811c9dc5): number {
-  const words = new Uint32Array(values.buffer, values.byteOffset, values.length * 2);
-  let h = seed >>> 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const lo = v !== v ? 0x7ff80000 : words[2 * i];
-    const hi = v !== v ? 0 : words[2 * i + 1];
-    h = Math.imul(h ^ lo, 16777619);
-    h = Math.imul(h ^ hi, 16777619);
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  let low = seed | 0;
+  let high = (seed ^ 0x9e3779b9) | 0;
+  for (let i = 0, j = 0; i < values.length; i++, j += 2) {
+    if (values[i] === values[i]) {
+      low = Math.imul(low ^ words[j], 16777619);
+      high = Math.imul(high ^ words[j + 1], 16777619);
+    } else {
+      low = Math.imul(low ^ 0x7ff80000, 16777619);
+      high = Math.imul(high, 16777619);
+    }
   }
-  return h >>> 0;
+  return (Math.imul(low ^ (high >>> 15), 0x85ebca6b) ^ high) >>> 0;
 }

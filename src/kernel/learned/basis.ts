@@ -138,20 +138,43 @@ export async function readBasis(r: ByteReader, rowShape: number[]): Promise<Basi
 // ---------------------------------------------------------------------------------------------------------
 // Per slab
 
-/** The prediction of `rows` rows from their latents: mean + Σ z_i·B_i, summed over i in order, in float64. */
+/**
+ * The prediction of `rows` rows from their latents: mean + Σ z_i·B_i, summed over i in order, in float64 (a zero
+ * latent adds nothing, not even a signed zero). One pass over each row, the basis rows read side by side.
+ */
 export function predictRows(m: BasisModel, latents: Float64Array, rows: number): Float64Array {
   const width = rowWidth(m.rowShape);
   const { k, basis } = m;
-  // Every value is written below (the mean row first): a reused buffer needs no zeroing.
+  // Every value is written below: a reused buffer needs no zeroing.
   const out = slabValues(rows * width);
+  const used = new Int32Array(k);
+  const z = new Float64Array(k);
   for (let r = 0; r < rows; r++) {
-    const o = r * width;
-    out.set(basis.subarray(0, width), o);
+    let n = 0;
     for (let i = 0; i < k; i++) {
-      const z = latents[r * k + i];
-      if (z === 0) continue;
-      const b = (i + 1) * width;
-      for (let j = 0; j < width; j++) out[o + j] += z * basis[b + j];
+      const latent = latents[r * k + i];
+      if (latent === 0) continue;
+      used[n] = (i + 1) * width;
+      z[n++] = latent;
+    }
+    const o = r * width;
+    if (n === 0) out.set(basis.subarray(0, width), o);
+    else if (n === 1) {
+      const b0 = used[0];
+      const z0 = z[0];
+      for (let j = 0; j < width; j++) out[o + j] = basis[j] + z0 * basis[b0 + j];
+    } else if (n === 2) {
+      const b0 = used[0];
+      const b1 = used[1];
+      const z0 = z[0];
+      const z1 = z[1];
+      for (let j = 0; j < width; j++) out[o + j] = basis[j] + z0 * basis[b0 + j] + z1 * basis[b1 + j];
+    } else {
+      for (let j = 0; j < width; j++) {
+        let s = basis[j];
+        for (let a = 0; a < n; a++) s += z[a] * basis[used[a] + j];
+        out[o + j] = s;
+      }
     }
   }
   return out;

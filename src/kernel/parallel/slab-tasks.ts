@@ -17,6 +17,7 @@ import { BufferPool, float64From } from './buffer-pool';
 import { acceptSpares, release, slabBuffer } from './slab-buffers';
 import { missingAsNaN, reachesMissing } from '../data/fill';
 import { exactViews } from '../eb/grid';
+import { releaseEncoderModule } from '../eb/wasm/encoder';
 import { decodeLosslessColumns, encodeLosslessColumns, losslessColumnsCandidate } from '../compress/lossless-columns';
 import { valueType } from '../eb/dtype';
 import { Quantizer } from '../eb/quantizer';
@@ -166,6 +167,7 @@ async function codeSample(task: SampleTask): Promise<CodedSample> {
 /** A slab decoded to the values as written, against its learned predictor when it has one and is not lossless. */
 export async function decodeTask(t: DecodeSlabTask): Promise<DecodedChunk> {
   acceptSpares(t.spares);
+  releaseEncoderModule();
   if (t.learned && !isLosslessTag(slabTag(t.chunk, t.file))) {
     const { model, latents } = t.learned;
     const values = await namingFile(t.file, () => decodeLearnedSlab(model, t.chunk, latents, t.shape, t.globals, t.file));

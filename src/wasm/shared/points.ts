@@ -3,15 +3,24 @@
 
 export let recon: usize = 0;
 export let absIndex: usize = 0;
+/** The reconstruction is held as f32: a float32 slab's, every value of which is one (half the memory). */
+let narrow: bool = false;
 
-/** Where the slab's reconstruction and |q| are. */
-export function setPoints(reconstructionAt: usize, absIndicesAt: usize): void {
+/** Where the slab's reconstruction (f64, or f32 when `narrowReconstruction`) and |q| are. */
+export function setPoints(reconstructionAt: usize, absIndicesAt: usize, narrowReconstruction: bool = false): void {
   recon = reconstructionAt;
   absIndex = absIndicesAt;
+  narrow = narrowReconstruction;
 }
 
 @inline export function reconAt(i: i32): f64 {
-  return load<f64>(recon + ((<usize>i) << 3));
+  return narrow ? <f64>load<f32>(recon + ((<usize>i) << 2)) : load<f64>(recon + ((<usize>i) << 3));
+}
+
+/** Sets point i's reconstruction (a float32 value where it is held as f32). */
+@inline export function setRecon(i: i32, value: f64): void {
+  if (narrow) store<f32>(recon + ((<usize>i) << 2), <f32>value);
+  else store<f64>(recon + ((<usize>i) << 3), value);
 }
 
 @inline export function absIndexAt(i: i32): i32 {

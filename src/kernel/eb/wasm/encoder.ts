@@ -1,32 +1,38 @@
 // The encoder's common case in WebAssembly (src/wasm/eb-encoder.ts, built to dist/eb-encoder.wasm by esbuild.mjs): a
-// pass of plain cubic/linear interpolation over real values in float32 or float64, with no special values, grid or
-// forbidden value. JavaScript walks the views, corners and sweeps as the coder does (interpolation.ts) and hands each
-// sweep to the module; the stream, every value, the checksum, the exact values and the counts are the same as
-// runPass's (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the
-// module cannot be loaded or have the memory, is coded by runPass.
-// Opt-in (BALER_EB_ENCODER=wasm) until memory.ts counts the module's own copy of a pass (about 17 bytes a value of the
-// largest pass, per thread): with it, compressing a 1 GB field on 2 threads peaked at 550 MB against 492 MB without,
-// over the default budget of 512 MiB.
+// pass by interpolation over real values in float32 or float64, with no special values, grid or forbidden value, whose
+// candidates are plain cubic and linear and those over a model's prediction or a table's column models ('model',
+// 'cubic-over-model', 'columns', 'cubic-over-columns'). JavaScript walks the views, corners and sweeps as the coder
+// does (interpolation.ts), computes each column's models (columns.ts) into the module's memory, and hands each sweep to
+// the module; the stream, every value, the checksum, the exact values and the counts are the same as runPass's
+// (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the module cannot
+// be loaded or have the memory, is coded by runPass.
+// BALER_EB_ENCODER=js sends every pass to runPass (to compare). The module keeps its own copy of a pass's values,
+// reconstruction, |q| and bases (ENCODER_MODULE_BYTES_PER_VALUE, counted by memory.ts) until the thread turns to
+// reading the file back (releaseEncoderModule); encoder-memory.ts lays a pass out in its memory.
 
 import { CAST_FLOAT32, CAST_FLOAT64, ExactWriter } from '../dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from '../interpolation';
 import { levelSteps } from '../layout';
 import type { CodedPoints, EncodedPass, PassInput } from '../pass';
-import { METHOD_CUBIC, METHOD_LINEAR } from '../predictors';
+import { predictColumn } from '../columns';
+import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, PredictorSpec } from '../predictors';
 import { newBlock } from '../sweep';
 import { choiceBits, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
-import { MemoryLayout, reserve, wasmApi, WasmMemory, wasmModule } from './module';
+import { addressSpaceLimit } from '../../address-limit';
+import { forgetModule, reserve, wasmApi, WasmMemory, wasmModule } from './module';
+import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, memoryPlan, pointsAreFloat32 } from './encoder-memory';
 
-interface EncoderExports {
+export interface EncoderExports {
   memory: WasmMemory;
   hash: { value: number };
   MODEL_BYTES: { value: number };
   RECIPROCAL_BYTES: { value: number };
   LOG2_TABLE_BYTES: { value: number };
+  CANDIDATE_BYTES: { value: number };
   heapBase(): number;
   begin(
-    stateAt: number, reciprocalAt: number, log2At: number, originalAt: number, reconAt: number, absIndexAt: number, float32: number,
+    stateAt: number, reciprocalAt: number, log2At: number, originalAt: number, reconAt: number, absIndexAt: number, float32: number, narrow: number,
     scratchAt: number, capacity: number, countsAt: number, streamAt: number,
   ): void;
   setChoices(at: number, count: number, bits: number): void;
@@ -37,8 +43,17 @@ interface EncoderExports {
   finish(): number;
 }
 
-/** Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in this thread. */
-export const wasmEncoding = { enabled: process.env.BALER_EB_ENCODER === 'wasm', passes: 0 };
+/**
+ * Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in
+ * this thread. Not under a virtual memory limit: V8 reserves address space for a module's memory to grow into (4 GiB
+ * when it can), and with the decoder's beside it a compress under `ulimit -v` 2 GB ran out of address space.
+ */
+export const wasmEncoding = {
+  enabled: process.env.BALER_EB_ENCODER !== 'js' && addressSpaceLimit() === undefined,
+  passes: 0,
+  /** The module's bytes a value a pass may take (the tests raise it to code every case both ways). */
+  maxBytesPerValue: ENCODER_MODULE_BYTES_PER_VALUE,
+};
 
 /** The pass's escapes (the module calls back for each): stores the value exactly and returns what predictions read there. */
 const noPass = (): number => {
@@ -52,17 +67,37 @@ export function encoderModule(): EncoderExports | undefined {
   return wasmModule<EncoderExports>('eb-encoder', imports);
 }
 
+/**
+ * Gives the module's memory back (it holds the largest pass coded in this thread): a thread that turns to reading
+ * the file back decodes beside the slabs of that step, within the same budget.
+ */
+export function releaseEncoderModule(): void {
+  forgetModule('eb-encoder');
+}
+
 /** Whether the module codes this pass: the case it implements. */
 export function wasmEncodes(input: PassInput): boolean {
   const { configuration } = input;
   return configuration.mode === 'interpolation'
-    && configuration.predictors.every((p) => p.base === undefined && (p.method === METHOD_CUBIC || p.method === METHOD_LINEAR))
+    && configuration.predictors.every((p) => takesPredictor(p, input))
     && input.domain === 'absolute'
     && (input.type.cast === CAST_FLOAT32 || input.type.cast === CAST_FLOAT64)
     && input.grids.every((grid) => grid === 0)
     && input.specials !== true
     && (input.forbidden === undefined || Number.isNaN(input.forbidden))
     && wasmEncoding.enabled && encoderModule() !== undefined;
+}
+
+/**
+ * Whether the module predicts as `p` does in this pass: plain cubic or linear, or the base alone or cubic over it, for a
+ * model the pass has or a table's column models (runPass throws for a base the pass lacks).
+ */
+function takesPredictor(p: PredictorSpec, input: PassInput): boolean {
+  if (p.base === undefined) return p.method === METHOD_CUBIC || p.method === METHOD_LINEAR;
+  if (p.method !== METHOD_BASE && p.method !== METHOD_CUBIC_OVER_BASE) return false;
+  if (p.base === 'model') return input.model !== undefined && input.model.length === input.size;
+  if (p.base === 'columns') return input.layout.name === 'table' && input.columnModels?.length === input.layout.views.length;
+  return false;
 }
 
 /** What the module leaves: the reconstruction, the stream, the exact store and the checksum, as a PointCoder gives them. */
@@ -99,40 +134,6 @@ class ModuleCoding implements CodedPoints {
   }
 }
 
-/** Byte offsets of one pass's arrays in the module's memory; the stream last, which the module grows the memory for. */
-interface MemoryPlan {
-  state: number; reciprocal: number; log2: number; methods: number; counts: number;
-  /** Per axis: its list, before3, right1, right3. */
-  axes: { list: number; before3: number; right1: number; right3: number }[];
-  original: number; recon: number; absIndex: number; scratch: number; stream: number;
-  end: number;
-}
-
-function memoryPlan(w: EncoderExports, size: number, longest: number[], capacity: number): MemoryPlan {
-  const memory = new MemoryLayout(w.heapBase());
-  const state = memory.take(w.MODEL_BYTES.value);
-  const reciprocal = memory.take(w.RECIPROCAL_BYTES.value);
-  const log2 = memory.take(w.LOG2_TABLE_BYTES.value);
-  const methods = memory.take(8);
-  const counts = memory.take(32);
-  const axes = longest.map((n) => ({ list: memory.take(4 * n), before3: memory.take(n), right1: memory.take(4 * n), right3: memory.take(4 * n) }));
-  const original = memory.take(8 * size);
-  const recon = memory.take(8 * size);
-  const absIndex = memory.take(size);
-  const scratch = memory.take(20 * capacity + 16);
-  const stream = memory.take(Math.max(1 << 12, size >> 2));
-  return { state, reciprocal, log2, methods, counts, axes, original, recon, absIndex, scratch, stream, end: memory.end };
-}
-
-/**
- * The most points a block of the configuration holds: an edge of max(blockSize, 4s) holds at most max(blockSize, 4)
- * points at stride s along an axis, and the axis's last point (coordinates are at least s apart).
- */
-function blockCapacity(blockSize: number, size: number): number {
-  const along = Math.max(Math.ceil(blockSize), 4) + 2;
-  return Math.min(size, along * along * along);
-}
-
 /**
  * Codes the pass (wasmEncodes said yes) as runPass would, or undefined when the module cannot have the memory or its
  * stream cannot grow (runPass codes it then). A value the dtype cannot hold throws as runPass's exact store throws.
@@ -144,15 +145,24 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   const longest = [1, 1, 1];
   for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
   const capacity = blockCapacity(configuration.blockSize, size);
-  const m = memoryPlan(w, size, longest, capacity);
+  const { predictors } = configuration;
+  const narrow = pointsAreFloat32(input, original);
+  const Points = narrow ? Float32Array : Float64Array;
+  if (bytesPerValue(Points.BYTES_PER_ELEMENT, predictors) > wasmEncoding.maxBytesPerValue) return undefined;
+  const m = memoryPlan(w, size, Points.BYTES_PER_ELEMENT, longest, capacity, predictors);
   if (!reserve(w.memory, m.end)) return undefined;
   let buffer = w.memory.buffer;
   new Float64Array(buffer, m.log2, LOG2_TABLE.length).set(LOG2_TABLE);
-  new Float64Array(buffer, m.original, size).set(original);
-  new Float64Array(buffer, m.recon, size).fill(0);
+  new Points(buffer, m.original, size).set(original);
+  new Points(buffer, m.recon, size).fill(0);
   new Uint8Array(buffer, m.absIndex, size).fill(0);
-  const { predictors } = configuration;
-  new Uint8Array(buffer, m.methods, predictors.length).set(predictors.map((p) => (p.method === METHOD_LINEAR ? 1 : 0)));
+  const model = m.bases.get('model');
+  if (model !== undefined) new Float64Array(buffer, model, size).set(input.model!);
+  const columns = m.bases.get('columns');
+  if (columns !== undefined) new Float64Array(buffer, columns, size).fill(0);
+  const record = w.CANDIDATE_BYTES.value / 4;
+  const table = new Int32Array(buffer, m.candidates, record * predictors.length);
+  predictors.forEach((p, k) => table.set([p.method, m.predictions[k], p.base === undefined ? 0 : m.bases.get(p.base)!, 0], record * k));
   const exact = new ExactWriter(input.type);
   const specials: { index: number; value: number }[] = [];
   storeExact = (i, prediction) => {
@@ -163,11 +173,16 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   };
   let length: number;
   try {
-    w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, m.scratch, capacity, m.counts, m.stream);
-    w.setChoices(m.methods, predictors.length, choiceBits(predictors.length));
+    w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, narrow ? 1 : 0, m.scratch, capacity, m.counts, m.stream);
+    w.setChoices(m.candidates, predictors.length, choiceBits(predictors.length));
     const block = newBlock();
     views.forEach((view, v) => {
       if (view.dims.some((n) => n === 0)) return;
+      // A column's model reads the columns before it, already reconstructed (pass.ts runPass); the stream may have grown the memory.
+      if (columns !== undefined) {
+        const memory = w.memory.buffer;
+        predictColumn(input.columnModels![v], new Float64Array(memory, m.recon, size), view.dims[2], views.length, v, new Float64Array(memory, columns, size));
+      }
       w.setTolerance(input.tolerances[v]);
       const levels = interpolationLevels(view.dims, configuration.edges);
       const steps = levelSteps(input.stepTolerances[v], false, levels, configuration.alpha, configuration.beta);
@@ -201,7 +216,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   buffer = w.memory.buffer;
   const stream = new Uint8Array(buffer, m.stream, length).slice();
   const output = slabValues(size);
-  output.set(new Float64Array(buffer, m.recon, size));
+  output.set(new Points(buffer, m.recon, size));
   const counts = new Int32Array(predictors.length);
   counts.set(new Int32Array(buffer, m.counts, predictors.length));
   wasmEncoding.passes++;

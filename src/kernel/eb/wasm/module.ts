@@ -23,21 +23,34 @@ function moduleFile(name: string): string | undefined {
   return [path.join(__dirname, `${name}.wasm`), path.resolve(__dirname, '../../../../dist', `${name}.wasm`)].find((f) => fs.existsSync(f));
 }
 
+const compiled = new Map<string, object | undefined>();
 const instances = new Map<string, unknown>();
 
 /** dist/NAME.wasm's exports, instantiated once per thread with `imports`; undefined where it is missing or does not load. */
 export function wasmModule<T>(name: string, imports: object = {}): T | undefined {
   if (!instances.has(name)) {
-    const file = moduleFile(name);
     let exports: unknown;
     try {
-      exports = file ? new wasmApi.Instance(new wasmApi.Module(fs.readFileSync(file)), imports).exports : undefined;
+      if (!compiled.has(name)) {
+        const file = moduleFile(name);
+        compiled.set(name, file ? new wasmApi.Module(fs.readFileSync(file)) : undefined);
+      }
+      const module = compiled.get(name);
+      exports = module ? new wasmApi.Instance(module, imports).exports : undefined;
     } catch {
       exports = undefined;
     }
     instances.set(name, exports);
   }
   return instances.get(name) as T | undefined;
+}
+
+/**
+ * Lets the garbage collector have a module's instance and its memory (a module's memory never shrinks): the next
+ * wasmModule(name) instantiates it anew, from the module compiled once.
+ */
+export function forgetModule(name: string): void {
+  instances.delete(name);
 }
 
 /** Grows `memory` to at least `bytes`; false where it cannot (wasm32's 4 GiB, or the machine's memory). */
