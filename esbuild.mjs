@@ -103,17 +103,19 @@ function copyRuntimeFiles() {
 }
 
 /**
- * The engine's own WebAssembly (src/wasm/*.ts, AssemblyScript, with src/wasm/shared/) compiled to dist/NAME.wasm; skipped when the output is
+ * The engine's own WebAssembly (src/wasm/*.ts, AssemblyScript, with src/wasm/shared/ and each one's folder) compiled to dist/NAME.wasm; skipped when the output is
  * newer than its source. The engine does the same work in JavaScript where a module is missing (src/kernel/eb/wasm/module.ts).
  */
 async function buildWasm() {
   const { default: asc } = await import('assemblyscript/asc');
-  // A module is built from its file and src/wasm/shared/: rebuilt when any of those is newer than it.
-  const sharedTime = Math.max(0, ...readdirSync('src/wasm/shared').map((f) => statSync(join('src/wasm/shared', f)).mtimeMs));
+  // A module is built from its file, its folder (src/wasm/NAME/) and src/wasm/shared/: rebuilt when any of those is newer than it.
+  const newest = (dir) => (existsSync(dir) ? Math.max(0, ...readdirSync(dir).map((f) => statSync(join(dir, f)).mtimeMs)) : 0);
+  const sharedTime = newest('src/wasm/shared');
   for (const f of readdirSync('src/wasm').filter((f) => f.endsWith('.ts'))) {
     const source = join('src/wasm', f);
     const output = join('dist', f.replace(/\.ts$/, '.wasm'));
-    if (existsSync(output) && statSync(output).mtimeMs >= Math.max(statSync(source).mtimeMs, sharedTime)) continue;
+    const sourcesTime = Math.max(statSync(source).mtimeMs, sharedTime, newest(join('src/wasm', f.replace(/\.ts$/, ''))));
+    if (existsSync(output) && statSync(output).mtimeMs >= sourcesTime) continue;
     const { error, stderr } = await asc.main([source, '-O3', '--noAssert', '--runtime', 'stub', '--outFile', output]);
     if (error) throw new Error(`compiling ${source}: ${error.message}\n${stderr.toString()}`);
   }

@@ -5,7 +5,7 @@
 // pointcoder.ts (decodeStrip, code, codeClasses, storeExact), quantizer.ts (recoverAbsolute, recoverPointwise) and
 // detmath.ts detExp2, with the same models in the same order, so that every value and the checksum come out
 // identical. A predictor choice out of range, or more exact values used than stored, traps: the driver reads a trap
-// as a corrupt slab.
+// as a corrupt slab. eb-decoder/range-decoder.ts reads the stream.
 //
 // Memory (byte offsets handed over by the driver): the stream, the bit models (16 bytes each), the reconstruction
 // (f64) and min(|q|, 255) of every point (u8), the exact values (f64) and where the non-finite ones go (i32 pairs), the
@@ -13,7 +13,8 @@
 // (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), and under pw-rel the classes (u8), the values as
 // written (f64) and the exact values' log magnitudes (f64).
 
-import { adapt, addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
+import { addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
+import { decodeBit, decodeDirect, decodeNonZero, startStream, streamConsumed } from './eb-decoder/range-decoder';
 import { absIndex, absIndexAt, activityOf, predictAlong, recon, reconAt, setPoints } from './shared/points';
 import { baseAt, predictOverBase, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
@@ -31,11 +32,6 @@ const METHOD_BASE: u8 = 2;
 const METHOD_CUBIC_OVER_BASE: u8 = 3;
 const METHOD_LORENZO: u8 = 4;
 
-// The range decoder.
-let range: u32 = 0xffffffff;
-let code: u32 = 0;
-let position: usize = 0;
-let end: usize = 0;
 // contexts.ts IndexCoder's models after those shared/models.ts adds, in its order.
 let symbol = 0, specialKind = 0, runs = 0;
 /** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
@@ -77,12 +73,6 @@ export function heapBase(): usize {
 /** The bytes the models take (for the driver's layout). */
 export const MODEL_BYTES: i32 = (INDEX_MODELS + 64 + 4 + 2 * RUN_BITS) * 16;
 
-@inline function nextByte(): u32 {
-  if (position < end) return <u32>load<u8>(position++);
-  position++;
-  return 0;
-}
-
 /** Starts a slab: the stream at [streamAt, streamAt + streamLength), fresh models, the checksum's seed. */
 export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reciprocalAt: usize, reconAt: usize, absIndexAt: usize): void {
   startModels(stateAt, reciprocalAt);
@@ -92,15 +82,11 @@ export function begin(streamAt: usize, streamLength: usize, stateAt: usize, reci
   runs = addModels(2 * RUN_BITS);
   pointwise = false;
   masked = false;
-  position = streamAt;
-  end = streamAt + streamLength;
-  range = 0xffffffff;
-  code = 0;
+  startStream(streamAt, streamLength);
   hash = 0x811c9dc5;
   exactCount = 0;
   exactUsed = 0;
   patchCount = 0;
-  for (let i = 0; i < 4; i++) code = (code << 8) | nextByte();
 }
 
 /** The slab's exact values (`count` f64 at `valuesAt`, in coding order), and room for a patch per special value. */
@@ -150,7 +136,7 @@ export function setBases(at: usize): void {
 
 /** Whether the decoder read exactly the stream's bytes (rangecoder.ts consumedExactly). */
 export function consumedExactly(): bool {
-  return position === end;
+  return streamConsumed();
 }
 
 /** The configuration's candidates: `count` bytes at `at`, each its predictors.ts METHOD_; `bits`: traversal.ts choiceBits. */
@@ -158,50 +144,6 @@ export function setChoices(at: usize, count: i32, bits: i32): void {
   methods = at;
   choices = count;
   choiceBits = bits;
-}
-
-/** The range coder's step: the bit whose part of the range, below `bound` (0) or above it (1), holds the code. */
-@inline function split(bound: u32): i32 {
-  let bit = 0;
-  if (code < bound) {
-    range = bound;
-  } else {
-    code -= bound;
-    range -= bound;
-    bit = 1;
-  }
-  while (range < TOP) {
-    range <<= 8;
-    code = (code << 8) | nextByte();
-  }
-  return bit;
-}
-
-@inline function decodeBit(m: i32): i32 {
-  const p = probabilityOf(m);
-  const bit = split((range >>> 16) * <u32>p);
-  adapt(m, bit);
-  return bit;
-}
-
-function decodeDirect(bitCount: i32): i32 {
-  let value = 0;
-  for (let b = 0; b < bitCount; b++) value = value * 2 + split(range >>> 1);
-  return value;
-}
-
-function decodeNonZero(context: i32): i32 {
-  const level = context >> 4;
-  if (decodeBit(escape + level) === 1) return ESCAPE;
-  const negative = decodeBit(sign + level);
-  const magnitudeBase = magnitude + context * 32;
-  let b = 0;
-  while (b < MAX_BITS && decodeBit(magnitudeBase + b) === 1) b++;
-  let value = 1;
-  if (b >= 1) value = value * 2 + decodeBit(mantissaTop + level * 32 + b);
-  if (b >= 2) value = value * 2 + decodeBit(mantissaSecond + b * 2 + (value & 1));
-  if (b >= 3) value = value * (1 << (b - 2)) + decodeDirect(b - 2);
-  return negative ? -value : value;
 }
 
 /**

@@ -5,14 +5,16 @@
 // codeSweep/predictAndCost/codeBlock, kernels.ts (the predictions, term for term), traversal.ts (the cost estimate and
 // the choice), quantizer.ts quantizeAbsolute, pointcoder.ts encodeStrip, contexts.ts and rangecoder.ts, with the same
 // models in the same order, so that the stream, every value and the checksum come out identical. A value stored exactly
-// (an escape) is handed to JavaScript (encoder.exact), which keeps the exact store.
+// (an escape) is handed to JavaScript (encoder.exact), which keeps the exact store. eb-encoder/range-encoder.ts writes
+// the stream.
 //
 // Memory (byte offsets handed over by the driver): the bit models (16 bytes each), the rates, the cost table, the
 // candidates, the originals and reconstruction (f64, or f32 in a float32 pass), min(|q|, 255) of every point (u8), the bases (f64), per axis its
 // coordinate list (i32) and geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), a block's scratch
 // (its points, each distinct prediction's values), and last the stream, which grows the memory when it fills it.
 
-import { adapt, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, escape, FNV_PRIME, INDEX_MODELS, magnitude, mantissaSecond, mantissaTop, MAX_BITS, probabilityOf, sign, startModels, TOP, zero } from './shared/models';
+import { bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
+import { encodeBit, encodeNonZero, finishStream, startStream } from './eb-encoder/range-encoder';
 import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints, setRecon } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
@@ -29,15 +31,6 @@ const UNQUANTISABLE_COST: f64 = 64;
 /** Stores the original at point i exactly (pointcoder.ts storeExact) and returns what predictions read there. */
 @external("encoder", "exact") declare function storeExact(i: i32, prediction: f64): f64;
 
-// The range encoder (rangecoder.ts RangeEncoder): low may carry into bit 32.
-let low: u64 = 0;
-let range: u32 = 0xffffffff;
-let cache: u32 = 0;
-let cacheSize: u32 = 1;
-let skipFirst = true;
-let streamStart: usize = 0;
-let position: usize = 0;
-let streamEnd: usize = 0;
 /** pointcoder.ts PointCoder.hash: FNV-1a over every index in coding order. */
 export let hash: u32 = 0x811c9dc5;
 let log2Table: usize = 0;
@@ -101,14 +94,7 @@ export function begin(
   blockIndices = scratchAt;
   counts = countsAt;
   for (let k = 0; k < 8; k++) store<i32>(counts + ((<usize>k) << 2), 0);
-  low = 0;
-  range = 0xffffffff;
-  cache = 0;
-  cacheSize = 1;
-  skipFirst = true;
-  streamStart = streamAt;
-  position = streamAt;
-  streamEnd = (<usize>memory.size()) << 16;
+  startStream(streamAt);
   hash = 0x811c9dc5;
 }
 
@@ -147,98 +133,9 @@ export function setTolerance(t: f64): void {
   tolerance = t;
 }
 
-// ---------------------------------------------------------------- the range encoder
-
-function pushByte(byte: u32): void {
-  // The very first byte LZMA emits is always 0: left out, the decoder assumes it.
-  if (skipFirst) {
-    skipFirst = false;
-    return;
-  }
-  if (position >= streamEnd) {
-    const have = streamEnd - streamStart;
-    const pages = <i32>((have >> 16) + 1);
-    if (memory.grow(pages) < 0) unreachable();
-    streamEnd = (<usize>memory.size()) << 16;
-  }
-  store<u8>(position++, <u8>byte);
-}
-
-function shiftLow(): void {
-  if (low < 0xff000000 || low >= 0x100000000) {
-    const carry = <u32>(low >> 32);
-    let pending = cache;
-    do {
-      pushByte((pending + carry) & 0xff);
-      pending = 0xff;
-    } while (--cacheSize !== 0);
-    cache = <u32>(low >> 24) & 0xff;
-  }
-  cacheSize++;
-  low = (low & 0xffffff) << 8;
-}
-
-@inline function normalise(): void {
-  while (range < TOP) {
-    range <<= 8;
-    shiftLow();
-  }
-}
-
-@inline function encodeBit(m: i32, bit: i32): void {
-  const p = probabilityOf(m);
-  const bound: u32 = (range >>> 16) * <u32>p;
-  if (bit === 0) {
-    range = bound;
-  } else {
-    low += <u64>bound;
-    range -= bound;
-  }
-  if (range < TOP) normalise();
-  adapt(m, bit);
-}
-
-function encodeDirect(value: i32, bitCount: i32): void {
-  for (let b = bitCount - 1; b >= 0; b--) {
-    const half = range >>> 1;
-    if (((value >> b) & 1) === 0) {
-      range = half;
-    } else {
-      low += <u64>half;
-      range -= half;
-    }
-    if (range < TOP) normalise();
-  }
-}
-
 /** Ends the stream (rangecoder.ts finish) and returns its length; its bytes start where begin() put them. */
 export function finish(): i32 {
-  for (let i = 0; i < 5; i++) shiftLow();
-  return <i32>(position - streamStart);
-}
-
-/** contexts.ts encodeNonZero: a non-zero index or ESCAPE, its zero flag included. */
-function encodeNonZero(q: i32, context: i32): void {
-  encodeBit(zero + context, 1);
-  const level = context >> 4;
-  if (q === ESCAPE) {
-    encodeBit(escape + level, 1);
-    return;
-  }
-  encodeBit(escape + level, 0);
-  encodeBit(sign + level, q < 0 ? 1 : 0);
-  const m = q < 0 ? -q : q;
-  const bits = 31 - clz<i32>(m);
-  const magnitudeBase = magnitude + context * 32;
-  let b = 0;
-  for (; b < MAX_BITS; b++) {
-    const more = bits > b ? 1 : 0;
-    encodeBit(magnitudeBase + b, more);
-    if (more === 0) break;
-  }
-  if (b >= 1) encodeBit(mantissaTop + level * 32 + b, (m >> (b - 1)) & 1);
-  if (b >= 2) encodeBit(mantissaSecond + b * 2 + ((m >> (b - 1)) & 1), (m >> (b - 2)) & 1);
-  if (b >= 3) encodeDirect(m & ((1 << (b - 2)) - 1), b - 2);
+  return finishStream();
 }
 
 // ---------------------------------------------------------------- the quantiser and the point coder
