@@ -18,11 +18,11 @@ const MAIN_RUNTIME = 160 * MIB;
 /** A worker thread's own runtime. */
 const WORKER_RUNTIME = 64 * MIB;
 /**
- * Per value of a slab being coded in a worker, beside the slab's own bytes: float64 values, the reconstruction, the
- * JavaScript coder's arrays where it codes a pass, and what the garbage collector has not yet given back (with
- * ENCODER_MODULE_BYTES_PER_VALUE: 44). Measured on the scale bench's 1 GB float32 field at rel:1e-3 on two threads,
- * under the default budget (512 MiB, slabs of 28 frames): peak RSS 483 MiB coded in JavaScript alone, 492 MiB with
- * the module (517 MiB while it kept its memory through the read-back).
+ * Per value of a slab being coded in a worker, beside the slab's own bytes: float64 values (8), the reconstruction (8)
+ * and what the garbage collector has not yet given back (about 11), then the coder's arrays: the encoder module's copy
+ * of a pass, at most ENCODER_MODULE_BYTES_PER_VALUE, or JavaScript's where it codes the pass. Measured on the scale
+ * bench's 1 GB float32 field at rel:1e-3, two threads, the default budget (slabs of 28 frames): peak RSS 488 MiB
+ * coded in JavaScript alone, 444 MiB with the module.
  */
 const CODING_BYTES_PER_VALUE = 27 + ENCODER_MODULE_BYTES_PER_VALUE;
 /** Per value of a slab in the main thread, beside its own bytes: read ahead, or decoded and compared with the original. */
