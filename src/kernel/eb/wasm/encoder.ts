@@ -19,7 +19,6 @@ import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, Predi
 import { newBlock } from '../sweep';
 import { choiceBits, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
-import { addressSpaceLimit } from '../../address-limit';
 import { forgetModule, reserve, wasmApi, WasmMemory, wasmModule } from './module';
 import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, memoryPlan, pointsAreFloat32 } from './encoder-memory';
 
@@ -43,13 +42,9 @@ export interface EncoderExports {
   finish(): number;
 }
 
-/**
- * Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in
- * this thread. Not under a virtual memory limit: V8 reserves address space for a module's memory to grow into (4 GiB
- * when it can), and with the decoder's beside it a compress under `ulimit -v` 2 GB ran out of address space.
- */
+/** Whether encodePass may use the module (the tests turn it off to code both ways), and how many passes it coded in this thread. */
 export const wasmEncoding = {
-  enabled: process.env.BALER_EB_ENCODER !== 'js' && addressSpaceLimit() === undefined,
+  enabled: process.env.BALER_EB_ENCODER !== 'js',
   passes: 0,
   /** The module's bytes a value a pass may take (the tests raise it to code every case both ways). */
   maxBytesPerValue: ENCODER_MODULE_BYTES_PER_VALUE,

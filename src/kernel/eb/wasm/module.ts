@@ -4,6 +4,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { addressSpaceLimit } from '../../address-limit';
 
 /** The part of Node's WebAssembly API used here (the engine's TypeScript lib, without the DOM's, does not declare it). */
 interface WasmApi {
@@ -26,11 +27,16 @@ function moduleFile(name: string): string | undefined {
 const compiled = new Map<string, object | undefined>();
 const instances = new Map<string, unknown>();
 
-/** dist/NAME.wasm's exports, instantiated once per thread with `imports`; undefined where it is missing or does not load. */
+/**
+ * dist/NAME.wasm's exports, instantiated once per thread with `imports`; undefined where it is missing or does not
+ * load, and under a virtual memory limit (`ulimit -v`): V8 reserves as much address space as it can get for a
+ * module's memory to grow into (1.28 GiB of a 2 GiB limit, measured), which left the heap too little to grow.
+ */
 export function wasmModule<T>(name: string, imports: object = {}): T | undefined {
   if (!instances.has(name)) {
     let exports: unknown;
     try {
+      if (addressSpaceLimit() !== undefined) throw new Error('under a virtual memory limit');
       if (!compiled.has(name)) {
         const file = moduleFile(name);
         compiled.set(name, file ? new wasmApi.Module(fs.readFileSync(file)) : undefined);
