@@ -16,7 +16,7 @@
 import { addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { decodeBit, decodeDirect, decodeNonZero, startStream, streamConsumed } from './eb-decoder/range-decoder';
 import { absIndex, absIndexAt, activityOf, predictAlong, recon, reconAt, setPoints } from './shared/points';
-import { baseAt, predictOverBase, useBase } from './shared/bases';
+import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
@@ -278,7 +278,7 @@ export function codePoint(i: i32, prediction: f64, step: f64, level: i32, activi
 
 /** One direction's prediction by a candidate that interpolates (plain cubic or linear, or cubic over the base). */
 @inline function predictDirection(method: u8, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
-  return method === METHOD_CUBIC_OVER_BASE ? predictOverBase(i, unit, s, before3, right1, right3) : predictAlong(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
+  return method === METHOD_CUBIC_OVER_BASE ? predictOverBaseAlong(i, unit, s, before3, right1, right3) : predictAlong(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
 }
 
 /** traversal.ts chooseAndRecord (decoder): the block's candidate down a binary tree, in the context of the previous choice. */
