@@ -66,6 +66,8 @@ let linearOut: usize = 0;
 let anchor = -1;
 /** How many blocks chose each candidate (i32 per candidate). */
 let counts: usize = 0;
+/** The block's estimated cost under each candidate (f64 per candidate). */
+let costs: usize = 0;
 
 /** Where the driver may start placing its arrays. */
 export function heapBase(): usize {
@@ -82,7 +84,7 @@ export const LOG2_TABLE_BYTES: i32 = LOG2_TABLE_SIZE * 8;
  */
 export function begin(
   stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool, narrow: bool,
-  scratchAt: usize, capacity: i32, countsAt: usize, streamAt: usize,
+  scratchAt: usize, capacity: i32, countsAt: usize, costsAt: usize, streamAt: usize,
 ): void {
   startModels(stateAt, reciprocalAt);
   log2Table = log2At;
@@ -93,6 +95,7 @@ export function begin(
   blockCapacity = capacity;
   blockIndices = scratchAt;
   counts = countsAt;
+  costs = costsAt;
   for (let k = 0; k < 8; k++) store<i32>(counts + ((<usize>k) << 2), 0);
   startStream(streamAt);
   hash = 0x811c9dc5;
@@ -289,13 +292,6 @@ function interpolateBlock(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e
   return originalOf(load<i32>(blockIndices + ((<usize>j) << 2)));
 }
 
-/** sweep.ts costOfBlock: the estimated bits of the block's `total` indices under the predictions at `out`, summed in loop order. */
-function costOfBlock(out: usize, total: i32, inverseStep: f64): f64 {
-  let cost = 0.0;
-  for (let j = 0; j < total; j++) cost += costOf(originalAt(j) - load<f64>(out + ((<usize>j) << 3)), inverseStep);
-  return cost;
-}
-
 /**
  * Every candidate's predictions of the block's points into its scratch, in loop order (sweep.ts predictAndCost); then
  * the cheapest candidate by the cost estimate on the originals (traversal.ts chooseAndRecord: the first strictly
@@ -321,23 +317,20 @@ function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32
     else for (j = 0; j < total; j++) store<f64>(out + ((<usize>j) << 3), baseAt(load<i32>(blockIndices + ((<usize>j) << 2))));
   }
   if (choices === 1) return 0;
-  // Plain cubic and linear, when both are there, in one pass over the block.
-  let costCubic = 0.0;
-  let costLinear = 0.0;
-  if (cubicOut !== 0 && linearOut !== 0) {
-    for (j = 0; j < total; j++) {
-      const x = originalAt(j);
-      costCubic += costOf(x - load<f64>(cubicOut + ((<usize>j) << 3)), inverseStep);
-      costLinear += costOf(x - load<f64>(linearOut + ((<usize>j) << 3)), inverseStep);
+  // Every candidate's cost in one pass over the block (each sum in loop order), each original read once.
+  for (let k = 0; k < choices; k++) store<f64>(costs + ((<usize>k) << 3), 0);
+  for (j = 0; j < total; j++) {
+    const x = originalAt(j);
+    for (let k = 0; k < choices; k++) {
+      const at = costs + ((<usize>k) << 3);
+      store<f64>(at, load<f64>(at) + costOf(x - load<f64>(predictionsOf(k) + ((<usize>j) << 3)), inverseStep));
     }
-  } else if (cubicOut !== 0) costCubic = costOfBlock(cubicOut, total, inverseStep);
-  else if (linearOut !== 0) costLinear = costOfBlock(linearOut, total, inverseStep);
+  }
   let best = 0;
-  let bestCost = 0.0;
-  for (let k = 0; k < choices; k++) {
-    const method = methodOf(k);
-    const cost = method === METHOD_CUBIC ? costCubic : method === METHOD_LINEAR ? costLinear : costOfBlock(predictionsOf(k), total, inverseStep);
-    if (k === 0 || cost < bestCost) {
+  let bestCost = load<f64>(costs);
+  for (let k = 1; k < choices; k++) {
+    const cost = load<f64>(costs + ((<usize>k) << 3));
+    if (cost < bestCost) {
       best = k;
       bestCost = cost;
     }
