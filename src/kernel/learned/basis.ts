@@ -194,12 +194,16 @@ export function latentsOf(m: BasisModel, values: Float64Array, rows: number): Fl
   const out = new Float64Array(rows * k);
   const rhs = new Float64Array(k);
   for (let r = 0; r < rows; r++) {
-    rhs.fill(0);
-    for (let j = 0; j < width; j++) {
-      const x = values[r * width + j];
-      if (x - x !== 0) continue;
-      const d = x - basis[j];
-      for (let a = 0; a < k; a++) rhs[a] += d * basis[(a + 1) * width + j];
+    const row = r * width;
+    // Component by component, each sum in the order of j: one stream of the row against one of the basis at a time.
+    for (let a = 0; a < k; a++) {
+      const component = (a + 1) * width;
+      let sum = 0;
+      for (let j = 0; j < width; j++) {
+        const x = values[row + j];
+        if (x - x === 0) sum += (x - basis[j]) * basis[component + j];
+      }
+      rhs[a] = sum;
     }
     out.set(solveSymmetric(gram, rhs, k), r * k);
   }
