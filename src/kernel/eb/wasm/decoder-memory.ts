@@ -120,18 +120,19 @@ export function placeSlab(
       });
     }
   }
-  const array = (name: keyof typeof lengths): BaseArray => ({ values: new Float64Array(buffer, baseAt[name], lengths[name]).fill(0), at: baseAt[name] });
+  const array = (name: keyof typeof lengths): BaseArray => ({ values: new Float64Array(buffer, baseAt[name], lengths[name]), at: baseAt[name] });
   const recon = new Float64Array(buffer, reconAt, size);
   const placed: PlacedSlab = {
     // The reconstruction is left as the last slab left it: every point is decoded before any prediction reads it.
     recon: { values: recon, at: reconAt },
     written: pointwise ? new Float64Array(buffer, outputAt, size) : recon,
     absIndex: new Uint8Array(buffer, absIndexAt, size).fill(0),
-    model: array('model'), zeroFrame: array('zeroFrame'), delta: array('delta'), columns: array('columns'),
+    model: array('model'), zeroFrame: filled(array('zeroFrame')), delta: filled(array('delta')), columns: filled(array('columns')),
     bases: new Int32Array(buffer, basesAt, 2 * predictors.length),
     patchPointsAt,
     patchValuesAt,
   };
+  // The model's prediction is copied whole; the other bases start at zero.
   if (modelLength > 0) placed.model.values.set(model!);
   w.begin(streamAt, stream.length, stateAt, reciprocalAt, reconAt, absIndexAt);
   const [kind, low, high] = castOf(f.plan.type);
@@ -142,6 +143,11 @@ export function placeSlab(
   w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
   w.setBases(basesAt);
   return placed;
+}
+
+function filled(base: BaseArray): BaseArray {
+  base.values.fill(0);
+  return base;
 }
 
 /** Values from a frame's first point to its last (pass.ts codeFrameByFrame's zero frame). */
