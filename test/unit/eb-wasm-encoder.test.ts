@@ -4,10 +4,11 @@ import { fitColumnModels } from '../../src/kernel/eb/columns';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import { EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
 import { valueType } from '../../src/kernel/eb/dtype';
-import { Kind, layoutOf, LayoutName } from '../../src/kernel/eb/layout';
+import { Kind, layoutOf, LayoutName, threeDimensional } from '../../src/kernel/eb/layout';
 import { encodePass, PassInput, runPass } from '../../src/kernel/eb/pass';
 import { predictorByName } from '../../src/kernel/eb/predictors';
 import { encodeInWasm, encoderModule, wasmEncodes, wasmEncoding } from '../../src/kernel/eb/wasm/encoder';
+import { bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, pointsAreFloat32 } from '../../src/kernel/eb/wasm/encoder-memory';
 import type { DType } from '../../src/kernel/types';
 
 const PREDICTOR_LISTS = [['cubic', 'linear'], ['linear', 'cubic'], ['cubic'], ['linear']];
@@ -30,6 +31,48 @@ function valuesOf(size: number, random: () => number, dtype: DType, scale: numbe
   return Float64Array.from({ length: size }, (_, i) => {
     let v = scale * (Math.sin(i / 7) + 0.3 * Math.cos(i / 3.1) + (i % 97 > 60 ? 0.5 : 0) + 0.05 * (random() - 0.5));
     if (outliers && random() < 0.02) v = specials[Math.floor(random() * specials.length)];
+    return dtype === 'float32' ? Math.fround(v) : v;
+  });
+}
+
+/** Temporal candidate lists (predictors.ts): over the previous frame, and none (no anchor). */
+const TEMPORAL_LISTS = [
+  ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame'], ['previous-frame'], ['cubic-over-previous-frame'],
+  ['cubic-over-previous-frame', 'linear'], ['linear', 'previous-frame', 'cubic'], ['cubic', 'linear'], ['previous-frame', 'cubic-over-previous-frame'],
+];
+/** Frames as the temporal mode sees them ([frames, height, width]) and the odd ones: one frame, 1-wide, 1-high, channels, a table. */
+const TEMPORAL_SHAPES: [number[], LayoutName][] = [
+  [[1, 9, 13], 'field'], [[2, 17, 33], 'field'], [[5, 7, 1], 'field'], [[6, 1, 11], 'field'], [[7, 16, 16], 'field'], [[3, 20, 21], 'field'],
+  [[12, 10, 3], 'channels'], [[1, 1, 70], 'series'], [[9, 1, 1], 'field'], [[33, 5], 'table'], [[2, 3, 8, 9], 'field'], [[40, 40], 'field'],
+];
+
+/**
+ * Frames of a pattern moving from one frame to the next with noise, in the dtype; with `outliers`, a few huge values
+ * and NaN/±Inf among them (escapes, stored exactly).
+ */
+function framesOf(shape: number[], random: () => number, dtype: DType, scale: number, outliers: boolean): Float64Array {
+  const [, height, width] = threeDimensional(shape);
+  const specials = [1e30, -3e29, NaN, Infinity, -Infinity, 7e25];
+  const size = shape.reduce((a, b) => a * b, 1);
+  return Float64Array.from({ length: size }, (_, i) => {
+    const t = Math.floor(i / (height * width));
+    const r = Math.floor(i / width) % height;
+    const c = i % width;
+    let v = scale * (Math.sin((c + 0.8 * t) / 4) * Math.cos((r - 0.5 * t) / 5) + 0.02 * (random() - 0.5));
+    if (outliers && random() < 0.02) v = specials[Math.floor(random() * specials.length)];
+    return dtype === 'float32' ? Math.fround(v) : v;
+  });
+}
+
+/** Frames of a fixed rough texture that drifts slowly (what the configuration search codes in the temporal mode); with `outliers`, a few huge values (escapes). */
+function driftingTexture(shape: number[], random: () => number, dtype: DType, scale: number, outliers: boolean): Float64Array {
+  const [, height, width] = threeDimensional(shape);
+  const texture = Float64Array.from({ length: height * width }, () => random());
+  const size = shape.reduce((a, b) => a * b, 1);
+  return Float64Array.from({ length: size }, (_, i) => {
+    const t = Math.floor(i / (height * width));
+    let v = scale * (texture[i % (height * width)] + 0.01 * Math.sin(t / 3 + (i % width) / 5) + 1e-4 * random());
+    if (outliers && random() < 0.0005) v = 1e25 * (random() - 0.5);
     return dtype === 'float32' ? Math.fround(v) : v;
   });
 }
@@ -163,6 +206,49 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     for (const name of ['model', 'cubic-over-model', 'columns', 'cubic-over-columns']) assert.ok((wins.get(name) ?? 0) >= 50, `'${name}' won ${wins.get(name) ?? 0} blocks`);
   });
 
+  it('temporal passes frame by frame (one frame, two, many; odd, 1-wide and 1-high frames; channels and tables), every axis order, edges, directions, block size, schedule and tolerance, over the previous frame and not: the same stream, values (Object.is), checksum, counts and exact values', () => {
+    const random = generator(31);
+    let cases = 0;
+    let escaped = 0;
+    let wide = 0;
+    const wins = new Map<string, number>();
+    for (const [shape, layoutName] of TEMPORAL_SHAPES) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const tolerance of [1e-1, 1e-2, 1e-4, 1e-6, 0]) {
+          const outliers = cases % 3 === 1;
+          const values = framesOf(shape, random, dtype, 1 + 1000 * random(), outliers);
+          const order = ORDERS[Math.floor(random() * ORDERS.length)];
+          const names = TEMPORAL_LISTS[cases % TEMPORAL_LISTS.length];
+          const configuration: Configuration = {
+            layout: layout.name, mode: 'temporal', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
+            blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 5 < 2 ? 'one' : 'all',
+            predictors: names.map(predictorByName),
+          };
+          const tolerances = layout.views.map(() => tolerance);
+          const input: PassInput = {
+            size, layout, configuration, type: valueType(dtype), domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
+            tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
+          };
+          const what = `temporal [${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} alpha=${configuration.alpha} [${names}]${outliers ? ' outliers' : ''}`;
+          cases++;
+          // Over the previous frame the module reads the reconstruction as its f64 base: never f32 points.
+          if (names.some((n) => n.includes('previous-frame'))) {
+            assert.ok(!pointsAreFloat32(input, values), `${what}: wide points`);
+            assert.ok(bytesPerValue(8, configuration.predictors) <= ENCODER_MODULE_BYTES_PER_VALUE, `${what}: within the module's bytes a value`);
+            wide++;
+          }
+          const { counts, exactCount } = codeBothWays(input, values, what);
+          if (exactCount > 0) escaped++;
+          names.forEach((name, k) => wins.set(name, (wins.get(name) ?? 0) + counts[k]));
+        }
+      }
+    }
+    assert.ok(cases >= 100 && escaped >= 20 && wide >= 60, `only ${cases} cases, ${escaped} with escapes, ${wide} over the previous frame`);
+    for (const name of ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame']) assert.ok((wins.get(name) ?? 0) >= 50, `'${name}' won ${wins.get(name) ?? 0} blocks`);
+  });
+
   it('indices halfway between two (dyadic values at power-of-two steps): rounded as Math.round rounds them', () => {
     const random = generator(17);
     let cases = 0;
@@ -245,7 +331,16 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     assert.ok(!wasmEncodes(withModel), 'a model candidate without the model');
     assert.ok(!wasmEncodes({ ...withModel, model: new Float64Array(119) }), 'a model of another length');
     assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, predictors: [predictorByName('columns')] } }), 'the column models of no table');
-    assert.ok(!wasmEncodes({ ...base, model: new Float64Array(120), configuration: { ...base.configuration, mode: 'temporal', predictors: [predictorByName('cubic'), predictorByName('model')] } }), 'temporal');
+    // Temporal: over the previous frame, yes; over a model (the model, or its change added to the previous frame), JavaScript (the module would copy the model: encoder-memory.ts).
+    const temporal = (names: string[], model?: Float64Array): PassInput => ({ ...base, model, configuration: { ...base.configuration, mode: 'temporal', predictors: names.map(predictorByName) } });
+    assert.ok(wasmEncodes(temporal(['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame'])), 'temporal');
+    assert.ok(wasmEncodes(temporal(['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame'], new Float64Array(120))), 'temporal with a model its candidates do not use');
+    for (const name of ['model', 'cubic-over-model', 'model-delta', 'cubic-over-model-delta']) {
+      assert.ok(!wasmEncodes(temporal(['cubic', 'previous-frame', name], new Float64Array(120))), `temporal over '${name}'`);
+      assert.ok(!wasmEncodes(temporal([name], new Float64Array(120))), `temporal over '${name}' alone`);
+    }
+    assert.ok(!wasmEncodes(temporal(['cubic', 'columns'])), 'temporal over the column models');
+    assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, predictors: [predictorByName('cubic'), predictorByName('previous-frame')] } }), 'the previous frame outside the temporal mode');
     assert.ok(!wasmEncodes({ ...base, model: new Float64Array(120), configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo-over-model')] } }), 'Lorenzo over a model');
     wasmEncoding.enabled = false;
     assert.ok(!wasmEncodes(base), 'switched off');
@@ -257,7 +352,7 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
   it('encodeSlabSync writes the same bytes with and without the module, with and without a model\'s prediction', () => {
     const random = generator(13);
     // With a model's prediction, or on a table, the last slabs restricted to the families that the module codes there.
-    const slabs: [number[], DType, EbGlobals['bound'], boolean, { model?: boolean; predictors?: string[]; kind?: Kind; layout?: LayoutName }?][] = [
+    const slabs: [number[], DType, EbGlobals['bound'], boolean, { model?: boolean; predictors?: string[]; kind?: Kind; layout?: LayoutName; frames?: boolean }?][] = [
       [[30, 31], 'float32', { kind: 'abs', value: 1e-3 }, false],
       [[1, 30, 31], 'float64', { kind: 'rel', value: 1e-4 }, false],
       [[500], 'float32', { kind: 'abs', value: 1e-2 }, true],
@@ -268,10 +363,13 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
       [[1, 60, 70], 'float64', { kind: 'abs', value: 1e-6 }, true, { model: true, predictors: ['model'] }],
       [[40, 50], 'float32', { kind: 'rel', value: 1e-3 }, false, { model: true, predictors: ['model'] }],
       [[400, 6], 'float32', { kind: 'abs', value: 1e-3 }, false, { predictors: ['interpolation', 'columns'], kind: 'table', layout: 'table' }],
+      // Moving frames, which the temporal mode codes.
+      [[24, 30, 31], 'float32', { kind: 'rel', value: 1e-3 }, false, { frames: true }],
+      [[16, 17, 40], 'float64', { kind: 'abs', value: 1e-3 }, true, { frames: true }],
     ];
     for (const [shape, dtype, bound, outliers, options] of slabs) {
       const size = shape.reduce((a, b) => a * b, 1);
-      const values = valuesOf(size, random, dtype, 10, outliers).map((v) => (Number.isFinite(v) ? v : dtype === 'float32' ? Math.fround(1e20) : 1e20));
+      const values = (options?.frames ? driftingTexture(shape, random, dtype, 10, outliers) : valuesOf(size, random, dtype, 10, outliers)).map((v) => (Number.isFinite(v) ? v : dtype === 'float32' ? Math.fround(1e20) : 1e20));
       const range = values.reduce((a, b) => Math.max(a, b), -Infinity) - values.reduce((a, b) => Math.min(a, b), Infinity);
       const kind = options?.kind ?? 'frames';
       const g: EbGlobals = { bound, tolerances: kind === 'table' ? shape.slice(1).flatMap(() => bound.value) : [bound.kind === 'rel' ? bound.value * range : bound.value], dtype, kind };
@@ -282,6 +380,7 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
       const withModule = encodeSlabSync(values, shape, g, opts);
       const what = `[${shape}] ${dtype} ${bound.kind}:${bound.value} ${withModule.stats.configuration}`;
       if (options?.predictors) assert.match(withModule.stats.configuration, /interpolation.*(cubic-over-model|cubic-over-columns)/, `${what}: a configuration over a base`);
+      if (options?.frames) assert.match(withModule.stats.configuration, / temporal .*previous-frame/, `${what}: a temporal configuration over the previous frame`);
       assert.ok(wasmEncoding.passes > before, `${what}: the module coded some passes`);
       wasmEncoding.enabled = false;
       const withoutModule = encodeSlabSync(values, shape, g, opts);

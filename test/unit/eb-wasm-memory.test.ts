@@ -64,5 +64,13 @@ describe('the encoder module\'s memory', () => {
     assert.ok(!taken(pass('float64', ['cubic', 'cubic-over-model'], model), data), 'float64 over a model: 25 bytes a value, JavaScript codes it');
     const notFloat32 = data.map((x) => x + 1e-9);
     assert.ok(!taken(pass('float32', ['cubic', 'cubic-over-model'], model), notFloat32), 'originals a float32 cannot hold: f64 points, 25 bytes a value');
+    // Temporal over the previous frame: f64 points (the module reads the reconstruction as the base), 17 bytes a value.
+    const frames = layoutOf([4, 10, 15], 'field');
+    const temporal = (dtype: 'float32' | 'float64'): PassInput => ({
+      ...pass(dtype, []), layout: frames,
+      configuration: { ...pass(dtype, []).configuration, layout: frames.name, mode: 'temporal', predictors: ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame'].map(predictorByName) },
+    });
+    assert.ok(taken(temporal('float32'), data), 'float32 temporal over the previous frame: 17 bytes a value');
+    assert.ok(taken(temporal('float64'), data), 'float64 temporal over the previous frame: 17 bytes a value');
   });
 });

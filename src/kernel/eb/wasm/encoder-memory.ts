@@ -6,6 +6,7 @@ import type { PassInput } from '../pass';
 import { BaseName, MAX_CHOICES, PredictorSpec } from '../predictors';
 import { MemoryLayout } from './module';
 import type { EncoderExports } from './encoder';
+import type { RecordedSweep } from './decoder-memory';
 
 /**
  * The most memory the module takes per value of a pass: the coder's arrays memory.ts counts for each value of a slab
@@ -13,6 +14,8 @@ import type { EncoderExports } from './encoder';
  * and a copy of each base its candidates use (f64: a model's prediction, the columns' predictions) must fit in it:
  * plain float32 or float64 passes (9 or 17 bytes) and float32 passes over one base (17) do; float64 passes over a base
  * and passes over a table's column models (wide: predictColumn reads the reconstruction as f64) are coded by runPass.
+ * A temporal pass's previous frame is the reconstruction itself (wide: read as an f64 base), and frame 0's the zero
+ * frame (one frame): 17 bytes; a temporal pass over a model would copy it too (25), and is coded by runPass.
  * The rest is small (models, tables, a block's scratch) but for the stream, which starts at a quarter byte a value and
  * grows with the bytes coded. The memory stays as large as the largest pass left it, until releaseEncoderModule.
  */
@@ -20,6 +23,12 @@ export const ENCODER_MODULE_BYTES_PER_VALUE = 17;
 
 /** The bases the module copies: each one the candidates add to, once. */
 export const COPIED_BASES: BaseName[] = ['model', 'columns'];
+
+/** A temporal pass's frames (pass.ts codeFrameByFrame): the zero frame's length, and the sweeps of each frame shape. */
+export interface FramePlan {
+  extent: number;
+  sweeps: RecordedSweep[][];
+}
 
 /** Byte offsets of one pass's arrays in the module's memory; the stream last, which the module grows the memory for. */
 export interface MemoryPlan {
@@ -31,6 +40,8 @@ export interface MemoryPlan {
   original: number; recon: number; absIndex: number;
   /** Each base the candidates use (COPIED_BASES), by name. */
   bases: Map<BaseName, number>;
+  /** Temporal: the zero frame frame 0 adds to (f64; 0: none). The recorded sweeps' `at` are set where they go. */
+  zeroFrame: number;
   /** A block's points; then per candidate, where its predictions go (plain cubic candidates share theirs, as do linear ones). */
   scratch: number; predictions: number[];
   stream: number;
@@ -44,10 +55,11 @@ export function bytesPerValue(width: number, predictors: PredictorSpec[]): numbe
 
 /**
  * Whether a pass may hold its originals and reconstruction as f32: a float32 pass (every value it reconstructs or
- * stores exactly is one) whose every original is a finite one, not over column models (predictColumn reads f64).
+ * stores exactly is one) whose every original is a finite one, not over column models (predictColumn reads f64) nor
+ * over the previous frame (the module reads the reconstruction as its f64 base).
  */
 export function pointsAreFloat32(input: PassInput, original: Float64Array): boolean {
-  if (input.type.cast !== CAST_FLOAT32 || input.configuration.predictors.some((p) => p.base === 'columns')) return false;
+  if (input.type.cast !== CAST_FLOAT32 || input.configuration.predictors.some((p) => p.base === 'columns' || p.base === 'previous-frame')) return false;
   for (let i = 0; i < original.length; i++) {
     // A non-finite value's reconstruction is a stand-in (a prediction, in f64) until the end: wide.
     const x = original[i];
@@ -56,7 +68,9 @@ export function pointsAreFloat32(input: PassInput, original: Float64Array): bool
   return true;
 }
 
-export function memoryPlan(w: EncoderExports, size: number, width: number, longest: number[], capacity: number, predictors: PredictorSpec[]): MemoryPlan {
+export function memoryPlan(
+  w: EncoderExports, size: number, width: number, longest: number[], capacity: number, predictors: PredictorSpec[], frames?: FramePlan,
+): MemoryPlan {
   const memory = new MemoryLayout(w.heapBase());
   const state = memory.take(w.MODEL_BYTES.value);
   const reciprocal = memory.take(w.RECIPROCAL_BYTES.value);
@@ -71,6 +85,13 @@ export function memoryPlan(w: EncoderExports, size: number, width: number, longe
   const absIndex = memory.take(size);
   const bases = new Map<BaseName, number>();
   for (const name of COPIED_BASES) if (predictors.some((p) => p.base === name)) bases.set(name, memory.take(8 * size));
+  const zeroFrame = frames !== undefined && predictors.some((p) => p.base === 'previous-frame') ? memory.take(8 * frames.extent) : 0;
+  // Each frame shape's sweeps, placed once for all its frames.
+  for (const sweeps of frames?.sweeps ?? []) {
+    for (const sweep of sweeps) {
+      sweep.at = sweep.lists.map((list) => ({ list: memory.take(4 * list.length), before3: memory.take(list.length), right1: memory.take(4 * list.length), right3: memory.take(4 * list.length) }));
+    }
+  }
   const scratch = memory.take(4 * capacity);
   const slots = new Map<string, number>();
   const predictions = predictors.map((p, k) => {
@@ -79,7 +100,7 @@ export function memoryPlan(w: EncoderExports, size: number, width: number, longe
     return slots.get(key)!;
   });
   const stream = memory.take(Math.max(1 << 12, size >> 2));
-  return { state, reciprocal, log2, candidates, counts, costs, axes, original, recon, absIndex, bases, scratch, predictions, stream, end: memory.end };
+  return { state, reciprocal, log2, candidates, counts, costs, axes, original, recon, absIndex, bases, zeroFrame, scratch, predictions, stream, end: memory.end };
 }
 
 /**

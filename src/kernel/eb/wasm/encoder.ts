@@ -1,9 +1,11 @@
 // The encoder's common case in WebAssembly (src/wasm/eb-encoder.ts, built to dist/eb-encoder.wasm by esbuild.mjs): a
 // pass by interpolation over real values in float32 or float64, with no special values, grid or forbidden value, whose
 // candidates are plain cubic and linear and those over a model's prediction or a table's column models ('model',
-// 'cubic-over-model', 'columns', 'cubic-over-columns'). JavaScript walks the views, corners and sweeps as the coder
+// 'cubic-over-model', 'columns', 'cubic-over-columns'); or a temporal pass (pass.ts codeFrameByFrame) whose candidates
+// are plain cubic and linear and those over the previous frame ('previous-frame', 'cubic-over-previous-frame'; with a
+// model, runPass codes it: encoder-memory.ts). JavaScript walks the views, frames, corners and sweeps as the coder
 // does (interpolation.ts), computes each column's models (columns.ts) into the module's memory, and hands each sweep to
-// the module; the stream, every value, the checksum, the exact values and the counts are the same as runPass's
+// the module (a temporal pass's sweeps recorded once per frame shape and placed in the module's memory once); the stream, every value, the checksum, the exact values and the counts are the same as runPass's
 // (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the module cannot
 // be loaded or have the memory, is coded by runPass.
 // BALER_EB_ENCODER=js sends every pass to runPass (to compare). The module keeps its own copy of a pass's values,
@@ -14,13 +16,16 @@ import { CAST_FLOAT32, CAST_FLOAT64, ExactWriter } from '../dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from '../interpolation';
 import { levelSteps } from '../layout';
 import type { CodedPoints, EncodedPass, PassInput } from '../pass';
+import type { Configuration } from '../configure';
+import type { GridView } from '../traversal';
 import { predictColumn } from '../columns';
 import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, PredictorSpec } from '../predictors';
 import { newBlock } from '../sweep';
 import { choiceBits, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
 import { forgetModule, reserve, wasmApi, WasmMemory, wasmModule } from './module';
-import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, memoryPlan, pointsAreFloat32 } from './encoder-memory';
+import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, FramePlan, MemoryPlan, memoryPlan, pointsAreFloat32 } from './encoder-memory';
+import { RecordedSweep, recordSweeps } from './decoder-memory';
 
 export interface EncoderExports {
   memory: WasmMemory;
@@ -73,7 +78,7 @@ export function releaseEncoderModule(): void {
 /** Whether the module codes this pass: the case it implements. */
 export function wasmEncodes(input: PassInput): boolean {
   const { configuration } = input;
-  return configuration.mode === 'interpolation'
+  return (configuration.mode === 'interpolation' || configuration.mode === 'temporal')
     && configuration.predictors.every((p) => takesPredictor(p, input))
     && input.domain === 'absolute'
     && (input.type.cast === CAST_FLOAT32 || input.type.cast === CAST_FLOAT64)
@@ -85,11 +90,14 @@ export function wasmEncodes(input: PassInput): boolean {
 
 /**
  * Whether the module predicts as `p` does in this pass: plain cubic or linear, or the base alone or cubic over it, for a
- * model the pass has or a table's column models (runPass throws for a base the pass lacks).
+ * model the pass has or a table's column models, or in a temporal pass the previous frame (runPass throws for a base
+ * the pass lacks). A temporal pass over a model ('model', 'model-delta') would copy the model too, more bytes a value
+ * than the module may take (encoder-memory.ts): runPass codes it.
  */
 function takesPredictor(p: PredictorSpec, input: PassInput): boolean {
   if (p.base === undefined) return p.method === METHOD_CUBIC || p.method === METHOD_LINEAR;
   if (p.method !== METHOD_BASE && p.method !== METHOD_CUBIC_OVER_BASE) return false;
+  if (input.configuration.mode === 'temporal') return p.base === 'previous-frame';
   if (p.base === 'model') return input.model !== undefined && input.model.length === input.size;
   if (p.base === 'columns') return input.layout.name === 'table' && input.columnModels?.length === input.layout.views.length;
   return false;
@@ -137,14 +145,28 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   const w = encoderModule()!;
   const { size, layout, configuration } = input;
   const views = layout.views;
+  const temporal = configuration.mode === 'temporal';
   const longest = [1, 1, 1];
-  for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
+  if (!temporal) for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
+  // Temporal: each frame shape's sweeps, recorded once (as the decoder does, decoder-memory.ts), and the zero frame.
+  const sweepsByDims = new Map<string, RecordedSweep[]>();
+  let frames: FramePlan | undefined;
+  if (temporal) {
+    let extent = 0;
+    for (const view of views) {
+      if (view.dims.some((n) => n === 0)) continue;
+      const dims = frameDims(view);
+      if (!sweepsByDims.has(String(dims))) sweepsByDims.set(String(dims), recordSweeps(dims, configuration));
+      extent = Math.max(extent, (dims[1] - 1) * view.strides[1] + (dims[2] - 1) * view.strides[2] + 1);
+    }
+    frames = { extent, sweeps: [...sweepsByDims.values()] };
+  }
   const capacity = blockCapacity(configuration.blockSize, size);
   const { predictors } = configuration;
   const narrow = pointsAreFloat32(input, original);
   const Points = narrow ? Float32Array : Float64Array;
   if (bytesPerValue(Points.BYTES_PER_ELEMENT, predictors) > wasmEncoding.maxBytesPerValue) return undefined;
-  const m = memoryPlan(w, size, Points.BYTES_PER_ELEMENT, longest, capacity, predictors);
+  const m = memoryPlan(w, size, Points.BYTES_PER_ELEMENT, longest, capacity, predictors, frames);
   if (!reserve(w.memory, m.end)) return undefined;
   let buffer = w.memory.buffer;
   new Float64Array(buffer, m.log2, LOG2_TABLE.length).set(LOG2_TABLE);
@@ -155,6 +177,18 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   if (model !== undefined) new Float64Array(buffer, model, size).set(input.model!);
   const columns = m.bases.get('columns');
   if (columns !== undefined) new Float64Array(buffer, columns, size).fill(0);
+  if (m.zeroFrame !== 0) new Float64Array(buffer, m.zeroFrame, frames!.extent).fill(0);
+  for (const sweeps of sweepsByDims.values()) {
+    for (const sweep of sweeps) {
+      sweep.at.forEach((a, e) => {
+        const n = sweep.lists[e].length;
+        new Int32Array(buffer, a.list, n).set(sweep.lists[e]);
+        new Uint8Array(buffer, a.before3, n).set(sweep.before3[e]);
+        new Int32Array(buffer, a.right1, n).set(sweep.right1[e]);
+        new Int32Array(buffer, a.right3, n).set(sweep.right3[e]);
+      });
+    }
+  }
   const record = w.CANDIDATE_BYTES.value / 4;
   const table = new Int32Array(buffer, m.candidates, record * predictors.length);
   predictors.forEach((p, k) => table.set([p.method, m.predictions[k], p.base === undefined ? 0 : m.bases.get(p.base)!, 0], record * k));
@@ -179,6 +213,10 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
         predictColumn(input.columnModels![v], new Float64Array(memory, m.recon, size), view.dims[2], views.length, v, new Float64Array(memory, columns, size));
       }
       w.setTolerance(input.tolerances[v]);
+      if (temporal) {
+        codeFrames(w, m, view, configuration, input.stepTolerances[v], sweepsByDims.get(String(frameDims(view)))!);
+        return;
+      }
       const levels = interpolationLevels(view.dims, configuration.edges);
       const steps = levelSteps(input.stepTolerances[v], false, levels, configuration.alpha, configuration.beta);
       forEachCorner(view, configuration.order, configuration.edges, (i, from) => w.codeCorner(i, from, steps[levels], levels));
@@ -216,4 +254,46 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   counts.set(new Int32Array(buffer, m.counts, predictors.length));
   wasmEncoding.passes++;
   return { pc: new ModuleCoding(output, stream, exact, w.hash.value >>> 0, specials), counts };
+}
+
+/** A temporal view's frame: [1, height, width]. */
+function frameDims(view: GridView): [number, number, number] {
+  return [1, view.dims[1], view.dims[2]];
+}
+
+/**
+ * A temporal view frame by frame (pass.ts codeFrameByFrame): each frame's previous-frame base set in the candidate
+ * table (the reconstruction one frame back; frame 0's, the zero frame), its corners, and its recorded sweeps.
+ */
+function codeFrames(w: EncoderExports, m: MemoryPlan, view: GridView, configuration: Configuration, stepTolerance: number, sweeps: RecordedSweep[]): void {
+  const { predictors, order, edges } = configuration;
+  const dims = frameDims(view);
+  const frameStride = view.strides[0];
+  const levels = interpolationLevels(dims, edges);
+  const steps = levelSteps(stepTolerance, false, levels, configuration.alpha, configuration.beta);
+  const inverses = steps.map(inverseOf);
+  const cornerStep = steps[levels];
+  const record = w.CANDIDATE_BYTES.value / 4;
+  const overPrevious = predictors.flatMap((p, k) => (p.base === 'previous-frame' ? [k] : []));
+  for (let t = 0; t < view.dims[0]; t++) {
+    const start = view.offset + t * frameStride;
+    if (overPrevious.length > 0) {
+      // The stream may have grown the memory: a fresh view of the table.
+      const table = new Int32Array(w.memory.buffer, m.candidates, record * predictors.length);
+      for (const k of overPrevious) {
+        table[record * k + 2] = t > 0 ? m.recon : m.zeroFrame;
+        table[record * k + 3] = t > 0 ? -frameStride : -start;
+      }
+    }
+    const frame: GridView = { offset: start, dims, strides: view.strides };
+    forEachCorner(frame, order, edges, (i, from) => w.codeCorner(i, from, cornerStep, levels));
+    let previous = 0;
+    for (const sweep of sweeps) {
+      for (let e = 0; e < 3; e++) {
+        const a = sweep.at[e];
+        w.setAxis(e, a.list, sweep.lists[e].length, view.strides[e], a.before3, a.right1, a.right3);
+      }
+      previous = w.codeSweep(start, sweep.level, steps[sweep.level], inverses[sweep.level], sweep.edge, sweep.d, sweep.s, sweep.nd, sweep.e1, sweep.e2, previous);
+    }
+  }
 }
