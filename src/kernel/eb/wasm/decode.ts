@@ -12,7 +12,8 @@ import type { GridView } from '../traversal';
 import { slabValues } from '../../parallel/slab-buffers';
 import { wasmApi } from './module';
 import { SlabFacts, decoderModule, DecoderExports, wasmDecoding } from './decoder-module';
-import { BaseArray, partsOf, PlacedSlab, placeSlab, RecordedSweep, recordSweeps } from './decoder-memory';
+import { BaseArray, partsOf, PlacedSlab, placeSlab } from './decoder-memory';
+import { RecordedSweep, recordSweeps } from './sweeps';
 
 export interface WasmDecoded {
   output: Float64Array;

@@ -1,41 +1,12 @@
-// One slab in the decoder module's memory: the sweeps of each view's (or frame's) dims, recorded once as
-// interpolation.ts walks them, and every array the module reads and writes, laid out and written before the walk.
+// One slab in the decoder module's memory: every array the module reads and writes (the recorded sweeps of each
+// view's or frame's dims among them: sweeps.ts), laid out and written before the walk.
 
 import type { Configuration } from '../configure';
 import { detLog2 } from '../detmath';
-import { forEachSweep } from '../interpolation';
-import { newBlock } from '../sweep';
 import { choiceBits, GridView } from '../traversal';
 import { MemoryLayout, reserve } from './module';
+import { placeSweeps, RecordedSweep, writeSweeps } from './sweeps';
 import { castOf, SlabFacts, DecoderExports } from './decoder-module';
-
-/** One sweep as forEachSweep set it up, its lists and geometry copied. */
-export interface RecordedSweep {
-  level: number; edge: number; d: number; s: number; nd: number; e1: number; e2: number;
-  /** Per axis: its list and its geometry (sweep.ts Block). */
-  lists: Int32Array[]; before3: Uint8Array[]; right1: Int32Array[]; right3: Int32Array[];
-  /** Per axis, once placed in the module's memory: where the four arrays are. */
-  at: { list: number; before3: number; right1: number; right3: number }[];
-}
-
-/** The sweeps of a view (or frame) of these dims, in coding order. */
-export function recordSweeps(dims: [number, number, number], configuration: Configuration): RecordedSweep[] {
-  const block = newBlock();
-  const sweeps: RecordedSweep[] = [];
-  forEachSweep(dims, configuration, block, (level, edge) => {
-    const lists = [block.L0, block.L1, block.L2];
-    const { dirs, nd } = block;
-    sweeps.push({
-      level, edge, d: block.d, s: block.s, nd, e1: nd > 1 ? dirs[1] : 0, e2: nd > 2 ? dirs[2] : 0,
-      lists: lists.map((l) => l.slice()),
-      before3: lists.map((l, e) => block.before3[e].slice(0, l.length)),
-      right1: lists.map((l, e) => block.right1[e].slice(0, l.length)),
-      right3: lists.map((l, e) => block.right3[e].slice(0, l.length)),
-      at: [],
-    });
-  });
-  return sweeps;
-}
 
 /** What a view is coded as: the view itself, or (temporal) each of its frames, with the dims of the sweeps. */
 export function partsOf(view: GridView, configuration: Configuration): { dims: [number, number, number]; parts: GridView[] } {
@@ -98,11 +69,7 @@ export function placeSlab(
   const modelLength = uses.has('model') || uses.has('model-delta') ? size : 0;
   const lengths = { model: modelLength, zeroFrame: uses.has('previous-frame') ? extent : 0, delta: uses.has('model-delta') ? extent : 0, columns: uses.has('columns') ? size : 0 };
   const baseAt = { model: memory.take(8 * lengths.model), zeroFrame: memory.take(8 * lengths.zeroFrame), delta: memory.take(8 * lengths.delta), columns: memory.take(8 * lengths.columns) };
-  for (const sweeps of sweepsByDims.values()) {
-    for (const sweep of sweeps) {
-      sweep.at = sweep.lists.map((list) => ({ list: memory.take(4 * list.length), before3: memory.take(list.length), right1: memory.take(4 * list.length), right3: memory.take(4 * list.length) }));
-    }
-  }
+  placeSweeps(memory, sweepsByDims);
   if (!reserve(w.memory, memory.end)) return undefined;
   const buffer = w.memory.buffer;
   new Uint8Array(buffer, streamAt, stream.length).set(stream);
@@ -110,16 +77,7 @@ export function placeSlab(
   // pw-rel: the log magnitude an exactly stored value's neighbours are predicted from (pointcoder.ts storeExact).
   if (pointwise) new Float64Array(buffer, standsAt, exactValues.length).set(exactValues.map((v) => (v - v === 0 && v !== 0 ? detLog2(Math.abs(v)) : 0)));
   new Uint8Array(buffer, methodsAt, predictors.length).set(predictors.map((p) => p.method));
-  for (const sweeps of sweepsByDims.values()) {
-    for (const sweep of sweeps) {
-      sweep.at.forEach((a, e) => {
-        new Int32Array(buffer, a.list, sweep.lists[e].length).set(sweep.lists[e]);
-        new Uint8Array(buffer, a.before3, sweep.lists[e].length).set(sweep.before3[e]);
-        new Int32Array(buffer, a.right1, sweep.lists[e].length).set(sweep.right1[e]);
-        new Int32Array(buffer, a.right3, sweep.lists[e].length).set(sweep.right3[e]);
-      });
-    }
-  }
+  writeSweeps(buffer, sweepsByDims);
   const array = (name: keyof typeof lengths): BaseArray => ({ values: new Float64Array(buffer, baseAt[name], lengths[name]), at: baseAt[name] });
   const recon = new Float64Array(buffer, reconAt, size);
   const placed: PlacedSlab = {

@@ -6,7 +6,7 @@ import type { PassInput } from '../pass';
 import { BaseName, MAX_CHOICES, PredictorSpec } from '../predictors';
 import { MemoryLayout } from './module';
 import type { EncoderExports } from './encoder';
-import type { RecordedSweep } from './decoder-memory';
+import { placeSweeps, RecordedSweep } from './sweeps';
 
 /**
  * The most memory the module takes per value of a pass: the coder's arrays memory.ts counts for each value of a slab
@@ -27,7 +27,7 @@ export const COPIED_BASES: BaseName[] = ['model', 'columns'];
 /** A temporal pass's frames (pass.ts codeFrameByFrame): the zero frame's length, and the sweeps of each frame shape. */
 export interface FramePlan {
   extent: number;
-  sweeps: RecordedSweep[][];
+  sweeps: Map<string, RecordedSweep[]>;
 }
 
 /** Byte offsets of one pass's arrays in the module's memory; the stream last, which the module grows the memory for. */
@@ -87,11 +87,7 @@ export function memoryPlan(
   for (const name of COPIED_BASES) if (predictors.some((p) => p.base === name)) bases.set(name, memory.take(8 * size));
   const zeroFrame = frames !== undefined && predictors.some((p) => p.base === 'previous-frame') ? memory.take(8 * frames.extent) : 0;
   // Each frame shape's sweeps, placed once for all its frames.
-  for (const sweeps of frames?.sweeps ?? []) {
-    for (const sweep of sweeps) {
-      sweep.at = sweep.lists.map((list) => ({ list: memory.take(4 * list.length), before3: memory.take(list.length), right1: memory.take(4 * list.length), right3: memory.take(4 * list.length) }));
-    }
-  }
+  if (frames !== undefined) placeSweeps(memory, frames.sweeps);
   const scratch = memory.take(4 * capacity);
   const slots = new Map<string, number>();
   const predictions = predictors.map((p, k) => {

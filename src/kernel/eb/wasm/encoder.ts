@@ -5,7 +5,8 @@
 // are plain cubic and linear and those over the previous frame ('previous-frame', 'cubic-over-previous-frame'; with a
 // model, runPass codes it: encoder-memory.ts). JavaScript walks the views, frames, corners and sweeps as the coder
 // does (interpolation.ts), computes each column's models (columns.ts) into the module's memory, and hands each sweep to
-// the module (a temporal pass's sweeps recorded once per frame shape and placed in the module's memory once); the stream, every value, the checksum, the exact values and the counts are the same as runPass's
+// the module (a temporal pass's sweeps recorded once per frame shape and placed in the memory once: sweeps.ts); the
+// stream, every value, the checksum, the exact values and the counts are the same as runPass's
 // (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the module cannot
 // be loaded or have the memory, is coded by runPass.
 // BALER_EB_ENCODER=js sends every pass to runPass (to compare). The module keeps its own copy of a pass's values,
@@ -25,7 +26,7 @@ import { choiceBits, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
 import { forgetModule, reserve, wasmApi, WasmMemory, wasmModule } from './module';
 import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, FramePlan, MemoryPlan, memoryPlan, pointsAreFloat32 } from './encoder-memory';
-import { RecordedSweep, recordSweeps } from './decoder-memory';
+import { RecordedSweep, recordSweeps, writeSweeps } from './sweeps';
 
 export interface EncoderExports {
   memory: WasmMemory;
@@ -159,7 +160,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
       if (!sweepsByDims.has(String(dims))) sweepsByDims.set(String(dims), recordSweeps(dims, configuration));
       extent = Math.max(extent, (dims[1] - 1) * view.strides[1] + (dims[2] - 1) * view.strides[2] + 1);
     }
-    frames = { extent, sweeps: [...sweepsByDims.values()] };
+    frames = { extent, sweeps: sweepsByDims };
   }
   const capacity = blockCapacity(configuration.blockSize, size);
   const { predictors } = configuration;
@@ -178,17 +179,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   const columns = m.bases.get('columns');
   if (columns !== undefined) new Float64Array(buffer, columns, size).fill(0);
   if (m.zeroFrame !== 0) new Float64Array(buffer, m.zeroFrame, frames!.extent).fill(0);
-  for (const sweeps of sweepsByDims.values()) {
-    for (const sweep of sweeps) {
-      sweep.at.forEach((a, e) => {
-        const n = sweep.lists[e].length;
-        new Int32Array(buffer, a.list, n).set(sweep.lists[e]);
-        new Uint8Array(buffer, a.before3, n).set(sweep.before3[e]);
-        new Int32Array(buffer, a.right1, n).set(sweep.right1[e]);
-        new Int32Array(buffer, a.right3, n).set(sweep.right3[e]);
-      });
-    }
-  }
+  writeSweeps(buffer, sweepsByDims);
   const record = w.CANDIDATE_BYTES.value / 4;
   const table = new Int32Array(buffer, m.candidates, record * predictors.length);
   predictors.forEach((p, k) => table.set([p.method, m.predictions[k], p.base === undefined ? 0 : m.bases.get(p.base)!, 0], record * k));
