@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { generator, ORDERS, SHAPES } from '../fixtures/eb-cases';
 import { fitColumnModels } from '../../src/kernel/eb/columns';
 import type { Configuration } from '../../src/kernel/eb/configure';
+import type { Mode } from '../../src/kernel/eb/predictors';
 import { EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
 import { valueType } from '../../src/kernel/eb/dtype';
 import { Kind, layoutOf, LayoutName, threeDimensional } from '../../src/kernel/eb/layout';
@@ -62,6 +63,29 @@ function framesOf(shape: number[], random: () => number, dtype: DType, scale: nu
     if (outliers && random() < 0.02) v = specials[Math.floor(random() * specials.length)];
     return dtype === 'float32' ? Math.fround(v) : v;
   });
+}
+
+/** The configuration of case `n`: the schedules, block sizes, edges and directions taken in turn. */
+function configurationOf(layout: LayoutName, mode: Mode, order: [number, number, number], names: string[], n: number): Configuration {
+  return {
+    layout, mode, order, alpha: [1, 1.25, 1.5, 2][n % 4], beta: [1, 4, 4, 8][n % 4],
+    blockSize: [2, 4, 16][n % 3], edges: n % 2 === 0 ? 'anchored' : 'open', directions: n % 5 < 2 ? 'one' : 'all',
+    predictors: names.map(predictorByName),
+  };
+}
+
+/** A pass in the absolute domain, every view at `tolerance` (its steps just inside it). */
+function passOf(size: number, layout: ReturnType<typeof layoutOf>, configuration: Configuration, dtype: DType, tolerance: number): PassInput {
+  const tolerances = layout.views.map(() => tolerance);
+  return {
+    size, layout, configuration, type: valueType(dtype), domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
+    tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
+  };
+}
+
+/** A case's name in failures. */
+function caseName(shape: number[], layoutName: string, dtype: DType, tolerance: number, c: Configuration, names: string[]): string {
+  return `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${c.order.join('')} ${c.edges} ${c.directions} block=${c.blockSize} alpha=${c.alpha} [${names}]`;
 }
 
 /** Frames of a fixed rough texture that drifts slowly (what the configuration search codes in the temporal mode); with `outliers`, a few huge values (escapes). */
@@ -131,18 +155,9 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
           const values = valuesOf(size, random, dtype, 1 + 1000 * random(), outliers);
           const order = ORDERS[Math.floor(random() * ORDERS.length)];
           const names = PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length];
-          const configuration: Configuration = {
-            layout: layout.name, mode: 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
-            blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 5 < 2 ? 'one' : 'all',
-            predictors: names.map(predictorByName),
-          };
-          const type = valueType(dtype);
-          const tolerances = layout.views.map(() => tolerance);
-          const input: PassInput = {
-            size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
-            tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
-          };
-          const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} alpha=${configuration.alpha} [${names}]${outliers ? ' outliers' : ''}`;
+          const configuration = configurationOf(layout.name, 'interpolation', order, names, cases);
+          const input = passOf(size, layout, configuration, dtype, tolerance);
+          const what = `${caseName(shape, layoutName, dtype, tolerance, configuration, names)}${outliers ? ' outliers' : ''}`;
           cases++;
           if (codeBothWays(input, values, what).exactCount > 0) escaped++;
         }
@@ -179,20 +194,12 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
             const [modelName, modelOf] = modelKinds[cases % modelKinds.length];
             const names = lists[cases % lists.length];
             const order = ORDERS[Math.floor(random() * ORDERS.length)];
-            const configuration: Configuration = {
-              layout: layout.name, mode: 'interpolation', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
-              blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 5 < 2 ? 'one' : 'all',
-              predictors: names.map(predictorByName),
-            };
-            const tolerances = layout.views.map(() => tolerance);
+            const configuration = configurationOf(layout.name, 'interpolation', order, names, cases);
             const withColumns = names.some((n) => n.includes('columns'));
-            const input: PassInput = {
-              size, layout, configuration, type: valueType(dtype), domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
-              tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
-              model: names.some((n) => n.includes('model')) ? modelOf(values, scale) : undefined,
-              columnModels: withColumns ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined,
-            };
-            const what = `[${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} alpha=${configuration.alpha} [${names}] model ${modelName}${outliers ? ' outliers' : ''}`;
+            const input = passOf(size, layout, configuration, dtype, tolerance);
+            input.model = names.some((n) => n.includes('model')) ? modelOf(values, scale) : undefined;
+            if (withColumns) input.columnModels = fitColumnModels(values, shape[0], shape[1], input.tolerances);
+            const what = `${caseName(shape, layoutName, dtype, tolerance, configuration, names)} model ${modelName}${outliers ? ' outliers' : ''}`;
             cases++;
             if (withColumns) tables++;
             const { counts, exactCount } = codeBothWays(input, values, what);
@@ -221,17 +228,9 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
           const values = framesOf(shape, random, dtype, 1 + 1000 * random(), outliers);
           const order = ORDERS[Math.floor(random() * ORDERS.length)];
           const names = TEMPORAL_LISTS[cases % TEMPORAL_LISTS.length];
-          const configuration: Configuration = {
-            layout: layout.name, mode: 'temporal', order, alpha: [1, 1.25, 1.5, 2][cases % 4], beta: [1, 4, 4, 8][cases % 4],
-            blockSize: [2, 4, 16][cases % 3], edges: cases % 2 === 0 ? 'anchored' : 'open', directions: cases % 5 < 2 ? 'one' : 'all',
-            predictors: names.map(predictorByName),
-          };
-          const tolerances = layout.views.map(() => tolerance);
-          const input: PassInput = {
-            size, layout, configuration, type: valueType(dtype), domain: 'absolute', grids: layout.views.map(() => 0), pointwiseBound: 0,
-            tolerances, stepTolerances: tolerances.map((t) => t * (1 - 2 ** -20)),
-          };
-          const what = `temporal [${shape}] ${layoutName} ${dtype} τ=${tolerance} order=${order.join('')} ${configuration.edges} ${configuration.directions} block=${configuration.blockSize} alpha=${configuration.alpha} [${names}]${outliers ? ' outliers' : ''}`;
+          const configuration = configurationOf(layout.name, 'temporal', order, names, cases);
+          const input = passOf(size, layout, configuration, dtype, tolerance);
+          const what = `temporal ${caseName(shape, layoutName, dtype, tolerance, configuration, names)}${outliers ? ' outliers' : ''}`;
           cases++;
           // Over the previous frame the module reads the reconstruction as its f64 base: never f32 points.
           if (names.some((n) => n.includes('previous-frame'))) {
