@@ -12,7 +12,7 @@ import { ExactReader, valueType } from './dtype';
 import { checksumMatches, corrupt, readSlab, SlabHeader, writeSlab } from './format';
 import { candidateLayouts, hasChannels, isTableKind, Kind, layoutOf, LayoutName } from './layout';
 import { PassResult, runPass } from './pass';
-import { encoderPlan, Plan, planFrom } from './plan';
+import { encoderPlan, Plan, planFrom, scanSlab } from './plan';
 import { needsColumns, needsModel } from './predictors';
 import { codedBytes, fullCoding, FullCoding, searchConfiguration } from './search';
 import { decodeInWasm, WasmDecoded } from './wasm/decode';
@@ -107,8 +107,9 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   const configurations = (effort === 'fast' ? layouts.slice(0, 1) : layouts).flatMap((name) => candidateConfigurations(layoutOf(shape, name), searchOptions));
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
   const plans = new Map<LayoutName, Plan>();
+  const scan = scanSlab(values);
   const planOf = (name: LayoutName): Plan => {
-    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type));
+    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type, scan));
     return plans.get(name)!;
   };
 
