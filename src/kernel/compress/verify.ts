@@ -7,17 +7,6 @@ import { castOne } from '../data/dtype';
 import { parseQualityTarget } from '../search';
 import type { ErrorSummary } from '../codec/header';
 import { tolerancesFor, type ArrayStats } from './stats';
-import { FNV_PRIME, hashSeed, mixLanes, wordsOf, type HashLanes } from './value-hash';
-
-export interface SlabBoundCheck {
-  /** Throws (EBOUND, naming the first value that breaks it) unless every decoded value keeps the bound. */
-  (original: Float64Array, decoded: Float64Array, firstRow: number): void;
-  /**
-   * hashValues(decoded) where every value passes the check's fast path (the check then passes), in one walk of the
-   * two arrays; undefined where a value does not or the check has no fast path (nothing decided: hash and check apart).
-   */
-  hashIfWithin(original: Float64Array, decoded: Float64Array): number | undefined;
-}
 
 /**
  * A checker of decoded slabs against the bound the user asked for: abs → |x' − x| ≤ X; rel → ≤ X · the column's
@@ -25,7 +14,7 @@ export interface SlabBoundCheck {
  * and rel. Non-finite originals must come back identical, and
  * every decoded value must already be what the output dtype holds (so writing it changes nothing).
  */
-export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DType, file: string): SlabBoundCheck {
+export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DType, file: string) {
   const columns = stats.min.length;
   const tolerances = tolerancesFor(bound, stats);
   const allowed = Float64Array.from(stats.min, (_, c) => (tolerances.length === 0 ? 0 : tolerances[tolerances.length === 1 ? 0 : c]));
@@ -34,7 +23,7 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
   const representable = dtype === 'float64' ? () => true : dtype === 'float32' ? (y: number) => Math.fround(y) === y : (y: number) => Object.is(castOne(y, dtype), y);
   const float32 = dtype === 'float32';
   const oneLimit = columns === 1 && !pointwise[0] && (float32 || dtype === 'float64') ? allowed[0] : undefined;
-  const check = (original: Float64Array, decoded: Float64Array, firstRow: number): void => {
+  return (original: Float64Array, decoded: Float64Array, firstRow: number): void => {
     // The common case first: one column, an absolute limit, a float dtype, every value finite and within it.
     if (oneLimit !== undefined && withinLimit(original, decoded, oneLimit, float32)) return;
     for (let i = 0, c = 0; i < original.length; i++, c = c + 1 === columns ? 0 : c + 1) {
@@ -49,8 +38,6 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
       }
     }
   };
-  const hashIfWithin = (original: Float64Array, decoded: Float64Array) => (oneLimit === undefined ? undefined : hashWithinLimit(original, decoded, oneLimit, float32));
-  return Object.assign(check, { hashIfWithin });
 }
 
 /** Whether every value is finite, within `limit` of its original, and (with `float32`) a float32: the checker's fast path. */
@@ -59,29 +46,6 @@ function withinLimit(original: Float64Array, decoded: Float64Array, limit: numbe
     const y = decoded[i];
     if (!(Math.abs(y - original[i]) <= limit) || (float32 && Math.fround(y) !== y)) return false;
   }
-  return true;
-}
-
-/** hashValues(decoded) where withinLimit holds, in the same walk; undefined from the first value where it does not. */
-function hashWithinLimit(original: Float64Array, decoded: Float64Array, limit: number, float32: boolean): number | undefined {
-  if (original.length !== decoded.length) return undefined;
-  const lanes = hashSeed();
-  return hashLanesWithin(original, decoded, limit, float32, lanes) ? mixLanes(lanes) : undefined;
-}
-
-/** Steps the lanes over the decoded values while withinLimit holds; whether it held on every value. */
-function hashLanesWithin(original: Float64Array, decoded: Float64Array, limit: number, float32: boolean, lanes: HashLanes): boolean {
-  const words = wordsOf(decoded);
-  let { low, high } = lanes;
-  for (let i = 0, j = 0; i < original.length; i++, j += 2) {
-    const y = decoded[i];
-    if (!(Math.abs(y - original[i]) <= limit) || (float32 && Math.fround(y) !== y)) return false;
-    // Within the limit, y is no NaN: hashed as hashValues hashes every other value.
-    low = Math.imul(low ^ words[j], FNV_PRIME);
-    high = Math.imul(high ^ words[j + 1], FNV_PRIME);
-  }
-  // The rest is the caller's (value-hash.ts).
-  Object.assign(lanes, { low, high });
   return true;
 }
 
@@ -105,4 +69,24 @@ export function psnrChecker(target: string, file: string, relBound?: number): (e
     }
     if (!(errors.psnr >= wanted)) throw new TargetMissed(`verification failed: PSNR ${errors.psnr.toFixed(2)} dB is below the target ${wanted} dB; nothing was written`, file, wanted - errors.psnr, relBound);
   };
+}
+
+/**
+ * A 32-bit hash of float64 values (their bits; every NaN hashes alike), to compare what was decoded with what was
+ * measured. The low and high words go to two FNV-1a lanes, mixed at the end: the lanes multiply side by side.
+ */
+export function hashValues(values: Float64Array, seed = 0x811c9dc5): number {
+  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+  let low = seed | 0;
+  let high = (seed ^ 0x9e3779b9) | 0;
+  for (let i = 0, j = 0; i < values.length; i++, j += 2) {
+    if (values[i] === values[i]) {
+      low = Math.imul(low ^ words[j], 16777619);
+      high = Math.imul(high ^ words[j + 1], 16777619);
+    } else {
+      low = Math.imul(low ^ 0x7ff80000, 16777619);
+      high = Math.imul(high, 16777619);
+    }
+  }
+  return (Math.imul(low ^ (high >>> 15), 0x85ebca6b) ^ high) >>> 0;
 }

@@ -6,14 +6,14 @@
 import { BalerError } from '../errors';
 import type { DType } from '../types';
 import type { ErrorBound } from './bound';
-import { checkBound } from './bound-check';
 import { candidateConfigurations, Configuration, describe, reachableConfigurations } from './configure';
-import { ExactReader, valueType } from './dtype';
+import { CAST_FLOAT32, CAST_OTHER, ExactReader, valueType } from './dtype';
 import { checksumMatches, corrupt, readSlab, SlabHeader, writeSlab } from './format';
 import { candidateLayouts, hasChannels, isTableKind, Kind, layoutOf, LayoutName } from './layout';
 import { PassResult, runPass } from './pass';
-import { encoderPlan, Plan, planFrom, scanSlab } from './plan';
+import { encoderPlan, Plan, planFrom } from './plan';
 import { needsColumns, needsModel } from './predictors';
+import { Quantizer } from './quantizer';
 import { codedBytes, fullCoding, FullCoding, searchConfiguration } from './search';
 import { decodeInWasm, WasmDecoded } from './wasm/decode';
 import { SlabFacts, wasmTakes } from './wasm/decoder-module';
@@ -107,9 +107,8 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   const configurations = (effort === 'fast' ? layouts.slice(0, 1) : layouts).flatMap((name) => candidateConfigurations(layoutOf(shape, name), searchOptions));
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
   const plans = new Map<LayoutName, Plan>();
-  const scan = scanSlab(values);
   const planOf = (name: LayoutName): Plan => {
-    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type, scan));
+    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type));
     return plans.get(name)!;
   };
 
@@ -182,6 +181,31 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
       trials,
     },
   };
+}
+
+/** The final check, on the values as written in the dtype: the encoder never writes a broken bound. */
+function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: EbGlobals): void {
+  const q = new Quantizer(plan.type, plan.base.domain, plan.base.pointwiseBound);
+  const pointwise = plan.base.domain === 'pointwise';
+  plan.layout.views.forEach((view, v) => {
+    const tolerance = plan.base.tolerances[v];
+    const [n0, n1, n2] = view.dims;
+    const [s0, s1, s2] = view.strides;
+    // The common case first, inline: a finite value within a bound > 0, already in its float dtype.
+    const quick = !pointwise && tolerance > 0 && q.cast !== CAST_OTHER;
+    const float32 = q.cast === CAST_FLOAT32;
+    for (let a = 0; a < n0; a++)
+      for (let b = 0; b < n1; b++)
+        for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
+          const x = values[i];
+          const y = output[i];
+          if (quick && Math.abs(y - x) <= tolerance && x - x === 0 && (!float32 || Math.fround(y) === y)) continue;
+          const exact = q.same(y, x) || (x !== x && y !== y);
+          const allowed = pointwise ? g.bound.value * Math.abs(x) : tolerance;
+          const ok = exact || (x - x === 0 && allowed > 0 && Math.abs(y - x) <= allowed && q.castOf(y) === y);
+          if (!ok) throw new Error(`error-bounded encoder broke its bound at value ${i}: ${x} became ${y} (internal error)`);
+        }
+  });
 }
 
 // ------------------------------------------------------------------------------ decoding

@@ -35,8 +35,6 @@ export interface PassInput {
   specials?: boolean;
   /** Absolute domain, encoder: a value no reconstruction may take (EbGlobals.missing). */
   forbidden?: number;
-  /** Encoder: every value of the slab the plan was made for is a finite float32 (plan.ts scanSlab), and so of a sample of it. */
-  finiteFloat32?: boolean;
 }
 
 export interface PassResult {

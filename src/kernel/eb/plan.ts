@@ -52,52 +52,24 @@ export function planFrom(
   return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels, specials, ...forbidden } };
 }
 
-/** What one walk of a slab's values tells each of its plans (one per layout). */
-export interface SlabScan {
-  /** Some value is NaN or ±Inf. */
-  specials: boolean;
-  /** The largest finite |value| (0 where there is none). */
-  maxAbsFinite: number;
-  /** Every value is a finite float32 (and so is every value of a sample of the slab). */
-  finiteFloat32: boolean;
-}
-
-export function scanSlab(values: Float64Array): SlabScan {
-  const sums = { nonFinite: 0, maxAbsFinite: 0, notFloat32: 0 };
-  scanValues(values, sums);
-  const specials = sums.nonFinite !== 0;
-  return { specials, maxAbsFinite: sums.maxAbsFinite, finiteFloat32: !specials && sums.notFloat32 === 0 };
-}
-
-/** nonFinite: NaN where a value is not finite, else 0; notFloat32: how many values a float32 does not hold. */
-function scanValues(values: Float64Array, sums: { nonFinite: number; maxAbsFinite: number; notFloat32: number }): void {
-  let nonFinite = 0;
-  let max = 0;
-  let notFloat32 = 0;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    nonFinite += x - x;
-    const m = Math.abs(x);
-    if (m > max && m !== Infinity) max = m;
-    if (Math.fround(x) !== x) notFloat32++;
-  }
-  // The rest is the caller's (compress/value-hash.ts).
-  Object.assign(sums, { nonFinite, maxAbsFinite: max, notFloat32 });
+/** Whether any value is NaN or ±Inf. */
+function hasSpecials(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return true;
+  return false;
 }
 
 /** The encoder's plan of a slab under a layout: the grids and step shrink that suit its values. */
-export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals, name: LayoutName, type: ValueType, scan: SlabScan): Plan {
+export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals, name: LayoutName, type: ValueType): Plan {
   const layout = layoutOf(shape, name);
   const whole: GridView = { offset: 0, dims: [1, 1, values.length], strides: [0, 0, 1] };
-  const { specials } = scan;
-  const scanned = (plan: Plan): Plan => ({ ...plan, base: { ...plan.base, finiteFloat32: scan.finiteFloat32 } });
+  const specials = hasSpecials(values);
   if (g.bound.kind === 'pw-rel') {
     // Lossless anyway where the bound is below one unit everywhere: then the integer path.
-    const integer = (type.integer || integerValued(values, whole)) && g.bound.value * scan.maxAbsFinite < 1;
-    return scanned(planFrom(g, layout, type, layout.views.map(() => (integer ? 1 : 0)), NO_SHRINK, specials));
+    const integer = (type.integer || integerValued(values, whole)) && g.bound.value * maxAbsFinite(values, whole) < 1;
+    return planFrom(g, layout, type, layout.views.map(() => (integer ? 1 : 0)), NO_SHRINK, specials);
   }
   const tolerances = viewTolerances(layout, g.tolerances);
-  const stepShrink = stepShrinkFor(values, layout, tolerances, type, scan);
+  const stepShrink = stepShrinkFor(values, layout, tolerances, type);
   const quantizer = new Quantizer(type, 'absolute');
   const cast = (v: number) => quantizer.castOf(v);
   const grids = layout.views.map((view, v) => {
@@ -106,7 +78,7 @@ export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals,
     return gridPays(grid, tolerances[v], tolerances[v] * (1 - 2 ** -stepShrink)) ? grid : 0;
   });
   const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined;
-  return scanned(planFrom(g, layout, type, grids, grids.every((x) => x !== 0) ? NO_SHRINK : stepShrink, specials, columnModels));
+  return planFrom(g, layout, type, grids, grids.every((x) => x !== 0) ? NO_SHRINK : stepShrink, specials, columnModels);
 }
 
 function maxAbsFinite(values: Float64Array, view: GridView): number {
@@ -127,14 +99,12 @@ function maxAbsFinite(values: Float64Array, view: GridView): number {
  * (|x|·u) and for float arithmetic: no escapes caused by the cast. Views where the cast's roundoff
  * is itself comparable to τ are left to the quantiser's acceptance (they escape where they must).
  */
-function stepShrinkFor(values: Float64Array, layout: Layout, tolerances: number[], type: ValueType, scan: SlabScan): number {
+function stepShrinkFor(values: Float64Array, layout: Layout, tolerances: number[], type: ValueType): number {
   let worst = 1e-6;
   layout.views.forEach((view, v) => {
     const tau = tolerances[v];
     if (!(tau > 0)) return;
-    // A layout of one view sees every value of the slab.
-    const largest = layout.views.length === 1 ? scan.maxAbsFinite : maxAbsFinite(values, view);
-    const r = ((largest + tau) * type.roundoff) / tau + 1e-6;
+    const r = ((maxAbsFinite(values, view) + tau) * type.roundoff) / tau + 1e-6;
     if (r < 0.25 && r > worst) worst = r;
   });
   return Math.max(1, Math.min(52, Math.floor(-Math.log2(worst))));

@@ -60,8 +60,6 @@ export function bytesPerValue(width: number, predictors: PredictorSpec[]): numbe
  */
 export function pointsAreFloat32(input: PassInput, original: Float64Array): boolean {
   if (input.type.cast !== CAST_FLOAT32 || input.configuration.predictors.some((p) => p.base === 'columns' || p.base === 'previous-frame')) return false;
-  // Known of the slab the plan was made for (plan.ts scanSlab), and so of any sample of it.
-  if (input.finiteFloat32) return true;
   for (let i = 0; i < original.length; i++) {
     // A non-finite value's reconstruction is a stand-in (a prediction, in f64) until the end: wide.
     const x = original[i];
