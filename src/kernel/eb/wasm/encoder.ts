@@ -149,7 +149,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   const temporal = configuration.mode === 'temporal';
   const longest = [1, 1, 1];
   if (!temporal) for (const view of views) for (let e = 0; e < 3; e++) longest[e] = Math.max(longest[e], view.dims[e] + 1);
-  // Temporal: each frame shape's sweeps, recorded once (as the decoder does, decoder-memory.ts), and the zero frame.
+  // Temporal: each frame shape's sweeps, recorded once (sweeps.ts, as the decoder's are), and the zero frame.
   const sweepsByDims = new Map<string, RecordedSweep[]>();
   let frames: FramePlan | undefined;
   if (temporal) {
