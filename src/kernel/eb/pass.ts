@@ -9,7 +9,7 @@ import { Layout, levelSteps } from './layout';
 import { PointCoder } from './pointcoder';
 import { Domain, Quantizer } from './quantizer';
 import { codeByInterpolation, interpolationLevels } from './interpolation';
-import { Candidate, codeByLorenzo, GridView } from './traversal';
+import { Candidate, codeByLorenzo, frameDims, frameExtent, GridView } from './traversal';
 import { PredictorSpec } from './predictors';
 import { encodeInWasm, wasmEncodes } from './wasm/encoder';
 
@@ -151,15 +151,15 @@ function codeFrameByFrame(
 ): void {
   const [frames, height, width] = view.dims;
   const [frameStride, rowStride, columnStride] = view.strides;
-  const frameDims: [number, number, number] = [1, height, width];
-  const steps = levelSteps(stepTolerance, onGrid, interpolationLevels(frameDims, configuration.edges), configuration.alpha, configuration.beta);
-  const extent = (height - 1) * rowStride + (width - 1) * columnStride + 1;
+  const dims = frameDims(view);
+  const steps = levelSteps(stepTolerance, onGrid, interpolationLevels(dims, configuration.edges), configuration.alpha, configuration.beta);
+  const extent = frameExtent(view);
   const zeroFrame = new Float64Array(extent);
   const usesModelDelta = configuration.predictors.some((p) => p.base === 'model-delta');
   const delta = usesModelDelta ? new Float64Array(extent) : undefined;
   for (let t = 0; t < frames; t++) {
     const start = view.offset + t * frameStride;
-    const frame: GridView = { offset: start, dims: frameDims, strides: view.strides };
+    const frame: GridView = { offset: start, dims, strides: view.strides };
     const previous = t > 0 ? { values: pc.recon, offset: -frameStride } : { values: zeroFrame, offset: -start };
     if (delta) {
       if (!model) throw new RangeError('the model predictors have no prediction to use');

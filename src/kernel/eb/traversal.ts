@@ -16,6 +16,17 @@ export interface GridView {
   strides: [number, number, number];
 }
 
+/** A frame of a temporal view (pass.ts codeFrameByFrame codes its views frame by frame): [1, height, width]. */
+export function frameDims(view: GridView): [number, number, number] {
+  return [1, view.dims[1], view.dims[2]];
+}
+
+/** Values from a frame's first point to its last: the length of an array that holds one frame of the view. */
+export function frameExtent(view: GridView): number {
+  const [, height, width] = view.dims;
+  return (height - 1) * view.strides[1] + (width - 1) * view.strides[2] + 1;
+}
+
 /** A predictor as a traversal uses it: its kernel method and its base (base[i + baseOffset] for point i). */
 export interface Candidate {
   spec: PredictorSpec;

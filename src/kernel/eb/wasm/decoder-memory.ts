@@ -3,7 +3,7 @@
 
 import type { Configuration } from '../configure';
 import { detLog2 } from '../detmath';
-import { choiceBits, GridView } from '../traversal';
+import { choiceBits, frameDims, frameExtent, GridView } from '../traversal';
 import { MemoryLayout, reserve } from './module';
 import { placeSweeps, RecordedSweep, writeSweeps } from './sweeps';
 import { castOf, SlabFacts, DecoderExports } from './decoder-module';
@@ -11,9 +11,8 @@ import { castOf, SlabFacts, DecoderExports } from './decoder-module';
 /** What a view is coded as: the view itself, or (temporal) each of its frames, with the dims of the sweeps. */
 export function partsOf(view: GridView, configuration: Configuration): { dims: [number, number, number]; parts: GridView[] } {
   if (configuration.mode !== 'temporal') return { dims: view.dims, parts: [view] };
-  const [frames, height, width] = view.dims;
-  const dims: [number, number, number] = [1, height, width];
-  return { dims, parts: Array.from({ length: frames }, (_, t) => ({ offset: view.offset + t * view.strides[0], dims, strides: view.strides })) };
+  const dims = frameDims(view);
+  return { dims, parts: Array.from({ length: view.dims[0] }, (_, t) => ({ offset: view.offset + t * view.strides[0], dims, strides: view.strides })) };
 }
 
 /** A base array in the module's memory: `values` from JavaScript, `at` (its byte offset) for the module. */
@@ -106,10 +105,4 @@ export function placeSlab(
 function filled(base: BaseArray): BaseArray {
   base.values.fill(0);
   return base;
-}
-
-/** Values from a frame's first point to its last (pass.ts codeFrameByFrame's zero frame). */
-function frameExtent(view: GridView): number {
-  const [, height, width] = view.dims;
-  return (height - 1) * view.strides[1] + (width - 1) * view.strides[2] + 1;
 }

@@ -22,7 +22,7 @@ import type { GridView } from '../traversal';
 import { predictColumn } from '../columns';
 import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, PredictorSpec } from '../predictors';
 import { newBlock } from '../sweep';
-import { choiceBits, inverseOf, LOG2_TABLE } from '../traversal';
+import { choiceBits, frameDims, frameExtent, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
 import { forgetModule, reserve, wasmApi, WasmMemory, wasmModule } from './module';
 import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, FramePlan, MemoryPlan, memoryPlan, pointsAreFloat32 } from './encoder-memory';
@@ -158,7 +158,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
       if (view.dims.some((n) => n === 0)) continue;
       const dims = frameDims(view);
       if (!sweepsByDims.has(String(dims))) sweepsByDims.set(String(dims), recordSweeps(dims, configuration));
-      extent = Math.max(extent, (dims[1] - 1) * view.strides[1] + (dims[2] - 1) * view.strides[2] + 1);
+      extent = Math.max(extent, frameExtent(view));
     }
     frames = { extent, sweeps: sweepsByDims };
   }
@@ -245,11 +245,6 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   counts.set(new Int32Array(buffer, m.counts, predictors.length));
   wasmEncoding.passes++;
   return { pc: new ModuleCoding(output, stream, exact, w.hash.value >>> 0, specials), counts };
-}
-
-/** A temporal view's frame: [1, height, width]. */
-function frameDims(view: GridView): [number, number, number] {
-  return [1, view.dims[1], view.dims[2]];
 }
 
 /**
