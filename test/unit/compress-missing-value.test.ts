@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { compress, decompress } from '../../src/kernel/pipeline';
 import { encodeNpy, parseNpy } from '../../src/kernel/data/npy';
+import { encodeNpz } from '../../src/kernel/data/npz';
 import { roundToFloat16 } from '../../src/kernel/data/float16';
 import { cliInProcess } from '../fixtures/cli-in-process';
 
@@ -90,6 +91,20 @@ describe('compress --missing-value', () => {
     const counts = path.join(dir, 'counts.npy');
     fs.writeFileSync(counts, encodeNpy({ dtype: 'int16', shape: [2000], data: Int16Array.from({ length: 2000 }, (_, i) => (i * 7919) % 1000) }));
     assert.ok(!(await roundTrip(counts, {}, '.npy')).logs.some((l) => /usual marker/.test(l)), 'integers 0…999 are data');
+  });
+
+  it('the note: -999 far below the values (pressures of 1e5 Pa), naming the array of a file of several; none where values reach down to it', async () => {
+    const n = 6000;
+    const pressure = Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? -999 : 1e5 + 100 * Math.sin(i / 50)));
+    const spread = Float32Array.from({ length: n }, (_, i) => (i === 7 ? -999 : -999 + ((i * 7919) % n) * (101000 / n)));
+    const input = path.join(dir, 'probes.npz');
+    fs.writeFileSync(input, encodeNpz([
+      { name: 'pressure', array: { dtype: 'float32', shape: [n], data: pressure } },
+      { name: 'spread', array: { dtype: 'float32', shape: [n], data: spread } },
+    ]));
+    const { logs } = await roundTrip(input, {}, '.npz');
+    assert.ok(logs.some((l) => /the array 'pressure': least value -999, a usual marker of missing data.*--missing-value -999 keeps/.test(l)), logs.join('\n'));
+    assert.ok(!logs.some((l) => /'spread'.*usual marker/.test(l)), `values from -999 up are data: ${logs.join('\n')}`);
   });
 
   it('--missing-value that is not a number: one line naming the option', async () => {

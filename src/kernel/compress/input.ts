@@ -6,7 +6,7 @@ import type { DataSelection } from '../api';
 import { BalerError } from '../errors';
 import { chooseArray } from '../data/dataset';
 import { openDataSource } from '../data/formats';
-import type { ArraySource, DataSource } from '../data/source';
+import { arrayLabel, type ArraySource, type DataSource } from '../data/source';
 import { withMissingValue } from '../data/missing-value';
 
 export async function openInput(file: string, selection: DataSelection = {}, memoryBudget?: number): Promise<DataSource> {
@@ -38,7 +38,7 @@ export async function openInput(file: string, selection: DataSelection = {}, mem
 function asKind(array: ArraySource, kind: 'table' | 'image', file: string): ArraySource {
   if (array.shape.length !== 2) return array;
   if (kind === 'image' && array.names.length > 0) {
-    throw new BalerError(`--kind image: ${array.path ? `the array '${array.path}'` : 'the array'} has column names, so it is a table`, file, 'EOPTION');
+    throw new BalerError(`--kind image: ${arrayLabel(array)} has column names, so it is a table`, file, 'EOPTION');
   }
   const unmasked = array.unmasked;
   return { ...array, kind: kind === 'image' ? 'frames' : 'table', unmasked: unmasked && (() => asKind(unmasked(), kind, file)) };
@@ -53,7 +53,7 @@ function notCodable({ shape }: ArraySource): string | undefined {
 
 function checkArray(array: ArraySource, file: string): void {
   const { shape, names } = array;
-  const where = array.path ? `the array '${array.path}'` : 'the array';
+  const where = arrayLabel(array);
   const reason = notCodable(array);
   if (reason) throw new BalerError(`${where} ${reason}`, file);
   const columns = shape.length === 2 ? shape[1] : 1;

@@ -64,6 +64,19 @@ export class MagnitudeSample {
     return binaryExponent(value) + EXPONENT_OFFSET - this.medianBin(column);
   }
 
+  /**
+   * Of a column's sampled non-zero values, the fraction within `octaves` binary orders of magnitude of `value`'s but
+   * not of the same (0 when nothing sampled): near 0 for a marker that stands apart from the values, whatever its count.
+   */
+  fractionNear(column: number, value: number, octaves: number): number {
+    if (column >= this.counts.length || this.nonZero[column] === 0 || value === 0) return 0;
+    const bin = binaryExponent(value) + EXPONENT_OFFSET;
+    const counts = this.counts[column];
+    let near = 0;
+    for (let e = Math.max(0, bin - octaves); e <= Math.min(counts.length - 1, bin + octaves); e++) if (e !== bin) near += counts[e];
+    return near / this.nonZero[column];
+  }
+
   private medianBin(column: number): number {
     const counts = this.counts[column];
     let median = 0;

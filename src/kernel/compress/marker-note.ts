@@ -3,7 +3,7 @@
 // (temperatures with a few -9999 get a bound of 1 K at rel:1e-4, not 1 mK). Said, with the option that fixes it.
 import type { ErrorBound } from '../eb/bound';
 import { maskedFillOf } from '../data/fill';
-import type { ArraySource } from '../data/source';
+import { arrayLabel, type ArraySource } from '../data/source';
 import type { MagnitudeSample } from './magnitudes';
 import type { ArrayStats } from './stats';
 import { formatNumber } from '../report/format';
@@ -12,9 +12,13 @@ import { formatNumber } from '../report/format';
 const LARGE_MARKERS = [1e20, 1e30, 9.969209968386869e36].flatMap((v) => [v, Math.fround(v)]);
 /**
  * A marker sits far from the values it stands among: at least 2^4 = 16 times the median magnitude (an integer
- * column of 0…999 reaches 999 as data).
+ * column of 0…999 reaches 999 as data), or as far below it with next to no value near it (-999 among pressures of
+ * 1e5 Pa sets the range as surely as 1e20 among temperatures).
  */
 const MARKER_OCTAVES = 4;
+/** "Next to no value near it": under this fraction of the sampled values within NEAR_OCTAVES of the marker's magnitude. */
+const NEAR_FRACTION = 0.01;
+const NEAR_OCTAVES = 2;
 /** Columns named in the note. */
 const NAMED = 3;
 
@@ -29,7 +33,10 @@ function markersOf(stats: ArrayStats, magnitudes: MagnitudeSample): { column: nu
   for (let c = 0; c < stats.min.length; c++) {
     const [low, high] = [stats.min[c], stats.max[c]];
     const marker = isUsualMarker(low) ? low : isUsualMarker(high) ? high : undefined;
-    if (marker === undefined || low === high || magnitudes.octavesAbove(c, marker) < MARKER_OCTAVES) continue;
+    if (marker === undefined || low === high) continue;
+    const octaves = magnitudes.octavesAbove(c, marker);
+    const apart = octaves >= MARKER_OCTAVES || (octaves <= -MARKER_OCTAVES && magnitudes.fractionNear(c, marker, NEAR_OCTAVES) < NEAR_FRACTION);
+    if (!apart) continue;
     found.push({ column: c, marker });
   }
   return found;
@@ -43,7 +50,8 @@ export function markerNote(source: ArraySource, stats: ArrayStats, magnitudes: M
   if (found.length === 0) return undefined;
   const { column, marker } = found[0];
   const label = (c: number) => (source.names[c] ? `'${source.names[c]}'` : `${c + 1}`);
-  const columns = stats.min.length === 1 ? 'the array' : `column${found.length > 1 ? 's' : ''} ${found.slice(0, NAMED).map((m) => label(m.column)).join(', ')}${found.length > NAMED ? ` and ${found.length - NAMED} more` : ''}`;
+  const listed = `column${found.length > 1 ? 's' : ''} ${found.slice(0, NAMED).map((m) => label(m.column)).join(', ')}${found.length > NAMED ? ` and ${found.length - NAMED} more` : ''}`;
+  const columns = stats.min.length === 1 ? arrayLabel(source) : source.path ? `${listed} of ${arrayLabel(source)}` : listed;
   // As typed: 1e20, not a float32's 100000002004087734272 nor float64's 100000000000000000000.
   const rounded = Number(marker.toPrecision(7));
   const shown = Math.abs(rounded) >= 1e7 ? rounded.toExponential().replace('e+', 'e') : String(rounded);

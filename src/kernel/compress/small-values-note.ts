@@ -2,7 +2,7 @@
 // or anywhere within the bound), which the bound allows and the user may not expect. Said, with pw-rel, which
 // keeps every value's own digits.
 import type { ErrorBound } from '../eb/bound';
-import type { ArraySource } from '../data/source';
+import { arrayLabel, type ArraySource } from '../data/source';
 import { formatNumber } from '../report/format';
 import type { MagnitudeSample } from './magnitudes';
 import { tolerancesFor, type ArrayStats } from './stats';
@@ -16,13 +16,15 @@ const SAID_FROM = 0.25;
 const SPAN_OCTAVES = 10;
 
 export function smallValuesNote(source: ArraySource, stats: ArrayStats, magnitudes: MagnitudeSample, bound: ErrorBound | undefined): string | undefined {
-  if (!bound || bound.kind === 'pw-rel' || bound.value === 0) return undefined;
+  // Kept exact (its declared fill beside NaN, coordinates): no bound applies.
+  if (!bound || bound.kind === 'pw-rel' || bound.value === 0 || source.exact) return undefined;
   const tolerances = tolerancesFor(bound, stats);
   for (let c = 0; c < stats.min.length; c++) {
     const tolerance = tolerances[tolerances.length === 1 ? 0 : c];
     const fraction = magnitudes.fractionBelow(c, tolerance);
     if (!(fraction >= SAID_FROM) || magnitudes.octavesAboveMedian(c) < SPAN_OCTAVES) continue;
-    const column = source.names[c] ? `column '${source.names[c]}'` : stats.min.length > 1 ? `column ${c + 1}` : 'the array';
+    const named = source.names[c] ? `column '${source.names[c]}'` : stats.min.length > 1 ? `column ${c + 1}` : undefined;
+    const column = named === undefined ? arrayLabel(source) : source.path ? `${named} of ${arrayLabel(source)}` : named;
     const of = bound.kind === 'rel' ? `rel:${bound.value} of its range, ${formatNumber(tolerance)}` : formatNumber(tolerance);
     return `${column}: about ${Math.round(100 * fraction)}% of its non-zero values are smaller than its bound (${of}), so they come back with none of their own digits (0, or anywhere within it): for each value's own digits, --error-bound pw-rel:1e-3`;
   }

@@ -67,6 +67,11 @@ export interface DataSource {
 /** How many names a "not in the file" message lists before "and N more". */
 const NAMES_SHOWN = 12;
 
+/** How messages name an array: by its path in the file, when it has one. */
+export function arrayLabel(array: Pick<ArraySource, 'path'>): string {
+  return array.path ? `the array '${array.path}'` : 'the array';
+}
+
 /**
  * The refusal of a --dataset the file does not hold, listing what it does hold (the user's next step): `what` is
  * the format's word for one ('array', 'dataset', 'variable').
