@@ -61,6 +61,29 @@ describe('data: numbers read from text are written back with the decimals their 
     }
   });
 
+  it('whole numbers come back whole where the bound is one to two units and coding the real values would be smaller', async function () {
+    this.timeout(120_000);
+    const csv = path.join(folder(), 'counts.csv');
+    // A counter, an ADC reading and a flag, as a DAQ log has them: at rel:1e-3 the counter's bound is 1.999 (2,000
+    // rows), where the real values' steps (3.998) are a third coarser than the grid's (3 units).
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const rows = Array.from({ length: 2000 }, (_, i) => `${i},${Math.floor(next() * 4095) - 2048},${next() < 0.5 ? 0 : 1}`);
+    fs.writeFileSync(csv, ['id,adc,flag', ...rows].join('\n') + '\n');
+    const input = rows.map((line) => line.split(',').map(Number));
+    const { output } = await compress(csv, { errorBound: 'rel:1e-3', threads: 1, output: path.join(folder(), 'counts.baler') });
+    const back = path.join(folder(), 'counts.back.csv');
+    await decompress(output, { output: back, threads: 1 });
+    for (let c = 0; c < 3; c++) {
+      const text = columnText(back, c);
+      const range = Math.max(...input.map((r) => r[c])) - Math.min(...input.map((r) => r[c]));
+      for (let r = 0; r < input.length; r++) {
+        assert.equal(decimalsOf(text[r]), 0, `column ${c}, row ${r}: ${text[r]} is not a whole number`);
+        assert.ok(Math.abs(Number(text[r]) - input[r][c]) <= 1e-3 * range, `column ${c}, row ${r}: ${text[r]} against ${input[r][c]}`);
+      }
+    }
+  });
+
   it('a CSV of measurements comes back as short text within the bound, and exactly at abs:0', async function () {
     this.timeout(120_000);
     const csv = path.join(folder(), 'log.csv');
@@ -73,7 +96,7 @@ describe('data: numbers read from text are written back with the decimals their 
     const input = rows.map((line) => line.split(',').map(Number));
     const ranges = [0, 1, 2].map((c) => Math.max(...input.map((r) => r[c])) - Math.min(...input.map((r) => r[c])));
 
-    // rel:1e-4 gives time a bound of 0.02 (two of its hundredths: off its grid) and flux one far below its 17 digits.
+    // rel:1e-4 gives time a bound of 0.02 (two of its hundredths) and flux one far below its 17 digits.
     const { output } = await compress(csv, { errorBound: 'rel:1e-4', threads: 1 });
     const back = path.join(folder(), 'back.csv');
     await decompress(output, { output: back, threads: 1 });
@@ -87,6 +110,8 @@ describe('data: numbers read from text are written back with the decimals their 
     assert.ok(Math.max(...columnText(back, 0).map(decimalsOf)) <= 4, 'time written with a few decimals, not 17 digits');
     assert.ok(Math.max(...columnText(back, 2).map((t) => t.length)) <= 12, 'flux written with the digits its bound needs');
     assert.ok(fs.statSync(back).size < fs.statSync(csv).size, 'the text written back is no larger than the text read');
+
+    assert.ok(columnText(back, 0).every((t) => decimalsOf(t) <= 2), 'time back on its hundredths');
 
     const { output: exact } = await compress(csv, { errorBound: 'abs:0', threads: 1, output: path.join(folder(), 'exact.baler') });
     const exactBack = path.join(folder(), 'exact.csv');

@@ -5,14 +5,19 @@ import { decodeSlab, encodeSlab, type EbGlobals, type SlabOptions } from '../eb'
 import type { ErrorBound } from '../eb/bound';
 import type { ArraySource } from '../data/source';
 import { integerMissingOf } from '../data/fill';
+import { readFromText } from '../data/decimal-text';
 
 export type { EbGlobals } from '../eb';
 export type EbSlabOptions = SlabOptions;
 
-/** The coder's settings for an array of `source` (its integer missing value, if any, included: data/fill.ts). */
+/** The coder's settings for an array of `source` (its integer missing value, if any, included: data/fill.ts; values read from text keep their decimals). */
 export function arrayGlobals(bound: ErrorBound, tolerances: number[], source: Pick<ArraySource, 'dtype' | 'kind' | 'attributes'>): EbGlobals {
   const missing = integerMissingOf(source.dtype, source.attributes);
-  return { bound, tolerances, dtype: source.dtype, kind: source.kind, ...(missing !== undefined ? { missing } : {}) };
+  return {
+    bound, tolerances, dtype: source.dtype, kind: source.kind,
+    ...(missing !== undefined ? { missing } : {}),
+    ...(readFromText(source.attributes) ? { keepsGrid: true } : {}),
+  };
 }
 
 export async function encodeEbSlab(values: Float64Array, shape: number[], g: EbGlobals, opts: EbSlabOptions = {}): Promise<{ bytes: Uint8Array; reconstruction: Float64Array; configuration: string }> {

@@ -28,6 +28,11 @@ export interface EbGlobals {
   kind: Kind;
   /** An integer array's declared missing value (NaN in the values coded): no real value is reconstructed as it (the encoder's; not stored). */
   missing?: number;
+  /**
+   * Values read from text, which come back on their decimals: a view's grid (its last digit) is coded on even
+   * where the real values would code smaller (grid.ts gridPays). The encoder's; the slab header says its grids.
+   */
+  keepsGrid?: boolean;
 }
 
 export interface SlabOptions {

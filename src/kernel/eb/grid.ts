@@ -199,11 +199,13 @@ const GRID_MARGIN = 0.03;
  * real steps derive from: always when lossless or below half a unit, never when the bound spans 2^30 units.
  */
 export function gridPays(grid: number, tolerance: number, stepTolerance: number): boolean {
-  if (grid === 0 || !Number.isFinite(grid)) return false;
-  if (tolerance === 0) return true;
-  const units = gridUnits(grid, tolerance);
-  if (!(units < 2 ** 30)) return false;
-  return 2 * Math.floor(units) + 1 >= (1 - GRID_MARGIN) * 2 * toGridUnits(stepTolerance, grid);
+  if (!gridFits(grid, tolerance)) return false;
+  return tolerance === 0 || 2 * Math.floor(gridUnits(grid, tolerance)) + 1 >= (1 - GRID_MARGIN) * 2 * toGridUnits(stepTolerance, grid);
+}
+
+/** Whether values can be coded on the grid at all: there is one, and the bound spans fewer than 2^30 of its units. */
+export function gridFits(grid: number, tolerance: number): boolean {
+  return grid !== 0 && Number.isFinite(grid) && (tolerance === 0 || gridUnits(grid, tolerance) < 2 ** 30);
 }
 
 /** The tolerance in grid units the steps derive from: a hair below τ/grid when the division may round up. */

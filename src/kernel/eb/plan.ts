@@ -6,7 +6,7 @@ import { ColumnModel, fitColumnModels } from './columns';
 import { detLog2 } from './detmath';
 import type { EbGlobals } from './codec';
 import { ValueType } from './dtype';
-import { detectGrid, gridPays, gridUnits, integerValued } from './grid';
+import { detectGrid, gridFits, gridPays, gridUnits, integerValued } from './grid';
 import { Layout, layoutOf, LayoutName, viewTolerances } from './layout';
 import type { PassInput } from './pass';
 import { Quantizer } from './quantizer';
@@ -75,7 +75,8 @@ export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals,
   const grids = layout.views.map((view, v) => {
     if (type.integer) return 1;
     const grid = detectGrid(values, view, cast, type.roundoff);
-    return gridPays(grid, tolerances[v], tolerances[v] * (1 - 2 ** -stepShrink)) ? grid : 0;
+    const onGrid = g.keepsGrid ? gridFits(grid, tolerances[v]) : gridPays(grid, tolerances[v], tolerances[v] * (1 - 2 ** -stepShrink));
+    return onGrid ? grid : 0;
   });
   const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined;
   return planFrom(g, layout, type, grids, grids.every((x) => x !== 0) ? NO_SHRINK : stepShrink, specials, columnModels);
