@@ -20,7 +20,7 @@ import { openInput, sourceName } from './input';
 import { sizeOnDisk } from '../data/files';
 import { checkBalerName, checkOutput, createOutputFolder, outputOf, removeCreatedFolder } from './output';
 import { arrayInputs } from './arrays';
-import { packedBoundNote } from '../data/packing';
+import { packedBoundNote, withPackingBound } from '../data/packing';
 import { belowRuntimeNote, budgetForCodingThreads, codingThreads, DEFAULT_MEMORY_BUDGET, fewerThreadsNote } from '../memory';
 import { createSlabRunner, defaultThreads, threadsAllowed } from '../parallel/pool';
 import type { SlabSummary } from './slab-summary';
@@ -99,9 +99,10 @@ async function compressOnce(input: string, opts: CompressOptions, hooks: Hooks |
     const tooSmall = opts.memoryBudget !== undefined ? belowRuntimeNote(opts.memoryBudget) : undefined;
     if (tooSmall) hooks?.onLog?.(`${input}: ${tooSmall}`);
     const bound = opts.errorBound !== undefined ? parseErrorBound(opts.errorBound, input) : undefined;
+    if (bound) whole.arrays = whole.arrays.map((a) => withPackingBound(a, bound));
     for (const a of whole.arrays) {
       checkLayoutFits(opts.layout, a.shape, a.path, input);
-      const note = bound && packedBoundNote(a, bound, input);
+      const note = bound && packedBoundNote(a, bound);
       if (note) hooks?.onLog?.(`${input}: ${note}`);
     }
     const budget = opts.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
