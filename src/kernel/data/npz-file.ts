@@ -9,6 +9,7 @@ import { kindOfArray, type NdArray } from '../types';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import { encodeNpy, encodeValues, isBigEndianNpy, npyHeaderFor } from './npy';
 import { fileRegion, npyStream, type ByteSource } from './npy-file';
+import { bareNamesOwner, isNamesKey, namesFor } from './npz-names';
 import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
 
 interface ZipEntry {
@@ -40,7 +41,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
     for (const entry of entries) {
       if (!entry.name.endsWith('.npy')) continue;
       const key = entry.name.slice(0, -'.npy'.length);
-      const isNames = key === 'names' || key.endsWith('.names');
+      const isNames = isNamesKey(key);
       // Only the selected member (and column names) is touched; others are listed from their .npy headers.
       // keys are compared without a leading '/' (an HDF5 file decompressed to .npz keeps its paths: '/group/x')
       const isWanted = key.replace(/^\/+/, '') === wanted;
@@ -54,17 +55,18 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
         continue;
       }
       if (stream.kind === 'numeric') {
-        if (key === 'names' || key.endsWith('.names')) names.set(key, []); // an empty float array: no names
+        if (isNames) names.set(key, []); // an empty float array: no names
         else arrays.push(stream.source);
-      } else if (key === 'names' || key.endsWith('.names')) {
+      } else if (isNames) {
         names.set(key, withMemberName(entry.name, file, stream.strings));
       } else {
         skipped.push({ path: key, reason: 'holds strings, not numbers' });
       }
     }
+    // Of all the file's arrays, those a --dataset leaves unread too: beside `data`, `names` is never another array's.
+    const owner = bareNamesOwner([...arrays.map((a) => a.path), ...unselectedKeys]);
     for (const array of arrays) {
-      const main = array.path === 'data' || (arrays.length === 1 && !arrays.some((a) => a.path === 'data'));
-      const own = names.get(`${array.path}.names`) ?? (main ? names.get('names') : undefined);
+      const own = namesFor(array.path, owner, names);
       if (own) Object.assign(array, { names: own, kind: kindOfArray(array.shape, own) }); // named columns: a table
     }
     if (wanted !== undefined && !arrays.some((a) => a.path.replace(/^\/+/, '') === wanted) && !skipped.some((a) => a.path.replace(/^\/+/, '') === wanted)) {
