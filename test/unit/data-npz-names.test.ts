@@ -58,6 +58,15 @@ describe('npz column names', function () {
     assert.deepEqual(await namesRead(several, 'x'), { x: [] });
   });
 
+  it('decompressing to .npz gives back the keys read: `names` beside data, labels and weights', async () => {
+    const file = write('multi.npz', [table, namesMember, labels, weights]);
+    const { output } = await compress(file, { output: path.join(dir(), 'multi.baler'), threads: 1, learned: 'none' });
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'back.npz'), threads: 1 });
+    const members = parseNpz(fs.readFileSync(back), back);
+    assert.deepEqual(members.map((m) => m.name), ['data', 'names', 'labels', 'weights']);
+    assert.deepEqual(members[1].array, columns);
+  });
+
   it('the reference layout (data, names) and an .npz without names keep their keys', async () => {
     for (const [name, members] of [['reference.npz', [table, namesMember]], ['unnamed.npz', [table, labels]]] as const) {
       const file = write(name, [...members]);

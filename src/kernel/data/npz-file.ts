@@ -9,7 +9,7 @@ import { kindOfArray, type NdArray } from '../types';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import { encodeNpy, encodeValues, isBigEndianNpy, npyHeaderFor } from './npy';
 import { fileRegion, npyStream, type ByteSource } from './npy-file';
-import { bareNamesOwner, isNamesKey, namesFor } from './npz-names';
+import { bareNamesOwner, isNamesKey, namesFor, namesKeyOf } from './npz-names';
 import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
 
 interface ZipEntry {
@@ -272,7 +272,7 @@ const MAX_MEMBER = 0xffffffff - 1024;
  * Writes arrays as an .npz (np.savez layout; members deflated like np.savez_compressed with `compress`): one
  * array without a name of its own (from .npy, CSV, Parquet…) or named `data` → members `data` and `names` (the
  * reference tool's layout); otherwise one member per array path (an .npz's single `elevation` comes back as
- * `elevation`), with its column names in `PATH.names`.
+ * `elevation`), with its column names in `PATH.names`, or in `names` beside `data` (npz-names.ts).
  */
 export function createNpzSink(file: string, arrays: ArrayDescription[], opts: SinkOptions = {}): DataSink {
   const out = new AtomicOutput(file, opts);
@@ -304,7 +304,7 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
     const a = arrays[current];
     if (rows !== expectedRows(a)) throw new Error(`npz sink: ${rows} rows of '${a.path}' written of ${expectedRows(a)}`);
     member?.push(new Uint8Array(0), true);
-    if (single || a.names.length > 0) addMember(single ? 'names' : `${memberOf(a, current)}.names`, namesBytes(a.names));
+    if (single || a.names.length > 0) addMember(namesKeyOf(memberOf(a, current)), namesBytes(a.names));
     member = undefined;
   };
   const begin = (index: number): void => {

@@ -1,5 +1,5 @@
 // Where an .npz keeps column names: the reference layout's `data` array has its names in `names`; any other
-// array KEY has them in `KEY.names`. Read by npz-file.ts.
+// array KEY has them in `KEY.names`. Read and written by npz-file.ts.
 
 /** The key of the array whose column names are in the bare `names` member (the reference layout). */
 const REFERENCE_KEY = 'data';
@@ -8,6 +8,11 @@ const NAMES = 'names';
 /** Whether a member holds column names rather than an array. */
 export function isNamesKey(key: string): boolean {
   return key === NAMES || key.endsWith(`.${NAMES}`);
+}
+
+/** The member an array's column names are written to. */
+export function namesKeyOf(key: string): string {
+  return key === REFERENCE_KEY ? NAMES : `${key}.${NAMES}`;
 }
 
 /**
