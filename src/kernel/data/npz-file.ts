@@ -9,6 +9,7 @@ import { kindOfArray, type NdArray } from '../types';
 import { AtomicOutput, closeInput, openInput, outputError, readAt, syncAndClose, writeAll, type InputFile } from './files';
 import { encodeNpy, encodeValues, isBigEndianNpy, npyHeaderFor } from './npy';
 import { fileRegion, npyStream, type ByteSource } from './npy-file';
+import { bareNamesOwner, isNamesKey, namesFor, namesKeyOf } from './npz-names';
 import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
 
 interface ZipEntry {
@@ -40,7 +41,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
     for (const entry of entries) {
       if (!entry.name.endsWith('.npy')) continue;
       const key = entry.name.slice(0, -'.npy'.length);
-      const isNames = key === 'names' || key.endsWith('.names');
+      const isNames = isNamesKey(key);
       // Only the selected member (and column names) is touched; others are listed from their .npy headers.
       // keys are compared without a leading '/' (an HDF5 file decompressed to .npz keeps its paths: '/group/x')
       const isWanted = key.replace(/^\/+/, '') === wanted;
@@ -54,17 +55,18 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
         continue;
       }
       if (stream.kind === 'numeric') {
-        if (key === 'names' || key.endsWith('.names')) names.set(key, []); // an empty float array: no names
+        if (isNames) names.set(key, []); // an empty float array: no names
         else arrays.push(stream.source);
-      } else if (key === 'names' || key.endsWith('.names')) {
+      } else if (isNames) {
         names.set(key, withMemberName(entry.name, file, stream.strings));
       } else {
         skipped.push({ path: key, reason: 'holds strings, not numbers' });
       }
     }
+    // Of all the file's arrays, those a --dataset leaves unread too: beside `data`, `names` is never another array's.
+    const owner = bareNamesOwner([...arrays.map((a) => a.path), ...unselectedKeys]);
     for (const array of arrays) {
-      const main = array.path === 'data' || (arrays.length === 1 && !arrays.some((a) => a.path === 'data'));
-      const own = names.get(`${array.path}.names`) ?? (main ? names.get('names') : undefined);
+      const own = namesFor(array.path, owner, names);
       if (own) Object.assign(array, { names: own, kind: kindOfArray(array.shape, own) }); // named columns: a table
     }
     if (wanted !== undefined && !arrays.some((a) => a.path.replace(/^\/+/, '') === wanted) && !skipped.some((a) => a.path.replace(/^\/+/, '') === wanted)) {
@@ -270,7 +272,7 @@ const MAX_MEMBER = 0xffffffff - 1024;
  * Writes arrays as an .npz (np.savez layout; members deflated like np.savez_compressed with `compress`): one
  * array without a name of its own (from .npy, CSV, Parquet…) or named `data` → members `data` and `names` (the
  * reference tool's layout); otherwise one member per array path (an .npz's single `elevation` comes back as
- * `elevation`), with its column names in `PATH.names`.
+ * `elevation`), with its column names in `PATH.names`, or in `names` beside `data` (npz-names.ts).
  */
 export function createNpzSink(file: string, arrays: ArrayDescription[], opts: SinkOptions = {}): DataSink {
   const out = new AtomicOutput(file, opts);
@@ -302,7 +304,7 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
     const a = arrays[current];
     if (rows !== expectedRows(a)) throw new Error(`npz sink: ${rows} rows of '${a.path}' written of ${expectedRows(a)}`);
     member?.push(new Uint8Array(0), true);
-    if (single || a.names.length > 0) addMember(single ? 'names' : `${memberOf(a, current)}.names`, namesBytes(a.names));
+    if (single || a.names.length > 0) addMember(namesKeyOf(memberOf(a, current)), namesBytes(a.names));
     member = undefined;
   };
   const begin = (index: number): void => {
