@@ -48,6 +48,20 @@ describe('data: string datasets', () => {
     assert.deepEqual(source.arrays.map((a) => a.path).sort(), ['/temp', '/time'], 'the strings are not an array to code');
   });
 
+  it('netCDF-4: a char array (CF station names as station × strlen of single bytes) comes back as char, not as strings of any length', async () => {
+    const input = path.join(folder(), 'chars.nc');
+    const chars = ['S', 'T', '0', '', 'S', 'T', '1', ''];
+    await withHdf5(input, 'w', (f) => {
+      f.create_dataset({ name: 'station_name', data: chars as never, shape: [2, 4], dtype: 'S1' });
+      f.create_dataset({ name: 'temp', data: temperatures.slice(0, 100), shape: [50, 2] });
+    });
+    const { output } = await compress(input, { errorBound: 'abs:1e-3', threads: 1 });
+    const { output: back } = await decompress(output, { output: path.join(folder(), 'chars.back.nc'), threads: 1 });
+    const meta = await withHdf5(back, 'r', (f, h5) => (f.get('station_name') as InstanceType<typeof h5.Dataset>).metadata);
+    assert.deepEqual([meta.type, meta.vlen, meta.size], [3, false, 1], 'a string of one byte, fixed');
+    assert.deepEqual((await datasetIn(back, 'station_name')).value, chars);
+  });
+
   it('strings beyond what is kept beside the data are left out, and named', async () => {
     const input = path.join(folder(), 'long.h5');
     const long = 'x'.repeat(MAX_KEPT_STRING_BYTES / 2 + 1);

@@ -101,7 +101,7 @@ function writeStrings(f: H5File, strings: Record<string, unknown>): { path: stri
   for (const [name, s] of Object.entries(strings)) {
     if (!/^\/[^\0]+$/.test(name) || !isStringVariable(s) || f.get(name)) continue;
     ensureGroups(f, name.slice(0, name.lastIndexOf('/')));
-    const d = f.create_dataset({ name, data: s.values as never, shape: s.shape, track_order: true });
+    const d = f.create_dataset({ name, data: s.values as never, shape: s.shape, track_order: true, ...(s.fixedLength ? { dtype: `S${s.fixedLength}` } : {}) });
     writeAttributes(d as unknown as Parameters<typeof writeAttributes>[0], s.attrs ?? {}, undefined, s.attrTypes);
     written.push({ path: name, dataset: d as H5Dataset, variable: s });
   }

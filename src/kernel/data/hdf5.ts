@@ -115,7 +115,9 @@ function describe(
     const strings = meta.type === 3 && carried && fits ? keptStrings(valueOrNothing(d), shape, carried.strings) : undefined;
     if (strings) {
       const dimensions = format === 'netcdf' ? dimensionNames(d, shape) : undefined;
-      carried!.strings[full] = { values: strings, shape, attrs, attrTypes: attributeTypesOf(d), ...(dimensions ? { dimensions } : {}) };
+      carried!.strings[full] = {
+        values: strings, shape, attrs, attrTypes: attributeTypesOf(d), ...(dimensions ? { dimensions } : {}), ...(meta.vlen ? {} : { fixedLength: meta.size }),
+      };
       return;
     }
     const bytes = shape.reduce((n, k) => n * k, 1) * meta.size;

@@ -24,6 +24,8 @@ export interface StringVariable {
   attrTypes: Record<string, string>;
   /** netCDF-4: its dimension names (a coordinate is named as its only dimension). */
   dimensions?: string[];
+  /** Stored as strings of this many bytes (a netCDF char array's: 1); absent: of any length (vlen). */
+  fixedLength?: number;
 }
 
 /**
@@ -43,5 +45,6 @@ export function isStringVariable(s: unknown): s is StringVariable {
   const v = s as StringVariable;
   return typeof v === 'object' && v !== null && Array.isArray(v.values) && v.values.every((x) => typeof x === 'string') &&
     Array.isArray(v.shape) && v.shape.length > 0 && v.shape.every((n) => Number.isSafeInteger(n) && n > 0) &&
-    v.values.length === v.shape.reduce((a, b) => a * b, 1);
+    v.values.length === v.shape.reduce((a, b) => a * b, 1) &&
+    (v.fixedLength === undefined || (Number.isSafeInteger(v.fixedLength) && v.fixedLength > 0 && v.values.every((x) => Buffer.byteLength(x) <= v.fixedLength!)));
 }
