@@ -150,6 +150,17 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
     }
   });
 
+  it('an array nested in groups comes back with a .zgroup at every level (zarr-python found no group without one)', async () => {
+    const store = path.join(dir(), 'nested.zarr');
+    writeV2Store(store, 'model/level1/temp', [4, 3], [2, 3], 'C', (i) => i[0] + i[1] / 3);
+    const { output } = await compress(store, { errorBound: 'abs:0', threads: 1, output: path.join(dir(), 'nested.baler') });
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'nested-back.zarr'), threads: 1 });
+    for (const group of ['', 'model', 'model/level1']) {
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(back, group, '.zgroup'), 'utf8')), { zarr_format: 2 }, `'${group}'`);
+    }
+    assert.ok(!fs.existsSync(path.join(back, 'model', 'level1', 'temp', '.zgroup')), 'the array is no group');
+  });
+
   it('a store that is one array at its root comes back as one, not as a group holding it', async () => {
     const store = path.join(dir(), 'root.zarr');
     writeV2Store(store, '', [6, 4], [3, 4], 'C', (i) => i[0] - i[1] / 4);

@@ -1,5 +1,6 @@
 // Writes arrays as a Zarr v2 store (the format of the store they came from, when it was v2: zarr-python 2 reads no
-// v3, and zarrita writes only v3): `.zgroup`/`.zattrs` at the root, per array `.zarray`/`.zattrs`, and its chunks
+// v3, and zarrita writes only v3): `.zgroup`/`.zattrs` at the root, a `.zgroup` in every folder between the root and
+// an array (zarr-python finds no array below a folder without one), per array `.zarray`/`.zattrs`, and its chunks
 // in the source's chunk shape, zlib-compressed as numcodecs' Zlib, edge chunks padded to the full chunk shape as the
 // v2 spec asks. Rows arrive slab by slab; a row of chunks is written once its rows are all there, so memory holds one
 // row of chunks.
@@ -66,12 +67,11 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
   const outs: ArrayOut[] = [];
   try {
     const rootArray = atRoot(arrays);
-    if (!rootArray) {
-      write('.zgroup', JSON.stringify({ zarr_format: 2 }));
-      write('.zattrs', JSON.stringify(rootAttributes));
-    }
+    if (!rootArray) write('.zattrs', JSON.stringify(rootAttributes));
+    const groups = new Set<string>();
     for (const [i, a] of arrays.entries()) {
       const folder = zarrPathOf(a, i, arrays.length);
+      if (!rootArray) for (const group of groupsAbove(folder)) groups.add(group);
       const stored: DType = a.dtype === 'float16' ? 'float32' : a.dtype;
       const rowBytes = rowElements(a.shape) * DTYPE_BYTES[stored];
       const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[]; fillValue?: unknown } | undefined;
@@ -90,6 +90,7 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
       write(path.join(folder, '.zattrs'), JSON.stringify(attrs));
       outs.push({ folder, description: a, chunkRows, tile, rowBytes, itemBytes: DTYPE_BYTES[stored], chunk: new Uint8Array(chunkRows * rowBytes), filled: 0, index: 0, written: 0 });
     }
+    for (const group of groups) write(path.join(group, '.zgroup'), JSON.stringify({ zarr_format: 2 }));
   } catch (err) {
     out.discard();
     throw err;
@@ -167,6 +168,12 @@ function* chunksOfRows(o: ArrayOut): Generator<{ key: number[]; bytes: Uint8Arra
     }
     yield { key, bytes };
   }
+}
+
+/** The groups that hold an array at `folder` ('a/b/x'): the root '' and each folder between ('a', 'a/b'). */
+function groupsAbove(folder: string): string[] {
+  const parts = folder.split('/');
+  return parts.map((_, k) => parts.slice(0, k).join('/'));
 }
 
 function stridesOf(shape: number[]): number[] {
