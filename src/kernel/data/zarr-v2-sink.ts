@@ -171,7 +171,7 @@ function* chunksOfRows(o: ArrayOut): Generator<{ key: number[]; bytes: Uint8Arra
 }
 
 /** The groups that hold an array at `folder` ('a/b/x'): the root '' and each folder between ('a', 'a/b'). */
-function groupsAbove(folder: string): string[] {
+export function groupsAbove(folder: string): string[] {
   const parts = folder.split('/');
   return parts.map((_, k) => parts.slice(0, k).join('/'));
 }

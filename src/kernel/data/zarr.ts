@@ -11,7 +11,7 @@ import { checkBudget, elementCount } from './budget';
 import { AtomicOutput } from './files';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
-import { atRoot, createZarrV2Sink, zarrPathOf } from './zarr-v2-sink';
+import { atRoot, createZarrV2Sink, groupsAbove, zarrPathOf } from './zarr-v2-sink';
 
 const DTYPES: Record<string, DType> = {
   int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64',
@@ -190,6 +190,9 @@ export async function createZarrSink(
     const rootArray = atRoot(arrays);
     const root = rootArray ? zarr.root(store) : await zarr.create(store, { attributes: rootAttrs });
     const handles: unknown[] = [];
+    // The v3 spec has no implicit groups: each folder between the root and an array is a group with its zarr.json.
+    const groups = new Set(rootArray ? [] : arrays.flatMap((a, i) => groupsAbove(zarrPathOf(a, i, arrays.length)).filter((g) => g !== '')));
+    for (const group of groups) await zarr.create(root.resolve(group));
     for (const [i, a] of arrays.entries()) {
       const p = zarrPathOf(a, i, arrays.length);
       const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[]; fillValue?: unknown } | undefined;
