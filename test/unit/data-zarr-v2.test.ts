@@ -9,13 +9,18 @@ import { compress, decompress } from '../../src/kernel/pipeline';
 import { toRowMajor } from '../../src/kernel/data/zarr';
 import { tempFolder } from './data-helpers';
 
-/** A Zarr v2 store with one uncompressed float64 array `name` of `shape`, in chunks of `chunks`, values row-major. */
-function writeV2Store(store: string, name: string, shape: number[], chunks: number[], order: 'C' | 'F', values: (i: number[]) => number): void {
+/**
+ * A Zarr v2 store with one uncompressed float64 array `name` of `shape`, in chunks of `chunks`, values row-major;
+ * chunk keys '0.1', or with `separator` '/' in nested folders ('0/1').
+ */
+function writeV2Store(
+  store: string, name: string, shape: number[], chunks: number[], order: 'C' | 'F', values: (i: number[]) => number, separator: '.' | '/' = '.',
+): void {
   const folder = path.join(store, name);
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(store, '.zgroup'), JSON.stringify({ zarr_format: 2 }));
   fs.writeFileSync(path.join(folder, '.zarray'), JSON.stringify({
-    zarr_format: 2, shape, chunks, dtype: '<f8', order, compressor: null, filters: null, fill_value: 0,
+    zarr_format: 2, shape, chunks, dtype: '<f8', order, compressor: null, filters: null, fill_value: 0, dimension_separator: separator,
   }));
   const grid = shape.map((n, k) => Math.ceil(n / chunks[k]));
   const chunkCount = grid.reduce((a, b) => a * b, 1);
@@ -32,7 +37,9 @@ function writeV2Store(store: string, name: string, shape: number[], chunks: numb
       const index = local.map((l, k) => at[k] * chunks[k] + l);
       data[j] = index.every((v, k) => v < shape[k]) ? values(index) : 0;
     }
-    fs.writeFileSync(path.join(folder, at.join('.')), Buffer.from(data.buffer));
+    const key = path.join(folder, at.join(separator));
+    fs.mkdirSync(path.dirname(key), { recursive: true });
+    fs.writeFileSync(key, Buffer.from(data.buffer));
   }
 }
 
@@ -159,6 +166,23 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
       assert.deepEqual(JSON.parse(fs.readFileSync(path.join(back, group, '.zgroup'), 'utf8')), { zarr_format: 2 }, `'${group}'`);
     }
     assert.ok(!fs.existsSync(path.join(back, 'model', 'level1', 'temp', '.zgroup')), 'the array is no group');
+  });
+
+  it('dimension_separator "/" comes back as the source had it (it came back "."), chunks in nested folders', async () => {
+    const store = path.join(dir(), 'slash.zarr');
+    const value = (i: number[]): number => i[0] * 10 + i[1];
+    writeV2Store(store, 'x', [5, 4], [2, 3], 'C', value, '/');
+    const { output } = await compress(store, { errorBound: 'abs:0', threads: 1, output: path.join(dir(), 'slash.baler') });
+    const { output: back } = await decompress(output, { output: path.join(dir(), 'slash-back.zarr'), threads: 1 });
+    assert.equal(JSON.parse(fs.readFileSync(path.join(back, 'x', '.zarray'), 'utf8')).dimension_separator, '/');
+    assert.ok(fs.existsSync(path.join(back, 'x', '2', '1')) && !fs.existsSync(path.join(back, 'x', '2.1')), 'the last chunk at x/2/1');
+    const source = await openDataSource(back);
+    try {
+      const data = (await source.arrays[0].readSlab(0, 5)).data as Float64Array;
+      for (let k = 0; k < 20; k++) assert.equal(data[k], value([Math.floor(k / 4), k % 4]), `value ${k}`);
+    } finally {
+      await source.close();
+    }
   });
 
   it('a store that is one array at its root comes back as one, not as a group holding it', async () => {

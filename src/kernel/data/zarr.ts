@@ -102,17 +102,17 @@ const V2_NOT_NUMBERS: Record<string, string> = {
 };
 
 /**
- * Of an array: its format when v2, and its fill_value as its metadata spells it ("NaN", 0, null), written back as
- * it was (xarray reads a v2 fill_value as _FillValue and masks the values equal to it: NaN written back as 0 masked
- * every zero).
+ * Of an array: its format when v2, its fill_value as its metadata spells it ("NaN", 0, null), written back as it was
+ * (xarray reads a v2 fill_value as _FillValue and masks the values equal to it: NaN written back as 0 masked every
+ * zero), and a v2 dimension_separator of '/' (chunks in nested folders; '.' is the default).
  */
-function storedMetadata(file: string, p: string): { format?: 2; fillValue?: unknown } {
+function storedMetadata(file: string, p: string): { format?: 2; fillValue?: unknown; dimensionSeparator?: '/' } {
   const v2 = path.join(file, p, '.zarray');
   const meta = fs.existsSync(v2) ? v2 : path.join(file, p, 'zarr.json');
   const format = meta === v2 ? { format: 2 as const } : {};
   try {
-    const fillValue: unknown = JSON.parse(fs.readFileSync(meta, 'utf8')).fill_value;
-    return { ...format, ...(fillValue !== undefined ? { fillValue } : {}) };
+    const { fill_value: fillValue, dimension_separator: separator } = JSON.parse(fs.readFileSync(meta, 'utf8'));
+    return { ...format, ...(fillValue !== undefined ? { fillValue } : {}), ...(meta === v2 && separator === '/' ? { dimensionSeparator: '/' as const } : {}) };
   } catch {
     return format;
   }
