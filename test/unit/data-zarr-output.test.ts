@@ -34,6 +34,17 @@ describe('zarr output', () => {
     }
   });
 
+  it('an array nested in groups has a group zarr.json at every level above it (v3 has no implicit groups)', async () => {
+    const store = path.join(folder(), 'nested.zarr');
+    const sink = await createDataSink(store, undefined, [{ path: 'fields/t0100/u', dtype: 'float32', shape: [2, 2], kind: 'table', names: [] }], {});
+    await sink.writeSlab(0, { dtype: 'float32', shape: [2, 2], data: Float32Array.of(0, 1, 2, 3) });
+    await sink.finish();
+    for (const group of ['', 'fields', 'fields/t0100']) {
+      const meta = JSON.parse(fs.readFileSync(path.join(store, group, 'zarr.json'), 'utf8'));
+      assert.deepEqual([meta.zarr_format, meta.node_type], [3, 'group'], `'${group}'`);
+    }
+  });
+
   it('a v3 source\'s fill_value comes back as its zarr.json spelled it', async () => {
     const store = path.join(folder(), 'nan.zarr');
     const sink = await createDataSink(store, undefined, [{ path: 'x', dtype: 'float32', shape: [2, 2], kind: 'table', names: [] }], {});

@@ -1,5 +1,6 @@
 // Writes arrays as a Zarr v2 store (the format of the store they came from, when it was v2: zarr-python 2 reads no
-// v3, and zarrita writes only v3): `.zgroup`/`.zattrs` at the root, per array `.zarray`/`.zattrs`, and its chunks
+// v3, and zarrita writes only v3): `.zgroup`/`.zattrs` at the root, a `.zgroup` in every folder between the root and
+// an array (zarr-python finds no array below a folder without one), per array `.zarray`/`.zattrs`, and its chunks
 // in the source's chunk shape, zlib-compressed as numcodecs' Zlib, edge chunks padded to the full chunk shape as the
 // v2 spec asks. Rows arrive slab by slab; a row of chunks is written once its rows are all there, so memory holds one
 // row of chunks.
@@ -27,6 +28,8 @@ interface ArrayOut {
   folder: string;
   description: ArrayDescription;
   chunkRows: number;
+  /** Between the indices of a chunk's key: '.' ('0.1'), or '/' as the source had it (nested folders, '0/1'). */
+  separator: '.' | '/';
   /** The chunk shape past the first axis (the source's, else the whole of each axis). */
   tile: number[];
   rowBytes: number;
@@ -66,15 +69,15 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
   const outs: ArrayOut[] = [];
   try {
     const rootArray = atRoot(arrays);
-    if (!rootArray) {
-      write('.zgroup', JSON.stringify({ zarr_format: 2 }));
-      write('.zattrs', JSON.stringify(rootAttributes));
-    }
+    if (!rootArray) write('.zattrs', JSON.stringify(rootAttributes));
+    const groups = new Set<string>();
     for (const [i, a] of arrays.entries()) {
       const folder = zarrPathOf(a, i, arrays.length);
+      if (!rootArray) for (const group of groupsAbove(folder)) groups.add(group);
       const stored: DType = a.dtype === 'float16' ? 'float32' : a.dtype;
       const rowBytes = rowElements(a.shape) * DTYPE_BYTES[stored];
-      const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[]; fillValue?: unknown } | undefined;
+      const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[]; fillValue?: unknown; dimensionSeparator?: string } | undefined;
+      const separator = info?.dimensionSeparator === '/' ? '/' : '.';
       const wanted = info?.chunks?.[0] ?? Math.floor(DEFAULT_CHUNK_BYTES / Math.max(1, rowBytes));
       const chunkRows = Math.max(1, Math.min(a.shape[0], wanted, Math.floor(MAX_CHUNK_BYTES / Math.max(1, rowBytes))));
       const tile = a.shape.slice(1).map((n, axis) => Math.max(1, Math.min(n, info?.chunks?.[axis + 1] ?? n)));
@@ -85,11 +88,12 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
       if (a.dtype === 'float16') attrs.baler_dtype = 'float16';
       write(path.join(folder, '.zarray'), JSON.stringify({
         zarr_format: 2, shape: a.shape, chunks: [chunkRows, ...tile], dtype: TYPESTR[a.dtype], order: 'C',
-        compressor: { id: 'zlib', level: 1 }, filters: null, fill_value: fillValueOf(info), dimension_separator: '.',
+        compressor: { id: 'zlib', level: 1 }, filters: null, fill_value: fillValueOf(info), dimension_separator: separator,
       }));
       write(path.join(folder, '.zattrs'), JSON.stringify(attrs));
-      outs.push({ folder, description: a, chunkRows, tile, rowBytes, itemBytes: DTYPE_BYTES[stored], chunk: new Uint8Array(chunkRows * rowBytes), filled: 0, index: 0, written: 0 });
+      outs.push({ folder, description: a, chunkRows, separator, tile, rowBytes, itemBytes: DTYPE_BYTES[stored], chunk: new Uint8Array(chunkRows * rowBytes), filled: 0, index: 0, written: 0 });
     }
+    for (const group of groups) write(path.join(group, '.zgroup'), JSON.stringify({ zarr_format: 2 }));
   } catch (err) {
     out.discard();
     throw err;
@@ -97,7 +101,7 @@ export function createZarrV2Sink(file: string, arrays: ArrayDescription[], rootA
   const flush = (o: ArrayOut): void => {
     // The last chunk is written whole, its rows past the array's end zero (the fill value).
     o.chunk.fill(0, o.filled * o.rowBytes);
-    for (const { key, bytes } of chunksOfRows(o)) write(path.join(o.folder, [o.index, ...key].join('.')), deflateSync(bytes, { level: 1 }));
+    for (const { key, bytes } of chunksOfRows(o)) write(path.join(o.folder, [o.index, ...key].join(o.separator)), deflateSync(bytes, { level: 1 }));
     o.index++;
     o.filled = 0;
   };
@@ -167,6 +171,12 @@ function* chunksOfRows(o: ArrayOut): Generator<{ key: number[]; bytes: Uint8Arra
     }
     yield { key, bytes };
   }
+}
+
+/** The groups that hold an array at `folder` ('a/b/x'): the root '' and each folder between ('a', 'a/b'). */
+export function groupsAbove(folder: string): string[] {
+  const parts = folder.split('/');
+  return parts.map((_, k) => parts.slice(0, k).join('/'));
 }
 
 function stridesOf(shape: number[]): number[] {

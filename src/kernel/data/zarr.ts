@@ -1,17 +1,19 @@
 // Zarr v2 and v3 stores (folders) with zarrita: every numeric array of the hierarchy, read in slabs along the first
 // axis (zarrita fetches only the chunks a slab touches); written with the same paths and attributes, as Zarr v2
-// when the store read was v2 (zarr-v2-sink.ts), else as Zarr v3.
+// when the store read was v2 (zarr-v2-sink.ts), else as Zarr v3. A v2 array's fill_value other than 0 is its declared
+// missing value, as a netCDF _FillValue is (fill.ts; declaredFillOf).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Zarrita from 'zarrita';
 import { BalerError } from '../errors';
-import type { DType, NdArray, TypedArray } from '../types';
+import type { DType, TypedArray } from '../types';
 import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
+import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
 import { AtomicOutput } from './files';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
 import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
-import { atRoot, createZarrV2Sink, zarrPathOf } from './zarr-v2-sink';
+import { atRoot, createZarrV2Sink, groupsAbove, zarrPathOf } from './zarr-v2-sink';
 
 const DTYPES: Record<string, DType> = {
   int8: 'int8', int16: 'int16', int32: 'int32', int64: 'int64', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64',
@@ -74,23 +76,27 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     const perRow = rowElements(shape);
     const columns = attrs.columns;
     const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) ? (columns as string[]) : [];
-    arrays.push({
+    const metadata = storedMetadata(file, p);
+    const fillAttrs = declaredFillOf(metadata);
+    const description = {
       path: p, dtype, shape, kind: kindOfArray(shape, names), names, ...(attrs.baler_exact ? { exact: true } : {}),
-      attributes: { zarr: { attrs, chunks: [...arr.chunks], ...storedMetadata(file, p) } },
-      async readSlab(start, count): Promise<NdArray> {
-        checkSlab(shape, start, count, file);
-        checkBudget(decodedBytes(dtype, count * perRow) * 2 + chunkBytes(arr.chunks, dtype), budget, `a slab of ${count} rows of '${p}'`, file);
-        let chunk: { data: unknown; stride: number[] };
-        try {
-          chunk = await zarr.get(arr, [zarr.slice(start, start + count), ...shape.slice(1).map(() => null)]);
-        } catch (err) {
-          const cause = (err as { cause?: Error }).cause;
-          throw new BalerError(`cannot read the Zarr array '${p}' (${(err as Error).message}${cause ? `: ${cause.message}` : ''})`, file);
-        }
-        const slabShape = [count, ...shape.slice(1)];
-        return { dtype, shape: slabShape, data: toRowMajor(toTyped(chunk.data, dtype), slabShape, chunk.stride) };
-      },
-    });
+      attributes: { zarr: { attrs, chunks: [...arr.chunks], ...metadata }, ...maskedFillAttribute(fillAttrs, dtype) },
+      ...fillExactness(fillAttrs, dtype),
+    };
+    const readAsWritten: ArraySource['readSlab'] = async (start, count) => {
+      checkSlab(shape, start, count, file);
+      checkBudget(decodedBytes(dtype, count * perRow) * 2 + chunkBytes(arr.chunks, dtype), budget, `a slab of ${count} rows of '${p}'`, file);
+      let chunk: { data: unknown; stride: number[] };
+      try {
+        chunk = await zarr.get(arr, [zarr.slice(start, start + count), ...shape.slice(1).map(() => null)]);
+      } catch (err) {
+        const cause = (err as { cause?: Error }).cause;
+        throw new BalerError(`cannot read the Zarr array '${p}' (${(err as Error).message}${cause ? `: ${cause.message}` : ''})`, file);
+      }
+      const slabShape = [count, ...shape.slice(1)];
+      return { dtype, shape: slabShape, data: toRowMajor(toTyped(chunk.data, dtype), slabShape, chunk.stride) };
+    };
+    arrays.push(withFillMask(description, declaredFills(fillAttrs, dtype), readAsWritten, `the array '${p}'`, file));
   }
   return { file, format: 'zarr', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { zarr: { attrs: rootAttrs } }, close: async () => undefined };
 }
@@ -102,20 +108,31 @@ const V2_NOT_NUMBERS: Record<string, string> = {
 };
 
 /**
- * Of an array: its format when v2, and its fill_value as its metadata spells it ("NaN", 0, null), written back as
- * it was (xarray reads a v2 fill_value as _FillValue and masks the values equal to it: NaN written back as 0 masked
- * every zero).
+ * Of an array: its format when v2, its fill_value as its metadata spells it ("NaN", 0, null), written back as it was
+ * (xarray reads a v2 fill_value as _FillValue and masks the values equal to it: NaN written back as 0 masked every
+ * zero), and a v2 dimension_separator of '/' (chunks in nested folders; '.' is the default).
  */
-function storedMetadata(file: string, p: string): { format?: 2; fillValue?: unknown } {
+function storedMetadata(file: string, p: string): { format?: 2; fillValue?: unknown; dimensionSeparator?: '/' } {
   const v2 = path.join(file, p, '.zarray');
   const meta = fs.existsSync(v2) ? v2 : path.join(file, p, 'zarr.json');
   const format = meta === v2 ? { format: 2 as const } : {};
   try {
-    const fillValue: unknown = JSON.parse(fs.readFileSync(meta, 'utf8')).fill_value;
-    return { ...format, ...(fillValue !== undefined ? { fillValue } : {}) };
+    const { fill_value: fillValue, dimension_separator: separator } = JSON.parse(fs.readFileSync(meta, 'utf8'));
+    return { ...format, ...(fillValue !== undefined ? { fillValue } : {}), ...(meta === v2 && separator === '/' ? { dimensionSeparator: '/' as const } : {}) };
   } catch {
     return format;
   }
+}
+
+/**
+ * A v2 array's fill_value as the declared missing value it is to xarray (its _FillValue), for fill.ts. Not 0:
+ * zarr-python 2 gives every numeric array fill_value 0 unless told otherwise, so there it marks no missing data, and
+ * masked it would make every real zero missing. Not v3: its fill_value is required of every array, and xarray keeps
+ * its _FillValue in the attributes instead.
+ */
+function declaredFillOf(metadata: { format?: 2; fillValue?: unknown }): Record<string, unknown> {
+  const { format, fillValue } = metadata;
+  return format === 2 && typeof fillValue === 'number' && fillValue !== 0 ? { _FillValue: fillValue } : {};
 }
 
 /**
@@ -190,6 +207,9 @@ export async function createZarrSink(
     const rootArray = atRoot(arrays);
     const root = rootArray ? zarr.root(store) : await zarr.create(store, { attributes: rootAttrs });
     const handles: unknown[] = [];
+    // The v3 spec has no implicit groups: each folder between the root and an array is a group with its zarr.json.
+    const groups = new Set(rootArray ? [] : arrays.flatMap((a, i) => groupsAbove(zarrPathOf(a, i, arrays.length)).filter((g) => g !== '')));
+    for (const group of groups) await zarr.create(root.resolve(group));
     for (const [i, a] of arrays.entries()) {
       const p = zarrPathOf(a, i, arrays.length);
       const info = a.attributes?.zarr as { attrs?: Record<string, unknown>; chunks?: number[]; fillValue?: unknown } | undefined;
