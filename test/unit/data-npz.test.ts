@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compress } from '../../src/kernel/pipeline';
+import { compress, decompress } from '../../src/kernel/pipeline';
 import { unzipSync, zipSync } from 'fflate';
 import { BalerError } from '../../src/kernel/errors';
 import type { NdArray } from '../../src/kernel/types';
@@ -86,6 +86,30 @@ describe('npz', () => {
       const { info } = await compress(file, { output: path.join(dir, 'wide.baler'), errorBound: 'rel:1e-3', learned: 'none' });
       assert.equal(info.kind, 'table');
       assert.deepEqual(info.names, wide.strings);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an .npz of deflated members (np.savez_compressed) comes back deflated, one of stored members (np.savez) stored', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'baler-npz-deflated-'));
+    try {
+      const field: NdArray = { dtype: 'float32', shape: [40, 32, 32], data: Float32Array.from({ length: 40 * 32 * 32 }, (_, i) => Math.sin(i / 300)) };
+      for (const deflated of [true, false]) {
+        const file = path.join(dir, `field-${deflated}.npz`);
+        fs.writeFileSync(file, encodeNpz([{ name: 'data', array: field }], { compress: deflated }));
+        const { output } = await compress(file, { output: path.join(dir, `field-${deflated}.baler`), errorBound: 'abs:0', threads: 1 });
+        const { output: back } = await decompress(output, { output: path.join(dir, `back-${deflated}.npz`), threads: 1 });
+        const bytes = fs.readFileSync(back);
+        // Each local file header (PK\x03\x04) says its method at offset 8: 8 deflate, 0 stored.
+        const header = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+        let members = 0;
+        for (let at = bytes.indexOf(header); at >= 0; at = bytes.indexOf(header, at + 4), members++) {
+          assert.equal(bytes.readUInt16LE(at + 8), deflated ? 8 : 0, `${path.basename(file)}: member at ${at}`);
+        }
+        assert.equal(members, 2, 'data and names');
+        assert.deepEqual(parseNpz(bytes, back)[0].array, field, 'the values, exactly');
+      }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -56,7 +56,7 @@ export async function openNpz(file: string, budget: number, selection: SourceSel
       }
       if (stream.kind === 'numeric') {
         if (isNames) names.set(key, []); // an empty float array: no names
-        else arrays.push(stream.source);
+        else arrays.push(entry.method === DEFLATE ? withAttribute(stream.source, NPZ_DEFLATED) : stream.source);
       } else if (isNames) {
         names.set(key, withMemberName(entry.name, file, stream.strings));
       } else {
@@ -89,6 +89,15 @@ function withMemberName<T>(member: string, file: string, work: () => T): T {
   }
 }
 
+/** A zip member's compression method: deflate (np.savez_compressed); 0 is stored (np.savez). */
+const DEFLATE = 8;
+/** An array's attribute: its member was deflated, and is written back so (a savez_compressed file stays one). */
+const NPZ_DEFLATED = 'npzDeflated';
+
+function withAttribute(array: ArraySource, name: string): ArraySource {
+  return Object.assign(array, { attributes: { ...array.attributes, [name]: true } });
+}
+
 /** The bytes of one member: a file region when stored, an inflating stream when deflated. */
 function memberBytes(input: InputFile, entry: ZipEntry): ByteSource {
   const local = readAt(input, entry.localOffset, 30, `member '${entry.name}'`);
@@ -101,7 +110,7 @@ function memberBytes(input: InputFile, entry: ZipEntry): ByteSource {
     if (entry.compressedSize !== entry.size) throw corrupted(input, `${what} has inconsistent sizes`);
     return fileRegion(input, dataStart, entry.size, what, entry.crc);
   }
-  if (entry.method === 8) return inflatingRegion(input, dataStart, entry, what);
+  if (entry.method === DEFLATE) return inflatingRegion(input, dataStart, entry, what);
   throw new BalerError(`${what} uses zip compression method ${entry.method} (supported: stored, deflate)`, input.file);
 }
 
@@ -265,11 +274,17 @@ function checkSignature(input: InputFile): void {
 
 // ---------------------------------------------------------------------------------------------- writing
 
+/** Whether an array came from a deflated member (its .npz was np.savez_compressed's). */
+function deflatedIn(a: ArrayDescription): boolean {
+  return a.attributes?.[NPZ_DEFLATED] === true;
+}
+
 /** Members over this size would need zip64, which fflate's stream writer does not write. */
 const MAX_MEMBER = 0xffffffff - 1024;
 
 /**
- * Writes arrays as an .npz (np.savez layout; members deflated like np.savez_compressed with `compress`): one
+ * Writes arrays as an .npz (np.savez layout; members deflated like np.savez_compressed with `compress`, or where
+ * they were read from deflated members): one
  * array without a name of its own (from .npy, CSV, Parquet…) or named `data` → members `data` and `names` (the
  * reference tool's layout); otherwise one member per array path (an .npz's single `elevation` comes back as
  * `elevation`), with its column names in `PATH.names`, or in `names` beside `data` (npz-names.ts).
@@ -287,8 +302,8 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
   const single = arrays.length === 1 && (arrays[0].path === '' || arrays[0].path === 'data');
   // HDF5 and netCDF paths start with '/': np.load would give keys like '/fields/pressure'.
   const memberOf = (a: ArrayDescription, i: number): string => (single ? 'data' : a.path.replace(/^\/+/, '') || `array${i}`);
-  const addMember = (name: string, bytes?: Uint8Array): ZipPassThrough | ZipDeflate => {
-    const member = opts.compress ? new ZipDeflate(`${name}.npy`, { level: 6 }) : new ZipPassThrough(`${name}.npy`);
+  const addMember = (name: string, deflated: boolean, bytes?: Uint8Array): ZipPassThrough | ZipDeflate => {
+    const member = opts.compress || deflated ? new ZipDeflate(`${name}.npy`, { level: 6 }) : new ZipPassThrough(`${name}.npy`);
     member.mtime = new Date(1980, 0, 1); // numpy's DOS epoch; also makes the output reproducible
     zip.add(member);
     if (bytes) member.push(bytes, true);
@@ -304,7 +319,7 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
     const a = arrays[current];
     if (rows !== expectedRows(a)) throw new Error(`npz sink: ${rows} rows of '${a.path}' written of ${expectedRows(a)}`);
     member?.push(new Uint8Array(0), true);
-    if (single || a.names.length > 0) addMember(namesKeyOf(memberOf(a, current)), namesBytes(a.names));
+    if (single || a.names.length > 0) addMember(namesKeyOf(memberOf(a, current)), deflatedIn(a), namesBytes(a.names));
     member = undefined;
   };
   const begin = (index: number): void => {
@@ -315,7 +330,7 @@ export function createNpzSink(file: string, arrays: ArrayDescription[], opts: Si
     if (bytes > MAX_MEMBER) throw new BalerError(`the array '${a.path}' is over 4 GiB, which needs zip64: write .npy, .h5 or .zarr`, file);
     current = index;
     rows = 0;
-    member = addMember(memberOf(a, index));
+    member = addMember(memberOf(a, index), deflatedIn(a));
     member.push(header);
   };
   return {
