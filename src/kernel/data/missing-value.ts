@@ -3,7 +3,7 @@
 import { BalerError } from '../errors';
 import { castOne, isIntegerDtype } from './dtype';
 import { declaredFills, fillExactness, MASKED_FILL, maskedFillAttribute, maskedFillOf, withFillMask } from './fill';
-import type { ArraySource, DataSource } from './source';
+import { arrayLabel, type ArraySource, type DataSource } from './source';
 
 export function withMissingValue(source: DataSource, value: number): DataSource {
   return { ...source, arrays: source.arrays.map((a) => arrayWithMissingValue(a, value, source.file)) };
@@ -11,7 +11,7 @@ export function withMissingValue(source: DataSource, value: number): DataSource 
 
 function arrayWithMissingValue(array: ArraySource, value: number, file: string): ArraySource {
   const declared = maskedFillOf(array.attributes);
-  const where = array.path ? `the array '${array.path}'` : 'the array';
+  const where = arrayLabel(array);
   if (declared !== undefined) {
     if (declared === value || (!isIntegerDtype(array.dtype) && declared === castOne(value, array.dtype))) return array;
     throw new BalerError(`--missing-value ${value}: ${where} declares its own missing value ${declared}, and one NaN could not stand for both; leave the option out`, file, 'EOPTION');
@@ -39,6 +39,6 @@ function arrayWithMissingValue(array: ArraySource, value: number, file: string):
 /** What compress says of --missing-value X where no value of an array is X (a typo, or the marker of another file). */
 export function markerNotMetNote(source: ArraySource, value: number): string | undefined {
   if (!source.markersMet || source.markersMet.count > 0) return undefined;
-  const where = source.path ? `the array '${source.path}'` : 'the array';
+  const where = arrayLabel(source);
   return `--missing-value ${value}: no value of ${where} is ${value}${source.dtype.startsWith('int') || source.dtype.startsWith('uint') ? ` (its ${source.dtype} values)` : ''}, so none is marked missing`;
 }

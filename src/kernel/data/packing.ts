@@ -18,15 +18,11 @@ export function cfPacking(s: Pick<ArraySource, 'dtype' | 'attributes'>): { scale
   return { scale: typeof scale === 'number' && Number.isFinite(scale) && scale !== 0 ? scale : 1, offset: typeof offset === 'number' && Number.isFinite(offset) ? offset : 0 };
 }
 
-/** Whether a pw-rel bound on the stored integers would not be one on the unpacked values (an offset shifts them). */
-function pointwiseMeansNothing(s: Pick<ArraySource, 'dtype' | 'attributes'>, bound: ErrorBound): boolean {
-  return bound.kind === 'pw-rel' && bound.value > 0 && (cfPacking(s)?.offset ?? 0) !== 0;
-}
-
 /** The array kept exact where the bound means nothing for its unpacked values (pw-rel with an offset); else itself. */
 export function withPackingBound(s: ArraySource, bound: ErrorBound): ArraySource {
-  if (s.exact || !pointwiseMeansNothing(s, bound)) return s;
-  const exactReason = `packed (add_offset ${cfPacking(s)!.offset}): a pw-rel bound on its stored integers would not hold on the unpacked values, so it is kept exact`;
+  const offset = cfPacking(s)?.offset ?? 0;
+  if (s.exact || bound.kind !== 'pw-rel' || !(bound.value > 0) || offset === 0) return s;
+  const exactReason = `packed (add_offset ${offset}): a pw-rel bound on its stored integers would not hold on the unpacked values, so it is kept exact`;
   return { ...s, exact: true, exactReason };
 }
 

@@ -12,7 +12,7 @@ import { checkBudget, elementCount } from './budget';
 import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
 import { AtomicOutput } from './files';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
-import { notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
+import { arrayLabel, notInFile, type ArrayDescription, type ArraySource, type DataSink, type DataSource, type SinkOptions, type SourceSelection } from './source';
 import { atRoot, createZarrV2Sink, groupsAbove, zarrPathOf } from './zarr-v2-sink';
 
 const DTYPES: Record<string, DType> = {
@@ -96,7 +96,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
       const slabShape = [count, ...shape.slice(1)];
       return { dtype, shape: slabShape, data: toRowMajor(toTyped(chunk.data, dtype), slabShape, chunk.stride) };
     };
-    arrays.push(withFillMask(description, declaredFills(fillAttrs, dtype), readAsWritten, `the array '${p}'`, file));
+    arrays.push(withFillMask(description, declaredFills(fillAttrs, dtype), readAsWritten, arrayLabel(description), file));
   }
   return { file, format: 'zarr', arrays, skipped, ...(unselected ? { unselected } : {}), attributes: { zarr: { attrs: rootAttrs } }, close: async () => undefined };
 }
