@@ -192,6 +192,19 @@ describe('data: Zarr v2 stores written by zarr-python', () => {
     }
   });
 
+  it('a fill_value its dtype cannot hold ("abc", "-999", [1, 2]; 1e20 for int16) is refused in one line, as zarr-python refuses it', async () => {
+    for (const [fill, dtype] of [['abc', '<f8'], ['-999', '<f8'], [[1, 2], '<f8'], [1e20, '<i2'], [-1, '|u1']] as const) {
+      const store = path.join(dir(), `bad-fill-${JSON.stringify(fill)}-${dtype.slice(1)}.zarr`);
+      writeV2Store(store, 'x', [6, 4], [3, 4], 'C', (i) => i[0] - i[1]);
+      setFillValue(store, 'x', fill);
+      const meta = path.join(store, 'x', '.zarray');
+      fs.writeFileSync(meta, JSON.stringify({ ...JSON.parse(fs.readFileSync(meta, 'utf8')), dtype }));
+      const output = path.join(dir(), 'bad-fill.baler');
+      await rejectsBaler(() => compress(store, { errorBound: 'rel:1e-3', threads: 1, output }), /the Zarr array 'x' declares fill_value .*, which its (float64|int16|uint8) values cannot hold/, store);
+      assert.ok(!fs.existsSync(output), 'nothing written');
+    }
+  });
+
   describe('fill_value as a declared missing value (xarray reads a v2 fill_value as _FillValue)', () => {
     const FILL = -999;
     const shape = [12, 10];

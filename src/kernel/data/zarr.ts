@@ -9,6 +9,7 @@ import { BalerError } from '../errors';
 import type { DType, TypedArray } from '../types';
 import { kindOfArray } from '../types';
 import { checkBudget, elementCount } from './budget';
+import { castOne } from './dtype';
 import { declaredFills, fillExactness, maskedFillAttribute, withFillMask } from './fill';
 import { AtomicOutput } from './files';
 import { checkSlab, decodedBytes, rowElements } from './npy-file';
@@ -77,6 +78,7 @@ export async function openZarr(file: string, selection: SourceSelection, budget:
     const columns = attrs.columns;
     const names = Array.isArray(columns) && columns.length === (shape.length === 2 ? shape[1] : shape.length === 1 ? 1 : -1) ? (columns as string[]) : [];
     const metadata = storedMetadata(file, p);
+    if (metadata.format === 2) checkFillValue(metadata.fillValue, dtype, p, file);
     const fillAttrs = declaredFillOf(metadata);
     const description = {
       path: p, dtype, shape, kind: kindOfArray(shape, names), names, ...(attrs.baler_exact ? { exact: true } : {}),
@@ -122,6 +124,20 @@ function storedMetadata(file: string, p: string): { format?: 2; fillValue?: unkn
   } catch {
     return format;
   }
+}
+
+/**
+ * A v2 array's fill_value must be one its dtype holds (the spec's: a number, "NaN"/"Infinity"/"-Infinity" for floats,
+ * a boolean for bool, null), as zarr-python checks: it is written back as read, and a store with another ("abc", 1e20
+ * for int16) is refused by zarr-python, here as there.
+ */
+function checkFillValue(fillValue: unknown, dtype: DType, p: string, file: string): void {
+  if (fillValue === undefined || fillValue === null) return;
+  const float = dtype === 'float16' || dtype === 'float32' || dtype === 'float64';
+  const ok = dtype === 'bool' ? typeof fillValue === 'boolean' || fillValue === 0 || fillValue === 1
+    : float ? typeof fillValue === 'number' || fillValue === 'NaN' || fillValue === 'Infinity' || fillValue === '-Infinity'
+      : typeof fillValue === 'number' && Number.isInteger(fillValue) && (dtype === 'int64' || dtype === 'uint64' || castOne(fillValue, dtype) === fillValue);
+  if (!ok) throw new BalerError(`the Zarr array '${p}' declares fill_value ${JSON.stringify(fillValue)}, which its ${dtype} values cannot hold (zarr-python refuses such a store too)`, file);
 }
 
 /**
