@@ -4,6 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { BASIS_TOLERANCE_SHARE, buildBasis, decodeLatents, encodeLatents, fitComponents, latentsOf, predictRows } from '../../src/kernel/learned/basis';
 import { fitBasis } from '../../src/kernel/learned/fit-basis';
+import { decodeModel, encodeModel } from '../../src/kernel/learned/blob';
 import { decodeLearnedSlab, encodeLearnedSlab } from '../../src/kernel/learned/slab';
 import { encodeEbSlab, type EbGlobals } from '../../src/kernel/compress/eb-slab';
 import { BalerError } from '../../src/kernel/errors';
@@ -34,6 +35,19 @@ describe('learned basis of rows', () => {
     const decoded = await decodeLearnedSlab(model, coded.data, coded.latents, shape, g);
     assert.deepEqual(decoded, coded.reconstruction);
     for (let i = 0; i < values.length; i++) assert.ok(Math.abs(decoded[i] - values[i]) <= 2e-3, `value ${i}`);
+  });
+
+  it('keeps the basis in memory shared between threads (each slab task carries the model: no copy of it per task)', async () => {
+    const model = await buildBasis(fitComponents(values, 48, 576, 4), [24, 24], 4, 1e-4);
+    const read = await decodeModel(encodeModel(model));
+    for (const m of [model, read]) {
+      assert.ok(m.family === 'basis' && m.basis.buffer instanceof SharedArrayBuffer, 'a shared basis');
+      const sent = structuredClone(m) as typeof m;
+      sent.basis[0] += 1;
+      assert.equal(sent.basis[0], m.basis[0], 'a task\'s model reads the same memory');
+      sent.basis[0] -= 1;
+    }
+    assert.deepEqual(Array.from(read.family === 'basis' ? read.basis : []), Array.from(model.basis));
   });
 
   it('predicts from the stored latents the same bits the encoder used', async () => {

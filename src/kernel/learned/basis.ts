@@ -12,7 +12,7 @@ import { principalComponents } from '../model/linear-ae';
 import { ByteReader, ByteWriter } from '../codec/bytes';
 import { decodeEbSlab, encodeEbSlab, type EbGlobals } from '../compress/eb-slab';
 import { solveSymmetric } from './linalg';
-import { slabValues } from '../parallel/slab-buffers';
+import { release, slabValues } from '../parallel/slab-buffers';
 
 export interface BasisModel {
   family: 'basis';
@@ -69,7 +69,7 @@ export async function buildBasis(
 ): Promise<BasisModel> {
   const raw = rawBasis(fit, rowShape, k);
   const coded = await encodeEbSlab(raw.basis, [raw.k + 1, ...rowShape], basisGlobals(basisTolerance, rowShape));
-  return { family: 'basis', rowShape: [...rowShape], k: raw.k, basisTolerance, basis: coded.reconstruction, basisBytes: coded.bytes };
+  return { family: 'basis', rowShape: [...rowShape], k: raw.k, basisTolerance, basis: sharedBasis(coded.reconstruction), basisBytes: coded.bytes };
 }
 
 /**
@@ -105,6 +105,18 @@ function rawBasis(fit: { mean: Float64Array; components: Float64Array; spread: F
   return { basis: raw, k: kept.length };
 }
 
+/**
+ * The basis in memory every thread shares: every slab task carries the model, and a basis in an ArrayBuffer was
+ * serialised into each task's message and copied out of it again (at k = 2-4 on the scale bench's 1 GB field,
+ * 1.5-2.5 MiB three times a task, 274 tasks). `values` (a buffer of this thread's slab buffers) goes back to them.
+ */
+function sharedBasis(values: Float64Array): Float64Array {
+  const basis = new Float64Array(new SharedArrayBuffer(values.byteLength));
+  basis.set(values);
+  release(values);
+  return basis;
+}
+
 function basisGlobals(tolerance: number, rowShape: number[]): EbGlobals {
   return { bound: { kind: 'abs', value: tolerance }, tolerances: [tolerance], dtype: 'float64', kind: rowShape.length >= 2 ? 'frames' : 'table' };
 }
@@ -130,7 +142,8 @@ export async function readBasis(r: ByteReader, rowShape: number[]): Promise<Basi
   if (!(basisTolerance >= 0 && Number.isFinite(basisTolerance))) r.fail(`bad basis tolerance ${basisTolerance}`);
   const basisBytes = r.take(r.varuint('basis length', r.remaining), 'basis');
   if ((k + 1) * width > 1 << 28) r.fail(`a basis of ${k + 1} rows of ${width} values is too large`);
-  const basis = await decodeEbSlab(basisBytes, [k + 1, ...rowShape], basisGlobals(basisTolerance, rowShape));
+  const decoded = await decodeEbSlab(basisBytes, [k + 1, ...rowShape], basisGlobals(basisTolerance, rowShape));
+  const basis = sharedBasis(decoded);
   for (const v of basis) if (v - v !== 0) r.fail('the basis holds a non-finite value');
   return { family: 'basis', rowShape: [...rowShape], k, basisTolerance, basis, basisBytes: Uint8Array.from(basisBytes) };
 }
