@@ -271,6 +271,37 @@ export function codeMask(size: i32): void {
   }
 }
 
+/**
+ * pointcoder.ts codeMaskRows (decoder, format 4): the mask row by row of `row` values, each row as the one before it
+ * (0), as the same row `frame` values back (1), or as runs within it (2), the symbol in the context of the previous one.
+ */
+export function codeMaskRows(size: i32, row: i32, frame: i32): void {
+  let previous = 2;
+  for (let start = 0; start < size; start += row) {
+    const end = start + row;
+    const how = decodeSymbol(2, previous);
+    previous = how;
+    if (how === 2) {
+      let special = false;
+      for (let i = start; i < end; special = !special) {
+        const first = i === start && !special;
+        const run = decodeRun(special ? 1 : 0) + (first ? 0 : 1);
+        if (run > end - i) unreachable();
+        for (const stop = i + run; i < stop; i++) setMask(i, special);
+      }
+    } else {
+      const from = how === 0 ? start - row : how === 1 && frame > row ? start - frame : -1;
+      if (from < 0) unreachable();
+      for (let i = start; i < end; i++) setMask(i, load<u8>(classes + <usize>(from + i - start)) === CLASS_SPECIAL);
+    }
+  }
+}
+
+@inline function setMask(i: i32, special: bool): void {
+  store<u8>(classes + <usize>i, special ? CLASS_SPECIAL : CLASS_POSITIVE);
+  if (special) patch(i, specialValue(i));
+}
+
 /** One point outside the sweeps (the origin and the corners): pointcoder.ts code(). */
 export function codePoint(i: i32, prediction: f64, step: f64, level: i32, activity: i32): void {
   decodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));

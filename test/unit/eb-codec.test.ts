@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { BalerError } from '../../src/kernel/errors';
 import { ErrorBound, verifyBound } from '../../src/kernel/eb/bound';
-import { SLAB_FORMAT, SLAB_FORMAT_SPECIALS } from '../../src/kernel/eb/format';
+import { SLAB_FORMAT, SLAB_FORMAT_MASK_ROWS, SLAB_FORMAT_SPECIALS } from '../../src/kernel/eb/format';
 import { decodeErrorBounded, decodeSlab, EbGlobals, encodeErrorBounded, encodeSlab, globalsFor, SLAB_SECTION, SlabOptions } from '../../src/kernel/eb';
 import { seededUniform as random } from '../../src/bench/random';
 
@@ -107,13 +107,50 @@ describe('eb: slabs', () => {
     for (const bound of [{ kind: 'abs', value: 1e-3 }, { kind: 'rel', value: 1e-4 }, { kind: 'pw-rel', value: 1e-3 }] as ErrorBound[]) {
       const g = globalsFor(values, shape, bound, 'frames', 'float32');
       const { encoded, decoded } = await roundTrip(values, shape, g);
-      assert.equal(encoded.bytes[0], SLAB_FORMAT_SPECIALS, bound.kind);
+      // The land stays from frame to frame: its mask is coded by rows (format 4), but for pw-rel's classes.
+      assert.equal(encoded.bytes[0], bound.kind === 'pw-rel' ? SLAB_FORMAT_SPECIALS : SLAB_FORMAT_MASK_ROWS, bound.kind);
       assert.ok(verifyBound(values, decoded, g.bound).ok, `${bound.kind}: within the bound, NaN and ±Inf where they were`);
       assert.ok(Object.is(decoded[5], Infinity) && Object.is(decoded[6], -Infinity));
       // Stored exactly, the NaN alone took 4 bytes each; as a mask, about what a land of zeros costs.
       const fill = (await encodeSlab(filled, shape, { ...g, bound: bound.kind === 'pw-rel' ? bound : g.bound })).bytes.length;
       assert.ok(encoded.bytes.length < nans && encoded.bytes.length < 1.5 * fill, `${bound.kind}: ${encoded.bytes.length} bytes for ${nans} NaN among ${values.length} values; with a land of zeros ${fill}`);
     }
+  });
+
+  it('a mask that stays from frame to frame (or down the rows) costs almost nothing after its first row; one that changes every frame is coded as runs over the slab (format 3)', async () => {
+    const shape = [12, 64, 64];
+    const r = random(5);
+    const ocean = (i: number) => Math.fround(20 + 5 * Math.sin(i / 90) + 0.01 * r());
+    const masks: [string, (x: number, y: number, t: number) => boolean, number][] = [
+      // What the mask costs at most (bytes) beside the ocean alone: static masks almost nothing.
+      ['scattered pixels, the same in every frame', (x, y) => (x * 7919 + y * 104729) % 97 < 25, SLAB_FORMAT_MASK_ROWS],
+      ['the left half', (x) => x < 32, SLAB_FORMAT_MASK_ROWS],
+      ['scattered pixels, new in every frame', (x, y, t) => (x * 7919 + y * 104729 + t * 7) % 97 < 25, SLAB_FORMAT_SPECIALS],
+    ];
+    const g = globalsFor(build(12 * 64 * 64, ocean), shape, { kind: 'abs', value: 1e-3 }, 'frames', 'float32');
+    for (const [what, land, format] of masks) {
+      const values = build(12 * 64 * 64, (i) => (land(i % 64, Math.floor(i / 64) % 64, Math.floor(i / 4096)) ? NaN : ocean(i)));
+      const { encoded, decoded } = await roundTrip(values, shape, g);
+      assert.equal(encoded.bytes[0], format, what);
+      assert.ok(verifyBound(values, decoded, g.bound).ok, `${what}: within the bound, NaN where they were`);
+      // The same mask coded as runs over the slab: the mask of the first frame alone is what a static one costs.
+      const firstFrame = build(64 * 64, (i) => (land(i % 64, Math.floor(i / 64), 0) ? NaN : 0));
+      const oneFrame = (await encodeSlab(firstFrame, [1, 64, 64], { ...g })).bytes.length;
+      if (format === SLAB_FORMAT_MASK_ROWS) {
+        const filled = (await encodeSlab(values.map((v, i) => (v - v === 0 ? v : ocean(i))), shape, g)).bytes.length;
+        assert.ok(encoded.bytes.length < filled + 1.5 * oneFrame, `${what}: ${encoded.bytes.length} bytes, the ocean alone ${filled}, the first frame's mask ${oneFrame}`);
+      }
+    }
+  });
+
+  it('decodes a slab whose mask was coded as runs over the slab (format 3, before format 4)', async () => {
+    const written = Uint8Array.from(Buffer.from('AwgBDA8BAAAMWHuxVUvBIYQ2Dch58frvlNousWDCAq1wMdbW1dMPSSva13WANdpI5vDiFCFIoQkQ8WIMO2lD/+CzRYxbh7328hwHiSROc04i+Ey05fXx8xMaPCMZKbW4MqGjZSkbHBuc6E900XlbB6XWC6X52Joj+CGMxkm8xhGWrBWwYW+at0APlOqtdlRdiNu5ag==', 'base64'));
+    const values = build(3 * 8 * 8, (i) => (i % 8 < 3 || (i * 7) % 13 === 2 ? NaN : Math.fround(Math.sin(i / 5) * 3)));
+    values[20] = Infinity;
+    const g = globalsFor(values, [3, 8, 8], { kind: 'abs', value: 1e-2 }, 'frames', 'float32');
+    assert.equal(written[0], SLAB_FORMAT_SPECIALS);
+    const decoded = await decodeSlab(written, [3, 8, 8], g);
+    assert.ok(verifyBound(values, decoded, g.bound).ok, 'within the bound, NaN and Infinity where they were');
   });
 
   it('a few scattered NaN cost a few bytes each (their runs\' lengths), as stored exactly they did', async () => {

@@ -8,6 +8,7 @@ import { roundToFloat16 } from '../../src/kernel/data/float16';
 import { detLog2 } from '../../src/kernel/eb/detmath';
 import { toGridUnits } from '../../src/kernel/eb/grid';
 import { layoutOf } from '../../src/kernel/eb/layout';
+import { maskRowsOf, type MaskRows } from '../../src/kernel/eb/mask-rows';
 import { PassInput, runPass } from '../../src/kernel/eb/pass';
 import type { Plan } from '../../src/kernel/eb/plan';
 import { predictorByName } from '../../src/kernel/eb/predictors';
@@ -42,8 +43,8 @@ function valuesOf(size: number, random: () => number, dtype: DType, scale: numbe
  * bounds; `specials`: NaN and ±Inf coded by kind, format 3, else stored exactly).
  */
 const VALUE_KINDS: {
-  name: string; dtype: DType; grid: number; tolerances: number[]; pointwise?: boolean; specials?: boolean;
-  values: (size: number, random: () => number, outliers: boolean) => Float64Array;
+  name: string; dtype: DType; grid: number; tolerances: number[]; pointwise?: boolean; specials?: boolean; maskRows?: boolean;
+  values: (size: number, random: () => number, outliers: boolean, rows: MaskRows) => Float64Array;
 }[] = [
   { name: 'float32', dtype: 'float32', grid: 0, tolerances: [1e-1, 1e-3, 1e-6], values: (size, random, outliers) => valuesOf(size, random, 'float32', 1 + 1000 * random(), outliers) },
   { name: 'float64', dtype: 'float64', grid: 0, tolerances: [1e-1, 1e-3, 1e-6], values: (size, random, outliers) => valuesOf(size, random, 'float64', 1 + 1000 * random(), outliers) },
@@ -53,6 +54,7 @@ const VALUE_KINDS: {
   { name: 'float16', dtype: 'float16', grid: 0, tolerances: [1e-1, 1e-2, 1e-3], values: (size, random) => valuesOf(size, random, 'float64', 3).map(roundToFloat16) },
   { name: 'bool', dtype: 'bool', grid: 1, tolerances: [0, 0, 0], values: (size, random) => valuesOf(size, random, 'float64', 1).map((v) => (v > 0.4 ? 1 : 0)) },
   { name: 'float32 with a NaN mask', dtype: 'float32', grid: 0, tolerances: [1e-2, 1e-4, 0], specials: true, values: (size, random, outliers) => withMask(valuesOf(size, random, 'float32', 10, outliers)) },
+  { name: 'float32 with a NaN mask by rows', dtype: 'float32', grid: 0, tolerances: [1e-2, 1e-4, 0], specials: true, maskRows: true, values: (size, random, outliers, rows) => withRowMask(valuesOf(size, random, 'float32', 10, outliers), rows) },
   { name: 'float32 pw-rel', dtype: 'float32', grid: 0, tolerances: [1e-2, 1e-3, 1e-5], pointwise: true, values: (size, random, outliers) => withZeros(valuesOf(size, random, 'float32', 100, outliers)) },
   { name: 'float64 pw-rel, specials by kind', dtype: 'float64', grid: 0, tolerances: [1e-1, 1e-4, 0], pointwise: true, specials: true, values: (size, random, outliers) => withZeros(valuesOf(size, random, 'float64', 1e-3, outliers)) },
 ];
@@ -60,6 +62,18 @@ const VALUE_KINDS: {
 /** Runs of NaN (a land mask) and a few infinities: the absolute domain's special values, coded by kind (format 3). */
 function withMask(values: Float64Array): Float64Array {
   return values.map((v, i) => (i % 50 < 12 ? NaN : i % 97 === 60 ? Infinity : i % 89 === 70 ? -Infinity : v));
+}
+
+/**
+ * A NaN mask whose rows come in pairs (a row as the one before it), shifted from pair to pair but the same in every
+ * frame (a row as in the previous frame), and a row of infinities now and then (a row as runs): format 4's three ways.
+ */
+function withRowMask(values: Float64Array, { row, frame }: MaskRows): Float64Array {
+  return values.map((v, i) => {
+    const [column, rowInFrame] = [i % row, Math.floor((i % frame) / row)];
+    if (i % 211 === 5) return Infinity;
+    return (column + (Math.floor(rowInFrame / 2) % 3)) % 9 < 3 ? NaN : v;
+  });
 }
 
 /** Every 13th value 0 and every 29th −0 (pw-rel's classes). */
@@ -91,7 +105,7 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
           if (kind.pointwise && names.some((n) => n.includes('model') || n.includes('columns'))) continue;
           const { dtype, grid } = kind;
           const tolerance = kind.tolerances[cases % 3];
-          const values = kind.values(size, random, cases % 5 === 2);
+          const values = kind.values(size, random, cases % 5 === 2, maskRowsOf(layout, size));
           // A model near the data (within 1e-5 of its scale): its candidates win some blocks at every tolerance.
           const model = Float64Array.from(values, (x, i) => (x - x === 0 ? x * (1 + 1e-5 * Math.sin(i)) : 0));
           const temporal = names.some((n) => n.includes('previous-frame') || n.includes('delta'));
@@ -110,7 +124,7 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
             size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => grid), pointwiseBound: 0,
             tolerances, stepTolerances: tolerances.map((t) => (grid === 0 ? t * (1 - 2 ** -20) : Math.abs(toGridUnits(t, grid)))), model: withModel ? model : undefined,
             columnModels: columns ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined,
-            specials: kind.specials,
+            specials: kind.specials, maskRows: kind.maskRows,
           };
           if (kind.pointwise) {
             // planFrom's log-domain plan: the steps from log2(1 + X), a hair less.

@@ -164,6 +164,7 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
     exactCount: pc.exactCount,
     hash: pc.hash,
     specials: plan.base.specials === true,
+    maskRows: plan.base.maskRows === true,
   };
   const bytes = writeSlab({ header, stream, exact });
   pc.release(true);
@@ -241,6 +242,8 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
     throw corrupt('the column models contradict the predictors or the layout');
   }
   const plan = planFrom(g, layout, type, grids, header.stepShrink, header.specials, header.columnModels);
+  if (header.maskRows && plan.base.domain !== 'absolute') throw corrupt('a mask coded by rows in the pointwise domain');
+  plan.base.maskRows = header.maskRows; // a format-3 slab's mask is runs over the whole slab
   const facts: SlabFacts = { plan, configuration: header.configuration, specials: header.specials };
   if (wasmTakes(facts)) {
     let decoded: WasmDecoded | undefined;

@@ -3,7 +3,9 @@
 // implied, so a slab's header is about a dozen bytes:
 //
 //   u8      format: SLAB_FORMAT, or SLAB_FORMAT_SPECIALS for a slab holding NaN or ±Inf (each coded by its kind, not
-//           as exact bytes; in the absolute domain, a mask of them comes first and the traversal skips them)
+//           as exact bytes; in the absolute domain, a mask of them comes first and the traversal skips them), or
+//           SLAB_FORMAT_MASK_ROWS for such a slab in the absolute domain whose mask is coded row by row, a row as
+//           the one before it, as the same row of the previous frame, or as runs (pointcoder.ts codeMaskRows)
 //   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series, 3 channels),
 //           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; interpolation.ts),
 //           bit 5 column models follow, bit 6 the predictors are listed (else the mode's usual ones),
@@ -36,6 +38,8 @@ import { MIN_BITS_PER_DECISION } from './rangecoder';
 
 export const SLAB_FORMAT = 2;
 export const SLAB_FORMAT_SPECIALS = 3;
+export const SLAB_FORMAT_MASK_ROWS = 4;
+const NEWEST_FORMAT = SLAB_FORMAT_MASK_ROWS;
 /**
  * At most 8 / MIN_BITS_PER_DECISION ≈ 11,720 coded decisions fit in a stream byte (rangecoder.ts clamps the
  * probabilities), and every value codes at least one: with 2.5% to spare, a bound on the values a stream can hold.
@@ -65,8 +69,10 @@ export interface SlabHeader {
   /** A table's column models, present exactly when a predictor needs them. */
   columnModels?: ColumnModel[];
   stepShrink: number;
-  /** The slab holds NaN or ±Inf (SLAB_FORMAT_SPECIALS). */
+  /** The slab holds NaN or ±Inf (SLAB_FORMAT_SPECIALS or SLAB_FORMAT_MASK_ROWS). */
   specials: boolean;
+  /** Their mask is coded row by row (SLAB_FORMAT_MASK_ROWS: the absolute domain only). */
+  maskRows: boolean;
   exactCount: number;
   /**
    * Encoder: the PointCoder's hash of the coded indices, from which writeSlab makes the stored checksum (which also
@@ -172,7 +178,7 @@ export function writeSlab(parts: SlabParts): Uint8Array {
   const order = ORDERS.findIndex((o) => o.every((axis, k) => axis === c.order[k]));
   if (order < 0) throw new Error(`bad axis order ${c.order.join()}`);
   const head: number[] = [
-    h.specials ? SLAB_FORMAT_SPECIALS : SLAB_FORMAT,
+    h.maskRows ? SLAB_FORMAT_MASK_ROWS : h.specials ? SLAB_FORMAT_SPECIALS : SLAB_FORMAT,
     (h.usesModel ? FLAG_MODEL : 0) | (LAYOUT_NAMES.indexOf(c.layout) << 1) | (c.edges === 'open' ? FLAG_OPEN_EDGES : 0)
       | (c.directions === 'all' ? FLAG_ALL_DIRECTIONS : 0) | (columns ? FLAG_COLUMN_MODELS : 0) | (listed ? FLAG_PREDICTORS_LISTED : 0)
       | (given ? FLAG_SCHEDULE_GIVEN : 0),
@@ -294,10 +300,10 @@ export function readSlab(bytes: Uint8Array, exactWidth: number, valueCount: numb
   if (!(bytes instanceof Uint8Array)) throw corrupt('not bytes');
   const cursor = new Cursor(bytes);
   const format = cursor.byte('format');
-  if (format > SLAB_FORMAT_SPECIALS && format < 16) {
-    throw new BalerError(`an error-bounded slab in format ${format}, written by a newer Baler (this version reads formats ${SLAB_FORMAT} and ${SLAB_FORMAT_SPECIALS}): update Baler`);
+  if (format > NEWEST_FORMAT && format < 16) {
+    throw new BalerError(`an error-bounded slab in format ${format}, written by a newer Baler (this version reads formats ${SLAB_FORMAT} to ${NEWEST_FORMAT}): update Baler`);
   }
-  if (format !== SLAB_FORMAT && format !== SLAB_FORMAT_SPECIALS) throw corrupt(`unknown format ${format} (this version reads formats ${SLAB_FORMAT} and ${SLAB_FORMAT_SPECIALS})`);
+  if (format < SLAB_FORMAT || format > NEWEST_FORMAT) throw corrupt(`unknown format ${format} (this version reads formats ${SLAB_FORMAT} to ${NEWEST_FORMAT})`);
   const flags = cursor.byte('flags');
   const layout = LAYOUT_NAMES[(flags >> 1) & 3]; // every value names a layout
   const check = cursor.byte('globals');
@@ -371,7 +377,8 @@ export function readSlab(bytes: Uint8Array, exactWidth: number, valueCount: numb
       grids,
       ...(columnModels ? { columnModels } : {}),
       stepShrink,
-      specials: format === SLAB_FORMAT_SPECIALS,
+      specials: format === SLAB_FORMAT_SPECIALS || format === SLAB_FORMAT_MASK_ROWS,
+      maskRows: format === SLAB_FORMAT_MASK_ROWS,
       exactCount,
       hash: 0,
     },

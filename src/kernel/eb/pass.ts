@@ -7,6 +7,7 @@ import type { Configuration } from './configure';
 import type { ExactReader, ValueType } from './dtype';
 import { Layout, levelSteps } from './layout';
 import { PointCoder } from './pointcoder';
+import { maskRowsOf } from './mask-rows';
 import { Domain, Quantizer } from './quantizer';
 import { codeByInterpolation, interpolationLevels } from './interpolation';
 import { Candidate, codeByLorenzo, frameDims, frameExtent, GridView } from './traversal';
@@ -33,6 +34,8 @@ export interface PassInput {
   columnModels?: ColumnModel[];
   /** The slab holds NaN or ±Inf: coded by kind, and in the absolute domain as a mask before the traversal (format 3). */
   specials?: boolean;
+  /** Absolute domain: the mask is coded row by row (format 4; pointcoder.ts codeMaskRows), else as runs over the slab. */
+  maskRows?: boolean;
   /** Absolute domain, encoder: a value no reconstruction may take (EbGlobals.missing). */
   forbidden?: number;
 }
@@ -75,6 +78,7 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
   const pc = original
     ? PointCoder.forEncoding(original, quantizer, type, Math.max(1 << 12, size >> 2), input.specials === true)
     : PointCoder.forDecoding(size, quantizer, stream!, exact!, input.specials === true);
+  if (input.maskRows && domain === 'absolute') pc.maskRows = maskRowsOf(layout, size);
   if (domain === 'pointwise' || pc.masked) pc.codeClasses();
   const counts = new Int32Array(configuration.predictors.length);
   const model = domain === 'pointwise' ? undefined : input.model;

@@ -10,6 +10,7 @@ import { detectGrid, gridFits, gridPays, gridUnits, integerValued } from './grid
 import { Layout, layoutOf, LayoutName, viewTolerances } from './layout';
 import type { PassInput } from './pass';
 import { Quantizer } from './quantizer';
+import { maskRowsOf, maskRowsPay } from './mask-rows';
 import type { GridView } from './traversal';
 
 export type PlanBase = Omit<PassInput, 'size' | 'layout' | 'configuration' | 'model'>;
@@ -79,7 +80,9 @@ export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals,
     return onGrid ? grid : 0;
   });
   const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined;
-  return planFrom(g, layout, type, grids, grids.every((x) => x !== 0) ? NO_SHRINK : stepShrink, specials, columnModels);
+  const plan = planFrom(g, layout, type, grids, grids.every((x) => x !== 0) ? NO_SHRINK : stepShrink, specials, columnModels);
+  if (specials) plan.base.maskRows = maskRowsPay(values, maskRowsOf(layout, values.length));
+  return plan;
 }
 
 function maxAbsFinite(values: Float64Array, view: GridView): number {

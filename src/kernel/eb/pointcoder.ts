@@ -3,6 +3,7 @@
 // and keeps what the traversals read back: the reconstruction and |index| of every point coded so far.
 // The same object runs the encoder and the decoder, so both make identical predictions and contexts.
 
+import type { MaskRows } from './mask-rows';
 import { detLog2 } from './detmath';
 import { CAST_FLOAT32, CAST_OTHER, ExactReader, ExactWriter, ValueType } from './dtype';
 import { ACTIVITY_BUCKETS, activityBucket, contextOf, IndexCoder, LEVEL_BUCKETS } from './contexts';
@@ -19,6 +20,16 @@ export const CLASS_POSITIVE = 0;
 export const CLASS_NEGATIVE = 1;
 export const CLASS_ZERO = 2;
 export const CLASS_SPECIAL = 3;
+
+/** How codeMaskRows codes a row. */
+const ROW_AS_ABOVE = 0;
+const ROW_AS_IN_PREVIOUS_FRAME = 1;
+const ROW_AS_RUNS = 2;
+
+function sameRow(classes: Uint8Array, a: number, b: number, length: number): boolean {
+  for (let k = 0; k < length; k++) if ((classes[a + k] === CLASS_SPECIAL) !== (classes[b + k] === CLASS_SPECIAL)) return false;
+  return true;
+}
 
 export function classOf(v: number): number {
   if (!(v - v === 0) || Object.is(v, -0)) return CLASS_SPECIAL; // NaN, ±Inf, −0: stored exactly
@@ -53,6 +64,8 @@ export class PointCoder {
   readonly classes: Uint8Array;
   /** Absolute domain: the non-finite values are known before the traversal (a mask) and skipped by it. */
   readonly masked: boolean;
+  /** A masked slab's rows and frames when its mask is coded row by row (format 4), else it is coded as runs (format 3). */
+  maskRows: MaskRows | undefined;
   /** Encoder: the values in the coding domain (absolute: the originals; pointwise: log2|x|). */
   readonly targets: Float64Array;
   /** Checksum of every index in coding order (stored in the slab, checked by the decoder). */
@@ -109,7 +122,7 @@ export class PointCoder {
    * zeros and specials become known.
    */
   codeClasses(): void {
-    if (this.masked) return this.codeMask();
+    if (this.masked) return this.maskRows ? this.codeMaskRows(this.maskRows) : this.codeMask();
     const { classes, indices, output } = this;
     let previous = 0;
     for (let i = 0; i < classes.length; i++) {
@@ -143,6 +156,56 @@ export class PointCoder {
           this.specialValue.push(this.special(i));
         }
       }
+    }
+  }
+
+  /**
+   * A masked slab's specials row by row (format 4): each row as the row before it, as the same row of the previous
+   * frame, or as runs within it (as codeMask's); the symbol in the context of the previous row's. A mask that stays
+   * from frame to frame (land, a detector's dead pixels) or down the rows costs almost nothing after its first
+   * frame: as runs over the slab, a static mask of a 256 × 256 field's left half cost 13 kB a slab of 28 frames,
+   * scattered missing values 127 kB.
+   */
+  private codeMaskRows({ row, frame }: MaskRows): void {
+    const { classes, indices } = this;
+    let previous = ROW_AS_RUNS;
+    for (let start = 0; start < classes.length; start += row) {
+      const end = start + row;
+      let how = ROW_AS_RUNS;
+      if (this.original) {
+        if (start >= row && sameRow(classes, start, start - row, row)) how = ROW_AS_ABOVE;
+        else if (frame > row && start >= frame && sameRow(classes, start, start - frame, row)) how = ROW_AS_IN_PREVIOUS_FRAME;
+      }
+      how = indices.codeSymbol(how, 2, previous);
+      previous = how;
+      if (how === ROW_AS_RUNS) this.codeRunsOfRow(start, end);
+      else {
+        const from = how === ROW_AS_ABOVE ? start - row : how === ROW_AS_IN_PREVIOUS_FRAME && frame > row ? start - frame : -1;
+        if (from < 0) throw new RangeError('a row of the mask refers to a row before the slab');
+        for (let i = start; i < end; i++) this.setMask(i, classes[from + i - start] === CLASS_SPECIAL);
+      }
+    }
+  }
+
+  /** One row's specials as runs, finite and special in turn from a run of finite values that may be empty. */
+  private codeRunsOfRow(start: number, end: number): void {
+    const { classes, indices } = this;
+    let special = false;
+    for (let i = start; i < end; special = !special) {
+      let run = 0;
+      if (this.original) while (i + run < end && (classes[i + run] === CLASS_SPECIAL) === special) run++;
+      const first = i === start && !special;
+      run = indices.codeRun(first ? run : run - 1, special ? 1 : 0) + (first ? 0 : 1);
+      if (i + run > end) throw new RangeError('a run of the mask goes past its row');
+      for (const stop = i + run; i < stop; i++) this.setMask(i, special);
+    }
+  }
+
+  private setMask(i: number, special: boolean): void {
+    this.classes[i] = special ? CLASS_SPECIAL : CLASS_POSITIVE;
+    if (special) {
+      this.specialIndex.push(i);
+      this.specialValue.push(this.special(i));
     }
   }
 

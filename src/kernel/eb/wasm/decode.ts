@@ -11,6 +11,7 @@ import type { BaseName } from '../predictors';
 import type { GridView } from '../traversal';
 import { slabValues } from '../../parallel/slab-buffers';
 import { wasmApi } from './module';
+import { maskRowsOf } from '../mask-rows';
 import { SlabFacts, decoderModule, DecoderExports, wasmDecoding } from './decoder-module';
 import { BaseArray, partsOf, PlacedSlab, placeSlab } from './decoder-memory';
 import { RecordedSweep, recordSweeps } from './sweeps';
@@ -48,7 +49,10 @@ export function decodeInWasm(f: SlabFacts, stream: Uint8Array, exact: Uint8Array
   try {
     // Every value's class first (pointcoder.ts codeClasses): pw-rel's, or the mask of the absolute domain's special values.
     if (plan.base.domain === 'pointwise') w.codeClasses(size);
-    else if (f.specials) w.codeMask(size);
+    else if (f.specials && plan.base.maskRows) {
+      const { row, frame } = maskRowsOf(plan.layout, size);
+      w.codeMaskRows(size, row, frame);
+    } else if (f.specials) w.codeMask(size);
     for (const v of viewNumbers) {
       const view = plan.layout.views[v];
       // A column's model reads the columns before it, already reconstructed (pass.ts runPass).

@@ -30,6 +30,7 @@ export interface DecoderExports {
   setPointwise(outputAt: number, standsAt: number): void;
   codeClasses(size: number): void;
   codeMask(size: number): void;
+  codeMaskRows(size: number, row: number, frame: number): void;
   setChoices(at: number, count: number, bits: number): void;
   setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
   codePoint(i: number, prediction: number, step: number, level: number, activity: number): void;
