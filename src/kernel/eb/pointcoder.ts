@@ -164,7 +164,7 @@ export class PointCoder {
    * frame, or as runs within it (as codeMask's); the symbol in the context of the previous row's. A mask that stays
    * from frame to frame (land, a detector's dead pixels) or down the rows costs almost nothing after its first
    * frame: as runs over the slab, a static mask of a 256 × 256 field's left half cost 13 kB a slab of 28 frames,
-   * scattered missing values 127 kB.
+   * scattered pixels missing in every frame alike 127 kB.
    */
   private codeMaskRows({ row, frame }: MaskRows): void {
     const { classes, indices } = this;
