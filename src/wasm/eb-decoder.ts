@@ -58,6 +58,10 @@ let classes: usize = 0;
 let output: usize = 0;
 let stands: usize = 0;
 let specialKinds = false;
+/** Formats 4 to 6: each block's choice, and a special's kind apart from its index, go into the hash (pointcoder.ts). */
+let choicesChecked = false;
+/** pointcoder.ts CHOICE_TAG. */
+const CHOICE_TAG: u32 = 0x2c1b3c6d;
 // Each candidate's base (i32 pairs: byte offset, element offset; shared/bases.ts reads the chosen block's).
 let bases: usize = 0;
 // The configuration's candidates (predictors.ts METHOD_*), how many, and the bits their choice takes.
@@ -140,10 +144,11 @@ export function consumedExactly(): bool {
 }
 
 /** The configuration's candidates: `count` bytes at `at`, each its predictors.ts METHOD_; `bits`: traversal.ts choiceBits. */
-export function setChoices(at: usize, count: i32, bits: i32): void {
+export function setChoices(at: usize, count: i32, bits: i32, checked: bool): void {
   methods = at;
   choices = count;
   choiceBits = bits;
+  choicesChecked = checked;
 }
 
 /**
@@ -227,7 +232,7 @@ function specialValue(i: i32): f64 {
   if (!specialKinds) return nextExact();
   const high = decodeBit(specialKind + 1);
   const kind = high * 2 + decodeBit(specialKind + 2 + high);
-  hash = (hash ^ <u32>(i + kind * 0x40000000)) * FNV_PRIME;
+  hash = choicesChecked ? (((hash ^ <u32>i) * FNV_PRIME) ^ <u32>kind) * FNV_PRIME : (hash ^ <u32>(i + kind * 0x40000000)) * FNV_PRIME;
   if (kind === 1) return NaN;
   if (kind === 2) return Infinity;
   return kind === 3 ? -Infinity : nextExact();
@@ -272,7 +277,7 @@ export function codeMask(size: i32): void {
 }
 
 /**
- * pointcoder.ts codeMaskRows (decoder, format 4): the mask row by row of `row` values, each row as the one before it
+ * pointcoder.ts codeMaskRows (decoder, format 6): the mask row by row of `row` values, each row as the one before it
  * (0), as the same row `frame` values back (1), or as runs within it (2), the symbol in the context of the previous one.
  */
 export function codeMaskRows(size: i32, row: i32, frame: i32): void {
@@ -319,6 +324,7 @@ function decodeChoice(previous: i32): i32 {
   for (let b = choiceBits - 1; b >= 0; b--) node = node * 2 + decodeBit(base + node);
   const chosen = node - (1 << choiceBits);
   if (chosen >= choices) unreachable();
+  if (choicesChecked && choices > 1) hash = (hash ^ (CHOICE_TAG ^ <u32>chosen)) * FNV_PRIME;
   return chosen;
 }
 

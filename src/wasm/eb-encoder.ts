@@ -61,6 +61,9 @@ export const CANDIDATE_BYTES: i32 = 16;
 let candidates: usize = 0;
 let choices = 1;
 let choiceBits = 0;
+let choicesChecked = false;
+/** pointcoder.ts CHOICE_TAG. */
+const CHOICE_TAG: u32 = 0x2c1b3c6d;
 // The predictions of the plain cubic and linear candidates (0: there is none), and the first candidate over a base
 // (-1: none), which predicts the origin and the corners (interpolation.ts codeByInterpolation's anchor).
 let cubicOut: usize = 0;
@@ -103,11 +106,15 @@ export function begin(
   hash = 0x811c9dc5;
 }
 
-/** The configuration's candidates: `count` records of CANDIDATE_BYTES at `at`; `bits`: traversal.ts choiceBits. */
-export function setChoices(at: usize, count: i32, bits: i32): void {
+/**
+ * The configuration's candidates: `count` records of CANDIDATE_BYTES at `at`; `bits`: traversal.ts choiceBits;
+ * `checked`: each choice goes into the hash (pointcoder.ts hashChoice, formats 4 to 6).
+ */
+export function setChoices(at: usize, count: i32, bits: i32, checked: bool): void {
   candidates = at;
   choices = count;
   choiceBits = bits;
+  choicesChecked = checked;
   cubicOut = 0;
   linearOut = 0;
   anchor = -1;
@@ -342,6 +349,7 @@ function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32
 
 /** contexts.ts codeChoice: the block's candidate down a binary tree, in the context of the previous choice. */
 function encodeChoice(chosen: i32, previous: i32): void {
+  if (choicesChecked) hash = (hash ^ (CHOICE_TAG ^ <u32>chosen)) * FNV_PRIME;
   const base = choice + (previous & 7) * 8;
   let node = 1;
   for (let b = choiceBits - 1; b >= 0; b--) {

@@ -7,7 +7,7 @@ const header: SlabHeader = {
   usesModel: false, dtypeCode: 1, boundKind: 'rel', tableKind: false,
   configuration: { layout: 'field', mode: 'temporal', order: [1, 2, 0], alpha: 1.25, beta: 4, blockSize: 16, edges: 'open', directions: 'all', predictors: predictorsFor('temporal', false) },
   grids: [0],
-  stepShrink: 19, specials: false, maskRows: false, exactCount: 2, hash: 0xdeadbeef,
+  stepShrink: 19, specials: false, maskRows: false, checked: false, exactCount: 2, hash: 0xdeadbeef,
 };
 const VALUES = 300_000;
 
@@ -59,7 +59,7 @@ describe('eb: slab byte layout', () => {
       assert.throws(() => readSlab(b, 4, 1000), why);
     };
     bad(0, 1, /unknown format/);
-    bad(0, 5, /format 5, written by a newer Baler .*: update Baler/);
+    bad(0, 7, /format 7, written by a newer Baler .*: update Baler/);
     bad(3, 3, /mode/);
     bad(3, 0b11100, /axis order/);
     bad(3, 0b10000000 | 0b01101, /tolerance schedule/);

@@ -2,8 +2,9 @@
 // before its inner loops were rewritten for speed. A faster loop must give the same bytes (files already
 // written must decode, and a slab's bytes must not depend on which loop or machine coded it); a deliberate
 // format change updates the pins and says so: the slabs holding NaN or ±Inf (the `field` cases) were pinned again
-// for format 3 (format.ts: special values coded by kind, a mask of them before the traversal); the finite cases'
-// pins are unchanged since the coder's rewrite.
+// for format 3 (format.ts: special values coded by kind, a mask of them before the traversal); every case again for
+// formats 4 and 5, whose checksum covers each block's predictor choice and a special's whole kind: only the format
+// byte and the four checksum bytes changed, every other byte of every case is as before.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { decodeSlab, encodeSlab, globalsFor } from '../../src/kernel/eb';
@@ -53,16 +54,16 @@ const FINITE_FIELD = field(12, true);
 const SHAPE = [12, 40, 36];
 const TEMPORAL = 'field temporal order=120 alpha=1.25 beta=4 edges=anchored directions=all [cubic,linear,previous-frame,cubic-over-previous-frame]';
 const cases: Case[] = [
-  { name: 'field, searched, rel 1e-2', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-2 }, sha256: 'bd364d20a39255aef3dde99738d4f15c' },
-  { name: 'field, searched, rel 1e-4', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-4 }, sha256: '2ffbb911bcf880a71a4fba052bf2338f' },
-  { name: 'field, temporal, all directions', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: TEMPORAL, sha256: '222b343dc60729eb86d3997c6f29a207' },
-  { name: 'field, interpolation, open edges', values: FIELD, shape: SHAPE, dtype: 'float64', kind: 'frames', bound: { kind: 'abs', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1.5 beta=4 edges=open directions=all [cubic,linear]', sha256: 'b5b574217e161b4bc01b21ffc9024d18' },
-  { name: 'field, interpolation, one direction', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1 beta=1 edges=anchored directions=one [cubic,linear]', sha256: 'e9d142f5019c484e574301ff70debe5a' },
-  { name: 'field, lorenzo', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field lorenzo [lorenzo]', sha256: 'd27feaf8b162dfd2d1c42551e6b93c76' },
-  { name: 'field, pw-rel', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'pw-rel', value: 1e-3 }, sha256: '5f66e4f5ff7627dcc33f39b340040eb1' },
-  { name: 'finite float32 field, searched', values: FINITE_FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, sha256: '3a0451af4ca4486b91be0681514b3c27' },
-  { name: 'finite float32 field, interpolation', values: FINITE_FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1.5 beta=4 edges=anchored directions=all [cubic,linear]', sha256: '69cbe348b4f9f439f7f0a98b689d9316' },
-  { name: 'table, searched, rel 1e-3', values: table(), shape: [200, 7], dtype: 'float64', kind: 'table', bound: { kind: 'rel', value: 1e-3 }, sha256: '7e72f701547613031ff4edc1ec9a0125' },
+  { name: 'field, searched, rel 1e-2', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-2 }, sha256: '50cacf94c1d9706ff9046ba228df96ac' },
+  { name: 'field, searched, rel 1e-4', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-4 }, sha256: 'b9240c9f01c289a76d24d0eb15bdab89' },
+  { name: 'field, temporal, all directions', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: TEMPORAL, sha256: '8338d814ee412f856a507266ef1219e9' },
+  { name: 'field, interpolation, open edges', values: FIELD, shape: SHAPE, dtype: 'float64', kind: 'frames', bound: { kind: 'abs', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1.5 beta=4 edges=open directions=all [cubic,linear]', sha256: 'b525973c86f85098d7a6610dc8233c9d' },
+  { name: 'field, interpolation, one direction', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1 beta=1 edges=anchored directions=one [cubic,linear]', sha256: '0770d468f12cd705e3f20270d4213936' },
+  { name: 'field, lorenzo', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field lorenzo [lorenzo]', sha256: '56eaa139fd530358a8626bef4474712f' },
+  { name: 'field, pw-rel', values: FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'pw-rel', value: 1e-3 }, sha256: '27e393dec70e9113b129543979637488' },
+  { name: 'finite float32 field, searched', values: FINITE_FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, sha256: 'f50b9ea6e8d00f2f9c6f22a7910e08e6' },
+  { name: 'finite float32 field, interpolation', values: FINITE_FIELD, shape: SHAPE, dtype: 'float32', kind: 'frames', bound: { kind: 'rel', value: 1e-3 }, configuration: 'field interpolation order=120 alpha=1.5 beta=4 edges=anchored directions=all [cubic,linear]', sha256: 'c1a6d8535c8d7e3ddd759ed971101f05' },
+  { name: 'table, searched, rel 1e-3', values: table(), shape: [200, 7], dtype: 'float64', kind: 'table', bound: { kind: 'rel', value: 1e-3 }, sha256: 'db2b5c95181172c2649244061e4b9de2' },
 ];
 
 describe('eb: the coder\'s bytes are pinned', () => {

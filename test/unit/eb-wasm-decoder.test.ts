@@ -66,7 +66,7 @@ function withMask(values: Float64Array): Float64Array {
 
 /**
  * A NaN mask whose rows come in pairs (a row as the one before it), shifted from pair to pair but the same in every
- * frame (a row as in the previous frame), and a row of infinities now and then (a row as runs): format 4's three ways.
+ * frame (a row as in the previous frame), and a row of infinities now and then (a row as runs): format 6's three ways.
  */
 function withRowMask(values: Float64Array, { row, frame }: MaskRows): Float64Array {
   return values.map((v, i) => {
@@ -124,7 +124,7 @@ describe('eb: the WebAssembly decoder decodes as the JavaScript decoder does', (
             size, layout, configuration, type, domain: 'absolute', grids: layout.views.map(() => grid), pointwiseBound: 0,
             tolerances, stepTolerances: tolerances.map((t) => (grid === 0 ? t * (1 - 2 ** -20) : Math.abs(toGridUnits(t, grid)))), model: withModel ? model : undefined,
             columnModels: columns ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined,
-            specials: kind.specials, maskRows: kind.maskRows,
+            specials: kind.specials, maskRows: kind.maskRows, checked: kind.maskRows === true || cases % 2 === 0,
           };
           if (kind.pointwise) {
             // planFrom's log-domain plan: the steps from log2(1 + X), a hair less.

@@ -165,6 +165,7 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
     hash: pc.hash,
     specials: plan.base.specials === true,
     maskRows: plan.base.maskRows === true,
+    checked: plan.base.checked === true,
   };
   const bytes = writeSlab({ header, stream, exact });
   pc.release(true);
@@ -243,7 +244,8 @@ export function decodeSlabSync(bytes: Uint8Array, shape: number[], g: EbGlobals,
   }
   const plan = planFrom(g, layout, type, grids, header.stepShrink, header.specials, header.columnModels);
   if (header.maskRows && plan.base.domain !== 'absolute') throw corrupt('a mask coded by rows in the pointwise domain');
-  plan.base.maskRows = header.maskRows; // a format-3 slab's mask is runs over the whole slab
+  plan.base.maskRows = header.maskRows; // a format-3 or -5 slab's mask is runs over the whole slab
+  plan.base.checked = header.checked; // formats 2 and 3 hash neither choices nor whole kinds
   const facts: SlabFacts = { plan, configuration: header.configuration, specials: header.specials };
   if (wasmTakes(facts)) {
     let decoded: WasmDecoded | undefined;

@@ -2,10 +2,12 @@
 // dtype, kind) and its shape is here, so a slab decodes on its own; what the usual configurations share is
 // implied, so a slab's header is about a dozen bytes:
 //
-//   u8      format: SLAB_FORMAT, or SLAB_FORMAT_SPECIALS for a slab holding NaN or ±Inf (each coded by its kind, not
-//           as exact bytes; in the absolute domain, a mask of them comes first and the traversal skips them), or
-//           SLAB_FORMAT_MASK_ROWS for such a slab in the absolute domain whose mask is coded row by row, a row as
-//           the one before it, as the same row of the previous frame, or as runs (pointcoder.ts codeMaskRows)
+//   u8      format: 4 (SLAB_FORMAT_CHECKED), or 5 (SLAB_FORMAT_CHECKED_SPECIALS) for a slab holding NaN or ±Inf
+//           (each coded by its kind, not as exact bytes; in the absolute domain, a mask of them comes first and the
+//           traversal skips them), or 6 (SLAB_FORMAT_MASK_ROWS) for such a slab in the absolute domain whose mask is
+//           coded row by row, a row as the one before it, as the same row of the previous frame, or as runs
+//           (pointcoder.ts codeMaskRows). Formats 2 and 3 (SLAB_FORMAT, SLAB_FORMAT_SPECIALS), still read, are 4 and
+//           5 with a checksum that left out each block's predictor choice and all but two bits of a special's kind.
 //   u8      flags: bit 0 coded against a model's prediction, bits 1–2 layout (0 field, 1 table, 2 series, 3 channels),
 //           bit 3 open edges (else anchored), bit 4 interpolation along all directions (else one; interpolation.ts),
 //           bit 5 column models follow, bit 6 the predictors are listed (else the mode's usual ones),
@@ -38,7 +40,9 @@ import { MIN_BITS_PER_DECISION } from './rangecoder';
 
 export const SLAB_FORMAT = 2;
 export const SLAB_FORMAT_SPECIALS = 3;
-export const SLAB_FORMAT_MASK_ROWS = 4;
+export const SLAB_FORMAT_CHECKED = 4;
+export const SLAB_FORMAT_CHECKED_SPECIALS = 5;
+export const SLAB_FORMAT_MASK_ROWS = 6;
 const NEWEST_FORMAT = SLAB_FORMAT_MASK_ROWS;
 /**
  * At most 8 / MIN_BITS_PER_DECISION ≈ 11,720 coded decisions fit in a stream byte (rangecoder.ts clamps the
@@ -69,10 +73,12 @@ export interface SlabHeader {
   /** A table's column models, present exactly when a predictor needs them. */
   columnModels?: ColumnModel[];
   stepShrink: number;
-  /** The slab holds NaN or ±Inf (SLAB_FORMAT_SPECIALS or SLAB_FORMAT_MASK_ROWS). */
+  /** The slab holds NaN or ±Inf (formats 3, 5 and 6). */
   specials: boolean;
   /** Their mask is coded row by row (SLAB_FORMAT_MASK_ROWS: the absolute domain only). */
   maskRows: boolean;
+  /** The checksum covers each block's predictor choice and a special's whole kind (formats 4 to 6). */
+  checked: boolean;
   exactCount: number;
   /**
    * Encoder: the PointCoder's hash of the coded indices, from which writeSlab makes the stored checksum (which also
@@ -167,6 +173,13 @@ function sameList(a: PredictorSpec[], b: PredictorSpec[]): boolean {
   return a.length === b.length && a.every((p, k) => p === b[k]);
 }
 
+function slabFormat(h: SlabHeader): number {
+  if (h.maskRows && !h.checked) throw new Error('a mask by rows in an unchecked format');
+  if (h.maskRows) return SLAB_FORMAT_MASK_ROWS;
+  if (h.checked) return h.specials ? SLAB_FORMAT_CHECKED_SPECIALS : SLAB_FORMAT_CHECKED;
+  return h.specials ? SLAB_FORMAT_SPECIALS : SLAB_FORMAT;
+}
+
 export function writeSlab(parts: SlabParts): Uint8Array {
   const { header: h, stream, exact } = parts;
   const c = h.configuration;
@@ -178,7 +191,7 @@ export function writeSlab(parts: SlabParts): Uint8Array {
   const order = ORDERS.findIndex((o) => o.every((axis, k) => axis === c.order[k]));
   if (order < 0) throw new Error(`bad axis order ${c.order.join()}`);
   const head: number[] = [
-    h.maskRows ? SLAB_FORMAT_MASK_ROWS : h.specials ? SLAB_FORMAT_SPECIALS : SLAB_FORMAT,
+    slabFormat(h),
     (h.usesModel ? FLAG_MODEL : 0) | (LAYOUT_NAMES.indexOf(c.layout) << 1) | (c.edges === 'open' ? FLAG_OPEN_EDGES : 0)
       | (c.directions === 'all' ? FLAG_ALL_DIRECTIONS : 0) | (columns ? FLAG_COLUMN_MODELS : 0) | (listed ? FLAG_PREDICTORS_LISTED : 0)
       | (given ? FLAG_SCHEDULE_GIVEN : 0),
@@ -377,8 +390,9 @@ export function readSlab(bytes: Uint8Array, exactWidth: number, valueCount: numb
       grids,
       ...(columnModels ? { columnModels } : {}),
       stepShrink,
-      specials: format === SLAB_FORMAT_SPECIALS || format === SLAB_FORMAT_MASK_ROWS,
+      specials: format === SLAB_FORMAT_SPECIALS || format === SLAB_FORMAT_CHECKED_SPECIALS || format === SLAB_FORMAT_MASK_ROWS,
       maskRows: format === SLAB_FORMAT_MASK_ROWS,
+      checked: format >= SLAB_FORMAT_CHECKED,
       exactCount,
       hash: 0,
     },

@@ -1,5 +1,5 @@
-// Where a slab's mask of special values (NaN, ±Inf) is coded row by row (format 4, pointcoder.ts codeMaskRows)
-// rather than as runs over the whole slab (format 3): the rows of its values in memory, and whether rows that repeat
+// Where a slab's mask of special values (NaN, ±Inf) is coded row by row (slab format 6, pointcoder.ts codeMaskRows)
+// rather than as runs over the whole slab (formats 3 and 5): the rows of its values in memory, and whether rows that repeat
 // the one before them or the same row of the previous frame save more runs than cutting the runs at every row adds.
 
 import type { Layout } from './layout';

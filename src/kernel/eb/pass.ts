@@ -34,8 +34,10 @@ export interface PassInput {
   columnModels?: ColumnModel[];
   /** The slab holds NaN or ±Inf: coded by kind, and in the absolute domain as a mask before the traversal (format 3). */
   specials?: boolean;
-  /** Absolute domain: the mask is coded row by row (format 4; pointcoder.ts codeMaskRows), else as runs over the slab. */
+  /** Absolute domain: the mask is coded row by row (format 6; pointcoder.ts codeMaskRows), else as runs over the slab. */
   maskRows?: boolean;
+  /** The checksum covers each block's predictor choice and a special's whole kind (formats 4 to 6; not 2 and 3). */
+  checked?: boolean;
   /** Absolute domain, encoder: a value no reconstruction may take (EbGlobals.missing). */
   forbidden?: number;
 }
@@ -79,6 +81,7 @@ export function runPass(input: PassInput, original?: Float64Array, stream?: Uint
     ? PointCoder.forEncoding(original, quantizer, type, Math.max(1 << 12, size >> 2), input.specials === true)
     : PointCoder.forDecoding(size, quantizer, stream!, exact!, input.specials === true);
   if (input.maskRows && domain === 'absolute') pc.maskRows = maskRowsOf(layout, size);
+  pc.checked = input.checked === true;
   if (domain === 'pointwise' || pc.masked) pc.codeClasses();
   const counts = new Int32Array(configuration.predictors.length);
   const model = domain === 'pointwise' ? undefined : input.model;

@@ -44,13 +44,13 @@ export function planFrom(
     const logTolerance = pointwiseLogTolerance(g.bound.value, type.roundoff);
     return {
       type, layout, stepShrink,
-      base: { type, domain: 'pointwise', grids, pointwiseBound: g.bound.value, tolerances: Array(views).fill(0), stepTolerances: Array(views).fill(logTolerance), specials },
+      base: { type, domain: 'pointwise', grids, pointwiseBound: g.bound.value, tolerances: Array(views).fill(0), stepTolerances: Array(views).fill(logTolerance), specials, checked: true },
     };
   }
   const tolerances = g.bound.kind === 'pw-rel' ? Array(views).fill(0) : viewTolerances(layout, g.tolerances);
   const stepTolerances = tolerances.map((t, v) => (grids[v] !== 0 ? gridUnits(grids[v], t) : t * (1 - 2 ** -stepShrink)));
   const forbidden = g.missing !== undefined ? { forbidden: g.missing } : {};
-  return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels, specials, ...forbidden } };
+  return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels, specials, checked: true, ...forbidden } };
 }
 
 /** Whether any value is NaN or ±Inf. */

@@ -21,6 +21,8 @@ export const CLASS_NEGATIVE = 1;
 export const CLASS_ZERO = 2;
 export const CLASS_SPECIAL = 3;
 
+/** Set apart from the indices in the checksum (pointcoder.ts hashChoice; the modules' encodeChoice and decodeChoice). */
+const CHOICE_TAG = 0x2c1b3c6d;
 /** How codeMaskRows codes a row. */
 const ROW_AS_ABOVE = 0;
 const ROW_AS_IN_PREVIOUS_FRAME = 1;
@@ -64,8 +66,10 @@ export class PointCoder {
   readonly classes: Uint8Array;
   /** Absolute domain: the non-finite values are known before the traversal (a mask) and skipped by it. */
   readonly masked: boolean;
-  /** A masked slab's rows and frames when its mask is coded row by row (format 4), else it is coded as runs (format 3). */
+  /** A masked slab's rows and frames when its mask is coded row by row (format 6), else it is coded as runs. */
   maskRows: MaskRows | undefined;
+  /** The hash covers each block's predictor choice and a special's whole kind (formats 4 to 6). */
+  checked = false;
   /** Encoder: the values in the coding domain (absolute: the originals; pointwise: log2|x|). */
   readonly targets: Float64Array;
   /** Checksum of every index in coding order (stored in the slab, checked by the decoder). */
@@ -160,7 +164,7 @@ export class PointCoder {
   }
 
   /**
-   * A masked slab's specials row by row (format 4): each row as the row before it, as the same row of the previous
+   * A masked slab's specials row by row (format 6): each row as the row before it, as the same row of the previous
    * frame, or as runs within it (as codeMask's); the symbol in the context of the previous row's. A mask that stays
    * from frame to frame (land, a detector's dead pixels) or down the rows costs almost nothing after its first
    * frame: as runs over the slab, a static mask of a 256 × 256 field's left half cost 13 kB a slab of 28 frames,
@@ -209,12 +213,24 @@ export class PointCoder {
     }
   }
 
+  /**
+   * A block's predictor choice into the checksum (formats 4 to 6): without it a flipped bit could change a choice
+   * while the block's indices decoded the same, and the slab decode to other values silently (7 of 71,616 single-bit
+   * flips of small masked slabs did).
+   */
+  hashChoice(choice: number): void {
+    if (this.checked) this.hash = Math.imul(this.hash ^ (CHOICE_TAG ^ choice), FNV_PRIME) >>> 0;
+  }
+
   /** A special value: in format 3 NaN and ±Inf by their kind alone, any other (−0 under pw-rel) from the exact store; in format 2 all from it. */
   private special(i: number): number {
     if (!this.specials) return this.takeExact(i);
     const kind = this.indices.codeSpecialKind(this.original ? specialKindOf(this.original[i]) : 0);
-    // Where the specials are and what they are goes into the checksum with the indices.
-    this.hash = Math.imul(this.hash ^ (i + kind * 0x40000000), FNV_PRIME) >>> 0;
+    // Where the specials are and what they are goes into the checksum with the indices. Formats 2 and 3 put the kind
+    // in the hash's top two bits, which a multiplication never carries down: two changed kinds could cancel.
+    this.hash = this.checked
+      ? Math.imul(Math.imul(this.hash ^ i, FNV_PRIME) ^ kind, FNV_PRIME) >>> 0
+      : Math.imul(this.hash ^ (i + kind * 0x40000000), FNV_PRIME) >>> 0;
     if (kind === SPECIAL_NAN) return NaN;
     if (kind === SPECIAL_PLUS_INFINITY) return Infinity;
     return kind === SPECIAL_MINUS_INFINITY ? -Infinity : this.takeExact(i);

@@ -72,6 +72,7 @@ export function chooseAndRecord(pc: PointCoder, n: number, costs: Float64Array, 
   if (pc.encoding) for (let k = 1; k < n; k++) if (costs[k] < costs[best]) best = k;
   const choice = n > 1 ? pc.indices.codeChoice(best, previous, choiceBits(n)) : 0;
   if (choice >= n) throw new RangeError('predictor choice out of range');
+  if (n > 1) pc.hashChoice(choice);
   counts[choice]++;
   return choice;
 }

@@ -97,7 +97,7 @@ export function placeSlab(
   if (pointwise || masked) w.setClasses(classesAt, f.specials ? 1 : 0);
   if (pointwise) w.setPointwise(outputAt, standsAt);
   w.setExact(exactAt, exactValues.length, patchPointsAt, patchValuesAt);
-  w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length));
+  w.setChoices(methodsAt, predictors.length, choiceBits(predictors.length), f.plan.base.checked === true);
   w.setBases(basesAt);
   return placed;
 }

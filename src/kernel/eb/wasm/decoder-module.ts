@@ -31,7 +31,7 @@ export interface DecoderExports {
   codeClasses(size: number): void;
   codeMask(size: number): void;
   codeMaskRows(size: number, row: number, frame: number): void;
-  setChoices(at: number, count: number, bits: number): void;
+  setChoices(at: number, count: number, bits: number, checked: boolean): void;
   setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
   codePoint(i: number, prediction: number, step: number, level: number, activity: number): void;
   codeSweep(offset: number, level: number, step: number, edge: number, d: number, s: number, nd: number, e1: number, e2: number, previous: number): number;
