@@ -3,7 +3,7 @@
 // and keeps what the traversals read back: the reconstruction and |index| of every point coded so far.
 // The same object runs the encoder and the decoder, so both make identical predictions and contexts.
 
-import type { MaskRows } from './mask-rows';
+import { codeMaskRows, codeMaskRuns, type MaskRows } from './mask-rows';
 import { detLog2 } from './detmath';
 import { CAST_FLOAT32, CAST_OTHER, ExactReader, ExactWriter, ValueType } from './dtype';
 import { ACTIVITY_BUCKETS, activityBucket, contextOf, IndexCoder, LEVEL_BUCKETS } from './contexts';
@@ -23,15 +23,6 @@ export const CLASS_SPECIAL = 3;
 
 /** Set apart from the indices in the checksum (pointcoder.ts hashChoice; the modules' encodeChoice and decodeChoice). */
 const CHOICE_TAG = 0x2c1b3c6d;
-/** How codeMaskRows codes a row. */
-const ROW_AS_ABOVE = 0;
-const ROW_AS_IN_PREVIOUS_FRAME = 1;
-const ROW_AS_RUNS = 2;
-
-function sameRow(classes: Uint8Array, a: number, b: number, length: number): boolean {
-  for (let k = 0; k < length; k++) if ((classes[a + k] === CLASS_SPECIAL) !== (classes[b + k] === CLASS_SPECIAL)) return false;
-  return true;
-}
 
 export function classOf(v: number): number {
   if (!(v - v === 0) || Object.is(v, -0)) return CLASS_SPECIAL; // NaN, ±Inf, −0: stored exactly
@@ -126,7 +117,7 @@ export class PointCoder {
    * zeros and specials become known.
    */
   codeClasses(): void {
-    if (this.masked) return this.maskRows ? this.codeMaskRows(this.maskRows) : this.codeMask();
+    if (this.masked) return this.maskRows ? codeMaskRows(this, this.maskRows, this.classes.length) : codeMaskRuns(this, 0, this.classes.length);
     const { classes, indices, output } = this;
     let previous = 0;
     for (let i = 0; i < classes.length; i++) {
@@ -137,75 +128,13 @@ export class PointCoder {
     }
   }
 
-  /**
-   * A masked slab's specials as runs: finite and special values alternate, starting with finite (a run that may
-   * be empty), each run's length coded (most slabs have a few long runs, a land mask a few per row); then each
-   * special's kind. No cost per value: a slab with three NaN pays for six runs.
-   */
-  private codeMask(): void {
-    const { classes, indices } = this;
-    const size = classes.length;
-    let special = false;
-    for (let i = 0; i < size; special = !special) {
-      let run = 0;
-      if (this.original) while (i + run < size && (classes[i + run] === CLASS_SPECIAL) === special) run++;
-      // Only the first run (of finite values) may be empty: the others are coded less one.
-      const first = i === 0 && !special;
-      run = indices.codeRun(first ? run : run - 1, special ? 1 : 0) + (first ? 0 : 1);
-      if (i + run > size) throw new RangeError('a run of the mask goes past the slab');
-      for (const end = i + run; i < end; i++) {
-        classes[i] = special ? CLASS_SPECIAL : CLASS_POSITIVE;
-        if (special) {
-          this.specialIndex.push(i);
-          this.specialValue.push(this.special(i));
-        }
-      }
-    }
+  /** Encoder: whether value i is special (a masked slab's classes, set from the originals). */
+  isSpecial(i: number): boolean {
+    return this.classes[i] === CLASS_SPECIAL;
   }
 
-  /**
-   * A masked slab's specials row by row (format 6): each row as the row before it, as the same row of the previous
-   * frame, or as runs within it (as codeMask's); the symbol in the context of the previous row's. A mask that stays
-   * from frame to frame (land, a detector's dead pixels) or down the rows costs almost nothing after its first
-   * frame: as runs over the slab, a static mask of a 256 × 256 field's left half cost 13 kB a slab of 28 frames,
-   * scattered pixels missing in every frame alike 127 kB.
-   */
-  private codeMaskRows({ row, frame }: MaskRows): void {
-    const { classes, indices } = this;
-    let previous = ROW_AS_RUNS;
-    for (let start = 0; start < classes.length; start += row) {
-      const end = start + row;
-      let how = ROW_AS_RUNS;
-      if (this.original) {
-        if (start >= row && sameRow(classes, start, start - row, row)) how = ROW_AS_ABOVE;
-        else if (frame > row && start >= frame && sameRow(classes, start, start - frame, row)) how = ROW_AS_IN_PREVIOUS_FRAME;
-      }
-      how = indices.codeSymbol(how, 2, previous);
-      previous = how;
-      if (how === ROW_AS_RUNS) this.codeRunsOfRow(start, end);
-      else {
-        const from = how === ROW_AS_ABOVE ? start - row : how === ROW_AS_IN_PREVIOUS_FRAME && frame > row ? start - frame : -1;
-        if (from < 0) throw new RangeError('a row of the mask refers to a row before the slab');
-        for (let i = start; i < end; i++) this.setMask(i, classes[from + i - start] === CLASS_SPECIAL);
-      }
-    }
-  }
-
-  /** One row's specials as runs, finite and special in turn from a run of finite values that may be empty. */
-  private codeRunsOfRow(start: number, end: number): void {
-    const { classes, indices } = this;
-    let special = false;
-    for (let i = start; i < end; special = !special) {
-      let run = 0;
-      if (this.original) while (i + run < end && (classes[i + run] === CLASS_SPECIAL) === special) run++;
-      const first = i === start && !special;
-      run = indices.codeRun(first ? run : run - 1, special ? 1 : 0) + (first ? 0 : 1);
-      if (i + run > end) throw new RangeError('a run of the mask goes past its row');
-      for (const stop = i + run; i < stop; i++) this.setMask(i, special);
-    }
-  }
-
-  private setMask(i: number, special: boolean): void {
+  /** Marks value i as special (its kind coded, its value kept for the output) or finite: the mask's coding (mask-rows.ts). */
+  setMask(i: number, special: boolean): void {
     this.classes[i] = special ? CLASS_SPECIAL : CLASS_POSITIVE;
     if (special) {
       this.specialIndex.push(i);
