@@ -259,25 +259,27 @@ function decodeRun(group: i32): i32 {
   return (1 << top) + decodeDirect(top) - 1;
 }
 
-/**
- * pointcoder.ts codeMask (decoder): an absolute-domain slab's special values as runs, finite and special in turn from
- * a run of finite values that may be empty; each special's kind, and the value patched into the output.
- */
+/** mask-rows.ts codeMaskRuns (decoder, formats 3 and 5: over the whole slab): the mask of the whole slab as runs. */
 export function codeMask(size: i32): void {
+  codeMaskRuns(0, size);
+}
+
+/**
+ * mask-rows.ts codeMaskRuns (decoder): values start to end as runs, finite and special in turn from a run of finite
+ * values that may be empty; each special's kind, and the value patched into the output.
+ */
+function codeMaskRuns(start: i32, end: i32): void {
   let special = false;
-  for (let i = 0; i < size; special = !special) {
-    const first = i === 0 && !special;
+  for (let i = start; i < end; special = !special) {
+    const first = i === start && !special;
     const run = decodeRun(special ? 1 : 0) + (first ? 0 : 1);
-    if (run > size - i) unreachable();
-    for (const stop = i + run; i < stop; i++) {
-      store<u8>(classes + <usize>i, special ? CLASS_SPECIAL : CLASS_POSITIVE);
-      if (special) patch(i, specialValue(i));
-    }
+    if (run > end - i) unreachable();
+    for (const stop = i + run; i < stop; i++) setMask(i, special);
   }
 }
 
 /**
- * pointcoder.ts codeMaskRows (decoder, format 6): the mask row by row of `row` values, each row as the one before it
+ * mask-rows.ts codeMaskRows (decoder, format 6): the mask row by row of `row` values, each row as the one before it
  * (0), as the same row `frame` values back (1), or as runs within it (2), the symbol in the context of the previous one.
  */
 export function codeMaskRows(size: i32, row: i32, frame: i32): void {
@@ -286,15 +288,8 @@ export function codeMaskRows(size: i32, row: i32, frame: i32): void {
     const end = start + row;
     const how = decodeSymbol(2, previous);
     previous = how;
-    if (how === 2) {
-      let special = false;
-      for (let i = start; i < end; special = !special) {
-        const first = i === start && !special;
-        const run = decodeRun(special ? 1 : 0) + (first ? 0 : 1);
-        if (run > end - i) unreachable();
-        for (const stop = i + run; i < stop; i++) setMask(i, special);
-      }
-    } else {
+    if (how === 2) codeMaskRuns(start, end);
+    else {
       const from = how === 0 ? start - row : how === 1 && frame > row ? start - frame : -1;
       if (from < 0) unreachable();
       for (let i = start; i < end; i++) setMask(i, load<u8>(classes + <usize>(from + i - start)) === CLASS_SPECIAL);
