@@ -4,6 +4,7 @@
 // The same object runs the encoder and the decoder, so both make identical predictions and contexts.
 
 import { codeMaskRows, codeMaskRuns, type MaskRows } from './mask-rows';
+import { SpecialValues } from './special-values';
 import { detLog2 } from './detmath';
 import { CAST_FLOAT32, CAST_OTHER, ExactReader, ExactWriter, ValueType } from './dtype';
 import { ACTIVITY_BUCKETS, activityBucket, contextOf, IndexCoder, LEVEL_BUCKETS } from './contexts';
@@ -68,8 +69,7 @@ export class PointCoder {
   escapes = 0;
   private readonly pointwise: boolean;
   /** Absolute domain: non-finite values stored exactly, patched into the output at the end. */
-  private readonly specialIndex: number[] = [];
-  private readonly specialValue: number[] = [];
+  private readonly specialValues = new SpecialValues();
 
   private constructor(
     size: number,
@@ -137,8 +137,7 @@ export class PointCoder {
   setMask(i: number, special: boolean): void {
     this.classes[i] = special ? CLASS_SPECIAL : CLASS_POSITIVE;
     if (special) {
-      this.specialIndex.push(i);
-      this.specialValue.push(this.special(i));
+      this.specialValues.push(i, this.special(i));
     }
   }
 
@@ -336,9 +335,7 @@ export class PointCoder {
 
   /** The reconstruction as written in the output dtype, special values included (call once, at the end). */
   finishOutput(): Float64Array {
-    for (let k = 0; k < this.specialIndex.length; k++) this.output[this.specialIndex[k]] = this.specialValue[k];
-    this.specialIndex.length = 0;
-    this.specialValue.length = 0;
+    this.specialValues.writeInto(this.output);
     return this.output;
   }
 
@@ -385,8 +382,7 @@ export class PointCoder {
     if (this.pointwise) {
       this.output[i] = value;
     } else if (!finite) {
-      this.specialIndex.push(i);
-      this.specialValue.push(value);
+      this.specialValues.push(i, value);
     }
     this.escapes++;
   }
