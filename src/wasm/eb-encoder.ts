@@ -6,7 +6,7 @@
 // the choice), quantizer.ts quantizeAbsolute, pointcoder.ts encodeStrip, contexts.ts and rangecoder.ts, with the same
 // models in the same order, so that the stream, every value and the checksum come out identical. A value stored exactly
 // (an escape) is handed to JavaScript (encoder.exact), which keeps the exact store. eb-encoder/range-encoder.ts writes
-// the stream.
+// the stream; eb-encoder/mask.ts codes a masked slab's special values before the traversal (codeMask).
 //
 // Memory (byte offsets handed over by the driver: encoder-memory.ts memoryPlan): the bit models (16 bytes each), the
 // rates, the cost table, the candidates, each one's count of blocks (i32) and a block's cost (f64), per axis its
@@ -17,6 +17,7 @@
 
 import { bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { encodeBit, encodeNonZero, finishStream, startStream } from './eb-encoder/range-encoder';
+import { addMaskModels, encodeMask, MASK_MODELS } from './eb-encoder/mask';
 import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints, setRecon } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
@@ -40,6 +41,8 @@ let original: usize = 0;
 let float32: bool = true;
 /** The originals and reconstruction are held as f32 (a float32 pass whose every original is one: half the memory). */
 let narrowOriginals: bool = false;
+/** The slab's special values (an original not finite) are a mask coded before the traversal (codeMask): no index. */
+let masked = false;
 /** quantizer.ts Quantizer.tolerance of the view being coded. */
 let tolerance: f64 = 0;
 /** What quantize accepted: the reconstruction of its index. */
@@ -80,7 +83,7 @@ export function heapBase(): usize {
 }
 
 /** The bytes the models, the rates and the cost table take (for the driver's layout). */
-export const MODEL_BYTES: i32 = INDEX_MODELS * 16;
+export const MODEL_BYTES: i32 = (INDEX_MODELS + MASK_MODELS) * 16;
 export const LOG2_TABLE_BYTES: i32 = LOG2_TABLE_SIZE * 8;
 
 /**
@@ -92,6 +95,8 @@ export function begin(
   scratchAt: usize, capacity: i32, countsAt: usize, costsAt: usize, streamAt: usize,
 ): void {
   startModels(stateAt, reciprocalAt);
+  addMaskModels();
+  masked = false;
   log2Table = log2At;
   original = originalAt;
   float32 = isFloat32;
@@ -145,6 +150,16 @@ export function setTolerance(t: f64): void {
   tolerance = t;
 }
 
+/**
+ * A masked slab (pointcoder.ts codeClasses in the absolute domain), after setChoices and before any point: its mask as
+ * runs over the slab (`row` 0) or row by row (mask-rows.ts maskRowsOf's row and frame), each special value's kind,
+ * and the checksum over them; the traversal then takes no index for them.
+ */
+export function codeMask(size: i32, row: i32, frame: i32): void {
+  masked = true;
+  hash = encodeMask(original, narrowOriginals, size, row, frame, choicesChecked, hash);
+}
+
 /** Ends the stream (rangecoder.ts finish) and returns its length; its bytes start where begin() put them. */
 export function finish(): i32 {
   return finishStream();
@@ -181,7 +196,9 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
 
 /** One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for an escape). */
 @inline function encodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
-  const q = quantize(originalOf(i), prediction, step);
+  const x = originalOf(i);
+  if (masked && !(x - x == 0)) return knownPoint(i, prediction);
+  const q = quantize(x, prediction, step);
   if (q === 0) {
     encodeBit(zero + context, 0);
     setRecon(i, accepted);
@@ -202,6 +219,13 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
   store<u8>(absIndex + <usize>i, <u8>clamped);
   hash = (hash ^ <u32>q) * FNV_PRIME;
   return clamped;
+}
+
+/** A special value of a masked slab (pointcoder.ts code()): no index; its neighbours are predicted from its prediction. */
+function knownPoint(i: i32, prediction: f64): i32 {
+  setRecon(i, prediction - prediction == 0 ? prediction : 0);
+  store<u8>(absIndex + <usize>i, 0);
+  return 0;
 }
 
 /**

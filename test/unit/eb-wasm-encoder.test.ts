@@ -248,6 +248,65 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     for (const name of ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame']) assert.ok((wins.get(name) ?? 0) >= 50, `'${name}' won ${wins.get(name) ?? 0} blocks`);
   });
 
+  it('masked slabs (NaN and ±Inf: a mask that stays, one new in every frame, whole rows, scattered points; with escapes): as runs over the slab and row by row, checked and not, interpolation over a model and not, temporal: the same stream, values (Object.is), checksum, counts and exact values', () => {
+    const random = generator(37);
+    const masks: [string, (i: number, t: number, r: number, c: number) => boolean][] = [
+      ['land', (_i, _t, r, c) => (r - 4) ** 2 + (c - 6) ** 2 < 12],
+      ['new every frame', () => random() < 0.1],
+      ['rows', (_i, t, r) => (r + t) % 5 === 2],
+      ['scattered', (i) => i % 7 === 3 || i % 11 === 5],
+      ['all', () => true],
+    ];
+    const specials = [NaN, NaN, Infinity, -Infinity];
+    let cases = 0;
+    let rowsCases = 0;
+    let escaped = 0;
+    for (const [shape, layoutName] of [...TEMPORAL_SHAPES, ...SHAPES]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      const [, height, width] = threeDimensional(shape);
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const tolerance of [1e-1, 1e-3, 0]) {
+          const [maskName, isMissing] = masks[cases % masks.length];
+          const outliers = cases % 3 === 1;
+          const values = framesOf(shape, random, dtype, 1 + 100 * random(), outliers).map((v, i) => {
+            const t = Math.floor(i / (height * width));
+            return isMissing(i, t, Math.floor(i / width) % height, i % width) ? specials[i % specials.length] : v;
+          });
+          const temporal = cases % 3 === 2;
+          const withModel = !temporal && cases % 2 === 0;
+          const names = temporal ? TEMPORAL_LISTS[cases % TEMPORAL_LISTS.length] : withModel ? MODEL_LISTS[cases % MODEL_LISTS.length] : PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length];
+          const order = ORDERS[Math.floor(random() * ORDERS.length)];
+          const configuration = configurationOf(layout.name, temporal ? 'temporal' : 'interpolation', order, names, cases);
+          const input = passOf(size, layout, configuration, dtype, tolerance);
+          input.specials = values.some((v) => v - v !== 0);
+          input.maskRows = cases % 4 < 2;
+          input.checked = cases % 5 !== 0;
+          if (withModel) input.model = values.map((x, i) => (x - x === 0 ? x * (1 + 1e-5 * Math.sin(i)) : Math.cos(i)));
+          const what = `masked (${maskName}${input.maskRows ? ', by rows' : ''}${input.checked ? '' : ', unchecked'}) ${caseName(shape, layoutName, dtype, tolerance, configuration, names)}${outliers ? ' outliers' : ''}`;
+          cases++;
+          if (input.maskRows) rowsCases++;
+          if (codeBothWays(input, values, what).exactCount > 0) escaped++;
+        }
+      }
+    }
+    assert.ok(cases >= 150 && rowsCases >= 70 && escaped >= 10, `only ${cases} cases, ${rowsCases} by rows, ${escaped} with escapes`);
+    // Whole slabs through the codec (the mask by rows chosen where it pays, format 6): the same bytes with and without the module.
+    for (const [shape, dtype] of [[[12, 20, 24], 'float32'], [[6, 33, 17], 'float64']] as [number[], DType][]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const values = framesOf(shape, random, dtype, 10, false).map((v, i) => ((i % (shape[1] * shape[2])) % 23 < 6 ? NaN : v));
+      const g: EbGlobals = { bound: { kind: 'abs', value: 1e-3 }, tolerances: [1e-3], dtype, kind: 'frames' };
+      const before = wasmEncoding.passes;
+      const withModule = encodeSlabSync(values, shape, g);
+      assert.ok(wasmEncoding.passes > before, `[${shape}]: the module coded some passes`);
+      wasmEncoding.enabled = false;
+      const withoutModule = encodeSlabSync(values, shape, g);
+      wasmEncoding.enabled = true;
+      assert.deepEqual(withModule.bytes, withoutModule.bytes, `[${shape}] ${dtype} masked slab`);
+      sameValues(withModule.reconstruction, withoutModule.reconstruction, `[${shape}] ${dtype} masked slab`);
+    }
+  });
+
   it('indices halfway between two (dyadic values at power-of-two steps): rounded as Math.round rounds them', () => {
     const random = generator(17);
     let cases = 0;
@@ -321,7 +380,8 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     assert.ok(!wasmEncodes({ ...base, type: valueType('int16') }), 'an integer dtype');
     assert.ok(!wasmEncodes({ ...base, type: valueType('float16') }), 'float16');
     assert.ok(!wasmEncodes({ ...base, grids: [1] }), 'on a grid');
-    assert.ok(!wasmEncodes({ ...base, specials: true }), 'special values');
+    assert.ok(wasmEncodes({ ...base, specials: true }), 'special values (a mask)');
+    assert.ok(!wasmEncodes({ ...base, specials: true, domain: 'pointwise' }), 'special values under pw-rel');
     assert.ok(!wasmEncodes({ ...base, forbidden: -9999 }), 'a forbidden value');
     assert.ok(!wasmEncodes({ ...base, domain: 'pointwise' }), 'pw-rel');
     assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo')] } }), 'Lorenzo');

@@ -74,7 +74,7 @@ function shiftLow(): void {
   adapt(m, bit);
 }
 
-function encodeDirect(value: i32, bitCount: i32): void {
+export function encodeDirect(value: i32, bitCount: i32): void {
   for (let b = bitCount - 1; b >= 0; b--) {
     const half = range >>> 1;
     if (((value >> b) & 1) === 0) {

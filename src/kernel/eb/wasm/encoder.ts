@@ -1,6 +1,6 @@
 // The encoder's common case in WebAssembly (src/wasm/eb-encoder.ts, built to dist/eb-encoder.wasm by esbuild.mjs): a
-// pass by interpolation over real values in float32 or float64, with no special values, grid or forbidden value, whose
-// candidates are plain cubic and linear and those over a model's prediction or a table's column models ('model',
+// pass by interpolation over real values in float32 or float64 (their NaN and ±Inf a mask coded before the traversal,
+// src/wasm/eb-encoder/mask.ts), with no grid or forbidden value, whose candidates are plain cubic and linear and those over a model's prediction or a table's column models ('model',
 // 'cubic-over-model', 'columns', 'cubic-over-columns'); or a temporal pass (pass.ts codeFrameByFrame) whose candidates
 // are plain cubic and linear and those over the previous frame ('previous-frame', 'cubic-over-previous-frame'; with a
 // model, runPass codes it: encoder-memory.ts). JavaScript walks the views, frames, corners and sweeps as the coder
@@ -27,6 +27,7 @@ import { release, slabValues } from '../../parallel/slab-buffers';
 import { forgetModule, reserve, wasmApi, WasmMemory, wasmModule } from './module';
 import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, FramePlan, MemoryPlan, memoryPlan, pointsAreFloat32 } from './encoder-memory';
 import { RecordedSweep, recordSweeps, writeSweeps } from './sweeps';
+import { maskRowsOf } from '../mask-rows';
 
 export interface EncoderExports {
   memory: WasmMemory;
@@ -43,6 +44,7 @@ export interface EncoderExports {
   setChoices(at: number, count: number, bits: number, checked: boolean): void;
   setTolerance(tolerance: number): void;
   setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
+  codeMask(size: number, row: number, frame: number): void;
   codeCorner(i: number, from: number, step: number, level: number): void;
   codeSweep(offset: number, level: number, step: number, inverseStep: number, edge: number, d: number, s: number, nd: number, e1: number, e2: number, previous: number): number;
   finish(): number;
@@ -84,7 +86,6 @@ export function wasmEncodes(input: PassInput): boolean {
     && input.domain === 'absolute'
     && (input.type.cast === CAST_FLOAT32 || input.type.cast === CAST_FLOAT64)
     && input.grids.every((grid) => grid === 0)
-    && input.specials !== true
     && (input.forbidden === undefined || Number.isNaN(input.forbidden))
     && wasmEncoding.enabled && encoderModule() !== undefined;
 }
@@ -113,6 +114,8 @@ class ModuleCoding implements CodedPoints {
     readonly hash: number,
     /** Non-finite values stored exactly: patched into the output at the end (their reconstruction is a finite stand-in). */
     private readonly specials: { index: number; value: number }[],
+    /** A masked pass's originals: its special values (NaN, ±Inf) too. */
+    private readonly masked: Float64Array | undefined,
   ) {}
 
   get exactCount(): number {
@@ -130,11 +133,20 @@ class ModuleCoding implements CodedPoints {
   finishOutput(): Float64Array {
     for (const { index, value } of this.specials) this.output[index] = value;
     this.specials.length = 0;
+    if (this.masked) writeSpecials(this.masked, this.output);
     return this.output;
   }
 
   release(keepOutput: boolean): void {
     if (!keepOutput) release(this.output);
+  }
+}
+
+/** A masked pass's special values into its output, as pointcoder.ts special() gives them (any NaN as NaN). */
+function writeSpecials(original: Float64Array, output: Float64Array): void {
+  for (let i = 0; i < original.length; i++) {
+    const x = original[i];
+    if (x - x !== 0) output[i] = x === x ? x : NaN;
   }
 }
 
@@ -195,6 +207,10 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   try {
     w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, narrow ? 1 : 0, m.scratch, capacity, m.counts, m.costs, m.stream);
     w.setChoices(m.candidates, predictors.length, choiceBits(predictors.length), input.checked === true);
+    if (input.specials) {
+      const rows = input.maskRows ? maskRowsOf(layout, size) : { row: 0, frame: 0 };
+      w.codeMask(size, rows.row, rows.frame);
+    }
     const block = newBlock();
     views.forEach((view, v) => {
       if (view.dims.some((n) => n === 0)) return;
@@ -244,7 +260,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   const counts = new Int32Array(predictors.length);
   counts.set(new Int32Array(buffer, m.counts, predictors.length));
   wasmEncoding.passes++;
-  return { pc: new ModuleCoding(output, stream, exact, w.hash.value >>> 0, specials), counts };
+  return { pc: new ModuleCoding(output, stream, exact, w.hash.value >>> 0, specials, input.specials ? original : undefined), counts };
 }
 
 /**
