@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { encodeSlabSync, type EbGlobals } from '../../src/kernel/eb/codec';
 import { encodeInWasm, encoderModule, releaseEncoderModule, wasmEncoding } from '../../src/kernel/eb/wasm/encoder';
-import { ENCODER_MODULE_BYTES_PER_VALUE } from '../../src/kernel/eb/wasm/encoder-memory';
+import { ENCODER_MODULE_BYTES_PER_VALUE, SMALL_PASS_BYTES } from '../../src/kernel/eb/wasm/encoder-memory';
 import { runPass, type PassInput } from '../../src/kernel/eb/pass';
 import { layoutOf } from '../../src/kernel/eb/layout';
 import { valueType } from '../../src/kernel/eb/dtype';
@@ -39,8 +39,9 @@ describe('the encoder module\'s memory', () => {
     assert.notEqual(encoderModule(), again, 'decoding gave the encoder\'s memory back');
   });
 
-  it('takes a pass only where its copy fits the coder\'s arrays memory.ts counts: f32 points for float32, one base at most', () => {
+  it('takes a pass only where its copy fits the coder\'s arrays memory.ts counts (f32 points for float32, one base at most), or is small', () => {
     assert.equal(wasmEncoding.maxBytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE);
+    assert.equal(wasmEncoding.smallPassBytes, SMALL_PASS_BYTES);
     const layout = layoutOf([20, 30], 'field');
     const pass = (dtype: 'float32' | 'float64', predictors: string[], model?: Float64Array): PassInput => ({
       size: 600, layout, type: valueType(dtype), domain: 'absolute', grids: [0], pointwiseBound: 0, tolerances: [1e-3], stepTolerances: [1e-3], model,
@@ -61,9 +62,17 @@ describe('the encoder module\'s memory', () => {
     assert.ok(taken(pass('float32', ['cubic', 'linear']), data), 'float32: 9 bytes a value');
     assert.ok(taken(pass('float64', ['cubic', 'linear']), data), 'float64: 17 bytes a value');
     assert.ok(taken(pass('float32', ['cubic', 'cubic-over-model'], model), data), 'float32 over a model: 17 bytes a value');
-    assert.ok(!taken(pass('float64', ['cubic', 'cubic-over-model'], model), data), 'float64 over a model: 25 bytes a value, JavaScript codes it');
-    const notFloat32 = data.map((x) => x + 1e-9);
-    assert.ok(!taken(pass('float32', ['cubic', 'cubic-over-model'], model), notFloat32), 'originals a float32 cannot hold: f64 points, 25 bytes a value');
+    // 600 values: small enough for any bytes a value; without that allowance, 25 bytes a value are JavaScript's.
+    assert.ok(taken(pass('float64', ['cubic', 'cubic-over-model'], model), data), 'a small float64 pass over a model');
+    wasmEncoding.smallPassBytes = 600 * 25 - 1;
+    try {
+      assert.ok(!taken(pass('float64', ['cubic', 'cubic-over-model'], model), data), 'float64 over a model: 25 bytes a value, JavaScript codes it');
+      const notFloat32 = data.map((x) => x + 1e-9);
+      assert.ok(!taken(pass('float32', ['cubic', 'cubic-over-model'], model), notFloat32), 'originals a float32 cannot hold: f64 points, 25 bytes a value');
+      assert.ok(taken(pass('float32', ['cubic', 'cubic-over-model'], model), data), 'float32 over a model: 17 bytes a value, whatever the size');
+    } finally {
+      wasmEncoding.smallPassBytes = SMALL_PASS_BYTES;
+    }
     // Temporal over the previous frame: f64 points (the module reads the reconstruction as the base), 17 bytes a value.
     const frames = layoutOf([4, 10, 15], 'field');
     const temporal = (dtype: 'float32' | 'float64'): PassInput => ({

@@ -21,6 +21,14 @@ import { placeSweeps, RecordedSweep } from './sweeps';
  */
 export const ENCODER_MODULE_BYTES_PER_VALUE = 17;
 
+/**
+ * A pass whose copy takes at most this many bytes may take more bytes a value than ENCODER_MODULE_BYTES_PER_VALUE: the
+ * configuration search's trials on a sample, a small array's pass (a float64 pass over a model, or a masked one: f64
+ * points, 25 bytes a value). Within a worker's own runtime (memory.ts WORKER_RUNTIME); the module keeps its memory
+ * at the largest pass's until releaseEncoderModule.
+ */
+export const SMALL_PASS_BYTES = 8 * 2 ** 20;
+
 /** The bases the module copies: each one the candidates add to, once. */
 export const COPIED_BASES: BaseName[] = ['model', 'columns'];
 

@@ -25,7 +25,7 @@ import { newBlock } from '../sweep';
 import { choiceBits, frameDims, frameExtent, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
 import { forgetModule, reserve, wasmApi, WasmMemory, wasmModule } from './module';
-import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, FramePlan, MemoryPlan, memoryPlan, pointsAreFloat32 } from './encoder-memory';
+import { blockCapacity, bytesPerValue, ENCODER_MODULE_BYTES_PER_VALUE, FramePlan, MemoryPlan, memoryPlan, pointsAreFloat32, SMALL_PASS_BYTES } from './encoder-memory';
 import { RecordedSweep, recordSweeps, writeSweeps } from './sweeps';
 import { maskRowsOf } from '../mask-rows';
 
@@ -56,6 +56,8 @@ export const wasmEncoding = {
   passes: 0,
   /** The module's bytes a value a pass may take (the tests raise it to code every case both ways). */
   maxBytesPerValue: ENCODER_MODULE_BYTES_PER_VALUE,
+  /** A pass whose copy is at most this large may take more bytes a value (encoder-memory.ts SMALL_PASS_BYTES). */
+  smallPassBytes: SMALL_PASS_BYTES,
 };
 
 /** The pass's escapes (the module calls back for each): stores the value exactly and returns what predictions read there. */
@@ -178,7 +180,8 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   const { predictors } = configuration;
   const narrow = pointsAreFloat32(input, original);
   const Points = narrow ? Float32Array : Float64Array;
-  if (bytesPerValue(Points.BYTES_PER_ELEMENT, predictors) > wasmEncoding.maxBytesPerValue) return undefined;
+  const copyBytes = bytesPerValue(Points.BYTES_PER_ELEMENT, predictors);
+  if (copyBytes > wasmEncoding.maxBytesPerValue && copyBytes * size > wasmEncoding.smallPassBytes) return undefined;
   const m = memoryPlan(w, size, Points.BYTES_PER_ELEMENT, longest, capacity, predictors, frames);
   if (!reserve(w.memory, m.end)) return undefined;
   let buffer = w.memory.buffer;
