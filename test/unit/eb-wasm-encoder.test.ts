@@ -307,6 +307,41 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     }
   });
 
+  it('temporal passes over a model (the model, its change added to the previous frame, cubic over either), with and without a mask: the same stream, values (Object.is), checksum, counts and exact values', () => {
+    const random = generator(41);
+    const lists = [
+      ['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame', 'model', 'cubic-over-model', 'model-delta', 'cubic-over-model-delta'],
+      ['model-delta', 'cubic-over-model-delta'], ['cubic', 'model', 'cubic-over-model'], ['previous-frame', 'model-delta', 'cubic-over-model'],
+      ['cubic-over-model-delta', 'linear'], ['model'],
+    ];
+    let cases = 0;
+    let masked = 0;
+    const wins = new Map<string, number>();
+    for (const [shape, layoutName] of TEMPORAL_SHAPES) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const tolerance of [1e-1, 1e-3, 1e-6, 0]) {
+          const outliers = cases % 3 === 1;
+          const values = framesOf(shape, random, dtype, 1 + 100 * random(), outliers).map((v, i) => (cases % 4 === 3 && i % 9 < 2 ? NaN : v));
+          const names = lists[cases % lists.length];
+          const configuration = configurationOf(layout.name, 'temporal', ORDERS[Math.floor(random() * ORDERS.length)], names, cases);
+          const input = passOf(size, layout, configuration, dtype, tolerance);
+          input.model = values.map((x, i) => (x - x === 0 ? x : 0) + 0.01 * Math.sin(i / 3));
+          input.specials = values.some((v) => v - v !== 0);
+          input.checked = true;
+          const what = `temporal over a model ${caseName(shape, layoutName, dtype, tolerance, configuration, names)}${outliers ? ' outliers' : ''}${input.specials ? ' masked' : ''}`;
+          cases++;
+          if (input.specials) masked++;
+          const { counts } = codeBothWays(input, values, what);
+          names.forEach((name, k) => wins.set(name, (wins.get(name) ?? 0) + counts[k]));
+        }
+      }
+    }
+    assert.ok(cases >= 90 && masked >= 20, `only ${cases} cases, ${masked} masked`);
+    for (const name of ['model', 'cubic-over-model', 'model-delta', 'cubic-over-model-delta']) assert.ok((wins.get(name) ?? 0) >= 50, `'${name}' won ${wins.get(name) ?? 0} blocks`);
+  });
+
   it('indices halfway between two (dyadic values at power-of-two steps): rounded as Math.round rounds them', () => {
     const random = generator(17);
     let cases = 0;
@@ -390,13 +425,14 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     assert.ok(!wasmEncodes(withModel), 'a model candidate without the model');
     assert.ok(!wasmEncodes({ ...withModel, model: new Float64Array(119) }), 'a model of another length');
     assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, predictors: [predictorByName('columns')] } }), 'the column models of no table');
-    // Temporal: over the previous frame, yes; over a model (the model, or its change added to the previous frame), JavaScript (the module would copy the model: encoder-memory.ts).
+    // Temporal: over the previous frame, and over a model (the model, or its change added to the previous frame) where the pass has one.
     const temporal = (names: string[], model?: Float64Array): PassInput => ({ ...base, model, configuration: { ...base.configuration, mode: 'temporal', predictors: names.map(predictorByName) } });
     assert.ok(wasmEncodes(temporal(['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame'])), 'temporal');
     assert.ok(wasmEncodes(temporal(['cubic', 'linear', 'previous-frame', 'cubic-over-previous-frame'], new Float64Array(120))), 'temporal with a model its candidates do not use');
     for (const name of ['model', 'cubic-over-model', 'model-delta', 'cubic-over-model-delta']) {
-      assert.ok(!wasmEncodes(temporal(['cubic', 'previous-frame', name], new Float64Array(120))), `temporal over '${name}'`);
-      assert.ok(!wasmEncodes(temporal([name], new Float64Array(120))), `temporal over '${name}' alone`);
+      assert.ok(wasmEncodes(temporal(['cubic', 'previous-frame', name], new Float64Array(120))), `temporal over '${name}'`);
+      assert.ok(!wasmEncodes(temporal(['cubic', 'previous-frame', name])), `temporal over '${name}' without the model`);
+      assert.ok(!wasmEncodes(temporal([name], new Float64Array(119))), `temporal over '${name}', a model of another length`);
     }
     assert.ok(!wasmEncodes(temporal(['cubic', 'columns'])), 'temporal over the column models');
     assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, predictors: [predictorByName('cubic'), predictorByName('previous-frame')] } }), 'the previous frame outside the temporal mode');

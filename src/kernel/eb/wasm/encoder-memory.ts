@@ -15,7 +15,8 @@ import { placeSweeps, RecordedSweep } from './sweeps';
  * plain float32 or float64 passes (9 or 17 bytes) and float32 passes over one base (17) do; float64 passes over a base
  * and passes over a table's column models (wide: predictColumn reads the reconstruction as f64) are coded by runPass.
  * A temporal pass's previous frame is the reconstruction itself (wide: read as an f64 base), and frame 0's the zero
- * frame (one frame): 17 bytes; a temporal pass over a model would copy it too (25), and is coded by runPass.
+ * frame (one frame): 17 bytes; over the model's change ('model-delta') one frame more, over the model itself a copy of
+ * it (25: a small pass only).
  * The rest is small (models, tables, a block's scratch) but for the stream, which starts at a quarter byte a value and
  * grows with the bytes coded. The memory stays as large as the largest pass left it, until releaseEncoderModule.
  */
@@ -50,6 +51,8 @@ export interface MemoryPlan {
   bases: Map<BaseName, number>;
   /** Temporal: the zero frame frame 0 adds to (f64; 0: none). The recorded sweeps' `at` are set where they go. */
   zeroFrame: number;
+  /** Temporal over 'model-delta': one frame's base (f64; 0: none), written before each frame (encoder.ts writeModelDelta). */
+  modelDelta: number;
   /** A block's points; then per candidate, where its predictions go (plain cubic candidates share theirs, as do linear ones). */
   scratch: number; predictions: number[];
   stream: number;
@@ -64,10 +67,10 @@ export function bytesPerValue(width: number, predictors: PredictorSpec[]): numbe
 /**
  * Whether a pass may hold its originals and reconstruction as f32: a float32 pass (every value it reconstructs or
  * stores exactly is one) whose every original is a finite one, not over column models (predictColumn reads f64) nor
- * over the previous frame (the module reads the reconstruction as its f64 base).
+ * over the previous frame or the model's change since it (the reconstruction read as an f64 base).
  */
 export function pointsAreFloat32(input: PassInput, original: Float64Array): boolean {
-  if (input.type.cast !== CAST_FLOAT32 || input.configuration.predictors.some((p) => p.base === 'columns' || p.base === 'previous-frame')) return false;
+  if (input.type.cast !== CAST_FLOAT32 || input.configuration.predictors.some((p) => p.base === 'columns' || p.base === 'previous-frame' || p.base === 'model-delta')) return false;
   for (let i = 0; i < original.length; i++) {
     // A non-finite value's reconstruction is a stand-in (a prediction, in f64) until the end: wide.
     const x = original[i];
@@ -94,6 +97,7 @@ export function memoryPlan(
   const bases = new Map<BaseName, number>();
   for (const name of COPIED_BASES) if (predictors.some((p) => p.base === name)) bases.set(name, memory.take(8 * size));
   const zeroFrame = frames !== undefined && predictors.some((p) => p.base === 'previous-frame') ? memory.take(8 * frames.extent) : 0;
+  const modelDelta = frames !== undefined && predictors.some((p) => p.base === 'model-delta') ? memory.take(8 * frames.extent) : 0;
   // Each frame shape's sweeps, placed once for all its frames.
   if (frames !== undefined) placeSweeps(memory, frames.sweeps);
   const scratch = memory.take(4 * capacity);
@@ -104,7 +108,7 @@ export function memoryPlan(
     return slots.get(key)!;
   });
   const stream = memory.take(Math.max(1 << 12, size >> 2));
-  return { state, reciprocal, log2, candidates, counts, costs, axes, original, recon, absIndex, bases, zeroFrame, scratch, predictions, stream, end: memory.end };
+  return { state, reciprocal, log2, candidates, counts, costs, axes, original, recon, absIndex, bases, zeroFrame, modelDelta, scratch, predictions, stream, end: memory.end };
 }
 
 /**

@@ -1,12 +1,13 @@
 // The encoder's common case in WebAssembly (src/wasm/eb-encoder.ts, built to dist/eb-encoder.wasm by esbuild.mjs): a
 // pass by interpolation over real values in float32 or float64 (their NaN and ±Inf a mask coded before the traversal,
-// src/wasm/eb-encoder/mask.ts), with no grid or forbidden value, whose candidates are plain cubic and linear and those over a model's prediction or a table's column models ('model',
-// 'cubic-over-model', 'columns', 'cubic-over-columns'); or a temporal pass (pass.ts codeFrameByFrame) whose candidates
-// are plain cubic and linear and those over the previous frame ('previous-frame', 'cubic-over-previous-frame'; with a
-// model, runPass codes it: encoder-memory.ts). JavaScript walks the views, frames, corners and sweeps as the coder
-// does (interpolation.ts), computes each column's models (columns.ts) into the module's memory, and hands each sweep to
-// the module (a temporal pass's sweeps recorded once per frame shape and placed in the memory once: sweeps.ts); the
-// stream, every value, the checksum, the exact values and the counts are the same as runPass's
+// src/wasm/eb-encoder/mask.ts), with no grid or forbidden value, whose candidates are plain cubic and linear and those
+// over a model's prediction or a table's column models ('model', 'cubic-over-model', 'columns', 'cubic-over-columns');
+// or a temporal pass (pass.ts codeFrameByFrame) whose candidates are plain cubic and linear and those over the previous
+// frame, the model, or the previous frame plus the model's change ('model-delta', written frame by frame). JavaScript
+// walks the views, frames, corners and sweeps as the coder does (interpolation.ts), computes each column's models
+// (columns.ts) into the module's memory, and hands each sweep to the module (a temporal pass's sweeps recorded once per
+// frame shape and placed in the memory once: sweeps.ts); the stream, every value, the checksum, the exact values and
+// the counts are the same as runPass's
 // (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the module cannot
 // be loaded or have the memory, is coded by runPass.
 // BALER_EB_ENCODER=js sends every pass to runPass (to compare). The module keeps its own copy of a pass's values,
@@ -94,15 +95,16 @@ export function wasmEncodes(input: PassInput): boolean {
 
 /**
  * Whether the module predicts as `p` does in this pass: plain cubic or linear, or the base alone or cubic over it, for a
- * model the pass has or a table's column models, or in a temporal pass the previous frame (runPass throws for a base
- * the pass lacks). A temporal pass over a model ('model', 'model-delta') would copy the model too, more bytes a value
- * than the module may take (encoder-memory.ts): runPass codes it.
+ * model the pass has or a table's column models, or in a temporal pass the previous frame, the model, or the previous
+ * frame plus the model's change since it (runPass throws for a base the pass lacks). A temporal pass over the model
+ * copies it (25 bytes a value): only a small one fits the module (encoder-memory.ts).
  */
 function takesPredictor(p: PredictorSpec, input: PassInput): boolean {
   if (p.base === undefined) return p.method === METHOD_CUBIC || p.method === METHOD_LINEAR;
   if (p.method !== METHOD_BASE && p.method !== METHOD_CUBIC_OVER_BASE) return false;
-  if (input.configuration.mode === 'temporal') return p.base === 'previous-frame';
-  if (p.base === 'model') return input.model !== undefined && input.model.length === input.size;
+  const hasModel = input.model !== undefined && input.model.length === input.size;
+  if (input.configuration.mode === 'temporal') return p.base === 'previous-frame' || ((p.base === 'model' || p.base === 'model-delta') && hasModel);
+  if (p.base === 'model') return hasModel;
   if (p.base === 'columns') return input.layout.name === 'table' && input.columnModels?.length === input.layout.views.length;
   return false;
 }
@@ -194,6 +196,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   const columns = m.bases.get('columns');
   if (columns !== undefined) new Float64Array(buffer, columns, size).fill(0);
   if (m.zeroFrame !== 0) new Float64Array(buffer, m.zeroFrame, frames!.extent).fill(0);
+  if (m.modelDelta !== 0) new Float64Array(buffer, m.modelDelta, frames!.extent).fill(0);
   writeSweeps(buffer, sweepsByDims);
   const record = w.CANDIDATE_BYTES.value / 4;
   const table = new Int32Array(buffer, m.candidates, record * predictors.length);
@@ -224,7 +227,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
       }
       w.setTolerance(input.tolerances[v]);
       if (temporal) {
-        codeFrames(w, m, view, configuration, input.stepTolerances[v], sweepsByDims.get(String(frameDims(view)))!);
+        codeFrames(w, m, view, configuration, input.stepTolerances[v], sweepsByDims.get(String(frameDims(view)))!, input.model);
         return;
       }
       const levels = interpolationLevels(view.dims, configuration.edges);
@@ -267,10 +270,30 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
 }
 
 /**
+ * Frame t's 'model-delta' base (pass.ts codeFrameByFrame): the previous frame's reconstruction plus the model's change
+ * since it, or the model itself in the first frame, at m.modelDelta by the frame's local index. `memory`: the module's.
+ */
+function writeModelDelta(memory: Float64Array, m: MemoryPlan, view: GridView, t: number, model: Float64Array): void {
+  const [, height, width] = view.dims;
+  const [frameStride, rowStride, columnStride] = view.strides;
+  const start = view.offset + t * frameStride;
+  const delta = m.modelDelta / 8;
+  const recon = m.recon / 8;
+  for (let r = 0; r < height; r++)
+    for (let c = 0; c < width; c++) {
+      const local = r * rowStride + c * columnStride;
+      const i = start + local;
+      memory[delta + local] = t > 0 ? memory[recon + i - frameStride] + (model[i] - model[i - frameStride]) : model[i];
+    }
+}
+
+/**
  * A temporal view frame by frame (pass.ts codeFrameByFrame): each frame's previous-frame base set in the candidate
  * table (the reconstruction one frame back; frame 0's, the zero frame), its corners, and its recorded sweeps.
  */
-function codeFrames(w: EncoderExports, m: MemoryPlan, view: GridView, configuration: Configuration, stepTolerance: number, sweeps: RecordedSweep[]): void {
+function codeFrames(
+  w: EncoderExports, m: MemoryPlan, view: GridView, configuration: Configuration, stepTolerance: number, sweeps: RecordedSweep[], model: Float64Array | undefined,
+): void {
   const { predictors, order, edges } = configuration;
   const dims = frameDims(view);
   const frameStride = view.strides[0];
@@ -280,14 +303,20 @@ function codeFrames(w: EncoderExports, m: MemoryPlan, view: GridView, configurat
   const cornerStep = steps[levels];
   const record = w.CANDIDATE_BYTES.value / 4;
   const overPrevious = predictors.flatMap((p, k) => (p.base === 'previous-frame' ? [k] : []));
+  const overDelta = predictors.flatMap((p, k) => (p.base === 'model-delta' ? [k] : []));
   for (let t = 0; t < view.dims[0]; t++) {
     const start = view.offset + t * frameStride;
-    if (overPrevious.length > 0) {
+    if (overDelta.length > 0) writeModelDelta(new Float64Array(w.memory.buffer), m, view, t, model!);
+    if (overPrevious.length > 0 || overDelta.length > 0) {
       // The stream may have grown the memory: a fresh view of the table.
       const table = new Int32Array(w.memory.buffer, m.candidates, record * predictors.length);
       for (const k of overPrevious) {
         table[record * k + 2] = t > 0 ? m.recon : m.zeroFrame;
         table[record * k + 3] = t > 0 ? -frameStride : -start;
+      }
+      for (const k of overDelta) {
+        table[record * k + 2] = m.modelDelta;
+        table[record * k + 3] = -start;
       }
     }
     const frame: GridView = { offset: start, dims, strides: view.strides };
