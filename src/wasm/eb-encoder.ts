@@ -23,7 +23,8 @@ import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
-import { jsRound } from './shared/values';
+export { setGrid } from './shared/values';
+import { fromGridUnits, grid, jsRound, toGridUnits } from './shared/values';
 
 const MAX_INDEX: f64 = 1073741824; // 2^30
 const LOG2_TABLE_SIZE: i32 = 4096;
@@ -178,6 +179,7 @@ export function finish(): i32 {
 /** quantizer.ts quantizeAbsolute for real values in a float dtype, nothing forbidden: an index (its value in `accepted`) or ESCAPE. */
 @inline function quantize(x: f64, prediction: f64, step: f64): i32 {
   if (!(x - x == 0)) return ESCAPE;
+  if (grid != 0) return quantizeOnGrid(x, prediction, step);
   const p = prediction + 0;
   const t = step == 0 ? 0 : (x - p) / step;
   if (!(t < MAX_INDEX && t > -MAX_INDEX)) return ESCAPE;
@@ -191,6 +193,19 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
   if (step == 0) return ESCAPE;
   const other = t > q ? q + 1 : q - 1;
   if (accepts(x, p + other * step)) return <i32>other;
+  return ESCAPE;
+}
+
+/** quantizeAbsolute on the view's grid (grid.ts): the prediction rounded to whole units of it, the step counted in them. */
+function quantizeOnGrid(x: f64, prediction: f64, step: f64): i32 {
+  const p = jsRound(toGridUnits(prediction)) + 0;
+  const t = step == 0 ? 0 : (toGridUnits(x) - p) / step;
+  if (!(t < MAX_INDEX && t > -MAX_INDEX)) return ESCAPE;
+  const q = jsRound(t);
+  if (accepts(x, fromGridUnits(p + q * step))) return <i32>q;
+  if (step == 0) return ESCAPE;
+  const other = t > q ? q + 1 : q - 1;
+  if (accepts(x, fromGridUnits(p + other * step))) return <i32>other;
   return ESCAPE;
 }
 

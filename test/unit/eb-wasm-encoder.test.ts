@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { generator, ORDERS, SHAPES } from '../fixtures/eb-cases';
 import { fitColumnModels } from '../../src/kernel/eb/columns';
+import { toGridUnits } from '../../src/kernel/eb/grid';
 import type { Configuration } from '../../src/kernel/eb/configure';
 import type { Mode } from '../../src/kernel/eb/predictors';
 import { EbGlobals, encodeSlabSync } from '../../src/kernel/eb/codec';
@@ -342,6 +343,39 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     for (const name of ['model', 'cubic-over-model', 'model-delta', 'cubic-over-model-delta']) assert.ok((wins.get(name) ?? 0) >= 50, `'${name}' won ${wins.get(name) ?? 0} blocks`);
   });
 
+  it('values on a grid (integers, decimals of 2 digits, multiples of a step; in a float dtype), interpolation and temporal, masked and not: the same stream, values (Object.is), checksum, counts and exact values', () => {
+    const random = generator(43);
+    const grids: [string, number, (v: number) => number][] = [
+      ['integers', 1, (v) => Math.round(v)], ['decimals', -100, (v) => Math.round(v * 100) / 100], ['steps of 0.25', 0.25, (v) => Math.round(v * 4) / 4],
+    ];
+    let cases = 0;
+    for (const [shape, layoutName] of [...TEMPORAL_SHAPES, ...SHAPES]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const tolerance of [0.5, 3, 0]) {
+          const [gridName, grid, onGrid] = grids[cases % grids.length];
+          const temporal = cases % 2 === 1;
+          const values = framesOf(shape, random, 'float64', 20 + 100 * random(), cases % 3 === 1).map((v, i) => {
+            const x = cases % 4 === 3 && i % 9 < 2 ? NaN : v - v === 0 ? onGrid(v) : v;
+            return dtype === 'float32' ? Math.fround(x) : x;
+          });
+          const names = temporal ? TEMPORAL_LISTS[cases % TEMPORAL_LISTS.length] : PREDICTOR_LISTS[cases % PREDICTOR_LISTS.length];
+          const configuration = configurationOf(layout.name, temporal ? 'temporal' : 'interpolation', ORDERS[Math.floor(random() * ORDERS.length)], names, cases);
+          const input = passOf(size, layout, configuration, dtype, tolerance);
+          input.grids = layout.views.map(() => grid);
+          input.stepTolerances = input.tolerances.map((t) => toGridUnits(t, grid) * (1 - 2 ** -20));
+          input.specials = values.some((v) => v - v !== 0);
+          input.checked = true;
+          const what = `on a grid (${gridName}) ${temporal ? 'temporal ' : ''}${caseName(shape, layoutName, dtype, tolerance, configuration, names)}${input.specials ? ' masked' : ''}`;
+          cases++;
+          codeBothWays(input, values, what);
+        }
+      }
+    }
+    assert.ok(cases >= 150, `only ${cases} cases`);
+  });
+
   it('indices halfway between two (dyadic values at power-of-two steps): rounded as Math.round rounds them', () => {
     const random = generator(17);
     let cases = 0;
@@ -414,7 +448,7 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     assert.ok(wasmEncodes(base));
     assert.ok(!wasmEncodes({ ...base, type: valueType('int16') }), 'an integer dtype');
     assert.ok(!wasmEncodes({ ...base, type: valueType('float16') }), 'float16');
-    assert.ok(!wasmEncodes({ ...base, grids: [1] }), 'on a grid');
+    assert.ok(wasmEncodes({ ...base, grids: [1] }), 'on a grid');
     assert.ok(wasmEncodes({ ...base, specials: true }), 'special values (a mask)');
     assert.ok(!wasmEncodes({ ...base, specials: true, domain: 'pointwise' }), 'special values under pw-rel');
     assert.ok(!wasmEncodes({ ...base, forbidden: -9999 }), 'a forbidden value');

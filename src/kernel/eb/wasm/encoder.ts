@@ -1,7 +1,7 @@
 // The encoder's common case in WebAssembly (src/wasm/eb-encoder.ts, built to dist/eb-encoder.wasm by esbuild.mjs): a
-// pass by interpolation over real values in float32 or float64 (their NaN and ±Inf a mask coded before the traversal,
-// src/wasm/eb-encoder/mask.ts), with no grid or forbidden value, whose candidates are plain cubic and linear and those
-// over a model's prediction or a table's column models ('model', 'cubic-over-model', 'columns', 'cubic-over-columns');
+// pass by interpolation over values in float32 or float64 (their NaN and ±Inf a mask coded before the traversal:
+// src/wasm/eb-encoder/mask.ts; on a grid or not: grid.ts), with no forbidden value, whose candidates are plain cubic
+// and linear and those over a model's prediction or a table's column models ('model', 'cubic-over-model', 'columns', 'cubic-over-columns');
 // or a temporal pass (pass.ts codeFrameByFrame) whose candidates are plain cubic and linear and those over the previous
 // frame, the model, or the previous frame plus the model's change ('model-delta', written frame by frame). JavaScript
 // walks the views, frames, corners and sweeps as the coder does (interpolation.ts), computes each column's models
@@ -17,6 +17,7 @@
 import { CAST_FLOAT32, CAST_FLOAT64, ExactWriter } from '../dtype';
 import { forEachCorner, forEachSweep, interpolationLevels } from '../interpolation';
 import { levelSteps } from '../layout';
+import { fromGridUnits } from '../grid';
 import type { CodedPoints, EncodedPass, PassInput } from '../pass';
 import type { Configuration } from '../configure';
 import type { GridView } from '../traversal';
@@ -45,6 +46,7 @@ export interface EncoderExports {
   setChoices(at: number, count: number, bits: number, checked: boolean): void;
   setTolerance(tolerance: number): void;
   setAxis(e: number, listAt: number, length: number, stride: number, before3At: number, right1At: number, right3At: number): void;
+  setGrid(grid: number): void;
   codeMask(size: number, row: number, frame: number): void;
   codeCorner(i: number, from: number, step: number, level: number): void;
   codeSweep(offset: number, level: number, step: number, inverseStep: number, edge: number, d: number, s: number, nd: number, e1: number, e2: number, previous: number): number;
@@ -88,7 +90,6 @@ export function wasmEncodes(input: PassInput): boolean {
     && configuration.predictors.every((p) => takesPredictor(p, input))
     && input.domain === 'absolute'
     && (input.type.cast === CAST_FLOAT32 || input.type.cast === CAST_FLOAT64)
-    && input.grids.every((grid) => grid === 0)
     && (input.forbidden === undefined || Number.isNaN(input.forbidden))
     && wasmEncoding.enabled && encoderModule() !== undefined;
 }
@@ -226,12 +227,14 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
         predictColumn(input.columnModels![v], new Float64Array(memory, m.recon, size), view.dims[2], views.length, v, new Float64Array(memory, columns, size));
       }
       w.setTolerance(input.tolerances[v]);
+      const grid = input.grids[v];
+      w.setGrid(grid);
       if (temporal) {
-        codeFrames(w, m, view, configuration, input.stepTolerances[v], sweepsByDims.get(String(frameDims(view)))!, input.model);
+        codeFrames(w, m, view, configuration, input.stepTolerances[v], grid, sweepsByDims.get(String(frameDims(view)))!, input.model);
         return;
       }
       const levels = interpolationLevels(view.dims, configuration.edges);
-      const steps = levelSteps(input.stepTolerances[v], false, levels, configuration.alpha, configuration.beta);
+      const steps = levelSteps(input.stepTolerances[v], grid !== 0, levels, configuration.alpha, configuration.beta);
       forEachCorner(view, configuration.order, configuration.edges, (i, from) => w.codeCorner(i, from, steps[levels], levels));
       forEachSweep(view.dims, configuration, block, (level, edge) => {
         // The stream may have grown the memory in the last sweep: a fresh view of it.
@@ -248,7 +251,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
         }
         const { dirs, nd } = block;
         const step = steps[level];
-        block.previous = w.codeSweep(view.offset, level, step, inverseOf(step), edge, block.d, block.s, nd, nd > 1 ? dirs[1] : 0, nd > 2 ? dirs[2] : 0, block.previous);
+        block.previous = w.codeSweep(view.offset, level, step, inverseOf(fromGridUnits(step, grid)), edge, block.d, block.s, nd, nd > 1 ? dirs[1] : 0, nd > 2 ? dirs[2] : 0, block.previous);
       });
     });
     length = w.finish();
@@ -292,14 +295,16 @@ function writeModelDelta(memory: Float64Array, m: MemoryPlan, view: GridView, t:
  * table (the reconstruction one frame back; frame 0's, the zero frame), its corners, and its recorded sweeps.
  */
 function codeFrames(
-  w: EncoderExports, m: MemoryPlan, view: GridView, configuration: Configuration, stepTolerance: number, sweeps: RecordedSweep[], model: Float64Array | undefined,
+  w: EncoderExports, m: MemoryPlan, view: GridView, configuration: Configuration, stepTolerance: number, grid: number, sweeps: RecordedSweep[],
+  model: Float64Array | undefined,
 ): void {
   const { predictors, order, edges } = configuration;
   const dims = frameDims(view);
   const frameStride = view.strides[0];
   const levels = interpolationLevels(dims, edges);
-  const steps = levelSteps(stepTolerance, false, levels, configuration.alpha, configuration.beta);
-  const inverses = steps.map(inverseOf);
+  const steps = levelSteps(stepTolerance, grid !== 0, levels, configuration.alpha, configuration.beta);
+  // The cost estimate's residuals are in the values' units, the steps in the grid's (traversal.ts inverseStepOf).
+  const inverses = steps.map((step) => inverseOf(fromGridUnits(step, grid)));
   const cornerStep = steps[levels];
   const record = w.CANDIDATE_BYTES.value / 4;
   const overPrevious = predictors.flatMap((p, k) => (p.base === 'previous-frame' ? [k] : []));
