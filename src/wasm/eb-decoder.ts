@@ -17,6 +17,7 @@ import { addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MO
 import { decodeBit, decodeDirect, decodeNonZero, startStream, streamConsumed } from './eb-decoder/range-decoder';
 import { absIndex, absIndexAt, activityOf, predictAlong, recon, reconAt, setPoints } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
+import { lorenzoActivity, lorenzoReads, predictLorenzo } from './shared/lorenzo';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
@@ -26,11 +27,10 @@ import { detExp2 } from './shared/detmath';
 
 /** contexts.ts RUN_BITS: a mask's runs are shorter than 2^30. */
 const RUN_BITS: i32 = 30;
-/** predictors.ts METHOD_*: how a candidate predicts (5, Lorenzo over the base, is the rest). */
+/** predictors.ts METHOD_*: how a candidate predicts (the Lorenzo ones: shared/lorenzo.ts). */
 const METHOD_LINEAR: u8 = 1;
 const METHOD_BASE: u8 = 2;
 const METHOD_CUBIC_OVER_BASE: u8 = 3;
-const METHOD_LORENZO: u8 = 4;
 
 // contexts.ts IndexCoder's models after those shared/models.ts adds, in its order.
 let symbol = 0, specialKind = 0, runs = 0;
@@ -396,33 +396,9 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
   return previous;
 }
 
-/** predictors.ts predictLorenzo: 3-D Lorenzo differences of the reconstruction (a0–a2: whether the point before exists along each axis), over the base unless plain. */
-@inline function predictLorenzo(method: u8, i: i32, a0: bool, a1: bool, a2: bool, s0: i32, s1: i32, s2: i32): f64 {
-  if (method === METHOD_BASE) return baseAt(i);
-  if (method === METHOD_LORENZO) {
-    let p = 0.0;
-    if (a2) p += reconAt(i - s2);
-    if (a1) p += reconAt(i - s1);
-    if (a0) p += reconAt(i - s0);
-    if (a1 && a2) p -= reconAt(i - s1 - s2);
-    if (a0 && a2) p -= reconAt(i - s0 - s2);
-    if (a0 && a1) p -= reconAt(i - s0 - s1);
-    if (a0 && a1 && a2) p += reconAt(i - s0 - s1 - s2);
-    return p;
-  }
-  let p = baseAt(i);
-  if (a2) p += reconAt(i - s2) - baseAt(i - s2);
-  if (a1) p += reconAt(i - s1) - baseAt(i - s1);
-  if (a0) p += reconAt(i - s0) - baseAt(i - s0);
-  if (a1 && a2) p -= reconAt(i - s1 - s2) - baseAt(i - s1 - s2);
-  if (a0 && a2) p -= reconAt(i - s0 - s2) - baseAt(i - s0 - s2);
-  if (a0 && a1) p -= reconAt(i - s0 - s1) - baseAt(i - s0 - s1);
-  if (a0 && a1 && a2) p += reconAt(i - s0 - s1 - s2) - baseAt(i - s0 - s1 - s2);
-  return p;
-}
-
 /** traversal.ts codeByLorenzo (decoder): the view at `offset` in raster order, in blocks of blockSize³ that each choose their candidate. */
 export function codeLorenzo(offset: i32, n0: i32, n1: i32, n2: i32, s0: i32, s1: i32, s2: i32, blockSize: i32, step: f64): void {
+  lorenzoReads(recon, false);
   let previous = 0;
   for (let lo0 = 0; lo0 < n0; lo0 += blockSize)
     for (let lo1 = 0; lo1 < n1; lo1 += blockSize)
@@ -435,11 +411,7 @@ export function codeLorenzo(offset: i32, n0: i32, n1: i32, n2: i32, s0: i32, s1:
           for (let c1 = lo1; c1 < h1; c1++)
             for (let c2 = lo2; c2 < h2; c2++) {
               const i = offset + c0 * s0 + c1 * s1 + c2 * s2;
-              let activity = 0;
-              if (c2 > 0) activity += 2 * absIndexAt(i - s2);
-              if (c1 > 0) activity += absIndexAt(i - s1);
-              if (c0 > 0) activity += absIndexAt(i - s0);
-              decodePoint(i, predictLorenzo(method, i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), step, bucket(activity));
+              decodePoint(i, predictLorenzo(<i32>method, i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), step, bucket(lorenzoActivity(i, c0, c1, c2, s0, s1, s2)));
             }
       }
 }

@@ -6,7 +6,8 @@
 // the choice), quantizer.ts quantizeAbsolute, pointcoder.ts encodeStrip, contexts.ts and rangecoder.ts, with the same
 // models in the same order, so that the stream, every value and the checksum come out identical. A value stored exactly
 // (an escape) is handed to JavaScript (encoder.exact), which keeps the exact store. eb-encoder/range-encoder.ts writes
-// the stream; eb-encoder/mask.ts codes a masked slab's special values before the traversal (codeMask).
+// the stream; eb-encoder/mask.ts codes a masked slab's special values before the traversal (codeMask). codeLorenzo is
+// traversal.ts codeByLorenzo's encoder, in raster order.
 //
 // Memory (byte offsets handed over by the driver: encoder-memory.ts memoryPlan): the bit models (16 bytes each), the
 // rates, the cost table, the candidates, each one's count of blocks (i32) and a block's cost (f64), per axis its
@@ -20,6 +21,7 @@ import { encodeBit, encodeNonZero, finishStream, startStream } from './eb-encode
 import { addMaskModels, encodeMask, MASK_MODELS } from './eb-encoder/mask';
 import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints, setRecon } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
+import { lorenzoActivity, lorenzoReads, predictLorenzo } from './shared/lorenzo';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
 export { setAxis } from './shared/geometry';
@@ -374,6 +376,11 @@ function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32
       store<f64>(at, load<f64>(at) + costOf(x - load<f64>(predictionsOf(k) + ((<usize>j) << 3)), inverseStep));
     }
   }
+  return cheapest();
+}
+
+/** traversal.ts chooseAndRecord's choice: the candidate of the smallest estimated cost, the first of equals. */
+function cheapest(): i32 {
   let best = 0;
   let bestCost = load<f64>(costs);
   for (let k = 1; k < choices; k++) {
@@ -448,4 +455,49 @@ export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, 
     a0 = b0;
   }
   return previous;
+}
+
+/**
+ * traversal.ts codeByLorenzo (encoder): the view at `offset` in raster order, in blocks of blockSize³, each choosing
+ * its candidate by the cost estimate on the originals (the first strictly smallest, each sum in raster order).
+ */
+export function codeLorenzo(offset: i32, n0: i32, n1: i32, n2: i32, s0: i32, s1: i32, s2: i32, blockSize: i32, step: f64, inverseStep: f64): void {
+  let previous = 0;
+  for (let lo0 = 0; lo0 < n0; lo0 += blockSize)
+    for (let lo1 = 0; lo1 < n1; lo1 += blockSize)
+      for (let lo2 = 0; lo2 < n2; lo2 += blockSize) {
+        const h0 = min(n0, lo0 + blockSize), h1 = min(n1, lo1 + blockSize), h2 = min(n2, lo2 + blockSize);
+        const chosen = choices > 1 ? cheapestByLorenzo(offset, lo0, h0, lo1, h1, lo2, h2, s0, s1, s2, inverseStep) : 0;
+        if (choices > 1) encodeChoice(chosen, previous);
+        previous = chosen;
+        const countAt = counts + ((<usize>chosen) << 2);
+        store<i32>(countAt, load<i32>(countAt) + 1);
+        const method = methodOf(chosen);
+        useBaseOf(chosen);
+        lorenzoReads(recon, narrowOriginals);
+        for (let c0 = lo0; c0 < h0; c0++)
+          for (let c1 = lo1; c1 < h1; c1++)
+            for (let c2 = lo2; c2 < h2; c2++) {
+              const i = offset + c0 * s0 + c1 * s1 + c2 * s2;
+              encodePoint(i, predictLorenzo(method, i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), step, bucket(lorenzoActivity(i, c0, c1, c2, s0, s1, s2)));
+            }
+      }
+}
+
+/** The block's cheapest candidate, its costs estimated on the originals (their Lorenzo predictions from the originals too). */
+function cheapestByLorenzo(offset: i32, lo0: i32, h0: i32, lo1: i32, h1: i32, lo2: i32, h2: i32, s0: i32, s1: i32, s2: i32, inverseStep: f64): i32 {
+  for (let k = 0; k < choices; k++) store<f64>(costs + ((<usize>k) << 3), 0);
+  lorenzoReads(original, narrowOriginals);
+  for (let c0 = lo0; c0 < h0; c0++)
+    for (let c1 = lo1; c1 < h1; c1++)
+      for (let c2 = lo2; c2 < h2; c2++) {
+        const i = offset + c0 * s0 + c1 * s1 + c2 * s2;
+        const x = originalOf(i);
+        for (let k = 0; k < choices; k++) {
+          useBaseOf(k);
+          const at = costs + ((<usize>k) << 3);
+          store<f64>(at, load<f64>(at) + costOf(x - predictLorenzo(methodOf(k), i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), inverseStep));
+        }
+      }
+  return cheapest();
 }

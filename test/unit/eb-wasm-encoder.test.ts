@@ -376,6 +376,48 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     assert.ok(cases >= 150, `only ${cases} cases`);
   });
 
+  it('Lorenzo passes (plain, over a model, over a table\'s column models; masked, on a grid), every block size and tolerance: the same stream, values (Object.is), checksum, counts and exact values', () => {
+    const random = generator(47);
+    const lists = [['lorenzo'], ['lorenzo', 'model', 'lorenzo-over-model'], ['lorenzo-over-model', 'lorenzo'], ['model', 'lorenzo']];
+    const tableLists = [['lorenzo', 'columns', 'lorenzo-over-columns'], ['lorenzo', 'model', 'lorenzo-over-model', 'columns', 'lorenzo-over-columns']];
+    let cases = 0;
+    let escaped = 0;
+    const wins = new Map<string, number>();
+    for (const [shape, layoutName] of [...SHAPES, ...TEMPORAL_SHAPES]) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const layout = layoutOf(shape, layoutName);
+      for (const dtype of ['float32', 'float64'] as DType[]) {
+        for (const tolerance of [1e-1, 1e-3, 1e-6, 0]) {
+          const masked = cases % 5 === 4;
+          const onGrid = cases % 7 === 3;
+          const outliers = cases % 3 === 1;
+          const values = framesOf(shape, random, 'float64', 1 + 100 * random(), outliers).map((v, i) => {
+            const x = masked && i % 11 < 3 ? NaN : onGrid && v - v === 0 ? Math.round(v * 100) / 100 : v;
+            return dtype === 'float32' ? Math.fround(x) : x;
+          });
+          const names = layout.name === 'table' && cases % 2 === 0 ? tableLists[cases % tableLists.length] : lists[cases % lists.length];
+          const configuration: Configuration = { ...configurationOf(layout.name, 'lorenzo', [0, 1, 2], names, cases), blockSize: [2, 5, 8][cases % 3] };
+          const input = passOf(size, layout, configuration, dtype, tolerance);
+          if (onGrid) {
+            input.grids = layout.views.map(() => -100);
+            input.stepTolerances = input.tolerances.map((t) => toGridUnits(t, -100) * (1 - 2 ** -20));
+          }
+          input.specials = values.some((v) => v - v !== 0);
+          input.checked = cases % 4 !== 0;
+          if (names.some((n) => n.includes('model'))) input.model = values.map((x, i) => (x - x === 0 ? x * (1 + 1e-4 * Math.sin(i)) : Math.cos(i)));
+          if (names.some((n) => n.includes('columns'))) input.columnModels = fitColumnModels(values.map((x) => (x - x === 0 ? x : 0)), shape[0], shape[1], input.tolerances);
+          const what = `Lorenzo ${caseName(shape, layoutName, dtype, tolerance, configuration, names)}${outliers ? ' outliers' : ''}${input.specials ? ' masked' : ''}${onGrid ? ' on a grid' : ''}`;
+          cases++;
+          const { counts, exactCount } = codeBothWays(input, values, what);
+          if (exactCount > 0) escaped++;
+          names.forEach((name, k) => wins.set(name, (wins.get(name) ?? 0) + counts[k]));
+        }
+      }
+    }
+    assert.ok(cases >= 150 && escaped >= 20, `only ${cases} cases, ${escaped} with escapes`);
+    for (const name of ['lorenzo', 'model', 'lorenzo-over-model', 'columns', 'lorenzo-over-columns']) assert.ok((wins.get(name) ?? 0) >= 30, `'${name}' won ${wins.get(name) ?? 0} blocks`);
+  });
+
   it('indices halfway between two (dyadic values at power-of-two steps): rounded as Math.round rounds them', () => {
     const random = generator(17);
     let cases = 0;
@@ -453,7 +495,7 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     assert.ok(!wasmEncodes({ ...base, specials: true, domain: 'pointwise' }), 'special values under pw-rel');
     assert.ok(!wasmEncodes({ ...base, forbidden: -9999 }), 'a forbidden value');
     assert.ok(!wasmEncodes({ ...base, domain: 'pointwise' }), 'pw-rel');
-    assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo')] } }), 'Lorenzo');
+    assert.ok(wasmEncodes({ ...base, configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo')] } }), 'Lorenzo');
     const withModel = { ...base, configuration: { ...base.configuration, predictors: [predictorByName('cubic'), predictorByName('model')] } };
     assert.ok(wasmEncodes({ ...withModel, model: new Float64Array(120) }), 'over a model');
     assert.ok(!wasmEncodes(withModel), 'a model candidate without the model');
@@ -470,7 +512,9 @@ describe('eb: the WebAssembly encoder codes as the JavaScript encoder does', () 
     }
     assert.ok(!wasmEncodes(temporal(['cubic', 'columns'])), 'temporal over the column models');
     assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, predictors: [predictorByName('cubic'), predictorByName('previous-frame')] } }), 'the previous frame outside the temporal mode');
-    assert.ok(!wasmEncodes({ ...base, model: new Float64Array(120), configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo-over-model')] } }), 'Lorenzo over a model');
+    assert.ok(wasmEncodes({ ...base, model: new Float64Array(120), configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo-over-model')] } }), 'Lorenzo over a model');
+    assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('lorenzo-over-model')] } }), 'Lorenzo over a model it does not have');
+    assert.ok(!wasmEncodes({ ...base, configuration: { ...base.configuration, mode: 'lorenzo', predictors: [predictorByName('cubic')] } }), 'cubic in the Lorenzo mode');
     wasmEncoding.enabled = false;
     assert.ok(!wasmEncodes(base), 'switched off');
     const before = wasmEncoding.passes;

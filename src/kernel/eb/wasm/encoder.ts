@@ -3,7 +3,8 @@
 // src/wasm/eb-encoder/mask.ts; on a grid or not: grid.ts), with no forbidden value, whose candidates are plain cubic
 // and linear and those over a model's prediction or a table's column models ('model', 'cubic-over-model', 'columns', 'cubic-over-columns');
 // or a temporal pass (pass.ts codeFrameByFrame) whose candidates are plain cubic and linear and those over the previous
-// frame, the model, or the previous frame plus the model's change ('model-delta', written frame by frame). JavaScript
+// frame, the model, or the previous frame plus the model's change ('model-delta', written frame by frame); or a pass
+// in raster order by Lorenzo differences (traversal.ts codeByLorenzo), plain or over a model or columns. JavaScript
 // walks the views, frames, corners and sweeps as the coder does (interpolation.ts), computes each column's models
 // (columns.ts) into the module's memory, and hands each sweep to the module (a temporal pass's sweeps recorded once per
 // frame shape and placed in the memory once: sweeps.ts); the stream, every value, the checksum, the exact values and
@@ -22,7 +23,7 @@ import type { CodedPoints, EncodedPass, PassInput } from '../pass';
 import type { Configuration } from '../configure';
 import type { GridView } from '../traversal';
 import { predictColumn } from '../columns';
-import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, PredictorSpec } from '../predictors';
+import { METHOD_BASE, METHOD_CUBIC, METHOD_CUBIC_OVER_BASE, METHOD_LINEAR, METHOD_LORENZO, METHOD_LORENZO_OVER_BASE, PredictorSpec } from '../predictors';
 import { newBlock } from '../sweep';
 import { choiceBits, frameDims, frameExtent, inverseOf, LOG2_TABLE } from '../traversal';
 import { release, slabValues } from '../../parallel/slab-buffers';
@@ -49,6 +50,7 @@ export interface EncoderExports {
   setGrid(grid: number): void;
   codeMask(size: number, row: number, frame: number): void;
   codeCorner(i: number, from: number, step: number, level: number): void;
+  codeLorenzo(offset: number, n0: number, n1: number, n2: number, s0: number, s1: number, s2: number, blockSize: number, step: number, inverseStep: number): void;
   codeSweep(offset: number, level: number, step: number, inverseStep: number, edge: number, d: number, s: number, nd: number, e1: number, e2: number, previous: number): number;
   finish(): number;
 }
@@ -86,7 +88,7 @@ export function releaseEncoderModule(): void {
 /** Whether the module codes this pass: the case it implements. */
 export function wasmEncodes(input: PassInput): boolean {
   const { configuration } = input;
-  return (configuration.mode === 'interpolation' || configuration.mode === 'temporal')
+  return (configuration.mode === 'interpolation' || configuration.mode === 'temporal' || configuration.mode === 'lorenzo')
     && configuration.predictors.every((p) => takesPredictor(p, input))
     && input.domain === 'absolute'
     && (input.type.cast === CAST_FLOAT32 || input.type.cast === CAST_FLOAT64)
@@ -101,8 +103,9 @@ export function wasmEncodes(input: PassInput): boolean {
  * copies it (25 bytes a value): only a small one fits the module (encoder-memory.ts).
  */
 function takesPredictor(p: PredictorSpec, input: PassInput): boolean {
-  if (p.base === undefined) return p.method === METHOD_CUBIC || p.method === METHOD_LINEAR;
-  if (p.method !== METHOD_BASE && p.method !== METHOD_CUBIC_OVER_BASE) return false;
+  const lorenzo = input.configuration.mode === 'lorenzo';
+  if (p.base === undefined) return lorenzo ? p.method === METHOD_LORENZO : p.method === METHOD_CUBIC || p.method === METHOD_LINEAR;
+  if (p.method !== METHOD_BASE && p.method !== (lorenzo ? METHOD_LORENZO_OVER_BASE : METHOD_CUBIC_OVER_BASE)) return false;
   const hasModel = input.model !== undefined && input.model.length === input.size;
   if (input.configuration.mode === 'temporal') return p.base === 'previous-frame' || ((p.base === 'model' || p.base === 'model-delta') && hasModel);
   if (p.base === 'model') return hasModel;
@@ -229,6 +232,13 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
       w.setTolerance(input.tolerances[v]);
       const grid = input.grids[v];
       w.setGrid(grid);
+      if (configuration.mode === 'lorenzo') {
+        const step = levelSteps(input.stepTolerances[v], grid !== 0, 0, 1, 1)[0];
+        const [n0, n1, n2] = view.dims;
+        const [s0, s1, s2] = view.strides;
+        w.codeLorenzo(view.offset, n0, n1, n2, s0, s1, s2, configuration.blockSize, step, inverseOf(fromGridUnits(step, grid)));
+        return;
+      }
       if (temporal) {
         codeFrames(w, m, view, configuration, input.stepTolerances[v], grid, sweepsByDims.get(String(frameDims(view)))!, input.model);
         return;
