@@ -15,7 +15,7 @@
 
 import { addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { decodeBit, decodeDirect, decodeNonZero, startStream, streamConsumed } from './eb-decoder/range-decoder';
-import { absIndex, absIndexAt, activityOf, predictAlong, recon, reconAt, setPoints } from './shared/points';
+import { absIndex, absIndexAt, activityOf, predictAlong, recon, reconIn, setPoints } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
@@ -307,9 +307,9 @@ export function codePoint(i: i32, prediction: f64, step: f64, level: i32, activi
   decodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
 }
 
-/** One direction's prediction by a candidate that interpolates (plain cubic or linear, or cubic over the base). */
+/** One direction's prediction by a candidate that interpolates (plain cubic or linear, or cubic over the base); the decoder's reconstruction is f64. */
 @inline function predictDirection(method: u8, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
-  return method === METHOD_CUBIC_OVER_BASE ? predictOverBaseAlong(i, unit, s, before3, right1, right3) : predictAlong(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
+  return method === METHOD_CUBIC_OVER_BASE ? predictOverBaseAlong<f64>(i, unit, s, before3, right1, right3) : predictAlong<f64>(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
 }
 
 /** traversal.ts chooseAndRecord (decoder): the block's candidate down a binary tree, in the context of the previous choice. */
@@ -401,23 +401,23 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
   if (method === METHOD_BASE) return baseAt(i);
   if (method === METHOD_LORENZO) {
     let p = 0.0;
-    if (a2) p += reconAt(i - s2);
-    if (a1) p += reconAt(i - s1);
-    if (a0) p += reconAt(i - s0);
-    if (a1 && a2) p -= reconAt(i - s1 - s2);
-    if (a0 && a2) p -= reconAt(i - s0 - s2);
-    if (a0 && a1) p -= reconAt(i - s0 - s1);
-    if (a0 && a1 && a2) p += reconAt(i - s0 - s1 - s2);
+    if (a2) p += reconIn<f64>(i - s2);
+    if (a1) p += reconIn<f64>(i - s1);
+    if (a0) p += reconIn<f64>(i - s0);
+    if (a1 && a2) p -= reconIn<f64>(i - s1 - s2);
+    if (a0 && a2) p -= reconIn<f64>(i - s0 - s2);
+    if (a0 && a1) p -= reconIn<f64>(i - s0 - s1);
+    if (a0 && a1 && a2) p += reconIn<f64>(i - s0 - s1 - s2);
     return p;
   }
   let p = baseAt(i);
-  if (a2) p += reconAt(i - s2) - baseAt(i - s2);
-  if (a1) p += reconAt(i - s1) - baseAt(i - s1);
-  if (a0) p += reconAt(i - s0) - baseAt(i - s0);
-  if (a1 && a2) p -= reconAt(i - s1 - s2) - baseAt(i - s1 - s2);
-  if (a0 && a2) p -= reconAt(i - s0 - s2) - baseAt(i - s0 - s2);
-  if (a0 && a1) p -= reconAt(i - s0 - s1) - baseAt(i - s0 - s1);
-  if (a0 && a1 && a2) p += reconAt(i - s0 - s1 - s2) - baseAt(i - s0 - s1 - s2);
+  if (a2) p += reconIn<f64>(i - s2) - baseAt(i - s2);
+  if (a1) p += reconIn<f64>(i - s1) - baseAt(i - s1);
+  if (a0) p += reconIn<f64>(i - s0) - baseAt(i - s0);
+  if (a1 && a2) p -= reconIn<f64>(i - s1 - s2) - baseAt(i - s1 - s2);
+  if (a0 && a2) p -= reconIn<f64>(i - s0 - s2) - baseAt(i - s0 - s2);
+  if (a0 && a1) p -= reconIn<f64>(i - s0 - s1) - baseAt(i - s0 - s1);
+  if (a0 && a1 && a2) p += reconIn<f64>(i - s0 - s1 - s2) - baseAt(i - s0 - s1 - s2);
   return p;
 }
 

@@ -17,7 +17,7 @@
 
 import { bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { encodeBit, encodeNonZero, finishStream, startStream } from './eb-encoder/range-encoder';
-import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints, setRecon } from './shared/points';
+import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, reconIn, setPoints, setReconIn } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
@@ -179,24 +179,27 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
   return ESCAPE;
 }
 
-/** One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for an escape). */
-@inline function encodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
-  const q = quantize(originalOf(i), prediction, step);
+/**
+ * One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for
+ * an escape). R: how the pass holds its points (f32 or f64: narrowOriginals), as in every function below that takes it.
+ */
+@inline function encodePoint<R>(i: i32, prediction: f64, step: f64, context: i32): i32 {
+  const q = quantize(originalOf<R>(i), prediction, step);
   if (q === 0) {
     encodeBit(zero + context, 0);
-    setRecon(i, accepted);
+    setReconIn<R>(i, accepted);
     store<u8>(absIndex + <usize>i, 0);
     hash = hash * FNV_PRIME;
     return 0;
   }
   encodeNonZero(q, context);
   if (q === ESCAPE) {
-    setRecon(i, storeExact(i, prediction));
+    setReconIn<R>(i, storeExact(i, prediction));
     store<u8>(absIndex + <usize>i, <u8>ESCAPE_ACTIVITY);
     hash = (hash ^ 0x5bd1e995) * FNV_PRIME;
     return ESCAPE_ACTIVITY;
   }
-  setRecon(i, accepted);
+  setReconIn<R>(i, accepted);
   const m = q < 0 ? -q : q;
   const clamped = m > 255 ? 255 : m;
   store<u8>(absIndex + <usize>i, <u8>clamped);
@@ -216,71 +219,130 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
     prediction = from < 0 ? baseAt(i) : reconAt(from) - baseAt(from) + baseAt(i);
   }
   const activity = from < 0 ? 0 : 2 * absIndexAt(from);
-  encodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
+  const context = (level < 4 ? level : 3) * 16 + bucket(activity);
+  if (narrowOriginals) encodePoint<f32>(i, prediction, step, context);
+  else encodePoint<f64>(i, prediction, step, context);
 }
 
 // ---------------------------------------------------------------- the predictions (the decoder's, eb-decoder.ts, and kernels.ts's)
 
-/** Adds a direction's value v to a point's prediction at `at` (kernels.ts combine): v alone, or 0 + v, + v, and the last divided by nd. */
-@inline function combine(at: usize, v: f64, m: i32, nd: i32): void {
-  if (nd === 1) store<f64>(at, v);
-  else if (m === 0) store<f64>(at, 0 + v);
-  else if (m < nd - 1) store<f64>(at, load<f64>(at) + v);
-  else store<f64>(at, (load<f64>(at) + v) / <f64>nd);
+// How direction m of nd adds its value v to a point's prediction (kernels.ts combine's modes): v alone (nd 1), 0 + v
+// (the first: −0 becomes 0), + v, and the last + v divided by nd. Each is its own loop below (the role a constant
+// there), so that no point asks which.
+const ALONE: i32 = 0;
+const FIRST: i32 = 1;
+const MORE: i32 = 2;
+const LAST: i32 = 3;
+
+@inline function roleOf(m: i32, nd: i32): i32 {
+  return nd === 1 ? ALONE : m === 0 ? FIRST : m < nd - 1 ? MORE : LAST;
 }
 
-/** Plain cubic's and linear's predictAlong at point i (block position j), those the candidates use, from the same neighbours, combined as direction m of nd. */
-@inline function predictBoth(j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
+@inline function combine(role: i32, at: usize, v: f64, nd: f64): void {
+  if (role === ALONE) store<f64>(at, v);
+  else if (role === FIRST) store<f64>(at, 0 + v);
+  else if (role === MORE) store<f64>(at, load<f64>(at) + v);
+  else store<f64>(at, (load<f64>(at) + v) / nd);
+}
+
+@inline function pointOf(j: i32): i32 {
+  return load<i32>(blockIndices + ((<usize>j) << 2));
+}
+
+/** Plain cubic's and linear's predictAlong at point i (block position j), those the candidates use, from the same neighbours. */
+@inline function predictBoth<R>(role: i32, nd: f64, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): void {
   const cubicAt = cubicOut + ((<usize>j) << 3);
   const linearAt = linearOut + ((<usize>j) << 3);
   if (right1 === s) {
     const along = s * unit;
-    const b = reconAt(i - along);
-    const c = reconAt(i + along);
-    if (linearOut !== 0) combine(linearAt, (b + c) / 2, m, nd);
+    const b = reconIn<R>(i - along);
+    const c = reconIn<R>(i + along);
+    if (linearOut !== 0) combine(role, linearAt, (b + c) / 2, nd);
     if (cubicOut !== 0) {
       let v: f64;
-      if (right3 === 3 * s) v = before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
-      else if (right3 === 0) v = before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
+      if (right3 === 3 * s) v = before3 ? (-reconIn<R>(i - 3 * along) + 9 * b + 9 * c - reconIn<R>(i + 3 * along)) / 16 : (3 * b + 6 * c - reconIn<R>(i + 3 * along)) / 8;
+      else if (right3 === 0) v = before3 ? (-reconIn<R>(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
       else v = predictNear(false, i, unit, s, before3, right1, right3);
-      combine(cubicAt, v, m, nd);
+      combine(role, cubicAt, v, nd);
     }
   } else {
-    if (cubicOut !== 0) combine(cubicAt, predictNear(false, i, unit, s, before3, right1, right3), m, nd);
-    if (linearOut !== 0) combine(linearAt, predictNear(true, i, unit, s, before3, right1, right3), m, nd);
+    if (cubicOut !== 0) combine(role, cubicAt, predictNear(false, i, unit, s, before3, right1, right3), nd);
+    if (linearOut !== 0) combine(role, linearAt, predictNear(true, i, unit, s, before3, right1, right3), nd);
   }
 }
 
-/** Point i's (block position j) prediction along one direction, m of nd: cubic over the base into `out`, or plain cubic and linear. */
-@inline function predictPoint(overBase: bool, out: usize, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
-  if (overBase) combine(out + ((<usize>j) << 3), predictOverBaseAlong(i, unit, s, before3, right1, right3), m, nd);
-  else predictBoth(j, i, unit, s, before3, right1, right3, m, nd);
+/** Point i's (block position j) prediction along one direction: cubic over the base into `out`, or plain cubic and linear. */
+@inline function predictPoint<R>(role: i32, overBase: bool, out: usize, nd: f64, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): void {
+  if (overBase) combine(role, out + ((<usize>j) << 3), predictOverBaseAlong<R>(i, unit, s, before3, right1, right3), nd);
+  else predictBoth<R>(role, nd, j, i, unit, s, before3, right1, right3);
+}
+
+/**
+ * The interior of a row along an axis other than 2 (every point with its neighbours at −3s, −s, +s and +3s: by far
+ * the most common), positions j to end: predictBoth's and predictOverBaseAlong's cubic stencil, term for term.
+ */
+@inline function interiorRow<R>(role: i32, overBase: bool, out: usize, nd: f64, j: i32, end: i32, along: i32): void {
+  if (overBase) {
+    for (; j < end; j++) {
+      const i = pointOf(j);
+      const offset = baseAt(i);
+      const b = reconIn<R>(i - along) - baseAt(i - along);
+      const c = reconIn<R>(i + along) - baseAt(i + along);
+      const d = reconIn<R>(i + 3 * along) - baseAt(i + 3 * along);
+      combine(role, out + ((<usize>j) << 3), (-(reconIn<R>(i - 3 * along) - baseAt(i - 3 * along)) + 9 * b + 9 * c - d) / 16 + offset, nd);
+    }
+    return;
+  }
+  const cubic = cubicOut, linear = linearOut;
+  for (; j < end; j++) {
+    const i = pointOf(j);
+    const b = reconIn<R>(i - along);
+    const c = reconIn<R>(i + along);
+    if (linear !== 0) combine(role, linear + ((<usize>j) << 3), (b + c) / 2, nd);
+    if (cubic !== 0) combine(role, cubic + ((<usize>j) << 3), (-reconIn<R>(i - 3 * along) + 9 * b + 9 * c - reconIn<R>(i + 3 * along)) / 16, nd);
+  }
+}
+
+/** The block's predictions along axis e, in `role` (kernels.ts interpolateBlock, or overBaseAlong into `out`). */
+@inline function interpolateDirection<R>(role: i32, overBase: bool, out: usize, nd: f64, e: i32, s: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+  const unit = strideOf(e);
+  const rowLength = b2 - a2;
+  let j = 0;
+  for (let x0 = a0; x0 < b0; x0++) {
+    for (let x1 = a1; x1 < b1; x1++) {
+      if (e === 2) {
+        for (let x2 = a2; x2 < b2; x2++, j++) predictPoint<R>(role, overBase, out, nd, j, pointOf(j), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2));
+        continue;
+      }
+      // Along axis 0 or 1 the geometry is the row's.
+      const x = e === 0 ? x0 : x1;
+      const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
+      if (before3 && right1 === s && right3 === 3 * s) interiorRow<R>(role, overBase, out, nd, j, j + rowLength, s * unit);
+      else for (let k = j; k < j + rowLength; k++) predictPoint<R>(role, overBase, out, nd, k, pointOf(k), unit, s, before3, right1, right3);
+      j += rowLength;
+    }
+  }
 }
 
 /**
  * The block's interpolated predictions (kernels.ts interpolateBlock, or overBaseAlong into `out` with the base in use),
  * direction by direction, each point's in loop order.
  */
-function interpolateBlock(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+function interpolateBlock<R>(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+  const count = <f64>nd;
   for (let m = 0; m < nd; m++) {
     const e = m === 0 ? d : m === 1 ? e1 : e2;
-    const unit = strideOf(e);
-    let j = 0;
-    for (let x0 = a0; x0 < b0; x0++) {
-      for (let x1 = a1; x1 < b1; x1++) {
-        if (e === 2) {
-          for (let x2 = a2; x2 < b2; x2++, j++) {
-            predictPoint(overBase, out, j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2), m, nd);
-          }
-        } else {
-          // Along axis 0 or 1 the geometry is the row's.
-          const x = e === 0 ? x0 : x1;
-          const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
-          for (let x2 = a2; x2 < b2; x2++, j++) {
-            predictPoint(overBase, out, j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, before3, right1, right3, m, nd);
-          }
-        }
-      }
+    const role = roleOf(m, nd);
+    if (overBase) {
+      if (role === ALONE) interpolateDirection<R>(ALONE, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
+      else if (role === FIRST) interpolateDirection<R>(FIRST, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
+      else if (role === MORE) interpolateDirection<R>(MORE, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
+      else interpolateDirection<R>(LAST, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
+    } else {
+      if (role === ALONE) interpolateDirection<R>(ALONE, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
+      else if (role === FIRST) interpolateDirection<R>(FIRST, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
+      else if (role === MORE) interpolateDirection<R>(MORE, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
+      else interpolateDirection<R>(LAST, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
     }
   }
 }
@@ -293,12 +355,12 @@ function interpolateBlock(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e
 }
 
 /** Point i's original: f32 where the pass holds them so (encoder.ts pointsAreFloat32). */
-@inline function originalOf(i: i32): f64 {
-  return narrowOriginals ? <f64>load<f32>(original + ((<usize>i) << 2)) : load<f64>(original + ((<usize>i) << 3));
+@inline function originalOf<R>(i: i32): f64 {
+  return <f64>load<R>(original + ((<usize>i) << alignof<R>()));
 }
 
-@inline function originalAt(j: i32): f64 {
-  return originalOf(load<i32>(blockIndices + ((<usize>j) << 2)));
+@inline function originalAt<R>(j: i32): f64 {
+  return originalOf<R>(load<i32>(blockIndices + ((<usize>j) << 2)));
 }
 
 /**
@@ -306,7 +368,7 @@ function interpolateBlock(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e
  * the cheapest candidate by the cost estimate on the originals (traversal.ts chooseAndRecord: the first strictly
  * smallest, each sum in loop order).
  */
-function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32, inverseStep: f64): i32 {
+function predictAndChoose<R>(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32, inverseStep: f64): i32 {
   const total = (b0 - a0) * (b1 - a1) * (b2 - a2);
   if (total > blockCapacity) unreachable();
   let j = 0;
@@ -316,20 +378,20 @@ function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32
       for (let x2 = a2; x2 < b2; x2++, j++) store<i32>(blockIndices + ((<usize>j) << 2), rowBase + coordinate(2, x2) * stride2);
     }
   }
-  if (cubicOut !== 0 || linearOut !== 0) interpolateBlock(false, 0, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
+  if (cubicOut !== 0 || linearOut !== 0) interpolateBlock<R>(false, 0, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
   for (let k = 0; k < choices; k++) {
     const method = methodOf(k);
     if (method < METHOD_BASE) continue;
     useBaseOf(k);
     const out = predictionsOf(k);
-    if (method === METHOD_CUBIC_OVER_BASE) interpolateBlock(true, out, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
+    if (method === METHOD_CUBIC_OVER_BASE) interpolateBlock<R>(true, out, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
     else for (j = 0; j < total; j++) store<f64>(out + ((<usize>j) << 3), baseAt(load<i32>(blockIndices + ((<usize>j) << 2))));
   }
   if (choices === 1) return 0;
   // Every candidate's cost in one pass over the block (each sum in loop order), each original read once.
   for (let k = 0; k < choices; k++) store<f64>(costs + ((<usize>k) << 3), 0);
   for (j = 0; j < total; j++) {
-    const x = originalAt(j);
+    const x = originalAt<R>(j);
     for (let k = 0; k < choices; k++) {
       const at = costs + ((<usize>k) << 3);
       store<f64>(at, load<f64>(at) + costOf(x - load<f64>(predictionsOf(k) + ((<usize>j) << 3)), inverseStep));
@@ -364,6 +426,13 @@ function encodeChoice(chosen: i32, previous: i32): void {
  * nd > 1, along e1 (and e2) too, the predictions averaged; returns the last block's choice.
  */
 export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, edge: i32, d: i32, s: i32, nd: i32, e1: i32, e2: i32, previousChoice: i32): i32 {
+  return narrowOriginals
+    ? sweep<f32>(offset, level, step, inverseStep, edge, d, s, nd, e1, e2, previousChoice)
+    : sweep<f64>(offset, level, step, inverseStep, edge, d, s, nd, e1, e2, previousChoice);
+}
+
+/** codeSweep for points held as R. */
+function sweep<R>(offset: i32, level: i32, step: f64, inverseStep: f64, edge: i32, d: i32, s: i32, nd: i32, e1: i32, e2: i32, previousChoice: i32): i32 {
   let previous = previousChoice;
   const levelPart = (level < 4 ? level : 3) * 16;
   const unit = strideOf(d);
@@ -375,7 +444,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, 
       const b1 = blockEnd(1, a1, edge, n1);
       for (let a2 = 0; a2 < n2;) {
         const b2 = blockEnd(2, a2, edge, n2);
-        const chosen = predictAndChoose(offset, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2, inverseStep);
+        const chosen = predictAndChoose<R>(offset, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2, inverseStep);
         if (choices > 1) encodeChoice(chosen, previous);
         previous = chosen;
         const countAt = counts + ((<usize>chosen) << 2);
@@ -398,7 +467,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, 
               // The context: sweep.ts codeBlock's activity and the strip's chain.
               let activity = activityOf(i, k, d, along, unit, before3, right1, back0, back1, back2);
               if (k > 0) activity += chainWeight * previousAbs;
-              previousAbs = encodePoint(i, load<f64>(predictions + ((<usize>j) << 3)), step, levelPart + bucket(activity));
+              previousAbs = encodePoint<R>(i, load<f64>(predictions + ((<usize>j) << 3)), step, levelPart + bucket(activity));
             }
           }
         }

@@ -17,10 +17,17 @@ export function setPoints(reconstructionAt: usize, absIndicesAt: usize, narrowRe
   return narrow ? <f64>load<f32>(recon + ((<usize>i) << 2)) : load<f64>(recon + ((<usize>i) << 3));
 }
 
-/** Sets point i's reconstruction (a float32 value where it is held as f32). */
-@inline export function setRecon(i: i32, value: f64): void {
-  if (narrow) store<f32>(recon + ((<usize>i) << 2), <f32>value);
-  else store<f64>(recon + ((<usize>i) << 3), value);
+/**
+ * reconAt for a reconstruction held as R (f32 or f64): the hot loops take the width as a type, so that they are compiled
+ * once per width and no point tests it.
+ */
+@inline export function reconIn<R>(i: i32): f64 {
+  return <f64>load<R>(recon + ((<usize>i) << alignof<R>()));
+}
+
+/** Sets point i's reconstruction, held as R (reconIn): a float32 value where it is f32. */
+@inline export function setReconIn<R>(i: i32, value: f64): void {
+  store<R>(recon + ((<usize>i) << alignof<R>()), <R>value);
 }
 
 @inline export function absIndexAt(i: i32): i32 {
@@ -45,15 +52,15 @@ export function lagrangeAtZero(x0: f64, x1: f64, x2: f64, x3: f64, v0: f64, v1: 
   return sum;
 }
 
-/** predictors.ts predictAlong for plain cubic and linear (no base). */
-@inline export function predictAlong(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
+/** predictors.ts predictAlong for plain cubic and linear (no base), the reconstruction held as R. */
+@inline export function predictAlong<R>(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
   const along = s * unit;
   if (right1 === s) {
-    const b = reconAt(i - along);
-    const c = reconAt(i + along);
+    const b = reconIn<R>(i - along);
+    const c = reconIn<R>(i + along);
     if (linear) return (b + c) / 2;
-    if (right3 === 3 * s) return before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
-    if (right3 === 0) return before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
+    if (right3 === 3 * s) return before3 ? (-reconIn<R>(i - 3 * along) + 9 * b + 9 * c - reconIn<R>(i + 3 * along)) / 16 : (3 * b + 6 * c - reconIn<R>(i + 3 * along)) / 8;
+    if (right3 === 0) return before3 ? (-reconIn<R>(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
   }
   return predictNear(linear, i, unit, s, before3, right1, right3);
 }
