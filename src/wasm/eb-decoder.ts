@@ -15,7 +15,7 @@
 
 import { addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { decodeBit, decodeDirect, decodeNonZero, startStream, streamConsumed } from './eb-decoder/range-decoder';
-import { absIndex, absIndexAt, activityOf, predictAlong, recon, reconIn, setPoints } from './shared/points';
+import { absIndex, absIndexAt, activityOf, meanOf, predictAlong, recon, reconIn, setPoints } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
@@ -377,7 +377,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
                       ? predictDirection(method, i, unitSecond, s, before3Second, right1Second, right3Second)
                       : predictDirection(method, i, stride2, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2)));
                   }
-                  p = p / <f64>nd;
+                  p = meanOf(p, <f64>nd);
                 }
               }
               // The context: sweep.ts codeBlock's activity and the strip's chain.

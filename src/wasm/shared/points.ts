@@ -52,6 +52,11 @@ export function lagrangeAtZero(x0: f64, x1: f64, x2: f64, x3: f64, v0: f64, v1: 
   return sum;
 }
 
+/** kernels.ts combine's mean of nd directions' sum: sum × 0.5 is sum / 2 exactly (both round the same real), without a division. */
+@inline export function meanOf(sum: f64, nd: f64): f64 {
+  return nd == 2 ? sum * 0.5 : sum / nd;
+}
+
 /** predictors.ts predictAlong for plain cubic and linear (no base), the reconstruction held as R. */
 @inline export function predictAlong<R>(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
   const along = s * unit;
