@@ -9,7 +9,7 @@
 // the stream.
 //
 // Memory (byte offsets handed over by the driver: encoder-memory.ts memoryPlan): the bit models (16 bytes each), the
-// rates, the cost table, the candidates, each one's count of blocks (i32) and a block's cost (f64), per axis its
+// rates, the cost table, the candidates, each one's count of blocks (i32), per axis its
 // coordinate list (i32) and geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), the originals and
 // reconstruction (f64, or f32 in a float32 pass), min(|q|, 255) of every point (u8), the bases (f64; a temporal pass's
 // zero frame, and its previous frame is the reconstruction itself), a block's scratch (its points, each distinct
@@ -17,7 +17,7 @@
 
 import { bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { encodeBit, encodeNonZero, finishStream, startStream } from './eb-encoder/range-encoder';
-import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, reconIn, setPoints, setReconIn } from './shared/points';
+import { absIndex, absIndexAt, activityOf, meanOf, predictNear, recon, reconAt, reconIn, setPoints, setReconIn } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
 export { RECIPROCAL_BYTES } from './shared/models';
@@ -71,8 +71,6 @@ let linearOut: usize = 0;
 let anchor = -1;
 /** How many blocks chose each candidate (i32 per candidate). */
 let counts: usize = 0;
-/** The block's estimated cost under each candidate (f64 per candidate). */
-let costs: usize = 0;
 
 /** Where the driver may start placing its arrays. */
 export function heapBase(): usize {
@@ -89,7 +87,7 @@ export const LOG2_TABLE_BYTES: i32 = LOG2_TABLE_SIZE * 8;
  */
 export function begin(
   stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool, narrow: bool,
-  scratchAt: usize, capacity: i32, countsAt: usize, costsAt: usize, streamAt: usize,
+  scratchAt: usize, capacity: i32, countsAt: usize, streamAt: usize,
 ): void {
   startModels(stateAt, reciprocalAt);
   log2Table = log2At;
@@ -100,7 +98,6 @@ export function begin(
   blockCapacity = capacity;
   blockIndices = scratchAt;
   counts = countsAt;
-  costs = costsAt;
   for (let k = 0; k < 8; k++) store<i32>(counts + ((<usize>k) << 2), 0);
   startStream(streamAt);
   hash = 0x811c9dc5;
@@ -160,10 +157,23 @@ export function finish(): i32 {
   return ok;
 }
 
-/** quantizer.ts quantizeAbsolute for real values in a float dtype, nothing forbidden: an index (its value in `accepted`) or ESCAPE. */
-@inline function quantize(x: f64, prediction: f64, step: f64): i32 {
-  if (!(x - x == 0)) return ESCAPE;
+/**
+ * The largest |x − p| whose index is 0 whatever the division rounds: 0.49 step, so |x − p| / step stays under 0.5 in
+ * floating point (0.49 step is exact to 2^-53 relative for a normal step); −1 (none) for a step too small or not finite.
+ */
+@inline function zeroBoundOf(step: f64): f64 {
+  return step >= 1e-300 && step < Infinity ? 0.49 * step : -1;
+}
+
+/**
+ * quantizer.ts quantizeAbsolute for real values in a float dtype, nothing forbidden: an index (its value in `accepted`)
+ * or ESCAPE. Within zeroBound (zeroBoundOf(step)) the index is 0 for certain and the value tried, p + 0 × step, is p
+ * itself (p is never −0), so most points skip the division and the rounding; the rest run quantizeAbsolute's steps.
+ */
+@inline function quantize(x: f64, prediction: f64, step: f64, zeroBound: f64): i32 {
   const p = prediction + 0;
+  if (Math.abs(x - p) <= zeroBound && accepts(x, p)) return 0;
+  if (!(x - x == 0)) return ESCAPE;
   const t = step == 0 ? 0 : (x - p) / step;
   if (!(t < MAX_INDEX && t > -MAX_INDEX)) return ESCAPE;
   const q = jsRound(t);
@@ -183,8 +193,8 @@ function nextIndex(x: f64, p: f64, t: f64, q: f64, step: f64): i32 {
  * One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for
  * an escape). R: how the pass holds its points (f32 or f64: narrowOriginals), as in every function below that takes it.
  */
-@inline function encodePoint<R>(i: i32, prediction: f64, step: f64, context: i32): i32 {
-  const q = quantize(originalOf<R>(i), prediction, step);
+@inline function encodePoint<R>(i: i32, prediction: f64, step: f64, zeroBound: f64, context: i32): i32 {
+  const q = quantize(originalOf<R>(i), prediction, step, zeroBound);
   if (q === 0) {
     encodeBit(zero + context, 0);
     setReconIn<R>(i, accepted);
@@ -220,8 +230,8 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
   }
   const activity = from < 0 ? 0 : 2 * absIndexAt(from);
   const context = (level < 4 ? level : 3) * 16 + bucket(activity);
-  if (narrowOriginals) encodePoint<f32>(i, prediction, step, context);
-  else encodePoint<f64>(i, prediction, step, context);
+  if (narrowOriginals) encodePoint<f32>(i, prediction, step, zeroBoundOf(step), context);
+  else encodePoint<f64>(i, prediction, step, zeroBoundOf(step), context);
 }
 
 // ---------------------------------------------------------------- the predictions (the decoder's, eb-decoder.ts, and kernels.ts's)
@@ -242,7 +252,7 @@ const LAST: i32 = 3;
   if (role === ALONE) store<f64>(at, v);
   else if (role === FIRST) store<f64>(at, 0 + v);
   else if (role === MORE) store<f64>(at, load<f64>(at) + v);
-  else store<f64>(at, (load<f64>(at) + v) / nd);
+  else store<f64>(at, meanOf(load<f64>(at) + v, nd));
 }
 
 @inline function pointOf(j: i32): i32 {
@@ -347,10 +357,28 @@ function interpolateBlock<R>(overBase: bool, out: usize, s: i32, nd: i32, d: i32
   }
 }
 
+/** traversal.ts costOfResidual's magnitude: |residual| in steps. */
+@inline function magnitudeOf(residual: f64, inverseStep: f64): f64 {
+  return Math.abs(residual * inverseStep);
+}
+
+/** Whether costOf reads magnitude m's cost from the table (NaN is not). */
+@inline function inTable(m: f64): bool {
+  return m < <f64>(LOG2_TABLE_SIZE - 1);
+}
+
+/**
+ * The table's cost of magnitude m (inTable): at m + 0.5 truncated, which is floored and added to 2^52 to become that
+ * float's low bits (no conversion to an integer, which checks its range).
+ */
+@inline function tableCost(m: f64): f64 {
+  return load<f64>(log2Table + ((<usize><u32>reinterpret<u64>(Math.floor(m + 0.5) + 4503599627370496.0)) << 3));
+}
+
 /** traversal.ts costOfResidual: the estimated bits of the index of `residual`. */
-@inline function costOf(residual: f64, inverseStep: f64): f64 {
-  const m = Math.abs(residual * inverseStep);
-  if (m < <f64>(LOG2_TABLE_SIZE - 1)) return load<f64>(log2Table + ((<usize>(<i32>(m + 0.5))) << 3));
+function costOf(residual: f64, inverseStep: f64): f64 {
+  const m = magnitudeOf(residual, inverseStep);
+  if (inTable(m)) return tableCost(m);
   return m == m && m != Infinity ? 1.5 + 2 * jsLog2(m) : UNQUANTISABLE_COST;
 }
 
@@ -361,6 +389,23 @@ function interpolateBlock<R>(overBase: bool, out: usize, s: i32, nd: i32, d: i32
 
 @inline function originalAt<R>(j: i32): f64 {
   return originalOf<R>(load<i32>(blockIndices + ((<usize>j) << 2)));
+}
+
+/**
+ * Candidate k's estimated cost of the block (traversal.ts chooseAndRecord): its points' costs summed in loop order. The
+ * points the table covers are summed in a loop without a call (which would keep the sum in memory), until one is not.
+ */
+@inline function blockCost<R>(k: i32, total: i32, inverseStep: f64): f64 {
+  const predictions = predictionsOf(k);
+  let cost = 0.0;
+  let j = 0;
+  for (; j < total; j++) {
+    const m = magnitudeOf(originalAt<R>(j) - load<f64>(predictions + ((<usize>j) << 3)), inverseStep);
+    if (!inTable(m)) break;
+    cost += tableCost(m);
+  }
+  for (; j < total; j++) cost += costOf(originalAt<R>(j) - load<f64>(predictions + ((<usize>j) << 3)), inverseStep);
+  return cost;
 }
 
 /**
@@ -388,19 +433,10 @@ function predictAndChoose<R>(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: 
     else for (j = 0; j < total; j++) store<f64>(out + ((<usize>j) << 3), baseAt(load<i32>(blockIndices + ((<usize>j) << 2))));
   }
   if (choices === 1) return 0;
-  // Every candidate's cost in one pass over the block (each sum in loop order), each original read once.
-  for (let k = 0; k < choices; k++) store<f64>(costs + ((<usize>k) << 3), 0);
-  for (j = 0; j < total; j++) {
-    const x = originalAt<R>(j);
-    for (let k = 0; k < choices; k++) {
-      const at = costs + ((<usize>k) << 3);
-      store<f64>(at, load<f64>(at) + costOf(x - load<f64>(predictionsOf(k) + ((<usize>j) << 3)), inverseStep));
-    }
-  }
   let best = 0;
-  let bestCost = load<f64>(costs);
+  let bestCost = blockCost<R>(0, total, inverseStep);
   for (let k = 1; k < choices; k++) {
-    const cost = load<f64>(costs + ((<usize>k) << 3));
+    const cost = blockCost<R>(k, total, inverseStep);
     if (cost < bestCost) {
       best = k;
       bestCost = cost;
@@ -438,6 +474,7 @@ function sweep<R>(offset: i32, level: i32, step: f64, inverseStep: f64, edge: i3
   const unit = strideOf(d);
   const along = unit * s;
   const chainWeight = d === 2 ? 2 : 1;
+  const zeroBound = zeroBoundOf(step);
   for (let a0 = 0; a0 < n0;) {
     const b0 = blockEnd(0, a0, edge, n0);
     for (let a1 = 0; a1 < n1;) {
@@ -467,7 +504,7 @@ function sweep<R>(offset: i32, level: i32, step: f64, inverseStep: f64, edge: i3
               // The context: sweep.ts codeBlock's activity and the strip's chain.
               let activity = activityOf(i, k, d, along, unit, before3, right1, back0, back1, back2);
               if (k > 0) activity += chainWeight * previousAbs;
-              previousAbs = encodePoint<R>(i, load<f64>(predictions + ((<usize>j) << 3)), step, levelPart + bucket(activity));
+              previousAbs = encodePoint<R>(i, load<f64>(predictions + ((<usize>j) << 3)), step, zeroBound, levelPart + bucket(activity));
             }
           }
         }
