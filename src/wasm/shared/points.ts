@@ -42,13 +42,28 @@ function lagrangeWeight(x: f64, a: f64, b: f64, c: f64): f64 {
   return w;
 }
 
+// The last nodes lagrangeAtZero weighed and their weights: the points near an axis's end come in runs of the same
+// geometry (a row's, or the same position in each row), whose weights are then the same bits without the divisions.
+let lastX0: f64 = NaN, lastX1: f64 = NaN, lastX2: f64 = NaN, lastX3: f64 = NaN;
+let weight0: f64 = 0, weight1: f64 = 0, weight2: f64 = 0, weight3: f64 = 0;
+
 /** predictors.ts lagrangeAtZero: the polynomial through (x, value) at 0, for the nodes that are not 0. */
 export function lagrangeAtZero(x0: f64, x1: f64, x2: f64, x3: f64, v0: f64, v1: f64, v2: f64, v3: f64): f64 {
+  if (!(x0 == lastX0 && x1 == lastX1 && x2 == lastX2 && x3 == lastX3)) {
+    weight0 = lagrangeWeight(x0, x1, x2, x3);
+    weight1 = lagrangeWeight(x1, x0, x2, x3);
+    weight2 = lagrangeWeight(x2, x0, x1, x3);
+    weight3 = lagrangeWeight(x3, x0, x1, x2);
+    lastX0 = x0;
+    lastX1 = x1;
+    lastX2 = x2;
+    lastX3 = x3;
+  }
   let sum = 0.0;
-  if (x0 != 0) sum += lagrangeWeight(x0, x1, x2, x3) * v0;
-  if (x1 != 0) sum += lagrangeWeight(x1, x0, x2, x3) * v1;
-  if (x2 != 0) sum += lagrangeWeight(x2, x0, x1, x3) * v2;
-  if (x3 != 0) sum += lagrangeWeight(x3, x0, x1, x2) * v3;
+  if (x0 != 0) sum += weight0 * v0;
+  if (x1 != 0) sum += weight1 * v1;
+  if (x2 != 0) sum += weight2 * v2;
+  if (x3 != 0) sum += weight3 * v3;
   return sum;
 }
 
