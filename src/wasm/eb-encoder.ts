@@ -69,6 +69,9 @@ const CHOICE_TAG: u32 = 0x2c1b3c6d;
 let cubicOut: usize = 0;
 let linearOut: usize = 0;
 let anchor = -1;
+/** Whether a plain cubic or linear candidate is among them, and the first cubic over a base (-1: none). */
+let plainWanted = false;
+let firstOverBase = -1;
 /** How many blocks chose each candidate (i32 per candidate). */
 let counts: usize = 0;
 
@@ -115,12 +118,15 @@ export function setChoices(at: usize, count: i32, bits: i32, checked: bool): voi
   cubicOut = 0;
   linearOut = 0;
   anchor = -1;
+  firstOverBase = -1;
   for (let k = 0; k < count; k++) {
     const method = methodOf(k);
     if (method === METHOD_CUBIC) cubicOut = predictionsOf(k);
     else if (method === METHOD_LINEAR) linearOut = predictionsOf(k);
     else if (anchor < 0) anchor = k;
+    if (method === METHOD_CUBIC_OVER_BASE && firstOverBase < 0) firstOverBase = k;
   }
+  plainWanted = cubicOut !== 0 || linearOut !== 0;
 }
 
 @inline function methodOf(k: i32): i32 {
@@ -281,79 +287,84 @@ const LAST: i32 = 3;
   }
 }
 
-/** Point i's (block position j) prediction along one direction: cubic over the base into `out`, or plain cubic and linear. */
-@inline function predictPoint<R>(role: i32, overBase: bool, out: usize, nd: f64, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): void {
+/**
+ * Point i's (block position j) predictions along one direction: plain cubic and linear (`plain`), and cubic over the
+ * base in use into `out` (`overBase`).
+ */
+@inline function predictPoint<R>(role: i32, plain: bool, overBase: bool, out: usize, nd: f64, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): void {
+  if (plain) predictBoth<R>(role, nd, j, i, unit, s, before3, right1, right3);
   if (overBase) combine(role, out + ((<usize>j) << 3), predictOverBaseAlong<R>(i, unit, s, before3, right1, right3), nd);
-  else predictBoth<R>(role, nd, j, i, unit, s, before3, right1, right3);
 }
 
 /**
  * The interior of a row along an axis other than 2 (every point with its neighbours at −3s, −s, +s and +3s: by far
- * the most common), positions j to end: predictBoth's and predictOverBaseAlong's cubic stencil, term for term.
+ * the most common), positions j to end: predictBoth's and predictOverBaseAlong's cubic stencil, term for term, from
+ * the same reads of the reconstruction.
  */
-@inline function interiorRow<R>(role: i32, overBase: bool, out: usize, nd: f64, j: i32, end: i32, along: i32): void {
-  if (overBase) {
-    for (; j < end; j++) {
-      const i = pointOf(j);
-      const offset = baseAt(i);
-      const b = reconIn<R>(i - along) - baseAt(i - along);
-      const c = reconIn<R>(i + along) - baseAt(i + along);
-      const d = reconIn<R>(i + 3 * along) - baseAt(i + 3 * along);
-      combine(role, out + ((<usize>j) << 3), (-(reconIn<R>(i - 3 * along) - baseAt(i - 3 * along)) + 9 * b + 9 * c - d) / 16 + offset, nd);
-    }
-    return;
-  }
+@inline function interiorRow<R>(role: i32, plain: bool, overBase: bool, out: usize, nd: f64, j: i32, end: i32, along: i32): void {
   const cubic = cubicOut, linear = linearOut;
   for (; j < end; j++) {
     const i = pointOf(j);
+    const a = reconIn<R>(i - 3 * along);
     const b = reconIn<R>(i - along);
     const c = reconIn<R>(i + along);
-    if (linear !== 0) combine(role, linear + ((<usize>j) << 3), (b + c) / 2, nd);
-    if (cubic !== 0) combine(role, cubic + ((<usize>j) << 3), (-reconIn<R>(i - 3 * along) + 9 * b + 9 * c - reconIn<R>(i + 3 * along)) / 16, nd);
+    const d = reconIn<R>(i + 3 * along);
+    if (plain) {
+      if (linear !== 0) combine(role, linear + ((<usize>j) << 3), (b + c) / 2, nd);
+      if (cubic !== 0) combine(role, cubic + ((<usize>j) << 3), (-a + 9 * b + 9 * c - d) / 16, nd);
+    }
+    if (overBase) {
+      const offset = baseAt(i);
+      const bOver = b - baseAt(i - along);
+      const cOver = c - baseAt(i + along);
+      const dOver = d - baseAt(i + 3 * along);
+      combine(role, out + ((<usize>j) << 3), (-(a - baseAt(i - 3 * along)) + 9 * bOver + 9 * cOver - dOver) / 16 + offset, nd);
+    }
   }
 }
 
-/** The block's predictions along axis e, in `role` (kernels.ts interpolateBlock, or overBaseAlong into `out`). */
-@inline function interpolateDirection<R>(role: i32, overBase: bool, out: usize, nd: f64, e: i32, s: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+/** The block's predictions along axis e, in `role` (kernels.ts interpolateBlock, and overBaseAlong into `out`). */
+@inline function interpolateDirection<R>(role: i32, plain: bool, overBase: bool, out: usize, nd: f64, e: i32, s: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
   const unit = strideOf(e);
   const rowLength = b2 - a2;
   let j = 0;
   for (let x0 = a0; x0 < b0; x0++) {
     for (let x1 = a1; x1 < b1; x1++) {
       if (e === 2) {
-        for (let x2 = a2; x2 < b2; x2++, j++) predictPoint<R>(role, overBase, out, nd, j, pointOf(j), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2));
+        for (let x2 = a2; x2 < b2; x2++, j++) predictPoint<R>(role, plain, overBase, out, nd, j, pointOf(j), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2));
         continue;
       }
       // Along axis 0 or 1 the geometry is the row's.
       const x = e === 0 ? x0 : x1;
       const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
-      if (before3 && right1 === s && right3 === 3 * s) interiorRow<R>(role, overBase, out, nd, j, j + rowLength, s * unit);
-      else for (let k = j; k < j + rowLength; k++) predictPoint<R>(role, overBase, out, nd, k, pointOf(k), unit, s, before3, right1, right3);
+      if (before3 && right1 === s && right3 === 3 * s) interiorRow<R>(role, plain, overBase, out, nd, j, j + rowLength, s * unit);
+      else for (let k = j; k < j + rowLength; k++) predictPoint<R>(role, plain, overBase, out, nd, k, pointOf(k), unit, s, before3, right1, right3);
       j += rowLength;
     }
   }
 }
 
+/** interpolateDirection with `role` a constant in each call (one loop per role, each for what is wanted). */
+@inline function interpolateAs<R>(role: i32, plain: bool, overBase: bool, out: usize, nd: f64, e: i32, s: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+  if (role === ALONE) interpolateDirection<R>(ALONE, plain, overBase, out, nd, e, s, a0, b0, a1, b1, a2, b2);
+  else if (role === FIRST) interpolateDirection<R>(FIRST, plain, overBase, out, nd, e, s, a0, b0, a1, b1, a2, b2);
+  else if (role === MORE) interpolateDirection<R>(MORE, plain, overBase, out, nd, e, s, a0, b0, a1, b1, a2, b2);
+  else interpolateDirection<R>(LAST, plain, overBase, out, nd, e, s, a0, b0, a1, b1, a2, b2);
+}
+
 /**
- * The block's interpolated predictions (kernels.ts interpolateBlock, or overBaseAlong into `out` with the base in use),
- * direction by direction, each point's in loop order.
+ * The block's interpolated predictions, direction by direction, each point's in loop order: plain cubic and linear
+ * (`plain`: kernels.ts interpolateBlock) and cubic over the base in use into `out` (`overBase`: overBaseAlong), in one
+ * pass when both.
  */
-function interpolateBlock<R>(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+function interpolateBlock<R>(plain: bool, overBase: bool, out: usize, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
   const count = <f64>nd;
   for (let m = 0; m < nd; m++) {
     const e = m === 0 ? d : m === 1 ? e1 : e2;
     const role = roleOf(m, nd);
-    if (overBase) {
-      if (role === ALONE) interpolateDirection<R>(ALONE, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
-      else if (role === FIRST) interpolateDirection<R>(FIRST, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
-      else if (role === MORE) interpolateDirection<R>(MORE, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
-      else interpolateDirection<R>(LAST, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
-    } else {
-      if (role === ALONE) interpolateDirection<R>(ALONE, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
-      else if (role === FIRST) interpolateDirection<R>(FIRST, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
-      else if (role === MORE) interpolateDirection<R>(MORE, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
-      else interpolateDirection<R>(LAST, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
-    }
+    if (!overBase) interpolateAs<R>(role, true, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
+    else if (!plain) interpolateAs<R>(role, false, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
+    else interpolateAs<R>(role, true, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
   }
 }
 
@@ -423,13 +434,16 @@ function predictAndChoose<R>(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: 
       for (let x2 = a2; x2 < b2; x2++, j++) store<i32>(blockIndices + ((<usize>j) << 2), rowBase + coordinate(2, x2) * stride2);
     }
   }
-  if (cubicOut !== 0 || linearOut !== 0) interpolateBlock<R>(false, 0, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
+  // The first candidate over a base is interpolated with plain cubic and linear, from the same reads.
+  const fused = plainWanted ? firstOverBase : -1;
+  if (fused >= 0) useBaseOf(fused);
+  if (plainWanted) interpolateBlock<R>(true, fused >= 0, fused >= 0 ? predictionsOf(fused) : 0, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
   for (let k = 0; k < choices; k++) {
     const method = methodOf(k);
-    if (method < METHOD_BASE) continue;
+    if (method < METHOD_BASE || k === fused) continue;
     useBaseOf(k);
     const out = predictionsOf(k);
-    if (method === METHOD_CUBIC_OVER_BASE) interpolateBlock<R>(true, out, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
+    if (method === METHOD_CUBIC_OVER_BASE) interpolateBlock<R>(false, true, out, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
     else for (j = 0; j < total; j++) store<f64>(out + ((<usize>j) << 3), baseAt(load<i32>(blockIndices + ((<usize>j) << 2))));
   }
   if (choices === 1) return 0;
