@@ -9,11 +9,11 @@
 // the stream.
 //
 // Memory (byte offsets handed over by the driver: encoder-memory.ts memoryPlan): the bit models (16 bytes each), the
-// rates, the cost table, the candidates, each one's count of blocks (i32), per axis its
-// coordinate list (i32) and geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), the originals and
-// reconstruction (f64, or f32 in a float32 pass), min(|q|, 255) of every point (u8), the bases (f64; a temporal pass's
-// zero frame, and its previous frame is the reconstruction itself), a block's scratch (its points, each distinct
-// prediction's values), and last the stream, which grows the memory when it fills it.
+// rates, the cost table, the candidates, each one's count of blocks (i32), per axis its coordinate list (i32) and
+// geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), the originals and reconstruction (f64, or
+// f32 in a float32 pass), min(|q|, 255) of every point (u8), the bases (f64; a temporal pass's zero frame, and its
+// previous frame is the reconstruction itself), a block's scratch (its points, each distinct prediction's values), and
+// last the stream, which grows the memory when it fills it.
 
 import { bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { encodeBit, encodeNonZero, finishStream, startStream } from './eb-encoder/range-encoder';
