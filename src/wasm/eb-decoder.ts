@@ -15,7 +15,7 @@
 
 import { addModels, bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { decodeBit, decodeDirect, decodeNonZero, startStream, streamConsumed } from './eb-decoder/range-decoder';
-import { absIndex, absIndexAt, activityOf, predictAlong, recon, reconAt, setPoints } from './shared/points';
+import { absIndex, absIndexAt, activityOf, meanOf, predictAlong, recon, reconIn, setPoints } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { lorenzoActivity, lorenzoReads, predictLorenzo } from './shared/lorenzo';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
@@ -307,9 +307,9 @@ export function codePoint(i: i32, prediction: f64, step: f64, level: i32, activi
   decodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
 }
 
-/** One direction's prediction by a candidate that interpolates (plain cubic or linear, or cubic over the base). */
+/** One direction's prediction by a candidate that interpolates (plain cubic or linear, or cubic over the base); the decoder's reconstruction is f64. */
 @inline function predictDirection(method: u8, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
-  return method === METHOD_CUBIC_OVER_BASE ? predictOverBaseAlong(i, unit, s, before3, right1, right3) : predictAlong(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
+  return method === METHOD_CUBIC_OVER_BASE ? predictOverBaseAlong<f64>(i, unit, s, before3, right1, right3) : predictAlong<f64>(method === METHOD_LINEAR, i, unit, s, before3, right1, right3);
 }
 
 /** traversal.ts chooseAndRecord (decoder): the block's candidate down a binary tree, in the context of the previous choice. */
@@ -377,7 +377,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, edge: i32, d: i32,
                       ? predictDirection(method, i, unitSecond, s, before3Second, right1Second, right3Second)
                       : predictDirection(method, i, stride2, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2)));
                   }
-                  p = p / <f64>nd;
+                  p = meanOf(p, <f64>nd);
                 }
               }
               // The context: sweep.ts codeBlock's activity and the strip's chain.

@@ -10,16 +10,16 @@
 // traversal.ts codeByLorenzo's encoder, in raster order.
 //
 // Memory (byte offsets handed over by the driver: encoder-memory.ts memoryPlan): the bit models (16 bytes each), the
-// rates, the cost table, the candidates, each one's count of blocks (i32) and a block's cost (f64), per axis its
-// coordinate list (i32) and geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), the originals and
-// reconstruction (f64, or f32 in a float32 pass), min(|q|, 255) of every point (u8), the bases (f64; a temporal pass's
-// zero frame, and its previous frame is the reconstruction itself), a block's scratch (its points, each distinct
-// prediction's values), and last the stream, which grows the memory when it fills it.
+// rates, the cost table, the candidates, each one's count of blocks (i32), per axis its coordinate list (i32) and
+// geometry (sweep.ts setSweepGeometry: before3 u8, right1 i32, right3 i32), the originals and reconstruction (f64, or
+// f32 in a float32 pass), min(|q|, 255) of every point (u8), the bases (f64; a temporal pass's zero frame, and its
+// previous frame is the reconstruction itself), a block's scratch (its points, each distinct prediction's values), and
+// last the stream, which grows the memory when it fills it.
 
 import { bucket, choice, ESCAPE, ESCAPE_ACTIVITY, FNV_PRIME, INDEX_MODELS, startModels, zero } from './shared/models';
 import { encodeBit, encodeNonZero, finishStream, startStream } from './eb-encoder/range-encoder';
 import { addMaskModels, encodeMask, MASK_MODELS } from './eb-encoder/mask';
-import { absIndex, absIndexAt, activityOf, predictNear, recon, reconAt, setPoints, setRecon } from './shared/points';
+import { absIndex, absIndexAt, activityOf, meanOf, predictNear, recon, reconAt, reconIn, setPoints, setReconIn } from './shared/points';
 import { baseAt, predictOverBaseAlong, useBase } from './shared/bases';
 import { lorenzoActivity, lorenzoReads, predictLorenzo } from './shared/lorenzo';
 import { blockEnd, coordinate, hasBefore3, n0, n1, n2, right1Of, right3Of, stride0, stride1, stride2, strideOf } from './shared/geometry';
@@ -75,10 +75,11 @@ const CHOICE_TAG: u32 = 0x2c1b3c6d;
 let cubicOut: usize = 0;
 let linearOut: usize = 0;
 let anchor = -1;
+/** Whether a plain cubic or linear candidate is among them, and the first cubic over a base (-1: none). */
+let plainWanted = false;
+let firstOverBase = -1;
 /** How many blocks chose each candidate (i32 per candidate). */
 let counts: usize = 0;
-/** The block's estimated cost under each candidate (f64 per candidate). */
-let costs: usize = 0;
 
 /** Where the driver may start placing its arrays. */
 export function heapBase(): usize {
@@ -95,7 +96,7 @@ export const LOG2_TABLE_BYTES: i32 = LOG2_TABLE_SIZE * 8;
  */
 export function begin(
   stateAt: usize, reciprocalAt: usize, log2At: usize, originalAt: usize, reconAt: usize, absIndexAt: usize, isFloat32: bool, narrow: bool,
-  scratchAt: usize, capacity: i32, countsAt: usize, costsAt: usize, streamAt: usize,
+  scratchAt: usize, capacity: i32, countsAt: usize, streamAt: usize,
 ): void {
   startModels(stateAt, reciprocalAt);
   addMaskModels();
@@ -108,7 +109,6 @@ export function begin(
   blockCapacity = capacity;
   blockIndices = scratchAt;
   counts = countsAt;
-  costs = costsAt;
   for (let k = 0; k < 8; k++) store<i32>(counts + ((<usize>k) << 2), 0);
   startStream(streamAt);
   hash = 0x811c9dc5;
@@ -126,12 +126,15 @@ export function setChoices(at: usize, count: i32, bits: i32, checked: bool): voi
   cubicOut = 0;
   linearOut = 0;
   anchor = -1;
+  firstOverBase = -1;
   for (let k = 0; k < count; k++) {
     const method = methodOf(k);
     if (method === METHOD_CUBIC) cubicOut = predictionsOf(k);
     else if (method === METHOD_LINEAR) linearOut = predictionsOf(k);
     else if (anchor < 0) anchor = k;
+    if (method === METHOD_CUBIC_OVER_BASE && firstOverBase < 0) firstOverBase = k;
   }
+  plainWanted = cubicOut !== 0 || linearOut !== 0;
 }
 
 @inline function methodOf(k: i32): i32 {
@@ -178,11 +181,24 @@ export function finish(): i32 {
   return ok;
 }
 
-/** quantizer.ts quantizeAbsolute for real values in a float dtype, nothing forbidden: an index (its value in `accepted`) or ESCAPE. */
-@inline function quantize(x: f64, prediction: f64, step: f64): i32 {
-  if (!(x - x == 0)) return ESCAPE;
-  if (grid != 0) return quantizeOnGrid(x, prediction, step);
+/**
+ * The largest |x − p| whose index is 0 whatever the division rounds: 0.49 step, so |x − p| / step stays under 0.5 in
+ * floating point (0.49 step is exact to 2^-53 relative for a normal step); −1 (none) for a step too small or not finite.
+ */
+@inline function zeroBoundOf(step: f64): f64 {
+  return step >= 1e-300 && step < Infinity ? 0.49 * step : -1;
+}
+
+/**
+ * quantizer.ts quantizeAbsolute for values in a float dtype, nothing forbidden: an index (its value in `accepted`) or
+ * ESCAPE. Off a grid, within zeroBound (zeroBoundOf(step)) the index is 0 for certain and the value tried, p + 0 × step,
+ * is p itself (p is never −0), so most points skip the division and the rounding; the rest run quantizeAbsolute's steps.
+ */
+@inline function quantize(x: f64, prediction: f64, step: f64, zeroBound: f64): i32 {
+  if (grid != 0) return x - x == 0 ? quantizeOnGrid(x, prediction, step) : ESCAPE;
   const p = prediction + 0;
+  if (Math.abs(x - p) <= zeroBound && accepts(x, p)) return 0;
+  if (!(x - x == 0)) return ESCAPE;
   const t = step == 0 ? 0 : (x - p) / step;
   if (!(t < MAX_INDEX && t > -MAX_INDEX)) return ESCAPE;
   const q = jsRound(t);
@@ -211,26 +227,29 @@ function quantizeOnGrid(x: f64, prediction: f64, step: f64): i32 {
   return ESCAPE;
 }
 
-/** One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for an escape). */
-@inline function encodePoint(i: i32, prediction: f64, step: f64, context: i32): i32 {
-  const x = originalOf(i);
-  if (masked && !(x - x == 0)) return knownPoint(i, prediction);
-  const q = quantize(x, prediction, step);
+/**
+ * One point (pointcoder.ts code / encodeStrip): its index coded in `context`; returns min(|q|, 255) (ESCAPE_ACTIVITY for
+ * an escape). R: how the pass holds its points (f32 or f64: narrowOriginals), as in every function below that takes it.
+ */
+@inline function encodePoint<R>(i: i32, prediction: f64, step: f64, zeroBound: f64, context: i32): i32 {
+  const x = originalOf<R>(i);
+  if (masked && !(x - x == 0)) return knownPoint<R>(i, prediction);
+  const q = quantize(x, prediction, step, zeroBound);
   if (q === 0) {
     encodeBit(zero + context, 0);
-    setRecon(i, accepted);
+    setReconIn<R>(i, accepted);
     store<u8>(absIndex + <usize>i, 0);
     hash = hash * FNV_PRIME;
     return 0;
   }
   encodeNonZero(q, context);
   if (q === ESCAPE) {
-    setRecon(i, storeExact(i, prediction));
+    setReconIn<R>(i, storeExact(i, prediction));
     store<u8>(absIndex + <usize>i, <u8>ESCAPE_ACTIVITY);
     hash = (hash ^ 0x5bd1e995) * FNV_PRIME;
     return ESCAPE_ACTIVITY;
   }
-  setRecon(i, accepted);
+  setReconIn<R>(i, accepted);
   const m = q < 0 ? -q : q;
   const clamped = m > 255 ? 255 : m;
   store<u8>(absIndex + <usize>i, <u8>clamped);
@@ -239,8 +258,8 @@ function quantizeOnGrid(x: f64, prediction: f64, step: f64): i32 {
 }
 
 /** A special value of a masked slab (pointcoder.ts code()): no index; its neighbours are predicted from its prediction. */
-function knownPoint(i: i32, prediction: f64): i32 {
-  setRecon(i, prediction - prediction == 0 ? prediction : 0);
+function knownPoint<R>(i: i32, prediction: f64): i32 {
+  setReconIn<R>(i, prediction - prediction == 0 ? prediction : 0);
   store<u8>(absIndex + <usize>i, 0);
   return 0;
 }
@@ -257,89 +276,188 @@ export function codeCorner(i: i32, from: i32, step: f64, level: i32): void {
     prediction = from < 0 ? baseAt(i) : reconAt(from) - baseAt(from) + baseAt(i);
   }
   const activity = from < 0 ? 0 : 2 * absIndexAt(from);
-  encodePoint(i, prediction, step, (level < 4 ? level : 3) * 16 + bucket(activity));
+  const context = (level < 4 ? level : 3) * 16 + bucket(activity);
+  if (narrowOriginals) encodePoint<f32>(i, prediction, step, zeroBoundOf(step), context);
+  else encodePoint<f64>(i, prediction, step, zeroBoundOf(step), context);
 }
 
 // ---------------------------------------------------------------- the predictions (the decoder's, eb-decoder.ts, and kernels.ts's)
 
-/** Adds a direction's value v to a point's prediction at `at` (kernels.ts combine): v alone, or 0 + v, + v, and the last divided by nd. */
-@inline function combine(at: usize, v: f64, m: i32, nd: i32): void {
-  if (nd === 1) store<f64>(at, v);
-  else if (m === 0) store<f64>(at, 0 + v);
-  else if (m < nd - 1) store<f64>(at, load<f64>(at) + v);
-  else store<f64>(at, (load<f64>(at) + v) / <f64>nd);
+// How direction m of nd adds its value v to a point's prediction (kernels.ts combine's modes): v alone (nd 1), 0 + v
+// (the first: −0 becomes 0), + v, and the last + v divided by nd. Each is its own loop below (the role a constant
+// there), so that no point asks which.
+const ALONE: i32 = 0;
+const FIRST: i32 = 1;
+const MORE: i32 = 2;
+const LAST: i32 = 3;
+
+@inline function roleOf(m: i32, nd: i32): i32 {
+  return nd === 1 ? ALONE : m === 0 ? FIRST : m < nd - 1 ? MORE : LAST;
 }
 
-/** Plain cubic's and linear's predictAlong at point i (block position j), those the candidates use, from the same neighbours, combined as direction m of nd. */
-@inline function predictBoth(j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
+@inline function combine(role: i32, at: usize, v: f64, nd: f64): void {
+  if (role === ALONE) store<f64>(at, v);
+  else if (role === FIRST) store<f64>(at, 0 + v);
+  else if (role === MORE) store<f64>(at, load<f64>(at) + v);
+  else store<f64>(at, meanOf(load<f64>(at) + v, nd));
+}
+
+@inline function pointOf(j: i32): i32 {
+  return load<i32>(blockIndices + ((<usize>j) << 2));
+}
+
+/** Plain cubic's and linear's predictAlong at point i (block position j), those the candidates use, from the same neighbours. */
+@inline function predictBoth<R>(role: i32, nd: f64, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): void {
   const cubicAt = cubicOut + ((<usize>j) << 3);
   const linearAt = linearOut + ((<usize>j) << 3);
   if (right1 === s) {
     const along = s * unit;
-    const b = reconAt(i - along);
-    const c = reconAt(i + along);
-    if (linearOut !== 0) combine(linearAt, (b + c) / 2, m, nd);
+    const b = reconIn<R>(i - along);
+    const c = reconIn<R>(i + along);
+    if (linearOut !== 0) combine(role, linearAt, (b + c) / 2, nd);
     if (cubicOut !== 0) {
       let v: f64;
-      if (right3 === 3 * s) v = before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
-      else if (right3 === 0) v = before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
+      if (right3 === 3 * s) v = before3 ? (-reconIn<R>(i - 3 * along) + 9 * b + 9 * c - reconIn<R>(i + 3 * along)) / 16 : (3 * b + 6 * c - reconIn<R>(i + 3 * along)) / 8;
+      else if (right3 === 0) v = before3 ? (-reconIn<R>(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
       else v = predictNear(false, i, unit, s, before3, right1, right3);
-      combine(cubicAt, v, m, nd);
+      combine(role, cubicAt, v, nd);
     }
   } else {
-    if (cubicOut !== 0) combine(cubicAt, predictNear(false, i, unit, s, before3, right1, right3), m, nd);
-    if (linearOut !== 0) combine(linearAt, predictNear(true, i, unit, s, before3, right1, right3), m, nd);
+    if (cubicOut !== 0) combine(role, cubicAt, predictNear(false, i, unit, s, before3, right1, right3), nd);
+    if (linearOut !== 0) combine(role, linearAt, predictNear(true, i, unit, s, before3, right1, right3), nd);
   }
-}
-
-/** Point i's (block position j) prediction along one direction, m of nd: cubic over the base into `out`, or plain cubic and linear. */
-@inline function predictPoint(overBase: bool, out: usize, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32, m: i32, nd: i32): void {
-  if (overBase) combine(out + ((<usize>j) << 3), predictOverBaseAlong(i, unit, s, before3, right1, right3), m, nd);
-  else predictBoth(j, i, unit, s, before3, right1, right3, m, nd);
 }
 
 /**
- * The block's interpolated predictions (kernels.ts interpolateBlock, or overBaseAlong into `out` with the base in use),
- * direction by direction, each point's in loop order.
+ * Point i's (block position j) predictions along one direction: plain cubic and linear (`plain`), and cubic over the
+ * base in use into `out` (`overBase`).
  */
-function interpolateBlock(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
-  for (let m = 0; m < nd; m++) {
-    const e = m === 0 ? d : m === 1 ? e1 : e2;
-    const unit = strideOf(e);
-    let j = 0;
-    for (let x0 = a0; x0 < b0; x0++) {
-      for (let x1 = a1; x1 < b1; x1++) {
-        if (e === 2) {
-          for (let x2 = a2; x2 < b2; x2++, j++) {
-            predictPoint(overBase, out, j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2), m, nd);
-          }
-        } else {
-          // Along axis 0 or 1 the geometry is the row's.
-          const x = e === 0 ? x0 : x1;
-          const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
-          for (let x2 = a2; x2 < b2; x2++, j++) {
-            predictPoint(overBase, out, j, load<i32>(blockIndices + ((<usize>j) << 2)), unit, s, before3, right1, right3, m, nd);
-          }
-        }
-      }
+@inline function predictPoint<R>(role: i32, plain: bool, overBase: bool, out: usize, nd: f64, j: i32, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): void {
+  if (plain) predictBoth<R>(role, nd, j, i, unit, s, before3, right1, right3);
+  if (overBase) combine(role, out + ((<usize>j) << 3), predictOverBaseAlong<R>(i, unit, s, before3, right1, right3), nd);
+}
+
+/**
+ * The interior of a row along an axis other than 2 (every point with its neighbours at −3s, −s, +s and +3s: by far
+ * the most common), positions j to end: predictBoth's and predictOverBaseAlong's cubic stencil, term for term, from
+ * the same reads of the reconstruction.
+ */
+@inline function interiorRow<R>(role: i32, plain: bool, overBase: bool, out: usize, nd: f64, j: i32, end: i32, along: i32): void {
+  const cubic = cubicOut, linear = linearOut;
+  for (; j < end; j++) {
+    const i = pointOf(j);
+    const a = reconIn<R>(i - 3 * along);
+    const b = reconIn<R>(i - along);
+    const c = reconIn<R>(i + along);
+    const d = reconIn<R>(i + 3 * along);
+    if (plain) {
+      if (linear !== 0) combine(role, linear + ((<usize>j) << 3), (b + c) / 2, nd);
+      if (cubic !== 0) combine(role, cubic + ((<usize>j) << 3), (-a + 9 * b + 9 * c - d) / 16, nd);
+    }
+    if (overBase) {
+      const offset = baseAt(i);
+      const bOver = b - baseAt(i - along);
+      const cOver = c - baseAt(i + along);
+      const dOver = d - baseAt(i + 3 * along);
+      combine(role, out + ((<usize>j) << 3), (-(a - baseAt(i - 3 * along)) + 9 * bOver + 9 * cOver - dOver) / 16 + offset, nd);
     }
   }
 }
 
+/** The block's predictions along axis e, in `role` (kernels.ts interpolateBlock, and overBaseAlong into `out`). */
+@inline function interpolateDirection<R>(role: i32, plain: bool, overBase: bool, out: usize, nd: f64, e: i32, s: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+  const unit = strideOf(e);
+  const rowLength = b2 - a2;
+  let j = 0;
+  for (let x0 = a0; x0 < b0; x0++) {
+    for (let x1 = a1; x1 < b1; x1++) {
+      if (e === 2) {
+        for (let x2 = a2; x2 < b2; x2++, j++) predictPoint<R>(role, plain, overBase, out, nd, j, pointOf(j), unit, s, hasBefore3(2, x2), right1Of(2, x2), right3Of(2, x2));
+        continue;
+      }
+      // Along axis 0 or 1 the geometry is the row's.
+      const x = e === 0 ? x0 : x1;
+      const before3 = hasBefore3(e, x), right1 = right1Of(e, x), right3 = right3Of(e, x);
+      if (before3 && right1 === s && right3 === 3 * s) interiorRow<R>(role, plain, overBase, out, nd, j, j + rowLength, s * unit);
+      else for (let k = j; k < j + rowLength; k++) predictPoint<R>(role, plain, overBase, out, nd, k, pointOf(k), unit, s, before3, right1, right3);
+      j += rowLength;
+    }
+  }
+}
+
+/** interpolateDirection with `role` a constant in each call (one loop per role, each for what is wanted). */
+@inline function interpolateAs<R>(role: i32, plain: bool, overBase: bool, out: usize, nd: f64, e: i32, s: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+  if (role === ALONE) interpolateDirection<R>(ALONE, plain, overBase, out, nd, e, s, a0, b0, a1, b1, a2, b2);
+  else if (role === FIRST) interpolateDirection<R>(FIRST, plain, overBase, out, nd, e, s, a0, b0, a1, b1, a2, b2);
+  else if (role === MORE) interpolateDirection<R>(MORE, plain, overBase, out, nd, e, s, a0, b0, a1, b1, a2, b2);
+  else interpolateDirection<R>(LAST, plain, overBase, out, nd, e, s, a0, b0, a1, b1, a2, b2);
+}
+
+/**
+ * The block's interpolated predictions, direction by direction, each point's in loop order: plain cubic and linear
+ * (`plain`: kernels.ts interpolateBlock) and cubic over the base in use into `out` (`overBase`: overBaseAlong), in one
+ * pass when both.
+ */
+function interpolateBlock<R>(plain: bool, overBase: bool, out: usize, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32): void {
+  const count = <f64>nd;
+  for (let m = 0; m < nd; m++) {
+    const e = m === 0 ? d : m === 1 ? e1 : e2;
+    const role = roleOf(m, nd);
+    if (!overBase) interpolateAs<R>(role, true, false, 0, count, e, s, a0, b0, a1, b1, a2, b2);
+    else if (!plain) interpolateAs<R>(role, false, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
+    else interpolateAs<R>(role, true, true, out, count, e, s, a0, b0, a1, b1, a2, b2);
+  }
+}
+
+/** traversal.ts costOfResidual's magnitude: |residual| in steps. */
+@inline function magnitudeOf(residual: f64, inverseStep: f64): f64 {
+  return Math.abs(residual * inverseStep);
+}
+
+/** Whether costOf reads magnitude m's cost from the table (NaN is not). */
+@inline function inTable(m: f64): bool {
+  return m < <f64>(LOG2_TABLE_SIZE - 1);
+}
+
+/**
+ * The table's cost of magnitude m (inTable): at m + 0.5 truncated, which is floored and added to 2^52 to become that
+ * float's low bits (no conversion to an integer, which checks its range).
+ */
+@inline function tableCost(m: f64): f64 {
+  return load<f64>(log2Table + ((<usize><u32>reinterpret<u64>(Math.floor(m + 0.5) + 4503599627370496.0)) << 3));
+}
+
 /** traversal.ts costOfResidual: the estimated bits of the index of `residual`. */
-@inline function costOf(residual: f64, inverseStep: f64): f64 {
-  const m = Math.abs(residual * inverseStep);
-  if (m < <f64>(LOG2_TABLE_SIZE - 1)) return load<f64>(log2Table + ((<usize>(<i32>(m + 0.5))) << 3));
+function costOf(residual: f64, inverseStep: f64): f64 {
+  const m = magnitudeOf(residual, inverseStep);
+  if (inTable(m)) return tableCost(m);
   return m == m && m != Infinity ? 1.5 + 2 * jsLog2(m) : UNQUANTISABLE_COST;
 }
 
 /** Point i's original: f32 where the pass holds them so (encoder.ts pointsAreFloat32). */
-@inline function originalOf(i: i32): f64 {
-  return narrowOriginals ? <f64>load<f32>(original + ((<usize>i) << 2)) : load<f64>(original + ((<usize>i) << 3));
+@inline function originalOf<R>(i: i32): f64 {
+  return <f64>load<R>(original + ((<usize>i) << alignof<R>()));
 }
 
-@inline function originalAt(j: i32): f64 {
-  return originalOf(load<i32>(blockIndices + ((<usize>j) << 2)));
+@inline function originalAt<R>(j: i32): f64 {
+  return originalOf<R>(load<i32>(blockIndices + ((<usize>j) << 2)));
+}
+
+/**
+ * Candidate k's estimated cost of the block (traversal.ts chooseAndRecord): its points' costs summed in loop order. The
+ * points the table covers are summed in a loop without a call (which would keep the sum in memory), until one is not.
+ */
+@inline function blockCost<R>(k: i32, total: i32, inverseStep: f64): f64 {
+  const predictions = predictionsOf(k);
+  let cost = 0.0;
+  let j = 0;
+  for (; j < total; j++) {
+    const m = magnitudeOf(originalAt<R>(j) - load<f64>(predictions + ((<usize>j) << 3)), inverseStep);
+    if (!inTable(m)) break;
+    cost += tableCost(m);
+  }
+  for (; j < total; j++) cost += costOf(originalAt<R>(j) - load<f64>(predictions + ((<usize>j) << 3)), inverseStep);
+  return cost;
 }
 
 /**
@@ -347,7 +465,7 @@ function interpolateBlock(overBase: bool, out: usize, s: i32, nd: i32, d: i32, e
  * the cheapest candidate by the cost estimate on the originals (traversal.ts chooseAndRecord: the first strictly
  * smallest, each sum in loop order).
  */
-function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32, inverseStep: f64): i32 {
+function predictAndChoose<R>(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32, a0: i32, b0: i32, a1: i32, b1: i32, a2: i32, b2: i32, inverseStep: f64): i32 {
   const total = (b0 - a0) * (b1 - a1) * (b2 - a2);
   if (total > blockCapacity) unreachable();
   let j = 0;
@@ -357,34 +475,23 @@ function predictAndChoose(offset: i32, s: i32, nd: i32, d: i32, e1: i32, e2: i32
       for (let x2 = a2; x2 < b2; x2++, j++) store<i32>(blockIndices + ((<usize>j) << 2), rowBase + coordinate(2, x2) * stride2);
     }
   }
-  if (cubicOut !== 0 || linearOut !== 0) interpolateBlock(false, 0, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
+  // The first candidate over a base is interpolated with plain cubic and linear, from the same reads.
+  const fused = plainWanted ? firstOverBase : -1;
+  if (fused >= 0) useBaseOf(fused);
+  if (plainWanted) interpolateBlock<R>(true, fused >= 0, fused >= 0 ? predictionsOf(fused) : 0, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
   for (let k = 0; k < choices; k++) {
     const method = methodOf(k);
-    if (method < METHOD_BASE) continue;
+    if (method < METHOD_BASE || k === fused) continue;
     useBaseOf(k);
     const out = predictionsOf(k);
-    if (method === METHOD_CUBIC_OVER_BASE) interpolateBlock(true, out, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
+    if (method === METHOD_CUBIC_OVER_BASE) interpolateBlock<R>(false, true, out, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2);
     else for (j = 0; j < total; j++) store<f64>(out + ((<usize>j) << 3), baseAt(load<i32>(blockIndices + ((<usize>j) << 2))));
   }
   if (choices === 1) return 0;
-  // Every candidate's cost in one pass over the block (each sum in loop order), each original read once.
-  for (let k = 0; k < choices; k++) store<f64>(costs + ((<usize>k) << 3), 0);
-  for (j = 0; j < total; j++) {
-    const x = originalAt(j);
-    for (let k = 0; k < choices; k++) {
-      const at = costs + ((<usize>k) << 3);
-      store<f64>(at, load<f64>(at) + costOf(x - load<f64>(predictionsOf(k) + ((<usize>j) << 3)), inverseStep));
-    }
-  }
-  return cheapest();
-}
-
-/** traversal.ts chooseAndRecord's choice: the candidate of the smallest estimated cost, the first of equals. */
-function cheapest(): i32 {
   let best = 0;
-  let bestCost = load<f64>(costs);
+  let bestCost = blockCost<R>(0, total, inverseStep);
   for (let k = 1; k < choices; k++) {
-    const cost = load<f64>(costs + ((<usize>k) << 3));
+    const cost = blockCost<R>(k, total, inverseStep);
     if (cost < bestCost) {
       best = k;
       bestCost = cost;
@@ -410,18 +517,26 @@ function encodeChoice(chosen: i32, previous: i32): void {
  * nd > 1, along e1 (and e2) too, the predictions averaged; returns the last block's choice.
  */
 export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, edge: i32, d: i32, s: i32, nd: i32, e1: i32, e2: i32, previousChoice: i32): i32 {
+  return narrowOriginals
+    ? sweep<f32>(offset, level, step, inverseStep, edge, d, s, nd, e1, e2, previousChoice)
+    : sweep<f64>(offset, level, step, inverseStep, edge, d, s, nd, e1, e2, previousChoice);
+}
+
+/** codeSweep for points held as R. */
+function sweep<R>(offset: i32, level: i32, step: f64, inverseStep: f64, edge: i32, d: i32, s: i32, nd: i32, e1: i32, e2: i32, previousChoice: i32): i32 {
   let previous = previousChoice;
   const levelPart = (level < 4 ? level : 3) * 16;
   const unit = strideOf(d);
   const along = unit * s;
   const chainWeight = d === 2 ? 2 : 1;
+  const zeroBound = zeroBoundOf(step);
   for (let a0 = 0; a0 < n0;) {
     const b0 = blockEnd(0, a0, edge, n0);
     for (let a1 = 0; a1 < n1;) {
       const b1 = blockEnd(1, a1, edge, n1);
       for (let a2 = 0; a2 < n2;) {
         const b2 = blockEnd(2, a2, edge, n2);
-        const chosen = predictAndChoose(offset, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2, inverseStep);
+        const chosen = predictAndChoose<R>(offset, s, nd, d, e1, e2, a0, b0, a1, b1, a2, b2, inverseStep);
         if (choices > 1) encodeChoice(chosen, previous);
         previous = chosen;
         const countAt = counts + ((<usize>chosen) << 2);
@@ -444,7 +559,7 @@ export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, 
               // The context: sweep.ts codeBlock's activity and the strip's chain.
               let activity = activityOf(i, k, d, along, unit, before3, right1, back0, back1, back2);
               if (k > 0) activity += chainWeight * previousAbs;
-              previousAbs = encodePoint(i, load<f64>(predictions + ((<usize>j) << 3)), step, levelPart + bucket(activity));
+              previousAbs = encodePoint<R>(i, load<f64>(predictions + ((<usize>j) << 3)), step, zeroBound, levelPart + bucket(activity));
             }
           }
         }
@@ -462,13 +577,32 @@ export function codeSweep(offset: i32, level: i32, step: f64, inverseStep: f64, 
  * its candidate by the cost estimate on the originals (the first strictly smallest, each sum in raster order).
  */
 export function codeLorenzo(offset: i32, n0: i32, n1: i32, n2: i32, s0: i32, s1: i32, s2: i32, blockSize: i32, step: f64, inverseStep: f64): void {
+  if (narrowOriginals) lorenzo<f32>(offset, n0, n1, n2, s0, s1, s2, blockSize, step, inverseStep);
+  else lorenzo<f64>(offset, n0, n1, n2, s0, s1, s2, blockSize, step, inverseStep);
+}
+
+/** codeLorenzo for points held as R. */
+function lorenzo<R>(offset: i32, n0: i32, n1: i32, n2: i32, s0: i32, s1: i32, s2: i32, blockSize: i32, step: f64, inverseStep: f64): void {
+  const zeroBound = zeroBoundOf(step);
   let previous = 0;
   for (let lo0 = 0; lo0 < n0; lo0 += blockSize)
     for (let lo1 = 0; lo1 < n1; lo1 += blockSize)
       for (let lo2 = 0; lo2 < n2; lo2 += blockSize) {
         const h0 = min(n0, lo0 + blockSize), h1 = min(n1, lo1 + blockSize), h2 = min(n2, lo2 + blockSize);
-        const chosen = choices > 1 ? cheapestByLorenzo(offset, lo0, h0, lo1, h1, lo2, h2, s0, s1, s2, inverseStep) : 0;
-        if (choices > 1) encodeChoice(chosen, previous);
+        let chosen = 0;
+        if (choices > 1) {
+          // The first strictly smallest estimate, on the originals (their Lorenzo predictions from the originals too).
+          lorenzoReads(original, narrowOriginals);
+          let bestCost = lorenzoCost<R>(0, offset, lo0, h0, lo1, h1, lo2, h2, s0, s1, s2, inverseStep);
+          for (let k = 1; k < choices; k++) {
+            const cost = lorenzoCost<R>(k, offset, lo0, h0, lo1, h1, lo2, h2, s0, s1, s2, inverseStep);
+            if (cost < bestCost) {
+              chosen = k;
+              bestCost = cost;
+            }
+          }
+          encodeChoice(chosen, previous);
+        }
         previous = chosen;
         const countAt = counts + ((<usize>chosen) << 2);
         store<i32>(countAt, load<i32>(countAt) + 1);
@@ -479,25 +613,22 @@ export function codeLorenzo(offset: i32, n0: i32, n1: i32, n2: i32, s0: i32, s1:
           for (let c1 = lo1; c1 < h1; c1++)
             for (let c2 = lo2; c2 < h2; c2++) {
               const i = offset + c0 * s0 + c1 * s1 + c2 * s2;
-              encodePoint(i, predictLorenzo(method, i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), step, bucket(lorenzoActivity(i, c0, c1, c2, s0, s1, s2)));
+              const context = bucket(lorenzoActivity(i, c0, c1, c2, s0, s1, s2));
+              encodePoint<R>(i, predictLorenzo(method, i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), step, zeroBound, context);
             }
       }
 }
 
-/** The block's cheapest candidate, its costs estimated on the originals (their Lorenzo predictions from the originals too). */
-function cheapestByLorenzo(offset: i32, lo0: i32, h0: i32, lo1: i32, h1: i32, lo2: i32, h2: i32, s0: i32, s1: i32, s2: i32, inverseStep: f64): i32 {
-  for (let k = 0; k < choices; k++) store<f64>(costs + ((<usize>k) << 3), 0);
-  lorenzoReads(original, narrowOriginals);
+/** Candidate k's estimated cost of a Lorenzo block (traversal.ts codeByLorenzo): its points' costs summed in raster order. */
+function lorenzoCost<R>(k: i32, offset: i32, lo0: i32, h0: i32, lo1: i32, h1: i32, lo2: i32, h2: i32, s0: i32, s1: i32, s2: i32, inverseStep: f64): f64 {
+  useBaseOf(k);
+  const method = methodOf(k);
+  let cost = 0.0;
   for (let c0 = lo0; c0 < h0; c0++)
     for (let c1 = lo1; c1 < h1; c1++)
       for (let c2 = lo2; c2 < h2; c2++) {
         const i = offset + c0 * s0 + c1 * s1 + c2 * s2;
-        const x = originalOf(i);
-        for (let k = 0; k < choices; k++) {
-          useBaseOf(k);
-          const at = costs + ((<usize>k) << 3);
-          store<f64>(at, load<f64>(at) + costOf(x - predictLorenzo(methodOf(k), i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), inverseStep));
-        }
+        cost += costOf(originalOf<R>(i) - predictLorenzo(method, i, c0 > 0, c1 > 0, c2 > 0, s0, s1, s2), inverseStep);
       }
-  return cheapest();
+  return cost;
 }

@@ -2,7 +2,7 @@
 // names the bases): point i's base value is base[i + baseOffset], an f64 array in the memory. The interpolation over
 // the base is predictors.ts predictAlongNear's (kernels.ts overBaseAlong's on its stencils), term for term.
 
-import { lagrangeAtZero, reconAt } from './points';
+import { lagrangeAtZero, reconAt, reconIn } from './points';
 
 let base: usize = 0;
 let baseOffset = 0;
@@ -39,16 +39,16 @@ export function predictOverBase(i: i32, unit: i32, s: i32, before3: bool, right1
   return lagrangeAtZero(before3 ? <f64>(-3 * s) : 0, <f64>(-s), <f64>right1, <f64>right3, a, b, c, d) + offset;
 }
 
-/** predictOverBase with the regular stencils inline (kernels.ts overBaseAlong's cases), for the hot loops. */
-@inline export function predictOverBaseAlong(i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
+/** predictOverBase with the regular stencils inline (kernels.ts overBaseAlong's cases), for the hot loops (the reconstruction held as R). */
+@inline export function predictOverBaseAlong<R>(i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
   if (right1 !== s || (right3 !== 0 && right3 !== 3 * s)) return predictOverBase(i, unit, s, before3, right1, right3);
   const along = s * unit;
   const offset = baseAt(i);
-  const b = reconAt(i - along) - baseAt(i - along);
-  const c = reconAt(i + along) - baseAt(i + along);
+  const b = reconIn<R>(i - along) - baseAt(i - along);
+  const c = reconIn<R>(i + along) - baseAt(i + along);
   if (right3 !== 0) {
-    const d = reconAt(i + 3 * along) - baseAt(i + 3 * along);
-    return before3 ? (-(reconAt(i - 3 * along) - baseAt(i - 3 * along)) + 9 * b + 9 * c - d) / 16 + offset : (3 * b + 6 * c - d) / 8 + offset;
+    const d = reconIn<R>(i + 3 * along) - baseAt(i + 3 * along);
+    return before3 ? (-(reconIn<R>(i - 3 * along) - baseAt(i - 3 * along)) + 9 * b + 9 * c - d) / 16 + offset : (3 * b + 6 * c - d) / 8 + offset;
   }
-  return before3 ? (-(reconAt(i - 3 * along) - baseAt(i - 3 * along)) + 6 * b + 3 * c) / 8 + offset : (b + c) / 2 + offset;
+  return before3 ? (-(reconIn<R>(i - 3 * along) - baseAt(i - 3 * along)) + 6 * b + 3 * c) / 8 + offset : (b + c) / 2 + offset;
 }

@@ -17,10 +17,17 @@ export function setPoints(reconstructionAt: usize, absIndicesAt: usize, narrowRe
   return narrow ? <f64>load<f32>(recon + ((<usize>i) << 2)) : load<f64>(recon + ((<usize>i) << 3));
 }
 
-/** Sets point i's reconstruction (a float32 value where it is held as f32). */
-@inline export function setRecon(i: i32, value: f64): void {
-  if (narrow) store<f32>(recon + ((<usize>i) << 2), <f32>value);
-  else store<f64>(recon + ((<usize>i) << 3), value);
+/**
+ * reconAt for a reconstruction held as R (f32 or f64): the hot loops take the width as a type, so that they are compiled
+ * once per width and no point tests it.
+ */
+@inline export function reconIn<R>(i: i32): f64 {
+  return <f64>load<R>(recon + ((<usize>i) << alignof<R>()));
+}
+
+/** Sets point i's reconstruction, held as R (reconIn): a float32 value where it is f32. */
+@inline export function setReconIn<R>(i: i32, value: f64): void {
+  store<R>(recon + ((<usize>i) << alignof<R>()), <R>value);
 }
 
 @inline export function absIndexAt(i: i32): i32 {
@@ -35,25 +42,45 @@ function lagrangeWeight(x: f64, a: f64, b: f64, c: f64): f64 {
   return w;
 }
 
+// The last nodes lagrangeAtZero weighed and their weights: the points near an axis's end come in runs of the same
+// geometry (a row's, or the same position in each row), whose weights are then the same bits without the divisions.
+let lastX0: f64 = NaN, lastX1: f64 = NaN, lastX2: f64 = NaN, lastX3: f64 = NaN;
+let weight0: f64 = 0, weight1: f64 = 0, weight2: f64 = 0, weight3: f64 = 0;
+
 /** predictors.ts lagrangeAtZero: the polynomial through (x, value) at 0, for the nodes that are not 0. */
 export function lagrangeAtZero(x0: f64, x1: f64, x2: f64, x3: f64, v0: f64, v1: f64, v2: f64, v3: f64): f64 {
+  if (!(x0 == lastX0 && x1 == lastX1 && x2 == lastX2 && x3 == lastX3)) {
+    weight0 = lagrangeWeight(x0, x1, x2, x3);
+    weight1 = lagrangeWeight(x1, x0, x2, x3);
+    weight2 = lagrangeWeight(x2, x0, x1, x3);
+    weight3 = lagrangeWeight(x3, x0, x1, x2);
+    lastX0 = x0;
+    lastX1 = x1;
+    lastX2 = x2;
+    lastX3 = x3;
+  }
   let sum = 0.0;
-  if (x0 != 0) sum += lagrangeWeight(x0, x1, x2, x3) * v0;
-  if (x1 != 0) sum += lagrangeWeight(x1, x0, x2, x3) * v1;
-  if (x2 != 0) sum += lagrangeWeight(x2, x0, x1, x3) * v2;
-  if (x3 != 0) sum += lagrangeWeight(x3, x0, x1, x2) * v3;
+  if (x0 != 0) sum += weight0 * v0;
+  if (x1 != 0) sum += weight1 * v1;
+  if (x2 != 0) sum += weight2 * v2;
+  if (x3 != 0) sum += weight3 * v3;
   return sum;
 }
 
-/** predictors.ts predictAlong for plain cubic and linear (no base). */
-@inline export function predictAlong(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
+/** kernels.ts combine's mean of nd directions' sum: sum × 0.5 is sum / 2 exactly (both round the same real), without a division. */
+@inline export function meanOf(sum: f64, nd: f64): f64 {
+  return nd == 2 ? sum * 0.5 : sum / nd;
+}
+
+/** predictors.ts predictAlong for plain cubic and linear (no base), the reconstruction held as R. */
+@inline export function predictAlong<R>(linear: bool, i: i32, unit: i32, s: i32, before3: bool, right1: i32, right3: i32): f64 {
   const along = s * unit;
   if (right1 === s) {
-    const b = reconAt(i - along);
-    const c = reconAt(i + along);
+    const b = reconIn<R>(i - along);
+    const c = reconIn<R>(i + along);
     if (linear) return (b + c) / 2;
-    if (right3 === 3 * s) return before3 ? (-reconAt(i - 3 * along) + 9 * b + 9 * c - reconAt(i + 3 * along)) / 16 : (3 * b + 6 * c - reconAt(i + 3 * along)) / 8;
-    if (right3 === 0) return before3 ? (-reconAt(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
+    if (right3 === 3 * s) return before3 ? (-reconIn<R>(i - 3 * along) + 9 * b + 9 * c - reconIn<R>(i + 3 * along)) / 16 : (3 * b + 6 * c - reconIn<R>(i + 3 * along)) / 8;
+    if (right3 === 0) return before3 ? (-reconIn<R>(i - 3 * along) + 6 * b + 3 * c) / 8 : (b + c) / 2;
   }
   return predictNear(linear, i, unit, s, before3, right1, right3);
 }

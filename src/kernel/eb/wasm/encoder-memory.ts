@@ -42,8 +42,8 @@ export interface FramePlan {
 /** Byte offsets of one pass's arrays in the module's memory; the stream last, which the module grows the memory for. */
 export interface MemoryPlan {
   state: number; reciprocal: number; log2: number; candidates: number;
-  /** Per candidate: how many blocks chose it (i32), and a block's estimated cost under it (f64). */
-  counts: number; costs: number;
+  /** Per candidate: how many blocks chose it (i32). */
+  counts: number;
   /** Per axis: its list, before3, right1, right3. */
   axes: { list: number; before3: number; right1: number; right3: number }[];
   original: number; recon: number; absIndex: number;
@@ -89,7 +89,6 @@ export function memoryPlan(
   const candidates = memory.take(w.CANDIDATE_BYTES.value * predictors.length);
   // The module counts up to MAX_CHOICES candidates.
   const counts = memory.take(4 * MAX_CHOICES);
-  const costs = memory.take(8 * MAX_CHOICES);
   const axes = longest.map((n) => ({ list: memory.take(4 * n), before3: memory.take(n), right1: memory.take(4 * n), right3: memory.take(4 * n) }));
   const original = memory.take(width * size);
   const recon = memory.take(width * size);
@@ -108,7 +107,7 @@ export function memoryPlan(
     return slots.get(key)!;
   });
   const stream = memory.take(Math.max(1 << 12, size >> 2));
-  return { state, reciprocal, log2, candidates, counts, costs, axes, original, recon, absIndex, bases, zeroFrame, modelDelta, scratch, predictions, stream, end: memory.end };
+  return { state, reciprocal, log2, candidates, counts, axes, original, recon, absIndex, bases, zeroFrame, modelDelta, scratch, predictions, stream, end: memory.end };
 }
 
 /**

@@ -42,7 +42,7 @@ export interface EncoderExports {
   heapBase(): number;
   begin(
     stateAt: number, reciprocalAt: number, log2At: number, originalAt: number, reconAt: number, absIndexAt: number, float32: number, narrow: number,
-    scratchAt: number, capacity: number, countsAt: number, costsAt: number, streamAt: number,
+    scratchAt: number, capacity: number, countsAt: number, streamAt: number,
   ): void;
   setChoices(at: number, count: number, bits: number, checked: boolean): void;
   setTolerance(tolerance: number): void;
@@ -215,7 +215,7 @@ export function encodeInWasm(input: PassInput, original: Float64Array): EncodedP
   };
   let length: number;
   try {
-    w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, narrow ? 1 : 0, m.scratch, capacity, m.counts, m.costs, m.stream);
+    w.begin(m.state, m.reciprocal, m.log2, m.original, m.recon, m.absIndex, input.type.cast === CAST_FLOAT32 ? 1 : 0, narrow ? 1 : 0, m.scratch, capacity, m.counts, m.stream);
     w.setChoices(m.candidates, predictors.length, choiceBits(predictors.length), input.checked === true);
     if (input.specials) {
       const rows = input.maskRows ? maskRowsOf(layout, size) : { row: 0, frame: 0 };
