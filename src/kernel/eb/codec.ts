@@ -17,6 +17,7 @@ import { Quantizer } from './quantizer';
 import { codedBytes, fullCoding, FullCoding, searchConfiguration } from './search';
 import { decodeInWasm, WasmDecoded } from './wasm/decode';
 import { SlabFacts, wasmTakes } from './wasm/decoder-module';
+import { ValueFacts, valueFacts } from './value-facts';
 
 export interface EbGlobals {
   bound: ErrorBound;
@@ -112,8 +113,9 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   const configurations = (effort === 'fast' ? layouts.slice(0, 1) : layouts).flatMap((name) => candidateConfigurations(layoutOf(shape, name), searchOptions));
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
   const plans = new Map<LayoutName, Plan>();
+  let facts: ValueFacts | undefined;
   const planOf = (name: LayoutName): Plan => {
-    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type));
+    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type, (facts ??= valueFacts(values))));
     return plans.get(name)!;
   };
 
