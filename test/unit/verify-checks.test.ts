@@ -1,7 +1,8 @@
 // The compressor's own checks of what it wrote (compress/verify.ts): the bound on every decoded value as written in
 // the dtype, and the hash that ties the decoded values to those the encoder measured.
 import { strict as assert } from 'node:assert';
-import { hashValues, slabBoundChecker } from '../../src/kernel/compress/verify';
+import { slabBoundChecker } from '../../src/kernel/compress/verify';
+import { hashValues } from '../../src/kernel/value-hash';
 import type { ArrayStats } from '../../src/kernel/compress/stats';
 import { BalerError } from '../../src/kernel/errors';
 

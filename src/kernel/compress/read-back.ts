@@ -9,7 +9,7 @@ import type { ErrorSummary } from '../codec/header';
 import { decodeArray, openBaler } from '../decompress';
 import { releaseDecoded } from '../parallel/slab-tasks';
 import type { ArrayInput, CodedArray } from './strategy';
-import { hashValues } from './verify';
+import { hashValues } from '../value-hash';
 import type { SlabRunner } from '../parallel/pool';
 import type { Hooks } from '../api';
 

@@ -70,23 +70,3 @@ export function psnrChecker(target: string, file: string, relBound?: number): (e
     if (!(errors.psnr >= wanted)) throw new TargetMissed(`verification failed: PSNR ${errors.psnr.toFixed(2)} dB is below the target ${wanted} dB; nothing was written`, file, wanted - errors.psnr, relBound);
   };
 }
-
-/**
- * A 32-bit hash of float64 values (their bits; every NaN hashes alike), to compare what was decoded with what was
- * measured. The low and high words go to two FNV-1a lanes, mixed at the end: the lanes multiply side by side.
- */
-export function hashValues(values: Float64Array, seed = 0x811c9dc5): number {
-  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-  let low = seed | 0;
-  let high = (seed ^ 0x9e3779b9) | 0;
-  for (let i = 0, j = 0; i < values.length; i++, j += 2) {
-    if (values[i] === values[i]) {
-      low = Math.imul(low ^ words[j], 16777619);
-      high = Math.imul(high ^ words[j + 1], 16777619);
-    } else {
-      low = Math.imul(low ^ 0x7ff80000, 16777619);
-      high = Math.imul(high, 16777619);
-    }
-  }
-  return (Math.imul(low ^ (high >>> 15), 0x85ebca6b) ^ high) >>> 0;
-}
