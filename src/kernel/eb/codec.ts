@@ -226,12 +226,20 @@ function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: E
 function viewWithin(values: Float64Array, output: Float64Array, view: GridView, tolerance: number, float32: boolean): boolean {
   const [n0, n1, n2] = view.dims;
   const [s0, s1, s2] = view.strides;
-  for (let a = 0; a < n0; a++)
-    for (let b = 0; b < n1; b++)
-      for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
-        const y = output[i];
-        if (!(Math.abs(y - values[i]) <= tolerance) || (float32 && Math.fround(y) !== y)) return false;
-      }
+  for (let a = 0; a < n0; a++) {
+    for (let b = 0; b < n1; b++) {
+      if (!rowWithin(values, output, view.offset + a * s0 + b * s1, n2, s2, tolerance, float32)) return false;
+    }
+  }
+  return true;
+}
+
+/** viewWithin's test on the `count` values from `first` on at `stride`. */
+function rowWithin(values: Float64Array, output: Float64Array, first: number, count: number, stride: number, tolerance: number, float32: boolean): boolean {
+  for (let c = 0, i = first; c < count; c++, i += stride) {
+    const y = output[i];
+    if (!(Math.abs(y - values[i]) <= tolerance) || (float32 && Math.fround(y) !== y)) return false;
+  }
   return true;
 }
 
