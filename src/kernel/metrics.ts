@@ -2,6 +2,7 @@
 import type { ErrorFigures, SizeBreakdown } from './api';
 import { BalerError } from './errors';
 import type { DataKind } from './types';
+import { finishHash, FNV_PRIME, hashLanes, hashValues } from './value-hash';
 
 /** The column of a table with the lowest PSNR, each column judged against its own range (see columnScale). */
 export interface WorstColumn {
@@ -107,7 +108,20 @@ export class ErrorAccumulator {
 
   add(original: Float64Array, reconstructed: Float64Array): void {
     assertSameLength(original, reconstructed);
-    if (!this.perColumn && this.addFinite(original, reconstructed)) return;
+    if (!this.perColumn && this.addFinite(original, reconstructed, false) !== undefined) return;
+    this.addEach(original, reconstructed);
+  }
+
+  /** add(), returning hashValues(reconstructed): both in one pass where add() takes its fast path. */
+  addAndHash(original: Float64Array, reconstructed: Float64Array): number {
+    assertSameLength(original, reconstructed);
+    const hash = this.perColumn ? undefined : this.addFinite(original, reconstructed, true);
+    if (hash !== undefined) return hash;
+    this.addEach(original, reconstructed);
+    return hashValues(reconstructed);
+  }
+
+  private addEach(original: Float64Array, reconstructed: Float64Array): void {
     // The running figures in locals (fields would be written per value), stored back at the end.
     let { min, max, sumSquares, maxAbs, maxRel, compared, nonFiniteMismatches } = this;
     const c = this.perColumn;
@@ -138,14 +152,21 @@ export class ErrorAccumulator {
   }
 
   /**
-   * add() for one column where every value on both sides is finite (false, and nothing added, where one is not): the
-   * same sums in the same order, about twice as fast without a branch per value on finiteness; a division only where
-   * the relative error may be the largest yet (diff / |x| > maxRel implies diff ≥ maxRel·|x| as computed).
+   * add() for one column where every value on both sides is finite (undefined, and nothing added, where one is not):
+   * the same sums in the same order, about twice as fast without a branch per value on finiteness; a division only
+   * where the relative error may be the largest yet (diff / |x| > maxRel implies diff ≥ maxRel·|x| as computed).
+   * Returns hashValues(reconstructed) when `hashing` (every value finite: no NaN to hash alike), else 0.
    */
-  private addFinite(original: Float64Array, reconstructed: Float64Array): boolean {
+  private addFinite(original: Float64Array, reconstructed: Float64Array, hashing: boolean): number | undefined {
     let { min, max, sumSquares, maxAbs, maxRel } = this;
     let finite = 0;
-    for (let i = 0; i < original.length; i++) {
+    const words = new Int32Array(reconstructed.buffer, reconstructed.byteOffset, reconstructed.length * 2);
+    let [low, high] = hashLanes();
+    for (let i = 0, j = 0; i < original.length; i++, j += 2) {
+      if (hashing) {
+        low = Math.imul(low ^ words[j], FNV_PRIME);
+        high = Math.imul(high ^ words[j + 1], FNV_PRIME);
+      }
       const x = original[i];
       const y = reconstructed[i];
       finite += x - x + (y - y);
@@ -157,9 +178,9 @@ export class ErrorAccumulator {
       const magnitude = Math.abs(x);
       if (diff >= maxRel * magnitude && x !== 0 && diff / magnitude > maxRel) maxRel = diff / magnitude;
     }
-    if (finite !== 0) return false;
+    if (finite !== 0) return undefined;
     Object.assign(this, { min, max, sumSquares, maxAbs, maxRel, compared: this.compared + original.length });
-    return true;
+    return hashing ? finishHash(low, high) : 0;
   }
 
   private worstColumn(): WorstColumn | undefined {

@@ -2,11 +2,26 @@ import { strict as assert } from 'node:assert';
 import { BalerError } from '../../src/kernel/errors';
 import { columnStatistics, computeErrors, ErrorAccumulator, histogram, HISTOGRAM_BINS } from '../../src/kernel/metrics';
 import { ratiosOf } from '../../src/kernel/inspect';
+import { hashValues } from '../../src/kernel/value-hash';
 
 const total = (h: { counts: number[]; underflow: number; overflow: number; skipped: number }) =>
   h.counts.reduce((a, b) => a + b, 0) + h.underflow + h.overflow + h.skipped;
 
 describe('metrics', () => {
+  it('addAndHash: the sums add() makes, and hashValues of the reconstruction, with or without non-finite values', () => {
+    const x = Float64Array.from({ length: 500 }, (_, i) => Math.sin(i / 7) * 30);
+    const y = x.map((v, i) => v + ((i % 5) - 2) * 1e-3);
+    const special = y.slice();
+    special[40] = NaN;
+    for (const [columns, reconstruction] of [[1, y], [1, special], [2, y]] as const) {
+      const added = new ErrorAccumulator(columns);
+      added.add(x, reconstruction);
+      const hashed = new ErrorAccumulator(columns);
+      assert.equal(hashed.addAndHash(x, reconstruction), hashValues(reconstruction));
+      assert.deepEqual(hashed.state(), added.state());
+    }
+  });
+
   it('judges each column of a table on its own range: the worst column, which a global PSNR hides', () => {
     // Column 0 spans 1000, column 1 spans 1; both are off by 0.05.
     const x = Float64Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? i * 10 : (i % 7) / 6));

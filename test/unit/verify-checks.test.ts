@@ -1,7 +1,8 @@
 // The compressor's own checks of what it wrote (compress/verify.ts): the bound on every decoded value as written in
 // the dtype, and the hash that ties the decoded values to those the encoder measured.
 import { strict as assert } from 'node:assert';
-import { hashValues, slabBoundChecker } from '../../src/kernel/compress/verify';
+import { slabBoundChecker } from '../../src/kernel/compress/verify';
+import { hashValues } from '../../src/kernel/value-hash';
 import type { ArrayStats } from '../../src/kernel/compress/stats';
 import { BalerError } from '../../src/kernel/errors';
 
@@ -52,6 +53,20 @@ describe('verify: the bound on every decoded value, and the hash of the values',
     const table = slabBoundChecker({ kind: 'rel', value: 1e-2 }, statsOf([0, 0], [1, 1000]), 'float64', 'x.csv');
     table(Float64Array.of(0.5, 500, 0.2, 200), Float64Array.of(0.509, 509, 0.2, 200), 0);
     refuses(() => table(Float64Array.of(0.5, 500, 0.2, 200), Float64Array.of(0.5, 500, 0.211, 200), 7), /row 8 \(flat index 2 /);
+  });
+
+  it('hashIfQuick: hashValues of the decoded values where each is within the limit, undefined where the check must look', () => {
+    const check = slabBoundChecker({ kind: 'abs', value: 1e-2 }, statsOf([-4], [4]), 'float32', 'x.npy');
+    const within = original.map((x, i) => Math.fround(x + (i % 3) * 4e-3));
+    assert.equal(check.hashIfQuick(original, within), hashValues(within));
+    const past = within.slice();
+    past[5] = original[5] + 0.011;
+    assert.equal(check.hashIfQuick(original, past), undefined);
+    const nan = original.slice();
+    nan[9] = NaN;
+    assert.equal(check.hashIfQuick(nan, nan.slice()), undefined, 'NaN back as NaN passes the check, not the quick test');
+    const table = slabBoundChecker({ kind: 'rel', value: 1e-2 }, statsOf([0, 0], [1, 1000]), 'float64', 'x.csv');
+    assert.equal(table.hashIfQuick(Float64Array.of(0.5, 500), Float64Array.of(0.5, 500)), undefined, 'a table has no quick test');
   });
 
   it('hashes the bits of the values: equal arrays alike, every NaN alike, one bit or the order apart not', () => {

@@ -2,7 +2,6 @@
 // written) and the running error sums (for the header's figures). Computed where the slab was coded (the main
 // thread or a worker) and merged in slab order.
 import { ErrorAccumulator, type ErrorState } from '../metrics';
-import { hashValues } from './verify';
 
 export interface SlabSummary {
   hash: number;
@@ -12,6 +11,6 @@ export interface SlabSummary {
 /** `columns`: a table's column count, so that each column is judged on its own range (1 for frames). */
 export function summariseSlab(original: Float64Array, reconstruction: Float64Array, columns: number): SlabSummary {
   const acc = new ErrorAccumulator(columns);
-  acc.add(original, reconstruction);
-  return { hash: hashValues(reconstruction), errors: acc.state() };
+  const hash = acc.addAndHash(original, reconstruction);
+  return { hash, errors: acc.state() };
 }

@@ -9,6 +9,7 @@ import type { SectionCoding } from '../codec/container';
 import type { ArraySource } from '../data/source';
 import type { MagnitudeSample } from './magnitudes';
 import type { ArrayStats } from './stats';
+import type { SlabChecker } from './verify';
 import { summariseSlab, type SlabSummary } from './slab-summary';
 import type { SlabRunner } from '../parallel/pool';
 import type { BufferPool } from '../parallel/buffer-pool';
@@ -72,7 +73,7 @@ export interface CodedArray {
   codec: ArrayCodec;
   slabRows: number;
   /** Checks a decoded slab against its original (the bound); throws a BalerError. */
-  checkSlab?: (original: Float64Array, decoded: Float64Array, firstRow: number) => void;
+  checkSlab?: SlabChecker;
   /** Checks the figures of the whole decoded array (a PSNR target); throws a BalerError. */
   checkErrors?: (errors: ErrorSummary) => void;
   /** Where a shared model file was written, so the read-back finds it. */

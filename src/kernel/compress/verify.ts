@@ -7,6 +7,7 @@ import { castOne } from '../data/dtype';
 import { parseQualityTarget } from '../search';
 import type { ErrorSummary } from '../codec/header';
 import { tolerancesFor, type ArrayStats } from './stats';
+import { finishHash, FNV_PRIME, hashLanes } from '../value-hash';
 
 /**
  * A checker of decoded slabs against the bound the user asked for: abs → |x' − x| ≤ X; rel → ≤ X · the column's
@@ -14,7 +15,7 @@ import { tolerancesFor, type ArrayStats } from './stats';
  * and rel. Non-finite originals must come back identical, and
  * every decoded value must already be what the output dtype holds (so writing it changes nothing).
  */
-export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DType, file: string) {
+export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DType, file: string): SlabChecker {
   const columns = stats.min.length;
   const tolerances = tolerancesFor(bound, stats);
   const allowed = Float64Array.from(stats.min, (_, c) => (tolerances.length === 0 ? 0 : tolerances[tolerances.length === 1 ? 0 : c]));
@@ -23,9 +24,9 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
   const representable = dtype === 'float64' ? () => true : dtype === 'float32' ? (y: number) => Math.fround(y) === y : (y: number) => Object.is(castOne(y, dtype), y);
   const float32 = dtype === 'float32';
   const oneLimit = columns === 1 && !pointwise[0] && (float32 || dtype === 'float64') ? allowed[0] : undefined;
-  return (original: Float64Array, decoded: Float64Array, firstRow: number): void => {
+  const check = (original: Float64Array, decoded: Float64Array, firstRow: number): void => {
     // The common case first: one column, an absolute limit, a float dtype, every value finite and within it.
-    if (oneLimit !== undefined && withinLimit(original, decoded, oneLimit, float32)) return;
+    if (oneLimit !== undefined && withinLimit(original, decoded, oneLimit, float32, false) !== undefined) return;
     for (let i = 0, c = 0; i < original.length; i++, c = c + 1 === columns ? 0 : c + 1) {
       const x = original[i];
       const y = decoded[i];
@@ -38,15 +39,35 @@ export function slabBoundChecker(bound: ErrorBound, stats: ArrayStats, dtype: DT
       }
     }
   };
+  const hashIfQuick = (original: Float64Array, decoded: Float64Array) => (oneLimit === undefined ? undefined : withinLimit(original, decoded, oneLimit, float32, true));
+  return Object.assign(check, { hashIfQuick });
 }
 
-/** Whether every value is finite, within `limit` of its original, and (with `float32`) a float32: the checker's fast path. */
-function withinLimit(original: Float64Array, decoded: Float64Array, limit: number, float32: boolean): boolean {
-  for (let i = 0; i < original.length; i++) {
+/**
+ * Throws where a decoded slab breaks the bound. hashIfQuick: hashValues(decoded) where every value passes the check's
+ * quick test (then the check passes), in the same pass; undefined where the check must run.
+ */
+export interface SlabChecker {
+  (original: Float64Array, decoded: Float64Array, firstRow: number): void;
+  hashIfQuick(original: Float64Array, decoded: Float64Array): number | undefined;
+}
+
+/**
+ * Whether every value is finite, within `limit` of its original, and (with `float32`) a float32: the checker's fast
+ * path. Undefined where one is not; else hashValues(decoded) when `hashing` (every value finite: no NaN to hash alike), or 0.
+ */
+function withinLimit(original: Float64Array, decoded: Float64Array, limit: number, float32: boolean, hashing: boolean): number | undefined {
+  const words = new Int32Array(decoded.buffer, decoded.byteOffset, decoded.length * 2);
+  let [low, high] = hashLanes();
+  for (let i = 0, j = 0; i < original.length; i++, j += 2) {
     const y = decoded[i];
-    if (!(Math.abs(y - original[i]) <= limit) || (float32 && Math.fround(y) !== y)) return false;
+    if (!(Math.abs(y - original[i]) <= limit) || (float32 && Math.fround(y) !== y)) return undefined;
+    if (hashing) {
+      low = Math.imul(low ^ words[j], FNV_PRIME);
+      high = Math.imul(high ^ words[j + 1], FNV_PRIME);
+    }
   }
-  return true;
+  return hashing ? finishHash(low, high) : 0;
 }
 
 /** The whole array missed a PSNR target by `shortfallDb` at the rel bound `relBound`, chosen on a sample that met it. */
@@ -69,24 +90,4 @@ export function psnrChecker(target: string, file: string, relBound?: number): (e
     }
     if (!(errors.psnr >= wanted)) throw new TargetMissed(`verification failed: PSNR ${errors.psnr.toFixed(2)} dB is below the target ${wanted} dB; nothing was written`, file, wanted - errors.psnr, relBound);
   };
-}
-
-/**
- * A 32-bit hash of float64 values (their bits; every NaN hashes alike), to compare what was decoded with what was
- * measured. The low and high words go to two FNV-1a lanes, mixed at the end: the lanes multiply side by side.
- */
-export function hashValues(values: Float64Array, seed = 0x811c9dc5): number {
-  const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-  let low = seed | 0;
-  let high = (seed ^ 0x9e3779b9) | 0;
-  for (let i = 0, j = 0; i < values.length; i++, j += 2) {
-    if (values[i] === values[i]) {
-      low = Math.imul(low ^ words[j], 16777619);
-      high = Math.imul(high ^ words[j + 1], 16777619);
-    } else {
-      low = Math.imul(low ^ 0x7ff80000, 16777619);
-      high = Math.imul(high, 16777619);
-    }
-  }
-  return (Math.imul(low ^ (high >>> 15), 0x85ebca6b) ^ high) >>> 0;
 }

@@ -17,6 +17,8 @@ import { Quantizer } from './quantizer';
 import { codedBytes, fullCoding, FullCoding, searchConfiguration } from './search';
 import { decodeInWasm, WasmDecoded } from './wasm/decode';
 import { SlabFacts, wasmTakes } from './wasm/decoder-module';
+import type { GridView } from './traversal';
+import { ValueFacts, valueFacts } from './value-facts';
 
 export interface EbGlobals {
   bound: ErrorBound;
@@ -112,8 +114,9 @@ export function encodeSlabSync(values: Float64Array, shape: number[], g: EbGloba
   const configurations = (effort === 'fast' ? layouts.slice(0, 1) : layouts).flatMap((name) => candidateConfigurations(layoutOf(shape, name), searchOptions));
   if (configurations.length === 0) throw new BalerError(`no usable predictor in [${(opts.predictors ?? []).join(', ')}]`);
   const plans = new Map<LayoutName, Plan>();
+  let facts: ValueFacts | undefined;
   const planOf = (name: LayoutName): Plan => {
-    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type));
+    if (!plans.has(name)) plans.set(name, encoderPlan(values, shape, g, name, type, (facts ??= valueFacts(values))));
     return plans.get(name)!;
   };
 
@@ -201,6 +204,7 @@ function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: E
     // The common case first, inline: a finite value within a bound > 0, already in its float dtype.
     const quick = !pointwise && tolerance > 0 && q.cast !== CAST_OTHER;
     const float32 = q.cast === CAST_FLOAT32;
+    if (quick && tolerance < Infinity && viewWithin(values, output, view, tolerance, float32)) return;
     for (let a = 0; a < n0; a++)
       for (let b = 0; b < n1; b++)
         for (let c = 0, i = view.offset + a * s0 + b * s1; c < n2; c++, i += s2) {
@@ -213,6 +217,30 @@ function checkBound(values: Float64Array, output: Float64Array, plan: Plan, g: E
           if (!ok) throw new Error(`error-bounded encoder broke its bound at value ${i}: ${x} became ${y} (internal error)`);
         }
   });
+}
+
+/**
+ * Whether every value of the view passes checkBound's quick test, in a loop of its own: within the finite `tolerance`
+ * of its original (so both are finite) and, with `float32`, a float32.
+ */
+function viewWithin(values: Float64Array, output: Float64Array, view: GridView, tolerance: number, float32: boolean): boolean {
+  const [n0, n1, n2] = view.dims;
+  const [s0, s1, s2] = view.strides;
+  for (let a = 0; a < n0; a++) {
+    for (let b = 0; b < n1; b++) {
+      if (!rowWithin(values, output, view.offset + a * s0 + b * s1, n2, s2, tolerance, float32)) return false;
+    }
+  }
+  return true;
+}
+
+/** viewWithin's test on the `count` values from `first` on at `stride`. */
+function rowWithin(values: Float64Array, output: Float64Array, first: number, count: number, stride: number, tolerance: number, float32: boolean): boolean {
+  for (let c = 0, i = first; c < count; c++, i += stride) {
+    const y = output[i];
+    if (!(Math.abs(y - values[i]) <= tolerance) || (float32 && Math.fround(y) !== y)) return false;
+  }
+  return true;
 }
 
 // ------------------------------------------------------------------------------ decoding

@@ -40,6 +40,8 @@ export interface PassInput {
   checked?: boolean;
   /** Absolute domain, encoder: a value no reconstruction may take (EbGlobals.missing). */
   forbidden?: number;
+  /** Encoder: every value of the slab is a finite float32 (plan.ts measured it; unset: not measured). */
+  finiteFloat32?: boolean;
 }
 
 export interface PassResult {

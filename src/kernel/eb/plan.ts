@@ -12,6 +12,7 @@ import type { PassInput } from './pass';
 import { Quantizer } from './quantizer';
 import { maskRowsOf, maskRowsPay } from './mask-rows';
 import type { GridView } from './traversal';
+import type { ValueFacts } from './value-facts';
 
 export type PlanBase = Omit<PassInput, 'size' | 'layout' | 'configuration' | 'model'>;
 
@@ -53,24 +54,18 @@ export function planFrom(
   return { type, layout, stepShrink, base: { type, domain: 'absolute', grids, pointwiseBound: 0, tolerances, stepTolerances, columnModels, specials, checked: true, ...forbidden } };
 }
 
-/** Whether any value is NaN or ±Inf. */
-function hasSpecials(values: Float64Array): boolean {
-  for (let i = 0; i < values.length; i++) if (values[i] - values[i] !== 0) return true;
-  return false;
-}
-
-/** The encoder's plan of a slab under a layout: the grids and step shrink that suit its values. */
-export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals, name: LayoutName, type: ValueType): Plan {
+/** The encoder's plan of a slab under a layout: the grids and step shrink that suit its values (`facts`: valueFacts of them). */
+export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals, name: LayoutName, type: ValueType, facts: ValueFacts): Plan {
   const layout = layoutOf(shape, name);
   const whole: GridView = { offset: 0, dims: [1, 1, values.length], strides: [0, 0, 1] };
-  const specials = hasSpecials(values);
+  const { specials } = facts;
   if (g.bound.kind === 'pw-rel') {
     // Lossless anyway where the bound is below one unit everywhere: then the integer path.
-    const integer = (type.integer || integerValued(values, whole)) && g.bound.value * maxAbsFinite(values, whole) < 1;
+    const integer = (type.integer || integerValued(values, whole)) && g.bound.value * facts.maxAbsFinite < 1;
     return planFrom(g, layout, type, layout.views.map(() => (integer ? 1 : 0)), NO_SHRINK, specials);
   }
   const tolerances = viewTolerances(layout, g.tolerances);
-  const stepShrink = stepShrinkFor(values, layout, tolerances, type);
+  const stepShrink = stepShrinkFor(values, layout, tolerances, type, facts);
   const quantizer = new Quantizer(type, 'absolute');
   const cast = (v: number) => quantizer.castOf(v);
   const grids = layout.views.map((view, v) => {
@@ -82,6 +77,7 @@ export function encoderPlan(values: Float64Array, shape: number[], g: EbGlobals,
   const columnModels = name === 'table' ? fitColumnModels(values, shape[0], shape[1], tolerances) : undefined;
   const plan = planFrom(g, layout, type, grids, grids.every((x) => x !== 0) ? NO_SHRINK : stepShrink, specials, columnModels);
   if (specials) plan.base.maskRows = maskRowsPay(values, maskRowsOf(layout, values.length));
+  plan.base.finiteFloat32 = facts.finiteFloat32;
   return plan;
 }
 
@@ -103,12 +99,14 @@ function maxAbsFinite(values: Float64Array, view: GridView): number {
  * (|x|·u) and for float arithmetic: no escapes caused by the cast. Views where the cast's roundoff
  * is itself comparable to τ are left to the quantiser's acceptance (they escape where they must).
  */
-function stepShrinkFor(values: Float64Array, layout: Layout, tolerances: number[], type: ValueType): number {
+function stepShrinkFor(values: Float64Array, layout: Layout, tolerances: number[], type: ValueType, facts: ValueFacts): number {
   let worst = 1e-6;
+  // A layout of one view holds every value: its largest is the slab's.
+  const wholeSlab = layout.views.length === 1;
   layout.views.forEach((view, v) => {
     const tau = tolerances[v];
     if (!(tau > 0)) return;
-    const r = ((maxAbsFinite(values, view) + tau) * type.roundoff) / tau + 1e-6;
+    const r = (((wholeSlab ? facts.maxAbsFinite : maxAbsFinite(values, view)) + tau) * type.roundoff) / tau + 1e-6;
     if (r < 0.25 && r > worst) worst = r;
   });
   return Math.max(1, Math.min(52, Math.floor(-Math.log2(worst))));

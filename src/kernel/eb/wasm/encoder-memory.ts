@@ -71,6 +71,8 @@ export function bytesPerValue(width: number, predictors: PredictorSpec[]): numbe
  */
 export function pointsAreFloat32(input: PassInput, original: Float64Array): boolean {
   if (input.type.cast !== CAST_FLOAT32 || input.configuration.predictors.some((p) => p.base === 'columns' || p.base === 'previous-frame' || p.base === 'model-delta')) return false;
+  // The plan's measure of the slab holds for a sample of it too.
+  if (input.finiteFloat32 !== undefined) return input.finiteFloat32;
   for (let i = 0; i < original.length; i++) {
     // A non-finite value's reconstruction is a stand-in (a prediction, in f64) until the end: wide.
     const x = original[i];
