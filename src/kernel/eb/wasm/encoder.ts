@@ -1,16 +1,16 @@
 // The encoder's common case in WebAssembly (src/wasm/eb-encoder.ts, built to dist/eb-encoder.wasm by esbuild.mjs): a
 // pass by interpolation over values in float32 or float64 (their NaN and ±Inf a mask coded before the traversal:
 // src/wasm/eb-encoder/mask.ts; on a grid or not: grid.ts), with no forbidden value, whose candidates are plain cubic
-// and linear and those over a model's prediction or a table's column models ('model', 'cubic-over-model', 'columns', 'cubic-over-columns');
-// or a temporal pass (pass.ts codeFrameByFrame) whose candidates are plain cubic and linear and those over the previous
-// frame, the model, or the previous frame plus the model's change ('model-delta', written frame by frame); or a pass
-// in raster order by Lorenzo differences (traversal.ts codeByLorenzo), plain or over a model or columns. JavaScript
-// walks the views, frames, corners and sweeps as the coder does (interpolation.ts), computes each column's models
-// (columns.ts) into the module's memory, and hands each sweep to the module (a temporal pass's sweeps recorded once per
-// frame shape and placed in the memory once: sweeps.ts); the stream, every value, the checksum, the exact values and
-// the counts are the same as runPass's
-// (test/unit/eb-wasm-encoder.test.ts codes every case both ways). Any other pass, or a machine where the module cannot
-// be loaded or have the memory, is coded by runPass.
+// and linear and those over a model's prediction or a table's column models ('model', 'cubic-over-model', 'columns',
+// 'cubic-over-columns'); or a temporal pass (pass.ts codeFrameByFrame) whose candidates are plain cubic and linear and
+// those over the previous frame, the model, or the previous frame plus the model's change ('model-delta', written
+// frame by frame); or a pass in raster order by Lorenzo differences (traversal.ts codeByLorenzo), plain or over a
+// model or columns. JavaScript walks the views, frames, corners and sweeps as the coder does (interpolation.ts),
+// computes each column's models (columns.ts) into the module's memory, and hands each sweep to the module (a temporal
+// pass's sweeps recorded once per frame shape and placed in the memory once: sweeps.ts); the stream, every value, the
+// checksum, the exact values and the counts are the same as runPass's (test/unit/eb-wasm-encoder.test.ts codes every
+// case both ways). Any other pass (integer dtypes, pw-rel, a forbidden value), or a machine where the module cannot be
+// loaded or have the memory, is coded by runPass.
 // BALER_EB_ENCODER=js sends every pass to runPass (to compare). The module keeps its own copy of a pass's values,
 // reconstruction, |q| and bases (ENCODER_MODULE_BYTES_PER_VALUE, counted by memory.ts) until the thread turns to
 // reading the file back (releaseEncoderModule); encoder-memory.ts lays a pass out in its memory.
