@@ -140,6 +140,10 @@ describe('learned basis of rows', () => {
 
   it('is not tried where it cannot pay: too few rows, or a bound of 0', async () => {
     assert.equal(await fitBasis(values.subarray(0, 4 * 576), [4, 24, 24], g), undefined);
+    // Values beyond float32's range (the components are fitted in float32): the basis would be infinite.
+    const huge = values.map((x, i) => (i % 97 === 0 ? 1e300 : x));
+    assert.equal(await fitBasis(huge, shape, globals(1e280)), undefined);
+    assert.ok(await fitBasis(values.map((x) => x * 1e30), shape, globals(2e27)), 'within float32: fitted');
     assert.equal(await fitBasis(values, shape, globals(0)), undefined);
   });
 });

@@ -54,7 +54,7 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
   const width = rowWidth(rowShape);
   const tolerance = dataTolerance(g);
   const sizes = BASIS_SIZES.filter((k) => 2 * k <= rows && k < width);
-  if (rows < MIN_BASIS_ROWS || !(tolerance > 0) || sizes.length === 0) return undefined;
+  if (rows < MIN_BASIS_ROWS || !(tolerance > 0) || sizes.length === 0 || !withinFloat32(values)) return undefined;
   const components = fitComponents(values, rows, width, sizes[sizes.length - 1], opts.seed);
   const scale = opts.scale ?? 1;
   const heldOut = scale > 1 && rows >= 2 * MIN_BASIS_ROWS ? halves(values, shape, sizes[sizes.length - 1], opts.seed) : undefined;
@@ -107,6 +107,17 @@ export async function fitBasis(values: Float64Array, shape: number[], g: EbGloba
   if (best) best.seconds = (performance.now() - started) / 1000;
   return best;
 }
+
+/**
+ * Whether every finite value is within float32's range: the components are fitted in float32 (fitComponents), where
+ * 1e300 is Infinity: the basis came out infinite and the file written was refused when read back.
+ */
+function withinFloat32(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (Math.abs(values[i]) > FLOAT32_MAX && values[i] - values[i] === 0) return false;
+  return true;
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** The coder's configuration for the sizes after the first, and where the first one's search starts. */
 interface Reuse {
